@@ -1,0 +1,281 @@
+//! The one place answers are merged: flags and `DOCKGEN_*` env > detected facts (including the chosen main
+//! package's) > preset defaults; whatever is still missing goes to the `Prompter`.
+
+use anyhow::{bail, Context, Result};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::detect::{Candidate, Facts};
+use crate::preset::{AnswerSpec, Kind, Preset};
+use crate::prompt::{Prompter, Question};
+use crate::{render, validate};
+
+/// A value given by the user, before parsing: its text and where it came from (`--port`, `DOCKGEN_PORT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Given {
+    pub text: String,
+    pub origin: String,
+}
+
+/// A resolved answer and its origin: a flag, an env var, a fact's evidence, the preset default or a prompt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub value: Value,
+    pub origin: String,
+}
+
+/// The answers of one run, and every value the templates see (facts overlaid by answers).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub answers: IndexMap<String, Answer>,
+    pub values: Map<String, Value>,
+}
+
+/// How often a refused interactive answer is asked again before giving up.
+const MAX_TRIES: usize = 5;
+
+/// Resolves every answer `preset` declares. `given` keys must be answers of the preset.
+pub fn resolve(
+    preset: &Preset,
+    candidate: Option<&Candidate>,
+    given: &IndexMap<String, Given>,
+    prompter: &mut dyn Prompter,
+) -> Result<Resolved> {
+    if let Some(unknown) = given.keys().find(|key| !preset.answers.contains_key(*key)) {
+        let known: Vec<&str> = preset.answers.keys().map(String::as_str).collect();
+        bail!(crate::UsageError(format!(
+            "preset {} has no answer `{unknown}` ({}); known: {}",
+            preset.name,
+            given[unknown].origin,
+            known.join(", ")
+        )));
+    }
+    let mut facts: Facts = candidate.map(|c| c.facts.clone()).unwrap_or_default();
+    let mut answers: IndexMap<String, Answer> = IndexMap::new();
+
+    for (key, given) in given {
+        let value = parse(&preset.answers[key], &given.text).with_context(|| format!("{} {key}", given.origin))?;
+        answers.insert(key.clone(), Answer { value, origin: given.origin.clone() });
+    }
+
+    // A choice detection could not settle: the user's value, or a question; the chosen option's facts apply.
+    for choice in candidate.map(|c| c.choices.as_slice()).unwrap_or_default() {
+        let Some(spec) = preset.answers.get(&choice.key) else { continue };
+        let chosen = match answers.get(&choice.key) {
+            Some(answer) => answer.value.as_str().unwrap_or_default().to_string(),
+            None => {
+                let question = Question {
+                    key: choice.key.clone(),
+                    help: spec.help.clone(),
+                    problem: None,
+                    options: choice.options.iter().map(|o| (o.value.clone(), o.source.clone())).collect(),
+                    needed_by: Vec::new(),
+                };
+                let text = prompter.ask(&question)?;
+                let value = parse(spec, &text)?;
+                answers.insert(choice.key.clone(), Answer { value: value.clone(), origin: "chosen at the prompt".into() });
+                value.as_str().unwrap_or_default().to_string()
+            }
+        };
+        if let Some(option) = choice.options.iter().find(|o| same_path(&o.value, &chosen)) {
+            facts.extend(option.facts.clone());
+            facts.entry(choice.key.clone()).or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
+        }
+    }
+
+    for (key, spec) in &preset.answers {
+        if answers.contains_key(key) {
+            continue;
+        }
+        if let Some(fact) = facts.get(key) {
+            let value = parse(spec, &value_text(&fact.value)).with_context(|| format!("{key} detected at {}", fact.source))?;
+            answers.insert(key.clone(), Answer { value, origin: fact.source.clone() });
+        }
+    }
+
+    loop {
+        fill_defaults(preset, &facts, &mut answers)?;
+        let Some(question) = next_question(preset, &answers) else { break };
+        let spec = &preset.answers[&question.key];
+        let mut question = question;
+        let mut tries = 0;
+        let value = loop {
+            tries += 1;
+            let text = prompter.ask(&question)?;
+            match parse(spec, &text) {
+                Ok(value) => break value,
+                Err(e) if tries < MAX_TRIES => question.problem = Some(format!("{e:#}")),
+                Err(e) => return Err(e.context(format!("answer for {}", question.key))),
+            }
+        };
+        answers.insert(question.key.clone(), Answer { value, origin: "answered at the prompt".into() });
+    }
+
+    let values = context_values(&facts, &answers);
+    Ok(Resolved { answers, values })
+}
+
+/// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved.
+fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, Answer>) -> Result<()> {
+    loop {
+        let mut progressed = false;
+        for (key, spec) in &preset.answers {
+            if answers.contains_key(key) {
+                continue;
+            }
+            let Some(default) = default_for(preset, key, spec, answers) else { continue };
+            let text = match default {
+                toml::Value::String(expression) if expression.contains("{{") => {
+                    match render::render_default(expression, &context_values(facts, answers)) {
+                        Ok(text) => text,
+                        // A default that needs a missing answer waits for it; a real error surfaces below.
+                        Err(_) if mentions_missing(expression, preset, answers) => continue,
+                        Err(e) => return Err(e.context(format!("default of {key} in preset {}", preset.name))),
+                    }
+                }
+                toml::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let value = parse(spec, &text).with_context(|| format!("default of {key} in preset {}", preset.name))?;
+            answers.insert(key.clone(), Answer { value, origin: format!("default of preset {}", preset.name) });
+            progressed = true;
+        }
+        if !progressed {
+            return Ok(());
+        }
+    }
+}
+
+/// The default for `key`, from `[when.flag]` when that boolean answer is true; None while a flag it depends
+/// on is still unresolved.
+fn default_for<'a>(preset: &'a Preset, key: &str, spec: &'a AnswerSpec, answers: &IndexMap<String, Answer>) -> Option<&'a toml::Value> {
+    for (flag, defaults) in &preset.when {
+        if let Some(value) = defaults.get(key) {
+            match answers.get(flag).map(|a| &a.value) {
+                Some(Value::Bool(true)) => return Some(value),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    }
+    spec.default.as_ref()
+}
+
+fn mentions_missing(expression: &str, preset: &Preset, answers: &IndexMap<String, Answer>) -> bool {
+    preset.answers.keys().any(|k| !answers.contains_key(k) && expression.contains(k.as_str()))
+}
+
+/// The next thing to ask: an answer with no default first, since the others' defaults may wait for it.
+fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>) -> Option<Question> {
+    let missing: Vec<&String> = preset.answers.keys().filter(|k| !answers.contains_key(*k)).collect();
+    let waiting_on = |key: &str| -> Vec<String> {
+        missing
+            .iter()
+            .filter(|other| {
+                preset.answers[other.as_str()].default.as_ref().and_then(toml::Value::as_str).is_some_and(|d| d.contains(key))
+            })
+            .map(|other| (*other).clone())
+            .collect()
+    };
+    let key = missing
+        .iter()
+        .find(|k| !waiting_on(k).is_empty())
+        .or_else(|| missing.first())?;
+    Some(Question {
+        key: (*key).clone(),
+        help: preset.answers[key.as_str()].help.clone(),
+        problem: None,
+        options: Vec::new(),
+        needed_by: waiting_on(key),
+    })
+}
+
+/// Everything the templates see: detected facts' values, then answers over them.
+fn context_values(facts: &Facts, answers: &IndexMap<String, Answer>) -> Map<String, Value> {
+    let mut values: Map<String, Value> = facts.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
+    values.extend(answers.iter().map(|(k, a)| (k.clone(), a.value.clone())));
+    values
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `./cmd/api`, `cmd/api` and `./cmd/api/` name the same package.
+fn same_path(a: &str, b: &str) -> bool {
+    normalise_path(a) == normalise_path(b)
+}
+
+fn normalise_path(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    if trimmed.is_empty() || trimmed == "." {
+        ".".into()
+    } else {
+        format!("./{trimmed}")
+    }
+}
+
+/// Parses and validates an answer's text for its kind.
+pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
+    let text = text.trim();
+    Ok(match spec.kind {
+        Kind::Image => {
+            validate::image_reference(text)?;
+            Value::from(text)
+        }
+        Kind::Port => {
+            let n: i64 = text.parse().map_err(|_| anyhow::anyhow!("`{text}` is not a valid port (1-65535)"))?;
+            Value::from(validate::port(n)?)
+        }
+        Kind::Bool => match text {
+            "true" | "yes" | "1" => Value::Bool(true),
+            "false" | "no" | "0" => Value::Bool(false),
+            _ => bail!("`{text}` is not true or false"),
+        },
+        Kind::Version => {
+            validate::version(text)?;
+            Value::from(text)
+        }
+        Kind::Path => {
+            let path = normalise_path(text);
+            validate::context_path(&path)?;
+            Value::from(path)
+        }
+        Kind::FileName => {
+            validate::file_name(text)?;
+            Value::from(text)
+        }
+        Kind::Choice => {
+            if !spec.choices.iter().any(|c| c == text) {
+                bail!("`{text}` is not one of {}", spec.choices.join(", "));
+            }
+            Value::from(text)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: Kind) -> AnswerSpec {
+        AnswerSpec { kind, help: String::new(), default: None, choices: vec!["a".into()] }
+    }
+
+    #[test]
+    fn parses_each_kind_and_rejects_bad_text() {
+        assert_eq!(parse(&spec(Kind::Port), " 8080 ").unwrap(), Value::from(8080));
+        assert!(parse(&spec(Kind::Port), "80a").is_err());
+        assert_eq!(parse(&spec(Kind::Bool), "yes").unwrap(), Value::Bool(true));
+        assert_eq!(parse(&spec(Kind::Path), "cmd/api/").unwrap(), Value::from("./cmd/api"));
+        assert_eq!(parse(&spec(Kind::Path), ".").unwrap(), Value::from("."));
+        assert!(parse(&spec(Kind::Path), "../etc").is_err());
+        assert!(parse(&spec(Kind::Choice), "b").is_err());
+        assert!(parse(&spec(Kind::Image), "alpine:3.20\nRUN x").is_err());
+    }
+}

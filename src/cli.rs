@@ -1,0 +1,88 @@
+//! The command line: clap derive only. Doc comments are the `--help` text; every option also reads a
+//! `DOCKGEN_*` environment variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Detects a project's stack and writes a multi-stage, non-root, cache-friendly Dockerfile.
+#[derive(Debug, Parser)]
+#[command(name = "dockgen", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Detect the stack, choose a preset and write PATH/Dockerfile and PATH/.dockerignore.
+    Init(InitArgs),
+    /// Show what was found in PATH and the evidence for each fact.
+    Detect(DetectArgs),
+    /// List or show the built-in presets.
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Use this preset instead of the detected stack's default (see `dockgen presets list`).
+    #[arg(long, env = "DOCKGEN_PRESET", value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Image that builds the project.
+    #[arg(long, env = "DOCKGEN_BUILDER_IMAGE", value_name = "IMAGE")]
+    pub builder_image: Option<String>,
+    /// Image the built artifact runs on.
+    #[arg(long, env = "DOCKGEN_RUNTIME_IMAGE", value_name = "IMAGE")]
+    pub runtime_image: Option<String>,
+    /// Port the service listens on (EXPOSE).
+    #[arg(long, env = "DOCKGEN_PORT", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+    /// Set any template answer, e.g. `--set main_package=./cmd/api` (repeatable; DOCKGEN_SET takes a
+    /// comma-separated list).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub set: Vec<(String, String)>,
+    /// Never prompt; fail with the flag to pass when something is missing (implied without a terminal).
+    #[arg(long, short = 'y', env = "DOCKGEN_YES")]
+    pub yes: bool,
+    /// Overwrite an existing Dockerfile or .dockerignore.
+    #[arg(long, env = "DOCKGEN_FORCE")]
+    pub force: bool,
+    /// Print the Dockerfile to stdout and write nothing.
+    #[arg(long, env = "DOCKGEN_STDOUT")]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print JSON: {"preset", "stack", "facts": {name: {value, source}}, "candidates", "choices", "warnings"}.
+    #[arg(long, env = "DOCKGEN_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// List every preset with its stack and description.
+    List,
+    /// Print a preset's definition.
+    Show {
+        /// The preset's name.
+        name: String,
+    },
+}
+
+/// Parses `KEY=VALUE`; the key is an answer name (letters, digits, underscores).
+pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
+    let key = key.trim();
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
+    }
+    Ok((key.to_string(), value.to_string()))
+}

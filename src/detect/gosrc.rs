@@ -1,0 +1,210 @@
+//! A small Go lexer: just enough to read a file's package clause, its imports, build constraints and the
+//! string literals around listen calls, without being fooled by comments or strings that mention them.
+
+/// One token of Go source with the 1-based line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    Ident(String),
+    /// The decoded value of an interpreted or raw string literal.
+    Str(String),
+    /// An integer or float literal, as written.
+    Number(String),
+    Punct(char),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Lexed {
+    pub(crate) tokens: Vec<(Token, usize)>,
+    /// `//go:build` or `// +build` lines before the package clause.
+    pub(crate) build_constraints: Vec<String>,
+}
+
+/// Tokenizes Go source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
+/// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
+pub(crate) fn lex(src: &str) -> Lexed {
+    let bytes = src.as_bytes();
+    let mut tokens = Vec::new();
+    let mut build_constraints = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                line += 1;
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = find_byte(bytes, i, b'\n');
+                let comment = &src[i..end];
+                if tokens.is_empty() && (comment.starts_with("//go:build") || comment.starts_with("// +build")) {
+                    build_constraints.push(comment.to_string());
+                }
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = src[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+                line += src[i..end].matches('\n').count();
+                i = end;
+            }
+            b'"' => {
+                let (value, end) = interpreted_string(src, i + 1);
+                tokens.push((Token::Str(value), line));
+                i = end;
+            }
+            b'`' => {
+                let end = find_byte(bytes, i + 1, b'`');
+                let raw = &src[i + 1..end];
+                tokens.push((Token::Str(raw.replace('\r', "")), line));
+                line += raw.matches('\n').count();
+                i = (end + 1).min(bytes.len());
+            }
+            b'\'' => {
+                // Rune literal: skip it, honouring escapes, so '"' does not open a string.
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'\'' && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                i = (j + 1).min(bytes.len());
+            }
+            b'0'..=b'9' => {
+                let end = scan_while(bytes, i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+                tokens.push((Token::Number(src[i..end].to_string()), line));
+                i = end;
+            }
+            _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
+                let end = scan_while(bytes, i, |b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80);
+                // Slicing on byte offsets is safe: identifiers stop only at ASCII bytes.
+                tokens.push((Token::Ident(src[i..end].to_string()), line));
+                i = end;
+            }
+            _ if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                tokens.push((Token::Punct(c as char), line));
+                i += 1;
+            }
+        }
+    }
+    Lexed { tokens, build_constraints }
+}
+
+fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
+    bytes[from.min(bytes.len())..]
+        .iter()
+        .position(|&b| b == wanted)
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
+    bytes[from..].iter().position(|&b| !keep(b)).map_or(bytes.len(), |p| from + p)
+}
+
+/// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
+/// closing quote (or the end of the line when it is unterminated).
+fn interpreted_string(src: &str, start: usize) -> (String, usize) {
+    let mut value = String::new();
+    let mut chars = src[start..].char_indices();
+    while let Some((offset, c)) = chars.next() {
+        match c {
+            '"' => return (value, start + offset + 1),
+            '\n' => return (value, start + offset),
+            '\\' => match chars.next() {
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, other)) => value.push(other),
+                None => break,
+            },
+            _ => value.push(c),
+        }
+    }
+    (value, src.len())
+}
+
+impl Lexed {
+    /// The package clause's name and line, if the file has one.
+    pub(crate) fn package(&self) -> Option<(&str, usize)> {
+        match self.tokens.as_slice() {
+            [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => Some((name, *line)),
+            _ => None,
+        }
+    }
+
+    /// True when a build constraint excludes the file from every build (`//go:build ignore`).
+    pub(crate) fn is_ignored_by_constraint(&self) -> bool {
+        self.build_constraints.iter().any(|c| {
+            let expr = c.trim_start_matches("//go:build").trim_start_matches("// +build").trim();
+            expr == "ignore"
+        })
+    }
+
+    /// Import paths with their lines, from single imports and import blocks.
+    pub(crate) fn imports(&self) -> Vec<(&str, usize)> {
+        let mut found = Vec::new();
+        let mut i = 0;
+        let tokens = &self.tokens;
+        while i < tokens.len() {
+            if tokens[i].0 == Token::Ident("import".into()) {
+                i += 1;
+                if tokens.get(i).map(|t| &t.0) == Some(&Token::Punct('(')) {
+                    while i < tokens.len() && tokens[i].0 != Token::Punct(')') {
+                        if let (Token::Str(path), line) = &tokens[i] {
+                            found.push((path.as_str(), *line));
+                        }
+                        i += 1;
+                    }
+                } else {
+                    // Skip an optional alias (`_`, `.` or a name) before the path.
+                    while let Some((tok, line)) = tokens.get(i) {
+                        match tok {
+                            Token::Str(path) => {
+                                found.push((path.as_str(), *line));
+                                break;
+                            }
+                            Token::Ident(_) | Token::Punct('.') => i += 1,
+                            _ => break,
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_package_imports_and_ignores_comments() {
+        let lexed = lex("// Package x mentions import \"C\"\n/* package fake */\npackage main\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n)\nimport \"C\"\n");
+        assert_eq!(lexed.package(), Some(("main", 3)));
+        assert_eq!(lexed.imports(), vec![("fmt", 6), ("database/sql", 7), ("C", 9)]);
+    }
+
+    #[test]
+    fn a_rune_or_raw_string_does_not_confuse_the_lexer() {
+        let lexed = lex("package p\nvar a = '\"'\nvar b = `x\n\"y`\nvar c = \"z\"\n");
+        let strings: Vec<_> = lexed
+            .tokens
+            .iter()
+            .filter_map(|(t, l)| if let Token::Str(s) = t { Some((s.as_str(), *l)) } else { None })
+            .collect();
+        assert_eq!(strings, vec![("x\n\"y", 3), ("z", 5)]);
+    }
+
+    #[test]
+    fn build_ignore_is_recognised_only_before_the_package_clause() {
+        assert!(lex("//go:build ignore\n\npackage main\n").is_ignored_by_constraint());
+        assert!(!lex("//go:build linux\n\npackage main\n").is_ignored_by_constraint());
+        assert!(!lex("package main\n//go:build ignore\n").is_ignored_by_constraint());
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for src in ["\"unterminated", "`raw", "'\\", "/* open", "\u{0}\u{ff}é\"\\", "package"] {
+            let _ = lex(src).imports();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Detection: a repository path in, facts with evidence out. Nothing here prints, prompts or looks at the
+//! machine dockgen runs on; every fact names the file (and line) it came from.
+
+mod go;
+mod gomod;
+mod gosrc;
+mod walk;
+
+use std::path::Path;
+
+use anyhow::Result;
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A value read from the repository, with where it came from (`go.mod:3`, `cmd/api/main.go:12`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    pub value: Value,
+    pub source: String,
+    /// Why the value is what it is, when the source alone does not say (`from toolchain go1.23.1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// True when no file said anything and the value is the preset's default.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
+}
+
+impl Fact {
+    pub fn new(value: impl Into<Value>, source: impl Into<String>) -> Self {
+        Fact { value: value.into(), source: source.into(), note: None, default: false }
+    }
+
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+pub type Facts = IndexMap<String, Fact>;
+
+/// A question detection cannot settle alone: several main packages, apps or modules fit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    /// The answer key the choice sets, e.g. `main_package`.
+    pub key: String,
+    pub options: Vec<ChoiceOption>,
+}
+
+/// One possible answer; its facts (binary name, port...) apply only when it is chosen.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub source: String,
+    pub facts: Facts,
+}
+
+/// A stack found in the repository, with everything detection learnt about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub stack: &'static str,
+    /// The file that made the stack recognisable (`go.mod`, `go.work`).
+    pub evidence: String,
+    pub facts: Facts,
+    pub choices: Vec<Choice>,
+    pub warnings: Vec<String>,
+}
+
+/// Everything found in a repository; nothing found or several stacks found is data, not an error.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detection {
+    pub candidates: Vec<Candidate>,
+    /// The marker files each probe looked for, so "nothing recognised" can say what was expected.
+    pub looked_for: Vec<&'static str>,
+}
+
+/// Runs every stack probe on `root`. Errors are for files that exist but cannot be read or parsed.
+pub fn detect(root: &Path) -> Result<Detection> {
+    let mut candidates = Vec::new();
+    if let Some(candidate) = go::probe(root)? {
+        candidates.push(candidate);
+    }
+    Ok(Detection { candidates, looked_for: go::MARKERS.to_vec() })
+}
+
+/// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
+/// dockgen read gigabytes.
+const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a manifest as UTF-8 text; every error names the file relative to the repository.
+fn read_manifest(root: &Path, rel: &str) -> Result<String> {
+    use anyhow::Context;
+    let path = root.join(rel);
+    let size = std::fs::metadata(&path).with_context(|| format!("cannot read {rel}"))?.len();
+    if size > MAX_MANIFEST_BYTES {
+        anyhow::bail!("{rel} is {size} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest can sensibly be");
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {rel}"))?;
+    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{rel} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}

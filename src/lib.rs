@@ -1,0 +1,179 @@
+//! dockgen: detect → preset → answers → render → write. This file wires the commands to those stages;
+//! each stage lives in its own module and only `prompt` talks to the terminal.
+
+pub mod answers;
+pub mod cli;
+pub mod detect;
+pub mod preset;
+pub mod prompt;
+pub mod render;
+mod report;
+pub mod validate;
+pub mod write;
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use clap::parser::ValueSource;
+use clap::ArgMatches;
+use indexmap::IndexMap;
+
+use crate::answers::Given;
+use crate::cli::{Cli, Command, DetectArgs, InitArgs, PresetsCommand};
+use crate::detect::{Candidate, Detection};
+use crate::preset::Preset;
+use crate::prompt::{NonInteractive, Prompter, Question, Terminal};
+
+/// A mistake in how dockgen was called (unknown preset, malformed `--set`): exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Runs one command. `matches` tells whether an option came from a flag or from its environment variable.
+pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+    match cli.command {
+        Command::Init(args) => init(&args, matches.subcommand_matches("init").unwrap_or(matches)),
+        Command::Detect(args) => detect_command(&args),
+        Command::Presets(PresetsCommand::List) => {
+            let presets = preset::builtin()?;
+            print(&report::preset_list(&presets))
+        }
+        Command::Presets(PresetsCommand::Show { name }) => {
+            let presets = preset::builtin()?;
+            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
+            print(&found.source_text)
+        }
+    }
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("writing to stdout")
+}
+
+fn check_project_dir(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist or cannot be read", path.display()))?;
+    if !meta.is_dir() {
+        bail!("{} is not a directory", path.display());
+    }
+    Ok(())
+}
+
+fn detect_command(args: &DetectArgs) -> Result<()> {
+    check_project_dir(&args.path)?;
+    let presets = preset::builtin()?;
+    let detection = detect::detect(&args.path).with_context(|| format!("in {}", args.path.display()))?;
+    let report = report::Report::new(&detection, &presets);
+    if args.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
+    } else {
+        print(&report.to_text())
+    }
+}
+
+fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
+    check_project_dir(&args.path)?;
+    let presets = preset::builtin()?;
+    let detection = detect::detect(&args.path).with_context(|| format!("in {}", args.path.display()))?;
+    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut prompter: Box<dyn Prompter> = if interactive { Box::new(Terminal) } else { Box::new(NonInteractive) };
+
+    let (preset, candidate) = choose_preset(args, &presets, &detection, prompter.as_mut())?;
+    for warning in candidate.iter().flat_map(|c| &c.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    let given = given_answers(args, matches)?;
+    let resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+    let rendered = render::render(preset, &resolved.values)?;
+
+    if args.stdout {
+        return print(&rendered.dockerfile);
+    }
+    let dockerfile = args.path.join("Dockerfile");
+    let dockerignore = args.path.join(".dockerignore");
+    write::write_all(&[(dockerfile.clone(), rendered.dockerfile), (dockerignore.clone(), rendered.dockerignore)], args.force)?;
+    eprintln!("wrote {} and {} (preset {})", dockerfile.display(), dockerignore.display(), preset.name);
+    Ok(())
+}
+
+/// `--preset`, or the detected stack's default preset; several stacks are a question.
+fn choose_preset<'a, 'd>(
+    args: &InitArgs,
+    presets: &'a [Preset],
+    detection: &'d Detection,
+    prompter: &mut dyn Prompter,
+) -> Result<(&'a Preset, Option<&'d Candidate>)> {
+    let looked_for = || format!("looked for {}", detection.looked_for.join(", "));
+    if let Some(name) = &args.preset {
+        let preset = preset::find(presets, name).map_err(|e| UsageError(format!("{e:#}")))?;
+        let candidate = detection.candidates.iter().find(|c| c.stack == preset.stack).with_context(|| {
+            format!("preset {name} builds a {} project, but none was found in {} ({})", preset.stack, args.path.display(), looked_for())
+        })?;
+        return Ok((preset, Some(candidate)));
+    }
+    let candidate = match detection.candidates.as_slice() {
+        [] => bail!("no supported project found in {} ({})", args.path.display(), looked_for()),
+        [only] => only,
+        several => {
+            let question = Question {
+                key: "preset".into(),
+                help: "Several stacks were found; which one should the image build?".into(),
+                problem: None,
+                options: several
+                    .iter()
+                    .filter_map(|c| Some((preset::default_for_stack(presets, c.stack)?.name.clone(), c.evidence.clone())))
+                    .collect(),
+                needed_by: Vec::new(),
+            };
+            let name = prompter.ask(&question)?;
+            let preset = preset::find(presets, &name)?;
+            several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0])
+        }
+    };
+    let preset = preset::default_for_stack(presets, candidate.stack)
+        .with_context(|| format!("no built-in preset for the {} stack", candidate.stack))?;
+    Ok((preset, Some(candidate)))
+}
+
+/// The answers given on the command line or in `DOCKGEN_*`, each with where it came from.
+fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<String, Given>> {
+    let origin = |id: &str, flag: &str, env: &str| match matches.value_source(id) {
+        Some(ValueSource::EnvVariable) => env.to_string(),
+        _ => flag.to_string(),
+    };
+    let mut given = IndexMap::new();
+    let mut add = |key: &str, text: String, origin: String| {
+        given.insert(key.to_string(), Given { text, origin });
+    };
+    if let Some(image) = &args.builder_image {
+        add("builder_image", image.clone(), origin("builder_image", "--builder-image", "DOCKGEN_BUILDER_IMAGE"));
+    }
+    if let Some(image) = &args.runtime_image {
+        add("runtime_image", image.clone(), origin("runtime_image", "--runtime-image", "DOCKGEN_RUNTIME_IMAGE"));
+    }
+    if let Some(port) = args.port {
+        add("port", port.to_string(), origin("port", "--port", "DOCKGEN_PORT"));
+    }
+    // Flags win over the environment, so DOCKGEN_SET is read only when no --set was given.
+    if args.set.is_empty() {
+        if let Some(env) = std::env::var_os("DOCKGEN_SET") {
+            let env = env.into_string().map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
+            for item in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (key, value) = cli::parse_key_value(item).map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
+                add(&key, value, format!("DOCKGEN_SET {key}"));
+            }
+        }
+    }
+    for (key, value) in &args.set {
+        add(key, value.clone(), format!("--set {key}"));
+    }
+    Ok(given)
+}

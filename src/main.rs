@@ -1,0 +1,26 @@
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, FromArgMatches as _};
+use dockgen::cli::Cli;
+
+fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    match dockgen::run(cli, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line naming the file; the chain carries the detail (ripgrep's `{:#}`).
+            eprintln!("dockgen: {err:#}");
+            if err.is::<dockgen::prompt::Cancelled>() {
+                ExitCode::from(130)
+            } else if err.is::<dockgen::UsageError>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

