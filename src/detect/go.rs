@@ -60,7 +60,7 @@ fn probe_module(root: &Path) -> Result<Candidate> {
     let module_line = module.gomod.module.as_ref().map_or(1, |m| m.1);
     insert(&mut candidate.facts, "module", Fact::new(module.path.clone(), format!("go.mod:{module_line}")));
     insert(&mut candidate.facts, "workspace", Fact::new(false, "go.work").with_note("not present"));
-    finish(root, &[module], &mut candidate);
+    finish(root, &[module], &[], &mut candidate);
     Ok(candidate)
 }
 
@@ -97,7 +97,7 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
     let uses: Vec<&str> = modules.iter().map(|m| m.dir.as_str()).collect();
     let first_use = work.uses.first().map_or(1, |u| u.1);
     insert(&mut candidate.facts, "workspace", Fact::new(json!(uses), format!("go.work:{first_use}")));
-    finish(root, &modules, &mut candidate);
+    finish(root, &modules, &work.replaced, &mut candidate);
     Ok(candidate)
 }
 
@@ -116,7 +116,7 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 }
 
 /// The facts every Go build shares: main packages, cgo, vendoring and the files that pin dependencies.
-fn finish(root: &Path, modules: &[Module], candidate: &mut Candidate) {
+fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) {
     let workspace = candidate.evidence == "go.work";
     let main_packages = find_main_packages(root, modules);
     let sources = module_sources(root, modules, &mut candidate.warnings);
@@ -133,6 +133,12 @@ fn finish(root: &Path, modules: &[Module], candidate: &mut Candidate) {
         insert(&mut candidate.facts, "vendor", Fact::new(false, "vendor/modules.txt").with_note("not present"));
     }
     insert(&mut candidate.facts, "module_files", module_files_fact(root, modules, workspace));
+    let download_step = if vendored {
+        Fact::new(false, "vendor/modules.txt").with_note("dependencies are vendored")
+    } else {
+        download_step_fact(modules, workspace_replaced)
+    };
+    insert(&mut candidate.facts, "download_step", download_step);
 
     let other_main_dirs: Vec<String> = main_packages.iter().map(|m| m.dir.clone()).collect();
     let mut options: Vec<ChoiceOption> = main_packages
@@ -364,7 +370,7 @@ fn main_package_option(
             insert(&mut facts, "port", Fact::new(hit.port, hit.source.clone()).with_note(hit.how));
         }
         _ => warnings.push(format!(
-            "{} listens on several ports ({}): pass --port N to choose the one to EXPOSE",
+            "main package {} listens on several ports ({}): pass --port N to choose the one to EXPOSE",
             package_arg(&main.dir),
             hits.iter().map(|h| format!("{} at {}", h.port, h.source)).collect::<Vec<_>>().join(", ")
         )),
@@ -395,6 +401,24 @@ fn cgo_fact(modules: &[Module], sources: &[Source]) -> Fact {
         }
     }
     Fact::new(false, "*.go").with_note(format!("none of {} Go files imports \"C\"; no cgo dependency", sources.len()))
+}
+
+/// Whether `go mod download` can run on the module files alone. In a workspace, a module that requires
+/// another workspace module without a `replace` builds fine, but `go mod download` tries to fetch that
+/// module from the proxy and fails; such a build downloads during `go build` (still with a cache mount).
+fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact {
+    for module in modules {
+        for (path, line) in &module.gomod.requires {
+            let is_workspace_module = modules.iter().any(|m| m.path == *path);
+            let replaced = module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
+            if is_workspace_module && !replaced {
+                return Fact::new(false, format!("{}:{line}", join_rel(&module.dir, "go.mod"))).with_note(format!(
+                    "requires workspace module {path} without a replace, which `go mod download` would fetch"
+                ));
+            }
+        }
+    }
+    Fact::new(true, if modules.len() > 1 { "go.work" } else { "go.mod" })
 }
 
 /// The files that pin dependencies, grouped by the directory they are copied to before `go mod download`.

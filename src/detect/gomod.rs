@@ -12,6 +12,8 @@ pub(crate) struct GoMod {
     pub(crate) go: Option<Located<String>>,
     pub(crate) toolchain: Option<Located<String>>,
     pub(crate) requires: Vec<Located<String>>,
+    /// Module paths on the left of `replace ... =>`.
+    pub(crate) replaced: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -19,6 +21,7 @@ pub(crate) struct GoWork {
     pub(crate) go: Option<Located<String>>,
     pub(crate) toolchain: Option<Located<String>>,
     pub(crate) uses: Vec<Located<String>>,
+    pub(crate) replaced: Vec<String>,
 }
 
 struct Directive {
@@ -43,6 +46,7 @@ pub(crate) fn parse_go_mod(text: &str) -> Result<GoMod> {
                 Some(path) if d.args.len() >= 2 => parsed.requires.push((path.clone(), d.line)),
                 _ => bail!("{}: usage: require module/path v1.2.3", d.line),
             },
+            "replace" => parsed.replaced.push(replaced_path(&d)?),
             _ => {}
         }
     }
@@ -57,6 +61,7 @@ pub(crate) fn parse_go_work(text: &str) -> Result<GoWork> {
             "go" => parsed.go = Some((go_version_arg(&d)?, d.line)),
             "toolchain" => parsed.toolchain = Some((single_arg(&d)?, d.line)),
             "use" => parsed.uses.push((single_arg(&d)?, d.line)),
+            "replace" => parsed.replaced.push(replaced_path(&d)?),
             _ => {}
         }
     }
@@ -91,6 +96,14 @@ fn single_arg(d: &Directive) -> Result<String> {
     match d.args.as_slice() {
         [one] => Ok(one.clone()),
         _ => bail!("{}: `{}` takes exactly one argument, found {}", d.line, d.verb, d.args.len()),
+    }
+}
+
+/// The module path a `replace old [v] => new [v]` directive replaces.
+fn replaced_path(d: &Directive) -> Result<String> {
+    match (d.args.first(), d.args.iter().position(|a| a == "=>")) {
+        (Some(old), Some(1 | 2)) if d.args.len() > 2 => Ok(old.clone()),
+        _ => bail!("{}: usage: replace module/path [v1.2.3] => other/path [v1.2.3]", d.line),
     }
 }
 
@@ -173,6 +186,9 @@ mod tests {
         assert_eq!(m.go, Some(("1.22.3".into(), 4)));
         assert_eq!(m.toolchain, Some(("go1.23.1".into(), 5)));
         assert_eq!(m.requires, vec![("github.com/mattn/go-sqlite3".into(), 8), ("golang.org/x/sync".into(), 10)]);
+        let r = parse_go_mod("module a\nreplace b v1.0.0 => ../b\nreplace (\n\tc => ./c\n)\n").unwrap();
+        assert_eq!(r.replaced, vec!["b".to_string(), "c".to_string()]);
+        assert!(parse_go_mod("module a\nreplace b\n").is_err());
     }
 
     #[test]

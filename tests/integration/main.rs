@@ -1,0 +1,5 @@
+//! One integration-test binary: fixtures rendered and snapshotted, the CLI contract, hadolint on every output.
+
+mod cli;
+mod common;
+mod fixtures;
