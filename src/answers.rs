@@ -55,48 +55,41 @@ pub fn resolve(
     let mut answers: IndexMap<String, Answer> = IndexMap::new();
 
     for (key, given) in given {
-        let value = parse(&preset.answers[key], &given.text).with_context(|| format!("{} {key}", given.origin))?;
-        answers.insert(key.clone(), Answer { value, origin: given.origin.clone() });
+        let value =
+            parse(&preset.answers[key], &given.text).with_context(|| given.origin.clone())?;
+        answers.insert(
+            key.clone(),
+            Answer {
+                value,
+                origin: given.origin.clone(),
+            },
+        );
     }
 
-    // A choice detection could not settle: the user's value, or a question; the chosen option's facts apply.
-    for choice in candidate.map(|c| c.choices.as_slice()).unwrap_or_default() {
-        let Some(spec) = preset.answers.get(&choice.key) else { continue };
-        let chosen = match answers.get(&choice.key) {
-            Some(answer) => answer.value.as_str().unwrap_or_default().to_string(),
-            None => {
-                let question = Question {
-                    key: choice.key.clone(),
-                    help: spec.help.clone(),
-                    problem: None,
-                    options: choice.options.iter().map(|o| (o.value.clone(), o.source.clone())).collect(),
-                    needed_by: Vec::new(),
-                };
-                let text = prompter.ask(&question)?;
-                let value = parse(spec, &text)?;
-                answers.insert(choice.key.clone(), Answer { value: value.clone(), origin: "chosen at the prompt".into() });
-                value.as_str().unwrap_or_default().to_string()
-            }
-        };
-        if let Some(option) = choice.options.iter().find(|o| same_path(&o.value, &chosen)) {
-            facts.extend(option.facts.clone());
-            facts.entry(choice.key.clone()).or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
-        }
-    }
+    apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
 
     for (key, spec) in &preset.answers {
         if answers.contains_key(key) {
             continue;
         }
         if let Some(fact) = facts.get(key) {
-            let value = parse(spec, &value_text(&fact.value)).with_context(|| format!("{key} detected at {}", fact.source))?;
-            answers.insert(key.clone(), Answer { value, origin: fact.source.clone() });
+            let value = parse(spec, &value_text(&fact.value))
+                .with_context(|| format!("{key} detected at {}", fact.source))?;
+            answers.insert(
+                key.clone(),
+                Answer {
+                    value,
+                    origin: fact.source.clone(),
+                },
+            );
         }
     }
 
     loop {
         fill_defaults(preset, &facts, &mut answers)?;
-        let Some(question) = next_question(preset, &answers) else { break };
+        let Some(question) = next_question(preset, &answers) else {
+            break;
+        };
         let spec = &preset.answers[&question.key];
         let mut question = question;
         let mut tries = 0;
@@ -109,36 +102,106 @@ pub fn resolve(
                 Err(e) => return Err(e.context(format!("answer for {}", question.key))),
             }
         };
-        answers.insert(question.key.clone(), Answer { value, origin: "answered at the prompt".into() });
+        answers.insert(
+            question.key.clone(),
+            Answer {
+                value,
+                origin: "answered at the prompt".into(),
+            },
+        );
     }
 
     let values = context_values(&facts, &answers);
     Ok(Resolved { answers, values })
 }
 
+/// A choice detection could not settle: the user's value, or a question; the chosen option's facts apply.
+fn apply_choices(
+    preset: &Preset,
+    candidate: Option<&Candidate>,
+    facts: &mut Facts,
+    answers: &mut IndexMap<String, Answer>,
+    prompter: &mut dyn Prompter,
+) -> Result<()> {
+    for choice in candidate.map(|c| c.choices.as_slice()).unwrap_or_default() {
+        let Some(spec) = preset.answers.get(&choice.key) else {
+            continue;
+        };
+        let chosen = if let Some(answer) = answers.get(&choice.key) {
+            answer.value.as_str().unwrap_or_default().to_string()
+        } else {
+            let question = Question {
+                key: choice.key.clone(),
+                help: spec.help.clone(),
+                problem: None,
+                options: choice
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.source.clone()))
+                    .collect(),
+                needed_by: Vec::new(),
+            };
+            let value = parse(spec, &prompter.ask(&question)?)?;
+            let text = value.as_str().unwrap_or_default().to_string();
+            answers.insert(
+                choice.key.clone(),
+                Answer {
+                    value,
+                    origin: "chosen at the prompt".into(),
+                },
+            );
+            text
+        };
+        if let Some(option) = choice.options.iter().find(|o| same_path(&o.value, &chosen)) {
+            facts.extend(option.facts.clone());
+            facts.entry(choice.key.clone()).or_insert_with(|| {
+                crate::detect::Fact::new(option.value.clone(), option.source.clone())
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved.
-fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, Answer>) -> Result<()> {
+fn fill_defaults(
+    preset: &Preset,
+    facts: &Facts,
+    answers: &mut IndexMap<String, Answer>,
+) -> Result<()> {
     loop {
         let mut progressed = false;
         for (key, spec) in &preset.answers {
             if answers.contains_key(key) {
                 continue;
             }
-            let Some(default) = default_for(preset, key, spec, answers) else { continue };
+            let Some(default) = default_for(preset, key, spec, answers) else {
+                continue;
+            };
             let text = match default {
                 toml::Value::String(expression) if expression.contains("{{") => {
                     match render::render_default(expression, &context_values(facts, answers)) {
                         Ok(text) => text,
                         // A default that needs a missing answer waits for it; a real error surfaces below.
                         Err(_) if mentions_missing(expression, preset, answers) => continue,
-                        Err(e) => return Err(e.context(format!("default of {key} in preset {}", preset.name))),
+                        Err(e) => {
+                            return Err(
+                                e.context(format!("default of {key} in preset {}", preset.name))
+                            )
+                        }
                     }
                 }
                 toml::Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
-            let value = parse(spec, &text).with_context(|| format!("default of {key} in preset {}", preset.name))?;
-            answers.insert(key.clone(), Answer { value, origin: format!("default of preset {}", preset.name) });
+            let value = parse(spec, &text)
+                .with_context(|| format!("default of {key} in preset {}", preset.name))?;
+            answers.insert(
+                key.clone(),
+                Answer {
+                    value,
+                    origin: format!("default of preset {}", preset.name),
+                },
+            );
             progressed = true;
         }
         if !progressed {
@@ -149,7 +212,12 @@ fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, 
 
 /// The default for `key`, from `[when.flag]` when that boolean answer is true; None while a flag it depends
 /// on is still unresolved.
-fn default_for<'a>(preset: &'a Preset, key: &str, spec: &'a AnswerSpec, answers: &IndexMap<String, Answer>) -> Option<&'a toml::Value> {
+fn default_for<'a>(
+    preset: &'a Preset,
+    key: &str,
+    spec: &'a AnswerSpec,
+    answers: &IndexMap<String, Answer>,
+) -> Option<&'a toml::Value> {
     for (flag, defaults) in &preset.when {
         if let Some(value) = defaults.get(key) {
             match answers.get(flag).map(|a| &a.value) {
@@ -163,17 +231,28 @@ fn default_for<'a>(preset: &'a Preset, key: &str, spec: &'a AnswerSpec, answers:
 }
 
 fn mentions_missing(expression: &str, preset: &Preset, answers: &IndexMap<String, Answer>) -> bool {
-    preset.answers.keys().any(|k| !answers.contains_key(k) && expression.contains(k.as_str()))
+    preset
+        .answers
+        .keys()
+        .any(|k| !answers.contains_key(k) && expression.contains(k.as_str()))
 }
 
 /// The next thing to ask: an answer with no default first, since the others' defaults may wait for it.
 fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>) -> Option<Question> {
-    let missing: Vec<&String> = preset.answers.keys().filter(|k| !answers.contains_key(*k)).collect();
+    let missing: Vec<&String> = preset
+        .answers
+        .keys()
+        .filter(|k| !answers.contains_key(*k))
+        .collect();
     let waiting_on = |key: &str| -> Vec<String> {
         missing
             .iter()
             .filter(|other| {
-                preset.answers[other.as_str()].default.as_ref().and_then(toml::Value::as_str).is_some_and(|d| d.contains(key))
+                preset.answers[other.as_str()]
+                    .default
+                    .as_ref()
+                    .and_then(toml::Value::as_str)
+                    .is_some_and(|d| d.contains(key))
             })
             .map(|other| (*other).clone())
             .collect()
@@ -193,7 +272,10 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>) -> Option<
 
 /// Everything the templates see: detected facts' values, then answers over them.
 fn context_values(facts: &Facts, answers: &IndexMap<String, Answer>) -> Map<String, Value> {
-    let mut values: Map<String, Value> = facts.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
+    let mut values: Map<String, Value> = facts
+        .iter()
+        .map(|(k, f)| (k.clone(), f.value.clone()))
+        .collect();
     values.extend(answers.iter().map(|(k, a)| (k.clone(), a.value.clone())));
     values
 }
@@ -229,7 +311,9 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             Value::from(text)
         }
         Kind::Port => {
-            let n: i64 = text.parse().map_err(|_| anyhow::anyhow!("`{text}` is not a valid port (1-65535)"))?;
+            let n: i64 = text
+                .parse()
+                .map_err(|_| anyhow::anyhow!("`{text}` is not a valid port (1-65535)"))?;
             Value::from(validate::port(n)?)
         }
         Kind::Bool => match text {
@@ -264,15 +348,26 @@ mod tests {
     use super::*;
 
     fn spec(kind: Kind) -> AnswerSpec {
-        AnswerSpec { kind, help: String::new(), default: None, choices: vec!["a".into()] }
+        AnswerSpec {
+            kind,
+            help: String::new(),
+            default: None,
+            choices: vec!["a".into()],
+        }
     }
 
     #[test]
     fn parses_each_kind_and_rejects_bad_text() {
-        assert_eq!(parse(&spec(Kind::Port), " 8080 ").unwrap(), Value::from(8080));
+        assert_eq!(
+            parse(&spec(Kind::Port), " 8080 ").unwrap(),
+            Value::from(8080)
+        );
         assert!(parse(&spec(Kind::Port), "80a").is_err());
         assert_eq!(parse(&spec(Kind::Bool), "yes").unwrap(), Value::Bool(true));
-        assert_eq!(parse(&spec(Kind::Path), "cmd/api/").unwrap(), Value::from("./cmd/api"));
+        assert_eq!(
+            parse(&spec(Kind::Path), "cmd/api/").unwrap(),
+            Value::from("./cmd/api")
+        );
         assert_eq!(parse(&spec(Kind::Path), ".").unwrap(), Value::from("."));
         assert!(parse(&spec(Kind::Path), "../etc").is_err());
         assert!(parse(&spec(Kind::Choice), "b").is_err());

@@ -7,7 +7,12 @@ use clap::{Args, Parser, Subcommand};
 
 /// Detects a project's stack and writes a multi-stage, non-root, cache-friendly Dockerfile.
 #[derive(Debug, Parser)]
-#[command(name = "dockgen", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "dockgen",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,7 +46,7 @@ pub struct InitArgs {
     /// Port the service listens on (EXPOSE).
     #[arg(long, env = "DOCKGEN_PORT", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
-    /// Set any template answer, e.g. `--set main_package=./cmd/api` (repeatable; DOCKGEN_SET takes a
+    /// Set any template answer, e.g. `--set main_package=./cmd/api` (repeatable; `DOCKGEN_SET` takes a
     /// comma-separated list).
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub set: Vec<(String, String)>,
@@ -79,10 +84,14 @@ pub enum PresetsCommand {
 
 /// Parses `KEY=VALUE`; the key is an answer name (letters, digits, underscores).
 pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
-    let (key, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
     let key = key.trim();
     if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
+        return Err(format!(
+            "`{key}` is not an answer name (letters, digits and _)"
+        ));
     }
     Ok((key.to_string(), value.to_string()))
 }

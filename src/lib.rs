@@ -56,11 +56,14 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
 
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("writing to stdout")
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to stdout")
 }
 
 fn check_project_dir(path: &Path) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist or cannot be read", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("{} does not exist or cannot be read", path.display()))?;
     if !meta.is_dir() {
         bail!("{} is not a directory", path.display());
     }
@@ -70,7 +73,7 @@ fn check_project_dir(path: &Path) -> Result<()> {
 fn detect_command(args: &DetectArgs) -> Result<()> {
     check_project_dir(&args.path)?;
     let presets = preset::builtin()?;
-    let detection = detect::detect(&args.path).with_context(|| format!("in {}", args.path.display()))?;
+    let detection = detect::detect(&args.path)?;
     let report = report::Report::new(&detection, &presets);
     if args.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
@@ -82,9 +85,14 @@ fn detect_command(args: &DetectArgs) -> Result<()> {
 fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
     check_project_dir(&args.path)?;
     let presets = preset::builtin()?;
-    let detection = detect::detect(&args.path).with_context(|| format!("in {}", args.path.display()))?;
-    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut prompter: Box<dyn Prompter> = if interactive { Box::new(Terminal) } else { Box::new(NonInteractive) };
+    let detection = detect::detect(&args.path)?;
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut prompter: Box<dyn Prompter> = if interactive {
+        Box::new(Terminal)
+    } else {
+        Box::new(NonInteractive)
+    };
 
     let (preset, candidate) = choose_preset(args, &presets, &detection, prompter.as_mut())?;
     for warning in candidate.iter().flat_map(|c| &c.warnings) {
@@ -92,6 +100,7 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
     }
     let given = given_answers(args, matches)?;
     let resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+    check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
 
     if args.stdout {
@@ -99,8 +108,38 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
     }
     let dockerfile = args.path.join("Dockerfile");
     let dockerignore = args.path.join(".dockerignore");
-    write::write_all(&[(dockerfile.clone(), rendered.dockerfile), (dockerignore.clone(), rendered.dockerignore)], args.force)?;
-    eprintln!("wrote {} and {} (preset {})", dockerfile.display(), dockerignore.display(), preset.name);
+    write::write_all(
+        &[
+            (dockerfile.clone(), rendered.dockerfile),
+            (dockerignore.clone(), rendered.dockerignore),
+        ],
+        args.force,
+    )?;
+    eprintln!(
+        "wrote {} and {} (preset {})",
+        dockerfile.display(),
+        dockerignore.display(),
+        preset.name
+    );
+    Ok(())
+}
+
+/// A path answer must name a directory of the project, or the build would fail on a typo.
+fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved) -> Result<()> {
+    for (key, answer) in &resolved.answers {
+        if preset.answers.get(key).map(|spec| spec.kind) != Some(preset::Kind::Path) {
+            continue;
+        }
+        let rel = answer.value.as_str().unwrap_or_default();
+        if !root.join(rel).is_dir() {
+            let what = if answer.origin.ends_with('=') {
+                format!("{}{rel}", answer.origin)
+            } else {
+                format!("{key} {rel} ({})", answer.origin)
+            };
+            bail!("{what}: no such directory in {}", root.display());
+        }
+    }
     Ok(())
 }
 
@@ -114,13 +153,26 @@ fn choose_preset<'a, 'd>(
     let looked_for = || format!("looked for {}", detection.looked_for.join(", "));
     if let Some(name) = &args.preset {
         let preset = preset::find(presets, name).map_err(|e| UsageError(format!("{e:#}")))?;
-        let candidate = detection.candidates.iter().find(|c| c.stack == preset.stack).with_context(|| {
-            format!("preset {name} builds a {} project, but none was found in {} ({})", preset.stack, args.path.display(), looked_for())
-        })?;
+        let candidate = detection
+            .candidates
+            .iter()
+            .find(|c| c.stack == preset.stack)
+            .with_context(|| {
+                format!(
+                    "preset {name} builds a {} project, but none was found in {} ({})",
+                    preset.stack,
+                    args.path.display(),
+                    looked_for()
+                )
+            })?;
         return Ok((preset, Some(candidate)));
     }
     let candidate = match detection.candidates.as_slice() {
-        [] => bail!("no supported project found in {} ({})", args.path.display(), looked_for()),
+        [] => bail!(
+            "no supported project found in {} ({})",
+            args.path.display(),
+            looked_for()
+        ),
         [only] => only,
         several => {
             let question = Question {
@@ -129,13 +181,21 @@ fn choose_preset<'a, 'd>(
                 problem: None,
                 options: several
                     .iter()
-                    .filter_map(|c| Some((preset::default_for_stack(presets, c.stack)?.name.clone(), c.evidence.clone())))
+                    .filter_map(|c| {
+                        Some((
+                            preset::default_for_stack(presets, c.stack)?.name.clone(),
+                            c.evidence.clone(),
+                        ))
+                    })
                     .collect(),
                 needed_by: Vec::new(),
             };
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;
-            several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0])
+            several
+                .iter()
+                .find(|c| c.stack == preset.stack)
+                .unwrap_or(&several[0])
         }
     };
     let preset = preset::default_for_stack(presets, candidate.stack)
@@ -154,26 +214,41 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
         given.insert(key.to_string(), Given { text, origin });
     };
     if let Some(image) = &args.builder_image {
-        add("builder_image", image.clone(), origin("builder_image", "--builder-image", "DOCKGEN_BUILDER_IMAGE"));
+        add(
+            "builder_image",
+            image.clone(),
+            origin("builder_image", "--builder-image", "DOCKGEN_BUILDER_IMAGE"),
+        );
     }
     if let Some(image) = &args.runtime_image {
-        add("runtime_image", image.clone(), origin("runtime_image", "--runtime-image", "DOCKGEN_RUNTIME_IMAGE"));
+        add(
+            "runtime_image",
+            image.clone(),
+            origin("runtime_image", "--runtime-image", "DOCKGEN_RUNTIME_IMAGE"),
+        );
     }
     if let Some(port) = args.port {
-        add("port", port.to_string(), origin("port", "--port", "DOCKGEN_PORT"));
+        add(
+            "port",
+            port.to_string(),
+            origin("port", "--port", "DOCKGEN_PORT"),
+        );
     }
     // Flags win over the environment, so DOCKGEN_SET is read only when no --set was given.
     if args.set.is_empty() {
         if let Some(env) = std::env::var_os("DOCKGEN_SET") {
-            let env = env.into_string().map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
+            let env = env
+                .into_string()
+                .map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
             for item in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                let (key, value) = cli::parse_key_value(item).map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
-                add(&key, value, format!("DOCKGEN_SET {key}"));
+                let (key, value) = cli::parse_key_value(item)
+                    .map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
+                add(&key, value, format!("DOCKGEN_SET {key}="));
             }
         }
     }
     for (key, value) in &args.set {
-        add(key, value.clone(), format!("--set {key}"));
+        add(key, value.clone(), format!("--set {key}="));
     }
     Ok(given)
 }

@@ -66,8 +66,14 @@ pub fn builtin() -> Result<Vec<Preset>> {
         .files()
         .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
         .map(|file| {
-            let name = file.path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = file.contents_utf8().with_context(|| format!("built-in preset {name}.toml is not UTF-8"))?;
+            let name = file
+                .path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = file
+                .contents_utf8()
+                .with_context(|| format!("built-in preset {name}.toml is not UTF-8"))?;
             Ok((name, text))
         })
         .collect::<Result<_>>()?;
@@ -84,8 +90,11 @@ fn merged_table(name: &str, sources: &IndexMap<String, &str>, depth: usize) -> R
     if depth > 8 {
         bail!("`extends` chain is too long or circular at `{name}`");
     }
-    let text = sources.get(name).with_context(|| format!("extends unknown preset `{name}`"))?;
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+    let text = sources
+        .get(name)
+        .with_context(|| format!("extends unknown preset `{name}`"))?;
+    let mut table: toml::Table = toml::from_str(text)
+        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
@@ -100,7 +109,9 @@ fn merged_table(name: &str, sources: &IndexMap<String, &str>, depth: usize) -> R
 fn merge(base: &mut toml::Table, overlay: toml::Table) {
     for (key, value) in overlay {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(base_table)), toml::Value::Table(overlay_table)) => merge(base_table, overlay_table),
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(overlay_table)) => {
+                merge(base_table, overlay_table);
+            }
             (_, value) => {
                 base.insert(key, value);
             }
@@ -110,14 +121,19 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
 
 fn parse(name: &str, sources: &IndexMap<String, &str>) -> Result<Preset> {
     let table = merged_table(name, sources, 0)?;
-    let mut preset: Preset = table.try_into().map_err(|e: toml::de::Error| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+    let mut preset: Preset = table.try_into().map_err(|e: toml::de::Error| {
+        anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " "))
+    })?;
     preset.name = name.to_string();
     preset.source_text = sources[name].to_string();
     for (flag, defaults) in &preset.when {
         if preset.answers.get(flag).map(|spec| spec.kind) != Some(Kind::Bool) {
             bail!("[when.{flag}] needs a boolean answer named {flag}");
         }
-        if let Some(unknown) = defaults.keys().find(|key| !preset.answers.contains_key(*key)) {
+        if let Some(unknown) = defaults
+            .keys()
+            .find(|key| !preset.answers.contains_key(*key))
+        {
             bail!("[when.{flag}] sets `{unknown}`, which is not an answer of this preset");
         }
     }
@@ -134,7 +150,9 @@ pub fn find<'a>(presets: &'a [Preset], name: &str) -> Result<&'a Preset> {
 
 /// The preset used for a detected stack when the user names none.
 pub fn default_for_stack<'a>(presets: &'a [Preset], stack: &str) -> Option<&'a Preset> {
-    presets.iter().find(|p| p.stack == stack && p.default_for_stack)
+    presets
+        .iter()
+        .find(|p| p.stack == stack && p.default_for_stack)
 }
 
 /// The text of a built-in template, by its path under `templates/`.
@@ -181,7 +199,10 @@ mod tests {
     fn each_stack_has_exactly_one_default_preset() {
         let presets = builtin().unwrap();
         for preset in &presets {
-            let defaults = presets.iter().filter(|p| p.stack == preset.stack && p.default_for_stack).count();
+            let defaults = presets
+                .iter()
+                .filter(|p| p.stack == preset.stack && p.default_for_stack)
+                .count();
             assert_eq!(defaults, 1, "stack {}", preset.stack);
         }
     }

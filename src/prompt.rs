@@ -38,15 +38,27 @@ impl Prompter for NonInteractive {
     fn ask(&mut self, question: &Question) -> Result<String> {
         let flag = flag_for(&question.key);
         if !question.options.is_empty() {
-            let listed: Vec<String> = question.options.iter().map(|(value, source)| format!("{value} ({source})")).collect();
-            bail!("several values fit {}: {}; pass {flag} to choose one", question.key, listed.join(", "));
+            let listed: Vec<String> = question
+                .options
+                .iter()
+                .map(|(value, source)| format!("{value} ({source})"))
+                .collect();
+            bail!(
+                "several values fit {}: {}; pass {flag} to choose one",
+                question.key,
+                listed.join(", ")
+            );
         }
         let needed_by = if question.needed_by.is_empty() {
             String::new()
         } else {
             format!(", which {} needs", question.needed_by.join(" and "))
         };
-        bail!("no value for {} ({}){needed_by}: pass {flag}", question.key, question.help);
+        bail!(
+            "no value for {} ({}){needed_by}: pass {flag}",
+            question.key,
+            question.help
+        );
     }
 }
 
@@ -60,10 +72,15 @@ impl Prompter for Terminal {
             None => question.help.clone(),
         };
         let answer = if question.options.is_empty() {
-            inquire::Text::new(&format!("{}:", question.key)).with_help_message(&help).prompt()
+            inquire::Text::new(&format!("{}:", question.key))
+                .with_help_message(&help)
+                .prompt()
         } else {
-            let labels: Vec<String> =
-                question.options.iter().map(|(value, source)| format!("{value}  ({source})")).collect();
+            let labels: Vec<String> = question
+                .options
+                .iter()
+                .map(|(value, source)| format!("{value}  ({source})"))
+                .collect();
             inquire::Select::new(&format!("{}:", question.key), labels.clone())
                 .with_help_message(&help)
                 .prompt()
@@ -73,9 +90,8 @@ impl Prompter for Terminal {
                 })
         };
         answer.map_err(|e| match e {
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
-                anyhow::Error::new(Cancelled)
-            }
+            inquire::InquireError::OperationCanceled
+            | inquire::InquireError::OperationInterrupted => anyhow::Error::new(Cancelled),
             other => anyhow::anyhow!("asking for {}: {other}", question.key),
         })
     }

@@ -22,7 +22,8 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
     let tera = engine()?;
     let mut values = values.clone();
     values.insert("preset".into(), Value::from(preset.name.clone()));
-    let context = tera::Context::from_value(Value::Object(values)).context("building the template context")?;
+    let context = tera::Context::from_value(Value::Object(values))
+        .context("building the template context")?;
     let render = |name: &str| {
         tera.render(name, &context)
             .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
@@ -37,32 +38,69 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
 /// Renders a preset default such as `golang:{{ go_version }}-alpine` against the answers known so far.
 pub fn render_default(expression: &str, values: &Map<String, Value>) -> Result<String> {
     let mut tera = engine()?;
-    let context = tera::Context::from_value(Value::Object(values.clone())).context("building the default's context")?;
-    tera.render_str(expression, &context).map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
+    let context = tera::Context::from_value(Value::Object(values.clone()))
+        .context("building the default's context")?;
+    // The one-off template has no useful name; the innermost cause is the message.
+    tera.render_str(expression, &context)
+        .map_err(|e| anyhow::anyhow!("{}", root_cause(&e)))
+}
+
+fn root_cause(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message = cause.to_string();
+        source = cause.source();
+    }
+    message.replace('\n', " ")
 }
 
 fn engine() -> Result<Tera> {
     let mut tera = Tera::default();
     // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
     tera.autoescape_on(vec![]);
-    tera.add_raw_templates(preset::all_templates()).map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
-    tera.register_filter("image", checked(|v| validate::image_reference(as_str(v)?).map(|()| v.clone())));
-    tera.register_filter("path", checked(|v| validate::context_path(as_str(v)?).map(|()| v.clone())));
-    tera.register_filter("file_name", checked(|v| validate::file_name(as_str(v)?).map(|()| v.clone())));
-    tera.register_filter("port", checked(|v| {
-        let n = v.as_i64().with_context(|| format!("`{v}` is not a number"))?;
-        validate::port(n).map(Value::from)
-    }));
-    tera.register_filter("exec_arg", checked(|v| {
-        // JSON string syntax is exactly what exec-form instructions parse, quotes and backslashes included.
-        let s = as_str(v)?;
-        if s.chars().any(char::is_control) {
-            anyhow::bail!("`{}` contains a control character", s.escape_debug());
-        }
-        Ok(Value::from(serde_json::to_string(s)?))
-    }));
-    tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));
-    tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
+    tera.add_raw_templates(preset::all_templates())
+        .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+    tera.register_filter(
+        "image",
+        checked(|v| validate::image_reference(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
+        "path",
+        checked(|v| validate::context_path(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
+        "file_name",
+        checked(|v| validate::file_name(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
+        "port",
+        checked(|v| {
+            let n = v
+                .as_i64()
+                .with_context(|| format!("`{v}` is not a number"))?;
+            validate::port(n).map(Value::from)
+        }),
+    );
+    tera.register_filter(
+        "exec_arg",
+        checked(|v| {
+            // JSON string syntax is exactly what exec-form instructions parse, quotes and backslashes included.
+            let s = as_str(v)?;
+            if s.chars().any(char::is_control) {
+                anyhow::bail!("`{}` contains a control character", s.escape_debug());
+            }
+            Ok(Value::from(serde_json::to_string(s)?))
+        }),
+    );
+    tera.register_filter(
+        "image_family",
+        checked(|v| image_family(as_str(v)?).map(Value::from)),
+    );
+    tera.register_filter(
+        "base_name",
+        checked(|v| base_name(as_str(v)?).map(Value::from)),
+    );
     Ok(tera)
 }
 
@@ -70,11 +108,15 @@ type FilterFn = fn(&Value) -> Result<Value>;
 
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 fn checked(f: FilterFn) -> impl tera::Filter {
-    move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
+    move |value: &Value, _: &HashMap<String, Value>| {
+        f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
+    }
 }
 
 fn as_str(value: &Value) -> Result<&str> {
-    value.as_str().with_context(|| format!("`{value}` is not a string"))
+    value
+        .as_str()
+        .with_context(|| format!("`{value}` is not a string"))
 }
 
 /// The OS family of an image, which decides how a user is added: from the name and tag, never by pulling.
@@ -83,12 +125,18 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
     let without_digest = reference.split('@').next().unwrap_or(reference);
     let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
     let (name, tag) = last.split_once(':').unwrap_or((last, ""));
-    let has = |words: &[&str]| words.iter().any(|w| name == *w || tag.split(['-', '.']).any(|part| part == *w));
+    let has = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| name == *w || tag.split(['-', '.']).any(|part| part == *w))
+    };
     if without_digest.contains("distroless") {
         Ok("distroless")
     } else if has(&["alpine"]) {
         Ok("alpine")
-    } else if has(&["debian", "ubuntu", "slim", "bookworm", "bullseye", "trixie", "jammy", "noble", "focal"]) {
+    } else if has(&[
+        "debian", "ubuntu", "slim", "bookworm", "bullseye", "trixie", "jammy", "noble", "focal",
+    ]) {
         Ok("debian")
     } else {
         anyhow::bail!(
@@ -99,9 +147,15 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
 
 /// The last element of a package path: `./cmd/api` → `api`.
 fn base_name(path: &str) -> Result<String> {
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     if last.is_empty() || last == "." || last == ".." {
-        anyhow::bail!("`{path}` has no directory name to call the binary by: pass --set binary_name=NAME");
+        anyhow::bail!(
+            "`{path}` has no directory name to call the binary by: pass --set binary_name=NAME"
+        );
     }
     Ok(last.to_string())
 }
@@ -142,8 +196,14 @@ mod tests {
         assert_eq!(image_family("alpine:3.20").unwrap(), "alpine");
         assert_eq!(image_family("golang:1.23-alpine").unwrap(), "alpine");
         assert_eq!(image_family("debian:bookworm-slim").unwrap(), "debian");
-        assert_eq!(image_family("gcr.io/distroless/static-debian12:nonroot").unwrap(), "distroless");
-        assert!(image_family("scratch").unwrap_err().to_string().contains("--set runtime_family="));
+        assert_eq!(
+            image_family("gcr.io/distroless/static-debian12:nonroot").unwrap(),
+            "distroless"
+        );
+        assert!(image_family("scratch")
+            .unwrap_err()
+            .to_string()
+            .contains("--set runtime_family="));
         assert!(image_family("myorg/base:1.0").is_err());
     }
 

@@ -1,5 +1,7 @@
 //! What `dockgen detect` and `dockgen presets list` print: the detection as JSON or aligned text.
 
+use std::fmt::Write as _;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -29,7 +31,8 @@ struct CandidateSummary {
 
 impl<'a> Report<'a> {
     pub(crate) fn new(detection: &'a Detection, presets: &[Preset]) -> Self {
-        let default_name = |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
+        let default_name =
+            |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
         let candidates = detection
             .candidates
             .iter()
@@ -37,7 +40,11 @@ impl<'a> Report<'a> {
                 stack: c.stack,
                 preset: default_name(c),
                 evidence: c.evidence.clone(),
-                presets: presets.iter().filter(|p| p.stack == c.stack).map(|p| p.name.clone()).collect(),
+                presets: presets
+                    .iter()
+                    .filter(|p| p.stack == c.stack)
+                    .map(|p| p.name.clone())
+                    .collect(),
             })
             .collect();
         let only = match detection.candidates.as_slice() {
@@ -48,18 +55,32 @@ impl<'a> Report<'a> {
         let chosen_preset = only.and_then(|c| preset::default_for_stack(presets, c.stack));
         // The port falls back to the preset's default; say so rather than present it as found.
         let port_waits_on_choice = only.is_some_and(|c| !c.choices.is_empty());
-        if let Some(preset) = chosen_preset.filter(|_| !facts.contains_key("port") && !port_waits_on_choice) {
-            if let Some(default) = preset.answers.get("port").and_then(|spec| spec.default.as_ref()).and_then(toml::Value::as_integer) {
+        if let Some(preset) =
+            chosen_preset.filter(|_| !facts.contains_key("port") && !port_waits_on_choice)
+        {
+            if let Some(default) = preset
+                .answers
+                .get("port")
+                .and_then(|spec| spec.default.as_ref())
+                .and_then(toml::Value::as_integer)
+            {
                 let mut fact = Fact::new(default, format!("default of preset {}", preset.name));
                 fact.default = true;
                 fact.note = Some("no listen port found in the code".into());
                 facts.insert("port".into(), fact);
             }
         }
-        let mut warnings: Vec<String> = detection.candidates.iter().flat_map(|c| c.warnings.clone()).collect();
+        let mut warnings: Vec<String> = detection
+            .candidates
+            .iter()
+            .flat_map(|c| c.warnings.clone())
+            .collect();
         if detection.candidates.len() > 1 {
             let stacks: Vec<&str> = detection.candidates.iter().map(|c| c.stack).collect();
-            warnings.push(format!("several stacks fit ({}): pass --preset NAME to init", stacks.join(", ")));
+            warnings.push(format!(
+                "several stacks fit ({}): pass --preset NAME to init",
+                stacks.join(", ")
+            ));
         }
         Report {
             preset: chosen_preset.map(|p| p.name.clone()),
@@ -75,31 +96,67 @@ impl<'a> Report<'a> {
     pub(crate) fn to_text(&self) -> String {
         let mut out = String::new();
         if self.candidates.is_empty() {
-            out.push_str(&format!("nothing recognised (looked for {})\n", self.looked_for.join(", ")));
+            let _ = writeln!(
+                out,
+                "nothing recognised (looked for {})",
+                self.looked_for.join(", ")
+            );
         }
         for c in &self.candidates {
             let preset = c.preset.as_deref().unwrap_or("none");
-            out.push_str(&format!("stack   {} (found {})\npreset  {preset} (presets for this stack: {})\n", c.stack, c.evidence, c.presets.join(", ")));
+            let _ = writeln!(
+                out,
+                "stack   {} (found {})\npreset  {preset} (presets for this stack: {})",
+                c.stack,
+                c.evidence,
+                c.presets.join(", ")
+            );
         }
         if !self.facts.is_empty() {
             out.push_str("facts\n");
             let width = self.facts.keys().map(String::len).max().unwrap_or(0);
-            let values: Vec<String> = self.facts.values().map(|f| fact_value_text(&f.value)).collect();
+            let values: Vec<String> = self
+                .facts
+                .values()
+                .map(|f| fact_value_text(&f.value))
+                .collect();
             let value_width = values.iter().map(String::len).max().unwrap_or(0).min(40);
             for ((name, fact), value) in self.facts.iter().zip(&values) {
-                let note = fact.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
-                out.push_str(&format!("  {name:width$}  {value:value_width$}  {}{note}\n", fact.source));
+                let note = fact
+                    .note
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {name:width$}  {value:value_width$}  {}{note}",
+                    fact.source
+                );
             }
         }
         for choice in self.choices {
-            out.push_str(&format!("choose {} (pass --set {}=VALUE)\n", choice.key, choice.key));
+            let _ = writeln!(
+                out,
+                "choose {} (pass --set {}=VALUE)",
+                choice.key, choice.key
+            );
             for option in &choice.options {
-                let extra: Vec<String> = option.facts.iter().map(|(k, f)| format!("{k}={}", fact_value_text(&f.value))).collect();
-                out.push_str(&format!("  {}  {}  {}\n", option.value, option.source, extra.join(" ")));
+                let extra: Vec<String> = option
+                    .facts
+                    .iter()
+                    .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  {}  {}  {}",
+                    option.value,
+                    option.source,
+                    extra.join(" ")
+                );
             }
         }
         for warning in &self.warnings {
-            out.push_str(&format!("warning: {warning}\n"));
+            let _ = writeln!(out, "warning: {warning}");
         }
         out
     }
@@ -114,11 +171,19 @@ fn fact_value_text(value: &serde_json::Value) -> String {
 
 pub(crate) fn preset_list(presets: &[Preset]) -> String {
     let width = presets.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    presets
-        .iter()
-        .map(|p| {
-            let default = if p.default_for_stack { " (default)" } else { "" };
-            format!("{:width$}  {}{default}  {}\n", p.name, p.stack, p.description)
-        })
-        .collect()
+    let stack_width = presets.iter().map(|p| p.stack.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for p in presets {
+        let default = if p.default_for_stack {
+            format!(" [default for {}]", p.stack)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{:width$}  {:stack_width$}  {}{default}",
+            p.name, p.stack, p.description
+        );
+    }
+    out
 }

@@ -5,16 +5,24 @@ use anyhow::{bail, Result};
 
 /// Checks an image reference against the OCI distribution grammar: `[host[:port]/]path[:tag][@digest]`.
 pub fn image_reference(reference: &str) -> Result<()> {
-    let explain = |why: &str| anyhow::anyhow!("`{reference}` is not a valid image reference ({why})");
+    let explain = |why: &str| {
+        anyhow::anyhow!(
+            "`{}` is not a valid image reference ({why})",
+            reference.escape_debug()
+        )
+    };
     let (rest, digest) = match reference.split_once('@') {
         Some((rest, digest)) => (rest, Some(digest)),
         None => (reference, None),
     };
     if let Some(digest) = digest {
-        let (algorithm, hex) = digest.split_once(':').ok_or_else(|| explain("digest needs algorithm:hex"))?;
+        let (algorithm, hex) = digest
+            .split_once(':')
+            .ok_or_else(|| explain("digest needs algorithm:hex"))?;
         let algorithm_ok = !algorithm.is_empty()
             && algorithm.split(['+', '.', '-', '_']).all(|part| {
-                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
             });
         if !algorithm_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(explain("malformed digest"));
@@ -28,8 +36,13 @@ pub fn image_reference(reference: &str) -> Result<()> {
     };
     if let Some(tag) = tag {
         let mut chars = tag.chars();
-        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !first_ok || tag.len() > 128 || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !first_ok
+            || tag.len() > 128
+            || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
             return Err(explain("malformed tag"));
         }
     }
@@ -38,7 +51,10 @@ pub fn image_reference(reference: &str) -> Result<()> {
     }
     let mut components: Vec<&str> = name.split('/').collect();
     let first = components[0];
-    let has_domain = components.len() > 1 && (first.contains(['.', ':']) || first == "localhost" || first.chars().any(|c| c.is_ascii_uppercase()));
+    let has_domain = components.len() > 1
+        && (first.contains(['.', ':'])
+            || first == "localhost"
+            || first.chars().any(|c| c.is_ascii_uppercase()));
     if has_domain {
         if !is_domain(first) {
             return Err(explain("malformed registry host"));
@@ -46,7 +62,9 @@ pub fn image_reference(reference: &str) -> Result<()> {
         components.remove(0);
     }
     if !components.iter().all(|c| is_path_component(c)) {
-        return Err(explain("name components are lowercase letters and digits separated by `.`, `_`, `__` or `-`"));
+        return Err(explain(
+            "name components are lowercase letters and digits separated by `.`, `_`, `__` or `-`",
+        ));
     }
     Ok(())
 }
@@ -80,7 +98,12 @@ fn is_path_component(component: &str) -> bool {
     let mut separator = String::new();
     for c in component.chars() {
         if alnum(c) {
-            if !(separator.is_empty() || separator == "." || separator == "_" || separator == "__" || separator.chars().all(|s| s == '-')) {
+            if !(separator.is_empty()
+                || separator == "."
+                || separator == "_"
+                || separator == "__"
+                || separator.chars().all(|s| s == '-'))
+            {
                 return false;
             }
             separator.clear();
@@ -105,12 +128,17 @@ pub fn port(value: i64) -> Result<u16> {
 /// letters, digits and `._-/+@`, no `..` component, not absolute.
 pub fn context_path(value: &str) -> Result<()> {
     let safe = !value.is_empty()
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | '@'))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | '@'))
         && !value.starts_with('/')
         && !value.starts_with('-')
         && !value.split('/').any(|part| part == "..");
     if !safe {
-        bail!("`{}` is not a safe relative path (letters, digits and ._-/+@ only, no `..`)", value.escape_debug());
+        bail!(
+            "`{}` is not a safe relative path (letters, digits and ._-/+@ only, no `..`)",
+            value.escape_debug()
+        );
     }
     Ok(())
 }
@@ -119,10 +147,15 @@ pub fn context_path(value: &str) -> Result<()> {
 pub fn file_name(value: &str) -> Result<()> {
     let safe = !value.is_empty()
         && value.len() <= 255
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && !value.starts_with(['.', '-']);
     if !safe {
-        bail!("`{}` is not a safe file name (letters, digits and ._- only)", value.escape_debug());
+        bail!(
+            "`{}` is not a safe file name (letters, digits and ._- only)",
+            value.escape_debug()
+        );
     }
     Ok(())
 }
@@ -131,9 +164,14 @@ pub fn file_name(value: &str) -> Result<()> {
 pub fn version(value: &str) -> Result<()> {
     let safe = !value.is_empty()
         && value.len() <= 32
-        && value.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+        && value
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
     if !safe {
-        bail!("`{}` is not a version (digits separated by dots, e.g. 1.23)", value.escape_debug());
+        bail!(
+            "`{}` is not a version (digits separated by dots, e.g. 1.23)",
+            value.escape_debug()
+        );
     }
     Ok(())
 }
@@ -181,11 +219,15 @@ mod tests {
     fn paths_names_versions_and_ports() {
         assert!(context_path("./cmd/api").is_ok());
         assert!(context_path(".").is_ok());
-        for bad in ["../x", "/etc", "a b", "a\nRUN x", "$(x)", "a\"b", "-rf", "a\\b", "a#b"] {
+        for bad in [
+            "../x", "/etc", "a b", "a\nRUN x", "$(x)", "a\"b", "-rf", "a\\b", "a#b",
+        ] {
             assert!(context_path(bad).is_err(), "{bad:?}");
         }
         assert!(file_name("api-server_2").is_ok());
-        assert!(file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err());
+        assert!(
+            file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err()
+        );
         assert!(version("1.23").is_ok() && version("1.23;x").is_err() && version("1..2").is_err());
         assert_eq!(port(8080).unwrap(), 8080);
         assert!(port(0).is_err() && port(65536).is_err() && port(-1).is_err());

@@ -10,7 +10,11 @@ use anyhow::{bail, Context, Result};
 /// Writes every `(path, contents)` or none: existing files are checked before anything is written.
 pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
     if !force {
-        let existing: Vec<String> = files.iter().filter(|(p, _)| p.exists()).map(|(p, _)| p.display().to_string()).collect();
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| p.exists())
+            .map(|(p, _)| p.display().to_string())
+            .collect();
         if !existing.is_empty() {
             bail!(
                 "{} already exist{}; pass --force to overwrite, or --stdout to print the Dockerfile instead",
@@ -26,33 +30,37 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
 }
 
 fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let shown = path.display();
     let mut temp = tempfile::Builder::new()
         .prefix(".dockgen-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file beside {shown}"))?;
-    temp.write_all(contents.as_bytes()).with_context(|| format!("cannot write {shown}"))?;
-    temp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
+    temp.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {shown}"))?;
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {shown}"))?;
     // Keep the mode of a file being replaced; a new file gets the usual 0644 rather than the temp file's 0600.
-    let permissions = match fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => default_permissions(temp.as_file())?,
-    };
-    fs::set_permissions(temp.path(), permissions).with_context(|| format!("cannot set the mode of {shown}"))?;
-    temp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot replace {shown}"))?;
+    let existing = fs::metadata(path).ok().map(|meta| meta.permissions());
+    #[cfg(unix)]
+    let permissions = existing.or_else(|| {
+        use std::os::unix::fs::PermissionsExt as _;
+        Some(fs::Permissions::from_mode(0o644))
+    });
+    #[cfg(not(unix))]
+    let permissions = existing;
+    if let Some(permissions) = permissions {
+        fs::set_permissions(temp.path(), permissions)
+            .with_context(|| format!("cannot set the mode of {shown}"))?;
+    }
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {shown}"))?;
     Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions(_: &fs::File) -> Result<fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt as _;
-    Ok(fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions(file: &fs::File) -> Result<fs::Permissions> {
-    Ok(file.metadata()?.permissions())
 }
 
 #[cfg(test)]
@@ -64,9 +72,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let existing = dir.path().join(".dockerignore");
         fs::write(&existing, "old").unwrap();
-        let files = vec![(dir.path().join("Dockerfile"), "new".to_string()), (existing.clone(), "new".to_string())];
+        let files = vec![
+            (dir.path().join("Dockerfile"), "new".to_string()),
+            (existing.clone(), "new".to_string()),
+        ];
         let err = write_all(&files, false).unwrap_err().to_string();
-        assert!(err.contains("--force") && err.contains("--stdout") && err.contains(".dockerignore"), "{err}");
+        assert!(
+            err.contains("--force") && err.contains("--stdout") && err.contains(".dockerignore"),
+            "{err}"
+        );
         assert!(!dir.path().join("Dockerfile").exists());
         write_all(&files, true).unwrap();
         assert_eq!(fs::read_to_string(&existing).unwrap(), "new");
@@ -83,9 +97,15 @@ mod tests {
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         write_all(&[(path.clone(), "new".into())], true).unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         let fresh = dir.path().join(".dockerignore");
         write_all(&[(fresh.clone(), "x".into())], false).unwrap();
-        assert_eq!(fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
+        assert_eq!(
+            fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
     }
 }

@@ -13,7 +13,7 @@ use super::{read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
 
-/// Modules that compile C code through cgo, so the binary needs CGO_ENABLED=1 and a libc at runtime.
+/// Modules that compile C code through cgo, so the binary needs `CGO_ENABLED=1` and a libc at runtime.
 const CGO_MODULES: &[&str] = &[
     "github.com/mattn/go-sqlite3",
     "github.com/confluentinc/confluent-kafka-go",
@@ -24,7 +24,14 @@ const CGO_MODULES: &[&str] = &[
 ];
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
-const LISTEN_CALLS: &[&str] = &["ListenAndServe", "ListenAndServeTLS", "Listen", "Run", "RunTLS", "Start"];
+const LISTEN_CALLS: &[&str] = &[
+    "ListenAndServe",
+    "ListenAndServeTLS",
+    "Listen",
+    "Run",
+    "RunTLS",
+    "Start",
+];
 
 /// Flag constructors whose default value is the listen address or port when the flag is named so.
 const FLAG_CALLS: &[&str] = &["String", "StringVar", "Int", "IntVar", "Uint", "UintVar"];
@@ -58,14 +65,23 @@ fn probe_module(root: &Path) -> Result<Candidate> {
         ),
     }
     let module_line = module.gomod.module.as_ref().map_or(1, |m| m.1);
-    insert(&mut candidate.facts, "module", Fact::new(module.path.clone(), format!("go.mod:{module_line}")));
-    insert(&mut candidate.facts, "workspace", Fact::new(false, "go.work").with_note("not present"));
+    insert(
+        &mut candidate.facts,
+        "module",
+        Fact::new(module.path.clone(), format!("go.mod:{module_line}")),
+    );
+    insert(
+        &mut candidate.facts,
+        "workspace",
+        Fact::new(false, "go.work").with_note("not present"),
+    );
     finish(root, &[module], &[], &mut candidate);
     Ok(candidate)
 }
 
 fn probe_workspace(root: &Path) -> Result<Candidate> {
-    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?).map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
+    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?)
+        .map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
     let mut modules = Vec::new();
     for (dir, line) in &work.uses {
         let dir = normalise_use_dir(dir).ok_or_else(|| {
@@ -90,13 +106,17 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
         .max_by_key(|fact| version_key(fact.value.as_str().unwrap_or_default()));
     match workspace_version.or(newest_module_version) {
         Some(fact) => insert(&mut candidate.facts, "go_version", fact),
-        None => candidate
-            .warnings
-            .push("neither go.work nor its modules have a go directive: pass --set go_version=1.N".into()),
+        None => candidate.warnings.push(
+            "neither go.work nor its modules have a go directive: pass --set go_version=1.N".into(),
+        ),
     }
     let uses: Vec<&str> = modules.iter().map(|m| m.dir.as_str()).collect();
     let first_use = work.uses.first().map_or(1, |u| u.1);
-    insert(&mut candidate.facts, "workspace", Fact::new(json!(uses), format!("go.work:{first_use}")));
+    insert(
+        &mut candidate.facts,
+        "workspace",
+        Fact::new(json!(uses), format!("go.work:{first_use}")),
+    );
     finish(root, &modules, &work.replaced, &mut candidate);
     Ok(candidate)
 }
@@ -116,7 +136,12 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 }
 
 /// The facts every Go build shares: main packages, cgo, vendoring and the files that pin dependencies.
-fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) {
+fn finish(
+    root: &Path,
+    modules: &[Module],
+    workspace_replaced: &[String],
+    candidate: &mut Candidate,
+) {
     let workspace = candidate.evidence == "go.work";
     let main_packages = find_main_packages(root, modules);
     let sources = module_sources(root, modules, &mut candidate.warnings);
@@ -125,14 +150,29 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
 
     let vendored = root.join("vendor/modules.txt").is_file();
     if vendored {
-        insert(&mut candidate.facts, "vendor", Fact::new(true, "vendor/modules.txt"));
+        insert(
+            &mut candidate.facts,
+            "vendor",
+            Fact::new(true, "vendor/modules.txt"),
+        );
     } else {
         if root.join("vendor").is_dir() {
-            candidate.warnings.push("vendor/ has no modules.txt, so go ignores it; run `go mod vendor` to use it".into());
+            candidate.warnings.push(
+                "vendor/ has no modules.txt, so go ignores it; run `go mod vendor` to use it"
+                    .into(),
+            );
         }
-        insert(&mut candidate.facts, "vendor", Fact::new(false, "vendor/modules.txt").with_note("not present"));
+        insert(
+            &mut candidate.facts,
+            "vendor",
+            Fact::new(false, "vendor/modules.txt").with_note("not present"),
+        );
     }
-    insert(&mut candidate.facts, "module_files", module_files_fact(root, modules, workspace));
+    insert(
+        &mut candidate.facts,
+        "module_files",
+        module_files_fact(root, modules, workspace),
+    );
     let download_step = if vendored {
         Fact::new(false, "vendor/modules.txt").with_note("dependencies are vendored")
     } else {
@@ -143,7 +183,15 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let other_main_dirs: Vec<String> = main_packages.iter().map(|m| m.dir.clone()).collect();
     let mut options: Vec<ChoiceOption> = main_packages
         .iter()
-        .map(|main| main_package_option(main, &sources, &other_main_dirs, workspace, &mut candidate.warnings))
+        .map(|main| {
+            main_package_option(
+                main,
+                &sources,
+                &other_main_dirs,
+                workspace,
+                &mut candidate.warnings,
+            )
+        })
         .collect();
     match options.len() {
         0 => candidate.warnings.push(format!(
@@ -152,10 +200,17 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         )),
         1 => {
             let only = options.remove(0);
-            insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source));
+            insert(
+                &mut candidate.facts,
+                "main_package",
+                Fact::new(only.value, only.source),
+            );
             candidate.facts.extend(only.facts);
         }
-        _ => candidate.choices.push(Choice { key: "main_package".into(), options }),
+        _ => candidate.choices.push(Choice {
+            key: "main_package".into(),
+            options,
+        }),
     }
 }
 
@@ -169,12 +224,18 @@ fn looked_in(modules: &[Module]) -> String {
 
 fn read_module(root: &Path, dir: &str) -> Result<Module> {
     let rel = join_rel(dir, "go.mod");
-    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?).map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
+    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?)
+        .map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
     let Some((path, _)) = gomod.module.clone() else {
         bail!("{rel} has no module directive");
     };
     let has_go_sum = root.join(join_rel(dir, "go.sum")).is_file();
-    Ok(Module { dir: dir.to_string(), path, gomod, has_go_sum })
+    Ok(Module {
+        dir: dir.to_string(),
+        path,
+        gomod,
+        has_go_sum,
+    })
 }
 
 /// The Go version from a toolchain line (which wins: it is what `go` would download) or the go directive.
@@ -182,20 +243,34 @@ fn version_fact(gomod: &GoMod, file: &str) -> Option<Fact> {
     version_fact_from(gomod.go.as_ref(), gomod.toolchain.as_ref(), file)
 }
 
-fn version_fact_from(go: Option<&(String, usize)>, toolchain: Option<&(String, usize)>, file: &str) -> Option<Fact> {
+fn version_fact_from(
+    go: Option<&(String, usize)>,
+    toolchain: Option<&(String, usize)>,
+    file: &str,
+) -> Option<Fact> {
     if let Some((name, line)) = toolchain {
         if let Some(minor) = gomod::toolchain_minor(name) {
-            return Some(Fact::new(minor, format!("{file}:{line}")).with_note(format!("from toolchain {name}")));
+            return Some(
+                Fact::new(minor, format!("{file}:{line}"))
+                    .with_note(format!("from toolchain {name}")),
+            );
         }
     }
     let (version, line) = go?;
     let minor = gomod::minor_version(version)?;
     let fact = Fact::new(minor.clone(), format!("{file}:{line}"));
-    Some(if minor == *version { fact } else { fact.with_note(format!("from go {version}")) })
+    Some(if minor == *version {
+        fact
+    } else {
+        fact.with_note(format!("from go {version}"))
+    })
 }
 
 fn version_key(minor: &str) -> u32 {
-    minor.strip_prefix("1.").and_then(|m| m.parse().ok()).unwrap_or(0)
+    minor
+        .strip_prefix("1.")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `./api/` → `api`; None when the path leaves the root or is absolute.
@@ -208,7 +283,11 @@ fn normalise_use_dir(dir: &str) -> Option<String> {
             _ => return None,
         }
     }
-    Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
+    Some(if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    })
 }
 
 fn join_rel(dir: &str, file: &str) -> String {
@@ -235,7 +314,12 @@ fn module_sources(root: &Path, modules: &[Module], warnings: &mut Vec<String>) -
         let walked = walk::files_with_extension(&module_root, "go", move |dir| {
             dir != boundary_root && dir.join("go.mod").is_file()
         });
-        warnings.extend(walked.unreadable.into_iter().map(|e| format!("skipped unreadable path: {e}")));
+        warnings.extend(
+            walked
+                .unreadable
+                .into_iter()
+                .map(|e| format!("skipped unreadable path: {e}")),
+        );
         for path in walked.files {
             if let Some(source) = read_source(root, &path) {
                 sources.push(source);
@@ -257,10 +341,17 @@ fn read_source(root: &Path, path: &Path) -> Option<Source> {
     if lexed.is_ignored_by_constraint() || lexed.package().is_none() {
         return None;
     }
-    let dir = rel_path.parent().map_or_else(|| ".".into(), |p| {
-        let p = p.to_string_lossy().replace('\\', "/");
-        if p.is_empty() { ".".into() } else { p }
-    });
+    let dir = rel_path.parent().map_or_else(
+        || ".".into(),
+        |p| {
+            let p = p.to_string_lossy().replace('\\', "/");
+            if p.is_empty() {
+                ".".into()
+            } else {
+                p
+            }
+        },
+    );
     Some(Source { rel, dir, lexed })
 }
 
@@ -286,7 +377,11 @@ fn find_main_packages(root: &Path, modules: &[Module]) -> Vec<MainPackage> {
                 .filter(|name| !name.starts_with(['.', '_']))
                 .collect();
             names.sort();
-            dirs.extend(names.into_iter().map(|name| join_rel(&module.dir, &format!("cmd/{name}"))));
+            dirs.extend(
+                names
+                    .into_iter()
+                    .map(|name| join_rel(&module.dir, &format!("cmd/{name}"))),
+            );
         }
         for dir in dirs {
             if let Some(evidence) = main_package_evidence(root, &dir) {
@@ -295,7 +390,12 @@ fn find_main_packages(root: &Path, modules: &[Module]) -> Vec<MainPackage> {
                 } else {
                     dir.rsplit('/').next().unwrap_or(&dir).to_string()
                 };
-                found.push(MainPackage { dir, evidence, binary_name, module_path: module.path.clone() });
+                found.push(MainPackage {
+                    dir,
+                    evidence,
+                    binary_name,
+                    module_path: module.path.clone(),
+                });
             }
         }
     }
@@ -311,17 +411,21 @@ fn main_package_evidence(root: &Path, dir: &str) -> Option<String> {
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "go"))
         .collect();
     files.sort();
-    files.iter().filter_map(|path| read_source(root, path)).find_map(|source| {
-        let (name, line) = source.lexed.package()?;
-        (name == "main").then(|| format!("{}:{line}", source.rel))
-    })
+    files
+        .iter()
+        .filter_map(|path| read_source(root, path))
+        .find_map(|source| {
+            let (name, line) = source.lexed.package()?;
+            (name == "main").then(|| format!("{}:{line}", source.rel))
+        })
 }
 
 /// The last element of a module path, skipping a major-version suffix: `example.com/tool/v2` → `tool`.
 fn module_binary_name(module_path: &str) -> String {
     let mut elements = module_path.rsplit('/');
     let last = elements.next().unwrap_or(module_path);
-    let is_major_suffix = last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    let is_major_suffix =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
     match (is_major_suffix, elements.next()) {
         (true, Some(previous)) => previous.to_string(),
         _ => last.to_string(),
@@ -345,18 +449,32 @@ fn main_package_option(
     warnings: &mut Vec<String>,
 ) -> ChoiceOption {
     let mut facts = Facts::new();
-    insert(&mut facts, "binary_name", Fact::new(main.binary_name.clone(), main.evidence.clone()));
+    insert(
+        &mut facts,
+        "binary_name",
+        Fact::new(main.binary_name.clone(), main.evidence.clone()),
+    );
     if workspace {
         // In a workspace the module depends on which app is built.
-        insert(&mut facts, "module", Fact::new(main.module_path.clone(), main.evidence.clone()));
+        insert(
+            &mut facts,
+            "module",
+            Fact::new(main.module_path.clone(), main.evidence.clone()),
+        );
     }
     // The port is read from the main package first; failing that, from the rest of the code that is not
     // another binary's, as long as it names a single port.
-    let own: Vec<PortHit> = sources.iter().filter(|s| s.dir == main.dir).flat_map(port_hits).collect();
+    let own: Vec<PortHit> = sources
+        .iter()
+        .filter(|s| s.dir == main.dir)
+        .flat_map(port_hits)
+        .collect();
     let hits = if own.is_empty() {
         sources
             .iter()
-            .filter(|s| !main_dirs.contains(&s.dir) && !is_under_other_main(&s.dir, &main.dir, main_dirs))
+            .filter(|s| {
+                !main_dirs.contains(&s.dir) && !is_under_other_main(&s.dir, &main.dir, main_dirs)
+            })
             .flat_map(port_hits)
             .collect()
     } else {
@@ -375,7 +493,11 @@ fn main_package_option(
             hits.iter().map(|h| format!("{} at {}", h.port, h.source)).collect::<Vec<_>>().join(", ")
         )),
     }
-    ChoiceOption { value: package_arg(&main.dir), source: main.evidence.clone(), facts }
+    ChoiceOption {
+        value: package_arg(&main.dir),
+        source: main.evidence.clone(),
+        facts,
+    }
 }
 
 /// True when `dir` lies inside a main package directory other than `own` (another binary's helpers).
@@ -388,7 +510,12 @@ fn is_under_other_main(dir: &str, own: &str, main_dirs: &[String]) -> bool {
 
 fn cgo_fact(modules: &[Module], sources: &[Source]) -> Fact {
     for source in sources {
-        if let Some((_, line)) = source.lexed.imports().into_iter().find(|(path, _)| *path == "C") {
+        if let Some((_, line)) = source
+            .lexed
+            .imports()
+            .into_iter()
+            .find(|(path, _)| *path == "C")
+        {
             return Fact::new(true, format!("{}:{line}", source.rel)).with_note("imports \"C\"");
         }
     }
@@ -400,7 +527,10 @@ fn cgo_fact(modules: &[Module], sources: &[Source]) -> Fact {
             }
         }
     }
-    Fact::new(false, "*.go").with_note(format!("none of {} Go files imports \"C\"; no cgo dependency", sources.len()))
+    Fact::new(false, "*.go").with_note(format!(
+        "none of {} Go files imports \"C\"; no cgo dependency",
+        sources.len()
+    ))
 }
 
 /// Whether `go mod download` can run on the module files alone. In a workspace, a module that requires
@@ -410,7 +540,8 @@ fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact
     for module in modules {
         for (path, line) in &module.gomod.requires {
             let is_workspace_module = modules.iter().any(|m| m.path == *path);
-            let replaced = module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
+            let replaced =
+                module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
             if is_workspace_module && !replaced {
                 return Fact::new(false, format!("{}:{line}", join_rel(&module.dir, "go.mod"))).with_note(format!(
                     "requires workspace module {path} without a replace, which `go mod download` would fetch"
@@ -418,7 +549,14 @@ fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact
             }
         }
     }
-    Fact::new(true, if modules.len() > 1 { "go.work" } else { "go.mod" })
+    Fact::new(
+        true,
+        if modules.len() > 1 {
+            "go.work"
+        } else {
+            "go.mod"
+        },
+    )
 }
 
 /// The files that pin dependencies, grouped by the directory they are copied to before `go mod download`.
@@ -458,7 +596,11 @@ struct PortHit {
 fn port_hits(source: &Source) -> Vec<PortHit> {
     let tokens = &source.lexed.tokens;
     let mut hits = Vec::new();
-    let hit = |port, line, how| PortHit { port, source: format!("{}:{line}", source.rel), how };
+    let hit = |port, line, how| PortHit {
+        port,
+        source: format!("{}:{line}", source.rel),
+        how,
+    };
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
         let next = tokens.get(i + 1).map(|t| &t.0);
@@ -476,17 +618,26 @@ fn port_hits(source: &Source) -> Vec<PortHit> {
                     hits.push(hit(port, *arg_line, "server Addr literal"));
                 }
             }
-        } else if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") {
+        } else if (name == "Getenv" || name == "LookupEnv")
+            && is_call_with_string(tokens, i, "PORT")
+        {
             // `port := os.Getenv("PORT"); if port == "" { port = "8080" }` or `cmp.Or(os.Getenv("PORT"), "8080")`
             let mut window = tokens.iter().skip(i + 4).take(24);
             if let Some((port, default_line)) = window.find_map(|(t, l)| match t {
                 Token::Str(s) => port_of_default(s).map(|p| (p, *l)),
                 _ => None,
             }) {
-                hits.push(hit(port, default_line, "default of the PORT environment variable"));
+                hits.push(hit(
+                    port,
+                    default_line,
+                    "default of the PORT environment variable",
+                ));
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
-            hits.extend(flag_default_port(tokens, i + 1).map(|(port, l)| hit(port, l, "default of a port flag")));
+            hits.extend(
+                flag_default_port(tokens, i + 1)
+                    .map(|(port, l)| hit(port, l, "default of a port flag")),
+            );
         }
     }
     hits
@@ -524,7 +675,9 @@ fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usi
         return None;
     }
     args.find_map(|(t, line)| match t {
-        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| (p, *line)),
+        Token::Str(s) => port_of_address(s)
+            .or_else(|| port_of_default(s))
+            .map(|p| (p, *line)),
         Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line)),
         _ => None,
     })
@@ -533,7 +686,9 @@ fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usi
 /// The port of a listen address literal such as `:8080`, `0.0.0.0:8080` or `localhost:8080`.
 fn port_of_address(addr: &str) -> Option<u16> {
     let (host, port) = addr.rsplit_once(':')?;
-    let host_ok = host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
     if !host_ok || port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -554,28 +709,59 @@ mod tests {
     use super::*;
 
     fn ports(src: &str) -> Vec<(u16, String)> {
-        let source = Source { rel: "main.go".into(), dir: ".".into(), lexed: gosrc::lex(src) };
-        port_hits(&source).into_iter().map(|h| (h.port, h.source)).collect()
+        let source = Source {
+            rel: "main.go".into(),
+            dir: ".".into(),
+            lexed: gosrc::lex(src),
+        };
+        port_hits(&source)
+            .into_iter()
+            .map(|h| (h.port, h.source))
+            .collect()
     }
 
     #[test]
     fn finds_ports_in_the_usual_places() {
-        assert_eq!(ports("package main\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}"), vec![(8080, "main.go:3".into())]);
-        assert_eq!(ports("package main\nvar s = &http.Server{\n\tAddr: \"0.0.0.0:9000\",\n}"), vec![(9000, "main.go:3".into())]);
-        assert_eq!(ports("package main\nfunc main() { r.Run(\":3000\") }"), vec![(3000, "main.go:2".into())]);
-        assert_eq!(ports("package main\nl, _ := net.Listen(\"tcp\", \"localhost:7000\")"), vec![(7000, "main.go:2".into())]);
+        assert_eq!(
+            ports("package main\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}"),
+            vec![(8080, "main.go:3".into())]
+        );
+        assert_eq!(
+            ports("package main\nvar s = &http.Server{\n\tAddr: \"0.0.0.0:9000\",\n}"),
+            vec![(9000, "main.go:3".into())]
+        );
+        assert_eq!(
+            ports("package main\nfunc main() { r.Run(\":3000\") }"),
+            vec![(3000, "main.go:2".into())]
+        );
+        assert_eq!(
+            ports("package main\nl, _ := net.Listen(\"tcp\", \"localhost:7000\")"),
+            vec![(7000, "main.go:2".into())]
+        );
         assert_eq!(
             ports("package main\nport := os.Getenv(\"PORT\")\nif port == \"\" {\n\tport = \"8081\"\n}"),
             vec![(8081, "main.go:4".into())]
         );
-        assert_eq!(ports("package main\naddr := cmp.Or(os.Getenv(\"PORT\"), \"8082\")"), vec![(8082, "main.go:2".into())]);
-        assert_eq!(ports("package main\nvar p = flag.Int(\"port\", 8083, \"port\")"), vec![(8083, "main.go:2".into())]);
-        assert_eq!(ports("package main\nflag.StringVar(&a, \"listen-addr\", \":8084\", \"\")"), vec![(8084, "main.go:2".into())]);
+        assert_eq!(
+            ports("package main\naddr := cmp.Or(os.Getenv(\"PORT\"), \"8082\")"),
+            vec![(8082, "main.go:2".into())]
+        );
+        assert_eq!(
+            ports("package main\nvar p = flag.Int(\"port\", 8083, \"port\")"),
+            vec![(8083, "main.go:2".into())]
+        );
+        assert_eq!(
+            ports("package main\nflag.StringVar(&a, \"listen-addr\", \":8084\", \"\")"),
+            vec![(8084, "main.go:2".into())]
+        );
     }
 
     #[test]
     fn ignores_ports_in_comments_urls_and_unrelated_strings() {
-        assert!(ports("package main\n// http.ListenAndServe(\":9999\", nil)\nfunc main() {}").is_empty());
+        assert!(
+            ports("package main\n// http.ListenAndServe(\":9999\", nil)\nfunc main() {}")
+                .is_empty()
+        );
         assert!(ports("package main\nhttp.Get(\"http://example.com:8080/x\")").is_empty());
         assert!(ports("package main\nvar n = flag.Int(\"workers\", 8, \"\")").is_empty());
         assert!(ports("package main\nhttp.ListenAndServe(\":99999\", nil)").is_empty());

@@ -30,8 +30,18 @@ struct Directive {
     line: usize,
 }
 
-const GO_MOD_VERBS: &[&str] =
-    &["module", "go", "toolchain", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"];
+const GO_MOD_VERBS: &[&str] = &[
+    "module",
+    "go",
+    "toolchain",
+    "godebug",
+    "require",
+    "exclude",
+    "replace",
+    "retract",
+    "tool",
+    "ignore",
+];
 const GO_WORK_VERBS: &[&str] = &["go", "toolchain", "godebug", "use", "replace"];
 
 /// Parses go.mod text. Errors carry the line (`3: ...`); the caller adds the file name.
@@ -74,14 +84,22 @@ pub(crate) fn minor_version(version: &str) -> Option<String> {
     let mut parts = version.splitn(3, '.');
     let major = parts.next()?;
     let minor_with_suffix = parts.next()?;
-    let minor: String = minor_with_suffix.chars().take_while(char::is_ascii_digit).collect();
+    let minor: String = minor_with_suffix
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let suffix = &minor_with_suffix[minor.len()..];
-    let patch_ok = parts.next().is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let patch_ok = parts
+        .next()
+        .is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let suffix_ok = suffix.is_empty()
-        || ["rc", "beta"]
-            .iter()
-            .any(|pre| suffix.strip_prefix(pre).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())));
-    (major == "1" && !minor.is_empty() && minor.len() <= 3 && patch_ok && suffix_ok).then(|| format!("1.{minor}"))
+        || ["rc", "beta"].iter().any(|pre| {
+            suffix
+                .strip_prefix(pre)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        });
+    (major == "1" && !minor.is_empty() && minor.len() <= 3 && patch_ok && suffix_ok)
+        .then(|| format!("1.{minor}"))
 }
 
 /// The `major.minor` of a `toolchain` directive (`go1.23.1` → `1.23`, `go1.23.1+auto`), None for `default`.
@@ -95,7 +113,12 @@ pub(crate) fn toolchain_minor(toolchain: &str) -> Option<String> {
 fn single_arg(d: &Directive) -> Result<String> {
     match d.args.as_slice() {
         [one] => Ok(one.clone()),
-        _ => bail!("{}: `{}` takes exactly one argument, found {}", d.line, d.verb, d.args.len()),
+        _ => bail!(
+            "{}: `{}` takes exactly one argument, found {}",
+            d.line,
+            d.verb,
+            d.args.len()
+        ),
     }
 }
 
@@ -103,14 +126,20 @@ fn single_arg(d: &Directive) -> Result<String> {
 fn replaced_path(d: &Directive) -> Result<String> {
     match (d.args.first(), d.args.iter().position(|a| a == "=>")) {
         (Some(old), Some(1 | 2)) if d.args.len() > 2 => Ok(old.clone()),
-        _ => bail!("{}: usage: replace module/path [v1.2.3] => other/path [v1.2.3]", d.line),
+        _ => bail!(
+            "{}: usage: replace module/path [v1.2.3] => other/path [v1.2.3]",
+            d.line
+        ),
     }
 }
 
 fn go_version_arg(d: &Directive) -> Result<String> {
     let version = single_arg(d)?;
     if minor_version(&version).is_none() {
-        bail!("{}: invalid go version `{version}` (expected 1.N or 1.N.P)", d.line);
+        bail!(
+            "{}: invalid go version `{version}` (expected 1.N or 1.N.P)",
+            d.line
+        );
     }
     Ok(version)
 }
@@ -127,7 +156,11 @@ fn directives(text: &str, verbs: &[&str]) -> Result<Vec<Directive>> {
             if first == ")" && words.len() == 1 {
                 block = None;
             } else {
-                out.push(Directive { verb: verb.clone(), args: words, line });
+                out.push(Directive {
+                    verb: verb.clone(),
+                    args: words,
+                    line,
+                });
             }
             continue;
         }
@@ -138,7 +171,11 @@ fn directives(text: &str, verbs: &[&str]) -> Result<Vec<Directive>> {
         if words.len() == 2 && words[1] == "(" {
             block = Some((first.clone(), line));
         } else {
-            out.push(Directive { verb: first.clone(), args: words[1..].to_vec(), line });
+            out.push(Directive {
+                verb: first.clone(),
+                args: words[1..].to_vec(),
+                line,
+            });
         }
     }
     if let Some((verb, line)) = block {
@@ -162,7 +199,9 @@ fn words(line: &str) -> Result<Vec<String>, String> {
             words.push(raw[..end].to_string());
             word_end = end + 2;
         } else {
-            let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '`').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '`')
+                .unwrap_or(rest.len());
             let end = rest[..end].find("//").unwrap_or(end);
             words.push(rest[..end].to_string());
             word_end = end;
@@ -185,8 +224,15 @@ mod tests {
         assert_eq!(m.module, Some(("example.com/app".into(), 2)));
         assert_eq!(m.go, Some(("1.22.3".into(), 4)));
         assert_eq!(m.toolchain, Some(("go1.23.1".into(), 5)));
-        assert_eq!(m.requires, vec![("github.com/mattn/go-sqlite3".into(), 8), ("golang.org/x/sync".into(), 10)]);
-        let r = parse_go_mod("module a\nreplace b v1.0.0 => ../b\nreplace (\n\tc => ./c\n)\n").unwrap();
+        assert_eq!(
+            m.requires,
+            vec![
+                ("github.com/mattn/go-sqlite3".into(), 8),
+                ("golang.org/x/sync".into(), 10)
+            ]
+        );
+        let r =
+            parse_go_mod("module a\nreplace b v1.0.0 => ../b\nreplace (\n\tc => ./c\n)\n").unwrap();
         assert_eq!(r.replaced, vec!["b".to_string(), "c".to_string()]);
         assert!(parse_go_mod("module a\nreplace b\n").is_err());
     }
@@ -198,7 +244,17 @@ mod tests {
         assert_eq!(minor_version("1.21rc1").as_deref(), Some("1.21"));
         assert_eq!(toolchain_minor("go1.23.1").as_deref(), Some("1.23"));
         assert_eq!(toolchain_minor("go1.23.1-bigcorp").as_deref(), Some("1.23"));
-        for bad in ["", "1", "2.0", "1.x", "1.22.", "1.22.3.4", "1.22rc", "latest", "1.22; rm -rf /"] {
+        for bad in [
+            "",
+            "1",
+            "2.0",
+            "1.x",
+            "1.22.",
+            "1.22.3.4",
+            "1.22rc",
+            "latest",
+            "1.22; rm -rf /",
+        ] {
             assert_eq!(minor_version(bad), None, "{bad}");
         }
         assert_eq!(toolchain_minor("default"), None);
@@ -207,15 +263,29 @@ mod tests {
     #[test]
     fn rejects_what_go_would_reject_with_the_line() {
         let err = |text: &str| parse_go_mod(text).unwrap_err().to_string();
-        assert_eq!(err("module a\ngo banana\n"), "2: invalid go version `banana` (expected 1.N or 1.N.P)");
+        assert_eq!(
+            err("module a\ngo banana\n"),
+            "2: invalid go version `banana` (expected 1.N or 1.N.P)"
+        );
         assert_eq!(err("<html>\n"), "1: unknown directive `<html>`");
-        assert_eq!(err("module a\nrequire (\n x v1\n"), "2: `require (` block is never closed");
+        assert_eq!(
+            err("module a\nrequire (\n x v1\n"),
+            "2: `require (` block is never closed"
+        );
         assert_eq!(err("module \"a\n"), "1: unterminated quoted string");
     }
 
     #[test]
     fn reads_use_directives_of_a_workspace() {
-        let w = parse_go_work("go 1.22\n\nuse (\n\t./api\n\t./tools // helpers\n)\nuse ./lib\n").unwrap();
-        assert_eq!(w.uses, vec![("./api".into(), 4), ("./tools".into(), 5), ("./lib".into(), 7)]);
+        let w = parse_go_work("go 1.22\n\nuse (\n\t./api\n\t./tools // helpers\n)\nuse ./lib\n")
+            .unwrap();
+        assert_eq!(
+            w.uses,
+            vec![
+                ("./api".into(), 4),
+                ("./tools".into(), 5),
+                ("./lib".into(), 7)
+            ]
+        );
     }
 }

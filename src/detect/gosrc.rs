@@ -37,13 +37,17 @@ pub(crate) fn lex(src: &str) -> Lexed {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = find_byte(bytes, i, b'\n');
                 let comment = &src[i..end];
-                if tokens.is_empty() && (comment.starts_with("//go:build") || comment.starts_with("// +build")) {
+                if tokens.is_empty()
+                    && (comment.starts_with("//go:build") || comment.starts_with("// +build"))
+                {
                     build_constraints.push(comment.to_string());
                 }
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = src[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+                let end = src[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |p| i + 2 + p + 2);
                 line += src[i..end].matches('\n').count();
                 i = end;
             }
@@ -68,12 +72,16 @@ pub(crate) fn lex(src: &str) -> Lexed {
                 i = (j + 1).min(bytes.len());
             }
             b'0'..=b'9' => {
-                let end = scan_while(bytes, i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+                let end = scan_while(bytes, i, |b| {
+                    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+                });
                 tokens.push((Token::Number(src[i..end].to_string()), line));
                 i = end;
             }
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
-                let end = scan_while(bytes, i, |b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80);
+                let end = scan_while(bytes, i, |b| {
+                    b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
+                });
                 // Slicing on byte offsets is safe: identifiers stop only at ASCII bytes.
                 tokens.push((Token::Ident(src[i..end].to_string()), line));
                 i = end;
@@ -85,7 +93,10 @@ pub(crate) fn lex(src: &str) -> Lexed {
             }
         }
     }
-    Lexed { tokens, build_constraints }
+    Lexed {
+        tokens,
+        build_constraints,
+    }
 }
 
 fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
@@ -96,7 +107,10 @@ fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
 }
 
 fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
-    bytes[from..].iter().position(|&b| !keep(b)).map_or(bytes.len(), |p| from + p)
+    bytes[from..]
+        .iter()
+        .position(|&b| !keep(b))
+        .map_or(bytes.len(), |p| from + p)
 }
 
 /// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
@@ -124,7 +138,9 @@ impl Lexed {
     /// The package clause's name and line, if the file has one.
     pub(crate) fn package(&self) -> Option<(&str, usize)> {
         match self.tokens.as_slice() {
-            [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => Some((name, *line)),
+            [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => {
+                Some((name, *line))
+            }
             _ => None,
         }
     }
@@ -132,7 +148,10 @@ impl Lexed {
     /// True when a build constraint excludes the file from every build (`//go:build ignore`).
     pub(crate) fn is_ignored_by_constraint(&self) -> bool {
         self.build_constraints.iter().any(|c| {
-            let expr = c.trim_start_matches("//go:build").trim_start_matches("// +build").trim();
+            let expr = c
+                .trim_start_matches("//go:build")
+                .trim_start_matches("// +build")
+                .trim();
             expr == "ignore"
         })
     }
@@ -180,7 +199,10 @@ mod tests {
     fn reads_package_imports_and_ignores_comments() {
         let lexed = lex("// Package x mentions import \"C\"\n/* package fake */\npackage main\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n)\nimport \"C\"\n");
         assert_eq!(lexed.package(), Some(("main", 3)));
-        assert_eq!(lexed.imports(), vec![("fmt", 6), ("database/sql", 7), ("C", 9)]);
+        assert_eq!(
+            lexed.imports(),
+            vec![("fmt", 6), ("database/sql", 7), ("C", 9)]
+        );
     }
 
     #[test]
@@ -189,7 +211,13 @@ mod tests {
         let strings: Vec<_> = lexed
             .tokens
             .iter()
-            .filter_map(|(t, l)| if let Token::Str(s) = t { Some((s.as_str(), *l)) } else { None })
+            .filter_map(|(t, l)| {
+                if let Token::Str(s) = t {
+                    Some((s.as_str(), *l))
+                } else {
+                    None
+                }
+            })
             .collect();
         assert_eq!(strings, vec![("x\n\"y", 3), ("z", 5)]);
     }
@@ -203,7 +231,14 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for src in ["\"unterminated", "`raw", "'\\", "/* open", "\u{0}\u{ff}é\"\\", "package"] {
+        for src in [
+            "\"unterminated",
+            "`raw",
+            "'\\",
+            "/* open",
+            "\u{0}\u{ff}é\"\\",
+            "package",
+        ] {
             let _ = lex(src).imports();
         }
     }

@@ -28,7 +28,12 @@ pub struct Fact {
 
 impl Fact {
     pub fn new(value: impl Into<Value>, source: impl Into<String>) -> Self {
-        Fact { value: value.into(), source: source.into(), note: None, default: false }
+        Fact {
+            value: value.into(),
+            source: source.into(),
+            note: None,
+            default: false,
+        }
     }
 
     #[must_use]
@@ -75,13 +80,26 @@ pub struct Detection {
     pub looked_for: Vec<&'static str>,
 }
 
-/// Runs every stack probe on `root`. Errors are for files that exist but cannot be read or parsed.
+/// Runs every stack probe on `root`. Errors are for files that exist but cannot be read or parsed; their
+/// message starts with the file's path (`go.mod:3: ...`), joined to `root` here so it can be found.
 pub fn detect(root: &Path) -> Result<Detection> {
+    let in_root = |err: anyhow::Error| {
+        let shown = root.display().to_string();
+        let prefix = if shown == "." {
+            String::new()
+        } else {
+            format!("{}/", shown.trim_end_matches('/'))
+        };
+        anyhow::anyhow!("{prefix}{err:#}")
+    };
     let mut candidates = Vec::new();
-    if let Some(candidate) = go::probe(root)? {
+    if let Some(candidate) = go::probe(root).map_err(in_root)? {
         candidates.push(candidate);
     }
-    Ok(Detection { candidates, looked_for: go::MARKERS.to_vec() })
+    Ok(Detection {
+        candidates,
+        looked_for: go::MARKERS.to_vec(),
+    })
 }
 
 /// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
@@ -92,10 +110,17 @@ const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 fn read_manifest(root: &Path, rel: &str) -> Result<String> {
     use anyhow::Context;
     let path = root.join(rel);
-    let size = std::fs::metadata(&path).with_context(|| format!("cannot read {rel}"))?.len();
+    let size = std::fs::metadata(&path)
+        .with_context(|| format!("{rel}: cannot read"))?
+        .len();
     if size > MAX_MANIFEST_BYTES {
         anyhow::bail!("{rel} is {size} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest can sensibly be");
     }
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {rel}"))?;
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{rel} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    let bytes = std::fs::read(&path).with_context(|| format!("{rel}: cannot read"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{rel} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }

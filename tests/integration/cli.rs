@@ -1,1 +1,306 @@
-//! The CLI contract: exit codes, refusal to overwrite, --force, --stdout, environment variables.
+//! The CLI contract: exit codes, refusal to overwrite, --force, --stdout, environment variables, presets.
+
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+
+use crate::common::{dockgen, hadolint_findings, project_copy};
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/go-http")
+}
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn stdout_prints_the_dockerfile_and_writes_nothing() {
+    let project = project_copy(&example());
+    let printed = stdout_of(dockgen().args(["init", "--stdout"]).arg(project.path()));
+    assert!(
+        printed.starts_with("# syntax=docker/dockerfile:1\n"),
+        "{printed}"
+    );
+    assert!(!project.path().join("Dockerfile").exists());
+    assert!(!project.path().join(".dockerignore").exists());
+
+    dockgen()
+        .arg("init")
+        .arg(project.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    let written = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+    assert_eq!(printed, written, "--stdout prints exactly what init writes");
+}
+
+#[test]
+fn an_existing_dockerfile_is_never_overwritten_without_force() {
+    let project = project_copy(&example());
+    let dockerfile = project.path().join("Dockerfile");
+    std::fs::write(&dockerfile, "FROM scratch\n").unwrap();
+    dockgen()
+        .arg("init")
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("Dockerfile already exists")
+                .and(predicate::str::contains("--force"))
+                .and(predicate::str::contains("--stdout")),
+        );
+    assert_eq!(
+        std::fs::read_to_string(&dockerfile).unwrap(),
+        "FROM scratch\n"
+    );
+    assert!(
+        !project.path().join(".dockerignore").exists(),
+        "nothing is written when one file is refused"
+    );
+
+    dockgen()
+        .arg("init")
+        .arg(project.path())
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&dockerfile)
+        .unwrap()
+        .contains("ENTRYPOINT"));
+}
+
+#[test]
+fn an_existing_dockerignore_alone_also_blocks_the_write() {
+    let project = project_copy(&example());
+    std::fs::write(project.path().join(".dockerignore"), "secret\n").unwrap();
+    dockgen()
+        .arg("init")
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(".dockerignore already exists"));
+    assert!(!project.path().join("Dockerfile").exists());
+}
+
+#[test]
+fn output_is_deterministic() {
+    let first = stdout_of(dockgen().args(["init", "--stdout"]).arg(example()));
+    let second = stdout_of(dockgen().args(["init", "--stdout"]).arg(example()));
+    assert_eq!(first, second);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["frobnicate"],
+        &["init", "--port", "0"],
+        &["init", "--port", "http"],
+        &["init", "--set", "no-equals-sign"],
+        &["init", "--set", "bad key=1"],
+        &["init", "--preset", "cobol"],
+        &["init", "--set", "colour=blue"],
+        &["presets", "show", "cobol"],
+    ];
+    for args in cases {
+        let mut cmd = dockgen();
+        cmd.args(*args);
+        if args[0] == "init" {
+            cmd.arg(example());
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn failures_exit_1_with_one_line_naming_the_path() {
+    let missing = Path::new(env!("CARGO_MANIFEST_DIR")).join("no/such/dir");
+    let assert = dockgen().arg("init").arg(&missing).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no/such/dir"), "{stderr}");
+
+    let file = example().join("go.mod");
+    dockgen()
+        .arg("detect")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a directory"));
+}
+
+#[test]
+fn a_bad_answer_names_the_flag_it_came_from() {
+    dockgen()
+        .args([
+            "init",
+            "--stdout",
+            "--runtime-image",
+            "alpine:3.20\nRUN curl evil",
+        ])
+        .arg(example())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("--runtime-image")
+                .and(predicate::str::contains("not a valid image reference")),
+        );
+}
+
+#[test]
+fn environment_variables_supply_options_and_flags_win() {
+    let env_port = stdout_of(
+        dockgen()
+            .env("DOCKGEN_PORT", "7000")
+            .args(["init", "--stdout"])
+            .arg(example()),
+    );
+    assert!(env_port.contains("EXPOSE 7000\n"), "{env_port}");
+
+    let flag_wins = stdout_of(
+        dockgen()
+            .env("DOCKGEN_PORT", "7000")
+            .args(["init", "--stdout", "--port", "7100"])
+            .arg(example()),
+    );
+    assert!(flag_wins.contains("EXPOSE 7100\n"), "{flag_wins}");
+
+    let env_set = stdout_of(
+        dockgen()
+            .env("DOCKGEN_SET", "binary_name=svc,go_version=1.23")
+            .env("DOCKGEN_PRESET", "go-distroless")
+            .args(["init", "--stdout"])
+            .arg(example()),
+    );
+    assert!(
+        env_set.contains("/out/svc")
+            && env_set.contains("golang:1.23-alpine")
+            && env_set.contains("distroless"),
+        "{env_set}"
+    );
+
+    dockgen()
+        .env("DOCKGEN_BUILDER_IMAGE", "not an image")
+        .args(["init", "--stdout"])
+        .arg(example())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("DOCKGEN_BUILDER_IMAGE"));
+}
+
+#[test]
+fn without_a_terminal_a_needed_choice_fails_with_the_flag_even_without_yes() {
+    let two = crate::common::fixtures_dir().join("cmd-two-binaries/repo");
+    dockgen()
+        .args(["init", "--stdout"])
+        .arg(&two)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("--set main_package=")
+                .and(predicate::str::contains("./cmd/worker")),
+        );
+}
+
+#[test]
+fn detect_explains_each_fact_with_its_evidence() {
+    let text = stdout_of(dockgen().arg("detect").arg(example()));
+    assert!(
+        text.contains("go_version") && text.contains("go.mod:3"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        dockgen().args(["detect", "--json"]).arg(example()),
+    ))
+    .unwrap();
+    assert_eq!(json["preset"], "go");
+    assert_eq!(json["facts"]["go_version"]["value"], "1.22");
+    assert_eq!(json["facts"]["go_version"]["source"], "go.mod:3");
+    assert_eq!(json["facts"]["port"]["source"], "main.go:15");
+}
+
+#[test]
+fn detect_marks_a_default_port_as_a_default() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("go.mod"),
+        "module example.com/quiet\n\ngo 1.22\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        dockgen().args(["detect", "--json"]).arg(project.path()),
+    ))
+    .unwrap();
+    assert_eq!(json["facts"]["port"]["value"], 8080);
+    assert_eq!(json["facts"]["port"]["default"], true);
+}
+
+#[test]
+fn presets_list_and_show() {
+    let list = stdout_of(dockgen().args(["presets", "list"]));
+    assert!(
+        list.contains("go ") && list.contains("go-distroless"),
+        "{list}"
+    );
+    let shown = stdout_of(dockgen().args(["presets", "show", "go-distroless"]));
+    assert!(shown.contains("extends = \"go\""), "{shown}");
+}
+
+/// Every Go preset renders the bundled example, lints clean and matches its snapshot.
+#[test]
+fn every_go_preset_renders_the_example() {
+    let presets = dockgen::preset::builtin().unwrap();
+    for preset in presets.iter().filter(|p| p.stack == "go") {
+        let project = project_copy(&example());
+        dockgen()
+            .args(["init", "--preset", &preset.name])
+            .arg(project.path())
+            .assert()
+            .success();
+        let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+        let findings = hadolint_findings(&project.path().join("Dockerfile"));
+        assert!(
+            findings.is_empty(),
+            "{}: {}",
+            preset.name,
+            findings.join("\n")
+        );
+        insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("example-go-http.{}", preset.name), dockerfile);
+        });
+    }
+}
+
+/// The lint check itself must be able to fail: hadolint reports a Dockerfile with known problems.
+#[test]
+fn hadolint_reports_a_bad_dockerfile() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Dockerfile");
+    std::fs::write(
+        &bad,
+        "FROM alpine:latest\nRUN apk add curl\nCMD curl example.com\n",
+    )
+    .unwrap();
+    if std::process::Command::new("hadolint")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let findings = hadolint_findings(&bad);
+        assert!(
+            findings.iter().any(|f| f.contains("DL3007")),
+            "{findings:?}"
+        );
+    }
+}

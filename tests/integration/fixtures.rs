@@ -1,6 +1,7 @@
 //! Every `tests/fixtures/<case>/` is run through `dockgen init` and `dockgen detect --json`; the results,
 //! errors included, are insta snapshots in `snapshots/`, and every Dockerfile produced is linted.
 
+use std::fmt::Write as _;
 
 use serde::Deserialize;
 
@@ -16,7 +17,10 @@ struct Case {
 
 #[test]
 fn every_fixture_renders_as_snapshotted_and_lints_clean() {
-    let mut fixtures: Vec<_> = std::fs::read_dir(fixtures_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut fixtures: Vec<_> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     fixtures.sort();
     assert!(fixtures.len() >= 10, "fixtures are missing");
     for fixture in &fixtures {
@@ -26,31 +30,54 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
         let project = project_copy(&fixture.join("repo"));
 
-        let init = dockgen().arg("init").arg(project.path()).arg("--yes").args(&case.args).output().unwrap();
-        let detect = dockgen().arg("detect").arg(project.path()).arg("--json").output().unwrap();
+        let init = dockgen()
+            .arg("init")
+            .arg(project.path())
+            .arg("--yes")
+            .args(&case.args)
+            .output()
+            .unwrap();
+        let detect = dockgen()
+            .arg("detect")
+            .arg(project.path())
+            .arg("--json")
+            .output()
+            .unwrap();
 
         let mut report = format!("exit: {}\n", init.status.code().unwrap_or(-1));
-        let stderr = String::from_utf8_lossy(&init.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
+        let stderr = String::from_utf8_lossy(&init.stderr)
+            .replace(&project.path().display().to_string(), "[PROJECT]");
         if !stderr.is_empty() {
-            report.push_str(&format!("stderr:\n{stderr}"));
+            let _ = write!(report, "stderr:\n{stderr}");
         }
         let dockerfile = project.path().join("Dockerfile");
         if init.status.success() {
             for file in ["Dockerfile", ".dockerignore"] {
                 let text = std::fs::read_to_string(project.path().join(file)).unwrap();
-                report.push_str(&format!("----- {file} -----\n{text}"));
+                let _ = write!(report, "----- {file} -----\n{text}");
             }
             let findings = hadolint_findings(&dockerfile);
-            assert!(findings.is_empty(), "{name}: hadolint findings:\n{}", findings.join("\n"));
+            assert!(
+                findings.is_empty(),
+                "{name}: hadolint findings:\n{}",
+                findings.join("\n")
+            );
         } else {
-            assert!(!dockerfile.exists(), "{name}: a failed init must write nothing");
+            assert!(
+                !dockerfile.exists(),
+                "{name}: a failed init must write nothing"
+            );
         }
 
         let detect_report = if detect.status.success() {
             String::from_utf8(detect.stdout).unwrap()
         } else {
-            let stderr = String::from_utf8_lossy(&detect.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
-            format!("exit: {}\nstderr:\n{stderr}", detect.status.code().unwrap_or(-1))
+            let stderr = String::from_utf8_lossy(&detect.stderr)
+                .replace(&project.path().display().to_string(), "[PROJECT]");
+            format!(
+                "exit: {}\nstderr:\n{stderr}",
+                detect.status.code().unwrap_or(-1)
+            )
         };
 
         insta::with_settings!({
