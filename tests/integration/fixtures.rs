@@ -11,6 +11,8 @@ use crate::common::{dockgen, fixtures_dir, hadolint_findings, project_copy};
 #[serde(deny_unknown_fields)]
 struct Case {
     description: String,
+    /// Another case whose `repo/` this case runs on with other arguments.
+    repo: Option<String>,
     /// Extra arguments to `dockgen init PATH --yes`.
     args: Vec<String>,
 }
@@ -28,7 +30,11 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
         let case: Case = toml::from_str(&std::fs::read_to_string(&case_path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", case_path.display()));
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-        let project = project_copy(&fixture.join("repo"));
+        let repo = case.repo.as_ref().map_or_else(
+            || fixture.join("repo"),
+            |other| fixtures_dir().join(other).join("repo"),
+        );
+        let project = project_copy(&repo);
 
         let init = dockgen()
             .arg("init")
