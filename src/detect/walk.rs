@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 
 /// Folders that hold dependencies, VCS data or build output, never the project's own code to inspect.
 const SKIPPED_DIRS: &[&str] = &[
@@ -30,13 +30,15 @@ pub(crate) fn files_with_extension(
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
 ) -> Walked {
     let root = dir.to_path_buf();
-    let mut walked = Walked::default();
-    let entries = WalkBuilder::new(dir)
+    let found = std::sync::Mutex::new(Walked::default());
+    // The parallel walker applies `filter_entry` before opening a folder; the sequential one opens every
+    // folder first (it is built on walkdir), which would read node_modules/ just to skip it.
+    WalkBuilder::new(dir)
+        .threads(1)
         .hidden(true)
         .parents(false)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(std::cmp::Ord::cmp)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if !is_dir || entry.path() == root {
@@ -47,17 +49,28 @@ pub(crate) fn files_with_extension(
                 || SKIPPED_DIRS.contains(&name.as_ref())
                 || is_boundary(entry.path()))
         })
-        .build();
-    for entry in entries {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && entry.path().extension().is_some_and(|e| e == ext) {
-                    walked.files.push(entry.into_path());
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let mut found = found
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if is_file && entry.path().extension().is_some_and(|e| e == ext) {
+                            found.files.push(entry.into_path());
+                        }
+                    }
+                    Err(err) => found.unreadable.push(err.to_string()),
                 }
-            }
-            Err(err) => walked.unreadable.push(err.to_string()),
-        }
-    }
+                WalkState::Continue
+            })
+        });
+    let mut walked = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    walked.files.sort();
+    walked.unreadable.sort();
     walked
 }

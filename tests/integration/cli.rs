@@ -304,3 +304,27 @@ fn hadolint_reports_a_bad_dockerfile() {
         );
     }
 }
+
+#[test]
+fn detection_ignores_dependency_vcs_and_ignored_folders() {
+    let project = project_copy(&example());
+    let planted =
+        "package p\n\nimport \"C\"\n\nfunc init() { http.ListenAndServe(\":1111\", nil) }\n";
+    for dir in [
+        "node_modules/pkg",
+        ".git/objects",
+        "testdata",
+        "_build",
+        "generated",
+    ] {
+        std::fs::create_dir_all(project.path().join(dir)).unwrap();
+        std::fs::write(project.path().join(dir).join("planted.go"), planted).unwrap();
+    }
+    std::fs::write(project.path().join(".gitignore"), "generated/\n").unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        dockgen().args(["detect", "--json"]).arg(project.path()),
+    ))
+    .unwrap();
+    assert_eq!(json["facts"]["cgo"]["value"], false, "{json}");
+    assert_eq!(json["facts"]["port"]["value"], 8080, "{json}");
+}
