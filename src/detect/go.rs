@@ -75,6 +75,13 @@ fn probe_module(root: &Path) -> Result<Candidate> {
         "workspace",
         Fact::new(false, "go.work").with_note("not present"),
     );
+    if let Some(outer) = enclosing_workspace(root) {
+        candidate.warnings.push(format!(
+            "{} is outside the build context, so the image builds this module alone: modules it takes from \
+             that workspace must be published or vendored (or run dockgen in the workspace root)",
+            outer.display()
+        ));
+    }
     finish(root, &[module], &[], &mut candidate);
     Ok(candidate)
 }
@@ -119,6 +126,16 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
     );
     finish(root, &modules, &work.replaced, &mut candidate);
     Ok(candidate)
+}
+
+/// A go.work in a folder above the module, which go would use locally but a build of this folder cannot see.
+fn enclosing_workspace(root: &Path) -> Option<std::path::PathBuf> {
+    let absolute = std::fs::canonicalize(root).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("go.work"))
+        .find(|path| path.is_file())
 }
 
 fn new_candidate(evidence: &str) -> Candidate {
