@@ -252,3 +252,68 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
     }
     Ok(given)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn candidate(stack: &'static str, evidence: &str) -> Candidate {
+        Candidate {
+            stack,
+            evidence: evidence.into(),
+            facts: detect::Facts::new(),
+            choices: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn init_args(extra: &[&str]) -> InitArgs {
+        let cli = Cli::try_parse_from(["dockgen", "init", "."].iter().chain(extra)).unwrap();
+        match cli.command {
+            Command::Init(args) => args,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn several_stacks_need_a_preset_and_the_error_names_the_flag() {
+        let presets = preset::builtin().unwrap();
+        let detection = Detection {
+            candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
+            looked_for: vec!["go.mod"],
+        };
+        let err =
+            choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.contains("--preset NAME") && message.contains("go (go.mod)"),
+            "{message}"
+        );
+
+        let (chosen, found) = choose_preset(
+            &init_args(&["--preset", "go-distroless"]),
+            &presets,
+            &detection,
+            &mut NonInteractive,
+        )
+        .unwrap();
+        assert_eq!(chosen.name, "go-distroless");
+        assert_eq!(found.unwrap().evidence, "go.mod");
+    }
+
+    #[test]
+    fn nothing_detected_says_what_was_looked_for() {
+        let presets = preset::builtin().unwrap();
+        let detection = Detection {
+            candidates: Vec::new(),
+            looked_for: vec!["go.mod", "go.work"],
+        };
+        let err =
+            choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        assert!(
+            err.to_string().contains("looked for go.mod, go.work"),
+            "{err}"
+        );
+    }
+}

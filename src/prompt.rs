@@ -27,6 +27,7 @@ pub fn flag_for(key: &str) -> String {
         "builder_image" => "--builder-image IMAGE".into(),
         "runtime_image" => "--runtime-image IMAGE".into(),
         "port" => "--port N".into(),
+        "preset" => "--preset NAME".into(),
         _ => format!("--set {key}=VALUE"),
     }
 }
