@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""End-to-end suite: every case in cases.toml is rendered by dockgen, built unchanged by a real OCI builder,
+started, and called; the image must hold the artifact and nothing of the build, run as a non-root user, and
+reuse its dependency layer after a source change. Results go to docs/e2e.md.
+
+Builders (DOCKGEN_E2E_BUILDER):
+  buildah (default)  ../shared/e2e/rb with local stand-in base images; runs images with run-image.sh
+  docker             `docker buildx build --load` and `docker run`, with real images from a registry
+
+Usage: tests/e2e/run.py [CASE ...]      (default: every case)
+Env:   DOCKGEN_E2E_BUILDER, DOCKGEN_E2E_TOOLKIT (default ../shared/e2e), DOCKGEN_BIN (default: cargo build),
+       DOCKGEN_E2E_REPORT (default docs/e2e.md; empty to skip writing it)
+"""
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = Path(__file__).with_name("cases.toml")
+BUILDER = os.environ.get("DOCKGEN_E2E_BUILDER", "buildah")
+TOOLKIT = Path(os.environ.get("DOCKGEN_E2E_TOOLKIT", REPO.parent / "shared" / "e2e"))
+LOG_TAIL = 40
+
+# Files a runtime stage may add or change besides the artifact: the user it creates, and the CA bundle the
+# Debian runtime copies from the builder.
+ALLOWED_CHANGES = re.compile(
+    r"^/etc/(passwd|group|shadow|gshadow|subuid|subgid)-?$"
+    r"|^/etc/ssl/certs/ca-certificates\.crt$"
+    r"|^/var/log/(lastlog|faillog)$"
+)
+# What must never reach a runtime image, whatever else the check above would allow.
+BUILD_LEFTOVERS = re.compile(r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$")
+
+
+class Failure(Exception):
+    """A case failed; the message says what was expected and what happened."""
+
+
+def run(cmd, cwd=None, env=None, check=True):
+    merged = dict(os.environ, **(env or {}))
+    proc = subprocess.run(cmd, cwd=cwd, env=merged, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise Failure(f"`{' '.join(map(str, cmd))}` exited {proc.returncode}:\n{tail(proc.stdout + proc.stderr)}")
+    return proc
+
+
+def tail(text, lines=LOG_TAIL):
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def dockgen_binary():
+    if os.environ.get("DOCKGEN_BIN"):
+        return os.environ["DOCKGEN_BIN"]
+    run(["cargo", "build", "--locked", "--release", "-q"], cwd=REPO)
+    return str(REPO / "target" / "release" / "dockgen")
+
+
+class Buildah:
+    """Builds with the shared toolkit's buildah wrapper and runs images with its run-image.sh."""
+
+    name = "buildah"
+
+    def __init__(self):
+        self.rb = str(TOOLKIT / "rb")
+        if not Path(self.rb).is_file():
+            raise SystemExit(f"e2e: no buildah toolkit at {TOOLKIT} (set DOCKGEN_E2E_TOOLKIT)")
+        if os.geteuid() != 0:
+            raise SystemExit("e2e: buildah builds here need root")
+        self.name = "buildah " + run([self.rb, "--version"]).stdout.split()[2]
+
+    def build(self, tag, context, no_cache):
+        cmd = [self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag]
+        if no_cache:
+            cmd.append("--no-cache")
+        cmd += ["-f", str(context / "Dockerfile"), str(context)]
+        proc = run(cmd, check=False)
+        # buildah 1.28's known rare flake when re-executing itself (../shared/e2e/README.md): retry once.
+        if proc.returncode != 0 and "Close_Fd sealing memfd copy" in proc.stdout + proc.stderr:
+            print("e2e: buildah memfd flake, building again", flush=True)
+            proc = run(cmd, check=False)
+        return proc
+
+    @staticmethod
+    def reused_steps(log):
+        return log.count("--> Using cache")
+
+    @staticmethod
+    def step_reused(log, text):
+        # "STEP n/m: RUN ... text" followed by "--> Using cache" before the next step.
+        for block in re.split(r"\n(?=\[\d+/\d+\] STEP )", log):
+            if text in block.split("\n", 1)[0]:
+                return "--> Using cache" in block
+        raise Failure(f"no build step contains `{text}`")
+
+    def config(self, image):
+        out = run([self.rb, "inspect", "--type", "image", image]).stdout
+        return json.loads(out)["Docker"]["config"]
+
+    def files(self, image):
+        """{path: size} of every regular file and symlink in the image, and its total size in bytes."""
+        container = run([self.rb, "from", "--pull=never", image]).stdout.strip().splitlines()[-1]
+        try:
+            root = Path(run([self.rb, "mount", container]).stdout.strip())
+            listing = {}
+            for dirpath, _dirs, names in os.walk(root):
+                for name in names:
+                    full = Path(dirpath) / name
+                    stat = full.lstat()
+                    listing["/" + str(full.relative_to(root))] = stat.st_size
+            return listing
+        finally:
+            run([self.rb, "umount", container], check=False)
+            run([self.rb, "rm", container], check=False)
+
+    def serve_check(self, image, port, path, expect, status):
+        env = {"EXPECT_STATUS": str(status)} if status else {}
+        proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
+        return proc.returncode == 0, proc.stdout + proc.stderr
+
+    def exit_check(self, image, expect):
+        proc = run([str(TOOLKIT / "run-image.sh"), "--exit", image] + ([expect] if expect else []), check=False)
+        return proc.returncode == 0, proc.stdout + proc.stderr
+
+    @staticmethod
+    def process_uid(output):
+        # A server's processes are listed with their uid; a job that has already ended is reported with the
+        # USER run-image.sh started it as.
+        found = re.search(r"processes: \S+?\(uid (\d+)\)", output) or re.search(r" user=(\d+)", output)
+        return int(found.group(1)) if found else None
+
+    def remove(self, image):
+        run([self.rb, "rmi", "-f", image], check=False)
+
+
+class Docker:
+    """Builds with BuildKit (`docker buildx build --load`) and runs with `docker run` on a Docker engine."""
+
+    def __init__(self):
+        if not shutil.which("docker"):
+            raise SystemExit("e2e: DOCKGEN_E2E_BUILDER=docker but docker is not installed")
+        version = run(["docker", "version", "--format", "{{.Server.Version}}"], check=False)
+        if version.returncode != 0:
+            raise SystemExit(f"e2e: no Docker engine answers: {tail(version.stderr, 3)}")
+        self.name = "docker buildx (engine " + version.stdout.strip() + ")"
+
+    @staticmethod
+    def build(tag, context, no_cache):
+        cmd = ["docker", "buildx", "build", "--load", "--progress=plain", "-t", tag]
+        if no_cache:
+            cmd.append("--no-cache")
+        return run(cmd + [str(context)], check=False)
+
+    @staticmethod
+    def reused_steps(log):
+        return len(re.findall(r"^#\d+ CACHED$", log, re.M))
+
+    @staticmethod
+    def step_reused(log, text):
+        for number in re.findall(r"^#(\d+) \[[^\]]+\] RUN .*" + re.escape(text), log, re.M):
+            return bool(re.search(rf"^#{number} CACHED$", log, re.M))
+        raise Failure(f"no build step contains `{text}`")
+
+    @staticmethod
+    def config(image):
+        return json.loads(run(["docker", "image", "inspect", image]).stdout)[0]["Config"]
+
+    @staticmethod
+    def files(image):
+        container = run(["docker", "create", image]).stdout.strip()
+        try:
+            export = subprocess.run(["docker", "export", container], capture_output=True, check=True)
+            with tarfile.open(fileobj=io.BytesIO(export.stdout)) as tar:
+                return {"/" + m.name.lstrip("./"): m.size for m in tar.getmembers() if not m.isdir()}
+        finally:
+            run(["docker", "rm", "-f", container], check=False)
+
+    def serve_check(self, image, port, path, expect, status):
+        container = run(["docker", "run", "-d", "-p", f"127.0.0.1:{port}:{port}", image]).stdout.strip()
+        try:
+            deadline = time.time() + 60
+            last = ""
+            while time.time() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+                        code, body = response.status, response.read().decode(errors="replace")
+                except urllib.error.HTTPError as err:
+                    code, body = err.code, err.read().decode(errors="replace")
+                except OSError as err:
+                    last = str(err)
+                    time.sleep(0.5)
+                    continue
+                ok_status = code == status if status else 200 <= code < 400
+                last = f"GET {path} -> {code}\n{body[:300]}"
+                if ok_status and (not expect or expect in body):
+                    return True, last
+                time.sleep(0.5)
+            return False, last + "\n" + run(["docker", "logs", container], check=False).stderr
+        finally:
+            self.uid_seen = self._uid(container)
+            run(["docker", "rm", "-f", container], check=False)
+
+    def exit_check(self, image, expect):
+        proc = run(["docker", "run", "--rm", image], check=False)
+        output = proc.stdout + proc.stderr
+        return proc.returncode == 0 and expect in output, output
+
+    @staticmethod
+    def _uid(container):
+        top = run(["docker", "top", container, "-eo", "uid"], check=False).stdout.split()
+        return int(top[1]) if len(top) > 1 and top[1].isdigit() else None
+
+    def process_uid(self, _output):
+        return getattr(self, "uid_seen", None)
+
+    @staticmethod
+    def remove(image):
+        run(["docker", "image", "rm", "-f", image], check=False)
+
+
+def human(size):
+    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
+
+
+def dockerfile_facts(text):
+    expose = re.search(r"^EXPOSE (\d+)", text, re.M)
+    entry = re.search(r"^ENTRYPOINT \[(.*)\]", text, re.M)
+    runtime_arg = re.search(r"^ARG RUNTIME_IMAGE=(\S+)", text, re.M)
+    return {
+        "port": int(expose.group(1)) if expose else None,
+        "artifact": json.loads(f"[{entry.group(1)}]")[0] if entry else None,
+        "runtime_image": runtime_arg.group(1) if runtime_arg else None,
+    }
+
+
+def check_case(case, builder, dockgen, work):
+    project = work / case["name"]
+    shutil.copytree(REPO / case["source"], project)
+    run([dockgen, "init", str(project), "--yes", *case.get("args", [])])
+    dockerfile = (project / "Dockerfile").read_text()
+    facts = dockerfile_facts(dockerfile)
+    tag = f"localhost/dockgen-e2e/{case['name']}:latest"
+    row = {"case": case["name"], "preset": case_preset(case, dockgen, project), "builder": builder.name}
+
+    started = time.time()
+    first = builder.build(tag, project, no_cache=True)
+    row["build_s"] = round(time.time() - started, 1)
+    if first.returncode != 0:
+        raise Failure(f"build failed:\n{tail(first.stdout + first.stderr)}")
+
+    config = builder.config(tag)
+    user = config.get("User") or ""
+    if user.split(":")[0] in ("", "0", "root"):
+        raise Failure(f"the image runs as root (USER `{user}`)")
+
+    if case["check"] == "http":
+        ok, output = builder.serve_check(tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"))
+    else:
+        ok, output = builder.exit_check(tag, case.get("expect", ""))
+    if not ok:
+        raise Failure(f"the image did not answer as expected:\n{tail(output)}")
+    uid = builder.process_uid(output)
+    declared = user.split(":")[0]
+    if uid is None or uid == 0 or (declared.isdigit() and uid != int(declared)):
+        raise Failure(f"the app ran as uid {uid}, not as the declared USER {user}")
+
+    image_files = builder.files(tag)
+    base_files = builder.files(facts["runtime_image"])
+    added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
+    leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
+    unexpected = [p for p in added if p != facts["artifact"] and not ALLOWED_CHANGES.match(p)]
+    if leftovers or unexpected:
+        raise Failure(f"the image holds more than the artifact: {', '.join((leftovers + unexpected)[:10])}")
+    if facts["artifact"] not in image_files:
+        raise Failure(f"the artifact {facts['artifact']} is not in the image")
+    row["image"] = sum(image_files.values())
+    row["payload"] = row["image"] - sum(base_files.values())
+    row["artifact"] = image_files[facts["artifact"]]
+
+    touched = project / case["touch"]
+    # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
+    nonce = os.urandom(8).hex()
+    touched.write_text(touched.read_text() + f"\n// e2e {nonce}: a source change that must not invalidate the dependency layer\n")
+    second = builder.build(tag, project, no_cache=False)
+    if second.returncode != 0:
+        raise Failure(f"rebuild failed:\n{tail(second.stdout + second.stderr)}")
+    log = second.stdout + second.stderr
+    row["reused"] = builder.reused_steps(log)
+    if case.get("dependency_step") and not builder.step_reused(log, case["dependency_step"]):
+        raise Failure(
+            f"after changing {case['touch']}, `{case['dependency_step']}` ran again instead of coming from the "
+            f"cache:\n{tail(log)}"
+        )
+    builder.remove(tag)
+    return row
+
+
+def case_preset(case, dockgen, project):
+    args = case.get("args", [])
+    if "--preset" in args:
+        return args[args.index("--preset") + 1]
+    return json.loads(run([dockgen, "detect", "--json", str(project)]).stdout)["preset"]
+
+
+def check_coverage(cases, skipped, dockgen):
+    """Every preset has a case and every fixture is a case or explicitly skipped."""
+    problems = []
+    presets = {line.split()[0] for line in run([dockgen, "presets", "list"]).stdout.splitlines() if line.strip()}
+    covered = set()
+    for case in cases:
+        args = case.get("args", [])
+        covered.add(args[args.index("--preset") + 1] if "--preset" in args else None)
+    defaults = {line.split()[0] for line in run([dockgen, "presets", "list"]).stdout.splitlines() if "[default for" in line}
+    if None in covered:
+        covered |= defaults
+    problems += [f"preset {p} has no e2e case" for p in sorted(presets - covered)]
+    used = {Path(c["source"]).parent.name for c in cases if c["source"].startswith("tests/fixtures/")}
+    for fixture in sorted(p.name for p in (REPO / "tests" / "fixtures").iterdir()):
+        if fixture not in used and fixture not in skipped:
+            problems.append(f"fixture {fixture} is neither an e2e case nor listed under [skipped] in {CASES.name}")
+    return problems
+
+
+def write_report(rows, failures, skipped, builder_name):
+    path = os.environ.get("DOCKGEN_E2E_REPORT", str(REPO / "docs" / "e2e.md"))
+    if not path:
+        return
+    lines = [
+        "# End-to-end results",
+        "",
+        "Written by `tests/e2e/run.py` (run by `.ci/run`). Each case: `dockgen init --yes`, a build with no",
+        "edits and no cache, the image started and called as its own USER, its files compared with the runtime",
+        "base image, then one source file changed and the image rebuilt.",
+        "",
+        "Build seconds are for a `--no-cache` build; the `RUN --mount=type=cache` folders (Go module and build",
+        "caches) persist between builds as they do on a developer's machine, so they are warm after the first run.",
+        "",
+        "Sizes are uncompressed file contents: image = every file in the final image; payload = image minus the",
+        "runtime base image; artifact = the file the ENTRYPOINT runs. Stand-in base images are not the real ones",
+        "(see ../shared/e2e/README.md), so absolute sizes differ from a registry build; payload and artifact do not.",
+        "",
+        f"Builder: {builder_name}.",
+        "",
+        "| case | preset | build (s) | image | payload | artifact | steps reused on rebuild | result |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['case']} | {row['preset']} | {row['build_s']} | {human(row['image'])} | {human(row['payload'])} "
+            f"| {human(row['artifact'])} | {row['reused']} | pass |"
+        )
+    for name, message in failures:
+        lines.append(f"| {name} | | | | | | | FAIL: {message.splitlines()[0]} |")
+    lines += ["", "Not built:", ""]
+    lines += [f"- `{name}`: {why}" for name, why in sorted(skipped.items())]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def main(argv):
+    spec = tomllib.loads(CASES.read_text())
+    cases, skipped = spec["case"], spec.get("skipped", {})
+    names = [case["name"] for case in cases]
+    if len(set(names)) != len(names):
+        raise SystemExit(f"e2e: case names repeat in {CASES}")
+    wanted = set(argv)
+    builder = Docker() if BUILDER == "docker" else Buildah()
+    dockgen = dockgen_binary()
+    problems = check_coverage(cases, skipped, dockgen)
+    rows, failures = [], []
+    with tempfile.TemporaryDirectory(prefix="dockgen-e2e-") as work:
+        for case in cases:
+            if wanted and case["name"] not in wanted:
+                continue
+            print(f"e2e: {case['name']} ...", flush=True)
+            try:
+                row = check_case(case, builder, dockgen, Path(work))
+            except Failure as failure:
+                failures.append((case["name"], str(failure)))
+                print(f"e2e: FAIL {case['name']}: {failure}", flush=True)
+                continue
+            rows.append(row)
+            print(
+                f"e2e: pass {case['name']}: built in {row['build_s']} s, image {human(row['image'])}, payload "
+                f"{human(row['payload'])}, artifact {human(row['artifact'])}, {row['reused']} steps reused",
+                flush=True,
+            )
+    if not wanted:
+        write_report(rows, failures, skipped, builder.name)
+    for problem in problems:
+        print(f"e2e: FAIL coverage: {problem}")
+    failed = len(failures) + len(problems)
+    print(f"{len(rows)} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
