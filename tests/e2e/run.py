@@ -236,7 +236,9 @@ def dockerfile_facts(text):
     expose = re.search(r"^EXPOSE (\d+)", text, re.M)
     entry = re.search(r"^ENTRYPOINT \[(.*)\]", text, re.M)
     runtime_arg = re.search(r"^ARG RUNTIME_IMAGE=(\S+)", text, re.M)
+    builder_arg = re.search(r"^ARG BUILDER_IMAGE=(\S+)", text, re.M)
     return {
+        "builder_image": builder_arg.group(1) if builder_arg else None,
         "port": int(expose.group(1)) if expose else None,
         "artifact": json.loads(f"[{entry.group(1)}]")[0] if entry else None,
         "runtime_image": runtime_arg.group(1) if runtime_arg else None,
@@ -250,7 +252,13 @@ def check_case(case, builder, dockgen, work):
     dockerfile = (project / "Dockerfile").read_text()
     facts = dockerfile_facts(dockerfile)
     tag = f"localhost/dockgen-e2e/{case['name']}:latest"
-    row = {"case": case["name"], "preset": case_preset(case, dockgen, project), "builder": builder.name}
+    row = {
+        "case": case["name"],
+        "preset": case_preset(case, dockgen, project),
+        "images": f"{facts['builder_image']} → {facts['runtime_image']}",
+        # Image flags mean the preset's default image has no stand-in here, or the case tests the flags.
+        "image_flags": any(a in ("--builder-image", "--runtime-image") for a in case.get("args", [])),
+    }
 
     started = time.time()
     first = builder.build(tag, project, no_cache=True)
@@ -351,16 +359,17 @@ def write_report(rows, failures, skipped, builder_name):
         "",
         f"Builder: {builder_name}.",
         "",
-        "| case | preset | build (s) | image | payload | artifact | steps reused on rebuild | result |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| case | preset | images (builder → runtime) | build (s) | image | payload | artifact | steps reused on rebuild | result |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
+        images = row["images"] + (" (set by flags)" if row["image_flags"] else " (preset defaults)")
         lines.append(
-            f"| {row['case']} | {row['preset']} | {row['build_s']} | {human(row['image'])} | {human(row['payload'])} "
-            f"| {human(row['artifact'])} | {row['reused']} | pass |"
+            f"| {row['case']} | {row['preset']} | {images} | {row['build_s']} | {human(row['image'])} "
+            f"| {human(row['payload'])} | {human(row['artifact'])} | {row['reused']} | pass |"
         )
     for name, message in failures:
-        lines.append(f"| {name} | | | | | | | FAIL: {message.splitlines()[0]} |")
+        lines.append(f"| {name} | | | | | | | | FAIL: {message.splitlines()[0]} |")
     lines += ["", "Not built:", ""]
     lines += [f"- `{name}`: {why}" for name, why in sorted(skipped.items())]
     Path(path).write_text("\n".join(lines) + "\n")
