@@ -55,8 +55,7 @@ pub fn resolve(
     let mut answers: IndexMap<String, Answer> = IndexMap::new();
 
     for (key, given) in given {
-        let value =
-            parse(&preset.answers[key], &given.text).with_context(|| given.origin.clone())?;
+        let value = parse(&preset.answers[key], &given.text).with_context(|| given.origin.clone())?;
         answers.insert(
             key.clone(),
             Answer {
@@ -73,8 +72,8 @@ pub fn resolve(
             continue;
         }
         if let Some(fact) = facts.get(key) {
-            let value = parse(spec, &value_text(&fact.value))
-                .with_context(|| format!("{key} detected at {}", fact.source))?;
+            let value =
+                parse(spec, &value_text(&fact.value)).with_context(|| format!("{key} detected at {}", fact.source))?;
             answers.insert(
                 key.clone(),
                 Answer {
@@ -87,7 +86,8 @@ pub fn resolve(
 
     loop {
         fill_defaults(preset, &facts, &mut answers)?;
-        let Some(question) = next_question(preset, &answers) else {
+        let values = context_values(&facts, &answers);
+        let Some(question) = next_question(preset, &answers, &values) else {
             break;
         };
         let spec = &preset.answers[&question.key];
@@ -154,20 +154,16 @@ fn apply_choices(
         };
         if let Some(option) = choice.options.iter().find(|o| same_path(&o.value, &chosen)) {
             facts.extend(option.facts.clone());
-            facts.entry(choice.key.clone()).or_insert_with(|| {
-                crate::detect::Fact::new(option.value.clone(), option.source.clone())
-            });
+            facts
+                .entry(choice.key.clone())
+                .or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
         }
     }
     Ok(())
 }
 
 /// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved.
-fn fill_defaults(
-    preset: &Preset,
-    facts: &Facts,
-    answers: &mut IndexMap<String, Answer>,
-) -> Result<()> {
+fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, Answer>) -> Result<()> {
     loop {
         let mut progressed = false;
         for (key, spec) in &preset.answers {
@@ -183,18 +179,13 @@ fn fill_defaults(
                         Ok(text) => text,
                         // A default that needs a missing answer waits for it; a real error surfaces below.
                         Err(_) if mentions_missing(expression, preset, answers) => continue,
-                        Err(e) => {
-                            return Err(
-                                e.context(format!("default of {key} in preset {}", preset.name))
-                            )
-                        }
+                        Err(e) => return Err(e.context(format!("default of {key} in preset {}", preset.name))),
                     }
                 }
                 toml::Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
-            let value = parse(spec, &text)
-                .with_context(|| format!("default of {key} in preset {}", preset.name))?;
+            let value = parse(spec, &text).with_context(|| format!("default of {key} in preset {}", preset.name))?;
             answers.insert(
                 key.clone(),
                 Answer {
@@ -237,12 +228,26 @@ fn mentions_missing(expression: &str, preset: &Preset, answers: &IndexMap<String
         .any(|k| !answers.contains_key(k) && expression.contains(k.as_str()))
 }
 
+/// True when the answer's `needed_when` conditions all hold (or it has none).
+fn is_needed(spec: &AnswerSpec, values: &Map<String, Value>) -> bool {
+    spec.needed_when.iter().all(|(key, expected)| {
+        let expected = match expected {
+            toml::Value::String(s) => Value::from(s.clone()),
+            toml::Value::Boolean(b) => Value::from(*b),
+            toml::Value::Integer(i) => Value::from(*i),
+            other => Value::from(other.to_string()),
+        };
+        values.get(key) == Some(&expected)
+    })
+}
+
 /// The next thing to ask: an answer with no default first, since the others' defaults may wait for it.
-fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>) -> Option<Question> {
+fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>, values: &Map<String, Value>) -> Option<Question> {
     let missing: Vec<&String> = preset
         .answers
-        .keys()
-        .filter(|k| !answers.contains_key(*k))
+        .iter()
+        .filter(|(k, spec)| !answers.contains_key(*k) && is_needed(spec, values))
+        .map(|(k, _)| k)
         .collect();
     let waiting_on = |key: &str| -> Vec<String> {
         missing
@@ -272,10 +277,7 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>) -> Option<
 
 /// Everything the templates see: detected facts' values, then answers over them.
 fn context_values(facts: &Facts, answers: &IndexMap<String, Answer>) -> Map<String, Value> {
-    let mut values: Map<String, Value> = facts
-        .iter()
-        .map(|(k, f)| (k.clone(), f.value.clone()))
-        .collect();
+    let mut values: Map<String, Value> = facts.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
     values.extend(answers.iter().map(|(k, a)| (k.clone(), a.value.clone())));
     values
 }
@@ -334,6 +336,14 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             validate::file_name(text)?;
             Value::from(text)
         }
+        Kind::OutputPath => {
+            validate::context_path(text)?;
+            Value::from(text)
+        }
+        Kind::ClassName => {
+            validate::class_name(text)?;
+            Value::from(text)
+        }
         Kind::Choice => {
             if !spec.choices.iter().any(|c| c == text) {
                 bail!("`{text}` is not one of {}", spec.choices.join(", "));
@@ -353,21 +363,16 @@ mod tests {
             help: String::new(),
             default: None,
             choices: vec!["a".into()],
+            needed_when: IndexMap::new(),
         }
     }
 
     #[test]
     fn parses_each_kind_and_rejects_bad_text() {
-        assert_eq!(
-            parse(&spec(Kind::Port), " 8080 ").unwrap(),
-            Value::from(8080)
-        );
+        assert_eq!(parse(&spec(Kind::Port), " 8080 ").unwrap(), Value::from(8080));
         assert!(parse(&spec(Kind::Port), "80a").is_err());
         assert_eq!(parse(&spec(Kind::Bool), "yes").unwrap(), Value::Bool(true));
-        assert_eq!(
-            parse(&spec(Kind::Path), "cmd/api/").unwrap(),
-            Value::from("./cmd/api")
-        );
+        assert_eq!(parse(&spec(Kind::Path), "cmd/api/").unwrap(), Value::from("./cmd/api"));
         assert_eq!(parse(&spec(Kind::Path), ".").unwrap(), Value::from("."));
         assert!(parse(&spec(Kind::Path), "../etc").is_err());
         assert!(parse(&spec(Kind::Choice), "b").is_err());

@@ -7,12 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// Detects a project's stack and writes a multi-stage, non-root, cache-friendly Dockerfile.
 #[derive(Debug, Parser)]
-#[command(
-    name = "dockgen",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "dockgen", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -89,9 +84,7 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
     let key = key.trim();
     if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!(
-            "`{key}` is not an answer name (letters, digits and _)"
-        ));
+        return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
 }

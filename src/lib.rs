@@ -62,8 +62,8 @@ fn print(text: &str) -> Result<()> {
 }
 
 fn check_project_dir(path: &Path) -> Result<()> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("{} does not exist or cannot be read", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{} does not exist or cannot be read", path.display()))?;
     if !meta.is_dir() {
         bail!("{} is not a directory", path.display());
     }
@@ -86,8 +86,7 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
     check_project_dir(&args.path)?;
     let presets = preset::builtin()?;
     let detection = detect::detect(&args.path)?;
-    let interactive =
-        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut prompter: Box<dyn Prompter> = if interactive {
         Box::new(Terminal)
     } else {
@@ -192,10 +191,7 @@ fn choose_preset<'a, 'd>(
             };
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;
-            several
-                .iter()
-                .find(|c| c.stack == preset.stack)
-                .unwrap_or(&several[0])
+            several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0])
         }
     };
     let preset = preset::default_for_stack(presets, candidate.stack)
@@ -228,11 +224,7 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
         );
     }
     if let Some(port) = args.port {
-        add(
-            "port",
-            port.to_string(),
-            origin("port", "--port", "DOCKGEN_PORT"),
-        );
+        add("port", port.to_string(), origin("port", "--port", "DOCKGEN_PORT"));
     }
     // Flags win over the environment, so DOCKGEN_SET is read only when no --set was given.
     if args.set.is_empty() {
@@ -241,8 +233,7 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
                 .into_string()
                 .map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
             for item in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                let (key, value) = cli::parse_key_value(item)
-                    .map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
+                let (key, value) = cli::parse_key_value(item).map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
                 add(&key, value, format!("DOCKGEN_SET {key}="));
             }
         }
@@ -283,8 +274,7 @@ mod tests {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
         };
-        let err =
-            choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        let err = choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains("--preset NAME") && message.contains("go (go.mod)"),
@@ -309,11 +299,7 @@ mod tests {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
         };
-        let err =
-            choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
-        assert!(
-            err.to_string().contains("looked for go.mod, go.work"),
-            "{err}"
-        );
+        let err = choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        assert!(err.to_string().contains("looked for go.mod, go.work"), "{err}");
     }
 }

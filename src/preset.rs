@@ -21,6 +21,10 @@ pub enum Kind {
     Path,
     /// A file name without directories.
     FileName,
+    /// A relative path the build creates (so it need not exist yet).
+    OutputPath,
+    /// A Java class name such as `com.example.Main`.
+    ClassName,
     /// One of `choices`.
     Choice,
 }
@@ -36,6 +40,10 @@ pub struct AnswerSpec {
     pub default: Option<toml::Value>,
     #[serde(default)]
     pub choices: Vec<String>,
+    /// Needed only when these answers or facts have these values (`{ launch = "classpath" }`); otherwise
+    /// the answer may stay unset and the templates test `is defined`.
+    #[serde(default)]
+    pub needed_when: IndexMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +62,9 @@ pub struct Preset {
     pub default_for_stack: bool,
     pub dockerfile_template: String,
     pub dockerignore_template: String,
+    /// Answers that `dockgen detect` shows with their default when detection found nothing (`port`).
+    #[serde(default)]
+    pub report_defaults: Vec<String>,
     pub answers: IndexMap<String, AnswerSpec>,
     /// `[when.cgo]`: defaults that replace `answers.*.default` when the named boolean answer is true.
     #[serde(default)]
@@ -93,8 +104,8 @@ fn merged_table(name: &str, sources: &IndexMap<String, &str>, depth: usize) -> R
     let text = sources
         .get(name)
         .with_context(|| format!("extends unknown preset `{name}`"))?;
-    let mut table: toml::Table = toml::from_str(text)
-        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
@@ -121,19 +132,16 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
 
 fn parse(name: &str, sources: &IndexMap<String, &str>) -> Result<Preset> {
     let table = merged_table(name, sources, 0)?;
-    let mut preset: Preset = table.try_into().map_err(|e: toml::de::Error| {
-        anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " "))
-    })?;
+    let mut preset: Preset = table
+        .try_into()
+        .map_err(|e: toml::de::Error| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
     preset.name = name.to_string();
     preset.source_text = sources[name].to_string();
     for (flag, defaults) in &preset.when {
         if preset.answers.get(flag).map(|spec| spec.kind) != Some(Kind::Bool) {
             bail!("[when.{flag}] needs a boolean answer named {flag}");
         }
-        if let Some(unknown) = defaults
-            .keys()
-            .find(|key| !preset.answers.contains_key(*key))
-        {
+        if let Some(unknown) = defaults.keys().find(|key| !preset.answers.contains_key(*key)) {
             bail!("[when.{flag}] sets `{unknown}`, which is not an answer of this preset");
         }
     }
@@ -150,9 +158,7 @@ pub fn find<'a>(presets: &'a [Preset], name: &str) -> Result<&'a Preset> {
 
 /// The preset used for a detected stack when the user names none.
 pub fn default_for_stack<'a>(presets: &'a [Preset], stack: &str) -> Option<&'a Preset> {
-    presets
-        .iter()
-        .find(|p| p.stack == stack && p.default_for_stack)
+    presets.iter().find(|p| p.stack == stack && p.default_for_stack)
 }
 
 /// The text of a built-in template, by its path under `templates/`.

@@ -91,8 +91,9 @@ impl Prompter for Terminal {
                 })
         };
         answer.map_err(|e| match e {
-            inquire::InquireError::OperationCanceled
-            | inquire::InquireError::OperationInterrupted => anyhow::Error::new(Cancelled),
+            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+                anyhow::Error::new(Cancelled)
+            }
             other => anyhow::anyhow!("asking for {}: {other}", question.key),
         })
     }

@@ -22,8 +22,7 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
     let tera = engine()?;
     let mut values = values.clone();
     values.insert("preset".into(), Value::from(preset.name.clone()));
-    let context = tera::Context::from_value(Value::Object(values))
-        .context("building the template context")?;
+    let context = tera::Context::from_value(Value::Object(values)).context("building the template context")?;
     let render = |name: &str| {
         tera.render(name, &context)
             .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
@@ -38,8 +37,7 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
 /// Renders a preset default such as `golang:{{ go_version }}-alpine` against the answers known so far.
 pub fn render_default(expression: &str, values: &Map<String, Value>) -> Result<String> {
     let mut tera = engine()?;
-    let context = tera::Context::from_value(Value::Object(values.clone()))
-        .context("building the default's context")?;
+    let context = tera::Context::from_value(Value::Object(values.clone())).context("building the default's context")?;
     // The one-off template has no useful name; the innermost cause is the message.
     tera.render_str(expression, &context)
         .map_err(|e| anyhow::anyhow!("{}", root_cause(&e)))
@@ -76,9 +74,7 @@ fn engine() -> Result<Tera> {
     tera.register_filter(
         "port",
         checked(|v| {
-            let n = v
-                .as_i64()
-                .with_context(|| format!("`{v}` is not a number"))?;
+            let n = v.as_i64().with_context(|| format!("`{v}` is not a number"))?;
             validate::port(n).map(Value::from)
         }),
     );
@@ -93,14 +89,23 @@ fn engine() -> Result<Tera> {
             Ok(Value::from(serde_json::to_string(s)?))
         }),
     );
+    tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));
+    tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
+    tera.register_filter("parent_dir", checked(|v| Ok(Value::from(parent_dir(as_str(v)?)))));
     tera.register_filter(
-        "image_family",
-        checked(|v| image_family(as_str(v)?).map(Value::from)),
+        "class_name",
+        checked(|v| validate::class_name(as_str(v)?).map(|()| v.clone())),
     );
-    tera.register_filter(
-        "base_name",
-        checked(|v| base_name(as_str(v)?).map(Value::from)),
-    );
+    tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
+        let minimum = args
+            .get("minimum")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("version_at_least needs minimum=\"X.Y\""))?;
+        let version = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a version")))?;
+        Ok(Value::Bool(version_key(version) >= version_key(minimum)))
+    });
     Ok(tera)
 }
 
@@ -108,16 +113,15 @@ type FilterFn = fn(&Value) -> Result<Value>;
 
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 fn checked(f: FilterFn) -> impl tera::Filter {
-    move |value: &Value, _: &HashMap<String, Value>| {
-        f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
-    }
+    move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
 }
 
 fn as_str(value: &Value) -> Result<&str> {
-    value
-        .as_str()
-        .with_context(|| format!("`{value}` is not a string"))
+    value.as_str().with_context(|| format!("`{value}` is not a string"))
 }
+
+/// Official images whose default variants are Debian or Ubuntu (with useradd), whatever their tag says.
+const DEBIAN_BASED: &[&str] = &["eclipse-temurin", "maven", "golang", "node", "openjdk", "nginx"];
 
 /// The OS family of an image, which decides how a user is added: from the name and tag, never by pulling.
 pub fn image_family(reference: &str) -> Result<&'static str> {
@@ -136,7 +140,8 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
         Ok("alpine")
     } else if has(&[
         "debian", "ubuntu", "slim", "bookworm", "bullseye", "trixie", "jammy", "noble", "focal",
-    ]) {
+    ]) || DEBIAN_BASED.contains(&name)
+    {
         Ok("debian")
     } else {
         anyhow::bail!(
@@ -145,17 +150,27 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
     }
 }
 
+/// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
+fn parent_dir(path: &str) -> String {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some((parent, _)) if !parent.is_empty() => parent.to_string(),
+        _ => ".".into(),
+    }
+}
+
+/// Numeric parts of a version for comparison: `3.3.2` → [3, 3, 2]; a non-numeric part counts as 0.
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split(['.', '-'])
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
 /// The last element of a package path: `./cmd/api` → `api`.
 fn base_name(path: &str) -> Result<String> {
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
     if last.is_empty() || last == "." || last == ".." {
-        anyhow::bail!(
-            "`{path}` has no directory name to call the binary by: pass --set binary_name=NAME"
-        );
+        anyhow::bail!("`{path}` has no directory name to call the binary by: pass --set binary_name=NAME");
     }
     Ok(last.to_string())
 }
@@ -205,6 +220,8 @@ mod tests {
             .to_string()
             .contains("--set runtime_family="));
         assert!(image_family("myorg/base:1.0").is_err());
+        assert_eq!(image_family("eclipse-temurin:17-jre").unwrap(), "debian");
+        assert_eq!(image_family("eclipse-temurin:17-jre-alpine").unwrap(), "alpine");
     }
 
     #[test]
@@ -212,6 +229,15 @@ mod tests {
         assert_eq!(base_name("./cmd/api").unwrap(), "api");
         assert_eq!(base_name("./cmd/api/").unwrap(), "api");
         assert!(base_name(".").is_err());
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert!(version_key("3.10.0") >= version_key("3.3"));
+        assert!(version_key("3.2.5") < version_key("3.3"));
+        assert!(version_key("2.7.18") < version_key("3.2"));
+        assert_eq!(parent_dir("app/target/x.jar"), "app/target");
+        assert_eq!(parent_dir("x.jar"), ".");
     }
 
     #[test]

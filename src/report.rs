@@ -31,8 +31,7 @@ struct CandidateSummary {
 
 impl<'a> Report<'a> {
     pub(crate) fn new(detection: &'a Detection, presets: &[Preset]) -> Self {
-        let default_name =
-            |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
+        let default_name = |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
         let candidates = detection
             .candidates
             .iter()
@@ -53,28 +52,29 @@ impl<'a> Report<'a> {
         };
         let mut facts = only.map(|c| c.facts.clone()).unwrap_or_default();
         let chosen_preset = only.and_then(|c| preset::default_for_stack(presets, c.stack));
-        // The port falls back to the preset's default; say so rather than present it as found.
-        let port_waits_on_choice = only.is_some_and(|c| !c.choices.is_empty());
-        if let Some(preset) =
-            chosen_preset.filter(|_| !facts.contains_key("port") && !port_waits_on_choice)
-        {
-            if let Some(default) = preset
-                .answers
-                .get("port")
-                .and_then(|spec| spec.default.as_ref())
-                .and_then(toml::Value::as_integer)
-            {
-                let mut fact = Fact::new(default, format!("default of preset {}", preset.name));
+        // Values that fall back to the preset's default say so rather than pose as found; a pending choice
+        // (several main packages or modules) may still bring them.
+        let waits_on_choice = only.is_some_and(|c| !c.choices.is_empty());
+        if let Some(preset) = chosen_preset.filter(|_| !waits_on_choice) {
+            for key in &preset.report_defaults {
+                if facts.contains_key(key) {
+                    continue;
+                }
+                let Some(default) = preset.answers.get(key).and_then(|spec| spec.default.as_ref()) else {
+                    continue;
+                };
+                let value = match default {
+                    toml::Value::Integer(i) => serde_json::Value::from(*i),
+                    toml::Value::String(s) => serde_json::Value::from(s.clone()),
+                    other => serde_json::Value::from(other.to_string()),
+                };
+                let mut fact = Fact::new(value, format!("default of preset {}", preset.name));
                 fact.default = true;
-                fact.note = Some("no listen port found in the code".into());
-                facts.insert("port".into(), fact);
+                fact.note = Some("nothing in the repository sets it".into());
+                facts.insert(key.clone(), fact);
             }
         }
-        let mut warnings: Vec<String> = detection
-            .candidates
-            .iter()
-            .flat_map(|c| c.warnings.clone())
-            .collect();
+        let mut warnings: Vec<String> = detection.candidates.iter().flat_map(|c| c.warnings.clone()).collect();
         if detection.candidates.len() > 1 {
             let stacks: Vec<&str> = detection.candidates.iter().map(|c| c.stack).collect();
             warnings.push(format!(
@@ -96,11 +96,7 @@ impl<'a> Report<'a> {
     pub(crate) fn to_text(&self) -> String {
         let mut out = String::new();
         if self.candidates.is_empty() {
-            let _ = writeln!(
-                out,
-                "nothing recognised (looked for {})",
-                self.looked_for.join(", ")
-            );
+            let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
         }
         for c in &self.candidates {
             let preset = c.preset.as_deref().unwrap_or("none");
@@ -115,44 +111,22 @@ impl<'a> Report<'a> {
         if !self.facts.is_empty() {
             out.push_str("facts\n");
             let width = self.facts.keys().map(String::len).max().unwrap_or(0);
-            let values: Vec<String> = self
-                .facts
-                .values()
-                .map(|f| fact_value_text(&f.value))
-                .collect();
+            let values: Vec<String> = self.facts.values().map(|f| fact_value_text(&f.value)).collect();
             let value_width = values.iter().map(String::len).max().unwrap_or(0).min(40);
             for ((name, fact), value) in self.facts.iter().zip(&values) {
-                let note = fact
-                    .note
-                    .as_ref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {name:width$}  {value:value_width$}  {}{note}",
-                    fact.source
-                );
+                let note = fact.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+                let _ = writeln!(out, "  {name:width$}  {value:value_width$}  {}{note}", fact.source);
             }
         }
         for choice in self.choices {
-            let _ = writeln!(
-                out,
-                "choose {} (pass --set {}=VALUE)",
-                choice.key, choice.key
-            );
+            let _ = writeln!(out, "choose {} (pass --set {}=VALUE)", choice.key, choice.key);
             for option in &choice.options {
                 let extra: Vec<String> = option
                     .facts
                     .iter()
                     .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
                     .collect();
-                let _ = writeln!(
-                    out,
-                    "  {}  {}  {}",
-                    option.value,
-                    option.source,
-                    extra.join(" ")
-                );
+                let _ = writeln!(out, "  {}  {}  {}", option.value, option.source, extra.join(" "));
             }
         }
         for warning in &self.warnings {

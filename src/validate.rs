@@ -5,12 +5,7 @@ use anyhow::{bail, Result};
 
 /// Checks an image reference against the OCI distribution grammar: `[host[:port]/]path[:tag][@digest]`.
 pub fn image_reference(reference: &str) -> Result<()> {
-    let explain = |why: &str| {
-        anyhow::anyhow!(
-            "`{}` is not a valid image reference ({why})",
-            reference.escape_debug()
-        )
-    };
+    let explain = |why: &str| anyhow::anyhow!("`{}` is not a valid image reference ({why})", reference.escape_debug());
     let (rest, digest) = match reference.split_once('@') {
         Some((rest, digest)) => (rest, Some(digest)),
         None => (reference, None),
@@ -36,13 +31,8 @@ pub fn image_reference(reference: &str) -> Result<()> {
     };
     if let Some(tag) = tag {
         let mut chars = tag.chars();
-        let first_ok = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !first_ok
-            || tag.len() > 128
-            || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-        {
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !first_ok || tag.len() > 128 || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
             return Err(explain("malformed tag"));
         }
     }
@@ -52,9 +42,7 @@ pub fn image_reference(reference: &str) -> Result<()> {
     let mut components: Vec<&str> = name.split('/').collect();
     let first = components[0];
     let has_domain = components.len() > 1
-        && (first.contains(['.', ':'])
-            || first == "localhost"
-            || first.chars().any(|c| c.is_ascii_uppercase()));
+        && (first.contains(['.', ':']) || first == "localhost" || first.chars().any(|c| c.is_ascii_uppercase()));
     if has_domain {
         if !is_domain(first) {
             return Err(explain("malformed registry host"));
@@ -160,6 +148,25 @@ pub fn file_name(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A fully qualified Java class name: identifiers separated by dots (`com.example.Main`, `a.B$Inner`).
+pub fn class_name(value: &str) -> Result<()> {
+    let safe = !value.is_empty()
+        && value.len() <= 500
+        && value.split('.').all(|part| {
+            part.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        });
+    if !safe {
+        bail!(
+            "`{}` is not a Java class name (e.g. com.example.Main)",
+            value.escape_debug()
+        );
+    }
+    Ok(())
+}
+
 /// A version such as `1.23` or `20`: digits and dots only.
 pub fn version(value: &str) -> Result<()> {
     let safe = !value.is_empty()
@@ -219,15 +226,11 @@ mod tests {
     fn paths_names_versions_and_ports() {
         assert!(context_path("./cmd/api").is_ok());
         assert!(context_path(".").is_ok());
-        for bad in [
-            "../x", "/etc", "a b", "a\nRUN x", "$(x)", "a\"b", "-rf", "a\\b", "a#b",
-        ] {
+        for bad in ["../x", "/etc", "a b", "a\nRUN x", "$(x)", "a\"b", "-rf", "a\\b", "a#b"] {
             assert!(context_path(bad).is_err(), "{bad:?}");
         }
         assert!(file_name("api-server_2").is_ok());
-        assert!(
-            file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err()
-        );
+        assert!(file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err());
         assert!(version("1.23").is_ok() && version("1.23;x").is_err() && version("1..2").is_err());
         assert_eq!(port(8080).unwrap(), 8080);
         assert!(port(0).is_err() && port(65536).is_err() && port(-1).is_err());

@@ -54,8 +54,7 @@ fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     #[cfg(not(unix))]
     let permissions = existing;
     if let Some(permissions) = permissions {
-        fs::set_permissions(temp.path(), permissions)
-            .with_context(|| format!("cannot set the mode of {shown}"))?;
+        fs::set_permissions(temp.path(), permissions).with_context(|| format!("cannot set the mode of {shown}"))?;
     }
     temp.persist(path)
         .map_err(|e| e.error)
@@ -97,15 +96,9 @@ mod tests {
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         write_all(&[(path.clone(), "new".into())], true).unwrap();
-        assert_eq!(
-            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
         let fresh = dir.path().join(".dockerignore");
         write_all(&[(fresh.clone(), "x".into())], false).unwrap();
-        assert_eq!(
-            fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
-            0o644
-        );
+        assert_eq!(fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
     }
 }

@@ -61,7 +61,8 @@ fn probe_module(root: &Path) -> Result<Candidate> {
     match version_fact(&module.gomod, "go.mod") {
         Some(fact) => insert(&mut candidate.facts, "go_version", fact),
         None => candidate.warnings.push(
-            "go.mod has no go directive: pass --set go_version=1.N (or --builder-image) to choose the Go toolchain".into(),
+            "go.mod has no go directive: pass --set go_version=1.N (or --builder-image) to choose the Go toolchain"
+                .into(),
         ),
     }
     let module_line = module.gomod.module.as_ref().map_or(1, |m| m.1);
@@ -87,8 +88,7 @@ fn probe_module(root: &Path) -> Result<Candidate> {
 }
 
 fn probe_workspace(root: &Path) -> Result<Candidate> {
-    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?)
-        .map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
+    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?).map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
     let mut modules = Vec::new();
     for (dir, line) in &work.uses {
         let dir = normalise_use_dir(dir).ok_or_else(|| {
@@ -113,9 +113,9 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
         .max_by_key(|fact| version_key(fact.value.as_str().unwrap_or_default()));
     match workspace_version.or(newest_module_version) {
         Some(fact) => insert(&mut candidate.facts, "go_version", fact),
-        None => candidate.warnings.push(
-            "neither go.work nor its modules have a go directive: pass --set go_version=1.N".into(),
-        ),
+        None => candidate
+            .warnings
+            .push("neither go.work nor its modules have a go directive: pass --set go_version=1.N".into()),
     }
     let uses: Vec<&str> = modules.iter().map(|m| m.dir.as_str()).collect();
     let first_use = work.uses.first().map_or(1, |u| u.1);
@@ -153,12 +153,7 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 }
 
 /// The facts every Go build shares: main packages, cgo, vendoring and the files that pin dependencies.
-fn finish(
-    root: &Path,
-    modules: &[Module],
-    workspace_replaced: &[String],
-    candidate: &mut Candidate,
-) {
+fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) {
     let workspace = candidate.evidence == "go.work";
     let main_packages = find_main_packages(root, modules);
     let sources = module_sources(root, modules, &mut candidate.warnings);
@@ -167,17 +162,12 @@ fn finish(
 
     let vendored = root.join("vendor/modules.txt").is_file();
     if vendored {
-        insert(
-            &mut candidate.facts,
-            "vendor",
-            Fact::new(true, "vendor/modules.txt"),
-        );
+        insert(&mut candidate.facts, "vendor", Fact::new(true, "vendor/modules.txt"));
     } else {
         if root.join("vendor").is_dir() {
-            candidate.warnings.push(
-                "vendor/ has no modules.txt, so go ignores it; run `go mod vendor` to use it"
-                    .into(),
-            );
+            candidate
+                .warnings
+                .push("vendor/ has no modules.txt, so go ignores it; run `go mod vendor` to use it".into());
         }
         insert(
             &mut candidate.facts,
@@ -200,15 +190,7 @@ fn finish(
     let other_main_dirs: Vec<String> = main_packages.iter().map(|m| m.dir.clone()).collect();
     let mut options: Vec<ChoiceOption> = main_packages
         .iter()
-        .map(|main| {
-            main_package_option(
-                main,
-                &sources,
-                &other_main_dirs,
-                workspace,
-                &mut candidate.warnings,
-            )
-        })
+        .map(|main| main_package_option(main, &sources, &other_main_dirs, workspace, &mut candidate.warnings))
         .collect();
     match options.len() {
         0 => candidate.warnings.push(format!(
@@ -217,11 +199,7 @@ fn finish(
         )),
         1 => {
             let only = options.remove(0);
-            insert(
-                &mut candidate.facts,
-                "main_package",
-                Fact::new(only.value, only.source),
-            );
+            insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source));
             candidate.facts.extend(only.facts);
         }
         _ => candidate.choices.push(Choice {
@@ -241,8 +219,7 @@ fn looked_in(modules: &[Module]) -> String {
 
 fn read_module(root: &Path, dir: &str) -> Result<Module> {
     let rel = join_rel(dir, "go.mod");
-    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?)
-        .map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
+    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?).map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
     let Some((path, _)) = gomod.module.clone() else {
         bail!("{rel} has no module directive");
     };
@@ -260,17 +237,10 @@ fn version_fact(gomod: &GoMod, file: &str) -> Option<Fact> {
     version_fact_from(gomod.go.as_ref(), gomod.toolchain.as_ref(), file)
 }
 
-fn version_fact_from(
-    go: Option<&(String, usize)>,
-    toolchain: Option<&(String, usize)>,
-    file: &str,
-) -> Option<Fact> {
+fn version_fact_from(go: Option<&(String, usize)>, toolchain: Option<&(String, usize)>, file: &str) -> Option<Fact> {
     if let Some((name, line)) = toolchain {
         if let Some(minor) = gomod::toolchain_minor(name) {
-            return Some(
-                Fact::new(minor, format!("{file}:{line}"))
-                    .with_note(format!("from toolchain {name}")),
-            );
+            return Some(Fact::new(minor, format!("{file}:{line}")).with_note(format!("from toolchain {name}")));
         }
     }
     let (version, line) = go?;
@@ -284,10 +254,7 @@ fn version_fact_from(
 }
 
 fn version_key(minor: &str) -> u32 {
-    minor
-        .strip_prefix("1.")
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0)
+    minor.strip_prefix("1.").and_then(|m| m.parse().ok()).unwrap_or(0)
 }
 
 /// `./api/` → `api`; None when the path leaves the root or is absolute.
@@ -300,11 +267,7 @@ fn normalise_use_dir(dir: &str) -> Option<String> {
             _ => return None,
         }
     }
-    Some(if parts.is_empty() {
-        ".".into()
-    } else {
-        parts.join("/")
-    })
+    Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
 }
 
 fn join_rel(dir: &str, file: &str) -> String {
@@ -441,8 +404,7 @@ fn main_package_evidence(root: &Path, dir: &str) -> Option<String> {
 fn module_binary_name(module_path: &str) -> String {
     let mut elements = module_path.rsplit('/');
     let last = elements.next().unwrap_or(module_path);
-    let is_major_suffix =
-        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    let is_major_suffix = last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
     match (is_major_suffix, elements.next()) {
         (true, Some(previous)) => previous.to_string(),
         _ => last.to_string(),
@@ -489,9 +451,7 @@ fn main_package_option(
     let hits = if own.is_empty() {
         sources
             .iter()
-            .filter(|s| {
-                !main_dirs.contains(&s.dir) && !is_under_other_main(&s.dir, &main.dir, main_dirs)
-            })
+            .filter(|s| !main_dirs.contains(&s.dir) && !is_under_other_main(&s.dir, &main.dir, main_dirs))
             .flat_map(port_hits)
             .collect()
     } else {
@@ -502,12 +462,19 @@ fn main_package_option(
         0 => {}
         1 => {
             let hit = &hits[0];
-            insert(&mut facts, "port", Fact::new(hit.port, hit.source.clone()).with_note(hit.how));
+            insert(
+                &mut facts,
+                "port",
+                Fact::new(hit.port, hit.source.clone()).with_note(hit.how),
+            );
         }
         _ => warnings.push(format!(
             "main package {} listens on several ports ({}): pass --port N to choose the one to EXPOSE",
             package_arg(&main.dir),
-            hits.iter().map(|h| format!("{} at {}", h.port, h.source)).collect::<Vec<_>>().join(", ")
+            hits.iter()
+                .map(|h| format!("{} at {}", h.port, h.source))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
     ChoiceOption {
@@ -527,12 +494,7 @@ fn is_under_other_main(dir: &str, own: &str, main_dirs: &[String]) -> bool {
 
 fn cgo_fact(modules: &[Module], sources: &[Source]) -> Fact {
     for source in sources {
-        if let Some((_, line)) = source
-            .lexed
-            .imports()
-            .into_iter()
-            .find(|(path, _)| *path == "C")
-        {
+        if let Some((_, line)) = source.lexed.imports().into_iter().find(|(path, _)| *path == "C") {
             return Fact::new(true, format!("{}:{line}", source.rel)).with_note("imports \"C\"");
         }
     }
@@ -557,8 +519,7 @@ fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact
     for module in modules {
         for (path, line) in &module.gomod.requires {
             let is_workspace_module = modules.iter().any(|m| m.path == *path);
-            let replaced =
-                module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
+            let replaced = module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
             if is_workspace_module && !replaced {
                 return Fact::new(false, format!("{}:{line}", join_rel(&module.dir, "go.mod"))).with_note(format!(
                     "requires workspace module {path} without a replace, which `go mod download` would fetch"
@@ -566,14 +527,7 @@ fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact
             }
         }
     }
-    Fact::new(
-        true,
-        if modules.len() > 1 {
-            "go.work"
-        } else {
-            "go.mod"
-        },
-    )
+    Fact::new(true, if modules.len() > 1 { "go.work" } else { "go.mod" })
 }
 
 /// The files that pin dependencies, grouped by the directory they are copied to before `go mod download`.
@@ -635,26 +589,17 @@ fn port_hits(source: &Source) -> Vec<PortHit> {
                     hits.push(hit(port, *arg_line, "server Addr literal"));
                 }
             }
-        } else if (name == "Getenv" || name == "LookupEnv")
-            && is_call_with_string(tokens, i, "PORT")
-        {
+        } else if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") {
             // `port := os.Getenv("PORT"); if port == "" { port = "8080" }` or `cmp.Or(os.Getenv("PORT"), "8080")`
             let mut window = tokens.iter().skip(i + 4).take(24);
             if let Some((port, default_line)) = window.find_map(|(t, l)| match t {
                 Token::Str(s) => port_of_default(s).map(|p| (p, *l)),
                 _ => None,
             }) {
-                hits.push(hit(
-                    port,
-                    default_line,
-                    "default of the PORT environment variable",
-                ));
+                hits.push(hit(port, default_line, "default of the PORT environment variable"));
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
-            hits.extend(
-                flag_default_port(tokens, i + 1)
-                    .map(|(port, l)| hit(port, l, "default of a port flag")),
-            );
+            hits.extend(flag_default_port(tokens, i + 1).map(|(port, l)| hit(port, l, "default of a port flag")));
         }
     }
     hits
@@ -692,9 +637,7 @@ fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usi
         return None;
     }
     args.find_map(|(t, line)| match t {
-        Token::Str(s) => port_of_address(s)
-            .or_else(|| port_of_default(s))
-            .map(|p| (p, *line)),
+        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| (p, *line)),
         Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line)),
         _ => None,
     })
@@ -731,10 +674,7 @@ mod tests {
             dir: ".".into(),
             lexed: gosrc::lex(src),
         };
-        port_hits(&source)
-            .into_iter()
-            .map(|h| (h.port, h.source))
-            .collect()
+        port_hits(&source).into_iter().map(|h| (h.port, h.source)).collect()
     }
 
     #[test]
@@ -775,10 +715,7 @@ mod tests {
 
     #[test]
     fn ignores_ports_in_comments_urls_and_unrelated_strings() {
-        assert!(
-            ports("package main\n// http.ListenAndServe(\":9999\", nil)\nfunc main() {}")
-                .is_empty()
-        );
+        assert!(ports("package main\n// http.ListenAndServe(\":9999\", nil)\nfunc main() {}").is_empty());
         assert!(ports("package main\nhttp.Get(\"http://example.com:8080/x\")").is_empty());
         assert!(ports("package main\nvar n = flag.Int(\"workers\", 8, \"\")").is_empty());
         assert!(ports("package main\nhttp.ListenAndServe(\":99999\", nil)").is_empty());

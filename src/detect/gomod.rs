@@ -84,10 +84,7 @@ pub(crate) fn minor_version(version: &str) -> Option<String> {
     let mut parts = version.splitn(3, '.');
     let major = parts.next()?;
     let minor_with_suffix = parts.next()?;
-    let minor: String = minor_with_suffix
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let minor: String = minor_with_suffix.chars().take_while(char::is_ascii_digit).collect();
     let suffix = &minor_with_suffix[minor.len()..];
     let patch_ok = parts
         .next()
@@ -98,8 +95,7 @@ pub(crate) fn minor_version(version: &str) -> Option<String> {
                 .strip_prefix(pre)
                 .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
         });
-    (major == "1" && !minor.is_empty() && minor.len() <= 3 && patch_ok && suffix_ok)
-        .then(|| format!("1.{minor}"))
+    (major == "1" && !minor.is_empty() && minor.len() <= 3 && patch_ok && suffix_ok).then(|| format!("1.{minor}"))
 }
 
 /// The `major.minor` of a `toolchain` directive (`go1.23.1` → `1.23`, `go1.23.1+auto`), None for `default`.
@@ -126,20 +122,14 @@ fn single_arg(d: &Directive) -> Result<String> {
 fn replaced_path(d: &Directive) -> Result<String> {
     match (d.args.first(), d.args.iter().position(|a| a == "=>")) {
         (Some(old), Some(1 | 2)) if d.args.len() > 2 => Ok(old.clone()),
-        _ => bail!(
-            "{}: usage: replace module/path [v1.2.3] => other/path [v1.2.3]",
-            d.line
-        ),
+        _ => bail!("{}: usage: replace module/path [v1.2.3] => other/path [v1.2.3]", d.line),
     }
 }
 
 fn go_version_arg(d: &Directive) -> Result<String> {
     let version = single_arg(d)?;
     if minor_version(&version).is_none() {
-        bail!(
-            "{}: invalid go version `{version}` (expected 1.N or 1.N.P)",
-            d.line
-        );
+        bail!("{}: invalid go version `{version}` (expected 1.N or 1.N.P)", d.line);
     }
     Ok(version)
 }
@@ -231,8 +221,7 @@ mod tests {
                 ("golang.org/x/sync".into(), 10)
             ]
         );
-        let r =
-            parse_go_mod("module a\nreplace b v1.0.0 => ../b\nreplace (\n\tc => ./c\n)\n").unwrap();
+        let r = parse_go_mod("module a\nreplace b v1.0.0 => ../b\nreplace (\n\tc => ./c\n)\n").unwrap();
         assert_eq!(r.replaced, vec!["b".to_string(), "c".to_string()]);
         assert!(parse_go_mod("module a\nreplace b\n").is_err());
     }
@@ -277,15 +266,10 @@ mod tests {
 
     #[test]
     fn reads_use_directives_of_a_workspace() {
-        let w = parse_go_work("go 1.22\n\nuse (\n\t./api\n\t./tools // helpers\n)\nuse ./lib\n")
-            .unwrap();
+        let w = parse_go_work("go 1.22\n\nuse (\n\t./api\n\t./tools // helpers\n)\nuse ./lib\n").unwrap();
         assert_eq!(
             w.uses,
-            vec![
-                ("./api".into(), 4),
-                ("./tools".into(), 5),
-                ("./lib".into(), 7)
-            ]
+            vec![("./api".into(), 4), ("./tools".into(), 5), ("./lib".into(), 7)]
         );
     }
 }

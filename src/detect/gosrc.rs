@@ -37,17 +37,13 @@ pub(crate) fn lex(src: &str) -> Lexed {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = find_byte(bytes, i, b'\n');
                 let comment = &src[i..end];
-                if tokens.is_empty()
-                    && (comment.starts_with("//go:build") || comment.starts_with("// +build"))
-                {
+                if tokens.is_empty() && (comment.starts_with("//go:build") || comment.starts_with("// +build")) {
                     build_constraints.push(comment.to_string());
                 }
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = src[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |p| i + 2 + p + 2);
+                let end = src[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
                 line += src[i..end].matches('\n').count();
                 i = end;
             }
@@ -72,16 +68,12 @@ pub(crate) fn lex(src: &str) -> Lexed {
                 i = (j + 1).min(bytes.len());
             }
             b'0'..=b'9' => {
-                let end = scan_while(bytes, i, |b| {
-                    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
-                });
+                let end = scan_while(bytes, i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
                 tokens.push((Token::Number(src[i..end].to_string()), line));
                 i = end;
             }
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
-                let end = scan_while(bytes, i, |b| {
-                    b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
-                });
+                let end = scan_while(bytes, i, |b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80);
                 // Slicing on byte offsets is safe: identifiers stop only at ASCII bytes.
                 tokens.push((Token::Ident(src[i..end].to_string()), line));
                 i = end;
@@ -138,9 +130,7 @@ impl Lexed {
     /// The package clause's name and line, if the file has one.
     pub(crate) fn package(&self) -> Option<(&str, usize)> {
         match self.tokens.as_slice() {
-            [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => {
-                Some((name, *line))
-            }
+            [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => Some((name, *line)),
             _ => None,
         }
     }
@@ -199,10 +189,7 @@ mod tests {
     fn reads_package_imports_and_ignores_comments() {
         let lexed = lex("// Package x mentions import \"C\"\n/* package fake */\npackage main\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n)\nimport \"C\"\n");
         assert_eq!(lexed.package(), Some(("main", 3)));
-        assert_eq!(
-            lexed.imports(),
-            vec![("fmt", 6), ("database/sql", 7), ("C", 9)]
-        );
+        assert_eq!(lexed.imports(), vec![("fmt", 6), ("database/sql", 7), ("C", 9)]);
     }
 
     #[test]

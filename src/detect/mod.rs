@@ -4,6 +4,8 @@
 mod go;
 mod gomod;
 mod gosrc;
+mod maven;
+mod pom;
 mod walk;
 
 use std::path::Path;
@@ -96,10 +98,11 @@ pub fn detect(root: &Path) -> Result<Detection> {
     if let Some(candidate) = go::probe(root).map_err(in_root)? {
         candidates.push(candidate);
     }
-    Ok(Detection {
-        candidates,
-        looked_for: go::MARKERS.to_vec(),
-    })
+    if let Some(candidate) = maven::probe(root).map_err(in_root)? {
+        candidates.push(candidate);
+    }
+    let looked_for = [go::MARKERS, maven::MARKERS].concat();
+    Ok(Detection { candidates, looked_for })
 }
 
 /// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making

@@ -6,14 +6,7 @@ use std::path::{Path, PathBuf};
 use ignore::{WalkBuilder, WalkState};
 
 /// Folders that hold dependencies, VCS data or build output, never the project's own code to inspect.
-const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "vendor",
-    "testdata",
-    "target",
-    "dist",
-    "build",
-];
+const SKIPPED_DIRS: &[&str] = &["node_modules", "vendor", "testdata", "target", "dist", "build"];
 
 /// Source files found under a folder, and what could not be read on the way.
 #[derive(Debug, Default)]
@@ -45,16 +38,12 @@ pub(crate) fn files_with_extension(
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            !(name.starts_with('_')
-                || SKIPPED_DIRS.contains(&name.as_ref())
-                || is_boundary(entry.path()))
+            !(name.starts_with('_') || SKIPPED_DIRS.contains(&name.as_ref()) || is_boundary(entry.path()))
         })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
-                let mut found = found
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -67,9 +56,7 @@ pub(crate) fn files_with_extension(
                 WalkState::Continue
             })
         });
-    let mut walked = found
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut walked = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     walked.files.sort();
     walked.unreadable.sort();
     walked

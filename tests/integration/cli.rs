@@ -18,10 +18,7 @@ fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
 fn stdout_prints_the_dockerfile_and_writes_nothing() {
     let project = project_copy(&example());
     let printed = stdout_of(dockgen().args(["init", "--stdout"]).arg(project.path()));
-    assert!(
-        printed.starts_with("# syntax=docker/dockerfile:1\n"),
-        "{printed}"
-    );
+    assert!(printed.starts_with("# syntax=docker/dockerfile:1\n"), "{printed}");
     assert!(!project.path().join("Dockerfile").exists());
     assert!(!project.path().join(".dockerignore").exists());
 
@@ -40,20 +37,12 @@ fn an_existing_dockerfile_is_never_overwritten_without_force() {
     let project = project_copy(&example());
     let dockerfile = project.path().join("Dockerfile");
     std::fs::write(&dockerfile, "FROM scratch\n").unwrap();
-    dockgen()
-        .arg("init")
-        .arg(project.path())
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("Dockerfile already exists")
-                .and(predicate::str::contains("--force"))
-                .and(predicate::str::contains("--stdout")),
-        );
-    assert_eq!(
-        std::fs::read_to_string(&dockerfile).unwrap(),
-        "FROM scratch\n"
+    dockgen().arg("init").arg(project.path()).assert().code(1).stderr(
+        predicate::str::contains("Dockerfile already exists")
+            .and(predicate::str::contains("--force"))
+            .and(predicate::str::contains("--stdout")),
     );
+    assert_eq!(std::fs::read_to_string(&dockerfile).unwrap(), "FROM scratch\n");
     assert!(
         !project.path().join(".dockerignore").exists(),
         "nothing is written when one file is refused"
@@ -65,9 +54,7 @@ fn an_existing_dockerfile_is_never_overwritten_without_force() {
         .arg("--force")
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&dockerfile)
-        .unwrap()
-        .contains("ENTRYPOINT"));
+    assert!(std::fs::read_to_string(&dockerfile).unwrap().contains("ENTRYPOINT"));
 }
 
 #[test]
@@ -138,18 +125,12 @@ fn failures_exit_1_with_one_line_naming_the_path() {
 #[test]
 fn a_bad_answer_names_the_flag_it_came_from() {
     dockgen()
-        .args([
-            "init",
-            "--stdout",
-            "--runtime-image",
-            "alpine:3.20\nRUN curl evil",
-        ])
+        .args(["init", "--stdout", "--runtime-image", "alpine:3.20\nRUN curl evil"])
         .arg(example())
         .assert()
         .code(1)
         .stderr(
-            predicate::str::contains("--runtime-image")
-                .and(predicate::str::contains("not a valid image reference")),
+            predicate::str::contains("--runtime-image").and(predicate::str::contains("not a valid image reference")),
         );
 }
 
@@ -179,9 +160,7 @@ fn environment_variables_supply_options_and_flags_win() {
             .arg(example()),
     );
     assert!(
-        env_set.contains("/out/svc")
-            && env_set.contains("golang:1.23-alpine")
-            && env_set.contains("distroless"),
+        env_set.contains("/out/svc") && env_set.contains("golang:1.23-alpine") && env_set.contains("distroless"),
         "{env_set}"
     );
 
@@ -202,23 +181,15 @@ fn without_a_terminal_a_needed_choice_fails_with_the_flag_even_without_yes() {
         .arg(&two)
         .assert()
         .code(1)
-        .stderr(
-            predicate::str::contains("--set main_package=")
-                .and(predicate::str::contains("./cmd/worker")),
-        );
+        .stderr(predicate::str::contains("--set main_package=").and(predicate::str::contains("./cmd/worker")));
 }
 
 #[test]
 fn detect_explains_each_fact_with_its_evidence() {
     let text = stdout_of(dockgen().arg("detect").arg(example()));
-    assert!(
-        text.contains("go_version") && text.contains("go.mod:3"),
-        "{text}"
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        dockgen().args(["detect", "--json"]).arg(example()),
-    ))
-    .unwrap();
+    assert!(text.contains("go_version") && text.contains("go.mod:3"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(example()))).unwrap();
     assert_eq!(json["preset"], "go");
     assert_eq!(json["facts"]["go_version"]["value"], "1.22");
     assert_eq!(json["facts"]["go_version"]["source"], "go.mod:3");
@@ -228,20 +199,10 @@ fn detect_explains_each_fact_with_its_evidence() {
 #[test]
 fn detect_marks_a_default_port_as_a_default() {
     let project = tempfile::tempdir().unwrap();
-    std::fs::write(
-        project.path().join("go.mod"),
-        "module example.com/quiet\n\ngo 1.22\n",
-    )
-    .unwrap();
-    std::fs::write(
-        project.path().join("main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        dockgen().args(["detect", "--json"]).arg(project.path()),
-    ))
-    .unwrap();
+    std::fs::write(project.path().join("go.mod"), "module example.com/quiet\n\ngo 1.22\n").unwrap();
+    std::fs::write(project.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(project.path()))).unwrap();
     assert_eq!(json["facts"]["port"]["value"], 8080);
     assert_eq!(json["facts"]["port"]["default"], true);
 }
@@ -249,10 +210,7 @@ fn detect_marks_a_default_port_as_a_default() {
 #[test]
 fn presets_list_and_show() {
     let list = stdout_of(dockgen().args(["presets", "list"]));
-    assert!(
-        list.contains("go ") && list.contains("go-distroless"),
-        "{list}"
-    );
+    assert!(list.contains("go ") && list.contains("go-distroless"), "{list}");
     let shown = stdout_of(dockgen().args(["presets", "show", "go-distroless"]));
     assert!(shown.contains("extends = \"go\""), "{shown}");
 }
@@ -270,12 +228,7 @@ fn every_go_preset_renders_the_example() {
             .success();
         let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
         let findings = hadolint_findings(&project.path().join("Dockerfile"));
-        assert!(
-            findings.is_empty(),
-            "{}: {}",
-            preset.name,
-            findings.join("\n")
-        );
+        assert!(findings.is_empty(), "{}: {}", preset.name, findings.join("\n"));
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(format!("example-go-http.{}", preset.name), dockerfile);
         });
@@ -287,44 +240,24 @@ fn every_go_preset_renders_the_example() {
 fn hadolint_reports_a_bad_dockerfile() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("Dockerfile");
-    std::fs::write(
-        &bad,
-        "FROM alpine:latest\nRUN apk add curl\nCMD curl example.com\n",
-    )
-    .unwrap();
-    if std::process::Command::new("hadolint")
-        .arg("--version")
-        .output()
-        .is_ok()
-    {
+    std::fs::write(&bad, "FROM alpine:latest\nRUN apk add curl\nCMD curl example.com\n").unwrap();
+    if std::process::Command::new("hadolint").arg("--version").output().is_ok() {
         let findings = hadolint_findings(&bad);
-        assert!(
-            findings.iter().any(|f| f.contains("DL3007")),
-            "{findings:?}"
-        );
+        assert!(findings.iter().any(|f| f.contains("DL3007")), "{findings:?}");
     }
 }
 
 #[test]
 fn detection_ignores_dependency_vcs_and_ignored_folders() {
     let project = project_copy(&example());
-    let planted =
-        "package p\n\nimport \"C\"\n\nfunc init() { http.ListenAndServe(\":1111\", nil) }\n";
-    for dir in [
-        "node_modules/pkg",
-        ".git/objects",
-        "testdata",
-        "_build",
-        "generated",
-    ] {
+    let planted = "package p\n\nimport \"C\"\n\nfunc init() { http.ListenAndServe(\":1111\", nil) }\n";
+    for dir in ["node_modules/pkg", ".git/objects", "testdata", "_build", "generated"] {
         std::fs::create_dir_all(project.path().join(dir)).unwrap();
         std::fs::write(project.path().join(dir).join("planted.go"), planted).unwrap();
     }
     std::fs::write(project.path().join(".gitignore"), "generated/\n").unwrap();
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        dockgen().args(["detect", "--json"]).arg(project.path()),
-    ))
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(project.path()))).unwrap();
     assert_eq!(json["facts"]["cgo"]["value"], false, "{json}");
     assert_eq!(json["facts"]["port"]["value"], 8080, "{json}");
 }

@@ -44,11 +44,7 @@ pub(crate) fn fixtures_dir() -> PathBuf {
 /// Runs hadolint on a Dockerfile and returns its findings (empty when clean). Without hadolint the check
 /// is skipped with a note, except under CI, where a missing linter fails the run.
 pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
-    let output = match Command::new("hadolint")
-        .arg("--no-color")
-        .arg(dockerfile)
-        .output()
-    {
+    let output = match Command::new("hadolint").arg("--no-color").arg(dockerfile).output() {
         Ok(output) => output,
         Err(err) => {
             assert!(

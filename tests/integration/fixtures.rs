@@ -30,10 +30,10 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
         let case: Case = toml::from_str(&std::fs::read_to_string(&case_path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", case_path.display()));
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-        let repo = case.repo.as_ref().map_or_else(
-            || fixture.join("repo"),
-            |other| fixtures_dir().join(other).join("repo"),
-        );
+        let repo = case
+            .repo
+            .as_ref()
+            .map_or_else(|| fixture.join("repo"), |other| fixtures_dir().join(other).join("repo"));
         let project = project_copy(&repo);
 
         let init = dockgen()
@@ -51,8 +51,7 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
             .unwrap();
 
         let mut report = format!("exit: {}\n", init.status.code().unwrap_or(-1));
-        let stderr = String::from_utf8_lossy(&init.stderr)
-            .replace(&project.path().display().to_string(), "[PROJECT]");
+        let stderr = String::from_utf8_lossy(&init.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
         if !stderr.is_empty() {
             let _ = write!(report, "stderr:\n{stderr}");
         }
@@ -69,21 +68,15 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
                 findings.join("\n")
             );
         } else {
-            assert!(
-                !dockerfile.exists(),
-                "{name}: a failed init must write nothing"
-            );
+            assert!(!dockerfile.exists(), "{name}: a failed init must write nothing");
         }
 
         let detect_report = if detect.status.success() {
             String::from_utf8(detect.stdout).unwrap()
         } else {
-            let stderr = String::from_utf8_lossy(&detect.stderr)
-                .replace(&project.path().display().to_string(), "[PROJECT]");
-            format!(
-                "exit: {}\nstderr:\n{stderr}",
-                detect.status.code().unwrap_or(-1)
-            )
+            let stderr =
+                String::from_utf8_lossy(&detect.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
+            format!("exit: {}\nstderr:\n{stderr}", detect.status.code().unwrap_or(-1))
         };
 
         insta::with_settings!({

@@ -1,0 +1,328 @@
+//! `pom.xml` read with a real XML parser: coordinates, parent, properties, modules, dependencies and plugin
+//! configuration, each value with its line. Property references are resolved by `Props`.
+
+use anyhow::{anyhow, Result};
+use indexmap::IndexMap;
+use roxmltree::{Document, Node};
+
+/// A value and the 1-based line it was read from.
+pub(crate) type Located<T> = (T, usize);
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Pom {
+    pub(crate) group_id: Option<Located<String>>,
+    pub(crate) artifact_id: Option<Located<String>>,
+    pub(crate) version: Option<Located<String>>,
+    pub(crate) packaging: Option<Located<String>>,
+    pub(crate) parent: Option<Parent>,
+    pub(crate) properties: IndexMap<String, Located<String>>,
+    pub(crate) final_name: Option<Located<String>>,
+    pub(crate) modules: Vec<Located<String>>,
+    pub(crate) dependencies: Vec<Dependency>,
+    /// `dependencyManagement` imports and entries, used to find a Spring Boot BOM version.
+    pub(crate) managed: Vec<Dependency>,
+    pub(crate) plugins: Vec<Plugin>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Parent {
+    pub(crate) group_id: String,
+    pub(crate) artifact_id: String,
+    pub(crate) version: String,
+    pub(crate) relative_path: Option<String>,
+    pub(crate) line: usize,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Dependency {
+    pub(crate) group_id: String,
+    pub(crate) artifact_id: String,
+    pub(crate) version: Option<String>,
+    pub(crate) scope: Option<String>,
+    pub(crate) optional: bool,
+    pub(crate) line: usize,
+}
+
+/// A build plugin with every text value under it, keyed by its element path below the plugin
+/// (`configuration/archive/manifest/mainClass`); attributes appear as `path@name`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Plugin {
+    pub(crate) group_id: String,
+    pub(crate) artifact_id: String,
+    pub(crate) version: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) values: Vec<(String, String, usize)>,
+}
+
+impl Plugin {
+    /// The first value whose path ends with `suffix` (so it matches inside `executions/execution/` too).
+    pub(crate) fn value(&self, suffix: &str) -> Option<(&str, usize)> {
+        self.values
+            .iter()
+            .find(|(path, _, _)| path == suffix || path.ends_with(&format!("/{suffix}")))
+            .map(|(_, value, line)| (value.as_str(), *line))
+    }
+}
+
+/// Parses pom.xml text; errors carry `line:column` from the XML parser.
+pub(crate) fn parse(text: &str) -> Result<Pom> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = Document::parse_with_options(text, options).map_err(|e| anyhow!("{}: {e}", e.pos()))?;
+    let project = doc.root_element();
+    if project.tag_name().name() != "project" {
+        return Err(anyhow!(
+            "{}: the root element is <{}>, not <project>",
+            line_of(&doc, project),
+            project.tag_name().name()
+        ));
+    }
+    let mut pom = Pom {
+        group_id: located_child(&doc, project, "groupId"),
+        artifact_id: located_child(&doc, project, "artifactId"),
+        version: located_child(&doc, project, "version"),
+        packaging: located_child(&doc, project, "packaging"),
+        ..Pom::default()
+    };
+    if let Some(parent) = child(project, "parent") {
+        pom.parent = Some(Parent {
+            group_id: child_text(parent, "groupId").unwrap_or_default(),
+            artifact_id: child_text(parent, "artifactId").unwrap_or_default(),
+            version: child_text(parent, "version").unwrap_or_default(),
+            relative_path: child(parent, "relativePath").map(|n| n.text().unwrap_or("").trim().to_string()),
+            line: line_of(&doc, parent),
+        });
+    }
+    if let Some(properties) = child(project, "properties") {
+        for property in properties.children().filter(Node::is_element) {
+            let value = property.text().unwrap_or("").trim().to_string();
+            pom.properties
+                .insert(property.tag_name().name().to_string(), (value, line_of(&doc, property)));
+        }
+    }
+    if let Some(modules) = child(project, "modules") {
+        pom.modules = modules
+            .children()
+            .filter(|n| n.has_tag_name("module"))
+            .map(|n| (n.text().unwrap_or("").trim().to_string(), line_of(&doc, n)))
+            .collect();
+    }
+    pom.dependencies = dependencies(&doc, child(project, "dependencies"));
+    pom.managed = dependencies(
+        &doc,
+        child(project, "dependencyManagement").and_then(|n| child(n, "dependencies")),
+    );
+    if let Some(build) = child(project, "build") {
+        pom.final_name = located_child(&doc, build, "finalName");
+        pom.plugins = plugins(&doc, child(build, "plugins"));
+        // Plugins configured only under pluginManagement still shape the build when declared without config.
+        let managed = plugins(&doc, child(build, "pluginManagement").and_then(|n| child(n, "plugins")));
+        for plugin in &mut pom.plugins {
+            if let Some(template) = managed.iter().find(|m| m.artifact_id == plugin.artifact_id) {
+                plugin.values.extend(template.values.iter().cloned());
+                if plugin.version.is_none() {
+                    plugin.version.clone_from(&template.version);
+                }
+            }
+        }
+    }
+    Ok(pom)
+}
+
+fn dependencies(doc: &Document, list: Option<Node>) -> Vec<Dependency> {
+    let Some(list) = list else { return Vec::new() };
+    list.children()
+        .filter(|n| n.has_tag_name("dependency"))
+        .map(|n| Dependency {
+            group_id: child_text(n, "groupId").unwrap_or_default(),
+            artifact_id: child_text(n, "artifactId").unwrap_or_default(),
+            version: child_text(n, "version"),
+            scope: child_text(n, "scope"),
+            optional: child_text(n, "optional").as_deref() == Some("true"),
+            line: line_of(doc, n),
+        })
+        .collect()
+}
+
+fn plugins(doc: &Document, list: Option<Node>) -> Vec<Plugin> {
+    let Some(list) = list else { return Vec::new() };
+    list.children()
+        .filter(|n| n.has_tag_name("plugin"))
+        .map(|n| {
+            let mut plugin = Plugin {
+                group_id: child_text(n, "groupId").unwrap_or_else(|| "org.apache.maven.plugins".into()),
+                artifact_id: child_text(n, "artifactId").unwrap_or_default(),
+                version: child_text(n, "version"),
+                line: line_of(doc, n),
+                values: Vec::new(),
+            };
+            for section in n
+                .children()
+                .filter(|c| c.has_tag_name("configuration") || c.has_tag_name("executions"))
+            {
+                collect_values(doc, section, section.tag_name().name(), &mut plugin.values);
+            }
+            plugin
+        })
+        .collect()
+}
+
+fn collect_values(doc: &Document, node: Node, path: &str, out: &mut Vec<(String, String, usize)>) {
+    for attribute in node.attributes() {
+        out.push((
+            format!("{path}@{}", attribute.name()),
+            attribute.value().to_string(),
+            line_of(doc, node),
+        ));
+    }
+    let elements: Vec<Node> = node.children().filter(Node::is_element).collect();
+    if elements.is_empty() {
+        if let Some(text) = node.text() {
+            out.push((path.to_string(), text.trim().to_string(), line_of(doc, node)));
+        }
+    }
+    for element in elements {
+        collect_values(doc, element, &format!("{path}/{}", element.tag_name().name()), out);
+    }
+}
+
+fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+    node.children().find(|n| n.has_tag_name(name))
+}
+
+fn child_text(node: Node, name: &str) -> Option<String> {
+    child(node, name).map(|n| n.text().unwrap_or("").trim().to_string())
+}
+
+fn located_child(doc: &Document, node: Node, name: &str) -> Option<Located<String>> {
+    child(node, name).map(|n| (n.text().unwrap_or("").trim().to_string(), line_of(doc, n)))
+}
+
+fn line_of(doc: &Document, node: Node) -> usize {
+    doc.text_pos_at(node.range().start).row as usize
+}
+
+/// Property values for `${...}` resolution, each with the file and line that set it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Props {
+    values: IndexMap<String, (String, String)>,
+}
+
+impl Props {
+    pub(crate) fn set(&mut self, name: &str, value: &str, source: String) {
+        self.values.insert(name.to_string(), (value.to_string(), source));
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<(&str, &str)> {
+        self.values.get(name).map(|(v, s)| (v.as_str(), s.as_str()))
+    }
+
+    /// Replaces every `${name}` (recursively, for properties that reference properties); an undefined or
+    /// circular reference is an error naming it.
+    pub(crate) fn resolve(&self, text: &str) -> Result<String, String> {
+        self.resolve_depth(text, 0)
+    }
+
+    fn resolve_depth(&self, text: &str, depth: usize) -> Result<String, String> {
+        if depth > 16 {
+            return Err(format!("`{text}` refers to itself"));
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find('}').ok_or_else(|| format!("`{text}` has an unclosed ${{"))?;
+            let name = &after[..end];
+            let (value, _) = self.get(name).ok_or_else(|| format!("${{{name}}} is not defined"))?;
+            out.push_str(&self.resolve_depth(value, depth + 1)?);
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>3.3.2</version>
+    <relativePath/>
+  </parent>
+  <artifactId>demo</artifactId>
+  <version>1.0</version>
+  <properties>
+    <java.version>21</java.version>
+  </properties>
+  <dependencies>
+    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>
+    <dependency><groupId>junit</groupId><artifactId>junit</artifactId><scope>test</scope></dependency>
+  </dependencies>
+  <build>
+    <finalName>app</finalName>
+    <plugins>
+      <plugin>
+        <artifactId>maven-shade-plugin</artifactId>
+        <executions><execution><configuration><transformers>
+          <transformer implementation="org.apache.maven.plugins.shade.resource.ManifestResourceTransformer">
+            <mainClass>com.example.Main</mainClass>
+          </transformer>
+        </transformers></configuration></execution></executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"#;
+
+    #[test]
+    fn reads_coordinates_parent_properties_and_plugin_values() {
+        let pom = parse(POM).unwrap();
+        assert_eq!(pom.artifact_id, Some(("demo".into(), 10)));
+        let parent = pom.parent.unwrap();
+        assert_eq!(
+            (parent.artifact_id.as_str(), parent.version.as_str(), parent.line),
+            ("spring-boot-starter-parent", "3.3.2", 4)
+        );
+        assert_eq!(parent.relative_path.as_deref(), Some(""));
+        assert_eq!(pom.properties["java.version"], ("21".into(), 13));
+        assert_eq!(pom.final_name, Some(("app".into(), 20)));
+        assert_eq!(pom.dependencies[1].scope.as_deref(), Some("test"));
+        let shade = &pom.plugins[0];
+        assert_eq!(shade.value("transformer/mainClass"), Some(("com.example.Main", 26)));
+        assert!(shade
+            .value("transformer@implementation")
+            .unwrap()
+            .0
+            .ends_with("ManifestResourceTransformer"));
+    }
+
+    #[test]
+    fn malformed_xml_reports_line_and_column() {
+        let err = parse("<project>\n  <artifactId>x</artifact>\n</project>")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("2:"), "{err}");
+        assert!(parse("<html/>").unwrap_err().to_string().contains("not <project>"));
+    }
+
+    #[test]
+    fn properties_resolve_recursively_and_report_what_is_missing() {
+        let mut props = Props::default();
+        props.set("a", "${b}-x", "pom.xml:1".into());
+        props.set("b", "1.${c}", "pom.xml:2".into());
+        props.set("c", "8", "pom.xml:3".into());
+        props.set("loop", "${loop}", "pom.xml:4".into());
+        assert_eq!(props.resolve("v${a}").unwrap(), "v1.8-x");
+        assert_eq!(props.resolve("${nope}").unwrap_err(), "${nope} is not defined");
+        assert!(props.resolve("${loop}").is_err());
+    }
+}
