@@ -59,9 +59,25 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
 
     let mut options = Vec::new();
     let mut not_runnable = Vec::new();
+    let is_reactor = projects.len() > 1 || !projects[0].pom.modules.is_empty();
     for project in projects.iter().filter(|p| packaging(p).0 != "pom") {
-        match analyse(root, project, &mut candidate.warnings) {
+        let mut module_warnings = Vec::new();
+        let analysed = analyse(root, project, &mut module_warnings).and_then(|facts| {
+            // In a reactor, a jar with no way to start it is a library, not an app to offer.
+            let no_main =
+                facts.get("launch").is_some_and(|l| l.value == "classpath") && !facts.contains_key("main_class");
+            if is_reactor && no_main {
+                Err(format!(
+                    "{} is a library jar (no Main-Class, Spring Boot or Quarkus plugin)",
+                    project.file
+                ))
+            } else {
+                Ok(facts)
+            }
+        });
+        match analysed {
             Ok(facts) => {
+                candidate.warnings.extend(module_warnings);
                 let source = project
                     .pom
                     .artifact_id
@@ -76,7 +92,6 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             Err(why) => not_runnable.push((project, why)),
         }
     }
-    let is_reactor = projects.len() > 1 || !projects[0].pom.modules.is_empty();
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
@@ -94,12 +109,11 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
         _ => candidate.choices.push(Choice { key: "module".into(), options }),
     }
-    if is_reactor {
-        for (project, why) in &not_runnable {
-            candidate
-                .warnings
-                .push(format!("module {} is not runnable: {why}", project.dir));
-        }
+    // Libraries are expected in a reactor; a war module is worth a word, since it will not be built.
+    for (project, why) in not_runnable.iter().filter(|(p, _)| packaging(p).0 == "war") {
+        candidate
+            .warnings
+            .push(format!("module {} is not built: {why}", project.dir));
     }
     Ok(Some(candidate))
 }
@@ -564,10 +578,14 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
             Fact::new(runtime_dependencies > 0, project.file.clone())
                 .with_note(format!("{runtime_dependencies} compile/runtime dependencies")),
         );
-        facts.insert(
-            "launch".into(),
-            Fact::new("classpath", project.file.clone()).with_note("the jar and its dependencies on the classpath"),
-        );
+        // A jar whose manifest names its main class and needs nothing else runs with `java -jar`; otherwise
+        // the jar and its dependencies go on the classpath with the main class named.
+        let launch = if jar_main.is_some() && runtime_dependencies == 0 {
+            Fact::new("jar", project.file.clone()).with_note("Main-Class in the manifest, no runtime dependencies")
+        } else {
+            Fact::new("classpath", project.file.clone()).with_note("the jar and its dependencies on the classpath")
+        };
+        facts.insert("launch".into(), launch);
         match jar_main {
             Some((main, source)) => {
                 facts.insert("main_class".into(), Fact::new(main, source));

@@ -70,7 +70,15 @@ pub(crate) fn parse(text: &str) -> Result<Pom> {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
     };
-    let doc = Document::parse_with_options(text, options).map_err(|e| anyhow!("{}: {e}", e.pos()))?;
+    let doc = Document::parse_with_options(text, options).map_err(|e| {
+        // roxmltree ends its messages with " at line:column"; lead with the position instead.
+        let position = e.pos();
+        let message = e.to_string();
+        anyhow!(
+            "{position}: {}",
+            message.strip_suffix(&format!(" at {position}")).unwrap_or(&message)
+        )
+    })?;
     let project = doc.root_element();
     if project.tag_name().name() != "project" {
         return Err(anyhow!(
