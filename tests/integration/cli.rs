@@ -215,12 +215,22 @@ fn presets_list_and_show() {
     assert!(shown.contains("extends = \"go\""), "{shown}");
 }
 
-/// Every Go preset renders the bundled example, lints clean and matches its snapshot.
+/// The bundled example of each stack.
+fn example_for(stack: &str) -> &'static str {
+    match stack {
+        "go" => "go-http",
+        "maven" => "java-maven",
+        other => panic!("stack {other} has no bundled example under examples/"),
+    }
+}
+
+/// Every preset renders its stack's bundled example, lints clean and matches its snapshot.
 #[test]
-fn every_go_preset_renders_the_example() {
+fn every_preset_renders_its_example() {
     let presets = dockgen::preset::builtin().unwrap();
-    for preset in presets.iter().filter(|p| p.stack == "go") {
-        let project = project_copy(&example());
+    for preset in &presets {
+        let example = example_for(&preset.stack);
+        let project = project_copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example));
         dockgen()
             .args(["init", "--preset", &preset.name])
             .arg(project.path())
@@ -230,7 +240,7 @@ fn every_go_preset_renders_the_example() {
         let findings = hadolint_findings(&project.path().join("Dockerfile"));
         assert!(findings.is_empty(), "{}: {}", preset.name, findings.join("\n"));
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(format!("example-go-http.{}", preset.name), dockerfile);
+            insta::assert_snapshot!(format!("example-{example}.{}", preset.name), dockerfile);
         });
     }
 }
