@@ -40,7 +40,10 @@ ALLOWED_CHANGES = re.compile(
     r"|^/var/log/(lastlog|faillog)$"
 )
 # What must never reach a runtime image, whatever else the check above would allow.
-BUILD_LEFTOVERS = re.compile(r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$")
+BUILD_LEFTOVERS = re.compile(
+    r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$"
+    r"|\.java$|/pom\.xml$|/\.m2/|/bin/mvn$|/bin/javac$"
+)
 
 
 class Failure(Exception):
@@ -232,15 +235,29 @@ def human(size):
     return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
 
 
+def artifact_of(entrypoint):
+    """The file the ENTRYPOINT runs: a binary, the jar after -jar, or the first classpath entry."""
+    if entrypoint[0].startswith("/"):
+        return entrypoint[0]
+    for flag in ("-jar", "-cp"):
+        if flag in entrypoint:
+            return entrypoint[entrypoint.index(flag) + 1].split(":")[0]
+    return None
+
+
 def dockerfile_facts(text):
     expose = re.search(r"^EXPOSE (\d+)", text, re.M)
     entry = re.search(r"^ENTRYPOINT \[(.*)\]", text, re.M)
+    final_stage = text[text.rfind("\nFROM ") :]
+    workdir = re.findall(r"^WORKDIR (\S+)", final_stage, re.M)
     runtime_arg = re.search(r"^ARG RUNTIME_IMAGE=(\S+)", text, re.M)
     builder_arg = re.search(r"^ARG BUILDER_IMAGE=(\S+)", text, re.M)
     return {
         "builder_image": builder_arg.group(1) if builder_arg else None,
         "port": int(expose.group(1)) if expose else None,
-        "artifact": json.loads(f"[{entry.group(1)}]")[0] if entry else None,
+        "artifact": artifact_of(json.loads(f"[{entry.group(1)}]")) if entry else None,
+        # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers) is payload.
+        "app_dir": workdir[-1].rstrip("/") + "/" if workdir and workdir[-1] != "/" else None,
         "runtime_image": runtime_arg.group(1) if runtime_arg else None,
     }
 
@@ -286,7 +303,8 @@ def check_case(case, builder, dockgen, work):
     base_files = builder.files(facts["runtime_image"])
     added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
     leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
-    unexpected = [p for p in added if p != facts["artifact"] and not ALLOWED_CHANGES.match(p)]
+    in_app_dir = lambda p: facts["app_dir"] is not None and p.startswith(facts["app_dir"])
+    unexpected = [p for p in added if p != facts["artifact"] and not in_app_dir(p) and not ALLOWED_CHANGES.match(p)]
     if leftovers or unexpected:
         raise Failure(f"the image holds more than the artifact: {', '.join((leftovers + unexpected)[:10])}")
     if facts["artifact"] not in image_files:
