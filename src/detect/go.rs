@@ -9,7 +9,7 @@ use serde_json::json;
 use super::gomod::{self, GoMod};
 use super::gosrc::{self, Lexed, Token};
 use super::walk;
-use super::{read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
 
@@ -46,9 +46,9 @@ struct Module {
 }
 
 pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
-    if root.join("go.work").is_file() {
+    if has_marker(root, "go.work")? {
         probe_workspace(root).map(Some)
-    } else if root.join("go.mod").is_file() {
+    } else if has_marker(root, "go.mod")? {
         probe_module(root).map(Some)
     } else {
         Ok(None)
@@ -315,9 +315,9 @@ fn read_source(root: &Path, path: &Path) -> Option<Source> {
     if rel.ends_with("_test.go") {
         return None;
     }
-    // Go source is UTF-8; a file that is not is skipped here and go build will report it.
-    let bytes = std::fs::read(path).ok()?;
-    let lexed = gosrc::lex(&String::from_utf8_lossy(&bytes));
+    // Go source is UTF-8; a file that is not (or is not a regular file, or is huge) is skipped here, and
+    // go build will report it.
+    let lexed = gosrc::lex(&read_small_text(path)?);
     if lexed.is_ignored_by_constraint() || lexed.package().is_none() {
         return None;
     }

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::gosrc::{self, Token};
 use super::pom::{self, Dependency, Plugin, Pom, Props};
 use super::walk;
-use super::{read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["pom.xml"];
 
@@ -31,7 +31,7 @@ struct Project {
 }
 
 pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
-    if !root.join("pom.xml").is_file() {
+    if !has_marker(root, "pom.xml")? {
         return Ok(None);
     }
     let mut projects = Vec::new();
@@ -602,7 +602,7 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
 
 /// `key=value` lines of a .properties file with their `file:line`.
 fn read_properties(root: &Path, rel: &str) -> Vec<(String, String, String)> {
-    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+    let Some(text) = read_small_text(&root.join(rel)) else {
         return Vec::new();
     };
     text.lines()
@@ -641,7 +641,7 @@ fn spring_port(root: &Path, dir: &str) -> Option<Fact> {
     }
     for name in ["application.yml", "application.yaml"] {
         let rel = format!("{resources}/{name}");
-        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+        let Some(text) = read_small_text(&root.join(&rel)) else {
             continue;
         };
         let mut in_server = false;
@@ -675,7 +675,7 @@ fn java_source_port(root: &Path, dir: &str) -> Option<Fact> {
     let walked = walk::files_with_extension(&sources, "java", |_| false);
     let mut hits = Vec::new();
     for path in walked.files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Some(text) = read_small_text(&path) else {
             continue;
         };
         let rel = path

@@ -109,15 +109,20 @@ pub fn detect(root: &Path) -> Result<Detection> {
 /// dockgen read gigabytes.
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Reads a manifest as UTF-8 text; every error names the file relative to the repository.
+/// Reads a manifest as UTF-8 text; every error names the file relative to the repository. Only regular
+/// files are read: a FIFO or device named like a manifest would block or never end.
 fn read_manifest(root: &Path, rel: &str) -> Result<String> {
     use anyhow::Context;
     let path = root.join(rel);
-    let size = std::fs::metadata(&path)
-        .with_context(|| format!("{rel}: cannot read"))?
-        .len();
-    if size > MAX_MANIFEST_BYTES {
-        anyhow::bail!("{rel} is {size} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest can sensibly be");
+    let meta = std::fs::metadata(&path).with_context(|| format!("{rel}: cannot read"))?;
+    if !meta.is_file() {
+        anyhow::bail!("{rel} is not a regular file");
+    }
+    if meta.len() > MAX_MANIFEST_BYTES {
+        anyhow::bail!(
+            "{rel} is {} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest can sensibly be",
+            meta.len()
+        );
     }
     let bytes = std::fs::read(&path).with_context(|| format!("{rel}: cannot read"))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -126,4 +131,30 @@ fn read_manifest(root: &Path, rel: &str) -> Result<String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Whether the marker file `rel` is present. A name that exists but cannot be followed (a symlink loop, a
+/// dangling link) is an error naming it, not a silent "not found".
+fn has_marker(root: &Path, rel: &str) -> Result<bool> {
+    let path = root.join(rel);
+    match std::fs::symlink_metadata(&path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(anyhow::anyhow!("{rel}: cannot read: {err}")),
+        Ok(_) => match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => Ok(true),
+            Ok(meta) if meta.is_dir() => Ok(false),
+            Ok(_) => Err(anyhow::anyhow!("{rel} is not a regular file")),
+            Err(err) => Err(anyhow::anyhow!("{rel}: cannot read: {err}")),
+        },
+    }
+}
+
+/// Optional text (a framework config, a source file): None when absent, not a regular file, larger than a
+/// manifest may be, or not UTF-8. Detection then simply learns nothing from it.
+fn read_small_text(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
+        return None;
+    }
+    String::from_utf8(std::fs::read(path).ok()?).ok()
 }

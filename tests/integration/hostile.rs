@@ -1,0 +1,207 @@
+//! Hostile repositories: every malformed, empty, binary, huge, non-UTF-8, looping or special manifest gets a
+//! one-line error naming the file, exit 1, no panic, and nothing written or changed.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::dockgen;
+
+/// How a case sets up its project directory.
+type Setup = fn(&Path);
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn huge(dir: &Path, rel: &str) {
+    // Sparse: 100 MB on paper, nothing on disk.
+    let file = std::fs::File::create(dir.join(rel)).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap();
+}
+
+fn symlink_loop(dir: &Path, rel: &str) {
+    std::os::unix::fs::symlink(rel, dir.join(rel)).unwrap();
+}
+
+fn fifo(dir: &Path, rel: &str) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join(rel))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+const MAIN_GO: &[u8] = b"package main\n\nfunc main() {}\n";
+const GO_MOD: &[u8] = b"module example.com/x\n\ngo 1.22\n";
+const BINARY: &[u8] = b"\x7fELF\x02\x01\x01\x00\xff\xfe\x00\x00binary";
+
+/// (name, setup, text the error must contain)
+const CASES: &[(&str, Setup, &str)] = &[
+    (
+        "empty go.mod",
+        |d| write(d, "go.mod", b""),
+        "go.mod has no module directive",
+    ),
+    (
+        "binary go.mod",
+        |d| write(d, "go.mod", BINARY),
+        "go.mod is not UTF-8 text (invalid byte at offset 8)",
+    ),
+    (
+        "latin-1 go.mod",
+        |d| write(d, "go.mod", b"module caf\xe9\n"),
+        "go.mod is not UTF-8 text",
+    ),
+    ("huge go.mod", |d| huge(d, "go.mod"), "go.mod is 104857600 bytes"),
+    (
+        "malformed go.mod",
+        |d| write(d, "go.mod", b"module a\ngo 1.22\nrequire (\n"),
+        "go.mod:3:",
+    ),
+    (
+        "go.mod symlink loop",
+        |d| symlink_loop(d, "go.mod"),
+        "go.mod: cannot read",
+    ),
+    (
+        "go.mod is a FIFO",
+        |d| fifo(d, "go.mod"),
+        "go.mod is not a regular file",
+    ),
+    (
+        "go.work using a missing module",
+        |d| write(d, "go.work", b"go 1.22\nuse ./gone\n"),
+        "go.work:2",
+    ),
+    (
+        "go.work escaping the root",
+        |d| write(d, "go.work", b"go 1.22\nuse ../outside\n"),
+        "go.work:2",
+    ),
+    (
+        "binary go.work",
+        |d| write(d, "go.work", BINARY),
+        "go.work is not UTF-8 text",
+    ),
+    ("empty pom.xml", |d| write(d, "pom.xml", b""), "pom.xml:1:1:"),
+    (
+        "binary pom.xml",
+        |d| write(d, "pom.xml", BINARY),
+        "pom.xml is not UTF-8 text",
+    ),
+    ("huge pom.xml", |d| huge(d, "pom.xml"), "pom.xml is 104857600 bytes"),
+    (
+        "pom.xml that is HTML",
+        |d| write(d, "pom.xml", b"<html><body>404</body></html>"),
+        "pom.xml:1: the root element is <html>",
+    ),
+    (
+        "pom.xml with an unclosed tag",
+        |d| write(d, "pom.xml", b"<project>\n<artifactId>a</artifactId>\n"),
+        "pom.xml:1:1: the root node was opened but never closed",
+    ),
+    (
+        "pom.xml module escaping the root",
+        |d| {
+            write(d, "pom.xml", b"<project><artifactId>a</artifactId><version>1</version><packaging>pom</packaging><modules><module>../x</module></modules></project>")
+        },
+        "pom.xml:1: module `../x` is outside the build context",
+    ),
+    (
+        "pom.xml symlink loop",
+        |d| symlink_loop(d, "pom.xml"),
+        "pom.xml: cannot read",
+    ),
+    (
+        "pom.xml entity bomb",
+        |d| {
+            write(d, "pom.xml", b"<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\"><!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>\n<project><artifactId>&g;</artifactId></project>\n")
+        },
+        "pom.xml:",
+    ),
+];
+
+fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let meta = entry.path().symlink_metadata().unwrap();
+        out.push((entry.path(), meta.len()));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn hostile_manifests_fail_with_one_line_naming_the_file_and_write_nothing() {
+    for (name, setup, expected) in CASES {
+        let project = tempfile::tempdir().unwrap();
+        if !name.contains("go.mod") && !name.contains("pom.xml") && !name.contains("go.work") {
+            write(project.path(), "main.go", MAIN_GO);
+        }
+        setup(project.path());
+        let before = listing(project.path());
+        for command in ["init", "detect"] {
+            let mut cmd = dockgen();
+            cmd.arg(command).arg(project.path());
+            if command == "init" {
+                cmd.arg("--yes");
+            }
+            let output = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{name} ({command}): {stderr}");
+            assert_eq!(
+                stderr.lines().count(),
+                1,
+                "{name} ({command}): one line expected, got:\n{stderr}"
+            );
+            assert!(
+                stderr.contains(expected),
+                "{name} ({command}): expected `{expected}` in: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{name} ({command}): {stderr}");
+        }
+        assert_eq!(listing(project.path()), before, "{name}: the project changed");
+    }
+}
+
+#[test]
+fn hostile_sources_are_skipped_not_fatal() {
+    let project = tempfile::tempdir().unwrap();
+    write(project.path(), "go.mod", GO_MOD);
+    write(project.path(), "main.go", MAIN_GO);
+    write(project.path(), "junk.go", BINARY);
+    huge(project.path(), "generated.go");
+    fifo(project.path(), "pipe.go");
+    std::os::unix::fs::symlink(".", project.path().join("loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere", project.path().join("dangling.go")).unwrap();
+    let output = dockgen()
+        .arg("init")
+        .arg(project.path())
+        .args(["--yes", "--stdout"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_path_that_is_missing_or_a_file_is_one_line_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", GO_MOD);
+    for (path, expected) in [
+        (dir.path().join("missing"), "does not exist"),
+        (dir.path().join("go.mod"), "is not a directory"),
+    ] {
+        for command in ["init", "detect"] {
+            let output = dockgen().arg(command).arg(&path).output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(
+                stderr.contains(expected) && stderr.contains(&path.display().to_string()),
+                "{stderr}"
+            );
+        }
+    }
+}
