@@ -34,6 +34,10 @@ fn fifo(dir: &Path, rel: &str) {
 
 const MAIN_GO: &[u8] = b"package main\n\nfunc main() {}\n";
 const GO_MOD: &[u8] = b"module example.com/x\n\ngo 1.22\n";
+const ESCAPING_MODULE: &[u8] = b"<project><artifactId>a</artifactId><version>1</version>\
+    <packaging>pom</packaging><modules><module>../x</module></modules></project>";
+/// Each entity expands the previous one ten times: a billion laughs in miniature.
+const ENTITY_BOMB: &[u8] = b"<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\"><!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>\n<project><artifactId>&g;</artifactId></project>\n";
 const BINARY: &[u8] = b"\x7fELF\x02\x01\x01\x00\xff\xfe\x00\x00binary";
 
 /// (name, setup, text the error must contain)
@@ -103,9 +107,7 @@ const CASES: &[(&str, Setup, &str)] = &[
     ),
     (
         "pom.xml module escaping the root",
-        |d| {
-            write(d, "pom.xml", b"<project><artifactId>a</artifactId><version>1</version><packaging>pom</packaging><modules><module>../x</module></modules></project>")
-        },
+        |d| write(d, "pom.xml", ESCAPING_MODULE),
         "pom.xml:1: module `../x` is outside the build context",
     ),
     (
@@ -113,13 +115,7 @@ const CASES: &[(&str, Setup, &str)] = &[
         |d| symlink_loop(d, "pom.xml"),
         "pom.xml: cannot read",
     ),
-    (
-        "pom.xml entity bomb",
-        |d| {
-            write(d, "pom.xml", b"<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\"><!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>\n<project><artifactId>&g;</artifactId></project>\n")
-        },
-        "pom.xml:",
-    ),
+    ("pom.xml entity bomb", |d| write(d, "pom.xml", ENTITY_BOMB), "pom.xml:"),
 ];
 
 fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
