@@ -4,6 +4,8 @@
 pub mod answers;
 pub mod cli;
 pub mod detect;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod preset;
 pub mod prompt;
 pub mod render;

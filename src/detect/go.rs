@@ -564,6 +564,21 @@ struct PortHit {
     how: &'static str,
 }
 
+/// Runs the source probes (package clause, build constraints, imports, ports) on arbitrary text.
+pub(crate) fn probe_source_text(text: &str) -> usize {
+    let lexed = gosrc::lex(text);
+    let package = lexed.package().map(|(name, _)| name.len()).unwrap_or_default();
+    let source = Source {
+        rel: "fuzz.go".into(),
+        dir: ".".into(),
+        lexed,
+    };
+    package
+        + source.lexed.imports().len()
+        + usize::from(source.lexed.is_ignored_by_constraint())
+        + port_hits(&source).len()
+}
+
 fn port_hits(source: &Source) -> Vec<PortHit> {
     let tokens = &source.lexed.tokens;
     let mut hits = Vec::new();

