@@ -110,10 +110,8 @@ pub fn detect(root: &Path) -> Result<Detection> {
 #[doc(hidden)]
 pub mod fuzzing {
     pub fn go_mod(text: &str) -> usize {
-        let parsed = super::gomod::parse_go_mod(text)
-            .map(|m| m.requires.len() + m.replaced.len())
-            .unwrap_or(0);
-        let work = super::gomod::parse_go_work(text).map(|w| w.uses.len()).unwrap_or(0);
+        let parsed = super::gomod::parse_go_mod(text).map_or(0, |m| m.requires.len() + m.replaced.len());
+        let work = super::gomod::parse_go_work(text).map_or(0, |w| w.uses.len());
         let versions = text.split_whitespace().filter_map(super::gomod::minor_version).count();
         parsed + work + versions
     }
