@@ -109,7 +109,7 @@ fn hostile() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 1..6).prop_map(|parts| parts.concat())
 }
 
-/// Puts `value` in place of `key`'s value, inside lists and objects too (module_files, pom_files).
+/// Puts `value` in place of `key`'s value, inside lists and objects too (`module_files`, `pom_files`).
 fn poison(value: &Value, hostile: &str, index: usize) -> Value {
     match value {
         Value::Array(items) if !items.is_empty() => {
@@ -120,7 +120,7 @@ fn poison(value: &Value, hostile: &str, index: usize) -> Value {
         }
         Value::Object(map) => {
             let mut map = map.clone();
-            for (_, v) in map.iter_mut() {
+            for v in map.values_mut() {
                 *v = poison(v, hostile, index);
             }
             Value::Object(map)
