@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::common::{dockgen, hadolint_findings, project_copy};
+use crate::common::{assert_safe, dockgen, hadolint_findings, project_copy};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/go-http")
@@ -237,6 +237,8 @@ fn every_preset_renders_its_example() {
             .assert()
             .success();
         let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+        let dockerignore = std::fs::read_to_string(project.path().join(".dockerignore")).unwrap();
+        assert_safe(&preset.name, &dockerfile, &dockerignore);
         let findings = hadolint_findings(&project.path().join("Dockerfile"));
         assert!(findings.is_empty(), "{}: {}", preset.name, findings.join("\n"));
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {

@@ -64,3 +64,52 @@ pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
     );
     findings
 }
+
+/// What every generated pair must hold: the final stage runs as a non-root user, no image floats on
+/// `latest` or lacks a tag, and the build context leaves out VCS data, secrets, keys and build outputs.
+pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
+    let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").expect("a FROM")..];
+    let user = final_stage.lines().filter_map(|l| l.strip_prefix("USER ")).last();
+    let uid = user.map(|u| u.split(':').next().unwrap_or_default());
+    assert!(
+        uid.is_some_and(|u| !u.is_empty() && u != "0" && u != "root"),
+        "{name}: final stage USER is {user:?}"
+    );
+
+    for line in dockerfile
+        .lines()
+        .filter(|l| l.starts_with("ARG ") && l.contains("_IMAGE="))
+    {
+        let image = line.split_once('=').map(|(_, v)| v).unwrap_or_default();
+        let last = image.rsplit('/').next().unwrap_or(image);
+        assert!(
+            last.contains(':') || image.contains('@'),
+            "{name}: untagged image in `{line}`"
+        );
+        assert!(!image.ends_with(":latest"), "{name}: `{line}` floats on latest");
+    }
+    assert!(!dockerfile.contains(":latest"), "{name}: uses latest");
+
+    let patterns: Vec<&str> = dockerignore
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    for required in [
+        ".git",
+        "**/.env",
+        "**/.env.*",
+        "**/*.pem",
+        "**/*.key",
+        "**/id_rsa*",
+        "**/id_ed25519*",
+        "Dockerfile",
+    ] {
+        assert!(patterns.contains(&required), "{name}: .dockerignore lacks {required}");
+    }
+    let build_outputs = ["bin/", "dist/", "**/target/"];
+    assert!(
+        patterns.iter().any(|p| build_outputs.contains(p)),
+        "{name}: .dockerignore keeps build outputs"
+    );
+}

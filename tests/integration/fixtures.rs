@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::common::{dockgen, fixtures_dir, hadolint_findings, project_copy};
+use crate::common::{assert_safe, dockgen, fixtures_dir, hadolint_findings, project_copy};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +61,8 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
                 let text = std::fs::read_to_string(project.path().join(file)).unwrap();
                 let _ = write!(report, "----- {file} -----\n{text}");
             }
+            let written = |file: &str| std::fs::read_to_string(project.path().join(file)).unwrap();
+            assert_safe(&name, &written("Dockerfile"), &written(".dockerignore"));
             let findings = hadolint_findings(&dockerfile);
             assert!(
                 findings.is_empty(),
