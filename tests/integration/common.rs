@@ -69,7 +69,7 @@ pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
 /// `latest` or lacks a tag, and the build context leaves out VCS data, secrets, keys and build outputs.
 pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
     let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").expect("a FROM")..];
-    let user = final_stage.lines().filter_map(|l| l.strip_prefix("USER ")).last();
+    let user = final_stage.lines().filter_map(|l| l.strip_prefix("USER ")).next_back();
     let uid = user.map(|u| u.split(':').next().unwrap_or_default());
     assert!(
         uid.is_some_and(|u| !u.is_empty() && u != "0" && u != "root"),
