@@ -36,7 +36,8 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
 
 /// Renders a preset default such as `golang:{{ go_version }}-alpine` against the answers known so far.
 pub fn render_default(expression: &str, values: &Map<String, Value>) -> Result<String> {
-    let mut tera = engine()?;
+    // Defaults need the filters, not the templates: parsing every template for each default would dominate.
+    let mut tera = with_filters(Tera::default());
     let context = tera::Context::from_value(Value::Object(values.clone())).context("building the default's context")?;
     // The one-off template has no useful name; the innermost cause is the message.
     tera.render_str(expression, &context)
@@ -55,10 +56,14 @@ fn root_cause(error: &tera::Error) -> String {
 
 fn engine() -> Result<Tera> {
     let mut tera = Tera::default();
-    // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
-    tera.autoescape_on(vec![]);
     tera.add_raw_templates(preset::all_templates())
         .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+    Ok(with_filters(tera))
+}
+
+fn with_filters(mut tera: Tera) -> Tera {
+    // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
+    tera.autoescape_on(vec![]);
     tera.register_filter(
         "image",
         checked(|v| validate::image_reference(as_str(v)?).map(|()| v.clone())),
@@ -106,7 +111,7 @@ fn engine() -> Result<Tera> {
             .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a version")))?;
         Ok(Value::Bool(version_key(version) >= version_key(minimum)))
     });
-    Ok(tera)
+    tera
 }
 
 type FilterFn = fn(&Value) -> Result<Value>;

@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod fixtures;
+mod fuzz_regressions;
 mod hostile;
 mod injection;
