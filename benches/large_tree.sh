@@ -36,7 +36,7 @@ echo "large tree: $(find "$work/large" -type f | wc -l) files"
 elapsed_us() {
     local start end
     start=$(date +%s%N)
-    "$bin" init "$1" --stdout --yes > /dev/null
+    "$bin" init "$1" --stdout --yes > /dev/null 2>&1
     end=$(date +%s%N)
     echo $(( (end - start) / 1000 ))
 }
