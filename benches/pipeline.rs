@@ -15,7 +15,10 @@ fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
     let candidate = &detection.candidates[0];
     let preset = preset::default_for_stack(presets, candidate.stack).expect("preset");
     let resolved = answers::resolve(preset, Some(candidate), &IndexMap::new(), &mut NonInteractive).expect("answers");
-    render::render(preset, &resolved.values).expect("render").dockerfile.len()
+    render::render(preset, &resolved.values)
+        .expect("render")
+        .dockerfile
+        .len()
 }
 
 /// `examples/go-http` plus `files` files split between `node_modules/`, `vendor/` and `.git/` (100 per folder).
@@ -32,7 +35,11 @@ fn monorepo(files: usize) -> tempfile::TempDir {
             let folder: PathBuf = dir.path().join(top).join(format!("d{}", start / 100));
             std::fs::create_dir_all(&folder).expect("mkdir");
             for i in start..(start + 100).min(count) {
-                let name = if i % 10 == 0 { format!("f{i}.go") } else { format!("f{i}.js") };
+                let name = if i % 10 == 0 {
+                    format!("f{i}.go")
+                } else {
+                    format!("f{i}.js")
+                };
                 std::fs::write(folder.join(name), "package p\n").expect("write");
             }
         }

@@ -8,7 +8,9 @@ fn fuzz_regressions_replay_without_panicking() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut replayed = 0;
     for target in ["go_mod", "go_source", "pom", "pipeline"] {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
         for entry in entries {
             let data = std::fs::read(entry.unwrap().path()).unwrap();
             let text = std::str::from_utf8(&data).ok();
