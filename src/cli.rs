@@ -22,8 +22,15 @@ pub enum Command {
     /// List or show the built-in presets.
     #[command(subcommand)]
     Presets(PresetsCommand),
+    /// Print a shell completion script, e.g. `dockgen completions bash > /etc/bash_completion.d/dockgen`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
+// Each bool is an on/off command-line flag; an enum would not read better on the command line.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The project directory.
@@ -54,6 +61,12 @@ pub struct InitArgs {
     /// Print the Dockerfile to stdout and write nothing.
     #[arg(long, env = "DOCKGEN_STDOUT")]
     pub stdout: bool,
+    /// Record the answers in PATH/dockgen.toml, which later runs read (below flags and DOCKGEN_*).
+    #[arg(long, env = "DOCKGEN_SAVE")]
+    pub save: bool,
+    /// Print what was written and from which answers as JSON, for scripts.
+    #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

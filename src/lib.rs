@@ -2,6 +2,7 @@
 //! each stage lives in its own module and only `prompt` talks to the terminal.
 
 pub mod answers;
+pub mod answers_file;
 pub mod cli;
 pub mod detect;
 #[doc(hidden)]
@@ -48,6 +49,12 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             let presets = preset::builtin()?;
             print(&report::preset_list(&presets))
         }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "dockgen", &mut script);
+            print(&String::from_utf8_lossy(&script))
+        }
         Command::Presets(PresetsCommand::Show { name }) => {
             let presets = preset::builtin()?;
             let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
@@ -58,9 +65,11 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
 
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .context("writing to stdout")
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A reader that stopped reading (`| head`) is not a failure.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
 }
 
 fn check_project_dir(path: &Path) -> Result<()> {
@@ -88,6 +97,7 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
     check_project_dir(&args.path)?;
     let presets = preset::builtin()?;
     let detection = detect::detect(&args.path)?;
+    let saved = answers_file::load(&args.path)?;
     let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut prompter: Box<dyn Prompter> = if interactive {
         Box::new(Terminal)
@@ -95,33 +105,71 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
         Box::new(NonInteractive)
     };
 
-    let (preset, candidate) = choose_preset(args, &presets, &detection, prompter.as_mut())?;
-    for warning in candidate.iter().flat_map(|c| &c.warnings) {
-        eprintln!("warning: {warning}");
+    let preset_name = args
+        .preset
+        .clone()
+        .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
+    let (preset, candidate) = choose_preset(args, preset_name.as_deref(), &presets, &detection, prompter.as_mut())?;
+    let warnings: Vec<&String> = candidate.iter().flat_map(|c| &c.warnings).collect();
+    if !args.json {
+        for warning in &warnings {
+            eprintln!("warning: {warning}");
+        }
     }
-    let given = given_answers(args, matches)?;
+    // dockgen.toml ranks below flags and DOCKGEN_*: its answers go in first and are overwritten.
+    let mut given = saved
+        .as_ref()
+        .map(answers_file::AnswersFile::given)
+        .transpose()?
+        .unwrap_or_default();
+    given.extend(given_answers(args, matches)?);
     let resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
 
+    let mut written = Vec::new();
     if args.stdout {
-        return print(&rendered.dockerfile);
+        print(&rendered.dockerfile)?;
+    } else {
+        let dockerfile = args.path.join("Dockerfile");
+        let dockerignore = args.path.join(".dockerignore");
+        write::write_all(
+            &[
+                (dockerfile.clone(), rendered.dockerfile),
+                (dockerignore.clone(), rendered.dockerignore),
+            ],
+            args.force,
+        )?;
+        written.extend([dockerfile, dockerignore]);
     }
-    let dockerfile = args.path.join("Dockerfile");
-    let dockerignore = args.path.join(".dockerignore");
-    write::write_all(
-        &[
-            (dockerfile.clone(), rendered.dockerfile),
-            (dockerignore.clone(), rendered.dockerignore),
-        ],
-        args.force,
-    )?;
-    eprintln!(
-        "wrote {} and {} (preset {})",
-        dockerfile.display(),
-        dockerignore.display(),
-        preset.name
-    );
+    if args.save {
+        let choices: Vec<String> = candidate
+            .iter()
+            .flat_map(|c| &c.choices)
+            .map(|c| c.key.clone())
+            .collect();
+        let helps = preset
+            .answers
+            .iter()
+            .map(|(k, spec)| (k.clone(), spec.help.clone()))
+            .collect();
+        let text = answers_file::render(&preset.name, &resolved, &choices, &helps);
+        let path = args.path.join(answers_file::FILE_NAME);
+        write::write_all(&[(path.clone(), text)], true)?;
+        written.push(path);
+    }
+    if args.json {
+        let report = serde_json::json!({
+            "preset": preset.name,
+            "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "answers": resolved.answers,
+            "warnings": warnings,
+        });
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else if !written.is_empty() {
+        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
+    }
     Ok(())
 }
 
@@ -147,12 +195,13 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
 /// `--preset`, or the detected stack's default preset; several stacks are a question.
 fn choose_preset<'a, 'd>(
     args: &InitArgs,
+    preset_name: Option<&str>,
     presets: &'a [Preset],
     detection: &'d Detection,
     prompter: &mut dyn Prompter,
 ) -> Result<(&'a Preset, Option<&'d Candidate>)> {
     let looked_for = || format!("looked for {}", detection.looked_for.join(", "));
-    if let Some(name) = &args.preset {
+    if let Some(name) = preset_name {
         let preset = preset::find(presets, name).map_err(|e| UsageError(format!("{e:#}")))?;
         let candidate = detection
             .candidates
@@ -276,7 +325,7 @@ mod tests {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
         };
-        let err = choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        let err = choose_preset(&init_args(&[]), None, &presets, &detection, &mut NonInteractive).unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains("--preset NAME") && message.contains("go (go.mod)"),
@@ -284,7 +333,8 @@ mod tests {
         );
 
         let (chosen, found) = choose_preset(
-            &init_args(&["--preset", "go-distroless"]),
+            &init_args(&[]),
+            Some("go-distroless"),
             &presets,
             &detection,
             &mut NonInteractive,
@@ -301,7 +351,7 @@ mod tests {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
         };
-        let err = choose_preset(&init_args(&[]), &presets, &detection, &mut NonInteractive).unwrap_err();
+        let err = choose_preset(&init_args(&[]), None, &presets, &detection, &mut NonInteractive).unwrap_err();
         assert!(err.to_string().contains("looked for go.mod, go.work"), "{err}");
     }
 }

@@ -310,3 +310,77 @@ fn a_killed_run_leaves_the_old_or_the_new_file() {
         }
     }
 }
+
+#[test]
+fn saved_answers_reproduce_the_same_bytes_and_rank_below_flags() {
+    let two = crate::common::fixtures_dir().join("cmd-two-binaries/repo");
+    let project = project_copy(&two);
+    dockgen()
+        .args(["init", "--set", "main_package=./cmd/api", "--port", "9000", "--save"])
+        .arg(project.path())
+        .assert()
+        .success();
+    let saved = std::fs::read_to_string(project.path().join("dockgen.toml")).unwrap();
+    assert!(
+        saved.contains("main_package = \"./cmd/api\"") && saved.contains("port = 9000"),
+        "{saved}"
+    );
+    let first = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+
+    // Without any flag the answers file settles the choice detection cannot, byte for byte.
+    let again = stdout_of(dockgen().args(["init", "--stdout", "--yes"]).arg(project.path()));
+    assert_eq!(again, first);
+    // A flag beats the file, and the file beats what detection found (cmd/api listens on 8081).
+    let flagged = stdout_of(
+        dockgen()
+            .args(["init", "--stdout", "--port", "7000"])
+            .arg(project.path()),
+    );
+    assert!(flagged.contains("EXPOSE 7000\n"), "{flagged}");
+    assert!(first.contains("EXPOSE 9000\n"), "{first}");
+}
+
+#[test]
+fn an_unknown_key_in_the_answers_file_names_the_key() {
+    let project = project_copy(&example());
+    std::fs::write(
+        project.path().join("dockgen.toml"),
+        "preset = \"go\"\ncolour = \"blue\"\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--stdout"])
+        .arg(project.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("dockgen.toml").and(predicate::str::contains("colour")));
+    std::fs::write(project.path().join("dockgen.toml"), "[answers]\ncolour = \"blue\"\n").unwrap();
+    dockgen()
+        .args(["init", "--stdout"])
+        .arg(project.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("dockgen.toml answers.colour"));
+}
+
+#[test]
+fn init_json_reports_files_and_answer_origins() {
+    let project = project_copy(&example());
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        dockgen().args(["init", "--json", "--port", "8181"]).arg(project.path()),
+    ))
+    .unwrap();
+    assert_eq!(json["preset"], "go");
+    assert_eq!(json["written"].as_array().unwrap().len(), 2);
+    assert_eq!(json["answers"]["port"]["origin"], "--port");
+    assert_eq!(json["answers"]["go_version"]["origin"], "go.mod:3");
+    assert_eq!(json["answers"]["runtime_image"]["origin"], "default of preset go");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout_of(dockgen().args(["completions", shell]));
+        assert!(script.contains("dockgen") && script.contains("init"), "{shell}");
+    }
+}

@@ -1,0 +1,96 @@
+//! `dockgen.toml`: the answers of a run, saved by `init --save` and read by every later `init`, so CI and
+//! project templates reproduce the same Dockerfile with `--yes`. It ranks below flags and `DOCKGEN_*`, above
+//! detected facts and preset defaults.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::answers::{Given, Resolved};
+
+pub const FILE_NAME: &str = "dockgen.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub answers: IndexMap<String, toml::Value>,
+}
+
+/// Reads `PATH/dockgen.toml` when it exists; a syntax error or unknown key names the file and the key.
+pub fn load(root: &Path) -> Result<Option<AnswersFile>> {
+    let path = root.join(FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let file: AnswersFile = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end().replace('\n', " ")))?;
+    Ok(Some(file))
+}
+
+impl AnswersFile {
+    /// The answers as given values, each naming the file and key it came from.
+    pub fn given(&self) -> Result<IndexMap<String, Given>> {
+        let mut given = IndexMap::new();
+        for (key, value) in &self.answers {
+            let text = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => bail!(
+                    "{FILE_NAME}: answers.{key} must be a string, number or boolean, not {}",
+                    other.type_str()
+                ),
+            };
+            given.insert(
+                key.clone(),
+                Given {
+                    text,
+                    origin: format!("{FILE_NAME} answers.{key}"),
+                },
+            );
+        }
+        Ok(given)
+    }
+}
+
+/// The answers worth recording: the preset, the images and port, every choice detection could not settle,
+/// and whatever was given or answered. The rest still comes from the repository on the next run. `helps`
+/// holds the preset's answers in order, each with its help line.
+pub fn render(preset: &str, resolved: &Resolved, choices: &[String], helps: &IndexMap<String, String>) -> String {
+    let mut out = String::from(
+        "# dockgen answers: `dockgen init --yes` reproduces the same Dockerfile from these and the repository.\n\
+         # Flags and DOCKGEN_* variables override them; delete a line to let detection decide again.\n",
+    );
+    let _ = writeln!(out, "preset = {}\n\n[answers]", toml::Value::from(preset));
+    // In the preset's order, so the file reads like the preset.
+    let ordered = helps.keys().filter_map(|key| resolved.answers.get_key_value(key));
+    let recorded = ordered.filter(|(key, answer)| {
+        ["builder_image", "runtime_image", "port"].contains(&key.as_str())
+            || choices.contains(key)
+            || answer.origin.starts_with("--")
+            || answer.origin.starts_with("DOCKGEN_")
+            || answer.origin.starts_with(FILE_NAME)
+            || answer.origin.contains("prompt")
+    });
+    for (key, answer) in recorded {
+        if let Some(help) = helps.get(key) {
+            let _ = writeln!(out, "# {help}");
+        }
+        let value = match &answer.value {
+            serde_json::Value::String(s) => toml::Value::from(s.clone()),
+            serde_json::Value::Bool(b) => toml::Value::from(*b),
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map_or_else(|| toml::Value::from(n.to_string()), toml::Value::from),
+            other => toml::Value::from(other.to_string()),
+        };
+        let _ = writeln!(out, "{key} = {value}");
+    }
+    out
+}
