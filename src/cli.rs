@@ -9,6 +9,10 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "dockgen", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
+    /// A folder of your own presets (presets/*.toml) and templates (templates/**), over the project's
+    /// .dockgen/ and the user config folder's.
+    #[arg(long, global = true, env = "DOCKGEN_PRESETS_DIR", value_name = "DIR")]
+    pub presets_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -87,6 +91,17 @@ pub enum PresetsCommand {
     Show {
         /// The preset's name.
         name: String,
+    },
+    /// Write a preset and its templates out for editing (they then shadow the built-in).
+    Eject {
+        /// The preset's name.
+        name: String,
+        /// Where to write presets/NAME.toml and templates/.
+        #[arg(long, default_value = ".dockgen", value_name = "DIR")]
+        to: PathBuf,
+        /// Overwrite files that already exist there.
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -42,23 +42,56 @@ impl std::error::Error for UsageError {}
 
 /// Runs one command. `matches` tells whether an option came from a flag or from its environment variable.
 pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+    let presets_dir = cli.presets_dir.as_deref();
+    // Presets commands have no PATH: the project is the current directory.
+    let here = Path::new(".");
     match cli.command {
-        Command::Init(args) => init(&args, matches.subcommand_matches("init").unwrap_or(matches)),
-        Command::Detect(args) => detect_command(&args),
+        Command::Init(args) => {
+            let presets = preset::load(&preset::layers(Some(&args.path), presets_dir))?;
+            init(&args, &presets, matches.subcommand_matches("init").unwrap_or(matches))
+        }
+        Command::Detect(args) => {
+            let presets = preset::load(&preset::layers(Some(&args.path), presets_dir))?;
+            detect_command(&args, &presets)
+        }
         Command::Presets(PresetsCommand::List) => {
-            let presets = preset::builtin()?;
+            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
             print(&report::preset_list(&presets))
+        }
+        Command::Presets(PresetsCommand::Show { name }) => {
+            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
+            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
+            print(&found.source_text)
+        }
+        Command::Presets(PresetsCommand::Eject { name, to, force }) => {
+            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
+            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
+            let mut files = vec![(
+                to.join("presets").join(format!("{name}.toml")),
+                found.source_text.clone(),
+            )];
+            files.extend(
+                found
+                    .template_files()
+                    .into_iter()
+                    .map(|(path, text)| (to.join("templates").join(path), text)),
+            );
+            for (path, _) in &files {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+            }
+            write::write_all(&files, force)?;
+            for (path, _) in &files {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "dockgen", &mut script);
             print(&String::from_utf8_lossy(&script))
-        }
-        Command::Presets(PresetsCommand::Show { name }) => {
-            let presets = preset::builtin()?;
-            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
-            print(&found.source_text)
         }
     }
 }
@@ -81,11 +114,10 @@ fn check_project_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn detect_command(args: &DetectArgs) -> Result<()> {
+fn detect_command(args: &DetectArgs, presets: &[Preset]) -> Result<()> {
     check_project_dir(&args.path)?;
-    let presets = preset::builtin()?;
     let detection = detect::detect(&args.path)?;
-    let report = report::Report::new(&detection, &presets);
+    let report = report::Report::new(&detection, presets);
     if args.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
     } else {
@@ -93,9 +125,8 @@ fn detect_command(args: &DetectArgs) -> Result<()> {
     }
 }
 
-fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
+fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()> {
     check_project_dir(&args.path)?;
-    let presets = preset::builtin()?;
     let detection = detect::detect(&args.path)?;
     let saved = answers_file::load(&args.path)?;
     let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -109,7 +140,7 @@ fn init(args: &InitArgs, matches: &ArgMatches) -> Result<()> {
         .preset
         .clone()
         .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
-    let (preset, candidate) = choose_preset(args, preset_name.as_deref(), &presets, &detection, prompter.as_mut())?;
+    let (preset, candidate) = choose_preset(args, preset_name.as_deref(), presets, &detection, prompter.as_mut())?;
     let warnings: Vec<&String> = candidate.iter().flat_map(|c| &c.warnings).collect();
     if !args.json {
         for warning in &warnings {

@@ -1,5 +1,10 @@
 //! Presets: TOML data (images, defaults, questions, template names) embedded from `presets/`, and the Tera
-//! templates from `templates/` they name. A preset is chosen for a detected stack or by `--preset`.
+//! templates from `templates/` they name. Users add or shadow both from layers (`--presets-dir`, a project's
+//! `.dockgen/`, the user config folder), each holding `presets/*.toml` and `templates/**`. A preset is chosen
+//! for a detected stack or by `--preset`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
@@ -51,9 +56,15 @@ pub struct AnswerSpec {
 pub struct Preset {
     #[serde(skip)]
     pub name: String,
-    /// The TOML text the preset was read from, for `presets show`.
+    /// The TOML text the preset was read from, for `presets show` and `presets eject`.
     #[serde(skip)]
     pub source_text: String,
+    /// Where it was defined: `built-in`, or the file it was read from.
+    #[serde(skip)]
+    pub source: String,
+    /// Every template visible to this preset (built-in, shadowed by the layers), with where each came from.
+    #[serde(skip)]
+    pub templates: Arc<Templates>,
     pub description: String,
     /// The detected stack this preset builds (`go`).
     pub stack: String,
@@ -71,41 +82,155 @@ pub struct Preset {
     pub when: IndexMap<String, IndexMap<String, toml::Value>>,
 }
 
-/// Every preset dockgen knows, in name order.
+/// Template path (`go/Dockerfile.tera`) → (text, where it came from).
+pub type Templates = IndexMap<String, (String, String)>;
+
+/// A folder of user presets and templates, and how `presets list` names it.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub label: String,
+    pub dir: PathBuf,
+}
+
+/// The layers in force, lowest first: the user config folder, the project's `.dockgen/`, `--presets-dir`.
+pub fn layers(project: Option<&Path>, presets_dir: Option<&Path>) -> Vec<Layer> {
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
+    let mut out = Vec::new();
+    if let Some(config) = config_home {
+        out.push(Layer {
+            label: "user config".into(),
+            dir: config.join("dockgen"),
+        });
+    }
+    if let Some(project) = project {
+        out.push(Layer {
+            label: "project".into(),
+            dir: project.join(".dockgen"),
+        });
+    }
+    if let Some(dir) = presets_dir {
+        out.push(Layer {
+            label: "--presets-dir".into(),
+            dir: dir.to_path_buf(),
+        });
+    }
+    out
+}
+
+/// A preset's TOML text and where it came from.
+struct Source {
+    text: String,
+    origin: String,
+}
+
+/// Every built-in preset, in name order.
 pub fn builtin() -> Result<Vec<Preset>> {
-    let sources: IndexMap<String, &str> = BUILTIN_PRESETS
+    load(&[])
+}
+
+/// Every preset: built-in ones, then each layer's, a later one shadowing an earlier one of the same name.
+pub fn load(layers: &[Layer]) -> Result<Vec<Preset>> {
+    let mut sources: IndexMap<String, Source> = IndexMap::new();
+    for file in BUILTIN_PRESETS
         .files()
         .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-        .map(|file| {
-            let name = file
-                .path()
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = file
-                .contents_utf8()
-                .with_context(|| format!("built-in preset {name}.toml is not UTF-8"))?;
-            Ok((name, text))
-        })
-        .collect::<Result<_>>()?;
+    {
+        let name = file
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = file
+            .contents_utf8()
+            .with_context(|| format!("built-in preset {name}.toml is not UTF-8"))?;
+        sources.insert(
+            name,
+            Source {
+                text: text.to_string(),
+                origin: "built-in".into(),
+            },
+        );
+    }
+    let mut templates = Templates::new();
+    collect_templates(&BUILTIN_TEMPLATES, &mut templates);
+    for layer in layers {
+        read_layer(layer, &mut sources, &mut templates)?;
+    }
+    let templates = Arc::new(templates);
     let mut presets = sources
         .keys()
-        .map(|name| parse(name, &sources).with_context(|| format!("built-in preset {name}.toml")))
+        .map(|name| {
+            let origin = &sources[name].origin;
+            let shown = if origin == "built-in" {
+                format!("built-in preset {name}.toml")
+            } else {
+                origin.clone()
+            };
+            let mut preset = parse(name, &sources).with_context(|| shown)?;
+            preset.templates = Arc::clone(&templates);
+            Ok(preset)
+        })
         .collect::<Result<Vec<_>>>()?;
     presets.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(presets)
 }
 
+fn read_layer(layer: &Layer, sources: &mut IndexMap<String, Source>, templates: &mut Templates) -> Result<()> {
+    let presets_dir = layer.dir.join("presets");
+    if let Ok(entries) = std::fs::read_dir(&presets_dir) {
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+            sources.insert(
+                name,
+                Source {
+                    text,
+                    origin: path.display().to_string(),
+                },
+            );
+        }
+    }
+    read_templates(&layer.dir.join("templates"), &layer.dir.join("templates"), templates)
+}
+
+fn read_templates(root: &Path, dir: &Path, templates: &mut Templates) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            read_templates(root, &path, templates)?;
+        } else if path.extension().is_some_and(|e| e == "tera") {
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+            templates.insert(name, (text, path.display().to_string()));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the TOML table of preset `name`, with the table of the preset it `extends` merged underneath.
-fn merged_table(name: &str, sources: &IndexMap<String, &str>, depth: usize) -> Result<toml::Table> {
+fn merged_table(name: &str, sources: &IndexMap<String, Source>, depth: usize) -> Result<toml::Table> {
     if depth > 8 {
         bail!("`extends` chain is too long or circular at `{name}`");
     }
-    let text = sources
+    let source = sources
         .get(name)
         .with_context(|| format!("extends unknown preset `{name}`"))?;
     let mut table: toml::Table =
-        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+        toml::from_str(&source.text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
@@ -130,13 +255,14 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
     }
 }
 
-fn parse(name: &str, sources: &IndexMap<String, &str>) -> Result<Preset> {
+fn parse(name: &str, sources: &IndexMap<String, Source>) -> Result<Preset> {
     let table = merged_table(name, sources, 0)?;
     let mut preset: Preset = table
         .try_into()
         .map_err(|e: toml::de::Error| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
     preset.name = name.to_string();
-    preset.source_text = sources[name].to_string();
+    preset.source_text.clone_from(&sources[name].text);
+    preset.source.clone_from(&sources[name].origin);
     for (flag, defaults) in &preset.when {
         if preset.answers.get(flag).map(|spec| spec.kind) != Some(Kind::Bool) {
             bail!("[when.{flag}] needs a boolean answer named {flag}");
@@ -161,25 +287,41 @@ pub fn default_for_stack<'a>(presets: &'a [Preset], stack: &str) -> Option<&'a P
     presets.iter().find(|p| p.stack == stack && p.default_for_stack)
 }
 
-/// The text of a built-in template, by its path under `templates/`.
-pub fn template_text(path: &str) -> Result<&'static str> {
-    BUILTIN_TEMPLATES
-        .get_file(path)
-        .and_then(|f| f.contents_utf8())
-        .with_context(|| format!("template {path} is not a built-in template"))
+impl Preset {
+    /// The template files this preset renders, with the partials they include, for `presets eject`.
+    pub fn template_files(&self) -> Vec<(String, String)> {
+        let mut wanted = vec![self.dockerfile_template.clone(), self.dockerignore_template.clone()];
+        let mut out = Vec::new();
+        while let Some(name) = wanted.pop() {
+            if out.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let Some((text, _)) = self.templates.get(&name) else {
+                continue;
+            };
+            for include in text
+                .split("{% include \"")
+                .skip(1)
+                .chain(text.split("{%- include \"").skip(1))
+            {
+                if let Some(end) = include.find('"') {
+                    wanted.push(include[..end].to_string());
+                }
+            }
+            out.push((name, text.clone()));
+        }
+        out.sort();
+        out
+    }
 }
 
-/// Every built-in template as (path, text), so partials can be included from any template.
-pub fn all_templates() -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    collect_templates(&BUILTIN_TEMPLATES, &mut out);
-    out
-}
-
-fn collect_templates(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+fn collect_templates(dir: &'static Dir<'static>, out: &mut Templates) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_string_lossy().replace('\\', "/"), text));
+            out.insert(
+                file.path().to_string_lossy().replace('\\', "/"),
+                (text.to_string(), "built-in".into()),
+            );
         }
     }
     for sub in dir.dirs() {
@@ -191,13 +333,36 @@ fn collect_templates(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static
 mod tests {
     use super::*;
 
+    fn sources(items: &[(&str, &str)]) -> IndexMap<String, Source> {
+        items
+            .iter()
+            .map(|(name, text)| {
+                (
+                    (*name).to_string(),
+                    Source {
+                        text: (*text).to_string(),
+                        origin: "test".into(),
+                    },
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn every_builtin_preset_parses_and_names_existing_templates() {
         let presets = builtin().unwrap();
         assert!(presets.len() >= 2);
         for preset in &presets {
-            template_text(&preset.dockerfile_template).unwrap();
-            template_text(&preset.dockerignore_template).unwrap();
+            assert!(
+                preset.templates.contains_key(&preset.dockerfile_template),
+                "{}",
+                preset.name
+            );
+            assert!(
+                preset.templates.contains_key(&preset.dockerignore_template),
+                "{}",
+                preset.name
+            );
         }
     }
 
@@ -215,8 +380,8 @@ mod tests {
 
     #[test]
     fn a_preset_with_an_unknown_field_is_rejected_with_its_name() {
-        let sources = IndexMap::from([(
-            "x".to_string(),
+        let sources = sources(&[(
+            "x",
             "description = 'd'\nstack = 'go'\ndockerfile_template = 'a'\ndockerignore_template = 'b'\nbogus = 1\n[answers]\n",
         )]);
         let err = parse("x", &sources).unwrap_err().to_string();
@@ -225,12 +390,12 @@ mod tests {
 
     #[test]
     fn extends_merges_tables_but_not_the_stack_default() {
-        let sources = IndexMap::from([
+        let sources = sources(&[
             (
-                "base".to_string(),
+                "base",
                 "description = 'b'\nstack = 'go'\ndefault_for_stack = true\ndockerfile_template = 'a'\ndockerignore_template = 'b'\n[answers.port]\nkind = 'port'\nhelp = 'h'\ndefault = 1\n",
             ),
-            ("child".to_string(), "extends = 'base'\ndescription = 'c'\n[answers.port]\ndefault = 2\n"),
+            ("child", "extends = 'base'\ndescription = 'c'\n[answers.port]\ndefault = 2\n"),
         ]);
         let child = parse("child", &sources).unwrap();
         assert!(!child.default_for_stack);

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use crate::preset::{self, Preset};
+use crate::preset::Preset;
 use crate::validate;
 
 /// The files a preset produces.
@@ -19,14 +19,23 @@ pub struct Rendered {
 
 /// Renders the preset's Dockerfile and .dockerignore with `values` (answers and facts by name).
 pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> {
-    let tera = engine()?;
+    let tera = engine(preset)?;
     let mut values = values.clone();
     values.insert("preset".into(), Value::from(preset.name.clone()));
     let context = tera::Context::from_value(Value::Object(values)).context("building the template context")?;
     let render = |name: &str| {
+        let origin = preset
+            .templates
+            .get(name)
+            .map_or("built-in", |(_, origin)| origin.as_str());
+        let shown = if origin == "built-in" {
+            name.to_string()
+        } else {
+            format!("{name} ({origin})")
+        };
         tera.render(name, &context)
             .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
-            .with_context(|| format!("rendering template {name}"))
+            .with_context(|| format!("rendering template {shown}"))
     };
     Ok(Rendered {
         dockerfile: tidy(&render(&preset.dockerfile_template)?),
@@ -54,10 +63,18 @@ fn root_cause(error: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
-fn engine() -> Result<Tera> {
+fn engine(preset: &Preset) -> Result<Tera> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(preset::all_templates())
-        .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+    for (name, (text, origin)) in preset.templates.iter() {
+        tera.add_raw_template(name, text).map_err(|e| {
+            let chain = error_chain(&e);
+            if origin == "built-in" {
+                anyhow::anyhow!("{chain}")
+            } else {
+                anyhow::anyhow!("{origin}: {chain}")
+            }
+        })?;
+    }
     Ok(with_filters(tera))
 }
 

@@ -155,8 +155,8 @@ pub(crate) fn preset_list(presets: &[Preset]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:width$}  {:stack_width$}  {}{default}",
-            p.name, p.stack, p.description
+            "{:width$}  {:stack_width$}  {}{default}  ({})",
+            p.name, p.stack, p.description, p.source
         );
     }
     out

@@ -384,3 +384,105 @@ fn completions_for_every_shell() {
         assert!(script.contains("dockgen") && script.contains("init"), "{shell}");
     }
 }
+
+#[test]
+fn an_ejected_unmodified_preset_renders_exactly_as_the_built_in() {
+    let project = project_copy(&example());
+    let built_in = stdout_of(dockgen().args(["init", "--stdout"]).arg(project.path()));
+    dockgen()
+        .args(["presets", "eject", "go"])
+        .current_dir(project.path())
+        .assert()
+        .success();
+    assert!(project
+        .path()
+        .join(".dockgen/templates/partials/runtime-user.tera")
+        .is_file());
+    let list = stdout_of(dockgen().args(["presets", "list"]).current_dir(project.path()));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("go ") && l.contains(".dockgen/presets/go.toml")),
+        "{list}"
+    );
+    assert_eq!(
+        stdout_of(dockgen().args(["init", "--stdout"]).arg(project.path())),
+        built_in
+    );
+    // Ejecting again would overwrite the user's edits: refused without --force.
+    dockgen()
+        .args(["presets", "eject", "go"])
+        .current_dir(project.path())
+        .assert()
+        .code(1);
+    dockgen()
+        .args(["presets", "eject", "go", "--force"])
+        .current_dir(project.path())
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_user_preset_shadows_the_built_in_and_presets_dir_wins_over_the_project() {
+    let project = project_copy(&example());
+    let mine = tempfile::tempdir().unwrap();
+    dockgen()
+        .args(["presets", "eject", "go", "--to"])
+        .arg(mine.path())
+        .assert()
+        .success();
+    let preset = mine.path().join("presets/go.toml");
+    let text = std::fs::read_to_string(&preset)
+        .unwrap()
+        .replace("alpine:3.20", "alpine:3.19");
+    std::fs::write(&preset, text).unwrap();
+    std::fs::create_dir_all(project.path().join(".dockgen/presets")).unwrap();
+    let project_text = std::fs::read_to_string(&preset)
+        .unwrap()
+        .replace("alpine:3.19", "alpine:3.18");
+    std::fs::write(project.path().join(".dockgen/presets/go.toml"), project_text).unwrap();
+
+    let from_project = stdout_of(dockgen().args(["init", "--stdout"]).arg(project.path()));
+    assert!(from_project.contains("ARG RUNTIME_IMAGE=alpine:3.18"), "{from_project}");
+    let from_dir = stdout_of(
+        dockgen()
+            .args(["init", "--stdout", "--presets-dir"])
+            .arg(mine.path())
+            .arg(project.path()),
+    );
+    assert!(from_dir.contains("ARG RUNTIME_IMAGE=alpine:3.19"), "{from_dir}");
+}
+
+#[test]
+fn a_broken_user_preset_or_template_names_the_file_and_line() {
+    let mine = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(mine.path().join("presets")).unwrap();
+    std::fs::write(mine.path().join("presets/mine.toml"), "description = \"x\"\nstack = \n").unwrap();
+    let output = dockgen()
+        .args(["presets", "list", "--presets-dir"])
+        .arg(mine.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("presets/mine.toml") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(mine.path().join("presets/mine.toml")).unwrap();
+    std::fs::create_dir_all(mine.path().join("templates/go")).unwrap();
+    std::fs::write(mine.path().join("templates/go/Dockerfile.tera"), "FROM x\n{% if %}\n").unwrap();
+    let output = dockgen()
+        .args(["init", "--stdout", "--presets-dir"])
+        .arg(mine.path())
+        .arg(example())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("templates/go/Dockerfile.tera") && stderr.contains("2:"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

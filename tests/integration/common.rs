@@ -9,6 +9,11 @@ use assert_cmd::cargo::cargo_bin_cmd;
 /// `dockgen` with no `DOCKGEN_*` variables inherited from the developer's shell.
 pub(crate) fn dockgen() -> assert_cmd::Command {
     let mut cmd = cargo_bin_cmd!("dockgen");
+    // Presets in the developer's own config folder must not change what the tests see.
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+    );
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("DOCKGEN_") {
             cmd.env_remove(key);
