@@ -140,6 +140,8 @@ fn apply_choices(
                     .map(|o| (o.value.clone(), o.source.clone()))
                     .collect(),
                 needed_by: Vec::new(),
+                default: None,
+                kind: None,
             };
             let value = parse(spec, &prompter.ask(&question)?)?;
             let text = value.as_str().unwrap_or_default().to_string();
@@ -272,6 +274,8 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>, values: &M
         problem: None,
         options: Vec::new(),
         needed_by: waiting_on(key),
+        default: None,
+        kind: Some(preset.answers[key.as_str()].kind).filter(|k| *k != Kind::Choice),
     })
 }
 
@@ -302,6 +306,50 @@ fn normalise_path(path: &str) -> String {
     } else {
         format!("./{trimmed}")
     }
+}
+
+/// Checks typed text for a kind, for validation as the user types (choices are picked from a list).
+pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
+    let spec = AnswerSpec { kind, help: String::new(), default: None, choices: Vec::new(), needed_when: IndexMap::new() };
+    parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
+}
+
+/// The questions worth confirming at a terminal (the preset's `ask` list: images and port), each pre-filled
+/// with the value it would take, and skipped when the user already set it.
+pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
+    preset
+        .ask
+        .iter()
+        .filter_map(|key| {
+            let answer = resolved.answers.get(key)?;
+            let chosen_by_user = ["--", "DOCKGEN_", crate::answers_file::FILE_NAME].iter().any(|p| answer.origin.starts_with(p));
+            if chosen_by_user {
+                return None;
+            }
+            let spec = &preset.answers[key];
+            Some(Question {
+                key: key.clone(),
+                help: format!("{} [{}]", spec.help, answer.origin),
+                problem: None,
+                options: Vec::new(),
+                needed_by: Vec::new(),
+                default: Some(value_text(&answer.value)),
+                kind: Some(spec.kind),
+            })
+        })
+        .collect()
+}
+
+/// Asks each confirmation; the answers that changed are returned as given values, to resolve again with.
+pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<IndexMap<String, Given>> {
+    let mut changed = IndexMap::new();
+    for question in questions {
+        let text = prompter.ask(question)?;
+        if Some(text.trim()) != question.default.as_deref() {
+            changed.insert(question.key.clone(), Given { text, origin: "answered at the prompt".into() });
+        }
+    }
+    Ok(changed)
 }
 
 /// Parses and validates an answer's text for its kind.

@@ -154,7 +154,22 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         .transpose()?
         .unwrap_or_default();
     given.extend(given_answers(args, matches)?);
-    let resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+    if interactive {
+        eprint!("{}", report::Report::new(&detection, presets).to_text());
+    }
+    let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+    if interactive {
+        let changed = answers::confirm(&answers::confirmations(preset, &resolved), prompter.as_mut())?;
+        if !changed.is_empty() {
+            // Keep what was already picked at the prompt, so resolving again asks nothing twice.
+            for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
+                let text = answer.value.as_str().map_or_else(|| answer.value.to_string(), str::to_string);
+                given.insert(key.clone(), Given { text, origin: answer.origin.clone() });
+            }
+            given.extend(changed);
+            resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+        }
+    }
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
 
@@ -162,16 +177,18 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     if args.stdout {
         print(&rendered.dockerfile)?;
     } else {
-        let dockerfile = args.path.join("Dockerfile");
-        let dockerignore = args.path.join(".dockerignore");
-        write::write_all(
-            &[
-                (dockerfile.clone(), rendered.dockerfile),
-                (dockerignore.clone(), rendered.dockerignore),
-            ],
-            args.force,
-        )?;
-        written.extend([dockerfile, dockerignore]);
+        let files = [
+            (args.path.join("Dockerfile"), rendered.dockerfile),
+            (args.path.join(".dockerignore"), rendered.dockerignore),
+        ];
+        // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
+        let approved = interactive && !args.force && confirm_overwrite(&files, prompter.as_mut())?;
+        if interactive && !args.force && !approved {
+            eprintln!("left the existing files unchanged");
+            return Ok(());
+        }
+        write::write_all(&files, args.force || approved)?;
+        written.extend(files.into_iter().map(|(path, _)| path));
     }
     if args.save {
         let choices: Vec<String> = candidate
@@ -202,6 +219,26 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
     }
     Ok(())
+}
+
+/// At a terminal, existing files that would change are shown as a unified diff, then the user decides.
+/// True means write: nothing differs (missing files are simply created), or the user said yes.
+fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn Prompter) -> Result<bool> {
+    let mut differs = false;
+    for (path, new) in files {
+        let Ok(old) = std::fs::read_to_string(path) else { continue };
+        if old != *new {
+            differs = true;
+            let shown = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(&old, new);
+            eprint!("{}", diff.unified_diff().context_radius(3).header(&shown, &format!("{shown} (new)")));
+        }
+    }
+    if differs {
+        prompter.confirm("Overwrite these files?")
+    } else {
+        Ok(true)
+    }
 }
 
 /// A path answer must name a directory of the project, or the build would fail on a typo.
@@ -270,6 +307,8 @@ fn choose_preset<'a, 'd>(
                     })
                     .collect(),
                 needed_by: Vec::new(),
+                default: None,
+                kind: None,
             };
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;

@@ -73,6 +73,9 @@ pub struct Preset {
     pub default_for_stack: bool,
     pub dockerfile_template: String,
     pub dockerignore_template: String,
+    /// Answers confirmed at a terminal even when known, pre-filled so Enter accepts them.
+    #[serde(default = "default_ask")]
+    pub ask: Vec<String>,
     /// Answers that `dockgen detect` shows with their default when detection found nothing (`port`).
     #[serde(default)]
     pub report_defaults: Vec<String>,
@@ -80,6 +83,10 @@ pub struct Preset {
     /// `[when.cgo]`: defaults that replace `answers.*.default` when the named boolean answer is true.
     #[serde(default)]
     pub when: IndexMap<String, IndexMap<String, toml::Value>>,
+}
+
+fn default_ask() -> Vec<String> {
+    ["builder_image", "runtime_image", "port"].map(String::from).to_vec()
 }
 
 /// Template path (`go/Dockerfile.tera`) → (text, where it came from).

@@ -3,6 +3,8 @@
 
 use anyhow::{bail, Result};
 
+use crate::preset::Kind;
+
 /// A question for one answer the templates need and nothing supplied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
@@ -14,11 +16,18 @@ pub struct Question {
     pub options: Vec<(String, String)>,
     /// Other answers whose defaults wait for this one.
     pub needed_by: Vec<String>,
+    /// The value Enter accepts: what detection found or the preset's default.
+    pub default: Option<String>,
+    /// How typed text is checked before it is accepted.
+    pub kind: Option<Kind>,
 }
 
 pub trait Prompter {
     /// Returns the answer as text; `crate::answers` parses and validates it.
     fn ask(&mut self, question: &Question) -> Result<String>;
+
+    /// A yes/no question, such as overwriting files after showing the diff.
+    fn confirm(&mut self, message: &str) -> Result<bool>;
 }
 
 /// The flag that supplies an answer on the command line.
@@ -61,6 +70,10 @@ impl Prompter for NonInteractive {
             question.help
         );
     }
+
+    fn confirm(&mut self, message: &str) -> Result<bool> {
+        bail!("{message}: cannot ask without a terminal")
+    }
 }
 
 /// Asks at the terminal with inquire: a list to pick from when detection found options, else a text prompt.
@@ -73,15 +86,24 @@ impl Prompter for Terminal {
             None => question.help.clone(),
         };
         let answer = if question.options.is_empty() {
-            inquire::Text::new(&format!("{}:", question.key))
-                .with_help_message(&help)
-                .prompt()
+            let label = format!("{}:", question.key);
+            let mut text = inquire::Text::new(&label).with_help_message(&help);
+            if let Some(default) = &question.default {
+                text = text.with_default(default);
+            }
+            if let Some(kind) = question.kind {
+                // Checked as the user types: a bad value is explained and never returned.
+                text = text.with_validator(move |input: &str| {
+                    Ok(match crate::answers::check_text(kind, input) {
+                        Ok(()) => inquire::validator::Validation::Valid,
+                        Err(why) => inquire::validator::Validation::Invalid(why.into()),
+                    })
+                });
+            }
+            text.prompt()
         } else {
-            let labels: Vec<String> = question
-                .options
-                .iter()
-                .map(|(value, source)| format!("{value}  ({source})"))
-                .collect();
+            let labels: Vec<String> =
+                question.options.iter().map(|(value, source)| format!("{value}  ({source})")).collect();
             inquire::Select::new(&format!("{}:", question.key), labels.clone())
                 .with_help_message(&help)
                 .prompt()
@@ -90,12 +112,21 @@ impl Prompter for Terminal {
                     question.options[index].0.clone()
                 })
         };
-        answer.map_err(|e| match e {
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
-                anyhow::Error::new(Cancelled)
-            }
-            other => anyhow::anyhow!("asking for {}: {other}", question.key),
-        })
+        answer.map_err(|e| inquire_error(e, &question.key))
+    }
+
+    fn confirm(&mut self, message: &str) -> Result<bool> {
+        inquire::Confirm::new(message).with_default(false).prompt().map_err(|e| inquire_error(e, "confirmation"))
+    }
+}
+
+/// Esc and Ctrl-C become `Cancelled` (exit 130); anything else names what was being asked.
+fn inquire_error(error: inquire::InquireError, what: &str) -> anyhow::Error {
+    match error {
+        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+            anyhow::Error::new(Cancelled)
+        }
+        other => anyhow::anyhow!("asking for {what}: {other}"),
     }
 }
 
