@@ -310,7 +310,13 @@ fn normalise_path(path: &str) -> String {
 
 /// Checks typed text for a kind, for validation as the user types (choices are picked from a list).
 pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
-    let spec = AnswerSpec { kind, help: String::new(), default: None, choices: Vec::new(), needed_when: IndexMap::new() };
+    let spec = AnswerSpec {
+        kind,
+        help: String::new(),
+        default: None,
+        choices: Vec::new(),
+        needed_when: IndexMap::new(),
+    };
     parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
 }
 
@@ -322,7 +328,9 @@ pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
         .iter()
         .filter_map(|key| {
             let answer = resolved.answers.get(key)?;
-            let chosen_by_user = ["--", "DOCKGEN_", crate::answers_file::FILE_NAME].iter().any(|p| answer.origin.starts_with(p));
+            let chosen_by_user = ["--", "DOCKGEN_", crate::answers_file::FILE_NAME]
+                .iter()
+                .any(|p| answer.origin.starts_with(p));
             if chosen_by_user {
                 return None;
             }
@@ -346,7 +354,13 @@ pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<In
     for question in questions {
         let text = prompter.ask(question)?;
         if Some(text.trim()) != question.default.as_deref() {
-            changed.insert(question.key.clone(), Given { text, origin: "answered at the prompt".into() });
+            changed.insert(
+                question.key.clone(),
+                Given {
+                    text,
+                    origin: "answered at the prompt".into(),
+                },
+            );
         }
     }
     Ok(changed)
@@ -355,6 +369,9 @@ pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<In
 /// Parses and validates an answer's text for its kind.
 pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
     let text = text.trim();
+    if text.is_empty() {
+        bail!("an empty answer is not a value");
+    }
     Ok(match spec.kind {
         Kind::Image => {
             validate::image_reference(text)?;

@@ -163,8 +163,17 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         if !changed.is_empty() {
             // Keep what was already picked at the prompt, so resolving again asks nothing twice.
             for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
-                let text = answer.value.as_str().map_or_else(|| answer.value.to_string(), str::to_string);
-                given.insert(key.clone(), Given { text, origin: answer.origin.clone() });
+                let text = answer
+                    .value
+                    .as_str()
+                    .map_or_else(|| answer.value.to_string(), str::to_string);
+                given.insert(
+                    key.clone(),
+                    Given {
+                        text,
+                        origin: answer.origin.clone(),
+                    },
+                );
             }
             given.extend(changed);
             resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
@@ -226,12 +235,19 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
 fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn Prompter) -> Result<bool> {
     let mut differs = false;
     for (path, new) in files {
-        let Ok(old) = std::fs::read_to_string(path) else { continue };
+        let Ok(old) = std::fs::read_to_string(path) else {
+            continue;
+        };
         if old != *new {
             differs = true;
             let shown = path.display().to_string();
             let diff = similar::TextDiff::from_lines(&old, new);
-            eprint!("{}", diff.unified_diff().context_radius(3).header(&shown, &format!("{shown} (new)")));
+            eprint!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&shown, &format!("{shown} (new)"))
+            );
         }
     }
     if differs {

@@ -102,8 +102,11 @@ impl Prompter for Terminal {
             }
             text.prompt()
         } else {
-            let labels: Vec<String> =
-                question.options.iter().map(|(value, source)| format!("{value}  ({source})")).collect();
+            let labels: Vec<String> = question
+                .options
+                .iter()
+                .map(|(value, source)| format!("{value}  ({source})"))
+                .collect();
             inquire::Select::new(&format!("{}:", question.key), labels.clone())
                 .with_help_message(&help)
                 .prompt()
@@ -116,7 +119,10 @@ impl Prompter for Terminal {
     }
 
     fn confirm(&mut self, message: &str) -> Result<bool> {
-        inquire::Confirm::new(message).with_default(false).prompt().map_err(|e| inquire_error(e, "confirmation"))
+        inquire::Confirm::new(message)
+            .with_default(false)
+            .prompt()
+            .map_err(|e| inquire_error(e, "confirmation"))
     }
 }
 

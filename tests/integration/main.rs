@@ -6,3 +6,4 @@ mod fixtures;
 mod fuzz_regressions;
 mod hostile;
 mod injection;
+mod prompts;
