@@ -32,13 +32,14 @@ pub trait Prompter {
 
 /// The flag that supplies an answer on the command line.
 pub fn flag_for(key: &str) -> String {
-    match key {
+    let flag = match key {
         "builder_image" => "--builder-image IMAGE".into(),
         "runtime_image" => "--runtime-image IMAGE".into(),
         "port" => "--port N".into(),
-        "preset" => "--preset NAME".into(),
+        "preset" => return "--preset NAME (or preset in dockgen.toml)".into(),
         _ => format!("--set {key}=VALUE"),
-    }
+    };
+    format!("{flag} (or answers.{key} in dockgen.toml)")
 }
 
 /// Never asks: explains what is missing and which flag provides it.

@@ -181,3 +181,150 @@ fn cancelling_stops_with_cancelled() {
     let err = run(&repo("cmd-two-binaries"), &mut prompter).unwrap_err();
     assert!(err.is::<Cancelled>(), "{err:#}");
 }
+
+/// In a pseudo-terminal, inquire's real prompts are answered: a choice by arrow key, two values typed.
+#[test]
+fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
+    use expectrl::{Eof, Expect};
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
+    command.arg("init").arg(project.path()).env("TERM", "xterm-256color");
+    command.env(
+        "XDG_CONFIG_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+    );
+    for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("DOCKGEN_")) {
+        command.env_remove(key);
+    }
+    let mut session = expectrl::session::Session::spawn(command).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    session.expect("main_package").unwrap();
+    session.send("\x1b[B").unwrap(); // arrow down: ./cmd/worker
+    session.send("\r").unwrap();
+    session.expect("builder_image").unwrap();
+    session.send("\r").unwrap();
+    session.expect("runtime_image").unwrap();
+    session.send("debian:bookworm-slim\r").unwrap();
+    session.expect("port").unwrap();
+    session.send("9100\r").unwrap();
+    session.expect(Eof).unwrap();
+    let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+    for expected in [
+        "./cmd/worker",
+        "ARG RUNTIME_IMAGE=debian:bookworm-slim",
+        "EXPOSE 9100",
+        "ARG BUILDER_IMAGE=golang:1.22-alpine",
+    ] {
+        assert!(dockerfile.contains(expected), "{expected}:\n{dockerfile}");
+    }
+}
+
+/// An interactive run saved with --save is reproduced byte for byte by `init --yes`; a later interactive
+/// run that would change the files shows the diff, and declining leaves them untouched.
+#[test]
+fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
+    use expectrl::{Eof, Expect};
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let spawn = |args: &[&str]| {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
+        command.args(args).arg(project.path()).env("TERM", "xterm-256color");
+        command.env(
+            "XDG_CONFIG_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+        );
+        let mut session = expectrl::session::Session::spawn(command).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        session
+    };
+    let mut first = spawn(&["init", "--save"]);
+    first.expect("main_package").unwrap();
+    first.send("\r").unwrap();
+    for _ in 0..2 {
+        first.expect("image").unwrap();
+        first.send("\r").unwrap();
+    }
+    first.expect("port").unwrap();
+    first.send("9300\r").unwrap();
+    first.expect(Eof).unwrap();
+    let written = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+    assert!(written.contains("EXPOSE 9300"), "{written}");
+    let again = crate::common::dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), written);
+
+    std::fs::remove_file(project.path().join("dockgen.toml")).unwrap();
+    let mut second = spawn(&["init"]);
+    second.expect("main_package").unwrap();
+    second.send("\r").unwrap();
+    for _ in 0..2 {
+        second.expect("image").unwrap();
+        second.send("\r").unwrap();
+    }
+    second.expect("port").unwrap();
+    second.send("\r").unwrap();
+    second.expect("-EXPOSE 9300").unwrap();
+    second.expect("Overwrite").unwrap();
+    second.send("n\r").unwrap();
+    second.expect("unchanged").unwrap();
+    second.expect(Eof).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("Dockerfile")).unwrap(),
+        written
+    );
+}
+
+/// flags > DOCKGEN_* > dockgen.toml > detected facts > preset defaults, one level at a time.
+#[test]
+fn answers_resolve_in_the_documented_order() {
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let port = |cmd: &mut assert_cmd::Command, extra: &[&str]| {
+        let out = cmd
+            .args(["init", "--stdout", "--set", "main_package=./cmd/worker"])
+            .args(extra)
+            .arg(project.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("EXPOSE "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let dockgen = crate::common::dockgen;
+    assert_eq!(
+        port(&mut dockgen(), &[]),
+        "8080",
+        "preset default (the worker listens on nothing)"
+    );
+    let port_with_fact = {
+        let out = dockgen()
+            .args(["init", "--stdout", "--set", "main_package=./cmd/api"])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        port_with_fact.contains("EXPOSE 8081"),
+        "detected fact beats the default"
+    );
+    std::fs::write(project.path().join("dockgen.toml"), "[answers]\nport = 7001\n").unwrap();
+    assert_eq!(
+        port(&mut dockgen(), &[]),
+        "7001",
+        "dockgen.toml beats facts and defaults"
+    );
+    assert_eq!(
+        port(dockgen().env("DOCKGEN_PORT", "7002"), &[]),
+        "7002",
+        "DOCKGEN_* beats dockgen.toml"
+    );
+    assert_eq!(
+        port(dockgen().env("DOCKGEN_PORT", "7002"), &["--port", "7003"]),
+        "7003",
+        "flags beat all"
+    );
+}
