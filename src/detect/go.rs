@@ -83,7 +83,7 @@ fn probe_module(root: &Path) -> Result<Candidate> {
             outer.display()
         ));
     }
-    finish(root, &[module], &[], &mut candidate);
+    finish(root, &[module], &[], &mut candidate)?;
     Ok(candidate)
 }
 
@@ -124,7 +124,7 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
         "workspace",
         Fact::new(json!(uses), format!("go.work:{first_use}")),
     );
-    finish(root, &modules, &work.replaced, &mut candidate);
+    finish(root, &modules, &work.replaced, &mut candidate)?;
     Ok(candidate)
 }
 
@@ -153,10 +153,10 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 }
 
 /// The facts every Go build shares: main packages, cgo, vendoring and the files that pin dependencies.
-fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) {
+fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
     let workspace = candidate.evidence == "go.work";
     let main_packages = find_main_packages(root, modules);
-    let sources = module_sources(root, modules, &mut candidate.warnings);
+    let sources = module_sources(root, modules)?;
 
     insert(&mut candidate.facts, "cgo", cgo_fact(modules, &sources));
 
@@ -207,6 +207,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
             options,
         }),
     }
+    Ok(())
 }
 
 fn looked_in(modules: &[Module]) -> String {
@@ -286,7 +287,9 @@ struct Source {
 }
 
 /// Every buildable Go file of the build's modules, each module stopping at nested modules.
-fn module_sources(root: &Path, modules: &[Module], warnings: &mut Vec<String>) -> Vec<Source> {
+/// Every buildable Go file of the build's modules, each module stopping at nested modules. A folder that
+/// cannot be read is an error: the build context would not hold it either.
+fn module_sources(root: &Path, modules: &[Module]) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for module in modules {
         let module_root = root.join(&module.dir);
@@ -294,19 +297,19 @@ fn module_sources(root: &Path, modules: &[Module], warnings: &mut Vec<String>) -
         let walked = walk::files_with_extension(&module_root, "go", move |dir| {
             dir != boundary_root && dir.join("go.mod").is_file()
         });
-        warnings.extend(
-            walked
-                .unreadable
-                .into_iter()
-                .map(|e| format!("skipped unreadable path: {e}")),
-        );
+        if let Some(unreadable) = walked.unreadable.first() {
+            bail!(
+                "{}",
+                join_rel(&module.dir, unreadable).replacen(": ", ": cannot read: ", 1)
+            );
+        }
         for path in walked.files {
             if let Some(source) = read_source(root, &path) {
                 sources.push(source);
             }
         }
     }
-    sources
+    Ok(sources)
 }
 
 fn read_source(root: &Path, path: &Path) -> Option<Source> {

@@ -23,6 +23,7 @@ pub(crate) fn files_with_extension(
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
 ) -> Walked {
     let root = dir.to_path_buf();
+    let prefix = format!("{}/", dir.display());
     let found = std::sync::Mutex::new(Walked::default());
     // The parallel walker applies `filter_entry` before opening a folder; the sequential one opens every
     // folder first (it is built on walkdir), which would read node_modules/ just to skip it.
@@ -51,7 +52,8 @@ pub(crate) fn files_with_extension(
                             found.files.push(entry.into_path());
                         }
                     }
-                    Err(err) => found.unreadable.push(err.to_string()),
+                    // Named relative to the walked folder: "cmd: Permission denied (os error 13)".
+                    Err(err) => found.unreadable.push(err.to_string().replacen(&prefix, "", 1)),
                 }
                 WalkState::Continue
             })

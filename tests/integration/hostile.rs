@@ -201,3 +201,43 @@ fn a_path_that_is_missing_or_a_file_is_one_line_exit_1() {
         }
     }
 }
+
+/// Unreadable manifests and folders. Root reads everything, so under root the run drops to `nobody`.
+#[test]
+fn unreadable_files_and_folders_are_named() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    // A copy `nobody` can run wherever this checkout lives.
+    let bin_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = bin_dir.path().join("dockgen");
+    std::fs::copy(assert_cmd::cargo::cargo_bin!("dockgen"), &binary).unwrap();
+    for (name, unreadable, expected) in [
+        ("file", "go.mod", "go.mod: cannot read"),
+        ("folder", "pkg", "pkg: cannot read"),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(project.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        write(project.path(), "go.mod", GO_MOD);
+        write(project.path(), "main.go", MAIN_GO);
+        write(project.path(), "pkg/p.go", b"package pkg\n");
+        std::fs::set_permissions(project.path().join(unreadable), std::fs::Permissions::from_mode(0o000)).unwrap();
+        let mut command = if is_root {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(&binary);
+            c
+        } else {
+            std::process::Command::new(&binary)
+        };
+        let output = command.args(["init", "--yes"]).arg(project.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        std::fs::set_permissions(project.path().join(unreadable), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!project.path().join("Dockerfile").exists(), "{name}");
+    }
+}
