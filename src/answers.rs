@@ -366,6 +366,32 @@ pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<In
     Ok(changed)
 }
 
+/// At a terminal: confirms the images and port, then resolves again with what changed, keeping what was
+/// already picked at the prompt so nothing is asked twice.
+pub fn confirm_and_resolve(
+    preset: &Preset,
+    candidate: Option<&Candidate>,
+    mut given: IndexMap<String, Given>,
+    resolved: Resolved,
+    prompter: &mut dyn Prompter,
+) -> Result<Resolved> {
+    let changed = confirm(&confirmations(preset, &resolved), prompter)?;
+    if changed.is_empty() {
+        return Ok(resolved);
+    }
+    for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
+        given.insert(
+            key.clone(),
+            Given {
+                text: value_text(&answer.value),
+                origin: answer.origin.clone(),
+            },
+        );
+    }
+    given.extend(changed);
+    resolve(preset, candidate, &given, prompter)
+}
+
 /// Parses and validates an answer's text for its kind.
 pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
     let text = text.trim();

@@ -159,25 +159,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     }
     let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
     if interactive {
-        let changed = answers::confirm(&answers::confirmations(preset, &resolved), prompter.as_mut())?;
-        if !changed.is_empty() {
-            // Keep what was already picked at the prompt, so resolving again asks nothing twice.
-            for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
-                let text = answer
-                    .value
-                    .as_str()
-                    .map_or_else(|| answer.value.to_string(), str::to_string);
-                given.insert(
-                    key.clone(),
-                    Given {
-                        text,
-                        origin: answer.origin.clone(),
-                    },
-                );
-            }
-            given.extend(changed);
-            resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
-        }
+        resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
     }
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::gomod::{self, GoMod};
 use super::gosrc::{self, Lexed, Token};
 use super::walk;
-use super::{has_marker, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
 
@@ -269,14 +269,6 @@ fn normalise_use_dir(dir: &str) -> Option<String> {
         }
     }
     Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
-}
-
-fn join_rel(dir: &str, file: &str) -> String {
-    if dir == "." {
-        file.to_string()
-    } else {
-        format!("{dir}/{file}")
-    }
 }
 
 /// A lexed non-test Go file that takes part in builds, with its path relative to the root.

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::gosrc::{self, Token};
 use super::pom::{self, Dependency, Plugin, Pom, Props};
 use super::walk;
-use super::{has_marker, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["pom.xml"];
 
@@ -273,14 +273,6 @@ fn join_dir(dir: &str, path: &str) -> Option<String> {
         }
     }
     Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
-}
-
-fn join_rel(dir: &str, file: &str) -> String {
-    if dir == "." {
-        file.to_string()
-    } else {
-        format!("{dir}/{file}")
-    }
 }
 
 fn packaging(project: &Project) -> (String, String) {

@@ -134,6 +134,15 @@ pub mod fuzzing {
     }
 }
 
+/// `file` inside `dir`, both relative to the repository root ("." is the root).
+fn join_rel(dir: &str, file: &str) -> String {
+    if dir == "." {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
 /// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
 /// dockgen read gigabytes.
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;

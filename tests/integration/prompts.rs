@@ -63,28 +63,10 @@ fn run(repo: &Path, prompter: &mut Scripted) -> Result<(Preset, Resolved)> {
         .first()
         .ok_or_else(|| anyhow::anyhow!("nothing detected"))?;
     let preset = preset::default_for_stack(&presets, candidate.stack).unwrap().clone();
-    let mut given: IndexMap<String, Given> = IndexMap::new();
+    let given: IndexMap<String, Given> = IndexMap::new();
     let resolved = answers::resolve(&preset, Some(candidate), &given, prompter)?;
-    let changed = answers::confirm(&answers::confirmations(&preset, &resolved), prompter)?;
-    if changed.is_empty() {
-        return Ok((preset, resolved));
-    }
-    for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
-        let text = answer
-            .value
-            .as_str()
-            .map_or_else(|| answer.value.to_string(), str::to_string);
-        given.insert(
-            key.clone(),
-            Given {
-                text,
-                origin: answer.origin.clone(),
-            },
-        );
-    }
-    given.extend(changed);
-    let again = answers::resolve(&preset, Some(candidate), &given, prompter)?;
-    Ok((preset, again))
+    let confirmed = answers::confirm_and_resolve(&preset, Some(candidate), given, resolved, prompter)?;
+    Ok((preset, confirmed))
 }
 
 fn repo(case: &str) -> std::path::PathBuf {
