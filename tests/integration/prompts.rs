@@ -101,7 +101,8 @@ fn question_lists_per_fixture() {
                 );
             }
             Err(err) => {
-                let _ = writeln!(report, "=> error: {err:#}");
+                let message = format!("{err:#}").replace(&fixtures_dir().display().to_string(), "[FIXTURES]");
+                let _ = writeln!(report, "=> error: {message}");
             }
         }
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
