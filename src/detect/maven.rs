@@ -357,9 +357,9 @@ fn analyse(root: &Path, project: &Project, warnings: &mut Vec<String>) -> Result
                 Fact::new(main, format!("{}:{source}", project.file)),
             );
         }
-        insert_port(&mut facts, spring_port(root, &project.dir));
+        insert_port(&mut facts, spring_port(root, &project.dir, warnings));
     } else if let Some(quarkus) = quarkus {
-        quarkus_facts(root, project, quarkus, &final_name, &mut facts);
+        quarkus_facts(root, project, quarkus, &final_name, &mut facts, warnings);
     } else {
         facts.insert(
             "framework".into(),
@@ -372,7 +372,14 @@ fn analyse(root: &Path, project: &Project, warnings: &mut Vec<String>) -> Result
 }
 
 /// Quarkus: the fast-jar folder (or the uber-jar when application.properties asks for one) and its port.
-fn quarkus_facts(root: &Path, project: &Project, quarkus: &Plugin, final_name: &(String, String), facts: &mut Facts) {
+fn quarkus_facts(
+    root: &Path,
+    project: &Project,
+    quarkus: &Plugin,
+    final_name: &(String, String),
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
     facts.insert(
         "framework".into(),
         Fact::new("quarkus", format!("{}:{}", project.file, quarkus.line)),
@@ -380,6 +387,7 @@ fn quarkus_facts(root: &Path, project: &Project, quarkus: &Plugin, final_name: &
     let properties = read_properties(
         root,
         &join_rel(&project.dir, "src/main/resources/application.properties"),
+        warnings,
     );
     let uber = ["quarkus.package.type", "quarkus.package.jar.type"]
         .iter()
@@ -593,8 +601,8 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
 }
 
 /// `key=value` lines of a .properties file with their `file:line`.
-fn read_properties(root: &Path, rel: &str) -> Vec<(String, String, String)> {
-    let Some(text) = read_small_text(&root.join(rel)) else {
+fn read_properties(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Vec<(String, String, String)> {
+    let Some(text) = read_config(root, rel, warnings) else {
         return Vec::new();
     };
     text.lines()
@@ -614,6 +622,22 @@ fn read_properties(root: &Path, rel: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// An optional framework config: absent is normal; present but unreadable (binary, not UTF-8, huge, not a
+/// regular file) is said, since the settings in it are then not used.
+fn read_config(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<String> {
+    let path = root.join(rel);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return None;
+    }
+    let text = read_small_text(&path);
+    if text.is_none() {
+        warnings.push(format!(
+            "{rel} is not readable UTF-8 text of at most 4 MB; its settings are ignored"
+        ));
+    }
+    text
+}
+
 /// `8081` or a placeholder's default, `${PORT:8081}`.
 fn port_value(value: &str) -> Option<u16> {
     let value = value.trim().trim_matches('"').trim_matches('\'');
@@ -625,15 +649,15 @@ fn port_value(value: &str) -> Option<u16> {
 }
 
 /// `server.port` from application.properties, or from application.yml/.yaml (`server:` then `port:`).
-fn spring_port(root: &Path, dir: &str) -> Option<Fact> {
+fn spring_port(root: &Path, dir: &str, warnings: &mut Vec<String>) -> Option<Fact> {
     let resources = join_rel(dir, "src/main/resources");
-    let properties = read_properties(root, &format!("{resources}/application.properties"));
+    let properties = read_properties(root, &format!("{resources}/application.properties"), warnings);
     if let Some((_, value, source)) = properties.iter().find(|(k, _, _)| k == "server.port") {
         return port_value(value).map(|p| Fact::new(p, source.clone()));
     }
     for name in ["application.yml", "application.yaml"] {
         let rel = format!("{resources}/{name}");
-        let Some(text) = read_small_text(&root.join(&rel)) else {
+        let Some(text) = read_config(root, &rel, warnings) else {
             continue;
         };
         let mut in_server = false;

@@ -241,3 +241,23 @@ fn unreadable_files_and_folders_are_named() {
         assert!(!project.path().join("Dockerfile").exists(), "{name}");
     }
 }
+
+/// Framework configs are optional: a binary or huge one is named in a warning and ignored, never fatal.
+#[test]
+fn hostile_framework_configs_are_named_and_ignored() {
+    let project = crate::common::project_copy(&crate::common::fixtures_dir().join("spring-boot-2/repo"));
+    write(project.path(), "src/main/resources/application.properties", BINARY);
+    huge(project.path(), "src/main/resources/application.yml");
+    let output = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("application.properties is not readable") && stderr.contains("application.yml is not readable"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("EXPOSE 8080\n"));
+}
