@@ -23,7 +23,7 @@ pub enum Command {
     Init(InitArgs),
     /// Show what was found in PATH and the evidence for each fact.
     Detect(DetectArgs),
-    /// List or show the built-in presets.
+    /// List, show or eject presets (built-in and your own).
     #[command(subcommand)]
     Presets(PresetsCommand),
     /// Print a shell completion script, e.g. `dockgen completions bash > /etc/bash_completion.d/dockgen`.
