@@ -136,9 +136,13 @@ impl<'a> Report<'a> {
     }
 }
 
+/// A fact's value as a person reads it: lists joined with commas, file groups as their files (the JSON
+/// output keeps the structure).
 fn fact_value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(fact_value_text).collect::<Vec<_>>().join(", "),
+        serde_json::Value::Object(map) => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
         other => other.to_string(),
     }
 }
