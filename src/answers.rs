@@ -25,6 +25,23 @@ pub struct Answer {
     pub origin: String,
 }
 
+/// The origin of an answer typed or picked at a terminal ends with this.
+const AT_THE_PROMPT: &str = "at the prompt";
+
+impl Answer {
+    /// Set by the user before the run: a flag, a `DOCKGEN_*` variable or `dockgen.toml`.
+    pub fn is_given(&self) -> bool {
+        ["--", "DOCKGEN_", crate::answers_file::FILE_NAME]
+            .iter()
+            .any(|p| self.origin.starts_with(p))
+    }
+
+    /// Typed or picked at a terminal during the run.
+    pub fn is_prompted(&self) -> bool {
+        self.origin.ends_with(AT_THE_PROMPT)
+    }
+}
+
 /// The answers of one run, and every value the templates see (facts overlaid by answers).
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -106,7 +123,7 @@ pub fn resolve(
             question.key.clone(),
             Answer {
                 value,
-                origin: "answered at the prompt".into(),
+                origin: format!("answered {AT_THE_PROMPT}"),
             },
         );
     }
@@ -149,7 +166,7 @@ fn apply_choices(
                 choice.key.clone(),
                 Answer {
                     value,
-                    origin: "chosen at the prompt".into(),
+                    origin: format!("chosen {AT_THE_PROMPT}"),
                 },
             );
             text
@@ -328,10 +345,7 @@ pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
         .iter()
         .filter_map(|key| {
             let answer = resolved.answers.get(key)?;
-            let chosen_by_user = ["--", "DOCKGEN_", crate::answers_file::FILE_NAME]
-                .iter()
-                .any(|p| answer.origin.starts_with(p));
-            if chosen_by_user {
+            if answer.is_given() {
                 return None;
             }
             let spec = &preset.answers[key];
@@ -358,7 +372,7 @@ pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<In
                 question.key.clone(),
                 Given {
                     text,
-                    origin: "answered at the prompt".into(),
+                    origin: format!("answered {AT_THE_PROMPT}"),
                 },
             );
         }
@@ -379,7 +393,7 @@ pub fn confirm_and_resolve(
     if changed.is_empty() {
         return Ok(resolved);
     }
-    for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.origin.contains("prompt")) {
+    for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.is_prompted()) {
         given.insert(
             key.clone(),
             Given {

@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::answers::{Given, Resolved};
+use crate::preset::Preset;
 
 pub const FILE_NAME: &str = "dockgen.toml";
 
@@ -59,29 +60,25 @@ impl AnswersFile {
     }
 }
 
-/// The answers worth recording: the preset, the images and port, every choice detection could not settle,
-/// and whatever was given or answered. The rest still comes from the repository on the next run. `helps`
-/// holds the preset's answers in order, each with its help line.
-pub fn render(preset: &str, resolved: &Resolved, choices: &[String], helps: &IndexMap<String, String>) -> String {
+/// The answers worth recording: the preset, the answers it confirms at a terminal (images, port), every
+/// choice detection could not settle, and whatever was given or answered. The rest still comes from the
+/// repository on the next run.
+pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String]) -> String {
     let mut out = String::from(
         "# dockgen answers: `dockgen init --yes` reproduces the same Dockerfile from these and the repository.\n\
          # Flags and DOCKGEN_* variables override them; delete a line to let detection decide again.\n",
     );
-    let _ = writeln!(out, "preset = {}\n\n[answers]", toml::Value::from(preset));
+    let _ = writeln!(out, "preset = {}\n\n[answers]", toml::Value::from(preset.name.as_str()));
     // In the preset's order, so the file reads like the preset.
-    let ordered = helps.keys().filter_map(|key| resolved.answers.get_key_value(key));
+    let ordered = preset
+        .answers
+        .keys()
+        .filter_map(|key| resolved.answers.get_key_value(key));
     let recorded = ordered.filter(|(key, answer)| {
-        ["builder_image", "runtime_image", "port"].contains(&key.as_str())
-            || choices.contains(key)
-            || answer.origin.starts_with("--")
-            || answer.origin.starts_with("DOCKGEN_")
-            || answer.origin.starts_with(FILE_NAME)
-            || answer.origin.contains("prompt")
+        preset.ask.contains(key) || choices.contains(key) || answer.is_given() || answer.is_prompted()
     });
     for (key, answer) in recorded {
-        if let Some(help) = helps.get(key) {
-            let _ = writeln!(out, "# {help}");
-        }
+        let _ = writeln!(out, "# {}", preset.answers[key.as_str()].help);
         let value = match &answer.value {
             serde_json::Value::String(s) => toml::Value::from(s.clone()),
             serde_json::Value::Bool(b) => toml::Value::from(*b),

@@ -187,12 +187,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
             .flat_map(|c| &c.choices)
             .map(|c| c.key.clone())
             .collect();
-        let helps = preset
-            .answers
-            .iter()
-            .map(|(k, spec)| (k.clone(), spec.help.clone()))
-            .collect();
-        let text = answers_file::render(&preset.name, &resolved, &choices, &helps);
+        let text = answers_file::render(preset, &resolved, &choices);
         let path = args.path.join(answers_file::FILE_NAME);
         write::write_all(&[(path.clone(), text)], true)?;
         written.push(path);
