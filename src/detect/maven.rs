@@ -527,14 +527,13 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
         } else {
             format!("{name}.jar")
         };
-        facts.insert(
-            "artifact".into(),
-            Fact::new(target(&file), format!("{}:{}", project.file, shade.line)).with_note("maven-shade-plugin"),
-        );
-        facts.insert("main_class".into(), Fact::new(main, main_source));
-        facts.insert(
-            "launch".into(),
-            Fact::new("jar", format!("{}:{}", project.file, shade.line)).with_note("shaded jar with a Main-Class"),
+        let evidence = format!("{}:{}", project.file, shade.line);
+        runnable_jar(
+            facts,
+            target(&file),
+            (main, main_source),
+            evidence,
+            ["maven-shade-plugin", "shaded jar with a Main-Class"],
         );
     } else if let (Some(assembly), Some((main, main_source))) = (
         assembly,
@@ -554,14 +553,13 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
         } else {
             format!("{name}.jar")
         };
-        facts.insert(
-            "artifact".into(),
-            Fact::new(target(&file), format!("{}:{}", project.file, assembly.line)).with_note("maven-assembly-plugin"),
-        );
-        facts.insert("main_class".into(), Fact::new(main, main_source));
-        facts.insert(
-            "launch".into(),
-            Fact::new("jar", format!("{}:{}", project.file, assembly.line)).with_note("jar-with-dependencies"),
+        let evidence = format!("{}:{}", project.file, assembly.line);
+        runnable_jar(
+            facts,
+            target(&file),
+            (main, main_source),
+            evidence,
+            ["maven-assembly-plugin", "jar-with-dependencies"],
         );
     } else {
         facts.insert(
@@ -598,6 +596,17 @@ fn plain_jar(project: &Project, final_name: &(String, String), facts: &mut Facts
             )),
         }
     }
+}
+
+/// A jar that carries its dependencies and its Main-Class (shaded or assembled): run with `java -jar`.
+/// `notes` say which plugin made the artifact and what kind of jar it is.
+fn runnable_jar(facts: &mut Facts, artifact: String, main: (String, String), evidence: String, notes: [&str; 2]) {
+    facts.insert(
+        "artifact".into(),
+        Fact::new(artifact, evidence.clone()).with_note(notes[0]),
+    );
+    facts.insert("main_class".into(), Fact::new(main.0, main.1));
+    facts.insert("launch".into(), Fact::new("jar", evidence).with_note(notes[1]));
 }
 
 /// `key=value` lines of a .properties file with their `file:line`.
