@@ -46,6 +46,16 @@ pub(crate) fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// Every `tests/fixtures/<case>/` folder, in name order.
+pub(crate) fn fixture_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// Runs hadolint on a Dockerfile and returns its findings (empty when clean). Without hadolint the check
 /// is skipped with a note, except under CI, where a missing linter fails the run.
 pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {

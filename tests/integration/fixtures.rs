@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::common::{assert_safe, dockgen, fixtures_dir, hadolint_findings, project_copy};
+use crate::common::{assert_safe, dockgen, fixture_cases, fixtures_dir, hadolint_findings, project_copy};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,11 +19,7 @@ struct Case {
 
 #[test]
 fn every_fixture_renders_as_snapshotted_and_lints_clean() {
-    let mut fixtures: Vec<_> = std::fs::read_dir(fixtures_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    fixtures.sort();
+    let fixtures = fixture_cases();
     assert!(fixtures.len() >= 10, "fixtures are missing");
     for fixture in &fixtures {
         let case_path = fixture.join("case.toml");

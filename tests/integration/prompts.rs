@@ -14,7 +14,7 @@ use dockgen::prompt::{Cancelled, Prompter, Question};
 use dockgen::render;
 use indexmap::IndexMap;
 
-use crate::common::fixtures_dir;
+use crate::common::{fixture_cases, fixtures_dir};
 
 /// Answers from a script; `None` in the script means Esc. Every question is recorded.
 struct Scripted {
@@ -76,11 +76,7 @@ fn repo(case: &str) -> std::path::PathBuf {
 /// Pressing Enter at every question of every fixture: the question list, snapshotted per fixture.
 #[test]
 fn question_lists_per_fixture() {
-    let mut fixtures: Vec<_> = std::fs::read_dir(fixtures_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    fixtures.sort();
+    let fixtures = fixture_cases();
     for fixture in fixtures.iter().filter(|f| f.join("repo").is_dir()) {
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
         let mut prompter = Scripted::new(&[Some(""); 12]);
