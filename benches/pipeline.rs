@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
     let detection = detect::detect(root).expect("detect");
     let candidate = &detection.candidates[0];
-    let preset = preset::default_for_stack(presets, candidate.stack).expect("preset");
+    let preset = preset::default_for(presets, candidate.stack, &candidate.values()).expect("preset");
     let resolved = answers::resolve(preset, Some(candidate), &IndexMap::new(), &mut NonInteractive).expect("answers");
     render::render(preset, &resolved.values)
         .expect("render")

@@ -28,6 +28,9 @@ pub struct Answer {
 /// The origin of an answer typed or picked at a terminal ends with this.
 const AT_THE_PROMPT: &str = "at the prompt";
 
+/// The origin of a choice picked from a list at a terminal.
+pub const CHOSEN_AT_THE_PROMPT: &str = "chosen at the prompt";
+
 impl Answer {
     /// Set by the user before the run: a flag, a `DOCKGEN_*` variable or `dockgen.toml`.
     pub fn is_given(&self) -> bool {
@@ -166,7 +169,7 @@ fn apply_choices(
                 choice.key.clone(),
                 Answer {
                     value,
-                    origin: format!("chosen {AT_THE_PROMPT}"),
+                    origin: CHOSEN_AT_THE_PROMPT.into(),
                 },
             );
             text
@@ -249,15 +252,7 @@ fn mentions_missing(expression: &str, preset: &Preset, answers: &IndexMap<String
 
 /// True when the answer's `needed_when` conditions all hold (or it has none).
 fn is_needed(spec: &AnswerSpec, values: &Map<String, Value>) -> bool {
-    spec.needed_when.iter().all(|(key, expected)| {
-        let expected = match expected {
-            toml::Value::String(s) => Value::from(s.clone()),
-            toml::Value::Boolean(b) => Value::from(*b),
-            toml::Value::Integer(i) => Value::from(*i),
-            other => Value::from(other.to_string()),
-        };
-        values.get(key) == Some(&expected)
-    })
+    !spec.optional && crate::preset::conditions_hold(&spec.needed_when, values)
 }
 
 /// The next thing to ask: an answer with no default first, since the others' defaults may wait for it.
@@ -333,6 +328,7 @@ pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
         default: None,
         choices: Vec::new(),
         needed_when: IndexMap::new(),
+        optional: false,
     };
     parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
 }
@@ -449,6 +445,14 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             validate::class_name(text)?;
             Value::from(text)
         }
+        Kind::Name => {
+            validate::package_name(text)?;
+            Value::from(text)
+        }
+        Kind::Command => {
+            validate::command(text)?;
+            Value::from(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
         Kind::Choice => {
             if !spec.choices.iter().any(|c| c == text) {
                 bail!("`{text}` is not one of {}", spec.choices.join(", "));
@@ -468,6 +472,7 @@ mod tests {
             help: String::new(),
             default: None,
             choices: vec!["a".into()],
+            optional: false,
             needed_when: IndexMap::new(),
         }
     }

@@ -140,10 +140,9 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         .preset
         .clone()
         .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
-    let (preset, candidate) = choose_preset(args, preset_name.as_deref(), presets, &detection, prompter.as_mut())?;
-    let warnings: Vec<&String> = candidate.iter().flat_map(|c| &c.warnings).collect();
+    // Said before a preset is chosen: they often explain why none fits.
     if !args.json {
-        for warning in &warnings {
+        for warning in detection.candidates.iter().flat_map(|c| &c.warnings) {
             eprintln!("warning: {warning}");
         }
     }
@@ -154,6 +153,16 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         .transpose()?
         .unwrap_or_default();
     given.extend(given_answers(args, matches)?);
+    let (preset, candidate) = choose_preset(
+        &args.path,
+        preset_name.as_deref(),
+        presets,
+        &detection,
+        &mut given,
+        prompter.as_mut(),
+    )?;
+    let candidate = candidate.as_ref();
+    let warnings: Vec<&String> = candidate.iter().flat_map(|c| &c.warnings).collect();
     if interactive {
         eprint!("{}", report::Report::new(&detection, presets).to_text());
     }
@@ -163,15 +172,25 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     }
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
+    let context_dir = build_context(&args.path, preset, &resolved)?;
 
     let mut written = Vec::new();
     if args.stdout {
         print(&rendered.dockerfile)?;
+        for (name, _) in &rendered.extra {
+            eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
+        }
     } else {
-        let files = [
+        let mut files = vec![
             (args.path.join("Dockerfile"), rendered.dockerfile),
-            (args.path.join(".dockerignore"), rendered.dockerignore),
+            (context_dir.join(".dockerignore"), rendered.dockerignore),
         ];
+        files.extend(
+            rendered
+                .extra
+                .into_iter()
+                .map(|(name, text)| (args.path.join(name), text)),
+        );
         // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
         let approved = interactive && !args.force && confirm_overwrite(&files, prompter.as_mut())?;
         if interactive && !args.force && !approved {
@@ -234,6 +253,34 @@ fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn 
     }
 }
 
+/// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,
+/// `../..`). Only parent steps are accepted: the value comes from detection, never from a file's text.
+fn build_context(path: &Path, preset: &Preset, resolved: &answers::Resolved) -> Result<std::path::PathBuf> {
+    let Some(key) = &preset.context else {
+        return Ok(path.to_path_buf());
+    };
+    let Some(up) = resolved.values.get(key).and_then(serde_json::Value::as_str) else {
+        return Ok(path.to_path_buf());
+    };
+    if up != "." && !up.split('/').all(|part| part == "..") {
+        bail!("{key} `{up}` is not a folder above {}", path.display());
+    }
+    // `apps/web` + `../..` is shown as `.`, not `apps/web/../..`: pop the path's own folders first.
+    let mut context = path.to_path_buf();
+    for _ in up.split('/').filter(|part| *part == "..") {
+        let last_is_folder = matches!(context.components().next_back(), Some(std::path::Component::Normal(_)));
+        if last_is_folder && context.parent().is_some() {
+            context.pop();
+            if context.as_os_str().is_empty() {
+                context.push(".");
+            }
+        } else {
+            context.push("..");
+        }
+    }
+    Ok(context)
+}
+
 /// A path answer must name a directory of the project, or the build would fail on a typo.
 fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved) -> Result<()> {
     for (key, answer) in &resolved.answers {
@@ -253,14 +300,17 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
     Ok(())
 }
 
-/// `--preset`, or the detected stack's default preset; several stacks are a question.
-fn choose_preset<'a, 'd>(
-    args: &InitArgs,
+/// `--preset`, or the detected stack's default preset; several stacks are a question. When the stack's
+/// default depends on facts that a pending choice brings (which app of a workspace), that choice is settled
+/// first and recorded in `given`.
+pub fn choose_preset<'a>(
+    path: &Path,
     preset_name: Option<&str>,
     presets: &'a [Preset],
-    detection: &'d Detection,
+    detection: &Detection,
+    given: &mut IndexMap<String, Given>,
     prompter: &mut dyn Prompter,
-) -> Result<(&'a Preset, Option<&'d Candidate>)> {
+) -> Result<(&'a Preset, Option<Candidate>)> {
     let looked_for = || format!("looked for {}", detection.looked_for.join(", "));
     if let Some(name) = preset_name {
         let preset = preset::find(presets, name).map_err(|e| UsageError(format!("{e:#}")))?;
@@ -272,18 +322,15 @@ fn choose_preset<'a, 'd>(
                 format!(
                     "preset {name} builds a {} project, but none was found in {} ({})",
                     preset.stack,
-                    args.path.display(),
+                    path.display(),
                     looked_for()
                 )
             })?;
-        return Ok((preset, Some(candidate)));
+        return Ok((preset, Some(candidate.clone())));
     }
+    let stack_default = |c: &Candidate| preset::default_for(presets, c.stack, &c.values());
     let candidate = match detection.candidates.as_slice() {
-        [] => bail!(
-            "no supported project found in {} ({})",
-            args.path.display(),
-            looked_for()
-        ),
+        [] => bail!("no supported project found in {} ({})", path.display(), looked_for()),
         [only] => only,
         several => {
             let question = Question {
@@ -293,10 +340,9 @@ fn choose_preset<'a, 'd>(
                 options: several
                     .iter()
                     .filter_map(|c| {
-                        Some((
-                            preset::default_for_stack(presets, c.stack)?.name.clone(),
-                            c.evidence.clone(),
-                        ))
+                        let preset = stack_default(c)
+                            .or_else(|| presets.iter().find(|p| p.stack == c.stack && p.default_for_stack))?;
+                        Some((preset.name.clone(), c.evidence.clone()))
                     })
                     .collect(),
                 needed_by: Vec::new(),
@@ -305,12 +351,105 @@ fn choose_preset<'a, 'd>(
             };
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;
-            several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0])
+            let candidate = several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0]);
+            if preset_fits(preset, candidate) {
+                return Ok((preset, Some(candidate.clone())));
+            }
+            candidate
         }
     };
-    let preset = preset::default_for_stack(presets, candidate.stack)
-        .with_context(|| format!("no built-in preset for the {} stack", candidate.stack))?;
+    let mut candidate = candidate.clone();
+    if stack_default(&candidate).is_none() && !candidate.choices.is_empty() {
+        settle_choices(presets, &mut candidate, given, prompter)?;
+    }
+    if let Some(preset) = stack_default(&candidate) {
+        return Ok((preset, Some(candidate)));
+    }
+    let options: Vec<(String, String)> = presets
+        .iter()
+        .filter(|p| p.stack == candidate.stack)
+        .map(|p| {
+            let what = p.description.split(':').next().unwrap_or(&p.description);
+            (p.name.clone(), what.to_string())
+        })
+        .collect();
+    if options.is_empty() {
+        bail!("no built-in preset for the {} stack", candidate.stack);
+    }
+    let question = Question {
+        key: "preset".into(),
+        help: format!(
+            "No {} preset fits what was found (see the warnings); which one should build it?",
+            candidate.stack
+        ),
+        problem: None,
+        options,
+        needed_by: Vec::new(),
+        default: None,
+        kind: None,
+    };
+    let name = prompter.ask(&question)?;
+    let preset = preset::find(presets, &name)?;
     Ok((preset, Some(candidate)))
+}
+
+/// A preset picked for a stack fits as it is unless the stack's defaults depend on a pending choice.
+fn preset_fits(preset: &Preset, candidate: &Candidate) -> bool {
+    preset.default_when.is_empty() || candidate.choices.is_empty()
+}
+
+/// Picks each pending choice (from `given`, else by asking), records it in `given` and merges the chosen
+/// option's facts into the candidate.
+fn settle_choices(
+    presets: &[Preset],
+    candidate: &mut Candidate,
+    given: &mut IndexMap<String, Given>,
+    prompter: &mut dyn Prompter,
+) -> Result<()> {
+    for choice in std::mem::take(&mut candidate.choices) {
+        let help = presets
+            .iter()
+            .filter(|p| p.stack == candidate.stack)
+            .find_map(|p| p.answers.get(&choice.key))
+            .map_or_else(|| format!("Which {}?", choice.key), |spec| spec.help.clone());
+        let text = if let Some(value) = given.get(&choice.key) {
+            value.text.clone()
+        } else {
+            let question = Question {
+                key: choice.key.clone(),
+                help,
+                problem: None,
+                options: choice
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.source.clone()))
+                    .collect(),
+                needed_by: Vec::new(),
+                default: None,
+                kind: None,
+            };
+            let text = prompter.ask(&question)?;
+            given.insert(
+                choice.key.clone(),
+                Given {
+                    text: text.clone(),
+                    origin: answers::CHOSEN_AT_THE_PROMPT.into(),
+                },
+            );
+            text
+        };
+        let wanted = text.trim().trim_start_matches("./").trim_end_matches('/');
+        let option = choice.options.iter().find(|o| o.value == wanted).with_context(|| {
+            let known: Vec<&str> = choice.options.iter().map(|o| o.value.as_str()).collect();
+            UsageError(format!("{} `{text}` is not one of {}", choice.key, known.join(", ")))
+        })?;
+        candidate.facts.insert(
+            choice.key.clone(),
+            detect::Fact::new(option.value.clone(), option.source.clone()),
+        );
+        candidate.facts.extend(option.facts.clone());
+    }
+    Ok(())
 }
 
 /// The answers given on the command line or in `DOCKGEN_*`, each with where it came from.
@@ -361,7 +500,6 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser as _;
 
     fn candidate(stack: &'static str, evidence: &str) -> Candidate {
         Candidate {
@@ -373,14 +511,6 @@ mod tests {
         }
     }
 
-    fn init_args(extra: &[&str]) -> InitArgs {
-        let cli = Cli::try_parse_from(["dockgen", "init", "."].iter().chain(extra)).unwrap();
-        match cli.command {
-            Command::Init(args) => args,
-            _ => unreachable!(),
-        }
-    }
-
     #[test]
     fn several_stacks_need_a_preset_and_the_error_names_the_flag() {
         let presets = preset::builtin().unwrap();
@@ -388,7 +518,15 @@ mod tests {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
         };
-        let err = choose_preset(&init_args(&[]), None, &presets, &detection, &mut NonInteractive).unwrap_err();
+        let err = choose_preset(
+            Path::new("."),
+            None,
+            &presets,
+            &detection,
+            &mut IndexMap::new(),
+            &mut NonInteractive,
+        )
+        .unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains("--preset NAME") && message.contains("go (go.mod)"),
@@ -396,10 +534,11 @@ mod tests {
         );
 
         let (chosen, found) = choose_preset(
-            &init_args(&[]),
+            Path::new("."),
             Some("go-distroless"),
             &presets,
             &detection,
+            &mut IndexMap::new(),
             &mut NonInteractive,
         )
         .unwrap();
@@ -414,7 +553,15 @@ mod tests {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
         };
-        let err = choose_preset(&init_args(&[]), None, &presets, &detection, &mut NonInteractive).unwrap_err();
+        let err = choose_preset(
+            Path::new("."),
+            None,
+            &presets,
+            &detection,
+            &mut IndexMap::new(),
+            &mut NonInteractive,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("looked for go.mod, go.work"), "{err}");
     }
 }

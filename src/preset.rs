@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
 use indexmap::IndexMap;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 static BUILTIN_PRESETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/presets");
 static BUILTIN_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -32,6 +33,10 @@ pub enum Kind {
     ClassName,
     /// One of `choices`.
     Choice,
+    /// A package or script name (`build`, `@acme/web`): letters, digits and `@/._:~-`.
+    Name,
+    /// A command run in exec form (`node dist/main.js`): words separated by spaces, each quoted on output.
+    Command,
 }
 
 /// One value the templates need, with how to obtain it when neither the user nor detection provides it.
@@ -45,10 +50,14 @@ pub struct AnswerSpec {
     pub default: Option<toml::Value>,
     #[serde(default)]
     pub choices: Vec<String>,
-    /// Needed only when these answers or facts have these values (`{ launch = "classpath" }`); otherwise
-    /// the answer may stay unset and the templates test `is defined`.
+    /// Needed only when these answers or facts have these values (`{ launch = "classpath" }`, a list meaning
+    /// any of them); otherwise the answer may stay unset and the templates test `is defined`.
     #[serde(default)]
     pub needed_when: IndexMap<String, toml::Value>,
+    /// Never asked for: set by detection or by the user when it applies, and tested with `is defined` in the
+    /// templates (a build script a plain JavaScript server does not have).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -71,8 +80,18 @@ pub struct Preset {
     /// The preset chosen for its stack when `--preset` is not given; one per stack.
     #[serde(default)]
     pub default_for_stack: bool,
+    /// When several presets are defaults for one stack, the facts that make this one fit
+    /// (`{ kind = "static" }`); the preset whose conditions all hold, most conditions first, is chosen.
+    #[serde(default)]
+    pub default_when: IndexMap<String, toml::Value>,
     pub dockerfile_template: String,
     pub dockerignore_template: String,
+    /// More files the preset writes beside the Dockerfile (`nginx.conf`), by name → template.
+    #[serde(default)]
+    pub extra_files: IndexMap<String, String>,
+    /// The answer or fact that holds the build context's folder relative to PATH (`../..` for an app inside a
+    /// workspace); the .dockerignore is written there. Unset: PATH is the context.
+    pub context: Option<String>,
     /// Answers confirmed at a terminal even when known, pre-filled so Enter accepts them.
     #[serde(default = "default_ask")]
     pub ask: Vec<String>,
@@ -245,6 +264,7 @@ fn merged_table(name: &str, sources: &IndexMap<String, Source>, depth: usize) ->
     let mut base = merged_table(parent_name, sources, depth + 1)?;
     // Being the default for a stack is a property of one preset, never inherited.
     base.remove("default_for_stack");
+    base.remove("default_when");
     merge(&mut base, table);
     Ok(base)
 }
@@ -289,15 +309,39 @@ pub fn find<'a>(presets: &'a [Preset], name: &str) -> Result<&'a Preset> {
     })
 }
 
-/// The preset used for a detected stack when the user names none.
-pub fn default_for_stack<'a>(presets: &'a [Preset], stack: &str) -> Option<&'a Preset> {
-    presets.iter().find(|p| p.stack == stack && p.default_for_stack)
+/// The preset used for a detected stack when the user names none: of the stack's defaults, the one whose
+/// `default_when` conditions hold for `values`, the most specific first. None when none fits.
+pub fn default_for<'a>(presets: &'a [Preset], stack: &str, values: &Map<String, Value>) -> Option<&'a Preset> {
+    presets
+        .iter()
+        .filter(|p| p.stack == stack && p.default_for_stack && conditions_hold(&p.default_when, values))
+        .max_by_key(|p| p.default_when.len())
+}
+
+/// True when every `key = value` condition holds in `values`; a list of values means any of them.
+pub fn conditions_hold(conditions: &IndexMap<String, toml::Value>, values: &Map<String, Value>) -> bool {
+    fn json(value: &toml::Value) -> Value {
+        match value {
+            toml::Value::String(s) => Value::from(s.clone()),
+            toml::Value::Boolean(b) => Value::from(*b),
+            toml::Value::Integer(i) => Value::from(*i),
+            other => Value::from(other.to_string()),
+        }
+    }
+    conditions.iter().all(|(key, expected)| {
+        let actual = values.get(key);
+        match expected {
+            toml::Value::Array(any) => any.iter().any(|e| actual == Some(&json(e))),
+            single => actual == Some(&json(single)),
+        }
+    })
 }
 
 impl Preset {
     /// The template files this preset renders, with the partials they include, for `presets eject`.
     pub fn template_files(&self) -> Vec<(String, String)> {
         let mut wanted = vec![self.dockerfile_template.clone(), self.dockerignore_template.clone()];
+        wanted.extend(self.extra_files.values().cloned());
         let mut out = Vec::new();
         while let Some(name) = wanted.pop() {
             if out.iter().any(|(n, _)| *n == name) {
@@ -374,14 +418,19 @@ mod tests {
     }
 
     #[test]
-    fn each_stack_has_exactly_one_default_preset() {
+    fn each_stack_has_defaults_that_never_tie() {
         let presets = builtin().unwrap();
         for preset in &presets {
-            let defaults = presets
+            let defaults: Vec<&Preset> = presets
                 .iter()
                 .filter(|p| p.stack == preset.stack && p.default_for_stack)
-                .count();
-            assert_eq!(defaults, 1, "stack {}", preset.stack);
+                .collect();
+            assert!(!defaults.is_empty(), "stack {} has no default preset", preset.stack);
+            for (i, a) in defaults.iter().enumerate() {
+                for b in &defaults[i + 1..] {
+                    assert_ne!(a.default_when, b.default_when, "{} and {} tie", a.name, b.name);
+                }
+            }
         }
     }
 

@@ -15,6 +15,8 @@ use crate::validate;
 pub struct Rendered {
     pub dockerfile: String,
     pub dockerignore: String,
+    /// The preset's other files (`nginx.conf`), by name.
+    pub extra: Vec<(String, String)>,
 }
 
 /// Renders the preset's Dockerfile and .dockerignore with `values` (answers and facts by name).
@@ -37,9 +39,15 @@ pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> 
             .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
             .with_context(|| format!("rendering template {shown}"))
     };
+    let extra = preset
+        .extra_files
+        .iter()
+        .map(|(name, template)| Ok((name.clone(), tidy(&render(template)?))))
+        .collect::<Result<_>>()?;
     Ok(Rendered {
         dockerfile: tidy(&render(&preset.dockerfile_template)?),
         dockerignore: tidy(&render(&preset.dockerignore_template)?),
+        extra,
     })
 }
 
@@ -65,16 +73,26 @@ fn root_cause(error: &tera::Error) -> String {
 
 fn engine(preset: &Preset) -> Result<Tera> {
     let mut tera = Tera::default();
-    for (name, (text, origin)) in preset.templates.iter() {
-        tera.add_raw_template(name, text).map_err(|e| {
-            let chain = error_chain(&e);
-            if origin == "built-in" {
-                anyhow::anyhow!("{chain}")
-            } else {
-                anyhow::anyhow!("{origin}: {chain}")
-            }
-        })?;
-    }
+    // All at once: a template may import macros from one added after it.
+    tera.add_raw_templates(
+        preset
+            .templates
+            .iter()
+            .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+    )
+    .map_err(|e| {
+        let chain = error_chain(&e);
+        // Name the user's file when the broken template came from a layer.
+        let origin = preset
+            .templates
+            .iter()
+            .find(|(name, (_, origin))| origin != "built-in" && chain.contains(name.as_str()))
+            .map(|(_, (_, origin))| origin.clone());
+        match origin {
+            Some(origin) => anyhow::anyhow!("{origin}: {chain}"),
+            None => anyhow::anyhow!("{chain}"),
+        }
+    })?;
     Ok(with_filters(tera))
 }
 
@@ -109,6 +127,20 @@ fn with_filters(mut tera: Tera) -> Tera {
                 anyhow::bail!("`{}` contains a control character", s.escape_debug());
             }
             Ok(Value::from(serde_json::to_string(s)?))
+        }),
+    );
+    tera.register_filter(
+        "name",
+        checked(|v| validate::package_name(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
+        "exec_form",
+        checked(|v| {
+            // `node dist/main.js` → `["node", "dist/main.js"]`: each word a JSON string, as exec form parses.
+            let command = as_str(v)?;
+            validate::command(command)?;
+            let words: Vec<&str> = command.split_whitespace().collect();
+            Ok(Value::from(serde_json::to_string(&words)?.replace("\",\"", "\", \"")))
         }),
     );
     tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));

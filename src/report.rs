@@ -31,7 +31,7 @@ struct CandidateSummary {
 
 impl<'a> Report<'a> {
     pub(crate) fn new(detection: &'a Detection, presets: &[Preset]) -> Self {
-        let default_name = |c: &Candidate| preset::default_for_stack(presets, c.stack).map(|p| p.name.clone());
+        let default_name = |c: &Candidate| preset::default_for(presets, c.stack, &c.values()).map(|p| p.name.clone());
         let candidates = detection
             .candidates
             .iter()
@@ -51,7 +51,7 @@ impl<'a> Report<'a> {
             _ => None,
         };
         let mut facts = only.map(|c| c.facts.clone()).unwrap_or_default();
-        let chosen_preset = only.and_then(|c| preset::default_for_stack(presets, c.stack));
+        let chosen_preset = only.and_then(|c| preset::default_for(presets, c.stack, &c.values()));
         // Values that fall back to the preset's default say so rather than pose as found; a pending choice
         // (several main packages or modules) may still bring them.
         let waits_on_choice = only.is_some_and(|c| !c.choices.is_empty());
@@ -152,8 +152,11 @@ pub(crate) fn preset_list(presets: &[Preset]) -> String {
     let stack_width = presets.iter().map(|p| p.stack.len()).max().unwrap_or(0);
     let mut out = String::new();
     for p in presets {
-        let default = if p.default_for_stack {
+        let default = if p.default_for_stack && p.default_when.is_empty() {
             format!(" [default for {}]", p.stack)
+        } else if p.default_for_stack {
+            let when: Vec<String> = p.default_when.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            format!(" [default for {} when {}]", p.stack, when.join(", "))
         } else {
             String::new()
         };

@@ -167,6 +167,36 @@ pub fn class_name(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A package or script name as npm allows them (`build`, `build:prod`, `@acme/web`), safe unquoted in a
+/// shell command: letters, digits and `@/._:~-`, not starting with `-` or `.`.
+pub fn package_name(value: &str) -> Result<()> {
+    let safe = !value.is_empty()
+        && value.len() <= 214
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '/' | '.' | '_' | ':' | '~' | '-'))
+        && !value.starts_with(['-', '.']);
+    if !safe {
+        bail!(
+            "`{}` is not a package or script name (letters, digits and @/._:~- only)",
+            value.escape_debug()
+        );
+    }
+    Ok(())
+}
+
+/// A command for an exec-form CMD: words separated by spaces. Each word is JSON-quoted on output, so only
+/// control characters (which would break the line) are refused.
+pub fn command(value: &str) -> Result<()> {
+    if value.trim().is_empty() || value.len() > 4096 {
+        bail!("a command needs at least one word");
+    }
+    if value.chars().any(|c| c.is_control() && c != ' ') {
+        bail!("`{}` contains a control character", value.escape_debug());
+    }
+    Ok(())
+}
+
 /// A version such as `1.23` or `20`: digits and dots only.
 pub fn version(value: &str) -> Result<()> {
     let safe = !value.is_empty()

@@ -22,6 +22,17 @@ pub(crate) struct Lexed {
 /// Tokenizes Go source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
 pub(crate) fn lex(src: &str) -> Lexed {
+    lex_with(src, false)
+}
+
+/// Tokenizes JavaScript or TypeScript well enough for literal lookups: like Go, except that `'` quotes
+/// strings. Template literals read as raw strings; regular expressions may be misread, which costs at most a
+/// missed literal on that line.
+pub(crate) fn lex_js(src: &str) -> Lexed {
+    lex_with(src, true)
+}
+
+fn lex_with(src: &str, single_quoted_strings: bool) -> Lexed {
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
     let mut build_constraints = Vec::new();
@@ -48,7 +59,7 @@ pub(crate) fn lex(src: &str) -> Lexed {
                 i = end;
             }
             b'"' => {
-                let (value, end) = interpreted_string(src, i + 1);
+                let (value, end) = interpreted_string(src, i + 1, '"');
                 tokens.push((Token::Str(value), line));
                 i = end;
             }
@@ -58,6 +69,11 @@ pub(crate) fn lex(src: &str) -> Lexed {
                 tokens.push((Token::Str(raw.replace('\r', "")), line));
                 line += raw.matches('\n').count();
                 i = (end + 1).min(bytes.len());
+            }
+            b'\'' if single_quoted_strings => {
+                let (value, end) = interpreted_string(src, i + 1, '\'');
+                tokens.push((Token::Str(value), line));
+                i = end;
             }
             b'\'' => {
                 // Rune literal: skip it, honouring escapes, so '"' does not open a string.
@@ -107,12 +123,12 @@ fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 
 /// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
 /// closing quote (or the end of the line when it is unterminated).
-fn interpreted_string(src: &str, start: usize) -> (String, usize) {
+fn interpreted_string(src: &str, start: usize, quote: char) -> (String, usize) {
     let mut value = String::new();
     let mut chars = src[start..].char_indices();
     while let Some((offset, c)) = chars.next() {
         match c {
-            '"' => return (value, start + offset + 1),
+            c if c == quote => return (value, start + offset + 1),
             '\n' => return (value, start + offset),
             '\\' => match chars.next() {
                 Some((_, 'n')) => value.push('\n'),

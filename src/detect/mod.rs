@@ -5,6 +5,9 @@ mod go;
 mod gomod;
 mod gosrc;
 mod maven;
+mod node;
+mod nodever;
+mod pkgjson;
 mod pom;
 mod walk;
 
@@ -74,6 +77,13 @@ pub struct Candidate {
     pub warnings: Vec<String>,
 }
 
+impl Candidate {
+    /// The facts' values by name, as templates and preset conditions see them.
+    pub fn values(&self) -> serde_json::Map<String, Value> {
+        self.facts.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect()
+    }
+}
+
 /// Everything found in a repository; nothing found or several stacks found is data, not an error.
 #[derive(Debug, Clone, Serialize)]
 pub struct Detection {
@@ -101,7 +111,10 @@ pub fn detect(root: &Path) -> Result<Detection> {
     if let Some(candidate) = maven::probe(root).map_err(in_root)? {
         candidates.push(candidate);
     }
-    let looked_for = [go::MARKERS, maven::MARKERS].concat();
+    if let Some(candidate) = node::probe(root).map_err(in_root)? {
+        candidates.push(candidate);
+    }
+    let looked_for = [go::MARKERS, maven::MARKERS, node::MARKERS].concat();
     Ok(Detection { candidates, looked_for })
 }
 

@@ -43,6 +43,7 @@ ALLOWED_CHANGES = re.compile(
 BUILD_LEFTOVERS = re.compile(
     r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$"
     r"|\.java$|/pom\.xml$|/\.m2/|/bin/mvn$|/bin/javac$"
+    r"|^/app/(.*/)?src/.*\.tsx?$|/node_modules/(typescript|vite|@types|tsx|nodemon)/|^/root/\.npm/"
 )
 
 
@@ -82,11 +83,11 @@ class Buildah:
             raise SystemExit("e2e: buildah builds here need root")
         self.name = "buildah " + run([self.rb, "--version"]).stdout.split()[2]
 
-    def build(self, tag, context, no_cache):
+    def build(self, tag, context, dockerfile, no_cache):
         cmd = [self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag]
         if no_cache:
             cmd.append("--no-cache")
-        cmd += ["-f", str(context / "Dockerfile"), str(context)]
+        cmd += ["-f", str(dockerfile), str(context)]
         proc = run(cmd, check=False)
         # buildah 1.28's known rare flake when re-executing itself (../shared/e2e/README.md): retry once.
         if proc.returncode != 0 and "Close_Fd sealing memfd copy" in proc.stdout + proc.stderr:
@@ -128,7 +129,17 @@ class Buildah:
 
     def serve_check(self, image, port, path, expect, status):
         env = {"EXPECT_STATUS": str(status)} if status else {}
-        proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
+        # run-image.sh sends the app's stdout and stderr to a log file. runc hands a container's stdio to its
+        # user, so a non-root process can reopen /dev/stdout (nginx's access_log does); a world-writable log
+        # file gives the same here.
+        with tempfile.NamedTemporaryFile(prefix="dockgen-e2e-run-", suffix=".log", delete=False) as log:
+            os.chmod(log.name, 0o666)
+            env["RUN_LOG"] = log.name
+        try:
+            cmd = [str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else [])
+            proc = run(cmd, env=env, check=False)
+        finally:
+            os.unlink(env["RUN_LOG"])
         return proc.returncode == 0, proc.stdout + proc.stderr
 
     def exit_check(self, image, expect):
@@ -158,8 +169,8 @@ class Docker:
         self.name = "docker buildx (engine " + version.stdout.strip() + ")"
 
     @staticmethod
-    def build(tag, context, no_cache):
-        cmd = ["docker", "buildx", "build", "--load", "--progress=plain", "-t", tag]
+    def build(tag, context, dockerfile, no_cache):
+        cmd = ["docker", "buildx", "build", "--load", "--progress=plain", "-t", tag, "-f", str(dockerfile)]
         if no_cache:
             cmd.append("--no-cache")
         return run(cmd + [str(context)], check=False)
@@ -235,29 +246,37 @@ def human(size):
     return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
 
 
-def artifact_of(entrypoint):
-    """The file the ENTRYPOINT runs: a binary, the jar after -jar, or the first classpath entry."""
-    if entrypoint[0].startswith("/"):
-        return entrypoint[0]
+def artifact_of(command, workdir):
+    """The file the ENTRYPOINT or CMD runs: a binary, the jar after -jar, the first classpath entry, or the
+    script node runs (relative to the WORKDIR)."""
+    if command[0].startswith("/"):
+        return command[0]
     for flag in ("-jar", "-cp"):
-        if flag in entrypoint:
-            return entrypoint[entrypoint.index(flag) + 1].split(":")[0]
+        if flag in command:
+            return command[command.index(flag) + 1].split(":")[0]
+    if command[0] == "node" and len(command) > 1:
+        script = next((a for a in command[1:] if not a.startswith("-")), None)
+        if script and not script.startswith("/"):
+            return os.path.normpath(os.path.join(workdir or "/", script))
+        return script
     return None
 
 
 def dockerfile_facts(text):
     expose = re.search(r"^EXPOSE (\d+)", text, re.M)
-    entry = re.search(r"^ENTRYPOINT \[(.*)\]", text, re.M)
+    entry = re.search(r"^ENTRYPOINT \[(.*)\]", text, re.M) or re.search(r"^CMD \[(.*)\]", text, re.M)
     final_stage = text[text.rfind("\nFROM ") :]
     workdir = re.findall(r"^WORKDIR (\S+)", final_stage, re.M)
+    # The final stage's first WORKDIR is the app's folder; a later one (a workspace app) lies inside it.
     runtime_arg = re.search(r"^ARG RUNTIME_IMAGE=(\S+)", text, re.M)
     builder_arg = re.search(r"^ARG BUILDER_IMAGE=(\S+)", text, re.M)
     return {
         "builder_image": builder_arg.group(1) if builder_arg else None,
         "port": int(expose.group(1)) if expose else None,
-        "artifact": artifact_of(json.loads(f"[{entry.group(1)}]")) if entry else None,
-        # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers) is payload.
-        "app_dir": workdir[-1].rstrip("/") + "/" if workdir and workdir[-1] != "/" else None,
+        "artifact": artifact_of(json.loads(f"[{entry.group(1)}]"), workdir[-1] if workdir else None) if entry else None,
+        # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers, node_modules)
+        # is payload.
+        "app_dir": workdir[0].rstrip("/") + "/" if workdir and workdir[0] != "/" else None,
         "runtime_image": runtime_arg.group(1) if runtime_arg else None,
     }
 
@@ -265,20 +284,25 @@ def dockerfile_facts(text):
 def check_case(case, builder, dockgen, work):
     project = work / case["name"]
     shutil.copytree(REPO / case["source"], project)
-    run([dockgen, "init", str(project), "--yes", *case.get("args", [])])
-    dockerfile = (project / "Dockerfile").read_text()
+    # An app inside a workspace: dockgen runs on its folder, the build context is the workspace root.
+    app = project / case.get("app", ".")
+    run([dockgen, "init", str(app), "--yes", *case.get("args", [])])
+    dockerfile_path = app / "Dockerfile"
+    dockerfile = dockerfile_path.read_text()
     facts = dockerfile_facts(dockerfile)
+    if case.get("artifact"):
+        facts["artifact"] = case["artifact"]
     tag = f"localhost/dockgen-e2e/{case['name']}:latest"
     row = {
         "case": case["name"],
-        "preset": case_preset(case, dockgen, project),
+        "preset": case_preset(case, dockgen, app),
         "images": f"{facts['builder_image']} → {facts['runtime_image']}",
         # Image flags mean the preset's default image has no stand-in here, or the case tests the flags.
         "image_flags": any(a in ("--builder-image", "--runtime-image") for a in case.get("args", [])),
     }
 
     started = time.time()
-    first = builder.build(tag, project, no_cache=True)
+    first = builder.build(tag, project, dockerfile_path, no_cache=True)
     row["build_s"] = round(time.time() - started, 1)
     if first.returncode != 0:
         raise Failure(f"build failed:\n{tail(first.stdout + first.stderr)}")
@@ -303,7 +327,8 @@ def check_case(case, builder, dockgen, work):
     base_files = builder.files(facts["runtime_image"])
     added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
     leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
-    in_app_dir = lambda p: facts["app_dir"] is not None and p.startswith(facts["app_dir"])
+    payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
+    in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)
     unexpected = [p for p in added if p != facts["artifact"] and not in_app_dir(p) and not ALLOWED_CHANGES.match(p)]
     if leftovers or unexpected:
         raise Failure(f"the image holds more than the artifact: {', '.join((leftovers + unexpected)[:10])}")
@@ -317,7 +342,7 @@ def check_case(case, builder, dockgen, work):
     # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
     nonce = os.urandom(8).hex()
     touched.write_text(touched.read_text() + f"\n// e2e {nonce}: a source change that must not invalidate the dependency layer\n")
-    second = builder.build(tag, project, no_cache=False)
+    second = builder.build(tag, project, dockerfile_path, no_cache=False)
     if second.returncode != 0:
         raise Failure(f"rebuild failed:\n{tail(second.stdout + second.stderr)}")
     log = second.stdout + second.stderr

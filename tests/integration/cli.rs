@@ -1,5 +1,6 @@
 //! The CLI contract: exit codes, refusal to overwrite, --force, --stdout, environment variables, presets.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
@@ -215,12 +216,15 @@ fn presets_list_and_show() {
     assert!(shown.contains("extends = \"go\""), "{shown}");
 }
 
-/// The bundled example of each stack.
-fn example_for(stack: &str) -> &'static str {
-    match stack {
-        "go" => "go-http",
-        "maven" => "java-maven",
-        other => panic!("stack {other} has no bundled example under examples/"),
+/// The bundled example each preset is shown on (a new preset needs one).
+fn example_for(preset: &dockgen::preset::Preset) -> &'static str {
+    match (preset.stack.as_str(), preset.name.as_str()) {
+        ("go", _) => "go-http",
+        ("maven", _) => "java-maven",
+        ("node", "node-static") => "node-spa",
+        ("node", "node-server") => "node-server",
+        ("node", "nextjs-standalone") => "node-nextjs",
+        (stack, name) => panic!("preset {name} ({stack}) has no bundled example under examples/"),
     }
 }
 
@@ -229,7 +233,7 @@ fn example_for(stack: &str) -> &'static str {
 fn every_preset_renders_its_example() {
     let presets = dockgen::preset::builtin().unwrap();
     for preset in &presets {
-        let example = example_for(&preset.stack);
+        let example = example_for(preset);
         let project = project_copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example));
         dockgen()
             .args(["init", "--preset", &preset.name])
@@ -241,8 +245,14 @@ fn every_preset_renders_its_example() {
         assert_safe(&preset.name, &dockerfile, &dockerignore);
         let findings = hadolint_findings(&project.path().join("Dockerfile"));
         assert!(findings.is_empty(), "{}: {}", preset.name, findings.join("\n"));
+        // The preset's other files (nginx.conf) are part of what it writes, so part of the snapshot.
+        let mut written = dockerfile;
+        for name in preset.extra_files.keys() {
+            let text = std::fs::read_to_string(project.path().join(name)).unwrap();
+            let _ = write!(written, "----- {name} -----\n{text}");
+        }
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(format!("example-{example}.{}", preset.name), dockerfile);
+            insta::assert_snapshot!(format!("example-{example}.{}", preset.name), written);
         });
     }
 }

@@ -122,7 +122,7 @@ pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
     ] {
         assert!(patterns.contains(&required), "{name}: .dockerignore lacks {required}");
     }
-    let build_outputs = ["bin/", "dist/", "**/target/"];
+    let build_outputs = ["bin/", "dist/", "**/dist/", "**/target/"];
     assert!(
         patterns.iter().any(|p| build_outputs.contains(p)),
         "{name}: .dockerignore keeps build outputs"

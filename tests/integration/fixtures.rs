@@ -15,6 +15,8 @@ struct Case {
     repo: Option<String>,
     /// Extra arguments to `dockgen init PATH --yes`.
     args: Vec<String>,
+    /// The folder of `repo/` to run on (an app inside a workspace); default the root.
+    path: Option<String>,
 }
 
 #[test]
@@ -31,34 +33,44 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
             .as_ref()
             .map_or_else(|| fixture.join("repo"), |other| fixtures_dir().join(other).join("repo"));
         let project = project_copy(&repo);
+        let target = project.path().join(case.path.as_deref().unwrap_or("."));
 
         let init = dockgen()
             .arg("init")
-            .arg(project.path())
+            .arg(&target)
             .arg("--yes")
             .args(&case.args)
             .output()
             .unwrap();
-        let detect = dockgen()
-            .arg("detect")
-            .arg(project.path())
-            .arg("--json")
-            .output()
-            .unwrap();
+        let detect = dockgen().arg("detect").arg(&target).arg("--json").output().unwrap();
 
         let mut report = format!("exit: {}\n", init.status.code().unwrap_or(-1));
-        let stderr = String::from_utf8_lossy(&init.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
+        let stderr = String::from_utf8_lossy(&init.stderr)
+            .replace(&target.display().to_string(), "[PROJECT]")
+            .replace(&project.path().display().to_string(), "[PROJECT]");
         if !stderr.is_empty() {
             let _ = write!(report, "stderr:\n{stderr}");
         }
-        let dockerfile = project.path().join("Dockerfile");
+        let dockerfile = target.join("Dockerfile");
         if init.status.success() {
-            for file in ["Dockerfile", ".dockerignore"] {
-                let text = std::fs::read_to_string(project.path().join(file)).unwrap();
-                let _ = write!(report, "----- {file} -----\n{text}");
+            // The .dockerignore belongs to the build context: the workspace root for an app inside one.
+            let ignore_dir = if target.join(".dockerignore").exists() {
+                &target
+            } else {
+                &project.path().to_path_buf()
+            };
+            let files = [
+                ("Dockerfile", target.join("Dockerfile")),
+                (".dockerignore", ignore_dir.join(".dockerignore")),
+                ("nginx.conf", target.join("nginx.conf")),
+            ];
+            for (file, path) in &files {
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    let _ = write!(report, "----- {file} -----\n{text}");
+                }
             }
-            let written = |file: &str| std::fs::read_to_string(project.path().join(file)).unwrap();
-            assert_safe(&name, &written("Dockerfile"), &written(".dockerignore"));
+            let written = |path: &std::path::Path| std::fs::read_to_string(path).unwrap();
+            assert_safe(&name, &written(&files[0].1), &written(&files[1].1));
             let findings = hadolint_findings(&dockerfile);
             assert!(
                 findings.is_empty(),
@@ -72,8 +84,7 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
         let detect_report = if detect.status.success() {
             String::from_utf8(detect.stdout).unwrap()
         } else {
-            let stderr =
-                String::from_utf8_lossy(&detect.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
+            let stderr = String::from_utf8_lossy(&detect.stderr).replace(&target.display().to_string(), "[PROJECT]");
             format!("exit: {}\nstderr:\n{stderr}", detect.status.code().unwrap_or(-1))
         };
 

@@ -58,14 +58,11 @@ impl Prompter for Scripted {
 fn run(repo: &Path, prompter: &mut Scripted) -> Result<(Preset, Resolved)> {
     let presets = preset::builtin()?;
     let detection = detect::detect(repo)?;
-    let candidate = detection
-        .candidates
-        .first()
-        .ok_or_else(|| anyhow::anyhow!("nothing detected"))?;
-    let preset = preset::default_for_stack(&presets, candidate.stack).unwrap().clone();
-    let given: IndexMap<String, Given> = IndexMap::new();
-    let resolved = answers::resolve(&preset, Some(candidate), &given, prompter)?;
-    let confirmed = answers::confirm_and_resolve(&preset, Some(candidate), given, resolved, prompter)?;
+    let mut given: IndexMap<String, Given> = IndexMap::new();
+    let (preset, candidate) = dockgen::choose_preset(repo, None, &presets, &detection, &mut given, prompter)?;
+    let preset = preset.clone();
+    let resolved = answers::resolve(&preset, candidate.as_ref(), &given, prompter)?;
+    let confirmed = answers::confirm_and_resolve(&preset, candidate.as_ref(), given, resolved, prompter)?;
     Ok((preset, confirmed))
 }
 

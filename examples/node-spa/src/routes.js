@@ -1,0 +1,3 @@
+export function routeName(path) {
+  return path === "/" ? "home" : path.replace(/^\//, "");
+}

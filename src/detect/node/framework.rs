@@ -1,0 +1,461 @@
+//! Which framework an app uses, whether it is a static site or a server, and what its build leaves: from its
+//! dependencies, scripts and the literal settings of its framework config.
+
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+
+use super::server::{insert_port, server, start_from_script};
+use super::{has_marker, join_rel, App, Fact, Facts};
+
+/// Server packages whose CLI starts a framework's build, with the script node runs for it.
+const SERVE_BINS: &[(&str, &str, &str)] = &[
+    ("@remix-run/serve", "remix", "node_modules/@remix-run/serve/dist/cli.js"),
+    (
+        "@react-router/serve",
+        "react-router",
+        "node_modules/@react-router/serve/bin.js",
+    ),
+];
+
+/// Decides the framework, static or server, and what to build, copy and run. False when nothing says.
+pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
+    let build = app.script("build");
+    if let Some((_, source)) = &build {
+        facts.insert("build_script".into(), Fact::new("build", source.clone()));
+    }
+    if let Some(next) = app.dependency("next") {
+        nextjs(app, &next, facts, warnings)?;
+        return Ok(true);
+    }
+    if let Some(nuxt) = app.dependency("nuxt") {
+        nuxt_app(app, &nuxt, build.as_ref(), facts, warnings)?;
+        return Ok(true);
+    }
+    for (package, name, bin) in SERVE_BINS {
+        if let Some(found) = app.dependency(package) {
+            serve_cli(app, &found, name, bin, facts, warnings)?;
+            return Ok(true);
+        }
+    }
+    if let Some(kit) = app.dependency("@sveltejs/kit") {
+        return sveltekit(app, &kit, facts, warnings);
+    }
+    if let Some(astro) = app.dependency("astro") {
+        astro_app(app, &astro, facts, warnings)?;
+        return Ok(true);
+    }
+    if static_framework(app, build.as_ref(), facts)? {
+        return Ok(true);
+    }
+    // In a workspace, `main` alone marks a library other packages import, not a server.
+    let in_workspace = app.dir != "." || app.context.down != ".";
+    let has_server_entry = app.script("start").is_some() || (app.package.str("main").is_some() && !in_workspace);
+    if has_server_entry || app.dependency("@nestjs/core").is_some() {
+        server(app, facts, warnings);
+        return Ok(true);
+    }
+    if let Some((script, source)) = &build {
+        if let Some(output) = static_output(script) {
+            static_site(
+                facts,
+                Fact::new("static", source.clone()),
+                Fact::new(output, source.clone()).with_note("the build script's output folder"),
+                &[],
+                true,
+            );
+        } else {
+            warnings.push(format!(
+                "{source}: cannot tell which folder `{script}` writes: pass --set output_dir=DIR"
+            ));
+            facts.insert("framework".into(), Fact::new("static", source.clone()));
+            facts.insert("kind".into(), Fact::new("static", source.clone()));
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Angular, Vue CLI, Create React App and Vite: front-ends whose build is a folder of static files.
+fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Facts) -> Result<bool> {
+    if let Some(angular) = app.dependency("@angular/core") {
+        need_build(app, facts, "Angular")?;
+        let output = angular_output(app)?;
+        static_site(facts, Fact::new("angular", angular.source), output, &[], true);
+        return Ok(true);
+    }
+    if let Some(vue) = app.dependency("@vue/cli-service") {
+        need_build(app, facts, "Vue CLI")?;
+        let output = config_setting(
+            app,
+            &["vue.config.js", "vue.config.cjs", "vue.config.mjs", "vue.config.ts"],
+            "outputDir",
+        )
+        .unwrap_or_else(|| Fact::new("dist", vue.source.clone()).with_note("Vue CLI's default outputDir"));
+        static_site(facts, Fact::new("vue-cli", vue.source), output, &["js", "css"], true);
+        return Ok(true);
+    }
+    if let Some(cra) = app.dependency("react-scripts") {
+        need_build(app, facts, "Create React App")?;
+        let output = Fact::new("build", cra.source.clone()).with_note("Create React App writes build/");
+        static_site(
+            facts,
+            Fact::new("create-react-app", cra.source),
+            output,
+            &["static"],
+            true,
+        );
+        return Ok(true);
+    }
+    // Vite builds a front-end unless `start` runs a node server (an SSR or API server that also uses Vite).
+    let node_start = app
+        .script("start")
+        .is_some_and(|(s, _)| start_from_script(&s).is_some());
+    let vite_build = build.is_some_and(|(s, _)| s.contains("vite build"));
+    if let Some(vite) = app.dependency("vite").filter(|_| vite_build && !node_start) {
+        let configs = [
+            "vite.config.ts",
+            "vite.config.js",
+            "vite.config.mts",
+            "vite.config.mjs",
+            "vite.config.cjs",
+        ];
+        let output = config_setting(app, &configs, "outDir")
+            .unwrap_or_else(|| Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir"));
+        static_site(facts, Fact::new("vite", vite.source), output, &["assets"], true);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Records a static site: its framework, output folder, the folders of content-hashed assets nginx may cache
+/// for long, and whether unknown paths fall back to index.html (a single-page app) or are 404s (pre-rendered).
+fn static_site(facts: &mut Facts, framework: Fact, output: Fact, asset_dirs: &[&str], spa: bool) {
+    let source = framework.source.clone();
+    facts.insert("framework".into(), framework);
+    facts.insert("kind".into(), Fact::new("static", source.clone()));
+    facts.insert("output_dir".into(), output);
+    facts.insert("asset_dirs".into(), Fact::new(json!(asset_dirs), source.clone()));
+    facts.insert("spa".into(), Fact::new(spa, source));
+}
+
+/// A server framework's facts: the files the runtime needs, the command and the port.
+fn server_facts(
+    app: &App,
+    facts: &mut Facts,
+    files: &[String],
+    start: Fact,
+    default_port: Fact,
+    warnings: &mut Vec<String>,
+) {
+    facts.insert("kind".into(), Fact::new("server", start.source.clone()));
+    facts.insert("runtime_files".into(), Fact::new(json!(files), start.source.clone()));
+    facts.insert("start_command".into(), start);
+    insert_port(facts, default_port, app, warnings);
+}
+
+fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
+    if facts.contains_key("build_script") {
+        Ok(())
+    } else {
+        bail!(
+            "{}: {what} needs a `build` script to produce its output; add one to scripts",
+            app.file("package.json")
+        )
+    }
+}
+
+/// A literal `key: 'value'` in the first of `files` that exists, as a fact pointing at its line.
+fn config_setting(app: &App, files: &[&str], key: &str) -> Option<Fact> {
+    let (file, text) = app.config(files)?;
+    literal_setting(&text, key).map(|(value, line)| Fact::new(value, format!("{file}:{line}")))
+}
+
+/// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
+fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
+    need_build(app, facts, "Next.js")?;
+    let configs = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"];
+    let config = app.config(&configs);
+    let output = config_setting(app, &configs, "output");
+    let framework = Fact::new("nextjs", next.source.clone());
+    let port = Fact::new(3000, next.source.clone()).with_note("Next.js default");
+    match output.as_ref().and_then(|f| f.value.as_str()) {
+        Some("export") => {
+            let out = Fact::new("out", output.as_ref().map(|f| f.source.clone()).unwrap_or_default())
+                .with_note("output: 'export' writes out/");
+            static_site(facts, framework, out, &["_next/static"], false);
+        }
+        Some("standalone") => {
+            let source = output.map(|f| f.source).unwrap_or_default();
+            facts.insert("framework".into(), framework);
+            facts.insert("next_output".into(), Fact::new("standalone", source.clone()));
+            if app.path("public").is_dir() {
+                facts.insert("public_dir".into(), Fact::new(true, app.file("public")));
+            }
+            let start = Fact::new(format!("node {}", join_rel(&app.dir, "server.js")), source)
+                .with_note(".next/standalone/server.js");
+            server_facts(app, facts, &[], start, port, warnings);
+        }
+        _ => {
+            let mut files = vec![".next".to_string(), "package.json".to_string()];
+            if app.path("public").is_dir() {
+                files.push("public".into());
+            }
+            if let Some((file, _)) = &config {
+                files.push(file.rsplit('/').next().unwrap_or(file).to_string());
+            }
+            facts.insert("framework".into(), framework);
+            let start =
+                Fact::new("node node_modules/next/dist/bin/next start", next.source.clone()).with_note("next start");
+            server_facts(app, facts, &files, start, port, warnings);
+        }
+    }
+    Ok(())
+}
+
+/// Nuxt: `nuxt build` leaves a self-contained `.output/`; `nuxt generate` a static site in `.output/public`.
+fn nuxt_app(
+    app: &App,
+    nuxt: &Fact,
+    build: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    need_build(app, facts, "Nuxt")?;
+    let framework = Fact::new("nuxt", nuxt.source.clone());
+    if let Some((_, source)) = build.filter(|(script, _)| script.contains("nuxt generate")) {
+        let output = Fact::new(".output/public", source.clone()).with_note("nuxt generate");
+        static_site(facts, framework, output, &["_nuxt"], false);
+    } else {
+        {
+            facts.insert("framework".into(), framework);
+            facts.insert(
+                "prod_dependencies".into(),
+                Fact::new(false, nuxt.source.clone()).with_note(".output bundles the server's dependencies"),
+            );
+            let start = Fact::new("node .output/server/index.mjs", nuxt.source.clone());
+            let port = Fact::new(3000, nuxt.source.clone()).with_note("Nuxt default");
+            server_facts(app, facts, &[".output".to_string()], start, port, warnings);
+        }
+    }
+    Ok(())
+}
+
+/// Remix and React Router apps served by their `*-serve` CLI, run by node on the server build.
+fn serve_cli(
+    app: &App,
+    found: &Fact,
+    name: &str,
+    bin: &str,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    need_build(app, facts, name)?;
+    let start = app.script("start");
+    let build_entry = start
+        .as_ref()
+        .and_then(|(script, _)| {
+            let last = script.split_whitespace().last()?;
+            let is_js = std::path::Path::new(last)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("js"));
+            is_js.then(|| last.trim_start_matches("./").to_string())
+        })
+        .unwrap_or_else(|| "build/server/index.js".into());
+    let source = start.map_or_else(|| found.source.clone(), |(_, s)| s);
+    let build_dir = build_entry.split('/').next().unwrap_or("build").to_string();
+    let mut files = vec![build_dir, "package.json".to_string()];
+    if app.path("public").is_dir() {
+        files.push("public".into());
+    }
+    facts.insert("framework".into(), Fact::new(name, found.source.clone()));
+    let port = Fact::new(3000, found.source.clone()).with_note(format!("{name} serve default"));
+    server_facts(
+        app,
+        facts,
+        &files,
+        Fact::new(format!("node {bin} {build_entry}"), source),
+        port,
+        warnings,
+    );
+    Ok(())
+}
+
+/// `SvelteKit`: adapter-node is a server (`node build`), adapter-static a pre-rendered site in build/.
+fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
+    need_build(app, facts, "SvelteKit")?;
+    let framework = Fact::new("sveltekit", kit.source.clone());
+    if let Some(adapter) = app.dependency("@sveltejs/adapter-node") {
+        facts.insert("framework".into(), framework);
+        let start = Fact::new("node build/index.js", adapter.source.clone()).with_note("adapter-node");
+        let port = Fact::new(3000, adapter.source).with_note("adapter-node default");
+        server_facts(
+            app,
+            facts,
+            &["build".to_string(), "package.json".to_string()],
+            start,
+            port,
+            warnings,
+        );
+        return Ok(true);
+    }
+    if let Some(adapter) = app.dependency("@sveltejs/adapter-static") {
+        let output = Fact::new("build", adapter.source).with_note("adapter-static default");
+        static_site(facts, framework, output, &["_app/immutable"], false);
+        return Ok(true);
+    }
+    warnings.push(format!(
+        "{}: SvelteKit without @sveltejs/adapter-node or @sveltejs/adapter-static, so the build's output is unknown: \
+         add one of them",
+        kit.source
+    ));
+    Ok(false)
+}
+
+/// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server.
+fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
+    need_build(app, facts, "Astro")?;
+    let configs = [
+        "astro.config.mjs",
+        "astro.config.ts",
+        "astro.config.js",
+        "astro.config.mts",
+    ];
+    let dist = config_setting(app, &configs, "outDir").unwrap_or_else(|| Fact::new("dist", astro.source.clone()));
+    let server_output = config_setting(app, &configs, "output").filter(|f| f.value == "server" || f.value == "hybrid");
+    let framework = Fact::new("astro", astro.source.clone());
+    match (server_output, app.dependency("@astrojs/node")) {
+        (Some(output), Some(_)) => {
+            let dir = dist
+                .value
+                .as_str()
+                .unwrap_or("dist")
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string();
+            facts.insert("framework".into(), framework);
+            let start =
+                Fact::new(format!("node {dir}/server/entry.mjs"), output.source).with_note("@astrojs/node standalone");
+            let port = Fact::new(4321, astro.source.clone()).with_note("Astro default");
+            server_facts(app, facts, &[dir, "package.json".to_string()], start, port, warnings);
+        }
+        _ => static_site(facts, framework, dist, &["_astro"], false),
+    }
+    Ok(())
+}
+
+/// A folder the build script names with a common output flag, or the default of a known bundler.
+pub(super) fn static_output(script: &str) -> Option<String> {
+    let words: Vec<&str> = script.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        for flag in ["--out-dir", "--outdir", "--dist-dir", "--output-path", "--outDir"] {
+            if let Some(value) = word.strip_prefix(&format!("{flag}=")) {
+                return Some(value.trim_start_matches("./").trim_end_matches('/').to_string());
+            }
+            if *word == flag {
+                return words
+                    .get(i + 1)
+                    .map(|v| v.trim_start_matches("./").trim_end_matches('/').to_string());
+            }
+        }
+    }
+    let tool = words.first()?;
+    matches!(*tool, "parcel" | "webpack" | "rspack").then(|| "dist".to_string())
+}
+
+/// Angular's browser output from angular.json: `outputPath` (with `/browser` for the application builder).
+pub(super) fn angular_output(app: &App) -> Result<Fact> {
+    let rel = join_rel(&app.dir, "angular.json");
+    let shown = app.file("angular.json");
+    if !has_marker(&app.context.dir, &rel)? {
+        return Ok(Fact::new("dist", app.file("package.json")).with_note("no angular.json; pass --set output_dir"));
+    }
+    let doc = app.context.read_json(&rel)?;
+    let projects = doc.object("projects").cloned().unwrap_or_default();
+    let chosen = projects
+        .iter()
+        .find(|(_, p)| p.get("projectType").and_then(Value::as_str) == Some("application"))
+        .map(|(name, _)| name.clone())
+        .ok_or_else(|| anyhow::anyhow!("{shown}: no project with projectType application"))?;
+    let build = format!("projects.{chosen}.architect.build");
+    let builder = doc.str(&format!("{build}.builder")).unwrap_or_default().to_string();
+    let application = builder.ends_with(":application");
+    let line = doc.line(&format!("{build}.options.outputPath"));
+    let (base, browser) = match doc.get(&format!("{build}.options.outputPath")) {
+        Some(Value::String(path)) => (path.clone(), "browser".to_string()),
+        Some(Value::Object(object)) => (
+            object
+                .get("base")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            object
+                .get("browser")
+                .and_then(Value::as_str)
+                .unwrap_or("browser")
+                .to_string(),
+        ),
+        _ => (format!("dist/{chosen}"), "browser".to_string()),
+    };
+    let output = if application && !browser.is_empty() {
+        format!("{base}/{browser}")
+    } else {
+        base
+    };
+    Ok(Fact::new(output, format!("{shown}:{line}")).with_note(format!("project {chosen}, builder {builder}")))
+}
+
+/// `key: 'value'` (or `"key": "value"`) written literally in a config file: the value and its line.
+pub(super) fn literal_setting(text: &str, key: &str) -> Option<(String, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") || trimmed.starts_with('*') {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(pos) = rest.find(key) {
+            let before = rest[..pos].chars().next_back();
+            let after = &rest[pos + key.len()..];
+            rest = after;
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let after = after.strip_prefix(['"', '\'']).unwrap_or(after).trim_start();
+            let Some(value) = after.strip_prefix(':').map(str::trim_start) else {
+                continue;
+            };
+            let Some(quote) = value.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
+                continue;
+            };
+            let value = &value[1..];
+            let end = value.find(quote)?;
+            return Some((value[..end].to_string(), i + 1));
+        }
+    }
+    None
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_outputs_from_build_scripts() {
+        assert_eq!(static_output("parcel build index.html").as_deref(), Some("dist"));
+        assert_eq!(
+            static_output("esbuild app.js --bundle --outdir=public/js").as_deref(),
+            Some("public/js")
+        );
+        assert_eq!(static_output("tsc && cp -r x y"), None);
+    }
+
+    #[test]
+    fn literal_settings_in_configs() {
+        let vite = "export default defineConfig({\n  build: {\n    outDir: 'web-dist',\n  },\n})\n";
+        assert_eq!(literal_setting(vite, "outDir"), Some(("web-dist".into(), 3)));
+        assert_eq!(literal_setting("// outDir: 'x'\nconst a = 1", "outDir"), None);
+        assert_eq!(
+            literal_setting("{ \"outDir\": \"./build\" }", "outDir"),
+            Some(("./build".into(), 1))
+        );
+        assert_eq!(literal_setting("output: process.env.X", "output"), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! The package manager and its version: `packageManager`, else the lockfile (checked to be what it claims), else
+//! npm without a lockfile.
+
+use anyhow::{bail, Result};
+use serde_json::Value;
+
+use super::{has_marker, read_manifest, Context, Fact, Facts, JsonDoc};
+
+/// Lockfiles can be far larger than a manifest (tens of MB in big monorepos) and are only validated.
+pub(super) const MAX_LOCKFILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile.
+pub(super) fn package_manager(
+    context: &Context,
+    package: &JsonDoc,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let locks = [
+        ("pnpm-lock.yaml", "pnpm"),
+        ("yarn.lock", "yarn"),
+        ("bun.lock", "bun"),
+        ("bun.lockb", "bun"),
+        ("package-lock.json", "npm"),
+        ("npm-shrinkwrap.json", "npm"),
+    ];
+    let mut lockfile = None;
+    for (file, manager) in locks {
+        if has_marker(&context.dir, file)? {
+            lockfile = Some((file, manager));
+            break;
+        }
+    }
+    let berry_rc = has_marker(&context.dir, ".yarnrc.yml")?;
+    let pinned = package.str("packageManager").map(|field| {
+        let source = context.shown(&format!("package.json:{}", package.line("packageManager")));
+        (field.to_string(), source)
+    });
+    let mut lock_version = None;
+    if let Some((file, _)) = lockfile {
+        lock_version = check_lockfile(context, file)?;
+    }
+    if let Some((field, source)) = pinned {
+        pinned_manager(context, &field, &source, lockfile, facts, warnings)?;
+    } else if let Some((file, manager)) = lockfile {
+        let manager = if manager == "yarn" && (berry_rc || lock_version.as_deref() == Some("berry")) {
+            "yarn-berry"
+        } else {
+            manager
+        };
+        locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
+    } else {
+        facts.insert(
+            "package_manager".into(),
+            Fact::new("npm", context.shown("package.json")).with_note("no lockfile"),
+        );
+        warnings.push(format!(
+            "no lockfile next to {}: the image runs `npm install`, which resolves versions anew on every build; \
+             commit a package-lock.json (npm install) for reproducible images",
+            context.shown("package.json")
+        ));
+    }
+    if let Some((file, _)) = lockfile {
+        facts.insert("lockfile".into(), Fact::new(context.shown(file), context.shown(file)));
+    }
+    Ok(())
+}
+
+/// `packageManager: "pnpm@9.12.0+sha512..."`: the manager and exact version corepack installs.
+fn pinned_manager(
+    context: &Context,
+    field: &str,
+    source: &str,
+    lockfile: Option<(&str, &str)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let (name, version) = field.split_once('@').unwrap_or((field, ""));
+    let version = version.split('+').next().unwrap_or_default();
+    let manager = match name {
+        "yarn" if !version.starts_with("1.") => "yarn-berry",
+        "npm" | "pnpm" | "yarn" | "bun" => name,
+        _ => bail!("{source}: packageManager `{field}` is not npm, pnpm, yarn or bun"),
+    };
+    if nodejs_semver::Version::parse(version).is_err() {
+        bail!("{source}: packageManager `{field}` needs an exact version (name@x.y.z), as corepack requires");
+    }
+    facts.insert("package_manager".into(), Fact::new(manager, source));
+    facts.insert(
+        "package_manager_version".into(),
+        Fact::new(version, source).with_note("pinned through corepack"),
+    );
+    facts.insert("corepack".into(), Fact::new(true, source));
+    if let Some((file, locked)) = lockfile {
+        let family = if manager == "yarn-berry" { "yarn" } else { manager };
+        if locked != family {
+            warnings.push(format!(
+                "{source} says {manager} but the lockfile is {}; the install follows packageManager",
+                context.shown(file)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The manager a lockfile belongs to, and the version it can tell (pnpm's lockfile format, yarn's checked-in
+/// release); a manager that must be installed without a known version is said.
+fn locked_manager(
+    context: &Context,
+    file: &str,
+    manager: &str,
+    lock_version: Option<&str>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let berry_rc = has_marker(&context.dir, ".yarnrc.yml")?;
+    let shown = context.shown(file);
+    let note = if manager == "yarn-berry" && berry_rc {
+        format!("{shown} with {}", context.shown(".yarnrc.yml"))
+    } else {
+        format!("from {shown}")
+    };
+    facts.insert(
+        "package_manager".into(),
+        Fact::new(manager, shown.clone()).with_note(note),
+    );
+    match manager {
+        "pnpm" => {
+            if let Some(major) = lock_version.and_then(pnpm_major_for_lockfile) {
+                facts.insert(
+                    "package_manager_version".into(),
+                    Fact::new(major, shown.clone()).with_note(format!(
+                        "lockfileVersion {} is read by pnpm {major}",
+                        lock_version.unwrap_or_default()
+                    )),
+                );
+            }
+        }
+        "yarn-berry" => {
+            if let Some((release, source)) = yarn_path(context)? {
+                facts.insert("yarn_path".into(), Fact::new(release.clone(), source.clone()));
+                let version = release
+                    .rsplit('/')
+                    .next()
+                    .and_then(|f| f.strip_prefix("yarn-"))
+                    .and_then(|f| f.strip_suffix(".cjs").or_else(|| f.strip_suffix(".js")))
+                    .unwrap_or_default()
+                    .to_string();
+                if !version.is_empty() {
+                    facts.insert(
+                        "package_manager_version".into(),
+                        Fact::new(version, source).with_note("the checked-in yarn release"),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    // npm and yarn 1 come with the node images; the others are installed at the version pinned here.
+    if manager != "npm" && manager != "yarn" && !facts.contains_key("package_manager_version") {
+        warnings.push(format!(
+            "{shown}: no packageManager field in package.json pins the {manager} version; add one \
+             (corepack use {manager}@x.y.z) or pass --set package_manager_version=X"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a lockfile is what it claims to be; returns its format version where one is written.
+pub(super) fn check_lockfile(context: &Context, file: &str) -> Result<Option<String>> {
+    let shown = context.shown(file);
+    let path = context.dir.join(file);
+    let meta = std::fs::metadata(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+    if meta.len() > MAX_LOCKFILE_BYTES {
+        bail!(
+            "{shown} is {} bytes, more than the {MAX_LOCKFILE_BYTES} bytes dockgen reads",
+            meta.len()
+        );
+    }
+    if file == "bun.lockb" {
+        // A binary format by design; only bun reads it.
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    match file {
+        "package-lock.json" | "npm-shrinkwrap.json" => {
+            let doc = JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+            match doc.get("lockfileVersion").and_then(Value::as_u64) {
+                Some(version) => Ok(Some(version.to_string())),
+                None => bail!("{shown}: no lockfileVersion; is this an npm lockfile?"),
+            }
+        }
+        "pnpm-lock.yaml" => {
+            let version = text.lines().find_map(|l| l.strip_prefix("lockfileVersion:"));
+            match version {
+                Some(v) => Ok(Some(v.trim().trim_matches(['\'', '"']).to_string())),
+                None => bail!("{shown}:1: no lockfileVersion; is this a pnpm lockfile?"),
+            }
+        }
+        "yarn.lock" => {
+            if text.contains("__metadata:") {
+                Ok(Some("berry".into()))
+            } else if text.trim().is_empty()
+                || text.contains("# yarn lockfile v1")
+                || text.contains("\":\n")
+                || text.contains(":\n  version")
+            {
+                Ok(Some("1".into()))
+            } else {
+                bail!("{shown}:1: neither a yarn v1 lockfile nor a yarn berry one (no `# yarn lockfile v1` or `__metadata:`)")
+            }
+        }
+        _ => {
+            if text.trim_start().starts_with('{') {
+                Ok(None)
+            } else {
+                bail!("{shown}:1: not a bun text lockfile (expected a JSON object)")
+            }
+        }
+    }
+}
+
+/// The pnpm major that writes a lockfile format.
+pub(super) fn pnpm_major_for_lockfile(version: &str) -> Option<&'static str> {
+    match version.split('.').next()? {
+        "9" => Some("9"),
+        "6" => Some("8"),
+        "5" => Some("7"),
+        _ => None,
+    }
+}
+
+/// `yarnPath:` in .yarnrc.yml, when the release file it names is checked in.
+pub(super) fn yarn_path(context: &Context) -> Result<Option<(String, String)>> {
+    if !has_marker(&context.dir, ".yarnrc.yml")? {
+        return Ok(None);
+    }
+    let text = read_manifest(&context.dir, ".yarnrc.yml")?;
+    for (i, line) in text.lines().enumerate() {
+        if let Some(value) = line.strip_prefix("yarnPath:") {
+            let value = value
+                .trim()
+                .trim_matches(['\'', '"'])
+                .trim_start_matches("./")
+                .to_string();
+            if context.dir.join(&value).is_file() {
+                return Ok(Some((value, context.shown(&format!(".yarnrc.yml:{}", i + 1)))));
+            }
+        }
+    }
+    Ok(None)
+}

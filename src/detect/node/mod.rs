@@ -1,0 +1,373 @@
+//! The Node probe: package.json (and the workspace around it), the lockfile and package manager, the Node
+//! version, then per app the framework, whether it is a static site or a server, what the build leaves and how
+//! the server starts. Framework configs are read as text for the few literal settings that matter.
+
+mod framework;
+mod manager;
+mod server;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use serde_json::json;
+
+use super::nodever;
+use super::pkgjson::JsonDoc;
+use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+
+pub(super) const MARKERS: &[&str] = &["package.json"];
+
+/// Dependencies with native code that needs a glibc toolchain to build (python3, make, g++) and glibc to run.
+const NATIVE_MODULES: &[&str] = &[
+    "bcrypt",
+    "canvas",
+    "better-sqlite3",
+    "sqlite3",
+    "node-sass",
+    "node-pty",
+    "zeromq",
+    "libxmljs",
+    "@tensorflow/tfjs-node",
+];
+
+/// Where the build context is and how its files are named for the user (relative to PATH).
+pub(super) struct Context {
+    /// The context folder: the workspace root, or PATH itself.
+    pub(super) dir: PathBuf,
+    /// From PATH to the context (`../..`), "." when PATH is the context.
+    pub(super) up: String,
+    /// PATH inside the context (`apps/web`), "." when PATH is the context.
+    pub(super) down: String,
+}
+
+impl Context {
+    /// `rel` (relative to the context) as the user sees it from PATH.
+    pub(super) fn shown(&self, rel: &str) -> String {
+        if self.down == "." {
+            return rel.to_string();
+        }
+        if let Some(inner) = rel.strip_prefix(&format!("{}/", self.down)) {
+            return inner.to_string();
+        }
+        join_rel(&self.up, rel)
+    }
+
+    pub(super) fn read_json(&self, rel: &str) -> Result<JsonDoc> {
+        let shown = self.shown(rel);
+        let text = read_manifest(&self.dir, rel).map_err(|e| rename_error(&e, rel, &shown))?;
+        JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+    }
+}
+
+/// Errors from `read_manifest` name the file relative to the context; the user needs it relative to PATH.
+pub(super) fn rename_error(err: &anyhow::Error, rel: &str, shown: &str) -> anyhow::Error {
+    anyhow::anyhow!("{}", format!("{err:#}").replacen(rel, shown, 1))
+}
+
+pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+    if !has_marker(root, "package.json")? {
+        return Ok(None);
+    }
+    let here = Context {
+        dir: root.to_path_buf(),
+        up: ".".into(),
+        down: ".".into(),
+    };
+    let package = here.read_json("package.json")?;
+    let mut warnings = Vec::new();
+    let (context, members, members_source) = match workspace::own_workspace(&here, &package)? {
+        Some((members, source)) => (here, Some(members), source),
+        None => match workspace::enclosing_workspace(root)? {
+            Some((context, members, source)) => (context, Some(members), source),
+            None => (here, None, String::new()),
+        },
+    };
+    let root_package = if context.down == "." {
+        package.clone()
+    } else {
+        context.read_json("package.json")?
+    };
+    let mut candidate = Candidate {
+        stack: "node",
+        evidence: "package.json".into(),
+        facts: Facts::new(),
+        choices: Vec::new(),
+        warnings: Vec::new(),
+    };
+    manager::package_manager(&context, &root_package, &mut candidate.facts, &mut warnings)?;
+    let mut install_files = install_files(&context, &candidate.facts)?;
+    if let Some(members) = members {
+        candidate.facts.insert(
+            "workspace_root".into(),
+            Fact::new(context.up.clone(), context.shown(&members_source)),
+        );
+        install_files.extend(members.iter().map(|member| join_rel(member, "package.json")));
+        let names = workspace::member_names(&context, &members)?;
+        if context.down == "." {
+            workspace_apps(
+                &context,
+                &members,
+                &members_source,
+                &root_package,
+                &names,
+                &mut candidate,
+            )?;
+        } else {
+            let facts =
+                analyse(&context, &context.down, &package, &root_package, &names, &mut warnings)?.unwrap_or_default();
+            candidate.facts.extend(facts);
+        }
+    } else {
+        let facts = analyse(&context, ".", &package, &root_package, &[], &mut warnings)?.unwrap_or_default();
+        candidate.facts.insert("app".into(), Fact::new(".", "package.json"));
+        candidate.facts.extend(facts);
+    }
+    candidate
+        .facts
+        .insert("install_files".into(), Fact::new(json!(install_files), "package.json"));
+    candidate.facts.insert(
+        "dockerfile_dir".into(),
+        Fact::new(context.down.clone(), "package.json").with_note("where the Dockerfile is, inside the build context"),
+    );
+    candidate.warnings.extend(warnings);
+    Ok(Some(candidate))
+}
+
+/// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.
+fn install_files(context: &Context, facts: &Facts) -> Result<Vec<String>> {
+    let mut files = vec!["package.json".to_string()];
+    files.extend(facts.get("lockfile").map(|_| lockfile_rel(facts)));
+    for extra in [".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml", "bunfig.toml"] {
+        if has_marker(&context.dir, extra)? {
+            files.push(extra.into());
+        }
+    }
+    for dir in [".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches"] {
+        if context.dir.join(dir).is_dir() {
+            files.push(format!("{dir}/"));
+        }
+    }
+    Ok(files)
+}
+
+/// At a workspace's root: its apps (members that are a site or a server); one is taken, several are a choice.
+fn workspace_apps(
+    context: &Context,
+    members: &[String],
+    members_source: &str,
+    root_package: &JsonDoc,
+    names: &[(String, String)],
+    candidate: &mut Candidate,
+) -> Result<()> {
+    let mut options = Vec::new();
+    let mut skipped = Vec::new();
+    for member in members {
+        let doc = context.read_json(&join_rel(member, "package.json"))?;
+        let mut app_warnings = Vec::new();
+        match analyse(context, member, &doc, root_package, names, &mut app_warnings)? {
+            Some(facts) if facts.contains_key("kind") => {
+                candidate.warnings.extend(app_warnings);
+                options.push(ChoiceOption {
+                    value: member.clone(),
+                    source: format!("{member}/package.json"),
+                    facts,
+                });
+            }
+            _ => skipped.push(member.clone()),
+        }
+    }
+    match options.len() {
+        0 => bail!(
+            "{members_source}: no workspace package is an app (a static site or a server); run dockgen on one of \
+             them: {}",
+            skipped.join(", ")
+        ),
+        1 => {
+            let only = options.remove(0);
+            candidate
+                .facts
+                .insert("app".into(), Fact::new(only.value.clone(), only.source.clone()));
+            candidate.facts.extend(only.facts);
+        }
+        _ => candidate.choices.push(Choice {
+            key: "app".into(),
+            options,
+        }),
+    }
+    Ok(())
+}
+
+/// The lockfile's path relative to the context (the `lockfile` fact is shown relative to PATH).
+fn lockfile_rel(facts: &Facts) -> String {
+    let shown = facts.get("lockfile").and_then(|f| f.value.as_str()).unwrap_or_default();
+    shown.rsplit('/').next().unwrap_or(shown).to_string()
+}
+
+/// Everything about one app (a package folder `dir` relative to the context). None for a workspace package
+/// that is neither a site nor a server (a library).
+fn analyse(
+    context: &Context,
+    dir: &str,
+    package: &JsonDoc,
+    root_package: &JsonDoc,
+    members: &[(String, String)],
+    warnings: &mut Vec<String>,
+) -> Result<Option<Facts>> {
+    let app = App::new(context, dir, package);
+    let mut facts = Facts::new();
+    if let Some(name) = package.str("name") {
+        facts.insert("app_name".into(), Fact::new(name, app.at("name")));
+    }
+    facts.insert("app_dir".into(), Fact::new(dir, app.file("package.json")));
+    if let Some(version) = node_version(context, &app, root_package, warnings) {
+        facts.insert("node_version".into(), version);
+    }
+    if let Some(native) = NATIVE_MODULES.iter().find_map(|m| app.dependency(m)) {
+        let note = format!(
+            "{}: native code built against glibc",
+            native.value.as_str().unwrap_or_default()
+        );
+        facts.insert("native_modules".into(), Fact::new(true, native.source).with_note(note));
+    }
+    let local: Vec<String> = members
+        .iter()
+        .filter(|(name, member)| member != dir && app.dependency(name).is_some())
+        .map(|(_, member)| member.clone())
+        .collect();
+    if !local.is_empty() {
+        facts.insert(
+            "workspace_deps".into(),
+            Fact::new(json!(local), app.file("package.json")).with_note("workspace packages the app uses"),
+        );
+    }
+    let is_app = framework::framework(&app, &mut facts, warnings)?;
+    if !is_app {
+        if members.is_empty() || context.down == dir {
+            warnings.push(format!(
+                "{} has neither a build nor a start script (nor `main`), so dockgen cannot tell what to run: \
+                 pass --preset node-static --set output_dir=DIR for a static site, or --preset node-server \
+                 --set start_command=\"node server.js\" for a server",
+                app.file("package.json")
+            ));
+            return Ok(Some(facts));
+        }
+        return Ok(None);
+    }
+    Ok(Some(facts))
+}
+
+/// One package folder and the package.json in it.
+pub(super) struct App<'a> {
+    pub(super) context: &'a Context,
+    pub(super) dir: String,
+    pub(super) package: &'a JsonDoc,
+}
+
+impl<'a> App<'a> {
+    pub(super) fn new(context: &'a Context, dir: &str, package: &'a JsonDoc) -> Self {
+        App {
+            context,
+            dir: dir.to_string(),
+            package,
+        }
+    }
+
+    /// A file of the app as the user sees it.
+    pub(super) fn file(&self, name: &str) -> String {
+        self.context.shown(&join_rel(&self.dir, name))
+    }
+
+    /// `package.json:LINE` of a key.
+    pub(super) fn at(&self, key: &str) -> String {
+        format!("{}:{}", self.file("package.json"), self.package.line(key))
+    }
+
+    pub(super) fn path(&self, name: &str) -> PathBuf {
+        self.context.dir.join(join_rel(&self.dir, name))
+    }
+
+    /// The declaring line when the app depends on `name` (dependencies or devDependencies).
+    pub(super) fn dependency(&self, name: &str) -> Option<Fact> {
+        ["dependencies", "devDependencies"].iter().find_map(|section| {
+            self.package
+                .object(section)
+                .filter(|deps| deps.contains_key(name))
+                .map(|_| Fact::new(name, self.at(&format!("{section}.{name}"))))
+        })
+    }
+
+    pub(super) fn script(&self, name: &str) -> Option<(String, String)> {
+        self.package
+            .str(&format!("scripts.{name}"))
+            .map(|s| (s.to_string(), self.at(&format!("scripts.{name}"))))
+    }
+
+    /// The first config file of these names that exists, with its text.
+    pub(super) fn config(&self, names: &[&str]) -> Option<(String, String)> {
+        names
+            .iter()
+            .find_map(|name| read_small_text(&self.path(name)).map(|text| (self.file(name), text)))
+    }
+}
+
+/// `engines.node`, .nvmrc / .node-version, .tool-versions, then Volta's pin; the app's own before the root's.
+fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: &mut Vec<String>) -> Option<Fact> {
+    let root = App::new(context, ".", root_package);
+    let apps: Vec<&App> = if app.dir == "." { vec![app] } else { vec![app, &root] };
+    let mut found: Vec<(String, String, &str)> = Vec::new();
+    for a in &apps {
+        if let Some(range) = a.package.str("engines.node") {
+            found.push((range.to_string(), a.at("engines.node"), "engines.node"));
+        }
+    }
+    for a in &apps {
+        for file in [".nvmrc", ".node-version"] {
+            if let Some(text) = read_small_text(&a.path(file)) {
+                if let Some((i, line)) = text
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| (i, l.split('#').next().unwrap_or_default().trim()))
+                    .find(|(_, l)| !l.is_empty())
+                {
+                    found.push((line.to_string(), format!("{}:{}", a.file(file), i + 1), file));
+                }
+            }
+        }
+        if let Some(text) = read_small_text(&a.path(".tool-versions")) {
+            for (i, line) in text.lines().enumerate() {
+                let mut words = line.split_whitespace();
+                if matches!(words.next(), Some("nodejs" | "node")) {
+                    if let Some(version) = words.next() {
+                        found.push((
+                            version.to_string(),
+                            format!("{}:{}", a.file(".tool-versions"), i + 1),
+                            ".tool-versions",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for a in &apps {
+        if let Some(version) = a.package.str("volta.node") {
+            found.push((version.to_string(), a.at("volta.node"), "volta.node"));
+        }
+    }
+    for (text, source, what) in &found {
+        match nodever::major(text) {
+            Some((major, note)) => {
+                let note = if note.is_empty() {
+                    format!("{what} {text}")
+                } else {
+                    format!("{what} {note}")
+                };
+                return Some(Fact::new(major.to_string(), source.clone()).with_note(note));
+            }
+            None => warnings.push(format!(
+                "{source}: `{text}` names no Node version dockgen can pin; ignored"
+            )),
+        }
+    }
+    None
+}

@@ -1,0 +1,376 @@
+//! Servers: the command that starts one (never a dev runner), the files it needs and the port it listens on.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::framework::literal_setting;
+use super::{join_rel, read_small_text, App, Fact, Facts};
+use crate::detect::gosrc::{self, Token};
+use crate::detect::walk;
+
+/// Commands that watch and restart: fine on a laptop, never what a container should run.
+pub(super) const DEV_RUNNERS: &[&str] = &["nodemon", "ts-node", "ts-node-dev", "tsx", "node-dev", "babel-node"];
+
+/// A plain Node server (Express, Fastify, Koa, Nest or none): the start command from the real entry.
+pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let framework = ["@nestjs/core", "express", "fastify", "koa", "@hapi/hapi", "hono"]
+        .iter()
+        .find_map(|name| app.dependency(name).map(|f| (*name, f)));
+    let (name, source) = match &framework {
+        Some((name, fact)) => (
+            match *name {
+                "@nestjs/core" => "nestjs",
+                "@hapi/hapi" => "hapi",
+                other => other,
+            },
+            fact.source.clone(),
+        ),
+        None => ("node", app.file("package.json")),
+    };
+    facts.insert("framework".into(), Fact::new(name, source.clone()));
+    facts.insert("kind".into(), Fact::new("server", source.clone()));
+    let has_build = facts.contains_key("build_script");
+    let entry = start_entry(app, name == "nestjs", has_build, warnings);
+    if let Some((command, entry_source, note)) = &entry {
+        let fact = Fact::new(command.clone(), entry_source.clone());
+        facts.insert(
+            "start_command".into(),
+            if note.is_empty() {
+                fact
+            } else {
+                fact.with_note(note.clone())
+            },
+        );
+    }
+    // A compiled server needs only its output folder; a plain JS one needs its sources.
+    let files = match (&entry, has_build) {
+        (Some((command, _, _)), true) => {
+            let entry_file = command.split_whitespace().nth(1).unwrap_or_default();
+            let top = entry_file
+                .trim_start_matches("./")
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            if entry_file.contains('/') {
+                vec![top, "package.json".to_string()]
+            } else {
+                vec![".".to_string()]
+            }
+        }
+        _ => vec![".".to_string()],
+    };
+    facts.insert("runtime_files".into(), Fact::new(json!(files), source.clone()));
+    let default = match name {
+        "nestjs" | "express" | "koa" | "hono" | "fastify" => Some(3000),
+        _ => None,
+    };
+    let port = source_port(app, entry.as_ref().map(|(c, _, _)| c.as_str()), warnings);
+    match (port, default) {
+        (Some(port), _) => {
+            facts.insert("port".into(), port);
+        }
+        (None, Some(default)) => {
+            facts.insert(
+                "port".into(),
+                Fact::new(default, source).with_note(format!("{name}'s usual port; no listen() literal found")),
+            );
+        }
+        (None, None) => {}
+    }
+}
+
+/// The command that starts the server, from `start`/`start:prod` or `main`; dev runners (nodemon, ts-node,
+/// `nest start`) are replaced by node on the compiled entry.
+pub(super) fn start_entry(
+    app: &App,
+    nest: bool,
+    has_build: bool,
+    warnings: &mut Vec<String>,
+) -> Option<(String, String, String)> {
+    for script in ["start:prod", "start"] {
+        let Some((text, source)) = app.script(script) else {
+            continue;
+        };
+        if let Some(command) = start_from_script(&text) {
+            return Some((command, source, format!("scripts.{script}: {text}")));
+        }
+        let words = command_words(&text)?;
+        let runner = words.first().map(String::as_str).unwrap_or_default();
+        if nest || (runner == "nest" && words.get(1).is_some_and(|w| w == "start")) {
+            let entry = nest_entry(app);
+            return Some((
+                format!("node {entry}"),
+                source,
+                format!("`{text}` runs a dev build; the compiled entry is {entry}"),
+            ));
+        }
+        if DEV_RUNNERS.contains(&runner) {
+            let file = words.iter().skip(1).rev().find(|w| is_script_file(w))?;
+            let entry = if is_typescript(file) {
+                if !has_build {
+                    warnings.push(format!(
+                        "{source}: `{text}` runs TypeScript through {runner} and there is no build script to compile it: \
+                         add a build (tsc) or pass --set start_command=\"node dist/index.js\""
+                    ));
+                    return None;
+                }
+                compiled_entry(app, file)
+            } else {
+                file.trim_start_matches("./").to_string()
+            };
+            return Some((
+                format!("node {entry}"),
+                source,
+                format!("`{text}` is a dev runner; node runs {entry}"),
+            ));
+        }
+    }
+    if nest {
+        let entry = nest_entry(app);
+        return Some((
+            format!("node {entry}"),
+            app.at("dependencies.@nestjs/core"),
+            "nest build output".into(),
+        ));
+    }
+    let main = app.package.str("main")?;
+    let main = main.trim_start_matches("./");
+    let entry = if is_typescript(main) && has_build {
+        compiled_entry(app, main)
+    } else {
+        main.to_string()
+    };
+    Some((format!("node {entry}"), app.at("main"), String::new()))
+}
+
+/// `node [flags] file [args]` (after env assignments), without watch/inspect flags; None for anything else.
+pub(super) fn start_from_script(script: &str) -> Option<String> {
+    let words = command_words(script)?;
+    if words.first().map(String::as_str) != Some("node") {
+        return None;
+    }
+    let kept: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect"))
+        .collect();
+    let file = kept.iter().skip(1).find(|w| !w.starts_with('-'))?;
+    if is_typescript(file) {
+        return None;
+    }
+    Some(
+        kept.iter()
+            .map(|w| w.trim_start_matches("./"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// The words of a simple command, after `VAR=value` and `cross-env VAR=value` prefixes. None when the script
+/// uses the shell (`&&`, pipes, substitutions), which an exec-form CMD cannot reproduce.
+pub(super) fn command_words(script: &str) -> Option<Vec<String>> {
+    if script.contains(['&', '|', ';', '>', '<', '$', '`', '(', '\'', '"', '\\']) {
+        return None;
+    }
+    let words: Vec<String> = script
+        .split_whitespace()
+        .skip_while(|w| *w == "cross-env" || (w.contains('=') && !w.starts_with('-')))
+        .map(String::from)
+        .collect();
+    (!words.is_empty()).then_some(words)
+}
+
+pub(super) fn is_script_file(word: &str) -> bool {
+    [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
+        .iter()
+        .any(|e| word.ends_with(e))
+        && !word.starts_with('-')
+}
+
+pub(super) fn is_typescript(file: &str) -> bool {
+    [".ts", ".mts", ".cts"].iter().any(|e| file.ends_with(e))
+}
+
+/// Where tsc writes `file` (`src/index.ts` → `dist/index.js`), from tsconfig's outDir and rootDir.
+pub(super) fn compiled_entry(app: &App, file: &str) -> String {
+    let tsconfig = app
+        .config(&["tsconfig.build.json", "tsconfig.json"])
+        .map(|(_, text)| text)
+        .unwrap_or_default();
+    let out_dir = literal_setting(&tsconfig, "outDir").map_or_else(|| ".".into(), |(v, _)| v);
+    let file = file.trim_start_matches("./");
+    let root_dir = literal_setting(&tsconfig, "rootDir").map_or_else(
+        || {
+            if file.starts_with("src/") {
+                "src".to_string()
+            } else {
+                ".".to_string()
+            }
+        },
+        |(v, _)| v,
+    );
+    let out_dir = out_dir.trim_start_matches("./").trim_end_matches('/');
+    let root_dir = root_dir.trim_start_matches("./").trim_end_matches('/');
+    let inner = if root_dir == "." {
+        file
+    } else {
+        file.strip_prefix(&format!("{root_dir}/")).unwrap_or(file)
+    };
+    let js = inner
+        .strip_suffix(".mts")
+        .map(|s| format!("{s}.mjs"))
+        .or_else(|| inner.strip_suffix(".cts").map(|s| format!("{s}.cjs")))
+        .or_else(|| inner.strip_suffix(".ts").map(|s| format!("{s}.js")))
+        .unwrap_or_else(|| inner.to_string());
+    join_rel(if out_dir.is_empty() { "." } else { out_dir }, &js)
+}
+
+/// Nest's compiled entry: tsconfig outDir (dist) + nest-cli.json entryFile (main).
+pub(super) fn nest_entry(app: &App) -> String {
+    let cli = app.config(&["nest-cli.json"]).map(|(_, t)| t).unwrap_or_default();
+    let entry = literal_setting(&cli, "entryFile").map_or_else(|| "main".into(), |(v, _)| v);
+    let source_root = literal_setting(&cli, "sourceRoot").map_or_else(|| "src".into(), |(v, _)| v);
+    compiled_entry(app, &format!("{source_root}/{entry}.ts"))
+}
+
+/// The listen port from the app's sources: `listen(3000)`, `listen({ port: 3000 })`, `PORT || 3000`.
+pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<String>) -> Option<Fact> {
+    let root = app.path(".");
+    let mut hits: Vec<(Fact, PathBuf)> = Vec::new();
+    for ext in ["js", "mjs", "cjs", "ts", "mts"] {
+        let boundary_root = root.clone();
+        let walked = walk::files_with_extension(&root, ext, move |p| {
+            p != boundary_root && p.join("package.json").is_file()
+        });
+        for path in walked.files {
+            let Some(text) = read_small_text(&path) else { continue };
+            let rel = path
+                .strip_prefix(&root)
+                .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+            for (port, line, how) in ports_in_source(&text) {
+                hits.push((
+                    Fact::new(port, format!("{}:{line}", app.file(&rel))).with_note(how),
+                    path.clone(),
+                ));
+            }
+        }
+    }
+    let first = hits.first()?.0.clone();
+    if hits.iter().all(|(h, _)| h.value == first.value) {
+        return Some(first);
+    }
+    // Several different ports: the one in the entry's own source, if that settles it.
+    let entry_stem = start
+        .and_then(|s| s.split_whitespace().nth(1))
+        .and_then(|e| Path::new(e).file_stem().map(|s| s.to_string_lossy().into_owned()));
+    let in_entry: Vec<&Fact> = hits
+        .iter()
+        .filter(|(_, p)| {
+            entry_stem
+                .as_deref()
+                .is_some_and(|stem| p.file_stem().is_some_and(|s| s == stem))
+        })
+        .map(|(f, _)| f)
+        .collect();
+    if let Some(first) = in_entry.first().filter(|f| in_entry.iter().all(|h| h.value == f.value)) {
+        return Some((*first).clone());
+    }
+    warnings.push(format!(
+        "several ports in the sources ({}): pass --port",
+        hits.iter()
+            .map(|(h, _)| format!("{} at {}", h.value, h.source))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    None
+}
+
+/// Port literals in JS/TS source, with their line and how they were found.
+pub(super) fn ports_in_source(text: &str) -> Vec<(u16, usize, &'static str)> {
+    let tokens = gosrc::lex_js(text).tokens;
+    let mut found = Vec::new();
+    let number = |t: &Token| match t {
+        Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
+        _ => None,
+    };
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(name) = token else { continue };
+        let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
+        let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
+        match name.as_str() {
+            "listen" => {
+                if let (Some(Token::Punct('(')), Some(t)) = (window.first(), window.get(1)) {
+                    if let Some(port) = number(t) {
+                        found.push((port, line_of(1), "listen() literal"));
+                        continue;
+                    }
+                }
+                if let (Some(Token::Punct('(')), Some(Token::Punct('{'))) = (window.first(), window.get(1)) {
+                    if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
+                        if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
+                            if let Some(port) = number(t) {
+                                found.push((port, line_of(k + 2), "listen({ port }) literal"));
+                            }
+                        }
+                    }
+                }
+            }
+            "PORT" => {
+                // process.env.PORT || 3000, process.env.PORT ?? 3000, Number(process.env.PORT) || 3000
+                let mut k = 0;
+                while matches!(window.get(k), Some(Token::Punct(')'))) {
+                    k += 1;
+                }
+                let op = (window.get(k), window.get(k + 1));
+                if matches!(
+                    op,
+                    (Some(Token::Punct('|')), Some(Token::Punct('|')))
+                        | (Some(Token::Punct('?')), Some(Token::Punct('?')))
+                ) {
+                    if let Some(port) = window.get(k + 2).and_then(|t| number(t)) {
+                        found.push((port, line_of(k + 2), "default of the PORT environment variable"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Records the port found in the sources, else the framework's default.
+pub(super) fn insert_port(facts: &mut Facts, default: Fact, app: &App, warnings: &mut Vec<String>) {
+    let port = source_port(app, None, warnings).unwrap_or(default);
+    facts.insert("port".into(), port);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_scripts_become_node_commands() {
+        assert_eq!(start_from_script("node server.js").as_deref(), Some("node server.js"));
+        assert_eq!(
+            start_from_script("NODE_ENV=production node ./dist/main.js --x").as_deref(),
+            Some("node dist/main.js --x")
+        );
+        assert_eq!(
+            start_from_script("node --watch index.js").as_deref(),
+            Some("node index.js")
+        );
+        assert_eq!(start_from_script("nodemon index.js"), None);
+        assert_eq!(start_from_script("node a.js && node b.js"), None);
+        assert_eq!(start_from_script("node src/index.ts"), None);
+    }
+
+    #[test]
+    fn ports_in_js() {
+        let src = "const port = process.env.PORT || 3001;\napp.listen(port);\nserver.listen({ port: 4000, host })\n";
+        let ports: Vec<u16> = ports_in_source(src).into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(ports, vec![3001, 4000]);
+        assert_eq!(ports_in_source("app.listen('8080')")[0].0, 8080);
+    }
+}
