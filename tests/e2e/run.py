@@ -129,17 +129,7 @@ class Buildah:
 
     def serve_check(self, image, port, path, expect, status):
         env = {"EXPECT_STATUS": str(status)} if status else {}
-        # run-image.sh sends the app's stdout and stderr to a log file. runc hands a container's stdio to its
-        # user, so a non-root process can reopen /dev/stdout (nginx's access_log does); a world-writable log
-        # file gives the same here.
-        with tempfile.NamedTemporaryFile(prefix="dockgen-e2e-run-", suffix=".log", delete=False) as log:
-            os.chmod(log.name, 0o666)
-            env["RUN_LOG"] = log.name
-        try:
-            cmd = [str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else [])
-            proc = run(cmd, env=env, check=False)
-        finally:
-            os.unlink(env["RUN_LOG"])
+        proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
         return proc.returncode == 0, proc.stdout + proc.stderr
 
     def exit_check(self, image, expect):
@@ -287,6 +277,13 @@ def check_case(case, builder, dockgen, work):
     # An app inside a workspace: dockgen runs on its folder, the build context is the workspace root.
     app = project / case.get("app", ".")
     run([dockgen, "init", str(app), "--yes", *case.get("args", [])])
+    for edit in case.get("edits", []):
+        # A documented change to a generated file, for what this builder cannot run as-is (see cases.toml).
+        target = app / edit["file"]
+        text = target.read_text()
+        if edit["replace"] not in text:
+            raise Failure(f"edit for {edit['file']}: `{edit['replace']}` is no longer in the generated file")
+        target.write_text(text.replace(edit["replace"], edit["with"]))
     dockerfile_path = app / "Dockerfile"
     dockerfile = dockerfile_path.read_text()
     facts = dockerfile_facts(dockerfile)
@@ -299,6 +296,7 @@ def check_case(case, builder, dockgen, work):
         "images": f"{facts['builder_image']} → {facts['runtime_image']}",
         # Image flags mean the preset's default image has no stand-in here, or the case tests the flags.
         "image_flags": any(a in ("--builder-image", "--runtime-image") for a in case.get("args", [])),
+        "edits": [f"{e['file']}: {e['why']}" for e in case.get("edits", [])],
     }
 
     started = time.time()
@@ -338,6 +336,11 @@ def check_case(case, builder, dockgen, work):
     row["payload"] = row["image"] - sum(base_files.values())
     row["artifact"] = image_files[facts["artifact"]]
 
+    # The developer's situation: the project has been built once with the cache in use. (After a --no-cache
+    # build, buildah 1.28 may match a stage's first steps to older layers whose children are not this build's.)
+    settle = builder.build(tag, project, dockerfile_path, no_cache=False)
+    if settle.returncode != 0:
+        raise Failure(f"cached build failed:\n{tail(settle.stdout + settle.stderr)}")
     touched = project / case["touch"]
     # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
     nonce = os.urandom(8).hex()
@@ -348,9 +351,10 @@ def check_case(case, builder, dockgen, work):
     log = second.stdout + second.stderr
     row["reused"] = builder.reused_steps(log)
     if case.get("dependency_step") and not builder.step_reused(log, case["dependency_step"]):
+        steps = "\n".join(line for line in log.splitlines() if " STEP " in line or "Using cache" in line)
         raise Failure(
             f"after changing {case['touch']}, `{case['dependency_step']}` ran again instead of coming from the "
-            f"cache:\n{tail(log)}"
+            f"cache:\n{steps}"
         )
     builder.remove(tag)
     return row
@@ -407,6 +411,7 @@ def write_report(rows, failures, skipped, builder_name):
     ]
     for row in rows:
         images = row["images"] + (" (set by flags)" if row["image_flags"] else " (preset defaults)")
+        images += "".join(f"; edited {edit}" for edit in row["edits"])
         lines.append(
             f"| {row['case']} | {row['preset']} | {images} | {row['build_s']} | {human(row['image'])} "
             f"| {human(row['payload'])} | {human(row['artifact'])} | {row['reused']} | pass |"
