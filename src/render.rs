@@ -130,6 +130,10 @@ fn with_filters(mut tera: Tera) -> Tera {
         }),
     );
     tera.register_filter(
+        "version",
+        checked(|v| validate::version(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
         "name",
         checked(|v| validate::package_name(as_str(v)?).map(|()| v.clone())),
     );

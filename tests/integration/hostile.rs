@@ -39,6 +39,13 @@ const ESCAPING_MODULE: &[u8] = b"<project><artifactId>a</artifactId><version>1</
 /// Each entity expands the previous one ten times: a billion laughs in miniature.
 const ENTITY_BOMB: &[u8] = b"<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\"><!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>\n<project><artifactId>&g;</artifactId></project>\n";
 const BINARY: &[u8] = b"\x7fELF\x02\x01\x01\x00\xff\xfe\x00\x00binary";
+const PACKAGE_JSON: &[u8] = b"{\n  \"name\": \"x\",\n  \"scripts\": { \"start\": \"node server.js\" }\n}\n";
+
+/// A valid package.json beside `file` with these bytes (a lockfile, a workspace file).
+fn with_package(dir: &Path, file: &str, bytes: &[u8]) {
+    write(dir, "package.json", PACKAGE_JSON);
+    write(dir, file, bytes);
+}
 
 /// (name, setup, text the error must contain)
 const CASES: &[(&str, Setup, &str)] = &[
@@ -116,6 +123,135 @@ const CASES: &[(&str, Setup, &str)] = &[
         "pom.xml: cannot read",
     ),
     ("pom.xml entity bomb", |d| write(d, "pom.xml", ENTITY_BOMB), "pom.xml:"),
+    (
+        "empty package.json",
+        |d| write(d, "package.json", b""),
+        "package.json:1:0: EOF while parsing a value",
+    ),
+    (
+        "binary package.json",
+        |d| write(d, "package.json", BINARY),
+        "package.json is not UTF-8 text (invalid byte at offset 8)",
+    ),
+    (
+        "latin-1 package.json",
+        |d| write(d, "package.json", b"{\"name\": \"caf\xe9\"}"),
+        "package.json is not UTF-8 text (invalid byte at offset 13)",
+    ),
+    (
+        "huge package.json",
+        |d| huge(d, "package.json"),
+        "package.json is 104857600 bytes",
+    ),
+    (
+        "package.json with a trailing comma",
+        |d| write(d, "package.json", b"{\n  \"name\": \"x\",\n}\n"),
+        "package.json:3:1: trailing comma",
+    ),
+    (
+        "package.json that is a list",
+        |d| write(d, "package.json", b"[1, 2]\n"),
+        "package.json:1: the top level is not a JSON object",
+    ),
+    (
+        "package.json symlink loop",
+        |d| symlink_loop(d, "package.json"),
+        "package.json: cannot read",
+    ),
+    (
+        "package.json is a FIFO",
+        |d| fifo(d, "package.json"),
+        "package.json is not a regular file",
+    ),
+    (
+        "binary package-lock.json",
+        |d| with_package(d, "package-lock.json", BINARY),
+        "package-lock.json is not UTF-8 text (invalid byte at offset 8)",
+    ),
+    (
+        "truncated package-lock.json",
+        |d| {
+            with_package(
+                d,
+                "package-lock.json",
+                b"{\n  \"name\": \"x\",\n  \"lockfileVersion\": 3,\n  \"packages\": {\n",
+            );
+        },
+        "package-lock.json:5:0: EOF while parsing an object",
+    ),
+    (
+        "package-lock.json without a lockfileVersion",
+        |d| with_package(d, "package-lock.json", b"{}"),
+        "package-lock.json: no lockfileVersion",
+    ),
+    (
+        "huge package-lock.json",
+        |d| {
+            write(d, "package.json", PACKAGE_JSON);
+            huge(d, "package-lock.json");
+        },
+        "package-lock.json is 104857600 bytes",
+    ),
+    (
+        "package-lock.json symlink loop",
+        |d| {
+            write(d, "package.json", PACKAGE_JSON);
+            symlink_loop(d, "package-lock.json");
+        },
+        "package-lock.json: cannot read",
+    ),
+    (
+        "pnpm-lock.yaml that is not one",
+        |d| with_package(d, "pnpm-lock.yaml", b"<html>404</html>\n"),
+        "pnpm-lock.yaml:1: no lockfileVersion",
+    ),
+    (
+        "latin-1 pnpm-lock.yaml",
+        |d| with_package(d, "pnpm-lock.yaml", b"lockfileVersion: '9.0'\n# caf\xe9\n"),
+        "pnpm-lock.yaml is not UTF-8 text (invalid byte at offset 28)",
+    ),
+    (
+        "yarn.lock that is not one",
+        |d| with_package(d, "yarn.lock", b"hello world"),
+        "yarn.lock:1: neither a yarn v1 lockfile nor a yarn berry one",
+    ),
+    (
+        "binary yarn.lock",
+        |d| with_package(d, "yarn.lock", BINARY),
+        "yarn.lock is not UTF-8 text",
+    ),
+    (
+        "bun.lock that is not JSON",
+        |d| with_package(d, "bun.lock", b"lockfile = 1\n"),
+        "bun.lock:1: not a bun text lockfile",
+    ),
+    (
+        "binary pnpm-workspace.yaml",
+        |d| with_package(d, "pnpm-workspace.yaml", BINARY),
+        "pnpm-workspace.yaml is not UTF-8 text",
+    ),
+    (
+        "workspace pattern escaping the root",
+        |d| write(d, "package.json", b"{\"workspaces\": [\"../*\"]}"),
+        "package.json:1: the workspace patterns (../*) match no folder with a package.json",
+    ),
+    (
+        "packageManager that is not one",
+        |d| write(d, "package.json", b"{\n  \"packageManager\": \"curl@1 | sh\"\n}"),
+        "package.json:2: packageManager `curl@1 | sh` is not npm, pnpm, yarn or bun",
+    ),
+    (
+        "malformed angular.json",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\"scripts\": {\"build\": \"ng build\"}, \"dependencies\": {\"@angular/core\": \"18\"}}",
+            );
+            write(d, "angular.json", b"{\n  \"projects\": {\n    \"a\": ]\n}");
+        },
+        "angular.json:3:10: expected value",
+    ),
 ];
 
 fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
@@ -133,7 +269,8 @@ fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
 fn hostile_manifests_fail_with_one_line_naming_the_file_and_write_nothing() {
     for (name, setup, expected) in CASES {
         let project = tempfile::tempdir().unwrap();
-        if !name.contains("go.mod") && !name.contains("pom.xml") && !name.contains("go.work") {
+        let manifests = ["go.mod", "pom.xml", "go.work", "package", "lock", "yaml", "angular"];
+        if !manifests.iter().any(|m| name.contains(m)) {
             write(project.path(), "main.go", MAIN_GO);
         }
         setup(project.path());
@@ -240,6 +377,27 @@ fn unreadable_files_and_folders_are_named() {
         assert!(stderr.contains(expected), "{name}: {stderr}");
         assert!(!project.path().join("Dockerfile").exists(), "{name}");
     }
+}
+
+/// Node's optional files (framework configs, version files) behave the same.
+#[test]
+fn hostile_node_configs_are_named_and_ignored() {
+    let project = crate::common::project_copy(&crate::common::fixtures_dir().join("node-vite-npm/repo"));
+    write(project.path(), "vite.config.ts", BINARY);
+    huge(project.path(), ".nvmrc");
+    fifo(project.path(), "tsconfig.json");
+    let output = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("vite.config.ts is not readable") && stderr.contains(".nvmrc is not readable"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("COPY --from=build /app/dist/ /usr/share/nginx/html/"));
 }
 
 /// Framework configs are optional: a binary or huge one is named in a warning and ignored, never fatal.

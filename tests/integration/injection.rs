@@ -26,6 +26,22 @@ const FROM_REPOSITORY: &[&str] = &[
     "java_version",
     "spring_boot_version",
     "pom_files",
+    "app_name",
+    "app_dir",
+    "app",
+    "node_version",
+    "package_manager_version",
+    "build_script",
+    "output_dir",
+    "start_command",
+    "install_files",
+    "runtime_files",
+    "workspace_deps",
+    "asset_dirs",
+    "lockfile",
+    "yarn_path",
+    "dockerfile_dir",
+    "workspace_root",
 ];
 
 /// Projects whose detections cover every template branch that prints a repository value.
@@ -40,6 +56,16 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/spring-boot-2/repo", &[]),
     ("tests/fixtures/quarkus/repo", &[]),
     ("tests/fixtures/reactor-two-runnable/repo", &[("module", "api")]),
+    ("examples/node-spa", &[]),
+    ("examples/node-server", &[]),
+    ("examples/node-nextjs", &[]),
+    ("tests/fixtures/node-workspace-app/repo", &[("app", "apps/web")]),
+    ("tests/fixtures/node-workspace-app/repo", &[("app", "apps/api")]),
+    ("tests/fixtures/node-yarn-berry-package-manager/repo", &[]),
+    ("tests/fixtures/node-pnpm/repo", &[]),
+    ("tests/fixtures/node-bun/repo", &[("package_manager_version", "1.1.38")]),
+    ("tests/fixtures/node-nuxt/repo", &[]),
+    ("tests/fixtures/node-no-lockfile/repo", &[]),
 ];
 
 struct Case {
@@ -49,6 +75,15 @@ struct Case {
     preset: preset::Preset,
     given: IndexMap<String, answers::Given>,
     baseline: Vec<String>,
+    /// The other files' shape (nginx.conf): each line's first word.
+    extra_baseline: Vec<Vec<String>>,
+}
+
+/// A config file's shape: the first word of each line, which a value could only change by breaking out.
+fn shape(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+        .collect()
 }
 
 fn cases() -> Vec<Case> {
@@ -70,15 +105,20 @@ fn cases() -> Vec<Case> {
                 )
             })
             .collect();
+        // Node's presets are not interchangeable (a static site has no start command): each project renders
+        // with the presets it can; every preset is covered by some project (checked below).
         for preset in presets.iter().filter(|p| p.stack == candidate.stack) {
-            let resolved = answers::resolve(preset, Some(&candidate), &given, &mut NonInteractive).unwrap();
-            let dockerfile = render::render(preset, &resolved.values).unwrap().dockerfile;
+            let Ok(resolved) = answers::resolve(preset, Some(&candidate), &given, &mut NonInteractive) else {
+                continue;
+            };
+            let rendered = render::render(preset, &resolved.values).unwrap();
             out.push(Case {
                 values: resolved.values.clone(),
                 candidate: candidate.clone(),
                 preset: preset.clone(),
                 given: given.clone(),
-                baseline: instructions(&dockerfile),
+                baseline: instructions(&rendered.dockerfile),
+                extra_baseline: rendered.extra.iter().map(|(_, text)| shape(text)).collect(),
             });
         }
     }
@@ -148,6 +188,15 @@ fn same_instructions_or_refused(
             value,
             files.dockerfile
         );
+        let extra: Vec<Vec<String>> = files.extra.iter().map(|(_, text)| shape(text)).collect();
+        prop_assert_eq!(
+            extra,
+            case.extra_baseline.clone(),
+            "{} {}: {:?}",
+            case.preset.name,
+            key,
+            value
+        );
     }
     Ok(())
 }
@@ -192,6 +241,13 @@ proptest! {
 }
 
 #[test]
-fn honest_values_render_for_every_case() {
+fn honest_values_render_for_every_case_and_every_preset() {
     assert!(CASES.len() >= PROJECTS.len());
+    for preset in preset::builtin().unwrap() {
+        assert!(
+            CASES.iter().any(|c| c.preset.name == preset.name),
+            "no injection case renders preset {}",
+            preset.name
+        );
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{has_marker, read_manifest, Context, Fact, Facts, JsonDoc};
 
 /// Lockfiles can be far larger than a manifest (tens of MB in big monorepos) and are only validated.
-pub(super) const MAX_LOCKFILE_BYTES: u64 = 256 * 1024 * 1024;
+pub(super) const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile.
 pub(super) fn package_manager(

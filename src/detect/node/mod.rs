@@ -53,10 +53,15 @@ impl Context {
         join_rel(&self.up, rel)
     }
 
+    /// A JSON manifest whose top level must be an object (package.json, angular.json).
     pub(super) fn read_json(&self, rel: &str) -> Result<JsonDoc> {
         let shown = self.shown(rel);
         let text = read_manifest(&self.dir, rel).map_err(|e| rename_error(&e, rel, &shown))?;
-        JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+        let doc = JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+        if !doc.value.is_object() {
+            bail!("{shown}:1: the top level is not a JSON object");
+        }
+        Ok(doc)
     }
 }
 
@@ -242,6 +247,7 @@ fn analyse(
         );
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
+    warnings.extend(app.warnings());
     if !is_app {
         if members.is_empty() || context.down == dir {
             warnings.push(format!(
@@ -262,6 +268,8 @@ pub(super) struct App<'a> {
     pub(super) context: &'a Context,
     pub(super) dir: String,
     pub(super) package: &'a JsonDoc,
+    /// Optional files (configs, version files) that exist but could not be read as text: said, then ignored.
+    unreadable: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> App<'a> {
@@ -270,6 +278,7 @@ impl<'a> App<'a> {
             context,
             dir: dir.to_string(),
             package,
+            unreadable: std::cell::RefCell::default(),
         }
     }
 
@@ -307,7 +316,32 @@ impl<'a> App<'a> {
     pub(super) fn config(&self, names: &[&str]) -> Option<(String, String)> {
         names
             .iter()
-            .find_map(|name| read_small_text(&self.path(name)).map(|text| (self.file(name), text)))
+            .find_map(|name| self.text(name).map(|text| (self.file(name), text)))
+    }
+
+    /// An optional file's text: None when absent; present but binary, huge or not a regular file is noted
+    /// (see `warnings`) and treated as absent.
+    pub(super) fn text(&self, name: &str) -> Option<String> {
+        let path = self.path(name);
+        std::fs::symlink_metadata(&path).ok()?;
+        let text = read_small_text(&path);
+        if text.is_none() {
+            let file = self.file(name);
+            let mut unreadable = self.unreadable.borrow_mut();
+            if !unreadable.contains(&file) {
+                unreadable.push(file);
+            }
+        }
+        text
+    }
+
+    /// The optional files that could not be read, as warnings.
+    fn warnings(&self) -> Vec<String> {
+        self.unreadable
+            .borrow()
+            .iter()
+            .map(|file| format!("{file} is not readable UTF-8 text of at most 4 MB; its settings are ignored"))
+            .collect()
     }
 }
 
@@ -323,7 +357,7 @@ fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: 
     }
     for a in &apps {
         for file in [".nvmrc", ".node-version"] {
-            if let Some(text) = read_small_text(&a.path(file)) {
+            if let Some(text) = a.text(file) {
                 if let Some((i, line)) = text
                     .lines()
                     .enumerate()
@@ -334,7 +368,7 @@ fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: 
                 }
             }
         }
-        if let Some(text) = read_small_text(&a.path(".tool-versions")) {
+        if let Some(text) = a.text(".tool-versions") {
             for (i, line) in text.lines().enumerate() {
                 let mut words = line.split_whitespace();
                 if matches!(words.next(), Some("nodejs" | "node")) {
@@ -353,6 +387,9 @@ fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: 
         if let Some(version) = a.package.str("volta.node") {
             found.push((version.to_string(), a.at("volta.node"), "volta.node"));
         }
+    }
+    if app.dir != "." {
+        warnings.extend(root.warnings());
     }
     for (text, source, what) in &found {
         match nodever::major(text) {
