@@ -1,5 +1,6 @@
-//! In-process cost of `dockgen init --stdout` (detect → answers → render) on each bundled example and on a
-//! monorepo-sized tree: the same Go service with 200,000 files under `node_modules/`, `vendor/` and `.git/`.
+//! In-process cost of `dockgen init --stdout` (detect → answers → render) on each bundled example and on
+//! monorepo-sized trees: the Go and the Node server examples, each with 200,000 files under `node_modules/`,
+//! `vendor/` and `.git/`.
 //! Run: `cargo bench --bench pipeline`; whole-process timing is `benches/large_tree.sh`.
 
 use std::hint::black_box;
@@ -21,14 +22,10 @@ fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
         .len()
 }
 
-/// `examples/go-http` plus `files` files split between `node_modules/`, `vendor/` and `.git/` (100 per folder).
-fn monorepo(files: usize) -> tempfile::TempDir {
+/// `examples/<example>` plus `files` files split between `node_modules/`, `vendor/` and `.git/` (100 per folder).
+fn monorepo(example: &str, files: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/go-http");
-    for entry in std::fs::read_dir(&example).expect("example") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
-    }
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example), dir.path());
     for (top, share) in [("node_modules", 8), (".git/objects", 1), ("vendor/github.com", 1)] {
         let count = files * share / 10;
         for start in (0..count).step_by(100) {
@@ -47,19 +44,33 @@ fn monorepo(files: usize) -> tempfile::TempDir {
     dir
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("example") {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let presets = preset::builtin().expect("presets");
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let large = monorepo(200_000);
     let mut group = c.benchmark_group("init --stdout");
     group.sample_size(50);
-    for name in ["go-http", "java-maven"] {
+    for name in ["go-http", "java-maven", "node-spa", "node-server", "node-nextjs"] {
         let root = examples.join(name);
         group.bench_function(name, |b| b.iter(|| black_box(init_stdout(&root, &presets))));
     }
-    group.bench_function("go-http + 200,000 files in node_modules, vendor, .git", |b| {
-        b.iter(|| black_box(init_stdout(large.path(), &presets)));
-    });
+    for name in ["go-http", "node-server"] {
+        let large = monorepo(name, 200_000);
+        group.bench_function(format!("{name} + 200,000 files in node_modules, vendor, .git"), |b| {
+            b.iter(|| black_box(init_stdout(large.path(), &presets)));
+        });
+    }
     group.finish();
 }
 

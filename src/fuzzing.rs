@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use crate::prompt::NonInteractive;
 use crate::{answers, detect, preset, render};
 
-pub use crate::detect::fuzzing::{go_mod, go_source, pom};
+pub use crate::detect::fuzzing::{go_mod, go_source, node, pom};
 
 /// Files the pipeline target can write, picked by the first byte of each chunk.
 const PATHS: &[&str] = &[
@@ -28,6 +28,22 @@ const PATHS: &[&str] = &[
     "src/main/resources/application.yml",
     ".mvn/wrapper/maven-wrapper.properties",
     "mvnw",
+    "package.json",
+    "package-lock.json",
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    "yarn.lock",
+    ".yarnrc.yml",
+    ".nvmrc",
+    "vite.config.ts",
+    "next.config.js",
+    "angular.json",
+    "tsconfig.json",
+    "src/index.ts",
+    "server.js",
+    "apps/web/package.json",
+    "apps/api/package.json",
+    "apps/api/src/main.ts",
 ];
 
 /// Writes a repository from `data` (chunks separated by 0 bytes; a chunk's first byte picks its path), then

@@ -286,7 +286,7 @@ fn module_sources(root: &Path, modules: &[Module]) -> Result<Vec<Source>> {
     for module in modules {
         let module_root = root.join(&module.dir);
         let boundary_root = module_root.clone();
-        let walked = walk::files_with_extension(&module_root, "go", move |dir| {
+        let walked = walk::files_with_extensions(&module_root, &["go"], move |dir| {
             dir != boundary_root && dir.join("go.mod").is_file()
         });
         if let Some(unreadable) = walked.unreadable.first() {

@@ -697,7 +697,7 @@ fn spring_port(root: &Path, dir: &str, warnings: &mut Vec<String>) -> Option<Fac
 /// A port literal in `new InetSocketAddress(8080)` or the default of a `PORT` lookup in src/main/java.
 fn java_source_port(root: &Path, dir: &str) -> Option<Fact> {
     let sources = root.join(join_rel(dir, "src/main/java"));
-    let walked = walk::files_with_extension(&sources, "java", |_| false);
+    let walked = walk::files_with_extensions(&sources, &["java"], |_| false);
     let mut hits = Vec::new();
     for path in walked.files {
         let Some(text) = read_small_text(&path) else {

@@ -133,6 +133,10 @@ pub mod fuzzing {
         super::go::probe_source_text(text)
     }
 
+    pub fn node(text: &str) -> usize {
+        super::node::fuzz_text(text)
+    }
+
     pub fn pom(text: &str) -> usize {
         let Ok(pom) = super::pom::parse(text) else { return 0 };
         let mut props = super::pom::Props::default();

@@ -15,11 +15,11 @@ pub(crate) struct Walked {
     pub(crate) unreadable: Vec<String>,
 }
 
-/// Every file with the extension `ext` under `dir`, in a stable order, skipping hidden, `_`-prefixed,
+/// Every file with one of the extensions `exts` under `dir`, in a stable order, skipping hidden, `_`-prefixed,
 /// dependency and gitignored folders, and any folder for which `is_boundary` is true (a nested module).
-pub(crate) fn files_with_extension(
+pub(crate) fn files_with_extensions(
     dir: &Path,
-    ext: &str,
+    exts: &'static [&'static str],
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
 ) -> Walked {
     let root = dir.to_path_buf();
@@ -48,7 +48,7 @@ pub(crate) fn files_with_extension(
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if is_file && entry.path().extension().is_some_and(|e| e == ext) {
+                        if is_file && entry.path().extension().is_some_and(|e| exts.iter().any(|x| e == *x)) {
                             found.files.push(entry.into_path());
                         }
                     }

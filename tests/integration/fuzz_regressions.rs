@@ -7,7 +7,7 @@ use std::path::Path;
 fn fuzz_regressions_replay_without_panicking() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut replayed = 0;
-    for target in ["go_mod", "go_source", "pom", "pipeline"] {
+    for target in ["go_mod", "go_source", "pom", "node", "pipeline"] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
         };
@@ -23,6 +23,9 @@ fn fuzz_regressions_replay_without_panicking() {
                 }
                 ("pom", Some(text)) => {
                     std::hint::black_box(dockgen::fuzzing::pom(text));
+                }
+                ("node", Some(text)) => {
+                    std::hint::black_box(dockgen::fuzzing::node(text));
                 }
                 ("pipeline", _) => {
                     std::hint::black_box(dockgen::fuzzing::pipeline(&data));

@@ -139,6 +139,24 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
     Ok(Some(candidate))
 }
 
+/// Every Node text parser on arbitrary text, for the fuzz target: package.json/lockfile JSON with key lines,
+/// version strings, workspace and yarn settings, framework configs, scripts and JS sources.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    let json = JsonDoc::parse(text).map_or(0, |doc| doc.line("scripts.build") + doc.line("a.b.c"));
+    let versions = text.lines().filter_map(nodever::major).count();
+    let (patterns, _) = workspace::pnpm_workspace_packages(text);
+    let globs = patterns.iter().filter(|p| workspace::glob_match(p, "apps/web")).count();
+    let settings = ["outDir", "output", "outputDir", "rootDir", "entryFile"]
+        .iter()
+        .filter_map(|key| framework::literal_setting(text, key))
+        .count();
+    let scripts = text
+        .lines()
+        .filter(|line| server::start_from_script(line).is_some() || framework::static_output(line).is_some())
+        .count();
+    json + versions + globs + settings + scripts + server::ports_in_source(text).len()
+}
+
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.
 fn install_files(context: &Context, facts: &Facts) -> Result<Vec<String>> {
     let mut files = vec!["package.json".to_string()];

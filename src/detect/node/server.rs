@@ -239,22 +239,21 @@ pub(super) fn nest_entry(app: &App) -> String {
 pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<String>) -> Option<Fact> {
     let root = app.path(".");
     let mut hits: Vec<(Fact, PathBuf)> = Vec::new();
-    for ext in ["js", "mjs", "cjs", "ts", "mts"] {
-        let boundary_root = root.clone();
-        let walked = walk::files_with_extension(&root, ext, move |p| {
-            p != boundary_root && p.join("package.json").is_file()
-        });
-        for path in walked.files {
-            let Some(text) = read_small_text(&path) else { continue };
-            let rel = path
-                .strip_prefix(&root)
-                .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
-            for (port, line, how) in ports_in_source(&text) {
-                hits.push((
-                    Fact::new(port, format!("{}:{line}", app.file(&rel))).with_note(how),
-                    path.clone(),
-                ));
-            }
+    // Nested packages are other apps or libraries: their ports are not this server's.
+    let boundary_root = root.clone();
+    let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
+        p != boundary_root && p.join("package.json").is_file()
+    });
+    for path in walked.files {
+        let Some(text) = read_small_text(&path) else { continue };
+        let rel = path
+            .strip_prefix(&root)
+            .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+        for (port, line, how) in ports_in_source(&text) {
+            hits.push((
+                Fact::new(port, format!("{}:{line}", app.file(&rel))).with_note(how),
+                path.clone(),
+            ));
         }
     }
     let first = hits.first()?.0.clone();
