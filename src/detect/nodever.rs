@@ -50,15 +50,27 @@ pub(crate) fn major(text: &str) -> Option<(u64, String)> {
             .and_then(|m| range.intersect(&m))
             .is_some()
     };
+    // The majors a range can allow at its edges are those it names and their neighbours (`<21` → 20): no need
+    // to try every number.
+    let mut candidates: Vec<u64> = bare
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse::<u64>().ok())
+        .filter(|n| *n < 10_000)
+        .flat_map(|n| [n.saturating_sub(1), n, n + 1])
+        .filter(|n| *n > 0)
+        .chain([CURRENT_LTS])
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
     // A range with no upper bound allows every future major: the current LTS is the sensible pick.
-    if allows(1000) {
+    if allows(10_000) {
         if allows(CURRENT_LTS) {
             return Some((CURRENT_LTS, format!("{text} has no upper bound: the current LTS")));
         }
-        let lowest = (1..1000).find(|m| allows(*m))?;
+        let lowest = candidates.into_iter().find(|m| allows(*m))?;
         return Some((lowest, format!("{text}: the lowest major it allows")));
     }
-    let highest = (1..1000).rev().find(|m| allows(*m))?;
+    let highest = candidates.into_iter().rev().find(|m| allows(*m))?;
     Some((highest, format!("{text}: the highest major it allows")))
 }
 
