@@ -350,11 +350,11 @@ impl Preset {
             let Some((text, _)) = self.templates.get(&name) else {
                 continue;
             };
-            for include in text
-                .split("{% include \"")
-                .skip(1)
-                .chain(text.split("{%- include \"").skip(1))
-            {
+            // Partials (`include`) and macro files (`import`), with or without whitespace control.
+            let referenced = ["{% include \"", "{%- include \"", "{% import \"", "{%- import \""]
+                .iter()
+                .flat_map(|tag| text.split(tag).skip(1));
+            for include in referenced {
                 if let Some(end) = include.find('"') {
                     wanted.push(include[..end].to_string());
                 }
