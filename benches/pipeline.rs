@@ -25,7 +25,10 @@ fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
 /// `examples/<example>` plus `files` files split between `node_modules/`, `vendor/` and `.git/` (100 per folder).
 fn monorepo(example: &str, files: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example), dir.path());
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example),
+        dir.path(),
+    );
     for (top, share) in [("node_modules", 8), (".git/objects", 1), ("vendor/github.com", 1)] {
         let count = files * share / 10;
         for start in (0..count).step_by(100) {

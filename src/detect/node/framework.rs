@@ -320,7 +320,8 @@ fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<Stri
         "astro.config.js",
         "astro.config.mts",
     ];
-    let dist = config_setting(app, &configs, "outDir").unwrap_or_else(|| Fact::new("dist", astro.source.clone()));
+    let dist = config_setting(app, &configs, "outDir")
+        .unwrap_or_else(|| Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir"));
     let server_output = config_setting(app, &configs, "output").filter(|f| f.value == "server" || f.value == "hybrid");
     let framework = Fact::new("astro", astro.source.clone());
     match (server_output, app.dependency("@astrojs/node")) {
