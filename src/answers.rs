@@ -150,19 +150,7 @@ fn apply_choices(
         let chosen = if let Some(answer) = answers.get(&choice.key) {
             answer.value.as_str().unwrap_or_default().to_string()
         } else {
-            let question = Question {
-                key: choice.key.clone(),
-                help: spec.help.clone(),
-                problem: None,
-                options: choice
-                    .options
-                    .iter()
-                    .map(|o| (o.value.clone(), o.source.clone()))
-                    .collect(),
-                needed_by: Vec::new(),
-                default: None,
-                kind: None,
-            };
+            let question = Question::choice(&choice.key, &spec.help, choice.option_list());
             let value = parse(spec, &prompter.ask(&question)?)?;
             let text = value.as_str().unwrap_or_default().to_string();
             answers.insert(

@@ -333,22 +333,19 @@ pub fn choose_preset<'a>(
         [] => bail!("no supported project found in {} ({})", path.display(), looked_for()),
         [only] => only,
         several => {
-            let question = Question {
-                key: "preset".into(),
-                help: "Several stacks were found; which one should the image build?".into(),
-                problem: None,
-                options: several
-                    .iter()
-                    .filter_map(|c| {
-                        let preset = stack_default(c)
-                            .or_else(|| presets.iter().find(|p| p.stack == c.stack && p.default_for_stack))?;
-                        Some((preset.name.clone(), c.evidence.clone()))
-                    })
-                    .collect(),
-                needed_by: Vec::new(),
-                default: None,
-                kind: None,
-            };
+            let options = several
+                .iter()
+                .filter_map(|c| {
+                    let preset = stack_default(c)
+                        .or_else(|| presets.iter().find(|p| p.stack == c.stack && p.default_for_stack))?;
+                    Some((preset.name.clone(), c.evidence.clone()))
+                })
+                .collect();
+            let question = Question::choice(
+                "preset",
+                "Several stacks were found; which one should the image build?",
+                options,
+            );
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;
             let candidate = several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0]);
@@ -376,18 +373,11 @@ pub fn choose_preset<'a>(
     if options.is_empty() {
         bail!("no built-in preset for the {} stack", candidate.stack);
     }
-    let question = Question {
-        key: "preset".into(),
-        help: format!(
-            "No {} preset fits what was found (see the warnings); which one should build it?",
-            candidate.stack
-        ),
-        problem: None,
-        options,
-        needed_by: Vec::new(),
-        default: None,
-        kind: None,
-    };
+    let help = format!(
+        "No {} preset fits what was found (see the warnings); which one should build it?",
+        candidate.stack
+    );
+    let question = Question::choice("preset", &help, options);
     let name = prompter.ask(&question)?;
     let preset = preset::find(presets, &name)?;
     Ok((preset, Some(candidate)))
@@ -415,20 +405,7 @@ fn settle_choices(
         let text = if let Some(value) = given.get(&choice.key) {
             value.text.clone()
         } else {
-            let question = Question {
-                key: choice.key.clone(),
-                help,
-                problem: None,
-                options: choice
-                    .options
-                    .iter()
-                    .map(|o| (o.value.clone(), o.source.clone()))
-                    .collect(),
-                needed_by: Vec::new(),
-                default: None,
-                kind: None,
-            };
-            let text = prompter.ask(&question)?;
+            let text = prompter.ask(&Question::choice(&choice.key, &help, choice.option_list()))?;
             given.insert(
                 choice.key.clone(),
                 Given {
@@ -511,6 +488,22 @@ mod tests {
         }
     }
 
+    /// `choose_preset` without a terminal and with nothing given.
+    fn choose<'a>(
+        name: Option<&str>,
+        presets: &'a [Preset],
+        detection: &Detection,
+    ) -> Result<(&'a Preset, Option<Candidate>)> {
+        choose_preset(
+            Path::new("."),
+            name,
+            presets,
+            detection,
+            &mut IndexMap::new(),
+            &mut NonInteractive,
+        )
+    }
+
     #[test]
     fn several_stacks_need_a_preset_and_the_error_names_the_flag() {
         let presets = preset::builtin().unwrap();
@@ -518,30 +511,14 @@ mod tests {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
         };
-        let err = choose_preset(
-            Path::new("."),
-            None,
-            &presets,
-            &detection,
-            &mut IndexMap::new(),
-            &mut NonInteractive,
-        )
-        .unwrap_err();
+        let err = choose(None, &presets, &detection).unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains("--preset NAME") && message.contains("go (go.mod)"),
             "{message}"
         );
 
-        let (chosen, found) = choose_preset(
-            Path::new("."),
-            Some("go-distroless"),
-            &presets,
-            &detection,
-            &mut IndexMap::new(),
-            &mut NonInteractive,
-        )
-        .unwrap();
+        let (chosen, found) = choose(Some("go-distroless"), &presets, &detection).unwrap();
         assert_eq!(chosen.name, "go-distroless");
         assert_eq!(found.unwrap().evidence, "go.mod");
     }
@@ -553,15 +530,7 @@ mod tests {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
         };
-        let err = choose_preset(
-            Path::new("."),
-            None,
-            &presets,
-            &detection,
-            &mut IndexMap::new(),
-            &mut NonInteractive,
-        )
-        .unwrap_err();
+        let err = choose(None, &presets, &detection).unwrap_err();
         assert!(err.to_string().contains("looked for go.mod, go.work"), "{err}");
     }
 }

@@ -22,6 +22,21 @@ pub struct Question {
     pub kind: Option<Kind>,
 }
 
+impl Question {
+    /// A pick from a list: each option with the evidence that found it.
+    pub fn choice(key: &str, help: &str, options: Vec<(String, String)>) -> Self {
+        Question {
+            key: key.to_string(),
+            help: help.to_string(),
+            problem: None,
+            options,
+            needed_by: Vec::new(),
+            default: None,
+            kind: None,
+        }
+    }
+}
+
 pub trait Prompter {
     /// Returns the answer as text; `crate::answers` parses and validates it.
     fn ask(&mut self, question: &Question) -> Result<String>;

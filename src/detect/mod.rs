@@ -58,6 +58,16 @@ pub struct Choice {
     pub options: Vec<ChoiceOption>,
 }
 
+impl Choice {
+    /// Each option's value with the evidence that found it, as a question lists them.
+    pub fn option_list(&self) -> Vec<(String, String)> {
+        self.options
+            .iter()
+            .map(|o| (o.value.clone(), o.source.clone()))
+            .collect()
+    }
+}
+
 /// One possible answer; its facts (binary name, port...) apply only when it is chosen.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChoiceOption {
