@@ -54,6 +54,11 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
                 .unwrap_or_default()
                 .to_string();
             if entry_file.contains('/') {
+                // The compiler's output folder: built in the image, so kept out of the build context.
+                facts.insert(
+                    "compiled_dir".into(),
+                    Fact::new(top.clone(), source.clone()).with_note("the folder the start command runs from"),
+                );
                 vec![top, "package.json".to_string()]
             } else {
                 vec![".".to_string()]
