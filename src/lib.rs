@@ -362,9 +362,11 @@ pub fn choose_preset<'a>(
     if let Some(preset) = stack_default(&candidate) {
         return Ok((preset, Some(candidate)));
     }
-    let options: Vec<(String, String)> = presets
+    // The general presets first (fewest conditions), so Enter picks a general one.
+    let mut stack_presets: Vec<&Preset> = presets.iter().filter(|p| p.stack == candidate.stack).collect();
+    stack_presets.sort_by_key(|p| p.default_when.len());
+    let options: Vec<(String, String)> = stack_presets
         .iter()
-        .filter(|p| p.stack == candidate.stack)
         .map(|p| {
             let what = p.description.split(':').next().unwrap_or(&p.description);
             (p.name.clone(), what.to_string())
