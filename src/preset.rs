@@ -350,13 +350,15 @@ impl Preset {
             let Some((text, _)) = self.templates.get(&name) else {
                 continue;
             };
-            // Partials (`include`) and macro files (`import`), with or without whitespace control.
-            let referenced = ["{% include \"", "{%- include \"", "{% import \"", "{%- import \""]
-                .iter()
-                .flat_map(|tag| text.split(tag).skip(1));
-            for include in referenced {
-                if let Some(end) = include.find('"') {
-                    wanted.push(include[..end].to_string());
+            // Partials (`include`), macro files (`import`) and parents (`extends`), with or without whitespace
+            // control.
+            for tag in ["include", "import", "extends"] {
+                for opening in [format!("{{% {tag} \""), format!("{{%- {tag} \"")] {
+                    for rest in text.split(opening.as_str()).skip(1) {
+                        if let Some(end) = rest.find('"') {
+                            wanted.push(rest[..end].to_string());
+                        }
+                    }
                 }
             }
             out.push((name, text.clone()));

@@ -73,13 +73,10 @@ fn root_cause(error: &tera::Error) -> String {
 
 fn engine(preset: &Preset) -> Result<Tera> {
     let mut tera = Tera::default();
-    // All at once: a template may import macros from one added after it.
-    tera.add_raw_templates(
-        preset
-            .templates
-            .iter()
-            .map(|(name, (text, _))| (name.as_str(), text.as_str())),
-    )
+    // Only this preset's templates and what they include or import (parsing every stack's costs milliseconds),
+    // all at once: a template may import macros from one added after it.
+    let own = preset.template_files();
+    tera.add_raw_templates(own.iter().map(|(name, text)| (name.as_str(), text.as_str())))
     .map_err(|e| {
         let chain = error_chain(&e);
         // Name the user's file when the broken template came from a layer.
