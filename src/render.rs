@@ -77,19 +77,19 @@ fn engine(preset: &Preset) -> Result<Tera> {
     // all at once: a template may import macros from one added after it.
     let own = preset.template_files();
     tera.add_raw_templates(own.iter().map(|(name, text)| (name.as_str(), text.as_str())))
-    .map_err(|e| {
-        let chain = error_chain(&e);
-        // Name the user's file when the broken template came from a layer.
-        let origin = preset
-            .templates
-            .iter()
-            .find(|(name, (_, origin))| origin != "built-in" && chain.contains(name.as_str()))
-            .map(|(_, (_, origin))| origin.clone());
-        match origin {
-            Some(origin) => anyhow::anyhow!("{origin}: {chain}"),
-            None => anyhow::anyhow!("{chain}"),
-        }
-    })?;
+        .map_err(|e| {
+            let chain = error_chain(&e);
+            // Name the user's file when the broken template came from a layer.
+            let origin = preset
+                .templates
+                .iter()
+                .find(|(name, (_, origin))| origin != "built-in" && chain.contains(name.as_str()))
+                .map(|(_, (_, origin))| origin.clone());
+            match origin {
+                Some(origin) => anyhow::anyhow!("{origin}: {chain}"),
+                None => anyhow::anyhow!("{chain}"),
+            }
+        })?;
     Ok(with_filters(tera))
 }
 
