@@ -99,7 +99,11 @@ impl<'a> Report<'a> {
             let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
         }
         for c in &self.candidates {
-            let preset = c.preset.as_deref().unwrap_or("none");
+            let preset = match (&c.preset, self.choices.first()) {
+                (Some(name), _) => name.clone(),
+                (None, Some(choice)) => format!("decided by the {} you choose", choice.key),
+                (None, None) => "none".to_string(),
+            };
             let _ = writeln!(
                 out,
                 "stack   {} (found {})\npreset  {preset} (presets for this stack: {})",
