@@ -43,7 +43,8 @@ ALLOWED_CHANGES = re.compile(
 BUILD_LEFTOVERS = re.compile(
     r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$"
     r"|\.java$|/pom\.xml$|/\.m2/|/bin/mvn$|/bin/javac$"
-    r"|^/app/(.*/)?src/.*\.tsx?$|/node_modules/(typescript|vite|@types|tsx|nodemon)/|^/root/\.npm/"
+    # The app's own TypeScript sources (packages in node_modules may ship theirs) and build-only packages.
+    r"|^/app/(?!.*/node_modules/)(.*/)?src/.*\.tsx?$|/node_modules/(typescript|vite|@types|tsx|nodemon)/|^/root/\.npm/"
 )
 
 
@@ -130,7 +131,15 @@ class Buildah:
     def serve_check(self, image, port, path, expect, status):
         env = {"EXPECT_STATUS": str(status)} if status else {}
         proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
-        return proc.returncode == 0, proc.stdout + proc.stderr
+        # Once, an nginx worker outlived run-image.sh's stop (re-parented to init) and held its port, failing
+        # every later case on that port: whatever still listens there is stopped and said.
+        leftovers = listeners(port)
+        for pid in leftovers:
+            os.kill(pid, 9)
+        note = f"\ne2e: killed pid(s) {leftovers} still listening on port {port} after the check" if leftovers else ""
+        if leftovers:
+            print(note.strip(), flush=True)
+        return proc.returncode == 0, proc.stdout + proc.stderr + note
 
     def exit_check(self, image, expect):
         proc = run([str(TOOLKIT / "run-image.sh"), "--exit", image] + ([expect] if expect else []), check=False)
@@ -230,6 +239,32 @@ class Docker:
     @staticmethod
     def remove(image):
         run(["docker", "image", "rm", "-f", image], check=False)
+
+
+def listeners(port):
+    """PIDs of processes with a TCP socket listening on `port` (from /proc, so no ss or fuser is needed)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            # local_address is HEXIP:HEXPORT; state 0A is LISTEN.
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(fields[9])
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            links = {os.readlink(fd) for fd in (proc / "fd").iterdir()}
+        except OSError:
+            continue
+        if any(f"socket:[{inode}]" in links for inode in inodes):
+            pids.append(int(proc.name))
+    return pids
 
 
 def human(size):
