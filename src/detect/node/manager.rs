@@ -42,6 +42,12 @@ pub(super) fn package_manager(
     }
     if let Some((field, source)) = pinned {
         pinned_manager(context, &field, &source, lockfile, facts, warnings)?;
+        if lockfile.is_none() {
+            warnings.push(format!(
+                "{source} names {field} but there is no lockfile: the image installs without one, resolving \
+                 versions anew on every build; commit the lockfile for reproducible images"
+            ));
+        }
     } else if let Some((file, manager)) = lockfile {
         let manager = if manager == "yarn" && (berry_rc || lock_version.as_deref() == Some("berry")) {
             "yarn-berry"
