@@ -150,7 +150,7 @@ fn server_facts(
     facts.insert("kind".into(), Fact::new("server", start.source.clone()));
     facts.insert("runtime_files".into(), Fact::new(json!(files), start.source.clone()));
     facts.insert("start_command".into(), start);
-    insert_port(facts, default_port, app, warnings);
+    insert_port(facts, app, None, Some(default_port), warnings);
 }
 
 fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {

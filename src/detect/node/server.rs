@@ -32,20 +32,13 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     facts.insert("kind".into(), Fact::new("server", source.clone()));
     let has_build = facts.contains_key("build_script");
     let entry = start_entry(app, name == "nestjs", has_build, warnings);
-    if let Some((command, entry_source, note)) = &entry {
-        let fact = Fact::new(command.clone(), entry_source.clone());
-        facts.insert(
-            "start_command".into(),
-            if note.is_empty() {
-                fact
-            } else {
-                fact.with_note(note.clone())
-            },
-        );
+    let command = entry.as_ref().and_then(|f| f.value.as_str()).map(str::to_string);
+    if let Some(entry) = entry {
+        facts.insert("start_command".into(), entry);
     }
     // A compiled server needs only its output folder; a plain JS one needs its sources.
-    let files = match (&entry, has_build) {
-        (Some((command, _, _)), true) => {
+    let files = match (&command, has_build) {
+        (Some(command), true) => {
             let entry_file = command.split_whitespace().nth(1).unwrap_or_default();
             let top = entry_file
                 .trim_start_matches("./")
@@ -67,49 +60,29 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         _ => vec![".".to_string()],
     };
     facts.insert("runtime_files".into(), Fact::new(json!(files), source.clone()));
-    let default = match name {
-        "nestjs" | "express" | "koa" | "hono" | "fastify" => Some(3000),
-        _ => None,
-    };
-    let port = source_port(app, entry.as_ref().map(|(c, _, _)| c.as_str()), warnings);
-    match (port, default) {
-        (Some(port), _) => {
-            facts.insert("port".into(), port);
-        }
-        (None, Some(default)) => {
-            facts.insert(
-                "port".into(),
-                Fact::new(default, source).with_note(format!("{name}'s usual port; no listen() literal found")),
-            );
-        }
-        (None, None) => {}
-    }
+    let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
+        .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
+    insert_port(facts, app, command.as_deref(), default, warnings);
 }
 
 /// The command that starts the server, from `start`/`start:prod` or `main`; dev runners (nodemon, ts-node,
 /// `nest start`) are replaced by node on the compiled entry.
-pub(super) fn start_entry(
-    app: &App,
-    nest: bool,
-    has_build: bool,
-    warnings: &mut Vec<String>,
-) -> Option<(String, String, String)> {
+pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut Vec<String>) -> Option<Fact> {
+    let node = |entry: &str, source: String| Fact::new(format!("node {entry}"), source);
     for script in ["start:prod", "start"] {
         let Some((text, source)) = app.script(script) else {
             continue;
         };
         if let Some(command) = start_from_script(&text) {
-            return Some((command, source, format!("scripts.{script}: {text}")));
+            return Some(Fact::new(command, source).with_note(format!("scripts.{script}: {text}")));
         }
         let words = command_words(&text)?;
         let runner = words.first().map(String::as_str).unwrap_or_default();
         if nest || (runner == "nest" && words.get(1).is_some_and(|w| w == "start")) {
             let entry = nest_entry(app);
-            return Some((
-                format!("node {entry}"),
-                source,
-                format!("`{text}` runs a dev build; the compiled entry is {entry}"),
-            ));
+            return Some(
+                node(&entry, source).with_note(format!("`{text}` runs a dev build; the compiled entry is {entry}")),
+            );
         }
         if DEV_RUNNERS.contains(&runner) {
             let file = words.iter().skip(1).rev().find(|w| is_script_file(w))?;
@@ -125,20 +98,12 @@ pub(super) fn start_entry(
             } else {
                 file.trim_start_matches("./").to_string()
             };
-            return Some((
-                format!("node {entry}"),
-                source,
-                format!("`{text}` is a dev runner; node runs {entry}"),
-            ));
+            return Some(node(&entry, source).with_note(format!("`{text}` is a dev runner; node runs {entry}")));
         }
     }
     if nest {
         let entry = nest_entry(app);
-        return Some((
-            format!("node {entry}"),
-            app.at("dependencies.@nestjs/core"),
-            "nest build output".into(),
-        ));
+        return Some(node(&entry, app.at("dependencies.@nestjs/core")).with_note("nest build output"));
     }
     let main = app.package.str("main")?;
     let main = main.trim_start_matches("./");
@@ -147,7 +112,7 @@ pub(super) fn start_entry(
     } else {
         main.to_string()
     };
-    Some((format!("node {entry}"), app.at("main"), String::new()))
+    Some(node(&entry, app.at("main")))
 }
 
 /// `node [flags] file [args]` (after env assignments), without watch/inspect flags; None for anything else.
@@ -344,10 +309,18 @@ pub(super) fn ports_in_source(text: &str) -> Vec<(u16, usize, &'static str)> {
     found
 }
 
-/// Records the port found in the sources, else the framework's default.
-pub(super) fn insert_port(facts: &mut Facts, default: Fact, app: &App, warnings: &mut Vec<String>) {
-    let port = source_port(app, None, warnings).unwrap_or(default);
-    facts.insert("port".into(), port);
+/// Records the port found in the sources (the start command's own file decides between several), else the
+/// framework's default when it has one.
+pub(super) fn insert_port(
+    facts: &mut Facts,
+    app: &App,
+    start: Option<&str>,
+    default: Option<Fact>,
+    warnings: &mut Vec<String>,
+) {
+    if let Some(port) = source_port(app, start, warnings).or(default) {
+        facts.insert("port".into(), port);
+    }
 }
 
 #[cfg(test)]
