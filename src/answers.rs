@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::detect::{Candidate, Facts};
+use crate::detect::{Candidate, Choice, Facts};
 use crate::preset::{AnswerSpec, Kind, Preset};
 use crate::prompt::{Prompter, Question};
 use crate::{render, validate};
@@ -162,12 +162,7 @@ fn apply_choices(
             );
             text
         };
-        if let Some(option) = choice.options.iter().find(|o| same_path(&o.value, &chosen)) {
-            facts.extend(option.facts.clone());
-            facts
-                .entry(choice.key.clone())
-                .or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
-        }
+        apply_option(choice, &chosen, facts);
     }
     Ok(())
 }
@@ -291,6 +286,19 @@ fn value_text(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Merges the facts of the option `chosen` names (`./cmd/api`, `cmd/api/` alike) into `facts`, with the choice's
+/// own key; false when no option fits.
+pub fn apply_option(choice: &Choice, chosen: &str, facts: &mut Facts) -> bool {
+    let Some(option) = choice.options.iter().find(|o| same_path(&o.value, chosen)) else {
+        return false;
+    };
+    facts.extend(option.facts.clone());
+    facts
+        .entry(choice.key.clone())
+        .or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
+    true
 }
 
 /// `./cmd/api`, `cmd/api` and `./cmd/api/` name the same package.

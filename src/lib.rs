@@ -417,16 +417,14 @@ fn settle_choices(
             );
             text
         };
-        let wanted = text.trim().trim_start_matches("./").trim_end_matches('/');
-        let option = choice.options.iter().find(|o| o.value == wanted).with_context(|| {
+        if !answers::apply_option(&choice, &text, &mut candidate.facts) {
             let known: Vec<&str> = choice.options.iter().map(|o| o.value.as_str()).collect();
-            UsageError(format!("{} `{text}` is not one of {}", choice.key, known.join(", ")))
-        })?;
-        candidate.facts.insert(
-            choice.key.clone(),
-            detect::Fact::new(option.value.clone(), option.source.clone()),
-        );
-        candidate.facts.extend(option.facts.clone());
+            bail!(UsageError(format!(
+                "{} `{text}` is not one of {}",
+                choice.key,
+                known.join(", ")
+            )));
+        }
     }
     Ok(())
 }
