@@ -9,13 +9,14 @@ use super::{has_marker, read_manifest, Context, Fact, Facts, JsonDoc};
 /// Lockfiles can be far larger than a manifest (tens of MB in big monorepos) and are only validated.
 pub(super) const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile.
+/// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile. Returns the
+/// lockfile's name in the context root, if there is one.
 pub(super) fn package_manager(
     context: &Context,
     package: &JsonDoc,
     facts: &mut Facts,
     warnings: &mut Vec<String>,
-) -> Result<()> {
+) -> Result<Option<&'static str>> {
     let locks = [
         ("pnpm-lock.yaml", "pnpm"),
         ("yarn.lock", "yarn"),
@@ -69,7 +70,7 @@ pub(super) fn package_manager(
     if let Some((file, _)) = lockfile {
         facts.insert("lockfile".into(), Fact::new(context.shown(file), context.shown(file)));
     }
-    Ok(())
+    Ok(lockfile.map(|(file, _)| file))
 }
 
 /// `packageManager: "pnpm@9.12.0+sha512..."`: the manager and exact version corepack installs.

@@ -100,8 +100,8 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         choices: Vec::new(),
         warnings: Vec::new(),
     };
-    manager::package_manager(&context, &root_package, &mut candidate.facts, &mut warnings)?;
-    let mut install_files = install_files(&context, &candidate.facts)?;
+    let lockfile = manager::package_manager(&context, &root_package, &mut candidate.facts, &mut warnings)?;
+    let mut install_files = install_files(&context, lockfile)?;
     if let Some(members) = members {
         candidate.facts.insert(
             "workspace_root".into(),
@@ -158,9 +158,9 @@ pub(super) fn fuzz_text(text: &str) -> usize {
 }
 
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.
-fn install_files(context: &Context, facts: &Facts) -> Result<Vec<String>> {
+fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String>> {
     let mut files = vec!["package.json".to_string()];
-    files.extend(facts.get("lockfile").map(|_| lockfile_rel(facts)));
+    files.extend(lockfile.map(String::from));
     for extra in [".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml", "bunfig.toml"] {
         if has_marker(&context.dir, extra)? {
             files.push(extra.into());
@@ -219,12 +219,6 @@ fn workspace_apps(
         }),
     }
     Ok(())
-}
-
-/// The lockfile's path relative to the context (the `lockfile` fact is shown relative to PATH).
-fn lockfile_rel(facts: &Facts) -> String {
-    let shown = facts.get("lockfile").and_then(|f| f.value.as_str()).unwrap_or_default();
-    shown.rsplit('/').next().unwrap_or(shown).to_string()
 }
 
 /// Everything about one app (a package folder `dir` relative to the context). None for a workspace package
