@@ -85,12 +85,8 @@ fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Fac
     }
     if let Some(vue) = app.dependency("@vue/cli-service") {
         need_build(app, facts, "Vue CLI")?;
-        let output = config_setting(
-            app,
-            &["vue.config.js", "vue.config.cjs", "vue.config.mjs", "vue.config.ts"],
-            "outputDir",
-        )
-        .unwrap_or_else(|| Fact::new("dist", vue.source.clone()).with_note("Vue CLI's default outputDir"));
+        let output = config_setting(app, "vue", "outputDir")
+            .unwrap_or_else(|| Fact::new("dist", vue.source.clone()).with_note("Vue CLI's default outputDir"));
         static_site(facts, Fact::new("vue-cli", vue.source), output, &["js", "css"], true);
         return Ok(true);
     }
@@ -112,14 +108,7 @@ fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Fac
         .is_some_and(|(s, _)| start_from_script(&s).is_some());
     let vite_build = build.is_some_and(|(s, _)| s.contains("vite build"));
     if let Some(vite) = app.dependency("vite").filter(|_| vite_build && !node_start) {
-        let configs = [
-            "vite.config.ts",
-            "vite.config.js",
-            "vite.config.mts",
-            "vite.config.mjs",
-            "vite.config.cjs",
-        ];
-        let output = config_setting(app, &configs, "outDir")
+        let output = config_setting(app, "vite", "outDir")
             .unwrap_or_else(|| Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir"));
         static_site(facts, Fact::new("vite", vite.source), output, &["assets"], true);
         return Ok(true);
@@ -164,18 +153,23 @@ fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
     }
 }
 
-/// A literal `key: 'value'` in the first of `files` that exists, as a fact pointing at its line.
-fn config_setting(app: &App, files: &[&str], key: &str) -> Option<Fact> {
-    let (file, text) = app.config(files)?;
+/// A framework's config file, `<stem>.config.{ts,js,mts,mjs,cjs}`: the first that exists, with its text.
+fn framework_config(app: &App, stem: &str) -> Option<(String, String)> {
+    let names = ["ts", "js", "mts", "mjs", "cjs"].map(|ext| format!("{stem}.config.{ext}"));
+    app.config(&names.each_ref().map(String::as_str))
+}
+
+/// A literal `key: 'value'` in the framework's config file, as a fact pointing at its line.
+fn config_setting(app: &App, stem: &str, key: &str) -> Option<Fact> {
+    let (file, text) = framework_config(app, stem)?;
     literal_setting(&text, key).map(|(value, line)| Fact::new(value, format!("{file}:{line}")))
 }
 
 /// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
 fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Next.js")?;
-    let configs = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"];
-    let config = app.config(&configs);
-    let output = config_setting(app, &configs, "output");
+    let config = framework_config(app, "next");
+    let output = config_setting(app, "next", "output");
     let framework = Fact::new("nextjs", next.source.clone());
     let port = Fact::new(3000, next.source.clone()).with_note("Next.js default");
     match output.as_ref().and_then(|f| f.value.as_str()) {
@@ -314,15 +308,9 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
 /// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server.
 fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Astro")?;
-    let configs = [
-        "astro.config.mjs",
-        "astro.config.ts",
-        "astro.config.js",
-        "astro.config.mts",
-    ];
-    let dist = config_setting(app, &configs, "outDir")
+    let dist = config_setting(app, "astro", "outDir")
         .unwrap_or_else(|| Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir"));
-    let server_output = config_setting(app, &configs, "output").filter(|f| f.value == "server" || f.value == "hybrid");
+    let server_output = config_setting(app, "astro", "output").filter(|f| f.value == "server" || f.value == "hybrid");
     let framework = Fact::new("astro", astro.source.clone());
     match (server_output, app.dependency("@astrojs/node")) {
         (Some(output), Some(_)) => {
