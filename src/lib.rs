@@ -333,11 +333,11 @@ pub fn choose_preset<'a>(
         [] => bail!("no supported project found in {} ({})", path.display(), looked_for()),
         [only] => only,
         several => {
+            // Each stack's default, or its most general preset while a pending choice (which app) decides.
             let options = several
                 .iter()
                 .filter_map(|c| {
-                    let preset = stack_default(c)
-                        .or_else(|| presets.iter().find(|p| p.stack == c.stack && p.default_for_stack))?;
+                    let preset = stack_default(c).or_else(|| stack_presets(presets, c.stack).first().copied())?;
                     Some((preset.name.clone(), c.evidence.clone()))
                 })
                 .collect();
@@ -348,11 +348,9 @@ pub fn choose_preset<'a>(
             );
             let name = prompter.ask(&question)?;
             let preset = preset::find(presets, &name)?;
+            // A preset picked by name is the user's choice, as with --preset.
             let candidate = several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0]);
-            if preset_fits(preset, candidate) {
-                return Ok((preset, Some(candidate.clone())));
-            }
-            candidate
+            return Ok((preset, Some(candidate.clone())));
         }
     };
     let mut candidate = candidate.clone();
@@ -362,10 +360,7 @@ pub fn choose_preset<'a>(
     if let Some(preset) = stack_default(&candidate) {
         return Ok((preset, Some(candidate)));
     }
-    // The general presets first (fewest conditions), so Enter picks a general one.
-    let mut stack_presets: Vec<&Preset> = presets.iter().filter(|p| p.stack == candidate.stack).collect();
-    stack_presets.sort_by_key(|p| p.default_when.len());
-    let options: Vec<(String, String)> = stack_presets
+    let options: Vec<(String, String)> = stack_presets(presets, candidate.stack)
         .iter()
         .map(|p| {
             let what = p.description.split(':').next().unwrap_or(&p.description);
@@ -385,9 +380,11 @@ pub fn choose_preset<'a>(
     Ok((preset, Some(candidate)))
 }
 
-/// A preset picked for a stack fits as it is unless the stack's defaults depend on a pending choice.
-fn preset_fits(preset: &Preset, candidate: &Candidate) -> bool {
-    preset.default_when.is_empty() || candidate.choices.is_empty()
+/// A stack's presets, the general ones (fewest `default_when` conditions) first, so Enter picks a general one.
+fn stack_presets<'a>(presets: &'a [Preset], stack: &str) -> Vec<&'a Preset> {
+    let mut found: Vec<&Preset> = presets.iter().filter(|p| p.stack == stack).collect();
+    found.sort_by_key(|p| p.default_when.len());
+    found
 }
 
 /// Picks each pending choice (from `given`, else by asking), records it in `given` and merges the chosen
