@@ -119,12 +119,11 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                 &mut candidate,
             )?;
         } else {
-            let facts =
-                analyse(&context, &context.down, &package, &root_package, &names, &mut warnings)?.unwrap_or_default();
+            let facts = analyse(&context, &context.down, &package, &root_package, &names, &mut warnings)?;
             candidate.facts.extend(facts);
         }
     } else {
-        let facts = analyse(&context, ".", &package, &root_package, &[], &mut warnings)?.unwrap_or_default();
+        let facts = analyse(&context, ".", &package, &root_package, &[], &mut warnings)?;
         candidate.facts.insert("app".into(), Fact::new(".", "package.json"));
         candidate.facts.extend(facts);
     }
@@ -188,16 +187,17 @@ fn workspace_apps(
     for member in members {
         let doc = context.read_json(&join_rel(member, "package.json"))?;
         let mut app_warnings = Vec::new();
-        match analyse(context, member, &doc, root_package, names, &mut app_warnings)? {
-            Some(facts) if facts.contains_key("kind") => {
-                candidate.warnings.extend(app_warnings);
-                options.push(ChoiceOption {
-                    value: member.clone(),
-                    source: format!("{member}/package.json"),
-                    facts,
-                });
-            }
-            _ => skipped.push(member.clone()),
+        let facts = analyse(context, member, &doc, root_package, names, &mut app_warnings)?;
+        // An app is a static site or a server; anything else is a library the apps use.
+        if facts.contains_key("kind") {
+            candidate.warnings.extend(app_warnings);
+            options.push(ChoiceOption {
+                value: member.clone(),
+                source: format!("{member}/package.json"),
+                facts,
+            });
+        } else {
+            skipped.push(member.clone());
         }
     }
     match options.len() {
@@ -221,8 +221,8 @@ fn workspace_apps(
     Ok(())
 }
 
-/// Everything about one app (a package folder `dir` relative to the context). None for a workspace package
-/// that is neither a site nor a server (a library).
+/// Everything about one app (a package folder `dir` relative to the context); without a `kind` it is neither
+/// a site nor a server (a library, or a package that says nothing about what to run).
 fn analyse(
     context: &Context,
     dir: &str,
@@ -230,7 +230,7 @@ fn analyse(
     root_package: &JsonDoc,
     members: &[(String, String)],
     warnings: &mut Vec<String>,
-) -> Result<Option<Facts>> {
+) -> Result<Facts> {
     let app = App::new(context, dir, package);
     let mut facts = Facts::new();
     if let Some(name) = package.str("name") {
@@ -260,19 +260,17 @@ fn analyse(
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
     warnings.extend(app.warnings());
-    if !is_app {
-        if members.is_empty() || context.down == dir {
-            warnings.push(format!(
-                "{} has neither a build nor a start script (nor `main`), so dockgen cannot tell what to run: \
-                 pass --preset node-static --set output_dir=DIR for a static site, or --preset node-server \
-                 --set start_command=\"node server.js\" for a server",
-                app.file("package.json")
-            ));
-            return Ok(Some(facts));
-        }
-        return Ok(None);
+    // A workspace member that is neither is a library, skipped without a word at the workspace's root.
+    let is_the_target = members.is_empty() || context.down == dir;
+    if !is_app && is_the_target {
+        warnings.push(format!(
+            "{} has neither a build nor a start script (nor `main`), so dockgen cannot tell what to run: \
+             pass --preset node-static --set output_dir=DIR for a static site, or --preset node-server \
+             --set start_command=\"node server.js\" for a server",
+            app.file("package.json")
+        ));
     }
-    Ok(Some(facts))
+    Ok(facts)
 }
 
 /// One package folder and the package.json in it.
