@@ -36,30 +36,34 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     if let Some(entry) = entry {
         facts.insert("start_command".into(), entry);
     }
-    // A compiled server needs only its output folder; a plain JS one needs its sources.
-    let files = match (&command, has_build) {
-        (Some(command), true) => {
-            let entry_file = command.split_whitespace().nth(1).unwrap_or_default();
-            let top = entry_file
-                .trim_start_matches("./")
-                .split('/')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            if entry_file.contains('/') {
-                // The compiler's output folder: built in the image, so kept out of the build context.
-                facts.insert(
-                    "compiled_dir".into(),
-                    Fact::new(top.clone(), source.clone()).with_note("the folder the start command runs from"),
-                );
-                vec![top, "package.json".to_string()]
-            } else {
-                vec![".".to_string()]
-            }
-        }
-        _ => vec![".".to_string()],
-    };
-    facts.insert("runtime_files".into(), Fact::new(json!(files), source.clone()));
+    // A compiled server needs only its output folder; otherwise the app's whole folder runs.
+    let entry_file = command
+        .as_deref()
+        .and_then(|c| c.split_whitespace().nth(1))
+        .unwrap_or_default();
+    let compiled_dir = entry_file
+        .trim_start_matches("./")
+        .split_once('/')
+        .map(|(top, _)| top.to_string())
+        .filter(|_| has_build);
+    if let Some(top) = compiled_dir {
+        // Built in the image, so kept out of the build context too.
+        facts.insert(
+            "compiled_dir".into(),
+            Fact::new(top.clone(), source.clone()).with_note("the folder the start command runs from"),
+        );
+        facts.insert(
+            "runtime_files".into(),
+            Fact::new(json!([top, "package.json"]), source.clone()),
+        );
+    } else {
+        let note = if has_build {
+            "the build writes beside the sources"
+        } else {
+            "the sources run as they are"
+        };
+        facts.insert("whole_app".into(), Fact::new(true, source.clone()).with_note(note));
+    }
     let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
         .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
     insert_port(facts, app, command.as_deref(), default, warnings);
