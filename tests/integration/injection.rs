@@ -149,10 +149,12 @@ fn hostile() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 1..6).prop_map(|parts| parts.concat())
 }
 
-/// Puts `value` in place of `key`'s value, inside lists and objects too (`module_files`, `pom_files`).
+/// Puts `value` in place of `key`'s value, inside lists and objects too (`module_files`, `pom_files`). An empty
+/// list holds no repository value to replace, and its length is the repository's, so it stays empty.
 fn poison(value: &Value, hostile: &str, index: usize) -> Value {
     match value {
-        Value::Array(items) if !items.is_empty() => {
+        Value::Array(items) if items.is_empty() => value.clone(),
+        Value::Array(items) => {
             let mut items = items.clone();
             let at = index % items.len();
             items[at] = poison(&items[at], hostile, index / items.len());
