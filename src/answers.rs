@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::detect::{Candidate, Choice, Facts};
+use crate::detect::{Candidate, Choice, ChoiceOption, Facts};
 use crate::preset::{AnswerSpec, Kind, Preset};
 use crate::prompt::{Prompter, Question};
 use crate::{render, validate};
@@ -50,6 +50,10 @@ impl Answer {
 pub struct Resolved {
     pub answers: IndexMap<String, Answer>,
     pub values: Map<String, Value>,
+    /// Choices settled by their evidence without asking, each with why and how to pick another.
+    pub notes: Vec<String>,
+    /// Warnings that belong to the chosen options (an embedded front-end that cannot be built).
+    pub warnings: Vec<String>,
 }
 
 /// How often a refused interactive answer is asked again before giving up.
@@ -85,7 +89,7 @@ pub fn resolve(
         );
     }
 
-    apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
+    let (notes, warnings) = apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
 
     for (key, spec) in &preset.answers {
         if answers.contains_key(key) {
@@ -132,17 +136,25 @@ pub fn resolve(
     }
 
     let values = context_values(&facts, &answers);
-    Ok(Resolved { answers, values })
+    Ok(Resolved {
+        answers,
+        values,
+        notes,
+        warnings,
+    })
 }
 
-/// A choice detection could not settle: the user's value, or a question; the chosen option's facts apply.
+/// A choice detection could not settle alone: the user's value, else the clear default without a terminal
+/// (returned as a note), else a question; the chosen option's facts apply.
 fn apply_choices(
     preset: &Preset,
     candidate: Option<&Candidate>,
     facts: &mut Facts,
     answers: &mut IndexMap<String, Answer>,
     prompter: &mut dyn Prompter,
-) -> Result<()> {
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let mut warnings = Vec::new();
     for choice in candidate.map(|c| c.choices.as_slice()).unwrap_or_default() {
         let Some(spec) = preset.answers.get(&choice.key) else {
             continue;
@@ -150,29 +162,47 @@ fn apply_choices(
         let chosen = if let Some(answer) = answers.get(&choice.key) {
             answer.value.as_str().unwrap_or_default().to_string()
         } else {
-            let question = Question::choice(&choice.key, &spec.help, choice.option_list());
-            let value = parse(spec, &prompter.ask(&question)?)?;
-            let text = value.as_str().unwrap_or_default().to_string();
+            let (text, origin) = pick(choice, &spec.help, prompter)?;
+            if origin != CHOSEN_AT_THE_PROMPT {
+                notes.extend(choice.default_note());
+            }
             answers.insert(
                 choice.key.clone(),
                 Answer {
-                    value,
-                    origin: CHOSEN_AT_THE_PROMPT.into(),
+                    value: parse(spec, &text)?,
+                    origin,
                 },
             );
             text
         };
-        apply_option(choice, &chosen, facts);
+        if let Some(option) = apply_option(choice, &chosen, facts) {
+            warnings.extend(option.warnings.iter().cloned());
+        }
     }
-    Ok(())
+    Ok((notes, warnings))
+}
+
+/// The origin of a choice taken as the clearly strongest candidate, without a terminal.
+pub const STRONGEST_CANDIDATE: &str = "the strongest candidate";
+
+/// Settles one choice nobody answered: its default when no one can be asked, else the user's pick from a
+/// list that starts on the default. Returns the value and its origin.
+pub fn pick(choice: &Choice, help: &str, prompter: &mut dyn Prompter) -> Result<(String, String)> {
+    if let (Some(default), false) = (&choice.default, prompter.is_interactive()) {
+        return Ok((default.clone(), STRONGEST_CANDIDATE.into()));
+    }
+    let question = Question::choice(&choice.key, help, choice.option_list()).with_default(choice.default.clone());
+    Ok((prompter.ask(&question)?, CHOSEN_AT_THE_PROMPT.into()))
 }
 
 /// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved.
 fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, Answer>) -> Result<()> {
     loop {
         let mut progressed = false;
+        let values = context_values(facts, answers);
         for (key, spec) in &preset.answers {
-            if answers.contains_key(key) {
+            // An answer the facts say is not needed (a front-end image without a front-end) stays unset.
+            if answers.contains_key(key) || !crate::preset::conditions_hold(&spec.needed_when, &values) {
                 continue;
             }
             let Some(default) = default_for(preset, key, spec, answers) else {
@@ -284,21 +314,21 @@ fn context_values(facts: &Facts, answers: &IndexMap<String, Answer>) -> Map<Stri
 fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
+        // The only null a fact holds is a port that is none.
+        Value::Null => "none".into(),
         other => other.to_string(),
     }
 }
 
 /// Merges the facts of the option `chosen` names (`./cmd/api`, `cmd/api/` alike) into `facts`, with the choice's
-/// own key; false when no option fits.
-pub fn apply_option(choice: &Choice, chosen: &str, facts: &mut Facts) -> bool {
-    let Some(option) = choice.options.iter().find(|o| same_path(&o.value, chosen)) else {
-        return false;
-    };
+/// own key; None when no option fits.
+pub fn apply_option<'a>(choice: &'a Choice, chosen: &str, facts: &mut Facts) -> Option<&'a ChoiceOption> {
+    let option = choice.options.iter().find(|o| same_path(&o.value, chosen))?;
     facts.extend(option.facts.clone());
     facts
         .entry(choice.key.clone())
         .or_insert_with(|| crate::detect::Fact::new(option.value.clone(), option.source.clone()));
-    true
+    Some(option)
 }
 
 /// `./cmd/api`, `cmd/api` and `./cmd/api/` name the same package.
@@ -409,6 +439,8 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             validate::image_reference(text)?;
             Value::from(text)
         }
+        // A program that does not listen: no EXPOSE.
+        Kind::Port if text == "none" => Value::Null,
         Kind::Port => {
             let n: i64 = text
                 .parse()
@@ -477,6 +509,7 @@ mod tests {
     fn parses_each_kind_and_rejects_bad_text() {
         assert_eq!(parse(&spec(Kind::Port), " 8080 ").unwrap(), Value::from(8080));
         assert!(parse(&spec(Kind::Port), "80a").is_err());
+        assert_eq!(parse(&spec(Kind::Port), "none").unwrap(), Value::Null);
         assert_eq!(parse(&spec(Kind::Bool), "yes").unwrap(), Value::Bool(true));
         assert_eq!(parse(&spec(Kind::Path), "cmd/api/").unwrap(), Value::from("./cmd/api"));
         assert_eq!(parse(&spec(Kind::Path), ".").unwrap(), Value::from("."));

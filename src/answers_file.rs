@@ -85,6 +85,8 @@ pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String]) -> Strin
             serde_json::Value::Number(n) => n
                 .as_i64()
                 .map_or_else(|| toml::Value::from(n.to_string()), toml::Value::from),
+            // A port that is none.
+            serde_json::Value::Null => toml::Value::from("none"),
             other => toml::Value::from(other.to_string()),
         };
         let _ = writeln!(out, "{key} = {value}");

@@ -49,9 +49,9 @@ pub struct InitArgs {
     /// Image the built artifact runs on.
     #[arg(long, env = "DOCKGEN_RUNTIME_IMAGE", value_name = "IMAGE")]
     pub runtime_image: Option<String>,
-    /// Port the service listens on (EXPOSE).
-    #[arg(long, env = "DOCKGEN_PORT", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: Option<u16>,
+    /// Port the service listens on (EXPOSE), or `none` for a program that does not listen.
+    #[arg(long, env = "DOCKGEN_PORT", value_name = "N|none", value_parser = parse_port)]
+    pub port: Option<String>,
     /// Set any template answer, e.g. `--set main_package=./cmd/api` (repeatable; `DOCKGEN_SET` takes a
     /// comma-separated list).
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
@@ -115,4 +115,15 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
+}
+
+/// `--port`: 1-65535, or `none` for no EXPOSE.
+fn parse_port(text: &str) -> Result<String, String> {
+    if text == "none" {
+        return Ok(text.to_string());
+    }
+    match text.parse::<u16>() {
+        Ok(n) if n > 0 => Ok(n.to_string()),
+        _ => Err(format!("`{text}` is not a port (1-65535) or `none`")),
+    }
 }

@@ -142,6 +142,9 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
     // Said before a preset is chosen: they often explain why none fits.
     if !args.json {
+        for note in detection.candidates.iter().flat_map(|c| &c.notes) {
+            eprintln!("note: {note}");
+        }
         for warning in detection.candidates.iter().flat_map(|c| &c.warnings) {
             eprintln!("warning: {warning}");
         }
@@ -162,13 +165,22 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         prompter.as_mut(),
     )?;
     let candidate = candidate.as_ref();
-    let warnings: Vec<&String> = candidate.iter().flat_map(|c| &c.warnings).collect();
+    let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
     if interactive {
         eprint!("{}", report::Report::new(&detection, presets).to_text());
     }
     let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
     if interactive {
         resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
+    }
+    warnings.extend(resolved.warnings.iter().cloned());
+    if !args.json {
+        for warning in &resolved.warnings {
+            eprintln!("warning: {warning}");
+        }
+        for note in &resolved.notes {
+            eprintln!("note: {note}");
+        }
     }
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
@@ -216,6 +228,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
             "preset": preset.name,
             "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "answers": resolved.answers,
+            "notes": resolved.notes,
             "warnings": warnings,
         });
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
@@ -404,17 +417,27 @@ fn settle_choices(
         let text = if let Some(value) = given.get(&choice.key) {
             value.text.clone()
         } else {
-            let text = prompter.ask(&Question::choice(&choice.key, &help, choice.option_list()))?;
+            let (text, origin) = answers::pick(&choice, &help, prompter)?;
+            if origin != answers::CHOSEN_AT_THE_PROMPT {
+                if let Some(note) = choice.default_note() {
+                    eprintln!("note: {note}");
+                }
+            }
             given.insert(
                 choice.key.clone(),
                 Given {
                     text: text.clone(),
-                    origin: answers::CHOSEN_AT_THE_PROMPT.into(),
+                    origin,
                 },
             );
             text
         };
-        if !answers::apply_option(&choice, &text, &mut candidate.facts) {
+        if let Some(option) = answers::apply_option(&choice, &text, &mut candidate.facts) {
+            for warning in &option.warnings {
+                eprintln!("warning: {warning}");
+            }
+            candidate.warnings.extend(option.warnings.iter().cloned());
+        } else {
             let known: Vec<&str> = choice.options.iter().map(|o| o.value.as_str()).collect();
             bail!(UsageError(format!(
                 "{} `{text}` is not one of {}",
@@ -450,8 +473,8 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
             origin("runtime_image", "--runtime-image", "DOCKGEN_RUNTIME_IMAGE"),
         );
     }
-    if let Some(port) = args.port {
-        add("port", port.to_string(), origin("port", "--port", "DOCKGEN_PORT"));
+    if let Some(port) = &args.port {
+        add("port", port.clone(), origin("port", "--port", "DOCKGEN_PORT"));
     }
     // Flags win over the environment, so DOCKGEN_SET is read only when no --set was given.
     if args.set.is_empty() {
@@ -482,6 +505,7 @@ mod tests {
             facts: detect::Facts::new(),
             choices: Vec::new(),
             warnings: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

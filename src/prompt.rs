@@ -35,6 +35,13 @@ impl Question {
             kind: None,
         }
     }
+
+    /// The option a list starts on (and `--yes` takes): the one detection ranks clearly strongest.
+    #[must_use]
+    pub fn with_default(mut self, default: Option<String>) -> Self {
+        self.default = default;
+        self
+    }
 }
 
 pub trait Prompter {
@@ -43,6 +50,11 @@ pub trait Prompter {
 
     /// A yes/no question, such as overwriting files after showing the diff.
     fn confirm(&mut self, message: &str) -> Result<bool>;
+
+    /// False when nobody can be asked: a choice with a clear default is then taken without asking.
+    fn is_interactive(&self) -> bool {
+        true
+    }
 }
 
 /// The flag that supplies an answer on the command line.
@@ -90,6 +102,10 @@ impl Prompter for NonInteractive {
     fn confirm(&mut self, message: &str) -> Result<bool> {
         bail!("{message}: cannot ask without a terminal")
     }
+
+    fn is_interactive(&self) -> bool {
+        false
+    }
 }
 
 /// Asks at the terminal with inquire: a list to pick from when detection found options, else a text prompt.
@@ -123,8 +139,14 @@ impl Prompter for Terminal {
                 .iter()
                 .map(|(value, source)| format!("{value}  ({source})"))
                 .collect();
+            let start = question
+                .default
+                .as_ref()
+                .and_then(|d| question.options.iter().position(|(value, _)| value == d))
+                .unwrap_or_default();
             inquire::Select::new(&format!("{}:", question.key), labels.clone())
                 .with_help_message(&help)
+                .with_starting_cursor(start)
                 .prompt()
                 .map(|picked| {
                     let index = labels.iter().position(|l| *l == picked).unwrap_or_default();

@@ -16,6 +16,8 @@ pub(crate) struct Report<'a> {
     facts: IndexMap<String, Fact>,
     choices: &'a [Choice],
     candidates: Vec<CandidateSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
     warnings: Vec<String>,
     looked_for: &'a [&'static str],
 }
@@ -88,6 +90,7 @@ impl<'a> Report<'a> {
             facts,
             choices: only.map(|c| c.choices.as_slice()).unwrap_or_default(),
             candidates,
+            notes: detection.candidates.iter().flat_map(|c| c.notes.clone()).collect(),
             warnings,
             looked_for: &detection.looked_for,
         }
@@ -123,15 +126,31 @@ impl<'a> Report<'a> {
             }
         }
         for choice in self.choices {
-            let _ = writeln!(out, "choose {} (pass --set {}=VALUE)", choice.key, choice.key);
+            let default = choice
+                .default
+                .as_ref()
+                .map_or_else(|| "no clear default".to_string(), |d| format!("default {d}"));
+            let _ = writeln!(
+                out,
+                "choose {} ({default}; pass --set {}=VALUE)",
+                choice.key, choice.key
+            );
             for option in &choice.options {
                 let extra: Vec<String> = option
                     .facts
                     .iter()
                     .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
                     .collect();
-                let _ = writeln!(out, "  {}  {}  {}", option.value, option.source, extra.join(" "));
+                let why = if option.why.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", option.why.join("; "))
+                };
+                let _ = writeln!(out, "  {}  {}{why}  {}", option.value, option.source, extra.join(" "));
             }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
         }
         for warning in &self.warnings {
             let _ = writeln!(out, "warning: {warning}");

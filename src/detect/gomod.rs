@@ -49,9 +49,9 @@ pub(crate) fn parse_go_mod(text: &str) -> Result<GoMod> {
     let mut parsed = GoMod::default();
     for d in directives(text, GO_MOD_VERBS)? {
         match d.verb.as_str() {
-            "module" => parsed.module = Some((single_arg(&d)?, d.line)),
-            "go" => parsed.go = Some((go_version_arg(&d)?, d.line)),
-            "toolchain" => parsed.toolchain = Some((single_arg(&d)?, d.line)),
+            "module" => set_once(&mut parsed.module, single_arg(&d)?, &d)?,
+            "go" => set_once(&mut parsed.go, go_version_arg(&d)?, &d)?,
+            "toolchain" => set_once(&mut parsed.toolchain, single_arg(&d)?, &d)?,
             "require" => match d.args.first() {
                 Some(path) if d.args.len() >= 2 => parsed.requires.push((path.clone(), d.line)),
                 _ => bail!("{}: usage: require module/path v1.2.3", d.line),
@@ -68,8 +68,8 @@ pub(crate) fn parse_go_work(text: &str) -> Result<GoWork> {
     let mut parsed = GoWork::default();
     for d in directives(text, GO_WORK_VERBS)? {
         match d.verb.as_str() {
-            "go" => parsed.go = Some((go_version_arg(&d)?, d.line)),
-            "toolchain" => parsed.toolchain = Some((single_arg(&d)?, d.line)),
+            "go" => set_once(&mut parsed.go, go_version_arg(&d)?, &d)?,
+            "toolchain" => set_once(&mut parsed.toolchain, single_arg(&d)?, &d)?,
             "use" => parsed.uses.push((single_arg(&d)?, d.line)),
             "replace" => parsed.replaced.push(replaced_path(&d)?),
             _ => {}
@@ -104,6 +104,16 @@ pub(crate) fn toolchain_minor(toolchain: &str) -> Option<String> {
     // A custom toolchain name may follow the version after a dash or plus (go1.23.1-bigcorp).
     let version = version.split(['-', '+']).next().unwrap_or(version);
     minor_version(version)
+}
+
+/// `module`, `go` and `toolchain` may appear once; go rejects a file that repeats one, and so does dockgen
+/// rather than guess which of the two was meant.
+fn set_once(slot: &mut Option<Located<String>>, value: String, d: &Directive) -> Result<()> {
+    if let Some((_, first)) = slot {
+        bail!("{}: repeated `{}` directive (first on line {first})", d.line, d.verb);
+    }
+    *slot = Some((value, d.line));
+    Ok(())
 }
 
 fn single_arg(d: &Directive) -> Result<String> {
@@ -262,6 +272,15 @@ mod tests {
             "2: `require (` block is never closed"
         );
         assert_eq!(err("module \"a\n"), "1: unterminated quoted string");
+        assert_eq!(
+            err("module a\ngo 1.22\ngo 1.24\n"),
+            "3: repeated `go` directive (first on line 2)"
+        );
+        assert_eq!(
+            err("module a\nmodule b\n"),
+            "2: repeated `module` directive (first on line 1)"
+        );
+        assert!(parse_go_work("go 1.22\ntoolchain go1.22.1\ntoolchain go1.23.0\n").is_err());
     }
 
     #[test]

@@ -17,25 +17,42 @@ pub(crate) struct Lexed {
     pub(crate) tokens: Vec<(Token, usize)>,
     /// `//go:build` or `// +build` lines before the package clause.
     pub(crate) build_constraints: Vec<String>,
+    /// The patterns of each `//go:embed` directive, with its line.
+    pub(crate) embeds: Vec<(String, usize)>,
+}
+
+/// How much of a file to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extent {
+    Whole,
+    /// Up to the first declaration after the imports: package clause, constraints and imports only.
+    Header,
 }
 
 /// Tokenizes Go source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
 pub(crate) fn lex(src: &str) -> Lexed {
-    lex_with(src, false)
+    lex_with(src, false, Extent::Whole)
+}
+
+/// Like `lex`, but stops at the first top-level declaration: enough for the package clause, build
+/// constraints and imports, which is all a package outside the chosen program's import graph needs.
+pub(crate) fn lex_header(src: &str) -> Lexed {
+    lex_with(src, false, Extent::Header)
 }
 
 /// Tokenizes JavaScript or TypeScript well enough for literal lookups: like Go, except that `'` quotes
 /// strings. Template literals read as raw strings; regular expressions may be misread, which costs at most a
 /// missed literal on that line.
 pub(crate) fn lex_js(src: &str) -> Lexed {
-    lex_with(src, true)
+    lex_with(src, true, Extent::Whole)
 }
 
-fn lex_with(src: &str, single_quoted_strings: bool) -> Lexed {
+fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
     let bytes = src.as_bytes();
-    let mut tokens = Vec::new();
+    let mut tokens: Vec<(Token, usize)> = Vec::new();
     let mut build_constraints = Vec::new();
+    let mut embeds = Vec::new();
     let mut line = 1;
     let mut i = 0;
     while i < bytes.len() {
@@ -50,6 +67,8 @@ fn lex_with(src: &str, single_quoted_strings: bool) -> Lexed {
                 let comment = &src[i..end];
                 if tokens.is_empty() && (comment.starts_with("//go:build") || comment.starts_with("// +build")) {
                     build_constraints.push(comment.to_string());
+                } else if let Some(patterns) = comment.strip_prefix("//go:embed ") {
+                    embeds.push((patterns.trim().to_string(), line));
                 }
                 i = end;
             }
@@ -91,7 +110,12 @@ fn lex_with(src: &str, single_quoted_strings: bool) -> Lexed {
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
                 let end = scan_while(bytes, i, |b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80);
                 // Slicing on byte offsets is safe: identifiers stop only at ASCII bytes.
-                tokens.push((Token::Ident(src[i..end].to_string()), line));
+                let word = &src[i..end];
+                // Imports come before every declaration, so the first one ends the header.
+                if extent == Extent::Header && tokens.len() >= 2 && matches!(word, "func" | "var" | "const" | "type") {
+                    break;
+                }
+                tokens.push((Token::Ident(word.to_string()), line));
                 i = end;
             }
             _ if c.is_ascii_whitespace() => i += 1,
@@ -104,6 +128,7 @@ fn lex_with(src: &str, single_quoted_strings: bool) -> Lexed {
     Lexed {
         tokens,
         build_constraints,
+        embeds,
     }
 }
 
@@ -149,17 +174,6 @@ impl Lexed {
             [(Token::Ident(kw), line), (Token::Ident(name), _), ..] if kw == "package" => Some((name, *line)),
             _ => None,
         }
-    }
-
-    /// True when a build constraint excludes the file from every build (`//go:build ignore`).
-    pub(crate) fn is_ignored_by_constraint(&self) -> bool {
-        self.build_constraints.iter().any(|c| {
-            let expr = c
-                .trim_start_matches("//go:build")
-                .trim_start_matches("// +build")
-                .trim();
-            expr == "ignore"
-        })
     }
 
     /// Import paths with their lines, from single imports and import blocks.
@@ -226,10 +240,23 @@ mod tests {
     }
 
     #[test]
-    fn build_ignore_is_recognised_only_before_the_package_clause() {
-        assert!(lex("//go:build ignore\n\npackage main\n").is_ignored_by_constraint());
-        assert!(!lex("//go:build linux\n\npackage main\n").is_ignored_by_constraint());
-        assert!(!lex("package main\n//go:build ignore\n").is_ignored_by_constraint());
+    fn build_constraints_are_read_only_before_the_package_clause() {
+        assert_eq!(
+            lex("//go:build ignore\n\npackage main\n").build_constraints,
+            vec!["//go:build ignore"]
+        );
+        assert!(lex("package main\n//go:build ignore\n").build_constraints.is_empty());
+    }
+
+    #[test]
+    fn the_header_stops_at_the_first_declaration_and_embeds_are_kept() {
+        let src = "package main\n\nimport (\n\t\"embed\"\n\t\"net/http\"\n)\n\n//go:embed all:web/dist\nvar dist embed.FS\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n";
+        let header = lex_header(src);
+        assert_eq!(header.imports(), vec![("embed", 4), ("net/http", 5)]);
+        assert!(!header.tokens.iter().any(|(t, _)| *t == Token::Str(":8080".into())));
+        let whole = lex(src);
+        assert_eq!(whole.embeds, vec![("all:web/dist".to_string(), 8)]);
+        assert!(whole.tokens.iter().any(|(t, _)| *t == Token::Str(":8080".into())));
     }
 
     #[test]

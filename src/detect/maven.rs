@@ -42,6 +42,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         facts: Facts::new(),
         choices: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     let wrapper = root.join("mvnw").is_file() && root.join(".mvn/wrapper").is_dir();
     candidate.facts.insert(
@@ -87,6 +88,8 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                     value: project.dir.clone(),
                     source,
                     facts,
+                    why: Vec::new(),
+                    warnings: Vec::new(),
                 });
             }
             Err(why) => not_runnable.push((project, why)),
@@ -107,7 +110,11 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             candidate.facts.insert("module".into(), Fact::new(only.value.clone(), only.source.clone()));
             candidate.facts.extend(only.facts);
         }
-        _ => candidate.choices.push(Choice { key: "module".into(), options }),
+        _ => candidate.choices.push(Choice {
+            key: "module".into(),
+            options,
+            default: None,
+        }),
     }
     // Libraries are expected in a reactor; a war module is worth a word, since it will not be built.
     for (project, why) in not_runnable.iter().filter(|(p, _)| packaging(p).0 == "war") {

@@ -1,6 +1,7 @@
 //! Detection: a repository path in, facts with evidence out. Nothing here prints, prompts or looks at the
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
+mod deploy;
 mod go;
 mod gomod;
 mod gosrc;
@@ -55,7 +56,12 @@ pub type Facts = IndexMap<String, Fact>;
 pub struct Choice {
     /// The answer key the choice sets, e.g. `main_package`.
     pub key: String,
+    /// Ranked, strongest first when the probe ranks them.
     pub options: Vec<ChoiceOption>,
+    /// The option clearly stronger than the others by evidence: taken without a terminal (with a note), and
+    /// where a terminal's list starts. None on a genuine tie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 impl Choice {
@@ -66,6 +72,29 @@ impl Choice {
             .map(|o| (o.value.clone(), o.source.clone()))
             .collect()
     }
+
+    /// What taking the default means, for a note: its evidence, the others, and how to pick another.
+    pub fn default_note(&self) -> Option<String> {
+        let default = self.default.as_ref()?;
+        let chosen = self.options.iter().find(|o| o.value == *default)?;
+        let evidence = if chosen.why.is_empty() {
+            chosen.source.clone()
+        } else {
+            chosen.why.join("; ")
+        };
+        let others: Vec<&str> = self
+            .options
+            .iter()
+            .filter(|o| o.value != *default)
+            .map(|o| o.value.as_str())
+            .collect();
+        Some(format!(
+            "{} {default} ({evidence}); also found {}: pass --set {}=VALUE to build another",
+            self.key,
+            others.join(", "),
+            self.key
+        ))
+    }
 }
 
 /// One possible answer; its facts (binary name, port...) apply only when it is chosen.
@@ -74,6 +103,12 @@ pub struct ChoiceOption {
     pub value: String,
     pub source: String,
     pub facts: Facts,
+    /// The evidence that ranks it (`built by Makefile:12`, `under examples/: a helper program`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
+    /// Said only when this option is the one built (an embed of it that cannot be built).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A stack found in the repository, with everything detection learnt about it.
@@ -85,6 +120,10 @@ pub struct Candidate {
     pub facts: Facts,
     pub choices: Vec<Choice>,
     pub warnings: Vec<String>,
+    /// Decisions taken on evidence that the user may want to revisit (a front-end that is part of a Go
+    /// service, not a second stack), each with how to decide otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Candidate {
@@ -124,8 +163,38 @@ pub fn detect(root: &Path) -> Result<Detection> {
     if let Some(candidate) = node::probe(root).map_err(in_root)? {
         candidates.push(candidate);
     }
+    fold_frontend_into_go(&mut candidates);
     let looked_for = [go::MARKERS, maven::MARKERS, node::MARKERS].concat();
     Ok(Detection { candidates, looked_for })
+}
+
+/// A Go program beside a package.json that runs no server (only build and dev scripts: a front-end the Go
+/// binary embeds or serves) is a Go service, not a second stack to choose between. A Node server beside a
+/// Go program is a genuine tie and stays one.
+fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
+    let has_program = |c: &Candidate| {
+        c.facts.contains_key("main_package") || c.choices.iter().any(|choice| choice.key == "main_package")
+    };
+    let Some(go_at) = candidates.iter().position(|c| c.stack == "go" && has_program(c)) else {
+        return;
+    };
+    let Some(node_at) = candidates.iter().position(|c| c.stack == "node") else {
+        return;
+    };
+    let node = &candidates[node_at];
+    let kind = node.facts.get("kind");
+    if kind.is_some_and(|k| k.value == "server") || !node.choices.is_empty() {
+        return;
+    }
+    let why = match kind {
+        Some(kind) => format!("a {} site ({})", kind.value.as_str().unwrap_or("static"), kind.source),
+        None => "no start script".to_string(),
+    };
+    let note = format!(
+        "package.json runs no server ({why}): this is a Go service and the Node part is its front-end;          pass --preset node-static to build the front-end alone"
+    );
+    candidates[go_at].notes.push(note);
+    candidates.remove(node_at);
 }
 
 /// Entry points for the fuzz targets (`fuzz/`) and their regression test: each parser on arbitrary text.

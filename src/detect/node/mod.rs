@@ -99,6 +99,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         facts: Facts::new(),
         choices: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     let lockfile = manager::package_manager(&context, &root_package, &mut candidate.facts, &mut warnings)?;
     let mut install_files = install_files(&context, lockfile)?;
@@ -195,6 +196,8 @@ fn workspace_apps(
                 value: member.clone(),
                 source: format!("{member}/package.json"),
                 facts,
+                why: Vec::new(),
+                warnings: Vec::new(),
             });
         } else {
             skipped.push(member.clone());
@@ -214,6 +217,7 @@ fn workspace_apps(
             candidate.facts.extend(only.facts);
         }
         _ => candidate.choices.push(Choice {
+            default: None,
             key: "app".into(),
             options,
         }),

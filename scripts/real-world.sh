@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Run dockgen against the real public repositories listed in scripts/real-world-repos.txt and
+# print one markdown table row per repository (see docs/real-world.md for what to expect).
+#
+# It only RUNS dockgen (detect + init --stdout) on a temporary extraction of each pinned commit:
+# it never builds an image, never runs go/npm/docker, and never writes into the mirrors.
+#
+# Environment:
+#   DOCKGEN_BIN      dockgen binary (default: <repo>/target/release/dockgen)
+#   DOCKGEN_MIRRORS  folder holding bare mirrors named owner+name* (default: /work/.mirror)
+#   DOCKGEN_REPOS    list file (default: <repo>/scripts/real-world-repos.txt)
+#   DOCKGEN_OUT      if set, keep NAME.Dockerfile / NAME.detect.json / NAME.stderr there
+# Arguments: optional owner/name filters (only those repositories are run).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${DOCKGEN_BIN:-$ROOT/target/release/dockgen}"
+MIRRORS="${DOCKGEN_MIRRORS:-/work/.mirror}"
+REPOS="${DOCKGEN_REPOS:-$ROOT/scripts/real-world-repos.txt}"
+OUT="${DOCKGEN_OUT:-}"
+
+if [[ ! -x "$BIN" ]]; then
+  echo "real-world.sh: dockgen binary not found or not executable: $BIN (set DOCKGEN_BIN)" >&2
+  exit 2
+fi
+[[ -f "$REPOS" ]] || { echo "real-world.sh: no list file $REPOS" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "real-world.sh: python3 is needed to read the JSON" >&2; exit 2; }
+[[ -n "$OUT" ]] && mkdir -p "$OUT"
+
+TIMEOUT=()
+command -v timeout >/dev/null && TIMEOUT=(timeout 300)
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/dockgen-real-world.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# Find the bare git directory of a mirror: the glob match itself or a child holding HEAD (e.g. repo/).
+find_git_dir() {
+  local base="$1" cand
+  for cand in "$base" "$base"/*/ "$base"/*/*/; do
+    cand="${cand%/}"
+    [[ -d "$cand" ]] || continue
+    if git --git-dir="$cand" rev-parse --git-dir >/dev/null 2>&1; then
+      printf '%s\n' "$cand"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Summarise one run as a markdown row (python3 reads the JSON and the Dockerfile).
+summarise() {
+  python3 - "$@" <<'PY'
+import json, re, sys
+
+label, detect_path, df_path, err_path, init_rc, detect_rc = sys.argv[1:7]
+
+def cell(s):
+    s = str(s).replace("|", "\\|").replace("\n", " ").strip()
+    return s if s else "-"
+
+try:
+    detect = json.load(open(detect_path))
+except Exception:
+    detect = {}
+facts = detect.get("facts") or {}
+
+def fact(key):
+    f = facts.get(key)
+    if isinstance(f, dict) and "value" in f:
+        v = f["value"]
+        return v if not isinstance(v, list) else ",".join(map(str, v))
+    return None
+
+try:
+    dockerfile = open(df_path).read()
+except Exception:
+    dockerfile = ""
+try:
+    err_lines = [l for l in open(err_path).read().splitlines() if l.strip()]
+except Exception:
+    err_lines = []
+
+lines = dockerfile.splitlines()
+# ARG defaults, so that FROM ${NODE_IMAGE} resolves to the image it names.
+args = {}
+for l in lines:
+    m = re.match(r"\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)", l)
+    if m:
+        args.setdefault(m.group(1), m.group(2).strip("\"'"))
+
+def resolve(tok):
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: args.get(m.group(1), m.group(0)), tok)
+
+frontend = False
+for l in lines:
+    m = re.match(r"\s*FROM\s+(?:--\S+\s+)*(\S+)", l, re.I)
+    if m:
+        image = resolve(m.group(1)).lower()
+        name = image.split("@")[0].split(":")[0].rsplit("/", 1)[-1]
+        if name in ("node", "bun", "deno") or name.startswith("node"):
+            frontend = True
+
+exposes = [l.split(None, 1)[1].strip() for l in lines if re.match(r"\s*EXPOSE\s+\S", l, re.I)]
+ports = ", ".join(exposes) if exposes else ("none" if dockerfile else "-")
+
+cgo = None
+m = re.findall(r"CGO_ENABLED=([01])", dockerfile)
+if m:
+    cgo = "yes" if "1" in m else "no"
+elif fact("cgo") is not None:
+    cgo = ("yes" if fact("cgo") else "no") + " (detect)"
+
+main = fact("main_package")
+if main is None:
+    for c in detect.get("choices") or []:
+        if c.get("key") == "main_package":
+            main = "choice: " + " / ".join(o.get("value", "?") for o in c.get("options", []))
+
+if init_rc == "0":
+    status = "0"
+else:
+    first = err_lines[0] if err_lines else "(no stderr)"
+    status = f"{init_rc}: {first[:200] + '…' if len(first) > 200 else first}"
+if detect_rc != "0":
+    status += f" (detect exit {detect_rc})"
+
+row = [label, detect.get("preset") or "-", main or "-", fact("binary_name") or "-", ports,
+       cgo or "-", "yes" if frontend else "no", status]
+print("| " + " | ".join(cell(c) for c in row) + " |")
+PY
+}
+
+declare -a FILTERS=("$@")
+wanted() {
+  local r="$1" f
+  [[ ${#FILTERS[@]} -eq 0 ]] && return 0
+  for f in "${FILTERS[@]}"; do [[ "$f" == "$r" ]] && return 0; done
+  return 1
+}
+
+echo "| repository@commit | preset | main package | binary | port(s) | cgo | front-end stage | exit |"
+echo "|---|---|---|---|---|---|---|---|"
+
+while IFS=$'\t' read -r repo commit stack shape || [[ -n "${repo:-}" ]]; do
+  [[ -z "${repo// /}" || "$repo" == \#* ]] && continue
+  wanted "$repo" || continue
+  owner="${repo%%/*}"; name="${repo#*/}"; short="${commit:0:7}"
+  label="$repo@$short"
+
+  gitdir=""
+  for base in "$MIRRORS/$owner+$name"*; do
+    [[ -e "$base" ]] || continue
+    gitdir="$(find_git_dir "$base")" && break
+    gitdir=""
+  done
+  if [[ -z "$gitdir" ]]; then
+    echo "| $label | skipped: no mirror $MIRRORS/$owner+$name* |  |  |  |  |  |  |"
+    continue
+  fi
+  if ! git --git-dir="$gitdir" cat-file -e "$commit^{commit}" 2>/dev/null; then
+    echo "| $label | skipped: commit not in $gitdir |  |  |  |  |  |  |"
+    continue
+  fi
+
+  slug="$owner+$name"
+  tree="$WORK/$slug"
+  rm -rf "$tree"; mkdir -p "$tree"
+  git --git-dir="$gitdir" archive --format=tar "$commit" | tar -x -C "$tree"
+
+  res="$WORK/$slug.out"; mkdir -p "$res"
+  set +e
+  "${TIMEOUT[@]}" "$BIN" detect "$tree" --json >"$res/detect.json" 2>"$res/detect.stderr"
+  detect_rc=$?
+  "${TIMEOUT[@]}" "$BIN" init "$tree" --yes --stdout >"$res/Dockerfile" 2>"$res/stderr"
+  init_rc=$?
+  set -e
+
+  summarise "$label" "$res/detect.json" "$res/Dockerfile" "$res/stderr" "$init_rc" "$detect_rc"
+
+  if [[ -n "$OUT" ]]; then
+    cp "$res/detect.json" "$OUT/$slug.detect.json"
+    cp "$res/Dockerfile" "$OUT/$slug.Dockerfile"
+    cp "$res/stderr" "$OUT/$slug.stderr"
+  fi
+  rm -rf "$tree" "$res"
+done <"$REPOS"

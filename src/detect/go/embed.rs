@@ -1,0 +1,200 @@
+//! `//go:embed` in the chosen program: folders that are in the repository must stay in the build context;
+//! folders a front-end build produces (`web/dist`, `ui/build`) get a Node stage that builds them before
+//! `go build`, described with the Node probe's own facts (package manager, lockfile, Node line, script).
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::super::{join_rel, node, Fact, Facts};
+use super::packages::Tree;
+
+/// What the embeds of a program need.
+#[derive(Default)]
+pub(super) struct Embeds {
+    /// Embedded paths present in the repository, which the .dockerignore must not exclude.
+    pub(super) present: Vec<String>,
+    /// The front-end stage, when an embedded folder is a package.json build's output.
+    pub(super) frontend: Option<Fact>,
+    pub(super) frontend_node_version: Option<Fact>,
+    pub(super) warnings: Vec<String>,
+}
+
+pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
+    let mut found = Embeds::default();
+    // The front-end folder and everything copied out of its stage.
+    let mut stage: Option<(String, Facts, Vec<String>, String)> = None;
+    for &index in graph {
+        let package = &tree.packages[index];
+        for file in &package.files {
+            for (patterns, line) in &file.lexed().embeds {
+                let source = format!("{}:{line}", file.rel);
+                for pattern in embed_patterns(patterns) {
+                    let Some(target) = static_prefix(&package.dir, &pattern) else {
+                        continue;
+                    };
+                    if root.join(&target).exists() && !is_gitignored(root, &target) {
+                        if !found.present.contains(&target) {
+                            found.present.push(target);
+                        }
+                        continue;
+                    }
+                    match (&mut stage, builder_of(root, &target)) {
+                        (Some((dir, _, copies, _)), Some(builder)) if *dir == builder => {
+                            if !copies.contains(&target) {
+                                copies.push(target);
+                            }
+                        }
+                        (Some((dir, _, _, _)), Some(other)) => found.warnings.push(format!(
+                            "{source}: //go:embed {pattern}: built by {other}/package.json, but the front-end \
+                             stage already builds {dir}/package.json; dockgen builds one front-end, so add \
+                             a stage for {other} by hand"
+                        )),
+                        (None, Some(builder)) => match frontend_facts(root, &builder) {
+                            Ok(facts) => stage = Some((builder, facts, vec![target], source.clone())),
+                            Err(why) => found.warnings.push(format!(
+                                "{source}: //go:embed {pattern}: {target} is built by {builder}/package.json, \
+                                 but {why}"
+                            )),
+                        },
+                        (_, None) => found.warnings.push(format!(
+                            "{source}: //go:embed {pattern}: {target} is not in the repository and no package.json \
+                             above it builds it, so go build will fail until it exists"
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    if let Some((dir, facts, copies, source)) = stage {
+        let value = |key: &str| facts.get(key).map_or(Value::Null, |f| f.value.clone());
+        let install_files: Vec<Value> = facts
+            .get("install_files")
+            .and_then(|f| f.value.as_array().cloned())
+            .unwrap_or_default();
+        found.frontend_node_version = facts.get("node_version").cloned();
+        found.frontend = Some(
+            Fact::new(
+                json!({
+                    "dir": dir,
+                    "package_manager": value("package_manager"),
+                    "package_manager_version": value("package_manager_version"),
+                    "corepack": value("corepack"),
+                    "yarn_path": value("yarn_path"),
+                    "lockfile": value("lockfile"),
+                    "install_files": install_files,
+                    "build_script": value("build_script"),
+                    "copies": copies,
+                }),
+                source,
+            )
+            .with_note(format!("embedded, and built by {}", join_rel(&dir, "package.json"))),
+        );
+    }
+    found
+}
+
+/// The patterns of one directive: space-separated, each possibly quoted, `all:` dropped.
+fn embed_patterns(text: &str) -> Vec<String> {
+    let words = shlex::split(text).unwrap_or_else(|| text.split_whitespace().map(str::to_string).collect());
+    words
+        .into_iter()
+        .map(|w| w.strip_prefix("all:").map(str::to_string).unwrap_or(w))
+        .collect()
+}
+
+/// The part of a pattern before its first glob, relative to the repository: `dist/*` in `web` → `web/dist`.
+/// None for patterns that leave the package or have no fixed part.
+fn static_prefix(package_dir: &str, pattern: &str) -> Option<String> {
+    let fixed: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[']))
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    if fixed.is_empty() || fixed.contains(&"..") {
+        return None;
+    }
+    Some(join_rel(package_dir, &fixed.join("/")))
+}
+
+/// The folder whose package.json builds `target`: the nearest one at or above it, up to the repository root.
+fn builder_of(root: &Path, target: &str) -> Option<String> {
+    let mut dir = target.to_string();
+    loop {
+        if root.join(&dir).join("package.json").is_file() {
+            return Some(dir);
+        }
+        if dir == "." {
+            return None;
+        }
+        dir = dir
+            .rsplit_once('/')
+            .map_or_else(|| ".".to_string(), |(parent, _)| parent.to_string());
+    }
+}
+
+/// True when a .gitignore on the way to `target` ignores it: a local build output, not the repository's.
+fn is_gitignored(root: &Path, target: &str) -> bool {
+    let full = root.join(target);
+    let is_dir = full.is_dir();
+    let mut dir = root.to_path_buf();
+    let mut parts = target.split('/').peekable();
+    loop {
+        let ignore_file = dir.join(".gitignore");
+        if ignore_file.is_file() {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
+            if builder.add(&ignore_file).is_none() {
+                if let Ok(gitignore) = builder.build() {
+                    if gitignore.matched_path_or_any_parents(&full, is_dir).is_ignore() {
+                        return true;
+                    }
+                }
+            }
+        }
+        let Some(part) = parts.next() else { return false };
+        if parts.peek().is_none() {
+            return false;
+        }
+        dir.push(part);
+    }
+}
+
+/// The Node probe's facts for the front-end folder, or why it cannot be built here.
+fn frontend_facts(root: &Path, dir: &str) -> Result<Facts, String> {
+    let candidate = node::probe(&root.join(dir))
+        .map_err(|e| format!("{e:#}"))?
+        .ok_or_else(|| "it has no package.json".to_string())?;
+    if candidate.facts.contains_key("workspace_root") || !candidate.choices.is_empty() {
+        return Err("it is part of a Node workspace, which a front-end stage does not build yet".into());
+    }
+    if !candidate.facts.contains_key("build_script") {
+        return Err("its package.json has no build script".into());
+    }
+    let needs_version = candidate
+        .facts
+        .get("package_manager")
+        .and_then(|f| f.value.as_str())
+        .is_some_and(|pm| ["pnpm", "yarn-berry", "bun"].contains(&pm));
+    if needs_version && !candidate.facts.contains_key("package_manager_version") {
+        return Err("its package manager's version is not pinned (packageManager in package.json)".into());
+    }
+    Ok(candidate.facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_reduce_to_their_fixed_folder() {
+        assert_eq!(static_prefix(".", "web/dist").as_deref(), Some("web/dist"));
+        assert_eq!(static_prefix("ui", "build/*").as_deref(), Some("ui/build"));
+        assert_eq!(static_prefix(".", "static/*.html").as_deref(), Some("static"));
+        assert_eq!(static_prefix(".", "*.tmpl"), None);
+        assert_eq!(static_prefix(".", "../x"), None);
+        assert_eq!(
+            embed_patterns("all:web/dist \"a b\" templates"),
+            vec!["web/dist", "a b", "templates"]
+        );
+    }
+}

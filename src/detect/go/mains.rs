@@ -1,0 +1,217 @@
+//! Which program to build: every `package main` of the build, ranked by the evidence for it — named by a
+//! build file (goreleaser, Makefile, justfile, Taskfile, a Dockerfile, Procfile), `cmd/<project name>`, the
+//! root package — with example, tool, test and deploy programs never the default unless a build file names
+//! them. The binary's name comes from the same evidence, else from the folder.
+
+use std::cmp::Reverse;
+
+use super::super::deploy::{BuildFiles, GoBuild};
+use super::super::Fact;
+use super::packages::Tree;
+use super::Module;
+
+/// Folders whose programs help develop the project (generators, examples, tests, deploy helpers) rather
+/// than being it.
+const AUXILIARY_FOLDERS: &[&str] = &[
+    "example",
+    "examples",
+    "hack",
+    "tool",
+    "tools",
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "integration",
+    "script",
+    "scripts",
+    "doc",
+    "docs",
+    "benchmark",
+    "benchmarks",
+    "bench",
+    "contrib",
+    "deploy",
+    "deployment",
+    "deployments",
+    "demo",
+    "demos",
+    "sample",
+    "samples",
+    "fixtures",
+    "mock",
+    "mocks",
+];
+
+/// Evidence for a main package, strongest first when compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Strength {
+    named_by_build_file: bool,
+    not_auxiliary: bool,
+    named_after_project: bool,
+    root: bool,
+    under_cmd: bool,
+}
+
+/// A `package main` with its rank's evidence and the binary it builds.
+pub(super) struct MainCandidate {
+    pub(super) package: usize,
+    pub(super) dir: String,
+    /// `cmd/api/main.go:1`: where the package clause says `main`.
+    pub(super) evidence: String,
+    pub(super) binary_name: Fact,
+    /// Why it ranks where it does, in words (`named by Makefile:12`, `under hack/`).
+    pub(super) why: Vec<String>,
+    strength: Strength,
+}
+
+/// Every main package ranked, strongest first, and whether the first is clearly the one to build: stronger
+/// than the second, and not a helper program unless a build file names it.
+pub(super) fn ranked(
+    tree: &Tree,
+    modules: &[Module],
+    builds: &BuildFiles,
+    project_names: &[String],
+) -> (Vec<MainCandidate>, bool) {
+    let mut found: Vec<MainCandidate> = tree
+        .packages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_main())
+        .map(|(index, package)| {
+            let module = &modules[package.module];
+            let naming: Vec<&GoBuild> = builds
+                .go_builds
+                .iter()
+                .filter(|b| names_package(b, &package.dir, modules))
+                .collect();
+            let folder = package.dir.rsplit('/').next().unwrap_or(&package.dir).to_string();
+            let default_binary = if package.dir == module.dir {
+                module_binary_name(&module.path)
+            } else {
+                folder.clone()
+            };
+            let procfile = builds
+                .procfile_web
+                .as_ref()
+                .filter(|(program, _)| *program == default_binary);
+            let auxiliary = package.dir.split('/').find(|part| AUXILIARY_FOLDERS.contains(part));
+            let parent_is_cmd = package.dir.rsplit('/').nth(1) == Some("cmd");
+            let strength = Strength {
+                named_by_build_file: !naming.is_empty() || procfile.is_some(),
+                not_auxiliary: auxiliary.is_none(),
+                named_after_project: parent_is_cmd && project_names.contains(&folder),
+                root: package.dir == ".",
+                under_cmd: package.dir.split('/').any(|part| part == "cmd"),
+            };
+            let mut why: Vec<String> = naming.iter().map(|b| format!("built by {}", b.source)).collect();
+            if let Some((_, source)) = procfile {
+                why.push(format!("run by {source}"));
+            }
+            if let Some(folder) = auxiliary {
+                why.push(format!("under {folder}/: a helper program"));
+            }
+            if strength.named_after_project {
+                why.push(format!("cmd/{folder} is named after the project"));
+            }
+            if strength.root {
+                why.push("the repository's root package".into());
+            }
+            let binary_name = naming
+                .iter()
+                .find_map(|b| Some(Fact::new(b.binary.clone()?, b.source.clone())))
+                .unwrap_or_else(|| Fact::new(default_binary, package.clause.clone()));
+            MainCandidate {
+                package: index,
+                dir: package.dir.clone(),
+                evidence: package.clause.clone(),
+                binary_name,
+                why,
+                strength,
+            }
+        })
+        .collect();
+    found.sort_by_key(|c| Reverse(c.strength));
+    let clear = match found.as_slice() {
+        [] => false,
+        [first, rest @ ..] => {
+            let usable = first.strength.named_by_build_file || first.strength.not_auxiliary;
+            usable && rest.first().is_none_or(|second| second.strength < first.strength)
+        }
+    };
+    (found, clear)
+}
+
+/// Whether a build line builds the package in `dir` (relative to the repository root).
+fn names_package(build: &GoBuild, dir: &str, modules: &[Module]) -> bool {
+    let Some(package) = build.package.as_deref() else {
+        // `go build` with no package builds the folder it runs in: the root for these files.
+        return dir == ".";
+    };
+    let as_dir = |path: &str| -> String {
+        let path = path.trim_start_matches("./").trim_end_matches('/');
+        let path = if path.ends_with(".go") {
+            path.rsplit_once('/').map_or("", |(d, _)| d)
+        } else {
+            path
+        };
+        if path.is_empty() || path == "." {
+            ".".into()
+        } else {
+            path.to_string()
+        }
+    };
+    if package == "." || package.starts_with("./") || package.ends_with(".go") {
+        return as_dir(package) == dir;
+    }
+    // A full import path of one of the build's modules.
+    modules.iter().any(|module| {
+        let inside = if package == module.path {
+            Some(".")
+        } else {
+            package.strip_prefix(&format!("{}/", module.path))
+        };
+        inside.is_some_and(|inside| super::super::join_rel(&module.dir, &as_dir(inside)) == dir)
+    })
+}
+
+/// The last element of a module path, skipping a major-version suffix: `example.com/tool/v2` → `tool`.
+pub(super) fn module_binary_name(module_path: &str) -> String {
+    let mut elements = module_path.rsplit('/');
+    let last = elements.next().unwrap_or(module_path);
+    let is_major_suffix = last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    match (is_major_suffix, elements.next()) {
+        (true, Some(previous)) => previous.to_string(),
+        _ => last.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_name_skips_a_major_version_suffix() {
+        assert_eq!(module_binary_name("example.com/tool/v2"), "tool");
+        assert_eq!(module_binary_name("example.com/tool"), "tool");
+        assert_eq!(module_binary_name("tool"), "tool");
+        assert_eq!(module_binary_name("example.com/v2"), "example.com");
+        assert_eq!(module_binary_name("example.com/tool/vx"), "vx");
+    }
+
+    #[test]
+    fn strength_orders_evidence_before_convention() {
+        let s = |named, not_aux, project, root, cmd| Strength {
+            named_by_build_file: named,
+            not_auxiliary: not_aux,
+            named_after_project: project,
+            root,
+            under_cmd: cmd,
+        };
+        // A release config naming an example beats an unnamed cmd/ program.
+        assert!(s(true, false, false, false, false) > s(false, true, true, false, true));
+        // cmd/<project> beats the root package, which beats another cmd/ program.
+        assert!(s(false, true, true, false, true) > s(false, true, false, true, false));
+        assert!(s(false, true, false, true, false) > s(false, true, false, false, true));
+    }
+}

@@ -1,0 +1,432 @@
+//! The Go probe: go.mod or go.work, the programs it can build ranked by evidence, and for the chosen one its
+//! binary name, ports, cgo and embedded front-end — each question in its own module.
+
+mod cgo;
+mod constraints;
+mod embed;
+mod lines;
+mod mains;
+mod packages;
+mod ports;
+
+use std::path::{Component, Path};
+
+use anyhow::{bail, Result};
+use serde_json::json;
+
+use super::deploy;
+use super::gomod::{self, GoMod};
+use super::gosrc;
+use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use packages::Tree;
+
+pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
+
+/// One Go module of the build: the root module, or one `use` entry of a workspace.
+struct Module {
+    /// Directory relative to the build root, "." for the root.
+    dir: String,
+    path: String,
+    gomod: GoMod,
+    has_go_sum: bool,
+}
+
+pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+    if has_marker(root, "go.work")? {
+        probe_workspace(root).map(Some)
+    } else if has_marker(root, "go.mod")? {
+        probe_module(root).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn probe_module(root: &Path) -> Result<Candidate> {
+    let module = read_module(root, ".")?;
+    let mut candidate = new_candidate("go.mod");
+    match version_fact(&module.gomod, "go.mod", &mut candidate.warnings) {
+        Some(fact) => insert(&mut candidate.facts, "go_version", fact),
+        None => candidate.warnings.push(
+            "go.mod has no go directive: pass --set go_version=1.N (or --builder-image) to choose the Go toolchain"
+                .into(),
+        ),
+    }
+    let module_line = module.gomod.module.as_ref().map_or(1, |m| m.1);
+    insert(
+        &mut candidate.facts,
+        "module",
+        Fact::new(module.path.clone(), format!("go.mod:{module_line}")),
+    );
+    insert(
+        &mut candidate.facts,
+        "workspace",
+        Fact::new(false, "go.work").with_note("not present"),
+    );
+    if let Some(outer) = enclosing_workspace(root) {
+        candidate.warnings.push(format!(
+            "{} is outside the build context, so the image builds this module alone: modules it takes from \
+             that workspace must be published or vendored (or run dockgen in the workspace root)",
+            outer.display()
+        ));
+    }
+    finish(root, &[module], &[], &mut candidate)?;
+    Ok(candidate)
+}
+
+fn probe_workspace(root: &Path) -> Result<Candidate> {
+    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?).map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
+    let mut modules = Vec::new();
+    for (dir, line) in &work.uses {
+        let dir = normalise_use_dir(dir).ok_or_else(|| {
+            anyhow::anyhow!(
+                "go.work:{line}: `use {dir}` is outside the build context; run dockgen in the directory that holds every used module"
+            )
+        })?;
+        let gomod_rel = join_rel(&dir, "go.mod");
+        if !root.join(&gomod_rel).is_file() {
+            bail!("go.work:{line}: `use {dir}` has no {gomod_rel}");
+        }
+        modules.push(read_module(root, &dir)?);
+    }
+    if modules.is_empty() {
+        bail!("go.work has no `use` directive, so there is no module to build");
+    }
+    let mut candidate = new_candidate("go.work");
+    let workspace_version = version_fact_from(
+        work.go.as_ref(),
+        work.toolchain.as_ref(),
+        "go.work",
+        &mut candidate.warnings,
+    );
+    let newest_module_version = modules
+        .iter()
+        .filter_map(|m| version_fact(&m.gomod, &join_rel(&m.dir, "go.mod"), &mut candidate.warnings))
+        .max_by_key(|fact| lines::minor_number(fact.value.as_str().unwrap_or_default()));
+    match workspace_version.or(newest_module_version) {
+        Some(fact) => insert(&mut candidate.facts, "go_version", fact),
+        None => candidate
+            .warnings
+            .push("neither go.work nor its modules have a go directive: pass --set go_version=1.N".into()),
+    }
+    let uses: Vec<&str> = modules.iter().map(|m| m.dir.as_str()).collect();
+    let first_use = work.uses.first().map_or(1, |u| u.1);
+    insert(
+        &mut candidate.facts,
+        "workspace",
+        Fact::new(json!(uses), format!("go.work:{first_use}")),
+    );
+    finish(root, &modules, &work.replaced, &mut candidate)?;
+    Ok(candidate)
+}
+
+/// A go.work in a folder above the module, which go would use locally but a build of this folder cannot see.
+fn enclosing_workspace(root: &Path) -> Option<std::path::PathBuf> {
+    let absolute = std::fs::canonicalize(root).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("go.work"))
+        .find(|path| path.is_file())
+}
+
+fn new_candidate(evidence: &str) -> Candidate {
+    Candidate {
+        stack: "go",
+        evidence: evidence.into(),
+        facts: Facts::new(),
+        choices: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+fn insert(facts: &mut Facts, key: &str, fact: Fact) {
+    facts.insert(key.to_string(), fact);
+}
+
+/// The facts every Go build shares (vendoring, module files), then the programs it can build: one is a fact,
+/// several a choice whose options carry each program's own facts, with a default when one is clearly strongest.
+fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
+    let workspace = candidate.evidence == "go.work";
+    let mut tree = Tree::read(root, modules)?;
+    let build_files = deploy::read(root);
+    candidate
+        .warnings
+        .extend(build_files.unreadable.iter().map(|why| format!("{why} (ignored)")));
+
+    let vendored = root.join("vendor/modules.txt").is_file();
+    if vendored {
+        insert(&mut candidate.facts, "vendor", Fact::new(true, "vendor/modules.txt"));
+    } else {
+        if root.join("vendor").is_dir() {
+            candidate
+                .warnings
+                .push("vendor/ has no modules.txt, so go ignores it; run `go mod vendor` to use it".into());
+        }
+        insert(
+            &mut candidate.facts,
+            "vendor",
+            Fact::new(false, "vendor/modules.txt").with_note("not present"),
+        );
+    }
+    insert(
+        &mut candidate.facts,
+        "module_files",
+        module_files_fact(root, modules, workspace),
+    );
+    let download_step = if vendored {
+        Fact::new(false, "vendor/modules.txt").with_note("dependencies are vendored")
+    } else {
+        download_step_fact(modules, workspace_replaced)
+    };
+    insert(&mut candidate.facts, "download_step", download_step);
+
+    // The project is named by the root module (in a workspace, the module at the root, if any) and by the
+    // repository's folder.
+    let mut project_names: Vec<String> = modules
+        .iter()
+        .filter(|m| m.dir == ".")
+        .map(|m| mains::module_binary_name(&m.path))
+        .collect();
+    if let Some(folder) = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+    {
+        project_names.push(folder);
+    }
+    let (ranked, clear) = mains::ranked(&tree, modules, &build_files, &project_names);
+    let graphs: Vec<Vec<usize>> = ranked.iter().map(|m| tree.graph(m.package)).collect();
+    let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
+    tree.lex_whole(&every_graph_package);
+
+    let mut options: Vec<ChoiceOption> = ranked
+        .iter()
+        .zip(&graphs)
+        .map(|(main, graph)| program_option(root, &tree, modules, main, graph, workspace))
+        .collect();
+    match options.len() {
+        0 => {
+            candidate.warnings.push(format!(
+                "no main package found in {} Go files: pass --set main_package=./path/to/cmd",
+                tree.file_count
+            ));
+            let every_package: Vec<usize> = (0..tree.packages.len()).collect();
+            insert(&mut candidate.facts, "cgo", cgo::cgo_fact(&tree, &every_package));
+        }
+        1 => {
+            let only = options.remove(0);
+            candidate.warnings.extend(only.warnings);
+            insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source));
+            candidate.facts.extend(only.facts);
+        }
+        _ => {
+            let default = clear.then(|| options[0].value.clone());
+            candidate.choices.push(Choice {
+                key: "main_package".into(),
+                options,
+                default,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One program and everything that depends on which program is built.
+fn program_option(
+    root: &Path,
+    tree: &Tree,
+    modules: &[Module],
+    main: &mains::MainCandidate,
+    graph: &[usize],
+    workspace: bool,
+) -> ChoiceOption {
+    let mut facts = Facts::new();
+    insert(&mut facts, "binary_name", main.binary_name.clone());
+    if workspace {
+        // In a workspace the module depends on which program is built.
+        let module = &modules[tree.packages[main.package].module];
+        insert(
+            &mut facts,
+            "module",
+            Fact::new(module.path.clone(), main.evidence.clone()),
+        );
+    }
+    let listening = ports::listening(tree, graph);
+    for (key, fact) in ports::port_facts(&listening, &main.dir) {
+        insert(&mut facts, key, fact);
+    }
+    insert(&mut facts, "cgo", cgo::cgo_fact(tree, graph));
+    let embeds = embed::embeds(root, tree, graph);
+    if !embeds.present.is_empty() {
+        insert(
+            &mut facts,
+            "embedded_paths",
+            Fact::new(json!(embeds.present), main.evidence.clone())
+                .with_note("embedded by //go:embed, so kept in the build context"),
+        );
+    }
+    if let Some(frontend) = embeds.frontend {
+        insert(&mut facts, "frontend", frontend);
+        insert(&mut facts, "has_frontend", Fact::new(true, main.evidence.clone()));
+    }
+    if let Some(version) = embeds.frontend_node_version {
+        insert(&mut facts, "frontend_node_version", version);
+    }
+    ChoiceOption {
+        value: package_arg(&main.dir),
+        source: main.evidence.clone(),
+        facts,
+        why: main.why.clone(),
+        warnings: embeds.warnings,
+    }
+}
+
+fn read_module(root: &Path, dir: &str) -> Result<Module> {
+    let rel = join_rel(dir, "go.mod");
+    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?).map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
+    let Some((path, _)) = gomod.module.clone() else {
+        bail!("{rel} has no module directive");
+    };
+    let has_go_sum = root.join(join_rel(dir, "go.sum")).is_file();
+    Ok(Module {
+        dir: dir.to_string(),
+        path,
+        gomod,
+        has_go_sum,
+    })
+}
+
+/// The Go line to build with: the toolchain line (what `go` would download) unless it is older than the go
+/// directive (go ignores it then), raised to a maintained line when older (`lines`).
+fn version_fact(gomod: &GoMod, file: &str, warnings: &mut Vec<String>) -> Option<Fact> {
+    version_fact_from(gomod.go.as_ref(), gomod.toolchain.as_ref(), file, warnings)
+}
+
+fn version_fact_from(
+    go: Option<&(String, usize)>,
+    toolchain: Option<&(String, usize)>,
+    file: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Fact> {
+    let from_go = go.and_then(|(version, line)| Some((gomod::minor_version(version)?, *line, format!("go {version}"))));
+    let from_toolchain =
+        toolchain.and_then(|(name, line)| Some((gomod::toolchain_minor(name)?, *line, format!("toolchain {name}"))));
+    let (asked, line, said) = match (from_go, from_toolchain) {
+        (Some(go), Some(toolchain)) if lines::minor_number(&toolchain.0) < lines::minor_number(&go.0) => {
+            warnings.push(format!(
+                "{file}:{}: {} is older than {} (line {}), so go ignores it; dockgen does too",
+                toolchain.1, toolchain.2, go.2, go.1
+            ));
+            go
+        }
+        (_, Some(toolchain)) => toolchain,
+        (go, None) => go?,
+    };
+    let (line_used, raised) = lines::build_line(&asked);
+    let note = match raised {
+        Some(why) => Some(format!("from {said}; {why}")),
+        None if said != format!("go {asked}") => Some(format!("from {said}")),
+        None => None,
+    };
+    let fact = Fact::new(line_used, format!("{file}:{line}"));
+    Some(match note {
+        Some(note) => fact.with_note(note),
+        None => fact,
+    })
+}
+
+/// `./api/` → `api`; None when the path leaves the root or is absolute.
+fn normalise_use_dir(dir: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in Path::new(dir).components() {
+        match component {
+            Component::CurDir => {}
+            Component::Normal(part) => parts.push(part.to_str()?.to_string()),
+            _ => return None,
+        }
+    }
+    Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
+}
+
+/// Whether `go mod download` can run on the module files alone. In a workspace, a module that requires
+/// another workspace module without a `replace` builds fine, but `go mod download` tries to fetch that
+/// module from the proxy and fails; such a build downloads during `go build` (still with a cache mount).
+fn download_step_fact(modules: &[Module], workspace_replaced: &[String]) -> Fact {
+    for module in modules {
+        for (path, line) in &module.gomod.requires {
+            let is_workspace_module = modules.iter().any(|m| m.path == *path);
+            let replaced = module.gomod.replaced.contains(path) || workspace_replaced.contains(path);
+            if is_workspace_module && !replaced {
+                return Fact::new(false, format!("{}:{line}", join_rel(&module.dir, "go.mod"))).with_note(format!(
+                    "requires workspace module {path} without a replace, which `go mod download` would fetch"
+                ));
+            }
+        }
+    }
+    Fact::new(true, if modules.len() > 1 { "go.work" } else { "go.mod" })
+}
+
+/// The files that pin dependencies, grouped by the directory they are copied to before `go mod download`.
+fn module_files_fact(root: &Path, modules: &[Module], workspace: bool) -> Fact {
+    let mut groups = Vec::new();
+    if workspace {
+        let mut files = vec!["go.work".to_string()];
+        if root.join("go.work.sum").is_file() {
+            files.push("go.work.sum".into());
+        }
+        groups.push(json!({ "dir": ".", "files": files }));
+    }
+    for module in modules {
+        let mut files = vec![join_rel(&module.dir, "go.mod")];
+        if module.has_go_sum {
+            files.push(join_rel(&module.dir, "go.sum"));
+        }
+        // Merge the root module's files into the workspace group so one COPY carries them.
+        if module.dir == "." && workspace {
+            if let Some(group_files) = groups[0]["files"].as_array_mut() {
+                group_files.extend(files.into_iter().map(serde_json::Value::from));
+            }
+            continue;
+        }
+        groups.push(json!({ "dir": module.dir, "files": files }));
+    }
+    let source = if workspace { "go.work" } else { "go.mod" };
+    Fact::new(json!(groups), source)
+}
+
+/// The package path `go build` takes from the build root: `.`, `./cmd/api`.
+fn package_arg(dir: &str) -> String {
+    if dir == "." {
+        ".".into()
+    } else {
+        format!("./{dir}")
+    }
+}
+
+/// Runs the source probes (package clause, build constraints, imports, embeds, ports) on arbitrary text.
+pub(crate) fn probe_source_text(text: &str) -> usize {
+    let lexed = gosrc::lex(text);
+    let header = gosrc::lex_header(text);
+    let package = lexed.package().map(|(name, _)| name.len()).unwrap_or_default();
+    package
+        + header.imports().len()
+        + lexed.embeds.len()
+        + usize::from(constraints::compiled_on_linux(
+            "fuzz_linux.go",
+            &header.build_constraints,
+        ))
+        + ports::port_hits(&lexed, "fuzz.go").len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn use_dirs_stay_inside_the_root() {
+        assert_eq!(normalise_use_dir("./api/").as_deref(), Some("api"));
+        assert_eq!(normalise_use_dir(".").as_deref(), Some("."));
+        assert_eq!(normalise_use_dir("../shared"), None);
+        assert_eq!(normalise_use_dir("/abs"), None);
+    }
+}

@@ -1,0 +1,546 @@
+//! Where the chosen program listens: literals in listen calls and server `Addr`s, wildcard addresses passed
+//! along, the defaults of listen flags (flag, pflag/cobra, kingpin, viper) and config structs, the `PORT`
+//! variable's default and framework defaults — read only in the program's own import graph, so an example's
+//! port never leaks in.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use super::super::gosrc::{Lexed, Token};
+use super::super::Fact;
+use super::packages::Tree;
+
+/// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
+const LISTEN_CALLS: &[&str] = &[
+    "ListenAndServe",
+    "ListenAndServeTLS",
+    "Listen",
+    "Run",
+    "RunTLS",
+    "Start",
+];
+
+/// Calls that make a program a server even when the address is not a literal.
+const LISTENER_CALLS: &[&str] = &[
+    "ListenAndServe",
+    "ListenAndServeTLS",
+    "Serve",
+    "ServeTLS",
+    "Listen",
+    "ListenTCP",
+    "ListenPacket",
+    "ListenUDP",
+];
+
+/// Server frameworks whose import alone means the program serves (they start listening in their own code),
+/// with the port they listen on when `Run()` is given no address.
+const SERVER_FRAMEWORKS: &[(&str, Option<u16>)] = &[
+    // gin's `Run()` without an address listens on $PORT or 8080.
+    ("github.com/gin-gonic/gin", Some(8080)),
+    ("github.com/labstack/echo", None),
+    ("github.com/gofiber/fiber", None),
+    ("github.com/valyala/fasthttp", None),
+    ("google.golang.org/grpc", None),
+    ("github.com/beego/beego", Some(8080)),
+    ("github.com/kataras/iris", None),
+    ("github.com/caddyserver/caddy", None),
+];
+
+/// Flag constructors whose default value is the listen address or port when the flag is named so.
+const FLAG_CALLS: &[&str] = &[
+    "String",
+    "StringVar",
+    "StringP",
+    "StringVarP",
+    "Int",
+    "IntVar",
+    "IntP",
+    "IntVarP",
+    "Uint",
+    "UintVar",
+    "Uint16",
+    "Uint16Var",
+    "Int64",
+    "Int64Var",
+    "SetDefault",
+];
+
+/// Ports of the databases and brokers programs connect to: a config default with one of these is a client
+/// setting, not where the program listens.
+const CLIENT_PORTS: &[u16] = &[
+    25, 389, 465, 587, 636, 1433, 1521, 2181, 3306, 4222, 5432, 5672, 6379, 9042, 9092, 9200, 11211, 27017,
+];
+
+/// What the program's import graph says about listening.
+pub(super) struct Listening {
+    /// Every port found, in the order found (the main package first), with its evidence.
+    pub(super) ports: Vec<Fact>,
+    /// A listener call or server framework, when no port literal goes with it.
+    pub(super) listener: Option<String>,
+    /// How many packages were read.
+    pub(super) packages: usize,
+}
+
+pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
+    let mut ports: Vec<Fact> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut listener = None;
+    for &index in graph {
+        let package = &tree.packages[index];
+        for file in &package.files {
+            for hit in port_hits(file.lexed(), &file.rel) {
+                if seen.insert(hit.port) {
+                    ports.push(Fact::new(hit.port, hit.source).with_note(hit.how));
+                }
+            }
+            if listener.is_none() {
+                listener = listener_call(file.lexed(), &file.rel);
+            }
+        }
+        for (path, source) in package.imports() {
+            let framework = SERVER_FRAMEWORKS
+                .iter()
+                .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")));
+            let Some((name, default)) = framework else { continue };
+            if listener.is_none() {
+                listener = Some(format!("{source} (imports {name})"));
+            }
+            if let Some(port) = default {
+                if uses_default_run(tree, index) && seen.insert(*port) {
+                    ports.push(Fact::new(*port, source.clone()).with_note(format!("{name}'s default port")));
+                }
+            }
+        }
+    }
+    Listening {
+        ports,
+        listener,
+        packages: graph.len(),
+    }
+}
+
+/// `r.Run()` with no address: the framework's default port.
+fn uses_default_run(tree: &Tree, index: usize) -> bool {
+    tree.packages[index].files.iter().any(|file| {
+        file.lexed().tokens.windows(4).any(|w| {
+            matches!(
+                (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
+                (Token::Punct('.'), Token::Ident(run), Token::Punct('('), Token::Punct(')')) if run == "Run"
+            )
+        })
+    })
+}
+
+fn listener_call(lexed: &Lexed, rel: &str) -> Option<String> {
+    lexed.tokens.windows(3).find_map(|w| match (&w[0].0, &w[1], &w[2].0) {
+        (Token::Punct('.'), (Token::Ident(name), line), Token::Punct('('))
+            if LISTENER_CALLS.contains(&name.as_str()) =>
+        {
+            Some(format!("{rel}:{line} ({name})"))
+        }
+        _ => None,
+    })
+}
+
+/// The port facts of a program: `port` (the first found, or none when nothing in its import graph listens)
+/// and `extra_ports` (the others).
+pub(super) fn port_facts(listening: &Listening, main_dir: &str) -> Vec<(&'static str, Fact)> {
+    let mut facts = Vec::new();
+    match listening.ports.split_first() {
+        Some((first, rest)) => {
+            facts.push(("port", first.clone()));
+            if !rest.is_empty() {
+                let values: Vec<serde_json::Value> = rest.iter().map(|f| f.value.clone()).collect();
+                let sources: Vec<&str> = rest.iter().map(|f| f.source.as_str()).collect();
+                facts.push((
+                    "extra_ports",
+                    Fact::new(json!(values), sources.join(", ")).with_note("the program listens on these too"),
+                ));
+            }
+        }
+        None if listening.listener.is_some() => {}
+        None => facts.push((
+            "port",
+            Fact::new(serde_json::Value::Null, super::package_arg(main_dir)).with_note(format!(
+                "nothing in this program ({} packages with what it imports) listens: no EXPOSE (pass --port N \
+                 if it serves)",
+                listening.packages
+            )),
+        )),
+    }
+    facts
+}
+
+pub(super) struct PortHit {
+    pub(super) port: u16,
+    pub(super) source: String,
+    pub(super) how: &'static str,
+}
+
+pub(super) fn port_hits(lexed: &Lexed, rel: &str) -> Vec<PortHit> {
+    let tokens = &lexed.tokens;
+    let mut hits = Vec::new();
+    let hit = |port, line, how| PortHit {
+        port,
+        source: format!("{rel}:{line}"),
+        how,
+    };
+    for (i, (token, line)) in tokens.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|p| &tokens[p].0);
+        let name = match token {
+            Token::Str(tag) if tag.contains("efault:\"") => {
+                if let Some((port, line)) = struct_tag_default(tokens, i) {
+                    hits.push(hit(port, line, "default in a config struct's tag"));
+                }
+                continue;
+            }
+            Token::Str(addr) => {
+                // A wildcard listen address passed along (`webflag.AddFlags(app, ":9093")`, `New(":8080")`).
+                if matches!(previous, Some(Token::Punct('(' | ','))) {
+                    if let Some(port) = port_of_wildcard_address(addr) {
+                        hits.push(hit(port, *line, "listen address literal"));
+                    }
+                }
+                continue;
+            }
+            Token::Ident(name) => name,
+            _ => continue,
+        };
+        let next = tokens.get(i + 1).map(|t| &t.0);
+        if LISTEN_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
+            for (arg, arg_line) in call_arguments(tokens, i + 1) {
+                if let Token::Str(addr) = arg {
+                    // Wildcard addresses are found on their own above.
+                    let port = port_of_address(addr).filter(|_| port_of_wildcard_address(addr).is_none());
+                    if let Some(port) = port {
+                        hits.push(hit(port, *arg_line, "listen address literal"));
+                    }
+                }
+            }
+        } else if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") {
+            // `port := os.Getenv("PORT"); if port == "" { port = "8080" }` or `cmp.Or(os.Getenv("PORT"), "8080")`
+            let mut window = tokens.iter().skip(i + 4).take(24);
+            if let Some((port, default_line)) = window.find_map(|(t, l)| match t {
+                Token::Str(s) => port_of_default(s).map(|p| (p, *l)),
+                _ => None,
+            }) {
+                hits.push(hit(port, default_line, "default of the PORT environment variable"));
+            }
+        } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
+            hits.extend(flag_default_port(tokens, i + 1).map(|(port, l)| hit(port, l, "default of a listen flag")));
+        } else if name == "Default" && next == Some(&Token::Punct('(')) {
+            hits.extend(kingpin_default(tokens, i).map(|(port, l)| hit(port, l, "default of a listen flag")));
+        } else if is_setting_assignment(tokens, i, previous) && is_listen_setting(name) {
+            // `Addr: ":8080"`, `Port: 80` in a server or config literal, `cfg.Port = 8080` in a defaults function.
+            let found = match tokens.get(i + 2) {
+                Some((Token::Str(s), line)) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| (p, *line)),
+                Some((Token::Number(n), line)) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line)),
+                _ => None,
+            };
+            if let Some((port, line)) = found.filter(|(p, _)| !CLIENT_PORTS.contains(p)) {
+                hits.push(hit(port, line, "listen address or port setting"));
+            }
+        }
+    }
+    hits
+}
+
+/// `Key: value` in a composite literal or `x.Key = value`; never a local (`port := 8080` is often a value
+/// the program passes elsewhere).
+fn is_setting_assignment(tokens: &[(Token, usize)], i: usize, previous: Option<&Token>) -> bool {
+    let next = tokens.get(i + 1).map(|t| &t.0);
+    let after = tokens.get(i + 2).map(|t| &t.0);
+    match next {
+        Some(Token::Punct(':')) => after != Some(&Token::Punct('=')),
+        Some(Token::Punct('=')) => previous == Some(&Token::Punct('.')) && after != Some(&Token::Punct('=')),
+        _ => false,
+    }
+}
+
+/// A field or key that holds where the program listens: `Addr`, `ListenAddr`, `HTTPPort`, `Port`; not a
+/// client's (`DBPort`, `RedisAddr`, `SMTPPort`).
+fn is_listen_setting(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "addr",
+        "port",
+        "listen",
+        "listenaddr",
+        "listenaddress",
+        "listenport",
+        "httpport",
+        "httpaddr",
+        "serverport",
+        "serveraddr",
+        "bindaddr",
+        "bindaddress",
+        "webport",
+        "webaddr",
+    ]
+    .contains(&lower.as_str())
+}
+
+/// `Port int `default:"80"`` (creasty/defaults, caarlos0/env's `envDefault`, cleanenv's `env-default`): the
+/// tag's default when the field before it is a listen setting.
+fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, usize)> {
+    let (Token::Str(tag), line) = &tokens[tag_at] else {
+        return None;
+    };
+    // The field name is the identifier before the type (`Port int`, `Addr *string`).
+    let mut field = tokens[tag_at.saturating_sub(4)..tag_at]
+        .iter()
+        .rev()
+        .filter_map(|(t, _)| match t {
+            Token::Ident(name) => Some(name.as_str()),
+            _ => None,
+        });
+    if !field.by_ref().take(2).any(is_listen_setting) {
+        return None;
+    }
+    ["default", "envDefault", "env-default"].iter().find_map(|key| {
+        let value = tag_value(tag, key)?;
+        port_of_address(&value)
+            .or_else(|| port_of_default(&value))
+            .map(|p| (p, *line))
+    })
+}
+
+/// A value from a Go struct tag (`key:"value" other:"x"`), as reflect.StructTag.Get reads it.
+fn tag_value(tag: &str, key: &str) -> Option<String> {
+    let mut rest = tag.trim();
+    while !rest.is_empty() {
+        let (name, after) = rest.split_once(":\"")?;
+        let end = after.find('"')?;
+        if name.trim() == key {
+            return Some(after[..end].to_string());
+        }
+        rest = after[end + 1..].trim_start();
+    }
+    None
+}
+
+/// kingpin's `Flag("web.listen-address", "...").Default(":9093")`: the default, when the flag's name (in the
+/// same chain, a few tokens back) names a listen address or a served port.
+fn kingpin_default(tokens: &[(Token, usize)], default_at: usize) -> Option<(u16, usize)> {
+    let (Token::Str(value), line) = &tokens.get(default_at + 2)? else {
+        return None;
+    };
+    let port = port_of_address(value).or_else(|| port_of_default(value))?;
+    let start = default_at.saturating_sub(40);
+    let named = tokens[start..default_at]
+        .windows(3)
+        .rev()
+        .find_map(|w| match (&w[0].0, &w[1].0, &w[2].0) {
+            (Token::Ident(f), Token::Punct('('), Token::Str(name)) if f == "Flag" => Some(name.to_ascii_lowercase()),
+            _ => None,
+        })?;
+    is_listen_flag_name(&named).then_some((port, *line))
+}
+
+/// A flag or setting name for where the program listens: it says listen, bind or addr(ess), or it is a port
+/// qualified only by what is served (`port`, `http-port`, `web.port`); `collector.ntp.server-port` and
+/// `db-port` name ports the program connects to.
+fn is_listen_flag_name(name: &str) -> bool {
+    const CLIENTS: &[&str] = &[
+        "db", "database", "redis", "smtp", "mysql", "postgres", "pg", "upstream", "remote", "target", "backend",
+        "proxy", "peer", "client", "ntp", "dns", "ldap", "mail", "kafka", "nats", "mongo", "elastic",
+    ];
+    const SERVED: &[&str] = &[
+        "port",
+        "http",
+        "https",
+        "web",
+        "grpc",
+        "metrics",
+        "admin",
+        "api",
+        "app",
+        "server",
+        "service",
+        "health",
+        "telemetry",
+        "debug",
+        "pprof",
+        "ui",
+        "listen",
+        "bind",
+        "addr",
+        "address",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| CLIENTS.contains(w)) {
+        return false;
+    }
+    let says_listen = words
+        .iter()
+        .any(|w| ["listen", "bind", "addr", "address", "listenaddr", "listenaddress"].contains(w));
+    let served_port = words.last() == Some(&"port") && words.iter().all(|w| SERVED.contains(w));
+    says_listen || served_port
+}
+
+/// The tokens between the parenthesis at `open` and its match.
+fn call_arguments(tokens: &[(Token, usize)], open: usize) -> impl Iterator<Item = &(Token, usize)> {
+    let mut depth = 0usize;
+    tokens[open..].iter().take_while(move |(t, _)| {
+        match t {
+            Token::Punct('(') => depth += 1,
+            Token::Punct(')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth > 0
+    })
+}
+
+fn is_call_with_string(tokens: &[(Token, usize)], i: usize, value: &str) -> bool {
+    matches!(
+        (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)),
+        (Some((Token::Punct('('), _)), Some((Token::Str(s), _)), Some((Token::Punct(')'), _))) if s == value
+    )
+}
+
+/// `flag.Int("port", 8080, ...)`, `flag.StringVar(&addr, "addr", ":8080", ...)`, pflag's
+/// `StringVarP(&addr, "listen", "l", ":8080", ...)`, viper's `SetDefault("http.port", 8080)`: the default
+/// after a name that names a listen address or a served port.
+fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usize)> {
+    let mut args = call_arguments(tokens, open).skip(1);
+    let named = args.by_ref().find_map(|(t, _)| match t {
+        Token::Str(s) => Some(s.to_ascii_lowercase()),
+        _ => None,
+    })?;
+    if !is_listen_flag_name(&named) {
+        return None;
+    }
+    args.find_map(|(t, line)| match t {
+        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| (p, *line)),
+        Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line)),
+        _ => None,
+    })
+}
+
+/// The port of a listen address literal such as `:8080`, `0.0.0.0:8080` or `localhost:8080`.
+pub(super) fn port_of_address(addr: &str) -> Option<u16> {
+    let (host, port) = addr.rsplit_once(':')?;
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    if !host_ok || port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    port.parse().ok().filter(|p| *p > 0)
+}
+
+/// The port of an address only a server uses: every interface (`:9093`, `0.0.0.0:80`, `[::]:443`).
+fn port_of_wildcard_address(addr: &str) -> Option<u16> {
+    let (host, _) = addr.rsplit_once(':')?;
+    if !matches!(host, "" | "0.0.0.0" | "[::]") {
+        return None;
+    }
+    port_of_address(addr)
+}
+
+/// A port written as a default value: `8080` or `:8080`.
+fn port_of_default(value: &str) -> Option<u16> {
+    let digits = value.strip_prefix(':').unwrap_or(value);
+    if digits.is_empty() || digits.len() > 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|p| *p > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::gosrc;
+    use super::*;
+
+    fn ports(src: &str) -> Vec<(u16, String)> {
+        port_hits(&gosrc::lex(src), "main.go")
+            .into_iter()
+            .map(|h| (h.port, h.source))
+            .collect()
+    }
+
+    #[test]
+    fn finds_ports_in_the_usual_places() {
+        let cases: &[(&str, u16, usize)] = &[
+            ("package main\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}", 8080, 3),
+            ("package main\nvar s = &http.Server{\n\tAddr: \"0.0.0.0:9000\",\n}", 9000, 3),
+            ("package main\nfunc main() { r.Run(\":3000\") }", 3000, 2),
+            ("package main\nl, _ := net.Listen(\"tcp\", \"localhost:7000\")", 7000, 2),
+            ("package main\nport := os.Getenv(\"PORT\")\nif port == \"\" {\n\tport = \"8081\"\n}", 8081, 4),
+            ("package main\naddr := cmp.Or(os.Getenv(\"PORT\"), \"8082\")", 8082, 2),
+            ("package main\nvar p = flag.Int(\"port\", 8083, \"port\")", 8083, 2),
+            ("package main\nflag.StringVar(&a, \"listen-addr\", \"localhost:8084\", \"\")", 8084, 2),
+            (
+                "package main\nvar a = kingpin.Flag(\"web.listen-address\", \"Address to listen on.\").\n\tDefault(\"localhost:9093\").String()",
+                9093,
+                3,
+            ),
+            ("package main\nvar c = webflag.AddFlags(kingpin.CommandLine, \":9100\")", 9100, 2),
+            ("package main\ncmd.Flags().StringVarP(&addr, \"listen\", \"l\", \"127.0.0.1:8085\", \"\")", 8085, 2),
+            ("package main\ncmd.Flags().IntP(\"port\", \"p\", 8086, \"\")", 8086, 2),
+            ("package main\ntype Config struct {\n\tPort int `default:\"8087\" env:\"PORT\"`\n}", 8087, 3),
+            ("package main\ntype C struct {\n\tListenAddr string `envDefault:\"8088\"`\n}", 8088, 3),
+            ("package config\nfunc Defaults() Config {\n\treturn Config{Port: 8089}\n}", 8089, 3),
+            ("package config\nfunc set(c *Config) {\n\tc.HTTPPort = 8090\n}", 8090, 3),
+            ("package main\nviper.SetDefault(\"server.port\", 8091)", 8091, 2),
+        ];
+        for (src, port, line) in cases {
+            assert_eq!(ports(src), vec![(*port, format!("main.go:{line}"))], "{src}");
+        }
+    }
+
+    #[test]
+    fn ignores_ports_in_comments_urls_clients_locals_and_unrelated_strings() {
+        for src in [
+            "package main\n// http.ListenAndServe(\":9999\", nil)\nfunc main() {}",
+            "package main\nhttp.Get(\"http://example.com:8080/x\")",
+            "package main\nvar n = flag.Int(\"workers\", 8, \"\")",
+            "package main\nhttp.ListenAndServe(\"localhost:99999\", nil)",
+            "package main\nvar db = Config{Host: \"localhost\", Port: 5432}",
+            "package main\nvar r = flag.String(\"redis-addr\", \"localhost:6380\", \"\")",
+            "package main\ntype C struct {\n\tDBPort int `default:\"5433\"`\n}",
+            "package main\nfunc f() { port := 8080; use(port) }",
+            "package main\nvar p = kingpin.Flag(\"collector.ntp.server-port\", \"\").Default(\"123\").Int()",
+            "package main\nfunc f() { addr = \"0.0.0.0:80\" }",
+        ] {
+            assert!(ports(src).is_empty(), "{src}: {:?}", ports(src));
+        }
+    }
+
+    #[test]
+    fn struct_tags_are_read_like_reflect() {
+        assert_eq!(
+            tag_value("json:\"port\" default:\"80\"", "default").as_deref(),
+            Some("80")
+        );
+        assert_eq!(tag_value("default:\"80\"", "json"), None);
+        assert_eq!(tag_value("broken:\"", "default"), None);
+    }
+
+    #[test]
+    fn flag_names_tell_served_ports_from_remote_ones() {
+        for name in [
+            "port",
+            "http-port",
+            "web.listen-address",
+            "listen",
+            "bind-addr",
+            "metrics.port",
+        ] {
+            assert!(is_listen_flag_name(name), "{name}");
+        }
+        for name in [
+            "collector.ntp.server-port",
+            "db-port",
+            "redis.addr",
+            "workers",
+            "upstream-port",
+        ] {
+            assert!(!is_listen_flag_name(name), "{name}");
+        }
+    }
+}
