@@ -142,11 +142,8 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
     // Said before a preset is chosen: they often explain why none fits.
     if !args.json {
-        for note in detection.candidates.iter().flat_map(|c| &c.notes) {
-            eprintln!("note: {note}");
-        }
-        for warning in detection.candidates.iter().flat_map(|c| &c.warnings) {
-            eprintln!("warning: {warning}");
+        for candidate in &detection.candidates {
+            say(&candidate.notes, &candidate.warnings);
         }
     }
     // dockgen.toml ranks below flags and DOCKGEN_*: its answers go in first and are overwritten.
@@ -175,12 +172,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     }
     warnings.extend(resolved.warnings.iter().cloned());
     if !args.json {
-        for warning in &resolved.warnings {
-            eprintln!("warning: {warning}");
-        }
-        for note in &resolved.notes {
-            eprintln!("note: {note}");
-        }
+        say(&resolved.notes, &resolved.warnings);
     }
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
@@ -237,6 +229,16 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
     }
     Ok(())
+}
+
+/// Decisions taken on evidence (notes) and problems (warnings), on stderr.
+fn say(notes: &[String], warnings: &[String]) {
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
 }
 
 /// At a terminal, existing files that would change are shown as a unified diff, then the user decides.

@@ -181,9 +181,9 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
     let Some(node_at) = candidates.iter().position(|c| c.stack == "node") else {
         return;
     };
-    let node = &candidates[node_at];
-    let kind = node.facts.get("kind");
-    if kind.is_some_and(|k| k.value == "server") || !node.choices.is_empty() {
+    let frontend = &candidates[node_at];
+    let kind = frontend.facts.get("kind");
+    if kind.is_some_and(|k| k.value == "server") || !frontend.choices.is_empty() {
         return;
     }
     let why = match kind {

@@ -192,8 +192,11 @@ fn detect_explains_each_fact_with_its_evidence() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(example()))).unwrap();
     assert_eq!(json["preset"], "go");
-    assert_eq!(json["facts"]["go_version"]["value"], "1.22");
+    // go 1.22 is a minimum: the build uses the oldest maintained line, and says so.
+    assert_eq!(json["facts"]["go_version"]["value"], "1.26");
     assert_eq!(json["facts"]["go_version"]["source"], "go.mod:3");
+    let note = json["facts"]["go_version"]["note"].as_str().unwrap();
+    assert!(note.contains("go 1.22 is a minimum"), "{note}");
     assert_eq!(json["facts"]["port"]["source"], "main.go:15");
 }
 
@@ -201,11 +204,49 @@ fn detect_explains_each_fact_with_its_evidence() {
 fn detect_marks_a_default_port_as_a_default() {
     let project = tempfile::tempdir().unwrap();
     std::fs::write(project.path().join("go.mod"), "module example.com/quiet\n\ngo 1.22\n").unwrap();
-    std::fs::write(project.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // It listens, but on an address computed at run time.
+    std::fs::write(
+        project.path().join("main.go"),
+        "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n)\n\nfunc main() { http.ListenAndServe(os.Args[1], nil) }\n",
+    )
+    .unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(project.path()))).unwrap();
     assert_eq!(json["facts"]["port"]["value"], 8080);
     assert_eq!(json["facts"]["port"]["default"], true);
+}
+
+#[test]
+fn a_program_that_never_listens_gets_no_expose_and_detect_says_why() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("go.mod"), "module example.com/quiet\n\ngo 1.26\n").unwrap();
+    std::fs::write(project.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(dockgen().args(["detect", "--json"]).arg(project.path()))).unwrap();
+    assert_eq!(json["facts"]["port"]["value"], serde_json::Value::Null);
+    let note = json["facts"]["port"]["note"].as_str().unwrap();
+    assert!(note.contains("listens: no EXPOSE"), "{note}");
+    let dockerfile = stdout_of(dockgen().args(["init", "--stdout", "--yes"]).arg(project.path()));
+    assert!(!dockerfile.contains("EXPOSE"), "{dockerfile}");
+    // --port gives it one after all; --port none takes it away from a server.
+    let dockerfile = stdout_of(
+        dockgen()
+            .args(["init", "--stdout", "--yes", "--port", "9000"])
+            .arg(project.path()),
+    );
+    assert!(dockerfile.contains("EXPOSE 9000\n"), "{dockerfile}");
+    let server = stdout_of(
+        dockgen()
+            .args(["init", "--stdout", "--yes", "--port", "none"])
+            .arg(example()),
+    );
+    assert!(!server.contains("EXPOSE"), "{server}");
+    dockgen()
+        .args(["init", "--stdout", "--yes", "--port", "http"])
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a port (1-65535) or `none`"));
 }
 
 #[test]

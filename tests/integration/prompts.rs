@@ -189,7 +189,7 @@ fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
         "./cmd/worker",
         "ARG RUNTIME_IMAGE=debian:bookworm-slim",
         "EXPOSE 9100",
-        "ARG BUILDER_IMAGE=golang:1.22-alpine",
+        "ARG BUILDER_IMAGE=golang:1.26-alpine",
     ] {
         assert!(dockerfile.contains(expected), "{expected}:\n{dockerfile}");
     }
@@ -272,8 +272,8 @@ fn answers_resolve_in_the_documented_order() {
     let dockgen = crate::common::dockgen;
     assert_eq!(
         port(&mut dockgen(), &[]),
-        "8080",
-        "preset default (the worker listens on nothing)"
+        "",
+        "detected: the worker listens on nothing, so no EXPOSE"
     );
     let port_with_fact = {
         let out = dockgen()

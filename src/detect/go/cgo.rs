@@ -28,7 +28,7 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize]) -> Fact {
         }
     }
     Fact::new(false, "*.go").with_note(format!(
-        "neither the program nor the {} packages it imports use \"C\" or a cgo module",
-        graph.len().saturating_sub(1)
+        "none of the program's {} packages (its own and those it imports from the module) uses \"C\" or a cgo module",
+        graph.len()
     ))
 }

@@ -4,6 +4,7 @@
 //! them. The binary's name comes from the same evidence, else from the folder.
 
 use std::cmp::Reverse;
+use std::path::Path;
 
 use super::super::deploy::{BuildFiles, GoBuild};
 use super::super::Fact;
@@ -44,6 +45,8 @@ const AUXILIARY_FOLDERS: &[&str] = &[
 ];
 
 /// Evidence for a main package, strongest first when compared.
+// Each flag is one kind of evidence; the derived order compares them field by field, which is the ranking.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Strength {
     named_by_build_file: bool,
@@ -150,7 +153,7 @@ fn names_package(build: &GoBuild, dir: &str, modules: &[Module]) -> bool {
     };
     let as_dir = |path: &str| -> String {
         let path = path.trim_start_matches("./").trim_end_matches('/');
-        let path = if path.ends_with(".go") {
+        let path = if Path::new(path).extension().is_some_and(|e| e == "go") {
             path.rsplit_once('/').map_or("", |(d, _)| d)
         } else {
             path
@@ -161,7 +164,7 @@ fn names_package(build: &GoBuild, dir: &str, modules: &[Module]) -> bool {
             path.to_string()
         }
     };
-    if package == "." || package.starts_with("./") || package.ends_with(".go") {
+    if package == "." || package.starts_with("./") || Path::new(package).extension().is_some_and(|e| e == "go") {
         return as_dir(package) == dir;
     }
     // A full import path of one of the build's modules.

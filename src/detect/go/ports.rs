@@ -281,7 +281,7 @@ fn is_listen_setting(name: &str) -> bool {
     .contains(&lower.as_str())
 }
 
-/// `Port int `default:"80"`` (creasty/defaults, caarlos0/env's `envDefault`, cleanenv's `env-default`): the
+/// A `Port int` field tagged `default:"80"` (creasty/defaults, caarlos0/env's `envDefault`, cleanenv's `env-default`): the
 /// tag's default when the field before it is a listen setting.
 fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, usize)> {
     let (Token::Str(tag), line) = &tokens[tag_at] else {
