@@ -187,11 +187,16 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
         return;
     }
     let why = match kind {
-        Some(kind) => format!("a {} site ({})", kind.value.as_str().unwrap_or("static"), kind.source),
-        None => "no start script".to_string(),
+        Some(kind) => format!(
+            "it builds a {} site, {}",
+            kind.value.as_str().unwrap_or("static"),
+            kind.source
+        ),
+        None => "it has no start script".to_string(),
     };
     let note = format!(
-        "package.json runs no server ({why}): this is a Go service and the Node part is its front-end;          pass --preset node-static to build the front-end alone"
+        "package.json runs no server ({why}): this is a Go service and the Node part is its front-end; \
+         pass --preset node-static to build the front-end alone"
     );
     candidates[go_at].notes.push(note);
     candidates.remove(node_at);
