@@ -42,7 +42,15 @@ const FROM_REPOSITORY: &[&str] = &[
     "yarn_path",
     "dockerfile_dir",
     "workspace_root",
+    "extra_ports",
+    "embedded_paths",
+    "frontend",
+    "frontend_node_version",
 ];
+
+/// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the
+/// templates branch on them; the preset's choices validate them where a user can set them).
+const CHOSEN_NOT_READ: &[&str] = &["package_manager"];
 
 /// Projects whose detections cover every template branch that prints a repository value.
 const PROJECTS: &[(&str, &[(&str, &str)])] = &[
@@ -66,6 +74,11 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/node-bun/repo", &[("package_manager_version", "1.1.38")]),
     ("tests/fixtures/node-nuxt/repo", &[]),
     ("tests/fixtures/node-no-lockfile/repo", &[]),
+    ("tests/fixtures/go-embed-vite/repo", &[]),
+    ("tests/fixtures/go-frontend-root/repo", &[]),
+    ("tests/fixtures/go-embed-present/repo", &[]),
+    ("tests/fixtures/two-ports/repo", &[]),
+    ("tests/fixtures/go-makefile-binary/repo", &[]),
 ];
 
 struct Case {
@@ -157,18 +170,49 @@ fn poison(value: &Value, hostile: &str, index: usize) -> Value {
         Value::Array(items) => {
             let mut items = items.clone();
             let at = index % items.len();
-            items[at] = poison(&items[at], hostile, index / items.len());
+            items[at] = match &items[at] {
+                Value::String(original) => Value::from(same_shape(original, hostile)),
+                other => poison(other, hostile, index / items.len()),
+            };
             Value::Array(items)
         }
         Value::Object(map) => {
+            // One field at a time: poisoning them all would let any one filter refuse for the others.
+            let fields: Vec<String> = map
+                .iter()
+                .filter(|(k, v)| !CHOSEN_NOT_READ.contains(&k.as_str()) && !matches!(v, Value::Bool(_) | Value::Null))
+                .map(|(k, _)| k.clone())
+                .collect();
             let mut map = map.clone();
-            for v in map.values_mut() {
-                *v = poison(v, hostile, index);
+            if !fields.is_empty() {
+                let field = &fields[index % fields.len()];
+                map[field] = poison(&map[field], hostile, index / fields.len());
             }
             Value::Object(map)
         }
+        // Flags are decided by detection, not copied from a file.
+        Value::Bool(_) | Value::Null => value.clone(),
         _ => Value::from(hostile),
     }
+}
+
+/// A hostile list entry shaped like the one it replaces: templates copy a folder entry (`dir/`) and a nested
+/// file (`a/b`) with their own COPY by design, so only what a value says, not which kind of path it is, may
+/// vary here.
+fn same_shape(original: &str, hostile: &str) -> String {
+    let mut value = if original.contains('/') {
+        format!("x/{hostile}")
+    } else {
+        hostile.replace('/', "")
+    };
+    if original.ends_with('/') {
+        value.push('/');
+    } else {
+        while value.ends_with('/') {
+            value.pop();
+        }
+    }
+    value
 }
 
 /// Rendering with a poisoned value either fails or yields exactly the honest instruction list.
@@ -203,18 +247,29 @@ fn same_instructions_or_refused(
     Ok(())
 }
 
+/// The repository-derived keys a case's templates saw.
+fn present_keys(values: &serde_json::Map<String, Value>) -> Vec<&'static str> {
+    FROM_REPOSITORY
+        .iter()
+        .copied()
+        .filter(|k| values.contains_key(*k))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn hostile_repository_values_cannot_change_the_instructions(
-        case_index in 0usize..64,
+        case_index in 0usize..1024,
         key_index in 0usize..FROM_REPOSITORY.len(),
-        element in 0usize..8,
+        element in 0usize..64,
         value in hostile(),
     ) {
         let case = &CASES[case_index % CASES.len()];
-        let key = FROM_REPOSITORY[key_index];
+        // Among the repository values this case has, so every case's values are poisoned as often.
+        let present = present_keys(&case.values);
+        let key = present[key_index % present.len()];
         let mut candidate = case.candidate.clone();
         let Some(fact) = candidate.facts.get(key).cloned() else { return Ok(()) };
         let poisoned = poison(&fact.value, &value, element);
@@ -228,13 +283,14 @@ proptest! {
     /// The templates' own filters, without the answer validation in front of them, must hold too.
     #[test]
     fn template_filters_alone_refuse_hostile_values(
-        case_index in 0usize..64,
+        case_index in 0usize..1024,
         key_index in 0usize..FROM_REPOSITORY.len(),
-        element in 0usize..8,
+        element in 0usize..64,
         value in hostile(),
     ) {
         let case = &CASES[case_index % CASES.len()];
-        let key = FROM_REPOSITORY[key_index];
+        let present = present_keys(&case.values);
+        let key = present[key_index % present.len()];
         let mut values = case.values.clone();
         let Some(honest) = values.get(key).cloned() else { return Ok(()) };
         values.insert(key.to_string(), poison(&honest, &value, element));

@@ -67,28 +67,28 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
         }
     }
     if let Some((dir, facts, copies, source)) = stage {
-        let value = |key: &str| facts.get(key).map_or(Value::Null, |f| f.value.clone());
-        let install_files: Vec<Value> = facts
-            .get("install_files")
-            .and_then(|f| f.value.as_array().cloned())
-            .unwrap_or_default();
+        // The Node facts a front-end stage needs, under the names the Node templates use; absent ones stay
+        // absent so the templates' defaults apply.
+        let mut stage = serde_json::Map::new();
+        stage.insert("dir".into(), json!(dir));
+        for key in [
+            "package_manager",
+            "package_manager_version",
+            "corepack",
+            "yarn_path",
+            "lockfile",
+            "install_files",
+            "build_script",
+        ] {
+            if let Some(fact) = facts.get(key) {
+                stage.insert(key.into(), fact.value.clone());
+            }
+        }
+        stage.insert("copies".into(), json!(copies));
         found.frontend_node_version = facts.get("node_version").cloned();
         found.frontend = Some(
-            Fact::new(
-                json!({
-                    "dir": dir,
-                    "package_manager": value("package_manager"),
-                    "package_manager_version": value("package_manager_version"),
-                    "corepack": value("corepack"),
-                    "yarn_path": value("yarn_path"),
-                    "lockfile": value("lockfile"),
-                    "install_files": install_files,
-                    "build_script": value("build_script"),
-                    "copies": copies,
-                }),
-                source,
-            )
-            .with_note(format!("embedded, and built by {}", join_rel(&dir, "package.json"))),
+            Fact::new(Value::Object(stage), source)
+                .with_note(format!("embedded, and built by {}", join_rel(&dir, "package.json"))),
         );
     }
     found
