@@ -1,6 +1,8 @@
 //! In-process cost of `dockgen init --stdout` (detect → answers → render) on each bundled example and on
 //! monorepo-sized trees: the Go and the Node server examples, each with 200,000 files under `node_modules/`,
 //! `vendor/` and `.git/`.
+//! Detection alone is also timed on a big Go module (520 packages, over 7 MB of Go, one program importing a
+//! few of them) against the go-http example: only the program's import graph is read past its imports.
 //! Run: `cargo bench --bench pipeline`; whole-process timing is `benches/large_tree.sh`.
 
 use std::hint::black_box;
@@ -77,5 +79,76 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Packages in the generated module, and how many of them the program imports.
+const BIG_PACKAGES: usize = 520;
+const IMPORTED: usize = 6;
+
+/// A Go module shaped like a big service repository: `cmd/big` (a server) importing a few of
+/// `internal/p000`..`internal/p519`, each a ~14 KB file of functions, comments and string literals.
+fn big_go_module() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("go.mod"), "module example.com/big\n\ngo 1.26\n").expect("go.mod");
+    let mut body = String::new();
+    for f in 0..40 {
+        body.push_str(&format!(
+            "// Handle{f} answers request kind {f}; it mentions ListenAndServe(\":9{f:03}\") only in a comment.\n\
+             func Handle{f}(input string) (string, error) {{\n\
+             \tif input == \"\" {{\n\t\treturn \"\", fmt.Errorf(\"kind {f}: empty input at %s\", \"handler\")\n\t}}\n\
+             \tparts := strings.Split(input, \",\")\n\tfor i, p := range parts {{\n\t\tparts[i] = strings.TrimSpace(p) + \"-{f}\"\n\t}}\n\
+             \treturn strings.Join(parts, \";\"), nil\n}}\n\n"
+        ));
+    }
+    for p in 0..BIG_PACKAGES {
+        let folder = root.join(format!("internal/p{p:03}"));
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        let text = format!("package p{p:03}\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\n{body}");
+        std::fs::write(folder.join("handlers.go"), text).expect("write");
+    }
+    let imports: String = (0..IMPORTED)
+        .map(|p| format!("\t_ \"example.com/big/internal/p{p:03}\"\n"))
+        .collect();
+    std::fs::create_dir_all(root.join("cmd/big")).expect("mkdir");
+    std::fs::write(
+        root.join("cmd/big/main.go"),
+        format!("package main\n\nimport (\n\t\"net/http\"\n{imports})\n\nfunc main() {{ _ = http.ListenAndServe(\":8080\", nil) }}\n"),
+    )
+    .expect("main.go");
+    dir
+}
+
+fn bench_detect(c: &mut Criterion) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/go-http");
+    let big = big_go_module();
+    let go_bytes: u64 = walk_sizes(big.path());
+    eprintln!("big Go module: {BIG_PACKAGES} packages, {go_bytes} bytes of Go");
+    let mut group = c.benchmark_group("detect");
+    group.sample_size(50);
+    group.bench_function("go-http", |b| {
+        b.iter(|| black_box(detect::detect(&example).expect("detect")))
+    });
+    group.bench_function(
+        format!("go module: {BIG_PACKAGES} packages, {} MB", go_bytes / 1_000_000),
+        |b| {
+            b.iter(|| black_box(detect::detect(big.path()).expect("detect")));
+        },
+    );
+    group.finish();
+}
+
+fn walk_sizes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            if e.file_type().expect("type").is_dir() {
+                walk_sizes(&e.path())
+            } else {
+                e.metadata().expect("meta").len()
+            }
+        })
+        .sum()
+}
+
+criterion_group!(benches, bench, bench_detect);
 criterion_main!(benches);

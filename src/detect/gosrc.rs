@@ -19,6 +19,8 @@ pub(crate) struct Lexed {
     pub(crate) build_constraints: Vec<String>,
     /// The patterns of each `//go:embed` directive, with its line.
     pub(crate) embeds: Vec<(String, usize)>,
+    /// A header lex reached the first declaration, so the imports are complete even if the text was cut.
+    pub(crate) reached_declarations: bool,
 }
 
 /// How much of a file to read.
@@ -53,6 +55,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
     let mut tokens: Vec<(Token, usize)> = Vec::new();
     let mut build_constraints = Vec::new();
     let mut embeds = Vec::new();
+    let mut reached_declarations = false;
     let mut line = 1;
     let mut i = 0;
     while i < bytes.len() {
@@ -113,6 +116,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                 let word = &src[i..end];
                 // Imports come before every declaration, so the first one ends the header.
                 if extent == Extent::Header && tokens.len() >= 2 && matches!(word, "func" | "var" | "const" | "type") {
+                    reached_declarations = true;
                     break;
                 }
                 tokens.push((Token::Ident(word.to_string()), line));
@@ -129,6 +133,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
         tokens,
         build_constraints,
         embeds,
+        reached_declarations,
     }
 }
 

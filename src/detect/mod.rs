@@ -246,7 +246,7 @@ fn join_rel(dir: &str, file: &str) -> String {
 
 /// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
 /// dockgen read gigabytes.
-const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads a manifest as UTF-8 text; every error names the file relative to the repository. Only regular
 /// files are read: a FIFO or device named like a manifest would block or never end.

@@ -3,19 +3,24 @@
 //! module costs little more than its package clauses.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
 use super::super::gosrc::{self, Lexed};
-use super::super::{join_rel, read_small_text, walk};
+use super::super::{join_rel, read_small_text, walk, MAX_MANIFEST_BYTES};
 use super::Module;
+
+/// How much of a file is read first: enough for the package clause and imports of nearly every file; the
+/// rest is read only when the header goes on past it.
+const HEADER_BYTES: u64 = 4 * 1024;
 
 /// One non-test Go file that takes part in builds.
 pub(super) struct GoFile {
     /// Relative to the repository root.
     pub(super) rel: String,
-    text: String,
+    path: PathBuf,
     pub(super) header: Lexed,
     /// The whole file, once `Tree::lex_whole` has read it.
     whole: Option<Lexed>,
@@ -73,20 +78,31 @@ impl Tree {
         let mut packages: Vec<Package> = Vec::new();
         let mut by_dir: HashMap<String, usize> = HashMap::new();
         let mut file_count = 0;
+        let mut buffer = Vec::new();
         for (index, module) in modules.iter().enumerate() {
             let module_root = root.join(&module.dir);
-            let boundary_root = module_root.clone();
-            let walked = walk::files_with_extensions(&module_root, &["go"], move |dir| {
-                dir != boundary_root && dir.join("go.mod").is_file()
-            });
+            // Nested modules are found among the walked files (their go.mod) rather than by a look-up in
+            // every folder: a big module has hundreds of folders and few nested modules.
+            let walked = walk::files_with_extensions(&module_root, &["go", "mod"], |_| false);
             if let Some(unreadable) = walked.unreadable.first() {
                 bail!(
                     "{}",
                     join_rel(&module.dir, unreadable).replacen(": ", ": cannot read: ", 1)
                 );
             }
-            for path in walked.files {
-                let Some((dir, file)) = read_file(root, &path) else {
+            let nested: Vec<&Path> = walked
+                .files
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n == "go.mod"))
+                .filter_map(|p| p.parent())
+                .filter(|dir| *dir != module_root)
+                .collect();
+            let sources = walked
+                .files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "go") && !nested.iter().any(|dir| p.starts_with(dir)));
+            for path in sources {
+                let Some((dir, file)) = read_file(root, path, &mut buffer) else {
                     continue;
                 };
                 let Some((name, line)) = file.header.package().map(|(n, l)| (n.to_string(), l)) else {
@@ -160,7 +176,8 @@ impl Tree {
         for &index in packages {
             for file in &mut self.packages[index].files {
                 if file.whole.is_none() {
-                    file.whole = Some(gosrc::lex(&file.text));
+                    // Read again whole: only these few packages need more than their header.
+                    file.whole = read_small_text(&file.path).map(|text| gosrc::lex(&text));
                 }
             }
         }
@@ -168,15 +185,26 @@ impl Tree {
 }
 
 /// One file with its folder, or None for tests, files a Linux build does not compile, and files that are not
-/// UTF-8 regular files of a sane size (go build reports those itself).
-fn read_file(root: &Path, path: &Path) -> Option<(String, GoFile)> {
+/// UTF-8 regular files of a sane size (go build reports those itself). `buffer` is reused between files: a
+/// big module's files are read once each, and only up to their imports when those fit in `HEADER_BYTES`.
+fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, GoFile)> {
     let rel_path = path.strip_prefix(root).ok()?;
     let rel = rel_path.to_string_lossy().replace('\\', "/");
     if rel.ends_with("_test.go") {
         return None;
     }
-    let text = read_small_text(path)?;
-    let header = gosrc::lex_header(&text);
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
+        return None;
+    }
+    buffer.clear();
+    (&mut file).take(HEADER_BYTES).read_to_end(buffer).ok()?;
+    let mut header = lex_prefix(buffer)?;
+    if !header.reached_declarations && buffer.len() as u64 == HEADER_BYTES {
+        file.read_to_end(buffer).ok()?;
+        header = lex_prefix(buffer)?;
+    }
     let file_name = rel.rsplit('/').next().unwrap_or(&rel);
     if !super::constraints::compiled_on_linux(file_name, &header.build_constraints) {
         return None;
@@ -189,9 +217,21 @@ fn read_file(root: &Path, path: &Path) -> Option<(String, GoFile)> {
         dir,
         GoFile {
             rel,
-            text,
+            path: path.to_path_buf(),
             header,
             whole: None,
         },
     ))
+}
+
+/// The header of text that may end mid-character (a cut read): lexed up to the last whole character. A
+/// file that is not UTF-8 before that point is not Go source.
+fn lex_prefix(bytes: &[u8]) -> Option<Lexed> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Only an incomplete character at the very end is a cut; anything else is not UTF-8.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        Err(_) => return None,
+    };
+    Some(gosrc::lex_header(text))
 }
