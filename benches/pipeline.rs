@@ -5,6 +5,7 @@
 //! few of them) against the go-http example: only the program's import graph is read past its imports.
 //! Run: `cargo bench --bench pipeline`; whole-process timing is `benches/large_tree.sh`.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -91,13 +92,14 @@ fn big_go_module() -> tempfile::TempDir {
     std::fs::write(root.join("go.mod"), "module example.com/big\n\ngo 1.26\n").expect("go.mod");
     let mut body = String::new();
     for f in 0..40 {
-        body.push_str(&format!(
+        let _ = write!(
+            body,
             "// Handle{f} answers request kind {f}; it mentions ListenAndServe(\":9{f:03}\") only in a comment.\n\
              func Handle{f}(input string) (string, error) {{\n\
              \tif input == \"\" {{\n\t\treturn \"\", fmt.Errorf(\"kind {f}: empty input at %s\", \"handler\")\n\t}}\n\
              \tparts := strings.Split(input, \",\")\n\tfor i, p := range parts {{\n\t\tparts[i] = strings.TrimSpace(p) + \"-{f}\"\n\t}}\n\
              \treturn strings.Join(parts, \";\"), nil\n}}\n\n"
-        ));
+        );
     }
     for p in 0..BIG_PACKAGES {
         let folder = root.join(format!("internal/p{p:03}"));
