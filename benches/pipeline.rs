@@ -107,9 +107,10 @@ fn big_go_module() -> tempfile::TempDir {
         let text = format!("package p{p:03}\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\n{body}");
         std::fs::write(folder.join("handlers.go"), text).expect("write");
     }
-    let imports: String = (0..IMPORTED)
-        .map(|p| format!("\t_ \"example.com/big/internal/p{p:03}\"\n"))
-        .collect();
+    let mut imports = String::new();
+    for p in 0..IMPORTED {
+        let _ = writeln!(imports, "\t_ \"example.com/big/internal/p{p:03}\"");
+    }
     std::fs::create_dir_all(root.join("cmd/big")).expect("mkdir");
     std::fs::write(
         root.join("cmd/big/main.go"),
