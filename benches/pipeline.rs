@@ -128,7 +128,7 @@ fn bench_detect(c: &mut Criterion) {
     let mut group = c.benchmark_group("detect");
     group.sample_size(50);
     group.bench_function("go-http", |b| {
-        b.iter(|| black_box(detect::detect(&example).expect("detect")))
+        b.iter(|| black_box(detect::detect(&example).expect("detect")));
     });
     group.bench_function(
         format!("go module: {BIG_PACKAGES} packages, {} MB", go_bytes / 1_000_000),
