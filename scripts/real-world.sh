@@ -111,10 +111,20 @@ elif fact("cgo") is not None:
     cgo = ("yes" if fact("cgo") else "no") + " (detect)"
 
 main = fact("main_package")
+binary = fact("binary_name")
 if main is None:
     for c in detect.get("choices") or []:
-        if c.get("key") == "main_package":
-            main = "choice: " + " / ".join(o.get("value", "?") for o in c.get("options", []))
+        if c.get("key") != "main_package":
+            continue
+        options = c.get("options", [])
+        default = c.get("default")
+        if default:
+            # The strongest candidate, taken by `init --yes` with a note; the others only counted.
+            main = f"{default} (of {len(options)})"
+            chosen = next((o for o in options if o.get("value") == default), {})
+            binary = (chosen.get("facts", {}).get("binary_name") or {}).get("value")
+        else:
+            main = "tie: " + " / ".join(o.get("value", "?") for o in options)
 
 if init_rc == "0":
     status = "0"
@@ -124,7 +134,7 @@ else:
 if detect_rc != "0":
     status += f" (detect exit {detect_rc})"
 
-row = [label, detect.get("preset") or "-", main or "-", fact("binary_name") or "-", ports,
+row = [label, detect.get("preset") or "-", main or "-", binary or "-", ports,
        cgo or "-", "yes" if frontend else "no", status]
 print("| " + " | ".join(cell(c) for c in row) + " |")
 PY

@@ -11,6 +11,8 @@ const CGO_MODULES: &[&str] = &[
     "gopkg.in/confluentinc/confluent-kafka-go.v1",
     "github.com/mattn/go-oci8",
     "github.com/godror/godror",
+    // GORM's SQLite driver wraps go-sqlite3 (the pure-Go one is github.com/glebarez/sqlite).
+    "gorm.io/driver/sqlite",
 ];
 
 pub(super) fn cgo_fact(tree: &Tree, graph: &[usize]) -> Fact {

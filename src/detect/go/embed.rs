@@ -33,7 +33,8 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
                     let Some(target) = static_prefix(&package.dir, &pattern) else {
                         continue;
                     };
-                    if root.join(&target).exists() && !is_gitignored(root, &target) {
+                    let path = root.join(&target);
+                    if path.exists() && !is_placeholder(&path) && !is_gitignored(root, &target) {
                         if !found.present.contains(&target) {
                             found.present.push(target);
                         }
@@ -131,6 +132,17 @@ fn builder_of(root: &Path, target: &str) -> Option<String> {
             .rsplit_once('/')
             .map_or_else(|| ".".to_string(), |(parent, _)| parent.to_string());
     }
+}
+
+/// A folder kept in git only for its place (empty, or `.gitkeep` and other dotfiles alone): its content is
+/// a build's output.
+fn is_placeholder(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    entries
+        .filter_map(Result::ok)
+        .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
 }
 
 /// True when a .gitignore on the way to `target` ignores it: a local build output, not the repository's.

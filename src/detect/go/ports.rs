@@ -229,6 +229,8 @@ pub(super) fn port_hits(lexed: &Lexed, rel: &str) -> Vec<PortHit> {
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
             hits.extend(flag_default_port(tokens, i + 1).map(|(port, l)| hit(port, l, "default of a listen flag")));
+        } else if name == "Value" && next == Some(&Token::Punct(':')) {
+            hits.extend(urfave_default(tokens, i).map(|(port, l)| hit(port, l, "default of a listen flag")));
         } else if name == "Default" && next == Some(&Token::Punct('(')) {
             hits.extend(kingpin_default(tokens, i).map(|(port, l)| hit(port, l, "default of a listen flag")));
         } else if is_setting_assignment(tokens, i, previous) && is_listen_setting(name) {
@@ -336,6 +338,46 @@ fn kingpin_default(tokens: &[(Token, usize)], default_at: usize) -> Option<(u16,
             _ => None,
         })?;
     is_listen_flag_name(&named).then_some((port, *line))
+}
+
+/// urfave/cli's `&cli.StringFlag{Name: "listen-http", Value: ":80"}`: the `Value` when the same literal's
+/// `Name` names a listen address or a served port.
+fn urfave_default(tokens: &[(Token, usize)], value_at: usize) -> Option<(u16, usize)> {
+    let (found, line) = match tokens.get(value_at + 2)? {
+        (Token::Str(s), line) => (port_of_address(s).or_else(|| port_of_default(s)), *line),
+        (Token::Number(n), line) => (n.parse().ok().filter(|p: &u16| *p > 0), *line),
+        _ => return None,
+    };
+    let port = found?;
+    let start = value_at.saturating_sub(30);
+    let literal = &tokens[start..value_at];
+    // Stay inside the same composite literal: nothing before its own opening brace counts (nested literals
+    // such as `Aliases: []string{"l"}` are passed over).
+    let mut depth = 0usize;
+    let opened = literal
+        .iter()
+        .rposition(|(t, _)| match t {
+            Token::Punct('}') => {
+                depth += 1;
+                false
+            }
+            Token::Punct('{') if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            Token::Punct('{') => true,
+            _ => false,
+        })
+        .unwrap_or(0);
+    let named = literal[opened..]
+        .windows(3)
+        .find_map(|w| match (&w[0].0, &w[1].0, &w[2].0) {
+            (Token::Ident(key), Token::Punct(':'), Token::Str(name)) if key == "Name" => {
+                Some(name.to_ascii_lowercase())
+            }
+            _ => None,
+        })?;
+    is_listen_flag_name(&named).then_some((port, line))
 }
 
 /// A flag or setting name for where the program listens: it says listen, bind or addr(ess), or it is a port
@@ -487,6 +529,11 @@ mod tests {
             ("package config\nfunc Defaults() Config {\n\treturn Config{Port: 8089}\n}", 8089, 3),
             ("package config\nfunc set(c *Config) {\n\tc.HTTPPort = 8090\n}", 8090, 3),
             ("package main\nviper.SetDefault(\"server.port\", 8091)", 8091, 2),
+            (
+                "package main\nvar f = &cli.StringFlag{Name: \"listen-http\", Aliases: []string{\"l\"},\n\tValue: \"localhost:8092\"}",
+                8092,
+                3,
+            ),
         ];
         for (src, port, line) in cases {
             assert_eq!(ports(src), vec![(*port, format!("main.go:{line}"))], "{src}");
