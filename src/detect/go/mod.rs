@@ -415,7 +415,7 @@ pub(crate) fn probe_source_text(text: &str) -> usize {
             "fuzz_linux.go",
             &header.build_constraints,
         ))
-        + ports::port_hits(&lexed, "fuzz.go").len()
+        + ports::port_hits(&lexed.tokens, "fuzz.go").len()
 }
 
 #[cfg(test)]

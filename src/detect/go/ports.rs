@@ -3,7 +3,7 @@
 //! variable's default and framework defaults — read only in the program's own import graph, so an example's
 //! port never leaks in.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
@@ -86,10 +86,12 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
     let mut ports: Vec<Fact> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut listener = None;
+    let constants = constants(tree, graph);
     for &index in graph {
         let package = &tree.packages[index];
         for file in &package.files {
-            for hit in port_hits(file.lexed(), &file.rel) {
+            let tokens = fold_constants(&file.lexed().tokens, &constants);
+            for hit in port_hits(&tokens, &file.rel) {
                 if seen.insert(hit.port) {
                     ports.push(Fact::new(hit.port, hit.source).with_note(hit.how));
                 }
@@ -178,8 +180,104 @@ pub(super) struct PortHit {
     pub(super) how: &'static str,
 }
 
-pub(super) fn port_hits(lexed: &Lexed, rel: &str) -> Vec<PortHit> {
-    let tokens = &lexed.tokens;
+/// Literal constants of the program's packages by name (`DefaultListenHTTP = ":80"`, `defaultPort = 8080`),
+/// the nearest package's first.
+type Constants = HashMap<String, Token>;
+
+fn constants(tree: &Tree, graph: &[usize]) -> Constants {
+    let mut found = Constants::new();
+    for &index in graph {
+        for file in &tree.packages[index].files {
+            let tokens = &file.lexed().tokens;
+            for (at, (token, _)) in tokens.iter().enumerate() {
+                if *token != Token::Ident("const".into()) {
+                    continue;
+                }
+                let block = tokens.get(at + 1).map(|t| &t.0) == Some(&Token::Punct('('));
+                let specs = if block {
+                    let end = tokens[at + 1..]
+                        .iter()
+                        .position(|(t, _)| *t == Token::Punct(')'))
+                        .map_or(tokens.len(), |p| at + 1 + p);
+                    &tokens[at + 2..end]
+                } else {
+                    &tokens[at + 1..tokens.len().min(at + 6)]
+                };
+                collect_constants(specs, block, &mut found);
+            }
+        }
+    }
+    found
+}
+
+/// `Name [Type] = literal` specs, a literal only when nothing follows it but the next spec.
+fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Constants) {
+    for (i, window) in specs.windows(3).enumerate() {
+        let (Token::Ident(name), Token::Punct('='), literal @ (Token::Str(_) | Token::Number(_))) =
+            (&window[0].0, &window[1].0, &window[2].0)
+        else {
+            // `Name Type = literal`: the type sits between name and `=`.
+            continue_typed(specs, i, found);
+            continue;
+        };
+        let starts_spec = i == 0 || specs[i - 1].1 < window[0].1 || matches!(specs[i - 1].0, Token::Punct(';'));
+        let ends = specs
+            .get(i + 3)
+            .is_none_or(|(t, line)| *line > window[2].1 || *t == Token::Punct(';'));
+        if starts_spec && ends {
+            found.entry(name.clone()).or_insert_with(|| literal.clone());
+        }
+        if !block {
+            break;
+        }
+    }
+}
+
+fn continue_typed(specs: &[(Token, usize)], i: usize, found: &mut Constants) {
+    if let (
+        Some((Token::Ident(name), line)),
+        Some((Token::Ident(_), _)),
+        Some((Token::Punct('='), _)),
+        Some((literal @ (Token::Str(_) | Token::Number(_)), literal_line)),
+    ) = (specs.get(i), specs.get(i + 1), specs.get(i + 2), specs.get(i + 3))
+    {
+        let starts_spec = i == 0 || specs[i - 1].1 < *line;
+        let ends = specs.get(i + 4).is_none_or(|(_, next)| next > literal_line);
+        if starts_spec && ends {
+            found.entry(name.clone()).or_insert_with(|| literal.clone());
+        }
+    }
+}
+
+/// The tokens with every use of a literal constant (`defaultPort`, `server.DefaultListenHTTP`) replaced by
+/// its value, so the probes below see `Value: ":80"` where the code says `Value: server.DefaultListenHTTP`.
+fn fold_constants(tokens: &[(Token, usize)], constants: &Constants) -> Vec<(Token, usize)> {
+    let mut out: Vec<(Token, usize)> = Vec::with_capacity(tokens.len());
+    for (i, (token, line)) in tokens.iter().enumerate() {
+        let Token::Ident(name) = token else {
+            out.push((token.clone(), *line));
+            continue;
+        };
+        let next = tokens.get(i + 1).map(|t| &t.0);
+        let defines = matches!(next, Some(Token::Punct('=' | '(' | ':')));
+        match constants.get(name) {
+            Some(value) if !defines && !constants.is_empty() => {
+                // `pkg.Name`: the qualifier goes with it.
+                if out.len() >= 2
+                    && out[out.len() - 1].0 == Token::Punct('.')
+                    && matches!(out[out.len() - 2].0, Token::Ident(_))
+                {
+                    out.truncate(out.len() - 2);
+                }
+                out.push((value.clone(), *line));
+            }
+            _ => out.push((token.clone(), *line)),
+        }
+    }
+    out
+}
+
+pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
     let mut hits = Vec::new();
     let hit = |port, line, how| PortHit {
         port,
@@ -499,7 +597,7 @@ mod tests {
     use super::*;
 
     fn ports(src: &str) -> Vec<(u16, String)> {
-        port_hits(&gosrc::lex(src), "main.go")
+        port_hits(&gosrc::lex(src).tokens, "main.go")
             .into_iter()
             .map(|h| (h.port, h.source))
             .collect()
@@ -556,6 +654,26 @@ mod tests {
         ] {
             assert!(ports(src).is_empty(), "{src}: {:?}", ports(src));
         }
+    }
+
+    #[test]
+    fn named_constants_are_folded_into_their_uses() {
+        let lexed = gosrc::lex(
+            "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n",
+        );
+        let mut constants = Constants::new();
+        for (at, (token, _)) in lexed.tokens.iter().enumerate() {
+            if *token == Token::Ident("const".into()) {
+                let end = lexed.tokens.iter().position(|(t, _)| *t == Token::Punct(')')).unwrap();
+                collect_constants(&lexed.tokens[at + 2..end], true, &mut constants);
+            }
+        }
+        assert_eq!(constants.get("DefaultListenHTTP"), Some(&Token::Str(":80".into())));
+        assert_eq!(constants.get("defaultPort"), Some(&Token::Number("8080".into())));
+        assert!(!constants.contains_key("computed"));
+        let folded = fold_constants(&lexed.tokens, &constants);
+        let found: Vec<u16> = port_hits(&folded, "main.go").into_iter().map(|h| h.port).collect();
+        assert_eq!(found, vec![80, 8080]);
     }
 
     #[test]
