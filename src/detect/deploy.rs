@@ -467,6 +467,16 @@ fn procfile_web(text: &str) -> Option<(String, String)> {
     })
 }
 
+/// Every reader on arbitrary text, for the fuzz target (`detect::fuzzing::go_source`).
+pub(crate) fn fuzz_text(text: &str) -> usize {
+    let scripts: usize = [Syntax::Make, Syntax::Just, Syntax::Dockerfile]
+        .into_iter()
+        .map(|syntax| script_builds(text, "F", syntax).len())
+        .sum();
+    let yaml = goreleaser_builds(text, "g").map_or(0, |b| b.len()) + taskfile_builds(text, "t").map_or(0, |b| b.len());
+    scripts + yaml + usize::from(procfile_web(text).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

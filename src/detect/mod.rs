@@ -213,8 +213,10 @@ pub mod fuzzing {
         parsed + work + versions
     }
 
+    /// Go source probes, and the build-file readers (Makefile, justfile, Dockerfile, goreleaser, Taskfile,
+    /// Procfile) on the same text.
     pub fn go_source(text: &str) -> usize {
-        super::go::probe_source_text(text)
+        super::go::probe_source_text(text) + super::deploy::fuzz_text(text)
     }
 
     pub fn node(text: &str) -> usize {

@@ -419,3 +419,45 @@ fn hostile_framework_configs_are_named_and_ignored() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("EXPOSE 8080\n"));
 }
+
+/// Build files read as evidence (Makefile, justfile, Taskfile, goreleaser, Dockerfiles, Procfile) are
+/// optional: binary, huge, special, looping or malformed ones never stop a run, and a YAML alias bomb or a
+/// self-referencing make variable costs nothing.
+#[test]
+fn hostile_build_files_are_ignored_or_named() {
+    let project = tempfile::tempdir().unwrap();
+    write(project.path(), "go.mod", GO_MOD);
+    write(project.path(), "main.go", MAIN_GO);
+    write(
+        project.path(),
+        "Makefile",
+        b"X := $(X)$(X)$(X)$(X)\nbuild:\n\tgo build -o $(X) .\n",
+    );
+    write(project.path(), "justfile", BINARY);
+    huge(project.path(), "Dockerfile");
+    fifo(project.path(), "Containerfile");
+    symlink_loop(project.path(), "Procfile");
+    write(
+        project.path(),
+        ".goreleaser.yaml",
+        b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+    );
+    write(project.path(), "Taskfile.yml", b"tasks: [unclosed\n");
+    let started = std::time::Instant::now();
+    let output = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(".goreleaser.yaml:") && stderr.contains("(ignored)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Taskfile.yml:"), "{stderr}");
+    // The binary keeps the module's name: no build file said anything literal.
+    assert!(String::from_utf8_lossy(&output.stdout).contains("-o /out/x ."));
+    // A generous bound: only a hang or a blow-up would come near it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

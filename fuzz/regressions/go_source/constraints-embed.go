@@ -1,0 +1,4 @@
+//go:build (((((linux
+package main
+//go:embed "a b" all:web/dist
+var x = 1
