@@ -206,8 +206,21 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         .collect();
     match options.len() {
         0 => {
+            let nested = if tree.nested_modules.is_empty() {
+                String::new()
+            } else {
+                let mut shown: Vec<&str> = tree.nested_modules.iter().map(String::as_str).take(5).collect();
+                if tree.nested_modules.len() > 5 {
+                    shown.push("...");
+                }
+                format!(
+                    "; folders with their own go.mod, which this build does not include: {} (run dockgen in the one \
+                     to build)",
+                    shown.join(", ")
+                )
+            };
             candidate.warnings.push(format!(
-                "no main package found in {} Go files: pass --set main_package=./path/to/cmd",
+                "no main package found in {} Go files{nested}: pass --set main_package=./path/to/cmd",
                 tree.file_count
             ));
             let every_package: Vec<usize> = (0..tree.packages.len()).collect();

@@ -69,6 +69,9 @@ pub(super) struct Tree {
     by_import: HashMap<String, usize>,
     /// How many Go files were read, for notes.
     pub(super) file_count: usize,
+    /// Folders below the build's modules with a go.mod of their own (not part of this build), relative to
+    /// the repository root.
+    pub(super) nested_modules: Vec<String>,
 }
 
 impl Tree {
@@ -79,6 +82,7 @@ impl Tree {
         let mut by_dir: HashMap<String, usize> = HashMap::new();
         let mut file_count = 0;
         let mut buffer = Vec::new();
+        let mut nested_modules = Vec::new();
         for (index, module) in modules.iter().enumerate() {
             let module_root = root.join(&module.dir);
             // Nested modules are found among the walked files (their go.mod) rather than by a look-up in
@@ -97,6 +101,12 @@ impl Tree {
                 .filter_map(|p| p.parent())
                 .filter(|dir| *dir != module_root)
                 .collect();
+            nested_modules.extend(
+                nested
+                    .iter()
+                    .filter_map(|dir| dir.strip_prefix(root).ok())
+                    .map(|dir| dir.to_string_lossy().replace('\\', "/")),
+            );
             let sources = walked
                 .files
                 .iter()
@@ -148,6 +158,7 @@ impl Tree {
             packages,
             by_import,
             file_count,
+            nested_modules,
         })
     }
 
