@@ -164,6 +164,8 @@ impl<'a> Report<'a> {
 fn fact_value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
+        // The only null fact is a port that is none.
+        serde_json::Value::Null => "none".into(),
         serde_json::Value::Array(items) => items.iter().map(fact_value_text).collect::<Vec<_>>().join(", "),
         serde_json::Value::Object(map) => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
         other => other.to_string(),
