@@ -210,41 +210,32 @@ fn constants(tree: &Tree, graph: &[usize]) -> Constants {
     found
 }
 
-/// `Name [Type] = literal` specs, a literal only when nothing follows it but the next spec.
+/// `Name [Type] = literal` specs (the first one only outside a block), each kept when nothing follows its
+/// literal on the line: `computed = base + 1` is not a literal constant.
 fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Constants) {
-    for (i, window) in specs.windows(3).enumerate() {
-        let (Token::Ident(name), Token::Punct('='), literal @ (Token::Str(_) | Token::Number(_))) =
-            (&window[0].0, &window[1].0, &window[2].0)
-        else {
-            // `Name Type = literal`: the type sits between name and `=`.
-            continue_typed(specs, i, found);
+    for (i, (token, line)) in specs.iter().enumerate() {
+        let starts_spec = i == 0 || specs[i - 1].1 < *line || specs[i - 1].0 == Token::Punct(';');
+        let Token::Ident(name) = token else { continue };
+        if !starts_spec {
             continue;
+        }
+        // The type, when there is one, sits between the name and `=`.
+        let equals = match specs.get(i + 1) {
+            Some((Token::Ident(_), _)) => i + 2,
+            _ => i + 1,
         };
-        let starts_spec = i == 0 || specs[i - 1].1 < window[0].1 || matches!(specs[i - 1].0, Token::Punct(';'));
-        let ends = specs
-            .get(i + 3)
-            .is_none_or(|(t, line)| *line > window[2].1 || *t == Token::Punct(';'));
-        if starts_spec && ends {
-            found.entry(name.clone()).or_insert_with(|| literal.clone());
+        if let (Some((Token::Punct('='), _)), Some((literal @ (Token::Str(_) | Token::Number(_)), literal_line))) =
+            (specs.get(equals), specs.get(equals + 1))
+        {
+            let ends = specs
+                .get(equals + 2)
+                .is_none_or(|(t, next)| next > literal_line || *t == Token::Punct(';'));
+            if ends {
+                found.entry(name.clone()).or_insert_with(|| literal.clone());
+            }
         }
         if !block {
             break;
-        }
-    }
-}
-
-fn continue_typed(specs: &[(Token, usize)], i: usize, found: &mut Constants) {
-    if let (
-        Some((Token::Ident(name), line)),
-        Some((Token::Ident(_), _)),
-        Some((Token::Punct('='), _)),
-        Some((literal @ (Token::Str(_) | Token::Number(_)), literal_line)),
-    ) = (specs.get(i), specs.get(i + 1), specs.get(i + 2), specs.get(i + 3))
-    {
-        let starts_spec = i == 0 || specs[i - 1].1 < *line;
-        let ends = specs.get(i + 4).is_none_or(|(_, next)| next > literal_line);
-        if starts_spec && ends {
-            found.entry(name.clone()).or_insert_with(|| literal.clone());
         }
     }
 }
