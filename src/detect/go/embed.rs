@@ -20,10 +20,18 @@ pub(super) struct Embeds {
     pub(super) warnings: Vec<String>,
 }
 
+/// The front-end stage being gathered: its folder, the Node probe's facts for it, the embedded paths copied
+/// out of it, and the first embed that asked for it.
+struct Stage {
+    dir: String,
+    facts: Facts,
+    copies: Vec<String>,
+    source: String,
+}
+
 pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
     let mut found = Embeds::default();
-    // The front-end folder and everything copied out of its stage.
-    let mut stage: Option<(String, Facts, Vec<String>, String)> = None;
+    let mut stage: Option<Stage> = None;
     for &index in graph {
         let package = &tree.packages[index];
         for file in &package.files {
@@ -41,18 +49,26 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
                         continue;
                     }
                     match (&mut stage, builder_of(root, &target)) {
-                        (Some((dir, _, copies, _)), Some(builder)) if *dir == builder => {
-                            if !copies.contains(&target) {
-                                copies.push(target);
+                        (Some(stage), Some(builder)) if stage.dir == builder => {
+                            if !stage.copies.contains(&target) {
+                                stage.copies.push(target);
                             }
                         }
-                        (Some((dir, _, _, _)), Some(other)) => found.warnings.push(format!(
+                        (Some(stage), Some(other)) => found.warnings.push(format!(
                             "{source}: //go:embed {pattern}: built by {other}/package.json, but the front-end \
-                             stage already builds {dir}/package.json; dockgen builds one front-end, so add \
-                             a stage for {other} by hand"
+                             stage already builds {}/package.json; dockgen builds one front-end, so add \
+                             a stage for {other} by hand",
+                            stage.dir
                         )),
                         (None, Some(builder)) => match frontend_facts(root, &builder) {
-                            Ok(facts) => stage = Some((builder, facts, vec![target], source.clone())),
+                            Ok(facts) => {
+                                stage = Some(Stage {
+                                    dir: builder,
+                                    facts,
+                                    copies: vec![target],
+                                    source: source.clone(),
+                                });
+                            }
                             Err(why) => found.warnings.push(format!(
                                 "{source}: //go:embed {pattern}: {target} is built by {builder}/package.json, \
                                  but {why}"
@@ -67,7 +83,13 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
             }
         }
     }
-    if let Some((dir, facts, copies, source)) = stage {
+    if let Some(Stage {
+        dir,
+        facts,
+        copies,
+        source,
+    }) = stage
+    {
         // The Node facts a front-end stage needs, under the names the Node templates use; absent ones stay
         // absent so the templates' defaults apply.
         let mut stage = serde_json::Map::new();
