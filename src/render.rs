@@ -151,6 +151,20 @@ fn with_filters(mut tera: Tera) -> Tera {
         "class_name",
         checked(|v| validate::class_name(as_str(v)?).map(|()| v.clone())),
     );
+    tera.register_filter(
+        "java_runtime_line",
+        checked(|v| {
+            // A non-LTS Java release runs on the next LTS line's runtime; a release dockgen does not know
+            // stays as it is (its images may be newer than this table).
+            let release = as_str(v)?;
+            validate::version(release)?;
+            Ok(release
+                .parse::<u32>()
+                .ok()
+                .and_then(crate::detect::java_runtime_line)
+                .map_or_else(|| v.clone(), |line| Value::from(line.to_string())))
+        }),
+    );
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args
             .get("minimum")

@@ -6,10 +6,11 @@ mod go;
 mod gomod;
 mod gosrc;
 mod maven;
+
+pub(crate) use maven::java_runtime_line;
 mod node;
 mod nodever;
 mod pkgjson;
-mod pom;
 mod walk;
 
 use std::path::Path;
@@ -224,8 +225,10 @@ pub mod fuzzing {
     }
 
     pub fn pom(text: &str) -> usize {
-        let Ok(pom) = super::pom::parse(text) else { return 0 };
-        let mut props = super::pom::Props::default();
+        let Ok(pom) = super::maven::pom::parse(text) else {
+            return 0;
+        };
+        let mut props = super::maven::pom::Props::default();
         for (name, (value, line)) in &pom.properties {
             props.set(name, value, format!("pom.xml:{line}"));
         }

@@ -22,6 +22,20 @@ pub(crate) struct Pom {
     /// `dependencyManagement` imports and entries, used to find a Spring Boot BOM version.
     pub(crate) managed: Vec<Dependency>,
     pub(crate) plugins: Vec<Plugin>,
+    pub(crate) profiles: Vec<Profile>,
+}
+
+/// A `<profile>`: what it adds to the build and when Maven activates it without being asked.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Profile {
+    pub(crate) id: String,
+    pub(crate) active_by_default: bool,
+    /// `<activation><jdk>`: a version prefix (`17`, `1.8`), a negated one (`!1.8`) or a range (`[17,)`).
+    pub(crate) jdk: Option<String>,
+    pub(crate) properties: IndexMap<String, Located<String>>,
+    pub(crate) modules: Vec<Located<String>>,
+    pub(crate) dependencies: Vec<Dependency>,
+    pub(crate) plugins: Vec<Plugin>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -51,6 +65,8 @@ pub(crate) struct Plugin {
     pub(crate) artifact_id: String,
     pub(crate) version: Option<String>,
     pub(crate) line: usize,
+    /// `<extensions>true</extensions>`: the plugin may contribute packagings and lifecycles.
+    pub(crate) extensions: bool,
     pub(crate) values: Vec<(String, String, usize)>,
 }
 
@@ -103,20 +119,8 @@ pub(crate) fn parse(text: &str) -> Result<Pom> {
             line: line_of(&doc, parent),
         });
     }
-    if let Some(properties) = child(project, "properties") {
-        for property in properties.children().filter(Node::is_element) {
-            let value = property.text().unwrap_or("").trim().to_string();
-            pom.properties
-                .insert(property.tag_name().name().to_string(), (value, line_of(&doc, property)));
-        }
-    }
-    if let Some(modules) = child(project, "modules") {
-        pom.modules = modules
-            .children()
-            .filter(|n| n.has_tag_name("module"))
-            .map(|n| (n.text().unwrap_or("").trim().to_string(), line_of(&doc, n)))
-            .collect();
-    }
+    pom.properties = properties(&doc, project);
+    pom.modules = modules(&doc, project);
     pom.dependencies = dependencies(&doc, child(project, "dependencies"));
     pom.managed = dependencies(
         &doc,
@@ -124,19 +128,70 @@ pub(crate) fn parse(text: &str) -> Result<Pom> {
     );
     if let Some(build) = child(project, "build") {
         pom.final_name = located_child(&doc, build, "finalName");
-        pom.plugins = plugins(&doc, child(build, "plugins"));
-        // Plugins configured only under pluginManagement still shape the build when declared without config.
-        let managed = plugins(&doc, child(build, "pluginManagement").and_then(|n| child(n, "plugins")));
-        for plugin in &mut pom.plugins {
-            if let Some(template) = managed.iter().find(|m| m.artifact_id == plugin.artifact_id) {
-                plugin.values.extend(template.values.iter().cloned());
-                if plugin.version.is_none() {
-                    plugin.version.clone_from(&template.version);
+        pom.plugins = build_plugins(&doc, build);
+    }
+    if let Some(profiles) = child(project, "profiles") {
+        pom.profiles = profiles
+            .children()
+            .filter(|n| n.has_tag_name("profile"))
+            .map(|n| {
+                let activation = child(n, "activation");
+                Profile {
+                    id: child_text(n, "id").unwrap_or_default(),
+                    active_by_default: activation
+                        .and_then(|a| child_text(a, "activeByDefault"))
+                        .is_some_and(|v| v == "true"),
+                    jdk: activation.and_then(|a| child_text(a, "jdk")),
+                    properties: properties(&doc, n),
+                    modules: modules(&doc, n),
+                    dependencies: dependencies(&doc, child(n, "dependencies")),
+                    plugins: child(n, "build").map(|b| build_plugins(&doc, b)).unwrap_or_default(),
                 }
-            }
-        }
+            })
+            .collect();
     }
     Ok(pom)
+}
+
+fn properties(doc: &Document, section: Node) -> IndexMap<String, Located<String>> {
+    let Some(properties) = child(section, "properties") else {
+        return IndexMap::new();
+    };
+    properties
+        .children()
+        .filter(Node::is_element)
+        .map(|p| {
+            let value = p.text().unwrap_or("").trim().to_string();
+            (p.tag_name().name().to_string(), (value, line_of(doc, p)))
+        })
+        .collect()
+}
+
+fn modules(doc: &Document, section: Node) -> Vec<Located<String>> {
+    child(section, "modules").map_or_else(Vec::new, |modules| {
+        modules
+            .children()
+            .filter(|n| n.has_tag_name("module"))
+            .map(|n| (n.text().unwrap_or("").trim().to_string(), line_of(doc, n)))
+            .collect()
+    })
+}
+
+/// `<build><plugins>`, each with the configuration its `pluginManagement` entry gives it.
+fn build_plugins(doc: &Document, build: Node) -> Vec<Plugin> {
+    let mut declared = plugins(doc, child(build, "plugins"));
+    // Plugins configured only under pluginManagement still shape the build when declared without config.
+    let managed = plugins(doc, child(build, "pluginManagement").and_then(|n| child(n, "plugins")));
+    for plugin in &mut declared {
+        if let Some(template) = managed.iter().find(|m| m.artifact_id == plugin.artifact_id) {
+            plugin.values.extend(template.values.iter().cloned());
+            if plugin.version.is_none() {
+                plugin.version.clone_from(&template.version);
+            }
+            plugin.extensions |= template.extensions;
+        }
+    }
+    declared
 }
 
 fn dependencies(doc: &Document, list: Option<Node>) -> Vec<Dependency> {
@@ -164,6 +219,7 @@ fn plugins(doc: &Document, list: Option<Node>) -> Vec<Plugin> {
                 artifact_id: child_text(n, "artifactId").unwrap_or_default(),
                 version: child_text(n, "version"),
                 line: line_of(doc, n),
+                extensions: child_text(n, "extensions").is_some_and(|v| v == "true"),
                 values: Vec::new(),
             };
             for section in n
@@ -228,28 +284,67 @@ impl Props {
     }
 
     /// Replaces every `${name}` (recursively, for properties that reference properties); an undefined or
-    /// circular reference is an error naming it.
+    /// circular reference is an error naming it, and so is an expansion that grows past `MAX_RESOLVED` bytes
+    /// (properties that each refer to the next several times grow exponentially within the depth guard), or
+    /// that takes more than `MAX_SUBSTITUTIONS` steps (the same with empty values).
     pub(crate) fn resolve(&self, text: &str) -> Result<String, String> {
-        self.resolve_depth(text, 0)
+        let mut out = String::new();
+        let mut steps = 0;
+        self.resolve_into(text, 0, &mut out, &mut steps)?;
+        Ok(out)
     }
 
-    fn resolve_depth(&self, text: &str, depth: usize) -> Result<String, String> {
+    fn resolve_into(&self, text: &str, depth: usize, out: &mut String, steps: &mut usize) -> Result<(), String> {
         if depth > 16 {
-            return Err(format!("`{text}` refers to itself"));
+            return Err(format!("`{}` refers to itself", excerpt(text)));
         }
-        let mut out = String::new();
+        *steps += 1;
+        if *steps > MAX_SUBSTITUTIONS {
+            return Err(format!(
+                "`{}` takes more than {MAX_SUBSTITUTIONS} substitutions to expand",
+                excerpt(text)
+            ));
+        }
         let mut rest = text;
         while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
+            push_bounded(out, &rest[..start], text)?;
             let after = &rest[start + 2..];
-            let end = after.find('}').ok_or_else(|| format!("`{text}` has an unclosed ${{"))?;
+            let end = after
+                .find('}')
+                .ok_or_else(|| format!("`{}` has an unclosed ${{", excerpt(text)))?;
             let name = &after[..end];
-            let (value, _) = self.get(name).ok_or_else(|| format!("${{{name}}} is not defined"))?;
-            out.push_str(&self.resolve_depth(value, depth + 1)?);
+            let (value, _) = self
+                .get(name)
+                .ok_or_else(|| format!("${{{}}} is not defined", excerpt(name)))?;
+            self.resolve_into(value, depth + 1, out, steps)?;
             rest = &after[end + 1..];
         }
-        out.push_str(rest);
-        Ok(out)
+        push_bounded(out, rest, text)
+    }
+}
+
+/// The most a resolved value may hold: far beyond any real version, name or path.
+const MAX_RESOLVED: usize = 16 * 1024;
+/// The most property references one value may expand through.
+const MAX_SUBSTITUTIONS: usize = 4096;
+
+fn push_bounded(out: &mut String, piece: &str, text: &str) -> Result<(), String> {
+    if out.len() + piece.len() > MAX_RESOLVED {
+        return Err(format!(
+            "`{}` expands to more than {} KB",
+            excerpt(text),
+            MAX_RESOLVED / 1024
+        ));
+    }
+    out.push_str(piece);
+    Ok(())
+}
+
+/// At most 60 characters of a value, for messages.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -332,5 +427,25 @@ mod tests {
         assert_eq!(props.resolve("v${a}").unwrap(), "v1.8-x");
         assert_eq!(props.resolve("${nope}").unwrap_err(), "${nope} is not defined");
         assert!(props.resolve("${loop}").is_err());
+    }
+
+    #[test]
+    fn expansion_is_bounded_by_size_not_only_depth() {
+        // Each level doubles the text: 2^15 copies stay under the depth guard but not under the size cap.
+        let mut props = Props::default();
+        props.set("p0", "xxxxxxxxxxxxxxxx", "pom.xml:1".into());
+        for level in 1..16 {
+            props.set(
+                &format!("p{level}"),
+                &format!("${{p{0}}}${{p{0}}}", level - 1),
+                "pom.xml:2".into(),
+            );
+        }
+        let err = props.resolve("${p15}").unwrap_err();
+        assert!(err.contains("expands to more than"), "{err}");
+        assert_eq!(props.resolve("${p3}").unwrap().len(), 128);
+        props.set("p0", "", "pom.xml:1".into());
+        let err = props.resolve("${p15}").unwrap_err();
+        assert!(err.contains("substitutions"), "{err}");
     }
 }

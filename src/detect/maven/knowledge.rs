@@ -1,0 +1,122 @@
+//! What dockgen knows about Java programs beyond their pom.xml, as data (presets/java/knowledge.toml):
+//! dependencies that listen on a port, packages a JRE lacks, packagings contributed by build extensions.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+const KNOWLEDGE_TOML: &str = include_str!("../../../presets/java/knowledge.toml");
+
+#[derive(Deserialize)]
+struct Raw {
+    listen: RawListen,
+    jdk_only: JdkOnly,
+    packaging: BTreeMap<String, Packaging>,
+}
+
+#[derive(Deserialize)]
+struct RawListen {
+    servers: Vec<String>,
+    not_servers: Vec<String>,
+    source_types: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct JdkOnly {
+    pub(super) modules: Vec<String>,
+    /// Package prefix → the JDK module that holds it.
+    pub(super) packages: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Clone)]
+pub(super) struct Packaging {
+    /// The plugin (artifactId) that contributes it; none for packagings Maven itself knows.
+    pub(super) plugin: Option<String>,
+    #[serde(rename = "as")]
+    pub(super) effective: String,
+    pub(super) why: Option<String>,
+}
+
+pub(super) struct Knowledge {
+    servers: GlobSet,
+    not_servers: GlobSet,
+    pub(super) source_types: Vec<String>,
+    pub(super) jdk_only: JdkOnly,
+    pub(super) packaging: BTreeMap<String, Packaging>,
+}
+
+impl Knowledge {
+    /// True when a dependency with this artifactId makes the program listen.
+    pub(super) fn is_server(&self, artifact_id: &str) -> bool {
+        self.servers.is_match(artifact_id) && !self.not_servers.is_match(artifact_id)
+    }
+}
+
+fn glob_set(patterns: &[String]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // The table is built into the binary and checked by a unit test, so every pattern compiles.
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+pub(super) fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| {
+        let raw: Raw = toml::from_str(KNOWLEDGE_TOML).unwrap_or_else(|_| Raw {
+            listen: RawListen {
+                servers: Vec::new(),
+                not_servers: Vec::new(),
+                source_types: Vec::new(),
+            },
+            jdk_only: JdkOnly::default(),
+            packaging: BTreeMap::new(),
+        });
+        Knowledge {
+            servers: glob_set(&raw.listen.servers),
+            not_servers: glob_set(&raw.listen.not_servers),
+            source_types: raw.listen.source_types,
+            jdk_only: raw.jdk_only,
+            packaging: raw.packaging,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_parses_and_every_glob_compiles() {
+        let raw: Raw = toml::from_str(KNOWLEDGE_TOML).unwrap();
+        for pattern in raw.listen.servers.iter().chain(&raw.listen.not_servers) {
+            Glob::new(pattern).unwrap();
+        }
+        for (name, packaging) in &raw.packaging {
+            assert!(
+                ["quarkus", "jar", "refuse"].contains(&packaging.effective.as_str()),
+                "{name}: {}",
+                packaging.effective
+            );
+            assert_eq!(packaging.effective == "refuse", packaging.why.is_some(), "{name}");
+        }
+        for module in raw.jdk_only.packages.values() {
+            assert!(raw.jdk_only.modules.contains(module), "{module}");
+        }
+    }
+
+    #[test]
+    fn servers_are_told_from_clients() {
+        let k = knowledge();
+        assert!(k.is_server("spring-boot-starter-web"));
+        assert!(k.is_server("quarkus-rest-jackson"));
+        assert!(!k.is_server("quarkus-rest-client-jackson"));
+        assert!(!k.is_server("spring-boot-starter-batch"));
+        assert!(!k.is_server("jackson-databind"));
+    }
+}

@@ -1,0 +1,708 @@
+//! The Maven probe: pom.xml (and its modules, active profiles and in-repository parents) read with an XML
+//! parser, properties resolved; then, per module, what it builds and how that starts (`artifact`), its
+//! settings (`config`), what its sources say (`sources`), and the Java line (`java`). Modules are ranked:
+//! applications before samples, libraries never offered.
+
+mod artifact;
+mod config;
+mod java;
+mod knowledge;
+pub(super) mod pom;
+mod sources;
+mod wrapper;
+
+pub(crate) use java::runtime_line as java_runtime_line;
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use serde_json::json;
+
+use self::artifact::{FrameworkPlugin, Packaging};
+use self::knowledge::knowledge;
+use self::pom::{Dependency, Plugin, Pom, Profile, Props};
+use self::sources::Sources;
+use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+
+pub(super) const MARKERS: &[&str] = &["pom.xml"];
+
+/// How deep `<modules>` may nest before dockgen stops following them.
+const MAX_MODULE_DEPTH: usize = 6;
+
+/// Words in a module's folder that make it a sample, test or tool beside the real application.
+const SAMPLE_WORDS: &[&str] = &[
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "demo",
+    "demos",
+    "test",
+    "tests",
+    "testing",
+    "it",
+    "e2e",
+    "benchmark",
+    "benchmarks",
+    "bench",
+    "jmh",
+    "perf",
+    "docs",
+    "doc",
+    "tools",
+    "archetype",
+    "archetypes",
+    "showcase",
+    "playground",
+    "tutorial",
+    "tutorials",
+];
+
+/// One pom.xml of the build, with the properties it sees (its parents' and its own).
+pub(super) struct Project {
+    /// Directory relative to the build root, "." for the root.
+    pub(super) dir: String,
+    pub(super) file: String,
+    pub(super) pom: Pom,
+    pub(super) props: Props,
+    /// The Spring Boot parent's version when the parent chain ends in spring-boot-starter-parent.
+    pub(super) boot_parent: Option<(String, String)>,
+    /// Dependencies declared here, in active profiles and in in-repository parents.
+    pub(super) dependencies: Vec<Dependency>,
+    pub(super) plugins: Vec<Plugin>,
+    /// Modules added by profiles Maven activates without being asked: `(module, line, profile id)`.
+    profile_modules: Vec<(String, usize, String)>,
+}
+
+/// A module that can run, with how strongly it looks like the application.
+struct Runnable {
+    option: ChoiceOption,
+    sample: bool,
+}
+
+pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+    if !has_marker(root, "pom.xml")? {
+        return Ok(None);
+    }
+    let mut projects = Vec::new();
+    load_reactor(root, ".", 0, &mut projects)?;
+    let mut candidate = Candidate {
+        stack: "maven",
+        evidence: "pom.xml".into(),
+        facts: Facts::new(),
+        choices: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    };
+    wrapper::build_tool(root, &mut candidate);
+    let pom_files: Vec<&str> = projects.iter().map(|p| p.file.as_str()).collect();
+    candidate
+        .facts
+        .insert("pom_files".into(), Fact::new(json!(pom_files), "pom.xml"));
+
+    let is_reactor = projects.len() > 1 || !projects[0].pom.modules.is_empty();
+    let mut runnable = Vec::new();
+    let mut not_runnable = Vec::new();
+    for project in &projects {
+        let (mut module_warnings, mut module_notes) = (Vec::new(), Vec::new());
+        match analyse(
+            root,
+            project,
+            &projects,
+            is_reactor,
+            &mut module_warnings,
+            &mut module_notes,
+        ) {
+            Ok(None) => {}
+            Ok(Some(facts)) => {
+                candidate.warnings.extend(module_warnings);
+                for note in module_notes {
+                    if !candidate.notes.contains(&note) {
+                        candidate.notes.push(note);
+                    }
+                }
+                let source = project
+                    .pom
+                    .artifact_id
+                    .as_ref()
+                    .map_or_else(|| project.file.clone(), |(_, l)| format!("{}:{l}", project.file));
+                let sample = is_sample(&project.dir);
+                let mut why = vec![application_evidence(&facts)];
+                if sample {
+                    why.push(format!(
+                        "{}: a sample, test or tool module by its folder name",
+                        project.dir
+                    ));
+                }
+                runnable.push(Runnable {
+                    option: ChoiceOption {
+                        value: project.dir.clone(),
+                        source,
+                        facts,
+                        why,
+                        warnings: Vec::new(),
+                    },
+                    sample,
+                });
+            }
+            Err(why) => not_runnable.push((project, why)),
+        }
+    }
+    if !is_reactor {
+        if let Some((_, why)) = not_runnable.first() {
+            bail!("{why}");
+        }
+    }
+    if runnable.is_empty() {
+        bail!(
+            "pom.xml: no module builds something runnable ({}); dockgen builds Spring Boot, Quarkus and Micronaut \
+             apps and jars with a Main-Class",
+            not_runnable
+                .iter()
+                .map(|(p, why)| format!("{}: {why}", p.dir))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    // Applications first, samples after, each in reactor order; a sample is never the default unless every
+    // runnable module is one (a repository of samples).
+    runnable.sort_by_key(|r| r.sample);
+    let applications = runnable.iter().filter(|r| !r.sample).count();
+    if runnable.len() == 1 {
+        let only = runnable.remove(0).option;
+        candidate
+            .facts
+            .insert("module".into(), Fact::new(only.value.clone(), only.source.clone()));
+        candidate.facts.extend(only.facts);
+    } else {
+        let default = (applications == 1).then(|| runnable[0].option.value.clone());
+        candidate.choices.push(Choice {
+            key: "module".into(),
+            options: runnable.into_iter().map(|r| r.option).collect(),
+            default,
+        });
+    }
+    // Libraries are expected in a reactor; a war module is worth a word, since it will not be built.
+    for (project, why) in not_runnable.iter().filter(|(_, why)| why.contains("packaging war")) {
+        candidate
+            .warnings
+            .push(format!("module {} is not built: {why}", project.dir));
+    }
+    Ok(Some(candidate))
+}
+
+/// True when a folder of the module's path is named like a sample, test or tool (`examples/`, `demo-app/`).
+fn is_sample(dir: &str) -> bool {
+    dir != "."
+        && dir.split('/').any(|segment| {
+            segment
+                .split(['-', '_', '.'])
+                .any(|word| SAMPLE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+        })
+}
+
+/// Why a module is an application, for the ranked list.
+fn application_evidence(facts: &Facts) -> String {
+    let framework = facts.get("framework").and_then(|f| f.value.as_str()).unwrap_or("plain");
+    let entry = facts
+        .get("entry")
+        .map(|f| format!(" ({})", f.source))
+        .unwrap_or_default();
+    match framework {
+        "plain" => {
+            let artifact = facts.get("artifact").map_or_else(String::new, |f| {
+                f.note.clone().map_or_else(String::new, |n| format!(", {n}"))
+            });
+            format!("an application: a main class{entry}{artifact}")
+        }
+        other => format!("an application: {other}{entry}"),
+    }
+}
+
+/// Reads the pom in `dir` and, recursively, the modules it (and its active profiles) lists.
+fn load_reactor(root: &Path, dir: &str, depth: usize, out: &mut Vec<Project>) -> Result<()> {
+    let project = load_project(root, dir, 0)?;
+    let mut modules: Vec<(String, usize)> = project.pom.modules.clone();
+    modules.extend(project.profile_modules.iter().map(|(m, l, _)| (m.clone(), *l)));
+    let file = project.file.clone();
+    out.push(project);
+    if depth >= MAX_MODULE_DEPTH {
+        return Ok(());
+    }
+    for (module, line) in modules {
+        let module_dir = join_dir(dir, &module)
+            .ok_or_else(|| anyhow::anyhow!("{file}:{line}: module `{module}` is outside the build context"))?;
+        let module_pom = if Path::new(&module_dir)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        {
+            module_dir.clone()
+        } else {
+            join_rel(&module_dir, "pom.xml")
+        };
+        if !root.join(&module_pom).is_file() {
+            bail!("{file}:{line}: module `{module}` has no {module_pom}");
+        }
+        let module_dir = module_pom
+            .rsplit_once('/')
+            .map_or(".".to_string(), |(d, _)| d.to_string());
+        if out.iter().any(|p| p.dir == module_dir) {
+            continue; // listed twice (a module and a profile's module): read once
+        }
+        load_reactor(root, &module_dir, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+/// The profiles Maven activates on its own: `activeByDefault` ones (unless another profile of the pom is
+/// active) and those whose `<jdk>` matches the Java release the build uses.
+fn active_profiles<'a>(pom: &'a Pom, props: &Props) -> Vec<&'a Profile> {
+    let release = java::release_from_props(props).and_then(|(r, _, _)| r.parse().ok());
+    let by_jdk: Vec<&Profile> = pom
+        .profiles
+        .iter()
+        .filter(|p| {
+            p.jdk
+                .as_deref()
+                .zip(release)
+                .is_some_and(|(spec, release)| java::jdk_activation_matches(spec, release))
+        })
+        .collect();
+    if !by_jdk.is_empty() {
+        return by_jdk;
+    }
+    pom.profiles.iter().filter(|p| p.active_by_default).collect()
+}
+
+/// What a pom inherits from its parent: properties, the Spring Boot parent's version, dependencies, plugins.
+#[derive(Default)]
+struct Inherited {
+    props: Props,
+    boot_parent: Option<(String, String)>,
+    dependencies: Vec<Dependency>,
+    plugins: Vec<Plugin>,
+}
+
+/// The in-repository parent (by `relativePath`, default `../pom.xml`) when it is the declared one; an
+/// external Spring Boot parent is known by name.
+fn inherit(root: &Path, dir: &str, depth: usize, pom: &Pom, file: &str) -> Result<Inherited> {
+    let mut inherited = Inherited::default();
+    let Some(parent) = &pom.parent else {
+        return Ok(inherited);
+    };
+    let local = parent_dir(dir, parent.relative_path.as_deref())
+        .filter(|_| depth < MAX_MODULE_DEPTH)
+        .and_then(|parent_dir| {
+            let parent_file = join_rel(&parent_dir, "pom.xml");
+            root.join(&parent_file).is_file().then_some(parent_dir)
+        });
+    let loaded = match local {
+        Some(parent_dir) => {
+            let loaded = load_project(root, &parent_dir, depth + 1)?;
+            let same = loaded
+                .pom
+                .artifact_id
+                .as_ref()
+                .is_some_and(|(a, _)| *a == parent.artifact_id);
+            same.then_some(loaded)
+        }
+        None => None,
+    };
+    if let Some(parent_project) = loaded {
+        inherited = Inherited {
+            props: parent_project.props,
+            boot_parent: parent_project.boot_parent,
+            dependencies: parent_project.dependencies,
+            plugins: parent_project.plugins,
+        };
+    } else if parent.artifact_id == "spring-boot-starter-parent" {
+        let version = inherited
+            .props
+            .resolve(&parent.version)
+            .unwrap_or_else(|_| parent.version.clone());
+        inherited.boot_parent = Some((version, format!("{file}:{}", parent.line)));
+    }
+    let at = format!("{file}:{}", parent.line);
+    inherited
+        .props
+        .set("project.parent.version", &parent.version, at.clone());
+    inherited.props.set("project.parent.groupId", &parent.group_id, at);
+    Ok(inherited)
+}
+
+/// Reads one pom with what it inherits from its in-repository parents and its active profiles.
+fn load_project(root: &Path, dir: &str, depth: usize) -> Result<Project> {
+    let file = join_rel(dir, "pom.xml");
+    let pom = pom::parse(&read_manifest(root, &file)?).map_err(|e| anyhow::anyhow!("{file}:{e}"))?;
+    let Inherited {
+        mut props,
+        boot_parent,
+        mut dependencies,
+        mut plugins,
+    } = inherit(root, dir, depth, &pom, &file)?;
+    if let Some((version, source)) = &boot_parent {
+        // The Spring Boot parent sets java.version: 17 from Boot 3, 1.8 before. The pom may override it.
+        if props.get("java.version").is_none() {
+            let default = if version.starts_with("2.") || version.starts_with("1.") {
+                "1.8"
+            } else {
+                "17"
+            };
+            props.set(
+                "java.version",
+                default,
+                format!("{source} (spring-boot-starter-parent {version})"),
+            );
+        }
+    }
+    for (name, (value, line)) in &pom.properties {
+        props.set(name, value, format!("{file}:{line}"));
+    }
+    let active = active_profiles(&pom, &props);
+    let inherited_version = pom.parent.as_ref().map(|p| (p.version.clone(), p.line));
+    for (key, value) in [
+        ("project.artifactId", pom.artifact_id.clone()),
+        (
+            "project.groupId",
+            pom.group_id
+                .clone()
+                .or_else(|| pom.parent.as_ref().map(|p| (p.group_id.clone(), p.line))),
+        ),
+        ("project.version", pom.version.clone().or(inherited_version)),
+    ] {
+        if let Some((value, line)) = value {
+            props.set(key, &value, format!("{file}:{line}"));
+            props.set(&key.replace("project.", "pom."), &value, format!("{file}:{line}"));
+        }
+    }
+    dependencies.extend(pom.dependencies.iter().cloned());
+    plugins.extend(pom.plugins.iter().cloned());
+    for profile in &active {
+        for (name, (value, line)) in &profile.properties {
+            props.set(name, value, format!("{file}:{line}"));
+        }
+        dependencies.extend(profile.dependencies.iter().cloned());
+        plugins.extend(profile.plugins.iter().cloned());
+    }
+    let profile_modules = active
+        .iter()
+        .flat_map(|p| p.modules.iter().map(|(m, l)| (m.clone(), *l, p.id.clone())))
+        .collect();
+    Ok(Project {
+        profile_modules,
+        dir: dir.to_string(),
+        file,
+        pom,
+        props,
+        boot_parent,
+        dependencies,
+        plugins,
+    })
+}
+
+fn parent_dir(dir: &str, relative_path: Option<&str>) -> Option<String> {
+    match relative_path {
+        Some("") => None,
+        Some(path) => {
+            let path = path.strip_suffix("pom.xml").unwrap_or(path).trim_end_matches('/');
+            join_dir(dir, if path.is_empty() { "." } else { path })
+        }
+        None => join_dir(dir, ".."),
+    }
+}
+
+/// Joins a relative path onto `dir`, resolving `.` and `..`; None when it leaves the build root.
+fn join_dir(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir == "." {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
+}
+
+pub(super) fn plugin<'a>(project: &'a Project, artifact_id: &str) -> Option<&'a Plugin> {
+    project.plugins.iter().rev().find(|p| p.artifact_id == artifact_id)
+}
+
+/// A resolved value with its evidence, or a warning when a property it uses is undefined.
+fn resolved(project: &Project, value: &str, line: usize, warnings: &mut Vec<String>) -> Option<(String, String)> {
+    match project.props.resolve(value) {
+        Ok(v) => Some((v, format!("{}:{line}", project.file))),
+        Err(why) => {
+            warnings.push(format!("{}:{line}: {why}", project.file));
+            None
+        }
+    }
+}
+
+/// Facts for one module; None for a module with nothing to run (an aggregator, a library in a reactor);
+/// an error says why a module that looks like an application cannot be run.
+fn analyse(
+    root: &Path,
+    project: &Project,
+    projects: &[Project],
+    is_reactor: bool,
+    warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Result<Option<Facts>, String> {
+    let (packaging, packaging_source) = artifact::packaging(project)?;
+    if matches!(packaging, Packaging::Pom) {
+        return Ok(None);
+    }
+    let mut facts = Facts::new();
+    facts.insert(
+        "packaging".into(),
+        Fact::new(
+            if matches!(packaging, Packaging::Quarkus) {
+                "quarkus"
+            } else {
+                "jar"
+            },
+            packaging_source,
+        ),
+    );
+    if let Some(fact) = java::java_version(project) {
+        let (fact, note) = java::build_line(fact);
+        if let Some(note) = note {
+            notes.push(format!("{}: {note}", fact.source));
+        }
+        facts.insert("java_version".into(), fact);
+    }
+    let sources = sources::scan(root, &project.dir);
+    let framework = artifact::framework(project, &packaging);
+    if is_reactor && framework.as_ref().is_some_and(|fw| is_library(fw, &sources)) {
+        return Ok(None);
+    }
+    let final_name = artifact::final_name(project, warnings).ok_or_else(|| {
+        format!(
+            "{}: cannot tell the jar's name (no artifactId/version or finalName): pass --set artifact=PATH",
+            project.file
+        )
+    })?;
+    let settings = config::read(root, &project.dir, warnings);
+    let server_evidence = server_evidence(project, projects, &sources);
+    let entry = if let Some(fw) = &framework {
+        framework_facts(
+            project,
+            fw,
+            &settings,
+            &final_name,
+            server_evidence.as_ref(),
+            &mut facts,
+            warnings,
+        );
+        true
+    } else {
+        plain_facts(
+            project,
+            &sources,
+            &final_name,
+            server_evidence.as_ref(),
+            &mut facts,
+            warnings,
+        )
+    };
+    // In a reactor, a jar with no way to start it is a library, not an app to offer.
+    if is_reactor && !entry {
+        return Ok(None);
+    }
+    if let Some((entry, source)) = sources
+        .app_annotations
+        .first()
+        .map(|(a, s)| (format!("@{a}"), s.clone()))
+        .or_else(|| sources.mains.first().cloned())
+    {
+        facts.insert("entry".into(), Fact::new(entry, source));
+    }
+    needs_jdk(project, &sources, &mut facts);
+    Ok(Some(facts))
+}
+
+/// A Spring Boot, Quarkus or Micronaut module: its artifact and launch, and the port its settings give (the
+/// framework's default for a server, none for a command-line program).
+fn framework_facts(
+    project: &Project,
+    fw: &FrameworkPlugin,
+    settings: &config::Settings,
+    final_name: &(String, String),
+    server_evidence: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
+    facts.insert("framework".into(), Fact::new(fw.name, fw.evidence.clone()));
+    let port_keys: &[&str] = match fw.name {
+        "spring-boot" => {
+            artifact::spring_boot(project, fw, final_name, facts, warnings);
+            &["server.port"]
+        }
+        "quarkus" => {
+            artifact::quarkus(project, fw, settings, final_name, facts);
+            &["%prod.quarkus.http.port", "quarkus.http.port"]
+        }
+        _ => {
+            artifact::micronaut(project, fw, final_name, facts);
+            &["micronaut.server.port"]
+        }
+    };
+    // All three listen on 8080 unless configured.
+    let port = settings.port(port_keys).or_else(|| {
+        server_evidence.map(|(what, source)| {
+            Fact::new(8080, source.clone()).with_note(format!("{what}; {}'s default port", fw.name))
+        })
+    });
+    insert_port(facts, port, server_evidence.is_some(), &project.file);
+}
+
+/// A jar without a framework: its artifact, launch and port; false when nothing says how to start it.
+fn plain_facts(
+    project: &Project,
+    sources: &Sources,
+    final_name: &(String, String),
+    server_evidence: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> bool {
+    facts.insert(
+        "framework".into(),
+        Fact::new("plain", project.file.clone()).with_note("no Spring Boot, Quarkus or Micronaut plugin"),
+    );
+    artifact::plain_jar(project, final_name, facts, warnings);
+    let port = sources::agreed_port(sources).or_else(|| {
+        server_evidence.map(|(what, source)| {
+            Fact::new(8080, source.clone()).with_note(format!("{what}; no port literal found, 8080 assumed"))
+        })
+    });
+    insert_port(facts, port, server_evidence.is_some(), &project.file);
+    let without_main = facts.get("launch").is_some_and(|l| l.value == "classpath") && !facts.contains_key("main_class");
+    !without_main
+}
+
+/// A framework module with no entry point of its own that only inherits the framework's plugin (or parent)
+/// from the reactor: a library the application modules depend on.
+fn is_library(fw: &FrameworkPlugin, sources: &Sources) -> bool {
+    let has_entry = !sources.mains.is_empty()
+        || sources
+            .app_annotations
+            .iter()
+            .any(|(a, _)| a != "Path" || fw.name == "quarkus");
+    // Quarkus needs no main class: its plugin declared in the module's own pom makes it an application.
+    let quarkus_app = fw.declared_here && fw.name == "quarkus";
+    !(has_entry || quarkus_app)
+}
+
+/// Why the module listens on a port: a server dependency (its own, or of a reactor module it depends on)
+/// or a listening socket in its sources; None for a command-line program.
+fn server_evidence(project: &Project, projects: &[Project], sources: &Sources) -> Option<(String, String)> {
+    let known = knowledge();
+    let mut seen = vec![project.dir.as_str()];
+    let mut queue = vec![project];
+    while let Some(current) = queue.pop() {
+        for dependency in current
+            .dependencies
+            .iter()
+            .filter(|d| !matches!(d.scope.as_deref(), Some("test" | "provided" | "system")))
+        {
+            if known.is_server(&dependency.artifact_id) {
+                return Some((
+                    format!("depends on {}", dependency.artifact_id),
+                    format!("{}:{}", current.file, dependency.line),
+                ));
+            }
+            // A reactor module it depends on brings its own dependencies (bounded: each module once).
+            if let Some(module) = projects.iter().find(|p| {
+                p.pom
+                    .artifact_id
+                    .as_ref()
+                    .is_some_and(|(a, _)| *a == dependency.artifact_id)
+                    && !seen.contains(&p.dir.as_str())
+            }) {
+                seen.push(&module.dir);
+                queue.push(module);
+            }
+        }
+    }
+    sources
+        .listeners
+        .first()
+        .map(|(what, source)| (format!("opens a {what}"), source.clone()))
+}
+
+/// The port fact: the configured or found port, or none for a program with no server at all.
+fn insert_port(facts: &mut Facts, port: Option<Fact>, listens: bool, pom_file: &str) {
+    let fact = match port {
+        Some(port) => port,
+        None if listens => return, // a server whose port nothing says: the preset's default
+        None => Fact::new(serde_json::Value::Null, pom_file).with_note(
+            "a command-line program: no server dependency (web starter, servlet container, HTTP server) and no \
+             listening socket in src/main",
+        ),
+    };
+    facts.insert("port".into(), fact);
+}
+
+/// A program that uses JDK-only modules at run time (a compiler, jshell) needs a JDK, not a JRE.
+fn needs_jdk(project: &Project, sources: &Sources, facts: &mut Facts) {
+    let known = &knowledge().jdk_only;
+    let mut found: Vec<(String, String)> = sources.jdk_modules.clone();
+    // --add-exports/--add-opens of jdk.* modules in the manifest or the compiler's arguments.
+    for plugin in &project.plugins {
+        for (path, value, line) in &plugin.values {
+            let relevant = path.contains("Add-Exports")
+                || path.contains("Add-Opens")
+                || path.ends_with("compilerArgs/arg")
+                || path.ends_with("compilerArgument");
+            if !relevant {
+                continue;
+            }
+            if let Some(module) = known.modules.iter().find(|m| value.contains(m.as_str())) {
+                if !found.iter().any(|(m, _)| m == module) {
+                    found.push((module.clone(), format!("{}:{line}", project.file)));
+                }
+            }
+        }
+    }
+    if let Some((module, source)) = found.first() {
+        let modules: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
+        facts.insert(
+            "needs_jdk".into(),
+            Fact::new(json!(modules), source.clone()).with_note(format!(
+                "JDK-only modules used at run time, which a JRE lacks ({module} first at {source})"
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_stay_in_the_root() {
+        assert_eq!(join_dir("a", "../b").as_deref(), Some("b"));
+        assert_eq!(join_dir(".", "x/./y/").as_deref(), Some("x/y"));
+        assert_eq!(join_dir(".", "../out"), None);
+        assert_eq!(parent_dir("app", None).as_deref(), Some("."));
+        assert_eq!(parent_dir("app", Some("")), None);
+        assert_eq!(parent_dir("a/b", Some("../../pom.xml")).as_deref(), Some("."));
+    }
+
+    #[test]
+    fn sample_modules_are_named_by_their_folders() {
+        assert!(is_sample("examples/hello"));
+        assert!(is_sample("spring-boot-sample-web"));
+        assert!(is_sample("benchmarks"));
+        assert!(!is_sample("app"));
+        assert!(!is_sample("."));
+        assert!(!is_sample("latest-service"));
+    }
+}

@@ -1,0 +1,207 @@
+//! What a module's own sources (src/main/java, src/main/kotlin) say about how it runs: its entry points, the
+//! sockets it opens, the port literals it listens on and the JDK-only packages it uses at run time.
+
+use std::path::Path;
+
+use super::config::port_value;
+use super::knowledge::knowledge;
+use crate::detect::gosrc::{self, Token};
+use crate::detect::{join_rel, read_small_text, walk, Fact};
+
+#[derive(Debug, Default)]
+pub(super) struct Sources {
+    /// Classes with a `main` method, fully qualified, with `file:line`.
+    pub(super) mains: Vec<(String, String)>,
+    /// `@SpringBootApplication`, `@QuarkusMain`, `@Path` (JAX-RS) and the like: `(annotation, file:line)`.
+    pub(super) app_annotations: Vec<(String, String)>,
+    /// Uses of a type that opens a listening socket (`ServerSocket`, `HttpServer`): `(type, file:line)`.
+    pub(super) listeners: Vec<(String, String)>,
+    /// Port literals: `new InetSocketAddress(8080)`, the default of a `PORT` lookup.
+    pub(super) ports: Vec<Fact>,
+    /// JDK-only modules the code uses: `(module, file:line)`.
+    pub(super) jdk_modules: Vec<(String, String)>,
+}
+
+/// Annotations that mark a class as an application entry point or a served resource.
+const APP_ANNOTATIONS: &[&str] = &["SpringBootApplication", "QuarkusMain", "Path", "MicronautApplication"];
+
+pub(super) fn scan(root: &Path, module_dir: &str) -> Sources {
+    let mut sources = Sources::default();
+    for (folder, ext) in [("src/main/java", "java"), ("src/main/kotlin", "kt")] {
+        let dir = root.join(join_rel(module_dir, folder));
+        if !dir.is_dir() {
+            continue;
+        }
+        let exts: &'static [&'static str] = if ext == "java" { &["java"] } else { &["kt"] };
+        for path in walk::files_with_extensions(&dir, exts, |_| false).files {
+            let Some(text) = read_small_text(&path) else {
+                continue;
+            };
+            let rel = path
+                .strip_prefix(root)
+                .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            scan_file(&text, &rel, &stem, ext == "kt", &mut sources);
+        }
+    }
+    sources
+}
+
+/// A dotted name starting at `tokens[i]` (`javax.tools.ToolProvider`) and how many tokens it spans.
+fn dotted(tokens: &[(Token, usize)], i: usize) -> (String, usize) {
+    let mut name = String::new();
+    let mut j = i;
+    while let Some((Token::Ident(part), _)) = tokens.get(j) {
+        name.push_str(part);
+        if matches!(tokens.get(j + 1), Some((Token::Punct('.'), _)))
+            && matches!(tokens.get(j + 2), Some((Token::Ident(_), _)))
+        {
+            name.push('.');
+            j += 2;
+        } else {
+            j += 1;
+            break;
+        }
+    }
+    (name, j - i)
+}
+
+fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources) {
+    // Java's and Kotlin's comments, strings and identifiers lex like Go's, which is all this needs.
+    let tokens = gosrc::lex(text).tokens;
+    let known = knowledge();
+    let mut package = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let (token, line) = &tokens[i];
+        let at = format!("{rel}:{line}");
+        let Token::Ident(word) = token else {
+            if let (Token::Punct('@'), Some((Token::Ident(name), _))) = (token, tokens.get(i + 1)) {
+                if APP_ANNOTATIONS.contains(&name.as_str()) {
+                    out.app_annotations.push((name.clone(), at));
+                }
+                i += 2;
+                continue;
+            }
+            i += 1;
+            continue;
+        };
+        let window = tokens.get(i + 1..(i + 6).min(tokens.len())).unwrap_or_default();
+        if word == "package" && package.is_empty() {
+            let (name, len) = dotted(&tokens, i + 1);
+            package = name;
+            i += 1 + len;
+            continue;
+        }
+        let is_main = match (word.as_str(), window) {
+            ("void", [(Token::Ident(m), _), (Token::Punct('('), _), ..]) if !kotlin => m == "main",
+            ("fun", [(Token::Ident(m), _), (Token::Punct('('), _), ..]) if kotlin => m == "main",
+            _ => false,
+        };
+        if is_main {
+            let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
+            let fqcn = if package.is_empty() {
+                class
+            } else {
+                format!("{package}.{class}")
+            };
+            out.mains.push((fqcn, at.clone()));
+        }
+        if known.source_types.iter().any(|t| t == word) {
+            out.listeners.push((word.clone(), at.clone()));
+        }
+        let literal = match (word.as_str(), window) {
+            ("InetSocketAddress", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..]) => {
+                Some((n.clone(), *line, "InetSocketAddress literal"))
+            }
+            (
+                "getOrDefault",
+                [(Token::Punct('('), _), (Token::Str(key), _), (Token::Punct(','), _), (Token::Str(value), line), ..],
+            ) if key == "PORT" => Some((value.clone(), *line, "default of the PORT environment variable")),
+            _ => None,
+        };
+        if let Some((text, line, how)) = literal {
+            if let Some(port) = port_value(&text) {
+                out.ports.push(Fact::new(port, format!("{rel}:{line}")).with_note(how));
+            }
+        }
+        // A qualified name (an import or a use in code) inside a package the JRE lacks. Its tails
+        // (`tools.ToolProvider`) are looked at too, harmlessly: no JDK-only package starts like one.
+        let (name, len) = dotted(&tokens, i);
+        if len > 1 {
+            if let Some(module) = known
+                .jdk_only
+                .packages
+                .iter()
+                .find(|(prefix, _)| name.starts_with(&format!("{prefix}.")))
+                .map(|(_, module)| module.clone())
+            {
+                if !out.jdk_modules.iter().any(|(m, _)| *m == module) {
+                    out.jdk_modules.push((module, at));
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The one port the sources agree on.
+pub(super) fn agreed_port(sources: &Sources) -> Option<Fact> {
+    let first = sources.ports.first()?;
+    sources
+        .ports
+        .iter()
+        .all(|h| h.value == first.value)
+        .then(|| first.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scanned(text: &str, kotlin: bool) -> Sources {
+        let mut out = Sources::default();
+        scan_file(text, "src/main/java/a/App.java", "App", kotlin, &mut out);
+        out
+    }
+
+    #[test]
+    fn finds_mains_annotations_listeners_and_jdk_packages() {
+        let s = scanned(
+            r#"package com.example.app;
+import javax.tools.ToolProvider;
+import java.net.ServerSocket;
+@SpringBootApplication
+public class App {
+  // void main( in a comment is not a main
+  public static void main(String[] args) throws Exception {
+    var s = new ServerSocket(9000);
+    System.out.println("import jdk.jshell.JShell;");
+  }
+}"#,
+            false,
+        );
+        assert_eq!(
+            s.mains,
+            [(
+                "com.example.app.App".to_string(),
+                "src/main/java/a/App.java:7".to_string()
+            )]
+        );
+        assert_eq!(s.app_annotations[0].0, "SpringBootApplication");
+        assert!(s.listeners.iter().any(|(t, _)| t == "ServerSocket"));
+        assert_eq!(
+            s.jdk_modules,
+            [("jdk.compiler".to_string(), "src/main/java/a/App.java:2".to_string())]
+        );
+    }
+
+    #[test]
+    fn kotlin_top_level_main_is_the_file_class() {
+        let s = scanned("package demo\nfun main(args: Array<String>) {}\n", true);
+        assert_eq!(s.mains[0].0, "demo.AppKt");
+    }
+}
