@@ -5,6 +5,7 @@ pub mod answers;
 pub mod answers_file;
 pub mod cli;
 pub mod detect;
+pub mod dockerignore;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod preset;
@@ -177,6 +178,15 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
+    let replaces_ignore = args.force && !args.stdout;
+    if !replaces_ignore {
+        for warning in existing_ignore_hides(&context_dir, &rendered.dockerfile) {
+            if !args.json {
+                eprintln!("warning: {warning}");
+            }
+            warnings.push(warning);
+        }
+    }
 
     let mut written = Vec::new();
     if args.stdout {
@@ -229,6 +239,34 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
     }
     Ok(())
+}
+
+/// The project's own `.dockerignore`, when it hides files the generated Dockerfile copies (a scaffold's `*`
+/// with an allow-list for its own Dockerfile): the build would fail with it.
+fn existing_ignore_hides(context_dir: &Path, dockerfile: &str) -> Vec<String> {
+    let path = context_dir.join(".dockerignore");
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Vec::new();
+    };
+    // A small regular file only; anything else is left to the write step's own checks.
+    let text = (meta.is_file() && meta.len() <= 1024 * 1024)
+        .then(|| std::fs::read_to_string(&path).ok())
+        .flatten();
+    let Some(text) = text else {
+        return Vec::new();
+    };
+    dockerignore::hidden(&text, &dockerignore::copied_sources(dockerfile))
+        .into_iter()
+        .map(|h| {
+            format!(
+                ".dockerignore:{} `{}` hides {}, which the generated Dockerfile copies: the build fails with this \
+                 file; `dockgen init --force` replaces it with dockgen's",
+                h.line,
+                h.pattern.escape_debug(),
+                h.path.escape_debug()
+            )
+        })
+        .collect()
 }
 
 /// Decisions taken on evidence (notes) and problems (warnings), on stderr.

@@ -71,6 +71,10 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
             }
             let written = |path: &std::path::Path| std::fs::read_to_string(path).unwrap();
             assert_safe(&name, &written(&files[0].1), &written(&files[1].1));
+            // dockgen's own .dockerignore never hides what its Dockerfile copies from the context.
+            let copied = dockgen::dockerignore::copied_sources(&written(&files[0].1));
+            let hidden = dockgen::dockerignore::hidden(&written(&files[1].1), &copied);
+            assert!(hidden.is_empty(), "{name}: the .dockerignore hides {hidden:?}");
             let findings = hadolint_findings(&dockerfile);
             assert!(
                 findings.is_empty(),
