@@ -178,14 +178,13 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
-    let replaces_ignore = args.force && !args.stdout;
-    if !replaces_ignore {
-        for warning in existing_ignore_hides(&context_dir, &rendered.dockerfile) {
-            if !args.json {
-                eprintln!("warning: {warning}");
-            }
-            warnings.push(warning);
+    // --force replaces the file; otherwise it stays and meets the generated Dockerfile.
+    if !args.force || args.stdout {
+        let hides = existing_ignore_hides(&context_dir, &rendered.dockerfile);
+        if !args.json {
+            say(&[], &hides);
         }
+        warnings.extend(hides);
     }
 
     let mut written = Vec::new();
@@ -225,6 +224,17 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         write::write_all(&[(path.clone(), text)], true)?;
         written.push(path);
     }
+    finish(args, preset, &resolved, &warnings, &written)
+}
+
+/// What was written: a line on stderr, or the JSON report.
+fn finish(
+    args: &InitArgs,
+    preset: &Preset,
+    resolved: &answers::Resolved,
+    warnings: &[String],
+    written: &[std::path::PathBuf],
+) -> Result<()> {
     if args.json {
         let report = serde_json::json!({
             "preset": preset.name,

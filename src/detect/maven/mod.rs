@@ -164,6 +164,19 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                 .join("; ")
         );
     }
+    choose_module(&mut candidate, runnable);
+    // Libraries are expected in a reactor; a war module is worth a word, since it will not be built.
+    for (project, why) in not_runnable.iter().filter(|(_, why)| why.contains("packaging war")) {
+        candidate
+            .warnings
+            .push(format!("module {} is not built: {why}", project.dir));
+    }
+    Ok(Some(candidate))
+}
+
+/// One runnable module is the module; several are a choice, with a default when exactly one of them is an
+/// application rather than a sample.
+fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
     // Applications first, samples after, each in reactor order; a sample is never the default unless every
     // runnable module is one (a repository of samples).
     runnable.sort_by_key(|r| r.sample);
@@ -182,13 +195,6 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             default,
         });
     }
-    // Libraries are expected in a reactor; a war module is worth a word, since it will not be built.
-    for (project, why) in not_runnable.iter().filter(|(_, why)| why.contains("packaging war")) {
-        candidate
-            .warnings
-            .push(format!("module {} is not built: {why}", project.dir));
-    }
-    Ok(Some(candidate))
 }
 
 /// True when a folder of the module's path is named like a sample, test or tool (`examples/`, `demo-app/`).
