@@ -212,7 +212,28 @@ fn version_numbers(version: &str) -> Vec<u32> {
     version.split(['.', '-']).map_while(|part| part.parse().ok()).collect()
 }
 
+/// Spring Boot's version as digits and dots: `2.2.13.RELEASE` and `3.4.0-M1` name releases of 2.2.13 and 3.4.0
+/// (the qualifier does not change how the jar is laid out).
 fn boot_version(project: &Project, spring: Option<&Plugin>, warnings: &mut Vec<String>) -> Option<Fact> {
+    let fact = declared_boot_version(project, spring, warnings)?;
+    let written = fact.value.as_str().unwrap_or_default().to_string();
+    let numbers = version_numbers(&written);
+    if numbers.is_empty() {
+        return Some(fact);
+    }
+    let plain = numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+    if plain == written {
+        return Some(fact);
+    }
+    let said = fact.note.clone().unwrap_or_default();
+    Some(Fact {
+        value: plain.into(),
+        note: Some(format!("{said}: {written}")),
+        ..fact
+    })
+}
+
+fn declared_boot_version(project: &Project, spring: Option<&Plugin>, warnings: &mut Vec<String>) -> Option<Fact> {
     if let Some((version, source)) = &project.boot_parent {
         return Some(Fact::new(version.clone(), source.clone()).with_note("spring-boot-starter-parent"));
     }

@@ -207,21 +207,24 @@ fn is_sample(dir: &str) -> bool {
         })
 }
 
-/// Why a module is an application, for the ranked list.
+/// Why a module is an application, for the ranked list: `a spring-boot application (@SpringBootApplication
+/// at server/src/main/java/…/App.java:6)`.
 fn application_evidence(facts: &Facts) -> String {
     let framework = facts.get("framework").and_then(|f| f.value.as_str()).unwrap_or("plain");
-    let entry = facts
-        .get("entry")
-        .map(|f| format!(" ({})", f.source))
-        .unwrap_or_default();
-    match framework {
-        "plain" => {
-            let artifact = facts.get("artifact").map_or_else(String::new, |f| {
-                f.note.clone().map_or_else(String::new, |n| format!(", {n}"))
-            });
-            format!("an application: a main class{entry}{artifact}")
-        }
-        other => format!("an application: {other}{entry}"),
+    let kind = match framework {
+        "plain" => facts
+            .get("launch")
+            .and_then(|l| l.note.clone())
+            .unwrap_or_else(|| "a jar with a main class".into()),
+        other => format!("a {other} application"),
+    };
+    match facts.get("entry") {
+        Some(entry) => format!(
+            "{kind} ({} at {})",
+            entry.value.as_str().unwrap_or_default(),
+            entry.source
+        ),
+        None => kind,
     }
 }
 
