@@ -110,21 +110,39 @@ if m:
 elif fact("cgo") is not None:
     cgo = ("yes" if fact("cgo") else "no") + " (detect)"
 
-main = fact("main_package")
-binary = fact("binary_name")
-if main is None:
+# The program: Go's main package or Maven's module; a choice shows its default (taken by `init --yes` with a
+# note) or the tie.
+program_key = "module" if detect.get("stack") == "maven" or fact("pom_files") else "main_package"
+program = fact(program_key)
+chosen_facts = {}
+if program is None:
     for c in detect.get("choices") or []:
-        if c.get("key") != "main_package":
+        if c.get("key") != program_key:
             continue
         options = c.get("options", [])
         default = c.get("default")
         if default:
-            # The strongest candidate, taken by `init --yes` with a note; the others only counted.
-            main = f"{default} (of {len(options)})"
+            program = f"{default} (of {len(options)})"
             chosen = next((o for o in options if o.get("value") == default), {})
-            binary = (chosen.get("facts", {}).get("binary_name") or {}).get("value")
+            chosen_facts = {k: (v or {}).get("value") for k, v in chosen.get("facts", {}).items()}
         else:
-            main = "tie: " + " / ".join(o.get("value", "?") for o in options)
+            program = "tie: " + " / ".join(o.get("value", "?") for o in options)
+
+def chosen(key):
+    value = fact(key)
+    return value if value is not None else chosen_facts.get(key)
+
+if program_key == "module":
+    artifact = chosen("artifact")
+    artifact = artifact.rsplit("/", 1)[-1] if isinstance(artifact, str) else None
+    runtime = args.get("RUNTIME_IMAGE", "-")
+    launch = chosen("launch")
+    details = f"{chosen('framework') or '-'}, launch {launch or '-'}, runs on {runtime}"
+    if "./mvnw" in dockerfile:
+        details += ", ./mvnw" + ("" if "-ntp" in dockerfile else " without -ntp")
+else:
+    artifact = chosen("binary_name")
+    details = f"cgo {cgo or '-'}, front-end stage {'yes' if frontend else 'no'}"
 
 if init_rc == "0":
     status = "0"
@@ -134,8 +152,7 @@ else:
 if detect_rc != "0":
     status += f" (detect exit {detect_rc})"
 
-row = [label, detect.get("preset") or "-", main or "-", binary or "-", ports,
-       cgo or "-", "yes" if frontend else "no", status]
+row = [label, detect.get("preset") or "-", program or "-", artifact or "-", ports, details, status]
 print("| " + " | ".join(cell(c) for c in row) + " |")
 PY
 }
@@ -148,8 +165,8 @@ wanted() {
   return 1
 }
 
-echo "| repository@commit | preset | main package | binary | port(s) | cgo | front-end stage | exit |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| repository@commit | preset | program | artifact | port(s) | details | exit |"
+echo "|---|---|---|---|---|---|---|"
 
 while IFS=$'\t' read -r repo commit stack shape || [[ -n "${repo:-}" ]]; do
   [[ -z "${repo// /}" || "$repo" == \#* ]] && continue
@@ -164,11 +181,11 @@ while IFS=$'\t' read -r repo commit stack shape || [[ -n "${repo:-}" ]]; do
     gitdir=""
   done
   if [[ -z "$gitdir" ]]; then
-    echo "| $label | skipped: no mirror $MIRRORS/$owner+$name* |  |  |  |  |  |  |"
+    echo "| $label | skipped: no mirror $MIRRORS/$owner+$name* |  |  |  |  |  |"
     continue
   fi
   if ! git --git-dir="$gitdir" cat-file -e "$commit^{commit}" 2>/dev/null; then
-    echo "| $label | skipped: commit not in $gitdir |  |  |  |  |  |  |"
+    echo "| $label | skipped: commit not in $gitdir |  |  |  |  |  |"
     continue
   fi
 
