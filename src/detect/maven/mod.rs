@@ -22,7 +22,7 @@ use self::artifact::{FrameworkPlugin, Packaging};
 use self::knowledge::knowledge;
 use self::pom::{Dependency, Plugin, Pom, Profile, Props};
 use self::sources::Sources;
-use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{deploy, has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["pom.xml"];
 
@@ -77,6 +77,8 @@ pub(super) struct Project {
 /// A module that can run, with how strongly it looks like the application.
 struct Runnable {
     option: ChoiceOption,
+    /// A container file of the project builds it or copies its jar.
+    named: bool,
     sample: bool,
 }
 
@@ -101,6 +103,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         .insert("pom_files".into(), Fact::new(json!(pom_files), "pom.xml"));
 
     let is_reactor = projects.len() > 1 || !projects[0].pom.modules.is_empty();
+    let named_by = deploy::read(root).maven_modules;
     let mut runnable = Vec::new();
     let mut not_runnable = Vec::new();
     for project in &projects {
@@ -127,7 +130,11 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                     .as_ref()
                     .map_or_else(|| project.file.clone(), |(_, l)| format!("{}:{l}", project.file));
                 let sample = is_sample(&project.dir);
+                let named = named_by.iter().find(|(m, _)| *m == project.dir);
                 let mut why = vec![application_evidence(&facts)];
+                if let Some((_, source)) = named {
+                    why.insert(0, format!("built by {source}"));
+                }
                 if sample {
                     why.push(format!(
                         "{}: a sample, test or tool module by its folder name",
@@ -142,6 +149,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                         why,
                         warnings: Vec::new(),
                     },
+                    named: named.is_some(),
                     sample,
                 });
             }
@@ -174,12 +182,13 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
     Ok(Some(candidate))
 }
 
-/// One runnable module is the module; several are a choice, with a default when exactly one of them is an
-/// application rather than a sample.
+/// One runnable module is the module; several are a choice, with a default when exactly one of them is
+/// built by the project's own container files, else when exactly one is an application rather than a sample.
 fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
-    // Applications first, samples after, each in reactor order; a sample is never the default unless every
-    // runnable module is one (a repository of samples).
-    runnable.sort_by_key(|r| r.sample);
+    // Modules the project's container files build first, then applications, then samples, each in reactor
+    // order; a sample is the default only when a container file names it.
+    runnable.sort_by_key(|r| (!r.named, r.sample));
+    let named = runnable.iter().filter(|r| r.named).count();
     let applications = runnable.iter().filter(|r| !r.sample).count();
     if runnable.len() == 1 {
         let only = runnable.remove(0).option;
@@ -188,7 +197,7 @@ fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
             .insert("module".into(), Fact::new(only.value.clone(), only.source.clone()));
         candidate.facts.extend(only.facts);
     } else {
-        let default = (applications == 1).then(|| runnable[0].option.value.clone());
+        let default = (named == 1 || (named == 0 && applications == 1)).then(|| runnable[0].option.value.clone());
         candidate.choices.push(Choice {
             key: "module".into(),
             options: runnable.into_iter().map(|r| r.option).collect(),
