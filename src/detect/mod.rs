@@ -224,9 +224,12 @@ pub mod fuzzing {
         super::node::fuzz_text(text)
     }
 
+    /// pom.xml, and the Maven probe's other readers (Java/Kotlin sources, application.properties/.yml, the
+    /// wrapper's properties) on the same text.
     pub fn pom(text: &str) -> usize {
+        let others = super::maven::fuzz_text(text);
         let Ok(pom) = super::maven::pom::parse(text) else {
-            return 0;
+            return others;
         };
         let mut props = super::maven::pom::Props::default();
         for (name, (value, line)) in &pom.properties {
@@ -237,6 +240,7 @@ pub mod fuzzing {
             .filter(|(value, _)| props.resolve(value).is_ok())
             .count()
             + pom.plugins.len()
+            + others
     }
 }
 

@@ -141,6 +141,10 @@ pub(super) fn port_value(value: &str) -> Option<u16> {
     digits.parse().ok().filter(|p| *p > 0)
 }
 
+pub(super) fn fuzz_text(text: &str) -> usize {
+    properties_entries(text, "a.properties").len() + yaml_entries(text, "a.yml").map_or(0, |e| e.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -700,6 +700,11 @@ fn needs_jdk(project: &Project, sources: &Sources, facts: &mut Facts) {
     }
 }
 
+/// The text-level readers of this probe, for the fuzz target: none may panic or hang on any input.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    sources::fuzz_text(text) + config::fuzz_text(text) + wrapper::fuzz_text(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -158,6 +158,14 @@ pub(super) fn agreed_port(sources: &Sources) -> Option<Fact> {
         .then(|| first.clone())
 }
 
+pub(super) fn fuzz_text(text: &str) -> usize {
+    let mut java = Sources::default();
+    scan_file(text, "A.java", "A", false, &mut java);
+    let mut kotlin = Sources::default();
+    scan_file(text, "A.kt", "A", true, &mut kotlin);
+    java.mains.len() + java.listeners.len() + java.jdk_modules.len() + kotlin.mains.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
