@@ -265,15 +265,24 @@ fn existing_ignore_hides(context_dir: &Path, dockerfile: &str) -> Vec<String> {
     let Some(text) = text else {
         return Vec::new();
     };
-    dockerignore::hidden(&text, &dockerignore::copied_sources(dockerfile))
+    // One warning per hiding line, naming every path it hides.
+    let mut by_rule: Vec<(usize, String, Vec<String>)> = Vec::new();
+    for hidden in dockerignore::hidden(&text, &dockerignore::copied_sources(dockerfile)) {
+        let path = hidden.path.escape_debug().to_string();
+        match by_rule.iter_mut().find(|(line, _, _)| *line == hidden.line) {
+            Some((_, _, paths)) => paths.push(path),
+            // A pattern is file content: quote at most a short excerpt of it.
+            None => by_rule.push((hidden.line, hidden.pattern.chars().take(60).collect(), vec![path])),
+        }
+    }
+    by_rule
         .into_iter()
-        .map(|h| {
+        .map(|(line, pattern, paths)| {
             format!(
-                ".dockerignore:{} `{}` hides {}, which the generated Dockerfile copies: the build fails with this \
-                 file; `dockgen init --force` replaces it with dockgen's",
-                h.line,
-                h.pattern.escape_debug(),
-                h.path.escape_debug()
+                ".dockerignore:{line} `{}` hides {}, which the generated Dockerfile copies: the build fails with \
+                 this file; `dockgen init --force` replaces it with dockgen's",
+                pattern.escape_debug(),
+                paths.join(", ")
             )
         })
         .collect()

@@ -102,7 +102,13 @@ pub(super) fn framework<'a>(project: &'a Project, packaging: &Packaging) -> Opti
                 .is_some_and(|p| p.artifact_id == "spring-boot-starter-parent"),
         });
     }
-    let quarkus = plugin(project, "quarkus-maven-plugin").filter(|p| p.group_id.starts_with("io.quarkus"));
+    // Quarkus' scaffolds name the plugin's group through a property (`${quarkus.platform.group-id}`).
+    let quarkus = plugin(project, "quarkus-maven-plugin").filter(|p| {
+        project
+            .props
+            .resolve(&p.group_id)
+            .is_ok_and(|group| group.starts_with("io.quarkus"))
+    });
     if let Some(p) = quarkus {
         return Some(FrameworkPlugin {
             name: "quarkus",

@@ -49,6 +49,9 @@ pub(super) fn release_from_props(props: &Props) -> Option<(String, String, Strin
         "maven.compiler.source",
         "maven.compiler.target",
         "java.version",
+        // Micronaut's parent and others build maven.compiler.release from these.
+        "release.version",
+        "jdk.version",
     ]
     .iter()
     .find_map(|key| {

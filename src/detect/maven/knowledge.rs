@@ -115,6 +115,10 @@ mod tests {
         let k = knowledge();
         assert!(k.is_server("spring-boot-starter-web"));
         assert!(k.is_server("quarkus-rest-jackson"));
+        assert!(k.is_server("spring-boot-starter-webmvc"));
+        assert!(k.is_server("spring-cloud-starter-netflix-eureka-server"));
+        assert!(!k.is_server("spring-boot-starter-restclient"));
+        assert!(!k.is_server("jakarta.servlet-api"));
         assert!(!k.is_server("quarkus-rest-client-jackson"));
         assert!(!k.is_server("spring-boot-starter-batch"));
         assert!(!k.is_server("jackson-databind"));
