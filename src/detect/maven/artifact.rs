@@ -5,8 +5,10 @@
 use super::config::Settings;
 use super::knowledge::knowledge;
 use super::pom::Plugin;
+use std::path::Path;
+
 use super::{plugin, resolved, Project};
-use crate::detect::{join_rel, Fact, Facts};
+use crate::detect::{join_rel, read_small_text, Fact, Facts};
 
 /// The packaging a module's build really produces.
 pub(super) enum Packaging {
@@ -328,8 +330,10 @@ pub(super) fn micronaut(project: &Project, fw: &FrameworkPlugin, final_name: &(S
 /// A plain jar: the shaded or assembled jar when those plugins make one with a Main-Class, else the jar
 /// plugin's output run with its runtime dependencies on the classpath.
 pub(super) fn plain_jar(
+    root: &Path,
     project: &Project,
     final_name: &(String, String),
+    mains: &[(String, String)],
     facts: &mut Facts,
     warnings: &mut Vec<String>,
 ) {
@@ -347,9 +351,7 @@ pub(super) fn plain_jar(
     if let (Some(shade), Some(main)) = (shade, shade_main) {
         // Shade replaces the main jar (keeping original-*.jar) unless the shaded jar is attached.
         let attached = shade.value("shadedArtifactAttached").is_some_and(|(v, _)| v == "true");
-        let name = shade
-            .value("configuration/finalName")
-            .map_or_else(|| final_name.0.clone(), |(n, _)| n.to_string());
+        let name = configured_name(project, shade, final_name);
         let file = if attached {
             let classifier = shade.value("shadedClassifierName").map_or("shaded", |(c, _)| c);
             format!("{name}-{classifier}.jar")
@@ -364,31 +366,14 @@ pub(super) fn plain_jar(
             evidence,
             ["maven-shade-plugin", "shaded jar with a Main-Class"],
         );
-    } else if let (Some(assembly), Some(main)) = (
-        assembly,
-        assembly_main.filter(|_| {
-            assembly.is_some_and(|a| {
-                a.value("descriptorRef")
-                    .is_some_and(|(d, _)| d == "jar-with-dependencies")
-            })
-        }),
-    ) {
-        let append_id = assembly.value("appendAssemblyId").is_none_or(|(v, _)| v != "false");
-        let name = assembly
-            .value("configuration/finalName")
-            .map_or_else(|| final_name.0.clone(), |(n, _)| n.to_string());
-        let file = if append_id {
-            format!("{name}-jar-with-dependencies.jar")
-        } else {
-            format!("{name}.jar")
-        };
-        let evidence = format!("{}:{}", project.file, assembly.line);
+    } else if let (Some((file, kind)), Some(main)) = (assembled_jar(root, project, final_name), assembly_main) {
+        let evidence = assembly.map_or_else(String::new, |a| format!("{}:{}", project.file, a.line));
         runnable_jar(
             facts,
             target(project, &file),
             main,
             evidence,
-            ["maven-assembly-plugin", "jar-with-dependencies"],
+            ["maven-assembly-plugin", &kind],
         );
     } else {
         facts.insert(
@@ -413,18 +398,86 @@ pub(super) fn plain_jar(
             Fact::new("classpath", project.file.clone()).with_note("the jar and its dependencies on the classpath")
         };
         facts.insert("launch".into(), launch);
-        match jar_main {
-            Some((main, source)) => {
+        match (jar_main, mains) {
+            (Some((main, source)), _) => {
                 facts.insert("main_class".into(), Fact::new(main, source));
             }
-            None => warnings.push(format!(
-                "{} builds a plain jar without a Main-Class: set <mainClass> in maven-jar-plugin's \
-                 configuration/archive/manifest (or use maven-shade-plugin with a ManifestResourceTransformer), \
-                 or pass --set main_class=com.example.Main",
-                project.file
-            )),
+            // The manifest names none, but the sources have exactly one program to run.
+            (None, [(main, source)]) => {
+                facts.insert(
+                    "main_class".into(),
+                    Fact::new(main.clone(), source.clone())
+                        .with_note("the only main method in src/main; the jar's manifest names none"),
+                );
+            }
+            (None, _) => {
+                let found = if mains.is_empty() {
+                    String::new()
+                } else {
+                    let listed: Vec<String> = mains.iter().take(3).map(|(m, s)| format!("{m} ({s})")).collect();
+                    let more = if mains.len() > 3 { ", …" } else { "" };
+                    format!(
+                        "; its sources have {} main methods: {}{more}",
+                        mains.len(),
+                        listed.join(", ")
+                    )
+                };
+                warnings.push(format!(
+                    "{} builds a plain jar without a Main-Class{found}: set <mainClass> in maven-jar-plugin's \
+                     configuration/archive/manifest (or use maven-shade-plugin with a ManifestResourceTransformer), \
+                     or pass --set main_class=com.example.Main",
+                    project.file
+                ));
+            }
         }
     }
+}
+
+/// A plugin's own `finalName`, resolved, else the module's.
+fn configured_name(project: &Project, plugin: &Plugin, final_name: &(String, String)) -> String {
+    plugin
+        .value("configuration/finalName")
+        .and_then(|(name, _)| project.props.resolve(name).ok())
+        .unwrap_or_else(|| final_name.0.clone())
+}
+
+/// The jar maven-assembly-plugin makes, when it makes one: `jar-with-dependencies`, or a descriptor file of
+/// the module whose formats include `jar`; `(file name, what kind of jar)`.
+fn assembled_jar(root: &Path, project: &Project, final_name: &(String, String)) -> Option<(String, String)> {
+    let assembly = plugin(project, "maven-assembly-plugin")?;
+    let id = if assembly
+        .value("descriptorRef")
+        .is_some_and(|(d, _)| d == "jar-with-dependencies")
+    {
+        "jar-with-dependencies".to_string()
+    } else {
+        let (descriptor, _) = assembly.value("descriptors/descriptor")?;
+        let rel = join_rel(&project.dir, &project.props.resolve(descriptor).ok()?);
+        let text = read_small_text(&root.join(&rel))?;
+        let doc = roxmltree::Document::parse(&text).ok()?;
+        let top = doc.root_element();
+        let text_of = |name: &str| {
+            top.children()
+                .find(|n| n.has_tag_name(name))
+                .map(|n| n.text().unwrap_or("").trim().to_string())
+        };
+        let jar_format = top.children().find(|n| n.has_tag_name("formats")).is_some_and(|f| {
+            f.children()
+                .any(|n| n.has_tag_name("format") && n.text() == Some("jar"))
+        });
+        if !jar_format {
+            return None;
+        }
+        text_of("id")?
+    };
+    let append_id = assembly.value("appendAssemblyId").is_none_or(|(v, _)| v != "false");
+    let name = configured_name(project, assembly, final_name);
+    let file = if append_id {
+        format!("{name}-{id}.jar")
+    } else {
+        format!("{name}.jar")
+    };
+    Some((file, format!("assembled jar ({id}) with a Main-Class")))
 }
 
 /// A jar that carries its dependencies and its Main-Class (shaded or assembled): run with `java -jar`.

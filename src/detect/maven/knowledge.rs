@@ -19,6 +19,7 @@ struct Raw {
 #[derive(Deserialize)]
 struct RawListen {
     servers: Vec<String>,
+    plain_servers: Vec<String>,
     not_servers: Vec<String>,
     source_types: Vec<String>,
 }
@@ -41,6 +42,7 @@ pub(super) struct Packaging {
 
 pub(super) struct Knowledge {
     servers: GlobSet,
+    plain_servers: GlobSet,
     not_servers: GlobSet,
     pub(super) source_types: Vec<String>,
     pub(super) jdk_only: JdkOnly,
@@ -48,9 +50,11 @@ pub(super) struct Knowledge {
 }
 
 impl Knowledge {
-    /// True when a dependency with this artifactId makes the program listen.
-    pub(super) fn is_server(&self, artifact_id: &str) -> bool {
-        self.servers.is_match(artifact_id) && !self.not_servers.is_match(artifact_id)
+    /// True when a dependency with this artifactId makes the program listen: any server dependency under a
+    /// framework (which starts what it finds), only the self-starting ones for a plain program.
+    pub(super) fn is_server(&self, artifact_id: &str, framework: bool) -> bool {
+        let set = if framework { &self.servers } else { &self.plain_servers };
+        set.is_match(artifact_id) && !self.not_servers.is_match(artifact_id)
     }
 }
 
@@ -71,6 +75,7 @@ pub(super) fn knowledge() -> &'static Knowledge {
         let raw: Raw = toml::from_str(KNOWLEDGE_TOML).unwrap_or_else(|_| Raw {
             listen: RawListen {
                 servers: Vec::new(),
+                plain_servers: Vec::new(),
                 not_servers: Vec::new(),
                 source_types: Vec::new(),
             },
@@ -79,6 +84,7 @@ pub(super) fn knowledge() -> &'static Knowledge {
         });
         Knowledge {
             servers: glob_set(&raw.listen.servers),
+            plain_servers: glob_set(&raw.listen.plain_servers),
             not_servers: glob_set(&raw.listen.not_servers),
             source_types: raw.listen.source_types,
             jdk_only: raw.jdk_only,
@@ -94,7 +100,13 @@ mod tests {
     #[test]
     fn the_table_parses_and_every_glob_compiles() {
         let raw: Raw = toml::from_str(KNOWLEDGE_TOML).unwrap();
-        for pattern in raw.listen.servers.iter().chain(&raw.listen.not_servers) {
+        let listen = &raw.listen;
+        for pattern in listen
+            .servers
+            .iter()
+            .chain(&listen.plain_servers)
+            .chain(&listen.not_servers)
+        {
             Glob::new(pattern).unwrap();
         }
         for (name, packaging) in &raw.packaging {
@@ -113,14 +125,25 @@ mod tests {
     #[test]
     fn servers_are_told_from_clients() {
         let k = knowledge();
-        assert!(k.is_server("spring-boot-starter-web"));
-        assert!(k.is_server("quarkus-rest-jackson"));
-        assert!(k.is_server("spring-boot-starter-webmvc"));
-        assert!(k.is_server("spring-cloud-starter-netflix-eureka-server"));
-        assert!(!k.is_server("spring-boot-starter-restclient"));
-        assert!(!k.is_server("jakarta.servlet-api"));
-        assert!(!k.is_server("quarkus-rest-client-jackson"));
-        assert!(!k.is_server("spring-boot-starter-batch"));
-        assert!(!k.is_server("jackson-databind"));
+        for server in [
+            "spring-boot-starter-web",
+            "quarkus-rest-jackson",
+            "spring-boot-starter-webmvc",
+            "spring-cloud-starter-netflix-eureka-server",
+        ] {
+            assert!(k.is_server(server, true), "{server}");
+        }
+        for other in [
+            "spring-boot-starter-restclient",
+            "jakarta.servlet-api",
+            "quarkus-rest-client-jackson",
+            "spring-boot-starter-batch",
+            "jackson-databind",
+        ] {
+            assert!(!k.is_server(other, true), "{other}");
+        }
+        // A library with "server" in its name does nothing in a plain program unless the code starts it.
+        assert!(!k.is_server("vaadin-server", false));
+        assert!(k.is_server("javalin", false));
     }
 }

@@ -160,6 +160,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
         }
+        offer_main_classes(root, &mut candidate, &runnable);
     }
     if runnable.is_empty() {
         bail!(
@@ -180,6 +181,34 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             .push(format!("module {} is not built: {why}", project.dir));
     }
     Ok(Some(candidate))
+}
+
+/// A single jar whose manifest names no main class while its sources have several: the user picks one (a
+/// terminal lists them; `--yes` refuses with the list).
+fn offer_main_classes(root: &Path, candidate: &mut Candidate, runnable: &[Runnable]) {
+    let Some(only) = runnable.first() else { return };
+    let needs_main = only.option.facts.get("launch").is_some_and(|l| l.value == "classpath")
+        && !only.option.facts.contains_key("main_class");
+    if !needs_main {
+        return;
+    }
+    let mains = sources::scan(root, &only.option.value).mains;
+    if mains.len() > 1 {
+        candidate.choices.push(Choice {
+            key: "main_class".into(),
+            options: mains
+                .into_iter()
+                .map(|(class, source)| ChoiceOption {
+                    value: class,
+                    source,
+                    facts: Facts::new(),
+                    why: Vec::new(),
+                    warnings: Vec::new(),
+                })
+                .collect(),
+            default: None,
+        });
+    }
 }
 
 /// One runnable module is the module; several are a choice, with a default when exactly one of them is
@@ -507,28 +536,19 @@ fn analyse(
             project.file
         )
     })?;
-    let settings = config::read(root, &project.dir, warnings);
-    let server_evidence = server_evidence(project, projects, &sources);
+    let module = Module {
+        root,
+        project,
+        projects,
+        sources: &sources,
+        final_name: &final_name,
+    };
     let entry = if let Some(fw) = &framework {
-        framework_facts(
-            project,
-            fw,
-            &settings,
-            &final_name,
-            server_evidence.as_ref(),
-            &mut facts,
-            warnings,
-        );
+        let settings = config::read(root, &project.dir, warnings);
+        framework_facts(&module, fw, &settings, &mut facts, warnings);
         true
     } else {
-        plain_facts(
-            project,
-            &sources,
-            &final_name,
-            server_evidence.as_ref(),
-            &mut facts,
-            warnings,
-        )
+        plain_facts(&module, &mut facts, warnings)
     };
     // In a reactor, a jar with no way to start it is a library, not an app to offer.
     if is_reactor && !entry {
@@ -546,17 +566,30 @@ fn analyse(
     Ok(Some(facts))
 }
 
+/// One module being analysed, with what its facts are drawn from.
+struct Module<'a> {
+    root: &'a Path,
+    project: &'a Project,
+    projects: &'a [Project],
+    sources: &'a Sources,
+    final_name: &'a (String, String),
+}
+
 /// A Spring Boot, Quarkus or Micronaut module: its artifact and launch, and the port its settings give (the
 /// framework's default for a server, none for a command-line program).
 fn framework_facts(
-    project: &Project,
+    module: &Module,
     fw: &FrameworkPlugin,
     settings: &config::Settings,
-    final_name: &(String, String),
-    server_evidence: Option<&(String, String)>,
     facts: &mut Facts,
     warnings: &mut Vec<String>,
 ) {
+    let Module {
+        project, final_name, ..
+    } = *module;
+    // A framework starts the server it finds among the dependencies, whatever the code mentions.
+    let server_evidence = server_evidence(project, module.projects, &module.sources.listeners, true);
+    let server_evidence = server_evidence.as_ref();
     facts.insert("framework".into(), Fact::new(fw.name, fw.evidence.clone()));
     let port_keys: &[&str] = match fw.name {
         "spring-boot" => {
@@ -582,20 +615,26 @@ fn framework_facts(
 }
 
 /// A jar without a framework: its artifact, launch and port; false when nothing says how to start it.
-fn plain_facts(
-    project: &Project,
-    sources: &Sources,
-    final_name: &(String, String),
-    server_evidence: Option<&(String, String)>,
-    facts: &mut Facts,
-    warnings: &mut Vec<String>,
-) -> bool {
+fn plain_facts(module: &Module, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
+    let Module {
+        root,
+        project,
+        sources,
+        final_name,
+        ..
+    } = *module;
     facts.insert(
         "framework".into(),
         Fact::new("plain", project.file.clone()).with_note("no Spring Boot, Quarkus or Micronaut plugin"),
     );
-    artifact::plain_jar(project, final_name, facts, warnings);
-    let port = sources::agreed_port(sources).or_else(|| {
+    artifact::plain_jar(root, project, final_name, &sources.mains, facts, warnings);
+    // Only what the program's main class reaches counts: an exploit listener or a test server beside a
+    // command-line tool does not make the tool listen.
+    let main = facts.get("main_class").and_then(|m| m.value.as_str());
+    let (listeners, ports) = sources.listening_from(main);
+    let server_evidence = server_evidence(project, module.projects, &listeners, false);
+    let server_evidence = server_evidence.as_ref();
+    let port = sources::agreed_port(&ports).or_else(|| {
         server_evidence.map(|(what, source)| {
             Fact::new(8080, source.clone()).with_note(format!("{what}; no port literal found, 8080 assumed"))
         })
@@ -605,22 +644,30 @@ fn plain_facts(
     !without_main
 }
 
-/// A framework module with no entry point of its own that only inherits the framework's plugin (or parent)
-/// from the reactor: a library the application modules depend on.
+/// A framework module with no entry point of its own: a library the application modules depend on, though
+/// it inherits the framework's plugin or parent from the reactor. Spring Boot's entry is its
+/// `@SpringBootApplication` class, or a `main` in a module whose own pom declares the Boot plugin (a `main` in
+/// a module that only inherits it is a tool, like a code generator); Quarkus' is `@QuarkusMain`, a JAX-RS
+/// resource or the plugin declared in the module's own pom; Micronaut's is its `main`.
 fn is_library(fw: &FrameworkPlugin, sources: &Sources) -> bool {
-    let has_entry = !sources.mains.is_empty()
-        || sources
-            .app_annotations
-            .iter()
-            .any(|(a, _)| a != "Path" || fw.name == "quarkus");
-    // Quarkus needs no main class: its plugin declared in the module's own pom makes it an application.
-    let quarkus_app = fw.declared_here && fw.name == "quarkus";
-    !(has_entry || quarkus_app)
+    let annotated = |names: &[&str]| sources.app_annotations.iter().any(|(a, _)| names.contains(&a.as_str()));
+    let has_main = !sources.mains.is_empty();
+    let application = match fw.name {
+        "spring-boot" => annotated(&["SpringBootApplication"]) || (has_main && fw.declared_here),
+        "quarkus" => annotated(&["QuarkusMain", "Path"]) || fw.declared_here,
+        _ => has_main,
+    };
+    !application
 }
 
 /// Why the module listens on a port: a server dependency (its own, or of a reactor module it depends on)
 /// or a listening socket in its sources; None for a command-line program.
-fn server_evidence(project: &Project, projects: &[Project], sources: &Sources) -> Option<(String, String)> {
+fn server_evidence(
+    project: &Project,
+    projects: &[Project],
+    listeners: &[(String, String)],
+    framework: bool,
+) -> Option<(String, String)> {
     let known = knowledge();
     let mut seen = vec![project.dir.as_str()];
     let mut queue = vec![project];
@@ -630,7 +677,7 @@ fn server_evidence(project: &Project, projects: &[Project], sources: &Sources) -
             .iter()
             .filter(|d| !matches!(d.scope.as_deref(), Some("test" | "provided" | "system")))
         {
-            if known.is_server(&dependency.artifact_id) {
+            if known.is_server(&dependency.artifact_id, framework) {
                 return Some((
                     format!("depends on {}", dependency.artifact_id),
                     format!("{}:{}", current.file, dependency.line),
@@ -649,8 +696,7 @@ fn server_evidence(project: &Project, projects: &[Project], sources: &Sources) -
             }
         }
     }
-    sources
-        .listeners
+    listeners
         .first()
         .map(|(what, source)| (format!("opens a {what}"), source.clone()))
 }

@@ -1,6 +1,7 @@
 //! What a module's own sources (src/main/java, src/main/kotlin) say about how it runs: its entry points, the
 //! sockets it opens, the port literals it listens on and the JDK-only packages it uses at run time.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::config::port_value;
@@ -20,7 +21,53 @@ pub(super) struct Sources {
     pub(super) ports: Vec<Fact>,
     /// JDK-only modules the code uses: `(module, file:line)`.
     pub(super) jdk_modules: Vec<(String, String)>,
+    /// Per file: its path, its class (the file's name) and the capitalised names it mentions, so what a
+    /// program's main class reaches can be told from the rest (a tool beside the program).
+    files: Vec<FileRefs>,
 }
+
+#[derive(Debug, Default)]
+struct FileRefs {
+    rel: String,
+    class: String,
+    fqcn: String,
+    names: BTreeSet<String>,
+}
+
+impl Sources {
+    /// The files the class `main` (fully qualified) reaches through the names its code mentions, itself
+    /// included; None when no file holds that class.
+    fn reachable_from(&self, main: &str) -> Option<BTreeSet<&str>> {
+        let start = self.files.iter().position(|f| f.fqcn == main)?;
+        let mut seen = BTreeSet::from([start]);
+        let mut queue = vec![start];
+        while let Some(index) = queue.pop() {
+            for name in &self.files[index].names {
+                for (other, file) in self.files.iter().enumerate() {
+                    if file.class == *name && seen.insert(other) {
+                        queue.push(other);
+                    }
+                }
+            }
+        }
+        Some(seen.into_iter().map(|i| self.files[i].rel.as_str()).collect())
+    }
+
+    /// The listening sockets and port literals in what `main` reaches (all of them when it is unknown).
+    pub(super) fn listening_from(&self, main: Option<&str>) -> (Vec<(String, String)>, Vec<Fact>) {
+        let Some(reached) = main.and_then(|m| self.reachable_from(m)) else {
+            return (self.listeners.clone(), self.ports.clone());
+        };
+        let in_reach = |source: &str| source.rsplit_once(':').is_some_and(|(rel, _)| reached.contains(rel));
+        (
+            self.listeners.iter().filter(|(_, s)| in_reach(s)).cloned().collect(),
+            self.ports.iter().filter(|p| in_reach(&p.source)).cloned().collect(),
+        )
+    }
+}
+
+/// How many distinct names one file's references keep: far more than a real class mentions.
+const MAX_NAMES_PER_FILE: usize = 4096;
 
 /// Annotations that mark a class as an application entry point or a served resource.
 const APP_ANNOTATIONS: &[&str] = &["SpringBootApplication", "QuarkusMain", "Path", "MicronautApplication"];
@@ -74,6 +121,14 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     let tokens = gosrc::lex(text).tokens;
     let known = knowledge();
     let mut package = String::new();
+    let mut names = BTreeSet::new();
+    for (token, _) in &tokens {
+        if let Token::Ident(name) = token {
+            if names.len() < MAX_NAMES_PER_FILE && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                names.insert(name.clone());
+            }
+        }
+    }
     let mut i = 0;
     while i < tokens.len() {
         let (token, line) = &tokens[i];
@@ -146,16 +201,23 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         }
         i += 1;
     }
+    let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
+    out.files.push(FileRefs {
+        rel: rel.to_string(),
+        fqcn: if package.is_empty() {
+            class.clone()
+        } else {
+            format!("{package}.{class}")
+        },
+        class: stem.to_string(),
+        names,
+    });
 }
 
-/// The one port the sources agree on.
-pub(super) fn agreed_port(sources: &Sources) -> Option<Fact> {
-    let first = sources.ports.first()?;
-    sources
-        .ports
-        .iter()
-        .all(|h| h.value == first.value)
-        .then(|| first.clone())
+/// The one port the literals agree on.
+pub(super) fn agreed_port(ports: &[Fact]) -> Option<Fact> {
+    let first = ports.first()?;
+    ports.iter().all(|h| h.value == first.value).then(|| first.clone())
 }
 
 pub(super) fn fuzz_text(text: &str) -> usize {
@@ -204,6 +266,40 @@ public class App {
         assert_eq!(
             s.jdk_modules,
             [("jdk.compiler".to_string(), "src/main/java/a/App.java:2".to_string())]
+        );
+    }
+
+    #[test]
+    fn listeners_count_only_where_the_main_class_reaches() {
+        let mut s = Sources::default();
+        scan_file(
+            "package t;\nclass Main { void run() { new Helper().go(); } }",
+            "src/Main.java",
+            "Main",
+            false,
+            &mut s,
+        );
+        scan_file(
+            "package t;\nclass Helper { void go() {} }",
+            "src/Helper.java",
+            "Helper",
+            false,
+            &mut s,
+        );
+        scan_file(
+            "package t;\nclass Listener { ServerSocket s = new ServerSocket(9000); }",
+            "src/Listener.java",
+            "Listener",
+            false,
+            &mut s,
+        );
+        assert_eq!(s.listening_from(Some("t.Main")).0, []);
+        assert_eq!(s.listening_from(Some("t.Listener")).0.len(), 2);
+        assert_eq!(s.listening_from(None).0.len(), 2);
+        assert_eq!(
+            s.listening_from(Some("t.Nowhere")).0.len(),
+            2,
+            "an unknown main keeps everything"
         );
     }
 
