@@ -139,7 +139,7 @@ if program_key == "module":
     launch = chosen("launch")
     details = f"{chosen('framework') or '-'}, launch {launch or '-'}, runs on {runtime}"
     if "./mvnw" in dockerfile:
-        details += ", ./mvnw" + ("" if "-ntp" in dockerfile else " without -ntp")
+        details += ", ./mvnw" + ("" if re.search(r"mvnw -B -ntp", dockerfile) else " without -ntp")
 else:
     artifact = chosen("binary_name")
     details = f"cgo {cgo or '-'}, front-end stage {'yes' if frontend else 'no'}"
