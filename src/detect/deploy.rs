@@ -136,15 +136,7 @@ enum Syntax {
 fn script_builds(text: &str, file: &str, syntax: Syntax) -> Vec<GoBuild> {
     let mut variables: Vec<(String, String)> = Vec::new();
     let mut builds = Vec::new();
-    let mut lines = text.lines().enumerate().peekable();
-    while let Some((index, first)) = lines.next() {
-        let mut logical = first.to_string();
-        while logical.trim_end().ends_with('\\') {
-            let Some((_, next)) = lines.next() else { break };
-            let trimmed = logical.trim_end();
-            logical = format!("{} {}", &trimmed[..trimmed.len() - 1], next.trim_start());
-        }
-        let line = index + 1;
+    for (line, logical) in logical_lines(text) {
         if let Some((name, value)) = assignment(&logical, syntax) {
             variables.push((name, value));
             continue;
@@ -163,6 +155,25 @@ fn script_builds(text: &str, file: &str, syntax: Syntax) -> Vec<GoBuild> {
         }
     }
     builds
+}
+
+/// Lines with their backslash continuations joined, each with the 1-based line it starts on.
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((index, first)) = lines.next() {
+        // Appended in place: a file of a million continuation lines stays linear.
+        let mut logical = first.to_string();
+        while logical.trim_end().ends_with('\\') {
+            let Some((_, next)) = lines.next() else { break };
+            let keep = logical.trim_end().len() - 1;
+            logical.truncate(keep);
+            logical.push(' ');
+            logical.push_str(next.trim_start());
+        }
+        out.push((index + 1, logical));
+    }
+    out
 }
 
 /// A build run after `cd DIR`: its package is relative to DIR.
@@ -476,15 +487,8 @@ fn procfile_web(text: &str) -> Option<(String, String)> {
 fn maven_modules(text: &str, file: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut workdirs: Vec<String> = Vec::new();
-    let mut lines = text.lines().enumerate();
-    while let Some((index, first)) = lines.next() {
-        let mut logical = first.to_string();
-        while logical.trim_end().ends_with('\\') {
-            let Some((_, next)) = lines.next() else { break };
-            let trimmed = logical.trim_end();
-            logical = format!("{} {}", &trimmed[..trimmed.len() - 1], next.trim_start());
-        }
-        let source = format!("{file}:{}", index + 1);
+    for (line, logical) in logical_lines(text) {
+        let source = format!("{file}:{line}");
         let words: Vec<&str> = logical.split_whitespace().collect();
         let Some(instruction) = words.first().map(|w| w.to_ascii_uppercase()) else {
             continue;
@@ -575,6 +579,14 @@ mod tests {
                 (Some("./hack/gen".into()), None, "F:9".into()),
             ]
         );
+    }
+
+    #[test]
+    fn continuation_lines_join_in_linear_time() {
+        let text = "RUN go build \\\n".repeat(200_000) + "  -o bin/x ./cmd/x\n";
+        let joined = logical_lines(&text);
+        assert_eq!(joined.len(), 1);
+        assert!(joined[0].1.ends_with("-o bin/x ./cmd/x"));
     }
 
     #[test]
