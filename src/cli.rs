@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 /// Detects a project's stack and writes a multi-stage, non-root, cache-friendly Dockerfile.
 #[derive(Debug, Parser)]
@@ -57,19 +58,19 @@ pub struct InitArgs {
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub set: Vec<(String, String)>,
     /// Never prompt; fail with the flag to pass when something is missing (implied without a terminal).
-    #[arg(long, short = 'y', env = "DOCKGEN_YES")]
+    #[arg(long, short = 'y', env = "DOCKGEN_YES", value_parser = BoolishValueParser::new())]
     pub yes: bool,
     /// Overwrite an existing Dockerfile or .dockerignore.
-    #[arg(long, env = "DOCKGEN_FORCE")]
+    #[arg(long, env = "DOCKGEN_FORCE", value_parser = BoolishValueParser::new())]
     pub force: bool,
     /// Print the Dockerfile to stdout and write nothing.
-    #[arg(long, env = "DOCKGEN_STDOUT")]
+    #[arg(long, env = "DOCKGEN_STDOUT", value_parser = BoolishValueParser::new())]
     pub stdout: bool,
     /// Record the answers in PATH/dockgen.toml, which later runs read (below flags and DOCKGEN_*).
-    #[arg(long, env = "DOCKGEN_SAVE")]
+    #[arg(long, env = "DOCKGEN_SAVE", value_parser = BoolishValueParser::new())]
     pub save: bool,
     /// Print what was written and from which answers as JSON, for scripts.
-    #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout")]
+    #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
@@ -79,7 +80,7 @@ pub struct DetectArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Print JSON: {"preset", "stack", "facts": {name: {value, source}}, "candidates", "choices", "warnings"}.
-    #[arg(long, env = "DOCKGEN_JSON")]
+    #[arg(long, env = "DOCKGEN_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
 }
 
@@ -126,4 +127,47 @@ fn parse_port(text: &str) -> Result<String, String> {
         Ok(n) if n > 0 => Ok(n.to_string()),
         _ => Err(format!("`{text}` is not a port (1-65535) or `none`")),
     }
+}
+
+/// The words an on/off `DOCKGEN_*` variable may hold, as other command-line tools accept them.
+const TRUE_WORDS: &[&str] = &["1", "true", "yes", "on", "y", "t"];
+const FALSE_WORDS: &[&str] = &["0", "false", "no", "off", "n", "f", ""];
+
+/// Checks every option's `DOCKGEN_*` variable before parsing, so a bad value is reported by the
+/// variable's name (clap would name the flag, which the user never typed): on/off flags take the usual
+/// words, options with a value take a non-empty one.
+pub fn check_flag_variables() -> Result<(), String> {
+    let command = Cli::command();
+    let mut commands = vec![&command];
+    commands.extend(command.get_subcommands());
+    for command in commands {
+        for arg in command.get_arguments() {
+            let Some(name) = arg.get_env().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Some(value) = std::env::var_os(name) else {
+                continue;
+            };
+            if arg.get_action().takes_values() {
+                if value.is_empty() {
+                    return Err(format!("{name} is empty: unset it or give it a value"));
+                }
+                continue;
+            }
+            let text = value.to_string_lossy().trim().to_ascii_lowercase();
+            if !TRUE_WORDS.contains(&text.as_str()) && !FALSE_WORDS.contains(&text.as_str()) {
+                return Err(format!(
+                    "{name}={}: not an on/off value (use 1/0, true/false, yes/no or on/off)",
+                    value
+                        .to_string_lossy()
+                        .escape_debug()
+                        .to_string()
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -44,6 +44,22 @@ impl std::error::Error for UsageError {}
 /// Runs one command. `matches` tells whether an option came from a flag or from its environment variable.
 pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     let presets_dir = cli.presets_dir.as_deref();
+    // A presets folder that was asked for must exist: a mistyped one is a usage error, not a silent
+    // fall-back to the built-in presets (an empty DOCKGEN_PRESETS_DIR is caught by cli).
+    if let Some(dir) = presets_dir {
+        if !dir.is_dir() {
+            let from_env = matches.value_source("presets_dir") == Some(clap::parser::ValueSource::EnvVariable);
+            bail!(UsageError(format!(
+                "{} {}: no such folder",
+                if from_env {
+                    "DOCKGEN_PRESETS_DIR"
+                } else {
+                    "--presets-dir"
+                },
+                dir.display().to_string().escape_debug()
+            )));
+        }
+    }
     // Presets commands have no PATH: the project is the current directory.
     let here = Path::new(".");
     match cli.command {

@@ -4,6 +4,10 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 use dockgen::cli::Cli;
 
 fn main() -> ExitCode {
+    if let Err(why) = dockgen::cli::check_flag_variables() {
+        eprintln!("dockgen: {why}");
+        return ExitCode::from(2);
+    }
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,

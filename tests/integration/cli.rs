@@ -537,3 +537,60 @@ fn a_broken_user_preset_or_template_names_the_file_and_line() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn on_off_variables_take_the_usual_words_and_name_themselves_when_wrong() {
+    for (value, writes) in [
+        ("1", true),
+        ("yes", true),
+        ("On", true),
+        ("TRUE", true),
+        ("0", false),
+        ("off", false),
+    ] {
+        let project = project_copy(&example());
+        let assert = dockgen()
+            .env("DOCKGEN_STDOUT", if writes { "0" } else { "1" })
+            .env("DOCKGEN_YES", value)
+            .arg("init")
+            .arg(project.path())
+            .assert()
+            .success();
+        // DOCKGEN_STDOUT=0 writes the files, =1 prints instead: the variable was read as said.
+        assert_eq!(
+            project.path().join("Dockerfile").exists(),
+            writes,
+            "{value}: {assert:?}"
+        );
+    }
+    dockgen()
+        .env("DOCKGEN_FORCE", "maybe")
+        .args(["init", "--stdout"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DOCKGEN_FORCE=maybe").and(predicate::str::contains("--force").not()));
+}
+
+#[test]
+fn a_presets_folder_that_is_empty_or_missing_is_a_usage_error() {
+    dockgen()
+        .env("DOCKGEN_PRESETS_DIR", "")
+        .args(["presets", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DOCKGEN_PRESETS_DIR is empty"));
+    dockgen()
+        .env("DOCKGEN_PRESETS_DIR", "/nonexistent/dockgen-presets")
+        .args(["presets", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "DOCKGEN_PRESETS_DIR /nonexistent/dockgen-presets: no such folder",
+        ));
+    dockgen()
+        .args(["--presets-dir", "/nonexistent/dockgen-presets", "presets", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--presets-dir /nonexistent"));
+}
