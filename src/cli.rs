@@ -69,6 +69,10 @@ pub struct InitArgs {
     /// Record the answers in PATH/dockgen.toml, which later runs read (below flags and DOCKGEN_*).
     #[arg(long, env = "DOCKGEN_SAVE", value_parser = BoolishValueParser::new())]
     pub save: bool,
+    /// Write nothing; exit 0 when the files are what this run would write, 1 with a diff of each that is
+    /// not (for CI: renders from dockgen.toml and the repository as they are now, never prompts).
+    #[arg(long, env = "DOCKGEN_CHECK", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "force", "save"])]
+    pub check: bool,
     /// Print what was written and from which answers as JSON, for scripts.
     #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,

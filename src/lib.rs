@@ -146,7 +146,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     check_project_dir(&args.path)?;
     let detection = detect::detect(&args.path)?;
     let saved = answers_file::load(&args.path)?;
-    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut prompter: Box<dyn Prompter> = if interactive {
         Box::new(Terminal)
     } else {
@@ -220,14 +220,24 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
                 .into_iter()
                 .map(|(name, text)| (args.path.join(name), text)),
         );
-        // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
-        let approved = interactive && !args.force && confirm_overwrite(&files, prompter.as_mut())?;
-        if interactive && !args.force && !approved {
-            eprintln!("left the existing files unchanged");
-            return Ok(());
+        // Only files whose content would change are written (or need --force); identical output is success.
+        let changed = write::changed(&files);
+        if args.check {
+            return check(&files, &changed);
         }
-        write::write_all(&files, args.force || approved)?;
-        written.extend(files.into_iter().map(|(path, _)| path));
+        if changed.is_empty() {
+            let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+            eprintln!("up to date: {}", names.join(", "));
+        } else {
+            // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
+            let approved = interactive && !args.force && confirm_overwrite(&changed, prompter.as_mut())?;
+            if interactive && !args.force && !approved {
+                eprintln!("left the existing files unchanged");
+                return Ok(());
+            }
+            write::write_all(&changed, args.force || approved)?;
+            written.extend(changed.into_iter().map(|(path, _)| path));
+        }
     }
     if args.save {
         let choices: Vec<String> = candidate
@@ -237,10 +247,31 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
             .collect();
         let text = answers_file::render(preset, &resolved, &choices);
         let path = args.path.join(answers_file::FILE_NAME);
-        write::write_all(&[(path.clone(), text)], true)?;
-        written.push(path);
+        let saved = [(path.clone(), text)];
+        if !write::changed(&saved).is_empty() {
+            write::write_all(&saved, true)?;
+            written.push(path);
+        }
     }
     finish(args, preset, &resolved, &warnings, &written)
+}
+
+/// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when
+/// any would, 0 when all are up to date.
+fn check(files: &[(std::path::PathBuf, String)], changed: &[(std::path::PathBuf, String)]) -> Result<()> {
+    if changed.is_empty() {
+        let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+        eprintln!("up to date: {}", names.join(", "));
+        return Ok(());
+    }
+    let diffs: String = changed.iter().map(|(path, new)| write::diff(path, new)).collect();
+    print(&diffs)?;
+    let names: Vec<String> = changed.iter().map(|(p, _)| p.display().to_string()).collect();
+    bail!(
+        "{} out of date: {} (`dockgen init --force` writes what this run rendered)",
+        if changed.len() == 1 { "1 file is" } else { "files are" },
+        names.join(", ")
+    )
 }
 
 /// What was written: a line on stderr, or the JSON report.
@@ -317,27 +348,15 @@ fn say(notes: &[String], warnings: &[String]) {
 /// At a terminal, existing files that would change are shown as a unified diff, then the user decides.
 /// True means write: nothing differs (missing files are simply created), or the user said yes.
 fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn Prompter) -> Result<bool> {
-    let mut differs = false;
-    for (path, new) in files {
-        let Ok(old) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        if old != *new {
-            differs = true;
-            let shown = path.display().to_string();
-            let diff = similar::TextDiff::from_lines(&old, new);
-            eprint!(
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&shown, &format!("{shown} (new)"))
-            );
-        }
+    // Missing files are simply created; existing ones that would change are shown and asked about.
+    let existing: Vec<&(std::path::PathBuf, String)> = files.iter().filter(|(path, _)| path.exists()).collect();
+    for (path, new) in &existing {
+        eprint!("{}", write::diff(path, new));
     }
-    if differs {
-        prompter.confirm("Overwrite these files?")
-    } else {
+    if existing.is_empty() {
         Ok(true)
+    } else {
+        prompter.confirm("Overwrite these files?")
     }
 }
 

@@ -17,7 +17,8 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
             .collect();
         if !existing.is_empty() {
             bail!(
-                "{} already exist{}; pass --force to overwrite, or --stdout to print the Dockerfile instead",
+                "{} already exist{} with other content; pass --force to overwrite (`dockgen init --check` shows the \
+                 diff), or --stdout to print the Dockerfile instead",
                 existing.join(" and "),
                 if existing.len() == 1 { "s" } else { "" }
             );
@@ -27,6 +28,32 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
         write_atomically(path, contents)?;
     }
     Ok(())
+}
+
+/// The files whose content would change: missing, or holding other bytes than `contents`.
+pub fn changed(files: &[(PathBuf, String)]) -> Vec<(PathBuf, String)> {
+    files
+        .iter()
+        .filter(|(path, contents)| fs::read(path).map_or(true, |old| old != contents.as_bytes()))
+        .cloned()
+        .collect()
+}
+
+/// A unified diff from what `path` holds now (nothing when it is missing) to `contents`.
+pub fn diff(path: &Path, contents: &str) -> String {
+    let shown = path.display().to_string();
+    let old = fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+    let from = if old.is_some() {
+        shown.clone()
+    } else {
+        "/dev/null".to_string()
+    };
+    let old = old.unwrap_or_default();
+    similar::TextDiff::from_lines(old.as_str(), contents)
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &format!("{shown} (new)"))
+        .to_string()
 }
 
 fn write_atomically(path: &Path, contents: &str) -> Result<()> {
@@ -85,6 +112,25 @@ mod tests {
         assert_eq!(fs::read_to_string(&existing).unwrap(), "new");
         let leftovers = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 2, "no temporary files are left behind");
+    }
+
+    #[test]
+    fn only_missing_or_different_files_are_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let same = dir.path().join("Dockerfile");
+        let other = dir.path().join(".dockerignore");
+        fs::write(&same, "FROM x\n").unwrap();
+        fs::write(&other, "old\n").unwrap();
+        let missing = dir.path().join("nginx.conf");
+        let files = vec![
+            (same, "FROM x\n".to_string()),
+            (other.clone(), "new\n".to_string()),
+            (missing.clone(), "listen 8080;\n".to_string()),
+        ];
+        let paths: Vec<PathBuf> = changed(&files).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, [other.clone(), missing.clone()]);
+        assert!(diff(&other, "new\n").contains("-old\n+new"));
+        assert!(diff(&missing, "listen 8080;\n").starts_with("--- /dev/null"));
     }
 
     #[cfg(unix)]

@@ -594,3 +594,91 @@ fn a_presets_folder_that_is_empty_or_missing_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("--presets-dir /nonexistent"));
 }
+
+#[test]
+fn identical_output_is_success_and_only_changed_files_need_force() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    dockgen().args(["init", "--yes"]).arg(dir).assert().success();
+    let dockerfile = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+
+    // A second run with nothing to change writes nothing and succeeds, with or without --force.
+    for extra in [None, Some("--force")] {
+        dockgen()
+            .args(["init", "--yes"])
+            .args(extra)
+            .arg(dir)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("up to date:").and(predicate::str::contains("wrote").not()));
+    }
+
+    // A missing file is created without --force when the others are unchanged.
+    std::fs::remove_file(dir.join(".dockerignore")).unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote").and(predicate::str::contains(".dockerignore")));
+
+    // A file that would change needs --force; the unchanged Dockerfile is not rewritten either way.
+    std::fs::write(dir.join(".dockerignore"), "secrets/\n").unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            ".dockerignore already exists with other content",
+        ));
+    dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(".dockerignore").and(predicate::str::contains("Dockerfile,").not()));
+    assert_eq!(std::fs::read_to_string(dir.join("Dockerfile")).unwrap(), dockerfile);
+}
+
+#[test]
+fn check_reports_drift_with_a_diff_and_writes_nothing() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    // Nothing written yet: both files would be created, so the check fails with their diffs.
+    let missing = dockgen().args(["init", "--check"]).arg(dir).assert().code(1);
+    let out = String::from_utf8_lossy(&missing.get_output().stdout).into_owned();
+    assert!(out.contains("--- /dev/null") && out.contains("+FROM "), "{out}");
+    assert!(!dir.join("Dockerfile").exists(), "--check writes nothing");
+
+    // The CI step the README documents: generate once, then check on every change.
+    dockgen().args(["init", "--yes"]).arg(dir).assert().success();
+    dockgen()
+        .args(["init", "--check"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("up to date:"));
+
+    // A hand edit is drift: exit 1, a unified diff on stdout, a one-line summary naming the file.
+    let path = dir.join("Dockerfile");
+    let edited = std::fs::read_to_string(&path).unwrap().replace("USER ", "# USER ");
+    std::fs::write(&path, &edited).unwrap();
+    let drift = dockgen().args(["init", "--check"]).arg(dir).assert().code(1);
+    let out = String::from_utf8_lossy(&drift.get_output().stdout).into_owned();
+    let err = String::from_utf8_lossy(&drift.get_output().stderr).into_owned();
+    assert!(out.contains("-# USER ") && out.contains("+USER "), "{out}");
+    assert!(
+        err.contains("1 file is out of date") && err.contains("Dockerfile"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        edited,
+        "--check writes nothing"
+    );
+
+    // Usage errors are 2.
+    dockgen().args(["init", "--check", "--force"]).arg(dir).assert().code(2);
+}
