@@ -240,20 +240,31 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         }
     }
     if args.save {
-        let choices: Vec<String> = candidate
-            .iter()
-            .flat_map(|c| &c.choices)
-            .map(|c| c.key.clone())
-            .collect();
-        let text = answers_file::render(preset, &resolved, &choices);
-        let path = args.path.join(answers_file::FILE_NAME);
-        let saved = [(path.clone(), text)];
-        if !write::changed(&saved).is_empty() {
-            write::write_all(&saved, true)?;
-            written.push(path);
-        }
+        written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
     }
     finish(args, preset, &resolved, &warnings, &written)
+}
+
+/// `--save`: dockgen.toml with the answers, written only when its content changes; the path when written.
+fn save_answers(
+    path: &Path,
+    preset: &Preset,
+    candidate: Option<&detect::Candidate>,
+    resolved: &answers::Resolved,
+) -> Result<Option<std::path::PathBuf>> {
+    let choices: Vec<String> = candidate
+        .iter()
+        .flat_map(|c| &c.choices)
+        .map(|c| c.key.clone())
+        .collect();
+    let text = answers_file::render(preset, resolved, &choices);
+    let path = path.join(answers_file::FILE_NAME);
+    let saved = [(path.clone(), text)];
+    if write::changed(&saved).is_empty() {
+        return Ok(None);
+    }
+    write::write_all(&saved, true)?;
+    Ok(Some(path))
 }
 
 /// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when
