@@ -89,7 +89,8 @@ pub fn resolve(
         );
     }
 
-    let (notes, warnings) = apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
+    let (notes, mut warnings) = apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
+    warnings.extend(saved_against_detected(&facts, &answers));
 
     for (key, spec) in &preset.answers {
         if answers.contains_key(key) {
@@ -426,6 +427,28 @@ pub fn confirm_and_resolve(
     }
     given.extend(changed);
     resolve(preset, candidate, &given, prompter)
+}
+
+/// A value saved in dockgen.toml that the repository now says otherwise (go.mod bumped after `--save`): the
+/// saved one still wins, but both sources are named so the user can delete the stale line.
+fn saved_against_detected(facts: &Facts, answers: &IndexMap<String, Answer>) -> Vec<String> {
+    answers
+        .iter()
+        .filter(|(_, answer)| answer.origin.starts_with(crate::answers_file::FILE_NAME))
+        .filter_map(|(key, answer)| {
+            let fact = facts.get(key).filter(|f| !f.default)?;
+            (value_text(&fact.value) != value_text(&answer.value)).then(|| {
+                format!(
+                    "{} = {} but {} says {}: the saved answer is used; delete it from {} to follow the repository",
+                    answer.origin,
+                    value_text(&answer.value),
+                    fact.source,
+                    value_text(&fact.value),
+                    crate::answers_file::FILE_NAME
+                )
+            })
+        })
+        .collect()
 }
 
 /// Parses and validates an answer's text for its kind.

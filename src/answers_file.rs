@@ -60,9 +60,10 @@ impl AnswersFile {
     }
 }
 
-/// The answers worth recording: the preset, the answers it confirms at a terminal (images, port), every
-/// choice detection could not settle, and whatever was given or answered. The rest still comes from the
-/// repository on the next run.
+/// The decisions worth recording: the preset, every choice detection could not settle alone, and whatever
+/// was given (flags, DOCKGEN_*, this file) or typed at the prompt. Values derived from the repository or from
+/// other answers (the images from the Go/Node/Java line, the binary from the main package) are derived again
+/// on every run, so bumping go.mod, engines or the pom flows through to the Dockerfile.
 pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String]) -> String {
     let mut out = String::from(
         "# dockgen answers: `dockgen init --yes` reproduces the same Dockerfile from these and the repository.\n\
@@ -74,9 +75,7 @@ pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String]) -> Strin
         .answers
         .keys()
         .filter_map(|key| resolved.answers.get_key_value(key));
-    let recorded = ordered.filter(|(key, answer)| {
-        preset.ask.contains(key) || choices.contains(key) || answer.is_given() || answer.is_prompted()
-    });
+    let recorded = ordered.filter(|(key, answer)| choices.contains(key) || answer.is_given() || answer.is_prompted());
     for (key, answer) in recorded {
         let _ = writeln!(out, "# {}", preset.answers[key.as_str()].help);
         let value = match &answer.value {

@@ -682,3 +682,53 @@ fn check_reports_drift_with_a_diff_and_writes_nothing() {
     // Usage errors are 2.
     dockgen().args(["init", "--check", "--force"]).arg(dir).assert().code(2);
 }
+
+#[test]
+fn saved_answers_keep_decisions_so_a_manifest_bump_flows_through() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    let go_mod = dir.join("go.mod");
+    std::fs::write(&go_mod, "module example.com/go-http\n\ngo 1.26\n").unwrap();
+    dockgen()
+        .args(["init", "--yes", "--save", "--port", "9000"])
+        .arg(dir)
+        .assert()
+        .success();
+    let saved = std::fs::read_to_string(dir.join("dockgen.toml")).unwrap();
+    assert!(saved.contains("port = 9000"), "a given answer is a decision: {saved}");
+    assert!(
+        !saved.contains("builder_image") && !saved.contains("go_version"),
+        "derived values are not frozen: {saved}"
+    );
+
+    // go.mod moves on: --check says the Dockerfile is behind, --force follows the repository.
+    std::fs::write(&go_mod, "module example.com/go-http\n\ngo 1.27\n").unwrap();
+    let check = dockgen().args(["init", "--check"]).arg(dir).assert().code(1);
+    let diff = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(
+        diff.contains("-ARG BUILDER_IMAGE=golang:1.26-alpine")
+            && diff.contains("+ARG BUILDER_IMAGE=golang:1.27-alpine"),
+        "{diff}"
+    );
+    dockgen().args(["init", "--yes", "--force"]).arg(dir).assert().success();
+    let dockerfile = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("golang:1.27-alpine") && dockerfile.contains("EXPOSE 9000"),
+        "{dockerfile}"
+    );
+
+    // A saved value the repository now contradicts is kept, with both sources named.
+    let mut pinned = std::fs::read_to_string(dir.join("dockgen.toml")).unwrap();
+    pinned.push_str("go_version = \"1.26\"\n");
+    std::fs::write(dir.join("dockgen.toml"), pinned).unwrap();
+    dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("golang:1.26-alpine"))
+        .stderr(
+            predicate::str::contains("dockgen.toml answers.go_version = 1.26")
+                .and(predicate::str::contains("go.mod:3 says 1.27")),
+        );
+}
