@@ -90,7 +90,7 @@ pub fn resolve(
     }
 
     let (notes, mut warnings) = apply_choices(preset, candidate, &mut facts, &mut answers, prompter)?;
-    warnings.extend(saved_against_detected(&facts, &answers));
+    warnings.extend(saved_against_detected(preset, &facts, &answers));
 
     for (key, spec) in &preset.answers {
         if answers.contains_key(key) {
@@ -429,12 +429,16 @@ pub fn confirm_and_resolve(
     resolve(preset, candidate, &given, prompter)
 }
 
-/// A value saved in dockgen.toml that the repository now says otherwise (go.mod bumped after `--save`): the
-/// saved one still wins, but both sources are named so the user can delete the stale line.
-fn saved_against_detected(facts: &Facts, answers: &IndexMap<String, Answer>) -> Vec<String> {
+/// A version saved in dockgen.toml that the repository's manifest now says otherwise (go.mod bumped after
+/// `--save`): the saved one still wins, but both sources are named so the user can delete the stale line.
+/// Other answers (a binary name, a port) are the user's choices over a derived value, not stale copies.
+fn saved_against_detected(preset: &Preset, facts: &Facts, answers: &IndexMap<String, Answer>) -> Vec<String> {
     answers
         .iter()
-        .filter(|(_, answer)| answer.origin.starts_with(crate::answers_file::FILE_NAME))
+        .filter(|(key, answer)| {
+            answer.origin.starts_with(crate::answers_file::FILE_NAME)
+                && preset.answers.get(*key).is_some_and(|spec| spec.kind == Kind::Version)
+        })
         .filter_map(|(key, answer)| {
             let fact = facts.get(key).filter(|f| !f.default)?;
             (value_text(&fact.value) != value_text(&answer.value)).then(|| {

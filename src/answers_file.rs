@@ -2,7 +2,6 @@
 //! project templates reproduce the same Dockerfile with `--yes`. It ranks below flags and `DOCKGEN_*`, above
 //! detected facts and preset defaults.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -64,31 +63,74 @@ impl AnswersFile {
 /// was given (flags, DOCKGEN_*, this file) or typed at the prompt. Values derived from the repository or from
 /// other answers (the images from the Go/Node/Java line, the binary from the main package) are derived again
 /// on every run, so bumping go.mod, engines or the pom flows through to the Dockerfile.
-pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String]) -> String {
-    let mut out = String::from(
-        "# dockgen answers: `dockgen init --yes` reproduces the same Dockerfile from these and the repository.\n\
-         # Flags and DOCKGEN_* variables override them; delete a line to let detection decide again.\n",
+///
+/// An existing file (`existing`, its text) is edited in place: its comments, order and other keys stay, the
+/// preset and the recorded answers are set; a new answer gets its help line as a comment.
+pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String], existing: Option<&str>) -> String {
+    let existing = existing.and_then(|text| text.parse::<toml_edit::DocumentMut>().ok());
+    let fresh = existing.is_none();
+    let mut doc = existing.unwrap_or_default();
+    set_keeping_decor(
+        doc.as_table_mut(),
+        "preset",
+        toml_edit::Value::from(preset.name.as_str()),
     );
-    let _ = writeln!(out, "preset = {}\n\n[answers]", toml::Value::from(preset.name.as_str()));
-    // In the preset's order, so the file reads like the preset.
-    let ordered = preset
+    if fresh {
+        if let Some(mut key) = doc.key_mut("preset") {
+            key.leaf_decor_mut().set_prefix(
+                "# dockgen answers: `dockgen init --yes` reproduces the same Dockerfile from these and the \
+                 repository.\n# Flags and DOCKGEN_* variables override them; delete a line to let detection decide \
+                 again.\n",
+            );
+        }
+    }
+    if !doc.contains_table("answers") {
+        let mut table = toml_edit::Table::new();
+        table.set_implicit(false);
+        doc.insert("answers", toml_edit::Item::Table(table));
+    }
+    let Some(answers) = doc["answers"].as_table_mut() else {
+        // `answers` is something else than a table: load() rejects such a file, so this is unreachable in
+        // practice; leave the document as it is rather than lose the user's text.
+        return doc.to_string();
+    };
+    // In the preset's order, so a new file reads like the preset.
+    let recorded = preset
         .answers
         .keys()
-        .filter_map(|key| resolved.answers.get_key_value(key));
-    let recorded = ordered.filter(|(key, answer)| choices.contains(key) || answer.is_given() || answer.is_prompted());
+        .filter_map(|key| resolved.answers.get_key_value(key))
+        .filter(|(key, answer)| choices.contains(key) || answer.is_given() || answer.is_prompted());
     for (key, answer) in recorded {
-        let _ = writeln!(out, "# {}", preset.answers[key.as_str()].help);
         let value = match &answer.value {
-            serde_json::Value::String(s) => toml::Value::from(s.clone()),
-            serde_json::Value::Bool(b) => toml::Value::from(*b),
+            serde_json::Value::String(s) => toml_edit::Value::from(s.as_str()),
+            serde_json::Value::Bool(b) => toml_edit::Value::from(*b),
             serde_json::Value::Number(n) => n
                 .as_i64()
-                .map_or_else(|| toml::Value::from(n.to_string()), toml::Value::from),
+                .map_or_else(|| toml_edit::Value::from(n.to_string()), toml_edit::Value::from),
             // A port that is none.
-            serde_json::Value::Null => toml::Value::from("none"),
-            other => toml::Value::from(other.to_string()),
+            serde_json::Value::Null => toml_edit::Value::from("none"),
+            other => toml_edit::Value::from(other.to_string()),
         };
-        let _ = writeln!(out, "{key} = {value}");
+        if !set_keeping_decor(answers, key, value) {
+            if let Some(mut entry) = answers.key_mut(key) {
+                entry
+                    .leaf_decor_mut()
+                    .set_prefix(format!("# {}\n", preset.answers[key.as_str()].help));
+            }
+        }
     }
-    out
+    doc.to_string()
+}
+
+/// Sets `key` to `value`, keeping the spacing and trailing comment of a value already there; false when the
+/// key is new.
+fn set_keeping_decor(table: &mut toml_edit::Table, key: &str, value: toml_edit::Value) -> bool {
+    if let Some(item) = table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        let decor = item.decor().clone();
+        *item = value;
+        *item.decor_mut() = decor;
+        return true;
+    }
+    table.insert(key, toml_edit::value(value));
+    false
 }

@@ -239,7 +239,12 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
             written.extend(changed.into_iter().map(|(path, _)| path));
         }
     }
-    if args.save {
+    if args.save && args.stdout {
+        eprintln!(
+            "note: --stdout writes nothing, so --save did not write {}",
+            answers_file::FILE_NAME
+        );
+    } else if args.save {
         written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
     }
     finish(args, preset, &resolved, &warnings, &written)
@@ -257,8 +262,10 @@ fn save_answers(
         .flat_map(|c| &c.choices)
         .map(|c| c.key.clone())
         .collect();
-    let text = answers_file::render(preset, resolved, &choices);
     let path = path.join(answers_file::FILE_NAME);
+    // Edited in place when it exists (load() has already read and checked it).
+    let existing = std::fs::read_to_string(&path).ok();
+    let text = answers_file::render(preset, resolved, &choices, existing.as_deref());
     let saved = [(path.clone(), text)];
     if write::changed(&saved).is_empty() {
         return Ok(None);
@@ -360,7 +367,10 @@ fn say(notes: &[String], warnings: &[String]) {
 /// True means write: nothing differs (missing files are simply created), or the user said yes.
 fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn Prompter) -> Result<bool> {
     // Missing files are simply created; existing ones that would change are shown and asked about.
-    let existing: Vec<&(std::path::PathBuf, String)> = files.iter().filter(|(path, _)| path.exists()).collect();
+    let existing: Vec<&(std::path::PathBuf, String)> = files
+        .iter()
+        .filter(|(path, _)| std::fs::symlink_metadata(path).is_ok())
+        .collect();
     for (path, new) in &existing {
         eprint!("{}", write::diff(path, new));
     }

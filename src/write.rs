@@ -12,7 +12,8 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
     if !force {
         let existing: Vec<String> = files
             .iter()
-            .filter(|(p, _)| p.exists())
+            // A dangling symlink is an existing file too: replacing it is the user's call.
+            .filter(|(p, _)| fs::symlink_metadata(p).is_ok())
             .map(|(p, _)| p.display().to_string())
             .collect();
         if !existing.is_empty() {

@@ -732,3 +732,57 @@ fn saved_answers_keep_decisions_so_a_manifest_bump_flows_through() {
                 .and(predicate::str::contains("go.mod:3 says 1.27")),
         );
 }
+
+#[test]
+fn save_edits_dockgen_toml_in_place_and_stdout_never_writes() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    let file = dir.join("dockgen.toml");
+    std::fs::write(
+        &file,
+        "# our team's choices\npreset = \"go\"   # reviewed\n\n[answers]\nport = 9000 # the proxy expects it\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes", "--save", "--port", "9100", "--set", "binary_name=svc"])
+        .arg(dir)
+        .assert()
+        .success();
+    let edited = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        edited.starts_with("# our team's choices\npreset = \"go\"   # reviewed\n"),
+        "{edited}"
+    );
+    assert!(edited.contains("port = 9100 # the proxy expects it\n"), "{edited}");
+    assert!(edited.contains("binary_name = \"svc\""), "{edited}");
+
+    dockgen()
+        .args(["init", "--yes", "--save", "--stdout", "--port", "9200"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--save did not write dockgen.toml"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        edited,
+        "--stdout writes nothing"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_counts_as_an_existing_file() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("Dockerfile")).unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Dockerfile already exists"));
+    assert!(std::fs::symlink_metadata(dir.join("Dockerfile"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
