@@ -226,8 +226,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
             return check(&files, &changed);
         }
         if changed.is_empty() {
-            let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-            eprintln!("up to date: {}", names.join(", "));
+            eprintln!("up to date: {}", file_names(&files));
         } else {
             // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
             let approved = interactive && !args.force && confirm_overwrite(&changed, prompter.as_mut())?;
@@ -278,18 +277,25 @@ fn save_answers(
 /// any would, 0 when all are up to date.
 fn check(files: &[(std::path::PathBuf, String)], changed: &[(std::path::PathBuf, String)]) -> Result<()> {
     if changed.is_empty() {
-        let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-        eprintln!("up to date: {}", names.join(", "));
+        eprintln!("up to date: {}", file_names(files));
         return Ok(());
     }
     let diffs: String = changed.iter().map(|(path, new)| write::diff(path, new)).collect();
     print(&diffs)?;
-    let names: Vec<String> = changed.iter().map(|(p, _)| p.display().to_string()).collect();
     bail!(
         "{} out of date: {} (`dockgen init --force` writes what this run rendered)",
         if changed.len() == 1 { "1 file is" } else { "files are" },
-        names.join(", ")
+        file_names(changed)
     )
+}
+
+/// The paths of rendered files, comma-separated, for one-line messages.
+fn file_names(files: &[(std::path::PathBuf, String)]) -> String {
+    files
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What was written: a line on stderr, or the JSON report.

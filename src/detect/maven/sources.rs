@@ -121,6 +121,8 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     let tokens = gosrc::lex(text).tokens;
     let known = knowledge();
     let mut package = String::new();
+    // Kotlin's top-level functions live in the class `<File>Kt`.
+    let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
     let mut names = BTreeSet::new();
     for (token, _) in &tokens {
         if let Token::Ident(name) = token {
@@ -157,13 +159,7 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
             _ => false,
         };
         if is_main {
-            let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
-            let fqcn = if package.is_empty() {
-                class
-            } else {
-                format!("{package}.{class}")
-            };
-            out.mains.push((fqcn, at.clone()));
+            out.mains.push((qualified(&package, &class), at.clone()));
         }
         if known.source_types.iter().any(|t| t == word) {
             out.listeners.push((word.clone(), at.clone()));
@@ -201,17 +197,21 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         }
         i += 1;
     }
-    let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
     out.files.push(FileRefs {
         rel: rel.to_string(),
-        fqcn: if package.is_empty() {
-            class.clone()
-        } else {
-            format!("{package}.{class}")
-        },
+        fqcn: qualified(&package, &class),
         class: stem.to_string(),
         names,
     });
+}
+
+/// `com.example.App`, or `App` in the default package.
+fn qualified(package: &str, class: &str) -> String {
+    if package.is_empty() {
+        class.to_string()
+    } else {
+        format!("{package}.{class}")
+    }
 }
 
 /// The one port the literals agree on.
