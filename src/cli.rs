@@ -73,6 +73,10 @@ pub struct InitArgs {
     /// not (for CI: renders from dockgen.toml and the repository as they are now, never prompts).
     #[arg(long, env = "DOCKGEN_CHECK", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "force", "save"])]
     pub check: bool,
+    /// Write the Dockerfile under this name (`Dockerfile.api`), with its ignore file beside it as
+    /// NAME.dockerignore, which `BuildKit` reads for that Dockerfile only; build it with `-f NAME`.
+    #[arg(long, short = 'f', env = "DOCKGEN_FILE", value_name = "NAME", default_value = "Dockerfile", value_parser = parse_file_name)]
+    pub file: String,
     /// Print what was written and from which answers as JSON, for scripts.
     #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,
@@ -120,6 +124,24 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
+}
+
+/// `--file`: a plain file name in the project folder, not a path and not an ignore file.
+fn parse_file_name(text: &str) -> Result<String, String> {
+    let plain = !text.is_empty()
+        && text != "."
+        && text != ".."
+        && !text.contains(['/', '\\'])
+        && !text.chars().any(char::is_control)
+        && !text.ends_with(".dockerignore");
+    if plain {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "`{}` is not a Dockerfile name (a file name such as Dockerfile.api, written in the project folder)",
+            text.escape_debug()
+        ))
+    }
 }
 
 /// `--port`: 1-65535, or `none` for no EXPOSE.

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod dockerignore;
 #[doc(hidden)]
 pub mod fuzzing;
+mod outputs;
 pub mod preset;
 pub mod prompt;
 pub mod render;
@@ -27,7 +28,7 @@ use crate::answers::Given;
 use crate::cli::{Cli, Command, DetectArgs, InitArgs, PresetsCommand};
 use crate::detect::{Candidate, Detection};
 use crate::preset::Preset;
-use crate::prompt::{NonInteractive, Prompter, Question, Terminal};
+use crate::prompt::{Decision, NonInteractive, Prompter, Question, Terminal};
 
 /// A mistake in how dockgen was called (unknown preset, malformed `--set`): exit code 2.
 #[derive(Debug)]
@@ -194,32 +195,22 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     check_paths_exist(&args.path, preset, &resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
-    // --force replaces the file; otherwise it stays and meets the generated Dockerfile.
-    if !args.force || args.stdout {
-        let hides = existing_ignore_hides(&context_dir, &rendered.dockerfile);
-        if !args.json {
-            say(&[], &hides);
-        }
-        warnings.extend(hides);
-    }
-
     let mut written = Vec::new();
     if args.stdout {
+        let hides = outputs::existing_ignore_hides(&args.path, &context_dir, &args.file, &rendered.dockerfile);
+        say(&[], &hides);
+        warnings.extend(hides);
         print(&rendered.dockerfile)?;
         for (name, _) in &rendered.extra {
             eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
         }
     } else {
-        let mut files = vec![
-            (args.path.join("Dockerfile"), rendered.dockerfile),
-            (context_dir.join(".dockerignore"), rendered.dockerignore),
-        ];
-        files.extend(
-            rendered
-                .extra
-                .into_iter()
-                .map(|(name, text)| (args.path.join(name), text)),
-        );
+        let planned = outputs::plan(&args.path, &context_dir, &args.file, rendered)?;
+        if !args.json {
+            say(&planned.notes, &planned.warnings);
+        }
+        warnings.extend(planned.warnings);
+        let (files, owned) = (planned.files, planned.owned);
         // Only files whose content would change are written (or need --force); identical output is success.
         let changed = write::changed(&files);
         if args.check {
@@ -228,14 +219,11 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         if changed.is_empty() {
             eprintln!("up to date: {}", file_names(&files));
         } else {
-            // At a terminal the user sees the diff and decides; elsewhere only --force overwrites.
-            let approved = interactive && !args.force && confirm_overwrite(&changed, prompter.as_mut())?;
-            if interactive && !args.force && !approved {
+            let Some(paths) = write_changed(changed, &owned, args.force, interactive, prompter.as_mut())? else {
                 eprintln!("left the existing files unchanged");
                 return Ok(());
-            }
-            write::write_all(&changed, args.force || approved)?;
-            written.extend(changed.into_iter().map(|(path, _)| path));
+            };
+            written.extend(paths);
         }
     }
     if args.save && args.stdout {
@@ -322,43 +310,6 @@ fn finish(
     Ok(())
 }
 
-/// The project's own `.dockerignore`, when it hides files the generated Dockerfile copies (a scaffold's `*`
-/// with an allow-list for its own Dockerfile): the build would fail with it.
-fn existing_ignore_hides(context_dir: &Path, dockerfile: &str) -> Vec<String> {
-    let path = context_dir.join(".dockerignore");
-    let Ok(meta) = std::fs::symlink_metadata(&path) else {
-        return Vec::new();
-    };
-    // A small regular file only; anything else is left to the write step's own checks.
-    let text = (meta.is_file() && meta.len() <= 1024 * 1024)
-        .then(|| std::fs::read_to_string(&path).ok())
-        .flatten();
-    let Some(text) = text else {
-        return Vec::new();
-    };
-    // One warning per hiding line, naming every path it hides.
-    let mut by_rule: Vec<(usize, String, Vec<String>)> = Vec::new();
-    for hidden in dockerignore::hidden(&text, &dockerignore::copied_sources(dockerfile)) {
-        let path = hidden.path.escape_debug().to_string();
-        match by_rule.iter_mut().find(|(line, _, _)| *line == hidden.line) {
-            Some((_, _, paths)) => paths.push(path),
-            // A pattern is file content: quote at most a short excerpt of it.
-            None => by_rule.push((hidden.line, hidden.pattern.chars().take(60).collect(), vec![path])),
-        }
-    }
-    by_rule
-        .into_iter()
-        .map(|(line, pattern, paths)| {
-            format!(
-                ".dockerignore:{line} `{}` hides {}, which the generated Dockerfile copies: the build fails with \
-                 this file; `dockgen init --force` replaces it with dockgen's",
-                pattern.escape_debug(),
-                paths.join(", ")
-            )
-        })
-        .collect()
-}
-
 /// Decisions taken on evidence (notes) and problems (warnings), on stderr.
 fn say(notes: &[String], warnings: &[String]) {
     for note in notes {
@@ -369,22 +320,60 @@ fn say(notes: &[String], warnings: &[String]) {
     }
 }
 
-/// At a terminal, existing files that would change are shown as a unified diff, then the user decides.
-/// True means write: nothing differs (missing files are simply created), or the user said yes.
-fn confirm_overwrite(files: &[(std::path::PathBuf, String)], prompter: &mut dyn Prompter) -> Result<bool> {
-    // Missing files are simply created; existing ones that would change are shown and asked about.
-    let existing: Vec<&(std::path::PathBuf, String)> = files
-        .iter()
-        .filter(|(path, _)| std::fs::symlink_metadata(path).is_ok())
-        .collect();
-    for (path, new) in &existing {
-        eprint!("{}", write::diff(path, new));
-    }
-    if existing.is_empty() {
-        Ok(true)
+/// Writes the files that would change: at a terminal the user sees each diff and decides per file (`None`
+/// when nothing was approved); elsewhere only `--force` overwrites a file that is not dockgen's to rewrite.
+fn write_changed(
+    changed: Vec<(std::path::PathBuf, String)>,
+    owned: &[std::path::PathBuf],
+    force: bool,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+) -> Result<Option<Vec<std::path::PathBuf>>> {
+    let approved = if interactive && !force {
+        decide_per_file(changed, prompter)?
     } else {
-        prompter.confirm("Overwrite these files?")
+        changed
+    };
+    if approved.is_empty() {
+        return Ok(None);
     }
+    if !force && !interactive {
+        write::refuse_existing(
+            approved
+                .iter()
+                .map(|(p, _)| p.as_path())
+                .filter(|p| !owned.iter().any(|o| o == p)),
+        )?;
+    }
+    write::write_all(&approved, true)?;
+    Ok(Some(approved.into_iter().map(|(path, _)| path).collect()))
+}
+
+/// At a terminal, each existing file that would change is shown as a unified diff and decided on by itself;
+/// missing files are created without asking. Returns the files to write (none after "quit").
+fn decide_per_file(
+    files: Vec<(std::path::PathBuf, String)>,
+    prompter: &mut dyn Prompter,
+) -> Result<Vec<(std::path::PathBuf, String)>> {
+    let mut approved = Vec::new();
+    let mut all = false;
+    for (path, new) in files {
+        if all || std::fs::symlink_metadata(&path).is_err() {
+            approved.push((path, new));
+            continue;
+        }
+        eprint!("{}", write::diff(&path, &new));
+        match prompter.decide(&path.display().to_string())? {
+            Decision::Yes => approved.push((path, new)),
+            Decision::No => eprintln!("kept {}", path.display()),
+            Decision::All => {
+                all = true;
+                approved.push((path, new));
+            }
+            Decision::Quit => return Ok(Vec::new()),
+        }
+    }
+    Ok(approved)
 }
 
 /// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,

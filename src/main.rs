@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Err(err) => {
             // One line naming the file; the chain carries the detail (ripgrep's `{:#}`).
             eprintln!("dockgen: {err:#}");
-            if err.is::<dockgen::prompt::Cancelled>() {
+            if err.is::<dockgen::prompt::Cancelled>() || err.is::<dockgen::write::Interrupted>() {
                 ExitCode::from(130)
             } else if err.is::<dockgen::UsageError>() {
                 ExitCode::from(2)

@@ -48,8 +48,8 @@ pub trait Prompter {
     /// Returns the answer as text; `crate::answers` parses and validates it.
     fn ask(&mut self, question: &Question) -> Result<String>;
 
-    /// A yes/no question, such as overwriting files after showing the diff.
-    fn confirm(&mut self, message: &str) -> Result<bool>;
+    /// Whether to write one changed file, after its diff was shown.
+    fn decide(&mut self, file: &str) -> Result<Decision>;
 
     /// False when nobody can be asked: a choice with a clear default is then taken without asking.
     fn is_interactive(&self) -> bool {
@@ -99,8 +99,8 @@ impl Prompter for NonInteractive {
         );
     }
 
-    fn confirm(&mut self, message: &str) -> Result<bool> {
-        bail!("{message}: cannot ask without a terminal")
+    fn decide(&mut self, file: &str) -> Result<Decision> {
+        bail!("cannot ask whether to overwrite {file} without a terminal: pass --force")
     }
 
     fn is_interactive(&self) -> bool {
@@ -156,11 +156,21 @@ impl Prompter for Terminal {
         answer.map_err(|e| inquire_error(e, &question.key))
     }
 
-    fn confirm(&mut self, message: &str) -> Result<bool> {
-        inquire::Confirm::new(message)
-            .with_default(false)
+    fn decide(&mut self, file: &str) -> Result<Decision> {
+        // Typed like `git add -p`: one letter (or the word), Enter; nothing is assumed.
+        let answer = inquire::Text::new(&format!("Write {file}? [y,n,a,q]"))
+            .with_help_message(
+                "y: write it · n: keep the file as it is · a: this and every later file · q: write nothing",
+            )
+            .with_validator(|input: &str| {
+                Ok(match Decision::parse(input) {
+                    Some(_) => inquire::validator::Validation::Valid,
+                    None => inquire::validator::Validation::Invalid("answer y, n, a or q".into()),
+                })
+            })
             .prompt()
-            .map_err(|e| inquire_error(e, "confirmation"))
+            .map_err(|e| inquire_error(e, "overwriting"))?;
+        Ok(Decision::parse(&answer).unwrap_or(Decision::No))
     }
 }
 
@@ -171,6 +181,29 @@ fn inquire_error(error: inquire::InquireError, what: &str) -> anyhow::Error {
             anyhow::Error::new(Cancelled)
         }
         other => anyhow::anyhow!("asking for {what}: {other}"),
+    }
+}
+
+/// What to do with one changed file at the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Yes,
+    No,
+    /// This file and every later one.
+    All,
+    /// Nothing at all, not even files already approved.
+    Quit,
+}
+
+impl Decision {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Some(Decision::Yes),
+            "n" | "no" => Some(Decision::No),
+            "a" | "all" => Some(Decision::All),
+            "q" | "quit" => Some(Decision::Quit),
+            _ => None,
+        }
     }
 }
 
@@ -185,3 +218,18 @@ impl std::fmt::Display for Cancelled {
 }
 
 impl std::error::Error for Cancelled {}
+
+#[cfg(test)]
+mod tests {
+    use super::Decision;
+
+    #[test]
+    fn decisions_are_letters_or_words_in_any_case() {
+        assert_eq!(Decision::parse(" Y "), Some(Decision::Yes));
+        assert_eq!(Decision::parse("no"), Some(Decision::No));
+        assert_eq!(Decision::parse("ALL"), Some(Decision::All));
+        assert_eq!(Decision::parse("q"), Some(Decision::Quit));
+        assert_eq!(Decision::parse("maybe"), None);
+        assert_eq!(Decision::parse(""), None);
+    }
+}

@@ -7,3 +7,4 @@ mod fuzz_regressions;
 mod hostile;
 mod injection;
 mod prompts;
+mod writing;

@@ -49,8 +49,8 @@ impl Prompter for Scripted {
         }
     }
 
-    fn confirm(&mut self, _: &str) -> Result<bool> {
-        Ok(true)
+    fn decide(&mut self, _: &str) -> Result<dockgen::prompt::Decision> {
+        Ok(dockgen::prompt::Decision::Yes)
     }
 }
 
@@ -242,7 +242,7 @@ fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
     second.expect("port").unwrap();
     second.send("\r").unwrap();
     second.expect("-EXPOSE 9300").unwrap();
-    second.expect("Overwrite").unwrap();
+    second.expect("Write").unwrap();
     second.send("n\r").unwrap();
     second.expect("unchanged").unwrap();
     second.expect(Eof).unwrap();
@@ -302,5 +302,82 @@ fn answers_resolve_in_the_documented_order() {
         port(dockgen().env("DOCKGEN_PORT", "7002"), &["--port", "7003"]),
         "7003",
         "flags beat all"
+    );
+}
+
+/// At a terminal each changed file gets its own diff and decision: n keeps it, y writes it, q writes
+/// nothing at all, a writes this and every later one.
+#[test]
+fn each_changed_file_is_decided_on_by_itself() {
+    use expectrl::{Eof, Expect};
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let dir = project.path();
+    crate::common::dockgen()
+        .args(["init", "--yes", "--set", "main_package=./cmd/api"])
+        .arg(dir)
+        .assert()
+        .success();
+    let generated_ignore = std::fs::read_to_string(dir.join(".dockerignore")).unwrap();
+    let spoil = || {
+        std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap();
+        // A line deleted inside dockgen's block: the merge puts it back.
+        std::fs::write(dir.join(".dockerignore"), generated_ignore.replacen(".git\n", "", 1)).unwrap();
+    };
+    let session = |answers: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
+        command
+            .args(["init", "--set", "main_package=./cmd/api"])
+            .arg(dir)
+            .env("TERM", "xterm-256color")
+            .env(
+                "XDG_CONFIG_HOME",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+            );
+        let mut session = expectrl::session::Session::spawn(command).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        for _ in 0..2 {
+            session.expect("image").unwrap();
+            session.send("\r").unwrap();
+        }
+        session.expect("port").unwrap();
+        session.send("\r").unwrap();
+        for (file, answer) in answers {
+            session
+                .expect(format!("Write {}? [y,n,a,q]", dir.join(file).display()))
+                .unwrap();
+            session.send(format!("{answer}\r")).unwrap();
+        }
+        session.expect(Eof).unwrap();
+    };
+
+    spoil();
+    session(&[("Dockerfile", "n"), (".dockerignore", "y")]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        "FROM scratch\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".dockerignore")).unwrap(),
+        generated_ignore
+    );
+
+    spoil();
+    session(&[("Dockerfile", "q")]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        "FROM scratch\n"
+    );
+    assert_ne!(
+        std::fs::read_to_string(dir.join(".dockerignore")).unwrap(),
+        generated_ignore
+    );
+
+    session(&[("Dockerfile", "a")]);
+    assert!(std::fs::read_to_string(dir.join("Dockerfile"))
+        .unwrap()
+        .contains("./cmd/api"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".dockerignore")).unwrap(),
+        generated_ignore
     );
 }

@@ -1,0 +1,165 @@
+//! Where `init`'s files go and what they hold once merged with the project's: the Dockerfile (under
+//! `--file`'s name) in the project folder, its ignore file in the build context (`.dockerignore`, shared by
+//! the apps of a workspace) or beside a named Dockerfile (`NAME.dockerignore`, which `BuildKit` reads for that
+//! Dockerfile alone), and the preset's other files (nginx.conf).
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::dockerignore;
+use crate::render::Rendered;
+
+/// The Dockerfile name builders look for without `-f`.
+pub(crate) const DEFAULT_DOCKERFILE: &str = "Dockerfile";
+/// Ignore files and Dockerfiles read back are small text files; anything larger is not merged.
+const MAX_READ: u64 = 1024 * 1024;
+
+/// The files to write, and what the merge found worth saying.
+pub(crate) struct Planned {
+    pub(crate) files: Vec<(PathBuf, String)>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+    /// Files dockgen may rewrite without `--force`: an ignore file whose user lines stay as they are.
+    pub(crate) owned: Vec<PathBuf>,
+}
+
+/// The ignore file the builder reads for `file_name` in `project`, built from `context`.
+fn ignore_path(project: &Path, context: &Path, file_name: &str) -> PathBuf {
+    if file_name == DEFAULT_DOCKERFILE {
+        context.join(".dockerignore")
+    } else {
+        project.join(format!("{file_name}.dockerignore"))
+    }
+}
+
+/// The rendered files placed in the project, the ignore file merged into the one already there.
+pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Rendered) -> Result<Planned> {
+    let ignore = ignore_path(project, context, file_name);
+    let ignore_dir = ignore.parent().unwrap_or(Path::new("."));
+    let name = ignore.display().to_string();
+    let key = dockerfile_key(project, ignore_dir, file_name)?;
+    let mut notes = Vec::new();
+    let existing = match read_small_text(&ignore) {
+        Ok(text) => text,
+        Err(why) => {
+            notes.push(format!("{name} {why}: dockgen's block replaces it, nothing is merged"));
+            None
+        }
+    };
+    let mut generated = rendered.dockerignore;
+    if file_name != DEFAULT_DOCKERFILE {
+        // The template leaves out `Dockerfile` and `.dockerignore`; a named pair must stay out too.
+        generated.push_str(&["**/", file_name, "\n**/", file_name, ".dockerignore\n"].concat());
+    }
+    let ours = copies_of(&rendered.dockerfile, context);
+    let copies = |k: &str| -> Option<dockerignore::Copies> {
+        if k == key.escape_debug().to_string() {
+            return Some(ours.clone());
+        }
+        other_dockerfile_copies(ignore_dir, context, k)
+    };
+    let merged = dockerignore::merge(existing.as_deref(), &name, &key, &generated, &copies)?;
+    notes.extend(merged.notes);
+    let owned = if merged.keeps_user_lines {
+        vec![ignore.clone()]
+    } else {
+        Vec::new()
+    };
+    let mut files = vec![(project.join(file_name), rendered.dockerfile), (ignore, merged.text)];
+    files.extend(
+        rendered
+            .extra
+            .into_iter()
+            .map(|(extra, text)| (project.join(extra), text)),
+    );
+    Ok(Planned {
+        files,
+        notes,
+        warnings: merged.warnings,
+        owned,
+    })
+}
+
+/// With `--stdout` nothing is merged: the ignore file already there is what the printed Dockerfile meets.
+pub(crate) fn existing_ignore_hides(project: &Path, context: &Path, file_name: &str, dockerfile: &str) -> Vec<String> {
+    let ignore = ignore_path(project, context, file_name);
+    let Ok(Some(text)) = read_small_text(&ignore) else {
+        return Vec::new();
+    };
+    dockerignore::problems(
+        &ignore.display().to_string(),
+        &text,
+        "the generated Dockerfile",
+        &copies_of(dockerfile, context),
+    )
+}
+
+/// The Dockerfile's path relative to the ignore file's folder: the name of its section in the block.
+fn dockerfile_key(project: &Path, ignore_dir: &Path, file_name: &str) -> Result<String> {
+    let canonical = |p: &Path| {
+        p.canonicalize()
+            .with_context(|| format!("cannot resolve {}", p.display()))
+    };
+    let dockerfile = canonical(project)?.join(file_name);
+    let relative = dockerfile
+        .strip_prefix(canonical(ignore_dir)?)
+        .map_or_else(|_| PathBuf::from(file_name), Path::to_path_buf);
+    Ok(relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/"))
+}
+
+/// What a Dockerfile takes from the build context `context`.
+fn copies_of(dockerfile: &str, context: &Path) -> dockerignore::Copies {
+    let context_entries = if dockerignore::copies_whole_context(dockerfile) {
+        fs::read_dir(context)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    // A bounded listing: enough to tell whether an ignore line hides all of it.
+                    .take(10_000)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    dockerignore::Copies {
+        paths: dockerignore::copied_sources(dockerfile),
+        context_entries,
+    }
+}
+
+/// What another Dockerfile the block serves takes from the context; `None` when it no longer exists. Only
+/// plain relative paths below the ignore file's folder are read: the key is text from the project's file.
+fn other_dockerfile_copies(ignore_dir: &Path, context: &Path, key: &str) -> Option<dockerignore::Copies> {
+    let relative = Path::new(key);
+    if key.contains('\\') || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let path = ignore_dir.join(relative);
+    fs::symlink_metadata(&path).ok()?;
+    // A Dockerfile that exists but cannot be read (a link, a huge file) keeps its section, with nothing known.
+    let text = read_small_text(&path).ok().flatten().unwrap_or_default();
+    Some(copies_of(&text, context))
+}
+
+/// A regular file's text when it is small and UTF-8; `Ok(None)` when there is no file; why not otherwise.
+fn read_small_text(path: &Path) -> std::result::Result<Option<String>, &'static str> {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Err("is not a regular file");
+    }
+    if meta.len() > MAX_READ {
+        return Err("is larger than 1 MiB");
+    }
+    fs::read_to_string(path)
+        .map(Some)
+        .map_err(|_| "is not readable UTF-8 text")
+}
