@@ -165,6 +165,19 @@ fn with_filters(mut tera: Tera) -> Tera {
                 .map_or_else(|| v.clone(), |line| Value::from(line.to_string())))
         }),
     );
+    tera.register_filter("node_image_has", |value: &Value, args: &HashMap<String, Value>| {
+        // Whether the official image of this Node line ships a tool (`corepack`, `yarn`), from the lines data.
+        let tool = args
+            .get("tool")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("node_image_has needs tool=\"corepack\" or tool=\"yarn\""))?;
+        let major = value
+            .as_str()
+            .map(|v| v.split('.').next().unwrap_or_default().to_string())
+            .or_else(|| value.as_u64().map(|n| n.to_string()))
+            .and_then(|m| m.parse::<u64>().ok());
+        Ok(Value::Bool(major.is_some_and(|m| crate::detect::node_image_has(m, tool))))
+    });
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args
             .get("minimum")

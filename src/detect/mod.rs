@@ -8,6 +8,7 @@ mod gosrc;
 mod maven;
 
 pub(crate) use maven::java_runtime_line;
+pub(crate) use nodever::image_has as node_image_has;
 mod node;
 mod nodever;
 mod pkgjson;

@@ -1,77 +1,165 @@
 //! Node.js versions as projects write them (`engines.node` ranges, `.nvmrc` lines, `lts/iron`), reduced to the
-//! major an image tag needs (`node:20-alpine`).
+//! line an image tag needs (`node:22-alpine`): the newest LTS line a range allows, never an odd line when an LTS
+//! line fits, never above its upper bound. The lines and what their images hold are data
+//! (presets/lines/node.toml).
+
+use std::sync::OnceLock;
 
 use nodejs_semver::Range;
+use serde::Deserialize;
 
-/// LTS codenames, as `.nvmrc` files write them (`lts/iron`).
-const LTS_CODENAMES: &[(&str, u64)] = &[
-    ("argon", 4),
-    ("boron", 6),
-    ("carbon", 8),
-    ("dubnium", 10),
-    ("erbium", 12),
-    ("fermium", 14),
-    ("gallium", 16),
-    ("hydrogen", 18),
-    ("iron", 20),
-    ("jod", 22),
-    ("krypton", 24),
-];
+const LINES_TOML: &str = include_str!("../../presets/lines/node.toml");
 
-/// The newest LTS line dockgen knows, used for `lts/*` and for ranges with no upper bound. It is also the
-/// preset's default when nothing in the repository names a version (see presets/node-*.toml).
-pub(crate) const CURRENT_LTS: u64 = 24;
+#[derive(Deserialize)]
+struct Lines {
+    current_lts: u64,
+    line: Vec<Line>,
+}
 
-/// The highest major a version or range allows, with a note on how it was read; None when the text names
-/// no version dockgen can pin (`node`, `latest`, a malformed range).
-pub(crate) fn major(text: &str) -> Option<(u64, String)> {
+#[derive(Deserialize)]
+struct Line {
+    version: u64,
+    codename: Option<String>,
+    lts: bool,
+    corepack: bool,
+    yarn: bool,
+}
+
+fn lines() -> &'static Lines {
+    static LINES: OnceLock<Lines> = OnceLock::new();
+    // Built into the binary and checked by a unit test, so it always parses.
+    LINES.get_or_init(|| {
+        toml::from_str(LINES_TOML).unwrap_or(Lines {
+            current_lts: 0,
+            line: Vec::new(),
+        })
+    })
+}
+
+/// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.
+#[cfg(test)]
+fn current_lts() -> u64 {
+    lines().current_lts
+}
+
+/// Whether the official image of Node `major` ships `tool` (`corepack`, `yarn`); false for a line dockgen does
+/// not know, so the Dockerfile installs the tool with npm, which works on every image.
+pub(crate) fn image_has(major: u64, tool: &str) -> bool {
+    lines().line.iter().find(|l| l.version == major).is_some_and(|l| match tool {
+        "corepack" => l.corepack,
+        "yarn" => l.yarn,
+        _ => false,
+    })
+}
+
+/// What a version text resolves to.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    /// A line, with a note on how it was read (empty for a plain version).
+    Line(u64, String),
+    /// The text names no version dockgen can pin (`node`, `latest`, a malformed range): ignored with a warning.
+    Unpinnable,
+    /// A well-formed range or version that no released line satisfies: an error, the manifest is wrong.
+    Impossible(String),
+}
+
+/// The line a version or range resolves to.
+pub(crate) fn resolve(text: &str) -> Resolved {
+    let table = lines();
     let text = text.trim();
     let lower = text.to_ascii_lowercase();
-    if let Some(codename) = lower.strip_prefix("lts/") {
-        if codename == "*" {
-            return Some((CURRENT_LTS, format!("{text}: the current LTS")));
-        }
-        return LTS_CODENAMES
-            .iter()
-            .find(|(name, _)| *name == codename)
-            .map(|(_, major)| (*major, format!("{text}: Node {major} LTS")));
+    let codename = lower.strip_prefix("lts/").unwrap_or(&lower);
+    if codename == "*" && lower.starts_with("lts/") {
+        return Resolved::Line(table.current_lts, format!("{text}: the current LTS"));
     }
-    if let Some((_, major)) = LTS_CODENAMES.iter().find(|(name, _)| *name == lower) {
-        return Some((*major, format!("{text}: Node {major} LTS")));
+    if let Some(line) = table.line.iter().find(|l| l.codename.as_deref() == Some(codename)) {
+        return Resolved::Line(line.version, format!("{text}: Node {} LTS", line.version));
+    }
+    if lower.starts_with("lts/") {
+        return Resolved::Unpinnable;
     }
     let bare = lower.strip_prefix('v').unwrap_or(&lower);
     if let Some(major) = exact_major(bare) {
-        return Some((major, String::new()));
+        return match table.line.iter().find(|l| l.version == major) {
+            Some(line) if line.lts => Resolved::Line(major, String::new()),
+            Some(_) => Resolved::Line(major, format!("{text}: Node {major} is not an LTS line")),
+            None => Resolved::Impossible(format!(
+                "is not a released Node line (the newest is {})",
+                table.line.last().map_or(0, |l| l.version)
+            )),
+        };
     }
-    let range = Range::parse(bare).ok()?;
-    let allows = |major: u64| {
-        Range::parse(format!("{major}.x"))
-            .ok()
-            .and_then(|m| range.intersect(&m))
-            .is_some()
+    let Some(sets) = comparator_sets(bare) else {
+        return Resolved::Unpinnable;
     };
-    // The majors a range can allow at its edges are those it names and their neighbours (`<21` → 20): no need
-    // to try every number.
-    let mut candidates: Vec<u64> = bare
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse::<u64>().ok())
-        .filter(|n| *n < 10_000)
-        .flat_map(|n| [n.saturating_sub(1), n, n + 1])
-        .filter(|n| *n > 0)
-        .chain([CURRENT_LTS])
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    // A range with no upper bound allows every future major: the current LTS is the sensible pick.
-    if allows(10_000) {
-        if allows(CURRENT_LTS) {
-            return Some((CURRENT_LTS, format!("{text} has no upper bound: the current LTS")));
-        }
-        let lowest = candidates.into_iter().find(|m| allows(*m))?;
-        return Some((lowest, format!("{text}: the lowest major it allows")));
+    if sets.is_empty() {
+        return Resolved::Impossible("allows no version at all".into());
     }
-    let highest = candidates.into_iter().rev().find(|m| allows(*m))?;
-    Some((highest, format!("{text}: the highest major it allows")))
+    let allows = |major: u64| {
+        let line = Range::parse(format!("{major}.x")).ok();
+        line.is_some_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
+    };
+    let allowed: Vec<&Line> = table.line.iter().filter(|l| allows(l.version)).collect();
+    let unbounded = allows(10_000);
+    if unbounded && allows(table.current_lts) {
+        return Resolved::Line(table.current_lts, format!("{text} has no upper bound: the current LTS"));
+    }
+    if let Some(line) = allowed.iter().rev().find(|l| l.lts) {
+        return Resolved::Line(line.version, format!("{text}: the newest LTS line it allows"));
+    }
+    match allowed.last() {
+        Some(line) => Resolved::Line(
+            line.version,
+            format!("{text}: allows no LTS line; Node {} is the newest line it allows", line.version),
+        ),
+        None => Resolved::Impossible(format!(
+            "is satisfied by no released Node line (the newest is {})",
+            table.line.last().map_or(0, |l| l.version)
+        )),
+    }
+}
+
+/// A range as its `||` sets, each the intersection of its comparators. The semver crate turns an impossible
+/// set (`>=18 <17`) into a union, so comparators are intersected one by one here; an impossible set is left
+/// out. None when a comparator does not parse.
+fn comparator_sets(text: &str) -> Option<Vec<Range>> {
+    let mut sets = Vec::new();
+    for set in text.split("||") {
+        let mut comparators: Vec<String> = Vec::new();
+        let mut words = set.split_whitespace().peekable();
+        while let Some(word) = words.next() {
+            if word == "-" {
+                // A hyphen range `18 - 20`: one comparator with the word before it.
+                let low = comparators.pop()?;
+                comparators.push(format!("{low} - {}", words.next()?));
+            } else if word.chars().all(|c| matches!(c, '<' | '>' | '=' | '~' | '^')) {
+                // `>= 18`: the operator and its version are one comparator.
+                comparators.push(format!("{word}{}", words.next()?));
+            } else {
+                comparators.push(word.to_string());
+            }
+        }
+        if comparators.is_empty() {
+            comparators.push("*".into());
+        }
+        let mut range: Option<Range> = None;
+        let mut empty = false;
+        for comparator in &comparators {
+            let parsed = Range::parse(comparator).ok()?;
+            range = match range {
+                None => Some(parsed),
+                Some(so_far) => {
+                    let both = so_far.intersect(&parsed);
+                    empty |= both.is_none();
+                    both.or(Some(so_far))
+                }
+            };
+        }
+        if !empty {
+            sets.extend(range);
+        }
+    }
+    Some(sets)
 }
 
 /// `20`, `20.11`, `20.11.1`: a plain version, not a range.
@@ -92,19 +180,59 @@ mod tests {
     use super::*;
 
     fn m(text: &str) -> Option<u64> {
-        major(text).map(|(m, _)| m)
+        match resolve(text) {
+            Resolved::Line(major, _) => Some(major),
+            _ => None,
+        }
     }
 
     #[test]
-    fn ranges_resolve_to_the_highest_major_they_allow() {
+    fn the_table_parses_and_its_current_lts_is_an_lts_line() {
+        let table: Lines = toml::from_str(LINES_TOML).unwrap();
+        let current = table.line.iter().find(|l| l.version == table.current_lts).unwrap();
+        assert!(current.lts);
+        assert!(table.line.windows(2).all(|w| w[0].version < w[1].version));
+        assert!(table.line.iter().all(|l| l.lts == (l.version % 2 == 0)));
+    }
+
+    #[test]
+    fn presets_default_to_the_current_lts() {
+        let presets = crate::preset::builtin().unwrap();
+        let defaults: Vec<(String, String)> = presets
+            .iter()
+            .flat_map(|p| {
+                p.answers
+                    .iter()
+                    .filter(|(key, _)| key.ends_with("node_version"))
+                    .map(|(key, spec)| (format!("{}.{key}", p.name), format!("{:?}", spec.default)))
+            })
+            .collect();
+        assert!(!defaults.is_empty());
+        for (answer, default) in defaults {
+            assert!(default.contains(&format!("\"{}\"", current_lts())), "{answer} = {default}");
+        }
+    }
+
+    #[test]
+    fn ranges_resolve_to_the_newest_lts_line_they_allow() {
         assert_eq!(m(">=18 <21"), Some(20));
+        assert_eq!(m(">=18 <=23"), Some(22), "never the odd line at the top");
         assert_eq!(m("^20.11"), Some(20));
         assert_eq!(m("18.x || 20.x"), Some(20));
         assert_eq!(m("~18.17.0"), Some(18));
         assert_eq!(m("18 - 20"), Some(20));
-        assert_eq!(m(">=18"), Some(CURRENT_LTS));
-        assert_eq!(m(">=30"), Some(30));
+        assert_eq!(m(">= 18 < 21"), Some(20));
+        assert_eq!(m(">=18"), Some(current_lts()));
+        assert_eq!(m("^21"), Some(21), "no LTS line fits: the newest line it allows");
         assert_eq!(m(">= eighteen"), None);
+    }
+
+    #[test]
+    fn impossible_ranges_and_unreleased_lines_are_errors() {
+        for text in [">=18 <17", ">99", "^30", "30", ">=20 <20"] {
+            assert!(matches!(resolve(text), Resolved::Impossible(_)), "{text}: {:?}", resolve(text));
+        }
+        assert_eq!(m(">=18 <17 || ^20"), Some(20), "one possible set is enough");
     }
 
     #[test]
@@ -112,10 +240,18 @@ mod tests {
         assert_eq!(m("v20.11.1"), Some(20));
         assert_eq!(m("22"), Some(22));
         assert_eq!(m("lts/iron"), Some(20));
-        assert_eq!(m("lts/*"), Some(CURRENT_LTS));
+        assert_eq!(m("lts/*"), Some(current_lts()));
         assert_eq!(m("Hydrogen"), Some(18));
-        assert_eq!(m("lts/unknown"), None);
-        assert_eq!(m("node"), None);
-        assert_eq!(m("latest"), None);
+        assert_eq!(resolve("lts/unknown"), Resolved::Unpinnable);
+        assert_eq!(resolve("node"), Resolved::Unpinnable);
+        assert_eq!(resolve("latest"), Resolved::Unpinnable);
+    }
+
+    #[test]
+    fn images_of_node_25_and_later_have_no_corepack_and_26_no_yarn() {
+        assert!(image_has(24, "corepack") && image_has(24, "yarn"));
+        assert!(!image_has(25, "corepack") && image_has(25, "yarn"));
+        assert!(!image_has(26, "corepack") && !image_has(26, "yarn"));
+        assert!(!image_has(99, "corepack"));
     }
 }

@@ -41,31 +41,52 @@ pub(super) fn package_manager(
     if let Some((file, _)) = lockfile {
         lock_version = check_lockfile(context, file)?;
     }
-    if let Some((field, source)) = pinned {
-        pinned_manager(context, &field, &source, lockfile, facts, warnings)?;
-        if lockfile.is_none() {
-            warnings.push(format!(
-                "{source} names {field} but there is no lockfile: the image installs without one, resolving \
-                 versions anew on every build; commit the lockfile for reproducible images"
-            ));
-        }
-    } else if let Some((file, manager)) = lockfile {
+    let lock_manager = lockfile.map(|(file, manager)| {
         let manager = if manager == "yarn" && (berry_rc || lock_version.as_deref() == Some("berry")) {
             "yarn-berry"
         } else {
             manager
         };
-        locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
-    } else {
-        facts.insert(
-            "package_manager".into(),
-            Fact::new("npm", context.shown("package.json")).with_note("no lockfile"),
-        );
-        warnings.push(format!(
-            "no lockfile next to {}: the image runs `npm install`, which resolves versions anew on every build; \
-             commit a package-lock.json (npm install) for reproducible images",
-            context.shown("package.json")
-        ));
+        (file, manager)
+    });
+    let family = |manager: &str| if manager == "yarn-berry" { "yarn" } else { manager }.to_string();
+    let pinned_family = pinned
+        .as_ref()
+        .map(|(field, _)| family(field.split_once('@').map_or(field.as_str(), |(name, _)| name)));
+    match (pinned, lock_manager) {
+        // The lockfile present is what an install can be frozen to: it decides when packageManager disagrees.
+        (Some((field, source)), Some((file, manager))) if pinned_family.as_deref() != Some(&family(manager)) => {
+            warnings.push(format!(
+                "{source} names {} but the lockfile is {}: the install follows the lockfile ({manager}); \
+                 remove one of them, or pass --set package_manager=NAME",
+                field.chars().take(40).collect::<String>().escape_debug(),
+                context.shown(file)
+            ));
+            locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
+        }
+        (Some((field, source)), lockfile) => {
+            pinned_manager(&field, &source, facts)?;
+            if lockfile.is_none() {
+                warnings.push(format!(
+                    "{source} names {field} but there is no lockfile: the image installs without one, resolving \
+                     versions anew on every build; commit the lockfile for reproducible images"
+                ));
+            }
+        }
+        (None, Some((file, manager))) => {
+            locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
+        }
+        (None, None) => {
+            facts.insert(
+                "package_manager".into(),
+                Fact::new("npm", context.shown("package.json")).with_note("no lockfile"),
+            );
+            warnings.push(format!(
+                "no lockfile next to {}: the image runs `npm install`, which resolves versions anew on every \
+                 build; commit a package-lock.json (npm install) for reproducible images",
+                context.shown("package.json")
+            ));
+        }
     }
     if let Some((file, _)) = lockfile {
         facts.insert("lockfile".into(), Fact::new(context.shown(file), context.shown(file)));
@@ -74,14 +95,7 @@ pub(super) fn package_manager(
 }
 
 /// `packageManager: "pnpm@9.12.0+sha512..."`: the manager and exact version corepack installs.
-fn pinned_manager(
-    context: &Context,
-    field: &str,
-    source: &str,
-    lockfile: Option<(&str, &str)>,
-    facts: &mut Facts,
-    warnings: &mut Vec<String>,
-) -> Result<()> {
+fn pinned_manager(field: &str, source: &str, facts: &mut Facts) -> Result<()> {
     let (name, version) = field.split_once('@').unwrap_or((field, ""));
     let version = version.split('+').next().unwrap_or_default();
     let manager = match name {
@@ -98,15 +112,6 @@ fn pinned_manager(
         Fact::new(version, source).with_note("pinned through corepack"),
     );
     facts.insert("corepack".into(), Fact::new(true, source));
-    if let Some((file, locked)) = lockfile {
-        let family = if manager == "yarn-berry" { "yarn" } else { manager };
-        if locked != family {
-            warnings.push(format!(
-                "{source} says {manager} but the lockfile is {}; the install follows packageManager",
-                context.shown(file)
-            ));
-        }
-    }
     Ok(())
 }
 
@@ -162,6 +167,23 @@ fn locked_manager(
             }
         }
         _ => {}
+    }
+    if manager == "bun" {
+        // The lockfile's format tells the line: text bun.lock is written by bun 1.2 and later, the binary
+        // bun.lockb by every 1.x (and still read by later ones). The newest 1.x reads both.
+        let format = if file == "bun.lock" {
+            "bun.lock is written by bun 1.2 and later"
+        } else {
+            "bun.lockb is read by every bun 1.x"
+        };
+        facts.insert(
+            "package_manager_version".into(),
+            Fact::new("1", shown.clone()).with_note(format!("the newest bun 1.x: {format}")),
+        );
+        warnings.push(format!(
+            "{shown}: no packageManager field in package.json pins the bun version; the image installs the newest \
+             bun 1.x ({format}); pin one (\"packageManager\": \"bun@1.x.y\") or pass --set package_manager_version=X"
+        ));
     }
     // npm and yarn 1 come with the node images; the others are installed at the version pinned here.
     if manager != "npm" && manager != "yarn" && !facts.contains_key("package_manager_version") {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use serde_json::json;
 
-use super::nodever;
+use super::nodever::{self, Resolved};
 use super::pkgjson::JsonDoc;
 use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 
@@ -143,7 +143,10 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
 /// version strings, workspace and yarn settings, framework configs, scripts and JS sources.
 pub(super) fn fuzz_text(text: &str) -> usize {
     let json = JsonDoc::parse(text).map_or(0, |doc| doc.line("scripts.build") + doc.line("a.b.c"));
-    let versions = text.lines().filter_map(nodever::major).count();
+    let versions = text
+        .lines()
+        .filter(|l| matches!(nodever::resolve(l), Resolved::Line(..)))
+        .count();
     let (patterns, _) = workspace::pnpm_workspace_packages(text);
     let globs = patterns.iter().filter(|p| workspace::glob_match(p, "apps/web")).count();
     let settings = ["outDir", "output", "outputDir", "rootDir", "entryFile"]
@@ -241,7 +244,7 @@ fn analyse(
         facts.insert("app_name".into(), Fact::new(name, app.at("name")));
     }
     facts.insert("app_dir".into(), Fact::new(dir, app.file("package.json")));
-    if let Some(version) = node_version(context, &app, root_package, warnings) {
+    if let Some(version) = node_version(context, &app, root_package, warnings)? {
         facts.insert("node_version".into(), version);
     }
     if let Some(native) = NATIVE_MODULES.iter().find_map(|m| app.dependency(m)) {
@@ -360,7 +363,12 @@ impl<'a> App<'a> {
 }
 
 /// `engines.node`, .nvmrc / .node-version, .tool-versions, then Volta's pin; the app's own before the root's.
-fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: &mut Vec<String>) -> Option<Fact> {
+fn node_version(
+    context: &Context,
+    app: &App,
+    root_package: &JsonDoc,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Fact>> {
     let root = App::new(context, ".", root_package);
     let apps: Vec<&App> = if app.dir == "." { vec![app] } else { vec![app, &root] };
     let mut found: Vec<(String, String, &str)> = Vec::new();
@@ -406,19 +414,24 @@ fn node_version(context: &Context, app: &App, root_package: &JsonDoc, warnings: 
         warnings.extend(root.warnings());
     }
     for (text, source, what) in &found {
-        match nodever::major(text) {
-            Some((major, note)) => {
+        match nodever::resolve(text) {
+            Resolved::Line(major, note) => {
                 let note = if note.is_empty() {
                     format!("{what} {text}")
                 } else {
                     format!("{what} {note}")
                 };
-                return Some(Fact::new(major.to_string(), source.clone()).with_note(note));
+                return Ok(Some(Fact::new(major.to_string(), source.clone()).with_note(note)));
             }
-            None => warnings.push(format!(
-                "{source}: `{text}` names no Node version dockgen can pin; ignored"
+            Resolved::Unpinnable => warnings.push(format!(
+                "{source}: `{}` names no Node version dockgen can pin; ignored",
+                text.chars().take(60).collect::<String>().escape_debug()
             )),
+            Resolved::Impossible(why) => bail!(
+                "{source}: {what} `{}` {why}; no Node image can satisfy it, so fix it in the repository",
+                text.chars().take(60).collect::<String>().escape_debug()
+            ),
         }
     }
-    None
+    Ok(None)
 }
