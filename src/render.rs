@@ -127,6 +127,14 @@ fn with_filters(mut tera: Tera) -> Tera {
         }),
     );
     tera.register_filter(
+        "env_name",
+        checked(|v| validate::env_name(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
+        "env_value",
+        checked(|v| validate::env_value(as_str(v)?).map(|()| v.clone())),
+    );
+    tera.register_filter(
         "version",
         checked(|v| validate::version(as_str(v)?).map(|()| v.clone())),
     );
@@ -176,7 +184,9 @@ fn with_filters(mut tera: Tera) -> Tera {
             .map(|v| v.split('.').next().unwrap_or_default().to_string())
             .or_else(|| value.as_u64().map(|n| n.to_string()))
             .and_then(|m| m.parse::<u64>().ok());
-        Ok(Value::Bool(major.is_some_and(|m| crate::detect::node_image_has(m, tool))))
+        Ok(Value::Bool(
+            major.is_some_and(|m| crate::detect::node_image_has(m, tool)),
+        ))
     });
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args

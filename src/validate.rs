@@ -197,6 +197,34 @@ pub fn command(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// An environment variable's name for ENV: a letter or underscore, then letters, digits and underscores.
+pub fn env_name(value: &str) -> Result<()> {
+    let mut chars = value.chars();
+    let ok = value.len() <= 128
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        bail!("`{}` is not an environment variable name", value.escape_debug());
+    }
+    Ok(())
+}
+
+/// An environment value written unquoted in ENV: characters the Dockerfile parser takes literally (no
+/// spaces, quotes, `$` or backslashes).
+pub fn env_value(value: &str) -> Result<()> {
+    let ok = value.len() <= 1024
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:@,+=%-".contains(c));
+    if !ok {
+        bail!(
+            "`{}` is not a plain environment value (letters, digits and _./:@,+=%-)",
+            value.escape_debug()
+        );
+    }
+    Ok(())
+}
+
 /// A version such as `1.23` or `20`: digits and dots only.
 pub fn version(value: &str) -> Result<()> {
     let safe = !value.is_empty()

@@ -45,11 +45,15 @@ fn current_lts() -> u64 {
 /// Whether the official image of Node `major` ships `tool` (`corepack`, `yarn`); false for a line dockgen does
 /// not know, so the Dockerfile installs the tool with npm, which works on every image.
 pub(crate) fn image_has(major: u64, tool: &str) -> bool {
-    lines().line.iter().find(|l| l.version == major).is_some_and(|l| match tool {
-        "corepack" => l.corepack,
-        "yarn" => l.yarn,
-        _ => false,
-    })
+    lines()
+        .line
+        .iter()
+        .find(|l| l.version == major)
+        .is_some_and(|l| match tool {
+            "corepack" => l.corepack,
+            "yarn" => l.yarn,
+            _ => false,
+        })
 }
 
 /// What a version text resolves to.
@@ -110,7 +114,10 @@ pub(crate) fn resolve(text: &str) -> Resolved {
     match allowed.last() {
         Some(line) => Resolved::Line(
             line.version,
-            format!("{text}: allows no LTS line; Node {} is the newest line it allows", line.version),
+            format!(
+                "{text}: allows no LTS line; Node {} is the newest line it allows",
+                line.version
+            ),
         ),
         None => Resolved::Impossible(format!(
             "is satisfied by no released Node line (the newest is {})",
@@ -209,7 +216,10 @@ mod tests {
             .collect();
         assert!(!defaults.is_empty());
         for (answer, default) in defaults {
-            assert!(default.contains(&format!("\"{}\"", current_lts())), "{answer} = {default}");
+            assert!(
+                default.contains(&format!("\"{}\"", current_lts())),
+                "{answer} = {default}"
+            );
         }
     }
 
@@ -230,7 +240,11 @@ mod tests {
     #[test]
     fn impossible_ranges_and_unreleased_lines_are_errors() {
         for text in [">=18 <17", ">99", "^30", "30", ">=20 <20"] {
-            assert!(matches!(resolve(text), Resolved::Impossible(_)), "{text}: {:?}", resolve(text));
+            assert!(
+                matches!(resolve(text), Resolved::Impossible(_)),
+                "{text}: {:?}",
+                resolve(text)
+            );
         }
         assert_eq!(m(">=18 <17 || ^20"), Some(20), "one possible set is enough");
     }

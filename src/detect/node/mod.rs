@@ -4,6 +4,7 @@
 
 mod framework;
 mod manager;
+mod scripts;
 mod server;
 mod workspace;
 

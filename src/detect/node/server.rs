@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::framework::literal_setting;
-use super::{join_rel, read_small_text, App, Fact, Facts};
+use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
 
@@ -31,16 +31,43 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     facts.insert("framework".into(), Fact::new(name, source.clone()));
     facts.insert("kind".into(), Fact::new("server", source.clone()));
     let has_build = facts.contains_key("build_script");
-    let entry = start_entry(app, name == "nestjs", has_build, warnings);
-    let command = entry.as_ref().and_then(|f| f.value.as_str()).map(str::to_string);
-    if let Some(entry) = entry {
-        facts.insert("start_command".into(), entry);
+    let start = start_entry(app, name == "nestjs", has_build, warnings);
+    let command = start
+        .as_ref()
+        .and_then(|s| s.command.value.as_str())
+        .map(str::to_string);
+    let mut script_port = None;
+    if let Some(start) = start {
+        let source = start.command.source.clone();
+        // NODE_ENV is production in the image whatever the script says; PORT is the port, said as such.
+        let mut env = Vec::new();
+        for (name, value) in start.env {
+            match name.as_str() {
+                "NODE_ENV" => {}
+                "PORT" => {
+                    script_port = value
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|p| *p > 0)
+                        .map(|p| Fact::new(p, source.clone()).with_note("PORT set by the start script"));
+                }
+                _ if crate::validate::env_value(&value).is_ok() => env.push(json!({ "name": name, "value": value })),
+                _ => warnings.push(format!(
+                    "{source}: the start script sets {name} to a value that is not plain text; it is not copied \
+                     into the image's ENV (pass it at run time)"
+                )),
+            }
+        }
+        if !env.is_empty() {
+            facts.insert(
+                "start_env".into(),
+                Fact::new(json!(env), source).with_note("set by the start script"),
+            );
+        }
+        facts.insert("start_command".into(), start.command);
     }
     // A compiled server needs only its output folder; otherwise the app's whole folder runs.
-    let entry_file = command
-        .as_deref()
-        .and_then(|c| c.split_whitespace().nth(1))
-        .unwrap_or_default();
+    let entry_file = command.as_deref().and_then(entry_file).unwrap_or_default();
     let compiled_dir = entry_file
         .trim_start_matches("./")
         .split_once('/')
@@ -66,30 +93,63 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     }
     let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
         .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
-    insert_port(facts, app, command.as_deref(), default, warnings);
+    match script_port {
+        Some(port) => {
+            facts.insert("port".into(), port);
+        }
+        None => insert_port(facts, app, command.as_deref(), default, warnings),
+    }
 }
 
-/// The command that starts the server, from `start`/`start:prod` or `main`; dev runners (nodemon, ts-node,
-/// `nest start`) are replaced by node on the compiled entry.
-pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut Vec<String>) -> Option<Fact> {
-    let node = |entry: &str, source: String| Fact::new(format!("node {entry}"), source);
-    for script in ["start:prod", "start"] {
-        let Some((text, source)) = app.script(script) else {
-            continue;
-        };
-        if let Some(command) = start_from_script(&text) {
-            return Some(Fact::new(command, source).with_note(format!("scripts.{script}: {text}")));
+/// Scripts that start a server in production, most specific first; dev servers are never among them.
+const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "serve"];
+
+/// How the server starts: the command, and the env assignments its script puts in front of it.
+pub(super) struct Start {
+    pub(super) command: Fact,
+    pub(super) env: Vec<(String, String)>,
+}
+
+/// The command that starts the server: a start script followed through its chain (`npm run serve`) to
+/// `node FILE`; else one whose chain ends in a dev runner (nodemon, ts-node, `nest start`), replaced by node
+/// on the compiled entry; else Nest's build output or `main`.
+pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
+    let resolved: Vec<scripts::Resolved> = START_SCRIPTS
+        .iter()
+        .filter_map(|name| scripts::resolve(app, name))
+        .collect();
+    for found in &resolved {
+        if let Some(command) = node_command(&found.words) {
+            say_skipped_steps(found, &command, warnings);
+            let fact = Fact::new(command, found.source()).with_note(found.describe());
+            return Some(Start {
+                command: fact,
+                env: found.env.clone(),
+            });
         }
-        let words = command_words(&text)?;
+    }
+    let node = |entry: &str, source: String| Fact::new(format!("node {entry}"), source);
+    for found in &resolved {
+        let words = &found.words;
+        let text = words.join(" ");
+        let source = found.source();
         let runner = words.first().map(String::as_str).unwrap_or_default();
+        let start = |command: Fact| {
+            Some(Start {
+                command,
+                env: found.env.clone(),
+            })
+        };
         if nest || (runner == "nest" && words.get(1).is_some_and(|w| w == "start")) {
             let entry = nest_entry(app);
-            return Some(
+            return start(
                 node(&entry, source).with_note(format!("`{text}` runs a dev build; the compiled entry is {entry}")),
             );
         }
         if DEV_RUNNERS.contains(&runner) {
-            let file = words.iter().skip(1).rev().find(|w| is_script_file(w))?;
+            let Some(file) = words.iter().skip(1).rev().find(|w| is_script_file(w)) else {
+                continue;
+            };
             let entry = if is_typescript(file) {
                 if !has_build {
                     warnings.push(format!(
@@ -102,12 +162,15 @@ pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut
             } else {
                 file.trim_start_matches("./").to_string()
             };
-            return Some(node(&entry, source).with_note(format!("`{text}` is a dev runner; node runs {entry}")));
+            return start(node(&entry, source).with_note(format!("`{text}` is a dev runner; node runs {entry}")));
         }
     }
     if nest {
         let entry = nest_entry(app);
-        return Some(node(&entry, app.at("dependencies.@nestjs/core")).with_note("nest build output"));
+        return Some(Start {
+            command: node(&entry, app.at("dependencies.@nestjs/core")).with_note("nest build output"),
+            env: Vec::new(),
+        });
     }
     let main = app.package.str("main")?;
     let main = main.trim_start_matches("./");
@@ -116,12 +179,41 @@ pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut
     } else {
         main.to_string()
     };
-    Some(node(&entry, app.at("main")))
+    Some(Start {
+        command: node(&entry, app.at("main")),
+        env: Vec::new(),
+    })
 }
 
-/// `node [flags] file [args]` (after env assignments), without watch/inspect flags; None for anything else.
-pub(super) fn start_from_script(script: &str) -> Option<String> {
-    let words = command_words(script)?;
+/// Steps an `&&` start script runs before the server: the build stage already builds, anything else
+/// (migrations, seeding) the image's CMD does not run, which the user must know.
+fn say_skipped_steps(found: &scripts::Resolved, command: &str, warnings: &mut Vec<String>) {
+    let builds = |step: &str| {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        matches!(words.as_slice(), ["tsc", ..] | ["nest", "build", ..])
+            || words.last().is_some_and(|w| *w == "build" || w.starts_with("build:"))
+                && words
+                    .first()
+                    .is_some_and(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun"))
+    };
+    let skipped: Vec<&(String, String)> = found.before.iter().filter(|(step, _)| !builds(step)).collect();
+    if let Some((_, source)) = skipped.first() {
+        warnings.push(format!(
+            "{source}: the start script runs {} before the server; the image's CMD runs only `{command}`: run {} \
+             separately (a release step, an init container) or pass --set start_command=...",
+            skipped
+                .iter()
+                .map(|(s, _)| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if skipped.len() == 1 { "it" } else { "them" }
+        ));
+    }
+}
+
+/// `node [flags] FILE [args]` as a command, without watch/inspect flags; None for anything else (another
+/// program, `node -e`, a TypeScript entry node cannot run).
+fn node_command(words: &[String]) -> Option<String> {
     if words.first().map(String::as_str) != Some("node") {
         return None;
     }
@@ -130,8 +222,7 @@ pub(super) fn start_from_script(script: &str) -> Option<String> {
         .map(String::as_str)
         .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect"))
         .collect();
-    let file = kept.iter().skip(1).find(|w| !w.starts_with('-'))?;
-    if is_typescript(file) {
+    if is_typescript(node_file(&kept)?) {
         return None;
     }
     Some(
@@ -140,6 +231,48 @@ pub(super) fn start_from_script(script: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// The file `node [flags] FILE` runs: the first word after `node` that is neither a flag nor the value of
+/// one (`-r dotenv/config`); None for `node -e`/`-p` and a bare `node`.
+fn node_file<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let mut skip_value = false;
+    for word in words.iter().skip(1) {
+        if skip_value {
+            skip_value = false;
+        } else if matches!(*word, "-e" | "--eval" | "-p" | "--print") {
+            return None;
+        } else if word.starts_with('-') {
+            skip_value = FLAGS_WITH_VALUES.contains(word);
+        } else {
+            return Some(word);
+        }
+    }
+    None
+}
+
+/// The file a `node ...` start command runs.
+pub(super) fn entry_file(command: &str) -> Option<&str> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    node_file(&words)
+}
+
+/// Node flags whose value is the next word.
+const FLAGS_WITH_VALUES: &[&str] = &[
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "--env-file",
+    "--conditions",
+    "-C",
+    "--title",
+];
+
+/// `node [flags] file [args]` (after env assignments), without watch/inspect flags; None for anything else.
+pub(super) fn start_from_script(script: &str) -> Option<String> {
+    node_command(&command_words(script)?)
 }
 
 /// The words of a simple command, after `VAR=value` and `cross-env VAR=value` prefixes. None when the script
@@ -236,7 +369,7 @@ pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<Str
     }
     // Several different ports: the one in the entry's own source, if that settles it.
     let entry_stem = start
-        .and_then(|s| s.split_whitespace().nth(1))
+        .and_then(entry_file)
         .and_then(|e| Path::new(e).file_stem().map(|s| s.to_string_lossy().into_owned()));
     let in_entry: Vec<&Fact> = hits
         .iter()

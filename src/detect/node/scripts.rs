@@ -1,0 +1,212 @@
+//! What a package.json script finally runs: `"start": "npm run serve"` followed through `npm run`, `yarn`,
+//! `pnpm` and `bun run` to `"serve": "cross-env NODE_ENV=production node dist/server.js"`, with the env
+//! assignments in front of it and the steps an `&&` sequence runs before it.
+
+use super::App;
+
+/// Chains longer than this are a loop or a mistake; nothing real goes this deep.
+const MAX_DEPTH: usize = 8;
+
+/// The command a script ends in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Resolved {
+    /// The command's words, env prefixes removed (`node`, `dist/server.js`).
+    pub words: Vec<String>,
+    /// `NAME=value` assignments in front of it (`NODE_ENV=production`, `cross-env PORT=8080`).
+    pub env: Vec<(String, String)>,
+    /// The scripts followed, first to last (`start`, `serve`), each with its `package.json:line`.
+    pub chain: Vec<(String, String)>,
+    /// Commands an `&&` sequence runs before it (`prisma migrate deploy`), which a CMD does not run, each with
+    /// the `package.json:line` of its script.
+    pub before: Vec<(String, String)>,
+}
+
+impl Resolved {
+    /// `scripts.start → scripts.serve: node dist/server.js`, for notes.
+    pub(super) fn describe(&self) -> String {
+        let names: Vec<String> = self.chain.iter().map(|(name, _)| format!("scripts.{name}")).collect();
+        format!("{}: {}", names.join(" → "), self.words.join(" "))
+    }
+
+    /// Where the last script of the chain is written.
+    pub(super) fn source(&self) -> String {
+        self.chain.last().map(|(_, source)| source.clone()).unwrap_or_default()
+    }
+}
+
+/// Follows script `name` of `app` to the command it finally runs; None when it is missing, uses the shell in
+/// ways an exec-form CMD cannot reproduce (pipes, redirections, substitutions), or loops.
+pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
+    let mut chain = Vec::new();
+    let mut before = Vec::new();
+    let mut env = Vec::new();
+    let mut current = name.to_string();
+    loop {
+        if chain.len() >= MAX_DEPTH || chain.iter().any(|(seen, _)| *seen == current) {
+            return None;
+        }
+        let (text, source) = app.script(&current)?;
+        chain.push((current.clone(), source.clone()));
+        let mut segments = segments(&text)?;
+        let last = segments.pop()?;
+        before.extend(segments.into_iter().map(|words| (words.join(" "), source.clone())));
+        let (assigned, words) = strip_env(last);
+        env.extend(assigned);
+        match run_target(&words) {
+            Some(next) => current = next,
+            None => {
+                return (!words.is_empty()).then_some(Resolved {
+                    words,
+                    env,
+                    chain,
+                    before,
+                })
+            }
+        }
+    }
+}
+
+/// The `&&`/`;`-separated commands of a script, as words; None for anything else the shell would interpret.
+fn segments(text: &str) -> Option<Vec<Vec<String>>> {
+    if text.contains(['|', '>', '<', '`', '\n']) || text.contains("$(") {
+        return None;
+    }
+    let words = shlex::split(text)?;
+    let mut found: Vec<Vec<String>> = vec![Vec::new()];
+    for word in words {
+        if word == "&&" || word == ";" {
+            found.push(Vec::new());
+        } else if let Some(stripped) = word.strip_suffix(';') {
+            found.last_mut()?.push(stripped.to_string());
+            found.push(Vec::new());
+        } else {
+            found.last_mut()?.push(word);
+        }
+    }
+    found.retain(|segment| !segment.is_empty());
+    (!found.is_empty()).then_some(found)
+}
+
+/// `NODE_ENV=production node x`, `cross-env A=1 node x`, `env A=1 node x`: the assignments and the command.
+fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
+    let mut env = Vec::new();
+    let mut rest = words.into_iter().peekable();
+    while let Some(word) = rest.peek() {
+        if matches!(word.as_str(), "cross-env" | "cross-env-shell" | "env") {
+            rest.next();
+            continue;
+        }
+        match word.split_once('=') {
+            Some((name, value)) if is_env_name(name) => {
+                env.push((name.to_string(), value.to_string()));
+                rest.next();
+            }
+            _ => break,
+        }
+    }
+    (env, rest.collect())
+}
+
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The script a package-manager command runs: `npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`,
+/// `bun run serve`. None when the words are not such a command.
+fn run_target(words: &[String]) -> Option<String> {
+    let word = |i: usize| words.get(i).map(String::as_str);
+    let script = match (word(0)?, word(1)) {
+        ("npm", Some("run" | "run-script")) | ("pnpm" | "yarn" | "bun", Some("run")) => word(2)?,
+        ("npm" | "pnpm" | "yarn" | "bun", Some(name @ ("start" | "test"))) => name,
+        // `yarn serve` and `pnpm serve` run a script by its bare name (anything but their own commands).
+        ("yarn" | "pnpm", Some(name)) if !name.starts_with('-') && !MANAGER_COMMANDS.contains(&name) => name,
+        _ => return None,
+    };
+    // Flags between `run` and the name (`npm run --silent serve`) are not followed.
+    (!script.starts_with('-')).then(|| script.to_string())
+}
+
+/// Built-in commands of yarn and pnpm that are not script names.
+const MANAGER_COMMANDS: &[&str] = &[
+    "add",
+    "install",
+    "remove",
+    "exec",
+    "dlx",
+    "workspace",
+    "workspaces",
+    "build",
+    "dev",
+    "create",
+    "why",
+    "node",
+    "prisma",
+    "tsc",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::Context;
+    use super::*;
+    use crate::detect::pkgjson::JsonDoc;
+
+    fn app_with(scripts: &str) -> (tempfile::TempDir, Context, JsonDoc) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("{{\"name\": \"a\", \"scripts\": {scripts}}}");
+        std::fs::write(dir.path().join("package.json"), &text).unwrap();
+        let context = Context {
+            dir: dir.path().to_path_buf(),
+            up: ".".into(),
+            down: ".".into(),
+        };
+        let doc = JsonDoc::parse(&text).unwrap();
+        (dir, context, doc)
+    }
+
+    #[test]
+    fn chains_are_followed_to_the_command_and_its_env() {
+        let (_dir, context, doc) = app_with(
+            r#"{"start": "npm run build && npm run serve", "serve": "cross-env NODE_ENV=production TZ=UTC node -r dotenv/config dist/server.js", "build": "tsc"}"#,
+        );
+        let app = App::new(&context, ".", &doc);
+        let found = resolve(&app, "start").unwrap();
+        assert_eq!(found.words, ["node", "-r", "dotenv/config", "dist/server.js"]);
+        assert_eq!(
+            found.env,
+            [
+                ("NODE_ENV".to_string(), "production".to_string()),
+                ("TZ".into(), "UTC".into())
+            ]
+        );
+        assert_eq!(found.before[0].0, "npm run build");
+        assert_eq!(
+            found.describe(),
+            "scripts.start → scripts.serve: node -r dotenv/config dist/server.js"
+        );
+        assert!(found.source().starts_with("package.json:"));
+    }
+
+    #[test]
+    fn loops_shell_features_and_missing_scripts_stop_the_chain() {
+        let (_dir, context, doc) = app_with(
+            r#"{"a": "yarn b", "b": "pnpm run a", "piped": "node x.js | tee log", "gone": "npm run nowhere", "sub": "node $(cat entry)"}"#,
+        );
+        let app = App::new(&context, ".", &doc);
+        for name in ["a", "piped", "gone", "sub", "missing"] {
+            assert_eq!(resolve(&app, name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn manager_commands_name_scripts() {
+        let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(run_target(&words("npm start")).as_deref(), Some("start"));
+        assert_eq!(run_target(&words("yarn serve")).as_deref(), Some("serve"));
+        assert_eq!(run_target(&words("bun run start:prod")).as_deref(), Some("start:prod"));
+        assert_eq!(run_target(&words("yarn install")), None);
+        assert_eq!(run_target(&words("node server.js")), None);
+        assert_eq!(run_target(&words("npm ci")), None);
+    }
+}
