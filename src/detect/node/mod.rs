@@ -267,6 +267,7 @@ fn analyse(
         );
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
+    dev_hooks(context, &app, root_package, &mut facts);
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;
@@ -279,6 +280,34 @@ fn analyse(
         ));
     }
     Ok(facts)
+}
+
+/// Install hooks of the workspace root and the app that call a devDependency: the production install would
+/// fail on them (`husky: not found`), so the deps stage drops them first (`npm pkg delete scripts.prepare`).
+fn dev_hooks(context: &Context, app: &App, root_package: &JsonDoc, facts: &mut Facts) {
+    let root = App::new(context, ".", root_package);
+    let mut packages = vec![app];
+    if app.dir != "." {
+        packages.insert(0, &root);
+    }
+    let mut hooks = Vec::new();
+    let mut sources = Vec::new();
+    for package in packages {
+        for hook in scripts::dev_tool_hooks(package) {
+            sources.push(format!("{} (`{}` runs {})", hook.source, hook.script, hook.tool));
+            hooks.push(json!({ "dir": package.dir, "script": hook.script }));
+        }
+    }
+    if let Some(first) = sources.first() {
+        let source = first.split(' ').next().unwrap_or_default().to_string();
+        facts.insert(
+            "dev_hooks".into(),
+            Fact::new(json!(hooks), source).with_note(format!(
+                "install hooks that need a devDependency, dropped before the production install: {}",
+                sources.join(", ")
+            )),
+        );
+    }
 }
 
 /// One package folder and the package.json in it.

@@ -146,6 +146,63 @@ const MANAGER_COMMANDS: &[&str] = &[
     "tsc",
 ];
 
+/// The lifecycle scripts a package manager runs for the package itself during an install.
+const INSTALL_HOOKS: &[&str] = &[
+    "preinstall",
+    "install",
+    "postinstall",
+    "preprepare",
+    "prepare",
+    "postprepare",
+];
+
+/// A lifecycle script that calls a tool only `devDependencies` provide (`"prepare": "husky install"`): a
+/// production install does not have the tool, so the script fails it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct DevHook {
+    pub script: String,
+    pub tool: String,
+    pub source: String,
+}
+
+/// The app's install hooks that need a devDependency.
+pub(super) fn dev_tool_hooks(app: &App) -> Vec<DevHook> {
+    let dev_only = |tool: &str| {
+        app.package
+            .object("devDependencies")
+            .is_some_and(|d| d.contains_key(tool))
+            && !app.package.object("dependencies").is_some_and(|d| d.contains_key(tool))
+    };
+    let mut found = Vec::new();
+    for script in INSTALL_HOOKS {
+        let Some((text, source)) = app.script(script) else {
+            continue;
+        };
+        // Every command of the script, whatever joins them (`is-ci || husky install`, `a && b; c`).
+        let tools = text
+            .split(['&', '|', ';'])
+            .filter_map(|command| {
+                let (_, words) = strip_env(command.split_whitespace().map(String::from).collect());
+                let mut words = words.into_iter();
+                let first = words.next()?;
+                if matches!(first.as_str(), "npx" | "pnpx" | "bunx") || first == "yarn" || first == "pnpm" {
+                    words.find(|w| !w.starts_with('-') && w != "exec" && w != "dlx")
+                } else {
+                    Some(first)
+                }
+            })
+            .find(|tool| dev_only(tool));
+        if let Some(tool) = tools {
+            found.push(DevHook {
+                script: (*script).to_string(),
+                tool,
+                source,
+            });
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Context;
@@ -197,6 +254,23 @@ mod tests {
         for name in ["a", "piped", "gone", "sub", "missing"] {
             assert_eq!(resolve(&app, name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn install_hooks_that_need_a_dev_tool_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"scripts": {"prepare": "is-ci || husky install", "postinstall": "patch-package", "build": "husky"},
+            "dependencies": {"patch-package": "8"}, "devDependencies": {"husky": "9", "is-ci": "3"}}"#;
+        let context = Context {
+            dir: dir.path().to_path_buf(),
+            up: ".".into(),
+            down: ".".into(),
+        };
+        let doc = JsonDoc::parse(text).unwrap();
+        let app = App::new(&context, ".", &doc);
+        let hooks = dev_tool_hooks(&app);
+        assert_eq!(hooks.len(), 1, "{hooks:?}");
+        assert_eq!((hooks[0].script.as_str(), hooks[0].tool.as_str()), ("prepare", "is-ci"));
     }
 
     #[test]
