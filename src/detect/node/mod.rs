@@ -122,6 +122,9 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             )?;
         } else {
             let facts = analyse(&context, &context.down, &package, &root_package, &names, &mut warnings)?;
+            if let Some(why) = unselectable(&candidate.facts, &context.down, &facts) {
+                bail!("{}: {why}", context.shown(&join_rel(&context.down, "package.json")));
+            }
             candidate.facts.extend(facts);
         }
     } else {
@@ -178,7 +181,9 @@ fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String
     Ok(files)
 }
 
-/// At a workspace's root: its apps (members that are a site or a server); one is taken, several are a choice.
+/// At a workspace's root: its apps (the root package when it is an app itself, members that are a site or a
+/// server); one is taken, several are a choice whose default is the root app (the project's own package,
+/// members beside it are helpers).
 fn workspace_apps(
     context: &Context,
     members: &[String],
@@ -189,22 +194,41 @@ fn workspace_apps(
 ) -> Result<()> {
     let mut options = Vec::new();
     let mut skipped = Vec::new();
-    for member in members {
-        let doc = context.read_json(&join_rel(member, "package.json"))?;
+    let root = std::iter::once((".".to_string(), root_package.clone()));
+    let packages = members
+        .iter()
+        .map(|member| Ok((member.clone(), context.read_json(&join_rel(member, "package.json"))?)))
+        .collect::<Result<Vec<_>>>()?;
+    for (dir, doc) in root.chain(packages) {
         let mut app_warnings = Vec::new();
-        let facts = analyse(context, member, &doc, root_package, names, &mut app_warnings)?;
-        // An app is a static site or a server; anything else is a library the apps use.
-        if facts.contains_key("kind") {
+        let facts = analyse(context, &dir, &doc, root_package, names, &mut app_warnings)?;
+        // An app is a static site or a server; anything else is a library the apps use. The root counts only
+        // with a framework of its own or a start command: its bare `build` usually runs the members' builds.
+        let framework = facts
+            .get("framework")
+            .and_then(|f| f.value.as_str())
+            .unwrap_or_default();
+        let root_is_app = framework != "static" && (framework != "node" || facts.contains_key("start_command"));
+        if let Some(why) = unselectable(&candidate.facts, &dir, &facts).filter(|_| facts.contains_key("kind")) {
+            candidate
+                .warnings
+                .push(format!("{dir}/package.json: {why}; it is not offered"));
+        } else if facts.contains_key("kind") && (dir != "." || root_is_app) {
             candidate.warnings.extend(app_warnings);
+            let why = if dir == "." {
+                vec!["the workspace root is an app itself; its members are helpers".to_string()]
+            } else {
+                Vec::new()
+            };
             options.push(ChoiceOption {
-                value: member.clone(),
-                source: format!("{member}/package.json"),
+                value: dir.clone(),
+                source: join_rel(&dir, "package.json"),
                 facts,
-                why: Vec::new(),
+                why,
                 warnings: Vec::new(),
             });
-        } else {
-            skipped.push(member.clone());
+        } else if dir != "." {
+            skipped.push(dir);
         }
     }
     match options.len() {
@@ -215,18 +239,42 @@ fn workspace_apps(
         ),
         1 => {
             let only = options.remove(0);
+            if !skipped.is_empty() {
+                candidate.notes.push(format!(
+                    "app {} ({}): the only app of the workspace; {} {} no build or start of {} own",
+                    only.value,
+                    only.source,
+                    skipped.join(", "),
+                    if skipped.len() == 1 { "has" } else { "have" },
+                    if skipped.len() == 1 { "its" } else { "their" }
+                ));
+            }
             candidate
                 .facts
                 .insert("app".into(), Fact::new(only.value.clone(), only.source.clone()));
             candidate.facts.extend(only.facts);
         }
-        _ => candidate.choices.push(Choice {
-            default: None,
-            key: "app".into(),
-            options,
-        }),
+        _ => {
+            let default = options.iter().find(|o| o.value == ".").map(|o| o.value.clone());
+            candidate.choices.push(Choice {
+                default,
+                key: "app".into(),
+                options,
+            });
+        }
     }
     Ok(())
+}
+
+/// Why a workspace member cannot be built: pnpm, yarn and bun select a workspace package by its name, and this
+/// one has none (npm selects by folder).
+fn unselectable(workspace: &Facts, dir: &str, facts: &Facts) -> Option<String> {
+    let manager = workspace
+        .get("package_manager")
+        .and_then(|f| f.value.as_str())
+        .unwrap_or("npm");
+    (dir != "." && manager != "npm" && !facts.contains_key("app_name"))
+        .then(|| format!("the package has no `name`, and {manager} selects a workspace package by name: add one"))
 }
 
 /// Everything about one app (a package folder `dir` relative to the context); without a `kind` it is neither

@@ -34,7 +34,11 @@ pub(super) fn workspace_patterns(context: &Context, package: &JsonDoc) -> Result
     if has_marker(&context.dir, "pnpm-workspace.yaml")? {
         let text = read_manifest(&context.dir, "pnpm-workspace.yaml")?;
         let (patterns, line) = pnpm_workspace_packages(&text);
-        return Ok(Some((patterns, format!("pnpm-workspace.yaml:{line}"))));
+        // pnpm 10 keeps its settings there too (onlyBuiltDependencies, overrides): without `packages:` the
+        // file configures a single project, it declares no workspace.
+        if !patterns.is_empty() {
+            return Ok(Some((patterns, format!("pnpm-workspace.yaml:{line}"))));
+        }
     }
     let list = match package.get("workspaces") {
         Some(Value::Array(list)) => list,
@@ -223,6 +227,23 @@ mod tests {
         assert!(glob_match("**/test", "packages/a/test"));
         assert!(segment_match("pkg-*", "pkg-ui"));
         assert!(!segment_match("pkg-*", "lib-ui"));
+    }
+
+    #[test]
+    fn a_pnpm_settings_file_declares_no_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pnpm-workspace.yaml"),
+            "onlyBuiltDependencies:\n  - esbuild\n",
+        )
+        .unwrap();
+        let context = Context {
+            dir: dir.path().to_path_buf(),
+            up: ".".into(),
+            down: ".".into(),
+        };
+        let package = JsonDoc::parse("{}").unwrap();
+        assert!(workspace_patterns(&context, &package).unwrap().is_none());
     }
 
     #[test]
