@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
-use super::server::{insert_port, server, start_from_script};
+use super::server::{insert_port, server, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 
 /// Server packages whose CLI starts a framework's build, with the script node runs for it.
@@ -16,6 +16,10 @@ const SERVE_BINS: &[(&str, &str, &str)] = &[
         "node_modules/@react-router/serve/bin.js",
     ),
 ];
+
+/// Servers built by Nitro (Vinxi, `TanStack` Start and `SolidStart` on it, Analog): `.output/server/index.mjs`
+/// with its dependencies bundled, as Nuxt's.
+const NITRO_PACKAGES: &[&str] = &["nitro", "nitropack", "vinxi", "@solidjs/start", "@analogjs/platform"];
 
 /// Decides the framework, static or server, and what to build, copy and run. False when nothing says.
 pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
@@ -29,6 +33,19 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     }
     if let Some(nuxt) = app.dependency("nuxt") {
         nuxt_app(app, &nuxt, build.as_ref(), facts, warnings)?;
+        return Ok(true);
+    }
+    if let Some(nitro) = NITRO_PACKAGES.iter().find_map(|name| app.dependency(name)) {
+        need_build(app, facts, "Nitro")?;
+        nitro_server(
+            app,
+            Fact::new("nitro", nitro.source.clone()).with_note(format!(
+                "{} builds with Nitro",
+                nitro.value.as_str().unwrap_or_default()
+            )),
+            facts,
+            warnings,
+        );
         return Ok(true);
     }
     for (package, name, bin) in SERVE_BINS {
@@ -102,10 +119,9 @@ fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Fac
         );
         return Ok(true);
     }
-    // Vite builds a front-end unless `start` runs a node server (an SSR or API server that also uses Vite).
-    let node_start = app
-        .script("start")
-        .is_some_and(|(s, _)| start_from_script(&s).is_some());
+    // Vite builds a front-end unless a start script runs a node server (an SSR or API server that also uses
+    // Vite), directly or through a chain (`start` → `npm run serve` → `node server.js`).
+    let node_start = starts_a_node_server(app);
     let vite_build = build.is_some_and(|(s, _)| s.contains("vite build"));
     if let Some(vite) = app.dependency("vite").filter(|_| vite_build && !node_start) {
         let output = config_setting(app, "vite", "outDir")
@@ -220,18 +236,23 @@ fn nuxt_app(
         let output = Fact::new(".output/public", source.clone()).with_note("nuxt generate");
         static_site(facts, framework, output, &["_nuxt"], false);
     } else {
-        {
-            facts.insert("framework".into(), framework);
-            facts.insert(
-                "prod_dependencies".into(),
-                Fact::new(false, nuxt.source.clone()).with_note(".output bundles the server's dependencies"),
-            );
-            let start = Fact::new("node .output/server/index.mjs", nuxt.source.clone());
-            let port = Fact::new(3000, nuxt.source.clone()).with_note("Nuxt default");
-            server_facts(app, facts, &[".output".to_string()], start, port, warnings);
-        }
+        nitro_server(app, framework, facts, warnings);
     }
     Ok(())
+}
+
+/// A Nitro server build (Nuxt, Vinxi, `TanStack` Start on Nitro): node runs `.output/server/index.mjs`, which
+/// bundles its dependencies; Nitro listens on PORT, 3000 by default.
+fn nitro_server(app: &App, framework: Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let source = framework.source.clone();
+    facts.insert("framework".into(), framework);
+    facts.insert(
+        "prod_dependencies".into(),
+        Fact::new(false, source.clone()).with_note(".output bundles the server's dependencies"),
+    );
+    let start = Fact::new("node .output/server/index.mjs", source.clone());
+    let port = Fact::new(3000, source).with_note("Nitro's default PORT");
+    server_facts(app, facts, &[".output".to_string()], start, port, warnings);
 }
 
 /// Remix and React Router apps served by their `*-serve` CLI, run by node on the server build.

@@ -185,6 +185,14 @@ pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut
     })
 }
 
+/// Whether one of the start scripts ends, through its chain, in `node FILE`: the app runs a server of its own.
+pub(super) fn starts_a_node_server(app: &App) -> bool {
+    START_SCRIPTS
+        .iter()
+        .filter_map(|name| scripts::resolve(app, name))
+        .any(|found| node_command(&found.words).is_some())
+}
+
 /// Steps an `&&` start script runs before the server: the build stage already builds, anything else
 /// (migrations, seeding) the image's CMD does not run, which the user must know.
 fn say_skipped_steps(found: &scripts::Resolved, command: &str, warnings: &mut Vec<String>) {
