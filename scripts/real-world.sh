@@ -47,6 +47,40 @@ find_git_dir() {
   return 1
 }
 
+# Extract every blob of COMMIT that the mirror holds into DIR; prints how many were absent.
+extract_present() {
+  python3 - "$@" <<'PY'
+import os, subprocess, sys
+gitdir, commit, out = sys.argv[1:4]
+listing = subprocess.run(["git", "--git-dir", gitdir, "ls-tree", "-r", "-z", commit],
+                         capture_output=True, check=True).stdout.split(b"\0")
+cat = subprocess.Popen(["git", "--git-dir", gitdir, "cat-file", "--batch"], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE)
+missing = 0
+for entry in filter(None, listing):
+    meta, path = entry.split(b"\t", 1)
+    mode, kind, sha = meta.split()
+    if kind != b"blob":
+        continue
+    cat.stdin.write(sha + b"\n")
+    cat.stdin.flush()
+    header = cat.stdout.readline().split()
+    if header[1] == b"missing":
+        missing += 1
+        continue
+    data = cat.stdout.read(int(header[2]))
+    cat.stdout.read(1)
+    target = os.path.join(out, path.decode())
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if mode == b"120000":
+        os.symlink(data.decode(), target)
+    else:
+        with open(target, "wb") as f:
+            f.write(data)
+print(missing)
+PY
+}
+
 # Summarise one run as a markdown row (python3 reads the JSON and the Dockerfile).
 summarise() {
   python3 - "$@" <<'PY'
@@ -110,9 +144,10 @@ if m:
 elif fact("cgo") is not None:
     cgo = ("yes" if fact("cgo") else "no") + " (detect)"
 
-# The program: Go's main package or Maven's module; a choice shows its default (taken by `init --yes` with a
-# note) or the tie.
-program_key = "module" if detect.get("stack") == "maven" or fact("pom_files") else "main_package"
+# The program: Go's main package, Maven's module or a Node workspace's app; a choice shows its default (taken
+# by `init --yes` with a note) or the tie.
+stack = detect.get("stack")
+program_key = {"maven": "module", "node": "app"}.get(stack, "module" if fact("pom_files") else "main_package")
 program = fact(program_key)
 chosen_facts = {}
 if program is None:
@@ -140,6 +175,15 @@ if program_key == "module":
     details = f"{chosen('framework') or '-'}, launch {launch or '-'}, runs on {runtime}"
     if "./mvnw" in dockerfile:
         details += ", ./mvnw" + ("" if re.search(r"mvnw -B -ntp", dockerfile) else " without -ntp")
+elif program_key == "app":
+    # What runs: the start command of a server, the output folder of a static site.
+    artifact = chosen("start_command") or (f"static {chosen('output_dir')}/" if chosen("output_dir") else None)
+    manager = chosen("package_manager") or "-"
+    version = chosen("package_manager_version")
+    builder = args.get("BUILDER_IMAGE", "-")
+    details = f"{chosen('framework') or '-'}, {manager}{'@' + str(version) if version else ''}, builds on {builder}"
+    if chosen("dev_hooks"):
+        details += ", drops dev install hooks"
 else:
     artifact = chosen("binary_name")
     details = f"cgo {cgo or '-'}, front-end stage {'yes' if frontend else 'no'}"
@@ -192,13 +236,28 @@ while IFS=$'\t' read -r repo commit stack shape || [[ -n "${repo:-}" ]]; do
   slug="$owner+$name"
   tree="$WORK/$slug"
   rm -rf "$tree"; mkdir -p "$tree"
-  git --git-dir="$gitdir" archive --format=tar "$commit" | tar -x -C "$tree"
+  if ! git --git-dir="$gitdir" archive --format=tar "$commit" 2>/dev/null | tar -x -C "$tree" 2>/dev/null; then
+    # The mirror lacks some large blobs (stored snapshots may leave them out): extract what is there.
+    rm -rf "$tree"; mkdir -p "$tree"
+    missing="$(extract_present "$gitdir" "$commit" "$tree")"
+    label="$label (snapshot lacks $missing files)"
+  fi
+
+  # A workspace app: `app=DIR` among the shape words runs dockgen on that folder (`app=.` on the root).
+  target="$tree"
+  for word in $shape; do
+    if [[ "$word" == app=* && "${word#app=}" != "." ]]; then
+      target="$tree/${word#app=}"
+      label="$repo@$short (${word#app=})"
+      slug="$slug+${word#app=}"; slug="${slug//\//+}"
+    fi
+  done
 
   res="$WORK/$slug.out"; mkdir -p "$res"
   set +e
-  "${TIMEOUT[@]}" "$BIN" detect "$tree" --json >"$res/detect.json" 2>"$res/detect.stderr"
+  "${TIMEOUT[@]}" "$BIN" detect "$target" --json >"$res/detect.json" 2>"$res/detect.stderr"
   detect_rc=$?
-  "${TIMEOUT[@]}" "$BIN" init "$tree" --yes --stdout >"$res/Dockerfile" 2>"$res/stderr"
+  "${TIMEOUT[@]}" "$BIN" init "$target" --yes --stdout >"$res/Dockerfile" 2>"$res/stderr"
   init_rc=$?
   set -e
 

@@ -82,7 +82,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
     };
     let package = here.read_json("package.json")?;
     let mut warnings = Vec::new();
-    let (context, members, members_source) = match workspace::own_workspace(&here, &package)? {
+    let (context, members, members_source) = match workspace::own_workspace(&here, &package, &mut warnings)? {
         Some((members, source)) => (here, Some(members), source),
         None => match workspace::enclosing_workspace(root)? {
             Some((context, members, source)) => (context, Some(members), source),

@@ -12,16 +12,37 @@ use super::{has_marker, join_rel, read_manifest, Context, JsonDoc};
 pub(super) const MAX_WORKSPACE_DEPTH: usize = 6;
 
 /// PATH declares a workspace itself (`workspaces` in package.json, or pnpm-workspace.yaml): its members.
-pub(super) fn own_workspace(context: &Context, package: &JsonDoc) -> Result<Option<(Vec<String>, String)>> {
+/// Patterns that match no member folder (`**` in a single-project repository that keeps pnpm settings there)
+/// leave the package itself to build, with a warning.
+pub(super) fn own_workspace(
+    context: &Context,
+    package: &JsonDoc,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(Vec<String>, String)>> {
     let Some((patterns, source)) = workspace_patterns(context, package)? else {
         return Ok(None);
     };
     let members = expand_members(&context.dir, &patterns);
-    if members.is_empty() {
+    let escapes = patterns
+        .iter()
+        .any(|p| p.starts_with('/') || p.trim_start_matches('!').split('/').any(|part| part == ".."));
+    if members.is_empty() && escapes {
         bail!(
             "{source}: the workspace patterns ({}) match no folder with a package.json",
             patterns.join(", ")
         );
+    }
+    if members.is_empty() {
+        warnings.push(format!(
+            "{source}: the workspace patterns ({}) match no folder with a package.json besides the root; the root \
+             package is built as a single project",
+            patterns
+                .iter()
+                .map(|p| p.chars().take(40).collect::<String>().escape_debug().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return Ok(None);
     }
     Ok(Some((
         members,
