@@ -73,6 +73,14 @@ pub struct InitArgs {
     /// not (for CI: renders from dockgen.toml and the repository as they are now, never prompts).
     #[arg(long, env = "DOCKGEN_CHECK", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "force", "save"])]
     pub check: bool,
+    /// A variable the build reads, declared as a build ARG before the build step: `NAME=VALUE` (the default)
+    /// or `NAME` (a value from `--build-arg` at build time). Repeatable; Node presets.
+    #[arg(long = "build-env", value_name = "NAME[=VALUE]", value_parser = parse_build_env)]
+    pub build_env: Vec<(String, Option<String>)>,
+    /// A secret the build step reads as the environment variable ID, mounted with
+    /// `RUN --mount=type=secret,id=ID` (`docker build --secret id=ID,env=ID`). Repeatable; Node presets.
+    #[arg(long = "secret", value_name = "ID", value_parser = parse_secret_id)]
+    pub secret: Vec<String>,
     /// Write the Dockerfile under this name (`Dockerfile.api`), with its ignore file beside it as
     /// NAME.dockerignore, which `BuildKit` reads for that Dockerfile only; build it with `-f NAME`.
     #[arg(long, short = 'f', env = "DOCKGEN_FILE", value_name = "NAME", default_value = "Dockerfile", value_parser = parse_file_name)]
@@ -124,6 +132,48 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
+}
+
+/// Names that hold credentials: a build ARG's value is kept in the image's history, so they go by `--secret`.
+const SECRET_WORDS: &[&str] = &[
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PRIVATE",
+    "CREDENTIAL",
+    "API_KEY",
+    "AUTH",
+];
+
+fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|word| upper.contains(word))
+}
+
+/// `--build-env NAME[=VALUE]`: a variable name, and a plain value that is not a secret's.
+fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
+    let (name, value) = match text.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (text, None),
+    };
+    crate::validate::env_name(name).map_err(|e| format!("{e:#}"))?;
+    if let Some(value) = value {
+        if looks_secret(name) {
+            return Err(format!(
+                "{name} looks like a secret, and a build ARG's value stays in the image's history: pass it with \
+                 --secret {name} (or --build-env {name} without a value, given at build time)"
+            ));
+        }
+        crate::validate::env_value(value).map_err(|e| format!("{e:#}"))?;
+    }
+    Ok((name.to_string(), value.map(str::to_string)))
+}
+
+/// `--secret ID`: the secret's id, also the variable the build step reads it as.
+fn parse_secret_id(text: &str) -> Result<String, String> {
+    crate::validate::env_name(text).map_err(|e| format!("{e:#}"))?;
+    Ok(text.to_string())
 }
 
 /// `--file`: a plain file name in the project folder, not a path and not an ignore file.

@@ -193,6 +193,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         say(&resolved.notes, &resolved.warnings);
     }
     check_paths_exist(&args.path, preset, &resolved)?;
+    add_build_inputs(args, preset, &mut resolved)?;
     let rendered = render::render(preset, &resolved.values)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
     let mut written = Vec::new();
@@ -235,6 +236,51 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
     }
     finish(args, preset, &resolved, &warnings, &written)
+}
+
+/// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.
+fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Resolved) -> Result<()> {
+    // Variables .npmrc reads are secrets the install needs too (the templates use them when nothing is given).
+    let mut secrets: Vec<String> = resolved
+        .values
+        .get("npmrc_secrets")
+        .and_then(serde_json::Value::as_array)
+        .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    secrets.extend(
+        args.secret
+            .iter()
+            .filter(|id| !secrets.contains(id))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    if args.build_env.is_empty() && args.secret.is_empty() {
+        return Ok(());
+    }
+    if preset.stack != "node" {
+        bail!(UsageError(format!(
+            "--build-env and --secret reach a Node build step; preset {} has none",
+            preset.name
+        )));
+    }
+    if !resolved.values.contains_key("build_script") && !args.build_env.is_empty() {
+        eprintln!("warning: --build-env has no effect: this app has no build step");
+    }
+    let given: Vec<serde_json::Value> = args
+        .build_env
+        .iter()
+        .map(|(name, value)| serde_json::json!({ "name": name, "value": value.clone().unwrap_or_default() }))
+        .collect();
+    if let Some(serde_json::Value::Array(detected)) = resolved.values.get_mut("build_env") {
+        detected.retain(|name| !args.build_env.iter().any(|(given, _)| name.as_str() == Some(given)));
+    }
+    resolved
+        .values
+        .insert("build_env_given".into(), serde_json::Value::Array(given));
+    resolved
+        .values
+        .insert("build_secrets".into(), serde_json::json!(secrets));
+    Ok(())
 }
 
 /// `--save`: dockgen.toml with the answers, written only when its content changes; the path when written.

@@ -49,6 +49,10 @@ const FROM_REPOSITORY: &[&str] = &[
     "embedded_paths",
     "frontend",
     "frontend_node_version",
+    "start_env",
+    "dev_hooks",
+    "build_env",
+    "npmrc_secrets",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the
@@ -90,6 +94,10 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/go-embed-present/repo", &[]),
     ("tests/fixtures/two-ports/repo", &[]),
     ("tests/fixtures/go-makefile-binary/repo", &[]),
+    ("tests/fixtures/node-script-chain/repo", &[]),
+    ("tests/fixtures/node-husky-native/repo", &[]),
+    ("tests/fixtures/node-vite-build-env/repo", &[]),
+    ("tests/fixtures/node-npmrc-token/repo", &[]),
 ];
 
 struct Case {

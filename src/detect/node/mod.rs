@@ -2,6 +2,7 @@
 //! version, then per app the framework, whether it is a static site or a server, what the build leaves and how
 //! the server starts. Framework configs are read as text for the few literal settings that matter.
 
+mod buildenv;
 mod framework;
 mod manager;
 mod scripts;
@@ -132,6 +133,9 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         candidate.facts.insert("app".into(), Fact::new(".", "package.json"));
         candidate.facts.extend(facts);
     }
+    if let Some(secrets) = npmrc_secrets(&context)? {
+        candidate.facts.insert("npmrc_secrets".into(), secrets);
+    }
     candidate
         .facts
         .insert("install_files".into(), Fact::new(json!(install_files), "package.json"));
@@ -168,7 +172,14 @@ pub(super) fn fuzz_text(text: &str) -> usize {
 fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String>> {
     let mut files = vec!["package.json".to_string()];
     files.extend(lockfile.map(String::from));
-    for extra in [".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml", "bunfig.toml"] {
+    for extra in [
+        ".npmrc",
+        ".yarnrc",
+        ".yarnrc.yml",
+        "pnpm-workspace.yaml",
+        "bunfig.toml",
+        ".pnpmfile.cjs",
+    ] {
         if has_marker(&context.dir, extra)? {
             files.push(extra.into());
         }
@@ -179,6 +190,36 @@ fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String
         }
     }
     Ok(files)
+}
+
+/// Variables `.npmrc` reads (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`): the install needs them, and
+/// as tokens they are mounted as build secrets, never passed as ARGs.
+fn npmrc_secrets(context: &Context) -> Result<Option<Fact>> {
+    if !has_marker(&context.dir, ".npmrc")? {
+        return Ok(None);
+    }
+    let text = read_manifest(&context.dir, ".npmrc")?;
+    let mut names: Vec<String> = Vec::new();
+    let mut first = None;
+    for (i, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices("${") {
+            let rest = &line[at + 2..];
+            let Some(end) = rest.find('}') else { continue };
+            let name = &rest[..end];
+            if crate::validate::env_name(name).is_ok() && !names.iter().any(|n| n == name) && names.len() < 16 {
+                names.push(name.to_string());
+                first.get_or_insert(i + 1);
+            }
+        }
+    }
+    Ok(first.map(|line| {
+        let source = context.shown(&format!(".npmrc:{line}"));
+        Fact::new(json!(names), source).with_note(format!(
+            "the install reads {} through .npmrc: build with --secret id=NAME,env=NAME (docker) or --secret \
+             id=NAME,src=FILE",
+            names.join(", ")
+        ))
+    }))
 }
 
 /// At a workspace's root: its apps (the root package when it is an app itself, members that are a site or a
@@ -315,6 +356,7 @@ fn analyse(
         );
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
+    buildenv::build_env(&app, &mut facts);
     dev_hooks(context, &app, root_package, &mut facts);
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
