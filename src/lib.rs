@@ -28,7 +28,7 @@ use crate::answers::Given;
 use crate::cli::{Cli, Command, DetectArgs, InitArgs, PresetsCommand};
 use crate::detect::{Candidate, Detection};
 use crate::preset::Preset;
-use crate::prompt::{Decision, NonInteractive, Prompter, Question, Terminal};
+use crate::prompt::{NonInteractive, Prompter, Question, Terminal};
 
 /// A mistake in how dockgen was called (unknown preset, malformed `--set`): exit code 2.
 #[derive(Debug)]
@@ -114,7 +114,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     }
 }
 
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // A reader that stopped reading (`| head`) is not a failure.
@@ -215,12 +215,13 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
         // Only files whose content would change are written (or need --force); identical output is success.
         let changed = write::changed(&files);
         if args.check {
-            return check(&files, &changed);
+            return outputs::check(&files, &changed);
         }
         if changed.is_empty() {
-            eprintln!("up to date: {}", file_names(&files));
+            eprintln!("up to date: {}", outputs::file_names(&files));
         } else {
-            let Some(paths) = write_changed(changed, &owned, args.force, interactive, prompter.as_mut())? else {
+            let Some(paths) = outputs::write_changed(changed, &owned, args.force, interactive, prompter.as_mut())?
+            else {
                 eprintln!("left the existing files unchanged");
                 return Ok(());
             };
@@ -307,31 +308,6 @@ fn save_answers(
     Ok(Some(path))
 }
 
-/// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when
-/// any would, 0 when all are up to date.
-fn check(files: &[(std::path::PathBuf, String)], changed: &[(std::path::PathBuf, String)]) -> Result<()> {
-    if changed.is_empty() {
-        eprintln!("up to date: {}", file_names(files));
-        return Ok(());
-    }
-    let diffs: String = changed.iter().map(|(path, new)| write::diff(path, new)).collect();
-    print(&diffs)?;
-    bail!(
-        "{} out of date: {} (`dockgen init --force` writes what this run rendered)",
-        if changed.len() == 1 { "1 file is" } else { "files are" },
-        file_names(changed)
-    )
-}
-
-/// The paths of rendered files, comma-separated, for one-line messages.
-fn file_names(files: &[(std::path::PathBuf, String)]) -> String {
-    files
-        .iter()
-        .map(|(path, _)| path.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// What was written: a line on stderr, or the JSON report.
 fn finish(
     args: &InitArgs,
@@ -364,62 +340,6 @@ fn say(notes: &[String], warnings: &[String]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
-}
-
-/// Writes the files that would change: at a terminal the user sees each diff and decides per file (`None`
-/// when nothing was approved); elsewhere only `--force` overwrites a file that is not dockgen's to rewrite.
-fn write_changed(
-    changed: Vec<(std::path::PathBuf, String)>,
-    owned: &[std::path::PathBuf],
-    force: bool,
-    interactive: bool,
-    prompter: &mut dyn Prompter,
-) -> Result<Option<Vec<std::path::PathBuf>>> {
-    let approved = if interactive && !force {
-        decide_per_file(changed, prompter)?
-    } else {
-        changed
-    };
-    if approved.is_empty() {
-        return Ok(None);
-    }
-    if !force && !interactive {
-        write::refuse_existing(
-            approved
-                .iter()
-                .map(|(p, _)| p.as_path())
-                .filter(|p| !owned.iter().any(|o| o == p)),
-        )?;
-    }
-    write::write_all(&approved, true)?;
-    Ok(Some(approved.into_iter().map(|(path, _)| path).collect()))
-}
-
-/// At a terminal, each existing file that would change is shown as a unified diff and decided on by itself;
-/// missing files are created without asking. Returns the files to write (none after "quit").
-fn decide_per_file(
-    files: Vec<(std::path::PathBuf, String)>,
-    prompter: &mut dyn Prompter,
-) -> Result<Vec<(std::path::PathBuf, String)>> {
-    let mut approved = Vec::new();
-    let mut all = false;
-    for (path, new) in files {
-        if all || std::fs::symlink_metadata(&path).is_err() {
-            approved.push((path, new));
-            continue;
-        }
-        eprint!("{}", write::diff(&path, &new));
-        match prompter.decide(&path.display().to_string())? {
-            Decision::Yes => approved.push((path, new)),
-            Decision::No => eprintln!("kept {}", path.display()),
-            Decision::All => {
-                all = true;
-                approved.push((path, new));
-            }
-            Decision::Quit => return Ok(Vec::new()),
-        }
-    }
-    Ok(approved)
 }
 
 /// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,

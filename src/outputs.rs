@@ -1,15 +1,18 @@
 //! Where `init`'s files go and what they hold once merged with the project's: the Dockerfile (under
 //! `--file`'s name) in the project folder, its ignore file in the build context (`.dockerignore`, shared by
 //! the apps of a workspace) or beside a named Dockerfile (`NAME.dockerignore`, which `BuildKit` reads for that
-//! Dockerfile alone), and the preset's other files (nginx.conf).
+//! Dockerfile alone), and the preset's other files (nginx.conf); then which of them change, and writing those
+//! (`--check`, `--force`, or the user's decision per file at a terminal).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::dockerignore;
+use crate::prompt::{Decision, Prompter};
 use crate::render::Rendered;
+use crate::write;
 
 /// The Dockerfile name builders look for without `-f`.
 pub(crate) const DEFAULT_DOCKERFILE: &str = "Dockerfile";
@@ -162,4 +165,82 @@ fn read_small_text(path: &Path) -> std::result::Result<Option<String>, &'static 
     fs::read_to_string(path)
         .map(Some)
         .map_err(|_| "is not readable UTF-8 text")
+}
+
+/// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when
+/// any would, 0 when all are up to date.
+pub(crate) fn check(files: &[(PathBuf, String)], changed: &[(PathBuf, String)]) -> Result<()> {
+    if changed.is_empty() {
+        eprintln!("up to date: {}", file_names(files));
+        return Ok(());
+    }
+    let diffs: String = changed.iter().map(|(path, new)| write::diff(path, new)).collect();
+    crate::print(&diffs)?;
+    bail!(
+        "{} out of date: {} (`dockgen init --force` writes what this run rendered)",
+        if changed.len() == 1 { "1 file is" } else { "files are" },
+        file_names(changed)
+    )
+}
+
+/// The paths of rendered files, comma-separated, for one-line messages.
+pub(crate) fn file_names(files: &[(PathBuf, String)]) -> String {
+    files
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes the files that would change: at a terminal the user sees each diff and decides per file (`None`
+/// when nothing was approved); elsewhere only `--force` overwrites a file that is not dockgen's to rewrite.
+pub(crate) fn write_changed(
+    changed: Vec<(PathBuf, String)>,
+    owned: &[PathBuf],
+    force: bool,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+) -> Result<Option<Vec<PathBuf>>> {
+    let approved = if interactive && !force {
+        decide_per_file(changed, prompter)?
+    } else {
+        changed
+    };
+    if approved.is_empty() {
+        return Ok(None);
+    }
+    if !force && !interactive {
+        write::refuse_existing(
+            approved
+                .iter()
+                .map(|(p, _)| p.as_path())
+                .filter(|p| !owned.iter().any(|o| o == p)),
+        )?;
+    }
+    write::write_all(&approved, true)?;
+    Ok(Some(approved.into_iter().map(|(path, _)| path).collect()))
+}
+
+/// At a terminal, each existing file that would change is shown as a unified diff and decided on by itself;
+/// missing files are created without asking. Returns the files to write (none after "quit").
+fn decide_per_file(files: Vec<(PathBuf, String)>, prompter: &mut dyn Prompter) -> Result<Vec<(PathBuf, String)>> {
+    let mut approved = Vec::new();
+    let mut all = false;
+    for (path, new) in files {
+        if all || std::fs::symlink_metadata(&path).is_err() {
+            approved.push((path, new));
+            continue;
+        }
+        eprint!("{}", write::diff(&path, &new));
+        match prompter.decide(&path.display().to_string())? {
+            Decision::Yes => approved.push((path, new)),
+            Decision::No => eprintln!("kept {}", path.display()),
+            Decision::All => {
+                all = true;
+                approved.push((path, new));
+            }
+            Decision::Quit => return Ok(Vec::new()),
+        }
+    }
+    Ok(approved)
 }
