@@ -44,7 +44,24 @@ const PATHS: &[&str] = &[
     "apps/web/package.json",
     "apps/api/package.json",
     "apps/api/src/main.ts",
+    ".npmrc",
+    "index.html",
+    ".env.example",
+    "bun.lock",
 ];
+
+/// The ignore-file merge and reader on arbitrary text: as the existing file, as a generated section and as
+/// a Dockerfile whose COPY sources it checks.
+pub fn ignore_file(text: &str) -> usize {
+    let copies = |_: &str| {
+        Some(crate::dockerignore::Copies {
+            paths: crate::dockerignore::copied_sources(text),
+            context_entries: vec!["src".into(), "pom.xml".into()],
+        })
+    };
+    crate::dockerignore::merge(Some(text), ".dockerignore", "Dockerfile", text, &copies)
+        .map_or(0, |merged| merged.text.len() + merged.warnings.len())
+}
 
 /// Writes a repository from `data` (chunks separated by 0 bytes; a chunk's first byte picks its path), then
 /// detects, resolves with no prompts and renders every fitting preset. Panics only when a rendered Dockerfile

@@ -130,7 +130,7 @@ fn add(found: &mut Vec<(String, String)>, name: String, at: String) {
 }
 
 /// The identifier tails after each `marker` in `line` (`import.meta.env.VITE_` + `API_URL`).
-fn names_after<'a>(line: &'a str, marker: &str) -> Vec<&'a str> {
+pub(super) fn names_after<'a>(line: &'a str, marker: &str) -> Vec<&'a str> {
     line.match_indices(marker)
         .filter_map(|(at, _)| {
             let rest = &line[at + marker.len()..];

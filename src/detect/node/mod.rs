@@ -165,7 +165,9 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         .lines()
         .filter(|line| server::start_from_script(line).is_some() || framework::static_output(line).is_some())
         .count();
-    json + versions + globs + settings + scripts + server::ports_in_source(text).len()
+    let chains = scripts::fuzz_text(text);
+    let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len();
+    json + versions + globs + settings + scripts + chains + env_names + server::ports_in_source(text).len()
 }
 
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.

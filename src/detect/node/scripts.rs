@@ -146,6 +146,13 @@ const MANAGER_COMMANDS: &[&str] = &[
     "tsc",
 ];
 
+/// The script-text readers on arbitrary text, for the fuzz target.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    let segments = segments(text).map_or(0, |s| s.len());
+    let (env, words) = strip_env(text.split_whitespace().map(String::from).collect());
+    segments + env.len() + usize::from(run_target(&words).is_some())
+}
+
 /// The lifecycle scripts a package manager runs for the package itself during an install.
 const INSTALL_HOOKS: &[&str] = &[
     "preinstall",
