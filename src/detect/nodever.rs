@@ -253,6 +253,7 @@ mod tests {
     fn version_files_and_codenames() {
         assert_eq!(m("v20.11.1"), Some(20));
         assert_eq!(m("22"), Some(22));
+        assert_eq!(m("8.17.0"), Some(8), "old lines stay resolvable");
         assert_eq!(m("lts/iron"), Some(20));
         assert_eq!(m("lts/*"), Some(current_lts()));
         assert_eq!(m("Hydrogen"), Some(18));

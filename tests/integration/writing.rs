@@ -145,8 +145,8 @@ fn two_concurrent_runs_cannot_both_create_the_dockerfile() {
         let project = project_copy(&example());
         let dir = project.path();
         // Both stage before either moves a file into place.
-        let first = paused_init(dir, &["--yes", "--port", "9001"], 700);
-        let second = paused_init(dir, &["--yes", "--port", "9002"], 700);
+        let first = paused_init(dir, &["--yes", "--port", "9001"], 1500);
+        let second = paused_init(dir, &["--yes", "--port", "9002"], 1500);
         let outputs = [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()];
         let won: Vec<usize> = (0..2).filter(|i| outputs[*i].status.success()).collect();
         let stderr: Vec<String> = outputs
