@@ -31,7 +31,11 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     facts.insert("framework".into(), Fact::new(name, source.clone()));
     facts.insert("kind".into(), Fact::new("server", source.clone()));
     let has_build = facts.contains_key("build_script");
-    let start = start_entry(app, name == "nestjs", has_build, warnings);
+    let node_line = facts
+        .get("node_version")
+        .and_then(|f| f.value.as_str())
+        .and_then(|v| v.split('.').next()?.parse::<u64>().ok());
+    let start = start_entry(app, name == "nestjs", has_build, node_line, warnings);
     let command = start
         .as_ref()
         .and_then(|s| s.command.value.as_str())
@@ -101,6 +105,10 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     }
 }
 
+/// The first Node line whose images run `node file.ts` without flags: type stripping is on by default from
+/// 22.18 and 23.6, and a line's image tag (`node:22-alpine`) is its newest release, past 22.18.
+const STRIPS_TYPES_FROM: u64 = 22;
+
 /// Scripts that start a server in production, most specific first; dev servers are never among them.
 const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "serve"];
 
@@ -113,13 +121,32 @@ pub(super) struct Start {
 /// The command that starts the server: a start script followed through its chain (`npm run serve`) to
 /// `node FILE`; else one whose chain ends in a dev runner (nodemon, ts-node, `nest start`), replaced by node
 /// on the compiled entry; else Nest's build output or `main`.
-pub(super) fn start_entry(app: &App, nest: bool, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
+pub(super) fn start_entry(
+    app: &App,
+    nest: bool,
+    has_build: bool,
+    node_line: Option<u64>,
+    warnings: &mut Vec<String>,
+) -> Option<Start> {
     let resolved: Vec<scripts::Resolved> = START_SCRIPTS
         .iter()
         .filter_map(|name| scripts::resolve(app, name))
         .collect();
+    // Node 22 and later run a TypeScript entry as it is (type stripping); the current LTS when nothing pins.
+    let strips_types = node_line.is_none_or(|major| major >= STRIPS_TYPES_FROM);
     for found in &resolved {
-        if let Some(command) = node_command(&found.words) {
+        let typescript_entry =
+            node_command(&found.words, true).is_some() && node_command(&found.words, false).is_none();
+        if typescript_entry && !strips_types {
+            warnings.push(format!(
+                "{}: `{}` runs TypeScript, which node runs as it is only from Node {STRIPS_TYPES_FROM} (type \
+                 stripping); the Node line here is {}: raise engines.node or compile it",
+                found.source(),
+                found.words.join(" "),
+                node_line.unwrap_or_default()
+            ));
+        }
+        if let Some(command) = node_command(&found.words, strips_types) {
             say_skipped_steps(found, &command, warnings);
             let fact = Fact::new(command, found.source()).with_note(found.describe());
             return Some(Start {
@@ -190,7 +217,7 @@ pub(super) fn starts_a_node_server(app: &App) -> bool {
     START_SCRIPTS
         .iter()
         .filter_map(|name| scripts::resolve(app, name))
-        .any(|found| node_command(&found.words).is_some())
+        .any(|found| node_command(&found.words, true).is_some())
 }
 
 /// Steps an `&&` start script runs before the server: the build stage already builds, anything else
@@ -220,8 +247,8 @@ fn say_skipped_steps(found: &scripts::Resolved, command: &str, warnings: &mut Ve
 }
 
 /// `node [flags] FILE [args]` as a command, without watch/inspect flags; None for anything else (another
-/// program, `node -e`, a TypeScript entry node cannot run).
-fn node_command(words: &[String]) -> Option<String> {
+/// program, `node -e`, a TypeScript entry on a Node line that cannot strip types).
+fn node_command(words: &[String], strips_types: bool) -> Option<String> {
     if words.first().map(String::as_str) != Some("node") {
         return None;
     }
@@ -230,7 +257,7 @@ fn node_command(words: &[String]) -> Option<String> {
         .map(String::as_str)
         .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect"))
         .collect();
-    if is_typescript(node_file(&kept)?) {
+    if is_typescript(node_file(&kept)?) && !strips_types {
         return None;
     }
     Some(
@@ -280,7 +307,7 @@ const FLAGS_WITH_VALUES: &[&str] = &[
 
 /// `node [flags] file [args]` (after env assignments), without watch/inspect flags; None for anything else.
 pub(super) fn start_from_script(script: &str) -> Option<String> {
-    node_command(&command_words(script)?)
+    node_command(&command_words(script)?, false)
 }
 
 /// The words of a simple command, after `VAR=value` and `cross-env VAR=value` prefixes. None when the script
