@@ -44,9 +44,12 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
     let name = ignore.display().to_string();
     let key = dockerfile_key(project, ignore_dir, file_name)?;
     let mut notes = Vec::new();
+    let mut mergeable = true;
     let existing = match read_small_text(&ignore) {
         Ok(text) => text,
         Err(why) => {
+            // Replacing what is there (a link, a huge or binary file) is the user's call: --force.
+            mergeable = false;
             notes.push(format!("{name} {why}: dockgen's block replaces it, nothing is merged"));
             None
         }
@@ -65,7 +68,7 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
     };
     let merged = dockerignore::merge(existing.as_deref(), &name, &key, &generated, &copies)?;
     notes.extend(merged.notes);
-    let owned = if merged.keeps_user_lines {
+    let owned = if merged.keeps_user_lines && mergeable {
         vec![ignore.clone()]
     } else {
         Vec::new()

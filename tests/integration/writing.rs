@@ -104,6 +104,27 @@ fn a_workspaces_apps_share_one_block_with_a_section_each() {
     assert!(!after.contains("apps/api/Dockerfile"), "{after}");
 }
 
+/// An ignore file that is not a regular text file (here a link) is not merged: replacing it needs --force.
+#[cfg(unix)]
+#[test]
+fn an_ignore_file_that_is_a_link_is_replaced_only_with_force() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    std::fs::write(dir.join("shared.ignore"), "secrets/\n").unwrap();
+    std::os::unix::fs::symlink("shared.ignore", dir.join(".dockerignore")).unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a regular file").and(predicate::str::contains("--force")));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("shared.ignore")).unwrap(),
+        "secrets/\n"
+    );
+    assert!(!dir.join("Dockerfile").exists());
+}
+
 /// SIGINT or SIGTERM while files are staged: the run stops with 130, the staged files are removed and the
 /// user's files are as they were.
 #[cfg(unix)]
