@@ -78,8 +78,9 @@ fn excluding_rule<'a>(rules: &'a [Rule], path: &str) -> Option<&'a Rule> {
         .filter(|rule| !rule.include)
 }
 
-/// The build-context sources of a Dockerfile's `COPY`/`ADD` instructions (not `--from` ones, not globs).
-pub fn copied_sources(dockerfile: &str) -> Vec<String> {
+/// The source operands of a Dockerfile's `COPY`/`ADD` instructions that read the build context (not
+/// `--from` ones), as written, continuation lines joined.
+fn context_operands(dockerfile: &str) -> Vec<String> {
     let mut sources = Vec::new();
     let mut logical = String::new();
     for line in dockerfile.lines() {
@@ -99,12 +100,7 @@ pub fn copied_sources(dockerfile: &str) -> Vec<String> {
         if is_copy && !words.iter().any(|w| w.starts_with("--from")) {
             let operands: Vec<&str> = words[1..].iter().copied().filter(|w| !w.starts_with("--")).collect();
             if let Some((_, srcs)) = operands.split_last() {
-                sources.extend(
-                    srcs.iter()
-                        .map(|s| s.trim_start_matches("./").trim_end_matches('/'))
-                        .filter(|s| !s.is_empty() && *s != "." && !s.contains(['*', '?', '[', '$']))
-                        .map(str::to_string),
-                );
+                sources.extend(srcs.iter().map(|s| (*s).to_string()));
             }
         }
         logical.clear();
@@ -112,20 +108,22 @@ pub fn copied_sources(dockerfile: &str) -> Vec<String> {
     sources
 }
 
+/// The build-context sources of a Dockerfile's `COPY`/`ADD` instructions (not `--from` ones, not globs, not
+/// the whole context).
+pub fn copied_sources(dockerfile: &str) -> Vec<String> {
+    context_operands(dockerfile)
+        .iter()
+        .map(|s| s.trim_start_matches("./").trim_end_matches('/'))
+        .filter(|s| !s.is_empty() && *s != "." && !s.contains(['*', '?', '[', '$']))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Whether a Dockerfile copies the whole build context (`COPY . .`), so no single path names what it needs.
 pub fn copies_whole_context(dockerfile: &str) -> bool {
-    dockerfile.lines().any(|line| {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let is_copy = words
-            .first()
-            .is_some_and(|w| w.eq_ignore_ascii_case("COPY") || w.eq_ignore_ascii_case("ADD"));
-        let operands: Vec<&str> = words.iter().skip(1).copied().filter(|w| !w.starts_with("--")).collect();
-        is_copy
-            && !words.iter().any(|w| w.starts_with("--from"))
-            && operands
-                .split_last()
-                .is_some_and(|(_, srcs)| srcs.iter().any(|s| matches!(*s, "." | "./")))
-    })
+    context_operands(dockerfile)
+        .iter()
+        .any(|s| matches!(s.as_str(), "." | "./"))
 }
 
 /// What a Dockerfile the block serves takes from the build context.

@@ -97,7 +97,7 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
             continue;
         }
         match word.split_once('=') {
-            Some((name, value)) if is_env_name(name) => {
+            Some((name, value)) if crate::validate::env_name(name).is_ok() => {
                 env.push((name.to_string(), value.to_string()));
                 rest.next();
             }
@@ -105,12 +105,6 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
         }
     }
     (env, rest.collect())
-}
-
-fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The script a package-manager command runs: `npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`,
