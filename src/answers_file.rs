@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::answers::{Given, Resolved};
+use crate::files;
 use crate::preset::Preset;
 
 pub const FILE_NAME: &str = "dockgen.toml";
@@ -24,12 +25,15 @@ pub struct AnswersFile {
 /// Reads `PATH/dockgen.toml` when it exists; a syntax error or unknown key names the file and the key.
 pub fn load(root: &Path) -> Result<Option<AnswersFile>> {
     let path = root.join(FILE_NAME);
-    if !path.is_file() {
+    let shown = path.display().to_string();
+    let inside = files::boundary(root);
+    let refused = |why: files::Refusal| anyhow::anyhow!(why.about(&shown));
+    if files::kind_within(&path, Some(&inside)).map_err(refused)? != files::Kind::File {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = files::read_text_within(&path, Some(&inside), files::ANSWERS_CAP).map_err(refused)?;
     let file: AnswersFile = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end().replace('\n', " ")))?;
+        .map_err(|e| anyhow::anyhow!("{}: {}", files::printable(&shown), files::toml_error(&e, &text)))?;
     Ok(Some(file))
 }
 

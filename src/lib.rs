@@ -6,6 +6,7 @@ pub mod answers_file;
 pub mod cli;
 pub mod detect;
 pub mod dockerignore;
+pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 mod outputs;
@@ -335,11 +336,16 @@ fn finish(
 /// Decisions taken on evidence (notes) and problems (warnings), on stderr.
 fn say(notes: &[String], warnings: &[String]) {
     for note in notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", files::message(note));
     }
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", files::message(warning));
     }
+}
+
+/// An error as the one line `main` prints: the whole chain, printable, of bounded length.
+pub fn error_line(err: &anyhow::Error) -> String {
+    files::message(&format!("{err:#}"))
 }
 
 /// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,
@@ -496,7 +502,7 @@ fn settle_choices(
             let (text, origin) = answers::pick(&choice, &help, prompter)?;
             if origin != answers::CHOSEN_AT_THE_PROMPT {
                 if let Some(note) = choice.default_note() {
-                    eprintln!("note: {note}");
+                    eprintln!("note: {}", files::message(&note));
                 }
             }
             given.insert(
@@ -510,7 +516,7 @@ fn settle_choices(
         };
         if let Some(option) = answers::apply_option(&choice, &text, &mut candidate.facts) {
             for warning in &option.warnings {
-                eprintln!("warning: {warning}");
+                eprintln!("warning: {}", files::message(warning));
             }
             candidate.warnings.extend(option.warnings.iter().cloned());
         } else {

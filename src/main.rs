@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One line naming the file; the chain carries the detail (ripgrep's `{:#}`).
-            eprintln!("dockgen: {err:#}");
+            eprintln!("dockgen: {}", dockgen::error_line(&err));
             if err.is::<dockgen::prompt::Cancelled>() || err.is::<dockgen::write::Interrupted>() {
                 ExitCode::from(130)
             } else if err.is::<dockgen::UsageError>() {

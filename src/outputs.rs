@@ -10,14 +10,13 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::dockerignore;
+use crate::files;
 use crate::prompt::{Decision, Prompter};
 use crate::render::Rendered;
 use crate::write;
 
 /// The Dockerfile name builders look for without `-f`.
 pub(crate) const DEFAULT_DOCKERFILE: &str = "Dockerfile";
-/// Ignore files and Dockerfiles read back are small text files; anything larger is not merged.
-const MAX_READ: u64 = 1024 * 1024;
 
 /// The files to write, and what the merge found worth saying.
 pub(crate) struct Planned {
@@ -154,20 +153,18 @@ fn other_dockerfile_copies(ignore_dir: &Path, context: &Path, key: &str) -> Opti
     Some(copies_of(&text, context))
 }
 
-/// A regular file's text when it is small and UTF-8; `Ok(None)` when there is no file; why not otherwise.
-fn read_small_text(path: &Path) -> std::result::Result<Option<String>, &'static str> {
+/// A regular file's text when it is small and UTF-8; `Ok(None)` when there is no file; why not otherwise. A
+/// link is not followed: dockgen would replace the link, not write through it.
+fn read_small_text(path: &Path) -> std::result::Result<Option<String>, String> {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(None);
     };
     if !meta.is_file() {
-        return Err("is not a regular file");
+        return Err(files::Refusal::NotRegular.to_string());
     }
-    if meta.len() > MAX_READ {
-        return Err("is larger than 1 MiB");
-    }
-    fs::read_to_string(path)
+    files::read_text_within(path, None, files::IGNORE_CAP)
         .map(Some)
-        .map_err(|_| "is not readable UTF-8 text")
+        .map_err(|why| why.to_string())
 }
 
 /// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when

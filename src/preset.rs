@@ -12,6 +12,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::files;
+
 static BUILTIN_PRESETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/presets");
 static BUILTIN_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -203,45 +205,59 @@ pub fn load(layers: &[Layer]) -> Result<Vec<Preset>> {
     Ok(presets)
 }
 
+/// A layer's `presets/*.toml` and `templates/**/*.tera`. Only regular files inside the layer's folder (links
+/// resolved) are read, each at most `files::PRESET_CAP` bytes; a link to a folder is not followed.
 fn read_layer(layer: &Layer, sources: &mut IndexMap<String, Source>, templates: &mut Templates) -> Result<()> {
+    let inside = files::boundary(&layer.dir);
     let presets_dir = layer.dir.join("presets");
     if let Ok(entries) = std::fs::read_dir(&presets_dir) {
-        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
             let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let text = read_layer_file(&path, &inside)?;
             sources.insert(
                 name,
                 Source {
                     text,
-                    origin: path.display().to_string(),
+                    origin: files::printable(&path.display().to_string()),
                 },
             );
         }
     }
-    read_templates(&layer.dir.join("templates"), &layer.dir.join("templates"), templates)
+    let templates_dir = layer.dir.join("templates");
+    read_templates(&templates_dir, &templates_dir, &inside, 0, templates)
 }
 
-fn read_templates(root: &Path, dir: &Path, templates: &mut Templates) -> Result<()> {
+fn read_layer_file(path: &Path, inside: &Path) -> Result<String> {
+    files::read_text_within(path, Some(inside), files::PRESET_CAP)
+        .map_err(|why| anyhow::anyhow!(why.about(&path.display().to_string())))
+}
+
+/// Template folders nest a level or two; deeper is not a template tree.
+const MAX_TEMPLATE_DEPTH: usize = 8;
+
+fn read_templates(root: &Path, dir: &Path, inside: &Path, depth: usize, templates: &mut Templates) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        if path.is_dir() {
-            read_templates(root, &path, templates)?;
-        } else if path.extension().is_some_and(|e| e == "tera") {
+        // The entry's own type: a link to a folder is not a folder here, so no walk follows links.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && depth < MAX_TEMPLATE_DEPTH {
+            read_templates(root, &path, inside, depth + 1, templates)?;
+        } else if !is_dir && path.extension().is_some_and(|e| e == "tera") {
             let name = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
-            templates.insert(name, (text, path.display().to_string()));
+            let text = read_layer_file(&path, inside)?;
+            templates.insert(name, (text, files::printable(&path.display().to_string())));
         }
     }
     Ok(())
@@ -256,7 +272,7 @@ fn merged_table(name: &str, sources: &IndexMap<String, Source>, depth: usize) ->
         .get(name)
         .with_context(|| format!("extends unknown preset `{name}`"))?;
     let mut table: toml::Table =
-        toml::from_str(&source.text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+        toml::from_str(&source.text).map_err(|e| anyhow::anyhow!(files::toml_error(&e, &source.text)))?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
@@ -286,7 +302,7 @@ fn parse(name: &str, sources: &IndexMap<String, Source>) -> Result<Preset> {
     let table = merged_table(name, sources, 0)?;
     let mut preset: Preset = table
         .try_into()
-        .map_err(|e: toml::de::Error| anyhow::anyhow!("{}", e.to_string().trim_end().replace('\n', " ")))?;
+        .map_err(|e: toml::de::Error| anyhow::anyhow!(files::excerpt(&e.to_string().trim_end().replace('\n', " "))))?;
     preset.name = name.to_string();
     preset.source_text.clone_from(&sources[name].text);
     preset.source.clone_from(&sources[name].origin);

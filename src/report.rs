@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::detect::{Candidate, Choice, Detection, Fact};
+use crate::files;
 use crate::preset::{self, Preset};
 
 #[derive(Debug, Serialize)]
@@ -96,7 +97,13 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The report as aligned text. Every value is text from the repository, so each line is made printable:
+    /// a hostile file cannot send the terminal control sequences.
     pub(crate) fn to_text(&self) -> String {
+        self.lines().lines().map(|line| files::printable(line) + "\n").collect()
+    }
+
+    fn lines(&self) -> String {
         let mut out = String::new();
         if self.candidates.is_empty() {
             let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
@@ -150,10 +157,10 @@ impl<'a> Report<'a> {
             }
         }
         for note in &self.notes {
-            let _ = writeln!(out, "note: {note}");
+            let _ = writeln!(out, "note: {}", files::message(note));
         }
         for warning in &self.warnings {
-            let _ = writeln!(out, "warning: {warning}");
+            let _ = writeln!(out, "warning: {}", files::message(warning));
         }
         out
     }
@@ -163,7 +170,8 @@ impl<'a> Report<'a> {
 /// output keeps the structure).
 fn fact_value_text(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(s) => s.clone(),
+        // A value may hold a newline; escaped here, it cannot pose as a line of its own.
+        serde_json::Value::String(s) => files::printable(s),
         // The only null fact is a port that is none.
         serde_json::Value::Null => "none".into(),
         serde_json::Value::Array(items) => items.iter().map(fact_value_text).collect::<Vec<_>>().join(", "),

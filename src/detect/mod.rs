@@ -16,6 +16,8 @@ mod walk;
 
 use std::path::Path;
 
+use crate::files;
+
 use anyhow::Result;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -146,6 +148,7 @@ pub struct Detection {
 /// Runs every stack probe on `root`. Errors are for files that exist but cannot be read or parsed; their
 /// message starts with the file's path (`go.mod:3: ...`), joined to `root` here so it can be found.
 pub fn detect(root: &Path) -> Result<Detection> {
+    let _confined = files::Confine::to(root);
     let in_root = |err: anyhow::Error| {
         let shown = root.display().to_string();
         let prefix = if shown == "." {
@@ -254,56 +257,25 @@ fn join_rel(dir: &str, file: &str) -> String {
     }
 }
 
-/// Manifests larger than this are not manifests; refusing them keeps a hostile repository from making
-/// dockgen read gigabytes.
-pub(crate) const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
-
 /// Reads a manifest as UTF-8 text; every error names the file relative to the repository. Only regular
-/// files are read: a FIFO or device named like a manifest would block or never end.
+/// files inside the repository are read: a FIFO or device named like a manifest would block or never end,
+/// and a link out of the repository would read (and quote back) a file that is not the project's.
 fn read_manifest(root: &Path, rel: &str) -> Result<String> {
-    use anyhow::Context;
-    let path = root.join(rel);
-    let meta = std::fs::metadata(&path).with_context(|| format!("{rel}: cannot read"))?;
-    if !meta.is_file() {
-        anyhow::bail!("{rel} is not a regular file");
-    }
-    if meta.len() > MAX_MANIFEST_BYTES {
-        anyhow::bail!(
-            "{rel} is {} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest can sensibly be",
-            meta.len()
-        );
-    }
-    let bytes = std::fs::read(&path).with_context(|| format!("{rel}: cannot read"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{rel} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    files::read_text(&root.join(rel), files::MANIFEST_CAP).map_err(|why| anyhow::anyhow!(why.about(rel)))
 }
 
 /// Whether the marker file `rel` is present. A name that exists but cannot be followed (a symlink loop, a
-/// dangling link) is an error naming it, not a silent "not found".
+/// dangling link, a link out of the repository) or is a special file is an error naming it, not a silent
+/// "not found".
 fn has_marker(root: &Path, rel: &str) -> Result<bool> {
-    let path = root.join(rel);
-    match std::fs::symlink_metadata(&path) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(err) => Err(anyhow::anyhow!("{rel}: cannot read: {err}")),
-        Ok(_) => match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => Ok(true),
-            Ok(meta) if meta.is_dir() => Ok(false),
-            Ok(_) => Err(anyhow::anyhow!("{rel} is not a regular file")),
-            Err(err) => Err(anyhow::anyhow!("{rel}: cannot read: {err}")),
-        },
+    match files::kind(&root.join(rel)) {
+        Ok(kind) => Ok(kind == files::Kind::File),
+        Err(why) => Err(anyhow::anyhow!(why.about(rel))),
     }
 }
 
-/// Optional text (a framework config, a source file): None when absent, not a regular file, larger than a
-/// manifest may be, or not UTF-8. Detection then simply learns nothing from it.
+/// Optional text (a framework config, a source file): None when absent, not a regular file inside the
+/// repository, larger than a manifest may be, or not UTF-8. Detection then simply learns nothing from it.
 fn read_small_text(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
-        return None;
-    }
-    String::from_utf8(std::fs::read(path).ok()?).ok()
+    files::read_text(path, files::MANIFEST_CAP).ok()
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use super::super::gosrc::{self, Lexed};
-use super::super::{join_rel, read_small_text, walk, MAX_MANIFEST_BYTES};
+use super::super::{join_rel, read_small_text, walk};
 use super::Module;
 
 /// How much of a file is read first: enough for the package clause and imports of nearly every file; the
@@ -206,7 +206,7 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
     }
     let mut file = std::fs::File::open(path).ok()?;
     let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
+    if !meta.is_file() || meta.len() > crate::files::MANIFEST_CAP {
         return None;
     }
     buffer.clear();

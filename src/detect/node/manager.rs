@@ -6,9 +6,6 @@ use serde_json::Value;
 
 use super::{has_marker, read_manifest, Context, Fact, Facts, JsonDoc};
 
-/// Lockfiles can be far larger than a manifest (tens of MB in big monorepos) and are only validated.
-pub(super) const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile. Returns the
 /// lockfile's name in the context root, if there is one.
 pub(super) fn package_manager(
@@ -199,24 +196,15 @@ fn locked_manager(
 pub(super) fn check_lockfile(context: &Context, file: &str) -> Result<Option<String>> {
     let shown = context.shown(file);
     let path = context.dir.join(file);
-    let meta = std::fs::metadata(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
-    if meta.len() > MAX_LOCKFILE_BYTES {
-        bail!(
-            "{shown} is {} bytes, more than the {MAX_LOCKFILE_BYTES} bytes dockgen reads",
-            meta.len()
-        );
-    }
     if file == "bun.lockb" {
-        // A binary format by design; only bun reads it.
-        return Ok(None);
+        // A binary format by design; only bun reads it. It must still be a regular file of the repository.
+        return match crate::files::kind(&path) {
+            Ok(_) => Ok(None),
+            Err(why) => Err(anyhow::anyhow!(why.about(&shown))),
+        };
     }
-    let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{shown} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let text =
+        crate::files::read_text(&path, crate::files::LOCKFILE_CAP).map_err(|why| anyhow::anyhow!(why.about(&shown)))?;
     match file {
         "package-lock.json" | "npm-shrinkwrap.json" => {
             let doc = JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;

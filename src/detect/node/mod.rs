@@ -90,6 +90,8 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             None => (here, None, String::new()),
         },
     };
+    // PATH is a member of a workspace above it: the repository is that workspace.
+    let _confined = (context.down != ".").then(|| crate::files::Confine::to(&context.dir));
     let root_package = if context.down == "." {
         package.clone()
     } else {

@@ -208,6 +208,8 @@ pub(super) fn enclosing_workspace(root: &Path) -> Result<Option<(Context, Vec<St
         if !context.dir.join("package.json").is_file() && !context.dir.join("pnpm-workspace.yaml").is_file() {
             continue;
         }
+        // A folder above PATH is read as the repository it may be: its files, nothing outside it.
+        let _confined = crate::files::Confine::to(&context.dir);
         let package = if context.dir.join("package.json").is_file() {
             context.read_json("package.json")?
         } else {
