@@ -123,7 +123,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             if s.chars().any(char::is_control) {
                 anyhow::bail!("`{}` contains a control character", s.escape_debug());
             }
-            Ok(Value::from(serde_json::to_string(s)?))
+            Ok(Value::from(exec_word(s)))
         }),
     );
     tera.register_filter(
@@ -148,8 +148,8 @@ fn with_filters(mut tera: Tera) -> Tera {
             // `node dist/main.js` → `["node", "dist/main.js"]`: each word a JSON string, as exec form parses.
             let command = as_str(v)?;
             validate::command(command)?;
-            let words: Vec<&str> = command.split_whitespace().collect();
-            Ok(Value::from(serde_json::to_string(&words)?.replace("\",\"", "\", \"")))
+            let words: Vec<String> = command.split_whitespace().map(exec_word).collect();
+            Ok(Value::from(format!("[{}]", words.join(", "))))
         }),
     );
     tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));
@@ -206,6 +206,16 @@ type FilterFn = fn(&Value) -> Result<Value>;
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 fn checked(f: FilterFn) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
+}
+
+/// One exec-form word as a JSON string. A trailing backslash is written `\u005c`: Docker's JSON parser reads
+/// it the same, while `"x\\"]` at the end of a line reads as a line continuation to hadolint (DL3025).
+fn exec_word(word: &str) -> String {
+    let json = serde_json::Value::from(word).to_string();
+    match json.strip_suffix("\\\\\"") {
+        Some(head) if word.ends_with('\\') => format!("{head}\\u005c\""),
+        _ => json,
+    }
 }
 
 fn as_str(value: &Value) -> Result<&str> {
@@ -321,6 +331,15 @@ mod tests {
         assert_eq!(base_name("./cmd/api").unwrap(), "api");
         assert_eq!(base_name("./cmd/api/").unwrap(), "api");
         assert!(base_name(".").is_err());
+    }
+
+    #[test]
+    fn exec_words_never_end_in_a_backslash() {
+        assert_eq!(exec_word("a\\"), "\"a\\u005c\"");
+        assert_eq!(exec_word("a\\b"), "\"a\\\\b\"");
+        assert_eq!(exec_word("say \"hi\""), "\"say \\\"hi\\\"\"");
+        let decoded: String = serde_json::from_str(&exec_word("x\\\\")).unwrap();
+        assert_eq!(decoded, "x\\\\");
     }
 
     #[test]

@@ -268,6 +268,7 @@ fn program_option(
     for (key, fact) in ports::port_facts(&listening, &main.dir) {
         insert(&mut facts, key, fact);
     }
+    let mut warnings = listening.loopback.clone();
     insert(&mut facts, "cgo", cgo::cgo_fact(tree, graph));
     let embeds = embed::embeds(root, tree, graph);
     if !embeds.present.is_empty() {
@@ -285,12 +286,13 @@ fn program_option(
     if let Some(version) = embeds.frontend_node_version {
         insert(&mut facts, "frontend_node_version", version);
     }
+    warnings.extend(embeds.warnings);
     ChoiceOption {
         value: package_arg(&main.dir),
         source: main.evidence.clone(),
         facts,
         why: main.why.clone(),
-        warnings: embeds.warnings,
+        warnings,
     }
 }
 

@@ -78,6 +78,9 @@ pub(super) struct Listening {
     pub(super) ports: Vec<Fact>,
     /// A listener call or server framework, when no port literal goes with it.
     pub(super) listener: Option<String>,
+    /// Where a port found is bound to a loopback address (`localhost:8080`): unreachable through a published
+    /// port, said as a warning.
+    pub(super) loopback: Vec<String>,
     /// How many packages were read.
     pub(super) packages: usize,
 }
@@ -86,6 +89,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
     let mut ports: Vec<Fact> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut listener = None;
+    let mut loopback = Vec::new();
     let constants = constants(tree, graph);
     for &index in graph {
         let package = &tree.packages[index];
@@ -93,6 +97,13 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
             let tokens = fold_constants(&file.lexed().tokens, &constants);
             for hit in port_hits(&tokens, &file.rel) {
                 if seen.insert(hit.port) {
+                    if let Some(address) = loopback_address(&tokens, hit.line, hit.port) {
+                        loopback.push(format!(
+                            "{}: the program listens on {address}, a loopback address that a published port \
+                             cannot reach; make it listen on :{} (every interface) in the container",
+                            hit.source, hit.port
+                        ));
+                    }
                     ports.push(Fact::new(hit.port, hit.source).with_note(hit.how));
                 }
             }
@@ -118,8 +129,21 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
     Listening {
         ports,
         listener,
+        loopback,
         packages: graph.len(),
     }
+}
+
+/// The loopback listen address (`localhost:8080`, `127.0.0.1:8080`, `[::1]:8080`) of `port` written on `line`.
+fn loopback_address(tokens: &[(Token, usize)], line: usize, port: u16) -> Option<String> {
+    tokens.iter().find_map(|(token, at)| match token {
+        Token::Str(s) if *at == line && port_of_address(s) == Some(port) => {
+            let (host, _) = s.rsplit_once(':')?;
+            let loopback = host == "localhost" || host == "[::1]" || host.starts_with("127.");
+            loopback.then(|| crate::files::excerpt(s))
+        }
+        _ => None,
+    })
 }
 
 /// `r.Run()` with no address: the framework's default port.
@@ -178,6 +202,7 @@ pub(super) struct PortHit {
     pub(super) port: u16,
     pub(super) source: String,
     pub(super) how: &'static str,
+    line: usize,
 }
 
 /// Literal constants of the program's packages by name (`DefaultListenHTTP = ":80"`, `defaultPort = 8080`),
@@ -274,6 +299,7 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         port,
         source: format!("{rel}:{line}"),
         how,
+        line,
     };
     for (i, (token, line)) in tokens.iter().enumerate() {
         let previous = i.checked_sub(1).map(|p| &tokens[p].0);

@@ -140,19 +140,30 @@ pub(super) fn framework<'a>(project: &'a Project, packaging: &Packaging) -> Opti
     })
 }
 
-/// `finalName`, else `artifactId-version`, resolved.
-pub(super) fn final_name(project: &Project, warnings: &mut Vec<String>) -> Option<(String, String)> {
+/// `finalName`, else `artifactId-version`, resolved. A name that cannot be resolved (an undefined or circular
+/// property, an expansion that explodes) is an error naming the property and pom.xml:line.
+pub(super) fn final_name(project: &Project) -> Result<(String, String), String> {
+    const PICK: &str = "pass --set artifact=PATH";
     if let Some((name, line)) = &project.pom.final_name {
-        return resolved(project, name, *line, warnings);
+        let at = format!("{}:{line}", project.file);
+        return match project.props.resolve(name) {
+            Ok(name) => Ok((name, at)),
+            Err(why) => Err(format!("{at}: finalName: {why}; {PICK}")),
+        };
     }
-    let (artifact, line) = project.pom.artifact_id.as_ref()?;
-    let (version, _) = project.props.get("project.version")?;
+    let unknown = || {
+        format!(
+            "{}: cannot tell the jar's name (no artifactId/version or finalName): {PICK}",
+            project.file
+        )
+    };
+    let (artifact, line) = project.pom.artifact_id.as_ref().ok_or_else(unknown)?;
+    let (version, at) = project.props.get("project.version").ok_or_else(unknown)?;
     let version = project
         .props
         .resolve(version)
-        .map_err(|why| warnings.push(format!("{}: version: {why}", project.file)))
-        .ok()?;
-    Some((format!("{artifact}-{version}"), format!("{}:{line}", project.file)))
+        .map_err(|why| format!("{at}: version: {why}; {PICK}"))?;
+    Ok((format!("{artifact}-{version}"), format!("{}:{line}", project.file)))
 }
 
 fn target(project: &Project, file: &str) -> String {

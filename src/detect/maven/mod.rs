@@ -530,12 +530,7 @@ fn analyse(
     if is_reactor && framework.as_ref().is_some_and(|fw| is_library(fw, &sources)) {
         return Ok(None);
     }
-    let final_name = artifact::final_name(project, warnings).ok_or_else(|| {
-        format!(
-            "{}: cannot tell the jar's name (no artifactId/version or finalName): pass --set artifact=PATH",
-            project.file
-        )
-    })?;
+    let final_name = artifact::final_name(project)?;
     let module = Module {
         root,
         project,

@@ -68,7 +68,7 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     let in_workspace = app.dir != "." || app.context.down != ".";
     let has_server_entry = app.script("start").is_some() || (app.package.str("main").is_some() && !in_workspace);
     if has_server_entry || app.dependency("@nestjs/core").is_some() {
-        server(app, facts, warnings);
+        server(app, facts, warnings)?;
         return Ok(true);
     }
     if let Some((script, source)) = &build {

@@ -158,7 +158,7 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         .filter(|l| matches!(nodever::resolve(l), Resolved::Line(..)))
         .count();
     let (patterns, _) = workspace::pnpm_workspace_packages(text);
-    let globs = patterns.iter().filter(|p| workspace::glob_match(p, "apps/web")).count();
+    let globs = usize::from(workspace::MemberGlobs::new(&patterns).admits("apps/web"));
     let settings = ["outDir", "output", "outputDir", "rootDir", "entryFile"]
         .iter()
         .filter_map(|key| framework::literal_setting(text, key))

@@ -13,7 +13,7 @@ use crate::detect::walk;
 pub(super) const DEV_RUNNERS: &[&str] = &["nodemon", "ts-node", "ts-node-dev", "tsx", "node-dev", "babel-node"];
 
 /// A plain Node server (Express, Fastify, Koa, Nest or none): the start command from the real entry.
-pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
+pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> anyhow::Result<()> {
     let framework = ["@nestjs/core", "express", "fastify", "koa", "@hapi/hapi", "hono"]
         .iter()
         .find_map(|name| app.dependency(name).map(|f| (*name, f)));
@@ -40,6 +40,19 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         .as_ref()
         .and_then(|s| s.command.value.as_str())
         .map(str::to_string);
+    if let (Some(start), Some(entry)) = (&start, command.as_deref().and_then(entry_file)) {
+        if entry.starts_with('/') || entry.split('/').any(|part| part == "..") {
+            anyhow::bail!(
+                "{}: the server's entry `{}` is outside the app's folder, which is all the image holds; pass \
+                 --set start_command=\"node FILE\"",
+                start.command.source,
+                crate::files::excerpt(entry)
+            );
+        }
+    }
+    if start.is_none() {
+        say_unfollowable_scripts(app, warnings);
+    }
     let mut script_port = None;
     if let Some(start) = start {
         let source = start.command.source.clone();
@@ -102,6 +115,20 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
             facts.insert("port".into(), port);
         }
         None => insert_port(facts, app, command.as_deref(), default, warnings),
+    }
+    Ok(())
+}
+
+/// Start scripts that exist but use the shell beyond `&&` (a line break, a pipe, a redirection, a
+/// substitution): an exec-form CMD cannot run them as written, so they are said rather than split.
+fn say_unfollowable_scripts(app: &App, warnings: &mut Vec<String>) {
+    for name in START_SCRIPTS {
+        if let (Some((_, source)), None) = (app.script(name), scripts::resolve(app, name)) {
+            warnings.push(format!(
+                "{source}: scripts.{name} uses the shell (a line break, pipe, redirection, substitution or a loop \
+                 of scripts), which an exec-form CMD cannot run as written; pass --set start_command=\"node FILE\""
+            ));
+        }
     }
 }
 
