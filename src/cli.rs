@@ -14,6 +14,10 @@ pub struct Cli {
     /// .dockgen/ and the user config folder's.
     #[arg(long, global = true, env = "DOCKGEN_PRESETS_DIR", value_name = "DIR")]
     pub presets_dir: Option<PathBuf>,
+    /// Ignore the project's .dockgen/ (presets and templates) and dockgen.toml, for a run on a checkout you do
+    /// not trust: only built-in presets, the user config folder's and --presets-dir are used.
+    #[arg(long, global = true, env = "DOCKGEN_NO_PROJECT_CONFIG", value_parser = BoolishValueParser::new())]
+    pub no_project_config: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use crate::prompt::NonInteractive;
 use crate::{answers, detect, preset, render};
 
-pub use crate::detect::fuzzing::{go_mod, go_source, node, pom};
+pub use crate::detect::fuzzing::{go_mod, go_source, maven_properties, node, pom};
 
 /// Files the pipeline target can write, picked by the first byte of each chunk.
 const PATHS: &[&str] = &[
@@ -61,6 +61,45 @@ pub fn ignore_file(text: &str) -> usize {
     };
     crate::dockerignore::merge(Some(text), ".dockerignore", "Dockerfile", text, &copies)
         .map_or(0, |merged| merged.text.len() + merged.warnings.len())
+}
+
+/// Workspace globs over a folder tree, both from `data`: before the first 0 byte, one pattern per line (as
+/// `workspaces` or pnpm-workspace.yaml list them); after it, one folder per line, created with a package.json
+/// when the line ends in `+`. The walk must stay bounded whatever the patterns and the tree.
+pub fn workspace_globs(data: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(data);
+    let (patterns, tree) = text.split_once('\0').unwrap_or((&text, ""));
+    let patterns: Vec<String> = patterns.lines().take(32).map(String::from).collect();
+    let Ok(dir) = tempfile::tempdir() else { return 0 };
+    for line in tree.lines().take(64) {
+        let (folder, member) = match line.strip_suffix('+') {
+            Some(folder) => (folder, true),
+            None => (line, false),
+        };
+        // Only plain relative folders below the temporary root, a few levels deep.
+        let parts: Vec<&str> = folder
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains('\\'))
+            .take(10)
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let path = dir.path().join(parts.join("/"));
+        if std::fs::create_dir_all(&path).is_ok() && member {
+            let _ = std::fs::write(path.join("package.json"), "{}");
+        }
+    }
+    crate::detect::fuzzing::workspace_members(dir.path(), &patterns)
+}
+
+/// `dockgen.toml` text: parsed as the answers file, its answers turned into given values, and a parse error
+/// shown as dockgen shows it (line and column, no quoted text).
+pub fn answers_file(text: &str) -> usize {
+    match toml::from_str::<crate::answers_file::AnswersFile>(text) {
+        Ok(file) => file.given().map_or(1, |given| given.len()),
+        Err(err) => crate::files::toml_error(&err, text).len(),
+    }
 }
 
 /// Writes a repository from `data` (chunks separated by 0 bytes; a chunk's first byte picks its path), then

@@ -64,26 +64,35 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     }
     // Presets commands have no PATH: the project is the current directory.
     let here = Path::new(".");
+    let trusted = !cli.no_project_config;
+    let load = |project: &Path| preset::load(&preset::layers(trusted.then_some(project), presets_dir));
     match cli.command {
         Command::Init(args) => {
-            let presets = preset::load(&preset::layers(Some(&args.path), presets_dir))?;
-            init(&args, &presets, matches.subcommand_matches("init").unwrap_or(matches))
+            let presets = load(&args.path)?;
+            let config = ProjectConfig::new(&args.path, &presets, trusted);
+            init(
+                &args,
+                &presets,
+                &config,
+                matches.subcommand_matches("init").unwrap_or(matches),
+            )
         }
         Command::Detect(args) => {
-            let presets = preset::load(&preset::layers(Some(&args.path), presets_dir))?;
-            detect_command(&args, &presets)
+            let presets = load(&args.path)?;
+            let config = ProjectConfig::new(&args.path, &presets, trusted);
+            detect_command(&args, &presets, &config)
         }
         Command::Presets(PresetsCommand::List) => {
-            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
+            let presets = load(here)?;
             print(&report::preset_list(&presets))
         }
         Command::Presets(PresetsCommand::Show { name }) => {
-            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
+            let presets = load(here)?;
             let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
             print(&found.source_text)
         }
         Command::Presets(PresetsCommand::Eject { name, to, force }) => {
-            let presets = preset::load(&preset::layers(Some(here), presets_dir))?;
+            let presets = load(here)?;
             let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
             let mut files = vec![(
                 to.join("presets").join(format!("{name}.toml")),
@@ -133,10 +142,42 @@ fn check_project_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn detect_command(args: &DetectArgs, presets: &[Preset]) -> Result<()> {
+/// What a run takes from outside dockgen itself: preset and template files of the project or user folders,
+/// and whether the project's dockgen.toml is read.
+struct ProjectConfig {
+    custom_files: Vec<String>,
+    read_answers_file: bool,
+}
+
+impl ProjectConfig {
+    fn new(project: &Path, presets: &[Preset], trusted: bool) -> Self {
+        let custom_files = preset::custom_files(presets);
+        if !trusted && project.join(answers_file::FILE_NAME).exists() {
+            eprintln!("note: --no-project-config: {} is not read", answers_file::FILE_NAME);
+        }
+        ProjectConfig {
+            custom_files,
+            read_answers_file: trusted,
+        }
+    }
+
+    /// Said on every run that uses them: a committed `.dockgen/` changes what dockgen writes.
+    fn note(&self) -> Option<String> {
+        (!self.custom_files.is_empty()).then(|| {
+            format!(
+                "presets and templates from outside dockgen are in use, replacing built-in ones of the same name: \
+                 {} (--no-project-config ignores the project's)",
+                self.custom_files.join(", ")
+            )
+        })
+    }
+}
+
+fn detect_command(args: &DetectArgs, presets: &[Preset], config: &ProjectConfig) -> Result<()> {
     check_project_dir(&args.path)?;
     let detection = detect::detect(&args.path)?;
-    let report = report::Report::new(&detection, presets);
+    let mut report = report::Report::new(&detection, presets);
+    report.custom_files.clone_from(&config.custom_files);
     if args.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
     } else {
@@ -144,10 +185,17 @@ fn detect_command(args: &DetectArgs, presets: &[Preset]) -> Result<()> {
     }
 }
 
-fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()> {
+fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
     check_project_dir(&args.path)?;
     let detection = detect::detect(&args.path)?;
-    let saved = answers_file::load(&args.path)?;
+    let saved = if config.read_answers_file {
+        answers_file::load(&args.path)?
+    } else {
+        None
+    };
+    if !args.json {
+        say(config.note().as_slice(), &[]);
+    }
     let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut prompter: Box<dyn Prompter> = if interactive {
         Box::new(Terminal)
@@ -237,7 +285,7 @@ fn init(args: &InitArgs, presets: &[Preset], matches: &ArgMatches) -> Result<()>
     } else if args.save {
         written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
     }
-    finish(args, preset, &resolved, &warnings, &written)
+    finish(args, preset, &resolved, &warnings, &written, config)
 }
 
 /// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.
@@ -316,10 +364,12 @@ fn finish(
     resolved: &answers::Resolved,
     warnings: &[String],
     written: &[std::path::PathBuf],
+    config: &ProjectConfig,
 ) -> Result<()> {
     if args.json {
         let report = serde_json::json!({
             "preset": preset.name,
+            "custom_files": config.custom_files,
             "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "answers": resolved.answers,
             "notes": resolved.notes,

@@ -120,7 +120,8 @@ pub struct Layer {
     pub dir: PathBuf,
 }
 
-/// The layers in force, lowest first: the user config folder, the project's `.dockgen/`, `--presets-dir`.
+/// The layers in force, lowest first: the user config folder, the project's `.dockgen/` (None with
+/// `--no-project-config`), `--presets-dir`.
 pub fn layers(project: Option<&Path>, presets_dir: Option<&Path>) -> Vec<Layer> {
     let config_home = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
@@ -145,6 +146,27 @@ pub fn layers(project: Option<&Path>, presets_dir: Option<&Path>) -> Vec<Layer> 
         });
     }
     out
+}
+
+/// The preset and template files in use that are not built in (from a project's `.dockgen/`, the user config
+/// folder or `--presets-dir`): a project can replace what dockgen writes, so every run says so.
+pub fn custom_files(presets: &[Preset]) -> Vec<String> {
+    const BUILT_IN: &str = "built-in";
+    let mut files: std::collections::BTreeSet<String> = presets
+        .iter()
+        .filter(|p| p.source != BUILT_IN)
+        .map(|p| p.source.clone())
+        .collect();
+    if let Some(first) = presets.first() {
+        files.extend(
+            first
+                .templates
+                .values()
+                .filter(|(_, origin)| origin != BUILT_IN)
+                .map(|(_, origin)| origin.clone()),
+        );
+    }
+    files.into_iter().collect()
 }
 
 /// A preset's TOML text and where it came from.

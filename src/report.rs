@@ -21,6 +21,9 @@ pub(crate) struct Report<'a> {
     notes: Vec<String>,
     warnings: Vec<String>,
     looked_for: &'a [&'static str],
+    /// Preset and template files from the project or user folders in use (see `preset::custom_files`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) custom_files: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +97,7 @@ impl<'a> Report<'a> {
             notes: detection.candidates.iter().flat_map(|c| c.notes.clone()).collect(),
             warnings,
             looked_for: &detection.looked_for,
+            custom_files: Vec::new(),
         }
     }
 
@@ -161,6 +165,13 @@ impl<'a> Report<'a> {
         }
         for warning in &self.warnings {
             let _ = writeln!(out, "warning: {}", files::message(warning));
+        }
+        if !self.custom_files.is_empty() {
+            let _ = writeln!(
+                out,
+                "custom presets and templates (replacing built-in ones of the same name): {}",
+                self.custom_files.join(", ")
+            );
         }
         out
     }

@@ -228,6 +228,27 @@ pub mod fuzzing {
         super::node::fuzz_text(text)
     }
 
+    /// Maven `${}` expansion on its own: each `name=value` line defines a property (later ones win), and every
+    /// value is expanded; the bounds on depth, steps and size must hold whatever the values.
+    pub fn maven_properties(text: &str) -> usize {
+        let mut props = super::maven::pom::Props::default();
+        let mut values = Vec::new();
+        for (line, definition) in text.lines().enumerate().take(256) {
+            let (name, value) = definition.split_once('=').unwrap_or((definition, ""));
+            props.set(name, value, format!("pom.xml:{}", line + 1));
+            values.push(value);
+        }
+        values
+            .iter()
+            .map(|v| props.resolve(v).map_or_else(|e| e.len(), |r| r.len()))
+            .sum()
+    }
+
+    /// Workspace member expansion: the patterns over a tree of folders (see `crate::fuzzing::workspace_globs`).
+    pub fn workspace_members(root: &std::path::Path, patterns: &[String]) -> usize {
+        super::node::fuzz_workspace(root, patterns)
+    }
+
     /// pom.xml, and the Maven probe's other readers (Java/Kotlin sources, application.properties/.yml, the
     /// wrapper's properties) on the same text.
     pub fn pom(text: &str) -> usize {

@@ -461,3 +461,386 @@ fn hostile_build_files_are_ignored_or_named() {
     // A generous bound: only a hang or a blow-up would come near it.
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+/// How long any run below may take: only a hang or a blow-up comes near it.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The address space a run below may use (`ulimit -v`); dockgen needs a small fraction of it.
+const MEMORY_LIMIT_KB: u64 = 1024 * 1024;
+
+/// Runs dockgen in `dir` with `args` under `TIME_LIMIT` and `MEMORY_LIMIT_KB`: a run still going at the limit is
+/// killed and fails the test. `env` adds variables (a secret that must not be echoed).
+fn bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    use std::io::Read as _;
+    let binary = assert_cmd::cargo::cargo_bin!("dockgen");
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_LIMIT_KB} && exec \"$0\" \"$@\""))
+        .arg(binary)
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", dir.join(".no-user-config"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("DOCKGEN_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().unwrap();
+    // Drained while it runs, so a chatty run cannot block on a full pipe.
+    let mut out_pipe = child.stdout.take().unwrap();
+    let mut err_pipe = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = out_pipe.read_to_string(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err_pipe.read_to_string(&mut text);
+        text
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dockgen {args:?} in {} ran past {TIME_LIMIT:?}", dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (status.code(), out.join().unwrap(), err.join().unwrap())
+}
+
+const SECRET: &str = "s3cr3t-token-value";
+
+fn go_project(dir: &Path) {
+    write(dir, "go.mod", GO_MOD);
+    write(dir, "main.go", MAIN_GO);
+}
+
+/// (name, setup, arguments, exit code, text stderr must contain). Every case runs under the time and memory
+/// bounds, with `SECRET` in the environment: no output may contain it, nor an escape character.
+type BoundedCase = (&'static str, Setup, &'static [&'static str], i32, &'static str);
+
+const BOUNDED_CASES: &[BoundedCase] = &[
+    (
+        "backtracking workspace glob",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\"workspaces\": [\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\"], \"scripts\": {\"start\": \"node a.js\"}}",
+            );
+            write(d, &format!("{}/package.json", "a".repeat(200)), b"{}");
+        },
+        &["detect", "."],
+        0,
+        "match no folder with a package.json besides the root",
+    ),
+    (
+        "many ** patterns over thousands of folders",
+        |d| {
+            let patterns: Vec<String> = (1..=10).map(|n| format!("\"{}x\"", "**/".repeat(n))).collect();
+            write(
+                d,
+                "package.json",
+                format!("{{\"workspaces\": [{}]}}", patterns.join(",")).as_bytes(),
+            );
+            for i in 0..60 {
+                for j in 0..60 {
+                    std::fs::create_dir_all(d.join(format!("d{i}/e{j}"))).unwrap();
+                }
+            }
+        },
+        &["detect", "."],
+        0,
+        "match no folder",
+    ),
+    (
+        "Maven properties that each expand the next three times",
+        |d| {
+            let props: Vec<String> = (0..12)
+                .map(|i| format!("<p{i}>${{p{n}}}${{p{n}}}${{p{n}}}</p{i}>", n = i + 1))
+                .collect();
+            let props = props.concat();
+            let pom = format!(
+                "<project><artifactId>a</artifactId><version>1</version>\n<properties>{props}<p12>x</p12></properties>\n<build><finalName>${{p0}}</finalName></build></project>"
+            );
+            write(d, "pom.xml", pom.as_bytes());
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "pom.xml:3: finalName: ${p0} takes more than 4096 substitutions to expand",
+    ),
+    (
+        "a circular property in finalName",
+        |d| {
+            write(d, "pom.xml", b"<project><artifactId>a</artifactId><version>1</version>\n<properties><x>${y}</x><y>${x}</y></properties>\n<build><finalName>${x}</finalName></build></project>");
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "pom.xml:3: finalName: ${x} refers to itself (${x} → ${y} → ${x})",
+    ),
+    (
+        "an undefined property in finalName",
+        |d| {
+            write(d, "pom.xml", b"<project><artifactId>a</artifactId><version>1</version>\n<build><finalName>${nowhere}</finalName></build></project>");
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "pom.xml:2: finalName: ${nowhere} is not defined",
+    ),
+    (
+        "a 200 MB dockgen.toml",
+        |d| {
+            go_project(d);
+            let file = std::fs::File::create(d.join("dockgen.toml")).unwrap();
+            file.set_len(200 * 1024 * 1024).unwrap();
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "dockgen.toml is 209715200 bytes, more than the 262144 bytes",
+    ),
+    (
+        "dockgen.toml linked to the process environment",
+        |d| {
+            go_project(d);
+            std::os::unix::fs::symlink("/proc/self/environ", d.join("dockgen.toml")).unwrap();
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "dockgen.toml is a link to /proc/",
+    ),
+    (
+        ".nvmrc linked to the process environment",
+        |d| {
+            write(d, "package.json", PACKAGE_JSON);
+            write(d, "server.js", b"require('http').createServer().listen(3000)\n");
+            std::os::unix::fs::symlink("/proc/self/environ", d.join(".nvmrc")).unwrap();
+        },
+        &["init", "--yes", "--stdout", "."],
+        0,
+        ".nvmrc is not readable",
+    ),
+    (
+        "go.mod linked out of the repository",
+        |d| {
+            std::fs::create_dir_all(d.join("outside")).unwrap();
+            write(d, "outside/go.mod", GO_MOD);
+            std::fs::create_dir_all(d.join("repo")).unwrap();
+            write(d, "repo/main.go", MAIN_GO);
+            std::os::unix::fs::symlink("../outside/go.mod", d.join("repo/go.mod")).unwrap();
+        },
+        &["detect", "repo"],
+        1,
+        "repo/go.mod is a link to ",
+    ),
+    (
+        "go.mod linked to /etc/passwd",
+        |d| {
+            write(d, "main.go", MAIN_GO);
+            std::os::unix::fs::symlink("/etc/passwd", d.join("go.mod")).unwrap();
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "go.mod is a link to /etc/passwd, outside the folder dockgen reads",
+    ),
+    (
+        "a FIFO among the project's templates",
+        |d| {
+            go_project(d);
+            std::fs::create_dir_all(d.join(".dockgen/templates")).unwrap();
+            fifo(d, ".dockgen/templates/x.tera");
+        },
+        &["detect", "."],
+        1,
+        ".dockgen/templates/x.tera is not a regular file",
+    ),
+    (
+        "a project preset linked to /dev/zero",
+        |d| {
+            go_project(d);
+            std::fs::create_dir_all(d.join(".dockgen/presets")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", d.join(".dockgen/presets/z.toml")).unwrap();
+        },
+        &["detect", "."],
+        1,
+        ".dockgen/presets/z.toml is a link to /dev/zero",
+    ),
+    (
+        "a symlink loop among the project's templates",
+        |d| {
+            go_project(d);
+            std::fs::create_dir_all(d.join(".dockgen/templates/a")).unwrap();
+            for i in 0..8 {
+                std::os::unix::fs::symlink("..", d.join(format!(".dockgen/templates/a/l{i}"))).unwrap();
+            }
+        },
+        &["detect", "."],
+        0,
+        "",
+    ),
+    (
+        "control sequences and a long line in dockgen.toml",
+        |d| {
+            go_project(d);
+            let line = format!("preset = \"go\"\n\u{1b}]0;pwned\u{7}{} {SECRET}\n", "x".repeat(10_000));
+            write(d, "dockgen.toml", line.as_bytes());
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "dockgen.toml: line 2, column ",
+    ),
+    (
+        "control sequences in a script detect prints",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\"scripts\": {\"start\": \"node \\u001b]0;pwned\\u0007a.js\"}}",
+            );
+        },
+        &["detect", "."],
+        0,
+        "",
+    ),
+    (
+        "a main outside the app",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\n  \"name\": \"x\",\n  \"main\": \"../../etc/passwd\"\n}\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "package.json:3: the server's entry `../../etc/passwd` is outside the app's folder",
+    ),
+    (
+        "a start script with a line break",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\n  \"scripts\": {\n    \"start\": \"node a.js\\nrm -rf /\"\n  }\n}\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "package.json:3: scripts.start uses the shell (a line break",
+    ),
+    (
+        "a Go server bound to localhost",
+        |d| {
+            write(d, "go.mod", GO_MOD);
+            write(d, "main.go", b"package main\n\nimport \"net/http\"\n\nfunc main() { http.ListenAndServe(\"localhost:8080\", nil) }\n");
+        },
+        &["init", "--yes", "--stdout", "."],
+        0,
+        "main.go:5: the program listens on localhost:8080, a loopback address",
+    ),
+    (
+        "an engines range no Node satisfies",
+        |d| {
+            write(
+                d,
+                "package.json",
+                b"{\n  \"engines\": { \"node\": \">=18 <17\" },\n  \"scripts\": { \"start\": \"node a.js\" }\n}\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "package.json:2",
+    ),
+];
+
+/// Hostile inputs of every class: bounded in time and memory, one line naming the file, nothing read from
+/// outside the repository, nothing echoed raw.
+#[test]
+fn hostile_inputs_stay_bounded_and_echo_nothing_raw() {
+    for (name, setup, args, code, expected) in BOUNDED_CASES {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let (status, stdout, stderr) = bounded(dir.path(), args, &[("DOCKGEN_TEST_SECRET", SECRET)]);
+        assert_eq!(status, Some(*code), "{name}: {stderr}");
+        // `detect` reports warnings on stdout, `init` on stderr.
+        assert!(
+            stderr.contains(expected) || stdout.contains(expected),
+            "{name}: expected `{expected}` in: {stderr}{stdout}"
+        );
+        for (stream, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+            assert!(
+                !text.contains(SECRET),
+                "{name}: the environment leaked to {stream}: {text}"
+            );
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{name}: control character on {stream}"
+            );
+        }
+        for line in stderr.lines() {
+            assert!(line.len() <= 1200, "{name}: a {} byte line on stderr", line.len());
+        }
+        if *code == 1 {
+            // Warnings may come first; the error itself is one line.
+            let errors = stderr.lines().filter(|l| l.starts_with("dockgen: ")).count();
+            assert_eq!(errors, 1, "{name}: one error line expected: {stderr}");
+        }
+    }
+}
+
+/// A project's `.dockgen/` changes what dockgen writes: every run says so, and `--no-project-config` runs
+/// without it (and without dockgen.toml).
+#[test]
+fn project_config_is_announced_and_can_be_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    go_project(dir.path());
+    let (status, _, _) = bounded(dir.path(), &["presets", "eject", "go", "--to", ".dockgen"], &[]);
+    assert_eq!(status, Some(0));
+    let template = dir.path().join(".dockgen/templates/go/Dockerfile.tera");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{text}\nUSER root\n")).unwrap();
+    write(dir.path(), "dockgen.toml", b"preset = \"go\"\n[answers]\nport = 9999\n");
+
+    let (status, stdout, stderr) = bounded(dir.path(), &["init", "--yes", "--stdout", "."], &[]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stdout.contains("USER root") && stdout.contains("EXPOSE 9999"));
+    assert!(
+        stderr.contains("note: presets and templates from outside dockgen are in use")
+            && stderr.contains(".dockgen/templates/go/Dockerfile.tera"),
+        "{stderr}"
+    );
+    let (_, detected, _) = bounded(dir.path(), &["detect", "--json", "."], &[]);
+    assert!(
+        detected.contains("\"custom_files\"") && detected.contains(".dockgen/presets/go.toml"),
+        "{detected}"
+    );
+
+    for args in [
+        &["init", "--yes", "--stdout", "--no-project-config", "."][..],
+        &["--no-project-config", "init", "--yes", "--stdout", "."][..],
+    ] {
+        let (status, stdout, stderr) = bounded(dir.path(), args, &[]);
+        assert_eq!(status, Some(0), "{stderr}");
+        assert!(
+            !stdout.contains("USER root") && !stdout.contains("EXPOSE 9999"),
+            "{stdout}"
+        );
+        assert!(
+            stderr.contains("--no-project-config: dockgen.toml is not read"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("outside dockgen are in use"), "{stderr}");
+    }
+    let (status, stdout, _) = bounded(dir.path(), &["detect", "."], &[("DOCKGEN_NO_PROJECT_CONFIG", "1")]);
+    assert_eq!(status, Some(0));
+    assert!(!stdout.contains("custom presets"), "{stdout}");
+}

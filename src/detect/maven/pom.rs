@@ -290,19 +290,32 @@ impl Props {
     pub(crate) fn resolve(&self, text: &str) -> Result<String, String> {
         let mut out = String::new();
         let mut steps = 0;
-        self.resolve_into(text, 0, &mut out, &mut steps)?;
+        self.resolve_into(text, &mut Vec::new(), &mut out, &mut steps)?;
         Ok(out)
     }
 
-    fn resolve_into(&self, text: &str, depth: usize, out: &mut String, steps: &mut usize) -> Result<(), String> {
-        if depth > 16 {
-            return Err(format!("`{}` refers to itself", excerpt(text)));
+    /// `expanding` holds the properties being expanded, outermost first: a name already among them is a cycle.
+    fn resolve_into(
+        &self,
+        text: &str,
+        expanding: &mut Vec<String>,
+        out: &mut String,
+        steps: &mut usize,
+    ) -> Result<(), String> {
+        if let Some(innermost) = expanding.last().filter(|_| expanding.len() > MAX_NESTING) {
+            return Err(format!(
+                "${{{}}} is reached through more than {MAX_NESTING} nested property references",
+                excerpt(innermost)
+            ));
         }
         *steps += 1;
         if *steps > MAX_SUBSTITUTIONS {
+            let outermost = expanding.first().map_or_else(
+                || format!("`{}`", excerpt(text)),
+                |name| format!("${{{}}}", excerpt(name)),
+            );
             return Err(format!(
-                "`{}` takes more than {MAX_SUBSTITUTIONS} substitutions to expand",
-                excerpt(text)
+                "{outermost} takes more than {MAX_SUBSTITUTIONS} substitutions to expand"
             ));
         }
         let mut rest = text;
@@ -313,16 +326,32 @@ impl Props {
                 .find('}')
                 .ok_or_else(|| format!("`{}` has an unclosed ${{", excerpt(text)))?;
             let name = &after[..end];
+            if let Some(at) = expanding.iter().position(|n| n == name) {
+                let cycle: Vec<String> = expanding[at..]
+                    .iter()
+                    .chain(std::iter::once(&name.to_string()))
+                    .map(|n| format!("${{{}}}", excerpt(n)))
+                    .collect();
+                return Err(format!(
+                    "${{{}}} refers to itself ({})",
+                    excerpt(name),
+                    cycle.join(" → ")
+                ));
+            }
             let (value, _) = self
                 .get(name)
                 .ok_or_else(|| format!("${{{}}} is not defined", excerpt(name)))?;
-            self.resolve_into(value, depth + 1, out, steps)?;
+            expanding.push(name.to_string());
+            self.resolve_into(value, expanding, out, steps)?;
+            expanding.pop();
             rest = &after[end + 1..];
         }
         push_bounded(out, rest, text)
     }
 }
 
+/// How deep properties may refer to properties: far beyond any real chain.
+const MAX_NESTING: usize = 16;
 /// The most a resolved value may hold: far beyond any real version, name or path.
 const MAX_RESOLVED: usize = 16 * 1024;
 /// The most property references one value may expand through.

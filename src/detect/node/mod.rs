@@ -172,6 +172,11 @@ pub(super) fn fuzz_text(text: &str) -> usize {
     json + versions + globs + settings + scripts + chains + env_names + server::ports_in_source(text).len()
 }
 
+/// Workspace member expansion, for the fuzz target: the members the patterns find under `root`.
+pub(super) fn fuzz_workspace(root: &Path, patterns: &[String]) -> usize {
+    workspace::expand_members(root, patterns).len()
+}
+
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.
 fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String>> {
     let mut files = vec!["package.json".to_string()];

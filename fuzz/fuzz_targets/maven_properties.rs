@@ -1,0 +1,8 @@
+#![no_main]
+//! Maven `${}` property expansion: bounded in depth, steps and size whatever the values.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        dockgen::fuzzing::maven_properties(text);
+    }
+});
