@@ -345,9 +345,10 @@ fn save_answers(
         .flat_map(|c| &c.choices)
         .map(|c| c.key.clone())
         .collect();
+    let inside = files::boundary(path);
     let path = path.join(answers_file::FILE_NAME);
-    // Edited in place when it exists (load() has already read and checked it).
-    let existing = std::fs::read_to_string(&path).ok();
+    // Edited in place when it exists (read with the same bounds as load(), which --no-project-config skips).
+    let existing = files::read_text_within(&path, Some(&inside), files::ANSWERS_CAP).ok();
     let text = answers_file::render(preset, resolved, &choices, existing.as_deref());
     let saved = [(path.clone(), text)];
     if write::changed(&saved).is_empty() {

@@ -66,15 +66,35 @@ pub fn refuse_existing<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<()> 
 pub fn changed(files: &[(PathBuf, String)]) -> Vec<(PathBuf, String)> {
     files
         .iter()
-        .filter(|(path, contents)| fs::read(path).map_or(true, |old| old != contents.as_bytes()))
+        .filter(|(path, contents)| {
+            // Only a regular file of the same size is read to compare: a FIFO or a huge file named like a
+            // target is simply not what dockgen would write.
+            let same_size = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64);
+            !same_size || current(path, contents.len() as u64).is_none_or(|old| old != contents.as_bytes())
+        })
         .cloned()
         .collect()
+}
+
+/// The most of an existing file a diff shows; a larger one is shown as replaced whole.
+const MAX_DIFFED: u64 = 1024 * 1024;
+
+/// What a regular file holds, read up to `cap` bytes; None for anything else, or a larger file.
+fn current(path: &Path, cap: u64) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let meta = fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > cap {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path).ok()?.take(cap + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= cap).then_some(bytes)
 }
 
 /// A unified diff from what `path` holds now (nothing when it is missing) to `contents`.
 pub fn diff(path: &Path, contents: &str) -> String {
     let shown = path.display().to_string();
-    let old = fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+    let old = current(path, MAX_DIFFED).map(|b| String::from_utf8_lossy(&b).into_owned());
     let from = if old.is_some() {
         shown.clone()
     } else {

@@ -675,6 +675,17 @@ const BOUNDED_CASES: &[BoundedCase] = &[
         ".dockgen/presets/z.toml is a link to /dev/zero",
     ),
     (
+        "a Dockerfile and a .dockerignore that are FIFOs",
+        |d| {
+            go_project(d);
+            fifo(d, "Dockerfile");
+            fifo(d, ".dockerignore");
+        },
+        &["init", "--yes", "."],
+        1,
+        "pass --force",
+    ),
+    (
         "a symlink loop among the project's templates",
         |d| {
             go_project(d);
