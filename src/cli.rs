@@ -138,23 +138,6 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
     Ok((key.to_string(), value.to_string()))
 }
 
-/// Names that hold credentials: a build ARG's value is kept in the image's history, so they go by `--secret`.
-const SECRET_WORDS: &[&str] = &[
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "PRIVATE",
-    "CREDENTIAL",
-    "API_KEY",
-    "AUTH",
-];
-
-fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|word| upper.contains(word))
-}
-
 /// `--build-env NAME[=VALUE]`: a variable name, and a plain value that is not a secret's.
 fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
     let (name, value) = match text.split_once('=') {
@@ -163,7 +146,7 @@ fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
     };
     crate::validate::env_name(name).map_err(|e| format!("{e:#}"))?;
     if let Some(value) = value {
-        if looks_secret(name) {
+        if crate::validate::looks_secret(name) {
             return Err(format!(
                 "{name} looks like a secret, and a build ARG's value stays in the image's history: pass it with \
                  --secret {name} (or --build-env {name} without a value, given at build time)"

@@ -164,6 +164,8 @@ const KNOWN: &[&str] = &[
     "EXPOSE",
     "ENTRYPOINT",
     "CMD",
+    "VOLUME",
+    "HEALTHCHECK",
 ];
 
 /// Panics when a rendered Dockerfile has an instruction dockgen never writes, a line that breaks out of a
@@ -175,10 +177,12 @@ pub fn assert_well_formed(dockerfile: &str) {
             "unexpected instruction `{instruction}` in:\n{dockerfile}"
         );
     }
-    for line in dockerfile
-        .lines()
-        .filter(|l| l.starts_with("ENTRYPOINT [") || l.starts_with("CMD ["))
-    {
+    for line in dockerfile.lines().filter(|l| {
+        l.starts_with("ENTRYPOINT [")
+            || l.starts_with("CMD [")
+            || l.starts_with("VOLUME [")
+            || l.starts_with("HEALTHCHECK ")
+    }) {
         let array = &line[line.find('[').unwrap_or(0)..];
         assert!(
             serde_json::from_str::<Vec<String>>(array).is_ok(),
@@ -200,6 +204,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "unexpected instruction")]
     fn an_injected_instruction_is_caught() {
-        assert_well_formed("FROM a\nRUN x\nHEALTHCHECK CMD evil\n");
+        assert_well_formed("FROM a\nRUN x\nONBUILD RUN evil\n");
     }
 }

@@ -96,18 +96,22 @@ fn engine(preset: &Preset) -> Result<Tera> {
 fn with_filters(mut tera: Tera) -> Tera {
     // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
     tera.autoescape_on(vec![]);
-    tera.register_filter(
-        "image",
-        checked(|v| validate::image_reference(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
-        "path",
-        checked(|v| validate::context_path(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
-        "file_name",
-        checked(|v| validate::file_name(as_str(v)?).map(|()| v.clone())),
-    );
+    // Filters that only validate: the value passes through unchanged or the render fails naming it.
+    let validators: [(&str, Validator); 10] = [
+        ("image", validate::image_reference),
+        ("path", validate::context_path),
+        ("file_name", validate::file_name),
+        ("container_path", validate::container_path),
+        ("healthcheck_option", validate::healthcheck_option),
+        ("env_name", validate::env_name),
+        ("env_value", validate::env_value),
+        ("version", validate::version),
+        ("name", validate::package_name),
+        ("class_name", validate::class_name),
+    ];
+    for (name, validator) in validators {
+        tera.register_filter(name, validating(validator));
+    }
     tera.register_filter(
         "port",
         checked(|v| {
@@ -127,22 +131,6 @@ fn with_filters(mut tera: Tera) -> Tera {
         }),
     );
     tera.register_filter(
-        "env_name",
-        checked(|v| validate::env_name(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
-        "env_value",
-        checked(|v| validate::env_value(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
-        "version",
-        checked(|v| validate::version(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
-        "name",
-        checked(|v| validate::package_name(as_str(v)?).map(|()| v.clone())),
-    );
-    tera.register_filter(
         "exec_form",
         checked(|v| {
             // `node dist/main.js` → `["node", "dist/main.js"]`: each word a JSON string, as exec form parses.
@@ -155,10 +143,6 @@ fn with_filters(mut tera: Tera) -> Tera {
     tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));
     tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
     tera.register_filter("parent_dir", checked(|v| Ok(Value::from(parent_dir(as_str(v)?)))));
-    tera.register_filter(
-        "class_name",
-        checked(|v| validate::class_name(as_str(v)?).map(|()| v.clone())),
-    );
     tera.register_filter(
         "java_runtime_line",
         checked(|v| {
@@ -206,6 +190,18 @@ type FilterFn = fn(&Value) -> Result<Value>;
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 fn checked(f: FilterFn) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
+}
+
+type Validator = fn(&str) -> Result<()>;
+
+/// A filter that passes a string through when `validator` accepts it; its error becomes the render error.
+fn validating(validator: Validator) -> impl tera::Filter {
+    move |value: &Value, _: &HashMap<String, Value>| {
+        as_str(value)
+            .and_then(validator)
+            .map(|()| value.clone())
+            .map_err(|e| tera::Error::msg(format!("{e:#}")))
+    }
 }
 
 /// One exec-form word as a JSON string. A trailing backslash is written `\u005c`: Docker's JSON parser reads

@@ -186,7 +186,12 @@ fn fact_value_text(value: &serde_json::Value) -> String {
         // The only null fact is a port that is none.
         serde_json::Value::Null => "none".into(),
         serde_json::Value::Array(items) => items.iter().map(fact_value_text).collect::<Vec<_>>().join(", "),
-        serde_json::Value::Object(map) => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
+        serde_json::Value::Object(map) => match (map.get("name"), map.get("value"), map.get("command")) {
+            // An environment pair as it would be set; a health check as the command it runs.
+            (Some(name), Some(value), _) => format!("{}={}", fact_value_text(name), fact_value_text(value)),
+            (_, _, Some(command)) => fact_value_text(command).replace(", ", " "),
+            _ => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
+        },
         other => other.to_string(),
     }
 }

@@ -241,6 +241,60 @@ pub fn version(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Words in a variable's name that mark a credential (`DB_PASSWORD`, `GITHUB_TOKEN`): its value must never be
+/// written into an image (a build ARG stays in the history, an ENV in the config).
+const SECRET_WORDS: &[&str] = &[
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PRIVATE",
+    "CREDENTIAL",
+    "API_KEY",
+    "AUTH",
+];
+
+/// Whether a variable's name says it holds a credential.
+pub fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|word| upper.contains(word))
+}
+
+/// An absolute path inside the container (`/data`, `/var/lib/app`): plain characters only, no `..`.
+pub fn container_path(value: &str) -> Result<()> {
+    let ok = value.starts_with('/')
+        && value.len() <= 200
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+        && !value.split('/').any(|part| part == "..");
+    if !ok {
+        bail!(
+            "`{}` is not a plain absolute path (letters, digits and /._-)",
+            value.escape_debug()
+        );
+    }
+    Ok(())
+}
+
+/// A HEALTHCHECK option with its value: `--interval=30s`, `--timeout=3s`, `--start-period=5s`, `--retries=3`.
+pub fn healthcheck_option(value: &str) -> Result<()> {
+    let known = [
+        "--interval=",
+        "--timeout=",
+        "--start-period=",
+        "--start-interval=",
+        "--retries=",
+    ];
+    let ok = known.iter().any(|prefix| {
+        value
+            .strip_prefix(prefix)
+            .is_some_and(|v| !v.is_empty() && v.len() <= 16 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
+    });
+    if !ok {
+        bail!("`{}` is not a HEALTHCHECK option dockgen writes", value.escape_debug());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,12 @@ const FROM_REPOSITORY: &[&str] = &[
     "dev_hooks",
     "build_env",
     "npmrc_secrets",
+    "args",
+    "runtime_env",
+    "secret_env",
+    "volumes",
+    "workdir",
+    "healthcheck",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the
@@ -65,6 +71,7 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/go-work-replace/repo", &[]),
     ("tests/fixtures/vendor/repo", &[]),
     ("tests/fixtures/cgo-import/repo", &[]),
+    ("tests/fixtures/go-dockerfile-contract/repo", &[]),
     ("examples/java-maven", &[]),
     ("tests/fixtures/maven-final-name/repo", &[]),
     ("tests/fixtures/spring-boot-mvnw/repo", &[]),

@@ -204,6 +204,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         .zip(&graphs)
         .map(|(main, graph)| program_option(root, &tree, modules, main, graph, workspace))
         .collect();
+    apply_deployment_files(root, &mut options, candidate);
     match options.len() {
         0 => {
             let nested = if tree.nested_modules.is_empty() {
@@ -242,6 +243,64 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         }
     }
     Ok(())
+}
+
+/// How the project already runs its program (a hand-written Dockerfile, compose, Procfile), applied to the
+/// program it runs.
+fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: &mut Candidate) {
+    let names: Vec<String> = options.iter().filter_map(binary_of).collect();
+    let runtime = deploy::runtime::read(root, &|words| {
+        words.first().is_some_and(|w| names.contains(&base_name(w)))
+    });
+    if runtime.is_empty() {
+        return;
+    }
+    let single = options.len() == 1;
+    let mut applied = false;
+    for option in options.iter_mut() {
+        applied |= apply_runtime(&runtime, option, single);
+    }
+    if applied {
+        candidate.notes.push(runtime.summary());
+    }
+}
+
+/// The binary an option builds.
+fn binary_of(option: &ChoiceOption) -> Option<String> {
+    option.facts.get("binary_name")?.value.as_str().map(String::from)
+}
+
+/// The last part of a path (`/usr/local/bin/api` → `api`).
+fn base_name(word: &str) -> String {
+    word.rsplit('/').next().unwrap_or(word).to_string()
+}
+
+/// The deployment files' contract applies to the program their command runs (its arguments follow the
+/// binary), or to the only program when they name none.
+fn apply_runtime(runtime: &deploy::runtime::Runtime, option: &mut ChoiceOption, single: bool) -> bool {
+    let Some(binary) = binary_of(option) else { return false };
+    let runs_this = runtime
+        .command
+        .as_ref()
+        .is_some_and(|(words, _)| words.first().is_some_and(|w| base_name(w) == binary));
+    if !(runs_this || single && runtime.command.is_none()) {
+        return false;
+    }
+    deploy::runtime::apply(runtime, runs_this.then_some(1), &mut option.facts);
+    // A health check carries over only when it runs the program itself: the new image has no other tools.
+    let health = option
+        .facts
+        .get("healthcheck")
+        .map(|f| (f.value["command"][0].clone(), f.source.clone()));
+    if let Some((program, source)) = health {
+        if program.as_str().map(base_name).as_deref() != Some(binary.as_str()) {
+            option.facts.shift_remove("healthcheck");
+            option.warnings.push(format!(
+                "{source}: the HEALTHCHECK runs {program}, which the new image does not have; it is not carried over"
+            ));
+        }
+    }
+    true
 }
 
 /// One program and everything that depends on which program is built.

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use super::read_small_text;
 
+pub(crate) mod runtime;
+
 /// One `go build` (or `go install`) a build file runs, or a release config's build entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GoBuild {
@@ -101,7 +103,7 @@ pub(crate) fn read(root: &Path) -> BuildFiles {
 
 /// Dockerfiles and Containerfiles in the root and the usual container folders: `Dockerfile`,
 /// `Dockerfile.api`, `api.Dockerfile`, `Containerfile`, in a stable order.
-fn container_files(root: &Path) -> Vec<String> {
+pub(super) fn container_files(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for dir in CONTAINER_DIRS {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
@@ -158,7 +160,7 @@ fn script_builds(text: &str, file: &str, syntax: Syntax) -> Vec<GoBuild> {
 }
 
 /// Lines with their backslash continuations joined, each with the 1-based line it starts on.
-fn logical_lines(text: &str) -> Vec<(usize, String)> {
+pub(super) fn logical_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut lines = text.lines().enumerate();
     while let Some((index, first)) = lines.next() {
@@ -555,7 +557,11 @@ pub(crate) fn fuzz_text(text: &str) -> usize {
         .map(|syntax| script_builds(text, "F", syntax).len())
         .sum();
     let yaml = goreleaser_builds(text, "g").map_or(0, |b| b.len()) + taskfile_builds(text, "t").map_or(0, |b| b.len());
-    scripts + yaml + usize::from(procfile_web(text).is_some()) + maven_modules(text, "D").len()
+    scripts
+        + yaml
+        + usize::from(procfile_web(text).is_some())
+        + maven_modules(text, "D").len()
+        + runtime::fuzz_text(text)
 }
 
 #[cfg(test)]
