@@ -79,7 +79,14 @@ pub fn resolve(
     let mut answers: IndexMap<String, Answer> = IndexMap::new();
 
     for (key, given) in given {
-        let value = parse(&preset.answers[key], &given.text).with_context(|| given.origin.clone())?;
+        let value = match parse(&preset.answers[key], &given.text) {
+            Ok(value) => value,
+            // A flag or variable the user typed is a usage error; a file's value is the file's error.
+            Err(e) if given.origin.starts_with("--") || given.origin.starts_with("DOCKGEN_") => {
+                bail!(crate::UsageError(format!("{}: {e:#}", given.origin)))
+            }
+            Err(e) => return Err(e.context(given.origin.clone())),
+        };
         answers.insert(
             key.clone(),
             Answer {
@@ -356,6 +363,7 @@ pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
         choices: Vec::new(),
         needed_when: IndexMap::new(),
         optional: false,
+        refuse_none: None,
     };
     parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
 }
@@ -467,7 +475,10 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             Value::from(text)
         }
         // A program that does not listen: no EXPOSE.
-        Kind::Port if text == "none" => Value::Null,
+        Kind::Port if text == "none" => match &spec.refuse_none {
+            Some(why) => bail!("`none` is not a port for this preset: {why}"),
+            None => Value::Null,
+        },
         Kind::Port => {
             let n: i64 = text
                 .parse()
@@ -529,6 +540,7 @@ mod tests {
             choices: vec!["a".into()],
             optional: false,
             needed_when: IndexMap::new(),
+            refuse_none: None,
         }
     }
 

@@ -237,6 +237,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     if interactive {
         resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
     }
+    resolved.warnings.extend(fixed_port_moved(candidate, &resolved));
     warnings.extend(resolved.warnings.iter().cloned());
     if !args.json {
         say(&resolved.notes, &resolved.warnings);
@@ -286,6 +287,22 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
         written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
     }
     finish(args, preset, &resolved, &warnings, &written, config)
+}
+
+/// A port other than the program's, when the program's is written in its code: EXPOSE says what was asked,
+/// and the warning says the program still listens where its code says.
+fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved) -> Option<String> {
+    let facts = &candidate?.facts;
+    let fixed = facts.get("port_fixed")?;
+    let detected = &facts.get("port")?.value;
+    let asked = resolved.values.get("port")?;
+    (asked != detected && !asked.is_null()).then(|| {
+        format!(
+            "{}: the program's port {detected} is written in its code, so it still listens there; the Dockerfile \
+             exposes {asked} as asked: change the code or publish {asked}:{detected}",
+            fixed.source
+        )
+    })
 }
 
 /// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.

@@ -60,6 +60,8 @@ pub struct AnswerSpec {
     /// templates (a build script a plain JavaScript server does not have).
     #[serde(default)]
     pub optional: bool,
+    /// For a port: why `none` cannot be the answer (nginx and Next.js always listen).
+    pub refuse_none: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -157,7 +157,7 @@ fn a_bad_answer_names_the_flag_it_came_from() {
         .args(["init", "--stdout", "--runtime-image", "alpine:3.20\nRUN curl evil"])
         .arg(example())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(
             predicate::str::contains("--runtime-image").and(predicate::str::contains("not a valid image reference")),
         );
@@ -198,7 +198,7 @@ fn environment_variables_supply_options_and_flags_win() {
         .args(["init", "--stdout"])
         .arg(example())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("DOCKGEN_BUILDER_IMAGE"));
 }
 
@@ -283,6 +283,40 @@ fn presets_list_and_show() {
     assert!(list.contains("go ") && list.contains("go-distroless"), "{list}");
     let shown = stdout_of(dockgen().args(["presets", "show", "go-distroless"]));
     assert!(shown.contains("extends = \"go\""), "{shown}");
+}
+
+/// `--port none` on every preset: no EXPOSE and no port variable where the program may not listen; a usage error
+/// naming why where something always listens (nginx, Next.js).
+#[test]
+fn port_none_on_every_preset() {
+    for preset in dockgen::preset::builtin().unwrap() {
+        let output = dockgen()
+            .args(["init", "--stdout", "--yes", "--port", "none", "--preset", &preset.name])
+            .arg(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("examples")
+                    .join(example_for(&preset)),
+            )
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if matches!(preset.name.as_str(), "node-static" | "nextjs-standalone") {
+            assert_eq!(output.status.code(), Some(2), "{}: {stderr}", preset.name);
+            assert!(
+                stderr.contains("`none` is not a port for this preset"),
+                "{}: {stderr}",
+                preset.name
+            );
+        } else {
+            assert!(output.status.success(), "{}: {stderr}", preset.name);
+            assert!(
+                !stdout.contains("EXPOSE") && !stdout.contains("PORT="),
+                "{}: {stdout}",
+                preset.name
+            );
+        }
+    }
 }
 
 /// The bundled example each preset is shown on (a new preset needs one).

@@ -287,6 +287,25 @@ fn apply_runtime(runtime: &deploy::runtime::Runtime, option: &mut ChoiceOption, 
         return false;
     }
     deploy::runtime::apply(runtime, runs_this.then_some(1), &mut option.facts);
+    // Arguments that already pass the listen flag set the port themselves.
+    let flag = option
+        .facts
+        .get("port_flag")
+        .and_then(|f| f.value["name"].as_str().map(String::from));
+    let args = option
+        .facts
+        .get("args")
+        .and_then(|f| f.value.as_array().cloned())
+        .unwrap_or_default();
+    if let Some(flag) = flag {
+        let passes = args.iter().filter_map(|a| a.as_str()).any(|arg| {
+            let name = arg.trim_start_matches('-');
+            arg.starts_with('-') && (name == flag || name.starts_with(&format!("{flag}=")))
+        });
+        if passes {
+            option.facts.shift_remove("port_flag");
+        }
+    }
     // A health check carries over only when it runs the program itself: the new image has no other tools.
     let health = option
         .facts

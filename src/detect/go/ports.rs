@@ -81,6 +81,8 @@ pub(super) struct Listening {
     /// Where a port found is bound to a loopback address (`localhost:8080`): unreachable through a published
     /// port, said as a warning.
     pub(super) loopback: Vec<String>,
+    /// How the first port can be changed: the PORT variable, a listen flag, or not at all (a literal).
+    pub(super) setting: Option<PortSetting>,
     /// How many packages were read.
     pub(super) packages: usize,
 }
@@ -90,6 +92,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
     let mut seen = BTreeSet::new();
     let mut listener = None;
     let mut loopback = Vec::new();
+    let mut setting = None;
     let constants = constants(tree, graph);
     for &index in graph {
         let package = &tree.packages[index];
@@ -97,12 +100,27 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
             let tokens = fold_constants(&file.lexed().tokens, &constants);
             for hit in port_hits(&tokens, &file.rel) {
                 if seen.insert(hit.port) {
-                    if let Some(address) = loopback_address(&tokens, hit.line, hit.port) {
-                        loopback.push(format!(
+                    let on_loopback = loopback_address(&tokens, hit.line, hit.port);
+                    let first = ports.is_empty();
+                    match (&on_loopback, &hit.flag) {
+                        // The Dockerfile passes the flag with every interface's address.
+                        (Some(_), Some(_)) if first => {}
+                        (Some(address), _) => loopback.push(format!(
                             "{}: the program listens on {address}, a loopback address that a published port \
                              cannot reach; make it listen on :{} (every interface) in the container",
                             hit.source, hit.port
-                        ));
+                        )),
+                        (None, _) => {}
+                    }
+                    if first {
+                        setting = Some(match (&hit.flag, hit.how) {
+                            (Some(flag), _) => PortSetting::Flag(ListenFlag {
+                                loopback: on_loopback.is_some(),
+                                ..flag.clone()
+                            }),
+                            (None, "default of the PORT environment variable") => PortSetting::Env("PORT"),
+                            (None, _) => PortSetting::Fixed(hit.source.clone()),
+                        });
                     }
                     ports.push(Fact::new(hit.port, hit.source).with_note(hit.how));
                 }
@@ -130,6 +148,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
         ports,
         listener,
         loopback,
+        setting,
         packages: graph.len(),
     }
 }
@@ -176,6 +195,30 @@ pub(super) fn port_facts(listening: &Listening, main_dir: &str) -> Vec<(&'static
     match listening.ports.split_first() {
         Some((first, rest)) => {
             facts.push(("port", first.clone()));
+            match &listening.setting {
+                Some(PortSetting::Env(name)) => {
+                    facts.push(("port_env", Fact::new(*name, first.source.clone())));
+                }
+                Some(PortSetting::Flag(flag)) => facts.push((
+                    "port_flag",
+                    Fact::new(
+                        json!({
+                            "name": flag.name,
+                            "address": flag.address,
+                            "default": first.value,
+                            "loopback": flag.loopback,
+                        }),
+                        first.source.clone(),
+                    )
+                    .with_note(if flag.loopback {
+                        "its default is a loopback address: passed with every interface's"
+                    } else {
+                        "passed when the port is another"
+                    }),
+                )),
+                Some(PortSetting::Fixed(at)) => facts.push(("port_fixed", Fact::new(at.clone(), at.clone()))),
+                None => {}
+            }
             if !rest.is_empty() {
                 let values: Vec<serde_json::Value> = rest.iter().map(|f| f.value.clone()).collect();
                 let sources: Vec<&str> = rest.iter().map(|f| f.source.as_str()).collect();
@@ -203,6 +246,27 @@ pub(super) struct PortHit {
     pub(super) source: String,
     pub(super) how: &'static str,
     line: usize,
+    /// The flag package flag whose default this port is: another port is set by passing it.
+    flag: Option<ListenFlag>,
+}
+
+/// How a program's port is set from outside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum PortSetting {
+    Env(&'static str),
+    Flag(ListenFlag),
+    /// Written in the code (`file:line`): only a code change moves it.
+    Fixed(String),
+}
+
+/// A command-line flag that sets the listen address (`-addr :8080`) or port (`-port 8080`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ListenFlag {
+    pub(super) name: String,
+    /// True when its value is an address (`:8080`), false for a bare port number.
+    pub(super) address: bool,
+    /// True when its default binds a loopback address, which a published port cannot reach.
+    pub(super) loopback: bool,
 }
 
 /// Literal constants of the program's packages by name (`DefaultListenHTTP = ":80"`, `defaultPort = 8080`),
@@ -300,6 +364,7 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         source: format!("{rel}:{line}"),
         how,
         line,
+        flag: None,
     };
     for (i, (token, line)) in tokens.iter().enumerate() {
         let previous = i.checked_sub(1).map(|p| &tokens[p].0);
@@ -343,7 +408,10 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
                 hits.push(hit(port, default_line, "default of the PORT environment variable"));
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
-            hits.extend(flag_default_port(tokens, i + 1).map(|(port, l)| hit(port, l, "default of a listen flag")));
+            hits.extend(flag_default_port(tokens, i + 1).map(|(port, l, flag)| PortHit {
+                flag: Some(flag),
+                ..hit(port, l, "default of a listen flag")
+            }));
         } else if name == "Value" && next == Some(&Token::Punct(':')) {
             hits.extend(urfave_default(tokens, i).map(|(port, l)| hit(port, l, "default of a listen flag")));
         } else if name == "Default" && next == Some(&Token::Punct('(')) {
@@ -562,18 +630,32 @@ fn is_call_with_string(tokens: &[(Token, usize)], i: usize, value: &str) -> bool
 /// `flag.Int("port", 8080, ...)`, `flag.StringVar(&addr, "addr", ":8080", ...)`, pflag's
 /// `StringVarP(&addr, "listen", "l", ":8080", ...)`, viper's `SetDefault("http.port", 8080)`: the default
 /// after a name that names a listen address or a served port.
-fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usize)> {
+fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usize, ListenFlag)> {
     let mut args = call_arguments(tokens, open).skip(1);
     let named = args.by_ref().find_map(|(t, _)| match t {
-        Token::Str(s) => Some(s.to_ascii_lowercase()),
+        Token::Str(s) => Some(s.clone()),
         _ => None,
     })?;
-    if !is_listen_flag_name(&named) {
+    if !is_listen_flag_name(&named.to_ascii_lowercase()) {
         return None;
     }
     args.find_map(|(t, line)| match t {
-        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| (p, *line)),
-        Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line)),
+        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| {
+            let flag = ListenFlag {
+                name: named.clone(),
+                address: s.contains(':'),
+                loopback: false,
+            };
+            (p, *line, flag)
+        }),
+        Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| {
+            let flag = ListenFlag {
+                name: named.clone(),
+                address: false,
+                loopback: false,
+            };
+            (p, *line, flag)
+        }),
         _ => None,
     })
 }

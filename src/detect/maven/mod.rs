@@ -570,6 +570,13 @@ struct Module<'a> {
     final_name: &'a (String, String),
 }
 
+/// The environment variable each framework reads its HTTP port from (relaxed binding of its port setting).
+const PORT_VARIABLES: &[(&str, &str)] = &[
+    ("spring-boot", "SERVER_PORT"),
+    ("quarkus", "QUARKUS_HTTP_PORT"),
+    ("micronaut", "MICRONAUT_SERVER_PORT"),
+];
+
 /// A Spring Boot, Quarkus or Micronaut module: its artifact and launch, and the port its settings give (the
 /// framework's default for a server, none for a command-line program).
 fn framework_facts(
@@ -586,6 +593,12 @@ fn framework_facts(
     let server_evidence = server_evidence(project, module.projects, &module.sources.listeners, true);
     let server_evidence = server_evidence.as_ref();
     facts.insert("framework".into(), Fact::new(fw.name, fw.evidence.clone()));
+    if let Some((_, variable)) = PORT_VARIABLES.iter().find(|(name, _)| *name == fw.name) {
+        facts.insert(
+            "port_env".into(),
+            Fact::new(*variable, fw.evidence.clone()).with_note("the variable the framework reads its port from"),
+        );
+    }
     let port_keys: &[&str] = match fw.name {
         "spring-boot" => {
             artifact::spring_boot(project, fw, final_name, facts, warnings);
