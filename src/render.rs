@@ -131,6 +131,18 @@ fn with_filters(mut tera: Tera) -> Tera {
         }),
     );
     tera.register_filter(
+        "app_dirs",
+        checked(|v| {
+            // The folders of a list that may be handed to the app user (never `/` or a system folder).
+            let dirs = v.as_array().context("not a list")?;
+            Ok(dirs
+                .iter()
+                .filter(|d| d.as_str().is_some_and(validate::is_app_dir))
+                .cloned()
+                .collect())
+        }),
+    );
+    tera.register_filter(
         "exec_form",
         checked(|v| {
             // `node dist/main.js` → `["node", "dist/main.js"]`: each word a JSON string, as exec form parses.

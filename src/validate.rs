@@ -295,9 +295,35 @@ pub fn healthcheck_option(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Top-level folders of the system, never an app's own (`WORKDIR /` or `/usr/src/app`'s parent are not where
+/// the program keeps its files, and must never be handed to the app user).
+const SYSTEM_DIRS: &[&str] = &[
+    "bin", "boot", "dev", "etc", "lib", "lib64", "proc", "root", "run", "sbin", "sys", "tmp", "usr",
+];
+
+/// A plain absolute folder that can belong to the app: not `/`, not a system folder, no variables.
+pub fn is_app_dir(dir: &str) -> bool {
+    let top = dir.trim_start_matches('/').split('/').next().unwrap_or_default();
+    dir.starts_with('/')
+        && !top.is_empty()
+        && !SYSTEM_DIRS.contains(&top)
+        && !dir.contains(['$', ' ', '\t'])
+        && container_path(dir).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_apps_own_folder_belongs_to_the_app() {
+        for dir in ["/srv/relay", "/app", "/var/lib/x", "/home/app", "/opt/svc"] {
+            assert!(is_app_dir(dir), "{dir}");
+        }
+        for dir in ["/", "/usr/src/app", "/etc", "/tmp/x", "relative", "/a/$X"] {
+            assert!(!is_app_dir(dir), "{dir}");
+        }
+    }
 
     #[test]
     fn accepts_real_image_references() {

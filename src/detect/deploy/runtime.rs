@@ -29,6 +29,9 @@ pub(crate) struct Runtime {
     pub(crate) workdir: Option<Sourced<String>>,
     /// The health check command in exec form, with its options (`--interval=30s`).
     pub(crate) healthcheck: Option<Sourced<(Vec<String>, Vec<String>)>>,
+    /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
+    /// program's arguments may name them, and the new image holds only the program.
+    pub(crate) copied_in: Vec<Sourced<String>>,
 }
 
 /// Compose files, in the order Compose itself prefers them.
@@ -151,8 +154,9 @@ pub(crate) fn dockerfile(text: &str, file: &str) -> Runtime {
                     }
                 }
             }
-            "WORKDIR" if rest.starts_with('/') && !rest.contains('$') && !rest.contains(char::is_whitespace) => {
-                found.workdir = Some((rest.to_string(), source.clone()));
+            "WORKDIR" => {
+                let dir = rest.trim_end_matches('/');
+                found.workdir = crate::validate::is_app_dir(dir).then(|| (dir.to_string(), source.clone()));
             }
             "ENTRYPOINT" => {
                 entrypoint = command_words(rest);
@@ -165,6 +169,16 @@ pub(crate) fn dockerfile(text: &str, file: &str) -> Runtime {
                 command_line = *line;
             }
             "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
+            "COPY" | "ADD" if !rest.contains("--from") => {
+                let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
+                if let Some(dest) = words.iter().filter(|w| !w.starts_with("--")).nth(1).and(words.last()) {
+                    if dest.starts_with('/') {
+                        found
+                            .copied_in
+                            .push((dest.trim_end_matches('/').to_string(), source.clone()));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -324,29 +338,30 @@ fn compose_service(text: &str, file: &str) -> Option<Runtime> {
     }
     if let Some(volumes) = service.get_sequence("volumes") {
         for entry in volumes.iter() {
+            // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a
+            // development convenience, not part of how the image runs.
             let target = match entry {
                 marked_yaml::Node::Scalar(s) => {
                     let parts: Vec<&str> = s.as_str().split(':').collect();
                     match parts.as_slice() {
                         [only] => Some((*only).to_string()),
-                        [_, target, ..] => Some((*target).to_string()),
-                        [] => None,
+                        [source, target, ..] if !source.starts_with(['.', '/', '~', '$']) => {
+                            Some((*target).to_string())
+                        }
+                        _ => None,
                     }
                 }
-                marked_yaml::Node::Mapping(m) => m.get_scalar("target").map(|t| t.as_str().to_string()),
-                marked_yaml::Node::Sequence(_) => None,
+                marked_yaml::Node::Mapping(m) if m.get_scalar("type").is_none_or(|t| t.as_str() == "volume") => {
+                    m.get_scalar("target").map(|t| t.as_str().to_string())
+                }
+                _ => None,
             };
             if let Some(path) = target.filter(|p| p.starts_with('/') && !p.contains('$')) {
                 found.volumes.push((path, at(entry)));
             }
         }
     }
-    if let Some(dir) = service.get_scalar("working_dir") {
-        let dir = dir.as_str();
-        if dir.starts_with('/') && !dir.contains('$') && !dir.contains(char::is_whitespace) {
-            found.workdir = Some((dir.to_string(), file.to_string()));
-        }
-    }
+    // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
 }
 
@@ -446,6 +461,28 @@ impl Runtime {
             "the project's deployment files say how it runs: {}; the new Dockerfile keeps that (not their build steps)",
             parts.join(", ")
         )
+    }
+
+    /// Arguments that name a file the old image copied in from the repository, which the new one lacks.
+    pub(crate) fn missing_files(&self, args: &[String]) -> Vec<String> {
+        let Some((_, command_source)) = &self.command else {
+            return Vec::new();
+        };
+        args.iter()
+            .filter_map(|arg| {
+                let (dest, copied_at) = self.copied_in.iter().find(|(dest, _)| {
+                    !dest.is_empty() && arg.find(dest.as_str()).is_some_and(|at| {
+                        let after = &arg[at + dest.len()..];
+                        after.is_empty() || after.starts_with('/')
+                    })
+                })?;
+                Some(format!(
+                    "{command_source}: the argument `{}` names {dest}, which the old Dockerfile copied in ({copied_at}) \
+                     and the new image does not hold: mount it at run time (docker run -v FILE:{dest})",
+                    crate::files::excerpt(arg)
+                ))
+            })
+            .collect()
     }
 
     /// Whether the contract says anything at all.
@@ -603,7 +640,28 @@ mod tests {
         );
         assert_eq!(found.secret_env[0].0, "API_TOKEN");
         let volumes: Vec<&str> = found.volumes.iter().map(|(v, _)| v.as_str()).collect();
-        assert_eq!(volumes, vec!["/var/lib/app", "/etc/app"]);
+        assert_eq!(
+            volumes,
+            vec!["/var/lib/app"],
+            "a bind mount of a host folder is not a volume"
+        );
+    }
+
+    #[test]
+    fn arguments_naming_files_the_old_image_copied_in_are_said() {
+        let found = dockerfile(
+            "FROM a\nCOPY conf/app.yml /etc/app/app.yml\nENTRYPOINT [\"/bin/app\"]\nCMD [\"--config=/etc/app/app.yml\", \"--v\"]\n",
+            "Dockerfile",
+        );
+        let args = found.args(1).unwrap().0;
+        let said = found.missing_files(&args);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("Dockerfile:4: the argument `--config=/etc/app/app.yml` names /etc/app/app.yml"));
+    }
+
+    #[test]
+    fn only_an_apps_own_folder_is_a_workdir() {
+        assert_eq!(dockerfile("FROM a\nWORKDIR /\n", "D").workdir, None);
     }
 
     #[test]

@@ -287,6 +287,12 @@ fn apply_runtime(runtime: &deploy::runtime::Runtime, option: &mut ChoiceOption, 
         return false;
     }
     deploy::runtime::apply(runtime, runs_this.then_some(1), &mut option.facts);
+    let args: Vec<String> = option
+        .facts
+        .get("args")
+        .and_then(|f| serde_json::from_value(f.value.clone()).ok())
+        .unwrap_or_default();
+    option.warnings.extend(runtime.missing_files(&args));
     // Arguments that already pass the listen flag set the port themselves.
     let flag = option
         .facts
