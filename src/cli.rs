@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Detect the stack, choose a preset and write PATH/Dockerfile and PATH/.dockerignore.
-    Init(InitArgs),
+    Init(Box<InitArgs>),
     /// Show what was found in PATH and the evidence for each fact.
     Detect(DetectArgs),
     /// List, show or eject presets (built-in and your own).
@@ -85,6 +85,14 @@ pub struct InitArgs {
     /// `RUN --mount=type=secret,id=ID` (`docker build --secret id=ID,env=ID`). Repeatable; Node presets.
     #[arg(long = "secret", value_name = "ID", value_parser = parse_secret_id)]
     pub secret: Vec<String>,
+    /// An argument for the program, appended to the image's command (exec form). Repeatable; replaces the
+    /// arguments the project's deployment files give.
+    #[arg(long = "arg", value_name = "VALUE", value_parser = parse_program_arg, allow_hyphen_values = true)]
+    pub arg: Vec<String>,
+    /// A variable the program reads at run time, written as ENV: `NAME=VALUE` with a plain value (never a
+    /// credential: those are given at run time). Repeatable; overrides the deployment files' value.
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_runtime_env)]
+    pub env: Vec<(String, String)>,
     /// Write the Dockerfile under this name (`Dockerfile.api`), with its ignore file beside it as
     /// NAME.dockerignore, which `BuildKit` reads for that Dockerfile only; build it with `-f NAME`.
     #[arg(long, short = 'f', env = "DOCKGEN_FILE", value_name = "NAME", default_value = "Dockerfile", value_parser = parse_file_name)]
@@ -136,6 +144,30 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
+}
+
+/// `--arg VALUE`: one word of the command, without control characters.
+fn parse_program_arg(text: &str) -> Result<String, String> {
+    if text.chars().any(char::is_control) {
+        return Err(format!("`{}` contains a control character", text.escape_debug()));
+    }
+    Ok(text.to_string())
+}
+
+/// `--env NAME=VALUE`: a variable name and a plain value, never a credential's (an ENV stays in the image).
+fn parse_runtime_env(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{}` is not NAME=VALUE", text.escape_debug()))?;
+    crate::validate::env_name(name).map_err(|e| format!("{e:#}"))?;
+    if crate::validate::looks_secret(name) {
+        return Err(format!(
+            "{name} looks like a credential, and an ENV value stays in the image: give it at run time \
+             (docker run -e {name}=...)"
+        ));
+    }
+    crate::validate::env_value(value).map_err(|e| format!("{e:#}"))?;
+    Ok((name.to_string(), value.to_string()))
 }
 
 /// `--build-env NAME[=VALUE]`: a variable name, and a plain value that is not a secret's.

@@ -244,6 +244,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     }
     check_paths_exist(&args.path, preset, &resolved)?;
     add_build_inputs(args, preset, &mut resolved)?;
+    add_runtime_inputs(args, &mut resolved);
     let rendered = render::render(preset, &resolved.values)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
     let mut written = Vec::new();
@@ -303,6 +304,29 @@ fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved)
             fixed.source
         )
     })
+}
+
+/// `--arg` replaces the program's arguments; `--env` sets run-time variables over the deployment files' ones.
+fn add_runtime_inputs(args: &InitArgs, resolved: &mut answers::Resolved) {
+    if !args.arg.is_empty() {
+        resolved.values.insert("args".into(), serde_json::json!(args.arg));
+    }
+    if args.env.is_empty() {
+        return;
+    }
+    let mut env: Vec<serde_json::Value> = resolved
+        .values
+        .get("runtime_env")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (name, value) in &args.env {
+        env.retain(|pair| pair["name"] != name.as_str());
+        env.push(serde_json::json!({ "name": name, "value": value }));
+    }
+    resolved
+        .values
+        .insert("runtime_env".into(), serde_json::Value::Array(env));
 }
 
 /// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.

@@ -860,3 +860,41 @@ fn a_dangling_symlink_counts_as_an_existing_file() {
         .file_type()
         .is_symlink());
 }
+
+/// `--arg` words follow the program in exec form and `--env` pairs become ENV, on every stack; a credential's
+/// name or a value a shell would read is a usage error.
+#[test]
+fn program_arguments_and_environment_from_the_command_line() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (example, command) in [
+        (
+            "go-http",
+            "ENTRYPOINT [\"/usr/local/bin/go-http\"]\nCMD [\"--verbose\", \"--name=a b\"]\n",
+        ),
+        (
+            "java-maven",
+            "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\nCMD [\"--verbose\", \"--name=a b\"]\n",
+        ),
+        (
+            "node-server",
+            "CMD [\"node\", \"dist/server.js\", \"--verbose\", \"--name=a b\"]\n",
+        ),
+    ] {
+        let dockerfile = stdout_of(
+            dockgen()
+                .args(["init", "--stdout", "--yes", "--arg", "--verbose", "--arg", "--name=a b"])
+                .args(["--env", "LOG_LEVEL=debug", "--env", "LOG_LEVEL=info"])
+                .arg(examples.join(example)),
+        );
+        assert!(dockerfile.contains(command), "{example}: {dockerfile}");
+        assert!(dockerfile.contains("ENV LOG_LEVEL=info\n"), "{example}: {dockerfile}");
+        assert!(!dockerfile.contains("LOG_LEVEL=debug"), "{example}: {dockerfile}");
+    }
+    for bad in ["API_TOKEN=x", "A=$(id)", "A B=c", "NOEQUALS"] {
+        dockgen()
+            .args(["init", "--stdout", "--yes", "--env", bad])
+            .arg(examples.join("go-http"))
+            .assert()
+            .code(2);
+    }
+}
