@@ -282,6 +282,28 @@ fn present_keys(values: &serde_json::Map<String, Value>) -> Vec<&'static str> {
         .collect()
 }
 
+/// One case with one repository value poisoned, resolved through the whole answer pipeline; None when the
+/// fact is absent or validation refuses the value (which is the point).
+fn poisoned(
+    case_index: usize,
+    key_index: usize,
+    element: usize,
+    value: &str,
+) -> Option<(&'static Case, &'static str, answers::Resolved)> {
+    let case = &CASES[case_index % CASES.len()];
+    // Among the repository values this case has, so every case's values are poisoned as often.
+    let present = present_keys(&case.values);
+    let key = present[key_index % present.len()];
+    let mut candidate = case.candidate.clone();
+    let fact = candidate.facts.get(key).cloned()?;
+    candidate.facts.insert(
+        key.to_string(),
+        Fact::new(poison(&fact.value, value, element), fact.source),
+    );
+    let resolved = answers::resolve(&case.preset, Some(&candidate), &case.given, &mut NonInteractive).ok()?;
+    Some((case, key, resolved))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -292,17 +314,7 @@ proptest! {
         element in 0usize..64,
         value in hostile(),
     ) {
-        let case = &CASES[case_index % CASES.len()];
-        // Among the repository values this case has, so every case's values are poisoned as often.
-        let present = present_keys(&case.values);
-        let key = present[key_index % present.len()];
-        let mut candidate = case.candidate.clone();
-        let Some(fact) = candidate.facts.get(key).cloned() else { return Ok(()) };
-        let poisoned = poison(&fact.value, &value, element);
-        candidate.facts.insert(key.to_string(), Fact::new(poisoned, fact.source));
-        let Ok(resolved) = answers::resolve(&case.preset, Some(&candidate), &case.given, &mut NonInteractive) else {
-            return Ok(());
-        };
+        let Some((case, key, resolved)) = poisoned(case_index, key_index, element, &value) else { return Ok(()) };
         same_instructions_or_refused(case, key, &value, &resolved.values)?;
     }
 
@@ -349,15 +361,7 @@ proptest! {
         element in 0usize..64,
         value in hostile(),
     ) {
-        let case = &CASES[case_index % CASES.len()];
-        let present = present_keys(&case.values);
-        let key = present[key_index % present.len()];
-        let mut candidate = case.candidate.clone();
-        let Some(fact) = candidate.facts.get(key).cloned() else { return Ok(()) };
-        candidate.facts.insert(key.to_string(), Fact::new(poison(&fact.value, &value, element), fact.source));
-        let Ok(resolved) = answers::resolve(&case.preset, Some(&candidate), &case.given, &mut NonInteractive) else {
-            return Ok(());
-        };
+        let Some((case, key, resolved)) = poisoned(case_index, key_index, element, &value) else { return Ok(()) };
         let Ok(files) = render::render(&case.preset, &resolved.values) else { return Ok(()) };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Dockerfile");
