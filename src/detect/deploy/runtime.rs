@@ -314,14 +314,9 @@ fn compose_service(text: &str, file: &str) -> Option<Runtime> {
     }
     match service.get_node("environment") {
         Some(marked_yaml::Node::Mapping(map)) => {
-            for (name, value) in map.iter() {
-                let value = value.as_scalar().map(|v| v.as_str().to_string());
-                add_env(
-                    &mut found,
-                    name.as_str().to_string(),
-                    value,
-                    &at(value_node(map, name.as_str())),
-                );
+            for (name, node) in map.iter() {
+                let value = node.as_scalar().map(|v| v.as_str().to_string());
+                add_env(&mut found, name.as_str().to_string(), value, &at(node));
             }
         }
         Some(marked_yaml::Node::Sequence(list)) => {
@@ -363,11 +358,6 @@ fn compose_service(text: &str, file: &str) -> Option<Runtime> {
     }
     // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
-}
-
-/// The node of `key`'s value in `map`, for its line.
-fn value_node<'a>(map: &'a marked_yaml::types::MarkedMappingNode, key: &str) -> &'a marked_yaml::Node {
-    map.get_node(key).expect("the key was just listed")
 }
 
 /// The container port of a compose `ports` entry: `"8080"`, `"80:8080"`, `"127.0.0.1:80:8080/tcp"`.
