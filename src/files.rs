@@ -164,7 +164,8 @@ pub(crate) fn read_text_within(path: &Path, boundary: Option<&Path>, cap: u64) -
     })
 }
 
-fn read_bytes(path: &Path, boundary: Option<&Path>, cap: u64) -> Result<Vec<u8>, Refusal> {
+/// A file's bytes, under the same rules as `read_text_within`.
+pub(crate) fn read_bytes(path: &Path, boundary: Option<&Path>, cap: u64) -> Result<Vec<u8>, Refusal> {
     let resolved = resolve(path, boundary)?;
     // Checked before opening: opening a FIFO blocks until something writes to it.
     if !std::fs::metadata(&resolved).map_err(Refusal::Io)?.is_file() {

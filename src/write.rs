@@ -81,14 +81,7 @@ const MAX_DIFFED: u64 = 1024 * 1024;
 
 /// What a regular file holds, read up to `cap` bytes; None for anything else, or a larger file.
 fn current(path: &Path, cap: u64) -> Option<Vec<u8>> {
-    use std::io::Read as _;
-    let meta = fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > cap {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    fs::File::open(path).ok()?.take(cap + 1).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 <= cap).then_some(bytes)
+    crate::files::read_bytes(path, None, cap).ok()
 }
 
 /// A unified diff from what `path` holds now (nothing when it is missing) to `contents`.

@@ -639,25 +639,19 @@ fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usi
     if !is_listen_flag_name(&named.to_ascii_lowercase()) {
         return None;
     }
-    args.find_map(|(t, line)| match t {
-        Token::Str(s) => port_of_address(s).or_else(|| port_of_default(s)).map(|p| {
-            let flag = ListenFlag {
-                name: named.clone(),
-                address: s.contains(':'),
-                loopback: false,
-            };
-            (p, *line, flag)
-        }),
-        Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| {
-            let flag = ListenFlag {
-                name: named.clone(),
-                address: false,
-                loopback: false,
-            };
-            (p, *line, flag)
-        }),
+    let (port, line, address) = args.find_map(|(t, line)| match t {
+        Token::Str(s) => port_of_address(s)
+            .or_else(|| port_of_default(s))
+            .map(|p| (p, *line, s.contains(':'))),
+        Token::Number(n) => n.parse().ok().filter(|p| *p > 0).map(|p| (p, *line, false)),
         _ => None,
-    })
+    })?;
+    let flag = ListenFlag {
+        name: named,
+        address,
+        loopback: false,
+    };
+    Some((port, line, flag))
 }
 
 /// The port of a listen address literal such as `:8080`, `0.0.0.0:8080` or `localhost:8080`.
