@@ -248,84 +248,53 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
 /// How the project already runs its program (a hand-written Dockerfile, compose, Procfile), applied to the
 /// program it runs.
 fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: &mut Candidate) {
-    let names: Vec<String> = options.iter().filter_map(binary_of).collect();
-    let runtime = deploy::runtime::read(root, &|words| {
-        words.first().is_some_and(|w| names.contains(&base_name(w)))
-    });
-    if runtime.is_empty() {
-        return;
-    }
-    let single = options.len() == 1;
-    let mut applied = false;
+    let mut programs: Vec<deploy::runtime::Program> = options
+        .iter_mut()
+        .map(|option| deploy::runtime::Program {
+            dir: ".".into(),
+            facts: &mut option.facts,
+            warnings: &mut option.warnings,
+        })
+        .collect();
+    let notes = deploy::runtime::apply_to_programs(root, &mut programs, &runs_binary, &|s| s.to_string());
+    candidate.notes.extend(notes);
     for option in options.iter_mut() {
-        applied |= apply_runtime(&runtime, option, single);
-    }
-    if applied {
-        candidate.notes.push(runtime.summary());
+        drop_passed_port_flag(&mut option.facts);
     }
 }
 
-/// The binary an option builds.
-fn binary_of(option: &ChoiceOption) -> Option<String> {
-    option.facts.get("binary_name")?.value.as_str().map(String::from)
+/// A command runs a Go program when its first word is the program's binary (by any path).
+fn runs_binary(facts: &Facts, words: &[String]) -> Option<usize> {
+    let binary = facts.get("binary_name")?.value.as_str()?;
+    (base_name(words.first()?) == binary).then_some(1)
 }
 
 /// The last part of a path (`/usr/local/bin/api` → `api`).
-fn base_name(word: &str) -> String {
-    word.rsplit('/').next().unwrap_or(word).to_string()
+fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
 }
 
-/// The deployment files' contract applies to the program their command runs (its arguments follow the
-/// binary), or to the only program when they name none.
-fn apply_runtime(runtime: &deploy::runtime::Runtime, option: &mut ChoiceOption, single: bool) -> bool {
-    let Some(binary) = binary_of(option) else { return false };
-    let runs_this = runtime
-        .command
-        .as_ref()
-        .is_some_and(|(words, _)| words.first().is_some_and(|w| base_name(w) == binary));
-    if !(runs_this || single && runtime.command.is_none()) {
-        return false;
-    }
-    deploy::runtime::apply(runtime, runs_this.then_some(1), &mut option.facts);
-    let args: Vec<String> = option
-        .facts
-        .get("args")
-        .and_then(|f| serde_json::from_value(f.value.clone()).ok())
-        .unwrap_or_default();
-    option.warnings.extend(runtime.missing_files(&args));
-    // Arguments that already pass the listen flag set the port themselves.
-    let flag = option
-        .facts
+/// Arguments that already pass the listen flag set the port themselves: the template does not add it again.
+fn drop_passed_port_flag(facts: &mut Facts) {
+    let Some(flag) = facts
         .get("port_flag")
-        .and_then(|f| f.value["name"].as_str().map(String::from));
-    let args = option
-        .facts
+        .and_then(|f| f.value["name"].as_str().map(String::from))
+    else {
+        return;
+    };
+    let passes = facts
         .get("args")
-        .and_then(|f| f.value.as_array().cloned())
-        .unwrap_or_default();
-    if let Some(flag) = flag {
-        let passes = args.iter().filter_map(|a| a.as_str()).any(|arg| {
+        .and_then(|f| f.value.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str())
+        .any(|arg| {
             let name = arg.trim_start_matches('-');
             arg.starts_with('-') && (name == flag || name.starts_with(&format!("{flag}=")))
         });
-        if passes {
-            option.facts.shift_remove("port_flag");
-        }
+    if passes {
+        facts.shift_remove("port_flag");
     }
-    // A health check carries over only when it runs the program itself: the new image has no other tools.
-    let health = option
-        .facts
-        .get("healthcheck")
-        .map(|f| (f.value["command"][0].clone(), f.source.clone()));
-    if let Some((program, source)) = health {
-        if program.as_str().map(base_name).as_deref() != Some(binary.as_str()) {
-            option.facts.shift_remove("healthcheck");
-            option.warnings.push(format!(
-                "{source}: the HEALTHCHECK runs {program}, which the new image does not have; it is not carried over"
-            ));
-        }
-    }
-    true
 }
 
 /// One program and everything that depends on which program is built.
