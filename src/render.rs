@@ -143,13 +143,12 @@ fn with_filters(mut tera: Tera) -> Tera {
         }),
     );
     tera.register_filter(
-        "exec_form",
+        "command_words",
         checked(|v| {
-            // `node dist/main.js` → `["node", "dist/main.js"]`: each word a JSON string, as exec form parses.
+            // `node dist/main.js` → ["node", "dist/main.js"], once the command is known to be plain words.
             let command = as_str(v)?;
             validate::command(command)?;
-            let words: Vec<String> = command.split_whitespace().map(exec_word).collect();
-            Ok(Value::from(format!("[{}]", words.join(", "))))
+            Ok(Value::from(command.split_whitespace().collect::<Vec<_>>()))
         }),
     );
     tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));

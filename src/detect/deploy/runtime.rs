@@ -548,12 +548,32 @@ pub(crate) struct Program<'a> {
     pub(crate) dir: String,
     pub(crate) facts: &'a mut Facts,
     pub(crate) warnings: &'a mut Vec<String>,
+    /// Whether the image can start the program from the deployment files' WORKDIR (a single binary can; a
+    /// jar or a Node app runs from the folder the new image puts it in).
+    pub(crate) takes_workdir: bool,
 }
 
-/// How many of a command's words start the program these facts describe (`["/usr/local/bin/api"]` → 1,
-/// `["java", "-jar", "app.jar"]` → 3); the words after them are its arguments. None: the command runs
-/// something else.
-pub(crate) type Starts<'a> = &'a dyn Fn(&Facts, &[String]) -> Option<usize>;
+/// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
+/// "-Xmx512m", "-jar", "app.jar"]` → 4; the words after them are its arguments) and the runtime's own options
+/// among them (`-Xmx512m`), which the new image passes through the runtime's variable (`JAVA_TOOL_OPTIONS`,
+/// `NODE_OPTIONS`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub(crate) words: usize,
+    pub(crate) options: Vec<String>,
+}
+
+impl Start {
+    pub(crate) fn words(words: usize) -> Self {
+        Start {
+            words,
+            options: Vec::new(),
+        }
+    }
+}
+
+/// How a command starts the program these facts describe; None: it runs something else.
+pub(crate) type Starts<'a> = &'a dyn Fn(&Facts, &[String]) -> Option<Start>;
 
 /// Applies the contract of each folder's deployment files to the programs whose start their command runs,
 /// or to the only program of the folder when they name no command. `shown` names a repository file as the
@@ -582,16 +602,28 @@ pub(crate) fn apply_to_programs(
             continue;
         }
         runtime.relabel(shown);
+        if !programs.iter().any(|p| p.dir == dir && p.takes_workdir) {
+            runtime.workdir = None;
+        }
         let single = programs.iter().filter(|p| p.dir == dir).count() == 1;
         let mut applied = false;
         for program in programs.iter_mut().filter(|p| p.dir == dir) {
-            let skip = runtime
+            let start = runtime
                 .command
                 .as_ref()
                 .and_then(|(words, _)| starts(program.facts, words));
-            if skip.is_some() || single && runtime.command.is_none() {
-                apply(&runtime, skip, program, starts);
-                applied = true;
+            if start.is_some() || single && runtime.command.is_none() {
+                apply(&runtime, start, program, starts);
+                // A bare command that starts the program says nothing the new image does not already do.
+                let beyond_command = Runtime {
+                    command: None,
+                    copied_in: Vec::new(),
+                    ..runtime.clone()
+                };
+                applied |= !beyond_command.is_empty()
+                    || ["args", "runtime_options"]
+                        .iter()
+                        .any(|k| program.facts.contains_key(*k));
             }
         }
         if applied {
@@ -607,9 +639,10 @@ pub(crate) fn apply_to_programs(
 }
 
 /// The contract as facts of a program: `port`/`extra_ports` (replacing what the code suggested, which the
-/// note keeps), `args` (the command's words after the first `skip`, when the command runs this program),
-/// `runtime_env`, `secret_env`, `volumes`, `workdir` and `healthcheck` (when it runs the program itself).
-fn apply(runtime: &Runtime, skip: Option<usize>, program: &mut Program, starts: Starts) {
+/// note keeps), `args` and `runtime_options` (the command's words after its start and the runtime's options in
+/// it, when the command runs this program), `runtime_env`, `secret_env`, `volumes`, `workdir` and
+/// `healthcheck` (when it runs the program itself).
+fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts: Starts) {
     let facts = &mut *program.facts;
     let mut ports = runtime.ports.clone();
     // `PORT=8080` in the environment is the port when nothing publishes one (a Procfile, a compose service
@@ -623,7 +656,25 @@ fn apply(runtime: &Runtime, skip: Option<usize>, program: &mut Program, starts: 
         ports.extend(port_variable.clone());
     }
     apply_ports(&ports, facts);
-    if let Some((words, source)) = skip.and_then(|skip| runtime.args(skip)) {
+    if let (Some(start), Some((_, source))) = (&start, &runtime.command) {
+        let (options, unplain): (Vec<&String>, Vec<&String>) = start
+            .options
+            .iter()
+            .partition(|o| crate::validate::env_value(o).is_ok());
+        if let Some(first) = unplain.first() {
+            program.warnings.push(format!(
+                "{source}: the runtime option `{}` is not a plain value; it is not carried over",
+                crate::files::excerpt(first)
+            ));
+        }
+        if !options.is_empty() {
+            facts.insert(
+                "runtime_options".into(),
+                Fact::new(json!(options), source.clone()).with_note("the runtime's options in the deployment files"),
+            );
+        }
+    }
+    if let Some((words, source)) = start.and_then(|start| runtime.args(start.words)) {
         let args = plain_args(words, &source, program.warnings);
         program.warnings.extend(runtime.missing_files(&args));
         if !args.is_empty() {
@@ -674,11 +725,14 @@ fn apply(runtime: &Runtime, skip: Option<usize>, program: &mut Program, starts: 
     if let Some(((options, command), source)) = &runtime.healthcheck {
         // It carries over only when it runs the program itself: the new image has no other tools.
         match starts(facts, command) {
-            Some(skip) => {
+            Some(start) => {
                 facts.insert(
                     "healthcheck".into(),
-                    Fact::new(json!({ "options": options, "args": command[skip..] }), source.clone())
-                        .with_note("the health check runs the program itself"),
+                    Fact::new(
+                        json!({ "options": options, "args": command[start.words..] }),
+                        source.clone(),
+                    )
+                    .with_note("the health check runs the program itself"),
                 );
             }
             None => program.warnings.push(format!(

@@ -254,6 +254,7 @@ fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: 
             dir: ".".into(),
             facts: &mut option.facts,
             warnings: &mut option.warnings,
+            takes_workdir: true,
         })
         .collect();
     let notes = deploy::runtime::apply_to_programs(root, &mut programs, &runs_binary, &|s| s.to_string());
@@ -264,9 +265,9 @@ fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: 
 }
 
 /// A command runs a Go program when its first word is the program's binary (by any path).
-fn runs_binary(facts: &Facts, words: &[String]) -> Option<usize> {
+fn runs_binary(facts: &Facts, words: &[String]) -> Option<deploy::runtime::Start> {
     let binary = facts.get("binary_name")?.value.as_str()?;
-    (base_name(words.first()?) == binary).then_some(1)
+    (base_name(words.first()?) == binary).then(|| deploy::runtime::Start::words(1))
 }
 
 /// The last part of a path (`/usr/local/bin/api` → `api`).

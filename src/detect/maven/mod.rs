@@ -5,6 +5,7 @@
 
 mod artifact;
 mod config;
+mod contract;
 mod java;
 mod knowledge;
 pub(super) mod pom;
@@ -156,6 +157,8 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
             Err(why) => not_runnable.push((project, why)),
         }
     }
+    let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
+    candidate.notes.extend(contract::apply(root, &mut modules));
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
@@ -225,6 +228,7 @@ fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
             .facts
             .insert("module".into(), Fact::new(only.value.clone(), only.source.clone()));
         candidate.facts.extend(only.facts);
+        candidate.warnings.extend(only.warnings);
     } else {
         let default = (named == 1 || (named == 0 && applications == 1)).then(|| runnable[0].option.value.clone());
         candidate.choices.push(Choice {

@@ -3,6 +3,7 @@
 //! the server starts. Framework configs are read as text for the few literal settings that matter.
 
 mod buildenv;
+mod contract;
 mod framework;
 mod manager;
 mod scripts;
@@ -124,14 +125,26 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
                 &mut candidate,
             )?;
         } else {
-            let facts = analyse(&context, &context.down, &package, &root_package, &names, &mut warnings)?;
+            let facts = analyse(
+                &context,
+                &context.down,
+                (&package, &root_package),
+                &names,
+                (&mut warnings, &mut candidate.notes),
+            )?;
             if let Some(why) = unselectable(&candidate.facts, &context.down, &facts) {
                 bail!("{}: {why}", context.shown(&join_rel(&context.down, "package.json")));
             }
             candidate.facts.extend(facts);
         }
     } else {
-        let facts = analyse(&context, ".", &package, &root_package, &[], &mut warnings)?;
+        let facts = analyse(
+            &context,
+            ".",
+            (&package, &root_package),
+            &[],
+            (&mut warnings, &mut candidate.notes),
+        )?;
         candidate.facts.insert("app".into(), Fact::new(".", "package.json"));
         candidate.facts.extend(facts);
     }
@@ -250,8 +263,14 @@ fn workspace_apps(
         .map(|member| Ok((member.clone(), context.read_json(&join_rel(member, "package.json"))?)))
         .collect::<Result<Vec<_>>>()?;
     for (dir, doc) in root.chain(packages) {
-        let mut app_warnings = Vec::new();
-        let facts = analyse(context, &dir, &doc, root_package, names, &mut app_warnings)?;
+        let (mut app_warnings, mut app_notes) = (Vec::new(), Vec::new());
+        let facts = analyse(
+            context,
+            &dir,
+            (&doc, root_package),
+            names,
+            (&mut app_warnings, &mut app_notes),
+        )?;
         // An app is a static site or a server; anything else is a library the apps use. The root counts only
         // with a framework of its own or a start command: its bare `build` usually runs the members' builds.
         let framework = facts
@@ -265,6 +284,7 @@ fn workspace_apps(
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
         } else if facts.contains_key("kind") && (dir != "." || root_is_app) {
             candidate.warnings.extend(app_warnings);
+            candidate.notes.extend(app_notes);
             let why = if dir == "." {
                 vec!["the workspace root is an app itself; its members are helpers".to_string()]
             } else {
@@ -332,10 +352,9 @@ fn unselectable(workspace: &Facts, dir: &str, facts: &Facts) -> Option<String> {
 fn analyse(
     context: &Context,
     dir: &str,
-    package: &JsonDoc,
-    root_package: &JsonDoc,
+    (package, root_package): (&JsonDoc, &JsonDoc),
     members: &[(String, String)],
-    warnings: &mut Vec<String>,
+    (warnings, notes): (&mut Vec<String>, &mut Vec<String>),
 ) -> Result<Facts> {
     let app = App::new(context, dir, package);
     let mut facts = Facts::new();
@@ -367,6 +386,7 @@ fn analyse(
     let is_app = framework::framework(&app, &mut facts, warnings)?;
     buildenv::build_env(&app, &mut facts);
     dev_hooks(context, &app, root_package, &mut facts);
+    notes.extend(contract::apply(context, dir, &mut facts, warnings));
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;

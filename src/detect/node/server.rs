@@ -137,7 +137,7 @@ fn say_unfollowable_scripts(app: &App, warnings: &mut Vec<String>) {
 const STRIPS_TYPES_FROM: u64 = 22;
 
 /// Scripts that start a server in production, most specific first; dev servers are never among them.
-const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "serve"];
+pub(super) const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "serve"];
 
 /// How the server starts: the command, and the env assignments its script puts in front of it.
 pub(super) struct Start {

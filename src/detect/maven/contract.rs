@@ -1,0 +1,138 @@
+//! How the project already runs its Java program (a hand-written Dockerfile, compose, Procfile), applied to
+//! the runnable modules: `java [options] -jar JAR [args]` or `java [options] [-cp PATH] MAIN [args]`.
+
+use std::path::Path;
+
+use super::super::deploy::runtime::{self, Program, Start};
+use super::super::ChoiceOption;
+use super::super::Facts;
+
+/// Applies the deployment files of each module's folder (and the root's, when they run its program) to the
+/// module's facts; returns the notes saying what was carried over.
+pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<String> {
+    let stems: Vec<String> = modules.iter().filter_map(|m| artifact_stem(&m.facts)).collect();
+    let mut programs: Vec<Program> = modules
+        .iter_mut()
+        .map(|module| Program {
+            dir: module.value.clone(),
+            facts: &mut module.facts,
+            warnings: &mut module.warnings,
+            takes_workdir: false,
+        })
+        .collect();
+    runtime::apply_to_programs(
+        root,
+        &mut programs,
+        &|facts, words| java_start(facts, words, &stems),
+        &|s| s.to_string(),
+    )
+}
+
+/// The module's artifact without folders and `.jar` (`server/target/api-1.0.jar` → `api-1.0`).
+fn artifact_stem(facts: &Facts) -> Option<String> {
+    let artifact = facts.get("artifact")?.value.as_str()?;
+    let name = artifact.rsplit('/').next().unwrap_or(artifact);
+    Some(name.strip_suffix(".jar").unwrap_or(name).to_string())
+}
+
+/// Whether a jar named in a command (`app.jar`, `/app/target/api-*.jar`) is the artifact `stem`.
+fn names_artifact(jar: &str, stem: &str) -> bool {
+    let name = jar.rsplit('/').next().unwrap_or(jar);
+    let jar_stem = name.strip_suffix(".jar").unwrap_or(name);
+    match jar_stem.split_once('*') {
+        Some((prefix, _)) => !prefix.is_empty() && stem.starts_with(prefix),
+        None => stem == jar_stem || stem.starts_with(&format!("{jar_stem}-")),
+    }
+}
+
+/// How a `java` command starts this module's program. A jar named after one of the modules' artifacts
+/// (`stems`) starts only that module; a jar named otherwise (`app.jar`) starts whichever module is built.
+fn java_start(facts: &Facts, words: &[String], stems: &[String]) -> Option<Start> {
+    let program = words.first()?;
+    if program.rsplit('/').next() != Some("java") {
+        return None;
+    }
+    let mut options = Vec::new();
+    let mut at = 1;
+    while let Some(word) = words.get(at) {
+        match word.as_str() {
+            "-jar" => {
+                let jar = words.get(at + 1)?;
+                let this = artifact_stem(facts);
+                let named_module = stems.iter().any(|stem| names_artifact(jar, stem));
+                if named_module && !this.is_some_and(|stem| names_artifact(jar, &stem)) {
+                    return None;
+                }
+                return Some(Start { words: at + 2, options });
+            }
+            // The class path is the new image's own.
+            "-cp" | "-classpath" | "--class-path" => at += 2,
+            option if option.starts_with('-') => {
+                // Properties and memory settings are the program's configuration; other options (modules,
+                // agents) name files of the old image.
+                if option.starts_with("-D") || option.starts_with("-X") {
+                    options.push(option.to_string());
+                }
+                at += 1;
+            }
+            main => {
+                let known = facts.get("main_class").and_then(|f| f.value.as_str());
+                let launcher = main.starts_with("org.springframework.boot.loader.") || main.starts_with("io.quarkus.");
+                let runs_this = known.map_or(launcher, |class| class == main);
+                return runs_this.then_some(Start { words: at + 1, options });
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Fact;
+
+    fn facts(artifact: &str, main: Option<&str>) -> Facts {
+        let mut facts = Facts::new();
+        facts.insert("artifact".into(), Fact::new(artifact, "pom.xml"));
+        if let Some(main) = main {
+            facts.insert("main_class".into(), Fact::new(main, "pom.xml"));
+        }
+        facts
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn a_jar_command_starts_the_module_it_names_or_any_module() {
+        let stems = vec!["api-1.0".to_string(), "worker-1.0".to_string()];
+        let api = facts("api/target/api-1.0.jar", None);
+        let worker = facts("worker/target/worker-1.0.jar", None);
+        let command = words("java -Xmx512m -Dspring.profiles.active=prod -jar /app/api.jar --debug");
+        let start = java_start(&api, &command, &stems).unwrap();
+        assert_eq!(start.words, 5);
+        assert_eq!(start.options, vec!["-Xmx512m", "-Dspring.profiles.active=prod"]);
+        assert_eq!(java_start(&worker, &command, &stems), None);
+        let generic = words("java -jar app.jar");
+        assert!(java_start(&worker, &generic, &stems).is_some());
+        assert!(java_start(&api, &words("java -jar target/api-*.jar"), &stems).is_some());
+    }
+
+    #[test]
+    fn a_main_class_command_starts_the_module_with_that_main() {
+        let tool = facts("target/tool-1.0.jar", Some("com.example.Tool"));
+        let stems = vec!["tool-1.0".to_string()];
+        let start = java_start(&tool, &words("java -cp /app/lib/* com.example.Tool serve"), &stems).unwrap();
+        assert_eq!(start.words, 4);
+        assert_eq!(java_start(&tool, &words("java -cp x com.example.Other"), &stems), None);
+        assert_eq!(java_start(&tool, &words("/bin/sh -c java"), &stems), None);
+        let boot = facts("target/app-1.0.jar", None);
+        assert!(java_start(
+            &boot,
+            &words("java org.springframework.boot.loader.launch.JarLauncher"),
+            &stems
+        )
+        .is_some());
+    }
+}

@@ -1,0 +1,119 @@
+//! How the project already runs its Node server (a hand-written Dockerfile, the compose service built from the
+//! app, Procfile's `web:`), applied to the server: `node [options] ENTRY [args]`, the start command's own words,
+//! or the package manager running a start script.
+
+use super::super::deploy::runtime::{self, Program, Start};
+use super::super::Facts;
+use super::server::START_SCRIPTS;
+use super::Context;
+
+/// Applies the deployment files of the app in `dir` (and the workspace root's, when they run it) to a
+/// server's facts; returns the notes saying what was carried over.
+pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &mut Vec<String>) -> Vec<String> {
+    if !facts.get("kind").is_some_and(|k| k.value == "server") {
+        return Vec::new();
+    }
+    let mut programs = [Program {
+        dir: dir.to_string(),
+        facts,
+        warnings,
+        takes_workdir: false,
+    }];
+    let notes = runtime::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s));
+    // The image sets NODE_ENV (production) and PORT (the port) itself.
+    if let Some(env) = facts.get_mut("runtime_env").and_then(|f| f.value.as_array_mut()) {
+        env.retain(|pair| !matches!(pair["name"].as_str(), Some("NODE_ENV" | "PORT")));
+        if env.is_empty() {
+            facts.shift_remove("runtime_env");
+        }
+    }
+    notes
+}
+
+/// The last part of a path (`/usr/local/bin/node` → `node`).
+fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// Whether a file named in a command (`./dist/main.js`, `/usr/src/app/dist/main.js`, `dist/main`) is the
+/// start command's `expected` file (`dist/main.js`).
+fn same_file(word: &str, expected: &str) -> bool {
+    let word = word.strip_prefix("./").unwrap_or(word);
+    let expected = expected.strip_prefix("./").unwrap_or(expected);
+    word == expected
+        || word.ends_with(&format!("/{expected}"))
+        || !expected.is_empty() && format!("{word}.js") == expected
+}
+
+/// How a command starts the server: the package manager running a start script (`npm start`, `yarn run
+/// start:prod -- --trace`), or the start command's words (`node dist/main.js`, by any path to the same file),
+/// with Node's own options before the entry (`--enable-source-maps`).
+fn node_start(facts: &Facts, words: &[String]) -> Option<Start> {
+    let program = base_name(words.first()?);
+    if matches!(program, "npm" | "yarn" | "pnpm" | "bun") {
+        let mut at = 1;
+        if matches!(words.get(1).map(String::as_str), Some("run" | "run-script")) {
+            at = 2;
+        }
+        if !START_SCRIPTS.contains(&words.get(at)?.as_str()) {
+            return None;
+        }
+        at += 1;
+        if words.get(at).is_some_and(|w| w == "--") {
+            at += 1;
+        }
+        return Some(Start::words(at));
+    }
+    let start = facts.get("start_command")?.value.as_str()?;
+    let expected: Vec<&str> = start.split_whitespace().collect();
+    if program != base_name(expected.first()?) {
+        return None;
+    }
+    let mut options = Vec::new();
+    let mut at = 1;
+    for want in &expected[1..] {
+        while program == "node" && !want.starts_with('-') && words.get(at).is_some_and(|w| w.starts_with('-')) {
+            options.push(words[at].clone());
+            at += 1;
+        }
+        if !same_file(words.get(at)?, want) {
+            return None;
+        }
+        at += 1;
+    }
+    Some(Start { words: at, options })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Fact;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn commands_that_start_the_server() {
+        let mut facts = Facts::new();
+        facts.insert("start_command".into(), Fact::new("node dist/main.js", "package.json:5"));
+        let start = node_start(
+            &facts,
+            &words("node --enable-source-maps /usr/src/app/dist/main.js --trace"),
+        )
+        .unwrap();
+        assert_eq!(
+            (start.words, start.options),
+            (3, vec!["--enable-source-maps".to_string()])
+        );
+        assert_eq!(node_start(&facts, &words("node ./dist/main")).map(|s| s.words), Some(2));
+        assert_eq!(node_start(&facts, &words("npm start")).map(|s| s.words), Some(2));
+        assert_eq!(
+            node_start(&facts, &words("yarn run start:prod -- --trace")).map(|s| s.words),
+            Some(4)
+        );
+        assert_eq!(node_start(&facts, &words("npm run dev")), None);
+        assert_eq!(node_start(&facts, &words("node scripts/migrate.js")), None);
+        assert_eq!(node_start(&facts, &words("nginx -g daemon")), None);
+    }
+}
