@@ -551,6 +551,8 @@ pub(crate) struct Program<'a> {
     /// Whether the image can start the program from the deployment files' WORKDIR (a single binary can; a
     /// jar or a Node app runs from the folder the new image puts it in).
     pub(crate) takes_workdir: bool,
+    /// Variables the image sets itself (`NODE_ENV`), whatever the deployment files say.
+    pub(crate) own_env: &'static [&'static str],
 }
 
 /// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
@@ -606,28 +608,21 @@ pub(crate) fn apply_to_programs(
             runtime.workdir = None;
         }
         let single = programs.iter().filter(|p| p.dir == dir).count() == 1;
-        let mut applied = false;
+        let mut applied: Option<Runtime> = None;
         for program in programs.iter_mut().filter(|p| p.dir == dir) {
             let start = runtime
                 .command
                 .as_ref()
                 .and_then(|(words, _)| starts(program.facts, words));
             if start.is_some() || single && runtime.command.is_none() {
-                apply(&runtime, start, program, starts);
-                // A bare command that starts the program says nothing the new image does not already do.
-                let beyond_command = Runtime {
-                    command: None,
-                    copied_in: Vec::new(),
-                    ..runtime.clone()
-                };
-                applied |= !beyond_command.is_empty()
-                    || ["args", "runtime_options"]
-                        .iter()
-                        .any(|k| program.facts.contains_key(*k));
+                let carried = apply(&runtime, start, program, starts);
+                if applied.is_none() && !carried.is_empty() {
+                    applied = Some(carried);
+                }
             }
         }
-        if applied {
-            let summary = runtime.summary();
+        if let Some(carried) = applied {
+            let summary = carried.summary();
             notes.push(if dir == "." {
                 summary
             } else {
@@ -641,8 +636,13 @@ pub(crate) fn apply_to_programs(
 /// The contract as facts of a program: `port`/`extra_ports` (replacing what the code suggested, which the
 /// note keeps), `args` and `runtime_options` (the command's words after its start and the runtime's options in
 /// it, when the command runs this program), `runtime_env`, `secret_env`, `volumes`, `workdir` and
-/// `healthcheck` (when it runs the program itself).
-fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts: Starts) {
+/// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
+/// only when its arguments or options were, no variable the image sets itself.
+fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts: Starts) -> Runtime {
+    let mut carried = Runtime {
+        copied_in: Vec::new(),
+        ..runtime.clone()
+    };
     let facts = &mut *program.facts;
     let mut ports = runtime.ports.clone();
     // `PORT=8080` in the environment is the port when nothing publishes one (a Procfile, a compose service
@@ -656,6 +656,8 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
         ports.extend(port_variable.clone());
     }
     apply_ports(&ports, facts);
+    carried.ports.clone_from(&ports);
+    let mut command_carried = false;
     if let (Some(start), Some((_, source))) = (&start, &runtime.command) {
         let (options, unplain): (Vec<&String>, Vec<&String>) = start
             .options
@@ -668,6 +670,7 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
             ));
         }
         if !options.is_empty() {
+            command_carried = true;
             facts.insert(
                 "runtime_options".into(),
                 Fact::new(json!(options), source.clone()).with_note("the runtime's options in the deployment files"),
@@ -678,6 +681,7 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
         let args = plain_args(words, &source, program.warnings);
         program.warnings.extend(runtime.missing_files(&args));
         if !args.is_empty() {
+            command_carried = true;
             facts.insert(
                 "args".into(),
                 Fact::new(json!(args), source).with_note("the program's arguments in the deployment files"),
@@ -685,12 +689,15 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
         }
     }
     let port = ports.first().map(|(p, _)| p.to_string());
-    // The template writes PORT itself where the program reads it; the same value again would be a twin.
-    let env: Vec<&Sourced<(String, String)>> = runtime
-        .env
-        .iter()
-        .filter(|((name, value), _)| !(name == "PORT" && Some(value) == port.as_ref()))
-        .collect();
+    if !command_carried {
+        carried.command = None;
+    }
+    // The template writes PORT itself where the program reads it (the same value again would be a twin), and
+    // the variables the image sets itself win.
+    carried.env.retain(|((name, value), _)| {
+        !(name == "PORT" && Some(value) == port.as_ref()) && !program.own_env.contains(&name.as_str())
+    });
+    let env = &carried.env;
     let mut list = |key: &str, values: Vec<Value>, sources: Vec<&str>, note: &str| {
         if !values.is_empty() {
             let mut sources = sources;
@@ -735,12 +742,16 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
                     .with_note("the health check runs the program itself"),
                 );
             }
-            None => program.warnings.push(format!(
-                "{source}: the HEALTHCHECK runs {}, which the new image does not have; it is not carried over",
-                crate::files::excerpt(&command.join(" "))
-            )),
+            None => {
+                carried.healthcheck = None;
+                program.warnings.push(format!(
+                    "{source}: the HEALTHCHECK runs {}, which the new image does not have; it is not carried over",
+                    crate::files::excerpt(&command.join(" "))
+                ));
+            }
         }
     }
+    carried
 }
 
 /// The ports as facts: the first is `port`, the others `extra_ports`.

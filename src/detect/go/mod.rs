@@ -255,6 +255,7 @@ fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: 
             facts: &mut option.facts,
             warnings: &mut option.warnings,
             takes_workdir: true,
+            own_env: &[],
         })
         .collect();
     let notes = deploy::runtime::apply_to_programs(root, &mut programs, &runs_binary, &|s| s.to_string());

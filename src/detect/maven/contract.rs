@@ -18,6 +18,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             facts: &mut module.facts,
             warnings: &mut module.warnings,
             takes_workdir: false,
+            own_env: &["JAVA_TOOL_OPTIONS"],
         })
         .collect();
     runtime::apply_to_programs(

@@ -18,16 +18,10 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         facts,
         warnings,
         takes_workdir: false,
+        // The image runs in production, on the port it exposes.
+        own_env: &["NODE_ENV", "PORT"],
     }];
-    let notes = runtime::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s));
-    // The image sets NODE_ENV (production) and PORT (the port) itself.
-    if let Some(env) = facts.get_mut("runtime_env").and_then(|f| f.value.as_array_mut()) {
-        env.retain(|pair| !matches!(pair["name"].as_str(), Some("NODE_ENV" | "PORT")));
-        if env.is_empty() {
-            facts.shift_remove("runtime_env");
-        }
-    }
-    notes
+    runtime::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s))
 }
 
 /// The last part of a path (`/usr/local/bin/node` → `node`).
