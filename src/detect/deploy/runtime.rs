@@ -657,45 +657,14 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
     }
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
-    let mut command_carried = false;
-    if let (Some(start), Some((_, source))) = (&start, &runtime.command) {
-        let (options, unplain): (Vec<&String>, Vec<&String>) = start
-            .options
-            .iter()
-            .partition(|o| crate::validate::env_value(o).is_ok());
-        if let Some(first) = unplain.first() {
-            program.warnings.push(format!(
-                "{source}: the runtime option `{}` is not a plain value; it is not carried over",
-                crate::files::excerpt(first)
-            ));
-        }
-        if !options.is_empty() {
-            command_carried = true;
-            facts.insert(
-                "runtime_options".into(),
-                Fact::new(json!(options), source.clone()).with_note("the runtime's options in the deployment files"),
-            );
-        }
-    }
-    if let Some((words, source)) = start.and_then(|start| runtime.args(start.words)) {
-        let args = plain_args(words, &source, program.warnings);
-        program.warnings.extend(runtime.missing_files(&args));
-        if !args.is_empty() {
-            command_carried = true;
-            facts.insert(
-                "args".into(),
-                Fact::new(json!(args), source).with_note("the program's arguments in the deployment files"),
-            );
-        }
-    }
-    let port = ports.first().map(|(p, _)| p.to_string());
-    if !command_carried {
+    if !start.is_some_and(|start| apply_command(runtime, &start, facts, program.warnings)) {
         carried.command = None;
     }
+    let port = ports.first().map(|(p, _)| p.to_string());
     // The template writes PORT itself where the program reads it (the same value again would be a twin), and
     // the variables the image sets itself win.
     carried.env.retain(|((name, value), _)| {
-        !(name == "PORT" && Some(value) == port.as_ref()) && !program.own_env.contains(&name.as_str())
+        !(program.own_env.contains(&name.as_str()) || name == "PORT" && Some(value) == port.as_ref())
     });
     let env = &carried.env;
     let mut list = |key: &str, values: Vec<Value>, sources: Vec<&str>, note: &str| {
@@ -731,27 +700,60 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
     }
     if let Some(((options, command), source)) = &runtime.healthcheck {
         // It carries over only when it runs the program itself: the new image has no other tools.
-        match starts(facts, command) {
-            Some(start) => {
-                facts.insert(
-                    "healthcheck".into(),
-                    Fact::new(
-                        json!({ "options": options, "args": command[start.words..] }),
-                        source.clone(),
-                    )
-                    .with_note("the health check runs the program itself"),
-                );
-            }
-            None => {
-                carried.healthcheck = None;
-                program.warnings.push(format!(
-                    "{source}: the HEALTHCHECK runs {}, which the new image does not have; it is not carried over",
-                    crate::files::excerpt(&command.join(" "))
-                ));
-            }
+        if let Some(start) = starts(facts, command) {
+            facts.insert(
+                "healthcheck".into(),
+                Fact::new(
+                    json!({ "options": options, "args": command[start.words..] }),
+                    source.clone(),
+                )
+                .with_note("the health check runs the program itself"),
+            );
+        } else {
+            carried.healthcheck = None;
+            program.warnings.push(format!(
+                "{source}: the HEALTHCHECK runs {}, which the new image does not have; it is not carried over",
+                crate::files::excerpt(&command.join(" "))
+            ));
         }
     }
     carried
+}
+
+/// The runtime's options and the program's arguments in the command that starts it, as `runtime_options` and
+/// `args`; false when there are none (the command then says nothing the new image does not do).
+fn apply_command(runtime: &Runtime, start: &Start, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
+    let Some((_, source)) = &runtime.command else {
+        return false;
+    };
+    let (options, unplain): (Vec<&String>, Vec<&String>) = start
+        .options
+        .iter()
+        .partition(|o| crate::validate::env_value(o).is_ok());
+    if let Some(first) = unplain.first() {
+        warnings.push(format!(
+            "{source}: the runtime option `{}` is not a plain value; it is not carried over",
+            crate::files::excerpt(first)
+        ));
+    }
+    if !options.is_empty() {
+        facts.insert(
+            "runtime_options".into(),
+            Fact::new(json!(options), source.clone()).with_note("the runtime's options in the deployment files"),
+        );
+    }
+    let mut args = Vec::new();
+    if let Some((words, source)) = runtime.args(start.words) {
+        args = plain_args(words, &source, warnings);
+        warnings.extend(runtime.missing_files(&args));
+        if !args.is_empty() {
+            facts.insert(
+                "args".into(),
+                Fact::new(json!(args), source).with_note("the program's arguments in the deployment files"),
+            );
+        }
+    }
+    !options.is_empty() || !args.is_empty()
 }
 
 /// The ports as facts: the first is `port`, the others `extra_ports`.
