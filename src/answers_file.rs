@@ -18,8 +18,43 @@ pub const FILE_NAME: &str = "dockgen.toml";
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
     pub preset: Option<String>,
+    /// `--file`: the Dockerfile's name.
+    pub file: Option<String>,
     #[serde(default)]
     pub answers: IndexMap<String, toml::Value>,
+    #[serde(default)]
+    pub run: RunInputs,
+    #[serde(default)]
+    pub build: BuildInputs,
+}
+
+/// `--arg` and `--env`, each value written as the flag takes it (`NAME=VALUE`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunInputs {
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<String>,
+}
+
+/// `--build-env` and `--secret`, each value written as the flag takes it (`NAME[=VALUE]`, `ID`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildInputs {
+    #[serde(default)]
+    pub env: Vec<String>,
+    #[serde(default)]
+    pub secrets: Vec<String>,
+}
+
+/// The inputs of a run that are not template answers: lists given by repeatable flags, and the file name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    pub run: RunInputs,
+    pub build: BuildInputs,
+    /// The Dockerfile's name when it is not `Dockerfile`.
+    pub file: Option<String>,
 }
 
 /// Reads `PATH/dockgen.toml` when it exists; a syntax error or unknown key names the file and the key.
@@ -70,7 +105,13 @@ impl AnswersFile {
 ///
 /// An existing file (`existing`, its text) is edited in place: its comments, order and other keys stay, the
 /// preset and the recorded answers are set; a new answer gets its help line as a comment.
-pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String], existing: Option<&str>) -> String {
+pub fn render(
+    preset: &Preset,
+    resolved: &Resolved,
+    choices: &[String],
+    inputs: &Inputs,
+    existing: Option<&str>,
+) -> String {
     let existing = existing.and_then(|text| text.parse::<toml_edit::DocumentMut>().ok());
     let fresh = existing.is_none();
     let mut doc = existing.unwrap_or_default();
@@ -86,6 +127,14 @@ pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String], existing
                  repository.\n# Flags and DOCKGEN_* variables override them; delete a line to let detection decide \
                  again.\n",
             );
+        }
+    }
+    match &inputs.file {
+        Some(file) => {
+            set_keeping_decor(doc.as_table_mut(), "file", toml_edit::Value::from(file.as_str()));
+        }
+        None => {
+            doc.remove("file");
         }
     }
     if !doc.contains_table("answers") {
@@ -123,7 +172,40 @@ pub fn render(preset: &Preset, resolved: &Resolved, choices: &[String], existing
             }
         }
     }
+    set_list_section(&mut doc, "run", &[("args", &inputs.run.args), ("env", &inputs.run.env)]);
+    set_list_section(
+        &mut doc,
+        "build",
+        &[("env", &inputs.build.env), ("secrets", &inputs.build.secrets)],
+    );
     doc.to_string()
+}
+
+/// A section of lists (`[run]` with `args` and `env`): each list set, an empty one removed, and the section
+/// removed when nothing is left in it.
+fn set_list_section(doc: &mut toml_edit::DocumentMut, section: &str, lists: &[(&str, &Vec<String>)]) {
+    if !doc.contains_table(section) {
+        if lists.iter().all(|(_, values)| values.is_empty()) {
+            return;
+        }
+        let mut table = toml_edit::Table::new();
+        table.set_implicit(false);
+        doc.insert(section, toml_edit::Item::Table(table));
+    }
+    let Some(table) = doc[section].as_table_mut() else {
+        return;
+    };
+    for (key, values) in lists {
+        if values.is_empty() {
+            table.remove(key);
+        } else {
+            let array: toml_edit::Array = values.iter().map(String::as_str).collect();
+            set_keeping_decor(table, key, toml_edit::Value::Array(array));
+        }
+    }
+    if table.is_empty() {
+        doc.remove(section);
+    }
 }
 
 /// Sets `key` to `value`, keeping the spacing and trailing comment of a value already there; false when the

@@ -40,7 +40,7 @@ pub enum Command {
 
 // Each bool is an on/off command-line flag; an enum would not read better on the command line.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// The project directory.
     #[arg(default_value = ".")]
@@ -147,7 +147,7 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
 }
 
 /// `--arg VALUE`: one word of the command, without control characters.
-fn parse_program_arg(text: &str) -> Result<String, String> {
+pub(crate) fn parse_program_arg(text: &str) -> Result<String, String> {
     if text.chars().any(char::is_control) {
         return Err(format!("`{}` contains a control character", text.escape_debug()));
     }
@@ -155,7 +155,7 @@ fn parse_program_arg(text: &str) -> Result<String, String> {
 }
 
 /// `--env NAME=VALUE`: a variable name and a plain value, never a credential's (an ENV stays in the image).
-fn parse_runtime_env(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_runtime_env(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("`{}` is not NAME=VALUE", text.escape_debug()))?;
@@ -171,7 +171,7 @@ fn parse_runtime_env(text: &str) -> Result<(String, String), String> {
 }
 
 /// `--build-env NAME[=VALUE]`: a variable name, and a plain value that is not a secret's.
-fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
+pub(crate) fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
     let (name, value) = match text.split_once('=') {
         Some((name, value)) => (name, Some(value)),
         None => (text, None),
@@ -190,13 +190,13 @@ fn parse_build_env(text: &str) -> Result<(String, Option<String>), String> {
 }
 
 /// `--secret ID`: the secret's id, also the variable the build step reads it as.
-fn parse_secret_id(text: &str) -> Result<String, String> {
+pub(crate) fn parse_secret_id(text: &str) -> Result<String, String> {
     crate::validate::env_name(text).map_err(|e| format!("{e:#}"))?;
     Ok(text.to_string())
 }
 
 /// `--file`: a plain file name in the project folder, not a path and not an ignore file.
-fn parse_file_name(text: &str) -> Result<String, String> {
+pub(crate) fn parse_file_name(text: &str) -> Result<String, String> {
     let plain = !text.is_empty()
         && text != "."
         && text != ".."

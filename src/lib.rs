@@ -193,6 +193,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     } else {
         None
     };
+    let args = &with_saved_inputs(args, saved.as_ref(), matches)?;
     if !args.json {
         say(config.note().as_slice(), &[]);
     }
@@ -285,7 +286,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
             answers_file::FILE_NAME
         );
     } else if args.save {
-        written.extend(save_answers(&args.path, preset, candidate, &resolved)?);
+        written.extend(save_answers(args, preset, candidate, &resolved)?);
     }
     finish(args, preset, &resolved, &warnings, &written, config)
 }
@@ -374,9 +375,65 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
     Ok(())
 }
 
+/// The repeatable inputs and the Dockerfile's name: what the command line gives wins, else dockgen.toml's
+/// (each value checked as its flag checks it).
+fn with_saved_inputs(
+    args: &InitArgs,
+    saved: Option<&answers_file::AnswersFile>,
+    matches: &ArgMatches,
+) -> Result<InitArgs> {
+    fn parsed<T>(values: &[String], key: &str, parse: fn(&str) -> Result<T, String>) -> Result<Vec<T>> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                parse(value).map_err(|why| anyhow::anyhow!("{}: {key}[{i}]: {why}", answers_file::FILE_NAME))
+            })
+            .collect()
+    }
+    let mut args = args.clone();
+    let Some(saved) = saved else { return Ok(args) };
+    if args.arg.is_empty() {
+        args.arg = parsed(&saved.run.args, "run.args", cli::parse_program_arg)?;
+    }
+    if args.env.is_empty() {
+        args.env = parsed(&saved.run.env, "run.env", cli::parse_runtime_env)?;
+    }
+    if args.build_env.is_empty() {
+        args.build_env = parsed(&saved.build.env, "build.env", cli::parse_build_env)?;
+    }
+    if args.secret.is_empty() {
+        args.secret = parsed(&saved.build.secrets, "build.secrets", cli::parse_secret_id)?;
+    }
+    if let (Some(file), Some(ValueSource::DefaultValue)) = (&saved.file, matches.value_source("file")) {
+        args.file =
+            cli::parse_file_name(file).map_err(|why| anyhow::anyhow!("{}: file: {why}", answers_file::FILE_NAME))?;
+    }
+    Ok(args)
+}
+
+/// What `--save` records besides the answers: the repeatable flags as they are written, and the file name.
+fn saved_inputs(args: &InitArgs) -> answers_file::Inputs {
+    answers_file::Inputs {
+        run: answers_file::RunInputs {
+            args: args.arg.clone(),
+            env: args.env.iter().map(|(name, value)| format!("{name}={value}")).collect(),
+        },
+        build: answers_file::BuildInputs {
+            env: args
+                .build_env
+                .iter()
+                .map(|(name, value)| value.as_ref().map_or_else(|| name.clone(), |v| format!("{name}={v}")))
+                .collect(),
+            secrets: args.secret.clone(),
+        },
+        file: (args.file != "Dockerfile").then(|| args.file.clone()),
+    }
+}
+
 /// `--save`: dockgen.toml with the answers, written only when its content changes; the path when written.
 fn save_answers(
-    path: &Path,
+    args: &InitArgs,
     preset: &Preset,
     candidate: Option<&detect::Candidate>,
     resolved: &answers::Resolved,
@@ -386,11 +443,11 @@ fn save_answers(
         .flat_map(|c| &c.choices)
         .map(|c| c.key.clone())
         .collect();
-    let inside = files::boundary(path);
-    let path = path.join(answers_file::FILE_NAME);
+    let inside = files::boundary(&args.path);
+    let path = args.path.join(answers_file::FILE_NAME);
     // Edited in place when it exists (read with the same bounds as load(), which --no-project-config skips).
     let existing = files::read_text_within(&path, Some(&inside), files::ANSWERS_CAP).ok();
-    let text = answers_file::render(preset, resolved, &choices, existing.as_deref());
+    let text = answers_file::render(preset, resolved, &choices, &saved_inputs(args), existing.as_deref());
     let saved = [(path.clone(), text)];
     if write::changed(&saved).is_empty() {
         return Ok(None);

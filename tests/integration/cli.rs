@@ -454,6 +454,75 @@ fn saved_answers_reproduce_the_same_bytes_and_rank_below_flags() {
 }
 
 #[test]
+fn saved_lists_and_file_name_reproduce_the_run_and_rank_below_flags() {
+    let project = project_copy(&crate::common::fixtures_dir().join("node-procfile/repo"));
+    let flags = [
+        "--arg=--verbose",
+        "--env",
+        "LOG_LEVEL=debug",
+        "--build-env",
+        "BUILD_CHANNEL=stable",
+        "--build-env",
+        "SENTRY_RELEASE",
+        "--secret",
+        "NPM_TOKEN",
+        "--file",
+        "Dockerfile.web",
+    ];
+    dockgen()
+        .args(["init", "--yes", "--save"])
+        .args(flags)
+        .arg(project.path())
+        .assert()
+        .success();
+    let saved = std::fs::read_to_string(project.path().join("dockgen.toml")).unwrap();
+    for line in [
+        "file = \"Dockerfile.web\"",
+        "[run]\nargs = [\"--verbose\"]\nenv = [\"LOG_LEVEL=debug\"]",
+        "[build]\nenv = [\"BUILD_CHANNEL=stable\", \"SENTRY_RELEASE\"]\nsecrets = [\"NPM_TOKEN\"]",
+    ] {
+        assert!(saved.contains(line), "{line} missing from:\n{saved}");
+    }
+    let first = std::fs::read_to_string(project.path().join("Dockerfile.web")).unwrap();
+    assert!(
+        first.contains("\"--verbose\"]") && first.contains("LOG_LEVEL=debug"),
+        "{first}"
+    );
+    // Without a flag, the file gives the same inputs: the same bytes, and --check finds Dockerfile.web current.
+    let again = stdout_of(dockgen().args(["init", "--stdout", "--yes"]).arg(project.path()));
+    assert_eq!(again, first);
+    dockgen()
+        .args(["init", "--check"])
+        .arg(project.path())
+        .assert()
+        .success();
+    // A flag replaces the saved list.
+    let flagged = stdout_of(
+        dockgen()
+            .args(["init", "--stdout", "--yes", "--arg", "--quiet"])
+            .arg(project.path()),
+    );
+    assert!(
+        flagged.contains("\"--quiet\"]") && !flagged.contains("--verbose"),
+        "{flagged}"
+    );
+    // A saved value is checked like the flag's.
+    std::fs::write(
+        project.path().join("dockgen.toml"),
+        "[run]\nenv = [\"API_TOKEN=abc\"]\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--stdout", "--yes"])
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "dockgen.toml: run.env[0]: API_TOKEN looks like a credential",
+        ));
+}
+
+#[test]
 fn an_unknown_key_in_the_answers_file_names_the_key() {
     let project = project_copy(&example());
     std::fs::write(
