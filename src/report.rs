@@ -126,12 +126,26 @@ impl<'a> Report<'a> {
                 c.presets.join(", ")
             );
         }
-        if !self.facts.is_empty() {
-            out.push_str("facts\n");
-            let width = self.facts.keys().map(String::len).max().unwrap_or(0);
-            let values: Vec<String> = self.facts.values().map(|f| fact_value_text(&f.value)).collect();
-            let value_width = values.iter().map(String::len).max().unwrap_or(0).min(40);
-            for ((name, fact), value) in self.facts.iter().zip(&values) {
+        // How the image runs the program is one block of its own, after what it is built from.
+        let (runs, builds): (Vec<_>, Vec<_>) = self
+            .facts
+            .iter()
+            .partition(|(name, _)| RUNTIME_FACTS.contains(&name.as_str()));
+        let width = self.facts.keys().map(String::len).max().unwrap_or(0);
+        let value_width = self
+            .facts
+            .values()
+            .map(|f| fact_value_text(&f.value).len())
+            .max()
+            .unwrap_or(0)
+            .min(40);
+        for (title, facts) in [("facts", builds), ("how it runs", runs)] {
+            if facts.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{title}");
+            for (name, fact) in facts {
+                let value = fact_value_text(&fact.value);
                 let note = fact.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
                 let _ = writeln!(out, "  {name:width$}  {value:value_width$}  {}{note}", fact.source);
             }
@@ -179,6 +193,23 @@ impl<'a> Report<'a> {
 
 /// A fact's value as a person reads it: lists joined with commas, file groups as their files (the JSON
 /// output keeps the structure).
+/// The facts that say how the image runs the program (the runtime contract), shown as one block.
+const RUNTIME_FACTS: &[&str] = &[
+    "start_command",
+    "start_env",
+    "port",
+    "extra_ports",
+    "port_env",
+    "port_flag",
+    "args",
+    "runtime_options",
+    "runtime_env",
+    "secret_env",
+    "volumes",
+    "workdir",
+    "healthcheck",
+];
+
 fn fact_value_text(value: &serde_json::Value) -> String {
     match value {
         // A value may hold a newline; escaped here, it cannot pose as a line of its own.
@@ -186,10 +217,10 @@ fn fact_value_text(value: &serde_json::Value) -> String {
         // The only null fact is a port that is none.
         serde_json::Value::Null => "none".into(),
         serde_json::Value::Array(items) => items.iter().map(fact_value_text).collect::<Vec<_>>().join(", "),
-        serde_json::Value::Object(map) => match (map.get("name"), map.get("value"), map.get("command")) {
-            // An environment pair as it would be set; a health check as the command it runs.
+        serde_json::Value::Object(map) => match (map.get("name"), map.get("value"), map.get("args")) {
+            // An environment pair as it would be set; a health check as the program's run it makes.
             (Some(name), Some(value), _) => format!("{}={}", fact_value_text(name), fact_value_text(value)),
-            (_, _, Some(command)) => fact_value_text(command).replace(", ", " "),
+            (_, _, Some(args)) => format!("the program {}", fact_value_text(args).replace(", ", " ")),
             _ => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
         },
         other => other.to_string(),

@@ -229,6 +229,22 @@ fn detect_explains_each_fact_with_its_evidence() {
 }
 
 #[test]
+fn detect_shows_how_the_program_runs_as_one_block() {
+    let fixtures = crate::common::fixtures_dir();
+    for case in ["go-dockerfile-contract", "node-compose-service", "maven-jar-contract"] {
+        let text = stdout_of(dockgen().arg("detect").arg(fixtures.join(case).join("repo")));
+        let (builds, runs) = text.split_once("how it runs\n").expect("a block of its own");
+        assert!(
+            !builds.contains("\n  port "),
+            "{case}: the port is part of how it runs:\n{text}"
+        );
+        insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("detect-runs-{case}"), runs);
+        });
+    }
+}
+
+#[test]
 fn detect_marks_a_default_port_as_a_default() {
     let project = tempfile::tempdir().unwrap();
     std::fs::write(project.path().join("go.mod"), "module example.com/quiet\n\ngo 1.22\n").unwrap();
