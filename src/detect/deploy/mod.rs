@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::read_small_text;
 
+mod kube;
 pub(crate) mod runtime;
 
 /// One `go build` (or `go install`) a build file runs, or a release config's build entry.
@@ -562,6 +563,7 @@ pub(crate) fn fuzz_text(text: &str) -> usize {
         + usize::from(procfile_web(text).is_some())
         + maven_modules(text, "D").len()
         + runtime::fuzz_text(text)
+        + kube::fuzz_text(text)
 }
 
 #[cfg(test)]

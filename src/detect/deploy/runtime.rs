@@ -20,6 +20,9 @@ pub(crate) struct Runtime {
     pub(crate) ports: Vec<Sourced<u16>>,
     /// The command that starts the program, as words (`ENTRYPOINT` + `CMD`, compose `command`, Procfile `web:`).
     pub(crate) command: Option<Sourced<Vec<String>>>,
+    /// Arguments given to the image's own command without naming the program (a Kubernetes container's
+    /// `args` without `command`).
+    pub(crate) entry_args: Option<Sourced<Vec<String>>>,
     /// Plain environment values the program reads at run time.
     pub(crate) env: Vec<Sourced<(String, String)>>,
     /// Variables whose names say they hold credentials: only their names are kept, for a hint.
@@ -47,7 +50,7 @@ const COMPOSE_FILES: &[&str] = &[
 /// compose service built from `dir`, and the folder's Procfile and fly.toml. `runs_program` tells whether a
 /// command's words run the program being containerised (its binary, its jar, its entry file): among several
 /// Dockerfiles, the one that runs it wins; a command that runs something else is not taken.
-pub(crate) fn read(root: &Path, dir: &str, runs_program: &dyn Fn(&[String]) -> bool) -> Runtime {
+pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn Fn(&[String]) -> bool) -> Runtime {
     let mut found = Runtime::default();
     let own = root.join(dir);
     let mut dockerfiles = own_dockerfiles(&own, dir);
@@ -90,6 +93,9 @@ pub(crate) fn read(root: &Path, dir: &str, runs_program: &dyn Fn(&[String]) -> b
             merge(&mut found, web, &runs);
         }
     }
+    if let Some(manifest) = super::kube::read(root, names) {
+        merge(&mut found, manifest, &runs);
+    }
     if found.ports.is_empty() {
         let fly_rel = super::super::join_rel(dir, "fly.toml");
         if let Some(text) = read_small_text(&root.join(&fly_rel)) {
@@ -123,6 +129,9 @@ fn own_dockerfiles(root: &Path, dir: &str) -> Vec<(String, Runtime)> {
 fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&Runtime) -> bool) {
     if found.command.is_none() && runs_program(&other) {
         found.command = other.command;
+    }
+    if found.command.is_none() && found.entry_args.is_none() {
+        found.entry_args = other.entry_args;
     }
     if found.ports.is_empty() {
         found.ports = other.ports;
@@ -246,6 +255,18 @@ fn command_words(text: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
+/// A YAML command: a list of words, or a string of plain words.
+pub(super) fn command_words_of(node: &marked_yaml::Node) -> Option<Vec<String>> {
+    match node {
+        marked_yaml::Node::Scalar(s) => command_words(s.as_str()),
+        marked_yaml::Node::Sequence(list) => list
+            .iter()
+            .map(|w| w.as_scalar().map(|s| s.as_str().to_string()))
+            .collect(),
+        marked_yaml::Node::Mapping(_) => None,
+    }
+}
+
 /// `ENV A=1 B="two words"` and the legacy `ENV A 1`.
 fn env_assignments(text: &str, source: &str, found: &mut Runtime) {
     let Some(words) = shlex::split(text) else { return };
@@ -265,7 +286,7 @@ fn env_assignments(text: &str, source: &str, found: &mut Runtime) {
 
 /// A variable for the runtime contract: a secret by name keeps only its name; a value that is not plain text
 /// (a `$` reference, quotes, spaces) is not taken.
-fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
+pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
     if crate::validate::env_name(&name).is_err() {
         return;
     }
@@ -294,7 +315,7 @@ fn healthcheck(text: &str) -> Option<(Vec<String>, Vec<String>)> {
 }
 
 /// The line (1-based) where a YAML node starts.
-fn line_of(node: &marked_yaml::Node) -> usize {
+pub(super) fn line_of(node: &marked_yaml::Node) -> usize {
     node.span().start().map_or(1, marked_yaml::Marker::line)
 }
 
@@ -328,18 +349,8 @@ fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
             }
         }
     }
-    match service.get_node("command") {
-        Some(node @ marked_yaml::Node::Scalar(s)) => {
-            found.command = command_words(s.as_str()).map(|w| (w, at(node)));
-        }
-        Some(node @ marked_yaml::Node::Sequence(list)) => {
-            let words: Option<Vec<String>> = list
-                .iter()
-                .map(|w| w.as_scalar().map(|s| s.as_str().to_string()))
-                .collect();
-            found.command = words.map(|w| (w, at(node)));
-        }
-        _ => {}
+    if let Some(node) = service.get_node("command") {
+        found.command = command_words_of(node).map(|w| (w, at(node)));
     }
     match service.get_node("environment") {
         Some(marked_yaml::Node::Mapping(map)) => {
@@ -468,6 +479,11 @@ impl Runtime {
                 "the command `{}` ({source})",
                 crate::files::excerpt(&words.join(" "))
             ));
+        } else if let Some((words, source)) = &self.entry_args {
+            parts.push(format!(
+                "the arguments `{}` ({source})",
+                crate::files::excerpt(&words.join(" "))
+            ));
         }
         let mut named = |what: &str, items: Vec<&str>, source: Option<&String>| {
             if let Some(source) = source {
@@ -525,6 +541,7 @@ impl Runtime {
             .iter_mut()
             .map(|(_, s)| s)
             .chain(self.command.iter_mut().map(|(_, s)| s))
+            .chain(self.entry_args.iter_mut().map(|(_, s)| s))
             .chain(self.env.iter_mut().map(|(_, s)| s))
             .chain(self.secret_env.iter_mut().map(|(_, s)| s))
             .chain(self.volumes.iter_mut().map(|(_, s)| s))
@@ -548,6 +565,9 @@ pub(crate) struct Program<'a> {
     pub(crate) dir: String,
     pub(crate) facts: &'a mut Facts,
     pub(crate) warnings: &'a mut Vec<String>,
+    /// Names the program may be published under (its binary, artifact or package name), which a Kubernetes
+    /// container or image names.
+    pub(crate) names: Vec<String>,
     /// Whether the image can start the program from the deployment files' WORKDIR (a single binary can; a
     /// jar or a Node app runs from the folder the new image puts it in).
     pub(crate) takes_workdir: bool,
@@ -595,9 +615,10 @@ pub(crate) fn apply_to_programs(
     let mut notes = Vec::new();
     for dir in dirs {
         let mut runtime = {
-            let here: Vec<&Facts> = programs.iter().filter(|p| p.dir == dir).map(|p| &*p.facts).collect();
-            read(root, &dir, &|words| {
-                here.iter().any(|facts| starts(facts, words).is_some())
+            let here: Vec<&Program> = programs.iter().filter(|p| p.dir == dir).collect();
+            let names: Vec<String> = here.iter().flat_map(|p| p.names.clone()).collect();
+            read(root, &dir, &names, &|words| {
+                here.iter().any(|p| starts(p.facts, words).is_some())
             })
         };
         if runtime.is_empty() {
@@ -615,7 +636,7 @@ pub(crate) fn apply_to_programs(
                 .as_ref()
                 .and_then(|(words, _)| starts(program.facts, words));
             if start.is_some() || single && runtime.command.is_none() {
-                let carried = apply(&runtime, start, program, starts);
+                let carried = apply(&runtime, start.as_ref(), program, starts);
                 if applied.is_none() && !carried.is_empty() {
                     applied = Some(carried);
                 }
@@ -638,7 +659,7 @@ pub(crate) fn apply_to_programs(
 /// it, when the command runs this program), `runtime_env`, `secret_env`, `volumes`, `workdir` and
 /// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
 /// only when its arguments or options were, no variable the image sets itself.
-fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts: Starts) -> Runtime {
+fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
     let mut carried = Runtime {
         copied_in: Vec::new(),
         ..runtime.clone()
@@ -657,8 +678,9 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
     }
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
-    if !start.is_some_and(|start| apply_command(runtime, &start, facts, program.warnings)) {
+    if !apply_command(runtime, start, facts, program.warnings) {
         carried.command = None;
+        carried.entry_args = None;
     }
     let port = ports.first().map(|(p, _)| p.to_string());
     // The template writes PORT itself where the program reads it (the same value again would be a twin), and
@@ -722,13 +744,14 @@ fn apply(runtime: &Runtime, start: Option<Start>, program: &mut Program, starts:
 
 /// The runtime's options and the program's arguments in the command that starts it, as `runtime_options` and
 /// `args`; false when there are none (the command then says nothing the new image does not do).
-fn apply_command(runtime: &Runtime, start: &Start, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
-    let Some((_, source)) = &runtime.command else {
+/// Without a command that starts the program, the arguments given to the image's own command are its arguments.
+fn apply_command(runtime: &Runtime, start: Option<&Start>, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
+    let Some((_, source)) = runtime.command.as_ref().or(runtime.entry_args.as_ref()) else {
         return false;
     };
     let (options, unplain): (Vec<&String>, Vec<&String>) = start
-        .options
         .iter()
+        .flat_map(|start| &start.options)
         .partition(|o| crate::validate::env_value(o).is_ok());
     if let Some(first) = unplain.first() {
         warnings.push(format!(
@@ -743,7 +766,11 @@ fn apply_command(runtime: &Runtime, start: &Start, facts: &mut Facts, warnings: 
         );
     }
     let mut args = Vec::new();
-    if let Some((words, source)) = runtime.args(start.words) {
+    let args_given = match start {
+        Some(start) => runtime.args(start.words),
+        None => runtime.entry_args.clone().filter(|_| runtime.command.is_none()),
+    };
+    if let Some((words, source)) = args_given {
         args = plain_args(words, &source, warnings);
         warnings.extend(runtime.missing_files(&args));
         if !args.is_empty() {

@@ -251,6 +251,7 @@ fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: 
     let mut programs: Vec<deploy::runtime::Program> = options
         .iter_mut()
         .map(|option| deploy::runtime::Program {
+            names: binary_of(&option.facts).into_iter().collect(),
             dir: ".".into(),
             facts: &mut option.facts,
             warnings: &mut option.warnings,
@@ -263,6 +264,11 @@ fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: 
     for option in options.iter_mut() {
         drop_passed_port_flag(&mut option.facts);
     }
+}
+
+/// The binary a program builds.
+fn binary_of(facts: &Facts) -> Option<String> {
+    facts.get("binary_name")?.value.as_str().map(String::from)
 }
 
 /// A command runs a Go program when its first word is the program's binary (by any path).

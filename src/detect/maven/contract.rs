@@ -14,6 +14,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
     let mut programs: Vec<Program> = modules
         .iter_mut()
         .map(|module| Program {
+            names: published_names(module),
             dir: module.value.clone(),
             facts: &mut module.facts,
             warnings: &mut module.warnings,
@@ -27,6 +28,27 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
         &|facts, words| java_start(facts, words, &stems),
         &|s| s.to_string(),
     )
+}
+
+/// The names a module's image may be published under: its folder and its artifact without the version
+/// (`api/target/orders-api-2.1.jar` → `api`, `orders-api`).
+fn published_names(module: &ChoiceOption) -> Vec<String> {
+    let mut names: Vec<String> = module
+        .value
+        .rsplit('/')
+        .next()
+        .filter(|n| *n != ".")
+        .map(String::from)
+        .into_iter()
+        .collect();
+    if let Some(stem) = artifact_stem(&module.facts) {
+        let versionless = stem
+            .match_indices('-')
+            .find(|(at, _)| stem[at + 1..].starts_with(|c: char| c.is_ascii_digit()))
+            .map_or(stem.as_str(), |(at, _)| &stem[..at]);
+        names.push(versionless.to_string());
+    }
+    names
 }
 
 /// The module's artifact without folders and `.jar` (`server/target/api-1.0.jar` → `api-1.0`).

@@ -14,6 +14,7 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         return Vec::new();
     }
     let mut programs = [Program {
+        names: published_names(dir, facts),
         dir: dir.to_string(),
         facts,
         warnings,
@@ -22,6 +23,16 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         own_env: &["NODE_ENV", "PORT"],
     }];
     runtime::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s))
+}
+
+/// The names an app's image may be published under: its package name without the scope, and its folder.
+fn published_names(dir: &str, facts: &Facts) -> Vec<String> {
+    let package = facts
+        .get("app_name")
+        .and_then(|f| f.value.as_str())
+        .map(|name| base_name(name).to_string());
+    let folder = (dir != ".").then(|| base_name(dir).to_string());
+    package.into_iter().chain(folder).collect()
 }
 
 /// The last part of a path (`/usr/local/bin/node` → `node`).
