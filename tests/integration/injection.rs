@@ -59,6 +59,7 @@ const FROM_REPOSITORY: &[&str] = &[
     "volumes",
     "workdir",
     "healthcheck",
+    "runtime_options",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the
@@ -105,6 +106,11 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/node-husky-native/repo", &[]),
     ("tests/fixtures/node-vite-build-env/repo", &[]),
     ("tests/fixtures/node-npmrc-token/repo", &[]),
+    ("tests/fixtures/node-compose-service/repo", &[]),
+    ("tests/fixtures/node-procfile/repo", &[]),
+    ("tests/fixtures/maven-jar-contract/repo", &[]),
+    ("tests/fixtures/maven-dockerfile-contract/repo", &[]),
+    ("tests/fixtures/go-kubernetes-manifest/repo", &[]),
 ];
 
 struct Case {
