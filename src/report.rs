@@ -199,6 +199,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "start_env",
     "port",
     "extra_ports",
+    "udp_ports",
     "port_env",
     "port_flag",
     "args",

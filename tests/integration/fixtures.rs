@@ -35,6 +35,8 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
         let project = project_copy(&repo);
         let target = project.path().join(case.path.as_deref().unwrap_or("."));
 
+        // Detection first: the repository as the user has it (init --force may replace its own Dockerfile).
+        let detect = dockgen().arg("detect").arg(&target).arg("--json").output().unwrap();
         let init = dockgen()
             .arg("init")
             .arg(&target)
@@ -42,7 +44,6 @@ fn every_fixture_renders_as_snapshotted_and_lints_clean() {
             .args(&case.args)
             .output()
             .unwrap();
-        let detect = dockgen().arg("detect").arg(&target).arg("--json").output().unwrap();
 
         let mut report = format!("exit: {}\n", init.status.code().unwrap_or(-1));
         let stderr = String::from_utf8_lossy(&init.stderr)

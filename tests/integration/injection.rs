@@ -60,6 +60,7 @@ const FROM_REPOSITORY: &[&str] = &[
     "workdir",
     "healthcheck",
     "runtime_options",
+    "udp_ports",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the

@@ -195,13 +195,13 @@ fn container(node: &MarkedMappingNode, claims: &[String], at: &dyn Fn(&Node) -> 
         (None, None) => {}
     }
     for port in items(node.get_sequence("ports")) {
-        let number = port
-            .as_mapping()
-            .and_then(|p| p.get_scalar("containerPort"))
-            .and_then(|p| p.as_str().parse::<u16>().ok())
-            .filter(|p| *p > 0);
-        if let Some(number) = number.filter(|n| !runtime.ports.iter().any(|(p, _)| p == n)) {
-            runtime.ports.push((number, at(port)));
+        let Some(entry) = port.as_mapping() else { continue };
+        let number = entry
+            .get_scalar("containerPort")
+            .and_then(|p| p.as_str().parse::<u16>().ok());
+        let protocol = entry.get_scalar("protocol").map_or("TCP", |p| p.as_str());
+        if let Some(number) = number {
+            runtime.add_port(number, protocol, &at(port));
         }
     }
     for entry in items(node.get_sequence("env")) {

@@ -16,8 +16,10 @@ pub(crate) type Sourced<T> = (T, String);
 /// The runtime contract the deployment files describe; every part is optional.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Runtime {
-    /// The ports the program serves, in the order written.
+    /// The (TCP) ports the program serves, in the order written.
     pub(crate) ports: Vec<Sourced<u16>>,
+    /// The UDP ports it serves (`EXPOSE 53/udp`, compose `53:53/udp`, a container port with `protocol: UDP`).
+    pub(crate) udp_ports: Vec<Sourced<u16>>,
     /// The command that starts the program, as words (`ENTRYPOINT` + `CMD`, compose `command`, Procfile `web:`).
     pub(crate) command: Option<Sourced<Vec<String>>>,
     /// Arguments given to the image's own command without naming the program (a Kubernetes container's
@@ -133,8 +135,9 @@ fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&Runtime) ->
     if found.command.is_none() && found.entry_args.is_none() {
         found.entry_args = other.entry_args;
     }
-    if found.ports.is_empty() {
+    if found.ports.is_empty() && found.udp_ports.is_empty() {
         found.ports = other.ports;
+        found.udp_ports = other.udp_ports;
     }
     for pair in other.env {
         if !found.env.iter().any(|((name, _), _)| *name == pair.0 .0) {
@@ -174,11 +177,9 @@ pub(crate) fn dockerfile(text: &str, file: &str) -> Runtime {
         match instruction.as_str() {
             "EXPOSE" => {
                 for word in rest.split_whitespace() {
-                    let number = word.split('/').next().unwrap_or_default();
-                    if let Some(port) = number.parse::<u16>().ok().filter(|p| *p > 0) {
-                        if !found.ports.iter().any(|(p, _)| *p == port) {
-                            found.ports.push((port, source.clone()));
-                        }
+                    let (number, protocol) = word.split_once('/').unwrap_or((word, "tcp"));
+                    if let Ok(port) = number.parse::<u16>() {
+                        found.add_port(port, protocol, &source);
                     }
                 }
             }
@@ -341,11 +342,14 @@ fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
         for entry in ports.iter() {
             let target = match entry {
                 marked_yaml::Node::Scalar(s) => compose_port(s.as_str()),
-                marked_yaml::Node::Mapping(m) => m.get_scalar("target").and_then(|t| t.as_str().parse().ok()),
+                marked_yaml::Node::Mapping(m) => m.get_scalar("target").and_then(|t| {
+                    let protocol = m.get_scalar("protocol").map_or("tcp", |p| p.as_str());
+                    Some((t.as_str().parse().ok()?, protocol.to_string()))
+                }),
                 marked_yaml::Node::Sequence(_) => None,
             };
-            if let Some(port) = target.filter(|p| *p > 0) {
-                found.ports.push((port, at(entry)));
+            if let Some((port, protocol)) = target {
+                found.add_port(port, &protocol, &at(entry));
             }
         }
     }
@@ -414,10 +418,11 @@ fn same_folder(a: &str, b: &str) -> bool {
     normal(a) == normal(b)
 }
 
-/// The container port of a compose `ports` entry: `"8080"`, `"80:8080"`, `"127.0.0.1:80:8080/tcp"`.
-fn compose_port(entry: &str) -> Option<u16> {
-    let without_protocol = entry.split('/').next()?;
-    without_protocol.rsplit(':').next()?.parse().ok()
+/// The container port of a compose `ports` entry and its protocol: `"8080"`, `"80:8080"`,
+/// `"127.0.0.1:80:8080/tcp"`, `"53:53/udp"`.
+fn compose_port(entry: &str) -> Option<(u16, String)> {
+    let (ports, protocol) = entry.split_once('/').unwrap_or((entry, "tcp"));
+    Some((ports.rsplit(':').next()?.parse().ok()?, protocol.to_string()))
 }
 
 /// Procfile's `web:` process: its command words; `$PORT` in them is the port the platform gives.
@@ -473,6 +478,10 @@ impl Runtime {
         if !self.ports.is_empty() {
             let numbers: Vec<String> = self.ports.iter().map(|(p, _)| p.to_string()).collect();
             parts.push(format!("ports {} ({})", numbers.join(" "), self.ports[0].1));
+        }
+        if !self.udp_ports.is_empty() {
+            let numbers: Vec<String> = self.udp_ports.iter().map(|(p, _)| format!("{p}/udp")).collect();
+            parts.push(format!("ports {} ({})", numbers.join(" "), self.udp_ports[0].1));
         }
         if let Some((words, source)) = &self.command {
             parts.push(format!(
@@ -534,11 +543,25 @@ impl Runtime {
             .collect()
     }
 
+    /// A port the program serves, once, by protocol (`tcp`, `udp`; another protocol is not a port a
+    /// Dockerfile publishes).
+    pub(super) fn add_port(&mut self, port: u16, protocol: &str, source: &str) {
+        let list = match protocol.to_ascii_lowercase().as_str() {
+            "tcp" => &mut self.ports,
+            "udp" => &mut self.udp_ports,
+            _ => return,
+        };
+        if port > 0 && !list.iter().any(|(p, _)| *p == port) {
+            list.push((port, source.to_string()));
+        }
+    }
+
     /// Names every source as the user sees it.
     fn relabel(&mut self, shown: &dyn Fn(&str) -> String) {
         let sources = self
             .ports
             .iter_mut()
+            .chain(self.udp_ports.iter_mut())
             .map(|(_, s)| s)
             .chain(self.command.iter_mut().map(|(_, s)| s))
             .chain(self.entry_args.iter_mut().map(|(_, s)| s))
@@ -678,6 +701,13 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
     }
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
+    if let Some((_, source)) = runtime.udp_ports.first() {
+        let numbers: Vec<u16> = runtime.udp_ports.iter().map(|(p, _)| *p).collect();
+        facts.insert(
+            "udp_ports".into(),
+            Fact::new(json!(numbers), source.clone()).with_note("UDP ports the deployment files publish"),
+        );
+    }
     if !apply_command(runtime, start, facts, program.warnings) {
         carried.command = None;
         carried.entry_args = None;
@@ -928,6 +958,15 @@ mod tests {
         let said = found.missing_files(&args);
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(said[0].starts_with("Dockerfile:4: the argument `--config=/etc/app/app.yml` names /etc/app/app.yml"));
+    }
+
+    #[test]
+    fn udp_ports_are_kept_apart() {
+        let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile");
+        assert_eq!(found.ports, vec![(53, "Dockerfile:2".into())]);
+        assert_eq!(found.udp_ports, vec![(53, "Dockerfile:2".into())]);
+        assert_eq!(compose_port("127.0.0.1:5353:53/udp"), Some((53, "udp".into())));
+        assert_eq!(compose_port("8080"), Some((8080, "tcp".into())));
     }
 
     #[test]
