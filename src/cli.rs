@@ -160,7 +160,7 @@ pub(crate) fn parse_runtime_env(text: &str) -> Result<(String, String), String> 
         .split_once('=')
         .ok_or_else(|| format!("`{}` is not NAME=VALUE", text.escape_debug()))?;
     crate::validate::env_name(name).map_err(|e| format!("{e:#}"))?;
-    if crate::validate::looks_secret(name) {
+    if crate::validate::looks_secret(name) || crate::validate::holds_password(value) {
         return Err(format!(
             "{name} looks like a credential, and an ENV value stays in the image: give it at run time \
              (docker run -e {name}=...)"
@@ -178,7 +178,7 @@ pub(crate) fn parse_build_env(text: &str) -> Result<(String, Option<String>), St
     };
     crate::validate::env_name(name).map_err(|e| format!("{e:#}"))?;
     if let Some(value) = value {
-        if crate::validate::looks_secret(name) {
+        if crate::validate::looks_secret(name) || crate::validate::holds_password(value) {
             return Err(format!(
                 "{name} looks like a secret, and a build ARG's value stays in the image's history: pass it with \
                  --secret {name} (or --build-env {name} without a value, given at build time)"

@@ -260,6 +260,16 @@ pub fn looks_secret(name: &str) -> bool {
     SECRET_WORDS.iter().any(|word| upper.contains(word))
 }
 
+/// A value that carries a password: a URL with one in its user part (`postgres://app:secret@db/app`).
+pub fn holds_password(value: &str) -> bool {
+    value.split_once("://").is_some_and(|(_, rest)| {
+        let authority = rest.split('/').next().unwrap_or(rest);
+        authority
+            .rsplit_once('@')
+            .is_some_and(|(user, _)| user.split_once(':').is_some_and(|(_, password)| !password.is_empty()))
+    })
+}
+
 /// An absolute path inside the container (`/data`, `/var/lib/app`): plain characters only, no `..`.
 pub fn container_path(value: &str) -> Result<()> {
     let ok = value.starts_with('/')
@@ -322,6 +332,25 @@ mod tests {
         }
         for dir in ["/", "/usr/src/app", "/etc", "/tmp/x", "relative", "/a/$X"] {
             assert!(!is_app_dir(dir), "{dir}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_a_credential() {
+        for url in [
+            "postgres://app:secret@db:5432/app",
+            "redis://:pw@cache",
+            "amqp://u:p@h/v?x=@",
+        ] {
+            assert!(holds_password(url), "{url}");
+        }
+        for plain in [
+            "postgres://app@db/app",
+            "https://example.com/a@b",
+            "user:pass@host",
+            "eu-west",
+        ] {
+            assert!(!holds_password(plain), "{plain}");
         }
     }
 

@@ -285,13 +285,14 @@ fn env_assignments(text: &str, source: &str, found: &mut Runtime) {
     }
 }
 
-/// A variable for the runtime contract: a secret by name keeps only its name; a value that is not plain text
-/// (a `$` reference, quotes, spaces) is not taken.
+/// A variable for the runtime contract: a secret by its name or a password in its value (a URL's user part)
+/// keeps only its name; a value that is not plain text (a `$` reference, quotes, spaces) is not taken.
 pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
     if crate::validate::env_name(&name).is_err() {
         return;
     }
-    if crate::validate::looks_secret(&name) {
+    let password_in_value = value.as_deref().is_some_and(crate::validate::holds_password);
+    if crate::validate::looks_secret(&name) || password_in_value {
         found.secret_env.push((name, source.to_string()));
         return;
     }
@@ -324,18 +325,7 @@ pub(super) fn line_of(node: &marked_yaml::Node) -> usize {
 /// `build: {context: ./api}`).
 fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
     let doc = marked_yaml::parse_yaml(0, text).ok()?;
-    let services = doc.as_mapping()?.get_mapping("services")?;
-    let service = services
-        .values()
-        .filter_map(marked_yaml::Node::as_mapping)
-        .find(|service| {
-            let context = match service.get_node("build") {
-                Some(marked_yaml::Node::Scalar(s)) => Some(s.as_str().to_string()),
-                Some(marked_yaml::Node::Mapping(m)) => m.get_scalar("context").map(|s| s.as_str().to_string()),
-                _ => None,
-            };
-            context.is_some_and(|c| same_folder(&c, wanted))
-        })?;
+    let (service, _) = built_service(&doc, wanted)?;
     let mut found = Runtime::default();
     let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
     if let Some(ports) = service.get_sequence("ports") {
@@ -402,6 +392,54 @@ fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
     }
     // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
+}
+
+/// The compose service that builds the folder `wanted`: its build context, or the folder of the Dockerfile it
+/// builds with (`context: .` + `dockerfile: apps/api/Dockerfile`, the usual shape in a workspace); and its
+/// `build` node.
+fn built_service<'a>(
+    doc: &'a marked_yaml::Node,
+    wanted: &str,
+) -> Option<(&'a marked_yaml::types::MarkedMappingNode, &'a marked_yaml::Node)> {
+    let services = doc.as_mapping()?.get_mapping("services")?;
+    services
+        .values()
+        .filter_map(marked_yaml::Node::as_mapping)
+        .find_map(|service| {
+            let build = service.get_node("build")?;
+            let (context, dockerfile) = match build {
+                marked_yaml::Node::Scalar(s) => (s.as_str(), None),
+                marked_yaml::Node::Mapping(m) => (
+                    m.get_scalar("context").map_or(".", |s| s.as_str()),
+                    m.get_scalar("dockerfile").map(|s| s.as_str()),
+                ),
+                marked_yaml::Node::Sequence(_) => return None,
+            };
+            let dockerfile_dir = dockerfile
+                .and_then(|file| file.rsplit_once('/'))
+                .map(|(dir, _)| format!("{}/{dir}", context.trim_end_matches('/')));
+            let builds = same_folder(context, wanted) && dockerfile_dir.is_none()
+                || dockerfile_dir.is_some_and(|dir| same_folder(&dir, wanted));
+            builds.then_some((service, build))
+        })
+}
+
+/// Where the repository's own deployment files build the app in `dir` (below the root): the root compose
+/// service whose build context it is, or a container file of its own folder that dockgen did not write.
+pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
+    for name in COMPOSE_FILES {
+        if let Some(text) = read_small_text(&root.join(name)) {
+            let doc = marked_yaml::parse_yaml(0, &text).ok();
+            if let Some((_, build)) = doc.as_ref().and_then(|doc| built_service(doc, dir)) {
+                return Some(format!("{name}:{}", line_of(build)));
+            }
+            break;
+        }
+    }
+    own_dockerfiles(&root.join(dir), dir)
+        .into_iter()
+        .next()
+        .map(|(rel, _)| rel)
 }
 
 /// Whether two relative folder names are the same folder (`./api/` and `api`, `.` and `./`).

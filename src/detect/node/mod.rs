@@ -325,7 +325,19 @@ fn workspace_apps(
             candidate.facts.extend(only.facts);
         }
         _ => {
-            let default = options.iter().find(|o| o.value == ".").map(|o| o.value.clone());
+            // The root app is the project's own; else the one member the deployment files build.
+            let mut deployed = Vec::new();
+            for option in options.iter_mut().filter(|o| o.value != ".") {
+                if let Some(source) = super::deploy::runtime::built_by(&context.dir, &option.value) {
+                    option.why.insert(0, format!("built by {}", context.shown(&source)));
+                    deployed.push(option.value.clone());
+                }
+            }
+            let default = options
+                .iter()
+                .find(|o| o.value == ".")
+                .map(|o| o.value.clone())
+                .or_else(|| (deployed.len() == 1).then(|| deployed.remove(0)));
             candidate.choices.push(Choice {
                 default,
                 key: "app".into(),
