@@ -411,7 +411,8 @@ fn built_service<'a>(
                 marked_yaml::Node::Scalar(s) => (s.as_str(), None),
                 marked_yaml::Node::Mapping(m) => (
                     m.get_scalar("context").map_or(".", |s| s.as_str()),
-                    m.get_scalar("dockerfile").map(|s| s.as_str()),
+                    m.get_scalar("dockerfile")
+                        .map(marked_yaml::types::MarkedScalarNode::as_str),
                 ),
                 marked_yaml::Node::Sequence(_) => return None,
             };
