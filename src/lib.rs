@@ -239,6 +239,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
         resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
     }
     resolved.warnings.extend(fixed_port_moved(candidate, &resolved));
+    resolved.warnings.extend(privileged_port(&resolved));
     warnings.extend(resolved.warnings.iter().cloned());
     if !args.json {
         say(&resolved.notes, &resolved.warnings);
@@ -305,6 +306,17 @@ fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved)
             fixed.source
         )
     })
+}
+
+/// A port below 1024 while every preset's image runs as a non-root user: where that works is worth a word.
+fn privileged_port(resolved: &answers::Resolved) -> Option<String> {
+    let port = resolved.values.get("port")?.as_u64().filter(|p| *p < 1024)?;
+    let origin = resolved.answers.get("port").map_or("", |a| a.origin.as_str());
+    Some(format!(
+        "port {port} ({origin}) is a privileged port and the image runs as a non-root user: Docker (20.10 and later) \
+         lets it listen there, Kubernetes only with the sysctl net.ipv4.ip_unprivileged_port_start=0; pass --port \
+         8080 (or another above 1023) if the program can listen elsewhere"
+    ))
 }
 
 /// `--arg` replaces the program's arguments; `--env` sets run-time variables over the deployment files' ones.

@@ -294,6 +294,26 @@ fn a_program_that_never_listens_gets_no_expose_and_detect_says_why() {
 }
 
 #[test]
+fn a_privileged_port_is_said_with_where_it_works() {
+    dockgen()
+        .args(["init", "--stdout", "--yes", "--port", "80"])
+        .arg(example())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("EXPOSE 80\n"))
+        .stderr(
+            predicate::str::contains("port 80 (--port) is a privileged port")
+                .and(predicate::str::contains("net.ipv4.ip_unprivileged_port_start")),
+        );
+    let quiet = dockgen()
+        .args(["init", "--stdout", "--yes", "--port", "1024"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("privileged"));
+}
+
+#[test]
 fn presets_list_and_show() {
     let list = stdout_of(dockgen().args(["presets", "list"]));
     assert!(list.contains("go ") && list.contains("go-distroless"), "{list}");

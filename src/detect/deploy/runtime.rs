@@ -674,7 +674,7 @@ pub(crate) fn apply_to_programs(
             dirs.push(program.dir.clone());
         }
     }
-    let mut notes = Vec::new();
+    let mut summaries: Vec<(Vec<String>, String)> = Vec::new();
     for dir in dirs {
         let mut runtime = {
             let here: Vec<&Program> = programs.iter().filter(|p| p.dir == dir).collect();
@@ -706,14 +706,23 @@ pub(crate) fn apply_to_programs(
         }
         if let Some(carried) = applied {
             let summary = carried.summary();
-            notes.push(if dir == "." {
-                summary
-            } else {
-                format!("{dir}: {summary}")
-            });
+            // The root's files often run every module alike: one note names them all.
+            match summaries.iter_mut().find(|(_, s)| *s == summary) {
+                Some((dirs, _)) => dirs.push(dir),
+                None => summaries.push((vec![dir], summary)),
+            }
         }
     }
-    notes
+    summaries
+        .into_iter()
+        .map(|(dirs, summary)| {
+            if dirs == ["."] {
+                summary
+            } else {
+                format!("{}: {summary}", dirs.join(", "))
+            }
+        })
+        .collect()
 }
 
 /// The contract as facts of a program: `port`/`extra_ports` (replacing what the code suggested, which the
@@ -740,6 +749,7 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
     }
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
+
     if let Some((_, source)) = runtime.udp_ports.first() {
         let numbers: Vec<u16> = runtime.udp_ports.iter().map(|(p, _)| *p).collect();
         facts.insert(
