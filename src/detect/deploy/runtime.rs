@@ -288,7 +288,8 @@ fn env_assignments(text: &str, source: &str, found: &mut Runtime) {
 /// A variable for the runtime contract: a secret by its name or a password in its value (a URL's user part)
 /// keeps only its name; a value that is not plain text (a `$` reference, quotes, spaces) is not taken.
 pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
-    if crate::validate::env_name(&name).is_err() {
+    // COMPOSE_* variables configure Compose itself (`COMPOSE_PROFILES`), not the program.
+    if crate::validate::env_name(&name).is_err() || name.starts_with("COMPOSE_") {
         return;
     }
     let password_in_value = value.as_deref().is_some_and(crate::validate::holds_password);
@@ -976,7 +977,7 @@ mod tests {
     fn the_compose_service_built_here() {
         let text = "services:\n  db:\n    image: postgres\n    ports: [\"5432:5432\"]\n  api:\n    build: .\n    \
             ports:\n      - \"8081:8080\"\n      - target: 9090\n    command: [\"serve\", \"--debug\"]\n    environment:\n      \
-            LOG_LEVEL: info\n      API_TOKEN: x\n    volumes:\n      - data:/var/lib/app\n      - ./conf:/etc/app:ro\n";
+            LOG_LEVEL: info\n      API_TOKEN: x\n      COMPOSE_PROFILES: prod\n    volumes:\n      - data:/var/lib/app\n      - ./conf:/etc/app:ro\n";
         let found = compose_service(text, "compose.yaml", ".").unwrap();
         assert_eq!(
             found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
