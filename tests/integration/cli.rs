@@ -651,7 +651,7 @@ fn a_user_preset_shadows_the_built_in_and_presets_dir_wins_over_the_project() {
     let preset = mine.path().join("presets/go.toml");
     let text = std::fs::read_to_string(&preset)
         .unwrap()
-        .replace("alpine:3.20", "alpine:3.19");
+        .replace("alpine:3.24", "alpine:3.19");
     std::fs::write(&preset, text).unwrap();
     std::fs::create_dir_all(project.path().join(".dockgen/presets")).unwrap();
     let project_text = std::fs::read_to_string(&preset)

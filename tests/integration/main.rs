@@ -6,5 +6,6 @@ mod fixtures;
 mod fuzz_regressions;
 mod hostile;
 mod injection;
+mod lines;
 mod prompts;
 mod writing;
