@@ -238,8 +238,8 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     if interactive {
         resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
     }
-    resolved.warnings.extend(fixed_port_moved(candidate, &resolved));
-    resolved.warnings.extend(privileged_port(&resolved));
+    let said = answer_warnings(preset, candidate, &resolved);
+    resolved.warnings.extend(said);
     warnings.extend(resolved.warnings.iter().cloned());
     if !args.json {
         say(&resolved.notes, &resolved.warnings);
@@ -306,6 +306,39 @@ fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved)
             fixed.source
         )
     })
+}
+
+/// What the settled answers deserve a word about: a port the code fixes elsewhere, a privileged port, an image
+/// without a version.
+fn answer_warnings(preset: &Preset, candidate: Option<&Candidate>, resolved: &answers::Resolved) -> Vec<String> {
+    let mut warnings: Vec<String> = fixed_port_moved(candidate, resolved).into_iter().collect();
+    warnings.extend(privileged_port(resolved));
+    warnings.extend(unpinned_images(preset, resolved));
+    warnings
+}
+
+/// Images without a tag or tagged `latest`: each build takes whatever the registry holds that day, which is
+/// what pinning in the Dockerfile is for.
+fn unpinned_images(preset: &Preset, resolved: &answers::Resolved) -> Vec<String> {
+    preset
+        .answers
+        .iter()
+        .filter(|(_, spec)| spec.kind == preset::Kind::Image)
+        .filter_map(|(key, _)| {
+            let answer = resolved.answers.get(key)?;
+            let image = answer.value.as_str()?;
+            let name = image.rsplit('/').next().unwrap_or(image);
+            let tag = name.split_once(':').map(|(_, tag)| tag);
+            let unpinned = !image.contains('@') && matches!(tag, None | Some("latest"));
+            unpinned.then(|| {
+                format!(
+                    "{key} {image} ({}) names no version: every build takes whatever the registry holds that day; \
+                     pin one (IMAGE:VERSION)",
+                    answer.origin
+                )
+            })
+        })
+        .collect()
 }
 
 /// A port below 1024 while every preset's image runs as a non-root user: where that works is worth a word.

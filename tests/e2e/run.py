@@ -322,7 +322,8 @@ def dockerfile_facts(text):
         # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers, node_modules)
         # is payload.
         "app_dir": workdir[0].rstrip("/") + "/" if workdir and workdir[0] != "/" else None,
-        "runtime_image": runtime_arg.group(1) if runtime_arg else None,
+        # The image the build really used: its stand-in where the Dockerfile's tag has none.
+        "runtime_image": STAND_INS.get(runtime_arg.group(1), runtime_arg.group(1)) if runtime_arg else None,
     }
 
 

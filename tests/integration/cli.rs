@@ -314,6 +314,39 @@ fn a_privileged_port_is_said_with_where_it_works() {
 }
 
 #[test]
+fn an_image_without_a_version_is_warned_about() {
+    let output = dockgen()
+        .args([
+            "init",
+            "--stdout",
+            "--yes",
+            "--runtime-image",
+            "registry.example.com:5000/base",
+        ])
+        .args(["--builder-image", "golang:latest", "--set", "runtime_family=alpine"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for image in [
+        "runtime_image registry.example.com:5000/base (--runtime-image)",
+        "builder_image golang:latest",
+    ] {
+        assert!(
+            stderr.contains(image) && stderr.contains("names no version"),
+            "{stderr}"
+        );
+    }
+    let pinned = dockgen()
+        .args(["init", "--stdout", "--yes"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&pinned.stderr).contains("names no version"));
+}
+
+#[test]
 fn presets_list_and_show() {
     let list = stdout_of(dockgen().args(["presets", "list"]));
     assert!(list.contains("go ") && list.contains("go-distroless"), "{list}");
