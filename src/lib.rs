@@ -9,6 +9,7 @@ pub mod dockerignore;
 pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod next_steps;
 mod outputs;
 pub mod preset;
 pub mod prompt;
@@ -281,15 +282,22 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
             written.extend(paths);
         }
     }
-    if args.save && args.stdout {
-        eprintln!(
-            "note: --stdout writes nothing, so --save did not write {}",
-            answers_file::FILE_NAME
-        );
-    } else if args.save {
-        written.extend(save_answers(args, preset, candidate, &resolved)?);
-    }
-    finish(args, preset, &resolved, &warnings, &written, config)
+    written.extend(save_answers(args, preset, candidate, &resolved)?);
+    let steps = (!args.stdout).then(|| steps_for(args, &context_dir, &resolved));
+    finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
+}
+
+/// The build and run commands for the files written: the Dockerfile named from the build context.
+fn steps_for(args: &InitArgs, context_dir: &Path, resolved: &answers::Resolved) -> next_steps::NextSteps {
+    let dockerfile = match resolved
+        .values
+        .get("dockerfile_dir")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(dir) if dir != "." && context_dir != args.path => format!("{dir}/{}", args.file),
+        _ => args.file.clone(),
+    };
+    next_steps::next_steps(&args.path, context_dir, &dockerfile, &resolved.values)
 }
 
 /// A port other than the program's, when the program's is written in its code: EXPOSE says what was asked,
@@ -483,6 +491,16 @@ fn save_answers(
     candidate: Option<&detect::Candidate>,
     resolved: &answers::Resolved,
 ) -> Result<Option<std::path::PathBuf>> {
+    if !args.save {
+        return Ok(None);
+    }
+    if args.stdout {
+        eprintln!(
+            "note: --stdout writes nothing, so --save did not write {}",
+            answers_file::FILE_NAME
+        );
+        return Ok(None);
+    }
     let choices: Vec<String> = candidate
         .iter()
         .flat_map(|c| &c.choices)
@@ -509,6 +527,7 @@ fn finish(
     warnings: &[String],
     written: &[std::path::PathBuf],
     config: &ProjectConfig,
+    steps: Option<&next_steps::NextSteps>,
 ) -> Result<()> {
     if args.json {
         let report = serde_json::json!({
@@ -518,11 +537,17 @@ fn finish(
             "answers": resolved.answers,
             "notes": resolved.notes,
             "warnings": warnings,
+            "next_steps": steps,
         });
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
-    } else if !written.is_empty() {
+        return Ok(());
+    }
+    if !written.is_empty() {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
+    }
+    if let Some(steps) = steps {
+        eprint!("{}", steps.text());
     }
     Ok(())
 }

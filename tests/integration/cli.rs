@@ -346,6 +346,76 @@ fn an_image_without_a_version_is_warned_about() {
     assert!(!String::from_utf8_lossy(&pinned.stderr).contains("names no version"));
 }
 
+/// After writing, the commands that build and run the image, per preset: the real port(s), `-f` for a Dockerfile
+/// that is not the context's own, build variables and secrets the Dockerfile declares; `--json` carries them.
+#[test]
+fn next_steps_per_preset() {
+    let mut screens = String::new();
+    for preset in dockgen::preset::builtin().unwrap() {
+        let project = project_copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(example_for(&preset)),
+        );
+        let output = dockgen()
+            .args(["init", "--yes", "--preset", &preset.name])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", preset.name);
+        let stderr =
+            String::from_utf8_lossy(&output.stderr).replace(&project.path().display().to_string(), "[PROJECT]");
+        let steps = &stderr[stderr.find("next: ").expect("next steps are printed")..];
+        let _ = write!(screens, "--- {}\n{steps}", preset.name);
+    }
+    let project = project_copy(&crate::common::fixtures_dir().join("node-npmrc-token/repo"));
+    let output = dockgen()
+        .args([
+            "init",
+            "--yes",
+            "--json",
+            "--build-env",
+            "SENTRY_RELEASE",
+            "--file",
+            "Dockerfile.web",
+        ])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let build: Vec<&str> = json["next_steps"]["build"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert_eq!(
+        &build[..8],
+        [
+            "docker",
+            "build",
+            "-f",
+            "Dockerfile.web",
+            "--build-arg",
+            "SENTRY_RELEASE",
+            "--secret",
+            "id=NPM_TOKEN,env=NPM_TOKEN"
+        ]
+    );
+    let stdout_only = dockgen()
+        .args(["init", "--stdout", "--yes"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&stdout_only.stderr).contains("next: "),
+        "--stdout prints nothing extra"
+    );
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("next-steps", screens);
+    });
+}
+
 #[test]
 fn presets_list_and_show() {
     let list = stdout_of(dockgen().args(["presets", "list"]));

@@ -41,14 +41,21 @@ fn published_names(module: &ChoiceOption) -> Vec<String> {
         .map(String::from)
         .into_iter()
         .collect();
-    if let Some(stem) = artifact_stem(&module.facts) {
-        let versionless = stem
-            .match_indices('-')
-            .find(|(at, _)| stem[at + 1..].starts_with(|c: char| c.is_ascii_digit()))
-            .map_or(stem.as_str(), |(at, _)| &stem[..at]);
-        names.push(versionless.to_string());
+    if let Some(artifact) = module.facts.get("artifact").and_then(|f| f.value.as_str()) {
+        names.push(artifact_name(artifact));
     }
     names
+}
+
+/// An artifact's name without folders, `.jar` and version (`api/target/orders-api-2.1.jar` → `orders-api`).
+pub(crate) fn artifact_name(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.strip_suffix(".jar").unwrap_or(file);
+    let version_at = stem
+        .match_indices('-')
+        .find(|(at, _)| stem[at + 1..].starts_with(|c: char| c.is_ascii_digit()))
+        .map_or(stem.len(), |(at, _)| at);
+    stem[..version_at].to_string()
 }
 
 /// The module's artifact without folders and `.jar` (`server/target/api-1.0.jar` → `api-1.0`).
