@@ -322,8 +322,7 @@ def dockerfile_facts(text):
         # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers, node_modules)
         # is payload.
         "app_dir": workdir[0].rstrip("/") + "/" if workdir and workdir[0] != "/" else None,
-        # The image the build really used: its stand-in where the Dockerfile's tag has none.
-        "runtime_image": STAND_INS.get(runtime_arg.group(1), runtime_arg.group(1)) if runtime_arg else None,
+        "runtime_image": runtime_arg.group(1) if runtime_arg else None,
     }
 
 
@@ -349,7 +348,8 @@ def check_case(case, builder, dockgen, work, no_cache):
     row = {
         "case": case["name"],
         "preset": case_preset(case, dockgen, app),
-        "images": f"{facts['builder_image']} → {facts['runtime_image']}",
+        "images": f"{facts['builder_image']} → {facts['runtime_image']}"
+        + (f" (built on the stand-in {STAND_INS[facts['runtime_image']]})" if facts["runtime_image"] in STAND_INS else ""),
         # Image flags mean the preset's default image has no stand-in here, or the case tests the flags.
         "image_flags": any(a in ("--builder-image", "--runtime-image") for a in case.get("args", [])),
         "edits": [f"{e['file']}: {e['why']}" for e in case.get("edits", [])],
@@ -380,7 +380,8 @@ def check_case(case, builder, dockgen, work, no_cache):
         raise Failure(f"the app ran as uid {uid}, not as the declared USER {user}")
 
     image_files = builder.files(tag)
-    base_files = builder.files(facts["runtime_image"])
+    # The image the build really used: its stand-in where the Dockerfile's tag has none.
+    base_files = builder.files(STAND_INS.get(facts["runtime_image"], facts["runtime_image"]))
     added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
     leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
     payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
