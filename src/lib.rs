@@ -233,7 +233,11 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     let candidate = candidate.as_ref();
     let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
     if interactive {
-        eprint!("{}", report::Report::new(&detection, presets).to_text());
+        // Its notes and warnings were said above: each is printed once per run.
+        eprint!(
+            "{}",
+            report::Report::new(&detection, presets).without_messages().to_text()
+        );
     }
     let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
     if interactive {

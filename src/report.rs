@@ -103,6 +103,13 @@ impl<'a> Report<'a> {
 
     /// The report as aligned text. Every value is text from the repository, so each line is made printable:
     /// a hostile file cannot send the terminal control sequences.
+    /// The same without its notes and warnings, for a terminal session that has already said them.
+    pub(crate) fn without_messages(mut self) -> Self {
+        self.notes.clear();
+        self.warnings.clear();
+        self
+    }
+
     pub(crate) fn to_text(&self) -> String {
         self.lines().lines().map(|line| files::printable(line) + "\n").collect()
     }
@@ -191,8 +198,6 @@ impl<'a> Report<'a> {
     }
 }
 
-/// A fact's value as a person reads it: lists joined with commas, file groups as their files (the JSON
-/// output keeps the structure).
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
 const RUNTIME_FACTS: &[&str] = &[
     "start_command",
@@ -211,6 +216,8 @@ const RUNTIME_FACTS: &[&str] = &[
     "healthcheck",
 ];
 
+/// A fact's value as a person reads it: lists joined with commas, file groups as their files (the JSON
+/// output keeps the structure).
 fn fact_value_text(value: &serde_json::Value) -> String {
     match value {
         // A value may hold a newline; escaped here, it cannot pose as a line of its own.

@@ -195,6 +195,39 @@ fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
     }
 }
 
+/// At a terminal each warning is printed once, though the facts table is shown again before the questions.
+#[test]
+fn a_warning_is_printed_once_at_the_terminal() {
+    use expectrl::{Eof, Expect};
+    let project = crate::common::project_copy(&repo("go-toolchain-below-go"));
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
+    command.arg("init").arg(project.path()).env("TERM", "xterm-256color");
+    command.env(
+        "XDG_CONFIG_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+    );
+    for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("DOCKGEN_")) {
+        command.env_remove(key);
+    }
+    let mut session = expectrl::session::Session::spawn(command).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut screen = Vec::new();
+    for question in ["builder_image", "runtime_image", "port"] {
+        let found = session.expect(question).unwrap();
+        screen.extend_from_slice(found.before());
+        session.send("\r").unwrap();
+    }
+    let rest = session.expect(Eof).unwrap();
+    screen.extend_from_slice(rest.before());
+    let screen = String::from_utf8_lossy(&screen);
+    assert_eq!(
+        screen.matches("toolchain go1.25.3 is older than go 1.26.0").count(),
+        1,
+        "{screen}"
+    );
+    assert!(screen.contains("go_version"), "the facts table is shown: {screen}");
+}
+
 /// An interactive run saved with --save is reproduced byte for byte by `init --yes`; a later interactive
 /// run that would change the files shows the diff, and declining leaves them untouched.
 #[test]
