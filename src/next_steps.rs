@@ -101,15 +101,10 @@ fn image_name(project: &Path, values: &Map<String, Value>) -> String {
     let folder = std::fs::canonicalize(project)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let artifact = values.get("artifact").and_then(Value::as_str).map(|path| {
-        let file = path.rsplit('/').next().unwrap_or(path);
-        let stem = file.strip_suffix(".jar").unwrap_or(file);
-        let version_at = stem
-            .match_indices('-')
-            .find(|(at, _)| stem[at + 1..].starts_with(|c: char| c.is_ascii_digit()))
-            .map_or(stem.len(), |(at, _)| at);
-        stem[..version_at].to_string()
-    });
+    let artifact = values
+        .get("artifact")
+        .and_then(Value::as_str)
+        .map(crate::detect::artifact_name);
     let named = ["binary_name", "app_name"]
         .iter()
         .find_map(|key| values.get(*key).and_then(Value::as_str).map(String::from))

@@ -7,7 +7,7 @@ mod gomod;
 mod gosrc;
 mod maven;
 
-pub(crate) use maven::java_runtime_line;
+pub(crate) use maven::{artifact_name, java_runtime_line};
 pub(crate) use nodever::image_has as node_image_has;
 mod node;
 mod nodever;

@@ -158,13 +158,11 @@ fn cancelling_stops_with_cancelled() {
     assert!(err.is::<Cancelled>(), "{err:#}");
 }
 
-/// In a pseudo-terminal, inquire's real prompts are answered: a choice by arrow key, two values typed.
-#[test]
-fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
-    use expectrl::{Eof, Expect};
-    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+/// dockgen in a pseudo-terminal, `args` then `path`: no user config folder, no `DOCKGEN_*` from the caller's
+/// environment, 30 s for each expectation.
+fn terminal(args: &[&str], path: &Path) -> expectrl::session::OsSession {
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
-    command.arg("init").arg(project.path()).env("TERM", "xterm-256color");
+    command.args(args).arg(path).env("TERM", "xterm-256color");
     command.env(
         "XDG_CONFIG_HOME",
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
@@ -174,6 +172,15 @@ fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
     }
     let mut session = expectrl::session::Session::spawn(command).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    session
+}
+
+/// In a pseudo-terminal, inquire's real prompts are answered: a choice by arrow key, two values typed.
+#[test]
+fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
+    use expectrl::{Eof, Expect};
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let mut session = terminal(&["init"], project.path());
     session.expect("main_package").unwrap();
     session.send("\x1b[B").unwrap(); // arrow down: ./cmd/worker
     session.send("\r").unwrap();
@@ -200,17 +207,7 @@ fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
 fn a_warning_is_printed_once_at_the_terminal() {
     use expectrl::{Eof, Expect};
     let project = crate::common::project_copy(&repo("go-toolchain-below-go"));
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
-    command.arg("init").arg(project.path()).env("TERM", "xterm-256color");
-    command.env(
-        "XDG_CONFIG_HOME",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
-    );
-    for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("DOCKGEN_")) {
-        command.env_remove(key);
-    }
-    let mut session = expectrl::session::Session::spawn(command).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut session = terminal(&["init"], project.path());
     let mut screen = Vec::new();
     for question in ["builder_image", "runtime_image", "port"] {
         let found = session.expect(question).unwrap();
@@ -234,17 +231,7 @@ fn a_warning_is_printed_once_at_the_terminal() {
 fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
     use expectrl::{Eof, Expect};
     let project = crate::common::project_copy(&repo("cmd-two-binaries"));
-    let spawn = |args: &[&str]| {
-        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
-        command.args(args).arg(project.path()).env("TERM", "xterm-256color");
-        command.env(
-            "XDG_CONFIG_HOME",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
-        );
-        let mut session = expectrl::session::Session::spawn(command).unwrap();
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
-        session
-    };
+    let spawn = |args: &[&str]| terminal(args, project.path());
     let mut first = spawn(&["init", "--save"]);
     first.expect("main_package").unwrap();
     first.send("\r").unwrap();
@@ -357,17 +344,7 @@ fn each_changed_file_is_decided_on_by_itself() {
         std::fs::write(dir.join(".dockerignore"), generated_ignore.replacen(".git\n", "", 1)).unwrap();
     };
     let session = |answers: &[(&str, &str)]| {
-        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
-        command
-            .args(["init", "--set", "main_package=./cmd/api"])
-            .arg(dir)
-            .env("TERM", "xterm-256color")
-            .env(
-                "XDG_CONFIG_HOME",
-                Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
-            );
-        let mut session = expectrl::session::Session::spawn(command).unwrap();
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        let mut session = terminal(&["init", "--set", "main_package=./cmd/api"], dir);
         for _ in 0..2 {
             session.expect("image").unwrap();
             session.send("\r").unwrap();

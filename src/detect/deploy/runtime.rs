@@ -622,6 +622,11 @@ impl Runtime {
     }
 }
 
+/// The last part of a path (`/usr/local/bin/api` → `api`): how a command names its program.
+pub(crate) fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
 /// One program the deployment files may describe: the folder it is built from (relative to the repository),
 /// its facts, and the warnings said when it is the one built.
 pub(crate) struct Program<'a> {

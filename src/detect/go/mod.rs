@@ -274,12 +274,7 @@ fn binary_of(facts: &Facts) -> Option<String> {
 /// A command runs a Go program when its first word is the program's binary (by any path).
 fn runs_binary(facts: &Facts, words: &[String]) -> Option<deploy::runtime::Start> {
     let binary = facts.get("binary_name")?.value.as_str()?;
-    (base_name(words.first()?) == binary).then(|| deploy::runtime::Start::words(1))
-}
-
-/// The last part of a path (`/usr/local/bin/api` → `api`).
-fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
+    (deploy::runtime::base_name(words.first()?) == binary).then(|| deploy::runtime::Start::words(1))
 }
 
 /// Arguments that already pass the listen flag set the port themselves: the template does not add it again.

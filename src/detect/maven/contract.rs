@@ -79,7 +79,7 @@ fn names_artifact(jar: &str, stem: &str) -> bool {
 /// (`stems`) starts only that module; a jar named otherwise (`app.jar`) starts whichever module is built.
 fn java_start(facts: &Facts, words: &[String], stems: &[String]) -> Option<Start> {
     let program = words.first()?;
-    if program.rsplit('/').next() != Some("java") {
+    if runtime::base_name(program) != "java" {
         return None;
     }
     let mut options = Vec::new();

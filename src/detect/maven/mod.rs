@@ -12,6 +12,7 @@ pub(super) mod pom;
 mod sources;
 mod wrapper;
 
+pub(crate) use contract::artifact_name;
 pub(crate) use java::runtime_line as java_runtime_line;
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! app, Procfile's `web:`), applied to the server: `node [options] ENTRY [args]`, the start command's own words,
 //! or the package manager running a start script.
 
-use super::super::deploy::runtime::{self, Program, Start};
+use super::super::deploy::runtime::{self, base_name, Program, Start};
 use super::super::Facts;
 use super::server::START_SCRIPTS;
 use super::Context;
@@ -33,11 +33,6 @@ fn published_names(dir: &str, facts: &Facts) -> Vec<String> {
         .map(|name| base_name(name).to_string());
     let folder = (dir != ".").then(|| base_name(dir).to_string());
     package.into_iter().chain(folder).collect()
-}
-
-/// The last part of a path (`/usr/local/bin/node` → `node`).
-fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
 }
 
 /// Whether a file named in a command (`./dist/main.js`, `/usr/src/app/dist/main.js`, `dist/main`) is the
