@@ -117,13 +117,14 @@ pub fn resolve(
     }
 
     loop {
-        fill_defaults(preset, &facts, &mut answers)?;
+        let undecided = fill_defaults(preset, &facts, &mut answers)?;
         let values = context_values(&facts, &answers);
-        let Some(question) = next_question(preset, &answers, &values) else {
+        let Some(mut question) = next_question(preset, &answers, &values) else {
             break;
         };
+        // A default that cannot be derived (an image dockgen does not know) is asked, saying why.
+        question.problem = undecided.get(&question.key).cloned();
         let spec = &preset.answers[&question.key];
-        let mut question = question;
         let mut tries = 0;
         let value = loop {
             tries += 1;
@@ -144,12 +145,49 @@ pub fn resolve(
     }
 
     let values = context_values(&facts, &answers);
+    refuse_conflicts(preset, &answers, &values)?;
     Ok(Resolved {
         answers,
         values,
         notes,
         warnings,
     })
+}
+
+/// A combination the preset says cannot work is an error; a usage error when the user gave one of its answers.
+fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values: &Map<String, Value>) -> Result<()> {
+    let Some(conflict) = preset
+        .conflicts
+        .iter()
+        .find(|c| crate::preset::conditions_hold(&c.when, values))
+    else {
+        return Ok(());
+    };
+    // The answers that make the combination: its own keys and those their defaults read (runtime_image for
+    // runtime_family), each with its origin.
+    let involved: Vec<(&String, &Answer)> = answers
+        .iter()
+        .filter(|(key, _)| {
+            conflict.when.contains_key(*key)
+                || conflict.when.keys().any(|k| {
+                    preset
+                        .answers
+                        .get(k)
+                        .and_then(|s| s.default.as_ref())
+                        .and_then(toml::Value::as_str)
+                        .is_some_and(|d| d.contains(key.as_str()))
+                })
+        })
+        .collect();
+    let origins: Vec<String> = involved
+        .iter()
+        .map(|(key, a)| format!("{key} from {}", a.origin))
+        .collect();
+    let message = format!("{} ({})", conflict.why, origins.join(", "));
+    if involved.iter().any(|(_, a)| a.is_given()) {
+        bail!(crate::UsageError(message));
+    }
+    bail!(message)
 }
 
 /// A choice detection could not settle alone: the user's value, else the clear default without a terminal
@@ -203,14 +241,23 @@ pub fn pick(choice: &Choice, help: &str, prompter: &mut dyn Prompter) -> Result<
     Ok((prompter.ask(&question)?, CHOSEN_AT_THE_PROMPT.into()))
 }
 
-/// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved.
-fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, Answer>) -> Result<()> {
+/// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved. Returns the defaults
+/// that cannot be derived from the answers they read (`image_family` of an unknown image), each with why.
+fn fill_defaults(
+    preset: &Preset,
+    facts: &Facts,
+    answers: &mut IndexMap<String, Answer>,
+) -> Result<IndexMap<String, String>> {
+    let mut undecided = IndexMap::new();
     loop {
         let mut progressed = false;
         let values = context_values(facts, answers);
         for (key, spec) in &preset.answers {
             // An answer the facts say is not needed (a front-end image without a front-end) stays unset.
-            if answers.contains_key(key) || !crate::preset::conditions_hold(&spec.needed_when, &values) {
+            if answers.contains_key(key)
+                || undecided.contains_key(key)
+                || !crate::preset::conditions_hold(&spec.needed_when, &values)
+            {
                 continue;
             }
             let Some(default) = default_for(preset, key, spec, answers) else {
@@ -222,7 +269,10 @@ fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, 
                         Ok(text) => text,
                         // A default that needs a missing answer waits for it; a real error surfaces below.
                         Err(_) if mentions_missing(expression, preset, answers) => continue,
-                        Err(e) => return Err(e.context(format!("default of {key} in preset {}", preset.name))),
+                        Err(e) => {
+                            undecided.insert(key.clone(), crate::error_line(&e));
+                            continue;
+                        }
                     }
                 }
                 toml::Value::String(text) => text.clone(),
@@ -239,7 +289,7 @@ fn fill_defaults(preset: &Preset, facts: &Facts, answers: &mut IndexMap<String, 
             progressed = true;
         }
         if !progressed {
-            return Ok(());
+            return Ok(undecided);
         }
     }
 }
@@ -309,6 +359,7 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>, values: &M
         needed_by: waiting_on(key),
         default: None,
         kind: Some(preset.answers[key.as_str()].kind).filter(|k| *k != Kind::Choice),
+        choices: preset.answers[key.as_str()].choices.clone(),
     })
 }
 
@@ -368,15 +419,15 @@ pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
     parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
 }
 
-/// The questions worth confirming at a terminal (the preset's `ask` list: images and port), each pre-filled
-/// with the value it would take, and skipped when the user already set it.
+/// The plan worth confirming at a terminal (the preset's `ask` list: what to build, how it starts, the port and
+/// the images), each pre-filled with the value it would take; skipped when the user already set or picked it.
 pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
     preset
         .ask
         .iter()
         .filter_map(|key| {
             let answer = resolved.answers.get(key)?;
-            if answer.is_given() {
+            if answer.is_given() || answer.is_prompted() {
                 return None;
             }
             let spec = &preset.answers[key];
@@ -388,53 +439,51 @@ pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
                 needed_by: Vec::new(),
                 default: Some(value_text(&answer.value)),
                 kind: Some(spec.kind),
+                choices: spec.choices.clone(),
             })
         })
         .collect()
 }
 
-/// Asks each confirmation; the answers that changed are returned as given values, to resolve again with.
-pub fn confirm(questions: &[Question], prompter: &mut dyn Prompter) -> Result<IndexMap<String, Given>> {
-    let mut changed = IndexMap::new();
-    for question in questions {
-        let text = prompter.ask(question)?;
-        if Some(text.trim()) != question.default.as_deref() {
-            changed.insert(
-                question.key.clone(),
-                Given {
-                    text,
-                    origin: format!("answered {AT_THE_PROMPT}"),
-                },
-            );
-        }
-    }
-    Ok(changed)
-}
-
-/// At a terminal: confirms the images and port, then resolves again with what changed, keeping what was
-/// already picked at the prompt so nothing is asked twice.
+/// At a terminal: walks the plan one value at a time. A changed value is resolved again at once, keeping what
+/// was already picked at the prompt, so the next question shows what follows from it (a new main package's
+/// binary, a new runtime image's user tools) and nothing is asked twice.
 pub fn confirm_and_resolve(
     preset: &Preset,
     candidate: Option<&Candidate>,
     mut given: IndexMap<String, Given>,
-    resolved: Resolved,
+    mut resolved: Resolved,
     prompter: &mut dyn Prompter,
 ) -> Result<Resolved> {
-    let changed = confirm(&confirmations(preset, &resolved), prompter)?;
-    if changed.is_empty() {
-        return Ok(resolved);
-    }
-    for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.is_prompted()) {
+    let mut asked: Vec<String> = Vec::new();
+    while let Some(question) = confirmations(preset, &resolved)
+        .into_iter()
+        .find(|q| !asked.contains(&q.key))
+    {
+        asked.push(question.key.clone());
+        let text = prompter.ask(&question)?;
+        if Some(text.trim()) == question.default.as_deref() {
+            continue;
+        }
+        for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.is_prompted()) {
+            given.insert(
+                key.clone(),
+                Given {
+                    text: value_text(&answer.value),
+                    origin: answer.origin.clone(),
+                },
+            );
+        }
         given.insert(
-            key.clone(),
+            question.key.clone(),
             Given {
-                text: value_text(&answer.value),
-                origin: answer.origin.clone(),
+                text,
+                origin: format!("answered {AT_THE_PROMPT}"),
             },
         );
+        resolved = resolve(preset, candidate, &given, prompter)?;
     }
-    given.extend(changed);
-    resolve(preset, candidate, &given, prompter)
+    Ok(resolved)
 }
 
 /// A version saved in dockgen.toml that the repository's manifest now says otherwise (go.mod bumped after

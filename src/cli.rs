@@ -110,6 +110,9 @@ pub struct DetectArgs {
     /// Print JSON: {"preset", "stack", "facts": {name: {value, source}}, "candidates", "choices", "warnings"}.
     #[arg(long, env = "DOCKGEN_JSON", value_parser = BoolishValueParser::new())]
     pub json: bool,
+    /// Show every fact, also those only the templates need (install files, lockfile, internal paths).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -182,7 +182,7 @@ fn detect_command(args: &DetectArgs, presets: &[Preset], config: &ProjectConfig)
     if args.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
     } else {
-        print(&report.to_text())
+        print(&report.to_text(report::Layout::for_stream(&std::io::stdout(), args.verbose)))
     }
 }
 
@@ -200,7 +200,7 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     }
     let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut prompter: Box<dyn Prompter> = if interactive {
-        Box::new(Terminal)
+        Box::new(Terminal::new(&args.path))
     } else {
         Box::new(NonInteractive)
     };
@@ -222,6 +222,16 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
         .transpose()?
         .unwrap_or_default();
     given.extend(given_answers(args, matches)?);
+    if interactive {
+        // What was found comes first, so the plan's questions can be read against it. Its notes and warnings
+        // were said above: each is printed once per run.
+        eprint!(
+            "{}",
+            report::Report::new(&detection, presets)
+                .without_messages()
+                .to_text(report::Layout::for_stream(&std::io::stderr(), false))
+        );
+    }
     let (preset, candidate) = choose_preset(
         &args.path,
         preset_name.as_deref(),
@@ -232,13 +242,6 @@ fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &A
     )?;
     let candidate = candidate.as_ref();
     let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
-    if interactive {
-        // Its notes and warnings were said above: each is printed once per run.
-        eprint!(
-            "{}",
-            report::Report::new(&detection, presets).without_messages().to_text()
-        );
-    }
     let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
     if interactive {
         resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
@@ -341,7 +344,8 @@ fn unpinned_images(preset: &Preset, resolved: &answers::Resolved) -> Vec<String>
             let image = answer.value.as_str()?;
             let name = image.rsplit('/').next().unwrap_or(image);
             let tag = name.split_once(':').map(|(_, tag)| tag);
-            let unpinned = !image.contains('@') && matches!(tag, None | Some("latest"));
+            // `scratch` is the empty image, built into every builder: there is nothing to pin.
+            let unpinned = image != "scratch" && !image.contains('@') && matches!(tag, None | Some("latest"));
             unpinned.then(|| {
                 format!(
                     "{key} {image} ({}) names no version: every build takes whatever the registry holds that day; \
@@ -665,7 +669,7 @@ pub fn choose_preset<'a>(
                 options,
             );
             let name = prompter.ask(&question)?;
-            let preset = preset::find(presets, &name)?;
+            let preset = confirm_preset(preset::find(presets, &name)?, presets, prompter)?;
             // A preset picked by name is the user's choice, as with --preset.
             let candidate = several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0]);
             return Ok((preset, Some(candidate.clone())));
@@ -676,15 +680,9 @@ pub fn choose_preset<'a>(
         settle_choices(presets, &mut candidate, given, prompter)?;
     }
     if let Some(preset) = stack_default(&candidate) {
-        return Ok((preset, Some(candidate)));
+        return Ok((confirm_preset(preset, presets, prompter)?, Some(candidate)));
     }
-    let options: Vec<(String, String)> = stack_presets(presets, candidate.stack)
-        .iter()
-        .map(|p| {
-            let what = p.description.split(':').next().unwrap_or(&p.description);
-            (p.name.clone(), what.to_string())
-        })
-        .collect();
+    let options = preset_options(presets, candidate.stack);
     if options.is_empty() {
         bail!("no built-in preset for the {} stack", candidate.stack);
     }
@@ -696,6 +694,43 @@ pub fn choose_preset<'a>(
     let name = prompter.ask(&question)?;
     let preset = preset::find(presets, &name)?;
     Ok((preset, Some(candidate)))
+}
+
+/// At a terminal, the first line of the plan: the stack's presets to pick from, starting on the one detection
+/// chose (Enter keeps it). The images and everything else are resolved for the preset picked here.
+fn confirm_preset<'a>(chosen: &'a Preset, presets: &'a [Preset], prompter: &mut dyn Prompter) -> Result<&'a Preset> {
+    let options = preset_options(presets, &chosen.stack);
+    if !prompter.is_interactive() || options.len() < 2 {
+        return Ok(chosen);
+    }
+    let question = Question::choice(
+        "preset",
+        "How the image is built and what it runs on (--preset NAME)",
+        options,
+    )
+    .with_default(Some(chosen.name.clone()));
+    preset::find(presets, &prompter.ask(&question)?)
+}
+
+/// Each preset of a stack with what it makes: the title of its description (`Node static site: …`) when the
+/// titles tell the presets apart, else the rest of it (both Go presets are titled `Go`).
+fn preset_options(presets: &[Preset], stack: &str) -> Vec<(String, String)> {
+    let found = stack_presets(presets, stack);
+    let split = |p: &Preset| -> (String, String) {
+        match p.description.split_once(": ") {
+            Some((title, rest)) => (title.to_string(), rest.to_string()),
+            None => (p.description.clone(), p.description.clone()),
+        }
+    };
+    let titles: Vec<String> = found.iter().map(|p| split(p).0).collect();
+    let distinct = titles.iter().all(|t| titles.iter().filter(|o| *o == t).count() == 1);
+    found
+        .iter()
+        .map(|p| {
+            let (title, rest) = split(p);
+            (p.name.clone(), if distinct { title } else { rest })
+        })
+        .collect()
 }
 
 /// A stack's presets, the general ones (fewest `default_when` conditions) first, so Enter picks a general one.

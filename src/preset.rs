@@ -96,16 +96,27 @@ pub struct Preset {
     /// The answer or fact that holds the build context's folder relative to PATH (`../..` for an app inside a
     /// workspace); the .dockerignore is written there. Unset: PATH is the context.
     pub context: Option<String>,
-    /// Answers confirmed at a terminal even when known, pre-filled so Enter accepts them.
+    /// The plan a terminal session shows: answers confirmed even when known, pre-filled so Enter accepts them.
     #[serde(default = "default_ask")]
     pub ask: Vec<String>,
     /// Answers that `dockgen detect` shows with their default when detection found nothing (`port`).
     #[serde(default)]
     pub report_defaults: Vec<String>,
     pub answers: IndexMap<String, AnswerSpec>,
+    /// Combinations of answers the images cannot run, each with why and what to pick instead.
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
     /// `[when.cgo]`: defaults that replace `answers.*.default` when the named boolean answer is true.
     #[serde(default)]
     pub when: IndexMap<String, IndexMap<String, toml::Value>>,
+}
+
+/// `[[conflicts]]`: answers that together make an image that cannot work (a cgo binary on scratch).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conflict {
+    pub when: IndexMap<String, toml::Value>,
+    pub why: String,
 }
 
 fn default_ask() -> Vec<String> {

@@ -1,6 +1,8 @@
 //! The only module that talks to the terminal. Answers ask for a missing value through the `Prompter` trait:
 //! at a terminal `Terminal` asks with inquire; otherwise `NonInteractive` fails with the flag to pass.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{bail, Result};
 
 use crate::preset::Kind;
@@ -20,6 +22,8 @@ pub struct Question {
     pub default: Option<String>,
     /// How typed text is checked before it is accepted.
     pub kind: Option<Kind>,
+    /// The only values the answer may take (a preset's `choices`): picked from a list at a terminal.
+    pub choices: Vec<String>,
 }
 
 impl Question {
@@ -33,7 +37,18 @@ impl Question {
             needed_by: Vec::new(),
             default: None,
             kind: None,
+            choices: Vec::new(),
         }
+    }
+
+    /// How the question is labelled at a terminal: in words (`Runtime image`), not the answer's key.
+    pub fn label(&self) -> String {
+        let words = self.key.replace('_', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     }
 
     /// The option a list starts on (and `--yes` takes): the one detection ranks clearly strongest.
@@ -87,6 +102,14 @@ impl Prompter for NonInteractive {
                 listed.join(", ")
             );
         }
+        let one_of = if question.choices.is_empty() {
+            String::new()
+        } else {
+            format!(", one of {}", question.choices.join(", "))
+        };
+        if let Some(problem) = &question.problem {
+            bail!("{}: {problem}; pass {flag}{one_of}", question.key);
+        }
         let needed_by = if question.needed_by.is_empty() {
             String::new()
         } else {
@@ -109,7 +132,18 @@ impl Prompter for NonInteractive {
 }
 
 /// Asks at the terminal with inquire: a list to pick from when detection found options, else a text prompt.
-pub struct Terminal;
+pub struct Terminal {
+    /// The project: a folder answer (a main package, a workspace app) must exist in it.
+    project: PathBuf,
+}
+
+impl Terminal {
+    pub fn new(project: &Path) -> Self {
+        Terminal {
+            project: project.to_path_buf(),
+        }
+    }
+}
 
 impl Prompter for Terminal {
     fn ask(&mut self, question: &Question) -> Result<String> {
@@ -117,16 +151,35 @@ impl Prompter for Terminal {
             Some(problem) => format!("{problem}. {}", question.help),
             None => question.help.clone(),
         };
-        let answer = if question.options.is_empty() {
-            let label = format!("{}:", question.key);
+        let label = format!("{}:", question.label());
+        let answer = if !question.choices.is_empty() {
+            let start = question
+                .default
+                .as_ref()
+                .and_then(|d| question.choices.iter().position(|c| c == d))
+                .unwrap_or_default();
+            inquire::Select::new(&label, question.choices.clone())
+                .with_help_message(&help)
+                .with_starting_cursor(start)
+                .prompt()
+        } else if question.options.is_empty() {
             let mut text = inquire::Text::new(&label).with_help_message(&help);
             if let Some(default) = &question.default {
                 text = text.with_default(default);
             }
             if let Some(kind) = question.kind {
                 // Checked as the user types: a bad value is explained and never returned.
+                let project = self.project.clone();
                 text = text.with_validator(move |input: &str| {
-                    Ok(match crate::answers::check_text(kind, input) {
+                    let checked = crate::answers::check_text(kind, input).and_then(|()| {
+                        let missing = kind == Kind::Path && !project.join(input.trim()).is_dir();
+                        if missing {
+                            Err(format!("no folder {} in {}", input.trim(), project.display()))
+                        } else {
+                            Ok(())
+                        }
+                    });
+                    Ok(match checked {
                         Ok(()) => inquire::validator::Validation::Valid,
                         Err(why) => inquire::validator::Validation::Invalid(why.into()),
                     })
@@ -134,19 +187,24 @@ impl Prompter for Terminal {
             }
             text.prompt()
         } else {
+            // One line per option: the evidence is cut with … at the terminal's width (inquire's cursor is 2 wide).
+            let width = terminal_size::terminal_size_of(std::io::stderr())
+                .map(|(terminal_size::Width(w), _)| usize::from(w).saturating_sub(3));
             let labels: Vec<String> = question
                 .options
                 .iter()
-                .map(|(value, source)| format!("{value}  ({source})"))
+                .map(|(value, source)| crate::report::fit(&format!("{value}  ({source})"), width))
                 .collect();
             let start = question
                 .default
                 .as_ref()
                 .and_then(|d| question.options.iter().position(|(value, _)| value == d))
                 .unwrap_or_default();
-            inquire::Select::new(&format!("{}:", question.key), labels.clone())
+            inquire::Select::new(&label, labels.clone())
                 .with_help_message(&help)
                 .with_starting_cursor(start)
+                // Once picked, the answer line shows the value alone.
+                .with_formatter(&|picked| picked.value.split("  (").next().unwrap_or_default().to_string())
                 .prompt()
                 .map(|picked| {
                     let index = labels.iter().position(|l| *l == picked).unwrap_or_default();

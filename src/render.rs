@@ -243,7 +243,10 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
             .iter()
             .any(|w| name == *w || tag.split(['-', '.']).any(|part| part == *w))
     };
-    if without_digest.contains("distroless") {
+    if reference == "scratch" {
+        // The empty image: nothing to add a user with, no shell; the template brings what the program needs.
+        Ok("scratch")
+    } else if without_digest.contains("distroless") {
         Ok("distroless")
     } else if has(&["alpine"]) {
         Ok("alpine")
@@ -253,9 +256,7 @@ pub fn image_family(reference: &str) -> Result<&'static str> {
     {
         Ok("debian")
     } else {
-        anyhow::bail!(
-            "cannot tell how to add a user to `{reference}`: pass --set runtime_family=alpine, debian or distroless"
-        )
+        anyhow::bail!("cannot tell how `{reference}` adds a user (not an alpine, Debian or distroless image)")
     }
 }
 
@@ -324,11 +325,12 @@ mod tests {
             image_family("gcr.io/distroless/static-debian12:nonroot").unwrap(),
             "distroless"
         );
-        assert!(image_family("scratch")
+        assert_eq!(image_family("scratch").unwrap(), "scratch");
+        assert!(image_family("myorg/scratch:1").is_err());
+        assert!(image_family("myorg/base:1.0")
             .unwrap_err()
             .to_string()
-            .contains("--set runtime_family="));
-        assert!(image_family("myorg/base:1.0").is_err());
+            .contains("adds a user"));
         assert_eq!(image_family("eclipse-temurin:17-jre").unwrap(), "debian");
         assert_eq!(image_family("eclipse-temurin:17-jre-alpine").unwrap(), "alpine");
     }

@@ -101,8 +101,6 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// The report as aligned text. Every value is text from the repository, so each line is made printable:
-    /// a hostile file cannot send the terminal control sequences.
     /// The same without its notes and warnings, for a terminal session that has already said them.
     pub(crate) fn without_messages(mut self) -> Self {
         self.notes.clear();
@@ -110,11 +108,43 @@ impl<'a> Report<'a> {
         self
     }
 
-    pub(crate) fn to_text(&self) -> String {
-        self.lines().lines().map(|line| files::printable(line) + "\n").collect()
+    /// The report as aligned text, laid out for `layout`. Every value is text from the repository, so each
+    /// line is made printable: a hostile file cannot send the terminal control sequences.
+    pub(crate) fn to_text(&self, layout: Layout) -> String {
+        self.lines(layout)
+            .lines()
+            .map(|line| files::printable(line) + "\n")
+            .collect()
     }
 
-    fn lines(&self) -> String {
+    /// The pending choices, each option with its evidence and the facts it brings.
+    fn choice_lines(&self, out: &mut String, layout: Layout) {
+        for choice in self.choices {
+            let default = choice
+                .default
+                .as_ref()
+                .map_or_else(|| "no clear default".to_string(), |d| format!("default {d}"));
+            let line = format!("choose {} ({default}; pass --set {}=VALUE)", choice.key, choice.key);
+            let _ = writeln!(out, "{}", fit(&line, layout.width));
+            for option in &choice.options {
+                let extra: Vec<String> = option
+                    .facts
+                    .iter()
+                    .filter(|(k, f)| layout.verbose || !is_internal(k, f))
+                    .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
+                    .collect();
+                let why = if option.why.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", option.why.join("; "))
+                };
+                let line = format!("  {}  {}{why}  {}", option.value, option.source, extra.join(" "));
+                let _ = writeln!(out, "{}", fit(line.trim_end(), layout.width));
+            }
+        }
+    }
+
+    fn lines(&self, layout: Layout) -> String {
         let mut out = String::new();
         if self.candidates.is_empty() {
             let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
@@ -125,62 +155,67 @@ impl<'a> Report<'a> {
                 (None, Some(choice)) => format!("decided by the {} you choose", choice.key),
                 (None, None) => "none".to_string(),
             };
-            let _ = writeln!(
-                out,
-                "stack   {} (found {})\npreset  {preset} (presets for this stack: {})",
-                c.stack,
-                c.evidence,
-                c.presets.join(", ")
-            );
+            for (label, text) in [
+                ("stack", format!("{} (found {})", c.stack, c.evidence)),
+                (
+                    "preset",
+                    format!("{preset} (presets for this stack: {})", c.presets.join(", ")),
+                ),
+            ] {
+                // Wrapped at word boundaries under the value, at a terminal.
+                let lines = layout
+                    .width
+                    .map_or_else(|| vec![text.clone()], |w| wrap(&text, w.saturating_sub(8).max(20)));
+                for (i, line) in lines.iter().enumerate() {
+                    let label = if i == 0 { label } else { "" };
+                    let _ = writeln!(out, "{label:8}{line}");
+                }
+            }
         }
-        // How the image runs the program is one block of its own, after what it is built from.
-        let (runs, builds): (Vec<_>, Vec<_>) = self
+        // The decisive facts first, internals only when asked for; how the image runs the program is one block
+        // of its own, after what it is built from.
+        let mut shown: Vec<(&String, &Fact)> = self
             .facts
             .iter()
+            .filter(|(name, fact)| layout.verbose || !is_internal(name, fact))
+            .collect();
+        shown.sort_by_key(|(name, _)| {
+            DECISIVE_FACTS
+                .iter()
+                .position(|d| d == name)
+                .unwrap_or(DECISIVE_FACTS.len())
+        });
+        let (runs, builds): (Vec<_>, Vec<_>) = shown
+            .into_iter()
             .partition(|(name, _)| RUNTIME_FACTS.contains(&name.as_str()));
-        let width = self.facts.keys().map(String::len).max().unwrap_or(0);
-        let value_width = self
-            .facts
-            .values()
-            .map(|f| fact_value_text(&f.value).len())
-            .max()
-            .unwrap_or(0)
-            .min(40);
+        let columns = Columns {
+            name: runs
+                .iter()
+                .chain(&builds)
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0),
+            value: runs
+                .iter()
+                .chain(&builds)
+                .map(|(_, f)| fact_value_text(&f.value).chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(40),
+            total: layout.width,
+        };
         for (title, facts) in [("facts", builds), ("how it runs", runs)] {
             if facts.is_empty() {
                 continue;
             }
             let _ = writeln!(out, "{title}");
             for (name, fact) in facts {
-                let value = fact_value_text(&fact.value);
                 let note = fact.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
-                let _ = writeln!(out, "  {name:width$}  {value:value_width$}  {}{note}", fact.source);
+                let evidence = format!("{}{note}", fact.source);
+                out.push_str(&columns.row(name, &fact_value_text(&fact.value), &evidence));
             }
         }
-        for choice in self.choices {
-            let default = choice
-                .default
-                .as_ref()
-                .map_or_else(|| "no clear default".to_string(), |d| format!("default {d}"));
-            let _ = writeln!(
-                out,
-                "choose {} ({default}; pass --set {}=VALUE)",
-                choice.key, choice.key
-            );
-            for option in &choice.options {
-                let extra: Vec<String> = option
-                    .facts
-                    .iter()
-                    .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
-                    .collect();
-                let why = if option.why.is_empty() {
-                    String::new()
-                } else {
-                    format!("  [{}]", option.why.join("; "))
-                };
-                let _ = writeln!(out, "  {}  {}{why}  {}", option.value, option.source, extra.join(" "));
-            }
-        }
+        self.choice_lines(&mut out, layout);
         for note in &self.notes {
             let _ = writeln!(out, "note: {}", files::message(note));
         }
@@ -196,6 +231,162 @@ impl<'a> Report<'a> {
         }
         out
     }
+}
+
+/// How the text report is laid out: the width of the terminal it goes to (None: not a terminal, never wrapped)
+/// and whether internal facts are shown (`detect --verbose`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Layout {
+    pub(crate) width: Option<usize>,
+    pub(crate) verbose: bool,
+}
+
+impl Layout {
+    /// For text going to `stream`: its width when it is a terminal.
+    pub(crate) fn for_stream(stream: &impl std::os::fd::AsFd, verbose: bool) -> Self {
+        let width = terminal_size::terminal_size_of(stream).map(|(terminal_size::Width(w), _)| usize::from(w));
+        Layout { width, verbose }
+    }
+}
+
+/// The decisive facts, shown first in this order: what is built, how, and with which toolchain.
+const DECISIVE_FACTS: &[&str] = &[
+    "app",
+    "kind",
+    "framework",
+    "main_package",
+    "binary_name",
+    "module",
+    "packaging",
+    "artifact",
+    "launch",
+    "main_class",
+    "build_script",
+    "output_dir",
+    "next_output",
+    "go_version",
+    "node_version",
+    "java_version",
+    "package_manager",
+    "package_manager_version",
+    "cgo",
+];
+
+/// Facts the templates need but a reader does not (which files the install step copies, where a Dockerfile
+/// lives): kept in `detect --json` and shown by `detect --verbose`.
+const INTERNAL_FACTS: &[&str] = &[
+    "install_files",
+    "dockerfile_dir",
+    "module_files",
+    "download_step",
+    "lockfile",
+    "app_dir",
+    "app_name",
+    "workspace_root",
+    "pom_files",
+    "whole_app",
+    "port_fixed",
+    "corepack",
+    "compiled_dir",
+    "has_frontend",
+    "frontend",
+    "prod_dependencies",
+    "public_dir",
+    "spa",
+    "build_tool",
+    "entry",
+    "yarn_path",
+    "embedded_paths",
+];
+
+/// An internal fact, an empty one, or a "no" that decides nothing (no go.work, no vendor folder).
+fn is_internal(name: &str, fact: &Fact) -> bool {
+    INTERNAL_FACTS.contains(&name)
+        || match &fact.value {
+            serde_json::Value::Array(items) => items.is_empty(),
+            serde_json::Value::String(text) => text.is_empty(),
+            serde_json::Value::Bool(false) => !DECISIVE_FACTS.contains(&name),
+            _ => false,
+        }
+}
+
+/// The fact table's columns: name, value (wrapped at word boundaries) and evidence (one line, cut with … at
+/// the terminal's width).
+struct Columns {
+    name: usize,
+    value: usize,
+    total: Option<usize>,
+}
+
+impl Columns {
+    fn row(&self, name: &str, value: &str, evidence: &str) -> String {
+        let indent = 2 + self.name + 2;
+        let Some(total) = self.total else {
+            let line = format!("  {name:nw$}  {value:vw$}  {evidence}", nw = self.name, vw = self.value);
+            return format!("{}\n", line.trim_end());
+        };
+        // The value keeps at least a few words per line; the evidence takes what is left, or a line of its own.
+        let value_width = self.value.min(total.saturating_sub(indent + 20)).max(12);
+        let evidence_at = indent + value_width + 2;
+        let mut lines = wrap(value, value_width);
+        let first = format!("  {name:nw$}  {:value_width$}", lines.remove(0), nw = self.name);
+        let beside = total.saturating_sub(evidence_at) >= 16;
+        let mut out = String::new();
+        if beside {
+            let _ = writeln!(
+                out,
+                "{}",
+                format!("{first}  {}", fit(evidence, Some(total - evidence_at))).trim_end()
+            );
+        } else {
+            let _ = writeln!(out, "{}", first.trim_end());
+        }
+        for line in lines {
+            let _ = writeln!(out, "{:indent$}{line}", "");
+        }
+        if !beside {
+            let room = Some(total.saturating_sub(indent + 2));
+            let _ = writeln!(out, "{:indent$}  {}", "", fit(evidence, room));
+        }
+        out
+    }
+}
+
+/// `text` cut to `width` characters, the last one an ellipsis when something was cut.
+pub(crate) fn fit(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(width) if text.chars().count() > width => {
+            let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+            format!("{kept}…")
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word is broken inside).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        let last = lines.last_mut().expect("one line at least");
+        let used = last.chars().count();
+        if used > 0 && used + 1 + word.len() <= width {
+            last.push(' ');
+            last.extend(word);
+            continue;
+        }
+        if used > 0 {
+            lines.push(String::new());
+        }
+        while word.len() > width {
+            let rest = word.split_off(width);
+            lines.last_mut().expect("one line at least").extend(word);
+            lines.push(String::new());
+            word = rest;
+        }
+        lines.last_mut().expect("one line at least").extend(word);
+    }
+    lines
 }
 
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
@@ -255,4 +446,45 @@ pub(crate) fn preset_list(presets: &[Preset]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fit, wrap, Columns};
+
+    #[test]
+    fn values_wrap_between_words_and_long_words_are_broken() {
+        assert_eq!(
+            wrap("node dist/server.js --port 3000", 15),
+            ["node", "dist/server.js", "--port 3000"]
+        );
+        assert_eq!(wrap("node dist/server.js", 8), ["node", "dist/ser", "ver.js"]);
+        assert_eq!(wrap("a b c", 20), ["a b c"]);
+        assert_eq!(wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn evidence_is_cut_with_an_ellipsis() {
+        assert_eq!(fit("go.mod:3 (from go 1.22)", Some(10)), "go.mod:3 …");
+        assert_eq!(fit("go.mod:3", Some(10)), "go.mod:3");
+        assert_eq!(fit("anything at all", None), "anything at all");
+    }
+
+    #[test]
+    fn a_row_fits_the_width_it_is_given() {
+        let columns = Columns {
+            name: 13,
+            value: 40,
+            total: Some(60),
+        };
+        let row = columns.row(
+            "start_command",
+            "node --enable-source-maps dist/server/entry.mjs --cluster",
+            "package.json:10 (scripts.start)",
+        );
+        assert!(row.lines().all(|l| l.chars().count() <= 60), "{row}");
+        assert!(row.contains("--enable-source-maps") && row.contains('…'), "{row}");
+        let unlimited = Columns { total: None, ..columns };
+        assert_eq!(unlimited.row("port", "8080", "compose.yaml:5").lines().count(), 1);
+    }
 }

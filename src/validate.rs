@@ -194,6 +194,15 @@ pub fn command(value: &str) -> Result<()> {
     if value.chars().any(|c| c.is_control() && c != ' ') {
         bail!("`{}` contains a control character", value.escape_debug());
     }
+    // The image runs the command's words without a shell: pipes, `&&`, quotes, globs and `$VAR` would reach
+    // the program as literal arguments.
+    if let Some(shell) = value.chars().find(|c| "|&;<>$`\"'\\()*?".contains(*c)) {
+        bail!(
+            "`{}` needs a shell ({shell}), but the image runs the command without one: give the program and its \
+             arguments as plain words, or put the rest in a script the command runs",
+            value.escape_debug()
+        );
+    }
     Ok(())
 }
 

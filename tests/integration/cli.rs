@@ -1106,3 +1106,48 @@ fn program_arguments_and_environment_from_the_command_line() {
             .code(2);
     }
 }
+
+/// Without a terminal, an image whose user tools dockgen cannot tell stops with what to pass and the preset's
+/// choices; a combination the preset names as broken (a cgo binary on scratch) is a usage error when the user
+/// chose one of its parts.
+#[test]
+fn an_unknown_runtime_image_names_the_family_choices_and_a_broken_combination_is_refused() {
+    let unknown = dockgen()
+        .args([
+            "init",
+            "--stdout",
+            "--yes",
+            "--runtime-image",
+            "registry.example.com/base:1",
+        ])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("cannot tell how `registry.example.com/base:1` adds a user")
+            && stderr.contains("--set runtime_family=VALUE")
+            && stderr.contains("one of alpine, debian, distroless, scratch"),
+        "{stderr}"
+    );
+    let cgo_on_scratch = dockgen()
+        .args([
+            "init",
+            "--stdout",
+            "--yes",
+            "--runtime-image",
+            "scratch",
+            "--set",
+            "cgo=true",
+        ])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert_eq!(cgo_on_scratch.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&cgo_on_scratch.stderr);
+    assert!(
+        stderr.contains("a cgo binary needs the C library") && stderr.contains("runtime_image from --runtime-image"),
+        "{stderr}"
+    );
+}

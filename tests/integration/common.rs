@@ -97,8 +97,9 @@ pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
     {
         let image = line.split_once('=').map(|(_, v)| v).unwrap_or_default();
         let last = image.rsplit('/').next().unwrap_or(image);
+        // scratch is the empty image every builder has: nothing to pin.
         assert!(
-            last.contains(':') || image.contains('@'),
+            last.contains(':') || image.contains('@') || image == "scratch",
             "{name}: untagged image in `{line}`"
         );
         assert!(!image.ends_with(":latest"), "{name}: `{line}` floats on latest");

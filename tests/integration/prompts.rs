@@ -106,10 +106,13 @@ fn question_lists_per_fixture() {
 
 #[test]
 fn accepting_every_default_renders_what_yes_renders() {
-    let mut prompter = Scripted::new(&[Some(""), Some(""), Some(""), Some("")]);
+    let mut prompter = Scripted::new(&[Some(""); 5]);
     let (preset, resolved) = run(&repo("cmd-two-binaries"), &mut prompter).unwrap();
     let keys: Vec<&str> = prompter.asked.iter().map(|q| q.key.as_str()).collect();
-    assert_eq!(keys, ["main_package", "builder_image", "runtime_image", "port"]);
+    assert_eq!(
+        keys,
+        ["preset", "main_package", "port", "builder_image", "runtime_image"]
+    );
     let dockerfile = render::render(&preset, &resolved.values).unwrap().dockerfile;
     assert!(
         dockerfile.contains("EXPOSE 8081\n") && dockerfile.contains("./cmd/api"),
@@ -120,10 +123,11 @@ fn accepting_every_default_renders_what_yes_renders() {
 #[test]
 fn every_confirmed_value_can_be_overridden() {
     let script = [
+        Some("go"),
         Some("./cmd/worker"),
+        Some("9000"),
         Some("golang:1.23-bookworm"),
         Some("debian:bookworm-slim"),
-        Some("9000"),
     ];
     let mut prompter = Scripted::new(&script);
     let (preset, resolved) = run(&repo("cmd-two-binaries"), &mut prompter).unwrap();
@@ -142,59 +146,129 @@ fn every_confirmed_value_can_be_overridden() {
 
 #[test]
 fn an_invalid_answer_is_explained_and_asked_again() {
-    let mut prompter = Scripted::new(&[Some("one point twenty"), Some("1.23"), Some(""), Some(""), Some("")]);
+    let mut prompter = Scripted::new(&[
+        Some(""),
+        Some("one point twenty"),
+        Some("1.23"),
+        Some(""),
+        Some(""),
+        Some(""),
+        Some(""),
+    ]);
     let (_, resolved) = run(&repo("no-go-directive"), &mut prompter).unwrap();
-    assert_eq!(prompter.asked[0].key, "go_version");
     assert_eq!(prompter.asked[1].key, "go_version");
-    let problem = prompter.asked[1].problem.clone().unwrap_or_default();
+    assert_eq!(prompter.asked[2].key, "go_version");
+    let problem = prompter.asked[2].problem.clone().unwrap_or_default();
     assert!(problem.contains("not a version"), "{problem}");
     assert_eq!(resolved.values["builder_image"], "golang:1.23-alpine");
 }
 
 #[test]
 fn cancelling_stops_with_cancelled() {
-    let mut prompter = Scripted::new(&[Some(""), None]);
+    let mut prompter = Scripted::new(&[Some(""), Some(""), None]);
     let err = run(&repo("cmd-two-binaries"), &mut prompter).unwrap_err();
     assert!(err.is::<Cancelled>(), "{err:#}");
 }
 
-/// dockgen in a pseudo-terminal, `args` then `path`: no user config folder, no `DOCKGEN_*` from the caller's
-/// environment, 30 s for each expectation.
-fn terminal(args: &[&str], path: &Path) -> expectrl::session::OsSession {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
-    command.args(args).arg(path).env("TERM", "xterm-256color");
-    command.env(
-        "XDG_CONFIG_HOME",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
-    );
-    for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("DOCKGEN_")) {
-        command.env_remove(key);
-    }
-    let mut session = expectrl::session::Session::spawn(command).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
-    session
+/// dockgen in an 80-column pseudo-terminal, `args` then `path` (no user config folder, no `DOCKGEN_*` from the
+/// caller's environment, 30 s for each expectation). Everything it prints also goes through a vt100 screen of the
+/// same size, so a test can snapshot what the user saw.
+struct Pty {
+    session: expectrl::session::OsSession,
+    screen: vt100::Parser,
 }
 
-/// In a pseudo-terminal, inquire's real prompts are answered: a choice by arrow key, two values typed.
+/// Tall enough that a whole session stays on the screen: nothing scrolls away before the snapshot.
+const ROWS: u16 = 300;
+
+impl Pty {
+    fn spawn(args: &[&str], path: &Path) -> Self {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("dockgen"));
+        command.args(args).arg(path).env("TERM", "xterm-256color");
+        command.env(
+            "XDG_CONFIG_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config"),
+        );
+        for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("DOCKGEN_")) {
+            command.env_remove(key);
+        }
+        let mut session = expectrl::session::Session::spawn(command).unwrap();
+        session.get_process_mut().set_window_size(80, ROWS).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        Pty {
+            session,
+            screen: vt100::Parser::new(ROWS.try_into().unwrap(), 80.try_into().unwrap(), 0),
+        }
+    }
+
+    /// Waits until `text` is printed; returns everything printed since the last wait.
+    fn wait(&mut self, text: &str) -> String {
+        use expectrl::Expect;
+        let found = self
+            .session
+            .expect(text)
+            .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}\n{}", self.screen.screen().contents()));
+        self.screen.process(found.as_bytes());
+        String::from_utf8_lossy(found.as_bytes()).into_owned()
+    }
+
+    /// Waits for `text` (a question's label), then types `keys`.
+    fn answer(&mut self, text: &str, keys: &str) -> String {
+        let printed = self.wait(text);
+        // The label is drawn before inquire reads keys: a moment for it to finish drawing and switch to raw mode.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        self.send(keys);
+        printed
+    }
+
+    /// Types `keys`.
+    fn send(&mut self, keys: impl AsRef<str>) {
+        use expectrl::Expect;
+        self.session.send(keys.as_ref()).unwrap();
+    }
+
+    /// Waits for dockgen to exit; returns the screen, the project's path shown as [PROJECT].
+    fn finish(mut self, project: &Path) -> String {
+        use expectrl::{Eof, Expect};
+        let rest = self.session.expect(Eof).unwrap();
+        self.screen.process(rest.as_bytes());
+        let contents = self.screen.screen().contents();
+        let lines: Vec<&str> = contents.lines().map(str::trim_end).collect();
+        let text = lines.join("\n");
+        text.trim_end().replace(&project.display().to_string(), "[PROJECT]") + "\n"
+    }
+}
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+/// The plan, walked and edited at a real terminal: another preset (whose images follow), another main package
+/// picked by arrow key, a port typed for the program that had none, and a runtime image dockgen does not know,
+/// whose user tools are then asked for (scratch picked). The screen is snapshotted at 80 columns.
 #[test]
-fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
-    use expectrl::{Eof, Expect};
+fn the_plan_is_edited_at_the_terminal() {
     let project = crate::common::project_copy(&repo("cmd-two-binaries"));
-    let mut session = terminal(&["init"], project.path());
-    session.expect("main_package").unwrap();
-    session.send("\x1b[B").unwrap(); // arrow down: ./cmd/worker
-    session.send("\r").unwrap();
-    session.expect("builder_image").unwrap();
-    session.send("\r").unwrap();
-    session.expect("runtime_image").unwrap();
-    session.send("debian:bookworm-slim\r").unwrap();
-    session.expect("port").unwrap();
-    session.send("9100\r").unwrap();
-    session.expect(Eof).unwrap();
+    let mut pty = Pty::spawn(&["init"], project.path());
+    pty.answer("Preset", &format!("{DOWN}{ENTER}"));
+    pty.answer("Main package", &format!("{DOWN}{ENTER}"));
+    pty.answer("Port", &format!("9100{ENTER}"));
+    pty.answer("Builder image", ENTER);
+    // The go-distroless preset's own runtime image is offered: the images were resolved for the new preset.
+    pty.answer(
+        "Runtime image: (gcr.io/distroless/static-debian12:nonroot)",
+        &format!("registry.example.com/base:1{ENTER}"),
+    );
+    pty.answer("cannot tell how", &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
+    let screen = pty.finish(project.path());
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("terminal-plan-edited", screen);
+    });
     let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
     for expected in [
+        "(preset go-distroless)",
         "./cmd/worker",
-        "ARG RUNTIME_IMAGE=debian:bookworm-slim",
+        "ARG RUNTIME_IMAGE=registry.example.com/base:1",
+        "COPY --from=build /scratch/etc/passwd /scratch/etc/group /etc/",
         "EXPOSE 9100",
         "ARG BUILDER_IMAGE=golang:1.26-alpine",
     ] {
@@ -202,21 +276,40 @@ fn a_pseudo_terminal_session_answers_the_prompts_for_real() {
     }
 }
 
-/// At a terminal each warning is printed once, though the facts table is shown again before the questions.
+/// A Node server's plan: the start command is one of its values; a typed command that is not plain words is
+/// explained and asked again, and the one accepted is the image's CMD.
+#[test]
+fn the_start_command_is_edited_at_the_terminal() {
+    let project = crate::common::project_copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/node-server"));
+    let mut pty = Pty::spawn(&["init"], project.path());
+    pty.answer("Preset", ENTER);
+    let piped = "node server.js | tee log";
+    pty.answer("Start command", &format!("{piped}{ENTER}"));
+    // Refused as typed, explained; the line inquire kept is erased, then a command of plain words.
+    let erase = "\x7f".repeat(piped.len());
+    pty.answer("needs a shell", &format!("{erase}node server.js --verbose{ENTER}"));
+    pty.answer("Port", &format!("4100{ENTER}"));
+    pty.answer("Builder image", ENTER);
+    pty.answer("Runtime image", ENTER);
+    let screen = pty.finish(project.path());
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("terminal-start-command-edited", screen);
+    });
+    let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+    for expected in ["\"server.js\", \"--verbose\"]", "EXPOSE 4100"] {
+        assert!(dockerfile.contains(expected), "{expected}:\n{dockerfile}");
+    }
+}
+
+/// At a terminal each warning is printed once, though the facts table is shown before the questions.
 #[test]
 fn a_warning_is_printed_once_at_the_terminal() {
-    use expectrl::{Eof, Expect};
     let project = crate::common::project_copy(&repo("go-toolchain-below-go"));
-    let mut session = terminal(&["init"], project.path());
-    let mut screen = Vec::new();
-    for question in ["builder_image", "runtime_image", "port"] {
-        let found = session.expect(question).unwrap();
-        screen.extend_from_slice(found.before());
-        session.send("\r").unwrap();
+    let mut pty = Pty::spawn(&["init"], project.path());
+    for question in ["Preset", "Main package", "Port", "Builder image", "Runtime image"] {
+        pty.answer(question, ENTER);
     }
-    let rest = session.expect(Eof).unwrap();
-    screen.extend_from_slice(rest.before());
-    let screen = String::from_utf8_lossy(&screen);
+    let screen = pty.finish(project.path());
     assert_eq!(
         screen.matches("toolchain go1.25.3 is older than go 1.26.0").count(),
         1,
@@ -229,19 +322,15 @@ fn a_warning_is_printed_once_at_the_terminal() {
 /// run that would change the files shows the diff, and declining leaves them untouched.
 #[test]
 fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
-    use expectrl::{Eof, Expect};
     let project = crate::common::project_copy(&repo("cmd-two-binaries"));
-    let spawn = |args: &[&str]| terminal(args, project.path());
+    let spawn = |args: &[&str]| Pty::spawn(args, project.path());
     let mut first = spawn(&["init", "--save"]);
-    first.expect("main_package").unwrap();
-    first.send("\r").unwrap();
-    for _ in 0..2 {
-        first.expect("image").unwrap();
-        first.send("\r").unwrap();
-    }
-    first.expect("port").unwrap();
-    first.send("9300\r").unwrap();
-    first.expect(Eof).unwrap();
+    first.answer("Preset", ENTER);
+    first.answer("Main package", ENTER);
+    first.answer("Port", &format!("9300{ENTER}"));
+    first.answer("Builder image", ENTER);
+    first.answer("Runtime image", ENTER);
+    first.finish(project.path());
     let written = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
     assert!(written.contains("EXPOSE 9300"), "{written}");
     let again = crate::common::dockgen()
@@ -253,19 +342,13 @@ fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
 
     std::fs::remove_file(project.path().join("dockgen.toml")).unwrap();
     let mut second = spawn(&["init"]);
-    second.expect("main_package").unwrap();
-    second.send("\r").unwrap();
-    for _ in 0..2 {
-        second.expect("image").unwrap();
-        second.send("\r").unwrap();
+    for question in ["Preset", "Main package", "Port", "Builder image", "Runtime image"] {
+        second.answer(question, ENTER);
     }
-    second.expect("port").unwrap();
-    second.send("\r").unwrap();
-    second.expect("-EXPOSE 9300").unwrap();
-    second.expect("Write").unwrap();
-    second.send("n\r").unwrap();
-    second.expect("unchanged").unwrap();
-    second.expect(Eof).unwrap();
+    second.wait("-EXPOSE 9300");
+    second.answer("Write", &format!("n{ENTER}"));
+    second.wait("unchanged");
+    second.finish(project.path());
     assert_eq!(
         std::fs::read_to_string(project.path().join("Dockerfile")).unwrap(),
         written
@@ -329,7 +412,6 @@ fn answers_resolve_in_the_documented_order() {
 /// nothing at all, a writes this and every later one.
 #[test]
 fn each_changed_file_is_decided_on_by_itself() {
-    use expectrl::{Eof, Expect};
     let project = crate::common::project_copy(&repo("cmd-two-binaries"));
     let dir = project.path();
     crate::common::dockgen()
@@ -344,20 +426,17 @@ fn each_changed_file_is_decided_on_by_itself() {
         std::fs::write(dir.join(".dockerignore"), generated_ignore.replacen(".git\n", "", 1)).unwrap();
     };
     let session = |answers: &[(&str, &str)]| {
-        let mut session = terminal(&["init", "--set", "main_package=./cmd/api"], dir);
-        for _ in 0..2 {
-            session.expect("image").unwrap();
-            session.send("\r").unwrap();
+        let mut session = Pty::spawn(&["init", "--set", "main_package=./cmd/api"], dir);
+        for question in ["Preset", "Port", "Builder image", "Runtime image"] {
+            session.answer(question, ENTER);
         }
-        session.expect("port").unwrap();
-        session.send("\r").unwrap();
         for (file, answer) in answers {
-            session
-                .expect(format!("Write {}? [y,n,a,q]", dir.join(file).display()))
-                .unwrap();
-            session.send(format!("{answer}\r")).unwrap();
+            session.answer(
+                &format!("Write {}? [y,n,a,q]", dir.join(file).display()),
+                &format!("{answer}{ENTER}"),
+            );
         }
-        session.expect(Eof).unwrap();
+        session.finish(dir);
     };
 
     spoil();
