@@ -234,6 +234,34 @@ const FALSE_WORDS: &[&str] = &["0", "false", "no", "off", "n", "f", ""];
 /// Checks every option's `DOCKGEN_*` variable before parsing, so a bad value is reported by the
 /// variable's name (clap would name the flag, which the user never typed): on/off flags take the usual
 /// words, options with a value take a non-empty one.
+/// clap names the flag when a value is invalid; when the value came from the flag's `DOCKGEN_*` variable (the
+/// flag itself not given), the usage error names the variable instead.
+pub fn variable_error(err: &clap::Error) -> Option<String> {
+    if !matches!(
+        err.kind(),
+        clap::error::ErrorKind::ValueValidation | clap::error::ErrorKind::InvalidValue
+    ) {
+        return None;
+    }
+    let clap::error::ContextValue::String(shown) = err.get(clap::error::ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let long = shown.split_whitespace().next()?.strip_prefix("--")?;
+    let command = Cli::command();
+    let arg = std::iter::once(&command)
+        .chain(command.get_subcommands())
+        .flat_map(clap::Command::get_arguments)
+        .find(|a| a.get_long() == Some(long))?;
+    let name = arg.get_env()?.to_str()?;
+    let value = std::env::var_os(name)?;
+    let flag = format!("--{long}");
+    if std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}="))) {
+        return None;
+    }
+    let why = std::error::Error::source(err).map_or_else(|| err.kind().to_string(), ToString::to_string);
+    Some(format!("{name}={}: {why}", value.to_string_lossy().escape_debug()))
+}
+
 pub fn check_flag_variables() -> Result<(), String> {
     let command = Cli::command();
     let mut commands = vec![&command];

@@ -11,6 +11,7 @@ pub(crate) mod files;
 pub mod fuzzing;
 pub mod next_steps;
 mod outputs;
+mod paint;
 pub mod preset;
 pub mod prompt;
 pub mod render;
@@ -417,7 +418,7 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
         )));
     }
     if !resolved.values.contains_key("build_script") && !args.build_env.is_empty() {
-        eprintln!("warning: --build-env has no effect: this app has no build step");
+        paint::warning("--build-env has no effect: this app has no build step");
     }
     let given: Vec<serde_json::Value> = args
         .build_env
@@ -566,7 +567,7 @@ fn say(notes: &[String], warnings: &[String]) {
         eprintln!("note: {}", files::message(note));
     }
     for warning in warnings {
-        eprintln!("warning: {}", files::message(warning));
+        paint::warning(&files::message(warning));
     }
 }
 
@@ -616,7 +617,12 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
             } else {
                 format!("{key} {rel} ({})", answer.origin)
             };
-            bail!("{what}: no such directory in {}", root.display());
+            let message = format!("{what}: no such directory in {}", root.display());
+            // A folder the user named on the command line or in DOCKGEN_* is a usage error.
+            if answer.origin.starts_with("--") || answer.origin.starts_with("DOCKGEN_") {
+                bail!(UsageError(message));
+            }
+            bail!(message);
         }
     }
     Ok(())
@@ -774,7 +780,7 @@ fn settle_choices(
         };
         if let Some(option) = answers::apply_option(&choice, &text, &mut candidate.facts) {
             for warning in &option.warnings {
-                eprintln!("warning: {}", files::message(warning));
+                paint::warning(&files::message(warning));
             }
             candidate.warnings.extend(option.warnings.iter().cloned());
         } else {

@@ -8,7 +8,16 @@ fn main() -> ExitCode {
         eprintln!("dockgen: {why}");
         return ExitCode::from(2);
     }
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => match dockgen::cli::variable_error(&err) {
+            Some(why) => {
+                eprintln!("dockgen: {why}");
+                return ExitCode::from(2);
+            }
+            None => err.exit(),
+        },
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),

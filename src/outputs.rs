@@ -231,7 +231,7 @@ fn decide_per_file(files: Vec<(PathBuf, String)>, prompter: &mut dyn Prompter) -
             approved.push((path, new));
             continue;
         }
-        eprint!("{}", write::diff(&path, &new));
+        crate::paint::diff(&write::diff(&path, &new));
         match prompter.decide(&path.display().to_string())? {
             Decision::Yes => approved.push((path, new)),
             Decision::No => eprintln!("kept {}", path.display()),

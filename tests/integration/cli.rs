@@ -1151,3 +1151,62 @@ fn an_unknown_runtime_image_names_the_family_choices_and_a_broken_combination_is
         "{stderr}"
     );
 }
+
+/// Every invalid value given by flag or variable is a usage error (exit 2) naming the flag or the variable,
+/// whatever the field.
+#[test]
+fn invalid_values_from_flags_and_variables_are_usage_errors_naming_them() {
+    let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
+        (&["--port", "http"], &[], "--port"),
+        (&["--set", "port=abc"], &[], "--set port="),
+        (&["--builder-image", "a b"], &[], "--builder-image"),
+        (
+            &["--set", "main_package=./nowhere"],
+            &[],
+            "--set main_package=./nowhere",
+        ),
+        (&["--set", "runtime_family=busybox"], &[], "--set runtime_family="),
+        (&[], &[("DOCKGEN_PORT", "http")], "DOCKGEN_PORT=http"),
+    ];
+    for (args, vars, named) in cases {
+        let output = dockgen()
+            .args(["init", "--stdout", "--yes"])
+            .args(args)
+            .envs(vars.iter().copied())
+            .arg(example())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?} {vars:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?} {vars:?}: {stderr}");
+    }
+}
+
+/// Warnings are coloured only where colour can be read: never in a pipe, never with NO_COLOR, and when a pager
+/// asks for it with CLICOLOR_FORCE.
+#[test]
+fn warnings_are_coloured_only_for_a_terminal_or_when_forced() {
+    let run = |vars: &[(&str, &str)]| {
+        let output = dockgen()
+            .args(["init", "--stdout", "--yes", "--runtime-image", "alpine"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .envs(vars.iter().copied())
+            .arg(example())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let piped = run(&[]);
+    assert!(
+        piped.contains("warning: runtime_image alpine") && !piped.contains('\x1b'),
+        "{piped:?}"
+    );
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\x1b[1m\x1b[33mwarning:\x1b[0m runtime_image alpine"),
+        "{forced:?}"
+    );
+    let refused = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!refused.contains('\x1b'), "{refused:?}");
+}

@@ -345,7 +345,9 @@ fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
     for question in ["Preset", "Main package", "Port", "Builder image", "Runtime image"] {
         second.answer(question, ENTER);
     }
-    second.wait("-EXPOSE 9300");
+    // At a terminal the diff is coloured: the removed line in red.
+    let diff = second.wait("-EXPOSE 9300");
+    assert!(diff.contains("\x1b[31m-EXPOSE 9300"), "{diff:?}");
     second.answer("Write", &format!("n{ENTER}"));
     second.wait("unchanged");
     second.finish(project.path());
