@@ -1,5 +1,5 @@
 //! Colour for what dockgen says on stderr: warnings and diffs. anstream drops it when stderr is not a terminal
-//! or NO_COLOR is set (CLICOLOR_FORCE=1 keeps it, for a pager).
+//! or `NO_COLOR` is set (`CLICOLOR_FORCE=1` keeps it, for a pager).
 
 use anstyle::{AnsiColor, Style};
 

@@ -1156,7 +1156,8 @@ fn an_unknown_runtime_image_names_the_family_choices_and_a_broken_combination_is
 /// whatever the field.
 #[test]
 fn invalid_values_from_flags_and_variables_are_usage_errors_naming_them() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 6] = [
         (&["--port", "http"], &[], "--port"),
         (&["--set", "port=abc"], &[], "--set port="),
         (&["--builder-image", "a b"], &[], "--builder-image"),
@@ -1182,8 +1183,8 @@ fn invalid_values_from_flags_and_variables_are_usage_errors_naming_them() {
     }
 }
 
-/// Warnings are coloured only where colour can be read: never in a pipe, never with NO_COLOR, and when a pager
-/// asks for it with CLICOLOR_FORCE.
+/// Warnings are coloured only where colour can be read: never in a pipe, never with `NO_COLOR`, and when a
+/// pager asks for it with `CLICOLOR_FORCE`.
 #[test]
 fn warnings_are_coloured_only_for_a_terminal_or_when_forced() {
     let run = |vars: &[(&str, &str)]| {
