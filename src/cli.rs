@@ -10,16 +10,31 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "dockgen", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where presets and templates come from, for the commands that read them.
+#[derive(Debug, Clone, Args)]
+pub struct PresetSource {
     /// A folder of your own presets (presets/*.toml) and templates (templates/**), over the project's
     /// .dockgen/ and the user config folder's.
-    #[arg(long, global = true, env = "DOCKGEN_PRESETS_DIR", value_name = "DIR")]
+    #[arg(long, env = "DOCKGEN_PRESETS_DIR", value_name = "DIR")]
     pub presets_dir: Option<PathBuf>,
     /// Ignore the project's .dockgen/ (presets and templates) and dockgen.toml, for a run on a checkout you do
     /// not trust: only built-in presets, the user config folder's and --presets-dir are used.
-    #[arg(long, global = true, env = "DOCKGEN_NO_PROJECT_CONFIG", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "DOCKGEN_NO_PROJECT_CONFIG", value_parser = BoolishValueParser::new())]
     pub no_project_config: bool,
-    #[command(subcommand)]
-    pub command: Command,
+}
+
+/// The project a `presets` command reads, as `init PATH` would: its .dockgen/ presets and templates.
+#[derive(Debug, Clone, Args)]
+pub struct PresetsScope {
+    /// The project whose .dockgen/ presets and templates are read (the PATH given to `init`).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub project: PathBuf,
+    #[command(flatten)]
+    pub source: PresetSource,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +115,8 @@ pub struct InitArgs {
     /// Print what was written and from which answers as JSON, for scripts.
     #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,
+    #[command(flatten)]
+    pub source: PresetSource,
 }
 
 #[derive(Debug, Args)]
@@ -113,27 +130,36 @@ pub struct DetectArgs {
     /// Show every fact, also those only the templates need (install files, lockfile, internal paths).
     #[arg(long, short)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub source: PresetSource,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PresetsCommand {
     /// List every preset with its stack and description.
-    List,
+    List {
+        #[command(flatten)]
+        scope: PresetsScope,
+    },
     /// Print a preset's definition.
     Show {
         /// The preset's name.
         name: String,
+        #[command(flatten)]
+        scope: PresetsScope,
     },
     /// Write a preset and its templates out for editing (they then shadow the built-in).
     Eject {
         /// The preset's name.
         name: String,
-        /// Where to write presets/NAME.toml and templates/.
-        #[arg(long, default_value = ".dockgen", value_name = "DIR")]
-        to: PathBuf,
+        /// Where to write presets/NAME.toml and templates/ [default: PROJECT/.dockgen].
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
         /// Overwrite files that already exist there.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        scope: PresetsScope,
     },
 }
 
@@ -248,8 +274,8 @@ pub fn variable_error(err: &clap::Error) -> Option<String> {
     };
     let long = shown.split_whitespace().next()?.strip_prefix("--")?;
     let command = Cli::command();
-    let arg = std::iter::once(&command)
-        .chain(command.get_subcommands())
+    let arg = all_commands(&command)
+        .into_iter()
         .flat_map(clap::Command::get_arguments)
         .find(|a| a.get_long() == Some(long))?;
     let name = arg.get_env()?.to_str()?;
@@ -262,11 +288,18 @@ pub fn variable_error(err: &clap::Error) -> Option<String> {
     Some(format!("{name}={}: {why}", value.to_string_lossy().escape_debug()))
 }
 
+/// A command and every subcommand below it (`presets list` too).
+fn all_commands(command: &clap::Command) -> Vec<&clap::Command> {
+    let mut found = vec![command];
+    for sub in command.get_subcommands() {
+        found.extend(all_commands(sub));
+    }
+    found
+}
+
 pub fn check_flag_variables() -> Result<(), String> {
     let command = Cli::command();
-    let mut commands = vec![&command];
-    commands.extend(command.get_subcommands());
-    for command in commands {
+    for command in all_commands(&command) {
         for arg in command.get_arguments() {
             let Some(name) = arg.get_env().and_then(|n| n.to_str()) else {
                 continue;

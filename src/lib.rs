@@ -47,12 +47,55 @@ impl std::error::Error for UsageError {}
 
 /// Runs one command. `matches` tells whether an option came from a flag or from its environment variable.
 pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
-    let presets_dir = cli.presets_dir.as_deref();
-    // A presets folder that was asked for must exist: a mistyped one is a usage error, not a silent
-    // fall-back to the built-in presets (an empty DOCKGEN_PRESETS_DIR is caught by cli).
-    if let Some(dir) = presets_dir {
+    // Each command's own matches: they tell whether an option came from a flag or from its variable.
+    let sub = |names: &[&str]| {
+        names
+            .iter()
+            .try_fold(matches, |m, name| m.subcommand_matches(name))
+            .unwrap_or(matches)
+    };
+    match cli.command {
+        Command::Init(args) => {
+            let matches = sub(&["init"]);
+            let presets = load_presets(&args.source, &args.path, matches)?;
+            let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
+            init(&args, &presets, &config, matches)
+        }
+        Command::Detect(args) => {
+            let presets = load_presets(&args.source, &args.path, sub(&["detect"]))?;
+            let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
+            detect_command(&args, &presets, &config)
+        }
+        Command::Presets(PresetsCommand::List { scope }) => {
+            let presets = load_presets(&scope.source, &scope.project, sub(&["presets", "list"]))?;
+            print(&report::preset_list(&presets))
+        }
+        Command::Presets(PresetsCommand::Show { name, scope }) => {
+            let presets = load_presets(&scope.source, &scope.project, sub(&["presets", "show"]))?;
+            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
+            print(&found.source_text)
+        }
+        Command::Presets(PresetsCommand::Eject { name, to, force, scope }) => {
+            let presets = load_presets(&scope.source, &scope.project, sub(&["presets", "eject"]))?;
+            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
+            eject(found, &to.unwrap_or_else(|| scope.project.join(".dockgen")), force)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut completion_command(), "dockgen", &mut script);
+            print(&String::from_utf8_lossy(&script))
+        }
+    }
+}
+
+/// The presets a command sees: built-in, the user config folder's, the project's `.dockgen/` (unless
+/// `--no-project-config`) and `--presets-dir`. A presets folder that was asked for must exist: a mistyped one
+/// is a usage error, not a silent fall-back to the built-in presets (an empty `DOCKGEN_PRESETS_DIR` is caught
+/// by cli).
+fn load_presets(source: &cli::PresetSource, project: &Path, matches: &ArgMatches) -> Result<Vec<Preset>> {
+    if let Some(dir) = &source.presets_dir {
         if !dir.is_dir() {
-            let from_env = matches.value_source("presets_dir") == Some(clap::parser::ValueSource::EnvVariable);
+            let from_env = matches.value_source("presets_dir") == Some(ValueSource::EnvVariable);
             bail!(UsageError(format!(
                 "{} {}: no such folder",
                 if from_env {
@@ -64,66 +107,54 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             )));
         }
     }
-    // Presets commands have no PATH: the project is the current directory.
-    let here = Path::new(".");
-    let trusted = !cli.no_project_config;
-    let load = |project: &Path| preset::load(&preset::layers(trusted.then_some(project), presets_dir));
-    match cli.command {
-        Command::Init(args) => {
-            let presets = load(&args.path)?;
-            let config = ProjectConfig::new(&args.path, &presets, trusted);
-            init(
-                &args,
-                &presets,
-                &config,
-                matches.subcommand_matches("init").unwrap_or(matches),
-            )
-        }
-        Command::Detect(args) => {
-            let presets = load(&args.path)?;
-            let config = ProjectConfig::new(&args.path, &presets, trusted);
-            detect_command(&args, &presets, &config)
-        }
-        Command::Presets(PresetsCommand::List) => {
-            let presets = load(here)?;
-            print(&report::preset_list(&presets))
-        }
-        Command::Presets(PresetsCommand::Show { name }) => {
-            let presets = load(here)?;
-            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
-            print(&found.source_text)
-        }
-        Command::Presets(PresetsCommand::Eject { name, to, force }) => {
-            let presets = load(here)?;
-            let found = preset::find(&presets, &name).map_err(|e| UsageError(format!("{e:#}")))?;
-            let mut files = vec![(
-                to.join("presets").join(format!("{name}.toml")),
-                found.source_text.clone(),
-            )];
-            files.extend(
-                found
-                    .template_files()
-                    .into_iter()
-                    .map(|(path, text)| (to.join("templates").join(path), text)),
-            );
-            for (path, _) in &files {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-                }
-            }
-            write::write_all(&files, force)?;
-            for (path, _) in &files {
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(())
-        }
-        Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut command, "dockgen", &mut script);
-            print(&String::from_utf8_lossy(&script))
+    let trusted = !source.no_project_config;
+    preset::load(&preset::layers(
+        trusted.then_some(project),
+        source.presets_dir.as_deref(),
+    ))
+}
+
+/// Writes a preset and the templates it uses under `to`, for editing.
+fn eject(found: &Preset, to: &Path, force: bool) -> Result<()> {
+    let mut files = vec![(
+        to.join("presets").join(format!("{}.toml", found.name)),
+        found.source_text.clone(),
+    )];
+    files.extend(
+        found
+            .template_files()
+            .into_iter()
+            .map(|(path, text)| (to.join("templates").join(path), text)),
+    );
+    for (path, _) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
     }
+    write::write_all(&files, force)?;
+    for (path, _) in &files {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// The command line for a completion script, with the preset names of this folder (built-in, the user config
+/// folder's and the project's `.dockgen/`) listed where a preset is named: `init --preset`, `presets show` and
+/// `presets eject`. The list is the one at generation time.
+fn completion_command() -> clap::Command {
+    let command = <Cli as clap::CommandFactory>::command();
+    let Ok(presets) = preset::load(&preset::layers(Some(Path::new(".")), None)) else {
+        return command;
+    };
+    let names: Vec<String> = presets.iter().map(|p| p.name.clone()).collect();
+    let listed = || clap::builder::PossibleValuesParser::new(names.clone());
+    command
+        .mut_subcommand("init", |init| init.mut_arg("preset", |arg| arg.value_parser(listed())))
+        .mut_subcommand("presets", |presets| {
+            presets
+                .mut_subcommand("show", |show| show.mut_arg("name", |arg| arg.value_parser(listed())))
+                .mut_subcommand("eject", |eject| eject.mut_arg("name", |arg| arg.value_parser(listed())))
+        })
 }
 
 pub(crate) fn print(text: &str) -> Result<()> {

@@ -771,6 +771,40 @@ fn a_user_preset_shadows_the_built_in_and_presets_dir_wins_over_the_project() {
             .arg(project.path()),
     );
     assert!(from_dir.contains("ARG RUNTIME_IMAGE=alpine:3.19"), "{from_dir}");
+
+    // `presets` commands read the same project as `init PATH`, by --project; --presets-dir only where presets
+    // are read.
+    let shown = stdout_of(
+        dockgen()
+            .args(["presets", "show", "go", "--project"])
+            .arg(project.path()),
+    );
+    assert!(shown.contains("alpine:3.18"), "{shown}");
+    let listed = stdout_of(dockgen().args(["presets", "list", "--project"]).arg(project.path()));
+    assert!(listed.contains(".dockgen/presets/go.toml"), "{listed}");
+    dockgen()
+        .args(["completions", "bash", "--presets-dir"])
+        .arg(mine.path())
+        .assert()
+        .code(2);
+}
+
+/// Completion scripts list the preset names where a preset is named, the project's own presets included.
+#[test]
+fn completions_complete_preset_names() {
+    let project = project_copy(&example());
+    std::fs::create_dir_all(project.path().join(".dockgen/presets")).unwrap();
+    std::fs::write(
+        project.path().join(".dockgen/presets/go-internal.toml"),
+        "extends = \"go\"\ndescription = \"Go on our base image\"\n",
+    )
+    .unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout_of(dockgen().args(["completions", shell]).current_dir(project.path()));
+        for name in ["go-distroless", "node-static", "go-internal"] {
+            assert!(script.contains(name), "{shell}: {name}");
+        }
+    }
 }
 
 #[test]
@@ -864,7 +898,7 @@ fn a_presets_folder_that_is_empty_or_missing_is_a_usage_error() {
             "DOCKGEN_PRESETS_DIR /nonexistent/dockgen-presets: no such folder",
         ));
     dockgen()
-        .args(["--presets-dir", "/nonexistent/dockgen-presets", "presets", "list"])
+        .args(["presets", "list", "--presets-dir", "/nonexistent/dockgen-presets"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--presets-dir /nonexistent"));

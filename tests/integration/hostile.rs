@@ -837,7 +837,7 @@ fn project_config_is_announced_and_can_be_ignored() {
 
     for args in [
         &["init", "--yes", "--stdout", "--no-project-config", "."][..],
-        &["--no-project-config", "init", "--yes", "--stdout", "."][..],
+        &["init", "--no-project-config", "--yes", "--stdout", "."][..],
     ] {
         let (status, stdout, stderr) = bounded(dir.path(), args, &[]);
         assert_eq!(status, Some(0), "{stderr}");
