@@ -79,3 +79,83 @@ fn every_fixed_default_image_is_a_supported_line() {
         "the Go runtime and the static-site server are fixed defaults"
     );
 }
+
+/// Days since 1970 of a TOML date.
+fn day_of(value: &toml::Value) -> i64 {
+    let date = value.as_datetime().expect("a date").date.expect("a day");
+    days_from_civil(i64::from(date.year), i64::from(date.month), i64::from(date.day))
+}
+
+/// The line of a language table with this version, as its TOML table.
+fn language_line(table: &toml::Table, version: &str) -> toml::Table {
+    table["line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line.as_table().unwrap().clone())
+        .find(|line| {
+            let v = &line["version"];
+            v.as_str().map_or_else(|| v.to_string(), str::to_string) == version
+        })
+        .unwrap_or_else(|| panic!("no line {version}"))
+}
+
+/// The language lines dockgen picks when the repository names none are supported: Go's oldest maintained line
+/// (the one a module asking for an older minimum builds with), Node's current LTS and the Maven preset's Java
+/// release. Go's `oldest_maintained` is the oldest line not yet past its date, so it moves with each release.
+#[test]
+fn the_default_language_lines_are_supported() {
+    let go: toml::Table = toml::from_str(include_str!("../../presets/lines/go.toml")).unwrap();
+    let oldest = go["oldest_maintained"].as_str().unwrap();
+    let maintained: Vec<String> = go["line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| day_of(&line["end_of_support"]) >= today())
+        .map(|line| line["version"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        maintained.last().map(String::as_str),
+        Some(oldest),
+        "presets/lines/go.toml: oldest_maintained = {oldest}, but the maintained lines are {maintained:?}"
+    );
+
+    let node: toml::Table = toml::from_str(include_str!("../../presets/lines/node.toml")).unwrap();
+    let lts = node["current_lts"].to_string();
+    let line = language_line(&node, &lts);
+    assert!(line["lts"].as_bool().unwrap(), "node {lts} is not an LTS line");
+    assert!(
+        day_of(&line["end_of_support"]) >= today(),
+        "presets/lines/node.toml: current_lts = {lts} is past its end of life: move it to the newest LTS line"
+    );
+
+    // Every preset's literal Node default (node-server, node-static, Go's embedded front-end) is that line.
+    let presets = dockgen::preset::builtin().unwrap();
+    for preset in &presets {
+        for (key, answer) in preset.answers.iter().filter(|(key, _)| key.ends_with("node_version")) {
+            if let Some(default) = answer.default.as_ref().and_then(toml::Value::as_str) {
+                assert_eq!(
+                    default, lts,
+                    "{}: {key} = {default}, but current_lts = {lts}",
+                    preset.name
+                );
+            }
+        }
+    }
+
+    let java: toml::Table = toml::from_str(include_str!("../../presets/lines/java.toml")).unwrap();
+    let maven = presets.into_iter().find(|p| p.name == "maven").unwrap();
+    let release = maven.answers["java_version"]
+        .default
+        .as_ref()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let line = language_line(&java, &release);
+    assert!(line["lts"].as_bool().unwrap(), "java {release} is not an LTS line");
+    assert!(
+        day_of(&line["end_of_support"]) >= today(),
+        "the maven preset's java_version = {release} is past Temurin's support (presets/lines/java.toml)"
+    );
+}
