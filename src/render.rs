@@ -215,14 +215,11 @@ fn validating(validator: Validator) -> impl tera::Filter {
     }
 }
 
-/// One exec-form word as a JSON string. A trailing backslash is written `\u005c`: Docker's JSON parser reads
-/// it the same, while `"x\\"]` at the end of a line reads as a line continuation to hadolint (DL3025).
+/// One exec-form word as a JSON string, every backslash written `\u005c`: Docker's JSON parser reads it the
+/// same, while hadolint's exec-form parser misreads `\\` at the end of a line (a line continuation) or before
+/// a quote or another backslash (DL3025).
 fn exec_word(word: &str) -> String {
-    let json = serde_json::Value::from(word).to_string();
-    match json.strip_suffix("\\\\\"") {
-        Some(head) if word.ends_with('\\') => format!("{head}\\u005c\""),
-        _ => json,
-    }
+    serde_json::Value::from(word).to_string().replace("\\\\", "\\u005c")
 }
 
 fn as_str(value: &Value) -> Result<&str> {
@@ -345,7 +342,8 @@ mod tests {
     #[test]
     fn exec_words_never_end_in_a_backslash() {
         assert_eq!(exec_word("a\\"), "\"a\\u005c\"");
-        assert_eq!(exec_word("a\\b"), "\"a\\\\b\"");
+        assert_eq!(exec_word("a\\b"), "\"a\\u005cb\"");
+        assert_eq!(exec_word("\\\""), "\"\\u005c\\\"\"");
         assert_eq!(exec_word("say \"hi\""), "\"say \\\"hi\\\"\"");
         let decoded: String = serde_json::from_str(&exec_word("x\\\\")).unwrap();
         assert_eq!(decoded, "x\\\\");
