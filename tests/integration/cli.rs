@@ -1245,3 +1245,26 @@ fn warnings_are_coloured_only_for_a_terminal_or_when_forced() {
     let refused = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
     assert!(!refused.contains('\x1b'), "{refused:?}");
 }
+
+/// `detect` shows the decisive facts first and leaves out what only the templates need; `--verbose` shows
+/// everything, and `--json` always carries everything.
+#[test]
+fn detect_hides_internal_facts_unless_verbose() {
+    let node = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/node-server");
+    let plain = stdout_of(dockgen().arg("detect").arg(&node));
+    let verbose = stdout_of(dockgen().args(["detect", "--verbose"]).arg(&node));
+    let json = stdout_of(dockgen().args(["detect", "--json"]).arg(&node));
+    for internal in ["install_files", "lockfile", "dockerfile_dir"] {
+        assert!(!plain.contains(internal), "{internal}: {plain}");
+        assert!(verbose.contains(internal) && json.contains(internal), "{internal}");
+    }
+    let facts: Vec<&str> = plain
+        .lines()
+        .skip_while(|l| *l != "facts")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(facts.first(), Some(&"app"), "decisive facts come first: {facts:?}");
+    assert!(facts.contains(&"node_version") && facts.contains(&"package_manager"), "{facts:?}");
+}
