@@ -1266,5 +1266,8 @@ fn detect_hides_internal_facts_unless_verbose() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(facts.first(), Some(&"app"), "decisive facts come first: {facts:?}");
-    assert!(facts.contains(&"node_version") && facts.contains(&"package_manager"), "{facts:?}");
+    assert!(
+        facts.contains(&"node_version") && facts.contains(&"package_manager"),
+        "{facts:?}"
+    );
 }

@@ -256,12 +256,13 @@ fn workspace_apps(
     candidate: &mut Candidate,
 ) -> Result<()> {
     let mut options = Vec::new();
-    let mut skipped = Vec::new();
+    let (mut skipped, mut libraries) = (Vec::new(), Vec::new());
     let root = std::iter::once((".".to_string(), root_package.clone()));
     let packages = members
         .iter()
         .map(|member| Ok((member.clone(), context.read_json(&join_rel(member, "package.json"))?)))
         .collect::<Result<Vec<_>>>()?;
+    let mut analysed = Vec::new();
     for (dir, doc) in root.chain(packages) {
         let (mut app_warnings, mut app_notes) = (Vec::new(), Vec::new());
         let facts = analyse(
@@ -271,14 +272,27 @@ fn workspace_apps(
             names,
             (&mut app_warnings, &mut app_notes),
         )?;
+        analysed.push((dir, facts, app_warnings, app_notes));
+    }
+    // The members other packages use: with no start command and no framework of their own, they are libraries.
+    let used: std::collections::BTreeSet<String> = analysed
+        .iter()
+        .filter_map(|(_, facts, _, _)| facts.get("workspace_deps")?.value.as_array().cloned())
+        .flatten()
+        .filter_map(|dep| dep["dir"].as_str().map(str::to_string))
+        .collect();
+    for (dir, facts, app_warnings, app_notes) in analysed {
         // An app is a static site or a server; anything else is a library the apps use. The root counts only
         // with a framework of its own or a start command: its bare `build` usually runs the members' builds.
         let framework = facts
             .get("framework")
             .and_then(|f| f.value.as_str())
             .unwrap_or_default();
-        let root_is_app = framework != "static" && (framework != "node" || facts.contains_key("start_command"));
-        if let Some(why) = unselectable(&candidate.facts, &dir, &facts).filter(|_| facts.contains_key("kind")) {
+        let generic = framework == "static" || (framework == "node" && !facts.contains_key("start_command"));
+        let root_is_app = !generic;
+        if used.contains(&dir) && generic {
+            libraries.push(dir);
+        } else if let Some(why) = unselectable(&candidate.facts, &dir, &facts).filter(|_| facts.contains_key("kind")) {
             candidate
                 .warnings
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
@@ -305,20 +319,11 @@ fn workspace_apps(
         0 => bail!(
             "{members_source}: no workspace package is an app (a static site or a server); run dockgen on one of \
              them: {}",
-            skipped.join(", ")
+            skipped.iter().chain(&libraries).cloned().collect::<Vec<_>>().join(", ")
         ),
         1 => {
             let only = options.remove(0);
-            if !skipped.is_empty() {
-                candidate.notes.push(format!(
-                    "app {} ({}): the only app of the workspace; {} {} no build or start of {} own",
-                    only.value,
-                    only.source,
-                    skipped.join(", "),
-                    if skipped.len() == 1 { "has" } else { "have" },
-                    if skipped.len() == 1 { "its" } else { "their" }
-                ));
-            }
+            candidate.notes.extend(only_app_note(&only, &libraries, &skipped));
             candidate
                 .facts
                 .insert("app".into(), Fact::new(only.value.clone(), only.source.clone()));
@@ -384,18 +389,22 @@ fn analyse(
         );
         facts.insert("native_modules".into(), Fact::new(true, native.source).with_note(note));
     }
-    let local: Vec<String> = members
-        .iter()
-        .filter(|(name, member)| member != dir && app.dependency(name).is_some())
-        .map(|(_, member)| member.clone())
-        .collect();
+    let local = workspace::member_dependencies(context, dir, package, members)?;
     if !local.is_empty() {
+        let deps: Vec<serde_json::Value> = local
+            .iter()
+            .map(|(member, doc)| json!({ "dir": member, "files": workspace::shipped_files(doc) }))
+            .collect();
         facts.insert(
             "workspace_deps".into(),
-            Fact::new(json!(local), app.file("package.json")).with_note("workspace packages the app uses"),
+            Fact::new(json!(deps), app.file("package.json"))
+                .with_note("workspace packages the app uses, directly or through each other"),
         );
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
+    if let Some(builds) = workspace_builds(context, &local, &facts) {
+        facts.insert("workspace_builds".into(), builds);
+    }
     buildenv::build_env(&app, &mut facts);
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
@@ -415,6 +424,56 @@ fn analyse(
 
 /// Install hooks of the workspace root and the app that call a devDependency: the production install would
 /// fail on them (`husky: not found`), so the deps stage drops them first (`npm pkg delete scripts.prepare`).
+/// Why the one app of a workspace is the only one: the other members are libraries or have nothing to run.
+fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String]) -> Option<String> {
+    let one = |list: &[String]| list.len() == 1;
+    let mut others = Vec::new();
+    if !libraries.is_empty() {
+        others.push(format!(
+            "{} {} used by other packages, with no start or framework of {} own (libraries)",
+            libraries.join(", "),
+            if one(libraries) { "is" } else { "are" },
+            if one(libraries) { "its" } else { "their" }
+        ));
+    }
+    if !skipped.is_empty() {
+        others.push(format!(
+            "{} {} no build or start of {} own",
+            skipped.join(", "),
+            if one(skipped) { "has" } else { "have" },
+            if one(skipped) { "its" } else { "their" }
+        ));
+    }
+    (!others.is_empty()).then(|| {
+        format!(
+            "app {} ({}): the only app of the workspace; {}",
+            only.value,
+            only.source,
+            others.join("; ")
+        )
+    })
+}
+
+/// The workspace packages the app uses that have the app's build script (their `dist/` is made by it, not
+/// committed), in the order they must be built: each after the packages it uses. pnpm and yarn berry order
+/// them themselves; npm, yarn 1 and bun build them one by one.
+fn workspace_builds(context: &Context, local: &[(String, JsonDoc)], facts: &Facts) -> Option<Fact> {
+    let script = facts.get("build_script")?.value.as_str()?;
+    let key = format!("scripts.{script}");
+    let (builds, sources): (Vec<serde_json::Value>, Vec<String>) = local
+        .iter()
+        .filter_map(|(member, doc)| {
+            doc.str(&key)?;
+            let build = json!({ "dir": member, "name": doc.str("name")? });
+            Some((build, App::new(context, member, doc).at(&key)))
+        })
+        .unzip();
+    (!builds.is_empty()).then(|| {
+        Fact::new(json!(builds), sources.join(", "))
+            .with_note(format!("workspace packages built with `{script}` before the app"))
+    })
+}
+
 fn dev_hooks(context: &Context, app: &App, root_package: &JsonDoc, facts: &mut Facts) {
     let root = App::new(context, ".", root_package);
     let mut packages = vec![app];

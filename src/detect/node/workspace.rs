@@ -264,6 +264,89 @@ pub(super) fn member_names(context: &Context, members: &[String]) -> Result<Vec<
         .collect()
 }
 
+/// What a workspace library ships, as npm packs it: its `files` (when none is a pattern) or the folder of its
+/// `main` (`dist/index.js` → `dist`), with package.json; empty when it cannot be told (the whole folder ships).
+pub(super) fn shipped_files(doc: &JsonDoc) -> Vec<String> {
+    let safe = |path: &str| {
+        let path = path.trim_start_matches("./").trim_end_matches('/');
+        crate::validate::context_path(path).is_ok().then(|| path.to_string())
+    };
+    let listed: Option<Vec<String>> = match doc.get("files").and_then(Value::as_array) {
+        Some(files) => files
+            .iter()
+            .map(|f| f.as_str().filter(|f| !f.contains(['*', '?', '!', '{'])).and_then(safe))
+            .collect(),
+        None => doc
+            .str("main")
+            .and_then(|main| safe(main)?.split_once('/').map(|(top, _)| vec![top.to_string()])),
+    };
+    let Some(mut files) = listed.filter(|files| !files.is_empty()) else {
+        return Vec::new();
+    };
+    if !files.iter().any(|f| f == "package.json") {
+        files.push("package.json".into());
+    }
+    files
+}
+
+/// The members the package in `dir` depends on (dependencies and devDependencies, by name), directly or
+/// through each other, each listed after the members it depends on: the order their builds must run in. A
+/// cycle is cut where it closes; the app itself is never listed. Chains deeper than any real workspace's are
+/// not followed further.
+pub(super) fn member_dependencies(
+    context: &Context,
+    dir: &str,
+    package: &JsonDoc,
+    members: &[(String, String)],
+) -> Result<Vec<(String, JsonDoc)>> {
+    const MAX_CHAIN: usize = 64;
+    struct Walk<'a> {
+        context: &'a Context,
+        by_name: std::collections::HashMap<&'a str, &'a str>,
+        app: &'a str,
+        seen: BTreeSet<String>,
+        ordered: Vec<(String, JsonDoc)>,
+    }
+    impl Walk<'_> {
+        /// The members a package.json names among its dependencies.
+        fn uses(&self, doc: &JsonDoc) -> Vec<String> {
+            ["dependencies", "devDependencies"]
+                .iter()
+                .filter_map(|section| doc.get(section).and_then(Value::as_object))
+                .flat_map(|deps| deps.keys())
+                .filter_map(|name| self.by_name.get(name.as_str()).map(|member| (*member).to_string()))
+                .collect()
+        }
+
+        fn visit(&mut self, member: &str, depth: usize) -> Result<()> {
+            if member == self.app || depth > MAX_CHAIN || !self.seen.insert(member.to_string()) {
+                return Ok(());
+            }
+            let doc = self.context.read_json(&join_rel(member, "package.json"))?;
+            for used in self.uses(&doc) {
+                self.visit(&used, depth + 1)?;
+            }
+            self.ordered.push((member.to_string(), doc));
+            Ok(())
+        }
+    }
+    let mut walk = Walk {
+        context,
+        by_name: members
+            .iter()
+            .filter(|(name, _)| !name.is_empty())
+            .map(|(name, member)| (name.as_str(), member.as_str()))
+            .collect(),
+        app: dir,
+        seen: BTreeSet::new(),
+        ordered: Vec::new(),
+    };
+    for used in walk.uses(package) {
+        walk.visit(&used, 1)?;
+    }
+    Ok(walk.ordered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
