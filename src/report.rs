@@ -420,8 +420,9 @@ fn fact_value_text(value: &serde_json::Value) -> String {
             // An environment pair as it would be set; a health check as the program's run it makes.
             (Some(name), Some(value), _) => format!("{}={}", fact_value_text(name), fact_value_text(value)),
             (_, _, Some(args)) => format!("the program {}", fact_value_text(args).replace(", ", " ")),
-            // A workspace package by its folder.
+            // A workspace package by its folder; a Prisma schema by its file.
             _ if map.contains_key("dir") => fact_value_text(&map["dir"]),
+            _ if map.contains_key("schema") => fact_value_text(&map["schema"]),
             _ => map.get("files").map_or_else(|| value.to_string(), fact_value_text),
         },
         other => other.to_string(),

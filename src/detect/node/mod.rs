@@ -6,6 +6,7 @@ mod buildenv;
 mod contract;
 mod framework;
 mod manager;
+mod prisma;
 mod scripts;
 mod server;
 mod workspace;
@@ -402,6 +403,7 @@ fn analyse(
         );
     }
     let is_app = framework::framework(&app, &mut facts, warnings)?;
+    prisma::prisma(&app, &mut facts, warnings);
     if let Some(builds) = workspace_builds(context, &local, &facts) {
         facts.insert("workspace_builds".into(), builds);
     }

@@ -1,0 +1,96 @@
+//! Prisma: the client `@prisma/client` imports is generated from the schema by the `prisma` CLI, into
+//! `node_modules/.prisma` unless the schema's generator names an `output`. The build must generate it and the
+//! runtime must get it, with the schema folder (migrations run from it).
+
+use serde_json::json;
+
+use super::{read_small_text, App, Fact, Facts};
+
+/// Adds the `prisma` fact (schema, whether dockgen generates the client, where the client is written) when the
+/// app uses `@prisma/client`; the schema folder joins the runtime files of a server that ships only some.
+pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let Some(client) = app.dependency("@prisma/client") else {
+        return;
+    };
+    let Some(schema) = schema_path(app) else {
+        warnings.push(format!(
+            "{}: @prisma/client is used but no schema was found (prisma/schema.prisma, prisma/schema/ or \
+             package.json prisma.schema): the client cannot be generated",
+            client.source
+        ));
+        return;
+    };
+    let scripts_generate = ["build", "postinstall"]
+        .iter()
+        .filter_map(|name| app.script(name))
+        .any(|(text, _)| text.contains("prisma generate"));
+    if app.dependency("prisma").is_none() && !scripts_generate {
+        warnings.push(format!(
+            "{}: the prisma CLI is not a dependency, so the build cannot generate the client: add prisma to \
+             devDependencies",
+            app.file("package.json")
+        ));
+    }
+    let output = generator_output(app, &schema);
+    let pnpm = facts.get("package_manager").is_some_and(|f| f.value == "pnpm");
+    if output.is_none() && pnpm {
+        warnings.push(format!(
+            "{schema}: with pnpm the default client (node_modules/.prisma) sits in pnpm's store, out of the \
+             runtime's reach: give the schema's generator an `output` inside the app (Prisma's advice for pnpm)"
+        ));
+    }
+    let mut fact = json!({
+        "schema": schema,
+        "generate": !scripts_generate && app.dependency("prisma").is_some(),
+        "default_output": output.is_none(),
+    });
+    if let Some(output) = &output {
+        fact["output"] = json!(output);
+    }
+    let note = match &output {
+        Some(output) => format!("client generated into {output} (the schema's generator output)"),
+        None => "client generated into node_modules/.prisma, copied into the runtime".to_string(),
+    };
+    facts.insert("prisma".into(), Fact::new(fact, client.source).with_note(note));
+    // The schema folder (with its migrations) runs with the server: `prisma migrate deploy` reads it.
+    let folder = schema.split('/').next().unwrap_or(&schema).to_string();
+    if let Some(files) = facts.get_mut("runtime_files").and_then(|f| f.value.as_array_mut()) {
+        if !files.iter().any(|f| f == folder.as_str()) {
+            files.push(json!(folder));
+        }
+    }
+}
+
+/// The schema: package.json `prisma.schema`, else prisma/schema.prisma, else the prisma/schema/ folder of a
+/// multi-file schema, else schema.prisma; relative to the app, and only a safe relative path.
+fn schema_path(app: &App) -> Option<String> {
+    if let Some(given) = app.package.str("prisma.schema") {
+        let given = given.trim_start_matches("./").trim_end_matches('/');
+        return crate::validate::context_path(given).is_ok().then(|| given.to_string());
+    }
+    ["prisma/schema.prisma", "prisma/schema", "schema.prisma"]
+        .into_iter()
+        .find(|candidate| app.path(candidate).exists())
+        .map(str::to_string)
+}
+
+/// The `output` of the schema's `generator` block, relative to the schema's folder as written (None: the
+/// default, `node_modules/.prisma`). Only the schema file itself is read (a schema folder keeps the default).
+fn generator_output(app: &App, schema: &str) -> Option<String> {
+    let text = read_small_text(&app.path(schema))?;
+    let mut in_generator = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("generator ") {
+            in_generator = true;
+        } else if line.starts_with('}') {
+            in_generator = false;
+        } else if in_generator {
+            let Some(value) = line.strip_prefix("output").map(str::trim_start) else {
+                continue;
+            };
+            let value = value.strip_prefix('=')?.trim();
+            return value.strip_prefix('"')?.split('"').next().map(str::to_string);
+        }
+    }
+    None
+}
