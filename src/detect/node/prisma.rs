@@ -20,10 +20,14 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         ));
         return;
     };
-    let scripts_generate = ["build", "postinstall"]
-        .iter()
-        .filter_map(|name| app.script(name))
-        .any(|(text, _)| text.contains("prisma generate"));
+    let runs_generate = |names: &[&str]| {
+        names
+            .iter()
+            .filter_map(|name| app.script(name))
+            .any(|(text, _)| text.contains("prisma generate"))
+    };
+    let install_generates = runs_generate(&["preinstall", "install", "postinstall", "prepare"]);
+    let scripts_generate = install_generates || runs_generate(&["build"]);
     if app.dependency("prisma").is_none() && !scripts_generate {
         warnings.push(format!(
             "{}: the prisma CLI is not a dependency, so the build cannot generate the client: add prisma to \
@@ -46,6 +50,16 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     });
     if let Some(output) = &output {
         fact["output"] = json!(output);
+    }
+    if install_generates {
+        // An install hook generates the client: the schema must be there before the install, with the manifests.
+        let is_dir = app.path(&schema).is_dir();
+        let from_context = super::join_rel(&app.dir, &schema);
+        fact["install_input"] = json!(if is_dir {
+            format!("{from_context}/")
+        } else {
+            from_context
+        });
     }
     let note = match &output {
         Some(output) => format!("client generated into {output} (the schema's generator output)"),
