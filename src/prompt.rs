@@ -200,16 +200,14 @@ impl Prompter for Terminal {
                 .as_ref()
                 .and_then(|d| question.options.iter().position(|(value, _)| value == d))
                 .unwrap_or_default();
-            inquire::Select::new(&label, labels.clone())
+            // Picked by position: two labels cut to the same text still name different options.
+            inquire::Select::new(&label, labels)
                 .with_help_message(&help)
                 .with_starting_cursor(start)
                 // Once picked, the answer line shows the value alone.
                 .with_formatter(&|picked| picked.value.split("  (").next().unwrap_or_default().to_string())
-                .prompt()
-                .map(|picked| {
-                    let index = labels.iter().position(|l| *l == picked).unwrap_or_default();
-                    question.options[index].0.clone()
-                })
+                .raw_prompt()
+                .map(|picked| question.options[picked.index].0.clone())
         };
         answer.map_err(|e| inquire_error(e, &question.key))
     }
