@@ -154,6 +154,19 @@ pub fn resolve(
     })
 }
 
+/// Answers that cannot work together (a preset's `[[conflicts]]`): at a terminal the value just typed is asked
+/// again with the reason.
+#[derive(Debug)]
+pub struct Conflict(String);
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Conflict {}
+
 /// A combination the preset says cannot work is an error; a usage error when the user gave one of its answers.
 fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values: &Map<String, Value>) -> Result<()> {
     let Some(conflict) = preset
@@ -187,7 +200,7 @@ fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values:
     if involved.iter().any(|(_, a)| a.is_given()) {
         bail!(crate::UsageError(message));
     }
-    bail!(message)
+    bail!(Conflict(message))
 }
 
 /// A choice detection could not settle alone: the user's value, else the clear default without a terminal
@@ -456,32 +469,43 @@ pub fn confirm_and_resolve(
     prompter: &mut dyn Prompter,
 ) -> Result<Resolved> {
     let mut asked: Vec<String> = Vec::new();
-    while let Some(question) = confirmations(preset, &resolved)
+    while let Some(mut question) = confirmations(preset, &resolved)
         .into_iter()
         .find(|q| !asked.contains(&q.key))
     {
         asked.push(question.key.clone());
-        let text = prompter.ask(&question)?;
-        if Some(text.trim()) == question.default.as_deref() {
-            continue;
-        }
-        for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.is_prompted()) {
-            given.insert(
-                key.clone(),
+        // Asked again, with the reason, while the value typed cannot work with the others.
+        loop {
+            let text = prompter.ask(&question)?;
+            if Some(text.trim()) == question.default.as_deref() {
+                break;
+            }
+            let mut attempt = given.clone();
+            for (key, answer) in resolved.answers.iter().filter(|(_, a)| a.is_prompted()) {
+                attempt.insert(
+                    key.clone(),
+                    Given {
+                        text: value_text(&answer.value),
+                        origin: answer.origin.clone(),
+                    },
+                );
+            }
+            attempt.insert(
+                question.key.clone(),
                 Given {
-                    text: value_text(&answer.value),
-                    origin: answer.origin.clone(),
+                    text,
+                    origin: format!("answered {AT_THE_PROMPT}"),
                 },
             );
+            match resolve(preset, candidate, &attempt, prompter) {
+                Ok(again) => {
+                    (resolved, given) = (again, attempt);
+                    break;
+                }
+                Err(e) if e.is::<Conflict>() => question.problem = Some(e.to_string()),
+                Err(e) => return Err(e),
+            }
         }
-        given.insert(
-            question.key.clone(),
-            Given {
-                text,
-                origin: format!("answered {AT_THE_PROMPT}"),
-            },
-        );
-        resolved = resolve(preset, candidate, &given, prompter)?;
     }
     Ok(resolved)
 }

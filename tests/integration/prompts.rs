@@ -163,6 +163,31 @@ fn an_invalid_answer_is_explained_and_asked_again() {
     assert_eq!(resolved.values["builder_image"], "golang:1.23-alpine");
 }
 
+/// A value that cannot work with the others (scratch for a cgo binary) is asked again with the reason, not
+/// the end of the session.
+#[test]
+fn a_conflicting_value_is_asked_again_with_the_reason() {
+    let script = [
+        Some(""),
+        Some(""),
+        Some(""),
+        Some(""),
+        Some("scratch"),
+        Some("gcr.io/distroless/base-debian12:nonroot"),
+    ];
+    let mut prompter = Scripted::new(&script);
+    let (_, resolved) = run(&repo("cgo-import"), &mut prompter).unwrap();
+    let runtime: Vec<&Question> = prompter.asked.iter().filter(|q| q.key == "runtime_image").collect();
+    assert_eq!(runtime.len(), 2, "{:?}", prompter.asked);
+    let problem = runtime[1].problem.clone().unwrap_or_default();
+    assert!(problem.contains("a cgo binary needs the C library"), "{problem}");
+    assert_eq!(
+        resolved.values["runtime_image"],
+        "gcr.io/distroless/base-debian12:nonroot"
+    );
+    assert_eq!(resolved.values["runtime_family"], "distroless");
+}
+
 #[test]
 fn cancelling_stops_with_cancelled() {
     let mut prompter = Scripted::new(&[Some(""), Some(""), None]);
