@@ -34,9 +34,12 @@ pub const CHOSEN_AT_THE_PROMPT: &str = "chosen at the prompt";
 impl Answer {
     /// Set by the user before the run: a flag, a `DOCKGEN_*` variable or `dockgen.toml`.
     pub fn is_given(&self) -> bool {
-        ["--", "DOCKGEN_", crate::answers_file::FILE_NAME]
-            .iter()
-            .any(|p| self.origin.starts_with(p))
+        Self::is_from_command_line(&self.origin) || self.origin.starts_with(crate::answers_file::FILE_NAME)
+    }
+
+    /// Given on the command line: a flag or a `DOCKGEN_*` variable (a bad value there is a usage error).
+    pub fn is_from_command_line(origin: &str) -> bool {
+        origin.starts_with("--") || origin.starts_with("DOCKGEN_")
     }
 
     /// Typed or picked at a terminal during the run.
@@ -82,7 +85,7 @@ pub fn resolve(
         let value = match parse(&preset.answers[key], &given.text) {
             Ok(value) => value,
             // A flag or variable the user typed is a usage error; a file's value is the file's error.
-            Err(e) if given.origin.starts_with("--") || given.origin.starts_with("DOCKGEN_") => {
+            Err(e) if Answer::is_from_command_line(&given.origin) => {
                 bail!(crate::UsageError(format!("{}: {e:#}", given.origin)))
             }
             Err(e) => return Err(e.context(given.origin.clone())),
@@ -182,14 +185,10 @@ fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values:
         .iter()
         .filter(|(key, _)| {
             conflict.when.contains_key(*key)
-                || conflict.when.keys().any(|k| {
-                    preset
-                        .answers
-                        .get(k)
-                        .and_then(|s| s.default.as_ref())
-                        .and_then(toml::Value::as_str)
-                        .is_some_and(|d| d.contains(key.as_str()))
-                })
+                || conflict
+                    .when
+                    .keys()
+                    .any(|k| preset.answers.get(k).is_some_and(|spec| default_reads(spec, key)))
         })
         .collect();
     let origins: Vec<String> = involved
@@ -334,6 +333,14 @@ fn mentions_missing(expression: &str, preset: &Preset, answers: &IndexMap<String
         .any(|k| !answers.contains_key(k) && expression.contains(k.as_str()))
 }
 
+/// Whether an answer's default expression reads `key` (`{{ runtime_image | image_family }}` reads `runtime_image`).
+fn default_reads(spec: &AnswerSpec, key: &str) -> bool {
+    spec.default
+        .as_ref()
+        .and_then(toml::Value::as_str)
+        .is_some_and(|expression| expression.contains(key))
+}
+
 /// True when the answer's `needed_when` conditions all hold (or it has none).
 fn is_needed(spec: &AnswerSpec, values: &Map<String, Value>) -> bool {
     !spec.optional && crate::preset::conditions_hold(&spec.needed_when, values)
@@ -350,13 +357,7 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>, values: &M
     let waiting_on = |key: &str| -> Vec<String> {
         missing
             .iter()
-            .filter(|other| {
-                preset.answers[other.as_str()]
-                    .default
-                    .as_ref()
-                    .and_then(toml::Value::as_str)
-                    .is_some_and(|d| d.contains(key))
-            })
+            .filter(|other| default_reads(&preset.answers[other.as_str()], key))
             .map(|other| (*other).clone())
             .collect()
     };

@@ -650,7 +650,7 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
             };
             let message = format!("{what}: no such directory in {}", root.display());
             // A folder the user named on the command line or in DOCKGEN_* is a usage error.
-            if answer.origin.starts_with("--") || answer.origin.starts_with("DOCKGEN_") {
+            if answers::Answer::is_from_command_line(&answer.origin) {
                 bail!(UsageError(message));
             }
             bail!(message);

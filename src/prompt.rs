@@ -188,8 +188,7 @@ impl Prompter for Terminal {
             text.prompt()
         } else {
             // One line per option: the evidence is cut with … at the terminal's width (inquire's cursor is 2 wide).
-            let width = terminal_size::terminal_size_of(std::io::stderr())
-                .map(|(terminal_size::Width(w), _)| usize::from(w).saturating_sub(3));
+            let width = crate::report::terminal_width(&std::io::stderr()).map(|w| w.saturating_sub(3));
             let labels: Vec<String> = question
                 .options
                 .iter()

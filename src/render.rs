@@ -340,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn exec_words_never_end_in_a_backslash() {
+    fn exec_words_write_every_backslash_escaped() {
         assert_eq!(exec_word("a\\"), "\"a\\u005c\"");
         assert_eq!(exec_word("a\\b"), "\"a\\u005cb\"");
         assert_eq!(exec_word("\\\""), "\"\\u005c\\\"\"");

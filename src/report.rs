@@ -244,9 +244,16 @@ pub(crate) struct Layout {
 impl Layout {
     /// For text going to `stream`: its width when it is a terminal.
     pub(crate) fn for_stream(stream: &impl std::os::fd::AsFd, verbose: bool) -> Self {
-        let width = terminal_size::terminal_size_of(stream).map(|(terminal_size::Width(w), _)| usize::from(w));
-        Layout { width, verbose }
+        Layout {
+            width: terminal_width(stream),
+            verbose,
+        }
     }
+}
+
+/// The width of the terminal `stream` is, None when it is not one.
+pub(crate) fn terminal_width(stream: &impl std::os::fd::AsFd) -> Option<usize> {
+    terminal_size::terminal_size_of(stream).map(|(terminal_size::Width(w), _)| usize::from(w))
 }
 
 /// The decisive facts, shown first in this order: what is built, how, and with which toolchain.
@@ -365,27 +372,25 @@ pub(crate) fn fit(text: &str, width: Option<usize>) -> String {
 
 /// `text` in lines of at most `width` characters, broken between words (a longer word is broken inside).
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
+    let (mut lines, mut line) = (Vec::new(), Vec::<char>::new());
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let mut word: Vec<char> = word.chars().collect();
-        let last = lines.last_mut().expect("one line at least");
-        let used = last.chars().count();
-        if used > 0 && used + 1 + word.len() <= width {
-            last.push(' ');
-            last.extend(word);
+        if !line.is_empty() && line.len() + 1 + word.len() <= width {
+            line.push(' ');
+            line.append(&mut word);
             continue;
         }
-        if used > 0 {
-            lines.push(String::new());
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line).into_iter().collect());
         }
         while word.len() > width {
             let rest = word.split_off(width);
-            lines.last_mut().expect("one line at least").extend(word);
-            lines.push(String::new());
+            lines.push(word.into_iter().collect());
             word = rest;
         }
-        lines.last_mut().expect("one line at least").extend(word);
+        line = word;
     }
+    lines.push(line.into_iter().collect());
     lines
 }
 

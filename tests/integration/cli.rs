@@ -1146,44 +1146,38 @@ fn program_arguments_and_environment_from_the_command_line() {
 /// chose one of its parts.
 #[test]
 fn an_unknown_runtime_image_names_the_family_choices_and_a_broken_combination_is_refused() {
-    let unknown = dockgen()
-        .args([
-            "init",
-            "--stdout",
-            "--yes",
-            "--runtime-image",
-            "registry.example.com/base:1",
-        ])
-        .arg(example())
-        .output()
-        .unwrap();
-    assert_eq!(unknown.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    let (code, stderr) = init_example(&["--runtime-image", "registry.example.com/base:1"], &[]);
+    assert_eq!(code, Some(1));
     assert!(
         stderr.contains("cannot tell how `registry.example.com/base:1` adds a user")
             && stderr.contains("--set runtime_family=VALUE")
             && stderr.contains("one of alpine, debian, distroless, scratch"),
         "{stderr}"
     );
-    let cgo_on_scratch = dockgen()
-        .args([
-            "init",
-            "--stdout",
-            "--yes",
-            "--runtime-image",
-            "scratch",
-            "--set",
-            "cgo=true",
-        ])
-        .arg(example())
-        .output()
-        .unwrap();
-    assert_eq!(cgo_on_scratch.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&cgo_on_scratch.stderr);
+    let (code, stderr) = init_example(&["--runtime-image", "scratch", "--set", "cgo=true"], &[]);
+    assert_eq!(code, Some(2));
     assert!(
         stderr.contains("a cgo binary needs the C library") && stderr.contains("runtime_image from --runtime-image"),
         "{stderr}"
     );
+}
+
+/// `dockgen init --stdout --yes ARGS` on the Go example with `vars` set (and no colour settings of the
+/// caller's): the exit code and stderr.
+fn init_example(args: &[&str], vars: &[(&str, &str)]) -> (Option<i32>, String) {
+    let output = dockgen()
+        .args(["init", "--stdout", "--yes"])
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .envs(vars.iter().copied())
+        .arg(example())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// Every invalid value given by flag or variable is a usage error (exit 2) naming the flag or the variable,
@@ -1204,15 +1198,8 @@ fn invalid_values_from_flags_and_variables_are_usage_errors_naming_them() {
         (&[], &[("DOCKGEN_PORT", "http")], "DOCKGEN_PORT=http"),
     ];
     for (args, vars, named) in cases {
-        let output = dockgen()
-            .args(["init", "--stdout", "--yes"])
-            .args(args)
-            .envs(vars.iter().copied())
-            .arg(example())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?} {vars:?}: {stderr}");
+        let (code, stderr) = init_example(args, vars);
+        assert_eq!(code, Some(2), "{args:?} {vars:?}: {stderr}");
         assert!(stderr.contains(named), "{args:?} {vars:?}: {stderr}");
     }
 }
@@ -1221,17 +1208,7 @@ fn invalid_values_from_flags_and_variables_are_usage_errors_naming_them() {
 /// pager asks for it with `CLICOLOR_FORCE`.
 #[test]
 fn warnings_are_coloured_only_for_a_terminal_or_when_forced() {
-    let run = |vars: &[(&str, &str)]| {
-        let output = dockgen()
-            .args(["init", "--stdout", "--yes", "--runtime-image", "alpine"])
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .envs(vars.iter().copied())
-            .arg(example())
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    };
+    let run = |vars: &[(&str, &str)]| init_example(&["--runtime-image", "alpine"], vars).1;
     let piped = run(&[]);
     assert!(
         piped.contains("warning: runtime_image alpine") && !piped.contains('\x1b'),

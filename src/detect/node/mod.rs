@@ -290,14 +290,13 @@ fn workspace_apps(
             .and_then(|f| f.value.as_str())
             .unwrap_or_default();
         let generic = framework == "static" || (framework == "node" && !facts.contains_key("start_command"));
-        let root_is_app = !generic;
         if used.contains(&dir) && generic {
             libraries.push(dir);
         } else if let Some(why) = unselectable(&candidate.facts, &dir, &facts).filter(|_| facts.contains_key("kind")) {
             candidate
                 .warnings
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
-        } else if facts.contains_key("kind") && (dir != "." || root_is_app) {
+        } else if facts.contains_key("kind") && (dir != "." || !generic) {
             candidate.warnings.extend(app_warnings);
             candidate.notes.extend(app_notes);
             let why = if dir == "." {
@@ -424,26 +423,25 @@ fn analyse(
     Ok(facts)
 }
 
-/// Install hooks of the workspace root and the app that call a devDependency: the production install would
-/// fail on them (`husky: not found`), so the deps stage drops them first (`npm pkg delete scripts.prepare`).
 /// Why the one app of a workspace is the only one: the other members are libraries or have nothing to run.
 fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String]) -> Option<String> {
-    let one = |list: &[String]| list.len() == 1;
+    // The word that agrees with how many folders are named.
+    let agree = |dirs: &[String], one: &'static str, many: &'static str| if dirs.len() == 1 { one } else { many };
     let mut others = Vec::new();
     if !libraries.is_empty() {
         others.push(format!(
             "{} {} used by other packages, with no start or framework of {} own (libraries)",
             libraries.join(", "),
-            if one(libraries) { "is" } else { "are" },
-            if one(libraries) { "its" } else { "their" }
+            agree(libraries, "is", "are"),
+            agree(libraries, "its", "their")
         ));
     }
     if !skipped.is_empty() {
         others.push(format!(
             "{} {} no build or start of {} own",
             skipped.join(", "),
-            if one(skipped) { "has" } else { "have" },
-            if one(skipped) { "its" } else { "their" }
+            agree(skipped, "has", "have"),
+            agree(skipped, "its", "their")
         ));
     }
     (!others.is_empty()).then(|| {
@@ -476,6 +474,8 @@ fn workspace_builds(context: &Context, local: &[(String, JsonDoc)], facts: &Fact
     })
 }
 
+/// Install hooks of the workspace root and the app that call a devDependency: the production install would
+/// fail on them (`husky: not found`), so the deps stage drops them first (`npm pkg delete scripts.prepare`).
 fn dev_hooks(context: &Context, app: &App, root_package: &JsonDoc, facts: &mut Facts) {
     let root = App::new(context, ".", root_package);
     let mut packages = vec![app];

@@ -28,7 +28,8 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     };
     let install_generates = runs_generate(&["preinstall", "install", "postinstall", "prepare"]);
     let scripts_generate = install_generates || runs_generate(&["build"]);
-    if app.dependency("prisma").is_none() && !scripts_generate {
+    let has_cli = app.dependency("prisma").is_some();
+    if !has_cli && !scripts_generate {
         warnings.push(format!(
             "{}: the prisma CLI is not a dependency, so the build cannot generate the client: add prisma to \
              devDependencies",
@@ -45,7 +46,7 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     }
     let mut fact = json!({
         "schema": schema,
-        "generate": !scripts_generate && app.dependency("prisma").is_some(),
+        "generate": !scripts_generate && has_cli,
         "default_output": output.is_none(),
     });
     if let Some(output) = &output {
@@ -98,12 +99,10 @@ fn generator_output(app: &App, schema: &str) -> Option<String> {
             in_generator = true;
         } else if line.starts_with('}') {
             in_generator = false;
-        } else if in_generator {
-            let Some(value) = line.strip_prefix("output").map(str::trim_start) else {
-                continue;
-            };
-            let value = value.strip_prefix('=')?.trim();
-            return value.strip_prefix('"')?.split('"').next().map(str::to_string);
+        } else if let Some((key, value)) = line.split_once('=').filter(|_| in_generator) {
+            if key.trim() == "output" {
+                return value.trim().strip_prefix('"')?.split('"').next().map(str::to_string);
+            }
         }
     }
     None
