@@ -1,9 +1,10 @@
 //! Which framework an app uses, whether it is a static site or a server, and what its build leaves: from its
-//! dependencies, scripts and the literal settings of its framework config.
+//! dependencies, scripts and the settings of its framework config (parsed, evaluated statically).
 
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
+use super::js::config::{exported_setting, Setting};
 use super::server::{insert_port, server, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 
@@ -61,7 +62,7 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
         astro_app(app, &astro, facts, warnings)?;
         return Ok(true);
     }
-    if static_framework(app, build.as_ref(), facts)? {
+    if static_framework(app, build.as_ref(), facts, warnings)? {
         return Ok(true);
     }
     // In a workspace, `main` alone marks a library other packages import, not a server.
@@ -76,9 +77,10 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
             static_site(
                 facts,
                 Fact::new("static", source.clone()),
-                Fact::new(output, source.clone()).with_note("the build script's output folder"),
+                Some(Fact::new(output, source.clone()).with_note("the build script's output folder")),
                 &[],
                 true,
+                warnings,
             );
         } else {
             warnings.push(format!(
@@ -93,18 +95,37 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
 }
 
 /// Angular, Vue CLI, Create React App and Vite: front-ends whose build is a folder of static files.
-fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Facts) -> Result<bool> {
+fn static_framework(
+    app: &App,
+    build: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> Result<bool> {
     if let Some(angular) = app.dependency("@angular/core") {
         need_build(app, facts, "Angular")?;
         let output = angular_output(app)?;
-        static_site(facts, Fact::new("angular", angular.source), output, &[], true);
+        static_site(
+            facts,
+            Fact::new("angular", angular.source),
+            Some(output),
+            &[],
+            true,
+            warnings,
+        );
         return Ok(true);
     }
     if let Some(vue) = app.dependency("@vue/cli-service") {
         need_build(app, facts, "Vue CLI")?;
-        let output = config_setting(app, "vue", "outputDir")
-            .unwrap_or_else(|| Fact::new("dist", vue.source.clone()).with_note("Vue CLI's default outputDir"));
-        static_site(facts, Fact::new("vue-cli", vue.source), output, &["js", "css"], true);
+        let default = Fact::new("dist", vue.source.clone()).with_note("Vue CLI's default outputDir");
+        let output = config_setting(app, "vue", &["outputDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default);
+        static_site(
+            facts,
+            Fact::new("vue-cli", vue.source),
+            output,
+            &["js", "css"],
+            true,
+            warnings,
+        );
         return Ok(true);
     }
     if let Some(cra) = app.dependency("react-scripts") {
@@ -113,9 +134,10 @@ fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Fac
         static_site(
             facts,
             Fact::new("create-react-app", cra.source),
-            output,
+            Some(output),
             &["static"],
             true,
+            warnings,
         );
         return Ok(true);
     }
@@ -124,23 +146,72 @@ fn static_framework(app: &App, build: Option<&(String, String)>, facts: &mut Fac
     let node_start = starts_a_node_server(app);
     let vite_build = build.is_some_and(|(s, _)| s.contains("vite build"));
     if let Some(vite) = app.dependency("vite").filter(|_| vite_build && !node_start) {
-        let output = config_setting(app, "vite", "outDir")
-            .unwrap_or_else(|| Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir"));
-        static_site(facts, Fact::new("vite", vite.source), output, &["assets"], true);
+        let output = vite_output(app, &vite, warnings);
+        static_site(
+            facts,
+            Fact::new("vite", vite.source),
+            output,
+            &["assets"],
+            true,
+            warnings,
+        );
         return Ok(true);
     }
     Ok(false)
 }
 
+/// Vite's output folder: `build.outDir` under `root` (both relative to the config's folder).
+fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
+    let default = Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir");
+    let out_dir = config_setting(app, "vite", &["build", "outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default)?;
+    let root = config_setting(app, "vite", &["root"], OUTPUT_DIR_REMEDY, warnings);
+    match root {
+        ConfigValue::Unset => Some(out_dir),
+        ConfigValue::Unknown => None,
+        ConfigValue::Set(root) => {
+            let (Some(root_dir), Some(out)) = (root.value.as_str(), out_dir.value.as_str()) else {
+                return None;
+            };
+            let joined = super::js::eval::join(root_dir, out);
+            Some(Fact::new(joined, out_dir.source.clone()).with_note(format!("outDir under root {root_dir}")))
+        }
+    }
+}
+
 /// Records a static site: its framework, output folder, the folders of content-hashed assets nginx may cache
 /// for long, and whether unknown paths fall back to index.html (a single-page app) or are 404s (pre-rendered).
-fn static_site(facts: &mut Facts, framework: Fact, output: Fact, asset_dirs: &[&str], spa: bool) {
+/// An output folder that is the app's own folder or its sources is refused: the image would serve the code.
+fn static_site(
+    facts: &mut Facts,
+    framework: Fact,
+    output: Option<Fact>,
+    asset_dirs: &[&str],
+    spa: bool,
+    warnings: &mut Vec<String>,
+) {
     let source = framework.source.clone();
     facts.insert("framework".into(), framework);
     facts.insert("kind".into(), Fact::new("static", source.clone()));
-    facts.insert("output_dir".into(), output);
+    match output {
+        Some(output) if serves_sources(&output) => warnings.push(format!(
+            "{}: the build's output folder `{}` is the app's own folder or its sources, which the image would \
+             serve as they are: pass --set output_dir=DIR with the folder the build writes",
+            output.source,
+            output.value.as_str().unwrap_or_default()
+        )),
+        Some(output) => {
+            facts.insert("output_dir".into(), output);
+        }
+        None => {}
+    }
     facts.insert("asset_dirs".into(), Fact::new(json!(asset_dirs), source.clone()));
     facts.insert("spa".into(), Fact::new(spa, source));
+}
+
+/// An output folder that holds the sources instead of a build: the app's folder, `src`, a parent.
+fn serves_sources(output: &Fact) -> bool {
+    let folder = super::js::eval::join("", output.value.as_str().unwrap_or_default());
+    folder.is_empty() || folder == "src" || folder.starts_with("..")
 }
 
 /// A server framework's facts: the files the runtime needs, the command and the port.
@@ -175,24 +246,73 @@ fn framework_config(app: &App, stem: &str) -> Option<(String, String)> {
     app.config(&names.each_ref().map(String::as_str))
 }
 
-/// A literal `key: 'value'` in the framework's config file, as a fact pointing at its line.
-fn config_setting(app: &App, stem: &str, key: &str) -> Option<Fact> {
-    let (file, text) = framework_config(app, stem)?;
-    literal_setting(&text, key).map(|(value, line)| Fact::new(value, format!("{file}:{line}")))
+/// What settles an output folder dockgen cannot read from a config.
+const OUTPUT_DIR_REMEDY: &str = "pass --set output_dir=DIR with the folder the build writes";
+
+/// A setting of a framework config, as detection uses it.
+enum ConfigValue {
+    /// Set to a known value: a fact pointing at its line.
+    Set(Fact),
+    /// Not set (or no config): the framework's default applies.
+    Unset,
+    /// Set to something only running the config would tell: said as a warning naming the `--set` key.
+    Unknown,
+}
+
+impl ConfigValue {
+    /// The value, the default when unset, None when it cannot be known.
+    fn or_default(self, default: Fact) -> Option<Fact> {
+        match self {
+            ConfigValue::Set(fact) => Some(fact),
+            ConfigValue::Unset => Some(default),
+            ConfigValue::Unknown => None,
+        }
+    }
+}
+
+/// The setting at `path` (`["build", "outDir"]`) of the framework's config file; when it cannot be known
+/// statically, a warning names the line and what settles it (`remedy`).
+fn config_setting(app: &App, stem: &str, path: &[&str], remedy: &str, warnings: &mut Vec<String>) -> ConfigValue {
+    let Some((file, text)) = framework_config(app, stem) else {
+        return ConfigValue::Unset;
+    };
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    match exported_setting(&text, name, path) {
+        Setting::Value { value, line } => ConfigValue::Set(Fact::new(value, format!("{file}:{line}"))),
+        Setting::Unset => ConfigValue::Unset,
+        Setting::Unknown { line } => {
+            warnings.push(format!(
+                "{file}:{line}: cannot tell `{}` without running the config (not a literal, or built from \
+                 something dockgen does not evaluate): {remedy}",
+                path.join(".")
+            ));
+            ConfigValue::Unknown
+        }
+    }
 }
 
 /// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
 fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Next.js")?;
     let config = framework_config(app, "next");
-    let output = config_setting(app, "next", "output");
+    let output = match config_setting(
+        app,
+        "next",
+        &["output"],
+        "taken as a `next start` server; pass --preset nextjs-standalone for output 'standalone' or \
+         --preset node-static with --set output_dir=out for 'export'",
+        warnings,
+    ) {
+        ConfigValue::Set(fact) => Some(fact),
+        ConfigValue::Unset | ConfigValue::Unknown => None,
+    };
     let framework = Fact::new("nextjs", next.source.clone());
     let port = Fact::new(3000, next.source.clone()).with_note("Next.js default");
     match output.as_ref().and_then(|f| f.value.as_str()) {
         Some("export") => {
             let out = Fact::new("out", output.as_ref().map(|f| f.source.clone()).unwrap_or_default())
                 .with_note("output: 'export' writes out/");
-            static_site(facts, framework, out, &["_next/static"], false);
+            static_site(facts, framework, Some(out), &["_next/static"], false, warnings);
         }
         Some("standalone") => {
             let source = output.map(|f| f.source).unwrap_or_default();
@@ -234,7 +354,7 @@ fn nuxt_app(
     let framework = Fact::new("nuxt", nuxt.source.clone());
     if let Some((_, source)) = build.filter(|(script, _)| script.contains("nuxt generate")) {
         let output = Fact::new(".output/public", source.clone()).with_note("nuxt generate");
-        static_site(facts, framework, output, &["_nuxt"], false);
+        static_site(facts, framework, Some(output), &["_nuxt"], false, warnings);
     } else {
         nitro_server(app, framework, facts, warnings);
     }
@@ -315,7 +435,7 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
     }
     if let Some(adapter) = app.dependency("@sveltejs/adapter-static") {
         let output = Fact::new("build", adapter.source).with_note("adapter-static default");
-        static_site(facts, framework, output, &["_app/immutable"], false);
+        static_site(facts, framework, Some(output), &["_app/immutable"], false, warnings);
         return Ok(true);
     }
     warnings.push(format!(
@@ -329,15 +449,25 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
 /// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server.
 fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Astro")?;
-    let dist = config_setting(app, "astro", "outDir")
-        .unwrap_or_else(|| Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir"));
-    let server_output = config_setting(app, "astro", "output").filter(|f| f.value == "server" || f.value == "hybrid");
+    let default = Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir");
+    let dist = config_setting(app, "astro", &["outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default);
+    let server_output = match config_setting(
+        app,
+        "astro",
+        &["output"],
+        "taken as a static site; pass --preset node-server with --set start_command=\"node dist/server/entry.mjs\" \
+         for a server",
+        warnings,
+    ) {
+        ConfigValue::Set(fact) => Some(fact).filter(|f| f.value == "server" || f.value == "hybrid"),
+        ConfigValue::Unset | ConfigValue::Unknown => None,
+    };
     let framework = Fact::new("astro", astro.source.clone());
     match (server_output, app.dependency("@astrojs/node")) {
         (Some(output), Some(_)) => {
             let dir = dist
-                .value
-                .as_str()
+                .as_ref()
+                .and_then(|d| d.value.as_str())
                 .unwrap_or("dist")
                 .trim_start_matches("./")
                 .trim_end_matches('/')
@@ -348,7 +478,7 @@ fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<Stri
             let port = Fact::new(4321, astro.source.clone()).with_note("Astro default");
             server_facts(app, facts, &[dir, "package.json".to_string()], start, port, warnings);
         }
-        _ => static_site(facts, framework, dist, &["_astro"], false),
+        _ => static_site(facts, framework, dist, &["_astro"], false, warnings),
     }
     Ok(())
 }
@@ -414,35 +544,6 @@ pub(super) fn angular_output(app: &App) -> Result<Fact> {
     Ok(Fact::new(output, format!("{shown}:{line}")).with_note(format!("project {chosen}, builder {builder}")))
 }
 
-/// `key: 'value'` (or `"key": "value"`) written literally in a config file: the value and its line.
-pub(super) fn literal_setting(text: &str, key: &str) -> Option<(String, usize)> {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("//") || trimmed.starts_with('*') {
-            continue;
-        }
-        let mut rest = line;
-        while let Some(pos) = rest.find(key) {
-            let before = rest[..pos].chars().next_back();
-            let after = &rest[pos + key.len()..];
-            rest = after;
-            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-                continue;
-            }
-            let after = after.strip_prefix(['"', '\'']).unwrap_or(after).trim_start();
-            let Some(value) = after.strip_prefix(':').map(str::trim_start) else {
-                continue;
-            };
-            let Some(quote) = value.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
-                continue;
-            };
-            let value = &value[1..];
-            let end = value.find(quote)?;
-            return Some((value[..end].to_string(), i + 1));
-        }
-    }
-    None
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,17 +556,5 @@ mod tests {
             Some("public/js")
         );
         assert_eq!(static_output("tsc && cp -r x y"), None);
-    }
-
-    #[test]
-    fn literal_settings_in_configs() {
-        let vite = "export default defineConfig({\n  build: {\n    outDir: 'web-dist',\n  },\n})\n";
-        assert_eq!(literal_setting(vite, "outDir"), Some(("web-dist".into(), 3)));
-        assert_eq!(literal_setting("// outDir: 'x'\nconst a = 1", "outDir"), None);
-        assert_eq!(
-            literal_setting("{ \"outDir\": \"./build\" }", "outDir"),
-            Some(("./build".into(), 1))
-        );
-        assert_eq!(literal_setting("output: process.env.X", "output"), None);
     }
 }

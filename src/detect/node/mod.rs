@@ -1,10 +1,11 @@
 //! The Node probe: package.json (and the workspace around it), the lockfile and package manager, the Node
 //! version, then per app the framework, whether it is a static site or a server, what the build leaves and how
-//! the server starts. Framework configs are read as text for the few literal settings that matter.
+//! the server starts. Framework configs are parsed (`js`) for the few settings that matter.
 
 mod buildenv;
 mod contract;
 mod framework;
+mod js;
 mod manager;
 mod prisma;
 mod scripts;
@@ -173,17 +174,23 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         .count();
     let (patterns, _) = workspace::pnpm_workspace_packages(text);
     let globs = usize::from(workspace::MemberGlobs::new(&patterns).admits("apps/web"));
-    let settings = ["outDir", "output", "outputDir", "rootDir", "entryFile"]
+    let settings = [&["build", "outDir"][..], &["output"], &["compilerOptions", "rootDir"]]
         .iter()
-        .filter_map(|key| framework::literal_setting(text, key))
+        .filter(|path| {
+            matches!(
+                js::config::exported_setting(text, "fuzz.config.ts", path),
+                js::config::Setting::Value { .. }
+            ) || matches!(js::config::json_setting(text, path), js::config::Setting::Value { .. })
+        })
         .count();
+    let loads = js::imports::references(text, "fuzz.js").map_or(0, |r| r.modules.len() + r.paths.len());
     let scripts = text
         .lines()
         .filter(|line| server::start_from_script(line).is_some() || framework::static_output(line).is_some())
         .count();
     let chains = scripts::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len();
-    json + versions + globs + settings + scripts + chains + env_names + server::ports_in_source(text).len()
+    json + versions + globs + settings + loads + scripts + chains + env_names + server::ports_in_source(text).len()
 }
 
 /// Workspace member expansion, for the fuzz target: the members the patterns find under `root`.

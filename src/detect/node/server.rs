@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::framework::literal_setting;
+use super::js::config::{json_setting, Setting};
+use super::js::eval::join;
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
@@ -362,24 +363,51 @@ pub(super) fn is_typescript(file: &str) -> bool {
     [".ts", ".mts", ".cts"].iter().any(|e| file.ends_with(e))
 }
 
+/// A `compilerOptions` path of the app's tsconfig (tsconfig.build.json, else tsconfig.json), following
+/// `extends` to relative files; relative to the app's folder.
+pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
+    let mut file = ["tsconfig.build.json", "tsconfig.json"]
+        .into_iter()
+        .find(|name| app.path(name).is_file())?
+        .to_string();
+    // A chain of extends is short; a loop of them is cut.
+    for _ in 0..8 {
+        let text = app.text(&file)?;
+        let folder = Path::new(&file)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match json_setting(&text, &["compilerOptions", key]) {
+            Setting::Value { value, .. } => return Some(join(&folder, &value)),
+            Setting::Unknown { .. } => return None,
+            Setting::Unset => {}
+        }
+        let Setting::Value { value: parent, .. } = json_setting(&text, &["extends"]) else {
+            return None;
+        };
+        if !parent.starts_with('.') {
+            return None;
+        }
+        let parent = join(&folder, &parent);
+        let named = Path::new(&parent)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        file = if named { parent } else { format!("{parent}.json") };
+    }
+    None
+}
+
 /// Where tsc writes `file` (`src/index.ts` → `dist/index.js`), from tsconfig's outDir and rootDir.
 pub(super) fn compiled_entry(app: &App, file: &str) -> String {
-    let tsconfig = app
-        .config(&["tsconfig.build.json", "tsconfig.json"])
-        .map(|(_, text)| text)
-        .unwrap_or_default();
-    let out_dir = literal_setting(&tsconfig, "outDir").map_or_else(|| ".".into(), |(v, _)| v);
+    let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| ".".into());
     let file = file.trim_start_matches("./");
-    let root_dir = literal_setting(&tsconfig, "rootDir").map_or_else(
-        || {
-            if file.starts_with("src/") {
-                "src".to_string()
-            } else {
-                ".".to_string()
-            }
-        },
-        |(v, _)| v,
-    );
+    let root_dir = tsconfig_option(app, "rootDir").unwrap_or_else(|| {
+        if file.starts_with("src/") {
+            "src".to_string()
+        } else {
+            ".".to_string()
+        }
+    });
     let out_dir = out_dir.trim_start_matches("./").trim_end_matches('/');
     let root_dir = root_dir.trim_start_matches("./").trim_end_matches('/');
     let inner = if root_dir == "." {
@@ -399,8 +427,12 @@ pub(super) fn compiled_entry(app: &App, file: &str) -> String {
 /// Nest's compiled entry: tsconfig outDir (dist) + nest-cli.json entryFile (main).
 pub(super) fn nest_entry(app: &App) -> String {
     let cli = app.config(&["nest-cli.json"]).map(|(_, t)| t).unwrap_or_default();
-    let entry = literal_setting(&cli, "entryFile").map_or_else(|| "main".into(), |(v, _)| v);
-    let source_root = literal_setting(&cli, "sourceRoot").map_or_else(|| "src".into(), |(v, _)| v);
+    let setting = |key: &str, default: &str| match json_setting(&cli, &[key]) {
+        Setting::Value { value, .. } => value,
+        Setting::Unset | Setting::Unknown { .. } => default.to_string(),
+    };
+    let entry = setting("entryFile", "main");
+    let source_root = setting("sourceRoot", "src");
     compiled_entry(app, &format!("{source_root}/{entry}.ts"))
 }
 

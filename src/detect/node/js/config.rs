@@ -1,0 +1,293 @@
+//! A setting of a framework config (`vite.config.ts`, `next.config.mjs`, `astro.config.mjs`, `vue.config.js`)
+//! or a JSON-with-comments file (tsconfig.json, nest-cli.json), found by its object path in what the file
+//! exports and evaluated statically.
+
+use oxc_ast::ast::{
+    ArrowFunctionExpression, AssignmentTarget, Expression, FunctionBody, ObjectExpression, ObjectPropertyKind,
+    Statement,
+};
+use oxc_span::GetSpan;
+
+use super::eval::{Scope, Static};
+use super::{line_at, with_expression, with_program};
+
+/// How deep wrappers and constants may nest before the lookup gives up.
+const MAX_DEPTH: usize = 24;
+
+/// A config setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// Set to a value known without running the config (a path relative to the config's folder).
+    Value { value: String, line: usize },
+    /// Not set: the framework's default applies.
+    Unset,
+    /// Set (or possibly set) to something only running the config would tell; the line shows where.
+    Unknown { line: usize },
+}
+
+/// The setting at `path` (`["build", "outDir"]`) in the object the JS/TS config file `name` exports
+/// (`export default`, `module.exports =`), through `defineConfig(…)`-style wrappers, functions returning the
+/// object, constants and spreads.
+pub(crate) fn exported_setting(text: &str, name: &str, path: &[&str]) -> Setting {
+    with_program(text, name, |program| {
+        let scope = Scope::of(program);
+        let lookup = Lookup { text, scope: &scope };
+        let Some(exported) = exported(program.body.as_slice()) else {
+            return Setting::Unset;
+        };
+        lookup.setting(exported, path, 0)
+    })
+    .unwrap_or(Setting::Unknown { line: 1 })
+}
+
+/// The setting at `path` in a JSON file that may have comments and trailing commas.
+pub(crate) fn json_setting(text: &str, path: &[&str]) -> Setting {
+    with_expression(text, |root| {
+        let scope = Scope::default();
+        Lookup { text, scope: &scope }.setting(root, path, 0)
+    })
+    .unwrap_or(Setting::Unknown { line: 1 })
+}
+
+/// What the file exports as its config: the last `export default` or `module.exports =`.
+fn exported<'s, 'a>(body: &'s [Statement<'a>]) -> Option<&'s Expression<'a>> {
+    body.iter().rev().find_map(|statement| match statement {
+        Statement::ExportDefaultDeclaration(export) => export.declaration.as_expression(),
+        Statement::ExpressionStatement(statement) => match &statement.expression {
+            Expression::AssignmentExpression(assign) => match &assign.left {
+                AssignmentTarget::StaticMemberExpression(target)
+                    if target.object.is_specific_id("module") && target.property.name == "exports" =>
+                {
+                    Some(&assign.right)
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+struct Lookup<'l, 's, 'a> {
+    text: &'l str,
+    scope: &'l Scope<'s, 'a>,
+}
+
+impl<'s, 'a> Lookup<'_, 's, 'a> {
+    fn line(&self, expr: &Expression<'a>) -> usize {
+        line_at(self.text, expr.span().start)
+    }
+
+    fn setting(&self, expr: &Expression<'a>, path: &[&str], depth: usize) -> Setting {
+        let Some((key, rest)) = path.split_first() else {
+            return self.value(expr);
+        };
+        let object = match self.object(expr, depth) {
+            Ok(object) => object,
+            Err(line) => return Setting::Unknown { line },
+        };
+        match self.property(object, key, depth) {
+            Found::Value(value) => self.setting(value, rest, depth + 1),
+            Found::Unset => Setting::Unset,
+            Found::Unknown(line) => Setting::Unknown { line },
+        }
+    }
+
+    /// The setting's value: a string or a path known statically; `undefined` and `null` are not set.
+    fn value(&self, expr: &Expression<'a>) -> Setting {
+        let line = self.line(expr);
+        let inner = expr.get_inner_expression();
+        if inner.is_null() || inner.is_undefined() {
+            return Setting::Unset;
+        }
+        match self.scope.eval(expr) {
+            Some(Static::Text(value) | Static::Here(value) | Static::Cwd(value)) => Setting::Value { value, line },
+            _ => Setting::Unknown { line },
+        }
+    }
+
+    /// The object literal an expression stands for; Err(line) when that cannot be known.
+    fn object<'e>(&self, expr: &'e Expression<'a>, depth: usize) -> Result<&'e ObjectExpression<'a>, usize>
+    where
+        's: 'e,
+    {
+        let line = self.line(expr);
+        if depth > MAX_DEPTH {
+            return Err(line);
+        }
+        match expr.get_inner_expression() {
+            Expression::ObjectExpression(object) => Ok(object),
+            Expression::Identifier(id) => match self.scope.constant(id.name.as_str()) {
+                Some(bound) => self.object(bound, depth + 1),
+                None => Err(line),
+            },
+            // defineConfig({...}), withSentryConfig(nextConfig, {...}): the first argument that is an object.
+            Expression::CallExpression(call) => call
+                .arguments
+                .iter()
+                .filter_map(|a| a.as_expression())
+                .find_map(|a| self.object(a, depth + 1).ok())
+                .ok_or(line),
+            Expression::ArrowFunctionExpression(arrow) => self.returned(arrow, depth).ok_or(line),
+            Expression::FunctionExpression(function) => function
+                .body
+                .as_deref()
+                .and_then(|body| self.only_return(body, depth))
+                .ok_or(line),
+            _ => Err(line),
+        }
+    }
+
+    /// `defineConfig(({ mode }) => ({ … }))`: what the function returns, when it has one return.
+    fn returned<'e>(&self, arrow: &'e ArrowFunctionExpression<'a>, depth: usize) -> Option<&'e ObjectExpression<'a>>
+    where
+        's: 'e,
+    {
+        match arrow.get_expression() {
+            Some(returned) => self.object(returned, depth + 1).ok(),
+            None => self.only_return(arrow.get_function_body()?, depth),
+        }
+    }
+
+    fn only_return<'e>(&self, body: &'e FunctionBody<'a>, depth: usize) -> Option<&'e ObjectExpression<'a>>
+    where
+        's: 'e,
+    {
+        let mut returns = body.statements.iter().filter_map(|s| match s {
+            Statement::ReturnStatement(r) => Some(r.argument.as_ref()),
+            _ => None,
+        });
+        let only = returns.next()??;
+        if returns.next().is_some() {
+            return None;
+        }
+        self.object(only, depth + 1).ok()
+    }
+
+    /// Property `key` of an object literal, the last one written winning as in JavaScript; a spread of an
+    /// object that cannot be known, or a computed key, may set it.
+    fn property<'e>(&self, object: &'e ObjectExpression<'a>, key: &str, depth: usize) -> Found<'e, 'a>
+    where
+        's: 'e,
+    {
+        let mut found = Found::Unset;
+        for property in &object.properties {
+            match property {
+                ObjectPropertyKind::ObjectProperty(p) if p.computed => {
+                    if p.key.static_name().is_none_or(|name| name == key) {
+                        found = Found::Unknown(line_at(self.text, p.span.start));
+                    }
+                }
+                ObjectPropertyKind::ObjectProperty(p) => {
+                    if p.key.static_name().is_some_and(|name| name == key) {
+                        found = Found::Value(&p.value);
+                    }
+                }
+                ObjectPropertyKind::SpreadProperty(spread) => match self.object(&spread.argument, depth + 1) {
+                    Ok(inner) => match self.property(inner, key, depth + 1) {
+                        Found::Unset => {}
+                        other => found = other,
+                    },
+                    Err(line) => found = Found::Unknown(line),
+                },
+            }
+        }
+        found
+    }
+}
+
+enum Found<'e, 'a> {
+    Value(&'e Expression<'a>),
+    Unset,
+    Unknown(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(value: &str, line: usize) -> Setting {
+        Setting::Value {
+            value: value.into(),
+            line,
+        }
+    }
+
+    #[test]
+    fn vite_out_dir_by_object_path() {
+        let config = "import { defineConfig } from 'vite'\nexport default defineConfig({\n  test: { outDir: 'coverage' },\n  build: {\n    // outDir: 'old',\n    outDir: 'web-dist',\n  },\n})\n";
+        assert_eq!(
+            exported_setting(config, "vite.config.ts", &["build", "outDir"]),
+            value("web-dist", 6)
+        );
+        assert_eq!(exported_setting(config, "vite.config.ts", &["root"]), Setting::Unset);
+    }
+
+    #[test]
+    fn static_expressions_only() {
+        let concat = "export default { build: { outDir: 'we' + 'b' } }";
+        assert_eq!(
+            exported_setting(concat, "vite.config.js", &["build", "outDir"]),
+            value("web", 1)
+        );
+        let resolve = "import path from 'path'\nexport default { build: { outDir: path.resolve(__dirname, 'web') } }";
+        assert_eq!(
+            exported_setting(resolve, "vite.config.js", &["build", "outDir"]),
+            value("web", 2)
+        );
+        let env = "export default { build: {\n outDir: process.env.OUT } }";
+        assert_eq!(
+            exported_setting(env, "vite.config.js", &["build", "outDir"]),
+            Setting::Unknown { line: 2 }
+        );
+    }
+
+    #[test]
+    fn next_config_shapes() {
+        let cjs = "/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  // output: 'export',\n  output: \"standalone\",\n}\nmodule.exports = nextConfig\n";
+        assert_eq!(
+            exported_setting(cjs, "next.config.js", &["output"]),
+            value("standalone", 4)
+        );
+        let wrapped = "import withBundleAnalyzer from '@next/bundle-analyzer'\nconst config = { output: 'export' }\nexport default withBundleAnalyzer({ enabled: false })(config)\n";
+        // A wrapper's result called on the config: the config is an argument of the outer call.
+        assert_eq!(
+            exported_setting(wrapped, "next.config.mjs", &["output"]),
+            value("export", 2)
+        );
+        let function = "module.exports = (phase) => {\n  return { output: 'standalone' }\n}\n";
+        assert_eq!(
+            exported_setting(function, "next.config.js", &["output"]),
+            value("standalone", 2)
+        );
+        let spread = "import base from './base.mjs'\nexport default { ...base, reactStrictMode: true }\n";
+        assert_eq!(
+            exported_setting(spread, "next.config.mjs", &["output"]),
+            Setting::Unknown { line: 2 }
+        );
+        let typed = "import type { NextConfig } from 'next'\nconst config: NextConfig = { output: 'standalone' } satisfies NextConfig\nexport default config\n";
+        assert_eq!(
+            exported_setting(typed, "next.config.ts", &["output"]),
+            value("standalone", 2)
+        );
+        assert_eq!(
+            exported_setting("export default {}", "next.config.mjs", &["output"]),
+            Setting::Unset
+        );
+        assert_eq!(
+            exported_setting("export default {", "next.config.mjs", &["output"]),
+            Setting::Unknown { line: 1 }
+        );
+    }
+
+    #[test]
+    fn json_with_comments() {
+        let tsconfig = "{\n  // the build\n  \"compilerOptions\": {\n    \"outDir\": \"./build\",\n  },\n}\n";
+        assert_eq!(
+            json_setting(tsconfig, &["compilerOptions", "outDir"]),
+            value("./build", 4)
+        );
+        assert_eq!(json_setting(tsconfig, &["compilerOptions", "rootDir"]), Setting::Unset);
+        assert_eq!(json_setting("[1]", &["a"]), Setting::Unknown { line: 1 });
+    }
+}

@@ -1,0 +1,234 @@
+//! What one module loads and names: the modules it imports or requires, loads whose target is only known at
+//! run time, and the paths it builds or passes around (`path.join(__dirname, '../views')`,
+//! `express.static('public')`), each with its line.
+
+use oxc_allocator::Vec as ArenaVec;
+use oxc_ast::ast::{
+    Argument, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression, ImportDeclaration,
+    ImportExpression, ImportOrExportKind, ObjectProperty, VariableDeclarator,
+};
+use oxc_ast_visit::{walk, Visit};
+use oxc_span::GetSpan;
+
+use super::eval::{join, Scope, Static};
+use super::{line_at, with_program};
+
+/// The references of one module.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct References {
+    /// Specifiers of static imports, re-exports, and `require`/`import()` of a known string, with their line.
+    pub(crate) modules: Vec<(String, usize)>,
+    /// Loads whose specifier is only known at run time, with the folder it is known to be under when it is
+    /// (`require(path.join(__dirname, 'routes', file))` → `routes`).
+    pub(crate) dynamic: Vec<(Option<Static>, usize)>,
+    /// Strings and paths the code names where a path can go: paths built from `__dirname`, `import.meta` or
+    /// the working directory anywhere; plain strings only as call arguments, property values or initial values.
+    pub(crate) paths: Vec<(Static, usize)>,
+}
+
+/// The references of the module `text`, parsed as the file `name`; None when it does not parse.
+pub(crate) fn references(text: &str, name: &str) -> Option<References> {
+    with_program(text, name, |program| {
+        let scope = Scope::of(program);
+        let mut collector = Collector {
+            text,
+            scope: &scope,
+            found: References::default(),
+            strings_are_paths: false,
+        };
+        collector.visit_program(program);
+        collector.found
+    })
+}
+
+struct Collector<'c, 's, 'a> {
+    text: &'c str,
+    scope: &'c Scope<'s, 'a>,
+    found: References,
+    /// Whether the expression visited next sits where a path can go (an argument, a property value).
+    strings_are_paths: bool,
+}
+
+impl<'a> Collector<'_, '_, 'a> {
+    fn line(&self, offset: u32) -> usize {
+        line_at(self.text, offset)
+    }
+
+    /// A load of `specifier`: a module when it is a known string, else a dynamic load.
+    fn load(&mut self, specifier: &Expression<'a>, offset: u32) {
+        let line = self.line(offset);
+        if let Some(Static::Text(module)) = self.scope.eval(specifier) {
+            self.found.modules.push((module, line));
+        } else {
+            let known = self.known_prefix(specifier);
+            self.found.dynamic.push((known, line));
+        }
+    }
+
+    /// The folder a partly known path is under: `` `./routes/${name}` `` → `routes`,
+    /// `path.join(__dirname, 'routes', name)` → `routes` beside the file.
+    fn known_prefix(&self, expr: &Expression<'a>) -> Option<Static> {
+        match expr.get_inner_expression() {
+            Expression::TemplateLiteral(template) => {
+                let head = template.quasis.first()?.value.cooked?.as_str();
+                let folder = head.rsplit_once('/')?.0;
+                (folder.starts_with('.')).then(|| Static::Text(format!("./{}", join("", folder))))
+            }
+            // Only a prefix of the arguments is known: the longest one that evaluates.
+            Expression::CallExpression(call) => (1..call.arguments.len())
+                .rev()
+                .find_map(|n| self.scope.call_prefix(call, n))
+                .filter(|p| matches!(p, Static::Here(rel) | Static::Cwd(rel) if !rel.is_empty())),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        if it.import_kind != ImportOrExportKind::Type {
+            let line = self.line(it.span.start);
+            self.found.modules.push((it.source.value.to_string(), line));
+        }
+    }
+
+    fn visit_export_from_declaration(&mut self, it: &ExportFromDeclaration<'a>) {
+        if it.export_kind != ImportOrExportKind::Type {
+            let line = self.line(it.span.start);
+            self.found.modules.push((it.source.value.to_string(), line));
+        }
+    }
+
+    fn visit_export_all_declaration(&mut self, it: &ExportAllDeclaration<'a>) {
+        if it.export_kind != ImportOrExportKind::Type {
+            let line = self.line(it.span.start);
+            self.found.modules.push((it.source.value.to_string(), line));
+        }
+    }
+
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        self.load(&it.source, it.span.start);
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        if it.callee.is_specific_id("require") {
+            if let [Argument::SpreadElement(_)] | [] = it.arguments.as_slice() {
+                return;
+            }
+            if let Some(specifier) = it.arguments.first().and_then(Argument::as_expression) {
+                self.load(specifier, it.span.start);
+            }
+            return;
+        }
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_arguments(&mut self, it: &ArenaVec<'a, Argument<'a>>) {
+        for argument in it {
+            match argument.as_expression() {
+                Some(expr) => {
+                    self.strings_are_paths = true;
+                    self.visit_expression(expr);
+                    self.strings_are_paths = false;
+                }
+                None => walk::walk_argument(self, argument),
+            }
+        }
+    }
+
+    fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
+        self.visit_property_key(&it.key);
+        self.strings_are_paths = true;
+        self.visit_expression(&it.value);
+        self.strings_are_paths = false;
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let Some(init) = &it.init {
+            self.strings_are_paths = true;
+            self.visit_expression(init);
+            self.strings_are_paths = false;
+        }
+    }
+
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        let strings_are_paths = std::mem::take(&mut self.strings_are_paths);
+        // Only the outermost known value counts: `path.join(__dirname, 'views')` is `views`, not also the
+        // file's own folder and the word.
+        let is_load = matches!(it, Expression::CallExpression(c) if c.callee.is_specific_id("require"))
+            || matches!(it, Expression::ImportExpression(_));
+        if !is_load {
+            if let Some(value) = self.scope.eval(it) {
+                let keep = match &value {
+                    Static::Here(rel) | Static::Cwd(rel) => !rel.is_empty(),
+                    Static::Text(_) => strings_are_paths,
+                    Static::ThisFile => false,
+                };
+                if keep {
+                    let line = self.line(it.span().start);
+                    self.found.paths.push((value, line));
+                }
+                return;
+            }
+        }
+        walk::walk_expression(self, it);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(source: &str) -> References {
+        refs_in("server.js", source)
+    }
+
+    fn refs_in(name: &str, source: &str) -> References {
+        references(source, name).unwrap_or_default()
+    }
+
+    #[test]
+    fn imports_requires_and_reexports() {
+        let found = refs_in(
+            "server.ts",
+            "import express from 'express'\nimport type { X } from './types'\nconst db = require('./db')\n\
+             export * from './routes/index.js'\nexport { a } from './a.mjs'\nconst lazy = () => import('./lazy')\n",
+        );
+        let modules: Vec<&str> = found.modules.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(modules, ["express", "./db", "./routes/index.js", "./a.mjs", "./lazy"]);
+        assert_eq!(found.modules[1].1, 3);
+        assert!(found.dynamic.is_empty());
+    }
+
+    #[test]
+    fn dynamic_loads_with_known_folders() {
+        let found = refs(
+            "const path = require('path')\nfor (const f of files) {\n  require(path.join(__dirname, 'routes', f))\n}\n\
+             import(`./plugins/${name}.js`)\nrequire(name)\n",
+        );
+        assert_eq!(
+            found.dynamic,
+            [
+                (Some(Static::Here("routes".into())), 3),
+                (Some(Static::Text("./plugins".into())), 5),
+                (None, 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_named_by_the_code() {
+        let found = refs(
+            "const path = require('path')\nconst express = require('express')\nconst app = express()\n\
+             app.use(express.static(path.join(__dirname, 'public')))\napp.set('views', 'views')\n\
+             if (process.env.NODE_ENV === 'test') {}\nconst cfg = { root: '../data' }\n",
+        );
+        let paths: Vec<(Static, usize)> = found.paths;
+        assert!(paths.contains(&(Static::Here("public".into()), 4)));
+        assert!(paths.contains(&(Static::Text("views".into()), 5)));
+        assert!(paths.contains(&(Static::Text("../data".into()), 7)));
+        // Comparisons are not paths, nor is the file's own folder on its way into a join.
+        assert!(!paths.iter().any(|(p, _)| *p == Static::Text("test".into())));
+        assert!(!paths.iter().any(|(p, _)| *p == Static::Here(String::new())));
+    }
+}
