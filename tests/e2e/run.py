@@ -389,6 +389,10 @@ def check_case(case, builder, dockgen, work, no_cache):
     unexpected = [p for p in added if p != facts["artifact"] and not in_app_dir(p) and not ALLOWED_CHANGES.match(p)]
     if leftovers or unexpected:
         raise Failure(f"the image holds more than the artifact: {', '.join((leftovers + unexpected)[:10])}")
+    # Paths of the project the runtime must not hold (tests, docs, tooling beside the server's own files).
+    absent = [p for p in case.get("absent", []) if any(f == p or f.startswith(p.rstrip("/") + "/") for f in image_files)]
+    if absent:
+        raise Failure(f"the image holds what does not run: {', '.join(absent)}")
     if facts["artifact"] not in image_files:
         raise Failure(f"the artifact {facts['artifact']} is not in the image")
     row["image"] = sum(image_files.values())

@@ -5,6 +5,7 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
 use super::js::config::{exported_setting, Setting};
+use super::runfiles::{run_files, Walk};
 use super::server::{insert_port, server, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 
@@ -161,7 +162,7 @@ fn static_framework(
 }
 
 /// Vite's output folder: `build.outDir` under `root` (both relative to the config's folder).
-fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
+pub(super) fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
     let default = Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir");
     let out_dir = config_setting(app, "vite", &["build", "outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default)?;
     let root = config_setting(app, "vite", &["root"], OUTPUT_DIR_REMEDY, warnings);
@@ -331,7 +332,26 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
                 files.push("public".into());
             }
             if let Some((file, _)) = &config {
-                files.push(file.rsplit('/').next().unwrap_or(file).to_string());
+                // `next start` loads the config, and the config what it imports (an env schema, a redirect list).
+                let name = file.rsplit('/').next().unwrap_or(file).to_string();
+                let walk = Walk {
+                    entries: vec![name],
+                    outputs: &[],
+                    ship_modules: true,
+                    exact: true,
+                };
+                let found = run_files(app, &walk);
+                if let Some(first) = found.unfollowed.first() {
+                    warnings.push(format!(
+                        "{first}: the Next.js config loads a module named only at run time; add it to the runtime \
+                         stage if `next start` needs it"
+                    ));
+                }
+                for loaded in found.shipped.into_keys() {
+                    if !files.contains(&loaded) {
+                        files.push(loaded);
+                    }
+                }
             }
             facts.insert("framework".into(), framework);
             let start =

@@ -8,6 +8,7 @@ mod framework;
 mod js;
 mod manager;
 mod prisma;
+mod runfiles;
 mod scripts;
 mod server;
 mod workspace;

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::js::eval::join;
 use super::{read_small_text, App, Fact, Facts};
 
 /// Adds the `prisma` fact (schema, whether dockgen generates the client, where the client is written) when the
@@ -67,11 +68,33 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         None => "client generated into node_modules/.prisma, copied into the runtime".to_string(),
     };
     facts.insert("prisma".into(), Fact::new(fact, client.source).with_note(note));
-    // The schema folder (with its migrations) runs with the server: `prisma migrate deploy` reads it.
-    let folder = schema.split('/').next().unwrap_or(&schema).to_string();
+    // The schema folder (with its migrations) runs with the server: `prisma migrate deploy` reads it; a client
+    // generated into the app's folders must ship where the code imports it from.
+    let mut shipped = vec![schema.split('/').next().unwrap_or(&schema).to_string()];
+    if let Some(output) = &output {
+        let schema_dir = schema.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let generated = join(schema_dir, output);
+        match generated.split('/').next() {
+            None | Some("" | "..") => warnings.push(format!(
+                "{schema}: the generator's output `{output}` is outside the app's folder, which is all the image \
+                 holds: generate the client inside it"
+            )),
+            Some("node_modules") => warnings.push(format!(
+                "{schema}: the generator's output `{output}` is inside node_modules, which the runtime takes from \
+                 the production install (without it): give it an output outside node_modules"
+            )),
+            Some(_) => shipped.push(generated),
+        }
+    }
     if let Some(files) = facts.get_mut("runtime_files").and_then(|f| f.value.as_array_mut()) {
-        if !files.iter().any(|f| f == folder.as_str()) {
-            files.push(json!(folder));
+        for path in shipped {
+            let covered = files
+                .iter()
+                .filter_map(|f| f.as_str())
+                .any(|f| path == f || path.starts_with(&format!("{f}/")));
+            if !covered {
+                files.push(json!(path));
+            }
         }
     }
 }

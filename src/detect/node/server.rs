@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::framework::{static_output, vite_output};
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
+use super::runfiles::{run_files, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
@@ -84,31 +86,8 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
         facts.insert("start_command".into(), start.command);
     }
-    // A compiled server needs only its output folder; otherwise the app's whole folder runs.
-    let entry_file = command.as_deref().and_then(entry_file).unwrap_or_default();
-    let compiled_dir = entry_file
-        .trim_start_matches("./")
-        .split_once('/')
-        .map(|(top, _)| top.to_string())
-        .filter(|_| has_build);
-    if let Some(top) = compiled_dir {
-        // Built in the image, so kept out of the build context too.
-        facts.insert(
-            "compiled_dir".into(),
-            Fact::new(top.clone(), source.clone()).with_note("the folder the start command runs from"),
-        );
-        facts.insert(
-            "runtime_files".into(),
-            Fact::new(json!([top, "package.json"]), source.clone()),
-        );
-    } else {
-        let note = if has_build {
-            "the build writes beside the sources"
-        } else {
-            "the sources run as they are"
-        };
-        facts.insert("whole_app".into(), Fact::new(true, source.clone()).with_note(note));
-    }
+    let outputs = build_outputs(app, warnings);
+    shipped_files(app, facts, command.as_deref(), &source, has_build, &outputs);
     let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
         .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
     match script_port {
@@ -118,6 +97,163 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         None => insert_port(facts, app, command.as_deref(), default, warnings),
     }
     Ok(())
+}
+
+/// Folders the build writes: Vite's outDir when it runs `vite build`, a `--out-dir` of the build script,
+/// tsconfig's outDir.
+fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
+    let mut outputs = Vec::new();
+    if let Some((script, _)) = app.script("build") {
+        if let (true, Some(vite)) = (script.contains("vite build"), app.dependency("vite")) {
+            outputs.extend(vite_output(app, &vite, warnings).and_then(|f| f.value.as_str().map(String::from)));
+        }
+        outputs.extend(static_output(&script));
+    }
+    outputs.extend(tsconfig_option(app, "outDir"));
+    let mut folders: Vec<String> = outputs.iter().map(|o| join("", o)).filter(|o| !o.is_empty()).collect();
+    folders.dedup();
+    folders
+}
+
+/// What the runtime image holds, as facts: the output folder a server is compiled into (`compiled_dir`) and
+/// what its sources read beside it; for a server that runs its sources (or is compiled beside them), the files
+/// its entry loads and what they read (`runtime_files`); the whole folder (`whole_app`) when a load cannot be
+/// followed.
+fn shipped_files(
+    app: &App,
+    facts: &mut Facts,
+    command: Option<&str>,
+    source: &str,
+    has_build: bool,
+    outputs: &[String],
+) {
+    let entry = command.and_then(entry_file).map(|e| join("", e)).unwrap_or_default();
+    let committed = !entry.is_empty() && app.path(&entry).is_file();
+    let out_dir = tsconfig_option(app, "outDir");
+    let compiled_dir = entry
+        .split_once('/')
+        .map(|(top, _)| top.to_string())
+        .filter(|top| has_build && !committed && (!app.path(top).is_dir() || out_dir.as_deref() == Some(top)));
+    if let Some(top) = compiled_dir {
+        // Built in the image, so kept out of the build context too.
+        facts.insert(
+            "compiled_dir".into(),
+            Fact::new(top.clone(), source).with_note("the folder the start command runs from"),
+        );
+        let source_entry = compiled_source(app, &entry);
+        let sources = source_entry
+            .as_deref()
+            .and_then(|s| s.split_once('/'))
+            .map(|(top, _)| top.to_string());
+        let found = run_files(
+            app,
+            &Walk {
+                entries: source_entry.into_iter().collect(),
+                outputs,
+                ship_modules: false,
+                exact: false,
+            },
+        );
+        let mut files = vec![top.clone(), "package.json".to_string()];
+        files.extend(
+            found
+                .shipped
+                .keys()
+                .filter(|k| !files.contains(k) && Some(*k) != sources.as_ref())
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let note = format!("{top}: the folder the start command runs from; {}", found.evidence());
+        facts.insert(
+            "runtime_files".into(),
+            Fact::new(json!(files), source).with_note(note.trim_end_matches("; ")),
+        );
+        return;
+    }
+    let start = if committed {
+        Some(entry.clone())
+    } else {
+        typescript_source(app, &entry)
+    };
+    let Some(start) = start else {
+        let note = if has_build {
+            "the build writes beside the sources"
+        } else {
+            "the sources run as they are"
+        };
+        facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
+        return;
+    };
+    let mut entries = vec![start];
+    entries.extend(
+        command
+            .map(preloads)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| app.path(p).is_file()),
+    );
+    let found = run_files(
+        app,
+        &Walk {
+            entries,
+            outputs,
+            ship_modules: true,
+            exact: false,
+        },
+    );
+    if !found.unfollowed.is_empty() {
+        let note = format!(
+            "loads named only at run time ({}), so the whole folder ships",
+            found.unfollowed.join(", ")
+        );
+        facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
+        return;
+    }
+    let mut files = vec!["package.json".to_string()];
+    files.extend(found.shipped.keys().filter(|k| *k != "package.json").cloned());
+    facts.insert(
+        "runtime_files".into(),
+        Fact::new(json!(files), source).with_note(found.evidence()),
+    );
+}
+
+/// The TypeScript source of a file compiled beside it (`src/index.js` from `src/index.ts`).
+fn typescript_source(app: &App, compiled: &str) -> Option<String> {
+    let ts = compiled.strip_suffix(".js").map(|s| format!("{s}.ts"));
+    let mts = compiled.strip_suffix(".mjs").map(|s| format!("{s}.mts"));
+    let cts = compiled.strip_suffix(".cjs").map(|s| format!("{s}.cts"));
+    [ts, mts, cts].into_iter().flatten().find(|s| app.path(s).is_file())
+}
+
+/// The source of an entry compiled into an output folder (`dist/main.js` from `src/main.ts`), from tsconfig's
+/// outDir and rootDir.
+fn compiled_source(app: &App, entry: &str) -> Option<String> {
+    let (top, inner) = entry.split_once('/')?;
+    let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
+    let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);
+    let roots = tsconfig_option(app, "rootDir").map_or_else(|| vec!["src".to_string(), String::new()], |r| vec![r]);
+    roots.iter().find_map(|root| {
+        let compiled = join(root, inner);
+        typescript_source(app, &compiled).or_else(|| app.path(&compiled).is_file().then_some(compiled))
+    })
+}
+
+/// Modules `node -r ./x.js` or `--import ./y.mjs` loads before the entry: the app's own files among them.
+fn preloads(command: &str) -> Vec<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut found = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let value = match *word {
+            "-r" | "--require" | "--import" => words.get(i + 1).copied(),
+            other => ["--require=", "--import="]
+                .iter()
+                .find_map(|flag| other.strip_prefix(flag)),
+        };
+        if let Some(value) = value.filter(|v| v.starts_with("./") || v.starts_with("../")) {
+            found.push(join("", value));
+        }
+    }
+    found
 }
 
 /// Start scripts that exist but use the shell beyond `&&` (a line break, a pipe, a redirection, a

@@ -1,0 +1,250 @@
+//! What a server reads at run time, so that its image ships that and not the tests, docs and tooling beside
+//! it: the modules its entry loads (relative imports and requires, followed), the paths its code names
+//! (`path.join(__dirname, '../views')`, `express.static('public')`), the folders servers read by convention and
+//! what its dependencies read (presets/node/runtime.toml).
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::js::eval::{join, Static};
+use super::js::imports::references;
+use super::{read_small_text, App};
+
+const RUNTIME_TOML: &str = include_str!("../../../presets/node/runtime.toml");
+
+/// A module graph larger than this is not followed to its end: the whole folder ships.
+const MAX_MODULES: usize = 2000;
+
+/// What node loads for a specifier without an extension, in the order it tries them; TypeScript's for sources
+/// run as they are or compiled beside themselves.
+const EXTENSIONS: &[&str] = &[
+    ".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".mts", ".cts", ".tsx", ".jsx",
+];
+
+/// Files the walk parses for more loads.
+const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
+
+#[derive(Deserialize, Default)]
+struct Knowledge {
+    folders: Vec<String>,
+    not_runtime: Vec<String>,
+    dependencies: BTreeMap<String, Vec<String>>,
+}
+
+fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    // Built into the binary and parsed by a unit test, so the fallback is never taken.
+    KNOWLEDGE.get_or_init(|| toml::from_str(RUNTIME_TOML).unwrap_or_default())
+}
+
+/// Where a walk starts and what it ships.
+pub(super) struct Walk<'w> {
+    /// What node runs first (the entry, `-r`/`--import` preloads), relative to the app.
+    pub(super) entries: Vec<String>,
+    /// Folders the build writes: absent from the repository, present at run time.
+    pub(super) outputs: &'w [String],
+    /// Whether the modules reached ship (their top-level file or folder); false when they are compiled into an
+    /// output folder that ships instead, and only the paths they name count.
+    pub(super) ship_modules: bool,
+    /// Ship the files reached themselves rather than their top-level folder (a config and what it imports).
+    pub(super) exact: bool,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub(super) struct RunFiles {
+    /// Files and folders of the app to ship, each with why (`app.js:3 loads ./config/passport`).
+    pub(super) shipped: BTreeMap<String, String>,
+    /// Loads that cannot be followed (`server.js:12`): what they load is only known at run time.
+    pub(super) unfollowed: Vec<String>,
+}
+
+impl RunFiles {
+    fn ship(&mut self, path: &str, why: impl FnOnce() -> String) {
+        if !path.is_empty() && !self.shipped.contains_key(path) {
+            self.shipped.insert(path.to_string(), why());
+        }
+    }
+
+    /// The evidence, one entry per shipped path, for the fact's note.
+    pub(super) fn evidence(&self) -> String {
+        self.shipped
+            .iter()
+            .map(|(path, why)| format!("{path}: {why}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Follows the entries' loads and collects what the server reads at run time.
+pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
+    let mut found = RunFiles::default();
+    let mut queue: VecDeque<(String, String)> = walk
+        .entries
+        .iter()
+        .map(|entry| (entry.clone(), "what node runs".to_string()))
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let top = |path: &str| -> String {
+        if walk.exact {
+            path.to_string()
+        } else {
+            path.split('/').next().unwrap_or_default().to_string()
+        }
+    };
+    while let Some((file, why)) = queue.pop_front() {
+        if !seen.insert(file.clone()) {
+            continue;
+        }
+        if seen.len() > MAX_MODULES {
+            found.unfollowed.push(format!("more than {MAX_MODULES} modules"));
+            break;
+        }
+        if walk.ship_modules {
+            found.ship(&top(&file), || why);
+        }
+        let shown = app.file(&file);
+        let parses = std::path::Path::new(&file)
+            .extension()
+            .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)));
+        if !parses {
+            continue;
+        }
+        let Some(text) = read_small_text(&app.path(&file)) else {
+            continue;
+        };
+        let Some(refs) = references(&text, &file) else {
+            found.unfollowed.push(format!("{shown} (does not parse)"));
+            continue;
+        };
+        let folder = file.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+        for (specifier, line) in refs.modules {
+            if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
+                continue; // a package, a built-in, an absolute path: not the app's files
+            }
+            let target = join(&folder, &specifier);
+            if target.starts_with("..") {
+                continue; // outside the app: a workspace package (shipped as one) or nothing the image holds
+            }
+            let why = || format!("{shown}:{line} loads {specifier}");
+            match resolve(app, &target) {
+                Some(resolved) => queue.push_back((resolved, why())),
+                None if walk.outputs.iter().any(|o| under(&target, o)) => found.ship(&top(&target), why),
+                None => {}
+            }
+        }
+        for (known, line) in refs.dynamic {
+            let folder_read = match known {
+                Some(Static::Here(rel)) => Some(join(&folder, &rel)),
+                Some(Static::Cwd(rel)) => Some(join("", &rel)),
+                Some(Static::Text(rel)) if rel.starts_with('.') => Some(join(&folder, &rel)),
+                _ => None,
+            };
+            match folder_read.filter(|p| !p.is_empty() && !p.starts_with("..")) {
+                Some(path) => found.ship(&top(&path), || format!("{shown}:{line} loads modules from {path}")),
+                None => found.unfollowed.push(format!("{shown}:{line}")),
+            }
+        }
+        for (value, line) in refs.paths {
+            let (path, bare) = match value {
+                Static::Here(rel) => (join(&folder, &rel), false),
+                Static::Cwd(rel) => (join("", &rel), false),
+                Static::Text(rel) if !rel.starts_with('/') && !rel.contains(['\n', '*']) => (join("", &rel), true),
+                _ => continue,
+            };
+            let Some(head) = path.split('/').next().filter(|h| !h.is_empty() && *h != "..") else {
+                continue;
+            };
+            if bare && knowledge().not_runtime.iter().any(|n| n == head) {
+                continue;
+            }
+            let built = walk.outputs.iter().any(|o| under(&path, o));
+            if built || app.path(&path).exists() {
+                found.ship(&top(&path), || format!("{shown}:{line} names {path}"));
+            }
+        }
+    }
+    if !walk.exact {
+        conventional(app, &mut found);
+    }
+    found
+}
+
+/// Folders servers read by convention, and what the app's dependencies read, when they exist.
+fn conventional(app: &App, found: &mut RunFiles) {
+    for folder in &knowledge().folders {
+        if app.path(folder).is_dir() {
+            found.ship(folder, || "a folder servers read by convention".to_string());
+        }
+    }
+    for (dependency, paths) in &knowledge().dependencies {
+        let Some(deps) = app.package.object("dependencies") else {
+            break;
+        };
+        if !deps.contains_key(dependency) {
+            continue;
+        }
+        for path in paths.iter().filter(|p| app.path(p).exists()) {
+            found.ship(path, || {
+                format!("{} reads it", app.at(&format!("dependencies.{dependency}")))
+            });
+        }
+    }
+}
+
+/// Whether `path` is `folder` or inside it.
+fn under(path: &str, folder: &str) -> bool {
+    let folder = join("", folder);
+    !folder.is_empty() && (path == folder || path.starts_with(&format!("{folder}/")))
+}
+
+/// The file node loads for `target` (relative to the app): as written, with an extension, a TypeScript
+/// source for its compiled name, or a folder's index.
+pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
+    let is_file = |rel: &str| app.path(rel).is_file();
+    if is_file(target) {
+        return Some(target.to_string());
+    }
+    for (compiled, sources) in [
+        (".js", &[".ts", ".tsx"][..]),
+        (".mjs", &[".mts"]),
+        (".cjs", &[".cts"]),
+        (".jsx", &[".tsx"]),
+    ] {
+        if let Some(stem) = target.strip_suffix(compiled) {
+            if let Some(source) = sources.iter().map(|s| format!("{stem}{s}")).find(|s| is_file(s)) {
+                return Some(source);
+            }
+        }
+    }
+    if let Some(with_extension) = EXTENSIONS.iter().map(|e| format!("{target}{e}")).find(|p| is_file(p)) {
+        return Some(with_extension);
+    }
+    EXTENSIONS
+        .iter()
+        .map(|e| join(target, &format!("index{e}")))
+        .find(|p| is_file(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_knowledge_table_parses() {
+        let table: Knowledge = toml::from_str(RUNTIME_TOML).expect("presets/node/runtime.toml parses");
+        assert!(table.folders.iter().any(|f| f == "views"));
+        assert!(table.not_runtime.iter().any(|f| f == "test"));
+        assert_eq!(table.dependencies.get("config").map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn paths_under_folders() {
+        assert!(under("dist/index.js", "dist"));
+        assert!(under("dist", "./dist/"));
+        assert!(!under("distant/x", "dist"));
+        assert!(!under("x", ""));
+    }
+}
