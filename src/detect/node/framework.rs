@@ -339,6 +339,7 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
                     outputs: &[],
                     ship_modules: true,
                     exact: true,
+                    layout: None,
                 };
                 let found = run_files(app, &walk);
                 if let Some(first) = found.unfollowed.first() {

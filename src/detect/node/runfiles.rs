@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use super::js::eval::{join, Static};
@@ -30,13 +31,31 @@ const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "ct
 struct Knowledge {
     folders: Vec<String>,
     not_runtime: Vec<String>,
+    secrets: Vec<String>,
     dependencies: BTreeMap<String, Vec<String>>,
 }
 
-fn knowledge() -> &'static Knowledge {
-    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
-    // Built into the binary and parsed by a unit test, so the fallback is never taken.
-    KNOWLEDGE.get_or_init(|| toml::from_str(RUNTIME_TOML).unwrap_or_default())
+struct Table {
+    knowledge: Knowledge,
+    secrets: GlobSet,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    // Built into the binary and parsed by a unit test, so the fallbacks are never taken.
+    TABLE.get_or_init(|| {
+        let knowledge: Knowledge = toml::from_str(RUNTIME_TOML).unwrap_or_default();
+        let mut secrets = GlobSetBuilder::new();
+        for pattern in &knowledge.secrets {
+            if let Ok(glob) = Glob::new(pattern) {
+                secrets.add(glob);
+            }
+        }
+        Table {
+            secrets: secrets.build().unwrap_or_else(|_| GlobSet::empty()),
+            knowledge,
+        }
+    })
 }
 
 /// Where a walk starts and what it ships.
@@ -50,6 +69,9 @@ pub(super) struct Walk<'w> {
     pub(super) ship_modules: bool,
     /// Ship the files reached themselves rather than their top-level folder (a config and what it imports).
     pub(super) exact: bool,
+    /// Sources compiled into an output folder: (source root, output folder). `__dirname` in a source is its
+    /// compiled file's folder at run time (`src/app.ts` → `dist/`, `server/x.ts` → `build/server/`).
+    pub(super) layout: Option<(String, String)>,
 }
 
 /// What a walk found.
@@ -59,13 +81,23 @@ pub(super) struct RunFiles {
     pub(super) shipped: BTreeMap<String, String>,
     /// Loads that cannot be followed (`server.js:12`): what they load is only known at run time.
     pub(super) unfollowed: Vec<String>,
+    /// Secrets the code names (`.env.production`), kept out of the image, with where.
+    pub(super) secrets: Vec<(String, String)>,
 }
 
 impl RunFiles {
     fn ship(&mut self, path: &str, why: impl FnOnce() -> String) {
-        if !path.is_empty() && !self.shipped.contains_key(path) {
-            self.shipped.insert(path.to_string(), why());
+        if path.is_empty() || self.shipped.contains_key(path) {
+            return;
         }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if table().secrets.is_match(name) {
+            if !self.secrets.iter().any(|(p, _)| p == path) {
+                self.secrets.push((path.to_string(), why()));
+            }
+            return;
+        }
+        self.shipped.insert(path.to_string(), why());
     }
 
     /// The evidence, one entry per shipped path, for the fact's note.
@@ -87,13 +119,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         .map(|entry| (entry.clone(), "what node runs".to_string()))
         .collect();
     let mut seen: HashSet<String> = HashSet::new();
-    let top = |path: &str| -> String {
-        if walk.exact {
-            path.to_string()
-        } else {
-            path.split('/').next().unwrap_or_default().to_string()
-        }
-    };
+    let top = |path: &str| top_of(walk, path);
     while let Some((file, why)) = queue.pop_front() {
         if !seen.insert(file.clone()) {
             continue;
@@ -120,6 +146,17 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             continue;
         };
         let folder = file.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+        let run_folder = match &walk.layout {
+            Some((root, out)) => {
+                let inner = if root.is_empty() {
+                    Some(folder.as_str())
+                } else {
+                    under_root(&folder, root)
+                };
+                inner.map_or_else(|| folder.clone(), |inner| join(out, inner))
+            }
+            None => folder.clone(),
+        };
         for (specifier, line) in refs.modules {
             if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
                 continue; // a package, a built-in, an absolute path: not the app's files
@@ -137,7 +174,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         }
         for (known, line) in refs.dynamic {
             let folder_read = match known {
-                Some(Static::Here(rel)) => Some(join(&folder, &rel)),
+                Some(Static::Here(rel)) => Some(join(&run_folder, &rel)),
                 Some(Static::Cwd(rel)) => Some(join("", &rel)),
                 Some(Static::Text(rel)) if rel.starts_with('.') => Some(join(&folder, &rel)),
                 _ => None,
@@ -147,24 +184,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
         }
-        for (value, line) in refs.paths {
-            let (path, bare) = match value {
-                Static::Here(rel) => (join(&folder, &rel), false),
-                Static::Cwd(rel) => (join("", &rel), false),
-                Static::Text(rel) if !rel.starts_with('/') && !rel.contains(['\n', '*']) => (join("", &rel), true),
-                _ => continue,
-            };
-            let Some(head) = path.split('/').next().filter(|h| !h.is_empty() && *h != "..") else {
-                continue;
-            };
-            if bare && knowledge().not_runtime.iter().any(|n| n == head) {
-                continue;
-            }
-            let built = walk.outputs.iter().any(|o| under(&path, o));
-            if built || app.path(&path).exists() {
-                found.ship(&top(&path), || format!("{shown}:{line} names {path}"));
-            }
-        }
+        ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
     }
     if !walk.exact {
         conventional(app, &mut found);
@@ -172,14 +192,58 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
     found
 }
 
+/// What ships for a path: the path itself for an exact walk, else its top-level file or folder.
+fn top_of(walk: &Walk, path: &str) -> String {
+    if walk.exact {
+        path.to_string()
+    } else {
+        path.split('/').next().unwrap_or_default().to_string()
+    }
+}
+
+/// Ships the paths a module names that exist (or that the build writes); a plain string only when it looks
+/// like a path the server reads (see presets/node/runtime.toml).
+fn ship_named_paths(
+    app: &App,
+    walk: &Walk,
+    found: &mut RunFiles,
+    paths: Vec<(Static, usize)>,
+    run_folder: &str,
+    shown: &str,
+) {
+    for (value, line) in paths {
+        let (path, bare) = match value {
+            Static::Here(rel) => (join(run_folder, &rel), false),
+            Static::Cwd(rel) => (join("", &rel), false),
+            Static::Text(rel) if !rel.starts_with('/') && !rel.contains(['\n', '*']) => (join("", &rel), true),
+            _ => continue,
+        };
+        let Some(head) = path.split('/').next().filter(|h| !h.is_empty() && *h != "..") else {
+            continue;
+        };
+        let built = walk.outputs.iter().any(|o| under(&path, o));
+        if bare {
+            let known = &table().knowledge;
+            let word = !path.contains(['/', '.']);
+            if known.not_runtime.iter().any(|n| n == head) || (word && !built && !known.folders.contains(&path)) {
+                continue;
+            }
+        }
+        if built || app.path(&path).exists() {
+            found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
+        }
+    }
+}
+
 /// Folders servers read by convention, and what the app's dependencies read, when they exist.
 fn conventional(app: &App, found: &mut RunFiles) {
-    for folder in &knowledge().folders {
+    let knowledge = &table().knowledge;
+    for folder in &knowledge.folders {
         if app.path(folder).is_dir() {
             found.ship(folder, || "a folder servers read by convention".to_string());
         }
     }
-    for (dependency, paths) in &knowledge().dependencies {
+    for (dependency, paths) in &knowledge.dependencies {
         let Some(deps) = app.package.object("dependencies") else {
             break;
         };
@@ -191,6 +255,15 @@ fn conventional(app: &App, found: &mut RunFiles) {
                 format!("{} reads it", app.at(&format!("dependencies.{dependency}")))
             });
         }
+    }
+}
+
+/// The part of `folder` under the source `root` (`src/routes` under `src` is `routes`).
+fn under_root<'f>(folder: &'f str, root: &str) -> Option<&'f str> {
+    if folder == root {
+        Some("")
+    } else {
+        folder.strip_prefix(root)?.strip_prefix('/')
     }
 }
 
@@ -234,10 +307,15 @@ mod tests {
 
     #[test]
     fn the_knowledge_table_parses() {
-        let table: Knowledge = toml::from_str(RUNTIME_TOML).expect("presets/node/runtime.toml parses");
-        assert!(table.folders.iter().any(|f| f == "views"));
-        assert!(table.not_runtime.iter().any(|f| f == "test"));
-        assert_eq!(table.dependencies.get("config").map(Vec::len), Some(1));
+        let parsed: Knowledge = toml::from_str(RUNTIME_TOML).expect("presets/node/runtime.toml parses");
+        assert!(parsed.folders.iter().any(|f| f == "views"));
+        assert!(parsed.not_runtime.iter().any(|f| f == "test"));
+        assert_eq!(parsed.dependencies.get("config").map(Vec::len), Some(1));
+        for pattern in &parsed.secrets {
+            assert!(Glob::new(pattern).is_ok(), "{pattern}");
+        }
+        assert!(table().secrets.is_match(".env.production"));
+        assert!(!table().secrets.is_match("environment.js"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::framework::{static_output, vite_output};
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
-use super::runfiles::{run_files, Walk};
+use super::runfiles::{run_files, RunFiles, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
@@ -87,7 +87,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         facts.insert("start_command".into(), start.command);
     }
     let outputs = build_outputs(app, warnings);
-    shipped_files(app, facts, command.as_deref(), &source, has_build, &outputs);
+    shipped_files(app, facts, command.as_deref(), &source, has_build, &outputs, warnings);
     let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
         .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
     match script_port {
@@ -126,6 +126,7 @@ fn shipped_files(
     source: &str,
     has_build: bool,
     outputs: &[String],
+    warnings: &mut Vec<String>,
 ) {
     let entry = command.and_then(entry_file).map(|e| join("", e)).unwrap_or_default();
     let committed = !entry.is_empty() && app.path(&entry).is_file();
@@ -140,33 +141,30 @@ fn shipped_files(
             "compiled_dir".into(),
             Fact::new(top.clone(), source).with_note("the folder the start command runs from"),
         );
-        let source_entry = compiled_source(app, &entry);
-        let sources = source_entry
-            .as_deref()
-            .and_then(|s| s.split_once('/'))
-            .map(|(top, _)| top.to_string());
+        let compiled = compiled_source(app, &entry);
+        let layout = compiled.as_ref().map(|c| (c.root.clone(), c.out_dir.clone()));
         let found = run_files(
             app,
             &Walk {
-                entries: source_entry.into_iter().collect(),
+                entries: compiled.map(|c| c.source).into_iter().collect(),
                 outputs,
                 ship_modules: false,
                 exact: false,
+                layout,
             },
         );
+        say_secrets(&found, warnings);
         let mut files = vec![top.clone(), "package.json".to_string()];
-        files.extend(
-            found
-                .shipped
-                .keys()
-                .filter(|k| !files.contains(k) && Some(*k) != sources.as_ref())
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-        let note = format!("{top}: the folder the start command runs from; {}", found.evidence());
+        let mut evidence = vec![format!("{top}: the folder the start command runs from")];
+        for (path, why) in &found.shipped {
+            if !files.contains(path) {
+                files.push(path.clone());
+                evidence.push(format!("{path}: {why}"));
+            }
+        }
         facts.insert(
             "runtime_files".into(),
-            Fact::new(json!(files), source).with_note(note.trim_end_matches("; ")),
+            Fact::new(json!(files), source).with_note(evidence.join("; ")),
         );
         return;
     }
@@ -199,8 +197,10 @@ fn shipped_files(
             outputs,
             ship_modules: true,
             exact: false,
+            layout: None,
         },
     );
+    say_secrets(&found, warnings);
     if !found.unfollowed.is_empty() {
         let note = format!(
             "loads named only at run time ({}), so the whole folder ships",
@@ -217,6 +217,16 @@ fn shipped_files(
     );
 }
 
+/// Secret files the code names: never shipped, so the user must give their values at run time.
+fn say_secrets(found: &RunFiles, warnings: &mut Vec<String>) {
+    for (path, why) in &found.secrets {
+        warnings.push(format!(
+            "{why}, a secrets file the image never holds (the .dockerignore keeps it out of the build too): pass \
+             its variables at run time (`{path}`)"
+        ));
+    }
+}
+
 /// The TypeScript source of a file compiled beside it (`src/index.js` from `src/index.ts`).
 fn typescript_source(app: &App, compiled: &str) -> Option<String> {
     let ts = compiled.strip_suffix(".js").map(|s| format!("{s}.ts"));
@@ -225,16 +235,31 @@ fn typescript_source(app: &App, compiled: &str) -> Option<String> {
     [ts, mts, cts].into_iter().flatten().find(|s| app.path(s).is_file())
 }
 
+/// An entry compiled into an output folder, and where from.
+struct Compiled {
+    /// The entry's source (`src/main.ts`).
+    source: String,
+    /// The folder the sources are compiled from (`src`; empty for the app's folder).
+    root: String,
+    /// The folder they are compiled into (`dist`).
+    out_dir: String,
+}
+
 /// The source of an entry compiled into an output folder (`dist/main.js` from `src/main.ts`), from tsconfig's
 /// outDir and rootDir.
-fn compiled_source(app: &App, entry: &str) -> Option<String> {
+fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
     let (top, inner) = entry.split_once('/')?;
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
     let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);
     let roots = tsconfig_option(app, "rootDir").map_or_else(|| vec!["src".to_string(), String::new()], |r| vec![r]);
-    roots.iter().find_map(|root| {
-        let compiled = join(root, inner);
-        typescript_source(app, &compiled).or_else(|| app.path(&compiled).is_file().then_some(compiled))
+    roots.into_iter().find_map(|root| {
+        let compiled = join(&root, inner);
+        let source = typescript_source(app, &compiled).or_else(|| app.path(&compiled).is_file().then_some(compiled))?;
+        Some(Compiled {
+            source,
+            root,
+            out_dir: out_dir.clone(),
+        })
     })
 }
 
