@@ -1,7 +1,10 @@
 //! Which framework an app uses, whether it is a static site or a server, and what its build leaves: from its
 //! dependencies, scripts and the settings of its framework config (parsed, evaluated statically).
 
+use std::sync::OnceLock;
+
 use anyhow::{bail, Result};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::js::config::{exported_setting, Setting};
@@ -23,9 +26,55 @@ const SERVE_BINS: &[(&str, &str, &str)] = &[
 /// with its dependencies bundled, as Nuxt's.
 const NITRO_PACKAGES: &[&str] = &["nitro", "nitropack", "vinxi", "@solidjs/start", "@analogjs/platform"];
 
+const PLATFORMS_TOML: &str = include_str!("../../../presets/node/platforms.toml");
+
+#[derive(Deserialize, Default)]
+struct Platforms {
+    platform: Vec<Platform>,
+    node_adapters: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Platform {
+    name: String,
+    packages: Vec<String>,
+}
+
+fn platforms() -> &'static Platforms {
+    static PLATFORMS: OnceLock<Platforms> = OnceLock::new();
+    // Built into the binary and parsed by a unit test, so the fallback is never taken.
+    PLATFORMS.get_or_init(|| toml::from_str(PLATFORMS_TOML).unwrap_or_default())
+}
+
+/// Why the app builds for a runtime other than Node (presets/node/platforms.toml), when it does.
+fn other_platform(app: &App) -> Option<String> {
+    let table = platforms();
+    if table.node_adapters.iter().any(|name| app.dependency(name).is_some()) {
+        return None;
+    }
+    table.platform.iter().find_map(|platform| {
+        let found = platform.packages.iter().find_map(|name| app.dependency(name))?;
+        Some(format!(
+            "{}: {} builds the app for {}, not for a Node server or a folder of static files, so dockgen \
+             cannot tell what the image would run: pass --preset node-server with --set start_command=... or \
+             --preset node-static with --set output_dir=... if it also builds for Node",
+            found.source,
+            found.value.as_str().unwrap_or_default(),
+            platform.name
+        ))
+    })
+}
+
 /// Decides the framework, static or server, and what to build, copy and run. False when nothing says.
 pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     let build = app.script("build");
+    if let Some(why) = other_platform(app) {
+        if let Some((_, source)) = &build {
+            facts.insert("build_script".into(), Fact::new("build", source.clone()));
+        }
+        warnings.push(why);
+        return Ok(false);
+    }
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
     }
@@ -568,6 +617,16 @@ pub(super) fn angular_output(app: &App) -> Result<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_platform_table_parses() {
+        let table: Platforms = toml::from_str(PLATFORMS_TOML).expect("presets/node/platforms.toml parses");
+        assert!(table
+            .platform
+            .iter()
+            .any(|p| p.packages.iter().any(|n| n == "@cloudflare/vite-plugin")));
+        assert!(table.node_adapters.iter().any(|n| n == "@sveltejs/adapter-node"));
+    }
 
     #[test]
     fn static_outputs_from_build_scripts() {

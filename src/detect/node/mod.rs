@@ -420,7 +420,8 @@ fn analyse(
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;
-    if !is_app && is_the_target {
+    // (An app with a build script that is neither was said why by the framework's own check.)
+    if !is_app && is_the_target && !facts.contains_key("build_script") {
         warnings.push(format!(
             "{} has neither a build nor a start script (nor `main`), so dockgen cannot tell what to run: \
              pass --preset node-static --set output_dir=DIR for a static site, or --preset node-server \
