@@ -210,6 +210,12 @@ fn static_framework(
     Ok(false)
 }
 
+/// Astro's output folder: `outDir`, dist/ by default.
+pub(super) fn astro_output(app: &App, astro: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
+    let default = Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir");
+    config_setting(app, "astro", &["outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default)
+}
+
 /// Vite's output folder: `build.outDir` under `root` (both relative to the config's folder).
 pub(super) fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
     let default = Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir");
@@ -516,11 +522,15 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
     Ok(false)
 }
 
-/// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server.
+/// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server, or the
+/// project's own server when its start script runs one.
 fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Astro")?;
-    let default = Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir");
-    let dist = config_setting(app, "astro", &["outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default);
+    if starts_a_node_server(app) {
+        // A server of the project's own (an API beside the site, serving the build): its start script says so.
+        return server(app, facts, warnings);
+    }
+    let dist = astro_output(app, astro, warnings);
     let server_output = match config_setting(
         app,
         "astro",

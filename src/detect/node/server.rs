@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::framework::{static_output, vite_output};
+use super::framework::{astro_output, static_output, vite_output};
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
-use super::runfiles::{run_files, RunFiles, Walk};
+use super::runfiles::{resolve, run_files, RunFiles, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
@@ -99,13 +99,16 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     Ok(())
 }
 
-/// Folders the build writes: Vite's outDir when it runs `vite build`, a `--out-dir` of the build script,
-/// tsconfig's outDir.
+/// Folders the build writes: Vite's or Astro's outDir when it runs their build, a `--out-dir` of the build
+/// script, tsconfig's outDir.
 fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
     let mut outputs = Vec::new();
     if let Some((script, _)) = app.script("build") {
         if let (true, Some(vite)) = (script.contains("vite build"), app.dependency("vite")) {
             outputs.extend(vite_output(app, &vite, warnings).and_then(|f| f.value.as_str().map(String::from)));
+        }
+        if let (true, Some(astro)) = (script.contains("astro build"), app.dependency("astro")) {
+            outputs.extend(astro_output(app, &astro, warnings).and_then(|f| f.value.as_str().map(String::from)));
         }
         outputs.extend(static_output(&script));
     }
@@ -128,8 +131,11 @@ fn shipped_files(
     outputs: &[String],
     warnings: &mut Vec<String>,
 ) {
-    let entry = command.and_then(entry_file).map(|e| join("", e)).unwrap_or_default();
-    let committed = !entry.is_empty() && app.path(&entry).is_file();
+    let named = command.and_then(entry_file).map(|e| join("", e)).unwrap_or_default();
+    // `node server` runs server.js: the file node resolves, when the repository has it.
+    let resolved = (!named.is_empty()).then(|| resolve(app, &named)).flatten();
+    let committed = resolved.is_some();
+    let entry = resolved.unwrap_or(named);
     let out_dir = tsconfig_option(app, "outDir");
     let compiled_dir = entry
         .split_once('/')

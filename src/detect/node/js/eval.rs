@@ -2,6 +2,7 @@
 //! concatenations and templates of them, top-level constants, `path.join`/`path.resolve` over `__dirname`,
 //! `import.meta` and `process.cwd()`. Anything else is unknown.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use oxc_ast::ast::{
@@ -40,6 +41,8 @@ pub(crate) struct Scope<'s, 'a> {
     path_modules: Vec<&'s str>,
     /// Functions of `path` and `url` bound to local names (`import { join as j } from 'path'`).
     functions: HashMap<&'s str, &'s str>,
+    /// Constants inside functions, learned as a walk meets them (None: declared with different values).
+    learned: RefCell<HashMap<String, Option<Static>>>,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -117,6 +120,23 @@ impl<'s, 'a> Scope<'s, 'a> {
         self.eval_at(expr, 0)
     }
 
+    /// Records a constant declared inside a function, for the expressions after it that use it.
+    pub(crate) fn learn(&self, name: &str, value: Option<Static>) {
+        if self.consts.contains_key(name) {
+            return;
+        }
+        let mut learned = self.learned.borrow_mut();
+        match learned.get(name) {
+            Some(known) if *known != value => {
+                learned.insert(name.to_string(), None);
+            }
+            Some(_) => {}
+            None => {
+                learned.insert(name.to_string(), value);
+            }
+        }
+    }
+
     /// The expression a top-level constant is bound to.
     pub(crate) fn constant(&self, name: &str) -> Option<&'s Expression<'a>> {
         if self.redeclared.contains(&name) {
@@ -161,8 +181,18 @@ impl<'s, 'a> Scope<'s, 'a> {
             Expression::Identifier(id) => match id.name.as_str() {
                 "__dirname" => Some(Static::Here(String::new())),
                 "__filename" => Some(Static::ThisFile),
-                name => self.eval_at(self.constant(name)?, depth),
+                name => match self.constant(name) {
+                    Some(bound) => self.eval_at(bound, depth),
+                    None => self.learned.borrow().get(name).cloned().flatten(),
+                },
             },
+            // new URL(import.meta.url).pathname
+            Expression::StaticMemberExpression(member)
+                if matches!(member.property.name.as_str(), "pathname" | "href")
+                    && self.eval_at(&member.object, depth) == Some(Static::ThisFile) =>
+            {
+                Some(Static::ThisFile)
+            }
             Expression::StaticMemberExpression(member) if matches!(member.object, Expression::ImportMeta(_)) => {
                 match member.property.name.as_str() {
                     "dirname" => Some(Static::Here(String::new())),
@@ -172,6 +202,10 @@ impl<'s, 'a> Scope<'s, 'a> {
             }
             Expression::CallExpression(call) => self.call(call, call.arguments.len(), depth),
             Expression::NewExpression(new) if new.callee.is_specific_id("URL") => {
+                if let [only] = new.arguments.as_slice() {
+                    let only = self.eval_at(only.as_expression()?, depth)?;
+                    return (only == Static::ThisFile).then_some(Static::ThisFile);
+                }
                 // new URL('./public', import.meta.url): a path beside this file.
                 let [Argument::StringLiteral(relative), base] = new.arguments.as_slice() else {
                     return None;
@@ -371,6 +405,10 @@ mod tests {
             here("dist")
         );
         assert_eq!(eval_last("new URL('./static/', import.meta.url)"), here("static"));
+        assert_eq!(
+            eval_last("import path from 'path'; const f = new URL(import.meta.url).pathname; path.join(path.dirname(f), 'dist')"),
+            here("dist")
+        );
         assert_eq!(eval_last("__dirname + '/views'"), here("views"));
         assert_eq!(
             eval_last("const { join } = require('path'); join(__filename, '..', 'a')"),

@@ -4,8 +4,8 @@
 
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
-    Argument, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression, ImportDeclaration,
-    ImportExpression, ImportOrExportKind, ObjectProperty, VariableDeclarator,
+    Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
+    ImportDeclaration, ImportExpression, ImportOrExportKind, ObjectProperty, VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
@@ -57,8 +57,14 @@ impl<'a> Collector<'_, '_, 'a> {
     /// A load of `specifier`: a module when it is a known string, else a dynamic load.
     fn load(&mut self, specifier: &Expression<'a>, offset: u32) {
         let line = self.line(offset);
-        if let Some(Static::Text(module)) = self.scope.eval(specifier) {
+        let value = self.scope.eval(specifier);
+        if let Some(Static::Text(module)) = value {
             self.found.modules.push((module, line));
+        } else if let Some(Static::Here(path)) = value {
+            // import(path.join(__dirname, 'dist', 'server.mjs')): a module beside this file.
+            self.found.modules.push((format!("./{path}"), line));
+        } else if let Some(Static::Cwd(path)) = value {
+            self.found.dynamic.push((Some(Static::Cwd(path)), line));
         } else {
             let known = self.known_prefix(specifier);
             self.found.dynamic.push((known, line));
@@ -144,6 +150,10 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            // `const handler = path.join(__dirname, 'dist', 'entry.mjs')` inside a function, used below it.
+            self.scope.learn(id.name.as_str(), self.scope.eval(init));
+        }
         if let Some(init) = &it.init {
             self.strings_are_paths = true;
             self.visit_expression(init);
@@ -214,6 +224,17 @@ mod tests {
                 (None, 6)
             ]
         );
+    }
+
+    #[test]
+    fn constants_inside_functions() {
+        let found = refs(
+            "import path from 'path';\nconst __filename = new URL(import.meta.url).pathname;\n\
+             const __dirname = path.dirname(__filename);\napp.use(async () => {\n\
+             const handler = path.join(__dirname, 'dist', 'server', 'entry.mjs');\n  import(handler);\n});\n",
+        );
+        assert!(found.modules.contains(&("./dist/server/entry.mjs".to_string(), 6)));
+        assert!(found.dynamic.is_empty());
     }
 
     #[test]
