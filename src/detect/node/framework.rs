@@ -194,8 +194,12 @@ fn static_framework(
     // Vite builds a front-end unless a start script runs a node server (an SSR or API server that also uses
     // Vite), directly or through a chain (`start` → `npm run serve` → `node server.js`).
     let node_start = starts_a_node_server(app);
-    let vite_build = build.is_some_and(|(s, _)| s.contains("vite build"));
-    if let Some(vite) = app.dependency("vite").filter(|_| vite_build && !node_start) {
+    let vite_build = build.is_some() && super::scripts::runs(app, "build", "vite", "build");
+    // In a workspace vite may be the root's devDependency: the build running `vite build` is evidence enough.
+    let vite = app
+        .dependency("vite")
+        .or_else(|| build.map(|(_, source)| Fact::new("vite", source.clone())));
+    if let Some(vite) = vite.filter(|_| vite_build && !node_start) {
         let output = vite_output(app, &vite, warnings);
         static_site(
             facts,

@@ -66,6 +66,41 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
     }
 }
 
+/// Every command script `name` runs, through `npm run`/`yarn` chains and `&&` sequences, env prefixes and
+/// `npx` removed (`yarn build:app && yarn build:version` → `vite build`, `node ../scripts/build-version.js`).
+pub(super) fn commands(app: &App, name: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut pending = vec![(name.to_string(), 0)];
+    let mut seen: Vec<String> = Vec::new();
+    while let Some((current, depth)) = pending.pop() {
+        if depth >= MAX_DEPTH || seen.contains(&current) {
+            continue;
+        }
+        seen.push(current.clone());
+        let Some(segments) = app.script(&current).and_then(|(text, _)| segments(&text)) else {
+            continue;
+        };
+        for segment in segments.into_iter().rev() {
+            let (_, mut words) = strip_env(segment);
+            if words.first().is_some_and(|w| w == "npx") {
+                words.remove(0);
+            }
+            match run_target(&words) {
+                Some(next) => pending.push((next, depth + 1)),
+                None => found.push(words),
+            }
+        }
+    }
+    found
+}
+
+/// Whether script `name` runs `program sub` (`vite build`) anywhere in its chain.
+pub(super) fn runs(app: &App, name: &str, program: &str, sub: &str) -> bool {
+    commands(app, name)
+        .iter()
+        .any(|words| words.first().is_some_and(|w| w == program) && words.get(1).is_some_and(|w| w == sub))
+}
+
 /// The `&&`/`;`-separated commands of a script, as words; None for anything else the shell would interpret.
 fn segments(text: &str) -> Option<Vec<Vec<String>>> {
     if text.contains(['|', '>', '<', '`', '\n']) || text.contains("$(") {
@@ -272,6 +307,24 @@ mod tests {
         let hooks = dev_tool_hooks(&app);
         assert_eq!(hooks.len(), 1, "{hooks:?}");
         assert_eq!((hooks[0].script.as_str(), hooks[0].tool.as_str()), ("prepare", "is-ci"));
+    }
+
+    #[test]
+    fn commands_of_a_chain() {
+        let (_dir, context, package) = app_with(
+            r#"{"build": "yarn build:app && yarn build:version", "build:app": "cross-env A=1 vite build",
+                "build:version": "node ../scripts/version.js", "loop": "npm run loop"}"#,
+        );
+        let app = App::new(&context, ".", &package);
+        assert_eq!(
+            commands(&app, "build"),
+            [
+                vec!["vite".to_string(), "build".to_string()],
+                vec!["node".into(), "../scripts/version.js".into()]
+            ]
+        );
+        assert!(runs(&app, "build", "vite", "build"));
+        assert!(!runs(&app, "loop", "vite", "build"));
     }
 
     #[test]

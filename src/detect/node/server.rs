@@ -104,10 +104,10 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
 fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
     let mut outputs = Vec::new();
     if let Some((script, _)) = app.script("build") {
-        if let (true, Some(vite)) = (script.contains("vite build"), app.dependency("vite")) {
+        if let (true, Some(vite)) = (scripts::runs(app, "build", "vite", "build"), app.dependency("vite")) {
             outputs.extend(vite_output(app, &vite, warnings).and_then(|f| f.value.as_str().map(String::from)));
         }
-        if let (true, Some(astro)) = (script.contains("astro build"), app.dependency("astro")) {
+        if let (true, Some(astro)) = (scripts::runs(app, "build", "astro", "build"), app.dependency("astro")) {
             outputs.extend(astro_output(app, &astro, warnings).and_then(|f| f.value.as_str().map(String::from)));
         }
         outputs.extend(static_output(&script));
