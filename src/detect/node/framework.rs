@@ -495,9 +495,15 @@ fn serve_cli(
     Ok(())
 }
 
-/// `SvelteKit`: adapter-node is a server (`node build`), adapter-static a pre-rendered site in build/.
+/// `SvelteKit`: adapter-node is a server (`node build`), adapter-static a pre-rendered site in build/; a start
+/// script that runs a server of the project's own wins.
 fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     need_build(app, facts, "SvelteKit")?;
+    if starts_a_node_server(app) {
+        // The project's own server (a bundle that serves adapter-node's handler and more): its start script.
+        server(app, facts, warnings)?;
+        return Ok(true);
+    }
     let framework = Fact::new("sveltekit", kit.source.clone());
     if let Some(adapter) = app.dependency("@sveltejs/adapter-node") {
         facts.insert("framework".into(), framework);

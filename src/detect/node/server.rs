@@ -111,6 +111,9 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
             outputs.extend(astro_output(app, &astro, warnings).and_then(|f| f.value.as_str().map(String::from)));
         }
         outputs.extend(static_output(&script));
+        if app.dependency("@sveltejs/adapter-node").is_some() {
+            outputs.push("build".to_string()); // adapter-node's default `out`
+        }
     }
     outputs.extend(tsconfig_option(app, "outDir"));
     let mut folders: Vec<String> = outputs.iter().map(|o| join("", o)).filter(|o| !o.is_empty()).collect();
