@@ -855,3 +855,42 @@ fn project_config_is_announced_and_can_be_ignored() {
     assert_eq!(status, Some(0));
     assert!(!stdout.contains("custom presets"), "{stdout}");
 }
+
+/// A server's modules with names a COPY line cannot hold (a space, `$(…)`) are never written into one: the
+/// whole folder ships instead, and the detect fact says why; a module that does not parse is the same.
+#[test]
+fn odd_module_names_ship_the_whole_folder() {
+    let project = crate::common::project_copy(&crate::common::fixtures_dir().join("node-express-runtime-files/repo"));
+    // (Inside a shipped folder such names are fine: `COPY lib ./lib` carries them.)
+    write(project.path(), "we ird.js", b"module.exports = 1;\n");
+    write(project.path(), "$(touch x).js", b"module.exports = 2;\n");
+    let app = std::fs::read_to_string(project.path().join("app.js")).unwrap();
+    write(
+        project.path(),
+        "app.js",
+        format!("require('./we ird');\nrequire('./$(touch x)');\n{app}").as_bytes(),
+    );
+    let output = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let dockerfile = String::from_utf8_lossy(&output.stdout);
+    assert!(dockerfile.contains("\nCOPY . .\n"), "{dockerfile}");
+    assert!(
+        !dockerfile.contains("we ird") && !dockerfile.contains("touch"),
+        "{dockerfile}"
+    );
+
+    write(project.path(), "lib/greet.js", b"exports.greet = (\n");
+    let detect = dockgen()
+        .arg("detect")
+        .arg(project.path())
+        .arg("--json")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&detect.stdout);
+    assert!(report.contains("lib/greet.js (does not parse)"), "{report}");
+}

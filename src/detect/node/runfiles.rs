@@ -100,6 +100,26 @@ impl RunFiles {
         self.shipped.insert(path.to_string(), why());
     }
 
+    /// Why the walk's list cannot be used as it is: loads named only at run time, or names a COPY line cannot
+    /// hold (spaces, quotes, `$`); then the whole folder ships.
+    pub(super) fn unusable(&self) -> Option<String> {
+        if !self.unfollowed.is_empty() {
+            return Some(format!("loads named only at run time ({})", self.unfollowed.join(", ")));
+        }
+        self.odd_names()
+    }
+
+    /// Shipped names a COPY line cannot hold (spaces, quotes, `$`), said as a reason.
+    pub(super) fn odd_names(&self) -> Option<String> {
+        let odd: Vec<&str> = self
+            .shipped
+            .keys()
+            .map(String::as_str)
+            .filter(|p| crate::validate::context_path(p).is_err())
+            .collect();
+        (!odd.is_empty()).then(|| format!("names dockgen does not write into a COPY line ({})", odd.join(", ")))
+    }
+
     /// The evidence, one entry per shipped path, for the fact's note.
     pub(super) fn evidence(&self) -> String {
         self.shipped

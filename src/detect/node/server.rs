@@ -163,6 +163,13 @@ fn shipped_files(
             },
         );
         say_secrets(&found, warnings);
+        // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
+        if let Some(why) = found.odd_names() {
+            facts.shift_remove("compiled_dir");
+            let note = format!("{why}, so the whole folder ships");
+            facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
+            return;
+        }
         let mut files = vec![top.clone(), "package.json".to_string()];
         let mut evidence = vec![format!("{top}: the folder the start command runs from")];
         for (path, why) in &found.shipped {
@@ -210,11 +217,8 @@ fn shipped_files(
         },
     );
     say_secrets(&found, warnings);
-    if !found.unfollowed.is_empty() {
-        let note = format!(
-            "loads named only at run time ({}), so the whole folder ships",
-            found.unfollowed.join(", ")
-        );
+    if let Some(why) = found.unusable() {
+        let note = format!("{why}, so the whole folder ships");
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
         return;
     }
