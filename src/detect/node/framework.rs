@@ -351,9 +351,14 @@ fn config_setting(app: &App, stem: &str, path: &[&str], remedy: &str, warnings: 
     }
 }
 
-/// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
+/// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, a start script
+/// running a custom server that server, else `next start`.
 fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Next.js")?;
+    if starts_a_node_server(app) {
+        // A custom server (`node server.js` calling next()): it runs, with .next and the config beside it.
+        return server(app, facts, warnings);
+    }
     let config = framework_config(app, "next");
     let output = match config_setting(
         app,

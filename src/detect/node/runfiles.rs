@@ -207,7 +207,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
     }
     if !walk.exact {
-        conventional(app, &mut found);
+        conventional(app, walk.outputs, &mut found);
     }
     found
 }
@@ -255,8 +255,9 @@ fn ship_named_paths(
     }
 }
 
-/// Folders servers read by convention, and what the app's dependencies read, when they exist.
-fn conventional(app: &App, found: &mut RunFiles) {
+/// Folders servers read by convention, and what the app's dependencies read, when they exist (or the build
+/// writes them).
+fn conventional(app: &App, outputs: &[String], found: &mut RunFiles) {
     let knowledge = &table().knowledge;
     for folder in &knowledge.folders {
         if app.path(folder).is_dir() {
@@ -270,7 +271,8 @@ fn conventional(app: &App, found: &mut RunFiles) {
         if !deps.contains_key(dependency) {
             continue;
         }
-        for path in paths.iter().filter(|p| app.path(p).exists()) {
+        let present = |p: &&String| app.path(p).exists() || outputs.iter().any(|o| under(p, o));
+        for path in paths.iter().filter(present) {
             found.ship(path, || {
                 format!("{} reads it", app.at(&format!("dependencies.{dependency}")))
             });

@@ -114,6 +114,9 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         if app.dependency("@sveltejs/adapter-node").is_some() {
             outputs.push("build".to_string()); // adapter-node's default `out`
         }
+        if scripts::runs(app, "build", "next", "build") {
+            outputs.push(".next".to_string());
+        }
     }
     outputs.extend(tsconfig_option(app, "outDir"));
     let mut folders: Vec<String> = outputs.iter().map(|o| join("", o)).filter(|o| !o.is_empty()).collect();
