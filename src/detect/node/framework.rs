@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::js::config::{exported_setting, Setting};
 use super::runfiles::{run_files, Walk};
-use super::server::{insert_port, server, starts_a_node_server};
+use super::server::{insert_port, server, start_from_script, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 
 /// Server packages whose CLI starts a framework's build, with the script node runs for it.
@@ -154,6 +154,10 @@ fn static_framework(
     if let Some(angular) = app.dependency("@angular/core") {
         need_build(app, facts, "Angular")?;
         let output = angular_output(app)?;
+        if let Some(ssr) = app.dependency("@angular/ssr") {
+            angular_ssr(app, &ssr, &output, facts, warnings);
+            return Ok(true);
+        }
         static_site(
             facts,
             Fact::new("angular", angular.source),
@@ -595,6 +599,40 @@ pub(super) fn static_output(script: &str) -> Option<String> {
     }
     let tool = words.first()?;
     matches!(*tool, "parcel" | "webpack" | "rspack").then(|| "dist".to_string())
+}
+
+/// Angular with server-side rendering (`@angular/ssr`): node runs the build's `server/server.mjs` (the
+/// `serve:ssr:<project>` script's command when there is one), beside the browser files; 4000 by default.
+fn angular_ssr(app: &App, ssr: &Fact, browser: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let scripted = app.package.object("scripts").and_then(|scripts| {
+        scripts
+            .keys()
+            .filter(|name| name.starts_with("serve:ssr"))
+            .find_map(|name| {
+                Some((
+                    start_from_script(app.script(name)?.0.as_str())?,
+                    app.at(&format!("scripts.{name}")),
+                ))
+            })
+    });
+    let base = browser.value.as_str().unwrap_or("dist");
+    let base = base.strip_suffix("/browser").unwrap_or(base).to_string();
+    let (command, source) =
+        scripted.unwrap_or_else(|| (format!("node {base}/server/server.mjs"), browser.source.clone()));
+    let top = base.split('/').next().unwrap_or("dist").to_string();
+    facts.insert(
+        "framework".into(),
+        Fact::new("angular", ssr.source.clone()).with_note("server-side rendering"),
+    );
+    let port = Fact::new(4000, ssr.source.clone()).with_note("Angular SSR's default PORT");
+    server_facts(
+        app,
+        facts,
+        &[top, "package.json".to_string()],
+        Fact::new(command, source),
+        port,
+        warnings,
+    );
 }
 
 /// Angular's browser output from angular.json: `outputPath` (with `/browser` for the application builder).
