@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 const LINES_TOML: &str = include_str!("../../presets/lines/node.toml");
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Lines {
     current_lts: u64,
     line: Vec<Line>,
@@ -27,13 +27,7 @@ struct Line {
 
 fn lines() -> &'static Lines {
     static LINES: OnceLock<Lines> = OnceLock::new();
-    // Built into the binary and checked by a unit test, so it always parses.
-    LINES.get_or_init(|| {
-        toml::from_str(LINES_TOML).unwrap_or(Lines {
-            current_lts: 0,
-            line: Vec::new(),
-        })
-    })
+    LINES.get_or_init(|| super::builtin::table(LINES_TOML))
 }
 
 /// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.

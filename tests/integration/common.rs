@@ -22,6 +22,18 @@ pub(crate) fn dockgen() -> assert_cmd::Command {
     cmd
 }
 
+/// `dockgen init --yes --stdout` on `project`, which must succeed: the Dockerfile and what was said on stderr.
+pub(crate) fn init_stdout(project: &Path) -> (String, String) {
+    let output = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project)
+        .output()
+        .expect("dockgen runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    (String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
+}
+
 /// Copies a fixture's `repo/` into a fresh temporary directory, so tests can write into it.
 pub(crate) fn project_copy(repo: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -386,18 +386,12 @@ fn hostile_node_configs_are_named_and_ignored() {
     write(project.path(), "vite.config.ts", BINARY);
     huge(project.path(), ".nvmrc");
     fifo(project.path(), "tsconfig.json");
-    let output = dockgen()
-        .args(["init", "--yes", "--stdout"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let (dockerfile, stderr) = crate::common::init_stdout(project.path());
     assert!(
         stderr.contains("vite.config.ts is not readable") && stderr.contains(".nvmrc is not readable"),
         "{stderr}"
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("COPY --from=build /app/dist/ /usr/share/nginx/html/"));
+    assert!(dockerfile.contains("COPY --from=build /app/dist/ /usr/share/nginx/html/"));
 }
 
 /// Framework configs are optional: a binary or huge one is named in a warning and ignored, never fatal.
@@ -406,18 +400,12 @@ fn hostile_framework_configs_are_named_and_ignored() {
     let project = crate::common::project_copy(&crate::common::fixtures_dir().join("spring-boot-2/repo"));
     write(project.path(), "src/main/resources/application.properties", BINARY);
     huge(project.path(), "src/main/resources/application.yml");
-    let output = dockgen()
-        .args(["init", "--yes", "--stdout"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let (dockerfile, stderr) = crate::common::init_stdout(project.path());
     assert!(
         stderr.contains("application.properties is not readable") && stderr.contains("application.yml is not readable"),
         "{stderr}"
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("EXPOSE 8080\n"));
+    assert!(dockerfile.contains("EXPOSE 8080\n"));
 }
 
 /// Build files read as evidence (Makefile, justfile, Taskfile, goreleaser, Dockerfiles, Procfile) are
@@ -444,20 +432,14 @@ fn hostile_build_files_are_ignored_or_named() {
     );
     write(project.path(), "Taskfile.yml", b"tasks: [unclosed\n");
     let started = std::time::Instant::now();
-    let output = dockgen()
-        .args(["init", "--yes", "--stdout"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let (dockerfile, stderr) = crate::common::init_stdout(project.path());
     assert!(
         stderr.contains(".goreleaser.yaml:") && stderr.contains("(ignored)"),
         "{stderr}"
     );
     assert!(stderr.contains("Taskfile.yml:"), "{stderr}");
     // The binary keeps the module's name: no build file said anything literal.
-    assert!(String::from_utf8_lossy(&output.stdout).contains("-o /out/x ."));
+    assert!(dockerfile.contains("-o /out/x ."));
     // A generous bound: only a hang or a blow-up would come near it.
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
@@ -870,14 +852,7 @@ fn odd_module_names_ship_the_whole_folder() {
         "app.js",
         format!("require('./we ird');\nrequire('./$(touch x)');\n{app}").as_bytes(),
     );
-    let output = dockgen()
-        .args(["init", "--yes", "--stdout"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    let dockerfile = String::from_utf8_lossy(&output.stdout);
+    let (dockerfile, _) = crate::common::init_stdout(project.path());
     assert!(dockerfile.contains("\nCOPY . .\n"), "{dockerfile}");
     assert!(
         !dockerfile.contains("we ird") && !dockerfile.contains("touch"),

@@ -9,7 +9,7 @@ use crate::detect::Fact;
 
 const LINES_TOML: &str = include_str!("../../../presets/lines/java.toml");
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Lines {
     line: Vec<Line>,
 }
@@ -21,8 +21,7 @@ struct Line {
 }
 
 fn lines() -> Vec<Line> {
-    // Built into the binary and checked by a unit test, so it always parses.
-    toml::from_str::<Lines>(LINES_TOML).map_or_else(|_| Vec::new(), |t| t.line)
+    crate::detect::builtin::table::<Lines>(LINES_TOML).line
 }
 
 /// The release in the order Maven's compiler applies the settings; `1.8` means 8.

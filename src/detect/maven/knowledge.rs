@@ -4,19 +4,21 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use serde::Deserialize;
+
+use crate::detect::builtin;
 
 const KNOWLEDGE_TOML: &str = include_str!("../../../presets/java/knowledge.toml");
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Raw {
     listen: RawListen,
     jdk_only: JdkOnly,
     packaging: BTreeMap<String, Packaging>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RawListen {
     servers: Vec<String>,
     plain_servers: Vec<String>,
@@ -58,34 +60,14 @@ impl Knowledge {
     }
 }
 
-fn glob_set(patterns: &[String]) -> GlobSet {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        // The table is built into the binary and checked by a unit test, so every pattern compiles.
-        if let Ok(glob) = Glob::new(pattern) {
-            builder.add(glob);
-        }
-    }
-    builder.build().unwrap_or_else(|_| GlobSet::empty())
-}
-
 pub(super) fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| {
-        let raw: Raw = toml::from_str(KNOWLEDGE_TOML).unwrap_or_else(|_| Raw {
-            listen: RawListen {
-                servers: Vec::new(),
-                plain_servers: Vec::new(),
-                not_servers: Vec::new(),
-                source_types: Vec::new(),
-            },
-            jdk_only: JdkOnly::default(),
-            packaging: BTreeMap::new(),
-        });
+        let raw: Raw = builtin::table(KNOWLEDGE_TOML);
         Knowledge {
-            servers: glob_set(&raw.listen.servers),
-            plain_servers: glob_set(&raw.listen.plain_servers),
-            not_servers: glob_set(&raw.listen.not_servers),
+            servers: builtin::glob_set(&raw.listen.servers),
+            plain_servers: builtin::glob_set(&raw.listen.plain_servers),
+            not_servers: builtin::glob_set(&raw.listen.not_servers),
             source_types: raw.listen.source_types,
             jdk_only: raw.jdk_only,
             packaging: raw.packaging,
@@ -95,6 +77,8 @@ pub(super) fn knowledge() -> &'static Knowledge {
 
 #[cfg(test)]
 mod tests {
+    use globset::Glob;
+
     use super::*;
 
     #[test]

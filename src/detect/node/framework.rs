@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::js::config::{exported_setting, Setting};
-use super::runfiles::{run_files, Walk};
+use super::runfiles::{run_files, Ships, Walk};
 use super::server::{insert_port, server, start_from_script, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 
@@ -26,6 +26,12 @@ const SERVE_BINS: &[(&str, &str, &str)] = &[
 /// with its dependencies bundled, as Nuxt's.
 const NITRO_PACKAGES: &[&str] = &["nitro", "nitropack", "vinxi", "@solidjs/start", "@analogjs/platform"];
 
+/// Frameworks whose build a server of the project's own may serve (a custom Next.js server calling `next()`, a
+/// bundle around adapter-node's handler, an API beside an Astro site): when the start script runs a node
+/// server, that server runs, with what its code reads.
+const SERVED_BY_OWN_SERVER: &[(&str, &str)] =
+    &[("next", "Next.js"), ("@sveltejs/kit", "SvelteKit"), ("astro", "Astro")];
+
 const PLATFORMS_TOML: &str = include_str!("../../../presets/node/platforms.toml");
 
 #[derive(Deserialize, Default)]
@@ -42,8 +48,7 @@ struct Platform {
 
 fn platforms() -> &'static Platforms {
     static PLATFORMS: OnceLock<Platforms> = OnceLock::new();
-    // Built into the binary and parsed by a unit test, so the fallback is never taken.
-    PLATFORMS.get_or_init(|| toml::from_str(PLATFORMS_TOML).unwrap_or_default())
+    PLATFORMS.get_or_init(|| crate::detect::builtin::table(PLATFORMS_TOML))
 }
 
 /// Why the app builds for a runtime other than Node (presets/node/platforms.toml), when it does.
@@ -77,6 +82,16 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     }
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
+    }
+    if let Some((_, name)) = SERVED_BY_OWN_SERVER
+        .iter()
+        .find(|(package, _)| app.dependency(package).is_some())
+    {
+        if starts_a_node_server(app) {
+            need_build(app, facts, name)?;
+            server(app, facts, warnings)?;
+            return Ok(true);
+        }
     }
     if let Some(next) = app.dependency("next") {
         nextjs(app, &next, facts, warnings)?;
@@ -332,6 +347,14 @@ impl ConfigValue {
             ConfigValue::Unknown => None,
         }
     }
+
+    /// The value when the config sets one that is known.
+    fn set(self) -> Option<Fact> {
+        match self {
+            ConfigValue::Set(fact) => Some(fact),
+            ConfigValue::Unset | ConfigValue::Unknown => None,
+        }
+    }
 }
 
 /// The setting at `path` (`["build", "outDir"]`) of the framework's config file; when it cannot be known
@@ -355,26 +378,19 @@ fn config_setting(app: &App, stem: &str, path: &[&str], remedy: &str, warnings: 
     }
 }
 
-/// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, a start script
-/// running a custom server that server, else `next start`.
+/// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
 fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Next.js")?;
-    if starts_a_node_server(app) {
-        // A custom server (`node server.js` calling next()): it runs, with .next and the config beside it.
-        return server(app, facts, warnings);
-    }
     let config = framework_config(app, "next");
-    let output = match config_setting(
+    let output = config_setting(
         app,
         "next",
         &["output"],
         "taken as a `next start` server; pass --preset nextjs-standalone for output 'standalone' or \
          --preset node-static with --set output_dir=out for 'export'",
         warnings,
-    ) {
-        ConfigValue::Set(fact) => Some(fact),
-        ConfigValue::Unset | ConfigValue::Unknown => None,
-    };
+    )
+    .set();
     let framework = Fact::new("nextjs", next.source.clone());
     let port = Fact::new(3000, next.source.clone()).with_note("Next.js default");
     match output.as_ref().and_then(|f| f.value.as_str()) {
@@ -405,8 +421,7 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
                 let walk = Walk {
                     entries: vec![name],
                     outputs: &[],
-                    ship_modules: true,
-                    exact: true,
+                    ships: Ships::Files,
                     layout: None,
                 };
                 let found = run_files(app, &walk);
@@ -416,11 +431,8 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
                          stage if `next start` needs it"
                     ));
                 }
-                for loaded in found.shipped.into_keys() {
-                    if !files.contains(&loaded) {
-                        files.push(loaded);
-                    }
-                }
+                let leading: Vec<(&str, Option<&str>)> = files.iter().map(|f| (f.as_str(), None)).collect();
+                files = found.listing(&leading).0;
             }
             facts.insert("framework".into(), framework);
             let start =
@@ -504,15 +516,9 @@ fn serve_cli(
     Ok(())
 }
 
-/// `SvelteKit`: adapter-node is a server (`node build`), adapter-static a pre-rendered site in build/; a start
-/// script that runs a server of the project's own wins.
+/// `SvelteKit`: adapter-node is a server (`node build`), adapter-static a pre-rendered site in build/.
 fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     need_build(app, facts, "SvelteKit")?;
-    if starts_a_node_server(app) {
-        // The project's own server (a bundle that serves adapter-node's handler and more): its start script.
-        server(app, facts, warnings)?;
-        return Ok(true);
-    }
     let framework = Fact::new("sveltekit", kit.source.clone());
     if let Some(adapter) = app.dependency("@sveltejs/adapter-node") {
         facts.insert("framework".into(), framework);
@@ -541,26 +547,20 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
     Ok(false)
 }
 
-/// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server, or the
-/// project's own server when its start script runs one.
+/// Astro: a static site in dist/ (or outDir), or with `output: 'server'` and @astrojs/node a server.
 fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Astro")?;
-    if starts_a_node_server(app) {
-        // A server of the project's own (an API beside the site, serving the build): its start script says so.
-        return server(app, facts, warnings);
-    }
     let dist = astro_output(app, astro, warnings);
-    let server_output = match config_setting(
+    let server_output = config_setting(
         app,
         "astro",
         &["output"],
         "taken as a static site; pass --preset node-server with --set start_command=\"node dist/server/entry.mjs\" \
          for a server",
         warnings,
-    ) {
-        ConfigValue::Set(fact) => Some(fact).filter(|f| f.value == "server" || f.value == "hybrid"),
-        ConfigValue::Unset | ConfigValue::Unknown => None,
-    };
+    )
+    .set()
+    .filter(|f| f.value == "server" || f.value == "hybrid");
     let framework = Fact::new("astro", astro.source.clone());
     match (server_output, app.dependency("@astrojs/node")) {
         (Some(output), Some(_)) => {

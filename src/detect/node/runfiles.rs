@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use serde::Deserialize;
 
 use super::js::eval::{join, Static};
 use super::js::imports::references;
 use super::{read_small_text, App};
+use crate::detect::builtin;
 
 const RUNTIME_TOML: &str = include_str!("../../../presets/node/runtime.toml");
 
@@ -42,17 +43,10 @@ struct Table {
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    // Built into the binary and parsed by a unit test, so the fallbacks are never taken.
     TABLE.get_or_init(|| {
-        let knowledge: Knowledge = toml::from_str(RUNTIME_TOML).unwrap_or_default();
-        let mut secrets = GlobSetBuilder::new();
-        for pattern in &knowledge.secrets {
-            if let Ok(glob) = Glob::new(pattern) {
-                secrets.add(glob);
-            }
-        }
+        let knowledge: Knowledge = builtin::table(RUNTIME_TOML);
         Table {
-            secrets: secrets.build().unwrap_or_else(|_| GlobSet::empty()),
+            secrets: builtin::glob_set(&knowledge.secrets),
             knowledge,
         }
     })
@@ -64,14 +58,23 @@ pub(super) struct Walk<'w> {
     pub(super) entries: Vec<String>,
     /// Folders the build writes: absent from the repository, present at run time.
     pub(super) outputs: &'w [String],
-    /// Whether the modules reached ship (their top-level file or folder); false when they are compiled into an
-    /// output folder that ships instead, and only the paths they name count.
-    pub(super) ship_modules: bool,
-    /// Ship the files reached themselves rather than their top-level folder (a config and what it imports).
-    pub(super) exact: bool,
+    pub(super) ships: Ships,
     /// Sources compiled into an output folder: (source root, output folder). `__dirname` in a source is its
     /// compiled file's folder at run time (`src/app.ts` → `dist/`, `server/x.ts` → `build/server/`).
     pub(super) layout: Option<(String, String)>,
+}
+
+/// What of the modules reached and the paths they name ships.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ships {
+    /// The top-level file or folder of each module and named path, and the conventional folders (a server run
+    /// from its sources).
+    TopLevel,
+    /// The top-level file or folder of each named path and the conventional folders, not the modules: they are
+    /// compiled into an output folder that ships instead.
+    NamedPaths,
+    /// The modules and named paths themselves, nothing by convention (a config and what it imports).
+    Files,
 }
 
 /// What a walk found.
@@ -120,13 +123,25 @@ impl RunFiles {
         (!odd.is_empty()).then(|| format!("names dockgen does not write into a COPY line ({})", odd.join(", ")))
     }
 
-    /// The evidence, one entry per shipped path, for the fact's note.
-    pub(super) fn evidence(&self) -> String {
-        self.shipped
+    /// The paths to ship: `leading` in its order (each with why, when the walk did not find it), then every
+    /// path the walk found; and the evidence, one entry per path that has some.
+    pub(super) fn listing(&self, leading: &[(&str, Option<&str>)]) -> (Vec<String>, String) {
+        let mut files = Vec::new();
+        let mut evidence = Vec::new();
+        let found = self
+            .shipped
             .iter()
-            .map(|(path, why)| format!("{path}: {why}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+            .map(|(path, why)| (path.as_str(), Some(why.as_str())));
+        for (path, given) in leading.iter().copied().chain(found) {
+            if files.iter().any(|f| f == path) {
+                continue;
+            }
+            files.push(path.to_string());
+            if let Some(why) = self.shipped.get(path).map(String::as_str).or(given) {
+                evidence.push(format!("{path}: {why}"));
+            }
+        }
+        (files, evidence.join("; "))
     }
 }
 
@@ -148,7 +163,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             found.unfollowed.push(format!("more than {MAX_MODULES} modules"));
             break;
         }
-        if walk.ship_modules {
+        if walk.ships != Ships::NamedPaths {
             found.ship(&top(&file), || why);
         }
         let shown = app.file(&file);
@@ -206,7 +221,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         }
         ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
     }
-    if !walk.exact {
+    if walk.ships != Ships::Files {
         conventional(app, walk.outputs, &mut found);
     }
     found
@@ -214,7 +229,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
 
 /// What ships for a path: the path itself for an exact walk, else its top-level file or folder.
 fn top_of(walk: &Walk, path: &str) -> String {
-    if walk.exact {
+    if walk.ships == Ships::Files {
         path.to_string()
     } else {
         path.split('/').next().unwrap_or_default().to_string()
@@ -325,6 +340,8 @@ pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use globset::Glob;
+
     use super::*;
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::framework::{astro_output, static_output, vite_output};
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
-use super::runfiles::{resolve, run_files, RunFiles, Walk};
+use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};
 use crate::detect::walk;
@@ -119,10 +119,17 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         }
     }
     outputs.extend(tsconfig_option(app, "outDir"));
-    let mut folders: Vec<String> = outputs.iter().map(|o| join("", o)).filter(|o| !o.is_empty()).collect();
-    folders.dedup();
+    let mut folders: Vec<String> = Vec::new();
+    for folder in outputs.iter().map(|o| join("", o)).filter(|o| !o.is_empty()) {
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
     folders
 }
+
+/// Why the compiled folder ships.
+const RUNS_FROM: &str = "the folder the start command runs from";
 
 /// What the runtime image holds, as facts: the output folder a server is compiled into (`compiled_dir`) and
 /// what its sources read beside it; for a server that runs its sources (or is compiled beside them), the files
@@ -148,11 +155,6 @@ fn shipped_files(
         .map(|(top, _)| top.to_string())
         .filter(|top| has_build && !committed && (!app.path(top).is_dir() || out_dir.as_deref() == Some(top)));
     if let Some(top) = compiled_dir {
-        // Built in the image, so kept out of the build context too.
-        facts.insert(
-            "compiled_dir".into(),
-            Fact::new(top.clone(), source).with_note("the folder the start command runs from"),
-        );
         let compiled = compiled_source(app, &entry);
         let layout = compiled.as_ref().map(|c| (c.root.clone(), c.out_dir.clone()));
         let found = run_files(
@@ -160,30 +162,26 @@ fn shipped_files(
             &Walk {
                 entries: compiled.map(|c| c.source).into_iter().collect(),
                 outputs,
-                ship_modules: false,
-                exact: false,
+                ships: Ships::NamedPaths,
                 layout,
             },
         );
         say_secrets(&found, warnings);
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
         if let Some(why) = found.odd_names() {
-            facts.shift_remove("compiled_dir");
             let note = format!("{why}, so the whole folder ships");
             facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
             return;
         }
-        let mut files = vec![top.clone(), "package.json".to_string()];
-        let mut evidence = vec![format!("{top}: the folder the start command runs from")];
-        for (path, why) in &found.shipped {
-            if !files.contains(path) {
-                files.push(path.clone());
-                evidence.push(format!("{path}: {why}"));
-            }
-        }
+        // Built in the image, so kept out of the build context too.
+        facts.insert(
+            "compiled_dir".into(),
+            Fact::new(top.clone(), source).with_note(RUNS_FROM),
+        );
+        let (files, evidence) = found.listing(&[(&top, Some(RUNS_FROM)), ("package.json", None)]);
         facts.insert(
             "runtime_files".into(),
-            Fact::new(json!(files), source).with_note(evidence.join("; ")),
+            Fact::new(json!(files), source).with_note(evidence),
         );
         return;
     }
@@ -214,8 +212,7 @@ fn shipped_files(
         &Walk {
             entries,
             outputs,
-            ship_modules: true,
-            exact: false,
+            ships: Ships::TopLevel,
             layout: None,
         },
     );
@@ -225,11 +222,10 @@ fn shipped_files(
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
         return;
     }
-    let mut files = vec!["package.json".to_string()];
-    files.extend(found.shipped.keys().filter(|k| *k != "package.json").cloned());
+    let (files, evidence) = found.listing(&[("package.json", None)]);
     facts.insert(
         "runtime_files".into(),
-        Fact::new(json!(files), source).with_note(found.evidence()),
+        Fact::new(json!(files), source).with_note(evidence),
     );
 }
 
