@@ -456,8 +456,15 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
         .iter()
         .map(|(name, value)| serde_json::json!({ "name": name, "value": value.clone().unwrap_or_default() }))
         .collect();
-    if let Some(serde_json::Value::Array(detected)) = resolved.values.get_mut("build_env") {
-        detected.retain(|name| !args.build_env.iter().any(|(given, _)| name.as_str() == Some(given)));
+    let is_given =
+        |name: &str| args.build_env.iter().any(|(given, _)| given == name) || args.secret.iter().any(|id| id == name);
+    for key in ["build_env", "build_env_checked"] {
+        if let Some(serde_json::Value::Array(detected)) = resolved.values.get_mut(key) {
+            detected.retain(|name| !name.as_str().is_some_and(is_given));
+        }
+    }
+    if let Some(serde_json::Value::Array(committed)) = resolved.values.get_mut("build_env_committed") {
+        committed.retain(|pair| !pair["name"].as_str().is_some_and(is_given));
     }
     resolved
         .values

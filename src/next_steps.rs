@@ -51,6 +51,7 @@ pub fn next_steps(project: &Path, context: &Path, dockerfile: &str, values: &Map
     // Build variables the Dockerfile declares without a value are read from the caller's environment.
     let declared: Vec<String> = list("build_env")
         .iter()
+        .chain(&list("build_env_checked"))
         .filter_map(|name| name.as_str().map(String::from))
         .chain(
             list("build_env_given")

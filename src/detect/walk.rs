@@ -63,3 +63,30 @@ pub(crate) fn files_with_extensions(
     walked.unreadable.sort();
     walked
 }
+
+/// True when a .gitignore on the way to `target` (relative to `root`, the repository) ignores it: a local file
+/// (a build output, a developer's `.env`), not the repository's.
+pub(crate) fn is_gitignored(root: &Path, target: &str) -> bool {
+    let full = root.join(target);
+    let is_dir = full.is_dir();
+    let mut dir = root.to_path_buf();
+    let mut parts = target.split('/').peekable();
+    loop {
+        let ignore_file = dir.join(".gitignore");
+        if ignore_file.is_file() {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
+            if builder.add(&ignore_file).is_none() {
+                if let Ok(gitignore) = builder.build() {
+                    if gitignore.matched_path_or_any_parents(&full, is_dir).is_ignore() {
+                        return true;
+                    }
+                }
+            }
+        }
+        let Some(part) = parts.next() else { return false };
+        if parts.peek().is_none() {
+            return false;
+        }
+        dir.push(part);
+    }
+}

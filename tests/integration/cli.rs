@@ -1248,3 +1248,32 @@ fn detect_hides_internal_facts_unless_verbose() {
         "{facts:?}"
     );
 }
+
+/// Names an env schema checks while building are declared once: a `--build-env` value replaces the bare ARG,
+/// a `--secret` replaces it with a mount (a secret never becomes a build argument).
+#[test]
+fn given_build_inputs_replace_what_the_env_schema_requires() {
+    let project = project_copy(&crate::common::fixtures_dir().join("node-t3-env-checked/repo"));
+    let dockerfile = stdout_of(
+        dockgen()
+            .args(["init", "--yes", "--stdout"])
+            .args([
+                "--build-env",
+                "DATABASE_URL=postgres://build.invalid/db",
+                "--secret",
+                "AUTH_SECRET",
+            ])
+            .arg(project.path()),
+    );
+    assert!(
+        dockerfile.contains("ARG DATABASE_URL=postgres://build.invalid/db\n"),
+        "{dockerfile}"
+    );
+    assert!(!dockerfile.contains("ARG AUTH_SECRET"), "{dockerfile}");
+    assert!(!dockerfile.contains("ARG DATABASE_URL\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("--mount=type=secret,id=AUTH_SECRET"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("ARG NEXT_PUBLIC_SITE_URL\n"), "{dockerfile}");
+}

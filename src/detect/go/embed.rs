@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::super::{join_rel, node, Fact, Facts};
 use super::packages::Tree;
+use crate::detect::walk;
 
 /// What the embeds of a program need.
 #[derive(Default)]
@@ -42,7 +43,7 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
                         continue;
                     };
                     let path = root.join(&target);
-                    if path.exists() && !is_placeholder(&path) && !is_gitignored(root, &target) {
+                    if path.exists() && !is_placeholder(&path) && !walk::is_gitignored(root, &target) {
                         if !found.present.contains(&target) {
                             found.present.push(target);
                         }
@@ -165,32 +166,6 @@ fn is_placeholder(path: &Path) -> bool {
     entries
         .filter_map(Result::ok)
         .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
-}
-
-/// True when a .gitignore on the way to `target` ignores it: a local build output, not the repository's.
-fn is_gitignored(root: &Path, target: &str) -> bool {
-    let full = root.join(target);
-    let is_dir = full.is_dir();
-    let mut dir = root.to_path_buf();
-    let mut parts = target.split('/').peekable();
-    loop {
-        let ignore_file = dir.join(".gitignore");
-        if ignore_file.is_file() {
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
-            if builder.add(&ignore_file).is_none() {
-                if let Ok(gitignore) = builder.build() {
-                    if gitignore.matched_path_or_any_parents(&full, is_dir).is_ignore() {
-                        return true;
-                    }
-                }
-            }
-        }
-        let Some(part) = parts.next() else { return false };
-        if parts.peek().is_none() {
-            return false;
-        }
-        dir.push(part);
-    }
 }
 
 /// The Node probe's facts for the front-end folder, or why it cannot be built here.

@@ -1,131 +1,334 @@
-//! Environment a build reads and bakes into its output: Vite's `import.meta.env.VITE_*`, Next's
-//! `process.env.NEXT_PUBLIC_*`, the same names in `.env.example`, and env-validation schemas that a build would
-//! run (`@t3-oss/env-*` with `SKIP_ENV_VALIDATION`). Each becomes a build ARG, declared before the build step.
+//! Environment a build reads: what a bundler inlines (Vite's `import.meta.env.VITE_*`, Next's
+//! `process.env.NEXT_PUBLIC_*`, the same names in `.env.example`), the public values the repository commits
+//! for them (`.env`, `.env.production`), and what an env schema checks while the build imports it
+//! (`@t3-oss/env-*`'s `createEnv`), with the switch that skips the check. Each becomes a build ARG (or an ENV
+//! of the build stage), declared before the build step.
+
+use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::js::env::{env_reads, Access, Schema, Skip};
 use super::{read_small_text, App, Fact, Facts};
 use crate::detect::walk;
 
-/// Prefixes a bundler inlines at build time, by the dependency that does it.
-const INLINED: &[(&str, &str, &str)] = &[
-    ("vite", "import.meta.env.", "VITE_"),
-    ("next", "process.env.", "NEXT_PUBLIC_"),
+/// Prefixes a bundler inlines at build time, by the dependency that does it and how the code reads them.
+const INLINED: &[(&str, Access, &str)] = &[
+    ("vite", Access::ImportMeta, "VITE_"),
+    ("next", Access::Process, "NEXT_PUBLIC_"),
 ];
 
 /// Files that document a project's variables without holding values.
 const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample", ".env.template", ".env.dist"];
 
-/// Validation libraries whose schemas run in the build unless `SKIP_ENV_VALIDATION` is set.
+/// Files the bundlers load for a production build, later ones winning (the `.local` ones are a developer's
+/// own, never the repository's).
+const ENV_FILES: &[&str] = &[".env", ".env.production"];
+
+/// Validation libraries whose schemas run while the build imports them.
 const ENV_SCHEMAS: &[&str] = &["@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"];
+
+/// The variable the env schemas of the t3 templates (and hand-written ones copying them) are skipped by.
+const SKIP_VARIABLE: &str = "SKIP_ENV_VALIDATION";
+
+/// Sources parsed for reads; single-file components are scanned for the inlined names only.
+const PARSED: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "mts", "cjs", "cts"];
+const COMPONENTS: &[&str] = &["vue", "svelte", "astro"];
+const WALKED: &[&str] = &[
+    "js", "jsx", "ts", "tsx", "mjs", "mts", "cjs", "cts", "vue", "svelte", "astro",
+];
 
 /// A cap on names: a real app reads a handful; more is a generated file.
 const MAX_NAMES: usize = 64;
 
-/// Records `build_env` (names the build reads, each with where it was seen) and `skip_env_validation`.
-pub(super) fn build_env(app: &App, facts: &mut Facts) {
+/// Names in the order first seen, each with where.
+#[derive(Default)]
+struct Names(Vec<(String, String)>);
+
+impl Names {
+    fn add(&mut self, name: impl Into<String>, at: impl FnOnce() -> String) {
+        let name = name.into();
+        if self.0.len() < MAX_NAMES && !self.contains(&name) {
+            self.0.push((name, at()));
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|(known, _)| known == name)
+    }
+
+    fn fact(&self, note: &str) -> Option<Fact> {
+        let (_, first) = self.0.first()?;
+        let seen: Vec<String> = self.0.iter().map(|(name, at)| format!("{name} ({at})")).collect();
+        Some(
+            Fact::new(
+                json!(self.0.iter().map(|(name, _)| name).collect::<Vec<_>>()),
+                first.clone(),
+            )
+            .with_note(format!("{note}: {}", seen.join(", "))),
+        )
+    }
+}
+
+/// What the walk over the sources found.
+#[derive(Default)]
+struct Reads {
+    inlined: Names,
+    /// The env schemas, each with its file.
+    schemas: Vec<(String, Schema)>,
+    /// A read of `SKIP_ENV_VALIDATION` (a hand-written schema's switch).
+    skip_read: Option<String>,
+}
+
+/// Records `build_env` (names the bundler inlines, each with where it was seen), `build_env_committed` (their
+/// values in the committed env files), `build_env_checked` (names an env schema requires while building) and
+/// `skip_env_validation` (the variable and value that skip the schema).
+pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     if !facts.contains_key("build_script") {
         return;
     }
-    let prefixes: Vec<(&str, &str)> = INLINED
+    let prefixes: Vec<(Access, &str)> = INLINED
         .iter()
         .filter(|(dependency, _, _)| app.dependency(dependency).is_some())
         .map(|(_, access, prefix)| (*access, *prefix))
         .collect();
-    let schema = ENV_SCHEMAS.iter().find_map(|name| app.dependency(name));
-    if prefixes.is_empty() && schema.is_none() {
+    let schema_library = ENV_SCHEMAS.iter().find_map(|name| app.dependency(name));
+    if prefixes.is_empty() && schema_library.is_none() {
         return;
     }
-    let mut found: Vec<(String, String)> = Vec::new();
-    let mut skip_switch: Option<String> = None;
+    let mut reads = read_sources(app, &prefixes);
+    html_placeholders(app, &prefixes, &mut reads.inlined);
+    for template in ENV_TEMPLATES {
+        let Some(text) = app.text(template) else { continue };
+        for (key, line) in dotenv_lines(&text) {
+            if prefixes.iter().any(|(_, prefix)| key.starts_with(prefix)) {
+                reads.inlined.add(key, || format!("{}:{line}", app.file(template)));
+            }
+        }
+    }
+    let committed = committed_values(app, &prefixes, warnings);
+    let mut inlined = Names::default();
+    for (name, at) in &reads.inlined.0 {
+        if !committed.contains_key(name) {
+            inlined.add(name.clone(), || at.clone());
+        }
+    }
+    if let Some(fact) = inlined.fact("read by the build and baked into its output; pass values with --build-arg") {
+        facts.insert("build_env".into(), fact);
+    }
+    if let Some((_, (_, first))) = committed.first_key_value() {
+        let pairs: Vec<_> = committed
+            .iter()
+            .map(|(name, (value, _))| json!({"name": name, "value": value}))
+            .collect();
+        let seen: Vec<String> = committed
+            .iter()
+            .map(|(name, (_, at))| format!("{name} ({at})"))
+            .collect();
+        facts.insert(
+            "build_env_committed".into(),
+            Fact::new(json!(pairs), first.clone()).with_note(format!(
+                "public values the repository commits for the build (the .dockerignore keeps .env files out of \
+                 the context): {}",
+                seen.join(", ")
+            )),
+        );
+    }
+    schema_checks(app, &reads, &inlined, &committed, facts, warnings);
+}
+
+/// Parses the app's sources for the names the bundler inlines and the env schemas they declare.
+fn read_sources(app: &App, prefixes: &[(Access, &str)]) -> Reads {
+    let mut reads = Reads::default();
     let root = app.path(".");
     let boundary_root = root.clone();
-    let walked = walk::files_with_extensions(
-        &root,
-        &["js", "jsx", "ts", "tsx", "mjs", "mts", "vue", "svelte", "astro"],
-        move |p| p != boundary_root && p.join("package.json").is_file(),
-    );
+    let walked = walk::files_with_extensions(&root, WALKED, move |p| {
+        p != boundary_root && p.join("package.json").is_file()
+    });
     for path in walked.files {
         let Some(text) = read_small_text(&path) else { continue };
         let rel = path
             .strip_prefix(&root)
             .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
-        for (line_number, line) in text.lines().enumerate() {
-            let at = || format!("{}:{}", app.file(&rel), line_number + 1);
-            for (access, prefix) in &prefixes {
-                for name in names_after(line, &format!("{access}{prefix}")) {
-                    add(&mut found, format!("{prefix}{name}"), at());
+        let shown = app.file(&rel);
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if COMPONENTS.contains(&extension) {
+            // (A component's scripts sit inside markup the JavaScript parser does not take.)
+            for (index, line) in text.lines().enumerate() {
+                for (access, prefix) in prefixes {
+                    let marker = format!("{}{prefix}", access_text(*access));
+                    for name in names_after(line, &marker) {
+                        reads
+                            .inlined
+                            .add(format!("{prefix}{name}"), || format!("{shown}:{}", index + 1));
+                    }
                 }
             }
-            if schema.is_some() && skip_switch.is_none() && line.contains("SKIP_ENV_VALIDATION") {
-                skip_switch = Some(at());
+            continue;
+        }
+        if !PARSED.contains(&extension) {
+            continue;
+        }
+        let Some(found) = env_reads(&text, &rel) else { continue };
+        for (access, name, line) in found.names {
+            if prefixes
+                .iter()
+                .any(|(a, prefix)| *a == access && name.starts_with(prefix) && name.len() > prefix.len())
+            {
+                reads.inlined.add(name, || format!("{shown}:{line}"));
+            } else if name == SKIP_VARIABLE && reads.skip_read.is_none() {
+                reads.skip_read = Some(format!("{shown}:{line}"));
             }
         }
+        reads
+            .schemas
+            .extend(found.schemas.into_iter().map(|schema| (shown.clone(), schema)));
     }
-    // Vite also replaces `%VITE_NAME%` in index.html.
-    if let Some(text) = prefixes
-        .iter()
-        .any(|(_, p)| *p == "VITE_")
-        .then(|| app.text("index.html"))
-        .flatten()
-    {
-        for (line_number, line) in text.lines().enumerate() {
-            for name in names_after(line, "%VITE_") {
-                add(
-                    &mut found,
-                    format!("VITE_{name}"),
-                    format!("{}:{}", app.file("index.html"), line_number + 1),
-                );
-            }
-        }
-    }
-    for template in ENV_TEMPLATES {
-        let Some(text) = app.text(template) else { continue };
-        for (line_number, line) in text.lines().enumerate() {
-            let name = line
-                .trim()
-                .trim_start_matches("export ")
-                .split('=')
-                .next()
-                .unwrap_or_default()
-                .trim();
-            if prefixes.iter().any(|(_, prefix)| name.starts_with(prefix)) && crate::validate::env_name(name).is_ok() {
-                add(
-                    &mut found,
-                    name.to_string(),
-                    format!("{}:{}", app.file(template), line_number + 1),
-                );
-            }
-        }
-    }
-    if let Some((_, first)) = found.first() {
-        let seen: Vec<String> = found.iter().map(|(name, at)| format!("{name} ({at})")).collect();
-        facts.insert(
-            "build_env".into(),
-            Fact::new(
-                json!(found.iter().map(|(name, _)| name).collect::<Vec<_>>()),
-                first.clone(),
-            )
-            .with_note(format!(
-                "read by the build and baked into its output; pass values with --build-arg: {}",
-                seen.join(", ")
-            )),
-        );
-    }
-    if let (Some(schema), Some(at)) = (schema, skip_switch) {
-        facts.insert(
-            "skip_env_validation".into(),
-            Fact::new(true, at).with_note(format!(
-                "{}'s schema is checked when the server starts, not while building",
-                schema.value.as_str().unwrap_or_default()
-            )),
-        );
+    reads
+}
+
+fn access_text(access: Access) -> &'static str {
+    match access {
+        Access::Process => "process.env.",
+        Access::ImportMeta => "import.meta.env.",
     }
 }
 
-fn add(found: &mut Vec<(String, String)>, name: String, at: String) {
-    if found.len() < MAX_NAMES && !found.iter().any(|(known, _)| *known == name) {
-        found.push((name, at));
+/// Vite also replaces `%VITE_NAME%` in index.html.
+fn html_placeholders(app: &App, prefixes: &[(Access, &str)], inlined: &mut Names) {
+    if !prefixes.iter().any(|(_, p)| *p == "VITE_") {
+        return;
+    }
+    let Some(text) = app.text("index.html") else { return };
+    for (index, line) in text.lines().enumerate() {
+        for name in names_after(line, "%VITE_") {
+            inlined.add(format!("VITE_{name}"), || {
+                format!("{}:{}", app.file("index.html"), index + 1)
+            });
+        }
+    }
+}
+
+/// The inlined names' values in the env files the repository commits (not gitignored), the production file
+/// winning: name → (value, `file:line`). A value dockgen cannot write into an ARG line is said and left out.
+fn committed_values(
+    app: &App,
+    prefixes: &[(Access, &str)],
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, (String, String)> {
+    let mut values = BTreeMap::new();
+    for file in ENV_FILES {
+        let rel = super::join_rel(&app.dir, file);
+        if walk::is_gitignored(&app.context.dir, &rel) {
+            continue;
+        }
+        let Some(text) = app.text(file) else { continue };
+        let shown = app.file(file);
+        let lines = dotenv_lines(&text);
+        // dotenv substitutes `${NAME}` from the environment it runs in: never this machine's.
+        for item in dotenvy::from_read_iter(text.as_bytes()) {
+            let Ok((key, value)) = item else {
+                warnings.push(format!("{shown}: not a dotenv file dockgen can read (ignored)"));
+                break;
+            };
+            if !prefixes.iter().any(|(_, prefix)| key.starts_with(prefix)) {
+                continue;
+            }
+            let line = lines.iter().find(|(k, _)| *k == key).map_or(0, |(_, l)| *l);
+            let raw = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+            if raw.contains('$') || crate::validate::env_value(&value).is_err() || value.is_empty() {
+                warnings.push(format!(
+                    "{shown}:{line}: {key}'s value is not one dockgen writes into an ARG line (a substitution, \
+                     spaces or quotes): pass it with --build-env {key}=VALUE"
+                ));
+                values.remove(&key);
+                continue;
+            }
+            values.insert(key, (value, format!("{shown}:{line}")));
+        }
+    }
+    values
+}
+
+/// The keys a dotenv file sets, each with its line.
+fn dotenv_lines(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (key, _) = line.split_once('=')?;
+            let key = key.trim();
+            crate::validate::env_name(key)
+                .is_ok()
+                .then(|| (key.to_string(), index + 1))
+        })
+        .collect()
+}
+
+/// The env schemas the build runs: skipped by their switch when they have one (or by `SKIP_ENV_VALIDATION`
+/// when the code reads it); the names a schema without a switch requires are declared for the build, with a
+/// warning (the build fails without them).
+fn schema_checks(
+    app: &App,
+    reads: &Reads,
+    inlined: &Names,
+    committed: &BTreeMap<String, (String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
+    let switch = reads.schemas.iter().find_map(|(file, schema)| match &schema.skip {
+        Skip::Switch { name, value, line } => Some((name.clone(), value.clone(), format!("{file}:{line}"))),
+        Skip::Absent | Skip::Unknown { .. } => None,
+    });
+    let switch = switch.or_else(|| {
+        let at = reads.skip_read.clone()?;
+        Some((SKIP_VARIABLE.to_string(), "1".to_string(), at))
+    });
+    if let Some((name, value, at)) = switch {
+        let library = ENV_SCHEMAS.iter().find_map(|name| app.dependency(name));
+        let what = library
+            .as_ref()
+            .and_then(|f| f.value.as_str())
+            .unwrap_or("the env schema");
+        facts.insert(
+            "skip_env_validation".into(),
+            Fact::new(json!({"name": name, "value": value}), at).with_note(format!(
+                "{what}'s check is skipped while building; it runs when the server starts"
+            )),
+        );
+    }
+    let mut checked = Names::default();
+    for (file, schema) in &reads.schemas {
+        let why = match schema.skip {
+            Skip::Switch { .. } => continue,
+            Skip::Unknown { line } if schema.required.is_empty() => {
+                warnings.push(format!(
+                    "{file}:{line}: cannot tell what the env schema's skipValidation needs: if the build fails on \
+                     it, pass the variables with --build-env NAME=VALUE"
+                ));
+                continue;
+            }
+            Skip::Absent if schema.required.is_empty() => continue,
+            Skip::Unknown { line } => format!("its skipValidation ({file}:{line}) is nothing dockgen can turn on"),
+            Skip::Absent => "it has no skipValidation switch".to_string(),
+        };
+        for (name, line) in &schema.required {
+            if !inlined.contains(name) && !committed.contains_key(name) {
+                checked.add(name.clone(), || format!("{file}:{line}"));
+            }
+        }
+        let names: Vec<&str> = schema.required.iter().map(|(n, _)| n.as_str()).collect();
+        warnings.push(format!(
+            "{file}:{}: the env schema requires {} while the build runs, and {why}: the build fails without them. \
+             Pass values with --build-env NAME=VALUE (a placeholder will do for a value only the server uses) and \
+             secrets with --secret NAME, or add `skipValidation: !!process.env.{SKIP_VARIABLE}` to the schema",
+            schema.line,
+            names.join(", ")
+        ));
+    }
+    if let Some(fact) = checked.fact("required by the env schema while the build runs; pass values with --build-arg") {
+        facts.insert("build_env_checked".into(), fact);
     }
 }
 
@@ -151,5 +354,11 @@ mod tests {
         let line = "fetch(import.meta.env.VITE_API_URL + import.meta.env.VITE_ + import.meta.env.VITE_X1)";
         assert_eq!(names_after(line, "import.meta.env.VITE_"), ["API_URL", "X1"]);
         assert!(names_after("process.env.NODE_ENV", "process.env.NEXT_PUBLIC_").is_empty());
+    }
+
+    #[test]
+    fn dotenv_keys_and_lines() {
+        let keys = dotenv_lines("# comment\nVITE_A=1\n\nexport VITE_B = \"two\"\nnot a line\n");
+        assert_eq!(keys, [("VITE_A".to_string(), 2), ("VITE_B".to_string(), 4)]);
     }
 }

@@ -190,7 +190,8 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         .filter(|line| server::start_from_script(line).is_some() || framework::static_output(line).is_some())
         .count();
     let chains = scripts::fuzz_text(text);
-    let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len();
+    let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
+        + js::env::env_reads(text, "fuzz.ts").map_or(0, |r| r.names.len() + r.schemas.len());
     json + versions + globs + settings + loads + scripts + chains + env_names + server::ports_in_source(text).len()
 }
 
@@ -414,7 +415,7 @@ fn analyse(
     if let Some(builds) = workspace_builds(context, &local, &facts) {
         facts.insert("workspace_builds".into(), builds);
     }
-    buildenv::build_env(&app, &mut facts);
+    buildenv::build_env(&app, &mut facts, warnings);
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
     warnings.extend(app.warnings());

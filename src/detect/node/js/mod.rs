@@ -3,6 +3,7 @@
 //! "cannot tell".
 
 pub(super) mod config;
+pub(super) mod env;
 pub(super) mod eval;
 pub(super) mod imports;
 
