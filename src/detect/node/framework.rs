@@ -44,6 +44,9 @@ struct Platforms {
 struct Platform {
     name: String,
     packages: Vec<String>,
+    /// The platform's CLI (`wrangler`): a start script running it serves the app on the platform's runtime.
+    #[serde(default)]
+    tools: Vec<String>,
 }
 
 fn platforms() -> &'static Platforms {
@@ -54,6 +57,25 @@ fn platforms() -> &'static Platforms {
 /// Why the app builds for a runtime other than Node (presets/node/platforms.toml), when it does.
 fn other_platform(app: &App) -> Option<String> {
     let table = platforms();
+    let start = super::scripts::commands(app, "start");
+    // The start script's own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
+    // Pages that also lists @remix-run/serve still starts with `wrangler pages dev`).
+    let platform_start = table.platform.iter().find_map(|platform| {
+        let tool = platform
+            .tools
+            .iter()
+            .find(|tool| start.iter().any(|words| words.first() == Some(*tool)))?;
+        let (script, source) = app.script("start")?;
+        Some((platform, tool, script, source))
+    });
+    if let Some((platform, tool, script, source)) = platform_start {
+        return Some(format!(
+            "{source}: the start script (`{script}`) runs {tool}, which serves the app on {}, not on Node, so \
+             dockgen cannot tell what the image would run: pass --preset node-server with --set \
+             start_command=... or --preset node-static with --set output_dir=... if it also builds for Node",
+            platform.name
+        ));
+    }
     if table.node_adapters.iter().any(|name| app.dependency(name).is_some()) {
         return None;
     }
@@ -689,6 +711,7 @@ mod tests {
             .iter()
             .any(|p| p.packages.iter().any(|n| n == "@cloudflare/vite-plugin")));
         assert!(table.node_adapters.iter().any(|n| n == "@sveltejs/adapter-node"));
+        assert!(table.platform.iter().all(|p| !p.tools.is_empty()), "every platform names its CLI");
     }
 
     #[test]
