@@ -25,6 +25,9 @@ const EXTENSIONS: &[&str] = &[
     ".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".mts", ".cts", ".tsx", ".jsx",
 ];
 
+/// Sources node does not run as they are: a build compiles them.
+const COMPILED_EXTENSIONS: &[&str] = &["ts", "mts", "cts", "tsx", "jsx"];
+
 /// Files the walk parses for more loads.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
 
@@ -256,6 +259,11 @@ fn ship_named_paths(
         let Some(head) = path.split('/').next().filter(|h| !h.is_empty() && *h != "..") else {
             continue;
         };
+        // A TypeScript or JSX source named by a compiled server (a dev server's entry, `app/index.tsx`) is
+        // compiled by the build, never read by node.
+        if walk.ships == Ships::NamedPaths && is_compiled_source(&path) {
+            continue;
+        }
         let built = walk.outputs.iter().any(|o| under(&path, o));
         if bare {
             let known = &table().knowledge;
@@ -268,6 +276,12 @@ fn ship_named_paths(
             found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
         }
     }
+}
+
+fn is_compiled_source(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| COMPILED_EXTENSIONS.iter().any(|c| e.eq_ignore_ascii_case(c)))
 }
 
 /// Folders servers read by convention, and what the app's dependencies read, when they exist (or the build
