@@ -711,7 +711,10 @@ mod tests {
             .iter()
             .any(|p| p.packages.iter().any(|n| n == "@cloudflare/vite-plugin")));
         assert!(table.node_adapters.iter().any(|n| n == "@sveltejs/adapter-node"));
-        assert!(table.platform.iter().all(|p| !p.tools.is_empty()), "every platform names its CLI");
+        assert!(
+            table.platform.iter().all(|p| !p.tools.is_empty()),
+            "every platform names its CLI"
+        );
     }
 
     #[test]

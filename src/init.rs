@@ -1,0 +1,499 @@
+//! `dockgen init`: detection, the preset and its answers, then the files rendered, checked or written, and
+//! what was decided said on stderr.
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use clap::parser::ValueSource;
+use clap::ArgMatches;
+use indexmap::IndexMap;
+
+use crate::answers::Given;
+use crate::choose::choose_preset;
+use crate::cli::{self, InitArgs};
+use crate::detect::Candidate;
+use crate::preset::{self, Preset};
+use crate::prompt::{NonInteractive, Prompter, Terminal};
+use crate::{
+    answers, answers_file, check_project_dir, detect, files, next_steps, outputs, paint, print, render, report, say,
+    write, ProjectConfig, UsageError,
+};
+
+pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
+    check_project_dir(&args.path)?;
+    let detection = detect::detect(&args.path)?;
+    let saved = if config.read_answers_file {
+        answers_file::load(&args.path)?
+    } else {
+        None
+    };
+    let args = &with_saved_inputs(args, saved.as_ref(), matches)?;
+    if !args.json {
+        say(config.note().as_slice(), &[]);
+    }
+    let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut prompter: Box<dyn Prompter> = if interactive {
+        Box::new(Terminal::new(&args.path))
+    } else {
+        Box::new(NonInteractive)
+    };
+
+    let preset_name = args
+        .preset
+        .clone()
+        .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
+    // Said before a preset is chosen: they often explain why none fits.
+    if !args.json {
+        for candidate in &detection.candidates {
+            say(&candidate.notes, &candidate.warnings);
+        }
+    }
+    // dockgen.toml ranks below flags and DOCKGEN_*: its answers go in first and are overwritten.
+    let mut given = saved
+        .as_ref()
+        .map(answers_file::AnswersFile::given)
+        .transpose()?
+        .unwrap_or_default();
+    given.extend(given_answers(args, matches)?);
+    if interactive {
+        // What was found comes first, so the plan's questions can be read against it. Its notes and warnings
+        // were said above: each is printed once per run.
+        eprint!(
+            "{}",
+            report::Report::new(&detection, presets)
+                .without_messages()
+                .to_text(report::Layout::for_stream(&std::io::stderr(), false))
+        );
+    }
+    let (preset, candidate) = choose_preset(
+        &args.path,
+        preset_name.as_deref(),
+        presets,
+        &detection,
+        &mut given,
+        prompter.as_mut(),
+    )?;
+    let candidate = candidate.as_ref();
+    let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
+    let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
+    if interactive {
+        resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
+    }
+    let said = answer_warnings(preset, candidate, &resolved);
+    resolved.warnings.extend(said);
+    warnings.extend(resolved.warnings.iter().cloned());
+    if !args.json {
+        say(&resolved.notes, &resolved.warnings);
+    }
+    check_paths_exist(&args.path, preset, &resolved)?;
+    add_build_inputs(args, preset, &mut resolved)?;
+    add_runtime_inputs(args, &mut resolved);
+    let rendered = render::render(preset, &resolved.values)?;
+    let context_dir = build_context(&args.path, preset, &resolved)?;
+    let mut written = Vec::new();
+    if args.stdout {
+        let hides = outputs::existing_ignore_hides(&args.path, &context_dir, &args.file, &rendered.dockerfile);
+        say(&[], &hides);
+        warnings.extend(hides);
+        print(&rendered.dockerfile)?;
+        for (name, _) in &rendered.extra {
+            eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
+        }
+    } else {
+        let planned = outputs::plan(&args.path, &context_dir, &args.file, rendered)?;
+        if !args.json {
+            say(&planned.notes, &planned.warnings);
+        }
+        warnings.extend(planned.warnings);
+        let (files, owned) = (planned.files, planned.owned);
+        // Only files whose content would change are written (or need --force); identical output is success.
+        let changed = write::changed(&files);
+        if args.check {
+            return outputs::check(&files, &changed);
+        }
+        if changed.is_empty() {
+            eprintln!("up to date: {}", outputs::file_names(&files));
+        } else {
+            let Some(paths) = outputs::write_changed(changed, &owned, args.force, interactive, prompter.as_mut())?
+            else {
+                eprintln!("left the existing files unchanged");
+                return Ok(());
+            };
+            written.extend(paths);
+        }
+    }
+    written.extend(save_answers(args, preset, candidate, &resolved)?);
+    let steps = (!args.stdout).then(|| steps_for(args, &context_dir, &resolved));
+    finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
+}
+
+/// The build and run commands for the files written: the Dockerfile named from the build context.
+fn steps_for(args: &InitArgs, context_dir: &Path, resolved: &answers::Resolved) -> next_steps::NextSteps {
+    let dockerfile = match resolved
+        .values
+        .get("dockerfile_dir")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(dir) if dir != "." && context_dir != args.path => format!("{dir}/{}", args.file),
+        _ => args.file.clone(),
+    };
+    next_steps::next_steps(&args.path, context_dir, &dockerfile, &resolved.values)
+}
+
+/// A port other than the program's, when the program's is written in its code: EXPOSE says what was asked,
+/// and the warning says the program still listens where its code says.
+fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved) -> Option<String> {
+    let facts = &candidate?.facts;
+    let fixed = facts.get("port_fixed")?;
+    let detected = &facts.get("port")?.value;
+    let asked = resolved.values.get("port")?;
+    (asked != detected && !asked.is_null()).then(|| {
+        format!(
+            "{}: the program's port {detected} is written in its code, so it still listens there; the Dockerfile \
+             exposes {asked} as asked: change the code or publish {asked}:{detected}",
+            fixed.source
+        )
+    })
+}
+
+/// What the settled answers deserve a word about: a port the code fixes elsewhere, a privileged port, an image
+/// without a version.
+fn answer_warnings(preset: &Preset, candidate: Option<&Candidate>, resolved: &answers::Resolved) -> Vec<String> {
+    let mut warnings: Vec<String> = fixed_port_moved(candidate, resolved).into_iter().collect();
+    warnings.extend(privileged_port(resolved));
+    warnings.extend(unpinned_images(preset, resolved));
+    warnings
+}
+
+/// Images without a tag or tagged `latest`: each build takes whatever the registry holds that day, which is
+/// what pinning in the Dockerfile is for.
+fn unpinned_images(preset: &Preset, resolved: &answers::Resolved) -> Vec<String> {
+    preset
+        .answers
+        .iter()
+        .filter(|(_, spec)| spec.kind == preset::Kind::Image)
+        .filter_map(|(key, _)| {
+            let answer = resolved.answers.get(key)?;
+            let image = answer.value.as_str()?;
+            let name = image.rsplit('/').next().unwrap_or(image);
+            let tag = name.split_once(':').map(|(_, tag)| tag);
+            // `scratch` is the empty image, built into every builder: there is nothing to pin.
+            let unpinned = image != "scratch" && !image.contains('@') && matches!(tag, None | Some("latest"));
+            unpinned.then(|| {
+                format!(
+                    "{key} {image} ({}) names no version: every build takes whatever the registry holds that day; \
+                     pin one (IMAGE:VERSION)",
+                    answer.origin
+                )
+            })
+        })
+        .collect()
+}
+
+/// A port below 1024 while every preset's image runs as a non-root user: where that works is worth a word.
+fn privileged_port(resolved: &answers::Resolved) -> Option<String> {
+    let port = resolved.values.get("port")?.as_u64().filter(|p| *p < 1024)?;
+    let origin = resolved.answers.get("port").map_or("", |a| a.origin.as_str());
+    Some(format!(
+        "port {port} ({origin}) is a privileged port and the image runs as a non-root user: Docker (20.10 and later) \
+         lets it listen there, Kubernetes only with the sysctl net.ipv4.ip_unprivileged_port_start=0; pass --port \
+         8080 (or another above 1023) if the program can listen elsewhere"
+    ))
+}
+
+/// `--arg` replaces the program's arguments; `--env` sets run-time variables over the deployment files' ones.
+fn add_runtime_inputs(args: &InitArgs, resolved: &mut answers::Resolved) {
+    if !args.arg.is_empty() {
+        resolved.values.insert("args".into(), serde_json::json!(args.arg));
+    }
+    if args.env.is_empty() {
+        return;
+    }
+    let mut env: Vec<serde_json::Value> = resolved
+        .values
+        .get("runtime_env")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (name, value) in &args.env {
+        env.retain(|pair| pair["name"] != name.as_str());
+        env.push(serde_json::json!({ "name": name, "value": value }));
+    }
+    resolved
+        .values
+        .insert("runtime_env".into(), serde_json::Value::Array(env));
+}
+
+/// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.
+fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Resolved) -> Result<()> {
+    // Variables .npmrc reads are secrets the install needs too (the templates use them when nothing is given).
+    let mut secrets: Vec<String> = resolved
+        .values
+        .get("npmrc_secrets")
+        .and_then(serde_json::Value::as_array)
+        .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    secrets.extend(
+        args.secret
+            .iter()
+            .filter(|id| !secrets.contains(id))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    if args.build_env.is_empty() && args.secret.is_empty() {
+        return Ok(());
+    }
+    if preset.stack != "node" {
+        bail!(UsageError(format!(
+            "--build-env and --secret reach a Node build step; preset {} has none",
+            preset.name
+        )));
+    }
+    if !resolved.values.contains_key("build_script") && !args.build_env.is_empty() {
+        paint::warning("--build-env has no effect: this app has no build step");
+    }
+    let given: Vec<serde_json::Value> = args
+        .build_env
+        .iter()
+        .map(|(name, value)| serde_json::json!({ "name": name, "value": value.clone().unwrap_or_default() }))
+        .collect();
+    let is_given =
+        |name: &str| args.build_env.iter().any(|(given, _)| given == name) || args.secret.iter().any(|id| id == name);
+    for key in ["build_env", "build_env_checked"] {
+        if let Some(serde_json::Value::Array(detected)) = resolved.values.get_mut(key) {
+            detected.retain(|name| !name.as_str().is_some_and(is_given));
+        }
+    }
+    if let Some(serde_json::Value::Array(committed)) = resolved.values.get_mut("build_env_committed") {
+        committed.retain(|pair| !pair["name"].as_str().is_some_and(is_given));
+    }
+    resolved
+        .values
+        .insert("build_env_given".into(), serde_json::Value::Array(given));
+    resolved
+        .values
+        .insert("build_secrets".into(), serde_json::json!(secrets));
+    Ok(())
+}
+
+/// The repeatable inputs and the Dockerfile's name: what the command line gives wins, else dockgen.toml's
+/// (each value checked as its flag checks it).
+fn with_saved_inputs(
+    args: &InitArgs,
+    saved: Option<&answers_file::AnswersFile>,
+    matches: &ArgMatches,
+) -> Result<InitArgs> {
+    fn parsed<T>(values: &[String], key: &str, parse: fn(&str) -> Result<T, String>) -> Result<Vec<T>> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                parse(value).map_err(|why| anyhow::anyhow!("{}: {key}[{i}]: {why}", answers_file::FILE_NAME))
+            })
+            .collect()
+    }
+    let mut args = args.clone();
+    let Some(saved) = saved else { return Ok(args) };
+    if args.arg.is_empty() {
+        args.arg = parsed(&saved.run.args, "run.args", cli::parse_program_arg)?;
+    }
+    if args.env.is_empty() {
+        args.env = parsed(&saved.run.env, "run.env", cli::parse_runtime_env)?;
+    }
+    if args.build_env.is_empty() {
+        args.build_env = parsed(&saved.build.env, "build.env", cli::parse_build_env)?;
+    }
+    if args.secret.is_empty() {
+        args.secret = parsed(&saved.build.secrets, "build.secrets", cli::parse_secret_id)?;
+    }
+    if let (Some(file), Some(ValueSource::DefaultValue)) = (&saved.file, matches.value_source("file")) {
+        args.file =
+            cli::parse_file_name(file).map_err(|why| anyhow::anyhow!("{}: file: {why}", answers_file::FILE_NAME))?;
+    }
+    Ok(args)
+}
+
+/// What `--save` records besides the answers: the repeatable flags as they are written, and the file name.
+fn saved_inputs(args: &InitArgs) -> answers_file::Inputs {
+    answers_file::Inputs {
+        run: answers_file::RunInputs {
+            args: args.arg.clone(),
+            env: args.env.iter().map(|(name, value)| format!("{name}={value}")).collect(),
+        },
+        build: answers_file::BuildInputs {
+            env: args
+                .build_env
+                .iter()
+                .map(|(name, value)| value.as_ref().map_or_else(|| name.clone(), |v| format!("{name}={v}")))
+                .collect(),
+            secrets: args.secret.clone(),
+        },
+        file: (args.file != "Dockerfile").then(|| args.file.clone()),
+    }
+}
+
+/// `--save`: dockgen.toml with the answers, written only when its content changes; the path when written.
+fn save_answers(
+    args: &InitArgs,
+    preset: &Preset,
+    candidate: Option<&detect::Candidate>,
+    resolved: &answers::Resolved,
+) -> Result<Option<std::path::PathBuf>> {
+    if !args.save {
+        return Ok(None);
+    }
+    if args.stdout {
+        eprintln!(
+            "note: --stdout writes nothing, so --save did not write {}",
+            answers_file::FILE_NAME
+        );
+        return Ok(None);
+    }
+    let choices: Vec<String> = candidate
+        .iter()
+        .flat_map(|c| &c.choices)
+        .map(|c| c.key.clone())
+        .collect();
+    let inside = files::boundary(&args.path);
+    let path = args.path.join(answers_file::FILE_NAME);
+    // Edited in place when it exists (read with the same bounds as load(), which --no-project-config skips).
+    let existing = files::read_text_within(&path, Some(&inside), files::ANSWERS_CAP).ok();
+    let text = answers_file::render(preset, resolved, &choices, &saved_inputs(args), existing.as_deref());
+    let saved = [(path.clone(), text)];
+    if write::changed(&saved).is_empty() {
+        return Ok(None);
+    }
+    write::write_all(&saved, true)?;
+    Ok(Some(path))
+}
+
+/// What was written: a line on stderr, or the JSON report.
+fn finish(
+    args: &InitArgs,
+    preset: &Preset,
+    resolved: &answers::Resolved,
+    warnings: &[String],
+    written: &[std::path::PathBuf],
+    config: &ProjectConfig,
+    steps: Option<&next_steps::NextSteps>,
+) -> Result<()> {
+    if args.json {
+        let report = serde_json::json!({
+            "preset": preset.name,
+            "custom_files": config.custom_files,
+            "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "answers": resolved.answers,
+            "notes": resolved.notes,
+            "warnings": warnings,
+            "next_steps": steps,
+        });
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        return Ok(());
+    }
+    if !written.is_empty() {
+        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("wrote {} (preset {})", names.join(", "), preset.name);
+    }
+    if let Some(steps) = steps {
+        eprint!("{}", steps.text());
+    }
+    Ok(())
+}
+
+/// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,
+/// `../..`). Only parent steps are accepted: the value comes from detection, never from a file's text.
+fn build_context(path: &Path, preset: &Preset, resolved: &answers::Resolved) -> Result<std::path::PathBuf> {
+    let Some(key) = &preset.context else {
+        return Ok(path.to_path_buf());
+    };
+    let Some(up) = resolved.values.get(key).and_then(serde_json::Value::as_str) else {
+        return Ok(path.to_path_buf());
+    };
+    if up != "." && !up.split('/').all(|part| part == "..") {
+        bail!("{key} `{up}` is not a folder above {}", path.display());
+    }
+    // `apps/web` + `../..` is shown as `.`, not `apps/web/../..`: pop the path's own folders first.
+    let mut context = path.to_path_buf();
+    for _ in up.split('/').filter(|part| *part == "..") {
+        let last_is_folder = matches!(context.components().next_back(), Some(std::path::Component::Normal(_)));
+        if last_is_folder && context.parent().is_some() {
+            context.pop();
+            if context.as_os_str().is_empty() {
+                context.push(".");
+            }
+        } else {
+            context.push("..");
+        }
+    }
+    Ok(context)
+}
+
+/// A path answer must name a directory of the project, or the build would fail on a typo.
+fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved) -> Result<()> {
+    for (key, answer) in &resolved.answers {
+        if preset.answers.get(key).map(|spec| spec.kind) != Some(preset::Kind::Path) {
+            continue;
+        }
+        let rel = answer.value.as_str().unwrap_or_default();
+        if !root.join(rel).is_dir() {
+            let what = if answer.origin.ends_with('=') {
+                format!("{}{rel}", answer.origin)
+            } else {
+                format!("{key} {rel} ({})", answer.origin)
+            };
+            let message = format!("{what}: no such directory in {}", root.display());
+            // A folder the user named on the command line or in DOCKGEN_* is a usage error.
+            if answers::Answer::is_from_command_line(&answer.origin) {
+                bail!(UsageError(message));
+            }
+            bail!(message);
+        }
+    }
+    Ok(())
+}
+
+/// The answers given on the command line or in `DOCKGEN_*`, each with where it came from.
+fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<String, Given>> {
+    let origin = |id: &str, flag: &str, env: &str| match matches.value_source(id) {
+        Some(ValueSource::EnvVariable) => env.to_string(),
+        _ => flag.to_string(),
+    };
+    let mut given = IndexMap::new();
+    let mut add = |key: &str, text: String, origin: String| {
+        given.insert(key.to_string(), Given { text, origin });
+    };
+    if let Some(image) = &args.builder_image {
+        add(
+            "builder_image",
+            image.clone(),
+            origin("builder_image", "--builder-image", "DOCKGEN_BUILDER_IMAGE"),
+        );
+    }
+    if let Some(image) = &args.runtime_image {
+        add(
+            "runtime_image",
+            image.clone(),
+            origin("runtime_image", "--runtime-image", "DOCKGEN_RUNTIME_IMAGE"),
+        );
+    }
+    if let Some(port) = &args.port {
+        add("port", port.clone(), origin("port", "--port", "DOCKGEN_PORT"));
+    }
+    // Flags win over the environment, so DOCKGEN_SET is read only when no --set was given.
+    if args.set.is_empty() {
+        if let Some(env) = std::env::var_os("DOCKGEN_SET") {
+            let env = env
+                .into_string()
+                .map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
+            for item in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (key, value) = cli::parse_key_value(item).map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
+                add(&key, value, format!("DOCKGEN_SET {key}="));
+            }
+        }
+    }
+    for (key, value) in &args.set {
+        add(key, value.clone(), format!("--set {key}="));
+    }
+    Ok(given)
+}
