@@ -22,11 +22,10 @@ pub(super) fn package_manager(
         ("package-lock.json", "npm"),
         ("npm-shrinkwrap.json", "npm"),
     ];
-    let mut lockfile = None;
+    let mut present = Vec::new();
     for (file, manager) in locks {
         if has_marker(&context.dir, file)? {
-            lockfile = Some((file, manager));
-            break;
+            present.push((file, manager));
         }
     }
     let berry_rc = has_marker(&context.dir, ".yarnrc.yml")?;
@@ -34,6 +33,34 @@ pub(super) fn package_manager(
         let source = context.shown(&format!("package.json:{}", package.line("packageManager")));
         (field.to_string(), source)
     });
+    let family = |manager: &str| if manager == "yarn-berry" { "yarn" } else { manager }.to_string();
+    let pinned_family = pinned
+        .as_ref()
+        .map(|(field, _)| family(field.split_once('@').map_or(field.as_str(), |(name, _)| name)));
+    // Several lockfiles: the one of the pinned manager, else the first in the order above, said either way.
+    let lockfile = present
+        .iter()
+        .find(|(_, manager)| pinned_family.as_deref() == Some(*manager))
+        .or(present.first())
+        .copied();
+    if let (Some((chosen, _)), [_, _, ..]) = (lockfile, present.as_slice()) {
+        let names: Vec<String> = present.iter().map(|(file, _)| context.shown(file)).collect();
+        let why = match &pinned {
+            Some((field, source)) if pinned_family.as_deref() == lockfile.map(|(_, m)| m) => {
+                format!("{source} names {}", field.chars().take(40).collect::<String>().escape_debug())
+            }
+            _ => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
+        };
+        let listed = match names.split_last() {
+            Some((last, [only])) => format!("{only} and {last} are both"),
+            Some((last, rest)) => format!("{} and {last} are all", rest.join(", ")),
+            None => String::new(),
+        };
+        warnings.push(format!(
+            "{listed} committed: the install follows {} ({why}); delete the lockfile no one updates",
+            context.shown(chosen)
+        ));
+    }
     let mut lock_version = None;
     if let Some((file, _)) = lockfile {
         lock_version = check_lockfile(context, file)?;
@@ -46,10 +73,6 @@ pub(super) fn package_manager(
         };
         (file, manager)
     });
-    let family = |manager: &str| if manager == "yarn-berry" { "yarn" } else { manager }.to_string();
-    let pinned_family = pinned
-        .as_ref()
-        .map(|(field, _)| family(field.split_once('@').map_or(field.as_str(), |(name, _)| name)));
     match (pinned, lock_manager) {
         // The lockfile present is what an install can be frozen to: it decides when packageManager disagrees.
         (Some((field, source)), Some((file, manager))) if pinned_family.as_deref() != Some(&family(manager)) => {
