@@ -386,9 +386,14 @@ fn hostile_node_configs_are_named_and_ignored() {
     write(project.path(), "vite.config.ts", BINARY);
     huge(project.path(), ".nvmrc");
     fifo(project.path(), "tsconfig.json");
+    // The committed env files the build's values may come from.
+    huge(project.path(), ".env");
+    fifo(project.path(), ".env.production");
     let (dockerfile, stderr) = crate::common::init_stdout(project.path());
     assert!(
-        stderr.contains("vite.config.ts is not readable") && stderr.contains(".nvmrc is not readable"),
+        stderr.contains("vite.config.ts is not readable")
+            && stderr.contains(".nvmrc is not readable")
+            && stderr.contains(".env is not readable"),
         "{stderr}"
     );
     assert!(dockerfile.contains("COPY --from=build /app/dist/ /usr/share/nginx/html/"));

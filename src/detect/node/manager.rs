@@ -47,7 +47,10 @@ pub(super) fn package_manager(
         let names: Vec<String> = present.iter().map(|(file, _)| context.shown(file)).collect();
         let why = match &pinned {
             Some((field, source)) if pinned_family.as_deref() == lockfile.map(|(_, m)| m) => {
-                format!("{source} names {}", field.chars().take(40).collect::<String>().escape_debug())
+                format!(
+                    "{source} names {}",
+                    field.chars().take(40).collect::<String>().escape_debug()
+                )
             }
             _ => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
         };
