@@ -27,10 +27,16 @@ const SERVE_BINS: &[(&str, &str, &str)] = &[
 const NITRO_PACKAGES: &[&str] = &["nitro", "nitropack", "vinxi", "@solidjs/start", "@analogjs/platform"];
 
 /// Frameworks whose build a server of the project's own may serve (a custom Next.js server calling `next()`, a
-/// bundle around adapter-node's handler, an API beside an Astro site): when the start script runs a node
+/// bundle around adapter-node's handler, an API beside an Astro site, a Hono server around a React Router build
+/// that also lists `react-router-serve`): when the start script runs a node
 /// server, that server runs, with what its code reads.
-const SERVED_BY_OWN_SERVER: &[(&str, &str)] =
-    &[("next", "Next.js"), ("@sveltejs/kit", "SvelteKit"), ("astro", "Astro")];
+const SERVED_BY_OWN_SERVER: &[(&str, &str)] = &[
+    ("next", "Next.js"),
+    ("@sveltejs/kit", "SvelteKit"),
+    ("astro", "Astro"),
+    ("@react-router/serve", "React Router"),
+    ("@remix-run/serve", "Remix"),
+];
 
 const PLATFORMS_TOML: &str = include_str!("../../../presets/node/platforms.toml");
 

@@ -41,6 +41,8 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
     let mut before = Vec::new();
     let mut env = Vec::new();
     let mut current = name.to_string();
+    // Arguments the previous script passed on (`npm run with:env -- node x.js`): they end this one's command.
+    let mut passed: Vec<String> = Vec::new();
     loop {
         if chain.len() >= MAX_DEPTH || chain.iter().any(|(seen, _)| *seen == current) {
             return None;
@@ -48,12 +50,16 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
         let (text, source) = app.script(&current)?;
         chain.push((current.clone(), source.clone()));
         let mut segments = segments(&text)?;
-        let last = segments.pop()?;
+        let mut last = segments.pop()?;
+        last.append(&mut passed);
         before.extend(segments.into_iter().map(|words| (words.join(" "), source.clone())));
         let (assigned, words) = strip_env(last);
         env.extend(assigned);
         match run_target(&words) {
-            Some(next) => current = next,
+            Some((next, arguments)) => {
+                current = next;
+                passed = arguments;
+            }
             None => {
                 return (!words.is_empty()).then_some(Resolved {
                     words,
@@ -86,7 +92,7 @@ pub(super) fn commands(app: &App, name: &str) -> Vec<Vec<String>> {
                 words.remove(0);
             }
             match run_target(&words) {
-                Some(next) => pending.push((next, depth + 1)),
+                Some((next, _)) => pending.push((next, depth + 1)),
                 None => found.push(words),
             }
         }
@@ -122,7 +128,9 @@ fn segments(text: &str) -> Option<Vec<Vec<String>>> {
     (!found.is_empty()).then_some(found)
 }
 
-/// `NODE_ENV=production node x`, `cross-env A=1 node x`, `env A=1 node x`: the assignments and the command.
+/// `NODE_ENV=production node x`, `cross-env A=1 node x`, `env A=1 node x`, `dotenv -e .env -- node x`: the
+/// assignments and the command. (dotenv-cli loads files the image does not hold; their variables are given at
+/// run time.)
 fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
     let mut env = Vec::new();
     let mut rest = words.into_iter().peekable();
@@ -130,6 +138,18 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
         if matches!(word.as_str(), "cross-env" | "cross-env-shell" | "env") {
             rest.next();
             continue;
+        }
+        if word == "dotenv" || word == "dotenvx" {
+            // Its options up to `--`, after which the command it runs starts; without `--`, unknown.
+            let remaining: Vec<String> = rest.collect();
+            return match remaining.iter().position(|w| w == "--") {
+                Some(end) => {
+                    let (more, command) = strip_env(remaining[end + 1..].to_vec());
+                    env.extend(more);
+                    (env, command)
+                }
+                None => (env, remaining),
+            };
         }
         match word.split_once('=') {
             Some((name, value)) if crate::validate::env_name(name).is_ok() => {
@@ -142,9 +162,10 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
     (env, rest.collect())
 }
 
-/// The script a package-manager command runs: `npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`,
-/// `bun run serve`. None when the words are not such a command.
-fn run_target(words: &[String]) -> Option<String> {
+/// The script a package-manager command runs (`npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`,
+/// `bun run serve`) and the arguments it passes on (after `--`, or after the name). None when the words are not
+/// such a command.
+fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
     let word = |i: usize| words.get(i).map(String::as_str);
     let script = match (word(0)?, word(1)) {
         ("npm", Some("run" | "run-script")) | ("pnpm" | "yarn" | "bun", Some("run")) => word(2)?,
@@ -154,7 +175,15 @@ fn run_target(words: &[String]) -> Option<String> {
         _ => return None,
     };
     // Flags between `run` and the name (`npm run --silent serve`) are not followed.
-    (!script.starts_with('-')).then(|| script.to_string())
+    if script.starts_with('-') {
+        return None;
+    }
+    let at = words.iter().position(|w| w == script)?;
+    let mut arguments = words[at + 1..].to_vec();
+    if arguments.first().is_some_and(|w| w == "--") {
+        arguments.remove(0);
+    }
+    Some((script.to_string(), arguments))
 }
 
 /// Built-in commands of yarn and pnpm that are not script names.
@@ -259,6 +288,23 @@ mod tests {
     }
 
     #[test]
+    fn arguments_passed_down_a_chain_end_the_next_script_and_dotenv_wraps() {
+        let (_dir, context, doc) = app_with(
+            r#"{"start": "npm run with:env -- cross-env NODE_ENV=production node build/server/main.js", "with:env": "dotenv -e ../../.env -e ../../.env.local --"}"#,
+        );
+        let app = App::new(&context, ".", &doc);
+        let found = resolve(&app, "start").unwrap();
+        assert_eq!(found.words, ["node", "build/server/main.js"]);
+        assert_eq!(found.env, [("NODE_ENV".to_string(), "production".to_string())]);
+        let (_, words) = strip_env(vec!["dotenv".into(), "node".into(), "x.js".into()]);
+        assert_eq!(
+            words,
+            ["dotenv", "node", "x.js"],
+            "without `--` the wrapped command is unknown"
+        );
+    }
+
+    #[test]
     fn chains_are_followed_to_the_command_and_its_env() {
         let (_dir, context, doc) = app_with(
             r#"{"start": "npm run build && npm run serve", "serve": "cross-env NODE_ENV=production TZ=UTC node -r dotenv/config dist/server.js", "build": "tsc"}"#,
@@ -330,9 +376,14 @@ mod tests {
     #[test]
     fn manager_commands_name_scripts() {
         let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
-        assert_eq!(run_target(&words("npm start")).as_deref(), Some("start"));
-        assert_eq!(run_target(&words("yarn serve")).as_deref(), Some("serve"));
-        assert_eq!(run_target(&words("bun run start:prod")).as_deref(), Some("start:prod"));
+        let name = |text: &str| run_target(&words(text)).map(|(name, _)| name);
+        assert_eq!(name("npm start").as_deref(), Some("start"));
+        assert_eq!(name("yarn serve").as_deref(), Some("serve"));
+        assert_eq!(name("bun run start:prod").as_deref(), Some("start:prod"));
+        assert_eq!(
+            run_target(&words("npm run with:env -- node x.js")),
+            Some(("with:env".to_string(), words("node x.js")))
+        );
         assert_eq!(run_target(&words("yarn install")), None);
         assert_eq!(run_target(&words("node server.js")), None);
         assert_eq!(run_target(&words("npm ci")), None);
