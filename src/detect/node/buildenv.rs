@@ -96,7 +96,7 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     if prefixes.is_empty() && schema_library.is_none() {
         return;
     }
-    let mut reads = read_sources(app, &prefixes);
+    let mut reads = read_sources(app, &prefixes, schema_library.is_some());
     html_placeholders(app, &prefixes, &mut reads.inlined);
     for template in ENV_TEMPLATES {
         let Some(text) = app.text(template) else { continue };
@@ -138,7 +138,7 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
 }
 
 /// Parses the app's sources for the names the bundler inlines and the env schemas they declare.
-fn read_sources(app: &App, prefixes: &[(Access, &str)]) -> Reads {
+fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool) -> Reads {
     let mut reads = Reads::default();
     let root = app.path(".");
     let boundary_root = root.clone();
@@ -180,9 +180,12 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)]) -> Reads {
                 reads.skip_read = Some(format!("{shown}:{line}"));
             }
         }
-        reads
-            .schemas
-            .extend(found.schemas.into_iter().map(|schema| (shown.clone(), schema)));
+        // (`createEnv` is the schema libraries' only when one of them is a dependency.)
+        if has_schema_library {
+            reads
+                .schemas
+                .extend(found.schemas.into_iter().map(|schema| (shown.clone(), schema)));
+        }
     }
     reads
 }
@@ -234,9 +237,14 @@ fn committed_values(
             if !prefixes.iter().any(|(_, prefix)| key.starts_with(prefix)) {
                 continue;
             }
+            if value.is_empty() {
+                // An empty value (a template line) sets nothing worth a default, and overrides an earlier one.
+                values.remove(&key);
+                continue;
+            }
             let line = lines.iter().find(|(k, _)| *k == key).map_or(0, |(_, l)| *l);
             let raw = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-            if raw.contains('$') || crate::validate::env_value(&value).is_err() || value.is_empty() {
+            if raw.contains('$') || crate::validate::env_value(&value).is_err() {
                 warnings.push(format!(
                     "{shown}:{line}: {key}'s value is not one dockgen writes into an ARG line (a substitution, \
                      spaces or quotes): pass it with --build-env {key}=VALUE"

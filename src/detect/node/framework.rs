@@ -60,23 +60,38 @@ fn platforms() -> &'static Platforms {
     PLATFORMS.get_or_init(|| crate::detect::builtin::table(PLATFORMS_TOML))
 }
 
+/// The scripts that start the app (`start`, `start:*`, `dockerstart`, `start-docker`): name, text and where.
+fn start_scripts(app: &App) -> Vec<(String, String, String)> {
+    let Some(scripts) = app.package.object("scripts") else {
+        return Vec::new();
+    };
+    scripts
+        .keys()
+        .filter(|name| name.starts_with("start") || (name.contains("docker") && name.contains("start")))
+        .filter_map(|name| app.script(name).map(|(text, source)| (name.clone(), text, source)))
+        .collect()
+}
+
 /// Why the app builds for a runtime other than Node (presets/node/platforms.toml), when it does.
 fn other_platform(app: &App) -> Option<String> {
     let table = platforms();
-    let start = super::scripts::commands(app, "start");
-    // The start script's own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
+    // The start scripts' own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
     // Pages that also lists @remix-run/serve still starts with `wrangler pages dev`).
+    // (Another start variant, `start:unix`, counts when the platform's packages are there too.)
     let platform_start = table.platform.iter().find_map(|platform| {
-        let tool = platform
-            .tools
-            .iter()
-            .find(|tool| start.iter().any(|words| words.first() == Some(*tool)))?;
-        let (script, source) = app.script("start")?;
-        Some((platform, tool, script, source))
+        let built_for = platform.packages.iter().any(|name| app.dependency(name).is_some());
+        start_scripts(app).into_iter().find_map(|(name, script, source)| {
+            if name != "start" && !built_for {
+                return None;
+            }
+            let words = shlex::split(&script)?;
+            let tool = platform.tools.iter().find(|tool| words.contains(tool))?;
+            Some((platform, tool, name, source))
+        })
     });
-    if let Some((platform, tool, script, source)) = platform_start {
+    if let Some((platform, tool, name, source)) = platform_start {
         return Some(format!(
-            "{source}: the start script (`{script}`) runs {tool}, which serves the app on {}, not on Node, so \
+            "{source}: scripts.{name} runs {tool}, which serves the app on {}, not on Node, so \
              dockgen cannot tell what the image would run: pass --preset node-server with --set \
              start_command=... or --preset node-static with --set output_dir=... if it also builds for Node",
             platform.name
