@@ -227,21 +227,33 @@ fn add_runtime_inputs(args: &InitArgs, resolved: &mut answers::Resolved) {
 
 /// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.
 fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Resolved) -> Result<()> {
-    // Variables .npmrc reads are secrets the install needs too (the templates use them when nothing is given).
-    let mut secrets: Vec<String> = resolved
-        .values
-        .get("npmrc_secrets")
-        .and_then(serde_json::Value::as_array)
-        .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
-    secrets.extend(
-        args.secret
-            .iter()
-            .filter(|id| !secrets.contains(id))
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let names = |key: &str| -> Vec<String> {
+        resolved
+            .values
+            .get(key)
+            .and_then(serde_json::Value::as_array)
+            .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    // Variables .npmrc reads are secrets the install needs too (the templates use them when nothing is given);
+    // so are the secrets an env schema checks while building, unless --build-env gives a value.
+    let mut secrets = names("npmrc_secrets");
+    let schema_secrets = names("build_env_secrets");
+    for id in schema_secrets
+        .iter()
+        .filter(|id| !args.build_env.iter().any(|(given, _)| given == *id))
+        .chain(&args.secret)
+    {
+        if !secrets.contains(id) {
+            secrets.push(id.clone());
+        }
+    }
     if args.build_env.is_empty() && args.secret.is_empty() {
+        if !schema_secrets.is_empty() {
+            resolved
+                .values
+                .insert("build_secrets".into(), serde_json::json!(secrets));
+        }
         return Ok(());
     }
     if preset.stack != "node" {

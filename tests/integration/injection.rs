@@ -54,6 +54,7 @@ const FROM_REPOSITORY: &[&str] = &[
     "build_env",
     "build_env_committed",
     "build_env_checked",
+    "build_env_secrets",
     "skip_env_validation",
     "npmrc_secrets",
     "args",

@@ -107,13 +107,12 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
         }
     }
     let committed = committed_values(app, &prefixes, warnings);
-    let mut inlined = Names::default();
-    for (name, at) in &reads.inlined.0 {
-        if !committed.contains_key(name) {
-            inlined.add(name.clone(), || at.clone());
-        }
-    }
-    if let Some(fact) = inlined.fact("read by the build and baked into its output; pass values with --build-arg") {
+    // A committed value makes the name a default-bearing ARG of its own.
+    reads.inlined.0.retain(|(name, _)| !committed.contains_key(name));
+    if let Some(fact) = reads
+        .inlined
+        .fact("read by the build and baked into its output; pass values with --build-arg")
+    {
         facts.insert("build_env".into(), fact);
     }
     if let Some((_, (_, first))) = committed.first_key_value() {
@@ -134,7 +133,7 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
             )),
         );
     }
-    schema_checks(app, &reads, &inlined, &committed, facts, warnings);
+    schema_checks(app, &reads, &committed, facts, warnings);
 }
 
 /// Parses the app's sources for the names the bundler inlines and the env schemas they declare.
@@ -280,7 +279,6 @@ fn dotenv_lines(text: &str) -> Vec<(String, usize)> {
 fn schema_checks(
     app: &App,
     reads: &Reads,
-    inlined: &Names,
     committed: &BTreeMap<String, (String, String)>,
     facts: &mut Facts,
     warnings: &mut Vec<String>,
@@ -307,6 +305,7 @@ fn schema_checks(
         );
     }
     let mut checked = Names::default();
+    let mut secret = Names::default();
     for (file, schema) in &reads.schemas {
         let why = match schema.skip {
             Skip::Switch { .. } => continue,
@@ -322,21 +321,35 @@ fn schema_checks(
             Skip::Absent => "it has no skipValidation switch".to_string(),
         };
         for (name, line) in &schema.required {
-            if !inlined.contains(name) && !committed.contains_key(name) {
-                checked.add(name.clone(), || format!("{file}:{line}"));
+            if reads.inlined.contains(name) || committed.contains_key(name) {
+                continue;
             }
+            // A credential never becomes a build argument (it would stay in the image's history): it is mounted.
+            let names = if crate::validate::looks_secret(name) {
+                &mut secret
+            } else {
+                &mut checked
+            };
+            names.add(name.clone(), || format!("{file}:{line}"));
         }
         let names: Vec<&str> = schema.required.iter().map(|(n, _)| n.as_str()).collect();
         warnings.push(format!(
             "{file}:{}: the env schema requires {} while the build runs, and {why}: the build fails without them. \
-             Pass values with --build-env NAME=VALUE (a placeholder will do for a value only the server uses) and \
-             secrets with --secret NAME, or add `skipValidation: !!process.env.{SKIP_VARIABLE}` to the schema",
+             Pass values with --build-arg NAME=VALUE (or `dockgen init --build-env NAME=VALUE`; a placeholder will \
+             do for a value only the server uses); credentials are mounted as build secrets (`docker build --secret \
+             id=NAME,env=NAME`); or add `skipValidation: !!process.env.{SKIP_VARIABLE}` to the schema",
             schema.line,
             names.join(", ")
         ));
     }
     if let Some(fact) = checked.fact("required by the env schema while the build runs; pass values with --build-arg") {
         facts.insert("build_env_checked".into(), fact);
+    }
+    if let Some(fact) = secret.fact(
+        "credentials the env schema requires while the build runs: mounted as build secrets (docker build --secret \
+         id=NAME,env=NAME)",
+    ) {
+        facts.insert("build_env_secrets".into(), fact);
     }
 }
 
