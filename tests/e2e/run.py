@@ -174,6 +174,10 @@ class Buildah:
 
     def remove(self, image):
         run([self.rb, "rmi", "-f", image], check=False)
+        # The case's intermediate layers too: on vfs storage (where overlay does not work) each layer is a full
+        # copy of the tree, and a whole run's layers fill the disk (it happened: 47 GB over ~30 cases). Each
+        # case's rebuild check runs before this, so only the cache between runs is lost.
+        run([self.rb, "rmi", "--prune"], check=False)
 
 
 class Docker:
