@@ -102,6 +102,12 @@ class Buildah:
         if os.geteuid() != 0:
             raise SystemExit("e2e: buildah builds here need root")
         self.name = "buildah " + run([self.rb, "--version"]).stdout.split()[2]
+        # The storage driver rb chose for its state dir (../shared/e2e/rb): vfs copies the whole tree per layer.
+        state = Path(os.environ.get("DOCKGEN_E2E_HOME", "/var/tmp/dockgen-e2e"))
+        try:
+            self.vfs = (state / "storage-driver").read_text().strip() == "vfs"
+        except OSError:
+            self.vfs = False
 
     def build(self, tag, context, dockerfile, no_cache):
         cmd = [self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag]
@@ -174,10 +180,11 @@ class Buildah:
 
     def remove(self, image):
         run([self.rb, "rmi", "-f", image], check=False)
-        # The case's intermediate layers too: on vfs storage (where overlay does not work) each layer is a full
-        # copy of the tree, and a whole run's layers fill the disk (it happened: 47 GB over ~30 cases). Each
-        # case's rebuild check runs before this, so only the cache between runs is lost.
-        run([self.rb, "rmi", "--prune"], check=False)
+        # On vfs storage (where overlay does not work) each layer is a full copy of the tree and a whole run's
+        # layers fill the disk (it happened: 47 GB over ~30 cases), so the case's intermediate layers go too.
+        # Its rebuild check ran before this: only the cache between runs is lost. Overlay keeps its cache.
+        if self.vfs:
+            run([self.rb, "rmi", "--prune"], check=False)
 
 
 class Docker:
