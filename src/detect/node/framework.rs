@@ -28,8 +28,8 @@ const NITRO_PACKAGES: &[&str] = &["nitro", "nitropack", "vinxi", "@solidjs/start
 
 /// Frameworks whose build a server of the project's own may serve (a custom Next.js server calling `next()`, a
 /// bundle around adapter-node's handler, an API beside an Astro site, a Hono server around a React Router build
-/// that also lists `react-router-serve`): when the start script runs a node
-/// server, that server runs, with what its code reads.
+/// that also lists `react-router-serve`): when the start script runs a node server, that server runs, with what
+/// its code reads.
 const SERVED_BY_OWN_SERVER: &[(&str, &str)] = &[
     ("next", "Next.js"),
     ("@sveltejs/kit", "SvelteKit"),
@@ -78,13 +78,14 @@ fn other_platform(app: &App) -> Option<String> {
     // The start scripts' own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
     // Pages that also lists @remix-run/serve still starts with `wrangler pages dev`).
     // (Another start variant, `start:unix`, counts when the platform's packages are there too.)
+    let starts = start_scripts(app);
     let platform_start = table.platform.iter().find_map(|platform| {
         let built_for = platform.packages.iter().any(|name| app.dependency(name).is_some());
-        start_scripts(app).into_iter().find_map(|(name, script, source)| {
+        starts.iter().find_map(|(name, script, source)| {
             if name != "start" && !built_for {
                 return None;
             }
-            let words = shlex::split(&script)?;
+            let words = shlex::split(script)?;
             let tool = platform.tools.iter().find(|tool| words.contains(tool))?;
             Some((platform, tool, name, source))
         })
@@ -116,15 +117,12 @@ fn other_platform(app: &App) -> Option<String> {
 /// Decides the framework, static or server, and what to build, copy and run. False when nothing says.
 pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     let build = app.script("build");
-    if let Some(why) = other_platform(app) {
-        if let Some((_, source)) = &build {
-            facts.insert("build_script".into(), Fact::new("build", source.clone()));
-        }
-        warnings.push(why);
-        return Ok(false);
-    }
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
+    }
+    if let Some(why) = other_platform(app) {
+        warnings.push(why);
+        return Ok(false);
     }
     if let Some((_, name)) = SERVED_BY_OWN_SERVER
         .iter()
