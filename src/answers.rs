@@ -7,44 +7,27 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::detect::{Candidate, Choice, ChoiceOption, Facts};
+pub use crate::origin::{Given, Origin};
 use crate::preset::{AnswerSpec, Kind, Preset};
 use crate::prompt::{Prompter, Question};
-use crate::{render, validate};
-
-/// A value given by the user, before parsing: its text and where it came from (`--port`, `DOCKGEN_PORT`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Given {
-    pub text: String,
-    pub origin: String,
-}
+use crate::{answer_kind, render};
 
 /// A resolved answer and its origin: a flag, an env var, a fact's evidence, the preset default or a prompt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
     pub value: Value,
-    pub origin: String,
+    pub origin: Origin,
 }
-
-/// The origin of an answer typed or picked at a terminal ends with this.
-const AT_THE_PROMPT: &str = "at the prompt";
-
-/// The origin of a choice picked from a list at a terminal.
-pub const CHOSEN_AT_THE_PROMPT: &str = "chosen at the prompt";
 
 impl Answer {
     /// Set by the user before the run: a flag, a `DOCKGEN_*` variable or `dockgen.toml`.
     pub fn is_given(&self) -> bool {
-        Self::is_from_command_line(&self.origin) || self.origin.starts_with(crate::answers_file::FILE_NAME)
-    }
-
-    /// Given on the command line: a flag or a `DOCKGEN_*` variable (a bad value there is a usage error).
-    pub fn is_from_command_line(origin: &str) -> bool {
-        origin.starts_with("--") || origin.starts_with("DOCKGEN_")
+        self.origin.is_given()
     }
 
     /// Typed or picked at a terminal during the run.
     pub fn is_prompted(&self) -> bool {
-        self.origin.ends_with(AT_THE_PROMPT)
+        self.origin.is_prompted()
     }
 }
 
@@ -82,13 +65,13 @@ pub fn resolve(
     let mut answers: IndexMap<String, Answer> = IndexMap::new();
 
     for (key, given) in given {
-        let value = match parse(&preset.answers[key], &given.text) {
+        let value = match answer_kind::parse(&preset.answers[key], &given.text) {
             Ok(value) => value,
             // A flag or variable the user typed is a usage error; a file's value is the file's error.
-            Err(e) if Answer::is_from_command_line(&given.origin) => {
+            Err(e) if given.origin.is_command_line() => {
                 bail!(crate::UsageError(format!("{}: {e:#}", given.origin)))
             }
-            Err(e) => return Err(e.context(given.origin.clone())),
+            Err(e) => return Err(e.context(given.origin.to_string())),
         };
         answers.insert(
             key.clone(),
@@ -107,13 +90,13 @@ pub fn resolve(
             continue;
         }
         if let Some(fact) = facts.get(key) {
-            let value =
-                parse(spec, &value_text(&fact.value)).with_context(|| format!("{key} detected at {}", fact.source))?;
+            let value = answer_kind::parse(spec, &value_text(&fact.value))
+                .with_context(|| format!("{key} detected at {}", fact.source))?;
             answers.insert(
                 key.clone(),
                 Answer {
                     value,
-                    origin: fact.source.clone(),
+                    origin: Origin::Detected(fact.source.clone()),
                 },
             );
         }
@@ -132,7 +115,7 @@ pub fn resolve(
         let value = loop {
             tries += 1;
             let text = prompter.ask(&question)?;
-            match parse(spec, &text) {
+            match answer_kind::parse(spec, &text) {
                 Ok(value) => break value,
                 Err(e) if tries < MAX_TRIES => question.problem = Some(format!("{e:#}")),
                 Err(e) => return Err(e.context(format!("answer for {}", question.key))),
@@ -142,7 +125,7 @@ pub fn resolve(
             question.key.clone(),
             Answer {
                 value,
-                origin: format!("answered {AT_THE_PROMPT}"),
+                origin: Origin::Typed,
             },
         );
     }
@@ -221,13 +204,13 @@ fn apply_choices(
             answer.value.as_str().unwrap_or_default().to_string()
         } else {
             let (text, origin) = pick(choice, &spec.help, prompter)?;
-            if origin != CHOSEN_AT_THE_PROMPT {
+            if origin != Origin::Picked {
                 notes.extend(choice.default_note());
             }
             answers.insert(
                 choice.key.clone(),
                 Answer {
-                    value: parse(spec, &text)?,
+                    value: answer_kind::parse(spec, &text)?,
                     origin,
                 },
             );
@@ -240,17 +223,14 @@ fn apply_choices(
     Ok((notes, warnings))
 }
 
-/// The origin of a choice taken as the clearly strongest candidate, without a terminal.
-pub const STRONGEST_CANDIDATE: &str = "the strongest candidate";
-
 /// Settles one choice nobody answered: its default when no one can be asked, else the user's pick from a
 /// list that starts on the default. Returns the value and its origin.
-pub fn pick(choice: &Choice, help: &str, prompter: &mut dyn Prompter) -> Result<(String, String)> {
+pub fn pick(choice: &Choice, help: &str, prompter: &mut dyn Prompter) -> Result<(String, Origin)> {
     if let (Some(default), false) = (&choice.default, prompter.is_interactive()) {
-        return Ok((default.clone(), STRONGEST_CANDIDATE.into()));
+        return Ok((default.clone(), Origin::StrongestCandidate));
     }
     let question = Question::choice(&choice.key, help, choice.option_list()).with_default(choice.default.clone());
-    Ok((prompter.ask(&question)?, CHOSEN_AT_THE_PROMPT.into()))
+    Ok((prompter.ask(&question)?, Origin::Picked))
 }
 
 /// Applies preset defaults (or `[when.flag]` defaults) until no more can be resolved. Returns the defaults
@@ -290,12 +270,13 @@ fn fill_defaults(
                 toml::Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
-            let value = parse(spec, &text).with_context(|| format!("default of {key} in preset {}", preset.name))?;
+            let value = answer_kind::parse(spec, &text)
+                .with_context(|| format!("default of {key} in preset {}", preset.name))?;
             answers.insert(
                 key.clone(),
                 Answer {
                     value,
-                    origin: format!("default of preset {}", preset.name),
+                    origin: Origin::PresetDefault(preset.name.clone()),
                 },
             );
             progressed = true;
@@ -406,31 +387,7 @@ pub fn apply_option<'a>(choice: &'a Choice, chosen: &str, facts: &mut Facts) -> 
 
 /// `./cmd/api`, `cmd/api` and `./cmd/api/` name the same package.
 fn same_path(a: &str, b: &str) -> bool {
-    normalise_path(a) == normalise_path(b)
-}
-
-fn normalise_path(path: &str) -> String {
-    let trimmed = path.trim_end_matches('/');
-    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
-    if trimmed.is_empty() || trimmed == "." {
-        ".".into()
-    } else {
-        format!("./{trimmed}")
-    }
-}
-
-/// Checks typed text for a kind, for validation as the user types (choices are picked from a list).
-pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
-    let spec = AnswerSpec {
-        kind,
-        help: String::new(),
-        default: None,
-        choices: Vec::new(),
-        needed_when: IndexMap::new(),
-        optional: false,
-        refuse_none: None,
-    };
-    parse(&spec, text).map(|_| ()).map_err(|e| format!("{e:#}"))
+    answer_kind::normalise_path(a) == answer_kind::normalise_path(b)
 }
 
 /// The plan worth confirming at a terminal (the preset's `ask` list: what to build, how it starts, the port and
@@ -495,7 +452,7 @@ pub fn confirm_and_resolve(
                 question.key.clone(),
                 Given {
                     text,
-                    origin: format!("answered {AT_THE_PROMPT}"),
+                    origin: Origin::Typed,
                 },
             );
             match resolve(preset, candidate, &attempt, prompter) {
@@ -518,7 +475,7 @@ fn saved_against_detected(preset: &Preset, facts: &Facts, answers: &IndexMap<Str
     answers
         .iter()
         .filter(|(key, answer)| {
-            answer.origin.starts_with(crate::answers_file::FILE_NAME)
+            matches!(answer.origin, Origin::AnswersFile(_))
                 && preset.answers.get(*key).is_some_and(|spec| spec.kind == Kind::Version)
         })
         .filter_map(|(key, answer)| {
@@ -530,104 +487,9 @@ fn saved_against_detected(preset: &Preset, facts: &Facts, answers: &IndexMap<Str
                     value_text(&answer.value),
                     fact.source,
                     value_text(&fact.value),
-                    crate::answers_file::FILE_NAME
+                    crate::origin::ANSWERS_FILE
                 )
             })
         })
         .collect()
-}
-
-/// Parses and validates an answer's text for its kind.
-pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
-    let text = text.trim();
-    if text.is_empty() {
-        bail!("an empty answer is not a value");
-    }
-    Ok(match spec.kind {
-        Kind::Image => {
-            validate::image_reference(text)?;
-            Value::from(text)
-        }
-        // A program that does not listen: no EXPOSE.
-        Kind::Port if text == "none" => match &spec.refuse_none {
-            Some(why) => bail!("`none` is not a port for this preset: {why}"),
-            None => Value::Null,
-        },
-        Kind::Port => {
-            let n: i64 = text
-                .parse()
-                .map_err(|_| anyhow::anyhow!("`{text}` is not a valid port (1-65535)"))?;
-            Value::from(validate::port(n)?)
-        }
-        Kind::Bool => match text {
-            "true" | "yes" | "1" => Value::Bool(true),
-            "false" | "no" | "0" => Value::Bool(false),
-            _ => bail!("`{text}` is not true or false"),
-        },
-        Kind::Version => {
-            validate::version(text)?;
-            Value::from(text)
-        }
-        Kind::Path => {
-            let path = normalise_path(text);
-            validate::context_path(&path)?;
-            Value::from(path)
-        }
-        Kind::FileName => {
-            validate::file_name(text)?;
-            Value::from(text)
-        }
-        Kind::OutputPath => {
-            validate::context_path(text)?;
-            Value::from(text)
-        }
-        Kind::ClassName => {
-            validate::class_name(text)?;
-            Value::from(text)
-        }
-        Kind::Name => {
-            validate::package_name(text)?;
-            Value::from(text)
-        }
-        Kind::Command => {
-            validate::command(text)?;
-            Value::from(text.split_whitespace().collect::<Vec<_>>().join(" "))
-        }
-        Kind::Choice => {
-            if !spec.choices.iter().any(|c| c == text) {
-                bail!("`{text}` is not one of {}", spec.choices.join(", "));
-            }
-            Value::from(text)
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spec(kind: Kind) -> AnswerSpec {
-        AnswerSpec {
-            kind,
-            help: String::new(),
-            default: None,
-            choices: vec!["a".into()],
-            optional: false,
-            needed_when: IndexMap::new(),
-            refuse_none: None,
-        }
-    }
-
-    #[test]
-    fn parses_each_kind_and_rejects_bad_text() {
-        assert_eq!(parse(&spec(Kind::Port), " 8080 ").unwrap(), Value::from(8080));
-        assert!(parse(&spec(Kind::Port), "80a").is_err());
-        assert_eq!(parse(&spec(Kind::Port), "none").unwrap(), Value::Null);
-        assert_eq!(parse(&spec(Kind::Bool), "yes").unwrap(), Value::Bool(true));
-        assert_eq!(parse(&spec(Kind::Path), "cmd/api/").unwrap(), Value::from("./cmd/api"));
-        assert_eq!(parse(&spec(Kind::Path), ".").unwrap(), Value::from("."));
-        assert!(parse(&spec(Kind::Path), "../etc").is_err());
-        assert!(parse(&spec(Kind::Choice), "b").is_err());
-        assert!(parse(&spec(Kind::Image), "alpine:3.20\nRUN x").is_err());
-    }
 }

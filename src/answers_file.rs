@@ -8,11 +8,12 @@ use anyhow::{bail, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::answers::{Given, Resolved};
+use crate::answers::Resolved;
 use crate::files;
+use crate::origin::{Given, Origin};
 use crate::preset::Preset;
 
-pub const FILE_NAME: &str = "dockgen.toml";
+pub use crate::origin::ANSWERS_FILE as FILE_NAME;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,7 +91,7 @@ impl AnswersFile {
                 key.clone(),
                 Given {
                     text,
-                    origin: format!("{FILE_NAME} answers.{key}"),
+                    origin: Origin::AnswersFile(key.clone()),
                 },
             );
         }

@@ -148,7 +148,7 @@ fn settle_choices(
             value.text.clone()
         } else {
             let (text, origin) = answers::pick(&choice, &help, prompter)?;
-            if origin != answers::CHOSEN_AT_THE_PROMPT {
+            if origin != answers::Origin::Picked {
                 if let Some(note) = choice.default_note() {
                     eprintln!("note: {}", files::message(&note));
                 }

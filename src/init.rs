@@ -9,7 +9,7 @@ use clap::parser::ValueSource;
 use clap::ArgMatches;
 use indexmap::IndexMap;
 
-use crate::answers::Given;
+use crate::answers::{Given, Origin};
 use crate::choose::choose_preset;
 use crate::cli::{self, InitArgs};
 use crate::detect::Candidate;
@@ -194,7 +194,10 @@ fn unpinned_images(preset: &Preset, resolved: &answers::Resolved) -> Vec<String>
 /// A port below 1024 while every preset's image runs as a non-root user: where that works is worth a word.
 fn privileged_port(resolved: &answers::Resolved) -> Option<String> {
     let port = resolved.values.get("port")?.as_u64().filter(|p| *p < 1024)?;
-    let origin = resolved.answers.get("port").map_or("", |a| a.origin.as_str());
+    let origin = resolved
+        .answers
+        .get("port")
+        .map_or(String::new(), |a| a.origin.to_string());
     Some(format!(
         "port {port} ({origin}) is a privileged port and the image runs as a non-root user: Docker (20.10 and later) \
          lets it listen there, Kubernetes only with the sysctl net.ipv4.ip_unprivileged_port_start=0; pass --port \
@@ -449,14 +452,14 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
         }
         let rel = answer.value.as_str().unwrap_or_default();
         if !root.join(rel).is_dir() {
-            let what = if answer.origin.ends_with('=') {
+            let what = if answer.origin.ends_with_key() {
                 format!("{}{rel}", answer.origin)
             } else {
                 format!("{key} {rel} ({})", answer.origin)
             };
             let message = format!("{what}: no such directory in {}", root.display());
             // A folder the user named on the command line or in DOCKGEN_* is a usage error.
-            if answers::Answer::is_from_command_line(&answer.origin) {
+            if answer.origin.is_command_line() {
                 bail!(UsageError(message));
             }
             bail!(message);
@@ -467,12 +470,12 @@ fn check_paths_exist(root: &Path, preset: &Preset, resolved: &answers::Resolved)
 
 /// The answers given on the command line or in `DOCKGEN_*`, each with where it came from.
 fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<String, Given>> {
-    let origin = |id: &str, flag: &str, env: &str| match matches.value_source(id) {
-        Some(ValueSource::EnvVariable) => env.to_string(),
-        _ => flag.to_string(),
+    let origin = |id: &str, flag: &'static str, env: &'static str| match matches.value_source(id) {
+        Some(ValueSource::EnvVariable) => Origin::Env(env),
+        _ => Origin::Flag(flag),
     };
     let mut given = IndexMap::new();
-    let mut add = |key: &str, text: String, origin: String| {
+    let mut add = |key: &str, text: String, origin: Origin| {
         given.insert(key.to_string(), Given { text, origin });
     };
     if let Some(image) = &args.builder_image {
@@ -500,12 +503,12 @@ fn given_answers(args: &InitArgs, matches: &ArgMatches) -> Result<IndexMap<Strin
                 .map_err(|_| UsageError("DOCKGEN_SET is not UTF-8".into()))?;
             for item in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let (key, value) = cli::parse_key_value(item).map_err(|e| UsageError(format!("DOCKGEN_SET: {e}")))?;
-                add(&key, value, format!("DOCKGEN_SET {key}="));
+                add(&key, value, Origin::SetEnv(key.clone()));
             }
         }
     }
     for (key, value) in &args.set {
-        add(key, value.clone(), format!("--set {key}="));
+        add(key, value.clone(), Origin::SetFlag(key.clone()));
     }
     Ok(given)
 }

@@ -2,6 +2,7 @@
 //! each stage lives in its own module (`init` runs them in order, `choose` picks the preset) and only `prompt`
 //! talks to the terminal.
 
+pub mod answer_kind;
 pub mod answers;
 pub mod answers_file;
 mod choose;
@@ -13,12 +14,14 @@ pub(crate) mod files;
 pub mod fuzzing;
 mod init;
 pub mod next_steps;
+pub mod origin;
 mod outputs;
 mod paint;
 pub mod preset;
 pub mod prompt;
 pub mod render;
 mod report;
+mod term;
 pub mod validate;
 pub mod write;
 

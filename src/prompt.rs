@@ -171,7 +171,7 @@ impl Prompter for Terminal {
                 // Checked as the user types: a bad value is explained and never returned.
                 let project = self.project.clone();
                 text = text.with_validator(move |input: &str| {
-                    let checked = crate::answers::check_text(kind, input).and_then(|()| {
+                    let checked = crate::answer_kind::check_text(kind, input).and_then(|()| {
                         let missing = kind == Kind::Path && !project.join(input.trim()).is_dir();
                         if missing {
                             Err(format!("no folder {} in {}", input.trim(), project.display()))
@@ -188,11 +188,11 @@ impl Prompter for Terminal {
             text.prompt()
         } else {
             // One line per option: the evidence is cut with … at the terminal's width (inquire's cursor is 2 wide).
-            let width = crate::report::terminal_width(&std::io::stderr()).map(|w| w.saturating_sub(3));
+            let width = crate::term::terminal_width(&std::io::stderr()).map(|w| w.saturating_sub(3));
             let labels: Vec<String> = question
                 .options
                 .iter()
-                .map(|(value, source)| crate::report::fit(&format!("{value}  ({source})"), width))
+                .map(|(value, source)| crate::term::fit(&format!("{value}  ({source})"), width))
                 .collect();
             let start = question
                 .default

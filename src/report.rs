@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::detect::{Candidate, Choice, Detection, Fact};
 use crate::files;
 use crate::preset::{self, Preset};
+use crate::term::{fit, terminal_width, wrap};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Report<'a> {
@@ -251,11 +252,6 @@ impl Layout {
     }
 }
 
-/// The width of the terminal `stream` is, None when it is not one.
-pub(crate) fn terminal_width(stream: &impl std::os::fd::AsFd) -> Option<usize> {
-    terminal_size::terminal_size_of(stream).map(|(terminal_size::Width(w), _)| usize::from(w))
-}
-
 /// The decisive facts, shown first in this order: what is built, how, and with which toolchain.
 const DECISIVE_FACTS: &[&str] = &[
     "app",
@@ -359,41 +355,6 @@ impl Columns {
     }
 }
 
-/// `text` cut to `width` characters, the last one an ellipsis when something was cut.
-pub(crate) fn fit(text: &str, width: Option<usize>) -> String {
-    match width {
-        Some(width) if text.chars().count() > width => {
-            let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-            format!("{kept}…")
-        }
-        _ => text.to_string(),
-    }
-}
-
-/// `text` in lines of at most `width` characters, broken between words (a longer word is broken inside).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let (mut lines, mut line) = (Vec::new(), Vec::<char>::new());
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut word: Vec<char> = word.chars().collect();
-        if !line.is_empty() && line.len() + 1 + word.len() <= width {
-            line.push(' ');
-            line.append(&mut word);
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line).into_iter().collect());
-        }
-        while word.len() > width {
-            let rest = word.split_off(width);
-            lines.push(word.into_iter().collect());
-            word = rest;
-        }
-        line = word;
-    }
-    lines.push(line.into_iter().collect());
-    lines
-}
-
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
 const RUNTIME_FACTS: &[&str] = &[
     "start_command",
@@ -458,25 +419,7 @@ pub(crate) fn preset_list(presets: &[Preset]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fit, wrap, Columns};
-
-    #[test]
-    fn values_wrap_between_words_and_long_words_are_broken() {
-        assert_eq!(
-            wrap("node dist/server.js --port 3000", 15),
-            ["node", "dist/server.js", "--port 3000"]
-        );
-        assert_eq!(wrap("node dist/server.js", 8), ["node", "dist/ser", "ver.js"]);
-        assert_eq!(wrap("a b c", 20), ["a b c"]);
-        assert_eq!(wrap("", 5), [""]);
-    }
-
-    #[test]
-    fn evidence_is_cut_with_an_ellipsis() {
-        assert_eq!(fit("go.mod:3 (from go 1.22)", Some(10)), "go.mod:3 …");
-        assert_eq!(fit("go.mod:3", Some(10)), "go.mod:3");
-        assert_eq!(fit("anything at all", None), "anything at all");
-    }
+    use super::Columns;
 
     #[test]
     fn a_row_fits_the_width_it_is_given() {
