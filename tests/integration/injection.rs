@@ -153,7 +153,7 @@ fn cases() -> Vec<Case> {
                     (*k).to_string(),
                     answers::Given {
                         text: (*v).to_string(),
-                        origin: format!("--set {k}="),
+                        origin: answers::Origin::SetFlag((*k).to_string()),
                     },
                 )
             })

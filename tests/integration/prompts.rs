@@ -141,7 +141,7 @@ fn every_confirmed_value_can_be_overridden() {
     ] {
         assert!(dockerfile.contains(expected), "{expected}:\n{dockerfile}");
     }
-    assert_eq!(resolved.answers["port"].origin, "answered at the prompt");
+    assert_eq!(resolved.answers["port"].origin, answers::Origin::Typed);
 }
 
 #[test]

@@ -8,7 +8,8 @@ use std::path::Path;
 use marked_yaml::types::{MarkedMappingNode, MarkedSequenceNode};
 use marked_yaml::Node;
 
-use super::runtime::{add_env, command_words_of, Runtime};
+use super::record::{add_env, Runtime};
+use super::syntax::{command_words_of, line_of};
 use crate::detect::read_small_text;
 
 /// Folders that conventionally hold a project's manifests, read to this depth below them.
@@ -145,7 +146,7 @@ fn workload_containers(doc: &Node, file: &str, offset: usize) -> Vec<Container> 
     };
     let Some(pod) = pod else { return Vec::new() };
     let claims = claim_volumes(pod, top);
-    let at = |node: &Node| format!("{file}:{}", offset + super::runtime::line_of(node));
+    let at = |node: &Node| format!("{file}:{}", offset + line_of(node));
     pod.get_sequence("containers")
         .map(|list| {
             list.iter()

@@ -6,8 +6,8 @@
 use std::cmp::Reverse;
 use std::path::Path;
 
-use super::super::deploy::{BuildFiles, GoBuild};
 use super::super::Fact;
+use super::buildfiles::{BuildFiles, GoBuild};
 use super::packages::Tree;
 use super::Module;
 

@@ -1,8 +1,10 @@
 //! The Go probe: go.mod or go.work, the programs it can build ranked by evidence, and for the chosen one its
 //! binary name, ports, cgo and embedded front-end — each question in its own module.
 
+mod buildfiles;
 mod cgo;
 mod constraints;
+mod contract;
 mod embed;
 mod lines;
 mod mains;
@@ -14,7 +16,6 @@ use std::path::{Component, Path};
 use anyhow::{bail, Result};
 use serde_json::json;
 
-use super::deploy;
 use super::gomod::{self, GoMod};
 use super::gosrc;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
@@ -149,7 +150,7 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
     let workspace = candidate.evidence == "go.work";
     let mut tree = Tree::read(root, modules)?;
-    let build_files = deploy::read(root);
+    let build_files = buildfiles::read(root);
     candidate
         .warnings
         .extend(build_files.unreadable.iter().map(|why| format!("{why} (ignored)")));
@@ -204,7 +205,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         .zip(&graphs)
         .map(|(main, graph)| program_option(root, &tree, modules, main, graph, workspace))
         .collect();
-    apply_deployment_files(root, &mut options, candidate);
+    contract::apply(root, &mut options, candidate);
     match options.len() {
         0 => {
             let nested = if tree.nested_modules.is_empty() {
@@ -243,61 +244,6 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         }
     }
     Ok(())
-}
-
-/// How the project already runs its program (a hand-written Dockerfile, compose, Procfile), applied to the
-/// program it runs.
-fn apply_deployment_files(root: &Path, options: &mut [ChoiceOption], candidate: &mut Candidate) {
-    let mut programs: Vec<deploy::runtime::Program> = options
-        .iter_mut()
-        .map(|option| deploy::runtime::Program {
-            names: binary_of(&option.facts).into_iter().collect(),
-            dir: ".".into(),
-            facts: &mut option.facts,
-            warnings: &mut option.warnings,
-            takes_workdir: true,
-            own_env: &[],
-        })
-        .collect();
-    let notes = deploy::runtime::apply_to_programs(root, &mut programs, &runs_binary, &|s| s.to_string());
-    candidate.notes.extend(notes);
-    for option in options.iter_mut() {
-        drop_passed_port_flag(&mut option.facts);
-    }
-}
-
-/// The binary a program builds.
-fn binary_of(facts: &Facts) -> Option<String> {
-    facts.get("binary_name")?.value.as_str().map(String::from)
-}
-
-/// A command runs a Go program when its first word is the program's binary (by any path).
-fn runs_binary(facts: &Facts, words: &[String]) -> Option<deploy::runtime::Start> {
-    let binary = facts.get("binary_name")?.value.as_str()?;
-    (deploy::runtime::base_name(words.first()?) == binary).then(|| deploy::runtime::Start::words(1))
-}
-
-/// Arguments that already pass the listen flag set the port themselves: the template does not add it again.
-fn drop_passed_port_flag(facts: &mut Facts) {
-    let Some(flag) = facts
-        .get("port_flag")
-        .and_then(|f| f.value["name"].as_str().map(String::from))
-    else {
-        return;
-    };
-    let passes = facts
-        .get("args")
-        .and_then(|f| f.value.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a.as_str())
-        .any(|arg| {
-            let name = arg.trim_start_matches('-');
-            arg.starts_with('-') && (name == flag || name.starts_with(&format!("{flag}=")))
-        });
-    if passes {
-        facts.shift_remove("port_flag");
-    }
 }
 
 /// One program and everything that depends on which program is built.
@@ -474,7 +420,8 @@ fn package_arg(dir: &str) -> String {
     }
 }
 
-/// Runs the source probes (package clause, build constraints, imports, embeds, ports) on arbitrary text.
+/// Runs the source probes (package clause, build constraints, imports, embeds, ports) and the build-file
+/// readers (Makefile, justfile, Dockerfile, goreleaser, Taskfile, Procfile) on arbitrary text.
 pub(crate) fn probe_source_text(text: &str) -> usize {
     let lexed = gosrc::lex(text);
     let header = gosrc::lex_header(text);
@@ -487,6 +434,7 @@ pub(crate) fn probe_source_text(text: &str) -> usize {
             &header.build_constraints,
         ))
         + ports::port_hits(&lexed.tokens, "fuzz.go").len()
+        + buildfiles::fuzz_text(text)
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use super::super::deploy::runtime::{self, Program, Start};
 use super::super::ChoiceOption;
 use super::super::Facts;
+use crate::detect::deploy::{self, Program, Start};
 
 /// Applies the deployment files of each module's folder (and the root's, when they run its program) to the
 /// module's facts; returns the notes saying what was carried over.
@@ -22,7 +22,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             own_env: &["JAVA_TOOL_OPTIONS"],
         })
         .collect();
-    runtime::apply_to_programs(
+    deploy::apply_to_programs(
         root,
         &mut programs,
         &|facts, words| java_start(facts, words, &stems),
@@ -79,7 +79,7 @@ fn names_artifact(jar: &str, stem: &str) -> bool {
 /// (`stems`) starts only that module; a jar named otherwise (`app.jar`) starts whichever module is built.
 fn java_start(facts: &Facts, words: &[String], stems: &[String]) -> Option<Start> {
     let program = words.first()?;
-    if runtime::base_name(program) != "java" {
+    if deploy::base_name(program) != "java" {
         return None;
     }
     let mut options = Vec::new();

@@ -5,6 +5,7 @@
 
 mod artifact;
 mod config;
+mod container_files;
 mod contract;
 mod java;
 mod knowledge;
@@ -24,7 +25,7 @@ use self::artifact::{FrameworkPlugin, Packaging};
 use self::knowledge::knowledge;
 use self::pom::{Dependency, Plugin, Pom, Profile, Props};
 use self::sources::Sources;
-use super::{deploy, has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 
 pub(super) const MARKERS: &[&str] = &["pom.xml"];
 
@@ -105,7 +106,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
         .insert("pom_files".into(), Fact::new(json!(pom_files), "pom.xml"));
 
     let is_reactor = projects.len() > 1 || !projects[0].pom.modules.is_empty();
-    let named_by = deploy::read(root).maven_modules;
+    let named_by = container_files::modules_named(root);
     let mut runnable = Vec::new();
     let mut not_runnable = Vec::new();
     for project in &projects {
@@ -761,7 +762,7 @@ fn needs_jdk(project: &Project, sources: &Sources, facts: &mut Facts) {
 
 /// The text-level readers of this probe, for the fuzz target: none may panic or hang on any input.
 pub(super) fn fuzz_text(text: &str) -> usize {
-    sources::fuzz_text(text) + config::fuzz_text(text) + wrapper::fuzz_text(text)
+    sources::fuzz_text(text) + config::fuzz_text(text) + wrapper::fuzz_text(text) + container_files::fuzz_text(text)
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! app, Procfile's `web:`), applied to the server: `node [options] ENTRY [args]`, the start command's own words,
 //! or the package manager running a start script.
 
-use super::super::deploy::runtime::{self, base_name, Program, Start};
 use super::super::Facts;
 use super::server::START_SCRIPTS;
 use super::Context;
+use crate::detect::deploy::{self, base_name, Program, Start};
 
 /// Applies the deployment files of the app in `dir` (and the workspace root's, when they run it) to a
 /// server's facts; returns the notes saying what was carried over.
@@ -22,7 +22,7 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         // The image runs in production, on the port it exposes.
         own_env: &["NODE_ENV", "PORT"],
     }];
-    runtime::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s))
+    deploy::apply_to_programs(&context.dir, &mut programs, &node_start, &|s| context.shown(s))
 }
 
 /// The names an app's image may be published under: its package name without the scope, and its folder.

@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::js::config::{exported_setting, Setting};
+use super::outputs::{astro_output, config_setting, framework_config, static_output, vite_output, OUTPUT_DIR_REMEDY};
 use super::runfiles::{run_files, Ships, Walk};
 use super::server::{insert_port, server, start_from_script, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
@@ -274,30 +274,6 @@ fn static_framework(
     Ok(false)
 }
 
-/// Astro's output folder: `outDir`, dist/ by default.
-pub(super) fn astro_output(app: &App, astro: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
-    let default = Fact::new("dist", astro.source.clone()).with_note("Astro's default outDir");
-    config_setting(app, "astro", &["outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default)
-}
-
-/// Vite's output folder: `build.outDir` under `root` (both relative to the config's folder).
-pub(super) fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) -> Option<Fact> {
-    let default = Fact::new("dist", vite.source.clone()).with_note("Vite's default outDir");
-    let out_dir = config_setting(app, "vite", &["build", "outDir"], OUTPUT_DIR_REMEDY, warnings).or_default(default)?;
-    let root = config_setting(app, "vite", &["root"], OUTPUT_DIR_REMEDY, warnings);
-    match root {
-        ConfigValue::Unset => Some(out_dir),
-        ConfigValue::Unknown => None,
-        ConfigValue::Set(root) => {
-            let (Some(root_dir), Some(out)) = (root.value.as_str(), out_dir.value.as_str()) else {
-                return None;
-            };
-            let joined = super::js::eval::join(root_dir, out);
-            Some(Fact::new(joined, out_dir.source.clone()).with_note(format!("outDir under root {root_dir}")))
-        }
-    }
-}
-
 /// Records a static site: its framework, output folder, the folders of content-hashed assets nginx may cache
 /// for long, and whether unknown paths fall back to index.html (a single-page app) or are 404s (pre-rendered).
 /// An output folder that is the app's own folder or its sources is refused: the image would serve the code.
@@ -357,65 +333,6 @@ fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
             "{}: {what} needs a `build` script to produce its output; add one to scripts",
             app.file("package.json")
         )
-    }
-}
-
-/// A framework's config file, `<stem>.config.{ts,js,mts,mjs,cjs}`: the first that exists, with its text.
-fn framework_config(app: &App, stem: &str) -> Option<(String, String)> {
-    let names = ["ts", "js", "mts", "mjs", "cjs"].map(|ext| format!("{stem}.config.{ext}"));
-    app.config(&names.each_ref().map(String::as_str))
-}
-
-/// What settles an output folder dockgen cannot read from a config.
-const OUTPUT_DIR_REMEDY: &str = "pass --set output_dir=DIR with the folder the build writes";
-
-/// A setting of a framework config, as detection uses it.
-enum ConfigValue {
-    /// Set to a known value: a fact pointing at its line.
-    Set(Fact),
-    /// Not set (or no config): the framework's default applies.
-    Unset,
-    /// Set to something only running the config would tell: said as a warning naming the `--set` key.
-    Unknown,
-}
-
-impl ConfigValue {
-    /// The value, the default when unset, None when it cannot be known.
-    fn or_default(self, default: Fact) -> Option<Fact> {
-        match self {
-            ConfigValue::Set(fact) => Some(fact),
-            ConfigValue::Unset => Some(default),
-            ConfigValue::Unknown => None,
-        }
-    }
-
-    /// The value when the config sets one that is known.
-    fn set(self) -> Option<Fact> {
-        match self {
-            ConfigValue::Set(fact) => Some(fact),
-            ConfigValue::Unset | ConfigValue::Unknown => None,
-        }
-    }
-}
-
-/// The setting at `path` (`["build", "outDir"]`) of the framework's config file; when it cannot be known
-/// statically, a warning names the line and what settles it (`remedy`).
-fn config_setting(app: &App, stem: &str, path: &[&str], remedy: &str, warnings: &mut Vec<String>) -> ConfigValue {
-    let Some((file, text)) = framework_config(app, stem) else {
-        return ConfigValue::Unset;
-    };
-    let name = file.rsplit('/').next().unwrap_or(&file);
-    match exported_setting(&text, name, path) {
-        Setting::Value { value, line } => ConfigValue::Set(Fact::new(value, format!("{file}:{line}"))),
-        Setting::Unset => ConfigValue::Unset,
-        Setting::Unknown { line } => {
-            warnings.push(format!(
-                "{file}:{line}: cannot tell `{}` without running the config (not a literal, or built from \
-                 something dockgen does not evaluate): {remedy}",
-                path.join(".")
-            ));
-            ConfigValue::Unknown
-        }
     }
 }
 
@@ -623,25 +540,6 @@ fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<Stri
     Ok(())
 }
 
-/// A folder the build script names with a common output flag, or the default of a known bundler.
-pub(super) fn static_output(script: &str) -> Option<String> {
-    let words: Vec<&str> = script.split_whitespace().collect();
-    for (i, word) in words.iter().enumerate() {
-        for flag in ["--out-dir", "--outdir", "--dist-dir", "--output-path", "--outDir"] {
-            if let Some(value) = word.strip_prefix(&format!("{flag}=")) {
-                return Some(value.trim_start_matches("./").trim_end_matches('/').to_string());
-            }
-            if *word == flag {
-                return words
-                    .get(i + 1)
-                    .map(|v| v.trim_start_matches("./").trim_end_matches('/').to_string());
-            }
-        }
-    }
-    let tool = words.first()?;
-    matches!(*tool, "parcel" | "webpack" | "rspack").then(|| "dist".to_string())
-}
-
 /// Angular with server-side rendering (`@angular/ssr`): node runs the build's `server/server.mjs` (the
 /// `serve:ssr:<project>` script's command when there is one), beside the browser files; 4000 by default.
 fn angular_ssr(app: &App, ssr: &Fact, browser: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
@@ -734,15 +632,5 @@ mod tests {
             table.platform.iter().all(|p| !p.tools.is_empty()),
             "every platform names its CLI"
         );
-    }
-
-    #[test]
-    fn static_outputs_from_build_scripts() {
-        assert_eq!(static_output("parcel build index.html").as_deref(), Some("dist"));
-        assert_eq!(
-            static_output("esbuild app.js --bundle --outdir=public/js").as_deref(),
-            Some("public/js")
-        );
-        assert_eq!(static_output("tsc && cp -r x y"), None);
     }
 }

@@ -7,6 +7,7 @@ mod contract;
 mod framework;
 mod js;
 mod manager;
+mod outputs;
 mod prisma;
 mod runfiles;
 mod scripts;
@@ -187,7 +188,7 @@ pub(super) fn fuzz_text(text: &str) -> usize {
     let loads = js::imports::references(text, "fuzz.js").map_or(0, |r| r.modules.len() + r.paths.len());
     let scripts = text
         .lines()
-        .filter(|line| server::start_from_script(line).is_some() || framework::static_output(line).is_some())
+        .filter(|line| server::start_from_script(line).is_some() || outputs::static_output(line).is_some())
         .count();
     let chains = scripts::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
@@ -342,7 +343,7 @@ fn workspace_apps(
             // The root app is the project's own; else the one member the deployment files build.
             let mut deployed = Vec::new();
             for option in options.iter_mut().filter(|o| o.value != ".") {
-                if let Some(source) = super::deploy::runtime::built_by(&context.dir, &option.value) {
+                if let Some(source) = super::deploy::built_by(&context.dir, &option.value) {
                     option.why.insert(0, format!("built by {}", context.shown(&source)));
                     deployed.push(option.value.clone());
                 }

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::framework::{astro_output, static_output, vite_output};
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
+use super::outputs::{astro_output, static_output, vite_output};
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
 use crate::detect::gosrc::{self, Token};

@@ -1,0 +1,316 @@
+//! Applies the contract the deployment files describe to each stack's programs: the one whose start the
+//! command runs (or the only one of its folder) takes the ports, arguments, runtime options, environment,
+//! volumes, WORKDIR and health check, as facts with their evidence. How a command starts a program is each
+//! stack's own question (`Starts`), answered in its `contract.rs`.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::record::{Runtime, Sourced};
+use crate::detect::{Fact, Facts};
+
+/// The last part of a path (`/usr/local/bin/api` → `api`): how a command names its program.
+pub(crate) fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// One program the deployment files may describe: the folder it is built from (relative to the repository),
+/// its facts, and the warnings said when it is the one built.
+pub(crate) struct Program<'a> {
+    pub(crate) dir: String,
+    pub(crate) facts: &'a mut Facts,
+    pub(crate) warnings: &'a mut Vec<String>,
+    /// Names the program may be published under (its binary, artifact or package name), which a Kubernetes
+    /// container or image names.
+    pub(crate) names: Vec<String>,
+    /// Whether the image can start the program from the deployment files' WORKDIR (a single binary can; a
+    /// jar or a Node app runs from the folder the new image puts it in).
+    pub(crate) takes_workdir: bool,
+    /// Variables the image sets itself (`NODE_ENV`), whatever the deployment files say.
+    pub(crate) own_env: &'static [&'static str],
+}
+
+/// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
+/// "-Xmx512m", "-jar", "app.jar"]` → 4; the words after them are its arguments) and the runtime's own options
+/// among them (`-Xmx512m`), which the new image passes through the runtime's variable (`JAVA_TOOL_OPTIONS`,
+/// `NODE_OPTIONS`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub(crate) words: usize,
+    pub(crate) options: Vec<String>,
+}
+
+impl Start {
+    pub(crate) fn words(words: usize) -> Self {
+        Start {
+            words,
+            options: Vec::new(),
+        }
+    }
+}
+
+/// How a command starts the program these facts describe; None: it runs something else.
+pub(crate) type Starts<'a> = &'a dyn Fn(&Facts, &[String]) -> Option<Start>;
+
+/// Applies the contract of each folder's deployment files to the programs whose start their command runs,
+/// or to the only program of the folder when they name no command. `shown` names a repository file as the
+/// user sees it. Returns one note per folder saying what was carried over.
+pub(crate) fn apply_to_programs(
+    root: &Path,
+    programs: &mut [Program],
+    starts: Starts,
+    shown: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    let mut dirs: Vec<String> = Vec::new();
+    for program in programs.iter() {
+        if !dirs.contains(&program.dir) {
+            dirs.push(program.dir.clone());
+        }
+    }
+    let mut summaries: Vec<(Vec<String>, String)> = Vec::new();
+    for dir in dirs {
+        let mut runtime = {
+            let here: Vec<&Program> = programs.iter().filter(|p| p.dir == dir).collect();
+            let names: Vec<String> = here.iter().flat_map(|p| p.names.clone()).collect();
+            super::read(root, &dir, &names, &|words| {
+                here.iter().any(|p| starts(p.facts, words).is_some())
+            })
+        };
+        if runtime.is_empty() {
+            continue;
+        }
+        runtime.relabel(shown);
+        if !programs.iter().any(|p| p.dir == dir && p.takes_workdir) {
+            runtime.workdir = None;
+        }
+        let single = programs.iter().filter(|p| p.dir == dir).count() == 1;
+        let mut applied: Option<Runtime> = None;
+        for program in programs.iter_mut().filter(|p| p.dir == dir) {
+            let start = runtime
+                .command
+                .as_ref()
+                .and_then(|(words, _)| starts(program.facts, words));
+            if start.is_some() || single && runtime.command.is_none() {
+                let carried = apply(&runtime, start.as_ref(), program, starts);
+                if applied.is_none() && !carried.is_empty() {
+                    applied = Some(carried);
+                }
+            }
+        }
+        if let Some(carried) = applied {
+            let summary = carried.summary();
+            // The root's files often run every module alike: one note names them all.
+            match summaries.iter_mut().find(|(_, s)| *s == summary) {
+                Some((dirs, _)) => dirs.push(dir),
+                None => summaries.push((vec![dir], summary)),
+            }
+        }
+    }
+    summaries
+        .into_iter()
+        .map(|(dirs, summary)| {
+            if dirs == ["."] {
+                summary
+            } else {
+                format!("{}: {summary}", dirs.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// The contract as facts of a program: `port`/`extra_ports` (replacing what the code suggested, which the
+/// note keeps), `args` and `runtime_options` (the command's words after its start and the runtime's options in
+/// it, when the command runs this program), `runtime_env`, `secret_env`, `volumes`, `workdir` and
+/// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
+/// only when its arguments or options were, no variable the image sets itself.
+fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
+    let mut carried = Runtime {
+        copied_in: Vec::new(),
+        ..runtime.clone()
+    };
+    let facts = &mut *program.facts;
+    let mut ports = runtime.ports.clone();
+    // `PORT=8080` in the environment is the port when nothing publishes one (a Procfile, a compose service
+    // without `ports`).
+    let port_variable = runtime
+        .env
+        .iter()
+        .find(|((name, _), _)| name == "PORT")
+        .and_then(|((_, value), source)| Some((value.parse::<u16>().ok().filter(|p| *p > 0)?, source.clone())));
+    if ports.is_empty() {
+        ports.extend(port_variable.clone());
+    }
+    apply_ports(&ports, facts);
+    carried.ports.clone_from(&ports);
+
+    if let Some((_, source)) = runtime.udp_ports.first() {
+        let numbers: Vec<u16> = runtime.udp_ports.iter().map(|(p, _)| *p).collect();
+        facts.insert(
+            "udp_ports".into(),
+            Fact::new(json!(numbers), source.clone()).with_note("UDP ports the deployment files publish"),
+        );
+    }
+    if !apply_command(runtime, start, facts, program.warnings) {
+        carried.command = None;
+        carried.entry_args = None;
+    }
+    let port = ports.first().map(|(p, _)| p.to_string());
+    // The template writes PORT itself where the program reads it (the same value again would be a twin), and
+    // the variables the image sets itself win.
+    carried.env.retain(|((name, value), _)| {
+        !(program.own_env.contains(&name.as_str()) || name == "PORT" && Some(value) == port.as_ref())
+    });
+    let env = &carried.env;
+    let mut list = |key: &str, values: Vec<Value>, sources: Vec<&str>, note: &str| {
+        if !values.is_empty() {
+            let mut sources = sources;
+            sources.dedup();
+            facts.insert(key.into(), Fact::new(json!(values), sources.join(", ")).with_note(note));
+        }
+    };
+    list(
+        "runtime_env",
+        env.iter().map(|((n, v), _)| json!({ "name": n, "value": v })).collect(),
+        env.iter().map(|(_, s)| s.as_str()).collect(),
+        "set at run time by the deployment files",
+    );
+    list(
+        "secret_env",
+        runtime.secret_env.iter().map(|(n, _)| json!(n)).collect(),
+        runtime.secret_env.iter().map(|(_, s)| s.as_str()).collect(),
+        "credentials the program reads: given at run time, never written into the image",
+    );
+    list(
+        "volumes",
+        runtime.volumes.iter().map(|(v, _)| json!(v)).collect(),
+        runtime.volumes.iter().map(|(_, s)| s.as_str()).collect(),
+        "data the program keeps",
+    );
+    if let Some((dir, source)) = &runtime.workdir {
+        facts.insert(
+            "workdir".into(),
+            Fact::new(dir.clone(), source.clone()).with_note("the working directory the program expects"),
+        );
+    }
+    if let Some(((options, command), source)) = &runtime.healthcheck {
+        // It carries over only when it runs the program itself: the new image has no other tools.
+        if let Some(start) = starts(facts, command) {
+            facts.insert(
+                "healthcheck".into(),
+                Fact::new(
+                    json!({ "options": options, "args": command[start.words..] }),
+                    source.clone(),
+                )
+                .with_note("the health check runs the program itself"),
+            );
+        } else {
+            carried.healthcheck = None;
+            program.warnings.push(format!(
+                "{source}: the HEALTHCHECK runs {}, which the new image does not have; it is not carried over",
+                crate::files::excerpt(&command.join(" "))
+            ));
+        }
+    }
+    carried
+}
+
+/// The runtime's options and the program's arguments in the command that starts it, as `runtime_options` and
+/// `args`; false when there are none (the command then says nothing the new image does not do).
+/// Without a command that starts the program, the arguments given to the image's own command are its arguments.
+fn apply_command(runtime: &Runtime, start: Option<&Start>, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
+    let Some((_, source)) = runtime.command.as_ref().or(runtime.entry_args.as_ref()) else {
+        return false;
+    };
+    let (options, unplain): (Vec<&String>, Vec<&String>) = start
+        .iter()
+        .flat_map(|start| &start.options)
+        .partition(|o| crate::validate::env_value(o).is_ok());
+    if let Some(first) = unplain.first() {
+        warnings.push(format!(
+            "{source}: the runtime option `{}` is not a plain value; it is not carried over",
+            crate::files::excerpt(first)
+        ));
+    }
+    if !options.is_empty() {
+        facts.insert(
+            "runtime_options".into(),
+            Fact::new(json!(options), source.clone()).with_note("the runtime's options in the deployment files"),
+        );
+    }
+    let mut args = Vec::new();
+    let args_given = match start {
+        Some(start) => runtime.args(start.words),
+        None => runtime.entry_args.clone().filter(|_| runtime.command.is_none()),
+    };
+    if let Some((words, source)) = args_given {
+        args = plain_args(words, &source, warnings);
+        warnings.extend(runtime.missing_files(&args));
+        if !args.is_empty() {
+            facts.insert(
+                "args".into(),
+                Fact::new(json!(args), source).with_note("the program's arguments in the deployment files"),
+            );
+        }
+    }
+    !options.is_empty() || !args.is_empty()
+}
+
+/// The ports as facts: the first is `port`, the others `extra_ports`.
+fn apply_ports(ports: &[Sourced<u16>], facts: &mut Facts) {
+    let Some(((first, source), rest)) = ports.split_first() else {
+        return;
+    };
+    let mut fact = Fact::new(*first, source.clone()).with_note("the port the deployment files publish");
+    if let Some(code) = facts
+        .get("port")
+        .filter(|f| f.value.as_u64() != Some(u64::from(*first)) && !f.value.is_null())
+    {
+        fact = fact.with_note(format!(
+            "the port the deployment files publish; the code suggests {} ({})",
+            code.value, code.source
+        ));
+    }
+    facts.insert("port".into(), fact);
+    facts.shift_remove("extra_ports");
+    if !rest.is_empty() {
+        let sources: Vec<&str> = rest.iter().map(|(_, s)| s.as_str()).collect();
+        facts.insert(
+            "extra_ports".into(),
+            Fact::new(
+                json!(rest.iter().map(|(p, _)| *p).collect::<Vec<_>>()),
+                sources.join(", "),
+            )
+            .with_note("published by the deployment files too"),
+        );
+    }
+}
+
+/// Arguments an exec-form CMD can pass as written: a word reading a variable (`$PORT`, `--addr=:${PORT}`) only
+/// means something to a shell, so it is left out — with the flag it is the value of — and said.
+fn plain_args(words: Vec<String>, source: &str, warnings: &mut Vec<String>) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    let mut dropped = Vec::new();
+    for word in words {
+        if word.contains('$') {
+            if !word.starts_with('-')
+                && kept
+                    .last()
+                    .is_some_and(|flag| flag.starts_with('-') && !flag.contains('='))
+            {
+                dropped.extend(kept.pop());
+            }
+            dropped.push(word);
+        } else {
+            kept.push(word);
+        }
+    }
+    if !dropped.is_empty() {
+        warnings.push(format!(
+            "{source}: `{}` reads variables a shell expands, which an exec-form CMD does not: left out of CMD (the \
+             port is set by dockgen; pass other values with --arg)",
+            crate::files::excerpt(&dropped.join(" "))
+        ));
+    }
+    kept
+}

@@ -1,0 +1,174 @@
+//! Compose files: the service built from the app's folder, as a runtime contract (ports, command,
+//! environment, named volumes), and which service builds a folder at all.
+
+use super::record::{add_env, Runtime};
+use super::syntax::{command_words_of, line_of};
+
+/// Compose files, in the order Compose itself prefers them.
+pub(super) const COMPOSE_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// The compose service built from the folder `wanted` (relative to the compose file: `build: .`,
+/// `build: {context: ./api}`).
+pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
+    let doc = marked_yaml::parse_yaml(0, text).ok()?;
+    let (service, _) = built_service(&doc, wanted)?;
+    let mut found = Runtime::default();
+    let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
+    if let Some(ports) = service.get_sequence("ports") {
+        for entry in ports.iter() {
+            let target = match entry {
+                marked_yaml::Node::Scalar(s) => compose_port(s.as_str()),
+                marked_yaml::Node::Mapping(m) => m.get_scalar("target").and_then(|t| {
+                    let protocol = m.get_scalar("protocol").map_or("tcp", |p| p.as_str());
+                    Some((t.as_str().parse().ok()?, protocol.to_string()))
+                }),
+                marked_yaml::Node::Sequence(_) => None,
+            };
+            if let Some((port, protocol)) = target {
+                found.add_port(port, &protocol, &at(entry));
+            }
+        }
+    }
+    if let Some(node) = service.get_node("command") {
+        found.command = command_words_of(node).map(|w| (w, at(node)));
+    }
+    match service.get_node("environment") {
+        Some(marked_yaml::Node::Mapping(map)) => {
+            for (name, node) in map.iter() {
+                let value = node.as_scalar().map(|v| v.as_str().to_string());
+                add_env(&mut found, name.as_str().to_string(), value, &at(node));
+            }
+        }
+        Some(marked_yaml::Node::Sequence(list)) => {
+            for entry in list.iter() {
+                let Some(text) = entry.as_scalar() else { continue };
+                let (name, value) = match text.as_str().split_once('=') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (text.as_str().to_string(), None),
+                };
+                add_env(&mut found, name, value, &at(entry));
+            }
+        }
+        _ => {}
+    }
+    if let Some(volumes) = service.get_sequence("volumes") {
+        for entry in volumes.iter() {
+            // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a
+            // development convenience, not part of how the image runs.
+            let target = match entry {
+                marked_yaml::Node::Scalar(s) => {
+                    let parts: Vec<&str> = s.as_str().split(':').collect();
+                    match parts.as_slice() {
+                        [only] => Some((*only).to_string()),
+                        [source, target, ..] if !source.starts_with(['.', '/', '~', '$']) => {
+                            Some((*target).to_string())
+                        }
+                        _ => None,
+                    }
+                }
+                marked_yaml::Node::Mapping(m) if m.get_scalar("type").is_none_or(|t| t.as_str() == "volume") => {
+                    m.get_scalar("target").map(|t| t.as_str().to_string())
+                }
+                _ => None,
+            };
+            if let Some(path) = target.filter(|p| p.starts_with('/') && !p.contains('$')) {
+                found.volumes.push((path, at(entry)));
+            }
+        }
+    }
+    // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
+    Some(found)
+}
+
+/// The compose service that builds the folder `wanted`: its build context, or the folder of the Dockerfile it
+/// builds with (`context: .` + `dockerfile: apps/api/Dockerfile`, the usual shape in a workspace); and its
+/// `build` node.
+pub(super) fn built_service<'a>(
+    doc: &'a marked_yaml::Node,
+    wanted: &str,
+) -> Option<(&'a marked_yaml::types::MarkedMappingNode, &'a marked_yaml::Node)> {
+    let services = doc.as_mapping()?.get_mapping("services")?;
+    services
+        .values()
+        .filter_map(marked_yaml::Node::as_mapping)
+        .find_map(|service| {
+            let build = service.get_node("build")?;
+            let (context, dockerfile) = match build {
+                marked_yaml::Node::Scalar(s) => (s.as_str(), None),
+                marked_yaml::Node::Mapping(m) => (
+                    m.get_scalar("context").map_or(".", |s| s.as_str()),
+                    m.get_scalar("dockerfile")
+                        .map(marked_yaml::types::MarkedScalarNode::as_str),
+                ),
+                marked_yaml::Node::Sequence(_) => return None,
+            };
+            let dockerfile_dir = dockerfile
+                .and_then(|file| file.rsplit_once('/'))
+                .map(|(dir, _)| format!("{}/{dir}", context.trim_end_matches('/')));
+            let builds = same_folder(context, wanted) && dockerfile_dir.is_none()
+                || dockerfile_dir.is_some_and(|dir| same_folder(&dir, wanted));
+            builds.then_some((service, build))
+        })
+}
+
+/// Whether two relative folder names are the same folder (`./api/` and `api`, `.` and `./`).
+fn same_folder(a: &str, b: &str) -> bool {
+    let normal = |s: &str| {
+        let s = s.trim_end_matches('/');
+        let s = s.strip_prefix("./").unwrap_or(s);
+        if s.is_empty() {
+            ".".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    normal(a) == normal(b)
+}
+
+/// The container port of a compose `ports` entry and its protocol: `"8080"`, `"80:8080"`,
+/// `"127.0.0.1:80:8080/tcp"`, `"53:53/udp"`.
+fn compose_port(entry: &str) -> Option<(u16, String)> {
+    let (ports, protocol) = entry.split_once('/').unwrap_or((entry, "tcp"));
+    Some((ports.rsplit(':').next()?.parse().ok()?, protocol.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compose_service_built_here() {
+        let text = "services:\n  db:\n    image: postgres\n    ports: [\"5432:5432\"]\n  api:\n    build: .\n    \
+            ports:\n      - \"8081:8080\"\n      - target: 9090\n    command: [\"serve\", \"--debug\"]\n    environment:\n      \
+            LOG_LEVEL: info\n      API_TOKEN: x\n      COMPOSE_PROFILES: prod\n    volumes:\n      - data:/var/lib/app\n      - ./conf:/etc/app:ro\n";
+        let found = compose_service(text, "compose.yaml", ".").unwrap();
+        assert_eq!(
+            found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+            vec![8080, 9090]
+        );
+        assert_eq!(found.ports[0].1, "compose.yaml:8");
+        assert_eq!(found.command.unwrap().0, vec!["serve", "--debug"]);
+        assert_eq!(
+            found.env,
+            vec![(("LOG_LEVEL".into(), "info".into()), "compose.yaml:12".into())]
+        );
+        assert_eq!(found.secret_env[0].0, "API_TOKEN");
+        let volumes: Vec<&str> = found.volumes.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(
+            volumes,
+            vec!["/var/lib/app"],
+            "a bind mount of a host folder is not a volume"
+        );
+    }
+
+    #[test]
+    fn compose_ports_by_protocol() {
+        assert_eq!(compose_port("127.0.0.1:5353:53/udp"), Some((53, "udp".into())));
+        assert_eq!(compose_port("8080"), Some((8080, "tcp".into())));
+    }
+}

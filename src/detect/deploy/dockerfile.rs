@@ -1,0 +1,176 @@
+//! A Dockerfile's (or Containerfile's) final stage: what the image it builds runs and how (EXPOSE,
+//! ENTRYPOINT/CMD, ENV, VOLUME, WORKDIR, HEALTHCHECK, and the files it copies in from the context).
+
+use super::record::{add_env, Runtime};
+use super::syntax::{command_words, exec_form, first_word, logical_lines};
+
+/// The final stage of a Dockerfile: what the image it builds runs and how.
+pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
+    let lines = logical_lines(text);
+    let last_from = lines
+        .iter()
+        .rposition(|(_, l)| first_word(l).eq_ignore_ascii_case("FROM"))
+        .unwrap_or(0);
+    let mut found = Runtime::default();
+    let mut entrypoint: Option<Vec<String>> = None;
+    let mut cmd: Option<Vec<String>> = None;
+    let mut command_line = 0;
+    for (line, logical) in &lines[last_from..] {
+        let source = format!("{file}:{line}");
+        let instruction = first_word(logical).to_ascii_uppercase();
+        let rest = logical.trim_start()[instruction.len()..].trim();
+        match instruction.as_str() {
+            "EXPOSE" => {
+                for word in rest.split_whitespace() {
+                    let (number, protocol) = word.split_once('/').unwrap_or((word, "tcp"));
+                    if let Ok(port) = number.parse::<u16>() {
+                        found.add_port(port, protocol, &source);
+                    }
+                }
+            }
+            "ENV" => env_assignments(rest, &source, &mut found),
+            "VOLUME" => {
+                let paths = exec_form(rest).or_else(|| Some(rest.split_whitespace().map(String::from).collect()));
+                for path in paths.unwrap_or_default() {
+                    if path.starts_with('/') && !path.contains('$') {
+                        found.volumes.push((path, source.clone()));
+                    }
+                }
+            }
+            "WORKDIR" => {
+                let dir = rest.trim_end_matches('/');
+                found.workdir = crate::validate::is_app_dir(dir).then(|| (dir.to_string(), source.clone()));
+            }
+            "ENTRYPOINT" => {
+                entrypoint = command_words(rest);
+                // An ENTRYPOINT resets the CMD inherited so far.
+                cmd = None;
+                command_line = *line;
+            }
+            "CMD" => {
+                cmd = command_words(rest);
+                command_line = *line;
+            }
+            "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
+            "COPY" | "ADD" if !rest.contains("--from") => {
+                let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
+                if let Some(dest) = words.iter().filter(|w| !w.starts_with("--")).nth(1).and(words.last()) {
+                    if dest.starts_with('/') {
+                        found
+                            .copied_in
+                            .push((dest.trim_end_matches('/').to_string(), source.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let words: Vec<String> = entrypoint
+        .into_iter()
+        .flatten()
+        .chain(cmd.into_iter().flatten())
+        .collect();
+    if !words.is_empty() {
+        found.command = Some((words, format!("{file}:{command_line}")));
+    }
+    found
+}
+
+/// `ENV A=1 B="two words"` and the legacy `ENV A 1`.
+fn env_assignments(text: &str, source: &str, found: &mut Runtime) {
+    let Some(words) = shlex::split(text) else { return };
+    let pairs: Vec<(String, String)> = if words.first().is_some_and(|w| !w.contains('=')) {
+        let (name, value) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        vec![(name.to_string(), value.trim().to_string())]
+    } else {
+        words
+            .iter()
+            .filter_map(|w| w.split_once('=').map(|(n, v)| (n.to_string(), v.to_string())))
+            .collect()
+    };
+    for (name, value) in pairs {
+        add_env(found, name, Some(value), source);
+    }
+}
+
+/// `HEALTHCHECK [--interval=30s ...] CMD ...` as (options, exec-form command); `NONE` and shell forms that need
+/// a shell are not taken.
+fn healthcheck(text: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let mut options = Vec::new();
+    let mut rest = text;
+    while let Some(option) = rest.strip_prefix("--") {
+        let (word, after) = option.split_once(char::is_whitespace)?;
+        options.push(format!("--{word}"));
+        rest = after.trim_start();
+    }
+    let command = rest.strip_prefix("CMD")?.trim();
+    Some((options, command_words(command)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "FROM golang:1.22 AS build\nEXPOSE 1\nRUN go build -o /server .\n\nFROM alpine:3.20\n\
+        ENV APP_MODE=production DB_PASSWORD=hunter2 \\\n    GREETING=\"two words\"\nVOLUME [\"/data\"]\n\
+        WORKDIR /srv\nEXPOSE 3592 3593/tcp\nHEALTHCHECK --interval=30s CMD [\"/server\", \"health\"]\n\
+        ENTRYPOINT [\"/server\"]\nCMD [\"serve\", \"--verbose\"]\n";
+
+    #[test]
+    fn a_dockerfiles_final_stage_is_its_contract() {
+        let found = dockerfile(OLD, "Dockerfile");
+        assert_eq!(
+            found.ports,
+            vec![(3592, "Dockerfile:10".into()), (3593, "Dockerfile:10".into())]
+        );
+        assert_eq!(
+            found.command,
+            Some((
+                vec!["/server".into(), "serve".into(), "--verbose".into()],
+                "Dockerfile:13".into()
+            ))
+        );
+        assert_eq!(
+            found.env,
+            vec![(("APP_MODE".into(), "production".into()), "Dockerfile:6".into())]
+        );
+        assert_eq!(found.secret_env, vec![("DB_PASSWORD".into(), "Dockerfile:6".into())]);
+        assert_eq!(found.volumes, vec![("/data".into(), "Dockerfile:8".into())]);
+        assert_eq!(found.workdir, Some(("/srv".into(), "Dockerfile:9".into())));
+        let (health, _) = found.healthcheck.unwrap();
+        assert_eq!(
+            health,
+            (vec!["--interval=30s".into()], vec!["/server".into(), "health".into()])
+        );
+    }
+
+    #[test]
+    fn shell_commands_and_references_are_not_taken() {
+        let found = dockerfile("FROM a\nENV A=$HOME\nCMD ./x | tee log\nVOLUME $DATA\n", "Dockerfile");
+        assert_eq!(found, Runtime::default());
+    }
+
+    #[test]
+    fn arguments_naming_files_the_old_image_copied_in_are_said() {
+        let found = dockerfile(
+            "FROM a\nCOPY conf/app.yml /etc/app/app.yml\nENTRYPOINT [\"/bin/app\"]\nCMD [\"--config=/etc/app/app.yml\", \"--v\"]\n",
+            "Dockerfile",
+        );
+        let args = found.args(1).unwrap().0;
+        let said = found.missing_files(&args);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("Dockerfile:4: the argument `--config=/etc/app/app.yml` names /etc/app/app.yml"));
+    }
+
+    #[test]
+    fn udp_ports_are_kept_apart() {
+        let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile");
+        assert_eq!(found.ports, vec![(53, "Dockerfile:2".into())]);
+        assert_eq!(found.udp_ports, vec![(53, "Dockerfile:2".into())]);
+    }
+
+    #[test]
+    fn only_an_apps_own_folder_is_a_workdir() {
+        assert_eq!(dockerfile("FROM a\nWORKDIR /\n", "D").workdir, None);
+    }
+}

@@ -1,0 +1,202 @@
+//! The runtime contract the deployment files describe, one record whatever file it came from: ports, the
+//! command, environment, volumes, WORKDIR and health check, each value with its `file:line`; how a
+//! lower-ranked file fills what a higher one left out, and the note that says what was carried over.
+
+use crate::validate;
+
+/// A value with the `file:line` it came from.
+pub(crate) type Sourced<T> = (T, String);
+
+/// The runtime contract the deployment files describe; every part is optional.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Runtime {
+    /// The (TCP) ports the program serves, in the order written.
+    pub(crate) ports: Vec<Sourced<u16>>,
+    /// The UDP ports it serves (`EXPOSE 53/udp`, compose `53:53/udp`, a container port with `protocol: UDP`).
+    pub(crate) udp_ports: Vec<Sourced<u16>>,
+    /// The command that starts the program, as words (`ENTRYPOINT` + `CMD`, compose `command`, Procfile `web:`).
+    pub(crate) command: Option<Sourced<Vec<String>>>,
+    /// Arguments given to the image's own command without naming the program (a Kubernetes container's
+    /// `args` without `command`).
+    pub(crate) entry_args: Option<Sourced<Vec<String>>>,
+    /// Plain environment values the program reads at run time.
+    pub(crate) env: Vec<Sourced<(String, String)>>,
+    /// Variables whose names say they hold credentials: only their names are kept, for a hint.
+    pub(crate) secret_env: Vec<Sourced<String>>,
+    /// Container paths declared as volumes.
+    pub(crate) volumes: Vec<Sourced<String>>,
+    pub(crate) workdir: Option<Sourced<String>>,
+    /// The health check command in exec form, with its options (`--interval=30s`).
+    pub(crate) healthcheck: Option<Sourced<(Vec<String>, Vec<String>)>>,
+    /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
+    /// program's arguments may name them, and the new image holds only the program.
+    pub(crate) copied_in: Vec<Sourced<String>>,
+}
+
+/// Fills what `found` lacks from a lower-ranked file (compose under a Dockerfile, Procfile under both).
+pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&Runtime) -> bool) {
+    if found.command.is_none() && runs_program(&other) {
+        found.command = other.command;
+    }
+    if found.command.is_none() && found.entry_args.is_none() {
+        found.entry_args = other.entry_args;
+    }
+    if found.ports.is_empty() && found.udp_ports.is_empty() {
+        found.ports = other.ports;
+        found.udp_ports = other.udp_ports;
+    }
+    for pair in other.env {
+        if !found.env.iter().any(|((name, _), _)| *name == pair.0 .0) {
+            found.env.push(pair);
+        }
+    }
+    for secret in other.secret_env {
+        if !found.secret_env.iter().any(|(name, _)| *name == secret.0) {
+            found.secret_env.push(secret);
+        }
+    }
+    for volume in other.volumes {
+        if !found.volumes.iter().any(|(path, _)| *path == volume.0) {
+            found.volumes.push(volume);
+        }
+    }
+    if found.workdir.is_none() {
+        found.workdir = other.workdir;
+    }
+}
+
+/// A variable for the runtime contract: a secret by its name or a password in its value (a URL's user part)
+/// keeps only its name; a value that is not plain text (a `$` reference, quotes, spaces) is not taken.
+pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
+    // COMPOSE_* variables configure Compose itself (`COMPOSE_PROFILES`), not the program.
+    if validate::env_name(&name).is_err() || name.starts_with("COMPOSE_") {
+        return;
+    }
+    let password_in_value = value.as_deref().is_some_and(validate::holds_password);
+    if validate::looks_secret(&name) || password_in_value {
+        found.secret_env.push((name, source.to_string()));
+        return;
+    }
+    let Some(value) = value.filter(|v| validate::env_value(v).is_ok()) else {
+        return;
+    };
+    found.env.push(((name, value), source.to_string()));
+}
+
+impl Runtime {
+    /// The program's arguments: the command's words after the first `skip` (the program and what starts it).
+    pub(super) fn args(&self, skip: usize) -> Option<Sourced<Vec<String>>> {
+        let (words, source) = self.command.as_ref()?;
+        let args: Vec<String> = words.iter().skip(skip).cloned().collect();
+        (!args.is_empty()).then(|| (args, source.clone()))
+    }
+
+    /// What is carried over, with where each part came from, for a note.
+    pub(crate) fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.ports.is_empty() {
+            let numbers: Vec<String> = self.ports.iter().map(|(p, _)| p.to_string()).collect();
+            parts.push(format!("ports {} ({})", numbers.join(" "), self.ports[0].1));
+        }
+        if !self.udp_ports.is_empty() {
+            let numbers: Vec<String> = self.udp_ports.iter().map(|(p, _)| format!("{p}/udp")).collect();
+            parts.push(format!("ports {} ({})", numbers.join(" "), self.udp_ports[0].1));
+        }
+        if let Some((words, source)) = &self.command {
+            parts.push(format!(
+                "the command `{}` ({source})",
+                crate::files::excerpt(&words.join(" "))
+            ));
+        } else if let Some((words, source)) = &self.entry_args {
+            parts.push(format!(
+                "the arguments `{}` ({source})",
+                crate::files::excerpt(&words.join(" "))
+            ));
+        }
+        let mut named = |what: &str, items: Vec<&str>, source: Option<&String>| {
+            if let Some(source) = source {
+                parts.push(format!("{what} {} ({source})", items.join(" ")));
+            }
+        };
+        named(
+            "env",
+            self.env.iter().map(|((n, _), _)| n.as_str()).collect(),
+            self.env.first().map(|(_, s)| s),
+        );
+        named(
+            "volumes",
+            self.volumes.iter().map(|(v, _)| v.as_str()).collect(),
+            self.volumes.first().map(|(_, s)| s),
+        );
+        if let Some((dir, source)) = &self.workdir {
+            parts.push(format!("WORKDIR {dir} ({source})"));
+        }
+        if let Some((_, source)) = &self.healthcheck {
+            parts.push(format!("the health check ({source})"));
+        }
+        format!(
+            "the project's deployment files say how it runs: {}; the new Dockerfile keeps that (not their build steps)",
+            parts.join(", ")
+        )
+    }
+
+    /// Arguments that name a file the old image copied in from the repository, which the new one lacks.
+    pub(crate) fn missing_files(&self, args: &[String]) -> Vec<String> {
+        let Some((_, command_source)) = &self.command else {
+            return Vec::new();
+        };
+        args.iter()
+            .filter_map(|arg| {
+                let (dest, copied_at) = self.copied_in.iter().find(|(dest, _)| {
+                    !dest.is_empty() && arg.find(dest.as_str()).is_some_and(|at| {
+                        let after = &arg[at + dest.len()..];
+                        after.is_empty() || after.starts_with('/')
+                    })
+                })?;
+                Some(format!(
+                    "{command_source}: the argument `{}` names {dest}, which the old Dockerfile copied in ({copied_at}) \
+                     and the new image does not hold: mount it at run time (docker run -v FILE:{dest})",
+                    crate::files::excerpt(arg)
+                ))
+            })
+            .collect()
+    }
+
+    /// A port the program serves, once, by protocol (`tcp`, `udp`; another protocol is not a port a
+    /// Dockerfile publishes).
+    pub(super) fn add_port(&mut self, port: u16, protocol: &str, source: &str) {
+        let list = match protocol.to_ascii_lowercase().as_str() {
+            "tcp" => &mut self.ports,
+            "udp" => &mut self.udp_ports,
+            _ => return,
+        };
+        if port > 0 && !list.iter().any(|(p, _)| *p == port) {
+            list.push((port, source.to_string()));
+        }
+    }
+
+    /// Names every source as the user sees it.
+    pub(super) fn relabel(&mut self, shown: &dyn Fn(&str) -> String) {
+        let sources = self
+            .ports
+            .iter_mut()
+            .chain(self.udp_ports.iter_mut())
+            .map(|(_, s)| s)
+            .chain(self.command.iter_mut().map(|(_, s)| s))
+            .chain(self.entry_args.iter_mut().map(|(_, s)| s))
+            .chain(self.env.iter_mut().map(|(_, s)| s))
+            .chain(self.secret_env.iter_mut().map(|(_, s)| s))
+            .chain(self.volumes.iter_mut().map(|(_, s)| s))
+            .chain(self.workdir.iter_mut().map(|(_, s)| s))
+            .chain(self.healthcheck.iter_mut().map(|(_, s)| s))
+            .chain(self.copied_in.iter_mut().map(|(_, s)| s));
+        for source in sources {
+            *source = shown(source);
+        }
+    }
+
+    /// Whether the contract says anything at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        *self == Runtime::default()
+    }
+}

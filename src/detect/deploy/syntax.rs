@@ -1,0 +1,76 @@
+//! The small grammars the deployment readers share: a file's logical lines (backslash continuations joined),
+//! exec-form arrays, commands as plain words, and YAML positions.
+
+/// Lines with their backslash continuations joined, each with the 1-based line it starts on.
+pub(crate) fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((index, first)) = lines.next() {
+        // Appended in place: a file of a million continuation lines stays linear.
+        let mut logical = first.to_string();
+        while logical.trim_end().ends_with('\\') {
+            let Some((_, next)) = lines.next() else { break };
+            let keep = logical.trim_end().len() - 1;
+            logical.truncate(keep);
+            logical.push(' ');
+            logical.push_str(next.trim_start());
+        }
+        out.push((index + 1, logical));
+    }
+    out
+}
+
+pub(super) fn first_word(line: &str) -> &str {
+    line.split_whitespace().next().unwrap_or_default()
+}
+
+/// An exec-form array (`["a", "b"]`), parsed as the JSON it is.
+pub(super) fn exec_form(text: &str) -> Option<Vec<String>> {
+    text.starts_with('[').then(|| serde_json::from_str(text).ok()).flatten()
+}
+
+/// A command's words: exec form, or a shell form that is plain words (no pipes, substitutions or `&&`, which
+/// only a shell runs; a leading `exec` is dropped).
+pub(super) fn command_words(text: &str) -> Option<Vec<String>> {
+    if let Some(words) = exec_form(text) {
+        return Some(words);
+    }
+    if text.contains(['|', '>', '<', '`', ';', '&']) || text.contains("$(") {
+        return None;
+    }
+    let mut words = shlex::split(text)?;
+    if words.first().is_some_and(|w| w == "exec") {
+        words.remove(0);
+    }
+    Some(words)
+}
+
+/// A YAML command: a list of words, or a string of plain words.
+pub(super) fn command_words_of(node: &marked_yaml::Node) -> Option<Vec<String>> {
+    match node {
+        marked_yaml::Node::Scalar(s) => command_words(s.as_str()),
+        marked_yaml::Node::Sequence(list) => list
+            .iter()
+            .map(|w| w.as_scalar().map(|s| s.as_str().to_string()))
+            .collect(),
+        marked_yaml::Node::Mapping(_) => None,
+    }
+}
+
+/// The line (1-based) where a YAML node starts.
+pub(crate) fn line_of(node: &marked_yaml::Node) -> usize {
+    node.span().start().map_or(1, marked_yaml::Marker::line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_join_in_linear_time() {
+        let text = "RUN go build \\\n".repeat(200_000) + "  -o bin/x ./cmd/x\n";
+        let joined = logical_lines(&text);
+        assert_eq!(joined.len(), 1);
+        assert!(joined[0].1.ends_with("-o bin/x ./cmd/x"));
+    }
+}
