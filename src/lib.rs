@@ -13,6 +13,7 @@ pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 mod init;
+pub(crate) mod knowledge;
 pub mod next_steps;
 pub mod origin;
 mod outputs;

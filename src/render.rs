@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 use tera::Tera;
 
+use crate::knowledge::{images, lines};
 use crate::preset::Preset;
 use crate::validate;
 
@@ -151,7 +152,10 @@ fn with_filters(mut tera: Tera) -> Tera {
             Ok(Value::from(command.split_whitespace().collect::<Vec<_>>()))
         }),
     );
-    tera.register_filter("image_family", checked(|v| image_family(as_str(v)?).map(Value::from)));
+    tera.register_filter(
+        "image_family",
+        checked(|v| images::image_family(as_str(v)?).map(Value::from)),
+    );
     tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
     tera.register_filter("parent_dir", checked(|v| Ok(Value::from(parent_dir(as_str(v)?)))));
     tera.register_filter(
@@ -164,7 +168,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             Ok(release
                 .parse::<u32>()
                 .ok()
-                .and_then(crate::detect::java_runtime_line)
+                .and_then(lines::java_runtime_line)
                 .map_or_else(|| v.clone(), |line| Value::from(line.to_string())))
         }),
     );
@@ -179,9 +183,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             .map(|v| v.split('.').next().unwrap_or_default().to_string())
             .or_else(|| value.as_u64().map(|n| n.to_string()))
             .and_then(|m| m.parse::<u64>().ok());
-        Ok(Value::Bool(
-            major.is_some_and(|m| crate::detect::node_image_has(m, tool)),
-        ))
+        Ok(Value::Bool(major.is_some_and(|m| lines::node_image_has(m, tool))))
     });
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args
@@ -224,37 +226,6 @@ fn exec_word(word: &str) -> String {
 
 fn as_str(value: &Value) -> Result<&str> {
     value.as_str().with_context(|| format!("`{value}` is not a string"))
-}
-
-/// Official images whose default variants are Debian or Ubuntu (with useradd), whatever their tag says.
-const DEBIAN_BASED: &[&str] = &["eclipse-temurin", "maven", "golang", "node", "openjdk", "nginx"];
-
-/// The OS family of an image, which decides how a user is added: from the name and tag, never by pulling.
-pub fn image_family(reference: &str) -> Result<&'static str> {
-    validate::image_reference(reference)?;
-    let without_digest = reference.split('@').next().unwrap_or(reference);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let (name, tag) = last.split_once(':').unwrap_or((last, ""));
-    let has = |words: &[&str]| {
-        words
-            .iter()
-            .any(|w| name == *w || tag.split(['-', '.']).any(|part| part == *w))
-    };
-    if reference == "scratch" {
-        // The empty image: nothing to add a user with, no shell; the template brings what the program needs.
-        Ok("scratch")
-    } else if without_digest.contains("distroless") {
-        Ok("distroless")
-    } else if has(&["alpine"]) {
-        Ok("alpine")
-    } else if has(&[
-        "debian", "ubuntu", "slim", "bookworm", "bullseye", "trixie", "jammy", "noble", "focal",
-    ]) || DEBIAN_BASED.contains(&name)
-    {
-        Ok("debian")
-    } else {
-        anyhow::bail!("cannot tell how `{reference}` adds a user (not an alpine, Debian or distroless image)")
-    }
 }
 
 /// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
@@ -312,25 +283,6 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn image_family_comes_from_name_and_tag() {
-        assert_eq!(image_family("alpine:3.20").unwrap(), "alpine");
-        assert_eq!(image_family("golang:1.23-alpine").unwrap(), "alpine");
-        assert_eq!(image_family("debian:bookworm-slim").unwrap(), "debian");
-        assert_eq!(
-            image_family("gcr.io/distroless/static-debian12:nonroot").unwrap(),
-            "distroless"
-        );
-        assert_eq!(image_family("scratch").unwrap(), "scratch");
-        assert!(image_family("myorg/scratch:1").is_err());
-        assert!(image_family("myorg/base:1.0")
-            .unwrap_err()
-            .to_string()
-            .contains("adds a user"));
-        assert_eq!(image_family("eclipse-temurin:17-jre").unwrap(), "debian");
-        assert_eq!(image_family("eclipse-temurin:17-jre-alpine").unwrap(), "alpine");
-    }
 
     #[test]
     fn base_name_needs_a_directory_name() {

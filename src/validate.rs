@@ -250,23 +250,12 @@ pub fn version(value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Words in a variable's name that mark a credential (`DB_PASSWORD`, `GITHUB_TOKEN`): its value must never be
-/// written into an image (a build ARG stays in the history, an ENV in the config).
-const SECRET_WORDS: &[&str] = &[
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "PRIVATE",
-    "CREDENTIAL",
-    "API_KEY",
-    "AUTH",
-];
-
 /// Whether a variable's name says it holds a credential.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|word| upper.contains(word))
+    crate::knowledge::secrets::words()
+        .iter()
+        .any(|word| upper.contains(word.as_str()))
 }
 
 /// A value that carries a password: a URL with one in its user part (`postgres://app:secret@db/app`).

@@ -1,18 +1,13 @@
 //! Detection: a repository path in, facts with evidence out. Nothing here prints, prompts or looks at the
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
-mod builtin;
 mod deploy;
 mod go;
-mod gomod;
-mod gosrc;
+mod lex;
 mod maven;
 
-pub(crate) use maven::{artifact_name, java_runtime_line};
-pub(crate) use nodever::image_has as node_image_has;
+pub(crate) use maven::artifact_name;
 mod node;
-mod nodever;
-mod pkgjson;
 mod walk;
 
 use std::path::Path;
@@ -213,9 +208,12 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
 #[doc(hidden)]
 pub mod fuzzing {
     pub fn go_mod(text: &str) -> usize {
-        let parsed = super::gomod::parse_go_mod(text).map_or(0, |m| m.requires.len() + m.replaced.len());
-        let work = super::gomod::parse_go_work(text).map_or(0, |w| w.uses.len());
-        let versions = text.split_whitespace().filter_map(super::gomod::minor_version).count();
+        let parsed = super::go::modfile::parse_go_mod(text).map_or(0, |m| m.requires.len() + m.replaced.len());
+        let work = super::go::modfile::parse_go_work(text).map_or(0, |w| w.uses.len());
+        let versions = text
+            .split_whitespace()
+            .filter_map(super::go::modfile::minor_version)
+            .count();
         parsed + work + versions
     }
 

@@ -4,24 +4,13 @@
 use super::super::Fact;
 use super::packages::Tree;
 
-/// Modules that compile C code through cgo, so the binary needs `CGO_ENABLED=1` and a libc at runtime.
-const CGO_MODULES: &[&str] = &[
-    "github.com/mattn/go-sqlite3",
-    "github.com/confluentinc/confluent-kafka-go",
-    "gopkg.in/confluentinc/confluent-kafka-go.v1",
-    "github.com/mattn/go-oci8",
-    "github.com/godror/godror",
-    // GORM's SQLite driver wraps go-sqlite3 (the pure-Go one is github.com/glebarez/sqlite).
-    "gorm.io/driver/sqlite",
-];
-
 pub(super) fn cgo_fact(tree: &Tree, graph: &[usize]) -> Fact {
     for &index in graph {
         for (path, source) in tree.packages[index].imports() {
             if path == "C" {
                 return Fact::new(true, source).with_note("imports \"C\"");
             }
-            if let Some(module) = CGO_MODULES
+            if let Some(module) = crate::knowledge::go::cgo_modules()
                 .iter()
                 .find(|m| path == **m || path.starts_with(&format!("{m}/")))
             {

@@ -8,6 +8,7 @@ mod contract;
 mod embed;
 mod lines;
 mod mains;
+pub(crate) mod modfile;
 mod packages;
 mod ports;
 
@@ -16,10 +17,12 @@ use std::path::{Component, Path};
 use anyhow::{bail, Result};
 use serde_json::json;
 
-use super::gomod::{self, GoMod};
-use super::gosrc;
+use super::lex;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use modfile::GoMod;
 use packages::Tree;
+
+use crate::knowledge::lines::go_minor;
 
 pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
 
@@ -75,7 +78,7 @@ fn probe_module(root: &Path) -> Result<Candidate> {
 }
 
 fn probe_workspace(root: &Path) -> Result<Candidate> {
-    let work = gomod::parse_go_work(&read_manifest(root, "go.work")?).map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
+    let work = modfile::parse_go_work(&read_manifest(root, "go.work")?).map_err(|e| anyhow::anyhow!("go.work:{e}"))?;
     let mut modules = Vec::new();
     for (dir, line) in &work.uses {
         let dir = normalise_use_dir(dir).ok_or_else(|| {
@@ -102,7 +105,7 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
     let newest_module_version = modules
         .iter()
         .filter_map(|m| version_fact(&m.gomod, &join_rel(&m.dir, "go.mod"), &mut candidate.warnings))
-        .max_by_key(|fact| lines::minor_number(fact.value.as_str().unwrap_or_default()));
+        .max_by_key(|fact| go_minor(fact.value.as_str().unwrap_or_default()));
     match workspace_version.or(newest_module_version) {
         Some(fact) => insert(&mut candidate.facts, "go_version", fact),
         None => candidate
@@ -300,7 +303,7 @@ fn program_option(
 
 fn read_module(root: &Path, dir: &str) -> Result<Module> {
     let rel = join_rel(dir, "go.mod");
-    let gomod = gomod::parse_go_mod(&read_manifest(root, &rel)?).map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
+    let gomod = modfile::parse_go_mod(&read_manifest(root, &rel)?).map_err(|e| anyhow::anyhow!("{rel}:{e}"))?;
     let Some((path, _)) = gomod.module.clone() else {
         bail!("{rel} has no module directive");
     };
@@ -325,11 +328,12 @@ fn version_fact_from(
     file: &str,
     warnings: &mut Vec<String>,
 ) -> Option<Fact> {
-    let from_go = go.and_then(|(version, line)| Some((gomod::minor_version(version)?, *line, format!("go {version}"))));
+    let from_go =
+        go.and_then(|(version, line)| Some((modfile::minor_version(version)?, *line, format!("go {version}"))));
     let from_toolchain =
-        toolchain.and_then(|(name, line)| Some((gomod::toolchain_minor(name)?, *line, format!("toolchain {name}"))));
+        toolchain.and_then(|(name, line)| Some((modfile::toolchain_minor(name)?, *line, format!("toolchain {name}"))));
     let (asked, line, said) = match (from_go, from_toolchain) {
-        (Some(go), Some(toolchain)) if lines::minor_number(&toolchain.0) < lines::minor_number(&go.0) => {
+        (Some(go), Some(toolchain)) if go_minor(&toolchain.0) < go_minor(&go.0) => {
             warnings.push(format!(
                 "{file}:{}: {} is older than {} (line {}), so go ignores it; dockgen does too",
                 toolchain.1, toolchain.2, go.2, go.1
@@ -423,8 +427,8 @@ fn package_arg(dir: &str) -> String {
 /// Runs the source probes (package clause, build constraints, imports, embeds, ports) and the build-file
 /// readers (Makefile, justfile, Dockerfile, goreleaser, Taskfile, Procfile) on arbitrary text.
 pub(crate) fn probe_source_text(text: &str) -> usize {
-    let lexed = gosrc::lex(text);
-    let header = gosrc::lex_header(text);
+    let lexed = lex::source(text);
+    let header = lex::header(text);
     let package = lexed.package().map(|(name, _)| name.len()).unwrap_or_default();
     package
         + header.imports().len()

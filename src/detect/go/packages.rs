@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::super::gosrc::{self, Lexed};
+use super::super::lex::{self, Lexed};
 use super::super::{join_rel, read_small_text, walk};
 use super::Module;
 
@@ -188,7 +188,7 @@ impl Tree {
             for file in &mut self.packages[index].files {
                 if file.whole.is_none() {
                     // Read again whole: only these few packages need more than their header.
-                    file.whole = read_small_text(&file.path).map(|text| gosrc::lex(&text));
+                    file.whole = read_small_text(&file.path).map(|text| lex::source(&text));
                 }
             }
         }
@@ -244,5 +244,5 @@ fn lex_prefix(bytes: &[u8]) -> Option<Lexed> {
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
         Err(_) => return None,
     };
-    Some(gosrc::lex_header(text))
+    Some(lex::header(text))
 }

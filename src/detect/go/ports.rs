@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
-use super::super::gosrc::{Lexed, Token};
+use super::super::lex::{Lexed, Token};
 use super::super::Fact;
 use super::packages::Tree;
 
@@ -686,11 +686,11 @@ fn port_of_default(value: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::gosrc;
+    use super::super::super::lex;
     use super::*;
 
     fn ports(src: &str) -> Vec<(u16, String)> {
-        port_hits(&gosrc::lex(src).tokens, "main.go")
+        port_hits(&lex::source(src).tokens, "main.go")
             .into_iter()
             .map(|h| (h.port, h.source))
             .collect()
@@ -751,7 +751,7 @@ mod tests {
 
     #[test]
     fn named_constants_are_folded_into_their_uses() {
-        let lexed = gosrc::lex(
+        let lexed = lex::source(
             "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n",
         );
         let mut constants = Constants::new();

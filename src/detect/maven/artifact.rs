@@ -3,8 +3,8 @@
 //! launch style and the main class.
 
 use super::config::Settings;
-use super::knowledge::knowledge;
 use super::pom::Plugin;
+use crate::knowledge::jvm::knowledge;
 use std::path::Path;
 
 use super::{plugin, resolved, Project};

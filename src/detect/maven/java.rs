@@ -1,28 +1,10 @@
 //! The Java release a module targets (from its pom) and the lines dockgen builds and runs it on: the JDK of
-//! that release and the JRE of the first LTS line at or above it (presets/lines/java.toml).
-
-use serde::Deserialize;
+//! that release and the JRE of the first LTS line at or above it (knowledge/lines/java.toml).
 
 use super::pom::Props;
 use super::{plugin, Project};
 use crate::detect::Fact;
-
-const LINES_TOML: &str = include_str!("../../../presets/lines/java.toml");
-
-#[derive(Deserialize, Default)]
-struct Lines {
-    line: Vec<Line>,
-}
-
-#[derive(Deserialize)]
-struct Line {
-    version: u32,
-    lts: bool,
-}
-
-fn lines() -> Vec<Line> {
-    crate::detect::builtin::table::<Lines>(LINES_TOML).line
-}
+use crate::knowledge::lines::{self, java_runtime_line};
 
 /// The release in the order Maven's compiler applies the settings; `1.8` means 8.
 pub(super) fn java_version(project: &Project) -> Option<Fact> {
@@ -67,16 +49,6 @@ pub(super) fn java_release(value: &str) -> Option<String> {
         .then(|| version.to_string())
 }
 
-/// The LTS line a program built for `release` runs on: `release` itself when it is LTS, else the next LTS
-/// line; None when `release` is newer than every line dockgen knows.
-pub(crate) fn runtime_line(release: u32) -> Option<u32> {
-    lines()
-        .into_iter()
-        .filter(|l| l.lts && l.version >= release)
-        .map(|l| l.version)
-        .min()
-}
-
 /// The JDK line to build a requested release with: the release itself when Temurin publishes it, else the
 /// next LTS line (a newer compiler builds every older release); the note says what was decided.
 pub(super) fn build_line(asked: Fact) -> (Fact, Option<String>) {
@@ -84,8 +56,8 @@ pub(super) fn build_line(asked: Fact) -> (Fact, Option<String>) {
         return (asked, None);
     };
     let release: Option<u32> = asked.value.as_str().and_then(|v| v.parse().ok());
-    let published = release.is_some_and(|r| lines().iter().any(|l| l.version == r));
-    match release.and_then(runtime_line) {
+    let published = release.is_some_and(|r| lines::java().iter().any(|l| l.version == r));
+    match release.and_then(java_runtime_line) {
         Some(lts) if !published => {
             let said = asked.note.clone().unwrap_or_default();
             let fact = Fact {
@@ -102,8 +74,8 @@ pub(super) fn build_line(asked: Fact) -> (Fact, Option<String>) {
 /// What the lines table says about a requested release, for a note.
 fn line_note(release: &str) -> Option<String> {
     let asked: u32 = release.parse().ok()?;
-    let table = lines();
-    match runtime_line(asked) {
+    let table = lines::java();
+    match java_runtime_line(asked) {
         Some(lts) if lts != asked => Some(if table.iter().any(|l| l.version == asked) {
             format!("Java {asked} is not an LTS line: built with JDK {asked}, run on the Java {lts} JRE (the next LTS line)")
         } else {
@@ -149,18 +121,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_parses_and_lists_the_lts_lines() {
-        let table: Lines = toml::from_str(LINES_TOML).unwrap();
-        let lts: Vec<u32> = table.line.iter().filter(|l| l.lts).map(|l| l.version).collect();
-        assert_eq!(lts, [8, 11, 17, 21, 25]);
-    }
-
-    #[test]
     fn non_lts_releases_run_on_the_next_lts_line() {
-        assert_eq!(runtime_line(17), Some(17));
-        assert_eq!(runtime_line(23), Some(25));
-        assert_eq!(runtime_line(9), Some(11));
-        assert_eq!(runtime_line(26), None);
         assert!(line_note("23")
             .unwrap()
             .contains("built with JDK 23, run on the Java 25 JRE"));

@@ -8,13 +8,11 @@ mod config;
 mod container_files;
 mod contract;
 mod java;
-mod knowledge;
 pub(super) mod pom;
 mod sources;
 mod wrapper;
 
 pub(crate) use contract::artifact_name;
-pub(crate) use java::runtime_line as java_runtime_line;
 
 use std::path::Path;
 
@@ -22,10 +20,10 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use self::artifact::{FrameworkPlugin, Packaging};
-use self::knowledge::knowledge;
 use self::pom::{Dependency, Plugin, Pom, Profile, Props};
 use self::sources::Sources;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
+use crate::knowledge::jvm::knowledge;
 
 pub(super) const MARKERS: &[&str] = &["pom.xml"];
 

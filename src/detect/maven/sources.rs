@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::config::port_value;
-use super::knowledge::knowledge;
-use crate::detect::gosrc::{self, Token};
+use crate::detect::lex::{self, Token};
 use crate::detect::{join_rel, read_small_text, walk, Fact};
+use crate::knowledge::jvm::knowledge;
 
 #[derive(Debug, Default)]
 pub(super) struct Sources {
@@ -118,7 +118,7 @@ fn dotted(tokens: &[(Token, usize)], i: usize) -> (String, usize) {
 
 fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources) {
     // Java's and Kotlin's comments, strings and identifiers lex like Go's, which is all this needs.
-    let tokens = gosrc::lex(text).tokens;
+    let tokens = lex::source(text).tokens;
     let known = knowledge();
     let mut package = String::new();
     // Kotlin's top-level functions live in the class `<File>Kt`.

@@ -1,16 +1,14 @@
 //! Which framework an app uses, whether it is a static site or a server, and what its build leaves: from its
 //! dependencies, scripts and the settings of its framework config (parsed, evaluated statically).
 
-use std::sync::OnceLock;
-
 use anyhow::{bail, Result};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::outputs::{astro_output, config_setting, framework_config, static_output, vite_output, OUTPUT_DIR_REMEDY};
 use super::runfiles::{run_files, Ships, Walk};
 use super::server::{insert_port, server, start_from_script, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
+use crate::knowledge::node;
 
 /// Server packages whose CLI starts a framework's build, with the script node runs for it.
 const SERVE_BINS: &[(&str, &str, &str)] = &[
@@ -38,28 +36,6 @@ const SERVED_BY_OWN_SERVER: &[(&str, &str)] = &[
     ("@remix-run/serve", "Remix"),
 ];
 
-const PLATFORMS_TOML: &str = include_str!("../../../presets/node/platforms.toml");
-
-#[derive(Deserialize, Default)]
-struct Platforms {
-    platform: Vec<Platform>,
-    node_adapters: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Platform {
-    name: String,
-    packages: Vec<String>,
-    /// The platform's CLI (`wrangler`): a start script running it serves the app on the platform's runtime.
-    #[serde(default)]
-    tools: Vec<String>,
-}
-
-fn platforms() -> &'static Platforms {
-    static PLATFORMS: OnceLock<Platforms> = OnceLock::new();
-    PLATFORMS.get_or_init(|| crate::detect::builtin::table(PLATFORMS_TOML))
-}
-
 /// The scripts that start the app (`start`, `start:*`, `dockerstart`, `start-docker`): name, text and where.
 fn start_scripts(app: &App) -> Vec<(String, String, String)> {
     let Some(scripts) = app.package.object("scripts") else {
@@ -72,9 +48,9 @@ fn start_scripts(app: &App) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// Why the app builds for a runtime other than Node (presets/node/platforms.toml), when it does.
+/// Why the app builds for a runtime other than Node (knowledge/node/platforms.toml), when it does.
 fn other_platform(app: &App) -> Option<String> {
-    let table = platforms();
+    let table = node::platforms();
     // The start scripts' own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
     // Pages that also lists @remix-run/serve still starts with `wrangler pages dev`).
     // (Another start variant, `start:unix`, counts when the platform's packages are there too.)
@@ -614,23 +590,4 @@ pub(super) fn angular_output(app: &App) -> Result<Fact> {
         base
     };
     Ok(Fact::new(output, format!("{shown}:{line}")).with_note(format!("project {chosen}, builder {builder}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_platform_table_parses() {
-        let table: Platforms = toml::from_str(PLATFORMS_TOML).expect("presets/node/platforms.toml parses");
-        assert!(table
-            .platform
-            .iter()
-            .any(|p| p.packages.iter().any(|n| n == "@cloudflare/vite-plugin")));
-        assert!(table.node_adapters.iter().any(|n| n == "@sveltejs/adapter-node"));
-        assert!(
-            table.platform.iter().all(|p| !p.tools.is_empty()),
-            "every platform names its CLI"
-        );
-    }
 }

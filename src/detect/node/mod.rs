@@ -8,10 +8,12 @@ mod framework;
 mod js;
 mod manager;
 mod outputs;
+pub(crate) mod pkgjson;
 mod prisma;
 mod runfiles;
 mod scripts;
 mod server;
+mod version;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -19,24 +21,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use serde_json::json;
 
-use super::nodever::{self, Resolved};
-use super::pkgjson::JsonDoc;
 use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use pkgjson::JsonDoc;
+use version::Resolved;
 
 pub(super) const MARKERS: &[&str] = &["package.json"];
-
-/// Dependencies with native code that needs a glibc toolchain to build (python3, make, g++) and glibc to run.
-const NATIVE_MODULES: &[&str] = &[
-    "bcrypt",
-    "canvas",
-    "better-sqlite3",
-    "sqlite3",
-    "node-sass",
-    "node-pty",
-    "zeromq",
-    "libxmljs",
-    "@tensorflow/tfjs-node",
-];
 
 /// Where the build context is and how its files are named for the user (relative to PATH).
 pub(super) struct Context {
@@ -172,7 +161,7 @@ pub(super) fn fuzz_text(text: &str) -> usize {
     let json = JsonDoc::parse(text).map_or(0, |doc| doc.line("scripts.build") + doc.line("a.b.c"));
     let versions = text
         .lines()
-        .filter(|l| matches!(nodever::resolve(l), Resolved::Line(..)))
+        .filter(|l| matches!(version::resolve(l), Resolved::Line(..)))
         .count();
     let (patterns, _) = workspace::pnpm_workspace_packages(text);
     let globs = usize::from(workspace::MemberGlobs::new(&patterns).admits("apps/web"));
@@ -392,7 +381,10 @@ fn analyse(
     if let Some(version) = node_version(context, &app, root_package, warnings)? {
         facts.insert("node_version".into(), version);
     }
-    if let Some(native) = NATIVE_MODULES.iter().find_map(|m| app.dependency(m)) {
+    if let Some(native) = crate::knowledge::node::native_modules()
+        .iter()
+        .find_map(|m| app.dependency(m))
+    {
         let note = format!(
             "{}: native code built against glibc",
             native.value.as_str().unwrap_or_default()
@@ -647,7 +639,7 @@ fn node_version(
         warnings.extend(root.warnings());
     }
     for (text, source, what) in &found {
-        match nodever::resolve(text) {
+        match version::resolve(text) {
             Resolved::Line(major, note) => {
                 let note = if note.is_empty() {
                     format!("{what} {text}")

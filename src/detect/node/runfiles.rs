@@ -1,21 +1,14 @@
 //! What a server reads at run time, so that its image ships that and not the tests, docs and tooling beside
 //! it: the modules its entry loads (relative imports and requires, followed), the paths its code names
 //! (`path.join(__dirname, '../views')`, `express.static('public')`), the folders servers read by convention and
-//! what its dependencies read (presets/node/runtime.toml).
+//! what its dependencies read (knowledge/node/runtime.toml).
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::sync::OnceLock;
-
-use globset::GlobSet;
-use serde::Deserialize;
 
 use super::js::eval::{join, Static};
 use super::js::imports::references;
 use super::{read_small_text, App};
-use crate::detect::builtin;
-
-const RUNTIME_TOML: &str = include_str!("../../../presets/node/runtime.toml");
-
+use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
 const MAX_MODULES: usize = 2000;
 
@@ -30,30 +23,6 @@ const COMPILED_EXTENSIONS: &[&str] = &["ts", "mts", "cts", "tsx", "jsx"];
 
 /// Files the walk parses for more loads.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
-
-#[derive(Deserialize, Default)]
-struct Knowledge {
-    folders: Vec<String>,
-    not_runtime: Vec<String>,
-    secrets: Vec<String>,
-    dependencies: BTreeMap<String, Vec<String>>,
-}
-
-struct Table {
-    knowledge: Knowledge,
-    secrets: GlobSet,
-}
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let knowledge: Knowledge = builtin::table(RUNTIME_TOML);
-        Table {
-            secrets: builtin::glob_set(&knowledge.secrets),
-            knowledge,
-        }
-    })
-}
 
 /// Where a walk starts and what it ships.
 pub(super) struct Walk<'w> {
@@ -97,7 +66,7 @@ impl RunFiles {
             return;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
-        if table().secrets.is_match(name) {
+        if node::runtime().secrets.is_match(name) {
             if !self.secrets.iter().any(|(p, _)| p == path) {
                 self.secrets.push((path.to_string(), why()));
             }
@@ -240,7 +209,7 @@ fn top_of(walk: &Walk, path: &str) -> String {
 }
 
 /// Ships the paths a module names that exist (or that the build writes); a plain string only when it looks
-/// like a path the server reads (see presets/node/runtime.toml).
+/// like a path the server reads (see knowledge/node/runtime.toml).
 fn ship_named_paths(
     app: &App,
     walk: &Walk,
@@ -266,7 +235,7 @@ fn ship_named_paths(
         }
         let built = walk.outputs.iter().any(|o| under(&path, o));
         if bare {
-            let known = &table().knowledge;
+            let known = &node::runtime().files;
             let word = !path.contains(['/', '.']);
             if known.not_runtime.iter().any(|n| n == head) || (word && !built && !known.folders.contains(&path)) {
                 continue;
@@ -287,7 +256,7 @@ fn is_compiled_source(path: &str) -> bool {
 /// Folders servers read by convention, and what the app's dependencies read, when they exist (or the build
 /// writes them).
 fn conventional(app: &App, outputs: &[String], found: &mut RunFiles) {
-    let knowledge = &table().knowledge;
+    let knowledge = &node::runtime().files;
     for folder in &knowledge.folders {
         if app.path(folder).is_dir() {
             found.ship(folder, || "a folder servers read by convention".to_string());
@@ -354,22 +323,7 @@ pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use globset::Glob;
-
     use super::*;
-
-    #[test]
-    fn the_knowledge_table_parses() {
-        let parsed: Knowledge = toml::from_str(RUNTIME_TOML).expect("presets/node/runtime.toml parses");
-        assert!(parsed.folders.iter().any(|f| f == "views"));
-        assert!(parsed.not_runtime.iter().any(|f| f == "test"));
-        assert_eq!(parsed.dependencies.get("config").map(Vec::len), Some(1));
-        for pattern in &parsed.secrets {
-            assert!(Glob::new(pattern).is_ok(), "{pattern}");
-        }
-        assert!(table().secrets.is_match(".env.production"));
-        assert!(!table().secrets.is_match("environment.js"));
-    }
 
     #[test]
     fn paths_under_folders() {

@@ -272,7 +272,7 @@ pub(super) fn dev_tool_hooks(app: &App) -> Vec<DevHook> {
 mod tests {
     use super::super::Context;
     use super::*;
-    use crate::detect::pkgjson::JsonDoc;
+    use crate::detect::node::pkgjson::JsonDoc;
 
     fn app_with(scripts: &str) -> (tempfile::TempDir, Context, JsonDoc) {
         let dir = tempfile::tempdir().unwrap();

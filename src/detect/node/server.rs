@@ -9,7 +9,7 @@ use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
-use crate::detect::gosrc::{self, Token};
+use crate::detect::lex::{self, Token};
 use crate::detect::walk;
 
 /// Commands that watch and restart: fine on a laptop, never what a container should run.
@@ -662,7 +662,7 @@ pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<Str
 
 /// Port literals in JS/TS source, with their line and how they were found.
 pub(super) fn ports_in_source(text: &str) -> Vec<(u16, usize, &'static str)> {
-    let tokens = gosrc::lex_js(text).tokens;
+    let tokens = lex::javascript(text).tokens;
     let mut found = Vec::new();
     let number = |t: &Token| match t {
         Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),

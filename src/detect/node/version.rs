@@ -1,53 +1,15 @@
 //! Node.js versions as projects write them (`engines.node` ranges, `.nvmrc` lines, `lts/iron`), reduced to the
 //! line an image tag needs (`node:22-alpine`): the newest LTS line a range allows, never an odd line when an LTS
 //! line fits, never above its upper bound. The lines and what their images hold are data
-//! (presets/lines/node.toml).
-
-use std::sync::OnceLock;
+//! (knowledge/lines/node.toml).
 
 use nodejs_semver::Range;
-use serde::Deserialize;
 
-const LINES_TOML: &str = include_str!("../../presets/lines/node.toml");
-
-#[derive(Deserialize, Default)]
-struct Lines {
-    current_lts: u64,
-    line: Vec<Line>,
-}
-
-#[derive(Deserialize)]
-struct Line {
-    version: u64,
-    codename: Option<String>,
-    lts: bool,
-    corepack: bool,
-    yarn: bool,
-}
-
-fn lines() -> &'static Lines {
-    static LINES: OnceLock<Lines> = OnceLock::new();
-    LINES.get_or_init(|| super::builtin::table(LINES_TOML))
-}
-
+use crate::knowledge::lines::{self, NodeLine};
 /// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.
 #[cfg(test)]
 fn current_lts() -> u64 {
-    lines().current_lts
-}
-
-/// Whether the official image of Node `major` ships `tool` (`corepack`, `yarn`); false for a line dockgen does
-/// not know, so the Dockerfile installs the tool with npm, which works on every image.
-pub(crate) fn image_has(major: u64, tool: &str) -> bool {
-    lines()
-        .line
-        .iter()
-        .find(|l| l.version == major)
-        .is_some_and(|l| match tool {
-            "corepack" => l.corepack,
-            "yarn" => l.yarn,
-            _ => false,
-        })
+    lines::node().current_lts
 }
 
 /// What a version text resolves to.
@@ -63,7 +25,7 @@ pub(crate) enum Resolved {
 
 /// The line a version or range resolves to.
 pub(crate) fn resolve(text: &str) -> Resolved {
-    let table = lines();
+    let table = lines::node();
     let text = text.trim();
     let lower = text.to_ascii_lowercase();
     let codename = lower.strip_prefix("lts/").unwrap_or(&lower);
@@ -97,7 +59,7 @@ pub(crate) fn resolve(text: &str) -> Resolved {
         let line = Range::parse(format!("{major}.x")).ok();
         line.is_some_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
     };
-    let allowed: Vec<&Line> = table.line.iter().filter(|l| allows(l.version)).collect();
+    let allowed: Vec<&NodeLine> = table.line.iter().filter(|l| allows(l.version)).collect();
     let unbounded = allows(10_000);
     if unbounded && allows(table.current_lts) {
         return Resolved::Line(table.current_lts, format!("{text} has no upper bound: the current LTS"));
@@ -188,15 +150,6 @@ mod tests {
     }
 
     #[test]
-    fn the_table_parses_and_its_current_lts_is_an_lts_line() {
-        let table: Lines = toml::from_str(LINES_TOML).unwrap();
-        let current = table.line.iter().find(|l| l.version == table.current_lts).unwrap();
-        assert!(current.lts);
-        assert!(table.line.windows(2).all(|w| w[0].version < w[1].version));
-        assert!(table.line.iter().all(|l| l.lts == (l.version % 2 == 0)));
-    }
-
-    #[test]
     fn presets_default_to_the_current_lts() {
         let presets = crate::preset::builtin().unwrap();
         let defaults: Vec<(String, String)> = presets
@@ -254,13 +207,5 @@ mod tests {
         assert_eq!(resolve("lts/unknown"), Resolved::Unpinnable);
         assert_eq!(resolve("node"), Resolved::Unpinnable);
         assert_eq!(resolve("latest"), Resolved::Unpinnable);
-    }
-
-    #[test]
-    fn images_of_node_25_and_later_have_no_corepack_and_26_no_yarn() {
-        assert!(image_has(24, "corepack") && image_has(24, "yarn"));
-        assert!(!image_has(25, "corepack") && image_has(25, "yarn"));
-        assert!(!image_has(26, "corepack") && !image_has(26, "yarn"));
-        assert!(!image_has(99, "corepack"));
     }
 }

@@ -1,5 +1,7 @@
-//! A small Go lexer: just enough to read a file's package clause, its imports, build constraints and the
-//! string literals around listen calls, without being fooled by comments or strings that mention them.
+//! A small lexer for C-family sources, shared by the stacks: Go and Java as written, JavaScript and TypeScript
+//! with `'` strings. Just enough to read literals around listen calls and the names near them (and, for Go, the
+//! package clause, imports, build constraints and embeds) without being fooled by comments or strings that
+//! mention them.
 
 /// One token of Go source with the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,22 +33,22 @@ enum Extent {
     Header,
 }
 
-/// Tokenizes Go source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
+/// Tokenizes Go (or Java) source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
-pub(crate) fn lex(src: &str) -> Lexed {
+pub(crate) fn source(src: &str) -> Lexed {
     lex_with(src, false, Extent::Whole)
 }
 
-/// Like `lex`, but stops at the first top-level declaration: enough for the package clause, build
+/// Like `source`, but stops at the first top-level declaration: enough for the package clause, build
 /// constraints and imports, which is all a package outside the chosen program's import graph needs.
-pub(crate) fn lex_header(src: &str) -> Lexed {
+pub(crate) fn header(src: &str) -> Lexed {
     lex_with(src, false, Extent::Header)
 }
 
 /// Tokenizes JavaScript or TypeScript well enough for literal lookups: like Go, except that `'` quotes
 /// strings. Template literals read as raw strings; regular expressions may be misread, which costs at most a
 /// missed literal on that line.
-pub(crate) fn lex_js(src: &str) -> Lexed {
+pub(crate) fn javascript(src: &str) -> Lexed {
     lex_with(src, true, Extent::Whole)
 }
 
@@ -222,14 +224,14 @@ mod tests {
 
     #[test]
     fn reads_package_imports_and_ignores_comments() {
-        let lexed = lex("// Package x mentions import \"C\"\n/* package fake */\npackage main\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n)\nimport \"C\"\n");
+        let lexed = source("// Package x mentions import \"C\"\n/* package fake */\npackage main\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n)\nimport \"C\"\n");
         assert_eq!(lexed.package(), Some(("main", 3)));
         assert_eq!(lexed.imports(), vec![("fmt", 6), ("database/sql", 7), ("C", 9)]);
     }
 
     #[test]
     fn a_rune_or_raw_string_does_not_confuse_the_lexer() {
-        let lexed = lex("package p\nvar a = '\"'\nvar b = `x\n\"y`\nvar c = \"z\"\n");
+        let lexed = source("package p\nvar a = '\"'\nvar b = `x\n\"y`\nvar c = \"z\"\n");
         let strings: Vec<_> = lexed
             .tokens
             .iter()
@@ -247,19 +249,19 @@ mod tests {
     #[test]
     fn build_constraints_are_read_only_before_the_package_clause() {
         assert_eq!(
-            lex("//go:build ignore\n\npackage main\n").build_constraints,
+            source("//go:build ignore\n\npackage main\n").build_constraints,
             vec!["//go:build ignore"]
         );
-        assert!(lex("package main\n//go:build ignore\n").build_constraints.is_empty());
+        assert!(source("package main\n//go:build ignore\n").build_constraints.is_empty());
     }
 
     #[test]
     fn the_header_stops_at_the_first_declaration_and_embeds_are_kept() {
         let src = "package main\n\nimport (\n\t\"embed\"\n\t\"net/http\"\n)\n\n//go:embed all:web/dist\nvar dist embed.FS\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n";
-        let header = lex_header(src);
+        let header = header(src);
         assert_eq!(header.imports(), vec![("embed", 4), ("net/http", 5)]);
         assert!(!header.tokens.iter().any(|(t, _)| *t == Token::Str(":8080".into())));
-        let whole = lex(src);
+        let whole = source(src);
         assert_eq!(whole.embeds, vec![("all:web/dist".to_string(), 8)]);
         assert!(whole.tokens.iter().any(|(t, _)| *t == Token::Str(":8080".into())));
     }
@@ -274,7 +276,7 @@ mod tests {
             "\u{0}\u{ff}é\"\\",
             "package",
         ] {
-            let _ = lex(src).imports();
+            let _ = source(src).imports();
         }
     }
 }

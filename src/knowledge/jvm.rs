@@ -1,5 +1,5 @@
-//! What dockgen knows about Java programs beyond their pom.xml, as data (presets/java/knowledge.toml):
-//! dependencies that listen on a port, packages a JRE lacks, packagings contributed by build extensions.
+//! What dockgen knows about JVM programs beyond their build file, as data (jvm.toml): dependencies that listen
+//! on a port, packages a JRE lacks, packagings contributed by build extensions. Any JVM build tool reads it.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 use globset::GlobSet;
 use serde::Deserialize;
 
-use crate::detect::builtin;
+use super::{glob_set, table};
 
-const KNOWLEDGE_TOML: &str = include_str!("../../../presets/java/knowledge.toml");
+const KNOWLEDGE_TOML: &str = include_str!("jvm.toml");
 
 #[derive(Deserialize, Default)]
 struct Raw {
@@ -27,47 +27,47 @@ struct RawListen {
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct JdkOnly {
-    pub(super) modules: Vec<String>,
+pub(crate) struct JdkOnly {
+    pub(crate) modules: Vec<String>,
     /// Package prefix → the JDK module that holds it.
-    pub(super) packages: BTreeMap<String, String>,
+    pub(crate) packages: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Clone)]
-pub(super) struct Packaging {
+pub(crate) struct Packaging {
     /// The plugin (artifactId) that contributes it; none for packagings Maven itself knows.
-    pub(super) plugin: Option<String>,
+    pub(crate) plugin: Option<String>,
     #[serde(rename = "as")]
-    pub(super) effective: String,
-    pub(super) why: Option<String>,
+    pub(crate) effective: String,
+    pub(crate) why: Option<String>,
 }
 
-pub(super) struct Knowledge {
+pub(crate) struct Knowledge {
     servers: GlobSet,
     plain_servers: GlobSet,
     not_servers: GlobSet,
-    pub(super) source_types: Vec<String>,
-    pub(super) jdk_only: JdkOnly,
-    pub(super) packaging: BTreeMap<String, Packaging>,
+    pub(crate) source_types: Vec<String>,
+    pub(crate) jdk_only: JdkOnly,
+    pub(crate) packaging: BTreeMap<String, Packaging>,
 }
 
 impl Knowledge {
     /// True when a dependency with this artifactId makes the program listen: any server dependency under a
     /// framework (which starts what it finds), only the self-starting ones for a plain program.
-    pub(super) fn is_server(&self, artifact_id: &str, framework: bool) -> bool {
+    pub(crate) fn is_server(&self, artifact_id: &str, framework: bool) -> bool {
         let set = if framework { &self.servers } else { &self.plain_servers };
         set.is_match(artifact_id) && !self.not_servers.is_match(artifact_id)
     }
 }
 
-pub(super) fn knowledge() -> &'static Knowledge {
+pub(crate) fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| {
-        let raw: Raw = builtin::table(KNOWLEDGE_TOML);
+        let raw: Raw = table(KNOWLEDGE_TOML);
         Knowledge {
-            servers: builtin::glob_set(&raw.listen.servers),
-            plain_servers: builtin::glob_set(&raw.listen.plain_servers),
-            not_servers: builtin::glob_set(&raw.listen.not_servers),
+            servers: glob_set(&raw.listen.servers),
+            plain_servers: glob_set(&raw.listen.plain_servers),
+            not_servers: glob_set(&raw.listen.not_servers),
             source_types: raw.listen.source_types,
             jdk_only: raw.jdk_only,
             packaging: raw.packaging,

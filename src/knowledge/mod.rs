@@ -1,0 +1,33 @@
+//! What dockgen knows beyond the repository, as data built into the binary: release lines and their support
+//! dates (`lines/`), image families, the JVM and Node framework tables, cgo and native-module lists, the words
+//! that mark a credential. Kept apart from the presets users override: these are facts about the world, not
+//! choices. Each table is parsed once, on first use, with its defaults as the fallback, because a unit test
+//! beside each table parses it, so the fallback is never taken. Detection and rendering read it; it reads
+//! neither.
+
+pub(crate) mod go;
+pub(crate) mod images;
+pub(crate) mod jvm;
+pub(crate) mod lines;
+pub(crate) mod node;
+pub(crate) mod secrets;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::de::DeserializeOwned;
+
+/// The table in `text`, or the empty one.
+pub(crate) fn table<T: DeserializeOwned + Default>(text: &str) -> T {
+    toml::from_str(text).unwrap_or_default()
+}
+
+/// One set matching any of `patterns`; a pattern that does not compile (checked by the tables' tests) is left
+/// out.
+pub(crate) fn glob_set<'a>(patterns: impl IntoIterator<Item = &'a String>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}

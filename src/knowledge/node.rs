@@ -1,0 +1,116 @@
+//! What dockgen knows about Node apps beyond their package.json, as data: what a server reads at run time besides
+//! its imports (node/runtime.toml), the platforms whose builds are not Node apps (node/platforms.toml), and the
+//! dependencies with native code (node/native.toml).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use globset::GlobSet;
+use serde::Deserialize;
+
+use super::{glob_set, table};
+
+const RUNTIME_TOML: &str = include_str!("node/runtime.toml");
+const PLATFORMS_TOML: &str = include_str!("node/platforms.toml");
+const NATIVE_TOML: &str = include_str!("node/native.toml");
+
+#[derive(Deserialize, Default)]
+pub(crate) struct RuntimeFiles {
+    /// Folders servers read by convention.
+    pub(crate) folders: Vec<String>,
+    /// Names never taken for a folder the server reads.
+    pub(crate) not_runtime: Vec<String>,
+    secrets: Vec<String>,
+    /// Dependency → the paths it reads at run time.
+    pub(crate) dependencies: BTreeMap<String, Vec<String>>,
+}
+
+/// The run-time files table, with its secret-file patterns compiled.
+pub(crate) struct Runtime {
+    pub(crate) files: RuntimeFiles,
+    /// Files that hold secrets, which never ship.
+    pub(crate) secrets: GlobSet,
+}
+
+pub(crate) fn runtime() -> &'static Runtime {
+    static TABLE: OnceLock<Runtime> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let files: RuntimeFiles = table(RUNTIME_TOML);
+        Runtime {
+            secrets: glob_set(&files.secrets),
+            files,
+        }
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Platforms {
+    pub(crate) platform: Vec<Platform>,
+    /// Packages that build the same app for Node: with one of them, the platform packages are not a refusal.
+    pub(crate) node_adapters: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Platform {
+    pub(crate) name: String,
+    pub(crate) packages: Vec<String>,
+    /// The platform's CLI (`wrangler`): a start script running it serves the app on the platform's runtime.
+    #[serde(default)]
+    pub(crate) tools: Vec<String>,
+}
+
+pub(crate) fn platforms() -> &'static Platforms {
+    static PLATFORMS: OnceLock<Platforms> = OnceLock::new();
+    PLATFORMS.get_or_init(|| table(PLATFORMS_TOML))
+}
+
+#[derive(Deserialize, Default)]
+struct Native {
+    modules: Vec<String>,
+}
+
+/// Dependencies with native code, in the order they are looked for.
+pub(crate) fn native_modules() -> &'static [String] {
+    static NATIVE: OnceLock<Native> = OnceLock::new();
+    &NATIVE.get_or_init(|| table(NATIVE_TOML)).modules
+}
+
+#[cfg(test)]
+mod tests {
+    use globset::Glob;
+
+    use super::*;
+
+    #[test]
+    fn the_runtime_table_parses() {
+        let parsed: RuntimeFiles = toml::from_str(RUNTIME_TOML).expect("node/runtime.toml parses");
+        assert!(parsed.folders.iter().any(|f| f == "views"));
+        assert!(parsed.not_runtime.iter().any(|f| f == "test"));
+        assert_eq!(parsed.dependencies.get("config").map(Vec::len), Some(1));
+        for pattern in &parsed.secrets {
+            assert!(Glob::new(pattern).is_ok(), "{pattern}");
+        }
+        assert!(runtime().secrets.is_match(".env.production"));
+        assert!(!runtime().secrets.is_match("environment.js"));
+    }
+
+    #[test]
+    fn the_platform_table_parses() {
+        let table: Platforms = toml::from_str(PLATFORMS_TOML).expect("node/platforms.toml parses");
+        assert!(table
+            .platform
+            .iter()
+            .any(|p| p.packages.iter().any(|n| n == "@cloudflare/vite-plugin")));
+        assert!(table.node_adapters.iter().any(|n| n == "@sveltejs/adapter-node"));
+        assert!(
+            table.platform.iter().all(|p| !p.tools.is_empty()),
+            "every platform names its CLI"
+        );
+    }
+
+    #[test]
+    fn the_native_table_parses() {
+        let parsed: Native = toml::from_str(NATIVE_TOML).unwrap();
+        assert!(parsed.modules.iter().any(|m| m == "bcrypt"));
+    }
+}
