@@ -18,6 +18,15 @@ struct Case {
     args: Vec<String>,
     /// The folder of `repo/` to run on (an app inside a workspace); default the root.
     path: Option<String>,
+    /// End-to-end cases on this fixture's `repo/`, one `[[e2e]]` table each, with the fields of
+    /// tests/e2e/cases.toml but no `source`, and `name` only when it is not "fixture-<case>". Read by
+    /// tests/e2e/run.py, which requires each fixture to have cases or an `e2e_skip`.
+    #[serde(default)]
+    #[expect(dead_code, reason = "read by tests/e2e/run.py, declared for deny_unknown_fields")]
+    e2e: Vec<toml::Table>,
+    /// Why the fixture has no end-to-end case: it cannot build offline, or another case builds the same.
+    #[expect(dead_code, reason = "read by tests/e2e/run.py, declared for deny_unknown_fields")]
+    e2e_skip: Option<String>,
 }
 
 /// One `#[test] fn <case>()` per fixture folder with a case.toml (its name with `-` as `_`), which calls
