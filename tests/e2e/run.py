@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""End-to-end suite: every case in cases.toml is rendered by dockgen, built unchanged by a real OCI builder,
-started, and called; the image must hold the artifact and nothing of the build, run as a non-root user, and
-reuse its dependency layer after a source change. Results go to docs/e2e.md.
+"""End-to-end suite: every case (cases.toml's, and each fixture's `[[e2e]]` tables in its
+tests/fixtures/<fixture>/case.toml) is rendered by dockgen, built unchanged by a real OCI builder, started, and
+called; the image must hold the artifact and nothing of the build, run as a non-root user, and reuse its
+dependency layer after a source change. Results go to docs/e2e.md.
 
 Builders (DOCKGEN_E2E_BUILDER):
   buildah (default)  ../shared/e2e/rb with local stand-in base images; runs images with run-image.sh
@@ -30,6 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).with_name("cases.toml")
+FIXTURES = REPO / "tests" / "fixtures"
 BUILDER = os.environ.get("DOCKGEN_E2E_BUILDER", "buildah")
 TOOLKIT = Path(os.environ.get("DOCKGEN_E2E_TOOLKIT", REPO.parent / "shared" / "e2e"))
 LOG_TAIL = 40
@@ -442,6 +444,24 @@ def case_preset(case, dockgen, project):
     return json.loads(run([dockgen, "detect", "--json", str(project)]).stdout)["preset"]
 
 
+def load_cases():
+    """cases.toml's cases in file order, then each fixture's `[[e2e]]` cases in folder order (the shape is in the
+    header of cases.toml), and {fixture: why} for the fixtures whose case.toml says `e2e_skip = "why"`."""
+    spec = tomllib.loads(CASES.read_text())
+    if set(spec) != {"case"}:
+        raise SystemExit(f"e2e: {CASES} holds only [[case]] tables; a fixture's e2e settings go in its case.toml")
+    cases, skipped = spec["case"], {}
+    for folder in sorted(p for p in FIXTURES.iterdir() if (p / "case.toml").is_file()):
+        fixture = tomllib.loads((folder / "case.toml").read_text())
+        for case in fixture.get("e2e", []):
+            if "source" in case or not (folder / "repo").is_dir():
+                raise SystemExit(f"e2e: {folder.name}'s cases run on its own repo/ (no `source`)")
+            cases.append({"name": f"fixture-{folder.name}", **case, "source": f"tests/fixtures/{folder.name}/repo"})
+        if "e2e_skip" in fixture:
+            skipped[folder.name] = fixture["e2e_skip"]
+    return cases, skipped
+
+
 def check_coverage(cases, skipped, dockgen):
     """Every preset has a case and every fixture is a case or explicitly skipped."""
     problems = []
@@ -455,9 +475,9 @@ def check_coverage(cases, skipped, dockgen):
         covered |= defaults
     problems += [f"preset {p} has no e2e case" for p in sorted(presets - covered)]
     used = {Path(c["source"]).parent.name for c in cases if c["source"].startswith("tests/fixtures/")}
-    for fixture in sorted(p.name for p in (REPO / "tests" / "fixtures").iterdir()):
+    for fixture in sorted(p.name for p in FIXTURES.iterdir()):
         if fixture not in used and fixture not in skipped:
-            problems.append(f"fixture {fixture} is neither an e2e case nor listed under [skipped] in {CASES.name}")
+            problems.append(f"fixture {fixture} has neither [[e2e]] cases nor an e2e_skip reason in its case.toml")
     return problems
 
 
@@ -521,11 +541,10 @@ def write_report(rows, failures, skipped, builder_name, no_cache):
 
 
 def main(argv):
-    spec = tomllib.loads(CASES.read_text())
-    cases, skipped = spec["case"], spec.get("skipped", {})
+    cases, skipped = load_cases()
     names = [case["name"] for case in cases]
     if len(set(names)) != len(names):
-        raise SystemExit(f"e2e: case names repeat in {CASES}")
+        raise SystemExit(f"e2e: case names repeat in {CASES} and the fixtures' case.toml")
     no_cache = "--no-cache" in argv
     wanted = set(argv) - {"--no-cache"}
     builder = Docker() if BUILDER == "docker" else Buildah()

@@ -14,7 +14,7 @@ use dockgen::prompt::{Cancelled, Prompter, Question};
 use dockgen::render;
 use indexmap::IndexMap;
 
-use crate::common::{fixture_cases, fixtures_dir};
+use crate::common::fixtures_dir;
 
 /// Answers from a script; `None` in the script means Esc. Every question is recorded.
 struct Scripted {
@@ -70,38 +70,38 @@ fn repo(case: &str) -> std::path::PathBuf {
     fixtures_dir().join(case).join("repo")
 }
 
-/// Pressing Enter at every question of every fixture: the question list, snapshotted per fixture.
-#[test]
-fn question_lists_per_fixture() {
-    let fixtures = fixture_cases();
-    for fixture in fixtures.iter().filter(|f| f.join("repo").is_dir()) {
-        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-        let mut prompter = Scripted::new(&[Some(""); 12]);
-        let outcome = run(&fixture.join("repo"), &mut prompter);
-        let mut report = String::new();
-        for q in &prompter.asked {
-            let _ = writeln!(report, "? {}  default={:?}  kind={:?}", q.key, q.default, q.kind);
-            for (value, source) in &q.options {
-                let _ = writeln!(report, "    option {value}  ({source})");
-            }
-        }
-        match outcome {
-            Ok((_, resolved)) => {
-                let _ = writeln!(
-                    report,
-                    "=> port {}",
-                    resolved.values.get("port").map(ToString::to_string).unwrap_or_default()
-                );
-            }
-            Err(err) => {
-                let message = format!("{err:#}").replace(&fixtures_dir().display().to_string(), "[FIXTURES]");
-                let _ = writeln!(report, "=> error: {message}");
-            }
-        }
-        insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(format!("{name}.questions"), report);
-        });
+/// Pressing Enter at every question of a fixture: the question list, snapshotted. Run by the fixture's own test
+/// (`fixtures::case::<case>`); a fixture with no `repo/` of its own (it runs on another's) has none.
+pub(crate) fn question_list(name: &str) {
+    let fixture = fixtures_dir().join(name);
+    if !fixture.join("repo").is_dir() {
+        return;
     }
+    let mut prompter = Scripted::new(&[Some(""); 12]);
+    let outcome = run(&fixture.join("repo"), &mut prompter);
+    let mut report = String::new();
+    for q in &prompter.asked {
+        let _ = writeln!(report, "? {}  default={:?}  kind={:?}", q.key, q.default, q.kind);
+        for (value, source) in &q.options {
+            let _ = writeln!(report, "    option {value}  ({source})");
+        }
+    }
+    match outcome {
+        Ok((_, resolved)) => {
+            let _ = writeln!(
+                report,
+                "=> port {}",
+                resolved.values.get("port").map(ToString::to_string).unwrap_or_default()
+            );
+        }
+        Err(err) => {
+            let message = format!("{err:#}").replace(&fixtures_dir().display().to_string(), "[FIXTURES]");
+            let _ = writeln!(report, "=> error: {message}");
+        }
+    }
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("{name}.questions"), report);
+    });
 }
 
 #[test]
