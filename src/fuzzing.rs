@@ -8,47 +8,39 @@ use indexmap::IndexMap;
 use crate::prompt::NonInteractive;
 use crate::{answers, detect, preset, render};
 
-pub use crate::detect::fuzzing::{go_mod, go_source, maven_properties, node, pom};
+pub use crate::detect::stack::Parser;
 
-/// Files the pipeline target can write, picked by the first byte of each chunk.
-const PATHS: &[&str] = &[
-    "go.mod",
-    "go.work",
-    "main.go",
-    "cmd/api/main.go",
-    "cmd/worker/w.go",
-    "api/go.mod",
-    "api/main.go",
-    "vendor/modules.txt",
-    "pom.xml",
-    "app/pom.xml",
-    "app/src/main/java/A.java",
-    "src/main/java/Main.java",
-    "src/main/resources/application.properties",
-    "src/main/resources/application.yml",
-    ".mvn/wrapper/maven-wrapper.properties",
-    "mvnw",
-    "package.json",
-    "package-lock.json",
-    "pnpm-lock.yaml",
-    "pnpm-workspace.yaml",
-    "yarn.lock",
-    ".yarnrc.yml",
-    ".nvmrc",
-    "vite.config.ts",
-    "next.config.js",
-    "angular.json",
-    "tsconfig.json",
-    "src/index.ts",
-    "server.js",
-    "apps/web/package.json",
-    "apps/api/package.json",
-    "apps/api/src/main.ts",
-    ".npmrc",
-    "index.html",
-    ".env.example",
-    "bun.lock",
-];
+/// Every stack's text parsers (`go_mod`, `pom`, `node`, ...), in registry order.
+pub fn parsers() -> impl Iterator<Item = &'static Parser> {
+    detect::STACKS.iter().flat_map(|stack| stack.parsers)
+}
+
+/// The parser `name` on `text`; None when no stack has a parser of that name.
+pub fn parse(name: &str, text: &str) -> Option<usize> {
+    parsers()
+        .find(|parser| parser.name == name)
+        .map(|parser| (parser.parse)(text))
+}
+
+/// One of every stack's parsers on arbitrary bytes: the first byte picks the parser, the rest is its text.
+pub fn any_parser(data: &[u8]) -> usize {
+    let all: Vec<&Parser> = parsers().collect();
+    let Some((first, rest)) = data.split_first() else {
+        return 0;
+    };
+    match std::str::from_utf8(rest) {
+        Ok(text) => (all[usize::from(*first) % all.len()].parse)(text),
+        Err(_) => 0,
+    }
+}
+
+/// Files the pipeline target can write, picked by the first byte of each chunk: every stack's.
+fn paths() -> Vec<&'static str> {
+    detect::STACKS
+        .iter()
+        .flat_map(|stack| stack.fuzz_paths.iter().copied())
+        .collect()
+}
 
 /// The ignore-file merge and reader on arbitrary text: as the existing file, as a generated section and as
 /// a Dockerfile whose COPY sources it checks.
@@ -107,8 +99,9 @@ pub fn answers_file(text: &str) -> usize {
 /// breaks the instruction grammar, which would mean a repository value injected something.
 pub fn pipeline(data: &[u8]) -> usize {
     let Ok(dir) = tempfile::tempdir() else { return 0 };
+    let paths = paths();
     for chunk in data.split(|b| *b == 0).filter(|c| !c.is_empty()) {
-        let path = dir.path().join(PATHS[usize::from(chunk[0]) % PATHS.len()]);
+        let path = dir.path().join(paths[usize::from(chunk[0]) % paths.len()]);
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
         }

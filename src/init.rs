@@ -124,12 +124,17 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         }
     }
     written.extend(save_answers(args, preset, candidate, &resolved)?);
-    let steps = (!args.stdout).then(|| steps_for(args, &context_dir, &resolved));
+    let steps = (!args.stdout).then(|| steps_for(args, preset, &context_dir, &resolved));
     finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
 }
 
 /// The build and run commands for the files written: the Dockerfile named from the build context.
-fn steps_for(args: &InitArgs, context_dir: &Path, resolved: &answers::Resolved) -> next_steps::NextSteps {
+fn steps_for(
+    args: &InitArgs,
+    preset: &Preset,
+    context_dir: &Path,
+    resolved: &answers::Resolved,
+) -> next_steps::NextSteps {
     let dockerfile = match resolved
         .values
         .get("dockerfile_dir")
@@ -138,7 +143,8 @@ fn steps_for(args: &InitArgs, context_dir: &Path, resolved: &answers::Resolved) 
         Some(dir) if dir != "." && context_dir != args.path => format!("{dir}/{}", args.file),
         _ => args.file.clone(),
     };
-    next_steps::next_steps(&args.path, context_dir, &dockerfile, &resolved.values)
+    let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
+    next_steps::next_steps(&args.path, context_dir, &dockerfile, program, &resolved.values)
 }
 
 /// A port other than the program's, when the program's is written in its code: EXPOSE says what was asked,
@@ -259,7 +265,7 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
         }
         return Ok(());
     }
-    if preset.stack != "node" {
+    if !crate::detect::stack(&preset.stack).is_some_and(|stack| stack.build_inputs) {
         bail!(UsageError(format!(
             "--build-env and --secret reach a Node build step; preset {} has none",
             preset.name

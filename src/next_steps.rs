@@ -40,9 +40,15 @@ impl NextSteps {
 }
 
 /// The commands for the Dockerfile `dockerfile` (relative to the build `context`) rendered from `values`; the
-/// image is named after the program (`binary_name`, `app_name`) or the project folder.
-pub fn next_steps(project: &Path, context: &Path, dockerfile: &str, values: &Map<String, Value>) -> NextSteps {
-    let image = image_name(project, values);
+/// image is named after the `program` (its stack names it from the answers) or the project folder.
+pub fn next_steps(
+    project: &Path,
+    context: &Path,
+    dockerfile: &str,
+    program: Option<String>,
+    values: &Map<String, Value>,
+) -> NextSteps {
+    let image = image_name(project, program);
     let list = |key: &str| -> Vec<Value> { values.get(key).and_then(Value::as_array).cloned().unwrap_or_default() };
     let mut build = vec!["docker".to_string(), "build".into()];
     if dockerfile != "Dockerfile" {
@@ -98,20 +104,11 @@ pub fn next_steps(project: &Path, context: &Path, dockerfile: &str, values: &Map
 
 /// A local image name: the program's name (binary, package, artifact without its version), else the project
 /// folder's, in the characters image names allow.
-fn image_name(project: &Path, values: &Map<String, Value>) -> String {
+fn image_name(project: &Path, program: Option<String>) -> String {
     let folder = std::fs::canonicalize(project)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let artifact = values
-        .get("artifact")
-        .and_then(Value::as_str)
-        .map(crate::detect::artifact_name);
-    let named = ["binary_name", "app_name"]
-        .iter()
-        .find_map(|key| values.get(*key).and_then(Value::as_str).map(String::from))
-        .or(artifact)
-        .or(folder)
-        .unwrap_or_default();
+    let named = program.or(folder).unwrap_or_default();
     let base = named.rsplit('/').next().unwrap_or(&named).to_ascii_lowercase();
     let clean: String = base
         .chars()

@@ -120,6 +120,7 @@ impl<'a> Report<'a> {
 
     /// The pending choices, each option with its evidence and the facts it brings.
     fn choice_lines(&self, out: &mut String, layout: Layout) {
+        let classes = FactClasses::of(self.stack);
         for choice in self.choices {
             let default = choice
                 .default
@@ -131,7 +132,7 @@ impl<'a> Report<'a> {
                 let extra: Vec<String> = option
                     .facts
                     .iter()
-                    .filter(|(k, f)| layout.verbose || !is_internal(k, f))
+                    .filter(|(k, f)| layout.verbose || !is_internal(&classes, k, f))
                     .map(|(k, f)| format!("{k}={}", fact_value_text(&f.value)))
                     .collect();
                 let why = if option.why.is_empty() {
@@ -146,6 +147,7 @@ impl<'a> Report<'a> {
     }
 
     fn lines(&self, layout: Layout) -> String {
+        let classes = FactClasses::of(self.stack);
         let mut out = String::new();
         if self.candidates.is_empty() {
             let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
@@ -178,13 +180,14 @@ impl<'a> Report<'a> {
         let mut shown: Vec<(&String, &Fact)> = self
             .facts
             .iter()
-            .filter(|(name, fact)| layout.verbose || !is_internal(name, fact))
+            .filter(|(name, fact)| layout.verbose || !is_internal(&classes, name, fact))
             .collect();
         shown.sort_by_key(|(name, _)| {
-            DECISIVE_FACTS
+            classes
+                .decisive
                 .iter()
                 .position(|d| d == name)
-                .unwrap_or(DECISIVE_FACTS.len())
+                .unwrap_or(classes.decisive.len())
         });
         let (runs, builds): (Vec<_>, Vec<_>) = shown
             .into_iter()
@@ -252,63 +255,31 @@ impl Layout {
     }
 }
 
-/// The decisive facts, shown first in this order: what is built, how, and with which toolchain.
-const DECISIVE_FACTS: &[&str] = &[
-    "app",
-    "kind",
-    "framework",
-    "main_package",
-    "binary_name",
-    "module",
-    "packaging",
-    "artifact",
-    "launch",
-    "main_class",
-    "build_script",
-    "output_dir",
-    "next_output",
-    "go_version",
-    "node_version",
-    "java_version",
-    "package_manager",
-    "package_manager_version",
-    "cgo",
-];
+/// The display classes of the reported stack's facts: the decisive ones first in their order, internal ones
+/// only with `--verbose`. A report without a single stack has no facts to class.
+struct FactClasses {
+    decisive: &'static [&'static str],
+    internal: &'static [&'static str],
+}
 
-/// Facts the templates need but a reader does not (which files the install step copies, where a Dockerfile
-/// lives): kept in `detect --json` and shown by `detect --verbose`.
-const INTERNAL_FACTS: &[&str] = &[
-    "install_files",
-    "dockerfile_dir",
-    "module_files",
-    "download_step",
-    "lockfile",
-    "app_dir",
-    "app_name",
-    "workspace_root",
-    "pom_files",
-    "whole_app",
-    "port_fixed",
-    "corepack",
-    "compiled_dir",
-    "has_frontend",
-    "frontend",
-    "prod_dependencies",
-    "public_dir",
-    "spa",
-    "build_tool",
-    "entry",
-    "yarn_path",
-    "embedded_paths",
-];
+impl FactClasses {
+    fn of(stack: Option<&str>) -> Self {
+        let stack = stack.and_then(crate::detect::stack);
+        FactClasses {
+            decisive: stack.map_or(&[], |s| s.decisive_facts),
+            internal: stack.map_or(&[], |s| s.internal_facts),
+        }
+    }
+}
 
 /// An internal fact, an empty one, or a "no" that decides nothing (no go.work, no vendor folder).
-fn is_internal(name: &str, fact: &Fact) -> bool {
-    INTERNAL_FACTS.contains(&name)
+/// Which facts are which is the stack's to say (`Stack::decisive_facts`, `Stack::internal_facts`).
+fn is_internal(stack: &FactClasses, name: &str, fact: &Fact) -> bool {
+    stack.internal.contains(&name)
         || match &fact.value {
             serde_json::Value::Array(items) => items.is_empty(),
             serde_json::Value::String(text) => text.is_empty(),
-            serde_json::Value::Bool(false) => !DECISIVE_FACTS.contains(&name),
+            serde_json::Value::Bool(false) => !stack.decisive.contains(&name),
             _ => false,
         }
 }

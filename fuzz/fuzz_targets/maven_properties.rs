@@ -3,6 +3,6 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        dockgen::fuzzing::maven_properties(text);
+        dockgen::fuzzing::parse("maven_properties", text);
     }
 });

@@ -4,7 +4,7 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        dockgen::fuzzing::node(text);
+        dockgen::fuzzing::parse("node", text);
         dockgen::fuzzing::ignore_file(text);
     }
 });

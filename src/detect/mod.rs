@@ -2,22 +2,36 @@
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
 mod deploy;
-mod go;
 mod lex;
-mod maven;
-
-pub(crate) use maven::artifact_name;
-mod node;
+pub mod stack;
 mod walk;
 
 use std::path::Path;
-
-use crate::files;
 
 use anyhow::Result;
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::files;
+pub use stack::Stack;
+
+/// Declares the stacks (one folder each under `src/detect/`, defining `STACK`) and `STACKS`, in the order
+/// their probes run and their candidates are listed.
+macro_rules! stacks {
+    ($($stack:ident),+ $(,)?) => {
+        $(mod $stack;)+
+        /// Every stack dockgen knows. Adding one: docs/architecture.md.
+        pub static STACKS: &[&Stack] = &[$(&$stack::STACK),+];
+    };
+}
+
+stacks!(go, maven, node);
+
+/// The registered stack of this name (a preset's or candidate's `stack`).
+pub fn stack(name: &str) -> Option<&'static Stack> {
+    STACKS.iter().copied().find(|stack| stack.name == name)
+}
 
 /// A value read from the repository, with where it came from (`go.mod:3`, `cmd/api/main.go:12`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -155,17 +169,13 @@ pub fn detect(root: &Path) -> Result<Detection> {
         anyhow::anyhow!("{prefix}{err:#}")
     };
     let mut candidates = Vec::new();
-    if let Some(candidate) = go::probe(root).map_err(in_root)? {
-        candidates.push(candidate);
-    }
-    if let Some(candidate) = maven::probe(root).map_err(in_root)? {
-        candidates.push(candidate);
-    }
-    if let Some(candidate) = node::probe(root).map_err(in_root)? {
-        candidates.push(candidate);
+    for stack in STACKS {
+        if let Some(candidate) = (stack.probe)(root).map_err(in_root)? {
+            candidates.push(candidate);
+        }
     }
     fold_frontend_into_go(&mut candidates);
-    let looked_for = [go::MARKERS, maven::MARKERS, node::MARKERS].concat();
+    let looked_for = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
     Ok(Detection { candidates, looked_for })
 }
 
@@ -203,68 +213,12 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
     candidates.remove(node_at);
 }
 
-/// Entry points for the fuzz targets (`fuzz/`) and their regression test: each parser on arbitrary text.
-/// They return a number only so the work cannot be optimised away.
+/// The fuzz entry point that is not a text parser (see `crate::fuzzing::workspace_globs`).
 #[doc(hidden)]
 pub mod fuzzing {
-    pub fn go_mod(text: &str) -> usize {
-        let parsed = super::go::modfile::parse_go_mod(text).map_or(0, |m| m.requires.len() + m.replaced.len());
-        let work = super::go::modfile::parse_go_work(text).map_or(0, |w| w.uses.len());
-        let versions = text
-            .split_whitespace()
-            .filter_map(super::go::modfile::minor_version)
-            .count();
-        parsed + work + versions
-    }
-
-    /// Go source probes, and the build-file readers (Makefile, justfile, Dockerfile, goreleaser, Taskfile,
-    /// Procfile) on the same text.
-    pub fn go_source(text: &str) -> usize {
-        super::go::probe_source_text(text) + super::deploy::fuzz_text(text)
-    }
-
-    pub fn node(text: &str) -> usize {
-        super::node::fuzz_text(text)
-    }
-
-    /// Maven `${}` expansion on its own: each `name=value` line defines a property (later ones win), and every
-    /// value is expanded; the bounds on depth, steps and size must hold whatever the values.
-    pub fn maven_properties(text: &str) -> usize {
-        let mut props = super::maven::pom::Props::default();
-        let mut values = Vec::new();
-        for (line, definition) in text.lines().enumerate().take(256) {
-            let (name, value) = definition.split_once('=').unwrap_or((definition, ""));
-            props.set(name, value, format!("pom.xml:{}", line + 1));
-            values.push(value);
-        }
-        values
-            .iter()
-            .map(|v| props.resolve(v).map_or_else(|e| e.len(), |r| r.len()))
-            .sum()
-    }
-
-    /// Workspace member expansion: the patterns over a tree of folders (see `crate::fuzzing::workspace_globs`).
+    /// Workspace member expansion: the patterns over a tree of folders.
     pub fn workspace_members(root: &std::path::Path, patterns: &[String]) -> usize {
         super::node::fuzz_workspace(root, patterns)
-    }
-
-    /// pom.xml, and the Maven probe's other readers (Java/Kotlin sources, application.properties/.yml, the
-    /// wrapper's properties) on the same text.
-    pub fn pom(text: &str) -> usize {
-        let others = super::maven::fuzz_text(text);
-        let Ok(pom) = super::maven::pom::parse(text) else {
-            return others;
-        };
-        let mut props = super::maven::pom::Props::default();
-        for (name, (value, line)) in &pom.properties {
-            props.set(name, value, format!("pom.xml:{line}"));
-        }
-        pom.properties
-            .values()
-            .filter(|(value, _)| props.resolve(value).is_ok())
-            .count()
-            + pom.plugins.len()
-            + others
     }
 }
 

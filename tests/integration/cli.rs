@@ -458,15 +458,16 @@ fn port_none_on_every_preset() {
     }
 }
 
-/// The bundled example each preset is shown on (a new preset needs one).
+/// The bundled example each preset is shown on: its stack's registry entry names it (a new preset needs one).
 fn example_for(preset: &dockgen::preset::Preset) -> &'static str {
-    match (preset.stack.as_str(), preset.name.as_str()) {
-        ("go", _) => "go-http",
-        ("maven", _) => "java-maven",
-        ("node", "node-static") => "node-spa",
-        ("node", "node-server") => "node-server",
-        ("node", "nextjs-standalone") => "node-nextjs",
-        (stack, name) => panic!("preset {name} ({stack}) has no bundled example under examples/"),
+    let example = dockgen::detect::stack(&preset.stack)
+        .and_then(|stack| stack.examples.iter().find(|example| example.preset == preset.name));
+    match example {
+        Some(example) => example.folder,
+        None => panic!(
+            "preset {} ({}) has no bundled example in its stack's registry entry",
+            preset.name, preset.stack
+        ),
     }
 }
 

@@ -6,31 +6,27 @@ use std::path::Path;
 #[test]
 fn fuzz_regressions_replay_without_panicking() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let parsers: Vec<&str> = dockgen::fuzzing::parsers().map(|parser| parser.name).collect();
     let mut replayed = 0;
-    for target in ["go_mod", "go_source", "pom", "node", "pipeline"] {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
-            continue;
-        };
-        for entry in entries {
+    for folder in std::fs::read_dir(&root).unwrap() {
+        let folder = folder.unwrap().path();
+        let target = folder.file_name().unwrap().to_string_lossy().into_owned();
+        for entry in std::fs::read_dir(&folder).unwrap() {
             let data = std::fs::read(entry.unwrap().path()).unwrap();
-            let text = std::str::from_utf8(&data).ok();
-            match (target, text) {
-                ("go_mod", Some(text)) => {
-                    std::hint::black_box(dockgen::fuzzing::go_mod(text));
-                }
-                ("go_source", Some(text)) => {
-                    std::hint::black_box(dockgen::fuzzing::go_source(text));
-                }
-                ("pom", Some(text)) => {
-                    std::hint::black_box(dockgen::fuzzing::pom(text));
-                }
-                ("node", Some(text)) => {
-                    std::hint::black_box(dockgen::fuzzing::node(text));
-                }
-                ("pipeline", _) => {
+            match target.as_str() {
+                "pipeline" => {
                     std::hint::black_box(dockgen::fuzzing::pipeline(&data));
                 }
-                _ => {}
+                "parsers" => {
+                    std::hint::black_box(dockgen::fuzzing::any_parser(&data));
+                }
+                // A stack's parser: fed as its fuzz target feeds it, UTF-8 only.
+                name if parsers.contains(&name) => {
+                    if let Ok(text) = std::str::from_utf8(&data) {
+                        std::hint::black_box(dockgen::fuzzing::parse(name, text));
+                    }
+                }
+                other => panic!("fuzz/regressions/{other}/ names no fuzz entry point"),
             }
             replayed += 1;
         }

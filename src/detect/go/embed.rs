@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::super::{join_rel, node, Fact, Facts};
+use super::super::{join_rel, Fact, Facts};
 use super::packages::Tree;
 use crate::detect::walk;
 
@@ -168,9 +168,11 @@ fn is_placeholder(path: &Path) -> bool {
         .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
 }
 
-/// The Node probe's facts for the front-end folder, or why it cannot be built here.
+/// The Node probe's facts for the front-end folder (through the registry: a Go service's front-end is a Node
+/// project, read as Node reads it), or why it cannot be built here.
 fn frontend_facts(root: &Path, dir: &str) -> Result<Facts, String> {
-    let candidate = node::probe(&root.join(dir))
+    let node = crate::detect::stack("node").ok_or_else(|| "no Node stack is registered".to_string())?;
+    let candidate = (node.probe)(&root.join(dir))
         .map_err(|e| format!("{e:#}"))?
         .ok_or_else(|| "it has no package.json".to_string())?;
     if candidate.facts.contains_key("workspace_root") || !candidate.choices.is_empty() {

@@ -18,13 +18,75 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use super::lex;
+use super::stack::{Example, Parser, Stack};
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 use modfile::GoMod;
 use packages::Tree;
 
 use crate::knowledge::lines::go_minor;
 
-pub(super) const MARKERS: &[&str] = &["go.mod", "go.work"];
+pub(super) static STACK: Stack = Stack {
+    name: "go",
+    markers: &["go.mod", "go.work"],
+    probe,
+    decisive_facts: &[
+        "app",
+        "main_package",
+        "binary_name",
+        "module",
+        "build_script",
+        "go_version",
+        "node_version",
+        "package_manager",
+        "package_manager_version",
+        "cgo",
+    ],
+    internal_facts: &[
+        "install_files",
+        "module_files",
+        "download_step",
+        "lockfile",
+        "workspace_root",
+        "port_fixed",
+        "corepack",
+        "has_frontend",
+        "frontend",
+        "yarn_path",
+        "embedded_paths",
+    ],
+    build_inputs: false,
+    image_name: |values| values.get("binary_name").and_then(|v| v.as_str()).map(String::from),
+    examples: &[
+        Example {
+            preset: "go",
+            folder: "go-http",
+        },
+        Example {
+            preset: "go-distroless",
+            folder: "go-http",
+        },
+    ],
+    parsers: &[
+        Parser {
+            name: "go_mod",
+            parse: fuzz_go_mod,
+        },
+        Parser {
+            name: "go_source",
+            parse: fuzz_source,
+        },
+    ],
+    fuzz_paths: &[
+        "go.mod",
+        "go.work",
+        "main.go",
+        "cmd/api/main.go",
+        "cmd/worker/w.go",
+        "api/go.mod",
+        "api/main.go",
+        "vendor/modules.txt",
+    ],
+};
 
 /// One Go module of the build: the root module, or one `use` entry of a workspace.
 struct Module {
@@ -35,7 +97,7 @@ struct Module {
     has_go_sum: bool,
 }
 
-pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+fn probe(root: &Path) -> Result<Option<Candidate>> {
     if has_marker(root, "go.work")? {
         probe_workspace(root).map(Some)
     } else if has_marker(root, "go.mod")? {
@@ -424,9 +486,18 @@ fn package_arg(dir: &str) -> String {
     }
 }
 
-/// Runs the source probes (package clause, build constraints, imports, embeds, ports) and the build-file
-/// readers (Makefile, justfile, Dockerfile, goreleaser, Taskfile, Procfile) on arbitrary text.
-pub(crate) fn probe_source_text(text: &str) -> usize {
+/// go.mod and go.work parsers and Go version strings on arbitrary text.
+fn fuzz_go_mod(text: &str) -> usize {
+    let parsed = modfile::parse_go_mod(text).map_or(0, |m| m.requires.len() + m.replaced.len());
+    let work = modfile::parse_go_work(text).map_or(0, |w| w.uses.len());
+    let versions = text.split_whitespace().filter_map(modfile::minor_version).count();
+    parsed + work + versions
+}
+
+/// The source probes (package clause, build constraints, imports, embeds, ports), the build-file readers
+/// (Makefile, justfile, Dockerfile, goreleaser, Taskfile, Procfile) and the runtime-contract readers on
+/// arbitrary text.
+fn fuzz_source(text: &str) -> usize {
     let lexed = lex::source(text);
     let header = lex::header(text);
     let package = lexed.package().map(|(name, _)| name.len()).unwrap_or_default();
@@ -439,6 +510,7 @@ pub(crate) fn probe_source_text(text: &str) -> usize {
         ))
         + ports::port_hits(&lexed.tokens, "fuzz.go").len()
         + buildfiles::fuzz_text(text)
+        + super::deploy::fuzz_text(text)
 }
 
 #[cfg(test)]

@@ -8,11 +8,9 @@ mod config;
 mod container_files;
 mod contract;
 mod java;
-pub(super) mod pom;
+mod pom;
 mod sources;
 mod wrapper;
-
-pub(crate) use contract::artifact_name;
 
 use std::path::Path;
 
@@ -22,10 +20,52 @@ use serde_json::json;
 use self::artifact::{FrameworkPlugin, Packaging};
 use self::pom::{Dependency, Plugin, Pom, Profile, Props};
 use self::sources::Sources;
+use super::stack::{Example, Parser, Stack};
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::jvm::knowledge;
 
-pub(super) const MARKERS: &[&str] = &["pom.xml"];
+pub(super) static STACK: Stack = Stack {
+    name: "maven",
+    markers: &["pom.xml"],
+    probe,
+    decisive_facts: &[
+        "app",
+        "framework",
+        "module",
+        "packaging",
+        "artifact",
+        "launch",
+        "main_class",
+        "java_version",
+    ],
+    internal_facts: &["pom_files", "build_tool", "entry"],
+    build_inputs: false,
+    image_name: |values| values.get("artifact").and_then(|v| v.as_str()).map(contract::artifact_name),
+    examples: &[Example {
+        preset: "maven",
+        folder: "java-maven",
+    }],
+    parsers: &[
+        Parser {
+            name: "pom",
+            parse: fuzz_pom,
+        },
+        Parser {
+            name: "maven_properties",
+            parse: fuzz_properties,
+        },
+    ],
+    fuzz_paths: &[
+        "pom.xml",
+        "app/pom.xml",
+        "app/src/main/java/A.java",
+        "src/main/java/Main.java",
+        "src/main/resources/application.properties",
+        "src/main/resources/application.yml",
+        ".mvn/wrapper/maven-wrapper.properties",
+        "mvnw",
+    ],
+};
 
 /// How deep `<modules>` may nest before dockgen stops following them.
 const MAX_MODULE_DEPTH: usize = 6;
@@ -83,7 +123,7 @@ struct Runnable {
     sample: bool,
 }
 
-pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+fn probe(root: &Path) -> Result<Option<Candidate>> {
     if !has_marker(root, "pom.xml")? {
         return Ok(None);
     }
@@ -759,8 +799,43 @@ fn needs_jdk(project: &Project, sources: &Sources, facts: &mut Facts) {
 }
 
 /// The text-level readers of this probe, for the fuzz target: none may panic or hang on any input.
-pub(super) fn fuzz_text(text: &str) -> usize {
+fn fuzz_text(text: &str) -> usize {
     sources::fuzz_text(text) + config::fuzz_text(text) + wrapper::fuzz_text(text) + container_files::fuzz_text(text)
+}
+
+/// pom.xml and `${...}` resolution of its properties, and the probe's other readers (Java/Kotlin sources,
+/// application.properties/.yml, the wrapper's properties) on the same text.
+fn fuzz_pom(text: &str) -> usize {
+    let others = fuzz_text(text);
+    let Ok(pom) = pom::parse(text) else {
+        return others;
+    };
+    let mut props = Props::default();
+    for (name, (value, line)) in &pom.properties {
+        props.set(name, value, format!("pom.xml:{line}"));
+    }
+    pom.properties
+        .values()
+        .filter(|(value, _)| props.resolve(value).is_ok())
+        .count()
+        + pom.plugins.len()
+        + others
+}
+
+/// Maven `${}` expansion on its own: each `name=value` line defines a property (later ones win), and every
+/// value is expanded; the bounds on depth, steps and size must hold whatever the values.
+fn fuzz_properties(text: &str) -> usize {
+    let mut props = Props::default();
+    let mut values = Vec::new();
+    for (line, definition) in text.lines().enumerate().take(256) {
+        let (name, value) = definition.split_once('=').unwrap_or((definition, ""));
+        props.set(name, value, format!("pom.xml:{}", line + 1));
+        values.push(value);
+    }
+    values
+        .iter()
+        .map(|v| props.resolve(v).map_or_else(|e| e.len(), |r| r.len()))
+        .sum()
 }
 
 #[cfg(test)]

@@ -21,11 +21,85 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use serde_json::json;
 
+use super::stack::{Example, Parser, Stack};
 use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 use pkgjson::JsonDoc;
 use version::Resolved;
 
-pub(super) const MARKERS: &[&str] = &["package.json"];
+pub(super) static STACK: Stack = Stack {
+    name: "node",
+    markers: &["package.json"],
+    probe,
+    decisive_facts: &[
+        "app",
+        "kind",
+        "framework",
+        "module",
+        "build_script",
+        "output_dir",
+        "next_output",
+        "node_version",
+        "package_manager",
+        "package_manager_version",
+    ],
+    internal_facts: &[
+        "install_files",
+        "dockerfile_dir",
+        "lockfile",
+        "app_dir",
+        "app_name",
+        "workspace_root",
+        "whole_app",
+        "corepack",
+        "compiled_dir",
+        "prod_dependencies",
+        "public_dir",
+        "spa",
+        "yarn_path",
+    ],
+    build_inputs: true,
+    image_name: |values| values.get("app_name").and_then(|v| v.as_str()).map(String::from),
+    examples: &[
+        Example {
+            preset: "node-static",
+            folder: "node-spa",
+        },
+        Example {
+            preset: "node-server",
+            folder: "node-server",
+        },
+        Example {
+            preset: "nextjs-standalone",
+            folder: "node-nextjs",
+        },
+    ],
+    parsers: &[Parser {
+        name: "node",
+        parse: fuzz_text,
+    }],
+    fuzz_paths: &[
+        "package.json",
+        "package-lock.json",
+        "pnpm-lock.yaml",
+        "pnpm-workspace.yaml",
+        "yarn.lock",
+        ".yarnrc.yml",
+        ".nvmrc",
+        "vite.config.ts",
+        "next.config.js",
+        "angular.json",
+        "tsconfig.json",
+        "src/index.ts",
+        "server.js",
+        "apps/web/package.json",
+        "apps/api/package.json",
+        "apps/api/src/main.ts",
+        ".npmrc",
+        "index.html",
+        ".env.example",
+        "bun.lock",
+    ],
+};
 
 /// Where the build context is and how its files are named for the user (relative to PATH).
 pub(super) struct Context {
@@ -66,7 +140,7 @@ pub(super) fn rename_error(err: &anyhow::Error, rel: &str, shown: &str) -> anyho
     anyhow::anyhow!("{}", format!("{err:#}").replacen(rel, shown, 1))
 }
 
-pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
+fn probe(root: &Path) -> Result<Option<Candidate>> {
     if !has_marker(root, "package.json")? {
         return Ok(None);
     }
@@ -157,7 +231,7 @@ pub(super) fn probe(root: &Path) -> Result<Option<Candidate>> {
 
 /// Every Node text parser on arbitrary text, for the fuzz target: package.json/lockfile JSON with key lines,
 /// version strings, workspace and yarn settings, framework configs, scripts and JS sources.
-pub(super) fn fuzz_text(text: &str) -> usize {
+fn fuzz_text(text: &str) -> usize {
     let json = JsonDoc::parse(text).map_or(0, |doc| doc.line("scripts.build") + doc.line("a.b.c"));
     let versions = text
         .lines()
