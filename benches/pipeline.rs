@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dockgen::prompt::NonInteractive;
-use dockgen::{answers, detect, preset, render};
+use dockgen::{answers, detect, plan, preset, render};
 use indexmap::IndexMap;
 
 fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
@@ -19,7 +19,7 @@ fn init_stdout(root: &Path, presets: &[preset::Preset]) -> usize {
     let candidate = &detection.candidates[0];
     let preset = preset::default_for(presets, candidate.stack, &candidate.values()).expect("preset");
     let resolved = answers::resolve(preset, Some(candidate), &IndexMap::new(), &mut NonInteractive).expect("answers");
-    render::render(preset, &resolved.values)
+    render::render(preset, &plan::derive(preset, &resolved.values))
         .expect("render")
         .dockerfile
         .len()

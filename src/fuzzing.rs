@@ -6,7 +6,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use crate::prompt::NonInteractive;
-use crate::{answers, detect, preset, render};
+use crate::{answers, detect, plan, preset, render};
 
 pub use crate::detect::stack::Parser;
 
@@ -120,7 +120,7 @@ fn render_all(root: &Path) -> usize {
             let Ok(resolved) = answers::resolve(preset, Some(candidate), &IndexMap::new(), &mut NonInteractive) else {
                 continue;
             };
-            if let Ok(files) = render::render(preset, &resolved.values) {
+            if let Ok(files) = render::render(preset, &plan::derive(preset, &resolved.values)) {
                 assert_well_formed(&files.dockerfile);
                 rendered += files.dockerfile.len() + files.dockerignore.len();
             }

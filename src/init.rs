@@ -16,8 +16,8 @@ use crate::detect::Candidate;
 use crate::preset::{self, Preset};
 use crate::prompt::{NonInteractive, Prompter, Terminal};
 use crate::{
-    answers, answers_file, check_project_dir, detect, files, next_steps, outputs, paint, print, render, report, say,
-    write, ProjectConfig, UsageError,
+    answers, answers_file, check_project_dir, detect, files, next_steps, outputs, paint, plan, print, render, report,
+    say, write, ProjectConfig, UsageError,
 };
 
 pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
@@ -89,7 +89,7 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     check_paths_exist(&args.path, preset, &resolved)?;
     add_build_inputs(args, preset, &mut resolved)?;
     add_runtime_inputs(args, &mut resolved);
-    let rendered = render::render(preset, &resolved.values)?;
+    let rendered = render::render(preset, &plan::derive(preset, &resolved.values))?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
     let mut written = Vec::new();
     if args.stdout {

@@ -18,6 +18,7 @@ pub mod next_steps;
 pub mod origin;
 mod outputs;
 mod paint;
+pub mod plan;
 pub mod preset;
 pub mod prompt;
 pub mod render;

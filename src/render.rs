@@ -7,7 +7,8 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use crate::knowledge::{images, lines};
+use crate::knowledge::{self, images, lines};
+use crate::plan::Plan;
 use crate::preset::Preset;
 use crate::validate;
 
@@ -20,12 +21,11 @@ pub struct Rendered {
     pub extra: Vec<(String, String)>,
 }
 
-/// Renders the preset's Dockerfile and .dockerignore with `values` (answers and facts by name).
-pub fn render(preset: &Preset, values: &Map<String, Value>) -> Result<Rendered> {
+/// Renders the preset's Dockerfile and .dockerignore from its `plan` (answers, facts and derived values by name).
+pub fn render(preset: &Preset, plan: &Plan) -> Result<Rendered> {
     let tera = engine(preset)?;
-    let mut values = values.clone();
-    values.insert("preset".into(), Value::from(preset.name.clone()));
-    let context = tera::Context::from_value(Value::Object(values)).context("building the template context")?;
+    let context =
+        tera::Context::from_value(Value::Object(plan.values().clone())).context("building the template context")?;
     let render = |name: &str| {
         let origin = preset
             .templates
@@ -193,7 +193,7 @@ fn with_filters(mut tera: Tera) -> Tera {
         let version = value
             .as_str()
             .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a version")))?;
-        Ok(Value::Bool(version_key(version) >= version_key(minimum)))
+        Ok(Value::Bool(knowledge::version_at_least(version, minimum)))
     });
     tera
 }
@@ -237,13 +237,6 @@ fn parent_dir(path: &str) -> String {
 }
 
 /// Numeric parts of a version for comparison: `3.3.2` → [3, 3, 2]; a non-numeric part counts as 0.
-fn version_key(version: &str) -> Vec<u64> {
-    version
-        .split(['.', '-'])
-        .map(|part| part.parse().unwrap_or(0))
-        .collect()
-}
-
 /// The last element of a package path: `./cmd/api` → `api`.
 fn base_name(path: &str) -> Result<String> {
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
@@ -303,9 +296,9 @@ mod tests {
 
     #[test]
     fn versions_compare_numerically() {
-        assert!(version_key("3.10.0") >= version_key("3.3"));
-        assert!(version_key("3.2.5") < version_key("3.3"));
-        assert!(version_key("2.7.18") < version_key("3.2"));
+        assert!(knowledge::version_at_least("3.10.0", "3.3"));
+        assert!(!knowledge::version_at_least("3.2.5", "3.3"));
+        assert!(!knowledge::version_at_least("2.7.18", "3.2"));
         assert_eq!(parent_dir("app/target/x.jar"), "app/target");
         assert_eq!(parent_dir("x.jar"), ".");
     }

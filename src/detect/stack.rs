@@ -23,6 +23,12 @@ pub struct Stack {
     pub internal_facts: &'static [&'static str],
     /// Whether the stack's build step reads build-time env and secrets (`--build-env`, `--secret`).
     pub build_inputs: bool,
+    /// The derive step: after the answers are resolved, adds what the stack's templates would otherwise decide
+    /// (install shapes, launch modes) to the plan, so templates only print (`crate::plan`).
+    pub derive: fn(&mut Map<String, Value>),
+    /// The fields `derive` adds, each with what it holds: the plan fields templates may read besides the
+    /// preset's answers (listed by `docs/stacks/<stack>.md` and checked against the templates by a test).
+    pub plan_fields: &'static [PlanField],
     /// The program's name from the resolved answers, for the image name in the printed next steps.
     pub image_name: fn(&Map<String, Value>) -> Option<String>,
     /// The bundled example (a folder under `examples/`) each of the stack's presets is shown and tested on.
@@ -44,4 +50,10 @@ pub struct Example {
 pub struct Parser {
     pub name: &'static str,
     pub parse: fn(&str) -> usize,
+}
+
+/// A value the derive step adds to the plan.
+pub struct PlanField {
+    pub name: &'static str,
+    pub holds: &'static str,
 }

@@ -15,6 +15,13 @@ pub(crate) mod secrets;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::DeserializeOwned;
 
+/// Whether `version` is `minimum` or later, comparing numbers part by part (`3.10` after `3.9`; a part that is
+/// not a number counts as 0).
+pub(crate) fn version_at_least(version: &str, minimum: &str) -> bool {
+    let key = |v: &str| -> Vec<u64> { v.split(['.', '-']).map(|part| part.parse().unwrap_or(0)).collect() };
+    key(version) >= key(minimum)
+}
+
 /// The table in `text`, or the empty one.
 pub(crate) fn table<T: DeserializeOwned + Default>(text: &str) -> T {
     toml::from_str(text).unwrap_or_default()

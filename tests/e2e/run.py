@@ -12,7 +12,8 @@ Usage: tests/e2e/run.py [--no-cache] [CASE ...]      (default: every case)
   --no-cache   first builds from scratch (for timing), then one cached build before the source change;
                without it the first build may reuse layers an earlier run left for the same inputs
 Env:   DOCKGEN_E2E_BUILDER, DOCKGEN_E2E_TOOLKIT (default ../shared/e2e), DOCKGEN_BIN (default: cargo build),
-       DOCKGEN_E2E_REPORT (default docs/e2e.md; empty to skip writing it)
+       DOCKGEN_E2E_REPORT (default docs/e2e.md; empty to skip writing it),
+       DOCKGEN_E2E_JOBS (cases checked at once, default 2: builds overlap, images run one at a time)
 """
 
 import io
@@ -24,9 +25,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import tomllib
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,6 +38,10 @@ FIXTURES = REPO / "tests" / "fixtures"
 BUILDER = os.environ.get("DOCKGEN_E2E_BUILDER", "buildah")
 TOOLKIT = Path(os.environ.get("DOCKGEN_E2E_TOOLKIT", REPO.parent / "shared" / "e2e"))
 LOG_TAIL = 40
+JOBS = max(1, int(os.environ.get("DOCKGEN_E2E_JOBS", "2")))
+# Builds, file listings and rebuilds of several cases overlap; a started image listens on a host port (no
+# network namespaces here), so images run one at a time.
+RUN_LOCK = threading.Lock()
 
 # Files a runtime stage may add or change besides the artifact: the user it creates, and the CA bundle the
 # Debian runtime copies from the builder.
@@ -339,7 +346,20 @@ def dockerfile_facts(text):
     }
 
 
-def check_case(case, builder, dockgen, work, no_cache):
+class BaseListings:
+    """The file listing of each runtime base image, taken once per run (many cases share a base)."""
+
+    def __init__(self, builder):
+        self.builder, self.lock, self.seen = builder, threading.Lock(), {}
+
+    def files(self, image):
+        with self.lock:
+            if image not in self.seen:
+                self.seen[image] = self.builder.files(image)
+            return self.seen[image]
+
+
+def check_case(case, builder, bases, dockgen, work, no_cache):
     project = work / case["name"]
     shutil.copytree(REPO / case["source"], project)
     # An app inside a workspace: dockgen runs on its folder, the build context is the workspace root.
@@ -381,20 +401,23 @@ def check_case(case, builder, dockgen, work, no_cache):
     if user.split(":")[0] in ("", "0", "root"):
         raise Failure(f"the image runs as root (USER `{user}`)")
 
-    if case["check"] == "http":
-        ok, output = builder.serve_check(tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"))
-    else:
-        ok, output = builder.exit_check(tag, case.get("expect", ""))
+    with RUN_LOCK:
+        if case["check"] == "http":
+            ok, output = builder.serve_check(
+                tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status")
+            )
+        else:
+            ok, output = builder.exit_check(tag, case.get("expect", ""))
+        uid = builder.process_uid(output)
     if not ok:
         raise Failure(f"the image did not answer as expected:\n{tail(output)}")
-    uid = builder.process_uid(output)
     declared = user.split(":")[0]
     if uid is None or uid == 0 or (declared.isdigit() and uid != int(declared)):
         raise Failure(f"the app ran as uid {uid}, not as the declared USER {user}")
 
     image_files = builder.files(tag)
     # The image the build really used: its stand-in where the Dockerfile's tag has none.
-    base_files = builder.files(STAND_INS.get(facts["runtime_image"], facts["runtime_image"]))
+    base_files = bases.files(STAND_INS.get(facts["runtime_image"], facts["runtime_image"]))
     added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
     leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
     payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
@@ -550,24 +573,37 @@ def main(argv):
     builder = Docker() if BUILDER == "docker" else Buildah()
     dockgen = dockgen_binary()
     problems = check_coverage(cases, skipped, dockgen)
+    selected = [case for case in cases if not wanted or case["name"] in wanted]
+    bases = BaseListings(builder)
+
+    def check(case):
+        print(f"e2e: {case['name']} ...", flush=True)
+        started = time.time()
+        try:
+            row = check_case(case, builder, bases, dockgen, Path(work), no_cache)
+        except Failure as failure:
+            print(f"e2e: FAIL {case['name']}: {failure}", flush=True)
+            return None, str(failure)
+        print(
+            f"e2e: pass {case['name']} in {time.time() - started:.0f} s: built in {row['build_s']} s, image "
+            f"{human(row['image'])}, payload {human(row['payload'])}, artifact {human(row['artifact'])}, "
+            f"{row['reused']} steps reused",
+            flush=True,
+        )
+        return row, None
+
     rows, failures = [], []
     with tempfile.TemporaryDirectory(prefix="dockgen-e2e-") as work:
-        for case in cases:
-            if wanted and case["name"] not in wanted:
-                continue
-            print(f"e2e: {case['name']} ...", flush=True)
-            try:
-                row = check_case(case, builder, dockgen, Path(work), no_cache)
-            except Failure as failure:
-                failures.append((case["name"], str(failure)))
-                print(f"e2e: FAIL {case['name']}: {failure}", flush=True)
-                continue
-            rows.append(row)
-            print(
-                f"e2e: pass {case['name']}: built in {row['build_s']} s, image {human(row['image'])}, payload "
-                f"{human(row['payload'])}, artifact {human(row['artifact'])}, {row['reused']} steps reused",
-                flush=True,
-            )
+        # On vfs storage each case prunes the layer cache (Buildah.remove), which would pull layers from under
+        # a build running beside it.
+        jobs = 1 if getattr(builder, "vfs", False) else JOBS
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            # The report keeps the cases' order, whichever finishes first.
+            for case, (row, failure) in zip(selected, pool.map(check, selected)):
+                if failure is None:
+                    rows.append(row)
+                else:
+                    failures.append((case["name"], failure))
     if not wanted:
         write_report(rows, failures, skipped, builder.name, no_cache)
     for problem in problems:

@@ -164,7 +164,7 @@ fn cases() -> Vec<Case> {
             let Ok(resolved) = answers::resolve(preset, Some(&candidate), &given, &mut NonInteractive) else {
                 continue;
             };
-            let rendered = render::render(preset, &resolved.values).unwrap();
+            let rendered = render::render(preset, &dockgen::plan::derive(preset, &resolved.values)).unwrap();
             out.push(Case {
                 values: resolved.values.clone(),
                 candidate: candidate.clone(),
@@ -262,7 +262,7 @@ fn same_instructions_or_refused(
     value: &str,
     values: &serde_json::Map<String, Value>,
 ) -> Result<(), TestCaseError> {
-    if let Ok(files) = render::render(&case.preset, values) {
+    if let Ok(files) = render::render(&case.preset, &dockgen::plan::derive(&case.preset, values)) {
         assert_well_formed(&files.dockerfile);
         let rendered = instructions(&files.dockerfile);
         prop_assert_eq!(
@@ -376,7 +376,7 @@ proptest! {
         value in hostile(),
     ) {
         let Some((case, key, resolved)) = poisoned(case_index, key_index, element, &value) else { return Ok(()) };
-        let Ok(files) = render::render(&case.preset, &resolved.values) else { return Ok(()) };
+        let Ok(files) = render::render(&case.preset, &dockgen::plan::derive(&case.preset, &resolved.values)) else { return Ok(()) };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Dockerfile");
         std::fs::write(&path, &files.dockerfile).unwrap();
@@ -401,7 +401,7 @@ fn exec_form_words_ending_in_a_backslash_lint_clean() {
                 values = case.values.clone();
                 values.insert("args".into(), serde_json::json!(["--root", "C:\\"]));
             }
-            let Ok(files) = render::render(&case.preset, &values) else {
+            let Ok(files) = render::render(&case.preset, &dockgen::plan::derive(&case.preset, &values)) else {
                 continue;
             };
             let dir = tempfile::tempdir().unwrap();

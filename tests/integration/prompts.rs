@@ -113,7 +113,9 @@ fn accepting_every_default_renders_what_yes_renders() {
         keys,
         ["preset", "main_package", "port", "builder_image", "runtime_image"]
     );
-    let dockerfile = render::render(&preset, &resolved.values).unwrap().dockerfile;
+    let dockerfile = render::render(&preset, &dockgen::plan::derive(&preset, &resolved.values))
+        .unwrap()
+        .dockerfile;
     assert!(
         dockerfile.contains("EXPOSE 8081\n") && dockerfile.contains("./cmd/api"),
         "{dockerfile}"
@@ -131,7 +133,9 @@ fn every_confirmed_value_can_be_overridden() {
     ];
     let mut prompter = Scripted::new(&script);
     let (preset, resolved) = run(&repo("cmd-two-binaries"), &mut prompter).unwrap();
-    let dockerfile = render::render(&preset, &resolved.values).unwrap().dockerfile;
+    let dockerfile = render::render(&preset, &dockgen::plan::derive(&preset, &resolved.values))
+        .unwrap()
+        .dockerfile;
     for expected in [
         "ARG BUILDER_IMAGE=golang:1.23-bookworm",
         "ARG RUNTIME_IMAGE=debian:bookworm-slim",

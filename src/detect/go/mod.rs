@@ -10,6 +10,7 @@ mod lines;
 mod mains;
 pub(crate) mod modfile;
 mod packages;
+mod plan;
 mod ports;
 
 use std::path::{Component, Path};
@@ -54,6 +55,8 @@ pub(super) static STACK: Stack = Stack {
         "yarn_path",
         "embedded_paths",
     ],
+    derive: plan::derive,
+    plan_fields: plan::FIELDS,
     build_inputs: false,
     image_name: |values| values.get("binary_name").and_then(|v| v.as_str()).map(String::from),
     examples: &[

@@ -8,6 +8,7 @@ mod config;
 mod container_files;
 mod contract;
 mod java;
+mod plan;
 mod pom;
 mod sources;
 mod wrapper;
@@ -39,6 +40,8 @@ pub(super) static STACK: Stack = Stack {
         "java_version",
     ],
     internal_facts: &["pom_files", "build_tool", "entry"],
+    derive: plan::derive,
+    plan_fields: plan::FIELDS,
     build_inputs: false,
     image_name: |values| values.get("artifact").and_then(|v| v.as_str()).map(contract::artifact_name),
     examples: &[Example {

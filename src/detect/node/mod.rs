@@ -9,6 +9,7 @@ mod js;
 mod manager;
 mod outputs;
 pub(crate) mod pkgjson;
+mod plan;
 mod prisma;
 mod runfiles;
 mod scripts;
@@ -57,6 +58,8 @@ pub(super) static STACK: Stack = Stack {
         "spa",
         "yarn_path",
     ],
+    derive: plan::derive,
+    plan_fields: plan::FIELDS,
     build_inputs: true,
     image_name: |values| values.get("app_name").and_then(|v| v.as_str()).map(String::from),
     examples: &[

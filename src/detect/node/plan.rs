@@ -1,0 +1,56 @@
+//! Node's derive step: how the builder gets the package manager the project pins, decided from the answers and
+//! what the official image of the Node line ships (corepack, yarn; `knowledge/lines/node.toml`).
+
+use serde_json::{Map, Value};
+
+use super::super::stack::PlanField;
+use crate::knowledge::lines;
+
+pub(super) const FIELDS: &[PlanField] = &[
+    PlanField {
+        name: "package_manager_setup",
+        holds: "how the builder gets the package manager: npm-pinned, bun, corepack, pnpm, yarn, \
+                yarn-path-launcher, yarn-berry-corepack, yarn-berry-npm or none (the image's own npm)",
+    },
+    PlanField {
+        name: "node_ships_yarn",
+        holds: "whether the Node line's official image has yarn 1",
+    },
+];
+
+pub(super) fn derive(values: &mut Map<String, Value>) {
+    let (setup, ships_yarn) = package_manager_setup(values, "node_version");
+    values.insert("package_manager_setup".into(), Value::from(setup));
+    values.insert("node_ships_yarn".into(), Value::from(ships_yarn));
+}
+
+/// The setup shape for the package manager in `values` (`package_manager`, `package_manager_version`,
+/// `corepack`, `yarn_path`) on the Node line in `values[node_key]`, and whether that line's image has yarn.
+/// A Go service's front-end stage takes the same through the registry (its values under `frontend`).
+fn package_manager_setup(values: &Map<String, Value>, node_key: &str) -> (&'static str, bool) {
+    let text = |key: &str| values.get(key).and_then(Value::as_str).unwrap_or_default();
+    let pm = text("package_manager");
+    let pinned = !text("package_manager_version").is_empty();
+    let corepack = values.get("corepack").and_then(Value::as_bool).unwrap_or(false);
+    let yarn_path = !text("yarn_path").is_empty();
+    let major = values.get(node_key).and_then(|node| {
+        node.as_str()
+            .map(|v| v.split('.').next().unwrap_or_default().to_string())
+            .or_else(|| node.as_u64().map(|n| n.to_string()))
+            .and_then(|m| m.parse::<u64>().ok())
+    });
+    let ships = |tool: &str| major.is_some_and(|m| lines::node_image_has(m, tool));
+    let (has_corepack, has_yarn) = (ships("corepack"), ships("yarn"));
+    let setup = match pm {
+        "npm" if pinned => "npm-pinned",
+        "bun" => "bun",
+        _ if corepack && has_corepack => "corepack",
+        "pnpm" => "pnpm",
+        "yarn" if pinned || !has_yarn => "yarn",
+        "yarn-berry" if yarn_path && !has_yarn => "yarn-path-launcher",
+        "yarn-berry" if !yarn_path && has_corepack => "yarn-berry-corepack",
+        "yarn-berry" if !yarn_path => "yarn-berry-npm",
+        _ => "none",
+    };
+    (setup, has_yarn)
+}
