@@ -115,6 +115,10 @@ pub struct InitArgs {
     /// Print what was written and from which answers as JSON, for scripts.
     #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,
+    /// Print the plan the templates are rendered from (the answers, and what dockgen derives from them) as
+    /// JSON and write nothing: for writing your own templates.
+    #[arg(long, env = "DOCKGEN_PLAN", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "check", "save", "force", "json"])]
+    pub plan: bool,
     #[command(flatten)]
     pub source: PresetSource,
 }

@@ -32,12 +32,7 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     if !args.json {
         say(config.note().as_slice(), &[]);
     }
-    let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut prompter: Box<dyn Prompter> = if interactive {
-        Box::new(Terminal::new(&args.path))
-    } else {
-        Box::new(NonInteractive)
-    };
+    let (interactive, mut prompter) = prompter_for(args);
 
     let preset_name = args
         .preset
@@ -89,7 +84,11 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     check_paths_exist(&args.path, preset, &resolved)?;
     add_build_inputs(args, preset, &mut resolved)?;
     add_runtime_inputs(args, &mut resolved);
-    let rendered = render::render(preset, &plan::derive(preset, &resolved.values))?;
+    let plan = plan::derive(preset, &resolved.values);
+    if args.plan {
+        return print(&format!("{}\n", serde_json::to_string_pretty(&plan)?));
+    }
+    let rendered = render::render(preset, &plan)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
     let mut written = Vec::new();
     if args.stdout {
@@ -126,6 +125,17 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     written.extend(save_answers(args, preset, candidate, &resolved)?);
     let steps = (!args.stdout).then(|| steps_for(args, preset, &context_dir, &resolved));
     finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
+}
+
+/// Whether this run asks (a terminal on both ends, no --yes or --check), and who answers.
+fn prompter_for(args: &InitArgs) -> (bool, Box<dyn Prompter>) {
+    let interactive = !args.yes && !args.check && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let prompter: Box<dyn Prompter> = if interactive {
+        Box::new(Terminal::new(&args.path))
+    } else {
+        Box::new(NonInteractive)
+    };
+    (interactive, prompter)
 }
 
 /// The build and run commands for the files written: the Dockerfile named from the build context.

@@ -27,7 +27,7 @@ pub struct Stack {
     /// (install shapes, launch modes) to the plan, so templates only print (`crate::plan`).
     pub derive: fn(&mut Map<String, Value>),
     /// The fields `derive` adds, each with what it holds: the plan fields templates may read besides the
-    /// preset's answers (listed by `docs/stacks/<stack>.md` and checked against the templates by a test).
+    /// answers and facts (`dockgen init --plan` shows them; tests/integration/plan.rs checks the templates).
     pub plan_fields: &'static [PlanField],
     /// The program's name from the resolved answers, for the image name in the printed next steps.
     pub image_name: fn(&Map<String, Value>) -> Option<String>,

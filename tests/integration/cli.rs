@@ -34,6 +34,23 @@ fn stdout_prints_the_dockerfile_and_writes_nothing() {
 }
 
 #[test]
+fn plan_prints_what_the_templates_receive_and_writes_nothing() {
+    let project = project_copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/java-maven"));
+    let printed = stdout_of(dockgen().args(["init", "--plan", "--port", "9000"]).arg(project.path()));
+    let plan: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(plan["preset"], "maven", "{printed}");
+    assert_eq!(plan["port"], 9000, "the answers are in the plan: {printed}");
+    assert_eq!(plan["maven_flags"], "-B -ntp", "the derived fields are in the plan: {printed}");
+    assert!(!project.path().join("Dockerfile").exists());
+    assert!(!project.path().join(".dockerignore").exists());
+    dockgen()
+        .args(["init", "--plan", "--stdout"])
+        .arg(project.path())
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn an_existing_dockerfile_is_never_overwritten_without_force() {
     let project = project_copy(&example());
     let dockerfile = project.path().join("Dockerfile");

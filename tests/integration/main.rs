@@ -8,5 +8,6 @@ mod fuzz_regressions;
 mod hostile;
 mod injection;
 mod lines;
+mod plan;
 mod prompts;
 mod writing;
