@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 use tera::Tera;
 
-use crate::knowledge::{self, images, lines};
+use crate::knowledge::{self, images, jvm, node};
 use crate::plan::Plan;
 use crate::preset::Preset;
 use crate::validate;
@@ -168,7 +168,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             Ok(release
                 .parse::<u32>()
                 .ok()
-                .and_then(lines::java_runtime_line)
+                .and_then(jvm::java_runtime_line)
                 .map_or_else(|| v.clone(), |line| Value::from(line.to_string())))
         }),
     );
@@ -183,7 +183,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             .map(|v| v.split('.').next().unwrap_or_default().to_string())
             .or_else(|| value.as_u64().map(|n| n.to_string()))
             .and_then(|m| m.parse::<u64>().ok());
-        Ok(Value::Bool(major.is_some_and(|m| lines::node_image_has(m, tool))))
+        Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
     });
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args

@@ -1,16 +1,14 @@
-//! What dockgen knows beyond the repository, as data built into the binary: release lines and their support
-//! dates (`lines/`), image families, the JVM and Node framework tables, cgo and native-module lists, the words
-//! that mark a credential. Kept apart from the presets users override: these are facts about the world, not
+//! What dockgen knows beyond the repository, as data built into the binary, one folder per area: each stack's
+//! release lines with their support dates (`go/`, `node/`, `jvm/` `lines.toml`), image families and the fixed
+//! images' lines (`images/`), the JVM and Node framework tables, cgo and native-module lists, the words that
+//! mark a credential (`secrets/`). Kept apart from the presets users override: these are facts about the world, not
 //! choices. Each table is parsed once, on first use, with its defaults as the fallback, because a unit test
 //! beside each table parses it, so the fallback is never taken. Detection and rendering read it; it reads
 //! neither.
 
-pub(crate) mod go;
-pub(crate) mod images;
-pub(crate) mod jvm;
-pub(crate) mod lines;
-pub(crate) mod node;
-pub(crate) mod secrets;
+// One module per folder (`go`, `jvm`, `node`, `images`, `secrets`, ...): each holds its data files and their
+// typed loader (mod.rs). build.rs declares them, so a new stack's knowledge is a folder and nothing else.
+include!(concat!(env!("OUT_DIR"), "/knowledge_areas.rs"));
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::DeserializeOwned;

@@ -40,7 +40,10 @@ fn plan_prints_what_the_templates_receive_and_writes_nothing() {
     let plan: serde_json::Value = serde_json::from_str(&printed).unwrap();
     assert_eq!(plan["preset"], "maven", "{printed}");
     assert_eq!(plan["port"], 9000, "the answers are in the plan: {printed}");
-    assert_eq!(plan["maven_flags"], "-B -ntp", "the derived fields are in the plan: {printed}");
+    assert_eq!(
+        plan["maven_flags"], "-B -ntp",
+        "the derived fields are in the plan: {printed}"
+    );
     assert!(!project.path().join("Dockerfile").exists());
     assert!(!project.path().join(".dockerignore").exists());
     dockgen()

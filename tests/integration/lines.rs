@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const IMAGES_TOML: &str = include_str!("../../src/knowledge/lines/images.toml");
+const IMAGES_TOML: &str = include_str!("../../src/knowledge/images/lines.toml");
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -61,13 +61,13 @@ fn every_fixed_default_image_is_a_supported_line() {
             let line = lines.iter().find(|(i, v, _)| i == image && v == version);
             let Some((_, _, end)) = line else {
                 panic!(
-                    "{}: {key} = {default}: src/knowledge/lines/images.toml has no {image} {version} line",
+                    "{}: {key} = {default}: src/knowledge/images/lines.toml has no {image} {version} line",
                     preset.name
                 )
             };
             assert!(
                 *end >= today(),
-                "{}: {key} = {default}: {image} {version} is no longer supported (src/knowledge/lines/images.toml): \
+                "{}: {key} = {default}: {image} {version} is no longer supported (src/knowledge/images/lines.toml): \
                  move the default to a supported line",
                 preset.name
             );
@@ -105,7 +105,7 @@ fn language_line(table: &toml::Table, version: &str) -> toml::Table {
 /// release. Go's `oldest_maintained` is the oldest line not yet past its date, so it moves with each release.
 #[test]
 fn the_default_language_lines_are_supported() {
-    let go: toml::Table = toml::from_str(include_str!("../../src/knowledge/lines/go.toml")).unwrap();
+    let go: toml::Table = toml::from_str(include_str!("../../src/knowledge/go/lines.toml")).unwrap();
     let oldest = go["oldest_maintained"].as_str().unwrap();
     let maintained: Vec<String> = go["line"]
         .as_array()
@@ -117,16 +117,16 @@ fn the_default_language_lines_are_supported() {
     assert_eq!(
         maintained.last().map(String::as_str),
         Some(oldest),
-        "src/knowledge/lines/go.toml: oldest_maintained = {oldest}, but the maintained lines are {maintained:?}"
+        "src/knowledge/go/lines.toml: oldest_maintained = {oldest}, but the maintained lines are {maintained:?}"
     );
 
-    let node: toml::Table = toml::from_str(include_str!("../../src/knowledge/lines/node.toml")).unwrap();
+    let node: toml::Table = toml::from_str(include_str!("../../src/knowledge/node/lines.toml")).unwrap();
     let lts = node["current_lts"].to_string();
     let line = language_line(&node, &lts);
     assert!(line["lts"].as_bool().unwrap(), "node {lts} is not an LTS line");
     assert!(
         day_of(&line["end_of_support"]) >= today(),
-        "src/knowledge/lines/node.toml: current_lts = {lts} is past its end of life: move it to the newest LTS line"
+        "src/knowledge/node/lines.toml: current_lts = {lts} is past its end of life: move it to the newest LTS line"
     );
 
     // Every preset's literal Node default (node-server, node-static, Go's embedded front-end) is that line.
@@ -143,7 +143,7 @@ fn the_default_language_lines_are_supported() {
         }
     }
 
-    let java: toml::Table = toml::from_str(include_str!("../../src/knowledge/lines/java.toml")).unwrap();
+    let java: toml::Table = toml::from_str(include_str!("../../src/knowledge/jvm/lines.toml")).unwrap();
     let maven = presets.into_iter().find(|p| p.name == "maven").unwrap();
     let release = maven.answers["java_version"]
         .default
@@ -156,6 +156,6 @@ fn the_default_language_lines_are_supported() {
     assert!(line["lts"].as_bool().unwrap(), "java {release} is not an LTS line");
     assert!(
         day_of(&line["end_of_support"]) >= today(),
-        "the maven preset's java_version = {release} is past Temurin's support (src/knowledge/lines/java.toml)"
+        "the maven preset's java_version = {release} is past Temurin's support (src/knowledge/jvm/lines.toml)"
     );
 }

@@ -1,12 +1,12 @@
 //! The Go line to build with: the module's `go` (or newer `toolchain`) line, raised to the oldest maintained
 //! line when it is older — the directive is a minimum, and images of unmaintained lines go stale or never
-//! existed in the variants a build needs (`golang:1.15-bookworm`). The lines are data (knowledge/lines/go.toml).
+//! existed in the variants a build needs (`golang:1.15-bookworm`). The lines are data (knowledge/go/lines.toml).
 
-use crate::knowledge::lines::{self, go_minor};
+use crate::knowledge::go::{self as knowledge, go_minor};
 
 /// The line to build `asked` with, and a note when it differs.
 pub(super) fn build_line(asked: &str) -> (String, Option<String>) {
-    let table = lines::go();
+    let table = knowledge::lines();
     let oldest = &table.oldest_maintained;
     if !oldest.is_empty() && go_minor(asked) < go_minor(oldest) {
         return (

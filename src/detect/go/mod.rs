@@ -24,7 +24,7 @@ use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption
 use modfile::GoMod;
 use packages::Tree;
 
-use crate::knowledge::lines::go_minor;
+use crate::knowledge::go::go_minor;
 
 pub(super) static STACK: Stack = Stack {
     name: "go",

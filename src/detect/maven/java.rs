@@ -1,10 +1,10 @@
 //! The Java release a module targets (from its pom) and the lines dockgen builds and runs it on: the JDK of
-//! that release and the JRE of the first LTS line at or above it (knowledge/lines/java.toml).
+//! that release and the JRE of the first LTS line at or above it (knowledge/jvm/lines.toml).
 
 use super::pom::Props;
 use super::{plugin, Project};
 use crate::detect::Fact;
-use crate::knowledge::lines::{self, java_runtime_line};
+use crate::knowledge::jvm::{self, java_runtime_line};
 
 /// The release in the order Maven's compiler applies the settings; `1.8` means 8.
 pub(super) fn java_version(project: &Project) -> Option<Fact> {
@@ -56,7 +56,7 @@ pub(super) fn build_line(asked: Fact) -> (Fact, Option<String>) {
         return (asked, None);
     };
     let release: Option<u32> = asked.value.as_str().and_then(|v| v.parse().ok());
-    let published = release.is_some_and(|r| lines::java().iter().any(|l| l.version == r));
+    let published = release.is_some_and(|r| jvm::lines().iter().any(|l| l.version == r));
     match release.and_then(java_runtime_line) {
         Some(lts) if !published => {
             let said = asked.note.clone().unwrap_or_default();
@@ -74,7 +74,7 @@ pub(super) fn build_line(asked: Fact) -> (Fact, Option<String>) {
 /// What the lines table says about a requested release, for a note.
 fn line_note(release: &str) -> Option<String> {
     let asked: u32 = release.parse().ok()?;
-    let table = lines::java();
+    let table = jvm::lines();
     match java_runtime_line(asked) {
         Some(lts) if lts != asked => Some(if table.iter().any(|l| l.version == asked) {
             format!("Java {asked} is not an LTS line: built with JDK {asked}, run on the Java {lts} JRE (the next LTS line)")

@@ -1,10 +1,10 @@
 //! Node's derive step: how the builder gets the package manager the project pins, decided from the answers and
-//! what the official image of the Node line ships (corepack, yarn; `knowledge/lines/node.toml`).
+//! what the official image of the Node line ships (corepack, yarn; `knowledge/node/lines.toml`).
 
 use serde_json::{Map, Value};
 
 use super::super::stack::PlanField;
-use crate::knowledge::lines;
+use crate::knowledge::node;
 
 pub(super) const FIELDS: &[PlanField] = &[
     PlanField {
@@ -39,7 +39,7 @@ fn package_manager_setup(values: &Map<String, Value>, node_key: &str) -> (&'stat
             .or_else(|| node.as_u64().map(|n| n.to_string()))
             .and_then(|m| m.parse::<u64>().ok())
     });
-    let ships = |tool: &str| major.is_some_and(|m| lines::node_image_has(m, tool));
+    let ships = |tool: &str| major.is_some_and(|m| node::node_image_has(m, tool));
     let (has_corepack, has_yarn) = (ships("corepack"), ships("yarn"));
     let setup = match pm {
         "npm" if pinned => "npm-pinned",

@@ -1,15 +1,15 @@
 //! Node.js versions as projects write them (`engines.node` ranges, `.nvmrc` lines, `lts/iron`), reduced to the
 //! line an image tag needs (`node:22-alpine`): the newest LTS line a range allows, never an odd line when an LTS
 //! line fits, never above its upper bound. The lines and what their images hold are data
-//! (knowledge/lines/node.toml).
+//! (knowledge/node/lines.toml).
 
 use nodejs_semver::Range;
 
-use crate::knowledge::lines::{self, NodeLine};
+use crate::knowledge::node::{self, NodeLine};
 /// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.
 #[cfg(test)]
 fn current_lts() -> u64 {
-    lines::node().current_lts
+    node::lines().current_lts
 }
 
 /// What a version text resolves to.
@@ -25,7 +25,7 @@ pub(crate) enum Resolved {
 
 /// The line a version or range resolves to.
 pub(crate) fn resolve(text: &str) -> Resolved {
-    let table = lines::node();
+    let table = node::lines();
     let text = text.trim();
     let lower = text.to_ascii_lowercase();
     let codename = lower.strip_prefix("lts/").unwrap_or(&lower);

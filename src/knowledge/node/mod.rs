@@ -10,9 +10,27 @@ use serde::Deserialize;
 
 use super::{glob_set, table};
 
-const RUNTIME_TOML: &str = include_str!("node/runtime.toml");
-const PLATFORMS_TOML: &str = include_str!("node/platforms.toml");
-const NATIVE_TOML: &str = include_str!("node/native.toml");
+const RUNTIME_TOML: &str = include_str!("runtime.toml");
+const PLATFORMS_TOML: &str = include_str!("platforms.toml");
+const NATIVE_TOML: &str = include_str!("native.toml");
+pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
+
+/// Node's lines: the newest LTS line, and every line with what its image holds.
+#[derive(Deserialize, Default)]
+pub(crate) struct NodeLines {
+    pub(crate) current_lts: u64,
+    pub(crate) line: Vec<NodeLine>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NodeLine {
+    pub(crate) version: u64,
+    pub(crate) codename: Option<String>,
+    pub(crate) lts: bool,
+    pub(crate) corepack: bool,
+    pub(crate) yarn: bool,
+}
+
 
 #[derive(Deserialize, Default)]
 pub(crate) struct RuntimeFiles {
@@ -75,6 +93,26 @@ pub(crate) fn native_modules() -> &'static [String] {
     &NATIVE.get_or_init(|| table(NATIVE_TOML)).modules
 }
 
+/// Node's release lines (lines.toml).
+pub(crate) fn lines() -> &'static NodeLines {
+    static LINES: OnceLock<NodeLines> = OnceLock::new();
+    LINES.get_or_init(|| table(LINES_TOML))
+}
+
+/// Whether the official image of Node `major` ships `tool` (`corepack`, `yarn`); false for a line dockgen does
+/// not know, so the Dockerfile installs the tool with npm, which works on every image.
+pub(crate) fn node_image_has(major: u64, tool: &str) -> bool {
+    lines()
+        .line
+        .iter()
+        .find(|l| l.version == major)
+        .is_some_and(|l| match tool {
+            "corepack" => l.corepack,
+            "yarn" => l.yarn,
+            _ => false,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use globset::Glob;
@@ -112,5 +150,22 @@ mod tests {
     fn the_native_table_parses() {
         let parsed: Native = toml::from_str(NATIVE_TOML).unwrap();
         assert!(parsed.modules.iter().any(|m| m == "bcrypt"));
+    }
+
+    #[test]
+    fn the_node_table_parses_and_its_current_lts_is_an_lts_line() {
+        let table: NodeLines = toml::from_str(LINES_TOML).unwrap();
+        let current = table.line.iter().find(|l| l.version == table.current_lts).unwrap();
+        assert!(current.lts);
+        assert!(table.line.windows(2).all(|w| w[0].version < w[1].version));
+        assert!(table.line.iter().all(|l| l.lts == (l.version % 2 == 0)));
+    }
+
+    #[test]
+    fn images_of_node_25_and_later_have_no_corepack_and_26_no_yarn() {
+        assert!(node_image_has(24, "corepack") && node_image_has(24, "yarn"));
+        assert!(!node_image_has(25, "corepack") && node_image_has(25, "yarn"));
+        assert!(!node_image_has(26, "corepack") && !node_image_has(26, "yarn"));
+        assert!(!node_image_has(99, "corepack"));
     }
 }

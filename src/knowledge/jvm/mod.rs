@@ -1,4 +1,4 @@
-//! What dockgen knows about JVM programs beyond their build file, as data (jvm.toml): dependencies that listen
+//! What dockgen knows about JVM programs beyond their build file, as data (frameworks.toml), and its release lines (lines.toml): dependencies that listen
 //! on a port, packages a JRE lacks, packagings contributed by build extensions. Any JVM build tool reads it.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,21 @@ use serde::Deserialize;
 
 use super::{glob_set, table};
 
-const KNOWLEDGE_TOML: &str = include_str!("jvm.toml");
+const KNOWLEDGE_TOML: &str = include_str!("frameworks.toml");
+pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
+
+#[derive(Deserialize, Default)]
+struct JavaLines {
+    line: Vec<JavaLine>,
+}
+
+/// One Java line Temurin publishes images of.
+#[derive(Deserialize)]
+pub(crate) struct JavaLine {
+    pub(crate) version: u32,
+    pub(crate) lts: bool,
+}
+
 
 #[derive(Deserialize, Default)]
 struct Raw {
@@ -75,6 +89,22 @@ pub(crate) fn knowledge() -> &'static Knowledge {
     })
 }
 
+/// The Java lines Temurin publishes (lines.toml).
+pub(crate) fn lines() -> &'static [JavaLine] {
+    static LINES: OnceLock<JavaLines> = OnceLock::new();
+    &LINES.get_or_init(|| table(LINES_TOML)).line
+}
+
+/// The LTS line a Java program built for `release` runs on: `release` itself when it is LTS, else the next LTS
+/// line; None when `release` is newer than every line dockgen knows.
+pub(crate) fn java_runtime_line(release: u32) -> Option<u32> {
+    lines()
+        .iter()
+        .filter(|l| l.lts && l.version >= release)
+        .map(|l| l.version)
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use globset::Glob;
@@ -129,5 +159,20 @@ mod tests {
         // A library with "server" in its name does nothing in a plain program unless the code starts it.
         assert!(!k.is_server("vaadin-server", false));
         assert!(k.is_server("javalin", false));
+    }
+
+    #[test]
+    fn the_java_table_parses_and_lists_the_lts_lines() {
+        let table: JavaLines = toml::from_str(LINES_TOML).unwrap();
+        let lts: Vec<u32> = table.line.iter().filter(|l| l.lts).map(|l| l.version).collect();
+        assert_eq!(lts, [8, 11, 17, 21, 25]);
+    }
+
+    #[test]
+    fn non_lts_java_releases_run_on_the_next_lts_line() {
+        assert_eq!(java_runtime_line(17), Some(17));
+        assert_eq!(java_runtime_line(23), Some(25));
+        assert_eq!(java_runtime_line(9), Some(11));
+        assert_eq!(java_runtime_line(26), None);
     }
 }

@@ -1,4 +1,4 @@
-//! The OS family of an image (images.toml), which decides how the runtime stage adds its user: from the name
+//! The OS family of an image (families.toml; lines.toml holds the support dates of the fixed default images), which decides how the runtime stage adds its user: from the name
 //! and tag, never by pulling.
 
 use std::sync::OnceLock;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::table;
 use crate::validate;
 
-const IMAGES_TOML: &str = include_str!("images.toml");
+const IMAGES_TOML: &str = include_str!("families.toml");
 
 #[derive(Deserialize, Default)]
 struct Families {

@@ -1,4 +1,4 @@
-//! The words that mark a credential in a variable's name (secrets.toml).
+//! The words that mark a credential in a variable's name (words.toml).
 
 use std::sync::OnceLock;
 
@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::table;
 
-const SECRETS_TOML: &str = include_str!("secrets.toml");
+const SECRETS_TOML: &str = include_str!("words.toml");
 
 #[derive(Deserialize, Default)]
 struct Secrets {
