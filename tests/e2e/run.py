@@ -125,9 +125,11 @@ class Buildah:
         cmd += stand_in_build_args(dockerfile)
         cmd += ["-f", str(dockerfile), str(context)]
         proc = run(cmd, check=False)
-        # buildah 1.28's known rare flake when re-executing itself (../shared/e2e/README.md): retry once.
-        if proc.returncode != 0 and "Close_Fd sealing memfd copy" in proc.stdout + proc.stderr:
-            print("e2e: buildah memfd flake, building again", flush=True)
+        # buildah 1.28's known rare flake when re-executing itself (../shared/e2e/README.md), and a cached layer
+        # that went while another build was looking at it: retry once.
+        output = proc.stdout + proc.stderr
+        if proc.returncode != 0 and ("Close_Fd sealing memfd copy" in output or "layer not known" in output):
+            print(f"e2e: buildah flake ({tail(output, 1)}), building again", flush=True)
             proc = run(cmd, check=False)
         return proc
 
@@ -346,6 +348,10 @@ def dockerfile_facts(text):
     }
 
 
+def image_tag(case):
+    return f"localhost/dockgen-e2e/{case['name']}:latest"
+
+
 class BaseListings:
     """The file listing of each runtime base image, taken once per run (many cases share a base)."""
 
@@ -377,7 +383,7 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
     facts = dockerfile_facts(dockerfile)
     if case.get("artifact"):
         facts["artifact"] = case["artifact"]
-    tag = f"localhost/dockgen-e2e/{case['name']}:latest"
+    tag = image_tag(case)
     row = {
         "case": case["name"],
         "preset": case_preset(case, dockgen, app),
@@ -456,7 +462,6 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
             f"after changing {case['touch']}, `{case['dependency_step']}` ran again instead of coming from the "
             f"cache:\n{steps}"
         )
-    builder.remove(tag)
     return row
 
 
@@ -576,6 +581,10 @@ def main(argv):
     selected = [case for case in cases if not wanted or case["name"] in wanted]
     bases = BaseListings(builder)
 
+    # On vfs storage each case prunes the layer cache (Buildah.remove), which would pull layers from under a
+    # build running beside it: one case at a time there, each removed at once (a run's layers fill the disk).
+    jobs = 1 if getattr(builder, "vfs", False) else JOBS
+
     def check(case):
         print(f"e2e: {case['name']} ...", flush=True)
         started = time.time()
@@ -584,6 +593,9 @@ def main(argv):
         except Failure as failure:
             print(f"e2e: FAIL {case['name']}: {failure}", flush=True)
             return None, str(failure)
+        finally:
+            if jobs == 1:
+                builder.remove(image_tag(case))
         print(
             f"e2e: pass {case['name']} in {time.time() - started:.0f} s: built in {row['build_s']} s, image "
             f"{human(row['image'])}, payload {human(row['payload'])}, artifact {human(row['artifact'])}, "
@@ -594,9 +606,6 @@ def main(argv):
 
     rows, failures = [], []
     with tempfile.TemporaryDirectory(prefix="dockgen-e2e-") as work:
-        # On vfs storage each case prunes the layer cache (Buildah.remove), which would pull layers from under
-        # a build running beside it.
-        jobs = 1 if getattr(builder, "vfs", False) else JOBS
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             # The report keeps the cases' order, whichever finishes first.
             for case, (row, failure) in zip(selected, pool.map(check, selected)):
@@ -604,6 +613,11 @@ def main(argv):
                     rows.append(row)
                 else:
                     failures.append((case["name"], failure))
+    # With cases side by side, images go once every build is done: removing one while another build looks up
+    # its cached layers fails that build ("layer not known").
+    if jobs > 1:
+        for case in selected:
+            builder.remove(image_tag(case))
     if not wanted:
         write_report(rows, failures, skipped, builder.name, no_cache)
     for problem in problems:
