@@ -2,6 +2,7 @@
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
 mod deploy;
+mod jvm;
 mod lex;
 pub mod stack;
 mod walk;

@@ -183,8 +183,9 @@ fn the_import_scan_sees_brace_groups_and_super() {
     assert_eq!(from_folder, [vec!["detect".to_string(), "walk".to_string()]]);
 }
 
-/// The stack-neutral modules of `src/detect/`; everything else there is a registered stack's folder.
-const NEUTRAL_DETECTION: &[&str] = &["mod.rs", "stack.rs", "lex.rs", "walk.rs", "deploy"];
+/// The stack-neutral modules of `src/detect/` (and `jvm`, what every JVM build tool's probe shares); everything
+/// else there is a registered stack's folder.
+const NEUTRAL_DETECTION: &[&str] = &["mod.rs", "stack.rs", "lex.rs", "walk.rs", "deploy", "jvm"];
 
 #[test]
 fn every_stack_sits_in_its_own_folder() {

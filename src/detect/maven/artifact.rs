@@ -2,7 +2,7 @@
 //! a build extension), the framework (Spring Boot, Quarkus, Micronaut, plain), the artifact's path, the
 //! launch style and the main class.
 
-use super::config::Settings;
+use crate::detect::jvm::config::Settings;
 use super::pom::Plugin;
 use crate::knowledge::jvm::knowledge;
 use std::path::Path;

@@ -8,12 +8,12 @@ use crate::detect::{join_rel, read_small_text, Fact};
 /// One module's settings, profile-free keys flattened (`server.port`), each with `file:line`. Profiles that
 /// do not apply in a container are left out: Spring's later YAML documents, Quarkus' `%dev.`/`%test.` keys.
 #[derive(Debug, Default)]
-pub(super) struct Settings {
+pub(in crate::detect) struct Settings {
     entries: Vec<(String, String, String)>,
 }
 
 impl Settings {
-    pub(super) fn get(&self, key: &str) -> Option<(&str, &str)> {
+    pub(in crate::detect) fn get(&self, key: &str) -> Option<(&str, &str)> {
         self.entries
             .iter()
             .find(|(k, _, _)| k == key)
@@ -21,14 +21,14 @@ impl Settings {
     }
 
     /// A port setting as a fact; a value that is not a port (`${PORT}` with no default) is None.
-    pub(super) fn port(&self, keys: &[&str]) -> Option<Fact> {
+    pub(in crate::detect) fn port(&self, keys: &[&str]) -> Option<Fact> {
         let (value, source) = keys.iter().find_map(|key| self.get(key))?;
         port_value(value).map(|p| Fact::new(p, source))
     }
 }
 
 /// application.properties, .yml and .yaml of a module, in that order (a key's first value wins).
-pub(super) fn read(root: &Path, module_dir: &str, warnings: &mut Vec<String>) -> Settings {
+pub(in crate::detect) fn read(root: &Path, module_dir: &str, warnings: &mut Vec<String>) -> Settings {
     let resources = join_rel(module_dir, "src/main/resources");
     let mut settings = Settings::default();
     let properties = format!("{resources}/application.properties");
@@ -132,7 +132,7 @@ fn read_config(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Str
 }
 
 /// `8081` or a placeholder's default, `${PORT:8081}`.
-pub(super) fn port_value(value: &str) -> Option<u16> {
+pub(in crate::detect) fn port_value(value: &str) -> Option<u16> {
     let value = value.trim().trim_matches('"').trim_matches('\'');
     let digits = match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
         Some(placeholder) => placeholder.split_once(':')?.1,
@@ -141,7 +141,7 @@ pub(super) fn port_value(value: &str) -> Option<u16> {
     digits.parse().ok().filter(|p| *p > 0)
 }
 
-pub(super) fn fuzz_text(text: &str) -> usize {
+pub(in crate::detect) fn fuzz_text(text: &str) -> usize {
     properties_entries(text, "a.properties").len() + yaml_entries(text, "a.yml").map_or(0, |e| e.len())
 }
 

@@ -10,17 +10,17 @@ use crate::detect::{join_rel, read_small_text, walk, Fact};
 use crate::knowledge::jvm::knowledge;
 
 #[derive(Debug, Default)]
-pub(super) struct Sources {
+pub(in crate::detect) struct Sources {
     /// Classes with a `main` method, fully qualified, with `file:line`.
-    pub(super) mains: Vec<(String, String)>,
+    pub(in crate::detect) mains: Vec<(String, String)>,
     /// `@SpringBootApplication`, `@QuarkusMain`, `@Path` (JAX-RS) and the like: `(annotation, file:line)`.
-    pub(super) app_annotations: Vec<(String, String)>,
+    pub(in crate::detect) app_annotations: Vec<(String, String)>,
     /// Uses of a type that opens a listening socket (`ServerSocket`, `HttpServer`): `(type, file:line)`.
-    pub(super) listeners: Vec<(String, String)>,
+    pub(in crate::detect) listeners: Vec<(String, String)>,
     /// Port literals: `new InetSocketAddress(8080)`, the default of a `PORT` lookup.
-    pub(super) ports: Vec<Fact>,
+    pub(in crate::detect) ports: Vec<Fact>,
     /// JDK-only modules the code uses: `(module, file:line)`.
-    pub(super) jdk_modules: Vec<(String, String)>,
+    pub(in crate::detect) jdk_modules: Vec<(String, String)>,
     /// Per file: its path, its class (the file's name) and the capitalised names it mentions, so what a
     /// program's main class reaches can be told from the rest (a tool beside the program).
     files: Vec<FileRefs>,
@@ -54,7 +54,7 @@ impl Sources {
     }
 
     /// The listening sockets and port literals in what `main` reaches (all of them when it is unknown).
-    pub(super) fn listening_from(&self, main: Option<&str>) -> (Vec<(String, String)>, Vec<Fact>) {
+    pub(in crate::detect) fn listening_from(&self, main: Option<&str>) -> (Vec<(String, String)>, Vec<Fact>) {
         let Some(reached) = main.and_then(|m| self.reachable_from(m)) else {
             return (self.listeners.clone(), self.ports.clone());
         };
@@ -72,7 +72,7 @@ const MAX_NAMES_PER_FILE: usize = 4096;
 /// Annotations that mark a class as an application entry point or a served resource.
 const APP_ANNOTATIONS: &[&str] = &["SpringBootApplication", "QuarkusMain", "Path", "MicronautApplication"];
 
-pub(super) fn scan(root: &Path, module_dir: &str) -> Sources {
+pub(in crate::detect) fn scan(root: &Path, module_dir: &str) -> Sources {
     let mut sources = Sources::default();
     for (folder, ext) in [("src/main/java", "java"), ("src/main/kotlin", "kt")] {
         let dir = root.join(join_rel(module_dir, folder));
@@ -215,12 +215,12 @@ fn qualified(package: &str, class: &str) -> String {
 }
 
 /// The one port the literals agree on.
-pub(super) fn agreed_port(ports: &[Fact]) -> Option<Fact> {
+pub(in crate::detect) fn agreed_port(ports: &[Fact]) -> Option<Fact> {
     let first = ports.first()?;
     ports.iter().all(|h| h.value == first.value).then(|| first.clone())
 }
 
-pub(super) fn fuzz_text(text: &str) -> usize {
+pub(in crate::detect) fn fuzz_text(text: &str) -> usize {
     let mut java = Sources::default();
     scan_file(text, "A.java", "A", false, &mut java);
     let mut kotlin = Sources::default();
