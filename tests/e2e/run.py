@@ -402,6 +402,7 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
     if first.returncode != 0:
         raise Failure(f"build failed:\n{tail(first.stdout + first.stderr)}")
 
+    timed = time.time()
     config = builder.config(tag)
     user = config.get("User") or ""
     if user.split(":")[0] in ("", "0", "root"):
@@ -415,12 +416,14 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
         else:
             ok, output = builder.exit_check(tag, case.get("expect", ""))
         uid = builder.process_uid(output)
+    row["run_s"] = round(time.time() - timed, 1)
     if not ok:
         raise Failure(f"the image did not answer as expected:\n{tail(output)}")
     declared = user.split(":")[0]
     if uid is None or uid == 0 or (declared.isdigit() and uid != int(declared)):
         raise Failure(f"the app ran as uid {uid}, not as the declared USER {user}")
 
+    timed = time.time()
     image_files = builder.files(tag)
     # The image the build really used: its stand-in where the Dockerfile's tag has none.
     base_files = bases.files(STAND_INS.get(facts["runtime_image"], facts["runtime_image"]))
@@ -437,6 +440,7 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
         raise Failure(f"the image holds what does not run: {', '.join(absent)}")
     if facts["artifact"] not in image_files:
         raise Failure(f"the artifact {facts['artifact']} is not in the image")
+    row["files_s"] = round(time.time() - timed, 1)
     row["image"] = sum(image_files.values())
     row["payload"] = row["image"] - sum(base_files.values())
     row["artifact"] = image_files[facts["artifact"]]
@@ -451,7 +455,9 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
     # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
     nonce = os.urandom(8).hex()
     touched.write_text(touched.read_text() + f"\n// e2e {nonce}: a source change that must not invalidate the dependency layer\n")
+    timed = time.time()
     second = builder.build(tag, project, dockerfile_path, no_cache=False)
+    row["rebuild_s"] = round(time.time() - timed, 1)
     if second.returncode != 0:
         raise Failure(f"rebuild failed:\n{tail(second.stdout + second.stderr)}")
     log = second.stdout + second.stderr
@@ -597,7 +603,8 @@ def main(argv):
             if jobs == 1:
                 builder.remove(image_tag(case))
         print(
-            f"e2e: pass {case['name']} in {time.time() - started:.0f} s: built in {row['build_s']} s, image "
+            f"e2e: pass {case['name']} in {time.time() - started:.0f} s (build {row['build_s']}, run {row['run_s']}, "
+            f"files {row['files_s']}, rebuild {row['rebuild_s']}): image "
             f"{human(row['image'])}, payload {human(row['payload'])}, artifact {human(row['artifact'])}, "
             f"{row['reused']} steps reused",
             flush=True,

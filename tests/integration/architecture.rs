@@ -220,6 +220,13 @@ fn every_registered_stack_is_complete() {
                 stack.name
             );
         }
+        let stacks_page = std::fs::read_to_string(folder("docs/stacks/README.md".into())).unwrap();
+        assert!(
+            stacks_page.contains(&format!("({}.md)", stack.name)),
+            "stack {}: docs/stacks/README.md's table has no row linking {}.md",
+            stack.name,
+            stack.name
+        );
         assert!(!stack.markers.is_empty(), "stack {} names no marker files", stack.name);
         assert!(
             !stack.parsers.is_empty(),

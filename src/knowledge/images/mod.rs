@@ -18,9 +18,22 @@ struct Families {
     debian_based: Vec<String>,
 }
 
+/// A knowledge folder's own `images.toml`: its language images that are Debian-based.
+#[derive(Deserialize, Default)]
+struct AreaImages {
+    debian_based: Vec<String>,
+}
+
+/// The families, with every knowledge folder's Debian-based images added.
 fn families() -> &'static Families {
     static FAMILIES: OnceLock<Families> = OnceLock::new();
-    FAMILIES.get_or_init(|| table(IMAGES_TOML))
+    FAMILIES.get_or_init(|| {
+        let mut families: Families = table(IMAGES_TOML);
+        for (_, text) in super::AREA_IMAGES {
+            families.debian_based.extend(table::<AreaImages>(text).debian_based);
+        }
+        families
+    })
 }
 
 /// `alpine`, `debian`, `distroless` or `scratch`; an image none of them names is an error saying so.
@@ -54,9 +67,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_parses() {
+    fn the_tables_parse() {
         let parsed: Families = toml::from_str(IMAGES_TOML).unwrap();
         assert!(!parsed.alpine.is_empty() && !parsed.debian.is_empty() && !parsed.debian_based.is_empty());
+        assert!(super::super::AREA_IMAGES.len() >= 3);
+        for (area, text) in super::super::AREA_IMAGES {
+            let parsed: AreaImages = toml::from_str(text).unwrap_or_else(|e| panic!("{area}/images.toml: {e}"));
+            assert!(!parsed.debian_based.is_empty(), "{area}/images.toml lists no image");
+        }
     }
 
     #[test]
