@@ -138,21 +138,15 @@ fn prompter_for(args: &InitArgs) -> (bool, Box<dyn Prompter>) {
     (interactive, prompter)
 }
 
-/// The build and run commands for the files written: the Dockerfile named from the build context.
+/// The build and run commands for the files written. Docker reads `-f` from the current directory, as it does
+/// the context, so both are named from where dockgen ran: the Dockerfile is PATH/NAME.
 fn steps_for(
     args: &InitArgs,
     preset: &Preset,
     context_dir: &Path,
     resolved: &answers::Resolved,
 ) -> next_steps::NextSteps {
-    let dockerfile = match resolved
-        .values
-        .get("dockerfile_dir")
-        .and_then(serde_json::Value::as_str)
-    {
-        Some(dir) if dir != "." && context_dir != args.path => format!("{dir}/{}", args.file),
-        _ => args.file.clone(),
-    };
+    let dockerfile = args.path.join(&args.file);
     let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
     next_steps::next_steps(&args.path, context_dir, &dockerfile, program, &resolved.values)
 }

@@ -1,7 +1,7 @@
 //! What to run once `init` has written the files: the commands that build and run this image with its real
 //! ports, build arguments and secrets. Pure: the answers in, command words out.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -39,20 +39,23 @@ impl NextSteps {
     }
 }
 
-/// The commands for the Dockerfile `dockerfile` (relative to the build `context`) rendered from `values`; the
-/// image is named after the `program` (its stack names it from the answers) or the project folder.
+/// The commands for the `dockerfile` and its build `context`, both as paths from the current directory (as
+/// Docker reads them), rendered from `values`; the image is named after the `program` (its stack names it from
+/// the answers) or the project folder.
 pub fn next_steps(
     project: &Path,
     context: &Path,
-    dockerfile: &str,
+    dockerfile: &Path,
     program: Option<String>,
     values: &Map<String, Value>,
 ) -> NextSteps {
     let image = image_name(project, program);
     let list = |key: &str| -> Vec<Value> { values.get(key).and_then(Value::as_array).cloned().unwrap_or_default() };
+    let (context, dockerfile) = (lexical(context), lexical(dockerfile));
     let mut build = vec!["docker".to_string(), "build".into()];
-    if dockerfile != "Dockerfile" {
-        build.extend(["-f".into(), dockerfile.to_string()]);
+    // Without -f Docker takes CONTEXT/Dockerfile.
+    if dockerfile != lexical(&context.join("Dockerfile")) {
+        build.extend(["-f".into(), shown(&dockerfile)]);
     }
     // Build variables the Dockerfile declares without a value are read from the caller's environment.
     let declared: Vec<String> = list("build_env")
@@ -78,7 +81,7 @@ pub fn next_steps(
     {
         build.extend(["--secret".into(), format!("id={id},env={id}")]);
     }
-    build.extend(["-t".into(), image.clone(), context.display().to_string()]);
+    build.extend(["-t".into(), image.clone(), shown(&context)]);
 
     let mut run = vec!["docker".to_string(), "run".into(), "--rm".into()];
     let number = |v: &Value| v.as_u64().or_else(|| v.as_str()?.parse().ok());
@@ -100,6 +103,31 @@ pub fn next_steps(
     }
     run.push(image);
     NextSteps { build, run }
+}
+
+/// `path` without `.` steps and with each `folder/..` pair folded (`./apps/web/../..` → `..`), as typed paths
+/// are: lexically, without following links.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A path as a command-line word: `.` for the current directory.
+fn shown(path: &Path) -> String {
+    if path.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// A local image name: the program's name (binary, package, artifact without its version), else the project
@@ -125,5 +153,47 @@ fn image_name(project: &Path, program: Option<String>) -> String {
         "app".into()
     } else {
         clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_folded_as_typed() {
+        assert_eq!(shown(&lexical(Path::new("./../.."))), "../..");
+        assert_eq!(shown(&lexical(Path::new("apps/web/../.."))), ".");
+        assert_eq!(shown(&lexical(Path::new("./Dockerfile"))), "Dockerfile");
+        assert_eq!(
+            shown(&lexical(Path::new("/srv/app/./Dockerfile.new"))),
+            "/srv/app/Dockerfile.new"
+        );
+        assert_eq!(shown(&lexical(Path::new("../x/../y"))), "../y");
+    }
+
+    #[test]
+    fn the_dockerfile_is_named_only_when_docker_would_not_find_it() {
+        let values = Map::new();
+        let words = |context: &str, dockerfile: &str| {
+            next_steps(
+                Path::new("app"),
+                Path::new(context),
+                Path::new(dockerfile),
+                None,
+                &values,
+            )
+            .build
+        };
+        assert_eq!(words(".", "./Dockerfile"), ["docker", "build", "-t", "app", "."]);
+        assert_eq!(words("./../..", "./Dockerfile")[2..4], ["-f", "Dockerfile"]);
+        assert_eq!(
+            words("apps/web/../..", "apps/web/Dockerfile")[2..4],
+            ["-f", "apps/web/Dockerfile"]
+        );
+        assert_eq!(
+            words("/srv/app", "/srv/app/Dockerfile.new")[2..4],
+            ["-f", "/srv/app/Dockerfile.new"]
+        );
     }
 }

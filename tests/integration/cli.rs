@@ -53,6 +53,51 @@ fn plan_prints_what_the_templates_receive_and_writes_nothing() {
         .code(2);
 }
 
+/// The printed `docker build` names the Dockerfile and the context from where dockgen ran, as Docker reads
+/// them: from the workspace root, from the app's folder and from an unrelated folder.
+#[test]
+fn next_steps_build_from_where_the_user_stands() {
+    let workspace = project_copy(&crate::common::fixtures_dir().join("node-workspace-app/repo"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let app = workspace.path().join("apps/api");
+    let absolute_app = app.display().to_string();
+    for (cwd, path) in [
+        (workspace.path(), "apps/api"),
+        (app.as_path(), "."),
+        (elsewhere.path(), absolute_app.as_str()),
+    ] {
+        let _ = std::fs::remove_file(app.join("Dockerfile"));
+        let output = dockgen()
+            .current_dir(cwd)
+            .args(["init", "--yes", "--json", "--force", path])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let build: Vec<&str> = json["next_steps"]["build"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|w| w.as_str())
+            .collect();
+        let context = cwd.join(build.last().unwrap());
+        let named = build.iter().position(|w| *w == "-f").map(|at| cwd.join(build[at + 1]));
+        let dockerfile = named.unwrap_or_else(|| context.join("Dockerfile"));
+        assert!(
+            dockerfile.is_file()
+                && dockerfile.canonicalize().unwrap() == app.join("Dockerfile").canonicalize().unwrap(),
+            "from {}: {build:?} does not name apps/api/Dockerfile",
+            cwd.display()
+        );
+        assert_eq!(
+            context.canonicalize().unwrap(),
+            workspace.path().canonicalize().unwrap(),
+            "from {}: {build:?} does not build the workspace root",
+            cwd.display()
+        );
+    }
+}
+
 #[test]
 fn an_existing_dockerfile_is_never_overwritten_without_force() {
     let project = project_copy(&example());
@@ -409,13 +454,14 @@ fn next_steps_per_preset() {
         .iter()
         .filter_map(|w| w.as_str())
         .collect();
+    let dockerfile = project.path().join("Dockerfile.web").display().to_string();
     assert_eq!(
         &build[..8],
         [
             "docker",
             "build",
             "-f",
-            "Dockerfile.web",
+            dockerfile.as_str(),
             "--build-arg",
             "SENTRY_RELEASE",
             "--secret",

@@ -85,9 +85,14 @@ fn render_case(name: &str) {
         .output()
         .unwrap();
 
+    // The folder dockgen ran on, as the report names it: an app inside the project keeps its place in it.
+    let shown_target = match case.path.as_deref() {
+        None | Some(".") => "[PROJECT]".to_string(),
+        Some(path) => format!("[PROJECT]/{path}"),
+    };
     let mut report = format!("exit: {}\n", init.status.code().unwrap_or(-1));
     let stderr = String::from_utf8_lossy(&init.stderr)
-        .replace(&target.display().to_string(), "[PROJECT]")
+        .replace(&target.display().to_string(), &shown_target)
         .replace(&project.path().display().to_string(), "[PROJECT]");
     if !stderr.is_empty() {
         let _ = write!(report, "stderr:\n{stderr}");
