@@ -42,7 +42,7 @@ pub fn choose_preset<'a>(
     }
     let stack_default = |c: &Candidate| preset::default_for(presets, c.stack, &c.values());
     let candidate = match detection.candidates.as_slice() {
-        [] => bail!("no supported project found in {} ({})", path.display(), looked_for()),
+        [] => bail!("{}", detection.nothing_found(path)),
         [only] => only,
         several => {
             // Each stack's default, or its most general preset while a pending choice (which app) decides.
@@ -218,6 +218,7 @@ mod tests {
         let detection = Detection {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
+            unsupported: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         let message = format!("{err:#}");
@@ -232,13 +233,24 @@ mod tests {
     }
 
     #[test]
-    fn nothing_detected_says_what_was_looked_for() {
+    fn nothing_detected_says_what_was_looked_for_and_what_was_seen() {
         let presets = preset::builtin().unwrap();
-        let detection = Detection {
+        let mut detection = Detection {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
+            unsupported: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
-        assert!(err.to_string().contains("looked for go.mod, go.work"), "{err}");
+        assert!(err.to_string().ends_with("(looked for go.mod, go.work)"), "{err}");
+        detection.unsupported.push(crate::detect::Unsupported {
+            file: "pyproject.toml".into(),
+            stack: "Python".into(),
+        });
+        let err = choose(None, &presets, &detection).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("(looked for go.mod, go.work; found pyproject.toml: Python is not supported yet)"),
+            "{err}"
+        );
     }
 }

@@ -217,10 +217,15 @@ fn detect_command(args: &DetectArgs, presets: &[Preset], config: &ProjectConfig)
     let mut report = report::Report::new(&detection, presets);
     report.custom_files.clone_from(&config.custom_files);
     if args.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {
-        print(&report.to_text(report::Layout::for_stream(&std::io::stdout(), args.verbose)))
+        print(&report.to_text(report::Layout::for_stream(&std::io::stdout(), args.verbose)))?;
     }
+    // As `init` would: a folder with nothing to build is a failure, after the report says what was seen.
+    if detection.candidates.is_empty() {
+        bail!("{}", detection.nothing_found(&args.path));
+    }
+    Ok(())
 }
 
 /// Decisions taken on evidence (notes) and problems (warnings), on stderr.

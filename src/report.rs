@@ -22,6 +22,9 @@ pub(crate) struct Report<'a> {
     notes: Vec<String>,
     warnings: Vec<String>,
     looked_for: &'a [&'static str],
+    /// When nothing was recognised: the stacks dockgen does not build that it saw, with their files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unsupported: Vec<String>,
     /// Preset and template files from the project or user folders in use (see `preset::custom_files`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) custom_files: Vec<String>,
@@ -98,6 +101,11 @@ impl<'a> Report<'a> {
             notes: detection.candidates.iter().flat_map(|c| c.notes.clone()).collect(),
             warnings,
             looked_for: &detection.looked_for,
+            unsupported: if detection.candidates.is_empty() {
+                detection.unsupported_seen()
+            } else {
+                Vec::new()
+            },
             custom_files: Vec::new(),
         }
     }
@@ -151,6 +159,9 @@ impl<'a> Report<'a> {
         let mut out = String::new();
         if self.candidates.is_empty() {
             let _ = writeln!(out, "nothing recognised (looked for {})", self.looked_for.join(", "));
+            for seen in &self.unsupported {
+                let _ = writeln!(out, "found {seen}");
+            }
         }
         for c in &self.candidates {
             let preset = match (&c.preset, self.choices.first()) {

@@ -154,6 +154,48 @@ pub struct Detection {
     pub candidates: Vec<Candidate>,
     /// The marker files each probe looked for, so "nothing recognised" can say what was expected.
     pub looked_for: Vec<&'static str>,
+    /// Marker files of stacks dockgen does not build (`pyproject.toml`: Python), found at the top of the folder.
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// A file at the top of the folder that marks a stack dockgen does not build yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unsupported {
+    pub file: String,
+    pub stack: String,
+}
+
+impl Detection {
+    /// Why nothing can be built from `path`: what was looked for, and what was seen instead.
+    pub fn nothing_found(&self, path: &Path) -> String {
+        let seen = self.unsupported_seen();
+        let seen = if seen.is_empty() {
+            String::new()
+        } else {
+            format!("; found {}", seen.join("; "))
+        };
+        format!(
+            "no supported project found in {} (looked for {}{seen})",
+            path.display(),
+            self.looked_for.join(", ")
+        )
+    }
+
+    /// The unsupported stacks seen, one phrase each: `pyproject.toml, requirements.txt: Python is not supported
+    /// yet`.
+    pub fn unsupported_seen(&self) -> Vec<String> {
+        let mut stacks: Vec<(&str, Vec<&str>)> = Vec::new();
+        for seen in &self.unsupported {
+            match stacks.iter_mut().find(|(stack, _)| *stack == seen.stack) {
+                Some((_, files)) => files.push(&seen.file),
+                None => stacks.push((&seen.stack, vec![&seen.file])),
+            }
+        }
+        stacks
+            .iter()
+            .map(|(stack, files)| format!("{}: {stack} is not supported yet", files.join(", ")))
+            .collect()
+    }
 }
 
 /// Runs every stack probe on `root`. Errors are for files that exist but cannot be read or parsed; their
@@ -176,8 +218,22 @@ pub fn detect(root: &Path) -> Result<Detection> {
         }
     }
     fold_frontend_into_go(&mut candidates);
-    let looked_for = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
-    Ok(Detection { candidates, looked_for })
+    let looked_for: Vec<&'static str> = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
+    // A marker a registered stack claims is that stack's, whatever the table of unsupported ones still says.
+    let unsupported = crate::knowledge::unsupported::markers()
+        .iter()
+        .filter(|marker| !looked_for.contains(&marker.file.as_str()))
+        .filter(|marker| files::kind(&root.join(&marker.file)).is_ok_and(|kind| kind == files::Kind::File))
+        .map(|marker| Unsupported {
+            file: marker.file.clone(),
+            stack: marker.stack.clone(),
+        })
+        .collect();
+    Ok(Detection {
+        candidates,
+        looked_for,
+        unsupported,
+    })
 }
 
 /// A Go program beside a package.json that runs no server (only build and dev scripts: a front-end the Go

@@ -126,7 +126,7 @@ const CASES: &[(&str, Setup, &str)] = &[
     (
         "empty package.json",
         |d| write(d, "package.json", b""),
-        "package.json:1:0: EOF while parsing a value",
+        "package.json is empty: it needs at least `{}`",
     ),
     (
         "binary package.json",

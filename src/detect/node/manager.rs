@@ -233,7 +233,7 @@ pub(super) fn check_lockfile(context: &Context, file: &str) -> Result<Option<Str
         crate::files::read_text(&path, crate::files::LOCKFILE_CAP).map_err(|why| anyhow::anyhow!(why.about(&shown)))?;
     match file {
         "package-lock.json" | "npm-shrinkwrap.json" => {
-            let doc = JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+            let doc = JsonDoc::parse_file(&text, &shown)?;
             match doc.get("lockfileVersion").and_then(Value::as_u64) {
                 Some(version) => Ok(Some(version.to_string())),
                 None => bail!("{shown}: no lockfileVersion; is this an npm lockfile?"),

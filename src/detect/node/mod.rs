@@ -130,7 +130,7 @@ impl Context {
     pub(super) fn read_json(&self, rel: &str) -> Result<JsonDoc> {
         let shown = self.shown(rel);
         let text = read_manifest(&self.dir, rel).map_err(|e| rename_error(&e, rel, &shown))?;
-        let doc = JsonDoc::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+        let doc = JsonDoc::parse_file(&text, &shown)?;
         if !doc.value.is_object() {
             bail!("{shown}:1: the top level is not a JSON object");
         }

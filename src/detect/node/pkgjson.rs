@@ -26,6 +26,15 @@ impl JsonDoc {
         })
     }
 
+    /// Parses the file shown as `shown` (`apps/web/package.json`); the error names it and says where, or that the
+    /// file is empty.
+    pub(crate) fn parse_file(text: &str, shown: &str) -> anyhow::Result<Self> {
+        if text.trim().is_empty() {
+            anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
+        }
+        Self::parse(text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+    }
+
     /// The line of the key at `path` (`engines.node`), else 1.
     pub(crate) fn line(&self, path: &str) -> usize {
         self.lines.get(path).copied().unwrap_or(1)
@@ -128,5 +137,15 @@ mod tests {
     fn errors_say_where() {
         let err = JsonDoc::parse("{\n  \"a\": 1,\n}").unwrap_err();
         assert!(err.starts_with("3:1: "), "{err}");
+        let err = JsonDoc::parse_file("{\n  \"a\": 1,\n}", "web/package.json").unwrap_err();
+        assert!(err.to_string().starts_with("web/package.json:3:1: "), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_is_called_empty() {
+        for text in ["", " \n\n"] {
+            let err = JsonDoc::parse_file(text, "package.json").unwrap_err().to_string();
+            assert_eq!(err, "package.json is empty: it needs at least `{}`");
+        }
     }
 }
