@@ -229,7 +229,9 @@ pub fn pick(choice: &Choice, help: &str, prompter: &mut dyn Prompter) -> Result<
     if let (Some(default), false) = (&choice.default, prompter.is_interactive()) {
         return Ok((default.clone(), Origin::StrongestCandidate));
     }
-    let question = Question::choice(&choice.key, help, choice.option_list()).with_default(choice.default.clone());
+    let question = Question::choice(&choice.key, help, choice.option_list())
+        .with_default(choice.default.clone())
+        .with_alternative(choice.alternative.clone());
     Ok((prompter.ask(&question)?, Origin::Picked))
 }
 
@@ -355,6 +357,7 @@ fn next_question(preset: &Preset, answers: &IndexMap<String, Answer>, values: &M
         default: None,
         kind: Some(preset.answers[key.as_str()].kind).filter(|k| *k != Kind::Choice),
         choices: preset.answers[key.as_str()].choices.clone(),
+        alternative: None,
     })
 }
 
@@ -411,6 +414,7 @@ pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
                 default: Some(value_text(&answer.value)),
                 kind: Some(spec.kind),
                 choices: spec.choices.clone(),
+                alternative: None,
             })
         })
         .collect()

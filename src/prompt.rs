@@ -24,6 +24,8 @@ pub struct Question {
     pub kind: Option<Kind>,
     /// The only values the answer may take (a preset's `choices`): picked from a list at a terminal.
     pub choices: Vec<String>,
+    /// Another way to settle it, said where no one can be asked (see `detect::Choice::alternative`).
+    pub alternative: Option<String>,
 }
 
 impl Question {
@@ -38,6 +40,7 @@ impl Question {
             default: None,
             kind: None,
             choices: Vec::new(),
+            alternative: None,
         }
     }
 
@@ -55,6 +58,11 @@ impl Question {
     #[must_use]
     pub fn with_default(mut self, default: Option<String>) -> Self {
         self.default = default;
+        self
+    }
+
+    pub fn with_alternative(mut self, alternative: Option<String>) -> Self {
+        self.alternative = alternative;
         self
     }
 }
@@ -96,8 +104,13 @@ impl Prompter for NonInteractive {
                 .iter()
                 .map(|(value, source)| format!("{value} ({source})"))
                 .collect();
+            let alternative = question
+                .alternative
+                .as_ref()
+                .map(|a| format!(", {a}"))
+                .unwrap_or_default();
             bail!(
-                "several values fit {}: {}; pass {flag} to choose one",
+                "several values fit {}: {}; pass {flag} to choose one{alternative}",
                 question.key,
                 listed.join(", ")
             );

@@ -77,6 +77,10 @@ pub struct Choice {
     /// where a terminal's list starts. None on a genuine tie.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// Another way to settle it than choosing, said where dockgen cannot ask (`run dockgen init in one app's
+    /// folder`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<String>,
 }
 
 impl Choice {

@@ -305,6 +305,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         _ => {
             let default = clear.then(|| options[0].value.clone());
             candidate.choices.push(Choice {
+            alternative: None,
                 key: "main_package".into(),
                 options,
                 default,

@@ -222,6 +222,7 @@ fn offer_main_classes(root: &Path, candidate: &mut Candidate, runnable: &[Runnab
     let mains = sources::scan(root, &only.option.value).mains;
     if mains.len() > 1 {
         candidate.choices.push(Choice {
+            alternative: None,
             key: "main_class".into(),
             options: mains
                 .into_iter()
@@ -256,6 +257,7 @@ fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
     } else {
         let default = (named == 1 || (named == 0 && applications == 1)).then(|| runnable[0].option.value.clone());
         candidate.choices.push(Choice {
+            alternative: None,
             key: "module".into(),
             options: runnable.into_iter().map(|r| r.option).collect(),
             default,

@@ -419,10 +419,21 @@ fn workspace_apps(
                 .find(|o| o.value == ".")
                 .map(|o| o.value.clone())
                 .or_else(|| (deployed.len() == 1).then(|| deployed.remove(0)));
+            // An app's own folder is a run of its own (the workspace is found above it).
+            let folders: Vec<&str> = options
+                .iter()
+                .map(|o| o.value.as_str())
+                .filter(|dir| *dir != ".")
+                .collect();
+            let alternative = Some(format!(
+                "or run dockgen init in one app's folder ({})",
+                folders.join(", ")
+            ));
             candidate.choices.push(Choice {
                 default,
                 key: "app".into(),
                 options,
+                alternative,
             });
         }
     }
