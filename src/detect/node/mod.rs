@@ -419,16 +419,7 @@ fn workspace_apps(
                 .find(|o| o.value == ".")
                 .map(|o| o.value.clone())
                 .or_else(|| (deployed.len() == 1).then(|| deployed.remove(0)));
-            // An app's own folder is a run of its own (the workspace is found above it).
-            let folders: Vec<&str> = options
-                .iter()
-                .map(|o| o.value.as_str())
-                .filter(|dir| *dir != ".")
-                .collect();
-            let alternative = Some(format!(
-                "or run dockgen init in one app's folder ({})",
-                folders.join(", ")
-            ));
+            let alternative = Some(run_in_app_folder(&options));
             candidate.choices.push(Choice {
                 default,
                 key: "app".into(),
@@ -438,6 +429,16 @@ fn workspace_apps(
         }
     }
     Ok(())
+}
+
+/// The other way to pick an app: a run in its own folder (the workspace is found above it).
+fn run_in_app_folder(options: &[ChoiceOption]) -> String {
+    let folders: Vec<&str> = options
+        .iter()
+        .map(|o| o.value.as_str())
+        .filter(|dir| *dir != ".")
+        .collect();
+    format!("or run dockgen init in one app's folder ({})", folders.join(", "))
 }
 
 /// Why a workspace member cannot be built: pnpm, yarn and bun select a workspace package by its name, and this
