@@ -61,6 +61,7 @@ impl Question {
         self
     }
 
+    #[must_use]
     pub fn with_alternative(mut self, alternative: Option<String>) -> Self {
         self.alternative = alternative;
         self
