@@ -1344,3 +1344,40 @@ fn given_build_inputs_replace_what_the_env_schema_requires() {
     );
     assert!(dockerfile.contains("ARG NEXT_PUBLIC_SITE_URL\n"), "{dockerfile}");
 }
+
+/// The pre-commit hook this repository provides runs a dockgen command that exists, on the whole repository.
+#[test]
+fn the_pre_commit_hook_runs_init_check() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let doc = marked_yaml::parse_yaml_with_options(0, &text, marked_yaml::LoaderOptions::default().toplevel_sequence())
+        .unwrap();
+    let hooks = doc.as_sequence().expect("a list of hooks");
+    let hook = hooks
+        .iter()
+        .filter_map(|h| h.as_mapping())
+        .find(|h| h.get_scalar("id").map(|id| id.as_str()) == Some("dockgen-check"))
+        .expect("a dockgen-check hook");
+    let field = |name: &str| {
+        hook.get_scalar(name)
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(field("entry"), "dockgen init --check");
+    assert_eq!(
+        field("pass_filenames"),
+        "false",
+        "the check covers the repository, not the staged files"
+    );
+    // The entry works: on an up-to-date project it exits 0, on a drifted one 1 with the diff.
+    let project = project_copy(&example());
+    dockgen().args(["init", "--yes"]).arg(project.path()).assert().success();
+    let words: Vec<String> = field("entry").split_whitespace().skip(1).map(String::from).collect();
+    dockgen().args(&words).current_dir(project.path()).assert().success();
+    std::fs::write(project.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    dockgen()
+        .args(&words)
+        .current_dir(project.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FROM scratch"));
+}
