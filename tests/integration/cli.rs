@@ -1355,7 +1355,7 @@ fn the_pre_commit_hook_runs_init_check() {
     let hook = hooks
         .iter()
         .filter_map(|h| h.as_mapping())
-        .find(|h| h.get_scalar("id").map(|id| id.as_str()) == Some("dockgen-check"))
+        .find(|h| h.get_scalar("id").map(marked_yaml::types::MarkedScalarNode::as_str) == Some("dockgen-check"))
         .expect("a dockgen-check hook");
     let field = |name: &str| {
         hook.get_scalar(name)
