@@ -141,12 +141,27 @@ struct Staged {
     replaces: bool,
 }
 
+/// Why `path` cannot be written, naming it rather than the temporary file beside it, and what to do when its
+/// folder is not writable.
+fn cannot_write(path: &Path, err: &std::io::Error) -> anyhow::Error {
+    let hint = if err.kind() == std::io::ErrorKind::PermissionDenied {
+        " (its folder is not writable: --stdout prints the Dockerfile instead)"
+    } else {
+        ""
+    };
+    anyhow::anyhow!(
+        "cannot write {}: {}{hint}",
+        path.display(),
+        std::io::Error::from(err.kind())
+    )
+}
+
 fn stage(path: &Path, contents: &str) -> Result<Staged> {
     let shown = path.display();
     let mut temp = tempfile::Builder::new()
         .prefix(".dockgen-")
         .tempfile_in(folder_of(path))
-        .with_context(|| format!("cannot create a temporary file beside {shown}"))?;
+        .map_err(|err| cannot_write(path, &err))?;
     temp.write_all(contents.as_bytes())
         .with_context(|| format!("cannot write {shown}"))?;
     temp.as_file()
@@ -238,6 +253,22 @@ fn move_into_place(file: Staged) -> Result<Undo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unwritable_folder_names_the_file_and_suggests_stdout() {
+        let denied = std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "Permission denied (os error 13) at path \"/srv/app/.dockgen-x1\"",
+        );
+        let message = cannot_write(Path::new("/srv/app/Dockerfile"), &denied).to_string();
+        assert_eq!(
+            message,
+            "cannot write /srv/app/Dockerfile: permission denied (its folder is not writable: --stdout prints the \
+             Dockerfile instead)"
+        );
+        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left at path \"/x/.dockgen-y\"");
+        assert!(!cannot_write(Path::new("/x/Dockerfile"), &full).to_string().contains(".dockgen-"));
+    }
 
     #[test]
     fn refuses_to_overwrite_and_writes_nothing_then() {
