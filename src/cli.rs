@@ -334,3 +334,20 @@ pub fn check_flag_variables() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// clap's multi-line parse error (`error: ...`, a `tip:`, `Usage: ...`, a help hint) as one line:
+/// `unexpected argument '--x' found (tip: ...; usage: dockgen init [OPTIONS] [PATH]; --help for more)`.
+pub fn one_line_usage_error(rendered: &str) -> String {
+    let lines: Vec<&str> = rendered.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let what = lines.first().map_or("", |l| l.strip_prefix("error: ").unwrap_or(l));
+    let mut extra: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("tip: "))
+        .map(|tip| format!("tip: {tip}"))
+        .collect();
+    if let Some(usage) = lines.iter().find_map(|l| l.strip_prefix("Usage: ")) {
+        extra.push(format!("usage: {usage}"));
+    }
+    extra.push("--help for more".into());
+    format!("{what} ({})", extra.join("; "))
+}

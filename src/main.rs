@@ -15,12 +15,12 @@ fn main() -> ExitCode {
                 eprintln!("dockgen: {why}");
                 return ExitCode::from(2);
             }
-            None => err.exit(),
+            None => usage_error(&err),
         },
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(err) => err.exit(),
+        Err(err) => usage_error(&err),
     };
     match dockgen::run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,4 +36,21 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Help and version as clap prints them; any other parse error in dockgen's one-line style, like its own usage
+/// errors: what is wrong, clap's tip when it has one, and the command's usage (exit 2).
+fn usage_error(err: &clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    eprintln!(
+        "dockgen: {}",
+        dockgen::cli::one_line_usage_error(&err.render().to_string())
+    );
+    std::process::exit(2);
 }

@@ -266,8 +266,13 @@ mod tests {
             "cannot write /srv/app/Dockerfile: permission denied (its folder is not writable: --stdout prints the \
              Dockerfile instead)"
         );
-        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left at path \"/x/.dockgen-y\"");
-        assert!(!cannot_write(Path::new("/x/Dockerfile"), &full).to_string().contains(".dockgen-"));
+        let full = std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            "No space left at path \"/x/.dockgen-y\"",
+        );
+        assert!(!cannot_write(Path::new("/x/Dockerfile"), &full)
+            .to_string()
+            .contains(".dockgen-"));
     }
 
     #[test]

@@ -182,6 +182,9 @@ fn usage_errors_exit_2() {
         &["init", "--preset", "cobol"],
         &["init", "--set", "colour=blue"],
         &["presets", "show", "cobol"],
+        &["init", "--bogus"],
+        &["init", "--stdout", "--check"],
+        &["detect", "a", "b"],
     ];
     for args in cases {
         let mut cmd = dockgen();
@@ -190,13 +193,20 @@ fn usage_errors_exit_2() {
             cmd.arg(example());
         }
         let output = cmd.output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        // One style for every usage error, clap's and dockgen's own: one line, naming what is wrong.
+        assert!(
+            stderr.starts_with("dockgen: ") && stderr.lines().count() == 1,
+            "{args:?}: {stderr}"
         );
     }
+    let unknown = dockgen().args(["init", "--bogus"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&unknown.stderr),
+        "dockgen: unexpected argument '--bogus' found (tip: to pass '--bogus' as a value, use '-- --bogus'; usage: \
+         dockgen init [OPTIONS] [PATH]; --help for more)\n"
+    );
 }
 
 #[test]
