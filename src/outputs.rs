@@ -201,6 +201,13 @@ pub(crate) fn write_changed(
     interactive: bool,
     prompter: &mut dyn Prompter,
 ) -> Result<Option<Vec<PathBuf>>> {
+    // What exists now is what the diffs and the checks below are about: a file another run creates after this
+    // is never replaced.
+    let existed: Vec<PathBuf> = changed
+        .iter()
+        .filter(|(path, _)| std::fs::symlink_metadata(path).is_ok())
+        .map(|(path, _)| path.clone())
+        .collect();
     let approved = if interactive && !force {
         decide_per_file(changed, prompter)?
     } else {
@@ -217,7 +224,7 @@ pub(crate) fn write_changed(
                 .filter(|p| !owned.iter().any(|o| o == p)),
         )?;
     }
-    write::write_all(&approved, true)?;
+    write::write_deciding(&approved, |path| existed.iter().any(|e| e == path))?;
     Ok(Some(approved.into_iter().map(|(path, _)| path).collect()))
 }
 

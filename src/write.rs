@@ -30,10 +30,17 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool) -> Result<()> {
     if !force {
         refuse_existing(files.iter().map(|(p, _)| p.as_path()))?;
     }
+    write_deciding(files, |_| force)
+}
+
+/// Writes every `(path, contents)` or none. `may_replace` says which files may replace one that exists — the
+/// caller decides from what existed when it compared them; any other file is created only if it still does
+/// not exist, so of two runs creating it at once exactly one writes it and the other reports the conflict.
+pub fn write_deciding(files: &[(PathBuf, String)], may_replace: impl Fn(&Path) -> bool) -> Result<()> {
     let interrupted = interrupted()?;
     let staged = files
         .iter()
-        .map(|(path, contents)| stage(path, contents))
+        .map(|(path, contents)| stage(path, contents, may_replace(path)))
         .collect::<Result<Vec<_>>>()?;
     pause_for_tests(interrupted);
     if interrupted.load(Ordering::SeqCst) {
@@ -156,7 +163,7 @@ fn cannot_write(path: &Path, err: &std::io::Error) -> anyhow::Error {
     )
 }
 
-fn stage(path: &Path, contents: &str) -> Result<Staged> {
+fn stage(path: &Path, contents: &str, may_replace: bool) -> Result<Staged> {
     let shown = path.display();
     let mut temp = tempfile::Builder::new()
         .prefix(".dockgen-")
@@ -182,7 +189,8 @@ fn stage(path: &Path, contents: &str) -> Result<Staged> {
     Ok(Staged {
         temp,
         target: path.to_path_buf(),
-        replaces: fs::symlink_metadata(path).is_ok(),
+        // Only a file the caller decided to replace is; one that appeared since is a conflict (move_into_place).
+        replaces: may_replace && fs::symlink_metadata(path).is_ok(),
     })
 }
 
@@ -321,7 +329,7 @@ mod tests {
         let replaced = dir.path().join("Dockerfile");
         let created = dir.path().join(".dockerignore");
         fs::write(&replaced, "old").unwrap();
-        let staged = vec![stage(&replaced, "new").unwrap(), stage(&created, "new").unwrap()];
+        let staged = vec![stage(&replaced, "new", true).unwrap(), stage(&created, "new", false).unwrap()];
         // Another run creates the second file between staging and moving.
         fs::write(&created, "theirs").unwrap();
         let err = commit(staged).unwrap_err().to_string();

@@ -190,3 +190,43 @@ fn two_concurrent_runs_cannot_both_create_the_dockerfile() {
         assert_eq!(staged_files(dir), Vec::<String>::new());
     }
 }
+
+/// Two first runs at once, unpaused, 200 times: exactly one writes, the other says the file appeared, and the
+/// Dockerfile left is the winner's (a run never replaces a file that another created after it looked).
+#[test]
+fn of_two_concurrent_first_runs_exactly_one_writes() {
+    let binary = assert_cmd::cargo::cargo_bin!("dockgen");
+    for pair in 0..200 {
+        let project = project_copy(&example());
+        let start = |port: &str| {
+            Command::new(binary)
+                .args(["init", "--yes", "--port", port])
+                .arg(project.path())
+                .env("XDG_CONFIG_HOME", project.path().join(".no-config"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let runs = [start("9001"), start("9002")];
+        let outputs: Vec<_> = runs.into_iter().map(|r| r.wait_with_output().unwrap()).collect();
+        let stderr: Vec<String> = outputs
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+            .collect();
+        let won: Vec<usize> = (0..2).filter(|i| outputs[*i].status.success()).collect();
+        assert_eq!(won.len(), 1, "pair {pair}: {stderr:?}");
+        let lost = 1 - won[0];
+        assert!(
+            stderr[lost].contains("was created by something else") || stderr[lost].contains("already exist"),
+            "pair {pair}: {stderr:?}"
+        );
+        let dockerfile = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
+        let port = ["EXPOSE 9001", "EXPOSE 9002"][won[0]];
+        assert!(
+            dockerfile.contains(port),
+            "pair {pair}: the winner's file was replaced:\n{dockerfile}"
+        );
+        assert_eq!(staged_files(project.path()), Vec::<String>::new(), "pair {pair}");
+    }
+}
