@@ -368,6 +368,16 @@ fn fact_value_text(value: &serde_json::Value) -> String {
             // An environment pair as it would be set; a health check as the program's run it makes.
             (Some(name), Some(value), _) => format!("{}={}", fact_value_text(name), fact_value_text(value)),
             (_, _, Some(args)) => format!("the program {}", fact_value_text(args).replace(", ", " ")),
+            // A flag the program takes its port from: its name and default, in words.
+            (Some(name), None, None) if map.contains_key("default") => {
+                let loopback = map.get("loopback").and_then(serde_json::Value::as_bool) == Some(true);
+                format!(
+                    "--{} (default {}{})",
+                    fact_value_text(name),
+                    fact_value_text(&map["default"]),
+                    if loopback { ", loopback only" } else { "" }
+                )
+            }
             // A workspace package by its folder; a Prisma schema by its file.
             _ if map.contains_key("dir") => fact_value_text(&map["dir"]),
             _ if map.contains_key("schema") => fact_value_text(&map["schema"]),
@@ -401,7 +411,15 @@ pub(crate) fn preset_list(presets: &[Preset]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Columns;
+    use super::{fact_value_text, Columns};
+
+    #[test]
+    fn a_port_flag_reads_as_words_not_json() {
+        let flag = serde_json::json!({"name": "addr", "address": true, "default": 8090, "loopback": true});
+        assert_eq!(fact_value_text(&flag), "--addr (default 8090, loopback only)");
+        let flag = serde_json::json!({"name": "port", "address": false, "default": 3000, "loopback": false});
+        assert_eq!(fact_value_text(&flag), "--port (default 3000)");
+    }
 
     #[test]
     fn a_row_fits_the_width_it_is_given() {
