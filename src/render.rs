@@ -2,6 +2,8 @@
 //! Every value passes through a validating filter on its way into the Dockerfile.
 
 use std::collections::HashMap;
+use std::hash::{Hash as _, Hasher as _};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
@@ -72,11 +74,32 @@ fn root_cause(error: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
-fn engine(preset: &Preset) -> Result<Tera> {
+/// The engine for a preset's templates, parsed once per process for the same template texts (the fuzz pipeline,
+/// benches and tests render the same presets thousands of times); a small cache, emptied when full.
+fn engine(preset: &Preset) -> Result<Arc<Tera>> {
+    static ENGINES: OnceLock<Mutex<HashMap<u64, Arc<Tera>>>> = OnceLock::new();
+    let own = preset.template_files();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    own.hash(&mut hasher);
+    let key = hasher.finish();
+    let engines = ENGINES.get_or_init(Mutex::default);
+    if let Some(tera) = engines.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+        return Ok(tera);
+    }
+    let tera = Arc::new(parse(preset, &own)?);
+    if let Ok(mut cache) = engines.lock() {
+        if cache.len() >= 32 {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&tera));
+    }
+    Ok(tera)
+}
+
+fn parse(preset: &Preset, own: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     // Only this preset's templates and what they include or import (parsing every stack's costs milliseconds),
     // all at once: a template may import macros from one added after it.
-    let own = preset.template_files();
     tera.add_raw_templates(own.iter().map(|(name, text)| (name.as_str(), text.as_str())))
         .map_err(|e| {
             let chain = error_chain(&e);
