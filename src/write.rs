@@ -329,7 +329,10 @@ mod tests {
         let replaced = dir.path().join("Dockerfile");
         let created = dir.path().join(".dockerignore");
         fs::write(&replaced, "old").unwrap();
-        let staged = vec![stage(&replaced, "new", true).unwrap(), stage(&created, "new", false).unwrap()];
+        let staged = vec![
+            stage(&replaced, "new", true).unwrap(),
+            stage(&created, "new", false).unwrap(),
+        ];
         // Another run creates the second file between staging and moving.
         fs::write(&created, "theirs").unwrap();
         let err = commit(staged).unwrap_err().to_string();
