@@ -53,6 +53,16 @@ fn plan_prints_what_the_templates_receive_and_writes_nothing() {
         .code(2);
 }
 
+/// The words of the `docker build` next step in `init --json` output.
+fn build_words(json: &serde_json::Value) -> Vec<&str> {
+    json["next_steps"]["build"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect()
+}
+
 /// The printed `docker build` names the Dockerfile and the context from where dockgen ran, as Docker reads
 /// them: from the workspace root, from the app's folder and from an unrelated folder.
 #[test]
@@ -74,12 +84,7 @@ fn next_steps_build_from_where_the_user_stands() {
             .unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        let build: Vec<&str> = json["next_steps"]["build"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|w| w.as_str())
-            .collect();
+        let build = build_words(&json);
         let context = cwd.join(build.last().unwrap());
         let named = build.iter().position(|w| *w == "-f").map(|at| cwd.join(build[at + 1]));
         let dockerfile = named.unwrap_or_else(|| context.join("Dockerfile"));
@@ -458,12 +463,7 @@ fn next_steps_per_preset() {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let build: Vec<&str> = json["next_steps"]["build"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .collect();
+    let build = build_words(&json);
     let dockerfile = project.path().join("Dockerfile.web").display().to_string();
     assert_eq!(
         &build[..8],

@@ -19,21 +19,21 @@ pub(super) const FIELDS: &[PlanField] = &[
 ];
 
 pub(super) fn derive(values: &mut Map<String, Value>) {
-    let (setup, ships_yarn) = package_manager_setup(values, "node_version");
+    let (setup, ships_yarn) = package_manager_setup(values);
     values.insert("package_manager_setup".into(), Value::from(setup));
     values.insert("node_ships_yarn".into(), Value::from(ships_yarn));
 }
 
 /// The setup shape for the package manager in `values` (`package_manager`, `package_manager_version`,
-/// `corepack`, `yarn_path`) on the Node line in `values[node_key]`, and whether that line's image has yarn.
-/// A Go service's front-end stage takes the same through the registry (its values under `frontend`).
-fn package_manager_setup(values: &Map<String, Value>, node_key: &str) -> (&'static str, bool) {
+/// `corepack`, `yarn_path`) on the Node line `node_version`, and whether that line's image has yarn. A Go
+/// service's front-end stage takes the same through the registry (go/plan.rs).
+fn package_manager_setup(values: &Map<String, Value>) -> (&'static str, bool) {
     let text = |key: &str| values.get(key).and_then(Value::as_str).unwrap_or_default();
     let pm = text("package_manager");
     let pinned = !text("package_manager_version").is_empty();
     let corepack = values.get("corepack").and_then(Value::as_bool).unwrap_or(false);
     let yarn_path = !text("yarn_path").is_empty();
-    let major = values.get(node_key).and_then(|node| {
+    let major = values.get("node_version").and_then(|node| {
         node.as_str()
             .map(|v| v.split('.').next().unwrap_or_default().to_string())
             .or_else(|| node.as_u64().map(|n| n.to_string()))
