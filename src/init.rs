@@ -95,7 +95,8 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         let hides = outputs::existing_ignore_hides(&args.path, &context_dir, &args.file, &rendered.dockerfile);
         say(&[], &hides);
         warnings.extend(hides);
-        print(&rendered.dockerfile)?;
+        // What the file would become: the user's lines in the Dockerfile there stay.
+        print(&outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)?)?;
         for (name, _) in &rendered.extra {
             eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
         }

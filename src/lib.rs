@@ -26,6 +26,7 @@ mod report;
 mod term;
 pub mod validate;
 pub mod write;
+mod your_lines;
 
 use std::io::Write as _;
 use std::path::Path;

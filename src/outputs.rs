@@ -14,6 +14,7 @@ use crate::files;
 use crate::prompt::{Decision, Prompter};
 use crate::render::Rendered;
 use crate::write;
+use crate::your_lines;
 
 /// The Dockerfile name builders look for without `-f`.
 pub(crate) const DEFAULT_DOCKERFILE: &str = "Dockerfile";
@@ -72,7 +73,8 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
     } else {
         Vec::new()
     };
-    let mut files = vec![(project.join(file_name), rendered.dockerfile), (ignore, merged.text)];
+    let dockerfile = with_your_lines(project, file_name, rendered.dockerfile)?;
+    let mut files = vec![(project.join(file_name), dockerfile), (ignore, merged.text)];
     files.extend(
         rendered
             .extra
@@ -87,7 +89,17 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
     })
 }
 
-/// With `--stdout` nothing is merged: the ignore file already there is what the printed Dockerfile meets.
+/// The rendered Dockerfile with the user's lines of the one at `project/file_name` kept in their blocks. A file
+/// that cannot be read as small text has none to keep: it is shown as a diff and replaced only when decided.
+pub(crate) fn with_your_lines(project: &Path, file_name: &str, rendered: String) -> Result<String> {
+    let path = project.join(file_name);
+    match read_small_text(&path) {
+        Ok(Some(existing)) => your_lines::keep(Some(&existing), &path.display().to_string(), &rendered),
+        _ => Ok(rendered),
+    }
+}
+
+/// With `--stdout` the ignore file is not merged: the one already there is what the printed Dockerfile meets.
 pub(crate) fn existing_ignore_hides(project: &Path, context: &Path, file_name: &str, dockerfile: &str) -> Vec<String> {
     let ignore = ignore_path(project, context, file_name);
     let Ok(Some(text)) = read_small_text(&ignore) else {

@@ -169,6 +169,79 @@ fn the_users_dockerignore_lines_are_kept_around_dockgens_block() {
     assert!(taken_over.starts_with("local.db\n# >>> dockgen >>>"), "{taken_over}");
 }
 
+/// The Dockerfile's "your lines" blocks belong to the user: a later run keeps them byte for byte, `--check`
+/// does not compare them, `--stdout` prints them, and a change anywhere else in the file is still drift.
+#[test]
+fn the_users_lines_in_the_dockerfile_are_kept_and_not_checked() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    let dockerfile = dir.join("Dockerfile");
+    dockgen().args(["init", "--yes"]).arg(dir).assert().success();
+    let generated = std::fs::read_to_string(&dockerfile).unwrap();
+    let mine = generated
+        .replace(
+            "# <<< your lines: build stage <<<",
+            "RUN go vet ./...\n# <<< your lines: build stage <<<",
+        )
+        .replace(
+            "# <<< your lines: runtime stage <<<",
+            "RUN apk add --no-cache tzdata=2025b-r0\nHEALTHCHECK CMD [\"/usr/local/bin/hello\", \"-health\"]\n# <<< your lines: runtime stage <<<",
+        );
+    assert_ne!(mine, generated, "the generated Dockerfile has both blocks");
+    std::fs::write(&dockerfile, &mine).unwrap();
+
+    dockgen()
+        .args(["init", "--check"])
+        .arg(dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("up to date"));
+    assert_eq!(stdout_of(dockgen().args(["init", "--stdout"]).arg(dir)), mine);
+    // A changed answer rewrites dockgen's part (with --force) and keeps the user's lines where they were.
+    dockgen()
+        .args(["init", "--yes", "--force", "--port", "9090"])
+        .arg(dir)
+        .assert()
+        .success();
+    let rewritten = std::fs::read_to_string(&dockerfile).unwrap();
+    assert!(rewritten.contains("EXPOSE 9090"), "{rewritten}");
+    assert!(
+        rewritten.contains("RUN apk add --no-cache tzdata=2025b-r0\nHEALTHCHECK CMD [\"/usr/local/bin/hello\", \"-health\"]\n# <<< your lines: runtime stage <<<"),
+        "{rewritten}"
+    );
+    assert!(
+        rewritten.contains("RUN go vet ./...\n# <<< your lines: build stage <<<"),
+        "{rewritten}"
+    );
+
+    // Outside the blocks an edit is drift, shown as a diff of that line alone.
+    dockgen().args(["init", "--yes", "--force"]).arg(dir).assert().success();
+    let kept = std::fs::read_to_string(&dockerfile).unwrap();
+    std::fs::write(&dockerfile, kept.replace("WORKDIR /app", "WORKDIR /srv")).unwrap();
+    let diff = dockgen()
+        .args(["init", "--check"])
+        .arg(dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let diff = String::from_utf8(diff).unwrap();
+    assert!(diff.contains("-WORKDIR /srv\n+WORKDIR /app"), "{diff}");
+    assert!(!diff.contains("-RUN go vet") && !diff.contains("+RUN go vet"), "{diff}");
+
+    // An unfinished block is an error naming the line, and nothing is written.
+    std::fs::write(&dockerfile, kept.replace("# <<< your lines: build stage <<<\n", "")).unwrap();
+    dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the block `your lines: build stage` begins here but never ends",
+        ));
+}
+
 #[test]
 fn output_is_deterministic() {
     let first = stdout_of(dockgen().args(["init", "--stdout"]).arg(example()));
