@@ -368,7 +368,7 @@ fn context_values(facts: &Facts, answers: &IndexMap<String, Answer>) -> Map<Stri
     values
 }
 
-fn value_text(value: &Value) -> String {
+pub(crate) fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         // The only null a fact holds is a port that is none.

@@ -149,9 +149,8 @@ fn settle_choices(
         } else {
             let (text, origin) = answers::pick(&choice, &help, prompter)?;
             if origin != answers::Origin::Picked {
-                if let Some(note) = choice.default_note() {
-                    eprintln!("note: {}", files::message(&note));
-                }
+                // Said by the caller after the preset is chosen, with the candidate's other new notes.
+                candidate.notes.extend(choice.default_note());
             }
             given.insert(
                 choice.key.clone(),

@@ -88,6 +88,9 @@ pub struct InitArgs {
     /// Record the answers in PATH/dockgen.toml, which later runs read (below flags and DOCKGEN_*).
     #[arg(long, env = "DOCKGEN_SAVE", value_parser = BoolishValueParser::new())]
     pub save: bool,
+    /// Do not record the answers, and do not ask whether to at the end of a terminal session.
+    #[arg(long, env = "DOCKGEN_NO_SAVE", value_parser = BoolishValueParser::new(), conflicts_with = "save")]
+    pub no_save: bool,
     /// Write nothing; exit 0 when the files are what this run would write, 1 with a diff of each that is
     /// not (for CI: renders from dockgen.toml and the repository as they are now, never prompts).
     #[arg(long, env = "DOCKGEN_CHECK", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "force", "save"])]

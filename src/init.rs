@@ -16,8 +16,8 @@ use crate::detect::Candidate;
 use crate::preset::{self, Preset};
 use crate::prompt::{NonInteractive, Prompter, Terminal};
 use crate::{
-    answers, answers_file, check_project_dir, detect, files, next_steps, outputs, paint, plan, print, render, report,
-    say, write, ProjectConfig, UsageError,
+    answers, answers_file, check_project_dir, detect, drift, files, next_steps, outputs, paint, plan, print, render,
+    report, say, write, ProjectConfig, UsageError,
 };
 
 pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
@@ -33,56 +33,21 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         say(config.note().as_slice(), &[]);
     }
     let (interactive, mut prompter) = prompter_for(args);
-
-    let preset_name = args
-        .preset
-        .clone()
-        .or_else(|| saved.as_ref().and_then(|s| s.preset.clone()));
-    // Said before a preset is chosen: they often explain why none fits.
-    if !args.json {
-        for candidate in &detection.candidates {
-            say(&candidate.notes, &candidate.warnings);
-        }
-    }
-    // dockgen.toml ranks below flags and DOCKGEN_*: its answers go in first and are overwritten.
-    let mut given = saved
-        .as_ref()
-        .map(answers_file::AnswersFile::given)
-        .transpose()?
-        .unwrap_or_default();
-    given.extend(given_answers(args, matches)?);
-    if interactive {
-        // What was found comes first, so the plan's questions can be read against it. Its notes and warnings
-        // were said above: each is printed once per run.
-        eprint!(
-            "{}",
-            report::Report::new(&detection, presets)
-                .without_messages()
-                .to_text(report::Layout::for_stream(&std::io::stderr(), false))
-        );
-    }
-    let (preset, candidate) = choose_preset(
-        &args.path,
-        preset_name.as_deref(),
+    let settled = settle(
+        args,
         presets,
         &detection,
-        &mut given,
+        saved.as_ref(),
+        matches,
+        interactive,
         prompter.as_mut(),
     )?;
-    let candidate = candidate.as_ref();
-    let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
-    let mut resolved = answers::resolve(preset, candidate, &given, prompter.as_mut())?;
-    if interactive {
-        resolved = answers::confirm_and_resolve(preset, candidate, given, resolved, prompter.as_mut())?;
+    let (preset, candidate) = (settled.preset, settled.candidate.as_ref());
+    let mut warnings = settled.warnings.clone();
+    let mut resolved = settled.resolved.clone();
+    if let Some(unused) = add_build_inputs(args, preset, &mut resolved)? {
+        paint::warning(&unused);
     }
-    let said = answer_warnings(preset, candidate, &resolved);
-    resolved.warnings.extend(said);
-    warnings.extend(resolved.warnings.iter().cloned());
-    if !args.json {
-        say(&resolved.notes, &resolved.warnings);
-    }
-    check_paths_exist(&args.path, preset, &resolved)?;
-    add_build_inputs(args, preset, &mut resolved)?;
     add_runtime_inputs(args, &mut resolved);
     let plan = plan::derive(preset, &resolved.values);
     if args.plan {
@@ -110,22 +75,197 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         // Only files whose content would change are written (or need --force); identical output is success.
         let changed = write::changed(&files);
         if args.check {
-            return outputs::check(&files, &changed);
+            return outputs::check(&files, &changed, drift_hint(args, &settled, &changed));
+        }
+        if interactive && !args.force && !changed.is_empty() {
+            eprint!(
+                "{}",
+                report::plan_summary(preset, &resolved, report::Layout::for_stream(&std::io::stderr(), false))
+            );
         }
         if changed.is_empty() {
             eprintln!("up to date: {}", outputs::file_names(&files));
         } else {
             let Some(paths) = outputs::write_changed(changed, &owned, args.force, interactive, prompter.as_mut())?
             else {
-                eprintln!("left the existing files unchanged");
+                eprintln!("wrote nothing; the files are as they were");
                 return Ok(());
             };
             written.extend(paths);
         }
     }
-    written.extend(save_answers(args, preset, candidate, &resolved)?);
+    if wants_saving(args, settled.asked_changed, prompter.as_mut())? {
+        written.extend(save_answers(args, preset, candidate, &resolved)?);
+    }
     let steps = (!args.stdout).then(|| steps_for(args, preset, &context_dir, &resolved));
     finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
+}
+
+/// The preset and the answers as settled from the repository, dockgen.toml, the command line and the
+/// terminal, before the run's lists (`--env`, `--build-env`) are added.
+struct Settled<'a> {
+    preset: &'a Preset,
+    candidate: Option<Candidate>,
+    resolved: answers::Resolved,
+    /// The answers given before any question: what `--yes` would start from.
+    given: IndexMap<String, Given>,
+    /// Whether the terminal settled anything `--yes` would settle otherwise.
+    asked_changed: bool,
+    warnings: Vec<String>,
+}
+
+/// Chooses the preset and resolves its answers, asking at a terminal; what was decided is said on stderr.
+fn settle<'a>(
+    args: &InitArgs,
+    presets: &'a [Preset],
+    detection: &detect::Detection,
+    saved: Option<&answers_file::AnswersFile>,
+    matches: &ArgMatches,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+) -> Result<Settled<'a>> {
+    let preset_name = args.preset.clone().or_else(|| saved.and_then(|s| s.preset.clone()));
+    // Said before a preset is chosen: they often explain why none fits.
+    if !args.json {
+        for candidate in &detection.candidates {
+            say(&candidate.notes, &candidate.warnings);
+        }
+    }
+    // dockgen.toml ranks below flags and DOCKGEN_*: its answers go in first and are overwritten.
+    let mut given = saved
+        .map(answers_file::AnswersFile::given)
+        .transpose()?
+        .unwrap_or_default();
+    given.extend(given_answers(args, matches)?);
+    let given_before_asking = given.clone();
+    if interactive {
+        // What was found comes first, so the plan's questions can be read against it. Its notes and warnings
+        // were said above: each is printed once per run.
+        eprint!(
+            "{}",
+            report::Report::new(detection, presets)
+                .without_messages()
+                .to_text(report::Layout::for_stream(&std::io::stderr(), false))
+        );
+    }
+    let (preset, candidate) = choose_preset(
+        &args.path,
+        preset_name.as_deref(),
+        presets,
+        detection,
+        &mut given,
+        prompter,
+    )?;
+    if !args.json {
+        // Notes the choice added (a tie settled by its strongest evidence); the detected ones were said above.
+        let said = detection
+            .candidates
+            .iter()
+            .find(|c| Some(c.stack) == candidate.as_ref().map(|c| c.stack))
+            .map_or(0, |c| c.notes.len());
+        say(
+            candidate
+                .as_ref()
+                .map_or(&[][..], |c| c.notes.get(said..).unwrap_or_default()),
+            &[],
+        );
+    }
+    let mut warnings: Vec<String> = candidate.iter().flat_map(|c| c.warnings.clone()).collect();
+    let mut resolved = answers::resolve(preset, candidate.as_ref(), &given, prompter)?;
+    let mut asked_changed = false;
+    if interactive {
+        resolved = answers::confirm_and_resolve(preset, candidate.as_ref(), given, resolved, prompter)?;
+        asked_changed = !reproduced_without_asking(
+            &args.path,
+            preset_name.as_deref(),
+            presets,
+            detection,
+            &given_before_asking,
+            preset,
+            &resolved,
+        );
+    }
+    let said = answer_warnings(preset, candidate.as_ref(), &resolved);
+    resolved.warnings.extend(said);
+    warnings.extend(resolved.warnings.iter().cloned());
+    if !args.json {
+        say(&resolved.notes, &resolved.warnings);
+    }
+    check_paths_exist(&args.path, preset, &resolved)?;
+    Ok(Settled {
+        preset,
+        candidate,
+        resolved,
+        given: given_before_asking,
+        asked_changed,
+        warnings,
+    })
+}
+
+/// `--save`, `--no-save`, or — when the terminal settled something `--yes` would not — the user's answer to
+/// saving (Enter says yes); declined, what that means is said.
+fn wants_saving(args: &InitArgs, asked_changed: bool, prompter: &mut dyn Prompter) -> Result<bool> {
+    if args.save || !asked_changed || args.stdout {
+        return Ok(args.save);
+    }
+    let save = !args.no_save && {
+        let question = format!("Save these answers to {}?", answers_file::FILE_NAME);
+        let help = "so `dockgen init --yes` and `--check` reproduce them (--save / --no-save decide without asking)";
+        prompter.confirm(&question, help, true)?
+    };
+    if !save {
+        eprintln!(
+            "note: the answers given at the prompt are not saved: `dockgen init --check` will report them as \
+             drift; `dockgen init --save` records them in {}",
+            answers_file::FILE_NAME
+        );
+    }
+    Ok(save)
+}
+
+/// What `--check` says about a drifted Dockerfile written with answers this run does not have: the values,
+/// and the command that saves them (not `--force`, which would throw them away). None when no answer explains
+/// the drift.
+fn drift_hint(args: &InitArgs, settled: &Settled<'_>, changed: &[(std::path::PathBuf, String)]) -> Option<String> {
+    let path = args.path.join(&args.file);
+    let (_, new) = changed.iter().find(|(changed, _)| *changed == path)?;
+    let existing = std::fs::read_to_string(&path).ok()?;
+    let preset = settled.preset;
+    let dockerfile_of = |resolved: &answers::Resolved| -> Result<String> {
+        let mut resolved = resolved.clone();
+        add_build_inputs(args, preset, &mut resolved)?;
+        add_runtime_inputs(args, &mut resolved);
+        let rendered = render::render(preset, &plan::derive(preset, &resolved.values))?;
+        outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)
+    };
+    let explained = drift::explain(
+        preset,
+        settled.candidate.as_ref(),
+        &settled.given,
+        &settled.resolved,
+        &existing,
+        new,
+        &dockerfile_of,
+    )?;
+    let values: Vec<String> = explained
+        .answers
+        .iter()
+        .map(|w| format!("{} {} (this run: {}, {})", w.key, w.in_file, w.this_run, w.origin))
+        .collect();
+    let rest = if explained.complete {
+        ""
+    } else {
+        "; other lines differ too: `dockgen init --force` writes what this run rendered"
+    };
+    Some(format!(
+        "{} was written with {}, not in {} (typed at a prompt and not saved?): keep {} with `dockgen init --yes \
+         --save {}`{rest}",
+        args.file,
+        values.join(" and "),
+        answers_file::FILE_NAME,
+        if values.len() == 1 { "it" } else { "them" },
+        drift::flags(&explained.answers)
+    ))
 }
 
 /// Whether this run asks (a terminal on both ends, no --yes or --check), and who answers.
@@ -240,7 +380,8 @@ fn add_runtime_inputs(args: &InitArgs, resolved: &mut answers::Resolved) {
 }
 
 /// `--build-env` and `--secret` go to the build step of the Node presets: given names replace detected ones.
-fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Resolved) -> Result<()> {
+/// Returns a warning when `--build-env` reaches nothing.
+fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Resolved) -> Result<Option<String>> {
     let names = |key: &str| -> Vec<String> {
         resolved
             .values
@@ -268,7 +409,7 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
                 .values
                 .insert("build_secrets".into(), serde_json::json!(secrets));
         }
-        return Ok(());
+        return Ok(None);
     }
     if !crate::detect::stack(&preset.stack).is_some_and(|stack| stack.build_inputs) {
         bail!(UsageError(format!(
@@ -276,9 +417,8 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
             preset.name
         )));
     }
-    if !resolved.values.contains_key("build_script") && !args.build_env.is_empty() {
-        paint::warning("--build-env has no effect: this app has no build step");
-    }
+    let unused = (!resolved.values.contains_key("build_script") && !args.build_env.is_empty())
+        .then(|| "--build-env has no effect: this app has no build step".to_string());
     let given: Vec<serde_json::Value> = args
         .build_env
         .iter()
@@ -300,7 +440,7 @@ fn add_build_inputs(args: &InitArgs, preset: &Preset, resolved: &mut answers::Re
     resolved
         .values
         .insert("build_secrets".into(), serde_json::json!(secrets));
-    Ok(())
+    Ok(unused)
 }
 
 /// The repeatable inputs and the Dockerfile's name: what the command line gives wins, else dockgen.toml's
@@ -359,16 +499,35 @@ fn saved_inputs(args: &InitArgs) -> answers_file::Inputs {
     }
 }
 
-/// `--save`: dockgen.toml with the answers, written only when its content changes; the path when written.
+/// Whether `--yes` would settle the same preset and values the terminal did: when not, only dockgen.toml
+/// keeps what was answered there.
+fn reproduced_without_asking(
+    path: &Path,
+    preset_name: Option<&str>,
+    presets: &[Preset],
+    detection: &detect::Detection,
+    given: &IndexMap<String, Given>,
+    asked: &Preset,
+    resolved: &answers::Resolved,
+) -> bool {
+    let mut given = given.clone();
+    let Ok((preset, candidate)) = choose_preset(path, preset_name, presets, detection, &mut given, &mut NonInteractive)
+    else {
+        return false;
+    };
+    preset.name == asked.name
+        && answers::resolve(preset, candidate.as_ref(), &given, &mut NonInteractive)
+            .is_ok_and(|unasked| unasked.values == resolved.values)
+}
+
+/// dockgen.toml with the answers (`--save`, or yes at the end of a terminal session), written only when its
+/// content changes; the path when written.
 fn save_answers(
     args: &InitArgs,
     preset: &Preset,
     candidate: Option<&detect::Candidate>,
     resolved: &answers::Resolved,
 ) -> Result<Option<std::path::PathBuf>> {
-    if !args.save {
-        return Ok(None);
-    }
     if args.stdout {
         eprintln!(
             "note: --stdout writes nothing, so --save did not write {}",

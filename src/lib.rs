@@ -9,6 +9,7 @@ mod choose;
 pub mod cli;
 pub mod detect;
 pub mod dockerignore;
+mod drift;
 pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;

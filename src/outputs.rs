@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::dockerignore;
 use crate::files;
-use crate::prompt::{Decision, Prompter};
+use crate::prompt::{Decision, Prompter, Review};
 use crate::render::Rendered;
 use crate::write;
 use crate::your_lines;
@@ -179,17 +179,19 @@ fn read_small_text(path: &Path) -> std::result::Result<Option<String>, String> {
         .map_err(|why| why.to_string())
 }
 
-/// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them) when
-/// any would, 0 when all are up to date.
-pub(crate) fn check(files: &[(PathBuf, String)], changed: &[(PathBuf, String)]) -> Result<()> {
+/// `--check`: a unified diff of every file that would change on stdout; exit 1 (an error naming them, with
+/// `hint` when the drift is explained, else how to write this run's files) when any would, 0 when all are up
+/// to date.
+pub(crate) fn check(files: &[(PathBuf, String)], changed: &[(PathBuf, String)], hint: Option<String>) -> Result<()> {
     if changed.is_empty() {
         eprintln!("up to date: {}", file_names(files));
         return Ok(());
     }
     let diffs: String = changed.iter().map(|(path, new)| write::diff(path, new)).collect();
     crate::print(&diffs)?;
+    let hint = hint.unwrap_or_else(|| "`dockgen init --force` writes what this run rendered".to_string());
     bail!(
-        "{} out of date: {} (`dockgen init --force` writes what this run rendered)",
+        "{} out of date: {} ({hint})",
         if changed.len() == 1 { "1 file is" } else { "files are" },
         file_names(changed)
     )
@@ -221,7 +223,7 @@ pub(crate) fn write_changed(
         .map(|(path, _)| path.clone())
         .collect();
     let approved = if interactive && !force {
-        decide_per_file(changed, prompter)?
+        review(changed, prompter)?
     } else {
         changed
     };
@@ -240,17 +242,43 @@ pub(crate) fn write_changed(
     Ok(Some(approved.into_iter().map(|(path, _)| path).collect()))
 }
 
-/// At a terminal, each existing file that would change is shown as a unified diff and decided on by itself;
-/// missing files are created without asking. Returns the files to write (none after "quit").
+/// At a terminal every file is shown before anything is written — a new one whole, a changed one as its
+/// unified diff — and one answer writes them all, none, or leads to a decision per file. Returns the files to
+/// write.
+fn review(files: Vec<(PathBuf, String)>, prompter: &mut dyn Prompter) -> Result<Vec<(PathBuf, String)>> {
+    for (path, new) in &files {
+        crate::paint::diff(&write::diff(path, new));
+    }
+    let (changed, new): (Vec<String>, Vec<String>) = files
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .partition(|path| std::fs::symlink_metadata(path).is_ok());
+    for (state, names) in [("new", new), ("changed", changed)] {
+        if !names.is_empty() {
+            eprintln!("{state}: {}", names.join(", "));
+        }
+    }
+    let asked = if files.len() == 1 {
+        "this file".to_string()
+    } else {
+        format!("these {} files", files.len())
+    };
+    match prompter.review(&asked)? {
+        Review::Write => Ok(files),
+        Review::Nothing => Ok(Vec::new()),
+        Review::FileByFile => decide_per_file(files, prompter),
+    }
+}
+
+/// Each file, already shown, decided on by itself. Returns the files to write (none after "quit").
 fn decide_per_file(files: Vec<(PathBuf, String)>, prompter: &mut dyn Prompter) -> Result<Vec<(PathBuf, String)>> {
     let mut approved = Vec::new();
     let mut all = false;
     for (path, new) in files {
-        if all || std::fs::symlink_metadata(&path).is_err() {
+        if all {
             approved.push((path, new));
             continue;
         }
-        crate::paint::diff(&write::diff(&path, &new));
         match prompter.decide(&path.display().to_string())? {
             Decision::Yes => approved.push((path, new)),
             Decision::No => eprintln!("kept {}", path.display()),

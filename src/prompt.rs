@@ -75,6 +75,13 @@ pub trait Prompter {
     /// Whether to write one changed file, after its diff was shown.
     fn decide(&mut self, file: &str) -> Result<Decision>;
 
+    /// Whether to write the files just shown (each new one's content, each changed one's diff): one answer for
+    /// all, or file by file.
+    fn review(&mut self, files: &str) -> Result<Review>;
+
+    /// A yes-or-no question with the answer Enter takes.
+    fn confirm(&mut self, question: &str, help: &str, default: bool) -> Result<bool>;
+
     /// False when nobody can be asked: a choice with a clear default is then taken without asking.
     fn is_interactive(&self) -> bool {
         true
@@ -138,6 +145,14 @@ impl Prompter for NonInteractive {
 
     fn decide(&mut self, file: &str) -> Result<Decision> {
         bail!("cannot ask whether to overwrite {file} without a terminal: pass --force")
+    }
+
+    fn review(&mut self, files: &str) -> Result<Review> {
+        bail!("cannot ask whether to write {files} without a terminal: pass --yes")
+    }
+
+    fn confirm(&mut self, question: &str, _: &str, _: bool) -> Result<bool> {
+        bail!("cannot ask `{question}` without a terminal")
     }
 
     fn is_interactive(&self) -> bool {
@@ -241,6 +256,48 @@ impl Prompter for Terminal {
             .map_err(|e| inquire_error(e, "overwriting"))?;
         Ok(Decision::parse(&answer).unwrap_or(Decision::No))
     }
+
+    fn review(&mut self, files: &str) -> Result<Review> {
+        let answer = inquire::Text::new(&format!("Write {files}? [y,n,f]"))
+            .with_help_message("y: write them · n: write nothing · f: decide file by file")
+            .with_validator(|input: &str| {
+                Ok(match Review::parse(input) {
+                    Some(_) => inquire::validator::Validation::Valid,
+                    None => inquire::validator::Validation::Invalid("answer y, n or f".into()),
+                })
+            })
+            .prompt()
+            .map_err(|e| inquire_error(e, "writing"))?;
+        Ok(Review::parse(&answer).unwrap_or(Review::Nothing))
+    }
+
+    fn confirm(&mut self, question: &str, help: &str, default: bool) -> Result<bool> {
+        inquire::Confirm::new(question)
+            .with_help_message(help)
+            .with_default(default)
+            .prompt()
+            .map_err(|e| inquire_error(e, question))
+    }
+}
+
+/// The one answer about every file shown before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Write,
+    Nothing,
+    /// Ask about each file by itself (`Decision`).
+    FileByFile,
+}
+
+impl Review {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Some(Review::Write),
+            "n" | "no" => Some(Review::Nothing),
+            "f" | "file" => Some(Review::FileByFile),
+            _ => None,
+        }
+    }
 }
 
 /// Esc and Ctrl-C become `Cancelled` (exit 130); anything else names what was being asked.
@@ -290,7 +347,7 @@ impl std::error::Error for Cancelled {}
 
 #[cfg(test)]
 mod tests {
-    use super::Decision;
+    use super::{Decision, Review};
 
     #[test]
     fn decisions_are_letters_or_words_in_any_case() {
@@ -300,5 +357,8 @@ mod tests {
         assert_eq!(Decision::parse("q"), Some(Decision::Quit));
         assert_eq!(Decision::parse("maybe"), None);
         assert_eq!(Decision::parse(""), None);
+        assert_eq!(Review::parse(" F"), Some(Review::FileByFile));
+        assert_eq!(Review::parse("Yes"), Some(Review::Write));
+        assert_eq!(Review::parse("a"), None);
     }
 }

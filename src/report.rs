@@ -387,6 +387,28 @@ fn fact_value_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// The plan as settled, shown at the terminal before the files: the preset's name, then each answer with its
+/// value in words and where it came from.
+pub(crate) fn plan_summary(preset: &Preset, resolved: &crate::answers::Resolved, layout: Layout) -> String {
+    let rows: Vec<(&String, String, String)> = preset
+        .answers
+        .keys()
+        .filter_map(|key| resolved.answers.get_key_value(key))
+        .map(|(key, answer)| (key, fact_value_text(&answer.value), answer.origin.to_string()))
+        .collect();
+    let columns = Columns {
+        name: rows.iter().map(|(k, _, _)| k.chars().count()).max().unwrap_or(0),
+        value: rows.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0),
+        total: layout.width,
+    };
+    // Not the preset's description: the answers may have changed what it says (another runtime image).
+    let mut out = format!("The plan (preset {}):\n", preset.name);
+    for (key, value, origin) in &rows {
+        out.push_str(&columns.row(key, value, origin));
+    }
+    out
+}
+
 pub(crate) fn preset_list(presets: &[Preset]) -> String {
     let width = presets.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let stack_width = presets.iter().map(|p| p.stack.len()).max().unwrap_or(0);

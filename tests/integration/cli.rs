@@ -1149,6 +1149,57 @@ fn check_reports_drift_with_a_diff_and_writes_nothing() {
     dockgen().args(["init", "--check", "--force"]).arg(dir).assert().code(2);
 }
 
+/// A Dockerfile written with answers that were never saved (typed at a prompt, or flags once): `--check` names
+/// each value in the file against this run's and the command that saves them — not `--force`, which would
+/// throw them away; only when other lines differ too does it mention `--force`.
+#[test]
+fn check_names_unsaved_answers_and_how_to_keep_them() {
+    let project = project_copy(&example());
+    let dir = project.path();
+    dockgen()
+        .args(["init", "--yes", "--port", "9090", "--runtime-image", "ubuntu:24.04"])
+        .arg(dir)
+        .assert()
+        .success();
+    let drift = dockgen().args(["init", "--check"]).arg(dir).assert().code(1);
+    let err = String::from_utf8_lossy(&drift.get_output().stderr).into_owned();
+    assert!(
+        err.contains("Dockerfile was written with runtime_image ubuntu:24.04 (this run: alpine:")
+            && err.contains("and port 9090 (this run: 8080, main.go:")
+            && err.contains("`dockgen init --yes --save --runtime-image ubuntu:24.04 --port 9090`"),
+        "{err}"
+    );
+    assert!(!err.contains("--force"), "{err}");
+
+    // With a hand edit besides, both are said.
+    let path = dir.join("Dockerfile");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("WORKDIR /app", "WORKDIR /srv")).unwrap();
+    let drift = dockgen().args(["init", "--check"]).arg(dir).assert().code(1);
+    let err = String::from_utf8_lossy(&drift.get_output().stderr).into_owned();
+    assert!(
+        err.contains("--save --runtime-image ubuntu:24.04 --port 9090") && err.contains("other lines differ too"),
+        "{err}"
+    );
+
+    // The command it names keeps them: the check passes once they are saved.
+    std::fs::write(&path, text).unwrap();
+    dockgen()
+        .args([
+            "init",
+            "--yes",
+            "--save",
+            "--runtime-image",
+            "ubuntu:24.04",
+            "--port",
+            "9090",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+    dockgen().args(["init", "--check"]).arg(dir).assert().success();
+}
+
 #[test]
 fn saved_answers_keep_decisions_so_a_manifest_bump_flows_through() {
     let project = project_copy(&example());

@@ -52,6 +52,14 @@ impl Prompter for Scripted {
     fn decide(&mut self, _: &str) -> Result<dockgen::prompt::Decision> {
         Ok(dockgen::prompt::Decision::Yes)
     }
+
+    fn review(&mut self, _: &str) -> Result<dockgen::prompt::Review> {
+        Ok(dockgen::prompt::Review::Write)
+    }
+
+    fn confirm(&mut self, _: &str, _: &str, default: bool) -> Result<bool> {
+        Ok(default)
+    }
 }
 
 /// Runs the interactive flow of `dockgen init` on `repo` with scripted answers: resolve, then confirm.
@@ -288,6 +296,8 @@ fn the_plan_is_edited_at_the_terminal() {
         &format!("registry.example.com/base:1{ENTER}"),
     );
     pty.answer("cannot tell how", &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
+    pty.answer("[y,n,f]", &format!("y{ENTER}"));
+    pty.answer("Save these answers", &format!("n{ENTER}"));
     let screen = pty.finish(project.path());
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("terminal-plan-edited", screen);
@@ -320,6 +330,8 @@ fn the_start_command_is_edited_at_the_terminal() {
     pty.answer("Port", &format!("4100{ENTER}"));
     pty.answer("Builder image", ENTER);
     pty.answer("Runtime image", ENTER);
+    pty.answer("[y,n,f]", &format!("y{ENTER}"));
+    pty.answer("Save these answers", ENTER);
     let screen = pty.finish(project.path());
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("terminal-start-command-edited", screen);
@@ -338,6 +350,8 @@ fn a_warning_is_printed_once_at_the_terminal() {
     for question in ["Preset", "Main package", "Port", "Builder image", "Runtime image"] {
         pty.answer(question, ENTER);
     }
+    // Every default taken: nothing to save, so the review is the last question.
+    pty.answer("[y,n,f]", &format!("y{ENTER}"));
     let screen = pty.finish(project.path());
     assert_eq!(
         screen.matches("toolchain go1.25.3 is older than go 1.26.0").count(),
@@ -359,6 +373,9 @@ fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
     first.answer("Port", &format!("9300{ENTER}"));
     first.answer("Builder image", ENTER);
     first.answer("Runtime image", ENTER);
+    // Before writing: the plan, then each new file whole, then one answer for all.
+    let shown = first.answer("[y,n,f]", &format!("y{ENTER}"));
+    assert!(shown.contains("Dockerfile (new)") && shown.contains("new: "), "{shown}");
     first.finish(project.path());
     let written = std::fs::read_to_string(project.path().join("Dockerfile")).unwrap();
     assert!(written.contains("EXPOSE 9300"), "{written}");
@@ -378,12 +395,70 @@ fn an_interactive_save_round_trips_and_a_declined_diff_changes_nothing() {
     let diff = second.wait("-EXPOSE 9300");
     assert!(diff.contains("\x1b[31m-EXPOSE 9300"), "{diff:?}");
     second.answer("Write", &format!("n{ENTER}"));
-    second.wait("unchanged");
+    second.wait("as they were");
     second.finish(project.path());
     assert_eq!(
         std::fs::read_to_string(project.path().join("Dockerfile")).unwrap(),
         written
     );
+}
+
+/// A first run at a terminal: the plan and each new file are shown before one confirmation; a value typed at
+/// the prompt ends with the offer to save it (Enter says yes), after which `--check` passes. Declined, or with
+/// --no-save, the run says what that means, and `--check` names the unsaved value.
+#[test]
+fn a_changed_answer_is_offered_for_saving_and_check_then_passes() {
+    let project = crate::common::project_copy(&repo("cmd-two-binaries"));
+    let dir = project.path();
+    let session = |extra: &[&str], save: Option<&str>| {
+        let mut args = vec!["init", "--set", "main_package=./cmd/api"];
+        args.extend(extra);
+        let mut session = Pty::spawn(&args, dir);
+        session.answer("Preset", ENTER);
+        session.answer("Port", &format!("9400{ENTER}"));
+        session.answer("Builder image", ENTER);
+        session.answer("Runtime image", ENTER);
+        let review = session.answer("[y,n,f]", &format!("y{ENTER}"));
+        if let Some(keys) = save {
+            session.answer("Save these answers to dockgen.toml?", keys);
+        }
+        (review, session.finish(dir))
+    };
+    let (review, screen) = session(&[], Some(ENTER));
+    assert!(
+        review.contains("The plan (preset go") && review.contains("answered at the prompt"),
+        "{review}"
+    );
+    assert!(
+        review.contains("+EXPOSE 9400") && review.contains("Dockerfile (new)"),
+        "{review}"
+    );
+    assert!(screen.contains("dockgen.toml"), "{screen}");
+    let saved = std::fs::read_to_string(dir.join("dockgen.toml")).unwrap();
+    assert!(saved.contains("port = 9400"), "{saved}");
+    crate::common::dockgen()
+        .args(["init", "--check"])
+        .arg(dir)
+        .assert()
+        .success();
+
+    for (extra, save) in [(&[][..], Some(format!("n{ENTER}"))), (&["--no-save"][..], None)] {
+        let _ = std::fs::remove_file(dir.join("dockgen.toml"));
+        std::fs::remove_file(dir.join("Dockerfile")).unwrap();
+        let (_, screen) = session(extra, save.as_deref());
+        assert!(screen.contains("not saved"), "{screen}");
+        assert!(!dir.join("dockgen.toml").exists());
+        let drift = crate::common::dockgen()
+            .args(["init", "--check", "--set", "main_package=./cmd/api"])
+            .arg(dir)
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&drift.get_output().stderr).into_owned();
+        assert!(
+            err.contains("written with port 9400") && err.contains("--save --port 9400"),
+            "{err}"
+        );
+    }
 }
 
 /// flags > DOCKGEN_* > dockgen.toml > detected facts > preset defaults, one level at a time.
@@ -461,6 +536,7 @@ fn each_changed_file_is_decided_on_by_itself() {
         for question in ["Preset", "Port", "Builder image", "Runtime image"] {
             session.answer(question, ENTER);
         }
+        session.answer("[y,n,f]", &format!("f{ENTER}"));
         for (file, answer) in answers {
             session.answer(
                 &format!("Write {}? [y,n,a,q]", dir.join(file).display()),
