@@ -394,14 +394,17 @@ fn same_path(a: &str, b: &str) -> bool {
 }
 
 /// The plan worth confirming at a terminal (the preset's `ask` list: what to build, how it starts, the port and
-/// the images), each pre-filled with the value it would take; skipped when the user already set or picked it.
-pub fn confirmations(preset: &Preset, resolved: &Resolved) -> Vec<Question> {
+/// the images), each pre-filled with the value it would take; skipped when the user already set or picked it, or the repository allows no other value.
+pub fn confirmations(preset: &Preset, candidate: Option<&Candidate>, resolved: &Resolved) -> Vec<Question> {
     preset
         .ask
         .iter()
         .filter_map(|key| {
             let answer = resolved.answers.get(key)?;
-            if answer.is_given() || answer.is_prompted() {
+            let sole = candidate
+                .and_then(|c| c.facts.get(key))
+                .is_some_and(|fact| fact.sole && fact.value == answer.value);
+            if answer.is_given() || answer.is_prompted() || sole {
                 return None;
             }
             let spec = &preset.answers[key];
@@ -431,7 +434,7 @@ pub fn confirm_and_resolve(
     prompter: &mut dyn Prompter,
 ) -> Result<Resolved> {
     let mut asked: Vec<String> = Vec::new();
-    while let Some(mut question) = confirmations(preset, &resolved)
+    while let Some(mut question) = confirmations(preset, candidate, &resolved)
         .into_iter()
         .find(|q| !asked.contains(&q.key))
     {

@@ -45,6 +45,10 @@ pub struct Fact {
     /// True when no file said anything and the value is the preset's default.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub default: bool,
+    /// True when the repository allows no other value (its one main package, its one runnable module): a
+    /// terminal session does not ask about it.
+    #[serde(skip)]
+    pub sole: bool,
 }
 
 impl Fact {
@@ -54,7 +58,15 @@ impl Fact {
             source: source.into(),
             note: None,
             default: false,
+            sole: false,
         }
+    }
+
+    /// The only value the repository allows.
+    #[must_use]
+    pub fn sole(mut self) -> Self {
+        self.sole = true;
+        self
     }
 
     #[must_use]

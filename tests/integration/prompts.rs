@@ -179,8 +179,8 @@ fn an_invalid_answer_is_explained_and_asked_again() {
 /// the end of the session.
 #[test]
 fn a_conflicting_value_is_asked_again_with_the_reason() {
+    // Preset, port, builder image (the one main package is not asked about), then the runtime image twice.
     let script = [
-        Some(""),
         Some(""),
         Some(""),
         Some(""),
@@ -347,7 +347,7 @@ fn the_start_command_is_edited_at_the_terminal() {
 fn a_warning_is_printed_once_at_the_terminal() {
     let project = crate::common::project_copy(&repo("go-toolchain-below-go"));
     let mut pty = Pty::spawn(&["init"], project.path());
-    for question in ["Preset", "Main package", "Port", "Builder image", "Runtime image"] {
+    for question in ["Preset", "Port", "Builder image", "Runtime image"] {
         pty.answer(question, ENTER);
     }
     // Every default taken: nothing to save, so the review is the last question.

@@ -299,7 +299,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         1 => {
             let only = options.remove(0);
             candidate.warnings.extend(only.warnings);
-            insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source));
+            insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source).sole());
             candidate.facts.extend(only.facts);
         }
         _ => {

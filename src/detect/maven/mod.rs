@@ -251,7 +251,7 @@ fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
         let only = runnable.remove(0).option;
         candidate
             .facts
-            .insert("module".into(), Fact::new(only.value.clone(), only.source.clone()));
+            .insert("module".into(), Fact::new(only.value.clone(), only.source.clone()).sole());
         candidate.facts.extend(only.facts);
         candidate.warnings.extend(only.warnings);
     } else {
