@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use crate::answers::Given;
 use crate::detect::{Candidate, Detection};
 use crate::preset::{self, Preset};
-use crate::prompt::{Prompter, Question};
+use crate::prompt::{NonInteractive, Prompter, Question};
 use crate::{answers, files, paint, UsageError};
 
 /// `--preset`, or the detected stack's default preset; several stacks are a question. When the stack's
@@ -59,9 +59,10 @@ pub fn choose_preset<'a>(
                 options,
             );
             let name = prompter.ask(&question)?;
-            let preset = confirm_preset(preset::find(presets, &name)?, presets, prompter)?;
+            let picked = preset::find(presets, &name)?;
             // A preset picked by name is the user's choice, as with --preset.
-            let candidate = several.iter().find(|c| c.stack == preset.stack).unwrap_or(&several[0]);
+            let candidate = several.iter().find(|c| c.stack == picked.stack).unwrap_or(&several[0]);
+            let preset = confirm_preset(picked, presets, candidate, given, prompter)?;
             return Ok((preset, Some(candidate.clone())));
         }
     };
@@ -70,9 +71,12 @@ pub fn choose_preset<'a>(
         settle_choices(presets, &mut candidate, given, prompter)?;
     }
     if let Some(preset) = stack_default(&candidate) {
-        return Ok((confirm_preset(preset, presets, prompter)?, Some(candidate)));
+        return Ok((
+            confirm_preset(preset, presets, &candidate, given, prompter)?,
+            Some(candidate),
+        ));
     }
-    let options = preset_options(presets, candidate.stack);
+    let options = preset_options(presets, &candidate, given);
     if options.is_empty() {
         bail!("no built-in preset for the {} stack", candidate.stack);
     }
@@ -88,8 +92,14 @@ pub fn choose_preset<'a>(
 
 /// At a terminal, the first line of the plan: the stack's presets to pick from, starting on the one detection
 /// chose (Enter keeps it). The images and everything else are resolved for the preset picked here.
-fn confirm_preset<'a>(chosen: &'a Preset, presets: &'a [Preset], prompter: &mut dyn Prompter) -> Result<&'a Preset> {
-    let options = preset_options(presets, &chosen.stack);
+fn confirm_preset<'a>(
+    chosen: &'a Preset,
+    presets: &'a [Preset],
+    candidate: &Candidate,
+    given: &IndexMap<String, Given>,
+    prompter: &mut dyn Prompter,
+) -> Result<&'a Preset> {
+    let options = preset_options(presets, candidate, given);
     if !prompter.is_interactive() || options.len() < 2 {
         return Ok(chosen);
     }
@@ -102,23 +112,36 @@ fn confirm_preset<'a>(chosen: &'a Preset, presets: &'a [Preset], prompter: &mut 
     preset::find(presets, &prompter.ask(&question)?)
 }
 
-/// Each preset of a stack with what it makes: the title of its description (`Node static site: …`) when the
-/// titles tell the presets apart, else the rest of it (both Go presets are titled `Go`).
-fn preset_options(presets: &[Preset], stack: &str) -> Vec<(String, String)> {
-    let found = stack_presets(presets, stack);
-    let split = |p: &Preset| -> (String, String) {
-        match p.description.split_once(": ") {
-            Some((title, rest)) => (title.to_string(), rest.to_string()),
-            None => (p.description.clone(), p.description.clone()),
-        }
-    };
-    let titles: Vec<String> = found.iter().map(|p| split(p).0).collect();
-    let distinct = titles.iter().all(|t| titles.iter().filter(|o| *o == t).count() == 1);
-    found
-        .iter()
+/// Each preset of the candidate's stack with what it would make of this repository: the title of its
+/// description (`Node static site`) and the images it settles on here — not the rest of the description,
+/// which says what it does in general (alpine) and may not hold (a cgo binary runs on Debian); the whole
+/// description while a pending choice leaves the images open.
+fn preset_options(presets: &[Preset], candidate: &Candidate, given: &IndexMap<String, Given>) -> Vec<(String, String)> {
+    stack_presets(presets, candidate.stack)
+        .into_iter()
         .map(|p| {
-            let (title, rest) = split(p);
-            (p.name.clone(), if distinct { title } else { rest })
+            let title = p
+                .description
+                .split_once(": ")
+                .map_or(p.description.as_str(), |(title, _)| title);
+            let given: IndexMap<String, Given> = given
+                .iter()
+                .filter(|(key, _)| p.answers.contains_key(*key))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            let images = answers::resolve(p, Some(candidate), &given, &mut NonInteractive)
+                .ok()
+                .and_then(|resolved| {
+                    let image = |key: &str| resolved.values.get(key)?.as_str().map(str::to_string);
+                    Some(format!(
+                        "built on {}, runs on {}",
+                        image("builder_image")?,
+                        image("runtime_image")?
+                    ))
+                });
+            // Before a pending choice (which main package) the images are not known yet: what it does in general.
+            let text = images.map_or_else(|| p.description.clone(), |images| format!("{title}: {images}"));
+            (p.name.clone(), text)
         })
         .collect()
 }

@@ -233,7 +233,7 @@ fn detect_command(args: &DetectArgs, presets: &[Preset], config: &ProjectConfig)
 /// Decisions taken on evidence (notes) and problems (warnings), on stderr.
 fn say(notes: &[String], warnings: &[String]) {
     for note in notes {
-        eprintln!("note: {}", files::message(note));
+        paint::note(&files::message(note));
     }
     for warning in warnings {
         paint::warning(&files::message(warning));

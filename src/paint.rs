@@ -10,7 +10,20 @@ const HUNK: Style = AnsiColor::Cyan.on_default();
 
 /// `warning: MESSAGE` on stderr, the word in yellow.
 pub(crate) fn warning(message: &str) {
-    anstream::eprintln!("{WARNING}warning:{WARNING:#} {message}");
+    let text = fit_to_terminal(&format!("warning: {message}"));
+    let rest = text.strip_prefix("warning:").unwrap_or(&text);
+    anstream::eprintln!("{WARNING}warning:{WARNING:#}{rest}");
+}
+
+/// `note: MESSAGE` on stderr.
+pub(crate) fn note(message: &str) {
+    eprintln!("{}", fit_to_terminal(&format!("note: {message}")));
+}
+
+/// At a terminal, a message broken between words at its width (the terminal itself would break words);
+/// elsewhere one line, for logs and grep.
+fn fit_to_terminal(message: &str) -> String {
+    crate::term::hanging(message, crate::term::terminal_width(&std::io::stderr()))
 }
 
 /// A unified diff on stderr: removed lines red, added lines green, hunk headers cyan.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::detect::{Candidate, Choice, Detection, Fact};
 use crate::files;
 use crate::preset::{self, Preset};
-use crate::term::{fit, terminal_width, wrap};
+use crate::term::{fit, hanging, terminal_width, wrap};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Report<'a> {
@@ -232,10 +232,18 @@ impl<'a> Report<'a> {
         }
         self.choice_lines(&mut out, layout);
         for note in &self.notes {
-            let _ = writeln!(out, "note: {}", files::message(note));
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(&format!("note: {}", files::message(note)), layout.width)
+            );
         }
         for warning in &self.warnings {
-            let _ = writeln!(out, "warning: {}", files::message(warning));
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(&format!("warning: {}", files::message(warning)), layout.width)
+            );
         }
         if !self.custom_files.is_empty() {
             let _ = writeln!(

@@ -41,9 +41,21 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// A message in lines of `width` broken between words, each line after the first indented by two spaces; one
+/// line when there is no width (not a terminal).
+pub(crate) fn hanging(message: &str, width: Option<usize>) -> String {
+    match width {
+        Some(width) if width > 20 && message.chars().count() > width => {
+            let lines = wrap(message, width - 2);
+            lines.join("\n  ")
+        }
+        _ => message.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{fit, wrap};
+    use super::{fit, hanging, wrap};
 
     #[test]
     fn values_wrap_between_words_and_long_words_are_broken() {
@@ -54,6 +66,17 @@ mod tests {
         assert_eq!(wrap("node dist/server.js", 8), ["node", "dist/ser", "ver.js"]);
         assert_eq!(wrap("a b c", 20), ["a b c"]);
         assert_eq!(wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn messages_break_between_words_with_an_indent_at_a_terminal_only() {
+        let message = "note: the project's deployment files say how it runs: ports 8081 (Dockerfile:6)";
+        assert_eq!(
+            hanging(message, Some(40)),
+            "note: the project's deployment files\n  say how it runs: ports 8081\n  (Dockerfile:6)"
+        );
+        assert_eq!(hanging(message, None), message);
+        assert_eq!(hanging("short", Some(40)), "short");
     }
 
     #[test]
