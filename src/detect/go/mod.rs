@@ -267,11 +267,13 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let graphs: Vec<Vec<usize>> = ranked.iter().map(|m| tree.graph(m.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
     tree.lex_whole(&every_graph_package);
+    // Programs of one repository share most packages: each file is scanned for ports once.
+    let scans = ports::Scans::new(&tree);
 
     let mut options: Vec<ChoiceOption> = ranked
         .iter()
         .zip(&graphs)
-        .map(|(main, graph)| program_option(root, &tree, modules, main, graph, workspace))
+        .map(|(main, graph)| program_option(root, &tree, &scans, modules, main, graph, workspace))
         .collect();
     contract::apply(root, &mut options, candidate);
     match options.len() {
@@ -319,6 +321,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
 fn program_option(
     root: &Path,
     tree: &Tree,
+    scans: &ports::Scans,
     modules: &[Module],
     main: &mains::MainCandidate,
     graph: &[usize],
@@ -335,7 +338,7 @@ fn program_option(
             Fact::new(module.path.clone(), main.evidence.clone()),
         );
     }
-    let listening = ports::listening(tree, graph);
+    let listening = ports::listening(tree, graph, scans);
     for (key, fact) in ports::port_facts(&listening, &main.dir) {
         insert(&mut facts, key, fact);
     }

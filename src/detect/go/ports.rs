@@ -87,20 +87,167 @@ pub(super) struct Listening {
     pub(super) packages: usize,
 }
 
-pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
+/// What the probe reads of one file by itself: its literal constants, the names it uses (that a constant
+/// elsewhere in the program could stand for), its hits with nothing folded in, its first listener call and
+/// whether it calls `.Run()`. Several programs of a repository share most files: each is scanned once.
+pub(crate) struct FileScan {
+    constants: Vec<(String, Token)>,
+    /// Where each distinct name the file uses as a value first appears (token indices).
+    used_names: Vec<usize>,
+    hits: Vec<PortHit>,
+    listener: Option<String>,
+    default_run: bool,
+    /// Hits with constants folded in, by the constants folded: programs that share the file usually share
+    /// its constants too, so each fold is worked out once.
+    folded: std::cell::RefCell<Vec<FoldedHits>>,
+}
+
+/// The constants folded into a file, and the hits they gave.
+type FoldedHits = (Vec<(String, Token)>, std::rc::Rc<Vec<PortHit>>);
+
+/// Each file's scan, by package and file of the tree, made when a program first reads the file.
+pub(super) struct Scans(Vec<Vec<std::cell::OnceCell<FileScan>>>);
+
+impl Scans {
+    pub(super) fn new(tree: &Tree) -> Self {
+        Scans(
+            tree.packages
+                .iter()
+                .map(|package| package.files.iter().map(|_| std::cell::OnceCell::new()).collect())
+                .collect(),
+        )
+    }
+
+    fn of<'s>(&'s self, tree: &Tree, package: usize, file: usize) -> &'s FileScan {
+        let go_file = &tree.packages[package].files[file];
+        self.0[package][file].get_or_init(|| FileScan::of(go_file.lexed(), &go_file.rel))
+    }
+}
+
+impl FileScan {
+    fn of(lexed: &Lexed, rel: &str) -> Self {
+        let tokens = &lexed.tokens;
+        let mut constants = Vec::new();
+        for (at, (token, _)) in tokens.iter().enumerate() {
+            if !matches!(token, Token::Ident(word) if word == "const") {
+                continue;
+            }
+            let block = tokens.get(at + 1).map(|t| &t.0) == Some(&Token::Punct('('));
+            let specs = if block {
+                let end = tokens[at + 1..]
+                    .iter()
+                    .position(|(t, _)| *t == Token::Punct(')'))
+                    .map_or(tokens.len(), |p| at + 1 + p);
+                &tokens[at + 2..end]
+            } else {
+                &tokens[at + 1..tokens.len().min(at + 6)]
+            };
+            collect_constants(specs, block, &mut constants);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let used_names: Vec<usize> = (0..tokens.len())
+            .filter(|&i| match &tokens[i].0 {
+                Token::Ident(name) => !defines_at(tokens, i) && seen.insert(name.as_str()),
+                _ => false,
+            })
+            .collect();
+        let default_run = tokens.windows(4).any(|w| {
+            matches!(
+                (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
+                (Token::Punct('.'), Token::Ident(run), Token::Punct('('), Token::Punct(')')) if run == "Run"
+            )
+        });
+        FileScan {
+            constants,
+            used_names,
+            hits: port_hits(tokens, rel),
+            listener: listener_call(lexed, rel),
+            default_run,
+            folded: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The constants of the program that stand in this file, in the order the file first uses them.
+    fn constants_used<'c>(&self, tokens: &[(Token, usize)], constants: &Constants<'c>) -> Vec<(&'c str, &'c Token)> {
+        self.used_names
+            .iter()
+            .filter_map(|&i| match &tokens[i].0 {
+                Token::Ident(name) => constants.get_key_value(name.as_str()).map(|(k, v)| (*k, *v)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The hits with `used` folded in, worked out once per set of constants.
+    fn folded_hits(
+        &self,
+        tokens: &[(Token, usize)],
+        rel: &str,
+        constants: &Constants<'_>,
+        used: &[(&str, &Token)],
+    ) -> std::rc::Rc<Vec<PortHit>> {
+        let same = |known: &[(String, Token)]| {
+            known.len() == used.len() && known.iter().zip(used).all(|((n, v), (m, w))| n == m && v == *w)
+        };
+        if let Some((_, hits)) = self.folded.borrow().iter().find(|(known, _)| same(known)) {
+            return std::rc::Rc::clone(hits);
+        }
+        let hits = std::rc::Rc::new(port_hits(&fold_constants(tokens, constants), rel));
+        let key = used.iter().map(|(n, v)| ((*n).to_string(), (*v).clone())).collect();
+        self.folded.borrow_mut().push((key, std::rc::Rc::clone(&hits)));
+        hits
+    }
+}
+
+/// Whether a constant's value can change what the probes find where it is used: a port, an address, a listen
+/// flag's name or `PORT`. Folding only those keeps every other file's scan as it is.
+fn can_matter(literal: &Token) -> bool {
+    match literal {
+        Token::Number(n) => n.parse::<u16>().is_ok_and(|p| p > 0),
+        Token::Str(s) => {
+            s == "PORT" || port_of_address(s).is_some() || port_of_default(s).is_some() || is_listen_flag_name(s)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the name at `i` is being defined or called (`name =`, `name(`, `name:`), not used as a value.
+fn defines_at(tokens: &[(Token, usize)], i: usize) -> bool {
+    matches!(tokens.get(i + 1).map(|t| &t.0), Some(Token::Punct('=' | '(' | ':')))
+}
+
+pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listening {
     let mut ports: Vec<Fact> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut listener = None;
     let mut loopback = Vec::new();
     let mut setting = None;
-    let constants = constants(tree, graph);
+    let constants = constants(tree, graph, scans);
     for &index in graph {
         let package = &tree.packages[index];
-        for file in &package.files {
-            let tokens = fold_constants(&file.lexed().tokens, &constants);
-            for hit in port_hits(&tokens, &file.rel) {
+        for (file_index, file) in package.files.iter().enumerate() {
+            let scanned = scans.of(tree, index, file_index);
+            let unfolded = &file.lexed().tokens;
+            // Folded only when a constant of this program stands in the file; else the file's own hits.
+            let used = scanned.constants_used(unfolded, &constants);
+            let folded_hits;
+            let hits: &[PortHit] = if used.is_empty() {
+                &scanned.hits
+            } else {
+                folded_hits = scanned.folded_hits(unfolded, &file.rel, &constants, &used);
+                &folded_hits
+            };
+            let mut folded_tokens = None;
+            for hit in hits {
                 if seen.insert(hit.port) {
-                    let on_loopback = loopback_address(&tokens, hit.line, hit.port);
+                    let tokens = folded_tokens.get_or_insert_with(|| {
+                        if used.is_empty() {
+                            std::borrow::Cow::Borrowed(unfolded.as_slice())
+                        } else {
+                            std::borrow::Cow::Owned(fold_constants(unfolded, &constants))
+                        }
+                    });
+                    let on_loopback = loopback_address(tokens, hit.line, hit.port);
                     let first = ports.is_empty();
                     match (&on_loopback, &hit.flag) {
                         // The Dockerfile passes the flag with every interface's address.
@@ -122,23 +269,24 @@ pub(super) fn listening(tree: &Tree, graph: &[usize]) -> Listening {
                             (None, _) => PortSetting::Fixed(hit.source.clone()),
                         });
                     }
-                    ports.push(Fact::new(hit.port, hit.source).with_note(hit.how));
+                    ports.push(Fact::new(hit.port, hit.source.clone()).with_note(hit.how));
                 }
             }
             if listener.is_none() {
-                listener = listener_call(file.lexed(), &file.rel);
+                listener.clone_from(&scanned.listener);
             }
         }
         for (path, source) in package.imports() {
-            let framework = SERVER_FRAMEWORKS
-                .iter()
-                .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")));
+            let framework = SERVER_FRAMEWORKS.iter().find(|(prefix, _)| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            });
             let Some((name, default)) = framework else { continue };
             if listener.is_none() {
                 listener = Some(format!("{source} (imports {name})"));
             }
             if let Some(port) = default {
-                if uses_default_run(tree, index) && seen.insert(*port) {
+                if uses_default_run(tree, index, scans) && seen.insert(*port) {
                     ports.push(Fact::new(*port, source.clone()).with_note(format!("{name}'s default port")));
                 }
             }
@@ -166,15 +314,8 @@ fn loopback_address(tokens: &[(Token, usize)], line: usize, port: u16) -> Option
 }
 
 /// `r.Run()` with no address: the framework's default port.
-fn uses_default_run(tree: &Tree, index: usize) -> bool {
-    tree.packages[index].files.iter().any(|file| {
-        file.lexed().tokens.windows(4).any(|w| {
-            matches!(
-                (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
-                (Token::Punct('.'), Token::Ident(run), Token::Punct('('), Token::Punct(')')) if run == "Run"
-            )
-        })
-    })
+fn uses_default_run(tree: &Tree, index: usize, scans: &Scans) -> bool {
+    (0..tree.packages[index].files.len()).any(|file| scans.of(tree, index, file).default_run)
 }
 
 fn listener_call(lexed: &Lexed, rel: &str) -> Option<String> {
@@ -271,28 +412,14 @@ pub(super) struct ListenFlag {
 
 /// Literal constants of the program's packages by name (`DefaultListenHTTP = ":80"`, `defaultPort = 8080`),
 /// the nearest package's first.
-type Constants = HashMap<String, Token>;
+type Constants<'a> = HashMap<&'a str, &'a Token>;
 
-fn constants(tree: &Tree, graph: &[usize]) -> Constants {
+fn constants<'a>(tree: &Tree, graph: &[usize], scans: &'a Scans) -> Constants<'a> {
     let mut found = Constants::new();
     for &index in graph {
-        for file in &tree.packages[index].files {
-            let tokens = &file.lexed().tokens;
-            for (at, (token, _)) in tokens.iter().enumerate() {
-                if *token != Token::Ident("const".into()) {
-                    continue;
-                }
-                let block = tokens.get(at + 1).map(|t| &t.0) == Some(&Token::Punct('('));
-                let specs = if block {
-                    let end = tokens[at + 1..]
-                        .iter()
-                        .position(|(t, _)| *t == Token::Punct(')'))
-                        .map_or(tokens.len(), |p| at + 1 + p);
-                    &tokens[at + 2..end]
-                } else {
-                    &tokens[at + 1..tokens.len().min(at + 6)]
-                };
-                collect_constants(specs, block, &mut found);
+        for file in 0..tree.packages[index].files.len() {
+            for (name, value) in &scans.of(tree, index, file).constants {
+                found.entry(name.as_str()).or_insert(value);
             }
         }
     }
@@ -300,8 +427,9 @@ fn constants(tree: &Tree, graph: &[usize]) -> Constants {
 }
 
 /// `Name [Type] = literal` specs (the first one only outside a block), each kept when nothing follows its
-/// literal on the line: `computed = base + 1` is not a literal constant.
-fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Constants) {
+/// literal on the line: `computed = base + 1` is not a literal constant. A file's first definition of a
+/// name wins, as the first file's does in the program.
+fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Vec<(String, Token)>) {
     for (i, (token, line)) in specs.iter().enumerate() {
         let starts_spec = i == 0 || specs[i - 1].1 < *line || specs[i - 1].0 == Token::Punct(';');
         let Token::Ident(name) = token else { continue };
@@ -319,8 +447,8 @@ fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Constant
             let ends = specs
                 .get(equals + 2)
                 .is_none_or(|(t, next)| next > literal_line || *t == Token::Punct(';'));
-            if ends {
-                found.entry(name.clone()).or_insert_with(|| literal.clone());
+            if ends && can_matter(literal) && !found.iter().any(|(known, _)| known == name) {
+                found.push((name.clone(), literal.clone()));
             }
         }
         if !block {
@@ -338,10 +466,8 @@ fn fold_constants(tokens: &[(Token, usize)], constants: &Constants) -> Vec<(Toke
             out.push((token.clone(), *line));
             continue;
         };
-        let next = tokens.get(i + 1).map(|t| &t.0);
-        let defines = matches!(next, Some(Token::Punct('=' | '(' | ':')));
-        match constants.get(name) {
-            Some(value) if !defines && !constants.is_empty() => {
+        match constants.get(name.as_str()) {
+            Some(value) if !defines_at(tokens, i) => {
                 // `pkg.Name`: the qualifier goes with it.
                 if out.len() >= 2
                     && out[out.len() - 1].0 == Token::Punct('.')
@@ -349,7 +475,7 @@ fn fold_constants(tokens: &[(Token, usize)], constants: &Constants) -> Vec<(Toke
                 {
                     out.truncate(out.len() - 2);
                 }
-                out.push((value.clone(), *line));
+                out.push(((*value).clone(), *line));
             }
             _ => out.push((token.clone(), *line)),
         }
@@ -754,19 +880,31 @@ mod tests {
         let lexed = lex::source(
             "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n",
         );
-        let mut constants = Constants::new();
-        for (at, (token, _)) in lexed.tokens.iter().enumerate() {
-            if *token == Token::Ident("const".into()) {
-                let end = lexed.tokens.iter().position(|(t, _)| *t == Token::Punct(')')).unwrap();
-                collect_constants(&lexed.tokens[at + 2..end], true, &mut constants);
-            }
-        }
-        assert_eq!(constants.get("DefaultListenHTTP"), Some(&Token::Str(":80".into())));
-        assert_eq!(constants.get("defaultPort"), Some(&Token::Number("8080".into())));
+        let scanned = FileScan::of(&lexed, "main.go");
+        let constants: Constants = scanned.constants.iter().map(|(n, v)| (n.as_str(), v)).collect();
+        assert_eq!(constants.get("DefaultListenHTTP"), Some(&&Token::Str(":80".into())));
+        assert_eq!(constants.get("defaultPort"), Some(&&Token::Number("8080".into())));
         assert!(!constants.contains_key("computed"));
         let folded = fold_constants(&lexed.tokens, &constants);
         let found: Vec<u16> = port_hits(&folded, "main.go").into_iter().map(|h| h.port).collect();
         assert_eq!(found, vec![80, 8080]);
+        // The same through the file's cache, keyed by the constants it uses.
+        let used = scanned.constants_used(&lexed.tokens, &constants);
+        let cached: Vec<u16> = scanned.folded_hits(&lexed.tokens, "main.go", &constants, &used).iter().map(|h| h.port).collect();
+        assert_eq!(cached, vec![80, 8080]);
+        assert_eq!(scanned.folded.borrow().len(), 1);
+        scanned.folded_hits(&lexed.tokens, "main.go", &constants, &used);
+        assert_eq!(scanned.folded.borrow().len(), 1, "worked out once");
+    }
+
+    #[test]
+    fn only_constants_that_can_change_a_port_are_folded() {
+        assert!(can_matter(&Token::Number("8080".into())));
+        assert!(can_matter(&Token::Str(":9090".into())));
+        assert!(can_matter(&Token::Str("PORT".into())));
+        assert!(can_matter(&Token::Str("http-port".into())));
+        assert!(!can_matter(&Token::Number("100000".into())));
+        assert!(!can_matter(&Token::Str("cerbos.policy.v1".into())));
     }
 
     #[test]

@@ -662,14 +662,21 @@ pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<Str
 
 /// Port literals in JS/TS source, with their line and how they were found.
 pub(super) fn ports_in_source(text: &str) -> Vec<(u16, usize, &'static str)> {
-    let tokens = lex::javascript(text).tokens;
     let mut found = Vec::new();
+    // Both probes start at one of these names: a file without either is not lexed.
+    if !text.contains("listen") && !text.contains("PORT") {
+        return found;
+    }
+    let tokens = lex::javascript(text).tokens;
     let number = |t: &Token| match t {
         Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
         _ => None,
     };
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
+        if name != "listen" && name != "PORT" {
+            continue;
+        }
         let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
         let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
         match name.as_str() {

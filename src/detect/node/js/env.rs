@@ -58,6 +58,11 @@ const PARTS: &[&str] = &["server", "client", "shared"];
 
 /// The environment reads of the module `text`, parsed as the file `name`; None when it does not parse.
 pub(crate) fn env_reads(text: &str, name: &str) -> Option<EnvReads> {
+    // Every read and every schema names it (`process.env`, `import.meta.env`, `createEnv`): a module without
+    // the word has nothing to find, and is not parsed.
+    if !text.contains("env") && !text.contains("Env") {
+        return Some(EnvReads::default());
+    }
     with_program(text, name, |program| {
         let mut collector = Collector {
             text,
