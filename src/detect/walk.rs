@@ -8,11 +8,30 @@ use ignore::{WalkBuilder, WalkState};
 /// Folders that hold dependencies, VCS data or build output, never the project's own code to inspect.
 const SKIPPED_DIRS: &[&str] = &["node_modules", "vendor", "testdata", "target", "dist", "build"];
 
+/// The most files one walk collects: a tree with more of the extensions asked for is read in part, and the
+/// detection that walked it says so (`Walked::cut`). Real projects stay far below (the largest in
+/// docs/real-world.md has about 3,200 source files).
+pub(crate) const MAX_FILES: usize = 20_000;
+
 /// Source files found under a folder, and what could not be read on the way.
 #[derive(Debug, Default)]
 pub(crate) struct Walked {
     pub(crate) files: Vec<PathBuf>,
     pub(crate) unreadable: Vec<String>,
+    /// The budget the walk stopped at (`MAX_FILES`): the files are the first ones in walking order, not all.
+    pub(crate) cut: Option<usize>,
+}
+
+impl Walked {
+    /// The warning for a cut walk: what was read, and the flag that settles what it could not.
+    pub(crate) fn cut_warning(&self, dir: &str, what: &str, settle: &str) -> Option<String> {
+        self.cut.map(|budget| {
+            format!(
+                "{dir}: more than {budget} {what} files; dockgen read the first {budget} and what it found may be \
+                 incomplete: {settle}"
+            )
+        })
+    }
 }
 
 /// Every file with one of the extensions `exts` under `dir`, in a stable order, skipping hidden, `_`-prefixed,
@@ -21,6 +40,15 @@ pub(crate) fn files_with_extensions(
     dir: &Path,
     exts: &'static [&'static str],
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> Walked {
+    walk_at_most(dir, exts, is_boundary, MAX_FILES)
+}
+
+fn walk_at_most(
+    dir: &Path,
+    exts: &'static [&'static str],
+    is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
+    max_files: usize,
 ) -> Walked {
     let root = dir.to_path_buf();
     let prefix = format!("{}/", dir.display());
@@ -45,6 +73,10 @@ pub(crate) fn files_with_extensions(
         .run(|| {
             Box::new(|entry| {
                 let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if found.files.len() >= max_files {
+                    found.cut = Some(max_files);
+                    return WalkState::Quit;
+                }
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -88,5 +120,27 @@ pub(crate) fn is_gitignored(root: &Path, target: &str) -> bool {
             return false;
         }
         dir.push(part);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walk_at_most;
+
+    #[test]
+    fn a_walk_stops_at_its_budget_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.go", "b.go", "c.go", "d.go", "e.txt"] {
+            std::fs::write(dir.path().join(name), "package main\n").unwrap();
+        }
+        let all = walk_at_most(dir.path(), &["go"], |_| false, 10);
+        assert_eq!((all.files.len(), all.cut), (4, None));
+        assert_eq!(all.cut_warning("svc", "Go", "pass X"), None);
+        let cut = walk_at_most(dir.path(), &["go"], |_| false, 3);
+        assert_eq!((cut.files.len(), cut.cut), (3, Some(3)));
+        assert_eq!(
+            cut.cut_warning("svc", "Go", "pass X").unwrap(),
+            "svc: more than 3 Go files; dockgen read the first 3 and what it found may be incomplete: pass X"
+        );
     }
 }

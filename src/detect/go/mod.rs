@@ -218,6 +218,7 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
     let workspace = candidate.evidence == "go.work";
     let mut tree = Tree::read(root, modules)?;
+    candidate.warnings.extend(tree.cut.iter().cloned());
     let build_files = buildfiles::read(root);
     candidate
         .warnings

@@ -72,6 +72,8 @@ pub(super) struct Tree {
     /// Folders below the build's modules with a go.mod of their own (not part of this build), relative to
     /// the repository root.
     pub(super) nested_modules: Vec<String>,
+    /// Said when a module had more Go files than one walk reads (`walk::MAX_FILES`).
+    pub(super) cut: Vec<String>,
 }
 
 impl Tree {
@@ -83,11 +85,17 @@ impl Tree {
         let mut file_count = 0;
         let mut buffer = Vec::new();
         let mut nested_modules = Vec::new();
+        let mut cut = Vec::new();
         for (index, module) in modules.iter().enumerate() {
             let module_root = root.join(&module.dir);
             // Nested modules are found among the walked files (their go.mod) rather than by a look-up in
             // every folder: a big module has hundreds of folders and few nested modules.
             let walked = walk::files_with_extensions(&module_root, &["go", "mod"], |_| false);
+            cut.extend(walked.cut_warning(
+                &module.dir,
+                "Go",
+                "pass --set main_package=./path/to/cmd and check the port (--port N)",
+            ));
             if let Some(unreadable) = walked.unreadable.first() {
                 bail!(
                     "{}",
@@ -159,6 +167,7 @@ impl Tree {
             by_import,
             file_count,
             nested_modules,
+            cut,
         })
     }
 

@@ -11,6 +11,8 @@ use crate::knowledge::jvm::knowledge;
 
 #[derive(Debug, Default)]
 pub(in crate::detect) struct Sources {
+    /// Said when a source folder had more files than one walk reads (`walk::MAX_FILES`).
+    pub(in crate::detect) cut: Vec<String>,
     /// Classes with a `main` method, fully qualified, with `file:line`.
     pub(in crate::detect) mains: Vec<(String, String)>,
     /// `@SpringBootApplication`, `@QuarkusMain`, `@Path` (JAX-RS) and the like: `(annotation, file:line)`.
@@ -80,7 +82,13 @@ pub(in crate::detect) fn scan(root: &Path, module_dir: &str) -> Sources {
             continue;
         }
         let exts: &'static [&'static str] = if ext == "java" { &["java"] } else { &["kt"] };
-        for path in walk::files_with_extensions(&dir, exts, |_| false).files {
+        let walked = walk::files_with_extensions(&dir, exts, |_| false);
+        sources.cut.extend(walked.cut_warning(
+            &join_rel(module_dir, folder),
+            if ext == "java" { "Java" } else { "Kotlin" },
+            "pass --set main_class=CLASS if the main class is wrong, and --port N",
+        ));
+        for path in walked.files {
             let Some(text) = read_small_text(&path) else {
                 continue;
             };

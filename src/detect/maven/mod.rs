@@ -330,6 +330,7 @@ fn analyse(
         facts.insert("java_version".into(), fact);
     }
     let sources = sources::scan(root, &project.dir);
+    warnings.extend(sources.cut.iter().cloned());
     let framework = artifact::framework(project, &packaging);
     if is_reactor && framework.as_ref().is_some_and(|fw| is_library(fw, &sources)) {
         return Ok(None);

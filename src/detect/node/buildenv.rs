@@ -78,6 +78,8 @@ struct Reads {
     schemas: Vec<(String, Schema)>,
     /// A read of `SKIP_ENV_VALIDATION` (a hand-written schema's switch).
     skip_read: Option<String>,
+    /// Said when the app had more sources than one walk reads.
+    cut: Option<String>,
 }
 
 /// Records `build_env` (names the bundler inlines, each with where it was seen), `build_env_committed` (their
@@ -97,6 +99,7 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
         return;
     }
     let mut reads = read_sources(app, &prefixes, schema_library.is_some());
+    warnings.extend(reads.cut.take());
     html_placeholders(app, &prefixes, &mut reads.inlined);
     for template in ENV_TEMPLATES {
         let Some(text) = app.text(template) else { continue };
@@ -144,6 +147,11 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
     let walked = walk::files_with_extensions(&root, WALKED, move |p| {
         p != boundary_root && p.join("package.json").is_file()
     });
+    reads.cut = walked.cut_warning(
+        &app.file("."),
+        "source",
+        "pass the variables the build needs with --build-env NAME=VALUE",
+    );
     for path in walked.files {
         let Some(text) = read_small_text(&path) else { continue };
         let rel = path

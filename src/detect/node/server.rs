@@ -618,6 +618,7 @@ pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<Str
     let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
         p != boundary_root && p.join("package.json").is_file()
     });
+    warnings.extend(walked.cut_warning(&app.file("."), "JavaScript/TypeScript", "pass --port N if the port is wrong"));
     for path in walked.files {
         let Some(text) = read_small_text(&path) else { continue };
         let rel = path

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Side-by-side timing of `dockgen detect` and `nixpacks plan` on the real-world corpus.
+
+Each repository of scripts/real-world-repos.txt (and of DOCKGEN_REPOS) is extracted at its pinned commit from its bare mirror
+(the blobs it holds; the mirrors have no work tree), then both tools run on it alternately, RUNS times each
+(default 7). Printed: one markdown row per repository with its source-file count, each tool's median wall
+time and median peak memory (from /usr/bin/time), and the ratio dockgen / nixpacks. Nothing is built and no
+code of the repositories is run.
+
+Usage: benches/versus_nixpacks.py [RUNS]
+Environment: DOCKGEN_BIN (default target/release/dockgen), NIXPACKS_BIN (default: nixpacks on PATH),
+DOCKGEN_MIRRORS (default /work/.mirror), DOCKGEN_REPOS (default scripts/real-world-repos.txt).
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOURCE_EXTENSIONS = (".go", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".mts", ".java", ".kt", ".vue", ".svelte")
+
+
+def git_dir(mirrors, repo):
+    base = os.path.join(mirrors, repo.replace("/", "+"))
+    for candidate in (base, os.path.join(base, "repo")):
+        if os.path.isdir(candidate) and subprocess.run(
+            ["git", "--git-dir", candidate, "rev-parse", "--git-dir"], capture_output=True
+        ).returncode == 0:
+            return candidate
+    return None
+
+
+def extract(gitdir, commit, out):
+    """Every blob of `commit` the mirror holds, written under `out` (mirrors may lack large binary blobs, which
+    neither tool reads)."""
+    listing = subprocess.run(
+        ["git", "--git-dir", gitdir, "ls-tree", "-r", "-z", commit], capture_output=True, check=True
+    ).stdout.split(b"\0")
+    cat = subprocess.Popen(
+        ["git", "--git-dir", gitdir, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    for entry in filter(None, listing):
+        meta, path = entry.split(b"\t", 1)
+        mode, kind, sha = meta.split()
+        if kind != b"blob":
+            continue
+        cat.stdin.write(sha + b"\n")
+        cat.stdin.flush()
+        header = cat.stdout.readline().split()
+        if header[1] == b"missing":
+            continue
+        data = cat.stdout.read(int(header[2]))
+        cat.stdout.read(1)
+        target = os.path.join(out, path.decode())
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if mode == b"120000":
+            os.symlink(data.decode(), target)
+        else:
+            with open(target, "wb") as f:
+                f.write(data)
+    cat.stdin.close()
+    cat.wait()
+
+
+def timed(command, cwd, report):
+    """Wall seconds and peak resident KB of one run, its output discarded. The peak comes from /usr/bin/time
+    (a small process: a fork of this Python would count its memory), the wall time from here."""
+    start = time.perf_counter()
+    subprocess.run(
+        ["/usr/bin/time", "-o", report, "-f", "%M", *command],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wall = time.perf_counter() - start
+    with open(report) as f:
+        peak = int(f.read().split()[-1])
+    return wall, peak
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    dockgen = os.environ.get("DOCKGEN_BIN", os.path.join(ROOT, "target/release/dockgen"))
+    nixpacks = os.environ.get("NIXPACKS_BIN") or shutil.which("nixpacks")
+    mirrors = os.environ.get("DOCKGEN_MIRRORS", "/work/.mirror")
+    repos = os.environ.get("DOCKGEN_REPOS", os.path.join(ROOT, "scripts/real-world-repos.txt"))
+    if not nixpacks:
+        sys.exit("versus_nixpacks.py: no nixpacks (cargo install nixpacks --locked --root DIR; NIXPACKS_BIN=DIR/bin/nixpacks)")
+    print("| repository | source files | dockgen detect | nixpacks plan | ratio | dockgen peak | nixpacks peak |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for line in open(repos):
+        if not line.strip() or line.startswith("#"):
+            continue
+        repo, commit = line.split("\t")[:2]
+        gitdir = git_dir(mirrors, repo)
+        if gitdir is None:
+            print(f"| {repo} | no mirror | | | | | |")
+            continue
+        with tempfile.TemporaryDirectory() as work:
+            tree = os.path.join(work, "tree")
+            extract(gitdir, commit, tree)
+            sources = sum(
+                1
+                for _, _, names in os.walk(tree)
+                for name in names
+                if name.endswith(SOURCE_EXTENSIONS)
+            )
+            times = {"dockgen": [], "nixpacks": []}
+            peaks = {"dockgen": [], "nixpacks": []}
+            for _ in range(runs):
+                for tool, command in (("dockgen", [dockgen, "detect", "."]), ("nixpacks", [nixpacks, "plan", "."])):
+                    wall, peak = timed(command, tree, os.path.join(work, "time"))
+                    times[tool].append(wall)
+                    peaks[tool].append(peak)
+            d, n = statistics.median(times["dockgen"]), statistics.median(times["nixpacks"])
+            ratio = f"{d / n:.2f}" if n > 0 else "-"
+            print(
+                f"| {repo}@{commit[:7]} | {sources} | {d * 1000:.1f} ms | {n * 1000:.1f} ms | {ratio} | "
+                f"{statistics.median(peaks['dockgen']) / 1024:.0f} MB | {statistics.median(peaks['nixpacks']) / 1024:.0f} MB |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
