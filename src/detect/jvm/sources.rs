@@ -142,11 +142,11 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     let mut i = 0;
     while i < tokens.len() {
         let (token, line) = &tokens[i];
-        let at = format!("{rel}:{line}");
+        let at = || format!("{rel}:{line}");
         let Token::Ident(word) = token else {
             if let (Token::Punct('@'), Some((Token::Ident(name), _))) = (token, tokens.get(i + 1)) {
                 if APP_ANNOTATIONS.contains(&name.as_str()) {
-                    out.app_annotations.push((name.clone(), at));
+                    out.app_annotations.push((name.clone(), at()));
                 }
                 i += 2;
                 continue;
@@ -167,10 +167,10 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
             _ => false,
         };
         if is_main {
-            out.mains.push((qualified(&package, &class), at.clone()));
+            out.mains.push((qualified(&package, &class), at()));
         }
         if known.source_types.iter().any(|t| t == word) {
-            out.listeners.push((word.clone(), at.clone()));
+            out.listeners.push((word.clone(), at()));
         }
         let literal = match (word.as_str(), window) {
             ("InetSocketAddress", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..]) => {
@@ -189,17 +189,21 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         }
         // A qualified name (an import or a use in code) inside a package the JRE lacks. Its tails
         // (`tools.ToolProvider`) are looked at too, harmlessly: no JDK-only package starts like one.
-        let (name, len) = dotted(&tokens, i);
-        if len > 1 {
-            if let Some(module) = known
+        // (Only a name followed by `.` can be qualified: the others are not built into a string at all.)
+        if matches!(tokens.get(i + 1), Some((Token::Punct('.'), _))) {
+            let (name, len) = dotted(&tokens, i);
+            let module = known
                 .jdk_only
                 .packages
                 .iter()
-                .find(|(prefix, _)| name.starts_with(&format!("{prefix}.")))
-                .map(|(_, module)| module.clone())
-            {
-                if !out.jdk_modules.iter().any(|(m, _)| *m == module) {
-                    out.jdk_modules.push((module, at));
+                .find(|(prefix, _)| {
+                    name.strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+                })
+                .map(|(_, module)| module);
+            if let Some(module) = module.filter(|_| len > 1) {
+                if !out.jdk_modules.iter().any(|(m, _)| m == module) {
+                    out.jdk_modules.push((module.clone(), at()));
                 }
             }
         }
