@@ -54,7 +54,9 @@ pub(crate) fn javascript(src: &str) -> Lexed {
 
 fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
     let bytes = src.as_bytes();
-    let mut tokens: Vec<(Token, usize)> = Vec::new();
+    // About one token per six bytes of source: sized once instead of grown a dozen times.
+    let expected = if extent == Extent::Whole { src.len() / 6 } else { 64 };
+    let mut tokens: Vec<(Token, usize)> = Vec::with_capacity(expected);
     let mut build_constraints = Vec::new();
     let mut embeds = Vec::new();
     let mut reached_declarations = false;

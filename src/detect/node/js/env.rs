@@ -10,7 +10,7 @@ use oxc_ast::ast::{
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
 
-use super::{line_at, with_program};
+use super::{with_program, Lines};
 
 /// Where a name is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub(crate) fn env_reads(text: &str, name: &str) -> Option<EnvReads> {
     }
     with_program(text, name, |program| {
         let mut collector = Collector {
-            text,
+            lines: Lines::new(text),
             found: EnvReads::default(),
         };
         collector.visit_program(program);
@@ -73,14 +73,14 @@ pub(crate) fn env_reads(text: &str, name: &str) -> Option<EnvReads> {
     })
 }
 
-struct Collector<'c> {
-    text: &'c str,
+struct Collector {
+    lines: Lines,
     found: EnvReads,
 }
 
-impl Collector<'_> {
+impl Collector {
     fn line(&self, offset: u32) -> usize {
-        line_at(self.text, offset)
+        self.lines.at(offset)
     }
 
     fn schema(&self, call: &CallExpression) -> Schema {
@@ -122,7 +122,7 @@ impl Collector<'_> {
     }
 }
 
-impl<'a> Visit<'a> for Collector<'_> {
+impl<'a> Visit<'a> for Collector {
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         if let Some(access) = env_object(&it.object) {
             let line = self.line(it.span.start);

@@ -11,7 +11,7 @@ use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
 
 use super::eval::{join, Scope, Static};
-use super::{line_at, with_program};
+use super::{with_program, Lines};
 
 /// The references of one module.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub(crate) fn references(text: &str, name: &str) -> Option<References> {
     with_program(text, name, |program| {
         let scope = Scope::of(program);
         let mut collector = Collector {
-            text,
+            lines: Lines::new(text),
             scope: &scope,
             found: References::default(),
             strings_are_paths: false,
@@ -42,7 +42,7 @@ pub(crate) fn references(text: &str, name: &str) -> Option<References> {
 }
 
 struct Collector<'c, 's, 'a> {
-    text: &'c str,
+    lines: Lines,
     scope: &'c Scope<'s, 'a>,
     found: References,
     /// Whether the expression visited next sits where a path can go (an argument, a property value).
@@ -51,7 +51,7 @@ struct Collector<'c, 's, 'a> {
 
 impl<'a> Collector<'_, '_, 'a> {
     fn line(&self, offset: u32) -> usize {
-        line_at(self.text, offset)
+        self.lines.at(offset)
     }
 
     /// A load of `specifier`: a module when it is a known string, else a dynamic load.

@@ -71,6 +71,30 @@ fn too_deep(text: &str) -> bool {
     false
 }
 
+/// Where each line of a text starts, for the lines of many offsets in one file: a visitor that asked
+/// `line_at` for every string of a big module would count its newlines again each time.
+pub(crate) struct Lines {
+    starts: Vec<u32>,
+}
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        Lines { starts }
+    }
+
+    /// The 1-based line of a byte offset, as `line_at` counts it.
+    pub(crate) fn at(&self, offset: u32) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
+    }
+}
+
 /// The 1-based line of a byte offset.
 pub(crate) fn line_at(text: &str, offset: u32) -> usize {
     let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());
@@ -111,5 +135,10 @@ mod tests {
         assert_eq!(line_at("a\nb\nc", 0), 1);
         assert_eq!(line_at("a\nb\nc", 2), 2);
         assert_eq!(line_at("a\nb\nc", 99), 3);
+        let text = "a\nbé\n\nc";
+        let lines = Lines::new(text);
+        for offset in 0..12 {
+            assert_eq!(lines.at(offset), line_at(text, offset), "offset {offset}");
+        }
     }
 }
