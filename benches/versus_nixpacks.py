@@ -9,6 +9,8 @@ code of the repositories is run.
 
 Usage: benches/versus_nixpacks.py [RUNS]
 Environment: DOCKGEN_BIN (default target/release/dockgen), NIXPACKS_BIN (default: nixpacks on PATH),
+DOCKGEN_BASELINE_BIN (another dockgen, e.g. a build of an earlier commit: timed in the same runs, a column of
+its own),
 DOCKGEN_MIRRORS (default /work/.mirror), DOCKGEN_REPOS (default scripts/real-world-repos.txt).
 """
 
@@ -90,8 +92,11 @@ def main():
     repos = os.environ.get("DOCKGEN_REPOS", os.path.join(ROOT, "scripts/real-world-repos.txt"))
     if not nixpacks:
         sys.exit("versus_nixpacks.py: no nixpacks (cargo install nixpacks --locked --root DIR; NIXPACKS_BIN=DIR/bin/nixpacks)")
-    print("| repository | source files | dockgen detect | nixpacks plan | ratio | dockgen peak | nixpacks peak |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    baseline = os.environ.get("DOCKGEN_BASELINE_BIN")
+    tools = [("dockgen", dockgen), ("nixpacks", nixpacks)] + ([("baseline", baseline)] if baseline else [])
+    extra = " dockgen baseline |" if baseline else ""
+    print(f"| repository | source files | dockgen detect | nixpacks plan | ratio |{extra} dockgen peak | nixpacks peak |")
+    print("| --- | ---: | ---: | ---: | ---: |" + (" ---: |" if baseline else "") + " ---: | ---: |")
     for line in open(repos):
         if not line.strip() or line.startswith("#"):
             continue
@@ -109,17 +114,19 @@ def main():
                 for name in names
                 if name.endswith(SOURCE_EXTENSIONS)
             )
-            times = {"dockgen": [], "nixpacks": []}
-            peaks = {"dockgen": [], "nixpacks": []}
+            times = {tool: [] for tool, _ in tools}
+            peaks = {tool: [] for tool, _ in tools}
             for _ in range(runs):
-                for tool, command in (("dockgen", [dockgen, "detect", "."]), ("nixpacks", [nixpacks, "plan", "."])):
+                for tool, binary in tools:
+                    command = [binary, "plan" if tool == "nixpacks" else "detect", "."]
                     wall, peak = timed(command, tree, os.path.join(work, "time"))
                     times[tool].append(wall)
                     peaks[tool].append(peak)
             d, n = statistics.median(times["dockgen"]), statistics.median(times["nixpacks"])
             ratio = f"{d / n:.2f}" if n > 0 else "-"
+            before = f" {statistics.median(times['baseline']) * 1000:.1f} ms |" if baseline else ""
             print(
-                f"| {repo}@{commit[:7]} | {sources} | {d * 1000:.1f} ms | {n * 1000:.1f} ms | {ratio} | "
+                f"| {repo}@{commit[:7]} | {sources} | {d * 1000:.1f} ms | {n * 1000:.1f} ms | {ratio} |{before} "
                 f"{statistics.median(peaks['dockgen']) / 1024:.0f} MB | {statistics.median(peaks['nixpacks']) / 1024:.0f} MB |",
                 flush=True,
             )
