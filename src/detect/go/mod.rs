@@ -269,7 +269,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
     tree.lex_whole(&every_graph_package);
     // Programs of one repository share most packages: each file is scanned for ports once.
-    let scans = ports::Scans::new(&tree);
+    let scans = ports::Scans::new(&tree, &every_graph_package);
 
     let mut options: Vec<ChoiceOption> = ranked
         .iter()

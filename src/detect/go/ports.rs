@@ -103,19 +103,37 @@ pub(crate) struct FileScan {
 }
 
 /// The constants folded into a file, and the hits they gave.
-type FoldedHits = (Vec<(String, Token)>, std::rc::Rc<Vec<PortHit>>);
+type FoldedHits = (Vec<(String, Token)>, std::sync::Arc<Vec<PortHit>>);
 
 /// Each file's scan, by package and file of the tree, made when a program first reads the file.
 pub(super) struct Scans(Vec<Vec<std::cell::OnceCell<FileScan>>>);
 
 impl Scans {
-    pub(super) fn new(tree: &Tree) -> Self {
-        Scans(
-            tree.packages
-                .iter()
-                .map(|package| package.files.iter().map(|_| std::cell::OnceCell::new()).collect())
-                .collect(),
-        )
+    /// The scans of every file of `packages` (the programs' graphs), made between threads; any other file is
+    /// scanned when first read.
+    pub(super) fn new(tree: &Tree, packages: &[usize]) -> Self {
+        let scans: Vec<Vec<std::cell::OnceCell<FileScan>>> = tree
+            .packages
+            .iter()
+            .map(|package| package.files.iter().map(|_| std::cell::OnceCell::new()).collect())
+            .collect();
+        let mut wanted = packages.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut made: Vec<(usize, usize, Option<FileScan>)> = wanted
+            .iter()
+            .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file, None)))
+            .collect();
+        super::packages::each_in_parallel(&mut made, |(package, file, scan)| {
+            let go_file = &tree.packages[*package].files[*file];
+            *scan = Some(FileScan::of(go_file.lexed(), &go_file.rel));
+        });
+        for (package, file, scan) in made {
+            if let Some(scan) = scan {
+                let _ = scans[package][file].set(scan);
+            }
+        }
+        Scans(scans)
     }
 
     fn of<'s>(&'s self, tree: &Tree, package: usize, file: usize) -> &'s FileScan {
@@ -185,16 +203,16 @@ impl FileScan {
         rel: &str,
         constants: &Constants<'_>,
         used: &[(&str, &Token)],
-    ) -> std::rc::Rc<Vec<PortHit>> {
+    ) -> std::sync::Arc<Vec<PortHit>> {
         let same = |known: &[(String, Token)]| {
             known.len() == used.len() && known.iter().zip(used).all(|((n, v), (m, w))| n == m && v == *w)
         };
         if let Some((_, hits)) = self.folded.borrow().iter().find(|(known, _)| same(known)) {
-            return std::rc::Rc::clone(hits);
+            return std::sync::Arc::clone(hits);
         }
-        let hits = std::rc::Rc::new(port_hits(&fold_constants(tokens, constants), rel));
+        let hits = std::sync::Arc::new(port_hits(&fold_constants(tokens, constants), rel));
         let key = used.iter().map(|(n, v)| ((*n).to_string(), (*v).clone())).collect();
-        self.folded.borrow_mut().push((key, std::rc::Rc::clone(&hits)));
+        self.folded.borrow_mut().push((key, std::sync::Arc::clone(&hits)));
         hits
     }
 }
