@@ -23,6 +23,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from extract_commit import extract  # noqa: E402  (the scripts folder is not a package)
 SOURCE_EXTENSIONS = (".go", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".mts", ".java", ".kt", ".vue", ".svelte")
 
 
@@ -34,38 +36,6 @@ def git_dir(mirrors, repo):
         ).returncode == 0:
             return candidate
     return None
-
-
-def extract(gitdir, commit, out):
-    """Every blob of `commit` the mirror holds, written under `out` (mirrors may lack large binary blobs, which
-    neither tool reads)."""
-    listing = subprocess.run(
-        ["git", "--git-dir", gitdir, "ls-tree", "-r", "-z", commit], capture_output=True, check=True
-    ).stdout.split(b"\0")
-    cat = subprocess.Popen(
-        ["git", "--git-dir", gitdir, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    for entry in filter(None, listing):
-        meta, path = entry.split(b"\t", 1)
-        mode, kind, sha = meta.split()
-        if kind != b"blob":
-            continue
-        cat.stdin.write(sha + b"\n")
-        cat.stdin.flush()
-        header = cat.stdout.readline().split()
-        if header[1] == b"missing":
-            continue
-        data = cat.stdout.read(int(header[2]))
-        cat.stdout.read(1)
-        target = os.path.join(out, path.decode())
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        if mode == b"120000":
-            os.symlink(data.decode(), target)
-        else:
-            with open(target, "wb") as f:
-                f.write(data)
-    cat.stdin.close()
-    cat.wait()
 
 
 def timed(command, cwd, report):

@@ -49,36 +49,7 @@ find_git_dir() {
 
 # Extract every blob of COMMIT that the mirror holds into DIR; prints how many were absent.
 extract_present() {
-  python3 - "$@" <<'PY'
-import os, subprocess, sys
-gitdir, commit, out = sys.argv[1:4]
-listing = subprocess.run(["git", "--git-dir", gitdir, "ls-tree", "-r", "-z", commit],
-                         capture_output=True, check=True).stdout.split(b"\0")
-cat = subprocess.Popen(["git", "--git-dir", gitdir, "cat-file", "--batch"], stdin=subprocess.PIPE,
-                       stdout=subprocess.PIPE)
-missing = 0
-for entry in filter(None, listing):
-    meta, path = entry.split(b"\t", 1)
-    mode, kind, sha = meta.split()
-    if kind != b"blob":
-        continue
-    cat.stdin.write(sha + b"\n")
-    cat.stdin.flush()
-    header = cat.stdout.readline().split()
-    if header[1] == b"missing":
-        missing += 1
-        continue
-    data = cat.stdout.read(int(header[2]))
-    cat.stdout.read(1)
-    target = os.path.join(out, path.decode())
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    if mode == b"120000":
-        os.symlink(data.decode(), target)
-    else:
-        with open(target, "wb") as f:
-            f.write(data)
-print(missing)
-PY
+  python3 "$ROOT/scripts/extract_commit.py" "$@"
 }
 
 # Summarise one run as a markdown row (python3 reads the JSON and the Dockerfile).

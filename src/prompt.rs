@@ -241,34 +241,25 @@ impl Prompter for Terminal {
     }
 
     fn decide(&mut self, file: &str) -> Result<Decision> {
-        // Typed like `git add -p`: one letter (or the word), Enter; nothing is assumed.
-        let answer = inquire::Text::new(&format!("Write {file}? [y,n,a,q]"))
-            .with_help_message(
-                "y: write it · n: keep the file as it is · a: this and every later file · q: write nothing",
-            )
-            .with_validator(|input: &str| {
-                Ok(match Decision::parse(input) {
-                    Some(_) => inquire::validator::Validation::Valid,
-                    None => inquire::validator::Validation::Invalid("answer y, n, a or q".into()),
-                })
-            })
-            .prompt()
-            .map_err(|e| inquire_error(e, "overwriting"))?;
-        Ok(Decision::parse(&answer).unwrap_or(Decision::No))
+        let help = "y: write it · n: keep the file as it is · a: this and every later file · q: write nothing";
+        letter(
+            &format!("Write {file}? [y,n,a,q]"),
+            help,
+            "answer y, n, a or q",
+            "overwriting",
+            Decision::parse,
+        )
     }
 
     fn review(&mut self, files: &str) -> Result<Review> {
-        let answer = inquire::Text::new(&format!("Write {files}? [y,n,f]"))
-            .with_help_message("y: write them · n: write nothing · f: decide file by file")
-            .with_validator(|input: &str| {
-                Ok(match Review::parse(input) {
-                    Some(_) => inquire::validator::Validation::Valid,
-                    None => inquire::validator::Validation::Invalid("answer y, n or f".into()),
-                })
-            })
-            .prompt()
-            .map_err(|e| inquire_error(e, "writing"))?;
-        Ok(Review::parse(&answer).unwrap_or(Review::Nothing))
+        let help = "y: write them · n: write nothing · f: decide file by file";
+        letter(
+            &format!("Write {files}? [y,n,f]"),
+            help,
+            "answer y, n or f",
+            "writing",
+            Review::parse,
+        )
     }
 
     fn confirm(&mut self, question: &str, help: &str, default: bool) -> Result<bool> {
@@ -298,6 +289,22 @@ impl Review {
             _ => None,
         }
     }
+}
+
+/// An answer typed like `git add -p`: one letter (or the word), Enter; nothing is assumed, anything else is
+/// explained (`invalid`) and typed again.
+fn letter<T>(label: &str, help: &str, invalid: &'static str, what: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let answer = inquire::Text::new(label)
+        .with_help_message(help)
+        .with_validator(move |input: &str| {
+            Ok(match parse(input) {
+                Some(_) => inquire::validator::Validation::Valid,
+                None => inquire::validator::Validation::Invalid(invalid.into()),
+            })
+        })
+        .prompt()
+        .map_err(|e| inquire_error(e, what))?;
+    parse(&answer).ok_or_else(|| anyhow::anyhow!("asking for {what}: `{answer}` is not an answer"))
 }
 
 /// Esc and Ctrl-C become `Cancelled` (exit 130); anything else names what was being asked.
