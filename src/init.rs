@@ -44,11 +44,10 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     )?;
     let (preset, candidate) = (settled.preset, settled.candidate.as_ref());
     let mut warnings = settled.warnings.clone();
-    let mut resolved = settled.resolved.clone();
-    if let Some(unused) = add_build_inputs(args, preset, &mut resolved)? {
+    let (resolved, unused) = with_run_inputs(args, preset, &settled.resolved)?;
+    if let Some(unused) = unused {
         paint::warning(&unused);
     }
-    add_runtime_inputs(args, &mut resolved);
     let plan = plan::derive(preset, &resolved.values);
     if args.plan {
         return print(&format!("{}\n", serde_json::to_string_pretty(&plan)?));
@@ -232,9 +231,7 @@ fn drift_hint(args: &InitArgs, settled: &Settled<'_>, changed: &[(std::path::Pat
     let existing = std::fs::read_to_string(&path).ok()?;
     let preset = settled.preset;
     let dockerfile_of = |resolved: &answers::Resolved| -> Result<String> {
-        let mut resolved = resolved.clone();
-        add_build_inputs(args, preset, &mut resolved)?;
-        add_runtime_inputs(args, &mut resolved);
+        let (resolved, _) = with_run_inputs(args, preset, resolved)?;
         let rendered = render::render(preset, &plan::derive(preset, &resolved.values))?;
         outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)
     };
@@ -354,6 +351,19 @@ fn privileged_port(resolved: &answers::Resolved) -> Option<String> {
          lets it listen there, Kubernetes only with the sysctl net.ipv4.ip_unprivileged_port_start=0; pass --port \
          8080 (or another above 1023) if the program can listen elsewhere"
     ))
+}
+
+/// The settled answers with the run's lists added (`--build-env`, `--secret`, `--arg`, `--env`), and the
+/// warning when `--build-env` reaches nothing: what every render of this run starts from.
+fn with_run_inputs(
+    args: &InitArgs,
+    preset: &Preset,
+    settled: &answers::Resolved,
+) -> Result<(answers::Resolved, Option<String>)> {
+    let mut resolved = settled.clone();
+    let unused = add_build_inputs(args, preset, &mut resolved)?;
+    add_runtime_inputs(args, &mut resolved);
+    Ok((resolved, unused))
 }
 
 /// `--arg` replaces the program's arguments; `--env` sets run-time variables over the deployment files' ones.

@@ -326,3 +326,44 @@ fn has_marker(root: &Path, rel: &str) -> Result<bool> {
 fn read_small_text(path: &Path) -> Option<String> {
     files::read_text(path, files::MANIFEST_CAP).ok()
 }
+
+/// From how many items work is shared between threads (below, starting them costs more than it saves).
+const PARALLEL_FROM: usize = 64;
+
+/// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
+/// are independent, so the result does not depend on how many threads there are.
+pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    if threads < 2 || items.len() < PARALLEL_FROM {
+        items.iter_mut().for_each(each);
+        return;
+    }
+    // Parts taken from one queue by this thread and the helpers: a helper that cannot be started only leaves
+    // more parts to the others.
+    let queue = std::sync::Mutex::new(items.chunks_mut(16));
+    let work = || loop {
+        let part = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
+        let Some(part) = part else { break };
+        part.iter_mut().for_each(&each);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+        }
+        work();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{each_in_parallel, PARALLEL_FROM};
+
+    #[test]
+    fn every_item_is_done_once_whether_or_not_threads_share_the_work() {
+        for count in [0, 3, PARALLEL_FROM, PARALLEL_FROM * 5 + 7] {
+            let mut items: Vec<(usize, usize)> = (0..count).map(|i| (i, 0)).collect();
+            each_in_parallel(&mut items, |(i, done)| *done += *i + 1);
+            assert!(items.iter().all(|(i, done)| *done == i + 1), "{count} items");
+        }
+    }
+}

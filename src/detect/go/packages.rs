@@ -16,9 +16,6 @@ use super::Module;
 /// rest is read only when the header goes on past it.
 const HEADER_BYTES: u64 = 4 * 1024;
 
-/// From how many items work is shared between threads (below, starting them costs more than it saves).
-const PARALLEL_FROM: usize = 64;
-
 /// One non-test Go file that takes part in builds.
 pub(super) struct GoFile {
     /// Relative to the repository root.
@@ -209,34 +206,10 @@ impl Tree {
             .filter(|file| file.whole.is_none())
             .collect();
         // Read again whole: only these packages need more than their header.
-        each_in_parallel(&mut files, |file| {
+        super::super::each_in_parallel(&mut files, |file| {
             file.whole = read_small_text(&file.path).map(|text| lex::source(&text));
         });
     }
-}
-
-/// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
-/// are independent, so the result does not depend on how many threads there are.
-pub(super) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
-    if threads < 2 || items.len() < PARALLEL_FROM {
-        items.iter_mut().for_each(each);
-        return;
-    }
-    // Parts taken from one queue by this thread and the helpers: a helper that cannot be started only leaves
-    // more parts to the others.
-    let queue = std::sync::Mutex::new(items.chunks_mut(16));
-    let work = || loop {
-        let part = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
-        let Some(part) = part else { break };
-        part.iter_mut().for_each(&each);
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
-        }
-        work();
-    });
 }
 
 /// One file with its folder, or None for tests, files a Linux build does not compile, and files that are not
@@ -289,18 +262,4 @@ fn lex_prefix(bytes: &[u8]) -> Option<Lexed> {
         Err(_) => return None,
     };
     Some(lex::header(text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{each_in_parallel, PARALLEL_FROM};
-
-    #[test]
-    fn every_item_is_done_once_whether_or_not_threads_share_the_work() {
-        for count in [0, 3, PARALLEL_FROM, PARALLEL_FROM * 5 + 7] {
-            let mut items: Vec<(usize, usize)> = (0..count).map(|i| (i, 0)).collect();
-            each_in_parallel(&mut items, |(i, done)| *done += *i + 1);
-            assert!(items.iter().all(|(i, done)| *done == i + 1), "{count} items");
-        }
-    }
 }

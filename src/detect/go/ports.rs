@@ -124,7 +124,7 @@ impl Scans {
             .iter()
             .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file, None)))
             .collect();
-        super::packages::each_in_parallel(&mut made, |(package, file, scan)| {
+        super::super::each_in_parallel(&mut made, |(package, file, scan)| {
             let go_file = &tree.packages[*package].files[*file];
             *scan = Some(FileScan::of(go_file.lexed(), &go_file.rel));
         });
