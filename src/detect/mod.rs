@@ -5,6 +5,7 @@ mod deploy;
 mod jvm;
 mod lex;
 pub mod stack;
+mod toolchains;
 mod walk;
 
 use std::path::Path;

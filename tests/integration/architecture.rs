@@ -185,7 +185,15 @@ fn the_import_scan_sees_brace_groups_and_super() {
 
 /// The stack-neutral modules of `src/detect/` (and `jvm`, what every JVM build tool's probe shares); everything
 /// else there is a registered stack's folder.
-const NEUTRAL_DETECTION: &[&str] = &["mod.rs", "stack.rs", "lex.rs", "walk.rs", "deploy", "jvm"];
+const NEUTRAL_DETECTION: &[&str] = &[
+    "mod.rs",
+    "stack.rs",
+    "lex.rs",
+    "walk.rs",
+    "toolchains.rs",
+    "deploy",
+    "jvm",
+];
 
 #[test]
 fn every_stack_sits_in_its_own_folder() {

@@ -1,8 +1,11 @@
 //! The Java release a module targets (from its pom) and the lines dockgen builds and runs it on: the JDK of
 //! that release and the JRE of the first LTS line at or above it (knowledge/jvm/lines.toml).
 
+use std::path::Path;
+
 use super::pom::Props;
 use super::{plugin, Project};
+use crate::detect::toolchains::{self, Mention, Place, Tool};
 use crate::detect::Fact;
 use crate::knowledge::jvm::{self, java_runtime_line};
 
@@ -21,6 +24,43 @@ pub(super) fn java_version(project: &Project) -> Option<Fact> {
                 Fact::new(v, format!("{}:{line}", project.file)).with_note(format!("maven-compiler-plugin {path}"))
             })
         })
+}
+
+/// When the pom names no release: the Java line the repository's tool-version files pin, else the newest LTS
+/// line its CI workflows build with, else its own Dockerfile's JDK.
+pub(super) fn named_elsewhere(root: &Path, dir: &str) -> Option<Fact> {
+    let dirs: Vec<&str> = if dir == "." { vec!["."] } else { vec![dir, "."] };
+    let mentions = toolchains::mentions(root, &dirs, Tool::Java);
+    let release = |m: &&Mention| {
+        let major = m.version.strip_prefix("1.").unwrap_or(&m.version);
+        java_release(major.split('.').next().unwrap_or_default())
+    };
+    for place in [Place::ToolFile, Place::Ci, Place::ContainerFile] {
+        let named: Vec<(String, &Mention)> = mentions
+            .iter()
+            .filter(|m| m.place == place)
+            .filter_map(|m| release(&m).map(|r| (r, m)))
+            .collect();
+        let lts = |r: &str| r.parse().ok().and_then(java_runtime_line) == r.parse().ok();
+        let chosen = if place == Place::ToolFile {
+            named.first()
+        } else {
+            let newest = |only_lts: bool| {
+                named
+                    .iter()
+                    .filter(|(r, _)| !only_lts || lts(r))
+                    .max_by_key(|(r, _)| r.parse::<u32>().unwrap_or_default())
+            };
+            newest(true).or_else(|| newest(false))
+        };
+        if let Some((release, mention)) = chosen {
+            return Some(
+                Fact::new(release.clone(), mention.source.clone())
+                    .with_note(format!("the pom names no release; {} names Java {}", place.said(), mention.version)),
+            );
+        }
+    }
+    None
 }
 
 /// The release the compiler properties ask for: `(release, source, what said it)`.

@@ -322,7 +322,7 @@ fn analyse(
             packaging_source,
         ),
     );
-    if let Some(fact) = java::java_version(project) {
+    if let Some(fact) = java::java_version(project).or_else(|| java::named_elsewhere(root, &project.dir)) {
         let (fact, note) = java::build_line(fact);
         if let Some(note) = note {
             notes.push(format!("{}: {note}", fact.source));

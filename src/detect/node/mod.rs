@@ -256,7 +256,7 @@ fn fuzz_text(text: &str) -> usize {
         .lines()
         .filter(|line| server::start_from_script(line).is_some() || outputs::static_output(line).is_some())
         .count();
-    let chains = scripts::fuzz_text(text);
+    let chains = scripts::fuzz_text(text) + super::toolchains::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
         + js::env::env_reads(text, "fuzz.ts").map_or(0, |r| r.names.len() + r.schemas.len());
     json + versions + globs + settings + loads + scripts + chains + env_names + server::ports_in_source(text).len()
@@ -467,7 +467,7 @@ fn analyse(
         facts.insert("app_name".into(), Fact::new(name, app.at("name")));
     }
     facts.insert("app_dir".into(), Fact::new(dir, app.file("package.json")));
-    if let Some(version) = node_version(context, &app, root_package, warnings)? {
+    if let Some(version) = version::node_version(context, &app, root_package, warnings)? {
         facts.insert("node_version".into(), version);
     }
     if let Some(native) = crate::knowledge::node::native_modules()
@@ -676,76 +676,3 @@ impl<'a> App<'a> {
     }
 }
 
-/// `engines.node`, .nvmrc / .node-version, .tool-versions, then Volta's pin; the app's own before the root's.
-fn node_version(
-    context: &Context,
-    app: &App,
-    root_package: &JsonDoc,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Fact>> {
-    let root = App::new(context, ".", root_package);
-    let apps: Vec<&App> = if app.dir == "." { vec![app] } else { vec![app, &root] };
-    let mut found: Vec<(String, String, &str)> = Vec::new();
-    for a in &apps {
-        if let Some(range) = a.package.str("engines.node") {
-            found.push((range.to_string(), a.at("engines.node"), "engines.node"));
-        }
-    }
-    for a in &apps {
-        for file in [".nvmrc", ".node-version"] {
-            if let Some(text) = a.text(file) {
-                if let Some((i, line)) = text
-                    .lines()
-                    .enumerate()
-                    .map(|(i, l)| (i, l.split('#').next().unwrap_or_default().trim()))
-                    .find(|(_, l)| !l.is_empty())
-                {
-                    found.push((line.to_string(), format!("{}:{}", a.file(file), i + 1), file));
-                }
-            }
-        }
-        if let Some(text) = a.text(".tool-versions") {
-            for (i, line) in text.lines().enumerate() {
-                let mut words = line.split_whitespace();
-                if matches!(words.next(), Some("nodejs" | "node")) {
-                    if let Some(version) = words.next() {
-                        found.push((
-                            version.to_string(),
-                            format!("{}:{}", a.file(".tool-versions"), i + 1),
-                            ".tool-versions",
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    for a in &apps {
-        if let Some(version) = a.package.str("volta.node") {
-            found.push((version.to_string(), a.at("volta.node"), "volta.node"));
-        }
-    }
-    if app.dir != "." {
-        warnings.extend(root.warnings());
-    }
-    for (text, source, what) in &found {
-        match version::resolve(text) {
-            Resolved::Line(major, note) => {
-                let note = if note.is_empty() {
-                    format!("{what} {text}")
-                } else {
-                    format!("{what} {note}")
-                };
-                return Ok(Some(Fact::new(major.to_string(), source.clone()).with_note(note)));
-            }
-            Resolved::Unpinnable => warnings.push(format!(
-                "{source}: `{}` names no Node version dockgen can pin; ignored",
-                text.chars().take(60).collect::<String>().escape_debug()
-            )),
-            Resolved::Impossible(why) => bail!(
-                "{source}: {what} `{}` {why}; no Node image can satisfy it, so fix it in the repository",
-                text.chars().take(60).collect::<String>().escape_debug()
-            ),
-        }
-    }
-    Ok(None)
-}

@@ -3,9 +3,15 @@
 //! line fits, never above its upper bound. The lines and what their images hold are data
 //! (knowledge/node/lines.toml).
 
+use anyhow::{bail, Result};
 use nodejs_semver::Range;
 
+use super::pkgjson::JsonDoc;
+use super::{App, Context};
+use crate::detect::toolchains::{self, Place, Tool};
+use crate::detect::Fact;
 use crate::knowledge::node::{self, NodeLine};
+
 /// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.
 #[cfg(test)]
 fn current_lts() -> u64 {
@@ -55,14 +61,22 @@ pub(crate) fn resolve(text: &str) -> Resolved {
     if sets.is_empty() {
         return Resolved::Impossible("allows no version at all".into());
     }
-    let allows = |major: u64| {
-        let line = Range::parse(format!("{major}.x")).ok();
-        line.is_some_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
-    };
+    let allows = |major: u64| allows_line(&sets, major, false);
     let allowed: Vec<&NodeLine> = table.line.iter().filter(|l| allows(l.version)).collect();
     let unbounded = allows(10_000);
     if unbounded && allows(table.current_lts) {
         return Resolved::Line(table.current_lts, format!("{text} has no upper bound: the current LTS"));
+    }
+    // An image tag follows its line to the newest release: a bound inside a line (`<26.3.1`) rules it out
+    // when a line below is allowed whole.
+    if let Some(line) = allowed.iter().rev().find(|l| l.lts && allows_line(&sets, l.version, true)) {
+        let cut = allowed
+            .iter()
+            .rev()
+            .find(|l| l.lts && l.version > line.version)
+            .map(|above| format!(" (Node {} only below its newest releases)", above.version))
+            .unwrap_or_default();
+        return Resolved::Line(line.version, format!("{text}: the newest LTS line it allows{cut}"));
     }
     if let Some(line) = allowed.iter().rev().find(|l| l.lts) {
         return Resolved::Line(line.version, format!("{text}: the newest LTS line it allows"));
@@ -80,6 +94,17 @@ pub(crate) fn resolve(text: &str) -> Resolved {
             table.line.last().map_or(0, |l| l.version)
         )),
     }
+}
+
+/// Whether a range's sets allow some release of the line `major`; `whole`: its newest releases (a tag such as
+/// `node:24-alpine` moves to them).
+fn allows_line(sets: &[Range], major: u64, whole: bool) -> bool {
+    let line = if whole {
+        Range::parse(format!(">={major}.100.0 <{}.0.0-0", major + 1))
+    } else {
+        Range::parse(format!("{major}.x"))
+    };
+    line.is_ok_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
 }
 
 /// A range as its `||` sets, each the intersection of its comparators. The semver crate turns an impossible
@@ -136,6 +161,176 @@ fn exact_major(text: &str) -> Option<u64> {
         return None;
     }
     parts[0].parse().ok().filter(|m| *m > 0)
+}
+
+/// The Node line the app builds and runs on, from the strongest evidence the repository has: a bounded
+/// `engines.node` range (the app's before the root's); else a pinned version (.nvmrc, .node-version,
+/// .tool-versions, Volta); else the newest LTS line its CI workflows test on, its own Dockerfile's base image,
+/// or the major of `@types/node`, each only when an open `engines.node` (`>=18`) allows it; else what that
+/// open range resolves to. None, with a warning naming what was looked at, when nothing names a line.
+pub(super) fn node_version(
+    context: &Context,
+    app: &App,
+    root_package: &JsonDoc,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Fact>> {
+    let root = App::new(context, ".", root_package);
+    let apps: Vec<&App> = if app.dir == "." { vec![app] } else { vec![app, &root] };
+    let dirs: Vec<&str> = apps.iter().map(|a| a.dir.as_str()).collect();
+    let mentions: Vec<toolchains::Mention> = toolchains::mentions(&context.dir, &dirs, Tool::Node)
+        .into_iter()
+        .map(|m| match m.source.rsplit_once(':') {
+            Some((file, line)) => toolchains::Mention {
+                source: format!("{}:{line}", context.shown(file)),
+                ..m
+            },
+            None => m,
+        })
+        .collect();
+    let pins = pins(&apps, &mentions);
+    if app.dir != "." {
+        warnings.extend(root.warnings());
+    }
+    let mut open_range: Option<(Vec<Range>, Fact)> = None;
+    for a in &apps {
+        let Some(range) = a.package.str("engines.node") else { continue };
+        let source = a.at("engines.node");
+        let Some(fact) = pinned(range, &source, "engines.node", warnings)? else {
+            continue;
+        };
+        match comparator_sets(range.trim().trim_start_matches('v')) {
+            Some(sets) if allows_line(&sets, 10_000, false) => {
+                open_range = Some((sets, fact));
+                break;
+            }
+            _ => return Ok(Some(fact)),
+        }
+    }
+    for (text, source, what) in &pins {
+        if let Some(fact) = pinned(text, source, what, warnings)? {
+            return Ok(Some(fact));
+        }
+    }
+    let allowed = |major: u64| open_range.as_ref().is_none_or(|(sets, _)| allows_line(sets, major, false));
+    let types_node = apps.iter().find_map(|a| {
+        ["devDependencies", "dependencies"].iter().find_map(|section| {
+            let key = format!("{section}.@types/node");
+            let range = a.package.str(&key)?;
+            let major = range.trim_start_matches(['^', '~', '>', '=', 'v', ' ']);
+            let major: String = major.chars().take_while(char::is_ascii_digit).collect();
+            Some((major, a.at(&key), range.to_string()))
+        })
+    });
+    for place in [Place::Ci, Place::ContainerFile] {
+        let lines: Vec<(u64, &toolchains::Mention)> = mentions
+            .iter()
+            .filter(|m| m.place == place)
+            .filter_map(|m| match resolve(&m.version) {
+                Resolved::Line(major, _) if allowed(major) => Some((major, m)),
+                _ => None,
+            })
+            .collect();
+        let newest = lines
+            .iter()
+            .filter(|(major, _)| is_lts(*major))
+            .max_by_key(|(major, _)| *major)
+            .or_else(|| lines.iter().max_by_key(|(major, _)| *major));
+        if let Some((major, mention)) = newest {
+            let named: Vec<String> = lines.iter().map(|(m, _)| m.to_string()).fold(Vec::new(), |mut all, m| {
+                if !all.contains(&m) {
+                    all.push(m);
+                }
+                all
+            });
+            let note = if named.len() > 1 {
+                format!("{} names Node {}: the newest LTS line among them", place.said(), named.join(", "))
+            } else {
+                format!("{} names Node {}", place.said(), mention.version)
+            };
+            return Ok(Some(Fact::new(major.to_string(), mention.source.clone()).with_note(note)));
+        }
+    }
+    if let Some((major, source, range)) = types_node {
+        if let Ok(major) = major.parse::<u64>() {
+            let known = node::lines().line.iter().any(|l| l.version == major);
+            if known && allowed(major) {
+                let line = if is_lts(major) { major } else { major.saturating_sub(1) };
+                return Ok(Some(Fact::new(line.to_string(), source).with_note(format!(
+                    "@types/node {range}: the Node typings the code is written against"
+                ))));
+            }
+        }
+    }
+    if let Some((_, fact)) = open_range {
+        return Ok(Some(fact));
+    }
+    warnings.push(format!(
+        "no file names a Node line (looked at engines.node, .nvmrc, .node-version, .tool-versions, volta, CI \
+         workflows, Dockerfiles, @types/node): built on Node {}, the current LTS; --set node_version=N picks another",
+        node::lines().current_lts
+    ));
+    Ok(None)
+}
+
+/// The versions the app (then the root) pins: .nvmrc, .node-version, .tool-versions, then Volta's.
+fn pins(apps: &[&App], mentions: &[toolchains::Mention]) -> Vec<(String, String, &'static str)> {
+    let mut pins: Vec<(String, String, &'static str)> = Vec::new();
+    for a in apps {
+        for file in [".nvmrc", ".node-version"] {
+            if let Some(text) = a.text(file) {
+                if let Some((i, line)) = text
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| (i, l.split('#').next().unwrap_or_default().trim()))
+                    .find(|(_, l)| !l.is_empty())
+                {
+                    pins.push((line.to_string(), format!("{}:{}", a.file(file), i + 1), file));
+                }
+            }
+        }
+        let tool_versions = a.file(".tool-versions");
+        pins.extend(
+            mentions
+                .iter()
+                .filter(|m| m.place == Place::ToolFile && m.source.starts_with(&format!("{tool_versions}:")))
+                .map(|m| (m.version.clone(), m.source.clone(), ".tool-versions")),
+        );
+    }
+    for a in apps {
+        if let Some(version) = a.package.str("volta.node") {
+            pins.push((version.to_string(), a.at("volta.node"), "volta.node"));
+        }
+    }
+    pins
+}
+
+/// A version text read as a line; an unpinnable one is said and skipped, an impossible one is an error.
+fn pinned(text: &str, source: &str, what: &str, warnings: &mut Vec<String>) -> Result<Option<Fact>> {
+    match resolve(text) {
+        Resolved::Line(major, note) => {
+            let note = if note.is_empty() {
+                format!("{what} {text}")
+            } else {
+                format!("{what} {note}")
+            };
+            Ok(Some(Fact::new(major.to_string(), source).with_note(note)))
+        }
+        Resolved::Unpinnable => {
+            warnings.push(format!(
+                "{source}: `{}` names no Node version dockgen can pin; ignored",
+                text.chars().take(60).collect::<String>().escape_debug()
+            ));
+            Ok(None)
+        }
+        Resolved::Impossible(why) => bail!(
+            "{source}: {what} `{}` {why}; no Node image can satisfy it, so fix it in the repository",
+            text.chars().take(60).collect::<String>().escape_debug()
+        ),
+    }
+}
+
+fn is_lts(major: u64) -> bool {
+    node::lines().line.iter().any(|l| l.version == major && l.lts)
 }
 
 #[cfg(test)]
