@@ -376,6 +376,8 @@ mod tests {
         assert_eq!(m(">= 18 < 21"), Some(20));
         assert_eq!(m(">=18"), Some(current_lts()));
         assert_eq!(m("^21"), Some(21), "no LTS line fits: the newest line it allows");
+        assert_eq!(m(">=18 <26.3.1"), Some(24), "node:26 moves past 26.3.0: the line below, allowed whole");
+        assert_eq!(m("~24.11.0"), Some(24), "a line allowed only in part when nothing is allowed whole");
         assert_eq!(m(">= eighteen"), None);
     }
 
