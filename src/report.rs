@@ -354,6 +354,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "udp_ports",
     "port_env",
     "port_flag",
+    "bind_env",
     "args",
     "runtime_options",
     "runtime_env",

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 
 use super::outputs::{astro_output, config_setting, framework_config, static_output, vite_output, OUTPUT_DIR_REMEDY};
 use super::runfiles::{run_files, Ships, Walk};
-use super::server::{insert_port, server, start_from_script, starts_a_node_server};
+use super::listen::insert_port;
+use super::server::{server, start_from_script, starts_a_node_server};
 use super::{has_marker, join_rel, App, Fact, Facts};
 use crate::knowledge::node;
 
@@ -298,7 +299,7 @@ fn server_facts(
     facts.insert("kind".into(), Fact::new("server", start.source.clone()));
     facts.insert("runtime_files".into(), Fact::new(json!(files), start.source.clone()));
     facts.insert("start_command".into(), start);
-    insert_port(facts, app, None, Some(default_port), warnings);
+    insert_port(facts, app, None, (None, Some(default_port)), warnings);
 }
 
 fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {

@@ -6,6 +6,7 @@ mod buildenv;
 mod contract;
 mod framework;
 mod js;
+mod listen;
 mod manager;
 mod outputs;
 pub(crate) mod pkgjson;
@@ -259,7 +260,7 @@ fn fuzz_text(text: &str) -> usize {
     let chains = scripts::fuzz_text(text) + super::toolchains::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
         + js::env::env_reads(text, "fuzz.ts").map_or(0, |r| r.names.len() + r.schemas.len());
-    json + versions + globs + settings + loads + scripts + chains + env_names + server::ports_in_source(text).len()
+    json + versions + globs + settings + loads + scripts + chains + env_names + listen::listen_in_source(text).ports.len()
 }
 
 /// Workspace member expansion, for the fuzz target: the members the patterns find under `root`.

@@ -1,6 +1,6 @@
 //! Servers: the command that starts one (never a dev runner), the files it needs and the port it listens on.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
@@ -8,9 +8,7 @@ use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
-use super::{join_rel, read_small_text, scripts, App, Fact, Facts};
-use crate::detect::lex::{self, Token};
-use crate::detect::walk;
+use super::{join_rel, scripts, App, Fact, Facts};
 
 /// Commands that watch and restart: fine on a laptop, never what a container should run.
 pub(super) const DEV_RUNNERS: &[&str] = &["nodemon", "ts-node", "ts-node-dev", "tsx", "node-dev", "babel-node"];
@@ -90,12 +88,8 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     shipped_files(app, facts, command.as_deref(), &source, has_build, &outputs, warnings);
     let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
         .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
-    match script_port {
-        Some(port) => {
-            facts.insert("port".into(), port);
-        }
-        None => insert_port(facts, app, command.as_deref(), default, warnings),
-    }
+    let entry = command.as_deref().and_then(entry_file);
+    super::listen::insert_port(facts, app, entry, (script_port, default), warnings);
     Ok(())
 }
 
@@ -609,132 +603,6 @@ pub(super) fn nest_entry(app: &App) -> String {
     compiled_entry(app, &format!("{source_root}/{entry}.ts"))
 }
 
-/// The listen port from the app's sources: `listen(3000)`, `listen({ port: 3000 })`, `PORT || 3000`.
-pub(super) fn source_port(app: &App, start: Option<&str>, warnings: &mut Vec<String>) -> Option<Fact> {
-    let root = app.path(".");
-    let mut hits: Vec<(Fact, PathBuf)> = Vec::new();
-    // Nested packages are other apps or libraries: their ports are not this server's.
-    let boundary_root = root.clone();
-    let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
-        p != boundary_root && p.join("package.json").is_file()
-    });
-    warnings.extend(walked.cut_warning(&app.file("."), "JavaScript/TypeScript", "pass --port N if the port is wrong"));
-    for path in walked.files {
-        let Some(text) = read_small_text(&path) else { continue };
-        let rel = path
-            .strip_prefix(&root)
-            .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
-        for (port, line, how) in ports_in_source(&text) {
-            hits.push((
-                Fact::new(port, format!("{}:{line}", app.file(&rel))).with_note(how),
-                path.clone(),
-            ));
-        }
-    }
-    let first = hits.first()?.0.clone();
-    if hits.iter().all(|(h, _)| h.value == first.value) {
-        return Some(first);
-    }
-    // Several different ports: the one in the entry's own source, if that settles it.
-    let entry_stem = start
-        .and_then(entry_file)
-        .and_then(|e| Path::new(e).file_stem().map(|s| s.to_string_lossy().into_owned()));
-    let in_entry: Vec<&Fact> = hits
-        .iter()
-        .filter(|(_, p)| {
-            entry_stem
-                .as_deref()
-                .is_some_and(|stem| p.file_stem().is_some_and(|s| s == stem))
-        })
-        .map(|(f, _)| f)
-        .collect();
-    if let Some(first) = in_entry.first().filter(|f| in_entry.iter().all(|h| h.value == f.value)) {
-        return Some((*first).clone());
-    }
-    warnings.push(format!(
-        "several ports in the sources ({}): pass --port",
-        hits.iter()
-            .map(|(h, _)| format!("{} at {}", h.value, h.source))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    None
-}
-
-/// Port literals in JS/TS source, with their line and how they were found.
-pub(super) fn ports_in_source(text: &str) -> Vec<(u16, usize, &'static str)> {
-    let mut found = Vec::new();
-    // Both probes start at one of these names: a file without either is not lexed.
-    if !text.contains("listen") && !text.contains("PORT") {
-        return found;
-    }
-    let tokens = lex::javascript(text).tokens;
-    let number = |t: &Token| match t {
-        Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
-        _ => None,
-    };
-    for (i, (token, _)) in tokens.iter().enumerate() {
-        let Token::Ident(name) = token else { continue };
-        if name != "listen" && name != "PORT" {
-            continue;
-        }
-        let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
-        let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
-        match name.as_str() {
-            "listen" => {
-                if let (Some(Token::Punct('(')), Some(t)) = (window.first(), window.get(1)) {
-                    if let Some(port) = number(t) {
-                        found.push((port, line_of(1), "listen() literal"));
-                        continue;
-                    }
-                }
-                if let (Some(Token::Punct('(')), Some(Token::Punct('{'))) = (window.first(), window.get(1)) {
-                    if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
-                        if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
-                            if let Some(port) = number(t) {
-                                found.push((port, line_of(k + 2), "listen({ port }) literal"));
-                            }
-                        }
-                    }
-                }
-            }
-            "PORT" => {
-                // process.env.PORT || 3000, process.env.PORT ?? 3000, Number(process.env.PORT) || 3000
-                let mut k = 0;
-                while matches!(window.get(k), Some(Token::Punct(')'))) {
-                    k += 1;
-                }
-                let op = (window.get(k), window.get(k + 1));
-                if matches!(
-                    op,
-                    (Some(Token::Punct('|')), Some(Token::Punct('|')))
-                        | (Some(Token::Punct('?')), Some(Token::Punct('?')))
-                ) {
-                    if let Some(port) = window.get(k + 2).and_then(|t| number(t)) {
-                        found.push((port, line_of(k + 2), "default of the PORT environment variable"));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
-/// Records the port found in the sources (the start command's own file decides between several), else the
-/// framework's default when it has one.
-pub(super) fn insert_port(
-    facts: &mut Facts,
-    app: &App,
-    start: Option<&str>,
-    default: Option<Fact>,
-    warnings: &mut Vec<String>,
-) {
-    if let Some(port) = source_port(app, start, warnings).or(default) {
-        facts.insert("port".into(), port);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,13 +621,5 @@ mod tests {
         assert_eq!(start_from_script("nodemon index.js"), None);
         assert_eq!(start_from_script("node a.js && node b.js"), None);
         assert_eq!(start_from_script("node src/index.ts"), None);
-    }
-
-    #[test]
-    fn ports_in_js() {
-        let src = "const port = process.env.PORT || 3001;\napp.listen(port);\nserver.listen({ port: 4000, host })\n";
-        let ports: Vec<u16> = ports_in_source(src).into_iter().map(|(p, _, _)| p).collect();
-        assert_eq!(ports, vec![3001, 4000]);
-        assert_eq!(ports_in_source("app.listen('8080')")[0].0, 8080);
     }
 }

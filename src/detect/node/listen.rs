@@ -1,0 +1,286 @@
+//! Where a Node server listens, read from its sources: the port (`listen(3000)`, `listen({ port: 3000 })`,
+//! `PORT || 3000`) and the host it binds — a host variable whose default is loopback
+//! (`process.env.HOST || 'localhost'`) is set to every interface in the image; a loopback literal, or Fastify's
+//! `listen()` without a host (Fastify binds localhost then), is said, since no published port reaches it.
+
+use std::path::Path;
+
+use super::{read_small_text, App, Fact, Facts};
+use crate::detect::lex::{self, Token};
+use crate::detect::walk;
+
+/// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
+const HOST_VARIABLES: &[&str] = &[
+    "HOST",
+    "HOSTNAME",
+    "BIND",
+    "BIND_ADDRESS",
+    "BIND_HOST",
+    "LISTEN_ADDRESS",
+    "LISTEN_HOST",
+    "ADDRESS",
+    "SERVER_HOST",
+    "APP_HOST",
+    "HTTP_HOST",
+    "FASTIFY_ADDRESS",
+];
+
+/// What one source file says about listening.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Listen {
+    /// Port literals with their line and how they were found.
+    pub(super) ports: Vec<(u16, usize, &'static str)>,
+    /// Host variables with a loopback default, with their line.
+    pub(super) host_variables: Vec<(String, usize)>,
+    /// Loopback binds nothing in the image can change, with their line and what binds.
+    pub(super) loopback: Vec<(usize, String)>,
+}
+
+/// Records the port (the start script's, else the one found in the sources — the start entry's own file
+/// (`entry`, as the start command names it) decides between several —, else the framework's default) and how
+/// the server binds.
+pub(super) fn insert_port(
+    facts: &mut Facts,
+    app: &App,
+    entry: Option<&str>,
+    (script_port, default): (Option<Fact>, Option<Fact>),
+    warnings: &mut Vec<String>,
+) {
+    let found = scan(app, warnings);
+    let port = script_port
+        .or_else(|| source_port(app, &found, entry, warnings))
+        .or(default);
+    if let Some(port) = port {
+        facts.insert("port".into(), port);
+    }
+    let mut variables = found
+        .iter()
+        .flat_map(|(listen, rel)| listen.host_variables.iter().map(move |(name, line)| (name, line, rel)));
+    if let Some((name, line, rel)) = variables.next() {
+        facts.insert(
+            "bind_env".into(),
+            Fact::new(name.clone(), format!("{}:{line}", app.file(rel))).with_note(
+                "the listen host's variable, whose default is loopback: set to 0.0.0.0 so a published port reaches \
+                 the server",
+            ),
+        );
+    }
+    for (listen, rel) in &found {
+        for (line, what) in &listen.loopback {
+            warnings.push(format!(
+                "{}:{line}: {what}, a loopback address that a published port cannot reach; make it listen on \
+                 0.0.0.0 (every interface) in the container",
+                app.file(rel)
+            ));
+        }
+    }
+}
+
+/// Every source file of the app (not of nested packages: other apps' ports are not this server's) that says
+/// something about listening, with its path relative to the app.
+fn scan(app: &App, warnings: &mut Vec<String>) -> Vec<(Listen, String)> {
+    let root = app.path(".");
+    let boundary_root = root.clone();
+    let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
+        p != boundary_root && p.join("package.json").is_file()
+    });
+    warnings.extend(walked.cut_warning(&app.file("."), "JavaScript/TypeScript", "pass --port N if the port is wrong"));
+    walked
+        .files
+        .iter()
+        .filter_map(|path| {
+            let text = read_small_text(path)?;
+            let listen = listen_in_source(&text);
+            let rel = path
+                .strip_prefix(&root)
+                .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+            (listen != Listen::default()).then_some((listen, rel))
+        })
+        .collect()
+}
+
+/// The port the sources listen on: the only one found, else the one in the start entry's own file.
+fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warnings: &mut Vec<String>) -> Option<Fact> {
+    let hits: Vec<(Fact, &str)> = found
+        .iter()
+        .flat_map(|(listen, rel)| {
+            listen.ports.iter().map(move |(port, line, how)| {
+                (Fact::new(*port, format!("{}:{line}", app.file(rel))).with_note(*how), rel.as_str())
+            })
+        })
+        .collect();
+    let first = hits.first()?.0.clone();
+    if hits.iter().all(|(h, _)| h.value == first.value) {
+        return Some(first);
+    }
+    let entry_stem = entry.and_then(|e| Path::new(e).file_stem().map(|s| s.to_string_lossy().into_owned()));
+    let in_entry: Vec<&Fact> = hits
+        .iter()
+        .filter(|(_, rel)| {
+            entry_stem
+                .as_deref()
+                .is_some_and(|stem| Path::new(rel).file_stem().is_some_and(|s| s == stem))
+        })
+        .map(|(f, _)| f)
+        .collect();
+    if let Some(first) = in_entry.first().filter(|f| in_entry.iter().all(|h| h.value == f.value)) {
+        return Some((*first).clone());
+    }
+    warnings.push(format!(
+        "several ports in the sources ({}): pass --port",
+        hits.iter()
+            .map(|(h, _)| format!("{} at {}", h.value, h.source))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    None
+}
+
+/// Port, host variables and loopback binds in JS/TS source.
+pub(super) fn listen_in_source(text: &str) -> Listen {
+    let mut found = Listen::default();
+    // Every probe starts at one of these names: a file without any is not lexed.
+    if !["listen", "PORT", "HOST", "ADDR", "BIND"].iter().any(|n| text.contains(n)) {
+        return found;
+    }
+    let tokens = lex::javascript(text).tokens;
+    let number = |t: &Token| match t {
+        Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
+        _ => None,
+    };
+    let fastify = text.contains("fastify");
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(name) = token else { continue };
+        let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
+        let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
+        if name == "listen" && window.first() == Some(&&Token::Punct('(')) {
+            if let Some(port) = window.get(1).and_then(|t| number(t)) {
+                found.ports.push((port, line_of(1), "listen() literal"));
+            }
+            if window.get(1) == Some(&&Token::Punct('{')) {
+                if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
+                    if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
+                        if let Some(port) = number(t) {
+                            found.ports.push((port, line_of(k + 2), "listen({ port }) literal"));
+                        }
+                    }
+                }
+            }
+            found.loopback.extend(listen_host(&tokens, i + 1, fastify));
+        } else if name == "PORT" || HOST_VARIABLES.contains(&name.as_str()) {
+            let Some((op, k)) = default_operator(&tokens, i + 1) else { continue };
+            let default = tokens.get(k).map(|(t, _)| t);
+            let line = tokens.get(k).map_or(0, |(_, l)| *l);
+            if name == "PORT" && op {
+                if let Some(port) = default.and_then(number) {
+                    found.ports.push((port, line, "default of the PORT environment variable"));
+                }
+            } else if HOST_VARIABLES.contains(&name.as_str())
+                && default.is_some_and(|t| matches!(t, Token::Str(s) if is_loopback(s)))
+            {
+                found.host_variables.push((name.clone(), line));
+            }
+        }
+    }
+    found
+}
+
+/// After a variable at `at` (past closing parentheses: `Number(process.env.PORT) || 3000`): whether `||`
+/// or `??` follows, and the index of the default's first token.
+fn default_operator(tokens: &[(Token, usize)], at: usize) -> Option<(bool, usize)> {
+    let mut k = at;
+    while matches!(tokens.get(k), Some((Token::Punct(')'), _))) {
+        k += 1;
+    }
+    match (tokens.get(k).map(|t| &t.0), tokens.get(k + 1).map(|t| &t.0)) {
+        (Some(Token::Punct('|')), Some(Token::Punct('|'))) | (Some(Token::Punct('?')), Some(Token::Punct('?'))) => {
+            Some((true, k + 2))
+        }
+        _ => None,
+    }
+}
+
+/// The loopback host a `listen(` call at `open` binds: its second argument (`listen(3000, 'localhost')`) or
+/// its options' `host` (`listen({ port, host: '127.0.0.1' })`); for Fastify, options without a host.
+fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool) -> Option<(usize, String)> {
+    let mut depth = 0usize;
+    let mut argument = 0;
+    let mut options = false;
+    let mut has_host = false;
+    for (k, (token, line)) in tokens.iter().enumerate().skip(open) {
+        match token {
+            Token::Punct('(' | '[' | '{') => {
+                if depth == 1 && argument == 0 && *token == Token::Punct('{') && k == open + 1 {
+                    options = true;
+                }
+                depth += 1;
+            }
+            Token::Punct(')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            Token::Punct(',') if depth == 1 => argument += 1,
+            Token::Ident(key) if options && depth == 2 && key == "host" => {
+                has_host = true;
+                if let (Some((Token::Punct(':'), _)), Some((Token::Str(s), at))) = (tokens.get(k + 1), tokens.get(k + 2)) {
+                    if is_loopback(s) {
+                        return Some((*at, format!("listen() binds host '{s}'")));
+                    }
+                }
+            }
+            Token::Str(s) if depth == 1 && argument == 1 && is_loopback(s) => {
+                return Some((*line, format!("listen() binds host '{s}'")));
+            }
+            _ => {}
+        }
+        if k > open + 400 {
+            break;
+        }
+    }
+    (fastify && options && !has_host).then(|| {
+        let line = tokens.get(open).map_or(0, |(_, l)| *l);
+        (line, "Fastify's listen() without a host binds localhost".to_string())
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_in_js() {
+        let src = "const port = process.env.PORT || 3001;\napp.listen(port);\nserver.listen({ port: 4000, host })\n";
+        let ports: Vec<u16> = listen_in_source(src).ports.into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(ports, vec![3001, 4000]);
+        assert_eq!(listen_in_source("app.listen('8080')").ports[0].0, 8080);
+    }
+
+    #[test]
+    fn host_variables_with_a_loopback_default_and_loopback_binds() {
+        let found = listen_in_source(
+            "const host = process.env.HOST || 'localhost';\nconst db = process.env.DB_HOST || 'localhost';\n\
+             app.listen(port, host);\nother.listen(3001, '127.0.0.1', () => {});\n\
+             srv.listen({ port: 4000, host: '::1' });\n",
+        );
+        assert_eq!(found.host_variables, vec![("HOST".to_string(), 1)]);
+        let lines: Vec<usize> = found.loopback.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![4, 5]);
+        assert!(listen_in_source("app.listen(3000, '0.0.0.0')").loopback.is_empty());
+        assert!(listen_in_source("app.listen(port, process.env.HOST ?? '0.0.0.0')").host_variables.is_empty());
+    }
+
+    #[test]
+    fn fastify_without_a_host_binds_localhost() {
+        let without = "import Fastify from 'fastify'\nawait app.listen({ port: process.env.PORT ?? 3000 })\n";
+        assert_eq!(listen_in_source(without).loopback.len(), 1);
+        let with = "import Fastify from 'fastify'\nawait app.listen({ port: 3000, host: '0.0.0.0' })\n";
+        assert!(listen_in_source(with).loopback.is_empty());
+        assert!(listen_in_source("const app = express()\napp.listen({ port: 3000 })\n").loopback.is_empty());
+    }
+}
