@@ -129,6 +129,20 @@ fn the_default_language_lines_are_supported() {
         "src/knowledge/node/lines.toml: current_lts = {lts} is past its end of life: move it to the newest LTS line"
     );
 
+    let oldest = node["oldest_maintained"].as_integer().unwrap();
+    let maintained: Vec<i64> = node["line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| line["lts"].as_bool() == Some(true) && day_of(&line["end_of_support"]) >= today())
+        .map(|line| line["version"].as_integer().unwrap())
+        .collect();
+    assert_eq!(
+        maintained.first().copied(),
+        Some(oldest),
+        "src/knowledge/node/lines.toml: oldest_maintained = {oldest}, but the supported LTS lines are {maintained:?}"
+    );
+
     // Every preset's literal Node default (node-server, node-static, Go's embedded front-end) is that line.
     let presets = dockgen::preset::builtin().unwrap();
     for preset in &presets {

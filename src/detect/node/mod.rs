@@ -4,6 +4,7 @@
 
 mod buildenv;
 mod contract;
+mod engines;
 mod framework;
 mod js;
 mod listen;
@@ -257,7 +258,7 @@ fn fuzz_text(text: &str) -> usize {
         .lines()
         .filter(|line| server::start_from_script(line).is_some() || outputs::static_output(line).is_some())
         .count();
-    let chains = scripts::fuzz_text(text) + super::toolchains::fuzz_text(text);
+    let chains = scripts::fuzz_text(text) + super::toolchains::fuzz_text(text) + engines::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
         + js::env::env_reads(text, "fuzz.ts").map_or(0, |r| r.names.len() + r.schemas.len());
     json + versions + globs + settings + loads + scripts + chains + env_names + listen::listen_in_source(text).ports.len()

@@ -6,8 +6,9 @@
 use anyhow::{bail, Result};
 use nodejs_semver::Range;
 
+use super::engines::{self, allows_line, comparator_sets, Limit};
 use super::pkgjson::JsonDoc;
-use super::{App, Context};
+use super::{join_rel, App, Context};
 use crate::detect::toolchains::{self, Place, Tool};
 use crate::detect::Fact;
 use crate::knowledge::node::{self, NodeLine};
@@ -96,60 +97,6 @@ pub(crate) fn resolve(text: &str) -> Resolved {
     }
 }
 
-/// Whether a range's sets allow some release of the line `major`; `whole`: its newest releases (a tag such as
-/// `node:24-alpine` moves to them).
-fn allows_line(sets: &[Range], major: u64, whole: bool) -> bool {
-    let line = if whole {
-        Range::parse(format!(">={major}.100.0 <{}.0.0-0", major + 1))
-    } else {
-        Range::parse(format!("{major}.x"))
-    };
-    line.is_ok_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
-}
-
-/// A range as its `||` sets, each the intersection of its comparators. The semver crate turns an impossible
-/// set (`>=18 <17`) into a union, so comparators are intersected one by one here; an impossible set is left
-/// out. None when a comparator does not parse.
-fn comparator_sets(text: &str) -> Option<Vec<Range>> {
-    let mut sets = Vec::new();
-    for set in text.split("||") {
-        let mut comparators: Vec<String> = Vec::new();
-        let mut words = set.split_whitespace().peekable();
-        while let Some(word) = words.next() {
-            if word == "-" {
-                // A hyphen range `18 - 20`: one comparator with the word before it.
-                let low = comparators.pop()?;
-                comparators.push(format!("{low} - {}", words.next()?));
-            } else if word.chars().all(|c| matches!(c, '<' | '>' | '=' | '~' | '^')) {
-                // `>= 18`: the operator and its version are one comparator.
-                comparators.push(format!("{word}{}", words.next()?));
-            } else {
-                comparators.push(word.to_string());
-            }
-        }
-        if comparators.is_empty() {
-            comparators.push("*".into());
-        }
-        let mut range: Option<Range> = None;
-        let mut empty = false;
-        for comparator in &comparators {
-            let parsed = Range::parse(comparator).ok()?;
-            range = match range {
-                None => Some(parsed),
-                Some(so_far) => {
-                    let both = so_far.intersect(&parsed);
-                    empty |= both.is_none();
-                    both.or(Some(so_far))
-                }
-            };
-        }
-        if !empty {
-            sets.extend(range);
-        }
-    }
-    Some(sets)
-}
-
 /// `20`, `20.11`, `20.11.1`: a plain version, not a range.
 fn exact_major(text: &str) -> Option<u64> {
     let parts: Vec<&str> = text.split('.').collect();
@@ -191,6 +138,12 @@ pub(super) fn node_version(
     if app.dir != "." {
         warnings.extend(root.warnings());
     }
+    let lockfile_dirs = [app.dir.as_str(), "."];
+    let limits = lockfile_dirs
+        .iter()
+        .map(|dir| engines::limits(&context.dir.join(dir), &|name| context.shown(&join_rel(dir, name))))
+        .find(|found| !found.is_empty())
+        .unwrap_or_default();
     let mut open_range: Option<(Vec<Range>, Fact)> = None;
     for a in &apps {
         let Some(range) = a.package.str("engines.node") else { continue };
@@ -203,24 +156,32 @@ pub(super) fn node_version(
                 open_range = Some((sets, fact));
                 break;
             }
-            _ => return Ok(Some(fact)),
+            _ => return Ok(Some(said_as_pinned(fact, &limits, warnings))),
         }
     }
     for (text, source, what) in &pins {
         if let Some(fact) = pinned(text, source, what, warnings)? {
-            return Ok(Some(fact));
+            return Ok(Some(said_as_pinned(fact, &limits, warnings)));
         }
     }
     let allowed = |major: u64| open_range.as_ref().is_none_or(|(sets, _)| allows_line(sets, major, false));
-    let types_node = apps.iter().find_map(|a| {
-        ["devDependencies", "dependencies"].iter().find_map(|section| {
-            let key = format!("{section}.@types/node");
-            let range = a.package.str(&key)?;
-            let major = range.trim_start_matches(['^', '~', '>', '=', 'v', ' ']);
-            let major: String = major.chars().take_while(char::is_ascii_digit).collect();
-            Some((major, a.at(&key), range.to_string()))
-        })
-    });
+    let chosen = named_elsewhere(&apps, &mentions, &allowed).or(open_range.as_ref().map(|(_, fact)| fact.clone()));
+    let within = within_limits(chosen, &limits, &allowed, warnings);
+    match &within {
+        Some(fact) => say_unsupported(fact, warnings),
+        None => warnings.push(format!(
+            "no file names a Node line (looked at engines.node, .nvmrc, .node-version, .tool-versions, volta, CI \
+             workflows, Dockerfiles, @types/node, the lockfile's engines): built on Node {}, the current LTS; --set \
+             node_version=N picks another",
+            node::lines().current_lts
+        )),
+    }
+    Ok(within)
+}
+
+/// Without a pin: the newest LTS line the CI workflows test on, else the project's Dockerfile's, else the major
+/// of `@types/node` — each only when `allowed` (an open engines range) allows it.
+fn named_elsewhere(apps: &[&App], mentions: &[toolchains::Mention], allowed: &dyn Fn(u64) -> bool) -> Option<Fact> {
     for place in [Place::Ci, Place::ContainerFile] {
         let lines: Vec<(u64, &toolchains::Mention)> = mentions
             .iter()
@@ -236,40 +197,110 @@ pub(super) fn node_version(
             .max_by_key(|(major, _)| *major)
             .or_else(|| lines.iter().max_by_key(|(major, _)| *major));
         if let Some((major, mention)) = newest {
-            let named: Vec<String> = lines.iter().map(|(m, _)| m.to_string()).fold(Vec::new(), |mut all, m| {
-                if !all.contains(&m) {
-                    all.push(m);
+            let mut named: Vec<String> = Vec::new();
+            for (line, _) in &lines {
+                if !named.contains(&line.to_string()) {
+                    named.push(line.to_string());
                 }
-                all
-            });
+            }
             let note = if named.len() > 1 {
                 format!("{} names Node {}: the newest LTS line among them", place.said(), named.join(", "))
             } else {
                 format!("{} names Node {}", place.said(), mention.version)
             };
-            return Ok(Some(Fact::new(major.to_string(), mention.source.clone()).with_note(note)));
+            return Some(Fact::new(major.to_string(), mention.source.clone()).with_note(note));
         }
     }
-    if let Some((major, source, range)) = types_node {
-        if let Ok(major) = major.parse::<u64>() {
-            let known = node::lines().line.iter().any(|l| l.version == major);
-            if known && allowed(major) {
-                let line = if is_lts(major) { major } else { major.saturating_sub(1) };
-                return Ok(Some(Fact::new(line.to_string(), source).with_note(format!(
-                    "@types/node {range}: the Node typings the code is written against"
-                ))));
-            }
+    let (range, source) = apps.iter().find_map(|a| {
+        ["devDependencies", "dependencies"].iter().find_map(|section| {
+            let key = format!("{section}.@types/node");
+            Some((a.package.str(&key)?.to_string(), a.at(&key)))
+        })
+    })?;
+    let digits: String = range
+        .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let major: u64 = digits.parse().ok()?;
+    let known = node::lines().line.iter().any(|l| l.version == major);
+    (known && allowed(major)).then(|| {
+        let line = if is_lts(major) { major } else { major.saturating_sub(1) };
+        Fact::new(line.to_string(), source).with_note(format!(
+            "@types/node {range}: the Node typings the code is written against"
+        ))
+    })
+}
+
+/// A line chosen without a pin (None: the current LTS) kept within the locked packages' engines: when one
+/// rules it out, the newest LTS line below it that all of them (and `allowed`) allow.
+fn within_limits(
+    chosen: Option<Fact>,
+    limits: &[Limit],
+    allowed: &dyn Fn(u64) -> bool,
+    warnings: &mut Vec<String>,
+) -> Option<Fact> {
+    let table = node::lines();
+    let major = chosen
+        .as_ref()
+        .and_then(|f| f.value.as_str()?.parse().ok())
+        .unwrap_or(table.current_lts);
+    let Some(first) = limits.iter().find(|l| !l.allows(major)) else {
+        return chosen;
+    };
+    let fits = table
+        .line
+        .iter()
+        .rev()
+        .find(|l| l.lts && l.version < major && allowed(l.version) && limits.iter().all(|limit| limit.allows(l.version)));
+    let Some(line) = fits else {
+        warnings.push(format!(
+            "{}: {} supports Node {}, which no LTS line at or below {major} fits together with the other locked \
+             packages; built on Node {major}",
+            first.source, first.package, first.range
+        ));
+        return chosen;
+    };
+    let was = chosen.as_ref().map_or_else(
+        || format!("the current LTS ({major})"),
+        |f| format!("Node {major} ({})", f.source),
+    );
+    Some(Fact::new(line.version.to_string(), first.source.clone()).with_note(format!(
+        "{} supports Node {}, which rules out {was}: the newest LTS line every locked package allows",
+        first.package, first.range
+    )))
+}
+
+/// A pinned line is kept; a locked package whose engines rule it out, or a line past its support, is said.
+fn said_as_pinned(fact: Fact, limits: &[Limit], warnings: &mut Vec<String>) -> Fact {
+    if let Some(major) = fact.value.as_str().and_then(|v| v.parse::<u64>().ok()) {
+        for limit in limits.iter().filter(|l| !l.allows(major)) {
+            warnings.push(format!(
+                "{}: {} supports Node {}, not the Node {major} that {} pins; it may not install or run",
+                limit.source, limit.package, limit.range, fact.source
+            ));
         }
     }
-    if let Some((_, fact)) = open_range {
-        return Ok(Some(fact));
+    say_unsupported(&fact, warnings);
+    fact
+}
+
+/// A line older than the oldest supported one gets no security fixes: said, with where it came from.
+fn say_unsupported(fact: &Fact, warnings: &mut Vec<String>) {
+    let table = node::lines();
+    let Some(major) = fact.value.as_str().and_then(|v| v.parse::<u64>().ok()) else {
+        return;
+    };
+    if major >= table.oldest_maintained {
+        return;
     }
-    warnings.push(format!(
-        "no file names a Node line (looked at engines.node, .nvmrc, .node-version, .tool-versions, volta, CI \
-         workflows, Dockerfiles, @types/node): built on Node {}, the current LTS; --set node_version=N picks another",
-        node::lines().current_lts
-    ));
-    Ok(None)
+    if let Some(line) = table.line.iter().find(|l| l.version == major) {
+        warnings.push(format!(
+            "{}: Node {major} reached its end of support on {}: its image gets no security fixes; move the \
+             project to Node {} or later",
+            fact.source, line.end_of_support, table.oldest_maintained
+        ));
+    }
 }
 
 /// The versions the app (then the root) pins: .nvmrc, .node-version, .tool-versions, then Volta's.

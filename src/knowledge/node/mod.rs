@@ -19,6 +19,8 @@ pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 #[derive(Deserialize, Default)]
 pub(crate) struct NodeLines {
     pub(crate) current_lts: u64,
+    pub(crate) oldest_maintained: u64,
+    pub(crate) engines_limits_from: u64,
     pub(crate) line: Vec<NodeLine>,
 }
 
@@ -29,6 +31,7 @@ pub(crate) struct NodeLine {
     pub(crate) lts: bool,
     pub(crate) corepack: bool,
     pub(crate) yarn: bool,
+    pub(crate) end_of_support: toml::value::Datetime,
 }
 
 

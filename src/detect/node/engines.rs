@@ -1,0 +1,218 @@
+//! Node version ranges (`>=18 <21`, `20.x || 22.x`) read as comparator sets, and the `engines.node` ranges a
+//! lockfile records for the packages it installs (package-lock.json v2/v3, pnpm-lock.yaml): a native module
+//! built for Node ≤ 24 (`better-sqlite3`: `20.x || 22.x || 23.x || 24.x`) fails to compile on 26, so a line
+//! chosen without a pin stays within them. A range that allows no line from Node 16 on (`0.10.x`) is left out
+//! (knowledge/node/lines.toml): npm does not enforce engines, and old packages name lines long gone.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use nodejs_semver::Range;
+use serde::Deserialize;
+
+use crate::detect::read_small_text;
+use crate::knowledge::node;
+
+/// One installed package whose engines range rules out some supported line.
+#[derive(Debug)]
+pub(super) struct Limit {
+    /// `better-sqlite3@12.4.1`.
+    pub(super) package: String,
+    pub(super) range: String,
+    /// `package-lock.json:1234`.
+    pub(super) source: String,
+    sets: Vec<Range>,
+}
+
+impl Limit {
+    pub(super) fn allows(&self, major: u64) -> bool {
+        allows_line(&self.sets, major, false)
+    }
+}
+
+#[derive(Deserialize)]
+struct PackageLock {
+    #[serde(default)]
+    packages: BTreeMap<String, LockedPackage>,
+}
+
+#[derive(Deserialize)]
+struct LockedPackage {
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    engines: Option<serde_json::Value>,
+}
+
+/// The limits the lockfile in `dir` (shown as `shown(name)`) records, in the lockfile's order.
+pub(super) fn limits(dir: &Path, shown: &dyn Fn(&str) -> String) -> Vec<Limit> {
+    if let Some(text) = read_small_text(&dir.join("package-lock.json")) {
+        return package_lock(&text, &shown("package-lock.json"));
+    }
+    if let Some(text) = read_small_text(&dir.join("pnpm-lock.yaml")) {
+        return pnpm_lock(&text, &shown("pnpm-lock.yaml"));
+    }
+    Vec::new()
+}
+
+fn package_lock(text: &str, file: &str) -> Vec<Limit> {
+    let Ok(lock) = serde_json::from_str::<PackageLock>(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, package) in &lock.packages {
+        // The root entry ("") is the project itself: its engines are read from package.json. Other entries are
+        // installed packages (`node_modules/x`) and the workspace's own (`packages/x`).
+        if key.is_empty() {
+            continue;
+        }
+        let name = key.rsplit_once("node_modules/").map_or(key.as_str(), |(_, name)| name);
+        let Some(range) = package.engines.as_ref().and_then(|e| e.get("node")).and_then(|r| r.as_str()) else {
+            continue;
+        };
+        let line = text
+            .find(&format!("\"{key}\": {{"))
+            .map_or(1, |at| text[..at].matches('\n').count() + 1);
+        let package = format!("{name}@{}", package.version.as_deref().unwrap_or("?"));
+        found.extend(limit(package, range, format!("{file}:{line}")));
+    }
+    found
+}
+
+fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
+    let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
+        return Vec::new();
+    };
+    let Some(packages) = doc.as_mapping().and_then(|d| d.get_mapping("packages")) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, package) in packages.iter() {
+        let Some(range) = package
+            .as_mapping()
+            .and_then(|p| p.get_mapping("engines"))
+            .and_then(|e| e.get_scalar("node"))
+        else {
+            continue;
+        };
+        let line = range.span().start().map_or(1, marked_yaml::Marker::line);
+        let package = key.as_str().trim_start_matches('/').to_string();
+        found.extend(limit(package, range.as_str(), format!("{file}:{line}")));
+    }
+    found
+}
+
+/// A limit when the range has an upper bound and allows some line from `engines_limits_from` on.
+fn limit(package: String, range: &str, source: String) -> Option<Limit> {
+    let sets = comparator_sets(range.trim())?;
+    let table = node::lines();
+    let supported = table
+        .line
+        .iter()
+        .filter(|l| l.lts && l.version >= table.engines_limits_from)
+        .any(|l| allows_line(&sets, l.version, false));
+    (supported && !allows_line(&sets, 10_000, false)).then(|| Limit {
+        package,
+        range: range.to_string(),
+        source,
+        sets,
+    })
+}
+
+/// Whether a range's sets allow some release of the line `major`; `whole`: its newest releases (a tag such as
+/// `node:24-alpine` moves to them).
+pub(super) fn allows_line(sets: &[Range], major: u64, whole: bool) -> bool {
+    let line = if whole {
+        Range::parse(format!(">={major}.100.0 <{}.0.0-0", major + 1))
+    } else {
+        Range::parse(format!("{major}.x"))
+    };
+    line.is_ok_and(|line| sets.iter().any(|set| set.intersect(&line).is_some()))
+}
+
+/// A range as its `||` sets, each the intersection of its comparators. The semver crate turns an impossible
+/// set (`>=18 <17`) into a union, so comparators are intersected one by one here; an impossible set is left
+/// out. None when a comparator does not parse.
+pub(super) fn comparator_sets(text: &str) -> Option<Vec<Range>> {
+    let mut sets = Vec::new();
+    for set in text.split("||") {
+        let mut comparators: Vec<String> = Vec::new();
+        let mut words = set.split_whitespace().peekable();
+        while let Some(word) = words.next() {
+            if word == "-" {
+                // A hyphen range `18 - 20`: one comparator with the word before it.
+                let low = comparators.pop()?;
+                comparators.push(format!("{low} - {}", words.next()?));
+            } else if word.chars().all(|c| matches!(c, '<' | '>' | '=' | '~' | '^')) {
+                // `>= 18`: the operator and its version are one comparator.
+                comparators.push(format!("{word}{}", words.next()?));
+            } else {
+                comparators.push(word.to_string());
+            }
+        }
+        if comparators.is_empty() {
+            comparators.push("*".into());
+        }
+        let mut range: Option<Range> = None;
+        let mut empty = false;
+        for comparator in &comparators {
+            let parsed = Range::parse(comparator).ok()?;
+            range = match range {
+                None => Some(parsed),
+                Some(so_far) => {
+                    let both = so_far.intersect(&parsed);
+                    empty |= both.is_none();
+                    both.or(Some(so_far))
+                }
+            };
+        }
+        if !empty {
+            sets.extend(range);
+        }
+    }
+    Some(sets)
+}
+
+/// Every reader on arbitrary text, for the fuzz target.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    package_lock(text, "package-lock.json").len() + pnpm_lock(text, "pnpm-lock.yaml").len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locked_engines_with_an_upper_bound_are_limits() {
+        let lock = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "engines": { "node": ">=18 <20" } },
+    "node_modules/better-sqlite3": {
+      "version": "12.4.1",
+      "engines": { "node": "20.x || 22.x || 23.x || 24.x" }
+    },
+    "node_modules/old": { "version": "1.0.0", "engines": { "node": "0.10.x" } },
+    "node_modules/open": { "version": "2.0.0", "engines": { "node": ">=14" } },
+    "node_modules/legacy": { "version": "0.1.0", "engines": ["node >= 0.4"] }
+  }
+}"#;
+        let found = package_lock(lock, "package-lock.json");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].package, "better-sqlite3@12.4.1");
+        assert_eq!(found[0].source, "package-lock.json:5");
+        assert!(found[0].allows(24) && !found[0].allows(26));
+    }
+
+    #[test]
+    fn pnpm_locks_record_engines_per_package() {
+        let lock = "lockfileVersion: '9.0'\n\npackages:\n\n  better-sqlite3@12.4.1:\n    resolution: {integrity: x}\n    \
+                    engines: {node: 20.x || 22.x || 23.x || 24.x}\n\n  open@1.0.0:\n    engines: {node: '>=18'}\n";
+        let found = pnpm_lock(lock, "pnpm-lock.yaml");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].package.as_str(), found[0].source.as_str()),
+            ("better-sqlite3@12.4.1", "pnpm-lock.yaml:7")
+        );
+    }
+}
