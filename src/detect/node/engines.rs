@@ -4,7 +4,7 @@
 //! chosen without a pin stays within them. A range that allows no line from Node 16 on (`0.10.x`) is left out
 //! (knowledge/node/lines.toml): npm does not enforce engines, and old packages name lines long gone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use nodejs_semver::Range;
@@ -59,24 +59,41 @@ fn package_lock(text: &str, file: &str) -> Vec<Limit> {
     let Ok(lock) = serde_json::from_str::<PackageLock>(text) else {
         return Vec::new();
     };
-    let mut found = Vec::new();
+    // Hundreds of packages share a few dozen ranges: each is read once.
+    let mut ranges: HashMap<&str, Option<Vec<Range>>> = HashMap::new();
+    let mut found: Vec<(&str, Limit)> = Vec::new();
     for (key, package) in &lock.packages {
         // The root entry ("") is the project itself: its engines are read from package.json. Other entries are
         // installed packages (`node_modules/x`) and the workspace's own (`packages/x`).
         if key.is_empty() {
             continue;
         }
-        let name = key.rsplit_once("node_modules/").map_or(key.as_str(), |(_, name)| name);
         let Some(range) = package.engines.as_ref().and_then(|e| e.get("node")).and_then(|r| r.as_str()) else {
             continue;
         };
-        let line = text
-            .find(&format!("\"{key}\": {{"))
-            .map_or(1, |at| text[..at].matches('\n').count() + 1);
-        let package = format!("{name}@{}", package.version.as_deref().unwrap_or("?"));
-        found.extend(limit(package, range, format!("{file}:{line}")));
+        let Some(sets) = ranges.entry(range).or_insert_with(|| limiting(range)).clone() else {
+            continue;
+        };
+        let name = key.rsplit_once("node_modules/").map_or(key.as_str(), |(_, name)| name);
+        let limit = Limit {
+            package: format!("{name}@{}", package.version.as_deref().unwrap_or("?")),
+            range: range.to_string(),
+            source: file.to_string(),
+            sets,
+        };
+        found.push((key, limit));
     }
-    found
+    // Each limit's line, found in one pass over the text (npm writes a key per line).
+    let mut wanted: HashMap<String, usize> = found.iter().enumerate().map(|(i, (key, _))| (format!("\"{key}\": {{"), i)).collect();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(at) = wanted.remove(line.trim()) {
+            found[at].1.source = format!("{file}:{}", index + 1);
+        }
+        if wanted.is_empty() {
+            break;
+        }
+    }
+    found.into_iter().map(|(_, limit)| limit).collect()
 }
 
 fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
@@ -104,6 +121,16 @@ fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
 
 /// A limit when the range has an upper bound and allows some line from `engines_limits_from` on.
 fn limit(package: String, range: &str, source: String) -> Option<Limit> {
+    limiting(range).map(|sets| Limit {
+        package,
+        range: range.to_string(),
+        source,
+        sets,
+    })
+}
+
+/// The range's sets when it limits the line: an upper bound, and some line from `engines_limits_from` allowed.
+fn limiting(range: &str) -> Option<Vec<Range>> {
     let sets = comparator_sets(range.trim())?;
     let table = node::lines();
     let supported = table
@@ -111,12 +138,7 @@ fn limit(package: String, range: &str, source: String) -> Option<Limit> {
         .iter()
         .filter(|l| l.lts && l.version >= table.engines_limits_from)
         .any(|l| allows_line(&sets, l.version, false));
-    (supported && !allows_line(&sets, 10_000, false)).then(|| Limit {
-        package,
-        range: range.to_string(),
-        source,
-        sets,
-    })
+    (supported && !allows_line(&sets, 10_000, false)).then_some(sets)
 }
 
 /// Whether a range's sets allow some release of the line `major`; `whole`: its newest releases (a tag such as

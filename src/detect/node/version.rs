@@ -138,12 +138,6 @@ pub(super) fn node_version(
     if app.dir != "." {
         warnings.extend(root.warnings());
     }
-    let lockfile_dirs = [app.dir.as_str(), "."];
-    let limits = lockfile_dirs
-        .iter()
-        .map(|dir| engines::limits(&context.dir.join(dir), &|name| context.shown(&join_rel(dir, name))))
-        .find(|found| !found.is_empty())
-        .unwrap_or_default();
     let mut open_range: Option<(Vec<Range>, Fact)> = None;
     for a in &apps {
         let Some(range) = a.package.str("engines.node") else { continue };
@@ -156,16 +150,22 @@ pub(super) fn node_version(
                 open_range = Some((sets, fact));
                 break;
             }
-            _ => return Ok(Some(said_as_pinned(fact, &limits, warnings))),
+            _ => return Ok(Some(said_as_pinned(fact, warnings))),
         }
     }
     for (text, source, what) in &pins {
         if let Some(fact) = pinned(text, source, what, warnings)? {
-            return Ok(Some(said_as_pinned(fact, &limits, warnings)));
+            return Ok(Some(said_as_pinned(fact, warnings)));
         }
     }
     let allowed = |major: u64| open_range.as_ref().is_none_or(|(sets, _)| allows_line(sets, major, false));
     let chosen = named_elsewhere(&apps, &mentions, &allowed).or(open_range.as_ref().map(|(_, fact)| fact.clone()));
+    // Read only now: a pinned line is the project's own choice, and a big lockfile costs time.
+    let limits = [app.dir.as_str(), "."]
+        .iter()
+        .map(|dir| engines::limits(&context.dir.join(dir), &|name| context.shown(&join_rel(dir, name))))
+        .find(|found| !found.is_empty())
+        .unwrap_or_default();
     let within = within_limits(chosen, &limits, &allowed, warnings);
     match &within {
         Some(fact) => say_unsupported(fact, warnings),
@@ -271,16 +271,8 @@ fn within_limits(
     )))
 }
 
-/// A pinned line is kept; a locked package whose engines rule it out, or a line past its support, is said.
-fn said_as_pinned(fact: Fact, limits: &[Limit], warnings: &mut Vec<String>) -> Fact {
-    if let Some(major) = fact.value.as_str().and_then(|v| v.parse::<u64>().ok()) {
-        for limit in limits.iter().filter(|l| !l.allows(major)) {
-            warnings.push(format!(
-                "{}: {} supports Node {}, not the Node {major} that {} pins; it may not install or run",
-                limit.source, limit.package, limit.range, fact.source
-            ));
-        }
-    }
+/// A pinned line is kept; one past its support is said.
+fn said_as_pinned(fact: Fact, warnings: &mut Vec<String>) -> Fact {
     say_unsupported(&fact, warnings);
     fact
 }
