@@ -220,11 +220,17 @@ pub(super) fn spring_boot(
         facts.insert("launch".into(), Fact::new("jar", why.0).with_note(why.1));
     }
     if let Some((main, line)) = fw.plugin.and_then(|p| p.value("configuration/mainClass")) {
-        facts.insert(
-            "main_class".into(),
-            Fact::new(main.to_string(), format!("{}:{line}", project.file)),
-        );
+        if let Some(main) = main_class_value(project, main) {
+            facts.insert("main_class".into(), Fact::new(main, format!("{}:{line}", project.file)));
+        }
     }
+}
+
+/// A main class as the pom writes it with its properties filled in (`${start-class}` defined in
+/// `<properties>`); None when it refers to a property defined nowhere, which Maven leaves as written and which
+/// names no class: the main class is then found as if the pom named none.
+fn main_class_value(project: &Project, written: &str) -> Option<String> {
+    project.props.resolve(written).ok().filter(|main| !main.trim().is_empty())
 }
 
 fn version_numbers(version: &str) -> Vec<u32> {
@@ -351,7 +357,7 @@ pub(super) fn plain_jar(
     let main_of = |plugin: Option<&Plugin>, path: &str| {
         plugin
             .and_then(|p| p.value(path))
-            .map(|(m, l)| (m.to_string(), format!("{}:{l}", project.file)))
+            .and_then(|(m, l)| Some((main_class_value(project, m)?, format!("{}:{l}", project.file))))
     };
     let jar_main = main_of(plugin(project, "maven-jar-plugin"), "archive/manifest/mainClass");
     let shade = plugin(project, "maven-shade-plugin");

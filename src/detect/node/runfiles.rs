@@ -66,7 +66,7 @@ impl RunFiles {
             return;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
-        if node::runtime().secrets.is_match(name) {
+        if node::runtime().is_secret(name) {
             if !self.secrets.iter().any(|(p, _)| p == path) {
                 self.secrets.push((path.to_string(), why()));
             }

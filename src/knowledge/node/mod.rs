@@ -42,6 +42,8 @@ pub(crate) struct RuntimeFiles {
     /// Names never taken for a folder the server reads.
     pub(crate) not_runtime: Vec<String>,
     secrets: Vec<String>,
+    /// Committed env templates, which match `secrets` but hold none.
+    env_templates: Vec<String>,
     /// Dependency → the paths it reads at run time.
     pub(crate) dependencies: BTreeMap<String, Vec<String>>,
 }
@@ -49,8 +51,14 @@ pub(crate) struct RuntimeFiles {
 /// The run-time files table, with its secret-file patterns compiled.
 pub(crate) struct Runtime {
     pub(crate) files: RuntimeFiles,
-    /// Files that hold secrets, which never ship.
-    pub(crate) secrets: GlobSet,
+    secrets: GlobSet,
+}
+
+impl Runtime {
+    /// Whether a file of this name holds secrets and never ships (an env template does not).
+    pub(crate) fn is_secret(&self, name: &str) -> bool {
+        self.secrets.is_match(name) && !self.files.env_templates.iter().any(|t| t == name)
+    }
 }
 
 pub(crate) fn runtime() -> &'static Runtime {
@@ -131,8 +139,9 @@ mod tests {
         for pattern in &parsed.secrets {
             assert!(Glob::new(pattern).is_ok(), "{pattern}");
         }
-        assert!(runtime().secrets.is_match(".env.production"));
-        assert!(!runtime().secrets.is_match("environment.js"));
+        assert!(runtime().is_secret(".env.production"));
+        assert!(!runtime().is_secret("environment.js"));
+        assert!(!runtime().is_secret(".env.example"), "a committed template");
     }
 
     #[test]
