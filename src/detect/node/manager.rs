@@ -114,7 +114,51 @@ pub(super) fn package_manager(
     if let Some((file, _)) = lockfile {
         facts.insert("lockfile".into(), Fact::new(context.shown(file), context.shown(file)));
     }
+    yarn_focus(context, facts, warnings)?;
     Ok(lockfile.map(|(file, _)| file))
+}
+
+/// Yarn berry installs production dependencies alone with `yarn workspaces focus --production`, built into
+/// yarn 4 and a plugin (workspace-tools) before: a yarn 2 or 3 without the plugin imported in .yarnrc.yml
+/// installs everything (`yarn_focus` false), said.
+fn yarn_focus(context: &Context, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
+    if facts.get("package_manager").and_then(|f| f.value.as_str()) != Some("yarn-berry") {
+        return Ok(());
+    }
+    let Some(version) = facts.get("package_manager_version").cloned() else {
+        return Ok(());
+    };
+    let written = version.value.as_str().unwrap_or_default().to_string();
+    let major: u64 = written.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(4);
+    if major >= 4 {
+        return Ok(());
+    }
+    let rc = if has_marker(&context.dir, ".yarnrc.yml")? {
+        read_manifest(&context.dir, ".yarnrc.yml")?
+    } else {
+        String::new()
+    };
+    if let Some(line) = rc.lines().position(|l| l.contains("plugin-workspace-tools")) {
+        facts.insert(
+            "yarn_focus".into(),
+            Fact::new(true, context.shown(&format!(".yarnrc.yml:{}", line + 1)))
+                .with_note("the workspace-tools plugin gives yarn workspaces focus"),
+        );
+        return Ok(());
+    }
+    facts.insert(
+        "yarn_focus".into(),
+        Fact::new(false, version.source.clone()).with_note(format!(
+            "yarn {written} has no `workspaces focus` without the workspace-tools plugin"
+        )),
+    );
+    warnings.push(format!(
+        "{}: yarn {written} installs production dependencies alone only with the workspace-tools plugin, which \
+         .yarnrc.yml does not import: the runtime gets every dependency, dev ones too (run `yarn plugin import \
+         workspace-tools` and commit the result for a smaller image)",
+        version.source
+    ));
+    Ok(())
 }
 
 /// `packageManager: "pnpm@9.12.0+sha512..."`: the manager and exact version corepack installs.
@@ -162,13 +206,19 @@ fn locked_manager(
     match manager {
         "pnpm" => {
             if let Some(major) = lock_version.and_then(pnpm_major_for_lockfile) {
-                facts.insert(
-                    "package_manager_version".into(),
-                    Fact::new(major, shown.clone()).with_note(format!(
+                let fact = match workspace_settings(context).filter(|_| major == "9") {
+                    // pnpm 10 writes the same lockfile format, and only it reads settings from the workspace file.
+                    Some((key, source)) => Fact::new("10", source).with_note(format!(
+                        "pnpm-workspace.yaml holds settings (`{key}`), which pnpm reads there from 10 on; \
+                         lockfileVersion {} is written by 9 and 10",
+                        lock_version.unwrap_or_default()
+                    )),
+                    None => Fact::new(major, shown.clone()).with_note(format!(
                         "lockfileVersion {} is read by pnpm {major}",
                         lock_version.unwrap_or_default()
                     )),
-                );
+                };
+                facts.insert("package_manager_version".into(), fact);
             }
         }
         "yarn-berry" => {
@@ -267,6 +317,19 @@ pub(super) fn check_lockfile(context: &Context, file: &str) -> Result<Option<Str
             }
         }
     }
+}
+
+/// The first setting of pnpm-workspace.yaml (a key other than `packages` and the catalogs), with its line.
+fn workspace_settings(context: &Context) -> Option<(String, String)> {
+    let text = super::read_small_text(&context.dir.join("pnpm-workspace.yaml"))?;
+    let doc = marked_yaml::parse_yaml(0, &text).ok()?;
+    doc.as_mapping()?.iter().find_map(|(key, _)| {
+        let name = key.as_str();
+        (!matches!(name, "packages" | "catalog" | "catalogs")).then(|| {
+            let line = key.span().start().map_or(1, marked_yaml::Marker::line);
+            (name.to_string(), context.shown(&format!("pnpm-workspace.yaml:{line}")))
+        })
+    })
 }
 
 /// The pnpm major that writes a lockfile format.

@@ -47,6 +47,7 @@ pub(super) static STACK: Stack = Stack {
     ],
     internal_facts: &[
         "install_files",
+        "yarn_focus",
         "dockerfile_dir",
         "lockfile",
         "app_dir",
