@@ -25,11 +25,35 @@ const HOST_VARIABLES: &[&str] = &[
     "FASTIFY_ADDRESS",
 ];
 
+/// Variables programs read their listen port from, `PORT` first (a database's `DB_PORT` is not one).
+const PORT_VARIABLES: &[&str] = &["PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "API_PORT", "LISTEN_PORT", "WEB_PORT"];
+
+/// A port the sources name: a `listen()` literal (the program always listens there) or a port variable's
+/// default (the image sets the variable).
+#[derive(Debug, PartialEq)]
+pub(super) struct PortHit {
+    pub(super) port: u16,
+    pub(super) line: usize,
+    /// The variable it is the default of; None for a literal.
+    pub(super) variable: Option<String>,
+    /// How a literal is written (`listen() literal`, `listen({ port }) literal`).
+    pub(super) literal: &'static str,
+}
+
+impl PortHit {
+    fn how(&self) -> String {
+        match &self.variable {
+            Some(name) => format!("default of the {name} environment variable"),
+            None => self.literal.into(),
+        }
+    }
+}
+
 /// What one source file says about listening.
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Listen {
-    /// Port literals with their line and how they were found.
-    pub(super) ports: Vec<(u16, usize, &'static str)>,
+    /// Ports with their line and how they were found.
+    pub(super) ports: Vec<PortHit>,
     /// Host variables with a loopback default, with their line.
     pub(super) host_variables: Vec<(String, usize)>,
     /// Loopback binds nothing in the image can change, with their line and what binds.
@@ -51,6 +75,23 @@ pub(super) fn insert_port(
         .or_else(|| source_port(app, &found, entry, warnings))
         .or(default);
     if let Some(port) = port {
+        // How the port can be changed: through the variable it defaults (other than PORT, which the template
+        // writes), or not at all when the code writes it (a different --port is then said, init.rs).
+        let hit = found.iter().find_map(|(listen, rel)| {
+            listen
+                .ports
+                .iter()
+                .find(|hit| port.source == format!("{}:{}", app.file(rel), hit.line) && port.value == hit.port)
+        });
+        match hit.map(|hit| &hit.variable) {
+            Some(Some(name)) if name != "PORT" => {
+                facts.insert("port_env".into(), Fact::new(name.clone(), port.source.clone()));
+            }
+            Some(None) => {
+                facts.insert("port_fixed".into(), Fact::new(port.source.clone(), port.source.clone()));
+            }
+            _ => {}
+        }
         facts.insert("port".into(), port);
     }
     let mut variables = found
@@ -104,8 +145,11 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
     let hits: Vec<(Fact, &str)> = found
         .iter()
         .flat_map(|(listen, rel)| {
-            listen.ports.iter().map(move |(port, line, how)| {
-                (Fact::new(*port, format!("{}:{line}", app.file(rel))).with_note(*how), rel.as_str())
+            listen.ports.iter().map(move |hit| {
+                (
+                    Fact::new(hit.port, format!("{}:{}", app.file(rel), hit.line)).with_note(hit.how()),
+                    rel.as_str(),
+                )
             })
         })
         .collect();
@@ -155,25 +199,40 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
         let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
         if name == "listen" && window.first() == Some(&&Token::Punct('(')) {
             if let Some(port) = window.get(1).and_then(|t| number(t)) {
-                found.ports.push((port, line_of(1), "listen() literal"));
+                found.ports.push(PortHit {
+                    port,
+                    line: line_of(1),
+                    variable: None,
+                    literal: "listen() literal",
+                });
             }
             if window.get(1) == Some(&&Token::Punct('{')) {
                 if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
                     if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
                         if let Some(port) = number(t) {
-                            found.ports.push((port, line_of(k + 2), "listen({ port }) literal"));
+                            found.ports.push(PortHit {
+                                port,
+                                line: line_of(k + 2),
+                                variable: None,
+                                literal: "listen({ port }) literal",
+                            });
                         }
                     }
                 }
             }
             found.loopback.extend(listen_host(&tokens, i + 1, fastify));
-        } else if name == "PORT" || HOST_VARIABLES.contains(&name.as_str()) {
+        } else if PORT_VARIABLES.contains(&name.as_str()) || HOST_VARIABLES.contains(&name.as_str()) {
             let Some((op, k)) = default_operator(&tokens, i + 1) else { continue };
             let default = tokens.get(k).map(|(t, _)| t);
             let line = tokens.get(k).map_or(0, |(_, l)| *l);
-            if name == "PORT" && op {
+            if PORT_VARIABLES.contains(&name.as_str()) && op {
                 if let Some(port) = default.and_then(number) {
-                    found.ports.push((port, line, "default of the PORT environment variable"));
+                    found.ports.push(PortHit {
+                        port,
+                        line,
+                        variable: Some(name.clone()),
+                        literal: "",
+                    });
                 }
             } else if HOST_VARIABLES.contains(&name.as_str())
                 && default.is_some_and(|t| matches!(t, Token::Str(s) if is_loopback(s)))
@@ -256,9 +315,19 @@ mod tests {
     #[test]
     fn ports_in_js() {
         let src = "const port = process.env.PORT || 3001;\napp.listen(port);\nserver.listen({ port: 4000, host })\n";
-        let ports: Vec<u16> = listen_in_source(src).ports.into_iter().map(|(p, _, _)| p).collect();
+        let ports: Vec<u16> = listen_in_source(src).ports.into_iter().map(|hit| hit.port).collect();
         assert_eq!(ports, vec![3001, 4000]);
-        assert_eq!(listen_in_source("app.listen('8080')").ports[0].0, 8080);
+        assert_eq!(listen_in_source("app.listen('8080')").ports[0].port, 8080);
+        let api = listen_in_source("const port = Number(process.env.API_PORT) || 5050\nconst db = process.env.DB_PORT || 5432\n");
+        assert_eq!(
+            api.ports,
+            vec![PortHit {
+                port: 5050,
+                line: 1,
+                variable: Some("API_PORT".into()),
+                literal: ""
+            }]
+        );
     }
 
     #[test]

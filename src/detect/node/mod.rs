@@ -48,6 +48,7 @@ pub(super) static STACK: Stack = Stack {
     internal_facts: &[
         "install_files",
         "yarn_focus",
+        "port_fixed",
         "dockerfile_dir",
         "lockfile",
         "app_dir",
