@@ -343,6 +343,15 @@ fn program_option(
     for (key, fact) in ports::port_facts(&listening, &main.dir) {
         insert(&mut facts, key, fact);
     }
+    if let Some((name, source)) = &listening.server_command {
+        insert(
+            &mut facts,
+            "args",
+            Fact::new(json!([name]), source.clone()).with_note(format!(
+                "the server is the `{name}` subcommand, defined beside what listens: started with it"
+            )),
+        );
+    }
     let mut warnings = listening.loopback.clone();
     insert(&mut facts, "cgo", cgo::cgo_fact(tree, graph));
     let embeds = embed::embeds(root, tree, graph);

@@ -66,6 +66,10 @@ const FLAG_CALLS: &[&str] = &[
     "SetDefault",
 ];
 
+/// Subcommand names a CLI starts its server with (`app serve`): when the command that defines the listener is
+/// one of them, the image starts the program with it instead of printing the root command's help.
+const SERVER_COMMANDS: &[&str] = &["serve", "server", "run", "web"];
+
 /// Ports of the databases and brokers programs connect to: a config default with one of these is a client
 /// setting, not where the program listens.
 const CLIENT_PORTS: &[u16] = &[
@@ -85,6 +89,8 @@ pub(super) struct Listening {
     pub(super) setting: Option<PortSetting>,
     /// How many packages were read.
     pub(super) packages: usize,
+    /// The subcommand defined beside the first port or listener call (`Use: "serve"`), with its `file:line`.
+    pub(super) server_command: Option<(String, String)>,
 }
 
 /// What the probe reads of one file by itself: its literal constants, the names it uses (that a constant
@@ -97,6 +103,9 @@ pub(crate) struct FileScan {
     hits: Vec<PortHit>,
     listener: Option<String>,
     default_run: bool,
+    /// A server subcommand the file defines (cobra's `Use: "serve …"`, kingpin's `Command("serve", …)`,
+    /// urfave/cli's `cli.Command{Name: "serve"}`), with its line.
+    server_command: Option<(String, usize)>,
     /// Hits with constants folded in, by the constants folded: programs that share the file usually share
     /// its constants too, so each fold is worked out once.
     folded: std::cell::RefCell<Vec<FoldedHits>>,
@@ -181,6 +190,7 @@ impl FileScan {
             hits: port_hits(tokens, rel),
             listener: listener_call(lexed, rel),
             default_run,
+            server_command: server_command(tokens),
             folded: std::cell::RefCell::new(Vec::new()),
         }
     }
@@ -240,6 +250,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listenin
     let mut listener = None;
     let mut loopback = Vec::new();
     let mut setting = None;
+    let mut server_command = None;
     let constants = constants(tree, graph, scans);
     for &index in graph {
         let package = &tree.packages[index];
@@ -278,6 +289,10 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listenin
                         (None, _) => {}
                     }
                     if first {
+                        server_command = scanned
+                            .server_command
+                            .as_ref()
+                            .map(|(name, line)| (name.clone(), format!("{}:{line}", file.rel)));
                         setting = Some(match (&hit.flag, hit.how) {
                             (Some(flag), _) => PortSetting::Flag(ListenFlag {
                                 loopback: on_loopback.is_some(),
@@ -292,6 +307,12 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listenin
             }
             if listener.is_none() {
                 listener.clone_from(&scanned.listener);
+                if listener.is_some() && ports.is_empty() {
+                    server_command = scanned
+                        .server_command
+                        .as_ref()
+                        .map(|(name, line)| (name.clone(), format!("{}:{line}", file.rel)));
+                }
             }
         }
         for (path, source) in package.imports() {
@@ -316,6 +337,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listenin
         loopback,
         setting,
         packages: graph.len(),
+        server_command,
     }
 }
 
@@ -328,6 +350,35 @@ fn loopback_address(tokens: &[(Token, usize)], line: usize, port: u16) -> Option
             loopback.then(|| crate::files::excerpt(s))
         }
         _ => None,
+    })
+}
+
+/// The server subcommand a file defines: `Use: "serve [flags]"` (cobra), `.Command("serve", …)` (kingpin),
+/// `Name: "serve"` in a `cli.Command{…}` (urfave/cli).
+fn server_command(tokens: &[(Token, usize)]) -> Option<(String, usize)> {
+    let word = |at: usize| match tokens.get(at) {
+        Some((Token::Str(s), line)) => s
+            .split_whitespace()
+            .next()
+            .filter(|w| SERVER_COMMANDS.contains(w))
+            .map(|w| (w.to_string(), *line)),
+        _ => None,
+    };
+    let ident = |at: usize, name: &str| matches!(tokens.get(at), Some((Token::Ident(i), _)) if i == name);
+    let punct = |at: usize, c: char| matches!(tokens.get(at), Some((Token::Punct(p), _)) if *p == c);
+    (0..tokens.len()).find_map(|i| {
+        if ident(i, "Use") && punct(i + 1, ':') {
+            return word(i + 2);
+        }
+        if punct(i, '.') && ident(i + 1, "Command") && punct(i + 2, '(') {
+            return word(i + 3);
+        }
+        let in_urfave_command = (i.saturating_sub(12)..i)
+            .any(|k| ident(k, "cli") && punct(k + 1, '.') && ident(k + 2, "Command") && punct(k + 3, '{'));
+        if ident(i, "Name") && punct(i + 1, ':') && in_urfave_command {
+            return word(i + 2);
+        }
+        None
     })
 }
 
