@@ -97,8 +97,12 @@ pub fn next_steps(
             run.extend(["-p".into(), format!("{port}:{port}/udp")]);
         }
     }
-    // Credentials the program reads are passed from the caller's environment, never written down.
-    for name in list("secret_env").iter().filter_map(Value::as_str) {
+    // Credentials and other services' addresses are passed from the caller's environment, never written down.
+    for name in list("secret_env")
+        .iter()
+        .chain(list("service_env").iter())
+        .filter_map(Value::as_str)
+    {
         run.extend(["-e".into(), name.to_string()]);
     }
     run.push(image);

@@ -359,6 +359,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "runtime_options",
     "runtime_env",
     "secret_env",
+    "service_env",
     "volumes",
     "workdir",
     "healthcheck",

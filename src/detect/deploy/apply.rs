@@ -182,6 +182,13 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
         "credentials the program reads: given at run time, never written into the image",
     );
     list(
+        "service_env",
+        runtime.service_env.iter().map(|(n, _)| json!(n)).collect(),
+        runtime.service_env.iter().map(|(_, s)| s.as_str()).collect(),
+        "values that name another compose service, whose host name resolves only inside that project: given at \
+         run time, never written into the image",
+    );
+    list(
         "volumes",
         runtime.volumes.iter().map(|(v, _)| json!(v)).collect(),
         runtime.volumes.iter().map(|(_, s)| s.as_str()).collect(),

@@ -3,6 +3,7 @@
 
 use super::record::{add_env, Runtime};
 use super::syntax::{command_words_of, line_of};
+use crate::validate;
 
 /// Compose files, in the order Compose itself prefers them.
 pub(super) const COMPOSE_FILES: &[&str] = &[
@@ -17,6 +18,17 @@ pub(super) const COMPOSE_FILES: &[&str] = &[
 pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
     let doc = marked_yaml::parse_yaml(0, text).ok()?;
     let (service, _) = built_service(&doc, wanted)?;
+    let others: Vec<&str> = doc
+        .as_mapping()
+        .and_then(|d| d.get_mapping("services"))
+        .map(|services| {
+            services
+                .iter()
+                .filter(|(_, other)| !other.as_mapping().is_some_and(|m| std::ptr::eq(m, service)))
+                .map(|(name, _)| name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut found = Runtime::default();
     let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
     if let Some(ports) = service.get_sequence("ports") {
@@ -41,7 +53,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         Some(marked_yaml::Node::Mapping(map)) => {
             for (name, node) in map.iter() {
                 let value = node.as_scalar().map(|v| v.as_str().to_string());
-                add_env(&mut found, name.as_str().to_string(), value, &at(node));
+                add_service_env(&mut found, name.as_str().to_string(), value, &at(node), &others);
             }
         }
         Some(marked_yaml::Node::Sequence(list)) => {
@@ -51,7 +63,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => (text.as_str().to_string(), None),
                 };
-                add_env(&mut found, name, value, &at(entry));
+                add_service_env(&mut found, name, value, &at(entry), &others);
             }
         }
         _ => {}
@@ -83,6 +95,32 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
     }
     // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
+}
+
+/// A variable of the service: one whose value names another service of the file (as a URL's host or
+/// `host:port`) is kept by name only, for run time; the others as `add_env` keeps them, credentials (by name or
+/// a password in the URL) among them.
+fn add_service_env(found: &mut Runtime, name: String, value: Option<String>, source: &str, others: &[&str]) {
+    let credential = validate::looks_secret(&name) || value.as_deref().is_some_and(validate::holds_password);
+    if !credential
+        && value
+            .as_deref()
+            .and_then(|v| host_of(v))
+            .is_some_and(|host| others.contains(&host))
+    {
+        found.service_env.push((name, source.to_string()));
+        return;
+    }
+    add_env(found, name, value, source);
+}
+
+/// The host a value names: `mongodb://user:pw@mongodb:27017/app` → `mongodb`, `redis:6379` → `redis`, `db`
+/// → `db`.
+fn host_of(value: &str) -> Option<&str> {
+    let rest = value.split_once("://").map_or(value, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = rest.split([':', '/', '?', '#', ',']).next()?;
+    (!host.is_empty()).then_some(host)
 }
 
 /// The compose service that builds the folder `wanted`: its build context, or the folder of the Dockerfile it
@@ -140,6 +178,22 @@ fn compose_port(entry: &str) -> Option<(u16, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_naming_another_service_are_kept_for_run_time() {
+        let text = "services:\n  app:\n    build: .\n    environment:\n      MONGODB_URL: mongodb://mongodb:27017/app\n      \
+                    CACHE: redis:6379\n      DB: postgres://u:pw@db/x\n      LOG_LEVEL: info\n      PUBLIC_URL: https://example.com\n  mongodb:\n    image: mongo:7\n  \
+                    redis:\n    image: redis:7\n  db:\n    image: postgres:16\n";
+        let found = compose_service(text, "compose.yaml", ".").unwrap();
+        let wired: Vec<&str> = found.service_env.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(wired, vec!["MONGODB_URL", "CACHE"]);
+        let plain: Vec<&str> = found.env.iter().map(|((n, _), _)| n.as_str()).collect();
+        assert_eq!(plain, vec!["LOG_LEVEL", "PUBLIC_URL"]);
+        let secret: Vec<&str> = found.secret_env.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(secret, vec!["DB"], "a password in the URL keeps it a credential");
+        assert_eq!(host_of("postgres://u:p@db:5432/x"), Some("db"));
+        assert_eq!(host_of("db"), Some("db"));
+    }
 
     #[test]
     fn the_compose_service_built_here() {

@@ -23,6 +23,9 @@ pub(crate) struct Runtime {
     pub(crate) env: Vec<Sourced<(String, String)>>,
     /// Variables whose names say they hold credentials: only their names are kept, for a hint.
     pub(crate) secret_env: Vec<Sourced<String>>,
+    /// Variables whose compose value names another service of that compose file (`mongodb://mongodb:27017`):
+    /// its host name resolves only inside that project, so only the names are kept, given at run time.
+    pub(crate) service_env: Vec<Sourced<String>>,
     /// Container paths declared as volumes.
     pub(crate) volumes: Vec<Sourced<String>>,
     pub(crate) workdir: Option<Sourced<String>>,
@@ -53,6 +56,11 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
     for secret in other.secret_env {
         if !found.secret_env.iter().any(|(name, _)| *name == secret.0) {
             found.secret_env.push(secret);
+        }
+    }
+    for wired in other.service_env {
+        if !found.service_env.iter().any(|(name, _)| *name == wired.0) {
+            found.service_env.push(wired);
         }
     }
     for volume in other.volumes {
@@ -124,6 +132,11 @@ impl Runtime {
             self.env.first().map(|(_, s)| s),
         );
         named(
+            "addresses of other services for run time",
+            self.service_env.iter().map(|(n, _)| n.as_str()).collect(),
+            self.service_env.first().map(|(_, s)| s),
+        );
+        named(
             "volumes",
             self.volumes.iter().map(|(v, _)| v.as_str()).collect(),
             self.volumes.first().map(|(_, s)| s),
@@ -186,6 +199,7 @@ impl Runtime {
             .chain(self.entry_args.iter_mut().map(|(_, s)| s))
             .chain(self.env.iter_mut().map(|(_, s)| s))
             .chain(self.secret_env.iter_mut().map(|(_, s)| s))
+            .chain(self.service_env.iter_mut().map(|(_, s)| s))
             .chain(self.volumes.iter_mut().map(|(_, s)| s))
             .chain(self.workdir.iter_mut().map(|(_, s)| s))
             .chain(self.healthcheck.iter_mut().map(|(_, s)| s))
