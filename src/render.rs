@@ -208,6 +208,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             .and_then(|m| m.parse::<u64>().ok());
         Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
     });
+    tera.register_filter("in_folder", in_folder_filter);
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args
             .get("minimum")
@@ -252,6 +253,36 @@ fn as_str(value: &Value) -> Result<&str> {
 }
 
 /// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
+/// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
+fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let folder = args
+        .get("folder")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("in_folder needs folder=\"/app\""))?;
+    let path = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a path")))?;
+    Ok(Value::from(in_folder(folder, path)))
+}
+
+fn in_folder(folder: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        folder.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 fn parent_dir(path: &str) -> String {
     match path.trim_end_matches('/').rsplit_once('/') {
         Some((parent, _)) if !parent.is_empty() => parent.to_string(),
@@ -299,6 +330,17 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_in_a_folder() {
+        assert_eq!(
+            in_folder("/app/apps/api", "data/uploads/"),
+            "/app/apps/api/data/uploads"
+        );
+        assert_eq!(in_folder("/app", "./x/../y"), "/app/y");
+        assert_eq!(in_folder("/app", "/var/lib/app/"), "/var/lib/app");
+        assert_eq!(in_folder("/app", "../.."), "/");
+    }
 
     #[test]
     fn base_name_needs_a_directory_name() {

@@ -361,6 +361,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "secret_env",
     "service_env",
     "volumes",
+    "written_dirs",
     "workdir",
     "healthcheck",
 ];

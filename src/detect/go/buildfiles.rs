@@ -303,7 +303,13 @@ const OTHER_SYSTEMS: &[&str] = &[
     "windows", "darwin", "freebsd", "openbsd", "netbsd", "solaris", "aix", "plan9", "macos",
 ];
 
-/// `bin/api` → `api`; `dist/app_linux_amd64` → `app`. A folder (`bin/`, `.`) or a binary for another system
+/// Architectures a cross-compiled binary's name ends with (`fwatchdog-amd64`, `app_arm64`).
+const ARCHITECTURES: &[&str] = &[
+    "amd64", "arm64", "arm", "armhf", "armv6", "armv7", "arm64v8", "386", "i386", "x86_64", "aarch64", "ppc64le",
+    "s390x", "riscv64",
+];
+
+/// `bin/api` → `api`; `dist/app_linux_amd64` → `app`; `bin/fwatchdog-amd64` → `fwatchdog`. A folder (`bin/`, `.`) or a binary for another system
 /// (`.exe`, `_darwin_arm64`) gives none: it is not what a Linux image runs.
 fn binary_name_of_output(output: &str) -> Option<String> {
     if output.ends_with('/') {
@@ -327,6 +333,13 @@ fn binary_name_of_output(output: &str) -> Option<String> {
     let base = match lower.find("_linux").or_else(|| lower.find("-linux")) {
         Some(at) if at > 0 => &name[..at],
         _ => name,
+    };
+    // A cross-compile target's architecture suffix is not part of the program's name either.
+    let base = match base.rsplit_once(['-', '_']) {
+        Some((program, arch)) if !program.is_empty() && ARCHITECTURES.contains(&arch.to_ascii_lowercase().as_str()) => {
+            program
+        }
+        _ => base,
     };
     Some(base.to_string())
 }
@@ -535,6 +548,9 @@ mod tests {
         assert_eq!(binary_name_of_output("dist/app-darwin-arm64"), None);
         assert_eq!(binary_name_of_output("dist/app_linux_amd64").as_deref(), Some("app"));
         assert_eq!(binary_name_of_output("bin/").as_deref(), None);
+        assert_eq!(binary_name_of_output("bin/fwatchdog-amd64").as_deref(), Some("fwatchdog"));
+        assert_eq!(binary_name_of_output("bin/app_arm64").as_deref(), Some("app"));
+        assert_eq!(binary_name_of_output("bin/x86").as_deref(), Some("x86"));
         assert_eq!(binary_name_of_output("./relay").as_deref(), Some("relay"));
     }
 

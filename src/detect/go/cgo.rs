@@ -1,10 +1,14 @@
 //! Whether the chosen program needs cgo: `import "C"` in a package it compiles, or a package of a module
-//! known to compile C imported by one of them. A go.mod line alone (often `// indirect`) is not evidence.
+//! known to compile C imported by one of them. A go.mod line alone (often `// indirect`) is not evidence by
+//! itself, but it is when nothing in the repository imports that module: then a dependency of the program
+//! does (GORM's `dialects/sqlite` wraps go-sqlite3), and the build keeps cgo on to be safe.
 
 use super::super::Fact;
 use super::packages::Tree;
 
-pub(super) fn cgo_fact(tree: &Tree, graph: &[usize]) -> Fact {
+/// `requires`: the modules the program's go.mod requires, with their `go.mod:line`.
+pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String)]) -> Fact {
+    let is_cgo_module = |path: &str, module: &str| path == module || path.starts_with(&format!("{module}/"));
     for &index in graph {
         for (path, source) in tree.packages[index].imports() {
             if path == "C" {
@@ -12,11 +16,41 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize]) -> Fact {
             }
             if let Some(module) = crate::knowledge::go::cgo_modules()
                 .iter()
-                .find(|m| path == **m || path.starts_with(&format!("{m}/")))
+                .find(|m| is_cgo_module(path, m))
             {
                 return Fact::new(true, source).with_note(format!("imports {module}, which needs cgo"));
             }
         }
+    }
+    // A cgo module go.mod requires that no package here imports is there for a dependency; which one cannot be
+    // read without its sources, so a program that imports any module from outside keeps cgo on.
+    let imported_here = |module: &str| {
+        tree.packages
+            .iter()
+            .any(|package| package.imports().any(|(path, _)| is_cgo_module(path, module)))
+    };
+    let external: Vec<String> = graph
+        .iter()
+        .flat_map(|&index| tree.packages[index].imports())
+        .filter(|(path, _)| path.split('/').next().is_some_and(|host| host.contains('.')) && !tree.has_package(path))
+        .map(|(path, _)| path.to_string())
+        .collect();
+    let wrapped = requires.iter().find(|(module, _)| {
+        crate::knowledge::go::cgo_modules().iter().any(|m| m == module) && !imported_here(module)
+    });
+    if let (Some((module, source)), false) = (wrapped, external.is_empty()) {
+        // The import most likely to wrap it names what the module is for (`sqlite` in go-sqlite3).
+        let topic = module.rsplit('/').next().unwrap_or(module).trim_start_matches("go-");
+        let topic = topic.split(['-', '.']).find(|w| w.len() > 2).unwrap_or(topic);
+        let topic = topic.trim_end_matches(|c: char| c.is_ascii_digit());
+        let example = external
+            .iter()
+            .find(|path| path.contains(topic))
+            .unwrap_or(&external[0]);
+        return Fact::new(true, source.clone()).with_note(format!(
+            "go.mod requires {module}, which needs cgo, and nothing here imports it: a dependency the program \
+             imports does (perhaps {example}), so the build keeps cgo on (--set cgo=false if the program never loads it)"
+        ));
     }
     Fact::new(false, "*.go").with_note(format!(
         "none of the program's {} packages (its own and those it imports from the module) uses \"C\" or a cgo module",

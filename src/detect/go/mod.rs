@@ -12,6 +12,7 @@ pub(crate) mod modfile;
 mod packages;
 mod plan;
 mod ports;
+mod writes;
 
 use std::path::{Component, Path};
 
@@ -297,7 +298,8 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
                 tree.file_count
             ));
             let every_package: Vec<usize> = (0..tree.packages.len()).collect();
-            insert(&mut candidate.facts, "cgo", cgo::cgo_fact(&tree, &every_package));
+            let requires = required_modules(modules);
+            insert(&mut candidate.facts, "cgo", cgo::cgo_fact(&tree, &every_package, &requires));
         }
         1 => {
             let only = options.remove(0);
@@ -352,8 +354,14 @@ fn program_option(
             )),
         );
     }
+    written_facts(&mut facts, &writes::writes(tree, graph));
     let mut warnings = listening.loopback.clone();
-    insert(&mut facts, "cgo", cgo::cgo_fact(tree, graph));
+    let module = &modules[tree.packages[main.package].module];
+    insert(
+        &mut facts,
+        "cgo",
+        cgo::cgo_fact(tree, graph, &required_modules(std::slice::from_ref(module))),
+    );
     let embeds = embed::embeds(root, tree, graph);
     if !embeds.present.is_empty() {
         insert(
@@ -378,6 +386,50 @@ fn program_option(
         why: main.why.clone(),
         warnings,
     }
+}
+
+/// The folders the program writes (`written_dirs`, relative to its working directory or absolute); when one
+/// lies above the working directory (`../gorm.db`), a deeper working directory (`workdir`) keeps it inside
+/// the app's own folder.
+fn written_facts(facts: &mut Facts, found: &[writes::Write]) {
+    let Some(first) = found.first() else { return };
+    let source = first.why.split_once(' ').map_or(first.why.as_str(), |(at, _)| at);
+    let evidence: Vec<&str> = found.iter().map(|w| w.why.as_str()).collect();
+    let depth = found
+        .iter()
+        .map(|w| w.folder.split('/').take_while(|p| *p == "..").count())
+        .max()
+        .unwrap_or(0);
+    let dirs: Vec<&str> = found.iter().map(|w| w.folder.as_str()).collect();
+    insert(
+        facts,
+        "written_dirs",
+        Fact::new(json!(dirs), source).with_note(evidence.join("; ")),
+    );
+    if depth > 0 {
+        let above = found.iter().find(|w| w.folder.starts_with("..")).map_or("", |w| w.why.as_str());
+        insert(
+            facts,
+            "workdir",
+            Fact::new(format!("/app{}", "/run".repeat(depth)), source).with_note(format!(
+                "{above}, above the working directory: it runs {depth} folder(s) below /app, so that lands in /app"
+            )),
+        );
+    }
+}
+
+/// The modules that `modules` require, with their `go.mod:line`.
+fn required_modules(modules: &[Module]) -> Vec<(String, String)> {
+    modules
+        .iter()
+        .flat_map(|m| {
+            let file = if m.dir == "." { "go.mod".to_string() } else { format!("{}/go.mod", m.dir) };
+            m.gomod
+                .requires
+                .iter()
+                .map(move |(path, line)| (path.clone(), format!("{file}:{line}")))
+        })
+        .collect()
 }
 
 fn read_module(root: &Path, dir: &str) -> Result<Module> {

@@ -171,6 +171,11 @@ impl Tree {
         })
     }
 
+    /// Whether an import path is a package of the build (the repository's own, not a dependency's).
+    pub(super) fn has_package(&self, import_path: &str) -> bool {
+        self.by_import.contains_key(import_path)
+    }
+
     /// The package `index` and every package of the build it imports, directly or not, nearest first.
     pub(super) fn graph(&self, index: usize) -> Vec<usize> {
         let mut seen = vec![false; self.packages.len()];

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use super::js::eval::{join, Static};
-use super::js::imports::references;
+use super::js::imports::{references, Written};
 use super::{read_small_text, App};
 use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
@@ -58,6 +58,9 @@ pub(super) struct RunFiles {
     pub(super) unfollowed: Vec<String>,
     /// Secrets the code names (`.env.production`), kept out of the image, with where.
     pub(super) secrets: Vec<(String, String)>,
+    /// Folders the code writes to, relative to the working directory (`.` for itself) or absolute, with why
+    /// (`server.js:5 writes data/app.db`).
+    pub(super) written: BTreeMap<String, String>,
 }
 
 impl RunFiles {
@@ -192,11 +195,43 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             }
         }
         ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
+        for (written, line) in refs.writes {
+            note_written(&mut found, written, &run_folder, &format!("{shown}:{line}"));
+        }
     }
     if walk.ships != Ships::Files {
         conventional(app, walk.outputs, &mut found);
     }
     found
+}
+
+/// The folder a write lands in, relative to the working directory (the app's folder, where the server starts)
+/// or absolute; a path outside the app (`../data`) is left to the user.
+fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &str) {
+    let (value, is_file) = match written {
+        Written::Folder(value) => (value, false),
+        Written::File(value) => (value, true),
+    };
+    let path = match &value {
+        Static::Text(text) if text.starts_with('/') => text.trim_end_matches('/').to_string(),
+        Static::Text(rel) | Static::Cwd(rel) => join("", rel),
+        Static::Here(rel) => join(run_folder, rel),
+        Static::ThisFile => return,
+    };
+    let folder = if is_file {
+        path.rsplit_once('/').map_or("", |(folder, _)| folder).to_string()
+    } else {
+        path.clone()
+    };
+    if folder.starts_with("..") || folder.starts_with("node_modules") {
+        return;
+    }
+    let folder = if folder.is_empty() { ".".to_string() } else { folder };
+    let shown = if is_file || path.is_empty() { path } else { format!("{path}/") };
+    found
+        .written
+        .entry(folder)
+        .or_insert_with(|| format!("{at} writes {}", if shown.is_empty() { "." } else { &shown }));
 }
 
 /// What ships for a path: the path itself for an exact walk, else its top-level file or folder.

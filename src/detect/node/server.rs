@@ -161,6 +161,7 @@ fn shipped_files(
             },
         );
         say_secrets(&found, warnings);
+        written_dirs(&found, facts);
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
         if let Some(why) = found.odd_names() {
             let note = format!("{why}, so the whole folder ships");
@@ -211,6 +212,7 @@ fn shipped_files(
         },
     );
     say_secrets(&found, warnings);
+    written_dirs(&found, facts);
     if let Some(why) = found.unusable() {
         let note = format!("{why}, so the whole folder ships");
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
@@ -220,6 +222,21 @@ fn shipped_files(
     facts.insert(
         "runtime_files".into(),
         Fact::new(json!(files), source).with_note(evidence),
+    );
+}
+
+/// The folders the code writes to (`written_dirs`): made in the image and handed to the app user, who owns
+/// nothing else.
+fn written_dirs(found: &RunFiles, facts: &mut Facts) {
+    let Some((_, first)) = found.written.iter().next() else {
+        return;
+    };
+    let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
+    let dirs: Vec<&String> = found.written.keys().collect();
+    let evidence: Vec<&str> = found.written.values().map(String::as_str).collect();
+    facts.insert(
+        "written_dirs".into(),
+        Fact::new(json!(dirs), source).with_note(evidence.join("; ")),
     );
 }
 

@@ -46,6 +46,18 @@ pub(crate) struct RuntimeFiles {
     env_templates: Vec<String>,
     /// Dependency → the paths it reads at run time.
     pub(crate) dependencies: BTreeMap<String, Vec<String>>,
+    pub(crate) writes: Writes,
+}
+
+/// The calls and settings that name what a server writes.
+#[derive(Deserialize, Default)]
+pub(crate) struct Writes {
+    pub(crate) folder_calls: Vec<String>,
+    pub(crate) file_calls: Vec<String>,
+    pub(crate) file_constructors: Vec<String>,
+    pub(crate) folder_keys: Vec<String>,
+    pub(crate) file_keys: Vec<String>,
+    pub(crate) file_extensions: Vec<String>,
 }
 
 /// The run-time files table, with its secret-file patterns compiled.

@@ -5,13 +5,14 @@
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
-    ImportDeclaration, ImportExpression, ImportOrExportKind, ObjectProperty, VariableDeclarator,
+    ImportDeclaration, ImportExpression, ImportOrExportKind, NewExpression, ObjectProperty, VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
 
 use super::eval::{join, Scope, Static};
 use super::{with_program, Lines};
+use crate::knowledge::node;
 
 /// The references of one module.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -24,6 +25,18 @@ pub(crate) struct References {
     /// Strings and paths the code names where a path can go: paths built from `__dirname`, `import.meta` or
     /// the working directory anywhere; plain strings only as call arguments, property values or initial values.
     pub(crate) paths: Vec<(Static, usize)>,
+    /// Paths the code writes (knowledge/node/runtime.toml `[writes]`): the folder it makes or the file it
+    /// writes, with its line.
+    pub(crate) writes: Vec<(Written, usize)>,
+}
+
+/// A path the code writes to.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// A folder the program makes (`fs.mkdirSync('uploads')`, multer's `dest`).
+    Folder(Static),
+    /// A file it writes (`new Database('data/app.db')`): its folder must be writable.
+    File(Static),
 }
 
 /// The references of the module `text`, parsed as the file `name`; None when it does not parse.
@@ -69,6 +82,67 @@ impl<'a> Collector<'_, '_, 'a> {
             let known = self.known_prefix(specifier);
             self.found.dynamic.push((known, line));
         }
+    }
+
+    /// The path a write call or constructor is given first, when it is known.
+    fn written_path(&self, arguments: &[Argument<'a>]) -> Option<Static> {
+        let value = self.scope.eval(arguments.first()?.as_expression()?)?;
+        let named = match &value {
+            Static::Text(text) => !text.is_empty() && !text.starts_with(':') && !text.contains("://"),
+            Static::Here(_) | Static::Cwd(_) => true,
+            Static::ThisFile => false,
+        };
+        named.then_some(value)
+    }
+
+    /// A call or constructor that writes: `fs.mkdirSync(dir)`, `writeFile(file)`, `new Database(file)`.
+    fn note_write(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32, constructs: bool) {
+        let name = match callee.get_inner_expression() {
+            Expression::Identifier(id) => id.name.as_str(),
+            Expression::StaticMemberExpression(member) => member.property.name.as_str(),
+            _ => return,
+        };
+        let writes = &node::runtime().files.writes;
+        let listed = |names: &[String]| names.iter().any(|n| n == name);
+        let written = if constructs {
+            listed(&writes.file_constructors).then_some(Written::File as fn(Static) -> Written)
+        } else if listed(&writes.folder_calls) {
+            Some(Written::Folder as fn(Static) -> Written)
+        } else {
+            listed(&writes.file_calls).then_some(Written::File as fn(Static) -> Written)
+        };
+        if let Some(written) = written {
+            if let Some(path) = self.written_path(arguments) {
+                let line = self.line(offset);
+                self.found.writes.push((written(path), line));
+            }
+        }
+    }
+
+    /// A setting naming a path written to: `{ dest: 'uploads/' }`, `{ filename: './data/app.db' }`.
+    fn note_written_setting(&mut self, it: &ObjectProperty<'a>) {
+        let Some(key) = it.key.static_name() else { return };
+        let writes = &node::runtime().files.writes;
+        let folder = writes.folder_keys.iter().any(|k| *k == key);
+        let file = writes.file_keys.iter().any(|k| *k == key);
+        if !(folder || file) {
+            return;
+        }
+        let Some(value) = self.scope.eval(&it.value) else { return };
+        let text = match &value {
+            Static::Text(t) | Static::Here(t) | Static::Cwd(t) => t,
+            Static::ThisFile => return,
+        };
+        let extension = text.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let written = if folder {
+            Written::Folder(value)
+        } else if extension.is_some_and(|e| writes.file_extensions.contains(&e)) && !text.contains("://") {
+            Written::File(value)
+        } else {
+            return;
+        };
+        let line = self.line(it.span.start);
+        self.found.writes.push((written, line));
     }
 
     /// The folder a partly known path is under: `` `./routes/${name}` `` → `routes`,
@@ -126,7 +200,13 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
             }
             return;
         }
+        self.note_write(&it.callee, &it.arguments, it.span.start, false);
         walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        self.note_write(&it.callee, &it.arguments, it.span.start, true);
+        walk::walk_new_expression(self, it);
     }
 
     fn visit_arguments(&mut self, it: &ArenaVec<'a, Argument<'a>>) {
@@ -143,6 +223,7 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
     }
 
     fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
+        self.note_written_setting(it);
         self.visit_property_key(&it.key);
         self.strings_are_paths = true;
         self.visit_expression(&it.value);
@@ -235,6 +316,26 @@ mod tests {
         );
         assert!(found.modules.contains(&("./dist/server/entry.mjs".to_string(), 6)));
         assert!(found.dynamic.is_empty());
+    }
+
+    #[test]
+    fn paths_the_code_writes() {
+        let found = refs(
+            "const fs = require('fs')\nconst path = require('path')\nconst Database = require('better-sqlite3')\nconst multer = require('multer')\n\
+             fs.mkdirSync(path.join(__dirname, 'uploads'), { recursive: true })\nconst db = new Database('data/app.db')\n\
+             const upload = multer({ dest: 'tmp/uploads/' })\nfs.writeFileSync(process.argv[2], 'x')\n\
+             const mem = new Database(':memory:')\nres.download(f, { filename: 'report.pdf' })\n\
+             new winston.transports.File({ filename: 'logs/error.log' })\n",
+        );
+        assert_eq!(
+            found.writes,
+            [
+                (Written::Folder(Static::Here("uploads".into())), 5),
+                (Written::File(Static::Text("data/app.db".into())), 6),
+                (Written::Folder(Static::Text("tmp/uploads/".into())), 7),
+                (Written::File(Static::Text("logs/error.log".into())), 11),
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,265 @@
+//! Where the chosen program writes: folders it makes (`os.MkdirAll("data", …)`), files it creates, the `SQLite`
+//! databases it opens (`sqlite.Open("data/app.db")`, `sql.Open("sqlite3", "./app.db")`) and the defaults of
+//! data-folder flags and variables (`flag.String("data-dir", "./data", …)`, `getEnv("DB_PATH", "app.db")`) —
+//! read only in the program's own import graph. The image makes those folders and hands them to the app user.
+
+use super::super::lex::Token;
+use super::packages::Tree;
+
+/// `os`/`ioutil` calls whose first argument is a folder the program makes.
+const FOLDER_CALLS: &[&str] = &["MkdirAll", "Mkdir"];
+/// `os`/`ioutil` calls whose first argument is a file the program writes.
+const FILE_CALLS: &[&str] = &["Create", "WriteFile", "OpenFile"];
+
+/// Flag and default setters, with the argument positions of the name and of the default.
+const FLAG_SETTERS: &[(&str, usize, usize)] = &[
+    ("String", 0, 1),
+    ("StringP", 0, 2),
+    ("StringVar", 1, 2),
+    ("StringVarP", 1, 3),
+    ("SetDefault", 0, 1),
+];
+
+/// Words of a flag or variable name that say it holds a place the program keeps data in.
+const DATA_WORDS: &[&str] = &[
+    "data", "datadir", "storage", "upload", "uploads", "db", "database", "sqlite", "state", "dir", "folder",
+];
+/// Words that say the place is read, not written (config, certificates, static files, templates).
+const READ_WORDS: &[&str] = &[
+    "config", "conf", "cfg", "cert", "certs", "key", "tls", "ssl", "template", "templates", "static", "assets",
+    "web", "ui", "public", "views", "plugin", "plugins", "migration", "migrations", "schema", "frontend", "dist",
+    "www", "root", "html", "theme", "themes", "locale", "locales", "i18n", "url", "host", "addr", "dsn", "driver",
+];
+/// Extensions of the files programs keep data in: their folder is what must be writable.
+const DATA_FILE_EXTENSIONS: &[&str] = &["db", "sqlite", "sqlite3", "db3", "bolt", "json", "log"];
+
+const SQLITE: &str = "opens the SQLite database";
+
+/// A place the program writes, as found.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Write {
+    /// The folder, relative to the working directory (may start with `..`) or absolute.
+    pub(super) folder: String,
+    /// `file.go:line` and what is written there.
+    pub(super) why: String,
+}
+
+/// The places the program (`graph`, its packages) writes, each folder once, in the order found.
+pub(super) fn writes(tree: &Tree, graph: &[usize]) -> Vec<Write> {
+    let mut found: Vec<Write> = Vec::new();
+    for &index in graph {
+        for file in &tree.packages[index].files {
+            for write in file_writes(&file.lexed().tokens, &file.rel) {
+                if !found.iter().any(|w| w.folder == write.folder) {
+                    found.push(write);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
+    let mut found = Vec::new();
+    for i in 0..tokens.len() {
+        let (Token::Ident(name), line) = &tokens[i] else { continue };
+        if tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
+            continue;
+        }
+        let receiver = match (i.checked_sub(2).map(|p| &tokens[p].0), i.checked_sub(1).map(|p| &tokens[p].0)) {
+            (Some(Token::Ident(r)), Some(Token::Punct('.'))) => Some(r.as_str()),
+            _ => None,
+        };
+        let args = string_arguments(tokens, i + 1);
+        let at = format!("{rel}:{line}");
+        let arg = |n: usize| args.get(n).and_then(Option::as_deref);
+        let (path, is_file, what) = match (receiver, name.as_str()) {
+            (Some("os" | "ioutil"), call) if FOLDER_CALLS.contains(&call) => (arg(0), false, "makes".into()),
+            (Some("os" | "ioutil"), call) if FILE_CALLS.contains(&call) => (arg(0), true, "writes".into()),
+            // gorm.io/driver/sqlite, glebarez/sqlite: `sqlite.Open(dsn)`.
+            (Some("sqlite"), "Open") => (arg(0).and_then(sqlite_file), true, SQLITE.into()),
+            // database/sql, sqlx and GORM v1: `Open("sqlite3", dsn)`.
+            (Some(_), "Open" | "Connect") if arg(0).is_some_and(|d| d.starts_with("sqlite")) => {
+                (arg(1).and_then(sqlite_file), true, SQLITE.into())
+            }
+            (Some(_), setter) => match FLAG_SETTERS.iter().find(|(s, ..)| *s == setter) {
+                Some((_, name_at, default_at)) => data_default(arg(*name_at), arg(*default_at)),
+                None => (None, false, String::new()),
+            },
+            // A variable read with a default: `getEnv("DATA_DIR", "./data")`.
+            (None, _) if args.len() == 2 && arg(0).is_some_and(is_variable_name) => data_default(arg(0), arg(1)),
+            _ => (None, false, String::new()),
+        };
+        let Some(path) = path.filter(|p| is_plain_path(p)) else { continue };
+        let folder = if is_file {
+            parent(path)
+        } else {
+            normalise(path)
+        };
+        if folder.is_empty() {
+            continue; // the working directory itself, which the app user owns
+        }
+        found.push(Write {
+            folder,
+            why: format!("{at} {what} {path}"),
+        });
+    }
+    found
+}
+
+/// The default of a flag or variable named as a data place, and whether it names a file.
+fn data_default<'a>(name: Option<&str>, default: Option<&'a str>) -> (Option<&'a str>, bool, String) {
+    let Some(name) = name else { return (None, false, String::new()) };
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(['-', '_', '.']).collect();
+    let data = words.iter().any(|w| DATA_WORDS.contains(w)) && !words.iter().any(|w| READ_WORDS.contains(w));
+    let Some(default) = default.filter(|_| data) else {
+        return (None, false, String::new());
+    };
+    let is_file = default
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| !stem.is_empty() && DATA_FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
+    (Some(default), is_file, format!("`{name}` defaults to"))
+}
+
+fn is_variable_name(name: &str) -> bool {
+    name.len() > 1
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// The file of an `SQLite` DSN (`file:data/app.db?cache=shared` → `data/app.db`); none for an in-memory one.
+fn sqlite_file(dsn: &str) -> Option<&str> {
+    if dsn.contains(":memory:") || dsn.contains("mode=memory") {
+        return None;
+    }
+    let path = dsn.strip_prefix("file:").unwrap_or(dsn);
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty()).then_some(path)
+}
+
+/// A literal path a Dockerfile can name: no variables, home folders, URLs, spaces or addresses.
+fn is_plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains("://")
+        && !path.starts_with(['~', '$'])
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-'))
+}
+
+/// `./data/` → `data`; `/var/lib/app/` → `/var/lib/app`; `.` → the empty path; `./../x` → `../x`.
+fn normalise(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+fn parent(path: &str) -> String {
+    let normal = normalise(path);
+    match normal.rsplit_once('/') {
+        Some(("", _)) => "/".into(),
+        Some((folder, _)) => folder.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Each top-level argument of the call whose `(` is at `open`: its value when it is one string literal.
+fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+    let mut args = Vec::new();
+    let mut current: Vec<&Token> = Vec::new();
+    let mut depth = 0usize;
+    for (token, _) in &tokens[open..] {
+        match token {
+            Token::Punct('(' | '[' | '{') => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+            }
+            Token::Punct(')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            Token::Punct(',') if depth == 1 => {
+                args.push(single_string(&current));
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(token);
+        if args.len() > 8 {
+            break;
+        }
+    }
+    if !current.is_empty() {
+        args.push(single_string(&current));
+    }
+    args
+}
+
+fn single_string(tokens: &[&Token]) -> Option<String> {
+    match tokens {
+        [Token::Str(s)] => Some(s.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(source: &str) -> Vec<(String, String)> {
+        file_writes(&crate::detect::lex::source(source).tokens, "main.go")
+            .into_iter()
+            .map(|w| (w.folder, w.why))
+            .collect()
+    }
+
+    #[test]
+    fn folders_files_databases_and_data_defaults() {
+        let source = "package main\nfunc main() {\n\tos.MkdirAll(\"./uploads/\", 0o755)\n\
+                      \tdb, _ := gorm.Open(sqlite.Open(\"file:data/app.db?cache=shared\"), &gorm.Config{})\n\
+                      \tsql.Open(\"sqlite3\", \"./../gorm.db\")\n\
+                      \tdir := flag.String(\"data-dir\", \"/var/lib/ledger\", \"where data lives\")\n\
+                      \tcfg := flag.String(\"config-dir\", \"./config\", \"read only\")\n\
+                      \tpath := getEnv(\"DB_PATH\", \"store/ledger.db\")\n\
+                      \tmem, _ := sql.Open(\"sqlite3\", \":memory:\")\n\
+                      \tos.WriteFile(\"out.txt\", nil, 0o644)\n}\n";
+        let folders: Vec<String> = found(source).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(folders, ["uploads", "data", "..", "/var/lib/ledger", "store"]);
+        assert_eq!(
+            found(source)[1].1,
+            "main.go:4 opens the SQLite database data/app.db"
+        );
+    }
+
+    #[test]
+    fn arguments_split_at_the_top_level() {
+        let tokens = crate::detect::lex::source("f(\"a\", g(\"b\", \"c\"), \"d\")").tokens;
+        assert_eq!(
+            string_arguments(&tokens, 1),
+            [Some("a".into()), None, Some("d".into())]
+        );
+    }
+}
