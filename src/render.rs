@@ -209,6 +209,7 @@ fn with_filters(mut tera: Tera) -> Tera {
         Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
     });
     tera.register_filter("in_folder", in_folder_filter);
+    tera.register_filter("packages_for", packages_for_filter);
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
         let minimum = args
             .get("minimum")
@@ -253,6 +254,24 @@ fn as_str(value: &Value) -> Result<&str> {
 }
 
 /// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
+/// The packages that install a list of programs in an image family (knowledge/programs), each once.
+fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let family = args
+        .get("family")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("packages_for needs family=\"alpine\""))?;
+    let programs = value
+        .as_array()
+        .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a list of programs")))?;
+    let mut packages: Vec<&str> = programs
+        .iter()
+        .filter_map(|p| crate::knowledge::programs::package_for(p.as_str()?, family))
+        .collect();
+    packages.sort_unstable();
+    packages.dedup();
+    Ok(Value::from(packages))
+}
+
 /// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
 fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let folder = args

@@ -4,6 +4,7 @@
 mod deploy;
 mod jvm;
 mod lex;
+mod programs;
 pub mod stack;
 mod toolchains;
 mod walk;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::files;
+pub(crate) use programs::runtime_programs;
 pub use stack::Stack;
 
 /// Declares the stacks (one folder each under `src/detect/`, defining `STACK`) and `STACKS`, in the order

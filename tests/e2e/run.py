@@ -428,10 +428,16 @@ def check_case(case, builder, bases, dockgen, work, no_cache):
     # The image the build really used: its stand-in where the Dockerfile's tag has none.
     base_files = bases.files(STAND_INS.get(facts["runtime_image"], facts["runtime_image"]))
     added = sorted(p for p, size in image_files.items() if base_files.get(p) != size)
-    leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files]
+    # Where the system packages the runtime stage installs for the program land (`system_packages`: git's own
+    # files include Go sources under /usr/share/doc): neither the artifact nor a build's leftovers.
+    installed = lambda p: any(p.startswith(d) for d in case.get("system_packages", []))
+    leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p)]
     payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
     in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)
-    unexpected = [p for p in added if p != facts["artifact"] and not in_app_dir(p) and not ALLOWED_CHANGES.match(p)]
+    unexpected = [
+        p for p in added
+        if p != facts["artifact"] and not in_app_dir(p) and not installed(p) and not ALLOWED_CHANGES.match(p)
+    ]
     if leftovers or unexpected:
         raise Failure(f"the image holds more than the artifact: {', '.join((leftovers + unexpected)[:10])}")
     # Paths of the project the runtime must not hold (tests, docs, tooling beside the server's own files).

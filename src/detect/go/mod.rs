@@ -6,6 +6,7 @@ mod cgo;
 mod constraints;
 mod contract;
 mod embed;
+mod execs;
 mod lines;
 mod mains;
 pub(crate) mod modfile;
@@ -355,6 +356,7 @@ fn program_option(
         );
     }
     written_facts(&mut facts, &writes::writes(tree, graph));
+    crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
     let mut warnings = listening.loopback.clone();
     let module = &modules[tree.packages[main.package].module];
     insert(

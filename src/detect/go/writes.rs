@@ -182,7 +182,7 @@ fn parent(path: &str) -> String {
 }
 
 /// Each top-level argument of the call whose `(` is at `open`: its value when it is one string literal.
-fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
     let mut args = Vec::new();
     let mut current: Vec<&Token> = Vec::new();
     let mut depth = 0usize;

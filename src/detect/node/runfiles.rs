@@ -61,6 +61,8 @@ pub(super) struct RunFiles {
     /// Folders the code writes to, relative to the working directory (`.` for itself) or absolute, with why
     /// (`server.js:5 writes data/app.db`).
     pub(super) written: BTreeMap<String, String>,
+    /// Programs the code starts that runtime images lack, with where (`server.js:4`).
+    pub(super) programs: BTreeMap<String, String>,
 }
 
 impl RunFiles {
@@ -195,6 +197,9 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             }
         }
         ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
+        for (program, line) in refs.runs {
+            found.programs.entry(program).or_insert_with(|| format!("{shown}:{line}"));
+        }
         for (written, line) in refs.writes {
             note_written(&mut found, written, &run_folder, &format!("{shown}:{line}"));
         }

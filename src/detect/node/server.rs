@@ -8,6 +8,7 @@ use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
+use crate::detect::runtime_programs;
 use super::{join_rel, scripts, App, Fact, Facts};
 
 /// Commands that watch and restart: fine on a laptop, never what a container should run.
@@ -162,6 +163,7 @@ fn shipped_files(
         );
         say_secrets(&found, warnings);
         written_dirs(&found, facts);
+        runtime_programs(found.programs.iter(), facts);
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
         if let Some(why) = found.odd_names() {
             let note = format!("{why}, so the whole folder ships");
@@ -213,6 +215,7 @@ fn shipped_files(
     );
     say_secrets(&found, warnings);
     written_dirs(&found, facts);
+    runtime_programs(found.programs.iter(), facts);
     if let Some(why) = found.unusable() {
         let note = format!("{why}, so the whole folder ships");
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));

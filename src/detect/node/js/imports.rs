@@ -28,7 +28,15 @@ pub(crate) struct References {
     /// Paths the code writes (knowledge/node/runtime.toml `[writes]`): the folder it makes or the file it
     /// writes, with its line.
     pub(crate) writes: Vec<(Written, usize)>,
+    /// Programs the code starts that runtime images lack (`spawn('ffmpeg', …)`, `execSync('git rev-parse
+    /// HEAD')`; knowledge/programs), with their line.
+    pub(crate) runs: Vec<(String, usize)>,
 }
+
+/// `child_process` and execa calls whose first argument is the program.
+const RUN_CALLS: &[&str] = &["spawn", "spawnSync", "execFile", "execFileSync", "execa", "execaSync"];
+/// Calls whose first argument is a shell command line, starting with the program.
+const RUN_COMMAND_CALLS: &[&str] = &["exec", "execSync", "execaCommand", "execaCommandSync"];
 
 /// A path the code writes to.
 #[derive(Debug, PartialEq, Eq)]
@@ -119,6 +127,39 @@ impl<'a> Collector<'_, '_, 'a> {
         }
     }
 
+    /// A call that starts a program runtime images lack: `spawn('ffmpeg', args)`, `execSync('git pull')`.
+    fn note_run(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
+        let name = match callee.get_inner_expression() {
+            Expression::Identifier(id) => id.name.as_str(),
+            // `/re/.exec(text)` matches a pattern, it runs nothing.
+            Expression::StaticMemberExpression(member) if !matches!(member.object, Expression::RegExpLiteral(_)) => {
+                member.property.name.as_str()
+            }
+            _ => return,
+        };
+        let whole_command = RUN_COMMAND_CALLS.contains(&name);
+        if !(whole_command || RUN_CALLS.contains(&name)) {
+            return;
+        }
+        let Some(Static::Text(text)) = arguments
+            .first()
+            .and_then(Argument::as_expression)
+            .and_then(|e| self.scope.eval(e))
+        else {
+            return;
+        };
+        let program = if whole_command {
+            text.split_whitespace().next().unwrap_or_default()
+        } else {
+            text.as_str()
+        };
+        let program = program.rsplit('/').next().unwrap_or(program);
+        if crate::knowledge::programs::is_known(program) {
+            let line = self.line(offset);
+            self.found.runs.push((program.to_string(), line));
+        }
+    }
+
     /// A setting naming a path written to: `{ dest: 'uploads/' }`, `{ filename: './data/app.db' }`.
     fn note_written_setting(&mut self, it: &ObjectProperty<'a>) {
         let Some(key) = it.key.static_name() else { return };
@@ -201,6 +242,7 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
             return;
         }
         self.note_write(&it.callee, &it.arguments, it.span.start, false);
+        self.note_run(&it.callee, &it.arguments, it.span.start);
         walk::walk_call_expression(self, it);
     }
 
@@ -336,6 +378,15 @@ mod tests {
                 (Written::File(Static::Text("logs/error.log".into())), 11),
             ]
         );
+    }
+
+    #[test]
+    fn programs_the_code_runs() {
+        let found = refs(
+            "const { spawn, execSync } = require('child_process')\nconst sha = execSync('git rev-parse HEAD')\n\
+             spawn('/usr/bin/ffmpeg', ['-i', input]);\nexecSync('ls -la');\n/x/.exec('git');\nspawn(tool);\n",
+        );
+        assert_eq!(found.runs, [("git".to_string(), 2), ("ffmpeg".to_string(), 3)]);
     }
 
     #[test]
