@@ -132,9 +132,9 @@ pub(super) fn built_service<'a>(
 ) -> Option<(&'a marked_yaml::types::MarkedMappingNode, &'a marked_yaml::Node)> {
     let services = doc.as_mapping()?.get_mapping("services")?;
     services
-        .values()
-        .filter_map(marked_yaml::Node::as_mapping)
-        .find_map(|service| {
+        .iter()
+        .filter_map(|(name, service)| Some((name.as_str(), service.as_mapping()?)))
+        .filter_map(|(name, service)| {
             let build = service.get_node("build")?;
             let (context, dockerfile) = match build {
                 marked_yaml::Node::Scalar(s) => (s.as_str(), None),
@@ -150,8 +150,31 @@ pub(super) fn built_service<'a>(
                 .map(|(dir, _)| format!("{}/{dir}", context.trim_end_matches('/')));
             let builds = same_folder(context, wanted) && dockerfile_dir.is_none()
                 || dockerfile_dir.is_some_and(|dir| same_folder(&dir, wanted));
-            builds.then_some((service, build))
+            builds.then(|| (dockerfile_rank(name, dockerfile), service, build))
         })
+        .min_by_key(|(rank, ..)| *rank)
+        .map(|(_, service, build)| (service, build))
+}
+
+/// How surely a service building the app's folder builds the app itself: the folder's own Dockerfile first
+/// (none named, `Dockerfile`, `Containerfile`), a variant next (`Dockerfile.prod`), and last one named after
+/// the service (`maildev.Dockerfile` for `maildev`): a helper image built from the same folder.
+fn dockerfile_rank(service: &str, dockerfile: Option<&str>) -> u8 {
+    let Some(file) = dockerfile else { return 0 };
+    let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+    if name == "dockerfile" || name == "containerfile" {
+        return 0;
+    }
+    let service = service.to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".dockerfile")
+        .or_else(|| name.strip_prefix("dockerfile."))
+        .unwrap_or(&name);
+    if stem == service {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether two relative folder names are the same folder (`./api/` and `api`, `.` and `./`).
@@ -178,6 +201,15 @@ fn compose_port(entry: &str) -> Option<(u16, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_helper_image_built_from_the_same_folder_is_not_the_app() {
+        let text = "services:\n  maildev:\n    build:\n      context: .\n      dockerfile: maildev.Dockerfile\n    \
+                    ports: [\"1080:1080\"]\n  api:\n    build:\n      context: .\n      dockerfile: Dockerfile\n    \
+                    ports: [\"3001:3001\"]\n";
+        let found = compose_service(text, "compose.yaml", ".").unwrap();
+        assert_eq!(found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [3001]);
+    }
 
     #[test]
     fn values_naming_another_service_are_kept_for_run_time() {
