@@ -362,6 +362,8 @@ const RUNTIME_FACTS: &[&str] = &[
     "service_env",
     "volumes",
     "written_dirs",
+    "shipped_paths",
+    "runtime_programs",
     "workdir",
     "healthcheck",
 ];

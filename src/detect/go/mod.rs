@@ -13,6 +13,7 @@ pub(crate) mod modfile;
 mod packages;
 mod plan;
 mod ports;
+mod runfiles;
 mod writes;
 
 use std::path::{Component, Path};
@@ -356,6 +357,19 @@ fn program_option(
         );
     }
     written_facts(&mut facts, &writes::writes(tree, graph));
+    let read = runfiles::read_paths(root, tree, graph);
+    if let Some((_, first)) = read.iter().next() {
+        let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
+        let evidence: Vec<&str> = read.values().map(String::as_str).collect();
+        insert(
+            &mut facts,
+            "shipped_paths",
+            Fact::new(json!(read.keys().collect::<Vec<_>>()), source).with_note(format!(
+                "{}: shipped beside the binary, in its working directory",
+                evidence.join("; ")
+            )),
+        );
+    }
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
     let mut warnings = listening.loopback.clone();
     let module = &modules[tree.packages[main.package].module];

@@ -70,7 +70,7 @@ pub(super) fn insert_port(
     (script_port, default): (Option<Fact>, Option<Fact>),
     warnings: &mut Vec<String>,
 ) {
-    let found = scan(app, warnings);
+    let found = scan(app, entry, warnings);
     let port = script_port
         .or_else(|| source_port(app, &found, entry, warnings))
         .or(default);
@@ -117,27 +117,44 @@ pub(super) fn insert_port(
     }
 }
 
-/// Every source file of the app (not of nested packages: other apps' ports are not this server's) that says
+/// Every source file of the app and its start entry (not of nested packages: other apps' ports are not this server's) that says
 /// something about listening, with its path relative to the app.
-fn scan(app: &App, warnings: &mut Vec<String>) -> Vec<(Listen, String)> {
+fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Vec<(Listen, String)> {
     let root = app.path(".");
     let boundary_root = root.clone();
     let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
         p != boundary_root && p.join("package.json").is_file()
     });
     warnings.extend(walked.cut_warning(&app.file("."), "JavaScript/TypeScript", "pass --port N if the port is wrong"));
+    // A start entry without an extension (`node bin/serve`) is JavaScript too.
+    let bare_entry = entry
+        .map(|e| app.path(e.trim_start_matches("./")))
+        .filter(|p| p.extension().is_none() && p.is_file());
     walked
         .files
         .iter()
+        .chain(bare_entry.as_ref())
         .filter_map(|path| {
-            let text = read_small_text(path)?;
-            let listen = listen_in_source(&text);
             let rel = path
                 .strip_prefix(&root)
                 .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+            if is_test_or_tooling(&rel) {
+                return None; // a test's server or a script's proxy is not the app's
+            }
+            let text = read_small_text(path)?;
+            let listen = listen_in_source(&text);
             (listen != Listen::default()).then_some((listen, rel))
         })
         .collect()
+}
+
+/// Tests, their helpers and tooling (folders of knowledge/node/runtime.toml's `not_runtime`, `*.test.*` and
+/// `*.spec.*` files), whose servers are never the app's.
+fn is_test_or_tooling(rel: &str) -> bool {
+    let not_runtime = &crate::knowledge::node::runtime().files.not_runtime;
+    let (folders, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    folders.split('/').any(|f| not_runtime.iter().any(|n| n == f))
+        || name.split('.').any(|part| part == "test" || part == "spec")
 }
 
 /// The port the sources listen on: the only one found, else the one in the start entry's own file.

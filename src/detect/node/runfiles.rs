@@ -144,9 +144,9 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             found.ship(&top(&file), || why);
         }
         let shown = app.file(&file);
-        let parses = std::path::Path::new(&file)
-            .extension()
-            .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)));
+        // A file without an extension (a package's `bin/` script) is CommonJS to node.
+        let extension = std::path::Path::new(&file).extension();
+        let parses = extension.is_none_or(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)));
         if !parses {
             continue;
         }
