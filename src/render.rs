@@ -253,13 +253,16 @@ fn as_str(value: &Value) -> Result<&str> {
     value.as_str().with_context(|| format!("`{value}` is not a string"))
 }
 
-/// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
+/// A filter's string argument `name`, or the error `missing`.
+fn named_arg<'a>(args: &'a HashMap<String, Value>, name: &str, missing: &str) -> tera::Result<&'a str> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg(missing))
+}
+
 /// The packages that install a list of programs in an image family (knowledge/programs), each once.
 fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let family = args
-        .get("family")
-        .and_then(Value::as_str)
-        .ok_or_else(|| tera::Error::msg("packages_for needs family=\"alpine\""))?;
+    let family = named_arg(args, "family", "packages_for needs family=\"alpine\"")?;
     let programs = value
         .as_array()
         .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a list of programs")))?;
@@ -274,10 +277,7 @@ fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Re
 
 /// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
 fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let folder = args
-        .get("folder")
-        .and_then(Value::as_str)
-        .ok_or_else(|| tera::Error::msg("in_folder needs folder=\"/app\""))?;
+    let folder = named_arg(args, "folder", "in_folder needs folder=\"/app\"")?;
     let path = value
         .as_str()
         .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a path")))?;
@@ -302,6 +302,7 @@ fn in_folder(folder: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// `a/b/c.jar` → `a/b`; `c.jar` → `.`.
 fn parent_dir(path: &str) -> String {
     match path.trim_end_matches('/').rsplit_once('/') {
         Some((parent, _)) if !parent.is_empty() => parent.to_string(),

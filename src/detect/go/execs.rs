@@ -10,11 +10,9 @@ use super::writes::string_arguments;
 /// Each program the graph's packages start, with the first `file.go:line` that does.
 pub(super) fn programs(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
-    for &index in graph {
-        for file in &tree.packages[index].files {
-            for (program, line) in file_programs(&file.lexed().tokens) {
-                found.entry(program).or_insert_with(|| format!("{}:{line}", file.rel));
-            }
+    for file in tree.graph_files(graph) {
+        for (program, line) in file_programs(&file.lexed().tokens) {
+            found.entry(program).or_insert_with(|| format!("{}:{line}", file.rel));
         }
     }
     found

@@ -171,6 +171,11 @@ impl Tree {
         })
     }
 
+    /// Every file of the packages `graph`, in its order.
+    pub(super) fn graph_files<'t>(&'t self, graph: &'t [usize]) -> impl Iterator<Item = &'t GoFile> {
+        graph.iter().flat_map(|&index| self.packages[index].files.iter())
+    }
+
     /// Whether an import path is a package of the build (the repository's own, not a dependency's).
     pub(super) fn has_package(&self, import_path: &str) -> bool {
         self.by_import.contains_key(import_path)

@@ -28,13 +28,11 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
 /// root), with the first `file.go:line` that reads it.
 pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
-    for &index in graph {
-        for file in &tree.packages[index].files {
-            for (path, line) in file_reads(&file.lexed().tokens) {
-                let Some(part) = static_part(&path) else { continue };
-                if root.join(&part).exists() {
-                    found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));
-                }
+    for file in tree.graph_files(graph) {
+        for (path, line) in file_reads(&file.lexed().tokens) {
+            let Some(part) = static_part(&path) else { continue };
+            if root.join(&part).exists() {
+                found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));
             }
         }
     }

@@ -47,12 +47,10 @@ pub(super) struct Write {
 /// The places the program (`graph`, its packages) writes, each folder once, in the order found.
 pub(super) fn writes(tree: &Tree, graph: &[usize]) -> Vec<Write> {
     let mut found: Vec<Write> = Vec::new();
-    for &index in graph {
-        for file in &tree.packages[index].files {
-            for write in file_writes(&file.lexed().tokens, &file.rel) {
-                if !found.iter().any(|w| w.folder == write.folder) {
-                    found.push(write);
-                }
+    for file in tree.graph_files(graph) {
+        for write in file_writes(&file.lexed().tokens, &file.rel) {
+            if !found.iter().any(|w| w.folder == write.folder) {
+                found.push(write);
             }
         }
     }
