@@ -3,14 +3,17 @@
 //! package clause, imports, build constraints and embeds) without being fooled by comments or strings that
 //! mention them.
 
-/// One token of Go source with the 1-based line it starts on.
+use compact_str::CompactString;
+
+/// One token of Go source with the 1-based line it starts on. Words up to 24 bytes are kept inline (nearly
+/// every identifier and most literals): a token costs no allocation of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Token {
-    Ident(String),
+    Ident(CompactString),
     /// The decoded value of an interpreted or raw string literal.
-    Str(String),
+    Str(CompactString),
     /// An integer or float literal, as written.
-    Number(String),
+    Number(CompactString),
     Punct(char),
 }
 
@@ -92,7 +95,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
             b'`' => {
                 let end = find_byte(bytes, i + 1, b'`');
                 let raw = &src[i + 1..end];
-                tokens.push((Token::Str(raw.replace('\r', "")), line));
+                tokens.push((Token::Str(raw.replace('\r', "").into()), line));
                 line += raw.matches('\n').count();
                 i = (end + 1).min(bytes.len());
             }
@@ -111,7 +114,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
             }
             b'0'..=b'9' => {
                 let end = scan_while(bytes, i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-                tokens.push((Token::Number(src[i..end].to_string()), line));
+                tokens.push((Token::Number(src[i..end].into()), line));
                 i = end;
             }
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
@@ -123,7 +126,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                     reached_declarations = true;
                     break;
                 }
-                tokens.push((Token::Ident(word.to_string()), line));
+                tokens.push((Token::Ident(word.into()), line));
                 i = end;
             }
             _ if c.is_ascii_whitespace() => i += 1,
@@ -157,8 +160,8 @@ fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 
 /// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
 /// closing quote (or the end of the line when it is unterminated).
-fn interpreted_string(src: &str, start: usize, quote: char) -> (String, usize) {
-    let mut value = String::new();
+fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, usize) {
+    let mut value = CompactString::default();
     let mut chars = src[start..].char_indices();
     while let Some((offset, c)) = chars.next() {
         match c {

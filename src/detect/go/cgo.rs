@@ -4,21 +4,21 @@
 //! does (GORM's `dialects/sqlite` wraps go-sqlite3), and the build keeps cgo on to be safe.
 
 use super::super::Fact;
-use super::packages::Tree;
+use super::packages::{is_in_module, Tree};
 
 /// `requires`: the modules the program's go.mod requires, with their `go.mod:line`.
 pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String)]) -> Fact {
-    let is_cgo_module = |path: &str, module: &str| path == module || path.starts_with(&format!("{module}/"));
+    let is_cgo_module = is_in_module;
     for &index in graph {
-        for (path, source) in tree.packages[index].imports() {
+        for (path, at) in tree.packages[index].imports() {
             if path == "C" {
-                return Fact::new(true, source).with_note("imports \"C\"");
+                return Fact::new(true, at.source()).with_note("imports \"C\"");
             }
             if let Some(module) = crate::knowledge::go::cgo_modules()
                 .iter()
                 .find(|m| is_cgo_module(path, m))
             {
-                return Fact::new(true, source).with_note(format!("imports {module}, which needs cgo"));
+                return Fact::new(true, at.source()).with_note(format!("imports {module}, which needs cgo"));
             }
         }
     }
@@ -29,31 +29,33 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String
             .iter()
             .any(|package| package.imports().any(|(path, _)| is_cgo_module(path, module)))
     };
-    let external: Vec<String> = graph
+    let no_cgo = || {
+        Fact::new(false, "*.go").with_note(format!(
+            "none of the program's {} packages (its own and those it imports from the module) uses \"C\" or a cgo module",
+            graph.len()
+        ))
+    };
+    let Some((module, source)) = requires.iter().find(|(module, _)| {
+        crate::knowledge::go::cgo_modules().iter().any(|m| m == module) && !imported_here(module)
+    }) else {
+        return no_cgo();
+    };
+    let external: Vec<&str> = graph
         .iter()
         .flat_map(|&index| tree.packages[index].imports())
         .filter(|(path, _)| path.split('/').next().is_some_and(|host| host.contains('.')) && !tree.has_package(path))
-        .map(|(path, _)| path.to_string())
+        .map(|(path, _)| path)
         .collect();
-    let wrapped = requires.iter().find(|(module, _)| {
-        crate::knowledge::go::cgo_modules().iter().any(|m| m == module) && !imported_here(module)
-    });
-    if let (Some((module, source)), false) = (wrapped, external.is_empty()) {
-        // The import most likely to wrap it names what the module is for (`sqlite` in go-sqlite3).
-        let topic = module.rsplit('/').next().unwrap_or(module).trim_start_matches("go-");
-        let topic = topic.split(['-', '.']).find(|w| w.len() > 2).unwrap_or(topic);
-        let topic = topic.trim_end_matches(|c: char| c.is_ascii_digit());
-        let example = external
-            .iter()
-            .find(|path| path.contains(topic))
-            .unwrap_or(&external[0]);
-        return Fact::new(true, source.clone()).with_note(format!(
-            "go.mod requires {module}, which needs cgo, and nothing here imports it: a dependency the program \
-             imports does (perhaps {example}), so the build keeps cgo on (--set cgo=false if the program never loads it)"
-        ));
+    if external.is_empty() {
+        return no_cgo();
     }
-    Fact::new(false, "*.go").with_note(format!(
-        "none of the program's {} packages (its own and those it imports from the module) uses \"C\" or a cgo module",
-        graph.len()
+    // The import most likely to wrap it names what the module is for (`sqlite` in go-sqlite3).
+    let topic = module.rsplit('/').next().unwrap_or(module).trim_start_matches("go-");
+    let topic = topic.split(['-', '.']).find(|w| w.len() > 2).unwrap_or(topic);
+    let topic = topic.trim_end_matches(|c: char| c.is_ascii_digit());
+    let example = external.iter().find(|path| path.contains(topic)).unwrap_or(&external[0]);
+    Fact::new(true, source.clone()).with_note(format!(
+        "go.mod requires {module}, which needs cgo, and nothing here imports it: a dependency the program \
+         imports does (perhaps {example}), so the build keeps cgo on (--set cgo=false if the program never loads it)"
     ))
 }

@@ -11,14 +11,14 @@ use super::writes::string_arguments;
 pub(super) fn programs(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
-        for (program, line) in file_programs(&file.lexed().tokens) {
-            found.entry(program).or_insert_with(|| format!("{}:{line}", file.rel));
+        for (program, line) in &file.run_time.programs {
+            found.entry(program.clone()).or_insert_with(|| format!("{}:{line}", file.rel));
         }
     }
     found
 }
 
-fn file_programs(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn file_programs(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     for i in 2..tokens.len() {
         let (Token::Ident(call), line) = &tokens[i] else { continue };

@@ -270,7 +270,11 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let (ranked, clear) = mains::ranked(&tree, modules, &build_files, &project_names);
     let graphs: Vec<Vec<usize>> = ranked.iter().map(|m| tree.graph(m.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
-    tree.lex_whole(&every_graph_package);
+    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime {
+        writes: writes::file_writes(&lexed.tokens, rel),
+        programs: execs::file_programs(&lexed.tokens),
+        reads: runfiles::file_reads(&lexed.tokens),
+    });
     // Programs of one repository share most packages: each file is scanned for ports once.
     let scans = ports::Scans::new(&tree, &every_graph_package);
 
@@ -320,6 +324,15 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         }
     }
     Ok(())
+}
+
+/// What one file of a program does at run time: the places it writes, the programs it starts and the paths
+/// it reads, each with its line. Read once per file however many programs import it.
+#[derive(Default)]
+struct RunTime {
+    writes: Vec<writes::Write>,
+    programs: Vec<(String, usize)>,
+    reads: Vec<(String, usize)>,
 }
 
 /// One program and everything that depends on which program is built.

@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 
 use super::super::lex::{self, Lexed};
 use super::super::{join_rel, read_small_text, walk};
-use super::Module;
+use super::{Module, RunTime};
 
 /// How much of a file is read first: enough for the package clause and imports of nearly every file; the
 /// rest is read only when the header goes on past it.
@@ -24,6 +24,8 @@ pub(super) struct GoFile {
     pub(super) header: Lexed,
     /// The whole file, once `Tree::lex_whole` has read it.
     whole: Option<Lexed>,
+    /// What the file does at run time, read with the whole file: once however many programs import it.
+    pub(super) run_time: RunTime,
 }
 
 impl GoFile {
@@ -31,6 +33,26 @@ impl GoFile {
     pub(super) fn lexed(&self) -> &Lexed {
         self.whole.as_ref().unwrap_or(&self.header)
     }
+}
+
+/// Where an import is.
+#[derive(Clone, Copy)]
+pub(super) struct Import<'a> {
+    rel: &'a str,
+    line: usize,
+}
+
+impl Import<'_> {
+    /// `file.go:line`.
+    pub(super) fn source(self) -> String {
+        format!("{}:{}", self.rel, self.line)
+    }
+}
+
+/// Whether an import path is the module's root package or one of its packages.
+pub(super) fn is_in_module(path: &str, module: &str) -> bool {
+    path.strip_prefix(module)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// A folder of Go files with one package clause.
@@ -52,13 +74,13 @@ impl Package {
         self.name == "main"
     }
 
-    /// Every import of every file, with its `file.go:line`.
-    pub(super) fn imports(&self) -> impl Iterator<Item = (&str, String)> {
+    /// Every import of every file, with where it is (`Import::source` formats it only where it is said).
+    pub(super) fn imports(&self) -> impl Iterator<Item = (&str, Import<'_>)> {
         self.files.iter().flat_map(|file| {
             file.header
                 .imports()
                 .into_iter()
-                .map(move |(path, line)| (path, format!("{}:{line}", file.rel)))
+                .map(move |(path, line)| (path, Import { rel: &file.rel, line }))
         })
     }
 }
@@ -201,9 +223,10 @@ impl Tree {
         order
     }
 
-    /// Lexes the files of these packages whole (once each), for the probes that read past the imports. Files
+    /// Lexes the files of these packages whole (once each), for the probes that read past the imports, and
+    /// reads what each does at run time. Files
     /// are independent, so a big graph is split between threads (the result does not depend on how many).
-    pub(super) fn lex_whole(&mut self, packages: &[usize]) {
+    pub(super) fn lex_whole(&mut self, packages: &[usize], run_time: impl Fn(&Lexed, &str) -> RunTime + Sync) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
         wanted.dedup();
@@ -218,6 +241,9 @@ impl Tree {
         // Read again whole: only these packages need more than their header.
         super::super::each_in_parallel(&mut files, |file| {
             file.whole = read_small_text(&file.path).map(|text| lex::source(&text));
+            if let Some(whole) = &file.whole {
+                file.run_time = run_time(whole, &file.rel);
+            }
         });
     }
 }
@@ -258,6 +284,7 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
             path: path.to_path_buf(),
             header,
             whole: None,
+            run_time: RunTime::default(),
         },
     ))
 }

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::super::lex::{Lexed, Token};
 use super::super::Fact;
-use super::packages::Tree;
+use super::packages::{is_in_module, Tree};
+use rustc_hash::FxHashSet;
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
 const LISTEN_CALLS: &[&str] = &[
@@ -98,7 +99,8 @@ pub(super) struct Listening {
 /// whether it calls `.Run()`. Several programs of a repository share most files: each is scanned once.
 pub(crate) struct FileScan {
     constants: Vec<(String, Token)>,
-    /// Where each distinct name the file uses as a value first appears (token indices).
+    /// Where each distinct name the file uses as a value first appears (token indices), for the names some
+    /// scanned file defines as a constant (`Scans::constant_names`).
     used_names: Vec<usize>,
     hits: Vec<PortHit>,
     listener: Option<String>,
@@ -115,7 +117,11 @@ pub(crate) struct FileScan {
 type FoldedHits = (Vec<(String, Token)>, std::sync::Arc<Vec<PortHit>>);
 
 /// Each file's scan, by package and file of the tree, made when a program first reads the file.
-pub(super) struct Scans(Vec<Vec<std::cell::OnceCell<FileScan>>>);
+pub(super) struct Scans {
+    files: Vec<Vec<std::cell::OnceCell<FileScan>>>,
+    /// Every name a scanned file defines as a constant that can matter: the only names whose uses are kept.
+    constant_names: FxHashSet<String>,
+}
 
 impl Scans {
     /// The scans of every file of `packages` (the programs' graphs), made between threads; any other file is
@@ -137,18 +143,53 @@ impl Scans {
             let go_file = &tree.packages[*package].files[*file];
             *scan = Some(FileScan::of(go_file.lexed(), &go_file.rel));
         });
+        // Names are looked for only once every constant is known, and only where there are constants at all.
+        let constant_names: FxHashSet<String> = made
+            .iter()
+            .flat_map(|(_, _, scan)| scan.iter().flat_map(|s| s.constants.iter().map(|(name, _)| name.clone())))
+            .collect();
+        if !constant_names.is_empty() {
+            super::super::each_in_parallel(&mut made, |(package, file, scan)| {
+                if let Some(scan) = scan {
+                    scan.used_names = used_names(&tree.packages[*package].files[*file].lexed().tokens, &constant_names);
+                }
+            });
+        }
         for (package, file, scan) in made {
             if let Some(scan) = scan {
                 let _ = scans[package][file].set(scan);
             }
         }
-        Scans(scans)
+        Scans {
+            files: scans,
+            constant_names,
+        }
     }
 
     fn of<'s>(&'s self, tree: &Tree, package: usize, file: usize) -> &'s FileScan {
         let go_file = &tree.packages[package].files[file];
-        self.0[package][file].get_or_init(|| FileScan::of(go_file.lexed(), &go_file.rel))
+        self.files[package][file].get_or_init(|| {
+            let mut scan = FileScan::of(go_file.lexed(), &go_file.rel);
+            scan.used_names = used_names(&go_file.lexed().tokens, &self.constant_names);
+            scan
+        })
     }
+}
+
+/// Where each of `names` is first used as a value in the file (token indices), in order.
+fn used_names(tokens: &[(Token, usize)], names: &FxHashSet<String>) -> Vec<usize> {
+    let mut seen: Vec<&str> = Vec::new();
+    (0..tokens.len())
+        .filter(|&i| match &tokens[i].0 {
+            Token::Ident(name) => {
+                names.contains(name.as_str()) && !defines_at(tokens, i) && !seen.contains(&name.as_str()) && {
+                    seen.push(name);
+                    true
+                }
+            }
+            _ => false,
+        })
+        .collect()
 }
 
 impl FileScan {
@@ -171,13 +212,6 @@ impl FileScan {
             };
             collect_constants(specs, block, &mut constants);
         }
-        let mut seen = std::collections::HashSet::new();
-        let used_names: Vec<usize> = (0..tokens.len())
-            .filter(|&i| match &tokens[i].0 {
-                Token::Ident(name) => !defines_at(tokens, i) && seen.insert(name.as_str()),
-                _ => false,
-            })
-            .collect();
         let default_run = tokens.windows(4).any(|w| {
             matches!(
                 (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
@@ -186,7 +220,7 @@ impl FileScan {
         });
         FileScan {
             constants,
-            used_names,
+            used_names: Vec::new(),
             hits: port_hits(tokens, rel),
             listener: listener_call(lexed, rel),
             default_run,
@@ -315,12 +349,10 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], scans: &Scans) -> Listenin
                 }
             }
         }
-        for (path, source) in package.imports() {
-            let framework = SERVER_FRAMEWORKS.iter().find(|(prefix, _)| {
-                path.strip_prefix(prefix)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            });
+        for (path, at) in package.imports() {
+            let framework = SERVER_FRAMEWORKS.iter().find(|(prefix, _)| is_in_module(path, prefix));
             let Some((name, default)) = framework else { continue };
+            let source = at.source();
             if listener.is_none() {
                 listener = Some(format!("{source} (imports {name})"));
             }
@@ -373,9 +405,11 @@ fn server_command(tokens: &[(Token, usize)]) -> Option<(String, usize)> {
         if punct(i, '.') && ident(i + 1, "Command") && punct(i + 2, '(') {
             return word(i + 3);
         }
-        let in_urfave_command = (i.saturating_sub(12)..i)
-            .any(|k| ident(k, "cli") && punct(k + 1, '.') && ident(k + 2, "Command") && punct(k + 3, '{'));
-        if ident(i, "Name") && punct(i + 1, ':') && in_urfave_command {
+        let in_urfave_command = || {
+            (i.saturating_sub(12)..i)
+                .any(|k| ident(k, "cli") && punct(k + 1, '.') && ident(k + 2, "Command") && punct(k + 3, '{'))
+        };
+        if ident(i, "Name") && punct(i + 1, ':') && in_urfave_command() {
             return word(i + 2);
         }
         None
@@ -517,7 +551,7 @@ fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Vec<(Str
                 .get(equals + 2)
                 .is_none_or(|(t, next)| next > literal_line || *t == Token::Punct(';'));
             if ends && can_matter(literal) && !found.iter().any(|(known, _)| known == name) {
-                found.push((name.clone(), literal.clone()));
+                found.push((name.to_string(), literal.clone()));
             }
         }
         if !block {
@@ -828,7 +862,7 @@ fn is_call_with_string(tokens: &[(Token, usize)], i: usize, value: &str) -> bool
 fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usize, ListenFlag)> {
     let mut args = call_arguments(tokens, open).skip(1);
     let named = args.by_ref().find_map(|(t, _)| match t {
-        Token::Str(s) => Some(s.clone()),
+        Token::Str(s) => Some(s.to_string()),
         _ => None,
     })?;
     if !is_listen_flag_name(&named.to_ascii_lowercase()) {
@@ -949,7 +983,10 @@ mod tests {
         let lexed = lex::source(
             "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n",
         );
-        let scanned = FileScan::of(&lexed, "main.go");
+        let mut scanned = FileScan::of(&lexed, "main.go");
+        let names = scanned.constants.iter().map(|(name, _)| name.clone()).collect();
+        scanned.used_names = used_names(&lexed.tokens, &names);
+        assert_eq!(scanned.used_names.len(), 2, "the two constants used, each once");
         let constants: Constants = scanned.constants.iter().map(|(n, v)| (n.as_str(), v)).collect();
         assert_eq!(constants.get("DefaultListenHTTP"), Some(&&Token::Str(":80".into())));
         assert_eq!(constants.get("defaultPort"), Some(&&Token::Number("8080".into())));

@@ -29,8 +29,8 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
 pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
-        for (path, line) in file_reads(&file.lexed().tokens) {
-            let Some(part) = static_part(&path) else { continue };
+        for (path, line) in &file.run_time.reads {
+            let Some(part) = static_part(path) else { continue };
             if root.join(&part).exists() {
                 found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));
             }
@@ -39,7 +39,7 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
     found
 }
 
-fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     for i in 2..tokens.len() {
         let (Token::Ident(call), line) = &tokens[i] else { continue };

@@ -36,7 +36,7 @@ const DATA_FILE_EXTENSIONS: &[&str] = &["db", "sqlite", "sqlite3", "db3", "bolt"
 const SQLITE: &str = "opens the SQLite database";
 
 /// A place the program writes, as found.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Write {
     /// The folder, relative to the working directory (may start with `..`) or absolute.
     pub(super) folder: String,
@@ -48,16 +48,16 @@ pub(super) struct Write {
 pub(super) fn writes(tree: &Tree, graph: &[usize]) -> Vec<Write> {
     let mut found: Vec<Write> = Vec::new();
     for file in tree.graph_files(graph) {
-        for write in file_writes(&file.lexed().tokens, &file.rel) {
+        for write in &file.run_time.writes {
             if !found.iter().any(|w| w.folder == write.folder) {
-                found.push(write);
+                found.push(write.clone());
             }
         }
     }
     found
 }
 
-fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
+pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
     let mut found = Vec::new();
     for i in 0..tokens.len() {
         let (Token::Ident(name), line) = &tokens[i] else { continue };
@@ -68,8 +68,10 @@ fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
             (Some(Token::Ident(r)), Some(Token::Punct('.'))) => Some(r.as_str()),
             _ => None,
         };
+        if !may_write(receiver, name, tokens.get(i + 2).map(|t| &t.0)) {
+            continue;
+        }
         let args = string_arguments(tokens, i + 1);
-        let at = format!("{rel}:{line}");
         let arg = |n: usize| args.get(n).and_then(Option::as_deref);
         let (path, is_file, what) = match (receiver, name.as_str()) {
             (Some("os" | "ioutil"), call) if FOLDER_CALLS.contains(&call) => (arg(0), false, "makes".into()),
@@ -99,10 +101,20 @@ fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
         }
         found.push(Write {
             folder,
-            why: format!("{at} {what} {path}"),
+            why: format!("{rel}:{line} {what} {path}"),
         });
     }
     found
+}
+
+/// Whether a call can be one `file_writes` reads, from its name and first argument alone: most calls are
+/// not, and their arguments are never collected.
+fn may_write(receiver: Option<&str>, name: &str, first: Option<&Token>) -> bool {
+    match receiver {
+        Some("os" | "ioutil") if FOLDER_CALLS.contains(&name) || FILE_CALLS.contains(&name) => true,
+        Some(_) => matches!(name, "Open" | "Connect") || FLAG_SETTERS.iter().any(|(s, ..)| *s == name),
+        None => matches!(first, Some(Token::Str(s)) if is_variable_name(s)),
+    }
 }
 
 /// The default of a flag or variable named as a data place, and whether it names a file.
@@ -218,7 +230,7 @@ pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Op
 
 fn single_string(tokens: &[&Token]) -> Option<String> {
     match tokens {
-        [Token::Str(s)] => Some(s.clone()),
+        [Token::Str(s)] => Some(s.to_string()),
         _ => None,
     }
 }

@@ -135,7 +135,7 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     for (token, _) in &tokens {
         if let Token::Ident(name) = token {
             if names.len() < MAX_NAMES_PER_FILE && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                names.insert(name.clone());
+                names.insert(name.to_string());
             }
         }
     }
@@ -146,7 +146,7 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         let Token::Ident(word) = token else {
             if let (Token::Punct('@'), Some((Token::Ident(name), _))) = (token, tokens.get(i + 1)) {
                 if APP_ANNOTATIONS.contains(&name.as_str()) {
-                    out.app_annotations.push((name.clone(), at()));
+                    out.app_annotations.push((name.to_string(), at()));
                 }
                 i += 2;
                 continue;
@@ -170,7 +170,7 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
             out.mains.push((qualified(&package, &class), at()));
         }
         if known.source_types.iter().any(|t| t == word) {
-            out.listeners.push((word.clone(), at()));
+            out.listeners.push((word.to_string(), at()));
         }
         let literal = match (word.as_str(), window) {
             ("InetSocketAddress", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..]) => {

@@ -247,14 +247,14 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
                     found.ports.push(PortHit {
                         port,
                         line,
-                        variable: Some(name.clone()),
+                        variable: Some(name.to_string()),
                         literal: "",
                     });
                 }
             } else if HOST_VARIABLES.contains(&name.as_str())
                 && default.is_some_and(|t| matches!(t, Token::Str(s) if is_loopback(s)))
             {
-                found.host_variables.push((name.clone(), line));
+                found.host_variables.push((name.to_string(), line));
             }
         }
     }
