@@ -68,6 +68,8 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
     while i < bytes.len() {
         let c = bytes[i];
         match c {
+            // Indentation and spacing first: they are most of the bytes.
+            b' ' | b'\t' | b'\r' => i += 1,
             b'\n' => {
                 line += 1;
                 i += 1;
@@ -161,6 +163,14 @@ fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 /// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
 /// closing quote (or the end of the line when it is unterminated).
 fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, usize) {
+    // Most strings have no escape: their value is the text up to the quote (or the line's end).
+    let rest = &src.as_bytes()[start.min(src.len())..];
+    match rest.iter().position(|&b| b == quote as u8 || b == b'\\' || b == b'\n') {
+        Some(end) if rest[end] == quote as u8 => return (src[start..start + end].into(), start + end + 1),
+        Some(end) if rest[end] == b'\n' => return (src[start..start + end].into(), start + end),
+        None => return (src[start.min(src.len())..].into(), src.len()),
+        Some(_) => {}
+    }
     let mut value = CompactString::default();
     let mut chars = src[start..].char_indices();
     while let Some((offset, c)) = chars.next() {

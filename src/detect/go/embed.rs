@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::super::{join_rel, Fact, Facts};
+use super::super::lex::Lexed;
 use super::packages::Tree;
 use crate::detect::walk;
 
@@ -30,57 +31,88 @@ struct Stage {
     source: String,
 }
 
+/// One `//go:embed` pattern of a file with a fixed folder, resolved against the repository once however many
+/// programs compile the file.
+pub(super) struct Embedded {
+    pattern: String,
+    line: usize,
+    /// The pattern's fixed folder, relative to the repository.
+    target: String,
+    /// Whether the repository holds it (not a placeholder, not gitignored): else a build must make it.
+    present: bool,
+}
+
+/// The embeds of one file (`rel`, relative to the repository root `root`).
+pub(super) fn file_embeds(root: &Path, rel: &str, lexed: &Lexed) -> Vec<Embedded> {
+    let package_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
+    let mut found = Vec::new();
+    for (patterns, line) in &lexed.embeds {
+        for pattern in embed_patterns(patterns) {
+            let Some(target) = static_prefix(package_dir, &pattern) else {
+                continue;
+            };
+            let path = root.join(&target);
+            let present = path.exists() && !is_placeholder(&path) && !walk::is_gitignored(root, &target);
+            found.push(Embedded {
+                pattern,
+                line: *line,
+                target,
+                present,
+            });
+        }
+    }
+    found
+}
+
 pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
     let mut found = Embeds::default();
     let mut stage: Option<Stage> = None;
-    for &index in graph {
-        let package = &tree.packages[index];
-        for file in &package.files {
-            for (patterns, line) in &file.lexed().embeds {
-                let source = format!("{}:{line}", file.rel);
-                for pattern in embed_patterns(patterns) {
-                    let Some(target) = static_prefix(&package.dir, &pattern) else {
-                        continue;
-                    };
-                    let path = root.join(&target);
-                    if path.exists() && !is_placeholder(&path) && !walk::is_gitignored(root, &target) {
-                        if !found.present.contains(&target) {
-                            found.present.push(target);
-                        }
-                        continue;
-                    }
-                    match (&mut stage, builder_of(root, &target)) {
-                        (Some(stage), Some(builder)) if stage.dir == builder => {
-                            if !stage.copies.contains(&target) {
-                                stage.copies.push(target);
-                            }
-                        }
-                        (Some(stage), Some(other)) => found.warnings.push(format!(
-                            "{source}: //go:embed {pattern}: built by {other}/package.json, but the front-end \
-                             stage already builds {}/package.json; dockgen builds one front-end, so add \
-                             a stage for {other} by hand",
-                            stage.dir
-                        )),
-                        (None, Some(builder)) => match frontend_facts(root, &builder) {
-                            Ok(facts) => {
-                                stage = Some(Stage {
-                                    dir: builder,
-                                    facts,
-                                    copies: vec![target],
-                                    source: source.clone(),
-                                });
-                            }
-                            Err(why) => found.warnings.push(format!(
-                                "{source}: //go:embed {pattern}: {target} is built by {builder}/package.json, \
-                                 but {why}"
-                            )),
-                        },
-                        (_, None) => found.warnings.push(format!(
-                            "{source}: //go:embed {pattern}: {target} is not in the repository and no package.json \
-                             above it builds it, so go build will fail until it exists"
-                        )),
+    for file in tree.graph_files(graph) {
+        for embedded in &file.run_time.embeds {
+            let Embedded {
+                pattern,
+                line,
+                target,
+                present,
+            } = embedded;
+            let source = format!("{}:{line}", file.rel);
+            let target = target.clone();
+            if *present {
+                if !found.present.contains(&target) {
+                    found.present.push(target);
+                }
+                continue;
+            }
+            match (&mut stage, builder_of(root, &target)) {
+                (Some(stage), Some(builder)) if stage.dir == builder => {
+                    if !stage.copies.contains(&target) {
+                        stage.copies.push(target);
                     }
                 }
+                (Some(stage), Some(other)) => found.warnings.push(format!(
+                    "{source}: //go:embed {pattern}: built by {other}/package.json, but the front-end \
+                     stage already builds {}/package.json; dockgen builds one front-end, so add \
+                     a stage for {other} by hand",
+                    stage.dir
+                )),
+                (None, Some(builder)) => match frontend_facts(root, &builder) {
+                    Ok(facts) => {
+                        stage = Some(Stage {
+                            dir: builder,
+                            facts,
+                            copies: vec![target],
+                            source: source.clone(),
+                        });
+                    }
+                    Err(why) => found.warnings.push(format!(
+                        "{source}: //go:embed {pattern}: {target} is built by {builder}/package.json, \
+                         but {why}"
+                    )),
+                },
+                (_, None) => found.warnings.push(format!(
+                    "{source}: //go:embed {pattern}: {target} is not in the repository and no package.json \
+                     above it builds it, so go build will fail until it exists"
+                )),
             }
         }
     }

@@ -270,18 +270,15 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let (ranked, clear) = mains::ranked(&tree, modules, &build_files, &project_names);
     let graphs: Vec<Vec<usize>> = ranked.iter().map(|m| tree.graph(m.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
-    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime {
-        writes: writes::file_writes(&lexed.tokens, rel),
-        programs: execs::file_programs(&lexed.tokens),
-        reads: runfiles::file_reads(&lexed.tokens),
-    });
+    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime::of(root, lexed, rel));
     // Programs of one repository share most packages: each file is scanned for ports once.
-    let scans = ports::Scans::new(&tree, &every_graph_package);
+    let scans = ports::Scans::new(&tree, &graphs);
 
     let mut options: Vec<ChoiceOption> = ranked
         .iter()
         .zip(&graphs)
-        .map(|(main, graph)| program_option(root, &tree, &scans, modules, main, graph, workspace))
+        .enumerate()
+        .map(|(at, (main, graph))| program_option(root, &tree, scans.program(at), modules, main, graph, workspace))
         .collect();
     contract::apply(root, &mut options, candidate);
     match options.len() {
@@ -326,20 +323,34 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     Ok(())
 }
 
-/// What one file of a program does at run time: the places it writes, the programs it starts and the paths
-/// it reads, each with its line. Read once per file however many programs import it.
+/// What one file of a program brings and does at run time: what it says about listening, the folders it
+/// embeds, the places it writes, the programs it starts and the paths it reads, each with its line. Read once per file however many programs import it.
 #[derive(Default)]
 struct RunTime {
+    ports: ports::FileScan,
+    embeds: Vec<embed::Embedded>,
     writes: Vec<writes::Write>,
     programs: Vec<(String, usize)>,
     reads: Vec<(String, usize)>,
+}
+
+impl RunTime {
+    fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
+        RunTime {
+            ports: ports::FileScan::of(lexed, rel),
+            embeds: embed::file_embeds(root, rel, lexed),
+            writes: writes::file_writes(&lexed.tokens, rel),
+            programs: execs::file_programs(&lexed.tokens),
+            reads: runfiles::file_reads(&lexed.tokens),
+        }
+    }
 }
 
 /// One program and everything that depends on which program is built.
 fn program_option(
     root: &Path,
     tree: &Tree,
-    scans: &ports::Scans,
+    folded: &ports::Folded,
     modules: &[Module],
     main: &mains::MainCandidate,
     graph: &[usize],
@@ -356,7 +367,7 @@ fn program_option(
             Fact::new(module.path.clone(), main.evidence.clone()),
         );
     }
-    let listening = ports::listening(tree, graph, scans);
+    let listening = ports::listening(tree, graph, folded);
     for (key, fact) in ports::port_facts(&listening, &main.dir) {
         insert(&mut facts, key, fact);
     }

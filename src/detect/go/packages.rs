@@ -22,16 +22,15 @@ pub(super) struct GoFile {
     pub(super) rel: String,
     path: PathBuf,
     pub(super) header: Lexed,
-    /// The whole file, once `Tree::lex_whole` has read it.
-    whole: Option<Lexed>,
     /// What the file does at run time, read with the whole file: once however many programs import it.
     pub(super) run_time: RunTime,
 }
 
 impl GoFile {
-    /// The whole file's tokens; the header only when `Tree::lex_whole` did not cover it.
-    pub(super) fn lexed(&self) -> &Lexed {
-        self.whole.as_ref().unwrap_or(&self.header)
+    /// The whole file lexed again, for a probe that needs its tokens after `Tree::lex_whole` (which keeps
+    /// none); None when it can no longer be read.
+    pub(super) fn lex(&self) -> Option<Lexed> {
+        read_small_text(&self.path).map(|text| lex::source(&text))
     }
 }
 
@@ -223,9 +222,9 @@ impl Tree {
         order
     }
 
-    /// Lexes the files of these packages whole (once each), for the probes that read past the imports, and
-    /// reads what each does at run time. Files
-    /// are independent, so a big graph is split between threads (the result does not depend on how many).
+    /// Lexes the files of these packages whole (once each, split between threads: the result does not depend
+    /// on how many) and keeps what `run_time` reads of each, not the tokens: a big program's tokens are many
+    /// times its source.
     pub(super) fn lex_whole(&mut self, packages: &[usize], run_time: impl Fn(&Lexed, &str) -> RunTime + Sync) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
@@ -236,13 +235,10 @@ impl Tree {
             .enumerate()
             .filter(|(index, _)| wanted.binary_search(index).is_ok())
             .flat_map(|(_, package)| package.files.iter_mut())
-            .filter(|file| file.whole.is_none())
             .collect();
-        // Read again whole: only these packages need more than their header.
         super::super::each_in_parallel(&mut files, |file| {
-            file.whole = read_small_text(&file.path).map(|text| lex::source(&text));
-            if let Some(whole) = &file.whole {
-                file.run_time = run_time(whole, &file.rel);
+            if let Some(whole) = read_small_text(&file.path).map(|text| lex::source(&text)) {
+                file.run_time = run_time(&whole, &file.rel);
             }
         });
     }
@@ -283,7 +279,6 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
             rel,
             path: path.to_path_buf(),
             header,
-            whole: None,
             run_time: RunTime::default(),
         },
     ))
