@@ -97,7 +97,7 @@ fn package_lock(text: &str, file: &str) -> Vec<Limit> {
 }
 
 fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
-    let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
+    let Ok(doc) = marked_yaml::parse_yaml(0, engines_outline(text)) else {
         return Vec::new();
     };
     let Some(packages) = doc.as_mapping().and_then(|d| d.get_mapping("packages")) else {
@@ -117,6 +117,44 @@ fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
         found.extend(limit(package, range.as_str(), format!("{file}:{line}")));
     }
     found
+}
+
+/// The lockfile with every line blanked but what `pnpm_lock` reads: the `packages:` key, each package's key
+/// and its `engines:` entry (with any lines nested under it). A lockfile is mostly resolutions, dependency
+/// lists and snapshots, which the YAML parser would otherwise build into nodes only to drop them; blanking
+/// keeps every kept line at its line number for the evidence.
+fn engines_outline(text: &str) -> String {
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let mut out = String::with_capacity(text.len() / 8);
+    let mut in_packages = false;
+    let mut package_indent = None;
+    let mut engines_indent = None;
+    for line in text.lines() {
+        let content = line.trim_start_matches(' ');
+        let blank_or_comment = content.is_empty() || content.starts_with('#');
+        let at = indent(line);
+        if !blank_or_comment && at == 0 {
+            in_packages = content.trim_end() == "packages:";
+            package_indent = None;
+            engines_indent = None;
+            if in_packages {
+                out.push_str(line);
+            }
+        } else if in_packages && !blank_or_comment {
+            let package = *package_indent.get_or_insert(at);
+            if engines_indent.is_some_and(|engines| at <= engines) {
+                engines_indent = None;
+            }
+            if at == package || engines_indent.is_some() {
+                out.push_str(line);
+            } else if content.starts_with("engines:") {
+                engines_indent = Some(at);
+                out.push_str(line);
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A limit when the range has an upper bound and allows some line from `engines_limits_from` on.
@@ -235,6 +273,16 @@ mod tests {
         assert_eq!(
             (found[0].package.as_str(), found[0].source.as_str()),
             ("better-sqlite3@12.4.1", "pnpm-lock.yaml:7")
+        );
+        // Block-style engines, other sections with the same shapes, comments: read as the parser reads them.
+        let lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    engines: {node: 20.x || 22.x}\n\
+                    packages:\n  # a comment\n  better-sqlite3@12.4.1:\n    resolution: {integrity: x}\n    engines:\n      \
+                    node: 20.x || 22.x\n    hasBin: true\nsnapshots:\n  x@1.0.0:\n    engines: {node: 20.x || 22.x}\n";
+        let found = pnpm_lock(lock, "pnpm-lock.yaml");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].package.as_str(), found[0].source.as_str()),
+            ("better-sqlite3@12.4.1", "pnpm-lock.yaml:10")
         );
     }
 }
