@@ -283,8 +283,13 @@ pub(super) fn check_lockfile(context: &Context, file: &str) -> Result<Option<Str
         crate::files::read_text(&path, crate::files::LOCKFILE_CAP).map_err(|why| anyhow::anyhow!(why.about(&shown)))?;
     match file {
         "package-lock.json" | "npm-shrinkwrap.json" => {
-            let doc = JsonDoc::parse_file(&text, &shown)?;
-            match doc.get("lockfileVersion").and_then(Value::as_u64) {
+            #[derive(serde::Deserialize)]
+            struct Header {
+                #[serde(rename = "lockfileVersion")]
+                lockfile_version: Option<Value>,
+            }
+            let header: Header = JsonDoc::parse_fields(&text, &shown)?;
+            match header.lockfile_version.as_ref().and_then(Value::as_u64) {
                 Some(version) => Ok(Some(version.to_string())),
                 None => bail!("{shown}: no lockfileVersion; is this an npm lockfile?"),
             }

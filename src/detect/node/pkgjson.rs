@@ -5,6 +5,13 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+/// `line:column: what`, from serde's error (which ends with its own `at line L column C`).
+fn where_and_what(e: &serde_json::Error) -> String {
+    let what = e.to_string();
+    let what = what.split(" at line ").next().unwrap_or(&what).to_string();
+    format!("{}:{}: {what}", e.line(), e.column())
+}
+
 /// A parsed JSON document and the 1-based line of every object key, by dotted path (`scripts.build`).
 #[derive(Debug, Clone)]
 pub(crate) struct JsonDoc {
@@ -15,11 +22,7 @@ pub(crate) struct JsonDoc {
 impl JsonDoc {
     /// Parses `text`; the error says where (`line 3 column 7: expected ...`).
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            let what = e.to_string();
-            let what = what.split(" at line ").next().unwrap_or(&what).to_string();
-            format!("{}:{}: {what}", e.line(), e.column())
-        })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| where_and_what(&e))?;
         Ok(JsonDoc {
             value,
             lines: key_lines(text),
@@ -33,6 +36,15 @@ impl JsonDoc {
             anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
         }
         Self::parse(text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+    }
+
+    /// Only the fields of `T` from the file shown as `shown`, with the same errors as `parse_file`: for a big
+    /// file (a lockfile) of which one field is read, neither a tree of every value nor every key's line.
+    pub(crate) fn parse_fields<T: serde::de::DeserializeOwned>(text: &str, shown: &str) -> anyhow::Result<T> {
+        if text.trim().is_empty() {
+            anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
+        }
+        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{shown}:{}", where_and_what(&e)))
     }
 
     /// The line of the key at `path` (`engines.node`), else 1.
