@@ -25,7 +25,7 @@ pub struct Rendered {
 
 /// Renders the preset's Dockerfile and .dockerignore from its `plan` (answers, facts and derived values by name).
 pub fn render(preset: &Preset, plan: &Plan) -> Result<Rendered> {
-    let tera = engine(preset)?;
+    let tera = engine(preset, plan.values())?;
     let context =
         tera::Context::from_value(Value::Object(plan.values().clone())).context("building the template context")?;
     let render = |name: &str| {
@@ -76,9 +76,16 @@ fn root_cause(error: &tera::Error) -> String {
 
 /// The engine for a preset's templates, parsed once per process for the same template texts (the fuzz pipeline,
 /// benches and tests render the same presets thousands of times); a small cache, emptied when full.
-fn engine(preset: &Preset) -> Result<Arc<Tera>> {
+fn engine(preset: &Preset, values: &Map<String, Value>) -> Result<Arc<Tera>> {
     static ENGINES: OnceLock<Mutex<HashMap<u64, Arc<Tera>>>> = OnceLock::new();
-    let own = preset.template_files();
+    let live = live_templates(preset, values);
+    let own: Vec<(String, String)> = match &live {
+        Some(live) => live
+            .iter()
+            .map(|(name, text, _)| (name.clone(), text.clone()))
+            .collect(),
+        None => preset.template_files(),
+    };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     own.hash(&mut hasher);
     let key = hasher.finish();
@@ -86,7 +93,10 @@ fn engine(preset: &Preset) -> Result<Arc<Tera>> {
     if let Some(tera) = engines.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
         return Ok(tera);
     }
-    let tera = Arc::new(parse(preset, &own)?);
+    let tera = Arc::new(match live {
+        Some(live) => assemble(preset, live)?,
+        None => parse(preset, &own)?,
+    });
     if let Ok(mut cache) = engines.lock() {
         if cache.len() >= 32 {
             cache.clear();
@@ -96,25 +106,147 @@ fn engine(preset: &Preset) -> Result<Arc<Tera>> {
     Ok(tera)
 }
 
+/// The engine from templates parsed once by `live_templates`, checked as `Tera::add_raw_templates` checks
+/// what it parses.
+fn assemble(preset: &Preset, live: Vec<(String, String, tera::Template)>) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.templates
+        .extend(live.into_iter().map(|(name, _, template)| (name, template)));
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .map_err(|e| template_error(preset, &e))?;
+    Ok(with_filters(tera))
+}
+
+/// The preset's templates this plan can render, parsed: what its files reach through `include`, `import` and
+/// `extends`, leaving out what only a `{% if name is defined %}` branch reaches when the plan has no `name`
+/// (a Go service without a front-end does not parse the front-end stage and the Node macros it imports).
+/// A name some template `set`s counts as defined. None when a reached template does not parse: the whole
+/// set then goes through `parse`, which reports it.
+fn live_templates(preset: &Preset, values: &Map<String, Value>) -> Option<Vec<(String, String, tera::Template)>> {
+    let every = preset.template_files();
+    let mut parsed: HashMap<&str, tera::Template> = HashMap::new();
+    let mut defined: Vec<String> = Vec::new();
+    loop {
+        let mut walk = Walk {
+            values,
+            defined: &defined,
+            reached: Vec::new(),
+            sets: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut wanted = vec![preset.dockerfile_template.clone(), preset.dockerignore_template.clone()];
+        wanted.extend(preset.extra_files.values().cloned());
+        while let Some(name) = wanted.pop() {
+            if walk.reached.contains(&name) {
+                continue;
+            }
+            let Some((name, text)) = every.iter().find(|(known, _)| *known == name) else {
+                continue;
+            };
+            if !parsed.contains_key(name.as_str()) {
+                parsed.insert(name, tera::Template::new(name, None, text).ok()?);
+            }
+            walk.reached.push(name.clone());
+            walk.nodes(&parsed[name.as_str()].ast, &mut wanted);
+        }
+        // A skipped branch tested a name that a template sets after all: walk again with it defined.
+        let newly: Vec<String> = walk.skipped.iter().filter(|n| walk.sets.contains(n)).cloned().collect();
+        if newly.is_empty() {
+            return Some(
+                every
+                    .iter()
+                    .filter(|(name, _)| walk.reached.contains(name))
+                    .filter_map(|(name, text)| Some((name.clone(), text.clone(), parsed.remove(name.as_str())?)))
+                    .collect(),
+            );
+        }
+        defined.extend(newly);
+    }
+}
+
+/// One walk of the templates' syntax trees for `live_templates`.
+struct Walk<'a> {
+    values: &'a Map<String, Value>,
+    defined: &'a [String],
+    reached: Vec<String>,
+    /// Names `set` anywhere reached.
+    sets: Vec<String>,
+    /// Names whose `is defined` branches were skipped.
+    skipped: Vec<String>,
+}
+
+impl Walk<'_> {
+    fn nodes(&mut self, nodes: &[tera::ast::Node], wanted: &mut Vec<String>) {
+        use tera::ast::Node;
+        for node in nodes {
+            match node {
+                Node::Include(_, names, _) => wanted.extend(names.iter().cloned()),
+                Node::ImportMacro(_, file, _) | Node::Extends(_, file) => wanted.push(file.clone()),
+                Node::Set(_, set) => self.sets.push(set.key.clone()),
+                Node::If(branches, _) => {
+                    for (_, condition, body) in &branches.conditions {
+                        match self.absent_test(condition) {
+                            Some(name) => self.skipped.push(name),
+                            None => self.nodes(body, wanted),
+                        }
+                    }
+                    if let Some((_, body)) = &branches.otherwise {
+                        self.nodes(body, wanted);
+                    }
+                }
+                Node::Forloop(_, forloop, _) => {
+                    self.nodes(&forloop.body, wanted);
+                    self.nodes(forloop.empty_body.as_deref().unwrap_or_default(), wanted);
+                }
+                Node::Block(_, block, _) => self.nodes(&block.body, wanted),
+                Node::FilterSection(_, section, _) => self.nodes(&section.body, wanted),
+                Node::MacroDefinition(_, definition, _) => self.nodes(&definition.body, wanted),
+                _ => {}
+            }
+        }
+    }
+
+    /// The name of a plain `name is defined` condition whose name the plan does not have.
+    fn absent_test(&self, condition: &tera::ast::Expr) -> Option<String> {
+        match &condition.val {
+            tera::ast::ExprVal::Test(test)
+                if test.name == "defined"
+                    && !test.negated
+                    && !condition.negated
+                    && condition.filters.is_empty()
+                    && !test.ident.contains('.')
+                    && !self.values.contains_key(&test.ident)
+                    && !self.defined.contains(&test.ident) =>
+            {
+                Some(test.ident.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
 fn parse(preset: &Preset, own: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     // Only this preset's templates and what they include or import (parsing every stack's costs milliseconds),
     // all at once: a template may import macros from one added after it.
     tera.add_raw_templates(own.iter().map(|(name, text)| (name.as_str(), text.as_str())))
-        .map_err(|e| {
-            let chain = error_chain(&e);
-            // Name the user's file when the broken template came from a layer.
-            let origin = preset
-                .templates
-                .iter()
-                .find(|(name, (_, origin))| origin != "built-in" && chain.contains(name.as_str()))
-                .map(|(_, (_, origin))| origin.clone());
-            match origin {
-                Some(origin) => anyhow::anyhow!("{origin}: {chain}"),
-                None => anyhow::anyhow!("{chain}"),
-            }
-        })?;
+        .map_err(|e| template_error(preset, &e))?;
     Ok(with_filters(tera))
+}
+
+/// A template that does not load, naming the user's file when it came from a layer.
+fn template_error(preset: &Preset, error: &tera::Error) -> anyhow::Error {
+    let chain = error_chain(error);
+    let origin = preset
+        .templates
+        .iter()
+        .find(|(name, (_, origin))| origin != "built-in" && chain.contains(name.as_str()))
+        .map(|(_, (_, origin))| origin.clone());
+    match origin {
+        Some(origin) => anyhow::anyhow!("{origin}: {chain}"),
+        None => anyhow::anyhow!("{chain}"),
+    }
 }
 
 fn with_filters(mut tera: Tera) -> Tera {
@@ -386,6 +518,33 @@ mod tests {
         assert!(!knowledge::version_at_least("2.7.18", "3.2"));
         assert_eq!(parent_dir("app/target/x.jar"), "app/target");
         assert_eq!(parent_dir("x.jar"), ".");
+    }
+
+    #[test]
+    fn only_the_templates_a_plan_can_render_are_parsed() {
+        let presets = crate::preset::builtin().unwrap();
+        let go = crate::preset::find(&presets, "go").unwrap();
+        let names = |values: &Map<String, Value>| -> Vec<String> {
+            live_templates(go, values)
+                .unwrap()
+                .into_iter()
+                .map(|(name, ..)| name)
+                .collect()
+        };
+        let without = names(&Map::new());
+        assert!(without.contains(&"go/Dockerfile.tera".to_string()));
+        assert!(
+            !without
+                .iter()
+                .any(|n| n == "go/frontend.tera" || n == "node/macros.tera"),
+            "{without:?}"
+        );
+        let mut with_frontend = Map::new();
+        with_frontend.insert("frontend".into(), serde_json::json!({"dir": "web"}));
+        let with = names(&with_frontend);
+        assert!(with.iter().any(|n| n == "go/frontend.tera") && with.iter().any(|n| n == "node/macros.tera"));
+        // Every template the preset reaches at all, whatever the plan.
+        assert!(with.len() <= go.template_files().len());
     }
 
     #[test]
