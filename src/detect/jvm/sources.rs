@@ -131,10 +131,20 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     let mut package = String::new();
     // Kotlin's top-level functions live in the class `<File>Kt`.
     let class = if kotlin { format!("{stem}Kt") } else { stem.to_string() };
+    let mut jdk_roots: Vec<&str> = known
+        .jdk_only
+        .packages
+        .keys()
+        .filter_map(|p| p.split('.').next())
+        .collect();
+    jdk_roots.dedup();
     let mut names = BTreeSet::new();
     for (token, _) in &tokens {
         if let Token::Ident(name) = token {
-            if names.len() < MAX_NAMES_PER_FILE && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            if names.len() < MAX_NAMES_PER_FILE
+                && name.starts_with(|c: char| c.is_ascii_uppercase())
+                && !names.contains(name.as_str())
+            {
                 names.insert(name.to_string());
             }
         }
@@ -190,7 +200,8 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         // A qualified name (an import or a use in code) inside a package the JRE lacks. Its tails
         // (`tools.ToolProvider`) are looked at too, harmlessly: no JDK-only package starts like one.
         // (Only a name followed by `.` can be qualified: the others are not built into a string at all.)
-        if matches!(tokens.get(i + 1), Some((Token::Punct('.'), _))) {
+        // Only a name whose first part starts one of those packages (`javax`, `com`, `jdk`) can be inside one.
+        if matches!(tokens.get(i + 1), Some((Token::Punct('.'), _))) && jdk_roots.contains(&word.as_str()) {
             let (name, len) = dotted(&tokens, i);
             let module = known
                 .jdk_only
