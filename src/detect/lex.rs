@@ -69,7 +69,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
         let c = bytes[i];
         match c {
             // Indentation and spacing first: they are most of the bytes.
-            b' ' | b'\t' | b'\r' => i += 1,
+            b' ' | b'\t' | b'\r' | b'\x0c' => i += 1,
             b'\n' => {
                 line += 1;
                 i += 1;
@@ -131,7 +131,6 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                 tokens.push((Token::Ident(word.into()), line));
                 i = end;
             }
-            _ if c.is_ascii_whitespace() => i += 1,
             _ => {
                 tokens.push((Token::Punct(c as char), line));
                 i += 1;
@@ -164,11 +163,12 @@ fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 /// closing quote (or the end of the line when it is unterminated).
 fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, usize) {
     // Most strings have no escape: their value is the text up to the quote (or the line's end).
-    let rest = &src.as_bytes()[start.min(src.len())..];
-    match rest.iter().position(|&b| b == quote as u8 || b == b'\\' || b == b'\n') {
-        Some(end) if rest[end] == quote as u8 => return (src[start..start + end].into(), start + end + 1),
+    let rest = &src.as_bytes()[start..];
+    let quote_byte = quote as u8;
+    match rest.iter().position(|&b| b == quote_byte || b == b'\\' || b == b'\n') {
+        Some(end) if rest[end] == quote_byte => return (src[start..start + end].into(), start + end + 1),
         Some(end) if rest[end] == b'\n' => return (src[start..start + end].into(), start + end),
-        None => return (src[start.min(src.len())..].into(), src.len()),
+        None => return (src[start..].into(), src.len()),
         Some(_) => {}
     }
     let mut value = CompactString::default();

@@ -8,7 +8,6 @@ use super::packages::{is_in_module, Tree};
 
 /// `requires`: the modules the program's go.mod requires, with their `go.mod:line`.
 pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String)]) -> Fact {
-    let is_cgo_module = is_in_module;
     for &index in graph {
         for (path, at) in tree.packages[index].imports() {
             if path == "C" {
@@ -16,7 +15,7 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String
             }
             if let Some(module) = crate::knowledge::go::cgo_modules()
                 .iter()
-                .find(|m| is_cgo_module(path, m))
+                .find(|m| is_in_module(path, m))
             {
                 return Fact::new(true, at.source()).with_note(format!("imports {module}, which needs cgo"));
             }
@@ -27,7 +26,7 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String
     let imported_here = |module: &str| {
         tree.packages
             .iter()
-            .any(|package| package.imports().any(|(path, _)| is_cgo_module(path, module)))
+            .any(|package| package.imports().any(|(path, _)| is_in_module(path, module)))
     };
     let no_cgo = || {
         Fact::new(false, "*.go").with_note(format!(

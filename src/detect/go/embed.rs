@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::super::{join_rel, Fact, Facts};
 use super::super::lex::Lexed;
+use super::super::{join_rel, Fact, Facts};
 use super::packages::Tree;
 use crate::detect::walk;
 

@@ -27,8 +27,8 @@ pub(super) struct GoFile {
 }
 
 impl GoFile {
-    /// The whole file lexed again, for a probe that needs its tokens after `Tree::lex_whole` (which keeps
-    /// none); None when it can no longer be read.
+    /// The whole file lexed (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
+    /// lexes it again); None when it cannot be read.
     pub(super) fn lex(&self) -> Option<Lexed> {
         read_small_text(&self.path).map(|text| lex::source(&text))
     }
@@ -237,7 +237,7 @@ impl Tree {
             .flat_map(|(_, package)| package.files.iter_mut())
             .collect();
         super::super::each_in_parallel(&mut files, |file| {
-            if let Some(whole) = read_small_text(&file.path).map(|text| lex::source(&text)) {
+            if let Some(whole) = file.lex() {
                 file.run_time = run_time(&whole, &file.rel);
             }
         });

@@ -12,6 +12,14 @@ fn where_and_what(e: &serde_json::Error) -> String {
     format!("{}:{}: {what}", e.line(), e.column())
 }
 
+/// `parse` on the text of the file shown as `shown`: an empty file is said as such, an error names the file.
+fn in_file<T>(text: &str, shown: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> anyhow::Result<T> {
+    if text.trim().is_empty() {
+        anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
+    }
+    parse(text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+}
+
 /// A parsed JSON document and the 1-based line of every object key, by dotted path (`scripts.build`).
 #[derive(Debug, Clone)]
 pub(crate) struct JsonDoc {
@@ -32,19 +40,13 @@ impl JsonDoc {
     /// Parses the file shown as `shown` (`apps/web/package.json`); the error names it and says where, or that the
     /// file is empty.
     pub(crate) fn parse_file(text: &str, shown: &str) -> anyhow::Result<Self> {
-        if text.trim().is_empty() {
-            anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
-        }
-        Self::parse(text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))
+        in_file(text, shown, Self::parse)
     }
 
     /// Only the fields of `T` from the file shown as `shown`, with the same errors as `parse_file`: for a big
     /// file (a lockfile) of which one field is read, neither a tree of every value nor every key's line.
     pub(crate) fn parse_fields<T: serde::de::DeserializeOwned>(text: &str, shown: &str) -> anyhow::Result<T> {
-        if text.trim().is_empty() {
-            anyhow::bail!("{shown} is empty: it needs at least `{{}}`");
-        }
-        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{shown}:{}", where_and_what(&e)))
+        in_file(text, shown, |text| serde_json::from_str(text).map_err(|e| where_and_what(&e)))
     }
 
     /// The line of the key at `path` (`engines.node`), else 1.
