@@ -272,13 +272,13 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
     tree.lex_whole(&every_graph_package, |lexed, rel| RunTime::of(root, lexed, rel));
     // Programs of one repository share most packages: each file is scanned for ports once.
-    let scans = ports::Scans::new(&tree, &graphs);
+    let folded = ports::folded(&tree, &graphs);
 
     let mut options: Vec<ChoiceOption> = ranked
         .iter()
         .zip(&graphs)
-        .enumerate()
-        .map(|(at, (main, graph))| program_option(root, &tree, scans.program(at), modules, main, graph, workspace))
+        .zip(&folded)
+        .map(|((main, graph), folded)| program_option(root, &tree, folded, modules, main, graph, workspace))
         .collect();
     contract::apply(root, &mut options, candidate);
     match options.len() {
@@ -324,7 +324,8 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
 }
 
 /// What one file of a program brings and does at run time: what it says about listening, the folders it
-/// embeds, the places it writes, the programs it starts and the paths it reads, each with its line. Read once per file however many programs import it.
+/// embeds, the places it writes, the programs it starts and the paths it reads, each with its line. Read
+/// once per file however many programs import it.
 #[derive(Default)]
 struct RunTime {
     ports: ports::FileScan,

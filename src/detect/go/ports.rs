@@ -4,14 +4,14 @@
 //! port never leaks in.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
 use super::super::lex::{Lexed, Token};
 use super::super::Fact;
 use super::packages::{is_in_module, Tree};
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::Arc;
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
 const LISTEN_CALLS: &[&str] = &[
@@ -121,81 +121,84 @@ pub(super) type Folded = FxHashMap<FileAt, Hits>;
 type FileAt = (usize, usize);
 type Hits = Arc<Vec<PortHit>>;
 
-/// What the programs' constants change, worked out for every program at once: each file where one of them
-/// may stand is lexed again (its tokens were not kept) and folded once per distinct set of the constants
-/// that stand in it (programs that share a file usually share them too), then its tokens are dropped.
-pub(super) struct Scans {
-    /// By program, in the order of the graphs given.
-    folded: Vec<Folded>,
+/// What each program's constants change (in the order of `graphs`, each program's packages, whose files
+/// `Tree::lex_whole` scanned): every file where one of them may stand is lexed again (its tokens were not
+/// kept), folded once per distinct set of the constants that stand in it, and dropped.
+pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
+    let mut wanted: Vec<usize> = graphs.iter().flatten().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let files = || {
+        wanted
+            .iter()
+            .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file)))
+    };
+    let names: FxHashSet<&str> = files()
+        .flat_map(|(package, file)| tree.packages[package].files[file].run_time.ports.constants.iter())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let hashes: Vec<u64> = names.iter().map(|name| name_hash(name)).collect();
+    let mut candidates: Vec<(FileAt, Vec<(usize, Hits)>)> = files()
+        .filter(|&(package, file)| {
+            let used = &tree.packages[package].files[file].run_time.ports.name_hashes;
+            hashes.iter().any(|hash| used.binary_search(hash).is_ok())
+        })
+        .map(|at| (at, Vec::new()))
+        .collect();
+    let constants: Vec<Constants> = graphs.iter().map(|graph| constants(tree, graph)).collect();
+    super::super::each_in_parallel(&mut candidates, |((package, file), found)| {
+        let go_file = &tree.packages[*package].files[*file];
+        let Some(lexed) = go_file.lex() else { return };
+        // Only the programs that compile the file.
+        let programs = graphs
+            .iter()
+            .zip(&constants)
+            .enumerate()
+            .filter(|(_, (graph, _))| graph.contains(package))
+            .map(|(program, (_, constants))| (program, constants));
+        *found = fold_file(&lexed.tokens, &go_file.rel, &names, programs);
+    });
+    let mut folded = vec![Folded::default(); graphs.len()];
+    for (at, found) in candidates {
+        for (program, hits) in found {
+            folded[program].insert(at, hits);
+        }
+    }
+    folded
 }
 
-impl Scans {
-    /// `graphs`: each program's packages, whose files `Tree::lex_whole` scanned.
-    pub(super) fn new(tree: &Tree, graphs: &[Vec<usize>]) -> Self {
-        let mut wanted: Vec<usize> = graphs.iter().flatten().copied().collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let files = || {
-            wanted
-                .iter()
-                .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file)))
-        };
-        let names: FxHashSet<&str> = files()
-            .flat_map(|(package, file)| tree.packages[package].files[file].run_time.ports.constants.iter())
-            .map(|(name, _)| name.as_str())
-            .collect();
-        let hashes: Vec<u64> = names.iter().map(|name| name_hash(name)).collect();
-        let mut candidates: Vec<(FileAt, Vec<(usize, Hits)>)> = files()
-            .filter(|&(package, file)| {
-                let used = &tree.packages[package].files[file].run_time.ports.name_hashes;
-                hashes.iter().any(|hash| used.binary_search(hash).is_ok())
+/// One file's hits for each program (index, its constants) where one of the program's constants stands in
+/// it: worked out once per distinct set of standing constants, shared by the programs that have the same.
+fn fold_file<'c>(
+    tokens: &[(Token, usize)],
+    rel: &str,
+    names: &FxHashSet<&str>,
+    programs: impl Iterator<Item = (usize, &'c Constants<'c>)>,
+) -> Vec<(usize, Hits)> {
+    let used = used_names(tokens, names);
+    let mut made: Vec<(Vec<(&str, &Token)>, Hits)> = Vec::new();
+    let mut found = Vec::new();
+    for (program, constants) in programs {
+        let standing: Vec<(&str, &Token)> = used
+            .iter()
+            .filter_map(|&i| match &tokens[i].0 {
+                Token::Ident(name) => constants.get_key_value(name.as_str()).map(|(k, v)| (*k, *v)),
+                _ => None,
             })
-            .map(|at| (at, Vec::new()))
             .collect();
-        let constants: Vec<Constants> = graphs.iter().map(|graph| constants(tree, graph)).collect();
-        let members: Vec<FxHashSet<usize>> = graphs.iter().map(|graph| graph.iter().copied().collect()).collect();
-        super::super::each_in_parallel(&mut candidates, |((package, file), folded)| {
-            let go_file = &tree.packages[*package].files[*file];
-            let Some(lexed) = go_file.lex() else { return };
-            let used = used_names(&lexed.tokens, &names);
-            let mut made: Vec<(Vec<(&str, &Token)>, Hits)> = Vec::new();
-            for (program, constants) in constants.iter().enumerate() {
-                if !members[program].contains(package) {
-                    continue;
-                }
-                let standing: Vec<(&str, &Token)> = used
-                    .iter()
-                    .filter_map(|&i| match &lexed.tokens[i].0 {
-                        Token::Ident(name) => constants.get_key_value(name.as_str()).map(|(k, v)| (*k, *v)),
-                        _ => None,
-                    })
-                    .collect();
-                if standing.is_empty() {
-                    continue;
-                }
-                let hits = if let Some((_, hits)) = made.iter().find(|(known, _)| *known == standing) {
-                    Arc::clone(hits)
-                } else {
-                    let hits = Arc::new(port_hits(&fold_constants(&lexed.tokens, constants), &go_file.rel));
-                    made.push((standing, Arc::clone(&hits)));
-                    hits
-                };
-                folded.push((program, hits));
-            }
-        });
-        let mut folded = vec![Folded::default(); graphs.len()];
-        for (at, found) in candidates {
-            for (program, hits) in found {
-                folded[program].insert(at, hits);
-            }
+        if standing.is_empty() {
+            continue;
         }
-        Scans { folded }
+        let hits = if let Some((_, hits)) = made.iter().find(|(known, _)| *known == standing) {
+            Arc::clone(hits)
+        } else {
+            let hits = Arc::new(port_hits(&fold_constants(tokens, constants), rel));
+            made.push((standing, Arc::clone(&hits)));
+            hits
+        };
+        found.push((program, hits));
     }
-
-    /// What the constants of program `index` (of the graphs given) change.
-    pub(super) fn program(&self, index: usize) -> &Folded {
-        &self.folded[index]
-    }
+    found
 }
 
 fn name_hash(name: &str) -> u64 {
@@ -281,7 +284,7 @@ fn defines_at(tokens: &[(Token, usize)], i: usize) -> bool {
     matches!(tokens.get(i + 1).map(|t| &t.0), Some(Token::Punct('=' | '(' | ':')))
 }
 
-/// `folded`: the program's hits where its constants stand (`Scans::program`).
+/// `folded`: the program's hits where its constants stand (`folded`).
 pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listening {
     let mut ports: Vec<Fact> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -994,6 +997,13 @@ mod tests {
         let found: Vec<u16> = port_hits(&folded, "main.go").into_iter().map(|h| h.port).collect();
         assert_eq!(found, vec![80, 8080]);
         assert!(scanned.hits.is_empty(), "unfolded, the file has no port");
+        // The same for each program that compiles the file, worked out once for programs with the same constants.
+        let none = Constants::default();
+        let programs = [(0, &constants), (1, &none), (2, &constants)];
+        let each = fold_file(&lexed.tokens, "main.go", &names, programs.into_iter());
+        assert_eq!(each.iter().map(|(program, _)| *program).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(each[0].1.iter().map(|h| h.port).collect::<Vec<_>>(), [80, 8080]);
+        assert!(Arc::ptr_eq(&each[0].1, &each[1].1), "worked out once");
     }
 
     #[test]
