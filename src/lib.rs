@@ -128,8 +128,7 @@ fn eject(found: &Preset, to: &Path, force: bool) -> Result<()> {
         found.source_text.clone(),
     )];
     files.extend(
-        found
-            .template_files()
+        render::template_files(found)
             .into_iter()
             .map(|(path, text)| (to.join("templates").join(path), text)),
     );

@@ -388,37 +388,6 @@ pub fn conditions_hold(conditions: &IndexMap<String, toml::Value>, values: &Map<
     })
 }
 
-impl Preset {
-    /// The template files this preset renders, with the partials they include, for `presets eject`.
-    pub fn template_files(&self) -> Vec<(String, String)> {
-        let mut wanted = vec![self.dockerfile_template.clone(), self.dockerignore_template.clone()];
-        wanted.extend(self.extra_files.values().cloned());
-        let mut out = Vec::new();
-        while let Some(name) = wanted.pop() {
-            if out.iter().any(|(n, _)| *n == name) {
-                continue;
-            }
-            let Some((text, _)) = self.templates.get(&name) else {
-                continue;
-            };
-            // Partials (`include`), macro files (`import`) and parents (`extends`), with or without whitespace
-            // control.
-            for tag in ["include", "import", "extends"] {
-                for opening in [format!("{{% {tag} \""), format!("{{%- {tag} \"")] {
-                    for rest in text.split(opening.as_str()).skip(1) {
-                        if let Some(end) = rest.find('"') {
-                            wanted.push(rest[..end].to_string());
-                        }
-                    }
-                }
-            }
-            out.push((name, text.clone()));
-        }
-        out.sort();
-        out
-    }
-}
-
 fn collect_templates(dir: &'static Dir<'static>, out: &mut Templates) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {

@@ -74,29 +74,30 @@ fn root_cause(error: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
-/// The engine for a preset's templates, parsed once per process for the same template texts (the fuzz pipeline,
-/// benches and tests render the same presets thousands of times); a small cache, emptied when full.
+/// The engine for the templates a plan renders, assembled once per process for the same templates (the fuzz
+/// pipeline, benches and tests render the same presets thousands of times); a small cache, emptied when full.
 fn engine(preset: &Preset, values: &Map<String, Value>) -> Result<Arc<Tera>> {
     static ENGINES: OnceLock<Mutex<HashMap<u64, Arc<Tera>>>> = OnceLock::new();
-    let live = live_templates(preset, values);
-    let own: Vec<(String, String)> = match &live {
-        Some(live) => live
-            .iter()
-            .map(|(name, text, _)| (name.clone(), text.clone()))
-            .collect(),
-        None => preset.template_files(),
-    };
+    let reached = reach(preset, Some(values));
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    own.hash(&mut hasher);
+    for (name, text, _) in &reached {
+        (name, text).hash(&mut hasher);
+    }
     let key = hasher.finish();
     let engines = ENGINES.get_or_init(Mutex::default);
     if let Some(tera) = engines.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
         return Ok(tera);
     }
-    let tera = Arc::new(match live {
-        Some(live) => assemble(preset, live)?,
-        None => parse(preset, &own)?,
-    });
+    let mut tera = Tera::default();
+    for (name, _, template) in reached {
+        let template = template.map_err(|e| template_error(preset, &e))?;
+        tera.templates.insert(name, Arc::unwrap_or_clone(template));
+    }
+    // What `Tera::add_raw_templates` checks after parsing.
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .map_err(|e| template_error(preset, &e))?;
+    let tera = Arc::new(with_filters(tera));
     if let Ok(mut cache) = engines.lock() {
         if cache.len() >= 32 {
             cache.clear();
@@ -106,70 +107,87 @@ fn engine(preset: &Preset, values: &Map<String, Value>) -> Result<Arc<Tera>> {
     Ok(tera)
 }
 
-/// The engine from templates parsed once by `live_templates`, checked as `Tera::add_raw_templates` checks
-/// what it parses.
-fn assemble(preset: &Preset, live: Vec<(String, String, tera::Template)>) -> Result<Tera> {
-    let mut tera = Tera::default();
-    tera.templates
-        .extend(live.into_iter().map(|(name, _, template)| (name, template)));
-    tera.build_inheritance_chains()
-        .and_then(|()| tera.check_macro_files())
-        .map_err(|e| template_error(preset, &e))?;
-    Ok(with_filters(tera))
+/// The template files a preset can render, with the partials, macro files and parents they reach, for
+/// `presets eject`.
+pub fn template_files(preset: &Preset) -> Vec<(String, String)> {
+    reach(preset, None)
+        .into_iter()
+        .map(|(name, text, _)| (name, text))
+        .collect()
 }
 
-/// The preset's templates this plan can render, parsed: what its files reach through `include`, `import` and
-/// `extends`, leaving out what only a `{% if name is defined %}` branch reaches when the plan has no `name`
-/// (a Go service without a front-end does not parse the front-end stage and the Node macros it imports).
-/// A name some template `set`s counts as defined. None when a reached template does not parse: the whole
-/// set then goes through `parse`, which reports it.
-fn live_templates(preset: &Preset, values: &Map<String, Value>) -> Option<Vec<(String, String, tera::Template)>> {
-    let every = preset.template_files();
-    let mut parsed: HashMap<&str, tera::Template> = HashMap::new();
+/// A reached template: its name, its text and the template parsed (or why it does not parse).
+type Reached = (String, String, Result<Arc<tera::Template>, tera::Error>);
+
+/// The templates the preset's files reach through `include`, `import` and `extends`, by name. With `values`
+/// (a plan), what only a `{% if name is defined %}` branch reaches is left out when the plan has no `name` (a
+/// Go service without a front-end does not parse the front-end stage and the Node macros it imports); a name
+/// some template `set`s counts as defined. Without, every branch counts (`presets eject`). A template that
+/// does not parse is reached with its error, and what it names is not followed.
+fn reach(preset: &Preset, values: Option<&Map<String, Value>>) -> Vec<Reached> {
     let mut defined: Vec<String> = Vec::new();
     loop {
         let mut walk = Walk {
             values,
             defined: &defined,
-            reached: Vec::new(),
             sets: Vec::new(),
             skipped: Vec::new(),
         };
+        let mut reached: Vec<Reached> = Vec::new();
         let mut wanted = vec![preset.dockerfile_template.clone(), preset.dockerignore_template.clone()];
         wanted.extend(preset.extra_files.values().cloned());
         while let Some(name) = wanted.pop() {
-            if walk.reached.contains(&name) {
+            if reached.iter().any(|(known, ..)| *known == name) {
                 continue;
             }
-            let Some((name, text)) = every.iter().find(|(known, _)| *known == name) else {
+            let Some((text, _)) = preset.templates.get(&name) else {
                 continue;
             };
-            if !parsed.contains_key(name.as_str()) {
-                parsed.insert(name, tera::Template::new(name, None, text).ok()?);
+            let template = parsed(&name, text);
+            if let Ok(template) = &template {
+                walk.nodes(&template.ast, &mut wanted);
             }
-            walk.reached.push(name.clone());
-            walk.nodes(&parsed[name.as_str()].ast, &mut wanted);
+            reached.push((name, text.clone(), template));
         }
         // A skipped branch tested a name that a template sets after all: walk again with it defined.
         let newly: Vec<String> = walk.skipped.iter().filter(|n| walk.sets.contains(n)).cloned().collect();
         if newly.is_empty() {
-            return Some(
-                every
-                    .iter()
-                    .filter(|(name, _)| walk.reached.contains(name))
-                    .filter_map(|(name, text)| Some((name.clone(), text.clone(), parsed.remove(name.as_str())?)))
-                    .collect(),
-            );
+            reached.sort_by(|a, b| a.0.cmp(&b.0));
+            return reached;
         }
         defined.extend(newly);
     }
 }
 
-/// One walk of the templates' syntax trees for `live_templates`.
+/// A template parsed once per process for the same name and text (a small cache, emptied when full); the
+/// error is `Tera::add_raw_templates`'s.
+fn parsed(name: &str, text: &str) -> Result<Arc<tera::Template>, tera::Error> {
+    static PARSED: OnceLock<Mutex<HashMap<u64, Arc<tera::Template>>>> = OnceLock::new();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (name, text).hash(&mut hasher);
+    let key = hasher.finish();
+    let cache = PARSED.get_or_init(Mutex::default);
+    if let Some(template) = cache.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+        return Ok(template);
+    }
+    let template = Arc::new(
+        tera::Template::new(name, None, text)
+            .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))?,
+    );
+    if let Ok(mut cache) = cache.lock() {
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&template));
+    }
+    Ok(template)
+}
+
+/// One walk of the templates' syntax trees for `reach`.
 struct Walk<'a> {
-    values: &'a Map<String, Value>,
+    /// The plan's values; None when every branch counts.
+    values: Option<&'a Map<String, Value>>,
     defined: &'a [String],
-    reached: Vec<String>,
     /// Names `set` anywhere reached.
     sets: Vec<String>,
     /// Names whose `is defined` branches were skipped.
@@ -209,6 +227,7 @@ impl Walk<'_> {
 
     /// The name of a plain `name is defined` condition whose name the plan does not have.
     fn absent_test(&self, condition: &tera::ast::Expr) -> Option<String> {
+        let values = self.values?;
         match &condition.val {
             tera::ast::ExprVal::Test(test)
                 if test.name == "defined"
@@ -216,7 +235,7 @@ impl Walk<'_> {
                     && !condition.negated
                     && condition.filters.is_empty()
                     && !test.ident.contains('.')
-                    && !self.values.contains_key(&test.ident)
+                    && !values.contains_key(&test.ident)
                     && !self.defined.contains(&test.ident) =>
             {
                 Some(test.ident.clone())
@@ -224,15 +243,6 @@ impl Walk<'_> {
             _ => None,
         }
     }
-}
-
-fn parse(preset: &Preset, own: &[(String, String)]) -> Result<Tera> {
-    let mut tera = Tera::default();
-    // Only this preset's templates and what they include or import (parsing every stack's costs milliseconds),
-    // all at once: a template may import macros from one added after it.
-    tera.add_raw_templates(own.iter().map(|(name, text)| (name.as_str(), text.as_str())))
-        .map_err(|e| template_error(preset, &e))?;
-    Ok(with_filters(tera))
 }
 
 /// A template that does not load, naming the user's file when it came from a layer.
@@ -525,11 +535,7 @@ mod tests {
         let presets = crate::preset::builtin().unwrap();
         let go = crate::preset::find(&presets, "go").unwrap();
         let names = |values: &Map<String, Value>| -> Vec<String> {
-            live_templates(go, values)
-                .unwrap()
-                .into_iter()
-                .map(|(name, ..)| name)
-                .collect()
+            reach(go, Some(values)).into_iter().map(|(name, ..)| name).collect()
         };
         let without = names(&Map::new());
         assert!(without.contains(&"go/Dockerfile.tera".to_string()));
@@ -543,8 +549,12 @@ mod tests {
         with_frontend.insert("frontend".into(), serde_json::json!({"dir": "web"}));
         let with = names(&with_frontend);
         assert!(with.iter().any(|n| n == "go/frontend.tera") && with.iter().any(|n| n == "node/macros.tera"));
-        // Every template the preset reaches at all, whatever the plan.
-        assert!(with.len() <= go.template_files().len());
+        // Every template the preset reaches at all, whatever the plan, is ejected.
+        let ejected: Vec<String> = template_files(go).into_iter().map(|(name, _)| name).collect();
+        assert!(
+            with.iter().chain(&without).all(|name| ejected.contains(name)),
+            "{ejected:?}"
+        );
     }
 
     #[test]
