@@ -640,8 +640,8 @@ def main(argv):
         print(f"e2e: {case['name']} ...", flush=True)
         started = time.time()
         try:
-            if case["name"] not in prepared:
-                raise Failure(prepare_failures[case["name"]])
+            if isinstance(prepared[case["name"]], Failure):
+                raise prepared[case["name"]]
             row = check_case(case, prepared[case["name"]], builder, bases, no_cache, rebuilds[case["name"]])
         except Failure as failure:
             print(f"e2e: FAIL {case['name']}: {failure}", flush=True)
@@ -662,14 +662,16 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="dockgen-e2e-") as work:
         # Every case's Dockerfile first (milliseconds each), so the cases that share their dependency layer's
         # inputs are known before any builds: the first of them in the list rebuilds, the others point to it.
-        prepared, prepare_failures, rebuilds, provers = {}, {}, {}, {}
+        # `prepared` holds each case's project, Dockerfile and preset, or why dockgen could not prepare it.
+        prepared, rebuilds, provers = {}, {}, {}
         for case in selected:
             try:
                 prepared[case["name"]] = prepare_case(case, dockgen, Path(work))
             except Failure as failure:
-                prepare_failures[case["name"]] = str(failure)
+                prepared[case["name"]] = failure
                 continue
-            key = cache_check_key(case, prepared[case["name"]][1].read_text())
+            _, dockerfile, _ = prepared[case["name"]]
+            key = cache_check_key(case, dockerfile.read_text())
             if key is None:
                 rebuilds[case["name"]] = None
             else:
