@@ -139,7 +139,12 @@ fn copies_of(dockerfile: &str, context: &Path) -> dockerignore::Copies {
                     .filter_map(|e| e.ok()?.file_name().into_string().ok())
                     // A bounded listing: enough to tell whether an ignore line hides all of it.
                     .take(10_000)
-                    .collect()
+                    .collect::<Vec<_>>()
+            })
+            .map(|mut names| {
+                // In name order: the block's re-includes must not follow the file system's listing order.
+                names.sort_unstable();
+                names
             })
             .unwrap_or_default()
     } else {
