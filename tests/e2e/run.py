@@ -55,7 +55,7 @@ BUILD_LEFTOVERS = re.compile(
     r"\.go$|/go\.(mod|sum|work)$|^/src/|^/go/|/\.cache/|^/root/go/|/bin/go$|/gcc$"
     r"|\.java$|/pom\.xml$|/\.m2/|/bin/mvn$|/bin/javac$"
     # The app's own TypeScript sources (packages in node_modules may ship theirs) and build-only packages.
-    r"|^/app/(?!.*/node_modules/)(.*/)?src/.*\.tsx?$|/node_modules/(typescript|vite|@types|tsx|nodemon)/|^/root/\.npm/"
+    r"|^/app/(?!(.*/)?node_modules/)(.*/)?src/.*\.tsx?$|/node_modules/(typescript|vite|@types|tsx|nodemon)/|^/root/\.npm/"
 )
 
 

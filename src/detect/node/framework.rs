@@ -313,6 +313,45 @@ fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
     }
 }
 
+/// Next.js's `.next`: `next build` fills `.next/cache` (a cache mount in the build, so rebuilds reuse it and
+/// the image never holds it: hundreds of MB), and a server writes into `.next` at run time (regenerated pages
+/// into `.next/server`, optimised images and fetches into `.next/cache`), so it is the app user's, as in
+/// Next.js's own Dockerfile example.
+fn next_cache(next: &Fact, facts: &mut Facts, server: bool) {
+    const WRITTEN: &str = ".next";
+    facts.insert(
+        "build_cache".into(),
+        Fact::new(".next/cache", next.source.clone())
+            .with_note("next build's cache: mounted in the build, never shipped"),
+    );
+    if !server {
+        return;
+    }
+    let why = format!(
+        "{} next writes regenerated pages and its caches into .next at run time",
+        next.source
+    );
+    match facts.get_mut("written_dirs") {
+        Some(written) => {
+            if let Some(dirs) = written.value.as_array_mut() {
+                if !dirs.iter().any(|d| d.as_str() == Some(WRITTEN)) {
+                    dirs.push(json!(WRITTEN));
+                    written.note = Some(match written.note.take() {
+                        Some(note) => format!("{note}; {why}"),
+                        None => why,
+                    });
+                }
+            }
+        }
+        None => {
+            facts.insert(
+                "written_dirs".into(),
+                Fact::new(json!([WRITTEN]), next.source.clone()).with_note(why),
+            );
+        }
+    }
+}
+
 /// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.
 fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<()> {
     need_build(app, facts, "Next.js")?;
@@ -328,6 +367,7 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
     .set();
     let framework = Fact::new("nextjs", next.source.clone());
     let port = Fact::new(3000, next.source.clone()).with_note("Next.js default");
+    next_cache(next, facts, !matches!(output.as_ref().and_then(|f| f.value.as_str()), Some("export")));
     match output.as_ref().and_then(|f| f.value.as_str()) {
         Some("export") => {
             let out = Fact::new("out", output.as_ref().map(|f| f.source.clone()).unwrap_or_default())
