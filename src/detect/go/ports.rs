@@ -93,6 +93,8 @@ pub(super) struct Listening {
     pub(super) packages: usize,
     /// The subcommand defined beside the first port or listener call (`Use: "serve"`), with its `file:line`.
     pub(super) server_command: Option<(String, String)>,
+    /// Where the program reads the PORT variable (the first file that does, the main package's first).
+    pub(super) port_env_read: Option<String>,
 }
 
 /// What the probe reads of one file by itself: its literal constants, the names it uses (that a constant
@@ -111,6 +113,8 @@ pub(crate) struct FileScan {
     /// A server subcommand the file defines (cobra's `Use: "serve …"`, kingpin's `Command("serve", …)`,
     /// urfave/cli's `cli.Command{Name: "serve"}`), with its line.
     server_command: Option<(String, usize)>,
+    /// Where the file reads `PORT` (`os.Getenv("PORT")`), with or without a default.
+    port_env_read: Option<String>,
 }
 
 /// Per file (package, file) of one program where one of its constants stands: the file's hits with them
@@ -263,8 +267,19 @@ impl FileScan {
             listener: listener_call(lexed, rel),
             default_run,
             server_command: server_command(tokens),
+            port_env_read: port_env_read(tokens, rel),
         }
     }
+}
+
+/// Where the file reads the PORT variable (`os.Getenv("PORT")`, `os.LookupEnv("PORT")`).
+fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<String> {
+    tokens.iter().enumerate().find_map(|(i, (token, line))| match token {
+        Token::Ident(name) if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") => {
+            Some(format!("{rel}:{line}"))
+        }
+        _ => None,
+    })
 }
 
 /// Whether a constant's value can change what the probes find where it is used: a port, an address, a listen
@@ -292,10 +307,14 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
     let mut loopback = Vec::new();
     let mut setting = None;
     let mut server_command = None;
+    let mut port_env_read = None;
     for &index in graph {
         let package = &tree.packages[index];
         for (file_index, file) in package.files.iter().enumerate() {
             let scanned = &file.run_time.ports;
+            if port_env_read.is_none() {
+                port_env_read.clone_from(&scanned.port_env_read);
+            }
             // Folded where a constant of this program stands in the file; else the file's own hits.
             let hits: &[PortHit] = folded.get(&(index, file_index)).map_or(&scanned.hits, |hits| hits);
             for hit in hits {
@@ -360,6 +379,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
         setting,
         packages: graph.len(),
         server_command,
+        port_env_read,
     }
 }
 
@@ -462,7 +482,16 @@ pub(super) fn port_facts(listening: &Listening, main_dir: &str) -> Vec<(&'static
                 ));
             }
         }
-        None if listening.listener.is_some() => {}
+        // It listens on whatever PORT says and has no default of its own: the image sets it to its port.
+        None if listening.listener.is_some() => {
+            if let Some(read) = &listening.port_env_read {
+                facts.push((
+                    "port_env",
+                    Fact::new("PORT", read.clone())
+                        .with_note("read with no default in the code: the image sets it to the port it exposes"),
+                ));
+            }
+        }
         None => facts.push((
             "port",
             Fact::new(serde_json::Value::Null, super::package_arg(main_dir)).with_note(format!(
@@ -1014,6 +1043,17 @@ mod tests {
         assert!(can_matter(&Token::Str("http-port".into())));
         assert!(!can_matter(&Token::Number("100000".into())));
         assert!(!can_matter(&Token::Str("cerbos.policy.v1".into())));
+    }
+
+    #[test]
+    fn a_port_variable_read_without_a_default_is_found_where_it_is_read() {
+        let read = |src: &str| port_env_read(&lex::source(src).tokens, "main.go");
+        assert_eq!(
+            read("package main\nfunc main() {\n\tport := os.Getenv(\"PORT\")\n\tif port == \"\" {\n\t\tlog.Fatal(\"$PORT must be set\")\n\t}\n}").as_deref(),
+            Some("main.go:3")
+        );
+        assert_eq!(read("package main\nv, ok := os.LookupEnv(\"PORT\")").as_deref(), Some("main.go:2"));
+        assert_eq!(read("package main\nv := os.Getenv(\"DB_PORT\")"), None);
     }
 
     #[test]
