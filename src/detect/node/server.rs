@@ -10,6 +10,7 @@ use super::outputs::{astro_output, static_output, vite_output};
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use crate::detect::runtime_programs;
 use super::{join_rel, scripts, App, Fact, Facts};
+use crate::knowledge::node::{self, ServerCli};
 
 /// Commands that watch and restart: fine on a laptop, never what a container should run.
 pub(super) const DEV_RUNNERS: &[&str] = &["nodemon", "ts-node", "ts-node-dev", "tsx", "node-dev", "babel-node"];
@@ -56,7 +57,9 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         say_unfollowable_scripts(app, warnings);
     }
     let mut script_port = None;
-    if let Some(start) = start {
+    let mut cli = None;
+    if let Some(mut start) = start {
+        cli = start.cli.take();
         let source = start.command.source.clone();
         // NODE_ENV is production in the image whatever the script says; PORT is the port, said as such.
         let mut env = Vec::new();
@@ -85,12 +88,31 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
         facts.insert("start_command".into(), start.command);
     }
+    // The app file node runs, or the one a server CLI loads.
+    let entry = match &cli {
+        Some(cli) => cli.entry.as_deref(),
+        None => command.as_deref().and_then(entry_file),
+    };
     let outputs = build_outputs(app, warnings);
-    shipped_files(app, facts, command.as_deref(), &source, has_build, &outputs, warnings);
-    let default = matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
-        .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found")));
-    let entry = command.as_deref().and_then(entry_file);
+    shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
+    let default = match &cli {
+        Some(cli) if !cli.port_fixed => Some(cli.port.clone()),
+        Some(cli) => {
+            script_port = Some(cli.port.clone());
+            None
+        }
+        None => matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
+            .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found"))),
+    };
     super::listen::insert_port(facts, app, entry, (script_port, default), warnings);
+    if let Some(cli) = cli {
+        if cli.port_fixed {
+            facts.insert("port_fixed".into(), Fact::new(cli.port.source.clone(), cli.port.source));
+        }
+        if let Some(bind) = cli.bind_env {
+            facts.entry("bind_env".into()).or_insert(bind);
+        }
+    }
     Ok(())
 }
 
@@ -133,13 +155,13 @@ const RUNS_FROM: &str = "the folder the start command runs from";
 fn shipped_files(
     app: &App,
     facts: &mut Facts,
-    command: Option<&str>,
+    (entry, command): (Option<&str>, Option<&str>),
     source: &str,
     has_build: bool,
     outputs: &[String],
     warnings: &mut Vec<String>,
 ) {
-    let named = command.and_then(entry_file).map(|e| join("", e)).unwrap_or_default();
+    let named = entry.map(|e| join("", e)).unwrap_or_default();
     // `node server` runs server.js: the file node resolves, when the repository has it.
     let resolved = (!named.is_empty()).then(|| resolve(app, &named)).flatten();
     let committed = resolved.is_some();
@@ -331,6 +353,18 @@ pub(super) const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "p
 pub(super) struct Start {
     pub(super) command: Fact,
     pub(super) env: Vec<(String, String)>,
+    /// When a dependency's command serves the app (`fastify start app.js`), what it says about the server.
+    pub(super) cli: Option<CliServed>,
+}
+
+/// What a server CLI's command says: the app file it loads, its port, and the variable that takes it off
+/// loopback.
+pub(super) struct CliServed {
+    entry: Option<String>,
+    port: Fact,
+    /// The command passes the port as an option: the PORT variable does not move it.
+    port_fixed: bool,
+    bind_env: Option<Fact>,
 }
 
 /// The command that starts the server: a start script followed through its chain (`npm run serve`) to
@@ -367,6 +401,7 @@ pub(super) fn start_entry(
             return Some(Start {
                 command: fact,
                 env: found.env.clone(),
+                cli: None,
             });
         }
     }
@@ -380,8 +415,18 @@ pub(super) fn start_entry(
             Some(Start {
                 command,
                 env: found.env.clone(),
+                cli: None,
             })
         };
+        let cli = node::server_clis()
+            .iter()
+            .find(|cli| cli.bin == runner && words.get(1) == Some(&cli.subcommand));
+        if let Some(cli) = cli {
+            if let Some(served) = served_by_cli(app, cli, found, warnings) {
+                return Some(served);
+            }
+            continue;
+        }
         if nest || (runner == "nest" && words.get(1).is_some_and(|w| w == "start")) {
             let entry = nest_entry(app);
             return start(
@@ -412,6 +457,7 @@ pub(super) fn start_entry(
         return Some(Start {
             command: node(&entry, app.at("dependencies.@nestjs/core")).with_note("nest build output"),
             env: Vec::new(),
+            cli: None,
         });
     }
     let main = app.package.str("main")?;
@@ -424,7 +470,86 @@ pub(super) fn start_entry(
     Some(Start {
         command: node(&entry, app.at("main")),
         env: Vec::new(),
+        cli: None,
     })
+}
+
+/// `fastify start -l info app.js` (knowledge/node/clis.toml): the same command through `node_modules/.bin`, without
+/// watch options; the app file it loads, the port it is given or its default, and what moves it off loopback.
+/// None (said) when the tool is not a production dependency, which is all the image installs.
+fn served_by_cli(app: &App, cli: &ServerCli, found: &scripts::Resolved, warnings: &mut Vec<String>) -> Option<Start> {
+    let source = found.source();
+    let text = found.words.join(" ");
+    let installed = app
+        .package
+        .object("dependencies")
+        .is_some_and(|deps| deps.contains_key(&cli.package));
+    if !installed {
+        warnings.push(format!(
+            "{source}: `{text}` runs {}, which is not among the dependencies the image installs (production only): \
+             move it to dependencies or pass --set start_command=...",
+            cli.package
+        ));
+        return None;
+    }
+    let mut command = vec![format!("node_modules/.bin/{}", cli.bin), cli.subcommand.clone()];
+    let (mut entry, mut port, mut bind) = (None, None, None);
+    let mut words = found.words.iter().skip(2).flat_map(|word| match word.split_once('=') {
+        Some((option, value)) if option.starts_with("--") => vec![option.to_string(), value.to_string()],
+        _ => vec![word.clone()],
+    });
+    while let Some(word) = words.next() {
+        if cli.dev_options.contains(&word) {
+            continue;
+        }
+        command.push(word.clone());
+        if cli.options_with_values.contains(&word) {
+            let value = words.next()?;
+            command.push(value.clone());
+            if cli.port_options.contains(&word) {
+                port = value.parse::<u16>().ok().filter(|p| *p > 0);
+            } else if cli.bind_options.contains(&word) {
+                bind = Some(value);
+            }
+        } else if !word.starts_with('-') && entry.is_none() {
+            entry = Some(word.trim_start_matches("./").to_string());
+        }
+    }
+    let bind_env = match (&bind, &cli.bind_env) {
+        (Some(address), _) if is_loopback(address) => {
+            warnings.push(format!(
+                "{source}: `{text}` listens on {address}, a loopback address that a published port cannot reach; \
+                 pass --set start_command=... with an address of every interface (0.0.0.0)"
+            ));
+            None
+        }
+        (None, Some(name)) => Some(Fact::new(name.clone(), source.clone()).with_note(format!(
+            "{} listens on localhost unless {name} says otherwise: set to 0.0.0.0 so a published port reaches it",
+            cli.package
+        ))),
+        _ => None,
+    };
+    let (port, port_fixed) = match port {
+        Some(port) => (Fact::new(port, source.clone()).with_note("the start script's port option"), true),
+        None => (
+            Fact::new(cli.port, source.clone()).with_note(format!("{}'s default; PORT moves it", cli.package)),
+            false,
+        ),
+    };
+    Some(Start {
+        command: Fact::new(command.join(" "), source).with_note(format!("{}'s command, as the start script runs it", cli.package)),
+        env: found.env.clone(),
+        cli: Some(CliServed {
+            entry,
+            port,
+            port_fixed,
+            bind_env,
+        }),
+    })
+}
+
+fn is_loopback(address: &str) -> bool {
+    address == "localhost" || address == "::1" || address.starts_with("127.")
 }
 
 /// Whether one of the start scripts ends, through its chain, in `node FILE`: the app runs a server of its own.

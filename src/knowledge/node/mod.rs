@@ -13,6 +13,7 @@ use super::{glob_set, table};
 const RUNTIME_TOML: &str = include_str!("runtime.toml");
 const PLATFORMS_TOML: &str = include_str!("platforms.toml");
 const NATIVE_TOML: &str = include_str!("native.toml");
+const CLIS_TOML: &str = include_str!("clis.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
 /// Node's lines: the newest LTS line, and every line with what its image holds.
@@ -116,6 +117,32 @@ pub(crate) fn native_modules() -> &'static [String] {
     &NATIVE.get_or_init(|| table(NATIVE_TOML)).modules
 }
 
+#[derive(Deserialize, Default)]
+struct Clis {
+    cli: Vec<ServerCli>,
+}
+
+/// A dependency's command that starts the app's server (clis.toml).
+#[derive(Deserialize)]
+pub(crate) struct ServerCli {
+    pub(crate) package: String,
+    pub(crate) bin: String,
+    pub(crate) subcommand: String,
+    pub(crate) port: u16,
+    /// The variable that moves its listen address off loopback.
+    pub(crate) bind_env: Option<String>,
+    pub(crate) port_options: Vec<String>,
+    pub(crate) bind_options: Vec<String>,
+    pub(crate) options_with_values: Vec<String>,
+    pub(crate) dev_options: Vec<String>,
+}
+
+/// The server CLIs, in the order they are looked for.
+pub(crate) fn server_clis() -> &'static [ServerCli] {
+    static CLIS: OnceLock<Clis> = OnceLock::new();
+    &CLIS.get_or_init(|| table(CLIS_TOML)).cli
+}
+
 /// Node's release lines (lines.toml).
 pub(crate) fn lines() -> &'static NodeLines {
     static LINES: OnceLock<NodeLines> = OnceLock::new();
@@ -168,6 +195,17 @@ mod tests {
             table.platform.iter().all(|p| !p.tools.is_empty()),
             "every platform names its CLI"
         );
+    }
+
+    #[test]
+    fn the_cli_table_parses_and_every_option_is_an_option() {
+        let parsed: Clis = toml::from_str(CLIS_TOML).unwrap();
+        assert!(parsed.cli.iter().any(|c| c.package == "fastify-cli" && c.bin == "fastify"));
+        for cli in &parsed.cli {
+            let options = cli.options_with_values.iter().chain(&cli.dev_options);
+            assert!(options.clone().all(|o| o.starts_with('-')), "{}", cli.package);
+            assert!(cli.port_options.iter().chain(&cli.bind_options).all(|o| cli.options_with_values.contains(o)));
+        }
     }
 
     #[test]
