@@ -386,10 +386,19 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
 /// The loopback listen address (`localhost:8080`, `127.0.0.1:8080`, `[::1]:8080`) of `port` written on `line`.
 fn loopback_address(tokens: &[(Token, usize)], line: usize, port: u16) -> Option<String> {
     tokens.iter().find_map(|(token, at)| match token {
-        Token::Str(s) if *at == line && port_of_address(s) == Some(port) => {
-            let (host, _) = s.rsplit_once(':')?;
+        Token::Str(s) if *at == line => {
+            // The address itself, or a struct tag's default (`default:"localhost:8080"`).
+            let address = if port_of_address(s) == Some(port) {
+                s.to_string()
+            } else {
+                DEFAULT_TAGS
+                    .iter()
+                    .find_map(|key| tag_value(s, key))
+                    .filter(|value| port_of_address(value) == Some(port))?
+            };
+            let (host, _) = address.rsplit_once(':')?;
             let loopback = host == "localhost" || host == "[::1]" || host.starts_with("127.");
-            loopback.then(|| crate::files::excerpt(s))
+            loopback.then(|| crate::files::excerpt(&address))
         }
         _ => None,
     })
@@ -621,8 +630,11 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         let previous = i.checked_sub(1).map(|p| &tokens[p].0);
         let name = match token {
             Token::Str(tag) if tag.contains("efault:\"") => {
-                if let Some((port, line)) = struct_tag_default(tokens, i) {
-                    hits.push(hit(port, line, "default in a config struct's tag"));
+                if let Some((port, line, flag)) = struct_tag_default(tokens, i) {
+                    hits.push(PortHit {
+                        flag,
+                        ..hit(port, line, "default in a config struct's tag")
+                    });
                 }
                 continue;
             }
@@ -726,7 +738,12 @@ fn is_listen_setting(name: &str) -> bool {
 
 /// A `Port int` field tagged `default:"80"` (creasty/defaults, caarlos0/env's `envDefault`, cleanenv's `env-default`): the
 /// tag's default when the field before it is a listen setting.
-fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, usize)> {
+/// Struct-tag keys that hold a field's default.
+const DEFAULT_TAGS: &[&str] = &["default", "envDefault", "env-default"];
+
+/// A listen setting's struct tag (`long:"listen" default:"localhost:8080"`): its default port, with the
+/// command-line flag go-flags makes of the field (`long`), which sets another.
+fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, usize, Option<ListenFlag>)> {
     let (Token::Str(tag), line) = &tokens[tag_at] else {
         return None;
     };
@@ -741,11 +758,17 @@ fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, 
     if !field.by_ref().take(2).any(is_listen_setting) {
         return None;
     }
-    ["default", "envDefault", "env-default"].iter().find_map(|key| {
+    DEFAULT_TAGS.iter().find_map(|key| {
         let value = tag_value(tag, key)?;
-        port_of_address(&value)
-            .or_else(|| port_of_default(&value))
-            .map(|p| (p, *line))
+        let port = port_of_address(&value).or_else(|| port_of_default(&value))?;
+        let flag = tag_value(tag, "long")
+            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+            .map(|name| ListenFlag {
+                name,
+                address: value.contains(':'),
+                loopback: false,
+            });
+        Some((port, *line, flag))
     })
 }
 
@@ -1054,6 +1077,19 @@ mod tests {
         );
         assert_eq!(read("package main\nv, ok := os.LookupEnv(\"PORT\")").as_deref(), Some("main.go:2"));
         assert_eq!(read("package main\nv := os.Getenv(\"DB_PORT\")"), None);
+    }
+
+    #[test]
+    fn a_go_flags_tag_is_a_listen_flag_and_its_loopback_default_is_seen() {
+        let src = "package main\ntype options struct {\n\tListen string `long:\"listen\" env:\"LISTEN\" default:\"localhost:8080\"`\n}\n";
+        let hits = port_hits(&lex::source(src).tokens, "main.go");
+        assert_eq!(hits.len(), 1);
+        let flag = hits[0].flag.as_ref().expect("the tag's long flag");
+        assert_eq!((flag.name.as_str(), flag.address), ("listen", true));
+        assert_eq!(hits[0].loopback.as_deref(), Some("localhost:8080"));
+        // Without `long` it stays a default that nothing passes.
+        let untagged = "package main\ntype c struct {\n\tPort int `default:\"8087\" env:\"PORT\"`\n}\n";
+        assert!(port_hits(&lex::source(untagged).tokens, "c.go")[0].flag.is_none());
     }
 
     #[test]
