@@ -631,6 +631,12 @@ impl<'a> App<'a> {
         self.context.dir.join(join_rel(&self.dir, name))
     }
 
+    /// Whether only devDependencies declare `name`: a production install leaves it out.
+    pub(super) fn is_dev_only(&self, name: &str) -> bool {
+        let declares = |section: &str| self.package.object(section).is_some_and(|deps| deps.contains_key(name));
+        declares("devDependencies") && !declares("dependencies") && !declares("optionalDependencies")
+    }
+
     /// The declaring line when the app depends on `name` (dependencies or devDependencies).
     pub(super) fn dependency(&self, name: &str) -> Option<Fact> {
         ["dependencies", "devDependencies"].iter().find_map(|section| {

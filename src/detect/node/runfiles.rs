@@ -63,6 +63,9 @@ pub(super) struct RunFiles {
     pub(super) written: BTreeMap<String, String>,
     /// Programs the code starts that runtime images lack, with where (`server.js:4`).
     pub(super) programs: BTreeMap<String, String>,
+    /// Packages the code loads that only devDependencies declare (the image installs production ones), with
+    /// where (`src/index.js:1`).
+    pub(super) dev_only: BTreeMap<String, String>,
 }
 
 impl RunFiles {
@@ -171,7 +174,12 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         };
         for (specifier, line) in refs.modules {
             if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
-                continue; // a package, a built-in, an absolute path: not the app's files
+                // A package, a built-in, an absolute path: not the app's files; a package only devDependencies
+                // declare is not in the image.
+                if let Some(package) = package_name(&specifier).filter(|p| app.is_dev_only(p)) {
+                    found.dev_only.entry(package.to_string()).or_insert_with(|| format!("{shown}:{line}"));
+                }
+                continue;
             }
             let target = join(&folder, &specifier);
             if target.starts_with("..") {
@@ -208,6 +216,22 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         conventional(app, walk.outputs, &mut found);
     }
     found
+}
+
+/// The package a bare specifier loads (`@scope/name/sub` → `@scope/name`, `name/register` → `name`); None for
+/// built-ins (`node:fs`), absolute paths and URLs.
+pub(super) fn package_name(specifier: &str) -> Option<&str> {
+    if specifier.starts_with(['.', '/', '#']) || specifier.contains(':') {
+        return None;
+    }
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next()?;
+    let end = if first.starts_with('@') {
+        first.len() + 1 + parts.next()?.len()
+    } else {
+        first.len()
+    };
+    Some(&specifier[..end]).filter(|name| !name.is_empty())
 }
 
 /// The folder a write lands in, relative to the working directory (the app's folder, where the server starts)
@@ -363,6 +387,17 @@ pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn bare_specifiers_name_their_package() {
+        assert_eq!(package_name("source-map-support/register"), Some("source-map-support"));
+        assert_eq!(package_name("@babel/runtime/helpers/x"), Some("@babel/runtime"));
+        assert_eq!(package_name("express"), Some("express"));
+        for not_a_package in ["node:fs", "./x", "/abs", "#internal", "https://x.dev/m.js", "@scope"] {
+            assert_eq!(package_name(not_a_package), None, "{not_a_package}");
+        }
+    }
+
     use super::*;
 
     #[test]

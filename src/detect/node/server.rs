@@ -88,6 +88,9 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
         facts.insert("start_command".into(), start.command);
     }
+    if let Some(start) = facts.get("start_command") {
+        say_dev_preloads(app, start, warnings);
+    }
     // The app file node runs, or the one a server CLI loads.
     let entry = match &cli {
         Some(cli) => cli.entry.as_deref(),
@@ -184,6 +187,7 @@ fn shipped_files(
             },
         );
         say_secrets(&found, warnings);
+        say_dev_only(&found.dev_only, warnings);
         written_dirs(&found, facts);
         runtime_programs(found.programs.iter(), facts);
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
@@ -236,6 +240,7 @@ fn shipped_files(
         },
     );
     say_secrets(&found, warnings);
+    say_dev_only(&found.dev_only, warnings);
     written_dirs(&found, facts);
     runtime_programs(found.programs.iter(), facts);
     if let Some(why) = found.unusable() {
@@ -263,6 +268,29 @@ fn written_dirs(found: &RunFiles, facts: &mut Facts) {
         "written_dirs".into(),
         Fact::new(json!(dirs), source).with_note(evidence.join("; ")),
     );
+}
+
+/// Packages the server loads that only devDependencies declare: the production install leaves them out, so it
+/// stops at start (`Cannot find module`) unless the build bundles them.
+fn say_dev_only<'a>(loads: impl IntoIterator<Item = (&'a String, &'a String)>, warnings: &mut Vec<String>) {
+    for (package, at) in loads {
+        warnings.push(format!(
+            "{at} loads {package}, which only devDependencies declare: the image installs production dependencies, \
+             so the server stops with `Cannot find module` unless the build bundles it; move it to dependencies"
+        ));
+    }
+}
+
+/// The same for packages the start command preloads (`node -r source-map-support/register dist/index.js`).
+fn say_dev_preloads(app: &App, start: &Fact, warnings: &mut Vec<String>) {
+    let command = start.value.as_str().unwrap_or_default();
+    let dev_only: Vec<(String, String)> = preloaded(command)
+        .into_iter()
+        .filter_map(super::runfiles::package_name)
+        .filter(|package| app.is_dev_only(package))
+        .map(|package| (package.to_string(), start.source.clone()))
+        .collect();
+    say_dev_only(dev_only.iter().map(|(package, at)| (package, at)), warnings);
 }
 
 /// Secret files the code names: never shipped, so the user must give their values at run time.
@@ -313,20 +341,26 @@ fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
 
 /// Modules `node -r ./x.js` or `--import ./y.mjs` loads before the entry: the app's own files among them.
 fn preloads(command: &str) -> Vec<String> {
+    preloaded(command)
+        .into_iter()
+        .filter(|v| v.starts_with("./") || v.starts_with("../"))
+        .map(|v| join("", v))
+        .collect()
+}
+
+/// What node's `-r`/`--require`/`--import` options load before the entry, as written.
+fn preloaded(command: &str) -> Vec<&str> {
     let words: Vec<&str> = command.split_whitespace().collect();
-    let mut found = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        let value = match *word {
+    words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, word)| match *word {
             "-r" | "--require" | "--import" => words.get(i + 1).copied(),
             other => ["--require=", "--import="]
                 .iter()
                 .find_map(|flag| other.strip_prefix(flag)),
-        };
-        if let Some(value) = value.filter(|v| v.starts_with("./") || v.starts_with("../")) {
-            found.push(join("", value));
-        }
-    }
-    found
+        })
+        .collect()
 }
 
 /// Start scripts that exist but use the shell beyond `&&` (a line break, a pipe, a redirection, a
