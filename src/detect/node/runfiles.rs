@@ -128,14 +128,15 @@ impl RunFiles {
 /// Follows the entries' loads and collects what the server reads at run time.
 pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
     let mut found = RunFiles::default();
-    let mut queue: VecDeque<(String, String)> = walk
+    // Each file with why it is loaded, and whether every load on the way there is eager (no `import()`).
+    let mut queue: VecDeque<(String, String, bool)> = walk
         .entries
         .iter()
-        .map(|entry| (entry.clone(), "what node runs".to_string()))
+        .map(|entry| (entry.clone(), "what node runs".to_string(), true))
         .collect();
     let mut seen: HashSet<String> = HashSet::new();
     let top = |path: &str| top_of(walk, path);
-    while let Some((file, why)) = queue.pop_front() {
+    while let Some((file, why, eager)) = queue.pop_front() {
         if !seen.insert(file.clone()) {
             continue;
         }
@@ -172,11 +173,13 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             }
             None => folder.clone(),
         };
-        for (specifier, line) in refs.modules {
+        for (index, (specifier, line)) in refs.modules.into_iter().enumerate() {
+            let eager = eager && !refs.lazy.contains(&index);
             if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
-                // A package, a built-in, an absolute path: not the app's files; a package only devDependencies
-                // declare is not in the image.
-                if let Some(package) = package_name(&specifier).filter(|p| app.is_dev_only(p)) {
+                // A package, a built-in, an absolute path: not the app's files. A package only devDependencies
+                // declare is not in the image: said when every load on the way is eager (an `import()` is often
+                // on a development path: a dev server, test mocks).
+                if let Some(package) = package_name(&specifier).filter(|p| eager && app.is_dev_only(p)) {
                     found.dev_only.entry(package.to_string()).or_insert_with(|| format!("{shown}:{line}"));
                 }
                 continue;
@@ -187,7 +190,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             }
             let why = || format!("{shown}:{line} loads {specifier}");
             match resolve(app, &target) {
-                Some(resolved) => queue.push_back((resolved, why())),
+                Some(resolved) => queue.push_back((resolved, why(), eager)),
                 None if walk.outputs.iter().any(|o| under(&target, o)) => found.ship(&top(&target), why),
                 None => {}
             }

@@ -19,6 +19,9 @@ use crate::knowledge::node;
 pub(crate) struct References {
     /// Specifiers of static imports, re-exports, and `require`/`import()` of a known string, with their line.
     pub(crate) modules: Vec<(String, usize)>,
+    /// The indexes of `modules`' entries that are `import()` expressions: loaded when the code gets there,
+    /// often only on one path (a development server, test mocks).
+    pub(crate) lazy: Vec<usize>,
     /// Loads whose specifier is only known at run time, with the folder it is known to be under when it is
     /// (`require(path.join(__dirname, 'routes', file))` → `routes`).
     pub(crate) dynamic: Vec<(Option<Static>, usize)>,
@@ -228,7 +231,11 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
     }
 
     fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        let before = self.found.modules.len();
         self.load(&it.source, it.span.start);
+        if self.found.modules.len() > before {
+            self.found.lazy.push(before);
+        }
     }
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
@@ -329,6 +336,7 @@ mod tests {
         );
         let modules: Vec<&str> = found.modules.iter().map(|(m, _)| m.as_str()).collect();
         assert_eq!(modules, ["express", "./db", "./routes/index.js", "./a.mjs", "./lazy"]);
+        assert_eq!(found.lazy, [4], "only import() is lazy");
         assert_eq!(found.modules[1].1, 3);
         assert!(found.dynamic.is_empty());
     }
