@@ -187,9 +187,9 @@ fn hiding_warnings(
         .collect()
 }
 
-/// A Dockerfile that copies the whole context gets no sources when every entry the block keeps is excluded in
-/// the end by a line outside dockgen's block that by itself excludes all of them (a framework scaffold's `*`
-/// before an allow-list for prebuilt output).
+/// A Dockerfile that copies the whole context misses the entries a line outside dockgen's block hides when that
+/// line by itself excludes all of them (a framework scaffold's `*` before an allow-list for prebuilt output) and
+/// is what decides them in the end.
 fn whole_context_hidden(
     name: &str,
     text: &str,
@@ -202,18 +202,28 @@ fn whole_context_hidden(
     let block_text: Vec<&str> = text.lines().skip(first - 1).take(last + 1 - first).collect();
     let kept = kept_entries(&rules(&block_text.join("\n")), entries);
     let all = rules(text);
-    if kept.is_empty() || kept.iter().any(|entry| excluding_rule(&all, entry).is_none()) {
-        return None;
-    }
-    let catch_all = all
-        .into_iter()
-        .find(|rule| !rule.include && !(first..=last).contains(&rule.line) && is_catch_all(rule, &kept))?;
+    let decided_by_catch_all = |entry: &&String| {
+        excluding_rule(&all, entry).filter(|rule| !(first..=last).contains(&rule.line) && is_catch_all(rule, &kept))
+    };
+    let hidden: Vec<&String> = kept
+        .iter()
+        .copied()
+        .filter(|e| decided_by_catch_all(e).is_some())
+        .collect();
+    let catch_all = decided_by_catch_all(hidden.first()?)?;
+    let listed: Vec<String> = hidden.iter().take(3).map(|e| e.escape_debug().to_string()).collect();
     Some(format!(
-        "{name}:{} `{}` excludes every file of the build context, which {label} copies with `COPY . .`: the build \
-         gets no sources with this line; remove it, or keep it above dockgen's block, which re-includes the \
-         context",
+        "{name}:{} `{}` excludes {} of the build context ({}{}), which {label} copies with `COPY . .`: the build \
+         gets none of it with this line; remove it, or keep it above dockgen's block, which re-includes it",
         shown(catch_all.line),
-        catch_all.text.chars().take(60).collect::<String>().escape_debug()
+        catch_all.text.chars().take(60).collect::<String>().escape_debug(),
+        if hidden.len() == kept.len() {
+            "every file".to_string()
+        } else {
+            format!("{} of the {} entries", hidden.len(), kept.len())
+        },
+        listed.join(", "),
+        if hidden.len() > 3 { ", ..." } else { "" }
     ))
 }
 
@@ -762,6 +772,23 @@ mod tests {
             err.to_string().contains(".dockerignore:3 `*` excludes every file"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_allow_list_as_it_is_names_what_a_whole_context_copy_misses() {
+        let copied = whole(&[], &["README.md", "pom.xml", "src"]);
+        let partial = problems(".dockerignore", "*\n!src\n", "the generated Dockerfile", &copied);
+        assert_eq!(
+            partial,
+            [
+                ".dockerignore:1 `*` excludes 2 of the 3 entries of the build context (README.md, pom.xml), which the \
+              generated Dockerfile copies with `COPY . .`: the build gets none of it with this line; remove it, or \
+              keep it above dockgen's block, which re-includes it"
+            ]
+        );
+        let everything = problems(".dockerignore", "*\n", "the generated Dockerfile", &copied);
+        assert!(everything[0].contains("excludes every file of the build context (README.md, pom.xml, src)"));
+        assert!(problems(".dockerignore", "secrets\n", "x", &copied).is_empty());
     }
 
     #[test]
