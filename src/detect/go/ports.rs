@@ -275,11 +275,14 @@ impl FileScan {
 /// Where the file reads the PORT variable (`os.Getenv("PORT")`, `os.LookupEnv("PORT")`).
 fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<String> {
     tokens.iter().enumerate().find_map(|(i, (token, line))| match token {
-        Token::Ident(name) if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") => {
-            Some(format!("{rel}:{line}"))
-        }
+        Token::Ident(name) if reads_port_env(tokens, i, name) => Some(format!("{rel}:{line}")),
         _ => None,
     })
+}
+
+/// `os.Getenv("PORT")` / `os.LookupEnv("PORT")` at `i` (whose identifier is `name`).
+fn reads_port_env(tokens: &[(Token, usize)], i: usize, name: &str) -> bool {
+    (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT")
 }
 
 /// Whether a constant's value can change what the probes find where it is used: a port, an address, a listen
@@ -397,8 +400,7 @@ fn loopback_address(tokens: &[(Token, usize)], line: usize, port: u16) -> Option
                     .filter(|value| port_of_address(value) == Some(port))?
             };
             let (host, _) = address.rsplit_once(':')?;
-            let loopback = host == "localhost" || host == "[::1]" || host.starts_with("127.");
-            loopback.then(|| crate::files::excerpt(&address))
+            crate::detect::is_loopback_host(host).then(|| crate::files::excerpt(&address))
         }
         _ => None,
     })
@@ -665,7 +667,7 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
                     }
                 }
             }
-        } else if (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT") {
+        } else if reads_port_env(tokens, i, name) {
             // `port := os.Getenv("PORT"); if port == "" { port = "8080" }` or `cmp.Or(os.Getenv("PORT"), "8080")`
             let mut window = tokens.iter().skip(i + 4).take(24);
             if let Some((port, default_line)) = window.find_map(|(t, l)| match t {

@@ -318,7 +318,6 @@ fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
 /// into `.next/server`, optimised images and fetches into `.next/cache`), so it is the app user's, as in
 /// Next.js's own Dockerfile example.
 fn next_cache(next: &Fact, facts: &mut Facts, server: bool) {
-    const WRITTEN: &str = ".next";
     facts.insert(
         "build_cache".into(),
         Fact::new(".next/cache", next.source.clone())
@@ -327,29 +326,15 @@ fn next_cache(next: &Fact, facts: &mut Facts, server: bool) {
     if !server {
         return;
     }
-    let why = format!(
-        "{} next writes regenerated pages and its caches into .next at run time",
-        next.source
+    // (A Next app behind a server of its own goes through `server`, which follows that server's writes; this
+    // path reads no code, so nothing else names written folders here.)
+    facts.insert(
+        "written_dirs".into(),
+        Fact::new(json!([".next"]), next.source.clone()).with_note(format!(
+            "{} next writes regenerated pages and its caches into .next at run time",
+            next.source
+        )),
     );
-    match facts.get_mut("written_dirs") {
-        Some(written) => {
-            if let Some(dirs) = written.value.as_array_mut() {
-                if !dirs.iter().any(|d| d.as_str() == Some(WRITTEN)) {
-                    dirs.push(json!(WRITTEN));
-                    written.note = Some(match written.note.take() {
-                        Some(note) => format!("{note}; {why}"),
-                        None => why,
-                    });
-                }
-            }
-        }
-        None => {
-            facts.insert(
-                "written_dirs".into(),
-                Fact::new(json!([WRITTEN]), next.source.clone()).with_note(why),
-            );
-        }
-    }
 }
 
 /// Next.js: `output: 'export'` is a static site, `output: 'standalone'` the traced server, else `next start`.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{read_small_text, App, Fact, Facts};
 use crate::detect::lex::{self, Token};
-use crate::detect::walk;
+use crate::detect::{is_loopback_host, walk};
 
 /// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
 const HOST_VARIABLES: &[&str] = &[
@@ -252,7 +252,7 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
                     });
                 }
             } else if HOST_VARIABLES.contains(&name.as_str())
-                && default.is_some_and(|t| matches!(t, Token::Str(s) if is_loopback(s)))
+                && default.is_some_and(|t| matches!(t, Token::Str(s) if is_loopback_host(s)))
             {
                 found.host_variables.push((name.to_string(), line));
             }
@@ -301,12 +301,12 @@ fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool) -> Option<
             Token::Ident(key) if options && depth == 2 && key == "host" => {
                 has_host = true;
                 if let (Some((Token::Punct(':'), _)), Some((Token::Str(s), at))) = (tokens.get(k + 1), tokens.get(k + 2)) {
-                    if is_loopback(s) {
+                    if is_loopback_host(s) {
                         return Some((*at, format!("listen() binds host '{s}'")));
                     }
                 }
             }
-            Token::Str(s) if depth == 1 && argument == 1 && is_loopback(s) => {
+            Token::Str(s) if depth == 1 && argument == 1 && is_loopback_host(s) => {
                 return Some((*line, format!("listen() binds host '{s}'")));
             }
             _ => {}
@@ -319,10 +319,6 @@ fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool) -> Option<
         let line = tokens.get(open).map_or(0, |(_, l)| *l);
         (line, "Fastify's listen() without a host binds localhost".to_string())
     })
-}
-
-fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
 }
 
 #[cfg(test)]

@@ -390,6 +390,7 @@ pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn bare_specifiers_name_their_package() {
@@ -401,7 +402,6 @@ mod tests {
         }
     }
 
-    use super::*;
 
     #[test]
     fn paths_under_folders() {

@@ -272,7 +272,10 @@ fn written_dirs(found: &RunFiles, facts: &mut Facts) {
 
 /// Packages the server loads that only devDependencies declare: the production install leaves them out, so it
 /// stops at start (`Cannot find module`) unless the build bundles them.
-fn say_dev_only<'a>(loads: impl IntoIterator<Item = (&'a String, &'a String)>, warnings: &mut Vec<String>) {
+fn say_dev_only<P: std::fmt::Display, A: std::fmt::Display>(
+    loads: impl IntoIterator<Item = (P, A)>,
+    warnings: &mut Vec<String>,
+) {
     for (package, at) in loads {
         warnings.push(format!(
             "{at} loads {package}, which only devDependencies declare: the image installs production dependencies, \
@@ -284,13 +287,12 @@ fn say_dev_only<'a>(loads: impl IntoIterator<Item = (&'a String, &'a String)>, w
 /// The same for packages the start command preloads (`node -r source-map-support/register dist/index.js`).
 fn say_dev_preloads(app: &App, start: &Fact, warnings: &mut Vec<String>) {
     let command = start.value.as_str().unwrap_or_default();
-    let dev_only: Vec<(String, String)> = preloaded(command)
+    let dev_only = preloaded(command)
         .into_iter()
         .filter_map(super::runfiles::package_name)
         .filter(|package| app.is_dev_only(package))
-        .map(|package| (package.to_string(), start.source.clone()))
-        .collect();
-    say_dev_only(dev_only.iter().map(|(package, at)| (package, at)), warnings);
+        .map(|package| (package, &start.source));
+    say_dev_only(dev_only, warnings);
 }
 
 /// Secret files the code names: never shipped, so the user must give their values at run time.
@@ -550,7 +552,7 @@ fn served_by_cli(app: &App, cli: &ServerCli, found: &scripts::Resolved, warnings
         }
     }
     let bind_env = match (&bind, &cli.bind_env) {
-        (Some(address), _) if is_loopback(address) => {
+        (Some(address), _) if crate::detect::is_loopback_host(address) => {
             warnings.push(format!(
                 "{source}: `{text}` listens on {address}, a loopback address that a published port cannot reach; \
                  pass --set start_command=... with an address of every interface (0.0.0.0)"
@@ -582,9 +584,6 @@ fn served_by_cli(app: &App, cli: &ServerCli, found: &scripts::Resolved, warnings
     })
 }
 
-fn is_loopback(address: &str) -> bool {
-    address == "localhost" || address == "::1" || address.starts_with("127.")
-}
 
 /// Whether one of the start scripts ends, through its chain, in `node FILE`: the app runs a server of its own.
 pub(super) fn starts_a_node_server(app: &App) -> bool {
