@@ -5,6 +5,7 @@
 //! it control sequences.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -95,6 +96,7 @@ pub(crate) struct Confine {
 
 impl Confine {
     pub(crate) fn to(root: &Path) -> Confine {
+        RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
         Confine {
             previous: BOUNDARY.with(|b| b.replace(Some(boundary(root)))),
         }
@@ -104,6 +106,7 @@ impl Confine {
 impl Drop for Confine {
     fn drop(&mut self) {
         BOUNDARY.with(|b| *b.borrow_mut() = self.previous.take());
+        RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
     }
 }
 
@@ -115,9 +118,52 @@ fn current_boundary() -> Option<PathBuf> {
 /// Where `path` leads once links are resolved, refused when that is outside `boundary`.
 fn resolve(path: &Path, boundary: Option<&Path>) -> Result<PathBuf, Refusal> {
     let resolved = std::fs::canonicalize(path).map_err(Refusal::Io)?;
+    within(resolved, boundary)
+}
+
+fn within(resolved: PathBuf, boundary: Option<&Path>) -> Result<PathBuf, Refusal> {
     match boundary {
         Some(boundary) if !resolved.starts_with(boundary) => Err(Refusal::Outside(resolved)),
         _ => Ok(resolved),
+    }
+}
+
+thread_local! {
+    /// Folders already resolved while a detection runs (see `Confine`): a probe reads thousands of files from a
+    /// few hundred folders, and resolving each file's path anew reads every link of every component.
+    static RESOLVED_DIRS: RefCell<HashMap<PathBuf, PathBuf>> = RefCell::new(HashMap::new());
+}
+
+/// `dir` resolved, looked up once per folder while a detection is confined (outside one, the working
+/// directory may change between calls, so nothing is kept).
+fn resolve_dir(dir: &Path) -> Result<PathBuf, Refusal> {
+    let confined = BOUNDARY.with(|b| b.borrow().is_some());
+    if let Some(known) = RESOLVED_DIRS.with(|dirs| dirs.borrow().get(dir).cloned()) {
+        return Ok(known);
+    }
+    let resolved = std::fs::canonicalize(dir).map_err(Refusal::Io)?;
+    if confined {
+        RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().insert(dir.to_path_buf(), resolved.clone()));
+    }
+    Ok(resolved)
+}
+
+/// Where the existing `path` (with `meta`, its own metadata) leads: a regular file or a folder that is not a
+/// link resolves through its folder, looked up once.
+fn resolve_known(path: &Path, meta: &std::fs::Metadata, boundary: Option<&Path>) -> Result<PathBuf, Refusal> {
+    if meta.is_dir() {
+        return within(resolve_dir(path)?, boundary);
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if meta.is_file() => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            within(resolve_dir(parent)?.join(name), boundary)
+        }
+        _ => resolve(path, boundary),
     }
 }
 
@@ -134,13 +180,17 @@ pub(crate) fn kind(path: &Path) -> Result<Kind, Refusal> {
 
 /// `kind` inside `boundary`, which must itself be resolved.
 pub(crate) fn kind_within(path: &Path, boundary: Option<&Path>) -> Result<Kind, Refusal> {
-    match std::fs::symlink_metadata(path) {
+    let own = match std::fs::symlink_metadata(path) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Kind::Missing),
         Err(err) => return Err(Refusal::Io(err)),
-        Ok(_) => {}
-    }
-    let resolved = resolve(path, boundary)?;
-    let meta = std::fs::metadata(&resolved).map_err(Refusal::Io)?;
+        Ok(own) => own,
+    };
+    let resolved = resolve_known(path, &own, boundary)?;
+    let meta = if own.is_symlink() {
+        std::fs::metadata(&resolved).map_err(Refusal::Io)?
+    } else {
+        own
+    };
     if meta.is_file() {
         Ok(Kind::File)
     } else if meta.is_dir() {
@@ -166,9 +216,10 @@ pub(crate) fn read_text_within(path: &Path, boundary: Option<&Path>, cap: u64) -
 
 /// A file's bytes, under the same rules as `read_text_within`.
 pub(crate) fn read_bytes(path: &Path, boundary: Option<&Path>, cap: u64) -> Result<Vec<u8>, Refusal> {
-    let resolved = resolve(path, boundary)?;
+    let own = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
+    let resolved = resolve_known(path, &own, boundary)?;
     // Checked before opening: opening a FIFO blocks until something writes to it.
-    if !std::fs::metadata(&resolved).map_err(Refusal::Io)?.is_file() {
+    if !own.is_file() && !std::fs::metadata(&resolved).map_err(Refusal::Io)?.is_file() {
         return Err(Refusal::NotRegular);
     }
     let file = std::fs::File::open(&resolved).map_err(Refusal::Io)?;
@@ -182,7 +233,9 @@ pub(crate) fn read_bytes(path: &Path, boundary: Option<&Path>, cap: u64) -> Resu
             cap,
         });
     }
-    let mut bytes = Vec::new();
+    // Sized from the file system's length, so a file is read in one call (plus the one that finds its end)
+    // instead of a growing buffer's dozen; the cap still holds if the length was wrong.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(cap) + 1).unwrap_or(0));
     file.take(cap + 1).read_to_end(&mut bytes).map_err(Refusal::Io)?;
     if bytes.len() as u64 > cap {
         return Err(Refusal::TooLarge { size: None, cap });

@@ -85,8 +85,8 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = src[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
-                line += src[i..end].matches('\n').count();
+                let end = memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+                line += memchr::memchr_iter(b'\n', &bytes[i..end]).count();
                 i = end;
             }
             b'"' => {
@@ -98,7 +98,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                 let end = find_byte(bytes, i + 1, b'`');
                 let raw = &src[i + 1..end];
                 tokens.push((Token::Str(raw.replace('\r', "").into()), line));
-                line += raw.matches('\n').count();
+                line += memchr::memchr_iter(b'\n', raw.as_bytes()).count();
                 i = (end + 1).min(bytes.len());
             }
             b'\'' if single_quoted_strings => {
@@ -146,10 +146,7 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
 }
 
 fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
-    bytes[from.min(bytes.len())..]
-        .iter()
-        .position(|&b| b == wanted)
-        .map_or(bytes.len(), |p| from + p)
+    memchr::memchr(wanted, &bytes[from.min(bytes.len())..]).map_or(bytes.len(), |p| from + p)
 }
 
 fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
@@ -165,7 +162,7 @@ fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, u
     // Most strings have no escape: their value is the text up to the quote (or the line's end).
     let rest = &src.as_bytes()[start..];
     let quote_byte = quote as u8;
-    match rest.iter().position(|&b| b == quote_byte || b == b'\\' || b == b'\n') {
+    match memchr::memchr3(quote_byte, b'\\', b'\n', rest) {
         Some(end) if rest[end] == quote_byte => return (src[start..start + end].into(), start + end + 1),
         Some(end) if rest[end] == b'\n' => return (src[start..start + end].into(), start + end),
         None => return (src[start..].into(), src.len()),

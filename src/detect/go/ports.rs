@@ -718,7 +718,6 @@ fn is_setting_assignment(tokens: &[(Token, usize)], i: usize, previous: Option<&
 /// A field or key that holds where the program listens: `Addr`, `ListenAddr`, `HTTPPort`, `Port`; not a
 /// client's (`DBPort`, `RedisAddr`, `SMTPPort`).
 fn is_listen_setting(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
     [
         "addr",
         "port",
@@ -735,7 +734,8 @@ fn is_listen_setting(name: &str) -> bool {
         "webport",
         "webaddr",
     ]
-    .contains(&lower.as_str())
+    .iter()
+    .any(|setting| setting.eq_ignore_ascii_case(name))
 }
 
 /// A `Port int` field tagged `default:"80"` (creasty/defaults, caarlos0/env's `envDefault`, cleanenv's `env-default`): the

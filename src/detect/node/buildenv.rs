@@ -176,6 +176,14 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         if !PARSED.contains(&extension) {
             continue;
         }
+        // Every name kept below is written out in the module (an inlined prefix, the skip variable) or goes
+        // with a `createEnv` call: a module with none of them is not parsed.
+        let may_matter = prefixes.iter().any(|(_, prefix)| text.contains(prefix))
+            || text.contains(SKIP_VARIABLE)
+            || (has_schema_library && text.contains("createEnv"));
+        if !may_matter {
+            continue;
+        }
         let Some(found) = env_reads(&text, &rel) else { continue };
         for (access, name, line) in found.names {
             if prefixes

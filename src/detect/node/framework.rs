@@ -299,7 +299,7 @@ fn server_facts(
     facts.insert("kind".into(), Fact::new("server", start.source.clone()));
     facts.insert("runtime_files".into(), Fact::new(json!(files), start.source.clone()));
     facts.insert("start_command".into(), start);
-    insert_port(facts, app, None, (None, Some(default_port)), warnings);
+    insert_port(facts, app, (None, None), (None, Some(default_port)), warnings);
 }
 
 fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {

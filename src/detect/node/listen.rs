@@ -28,6 +28,12 @@ const HOST_VARIABLES: &[&str] = &[
 /// Variables programs read their listen port from, `PORT` first (a database's `DB_PORT` is not one).
 const PORT_VARIABLES: &[&str] = &["PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "API_PORT", "LISTEN_PORT", "WEB_PORT"];
 
+/// The sources read for listening (and files without an extension, which node runs as `CommonJS`).
+pub(super) const SCANNED: &[&str] = &["js", "mjs", "cjs", "ts", "mts"];
+
+/// What each source file that says something about listening says, with its path relative to the app.
+pub(super) type Found = Vec<(Listen, String)>;
+
 /// A port the sources name: a `listen()` literal (the program always listens there) or a port variable's
 /// default (the image sets the variable).
 #[derive(Debug, PartialEq)]
@@ -63,14 +69,17 @@ pub(super) struct Listen {
 /// Records the port (the start script's, else the one found in the sources — the start entry's own file
 /// (`entry`, as the start command names it) decides between several —, else the framework's default) and how
 /// the server binds.
+///
+/// `followed`: what the modules of the server's import graph say, when it was followed to its end (another
+/// file's listen call, a deploy recipe's or a script's, is not this server's); else every source is read.
 pub(super) fn insert_port(
     facts: &mut Facts,
     app: &App,
-    entry: Option<&str>,
+    (entry, followed): (Option<&str>, Option<Found>),
     (script_port, default): (Option<Fact>, Option<Fact>),
     warnings: &mut Vec<String>,
 ) {
-    let found = scan(app, entry, warnings);
+    let found = followed.unwrap_or_else(|| scan(app, entry, warnings));
     let port = script_port
         .or_else(|| source_port(app, &found, entry, warnings))
         .or(default);
@@ -119,10 +128,10 @@ pub(super) fn insert_port(
 
 /// Every source file of the app and its start entry (not of nested packages: other apps' ports are not this server's) that says
 /// something about listening, with its path relative to the app.
-fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Vec<(Listen, String)> {
+fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
     let root = app.path(".");
     let boundary_root = root.clone();
-    let walked = walk::files_with_extensions(&root, &["js", "mjs", "cjs", "ts", "mts"], move |p| {
+    let walked = walk::files_with_extensions(&root, SCANNED, move |p| {
         p != boundary_root && p.join("package.json").is_file()
     });
     warnings.extend(walked.cut_warning(&app.file("."), "JavaScript/TypeScript", "pass --port N if the port is wrong"));
@@ -150,7 +159,7 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Vec<(List
 
 /// Tests, their helpers and tooling (folders of knowledge/node/runtime.toml's `not_runtime`, `*.test.*` and
 /// `*.spec.*` files), whose servers are never the app's.
-fn is_test_or_tooling(rel: &str) -> bool {
+pub(super) fn is_test_or_tooling(rel: &str) -> bool {
     let not_runtime = &crate::knowledge::node::runtime().files.not_runtime;
     let (folders, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     folders.split('/').any(|f| not_runtime.iter().any(|n| n == f))
@@ -239,7 +248,9 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
             }
             found.loopback.extend(listen_host(&tokens, i + 1, fastify));
         } else if PORT_VARIABLES.contains(&name.as_str()) || HOST_VARIABLES.contains(&name.as_str()) {
-            let Some((op, k)) = default_operator(&tokens, i + 1) else { continue };
+            let Some((op, k)) = default_operator(&tokens, i + 1).or_else(|| last_in_list(&tokens, i + 1)) else {
+                continue;
+            };
             let default = tokens.get(k).map(|(t, _)| t);
             let line = tokens.get(k).map_or(0, |(_, l)| *l);
             if PORT_VARIABLES.contains(&name.as_str()) && op {
@@ -274,6 +285,30 @@ fn default_operator(tokens: &[(Token, usize)], at: usize) -> Option<(bool, usize
         }
         _ => None,
     }
+}
+
+/// After a variable at `at` inside a list of candidates whose first usable one wins (`[args.port,
+/// process.env.PORT, 3001].find(…)`): the index of the list's last element, the fallback, when a literal
+/// closes the list.
+fn last_in_list(tokens: &[(Token, usize)], at: usize) -> Option<(bool, usize)> {
+    if !matches!(tokens.get(at), Some((Token::Punct(','), _))) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for k in at..tokens.len().min(at + 64) {
+        match &tokens[k].0 {
+            Token::Punct('(' | '[' | '{') => depth += 1,
+            Token::Punct(']') if depth == 0 => {
+                let last = k.checked_sub(1)?;
+                let literal = matches!(tokens[last].0, Token::Number(_) | Token::Str(_));
+                return (literal && tokens[last - 1].0 == Token::Punct(',')).then_some((true, last));
+            }
+            Token::Punct(')' | ']' | '}') if depth > 0 => depth -= 1,
+            Token::Punct(')' | '}' | ';') => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The loopback host a `listen(` call at `open` binds: its second argument (`listen(3000, 'localhost')`) or
@@ -331,6 +366,10 @@ mod tests {
         let ports: Vec<u16> = listen_in_source(src).ports.into_iter().map(|hit| hit.port).collect();
         assert_eq!(ports, vec![3001, 4000]);
         assert_eq!(listen_in_source("app.listen('8080')").ports[0].port, 8080);
+        let listed = "const port = [args.port, process.env.APP_PORT, process.env.PORT, 3001]\n  .find((p) => p);\n";
+        assert_eq!(listen_in_source(listed).ports[0].port, 3001);
+        assert!(listen_in_source("f(process.env.PORT, 3001)").ports.is_empty());
+        assert!(listen_in_source("[process.env.PORT, 3001, other]").ports.is_empty());
         let api = listen_in_source("const port = Number(process.env.API_PORT) || 5050\nconst db = process.env.DB_PORT || 5432\n");
         assert_eq!(
             api.ports,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use super::js::eval::{join, Static};
 use super::js::imports::{references, Written};
+use super::listen::{is_test_or_tooling, listen_in_source, Found, Listen, SCANNED};
 use super::{read_small_text, App};
 use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
@@ -66,6 +67,12 @@ pub(super) struct RunFiles {
     /// Packages the code loads that only devDependencies declare (the image installs production ones), with
     /// where (`src/index.js:1`).
     pub(super) dev_only: BTreeMap<String, String>,
+    /// What the modules followed say about listening (those that say something), with their paths.
+    listening: Found,
+    /// Modules loaded from a folder by a computed name (`autoload({ dir: … })`): shipped, not followed.
+    loads_folders: bool,
+    /// How many modules were parsed.
+    parsed: usize,
 }
 
 impl RunFiles {
@@ -90,6 +97,18 @@ impl RunFiles {
             return Some(format!("loads named only at run time ({})", self.unfollowed.join(", ")));
         }
         self.odd_names()
+    }
+
+    /// What the server's modules say about listening, in path order, when its import graph was followed to
+    /// its end: every load named in the code, none from a folder by a computed name, every module parsed.
+    pub(super) fn take_listening(&mut self) -> Option<Found> {
+        if !self.unfollowed.is_empty() || self.loads_folders || self.parsed == 0 {
+            return None;
+        }
+        let mut found = std::mem::take(&mut self.listening);
+        // As the walk over the sources orders them.
+        found.sort_by(|(_, a), (_, b)| std::path::Path::new(a).cmp(std::path::Path::new(b)));
+        Some(found)
     }
 
     /// Shipped names a COPY line cannot hold (spaces, quotes, `$`), said as a reason.
@@ -161,6 +180,14 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
             found.unfollowed.push(format!("{shown} (does not parse)"));
             continue;
         };
+        found.parsed += 1;
+        let scanned = extension.is_none_or(|e| SCANNED.iter().any(|s| e == *s));
+        if scanned && !is_test_or_tooling(&file) {
+            let listen = listen_in_source(&text);
+            if listen != Listen::default() {
+                found.listening.push((listen, file.clone()));
+            }
+        }
         let folder = file.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
         let run_folder = match &walk.layout {
             Some((root, out)) => {
@@ -203,7 +230,10 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
                 _ => None,
             };
             match folder_read.filter(|p| !p.is_empty() && !p.starts_with("..")) {
-                Some(path) => found.ship(&top(&path), || format!("{shown}:{line} loads modules from {path}")),
+                Some(path) => {
+                    found.loads_folders = true;
+                    found.ship(&top(&path), || format!("{shown}:{line} loads modules from {path}"));
+                }
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
         }

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
+use super::listen::Found;
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use crate::detect::runtime_programs;
 use super::{join_rel, scripts, App, Fact, Facts};
@@ -97,7 +98,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         None => command.as_deref().and_then(entry_file),
     };
     let outputs = build_outputs(app, warnings);
-    shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
+    let followed = shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
     let default = match &cli {
         Some(cli) if !cli.port_fixed => Some(cli.port.clone()),
         Some(cli) => {
@@ -107,7 +108,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         None => matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
             .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found"))),
     };
-    super::listen::insert_port(facts, app, entry, (script_port, default), warnings);
+    super::listen::insert_port(facts, app, (entry, followed), (script_port, default), warnings);
     if let Some(cli) = cli {
         if cli.port_fixed {
             facts.insert("port_fixed".into(), Fact::new(cli.port.source.clone(), cli.port.source));
@@ -154,7 +155,7 @@ const RUNS_FROM: &str = "the folder the start command runs from";
 /// What the runtime image holds, as facts: the output folder a server is compiled into (`compiled_dir`) and
 /// what its sources read beside it; for a server that runs its sources (or is compiled beside them), the files
 /// its entry loads and what they read (`runtime_files`); the whole folder (`whole_app`) when a load cannot be
-/// followed.
+/// followed. Returns what the modules followed say about listening, when the graph was followed to its end.
 fn shipped_files(
     app: &App,
     facts: &mut Facts,
@@ -163,7 +164,7 @@ fn shipped_files(
     has_build: bool,
     outputs: &[String],
     warnings: &mut Vec<String>,
-) {
+) -> Option<Found> {
     let named = entry.map(|e| join("", e)).unwrap_or_default();
     // `node server` runs server.js: the file node resolves, when the repository has it.
     let resolved = (!named.is_empty()).then(|| resolve(app, &named)).flatten();
@@ -177,7 +178,7 @@ fn shipped_files(
     if let Some(top) = compiled_dir {
         let compiled = compiled_source(app, &entry);
         let layout = compiled.as_ref().map(|c| (c.root.clone(), c.out_dir.clone()));
-        let found = run_files(
+        let mut found = run_files(
             app,
             &Walk {
                 entries: compiled.map(|c| c.source).into_iter().collect(),
@@ -190,11 +191,12 @@ fn shipped_files(
         say_dev_only(&found.dev_only, warnings);
         written_dirs(&found, facts);
         runtime_programs(found.programs.iter(), facts);
+        let listening = found.take_listening();
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
         if let Some(why) = found.odd_names() {
             let note = format!("{why}, so the whole folder ships");
             facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
-            return;
+            return listening;
         }
         // Built in the image, so kept out of the build context too.
         facts.insert(
@@ -206,7 +208,7 @@ fn shipped_files(
             "runtime_files".into(),
             Fact::new(json!(files), source).with_note(evidence),
         );
-        return;
+        return listening;
     }
     let start = if committed {
         Some(entry.clone())
@@ -220,7 +222,7 @@ fn shipped_files(
             "the sources run as they are"
         };
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
-        return;
+        return None;
     };
     let mut entries = vec![start];
     entries.extend(
@@ -230,7 +232,7 @@ fn shipped_files(
             .into_iter()
             .filter(|p| app.path(p).is_file()),
     );
-    let found = run_files(
+    let mut found = run_files(
         app,
         &Walk {
             entries,
@@ -243,16 +245,18 @@ fn shipped_files(
     say_dev_only(&found.dev_only, warnings);
     written_dirs(&found, facts);
     runtime_programs(found.programs.iter(), facts);
+    let listening = found.take_listening();
     if let Some(why) = found.unusable() {
         let note = format!("{why}, so the whole folder ships");
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
-        return;
+        return listening;
     }
     let (files, evidence) = found.listing(&[("package.json", None)]);
     facts.insert(
         "runtime_files".into(),
         Fact::new(json!(files), source).with_note(evidence),
     );
+    listening
 }
 
 /// The folders the code writes to (`written_dirs`): made in the image and handed to the app user, who owns
