@@ -152,6 +152,10 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         "source",
         "pass the variables the build needs with --build-env NAME=VALUE",
     );
+    let markers: Vec<(String, &str)> = prefixes
+        .iter()
+        .map(|(access, prefix)| (format!("{}{prefix}", access_text(*access)), *prefix))
+        .collect();
     for path in walked.files {
         let Some(text) = read_small_text(&path) else { continue };
         let rel = path
@@ -161,10 +165,12 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if COMPONENTS.contains(&extension) {
             // (A component's scripts sit inside markup the JavaScript parser does not take.)
+            if !markers.iter().any(|(marker, _)| text.contains(marker.as_str())) {
+                continue;
+            }
             for (index, line) in text.lines().enumerate() {
-                for (access, prefix) in prefixes {
-                    let marker = format!("{}{prefix}", access_text(*access));
-                    for name in names_after(line, &marker) {
+                for (marker, prefix) in &markers {
+                    for name in names_after(line, marker) {
                         reads
                             .inlined
                             .add(format!("{prefix}{name}"), || format!("{shown}:{}", index + 1));

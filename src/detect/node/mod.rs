@@ -19,7 +19,10 @@ mod server;
 mod version;
 mod workspace;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{bail, Result};
 use serde_json::json;
@@ -116,9 +119,21 @@ pub(super) struct Context {
     pub(super) up: String,
     /// PATH inside the context (`apps/web`), "." when PATH is the context.
     pub(super) down: String,
+    /// The engines limits of the lockfile in each folder (relative to the context) read so far: every app of
+    /// a workspace shares the root's, and a big lockfile is parsed once.
+    lock_limits: RefCell<HashMap<String, Rc<Vec<engines::Limit>>>>,
 }
 
 impl Context {
+    pub(super) fn new(dir: PathBuf, up: String, down: String) -> Self {
+        Context {
+            dir,
+            up,
+            down,
+            lock_limits: RefCell::default(),
+        }
+    }
+
     /// `rel` (relative to the context) as the user sees it from PATH.
     pub(super) fn shown(&self, rel: &str) -> String {
         if self.down == "." {
@@ -151,11 +166,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     if !has_marker(root, "package.json")? {
         return Ok(None);
     }
-    let here = Context {
-        dir: root.to_path_buf(),
-        up: ".".into(),
-        down: ".".into(),
-    };
+    let here = Context::new(root.to_path_buf(), ".".into(), ".".into());
     let package = here.read_json("package.json")?;
     let mut warnings = Vec::new();
     let (context, members, members_source) = match workspace::own_workspace(&here, &package, &mut warnings)? {

@@ -278,11 +278,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = format!("{{\"name\": \"a\", \"scripts\": {scripts}}}");
         std::fs::write(dir.path().join("package.json"), &text).unwrap();
-        let context = Context {
-            dir: dir.path().to_path_buf(),
-            up: ".".into(),
-            down: ".".into(),
-        };
+        let context = Context::new(dir.path().to_path_buf(), ".".into(), ".".into());
         let doc = JsonDoc::parse(&text).unwrap();
         (dir, context, doc)
     }
@@ -343,11 +339,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = r#"{"scripts": {"prepare": "is-ci || husky install", "postinstall": "patch-package", "build": "husky"},
             "dependencies": {"patch-package": "8"}, "devDependencies": {"husky": "9", "is-ci": "3"}}"#;
-        let context = Context {
-            dir: dir.path().to_path_buf(),
-            up: ".".into(),
-            down: ".".into(),
-        };
+        let context = Context::new(dir.path().to_path_buf(), ".".into(), ".".into());
         let doc = JsonDoc::parse(text).unwrap();
         let app = App::new(&context, ".", &doc);
         let hooks = dev_tool_hooks(&app);

@@ -3,6 +3,8 @@
 //! line fits, never above its upper bound. The lines and what their images hold are data
 //! (knowledge/node/lines.toml).
 
+use std::rc::Rc;
+
 use anyhow::{bail, Result};
 use nodejs_semver::Range;
 
@@ -163,7 +165,16 @@ pub(super) fn node_version(
     // Read only now: a pinned line is the project's own choice, and a big lockfile costs time.
     let limits = [app.dir.as_str(), "."]
         .iter()
-        .map(|dir| engines::limits(&context.dir.join(dir), &|name| context.shown(&join_rel(dir, name))))
+        .map(|dir| {
+            let known = context.lock_limits.borrow().get(*dir).cloned();
+            known.unwrap_or_else(|| {
+                let read = Rc::new(engines::limits(&context.dir.join(dir), &|name| {
+                    context.shown(&join_rel(dir, name))
+                }));
+                context.lock_limits.borrow_mut().insert((*dir).to_string(), Rc::clone(&read));
+                read
+            })
+        })
         .find(|found| !found.is_empty())
         .unwrap_or_default();
     let within = within_limits(chosen, &limits, &allowed, warnings);

@@ -226,11 +226,7 @@ pub(super) fn enclosing_workspace(root: &Path) -> Result<Option<(Context, Vec<St
             .strip_prefix(dir)
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let context = Context {
-            dir: root.join(&up),
-            up: up.clone(),
-            down: down.clone(),
-        };
+        let context = Context::new(root.join(&up), up.clone(), down.clone());
         if !context.dir.join("package.json").is_file() && !context.dir.join("pnpm-workspace.yaml").is_file() {
             continue;
         }
@@ -387,11 +383,7 @@ mod tests {
             "onlyBuiltDependencies:\n  - esbuild\n",
         )
         .unwrap();
-        let context = Context {
-            dir: dir.path().to_path_buf(),
-            up: ".".into(),
-            down: ".".into(),
-        };
+        let context = Context::new(dir.path().to_path_buf(), ".".into(), ".".into());
         let package = JsonDoc::parse("{}").unwrap();
         assert!(workspace_patterns(&context, &package).unwrap().is_none());
     }
