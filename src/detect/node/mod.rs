@@ -134,6 +134,16 @@ impl Context {
         }
     }
 
+    /// The engines limits of the lockfile in `dir` (relative to the context), read once per folder.
+    fn lock_limits(&self, dir: &str) -> Rc<Vec<engines::Limit>> {
+        if let Some(known) = self.lock_limits.borrow().get(dir) {
+            return Rc::clone(known);
+        }
+        let read = Rc::new(engines::limits(&self.dir.join(dir), &|name| self.shown(&join_rel(dir, name))));
+        self.lock_limits.borrow_mut().insert(dir.to_string(), Rc::clone(&read));
+        read
+    }
+
     /// `rel` (relative to the context) as the user sees it from PATH.
     pub(super) fn shown(&self, rel: &str) -> String {
         if self.down == "." {

@@ -3,14 +3,12 @@
 //! line fits, never above its upper bound. The lines and what their images hold are data
 //! (knowledge/node/lines.toml).
 
-use std::rc::Rc;
-
 use anyhow::{bail, Result};
 use nodejs_semver::Range;
 
-use super::engines::{self, allows_line, comparator_sets, Limit};
+use super::engines::{allows_line, comparator_sets, Limit};
 use super::pkgjson::JsonDoc;
-use super::{join_rel, App, Context};
+use super::{App, Context};
 use crate::detect::toolchains::{self, Place, Tool};
 use crate::detect::Fact;
 use crate::knowledge::node::{self, NodeLine};
@@ -165,16 +163,7 @@ pub(super) fn node_version(
     // Read only now: a pinned line is the project's own choice, and a big lockfile costs time.
     let limits = [app.dir.as_str(), "."]
         .iter()
-        .map(|dir| {
-            let known = context.lock_limits.borrow().get(*dir).cloned();
-            known.unwrap_or_else(|| {
-                let read = Rc::new(engines::limits(&context.dir.join(dir), &|name| {
-                    context.shown(&join_rel(dir, name))
-                }));
-                context.lock_limits.borrow_mut().insert((*dir).to_string(), Rc::clone(&read));
-                read
-            })
-        })
+        .map(|dir| context.lock_limits(dir))
         .find(|found| !found.is_empty())
         .unwrap_or_default();
     let within = within_limits(chosen, &limits, &allowed, warnings);
