@@ -27,6 +27,8 @@ pub struct AnswersFile {
     pub run: RunInputs,
     #[serde(default)]
     pub build: BuildInputs,
+    #[serde(default)]
+    pub compose: ComposeInputs,
 }
 
 /// `--arg` and `--env`, each value written as the flag takes it (`NAME=VALUE`).
@@ -49,11 +51,22 @@ pub struct BuildInputs {
     pub secrets: Vec<String>,
 }
 
+/// `--compose` and `--services`: whether compose.yaml is written, and the services it runs when they are not
+/// the detected ones.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeInputs {
+    #[serde(default)]
+    pub write: bool,
+    pub services: Option<Vec<String>>,
+}
+
 /// The inputs of a run that are not template answers: lists given by repeatable flags, and the file name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Inputs {
     pub run: RunInputs,
     pub build: BuildInputs,
+    pub compose: ComposeInputs,
     /// The Dockerfile's name when it is not `Dockerfile`.
     pub file: Option<String>,
 }
@@ -179,6 +192,7 @@ pub fn render(
         "build",
         &[("env", &inputs.build.env), ("secrets", &inputs.build.secrets)],
     );
+    set_compose_section(&mut doc, &inputs.compose);
     doc.to_string()
 }
 
@@ -206,6 +220,32 @@ fn set_list_section(doc: &mut toml_edit::DocumentMut, section: &str, lists: &[(&
     }
     if table.is_empty() {
         doc.remove(section);
+    }
+}
+
+/// `[compose]`: `write = true` and the chosen `services`, or no section when compose.yaml is not written.
+fn set_compose_section(doc: &mut toml_edit::DocumentMut, compose: &ComposeInputs) {
+    if !compose.write {
+        doc.remove("compose");
+        return;
+    }
+    if !doc.contains_table("compose") {
+        let mut table = toml_edit::Table::new();
+        table.set_implicit(false);
+        doc.insert("compose", toml_edit::Item::Table(table));
+    }
+    let Some(table) = doc["compose"].as_table_mut() else {
+        return;
+    };
+    set_keeping_decor(table, "write", toml_edit::Value::from(true));
+    match &compose.services {
+        Some(services) => {
+            let array: toml_edit::Array = services.iter().map(String::as_str).collect();
+            set_keeping_decor(table, "services", toml_edit::Value::Array(array));
+        }
+        None => {
+            table.remove("services");
+        }
     }
 }
 

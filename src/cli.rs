@@ -115,6 +115,15 @@ pub struct InitArgs {
     /// NAME.dockerignore, which `BuildKit` reads for that Dockerfile only; build it with `-f NAME`.
     #[arg(long, short = 'f', env = "DOCKGEN_FILE", value_name = "NAME", default_value = "Dockerfile", value_parser = parse_file_name)]
     pub file: String,
+    /// Also write compose.yaml (or rewrite the project's compose file, asking first): the app built from the
+    /// Dockerfile, and the backing services its code talks to (`dockgen detect` shows them) with health checks,
+    /// volumes and the connection variables the app reads.
+    #[arg(long, env = "DOCKGEN_COMPOSE", value_parser = BoolishValueParser::new())]
+    pub compose: bool,
+    /// The backing services compose.yaml runs beside the app instead of the detected ones: a comma-separated
+    /// list of postgres, mysql, mariadb, mongodb, redis, rabbitmq and kafka, or `none` (implies --compose).
+    #[arg(long, env = "DOCKGEN_SERVICES", value_name = "LIST", value_delimiter = ',', value_parser = parse_service)]
+    pub services: Option<Vec<String>>,
     /// Print what was written and from which answers as JSON, for scripts.
     #[arg(long, env = "DOCKGEN_JSON", conflicts_with = "stdout", value_parser = BoolishValueParser::new())]
     pub json: bool,
@@ -180,6 +189,17 @@ pub fn parse_key_value(text: &str) -> Result<(String, String), String> {
         return Err(format!("`{key}` is not an answer name (letters, digits and _)"));
     }
     Ok((key.to_string(), value.to_string()))
+}
+
+/// `--services NAME`: a backing service dockgen knows how to run, or `none`.
+pub(crate) fn parse_service(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let runnable = crate::compose::runnable_services();
+    if text == "none" || runnable.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{}` is not a service dockgen runs (one of {}, or none)", text.escape_debug(), runnable.join(", ")))
+    }
 }
 
 /// `--arg VALUE`: one word of the command, without control characters.

@@ -4,7 +4,7 @@
 use std::io::IsTerminal as _;
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 use indexmap::IndexMap;
@@ -16,7 +16,7 @@ use crate::detect::Candidate;
 use crate::preset::{self, Preset};
 use crate::prompt::{NonInteractive, Prompter, Terminal};
 use crate::{
-    answers, answers_file, check_project_dir, detect, drift, files, next_steps, outputs, paint, plan, print, render,
+    answers, answers_file, check_project_dir, compose, detect, drift, files, next_steps, outputs, paint, plan, print, render,
     report, say, write, ProjectConfig, UsageError,
 };
 
@@ -28,7 +28,7 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     } else {
         None
     };
-    let args = &with_saved_inputs(args, saved.as_ref(), matches)?;
+    let args = &mut with_saved_inputs(args, saved.as_ref(), matches)?;
     if !args.json {
         say(config.note().as_slice(), &[]);
     }
@@ -48,12 +48,22 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     if let Some(unused) = unused {
         paint::warning(&unused);
     }
+    let asked_compose = interactive && !args.compose && args.services.is_none() && !args.check && !args.stdout;
+    if asked_compose {
+        args.compose = ask_compose(&resolved, prompter.as_mut())?;
+    }
+    let args = &*args;
     let plan = plan::derive(preset, &resolved.values);
     if args.plan {
         return print(&format!("{}\n", serde_json::to_string_pretty(&plan)?));
     }
     let rendered = render::render(preset, &plan)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
+    let compose_file = if (args.compose || args.services.is_some()) && !args.stdout {
+        Some(compose_file(args, preset, &resolved, &context_dir)?)
+    } else {
+        None
+    };
     let mut written = Vec::new();
     if args.stdout {
         let hides = outputs::existing_ignore_hides(&args.path, &context_dir, &args.file, &rendered.dockerfile);
@@ -64,8 +74,12 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         for (name, _) in &rendered.extra {
             eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
         }
+        if args.compose || args.services.is_some() {
+            eprintln!("note: --stdout prints the Dockerfile only: compose.yaml is not written");
+        }
     } else {
-        let planned = outputs::plan(&args.path, &context_dir, &args.file, rendered)?;
+        let mut planned = outputs::plan(&args.path, &context_dir, &args.file, rendered)?;
+        planned.files.extend(compose_file.clone());
         if !args.json {
             say(&planned.notes, &planned.warnings);
         }
@@ -93,10 +107,16 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
             written.extend(paths);
         }
     }
-    if wants_saving(args, settled.asked_changed, prompter.as_mut())? {
+    // A compose file chosen at the prompt is a decision `--yes` does not take.
+    let asked_changed = settled.asked_changed || asked_compose && args.compose;
+    if wants_saving(args, asked_changed, prompter.as_mut())? {
         written.extend(save_answers(args, preset, candidate, &resolved)?);
     }
-    let steps = (!args.stdout).then(|| steps_for(args, preset, &context_dir, &resolved));
+    let steps = (!args.stdout).then(|| {
+        let mut steps = steps_for(args, preset, &context_dir, &resolved);
+        steps.compose = compose_file.as_ref().map(|(path, _)| next_steps::compose_up(path));
+        steps
+    });
     finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
 }
 
@@ -483,6 +503,22 @@ fn with_saved_inputs(
     if args.secret.is_empty() {
         args.secret = parsed(&saved.build.secrets, "build.secrets", cli::parse_secret_id)?;
     }
+    if matches
+        .value_source("compose")
+        .is_none_or(|source| source == ValueSource::DefaultValue)
+    {
+        args.compose = saved.compose.write;
+    }
+    if args.services.is_none() {
+        if let Some(services) = &saved.compose.services {
+            let services: Vec<String> = services
+                .iter()
+                .map(|name| cli::parse_service(name))
+                .collect::<Result<_, _>>()
+                .map_err(|why| anyhow::anyhow!("{}: compose.services: {why}", answers_file::FILE_NAME))?;
+            args.services = Some(services);
+        }
+    }
     if let (Some(file), Some(ValueSource::DefaultValue)) = (&saved.file, matches.value_source("file")) {
         args.file =
             cli::parse_file_name(file).map_err(|why| anyhow::anyhow!("{}: file: {why}", answers_file::FILE_NAME))?;
@@ -504,6 +540,10 @@ fn saved_inputs(args: &InitArgs) -> answers_file::Inputs {
                 .map(|(name, value)| value.as_ref().map_or_else(|| name.clone(), |v| format!("{name}={v}")))
                 .collect(),
             secrets: args.secret.clone(),
+        },
+        compose: answers_file::ComposeInputs {
+            write: args.compose,
+            services: args.services.clone(),
         },
         file: (args.file != "Dockerfile").then(|| args.file.clone()),
     }
@@ -594,6 +634,64 @@ fn finish(
         eprint!("{}", steps.text());
     }
     Ok(())
+}
+
+/// At a terminal: whether to write compose.yaml too, Enter saying yes when the code talks to a backing service.
+fn ask_compose(resolved: &answers::Resolved, prompter: &mut dyn Prompter) -> Result<bool> {
+    let services = compose::services(None, &resolved.values);
+    let (question, default) = if services.is_empty() {
+        ("Also write compose.yaml to run the app with `docker compose up`?".to_string(), false)
+    } else {
+        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        (format!("Also write compose.yaml, running the app with {}?", names.join(" and ")), true)
+    };
+    prompter.confirm(&question, "--compose writes it without asking; --services picks the services", default)
+}
+
+/// compose.yaml's path and text: the project's compose file when it has one (rewritten only as the other files
+/// are: when decided or forced), else PATH/compose.yaml.
+fn compose_file(
+    args: &InitArgs,
+    preset: &Preset,
+    resolved: &answers::Resolved,
+    context_dir: &Path,
+) -> Result<(std::path::PathBuf, String)> {
+    let name = compose::FILES
+        .iter()
+        .find(|name| std::fs::symlink_metadata(args.path.join(name)).is_ok())
+        .unwrap_or(&compose::FILES[0]);
+    let relative = |from: &Path, to: &Path| -> Result<String> {
+        let resolve = |p: &Path| {
+            p.canonicalize()
+                .with_context(|| format!("cannot resolve {}", p.display()))
+        };
+        let (from, to) = (resolve(from)?, resolve(to)?);
+        Ok(match to.strip_prefix(&from) {
+            Ok(below) if below.as_os_str().is_empty() => ".".to_string(),
+            Ok(below) => below.display().to_string(),
+            Err(_) => {
+                let up = from.strip_prefix(&to).map_or(0, |rest| rest.components().count());
+                vec![".."; up].join("/")
+            }
+        })
+    };
+    let context = relative(&args.path, context_dir)?;
+    let project_in_context = relative(context_dir, &args.path)?;
+    let dockerfile = if project_in_context == "." {
+        args.file.clone()
+    } else {
+        format!("{project_in_context}/{}", args.file)
+    };
+    let services = compose::services(args.services.as_deref(), &resolved.values);
+    let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
+    let plan = compose::plan(&compose::Request {
+        values: &resolved.values,
+        program: next_steps::image_name(&args.path, program),
+        services: &services,
+        context,
+        dockerfile,
+    });
+    Ok((args.path.join(name), render::render_compose(preset, &plan)?))
 }
 
 /// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,

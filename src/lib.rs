@@ -7,6 +7,7 @@ pub mod answers;
 pub mod answers_file;
 mod choose;
 pub mod cli;
+mod compose;
 pub mod detect;
 pub mod dockerignore;
 mod drift;

@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 pub struct NextSteps {
     pub build: Vec<String>,
     pub run: Vec<String>,
+    /// `docker compose up --build`, when a compose file was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compose: Option<Vec<String>>,
 }
 
 impl NextSteps {
@@ -31,11 +34,17 @@ impl NextSteps {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        format!(
+        let mut text = format!(
             "next: build and run the image (podman takes the same arguments):\n  {}\n  {}\n",
             line(&self.build),
             line(&self.run)
-        )
+        );
+        if let Some(compose) = &self.compose {
+            text.push_str("or run it with its services:\n  ");
+            text.push_str(&line(compose));
+            text.push('\n');
+        }
+        text
     }
 }
 
@@ -106,7 +115,22 @@ pub fn next_steps(
         run.extend(["-e".into(), name.to_string()]);
     }
     run.push(image);
-    NextSteps { build, run }
+    NextSteps {
+        build,
+        run,
+        compose: None,
+    }
+}
+
+/// `docker compose up --build` for the compose file at `path` (`-f` unless it is ./compose.yaml).
+pub fn compose_up(path: &Path) -> Vec<String> {
+    let path = lexical(path);
+    let mut words = vec!["docker".to_string(), "compose".into()];
+    if path != Path::new("compose.yaml") {
+        words.extend(["-f".into(), shown(&path)]);
+    }
+    words.extend(["up".into(), "--build".into()]);
+    words
 }
 
 /// `path` without `.` steps and with each `folder/..` pair folded (`./apps/web/../..` → `..`), as typed paths
@@ -136,7 +160,7 @@ fn shown(path: &Path) -> String {
 
 /// A local image name: the program's name (binary, package, artifact without its version), else the project
 /// folder's, in the characters image names allow.
-fn image_name(project: &Path, program: Option<String>) -> String {
+pub(crate) fn image_name(project: &Path, program: Option<String>) -> String {
     let folder = std::fs::canonicalize(project)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));

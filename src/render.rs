@@ -54,6 +54,26 @@ pub fn render(preset: &Preset, plan: &Plan) -> Result<Rendered> {
     })
 }
 
+/// The template compose.yaml is printed from (a layer's `templates/compose/compose.yaml.tera` replaces it).
+pub const COMPOSE_TEMPLATE: &str = "compose/compose.yaml.tera";
+
+/// Renders compose.yaml from its plan (`crate::compose::plan`).
+pub fn render_compose(preset: &Preset, plan: &Value) -> Result<String> {
+    let (text, origin) = preset
+        .templates
+        .get(COMPOSE_TEMPLATE)
+        .with_context(|| format!("no template {COMPOSE_TEMPLATE}"))?;
+    let mut tera = with_filters(Tera::default());
+    tera.add_raw_template(COMPOSE_TEMPLATE, text)
+        .map_err(|e| template_error(preset, &e))?;
+    let context = tera::Context::from_value(plan.clone()).context("building the compose template's context")?;
+    let text = tera
+        .render(COMPOSE_TEMPLATE, &context)
+        .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
+        .with_context(|| format!("rendering template {COMPOSE_TEMPLATE} ({origin})"))?;
+    Ok(tidy(&text))
+}
+
 /// Renders a preset default such as `golang:{{ go_version }}-alpine` against the answers known so far.
 pub fn render_default(expression: &str, values: &Map<String, Value>) -> Result<String> {
     // Defaults need the filters, not the templates: parsing every template for each default would dominate.

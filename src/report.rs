@@ -295,6 +295,7 @@ impl FactClasses {
 /// Which facts are which is the stack's to say (`Stack::decisive_facts`, `Stack::internal_facts`).
 fn is_internal(stack: &FactClasses, name: &str, fact: &Fact) -> bool {
     stack.internal.contains(&name)
+        || NEUTRAL_INTERNAL.contains(&name)
         || match &fact.value {
             serde_json::Value::Array(items) => items.is_empty(),
             serde_json::Value::String(text) => text.is_empty(),
@@ -344,6 +345,10 @@ impl Columns {
         out
     }
 }
+
+/// Facts every stack's detection records for compose.yaml that a reader does not need: the linked compose
+/// services (what `backing_services` shows) and the variables wired to them.
+const NEUTRAL_INTERNAL: &[&str] = &["compose_links", "service_variables"];
 
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
 const RUNTIME_FACTS: &[&str] = &[

@@ -5,6 +5,7 @@ mod deploy;
 mod jvm;
 mod lex;
 mod programs;
+pub(crate) mod services;
 pub mod stack;
 mod toolchains;
 mod walk;

@@ -125,8 +125,10 @@ pub(crate) fn apply_to_programs(
 /// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
 /// only when its arguments or options were, no variable the image sets itself.
 fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
+    // The linked services are compose.yaml's, not the Dockerfile's: recorded, not said in the note.
     let mut carried = Runtime {
         copied_in: Vec::new(),
+        links: Vec::new(),
         ..runtime.clone()
     };
     let facts = &mut *program.facts;
@@ -187,6 +189,19 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
         runtime.service_env.iter().map(|(_, s)| s.as_str()).collect(),
         "values that name another compose service, whose host name resolves only inside that project: given at \
          run time, never written into the image",
+    );
+    list(
+        "compose_links",
+        runtime
+            .links
+            .iter()
+            .map(|(link, source)| {
+                let (variable, url) = link.variable.clone().unzip();
+                json!({ "image": link.image, "variable": variable, "url": url, "source": source })
+            })
+            .collect(),
+        runtime.links.iter().map(|(_, s)| s.as_str()).collect(),
+        "the compose services the app's service talks to",
     );
     list(
         "volumes",

@@ -1,7 +1,7 @@
 //! Compose files: the service built from the app's folder, as a runtime contract (ports, command,
 //! environment, named volumes), and which service builds a folder at all.
 
-use super::record::{add_env, Runtime};
+use super::record::{add_env, Link, Runtime};
 use super::syntax::{command_words_of, line_of};
 use crate::validate;
 
@@ -31,6 +31,36 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         .unwrap_or_default();
     let mut found = Runtime::default();
     let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
+    let image_of = |name: &str| -> Option<String> {
+        let services = doc.as_mapping()?.get_mapping("services")?;
+        let image = services.get_mapping(name)?.get_scalar("image")?;
+        Some(image.as_str().to_string())
+    };
+    let mut links: Vec<(Link, String)> = Vec::new();
+    let mut link = |image: Option<String>, variable: Option<(String, bool)>, source: String| {
+        if let Some(image) = image {
+            let link = Link { image, variable };
+            if !links.iter().any(|(known, _)| *known == link) {
+                links.push((link, source));
+            }
+        }
+    };
+    match service.get_node("depends_on") {
+        Some(marked_yaml::Node::Sequence(list)) => {
+            for entry in list.iter() {
+                if let Some(name) = entry.as_scalar() {
+                    link(image_of(name.as_str()), None, at(entry));
+                }
+            }
+        }
+        Some(marked_yaml::Node::Mapping(map)) => {
+            for (name, node) in map.iter() {
+                link(image_of(name.as_str()), None, at(node));
+            }
+        }
+        _ => {}
+    }
+    let mut variables: Vec<(String, Option<String>, String)> = Vec::new();
     if let Some(ports) = service.get_sequence("ports") {
         for entry in ports.iter() {
             let target = match entry {
@@ -53,7 +83,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         Some(marked_yaml::Node::Mapping(map)) => {
             for (name, node) in map.iter() {
                 let value = node.as_scalar().map(|v| v.as_str().to_string());
-                add_service_env(&mut found, name.as_str().to_string(), value, &at(node), &others);
+                variables.push((name.as_str().to_string(), value, at(node)));
             }
         }
         Some(marked_yaml::Node::Sequence(list)) => {
@@ -63,11 +93,19 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => (text.as_str().to_string(), None),
                 };
-                add_service_env(&mut found, name, value, &at(entry), &others);
+                variables.push((name, value, at(entry)));
             }
         }
         _ => {}
     }
+    for (name, value, source) in variables {
+        if let Some(host) = value.as_deref().and_then(host_of).filter(|host| others.contains(host)) {
+            let is_url = value.as_deref().is_some_and(|v| v.contains("://"));
+            link(image_of(host), Some((name.clone(), is_url)), source.clone());
+        }
+        add_service_env(&mut found, name, value, &source, &others);
+    }
+    found.links = links;
     if let Some(volumes) = service.get_sequence("volumes") {
         for entry in volumes.iter() {
             // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a

@@ -34,6 +34,17 @@ pub(crate) struct Runtime {
     /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
     /// program's arguments may name them, and the new image holds only the program.
     pub(crate) copied_in: Vec<Sourced<String>>,
+    /// The other compose services the app's service talks to (by `depends_on` or a variable whose value names
+    /// one), by image: the backing services a generated compose.yaml runs beside it.
+    pub(crate) links: Vec<Sourced<Link>>,
+}
+
+/// A compose service the app's service talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Link {
+    pub(crate) image: String,
+    /// The variable whose value names it, and whether that value is a URL (`scheme://…`).
+    pub(crate) variable: Option<(String, bool)>,
 }
 
 /// Fills what `found` lacks from a lower-ranked file (compose under a Dockerfile, Procfile under both).
@@ -70,6 +81,11 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
     }
     if found.workdir.is_none() {
         found.workdir = other.workdir;
+    }
+    for link in other.links {
+        if !found.links.iter().any(|(known, _)| *known == link.0) {
+            found.links.push(link);
+        }
     }
 }
 
@@ -203,7 +219,8 @@ impl Runtime {
             .chain(self.volumes.iter_mut().map(|(_, s)| s))
             .chain(self.workdir.iter_mut().map(|(_, s)| s))
             .chain(self.healthcheck.iter_mut().map(|(_, s)| s))
-            .chain(self.copied_in.iter_mut().map(|(_, s)| s));
+            .chain(self.copied_in.iter_mut().map(|(_, s)| s))
+            .chain(self.links.iter_mut().map(|(_, s)| s));
         for source in sources {
             *source = shown(source);
         }

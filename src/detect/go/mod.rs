@@ -22,6 +22,7 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use super::lex;
+use super::services;
 use super::stack::{Example, Parser, Stack};
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 use modfile::GoMod;
@@ -281,6 +282,9 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         .map(|((main, graph), folded)| program_option(root, &tree, folded, modules, main, graph, workspace))
         .collect();
     contract::apply(root, &mut options, candidate);
+    for (option, graph) in options.iter_mut().zip(&graphs) {
+        services::record(root, ".", service_clues(&tree, graph), &mut option.facts, &mut candidate.notes);
+    }
     match options.len() {
         0 => {
             let nested = if tree.nested_modules.is_empty() {
@@ -621,6 +625,22 @@ fn fuzz_source(text: &str) -> usize {
         + ports::port_hits(&lexed.tokens, "fuzz.go").len()
         + buildfiles::fuzz_text(text)
         + super::deploy::fuzz_text(text)
+}
+
+/// The service clients the program's packages import (`github.com/jackc/pgx/v5/pgxpool`), the first import of
+/// each kind.
+fn service_clues(tree: &Tree, graph: &[usize]) -> Vec<services::Clue> {
+    let mut clues: Vec<services::Clue> = Vec::new();
+    for &index in graph {
+        for (path, import) in tree.packages[index].imports() {
+            if let Some(clue) = services::Clue::library("go", path, &import.source()) {
+                if !clues.iter().any(|known| known.same_kind(&clue)) {
+                    clues.push(clue);
+                }
+            }
+        }
+    }
+    clues
 }
 
 #[cfg(test)]

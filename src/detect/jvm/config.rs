@@ -20,6 +20,15 @@ impl Settings {
             .map(|(_, v, s)| (v.as_str(), s.as_str()))
     }
 
+    /// Every setting whose value is a connection URL (`spring.datasource.url=jdbc:postgresql://…`): key,
+    /// value, `file:line`.
+    pub(in crate::detect) fn urls(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.entries
+            .iter()
+            .filter(|(_, value, _)| value.contains("://"))
+            .map(|(k, v, s)| (k.as_str(), v.as_str(), s.as_str()))
+    }
+
     /// A port setting as a fact; a value that is not a port (`${PORT}` with no default) is None.
     pub(in crate::detect) fn port(&self, keys: &[&str]) -> Option<Fact> {
         let (value, source) = keys.iter().find_map(|key| self.get(key))?;

@@ -22,6 +22,7 @@ use self::effective::{load_reactor, plugin, resolved, Project};
 use self::pom::Props;
 use super::jvm::{config, sources, sources::Sources};
 use super::stack::{Example, Parser, Stack};
+use super::services;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::jvm::knowledge;
 
@@ -183,6 +184,12 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
     candidate.notes.extend(contract::apply(root, &mut modules));
+    for runnable in &mut runnable {
+        if let Some(project) = projects.iter().find(|p| p.dir == runnable.option.value) {
+            let clues = service_clues(root, project);
+            services::record(root, &project.dir, clues, &mut runnable.option.facts, &mut candidate.notes);
+        }
+    }
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
@@ -597,6 +604,23 @@ fn fuzz_properties(text: &str) -> usize {
         .iter()
         .map(|v| props.resolve(v).map_or_else(|e| e.len(), |r| r.len()))
         .sum()
+}
+
+/// What the module's code talks to: the service clients among its dependencies (not test-scoped) and the
+/// connection URLs its framework configuration sets.
+fn service_clues(root: &Path, project: &Project) -> Vec<services::Clue> {
+    let mut clues: Vec<services::Clue> = project
+        .dependencies
+        .iter()
+        .filter(|d| d.scope.as_deref() != Some("test"))
+        .filter_map(|d| {
+            let name = format!("{}:{}", d.group_id, d.artifact_id);
+            services::Clue::library("maven", &name, &format!("{}:{}", project.file, d.line))
+        })
+        .collect();
+    let settings = config::read(root, &project.dir, &mut Vec::new());
+    clues.extend(settings.urls().filter_map(|(key, value, source)| services::Clue::url(key, value, source)));
+    clues
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use super::stack::{Example, Parser, Stack};
+use super::services;
 use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 use pkgjson::JsonDoc;
 use version::Resolved;
@@ -525,6 +526,7 @@ fn analyse(
     buildenv::build_env(&app, &mut facts, warnings);
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
+    services::record(&context.dir, dir, service_clues(&app), &mut facts, notes);
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;
@@ -538,6 +540,21 @@ fn analyse(
         ));
     }
     Ok(facts)
+}
+
+/// What the app's code talks to: the service clients among its run-time dependencies, and its Prisma datasource.
+fn service_clues(app: &App) -> Vec<services::Clue> {
+    let mut clues: Vec<services::Clue> = app
+        .package
+        .object("dependencies")
+        .into_iter()
+        .flat_map(|deps| deps.keys())
+        .filter_map(|name| services::Clue::library("npm", name, &app.at(&format!("dependencies.{name}"))))
+        .collect();
+    if let Some((provider, source)) = prisma::datasource_provider(app) {
+        clues.extend(services::Clue::prisma(&provider, &source));
+    }
+    clues
 }
 
 /// Why the one app of a workspace is the only one: the other members are libraries or have nothing to run.

@@ -116,15 +116,30 @@ fn schema_path(app: &App) -> Option<String> {
 /// default, `node_modules/.prisma`). Only the schema file itself is read (a schema folder keeps the default).
 fn generator_output(app: &App, schema: &str) -> Option<String> {
     let text = read_small_text(&app.path(schema))?;
-    let mut in_generator = false;
-    for line in text.lines().map(str::trim) {
-        if line.starts_with("generator ") {
-            in_generator = true;
+    block_value(&text, "generator ", "output").map(|(value, _)| value)
+}
+
+/// The schema's `datasource` provider (`postgresql`) with its `file:line`, when the schema is one file.
+pub(super) fn datasource_provider(app: &App) -> Option<(String, String)> {
+    app.dependency("@prisma/client")?;
+    let schema = schema_path(app)?;
+    let text = read_small_text(&app.path(&schema))?;
+    let (provider, line) = block_value(&text, "datasource ", "provider")?;
+    Some((provider, format!("{}:{line}", app.file(&schema))))
+}
+
+/// The quoted value of `key = "..."` inside the first block whose line starts with `block`, with its line.
+fn block_value(text: &str, block: &str, key: &str) -> Option<(String, usize)> {
+    let mut inside = false;
+    for (index, line) in text.lines().map(str::trim).enumerate() {
+        if line.starts_with(block) {
+            inside = true;
         } else if line.starts_with('}') {
-            in_generator = false;
-        } else if let Some((key, value)) = line.split_once('=').filter(|_| in_generator) {
-            if key.trim() == "output" {
-                return value.trim().strip_prefix('"')?.split('"').next().map(str::to_string);
+            inside = false;
+        } else if let Some((name, value)) = line.split_once('=').filter(|_| inside) {
+            if name.trim() == key {
+                let value = value.trim().strip_prefix('"')?.split('"').next()?;
+                return Some((value.to_string(), index + 1));
             }
         }
     }
