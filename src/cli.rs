@@ -117,7 +117,7 @@ pub struct InitArgs {
     pub file: String,
     /// Also write compose.yaml (or rewrite the project's compose file, asking first): the app built from the
     /// Dockerfile, and the backing services its code talks to (`dockgen detect` shows them) with health checks,
-    /// volumes and the connection variables the app reads.
+    /// volumes and the connection variables the app reads. At a terminal it is offered when there are some.
     #[arg(long, env = "DOCKGEN_COMPOSE", value_parser = BoolishValueParser::new())]
     pub compose: bool,
     /// The backing services compose.yaml runs beside the app instead of the detected ones: a comma-separated
@@ -198,7 +198,11 @@ pub(crate) fn parse_service(text: &str) -> Result<String, String> {
     if text == "none" || runnable.contains(&text) {
         Ok(text.to_string())
     } else {
-        Err(format!("`{}` is not a service dockgen runs (one of {}, or none)", text.escape_debug(), runnable.join(", ")))
+        Err(format!(
+            "`{}` is not a service dockgen runs (one of {}, or none)",
+            text.escape_debug(),
+            runnable.join(", ")
+        ))
     }
 }
 

@@ -4,14 +4,26 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::knowledge::services::Service;
+use crate::knowledge::services::{self as known, Service};
+
+/// A variable of the app's service: its value, and why it is there when the repository did not say.
+struct Variable {
+    name: String,
+    value: String,
+    note: Option<String>,
+}
 
 /// Compose files, in the order Compose itself prefers them: an existing one is the file dockgen rewrites.
-pub(crate) const FILES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+pub(crate) const FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
 
 /// The names of the services compose.yaml can run (`--services`).
 pub(crate) fn runnable_services() -> Vec<&'static str> {
-    crate::knowledge::services::all()
+    known::all()
         .iter()
         .filter(|s| s.image.is_some())
         .map(|s| s.name.as_str())
@@ -30,7 +42,7 @@ pub(crate) fn services(given: Option<&[String]>, values: &Map<String, Value>) ->
     };
     let mut services: Vec<&'static Service> = Vec::new();
     for name in names {
-        if let Some(service) = crate::knowledge::services::named(&name).filter(|s| s.image.is_some()) {
+        if let Some(service) = known::named(&name).filter(|s| s.image.is_some()) {
             if !services.iter().any(|known| std::ptr::eq(*known, service)) {
                 services.push(service);
             }
@@ -58,124 +70,40 @@ pub(crate) struct Request<'a> {
 pub(crate) fn plan(request: &Request) -> Value {
     let values = request.values;
     let app = service_name(&request.program, request.services);
-    let strings = |key: &str| -> Vec<String> {
-        values
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            .unwrap_or_default()
-    };
-    let numbers = |key: &str| -> Vec<u64> {
-        values
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(Value::as_u64).collect())
-            .unwrap_or_default()
-    };
-
-    let mut ports: Vec<String> = values.get("port").and_then(Value::as_u64).into_iter().chain(numbers("extra_ports")).map(|p| format!("{p}:{p}")).collect();
-    ports.extend(numbers("udp_ports").into_iter().map(|p| format!("{p}:{p}/udp")));
-
-    let mut environment: Vec<(String, String)> = Vec::new();
-    let variables = values.get("service_variables").and_then(Value::as_array).cloned().unwrap_or_default();
-    let spring = values.get("framework").and_then(Value::as_str) == Some("spring-boot");
-    for service in request.services {
-        let mut wired: Vec<(String, String)> = variables
-            .iter()
-            .filter(|v| v["category"] == service.category.as_str())
-            .filter_map(|v| Some((v["name"].as_str()?.to_string(), v["role"].as_str()?.to_string())))
-            .collect();
-        if wired.is_empty() {
-            wired = if spring && !service.spring.is_empty() {
-                service.spring.iter().map(|(n, r)| (n.clone(), r.clone())).collect()
-            } else {
-                service.default_env.iter().map(|name| (name.clone(), "url".to_string())).collect()
-            };
-        }
-        for (name, role) in wired {
-            if let Some(value) = connection_value(service, &role) {
-                if !environment.iter().any(|(known, _)| *known == name) {
-                    environment.push((name, value));
-                }
-            }
-        }
-    }
-    // The other variables the deployment files name without a value for the image: from the environment or
-    // `.env` when compose runs.
-    for name in strings("secret_env").into_iter().chain(strings("service_env")) {
-        if !environment.iter().any(|(known, _)| *known == name) {
-            let reference = format!("${{{name}}}");
-            environment.push((name, reference));
-        }
-    }
-
-    let mut volumes: Vec<String> = Vec::new();
-    let mut app_volumes: Vec<Value> = Vec::new();
-    let data: Vec<String> = strings("volumes").into_iter().chain(strings("written_dirs").into_iter().filter(|d| d.starts_with('/'))).collect();
-    for path in data {
-        if app_volumes.iter().any(|v| v["path"] == path.as_str()) {
-            continue;
-        }
-        let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("data");
-        let mut name = format!("{app}-{}", sanitize(base));
-        let mut n = 2;
-        while volumes.contains(&name) {
-            name = format!("{app}-{}-{n}", sanitize(base));
-            n += 1;
-        }
-        volumes.push(name.clone());
-        app_volumes.push(json!({ "name": name, "path": path }));
-    }
-
-    let mut passwords: Vec<String> = Vec::new();
+    let mut ports: Vec<String> = values
+        .get("port")
+        .and_then(Value::as_u64)
+        .into_iter()
+        .chain(numbers(values, "extra_ports"))
+        .map(|p| format!("{p}:{p}"))
+        .collect();
+    ports.extend(numbers(values, "udp_ports").into_iter().map(|p| format!("{p}:{p}/udp")));
+    let app_volumes = data_volumes(values, &app);
+    let mut volumes: Vec<String> = app_volumes.iter().map(|(name, _)| name.clone()).collect();
+    let links = list(values, "compose_links");
     let services: Vec<Value> = request
         .services
         .iter()
         .map(|service| {
-            passwords.extend(service.password.clone());
-            let volume = format!("{}-data", service.name);
-            volumes.push(volume.clone());
-            let environment: Vec<Value> = service
-                .environment
-                .iter()
-                .map(|(name, value)| {
-                    let value = if value == "password" {
-                        required(service.password.as_deref().unwrap_or_default())
-                    } else {
-                        value.replace("{host}", &service.name)
-                    };
-                    json!({ "name": name, "value": value })
-                })
-                .collect();
-            json!({
-                "name": service.name,
-                "image": service.image,
-                "environment": environment,
-                "volume": { "name": volume, "path": service.data },
-                "healthcheck": service.healthcheck,
-            })
+            volumes.push(format!("{}-data", service.name));
+            backing_service(service, &links)
         })
         .collect();
-
-    let mut args: Vec<String> = strings("build_env");
-    args.extend(strings("build_env_checked"));
-    if let Some(given) = values.get("build_env_given").and_then(Value::as_array) {
-        // A given variable without a value is read from the environment at build time, as `--build-arg NAME` does.
-        let unset = given.iter().filter(|g| g["value"].as_str().is_some_and(str::is_empty));
-        args.extend(unset.filter_map(|g| g["name"].as_str().map(str::to_string)));
-    }
-    args.dedup();
-    let secrets = strings("build_secrets");
+    let passwords: Vec<&String> = request.services.iter().filter_map(|s| s.password.as_ref()).collect();
+    let secrets = strings(values, "build_secrets");
     json!({
         "app": {
             "name": app,
             "context": request.context,
             "dockerfile": request.dockerfile,
-            "args": args,
+            "args": build_args(values),
             "secrets": secrets,
             "ports": ports,
-            "environment": environment.iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
-            "volumes": app_volumes,
+            "environment": app_environment(values, request.services)
+                .iter()
+                .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
+                .collect::<Vec<_>>(),
+            "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
             "depends_on": request.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
         },
         "services": services,
@@ -183,6 +111,140 @@ pub(crate) fn plan(request: &Request) -> Value {
         "secrets": secrets,
         "passwords": passwords,
     })
+}
+
+fn list(values: &Map<String, Value>, key: &str) -> Vec<Value> {
+    values.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+fn strings(values: &Map<String, Value>, key: &str) -> Vec<String> {
+    list(values, key)
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn numbers(values: &Map<String, Value>, key: &str) -> Vec<u64> {
+    list(values, key).iter().filter_map(Value::as_u64).collect()
+}
+
+/// The app's variables: those that reach each backing service (the ones the repository names for its category,
+/// else the ones Spring Boot binds, else the common name, said so), then the credentials and other services'
+/// addresses the deployment files name, from the environment or `.env` when compose runs.
+fn app_environment(values: &Map<String, Value>, services: &[&'static Service]) -> Vec<Variable> {
+    let mut environment: Vec<Variable> = Vec::new();
+    let variables = list(values, "service_variables");
+    let spring = values.get("framework").and_then(Value::as_str) == Some("spring-boot");
+    for service in services {
+        let mut wired: Vec<(String, String)> = variables
+            .iter()
+            .filter(|v| v["category"] == service.category.as_str())
+            .filter_map(|v| Some((v["name"].as_str()?.to_string(), v["role"].as_str()?.to_string())))
+            .collect();
+        let mut note = None;
+        if wired.is_empty() && spring && !service.spring.is_empty() {
+            wired = service.spring.iter().map(|(n, r)| (n.clone(), r.clone())).collect();
+        } else if wired.is_empty() {
+            wired = service
+                .default_env
+                .iter()
+                .map(|name| (name.clone(), "url".into()))
+                .collect();
+            note = Some(format!(
+                "the common name: no file says which variable the app reads for {}",
+                service.name
+            ));
+        }
+        for (name, role) in wired {
+            if let Some(value) = connection_value(service, &role) {
+                if !environment.iter().any(|v| v.name == name) {
+                    let note = note.clone();
+                    environment.push(Variable { name, value, note });
+                }
+            }
+        }
+    }
+    for name in strings(values, "secret_env")
+        .into_iter()
+        .chain(strings(values, "service_env"))
+    {
+        if !environment.iter().any(|v| v.name == name) {
+            let value = format!("${{{name}}}");
+            environment.push(Variable {
+                name,
+                value,
+                note: None,
+            });
+        }
+    }
+    environment
+}
+
+/// Named volumes for the folders the program keeps data in (declared volumes, absolute written folders), each
+/// named after the app and the folder: `(name, path)`.
+fn data_volumes(values: &Map<String, Value>, app: &str) -> Vec<(String, String)> {
+    let mut volumes: Vec<(String, String)> = Vec::new();
+    let written = strings(values, "written_dirs")
+        .into_iter()
+        .filter(|d| d.starts_with('/'));
+    for path in strings(values, "volumes").into_iter().chain(written) {
+        if volumes.iter().any(|(_, known)| *known == path) {
+            continue;
+        }
+        let base = sanitize(path.trim_end_matches('/').rsplit('/').next().unwrap_or_default());
+        let mut name = format!("{app}-{base}");
+        let mut n = 2;
+        while volumes.iter().any(|(known, _)| *known == name) {
+            name = format!("{app}-{base}-{n}");
+            n += 1;
+        }
+        volumes.push((name, path));
+    }
+    volumes
+}
+
+/// A backing service as the template prints it; `replaces` names the image the project's own compose file ran
+/// for it, when there was one.
+fn backing_service(service: &Service, links: &[Value]) -> Value {
+    let environment: Vec<Value> = service
+        .environment
+        .iter()
+        .map(|(name, value)| {
+            let value = if value == "password" {
+                required(service.password.as_deref().unwrap_or_default())
+            } else {
+                value.replace("{host}", &service.name)
+            };
+            json!({ "name": name, "value": value })
+        })
+        .collect();
+    let replaces = links
+        .iter()
+        .filter_map(|link| Some((link["image"].as_str()?, link["source"].as_str()?)))
+        .find(|(image, _)| known::by_image(image).is_some_and(|s| std::ptr::eq(s, service)))
+        .map(|(image, source)| format!("{image} ({source})"));
+    json!({
+        "name": service.name,
+        "image": service.image,
+        "replaces": replaces,
+        "environment": environment,
+        "volume": { "name": format!("{}-data", service.name), "path": service.data },
+        "healthcheck": service.healthcheck,
+    })
+}
+
+/// The build variables the Dockerfile declares without a value, which compose passes from its environment
+/// (as `--build-arg NAME` does).
+fn build_args(values: &Map<String, Value>) -> Vec<String> {
+    let mut args: Vec<String> = strings(values, "build_env");
+    args.extend(strings(values, "build_env_checked"));
+    let unset = list(values, "build_env_given")
+        .into_iter()
+        .filter(|g| g["value"].as_str().is_some_and(str::is_empty))
+        .filter_map(|g| g["name"].as_str().map(str::to_string));
+    args.extend(unset);
+    args.dedup();
+    args
 }
 
 /// The value a variable of `role` takes to reach `service` by its service name; None when the service has
@@ -228,9 +290,19 @@ fn service_name(program: &str, services: &[&'static Service]) -> String {
 fn sanitize(name: &str) -> String {
     let mapped: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    mapped.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-")
+    mapped
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]
@@ -249,6 +321,9 @@ mod tests {
             "postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env or the environment}@postgres:5432/app"
         );
         assert_eq!(connection_value(named("redis").unwrap(), "password"), None);
-        assert_eq!(connection_value(named("kafka").unwrap(), "address").unwrap(), "kafka:9092");
+        assert_eq!(
+            connection_value(named("kafka").unwrap(), "address").unwrap(),
+            "kafka:9092"
+        );
     }
 }

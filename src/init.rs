@@ -16,8 +16,8 @@ use crate::detect::Candidate;
 use crate::preset::{self, Preset};
 use crate::prompt::{NonInteractive, Prompter, Terminal};
 use crate::{
-    answers, answers_file, check_project_dir, compose, detect, drift, files, next_steps, outputs, paint, plan, print, render,
-    report, say, write, ProjectConfig, UsageError,
+    answers, answers_file, check_project_dir, compose, detect, drift, files, next_steps, outputs, paint, plan, print,
+    render, report, say, write, ProjectConfig, UsageError,
 };
 
 pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
@@ -636,16 +636,23 @@ fn finish(
     Ok(())
 }
 
-/// At a terminal: whether to write compose.yaml too, Enter saying yes when the code talks to a backing service.
+/// At a terminal, when the code talks to backing services: whether to write compose.yaml to run them beside
+/// the app (Enter says yes). Without any, compose.yaml is only written when asked for (`--compose`).
 fn ask_compose(resolved: &answers::Resolved, prompter: &mut dyn Prompter) -> Result<bool> {
     let services = compose::services(None, &resolved.values);
-    let (question, default) = if services.is_empty() {
-        ("Also write compose.yaml to run the app with `docker compose up`?".to_string(), false)
-    } else {
-        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-        (format!("Also write compose.yaml, running the app with {}?", names.join(" and ")), true)
-    };
-    prompter.confirm(&question, "--compose writes it without asking; --services picks the services", default)
+    if services.is_empty() {
+        return Ok(false);
+    }
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let question = format!(
+        "The app talks to {}: also write compose.yaml to run it with them?",
+        names.join(" and ")
+    );
+    prompter.confirm(
+        &question,
+        "--compose writes it without asking; --services picks the services",
+        true,
+    )
 }
 
 /// compose.yaml's path and text: the project's compose file when it has one (rewritten only as the other files

@@ -107,12 +107,19 @@ pub fn next_steps(
         }
     }
     // Credentials and other services' addresses are passed from the caller's environment, never written down.
+    // So are the variables that reach the backing services (compose.yaml sets them for its services).
+    let reaching: Vec<Value> = list("service_variables").iter().map(|v| v["name"].clone()).collect();
+    let mut passed: Vec<&str> = Vec::new();
     for name in list("secret_env")
         .iter()
         .chain(list("service_env").iter())
+        .chain(reaching.iter())
         .filter_map(Value::as_str)
     {
-        run.extend(["-e".into(), name.to_string()]);
+        if !passed.contains(&name) {
+            passed.push(name);
+            run.extend(["-e".into(), name.to_string()]);
+        }
     }
     run.push(image);
     NextSteps {

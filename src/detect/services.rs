@@ -142,7 +142,9 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
     for folder in folders {
         for file in ENV_EXAMPLES {
             let rel = join_rel(folder, file);
-            let Some(text) = read_small_text(&root.join(&rel)) else { continue };
+            let Some(text) = read_small_text(&root.join(&rel)) else {
+                continue;
+            };
             for (name, value, line) in dotenv_pairs(&text) {
                 let at = format!("{rel}:{line}");
                 if let Some(clue) = Clue::url(&name, &value, &at) {
@@ -159,7 +161,9 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
         for link in links.value.as_array().into_iter().flatten() {
             let image = link["image"].as_str().unwrap_or_default();
             let at = link["source"].as_str().unwrap_or(&source).to_string();
-            let Some(service) = known::by_image(image) else { continue };
+            let Some(service) = known::by_image(image) else {
+                continue;
+            };
             clues.push(Clue {
                 service,
                 what: format!("compose service image {image}"),
@@ -181,9 +185,7 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
     let Some(first) = wired.first() else { return };
     let evidence: Vec<String> = wired
         .iter()
-        .map(|(service, chosen)| {
-            format!("{}: {}", service.name, evidence_of(chosen))
-        })
+        .map(|(service, chosen)| format!("{}: {}", service.name, evidence_of(chosen)))
         .collect();
     let names: Vec<&str> = wired.iter().map(|(service, _)| service.name.as_str()).collect();
     facts.insert(
@@ -253,14 +255,23 @@ fn rank<'a>(clues: &'a [Clue], notes: &mut Vec<String>) -> Vec<(&'static Service
             }
             tied => {
                 let listed: Vec<String> = tied.iter().map(|kind| listed(kind)).collect();
+                let runnable: Vec<&str> = tied
+                    .iter()
+                    .filter(|k| k.image.is_some())
+                    .map(|k| k.name.as_str())
+                    .collect();
                 notes.push(format!(
                     "the app can use more than one {category} database: {}; compose.yaml wires none of them \
-                     (pass --services NAME to wire one)",
-                    listed.join(", ")
+                     (pass --services {} to wire one)",
+                    listed.join(", "),
+                    runnable.join(" or --services ")
                 ));
             }
         }
     }
+    // In the table's order (the database first), whatever order the evidence came in.
+    let position = |service: &Service| known::all().iter().position(|s| std::ptr::eq(s, service));
+    wired.sort_by_key(|(service, _)| position(service));
     wired
 }
 
@@ -289,10 +300,18 @@ mod tests {
     #[test]
     fn variables_by_role_and_category() {
         let of = |name: &str, value: Option<&str>| {
-            variable(name, value, "x:1").map(|v| (v["category"].as_str().unwrap().to_string(), v["role"].as_str().unwrap().to_string()))
+            variable(name, value, "x:1").map(|v| {
+                (
+                    v["category"].as_str().unwrap().to_string(),
+                    v["role"].as_str().unwrap().to_string(),
+                )
+            })
         };
         let pair = |c: &str, r: &str| Some((c.to_string(), r.to_string()));
-        assert_eq!(of("DATABASE_URL", Some("postgres://u@localhost/app")), pair("sql", "url"));
+        assert_eq!(
+            of("DATABASE_URL", Some("postgres://u@localhost/app")),
+            pair("sql", "url")
+        );
         assert_eq!(of("DB_HOST", None), pair("sql", "host"));
         assert_eq!(of("DB_NAME", Some("app")), pair("sql", "database"));
         assert_eq!(of("REDIS_PORT", Some("6379")), pair("cache", "port"));
@@ -318,7 +337,10 @@ mod tests {
         assert!(notes[0].contains("can also use mysql"), "{notes:?}");
 
         let mut notes = Vec::new();
-        let tie = vec![clue("go", "github.com/lib/pq"), clue("go", "github.com/mattn/go-sqlite3")];
+        let tie = vec![
+            clue("go", "github.com/lib/pq"),
+            clue("go", "github.com/mattn/go-sqlite3"),
+        ];
         assert!(rank(&tie, &mut notes).is_empty());
         assert!(notes[0].contains("more than one sql database"), "{notes:?}");
 
@@ -329,7 +351,8 @@ mod tests {
 
     #[test]
     fn dotenv_pairs_unquote_and_skip_comments() {
-        let pairs = dotenv_pairs("# a comment\nexport DATABASE_URL=\"postgres://x\"\n\nREDIS_URL='redis://r'\nbad line\n");
+        let pairs =
+            dotenv_pairs("# a comment\nexport DATABASE_URL=\"postgres://x\"\n\nREDIS_URL='redis://r'\nbad line\n");
         assert_eq!(
             pairs,
             [

@@ -33,6 +33,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).parent))
+import backing  # noqa: E402  (beside this file)
+
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 CASES = Path(__file__).with_name("cases.toml")
 FIXTURES = REPO / "tests" / "fixtures"
 BUILDER = os.environ.get("DOCKGEN_E2E_BUILDER", "buildah")
@@ -165,8 +169,10 @@ class Buildah:
             run([self.rb, "umount", container], check=False)
             run([self.rb, "rm", container], check=False)
 
-    def serve_check(self, image, port, path, expect, status):
+    def serve_check(self, image, port, path, expect, status, run_env=None):
         env = {"EXPECT_STATUS": str(status)} if status else {}
+        if run_env:
+            env["RUN_ENV"] = backing.as_run_env(run_env)
         proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
         # Once, an nginx worker outlived run-image.sh's stop (re-parented to init) and held its port, failing
         # every later case on that port: whatever still listens there is stopped and said.
@@ -240,8 +246,11 @@ class Docker:
         finally:
             run(["docker", "rm", "-f", container], check=False)
 
-    def serve_check(self, image, port, path, expect, status):
-        container = run(["docker", "run", "-d", "-p", f"127.0.0.1:{port}:{port}", image]).stdout.strip()
+    def serve_check(self, image, port, path, expect, status, run_env=None):
+        # Backing services listen on this machine's loopback: the app shares its network to reach them.
+        network = ["--network", "host"] if run_env else ["-p", f"127.0.0.1:{port}:{port}"]
+        env = [f"--env={k}={v}" for k, v in (run_env or {}).items()]
+        container = run(["docker", "run", "-d", *network, *env, image]).stdout.strip()
         try:
             deadline = time.time() + 60
             last = ""
@@ -442,7 +451,16 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
         raise Failure(f"the image runs as root (USER `{user}`)")
 
     with RUN_LOCK:
-        if case["check"] == "http":
+        if case["check"] == "http" and case.get("services"):
+            # The services compose.yaml runs beside the app, here on this machine, wired as that file says.
+            compose = next((dockerfile_path.parent / n for n in COMPOSE_FILES if (dockerfile_path.parent / n).is_file()), None)
+            if compose is None:
+                raise Failure("the case names services, but dockgen wrote no compose file (pass --compose)")
+            with backing.running(case["services"], compose.read_text()) as run_env:
+                ok, output = builder.serve_check(
+                    tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"), run_env
+                )
+        elif case["check"] == "http":
             ok, output = builder.serve_check(
                 tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status")
             )

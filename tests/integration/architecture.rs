@@ -191,6 +191,7 @@ const NEUTRAL_DETECTION: &[&str] = &[
     "lex.rs",
     "walk.rs",
     "toolchains.rs",
+    "services.rs",
     "programs.rs",
     "deploy",
     "jvm",

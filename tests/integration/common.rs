@@ -142,3 +142,23 @@ pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
         "{name}: .dockerignore keeps build outputs"
     );
 }
+
+/// The compose file `init --compose` wrote in `project` (its name and text), checked against the Compose
+/// specification: it parses as one (every service, port, volume, health check and dependency well-formed), its
+/// services' dependencies and volumes are declared, and every `${NAME}` it reads is a variable name.
+pub(crate) fn written_compose(project: &Path) -> Option<(String, String)> {
+    let (name, text) = [
+        "compose.yaml",
+        "compose.yml",
+        "docker-compose.yaml",
+        "docker-compose.yml",
+    ]
+    .iter()
+    .find_map(|name| Some((name.to_string(), std::fs::read_to_string(project.join(name)).ok()?)))?;
+    let compose: compose_spec::Compose =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name} is not a compose file: {e}\n{text}"));
+    compose
+        .validate_all()
+        .unwrap_or_else(|e| panic!("{name} does not validate: {e}\n{text}"));
+    Some((name, text))
+}

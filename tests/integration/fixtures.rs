@@ -115,6 +115,10 @@ fn render_case(name: &str) {
                 let _ = write!(report, "----- {file} -----\n{text}");
             }
         }
+        if case.args.iter().any(|arg| arg == "--compose") {
+            let (file, text) = crate::common::written_compose(&target).expect("--compose writes a compose file");
+            let _ = write!(report, "----- {file} -----\n{text}");
+        }
         let written = |path: &std::path::Path| std::fs::read_to_string(path).unwrap();
         assert_safe(name, &written(&files[0].1), &written(&files[1].1));
         // dockgen's own .dockerignore never hides what its Dockerfile copies from the context.

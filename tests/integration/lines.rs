@@ -173,3 +173,28 @@ fn the_default_language_lines_are_supported() {
         "the maven preset's java_version = {release} is past Temurin's support (src/knowledge/jvm/lines.toml)"
     );
 }
+
+/// Every backing service compose.yaml runs is on a supported line: an expired image line fails here, to be
+/// moved in src/knowledge/services/services.toml.
+#[test]
+fn every_backing_service_image_is_a_supported_line() {
+    let table: toml::Table = toml::from_str(include_str!("../../src/knowledge/services/services.toml")).unwrap();
+    let mut checked = 0;
+    for service in table["service"].as_array().unwrap() {
+        let Some(image) = service.get("image").and_then(toml::Value::as_str) else {
+            continue;
+        };
+        let end = service
+            .get("end_of_support")
+            .unwrap_or_else(|| panic!("{image}: no end_of_support in services.toml"));
+        assert!(
+            day_of(end) >= today(),
+            "src/knowledge/services/services.toml: {image} is no longer supported: move it to a supported line"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 7,
+        "postgres, mysql, mariadb, mongodb, redis, rabbitmq and kafka"
+    );
+}

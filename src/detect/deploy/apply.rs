@@ -92,6 +92,7 @@ pub(crate) fn apply_to_programs(
                 .as_ref()
                 .and_then(|(words, _)| starts(program.facts, words));
             if start.is_some() || single && runtime.command.is_none() {
+                record_links(&runtime, program.facts);
                 let carried = apply(&runtime, start.as_ref(), program, starts);
                 if applied.is_none() && !carried.is_empty() {
                     applied = Some(carried);
@@ -117,6 +118,25 @@ pub(crate) fn apply_to_programs(
             }
         })
         .collect()
+}
+
+/// `compose_links`: the compose services the app's service talks to, for compose.yaml's backing services.
+fn record_links(runtime: &Runtime, facts: &mut Facts) {
+    let Some((_, first)) = runtime.links.first() else {
+        return;
+    };
+    let links: Vec<Value> = runtime
+        .links
+        .iter()
+        .map(|(link, source)| {
+            let (variable, url) = link.variable.clone().unzip();
+            json!({ "image": link.image, "variable": variable, "url": url, "source": source })
+        })
+        .collect();
+    facts.insert(
+        "compose_links".into(),
+        Fact::new(json!(links), first.clone()).with_note("the compose services the app's service talks to"),
+    );
 }
 
 /// The contract as facts of a program: `port`/`extra_ports` (replacing what the code suggested, which the
@@ -189,19 +209,6 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
         runtime.service_env.iter().map(|(_, s)| s.as_str()).collect(),
         "values that name another compose service, whose host name resolves only inside that project: given at \
          run time, never written into the image",
-    );
-    list(
-        "compose_links",
-        runtime
-            .links
-            .iter()
-            .map(|(link, source)| {
-                let (variable, url) = link.variable.clone().unzip();
-                json!({ "image": link.image, "variable": variable, "url": url, "source": source })
-            })
-            .collect(),
-        runtime.links.iter().map(|(_, s)| s.as_str()).collect(),
-        "the compose services the app's service talks to",
     );
     list(
         "volumes",

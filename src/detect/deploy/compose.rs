@@ -31,35 +31,6 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         .unwrap_or_default();
     let mut found = Runtime::default();
     let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
-    let image_of = |name: &str| -> Option<String> {
-        let services = doc.as_mapping()?.get_mapping("services")?;
-        let image = services.get_mapping(name)?.get_scalar("image")?;
-        Some(image.as_str().to_string())
-    };
-    let mut links: Vec<(Link, String)> = Vec::new();
-    let mut link = |image: Option<String>, variable: Option<(String, bool)>, source: String| {
-        if let Some(image) = image {
-            let link = Link { image, variable };
-            if !links.iter().any(|(known, _)| *known == link) {
-                links.push((link, source));
-            }
-        }
-    };
-    match service.get_node("depends_on") {
-        Some(marked_yaml::Node::Sequence(list)) => {
-            for entry in list.iter() {
-                if let Some(name) = entry.as_scalar() {
-                    link(image_of(name.as_str()), None, at(entry));
-                }
-            }
-        }
-        Some(marked_yaml::Node::Mapping(map)) => {
-            for (name, node) in map.iter() {
-                link(image_of(name.as_str()), None, at(node));
-            }
-        }
-        _ => {}
-    }
     let mut variables: Vec<(String, Option<String>, String)> = Vec::new();
     if let Some(ports) = service.get_sequence("ports") {
         for entry in ports.iter() {
@@ -98,14 +69,10 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         }
         _ => {}
     }
+    found.links = linked_services(&doc, service, &variables, &others, file);
     for (name, value, source) in variables {
-        if let Some(host) = value.as_deref().and_then(host_of).filter(|host| others.contains(host)) {
-            let is_url = value.as_deref().is_some_and(|v| v.contains("://"));
-            link(image_of(host), Some((name.clone(), is_url)), source.clone());
-        }
         add_service_env(&mut found, name, value, &source, &others);
     }
-    found.links = links;
     if let Some(volumes) = service.get_sequence("volumes") {
         for entry in volumes.iter() {
             // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a
@@ -133,6 +100,54 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
     }
     // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
+}
+
+/// The other services of the file the app's service talks to, by image: those it `depends_on`, and those a
+/// variable's value names (`MONGODB_URL=mongodb://mongodb:27017`), with that variable.
+fn linked_services(
+    doc: &marked_yaml::Node,
+    service: &marked_yaml::types::MarkedMappingNode,
+    variables: &[(String, Option<String>, String)],
+    others: &[&str],
+    file: &str,
+) -> Vec<(Link, String)> {
+    let image_of = |name: &str| -> Option<String> {
+        let services = doc.as_mapping()?.get_mapping("services")?;
+        let image = services.get_mapping(name)?.get_scalar("image")?;
+        Some(image.as_str().to_string())
+    };
+    let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
+    let mut links: Vec<(Link, String)> = Vec::new();
+    let mut link = |image: Option<String>, variable: Option<(String, bool)>, source: String| {
+        if let Some(image) = image {
+            let link = Link { image, variable };
+            if !links.iter().any(|(known, _)| *known == link) {
+                links.push((link, source));
+            }
+        }
+    };
+    match service.get_node("depends_on") {
+        Some(marked_yaml::Node::Sequence(list)) => {
+            for entry in list.iter() {
+                if let Some(name) = entry.as_scalar() {
+                    link(image_of(name.as_str()), None, at(entry));
+                }
+            }
+        }
+        Some(marked_yaml::Node::Mapping(map)) => {
+            for (name, node) in map.iter() {
+                link(image_of(name.as_str()), None, at(node));
+            }
+        }
+        _ => {}
+    }
+    for (name, value, source) in variables {
+        if let Some(host) = value.as_deref().and_then(host_of).filter(|host| others.contains(host)) {
+            let is_url = value.as_deref().is_some_and(|v| v.contains("://"));
+            link(image_of(host), Some((name.clone(), is_url)), source.clone());
+        }
+    }
+    links
 }
 
 /// A variable of the service: one whose value names another service of the file (as a URL's host or

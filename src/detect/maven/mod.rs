@@ -184,12 +184,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
     candidate.notes.extend(contract::apply(root, &mut modules));
-    for runnable in &mut runnable {
-        if let Some(project) = projects.iter().find(|p| p.dir == runnable.option.value) {
-            let clues = service_clues(root, project);
-            services::record(root, &project.dir, clues, &mut runnable.option.facts, &mut candidate.notes);
-        }
-    }
+    record_services(root, &projects, &mut runnable, &mut candidate.notes);
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
@@ -604,6 +599,15 @@ fn fuzz_properties(text: &str) -> usize {
         .iter()
         .map(|v| props.resolve(v).map_or_else(|e| e.len(), |r| r.len()))
         .sum()
+}
+
+/// The backing services of each runnable module (`services::record`).
+fn record_services(root: &Path, projects: &[Project], runnable: &mut [Runnable], notes: &mut Vec<String>) {
+    for option in runnable.iter_mut().map(|r| &mut r.option) {
+        if let Some(project) = projects.iter().find(|p| p.dir == option.value) {
+            services::record(root, &project.dir, service_clues(root, project), &mut option.facts, notes);
+        }
+    }
 }
 
 /// What the module's code talks to: the service clients among its dependencies (not test-scoped) and the

@@ -88,7 +88,7 @@ pub(crate) fn by_package(registry: &str, package: &str) -> Option<&'static Servi
 pub(crate) fn by_url(url: &str) -> Option<&'static Service> {
     let (scheme, _) = url.trim().split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
-    all().iter().find(|service| service.schemes.iter().any(|known| *known == scheme))
+    all().iter().find(|service| service.schemes.contains(&scheme))
 }
 
 /// The service an image runs (`postgres:16`, `docker.io/bitnami/redis:7`).
