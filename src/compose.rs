@@ -55,8 +55,12 @@ pub(crate) fn services(given: Option<&[String]>, values: &Map<String, Value>) ->
 pub(crate) struct Request<'a> {
     /// The run's resolved values: answers, facts and the run's inputs.
     pub(crate) values: &'a Map<String, Value>,
-    /// The image's name (`api`), which names the app's service.
+    /// The image's name (`api`), which names the app's service (unless `service` names it).
     pub(crate) program: String,
+    /// What the project's compose file that is rewritten already says.
+    pub(crate) existing: Existing,
+    /// The preset's stack (`go`): which connection string form its drivers take.
+    pub(crate) stack: &'a str,
     pub(crate) services: &'a [&'static Service],
     /// The build context, relative to the compose file's folder (`.`, `../..`).
     pub(crate) context: String,
@@ -64,12 +68,69 @@ pub(crate) struct Request<'a> {
     pub(crate) dockerfile: String,
 }
 
+/// What a project's compose file says that a rewrite keeps or loses.
+#[derive(Debug, Default)]
+pub(crate) struct Existing {
+    /// The service that builds the app: its name, which override files extend.
+    pub(crate) app: Option<String>,
+    /// The app service's `env_file`s, kept (as optional files).
+    pub(crate) env_files: Vec<String>,
+    /// The other services that are neither the app nor a backing service dockgen runs: lost by the rewrite.
+    pub(crate) dropped: Vec<String>,
+}
+
+/// Reads a project's compose file (`text`): the app's service (the first that builds), its env files, and the
+/// services a rewrite would drop. A file that does not parse says nothing.
+pub(crate) fn existing(text: &str) -> Existing {
+    let mut found = Existing::default();
+    let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
+        return found;
+    };
+    let Some(services) = doc.as_mapping().and_then(|d| d.get_mapping("services")) else {
+        return found;
+    };
+    for (name, service) in services.iter() {
+        let Some(service) = service.as_mapping() else { continue };
+        let name = name.as_str().to_string();
+        if service.get_node("build").is_some() && found.app.is_none() {
+            match service.get_node("env_file") {
+                Some(marked_yaml::Node::Scalar(file)) => found.env_files.push(file.as_str().to_string()),
+                Some(marked_yaml::Node::Sequence(files)) => found.env_files.extend(files.iter().filter_map(|f| {
+                    let path = f.as_scalar().or_else(|| f.as_mapping()?.get_scalar("path"))?;
+                    Some(path.as_str().to_string())
+                })),
+                _ => {}
+            }
+            found
+                .env_files
+                .retain(|f| crate::validate::context_path(f.trim_start_matches("./")).is_ok());
+            found.app = Some(name).filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
+            continue;
+        }
+        let runs_known = service
+            .get_scalar("image")
+            .is_some_and(|image| known::by_image(image.as_str()).is_some());
+        if !runs_known {
+            found.dropped.push(name);
+        }
+    }
+    found
+}
+
 /// The template's context: `app` (its build, ports, environment, volumes, what it waits for), `services` (each
 /// backing service's image, environment, volume and health check), the named `volumes`, the build `secrets`
 /// and the `passwords` compose reads from `.env`.
 pub(crate) fn plan(request: &Request) -> Value {
     let values = request.values;
-    let app = service_name(&request.program, request.services);
+    let app = request
+        .existing
+        .app
+        .clone()
+        .unwrap_or_else(|| service_name(&request.program, request.services));
+    let mut env_files = request.existing.env_files.clone();
+    if values.get("env_example").is_some() && !env_files.iter().any(|f| f == ".env") {
+        env_files.push(".env".into());
+    }
     let mut ports: Vec<String> = values
         .get("port")
         .and_then(Value::as_u64)
@@ -99,7 +160,12 @@ pub(crate) fn plan(request: &Request) -> Value {
             "args": build_args(values),
             "secrets": secrets,
             "ports": ports,
-            "environment": app_environment(values, request.services)
+            "env_example": values.get("env_example").and_then(Value::as_str),
+            "env_files": env_files,
+            // A program that serves is kept running; one that does its work and exits is restarted only when it
+            // fails.
+            "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
+            "environment": app_environment(values, request.services, request.stack)
                 .iter()
                 .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
                 .collect::<Vec<_>>(),
@@ -128,35 +194,55 @@ fn numbers(values: &Map<String, Value>, key: &str) -> Vec<u64> {
     list(values, key).iter().filter_map(Value::as_u64).collect()
 }
 
-/// The app's variables: those that reach each backing service (the ones the repository names for its category,
-/// else the ones Spring Boot binds, else the common name, said so), then the credentials and other services'
+/// The app's variables: those that reach each backing service (the ones Spring Boot binds for a Spring Boot
+/// app, else the ones the repository names for its category, else the common name, said so), then the credentials and other services'
 /// addresses the deployment files name, from the environment or `.env` when compose runs.
-fn app_environment(values: &Map<String, Value>, services: &[&'static Service]) -> Vec<Variable> {
+fn app_environment(values: &Map<String, Value>, services: &[&'static Service], stack: &str) -> Vec<Variable> {
     let mut environment: Vec<Variable> = Vec::new();
     let variables = list(values, "service_variables");
     let spring = values.get("framework").and_then(Value::as_str) == Some("spring-boot");
     for service in services {
-        let mut wired: Vec<(String, String)> = variables
+        let mut wired: Vec<(String, String, Option<String>)> = variables
             .iter()
             .filter(|v| v["category"] == service.category.as_str())
-            .filter_map(|v| Some((v["name"].as_str()?.to_string(), v["role"].as_str()?.to_string())))
+            .filter_map(|v| {
+                let query = v["query"].as_str().map(str::to_string);
+                Some((v["name"].as_str()?.to_string(), v["role"].as_str()?.to_string(), query))
+            })
             .collect();
         let mut note = None;
-        if wired.is_empty() && spring && !service.spring.is_empty() {
-            wired = service.spring.iter().map(|(n, r)| (n.clone(), r.clone())).collect();
+        if spring && !service.spring.is_empty() {
+            // Spring Boot binds these to its settings whatever application.properties says, placeholders or not.
+            wired = service
+                .spring
+                .iter()
+                .map(|(n, r)| (n.clone(), r.clone(), None))
+                .collect();
         } else if wired.is_empty() {
             wired = service
                 .default_env
                 .iter()
-                .map(|name| (name.clone(), "url".into()))
+                .map(|name| (name.clone(), "url".into(), None))
                 .collect();
             note = Some(format!(
                 "the common name: no file says which variable the app reads for {}",
                 service.name
             ));
         }
-        for (name, role) in wired {
-            if let Some(value) = connection_value(service, &role) {
+        for (name, role, query) in wired {
+            // Go's MySQL driver takes its own connection string, not a URL.
+            let role = if role == "url" && stack == "go" && service.dsn.is_some() {
+                "dsn".into()
+            } else {
+                role
+            };
+            if let Some(mut value) = connection_value(service, &role) {
+                if let Some(query) = query.filter(|_| role == "url") {
+                    // After the host: the password's `${…:?…}` reference holds a `?` of its own.
+                    let has_query = value.rsplit('@').next().unwrap_or(&value).contains('?');
+                    value.push(if has_query { '&' } else { '?' });
+                    value.push_str(&query);
+                }
                 if !environment.iter().any(|v| v.name == name) {
                     let note = note.clone();
                     environment.push(Variable { name, value, note });
@@ -260,6 +346,7 @@ fn connection_value(service: &Service, role: &str) -> Option<String> {
     match role {
         "url" => service.url.as_deref().map(filled),
         "jdbc" => service.jdbc.as_deref().map(filled),
+        "dsn" => service.dsn.as_deref().map(filled),
         "host" => Some(host.to_string()),
         "port" => service.port.map(|p| p.to_string()),
         "address" => service.port.map(|p| format!("{host}:{p}")),
@@ -309,6 +396,49 @@ fn sanitize(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::knowledge::services::named;
+
+    #[test]
+    fn an_existing_file_keeps_its_app_name_and_env_files_and_names_what_is_dropped() {
+        let text = "services:\n  web:\n    build: .\n    env_file: [.env, ../secret.env]\n  db:\n    image: \
+                    postgres:16\n  nats:\n    image: nats:2\n  jaeger:\n    image: jaegertracing/all-in-one\n";
+        let found = existing(text);
+        assert_eq!(found.app.as_deref(), Some("web"));
+        assert_eq!(found.env_files, [".env"]);
+        assert_eq!(found.dropped, ["nats", "jaeger"]);
+        assert!(existing("not: [yaml").app.is_none());
+    }
+
+    #[test]
+    fn a_url_keeps_the_options_the_repository_gives_it() {
+        let values: Map<String, Value> = serde_json::from_value(json!({
+            "port": 8080,
+            "service_variables": [{ "name": "DB_SOURCE", "category": "sql", "role": "url", "query": "sslmode=disable" }],
+        }))
+        .unwrap();
+        let postgres = named("postgres").unwrap();
+        let environment = app_environment(&values, &[postgres], "go");
+        assert!(
+            environment[0].value.ends_with("@postgres:5432/app?sslmode=disable"),
+            "{}",
+            environment[0].value
+        );
+        let mysql = named("mysql").unwrap();
+        let values: Map<String, Value> = serde_json::from_value(json!({
+            "service_variables": [{ "name": "DSN", "category": "sql", "role": "url" }],
+        }))
+        .unwrap();
+        let environment = app_environment(&values, &[mysql], "go");
+        assert!(
+            environment[0].value.starts_with("app:${MYSQL_PASSWORD"),
+            "{}",
+            environment[0].value
+        );
+        assert!(
+            environment[0].value.ends_with("@tcp(mysql:3306)/app"),
+            "{}",
+            environment[0].value
+        );
+    }
 
     #[test]
     fn names_and_values() {

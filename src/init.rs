@@ -691,14 +691,28 @@ fn compose_file(
     };
     let services = compose::services(args.services.as_deref(), &resolved.values);
     let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
+    let path = args.path.join(name);
+    let existing = files::read_text(&path, files::MANIFEST_CAP)
+        .map(|text| compose::existing(&text))
+        .unwrap_or_default();
+    if !existing.dropped.is_empty() && !args.json {
+        paint::warning(&format!(
+            "{}: rewriting it drops the services {} (not the app's, nor one dockgen runs): keep them in a \
+             compose.override.yaml, which compose merges, or decline the rewrite",
+            path.display(),
+            existing.dropped.join(", ")
+        ));
+    }
     let plan = compose::plan(&compose::Request {
         values: &resolved.values,
         program: next_steps::image_name(&args.path, program),
+        existing,
+        stack: &preset.stack,
         services: &services,
         context,
         dockerfile,
     });
-    Ok((args.path.join(name), render::render_compose(preset, &plan)?))
+    Ok((path, render::render_compose(preset, &plan)?))
 }
 
 /// The build context: PATH, or the folder the preset's `context` value names relative to it (a workspace root,

@@ -11,16 +11,36 @@ use serde_json::json;
 use super::{join_rel, read_small_text, Fact, Facts};
 use crate::knowledge::services::{self as known, Service};
 
-/// Files that document a project's variables, with example values.
-const ENV_EXAMPLES: &[&str] = &[
-    ".env.example",
-    ".env.sample",
-    ".env.template",
-    ".env.dist",
-    ".env.defaults",
-    "example.env",
-    ".env.local.example",
-];
+/// Whether a file documents the project's variables with example values: a dotenv file named as an example
+/// (`.env.example`, `.env.sample`, `example.env`, `env-example-relational`, `.env_rename_me`), never the
+/// developer's own `.env` or `.env.local`.
+fn is_env_example(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("env")
+        && ["example", "sample", "template", "dist", "default", "rename"]
+            .iter()
+            .any(|w| lower.contains(w))
+        && !Path::new(&lower).extension().is_some_and(|e| {
+            ["js", "ts", "mjs", "cjs", "md", "json", "yaml", "yml"]
+                .iter()
+                .any(|x| e == *x)
+        })
+}
+
+/// The example env files of a folder (relative to the repository), in name order.
+fn env_examples(root: &Path, folder: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| is_env_example(name))
+        .take(32)
+        .map(|name| join_rel(folder, &name))
+        .collect();
+    names.sort();
+    names
+}
 
 /// One piece of evidence that the app talks to a kind of service.
 #[derive(Debug, Clone)]
@@ -31,6 +51,8 @@ pub(crate) struct Clue {
     source: String,
     /// Configured by the project (a URL, a provider, a linked image) rather than only depended on.
     configured: bool,
+    /// The variable the configuration names for the URL, with where.
+    variable: Option<(String, String)>,
 }
 
 impl Clue {
@@ -41,6 +63,7 @@ impl Clue {
             what: package.to_string(),
             source: source.to_string(),
             configured: false,
+            variable: None,
         })
     }
 
@@ -56,7 +79,13 @@ impl Clue {
             what: format!("prisma provider {provider}"),
             source: source.to_string(),
             configured: true,
+            variable: None,
         })
+    }
+
+    /// The variable this clue's configuration reads its URL from (a Prisma datasource's `url = env("…")`).
+    pub(crate) fn read_from(self, variable: Option<(String, String)>) -> Clue {
+        Clue { variable, ..self }
     }
 
     /// A connection URL the project configures (`spring.datasource.url=jdbc:postgresql://…`).
@@ -66,6 +95,7 @@ impl Clue {
             what: format!("{setting}={}…", value.split("://").next().unwrap_or_default()),
             source: source.to_string(),
             configured: true,
+            variable: None,
         })
     }
 }
@@ -104,7 +134,14 @@ fn variable(name: &str, value: Option<&str>, source: &str) -> Option<serde_json:
     let by_value = value.and_then(known::by_url).map(|s| s.category.as_str());
     let category = by_value.or_else(|| category_of(&words))?;
     let role = if by_value.is_some() { "url" } else { role_of(&words)? };
-    Some(json!({ "name": name, "category": category, "role": role, "source": source }))
+    let mut found = json!({ "name": name, "category": category, "role": role, "source": source });
+    // The URL's options (`?sslmode=disable`, `?schema=blog`) are the app's: kept on the URL compose writes.
+    if let Some((_, query)) = value.filter(|_| by_value.is_some()).and_then(|v| v.split_once('?')) {
+        if !query.is_empty() && crate::validate::env_value(query).is_ok() && !query.contains('$') {
+            found["query"] = json!(query);
+        }
+    }
+    Some(found)
 }
 
 /// The dotenv lines of a file: `(name, value, line)`, quotes taken off; nothing is substituted.
@@ -124,10 +161,27 @@ fn dotenv_pairs(text: &str) -> Vec<(String, String, usize)> {
         .collect()
 }
 
+/// Records `env_reads`: the variables the program's code reads by name (`os.Getenv("DATABASE_URL")`,
+/// `process.env.REDIS_URL`), each with where, in the order found; those that reach a backing service are the
+/// ones compose.yaml sets.
+pub(crate) fn env_reads(found: Vec<(String, String)>, facts: &mut Facts) {
+    let Some((_, first)) = found.first() else { return };
+    let source = first.clone();
+    let reads: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|(name, source)| json!({ "name": name, "source": source }))
+        .collect();
+    facts.insert(
+        "env_reads".into(),
+        Fact::new(json!(reads), source).with_note("variables the program's code reads by name"),
+    );
+}
+
 /// Records `backing_services` (the kinds wired, one per category, each with the evidence) and
 /// `service_variables` (the variables the app reads to reach them) for the app in `dir`, from `clues` the stack
-/// found in its manifests and configs, the example env files of the app's folder and the root, and the compose
-/// services the deployment files link to it (`compose_links`, from `deploy`).
+/// found in its manifests and configs, the example env files of the app's folder and the root, the variables
+/// its code reads (`env_reads`) and the compose services the deployment files link to it (`compose_links`, from
+/// `deploy`).
 pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut Facts, notes: &mut Vec<String>) {
     let mut variables: Vec<serde_json::Value> = Vec::new();
     let mut add_variable = |found: serde_json::Value| {
@@ -139,9 +193,14 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
     if dir != "." {
         folders.push(".");
     }
+    if let Some(example) = env_examples(root, dir).first() {
+        // The app's other settings (keys, secrets) are documented there: compose.yaml passes the developer's
+        // `.env` made from it.
+        let name = example.rsplit('/').next().unwrap_or(example);
+        facts.insert("env_example".into(), Fact::new(name, example.clone()));
+    }
     for folder in folders {
-        for file in ENV_EXAMPLES {
-            let rel = join_rel(folder, file);
+        for rel in env_examples(root, folder) {
             let Some(text) = read_small_text(&root.join(&rel)) else {
                 continue;
             };
@@ -153,6 +212,17 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
                 if let Some(found) = variable(&name, Some(&value), &at) {
                     add_variable(found);
                 }
+            }
+        }
+    }
+    // Consumed here: the variables that reach a service are what the plan needs (`service_variables`).
+    if let Some(reads) = facts.shift_remove("env_reads") {
+        for read in reads.value.as_array().into_iter().flatten() {
+            let (Some(name), Some(at)) = (read["name"].as_str(), read["source"].as_str()) else {
+                continue;
+            };
+            if let Some(found) = variable(name, None, at) {
+                add_variable(found);
             }
         }
     }
@@ -169,6 +239,7 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
                 what: format!("compose service image {image}"),
                 source: at.clone(),
                 configured: true,
+                variable: None,
             });
             if let Some(name) = link["variable"].as_str() {
                 let words: Vec<&str> = name.split('_').collect();
@@ -179,6 +250,11 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
                 };
                 add_variable(json!({ "name": name, "category": service.category, "role": role, "source": at }));
             }
+        }
+    }
+    for clue in &clues {
+        if let Some((name, at)) = &clue.variable {
+            add_variable(json!({ "name": name, "category": clue.service.category, "role": "url", "source": at }));
         }
     }
     let wired = rank(&clues, notes);
@@ -347,6 +423,30 @@ mod tests {
         let mut notes = Vec::new();
         let file_only = vec![clue("npm", "better-sqlite3")];
         assert!(rank(&file_only, &mut notes).is_empty() && notes.is_empty());
+    }
+
+    #[test]
+    fn example_env_files_by_name() {
+        for name in [
+            ".env.example",
+            ".env.sample",
+            "example.env",
+            "env-example-relational",
+            ".env_rename_me",
+            ".env.dist",
+        ] {
+            assert!(is_env_example(name), "{name}");
+        }
+        for name in [
+            ".env",
+            ".env.local",
+            ".env.production",
+            "env.example.ts",
+            "environment.md",
+            "package.json",
+        ] {
+            assert!(!is_env_example(name), "{name}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod cgo;
 mod constraints;
 mod contract;
 mod embed;
+mod env;
 mod execs;
 mod lines;
 mod mains;
@@ -337,6 +338,7 @@ struct RunTime {
     writes: Vec<writes::Write>,
     programs: Vec<(String, usize)>,
     reads: Vec<(String, usize)>,
+    env: Vec<(String, usize)>,
 }
 
 impl RunTime {
@@ -347,6 +349,7 @@ impl RunTime {
             writes: writes::file_writes(&lexed.tokens, rel),
             programs: execs::file_programs(&lexed.tokens),
             reads: runfiles::file_reads(&lexed.tokens),
+            env: env::file_env(&lexed.tokens),
         }
     }
 }
@@ -400,6 +403,15 @@ fn program_option(
         );
     }
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
+    let mut env_reads: Vec<(String, String)> = Vec::new();
+    for file in tree.graph_files(graph) {
+        for (name, line) in &file.run_time.env {
+            if !env_reads.iter().any(|(known, _)| known == name) {
+                env_reads.push((name.clone(), format!("{}:{line}", file.rel)));
+            }
+        }
+    }
+    services::env_reads(env_reads, &mut facts);
     let mut warnings = listening.loopback.clone();
     let module = &modules[tree.packages[main.package].module];
     insert(

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{read_small_text, App, Fact, Facts};
 use crate::detect::lex::{self, Token};
-use crate::detect::{is_loopback_host, walk};
+use crate::detect::{is_loopback_host, services, walk};
 
 /// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
 const HOST_VARIABLES: &[&str] = &[
@@ -64,6 +64,8 @@ pub(super) struct Listen {
     pub(super) host_variables: Vec<(String, usize)>,
     /// Loopback binds nothing in the image can change, with their line and what binds.
     pub(super) loopback: Vec<(usize, String)>,
+    /// The variables the file reads (`process.env.DATABASE_URL`), with their line.
+    pub(super) env_names: Vec<(String, usize)>,
 }
 
 /// Records the port (the start script's, else the one found in the sources — the start entry's own file
@@ -115,6 +117,15 @@ pub(super) fn insert_port(
             ),
         );
     }
+    let mut reads: Vec<(String, String)> = Vec::new();
+    for (listen, rel) in &found {
+        for (name, line) in &listen.env_names {
+            if !reads.iter().any(|(known, _)| known == name) {
+                reads.push((name.clone(), format!("{}:{line}", app.file(rel))));
+            }
+        }
+    }
+    services::env_reads(reads, facts);
     for (listen, rel) in &found {
         for (line, what) in &listen.loopback {
             warnings.push(format!(
@@ -155,6 +166,22 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
             (listen != Listen::default()).then_some((listen, rel))
         })
         .collect()
+}
+
+/// The variables a source reads by name (`process.env.NAME`), each once, with its line.
+fn env_names(text: &str) -> Vec<(String, usize)> {
+    let mut names: Vec<(String, usize)> = Vec::new();
+    if !text.contains("process.env.") {
+        return names;
+    }
+    for (index, line) in text.lines().enumerate() {
+        for name in super::buildenv::names_after(line, "process.env.") {
+            if !names.iter().any(|(known, _)| known == name) {
+                names.push((name.to_string(), index + 1));
+            }
+        }
+    }
+    names
 }
 
 /// Tests, their helpers and tooling (folders of knowledge/node/runtime.toml's `not_runtime`, `*.test.*` and
@@ -208,7 +235,10 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
 
 /// Port, host variables and loopback binds in JS/TS source.
 pub(super) fn listen_in_source(text: &str) -> Listen {
-    let mut found = Listen::default();
+    let mut found = Listen {
+        env_names: env_names(text),
+        ..Listen::default()
+    };
     // Every probe starts at one of these names: a file without any is not lexed.
     if !["listen", "PORT", "HOST", "ADDR", "BIND"].iter().any(|n| text.contains(n)) {
         return found;

@@ -551,8 +551,8 @@ fn service_clues(app: &App) -> Vec<services::Clue> {
         .flat_map(|deps| deps.keys())
         .filter_map(|name| services::Clue::library("npm", name, &app.at(&format!("dependencies.{name}"))))
         .collect();
-    if let Some((provider, source)) = prisma::datasource_provider(app) {
-        clues.extend(services::Clue::prisma(&provider, &source));
+    if let Some(((provider, source), variable)) = prisma::datasource(app) {
+        clues.extend(services::Clue::prisma(&provider, &source).map(|clue| clue.read_from(variable)));
     }
     clues
 }

@@ -116,20 +116,27 @@ fn schema_path(app: &App) -> Option<String> {
 /// default, `node_modules/.prisma`). Only the schema file itself is read (a schema folder keeps the default).
 fn generator_output(app: &App, schema: &str) -> Option<String> {
     let text = read_small_text(&app.path(schema))?;
-    block_value(&text, "generator ", "output").map(|(value, _)| value)
+    block_value(&text, "generator ", "output", "\"").map(|(value, _)| value)
 }
 
-/// The schema's `datasource` provider (`postgresql`) with its `file:line`, when the schema is one file.
-pub(super) fn datasource_provider(app: &App) -> Option<(String, String)> {
+/// A value with its `file:line`.
+type Sourced = (String, String);
+
+/// The schema's `datasource`: its provider (`postgresql`) with its `file:line`, and the variable its `url =
+/// env("DATABASE_URL")` reads, with its; when the schema is one file.
+pub(super) fn datasource(app: &App) -> Option<(Sourced, Option<Sourced>)> {
     app.dependency("@prisma/client")?;
     let schema = schema_path(app)?;
     let text = read_small_text(&app.path(&schema))?;
-    let (provider, line) = block_value(&text, "datasource ", "provider")?;
-    Some((provider, format!("{}:{line}", app.file(&schema))))
+    let at = |line: usize| format!("{}:{line}", app.file(&schema));
+    let (provider, line) = block_value(&text, "datasource ", "provider", "\"")?;
+    let variable = block_value(&text, "datasource ", "url", "env(\"").map(|(name, line)| (name, at(line)));
+    Some(((provider, at(line)), variable))
 }
 
-/// The quoted value of `key = "..."` inside the first block whose line starts with `block`, with its line.
-fn block_value(text: &str, block: &str, key: &str) -> Option<(String, usize)> {
+/// The value of `key = OPENING..."` inside the first block whose line starts with `block` (`"` for a string,
+/// `env("` for a variable), with its line.
+fn block_value(text: &str, block: &str, key: &str, opening: &str) -> Option<(String, usize)> {
     let mut inside = false;
     for (index, line) in text.lines().map(str::trim).enumerate() {
         if line.starts_with(block) {
@@ -138,7 +145,7 @@ fn block_value(text: &str, block: &str, key: &str) -> Option<(String, usize)> {
             inside = false;
         } else if let Some((name, value)) = line.split_once('=').filter(|_| inside) {
             if name.trim() == key {
-                let value = value.trim().strip_prefix('"')?.split('"').next()?;
+                let value = value.trim().strip_prefix(opening)?.split('"').next()?;
                 return Some((value.to_string(), index + 1));
             }
         }

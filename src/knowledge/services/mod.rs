@@ -37,6 +37,8 @@ pub(crate) struct Service {
     /// The connection URL, with `{password}` and `{host}`.
     pub(crate) url: Option<String>,
     pub(crate) jdbc: Option<String>,
+    /// The Go driver's connection string, where it is not a URL.
+    pub(crate) dsn: Option<String>,
     #[serde(default)]
     pub(crate) schemes: Vec<String>,
     #[serde(default)]
