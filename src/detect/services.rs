@@ -128,8 +128,23 @@ fn category_of(words: &[&str]) -> Option<&'static str> {
         .map(|service| service.category.as_str())
 }
 
+/// libpq's own variables (`PGHOST`, `PGPASSWORD`), which PostgreSQL clients read without being told, by role.
+fn libpq_role(name: &str) -> Option<&'static str> {
+    Some(match name.strip_prefix("PG")? {
+        "HOST" => "host",
+        "PORT" => "port",
+        "USER" => "user",
+        "PASSWORD" => "password",
+        "DATABASE" => "database",
+        _ => return None,
+    })
+}
+
 /// A variable the app reads to reach a service, by the category of that service and the role of its value.
 fn variable(name: &str, value: Option<&str>, source: &str) -> Option<serde_json::Value> {
+    if let Some(role) = libpq_role(name) {
+        return Some(json!({ "name": name, "category": "sql", "role": role, "source": source }));
+    }
     let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
     let by_value = value.and_then(known::by_url).map(|s| s.category.as_str());
     let category = by_value.or_else(|| category_of(&words))?;
@@ -396,6 +411,9 @@ mod tests {
         assert_eq!(of("CACHE_TTL", Some("60")), None);
         assert_eq!(of("LOG_LEVEL", Some("info")), None);
         assert_eq!(of("APP_DB", Some("mongodb://x")), pair("document", "url"));
+        assert_eq!(of("PGHOST", None), pair("sql", "host"));
+        assert_eq!(of("PGDATABASE", None), pair("sql", "database"));
+        assert_eq!(of("PGDATA", None), None);
     }
 
     #[test]
