@@ -115,6 +115,11 @@ pub struct InitArgs {
     /// NAME.dockerignore, which `BuildKit` reads for that Dockerfile only; build it with `-f NAME`.
     #[arg(long, short = 'f', env = "DOCKGEN_FILE", value_name = "NAME", default_value = "Dockerfile", value_parser = parse_file_name)]
     pub file: String,
+    /// Every deployable app of a workspace or multi-module root (Node workspaces, Go programs, Maven
+    /// modules): one Dockerfile.NAME with its ignore file per app, and docker-bake.hcl to build them all (with
+    /// --compose, one compose.yaml running them together). Never prompts; --check checks them all.
+    #[arg(long, env = "DOCKGEN_ALL", value_parser = BoolishValueParser::new(), conflicts_with_all = ["stdout", "plan", "json", "file", "save"])]
+    pub all: bool,
     /// Also write compose.yaml (or rewrite the project's compose file, asking first): the app built from the
     /// Dockerfile, and the backing services its code talks to (`dockgen detect` shows them) with health checks,
     /// volumes and the connection variables the app reads. At a terminal it is offered when there are some.
@@ -133,6 +138,9 @@ pub struct InitArgs {
     pub plan: bool,
     #[command(flatten)]
     pub source: PresetSource,
+    /// Set by `--all` for each app it writes: that app's run writes no compose file of its own.
+    #[arg(skip)]
+    pub one_of_all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -51,21 +51,27 @@ pub(crate) fn services(given: Option<&[String]>, values: &Map<String, Value>) ->
     services
 }
 
-/// What the compose file is planned from.
-pub(crate) struct Request<'a> {
-    /// The run's resolved values: answers, facts and the run's inputs.
+/// One app of the compose file: built from its Dockerfile, with the services it talks to.
+pub(crate) struct App<'a> {
+    /// The app's resolved values: answers, facts and the run's inputs.
     pub(crate) values: &'a Map<String, Value>,
-    /// The image's name (`api`), which names the app's service (unless `service` names it).
-    pub(crate) program: String,
-    /// What the project's compose file that is rewritten already says.
-    pub(crate) existing: Existing,
+    /// The image's name (`api`), which names the app's service.
+    pub(crate) image: String,
     /// The preset's stack (`go`): which connection string form its drivers take.
     pub(crate) stack: &'a str,
-    pub(crate) services: &'a [&'static Service],
+    /// The backing services it talks to.
+    pub(crate) services: Vec<&'static Service>,
     /// The build context, relative to the compose file's folder (`.`, `../..`).
     pub(crate) context: String,
     /// The Dockerfile, relative to the build context.
     pub(crate) dockerfile: String,
+}
+
+/// What the compose file is planned from: the apps (one, or every app of a repository with `--all`) and what
+/// the project's compose file that is rewritten already says.
+pub(crate) struct Request<'a> {
+    pub(crate) apps: Vec<App<'a>>,
+    pub(crate) existing: Existing,
 }
 
 /// What a project's compose file says that a rewrite keeps or loses.
@@ -117,66 +123,105 @@ pub(crate) fn existing(text: &str) -> Existing {
     found
 }
 
-/// The template's context: `app` (its build, ports, environment, volumes, what it waits for), `services` (each
-/// backing service's image, environment, volume and health check), the named `volumes`, the build `secrets`
-/// and the `passwords` compose reads from `.env`.
+/// The template's context: `apps` (each one's build, ports, environment, volumes, what it waits for),
+/// `services` (each backing service's image, environment, volume and health check), the named `volumes`, the
+/// build `secrets` and the `passwords` compose reads from `.env`.
 pub(crate) fn plan(request: &Request) -> Value {
-    let values = request.values;
-    let app = request
-        .existing
-        .app
-        .clone()
-        .unwrap_or_else(|| service_name(&request.program, request.services));
-    let mut env_files = request.existing.env_files.clone();
-    if values.get("env_example").is_some() && !env_files.iter().any(|f| f == ".env") {
-        env_files.push(".env".into());
+    let mut services: Vec<&'static Service> = Vec::new();
+    for service in request.apps.iter().flat_map(|app| app.services.iter()) {
+        if !services.iter().any(|known| std::ptr::eq(*known, *service)) {
+            services.push(service);
+        }
     }
-    let mut ports: Vec<String> = values
-        .get("port")
-        .and_then(Value::as_u64)
-        .into_iter()
-        .chain(numbers(values, "extra_ports"))
-        .map(|p| format!("{p}:{p}"))
+    let mut names: Vec<String> = Vec::new();
+    let mut published: Vec<u64> = Vec::new();
+    let mut volumes: Vec<String> = Vec::new();
+    let mut secrets: Vec<String> = Vec::new();
+    let mut apps: Vec<Value> = Vec::new();
+    for app in &request.apps {
+        let values = app.values;
+        // The project's compose file names the one app's service (its override files extend that name).
+        let existing = request.existing.app.clone().filter(|_| request.apps.len() == 1);
+        let mut name = existing.unwrap_or_else(|| service_name(&app.image, &services));
+        if names.contains(&name) {
+            name = format!("{name}-{}", names.len() + 1);
+        }
+        names.push(name.clone());
+        let mut env_files = request.existing.env_files.clone();
+        if values.get("env_example").is_some() && !env_files.iter().any(|f| f == ".env") {
+            env_files.push(".env".into());
+        }
+        let app_volumes = data_volumes(values, &name);
+        volumes.extend(app_volumes.iter().map(|(name, _)| name.clone()));
+        let app_secrets = strings(values, "build_secrets");
+        secrets.extend(
+            app_secrets
+                .iter()
+                .filter(|s| !secrets.contains(s))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        apps.push(json!({
+            "name": name,
+            "context": app.context,
+            "dockerfile": app.dockerfile,
+            "args": build_args(values),
+            "secrets": app_secrets,
+            "ports": host_ports(values, &mut published),
+            "env_example": values.get("env_example").and_then(Value::as_str),
+            "env_files": env_files,
+            // A program that serves is kept running; one that does its work and exits is restarted only when it
+            // fails.
+            "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
+            "environment": app_environment(values, &app.services, app.stack)
+                .iter()
+                .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
+                .collect::<Vec<_>>(),
+            "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
+            "depends_on": app.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        }));
+    }
+    let links: Vec<Value> = request
+        .apps
+        .iter()
+        .flat_map(|app| list(app.values, "compose_links"))
         .collect();
-    ports.extend(numbers(values, "udp_ports").into_iter().map(|p| format!("{p}:{p}/udp")));
-    let app_volumes = data_volumes(values, &app);
-    let mut volumes: Vec<String> = app_volumes.iter().map(|(name, _)| name.clone()).collect();
-    let links = list(values, "compose_links");
-    let services: Vec<Value> = request
-        .services
+    let backing: Vec<Value> = services
         .iter()
         .map(|service| {
             volumes.push(format!("{}-data", service.name));
             backing_service(service, &links)
         })
         .collect();
-    let passwords: Vec<&String> = request.services.iter().filter_map(|s| s.password.as_ref()).collect();
-    let secrets = strings(values, "build_secrets");
+    let passwords: Vec<&String> = services.iter().filter_map(|s| s.password.as_ref()).collect();
     json!({
-        "app": {
-            "name": app,
-            "context": request.context,
-            "dockerfile": request.dockerfile,
-            "args": build_args(values),
-            "secrets": secrets,
-            "ports": ports,
-            "env_example": values.get("env_example").and_then(Value::as_str),
-            "env_files": env_files,
-            // A program that serves is kept running; one that does its work and exits is restarted only when it
-            // fails.
-            "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
-            "environment": app_environment(values, request.services, request.stack)
-                .iter()
-                .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
-                .collect::<Vec<_>>(),
-            "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
-            "depends_on": request.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-        },
-        "services": services,
+        "apps": apps,
+        "services": backing,
         "volumes": volumes,
         "secrets": secrets,
         "passwords": passwords,
     })
+}
+
+/// The app's published ports, `HOST:CONTAINER`: the same number on the host unless an earlier app of the file
+/// took it (then the next free one).
+fn host_ports(values: &Map<String, Value>, published: &mut Vec<u64>) -> Vec<String> {
+    let mut host = |port: u64| {
+        let mut chosen = port;
+        while published.contains(&chosen) && chosen < 65_535 {
+            chosen += 1;
+        }
+        published.push(chosen);
+        chosen
+    };
+    let tcp = values
+        .get("port")
+        .and_then(Value::as_u64)
+        .into_iter()
+        .chain(numbers(values, "extra_ports"));
+    let mut ports: Vec<String> = tcp.map(|p| format!("{}:{p}", host(p))).collect();
+    ports.extend(numbers(values, "udp_ports").into_iter().map(|p| format!("{p}:{p}/udp")));
+    ports
 }
 
 fn list(values: &Map<String, Value>, key: &str) -> Vec<Value> {

@@ -4,7 +4,7 @@
 use std::io::IsTerminal as _;
 use std::path::Path;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 use indexmap::IndexMap;
@@ -21,6 +21,29 @@ use crate::{
 };
 
 pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
+    if args.all {
+        return crate::init_all::init_all(args, presets, config, matches);
+    }
+    init_app(args, presets, config, matches).map(|_| ())
+}
+
+/// One app's run, as `--all` assembles them: its resolved values, stack, Dockerfile and build context.
+pub(crate) struct AppRun {
+    pub(crate) values: serde_json::Map<String, serde_json::Value>,
+    pub(crate) stack: String,
+    /// The image's name (`api`).
+    pub(crate) image: String,
+    pub(crate) file: String,
+    pub(crate) context_dir: std::path::PathBuf,
+}
+
+/// `init` for one app; what it settled, unless it only printed the plan.
+pub(crate) fn init_app(
+    args: &InitArgs,
+    presets: &[Preset],
+    config: &ProjectConfig,
+    matches: &ArgMatches,
+) -> Result<Option<AppRun>> {
     check_project_dir(&args.path)?;
     let detection = detect::detect(&args.path)?;
     let saved = if config.read_answers_file {
@@ -55,28 +78,27 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     let args = &*args;
     let plan = plan::derive(preset, &resolved.values);
     if args.plan {
-        return print(&format!("{}\n", serde_json::to_string_pretty(&plan)?));
+        print(&format!("{}\n", serde_json::to_string_pretty(&plan)?))?;
+        return Ok(None);
     }
     let rendered = render::render(preset, &plan)?;
     let context_dir = build_context(&args.path, preset, &resolved)?;
-    let compose_file = if (args.compose || args.services.is_some()) && !args.stdout {
-        Some(compose_file(args, preset, &resolved, &context_dir)?)
-    } else {
-        None
+    let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
+    let run = AppRun {
+        values: resolved.values.clone(),
+        stack: preset.stack.clone(),
+        image: next_steps::image_name(&args.path, program),
+        file: args.file.clone(),
+        context_dir: context_dir.clone(),
     };
+    let wanted = (args.compose || args.services.is_some()) && !args.stdout && !args.one_of_all;
+    let services = args.services.as_deref();
+    let compose_file = wanted
+        .then(|| compose_file(&args.path, &[&run], services, preset, args.json))
+        .transpose()?;
     let mut written = Vec::new();
     if args.stdout {
-        let hides = outputs::existing_ignore_hides(&args.path, &context_dir, &args.file, &rendered.dockerfile);
-        say(&[], &hides);
-        warnings.extend(hides);
-        // What the file would become: the user's lines in the Dockerfile there stay.
-        print(&outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)?)?;
-        for (name, _) in &rendered.extra {
-            eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
-        }
-        if args.compose || args.services.is_some() {
-            eprintln!("note: --stdout prints the Dockerfile only: compose.yaml is not written");
-        }
+        warnings.extend(print_dockerfile(args, &context_dir, rendered)?);
     } else {
         let mut planned = outputs::plan(&args.path, &context_dir, &args.file, rendered)?;
         planned.files.extend(compose_file.clone());
@@ -88,7 +110,8 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
         // Only files whose content would change are written (or need --force); identical output is success.
         let changed = write::changed(&files);
         if args.check {
-            return outputs::check(&files, &changed, drift_hint(args, &settled, &changed));
+            outputs::check(&files, &changed, drift_hint(args, &settled, &changed))?;
+            return Ok(Some(run));
         }
         if interactive && !args.force && !changed.is_empty() {
             eprint!(
@@ -102,7 +125,7 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
             let Some(paths) = outputs::write_changed(changed, &owned, args.force, interactive, prompter.as_mut())?
             else {
                 eprintln!("wrote nothing; the files are as they were");
-                return Ok(());
+                return Ok(Some(run));
             };
             written.extend(paths);
         }
@@ -110,14 +133,45 @@ pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, 
     // A compose file chosen at the prompt is a decision `--yes` does not take.
     let asked_changed = settled.asked_changed || asked_compose && args.compose;
     if wants_saving(args, asked_changed, prompter.as_mut())? {
-        written.extend(save_answers(args, preset, candidate, &resolved)?);
+        let saving = with_compose_services(args, compose_file.is_some(), &resolved);
+        written.extend(save_answers(&saving, preset, candidate, &resolved)?);
     }
     let steps = (!args.stdout).then(|| {
         let mut steps = steps_for(args, preset, &context_dir, &resolved);
         steps.compose = compose_file.as_ref().map(|(path, _)| next_steps::compose_up(path));
         steps
     });
-    finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())
+    finish(args, preset, &resolved, &warnings, &written, config, steps.as_ref())?;
+    Ok(Some(run))
+}
+
+/// `--stdout`: the Dockerfile as the file would become (the user's lines in the one there stay), and notes on
+/// what it does not write; the warnings said about the ignore file already there.
+fn print_dockerfile(args: &InitArgs, context_dir: &Path, rendered: render::Rendered) -> Result<Vec<String>> {
+    let hides = outputs::existing_ignore_hides(&args.path, context_dir, &args.file, &rendered.dockerfile);
+    say(&[], &hides);
+    print(&outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)?)?;
+    for (name, _) in &rendered.extra {
+        eprintln!("note: the Dockerfile also needs {name}, which --stdout does not write");
+    }
+    if args.compose || args.services.is_some() {
+        eprintln!("note: --stdout prints the Dockerfile only: compose.yaml is not written");
+    }
+    Ok(hides)
+}
+
+/// The inputs `--save` records: with a compose file written, the services it runs, so `--check` reproduces them
+/// once the file that linked them is this one.
+fn with_compose_services(args: &InitArgs, compose_written: bool, resolved: &answers::Resolved) -> InitArgs {
+    let mut saving = args.clone();
+    if compose_written && saving.services.is_none() {
+        let names: Vec<String> = compose::services(None, &resolved.values)
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        saving.services = Some(names).filter(|n| !n.is_empty());
+    }
+    saving
 }
 
 /// The preset and the answers as settled from the repository, dockgen.toml, the command line and the
@@ -655,47 +709,40 @@ fn ask_compose(resolved: &answers::Resolved, prompter: &mut dyn Prompter) -> Res
     )
 }
 
-/// compose.yaml's path and text: the project's compose file when it has one (rewritten only as the other files
-/// are: when decided or forced), else PATH/compose.yaml.
-fn compose_file(
-    args: &InitArgs,
+/// compose.yaml's path and text for the apps of `runs`, in the folder `project`: the project's compose file when
+/// it has one (rewritten only as the other files are: when decided or forced), else `project/compose.yaml`.
+pub(crate) fn compose_file(
+    project: &Path,
+    runs: &[&AppRun],
+    services: Option<&[String]>,
     preset: &Preset,
-    resolved: &answers::Resolved,
-    context_dir: &Path,
+    quiet: bool,
 ) -> Result<(std::path::PathBuf, String)> {
     let name = compose::FILES
         .iter()
-        .find(|name| std::fs::symlink_metadata(args.path.join(name)).is_ok())
+        .find(|name| std::fs::symlink_metadata(project.join(name)).is_ok())
         .unwrap_or(&compose::FILES[0]);
-    let relative = |from: &Path, to: &Path| -> Result<String> {
-        let resolve = |p: &Path| {
-            p.canonicalize()
-                .with_context(|| format!("cannot resolve {}", p.display()))
-        };
-        let (from, to) = (resolve(from)?, resolve(to)?);
-        Ok(match to.strip_prefix(&from) {
-            Ok(below) if below.as_os_str().is_empty() => ".".to_string(),
-            Ok(below) => below.display().to_string(),
-            Err(_) => {
-                let up = from.strip_prefix(&to).map_or(0, |rest| rest.components().count());
-                vec![".."; up].join("/")
-            }
-        })
-    };
-    let context = relative(&args.path, context_dir)?;
-    let project_in_context = relative(context_dir, &args.path)?;
-    let dockerfile = if project_in_context == "." {
-        args.file.clone()
-    } else {
-        format!("{project_in_context}/{}", args.file)
-    };
-    let services = compose::services(args.services.as_deref(), &resolved.values);
-    let program = crate::detect::stack(&preset.stack).and_then(|stack| (stack.image_name)(&resolved.values));
-    let path = args.path.join(name);
+    let mut apps = Vec::new();
+    for run in runs {
+        let project_in_context = outputs::relative_folder(&run.context_dir, project)?;
+        apps.push(compose::App {
+            values: &run.values,
+            image: run.image.clone(),
+            stack: &run.stack,
+            services: compose::services(services, &run.values),
+            context: outputs::relative_folder(project, &run.context_dir)?,
+            dockerfile: if project_in_context == "." {
+                run.file.clone()
+            } else {
+                format!("{project_in_context}/{}", run.file)
+            },
+        });
+    }
+    let path = project.join(name);
     let existing = files::read_text(&path, files::MANIFEST_CAP)
         .map(|text| compose::existing(&text))
         .unwrap_or_default();
-    if !existing.dropped.is_empty() && !args.json {
+    if !existing.dropped.is_empty() && !quiet {
         paint::warning(&format!(
             "{}: rewriting it drops the services {} (not the app's, nor one dockgen runs): keep them in a \
              compose.override.yaml, which compose merges, or decline the rewrite",
@@ -703,15 +750,7 @@ fn compose_file(
             existing.dropped.join(", ")
         ));
     }
-    let plan = compose::plan(&compose::Request {
-        values: &resolved.values,
-        program: next_steps::image_name(&args.path, program),
-        existing,
-        stack: &preset.stack,
-        services: &services,
-        context,
-        dockerfile,
-    });
+    let plan = compose::plan(&compose::Request { apps, existing });
     Ok((path, render::render_compose(preset, &plan)?))
 }
 

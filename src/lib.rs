@@ -15,6 +15,7 @@ pub(crate) mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 mod init;
+mod init_all;
 pub(crate) mod knowledge;
 pub mod next_steps;
 pub mod origin;

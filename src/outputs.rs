@@ -113,6 +113,24 @@ pub(crate) fn existing_ignore_hides(project: &Path, context: &Path, file_name: &
     )
 }
 
+/// The folder `to` relative to the folder `from` (`.`, `apps/api`, `../..`), as a compose or bake file names a
+/// build context from its own folder.
+pub(crate) fn relative_folder(from: &Path, to: &Path) -> Result<String> {
+    let resolve = |p: &Path| {
+        p.canonicalize()
+            .with_context(|| format!("cannot resolve {}", p.display()))
+    };
+    let (from, to) = (resolve(from)?, resolve(to)?);
+    Ok(match to.strip_prefix(&from) {
+        Ok(below) if below.as_os_str().is_empty() => ".".to_string(),
+        Ok(below) => below.display().to_string(),
+        Err(_) => {
+            let up = from.strip_prefix(&to).map_or(0, |rest| rest.components().count());
+            vec![".."; up].join("/")
+        }
+    })
+}
+
 /// The Dockerfile's path relative to the ignore file's folder: the name of its section in the block.
 fn dockerfile_key(project: &Path, ignore_dir: &Path, file_name: &str) -> Result<String> {
     let canonical = |p: &Path| {

@@ -57,20 +57,28 @@ pub fn render(preset: &Preset, plan: &Plan) -> Result<Rendered> {
 /// The template compose.yaml is printed from (a layer's `templates/compose/compose.yaml.tera` replaces it).
 pub const COMPOSE_TEMPLATE: &str = "compose/compose.yaml.tera";
 
+/// The template docker-bake.hcl is printed from, for `init --all`.
+pub const BAKE_TEMPLATE: &str = "compose/docker-bake.hcl.tera";
+
 /// Renders compose.yaml from its plan (`crate::compose::plan`).
 pub fn render_compose(preset: &Preset, plan: &Value) -> Result<String> {
+    render_named(preset, COMPOSE_TEMPLATE, plan)
+}
+
+/// Renders one stand-alone template (no includes) that a layer may replace, from `context`.
+pub fn render_named(preset: &Preset, name: &str, context: &Value) -> Result<String> {
     let (text, origin) = preset
         .templates
-        .get(COMPOSE_TEMPLATE)
-        .with_context(|| format!("no template {COMPOSE_TEMPLATE}"))?;
+        .get(name)
+        .with_context(|| format!("no template {name}"))?;
     let mut tera = with_filters(Tera::default());
-    tera.add_raw_template(COMPOSE_TEMPLATE, text)
+    tera.add_raw_template(name, text)
         .map_err(|e| template_error(preset, &e))?;
-    let context = tera::Context::from_value(plan.clone()).context("building the compose template's context")?;
+    let context = tera::Context::from_value(context.clone()).with_context(|| format!("building {name}'s context"))?;
     let text = tera
-        .render(COMPOSE_TEMPLATE, &context)
+        .render(name, &context)
         .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
-        .with_context(|| format!("rendering template {COMPOSE_TEMPLATE} ({origin})"))?;
+        .with_context(|| format!("rendering template {name} ({origin})"))?;
     Ok(tidy(&text))
 }
 

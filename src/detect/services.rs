@@ -128,7 +128,7 @@ fn category_of(words: &[&str]) -> Option<&'static str> {
         .map(|service| service.category.as_str())
 }
 
-/// libpq's own variables (`PGHOST`, `PGPASSWORD`), which PostgreSQL clients read without being told, by role.
+/// libpq's own variables (`PGHOST`, `PGPASSWORD`), which Postgres clients read without being told, by role.
 fn libpq_role(name: &str) -> Option<&'static str> {
     Some(match name.strip_prefix("PG")? {
         "HOST" => "host",

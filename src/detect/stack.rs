@@ -29,6 +29,9 @@ pub struct Stack {
     /// The fields `derive` adds, each with what it holds: the plan fields templates may read besides the
     /// answers and facts (`dockgen init --plan` shows them; tests/integration/plan.rs checks the templates).
     pub plan_fields: &'static [PlanField],
+    /// The answer that picks which program of a repository is built (`main_package`, `app`, `module`): what
+    /// `init --all` sets for each of the choice's options.
+    pub program_key: &'static str,
     /// The program's name from the resolved answers, for the image name in the printed next steps.
     pub image_name: fn(&Map<String, Value>) -> Option<String>,
     /// The bundled example (a folder under `examples/`) each of the stack's presets is shown and tested on.

@@ -1,5 +1,6 @@
 //! One integration-test binary: fixtures rendered and snapshotted, the CLI contract, hadolint on every output.
 
+mod all_apps;
 mod architecture;
 mod cli;
 mod common;

@@ -63,6 +63,7 @@ pub(super) static STACK: Stack = Stack {
     derive: plan::derive,
     plan_fields: plan::FIELDS,
     build_inputs: false,
+    program_key: "main_package",
     image_name: |values| values.get("binary_name").and_then(|v| v.as_str()).map(String::from),
     examples: &[
         Example {

@@ -44,6 +44,7 @@ pub(super) static STACK: Stack = Stack {
     derive: plan::derive,
     plan_fields: plan::FIELDS,
     build_inputs: false,
+    program_key: "module",
     image_name: |values| values.get("artifact").and_then(|v| v.as_str()).map(contract::artifact_name),
     examples: &[Example {
         preset: "maven",

@@ -69,6 +69,7 @@ pub(super) static STACK: Stack = Stack {
     derive: plan::derive,
     plan_fields: plan::FIELDS,
     build_inputs: true,
+    program_key: "app",
     image_name: |values| values.get("app_name").and_then(|v| v.as_str()).map(String::from),
     examples: &[
         Example {
