@@ -20,13 +20,6 @@ use crate::{
     render, report, say, write, ProjectConfig, UsageError,
 };
 
-pub(crate) fn init(args: &InitArgs, presets: &[Preset], config: &ProjectConfig, matches: &ArgMatches) -> Result<()> {
-    if args.all {
-        return crate::init_all::init_all(args, presets, config, matches);
-    }
-    init_app(args, presets, config, matches).map(|_| ())
-}
-
 /// One app's run, as `--all` assembles them: its resolved values, stack, Dockerfile and build context.
 pub(crate) struct AppRun {
     pub(crate) values: serde_json::Map<String, serde_json::Value>,
@@ -37,7 +30,8 @@ pub(crate) struct AppRun {
     pub(crate) context_dir: std::path::PathBuf,
 }
 
-/// `init` for one app; what it settled, unless it only printed the plan.
+/// `init` for one app (`--all` runs it for each, `crate::init_all`); what it settled, unless it only printed the
+/// plan.
 pub(crate) fn init_app(
     args: &InitArgs,
     presets: &[Preset],

@@ -68,7 +68,11 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             let matches = sub(&["init"]);
             let presets = load_presets(&args.source, &args.path, matches)?;
             let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
-            init::init(&args, &presets, &config, matches)
+            if args.all {
+                init_all::init_all(&args, &presets, &config, matches)
+            } else {
+                init::init_app(&args, &presets, &config, matches).map(|_| ())
+            }
         }
         Command::Detect(args) => {
             let presets = load_presets(&args.source, &args.path, sub(&["detect"]))?;

@@ -160,7 +160,7 @@ fn variable(name: &str, value: Option<&str>, source: &str) -> Option<serde_json:
 }
 
 /// The dotenv lines of a file: `(name, value, line)`, quotes taken off; nothing is substituted.
-fn dotenv_pairs(text: &str) -> Vec<(String, String, usize)> {
+pub(crate) fn dotenv_pairs(text: &str) -> Vec<(String, String, usize)> {
     text.lines()
         .enumerate()
         .filter_map(|(index, line)| {

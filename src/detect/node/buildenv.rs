@@ -281,17 +281,9 @@ fn committed_values(
 
 /// The keys a dotenv file sets, each with its line.
 fn dotenv_lines(text: &str) -> Vec<(String, usize)> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(index, line)| {
-            let line = line.trim_start();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            let (key, _) = line.split_once('=')?;
-            let key = key.trim();
-            crate::validate::env_name(key)
-                .is_ok()
-                .then(|| (key.to_string(), index + 1))
-        })
+    crate::detect::services::dotenv_pairs(text)
+        .into_iter()
+        .map(|(key, _, line)| (key, line))
         .collect()
 }
 
