@@ -718,6 +718,15 @@ pub(crate) fn compose_file(
         .unwrap_or(&compose::FILES[0]);
     let mut apps = Vec::new();
     for run in runs {
+        if !quiet {
+            let said = run.values.get("service_notes").and_then(serde_json::Value::as_array);
+            let notes: Vec<String> = said
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(String::from))
+                .collect();
+            say(&notes, &[]);
+        }
         let project_in_context = outputs::relative_folder(&run.context_dir, project)?;
         apps.push(compose::App {
             values: &run.values,

@@ -197,7 +197,7 @@ pub(crate) fn env_reads(found: Vec<(String, String)>, facts: &mut Facts) {
 /// found in its manifests and configs, the example env files of the app's folder and the root, the variables
 /// its code reads (`env_reads`) and the compose services the deployment files link to it (`compose_links`, from
 /// `deploy`).
-pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut Facts, notes: &mut Vec<String>) {
+pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut Facts) {
     let mut variables: Vec<serde_json::Value> = Vec::new();
     let mut add_variable = |found: serde_json::Value| {
         if !variables.iter().any(|known| known["name"] == found["name"]) {
@@ -272,7 +272,12 @@ pub(crate) fn record(root: &Path, dir: &str, mut clues: Vec<Clue>, facts: &mut F
             add_variable(json!({ "name": name, "category": clue.service.category, "role": "url", "source": at }));
         }
     }
-    let wired = rank(&clues, notes);
+    // What ranking decided is said where compose.yaml is written (`service_notes`), not on every run.
+    let mut notes = Vec::new();
+    let wired = rank(&clues, &mut notes);
+    if let Some(first) = clues.first().filter(|_| !notes.is_empty()) {
+        facts.insert("service_notes".into(), Fact::new(json!(notes), first.source.clone()));
+    }
     let Some(first) = wired.first() else { return };
     let evidence: Vec<String> = wired
         .iter()

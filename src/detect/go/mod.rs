@@ -285,7 +285,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         .collect();
     contract::apply(root, &mut options, candidate);
     for (option, graph) in options.iter_mut().zip(&graphs) {
-        services::record(root, ".", service_clues(&tree, graph), &mut option.facts, &mut candidate.notes);
+        services::record(root, ".", service_clues(&tree, graph), &mut option.facts);
     }
     match options.len() {
         0 => {

@@ -185,7 +185,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
     candidate.notes.extend(contract::apply(root, &mut modules));
-    record_services(root, &projects, &mut runnable, &mut candidate.notes);
+    record_services(root, &projects, &mut runnable);
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
             bail!("{why}");
@@ -603,10 +603,10 @@ fn fuzz_properties(text: &str) -> usize {
 }
 
 /// The backing services of each runnable module (`services::record`).
-fn record_services(root: &Path, projects: &[Project], runnable: &mut [Runnable], notes: &mut Vec<String>) {
+fn record_services(root: &Path, projects: &[Project], runnable: &mut [Runnable]) {
     for option in runnable.iter_mut().map(|r| &mut r.option) {
         if let Some(project) = projects.iter().find(|p| p.dir == option.value) {
-            services::record(root, &project.dir, service_clues(root, project), &mut option.facts, notes);
+            services::record(root, &project.dir, service_clues(root, project), &mut option.facts);
         }
     }
 }

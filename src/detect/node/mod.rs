@@ -527,7 +527,7 @@ fn analyse(
     buildenv::build_env(&app, &mut facts, warnings);
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
-    services::record(&context.dir, dir, service_clues(&app), &mut facts, notes);
+    services::record(&context.dir, dir, service_clues(&app), &mut facts);
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;
