@@ -85,9 +85,10 @@ pub(crate) struct Existing {
     pub(crate) dropped: Vec<String>,
 }
 
-/// Reads a project's compose file (`text`): the app's service (the first that builds), its env files, and the
-/// services a rewrite would drop. A file that does not parse says nothing.
-pub(crate) fn existing(text: &str) -> Existing {
+/// Reads a project's compose file (`text`): the app's service (`app`, the name detection found building the
+/// app, else the first that builds), its env files, and the services a rewrite drops: every other service but
+/// those of a kind in `kept` (the backing services the new file runs). A file that does not parse says nothing.
+pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service]) -> Existing {
     let mut found = Existing::default();
     let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
         return found;
@@ -95,10 +96,19 @@ pub(crate) fn existing(text: &str) -> Existing {
     let Some(services) = doc.as_mapping().and_then(|d| d.get_mapping("services")) else {
         return found;
     };
+    let app = app
+        .filter(|name| services.get_mapping(name).is_some())
+        .map(str::to_string)
+        .or_else(|| {
+            services
+                .iter()
+                .find(|(_, s)| s.as_mapping().is_some_and(|s| s.get_node("build").is_some()))
+                .map(|(name, _)| name.as_str().to_string())
+        });
     for (name, service) in services.iter() {
         let Some(service) = service.as_mapping() else { continue };
         let name = name.as_str().to_string();
-        if service.get_node("build").is_some() && found.app.is_none() {
+        if Some(&name) == app.as_ref() {
             match service.get_node("env_file") {
                 Some(marked_yaml::Node::Scalar(file)) => found.env_files.push(file.as_str().to_string()),
                 Some(marked_yaml::Node::Sequence(files)) => found.env_files.extend(files.iter().filter_map(|f| {
@@ -110,16 +120,17 @@ pub(crate) fn existing(text: &str) -> Existing {
             found
                 .env_files
                 .retain(|f| crate::validate::context_path(f.trim_start_matches("./")).is_ok());
-            found.app = Some(name).filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
             continue;
         }
-        let runs_known = service
+        let kept_kind = service
             .get_scalar("image")
-            .is_some_and(|image| known::by_image(image.as_str()).is_some());
-        if !runs_known {
+            .and_then(|image| known::by_image(image.as_str()))
+            .is_some_and(|kind| kept.iter().any(|k| std::ptr::eq(*k, kind)));
+        if !kept_kind {
             found.dropped.push(name);
         }
     }
+    found.app = app.filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
     found
 }
 
@@ -179,6 +190,7 @@ pub(crate) fn plan(request: &Request) -> Value {
                 .collect::<Vec<_>>(),
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
             "depends_on": app.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            "healthcheck": health_check(values, app.stack),
         }));
     }
     let links: Vec<Value> = request
@@ -200,6 +212,25 @@ pub(crate) fn plan(request: &Request) -> Value {
         "volumes": volumes,
         "secrets": secrets,
         "passwords": passwords,
+    })
+}
+
+/// The app's health check, when its code registers a health endpoint and its runtime image has something to
+/// call it with: Node's own `fetch` in a Node runtime, `wget` (`BusyBox`'s) on alpine. Elsewhere (distroless, scratch,
+/// slim Debian, a JRE) there is no client in the image, and no check is written.
+fn health_check(values: &Map<String, Value>, stack: &str) -> Option<Vec<String>> {
+    let path = values.get("health_path")?.as_str()?;
+    let port = values.get("port")?.as_u64()?;
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let node_runtime = stack == "node" && values.get("kind").and_then(Value::as_str) == Some("server");
+    if node_runtime {
+        let script = format!("fetch('{url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))");
+        return Some(vec!["CMD".into(), "node".into(), "-e".into(), script]);
+    }
+    (values.get("runtime_family").and_then(Value::as_str) == Some("alpine")).then(|| {
+        ["CMD", "wget", "-q", "-O", "/dev/null", &url]
+            .map(String::from)
+            .to_vec()
     })
 }
 
@@ -446,11 +477,19 @@ mod tests {
     fn an_existing_file_keeps_its_app_name_and_env_files_and_names_what_is_dropped() {
         let text = "services:\n  web:\n    build: .\n    env_file: [.env, ../secret.env]\n  db:\n    image: \
                     postgres:16\n  nats:\n    image: nats:2\n  jaeger:\n    image: jaegertracing/all-in-one\n";
-        let found = existing(text);
+        let postgres = named("postgres").unwrap();
+        let found = existing(text, None, &[postgres]);
         assert_eq!(found.app.as_deref(), Some("web"));
         assert_eq!(found.env_files, [".env"]);
         assert_eq!(found.dropped, ["nats", "jaeger"]);
-        assert!(existing("not: [yaml").app.is_none());
+        // The service detection found building the app wins over the first that builds; a database the new
+        // file does not run is dropped too.
+        let two = "services:\n  mail:\n    build: {dockerfile: mail.Dockerfile}\n  api:\n    build: .\n  db:\n    \
+                   image: mysql:8\n";
+        let found = existing(two, Some("api"), &[postgres]);
+        assert_eq!(found.app.as_deref(), Some("api"));
+        assert_eq!(found.dropped, ["mail", "db"]);
+        assert!(existing("not: [yaml", None, &[]).app.is_none());
     }
 
     #[test]

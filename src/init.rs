@@ -742,8 +742,18 @@ pub(crate) fn compose_file(
         });
     }
     let path = project.join(name);
+    let mut kept: Vec<&'static crate::knowledge::services::Service> = Vec::new();
+    for service in apps.iter().flat_map(|app| app.services.iter()) {
+        if !kept.iter().any(|k| std::ptr::eq(*k, *service)) {
+            kept.push(service);
+        }
+    }
+    let app_service = match runs {
+        [only] => only.values.get("compose_service").and_then(serde_json::Value::as_str),
+        _ => None,
+    };
     let existing = files::read_text(&path, files::MANIFEST_CAP)
-        .map(|text| compose::existing(&text))
+        .map(|text| compose::existing(&text, app_service, &kept))
         .unwrap_or_default();
     if !existing.dropped.is_empty() && !quiet {
         paint::warning(&format!(

@@ -349,7 +349,13 @@ impl Columns {
 /// Facts every stack's detection records for compose.yaml that a reader does not need: the linked compose
 /// services (what `backing_services` shows), the variables wired to them, the app's example env file and what
 /// ranking the services decided (said when compose.yaml is written).
-const NEUTRAL_INTERNAL: &[&str] = &["compose_links", "service_variables", "env_example", "service_notes"];
+const NEUTRAL_INTERNAL: &[&str] = &[
+    "compose_links",
+    "compose_service",
+    "service_variables",
+    "env_example",
+    "service_notes",
+];
 
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
 const RUNTIME_FACTS: &[&str] = &[

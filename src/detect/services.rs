@@ -192,6 +192,17 @@ pub(crate) fn env_reads(found: Vec<(String, String)>, facts: &mut Facts) {
     );
 }
 
+/// Records `health_path`: the health endpoint the program's code registers, with where; compose.yaml's health
+/// check calls it.
+pub(crate) fn health_route(found: Option<(String, String)>, facts: &mut Facts) {
+    if let Some((path, source)) = found {
+        facts.insert(
+            "health_path".into(),
+            Fact::new(path, source).with_note("the program's health endpoint: compose.yaml's health check calls it"),
+        );
+    }
+}
+
 /// Records `backing_services` (the kinds wired, one per category, each with the evidence) and
 /// `service_variables` (the variables the app reads to reach them) for the app in `dir`, from `clues` the stack
 /// found in its manifests and configs, the example env files of the app's folder and the root, the variables

@@ -120,8 +120,12 @@ pub(crate) fn apply_to_programs(
         .collect()
 }
 
-/// `compose_links`: the compose services the app's service talks to, for compose.yaml's backing services.
+/// `compose_service`: the name of the app's service in the project's compose file, and `compose_links`: the
+/// compose services it talks to, for compose.yaml.
 fn record_links(runtime: &Runtime, facts: &mut Facts) {
+    if let Some((name, file)) = &runtime.service_name {
+        facts.insert("compose_service".into(), Fact::new(name.clone(), file.clone()));
+    }
     let Some((_, first)) = runtime.links.first() else {
         return;
     };
@@ -149,6 +153,7 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
     let mut carried = Runtime {
         copied_in: Vec::new(),
         links: Vec::new(),
+        service_name: None,
         ..runtime.clone()
     };
     let facts = &mut *program.facts;

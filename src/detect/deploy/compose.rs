@@ -17,7 +17,7 @@ pub(super) const COMPOSE_FILES: &[&str] = &[
 /// `build: {context: ./api}`).
 pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {
     let doc = marked_yaml::parse_yaml(0, text).ok()?;
-    let (service, _) = built_service(&doc, wanted)?;
+    let (name, service, _) = built_service(&doc, wanted)?;
     let others: Vec<&str> = doc
         .as_mapping()
         .and_then(|d| d.get_mapping("services"))
@@ -29,7 +29,10 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
                 .collect()
         })
         .unwrap_or_default();
-    let mut found = Runtime::default();
+    let mut found = Runtime {
+        service_name: Some((name.to_string(), file.to_string())),
+        ..Runtime::default()
+    };
     let at = |node: &marked_yaml::Node| format!("{file}:{}", line_of(node));
     let mut variables: Vec<(String, Option<String>, String)> = Vec::new();
     if let Some(ports) = service.get_sequence("ports") {
@@ -177,12 +180,16 @@ fn host_of(value: &str) -> Option<&str> {
 }
 
 /// The compose service that builds the folder `wanted`: its build context, or the folder of the Dockerfile it
-/// builds with (`context: .` + `dockerfile: apps/api/Dockerfile`, the usual shape in a workspace); and its
-/// `build` node.
+/// builds with (`context: .` + `dockerfile: apps/api/Dockerfile`, the usual shape in a workspace); its name,
+/// and its `build` node.
 pub(super) fn built_service<'a>(
     doc: &'a marked_yaml::Node,
     wanted: &str,
-) -> Option<(&'a marked_yaml::types::MarkedMappingNode, &'a marked_yaml::Node)> {
+) -> Option<(
+    &'a str,
+    &'a marked_yaml::types::MarkedMappingNode,
+    &'a marked_yaml::Node,
+)> {
     let services = doc.as_mapping()?.get_mapping("services")?;
     services
         .iter()
@@ -203,10 +210,10 @@ pub(super) fn built_service<'a>(
                 .map(|(dir, _)| format!("{}/{dir}", context.trim_end_matches('/')));
             let builds = same_folder(context, wanted) && dockerfile_dir.is_none()
                 || dockerfile_dir.is_some_and(|dir| same_folder(&dir, wanted));
-            builds.then(|| (dockerfile_rank(name, dockerfile), service, build))
+            builds.then(|| (dockerfile_rank(name, dockerfile), name, service, build))
         })
         .min_by_key(|(rank, ..)| *rank)
-        .map(|(_, service, build)| (service, build))
+        .map(|(_, name, service, build)| (name, service, build))
 }
 
 /// How surely a service building the app's folder builds the app itself: the folder's own Dockerfile first

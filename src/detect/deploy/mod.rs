@@ -149,7 +149,7 @@ pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
     for name in compose::COMPOSE_FILES {
         if let Some(text) = read_small_text(&root.join(name)).filter(|t| !is_dockgens_own(t)) {
             let doc = marked_yaml::parse_yaml(0, &text).ok();
-            if let Some((_, build)) = doc.as_ref().and_then(|doc| compose::built_service(doc, dir)) {
+            if let Some((_, _, build)) = doc.as_ref().and_then(|doc| compose::built_service(doc, dir)) {
                 return Some(format!("{name}:{}", line_of(build)));
             }
             break;

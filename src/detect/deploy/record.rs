@@ -34,6 +34,9 @@ pub(crate) struct Runtime {
     /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
     /// program's arguments may name them, and the new image holds only the program.
     pub(crate) copied_in: Vec<Sourced<String>>,
+    /// The name of the compose service that builds the app, with its compose file (a rewrite of that file keeps
+    /// the name: override files extend it).
+    pub(crate) service_name: Option<Sourced<String>>,
     /// The other compose services the app's service talks to (by `depends_on` or a variable whose value names
     /// one), by image: the backing services a generated compose.yaml runs beside it.
     pub(crate) links: Vec<Sourced<Link>>,
@@ -81,6 +84,9 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
     }
     if found.workdir.is_none() {
         found.workdir = other.workdir;
+    }
+    if found.service_name.is_none() {
+        found.service_name = other.service_name;
     }
     for link in other.links {
         if !found.links.iter().any(|(known, _)| *known == link.0) {

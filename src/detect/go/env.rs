@@ -1,5 +1,6 @@
-//! The environment variables a Go program reads by name (`os.Getenv("DATABASE_URL")`, `os.LookupEnv`): the
-//! names compose.yaml wires to the backing services.
+//! The environment variables a Go program reads by name (`os.Getenv("DATABASE_URL")`, `os.LookupEnv`), the
+//! names compose.yaml wires to the backing services; and the health endpoint it registers, compose.yaml's
+//! health check.
 
 use crate::detect::lex::Token;
 
@@ -23,6 +24,20 @@ pub(super) fn file_env(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     found
 }
 
+/// The health routes a file registers (`HandleFunc("/healthz", …)`, `r.GET("/health", …)`), with their line.
+pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    tokens
+        .windows(2)
+        .filter_map(|pair| match (&pair[0].0, &pair[1]) {
+            (Token::Punct('('), (Token::Str(route), line)) if crate::knowledge::services::is_health_path(route) => {
+                let path = route.strip_prefix("GET ").unwrap_or(route).trim();
+                Some((path.to_string(), *line))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +49,11 @@ mod tests {
                    _, ok := os.LookupEnv(\"REDIS_ADDR\")\n\tx := cfg.Getenv(\"NOT_OS\")\n\ty := os.Getenv(name)\n}\n";
         let found = file_env(&lex::source(src).tokens);
         assert_eq!(found, [("DATABASE_URL".to_string(), 4), ("REDIS_ADDR".to_string(), 5)]);
+    }
+
+    #[test]
+    fn health_routes() {
+        let src = "package main\nfunc main() {\n\thttp.HandleFunc(\"GET /healthz\", ok)\n\tr.GET(\"/users\", list)\n}\n";
+        assert_eq!(file_health_routes(&lex::source(src).tokens), [("/healthz".to_string(), 3)]);
     }
 }

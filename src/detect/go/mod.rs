@@ -340,6 +340,7 @@ struct RunTime {
     programs: Vec<(String, usize)>,
     reads: Vec<(String, usize)>,
     env: Vec<(String, usize)>,
+    health: Vec<(String, usize)>,
 }
 
 impl RunTime {
@@ -351,6 +352,7 @@ impl RunTime {
             programs: execs::file_programs(&lexed.tokens),
             reads: runfiles::file_reads(&lexed.tokens),
             env: env::file_env(&lexed.tokens),
+            health: env::file_health_routes(&lexed.tokens),
         }
     }
 }
@@ -413,6 +415,10 @@ fn program_option(
         }
     }
     services::env_reads(env_reads, &mut facts);
+    let health = tree
+        .graph_files(graph)
+        .find_map(|file| file.run_time.health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
+    services::health_route(health, &mut facts);
     let mut warnings = listening.loopback.clone();
     let module = &modules[tree.packages[main.package].module];
     insert(

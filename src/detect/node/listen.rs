@@ -66,6 +66,8 @@ pub(super) struct Listen {
     pub(super) loopback: Vec<(usize, String)>,
     /// The variables the file reads (`process.env.DATABASE_URL`), with their line.
     pub(super) env_names: Vec<(String, usize)>,
+    /// The health routes the file registers (`app.get('/healthz', …)`), with their line.
+    pub(super) health_routes: Vec<(String, usize)>,
 }
 
 /// Records the port (the start script's, else the one found in the sources — the start entry's own file
@@ -126,6 +128,11 @@ pub(super) fn insert_port(
         }
     }
     services::env_reads(reads, facts);
+    let health = found.iter().find_map(|(listen, rel)| {
+        let (path, line) = listen.health_routes.first()?;
+        Some((path.clone(), format!("{}:{line}", app.file(rel))))
+    });
+    services::health_route(health, facts);
     for (listen, rel) in &found {
         for (line, what) in &listen.loopback {
             warnings.push(format!(
@@ -166,6 +173,30 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
             (listen != Listen::default()).then_some((listen, rel))
         })
         .collect()
+}
+
+/// The health routes a source registers: a quoted health path as a call's first argument (`app.get('/healthz',
+/// …)`, `router.get("/health", …)`, `fastify.route({ url: '/health' })` is not read), with its line.
+fn health_routes(text: &str) -> Vec<(String, usize)> {
+    if !text.contains("/health") && !text.contains("/livez") && !text.contains("/readyz") && !text.contains("/ping") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        for quote in ['\'', '"', '`'] {
+            let mut rest = line;
+            while let Some(at) = rest.find(&format!("({quote}/")) {
+                let after = &rest[at + 2..];
+                let Some(end) = after.find(quote) else { break };
+                let route = &after[..end];
+                if crate::knowledge::services::is_health_path(route) {
+                    found.push((route.to_string(), index + 1));
+                }
+                rest = &after[end..];
+            }
+        }
+    }
+    found
 }
 
 /// The variables a source reads by name (`process.env.NAME`), each once, with its line.
@@ -237,6 +268,7 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
 pub(super) fn listen_in_source(text: &str) -> Listen {
     let mut found = Listen {
         env_names: env_names(text),
+        health_routes: health_routes(text),
         ..Listen::default()
     };
     // Every probe starts at one of these names: a file without any is not lexed.

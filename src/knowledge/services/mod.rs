@@ -12,7 +12,19 @@ const SERVICES_TOML: &str = include_str!("services.toml");
 
 #[derive(Deserialize, Default)]
 struct Table {
+    health_paths: Vec<String>,
     service: Vec<Service>,
+}
+
+fn services_table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| table(SERVICES_TOML))
+}
+
+/// Whether a route path is a health endpoint's (`/healthz`), also with its method (`GET /healthz`).
+pub(crate) fn is_health_path(route: &str) -> bool {
+    let path = route.strip_prefix("GET ").unwrap_or(route).trim();
+    services_table().health_paths.iter().any(|known| known == path)
 }
 
 /// One kind of service (`postgres`); `image` is None for a file database, which needs no service. (Its line's
@@ -62,8 +74,7 @@ pub(crate) struct Service {
 
 /// Every service kind, in the table's order.
 pub(crate) fn all() -> &'static [Service] {
-    static SERVICES: OnceLock<Table> = OnceLock::new();
-    &SERVICES.get_or_init(|| table(SERVICES_TOML)).service
+    &services_table().service
 }
 
 /// The service kind named `name`.
@@ -140,5 +151,6 @@ mod tests {
         assert_eq!(by_image("mongo").unwrap().name, "mongodb");
         assert_eq!(by_image("localhost:5000/mongo:7").map(|s| s.name.as_str()), None);
         assert_eq!(by_prisma_provider("postgresql").unwrap().name, "postgres");
+        assert!(is_health_path("/healthz") && is_health_path("GET /health") && !is_health_path("/api/users"));
     }
 }
