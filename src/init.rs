@@ -764,6 +764,28 @@ pub(crate) fn compose_file(
         ));
     }
     let plan = compose::plan(&compose::Request { apps, existing });
+    if !quiet {
+        // A variable written by its common name is a guess: said, not only commented in the file.
+        let guessed: Vec<String> = plan["apps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|app| app["environment"].as_array().into_iter().flatten())
+            .filter(|v| v["note"].is_string())
+            .filter_map(|v| v["name"].as_str().map(String::from))
+            .collect();
+        if !guessed.is_empty() {
+            say(
+                &[format!(
+                    "{}: no file says which variable the app reads to reach its services, so compose.yaml sets {} \
+                     (the common names, marked there): rename them to what the app reads",
+                    path.display(),
+                    guessed.join(", ")
+                )],
+                &[],
+            );
+        }
+    }
     Ok((path, render::render_compose(preset, &plan)?))
 }
 
