@@ -83,17 +83,20 @@ pub(crate) struct Existing {
     pub(crate) env_files: Vec<String>,
     /// The other services that are neither the app nor a backing service dockgen runs: lost by the rewrite.
     pub(crate) dropped: Vec<String>,
+    /// The file is there but dockgen cannot read its services (YAML anchors and merge keys, a syntax error):
+    /// what a rewrite loses cannot be said.
+    pub(crate) unreadable: bool,
 }
 
 /// Reads a project's compose file (`text`): the app's service (`app`, the name detection found building the
 /// app, else the first that builds), its env files, and the services a rewrite drops: every other service but
-/// those of a kind in `kept` (the backing services the new file runs). A file that does not parse says nothing.
+/// those of a kind in `kept` (the backing services the new file runs). A file without readable services is
+/// `unreadable`.
 pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service]) -> Existing {
     let mut found = Existing::default();
-    let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
-        return found;
-    };
-    let Some(services) = doc.as_mapping().and_then(|d| d.get_mapping("services")) else {
+    let doc = marked_yaml::parse_yaml(0, text).ok();
+    let Some(services) = doc.as_ref().and_then(|d| d.as_mapping()?.get_mapping("services")) else {
+        found.unreadable = true;
         return found;
     };
     let app = app
@@ -489,7 +492,7 @@ mod tests {
         let found = existing(two, Some("api"), &[postgres]);
         assert_eq!(found.app.as_deref(), Some("api"));
         assert_eq!(found.dropped, ["mail", "db"]);
-        assert!(existing("not: [yaml", None, &[]).app.is_none());
+        assert!(existing("not: [yaml", None, &[]).unreadable);
     }
 
     #[test]

@@ -755,6 +755,13 @@ pub(crate) fn compose_file(
     let existing = files::read_text(&path, files::MANIFEST_CAP)
         .map(|text| compose::existing(&text, app_service, &kept))
         .unwrap_or_default();
+    if existing.unreadable && !quiet {
+        paint::warning(&format!(
+            "{}: dockgen cannot read its services (YAML anchors and merge keys are not read), so it cannot say \
+             what rewriting it drops: compare before you keep the rewrite",
+            path.display()
+        ));
+    }
     if !existing.dropped.is_empty() && !quiet {
         paint::warning(&format!(
             "{}: rewriting it drops the services {} (not the app's, nor one dockgen runs): keep them in a \
