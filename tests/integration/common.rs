@@ -160,5 +160,41 @@ pub(crate) fn written_compose(project: &Path) -> Option<(String, String)> {
     compose
         .validate_all()
         .unwrap_or_else(|e| panic!("{name} does not validate: {e}\n{text}"));
+    let schema_errors = compose_schema_errors(&project.join(&name));
+    assert!(
+        schema_errors.is_empty(),
+        "{name} breaks the Compose specification's JSON schema:\n{schema_errors}\n{text}"
+    );
     Some((name, text))
+}
+
+/// Checks a compose file against the Compose specification's JSON schema, as vendored by check-jsonschema
+/// from the Python package index, and returns its findings (empty when valid). Without the tool the check is skipped with a note,
+/// except under CI, where it fails the run.
+fn compose_schema_errors(file: &Path) -> String {
+    let output = match Command::new("check-jsonschema")
+        .args(["--builtin-schema", "vendor.compose-spec", "--color", "never"])
+        .arg(file)
+        .output()
+    {
+        Ok(output) => output,
+        Err(err) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "check-jsonschema is required under CI (pip install check-jsonschema): {err}"
+            );
+            eprintln!("note: check-jsonschema not found ({err}); compose schema check skipped outside CI");
+            return String::new();
+        }
+    };
+    if output.status.success() {
+        return String::new();
+    }
+    let findings = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !findings.trim().is_empty(),
+        "check-jsonschema failed without findings on {}",
+        file.display()
+    );
+    findings
 }
