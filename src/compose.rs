@@ -83,6 +83,9 @@ pub(crate) struct Existing {
     pub(crate) env_files: Vec<String>,
     /// The other services that are neither the app nor a backing service dockgen runs: lost by the rewrite.
     pub(crate) dropped: Vec<String>,
+    /// The init scripts the project mounts into a backing service dockgen runs (`./schema.sql` into
+    /// `/docker-entrypoint-initdb.d`): kind and `SOURCE:TARGET:ro`, kept by the rewrite.
+    pub(crate) init_mounts: Vec<(String, String)>,
     /// The file is there but dockgen cannot read its services (YAML anchors and merge keys, a syntax error):
     /// what a rewrite loses cannot be said.
     pub(crate) unreadable: bool,
@@ -128,13 +131,53 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
         let kept_kind = service
             .get_scalar("image")
             .and_then(|image| known::by_image(image.as_str()))
-            .is_some_and(|kind| kept.iter().any(|k| std::ptr::eq(*k, kind)));
-        if !kept_kind {
-            found.dropped.push(name);
+            .filter(|kind| kept.iter().any(|k| std::ptr::eq(*k, *kind)));
+        match kept_kind {
+            Some(kind) => {
+                for mount in init_mounts(service, kind) {
+                    let mount = (kind.name.clone(), mount);
+                    if !found.init_mounts.contains(&mount) {
+                        found.init_mounts.push(mount);
+                    }
+                }
+            }
+            None => found.dropped.push(name),
         }
     }
     found.app = app.filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
     found
+}
+
+/// The bind mounts of a project's service into its kind's init folder (`./article.sql:/docker-entrypoint-
+/// initdb.d/init.sql`, short or long syntax), read-only: files of the repository, named by a relative path.
+fn init_mounts(service: &marked_yaml::types::MarkedMappingNode, kind: &Service) -> Vec<String> {
+    let Some(folder) = kind.init.as_deref() else {
+        return Vec::new();
+    };
+    let Some(volumes) = service.get_sequence("volumes") else {
+        return Vec::new();
+    };
+    volumes
+        .iter()
+        .filter_map(|volume| {
+            let (source, target) = match volume {
+                marked_yaml::Node::Scalar(short) => {
+                    let mut parts = short.as_str().split(':');
+                    (parts.next()?.to_string(), parts.next()?.to_string())
+                }
+                marked_yaml::Node::Mapping(long) => (
+                    long.get_scalar("source")?.as_str().to_string(),
+                    long.get_scalar("target")?.as_str().to_string(),
+                ),
+                marked_yaml::Node::Sequence(_) => return None,
+            };
+            let in_folder = target.trim_end_matches('/') == folder
+                || target.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'));
+            let relative = source.starts_with("./") || source.starts_with("../");
+            let plain = |path: &str| path.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c));
+            (in_folder && relative && plain(&source) && plain(&target)).then(|| format!("{source}:{target}:ro"))
+        })
+        .collect()
 }
 
 /// The template's context: `apps` (each one's build, ports, environment, volumes, what it waits for),
@@ -205,7 +248,14 @@ pub(crate) fn plan(request: &Request) -> Value {
         .iter()
         .map(|service| {
             volumes.push(format!("{}-data", service.name));
-            backing_service(service, &links)
+            let init: Vec<&str> = request
+                .existing
+                .init_mounts
+                .iter()
+                .filter(|(kind, _)| *kind == service.name)
+                .map(|(_, mount)| mount.as_str())
+                .collect();
+            backing_service(service, &links, &init)
         })
         .collect();
     let passwords: Vec<&String> = services.iter().filter_map(|s| s.password.as_ref()).collect();
@@ -370,7 +420,7 @@ fn data_volumes(values: &Map<String, Value>, app: &str) -> Vec<(String, String)>
 
 /// A backing service as the template prints it; `replaces` names the image the project's own compose file ran
 /// for it, when there was one.
-fn backing_service(service: &Service, links: &[Value]) -> Value {
+fn backing_service(service: &Service, links: &[Value], init: &[&str]) -> Value {
     let environment: Vec<Value> = service
         .environment
         .iter()
@@ -394,6 +444,7 @@ fn backing_service(service: &Service, links: &[Value]) -> Value {
         "replaces": replaces,
         "environment": environment,
         "volume": { "name": format!("{}-data", service.name), "path": service.data },
+        "init": init,
         "healthcheck": service.healthcheck,
     })
 }
@@ -493,6 +544,35 @@ mod tests {
         assert_eq!(found.app.as_deref(), Some("api"));
         assert_eq!(found.dropped, ["mail", "db"]);
         assert!(existing("not: [yaml", None, &[]).unreadable);
+    }
+
+    #[test]
+    fn init_scripts_mounted_into_a_kept_service_are_kept_read_only() {
+        let text = "services:\n  db:\n    image: mysql:8.0\n    volumes:\n      - data:/var/lib/mysql\n      - \
+                    ./article.sql:/docker-entrypoint-initdb.d/init.sql\n      - ./sql:/docker-entrypoint-initdb.d\n      \
+                    - /etc/hosts:/docker-entrypoint-initdb.d/h.sql\n      - ./conf:/etc/mysql/conf.d\n      - type: \
+                    bind\n        source: ../seed.sql\n        target: /docker-entrypoint-initdb.d/2.sql\n  cache:\n    \
+                    image: redis:7\n    volumes: [./x:/docker-entrypoint-initdb.d]\n";
+        let (mysql, redis) = (named("mysql").unwrap(), named("redis").unwrap());
+        let found = existing(text, None, &[mysql, redis]);
+        let mounts: Vec<&str> = found
+            .init_mounts
+            .iter()
+            .map(|(kind, m)| {
+                assert_eq!(kind, "mysql");
+                m.as_str()
+            })
+            .collect();
+        assert_eq!(
+            mounts,
+            [
+                "./article.sql:/docker-entrypoint-initdb.d/init.sql:ro",
+                "./sql:/docker-entrypoint-initdb.d:ro",
+                "../seed.sql:/docker-entrypoint-initdb.d/2.sql:ro"
+            ]
+        );
+        // A service that is not kept keeps nothing.
+        assert!(existing(text, None, &[redis]).init_mounts.is_empty());
     }
 
     #[test]

@@ -43,10 +43,25 @@ def pg_bin(program):
     return found[-1]
 
 
+def init_scripts(service, folder):
+    """The `.sql` files a compose service mounts into /docker-entrypoint-initdb.d (paths relative to the compose
+    file's `folder`), in the order the image runs them: by their name inside that folder."""
+    scripts = []
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict):
+            source, target = volume.get("source", ""), volume.get("target", "")
+        else:
+            source, _, rest = str(volume).partition(":")
+            target = rest.split(":")[0]
+        if target.startswith("/docker-entrypoint-initdb.d/") and target.endswith(".sql"):
+            scripts.append((target, os.path.join(folder, source)))
+    return [path for _, path in sorted(scripts)]
+
+
 @contextmanager
-def postgres(user, database):
+def postgres(user, database, scripts=()):
     """A PostgreSQL cluster on a free port: the compose service's user (password PASSWORD, checked over TCP)
-    owning its database."""
+    owning its database, where `scripts` ran as that user, as the image runs its init scripts."""
     port = free_port()
     data = tempfile.mkdtemp(prefix="dockgen-e2e-pg-")
     shutil.chown(data, "postgres", "postgres")
@@ -63,6 +78,11 @@ def postgres(user, database):
         psql = [pg_bin("psql"), "-h", data, "-p", str(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
         run(psql + ["-c", f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{PASSWORD}'"])
         run(psql + ["-c", f"CREATE DATABASE \"{database}\" OWNER \"{user}\""])
+        for script in scripts:
+            with open(script) as sql:
+                subprocess.run(as_postgres + [pg_bin("psql"), "-h", data, "-p", str(port), "-U", user, "-d", database,
+                                              "-v", "ON_ERROR_STOP=1", "-q"],
+                               check=True, capture_output=True, text=True, cwd=data, stdin=sql)
         yield port
     finally:
         subprocess.run(as_postgres + [pg_bin("pg_ctl"), "-D", f"{data}/db", "-m", "immediate", "stop"],
@@ -100,8 +120,9 @@ def interpolate(value):
 
 
 @contextmanager
-def running(names, compose_text):
-    """Starts `names` and yields the app's environment from `compose_text`, pointed at them."""
+def running(names, compose_text, folder="."):
+    """Starts `names` and yields the app's environment from `compose_text` (a file in `folder`), pointed at
+    them."""
     app, services = compose_service(compose_text)
     missing = [name for name in names if name not in services]
     if missing:
@@ -111,7 +132,8 @@ def running(names, compose_text):
         for name in names:
             env = {k: str(v) for k, v in (services[name].get("environment") or {}).items()}
             if name == "postgres":
-                local[name] = stack.enter_context(postgres(env["POSTGRES_USER"], env["POSTGRES_DB"]))
+                scripts = init_scripts(services[name], folder)
+                local[name] = stack.enter_context(postgres(env["POSTGRES_USER"], env["POSTGRES_DB"], scripts))
             elif name == "redis":
                 local[name] = stack.enter_context(redis())
             else:

@@ -456,7 +456,7 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
             compose = next((dockerfile_path.parent / n for n in COMPOSE_FILES if (dockerfile_path.parent / n).is_file()), None)
             if compose is None:
                 raise Failure("the case names services, but dockgen wrote no compose file (pass --compose)")
-            with backing.running(case["services"], compose.read_text()) as run_env:
+            with backing.running(case["services"], compose.read_text(), compose.parent) as run_env:
                 ok, output = builder.serve_check(
                     tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"), run_env
                 )

@@ -36,6 +36,8 @@ pub(crate) struct Service {
     pub(crate) image: Option<String>,
     pub(crate) port: Option<u16>,
     pub(crate) data: Option<String>,
+    /// The folder whose scripts the image runs on its first start (`/docker-entrypoint-initdb.d`).
+    pub(crate) init: Option<String>,
     #[serde(default)]
     pub(crate) healthcheck: Vec<String>,
     pub(crate) user: Option<String>,
@@ -143,6 +145,7 @@ mod tests {
         assert_eq!(by_package("npm", "ioredis").unwrap().name, "redis");
         assert_eq!(by_package("go", "github.com/jackc/pgx/v5/pgxpool").unwrap().name, "postgres");
         assert!(by_package("go", "github.com/lib/pqx").is_none());
+        assert_eq!(by_package("go", "github.com/jinzhu/gorm/dialects/mysql").unwrap().name, "mysql");
         assert_eq!(by_url("jdbc:postgresql://db:5432/app").unwrap().name, "postgres");
         assert!(by_url("https://example.com").is_none());
         assert_eq!(by_url("postgresql://u:p@db/app").unwrap().name, "postgres");
