@@ -17,19 +17,21 @@ OUT="${DOCKGEN_OUT:-}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dockgen-real-world-compose.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "| repository@commit | app | services compose.yaml runs | variables pointed at them | dockgen said |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| repository@commit | app | services compose.yaml runs | variables pointed at them | evidence (detect) | dockgen said |"
+echo "| --- | --- | --- | --- | --- | --- |"
 grep -v '^#' "$ROOT/scripts/real-world-compose-repos.txt" | while IFS=$'\t' read -r repo commit dir seen; do
   [[ -n "$repo" ]] || continue
   key="${repo/\//+}"
   git_dir="$MIRRORS/$key/repo"
   [[ -d "$git_dir" ]] || git_dir="$MIRRORS/$key"
   if ! git --git-dir="$git_dir" cat-file -e "$commit^{commit}" 2>/dev/null; then
-    echo "| $repo@${commit:0:12} | $dir | (no mirror) | | |"
+    echo "| $repo@${commit:0:12} | $dir | (no mirror) | | | |"
     continue
   fi
   tree="$WORK/$key"
   python3 "$ROOT/scripts/extract_commit.py" "$git_dir" "$commit" "$tree" > /dev/null
+  # The evidence is read before init rewrites the project's own compose file.
+  "$BIN" detect --json "$tree/$dir" > "$WORK/$key.json" 2> /dev/null || echo '{}' > "$WORK/$key.json"
   rc=0
   "$BIN" init --yes --compose --force "$tree/$dir" > /dev/null 2> "$WORK/$key.stderr" || rc=$?
   compose=""
@@ -40,14 +42,21 @@ grep -v '^#' "$ROOT/scripts/real-world-compose-repos.txt" | while IFS=$'\t' read
     cp "$WORK/$key.stderr" "$OUT/$key.stderr"
     [[ -n "$compose" ]] && cp "$compose" "$OUT/$key.$(basename "$compose")"
   fi
-  python3 - "$repo@${commit:0:12}" "$dir" "$seen" "$rc" "$compose" "$WORK/$key.stderr" "$tree/" <<'PY'
-import sys, yaml
-label, folder, seen, rc, compose, stderr, tree = sys.argv[1:]
+  python3 - "$repo@${commit:0:12}" "$dir" "$seen" "$rc" "$compose" "$WORK/$key.stderr" "$tree/" "$WORK/$key.json" <<'PY'
+import json, sys, yaml
+label, folder, seen, rc, compose, stderr, tree, detected = sys.argv[1:]
+found = json.load(open(detected))
+fact = found.get("facts", {}).get("backing_services")
+# A choice left open (several programs) carries each option's own facts: --yes takes the first.
+for choice in found.get("choices") or []:
+    fact = fact or (choice["options"][0].get("facts") or {}).get("backing_services")
+fact = fact or {}
+evidence = str(fact.get("note") or fact.get("source") or "-").split("; compose.yaml (--compose)")[0].replace("|", "\\|")
 lines = open(stderr).read().replace(tree, "").splitlines()
 said = [l for l in lines if "database" in l or "drops" in l or l.startswith("dockgen:")]
 said = "; ".join(s.replace("|", "\\|")[:220] for s in said) or "-"
 if rc != "0" or not compose:
-    print(f"| {label} | {folder} | init failed ({rc}) | | {said} |")
+    print(f"| {label} | {folder} | init failed ({rc}) | | {evidence} | {said} |")
     sys.exit()
 doc = yaml.safe_load(open(compose))
 services = doc.get("services") or {}
@@ -55,6 +64,6 @@ app = next((s for s in services.values() if "build" in s), {})
 others = [f"{n} ({s.get('image')})" for n, s in services.items() if "build" not in s]
 env = list((app.get("environment") or {}).keys())
 tag = "" if seen == "seen" else " (unseen)"
-print(f"| {label}{tag} | {folder} | {', '.join(others) or 'none'} | {', '.join(env) or '-'} | {said} |")
+print(f"| {label}{tag} | {folder} | {', '.join(others) or 'none'} | {', '.join(env) or '-'} | {evidence} | {said} |")
 PY
 done
