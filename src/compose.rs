@@ -86,6 +86,9 @@ pub(crate) struct Existing {
     /// The init scripts the project mounts into a backing service dockgen runs (`./schema.sql` into
     /// `/docker-entrypoint-initdb.d`): kind and `SOURCE:TARGET:ro`, kept by the rewrite.
     pub(crate) init_mounts: Vec<(String, String)>,
+    /// The names the file gives the backing services dockgen keeps (kind, name: `postgres`, `db`): the rewrite
+    /// keeps them, as the project's env files, overrides and scripts reach them by that name.
+    pub(crate) names: Vec<(String, String)>,
     /// The file is there but dockgen cannot read its services (YAML anchors and merge keys, a syntax error):
     /// what a rewrite loses cannot be said.
     pub(crate) unreadable: bool,
@@ -134,6 +137,11 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
             .filter(|kind| kept.iter().any(|k| std::ptr::eq(*k, *kind)));
         match kept_kind {
             Some(kind) => {
+                let named = found.names.iter().any(|(k, _)| *k == kind.name);
+                if !named && sanitize(&name) == name && !kept.iter().any(|k| k.name == name && !std::ptr::eq(*k, kind))
+                {
+                    found.names.push((kind.name.clone(), name.clone()));
+                }
                 for mount in init_mounts(service, kind) {
                     let mount = (kind.name.clone(), mount);
                     if !found.init_mounts.contains(&mount) {
@@ -180,6 +188,19 @@ fn init_mounts(service: &marked_yaml::types::MarkedMappingNode, kind: &Service) 
         .collect()
 }
 
+/// The name each backing service runs under: its kind's (`postgres`), or the one the project's compose file
+/// gave it (`db`).
+struct Hosts<'a>(&'a [(String, String)]);
+
+impl<'a> Hosts<'a> {
+    fn of(&self, service: &'a Service) -> &'a str {
+        self.0
+            .iter()
+            .find(|(kind, _)| *kind == service.name)
+            .map_or(service.name.as_str(), |(_, name)| name.as_str())
+    }
+}
+
 /// The template's context: `apps` (each one's build, ports, environment, volumes, what it waits for),
 /// `services` (each backing service's image, environment, volume and health check), the named `volumes`, the
 /// build `secrets` and the `passwords` compose reads from `.env`.
@@ -190,6 +211,7 @@ pub(crate) fn plan(request: &Request) -> Value {
             services.push(service);
         }
     }
+    let hosts = Hosts(&request.existing.names);
     let mut names: Vec<String> = Vec::new();
     let mut published: Vec<u64> = Vec::new();
     let mut volumes: Vec<String> = Vec::new();
@@ -199,7 +221,7 @@ pub(crate) fn plan(request: &Request) -> Value {
         let values = app.values;
         // The project's compose file names the one app's service (its override files extend that name).
         let existing = request.existing.app.clone().filter(|_| request.apps.len() == 1);
-        let mut name = existing.unwrap_or_else(|| service_name(&app.image, &services));
+        let mut name = existing.unwrap_or_else(|| service_name(&app.image, &services, &hosts));
         if names.contains(&name) {
             name = format!("{name}-{}", names.len() + 1);
         }
@@ -230,12 +252,12 @@ pub(crate) fn plan(request: &Request) -> Value {
             // A program that serves is kept running; one that does its work and exits is restarted only when it
             // fails.
             "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
-            "environment": app_environment(values, &app.services, app.stack)
+            "environment": app_environment(values, &app.services, app.stack, &hosts)
                 .iter()
                 .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
                 .collect::<Vec<_>>(),
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
-            "depends_on": app.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            "depends_on": app.services.iter().map(|s| hosts.of(s)).collect::<Vec<_>>(),
             "healthcheck": health_check(values, app.stack),
         }));
     }
@@ -247,7 +269,7 @@ pub(crate) fn plan(request: &Request) -> Value {
     let backing: Vec<Value> = services
         .iter()
         .map(|service| {
-            volumes.push(format!("{}-data", service.name));
+            volumes.push(format!("{}-data", hosts.of(service)));
             let init: Vec<&str> = request
                 .existing
                 .init_mounts
@@ -255,7 +277,7 @@ pub(crate) fn plan(request: &Request) -> Value {
                 .filter(|(kind, _)| *kind == service.name)
                 .map(|(_, mount)| mount.as_str())
                 .collect();
-            backing_service(service, &links, &init)
+            backing_service(service, hosts.of(service), &links, &init)
         })
         .collect();
     let passwords: Vec<&String> = services.iter().filter_map(|s| s.password.as_ref()).collect();
@@ -326,7 +348,12 @@ fn numbers(values: &Map<String, Value>, key: &str) -> Vec<u64> {
 /// The app's variables: those that reach each backing service (the ones Spring Boot binds for a Spring Boot
 /// app, else the ones the repository names for its category, else the common name, said so), then the credentials and other services'
 /// addresses the deployment files name, from the environment or `.env` when compose runs.
-fn app_environment(values: &Map<String, Value>, services: &[&'static Service], stack: &str) -> Vec<Variable> {
+fn app_environment(
+    values: &Map<String, Value>,
+    services: &[&'static Service],
+    stack: &str,
+    hosts: &Hosts,
+) -> Vec<Variable> {
     let mut environment: Vec<Variable> = Vec::new();
     let variables = list(values, "service_variables");
     let spring = values.get("framework").and_then(Value::as_str) == Some("spring-boot");
@@ -365,7 +392,7 @@ fn app_environment(values: &Map<String, Value>, services: &[&'static Service], s
             } else {
                 role
             };
-            if let Some(mut value) = connection_value(service, &role) {
+            if let Some(mut value) = connection_value(service, hosts.of(service), &role) {
                 if let Some(query) = query.filter(|_| role == "url") {
                     // After the host: the password's `${…:?…}` reference holds a `?` of its own.
                     let has_query = value.rsplit('@').next().unwrap_or(&value).contains('?');
@@ -420,7 +447,7 @@ fn data_volumes(values: &Map<String, Value>, app: &str) -> Vec<(String, String)>
 
 /// A backing service as the template prints it; `replaces` names the image the project's own compose file ran
 /// for it, when there was one.
-fn backing_service(service: &Service, links: &[Value], init: &[&str]) -> Value {
+fn backing_service(service: &Service, host: &str, links: &[Value], init: &[&str]) -> Value {
     let environment: Vec<Value> = service
         .environment
         .iter()
@@ -428,7 +455,7 @@ fn backing_service(service: &Service, links: &[Value], init: &[&str]) -> Value {
             let value = if value == "password" {
                 required(service.password.as_deref().unwrap_or_default())
             } else {
-                value.replace("{host}", &service.name)
+                value.replace("{host}", host)
             };
             json!({ "name": name, "value": value })
         })
@@ -439,11 +466,11 @@ fn backing_service(service: &Service, links: &[Value], init: &[&str]) -> Value {
         .find(|(image, _)| known::by_image(image).is_some_and(|s| std::ptr::eq(s, service)))
         .map(|(image, source)| format!("{image} ({source})"));
     json!({
-        "name": service.name,
+        "name": host,
         "image": service.image,
         "replaces": replaces,
         "environment": environment,
-        "volume": { "name": format!("{}-data", service.name), "path": service.data },
+        "volume": { "name": format!("{host}-data"), "path": service.data },
         "init": init,
         "healthcheck": service.healthcheck,
     })
@@ -463,10 +490,9 @@ fn build_args(values: &Map<String, Value>) -> Vec<String> {
     args
 }
 
-/// The value a variable of `role` takes to reach `service` by its service name; None when the service has
-/// no such part (a password for Redis).
-fn connection_value(service: &Service, role: &str) -> Option<String> {
-    let host = service.name.as_str();
+/// The value a variable of `role` takes to reach `service` by its service name (`host`); None when the service
+/// has no such part (a password for Redis).
+fn connection_value(service: &Service, host: &str, role: &str) -> Option<String> {
     let password = service.password.as_deref().map(required);
     let filled = |template: &str| {
         template
@@ -494,9 +520,9 @@ fn required(name: &str) -> String {
 
 /// The app's service name: its image's name as compose allows it, `app` when that would be empty or is a
 /// backing service's name.
-fn service_name(program: &str, services: &[&'static Service]) -> String {
+fn service_name(program: &str, services: &[&'static Service], hosts: &Hosts) -> String {
     let name = sanitize(program);
-    if name.is_empty() || services.iter().any(|s| s.name == name) {
+    if name.is_empty() || services.iter().any(|s| hosts.of(s) == name) {
         "app".to_string()
     } else {
         name
@@ -536,6 +562,7 @@ mod tests {
         assert_eq!(found.app.as_deref(), Some("web"));
         assert_eq!(found.env_files, [".env"]);
         assert_eq!(found.dropped, ["nats", "jaeger"]);
+        assert_eq!(found.names, [("postgres".to_string(), "db".to_string())]);
         // The service detection found building the app wins over the first that builds; a database the new
         // file does not run is dropped too.
         let two = "services:\n  mail:\n    build: {dockerfile: mail.Dockerfile}\n  api:\n    build: .\n  db:\n    \
@@ -583,7 +610,7 @@ mod tests {
         }))
         .unwrap();
         let postgres = named("postgres").unwrap();
-        let environment = app_environment(&values, &[postgres], "go");
+        let environment = app_environment(&values, &[postgres], "go", &Hosts(&[]));
         assert!(
             environment[0].value.ends_with("@postgres:5432/app?sslmode=disable"),
             "{}",
@@ -594,7 +621,7 @@ mod tests {
             "service_variables": [{ "name": "DSN", "category": "sql", "role": "url" }],
         }))
         .unwrap();
-        let environment = app_environment(&values, &[mysql], "go");
+        let environment = app_environment(&values, &[mysql], "go", &Hosts(&[]));
         assert!(
             environment[0].value.starts_with("app:${MYSQL_PASSWORD"),
             "{}",
@@ -611,15 +638,17 @@ mod tests {
     fn names_and_values() {
         assert_eq!(sanitize("@acme/api"), "acme-api");
         let postgres = named("postgres").unwrap();
-        assert_eq!(service_name("postgres", &[postgres]), "app");
-        assert_eq!(service_name("Web.App", &[postgres]), "web-app");
+        let kept = [("postgres".to_string(), "db".to_string())];
+        assert_eq!(service_name("postgres", &[postgres], &Hosts(&[])), "app");
+        assert_eq!(service_name("db", &[postgres], &Hosts(&kept)), "app");
+        assert_eq!(service_name("Web.App", &[postgres], &Hosts(&[])), "web-app");
         assert_eq!(
-            connection_value(postgres, "url").unwrap(),
-            "postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env or the environment}@postgres:5432/app"
+            connection_value(postgres, Hosts(&kept).of(postgres), "url").unwrap(),
+            "postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env or the environment}@db:5432/app"
         );
-        assert_eq!(connection_value(named("redis").unwrap(), "password"), None);
+        assert_eq!(connection_value(named("redis").unwrap(), "redis", "password"), None);
         assert_eq!(
-            connection_value(named("kafka").unwrap(), "address").unwrap(),
+            connection_value(named("kafka").unwrap(), "kafka", "address").unwrap(),
             "kafka:9092"
         );
     }

@@ -127,27 +127,30 @@ def running(names, compose_text, folder="."):
     missing = [name for name in names if name not in services]
     if missing:
         raise RuntimeError(f"compose.yaml runs no {missing} service (it has {sorted(services)})")
+    # A service keeps the name the project's own compose file gave it (`db`): its image says what it runs.
+    kinds = {name: services[name].get("image", "").split(":")[0].split("/")[-1] for name in names}
     with ExitStack() as stack:
         local = {}
         for name in names:
             env = {k: str(v) for k, v in (services[name].get("environment") or {}).items()}
-            if name == "postgres":
+            if kinds[name] == "postgres":
                 scripts = init_scripts(services[name], folder)
                 local[name] = stack.enter_context(postgres(env["POSTGRES_USER"], env["POSTGRES_DB"], scripts))
-            elif name == "redis":
+            elif kinds[name] == "redis":
                 local[name] = stack.enter_context(redis())
             else:
-                raise RuntimeError(f"e2e cannot run a {name} service on this machine")
+                raise RuntimeError(f"e2e cannot run a {name} service ({kinds[name]}) on this machine")
         compose_ports = {"postgres": "5432", "redis": "6379"}
         environment = {}
         for key, value in (app.get("environment") or {}).items():
             value = interpolate(str(value))
             for name, port in local.items():
-                value = value.replace(f"@{name}:{compose_ports[name]}", f"@127.0.0.1:{port}")
-                value = value.replace(f"//{name}:{compose_ports[name]}", f"//127.0.0.1:{port}")
+                compose_port = compose_ports[kinds[name]]
+                value = value.replace(f"@{name}:{compose_port}", f"@127.0.0.1:{port}")
+                value = value.replace(f"//{name}:{compose_port}", f"//127.0.0.1:{port}")
                 if value == name:
                     value = "127.0.0.1"
-                elif value == compose_ports[name] and key.endswith("PORT"):
+                elif value == compose_port and key.endswith("PORT"):
                     value = str(port)
             environment[key] = value
         yield environment
@@ -163,8 +166,8 @@ def as_run_env(environment):
 
 if __name__ == "__main__":
     # Self-check: both services start and stop on this machine.
-    text = "services:\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD:?x}@postgres:5432/app\n      REDIS_URL: redis://redis:6379\n  postgres:\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_DB: app\n  redis: {}\n"
-    with running(["postgres", "redis"], text) as env:
+    text = "services:\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD:?x}@db:5432/app\n      REDIS_URL: redis://redis:6379\n  db:\n    image: postgres:18-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_DB: app\n  redis:\n    image: redis:8-alpine\n"
+    with running(["db", "redis"], text) as env:
         print(env)
         assert env["DATABASE_URL"].startswith(f"postgres://app:{PASSWORD}@127.0.0.1:")
         print(os.environ.get("CI", "") or "ok")
