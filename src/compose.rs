@@ -81,7 +81,8 @@ pub(crate) struct Existing {
     pub(crate) app: Option<String>,
     /// The app service's `env_file`s, kept (as optional files).
     pub(crate) env_files: Vec<String>,
-    /// The other services that are neither the app nor a backing service dockgen runs: lost by the rewrite.
+    /// The other services, neither the app nor the first of a backing service's kind dockgen runs: lost by the
+    /// rewrite.
     pub(crate) dropped: Vec<String>,
     /// The init scripts the project mounts into a backing service dockgen runs (`./schema.sql` into
     /// `/docker-entrypoint-initdb.d`): kind and `SOURCE:TARGET:ro`, kept by the rewrite.
@@ -114,6 +115,7 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
                 .find(|(_, s)| s.as_mapping().is_some_and(|s| s.get_node("build").is_some()))
                 .map(|(name, _)| name.as_str().to_string())
         });
+    let mut kinds_seen: Vec<String> = Vec::new();
     for (name, service) in services.iter() {
         let Some(service) = service.as_mapping() else { continue };
         let name = name.as_str().to_string();
@@ -137,9 +139,14 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
             .filter(|kind| kept.iter().any(|k| std::ptr::eq(*k, *kind)));
         match kept_kind {
             Some(kind) => {
-                let named = found.names.iter().any(|(k, _)| *k == kind.name);
-                if !named && sanitize(&name) == name && !kept.iter().any(|k| k.name == name && !std::ptr::eq(*k, kind))
-                {
+                // The new file runs one service of a kind: another one (a replica, an arbiter) is dropped.
+                if kinds_seen.contains(&kind.name) {
+                    found.dropped.push(name);
+                    continue;
+                }
+                kinds_seen.push(kind.name.clone());
+                let clashes = kept.iter().any(|k| k.name == name && !std::ptr::eq(*k, kind));
+                if sanitize(&name) == name && !clashes {
                     found.names.push((kind.name.clone(), name.clone()));
                 }
                 for mount in init_mounts(service, kind) {
@@ -563,6 +570,11 @@ mod tests {
         assert_eq!(found.env_files, [".env"]);
         assert_eq!(found.dropped, ["nats", "jaeger"]);
         assert_eq!(found.names, [("postgres".to_string(), "db".to_string())]);
+        let replicas = "services:\n  mongo-primary:\n    image: bitnami/mongodb:4.4\n  mongo-secondary:\n    image: \
+                        bitnami/mongodb:4.4\n";
+        let found = existing(replicas, None, &[named("mongodb").unwrap()]);
+        assert_eq!(found.names, [("mongodb".to_string(), "mongo-primary".to_string())]);
+        assert_eq!(found.dropped, ["mongo-secondary"]);
         // The service detection found building the app wins over the first that builds; a database the new
         // file does not run is dropped too.
         let two = "services:\n  mail:\n    build: {dockerfile: mail.Dockerfile}\n  api:\n    build: .\n  db:\n    \

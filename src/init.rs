@@ -764,7 +764,7 @@ pub(crate) fn compose_file(
     }
     if !existing.dropped.is_empty() && !quiet {
         paint::warning(&format!(
-            "{}: rewriting it drops the services {} (not the app's, nor one dockgen runs): keep them in a \
+            "{}: rewriting it drops the services {} (the new file runs the app and one service of each kind it talks to): keep them in a \
              compose.override.yaml, which compose merges, or decline the rewrite",
             path.display(),
             existing.dropped.join(", ")
