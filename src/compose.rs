@@ -87,9 +87,9 @@ pub(crate) struct Existing {
     /// The init scripts the project mounts into a backing service dockgen runs (`./schema.sql` into
     /// `/docker-entrypoint-initdb.d`): kind and `SOURCE:TARGET:ro`, kept by the rewrite.
     pub(crate) init_mounts: Vec<(String, String)>,
-    /// The names the file gives the backing services dockgen keeps (kind, name: `postgres`, `db`): the rewrite
-    /// keeps them, as the project's env files, overrides and scripts reach them by that name.
-    pub(crate) names: Vec<(String, String)>,
+    /// What the file says of the backing services dockgen keeps (their names, users, databases): the rewrite
+    /// keeps that, as the project's env files, overrides and init scripts rely on it.
+    pub(crate) identities: Vec<Identity>,
     /// The file is there but dockgen cannot read its services (YAML anchors and merge keys, a syntax error):
     /// what a rewrite loses cannot be said.
     pub(crate) unreadable: bool,
@@ -146,9 +146,23 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
                 }
                 kinds_seen.push(kind.name.clone());
                 let clashes = kept.iter().any(|k| k.name == name && !std::ptr::eq(*k, kind));
-                if sanitize(&name) == name && !clashes {
-                    found.names.push((kind.name.clone(), name.clone()));
-                }
+                let environment = environment_of(service);
+                // The user and database the project created it with (`POSTGRES_USER: notes`): plain names
+                // only, and never MySQL's root, which its image keeps for itself.
+                let configured = |placeholder: &str| {
+                    let (variable, _) = kind.environment.iter().find(|(_, value)| *value == placeholder)?;
+                    let (_, value) = environment.iter().find(|(name, _)| name == variable)?;
+                    let plain = !value.is_empty()
+                        && value.len() <= 63
+                        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    (plain && value != "root").then(|| value.clone())
+                };
+                found.identities.push(Identity {
+                    kind: kind.name.clone(),
+                    name: (sanitize(&name) == name && !clashes).then(|| name.clone()),
+                    user: configured("{user}"),
+                    database: configured("{database}"),
+                });
                 for mount in init_mounts(service, kind) {
                     let mount = (kind.name.clone(), mount);
                     if !found.init_mounts.contains(&mount) {
@@ -161,6 +175,24 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
     }
     found.app = app.filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
     found
+}
+
+/// A compose service's `environment`, as a mapping or as a list of `NAME=value`.
+fn environment_of(service: &marked_yaml::types::MarkedMappingNode) -> Vec<(String, String)> {
+    match service.get_node("environment") {
+        Some(marked_yaml::Node::Mapping(pairs)) => pairs
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str().to_string(), value.as_scalar()?.as_str().to_string())))
+            .collect(),
+        Some(marked_yaml::Node::Sequence(items)) => items
+            .iter()
+            .filter_map(|item| {
+                let (name, value) = item.as_scalar()?.as_str().split_once('=')?;
+                Some((name.to_string(), value.to_string()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The bind mounts of a project's service into its kind's init folder (`./article.sql:/docker-entrypoint-
@@ -195,16 +227,47 @@ fn init_mounts(service: &marked_yaml::types::MarkedMappingNode, kind: &Service) 
         .collect()
 }
 
-/// The name each backing service runs under: its kind's (`postgres`), or the one the project's compose file
-/// gave it (`db`).
-struct Hosts<'a>(&'a [(String, String)]);
+/// A backing service as the project's compose file ran it: the service name (`db`), user and database it gave
+/// it, each kept by the rewrite.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Identity {
+    pub(crate) kind: String,
+    pub(crate) name: Option<String>,
+    pub(crate) user: Option<String>,
+    pub(crate) database: Option<String>,
+}
 
-impl<'a> Hosts<'a> {
-    fn of(&self, service: &'a Service) -> &'a str {
-        self.0
-            .iter()
-            .find(|(kind, _)| *kind == service.name)
-            .map_or(service.name.as_str(), |(_, name)| name.as_str())
+/// How this file runs each backing service: as the project's compose file did, else as its kind does.
+struct Identities<'a>(&'a [Identity]);
+
+impl<'a> Identities<'a> {
+    fn of(&self, service: &Service) -> Option<&'a Identity> {
+        self.0.iter().find(|identity| identity.kind == service.name)
+    }
+
+    /// The service's name in the file, which is its host name for the app.
+    fn host(&self, service: &'a Service) -> &'a str {
+        self.of(service)
+            .and_then(|identity| identity.name.as_deref())
+            .unwrap_or(&service.name)
+    }
+
+    fn user(&self, service: &'a Service) -> Option<&'a str> {
+        let kept = self.of(service).and_then(|identity| identity.user.as_deref());
+        service.user.as_deref().and(kept.or(service.user.as_deref()))
+    }
+
+    fn database(&self, service: &'a Service) -> Option<&'a str> {
+        let kept = self.of(service).and_then(|identity| identity.database.as_deref());
+        service.database.as_deref().and(kept.or(service.database.as_deref()))
+    }
+
+    /// A value of the service's table with its `{host}`, `{user}` and `{database}` filled in.
+    fn fill(&self, service: &'a Service, template: &str) -> String {
+        template
+            .replace("{host}", self.host(service))
+            .replace("{user}", self.user(service).unwrap_or_default())
+            .replace("{database}", self.database(service).unwrap_or_default())
     }
 }
 
@@ -218,7 +281,7 @@ pub(crate) fn plan(request: &Request) -> Value {
             services.push(service);
         }
     }
-    let hosts = Hosts(&request.existing.names);
+    let hosts = Identities(&request.existing.identities);
     let mut names: Vec<String> = Vec::new();
     let mut published: Vec<u64> = Vec::new();
     let mut volumes: Vec<String> = Vec::new();
@@ -264,7 +327,7 @@ pub(crate) fn plan(request: &Request) -> Value {
                 .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
                 .collect::<Vec<_>>(),
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
-            "depends_on": app.services.iter().map(|s| hosts.of(s)).collect::<Vec<_>>(),
+            "depends_on": app.services.iter().map(|s| hosts.host(s)).collect::<Vec<_>>(),
             "healthcheck": health_check(values, app.stack),
         }));
     }
@@ -276,7 +339,7 @@ pub(crate) fn plan(request: &Request) -> Value {
     let backing: Vec<Value> = services
         .iter()
         .map(|service| {
-            volumes.push(format!("{}-data", hosts.of(service)));
+            volumes.push(format!("{}-data", hosts.host(service)));
             let init: Vec<&str> = request
                 .existing
                 .init_mounts
@@ -284,7 +347,7 @@ pub(crate) fn plan(request: &Request) -> Value {
                 .filter(|(kind, _)| *kind == service.name)
                 .map(|(_, mount)| mount.as_str())
                 .collect();
-            backing_service(service, hosts.of(service), &links, &init)
+            backing_service(service, &hosts, &links, &init)
         })
         .collect();
     let passwords: Vec<&String> = services.iter().filter_map(|s| s.password.as_ref()).collect();
@@ -359,7 +422,7 @@ fn app_environment(
     values: &Map<String, Value>,
     services: &[&'static Service],
     stack: &str,
-    hosts: &Hosts,
+    hosts: &Identities,
 ) -> Vec<Variable> {
     let mut environment: Vec<Variable> = Vec::new();
     let variables = list(values, "service_variables");
@@ -399,7 +462,7 @@ fn app_environment(
             } else {
                 role
             };
-            if let Some(mut value) = connection_value(service, hosts.of(service), &role) {
+            if let Some(mut value) = connection_value(service, hosts, &role) {
                 if let Some(query) = query.filter(|_| role == "url") {
                     // After the host: the password's `${…:?…}` reference holds a `?` of its own.
                     let has_query = value.rsplit('@').next().unwrap_or(&value).contains('?');
@@ -454,7 +517,8 @@ fn data_volumes(values: &Map<String, Value>, app: &str) -> Vec<(String, String)>
 
 /// A backing service as the template prints it; `replaces` names the image the project's own compose file ran
 /// for it, when there was one.
-fn backing_service(service: &Service, host: &str, links: &[Value], init: &[&str]) -> Value {
+fn backing_service(service: &'static Service, hosts: &Identities, links: &[Value], init: &[&str]) -> Value {
+    let host = hosts.host(service);
     let environment: Vec<Value> = service
         .environment
         .iter()
@@ -462,7 +526,7 @@ fn backing_service(service: &Service, host: &str, links: &[Value], init: &[&str]
             let value = if value == "password" {
                 required(service.password.as_deref().unwrap_or_default())
             } else {
-                value.replace("{host}", host)
+                hosts.fill(service, value)
             };
             json!({ "name": name, "value": value })
         })
@@ -479,7 +543,7 @@ fn backing_service(service: &Service, host: &str, links: &[Value], init: &[&str]
         "environment": environment,
         "volume": { "name": format!("{host}-data"), "path": service.data },
         "init": init,
-        "healthcheck": service.healthcheck,
+        "healthcheck": service.healthcheck.iter().map(|word| hosts.fill(service, word)).collect::<Vec<_>>(),
     })
 }
 
@@ -497,13 +561,14 @@ fn build_args(values: &Map<String, Value>) -> Vec<String> {
     args
 }
 
-/// The value a variable of `role` takes to reach `service` by its service name (`host`); None when the service
-/// has no such part (a password for Redis).
-fn connection_value(service: &Service, host: &str, role: &str) -> Option<String> {
+/// The value a variable of `role` takes to reach `service` as this file runs it (`hosts`: by its service name,
+/// user and database); None when the service has no such part (a password for Redis).
+fn connection_value(service: &'static Service, hosts: &Identities, role: &str) -> Option<String> {
+    let host = hosts.host(service);
     let password = service.password.as_deref().map(required);
     let filled = |template: &str| {
-        template
-            .replace("{host}", host)
+        hosts
+            .fill(service, template)
             .replace("{password}", password.as_deref().unwrap_or_default())
     };
     match role {
@@ -513,9 +578,9 @@ fn connection_value(service: &Service, host: &str, role: &str) -> Option<String>
         "host" => Some(host.to_string()),
         "port" => service.port.map(|p| p.to_string()),
         "address" => service.port.map(|p| format!("{host}:{p}")),
-        "user" => service.user.clone(),
+        "user" => hosts.user(service).map(str::to_string),
         "password" => password,
-        "database" => service.database.clone(),
+        "database" => hosts.database(service).map(str::to_string),
         _ => None,
     }
 }
@@ -527,9 +592,9 @@ fn required(name: &str) -> String {
 
 /// The app's service name: its image's name as compose allows it, `app` when that would be empty or is a
 /// backing service's name.
-fn service_name(program: &str, services: &[&'static Service], hosts: &Hosts) -> String {
+fn service_name(program: &str, services: &[&'static Service], hosts: &Identities) -> String {
     let name = sanitize(program);
-    if name.is_empty() || services.iter().any(|s| hosts.of(s) == name) {
+    if name.is_empty() || services.iter().any(|s| hosts.host(s) == name) {
         "app".to_string()
     } else {
         name
@@ -569,11 +634,16 @@ mod tests {
         assert_eq!(found.app.as_deref(), Some("web"));
         assert_eq!(found.env_files, [".env"]);
         assert_eq!(found.dropped, ["nats", "jaeger"]);
-        assert_eq!(found.names, [("postgres".to_string(), "db".to_string())]);
+        let db = Identity {
+            kind: "postgres".into(),
+            name: Some("db".into()),
+            ..Identity::default()
+        };
+        assert_eq!(found.identities, [db]);
         let replicas = "services:\n  mongo-primary:\n    image: bitnami/mongodb:4.4\n  mongo-secondary:\n    image: \
                         bitnami/mongodb:4.4\n";
         let found = existing(replicas, None, &[named("mongodb").unwrap()]);
-        assert_eq!(found.names, [("mongodb".to_string(), "mongo-primary".to_string())]);
+        assert_eq!(found.identities[0].name.as_deref(), Some("mongo-primary"));
         assert_eq!(found.dropped, ["mongo-secondary"]);
         // The service detection found building the app wins over the first that builds; a database the new
         // file does not run is dropped too.
@@ -583,6 +653,31 @@ mod tests {
         assert_eq!(found.app.as_deref(), Some("api"));
         assert_eq!(found.dropped, ["mail", "db"]);
         assert!(existing("not: [yaml", None, &[]).unreadable);
+    }
+
+    #[test]
+    fn the_user_and_database_the_project_gave_a_kept_service_are_kept() {
+        let list = "services:\n  pg:\n    image: postgres:16\n    environment:\n      - POSTGRES_USER=notes\n      - \
+                    POSTGRES_DB=notes_db\n      - POSTGRES_PASSWORD=secret\n";
+        let found = existing(list, None, &[named("postgres").unwrap()]);
+        let expected = Identity {
+            kind: "postgres".into(),
+            name: Some("pg".into()),
+            user: Some("notes".into()),
+            database: Some("notes_db".into()),
+        };
+        assert_eq!(found.identities, [expected]);
+        // MySQL's root is its image's own; a value that is not a plain name is not copied.
+        let mapping = "services:\n  mysql:\n    image: mysql:8\n    environment:\n      MYSQL_USER: root\n      \
+                       MYSQL_DATABASE: \"${DB_NAME}\"\n";
+        let found = existing(mapping, None, &[named("mysql").unwrap()]);
+        assert_eq!(
+            (
+                found.identities[0].user.as_deref(),
+                found.identities[0].database.as_deref()
+            ),
+            (None, None)
+        );
     }
 
     #[test]
@@ -622,7 +717,7 @@ mod tests {
         }))
         .unwrap();
         let postgres = named("postgres").unwrap();
-        let environment = app_environment(&values, &[postgres], "go", &Hosts(&[]));
+        let environment = app_environment(&values, &[postgres], "go", &Identities(&[]));
         assert!(
             environment[0].value.ends_with("@postgres:5432/app?sslmode=disable"),
             "{}",
@@ -633,7 +728,7 @@ mod tests {
             "service_variables": [{ "name": "DSN", "category": "sql", "role": "url" }],
         }))
         .unwrap();
-        let environment = app_environment(&values, &[mysql], "go", &Hosts(&[]));
+        let environment = app_environment(&values, &[mysql], "go", &Identities(&[]));
         assert!(
             environment[0].value.starts_with("app:${MYSQL_PASSWORD"),
             "{}",
@@ -650,17 +745,31 @@ mod tests {
     fn names_and_values() {
         assert_eq!(sanitize("@acme/api"), "acme-api");
         let postgres = named("postgres").unwrap();
-        let kept = [("postgres".to_string(), "db".to_string())];
-        assert_eq!(service_name("postgres", &[postgres], &Hosts(&[])), "app");
-        assert_eq!(service_name("db", &[postgres], &Hosts(&kept)), "app");
-        assert_eq!(service_name("Web.App", &[postgres], &Hosts(&[])), "web-app");
+        let kept = [Identity {
+            kind: "postgres".into(),
+            name: Some("db".into()),
+            user: Some("notes".into()),
+            database: None,
+        }];
+        let none = Identities(&[]);
+        assert_eq!(service_name("postgres", &[postgres], &none), "app");
+        assert_eq!(service_name("db", &[postgres], &Identities(&kept)), "app");
+        assert_eq!(service_name("Web.App", &[postgres], &none), "web-app");
         assert_eq!(
-            connection_value(postgres, Hosts(&kept).of(postgres), "url").unwrap(),
-            "postgres://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env or the environment}@db:5432/app"
+            connection_value(postgres, &Identities(&kept), "url").unwrap(),
+            "postgres://notes:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env or the environment}@db:5432/app"
         );
-        assert_eq!(connection_value(named("redis").unwrap(), "redis", "password"), None);
+        let redis = named("redis").unwrap();
+        assert_eq!(connection_value(redis, &none, "password"), None);
+        // A kind without a user has none, whatever the project's file said.
+        let odd = [Identity {
+            kind: "redis".into(),
+            user: Some("x".into()),
+            ..Identity::default()
+        }];
+        assert_eq!(connection_value(redis, &Identities(&odd), "user"), None);
         assert_eq!(
-            connection_value(named("kafka").unwrap(), "kafka", "address").unwrap(),
+            connection_value(named("kafka").unwrap(), &none, "address").unwrap(),
             "kafka:9092"
         );
     }

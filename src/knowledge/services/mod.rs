@@ -45,10 +45,10 @@ pub(crate) struct Service {
     /// The variable holding its password (`POSTGRES_PASSWORD`), read by compose from the environment or `.env`.
     pub(crate) password: Option<String>,
     /// How the service is started; `password` as a value stands for the password variable, `{host}` for its
-    /// service name.
+    /// service name, `{user}` and `{database}` for the names it is started with (`user`, `database`).
     #[serde(default)]
     pub(crate) environment: BTreeMap<String, String>,
-    /// The connection URL, with `{password}` and `{host}`.
+    /// The connection URL, with `{password}`, `{host}`, `{user}` and `{database}`.
     pub(crate) url: Option<String>,
     pub(crate) jdbc: Option<String>,
     /// The Go driver's connection string, where it is not a URL.
