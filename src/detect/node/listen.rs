@@ -281,6 +281,19 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
         _ => None,
     };
     let fastify = text.contains("fastify");
+    let assigned = port_assignments(&tokens);
+    // `listen(port` / `listen({ port: port` with a name assigned from a variable with a default above.
+    let assigned_hit = |t: &Token| match t {
+        Token::Ident(ident) => assigned.iter().find(|(name, ..)| name == ident).map(|(_, variable, port, line)| {
+            PortHit {
+                port: *port,
+                line: *line,
+                variable: Some(variable.clone()),
+                literal: "",
+            }
+        }),
+        _ => None,
+    };
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
         let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
@@ -294,6 +307,7 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
                     literal: "listen() literal",
                 });
             }
+            found.ports.extend(window.get(1).and_then(|t| assigned_hit(t)));
             if window.get(1) == Some(&&Token::Punct('{')) {
                 if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
                     if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
@@ -305,6 +319,7 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
                                 literal: "listen({ port }) literal",
                             });
                         }
+                        found.ports.extend(assigned_hit(t));
                     }
                 }
             }
@@ -332,6 +347,45 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
         }
     }
     found
+}
+
+/// Names assigned from an environment variable of any name with a numeric default (`const PORT =
+/// process.env.NODE_DOCKER_PORT || 8080`, `Number(process.env.X) ?? 80`): the name, the variable, the default
+/// and its line. Whether it is the listen port is for the `listen(` that takes the name to say.
+fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, String, u16, usize)> {
+    let mut assigned = Vec::new();
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(variable) = token else { continue };
+        let Some(start) = i.checked_sub(4) else { continue };
+        let env_read = matches!(
+            &tokens[start..i],
+            [(Token::Ident(process), _), (Token::Punct('.'), _), (Token::Ident(env), _), (Token::Punct('.'), _)]
+                if process == "process" && env == "env"
+        );
+        if !env_read || PORT_VARIABLES.contains(&variable.as_str()) {
+            continue;
+        }
+        let Some((true, k)) = default_operator(tokens, i + 1) else { continue };
+        let Some((Token::Number(default), line)) = tokens.get(k) else { continue };
+        let Some(port) = default.parse::<u16>().ok().filter(|p| *p > 0) else { continue };
+        // Back past `Number(` / `parseInt(` to the `=` and the name before it.
+        let mut j = start;
+        while j > 0
+            && match &tokens[j - 1].0 {
+                Token::Punct('(') => true,
+                Token::Ident(call) => call == "Number" || call == "parseInt",
+                _ => false,
+            }
+        {
+            j -= 1;
+        }
+        if let (Some(Token::Punct('=')), Some(Token::Ident(name))) =
+            (j.checked_sub(1).map(|e| &tokens[e].0), j.checked_sub(2).map(|n| &tokens[n].0))
+        {
+            assigned.push((name.to_string(), variable.to_string(), port, *line));
+        }
+    }
+    assigned
 }
 
 /// After a variable at `at` (past closing parentheses: `Number(process.env.PORT) || 3000`): whether `||`
@@ -442,6 +496,23 @@ mod tests {
                 literal: ""
             }]
         );
+    }
+
+    #[test]
+    fn a_name_assigned_from_any_variable_with_a_default_and_passed_to_listen() {
+        let src = "const PORT = process.env.NODE_DOCKER_PORT || 8080;\nconst db = Number(process.env.DB_PORT) || 3306;\napp.listen(PORT, () => {});\n";
+        let hit = PortHit {
+            port: 8080,
+            line: 1,
+            variable: Some("NODE_DOCKER_PORT".into()),
+            literal: "",
+        };
+        assert_eq!(listen_in_source(src).ports, [hit]);
+        let options = "const port = parseInt(process.env.WEB_LISTEN_PORT) ?? 5000\nserver.listen({ port: port })\n";
+        assert_eq!(listen_in_source(options).ports[0].variable.as_deref(), Some("WEB_LISTEN_PORT"));
+        // A name that never reaches listen() is not the port; nor a comparison.
+        assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n").ports.iter().all(|p| p.port == 3000));
+        assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n").ports.is_empty());
     }
 
     #[test]
