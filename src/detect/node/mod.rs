@@ -9,6 +9,7 @@ mod framework;
 mod js;
 mod listen;
 mod manager;
+mod nx;
 mod outputs;
 pub(crate) mod pkgjson;
 mod plan;

@@ -138,6 +138,9 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         if scripts::runs(app, "build", "next", "build") {
             outputs.push(".next".to_string());
         }
+        if scripts::runs(app, "build", "nx", "build") {
+            outputs.extend(super::nx::build(app).map(|build| build.output));
+        }
     }
     outputs.extend(tsconfig_option(app, "outDir"));
     let mut folders: Vec<String> = Vec::new();
@@ -327,9 +330,20 @@ struct Compiled {
     out_dir: String,
 }
 
-/// The source of an entry compiled into an output folder (`dist/main.js` from `src/main.ts`), from tsconfig's
-/// outDir and rootDir.
+/// The source of an entry compiled into an output folder (`dist/main.js` from `src/main.ts`), from the app's
+/// Nx build, else tsconfig's outDir and rootDir.
 fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
+    if let Some(nx) = super::nx::build(app).filter(|nx| nx.entry == entry && app.path(&nx.main).is_file()) {
+        let root = Path::new(&nx.main)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Some(Compiled {
+            source: nx.main,
+            root,
+            out_dir: nx.output,
+        });
+    }
     let (top, inner) = entry.split_once('/')?;
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
     let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);
@@ -471,6 +485,16 @@ pub(super) fn start_entry(
             let entry = nest_entry(app);
             return start(
                 node(&entry, source).with_note(format!("`{text}` runs a dev build; the compiled entry is {entry}")),
+            );
+        }
+        if super::nx::is_serve(words) {
+            let Some(build) = super::nx::build(app) else {
+                continue;
+            };
+            let entry = build.entry;
+            return start(
+                node(&entry, build.source)
+                    .with_note(format!("`{text}` runs Nx's dev server; its build target compiles {entry}")),
             );
         }
         if DEV_RUNNERS.contains(&runner) {
