@@ -23,7 +23,7 @@ const BUNDLERS: &[(&str, Bundler)] = &[
 ];
 
 /// What the app's Nx build writes: the output folder and the compiled entry in it, with project.json's
-/// file:line.
+/// `file:line`.
 pub(super) struct NxBuild {
     pub(super) output: String,
     pub(super) entry: String,
