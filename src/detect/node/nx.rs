@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::js::config::{json_setting, Setting};
-use super::App;
+use super::{App, Fact};
 
 /// Executors that write the app's entry into `outputPath`, and the option that names its file.
 enum Bundler {
@@ -68,8 +68,19 @@ pub(super) fn build(app: &App) -> Option<NxBuild> {
     })
 }
 
+/// What runs in production when a start script runs Nx's dev server: node on the entry the build target
+/// compiles.
+pub(super) fn served_entry(app: &App, words: &[String]) -> Option<Fact> {
+    if !is_serve(words) {
+        return None;
+    }
+    let build = build(app)?;
+    let note = format!("`{}` runs Nx's dev server; its build target compiles {}", words.join(" "), build.entry);
+    Some(Fact::new(format!("node {}", build.entry), build.source).with_note(note))
+}
+
 /// Whether a script's words run the Nx dev server (`nx serve`, `nx serve api`, `nx run api:serve`).
-pub(super) fn is_serve(words: &[String]) -> bool {
+fn is_serve(words: &[String]) -> bool {
     match words {
         [nx, serve, ..] if nx == "nx" && serve == "serve" => true,
         [nx, run, target, ..] if nx == "nx" && run == "run" => target.ends_with(":serve"),

@@ -487,15 +487,8 @@ pub(super) fn start_entry(
                 node(&entry, source).with_note(format!("`{text}` runs a dev build; the compiled entry is {entry}")),
             );
         }
-        if super::nx::is_serve(words) {
-            let Some(build) = super::nx::build(app) else {
-                continue;
-            };
-            let entry = build.entry;
-            return start(
-                node(&entry, build.source)
-                    .with_note(format!("`{text}` runs Nx's dev server; its build target compiles {entry}")),
-            );
+        if let Some(command) = super::nx::served_entry(app, words) {
+            return start(command);
         }
         if DEV_RUNNERS.contains(&runner) {
             let Some(file) = words.iter().skip(1).rev().find(|w| is_script_file(w)) else {
