@@ -375,6 +375,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "volumes",
     "written_dirs",
     "shipped_paths",
+    "empty_files",
     "runtime_programs",
     "workdir",
     "healthcheck",

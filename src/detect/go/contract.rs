@@ -24,6 +24,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption], candidate: &mut C
     candidate.notes.extend(notes);
     for option in options.iter_mut() {
         drop_passed_port_flag(&mut option.facts);
+        super::runfiles::ship_named_arguments(root, &mut option.facts);
     }
 }
 

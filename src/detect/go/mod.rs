@@ -405,6 +405,20 @@ fn program_option(
             )),
         );
     }
+    let dotenv = runfiles::dotenv_loads(tree, graph);
+    if let Some((_, first)) = dotenv.iter().next() {
+        let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
+        let evidence: Vec<&str> = dotenv.values().map(String::as_str).collect();
+        insert(
+            &mut facts,
+            "empty_files",
+            Fact::new(json!(dotenv.keys().collect::<Vec<_>>()), source).with_note(format!(
+                "{}: empty in the image (the project's own holds secrets), so the load succeeds and the values \
+                 come from the environment",
+                evidence.join("; ")
+            )),
+        );
+    }
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
     let mut env_reads: Vec<(String, String)> = Vec::new();
     for file in tree.graph_files(graph) {

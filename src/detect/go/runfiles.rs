@@ -1,15 +1,21 @@
 //! What the chosen program reads from its working directory at run time, so the image ships it beside the
 //! binary: folders it serves (`http.Dir("./assets/")`, gin/echo/fiber `Static("/", "public")`), templates it
 //! parses (`template.ParseGlob("templates/*.html")`, gin's `LoadHTMLGlob`) and files it opens by a literal
-//! relative path (`os.ReadFile("config.yml")`) — read in its own import graph, and shipped only when the
-//! repository has them (a path the program writes or that users mount is not there).
+//! relative path (`os.ReadFile("config.yml")`), config files its loaders read (`ini.Load("conf/app.ini")`,
+//! `viper.SetConfigFile`) or a config flag defaults to, and the files its command's arguments name — read in
+//! its own import graph, and shipped only when the repository has them (a path the program writes or that users
+//! mount is not there). A dotenv file it loads at start (`godotenv.Load()`) is never shipped (it holds the
+//! developer's secrets): the image gets an empty one, and the values come from the environment.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde_json::json;
+
 use super::super::lex::Token;
 use super::packages::Tree;
-use super::writes::string_arguments;
+use super::writes::{string_arguments, FLAG_SETTERS, READ_WORDS};
+use crate::detect::{Fact, Facts};
 
 /// Calls whose string arguments are paths read at run time, and which argument: `None` for every one.
 const READ_CALLS: &[(&str, Option<usize>)] = &[
@@ -24,12 +30,29 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
     ("Open", Some(0)),
 ];
 
+/// Config loaders whose string arguments are files read at start (receiver, call, which argument: `None` for
+/// every one); `godotenv.Load()` without one reads `.env`.
+const LOADER_CALLS: &[(&str, &str, Option<usize>)] = &[
+    ("ini", "Load", None),
+    ("toml", "DecodeFile", Some(0)),
+    ("cleanenv", "ReadConfig", Some(0)),
+    ("viper", "SetConfigFile", Some(0)),
+    ("godotenv", "Load", None),
+    ("godotenv", "Overload", None),
+];
+
+/// The dotenv file `godotenv.Load()` reads when it is given none.
+const DEFAULT_DOTENV: &str = ".env";
+
 /// Each file or folder the program reads (relative to its working directory, the build context's
 /// root), with the first `file.go:line` that reads it.
 pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
         for (path, line) in &file.run_time.reads {
+            if is_dotenv(path) {
+                continue;
+            }
             let Some(part) = static_part(path) else { continue };
             if root.join(&part).exists() {
                 found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));
@@ -39,6 +62,58 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
     found
 }
 
+/// The dotenv files the program loads at start (`.env`, `.env.local`), each with its first `file.go:line`.
+pub(super) fn dotenv_loads(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for file in tree.graph_files(graph) {
+        for (path, line) in &file.run_time.reads {
+            let name = path.trim_start_matches("./");
+            if is_dotenv(name) && !name.contains('/') {
+                found.entry(name.to_string()).or_insert_with(|| format!("{}:{line} loads {path}", file.rel));
+            }
+        }
+    }
+    found
+}
+
+fn is_dotenv(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name == ".env" || name.starts_with(".env."))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The files the command's arguments name (`-c config.docker.yaml`, kept from the project's Dockerfile) that the
+/// repository has: added to `shipped_paths`, as the program opens them from its working directory.
+pub(super) fn ship_named_arguments(root: &Path, facts: &mut Facts) {
+    let Some(args) = facts.get("args") else { return };
+    let source = args.source.clone();
+    let named: Vec<String> = args
+        .value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|arg| arg.as_str())
+        .filter_map(|arg| static_part(arg).filter(|part| part == arg.trim_start_matches("./")))
+        .filter(|part| root.join(part).is_file())
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    let why = format!("{source}: the command's arguments name {}", named.join(", "));
+    let shipped = facts
+        .entry("shipped_paths".to_string())
+        .or_insert_with(|| Fact::new(json!([]), source.clone()).with_note("shipped beside the binary, in its working directory"));
+    if let Some(paths) = shipped.value.as_array_mut() {
+        for part in named {
+            if !paths.iter().any(|p| p.as_str() == Some(&part)) {
+                paths.push(json!(part));
+            }
+        }
+    }
+    let note = shipped.note.take().unwrap_or_default();
+    shipped.note = Some(format!("{why}; {note}"));
+}
+
 pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     for i in 2..tokens.len() {
@@ -46,14 +121,18 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         if tokens[i - 1].0 != Token::Punct('.') || tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
             continue;
         }
-        let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
-            continue;
-        };
-        // `os.Open` and `os.ReadFile` read files; `Open` of anything else (a database, a zip) is not a path.
         let receiver = match &tokens[i - 2].0 {
             Token::Ident(r) => r.as_str(),
             _ => "",
         };
+        if let Some(paths) = loader_reads(tokens, i, receiver, call) {
+            found.extend(paths.into_iter().map(|p| (p, *line)));
+            continue;
+        }
+        let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
+            continue;
+        };
+        // `os.Open` and `os.ReadFile` read files; `Open` of anything else (a database, a zip) is not a path.
         if matches!(call.as_str(), "Open" | "ReadFile") && !matches!(receiver, "os" | "ioutil") {
             continue;
         }
@@ -65,6 +144,36 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         found.extend(paths.into_iter().map(|p| (p, *line)));
     }
     found
+}
+
+/// The files a config loader call at `i` reads, or a config flag defaults to (`flag.String("config",
+/// "./config/local.yml", …)`); None when the call is neither.
+fn loader_reads(tokens: &[(Token, usize)], i: usize, receiver: &str, call: &str) -> Option<Vec<String>> {
+    let args = || string_arguments(tokens, i + 1);
+    if let Some((_, _, which)) = LOADER_CALLS.iter().find(|(r, c, _)| *r == receiver && *c == call) {
+        let args = args();
+        let mut paths: Vec<String> = match which {
+            Some(n) => args.into_iter().nth(*n).flatten().into_iter().collect(),
+            None => args.into_iter().flatten().collect(),
+        };
+        if receiver == "godotenv" && paths.is_empty() {
+            paths.push(DEFAULT_DOTENV.to_string());
+        }
+        // Only godotenv leaves values already in the environment in place: a dotenv file another loader reads
+        // as the whole config (viper) cannot be stood in for by an empty one.
+        if receiver != "godotenv" {
+            paths.retain(|path| !is_dotenv(path));
+        }
+        return Some(paths);
+    }
+    let (_, name_at, default_at) = FLAG_SETTERS.iter().find(|(setter, ..)| *setter == call)?;
+    let args = args();
+    let name = args.get(*name_at).cloned().flatten()?.to_ascii_lowercase();
+    let config = name.split(['-', '_', '.']).any(|word| READ_WORDS.contains(&word));
+    let default = args.get(*default_at).cloned().flatten()?;
+    // A path, not a word that happens to name a folder: it has a folder or an extension.
+    let path_like = default.contains('/') || default.rsplit_once('.').is_some_and(|(stem, _)| !stem.is_empty());
+    (config && path_like).then(|| vec![default])
 }
 
 /// The part of a relative path before any glob (`./templates/*.html` → `templates`, `web/dist/` →
@@ -104,6 +213,15 @@ mod tests {
         assert_eq!(static_part("./templates/*.html").as_deref(), Some("templates"));
         assert_eq!(static_part("web/dist/").as_deref(), Some("web/dist"));
         assert_eq!(static_part("../x"), None);
+        let loaders = crate::detect::lex::source(
+            "package main\nfunc main() {\n\tini.Load(\"conf/app.ini\")\n\tgodotenv.Load()\n\t\
+             viper.SetConfigFile(\".env\")\n\tviper.SetConfigFile(\"config/app.yaml\")\n\tflag.String(\"config\", \"./config/local.yml\", \"\")\n\t\
+             flag.StringVar(&x, \"log-level\", \"info.txt\", \"\")\n\tflag.String(\"conf\", \"prod\", \"\")\n}\n",
+        )
+        .tokens;
+        let paths: Vec<String> = file_reads(&loaders).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["conf/app.ini", ".env", "config/app.yaml", "./config/local.yml"]);
+        assert!(is_dotenv(".env") && is_dotenv("./.env.local") && !is_dotenv("app.env"));
         assert_eq!(static_part("/etc/app.yml"), None);
     }
 }

@@ -12,7 +12,7 @@ const FOLDER_CALLS: &[&str] = &["MkdirAll", "Mkdir"];
 const FILE_CALLS: &[&str] = &["Create", "WriteFile", "OpenFile"];
 
 /// Flag and default setters, with the argument positions of the name and of the default.
-const FLAG_SETTERS: &[(&str, usize, usize)] = &[
+pub(super) const FLAG_SETTERS: &[(&str, usize, usize)] = &[
     ("String", 0, 1),
     ("StringP", 0, 2),
     ("StringVar", 1, 2),
@@ -25,7 +25,7 @@ const DATA_WORDS: &[&str] = &[
     "data", "datadir", "storage", "upload", "uploads", "db", "database", "sqlite", "state", "dir", "folder",
 ];
 /// Words that say the place is read, not written (config, certificates, static files, templates).
-const READ_WORDS: &[&str] = &[
+pub(super) const READ_WORDS: &[&str] = &[
     "config", "conf", "cfg", "cert", "certs", "key", "tls", "ssl", "template", "templates", "static", "assets",
     "web", "ui", "public", "views", "plugin", "plugins", "migration", "migrations", "schema", "frontend", "dist",
     "www", "root", "html", "theme", "themes", "locale", "locales", "i18n", "url", "host", "addr", "dsn", "driver",
