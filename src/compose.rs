@@ -329,6 +329,7 @@ pub(crate) fn plan(request: &Request) -> Value {
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
             "depends_on": app.services.iter().map(|s| hosts.host(s)).collect::<Vec<_>>(),
             "healthcheck": health_check(values, app.stack),
+            "config_files": if app.services.is_empty() { Vec::new() } else { config_files(values) },
         }));
     }
     let links: Vec<Value> = request
@@ -358,6 +359,23 @@ pub(crate) fn plan(request: &Request) -> Value {
         "secrets": secrets,
         "passwords": passwords,
     })
+}
+
+/// Extensions of the files a program takes its settings from.
+const CONFIG_EXTENSIONS: &[&str] = &["yml", "yaml", "ini", "toml", "json", "conf", "env", "properties"];
+
+/// The config files the image ships for the program to read (`config/local.yml`): its service addresses may be
+/// written there rather than read from the variables compose sets.
+fn config_files(values: &Map<String, Value>) -> Vec<String> {
+    ["shipped_paths", "runtime_files"]
+        .iter()
+        .flat_map(|key| strings(values, key))
+        .filter(|path| {
+            path.rsplit_once('.')
+                .is_some_and(|(_, ext)| CONFIG_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+        })
+        .filter(|path| path != "package.json" && path != "go.mod")
+        .collect()
 }
 
 /// The app's health check, when its code registers a health endpoint and its runtime image has something to

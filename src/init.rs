@@ -781,11 +781,26 @@ pub(crate) fn compose_file(
             .filter(|v| v["note"].is_string())
             .filter_map(|v| v["name"].as_str().map(String::from))
             .collect();
+        let configs: Vec<&str> = plan["apps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|app| app["config_files"].as_array().into_iter().flatten())
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let where_else = if configs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the app also reads {}, where its connection settings may be: point them at the services",
+                configs.join(", ")
+            )
+        };
         if !guessed.is_empty() {
             say(
                 &[format!(
                     "{}: no file says which variable the app reads to reach its services, so compose.yaml sets {} \
-                     (the common names, marked there): rename them to what the app reads",
+                     (the common names, marked there): rename them to what the app reads{where_else}",
                     path.display(),
                     guessed.join(", ")
                 )],
