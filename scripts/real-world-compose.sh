@@ -55,15 +55,15 @@ evidence = str(fact.get("note") or fact.get("source") or "-").split("; compose.y
 lines = open(stderr).read().replace(tree, "").splitlines()
 said = [l for l in lines if "database" in l or "drops" in l or l.startswith("dockgen:")]
 said = "; ".join(s.replace("|", "\\|")[:220] for s in said) or "-"
+tag = "" if seen == "seen" else " (unseen)"
 if rc != "0" or not compose:
-    print(f"| {label} | {folder} | init failed ({rc}) | | {evidence} | {said} |")
+    print(f"| {label}{tag} | {folder} | init failed ({rc}) | | {evidence} | {said} |")
     sys.exit()
 doc = yaml.safe_load(open(compose))
 services = doc.get("services") or {}
 app = next((s for s in services.values() if "build" in s), {})
 others = [f"{n} ({s.get('image')})" for n, s in services.items() if "build" not in s]
 env = list((app.get("environment") or {}).keys())
-tag = "" if seen == "seen" else " (unseen)"
 print(f"| {label}{tag} | {folder} | {', '.join(others) or 'none'} | {', '.join(env) or '-'} | {evidence} | {said} |")
 PY
 done
