@@ -152,11 +152,12 @@ fn loader_reads(tokens: &[(Token, usize)], i: usize, receiver: &str, call: &str)
     let args = || string_arguments(tokens, i + 1);
     if let Some((_, _, which)) = LOADER_CALLS.iter().find(|(r, c, _)| *r == receiver && *c == call) {
         let args = args();
+        let no_arguments = args.is_empty();
         let mut paths: Vec<String> = match which {
             Some(n) => args.into_iter().nth(*n).flatten().into_iter().collect(),
             None => args.into_iter().flatten().collect(),
         };
-        if receiver == "godotenv" && paths.is_empty() {
+        if receiver == "godotenv" && no_arguments {
             paths.push(DEFAULT_DOTENV.to_string());
         }
         // Only godotenv leaves values already in the environment in place: a dotenv file another loader reads
@@ -214,7 +215,7 @@ mod tests {
         assert_eq!(static_part("web/dist/").as_deref(), Some("web/dist"));
         assert_eq!(static_part("../x"), None);
         let loaders = crate::detect::lex::source(
-            "package main\nfunc main() {\n\tini.Load(\"conf/app.ini\")\n\tgodotenv.Load()\n\t\
+            "package main\nfunc main() {\n\tini.Load(\"conf/app.ini\")\n\tgodotenv.Load()\n\tgodotenv.Load(file)\n\t\
              viper.SetConfigFile(\".env\")\n\tviper.SetConfigFile(\"config/app.yaml\")\n\tflag.String(\"config\", \"./config/local.yml\", \"\")\n\t\
              flag.StringVar(&x, \"log-level\", \"info.txt\", \"\")\n\tflag.String(\"conf\", \"prod\", \"\")\n}\n",
         )
