@@ -125,6 +125,8 @@ pub(super) struct Context {
     /// The engines limits of the lockfile in each folder (relative to the context) read so far: every app of
     /// a workspace shares the root's, and a big lockfile is parsed once.
     lock_limits: RefCell<HashMap<String, Rc<Vec<engines::Limit>>>>,
+    /// The workspace's package manager (`pnpm`), once detected: every app of it installs with that one.
+    manager: RefCell<String>,
 }
 
 impl Context {
@@ -134,7 +136,13 @@ impl Context {
             up,
             down,
             lock_limits: RefCell::default(),
+            manager: RefCell::default(),
         }
+    }
+
+    /// The package manager the context installs with (empty before it is detected).
+    pub(super) fn manager(&self) -> String {
+        self.manager.borrow().clone()
     }
 
     /// The engines limits of the lockfile in `dir` (relative to the context), read once per folder.
@@ -205,6 +213,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         notes: Vec::new(),
     };
     let lockfile = manager::package_manager(&context, &root_package, &mut candidate.facts, &mut warnings)?;
+    if let Some(manager) = candidate.facts.get("package_manager").and_then(|f| f.value.as_str()) {
+        context.manager.replace(manager.to_string());
+    }
     let mut install_files = install_files(&context, lockfile)?;
     if let Some(members) = members {
         candidate.facts.insert(

@@ -38,7 +38,7 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         ));
     }
     let output = generator_output(app, &schema);
-    let pnpm = facts.get("package_manager").is_some_and(|f| f.value == "pnpm");
+    let pnpm = app.context.manager() == "pnpm";
     if output.is_none() && pnpm {
         warnings.push(format!(
             "{schema}: with pnpm the default client (node_modules/.prisma) sits in pnpm's store, out of the \
