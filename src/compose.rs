@@ -11,6 +11,8 @@ struct Variable {
     name: String,
     value: String,
     note: Option<String>,
+    /// Written by its common name: no file says the app reads it.
+    guessed: bool,
 }
 
 /// Compose files, in the order Compose itself prefers them: an existing one is the file dockgen rewrites.
@@ -322,9 +324,12 @@ pub(crate) fn plan(request: &Request) -> Value {
             // A program that serves is kept running; one that does its work and exits is restarted only when it
             // fails.
             "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
-            "environment": app_environment(values, &app.services, app.stack, &hosts)
+            "environment": pinned(values, app.stack, !env_files.is_empty())
+                .into_iter()
+                .chain(app_environment(values, &app.services, app.stack, &hosts))
+                .collect::<Vec<_>>()
                 .iter()
-                .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note }))
+                .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note, "guessed": v.guessed }))
                 .collect::<Vec<_>>(),
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
             "depends_on": app.services.iter().map(|s| hosts.host(s)).collect::<Vec<_>>(),
@@ -359,6 +364,40 @@ pub(crate) fn plan(request: &Request) -> Value {
         "secrets": secrets,
         "passwords": passwords,
     })
+}
+
+/// The image's own run-time settings that an `env_file` would override (compose gives it precedence over the
+/// Dockerfile's `ENV`): a developer's `.env` copied from an example with `PORT=9000` or `NODE_ENV=development`
+/// would move the port off the one published, or run a production build in development mode. Set again in
+/// `environment`, which wins over `env_file`; nothing when the app has no env file.
+fn pinned(values: &Map<String, Value>, stack: &str, has_env_file: bool) -> Vec<Variable> {
+    if !has_env_file {
+        return Vec::new();
+    }
+    let mut pins: Vec<(String, String)> = Vec::new();
+    if stack == "node" {
+        pins.push(("NODE_ENV".into(), "production".into()));
+    }
+    let port_variable = values
+        .get("port_env")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| (stack == "node").then(|| "PORT".to_string()));
+    if let (Some(name), Some(port)) = (port_variable, values.get("port").and_then(Value::as_u64)) {
+        pins.push((name, port.to_string()));
+    }
+    if let Some(name) = values.get("bind_env").and_then(Value::as_str) {
+        pins.push((name.to_string(), "0.0.0.0".into()));
+    }
+    pins.into_iter()
+        .enumerate()
+        .map(|(i, (name, value))| Variable {
+            name,
+            value,
+            note: (i == 0).then(|| "as the image sets them: the env file must not override these".to_string()),
+            guessed: false,
+        })
+        .collect()
 }
 
 /// Extensions of the files a program takes its settings from.
@@ -489,7 +528,13 @@ fn app_environment(
                 }
                 if !environment.iter().any(|v| v.name == name) {
                     let note = note.clone();
-                    environment.push(Variable { name, value, note });
+                    let guessed = note.is_some();
+                    environment.push(Variable {
+                        name,
+                        value,
+                        note,
+                        guessed,
+                    });
                 }
             }
         }
@@ -504,6 +549,7 @@ fn app_environment(
                 name,
                 value,
                 note: None,
+                guessed: false,
             });
         }
     }

@@ -778,7 +778,7 @@ pub(crate) fn compose_file(
             .into_iter()
             .flatten()
             .flat_map(|app| app["environment"].as_array().into_iter().flatten())
-            .filter(|v| v["note"].is_string())
+            .filter(|v| v["guessed"] == true)
             .filter_map(|v| v["name"].as_str().map(String::from))
             .collect();
         let configs: Vec<&str> = plan["apps"]
