@@ -199,20 +199,59 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
     found
 }
 
-/// The variables a source reads by name (`process.env.NAME`), each once, with its line.
+/// The variables a source reads by name (`process.env.NAME`, or NestJS's `configService.get('NAME')`), each
+/// once, with its line.
 fn env_names(text: &str) -> Vec<(String, usize)> {
     let mut names: Vec<(String, usize)> = Vec::new();
-    if !text.contains("process.env.") {
-        return names;
+    if text.contains("process.env.") {
+        for (index, line) in text.lines().enumerate() {
+            for name in super::buildenv::names_after(line, "process.env.") {
+                if !names.iter().any(|(known, _)| known == name) {
+                    names.push((name.to_string(), index + 1));
+                }
+            }
+        }
     }
-    for (index, line) in text.lines().enumerate() {
-        for name in super::buildenv::names_after(line, "process.env.") {
-            if !names.iter().any(|(known, _)| known == name) {
-                names.push((name.to_string(), index + 1));
+    if text.contains("ConfigService") {
+        for (name, line) in config_service_reads(text) {
+            if !names.iter().any(|(known, _)| *known == name) {
+                names.push((name, line));
             }
         }
     }
     names
+}
+
+/// Names NestJS's ConfigService reads from the environment: `config.get('DB_HOST')`, `getOrThrow<string>(
+/// 'REDIS_URL')` — a literal in the shape of a variable's name (upper case, digits, `_`), not a dotted path of a
+/// registered config (`app.port`).
+fn config_service_reads(text: &str) -> Vec<(String, usize)> {
+    let tokens = lex::javascript(text).tokens;
+    let mut found = Vec::new();
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(method) = token else { continue };
+        if !(method == "get" || method == "getOrThrow") || i == 0 || tokens[i - 1].0 != Token::Punct('.') {
+            continue;
+        }
+        let mut k = i + 1;
+        // A type argument: `get<string>(`, `get<number>(`.
+        if matches!(tokens.get(k), Some((Token::Punct('<'), _))) {
+            while k < tokens.len() && k < i + 8 && tokens[k].0 != Token::Punct('>') {
+                k += 1;
+            }
+            k += 1;
+        }
+        let (Some((Token::Punct('('), _)), Some((Token::Str(name), line))) = (tokens.get(k), tokens.get(k + 1)) else {
+            continue;
+        };
+        let variable_like = name.len() > 1
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if variable_like {
+            found.push((name.to_string(), *line));
+        }
+    }
+    found
 }
 
 /// Tests, their helpers and tooling (folders of knowledge/node/runtime.toml's `not_runtime`, `*.test.*` and
@@ -513,6 +552,17 @@ mod tests {
         // A name that never reaches listen() is not the port; nor a comparison.
         assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n").ports.iter().all(|p| p.port == 3000));
         assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n").ports.is_empty());
+    }
+
+    #[test]
+    fn nest_config_service_reads_are_variables() {
+        let src = "import { ConfigService } from '@nestjs/config';\nhost: configService.get('POSTGRES_HOST'),\n\
+                   port: config.getOrThrow<number>('POSTGRES_PORT'),\nname: configService.get('app.name'),\n\
+                   // Any upper-case literal .get in a file that uses ConfigService counts (a Map's key too: harmless).\n\
+                   cache.get('CACHE_KEY'),\n";
+        let names: Vec<String> = env_names(src).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["POSTGRES_HOST", "POSTGRES_PORT", "CACHE_KEY"]);
+        assert!(env_names("cache.get('KEY')\n").is_empty());
     }
 
     #[test]
