@@ -4,13 +4,15 @@
 # what dockgen said (ties, dropped services). It only RUNS dockgen on a temporary extraction of each pinned commit:
 # it never builds or starts anything and never writes into the mirrors.
 #
-# Environment: DOCKGEN_BIN (default target/release/dockgen), DOCKGEN_MIRRORS (default /work/.mirror),
+# Environment: DOCKGEN_BIN (default target/release/dockgen), DOCKGEN_MIRRORS (default /work/.mirror), DOCKGEN_REPOS
+# (the list, default scripts/real-world-compose-repos.txt),
 # DOCKGEN_OUT (if set, each repository's compose file and stderr are kept there).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${DOCKGEN_BIN:-$ROOT/target/release/dockgen}"
 MIRRORS="${DOCKGEN_MIRRORS:-/work/.mirror}"
+REPOS="${DOCKGEN_REPOS:-$ROOT/scripts/real-world-compose-repos.txt}"
 OUT="${DOCKGEN_OUT:-}"
 [[ -x "$BIN" ]] || { echo "real-world-compose.sh: no dockgen at $BIN (set DOCKGEN_BIN)" >&2; exit 2; }
 [[ -n "$OUT" ]] && mkdir -p "$OUT"
@@ -19,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 echo "| repository@commit | app | services compose.yaml runs | variables pointed at them | evidence (detect) | dockgen said |"
 echo "| --- | --- | --- | --- | --- | --- |"
-grep -v '^#' "$ROOT/scripts/real-world-compose-repos.txt" | while IFS=$'\t' read -r repo commit dir seen; do
+grep -v '^#' "$REPOS" | while IFS=$'\t' read -r repo commit dir seen; do
   [[ -n "$repo" ]] || continue
   key="${repo/\//+}"
   git_dir="$MIRRORS/$key/repo"

@@ -199,7 +199,7 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
     found
 }
 
-/// The variables a source reads by name (`process.env.NAME`, or NestJS's `configService.get('NAME')`), each
+/// The variables a source reads by name (`process.env.NAME`, or `NestJS`'s `configService.get('NAME')`), each
 /// once, with its line.
 fn env_names(text: &str) -> Vec<(String, usize)> {
     let mut names: Vec<(String, usize)> = Vec::new();
