@@ -222,7 +222,7 @@ fn env_names(text: &str) -> Vec<(String, usize)> {
     names
 }
 
-/// Names NestJS's ConfigService reads from the environment: `config.get('DB_HOST')`, `getOrThrow<string>(
+/// Names `NestJS`'s `ConfigService` reads from the environment: `config.get('DB_HOST')`, `getOrThrow<string>(
 /// 'REDIS_URL')` — a literal in the shape of a variable's name (upper case, digits, `_`), not a dotted path of a
 /// registered config (`app.port`).
 fn config_service_reads(text: &str) -> Vec<(String, usize)> {
