@@ -26,6 +26,12 @@ pub(super) fn file_env(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 
 /// The health routes a file registers (`HandleFunc("/healthz", …)`, `r.GET("/health", …)`), with their line.
 pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let grouped = crate::knowledge::services::groups_routes("go", |name| {
+        tokens.iter().any(|(token, _)| matches!(token, Token::Ident(ident) if ident == name))
+    });
+    if grouped {
+        return Vec::new();
+    }
     tokens
         .windows(2)
         .filter_map(|pair| match (&pair[0].0, &pair[1]) {
@@ -55,5 +61,7 @@ mod tests {
     fn health_routes() {
         let src = "package main\nfunc main() {\n\thttp.HandleFunc(\"GET /healthz\", ok)\n\tr.GET(\"/users\", list)\n}\n";
         assert_eq!(file_health_routes(&lex::source(src).tokens), [("/healthz".to_string(), 3)]);
+        let grouped = "package main\nfunc routes(r *gin.Engine) {\n\tv1 := r.Group(\"/api/v1\")\n\tv1.GET(\"/ping\", pong)\n}\n";
+        assert!(file_health_routes(&lex::source(grouped).tokens).is_empty());
     }
 }

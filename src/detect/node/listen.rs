@@ -181,6 +181,9 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
     if !text.contains("/health") && !text.contains("/livez") && !text.contains("/readyz") && !text.contains("/ping") {
         return Vec::new();
     }
+    if crate::knowledge::services::groups_routes("node", |name| text.contains(name)) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         for quote in ['\'', '"', '`'] {
@@ -552,6 +555,13 @@ mod tests {
         // A name that never reaches listen() is not the port; nor a comparison.
         assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n").ports.iter().all(|p| p.port == 3000));
         assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n").ports.is_empty());
+    }
+
+    #[test]
+    fn health_routes_only_where_no_prefix_can_hide() {
+        assert_eq!(health_routes("app.get('/healthz', ok)\n"), [("/healthz".to_string(), 1)]);
+        // Mounted somewhere as `app.use('/api', router)`: the full path is not in this file.
+        assert!(health_routes("const router = express.Router();\nrouter.get('/health', ok)\n").is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ const SERVICES_TOML: &str = include_str!("services.toml");
 
 #[derive(Deserialize, Default)]
 struct Table {
+    route_groups: RouteGroups,
     health_paths: Vec<String>,
     service: Vec<Service>,
 }
@@ -19,6 +20,20 @@ struct Table {
 fn services_table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| table(SERVICES_TOML))
+}
+
+#[derive(Deserialize, Default)]
+struct RouteGroups {
+    go: Vec<String>,
+    node: Vec<String>,
+}
+
+/// Whether a Go source names a route group (its identifiers) or a Node source does (its text): the paths it
+/// registers may sit under a prefix it does not show.
+pub(crate) fn groups_routes(stack: &str, has: impl Fn(&str) -> bool) -> bool {
+    let groups = &services_table().route_groups;
+    let names = if stack == "go" { &groups.go } else { &groups.node };
+    names.iter().any(|name| has(name))
 }
 
 /// Whether a route path is a health endpoint's (`/healthz`), also with its method (`GET /healthz`).
