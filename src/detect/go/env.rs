@@ -26,22 +26,56 @@ pub(super) fn file_env(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 
 /// The health routes a file registers (`HandleFunc("/healthz", …)`, `r.GET("/health", …)`), with their line.
 pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
-    let grouped = crate::knowledge::services::groups_routes("go", |name| {
-        tokens.iter().any(|(token, _)| matches!(token, Token::Ident(ident) if ident == name))
-    });
-    if grouped {
-        return Vec::new();
-    }
-    tokens
-        .windows(2)
-        .filter_map(|pair| match (&pair[0].0, &pair[1]) {
-            (Token::Punct('('), (Token::Str(route), line)) if crate::knowledge::services::is_health_path(route) => {
-                let path = route.strip_prefix("GET ").unwrap_or(route).trim();
-                Some((path.to_string(), *line))
+    use crate::knowledge::services::{is_health_path, is_route_group_type, makes_route_group};
+    let ident = |k: usize| match tokens.get(k) {
+        Some((Token::Ident(name), _)) => Some(name.as_str()),
+        _ => None,
+    };
+    let punct = |k: usize, c: char| matches!(tokens.get(k), Some((Token::Punct(p), _)) if *p == c);
+    // Names that hold a route group: assigned from a group call on their line (`v1 := r.Group("/api")`), or
+    // declared with a group's type (`rg *gin.RouterGroup`, `r fiber.Router`).
+    let mut groups: Vec<&str> = Vec::new();
+    for k in 0..tokens.len() {
+        let Some(name) = ident(k) else { continue };
+        let assigned = (punct(k + 1, ':') && punct(k + 2, '=')) || (punct(k + 1, '=') && !punct(k + 2, '='));
+        if assigned {
+            let line = tokens[k].1;
+            let grouped = tokens[k..]
+                .iter()
+                .take_while(|(_, l)| *l == line)
+                .zip(tokens[k + 1..].iter())
+                .any(|((t, _), (next, _))| {
+                    *t == Token::Punct('.') && matches!(next, Token::Ident(call) if makes_route_group(call))
+                });
+            if grouped {
+                groups.push(name);
             }
-            _ => None,
-        })
-        .collect()
+        }
+        let typed = (1..=3).any(|d| {
+            punct(k + d, '.') && ident(k + d + 1).is_some_and(is_route_group_type) && ident(k + d - 1).is_some()
+        });
+        if typed && (punct(k + 1, '*') || ident(k + 1).is_some()) {
+            groups.push(name);
+        }
+    }
+    let mut found = Vec::new();
+    for k in 0..tokens.len() {
+        let (Some((Token::Punct('('), _)), Some((Token::Str(route), line))) = (tokens.get(k), tokens.get(k + 1)) else {
+            continue;
+        };
+        if !is_health_path(route) {
+            continue;
+        }
+        // `recv.Method("/health"`: not a group's registration, nor a call that makes a group.
+        let method = k.checked_sub(1).and_then(ident);
+        let receiver = k.checked_sub(3).filter(|r| punct(r + 1, '.')).and_then(ident);
+        if method.is_some_and(makes_route_group) || receiver.is_some_and(|r| groups.contains(&r)) {
+            continue;
+        }
+        let path = route.strip_prefix("GET ").unwrap_or(route).trim();
+        found.push((path.to_string(), *line));
+    }
+    found
 }
 
 #[cfg(test)]
@@ -61,7 +95,10 @@ mod tests {
     fn health_routes() {
         let src = "package main\nfunc main() {\n\thttp.HandleFunc(\"GET /healthz\", ok)\n\tr.GET(\"/users\", list)\n}\n";
         assert_eq!(file_health_routes(&lex::source(src).tokens), [("/healthz".to_string(), 3)]);
-        let grouped = "package main\nfunc routes(r *gin.Engine) {\n\tv1 := r.Group(\"/api/v1\")\n\tv1.GET(\"/ping\", pong)\n}\n";
-        assert!(file_health_routes(&lex::source(grouped).tokens).is_empty());
+        // On a group, or by the call that makes one, the path sits under a prefix; the root router's stands.
+        let grouped = "package main\nfunc routes(r *gin.Engine, rg *gin.RouterGroup) {\n\tv1 := r.Group(\"/api/v1\")\n\t\
+                       v1.GET(\"/ping\", pong)\n\trg.GET(\"/health\", ok)\n\tsub := rg.Group(\"/healthz\")\n\t\
+                       r.Mount(\"/health\", mux)\n\tr.GET(\"/livez\", live)\n}\n";
+        assert_eq!(file_health_routes(&lex::source(grouped).tokens), [("/livez".to_string(), 8)]);
     }
 }

@@ -181,20 +181,33 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
     if !text.contains("/health") && !text.contains("/livez") && !text.contains("/readyz") && !text.contains("/ping") {
         return Vec::new();
     }
-    if crate::knowledge::services::groups_routes("node", |name| text.contains(name)) {
-        return Vec::new();
-    }
+    // Names assigned a router that is mounted under a prefix elsewhere (`const router = express.Router()`).
+    let groups: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("Router("))
+        .filter_map(|line| {
+            let (left, _) = line.split_once('=')?;
+            left.split_whitespace().last().filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+        })
+        .collect();
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         for quote in ['\'', '"', '`'] {
             let mut rest = line;
+            let mut offset = 0;
             while let Some(at) = rest.find(&format!("({quote}/")) {
+                let before = &line[..offset + at];
                 let after = &rest[at + 2..];
                 let Some(end) = after.find(quote) else { break };
                 let route = &after[..end];
-                if crate::knowledge::services::is_health_path(route) {
+                let receiver = before.rsplit_once('.').map(|(r, _)| {
+                    r.rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(r)
+                });
+                let on_group = receiver.is_some_and(|r| groups.contains(&r));
+                if crate::knowledge::services::is_health_path(route) && !on_group {
                     found.push((route.to_string(), index + 1));
                 }
+                offset += at + 2 + end;
                 rest = &after[end..];
             }
         }
@@ -561,7 +574,8 @@ mod tests {
     fn health_routes_only_where_no_prefix_can_hide() {
         assert_eq!(health_routes("app.get('/healthz', ok)\n"), [("/healthz".to_string(), 1)]);
         // Mounted somewhere as `app.use('/api', router)`: the full path is not in this file.
-        assert!(health_routes("const router = express.Router();\nrouter.get('/health', ok)\n").is_empty());
+        let router = "const router = express.Router();\nrouter.get('/health', ok)\napp.get('/livez', ok)\n";
+        assert_eq!(health_routes(router), [("/livez".to_string(), 3)]);
     }
 
     #[test]

@@ -24,16 +24,18 @@ fn services_table() -> &'static Table {
 
 #[derive(Deserialize, Default)]
 struct RouteGroups {
-    go: Vec<String>,
-    node: Vec<String>,
+    calls: Vec<String>,
+    types: Vec<String>,
 }
 
-/// Whether a Go source names a route group (its identifiers) or a Node source does (its text): the paths it
-/// registers may sit under a prefix it does not show.
-pub(crate) fn groups_routes(stack: &str, has: impl Fn(&str) -> bool) -> bool {
-    let groups = &services_table().route_groups;
-    let names = if stack == "go" { &groups.go } else { &groups.node };
-    names.iter().any(|name| has(name))
+/// Whether a call makes a route group (`r.Group("/api")`, `express.Router()`).
+pub(crate) fn makes_route_group(call: &str) -> bool {
+    services_table().route_groups.calls.iter().any(|known| known == call)
+}
+
+/// Whether a type is a route group's (`gin.RouterGroup`, `echo.Group`).
+pub(crate) fn is_route_group_type(name: &str) -> bool {
+    services_table().route_groups.types.iter().any(|known| known == name)
 }
 
 /// Whether a route path is a health endpoint's (`/healthz`), also with its method (`GET /healthz`).
