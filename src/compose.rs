@@ -86,11 +86,8 @@ pub(crate) struct Existing {
     /// The other services, neither the app nor the first of a backing service's kind dockgen runs: lost by the
     /// rewrite.
     pub(crate) dropped: Vec<String>,
-    /// The init scripts the project mounts into a backing service dockgen runs (`./schema.sql` into
-    /// `/docker-entrypoint-initdb.d`): kind and `SOURCE:TARGET:ro`, kept by the rewrite.
-    pub(crate) init_mounts: Vec<(String, String)>,
-    /// What the file says of the backing services dockgen keeps (their names, users, databases): the rewrite
-    /// keeps that, as the project's env files, overrides and init scripts rely on it.
+    /// What the file says of the backing services dockgen keeps (their names, users, databases, init scripts):
+    /// the rewrite keeps that, as the project's env files, overrides and init scripts rely on it.
     pub(crate) identities: Vec<Identity>,
     /// The file is there but dockgen cannot read its services (YAML anchors and merge keys, a syntax error):
     /// what a rewrite loses cannot be said.
@@ -164,13 +161,8 @@ pub(crate) fn existing(text: &str, app: Option<&str>, kept: &[&'static Service])
                     name: (sanitize(&name) == name && !clashes).then(|| name.clone()),
                     user: configured("{user}"),
                     database: configured("{database}"),
+                    init_mounts: init_mounts(service, kind),
                 });
-                for mount in init_mounts(service, kind) {
-                    let mount = (kind.name.clone(), mount);
-                    if !found.init_mounts.contains(&mount) {
-                        found.init_mounts.push(mount);
-                    }
-                }
             }
             None => found.dropped.push(name),
         }
@@ -230,13 +222,15 @@ fn init_mounts(service: &marked_yaml::types::MarkedMappingNode, kind: &Service) 
 }
 
 /// A backing service as the project's compose file ran it: the service name (`db`), user and database it gave
-/// it, each kept by the rewrite.
+/// it and the init scripts it mounted (`./schema.sql:/docker-entrypoint-initdb.d/schema.sql:ro`), each kept by
+/// the rewrite.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Identity {
     pub(crate) kind: String,
     pub(crate) name: Option<String>,
     pub(crate) user: Option<String>,
     pub(crate) database: Option<String>,
+    pub(crate) init_mounts: Vec<String>,
 }
 
 /// How this file runs each backing service: as the project's compose file did, else as its kind does.
@@ -254,14 +248,31 @@ impl<'a> Identities<'a> {
             .unwrap_or(&service.name)
     }
 
+    /// The user it runs with: the project's, else its kind's; none for a kind without users (Redis).
     fn user(&self, service: &'a Service) -> Option<&'a str> {
-        let kept = self.of(service).and_then(|identity| identity.user.as_deref());
-        service.user.as_deref().and(kept.or(service.user.as_deref()))
+        self.kept_or_default(service, service.user.as_deref(), |identity| identity.user.as_deref())
     }
 
+    /// Its database: the project's, else its kind's; none for a kind without databases.
     fn database(&self, service: &'a Service) -> Option<&'a str> {
-        let kept = self.of(service).and_then(|identity| identity.database.as_deref());
-        service.database.as_deref().and(kept.or(service.database.as_deref()))
+        self.kept_or_default(service, service.database.as_deref(), |identity| {
+            identity.database.as_deref()
+        })
+    }
+
+    /// What the project's file gave the service, else the kind's `default`; none when the kind has no default.
+    fn kept_or_default(
+        &self,
+        service: &Service,
+        default: Option<&'a str>,
+        kept: impl Fn(&'a Identity) -> Option<&'a str>,
+    ) -> Option<&'a str> {
+        default.map(|default| self.of(service).and_then(kept).unwrap_or(default))
+    }
+
+    /// The init scripts the project mounted into it.
+    fn init_mounts(&self, service: &'a Service) -> &'a [String] {
+        self.of(service).map_or(&[], |identity| identity.init_mounts.as_slice())
     }
 
     /// A value of the service's table with its `{host}`, `{user}` and `{database}` filled in.
@@ -283,7 +294,7 @@ pub(crate) fn plan(request: &Request) -> Value {
             services.push(service);
         }
     }
-    let hosts = Identities(&request.existing.identities);
+    let identities = Identities(&request.existing.identities);
     let mut names: Vec<String> = Vec::new();
     let mut published: Vec<u64> = Vec::new();
     let mut volumes: Vec<String> = Vec::new();
@@ -293,7 +304,7 @@ pub(crate) fn plan(request: &Request) -> Value {
         let values = app.values;
         // The project's compose file names the one app's service (its override files extend that name).
         let existing = request.existing.app.clone().filter(|_| request.apps.len() == 1);
-        let mut name = existing.unwrap_or_else(|| service_name(&app.image, &services, &hosts));
+        let mut name = existing.unwrap_or_else(|| service_name(&app.image, &services, &identities));
         if names.contains(&name) {
             name = format!("{name}-{}", names.len() + 1);
         }
@@ -326,13 +337,11 @@ pub(crate) fn plan(request: &Request) -> Value {
             "restart": if values.get("port").is_some_and(|p| !p.is_null()) { "unless-stopped" } else { "on-failure" },
             "environment": pinned(values, app.stack, !env_files.is_empty())
                 .into_iter()
-                .chain(app_environment(values, &app.services, app.stack, &hosts))
-                .collect::<Vec<_>>()
-                .iter()
+                .chain(app_environment(values, &app.services, app.stack, &identities))
                 .map(|v| json!({ "name": v.name, "value": v.value, "note": v.note, "guessed": v.guessed }))
                 .collect::<Vec<_>>(),
             "volumes": app_volumes.iter().map(|(name, path)| json!({ "name": name, "path": path })).collect::<Vec<_>>(),
-            "depends_on": app.services.iter().map(|s| hosts.host(s)).collect::<Vec<_>>(),
+            "depends_on": app.services.iter().map(|s| identities.host(s)).collect::<Vec<_>>(),
             "healthcheck": health_check(values, app.stack),
             "config_files": if app.services.is_empty() { Vec::new() } else { config_files(values) },
         }));
@@ -345,15 +354,8 @@ pub(crate) fn plan(request: &Request) -> Value {
     let backing: Vec<Value> = services
         .iter()
         .map(|service| {
-            volumes.push(format!("{}-data", hosts.host(service)));
-            let init: Vec<&str> = request
-                .existing
-                .init_mounts
-                .iter()
-                .filter(|(kind, _)| *kind == service.name)
-                .map(|(_, mount)| mount.as_str())
-                .collect();
-            backing_service(service, &hosts, &links, &init)
+            volumes.push(format!("{}-data", identities.host(service)));
+            backing_service(service, &identities, &links)
         })
         .collect();
     let passwords: Vec<&String> = services.iter().filter_map(|s| s.password.as_ref()).collect();
@@ -479,7 +481,7 @@ fn app_environment(
     values: &Map<String, Value>,
     services: &[&'static Service],
     stack: &str,
-    hosts: &Identities,
+    identities: &Identities,
 ) -> Vec<Variable> {
     let mut environment: Vec<Variable> = Vec::new();
     let variables = list(values, "service_variables");
@@ -519,7 +521,7 @@ fn app_environment(
             } else {
                 role
             };
-            if let Some(mut value) = connection_value(service, hosts, &role) {
+            if let Some(mut value) = connection_value(service, identities, &role) {
                 if let Some(query) = query.filter(|_| role == "url") {
                     // After the host: the password's `${…:?…}` reference holds a `?` of its own.
                     let has_query = value.rsplit('@').next().unwrap_or(&value).contains('?');
@@ -581,8 +583,8 @@ fn data_volumes(values: &Map<String, Value>, app: &str) -> Vec<(String, String)>
 
 /// A backing service as the template prints it; `replaces` names the image the project's own compose file ran
 /// for it, when there was one.
-fn backing_service(service: &'static Service, hosts: &Identities, links: &[Value], init: &[&str]) -> Value {
-    let host = hosts.host(service);
+fn backing_service(service: &'static Service, identities: &Identities, links: &[Value]) -> Value {
+    let host = identities.host(service);
     let environment: Vec<Value> = service
         .environment
         .iter()
@@ -590,7 +592,7 @@ fn backing_service(service: &'static Service, hosts: &Identities, links: &[Value
             let value = if value == "password" {
                 required(service.password.as_deref().unwrap_or_default())
             } else {
-                hosts.fill(service, value)
+                identities.fill(service, value)
             };
             json!({ "name": name, "value": value })
         })
@@ -606,8 +608,8 @@ fn backing_service(service: &'static Service, hosts: &Identities, links: &[Value
         "replaces": replaces,
         "environment": environment,
         "volume": { "name": format!("{host}-data"), "path": service.data },
-        "init": init,
-        "healthcheck": service.healthcheck.iter().map(|word| hosts.fill(service, word)).collect::<Vec<_>>(),
+        "init": identities.init_mounts(service),
+        "healthcheck": service.healthcheck.iter().map(|word| identities.fill(service, word)).collect::<Vec<_>>(),
     })
 }
 
@@ -625,13 +627,13 @@ fn build_args(values: &Map<String, Value>) -> Vec<String> {
     args
 }
 
-/// The value a variable of `role` takes to reach `service` as this file runs it (`hosts`: by its service name,
+/// The value a variable of `role` takes to reach `service` as this file runs it (`identities`: by its service name,
 /// user and database); None when the service has no such part (a password for Redis).
-fn connection_value(service: &'static Service, hosts: &Identities, role: &str) -> Option<String> {
-    let host = hosts.host(service);
+fn connection_value(service: &'static Service, identities: &Identities, role: &str) -> Option<String> {
+    let host = identities.host(service);
     let password = service.password.as_deref().map(required);
     let filled = |template: &str| {
-        hosts
+        identities
             .fill(service, template)
             .replace("{password}", password.as_deref().unwrap_or_default())
     };
@@ -642,9 +644,9 @@ fn connection_value(service: &'static Service, hosts: &Identities, role: &str) -
         "host" => Some(host.to_string()),
         "port" => service.port.map(|p| p.to_string()),
         "address" => service.port.map(|p| format!("{host}:{p}")),
-        "user" => hosts.user(service).map(str::to_string),
+        "user" => identities.user(service).map(str::to_string),
         "password" => password,
-        "database" => hosts.database(service).map(str::to_string),
+        "database" => identities.database(service).map(str::to_string),
         _ => None,
     }
 }
@@ -656,9 +658,9 @@ fn required(name: &str) -> String {
 
 /// The app's service name: its image's name as compose allows it, `app` when that would be empty or is a
 /// backing service's name.
-fn service_name(program: &str, services: &[&'static Service], hosts: &Identities) -> String {
+fn service_name(program: &str, services: &[&'static Service], identities: &Identities) -> String {
     let name = sanitize(program);
-    if name.is_empty() || services.iter().any(|s| hosts.host(s) == name) {
+    if name.is_empty() || services.iter().any(|s| identities.host(s) == name) {
         "app".to_string()
     } else {
         name
@@ -729,6 +731,7 @@ mod tests {
             name: Some("pg".into()),
             user: Some("notes".into()),
             database: Some("notes_db".into()),
+            init_mounts: Vec::new(),
         };
         assert_eq!(found.identities, [expected]);
         // MySQL's root is its image's own; a value that is not a plain name is not copied.
@@ -748,21 +751,14 @@ mod tests {
     fn init_scripts_mounted_into_a_kept_service_are_kept_read_only() {
         let text = "services:\n  db:\n    image: mysql:8.0\n    volumes:\n      - data:/var/lib/mysql\n      - \
                     ./article.sql:/docker-entrypoint-initdb.d/init.sql\n      - ./sql:/docker-entrypoint-initdb.d\n      \
-                    - /etc/hosts:/docker-entrypoint-initdb.d/h.sql\n      - ./conf:/etc/mysql/conf.d\n      - type: \
+                    - /etc/identities:/docker-entrypoint-initdb.d/h.sql\n      - ./conf:/etc/mysql/conf.d\n      - type: \
                     bind\n        source: ../seed.sql\n        target: /docker-entrypoint-initdb.d/2.sql\n  cache:\n    \
                     image: redis:7\n    volumes: [./x:/docker-entrypoint-initdb.d]\n";
         let (mysql, redis) = (named("mysql").unwrap(), named("redis").unwrap());
         let found = existing(text, None, &[mysql, redis]);
-        let mounts: Vec<&str> = found
-            .init_mounts
-            .iter()
-            .map(|(kind, m)| {
-                assert_eq!(kind, "mysql");
-                m.as_str()
-            })
-            .collect();
+        let mysql_identity = found.identities.iter().find(|i| i.kind == "mysql").unwrap();
         assert_eq!(
-            mounts,
+            mysql_identity.init_mounts,
             [
                 "./article.sql:/docker-entrypoint-initdb.d/init.sql:ro",
                 "./sql:/docker-entrypoint-initdb.d:ro",
@@ -770,7 +766,10 @@ mod tests {
             ]
         );
         // A service that is not kept keeps nothing.
-        assert!(existing(text, None, &[redis]).init_mounts.is_empty());
+        assert!(existing(text, None, &[redis])
+            .identities
+            .iter()
+            .all(|i| i.init_mounts.is_empty()));
     }
 
     #[test]
@@ -813,7 +812,7 @@ mod tests {
             kind: "postgres".into(),
             name: Some("db".into()),
             user: Some("notes".into()),
-            database: None,
+            ..Identity::default()
         }];
         let none = Identities(&[]);
         assert_eq!(service_name("postgres", &[postgres], &none), "app");

@@ -51,10 +51,9 @@ pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usiz
                 groups.push(name);
             }
         }
-        let typed = (1..=3).any(|d| {
-            punct(k + d, '.') && ident(k + d + 1).is_some_and(is_route_group_type) && ident(k + d - 1).is_some()
-        });
-        if typed && (punct(k + 1, '*') || ident(k + 1).is_some()) {
+        // `name *pkg.Type` or `name pkg.Type`.
+        let at = if punct(k + 1, '*') { k + 2 } else { k + 1 };
+        if ident(at).is_some() && punct(at + 1, '.') && ident(at + 2).is_some_and(is_route_group_type) {
             groups.push(name);
         }
     }

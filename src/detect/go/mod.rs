@@ -17,6 +17,7 @@ mod ports;
 mod runfiles;
 mod writes;
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
 use anyhow::{bail, Result};
@@ -215,6 +216,15 @@ fn new_candidate(evidence: &str) -> Candidate {
     }
 }
 
+/// A fact listing paths (`config/app.yml`), each with its evidence (`main.go:12 reads config/app.yml`): the first
+/// evidence's `file:line` is the source, all of it the note, then `why`. None when there are none.
+fn paths_fact(paths: &BTreeMap<String, String>, why: &str) -> Option<Fact> {
+    let (_, first) = paths.iter().next()?;
+    let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
+    let evidence: Vec<&str> = paths.values().map(String::as_str).collect();
+    Some(Fact::new(json!(paths.keys().collect::<Vec<_>>()), source).with_note(format!("{}: {why}", evidence.join("; "))))
+}
+
 fn insert(facts: &mut Facts, key: &str, fact: Fact) {
     facts.insert(key.to_string(), fact);
 }
@@ -393,31 +403,14 @@ fn program_option(
     }
     written_facts(&mut facts, &writes::writes(tree, graph));
     let read = runfiles::read_paths(root, tree, graph);
-    if let Some((_, first)) = read.iter().next() {
-        let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
-        let evidence: Vec<&str> = read.values().map(String::as_str).collect();
-        insert(
-            &mut facts,
-            "shipped_paths",
-            Fact::new(json!(read.keys().collect::<Vec<_>>()), source).with_note(format!(
-                "{}: shipped beside the binary, in its working directory",
-                evidence.join("; ")
-            )),
-        );
+    if let Some(fact) = paths_fact(&read, "shipped beside the binary, in its working directory") {
+        insert(&mut facts, "shipped_paths", fact);
     }
     let dotenv = runfiles::dotenv_loads(tree, graph);
-    if let Some((_, first)) = dotenv.iter().next() {
-        let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
-        let evidence: Vec<&str> = dotenv.values().map(String::as_str).collect();
-        insert(
-            &mut facts,
-            "empty_files",
-            Fact::new(json!(dotenv.keys().collect::<Vec<_>>()), source).with_note(format!(
-                "{}: empty in the image (the project's own holds secrets), so the load succeeds and the values \
-                 come from the environment",
-                evidence.join("; ")
-            )),
-        );
+    let stand_in = "empty in the image (the project's own holds secrets), so the load succeeds and the values come \
+                    from the environment";
+    if let Some(fact) = paths_fact(&dotenv, stand_in) {
+        insert(&mut facts, "empty_files", fact);
     }
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
     let mut env_reads: Vec<(String, String)> = Vec::new();

@@ -50,9 +50,7 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
         for (path, line) in &file.run_time.reads {
-            if is_dotenv(path) {
-                continue;
-            }
+            // (A dotenv file is hidden: `static_part` leaves it out, and `dotenv_loads` stands in for it.)
             let Some(part) = static_part(path) else { continue };
             if root.join(&part).exists() {
                 found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));

@@ -218,21 +218,20 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
 /// The variables a source reads by name (`process.env.NAME`, or `NestJS`'s `configService.get('NAME')`), each
 /// once, with its line.
 fn env_names(text: &str) -> Vec<(String, usize)> {
-    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut found: Vec<(String, usize)> = Vec::new();
     if text.contains("process.env.") {
         for (index, line) in text.lines().enumerate() {
-            for name in super::buildenv::names_after(line, "process.env.") {
-                if !names.iter().any(|(known, _)| known == name) {
-                    names.push((name.to_string(), index + 1));
-                }
-            }
+            let names = super::buildenv::names_after(line, "process.env.");
+            found.extend(names.into_iter().map(|name| (name.to_string(), index + 1)));
         }
     }
     if text.contains("ConfigService") {
-        for (name, line) in config_service_reads(text) {
-            if !names.iter().any(|(known, _)| *known == name) {
-                names.push((name, line));
-            }
+        found.extend(config_service_reads(text));
+    }
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for (name, line) in found {
+        if !names.iter().any(|(known, _)| *known == name) {
+            names.push((name, line));
         }
     }
     names

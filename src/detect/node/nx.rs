@@ -45,10 +45,7 @@ pub(super) fn build(app: &App) -> Option<NxBuild> {
     let (main, _) = value(&["targets", "build", "options", "main"])?;
     // `{workspaceRoot}/dist/api` and the like are Nx's to expand; only a plain folder is taken.
     let output = output.trim_start_matches("./").trim_end_matches('/').to_string();
-    let plain = |path: &str| !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c));
-    if !plain(&output) || output.split('/').any(|part| part == "..") {
-        return None;
-    }
+    crate::validate::context_path(&output).ok()?;
     let name = match bundler {
         Bundler::Esbuild => {
             let extension = ["targets", "build", "options", "esbuildOptions", "outExtension", ".js"];
@@ -57,9 +54,7 @@ pub(super) fn build(app: &App) -> Option<NxBuild> {
         }
         Bundler::Webpack => value(&["targets", "build", "options", "outputFileName"]).map_or_else(|| "main.js".into(), |(name, _)| name),
     };
-    if !plain(&name) || name.contains('/') {
-        return None;
-    }
+    crate::validate::file_name(&name).ok()?;
     Some(NxBuild {
         entry: format!("{output}/{name}"),
         output,
