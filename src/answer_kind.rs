@@ -64,6 +64,8 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
             validate::command(text)?;
             Value::from(text.split_whitespace().collect::<Vec<_>>().join(" "))
         }
+        Kind::Tags if text == "none" => Value::Null,
+        Kind::Tags => Value::from(validate::build_tags(text)?),
         Kind::Choice => {
             if !spec.choices.iter().any(|c| c == text) {
                 bail!("`{text}` is not one of {}", spec.choices.join(", "));

@@ -218,6 +218,7 @@ fn apply_choices(
         };
         if let Some(option) = apply_option(choice, &chosen, facts) {
             warnings.extend(option.warnings.iter().cloned());
+            notes.extend(option.notes.iter().cloned());
         }
     }
     Ok((notes, warnings))

@@ -189,6 +189,7 @@ fn settle_choices(
                 paint::warning(&files::message(warning));
             }
             candidate.warnings.extend(option.warnings.iter().cloned());
+            candidate.notes.extend(option.notes.iter().cloned());
         } else {
             let known: Vec<&str> = choice.options.iter().map(|o| o.value.as_str()).collect();
             bail!(UsageError(format!(

@@ -109,7 +109,7 @@ fn value_in_file(
             Value::from(port)
         }
         (Kind::Image, Value::String(_)) => Value::from("dockgen-probe.invalid/probe:1"),
-        (Kind::Name | Kind::FileName | Kind::Version, Value::String(_)) => Value::from("dockgenprobe"),
+        (Kind::Name | Kind::FileName | Kind::Version | Kind::Tags, Value::String(_)) => Value::from("dockgenprobe"),
         _ => return None,
     };
     let marker_text = answers::value_text(&marker);

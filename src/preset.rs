@@ -39,6 +39,8 @@ pub enum Kind {
     Name,
     /// A command run in exec form (`node dist/main.js`): words separated by spaces, each quoted on output.
     Command,
+    /// Go build tags, comma-separated (`sqlite,fs_embed`); `none` for no tags.
+    Tags,
 }
 
 /// One value the templates need, with how to obtain it when neither the user nor detection provides it.

@@ -169,6 +169,35 @@ pub fn class_name(value: &str) -> Result<()> {
 
 /// A package or script name as npm allows them (`build`, `build:prod`, `@acme/web`), safe unquoted in a
 /// shell command: letters, digits and `@/._:~-`, not starting with `-` or `.`.
+/// Longest build tag accepted: longer words are not tag names.
+const MAX_TAG_LEN: usize = 100;
+
+/// Go's own rule for a build tag: letters, digits, `_` and `.`.
+pub fn is_build_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= MAX_TAG_LEN
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+}
+
+/// Go build tags as `go build -tags` takes them, comma-separated (spaces accepted and made commas): each a
+/// tag name of letters, digits, `_` and `.`.
+pub fn build_tags(value: &str) -> Result<String> {
+    let tags: Vec<&str> = value.split([',', ' ']).filter(|tag| !tag.is_empty()).collect();
+    if tags.is_empty() {
+        bail!(
+            "no build tags in `{}` (`none` builds without tags)",
+            value.escape_debug()
+        );
+    }
+    if let Some(bad) = tags.iter().find(|tag| !is_build_tag(tag)) {
+        bail!(
+            "`{}` is not a build tag (letters, digits, _ and . only)",
+            bad.escape_debug()
+        );
+    }
+    Ok(tags.join(","))
+}
+
 pub fn package_name(value: &str) -> Result<()> {
     let safe = !value.is_empty()
         && value.len() <= 214

@@ -144,6 +144,9 @@ pub struct ChoiceOption {
     /// Said only when this option is the one built (an embed of it that cannot be built).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Said only when this option is the one built: a value of it taken from the strongest of several builds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A stack found in the repository, with everything detection learnt about it.

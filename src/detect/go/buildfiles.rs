@@ -17,6 +17,53 @@ pub(crate) struct GoBuild {
     pub(crate) binary: Option<String>,
     /// `Makefile:12`, `.goreleaser.yaml:8`.
     pub(crate) source: String,
+    /// The build tags it passes (`-tags sqlite,fs_embed`, goreleaser's `tags:`).
+    pub(crate) tags: BuildTags,
+    /// Whether a Dockerfile or Containerfile runs it: how the project already builds its image.
+    pub(crate) in_container_file: bool,
+}
+
+/// The `-tags` of one build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum BuildTags {
+    #[default]
+    None,
+    /// Every tag, in the build's order, each a valid tag name.
+    Listed(Vec<String>),
+    /// A value the file does not define (`-tags $(TAGS)` with TAGS from the environment) or that is not a list
+    /// of tag names: its text as written.
+    Unknown(String),
+}
+
+impl BuildTags {
+    /// The tags it names; none for a build without tags or with tags it does not spell out.
+    pub(crate) fn listed(&self) -> &[String] {
+        match self {
+            BuildTags::Listed(tags) => tags,
+            BuildTags::None | BuildTags::Unknown(_) => &[],
+        }
+    }
+}
+
+/// A `-tags` value with the file's variables expanded: comma-separated (the old space-separated form too).
+fn tags_of(value: &str, variables: &[(String, String)]) -> BuildTags {
+    let Some(expanded) = expand(value, variables, 0) else {
+        return BuildTags::Unknown(value.to_string());
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for tag in expanded.split([',', ' ', '\t']).filter(|t| !t.is_empty()) {
+        if !crate::validate::is_build_tag(tag) {
+            return BuildTags::Unknown(expanded);
+        }
+        if !tags.iter().any(|known| known == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    if tags.is_empty() {
+        BuildTags::None
+    } else {
+        BuildTags::Listed(tags)
+    }
 }
 
 /// What the build files say about the Go programs they build.
@@ -114,7 +161,10 @@ fn script_builds(text: &str, file: &str, syntax: Syntax) -> Vec<GoBuild> {
                 continue;
             }
             if let Some(found) = parse_go_build(&command, &variables, &format!("{file}:{line}")) {
-                builds.extend(found.into_iter().map(|build| in_folder(build, folder.as_deref())));
+                builds.extend(found.into_iter().map(|mut build| {
+                    build.in_container_file = syntax == Syntax::Dockerfile;
+                    in_folder(build, folder.as_deref())
+                }));
             }
         }
     }
@@ -160,7 +210,11 @@ fn assignment(line: &str, syntax: Syntax) -> Option<(String, String)> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
-    let value = value.trim_matches(|c| c == '"' || c == '\'');
+    // A quoted value (just's strings) loses its quotes; quotes inside it (`-tags "$(TAGS)"`) stay.
+    let value = ['"', '\'']
+        .iter()
+        .find_map(|quote| value.strip_prefix(*quote)?.strip_suffix(*quote))
+        .unwrap_or(value);
     Some((name.to_string(), value.to_string()))
 }
 
@@ -202,7 +256,8 @@ const VALUED_FLAGS: &[&str] = &[
 ];
 
 /// Reads one shell command; None when it is not `go build`/`go install`. A command that builds several
-/// packages gives one entry each.
+/// packages gives one entry each. A word that is only a variable (`$(BUILD_FLAGS)`) stands for the words
+/// of its value; `GOFLAGS=-tags=x` before the command passes its flags too.
 fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -> Option<Vec<GoBuild>> {
     let words = shlex::split(command)?;
     let at = words.iter().position(|w| w == "build" || w == "install")?;
@@ -211,9 +266,26 @@ fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -
     if !is_go {
         return None;
     }
+    let goflags = words[..at]
+        .iter()
+        .filter_map(|w| w.strip_prefix("GOFLAGS="))
+        .filter_map(|value| expand(value, variables, 0))
+        .filter_map(|value| shlex::split(&value));
+    let mut arguments: Vec<String> = goflags.flatten().collect();
+    for word in &words[at + 1..] {
+        let spliced = is_variable_reference(word)
+            .then(|| expand(word, variables, 0))
+            .flatten()
+            .and_then(|value| shlex::split(&value));
+        match spliced {
+            Some(expanded) => arguments.extend(expanded),
+            None => arguments.push(word.clone()),
+        }
+    }
     let mut output = None;
+    let mut tags = BuildTags::None;
     let mut packages = Vec::new();
-    let mut rest = words[at + 1..].iter();
+    let mut rest = arguments.iter();
     while let Some(word) = rest.next() {
         if let Some(flag) = word.strip_prefix("--").or_else(|| word.strip_prefix('-')) {
             let (name, inline) = match flag.split_once('=') {
@@ -222,8 +294,10 @@ fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -
             };
             if VALUED_FLAGS.contains(&name) {
                 let value = inline.or_else(|| rest.next().cloned());
-                if name == "o" {
-                    output = value;
+                match name {
+                    "o" => output = value,
+                    "tags" => tags = value.map_or(BuildTags::None, |v| tags_of(&v, variables)),
+                    _ => {}
                 }
             }
             continue;
@@ -250,6 +324,8 @@ fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -
                 package,
                 binary: binary.clone(),
                 source: source.to_string(),
+                tags: tags.clone(),
+                in_container_file: false,
             })
             .collect(),
     )
@@ -379,9 +455,42 @@ fn goreleaser_builds(text: &str, file: &str) -> Result<Vec<GoBuild>, String> {
             package: Some(package.unwrap_or_else(|| ".".into())),
             binary,
             source: format!("{file}:{line}"),
+            tags: goreleaser_tags(entry, &variables),
+            in_container_file: false,
         });
     }
     Ok(found)
+}
+
+/// A goreleaser build's tags: its `tags:` list, else a `-tags` among its `flags:`. Template values
+/// (`{{ .Env.TAGS }}`) are not literal: the tags are then unknown.
+fn goreleaser_tags(entry: &marked_yaml::types::MarkedMappingNode, variables: &[(String, String)]) -> BuildTags {
+    let scalars = |key: &str| -> Vec<String> {
+        match entry.get_node(key) {
+            Some(marked_yaml::Node::Scalar(one)) => vec![one.as_str().to_string()],
+            Some(marked_yaml::Node::Sequence(items)) => items
+                .iter()
+                .filter_map(|item| Some(item.as_scalar()?.as_str().to_string()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let listed = scalars("tags");
+    if !listed.is_empty() {
+        return tags_of(&listed.join(","), variables);
+    }
+    let flags = scalars("flags");
+    let mut words = flags.iter().flat_map(|flag| flag.split_whitespace());
+    while let Some(word) = words.next() {
+        match word.trim_start_matches('-').split_once('=') {
+            Some(("tags", value)) => return tags_of(value, variables),
+            None if word.trim_start_matches('-') == "tags" && word.starts_with('-') => {
+                return words.next().map_or(BuildTags::None, |value| tags_of(value, variables));
+            }
+            _ => {}
+        }
+    }
+    BuildTags::None
 }
 
 /// Taskfile: every command string of every task (`cmds:` items, `cmd:`), with its top-level `vars`.
@@ -552,6 +661,53 @@ mod tests {
         assert_eq!(binary_name_of_output("bin/app_arm64").as_deref(), Some("app"));
         assert_eq!(binary_name_of_output("bin/x86").as_deref(), Some("x86"));
         assert_eq!(binary_name_of_output("./relay").as_deref(), Some("relay"));
+    }
+
+    fn tags(text: &str, syntax: Syntax) -> Vec<BuildTags> {
+        script_builds(text, "F", syntax).into_iter().map(|b| b.tags).collect()
+    }
+
+    #[test]
+    fn build_tags_are_read_through_variables_and_goflags() {
+        let listed = |t: &[&str]| BuildTags::Listed(t.iter().map(|s| (*s).to_string()).collect());
+        let make = "TAGS := fs_embed sqlite\nFLAGS := -tags \"$(TAGS)\" -ldflags \"-s -w\"\nbuild:\n\tgo build $(FLAGS) -o bin/x ./cmd/x\n";
+        assert_eq!(tags(make, Syntax::Make), vec![listed(&["fs_embed", "sqlite"])]);
+        assert_eq!(
+            tags("build:\n\tGOFLAGS=-tags=netgo go build -o x .\n", Syntax::Make),
+            vec![listed(&["netgo"])]
+        );
+        assert_eq!(
+            tags("build:\n\tgo build -tags=a,b,a ./cmd/x\n", Syntax::Make),
+            vec![listed(&["a", "b"])]
+        );
+        assert_eq!(
+            tags("build:\n\tgo build -tags $(GO_TAGS) ./cmd/x\n", Syntax::Make),
+            vec![BuildTags::Unknown("$(GO_TAGS)".into())]
+        );
+        assert_eq!(
+            tags("build:\n\tgo build -tags 'a/b' ./cmd/x\n", Syntax::Make),
+            vec![BuildTags::Unknown("a/b".into())]
+        );
+        assert_eq!(tags("build:\n\tgo build -tags \"\" .\n", Syntax::Make), vec![BuildTags::None]);
+        let dockerfile = "FROM golang AS build\nRUN go build -tags netgo -o /out/x .\n";
+        let found = script_builds(dockerfile, "Dockerfile", Syntax::Dockerfile);
+        assert!(found[0].in_container_file);
+        assert_eq!(found[0].tags, listed(&["netgo"]));
+    }
+
+    #[test]
+    fn goreleaser_tags_come_from_tags_or_flags() {
+        let text = "builds:\n  - main: ./cmd/a\n    tags: [sqlite, fts5]\n  - main: ./cmd/b\n    flags:\n      - -trimpath\n      - -tags=netgo\n  - main: ./cmd/c\n    tags:\n      - '{{ .Env.TAGS }}'\n";
+        let found = goreleaser_builds(text, ".goreleaser.yaml").unwrap();
+        let shown: Vec<BuildTags> = found.into_iter().map(|b| b.tags).collect();
+        assert_eq!(
+            shown,
+            vec![
+                BuildTags::Listed(vec!["sqlite".into(), "fts5".into()]),
+                BuildTags::Listed(vec!["netgo".into()]),
+                BuildTags::Unknown("{{ .Env.TAGS }}".into()),
+            ]
+        );
     }
 
     #[test]

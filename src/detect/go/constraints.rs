@@ -1,7 +1,8 @@
 //! Which files a Linux build compiles: `//go:build` expressions (and old `// +build` lines) and `_GOOS`/
 //! `_GOARCH` file-name suffixes, read the way the go command reads them for linux on amd64 or arm64 with no
-//! custom tags. A file only another system compiles (`cpu_aix.go`) or only a custom tag enables (`mage`,
-//! `assets`) says nothing about what the image's binary needs.
+//! custom tags but those the project's build files pass. A file only another system compiles (`cpu_aix.go`)
+//! or only a custom tag nothing passes enables (`mage`, `assets`) says nothing about what the image's binary
+//! needs.
 
 const GOOS: &[&str] = &[
     "aix",
@@ -54,9 +55,10 @@ const GOARCH: &[&str] = &[
 /// Nesting deeper than this is not a real constraint; such a file is kept (go build will judge it).
 const MAX_DEPTH: usize = 64;
 
-/// True when the build of a Linux image compiles `file_name` with these constraint lines.
-pub(super) fn compiled_on_linux(file_name: &str, constraint_lines: &[String]) -> bool {
-    name_allows_linux(file_name) && constraints_allow_linux(constraint_lines)
+/// True when the build of a Linux image with the custom `tags` compiles `file_name` with these constraint
+/// lines.
+pub(super) fn compiled_on_linux(file_name: &str, constraint_lines: &[String], tags: &[String]) -> bool {
+    name_allows_linux(file_name) && constraints_allow_linux(constraint_lines, tags)
 }
 
 /// `x_windows.go`, `x_darwin_arm64.go` are for other systems; `x_arm64.go`, `x_linux.go` are kept.
@@ -77,10 +79,14 @@ fn name_allows_linux(file_name: &str) -> bool {
 }
 
 /// A `//go:build` line wins; without one, every `// +build` line must hold.
-fn constraints_allow_linux(lines: &[String]) -> bool {
+fn constraints_allow_linux(lines: &[String], tags: &[String]) -> bool {
     if let Some(expr) = lines.iter().find_map(|l| l.strip_prefix("//go:build")) {
         let tokens = tokenize(expr);
-        let mut parser = Parser { tokens: &tokens, at: 0 };
+        let mut parser = Parser {
+            tokens: &tokens,
+            at: 0,
+            tags,
+        };
         return match parser.or(0) {
             Some(value) if parser.at == tokens.len() => value,
             // A malformed expression: go build reports it; the file is not silently dropped here.
@@ -91,17 +97,19 @@ fn constraints_allow_linux(lines: &[String]) -> bool {
         // Space-separated options are alternatives; comma-separated terms must all hold.
         line.split_whitespace().any(|option| {
             option.split(',').all(|term| match term.strip_prefix('!') {
-                Some(tag) => !tag_holds(tag),
-                None => tag_holds(term),
+                Some(tag) => !tag_holds(tag, tags),
+                None => tag_holds(term, tags),
             })
         })
     })
 }
 
 /// The tags a plain Linux build satisfies: the system, the usual architectures, the gc toolchain, cgo (a
-/// cgo-only file still shows what the program would need with cgo) and every go1.N release tag.
-fn tag_holds(tag: &str) -> bool {
+/// cgo-only file still shows what the program would need with cgo), every go1.N release tag and the custom
+/// `tags` the build passes.
+fn tag_holds(tag: &str, tags: &[String]) -> bool {
     matches!(tag, "linux" | "unix" | "amd64" | "arm64" | "gc" | "cgo")
+        || tags.iter().any(|custom| custom == tag)
         || tag
             .strip_prefix("go1.")
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
@@ -156,6 +164,7 @@ fn tokenize(expr: &str) -> Vec<Tok> {
 struct Parser<'a> {
     tokens: &'a [Tok],
     at: usize,
+    tags: &'a [String],
 }
 
 impl Parser<'_> {
@@ -192,7 +201,7 @@ impl Parser<'_> {
                     value
                 })
             }
-            Tok::Tag(tag) => Some(tag_holds(tag)),
+            Tok::Tag(tag) => Some(tag_holds(tag, self.tags)),
             Tok::And | Tok::Or | Tok::Close => None,
         }
     }
@@ -208,30 +217,36 @@ mod tests {
 
     #[test]
     fn file_names_for_other_systems_are_not_compiled() {
-        assert!(!compiled_on_linux("cpu_aix.go", &[]));
-        assert!(!compiled_on_linux("x_windows_amd64.go", &[]));
-        assert!(compiled_on_linux("x_linux_arm64.go", &[]));
-        assert!(compiled_on_linux("x_arm64.go", &[]));
-        assert!(compiled_on_linux("main.go", &[]));
-        assert!(compiled_on_linux("linux.go", &[]));
+        assert!(!compiled_on_linux("cpu_aix.go", &[], &[]));
+        assert!(!compiled_on_linux("x_windows_amd64.go", &[], &[]));
+        assert!(compiled_on_linux("x_linux_arm64.go", &[], &[]));
+        assert!(compiled_on_linux("x_arm64.go", &[], &[]));
+        assert!(compiled_on_linux("main.go", &[], &[]));
+        assert!(compiled_on_linux("linux.go", &[], &[]));
     }
 
     #[test]
     fn build_expressions_are_evaluated_for_linux() {
-        assert!(!compiled_on_linux("a.go", &lines(&["//go:build ignore"])));
-        assert!(!compiled_on_linux("a.go", &lines(&["//go:build mage"])));
-        assert!(!compiled_on_linux("a.go", &lines(&["//go:build windows || darwin"])));
-        assert!(compiled_on_linux(
-            "a.go",
-            &lines(&["//go:build (linux || darwin) && !appengine"])
-        ));
-        assert!(compiled_on_linux("a.go", &lines(&["//go:build go1.21 && cgo"])));
-        assert!(!compiled_on_linux("a.go", &lines(&["//go:build !linux"])));
-        assert!(!compiled_on_linux("a.go", &lines(&["// +build darwin freebsd"])));
-        assert!(compiled_on_linux("a.go", &lines(&["// +build linux,amd64 darwin"])));
+        assert!(!compiled_on_linux("a.go", &lines(&["//go:build ignore"]), &[]));
+        assert!(!compiled_on_linux("a.go", &lines(&["//go:build mage"]), &[]));
+        assert!(!compiled_on_linux("a.go", &lines(&["//go:build windows || darwin"]), &[]));
+        assert!(compiled_on_linux("a.go", &lines(&["//go:build (linux || darwin) && !appengine"]), &[]));
+        assert!(compiled_on_linux("a.go", &lines(&["//go:build go1.21 && cgo"]), &[]));
+        assert!(!compiled_on_linux("a.go", &lines(&["//go:build !linux"]), &[]));
+        assert!(!compiled_on_linux("a.go", &lines(&["// +build darwin freebsd"]), &[]));
+        assert!(compiled_on_linux("a.go", &lines(&["// +build linux,amd64 darwin"]), &[]));
         // Malformed or absurdly nested: kept.
-        assert!(compiled_on_linux("a.go", &lines(&["//go:build (linux"])));
+        assert!(compiled_on_linux("a.go", &lines(&["//go:build (linux"]), &[]));
         let deep = format!("//go:build {}linux{}", "(".repeat(500), ")".repeat(500));
-        assert!(compiled_on_linux("a.go", &lines(&[&deep])));
+        assert!(compiled_on_linux("a.go", &lines(&[&deep]), &[]));
+    }
+
+    #[test]
+    fn tags_the_build_passes_hold() {
+        let sqlite = vec!["sqlite".to_string()];
+        assert!(!compiled_on_linux("db.go", &lines(&["//go:build sqlite"]), &[]));
+        assert!(compiled_on_linux("db.go", &lines(&["//go:build sqlite"]), &sqlite));
+        assert!(!compiled_on_linux("nodb.go", &lines(&["//go:build !sqlite"]), &sqlite));
+        assert!(compiled_on_linux("db.go", &lines(&["// +build sqlite,linux"]), &sqlite));
     }
 }

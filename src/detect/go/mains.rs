@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::path::Path;
 
 use super::super::Fact;
-use super::buildfiles::{BuildFiles, GoBuild};
+use super::buildfiles::{BuildFiles, BuildTags, GoBuild};
 use super::packages::Tree;
 use super::Module;
 
@@ -57,12 +57,22 @@ struct Strength {
 }
 
 /// A `package main` with its rank's evidence and the binary it builds.
+#[derive(Clone)]
 pub(super) struct MainCandidate {
     pub(super) package: usize,
     pub(super) dir: String,
     /// `cmd/api/main.go:1`: where the package clause says `main`.
     pub(super) evidence: String,
     pub(super) binary_name: Fact,
+    /// The custom build tags (`sqlite,fs_embed`) its strongest build passes, when that build or another one
+    /// that builds it passes any.
+    pub(super) build_tags: Option<Fact>,
+    /// The same tags as a list: the files the build compiles depend on them.
+    pub(super) tags: Vec<String>,
+    /// Said when it is built: tags a build passes that dockgen cannot read.
+    pub(super) warnings: Vec<String>,
+    /// Said when it is built: the other builds' tags when they differ from those taken.
+    pub(super) notes: Vec<String>,
     /// Why it ranks where it does, in words (`named by Makefile:12`, `under hack/`).
     pub(super) why: Vec<String>,
     strength: Strength,
@@ -124,11 +134,26 @@ pub(super) fn ranked(
                 .iter()
                 .find_map(|b| Some(Fact::new(b.binary.clone()?, b.source.clone())))
                 .unwrap_or_else(|| Fact::new(default_binary, package.clause.clone()));
+            let Tags {
+                fact: build_tags,
+                warnings,
+                notes,
+            } = build_tags(&naming, &package.dir);
+            let tags = build_tags
+                .as_ref()
+                .and_then(|fact| fact.value.as_str())
+                .filter(|tags| *tags != "none")
+                .map(|tags| tags.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
             MainCandidate {
                 package: index,
                 dir: package.dir.clone(),
                 evidence: package.clause.clone(),
                 binary_name,
+                build_tags,
+                tags,
+                warnings,
+                notes,
                 why,
                 strength,
             }
@@ -143,6 +168,102 @@ pub(super) fn ranked(
         }
     };
     (found, clear)
+}
+
+/// The tag the image's build always passes (time zones compiled in), so never a project tag to add.
+const ALWAYS_PASSED_TAG: &str = "timetzdata";
+
+/// The custom tags a program is built with, and what is said about them.
+#[derive(Default)]
+struct Tags {
+    fact: Option<Fact>,
+    warnings: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// The tags of the strongest of the builds that build a program — the project's own Dockerfile (how it
+/// already builds its image), else the first build file in goreleaser, Makefile, justfile, Taskfile order —
+/// with the others' named in a note when they differ. Tags a build cannot be read for (`-tags
+/// "${BUILD_TAGS}"` set by a script) leave the next build that lists its tags to decide; when none does, a
+/// warning says the image is built without them.
+fn build_tags(naming: &[&GoBuild], dir: &str) -> Tags {
+    let mut ordered: Vec<&GoBuild> = naming.to_vec();
+    ordered.sort_by_key(|build| !build.in_container_file);
+    let package = if dir == "." { ".".to_string() } else { format!("./{dir}") };
+    let spelled = |build: &GoBuild| -> String {
+        let tags: Vec<&str> = build
+            .tags
+            .listed()
+            .iter()
+            .map(String::as_str)
+            .filter(|tag| *tag != ALWAYS_PASSED_TAG)
+            .collect();
+        tags.join(",")
+    };
+    // `-tags ${BUILD_TAGS} (Dockerfile:74, Dockerfile:141)`: each value once, with every build that passes it.
+    let mut unreadable: Vec<(&str, Vec<&str>)> = Vec::new();
+    for build in &ordered {
+        if let BuildTags::Unknown(text) = &build.tags {
+            match unreadable.iter_mut().find(|(known, _)| known == text) {
+                Some((_, sources)) => sources.push(&build.source),
+                None => unreadable.push((text, vec![&build.source])),
+            }
+        }
+    }
+    let unreadable: Vec<String> = unreadable
+        .iter()
+        .map(|(text, sources)| format!("-tags {text} ({})", sources.join(", ")))
+        .collect();
+    let strongest = match ordered.first() {
+        Some(first) if matches!(first.tags, BuildTags::Unknown(_)) => {
+            ordered.iter().find(|build| matches!(build.tags, BuildTags::Listed(_)))
+        }
+        first => first,
+    };
+    let Some(strongest) = strongest else {
+        if unreadable.is_empty() {
+            return Tags::default();
+        }
+        let warning = format!(
+            "{package} is built with {}, which name no tags dockgen can read: the image is built without \
+             them; pass --set build_tags=TAG,... to add them",
+            unreadable.join(" and ")
+        );
+        return Tags {
+            warnings: vec![warning],
+            ..Tags::default()
+        };
+    };
+    let chosen = spelled(strongest);
+    let mut others: Vec<String> = ordered
+        .iter()
+        .filter(|build| !std::ptr::eq(**build, *strongest) && !matches!(build.tags, BuildTags::Unknown(_)))
+        .filter(|build| spelled(build) != chosen)
+        .map(|build| match spelled(build).as_str() {
+            "" => format!("{} builds it without tags (--set build_tags=none)", build.source),
+            tags => format!("{} builds it with -tags {tags} (--set build_tags={tags})", build.source),
+        })
+        .collect();
+    if !others.is_empty() || !chosen.is_empty() {
+        others.extend(unreadable.iter().map(|passes| format!("it is also built with {passes}, unread")));
+    }
+    if chosen.is_empty() && others.is_empty() {
+        return Tags::default();
+    }
+    let taken = if chosen.is_empty() { "none".to_string() } else { chosen };
+    let mut tags = Tags {
+        fact: Some(Fact::new(taken.clone(), strongest.source.clone())),
+        ..Tags::default()
+    };
+    if !others.is_empty() {
+        let how = if taken == "none" { "without tags".to_string() } else { format!("with -tags {taken}") };
+        tags.notes.push(format!(
+            "{package} is built {how}, as {} builds it; {}",
+            strongest.source,
+            others.join("; ")
+        ));
+    }
+    tags
 }
 
 /// Whether a build line builds the package in `dir` (relative to the repository root).
@@ -200,6 +321,44 @@ mod tests {
         assert_eq!(module_binary_name("tool"), "tool");
         assert_eq!(module_binary_name("example.com/v2"), "example.com");
         assert_eq!(module_binary_name("example.com/tool/vx"), "vx");
+    }
+
+    fn build(source: &str, tags: BuildTags, in_container_file: bool) -> GoBuild {
+        GoBuild {
+            package: Some(".".into()),
+            binary: None,
+            source: source.into(),
+            tags,
+            in_container_file,
+        }
+    }
+
+    fn listed(tags: &[&str]) -> BuildTags {
+        BuildTags::Listed(tags.iter().map(|t| (*t).to_string()).collect())
+    }
+
+    #[test]
+    fn the_project_dockerfile_decides_the_tags_and_unread_ones_give_way() {
+        let make = build("Makefile:3", listed(&["sqlite", "timetzdata"]), false);
+        let docker = build("Dockerfile:9", listed(&["netgo"]), true);
+        let tags = build_tags(&[&make, &docker], ".");
+        assert_eq!(tags.fact.unwrap().value, "netgo");
+        assert_eq!(
+            tags.notes,
+            vec![". is built with -tags netgo, as Dockerfile:9 builds it; Makefile:3 builds it with -tags sqlite (--set build_tags=sqlite)"]
+        );
+        // The Dockerfile's tags come from a script: the Makefile's listed ones decide.
+        let scripted = build("Dockerfile:9", BuildTags::Unknown("${TAGS}".into()), true);
+        let tags = build_tags(&[&make, &scripted], "cmd/api");
+        assert_eq!(tags.fact.unwrap().value, "sqlite");
+        assert!(tags.notes[0].ends_with("it is also built with -tags ${TAGS} (Dockerfile:9), unread"));
+        let only_unread = build_tags(&[&scripted], ".");
+        assert!(only_unread.fact.is_none());
+        assert_eq!(only_unread.warnings.len(), 1);
+        // Agreeing builds without tags say nothing.
+        let plain = build("Makefile:3", BuildTags::None, false);
+        let tags = build_tags(&[&plain], ".");
+        assert!(tags.fact.is_none() && tags.notes.is_empty() && tags.warnings.is_empty());
     }
 
     #[test]

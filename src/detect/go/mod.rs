@@ -233,9 +233,9 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 /// several a choice whose options carry each program's own facts, with a default when one is clearly strongest.
 fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
     let workspace = candidate.evidence == "go.work";
-    let mut tree = Tree::read(root, modules)?;
-    candidate.warnings.extend(tree.cut.iter().cloned());
     let build_files = buildfiles::read(root);
+    let mut tree = Tree::read(root, modules, &[])?;
+    candidate.warnings.extend(tree.cut.iter().cloned());
     candidate
         .warnings
         .extend(build_files.unreadable.iter().map(|why| format!("{why} (ignored)")));
@@ -281,21 +281,10 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         project_names.push(folder);
     }
     let (ranked, clear) = mains::ranked(&tree, modules, &build_files, &project_names);
-    let graphs: Vec<Vec<usize>> = ranked.iter().map(|m| tree.graph(m.package)).collect();
-    let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
-    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime::of(root, lexed, rel));
-    // Programs of one repository share most packages: each file is scanned for ports once.
-    let folded = ports::folded(&tree, &graphs);
-
-    let mut options: Vec<ChoiceOption> = ranked
-        .iter()
-        .zip(&graphs)
-        .zip(&folded)
-        .map(|((main, graph), folded)| program_option(root, &tree, folded, modules, main, graph, workspace))
-        .collect();
+    let (mut options, clues) = every_program(root, &mut tree, modules, &ranked, workspace)?;
     contract::apply(root, &mut options, candidate);
-    for (option, graph) in options.iter_mut().zip(&graphs) {
-        services::record(root, ".", service_clues(&tree, graph), &mut option.facts);
+    for (option, clues) in options.iter_mut().zip(clues) {
+        services::record(root, ".", clues, &mut option.facts);
     }
     match options.len() {
         0 => {
@@ -323,6 +312,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         1 => {
             let only = options.remove(0);
             candidate.warnings.extend(only.warnings);
+            candidate.notes.extend(only.notes);
             insert(&mut candidate.facts, "main_package", Fact::new(only.value, only.source).sole());
             candidate.facts.extend(only.facts);
         }
@@ -367,6 +357,69 @@ impl RunTime {
     }
 }
 
+/// Every ranked program's option, in rank order, with the service clients it imports. A program built with
+/// custom tags is read as that build compiles it: the files its tags enable, without those they exclude
+/// (`-tags noserver` drops the server of a CLI-only build). Each other set of tags reads the tree again; most
+/// repositories have none.
+fn every_program(
+    root: &Path,
+    tree: &mut Tree,
+    modules: &[Module],
+    ranked: &[mains::MainCandidate],
+    workspace: bool,
+) -> Result<(Vec<ChoiceOption>, Vec<Vec<services::Clue>>)> {
+    let mut options: Vec<(usize, ChoiceOption, Vec<services::Clue>)> = Vec::new();
+    let mut tag_sets: Vec<&[String]> = ranked.iter().map(|main| main.tags.as_slice()).collect();
+    tag_sets.sort_unstable();
+    tag_sets.dedup();
+    for tags in tag_sets {
+        let built: Vec<(usize, &mains::MainCandidate)> =
+            ranked.iter().enumerate().filter(|(_, main)| main.tags == tags).collect();
+        if tags.is_empty() {
+            options.extend(program_options(root, tree, modules, &built, workspace));
+        } else {
+            let mut tagged = Tree::read(root, modules, tags)?;
+            options.extend(program_options(root, &mut tagged, modules, &built, workspace));
+        }
+    }
+    options.sort_by_key(|(rank, _, _)| *rank);
+    Ok(options.into_iter().map(|(_, option, clues)| (option, clues)).unzip())
+}
+
+/// The options of these programs (with their ranks and the service clients they import), read from `tree`:
+/// each file of their import graphs is lexed once, and scanned for ports once however many of them import it.
+fn program_options(
+    root: &Path,
+    tree: &mut Tree,
+    modules: &[Module],
+    built: &[(usize, &mains::MainCandidate)],
+    workspace: bool,
+) -> Vec<(usize, ChoiceOption, Vec<services::Clue>)> {
+    // A package is found by its folder: a tree read with other tags numbers its packages differently.
+    let mains: Vec<(usize, mains::MainCandidate)> = built
+        .iter()
+        .filter_map(|(rank, main)| {
+            let package = tree.package_in(&main.dir)?;
+            let mut main = (*main).clone();
+            main.package = package;
+            Some((*rank, main))
+        })
+        .collect();
+    let graphs: Vec<Vec<usize>> = mains.iter().map(|(_, main)| tree.graph(main.package)).collect();
+    let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
+    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime::of(root, lexed, rel));
+    let folded = ports::folded(tree, &graphs);
+    mains
+        .iter()
+        .zip(&graphs)
+        .zip(&folded)
+        .map(|(((rank, main), graph), folded)| {
+            let option = program_option(root, tree, folded, modules, main, graph, workspace);
+            (*rank, option, service_clues(tree, graph))
+        })
+        .collect()
+}
+
 /// One program and everything that depends on which program is built.
 fn program_option(
     root: &Path,
@@ -379,6 +432,9 @@ fn program_option(
 ) -> ChoiceOption {
     let mut facts = Facts::new();
     insert(&mut facts, "binary_name", main.binary_name.clone());
+    if let Some(tags) = &main.build_tags {
+        insert(&mut facts, "build_tags", tags.clone());
+    }
     if workspace {
         // In a workspace the module depends on which program is built.
         let module = &modules[tree.packages[main.package].module];
@@ -427,6 +483,7 @@ fn program_option(
         .find_map(|file| file.run_time.health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
     services::health_route(health, &mut facts);
     let mut warnings = listening.loopback.clone();
+    warnings.extend(main.warnings.iter().cloned());
     let module = &modules[tree.packages[main.package].module];
     insert(
         &mut facts,
@@ -456,6 +513,7 @@ fn program_option(
         facts,
         why: main.why.clone(),
         warnings,
+        notes: main.notes.clone(),
     }
 }
 
@@ -647,6 +705,7 @@ fn fuzz_source(text: &str) -> usize {
         + usize::from(constraints::compiled_on_linux(
             "fuzz_linux.go",
             &header.build_constraints,
+            &[],
         ))
         + ports::port_hits(&lexed.tokens, "fuzz.go").len()
         + buildfiles::fuzz_text(text)

@@ -98,9 +98,10 @@ pub(super) struct Tree {
 }
 
 impl Tree {
-    /// Reads every buildable Go file of the modules, each module stopping at nested modules. A folder that
-    /// cannot be read is an error: the build context would not hold it either.
-    pub(super) fn read(root: &Path, modules: &[Module]) -> Result<Tree> {
+    /// Reads every Go file of the modules that a Linux build with the custom `tags` compiles, each module
+    /// stopping at nested modules. A folder that cannot be read is an error: the build context would not hold
+    /// it either.
+    pub(super) fn read(root: &Path, modules: &[Module], tags: &[String]) -> Result<Tree> {
         let mut packages: Vec<Package> = Vec::new();
         let mut by_dir: HashMap<String, usize> = HashMap::new();
         let mut file_count = 0;
@@ -141,7 +142,7 @@ impl Tree {
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "go") && !nested.iter().any(|dir| p.starts_with(dir)));
             for path in sources {
-                let Some((dir, file)) = read_file(root, path, &mut buffer) else {
+                let Some((dir, file)) = read_file(root, path, &mut buffer, tags) else {
                     continue;
                 };
                 let Some((name, line)) = file.header.package().map(|(n, l)| (n.to_string(), l)) else {
@@ -190,6 +191,11 @@ impl Tree {
             nested_modules,
             cut,
         })
+    }
+
+    /// The package in folder `dir` (relative to the repository root).
+    pub(super) fn package_in(&self, dir: &str) -> Option<usize> {
+        self.packages.iter().position(|package| package.dir == dir)
     }
 
     /// Every file of the packages `graph`, in its order.
@@ -247,7 +253,7 @@ impl Tree {
 /// One file with its folder, or None for tests, files a Linux build does not compile, and files that are not
 /// UTF-8 regular files of a sane size (go build reports those itself). `buffer` is reused between files: a
 /// big module's files are read once each, and only up to their imports when those fit in `HEADER_BYTES`.
-fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, GoFile)> {
+fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>, tags: &[String]) -> Option<(String, GoFile)> {
     let rel_path = path.strip_prefix(root).ok()?;
     let rel = rel_path.to_string_lossy().replace('\\', "/");
     if rel.ends_with("_test.go") {
@@ -266,7 +272,7 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
         header = lex_prefix(buffer)?;
     }
     let file_name = rel.rsplit('/').next().unwrap_or(&rel);
-    if !super::constraints::compiled_on_linux(file_name, &header.build_constraints) {
+    if !super::constraints::compiled_on_linux(file_name, &header.build_constraints, tags) {
         return None;
     }
     let dir = match rel.rsplit_once('/') {

@@ -175,6 +175,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
                         facts,
                         why,
                         warnings: Vec::new(),
+                        notes: Vec::new(),
                     },
                     named: named.is_some(),
                     sample,
@@ -235,6 +236,7 @@ fn offer_main_classes(root: &Path, candidate: &mut Candidate, runnable: &[Runnab
                     facts: Facts::new(),
                     why: Vec::new(),
                     warnings: Vec::new(),
+                    notes: Vec::new(),
                 })
                 .collect(),
             default: None,

@@ -425,6 +425,7 @@ fn workspace_apps(
                 facts,
                 why,
                 warnings: Vec::new(),
+                notes: Vec::new(),
             });
         } else if dir != "." {
             skipped.push(dir);
