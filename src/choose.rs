@@ -242,6 +242,7 @@ mod tests {
             candidates: vec![candidate("go", "go.mod"), candidate("other", "other.lock")],
             looked_for: vec!["go.mod"],
             unsupported: Vec::new(),
+            nested: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         let message = format!("{err:#}");
@@ -262,6 +263,7 @@ mod tests {
             candidates: Vec::new(),
             looked_for: vec!["go.mod", "go.work"],
             unsupported: Vec::new(),
+            nested: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         assert!(err.to_string().ends_with("(looked for go.mod, go.work)"), "{err}");
@@ -273,6 +275,15 @@ mod tests {
         assert!(
             err.to_string()
                 .ends_with("(looked for go.mod, go.work; found pyproject.toml: Python is not supported yet)"),
+            "{err}"
+        );
+        detection.nested = vec![("api".into(), "go.mod".into()), ("web".into(), "package.json".into())];
+        let err = choose(None, &presets, &detection).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "; projects below it: api/go.mod, web/package.json (run dockgen in the one to build, e.g. `dockgen \
+                 init ./api`)"
+            ),
             "{err}"
         );
     }

@@ -179,6 +179,8 @@ pub struct Detection {
     pub looked_for: Vec<&'static str>,
     /// Marker files of stacks dockgen does not build (`pyproject.toml`: Python), found at the top of the folder.
     pub unsupported: Vec<Unsupported>,
+    /// When the folder holds no project: the subfolders that do (`src`, `go.mod`), up to two levels down.
+    pub nested: Vec<(String, String)>,
 }
 
 /// A file at the top of the folder that marks a stack dockgen does not build yet.
@@ -197,8 +199,23 @@ impl Detection {
         } else {
             format!("; found {}", seen.join("; "))
         };
+        let nested = if self.nested.is_empty() {
+            String::new()
+        } else {
+            let folders: Vec<String> = self
+                .nested
+                .iter()
+                .map(|(dir, marker)| format!("{dir}/{marker}"))
+                .collect();
+            let example = path.join(&self.nested[0].0);
+            format!(
+                "; projects below it: {} (run dockgen in the one to build, e.g. `dockgen init {}`)",
+                folders.join(", "),
+                example.display()
+            )
+        };
         format!(
-            "no supported project found in {} (looked for {}{seen})",
+            "no supported project found in {} (looked for {}{seen}){nested}",
             path.display(),
             self.looked_for.join(", ")
         )
@@ -252,10 +269,16 @@ pub fn detect(root: &Path) -> Result<Detection> {
             stack: marker.stack.clone(),
         })
         .collect();
+    let nested = if candidates.is_empty() {
+        walk::marker_folders(root, &looked_for)
+    } else {
+        Vec::new()
+    };
     Ok(Detection {
         candidates,
         looked_for,
         unsupported,
+        nested,
     })
 }
 

@@ -96,6 +96,50 @@ fn walk_at_most(
     walked
 }
 
+/// How deep below the root `marker_folders` looks, and how many folders it names at most.
+const MARKER_DEPTH: usize = 2;
+const MAX_MARKER_FOLDERS: usize = 8;
+
+/// Folders up to two levels below `dir` (skipping hidden, `_`-prefixed and dependency folders) holding one of
+/// the `markers` files, with the first marker each holds: `src (go.mod)`. Read only when the root holds none, so
+/// a refusal can name where the projects are.
+pub(crate) fn marker_folders(dir: &Path, markers: &[&str]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut level: Vec<PathBuf> = vec![dir.to_path_buf()];
+    for _ in 0..MARKER_DEPTH {
+        let mut next = Vec::new();
+        for folder in &level {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            let mut children: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+                .filter(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    !(name.starts_with(['.', '_']) || SKIPPED_DIRS.contains(&name.as_str()))
+                })
+                .map(|entry| entry.path())
+                .take(MAX_FILES)
+                .collect();
+            children.sort();
+            for child in children {
+                if let Some(marker) = markers.iter().find(|m| child.join(m).is_file()) {
+                    if found.len() < MAX_MARKER_FOLDERS {
+                        let rel = child.strip_prefix(dir).unwrap_or(&child);
+                        found.push((rel.to_string_lossy().replace('\\', "/"), (*marker).to_string()));
+                    }
+                } else {
+                    next.push(child);
+                }
+            }
+        }
+        level = next;
+    }
+    found.sort();
+    found
+}
+
 /// True when a .gitignore on the way to `target` (relative to `root`, the repository) ignores it: a local file
 /// (a build output, a developer's `.env`), not the repository's.
 pub(crate) fn is_gitignored(root: &Path, target: &str) -> bool {
