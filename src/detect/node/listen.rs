@@ -144,6 +144,13 @@ pub(super) fn insert_port(
     }
 }
 
+/// Whether the app's server is Fastify's (a production dependency, and no Express beside it), whose
+/// `listen({ port })` binds localhost unless it is given a host.
+pub(super) fn is_fastify_app(app: &App) -> bool {
+    let production = |name: &str| app.dependency(name).is_some() && !app.is_dev_only(name);
+    production("fastify") && !production("express")
+}
+
 /// Every source file of the app and its start entry (not of nested packages: other apps' ports are not this server's) that says
 /// something about listening, with its path relative to the app.
 fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
@@ -169,7 +176,7 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
                 return None; // a test's server or a script's proxy is not the app's
             }
             let text = read_small_text(path)?;
-            let listen = listen_in_source(&text);
+            let listen = listen_in_source(&text, is_fastify_app(app));
             (listen != Listen::default()).then_some((listen, rel))
         })
         .collect()
@@ -319,7 +326,7 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
 }
 
 /// Port, host variables and loopback binds in JS/TS source.
-pub(super) fn listen_in_source(text: &str) -> Listen {
+pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
     let mut found = Listen {
         env_names: env_names(text),
         health_routes: health_routes(text),
@@ -334,7 +341,8 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
         Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
         _ => None,
     };
-    let fastify = text.contains("fastify");
+    // The Fastify instance is often made in another module (`const app = build()`): the app's dependency says.
+    let fastify = fastify_app || text.contains("fastify");
     let assigned = port_assignments(&tokens);
     // `listen(port` / `listen({ port: port` with a name assigned from a variable with a default above.
     let assigned_hit = |t: &Token| match t {
@@ -342,8 +350,8 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
             PortHit {
                 port: *port,
                 line: *line,
-                variable: Some(variable.clone()),
-                literal: "",
+                variable: variable.clone(),
+                literal: if variable.is_some() { "" } else { "listen() constant" },
             }
         }),
         _ => None,
@@ -404,12 +412,17 @@ pub(super) fn listen_in_source(text: &str) -> Listen {
 }
 
 /// Names assigned from an environment variable of any name with a numeric default (`const PORT =
-/// process.env.NODE_DOCKER_PORT || 8080`, `Number(process.env.X) ?? 80`): the name, the variable, the default
-/// and its line. Whether it is the listen port is for the `listen(` that takes the name to say.
-fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, String, u16, usize)> {
+/// process.env.NODE_DOCKER_PORT || 8080`, `Number(process.env.X) ?? 80`), or a number alone (`const PORT =
+/// 8080;`, variable None): the name, the variable, the port and its line. Whether it is the listen port is for
+/// the `listen(` that takes the name to say.
+fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, Option<String>, u16, usize)> {
     let mut assigned = Vec::new();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(variable) = token else { continue };
+        if let Some(constant) = literal_constant(tokens, i) {
+            assigned.push(constant);
+            continue;
+        }
         let Some(start) = i.checked_sub(4) else { continue };
         let env_read = matches!(
             &tokens[start..i],
@@ -436,10 +449,30 @@ fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, String, u16, usiz
         if let (Some(Token::Punct('=')), Some(Token::Ident(name))) =
             (j.checked_sub(1).map(|e| &tokens[e].0), j.checked_sub(2).map(|n| &tokens[n].0))
         {
-            assigned.push((name.to_string(), variable.to_string(), port, *line));
+            assigned.push((name.to_string(), Some(variable.to_string()), port, *line));
         }
     }
     assigned
+}
+
+/// `const PORT = 8080;` at `at` (the declaring keyword): the name and the number, when the statement ends
+/// there (a `;`, the end of the line or of the file), so `const PORT = 8080 + offset` is not one.
+fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<(String, Option<String>, u16, usize)> {
+    let declares = matches!(&tokens[at].0, Token::Ident(keyword) if matches!(keyword.as_str(), "const" | "let" | "var"));
+    if !declares {
+        return None;
+    }
+    let (Some((Token::Ident(name), _)), Some((Token::Punct('='), _)), Some((Token::Number(number), line))) =
+        (tokens.get(at + 1), tokens.get(at + 2), tokens.get(at + 3))
+    else {
+        return None;
+    };
+    let ends = match tokens.get(at + 4) {
+        None | Some((Token::Punct(';'), _)) => true,
+        Some((_, next_line)) => next_line > line,
+    };
+    let port = number.parse::<u16>().ok().filter(|p| *p > 0)?;
+    ends.then(|| (name.to_string(), None, port, *line))
 }
 
 /// After a variable at `at` (past closing parentheses: `Number(process.env.PORT) || 3000`): whether `||`
@@ -533,14 +566,14 @@ mod tests {
     #[test]
     fn ports_in_js() {
         let src = "const port = process.env.PORT || 3001;\napp.listen(port);\nserver.listen({ port: 4000, host })\n";
-        let ports: Vec<u16> = listen_in_source(src).ports.into_iter().map(|hit| hit.port).collect();
+        let ports: Vec<u16> = listen_in_source(src, false).ports.into_iter().map(|hit| hit.port).collect();
         assert_eq!(ports, vec![3001, 4000]);
-        assert_eq!(listen_in_source("app.listen('8080')").ports[0].port, 8080);
+        assert_eq!(listen_in_source("app.listen('8080')", false).ports[0].port, 8080);
         let listed = "const port = [args.port, process.env.APP_PORT, process.env.PORT, 3001]\n  .find((p) => p);\n";
-        assert_eq!(listen_in_source(listed).ports[0].port, 3001);
-        assert!(listen_in_source("f(process.env.PORT, 3001)").ports.is_empty());
-        assert!(listen_in_source("[process.env.PORT, 3001, other]").ports.is_empty());
-        let api = listen_in_source("const port = Number(process.env.API_PORT) || 5050\nconst db = process.env.DB_PORT || 5432\n");
+        assert_eq!(listen_in_source(listed, false).ports[0].port, 3001);
+        assert!(listen_in_source("f(process.env.PORT, 3001)", false).ports.is_empty());
+        assert!(listen_in_source("[process.env.PORT, 3001, other]", false).ports.is_empty());
+        let api = listen_in_source("const port = Number(process.env.API_PORT) || 5050\nconst db = process.env.DB_PORT || 5432\n", false);
         assert_eq!(
             api.ports,
             vec![PortHit {
@@ -561,12 +594,12 @@ mod tests {
             variable: Some("NODE_DOCKER_PORT".into()),
             literal: "",
         };
-        assert_eq!(listen_in_source(src).ports, [hit]);
+        assert_eq!(listen_in_source(src, false).ports, [hit]);
         let options = "const port = parseInt(process.env.WEB_LISTEN_PORT) ?? 5000\nserver.listen({ port: port })\n";
-        assert_eq!(listen_in_source(options).ports[0].variable.as_deref(), Some("WEB_LISTEN_PORT"));
+        assert_eq!(listen_in_source(options, false).ports[0].variable.as_deref(), Some("WEB_LISTEN_PORT"));
         // A name that never reaches listen() is not the port; nor a comparison.
-        assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n").ports.iter().all(|p| p.port == 3000));
-        assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n").ports.is_empty());
+        assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n", false).ports.iter().all(|p| p.port == 3000));
+        assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n", false).ports.is_empty());
     }
 
     #[test]
@@ -594,20 +627,34 @@ mod tests {
             "const host = process.env.HOST || 'localhost';\nconst db = process.env.DB_HOST || 'localhost';\n\
              app.listen(port, host);\nother.listen(3001, '127.0.0.1', () => {});\n\
              srv.listen({ port: 4000, host: '::1' });\n",
+            false,
         );
         assert_eq!(found.host_variables, vec![("HOST".to_string(), 1)]);
         let lines: Vec<usize> = found.loopback.iter().map(|(line, _)| *line).collect();
         assert_eq!(lines, vec![4, 5]);
-        assert!(listen_in_source("app.listen(3000, '0.0.0.0')").loopback.is_empty());
-        assert!(listen_in_source("app.listen(port, process.env.HOST ?? '0.0.0.0')").host_variables.is_empty());
+        assert!(listen_in_source("app.listen(3000, '0.0.0.0')", false).loopback.is_empty());
+        assert!(listen_in_source("app.listen(port, process.env.HOST ?? '0.0.0.0')", false).host_variables.is_empty());
+    }
+
+    #[test]
+    fn a_name_assigned_a_number_and_passed_to_listen_is_a_fixed_port() {
+        let src = "const PORT = 8080;\nconst App = express();\nApp.listen(PORT, () => {});\n";
+        let ports = listen_in_source(src, false).ports;
+        assert_eq!((ports[0].port, ports[0].line, ports[0].variable.as_deref()), (8080, 1, None));
+        assert_eq!(ports[0].literal, "listen() constant");
+        // Not a whole statement, or not a declaration: not a constant.
+        assert!(listen_in_source("const PORT = 8080 + offset\napp.listen(PORT)\n", false).ports.is_empty());
+        assert!(listen_in_source("PORT = 8080\napp.listen(PORT)\n", false).ports.is_empty());
+        let unterminated = "let port = 4000\nserver.listen({ port: port })\n";
+        assert_eq!(listen_in_source(unterminated, false).ports[0].port, 4000);
     }
 
     #[test]
     fn fastify_without_a_host_binds_localhost() {
         let without = "import Fastify from 'fastify'\nawait app.listen({ port: process.env.PORT ?? 3000 })\n";
-        assert_eq!(listen_in_source(without).loopback.len(), 1);
+        assert_eq!(listen_in_source(without, false).loopback.len(), 1);
         let with = "import Fastify from 'fastify'\nawait app.listen({ port: 3000, host: '0.0.0.0' })\n";
-        assert!(listen_in_source(with).loopback.is_empty());
-        assert!(listen_in_source("const app = express()\napp.listen({ port: 3000 })\n").loopback.is_empty());
+        assert!(listen_in_source(with, false).loopback.is_empty());
+        assert!(listen_in_source("const app = express()\napp.listen({ port: 3000 })\n", false).loopback.is_empty());
     }
 }

@@ -298,7 +298,7 @@ fn fuzz_text(text: &str) -> usize {
     let chains = scripts::fuzz_text(text) + super::toolchains::fuzz_text(text) + engines::fuzz_text(text);
     let env_names = buildenv::names_after(text, "import.meta.env.VITE_").len()
         + js::env::env_reads(text, "fuzz.ts").map_or(0, |r| r.names.len() + r.schemas.len());
-    json + versions + globs + settings + loads + scripts + chains + env_names + listen::listen_in_source(text).ports.len()
+    json + versions + globs + settings + loads + scripts + chains + env_names + listen::listen_in_source(text, false).ports.len()
 }
 
 /// Workspace member expansion, for the fuzz target: the members the patterns find under `root`.

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use super::js::eval::{join, Static};
 use super::js::imports::{references, Written};
-use super::listen::{is_test_or_tooling, listen_in_source, Found, Listen, SCANNED};
+use super::listen::{is_fastify_app, is_test_or_tooling, listen_in_source, Found, Listen, SCANNED};
 use super::{read_small_text, App};
 use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
@@ -183,7 +183,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         found.parsed += 1;
         let scanned = extension.is_none_or(|e| SCANNED.iter().any(|s| e == *s));
         if scanned && !is_test_or_tooling(&file) {
-            let listen = listen_in_source(&text);
+            let listen = listen_in_source(&text, is_fastify_app(app));
             if listen != Listen::default() {
                 found.listening.push((listen, file.clone()));
             }
