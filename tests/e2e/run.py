@@ -68,6 +68,10 @@ BUILD_LEFTOVERS = re.compile(
 # arguments, so the generated file stays unchanged: only the argument is given.
 STAND_INS = {"alpine:3.24": "alpine:3.20"}
 
+# The app's own TypeScript sources: a leftover of a build, unless the runtime runs them as they are (bun, a
+# case's `runs_sources`).
+APP_TYPESCRIPT = re.compile(r"^/app/(?!(.*/)?node_modules/)(.*/)?src/.*\.tsx?$")
+
 
 def stand_in_build_args(dockerfile):
     """`--build-arg NAME=STAND_IN` for each `ARG NAME=IMAGE` whose image has no stand-in but an equivalent one."""
@@ -324,13 +328,13 @@ def human(size):
 
 def artifact_of(command, workdir):
     """The file the ENTRYPOINT or CMD runs: a binary, the jar after -jar, the first classpath entry, or the
-    script node runs (relative to the WORKDIR)."""
+    script node or bun runs (relative to the WORKDIR)."""
     if command[0].startswith("/"):
         return command[0]
     for flag in ("-jar", "-cp"):
         if flag in command:
             return command[command.index(flag) + 1].split(":")[0]
-    if command[0] == "node" and len(command) > 1:
+    if command[0] in ("node", "bun") and len(command) > 1:
         script = next((a for a in command[1:] if not a.startswith("-")), None)
         if script and not script.startswith("/"):
             return os.path.normpath(os.path.join(workdir or "/", script))
@@ -482,7 +486,11 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     # Where the system packages the runtime stage installs for the program land (`system_packages`: git's own
     # files include Go sources under /usr/share/doc): neither the artifact nor a build's leftovers.
     installed = lambda p: any(p.startswith(d) for d in case.get("system_packages", []))
-    leftovers = [p for p in image_files if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p)]
+    runs_sources = lambda p: case.get("runs_sources", False) and APP_TYPESCRIPT.match(p)
+    leftovers = [
+        p for p in image_files
+        if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p) and not runs_sources(p)
+    ]
     payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
     in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)
     unexpected = [

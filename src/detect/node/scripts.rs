@@ -174,8 +174,9 @@ fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
         ("yarn" | "pnpm", Some(name)) if !name.starts_with('-') && !MANAGER_COMMANDS.contains(&name) => name,
         _ => return None,
     };
-    // Flags between `run` and the name (`npm run --silent serve`) are not followed.
-    if script.starts_with('-') {
+    // Flags between `run` and the name (`npm run --silent serve`) are not followed; `bun run index.ts` runs a
+    // file, not a script.
+    if script.starts_with('-') || word(0) == Some("bun") && is_script_file(script) {
         return None;
     }
     let at = words.iter().position(|w| w == script)?;
@@ -184,6 +185,14 @@ fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
         arguments.remove(0);
     }
     Some((script.to_string(), arguments))
+}
+
+/// Whether a word names a JavaScript or TypeScript file (`dist/server.js`, `src/index.ts`).
+pub(super) fn is_script_file(word: &str) -> bool {
+    [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
+        .iter()
+        .any(|e| word.ends_with(e))
+        && !word.starts_with('-')
 }
 
 /// Built-in commands of yarn and pnpm that are not script names.

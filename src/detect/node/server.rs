@@ -62,30 +62,16 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     if let Some(mut start) = start {
         cli = start.cli.take();
         let source = start.command.source.clone();
-        // NODE_ENV is production in the image whatever the script says; PORT is the port, said as such.
-        let mut env = Vec::new();
-        for (name, value) in start.env {
-            match name.as_str() {
-                "NODE_ENV" => {}
-                "PORT" => {
-                    script_port = value
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|p| *p > 0)
-                        .map(|p| Fact::new(p, source.clone()).with_note("PORT set by the start script"));
-                }
-                _ if crate::validate::env_value(&value).is_ok() => env.push(json!({ "name": name, "value": value })),
-                _ => warnings.push(format!(
-                    "{source}: the start script sets {name} to a value that is not plain text; it is not copied \
-                     into the image's ENV (pass it at run time)"
-                )),
-            }
-        }
+        let (env, port) = start_env(start.env, &source, warnings);
+        script_port = port;
         if !env.is_empty() {
             facts.insert(
                 "start_env".into(),
                 Fact::new(json!(env), source).with_note("set by the start script"),
             );
+        }
+        if command.as_deref().is_some_and(|c| c.starts_with("bun ")) {
+            bun_runtime(app, &start.command, facts, warnings);
         }
         facts.insert("start_command".into(), start.command);
     }
@@ -118,6 +104,53 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
     }
     Ok(())
+}
+
+/// The env assignments of the start script as the image's ENV, and the port when it sets PORT: `NODE_ENV` is
+/// production in the image whatever the script says; values that are not plain text are said, not copied.
+fn start_env(
+    assigned: Vec<(String, String)>,
+    source: &str,
+    warnings: &mut Vec<String>,
+) -> (Vec<serde_json::Value>, Option<Fact>) {
+    let mut env = Vec::new();
+    let mut port = None;
+    for (name, value) in assigned {
+        match name.as_str() {
+            "NODE_ENV" => {}
+            "PORT" => {
+                port = value
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .map(|p| Fact::new(p, source).with_note("PORT set by the start script"));
+            }
+            _ if crate::validate::env_value(&value).is_ok() => env.push(json!({ "name": name, "value": value })),
+            _ => warnings.push(format!(
+                "{source}: the start script sets {name} to a value that is not plain text; it is not copied into \
+                 the image's ENV (pass it at run time)"
+            )),
+        }
+    }
+    (env, port)
+}
+
+/// A server bun runs (`bun src/index.ts`, Bun's own APIs): the runtime gets the bun binary the base stage
+/// installs, which the Node image lacks. Only a bun project installs bun.
+fn bun_runtime(app: &App, command: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
+    if app.context.manager() == "bun" {
+        facts.insert(
+            "bun_runtime".into(),
+            Fact::new(true, command.source.clone()).with_note("the server runs on bun: the runtime gets its binary"),
+        );
+    } else {
+        warnings.push(format!(
+            "{}: the server runs on bun, but the project installs with {} (no bun.lock), so the image has no bun: \
+             commit bun.lock (`bun install`) to build with bun, or pass --set start_command=\"node FILE\"",
+            command.source,
+            app.context.manager()
+        ));
+    }
 }
 
 /// Folders the build writes: Vite's or Astro's outDir when it runs their build, a `--out-dir` of the build
@@ -491,7 +524,7 @@ pub(super) fn start_entry(
             return start(command);
         }
         if DEV_RUNNERS.contains(&runner) {
-            let Some(file) = words.iter().skip(1).rev().find(|w| is_script_file(w)) else {
+            let Some(file) = words.iter().skip(1).rev().find(|w| scripts::is_script_file(w)) else {
                 continue;
             };
             let entry = if is_typescript(file) {
@@ -640,18 +673,29 @@ fn say_skipped_steps(found: &scripts::Resolved, command: &str, warnings: &mut Ve
     }
 }
 
-/// `node [flags] FILE [args]` as a command, without watch/inspect flags; None for anything else (another
-/// program, `node -e`, a TypeScript entry on a Node line that cannot strip types).
+/// `node [flags] FILE [args]` as a command, without watch/inspect flags, or bun running a file (`bun run
+/// src/index.ts`, `bun index.ts`: `bun src/index.ts`, which runs TypeScript as it is); None for anything else
+/// (another program, `node -e`, a TypeScript entry on a Node line that cannot strip types).
 fn node_command(words: &[String], strips_types: bool) -> Option<String> {
-    if words.first().map(String::as_str) != Some("node") {
+    let runtime = words.first().map(String::as_str)?;
+    let rest: &[String] = match runtime {
+        // `bun run FILE` and `bun FILE` are the same; `bun run NAME` of a script never gets here.
+        "bun" if words.get(1).is_some_and(|w| w == "run") => &words[2..],
+        "node" | "bun" => &words[1..],
+        _ => return None,
+    };
+    let kept: Vec<&str> = std::iter::once(runtime)
+        .chain(
+            rest.iter()
+                .map(String::as_str)
+                .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect") && *w != "--hot"),
+        )
+        .collect();
+    let file = node_file(&kept)?;
+    if runtime == "bun" && !scripts::is_script_file(file) {
         return None;
     }
-    let kept: Vec<&str> = words
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect"))
-        .collect();
-    if is_typescript(node_file(&kept)?) && !strips_types {
+    if runtime == "node" && is_typescript(file) && !strips_types {
         return None;
     }
     Some(
@@ -716,13 +760,6 @@ pub(super) fn command_words(script: &str) -> Option<Vec<String>> {
         .map(String::from)
         .collect();
     (!words.is_empty()).then_some(words)
-}
-
-pub(super) fn is_script_file(word: &str) -> bool {
-    [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
-        .iter()
-        .any(|e| word.ends_with(e))
-        && !word.starts_with('-')
 }
 
 pub(super) fn is_typescript(file: &str) -> bool {
@@ -820,5 +857,8 @@ mod tests {
         assert_eq!(start_from_script("nodemon index.js"), None);
         assert_eq!(start_from_script("node a.js && node b.js"), None);
         assert_eq!(start_from_script("node src/index.ts"), None);
+        assert_eq!(start_from_script("bun run src/index.ts").as_deref(), Some("bun src/index.ts"));
+        assert_eq!(start_from_script("bun --hot index.ts").as_deref(), Some("bun index.ts"));
+        assert_eq!(start_from_script("bun run start"), None);
     }
 }
