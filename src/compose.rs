@@ -386,7 +386,9 @@ fn pinned(values: &Map<String, Value>, stack: &str, has_env_file: bool) -> Vec<V
         .map(str::to_string)
         .or_else(|| (stack == "node").then(|| "PORT".to_string()));
     if let (Some(name), Some(port)) = (port_variable, values.get("port").and_then(Value::as_u64)) {
-        pins.push((name, port.to_string()));
+        // As the image's ENV writes it: `:8080` for a variable that holds an address.
+        let address = values.get("port_env_address").and_then(Value::as_bool) == Some(true);
+        pins.push((name, format!("{}{port}", if address { ":" } else { "" })));
     }
     if let Some(name) = values.get("bind_env").and_then(Value::as_str) {
         pins.push((name.to_string(), "0.0.0.0".into()));

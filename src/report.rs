@@ -365,6 +365,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "extra_ports",
     "udp_ports",
     "port_env",
+    "port_env_address",
     "port_flag",
     "bind_env",
     "args",

@@ -159,6 +159,19 @@ fn variable(name: &str, value: Option<&str>, source: &str) -> Option<serde_json:
     Some(found)
 }
 
+/// The value the repository's env files give `name` (its committed `.env`, never a gitignored one, then the
+/// example files), with `file:line`.
+pub(crate) fn committed_env_value(root: &Path, name: &str) -> Option<(String, String)> {
+    let dotenv = (root.join(".env").is_file() && !super::walk::is_gitignored(root, ".env")).then(|| ".env".to_string());
+    dotenv.into_iter().chain(env_examples(root, ".")).find_map(|rel| {
+        let text = read_small_text(&root.join(&rel))?;
+        dotenv_pairs(&text)
+            .into_iter()
+            .find(|(key, value, _)| key == name && !value.is_empty())
+            .map(|(_, value, line)| (value, format!("{rel}:{line}")))
+    })
+}
+
 /// The dotenv lines of a file: `(name, value, line)`, quotes taken off; nothing is substituted.
 pub(crate) fn dotenv_pairs(text: &str) -> Vec<(String, String, usize)> {
     text.lines()

@@ -445,7 +445,8 @@ fn program_option(
         );
     }
     let listening = ports::listening(tree, graph, folded);
-    for (key, fact) in ports::port_facts(&listening, &main.dir) {
+    let env_value = |name: &str| services::committed_env_value(root, name);
+    for (key, fact) in ports::port_facts(&listening, &main.dir, env_value) {
         insert(&mut facts, key, fact);
     }
     if let Some((name, source)) = &listening.server_command {

@@ -93,8 +93,9 @@ pub(super) struct Listening {
     pub(super) packages: usize,
     /// The subcommand defined beside the first port or listener call (`Use: "serve"`), with its `file:line`.
     pub(super) server_command: Option<(String, String)>,
-    /// Where the program reads the PORT variable (the first file that does, the main package's first).
-    pub(super) port_env_read: Option<String>,
+    /// The listen variable the program reads (`PORT`, `APP_PORT`, `ADDRESS`) and where: the first file that
+    /// reads one, the main package's first.
+    pub(super) port_env_read: Option<(String, String)>,
 }
 
 /// What the probe reads of one file by itself: its literal constants, the names it uses (that a constant
@@ -113,8 +114,9 @@ pub(crate) struct FileScan {
     /// A server subcommand the file defines (cobra's `Use: "serve …"`, kingpin's `Command("serve", …)`,
     /// urfave/cli's `cli.Command{Name: "serve"}`), with its line.
     server_command: Option<(String, usize)>,
-    /// Where the file reads `PORT` (`os.Getenv("PORT")`), with or without a default.
-    port_env_read: Option<String>,
+    /// The listen variable the file reads (`os.Getenv("PORT")`, `os.Getenv("HTTP_ADDR")`), with or without a
+    /// default, and where.
+    port_env_read: Option<(String, String)>,
 }
 
 /// Per file (package, file) of one program where one of its constants stands: the file's hits with them
@@ -272,17 +274,27 @@ impl FileScan {
     }
 }
 
-/// Where the file reads the PORT variable (`os.Getenv("PORT")`, `os.LookupEnv("PORT")`).
-fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<String> {
+/// The first listen variable the file reads (`os.Getenv("PORT")`, `os.LookupEnv("APP_ADDR")`) and where.
+fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<(String, String)> {
     tokens.iter().enumerate().find_map(|(i, (token, line))| match token {
-        Token::Ident(name) if reads_port_env(tokens, i, name) => Some(format!("{rel}:{line}")),
+        Token::Ident(name) => listen_env_read(tokens, i, name).map(|variable| (variable, format!("{rel}:{line}"))),
         _ => None,
     })
 }
 
-/// `os.Getenv("PORT")` / `os.LookupEnv("PORT")` at `i` (whose identifier is `name`).
-fn reads_port_env(tokens: &[(Token, usize)], i: usize, name: &str) -> bool {
-    (name == "Getenv" || name == "LookupEnv") && is_call_with_string(tokens, i, "PORT")
+/// The variable of `os.Getenv("X")` / `os.LookupEnv("X")` at `i` when it names where the program listens:
+/// `PORT`, or a name like a listen flag's (`APP_PORT`, `HTTP_ADDR`, `ADDRESS`; not `DB_PORT`).
+fn listen_env_read(tokens: &[(Token, usize)], i: usize, name: &str) -> Option<String> {
+    if name != "Getenv" && name != "LookupEnv" {
+        return None;
+    }
+    let (Some((Token::Punct('('), _)), Some((Token::Str(variable), _)), Some((Token::Punct(')'), _))) =
+        (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3))
+    else {
+        return None;
+    };
+    let listens = variable == "PORT" || is_listen_flag_name(&variable.to_ascii_lowercase());
+    (listens && crate::validate::env_name(variable).is_ok()).then(|| variable.to_string())
 }
 
 /// Whether a constant's value can change what the probes find where it is used: a port, an address, a listen
@@ -339,16 +351,20 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
                             .server_command
                             .as_ref()
                             .map(|(name, line)| (name.clone(), format!("{}:{line}", file.rel)));
-                        setting = Some(match (&hit.flag, hit.how) {
+                        setting = Some(match (&hit.flag, &hit.env) {
                             (Some(flag), _) => PortSetting::Flag(ListenFlag {
                                 loopback: on_loopback.is_some(),
                                 ..flag.clone()
                             }),
-                            (None, "default of the PORT environment variable") => PortSetting::Env("PORT"),
-                            (None, _) => PortSetting::Fixed(hit.source.clone()),
+                            (None, Some((variable, address))) => PortSetting::Env(variable.clone(), *address),
+                            (None, None) => PortSetting::Fixed(hit.source.clone()),
                         });
                     }
-                    ports.push(Fact::new(hit.port, hit.source.clone()).with_note(hit.how));
+                    let note = match &hit.env {
+                        Some((variable, _)) if variable != "PORT" => format!("default of the {variable} environment variable"),
+                        _ => hit.how.to_string(),
+                    };
+                    ports.push(Fact::new(hit.port, hit.source.clone()).with_note(note));
                 }
             }
             if listener.is_none() {
@@ -455,14 +471,25 @@ fn listener_call(lexed: &Lexed, rel: &str) -> Option<String> {
 
 /// The port facts of a program: `port` (the first found, or none when nothing in its import graph listens)
 /// and `extra_ports` (the others).
-pub(super) fn port_facts(listening: &Listening, main_dir: &str) -> Vec<(&'static str, Fact)> {
+/// The facts of the program's port; `env_value` gives the value the repository's env files set a variable to.
+pub(super) fn port_facts(
+    listening: &Listening,
+    main_dir: &str,
+    env_value: impl Fn(&str) -> Option<(String, String)>,
+) -> Vec<(&'static str, Fact)> {
     let mut facts = Vec::new();
     match listening.ports.split_first() {
         Some((first, rest)) => {
             facts.push(("port", first.clone()));
             match &listening.setting {
-                Some(PortSetting::Env(name)) => {
-                    facts.push(("port_env", Fact::new(*name, first.source.clone())));
+                Some(PortSetting::Env(name, address)) => {
+                    facts.push(("port_env", Fact::new(name.clone(), first.source.clone())));
+                    if *address {
+                        facts.push((
+                            "port_env_address",
+                            Fact::new(true, first.source.clone()).with_note("its value is an address: `:PORT`"),
+                        ));
+                    }
                 }
                 Some(PortSetting::Flag(flag)) => facts.push((
                     "port_flag",
@@ -493,14 +520,36 @@ pub(super) fn port_facts(listening: &Listening, main_dir: &str) -> Vec<(&'static
                 ));
             }
         }
-        // It listens on whatever PORT says and has no default of its own: the image sets it to its port.
+        // It listens on whatever a variable says and has no default of its own: the image sets it to its port,
+        // the one the repository's env file gives it when it gives one.
         None if listening.listener.is_some() => {
-            if let Some(read) = &listening.port_env_read {
+            if let Some((name, read)) = &listening.port_env_read {
+                let given = env_value(name).and_then(|(value, at)| {
+                    let port = port_of_default(&value).or_else(|| port_of_address(&value))?;
+                    Some((port, value.contains(':'), at))
+                });
+                let address = match &given {
+                    Some((port, address, at)) => {
+                        facts.push((
+                            "port",
+                            Fact::new(*port, at.clone())
+                                .with_note(format!("{name}'s value there; the program reads it with no default ({read})")),
+                        ));
+                        *address
+                    }
+                    None => name.contains("ADDR"),
+                };
                 facts.push((
                     "port_env",
-                    Fact::new("PORT", read.clone())
+                    Fact::new(name.clone(), read.clone())
                         .with_note("read with no default in the code: the image sets it to the port it exposes"),
                 ));
+                if address {
+                    facts.push((
+                        "port_env_address",
+                        Fact::new(true, read.clone()).with_note("its value is an address: `:PORT`"),
+                    ));
+                }
             }
         }
         None => facts.push((
@@ -524,12 +573,16 @@ pub(super) struct PortHit {
     flag: Option<ListenFlag>,
     /// The loopback address the port is written with (`localhost:8080`), which a published port cannot reach.
     loopback: Option<String>,
+    /// The variable whose default this port is (`PORT`, `ADDRESS`), and whether its value is an address
+    /// (`:3000`) rather than a bare port.
+    env: Option<(String, bool)>,
 }
 
 /// How a program's port is set from outside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum PortSetting {
-    Env(&'static str),
+    /// A variable, and whether its value is an address (`:3000`).
+    Env(String, bool),
     Flag(ListenFlag),
     /// Written in the code (`file:line`): only a code change moves it.
     Fixed(String),
@@ -627,6 +680,7 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         line,
         flag: None,
         loopback: None,
+        env: None,
     };
     for (i, (token, line)) in tokens.iter().enumerate() {
         let previous = i.checked_sub(1).map(|p| &tokens[p].0);
@@ -667,14 +721,24 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
                     }
                 }
             }
-        } else if reads_port_env(tokens, i, name) {
-            // `port := os.Getenv("PORT"); if port == "" { port = "8080" }` or `cmp.Or(os.Getenv("PORT"), "8080")`
+        } else if let Some(variable) = listen_env_read(tokens, i, name) {
+            // `port := os.Getenv("PORT"); if port == "" { port = "8080" }`, `cmp.Or(os.Getenv("ADDRESS"), ":3000")`
             let mut window = tokens.iter().skip(i + 4).take(24);
-            if let Some((port, default_line)) = window.find_map(|(t, l)| match t {
-                Token::Str(s) => port_of_default(s).map(|p| (p, *l)),
+            if let Some((port, address, default_line)) = window.find_map(|(t, l)| match t {
+                Token::Str(s) => port_of_default(s)
+                    .map(|p| (p, s.starts_with(':'), *l))
+                    .or_else(|| port_of_address(s).map(|p| (p, true, *l))),
                 _ => None,
             }) {
-                hits.push(hit(port, default_line, "default of the PORT environment variable"));
+                let how = if variable == "PORT" {
+                    "default of the PORT environment variable"
+                } else {
+                    "default of a listen environment variable"
+                };
+                hits.push(PortHit {
+                    env: Some((variable, address)),
+                    ..hit(port, default_line, how)
+                });
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
             hits.extend(flag_default_port(tokens, i + 1).map(|(port, l, flag)| PortHit {
@@ -903,13 +967,6 @@ fn call_arguments(tokens: &[(Token, usize)], open: usize) -> impl Iterator<Item 
     })
 }
 
-fn is_call_with_string(tokens: &[(Token, usize)], i: usize, value: &str) -> bool {
-    matches!(
-        (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)),
-        (Some((Token::Punct('('), _)), Some((Token::Str(s), _)), Some((Token::Punct(')'), _))) if s == value
-    )
-}
-
 /// `flag.Int("port", 8080, ...)`, `flag.StringVar(&addr, "addr", ":8080", ...)`, pflag's
 /// `StringVarP(&addr, "listen", "l", ":8080", ...)`, viper's `SetDefault("http.port", 8080)`: the default
 /// after a name that names a listen address or a served port.
@@ -1073,12 +1130,28 @@ mod tests {
     #[test]
     fn a_port_variable_read_without_a_default_is_found_where_it_is_read() {
         let read = |src: &str| port_env_read(&lex::source(src).tokens, "main.go");
+        let at = |name: &str, source: &str| Some((name.to_string(), source.to_string()));
         assert_eq!(
-            read("package main\nfunc main() {\n\tport := os.Getenv(\"PORT\")\n\tif port == \"\" {\n\t\tlog.Fatal(\"$PORT must be set\")\n\t}\n}").as_deref(),
-            Some("main.go:3")
+            read("package main\nfunc main() {\n\tport := os.Getenv(\"PORT\")\n\tif port == \"\" {\n\t\tlog.Fatal(\"$PORT must be set\")\n\t}\n}"),
+            at("PORT", "main.go:3")
         );
-        assert_eq!(read("package main\nv, ok := os.LookupEnv(\"PORT\")").as_deref(), Some("main.go:2"));
+        assert_eq!(read("package main\nv, ok := os.LookupEnv(\"PORT\")"), at("PORT", "main.go:2"));
         assert_eq!(read("package main\nv := os.Getenv(\"DB_PORT\")"), None);
+        assert_eq!(read("package main\nv := os.Getenv(\"REDIS_ADDR\")"), None);
+        assert_eq!(read("package main\nv := os.Getenv(\"APP_PORT\")"), at("APP_PORT", "main.go:2"));
+        assert_eq!(read("package main\nv := os.Getenv(\"HTTP_ADDR\")"), at("HTTP_ADDR", "main.go:2"));
+    }
+
+    #[test]
+    fn a_listen_variable_default_is_the_port_in_the_variable_form() {
+        let src = "package main\naddr := os.Getenv(\"ADDRESS\")\nif addr == \"\" {\n\taddr = \":3000\"\n}\n";
+        let hits = port_hits(&lex::source(src).tokens, "main.go");
+        assert_eq!((hits[0].port, hits[0].env.clone()), (3000, Some(("ADDRESS".to_string(), true))));
+        let bare = "package main\np := cmp.Or(os.Getenv(\"APP_PORT\"), \"8081\")\n";
+        let hits = port_hits(&lex::source(bare).tokens, "main.go");
+        assert_eq!((hits[0].port, hits[0].env.clone()), (8081, Some(("APP_PORT".to_string(), false))));
+        let client = "package main\nh := os.Getenv(\"DB_ADDR\")\nif h == \"\" {\n\th = \"db:5432\"\n}\n";
+        assert!(port_hits(&lex::source(client).tokens, "main.go").is_empty());
     }
 
     #[test]
