@@ -255,6 +255,22 @@ fn same_shape(original: &str, hostile: &str) -> String {
     value
 }
 
+/// Whether the list entry `element` of `key`'s value is one another value's list names too (`.next`, shipped
+/// and written): such an entry decides a template branch by design, so changing it may change which
+/// instructions are written, as an honest value would.
+fn names_a_shared_entry<'a>(
+    mut others: impl Iterator<Item = (&'a str, &'a Value)>,
+    key: &str,
+    value: &Value,
+    element: usize,
+) -> bool {
+    let Value::Array(items) = value else { return false };
+    let Some(entry) = (!items.is_empty()).then(|| &items[element % items.len()]) else {
+        return false;
+    };
+    others.any(|(other, list)| other != key && list.as_array().is_some_and(|list| list.contains(entry)))
+}
+
 /// Rendering with a poisoned value either fails or yields exactly the honest instruction list.
 fn same_instructions_or_refused(
     case: &Case,
@@ -310,6 +326,10 @@ fn poisoned(
     let key = present[key_index % present.len()];
     let mut candidate = case.candidate.clone();
     let fact = candidate.facts.get(key).cloned()?;
+    let others = candidate.facts.iter().map(|(name, fact)| (name.as_str(), &fact.value));
+    if names_a_shared_entry(others, key, &fact.value, element) {
+        return None;
+    }
     candidate.facts.insert(
         key.to_string(),
         Fact::new(poison(&fact.value, value, element), fact.source),
@@ -345,6 +365,9 @@ proptest! {
         let key = present[key_index % present.len()];
         let mut values = case.values.clone();
         let Some(honest) = values.get(key).cloned() else { return Ok(()) };
+        if names_a_shared_entry(case.values.iter().map(|(k, v)| (k.as_str(), v)), key, &honest, element) {
+            return Ok(());
+        }
         values.insert(key.to_string(), poison(&honest, &value, element));
         same_instructions_or_refused(case, key, &value, &values)?;
     }

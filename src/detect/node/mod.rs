@@ -412,8 +412,9 @@ fn workspace_apps(
                 .warnings
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
         } else if facts.contains_key("kind") && (dir != "." || !generic) {
-            candidate.warnings.extend(app_warnings);
-            candidate.notes.extend(app_notes);
+            // Apps of one workspace share what is said of the workspace (its Node line): said once.
+            say_once(&mut candidate.warnings, app_warnings);
+            say_once(&mut candidate.notes, app_notes);
             let why = if dir == "." {
                 vec!["the workspace root is an app itself; its members are helpers".to_string()]
             } else {
@@ -431,6 +432,7 @@ fn workspace_apps(
             skipped.push(dir);
         }
     }
+    let started = started_by_root(context, root_package, names, &mut options, candidate);
     match options.len() {
         0 => bail!(
             "{members_source}: no workspace package is an app (a static site or a server); run dockgen on one of \
@@ -458,6 +460,7 @@ fn workspace_apps(
                 .iter()
                 .find(|o| o.value == ".")
                 .map(|o| o.value.clone())
+                .or(started)
                 .or_else(|| (deployed.len() == 1).then(|| deployed.remove(0)));
             let alternative = Some(run_in_app_folder(&options));
             candidate.choices.push(Choice {
@@ -472,6 +475,44 @@ fn workspace_apps(
 }
 
 /// The other way to pick an app: a run in its own folder (the workspace is found above it).
+fn say_once(said: &mut Vec<String>, more: Vec<String>) {
+    for line in more {
+        if !said.contains(&line) {
+            said.push(line);
+        }
+    }
+}
+
+/// A root whose start script runs a member's own (`npm run start --prefix backend`, `yarn workspace api start`)
+/// starts that member: it is the app (the default among several), and the root (its `main`, its bare build) is
+/// not one besides it. The member's folder, when the root names one of the apps.
+fn started_by_root(
+    context: &Context,
+    root_package: &JsonDoc,
+    names: &[(String, String)],
+    options: &mut Vec<ChoiceOption>,
+    candidate: &mut Candidate,
+) -> Option<String> {
+    let root = App::new(context, ".", root_package);
+    let (member, script) = server::START_SCRIPTS
+        .iter()
+        .find_map(|name| Some((scripts::delegated_member(&root, name)?, *name)))?;
+    let dir = names
+        .iter()
+        .find(|(name, _)| *name == member)
+        .map_or(member.as_str(), |(_, dir)| dir.as_str());
+    let at = options.iter().position(|option| option.value == dir)?;
+    let source = root.at(&format!("scripts.{script}"));
+    options[at].why.insert(0, format!("started by the root's scripts.{script} ({source})"));
+    if let Some(root_at) = options.iter().position(|option| option.value == ".") {
+        options.remove(root_at);
+        candidate.notes.push(format!(
+            "{source}: the root's scripts.{script} starts {dir}, so the root package is not an app of its own"
+        ));
+    }
+    Some(dir.to_string())
+}
+
 fn run_in_app_folder(options: &[ChoiceOption]) -> String {
     let folders: Vec<&str> = options
         .iter()

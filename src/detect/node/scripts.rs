@@ -187,6 +187,49 @@ fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
     Some((script.to_string(), arguments))
 }
 
+/// The workspace member a root script runs its own script in: `npm run start --prefix backend`, `npm start
+/// -w apps/api`, `yarn workspace @acme/api start`, `yarn --cwd api start`, `pnpm --filter api start`, `cd api &&
+/// npm start`. A folder (`backend`) or a package name (`@acme/api`), as written; None for anything else.
+pub(super) fn delegated_member(app: &App, name: &str) -> Option<String> {
+    let (text, _) = app.script(name)?;
+    let segments = segments(&text)?;
+    let last = segments.last()?;
+    let (_, words) = strip_env(last.clone());
+    let word = |i: usize| words.get(i).map(String::as_str);
+    // `cd api && npm start`: the folder the last command runs in.
+    let folder = segments
+        .iter()
+        .rev()
+        .skip(1)
+        .find_map(|segment| match segment.as_slice() {
+            [cd, dir] if cd == "cd" => Some(dir.clone()),
+            _ => None,
+        });
+    let option = |names: &[&str]| -> Option<String> {
+        words.iter().enumerate().find_map(|(i, w)| {
+            names.iter().find_map(|flag| {
+                if w == flag {
+                    words.get(i + 1).cloned()
+                } else {
+                    w.strip_prefix(&format!("{flag}=")).map(str::to_string)
+                }
+            })
+        })
+    };
+    let runs_script = |w: Option<&str>| matches!(w, Some("run" | "run-script" | "start"));
+    let member = match word(0)? {
+        "npm" => option(&["--prefix", "-w", "--workspace"]).filter(|_| words.iter().any(|w| runs_script(Some(w)))),
+        "yarn" if word(1) == Some("workspace") => word(2).map(str::to_string),
+        "yarn" => option(&["--cwd"]),
+        "pnpm" => option(&["--filter", "-F", "-C", "--dir"]),
+        _ => None,
+    };
+    member
+        .or_else(|| folder.filter(|_| matches!(word(0), Some("npm" | "yarn" | "pnpm" | "bun"))))
+        .map(|member| member.trim_start_matches("./").trim_end_matches('/').to_string())
+        .filter(|member| !member.is_empty() && member != ".")
+}
+
 /// Whether a word names a JavaScript or TypeScript file (`dist/server.js`, `src/index.ts`).
 pub(super) fn is_script_file(word: &str) -> bool {
     [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
@@ -290,6 +333,36 @@ mod tests {
         let context = Context::new(dir.path().to_path_buf(), ".".into(), ".".into());
         let doc = JsonDoc::parse(&text).unwrap();
         (dir, context, doc)
+    }
+
+    #[test]
+    fn a_root_script_that_runs_a_members_script_names_the_member() {
+        let cases = [
+            ("npm run start --prefix backend", Some("backend")),
+            ("npm --prefix ./backend run start", Some("backend")),
+            ("npm start -w apps/api", Some("apps/api")),
+            ("npm run start --workspace=apps/api", Some("apps/api")),
+            ("yarn workspace @acme/api start", Some("@acme/api")),
+            ("yarn --cwd api start", Some("api")),
+            ("pnpm --filter api start", Some("api")),
+            ("cd server && npm start", Some("server")),
+            ("cd server && node index.js", None),
+            ("npm install --prefix backend", None),
+            ("node server.js", None),
+        ];
+        for (script, member) in cases {
+            let (_dir, context, doc) = app_with(&format!("{{\"start\": \"{script}\"}}"));
+            let app = App::new(&context, ".", &doc);
+            assert_eq!(delegated_member(&app, "start").as_deref(), member, "{script}");
+        }
+    }
+
+    #[test]
+    fn bun_running_a_file_is_not_a_script() {
+        let (_dir, context, doc) = app_with(r#"{"start": "bun run src/index.ts", "serve": "bun run start"}"#);
+        let app = App::new(&context, ".", &doc);
+        assert_eq!(resolve(&app, "start").unwrap().words, ["bun", "run", "src/index.ts"]);
+        assert_eq!(resolve(&app, "serve").unwrap().words, ["bun", "run", "src/index.ts"]);
     }
 
     #[test]

@@ -550,15 +550,33 @@ pub(super) fn start_entry(
             cli: None,
         });
     }
+    main_entry(app, has_build, warnings)
+}
+
+/// The package's `main` as the server's entry (compiled when it is TypeScript and there is a build); None
+/// when it names nothing node could load and nothing builds it.
+fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
     let main = app.package.str("main")?;
     let main = main.trim_start_matches("./");
+    // Node resolves `main` as a file, with `.js` added, or a folder's index.js; nothing builds it here.
+    let resolvable = [main.to_string(), format!("{main}.js"), join(main, "index.js")]
+        .iter()
+        .any(|candidate| app.path(candidate).is_file());
+    if !resolvable && !has_build {
+        warnings.push(format!(
+            "{}: main names {main}, which is not in the repository and which no build makes: it is not the \
+             server's entry; pass --set start_command=\"node FILE\"",
+            app.at("main")
+        ));
+        return None;
+    }
     let entry = if is_typescript(main) && has_build {
         compiled_entry(app, main)
     } else {
         main.to_string()
     };
     Some(Start {
-        command: node(&entry, app.at("main")),
+        command: Fact::new(format!("node {entry}"), app.at("main")),
         env: Vec::new(),
         cli: None,
     })
