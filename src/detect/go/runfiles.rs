@@ -1,7 +1,8 @@
 //! What the chosen program reads from its working directory at run time, so the image ships it beside the
 //! binary: folders it serves (`http.Dir("./assets/")`, gin/echo/fiber `Static("/", "public")`), templates it
-//! parses (`template.ParseGlob("templates/*.html")`, gin's `LoadHTMLGlob`) and files it opens by a literal
-//! relative path (`os.ReadFile("config.yml")`), config files its loaders read (`ini.Load("conf/app.ini")`,
+//! parses (`template.ParseGlob("templates/*.html")`, gin's `LoadHTMLGlob`), files it opens by a literal
+//! relative path (`os.ReadFile("config.yml")`) and folders it builds paths in (`filepath.Join("public", name)`),
+//! config files its loaders read (`ini.Load("conf/app.ini")`,
 //! `viper.SetConfigFile`) or a config flag defaults to, and the files its command's arguments name — read in
 //! its own import graph, and shipped only when the repository has them (a path the program writes or that users
 //! mount is not there). A dotenv file it loads at start (`godotenv.Load()`) is never shipped (it holds the
@@ -127,6 +128,10 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
             found.extend(paths.into_iter().map(|p| (p, *line)));
             continue;
         }
+        if let Some(path) = joined_path(tokens, i, receiver, call) {
+            found.push((path, *line));
+            continue;
+        }
         let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
             continue;
         };
@@ -142,6 +147,17 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         found.extend(paths.into_iter().map(|p| (p, *line)));
     }
     found
+}
+
+/// The folder a path is built on (`filepath.Join("public", name)` → `public`, `filepath.Join("file", "give",
+/// name)` → `file/give`, `filepath.Abs("file/give")`): the literal arguments in front, joined. What the program
+/// then opens there is known at run time only; the repository's folder of that name is what it reads.
+fn joined_path(tokens: &[(Token, usize)], i: usize, receiver: &str, call: &str) -> Option<String> {
+    if !matches!(receiver, "filepath" | "path") || !matches!(call, "Join" | "Abs") {
+        return None;
+    }
+    let literal: Vec<String> = string_arguments(tokens, i + 1).into_iter().map_while(|arg| arg).collect();
+    (!literal.is_empty()).then(|| literal.join("/"))
 }
 
 /// The files a config loader call at `i` reads, or a config flag defaults to (`flag.String("config",
@@ -222,5 +238,17 @@ mod tests {
         assert_eq!(paths, ["conf/app.ini", ".env", "config/app.yaml", "./config/local.yml"]);
         assert!(is_dotenv(".env") && is_dotenv("./.env.local") && !is_dotenv("app.env"));
         assert_eq!(static_part("/etc/app.yml"), None);
+    }
+
+    #[test]
+    fn paths_built_on_literal_folders_are_read() {
+        let reads = |src: &str| -> Vec<String> {
+            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+        };
+        assert_eq!(reads("package main\nf := filepath.Join(\"public\", name)\n"), ["public"]);
+        assert_eq!(reads("package main\nf := filepath.Join(\"file\", \"give\", name)\n"), ["file/give"]);
+        assert_eq!(reads("package main\nd, _ := filepath.Abs(\"file/give\")\n"), ["file/give"]);
+        assert!(reads("package main\nf := filepath.Join(dir, \"x\")\n").is_empty());
+        assert!(reads("package main\nf := strings.Join(parts, \"/\")\n").is_empty());
     }
 }
