@@ -4,6 +4,7 @@
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
+use super::js::config::{exported_setting, Setting};
 use super::outputs::{astro_output, config_setting, framework_config, static_output, vite_output, OUTPUT_DIR_REMEDY};
 use super::runfiles::{run_files, Ships, Walk};
 use super::listen::insert_port;
@@ -238,6 +239,8 @@ fn static_framework(
         .or_else(|| build.map(|(_, source)| Fact::new("vite", source.clone())));
     if let Some(vite) = vite.filter(|_| vite_build && !node_start) {
         let output = vite_output(app, &vite, warnings);
+        say_dev_proxy(app, warnings);
+        say_server_beside(app, warnings);
         static_site(
             facts,
             Fact::new("vite", vite.source),
@@ -250,6 +253,42 @@ fn static_framework(
     }
     Ok(false)
 }
+
+/// A Vite dev server that forwards paths to a back end (`server.proxy`): the image serves the built site alone, so
+/// those paths would get index.html. Said, as the back end's address in production is the deployment's.
+fn say_dev_proxy(app: &App, warnings: &mut Vec<String>) {
+    let Some((file, text)) = framework_config(app, "vite") else {
+        return;
+    };
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    let line = match exported_setting(&text, name, &["server", "proxy"]) {
+        Setting::Unset => return,
+        Setting::Value { line, .. } | Setting::Unknown { line } => line,
+    };
+    warnings.push(format!(
+        "{file}:{line}: server.proxy forwards requests to a back end while developing; the image serves the built \
+         site alone, where those paths answer with index.html: run the back end separately and route them to it \
+         (a reverse proxy in front of both)"
+    ));
+}
+
+/// A static site whose package also depends on a server framework, which no start script runs: the image
+/// serves the site alone, and the server (an API beside the client) would be left out without a word.
+fn say_server_beside(app: &App, warnings: &mut Vec<String>) {
+    let server = SERVER_FRAMEWORKS
+        .iter()
+        .find(|name| app.dependency(name).is_some() && !app.is_dev_only(name));
+    if let Some(name) = server {
+        warnings.push(format!(
+            "{}: the package also depends on {name}, a server, but no start script runs one: the image serves the \
+             built site alone; to ship the server, give it a start script (`node FILE`) and pass --preset node-server",
+            app.at(&format!("dependencies.{name}"))
+        ));
+    }
+}
+
+/// Server frameworks whose presence as a production dependency says the package holds a server.
+const SERVER_FRAMEWORKS: &[&str] = &["express", "fastify", "koa", "@hapi/hapi", "hono", "@nestjs/core"];
 
 /// Records a static site: its framework, output folder, the folders of content-hashed assets nginx may cache
 /// for long, and whether unknown paths fall back to index.html (a single-page app) or are 404s (pre-rendered).
@@ -266,6 +305,12 @@ fn static_site(
     facts.insert("framework".into(), framework);
     facts.insert("kind".into(), Fact::new("static", source.clone()));
     match output {
+        Some(output) if outside_the_app(&output) => warnings.push(format!(
+            "{}: the build writes its output outside the app's folder (`{}`), where another package (a server) \
+             serves it: build that package, or pass --set output_dir=DIR with a folder inside this one",
+            output.source,
+            output.value.as_str().unwrap_or_default()
+        )),
         Some(output) if serves_sources(&output) => warnings.push(format!(
             "{}: the build's output folder `{}` is the app's own folder or its sources, which the image would \
              serve as they are: pass --set output_dir=DIR with the folder the build writes",
@@ -284,7 +329,12 @@ fn static_site(
 /// An output folder that holds the sources instead of a build: the app's folder, `src`, a parent.
 fn serves_sources(output: &Fact) -> bool {
     let folder = super::js::eval::join("", output.value.as_str().unwrap_or_default());
-    folder.is_empty() || folder == "src" || folder.starts_with("..")
+    folder.is_empty() || folder == "src"
+}
+
+/// An output folder above the app's own (`../backend/dist/public`): outside what its image is built from.
+fn outside_the_app(output: &Fact) -> bool {
+    super::js::eval::join("", output.value.as_str().unwrap_or_default()).starts_with("..")
 }
 
 /// A server framework's facts: the files the runtime needs, the command and the port.
