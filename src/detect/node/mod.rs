@@ -561,6 +561,9 @@ fn analyse(
         );
         facts.insert("native_modules".into(), Fact::new(true, native.source).with_note(note));
     }
+    if let Some(fact) = legacy_openssl(&app) {
+        facts.insert("legacy_openssl".into(), fact);
+    }
     let local = workspace::member_dependencies(context, dir, package, members)?;
     if !local.is_empty() {
         let deps: Vec<serde_json::Value> = local
@@ -691,6 +694,32 @@ fn dev_hooks(context: &Context, app: &App, root_package: &JsonDoc, facts: &mut F
     }
 }
 
+/// A build tool the app depends on at a release that hashes with MD4 (`react-scripts` 2, webpack 4 before 4.47):
+/// Node 17 and later build it only with OpenSSL's legacy provider on. The release is the declared range's
+/// lowest (`^4.46.0` → 4.46), compared by major and minor.
+fn legacy_openssl(app: &App) -> Option<Fact> {
+    crate::knowledge::node::md4_tools().iter().find_map(|tool| {
+        let (section, declared) = ["dependencies", "devDependencies"]
+            .iter()
+            .find_map(|section| Some((*section, app.package.object(section)?.get(&tool.package)?.as_str()?)))?;
+        let release = major_minor(declared.trim_start_matches(|c: char| !c.is_ascii_digit()))?;
+        (release < major_minor(&tool.fixed_in)?).then(|| {
+            Fact::new(true, app.at(&format!("{section}.{}", tool.package))).with_note(format!(
+                "{} {declared} hashes with MD4, which Node 17 and later allow only with OpenSSL's legacy provider",
+                tool.package
+            ))
+        })
+    })
+}
+
+/// `4.46.0` → (4, 46), `5` → (5, 0); None when it does not start with a number.
+fn major_minor(version: &str) -> Option<(u64, u64)> {
+    let mut parts = version.split('.').map(|part| part.chars().take_while(char::is_ascii_digit).collect::<String>());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
 /// One package folder and the package.json in it.
 pub(super) struct App<'a> {
     pub(super) context: &'a Context,
@@ -779,3 +808,17 @@ impl<'a> App<'a> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::major_minor;
+
+    #[test]
+    fn releases_compare_by_major_and_minor() {
+        assert_eq!(major_minor("4.46.0"), Some((4, 46)));
+        assert_eq!(major_minor("5"), Some((5, 0)));
+        assert_eq!(major_minor("x"), None);
+        assert!(major_minor("4.46.0") < major_minor("4.47"));
+        assert!(major_minor("4.47.0") >= major_minor("4.47"));
+    }
+}

@@ -14,6 +14,7 @@ const RUNTIME_TOML: &str = include_str!("runtime.toml");
 const PLATFORMS_TOML: &str = include_str!("platforms.toml");
 const NATIVE_TOML: &str = include_str!("native.toml");
 const CLIS_TOML: &str = include_str!("clis.toml");
+const OPENSSL_TOML: &str = include_str!("openssl.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
 /// Node's lines: the newest LTS line, and every line with what its image holds.
@@ -115,6 +116,24 @@ struct Native {
 pub(crate) fn native_modules() -> &'static [String] {
     static NATIVE: OnceLock<Native> = OnceLock::new();
     &NATIVE.get_or_init(|| table(NATIVE_TOML)).modules
+}
+
+#[derive(Deserialize, Default)]
+struct Md4Tools {
+    tool: Vec<Md4Tool>,
+}
+
+/// A build tool that hashes with MD4 before release `fixed_in` (`5`, `4.47`; openssl.toml).
+#[derive(Deserialize)]
+pub(crate) struct Md4Tool {
+    pub(crate) package: String,
+    pub(crate) fixed_in: String,
+}
+
+/// The build tools that need OpenSSL's legacy provider on Node 17 and later, in the order they are looked for.
+pub(crate) fn md4_tools() -> &'static [Md4Tool] {
+    static TOOLS: OnceLock<Md4Tools> = OnceLock::new();
+    &TOOLS.get_or_init(|| table(OPENSSL_TOML)).tool
 }
 
 #[derive(Deserialize, Default)]
