@@ -370,6 +370,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "bind_env",
     "args",
     "runtime_options",
+    "contract_files",
     "runtime_env",
     "secret_env",
     "service_env",

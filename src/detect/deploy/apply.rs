@@ -93,7 +93,7 @@ pub(crate) fn apply_to_programs(
                 .and_then(|(words, _)| starts(program.facts, words));
             if start.is_some() || single && runtime.command.is_none() {
                 record_links(&runtime, program.facts);
-                let carried = apply(&runtime, start.as_ref(), program, starts);
+                let carried = apply(root, &runtime, start.as_ref(), program, starts);
                 if applied.is_none() && !carried.is_empty() {
                     applied = Some(carried);
                 }
@@ -148,7 +148,7 @@ fn record_links(runtime: &Runtime, facts: &mut Facts) {
 /// it, when the command runs this program), `runtime_env`, `secret_env`, `volumes`, `workdir` and
 /// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
 /// only when its arguments or options were, no variable the image sets itself.
-fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
+fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
     // The linked services are compose.yaml's, not the Dockerfile's: recorded, not said in the note.
     let mut carried = Runtime {
         copied_in: Vec::new(),
@@ -178,7 +178,8 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
             Fact::new(json!(numbers), source.clone()).with_note("UDP ports the deployment files publish"),
         );
     }
-    if !apply_command(runtime, start, facts, program.warnings) {
+    let in_context = |path: &str| root.join(crate::detect::join_rel(&program.dir, path)).is_file();
+    if !apply_command(runtime, start, facts, program.warnings, &in_context) {
         carried.command = None;
         carried.entry_args = None;
     }
@@ -252,7 +253,13 @@ fn apply(runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts
 /// The runtime's options and the program's arguments in the command that starts it, as `runtime_options` and
 /// `args`; false when there are none (the command then says nothing the new image does not do).
 /// Without a command that starts the program, the arguments given to the image's own command are its arguments.
-fn apply_command(runtime: &Runtime, start: Option<&Start>, facts: &mut Facts, warnings: &mut Vec<String>) -> bool {
+fn apply_command(
+    runtime: &Runtime,
+    start: Option<&Start>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+    in_context: &dyn Fn(&str) -> bool,
+) -> bool {
     let Some((_, source)) = runtime.command.as_ref().or(runtime.entry_args.as_ref()) else {
         return false;
     };
@@ -279,7 +286,9 @@ fn apply_command(runtime: &Runtime, start: Option<&Start>, facts: &mut Facts, wa
     };
     if let Some((words, source)) = args_given {
         args = plain_args(words, &source, warnings);
-        warnings.extend(runtime.missing_files(&args));
+        let (files, missing) = runtime.named_files(&args, in_context);
+        warnings.extend(missing);
+        contract_files(&files, facts);
         if !args.is_empty() {
             facts.insert(
                 "args".into(),
@@ -288,6 +297,22 @@ fn apply_command(runtime: &Runtime, start: Option<&Start>, facts: &mut Facts, wa
         }
     }
     !options.is_empty() || !args.is_empty()
+}
+
+/// `contract_files`: the repository files the program's arguments name, copied where the old image had them.
+fn contract_files(files: &[(String, String, String)], facts: &mut Facts) {
+    let Some((_, _, first)) = files.first() else { return };
+    let copies: Vec<Value> = files
+        .iter()
+        .map(|(from, to, _)| json!({ "from": from, "to": to }))
+        .collect();
+    let sources: Vec<&str> = files.iter().map(|(_, _, at)| at.as_str()).collect();
+    facts.insert(
+        "contract_files".into(),
+        Fact::new(json!(copies), sources.join(", ")).with_note(format!(
+            "the program's arguments name them, and the project's Dockerfile copied them there ({first})"
+        )),
+    );
 }
 
 /// The ports as facts: the first is `port`, the others `extra_ports`.

@@ -1,7 +1,7 @@
 //! A Dockerfile's (or Containerfile's) final stage: what the image it builds runs and how (EXPOSE,
 //! ENTRYPOINT/CMD, ENV, VOLUME, WORKDIR, HEALTHCHECK, and the files it copies in from the context).
 
-use super::record::{add_env, Runtime};
+use super::record::{add_env, Copied, Runtime};
 use super::syntax::{command_words, exec_form, first_word, logical_lines};
 
 /// The final stage of a Dockerfile: what the image it builds runs and how.
@@ -54,11 +54,12 @@ pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
             "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
             "COPY" | "ADD" if !rest.contains("--from") => {
                 let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
-                if let Some(dest) = words.iter().filter(|w| !w.starts_with("--")).nth(1).and(words.last()) {
+                let paths: Vec<&String> = words.iter().filter(|w| !w.starts_with("--")).collect();
+                if let (true, Some(dest)) = (paths.len() >= 2, paths.last()) {
                     if dest.starts_with('/') {
-                        found
-                            .copied_in
-                            .push((dest.trim_end_matches('/').to_string(), source.clone()));
+                        let file = (paths.len() == 2).then(|| copied_file(paths[0], dest)).flatten();
+                        let dest = dest.trim_end_matches('/').to_string();
+                        found.copied_in.push((Copied { dest, file }, source.clone()));
                     }
                 }
             }
@@ -74,6 +75,31 @@ pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
         found.command = Some((words, format!("{file}:{command_line}")));
     }
     found
+}
+
+/// A plain relative file path copied to `dest` (a folder when it ends in `/`): the file and where it lands;
+/// None for globs, folders named as such, paths above the context or with odd characters.
+fn copied_file(from: &str, dest: &str) -> Option<(String, String)> {
+    let from = from.trim_start_matches("./");
+    let plain = !from.is_empty()
+        && !from.ends_with('/')
+        && from.split('/').all(|part| {
+            !part.is_empty()
+                && part != ".."
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        });
+    if !plain {
+        return None;
+    }
+    let name = from.rsplit('/').next()?;
+    let to = if dest.ends_with('/') {
+        format!("{dest}{name}")
+    } else {
+        dest.to_string()
+    };
+    Some((from.to_string(), to))
 }
 
 /// `ENV A=1 B="two words"` and the legacy `ENV A 1`.
@@ -157,9 +183,34 @@ mod tests {
             "Dockerfile",
         );
         let args = found.args(1).unwrap().0;
-        let said = found.missing_files(&args);
+        let (files, said) = found.named_files(&args, &|_| false);
+        assert!(files.is_empty());
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(said[0].starts_with("Dockerfile:4: the argument `--config=/etc/app/app.yml` names /etc/app/app.yml"));
+        // The repository has the file: it is copied where the old image had it.
+        let (files, said) = found.named_files(&args, &|path| path == "conf/app.yml");
+        assert!(said.is_empty());
+        assert_eq!(
+            files,
+            [(
+                "conf/app.yml".to_string(),
+                "/etc/app/app.yml".to_string(),
+                "Dockerfile:2".to_string()
+            )]
+        );
+        // Into a folder, by name; a dotenv file never.
+        let into_folder = dockerfile(
+            "FROM a\nCOPY docker/app.docker.yaml /app/\nCMD [\"/app/run\", \"-c\", \"/app/app.docker.yaml\"]\n",
+            "D",
+        );
+        let args = into_folder.args(1).unwrap().0;
+        assert_eq!(into_folder.named_files(&args, &|_| true).0[0].1, "/app/app.docker.yaml");
+        let secret = dockerfile(
+            "FROM a\nCOPY .env /app/.env\nCMD [\"/app/run\", \"--env\", \"/app/.env\"]\n",
+            "D",
+        );
+        let args = secret.args(1).unwrap().0;
+        assert_eq!(secret.named_files(&args, &|_| true).1.len(), 1);
     }
 
     #[test]

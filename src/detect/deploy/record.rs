@@ -33,13 +33,29 @@ pub(crate) struct Runtime {
     pub(crate) healthcheck: Option<Sourced<(Vec<String>, Vec<String>)>>,
     /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
     /// program's arguments may name them, and the new image holds only the program.
-    pub(crate) copied_in: Vec<Sourced<String>>,
+    pub(crate) copied_in: Vec<Sourced<Copied>>,
     /// The name of the compose service that builds the app, with its compose file (a rewrite of that file keeps
     /// the name: override files extend it).
     pub(crate) service_name: Option<Sourced<String>>,
     /// The other compose services the app's service talks to (by `depends_on` or a variable whose value names
     /// one), by image: the backing services a generated compose.yaml runs beside it.
     pub(crate) links: Vec<Sourced<Link>>,
+}
+
+/// Files that hold secrets (a dotenv file, keys): never copied into an image, whatever the old one did.
+fn holds_secrets(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == ".env" || name.starts_with(".env.") || [".pem", ".key"].iter().any(|e| name.ends_with(e))
+}
+
+/// One `COPY` of the old final stage from the build context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Copied {
+    /// Where it lands in the image (a folder, or the file's path).
+    pub(crate) dest: String,
+    /// The one file it copies and where that file lands, when it copies a single plain repository path
+    /// (`conf/app.yml` → `/etc/app/app.yml`).
+    pub(crate) file: Option<(String, String)>,
 }
 
 /// A compose service the app's service talks to.
@@ -175,26 +191,45 @@ impl Runtime {
         )
     }
 
-    /// Arguments that name a file the old image copied in from the repository, which the new one lacks.
-    pub(crate) fn missing_files(&self, args: &[String]) -> Vec<String> {
+    /// The files the arguments name that the old image copied in from the repository (`--config=/etc/app/app.yml`
+    /// after `COPY conf/app.yml /etc/app/app.yml`): each as (repository file, image path, where it was copied),
+    /// when `exists` says the repository has it and it holds no secret; the others are said as warnings, as the
+    /// new image lacks them.
+    pub(crate) fn named_files(
+        &self,
+        args: &[String],
+        exists: &dyn Fn(&str) -> bool,
+    ) -> (Vec<(String, String, String)>, Vec<String>) {
         let Some((_, command_source)) = &self.command else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
-        args.iter()
-            .filter_map(|arg| {
-                let (dest, copied_at) = self.copied_in.iter().find(|(dest, _)| {
-                    !dest.is_empty() && arg.find(dest.as_str()).is_some_and(|at| {
+        let (mut files, mut missing) = (Vec::new(), Vec::new());
+        for arg in args {
+            let named = self.copied_in.iter().find(|(copied, _)| {
+                let dest = copied.dest.as_str();
+                !dest.is_empty()
+                    && arg.find(dest).is_some_and(|at| {
                         let after = &arg[at + dest.len()..];
                         after.is_empty() || after.starts_with('/')
                     })
-                })?;
-                Some(format!(
-                    "{command_source}: the argument `{}` names {dest}, which the old Dockerfile copied in ({copied_at}) \
-                     and the new image does not hold: mount it at run time (docker run -v FILE:{dest})",
-                    crate::files::excerpt(arg)
-                ))
-            })
-            .collect()
+            });
+            let Some((copied, copied_at)) = named else { continue };
+            let shippable = copied
+                .file
+                .as_ref()
+                .filter(|(from, to)| arg.contains(to.as_str()) && exists(from) && !holds_secrets(from));
+            match shippable {
+                Some((from, to)) => files.push((from.clone(), to.clone(), copied_at.clone())),
+                None => missing.push(format!(
+                    "{command_source}: the argument `{}` names {}, which the old Dockerfile copied in ({copied_at}) \
+                     and the new image does not hold: mount it at run time (docker run -v FILE:{})",
+                    crate::files::excerpt(arg),
+                    copied.dest,
+                    copied.dest
+                )),
+            }
+        }
+        (files, missing)
     }
 
     /// A port the program serves, once, by protocol (`tcp`, `udp`; another protocol is not a port a
