@@ -94,6 +94,15 @@ fn other_platform(app: &App) -> Option<String> {
 
 /// Decides the framework, static or server, and what to build, copy and run. False when nothing says.
 pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
+    let is_app = framework_of(app, facts, warnings)?;
+    if facts.get("kind").is_some_and(|kind| kind.value == "static") {
+        say_dev_proxy(app, warnings);
+        say_server_beside(app, warnings);
+    }
+    Ok(is_app)
+}
+
+fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     let build = app.script("build");
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
@@ -239,8 +248,6 @@ fn static_framework(
         .or_else(|| build.map(|(_, source)| Fact::new("vite", source.clone())));
     if let Some(vite) = vite.filter(|_| vite_build && !node_start) {
         let output = vite_output(app, &vite, warnings);
-        say_dev_proxy(app, warnings);
-        say_server_beside(app, warnings);
         static_site(
             facts,
             Fact::new("vite", vite.source),
@@ -254,21 +261,25 @@ fn static_framework(
     Ok(false)
 }
 
-/// A Vite dev server that forwards paths to a back end (`server.proxy`): the image serves the built site alone, so
-/// those paths would get index.html. Said, as the back end's address in production is the deployment's.
+/// A dev server that forwards paths to a back end (Vite's `server.proxy`, Create React App's `proxy` in
+/// package.json): the image serves the built site alone, so those paths would get index.html. Said, as the back
+/// end's address in production is the deployment's.
 fn say_dev_proxy(app: &App, warnings: &mut Vec<String>) {
-    let Some((file, text)) = framework_config(app, "vite") else {
+    let vite = framework_config(app, "vite").and_then(|(file, text)| {
+        let name = file.rsplit('/').next().unwrap_or(&file);
+        match exported_setting(&text, name, &["server", "proxy"]) {
+            Setting::Unset => None,
+            Setting::Value { line, .. } | Setting::Unknown { line } => Some(format!("{file}:{line}: server.proxy")),
+        }
+    });
+    let react_scripts = app.dependency("react-scripts").is_some() && app.package.str("proxy").is_some();
+    let Some(proxy) = vite.or_else(|| react_scripts.then(|| format!("{}: proxy", app.at("proxy")))) else {
         return;
     };
-    let name = file.rsplit('/').next().unwrap_or(&file);
-    let line = match exported_setting(&text, name, &["server", "proxy"]) {
-        Setting::Unset => return,
-        Setting::Value { line, .. } | Setting::Unknown { line } => line,
-    };
     warnings.push(format!(
-        "{file}:{line}: server.proxy forwards requests to a back end while developing; the image serves the built \
-         site alone, where those paths answer with index.html: run the back end separately and route them to it \
-         (a reverse proxy in front of both)"
+        "{proxy} forwards requests to a back end while developing; the image serves the built site alone, where \
+         those paths answer with index.html: run the back end separately and route them to it (a reverse proxy in \
+         front of both)"
     ));
 }
 

@@ -373,6 +373,8 @@ fn workspace_apps(
 ) -> Result<()> {
     let mut options = Vec::new();
     let (mut skipped, mut libraries) = (Vec::new(), Vec::new());
+    let mut root_said: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let said_before = (candidate.warnings.len(), candidate.notes.len());
     let root = std::iter::once((".".to_string(), root_package.clone()));
     let packages = members
         .iter()
@@ -391,12 +393,7 @@ fn workspace_apps(
         analysed.push((dir, facts, app_warnings, app_notes));
     }
     // The members other packages use: with no start command and no framework of their own, they are libraries.
-    let used: std::collections::BTreeSet<String> = analysed
-        .iter()
-        .filter_map(|(_, facts, _, _)| facts.get("workspace_deps")?.value.as_array().cloned())
-        .flatten()
-        .filter_map(|dep| dep["dir"].as_str().map(str::to_string))
-        .collect();
+    let used = used_members(analysed.iter().map(|(_, facts, _, _)| facts));
     for (dir, facts, app_warnings, app_notes) in analysed {
         // An app is a static site or a server; anything else is a library the apps use. The root counts only
         // with a framework of its own or a start command: its bare `build` usually runs the members' builds.
@@ -412,9 +409,14 @@ fn workspace_apps(
                 .warnings
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
         } else if facts.contains_key("kind") && (dir != "." || !generic) {
-            // Apps of one workspace share what is said of the workspace (its Node line): said once.
-            say_once(&mut candidate.warnings, app_warnings);
-            say_once(&mut candidate.notes, app_notes);
+            // Apps of one workspace share what is said of the workspace (its Node line): said once. The root's
+            // wait: a start script that starts a member drops the root below.
+            if dir == "." {
+                root_said = (app_warnings, app_notes);
+            } else {
+                say_once(&mut candidate.warnings, app_warnings);
+                say_once(&mut candidate.notes, app_notes);
+            }
             let why = if dir == "." {
                 vec!["the workspace root is an app itself; its members are helpers".to_string()]
             } else {
@@ -433,6 +435,9 @@ fn workspace_apps(
         }
     }
     let started = started_by_root(context, root_package, names, &mut options, candidate);
+    if options.iter().any(|option| option.value == ".") {
+        say_root_first(candidate, said_before, root_said);
+    }
     match options.len() {
         0 => bail!(
             "{members_source}: no workspace package is an app (a static site or a server); run dockgen on one of \
@@ -475,6 +480,23 @@ fn workspace_apps(
 }
 
 /// The other way to pick an app: a run in its own folder (the workspace is found above it).
+/// The workspace members other packages use (their `workspace_deps`).
+fn used_members<'a>(apps: impl Iterator<Item = &'a Facts>) -> std::collections::BTreeSet<String> {
+    apps.filter_map(|facts| facts.get("workspace_deps")?.value.as_array().cloned())
+        .flatten()
+        .filter_map(|dep| dep["dir"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// What the root app says, where it would have been said had it been said first (the root is read first).
+fn say_root_first(candidate: &mut Candidate, (warnings_at, notes_at): (usize, usize), root_said: (Vec<String>, Vec<String>)) {
+    let (mut warnings, mut notes) = root_said;
+    warnings.retain(|w| !candidate.warnings.contains(w));
+    notes.retain(|n| !candidate.notes.contains(n));
+    candidate.warnings.splice(warnings_at..warnings_at, warnings);
+    candidate.notes.splice(notes_at..notes_at, notes);
+}
+
 fn say_once(said: &mut Vec<String>, more: Vec<String>) {
     for line in more {
         if !said.contains(&line) {
