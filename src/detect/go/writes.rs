@@ -73,9 +73,14 @@ pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
         }
         let args = string_arguments(tokens, i + 1);
         let arg = |n: usize| args.get(n).and_then(Option::as_deref);
+        // A file written under a name made at run time (`"uploads/" + name`): the folder its literal start names.
+        let prefixes = leading_strings(tokens, i + 1);
+        let written_under = |n: usize| prefixes.get(n).and_then(Option::as_deref);
         let (path, is_file, what) = match (receiver, name.as_str()) {
             (Some("os" | "ioutil"), call) if FOLDER_CALLS.contains(&call) => (arg(0), false, "makes".into()),
-            (Some("os" | "ioutil"), call) if FILE_CALLS.contains(&call) => (arg(0), true, "writes".into()),
+            (Some("os" | "ioutil"), call) if FILE_CALLS.contains(&call) => (written_under(0), true, "writes".into()),
+            // gin's `c.SaveUploadedFile(file, "uploads/" + name)`.
+            (Some(_), "SaveUploadedFile") => (written_under(1), true, "saves uploads to".into()),
             // gorm.io/driver/sqlite, glebarez/sqlite: `sqlite.Open(dsn)`.
             (Some("sqlite"), "Open") => (arg(0).and_then(sqlite_file), true, SQLITE.into()),
             // database/sql, sqlx and GORM v1: `Open("sqlite3", dsn)`.
@@ -91,10 +96,10 @@ pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
             _ => (None, false, String::new()),
         };
         let Some(path) = path.filter(|p| is_plain_path(p)) else { continue };
-        let folder = if is_file {
-            parent(path)
-        } else {
-            normalise(path)
+        let folder = match (is_file, path.ends_with('/')) {
+            // `"file/save/" + name`: the folder itself.
+            (true, true) | (false, _) => normalise(path),
+            (true, false) => parent(path),
         };
         if folder.is_empty() {
             continue; // the working directory itself, which the app user owns
@@ -112,7 +117,9 @@ pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
 fn may_write(receiver: Option<&str>, name: &str, first: Option<&Token>) -> bool {
     match receiver {
         Some("os" | "ioutil") if FOLDER_CALLS.contains(&name) || FILE_CALLS.contains(&name) => true,
-        Some(_) => matches!(name, "Open" | "Connect") || FLAG_SETTERS.iter().any(|(s, ..)| *s == name),
+        Some(_) => {
+            matches!(name, "Open" | "Connect" | "SaveUploadedFile") || FLAG_SETTERS.iter().any(|(s, ..)| *s == name)
+        }
         None => matches!(first, Some(Token::Str(s)) if is_variable_name(s)),
     }
 }
@@ -193,6 +200,23 @@ fn parent(path: &str) -> String {
 
 /// Each top-level argument of the call whose `(` is at `open`: its value when it is one string literal.
 pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+    argument_tokens(tokens, open).iter().map(|arg| single_string(arg)).collect()
+}
+
+/// Each top-level argument: the literal it starts with when it is a concatenation (`"uploads/" + name` →
+/// `uploads/`), else its value when it is one string literal.
+fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+    argument_tokens(tokens, open)
+        .iter()
+        .map(|arg| match arg.as_slice() {
+            [Token::Str(s), Token::Punct('+'), ..] => Some(s.to_string()),
+            other => single_string(other),
+        })
+        .collect()
+}
+
+/// The tokens of each top-level argument of the call whose `(` is at `open` (at most nine arguments).
+fn argument_tokens(tokens: &[(Token, usize)], open: usize) -> Vec<Vec<&Token>> {
     let mut args = Vec::new();
     let mut current: Vec<&Token> = Vec::new();
     let mut depth = 0usize;
@@ -211,8 +235,7 @@ pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Op
                 }
             }
             Token::Punct(',') if depth == 1 => {
-                args.push(single_string(&current));
-                current.clear();
+                args.push(std::mem::take(&mut current));
                 continue;
             }
             _ => {}
@@ -223,7 +246,7 @@ pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Op
         }
     }
     if !current.is_empty() {
-        args.push(single_string(&current));
+        args.push(current);
     }
     args
 }
@@ -258,6 +281,10 @@ mod tests {
                       \tos.WriteFile(\"out.txt\", nil, 0o644)\n}\n";
         let folders: Vec<String> = found(source).into_iter().map(|(f, _)| f).collect();
         assert_eq!(folders, ["uploads", "data", "..", "/var/lib/ledger", "store"]);
+        let uploads = "package main\nfunc save(c *gin.Context) {\n\tc.SaveUploadedFile(file, \"file/save/\"+name)\n\
+                       \tos.Create(\"reports/r-\" + id + \".csv\")\n\tos.Create(dir + \"/x\")\n}\n";
+        let folders: Vec<String> = found(uploads).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(folders, ["file/save", "reports"]);
         assert_eq!(
             found(source)[1].1,
             "main.go:4 opens the SQLite database data/app.db"
