@@ -81,16 +81,7 @@ pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
 /// None for globs, folders named as such, paths above the context or with odd characters.
 fn copied_file(from: &str, dest: &str) -> Option<(String, String)> {
     let from = from.trim_start_matches("./");
-    let plain = !from.is_empty()
-        && !from.ends_with('/')
-        && from.split('/').all(|part| {
-            !part.is_empty()
-                && part != ".."
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        });
-    if !plain {
+    if from.ends_with('/') || crate::validate::context_path(from).is_err() {
         return None;
     }
     let name = from.rsplit('/').next()?;

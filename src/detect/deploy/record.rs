@@ -42,10 +42,11 @@ pub(crate) struct Runtime {
     pub(crate) links: Vec<Sourced<Link>>,
 }
 
-/// Files that hold secrets (a dotenv file, keys): never copied into an image, whatever the old one did.
+/// A file that holds secrets (a dotenv file, keys; the table the `.dockerignore` keeps out): never copied into
+/// an image, whatever the old one did.
 fn holds_secrets(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name == ".env" || name.starts_with(".env.") || [".pem", ".key"].iter().any(|e| name.ends_with(e))
+    crate::knowledge::node::runtime().is_secret(name)
 }
 
 /// One `COPY` of the old final stage from the build context.

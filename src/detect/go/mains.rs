@@ -67,8 +67,6 @@ pub(super) struct MainCandidate {
     /// The custom build tags (`sqlite,fs_embed`) its strongest build passes, when that build or another one
     /// that builds it passes any.
     pub(super) build_tags: Option<Fact>,
-    /// The same tags as a list: the files the build compiles depend on them.
-    pub(super) tags: Vec<String>,
     /// Said when it is built: tags a build passes that dockgen cannot read.
     pub(super) warnings: Vec<String>,
     /// Said when it is built: the other builds' tags when they differ from those taken.
@@ -139,19 +137,12 @@ pub(super) fn ranked(
                 warnings,
                 notes,
             } = build_tags(&naming, &package.dir);
-            let tags = build_tags
-                .as_ref()
-                .and_then(|fact| fact.value.as_str())
-                .filter(|tags| *tags != "none")
-                .map(|tags| tags.split(',').map(str::to_string).collect())
-                .unwrap_or_default();
             MainCandidate {
                 package: index,
                 dir: package.dir.clone(),
                 evidence: package.clause.clone(),
                 binary_name,
                 build_tags,
-                tags,
                 warnings,
                 notes,
                 why,
@@ -168,6 +159,18 @@ pub(super) fn ranked(
         }
     };
     (found, clear)
+}
+
+impl MainCandidate {
+    /// The custom tags it is built with, as a list (none for `none`): the files the build compiles depend on
+    /// them.
+    pub(super) fn tags(&self) -> Vec<&str> {
+        let spelled = self.build_tags.as_ref().and_then(|fact| fact.value.as_str());
+        spelled
+            .filter(|tags| *tags != "none")
+            .map(|tags| tags.split(',').collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The tag the image's build always passes (time zones compiled in), so never a project tag to add.
@@ -189,7 +192,7 @@ struct Tags {
 fn build_tags(naming: &[&GoBuild], dir: &str) -> Tags {
     let mut ordered: Vec<&GoBuild> = naming.to_vec();
     ordered.sort_by_key(|build| !build.in_container_file);
-    let package = if dir == "." { ".".to_string() } else { format!("./{dir}") };
+    let package = super::package_arg(dir);
     let spelled = |build: &GoBuild| -> String {
         let tags: Vec<&str> = build
             .tags

@@ -369,16 +369,17 @@ fn every_program(
     workspace: bool,
 ) -> Result<(Vec<ChoiceOption>, Vec<Vec<services::Clue>>)> {
     let mut options: Vec<(usize, ChoiceOption, Vec<services::Clue>)> = Vec::new();
-    let mut tag_sets: Vec<&[String]> = ranked.iter().map(|main| main.tags.as_slice()).collect();
+    let mut tag_sets: Vec<Vec<&str>> = ranked.iter().map(mains::MainCandidate::tags).collect();
     tag_sets.sort_unstable();
     tag_sets.dedup();
     for tags in tag_sets {
         let built: Vec<(usize, &mains::MainCandidate)> =
-            ranked.iter().enumerate().filter(|(_, main)| main.tags == tags).collect();
+            ranked.iter().enumerate().filter(|(_, main)| main.tags() == tags).collect();
         if tags.is_empty() {
             options.extend(program_options(root, tree, modules, &built, workspace));
         } else {
-            let mut tagged = Tree::read(root, modules, tags)?;
+            let tags: Vec<String> = tags.iter().map(|tag| (*tag).to_string()).collect();
+            let mut tagged = Tree::read(root, modules, &tags)?;
             options.extend(program_options(root, &mut tagged, modules, &built, workspace));
         }
     }
@@ -677,7 +678,7 @@ fn module_files_fact(root: &Path, modules: &[Module], workspace: bool) -> Fact {
 }
 
 /// The package path `go build` takes from the build root: `.`, `./cmd/api`.
-fn package_arg(dir: &str) -> String {
+pub(super) fn package_arg(dir: &str) -> String {
     if dir == "." {
         ".".into()
     } else {

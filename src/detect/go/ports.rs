@@ -361,8 +361,8 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
                         });
                     }
                     let note = match &hit.env {
-                        Some((variable, _)) if variable != "PORT" => format!("default of the {variable} environment variable"),
-                        _ => hit.how.to_string(),
+                        Some((variable, _)) => format!("default of the {variable} environment variable"),
+                        None => hit.how.to_string(),
                     };
                     ports.push(Fact::new(hit.port, hit.source.clone()).with_note(note));
                 }
@@ -484,12 +484,7 @@ pub(super) fn port_facts(
             match &listening.setting {
                 Some(PortSetting::Env(name, address)) => {
                     facts.push(("port_env", Fact::new(name.clone(), first.source.clone())));
-                    if *address {
-                        facts.push((
-                            "port_env_address",
-                            Fact::new(true, first.source.clone()).with_note("its value is an address: `:PORT`"),
-                        ));
-                    }
+                    facts.extend(address.then(|| address_form(&first.source)));
                 }
                 Some(PortSetting::Flag(flag)) => facts.push((
                     "port_flag",
@@ -544,12 +539,7 @@ pub(super) fn port_facts(
                     Fact::new(name.clone(), read.clone())
                         .with_note("read with no default in the code: the image sets it to the port it exposes"),
                 ));
-                if address {
-                    facts.push((
-                        "port_env_address",
-                        Fact::new(true, read.clone()).with_note("its value is an address: `:PORT`"),
-                    ));
-                }
+                facts.extend(address.then(|| address_form(read)));
             }
         }
         None => facts.push((
@@ -562,6 +552,14 @@ pub(super) fn port_facts(
         )),
     }
     facts
+}
+
+/// `port_env_address`: the port variable holds an address (`:8080`), which the image writes in that form.
+fn address_form(source: &str) -> (&'static str, Fact) {
+    (
+        "port_env_address",
+        Fact::new(true, source).with_note("its value is an address: `:PORT`"),
+    )
 }
 
 pub(super) struct PortHit {
@@ -730,14 +728,10 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
                     .or_else(|| port_of_address(s).map(|p| (p, true, *l))),
                 _ => None,
             }) {
-                let how = if variable == "PORT" {
-                    "default of the PORT environment variable"
-                } else {
-                    "default of a listen environment variable"
-                };
+                // The note names the variable (`listening`).
                 hits.push(PortHit {
                     env: Some((variable, address)),
-                    ..hit(port, default_line, how)
+                    ..hit(port, default_line, "default of a listen environment variable")
                 });
             }
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {

@@ -373,15 +373,15 @@ fn workspace_apps(
 ) -> Result<()> {
     let mut options = Vec::new();
     let (mut skipped, mut libraries) = (Vec::new(), Vec::new());
-    let mut root_said: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-    let said_before = (candidate.warnings.len(), candidate.notes.len());
-    let root = std::iter::once((".".to_string(), root_package.clone()));
+    let started = started_member(context, root_package, members, names);
+    // A root whose start script starts a member is not an app besides it: it is not read as one.
+    let root = started.is_none().then(|| (".".to_string(), root_package.clone()));
     let packages = members
         .iter()
         .map(|member| Ok((member.clone(), context.read_json(&join_rel(member, "package.json"))?)))
         .collect::<Result<Vec<_>>>()?;
     let mut analysed = Vec::new();
-    for (dir, doc) in root.chain(packages) {
+    for (dir, doc) in root.into_iter().chain(packages) {
         let (mut app_warnings, mut app_notes) = (Vec::new(), Vec::new());
         let facts = analyse(
             context,
@@ -409,14 +409,9 @@ fn workspace_apps(
                 .warnings
                 .push(format!("{dir}/package.json: {why}; it is not offered"));
         } else if facts.contains_key("kind") && (dir != "." || !generic) {
-            // Apps of one workspace share what is said of the workspace (its Node line): said once. The root's
-            // wait: a start script that starts a member drops the root below.
-            if dir == "." {
-                root_said = (app_warnings, app_notes);
-            } else {
-                say_once(&mut candidate.warnings, app_warnings);
-                say_once(&mut candidate.notes, app_notes);
-            }
+            // Apps of one workspace share what is said of the workspace (its Node line): said once.
+            say_once(&mut candidate.warnings, app_warnings);
+            say_once(&mut candidate.notes, app_notes);
             let why = if dir == "." {
                 vec!["the workspace root is an app itself; its members are helpers".to_string()]
             } else {
@@ -434,9 +429,8 @@ fn workspace_apps(
             skipped.push(dir);
         }
     }
-    let started = started_by_root(context, root_package, names, &mut options, candidate);
-    if options.iter().any(|option| option.value == ".") {
-        say_root_first(candidate, said_before, root_said);
+    if let Some(started) = &started {
+        started.say(&mut options, candidate);
     }
     match options.len() {
         0 => bail!(
@@ -453,7 +447,8 @@ fn workspace_apps(
             candidate.facts.extend(only.facts);
         }
         _ => {
-            // The root app is the project's own; else the one member the deployment files build.
+            // The root app is the project's own; else the member the root starts; else the one member the
+            // deployment files build.
             let mut deployed = Vec::new();
             for option in options.iter_mut().filter(|o| o.value != ".") {
                 if let Some(source) = super::deploy::built_by(&context.dir, &option.value) {
@@ -465,7 +460,7 @@ fn workspace_apps(
                 .iter()
                 .find(|o| o.value == ".")
                 .map(|o| o.value.clone())
-                .or(started)
+                .or_else(|| started.map(|started| started.dir).filter(|dir| options.iter().any(|o| o.value == *dir)))
                 .or_else(|| (deployed.len() == 1).then(|| deployed.remove(0)));
             let alternative = Some(run_in_app_folder(&options));
             candidate.choices.push(Choice {
@@ -488,15 +483,6 @@ fn used_members<'a>(apps: impl Iterator<Item = &'a Facts>) -> std::collections::
         .collect()
 }
 
-/// What the root app says, where it would have been said had it been said first (the root is read first).
-fn say_root_first(candidate: &mut Candidate, (warnings_at, notes_at): (usize, usize), root_said: (Vec<String>, Vec<String>)) {
-    let (mut warnings, mut notes) = root_said;
-    warnings.retain(|w| !candidate.warnings.contains(w));
-    notes.retain(|n| !candidate.notes.contains(n));
-    candidate.warnings.splice(warnings_at..warnings_at, warnings);
-    candidate.notes.splice(notes_at..notes_at, notes);
-}
-
 fn say_once(said: &mut Vec<String>, more: Vec<String>) {
     for line in more {
         if !said.contains(&line) {
@@ -505,16 +491,36 @@ fn say_once(said: &mut Vec<String>, more: Vec<String>) {
     }
 }
 
-/// A root whose start script runs a member's own (`npm run start --prefix backend`, `yarn workspace api start`)
-/// starts that member: it is the app (the default among several), and the root (its `main`, its bare build) is
-/// not one besides it. The member's folder, when the root names one of the apps.
-fn started_by_root(
+/// The workspace member a root's start script runs its own script in (`npm run start --prefix backend`,
+/// `yarn workspace api start`), with that script's name and line.
+struct Started {
+    dir: String,
+    script: &'static str,
+    source: String,
+}
+
+impl Started {
+    /// Why the member is the app (its option's first reason), and that the root is not one.
+    fn say(&self, options: &mut [ChoiceOption], candidate: &mut Candidate) {
+        if let Some(option) = options.iter_mut().find(|option| option.value == self.dir) {
+            let why = format!("started by the root's scripts.{} ({})", self.script, self.source);
+            option.why.insert(0, why);
+        }
+        candidate.notes.push(format!(
+            "{}: the root's scripts.{} starts {}, so the root package is not an app of its own",
+            self.source, self.script, self.dir
+        ));
+    }
+}
+
+/// The member the root's start script starts, when it names one of the workspace's members (by folder or by
+/// package name).
+fn started_member(
     context: &Context,
     root_package: &JsonDoc,
+    members: &[String],
     names: &[(String, String)],
-    options: &mut Vec<ChoiceOption>,
-    candidate: &mut Candidate,
-) -> Option<String> {
+) -> Option<Started> {
     let root = App::new(context, ".", root_package);
     let (member, script) = server::START_SCRIPTS
         .iter()
@@ -522,17 +528,12 @@ fn started_by_root(
     let dir = names
         .iter()
         .find(|(name, _)| *name == member)
-        .map_or(member.as_str(), |(_, dir)| dir.as_str());
-    let at = options.iter().position(|option| option.value == dir)?;
-    let source = root.at(&format!("scripts.{script}"));
-    options[at].why.insert(0, format!("started by the root's scripts.{script} ({source})"));
-    if let Some(root_at) = options.iter().position(|option| option.value == ".") {
-        options.remove(root_at);
-        candidate.notes.push(format!(
-            "{source}: the root's scripts.{script} starts {dir}, so the root package is not an app of its own"
-        ));
-    }
-    Some(dir.to_string())
+        .map_or(member.clone(), |(_, dir)| dir.clone());
+    members.contains(&dir).then(|| Started {
+        dir,
+        script,
+        source: root.at(&format!("scripts.{script}")),
+    })
 }
 
 fn run_in_app_folder(options: &[ChoiceOption]) -> String {
@@ -717,15 +718,14 @@ fn dev_hooks(context: &Context, app: &App, root_package: &JsonDoc, facts: &mut F
 }
 
 /// A build tool the app depends on at a release that hashes with MD4 (`react-scripts` 2, webpack 4 before 4.47):
-/// Node 17 and later build it only with OpenSSL's legacy provider on. The release is the declared range's
-/// lowest (`^4.46.0` → 4.46), compared by major and minor.
+/// Node 17 and later build it only with OpenSSL's legacy provider on. The release is the lowest the declared
+/// range allows (`^4.46.0` → 4.46.0).
 fn legacy_openssl(app: &App) -> Option<Fact> {
     crate::knowledge::node::md4_tools().iter().find_map(|tool| {
         let (section, declared) = ["dependencies", "devDependencies"]
             .iter()
             .find_map(|section| Some((*section, app.package.object(section)?.get(&tool.package)?.as_str()?)))?;
-        let release = major_minor(declared.trim_start_matches(|c: char| !c.is_ascii_digit()))?;
-        (release < major_minor(&tool.fixed_in)?).then(|| {
+        hashes_with_md4(declared, &tool.fixed_in).then(|| {
             Fact::new(true, app.at(&format!("{section}.{}", tool.package))).with_note(format!(
                 "{} {declared} hashes with MD4, which Node 17 and later allow only with OpenSSL's legacy provider",
                 tool.package
@@ -734,12 +734,15 @@ fn legacy_openssl(app: &App) -> Option<Fact> {
     })
 }
 
-/// `4.46.0` → (4, 46), `5` → (5, 0); None when it does not start with a number.
-fn major_minor(version: &str) -> Option<(u64, u64)> {
-    let mut parts = version.split('.').map(|part| part.chars().take_while(char::is_ascii_digit).collect::<String>());
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
-    Some((major, minor))
+/// Whether the lowest release a declared range allows comes before `fixed_in`; false for what is not a range
+/// (a tag, a URL) and for a range with no lower bound (`*`), which says nothing of the release.
+fn hashes_with_md4(declared: &str, fixed_in: &str) -> bool {
+    let parse = |version: &str| nodejs_semver::Version::parse(version).ok();
+    let lowest = nodejs_semver::Range::parse(declared).ok().and_then(|range| range.min_version());
+    match (lowest, parse(fixed_in), parse("0.0.0")) {
+        (Some(lowest), Some(fixed), Some(unbounded)) => lowest > unbounded && lowest < fixed,
+        _ => false,
+    }
 }
 
 /// One package folder and the package.json in it.
@@ -833,14 +836,18 @@ impl<'a> App<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::major_minor;
+    use super::hashes_with_md4;
 
     #[test]
-    fn releases_compare_by_major_and_minor() {
-        assert_eq!(major_minor("4.46.0"), Some((4, 46)));
-        assert_eq!(major_minor("5"), Some((5, 0)));
-        assert_eq!(major_minor("x"), None);
-        assert!(major_minor("4.46.0") < major_minor("4.47"));
-        assert!(major_minor("4.47.0") >= major_minor("4.47"));
+    fn the_lowest_release_a_range_allows_is_compared() {
+        assert!(hashes_with_md4("4.46.0", "4.47.0"));
+        assert!(hashes_with_md4("^4.46.0", "4.47.0"));
+        assert!(!hashes_with_md4("4.47.0", "4.47.0"));
+        assert!(!hashes_with_md4("5", "5.0.0"));
+        assert!(hashes_with_md4("~2.1.8", "5.0.0"));
+        assert!(!hashes_with_md4("x", "5.0.0"));
+        assert!(!hashes_with_md4("*", "5.0.0"));
+        assert!(!hashes_with_md4("latest", "5.0.0"));
+        assert!(!hashes_with_md4("github:webpack/webpack#v4.46.0", "4.47.0"));
     }
 }

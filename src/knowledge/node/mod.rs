@@ -123,7 +123,7 @@ struct Md4Tools {
     tool: Vec<Md4Tool>,
 }
 
-/// A build tool that hashes with MD4 before release `fixed_in` (`5`, `4.47`; openssl.toml).
+/// A build tool that hashes with MD4 before release `fixed_in` (`5.0.0`, `4.47.0`; openssl.toml).
 #[derive(Deserialize)]
 pub(crate) struct Md4Tool {
     pub(crate) package: String,
