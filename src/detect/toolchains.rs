@@ -16,6 +16,7 @@ use super::{join_rel, read_small_text};
 pub(crate) enum Tool {
     Node,
     Java,
+    Python,
 }
 
 /// Where a version was named, strongest first for a stack that ranks them so.
@@ -52,6 +53,7 @@ pub(crate) struct Mention {
 const SETUP_ACTIONS: &[(&str, Tool, &str)] = &[
     ("actions/setup-node", Tool::Node, "node-version"),
     ("actions/setup-java", Tool::Java, "java-version"),
+    ("actions/setup-python", Tool::Python, "python-version"),
 ];
 
 /// Images whose tag is the tool's version (`node:18-alpine`, `cimg/node:20.11`, `eclipse-temurin:17-jre`).
@@ -67,6 +69,7 @@ const VERSION_TAGGED: &[(&str, Tool)] = &[
     ("liberica-openjdk-alpine", Tool::Java),
     ("liberica-openjdk-debian", Tool::Java),
     ("openjdk-jre", Tool::Java),
+    ("python", Tool::Python),
 ];
 
 /// Build-tool images whose tag names the JDK in a word (`maven:3.9-eclipse-temurin-17`, `gradle:8-jdk17`).
@@ -104,6 +107,7 @@ fn tool_files(root: &Path, dir: &str, tool: Tool) -> Vec<Mention> {
             let named = match words.next() {
                 Some("nodejs" | "node") => tool == Tool::Node,
                 Some("java") => tool == Tool::Java,
+                Some("python") => tool == Tool::Python,
                 _ => false,
             };
             if let Some(version) = words.next().filter(|_| named) {

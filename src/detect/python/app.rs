@@ -1,0 +1,252 @@
+//! Which application object the server runs, and which server: the project's own start command (Procfile,
+//! an old Dockerfile or compose service) first, then Django's settings (manage.py → `WSGI_APPLICATION`), then
+//! the modules that make an app (`app = FastAPI()`, `app = create_app()`, `def create_app():`) found by
+//! parsing. The server is the production server the project depends on for the app's interface.
+
+use std::path::Path;
+
+use super::manifests::Dependency;
+use super::source::{summarise, Literal, Summary};
+use crate::detect::walk;
+use crate::detect::{join_rel, read_small_text};
+use crate::knowledge::python::{knowledge, Framework};
+
+/// An application object a server can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AppObject {
+    /// `package.module`, importable from `dir`.
+    pub(super) module: String,
+    /// The object (`app`, `application`), or the factory function that returns one.
+    pub(super) object: String,
+    pub(super) factory: bool,
+    pub(super) framework: String,
+    pub(super) interface: String,
+    pub(super) source: String,
+    /// The folder the module imports from (`src` in a src layout), relative to the repository; "." at the root.
+    pub(super) dir: String,
+    /// How strongly it looks like the entry point: lower is stronger.
+    pub(super) rank: u8,
+    /// The port its module runs it on when started directly (`uvicorn.run(app, port=8080)`, `app.run(port=5000)`).
+    pub(super) port: Option<(u16, String)>,
+}
+
+impl AppObject {
+    /// `module:object` as servers name it.
+    pub(super) fn spec(&self) -> String {
+        format!("{}:{}", self.module, self.object)
+    }
+}
+
+/// Folders whose modules are tests, examples or tools, never the app a server runs by default.
+const SIDE_WORDS: &[&str] = &[
+    "test", "tests", "testing", "example", "examples", "sample", "samples", "demo", "docs", "doc", "scripts",
+    "benchmarks", "migrations", "alembic", "fixtures",
+];
+
+/// Module names that conventionally hold the entry point.
+const ENTRY_NAMES: &[&str] = &["main", "app", "wsgi", "asgi", "server", "application", "api", "run", "web"];
+
+/// Every app object of the frameworks the project depends on, strongest first. Django projects are found by
+/// their manage.py; the other frameworks by parsing the modules that import them.
+pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<String>) -> Vec<AppObject> {
+    let known = knowledge();
+    let used: Vec<&Framework> = known
+        .framework
+        .iter()
+        .filter(|fw| dependencies.iter().any(|d| d.name == fw.package))
+        .collect();
+    let mut found = Vec::new();
+    if let Some(django) = used.iter().find(|fw| fw.name == "django") {
+        found.extend(django_app(root, django, dependencies));
+    }
+    let others: Vec<&&Framework> = used.iter().filter(|fw| fw.name != "django").collect();
+    if others.is_empty() {
+        return found;
+    }
+    let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
+    warnings.extend(walked.cut_warning(".", "Python", "pass --set app=MODULE:OBJECT"));
+    for path in &walked.files {
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Some(text) = read_small_text(path) else { continue };
+        // Only modules that mention a framework's constructor or factory are parsed.
+        let mentions = others
+            .iter()
+            .any(|fw| fw.constructors.iter().chain(&fw.factories).any(|name| text.contains(name.as_str())));
+        if !mentions {
+            continue;
+        }
+        let summary = summarise(&text, &|name| name == "run");
+        found.extend(objects_in(root, &rel, &summary, &others));
+    }
+    found.sort_by(|a, b| (a.rank, a.source.len()).cmp(&(b.rank, b.source.len())));
+    found.dedup_by(|a, b| a.spec() == b.spec() && a.dir == b.dir);
+    found
+}
+
+/// The app objects one module defines: an assignment from a framework's constructor or from a factory call
+/// (`app = create_app()`, the module a server is pointed at), or a factory function of a framework the module
+/// imports.
+fn objects_in(root: &Path, rel: &str, summary: &Summary, frameworks: &[&&Framework]) -> Vec<AppObject> {
+    let Some((dir, module)) = module_of(root, rel) else { return Vec::new() };
+    let side = is_side(rel);
+    let entry_name = ENTRY_NAMES.contains(&module.rsplit('.').next().unwrap_or(&module));
+    let imported = |fw: &Framework| summary.imports.iter().any(|i| *i == fw.package);
+    let port = summary.calls.iter().find_map(|call| match call.keyword("port") {
+        Some(Literal::Int(port)) => Some((u16::try_from(*port).ok().filter(|p| *p > 0)?, format!("{rel}:{}", call.line))),
+        _ => None,
+    });
+    let mut found = Vec::new();
+    for (name, callee, line) in &summary.assignments {
+        let by_constructor = frameworks.iter().find(|fw| fw.constructors.contains(callee) && imported(fw));
+        let by_factory = frameworks.iter().find(|fw| fw.factories.contains(callee));
+        let Some(fw) = by_constructor.or(by_factory) else { continue };
+        // An app made by calling a factory is the module a server is pointed at (wsgi.py: app = create_app()).
+        let rank = u8::from(side) * 4 + if by_constructor.is_some() { 1 } else { 0 } + u8::from(!entry_name);
+        let mut app = object(&dir, &module, name, false, fw, format!("{rel}:{line}"), rank);
+        app.port.clone_from(&port);
+        found.push(app);
+    }
+    for (name, line) in &summary.functions {
+        if let Some(fw) = frameworks.iter().find(|fw| fw.factories.contains(name) && imported(fw)) {
+            let rank = u8::from(side) * 4 + 2 + u8::from(!entry_name);
+            let mut app = object(&dir, &module, name, true, fw, format!("{rel}:{line}"), rank);
+            app.port.clone_from(&port);
+            found.push(app);
+        }
+    }
+    found
+}
+
+fn object(dir: &str, module: &str, name: &str, factory: bool, fw: &Framework, source: String, rank: u8) -> AppObject {
+    AppObject {
+        module: module.to_string(),
+        object: name.to_string(),
+        factory,
+        framework: fw.name.clone(),
+        interface: fw.interface.clone(),
+        source,
+        dir: dir.to_string(),
+        rank,
+        port: None,
+    }
+}
+
+/// The importable module of a file and the folder it imports from: `app/main.py` → (`.`, `app.main`);
+/// `src/pkg/api.py` → (`src`, `pkg.api`) when `src/` is a layout folder rather than a package;
+/// `pkg/__init__.py` → `pkg`. None for a file whose path is not a module name (`my-app/x.py`).
+fn module_of(root: &Path, rel: &str) -> Option<(String, String)> {
+    let stem = rel.strip_suffix(".py")?;
+    let (dir, stem) = match stem.strip_prefix("src/") {
+        Some(rest) if !root.join("src/__init__.py").is_file() => ("src", rest),
+        _ => (".", stem),
+    };
+    let mut parts: Vec<&str> = stem.split('/').collect();
+    if parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    let valid = !parts.is_empty()
+        && parts
+            .iter()
+            .all(|p| p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    valid.then(|| (dir.to_string(), parts.join(".")))
+}
+
+fn is_side(rel: &str) -> bool {
+    let mut folders: Vec<&str> = rel.split('/').collect();
+    let file = folders.pop().unwrap_or_default();
+    file.starts_with("test_")
+        || file.ends_with("_test.py")
+        || file == "conftest.py"
+        || folders.iter().any(|f| SIDE_WORDS.contains(&f.to_ascii_lowercase().as_str()))
+}
+
+/// Django: the settings module manage.py sets (at the root or one folder down), and the application its
+/// `WSGI_APPLICATION` (or `ASGI_APPLICATION` with Channels) names, else the `wsgi.py` beside the settings.
+fn django_app(root: &Path, django: &Framework, dependencies: &[Dependency]) -> Option<AppObject> {
+    let (dir, manage) = ["manage.py"]
+        .iter()
+        .map(|f| (".".to_string(), (*f).to_string()))
+        .chain(one_folder_down(root, "manage.py"))
+        .find(|(_, rel)| root.join(rel).is_file())?;
+    let text = read_small_text(&root.join(&manage))?;
+    let summary = summarise(&text, &|name| name == "setdefault");
+    let (settings, line) = summary.calls.iter().find_map(|call| {
+        (call.args.first().and_then(Literal::as_str) == Some("DJANGO_SETTINGS_MODULE"))
+            .then(|| Some((call.args.get(1)?.as_str()?.to_string(), call.line)))?
+    })?;
+    let settings_file = join_rel(&dir, &format!("{}.py", settings.replace('.', "/")));
+    let settings_file = if root.join(&settings_file).is_file() {
+        settings_file
+    } else {
+        join_rel(&dir, &format!("{}/__init__.py", settings.replace('.', "/")))
+    };
+    let channels = dependencies.iter().any(|d| d.name == "channels" || d.name == "daphne");
+    let named = read_small_text(&root.join(&settings_file)).and_then(|text| {
+        let summary = summarise(&text, &|_| false);
+        let key = if channels { "ASGI_APPLICATION" } else { "WSGI_APPLICATION" };
+        summary.constants.iter().find_map(|(name, value, line)| {
+            (name == key).then(|| Some((value.as_str()?.to_string(), format!("{settings_file}:{line}"))))?
+        })
+    });
+    let interface = if channels { "asgi" } else { "wsgi" };
+    let (module, object, source) = match named {
+        Some((path, source)) => {
+            let (module, object) = path.rsplit_once('.')?;
+            (module.to_string(), object.to_string(), source)
+        }
+        None => {
+            // The settings package's own wsgi.py/asgi.py, looked for from the settings module upwards.
+            let mut package: Vec<&str> = settings.split('.').collect();
+            package.pop();
+            loop {
+                let module = package.iter().chain([&interface]).copied().collect::<Vec<_>>().join(".");
+                let file = join_rel(&dir, &format!("{}.py", module.replace('.', "/")));
+                if root.join(&file).is_file() {
+                    break (module, "application".to_string(), format!("{manage}:{line}"));
+                }
+                package.pop()?;
+            }
+        }
+    };
+    Some(AppObject {
+        module,
+        object,
+        factory: false,
+        framework: django.name.clone(),
+        interface: interface.to_string(),
+        source,
+        dir,
+        rank: 0,
+        port: None,
+    })
+}
+
+/// `name` in each folder just below the root (not hidden, `_`-prefixed or a dependency folder), sorted.
+fn one_folder_down(root: &Path, name: &str) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let mut found: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|d| !d.starts_with(['.', '_']) && !matches!(d.as_str(), "node_modules" | "venv" | "env"))
+        .map(|d| (d.clone(), format!("{d}/{name}")))
+        .collect();
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_modules_of_their_layout() {
+        let root = Path::new("/nonexistent");
+        assert_eq!(module_of(root, "app/main.py"), Some((".".into(), "app.main".into())));
+        assert_eq!(module_of(root, "src/pkg/api.py"), Some(("src".into(), "pkg.api".into())));
+        assert_eq!(module_of(root, "pkg/__init__.py"), Some((".".into(), "pkg".into())));
+        assert_eq!(module_of(root, "my-app/x.py"), None);
+        assert!(is_side("tests/test_app.py") && is_side("examples/hello/app.py") && !is_side("app/main.py"));
+    }
+}

@@ -1,0 +1,104 @@
+//! How the project already runs its app (Procfile's `web:`, an old Dockerfile's CMD, a compose command): the
+//! server and app its start command names rank first, its bind port is the port, and the rest of the
+//! deployment files' contract (ports, environment, volumes) applies as for every stack.
+
+use std::path::Path;
+
+use super::app::AppObject;
+use super::server::{self, Started};
+use super::{ChoiceOption, Fact};
+use crate::detect::deploy::{self, Program, Start};
+use crate::knowledge::python::knowledge;
+
+/// The start command of the project's deployment files when it runs a known server, with its source.
+pub(super) fn started(root: &Path) -> Option<(Started, String)> {
+    let runtime = deploy::read(root, ".", &[], &|words| server::started(words).is_some());
+    let (words, source) = runtime.command?;
+    Some((server::started(&words)?, source))
+}
+
+/// Whether a command's app (`mysite.wsgi`, `app.main:app`, `pkg:create_app()`) is this app object. gunicorn
+/// and waitress take `application` when no object is named.
+fn names(app: &AppObject, spec: &str) -> bool {
+    let (module, object) = spec.split_once(':').unwrap_or((spec, "application"));
+    let object = object.strip_suffix("()").unwrap_or(object);
+    app.module == module && app.object == object
+}
+
+/// Puts the app the start command names first (rank 0, its source the command's); an app the command names
+/// that parsing did not find is taken as the command says.
+pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, source: &str) -> Vec<AppObject> {
+    let Some(spec) = &started.app else { return apps };
+    if let Some(at) = apps.iter().position(|a| names(a, spec)) {
+        let mut named = apps.remove(at);
+        named.rank = 0;
+        named.source = format!("{source} (defined at {})", named.source);
+        apps.insert(0, named);
+        return apps;
+    }
+    let (module, object) = spec.split_once(':').unwrap_or((spec.as_str(), "application"));
+    let factory = started.factory || object.ends_with("()");
+    let interface = match started.server.as_str() {
+        "uvicorn" | "daphne" => "asgi",
+        _ => "wsgi",
+    };
+    let framework = apps.first().map_or_else(|| "unknown".to_string(), |a| a.framework.clone());
+    apps.insert(
+        0,
+        AppObject {
+            module: module.to_string(),
+            object: object.trim_end_matches("()").to_string(),
+            factory,
+            framework,
+            interface: interface.to_string(),
+            source: source.to_string(),
+            dir: ".".to_string(),
+            rank: 0,
+            port: None,
+        },
+    );
+    apps
+}
+
+/// The server and port the start command gives, on the app it runs.
+pub(super) fn apply_started(options: &mut [ChoiceOption], started: &Started, source: &str) {
+    let Some(option) = options.iter_mut().find(|o| started.app.as_ref().is_none_or(|spec| o.value == *spec || o.source.starts_with(source))) else {
+        return;
+    };
+    if knowledge().server.iter().any(|s| s.name == started.server) {
+        option.facts.insert(
+            "server".into(),
+            Fact::new(started.server.clone(), source.to_string()).with_note("the server the project's start command runs"),
+        );
+        option.warnings.clear();
+    }
+    if let Some(port) = started.port {
+        option.facts.insert(
+            "port".into(),
+            Fact::new(port, source.to_string()).with_note("the port the project's start command binds"),
+        );
+    }
+}
+
+/// Applies the deployment files' contract (ports, environment, volumes) to the app objects; returns the notes
+/// saying what was carried over.
+pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
+    let mut programs: Vec<Program> = options
+        .iter_mut()
+        .map(|option| Program {
+            names: Vec::new(),
+            dir: ".".to_string(),
+            facts: &mut option.facts,
+            warnings: &mut option.warnings,
+            takes_workdir: false,
+            own_env: &["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH", "VIRTUAL_ENV", "PORT"],
+        })
+        .collect();
+    // The image builds its own start command from the server and the app: the old one's words are all start.
+    deploy::apply_to_programs(
+        root,
+        &mut programs,
+        &|_, words| server::started(words).map(|_| Start::words(words.len())),
+        &|s| s.to_string(),
+    )
+}

@@ -1,0 +1,409 @@
+//! The project's manifests: which package manager installs it (by its lock file, then its pyproject tables,
+//! then requirement files), the files its dependency layer is keyed on, the distributions it depends on, and
+//! what the manifests say about the Python line and the manager's version. Read with TOML and PEP 508
+//! parsers; requirement files as pip reads them (`-r`/`-c` includes, options, hashes, continuations).
+
+use std::path::Path;
+use std::str::FromStr;
+
+use pep508_rs::{Requirement, VerbatimUrl};
+use toml_edit::{Document, Item, Table};
+
+use super::requirements;
+use crate::detect::{has_marker, read_manifest};
+use crate::knowledge::python::normalise;
+
+/// The tool that installs the project's dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Manager {
+    Pip,
+    Uv,
+    Poetry,
+    Pipenv,
+    Pdm,
+}
+
+impl Manager {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Manager::Pip => "pip",
+            Manager::Uv => "uv",
+            Manager::Poetry => "poetry",
+            Manager::Pipenv => "pipenv",
+            Manager::Pdm => "pdm",
+        }
+    }
+}
+
+/// One distribution the app depends on at run time, normalised (`flask-sqlalchemy`), with where it is named.
+#[derive(Debug, Clone)]
+pub(super) struct Dependency {
+    pub(super) name: String,
+    pub(super) extras: Vec<String>,
+    pub(super) source: String,
+}
+
+/// A statement about the Python line: a pin (`3.12`, from `.python-version`) or a range (`>=3.10`).
+#[derive(Debug, Clone)]
+pub(super) struct PythonSaid {
+    pub(super) text: String,
+    pub(super) source: String,
+    pub(super) range: bool,
+}
+
+/// What the manifests say.
+#[derive(Debug)]
+pub(super) struct Manifests {
+    pub(super) manager: Manager,
+    pub(super) manager_source: String,
+    /// The manager's version the repository pins (a lock header, `required-version`), with its source.
+    pub(super) manager_version: Option<(String, String)>,
+    /// The files the dependency install reads, copied before the sources so their layer is reused.
+    pub(super) dependency_files: Vec<String>,
+    /// pip's top requirement file, when pip installs from one.
+    pub(super) requirements: Option<String>,
+    pub(super) dependencies: Vec<Dependency>,
+    pub(super) python: Vec<PythonSaid>,
+    /// `[project.scripts]`/`[tool.poetry.scripts]`: console scripts (name, `module:function`, source).
+    pub(super) scripts: Vec<(String, String, String)>,
+    /// The project itself is a package the manager installs (a `[project]` or Poetry package with a build
+    /// backend, a setup.py), besides its dependencies.
+    pub(super) installable: bool,
+    /// Whether the lock file pins what the install resolves (uv.lock, poetry.lock, Pipfile.lock, pdm.lock).
+    pub(super) locked: bool,
+    pub(super) warnings: Vec<String>,
+}
+
+/// The files whose presence makes this a Python project.
+pub(super) const MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "requirements.txt",
+    "Pipfile",
+    "setup.py",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+];
+
+/// Reads the manifests at `root`; None when there are none, or when they describe no Python app (a
+/// pyproject.toml that only configures a linter for a project of another stack).
+pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
+    let mut present = Vec::new();
+    for marker in MARKERS.iter().chain(["setup.cfg", "Pipfile.lock"].iter()) {
+        if has_marker(root, marker)? {
+            present.push(*marker);
+        }
+    }
+    let has = |name: &str| present.contains(&name);
+    let pyproject = if has("pyproject.toml") {
+        let text = read_manifest(root, "pyproject.toml")?;
+        let doc = Document::parse(text.clone())
+            .map_err(|e| anyhow::anyhow!("pyproject.toml: {}", crate::files::excerpt(e.message())))?;
+        Some(Pyproject { text, doc })
+    } else {
+        None
+    };
+    let requirement_files = requirements::top_files(root);
+    let project_table = pyproject.as_ref().and_then(|p| p.doc.get("project").and_then(Item::as_table));
+    let poetry = pyproject.as_ref().and_then(|p| p.table(&["tool", "poetry"]));
+    let describes_app = project_table.is_some()
+        || poetry.is_some()
+        || !requirement_files.is_empty()
+        || ["Pipfile", "setup.py", "uv.lock", "poetry.lock", "pdm.lock"].iter().any(|m| has(m));
+    if !describes_app {
+        return Ok(None);
+    }
+    let (manager, manager_source) = if has("uv.lock") {
+        (Manager::Uv, "uv.lock".to_string())
+    } else if has("poetry.lock") {
+        (Manager::Poetry, "poetry.lock".to_string())
+    } else if has("pdm.lock") {
+        (Manager::Pdm, "pdm.lock".to_string())
+    } else if has("Pipfile") {
+        (Manager::Pipenv, "Pipfile".to_string())
+    } else if let (Some(p), Some(_)) = (&pyproject, poetry.filter(|t| t.contains_key("dependencies"))) {
+        (Manager::Poetry, p.source(&["tool", "poetry"]))
+    } else if let (Some(p), true) = (&pyproject, pyproject.as_ref().is_some_and(|p| p.table(&["tool", "uv"]).is_some())) {
+        (Manager::Uv, p.source(&["tool", "uv"]))
+    } else if let Some(file) = requirement_files.first() {
+        (Manager::Pip, file.clone())
+    } else {
+        (Manager::Pip, if project_table.is_some() { "pyproject.toml" } else { "setup.py" }.to_string())
+    };
+    let mut found = Manifests {
+        manager,
+        manager_source,
+        manager_version: None,
+        dependency_files: Vec::new(),
+        requirements: None,
+        dependencies: Vec::new(),
+        python: Vec::new(),
+        scripts: Vec::new(),
+        installable: false,
+        locked: ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m)),
+        warnings: Vec::new(),
+    };
+    python_files(root, &mut found);
+    if let Some(p) = &pyproject {
+        p.read_into(&mut found);
+    }
+    match manager {
+        Manager::Pip => {
+            if let Some(top) = requirement_files.first() {
+                let read = requirements::read(root, top);
+                found.dependency_files.extend(read.files);
+                found.dependencies.extend(read.dependencies);
+                found.warnings.extend(read.warnings);
+                found.requirements = Some(top.clone());
+                // The project itself is installed only through its requirement file (`-e .`), if at all.
+                found.installable = read.installs_project;
+            } else {
+                found.dependency_files.push(if pyproject.is_some() { "pyproject.toml" } else { "setup.py" }.into());
+                found.installable = true;
+                if has("setup.py") && pyproject.is_some() {
+                    found.dependency_files.push("setup.py".into());
+                }
+            }
+        }
+        Manager::Pipenv => {
+            found.dependency_files.push("Pipfile".into());
+            if has("Pipfile.lock") {
+                found.dependency_files.push("Pipfile.lock".into());
+            }
+            pipfile(root, &mut found)?;
+        }
+        Manager::Uv | Manager::Poetry | Manager::Pdm => {
+            if pyproject.is_none() {
+                anyhow::bail!("{}: no pyproject.toml beside it", found.manager_source);
+            }
+            found.dependency_files.push("pyproject.toml".into());
+            let lock = match manager {
+                Manager::Uv => "uv.lock",
+                Manager::Poetry => "poetry.lock",
+                _ => "pdm.lock",
+            };
+            if has(lock) {
+                found.dependency_files.push(lock.into());
+            }
+            if manager == Manager::Poetry && has_marker(root, "poetry.toml").unwrap_or(false) {
+                found.dependency_files.push("poetry.toml".into());
+            }
+            if manager == Manager::Poetry && has("poetry.lock") {
+                found.manager_version = poetry_lock_version(&read_manifest(root, "poetry.lock")?);
+            }
+        }
+    }
+    Ok(Some(found))
+}
+
+/// `.python-version` and `runtime.txt`: the line the developers and the platform run.
+fn python_files(root: &Path, found: &mut Manifests) {
+    for (file, prefix) in [(".python-version", ""), ("runtime.txt", "python-")] {
+        let Ok(text) = read_manifest(root, file) else { continue };
+        let Some((at, line)) = text
+            .lines()
+            .enumerate()
+            .map(|(at, l)| (at, l.trim()))
+            .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        else {
+            continue;
+        };
+        if let Some(version) = line.strip_prefix(prefix) {
+            found.python.push(PythonSaid {
+                text: version.to_string(),
+                source: format!("{file}:{}", at + 1),
+                range: false,
+            });
+        }
+    }
+}
+
+/// Pipfile: `[packages]` (not `[dev-packages]`) and `[requires] python_version`.
+fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
+    let text = read_manifest(root, "Pipfile")?;
+    let doc = Document::parse(text.clone())
+        .map_err(|e| anyhow::anyhow!("Pipfile: {}", crate::files::excerpt(e.message())))?;
+    let file = Pyproject { text, doc };
+    if let Some(packages) = file.table(&["packages"]) {
+        for (name, _) in packages.iter() {
+            found.dependencies.push(Dependency {
+                name: normalise(name),
+                extras: Vec::new(),
+                source: file.key_source("Pipfile", packages, name),
+            });
+        }
+    }
+    if let Some(requires) = file.table(&["requires"]) {
+        for key in ["python_full_version", "python_version"] {
+            if let Some(version) = requires.get(key).and_then(Item::as_str) {
+                found.python.push(PythonSaid {
+                    text: version.to_string(),
+                    source: file.key_source("Pipfile", requires, key),
+                    range: false,
+                });
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Poetry version a lock was written by: `# This file is automatically @generated by Poetry 1.8.3 and …`.
+fn poetry_lock_version(text: &str) -> Option<(String, String)> {
+    let (at, line) = text.lines().take(3).enumerate().find(|(_, l)| l.contains("@generated by Poetry"))?;
+    let version = line.split("Poetry ").nth(1)?.split_whitespace().next()?;
+    crate::validate::version(version)
+        .is_ok()
+        .then(|| (version.to_string(), format!("poetry.lock:{}", at + 1)))
+}
+
+/// A parsed TOML manifest with its text, for the line of each key.
+struct Pyproject {
+    text: String,
+    doc: Document<String>,
+}
+
+impl Pyproject {
+    fn table(&self, path: &[&str]) -> Option<&Table> {
+        let mut table = self.doc.as_table();
+        for key in path {
+            table = table.get(key)?.as_table()?;
+        }
+        Some(table)
+    }
+
+    /// `pyproject.toml:LINE` of the table at `path` (its header, or its first key).
+    fn source(&self, path: &[&str]) -> String {
+        let line = self
+            .table(path)
+            .and_then(|t| t.span().or_else(|| t.iter().next().and_then(|(k, _)| t.key(k)?.span())))
+            .map_or(1, |span| line_at(&self.text, span.start));
+        format!("pyproject.toml:{line}")
+    }
+
+    fn key_source(&self, file: &str, table: &Table, key: &str) -> String {
+        let line = table
+            .key(key)
+            .and_then(toml_edit::Key::span)
+            .map_or(1, |span| line_at(&self.text, span.start));
+        format!("{file}:{line}")
+    }
+
+    /// The PEP 621 `[project]` table and Poetry's: dependencies, the Python range, scripts, and whether the
+    /// project is itself a package.
+    fn read_into(&self, found: &mut Manifests) {
+        let has_backend = self.table(&["build-system"]).is_some_and(|t| t.contains_key("build-backend"));
+        if let Some(project) = self.table(&["project"]) {
+            if let Some(list) = project.get("dependencies").and_then(Item::as_array) {
+                for value in list {
+                    let Some(text) = value.as_str() else { continue };
+                    let line = value.span().map_or(1, |s| line_at(&self.text, s.start));
+                    if let Some(dependency) = pep508(text, &format!("pyproject.toml:{line}")) {
+                        found.dependencies.push(dependency);
+                    }
+                }
+            }
+            if let Some(range) = project.get("requires-python").and_then(Item::as_str) {
+                found.python.push(PythonSaid {
+                    text: range.to_string(),
+                    source: self.key_source("pyproject.toml", project, "requires-python"),
+                    range: true,
+                });
+            }
+            self.scripts(project, found);
+            found.installable |= has_backend;
+        }
+        if let Some(poetry) = self.table(&["tool", "poetry"]) {
+            if let Some(dependencies) = poetry.get("dependencies").and_then(Item::as_table) {
+                for (name, value) in dependencies.iter() {
+                    let source = self.key_source("pyproject.toml", dependencies, name);
+                    if name == "python" {
+                        if let Some(range) = value.as_str() {
+                            found.python.push(PythonSaid {
+                                text: range.to_string(),
+                                source,
+                                range: true,
+                            });
+                        }
+                        continue;
+                    }
+                    let extras = value
+                        .get("extras")
+                        .and_then(Item::as_array)
+                        .map(|a| a.iter().filter_map(|v| v.as_str().map(normalise)).collect())
+                        .unwrap_or_default();
+                    found.dependencies.push(Dependency {
+                        name: normalise(name),
+                        extras,
+                        source,
+                    });
+                }
+            }
+            self.scripts(poetry, found);
+            // Poetry 1.8+'s `package-mode = false`: dependencies only, no package of its own.
+            let package_mode = poetry.get("package-mode").and_then(Item::as_bool).unwrap_or(true);
+            found.installable |= package_mode && (has_backend || poetry.contains_key("name"));
+        }
+        if let Some(required) = self
+            .table(&["tool", "uv"])
+            .and_then(|uv| uv.get("required-version"))
+            .and_then(Item::as_str)
+        {
+            let exact = required.strip_prefix("==").unwrap_or(required);
+            if crate::validate::version(exact).is_ok() && exact.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                let uv = self.table(&["tool", "uv"]).expect("read above");
+                found.manager_version = Some((exact.to_string(), self.key_source("pyproject.toml", uv, "required-version")));
+            }
+        }
+    }
+
+    fn scripts(&self, table: &Table, found: &mut Manifests) {
+        let Some(scripts) = table.get("scripts").and_then(Item::as_table) else {
+            return;
+        };
+        for (name, value) in scripts.iter() {
+            if let Some(target) = value.as_str() {
+                found.scripts.push((name.to_string(), target.to_string(), self.key_source("pyproject.toml", scripts, name)));
+            }
+        }
+    }
+}
+
+/// A PEP 508 requirement string as a dependency; None for one that does not parse.
+pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
+    let requirement = Requirement::<VerbatimUrl>::from_str(text.trim()).ok()?;
+    Some(Dependency {
+        name: normalise(requirement.name.as_ref()),
+        extras: requirement.extras.iter().map(|e| normalise(e.as_ref())).collect(),
+        source: source.to_string(),
+    })
+}
+
+/// The 1-based line of a byte offset.
+pub(super) fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// pyproject.toml and Pipfile on their own, for the fuzz target.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    let Ok(doc) = Document::parse(text.to_string()) else { return 0 };
+    let file = Pyproject {
+        text: text.to_string(),
+        doc,
+    };
+    let mut found = Manifests {
+        manager: Manager::Pip,
+        manager_source: String::new(),
+        manager_version: None,
+        dependency_files: Vec::new(),
+        requirements: None,
+        dependencies: Vec::new(),
+        python: Vec::new(),
+        scripts: Vec::new(),
+        installable: false,
+        locked: false,
+        warnings: Vec::new(),
+    };
+    file.read_into(&mut found);
+    found.dependencies.len() + found.python.len() + found.scripts.len() + poetry_lock_version(text).map_or(0, |_| 1)
+}

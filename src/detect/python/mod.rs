@@ -1,0 +1,339 @@
+//! The Python probe: the manifests (which manager installs what, `manifests`, `requirements`), the Python line
+//! (`version`), the application object a production server runs (`app`, parsed with `source`) and the server
+//! (`server`), the project's own start command and contract (`contract`), and Django's build step.
+
+mod app;
+mod contract;
+mod manifests;
+mod plan;
+mod requirements;
+mod server;
+mod source;
+mod version;
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use self::app::AppObject;
+use self::manifests::{Dependency, Manager, Manifests};
+use self::source::{summarise, Literal};
+use super::stack::{Example, Parser, Stack};
+use super::{read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use crate::knowledge::python::{knowledge, tool};
+
+pub(super) static STACK: Stack = Stack {
+    name: "python",
+    markers: manifests::MARKERS,
+    probe,
+    decisive_facts: &[
+        "app",
+        "framework",
+        "server",
+        "package_manager",
+        "python_version",
+        "port",
+    ],
+    internal_facts: &[
+        "dependency_files",
+        "interface",
+        "app_factory",
+        "app_dir",
+        "installable",
+        "locked",
+    ],
+    derive: plan::derive,
+    plan_fields: plan::FIELDS,
+    build_inputs: false,
+    program_key: "app",
+    image_name: |values| {
+        let app = values.get("app")?.as_str()?;
+        let module = app.split(':').next()?;
+        let first = module.split('.').next()?;
+        Some(if ["app", "main", "wsgi", "asgi", "server", "src"].contains(&first) {
+            "app".to_string()
+        } else {
+            first.replace('_', "-")
+        })
+    },
+    examples: &[Example {
+        preset: "python",
+        folder: "python-fastapi",
+    }],
+    parsers: &[
+        Parser {
+            name: "pyproject",
+            parse: manifests::fuzz_text,
+        },
+        Parser {
+            name: "requirements",
+            parse: requirements::fuzz_text,
+        },
+        Parser {
+            name: "python_source",
+            parse: fuzz_source,
+        },
+    ],
+    fuzz_paths: &[
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements/base.txt",
+        "Pipfile",
+        "poetry.lock",
+        "uv.lock",
+        "manage.py",
+        "main.py",
+        "app/main.py",
+        "mysite/settings.py",
+        ".python-version",
+    ],
+};
+
+fn probe(root: &Path) -> Result<Option<Candidate>> {
+    let Some(manifests) = manifests::read(root)? else {
+        return Ok(None);
+    };
+    let mut candidate = Candidate {
+        stack: "python",
+        evidence: manifests.manager_source.clone(),
+        facts: Facts::new(),
+        choices: Vec::new(),
+        warnings: manifests.warnings.clone(),
+        notes: Vec::new(),
+    };
+    manager_facts(&manifests, &mut candidate);
+    if let Some(fact) = version::python_line(root, &manifests.python, &mut candidate.notes) {
+        candidate.facts.insert("python_version".into(), fact);
+    }
+    runtime_packages(&manifests.dependencies, &mut candidate.facts);
+    let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
+    let started = contract::started(root);
+    if let Some((started, source)) = &started {
+        apps = contract::rank_by_command(apps, started, source);
+    }
+    if apps.is_empty() {
+        return no_app(&manifests, started.map(|(s, _)| s.server), candidate).map(Some);
+    }
+    let mut options: Vec<ChoiceOption> = apps
+        .iter()
+        .map(|app| option(root, app, &manifests.dependencies))
+        .collect();
+    if let Some((started, source)) = &started {
+        contract::apply_started(&mut options, started, source);
+    }
+    candidate.notes.extend(contract::apply(root, &mut options));
+    choose(&mut candidate, &apps, options);
+    Ok(Some(candidate))
+}
+
+/// The manager, its version (pinned, or the default with a warning), and the files its install reads.
+fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
+    let facts = &mut candidate.facts;
+    let manager = manifests.manager;
+    facts.insert(
+        "package_manager".into(),
+        Fact::new(manager.name(), manifests.manager_source.clone()),
+    );
+    if manager != Manager::Pip {
+        match &manifests.manager_version {
+            Some((version, source)) => {
+                facts.insert("package_manager_version".into(), Fact::new(version.clone(), source.clone()));
+            }
+            None => {
+                if let Some(known) = tool(manager.name()) {
+                    candidate.warnings.push(format!(
+                        "no {} version pinned in the repository: {} {} (current on {}) is installed; pin it with \
+                         --set package_manager_version=VERSION",
+                        manager.name(),
+                        manager.name(),
+                        known.default,
+                        known.as_of
+                    ));
+                    facts.insert(
+                        "package_manager_version".into(),
+                        Fact::new(known.default.clone(), "src/knowledge/python/tools.toml").with_note("dockgen's default"),
+                    );
+                }
+            }
+        }
+    }
+    facts.insert(
+        "dependency_files".into(),
+        Fact::new(json!(manifests.dependency_files), manifests.manager_source.clone()),
+    );
+    if let Some(file) = &manifests.requirements {
+        facts.insert("requirements_file".into(), Fact::new(file.clone(), file.clone()));
+    }
+    facts.insert(
+        "installable".into(),
+        Fact::new(manifests.installable, manifests.manager_source.clone()),
+    );
+    facts.insert("locked".into(), Fact::new(manifests.locked, manifests.manager_source.clone()));
+    if !manifests.locked && manager != Manager::Pip {
+        candidate.warnings.push(format!(
+            "{}: no lock file, so the image resolves the dependencies when it is built: commit the lock for \
+             reproducible images",
+            manifests.manager_source
+        ));
+    }
+}
+
+/// The facts of one app object: how the server runs it, and which server.
+fn option(root: &Path, app: &AppObject, dependencies: &[Dependency]) -> ChoiceOption {
+    let mut facts = Facts::new();
+    facts.insert("framework".into(), Fact::new(app.framework.clone(), app.source.clone()));
+    facts.insert("interface".into(), Fact::new(app.interface.clone(), app.source.clone()));
+    facts.insert("app_factory".into(), Fact::new(app.factory, app.source.clone()));
+    facts.insert("app_dir".into(), Fact::new(app.dir.clone(), app.source.clone()));
+    let mut warnings = Vec::new();
+    match server::depended_on(dependencies, &app.interface) {
+        Some((name, source, note)) => {
+            let port = knowledge().server.iter().find(|s| s.name == name).map_or(8000, |s| s.port);
+            let fact = Fact::new(name.clone(), source.clone());
+            facts.insert("server".into(), note.map_or(fact.clone(), |n| fact.with_note(n)));
+            let port = match &app.port {
+                Some((port, at)) => Fact::new(*port, at.clone())
+                    .with_note(format!("the port its module runs it on; {name} is started on it")),
+                None => Fact::new(port, source).with_note(format!("{name}'s default port, which the image passes it")),
+            };
+            facts.insert("port".into(), port);
+        }
+        None => warnings.push(format!(
+            "{} is an {} app, but the project depends on no production server for it ({}): add one to its \
+             dependencies and pass --set server=NAME",
+            app.spec(),
+            app.interface.to_uppercase(),
+            if app.interface == "asgi" { "uvicorn, hypercorn, granian" } else { "gunicorn, waitress, granian" }
+        )),
+    }
+    if app.framework == "django" {
+        django_facts(root, app, &mut facts);
+    }
+    ChoiceOption {
+        value: app.spec(),
+        source: app.source.clone(),
+        facts,
+        why: Vec::new(),
+        warnings,
+        notes: Vec::new(),
+    }
+}
+
+/// Django collects its static files at build time when the settings name `STATIC_ROOT`.
+fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
+    let settings = app.source.split(':').next().unwrap_or_default();
+    let Some(text) = read_small_text(&root.join(settings)) else {
+        return;
+    };
+    let summary = summarise(&text, &|name| matches!(name, "get" | "getenv"));
+    let names_root = text.contains("STATIC_ROOT");
+    if names_root {
+        let line = text.lines().position(|l| l.trim_start().starts_with("STATIC_ROOT")).map_or(1, |at| at + 1);
+        facts.insert(
+            "collectstatic".into(),
+            Fact::new(true, format!("{settings}:{line}")).with_note("STATIC_ROOT is set: collectstatic runs in the build"),
+        );
+    }
+    let required: Vec<String> = summary
+        .calls
+        .iter()
+        .filter(|call| call.callee.ends_with("environ.get") || call.callee.ends_with("getenv"))
+        .filter(|call| call.args.len() == 1 && call.keywords.is_empty())
+        .filter_map(|call| call.args.first().and_then(Literal::as_str).map(String::from))
+        .filter(|name| name.contains("SECRET"))
+        .collect();
+    if names_root && !required.is_empty() {
+        facts.insert(
+            "build_only_env".into(),
+            Fact::new(json!(required), settings.to_string())
+                .with_note("read by the settings without a default: given a placeholder for collectstatic only"),
+        );
+    }
+}
+
+/// One app is taken; several are a choice, with a default when one ranks above the rest.
+fn choose(candidate: &mut Candidate, apps: &[AppObject], mut options: Vec<ChoiceOption>) {
+    if options.len() == 1 {
+        let only = options.remove(0);
+        candidate
+            .facts
+            .insert("app".into(), Fact::new(only.value.clone(), only.source.clone()).sole());
+        candidate.facts.extend(only.facts);
+        candidate.warnings.extend(only.warnings);
+        candidate.notes.extend(only.notes);
+        return;
+    }
+    let best = apps[0].rank;
+    let default = (apps.iter().filter(|a| a.rank == best).count() == 1).then(|| options[0].value.clone());
+    candidate.choices.push(Choice {
+        key: "app".into(),
+        options,
+        default,
+        alternative: None,
+    });
+}
+
+/// No app object: a console script is a command-line program (no port); anything else is refused with what
+/// would settle it.
+fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidate) -> Result<Candidate> {
+    if let Some((name, target, source)) = manifests.scripts.first() {
+        candidate.facts.insert(
+            "start_command".into(),
+            Fact::new(name.clone(), source.clone()).with_note(format!("the console script running {target}")),
+        );
+        candidate.facts.insert(
+            "port".into(),
+            Fact::new(Value::Null, source.clone()).with_note("a command-line program: no web framework app found"),
+        );
+        return Ok(candidate);
+    }
+    let frameworks: Vec<&str> = knowledge()
+        .framework
+        .iter()
+        .filter(|fw| manifests.dependencies.iter().any(|d| d.name == fw.package))
+        .map(|fw| fw.name.as_str())
+        .collect();
+    let found = if frameworks.is_empty() {
+        "no web framework among its dependencies".to_string()
+    } else {
+        format!("depends on {} but no application object was found", frameworks.join(", "))
+    };
+    let server = server.map_or(String::new(), |s| format!(" (its start command runs {s})"));
+    anyhow::bail!(
+        "{}: {found}{server}; pass --set app=MODULE:OBJECT (e.g. app.main:app) or --set start_command=...",
+        manifests.manager_source
+    )
+}
+
+/// The Debian packages the slim runtime needs for dependencies that load a system library.
+fn runtime_packages(dependencies: &[Dependency], facts: &mut Facts) {
+    let mut packages: Vec<String> = Vec::new();
+    let mut first_source = None;
+    for native in &knowledge().native {
+        let Some(dependency) = dependencies.iter().find(|d| d.name == native.package) else {
+            continue;
+        };
+        if dependency.extras.iter().any(|e| native.unless_extras.contains(e)) {
+            continue;
+        }
+        first_source.get_or_insert_with(|| dependency.source.clone());
+        for package in &native.runtime {
+            if !packages.contains(package) {
+                packages.push(package.clone());
+            }
+        }
+    }
+    if let Some(source) = first_source {
+        facts.insert(
+            "runtime_packages".into(),
+            Fact::new(json!(packages), source).with_note("system libraries the dependencies load at run time"),
+        );
+    }
+}
+
+/// A Python module's reader on arbitrary text, for the fuzz target.
+fn fuzz_source(text: &str) -> usize {
+    let summary = summarise(text, &|_| true);
+    summary.imports.len() + summary.assignments.len() + summary.functions.len() + summary.calls.len()
+}

@@ -1,0 +1,127 @@
+//! Python's derive step: the server's start command from the server, the app object and the port (each server
+//! spells its bind and its factory flag its own way), and the install flags of the manager's version.
+
+use serde_json::{Map, Value};
+
+use super::super::stack::PlanField;
+use crate::knowledge::version_at_least;
+
+pub(super) const FIELDS: &[PlanField] = &[
+    PlanField {
+        name: "start_words",
+        holds: "the CMD's words: start_command when given, else the server running the app on 0.0.0.0 and the port \
+                (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory)",
+    },
+    PlanField {
+        name: "poetry_main_only",
+        holds: "for Poetry: the flag that leaves out development dependencies (--only main since 1.2, --no-dev before)",
+    },
+    PlanField {
+        name: "python_path",
+        holds: "the folder the app's modules import from, when it is not the working directory (a src layout)",
+    },
+];
+
+pub(super) fn derive(values: &mut Map<String, Value>) {
+    let text = |values: &Map<String, Value>, key: &str| values.get(key).and_then(Value::as_str).map(String::from);
+    if let Some(words) = start_words(values) {
+        values.insert("start_words".into(), Value::from(words));
+    }
+    if text(values, "package_manager").as_deref() == Some("poetry") {
+        let version = text(values, "package_manager_version").unwrap_or_default();
+        let flag = if version.is_empty() || version_at_least(&version, "1.2") { "--only main" } else { "--no-dev" };
+        values.insert("poetry_main_only".into(), Value::from(flag));
+    }
+    if let Some(dir) = text(values, "app_dir").filter(|d| d != ".") {
+        values.insert("python_path".into(), Value::from(format!("/app/{dir}")));
+    }
+}
+
+fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
+    let text = |key: &str| values.get(key).and_then(Value::as_str);
+    if let Some(command) = text("start_command") {
+        return Some(command.split_whitespace().map(String::from).collect());
+    }
+    let app = text("app")?;
+    let server = text("server")?;
+    let port = match values.get("port") {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        _ => "8000".to_string(),
+    };
+    let factory = values.get("app_factory").and_then(Value::as_bool).unwrap_or(false);
+    let asgi = text("interface") == Some("asgi");
+    // gunicorn, hypercorn and waitress call a factory written as a call; uvicorn and granian take a flag.
+    let called = if factory { format!("{app}()") } else { app.to_string() };
+    let bind = format!("0.0.0.0:{port}");
+    let words: Vec<String> = match server {
+        "gunicorn" if asgi => vec!["gunicorn", "--bind", &bind, "--worker-class", "uvicorn.workers.UvicornWorker", &called]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        "gunicorn" | "hypercorn" => vec![server.to_string(), "--bind".into(), bind, called],
+        "uvicorn" => {
+            let mut words = vec!["uvicorn".to_string(), app.to_string(), "--host".into(), "0.0.0.0".into(), "--port".into(), port];
+            if factory {
+                words.push("--factory".into());
+            }
+            words
+        }
+        "granian" => {
+            let mut words = vec!["granian".to_string(), "--interface".into(), if asgi { "asgi" } else { "wsgi" }.into()];
+            words.extend(["--host".into(), "0.0.0.0".into(), "--port".into(), port]);
+            if factory {
+                words.push("--factory".into());
+            }
+            words.push(app.to_string());
+            words
+        }
+        "daphne" => vec!["daphne".into(), "--bind".into(), "0.0.0.0".into(), "--port".into(), port, app.to_string()],
+        "waitress" => {
+            let mut words = vec!["waitress-serve".to_string(), format!("--listen={bind}")];
+            if factory {
+                words.push("--call".into());
+            }
+            words.push(app.to_string());
+            words
+        }
+        _ => return None,
+    };
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn derived(values: Value) -> Vec<String> {
+        let mut values = values.as_object().unwrap().clone();
+        derive(&mut values);
+        serde_json::from_value(values["start_words"].clone()).unwrap()
+    }
+
+    #[test]
+    fn each_server_is_started_its_own_way() {
+        assert_eq!(
+            derived(json!({"app": "mysite.wsgi:application", "server": "gunicorn", "port": 8000})).join(" "),
+            "gunicorn --bind 0.0.0.0:8000 mysite.wsgi:application"
+        );
+        assert_eq!(
+            derived(json!({"app": "app:create_app", "server": "uvicorn", "port": 9000, "app_factory": true})).join(" "),
+            "uvicorn app:create_app --host 0.0.0.0 --port 9000 --factory"
+        );
+        assert_eq!(
+            derived(json!({"app": "app:create_app", "server": "gunicorn", "port": 8000, "app_factory": true})).join(" "),
+            "gunicorn --bind 0.0.0.0:8000 app:create_app()"
+        );
+        assert_eq!(
+            derived(json!({"app": "main:app", "server": "gunicorn", "port": 8000, "interface": "asgi"})).join(" "),
+            "gunicorn --bind 0.0.0.0:8000 --worker-class uvicorn.workers.UvicornWorker main:app"
+        );
+        assert_eq!(
+            derived(json!({"app": "x:app", "server": "uvicorn", "start_command": "python -m x"})).join(" "),
+            "python -m x"
+        );
+    }
+}

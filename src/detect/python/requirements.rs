@@ -1,0 +1,191 @@
+//! Requirement files as pip reads them: one requirement per logical line (`\` continues it, ` #` starts a
+//! comment), `-r`/`-c` includes relative to the including file, options, per-requirement `--hash`es, `-e`
+//! and local paths. Each include is read once (a loop ends there) and at most `MAX_FILES` are read.
+
+use std::path::Path;
+
+use super::manifests::{pep508, Dependency};
+use crate::detect::{has_marker, read_manifest};
+
+/// The requirement files pip is pointed at by convention, most telling first: the production set before
+/// a base set that a development file also includes.
+const TOP_FILES: &[&str] = &[
+    "requirements.txt",
+    "requirements/production.txt",
+    "requirements/prod.txt",
+    "requirements-prod.txt",
+    "requirements/base.txt",
+    "requirements/common.txt",
+    "requirements/requirements.txt",
+];
+
+/// How many files one install may include in all.
+const MAX_FILES: usize = 32;
+
+/// The conventional top requirement files present, in `TOP_FILES` order.
+pub(super) fn top_files(root: &Path) -> Vec<String> {
+    TOP_FILES
+        .iter()
+        .filter(|file| has_marker(root, file).unwrap_or(false))
+        .map(|file| (*file).to_string())
+        .collect()
+}
+
+/// What one install from a requirement file reads.
+#[derive(Debug, Default)]
+pub(super) struct Read {
+    /// Every file read, the top one first.
+    pub(super) files: Vec<String>,
+    pub(super) dependencies: Vec<Dependency>,
+    /// `-e .` or `.`: the install builds the project itself, so it needs the sources.
+    pub(super) installs_project: bool,
+    /// `--require-hashes` or a `--hash`: pip then checks every download.
+    pub(super) hashed: bool,
+    pub(super) warnings: Vec<String>,
+}
+
+/// Reads `top` (relative to the repository) and what it includes.
+pub(super) fn read(root: &Path, top: &str) -> Read {
+    let mut read = Read::default();
+    let mut queue = vec![top.to_string()];
+    while let Some(file) = queue.pop() {
+        if read.files.contains(&file) {
+            continue;
+        }
+        if read.files.len() >= MAX_FILES {
+            read.warnings.push(format!(
+                "{top}: includes more than {MAX_FILES} requirement files; dockgen read the first {MAX_FILES}"
+            ));
+            break;
+        }
+        let Ok(text) = read_manifest(root, &file) else {
+            read.warnings.push(format!("{file}: included but not readable in the repository"));
+            continue;
+        };
+        read.files.push(file.clone());
+        let folder = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for (line, words) in logical_lines(&text) {
+            let source = format!("{file}:{line}");
+            match words.first().map(String::as_str) {
+                Some("-r" | "--requirement" | "-c" | "--constraint") => {
+                    if let Some(included) = words.get(1).and_then(|w| relative(folder, w)) {
+                        queue.push(included);
+                    }
+                }
+                Some(option) if option.starts_with("--requirement=") || option.starts_with("--constraint=") => {
+                    if let Some(included) = option.split_once('=').and_then(|(_, w)| relative(folder, w)) {
+                        queue.push(included);
+                    }
+                }
+                Some("-e" | "--editable") => {
+                    if words.get(1).is_some_and(|w| is_project_path(w)) {
+                        read.installs_project = true;
+                    }
+                }
+                Some("--require-hashes") => read.hashed = true,
+                Some(option) if option.starts_with('-') => {}
+                Some(first) if is_project_path(first) => read.installs_project = true,
+                Some(_) => {
+                    read.hashed |= words.iter().any(|w| w.starts_with("--hash"));
+                    let requirement: Vec<&str> = words
+                        .iter()
+                        .take_while(|w| !w.starts_with("--"))
+                        .map(String::as_str)
+                        .collect();
+                    if let Some(dependency) = pep508(&requirement.join(" "), &source) {
+                        read.dependencies.push(dependency);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    read
+}
+
+/// Whether a requirement names the project's own folder (`.`, `./`, `.[extra]`, `file:.`).
+fn is_project_path(word: &str) -> bool {
+    let path = word.strip_prefix("file:").unwrap_or(word);
+    let path = path.split('[').next().unwrap_or(path);
+    matches!(path, "." | "./")
+}
+
+/// An included file relative to the including file's folder, kept inside the repository.
+fn relative(folder: &str, name: &str) -> Option<String> {
+    if name.contains("://") || name.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = if folder.is_empty() { Vec::new() } else { folder.split('/').collect() };
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The file's logical lines (continuations joined, comments dropped), each as words with its first line.
+fn logical_lines(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
+    for (at, raw) in text.lines().enumerate() {
+        if current.is_empty() {
+            start = at + 1;
+        }
+        // A comment starts at `#` at the line's start or after whitespace (a URL's `#egg=` fragment is not one).
+        let uncommented = match raw.find(" #").or_else(|| raw.find("\t#")) {
+            Some(at) => &raw[..at],
+            None if raw.trim_start().starts_with('#') => "",
+            None => raw,
+        };
+        if let Some(continued) = uncommented.strip_suffix('\\') {
+            current.push_str(continued);
+            current.push(' ');
+            continue;
+        }
+        current.push_str(uncommented);
+        let words: Vec<String> = current.split_whitespace().map(String::from).collect();
+        if !words.is_empty() {
+            lines.push((start, words));
+        }
+        current.clear();
+    }
+    lines
+}
+
+/// The line reader on its own, for the fuzz target.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    logical_lines(text)
+        .iter()
+        .filter_map(|(line, words)| pep508(&words.join(" "), &line.to_string()))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_as_pip_reads_them() {
+        let text = "flask==3.0 \\\n    --hash=sha256:abc\n# a comment\ngunicorn>=21 # server\n-r base.txt\n";
+        let lines = logical_lines(text);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], (1, vec!["flask==3.0".into(), "--hash=sha256:abc".into()]));
+        assert_eq!(lines[1].0, 4);
+        assert_eq!(lines[2].1, vec!["-r".to_string(), "base.txt".into()]);
+    }
+
+    #[test]
+    fn includes_stay_inside_the_repository() {
+        assert_eq!(relative("requirements", "base.txt").as_deref(), Some("requirements/base.txt"));
+        assert_eq!(relative("requirements", "../req.txt").as_deref(), Some("req.txt"));
+        assert_eq!(relative("", "../outside.txt"), None);
+        assert_eq!(relative("", "https://example.com/r.txt"), None);
+        assert!(is_project_path(".[web]") && is_project_path("file:.") && !is_project_path("./lib"));
+    }
+}

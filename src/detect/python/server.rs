@@ -1,0 +1,139 @@
+//! The production server: the one the project depends on for its app's interface, and how a start command of
+//! the project's own deployment files runs one (`gunicorn -b 0.0.0.0:8000 mysite.wsgi`), read into the app it
+//! names and the port it binds.
+
+use super::manifests::Dependency;
+use crate::detect::deploy::base_name;
+use crate::knowledge::python::knowledge;
+
+/// The server the project depends on for `interface` (the first of knowledge's servers that serves it), with
+/// the dependency that names it and a note when the server comes with a framework's extra.
+pub(super) fn depended_on(dependencies: &[Dependency], interface: &str) -> Option<(String, String, Option<String>)> {
+    let named = |name: &str| dependencies.iter().find(|d| d.name == name);
+    for server in knowledge().server.iter().filter(|s| s.interfaces.iter().any(|i| i == interface)) {
+        if let Some(dependency) = named(&server.package) {
+            return Some((server.name.clone(), dependency.source.clone(), None));
+        }
+    }
+    // FastAPI's `standard` extra brings uvicorn (and its CLI).
+    dependencies
+        .iter()
+        .find(|d| d.name == "fastapi" && d.extras.iter().any(|e| e == "standard" || e == "all"))
+        .map(|d| {
+            (
+                "uvicorn".to_string(),
+                d.source.clone(),
+                Some("uvicorn comes with fastapi[standard]".to_string()),
+            )
+        })
+}
+
+/// What a start command says: the server, the app it runs (`module:object`, with `()` for a factory call),
+/// whether it is a factory, and the port it binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Started {
+    pub(super) server: String,
+    pub(super) app: Option<String>,
+    pub(super) factory: bool,
+    pub(super) port: Option<u16>,
+    /// How many words start the server (`python -m gunicorn` is three, `gunicorn` one).
+    pub(super) words: usize,
+}
+
+/// Options of the servers that take a value as the next word (so that word is not the app).
+const VALUED: &[&str] = &[
+    "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "-c", "--config", "--host", "--port", "-p", "--chdir",
+    "--threads", "-t", "--timeout", "--log-level", "--access-logfile", "--error-logfile", "--log-file", "--env", "-e",
+    "--pythonpath", "--app-dir", "--interface", "--root-path", "--workers-kill-timeout", "--listen", "-u", "--user",
+    "-g", "--group", "--forwarded-allow-ips", "--proxy-headers-ip", "--max-requests", "--graceful-timeout",
+    "--keep-alive", "--name", "-n", "--loop", "--http", "--ws", "--lifespan", "--env-file", "--log-config",
+];
+
+/// Reads a command that starts one of the known servers; None for anything else (a dev server, a script).
+pub(super) fn started(words: &[String]) -> Option<Started> {
+    let (server, at) = match base_name(words.first()?) {
+        first if first.starts_with("python") && words.get(1).is_some_and(|w| w == "-m") => (words.get(2)?.as_str(), 3),
+        "waitress-serve" => ("waitress", 1),
+        first => (first, 1),
+    };
+    let server = if server == "waitress-serve" { "waitress" } else { server };
+    if !knowledge().server.iter().any(|s| s.name == server) {
+        return None;
+    }
+    let mut found = Started {
+        server: server.to_string(),
+        app: None,
+        factory: false,
+        port: None,
+        words: at,
+    };
+    let mut rest = words[at..].iter();
+    while let Some(word) = rest.next() {
+        let (option, inline) = match word.split_once('=') {
+            Some((option, value)) if option.starts_with('-') => (option, Some(value.to_string())),
+            _ => (word.as_str(), None),
+        };
+        if option == "--factory" {
+            found.factory = true;
+            continue;
+        }
+        if option.starts_with('-') {
+            let value = if VALUED.contains(&option) && inline.is_none() {
+                rest.next().cloned()
+            } else {
+                inline
+            };
+            if let Some(value) = value {
+                if matches!(option, "-b" | "--bind" | "--listen" | "--port" | "-p") {
+                    found.port = found.port.or_else(|| port_in(&value));
+                }
+            }
+            continue;
+        }
+        if found.app.is_none() && is_app_spec(word) {
+            found.app = Some(word.clone());
+        }
+    }
+    Some(found)
+}
+
+/// `0.0.0.0:8000`, `:8000`, `[::]:8000`, `8000` → 8000; a variable or a socket path → None.
+fn port_in(value: &str) -> Option<u16> {
+    let port = value.rsplit(':').next()?;
+    port.parse().ok().filter(|p| *p > 0)
+}
+
+/// `mysite.wsgi`, `app:app`, `pkg.main:create_app()`: a dotted module, optionally `:object`.
+fn is_app_spec(word: &str) -> bool {
+    let (module, object) = word.split_once(':').unwrap_or((word, "app"));
+    let object = object.strip_suffix("()").unwrap_or(object);
+    let name = |part: &str| {
+        part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    module.split('.').all(name) && object.split('.').all(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn start_commands_are_read() {
+        let started = started(&words("gunicorn -w 4 --bind 0.0.0.0:5000 mysite.wsgi --log-file -")).unwrap();
+        assert_eq!(
+            (started.server.as_str(), started.app.as_deref(), started.port),
+            ("gunicorn", Some("mysite.wsgi"), Some(5000))
+        );
+        let started = super::started(&words("python -m uvicorn app.main:app --host 0.0.0.0 --port=8080")).unwrap();
+        assert_eq!((started.app.as_deref(), started.port, started.words), (Some("app.main:app"), Some(8080), 3));
+        let started = super::started(&words("uvicorn --factory app:create_app")).unwrap();
+        assert!(started.factory);
+        assert_eq!(super::started(&words("python manage.py runserver")), None);
+        assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
+    }
+}

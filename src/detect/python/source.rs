@@ -1,0 +1,259 @@
+//! A Python module read with tree-sitter's Python grammar (error-tolerant: a file with syntax the grammar does
+//! not know still yields the statements around it) into what detection asks of it: its top-level imports,
+//! assignments from calls and functions, and the calls a probe looks for, with their literal arguments.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+/// A literal argument: a plain string, an integer, or anything else (a name, an f-string, an expression).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Literal {
+    Str(String),
+    Int(i64),
+    Other,
+}
+
+impl Literal {
+    pub(super) fn as_str(&self) -> Option<&str> {
+        match self {
+            Literal::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One call: the called name as written (`uvicorn.run`, `os.environ.setdefault`), its positional and keyword
+/// arguments, and its line.
+#[derive(Debug, Clone)]
+pub(super) struct Call {
+    pub(super) callee: String,
+    pub(super) args: Vec<Literal>,
+    pub(super) keywords: Vec<(String, Literal)>,
+    pub(super) line: usize,
+}
+
+impl Call {
+    pub(super) fn keyword(&self, name: &str) -> Option<&Literal> {
+        self.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// What one module says at its top level, and the calls asked for anywhere in it.
+#[derive(Debug, Default)]
+pub(super) struct Summary {
+    /// The first part of each module imported at the top level (`from flask import Flask` → `flask`).
+    pub(super) imports: Vec<String>,
+    /// `name = callee(...)` at the top level: (name, the callee's last name, line).
+    pub(super) assignments: Vec<(String, String, usize)>,
+    /// Functions defined at the top level, with their lines.
+    pub(super) functions: Vec<(String, usize)>,
+    /// `NAME = "text"` at the top level (Django's `WSGI_APPLICATION`), with their lines.
+    pub(super) constants: Vec<(String, Literal, usize)>,
+    pub(super) calls: Vec<Call>,
+}
+
+/// The most a module may be nested (calls inside calls inside blocks) before the rest of it is not read: a
+/// generated file cannot make the walk unbounded.
+const MAX_DEPTH: usize = 200;
+
+/// Reads `text`; `wanted` tells which calls to keep by the callee's last name (`run`, `setdefault`).
+pub(super) fn summarise(text: &str, wanted: &dyn Fn(&str) -> bool) -> Summary {
+    let mut summary = Summary::default();
+    let Some(tree) = parse(text) else { return summary };
+    let bytes = text.as_bytes();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        top_level(statement, bytes, &mut summary);
+    }
+    collect_calls(root, bytes, wanted, &mut summary.calls, 0);
+    summary
+}
+
+fn parse(text: &str) -> Option<Tree> {
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+fn text_of<'a>(node: Node, bytes: &'a [u8]) -> &'a str {
+    node.utf8_text(bytes).unwrap_or("")
+}
+
+fn line_of(node: Node) -> usize {
+    node.start_position().row + 1
+}
+
+fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
+    match statement.kind() {
+        "import_statement" | "import_from_statement" | "future_import_statement" => {
+            let module = if statement.kind() == "import_from_statement" {
+                statement.child_by_field_name("module_name").into_iter().collect::<Vec<_>>()
+            } else {
+                let mut cursor = statement.walk();
+                statement.children_by_field_name("name", &mut cursor).collect()
+            };
+            for name in module {
+                let name = match name.kind() {
+                    "aliased_import" => name.child_by_field_name("name").unwrap_or(name),
+                    _ => name,
+                };
+                let text = text_of(name, bytes);
+                if !text.starts_with('.') {
+                    if let Some(first) = text.split('.').next() {
+                        summary.imports.push(first.trim().to_string());
+                    }
+                }
+            }
+        }
+        "expression_statement" => {
+            let Some(inner) = statement.named_child(0) else { return };
+            if inner.kind() != "assignment" {
+                return;
+            }
+            let (Some(left), Some(right)) = (inner.child_by_field_name("left"), inner.child_by_field_name("right")) else {
+                return;
+            };
+            if left.kind() != "identifier" {
+                return;
+            }
+            let name = text_of(left, bytes).to_string();
+            match right.kind() {
+                "call" => {
+                    if let Some(function) = right.child_by_field_name("function") {
+                        let callee = text_of(function, bytes);
+                        let last = callee.rsplit('.').next().unwrap_or(callee).to_string();
+                        summary.assignments.push((name, last, line_of(statement)));
+                    }
+                }
+                _ => {
+                    let value = literal(right, bytes);
+                    if value != Literal::Other {
+                        summary.constants.push((name, value, line_of(statement)));
+                    }
+                }
+            }
+        }
+        "function_definition" => {
+            if let Some(name) = statement.child_by_field_name("name") {
+                summary.functions.push((text_of(name, bytes).to_string(), line_of(statement)));
+            }
+        }
+        "decorated_definition" => {
+            if let Some(definition) = statement.child_by_field_name("definition") {
+                top_level(definition, bytes, summary);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, calls: &mut Vec<Call>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if node.kind() == "call" {
+        if let Some(function) = node.child_by_field_name("function") {
+            let callee = text_of(function, bytes);
+            if wanted(callee.rsplit('.').next().unwrap_or(callee)) {
+                calls.push(call(node, callee, bytes));
+            }
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        collect_calls(child, bytes, wanted, calls, depth + 1);
+    }
+}
+
+fn call(node: Node, callee: &str, bytes: &[u8]) -> Call {
+    let mut args = Vec::new();
+    let mut keywords = Vec::new();
+    if let Some(arguments) = node.child_by_field_name("arguments") {
+        let mut cursor = arguments.walk();
+        for argument in arguments.named_children(&mut cursor) {
+            if argument.kind() == "keyword_argument" {
+                if let (Some(name), Some(value)) =
+                    (argument.child_by_field_name("name"), argument.child_by_field_name("value"))
+                {
+                    keywords.push((text_of(name, bytes).to_string(), literal(value, bytes)));
+                }
+            } else if argument.kind() != "comment" {
+                args.push(literal(argument, bytes));
+            }
+        }
+    }
+    Call {
+        callee: callee.split_whitespace().collect(),
+        args,
+        keywords,
+        line: line_of(node),
+    }
+}
+
+/// A string without interpolation or escapes, or a decimal integer; anything else is `Other`.
+fn literal(node: Node, bytes: &[u8]) -> Literal {
+    let text = text_of(node, bytes);
+    match node.kind() {
+        "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
+        "string" => {
+            let prefix_len = text.find(['"', '\'']).unwrap_or(0);
+            let prefix = text[..prefix_len].to_ascii_lowercase();
+            if prefix.contains('f') || prefix.contains('b') {
+                return Literal::Other;
+            }
+            let body = &text[prefix_len..];
+            let quote = if body.starts_with("\"\"\"") || body.starts_with("'''") { 3 } else { 1 };
+            if body.len() < quote * 2 {
+                return Literal::Other;
+            }
+            let inner = &body[quote..body.len() - quote];
+            if inner.contains('\\') && !prefix.contains('r') {
+                return Literal::Other;
+            }
+            Literal::Str(inner.to_string())
+        }
+        _ => Literal::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_is_summarised() {
+        let text = "import os\nfrom fastapi import FastAPI\nfrom . import routes\n\napp = FastAPI(title='x')\n\n\
+                    WSGI_APPLICATION = 'mysite.wsgi.application'\n\n@decorator\ndef create_app():\n    return 1\n\n\
+                    if __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(app, host=\"0.0.0.0\", port=8080)\n";
+        let summary = summarise(text, &|name| name == "run");
+        assert_eq!(summary.imports, vec!["os", "fastapi"]);
+        assert_eq!(summary.assignments, vec![("app".into(), "FastAPI".into(), 5)]);
+        assert_eq!(summary.functions, vec![("create_app".into(), 10)]);
+        assert_eq!(
+            summary.constants,
+            vec![("WSGI_APPLICATION".into(), Literal::Str("mysite.wsgi.application".into()), 7)]
+        );
+        assert_eq!(summary.calls.len(), 1);
+        assert_eq!(summary.calls[0].keyword("port"), Some(&Literal::Int(8080)));
+        assert_eq!(summary.calls[0].keyword("host").and_then(Literal::as_str), Some("0.0.0.0"));
+    }
+
+    #[test]
+    fn broken_and_hostile_text_yields_what_it_can() {
+        let summary = summarise("app = Flask(__name__\nx = [[[[[", &|_| true);
+        assert!(summary.functions.is_empty());
+        let deep = "f(".repeat(5000);
+        let _ = summarise(&deep, &|_| true);
+    }
+}

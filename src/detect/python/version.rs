@@ -1,0 +1,121 @@
+//! The Python line the image is built on: a pin the repository makes (`.python-version`, `runtime.txt`,
+//! Pipfile's `python_version`, `.tool-versions`, CI's setup-python, the old Dockerfile's `FROM python:X`),
+//! checked against the range the manifests allow (`requires-python`, Poetry's `python`); with only a range,
+//! the default line when the range allows it, else the newest supported line it allows.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use super::manifests::PythonSaid;
+use crate::detect::toolchains::{self, Tool};
+use crate::detect::Fact;
+use crate::knowledge::python::lines;
+
+/// The line (`3.12`) and the fact saying where it comes from; notes go to `notes`.
+pub(super) fn python_line(root: &Path, said: &[PythonSaid], notes: &mut Vec<String>) -> Option<Fact> {
+    let mut pins: Vec<(String, String)> = said
+        .iter()
+        .filter(|s| !s.range)
+        .filter_map(|s| Some((line_of(&s.text)?, s.source.clone())))
+        .collect();
+    pins.extend(
+        toolchains::mentions(root, &["."], Tool::Python)
+            .into_iter()
+            .filter_map(|m| Some((line_of(&m.version)?, format!("{} ({})", m.source, m.place.said())))),
+    );
+    let ranges: Vec<(VersionSpecifiers, &PythonSaid)> = said
+        .iter()
+        .filter(|s| s.range)
+        .filter_map(|s| Some((specifiers(&s.text)?, s)))
+        .collect();
+    let allowed = |line: &str| {
+        Version::from_str(&format!("{line}.0")).is_ok_and(|v| ranges.iter().all(|(r, _)| r.contains(&v)))
+    };
+    if let Some((line, source)) = pins.first() {
+        if let Some((_, range)) = ranges.iter().find(|_| !allowed(line)) {
+            notes.push(format!(
+                "{source} pins Python {line}, outside {} ({}): the pin is used",
+                range.text, range.source
+            ));
+        }
+        let others: Vec<&str> = pins.iter().filter(|(l, _)| l != line).map(|(l, _)| l.as_str()).collect();
+        let fact = Fact::new(line.clone(), source.clone());
+        return Some(if others.is_empty() {
+            fact
+        } else {
+            fact.with_note(format!("also named: {}; pass --set python_version=LINE for another", others.join(", ")))
+        });
+    }
+    let (_, range) = ranges.first()?;
+    let known = lines();
+    if allowed(&known.default_line) {
+        return None; // the preset's default line, which the range allows
+    }
+    let line = known.line.iter().map(|l| l.version.as_str()).find(|l| allowed(l))?;
+    Some(Fact::new(line, range.source.clone()).with_note(format!(
+        "the newest line {} allows",
+        range.text
+    )))
+}
+
+/// `3.12.4` → `3.12`; `3.11` → `3.11`; `pypy3.10`, `system`, `3` → None.
+fn line_of(version: &str) -> Option<String> {
+    let version = version.trim().trim_start_matches('v');
+    let mut parts = version.split('.');
+    let (major, minor) = (parts.next()?, parts.next()?);
+    let minor: String = minor.chars().take_while(char::is_ascii_digit).collect();
+    (major == "3" && !minor.is_empty()).then(|| format!("3.{minor}"))
+}
+
+/// A PEP 440 range, or Poetry's caret and tilde forms (`^3.11` → `>=3.11,<4`, `~3.11` → `>=3.11,<3.12`).
+fn specifiers(text: &str) -> Option<VersionSpecifiers> {
+    let parts: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "*")
+        .map(|part| {
+            if let Some(version) = part.strip_prefix('^') {
+                let major = version.split('.').next().unwrap_or(version);
+                let next = major.parse::<u64>().map_or(0, |m| m + 1);
+                format!(">={version},<{next}")
+            } else if let Some(version) = part.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+                let mut numbers: Vec<u64> = version.split('.').filter_map(|n| n.parse().ok()).collect();
+                if numbers.len() >= 2 {
+                    numbers.truncate(2);
+                    numbers[1] += 1;
+                } else if let Some(first) = numbers.first_mut() {
+                    *first += 1;
+                }
+                let upper: Vec<String> = numbers.iter().map(u64::to_string).collect();
+                format!(">={version},<{}", upper.join("."))
+            } else if part.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("=={part}")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect();
+    VersionSpecifiers::from_str(&parts.join(",")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_ranges_are_read() {
+        assert_eq!(line_of("3.12.4").as_deref(), Some("3.12"));
+        assert_eq!(line_of("3.11").as_deref(), Some("3.11"));
+        assert_eq!(line_of("pypy3.10"), None);
+        let v = |s: &str| Version::from_str(s).unwrap();
+        let caret = specifiers("^3.10").unwrap();
+        assert!(caret.contains(&v("3.13.0")) && !caret.contains(&v("3.9.0")));
+        let tilde = specifiers("~3.11").unwrap();
+        assert!(tilde.contains(&v("3.11.0")) && !tilde.contains(&v("3.12.0")));
+        let range = specifiers(">=3.9,<3.13").unwrap();
+        assert!(range.contains(&v("3.12.0")) && !range.contains(&v("3.13.0")));
+        assert!(specifiers("3.11.*").unwrap().contains(&v("3.11.0")));
+    }
+}

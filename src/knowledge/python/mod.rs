@@ -1,0 +1,127 @@
+//! What dockgen knows about Python apps beyond their manifests, as data: the CPython release lines
+//! (lines.toml), web frameworks, production servers and packages that load system libraries (frameworks.toml),
+//! and the package managers' default versions (tools.toml).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::table;
+
+const FRAMEWORKS_TOML: &str = include_str!("frameworks.toml");
+const TOOLS_TOML: &str = include_str!("tools.toml");
+pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
+
+/// CPython's lines, newest first, and the one a project that names none builds on.
+#[derive(Deserialize, Default)]
+pub(crate) struct Lines {
+    pub(crate) default_line: String,
+    pub(crate) line: Vec<Line>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Line {
+    pub(crate) version: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Knowledge {
+    pub(crate) framework: Vec<Framework>,
+    pub(crate) server: Vec<Server>,
+    pub(crate) native: Vec<Native>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Framework {
+    pub(crate) name: String,
+    pub(crate) package: String,
+    pub(crate) interface: String,
+    #[serde(default)]
+    pub(crate) constructors: Vec<String>,
+    #[serde(default)]
+    pub(crate) factories: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Server {
+    pub(crate) name: String,
+    pub(crate) package: String,
+    pub(crate) interfaces: Vec<String>,
+    pub(crate) port: u16,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Native {
+    pub(crate) package: String,
+    pub(crate) runtime: Vec<String>,
+    #[serde(default)]
+    pub(crate) unless_extras: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Tools {
+    tool: Vec<Tool>,
+}
+
+/// A package manager's default version and the day it was current.
+#[derive(Deserialize)]
+pub(crate) struct Tool {
+    pub(crate) name: String,
+    pub(crate) default: String,
+    pub(crate) as_of: toml::value::Datetime,
+}
+
+pub(crate) fn lines() -> &'static Lines {
+    static LINES: OnceLock<Lines> = OnceLock::new();
+    LINES.get_or_init(|| table(LINES_TOML))
+}
+
+pub(crate) fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| table(FRAMEWORKS_TOML))
+}
+
+/// The default version of a package manager dockgen installs (`uv`, `poetry`, `pipenv`, `pdm`).
+pub(crate) fn tool(name: &str) -> Option<&'static Tool> {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| table(TOOLS_TOML)).tool.iter().find(|t| t.name == name)
+}
+
+/// A distribution name as PEP 503 compares them: lower case, each run of `-`, `_` and `.` one `-`.
+pub(crate) fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_parse() {
+        let known: Knowledge = toml::from_str(FRAMEWORKS_TOML).unwrap();
+        assert!(known.framework.len() >= 5 && known.server.len() >= 5 && !known.native.is_empty());
+        let lines: Lines = toml::from_str(LINES_TOML).unwrap();
+        assert!(lines.line.iter().any(|l| l.version == lines.default_line));
+        let tools: Tools = toml::from_str(TOOLS_TOML).unwrap();
+        for name in ["uv", "poetry", "pipenv", "pdm"] {
+            assert!(tools.tool.iter().any(|t| t.name == name), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_compare_as_pep_503_says() {
+        assert_eq!(normalise("Flask_SQLAlchemy"), "flask-sqlalchemy");
+        assert_eq!(normalise("zope.interface"), "zope-interface");
+        assert_eq!(normalise("a__-b"), "a-b");
+    }
+}
