@@ -350,10 +350,18 @@ def dockerfile_facts(text):
     # The final stage's first WORKDIR is the app's folder; a later one (a workspace app) lies inside it.
     runtime_arg = re.search(r"^ARG RUNTIME_IMAGE=(\S+)", text, re.M)
     builder_arg = re.search(r"^ARG BUILDER_IMAGE=(\S+)", text, re.M)
+    # A Python image runs a command of its virtual environment (`gunicorn` on the venv's PATH): the environment
+    # is payload, and the command's file in it the artifact.
+    venv = re.search(r"VIRTUAL_ENV=(/\S+)", final_stage)
+    command = json.loads(f"[{entry.group(1)}]") if entry else None
+    artifact = artifact_of(command, workdir[-1] if workdir else None) if command else None
+    if artifact is None and venv and command and "/" not in command[0]:
+        artifact = f"{venv.group(1)}/bin/{command[0]}"
     return {
         "builder_image": builder_arg.group(1) if builder_arg else None,
         "port": int(expose.group(1)) if expose else None,
-        "artifact": artifact_of(json.loads(f"[{entry.group(1)}]"), workdir[-1] if workdir else None) if entry else None,
+        "artifact": artifact,
+        "venv": venv.group(1).rstrip("/") + "/" if venv else None,
         # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers, node_modules)
         # is payload.
         "app_dir": workdir[0].rstrip("/") + "/" if workdir and workdir[0] != "/" else None,
@@ -465,8 +473,9 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
                     tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"), run_env
                 )
         elif case["check"] == "http":
+            # `run_env`: what a user passes with `docker run -e` (a secret the image names but never holds).
             ok, output = builder.serve_check(
-                tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status")
+                tag, facts["port"], case.get("path", "/"), case.get("expect"), case.get("status"), case.get("run_env")
             )
         else:
             ok, output = builder.exit_check(tag, case.get("expect", ""))
@@ -491,7 +500,7 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
         p for p in image_files
         if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p) and not runs_sources(p)
     ]
-    payload_dirs = ([facts["app_dir"]] if facts["app_dir"] else []) + case.get("payload", [])
+    payload_dirs = [d for d in (facts["app_dir"], facts.get("venv")) if d] + case.get("payload", [])
     in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)
     unexpected = [
         p for p in added
@@ -524,7 +533,8 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     touched = project / case["touch"]
     # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
     nonce = os.urandom(8).hex()
-    touched.write_text(touched.read_text() + f"\n// e2e {nonce}: a source change that must not invalidate the dependency layer\n")
+    comment = "#" if touched.suffix in (".py", ".toml", ".txt", ".cfg") else "//"
+    touched.write_text(touched.read_text() + f"\n{comment} e2e {nonce}: a source change that must not invalidate the dependency layer\n")
     timed = time.time()
     second = builder.build(tag, project, dockerfile_path, no_cache=False)
     row["rebuild_s"] = round(time.time() - timed, 1)

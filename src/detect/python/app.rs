@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::manifests::Dependency;
+use super::requirements::Dependency;
 use super::source::{summarise, Literal, Summary};
 use crate::detect::walk;
 use crate::detect::{join_rel, read_small_text};

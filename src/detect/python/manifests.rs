@@ -4,12 +4,10 @@
 //! parsers; requirement files as pip reads them (`-r`/`-c` includes, options, hashes, continuations).
 
 use std::path::Path;
-use std::str::FromStr;
 
-use pep508_rs::{Requirement, VerbatimUrl};
 use toml_edit::{Document, Item, Table};
 
-use super::requirements;
+use super::requirements::{self, pep508, Dependency};
 use crate::detect::{has_marker, read_manifest};
 use crate::knowledge::python::normalise;
 
@@ -33,14 +31,6 @@ impl Manager {
             Manager::Pdm => "pdm",
         }
     }
-}
-
-/// One distribution the app depends on at run time, normalised (`flask-sqlalchemy`), with where it is named.
-#[derive(Debug, Clone)]
-pub(super) struct Dependency {
-    pub(super) name: String,
-    pub(super) extras: Vec<String>,
-    pub(super) source: String,
 }
 
 /// A statement about the Python line: a pin (`3.12`, from `.python-version`) or a range (`>=3.10`).
@@ -367,16 +357,6 @@ impl Pyproject {
             }
         }
     }
-}
-
-/// A PEP 508 requirement string as a dependency; None for one that does not parse.
-pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
-    let requirement = Requirement::<VerbatimUrl>::from_str(text.trim()).ok()?;
-    Some(Dependency {
-        name: normalise(requirement.name.as_ref()),
-        extras: requirement.extras.iter().map(|e| normalise(e.as_ref())).collect(),
-        source: source.to_string(),
-    })
 }
 
 /// The 1-based line of a byte offset.

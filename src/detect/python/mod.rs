@@ -17,7 +17,8 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use self::app::AppObject;
-use self::manifests::{Dependency, Manager, Manifests};
+use self::manifests::{Manager, Manifests};
+use self::requirements::Dependency;
 use self::source::{summarise, Literal};
 use super::stack::{Example, Parser, Stack};
 use super::{read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
@@ -243,7 +244,14 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
         .filter_map(|call| call.args.first().and_then(Literal::as_str).map(String::from))
         .filter(|name| name.contains("SECRET"))
         .collect();
-    if names_root && !required.is_empty() {
+    if required.is_empty() {
+        return;
+    }
+    // The running app is given them (`docker run -e`); the image names them, never holds them.
+    facts.entry("secret_env".into()).or_insert_with(|| {
+        Fact::new(json!(required), settings.to_string()).with_note("secrets the settings read without a default")
+    });
+    if names_root {
         facts.insert(
             "build_only_env".into(),
             Fact::new(json!(required), settings.to_string())

@@ -3,9 +3,31 @@
 //! and local paths. Each include is read once (a loop ends there) and at most `MAX_FILES` are read.
 
 use std::path::Path;
+use std::str::FromStr;
 
-use super::manifests::{pep508, Dependency};
+use pep508_rs::{Requirement, VerbatimUrl};
+
 use crate::detect::{has_marker, read_manifest};
+use crate::knowledge::python::normalise;
+
+/// One distribution the app depends on at run time, normalised (`flask-sqlalchemy`), with where it is named.
+#[derive(Debug, Clone)]
+pub(super) struct Dependency {
+    pub(super) name: String,
+    pub(super) extras: Vec<String>,
+    pub(super) source: String,
+}
+
+/// A PEP 508 requirement string as a dependency; None for one that does not parse.
+pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
+    let requirement = Requirement::<VerbatimUrl>::from_str(text.trim()).ok()?;
+    Some(Dependency {
+        name: normalise(requirement.name.as_ref()),
+        extras: requirement.extras.iter().map(|e| normalise(e.as_ref())).collect(),
+        source: source.to_string(),
+    })
+}
+
 
 /// The requirement files pip is pointed at by convention, most telling first: the production set before
 /// a base set that a development file also includes.

@@ -2,7 +2,7 @@
 //! the project's own deployment files runs one (`gunicorn -b 0.0.0.0:8000 mysite.wsgi`), read into the app it
 //! names and the port it binds.
 
-use super::manifests::Dependency;
+use super::requirements::Dependency;
 use crate::detect::deploy::base_name;
 use crate::knowledge::python::knowledge;
 
