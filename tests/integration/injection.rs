@@ -65,15 +65,26 @@ const FROM_REPOSITORY: &[&str] = &[
     "healthcheck",
     "runtime_options",
     "udp_ports",
+    "python_version",
+    "requirements_file",
+    "dependency_files",
+    "build_only_env",
+    "runtime_packages",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the
 /// templates branch on them; the preset's choices validate them where a user can set them).
-const CHOSEN_NOT_READ: &[&str] = &["package_manager"];
+const CHOSEN_NOT_READ: &[&str] = &["package_manager", "server", "interface", "framework"];
 
 /// Projects whose detections cover every template branch that prints a repository value.
 const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("examples/go-http", &[]),
+    ("examples/python-fastapi", &[]),
+    ("tests/fixtures/python-django-gunicorn/repo", &[]),
+    ("tests/fixtures/python-poetry-flask-factory/repo", &[]),
+    ("tests/fixtures/python-uv-fastapi-src/repo", &[]),
+    ("tests/fixtures/python-procfile-gunicorn/repo", &[]),
+    ("tests/fixtures/python-cli-script/repo", &[]),
     ("tests/fixtures/go-work-replace/repo", &[]),
     ("tests/fixtures/vendor/repo", &[]),
     ("tests/fixtures/cgo-import/repo", &[]),

@@ -79,7 +79,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
         let summary = summarise(&text, &|name| name == "run");
         found.extend(objects_in(root, &rel, &summary, &others));
     }
-    found.sort_by(|a, b| (a.rank, a.source.len()).cmp(&(b.rank, b.source.len())));
+    found.sort_by_key(|a| (a.rank, a.source.len()));
     found.dedup_by(|a, b| a.spec() == b.spec() && a.dir == b.dir);
     found
 }
@@ -91,7 +91,7 @@ fn objects_in(root: &Path, rel: &str, summary: &Summary, frameworks: &[&&Framewo
     let Some((dir, module)) = module_of(root, rel) else { return Vec::new() };
     let side = is_side(rel);
     let entry_name = ENTRY_NAMES.contains(&module.rsplit('.').next().unwrap_or(&module));
-    let imported = |fw: &Framework| summary.imports.iter().any(|i| *i == fw.package);
+    let imported = |fw: &Framework| summary.imports.contains(&fw.package);
     let port = summary.calls.iter().find_map(|call| match call.keyword("port") {
         Some(Literal::Int(port)) => Some((u16::try_from(*port).ok().filter(|p| *p > 0)?, format!("{rel}:{}", call.line))),
         _ => None,
@@ -102,7 +102,7 @@ fn objects_in(root: &Path, rel: &str, summary: &Summary, frameworks: &[&&Framewo
         let by_factory = frameworks.iter().find(|fw| fw.factories.contains(callee));
         let Some(fw) = by_constructor.or(by_factory) else { continue };
         // An app made by calling a factory is the module a server is pointed at (wsgi.py: app = create_app()).
-        let rank = u8::from(side) * 4 + if by_constructor.is_some() { 1 } else { 0 } + u8::from(!entry_name);
+        let rank = u8::from(side) * 4 + u8::from(by_constructor.is_some()) + u8::from(!entry_name);
         let mut app = object(&dir, &module, name, false, fw, format!("{rel}:{line}"), rank);
         app.port.clone_from(&port);
         found.push(app);
@@ -190,12 +190,11 @@ fn django_app(root: &Path, django: &Framework, dependencies: &[Dependency]) -> O
         })
     });
     let interface = if channels { "asgi" } else { "wsgi" };
-    let (module, object, source) = match named {
-        Some((path, source)) => {
-            let (module, object) = path.rsplit_once('.')?;
-            (module.to_string(), object.to_string(), source)
-        }
-        None => {
+    let (module, object, source) = if let Some((path, source)) = named {
+        let (module, object) = path.rsplit_once('.')?;
+        (module.to_string(), object.to_string(), source)
+    } else {
+        {
             // The settings package's own wsgi.py/asgi.py, looked for from the settings module upwards.
             let mut package: Vec<&str> = settings.split('.').collect();
             package.pop();

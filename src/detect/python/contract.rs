@@ -91,7 +91,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
             facts: &mut option.facts,
             warnings: &mut option.warnings,
             takes_workdir: false,
-            own_env: &["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH", "VIRTUAL_ENV", "PORT"],
+            own_env: &["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH", "VIRTUAL_ENV", "PYTHONPATH", "PORT"],
         })
         .collect();
     // The image builds its own start command from the server and the app: the old one's words are all start.

@@ -103,23 +103,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     if !describes_app {
         return Ok(None);
     }
-    let (manager, manager_source) = if has("uv.lock") {
-        (Manager::Uv, "uv.lock".to_string())
-    } else if has("poetry.lock") {
-        (Manager::Poetry, "poetry.lock".to_string())
-    } else if has("pdm.lock") {
-        (Manager::Pdm, "pdm.lock".to_string())
-    } else if has("Pipfile") {
-        (Manager::Pipenv, "Pipfile".to_string())
-    } else if let (Some(p), Some(_)) = (&pyproject, poetry.filter(|t| t.contains_key("dependencies"))) {
-        (Manager::Poetry, p.source(&["tool", "poetry"]))
-    } else if let (Some(p), true) = (&pyproject, pyproject.as_ref().is_some_and(|p| p.table(&["tool", "uv"]).is_some())) {
-        (Manager::Uv, p.source(&["tool", "uv"]))
-    } else if let Some(file) = requirement_files.first() {
-        (Manager::Pip, file.clone())
-    } else {
-        (Manager::Pip, if project_table.is_some() { "pyproject.toml" } else { "setup.py" }.to_string())
-    };
+    let (manager, manager_source) = choose_manager(&has, pyproject.as_ref(), &requirement_files, project_table.is_some());
     let mut found = Manifests {
         manager,
         manager_source,
@@ -186,6 +170,33 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     Ok(Some(found))
 }
 
+/// The manager by its lock file, then pyproject.toml's tables, then requirement files, then pip on the project.
+fn choose_manager(
+    has: &dyn Fn(&str) -> bool,
+    pyproject: Option<&Pyproject>,
+    requirement_files: &[String],
+    has_project: bool,
+) -> (Manager, String) {
+    let poetry = pyproject.and_then(|p| p.table(&["tool", "poetry"]));
+    if has("uv.lock") {
+        (Manager::Uv, "uv.lock".to_string())
+    } else if has("poetry.lock") {
+        (Manager::Poetry, "poetry.lock".to_string())
+    } else if has("pdm.lock") {
+        (Manager::Pdm, "pdm.lock".to_string())
+    } else if has("Pipfile") {
+        (Manager::Pipenv, "Pipfile".to_string())
+    } else if let (Some(p), Some(_)) = (pyproject, poetry.filter(|t| t.contains_key("dependencies"))) {
+        (Manager::Poetry, p.source(&["tool", "poetry"]))
+    } else if let (Some(p), true) = (pyproject, pyproject.is_some_and(|p| p.table(&["tool", "uv"]).is_some())) {
+        (Manager::Uv, p.source(&["tool", "uv"]))
+    } else if let Some(file) = requirement_files.first() {
+        (Manager::Pip, file.clone())
+    } else {
+        (Manager::Pip, if has_project { "pyproject.toml" } else { "setup.py" }.to_string())
+    }
+}
+
 /// `.python-version` and `runtime.txt`: the line the developers and the platform run.
 fn python_files(root: &Path, found: &mut Manifests) {
     for (file, prefix) in [(".python-version", ""), ("runtime.txt", "python-")] {
@@ -215,7 +226,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("Pipfile: {}", crate::files::excerpt(e.message())))?;
     let file = Pyproject { text, doc };
     if let Some(packages) = file.table(&["packages"]) {
-        for (name, _) in packages.iter() {
+        for (name, _) in packages {
             found.dependencies.push(Dependency {
                 name: normalise(name),
                 extras: Vec::new(),
@@ -305,7 +316,7 @@ impl Pyproject {
         }
         if let Some(poetry) = self.table(&["tool", "poetry"]) {
             if let Some(dependencies) = poetry.get("dependencies").and_then(Item::as_table) {
-                for (name, value) in dependencies.iter() {
+                for (name, value) in dependencies {
                     let source = self.key_source("pyproject.toml", dependencies, name);
                     if name == "python" {
                         if let Some(range) = value.as_str() {
@@ -351,7 +362,7 @@ impl Pyproject {
         let Some(scripts) = table.get("scripts").and_then(Item::as_table) else {
             return;
         };
-        for (name, value) in scripts.iter() {
+        for (name, value) in scripts {
             if let Some(target) = value.as_str() {
                 found.scripts.push((name.to_string(), target.to_string(), self.key_source("pyproject.toml", scripts, name)));
             }
@@ -361,7 +372,7 @@ impl Pyproject {
 
 /// The 1-based line of a byte offset.
 pub(super) fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count() + 1
 }
 
 /// pyproject.toml and Pipfile on their own, for the fuzz target.

@@ -49,14 +49,17 @@ pub(super) static STACK: Stack = Stack {
     build_inputs: false,
     program_key: "app",
     image_name: |values| {
-        let app = values.get("app")?.as_str()?;
-        let module = app.split(':').next()?;
-        let first = module.split('.').next()?;
-        Some(if ["app", "main", "wsgi", "asgi", "server", "src"].contains(&first) {
-            "app".to_string()
-        } else {
-            first.replace('_', "-")
-        })
+        // A console script is named after itself; a server's app after its top package (not a generic one).
+        if let Some(app) = values.get("app").and_then(Value::as_str) {
+            let first = app.split([':', '.']).next()?;
+            return Some(if ["app", "main", "wsgi", "asgi", "server", "src"].contains(&first) {
+                "app".to_string()
+            } else {
+                first.replace('_', "-")
+            });
+        }
+        let command = values.get("start_command")?.as_str()?;
+        Some(command.split_whitespace().next()?.rsplit('/').next()?.to_string())
     },
     examples: &[Example {
         preset: "python",
@@ -201,10 +204,10 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency]) -> ChoiceOp
             facts.insert("port".into(), port);
         }
         None => warnings.push(format!(
-            "{} is an {} app, but the project depends on no production server for it ({}): add one to its \
+            "{} is {} app, but the project depends on no production server for it ({}): add one to its \
              dependencies and pass --set server=NAME",
             app.spec(),
-            app.interface.to_uppercase(),
+            if app.interface == "asgi" { "an ASGI" } else { "a WSGI" },
             if app.interface == "asgi" { "uvicorn, hypercorn, granian" } else { "gunicorn, waitress, granian" }
         )),
     }

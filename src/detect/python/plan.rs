@@ -95,7 +95,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn derived(values: Value) -> Vec<String> {
+    fn derived(values: &Value) -> Vec<String> {
         let mut values = values.as_object().unwrap().clone();
         derive(&mut values);
         serde_json::from_value(values["start_words"].clone()).unwrap()
@@ -104,23 +104,23 @@ mod tests {
     #[test]
     fn each_server_is_started_its_own_way() {
         assert_eq!(
-            derived(json!({"app": "mysite.wsgi:application", "server": "gunicorn", "port": 8000})).join(" "),
+            derived(&json!({"app": "mysite.wsgi:application", "server": "gunicorn", "port": 8000})).join(" "),
             "gunicorn --bind 0.0.0.0:8000 mysite.wsgi:application"
         );
         assert_eq!(
-            derived(json!({"app": "app:create_app", "server": "uvicorn", "port": 9000, "app_factory": true})).join(" "),
+            derived(&json!({"app": "app:create_app", "server": "uvicorn", "port": 9000, "app_factory": true})).join(" "),
             "uvicorn app:create_app --host 0.0.0.0 --port 9000 --factory"
         );
         assert_eq!(
-            derived(json!({"app": "app:create_app", "server": "gunicorn", "port": 8000, "app_factory": true})).join(" "),
+            derived(&json!({"app": "app:create_app", "server": "gunicorn", "port": 8000, "app_factory": true})).join(" "),
             "gunicorn --bind 0.0.0.0:8000 app:create_app()"
         );
         assert_eq!(
-            derived(json!({"app": "main:app", "server": "gunicorn", "port": 8000, "interface": "asgi"})).join(" "),
+            derived(&json!({"app": "main:app", "server": "gunicorn", "port": 8000, "interface": "asgi"})).join(" "),
             "gunicorn --bind 0.0.0.0:8000 --worker-class uvicorn.workers.UvicornWorker main:app"
         );
         assert_eq!(
-            derived(json!({"app": "x:app", "server": "uvicorn", "start_command": "python -m x"})).join(" "),
+            derived(&json!({"app": "x:app", "server": "uvicorn", "start_command": "python -m x"})).join(" "),
             "python -m x"
         );
     }

@@ -100,9 +100,7 @@ pub(super) fn read(root: &Path, top: &str) -> Read {
                     }
                 }
                 Some("-e" | "--editable") => {
-                    if words.get(1).is_some_and(|w| is_project_path(w)) {
-                        read.installs_project = true;
-                    }
+                    read.installs_project |= words.get(1).is_some_and(|w| is_project_path(w));
                 }
                 Some("--require-hashes") => read.hashed = true,
                 Some(option) if option.starts_with('-') => {}

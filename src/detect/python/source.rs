@@ -128,19 +128,16 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                 return;
             }
             let name = text_of(left, bytes).to_string();
-            match right.kind() {
-                "call" => {
-                    if let Some(function) = right.child_by_field_name("function") {
-                        let callee = text_of(function, bytes);
-                        let last = callee.rsplit('.').next().unwrap_or(callee).to_string();
-                        summary.assignments.push((name, last, line_of(statement)));
-                    }
+            if right.kind() == "call" {
+                if let Some(function) = right.child_by_field_name("function") {
+                    let callee = text_of(function, bytes);
+                    let last = callee.rsplit('.').next().unwrap_or(callee).to_string();
+                    summary.assignments.push((name, last, line_of(statement)));
                 }
-                _ => {
-                    let value = literal(right, bytes);
-                    if value != Literal::Other {
-                        summary.constants.push((name, value, line_of(statement)));
-                    }
+            } else {
+                let value = literal(right, bytes);
+                if value != Literal::Other {
+                    summary.constants.push((name, value, line_of(statement)));
                 }
             }
         }

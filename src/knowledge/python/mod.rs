@@ -1,4 +1,4 @@
-//! What dockgen knows about Python apps beyond their manifests, as data: the CPython release lines
+//! What dockgen knows about Python apps beyond their manifests, as data: the `CPython` release lines
 //! (lines.toml), web frameworks, production servers and packages that load system libraries (frameworks.toml),
 //! and the package managers' default versions (tools.toml).
 
@@ -12,7 +12,7 @@ const FRAMEWORKS_TOML: &str = include_str!("frameworks.toml");
 const TOOLS_TOML: &str = include_str!("tools.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
-/// CPython's lines, newest first, and the one a project that names none builds on.
+/// `CPython`'s lines, newest first, and the one a project that names none builds on.
 #[derive(Deserialize, Default)]
 pub(crate) struct Lines {
     pub(crate) default_line: String,
