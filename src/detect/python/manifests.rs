@@ -227,9 +227,11 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
     let file = Pyproject { text, doc };
     if let Some(packages) = file.table(&["packages"]) {
         for (name, _) in packages {
+            let version = packages.get(name).and_then(|v| v.as_str().or_else(|| v.get("version")?.as_str()));
             found.dependencies.push(Dependency {
                 name: normalise(name),
                 extras: Vec::new(),
+                pinned: version.and_then(|v| exact(v.strip_prefix("==")?)),
                 source: file.key_source("Pipfile", packages, name),
             });
         }
@@ -333,9 +335,11 @@ impl Pyproject {
                         .and_then(Item::as_array)
                         .map(|a| a.iter().filter_map(|v| v.as_str().map(normalise)).collect())
                         .unwrap_or_default();
+                    let version = value.as_str().or_else(|| value.get("version")?.as_str());
                     found.dependencies.push(Dependency {
                         name: normalise(name),
                         extras,
+                        pinned: version.and_then(|v| exact(v.strip_prefix("==").unwrap_or(v))),
                         source,
                     });
                 }
@@ -368,6 +372,12 @@ impl Pyproject {
             }
         }
     }
+}
+
+/// A plain release number (`2.9.5`), which Poetry and Pipfile read as an exact pin.
+fn exact(version: &str) -> Option<String> {
+    let plain = !version.is_empty() && version.chars().all(|c| c.is_ascii_digit() || c == '.');
+    plain.then(|| version.to_string())
 }
 
 /// The 1-based line of a byte offset.

@@ -10,6 +10,7 @@ mod requirements;
 mod server;
 mod source;
 mod version;
+mod wheels;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use self::source::{summarise, Literal};
 use super::stack::{Example, Parser, Stack};
 use super::{read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::python::{knowledge, tool};
+use crate::knowledge::version_at_least;
 
 pub(super) static STACK: Stack = Stack {
     name: "python",
@@ -107,7 +109,12 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         notes: Vec::new(),
     };
     manager_facts(&manifests, &mut candidate);
-    if let Some(fact) = version::python_line(root, &manifests.python, &mut candidate.notes) {
+    let lock = manifests
+        .dependency_files
+        .iter()
+        .find(|f| matches!(f.as_str(), "uv.lock" | "poetry.lock" | "pdm.lock"));
+    let cap = wheels::newest_line(root, lock.map(String::as_str), &manifests.dependencies);
+    if let Some(fact) = version::python_line(root, &manifests.python, cap.as_ref(), &mut candidate.notes) {
         candidate.facts.insert("python_version".into(), fact);
     }
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
@@ -140,9 +147,32 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
         Fact::new(manager.name(), manifests.manager_source.clone()),
     );
     if manager != Manager::Pip {
+        let known = tool(manager.name());
+        let too_old = |version: &str| {
+            known
+                .and_then(|k| k.oldest_installable.as_deref())
+                .is_some_and(|oldest| !version_at_least(version, oldest))
+        };
         match &manifests.manager_version {
-            Some((version, source)) => {
+            Some((version, source)) if !too_old(version) => {
                 facts.insert("package_manager_version".into(), Fact::new(version.clone(), source.clone()));
+            }
+            Some((version, source)) => {
+                if let Some(known) = known {
+                    candidate.notes.push(format!(
+                        "{source}: written by {} {version}, which no longer installs beside today's packages; {} {} \
+                         reads the same lock and is installed instead (--set package_manager_version=VERSION for \
+                         another)",
+                        manager.name(),
+                        manager.name(),
+                        known.default
+                    ));
+                    facts.insert(
+                        "package_manager_version".into(),
+                        Fact::new(known.default.clone(), source.clone())
+                            .with_note(format!("dockgen's default: the lock's {version} is too old to install")),
+                    );
+                }
             }
             None => {
                 if let Some(known) = tool(manager.name()) {

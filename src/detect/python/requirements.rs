@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use pep508_rs::{Requirement, VerbatimUrl};
+use pep440_rs::Operator;
+use pep508_rs::{Requirement, VerbatimUrl, VersionOrUrl};
 
 use crate::detect::{has_marker, read_manifest};
 use crate::knowledge::python::normalise;
@@ -15,15 +16,25 @@ use crate::knowledge::python::normalise;
 pub(super) struct Dependency {
     pub(super) name: String,
     pub(super) extras: Vec<String>,
+    /// The exact version an `==` pin names (`psycopg2==2.9.5` → `2.9.5`).
+    pub(super) pinned: Option<String>,
     pub(super) source: String,
 }
 
 /// A PEP 508 requirement string as a dependency; None for one that does not parse.
 pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
     let requirement = Requirement::<VerbatimUrl>::from_str(text.trim()).ok()?;
+    let pinned = match &requirement.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(specifiers)) => match &specifiers[..] {
+            [only] if *only.operator() == Operator::Equal => Some(only.version().to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
     Some(Dependency {
         name: normalise(requirement.name.as_ref()),
         extras: requirement.extras.iter().map(|e| normalise(e.as_ref())).collect(),
+        pinned,
         source: source.to_string(),
     })
 }

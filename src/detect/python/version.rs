@@ -9,12 +9,13 @@ use std::str::FromStr;
 use pep440_rs::{Version, VersionSpecifiers};
 
 use super::manifests::PythonSaid;
+use super::wheels::Cap;
 use crate::detect::toolchains::{self, Tool};
 use crate::detect::Fact;
 use crate::knowledge::python::lines;
 
 /// The line (`3.12`) and the fact saying where it comes from; notes go to `notes`.
-pub(super) fn python_line(root: &Path, said: &[PythonSaid], notes: &mut Vec<String>) -> Option<Fact> {
+pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, notes: &mut Vec<String>) -> Option<Fact> {
     let mut pins: Vec<(String, String)> = said
         .iter()
         .filter(|s| !s.range)
@@ -40,6 +41,12 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], notes: &mut Vec<Stri
                 range.text, range.source
             ));
         }
+        if let Some(cap) = cap.filter(|cap| minor(line) > cap.minor) {
+            notes.push(format!(
+                "{source} pins Python {line}, but {} ({}): the pin is used, and the dependency install may fail on it",
+                cap.why, cap.source
+            ));
+        }
         let others: Vec<&str> = pins.iter().filter(|(l, _)| l != line).map(|(l, _)| l.as_str()).collect();
         let fact = Fact::new(line.clone(), source.clone());
         return Some(if others.is_empty() {
@@ -48,16 +55,37 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], notes: &mut Vec<Stri
             fact.with_note(format!("also named: {}; pass --set python_version=LINE for another", others.join(", ")))
         });
     }
-    let (_, range) = ranges.first()?;
     let known = lines();
-    if allowed(&known.default_line) {
+    let range = ranges.first().map(|(_, said)| *said);
+    let chosen = if allowed(&known.default_line) {
+        known.default_line.as_str()
+    } else {
+        known.line.iter().map(|l| l.version.as_str()).find(|l| allowed(l))?
+    };
+    // Old native packages pinned or locked: the newest line they install on, which the ranges allow.
+    if let Some(cap) = cap.filter(|cap| minor(chosen) > cap.minor) {
+        if let Some(line) = known
+            .line
+            .iter()
+            .map(|l| l.version.as_str())
+            .find(|l| minor(l) <= cap.minor && allowed(l))
+        {
+            return Some(Fact::new(line, cap.source.clone()).with_note(format!(
+                "{}: the newest line it installs on; pass --set python_version=LINE for another",
+                cap.why
+            )));
+        }
+    }
+    let range = range?;
+    if chosen == known.default_line {
         return None; // the preset's default line, which the range allows
     }
-    let line = known.line.iter().map(|l| l.version.as_str()).find(|l| allowed(l))?;
-    Some(Fact::new(line, range.source.clone()).with_note(format!(
-        "the newest line {} allows",
-        range.text
-    )))
+    Some(Fact::new(chosen, range.source.clone()).with_note(format!("the newest line {} allows", range.text)))
+}
+
+/// The minor number of a `3.x` line (`3.11` → 11).
+fn minor(line: &str) -> u32 {
+    line.strip_prefix("3.").and_then(|m| m.parse().ok()).unwrap_or(0)
 }
 
 /// `3.12.4` → `3.12`; `3.11` → `3.11`; `pypy3.10`, `system`, `3` → None.

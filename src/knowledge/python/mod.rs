@@ -10,6 +10,7 @@ use super::table;
 
 const FRAMEWORKS_TOML: &str = include_str!("frameworks.toml");
 const TOOLS_TOML: &str = include_str!("tools.toml");
+const WHEELS_TOML: &str = include_str!("wheels.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
 /// `CPython`'s lines, newest first, and the one a project that names none builds on.
@@ -58,6 +59,24 @@ pub(crate) struct Native {
     pub(crate) unless_extras: Vec<String>,
 }
 
+/// A package with native code and the first release that installs on each newer line (`"3.13" = "2.9.10"`).
+#[derive(Deserialize)]
+pub(crate) struct NativeReleases {
+    pub(crate) name: String,
+    pub(crate) first: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Wheels {
+    package: Vec<NativeReleases>,
+}
+
+/// What `wheels.toml` knows of a package, by its normalised name.
+pub(crate) fn native_releases(name: &str) -> Option<&'static NativeReleases> {
+    static WHEELS: OnceLock<Wheels> = OnceLock::new();
+    WHEELS.get_or_init(|| table(WHEELS_TOML)).package.iter().find(|p| p.name == name)
+}
+
 #[derive(Deserialize, Default)]
 struct Tools {
     tool: Vec<Tool>,
@@ -69,6 +88,8 @@ pub(crate) struct Tool {
     pub(crate) name: String,
     pub(crate) default: String,
     pub(crate) as_of: toml::value::Datetime,
+    /// The oldest release that still installs and runs: a pin below it gets the default instead.
+    pub(crate) oldest_installable: Option<String>,
 }
 
 pub(crate) fn lines() -> &'static Lines {
@@ -112,6 +133,8 @@ mod tests {
         assert!(known.framework.len() >= 5 && known.server.len() >= 5 && !known.native.is_empty());
         let lines: Lines = toml::from_str(LINES_TOML).unwrap();
         assert!(lines.line.iter().any(|l| l.version == lines.default_line));
+        let wheels: Wheels = toml::from_str(WHEELS_TOML).unwrap();
+        assert!(wheels.package.iter().all(|p| p.name == normalise(&p.name) && !p.first.is_empty()));
         let tools: Tools = toml::from_str(TOOLS_TOML).unwrap();
         for name in ["uv", "poetry", "pipenv", "pdm"] {
             assert!(tools.tool.iter().any(|t| t.name == name), "{name}");
