@@ -11,6 +11,7 @@ mod server;
 mod source;
 mod version;
 mod wheels;
+mod writes;
 
 use std::path::Path;
 
@@ -118,6 +119,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         candidate.facts.insert("python_version".into(), fact);
     }
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
+    written_dirs(root, &mut candidate);
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
     if let Some((started, source)) = &started {
@@ -345,6 +347,19 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
         "{}: {found}{server}; pass --set app=MODULE:OBJECT (e.g. app.main:app) or --set start_command=...",
         manifests.manager_source
     )
+}
+
+/// The folders the program writes, handed to the app user by the image.
+fn written_dirs(root: &Path, candidate: &mut Candidate) {
+    let (written, cut) = writes::written(root);
+    candidate.warnings.extend(cut);
+    let Some((_, first)) = written.first() else { return };
+    let dirs: Vec<&str> = written.iter().map(|(dir, _)| dir.as_str()).collect();
+    let sources: Vec<String> = written.iter().map(|(dir, source)| format!("{dir} ({source})")).collect();
+    candidate.facts.insert(
+        "written_dirs".into(),
+        Fact::new(json!(dirs), first.clone()).with_note(format!("the program writes there: {}", sources.join(", "))),
+    );
 }
 
 /// The Debian packages the slim runtime needs for dependencies that load a system library.

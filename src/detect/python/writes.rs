@@ -1,0 +1,152 @@
+//! The folders the program writes into, relative to its working directory or absolute: files opened for
+//! writing (`open("model.pkl", "wb")`), SQLite databases (`sqlite3.connect("app.db")`, a `sqlite:///./app.db`
+//! URL, Django's sqlite3 backend beside manage.py), folders it creates (`os.makedirs("uploads")`) and objects
+//! dumped to a path (`joblib.dump(model, "model.pkl")`). The image hands them to the app user: the code stays
+//! root's, and a program that writes beside it would fail with a permission error.
+
+use std::path::Path;
+
+use super::source::{summarise, Call};
+use crate::detect::{read_small_text, walk};
+
+/// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
+const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
+
+/// Texts a module must contain to be parsed for writes at all.
+const TRIGGERS: &[&str] = &["open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite"];
+
+/// Folders written, each once, with the `file:line` that writes it, in the order found.
+pub(super) fn written(root: &Path) -> (Vec<(String, String)>, Option<String>) {
+    let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
+    let mut found: Vec<(String, String)> = Vec::new();
+    for path in &walked.files {
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if is_test(&rel) {
+            continue;
+        }
+        let Some(text) = read_small_text(path) else { continue };
+        if !TRIGGERS.iter().any(|t| text.contains(t)) {
+            continue;
+        }
+        let summary = summarise(&text, &|name| {
+            name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name)
+        });
+        let mut add = |dir: String, line: usize| {
+            if !found.iter().any(|(d, _)| *d == dir) {
+                found.push((dir, format!("{rel}:{line}")));
+            }
+        };
+        for call in &summary.calls {
+            if let Some(path) = written_path(call) {
+                if let Some(dir) = folder_of(path) {
+                    add(dir, call.line);
+                }
+            }
+        }
+        for (_, value, line) in &summary.constants {
+            if let Some(dir) = value.as_str().and_then(sqlite_url_file).and_then(folder_of) {
+                add(dir, *line);
+            }
+        }
+        // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
+        if text.contains("django.db.backends.sqlite3") {
+            let line = text.lines().position(|l| l.contains("django.db.backends.sqlite3")).map_or(1, |at| at + 1);
+            add(".".to_string(), line);
+        }
+    }
+    let cut = walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list");
+    (found, cut)
+}
+
+/// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`.
+fn written_path(call: &Call) -> Option<&str> {
+    let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+    if last == "open" {
+        let mode = call.args.get(1).or_else(|| call.keyword("mode"))?.as_str()?;
+        if !mode.contains(['w', 'a', 'x', '+']) {
+            return None;
+        }
+        return call.args.first()?.as_str();
+    }
+    let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
+    // `connect` writes only as SQLite's (`sqlite3.connect`); a database driver's connects to a server.
+    if last == "connect" && !call.callee.starts_with("sqlite3") {
+        return None;
+    }
+    let path = call.args.get(*at)?.as_str()?;
+    (last != "connect" || path != ":memory:").then_some(path)
+}
+
+/// The file of a SQLite URL: `sqlite:///./app.db` → `./app.db`, `sqlite:////data/app.db` → `/data/app.db`.
+fn sqlite_url_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite")?;
+    let rest = rest.split_once(":///")?.1;
+    let file = rest.split('?').next()?;
+    (!file.is_empty() && file != ":memory:").then_some(file)
+}
+
+/// The folder a written path lies in, as the image names it: `.` for the working directory, a relative folder,
+/// or an absolute one; None for a path outside the working directory (`../x`), a template or a URL.
+fn folder_of(path: &str) -> Option<String> {
+    if path.contains(['{', '%', '$']) || path.contains("://") || path.is_empty() {
+        return None;
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            other => parts.push(other),
+        }
+    }
+    // A path that names a file (it has an extension) writes into its folder; one without names the folder
+    // a makedirs creates.
+    if parts.last().is_some_and(|last| last.contains('.')) {
+        parts.pop();
+    }
+    match (absolute, parts.is_empty()) {
+        (true, true) => None,
+        (true, false) => Some(format!("/{}", parts.join("/"))),
+        (false, true) => Some(".".to_string()),
+        (false, false) => Some(parts.join("/")),
+    }
+}
+
+fn is_test(rel: &str) -> bool {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    file.starts_with("test_")
+        || file.ends_with("_test.py")
+        || file == "conftest.py"
+        || rel.split('/').any(|part| matches!(part, "tests" | "test" | "migrations" | "alembic"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_paths_name_their_folders() {
+        assert_eq!(folder_of("model.pkl").as_deref(), Some("."));
+        assert_eq!(folder_of("./data/app.db").as_deref(), Some("data"));
+        assert_eq!(folder_of("uploads").as_deref(), Some("uploads"));
+        assert_eq!(folder_of("/var/lib/app/app.db").as_deref(), Some("/var/lib/app"));
+        assert_eq!(folder_of("../outside.txt"), None);
+        assert_eq!(folder_of("{name}.txt"), None);
+        assert_eq!(sqlite_url_file("sqlite:///./sql_app.db"), Some("./sql_app.db"));
+        assert_eq!(sqlite_url_file("sqlite+aiosqlite:////data/app.db"), Some("/data/app.db"));
+        assert_eq!(sqlite_url_file("postgresql://db/app"), None);
+    }
+
+    #[test]
+    fn only_writing_calls_count() {
+        let summary = summarise(
+            "import sqlite3, joblib\nopen('notes.txt')\nopen('out/log.txt', 'a')\nsqlite3.connect('app.db')\n\
+             psycopg2.connect('dbname=x')\njoblib.dump(model, 'models/m.pkl')\n",
+            &|name| name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name),
+        );
+        let paths: Vec<&str> = summary.calls.iter().filter_map(written_path).collect();
+        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl"]);
+    }
+}
