@@ -61,6 +61,8 @@ pub(super) struct Manifests {
     pub(super) installable: bool,
     /// Whether the lock file pins what the install resolves (uv.lock, poetry.lock, Pipfile.lock, pdm.lock).
     pub(super) locked: bool,
+    /// Pipfile categories besides `[packages]` that the app's install needs (`[deploy]` holding its server).
+    pub(super) pipenv_categories: Vec<(String, String)>,
     pub(super) warnings: Vec<String>,
 }
 
@@ -89,7 +91,11 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         let text = read_manifest(root, "pyproject.toml")?;
         let doc = Document::parse(text.clone())
             .map_err(|e| anyhow::anyhow!("pyproject.toml: {}", crate::files::excerpt(e.message())))?;
-        Some(Pyproject { text, doc })
+        Some(Pyproject {
+            file: "pyproject.toml",
+            text,
+            doc,
+        })
     } else {
         None
     };
@@ -115,6 +121,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         scripts: Vec::new(),
         installable: false,
         locked: ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m)),
+        pipenv_categories: Vec::new(),
         warnings: Vec::new(),
     };
     python_files(root, &mut found);
@@ -224,8 +231,29 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
     let text = read_manifest(root, "Pipfile")?;
     let doc = Document::parse(text.clone())
         .map_err(|e| anyhow::anyhow!("Pipfile: {}", crate::files::excerpt(e.message())))?;
-    let file = Pyproject { text, doc };
-    if let Some(packages) = file.table(&["packages"]) {
+    let file = Pyproject {
+        file: "Pipfile",
+        text,
+        doc,
+    };
+    // `[packages]`, and the categories of Pipenv 2022.10+ (`[deploy]`) that are not for development: the image
+    // installs them too, as a deployment would.
+    let tables: Vec<(&str, &Table)> = file
+        .doc
+        .as_table()
+        .iter()
+        .filter(|(name, _)| {
+            !matches!(*name, "source" | "requires" | "scripts" | "pipenv" | "dev-packages")
+                && !["dev", "test", "lint", "doc", "type", "format"].iter().any(|w| name.contains(w))
+        })
+        .filter_map(|(name, item)| Some((name, item.as_table()?)))
+        .collect();
+    for (category, packages) in tables {
+        if category != "packages" {
+            found
+                .pipenv_categories
+                .push((category.to_string(), file.source(&[category])));
+        }
         for (name, _) in packages {
             let version = packages.get(name).and_then(|v| v.as_str().or_else(|| v.get("version")?.as_str()));
             found.dependencies.push(Dependency {
@@ -262,6 +290,8 @@ fn poetry_lock_version(text: &str) -> Option<(String, String)> {
 
 /// A parsed TOML manifest with its text, for the line of each key.
 struct Pyproject {
+    /// The file's name, for evidence (`pyproject.toml`, `Pipfile`).
+    file: &'static str,
     text: String,
     doc: Document<String>,
 }
@@ -281,7 +311,7 @@ impl Pyproject {
             .table(path)
             .and_then(|t| t.span().or_else(|| t.iter().next().and_then(|(k, _)| t.key(k)?.span())))
             .map_or(1, |span| line_at(&self.text, span.start));
-        format!("pyproject.toml:{line}")
+        format!("{}:{line}", self.file)
     }
 
     fn key_source(&self, file: &str, table: &Table, key: &str) -> String {
@@ -389,6 +419,7 @@ pub(super) fn line_at(text: &str, offset: usize) -> usize {
 pub(super) fn fuzz_text(text: &str) -> usize {
     let Ok(doc) = Document::parse(text.to_string()) else { return 0 };
     let file = Pyproject {
+        file: "pyproject.toml",
         text: text.to_string(),
         doc,
     };
@@ -403,6 +434,7 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         scripts: Vec::new(),
         installable: false,
         locked: false,
+        pipenv_categories: Vec::new(),
         warnings: Vec::new(),
     };
     file.read_into(&mut found);

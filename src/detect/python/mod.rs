@@ -206,6 +206,14 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
         Fact::new(manifests.installable, manifests.manager_source.clone()),
     );
     facts.insert("locked".into(), Fact::new(manifests.locked, manifests.manager_source.clone()));
+    if let Some((_, source)) = manifests.pipenv_categories.first() {
+        let mut categories = vec!["packages".to_string()];
+        categories.extend(manifests.pipenv_categories.iter().map(|(name, _)| name.clone()));
+        facts.insert(
+            "pipenv_categories".into(),
+            Fact::new(json!(categories), source.clone()).with_note("Pipfile categories installed besides [packages]"),
+        );
+    }
     if !manifests.locked && manager != Manager::Pip {
         candidate.warnings.push(format!(
             "{}: no lock file, so the image resolves the dependencies when it is built: commit the lock for \
