@@ -214,6 +214,26 @@ pub(crate) fn read_text_within(path: &Path, boundary: Option<&Path>, cap: u64) -
     })
 }
 
+/// A file's text as tools that honour a byte-order mark read it (pip does): UTF-8 with or without its BOM, or
+/// UTF-16 (little or big endian) after its BOM, as Windows shells write `pip freeze > requirements.txt`.
+pub(crate) fn read_text_with_bom(path: &Path, cap: u64) -> Result<String, Refusal> {
+    let bytes = read_bytes(path, current_boundary().as_deref(), cap)?;
+    let utf16 = |bytes: &[u8], word: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = bytes.chunks_exact(2).map(|pair| word([pair[0], pair[1]])).collect();
+        String::from_utf16(&units).map_err(|_| Refusal::NotUtf8 { offset: 0 })
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).map_err(|e| Refusal::NotUtf8 {
+            offset: e.utf8_error().valid_up_to() + 3,
+        }),
+        _ => String::from_utf8(bytes).map_err(|e| Refusal::NotUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+        }),
+    }
+}
+
 /// A file's bytes, under the same rules as `read_text_within`.
 pub(crate) fn read_bytes(path: &Path, boundary: Option<&Path>, cap: u64) -> Result<Vec<u8>, Refusal> {
     let own = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;

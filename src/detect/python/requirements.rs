@@ -8,7 +8,7 @@ use std::str::FromStr;
 use pep440_rs::Operator;
 use pep508_rs::{Requirement, VerbatimUrl, VersionOrUrl};
 
-use crate::detect::{has_marker, read_manifest};
+use crate::detect::has_marker;
 use crate::knowledge::python::normalise;
 
 /// One distribution the app depends on at run time, normalised (`flask-sqlalchemy`), with where it is named.
@@ -91,7 +91,7 @@ pub(super) fn read(root: &Path, top: &str) -> Read {
             ));
             break;
         }
-        let Ok(text) = read_manifest(root, &file) else {
+        let Ok(text) = crate::files::read_text_with_bom(&root.join(&file), crate::files::MANIFEST_CAP) else {
             read.warnings.push(format!("{file}: included but not readable in the repository"));
             continue;
         };
