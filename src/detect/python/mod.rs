@@ -11,7 +11,7 @@ mod server;
 mod source;
 mod version;
 mod wheels;
-mod writes;
+mod runtime;
 
 use std::path::Path;
 
@@ -23,7 +23,7 @@ use self::manifests::{Manager, Manifests};
 use self::requirements::Dependency;
 use self::source::{summarise, Literal};
 use super::stack::{Example, Parser, Stack};
-use super::{read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{read_small_text, services, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::python::{knowledge, tool};
 use crate::knowledge::version_at_least;
 
@@ -119,7 +119,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         candidate.facts.insert("python_version".into(), fact);
     }
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
-    written_dirs(root, &mut candidate);
+    let run_time = runtime::scan(root);
+    candidate.warnings.extend(run_time.cut.clone());
+    written_dirs(&run_time, &mut candidate);
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
     if let Some((started, source)) = &started {
@@ -136,6 +138,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         contract::apply_started(&mut options, started, source);
     }
     candidate.notes.extend(contract::apply(root, &mut options));
+    for option in &mut options {
+        record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
+    }
     choose(&mut candidate, &apps, options);
     Ok(Some(candidate))
 }
@@ -357,10 +362,19 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
     )
 }
 
+/// The backing services the app talks to (its client libraries, the variables its code reads), for compose.yaml.
+fn record_services(root: &Path, dependencies: &[Dependency], run_time: &runtime::RunTime, facts: &mut Facts) {
+    services::env_reads(run_time.env_reads.clone(), facts);
+    let clues = dependencies
+        .iter()
+        .filter_map(|d| services::Clue::library("pypi", &d.name, &d.source))
+        .collect();
+    services::record(root, ".", clues, facts);
+}
+
 /// The folders the program writes, handed to the app user by the image.
-fn written_dirs(root: &Path, candidate: &mut Candidate) {
-    let (written, cut) = writes::written(root);
-    candidate.warnings.extend(cut);
+fn written_dirs(run_time: &runtime::RunTime, candidate: &mut Candidate) {
+    let written = &run_time.written;
     let Some((_, first)) = written.first() else { return };
     let dirs: Vec<&str> = written.iter().map(|(dir, _)| dir.as_str()).collect();
     let sources: Vec<String> = written.iter().map(|(dir, source)| format!("{dir} ({source})")).collect();

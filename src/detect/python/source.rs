@@ -51,6 +51,8 @@ pub(super) struct Summary {
     /// `NAME = "text"` at the top level (Django's `WSGI_APPLICATION`), with their lines.
     pub(super) constants: Vec<(String, Literal, usize)>,
     pub(super) calls: Vec<Call>,
+    /// `os.environ["NAME"]` anywhere: variables read with no default, with their lines.
+    pub(super) environ_subscripts: Vec<(String, usize)>,
 }
 
 /// The most a module may be nested (calls inside calls inside blocks) before the rest of it is not read: a
@@ -67,7 +69,7 @@ pub(super) fn summarise(text: &str, wanted: &dyn Fn(&str) -> bool) -> Summary {
     for statement in root.named_children(&mut cursor) {
         top_level(statement, bytes, &mut summary);
     }
-    collect_calls(root, bytes, wanted, &mut summary.calls, 0);
+    collect_calls(root, bytes, wanted, &mut summary, 0);
     summary
 }
 
@@ -155,21 +157,34 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
     }
 }
 
-fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, calls: &mut Vec<Call>, depth: usize) {
+fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summary: &mut Summary, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    if node.kind() == "call" {
-        if let Some(function) = node.child_by_field_name("function") {
-            let callee = text_of(function, bytes);
-            if wanted(callee.rsplit('.').next().unwrap_or(callee)) {
-                calls.push(call(node, callee, bytes));
+    match node.kind() {
+        "call" => {
+            if let Some(function) = node.child_by_field_name("function") {
+                let callee = text_of(function, bytes);
+                if wanted(callee.rsplit('.').next().unwrap_or(callee)) {
+                    summary.calls.push(call(node, callee, bytes));
+                }
             }
         }
+        "subscript" => {
+            let on_environ = node
+                .child_by_field_name("value")
+                .is_some_and(|value| text_of(value, bytes).ends_with("environ"));
+            if let (true, Some(key)) = (on_environ, node.child_by_field_name("subscript")) {
+                if let Literal::Str(name) = literal(key, bytes) {
+                    summary.environ_subscripts.push((name, line_of(node)));
+                }
+            }
+        }
+        _ => {}
     }
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        collect_calls(child, bytes, wanted, calls, depth + 1);
+        collect_calls(child, bytes, wanted, summary, depth + 1);
     }
 }
 

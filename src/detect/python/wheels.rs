@@ -61,7 +61,7 @@ fn locked(text: &str, file: &str) -> Option<Cap> {
     cap
 }
 
-/// The newest CPython minor a package's Linux wheels are built for, when every one of them is built for
+/// The newest `CPython` minor a package's Linux wheels are built for, when every one of them is built for
 /// particular interpreters; None for a package with a universal wheel (`py3-none-any`, `abi3`), or none for
 /// Linux.
 fn newest_interpreter<'a>(files: impl Iterator<Item = &'a str>) -> Option<u32> {

@@ -86,6 +86,8 @@ pub(crate) struct Service {
     #[serde(default)]
     pub(crate) go: Vec<String>,
     #[serde(default)]
+    pub(crate) pypi: Vec<String>,
+    #[serde(default)]
     pub(crate) maven: Vec<String>,
     #[serde(default)]
     pub(crate) prisma: Vec<String>,
@@ -107,6 +109,7 @@ pub(crate) fn by_package(registry: &str, package: &str) -> Option<&'static Servi
     all().iter().find(|service| match registry {
         "npm" => service.npm.iter().any(|known| known == package),
         "maven" => service.maven.iter().any(|known| known == package),
+        "pypi" => service.pypi.iter().any(|known| known == package),
         "go" => service.go.iter().any(|module| {
             package
                 .strip_prefix(module.as_str())
@@ -160,6 +163,7 @@ mod tests {
             assert_eq!(service.password.is_some(), service.environment.values().any(|v| v == "password"), "{name}");
         }
         assert_eq!(by_package("npm", "ioredis").unwrap().name, "redis");
+        assert_eq!(by_package("pypi", "psycopg2-binary").unwrap().name, "postgres");
         assert_eq!(by_package("go", "github.com/jackc/pgx/v5/pgxpool").unwrap().name, "postgres");
         assert!(by_package("go", "github.com/lib/pqx").is_none());
         assert_eq!(by_package("go", "github.com/jinzhu/gorm/dialects/mysql").unwrap().name, "mysql");

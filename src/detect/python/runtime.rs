@@ -1,5 +1,8 @@
-//! The folders the program writes into, relative to its working directory or absolute: files opened for
-//! writing (`open("model.pkl", "wb")`), SQLite databases (`sqlite3.connect("app.db")`, a `sqlite:///./app.db`
+//! What the program does at run time, from one pass over its modules: the variables it reads by name
+//! (`os.environ["DATABASE_URL"]`, `os.getenv`, `os.environ.get`, django-environ's `env("…")`, decouple's
+//! `config("…")`), for compose.yaml's wiring, and the folders it writes into, relative to its working directory
+//! or absolute: files opened for
+//! writing (`open("model.pkl", "wb")`), `SQLite` databases (`sqlite3.connect("app.db")`, a `sqlite:///./app.db`
 //! URL, Django's sqlite3 backend beside manage.py), folders it creates (`os.makedirs("uploads")`) and objects
 //! dumped to a path (`joblib.dump(model, "model.pkl")`). The image hands them to the app user: the code stays
 //! root's, and a program that writes beside it would fail with a permission error.
@@ -12,12 +15,24 @@ use crate::detect::{read_small_text, walk};
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
 
-/// Texts a module must contain to be parsed for writes at all.
-const TRIGGERS: &[&str] = &["open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite"];
+/// Texts a module must contain to be parsed at all.
+const TRIGGERS: &[&str] = &["open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config("];
 
-/// Folders written, each once, with the `file:line` that writes it, in the order found.
-pub(super) fn written(root: &Path) -> (Vec<(String, String)>, Option<String>) {
+/// What the program does at run time: each with the `file:line` that does it, in the order found.
+#[derive(Debug, Default)]
+pub(super) struct RunTime {
+    /// Folders written, each once.
+    pub(super) written: Vec<(String, String)>,
+    /// Variables read by name, each once.
+    pub(super) env_reads: Vec<(String, String)>,
+    /// The warning of a walk cut short.
+    pub(super) cut: Option<String>,
+}
+
+/// Reads the modules at `root` (tests and migrations aside).
+pub(super) fn scan(root: &Path) -> RunTime {
     let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
+    let mut env_reads: Vec<(String, String)> = Vec::new();
     let mut found: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
@@ -30,8 +45,13 @@ pub(super) fn written(root: &Path) -> (Vec<(String, String)>, Option<String>) {
             continue;
         }
         let summary = summarise(&text, &|name| {
-            name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name)
+            name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name) || ENV_CALLS.contains(&name)
         });
+        for (name, line) in env_names(&summary) {
+            if !env_reads.iter().any(|(n, _)| *n == name) {
+                env_reads.push((name, format!("{rel}:{line}")));
+            }
+        }
         let mut add = |dir: String, line: usize| {
             if !found.iter().any(|(d, _)| *d == dir) {
                 found.push((dir, format!("{rel}:{line}")));
@@ -55,8 +75,41 @@ pub(super) fn written(root: &Path) -> (Vec<(String, String)>, Option<String>) {
             add(".".to_string(), line);
         }
     }
-    let cut = walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list");
-    (found, cut)
+    RunTime {
+        written: found,
+        env_reads,
+        cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
+    }
+}
+
+/// Calls that read a variable by name, by the callee's last name (`os.getenv`, `os.environ.get`, `env.str`,
+/// `config`).
+const ENV_CALLS: &[&str] = &["getenv", "get", "env", "str", "int", "bool", "list", "db", "url", "config"];
+
+/// The variables a module reads by name: `os.environ["X"]`, `os.getenv("X")`, `os.environ.get("X")`,
+/// django-environ's `env("X")`/`env.str("X")`, decouple's `config("X")`; only names written like variables.
+fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
+    let is_variable = |name: &str| {
+        name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let by_call = summary.calls.iter().filter_map(|call| {
+        let reads = call.callee == "getenv"
+            || call.callee.ends_with(".getenv")
+            || call.callee.ends_with("environ.get")
+            || call.callee == "env"
+            || call.callee.starts_with("env.")
+            || call.callee == "config";
+        let name = call.args.first()?.as_str()?;
+        (reads && is_variable(name)).then(|| (name.to_string(), call.line))
+    });
+    summary
+        .environ_subscripts
+        .iter()
+        .cloned()
+        .chain(by_call)
+        .filter(|(name, _)| is_variable(name))
+        .collect()
 }
 
 /// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`.
@@ -78,7 +131,7 @@ fn written_path(call: &Call) -> Option<&str> {
     (last != "connect" || path != ":memory:").then_some(path)
 }
 
-/// The file of a SQLite URL: `sqlite:///./app.db` → `./app.db`, `sqlite:////data/app.db` → `/data/app.db`.
+/// The file of a `SQLite` URL: `sqlite:///./app.db` → `./app.db`, `sqlite:////data/app.db` → `/data/app.db`.
 fn sqlite_url_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite")?;
     let rest = rest.split_once(":///")?.1;
@@ -148,5 +201,23 @@ mod tests {
         );
         let paths: Vec<&str> = summary.calls.iter().filter_map(written_path).collect();
         assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl"]);
+    }
+
+    #[test]
+    fn variables_read_by_name() {
+        let summary = summarise(
+            "import os
+from decouple import config
+A = os.environ['DATABASE_URL']
+B = os.getenv('REDIS_URL', 'x')
+             C = os.environ.get('SECRET_KEY')
+D = env.str('DEBUG_LEVEL')
+E = config('EMAIL_HOST')
+F = d.get('lower')
+",
+            &|name| ENV_CALLS.contains(&name),
+        );
+        let names: Vec<String> = env_names(&summary).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, vec!["DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG_LEVEL", "EMAIL_HOST"]);
     }
 }
