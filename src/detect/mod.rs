@@ -258,6 +258,7 @@ pub fn detect(root: &Path) -> Result<Detection> {
         }
     }
     fold_frontend_into_go(&mut candidates);
+    drop_tooling_package_json(&mut candidates);
     let looked_for: Vec<&'static str> = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
     // A marker a registered stack claims is that stack's, whatever the table of unsupported ones still says.
     let unsupported = crate::knowledge::unsupported::markers()
@@ -314,6 +315,25 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
     );
     candidates[go_at].notes.push(note);
     candidates.remove(node_at);
+}
+
+/// A package.json with neither a build nor a start script (nor `main`) beside another stack's project holds that
+/// project's tooling (end-to-end tests, linters, formatters), not an app: the other stack is the project.
+fn drop_tooling_package_json(candidates: &mut Vec<Candidate>) {
+    let Some(node_at) = candidates.iter().position(|c| c.stack == "node") else {
+        return;
+    };
+    let tooling = !candidates[node_at].facts.contains_key("kind") && candidates[node_at].choices.is_empty();
+    if !tooling || candidates.len() < 2 {
+        return;
+    }
+    candidates.remove(node_at);
+    let other = &mut candidates[0];
+    other.notes.push(format!(
+        "package.json has neither a build nor a start script (nor `main`): it holds tooling for this {} project, \
+         not an app; pass --preset node-server or node-static to build it instead",
+        other.stack
+    ));
 }
 
 /// The fuzz entry point that is not a text parser (see `crate::fuzzing::workspace_globs`).
