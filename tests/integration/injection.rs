@@ -70,6 +70,9 @@ const FROM_REPOSITORY: &[&str] = &[
     "dependency_files",
     "build_only_env",
     "runtime_packages",
+    "server_options",
+    "pipenv_categories",
+    "written_dirs",
 ];
 
 /// Parts of an object fact that detection picks from a fixed set rather than copies from a file (the

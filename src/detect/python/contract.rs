@@ -61,7 +61,7 @@ pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, sourc
 }
 
 /// The server and port the start command gives, on the app it runs.
-pub(super) fn apply_started(options: &mut [ChoiceOption], started: &Started, source: &str) {
+pub(super) fn apply_started(root: &Path, options: &mut [ChoiceOption], started: &Started, source: &str) {
     let Some(option) = options.iter_mut().find(|o| started.app.as_ref().is_none_or(|spec| o.value == *spec || o.source.starts_with(source))) else {
         return;
     };
@@ -72,10 +72,24 @@ pub(super) fn apply_started(options: &mut [ChoiceOption], started: &Started, sou
         );
         option.warnings.clear();
     }
+    if !started.options.is_empty() {
+        option.facts.insert(
+            "server_options".into(),
+            Fact::new(serde_json::json!(started.options), source.to_string())
+                .with_note("the server's options in the project's start command, kept"),
+        );
+    }
     if let Some(port) = started.port {
         option.facts.insert(
             "port".into(),
             Fact::new(port, source.to_string()).with_note("the port the project's start command binds"),
+        );
+    } else if let Some((port, at)) =
+        (started.server == "gunicorn").then(|| server::gunicorn_config_port(root, &started.options)).flatten()
+    {
+        option.facts.insert(
+            "port".into(),
+            Fact::new(port, at).with_note("the bind of the gunicorn configuration the start command reads"),
         );
     }
 }

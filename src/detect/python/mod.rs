@@ -135,7 +135,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         .map(|app| option(root, app, &manifests.dependencies))
         .collect();
     if let Some((started, source)) = &started {
-        contract::apply_started(&mut options, started, source);
+        contract::apply_started(root, &mut options, started, source);
     }
     candidate.notes.extend(contract::apply(root, &mut options));
     for option in &mut options {
@@ -241,10 +241,16 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency]) -> ChoiceOp
             let port = knowledge().server.iter().find(|s| s.name == name).map_or(8000, |s| s.port);
             let fact = Fact::new(name.clone(), source.clone());
             facts.insert("server".into(), note.map_or(fact.clone(), |n| fact.with_note(n)));
-            let port = match &app.port {
-                Some((port, at)) => Fact::new(*port, at.clone())
+            let configured = (name == "gunicorn").then(|| server::gunicorn_config_port(root, &[])).flatten();
+            let port = match (&configured, &app.port) {
+                (Some((port, at)), _) => {
+                    Fact::new(*port, at.clone()).with_note("the bind of gunicorn's configuration file")
+                }
+                (None, Some((port, at))) => Fact::new(*port, at.clone())
                     .with_note(format!("the port its module runs it on; {name} is started on it")),
-                None => Fact::new(port, source).with_note(format!("{name}'s default port, which the image passes it")),
+                (None, None) => {
+                    Fact::new(port, source).with_note(format!("{name}'s default port, which the image passes it"))
+                }
             };
             facts.insert("port".into(), port);
         }

@@ -10,7 +10,8 @@ pub(super) const FIELDS: &[PlanField] = &[
     PlanField {
         name: "start_words",
         holds: "the CMD's words: start_command when given, else the server running the app on 0.0.0.0 and the port \
-                (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory)",
+                (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory), with the \
+                server's options from the project's start command (server_options)",
     },
     PlanField {
         name: "poetry_main_only",
@@ -87,6 +88,14 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
         }
         _ => return None,
     };
+    // The server's options from the project's start command go after the server's own name.
+    let options: Vec<String> = values
+        .get("server_options")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(|w| w.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let mut words = words;
+    words.splice(1..1, options);
     Some(words)
 }
 
@@ -118,6 +127,11 @@ mod tests {
         assert_eq!(
             derived(&json!({"app": "main:app", "server": "gunicorn", "port": 8000, "interface": "asgi"})).join(" "),
             "gunicorn --bind 0.0.0.0:8000 --worker-class uvicorn.workers.UvicornWorker main:app"
+        );
+        assert_eq!(
+            derived(&json!({"app": "w:app", "server": "gunicorn", "port": 5000, "server_options": ["--workers", "2"]}))
+                .join(" "),
+            "gunicorn --workers 2 --bind 0.0.0.0:5000 w:app"
         );
         assert_eq!(
             derived(&json!({"app": "x:app", "server": "uvicorn", "start_command": "python -m x"})).join(" "),

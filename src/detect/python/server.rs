@@ -2,8 +2,12 @@
 //! the project's own deployment files runs one (`gunicorn -b 0.0.0.0:8000 mysite.wsgi`), read into the app it
 //! names and the port it binds.
 
+use std::path::Path;
+
 use super::requirements::Dependency;
+use super::source::summarise;
 use crate::detect::deploy::base_name;
+use crate::detect::read_small_text;
 use crate::knowledge::python::knowledge;
 
 /// The server the project depends on for `interface` (the first of knowledge's servers that serves it), with
@@ -38,7 +42,17 @@ pub(super) struct Started {
     pub(super) port: Option<u16>,
     /// How many words start the server (`python -m gunicorn` is three, `gunicorn` one).
     pub(super) words: usize,
+    /// The server's other options, kept as written (`--workers 2`, `--timeout=120`, `-c gunicorn.conf.py`).
+    pub(super) options: Vec<String>,
 }
+
+/// Options the image sets itself (the bind, the app's folder, the factory flag) or that only suit development
+/// (`--reload`): not carried into the image's command.
+const SET_BY_IMAGE: &[&str] = &[
+    "-b", "--bind", "--listen", "--host", "--port", "-p", "--chdir", "--app-dir", "--pythonpath", "--factory",
+    "--call", "--reload", "--reload-dir", "--reload-include", "--reload-exclude", "--env-file", "-D", "--daemon",
+    "--interface", "-u", "--user", "-g", "--group",
+];
 
 /// Options of the servers that take a value as the next word (so that word is not the app).
 const VALUED: &[&str] = &[
@@ -66,6 +80,7 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         factory: false,
         port: None,
         words: at,
+        options: Vec::new(),
     };
     let mut rest = words[at..].iter();
     while let Some(word) = rest.next() {
@@ -78,14 +93,17 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
             continue;
         }
         if option.starts_with('-') {
-            let value = if VALUED.contains(&option) && inline.is_none() {
-                rest.next().cloned()
-            } else {
-                inline
-            };
-            if let Some(value) = value {
+            let separate = VALUED.contains(&option) && inline.is_none();
+            let value = if separate { rest.next().cloned() } else { inline };
+            if let Some(value) = &value {
                 if matches!(option, "-b" | "--bind" | "--listen" | "--port" | "-p") {
-                    found.port = found.port.or_else(|| port_in(&value));
+                    found.port = found.port.or_else(|| port_in(value));
+                }
+            }
+            if !SET_BY_IMAGE.contains(&option) {
+                found.options.push(word.clone());
+                if let (true, Some(value)) = (separate, value) {
+                    found.options.push(value);
                 }
             }
             continue;
@@ -95,6 +113,25 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         }
     }
     Some(found)
+}
+
+/// The port gunicorn's configuration file binds (`bind = "0.0.0.0:8080"`): the file the start command's `-c`
+/// names, else `gunicorn.conf.py`, which gunicorn reads from its working directory by itself.
+pub(super) fn gunicorn_config_port(root: &Path, options: &[String]) -> Option<(u16, String)> {
+    let named = options
+        .iter()
+        .position(|o| o == "-c" || o == "--config")
+        .and_then(|at| options.get(at + 1).cloned())
+        .or_else(|| options.iter().find_map(|o| o.strip_prefix("--config=").map(String::from)));
+    let file = named
+        .map(|f| f.trim_start_matches("./").to_string())
+        .unwrap_or_else(|| "gunicorn.conf.py".to_string());
+    let text = read_small_text(&root.join(&file))?;
+    let summary = summarise(&text, &|_| false);
+    summary.constants.iter().find_map(|(name, value, line)| {
+        let port = (name == "bind").then(|| port_in(value.as_str()?))??;
+        Some((port, format!("{file}:{line}")))
+    })
 }
 
 /// `0.0.0.0:8000`, `:8000`, `[::]:8000`, `8000` → 8000; a variable or a socket path → None.
@@ -129,10 +166,12 @@ mod tests {
             (started.server.as_str(), started.app.as_deref(), started.port),
             ("gunicorn", Some("mysite.wsgi"), Some(5000))
         );
+        assert_eq!(started.options, words("-w 4 --log-file -"));
         let started = super::started(&words("python -m uvicorn app.main:app --host 0.0.0.0 --port=8080")).unwrap();
         assert_eq!((started.app.as_deref(), started.port, started.words), (Some("app.main:app"), Some(8080), 3));
-        let started = super::started(&words("uvicorn --factory app:create_app")).unwrap();
+        let started = super::started(&words("uvicorn --factory app:create_app --reload --workers=2")).unwrap();
         assert!(started.factory);
+        assert_eq!(started.options, words("--workers=2"));
         assert_eq!(super::started(&words("python manage.py runserver")), None);
         assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
     }
