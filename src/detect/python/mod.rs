@@ -184,12 +184,12 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
             None => {
                 if let Some(known) = tool(manager.name()) {
                     candidate.warnings.push(format!(
-                        "no {} version pinned in the repository: {} {} (current on {}) is installed; pin it with \
+                        "no {} version pinned in the repository: {} {} (released {}) is installed; pin it with \
                          --set package_manager_version=VERSION",
                         manager.name(),
                         manager.name(),
                         known.default,
-                        known.as_of
+                        known.released
                     ));
                     facts.insert(
                         "package_manager_version".into(),

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::super::stack::PlanField;
+use crate::knowledge::python::tool;
 use crate::knowledge::version_at_least;
 
 pub(super) const FIELDS: &[PlanField] = &[
@@ -16,6 +17,15 @@ pub(super) const FIELDS: &[PlanField] = &[
     PlanField {
         name: "poetry_main_only",
         holds: "for Poetry: the flag that leaves out development dependencies (--only main since 1.2, --no-dev before)",
+    },
+    PlanField {
+        name: "tool_released",
+        holds: "for Poetry, Pipenv and PDM at dockgen's default version: the day it was uploaded, whose dependencies \
+                the builder installs it with (uv --exclude-newer)",
+    },
+    PlanField {
+        name: "tool_installer_uv",
+        holds: "the uv that installs the package manager with the dependencies of its release day",
     },
     PlanField {
         name: "python_path",
@@ -32,6 +42,14 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
         let version = text(values, "package_manager_version").unwrap_or_default();
         let flag = if version.is_empty() || version_at_least(&version, "1.2") { "--only main" } else { "--no-dev" };
         values.insert("poetry_main_only".into(), Value::from(flag));
+    }
+    let manager = text(values, "package_manager").unwrap_or_default();
+    let version = text(values, "package_manager_version").unwrap_or_default();
+    if let (Some(known), Some(uv)) = (tool(&manager).filter(|_| manager != "uv"), tool("uv")) {
+        if known.default == version {
+            values.insert("tool_released".into(), Value::from(known.released.to_string()));
+            values.insert("tool_installer_uv".into(), Value::from(uv.default.clone()));
+        }
     }
     if let Some(dir) = text(values, "app_dir").filter(|d| d != ".") {
         values.insert("python_path".into(), Value::from(format!("/app/{dir}")));

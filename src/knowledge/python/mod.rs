@@ -82,12 +82,12 @@ struct Tools {
     tool: Vec<Tool>,
 }
 
-/// A package manager's default version and the day it was current.
+/// A package manager's default version and the day it was uploaded.
 #[derive(Deserialize)]
 pub(crate) struct Tool {
     pub(crate) name: String,
     pub(crate) default: String,
-    pub(crate) as_of: toml::value::Datetime,
+    pub(crate) released: toml::value::Datetime,
     /// The oldest release that still installs and runs: a pin below it gets the default instead.
     pub(crate) oldest_installable: Option<String>,
 }
