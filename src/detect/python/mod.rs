@@ -4,6 +4,7 @@
 
 mod app;
 mod contract;
+mod lock;
 mod manifests;
 mod plan;
 mod requirements;
@@ -19,6 +20,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use self::app::AppObject;
+use self::lock::Locked;
 use self::manifests::{Manager, Manifests};
 use self::requirements::Dependency;
 use self::source::{summarise, Literal};
@@ -114,7 +116,11 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         .dependency_files
         .iter()
         .find(|f| matches!(f.as_str(), "uv.lock" | "poetry.lock" | "pdm.lock"));
-    let cap = wheels::newest_line(root, lock.map(String::as_str), &manifests.dependencies);
+    let locked = lock.and_then(|file| Some((file.as_str(), lock::read(root, file)?)));
+    let cap = wheels::newest_line(
+        locked.as_ref().map(|(file, packages)| (*file, packages.as_slice())),
+        &manifests.dependencies,
+    );
     if let Some(fact) = version::python_line(root, &manifests.python, cap.as_ref(), &mut candidate.notes) {
         candidate.facts.insert("python_version".into(), fact);
     }
@@ -132,7 +138,10 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     let mut options: Vec<ChoiceOption> = apps
         .iter()
-        .map(|app| option(root, app, &manifests.dependencies))
+        .map(|app| {
+            let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+            option(root, app, &manifests.dependencies, locked)
+        })
         .collect();
     if let Some((started, source)) = &started {
         contract::apply_started(root, &mut options, started, source);
@@ -229,14 +238,14 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
 }
 
 /// The facts of one app object: how the server runs it, and which server.
-fn option(root: &Path, app: &AppObject, dependencies: &[Dependency]) -> ChoiceOption {
+fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Option<(&str, &[Locked])>) -> ChoiceOption {
     let mut facts = Facts::new();
     facts.insert("framework".into(), Fact::new(app.framework.clone(), app.source.clone()));
     facts.insert("interface".into(), Fact::new(app.interface.clone(), app.source.clone()));
     facts.insert("app_factory".into(), Fact::new(app.factory, app.source.clone()));
     facts.insert("app_dir".into(), Fact::new(app.dir.clone(), app.source.clone()));
     let mut warnings = Vec::new();
-    match server::depended_on(dependencies, &app.interface) {
+    match server::depended_on(dependencies, locked, &app.interface) {
         Some((name, source, note)) => {
             let port = knowledge().server.iter().find(|s| s.name == name).map_or(8000, |s| s.port);
             let fact = Fact::new(name.clone(), source.clone());

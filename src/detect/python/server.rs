@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::lock::Locked;
 use super::requirements::Dependency;
 use super::source::summarise;
 use crate::detect::deploy::base_name;
@@ -11,25 +12,44 @@ use crate::detect::read_small_text;
 use crate::knowledge::python::knowledge;
 
 /// The server the project depends on for `interface` (the first of knowledge's servers that serves it), with
-/// the dependency that names it and a note when the server comes with a framework's extra.
-pub(super) fn depended_on(dependencies: &[Dependency], interface: &str) -> Option<(String, String, Option<String>)> {
-    let named = |name: &str| dependencies.iter().find(|d| d.name == name);
-    for server in knowledge().server.iter().filter(|s| s.interfaces.iter().any(|i| i == interface)) {
-        if let Some(dependency) = named(&server.package) {
+/// the dependency that names it and a note when it comes another way: with a framework's extra
+/// (`fastapi[standard]`), or through another dependency, as the lock shows (`uvicorn-worker` brings gunicorn).
+pub(super) fn depended_on(
+    dependencies: &[Dependency],
+    locked: Option<(&str, &[Locked])>,
+    interface: &str,
+) -> Option<(String, String, Option<String>)> {
+    let servers: Vec<_> = knowledge()
+        .server
+        .iter()
+        .filter(|s| s.interfaces.iter().any(|i| i == interface))
+        .collect();
+    for server in &servers {
+        if let Some(dependency) = dependencies.iter().find(|d| d.name == server.package) {
             return Some((server.name.clone(), dependency.source.clone(), None));
         }
     }
-    // FastAPI's `standard` extra brings uvicorn (and its CLI).
-    dependencies
-        .iter()
-        .find(|d| d.name == "fastapi" && d.extras.iter().any(|e| e == "standard" || e == "all"))
-        .map(|d| {
-            (
-                "uvicorn".to_string(),
-                d.source.clone(),
-                Some("uvicorn comes with fastapi[standard]".to_string()),
-            )
-        })
+    for framework in &knowledge().framework {
+        let with_extra = dependencies.iter().find_map(|d| {
+            (d.name == framework.package)
+                .then(|| d.extras.iter().find_map(|e| Some((e, framework.server_extras.get(e)?))))?
+                .map(|(extra, server)| (d, extra, server))
+        });
+        if let Some((dependency, extra, server)) = with_extra {
+            let note = format!("{server} comes with {}[{extra}]", dependency.name);
+            return Some((server.clone(), dependency.source.clone(), Some(note)));
+        }
+    }
+    let (file, packages) = locked?;
+    let server = servers.iter().find(|s| packages.iter().any(|p| p.main && p.name == s.package))?;
+    Some((
+        server.name.clone(),
+        file.to_string(),
+        Some(format!(
+            "{} is installed through another dependency ({file} holds it)",
+            server.name
+        )),
+    ))
 }
 
 /// What a start command says: the server, the app it runs (`module:object`, with `()` for a factory call),

@@ -3,13 +3,12 @@
 //! for particular interpreters (`cp311`, not `abi3` or `none`) installs up to the newest of them. Pins without
 //! such a lock (`psycopg2==2.9.5`) are checked against `knowledge/python/wheels.toml`.
 
-use std::path::Path;
 use std::str::FromStr;
 
 use pep440_rs::Version;
 
+use super::lock::Locked;
 use super::requirements::Dependency;
-use crate::detect::read_manifest;
 use crate::knowledge::python::native_releases;
 
 /// A line (its minor number: 11 for 3.11) and why nothing newer installs.
@@ -22,38 +21,22 @@ pub(super) struct Cap {
 }
 
 /// The newest line every locked (or pinned) native package installs on; None when nothing limits it.
-pub(super) fn newest_line(root: &Path, lock: Option<&str>, dependencies: &[Dependency]) -> Option<Cap> {
-    let from_lock = lock.and_then(|file| {
-        let text = read_manifest(root, file).ok()?;
-        Some(locked(&text, file))
-    });
-    match from_lock {
-        Some(cap) => cap,
+pub(super) fn newest_line(locked: Option<(&str, &[Locked])>, dependencies: &[Dependency]) -> Option<Cap> {
+    match locked {
+        Some((file, packages)) => locked_cap(packages, file),
         None => pinned(dependencies),
     }
 }
 
-/// The cap a lock's wheels set (None inside: the lock limits nothing).
-fn locked(text: &str, file: &str) -> Option<Cap> {
-    let table: toml::Table = toml::from_str(text).ok()?;
-    let packages = table.get("package")?.as_array()?;
+/// The cap a lock's wheels set (None: the lock limits nothing).
+fn locked_cap(packages: &[Locked], file: &str) -> Option<Cap> {
     let mut cap: Option<Cap> = None;
-    for package in packages {
-        let name = package.get("name").and_then(toml::Value::as_str).unwrap_or_default();
-        let version = package.get("version").and_then(toml::Value::as_str).unwrap_or_default();
-        let files = ["wheels", "files"]
-            .iter()
-            .filter_map(|key| package.get(*key)?.as_array())
-            .flatten()
-            .filter_map(|entry| {
-                let named = entry.get("file").or_else(|| entry.get("url"))?.as_str()?;
-                Some(named.rsplit('/').next().unwrap_or(named))
-            });
-        let Some(minor) = newest_interpreter(files) else { continue };
+    for package in packages.iter().filter(|p| p.main) {
+        let Some(minor) = newest_interpreter(package.files.iter().map(String::as_str)) else { continue };
         if cap.as_ref().is_none_or(|c| minor < c.minor) {
             cap = Some(Cap {
                 minor,
-                why: format!("{name} {version} has wheels up to CPython 3.{minor} only"),
+                why: format!("{} {} has wheels up to CPython 3.{minor} only", package.name, package.version),
                 source: file.to_string(),
             });
         }
@@ -143,7 +126,7 @@ name = "psycopg2-binary"
 version = "2.9.5"
 wheels = [{ url = "https://files.example/psycopg2_binary-2.9.5-cp311-cp311-manylinux_2_17_x86_64.whl" }]
 "#;
-        let cap = locked(lock, "uv.lock").unwrap();
+        let cap = locked_cap(&super::super::lock::parse(lock).unwrap(), "uv.lock").unwrap();
         assert_eq!(cap.minor, 11);
         assert_eq!(cap.why, "psycopg2-binary 2.9.5 has wheels up to CPython 3.11 only");
         assert_eq!(cap.source, "uv.lock");

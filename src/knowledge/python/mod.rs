@@ -41,6 +41,8 @@ pub(crate) struct Framework {
     pub(crate) constructors: Vec<String>,
     #[serde(default)]
     pub(crate) factories: Vec<String>,
+    #[serde(default)]
+    pub(crate) server_extras: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]

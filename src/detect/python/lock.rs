@@ -1,0 +1,134 @@
+//! The packages a lock file pins (uv.lock, poetry.lock, pdm.lock), with the wheel files it lists for each:
+//! what the install will hold, direct or not. Poetry before 1.3 kept the files apart, under
+//! `[metadata.files]`.
+
+use std::path::Path;
+
+use crate::detect::read_manifest;
+use crate::knowledge::python::normalise;
+
+/// One locked package: its normalised name, version and the file names of its wheels and sources.
+#[derive(Debug, Clone)]
+pub(super) struct Locked {
+    pub(super) name: String,
+    pub(super) version: String,
+    pub(super) files: Vec<String>,
+    /// Whether the production install holds it: Poetry's `groups`/`category` and PDM's `groups` say so per
+    /// package; for uv.lock, what the project's own non-development dependencies reach.
+    pub(super) main: bool,
+}
+
+/// The packages of the lock `file` at `root`; None when it cannot be read or parsed.
+pub(super) fn read(root: &Path, file: &str) -> Option<Vec<Locked>> {
+    parse(&read_manifest(root, file).ok()?)
+}
+
+pub(super) fn parse(text: &str) -> Option<Vec<Locked>> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let old_files = table
+        .get("metadata")
+        .and_then(|m| m.get("files"))
+        .and_then(toml::Value::as_table);
+    let packages = table.get("package")?.as_array()?;
+    Some::<Vec<Locked>>(
+        packages
+            .iter()
+            .filter_map(|package| {
+                let name = package.get("name")?.as_str()?;
+                let version = package.get("version").and_then(toml::Value::as_str).unwrap_or_default();
+                let listed = ["wheels", "files"]
+                    .iter()
+                    .filter_map(|key| package.get(*key)?.as_array())
+                    .flatten()
+                    .chain(old_files.and_then(|f| f.get(name)?.as_array()).into_iter().flatten());
+                let files = listed
+                    .filter_map(|entry| {
+                        let named = entry.get("file").or_else(|| entry.get("url"))?.as_str()?;
+                        Some(named.rsplit('/').next().unwrap_or(named).to_string())
+                    })
+                    .collect();
+                let main = match (package.get("groups"), package.get("category")) {
+                    (Some(groups), _) => groups
+                        .as_array()
+                        .is_some_and(|g| g.iter().any(|g| matches!(g.as_str(), Some("main" | "default")))),
+                    (None, Some(category)) => category.as_str() == Some("main"),
+                    (None, None) => true,
+                };
+                Some(Locked {
+                    name: normalise(name),
+                    version: version.to_string(),
+                    files,
+                    main,
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+    .map(|mut locked| {
+        mark_reached_by_project(packages, &mut locked);
+        locked
+    })
+}
+
+/// uv.lock: only what the project's own packages (`source = { editable = "." }` or `virtual`) reach through
+/// their `dependencies` (not their `dev-dependencies`) is installed by `uv sync --no-dev`.
+fn mark_reached_by_project(packages: &[toml::Value], locked: &mut [Locked]) {
+    let dependencies_of = |package: &toml::Value| -> Vec<String> {
+        package
+            .get("dependencies")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| Some(normalise(d.get("name")?.as_str()?)))
+            .collect()
+    };
+    let is_project = |package: &toml::Value| {
+        package
+            .get("source")
+            .is_some_and(|s| s.get("editable").is_some() || s.get("virtual").is_some())
+    };
+    let mut queue: Vec<String> = packages.iter().filter(|p| is_project(p)).flat_map(dependencies_of).collect();
+    if queue.is_empty() {
+        return; // not a uv lock, or a project uv does not describe: the per-package markers stand
+    }
+    let mut reached: Vec<String> = packages
+        .iter()
+        .filter(|p| is_project(p))
+        .filter_map(|p| Some(normalise(p.get("name")?.as_str()?)))
+        .collect();
+    while let Some(name) = queue.pop() {
+        if reached.contains(&name) {
+            continue;
+        }
+        if let Some(package) = packages.iter().find(|p| p.get("name").and_then(toml::Value::as_str).map(normalise).as_deref() == Some(name.as_str())) {
+            queue.extend(dependencies_of(package));
+        }
+        reached.push(name);
+    }
+    for package in locked {
+        package.main = reached.contains(&package.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_poetry_locks_keep_their_files_apart() {
+        let lock = "[[package]]\nname = \"greenlet\"\nversion = \"1.1.2\"\n\n[metadata.files]\ngreenlet = [\n  \
+                    {file = \"greenlet-1.1.2-cp310-cp310-manylinux_2_17_x86_64.whl\", hash = \"sha256:0\"},\n]\n";
+        let packages = parse(lock).unwrap();
+        assert_eq!(packages[0].files, vec!["greenlet-1.1.2-cp310-cp310-manylinux_2_17_x86_64.whl"]);
+    }
+
+    #[test]
+    fn uv_locks_install_what_the_project_reaches() {
+        let lock = "[[package]]\nname = \"app\"\nversion = \"0\"\nsource = { virtual = \".\" }\n\
+                    dependencies = [{ name = \"uvicorn-worker\" }]\n[package.dev-dependencies]\ndev = [{ name = \"pytest\" }]\n\n\
+                    [[package]]\nname = \"uvicorn-worker\"\nversion = \"1\"\ndependencies = [{ name = \"gunicorn\" }]\n\n\
+                    [[package]]\nname = \"gunicorn\"\nversion = \"23\"\n\n[[package]]\nname = \"pytest\"\nversion = \"8\"\n";
+        let packages = parse(lock).unwrap();
+        let main: Vec<&str> = packages.iter().filter(|p| p.main).map(|p| p.name.as_str()).collect();
+        assert_eq!(main, vec!["app", "uvicorn-worker", "gunicorn"]);
+    }
+}
