@@ -57,7 +57,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
         .collect();
     let mut found = Vec::new();
     if let Some(django) = used.iter().find(|fw| fw.name == "django") {
-        found.extend(django_app(root, django, dependencies));
+        found.extend(django_app(root, django, dependencies).or_else(|| django_wsgi_module(root, django)));
     }
     let others: Vec<&&Framework> = used.iter().filter(|fw| fw.name != "django").collect();
     if others.is_empty() {
@@ -216,6 +216,39 @@ fn django_app(root: &Path, django: &Framework, dependencies: &[Dependency]) -> O
         interface: interface.to_string(),
         source,
         dir,
+        rank: 0,
+        port: None,
+    })
+}
+
+/// Django without a settings module manage.py names literally: the project package's `wsgi.py` that calls
+/// `get_wsgi_application()`, at the root or one folder down (`config/wsgi.py` → `config.wsgi:application`).
+fn django_wsgi_module(root: &Path, django: &Framework) -> Option<AppObject> {
+    let entries = std::fs::read_dir(root).ok()?;
+    let mut packages: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|d| !d.starts_with(['.', '_']))
+        .collect();
+    packages.sort();
+    let (package, line) = packages.iter().find_map(|package| {
+        let text = read_small_text(&root.join(package).join("wsgi.py"))?;
+        let summary = summarise(&text, &|_| false);
+        summary
+            .assignments
+            .iter()
+            .find(|(name, callee, _)| name == "application" && callee == "get_wsgi_application")
+            .map(|(_, _, line)| (package.clone(), *line))
+    })?;
+    Some(AppObject {
+        module: format!("{package}.wsgi"),
+        object: "application".to_string(),
+        factory: false,
+        framework: django.name.clone(),
+        interface: "wsgi".to_string(),
+        source: format!("{package}/wsgi.py:{line}"),
+        dir: ".".to_string(),
         rank: 0,
         port: None,
     })

@@ -105,7 +105,17 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
             facts: &mut option.facts,
             warnings: &mut option.warnings,
             takes_workdir: false,
-            own_env: &["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH", "VIRTUAL_ENV", "PYTHONPATH", "PORT"],
+            // The image's own, and the development switches an old image may have set (FLASK_ENV=development).
+            own_env: &[
+                "PYTHONUNBUFFERED",
+                "PYTHONDONTWRITEBYTECODE",
+                "PATH",
+                "VIRTUAL_ENV",
+                "PYTHONPATH",
+                "PORT",
+                "FLASK_ENV",
+                "FLASK_DEBUG",
+            ],
         })
         .collect();
     // The image builds its own start command from the server and the app: the old one's words are all start.

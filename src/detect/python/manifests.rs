@@ -154,6 +154,10 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
             pipfile(root, &mut found)?;
         }
         Manager::Uv | Manager::Poetry | Manager::Pdm => {
+            if manager == Manager::Poetry && found.installable && !poetry_package_present(root, poetry) {
+                // Poetry 2 refuses to install a root package whose folder is missing; 1.x only warned.
+                found.installable = false;
+            }
             if pyproject.is_none() {
                 anyhow::bail!("{}: no pyproject.toml beside it", found.manager_source);
             }
@@ -202,6 +206,20 @@ fn choose_manager(
     } else {
         (Manager::Pip, if has_project { "pyproject.toml" } else { "setup.py" }.to_string())
     }
+}
+
+/// Whether the package Poetry would install as the project exists: `packages = [...]` names it, or a module
+/// named after the project (`my-app` → `my_app/`, `src/my_app/`, `my_app.py`) is there.
+fn poetry_package_present(root: &Path, poetry: Option<&Table>) -> bool {
+    let Some(poetry) = poetry else { return false };
+    if poetry.contains_key("packages") {
+        return true;
+    }
+    let Some(name) = poetry.get("name").and_then(Item::as_str) else { return false };
+    let module = name.to_ascii_lowercase().replace(['-', '.'], "_");
+    [module.clone(), format!("src/{module}"), format!("{module}.py")]
+        .iter()
+        .any(|path| root.join(path).exists())
 }
 
 /// `.python-version` and `runtime.txt`: the line the developers and the platform run.

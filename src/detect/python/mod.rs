@@ -125,14 +125,15 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         candidate.facts.insert("python_version".into(), fact);
     }
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
-    let run_time = runtime::scan(root);
+    let mut run_time = runtime::scan(root);
     candidate.warnings.extend(run_time.cut.clone());
-    written_dirs(&run_time, &mut candidate);
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
     if let Some((started, source)) = &started {
         apps = contract::rank_by_command(apps, started, source);
     }
+    flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
+    written_dirs(&run_time, &mut candidate);
     if apps.is_empty() {
         return no_app(&manifests, started.map(|(s, _)| s.server), candidate).map(Some);
     }
@@ -291,9 +292,9 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
         return;
     };
     let summary = summarise(&text, &|name| matches!(name, "get" | "getenv"));
-    let names_root = text.contains("STATIC_ROOT");
-    if names_root {
-        let line = text.lines().position(|l| l.trim_start().starts_with("STATIC_ROOT")).map_or(1, |at| at + 1);
+    let static_root = summary.assigned.iter().find(|(name, _)| name == "STATIC_ROOT");
+    let names_root = static_root.is_some();
+    if let Some((_, line)) = static_root {
         facts.insert(
             "collectstatic".into(),
             Fact::new(true, format!("{settings}:{line}")).with_note("STATIC_ROOT is set: collectstatic runs in the build"),
@@ -385,6 +386,20 @@ fn record_services(root: &Path, dependencies: &[Dependency], run_time: &runtime:
         .filter_map(|d| services::Clue::library("pypi", &d.name, &d.source))
         .collect();
     services::record(root, ".", clues, facts);
+}
+
+/// Flask keeps what an app writes at run time in its instance folder, `instance/` beside the app: a database
+/// Flask-SQLAlchemy opens by a relative `sqlite:///` URL, files the code puts under `app.instance_path`.
+fn flask_instance_folder(apps: &[AppObject], dependencies: &[Dependency], run_time: &mut runtime::RunTime) {
+    if apps.first().is_none_or(|app| app.framework != "flask") {
+        return;
+    }
+    let sqlalchemy = dependencies.iter().find(|d| d.name == "flask-sqlalchemy").map(|d| d.source.clone());
+    let Some(source) = run_time.instance_folder.clone().or(sqlalchemy) else { return };
+    // Relative SQLite files are the instance folder's under Flask-SQLAlchemy, not the working directory's.
+    if !run_time.written.iter().any(|(dir, _)| dir == "instance") {
+        run_time.written.push(("instance".to_string(), source));
+    }
 }
 
 /// The folders the program writes, handed to the app user by the image.

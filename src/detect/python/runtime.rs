@@ -16,7 +16,9 @@ use crate::detect::{read_small_text, walk};
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
 
 /// Texts a module must contain to be parsed at all.
-const TRIGGERS: &[&str] = &["open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config("];
+const TRIGGERS: &[&str] = &[
+    "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
+];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
 #[derive(Debug, Default)]
@@ -25,6 +27,8 @@ pub(super) struct RunTime {
     pub(super) written: Vec<(String, String)>,
     /// Variables read by name, each once.
     pub(super) env_reads: Vec<(String, String)>,
+    /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
+    pub(super) instance_folder: Option<String>,
     /// The warning of a walk cut short.
     pub(super) cut: Option<String>,
 }
@@ -33,6 +37,7 @@ pub(super) struct RunTime {
 pub(super) fn scan(root: &Path) -> RunTime {
     let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
     let mut env_reads: Vec<(String, String)> = Vec::new();
+    let mut instance_folder = None;
     let mut found: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
@@ -43,6 +48,11 @@ pub(super) fn scan(root: &Path) -> RunTime {
         let Some(text) = read_small_text(path) else { continue };
         if !TRIGGERS.iter().any(|t| text.contains(t)) {
             continue;
+        }
+        if instance_folder.is_none() {
+            if let Some(at) = text.lines().position(|l| l.contains("instance_path") || l.contains("instance_relative_config")) {
+                instance_folder = Some(format!("{rel}:{}", at + 1));
+            }
         }
         let summary = summarise(&text, &|name| {
             name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name) || ENV_CALLS.contains(&name)
@@ -78,6 +88,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     RunTime {
         written: found,
         env_reads,
+        instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
 }

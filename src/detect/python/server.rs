@@ -143,9 +143,7 @@ pub(super) fn gunicorn_config_port(root: &Path, options: &[String]) -> Option<(u
         .position(|o| o == "-c" || o == "--config")
         .and_then(|at| options.get(at + 1).cloned())
         .or_else(|| options.iter().find_map(|o| o.strip_prefix("--config=").map(String::from)));
-    let file = named
-        .map(|f| f.trim_start_matches("./").to_string())
-        .unwrap_or_else(|| "gunicorn.conf.py".to_string());
+    let file = named.map_or_else(|| "gunicorn.conf.py".to_string(), |f| f.trim_start_matches("./").to_string());
     let text = read_small_text(&root.join(&file))?;
     let summary = summarise(&text, &|_| false);
     summary.constants.iter().find_map(|(name, value, line)| {

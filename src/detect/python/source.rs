@@ -50,6 +50,8 @@ pub(super) struct Summary {
     pub(super) functions: Vec<(String, usize)>,
     /// `NAME = "text"` at the top level (Django's `WSGI_APPLICATION`), with their lines.
     pub(super) constants: Vec<(String, Literal, usize)>,
+    /// Every name assigned at the top level, whatever the value (`STATIC_ROOT = BASE_DIR / "static"`).
+    pub(super) assigned: Vec<(String, usize)>,
     pub(super) calls: Vec<Call>,
     /// `os.environ["NAME"]` anywhere: variables read with no default, with their lines.
     pub(super) environ_subscripts: Vec<(String, usize)>,
@@ -130,6 +132,7 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                 return;
             }
             let name = text_of(left, bytes).to_string();
+            summary.assigned.push((name.clone(), line_of(statement)));
             if right.kind() == "call" {
                 if let Some(function) = right.child_by_field_name("function") {
                     let callee = text_of(function, bytes);

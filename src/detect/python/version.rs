@@ -21,6 +21,12 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
         .filter(|s| !s.range)
         .filter_map(|s| Some((line_of(&s.text)?, s.source.clone())))
         .collect();
+    // A range that allows one version only (Poetry's `python = "3.7.10"`, `==3.11.*`) pins its line.
+    pins.extend(
+        said.iter()
+            .filter(|s| s.range)
+            .filter_map(|s| Some((exact_line(&s.text)?, s.source.clone()))),
+    );
     pins.extend(
         toolchains::mentions(root, &["."], Tool::Python)
             .into_iter()
@@ -31,16 +37,27 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
         .filter(|s| s.range)
         .filter_map(|s| Some((specifiers(&s.text)?, s)))
         .collect();
+    // A line is allowed when some release of it is (`>=3.11.4` allows 3.11).
     let allowed = |line: &str| {
-        Version::from_str(&format!("{line}.0")).is_ok_and(|v| ranges.iter().all(|(r, _)| r.contains(&v)))
+        ranges.iter().all(|(range, said)| {
+            exact_line(&said.text).as_deref() == Some(line)
+                || ["0", "99"]
+                    .iter()
+                    .any(|patch| Version::from_str(&format!("{line}.{patch}")).is_ok_and(|v| range.contains(&v)))
+        })
     };
-    if let Some((line, source)) = pins.first() {
-        if let Some((_, range)) = ranges.iter().find(|_| !allowed(line)) {
+    // A pin outside what the manifests allow (an old Dockerfile's `FROM python:3.10` below `>=3.11`) is not the
+    // code's line: the next pin, or the ranges, decide.
+    if let Some((line, source)) = pins.iter().find(|(line, _)| !allowed(line)) {
+        if let Some((_, range)) = ranges.first() {
             notes.push(format!(
-                "{source} pins Python {line}, outside {} ({}): the pin is used",
+                "{source} names Python {line}, outside {} ({}): not used",
                 range.text, range.source
             ));
         }
+    }
+    pins.retain(|(line, _)| allowed(line));
+    if let Some((line, source)) = pins.first() {
         if let Some(cap) = cap.filter(|cap| minor(line) > cap.minor) {
             notes.push(format!(
                 "{source} pins Python {line}, but {} ({}): the pin is used, and the dependency install may fail on it",
@@ -97,6 +114,18 @@ fn line_of(version: &str) -> Option<String> {
     (major == "3" && !minor.is_empty()).then(|| format!("3.{minor}"))
 }
 
+/// The line a range allowing one version pins: `3.7.10` (Poetry's exact form), `==3.11.4`, `==3.11.*`.
+fn exact_line(text: &str) -> Option<String> {
+    let text = text.trim();
+    let version = text.strip_prefix("==").unwrap_or(text).trim();
+    let version = version.strip_suffix(".*").unwrap_or(version);
+    let plain = version.chars().all(|c| c.is_ascii_digit() || c == '.') && version.matches('.').count() >= 1;
+    if !plain || text.contains(',') {
+        return None;
+    }
+    line_of(version)
+}
+
 /// A PEP 440 range, or Poetry's caret and tilde forms (`^3.11` → `>=3.11,<4`, `~3.11` → `>=3.11,<3.12`).
 fn specifiers(text: &str) -> Option<VersionSpecifiers> {
     let parts: Vec<String> = text
@@ -145,5 +174,9 @@ mod tests {
         let range = specifiers(">=3.9,<3.13").unwrap();
         assert!(range.contains(&v("3.12.0")) && !range.contains(&v("3.13.0")));
         assert!(specifiers("3.11.*").unwrap().contains(&v("3.11.0")));
+        assert_eq!(exact_line("3.7.10").as_deref(), Some("3.7"));
+        assert_eq!(exact_line("==3.11.*").as_deref(), Some("3.11"));
+        assert_eq!(exact_line(">=3.11"), None);
+        assert_eq!(exact_line("3.11,<3.13"), None);
     }
 }
