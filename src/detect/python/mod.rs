@@ -285,43 +285,81 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Opt
     }
 }
 
-/// Django collects its static files at build time when the settings name `STATIC_ROOT`.
+/// Django collects its static files at build time when the settings assign `STATIC_ROOT`; the secrets the
+/// settings read without a default get placeholders for that step only and are named for run time.
 fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
-    let settings = app.source.split(':').next().unwrap_or_default();
-    let Some(text) = read_small_text(&root.join(settings)) else {
-        return;
-    };
-    let summary = summarise(&text, &|name| matches!(name, "get" | "getenv"));
-    let static_root = summary.assigned.iter().find(|(name, _)| name == "STATIC_ROOT");
-    let names_root = static_root.is_some();
-    if let Some((_, line)) = static_root {
+    let mut static_root = None;
+    let mut required: Vec<String> = Vec::new();
+    let mut first_read = None;
+    for file in django_settings_files(root, app) {
+        let Some(text) = read_small_text(&root.join(&file)) else { continue };
+        let summary = summarise(&text, &|name| matches!(name, "get" | "getenv" | "env" | "config"));
+        if static_root.is_none() {
+            static_root = summary
+                .assigned
+                .iter()
+                .find(|(name, _)| name == "STATIC_ROOT")
+                .map(|(_, line)| format!("{file}:{line}"));
+        }
+        let without_default = summary
+            .calls
+            .iter()
+            .filter(|call| {
+                let reads = call.callee.ends_with("environ.get")
+                    || call.callee.ends_with("getenv")
+                    || call.callee == "env"
+                    || call.callee == "config";
+                reads && call.args.len() == 1 && call.keywords.is_empty()
+            })
+            .filter_map(|call| call.args.first().and_then(Literal::as_str).map(String::from))
+            .chain(summary.environ_subscripts.iter().map(|(name, _)| name.clone()));
+        for name in without_default.filter(|name| crate::validate::looks_secret(name)) {
+            if !required.contains(&name) {
+                first_read.get_or_insert_with(|| file.clone());
+                required.push(name);
+            }
+        }
+    }
+    if let Some(source) = &static_root {
         facts.insert(
             "collectstatic".into(),
-            Fact::new(true, format!("{settings}:{line}")).with_note("STATIC_ROOT is set: collectstatic runs in the build"),
+            Fact::new(true, source.clone()).with_note("STATIC_ROOT is set: collectstatic runs in the build"),
         );
     }
-    let required: Vec<String> = summary
-        .calls
-        .iter()
-        .filter(|call| call.callee.ends_with("environ.get") || call.callee.ends_with("getenv"))
-        .filter(|call| call.args.len() == 1 && call.keywords.is_empty())
-        .filter_map(|call| call.args.first().and_then(Literal::as_str).map(String::from))
-        .filter(|name| name.contains("SECRET"))
-        .collect();
-    if required.is_empty() {
-        return;
-    }
+    let Some(settings) = first_read else { return };
     // The running app is given them (`docker run -e`); the image names them, never holds them.
     facts.entry("secret_env".into()).or_insert_with(|| {
-        Fact::new(json!(required), settings.to_string()).with_note("secrets the settings read without a default")
+        Fact::new(json!(required), settings.clone()).with_note("secrets the settings read without a default")
     });
-    if names_root {
+    if static_root.is_some() {
         facts.insert(
             "build_only_env".into(),
-            Fact::new(json!(required), settings.to_string())
+            Fact::new(json!(required), settings)
                 .with_note("read by the settings without a default: given a placeholder for collectstatic only"),
         );
     }
+}
+
+/// The settings modules of a Django project, from its application's package (`mysite.wsgi` → `mysite/`):
+/// `settings.py`, or every module of a `settings/` package (`base.py`, `production.py`), sorted.
+fn django_settings_files(root: &Path, app: &AppObject) -> Vec<String> {
+    let package = app.module.rsplit_once('.').map_or(app.module.as_str(), |(package, _)| package);
+    let folder = crate::detect::join_rel(&app.dir, &package.replace('.', "/"));
+    let single = format!("{folder}/settings.py");
+    if root.join(&single).is_file() {
+        return vec![single];
+    }
+    let Ok(entries) = std::fs::read_dir(root.join(&folder).join("settings")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|name| Path::new(name).extension().is_some_and(|ext| ext == "py"))
+        .map(|name| format!("{folder}/settings/{name}"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// One app is taken; several are a choice, with a default when one ranks above the rest.
