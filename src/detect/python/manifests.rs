@@ -66,6 +66,26 @@ pub(super) struct Manifests {
     pub(super) warnings: Vec<String>,
 }
 
+impl Manifests {
+    /// What a manager's manifests say before they are read.
+    fn new(manager: Manager, manager_source: String, locked: bool) -> Self {
+        Manifests {
+            manager,
+            manager_source,
+            manager_version: None,
+            dependency_files: Vec::new(),
+            requirements: None,
+            dependencies: Vec::new(),
+            python: Vec::new(),
+            scripts: Vec::new(),
+            installable: false,
+            locked,
+            pipenv_categories: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// The files whose presence makes this a Python project.
 pub(super) const MARKERS: &[&str] = &[
     "pyproject.toml",
@@ -110,20 +130,8 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         return Ok(None);
     }
     let (manager, manager_source) = choose_manager(&has, pyproject.as_ref(), &requirement_files, project_table.is_some());
-    let mut found = Manifests {
-        manager,
-        manager_source,
-        manager_version: None,
-        dependency_files: Vec::new(),
-        requirements: None,
-        dependencies: Vec::new(),
-        python: Vec::new(),
-        scripts: Vec::new(),
-        installable: false,
-        locked: ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m)),
-        pipenv_categories: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let locked = ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m));
+    let mut found = Manifests::new(manager, manager_source, locked);
     python_files(root, &mut found);
     if let Some(p) = &pyproject {
         p.read_into(&mut found);
@@ -441,20 +449,7 @@ pub(super) fn fuzz_text(text: &str) -> usize {
         text: text.to_string(),
         doc,
     };
-    let mut found = Manifests {
-        manager: Manager::Pip,
-        manager_source: String::new(),
-        manager_version: None,
-        dependency_files: Vec::new(),
-        requirements: None,
-        dependencies: Vec::new(),
-        python: Vec::new(),
-        scripts: Vec::new(),
-        installable: false,
-        locked: false,
-        pipenv_categories: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut found = Manifests::new(Manager::Pip, String::new(), false);
     file.read_into(&mut found);
     found.dependencies.len() + found.python.len() + found.scripts.len() + poetry_lock_version(text).map_or(0, |_| 1)
 }
