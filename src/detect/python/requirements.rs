@@ -23,7 +23,16 @@ pub(super) struct Dependency {
 
 /// A PEP 508 requirement string as a dependency; None for one that does not parse.
 pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
-    let requirement = Requirement::<VerbatimUrl>::from_str(text.trim()).ok()?;
+    // Only the name, extras and version matter here: the environment marker (`; python_version < "3.11"`) and a
+    // direct URL (`name @ https://…`) are left out before parsing.
+    let text = text.split(';').next().unwrap_or_default();
+    let text = text.split_once(" @").map_or(text, |(named, _)| named).trim();
+    // pep508_rs 0.9.2 panics on a name or an extra that ends in `.`, `-` or `_` right before another character
+    // (`0-:`, `x[a-`) instead of refusing it: such text is refused here first.
+    if !names_well_formed(text) {
+        return None;
+    }
+    let requirement = Requirement::<VerbatimUrl>::from_str(text).ok()?;
     let pinned = match &requirement.version_or_url {
         Some(VersionOrUrl::VersionSpecifier(specifiers)) => match &specifiers[..] {
             [only] if *only.operator() == Operator::Equal => Some(only.version().to_string()),
@@ -134,6 +143,27 @@ pub(super) fn read(root: &Path, top: &str) -> Read {
     read
 }
 
+/// Whether the name and every extra are PEP 508 names: letters and digits, with `.`, `-`, `_` only inside.
+fn names_well_formed(text: &str) -> bool {
+    let is_name = |name: &str| {
+        name.is_empty()
+            || (name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.ends_with(|c: char| c.is_ascii_alphanumeric()))
+    };
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(text.len());
+    if !is_name(&text[..name_end]) {
+        return false;
+    }
+    let Some(extras) = text[name_end..].trim_start().strip_prefix('[') else {
+        return true;
+    };
+    let inside = extras.split(']').next().unwrap_or_default();
+    inside.split(',').map(str::trim).all(|extra| {
+        is_name(extra) && extra.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    })
+}
+
 /// Whether a requirement names the project's own folder (`.`, `./`, `.[extra]`, `file:.`).
 fn is_project_path(word: &str) -> bool {
     let path = word.strip_prefix("file:").unwrap_or(word);
@@ -218,5 +248,18 @@ mod tests {
         assert_eq!(relative("", "../outside.txt"), None);
         assert_eq!(relative("", "https://example.com/r.txt"), None);
         assert!(is_project_path(".[web]") && is_project_path("file:.") && !is_project_path("./lib"));
+    }
+
+    #[test]
+    fn names_ending_in_a_separator_are_refused_not_a_panic() {
+        assert!(pep508("0-:", "r:1").is_none());
+        assert!(pep508("flask_:x", "r:1").is_none());
+        assert!(pep508("0[0-", "r:1").is_none());
+        assert_eq!(
+            pep508("uvicorn[standard]==0.30 ; python_version >= '3.9'", "r:1").map(|d| d.pinned),
+            Some(Some("0.30".to_string()))
+        );
+        assert_eq!(pep508("pkg @ https://example.com/pkg.whl", "r:1").map(|d| d.name), Some("pkg".to_string()));
+        assert_eq!(pep508("flask[async]==3.0", "r:1").map(|d| d.name), Some("flask".to_string()));
     }
 }

@@ -86,9 +86,22 @@ fn parse(text: &str) -> Option<Tree> {
             parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(text, None)
+        // Bounded by construction: some inputs (a file of 100,000 line continuations) make the grammar's
+        // scanner quadratic. Real modules parse in milliseconds; one that takes longer is not read.
+        let started = std::time::Instant::now();
+        let mut over_budget = |_: &tree_sitter::ParseState| started.elapsed() > PARSE_BUDGET;
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+        let bytes = text.as_bytes();
+        slot.as_mut()?.parse_with_options(
+            &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
+            None,
+            Some(options),
+        )
     })
 }
+
+/// The longest one module's parse may take.
+const PARSE_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn text_of<'a>(node: Node, bytes: &'a [u8]) -> &'a str {
     node.utf8_text(bytes).unwrap_or("")
