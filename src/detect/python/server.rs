@@ -120,7 +120,9 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
                     found.port = found.port.or_else(|| port_in(value));
                 }
             }
-            if !SET_BY_IMAGE.contains(&option) {
+            // A value the old command's shell expanded (`${WORKERS:-4}`) means nothing in an exec-form CMD.
+            let expanded = word.contains('$') || value.as_ref().is_some_and(|v| v.contains('$'));
+            if !SET_BY_IMAGE.contains(&option) && !expanded {
                 found.options.push(word.clone());
                 if let (true, Some(value)) = (separate, value) {
                     found.options.push(value);
@@ -190,6 +192,8 @@ mod tests {
         let started = super::started(&words("uvicorn --factory app:create_app --reload --workers=2")).unwrap();
         assert!(started.factory);
         assert_eq!(started.options, words("--workers=2"));
+        let started = super::started(&words("gunicorn -w ${WORKERS_COUNT:-4} --timeout 60 app:app")).unwrap();
+        assert_eq!(started.options, words("--timeout 60"));
         assert_eq!(super::started(&words("python manage.py runserver")), None);
         assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
     }
