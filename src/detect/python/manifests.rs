@@ -196,7 +196,12 @@ fn choose_manager(
     requirement_files: &[String],
     has_project: bool,
 ) -> (Manager, String) {
-    let poetry = pyproject.and_then(|p| p.table(&["tool", "poetry"]));
+    // A pyproject table that says which tool manages the project, with its line.
+    let declared = |path: &[&str], needs: Option<&str>| {
+        let p = pyproject?;
+        let table = p.table(path)?;
+        needs.is_none_or(|key| table.contains_key(key)).then(|| p.source(path))
+    };
     if has("uv.lock") {
         (Manager::Uv, "uv.lock".to_string())
     } else if has("poetry.lock") {
@@ -205,10 +210,10 @@ fn choose_manager(
         (Manager::Pdm, "pdm.lock".to_string())
     } else if has("Pipfile") {
         (Manager::Pipenv, "Pipfile".to_string())
-    } else if let (Some(p), Some(_)) = (pyproject, poetry.filter(|t| t.contains_key("dependencies"))) {
-        (Manager::Poetry, p.source(&["tool", "poetry"]))
-    } else if let (Some(p), true) = (pyproject, pyproject.is_some_and(|p| p.table(&["tool", "uv"]).is_some())) {
-        (Manager::Uv, p.source(&["tool", "uv"]))
+    } else if let Some(source) = declared(&["tool", "poetry"], Some("dependencies")) {
+        (Manager::Poetry, source)
+    } else if let Some(source) = declared(&["tool", "uv"], None) {
+        (Manager::Uv, source)
     } else if let Some(file) = requirement_files.first() {
         (Manager::Pip, file.clone())
     } else {

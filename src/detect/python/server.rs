@@ -90,7 +90,6 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         "waitress-serve" => ("waitress", 1),
         first => (first, 1),
     };
-    let server = if server == "waitress-serve" { "waitress" } else { server };
     if !knowledge().server.iter().any(|s| s.name == server) {
         return None;
     }
