@@ -143,6 +143,21 @@ fn the_default_language_lines_are_supported() {
         "src/knowledge/node/lines.toml: oldest_maintained = {oldest}, but the supported LTS lines are {maintained:?}"
     );
 
+    let python: toml::Table = toml::from_str(include_str!("../../src/knowledge/python/lines.toml")).unwrap();
+    let oldest = python["oldest_maintained"].as_str().unwrap();
+    let maintained: Vec<&str> = python["line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| day_of(&line["end_of_support"]) >= today())
+        .map(|line| line["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        maintained.last().copied(),
+        Some(oldest),
+        "src/knowledge/python/lines.toml: oldest_maintained = {oldest}, but the maintained lines are {maintained:?}"
+    );
+
     // Every preset's literal Node default (node-server, node-static, Go's embedded front-end) is that line.
     let presets = dockgen::preset::builtin().unwrap();
     for preset in &presets {

@@ -9,7 +9,7 @@ use super::requirements::Dependency;
 use super::source::{summarise, Literal, Summary};
 use crate::detect::walk;
 use crate::detect::{join_rel, read_small_text};
-use crate::knowledge::python::{knowledge, Framework};
+use crate::knowledge::python::{is_stdlib, knowledge, normalise, Framework};
 
 /// An application object a server can run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
             continue;
         }
         let summary = summarise(&text, &|name| name == "run");
-        found.extend(objects_in(root, &rel, &summary, &others));
+        found.extend(objects_in(root, &rel, &summary, &others, dependencies));
     }
     found.sort_by_key(|a| (a.rank, a.source.len()));
     found.dedup_by(|a, b| a.spec() == b.spec() && a.dir == b.dir);
@@ -87,8 +87,14 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
 /// The app objects one module defines: an assignment from a framework's constructor or from a factory call
 /// (`app = create_app()`, the module a server is pointed at), or a factory function of a framework the module
 /// imports.
-fn objects_in(root: &Path, rel: &str, summary: &Summary, frameworks: &[&&Framework]) -> Vec<AppObject> {
-    let Some((dir, module)) = module_of(root, rel) else { return Vec::new() };
+fn objects_in(
+    root: &Path,
+    rel: &str,
+    summary: &Summary,
+    frameworks: &[&&Framework],
+    dependencies: &[Dependency],
+) -> Vec<AppObject> {
+    let Some((dir, module)) = import_root(root, rel, &summary.imports, dependencies) else { return Vec::new() };
     let side = is_side(rel);
     let entry_name = ENTRY_NAMES.contains(&module.rsplit('.').next().unwrap_or(&module));
     let imported = |fw: &Framework| summary.imports.contains(&fw.package);
@@ -141,6 +147,11 @@ fn module_of(root: &Path, rel: &str) -> Option<(String, String)> {
         Some(rest) if !root.join("src/__init__.py").is_file() => ("src", rest),
         _ => (".", stem),
     };
+    Some((dir.to_string(), module_name(stem)?))
+}
+
+/// `pkg/api` → `pkg.api`, `pkg/__init__` → `pkg`; None when a part is not a Python name (`my-app/x`).
+fn module_name(stem: &str) -> Option<String> {
     let mut parts: Vec<&str> = stem.split('/').collect();
     if parts.last() == Some(&"__init__") {
         parts.pop();
@@ -149,7 +160,39 @@ fn module_of(root: &Path, rel: &str) -> Option<(String, String)> {
         && parts
             .iter()
             .all(|p| p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    valid.then(|| (dir.to_string(), parts.join(".")))
+    valid.then(|| parts.join("."))
+}
+
+/// The folder a module imports from, and its name there: [`module_of`]'s, unless the module's own absolute
+/// imports name a module that is not there but in a folder on the module's path (`users_app/main.py` doing
+/// `from core.db import …` beside `users_app/core/`): the project runs it from that folder, the only place
+/// its imports resolve. The standard library and the project's dependencies are never its own modules.
+fn import_root(root: &Path, rel: &str, imports: &[String], dependencies: &[Dependency]) -> Option<(String, String)> {
+    let (dir, module) = module_of(root, rel)?;
+    let holds = |folder: &str, name: &str| {
+        let base = root.join(folder);
+        base.join(name).is_dir() || base.join(format!("{name}.py")).is_file()
+    };
+    let own: Vec<&String> = imports
+        .iter()
+        .filter(|name| {
+            !is_stdlib(name) && !dependencies.iter().any(|d| d.name == normalise(name)) && !holds(&dir, name)
+        })
+        .collect();
+    if own.is_empty() {
+        return Some((dir, module));
+    }
+    // The folders between the default root and the module, shallowest first.
+    let parts: Vec<&str> = rel.split('/').collect();
+    let skip = if dir == "." { 0 } else { dir.split('/').count() };
+    (skip + 1..parts.len())
+        .map(|depth| parts[..depth].join("/"))
+        .find(|folder| own.iter().any(|name| holds(folder, name)))
+        .and_then(|folder| {
+            let below = rel[folder.len() + 1..].strip_suffix(".py")?;
+            Some((folder, module_name(below)?))
+        })
+        .or(Some((dir, module)))
 }
 
 fn is_side(rel: &str) -> bool {
@@ -271,6 +314,24 @@ fn one_folder_down(root: &Path, name: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_import_root_is_where_the_modules_own_imports_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["svc/main.py", "svc/core/__init__.py", "svc/logging.py", "svc/redis.py", "lib/util.py"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let imports = |names: &[&str]| names.iter().map(|n| (*n).to_string()).collect::<Vec<_>>();
+        let redis = Dependency { name: "redis".into(), extras: Vec::new(), pinned: None, source: "r:1".into() };
+        let root_of = |names: &[&str]| import_root(dir.path(), "svc/main.py", &imports(names), std::slice::from_ref(&redis));
+        assert_eq!(root_of(&["core", "fastapi"]), Some(("svc".into(), "main".into())));
+        // The standard library's and the dependencies' names, and modules found from the root, say nothing.
+        for names in [&["logging"][..], &["redis"], &["lib", "svc"], &["missing"]] {
+            assert_eq!(root_of(names), Some((".".into(), "svc.main".into())), "{names:?}");
+        }
+    }
 
     #[test]
     fn files_are_modules_of_their_layout() {

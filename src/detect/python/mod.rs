@@ -122,6 +122,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         &manifests.dependencies,
     );
     if let Some(fact) = version::python_line(root, &manifests.python, cap.as_ref(), &mut candidate.notes) {
+        version::say_unsupported(&fact, &mut candidate.warnings);
         candidate.facts.insert("python_version".into(), fact);
     }
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
@@ -275,13 +276,20 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Opt
     if app.framework == "django" {
         django_facts(root, app, &mut facts);
     }
+    let mut notes = Vec::new();
+    if app.dir != "." {
+        notes.push(format!(
+            "{}: its modules import from {}/, which the image puts on PYTHONPATH",
+            app.source, app.dir
+        ));
+    }
     ChoiceOption {
         value: app.spec(),
         source: app.source.clone(),
         facts,
         why: Vec::new(),
         warnings,
-        notes: Vec::new(),
+        notes,
     }
 }
 

@@ -100,6 +100,25 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
     Some(Fact::new(chosen, range.source.clone()).with_note(format!("the newest line {} allows", range.text)))
 }
 
+/// A pinned line older than the oldest supported one gets no security fixes: said, with where it came from.
+pub(super) fn say_unsupported(fact: &Fact, warnings: &mut Vec<String>) {
+    let table = lines();
+    let Some(line) = fact.value.as_str() else { return };
+    if minor(line) >= minor(&table.oldest_maintained) {
+        return;
+    }
+    let ended = table
+        .line
+        .iter()
+        .find(|l| l.version == line)
+        .map_or_else(|| "is past its end of support".to_string(), |l| format!("reached its end of support on {}", l.end_of_support));
+    warnings.push(format!(
+        "{}: Python {line} {ended}: its image gets no security fixes, and new releases of packages stop \
+         supporting it; move the project to Python {} or later",
+        fact.source, table.oldest_maintained
+    ));
+}
+
 /// The minor number of a `3.x` line (`3.11` → 11).
 fn minor(line: &str) -> u32 {
     line.strip_prefix("3.").and_then(|m| m.parse().ok()).unwrap_or(0)
@@ -160,6 +179,18 @@ fn specifiers(text: &str) -> Option<VersionSpecifiers> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_past_their_support_are_said() {
+        let said = |line: &str| {
+            let mut warnings = Vec::new();
+            say_unsupported(&Fact::new(line, "runtime.txt:1"), &mut warnings);
+            warnings
+        };
+        assert!(said("3.10")[0].starts_with("runtime.txt:1: Python 3.10 reached its end of support on 2026-10-31"));
+        assert!(said("3.7")[0].contains("Python 3.7 is past its end of support"));
+        assert!(said(&lines().oldest_maintained).is_empty() && said("3.14").is_empty());
+    }
 
     #[test]
     fn lines_and_ranges_are_read() {

@@ -1,6 +1,6 @@
 //! What dockgen knows about Python apps beyond their manifests, as data: the `CPython` release lines
 //! (lines.toml), web frameworks, production servers and packages that load system libraries (frameworks.toml),
-//! and the package managers' default versions (tools.toml).
+//! the package managers' default versions (tools.toml) and the standard library's module names (stdlib.toml).
 
 use std::sync::OnceLock;
 
@@ -11,18 +11,21 @@ use super::table;
 const FRAMEWORKS_TOML: &str = include_str!("frameworks.toml");
 const TOOLS_TOML: &str = include_str!("tools.toml");
 const WHEELS_TOML: &str = include_str!("wheels.toml");
+const STDLIB_TOML: &str = include_str!("stdlib.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
 /// `CPython`'s lines, newest first, and the one a project that names none builds on.
 #[derive(Deserialize, Default)]
 pub(crate) struct Lines {
     pub(crate) default_line: String,
+    pub(crate) oldest_maintained: String,
     pub(crate) line: Vec<Line>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct Line {
     pub(crate) version: String,
+    pub(crate) end_of_support: toml::value::Datetime,
 }
 
 #[derive(Deserialize, Default)]
@@ -102,6 +105,17 @@ pub(crate) fn lines() -> &'static Lines {
 pub(crate) fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| table(FRAMEWORKS_TOML))
+}
+
+#[derive(Deserialize, Default)]
+struct Stdlib {
+    names: Vec<String>,
+}
+
+/// Whether a top-level module name is the standard library's (stdlib.toml).
+pub(crate) fn is_stdlib(name: &str) -> bool {
+    static STDLIB: OnceLock<Stdlib> = OnceLock::new();
+    STDLIB.get_or_init(|| table(STDLIB_TOML)).names.iter().any(|n| n == name)
 }
 
 /// The default version of a package manager dockgen installs (`uv`, `poetry`, `pipenv`, `pdm`).
