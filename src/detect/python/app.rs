@@ -44,7 +44,7 @@ const SIDE_WORDS: &[&str] = &[
 ];
 
 /// Module names that conventionally hold the entry point.
-const ENTRY_NAMES: &[&str] = &["main", "app", "wsgi", "asgi", "server", "application", "api", "run", "web"];
+pub(super) const ENTRY_NAMES: &[&str] = &["main", "app", "wsgi", "asgi", "server", "application", "api", "run", "web"];
 
 /// Every app object of the frameworks the project depends on, strongest first. Django projects are found by
 /// their manage.py; the other frameworks by parsing the modules that import them.
@@ -167,7 +167,7 @@ fn module_name(stem: &str) -> Option<String> {
 /// imports name a module that is not there but in a folder on the module's path (`users_app/main.py` doing
 /// `from core.db import …` beside `users_app/core/`): the project runs it from that folder, the only place
 /// its imports resolve. The standard library and the project's dependencies are never its own modules.
-fn import_root(root: &Path, rel: &str, imports: &[String], dependencies: &[Dependency]) -> Option<(String, String)> {
+pub(super) fn import_root(root: &Path, rel: &str, imports: &[String], dependencies: &[Dependency]) -> Option<(String, String)> {
     let (dir, module) = module_of(root, rel)?;
     let holds = |folder: &str, name: &str| {
         let base = root.join(folder);
@@ -195,7 +195,7 @@ fn import_root(root: &Path, rel: &str, imports: &[String], dependencies: &[Depen
         .or(Some((dir, module)))
 }
 
-fn is_side(rel: &str) -> bool {
+pub(super) fn is_side(rel: &str) -> bool {
     let mut folders: Vec<&str> = rel.split('/').collect();
     let file = folders.pop().unwrap_or_default();
     file.starts_with("test_")

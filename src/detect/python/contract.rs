@@ -122,7 +122,10 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
     deploy::apply_to_programs(
         root,
         &mut programs,
-        &|_, words| server::started(words).map(|_| Start::words(words.len())),
+        &|_, words| {
+            (server::started(words).is_some() || super::programs::named_by(words).is_some())
+                .then(|| Start::words(words.len()))
+        },
         &|s| s.to_string(),
     )
 }

@@ -7,6 +7,7 @@ mod contract;
 mod lock;
 mod manifests;
 mod plan;
+mod programs;
 mod requirements;
 mod server;
 mod source;
@@ -135,24 +136,27 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     written_dirs(&run_time, &mut candidate);
-    if apps.is_empty() {
-        return no_app(&manifests, started.map(|(s, _)| s.server), candidate).map(Some);
-    }
-    let mut options: Vec<ChoiceOption> = apps
-        .iter()
-        .map(|app| {
-            let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
-            option(root, app, &manifests.dependencies, locked)
-        })
-        .collect();
-    if let Some((started, source)) = &started {
-        contract::apply_started(root, &mut options, started, source);
-    }
+    let programs = programs::find(root, &manifests.dependencies);
+    let (mut options, ranks): (Vec<ChoiceOption>, Vec<u8>) = if apps.is_empty() {
+        if programs.is_empty() {
+            return no_app(&manifests, started.map(|(s, _)| s.server), candidate).map(Some);
+        }
+        programs.iter().map(|found| (programs::option(found), found.rank)).unzip()
+    } else {
+        candidate.notes.extend(programs::worker_note(&programs));
+        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        let mut options: Vec<ChoiceOption> =
+            apps.iter().map(|app| option(root, app, &manifests.dependencies, locked)).collect();
+        if let Some((started, source)) = &started {
+            contract::apply_started(root, &mut options, started, source);
+        }
+        (options, apps.iter().map(|app| app.rank).collect())
+    };
     candidate.notes.extend(contract::apply(root, &mut options));
     for option in &mut options {
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
     }
-    choose(&mut candidate, &apps, options);
+    choose(&mut candidate, &ranks, options);
     Ok(Some(candidate))
 }
 
@@ -371,7 +375,7 @@ fn django_settings_files(root: &Path, app: &AppObject) -> Vec<String> {
 }
 
 /// One app is taken; several are a choice, with a default when one ranks above the rest.
-fn choose(candidate: &mut Candidate, apps: &[AppObject], mut options: Vec<ChoiceOption>) {
+fn choose(candidate: &mut Candidate, ranks: &[u8], mut options: Vec<ChoiceOption>) {
     if options.len() == 1 {
         let only = options.remove(0);
         candidate
@@ -382,8 +386,9 @@ fn choose(candidate: &mut Candidate, apps: &[AppObject], mut options: Vec<Choice
         candidate.notes.extend(only.notes);
         return;
     }
-    let best = apps[0].rank;
-    let default = (apps.iter().filter(|a| a.rank == best).count() == 1).then(|| options[0].value.clone());
+    let best = ranks[0];
+    let tied = ranks[1..].contains(&best);
+    let default = (!tied).then(|| options[0].value.clone());
     candidate.choices.push(Choice {
         key: "app".into(),
         options,
@@ -427,9 +432,11 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
 /// The backing services the app talks to (its client libraries, the variables its code reads), for compose.yaml.
 fn record_services(root: &Path, dependencies: &[Dependency], run_time: &runtime::RunTime, facts: &mut Facts) {
     services::env_reads(run_time.env_reads.clone(), facts);
+    // An extra named after a client library brings it (`celery[redis]` installs redis).
     let clues = dependencies
         .iter()
-        .filter_map(|d| services::Clue::library("pypi", &d.name, &d.source))
+        .flat_map(|d| std::iter::once(&d.name).chain(&d.extras).map(move |name| (name, &d.source)))
+        .filter_map(|(name, source)| services::Clue::library("pypi", name, source))
         .collect();
     services::record(root, ".", clues, facts);
 }

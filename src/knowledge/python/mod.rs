@@ -32,6 +32,7 @@ pub(crate) struct Line {
 pub(crate) struct Knowledge {
     pub(crate) framework: Vec<Framework>,
     pub(crate) server: Vec<Server>,
+    pub(crate) program: Vec<Program>,
     pub(crate) native: Vec<Native>,
 }
 
@@ -54,6 +55,33 @@ pub(crate) struct Server {
     pub(crate) package: String,
     pub(crate) interfaces: Vec<String>,
     pub(crate) port: u16,
+}
+
+/// An app that runs as a program of its own: a script its framework's command runs, or a worker.
+#[derive(Deserialize)]
+pub(crate) struct Program {
+    pub(crate) name: String,
+    pub(crate) package: String,
+    pub(crate) kind: ProgramKind,
+    pub(crate) imports: String,
+    #[serde(default)]
+    pub(crate) calls: Vec<String>,
+    #[serde(default)]
+    pub(crate) constructors: Vec<String>,
+    pub(crate) command: Vec<String>,
+    #[serde(default)]
+    pub(crate) env: std::collections::BTreeMap<String, String>,
+    pub(crate) port_env: Option<String>,
+    pub(crate) port_keyword: Option<String>,
+    pub(crate) host_keyword: Option<String>,
+    pub(crate) port: Option<u16>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ProgramKind {
+    Script,
+    Worker,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +175,11 @@ mod tests {
     fn the_tables_parse() {
         let known: Knowledge = toml::from_str(FRAMEWORKS_TOML).unwrap();
         assert!(known.framework.len() >= 5 && known.server.len() >= 5 && !known.native.is_empty());
+        for program in &known.program {
+            // A script serves on a port; a worker serves none.
+            assert_eq!(program.port.is_some(), program.kind == ProgramKind::Script, "{}", program.name);
+            assert!(program.calls.len() + program.constructors.len() > 0 || program.name == "streamlit");
+        }
         let lines: Lines = toml::from_str(LINES_TOML).unwrap();
         assert!(lines.line.iter().any(|l| l.version == lines.default_line));
         let wheels: Wheels = toml::from_str(WHEELS_TOML).unwrap();

@@ -1,0 +1,258 @@
+//! Apps that run as programs of their own rather than as an object a server imports (knowledge's
+//! `[[program]]`): a script its framework's command or Python runs as a file, serving on its own port
+//! (`streamlit run app.py`, a Gradio demo's `launch()`, Dash's `app.run()`, aiohttp's `web.run_app`), and a
+//! worker that serves nothing (a Celery app, RQ). Found by parsing the modules that import them; a start
+//! command of the project's deployment files that runs one ranks it first.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::app::{import_root, is_side, ENTRY_NAMES};
+use super::requirements::Dependency;
+use super::source::{summarise, Call, Literal};
+use super::{ChoiceOption, Fact, Facts};
+use crate::detect::deploy::{self, base_name};
+use crate::detect::{read_small_text, walk};
+use crate::knowledge::python::{knowledge, Program, ProgramKind};
+
+/// Module names that hold a script or a worker by convention, besides a web app's entry names.
+const PROGRAM_NAMES: &[&str] = &["streamlit_app", "dashboard", "demo", "celery", "worker", "tasks"];
+
+/// One module that runs as a program.
+pub(super) struct Found {
+    pub(super) program: &'static Program,
+    /// The module's path, relative to the repository.
+    pub(super) file: String,
+    /// `module:object` for a worker's app, else the file: the value `--set app=` names.
+    pub(super) value: String,
+    module: String,
+    object: String,
+    dir: String,
+    pub(super) source: String,
+    /// How strongly it looks like the entry point: lower is stronger.
+    pub(super) rank: u8,
+    /// The port (and the host) the code passes itself, with where.
+    port: Option<(u16, String)>,
+    loopback: Option<String>,
+}
+
+impl Found {
+    pub(super) fn is_worker(&self) -> bool {
+        self.program.kind == ProgramKind::Worker
+    }
+
+    /// The words that start it, as its framework's command takes them.
+    pub(super) fn command(&self) -> String {
+        let port = self.port().map_or_else(String::new, |p| p.to_string());
+        let words: Vec<String> = self
+            .program
+            .command
+            .iter()
+            .map(|w| {
+                w.replace("{file}", &self.file)
+                    .replace("{module}", &self.module)
+                    .replace("{object}", &self.object)
+                    .replace("{port}", &port)
+            })
+            .collect();
+        words.join(" ")
+    }
+
+    fn port(&self) -> Option<u16> {
+        self.port.as_ref().map(|(p, _)| *p).or(self.program.port)
+    }
+}
+
+/// Every module of the programs the project depends on, strongest first.
+pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
+    let used: Vec<&'static Program> = knowledge()
+        .program
+        .iter()
+        .filter(|p| dependencies.iter().any(|d| d.name == p.package))
+        .collect();
+    if used.is_empty() {
+        return Vec::new();
+    }
+    let named = started(root);
+    let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
+    let mut found = Vec::new();
+    for path in &walked.files {
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        // The image runs the command without a shell: a path it cannot write as a plain word is not offered.
+        if crate::validate::command(&rel).is_err() || rel.contains(' ') {
+            continue;
+        }
+        let Some(text) = read_small_text(path) else { continue };
+        if !used.iter().any(|p| text.contains(p.imports.as_str())) {
+            continue;
+        }
+        let summary = summarise(&text, &|name| used.iter().any(|p| p.calls.iter().any(|c| c == name)));
+        for program in &used {
+            if !summary.imports.contains(&program.imports) {
+                continue;
+            }
+            let Some((module_dir, module)) = import_root(root, &rel, &summary.imports, dependencies) else { continue };
+            let calls: Vec<&Call> = summary
+                .calls
+                .iter()
+                .filter(|c| program.calls.iter().any(|name| last_name(&c.callee) == name))
+                .collect();
+            let constructed = summary
+                .assignments
+                .iter()
+                .find(|(_, callee, _)| program.constructors.contains(callee));
+            let (object, line) = match (constructed, calls.first()) {
+                (Some((name, _, line)), _) => (name.clone(), *line),
+                (None, Some(call)) if program.constructors.is_empty() => (String::new(), call.line),
+                (None, None) if program.constructors.is_empty() && program.calls.is_empty() => (String::new(), 1),
+                _ => continue,
+            };
+            let keyword = |name: &Option<String>| {
+                let name = name.as_deref()?;
+                calls.iter().find_map(|c| Some((c.keyword(name)?, c.line)))
+            };
+            let port = keyword(&program.port_keyword).and_then(|(value, line)| match value {
+                Literal::Int(port) => Some((u16::try_from(*port).ok().filter(|p| *p > 0)?, format!("{rel}:{line}"))),
+                _ => None,
+            });
+            let loopback = keyword(&program.host_keyword).and_then(|(value, line)| {
+                matches!(value.as_str()?, "127.0.0.1" | "localhost" | "::1").then(|| format!("{rel}:{line}"))
+            });
+            let stem = module.rsplit('.').next().unwrap_or(&module);
+            let entry = ENTRY_NAMES.contains(&stem) || PROGRAM_NAMES.contains(&stem);
+            // A Streamlit app's pages/ are pages of the app beside them, never its entry.
+            let side = is_side(&rel) || rel.split('/').rev().nth(1) == Some("pages");
+            let value = if object.is_empty() { rel.clone() } else { format!("{module}:{object}") };
+            // A project's web scripts come before its workers: the image serves, a worker is the same image
+            // run again.
+            let worker = program.kind == ProgramKind::Worker;
+            let rank = if named.as_ref().is_some_and(|n| *n == rel || *n == value || *n == module) {
+                0
+            } else {
+                1 + u8::from(worker) * 8 + u8::from(side) * 4 + u8::from(!entry) + u8::from(rel.contains('/'))
+            };
+            let dir = if worker { module_dir } else { ".".to_string() };
+            found.push(Found {
+                program,
+                file: rel.clone(),
+                value,
+                module,
+                object,
+                dir,
+                source: format!("{rel}:{line}"),
+                rank,
+                port,
+                loopback,
+            });
+        }
+    }
+    found.sort_by_key(|f| (f.rank, f.file.len()));
+    found
+}
+
+/// The facts of one program: the command that starts it, its port (none for a worker) and how it is made to
+/// listen on all interfaces.
+pub(super) fn option(found: &Found) -> ChoiceOption {
+    let program = found.program;
+    let mut facts = Facts::new();
+    let mut warnings = Vec::new();
+    facts.insert("framework".into(), Fact::new(program.name.clone(), found.source.clone()));
+    facts.insert("app_dir".into(), Fact::new(found.dir.clone(), found.source.clone()));
+    facts.insert(
+        "start_command".into(),
+        Fact::new(found.command(), found.source.clone()).with_note(format!("{}'s own command runs it", program.name)),
+    );
+    let port = match (found.is_worker(), &found.port, program.port) {
+        (true, _, _) => Fact::new(Value::Null, found.source.clone()).with_note("a worker: it serves no port"),
+        (false, Some((port, at)), _) => Fact::new(*port, at.clone()).with_note("the port its code passes"),
+        (false, None, Some(port)) => Fact::new(port, found.source.clone())
+            .with_note(format!("{}'s default port, which the image passes it", program.name)),
+        (false, None, None) => Fact::new(Value::Null, found.source.clone()),
+    };
+    facts.insert("port".into(), port);
+    if let (Some(name), None) = (&program.port_env, &found.port) {
+        facts.insert("port_env".into(), Fact::new(name.clone(), found.source.clone()));
+    }
+    let env: Vec<Value> = program.env.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+    if !env.is_empty() {
+        facts.insert(
+            "start_env".into(),
+            Fact::new(json!(env), found.source.clone())
+                .with_note(format!("makes {} listen on all interfaces", program.name)),
+        );
+    }
+    if let Some(at) = &found.loopback {
+        warnings.push(format!(
+            "{at}: the code binds a loopback address, which answers nothing published from a container: make it \
+             0.0.0.0"
+        ));
+    }
+    ChoiceOption {
+        value: found.value.clone(),
+        source: found.source.clone(),
+        facts,
+        why: Vec::new(),
+        warnings,
+        notes: Vec::new(),
+    }
+}
+
+/// A worker beside the web app the image serves: the same image runs it with its own command.
+pub(super) fn worker_note(found: &[Found]) -> Option<String> {
+    let worker = found.iter().find(|f| f.is_worker())?;
+    Some(format!(
+        "{}: a {} worker too; run the same image with `{}` for it",
+        worker.source,
+        worker.program.name,
+        worker.command()
+    ))
+}
+
+/// What the deployment files' start command runs, when it starts one of the programs: the file
+/// (`streamlit run app.py`, `python app.py`) or the worker's app (`celery -A proj worker`).
+pub(super) fn named_by(words: &[String]) -> Option<String> {
+    let first = base_name(words.first()?);
+    let rest = &words[1..];
+    let named = match first {
+        "streamlit" => rest.iter().skip_while(|w| *w != "run").nth(1),
+        "celery" => rest
+            .iter()
+            .position(|w| w == "-A" || w == "--app")
+            .and_then(|at| rest.get(at + 1))
+            .or_else(|| rest.iter().find(|w| w.starts_with("--app="))),
+        _ if first.starts_with("python") => rest.first().filter(|w| Path::new(w.as_str()).extension().is_some_and(|e| e == "py")),
+        "rq" => return (rest.first().map(String::as_str) == Some("worker")).then(String::new),
+        _ => None,
+    }?;
+    Some(named.trim_start_matches("--app=").trim_start_matches("./").to_string())
+}
+
+fn started(root: &Path) -> Option<String> {
+    let runtime = deploy::read(root, ".", &[], &|words| named_by(words).is_some());
+    named_by(&runtime.command?.0)
+}
+
+fn last_name(callee: &str) -> &str {
+    callee.rsplit('.').next().unwrap_or(callee)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn start_commands_name_their_program() {
+        assert_eq!(named_by(&words("streamlit run ./app.py --server.port 8080")).as_deref(), Some("app.py"));
+        assert_eq!(named_by(&words("celery -A proj worker -l info")).as_deref(), Some("proj"));
+        assert_eq!(named_by(&words("celery --app=proj.celery:app worker")).as_deref(), Some("proj.celery:app"));
+        assert_eq!(named_by(&words("python3 dash_app.py")).as_deref(), Some("dash_app.py"));
+        assert_eq!(named_by(&words("python -m flask run")), None);
+        assert_eq!(named_by(&words("gunicorn app:app")), None);
+    }
+}
