@@ -112,6 +112,7 @@ pub fn next_steps(
     let mut passed: Vec<&str> = Vec::new();
     for name in list("secret_env")
         .iter()
+        .chain(list("required_env").iter())
         .chain(list("service_env").iter())
         .chain(reaching.iter())
         .filter_map(Value::as_str)

@@ -373,6 +373,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "contract_files",
     "runtime_env",
     "secret_env",
+    "required_env",
     "service_env",
     "volumes",
     "written_dirs",

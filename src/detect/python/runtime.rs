@@ -1,6 +1,7 @@
 //! What the program does at run time, from one pass over its modules: the variables it reads by name
 //! (`os.environ["DATABASE_URL"]`, `os.getenv`, `os.environ.get`, django-environ's `env("…")`, decouple's
-//! `config("…")`), for compose.yaml's wiring, and the folders it writes into, relative to its working directory
+//! `config("…")`, a pydantic-settings class's fields), for compose.yaml's wiring and for the variables the image
+//! names, and the folders it writes into, relative to its working directory
 //! or absolute: files opened for
 //! writing (`open("model.pkl", "wb")`), `SQLite` databases (`sqlite3.connect("app.db")`, a `sqlite:///./app.db`
 //! URL, Django's sqlite3 backend beside manage.py), folders it creates (`os.makedirs("uploads")`) and objects
@@ -9,6 +10,7 @@
 
 use std::path::Path;
 
+use super::settings;
 use super::source::{summarise, Call};
 use crate::detect::{read_small_text, walk};
 
@@ -18,6 +20,7 @@ const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkd
 /// Texts a module must contain to be parsed at all.
 const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
+    "BaseSettings",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -27,6 +30,9 @@ pub(super) struct RunTime {
     pub(super) written: Vec<(String, String)>,
     /// Variables read by name, each once.
     pub(super) env_reads: Vec<(String, String)>,
+    /// Those of them read with no default (`os.environ["X"]`, a settings field without one): the program
+    /// stops without them.
+    pub(super) required: Vec<(String, String)>,
     /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
     pub(super) instance_folder: Option<String>,
     /// The warning of a walk cut short.
@@ -37,6 +43,7 @@ pub(super) struct RunTime {
 pub(super) fn scan(root: &Path) -> RunTime {
     let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
     let mut env_reads: Vec<(String, String)> = Vec::new();
+    let mut required: Vec<(String, String)> = Vec::new();
     let mut instance_folder = None;
     let mut found: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
@@ -57,7 +64,19 @@ pub(super) fn scan(root: &Path) -> RunTime {
         let summary = summarise(&text, &|name| {
             name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name) || ENV_CALLS.contains(&name)
         });
-        for (name, line) in env_names(&summary) {
+        let settings_reads = settings::reads(&summary);
+        let without_default = summary
+            .environ_subscripts
+            .iter()
+            .cloned()
+            .chain(settings_reads.iter().filter(|r| r.required).map(|r| (r.name.clone(), r.line)));
+        for (name, line) in without_default {
+            if !required.iter().any(|(n, _)| *n == name) {
+                required.push((name, format!("{rel}:{line}")));
+            }
+        }
+        let read = env_names(&summary).into_iter().chain(settings_reads.into_iter().map(|r| (r.name, r.line)));
+        for (name, line) in read {
             if !env_reads.iter().any(|(n, _)| *n == name) {
                 env_reads.push((name, format!("{rel}:{line}")));
             }
@@ -88,6 +107,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     RunTime {
         written: found,
         env_reads,
+        required,
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }

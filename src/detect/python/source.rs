@@ -11,6 +11,8 @@ use tree_sitter::{Node, Parser, Tree};
 pub(super) enum Literal {
     Str(String),
     Int(i64),
+    /// `...`, which pydantic's `Field(...)` takes for "required".
+    Ellipsis,
     Other,
 }
 
@@ -55,6 +57,35 @@ pub(super) struct Summary {
     pub(super) calls: Vec<Call>,
     /// `os.environ["NAME"]` anywhere: variables read with no default, with their lines.
     pub(super) environ_subscripts: Vec<(String, usize)>,
+    /// Classes defined at the top level.
+    pub(super) classes: Vec<Class>,
+}
+
+/// A class at the top level: its bases (by last name), its annotated fields, and the literal settings of its
+/// body (`env_prefix = "APP_"` in it or in a nested class, the keywords of a `model_config = ...(...)` call).
+#[derive(Debug, Default)]
+pub(super) struct Class {
+    pub(super) name: String,
+    pub(super) bases: Vec<String>,
+    pub(super) fields: Vec<Field>,
+    pub(super) settings: Vec<(String, Literal)>,
+}
+
+/// `name: annotation = default` in a class body.
+#[derive(Debug)]
+pub(super) struct Field {
+    pub(super) name: String,
+    pub(super) annotation: String,
+    pub(super) default: FieldDefault,
+    pub(super) line: usize,
+}
+
+/// A field's default: none, a call (`Field(..., alias="X")`), or another value.
+#[derive(Debug)]
+pub(super) enum FieldDefault {
+    Missing,
+    Call(Call),
+    Value,
 }
 
 /// The most a module may be nested (calls inside calls inside blocks) before the rest of it is not read: a
@@ -169,7 +200,66 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                 top_level(definition, bytes, summary);
             }
         }
+        "class_definition" => summary.classes.push(class(statement, bytes)),
         _ => {}
+    }
+}
+
+fn class(definition: Node, bytes: &[u8]) -> Class {
+    let mut found = Class {
+        name: definition.child_by_field_name("name").map(|n| text_of(n, bytes).to_string()).unwrap_or_default(),
+        ..Class::default()
+    };
+    if let Some(bases) = definition.child_by_field_name("superclasses") {
+        let mut cursor = bases.walk();
+        for base in bases.named_children(&mut cursor).filter(|b| b.kind() != "keyword_argument") {
+            let text = text_of(base, bytes);
+            found.bases.push(text.rsplit('.').next().unwrap_or(text).to_string());
+        }
+    }
+    let Some(body) = definition.child_by_field_name("body") else { return found };
+    let mut cursor = body.walk();
+    for statement in body.named_children(&mut cursor) {
+        match statement.kind() {
+            "expression_statement" => {
+                let Some(assignment) = statement.named_child(0).filter(|n| n.kind() == "assignment") else { continue };
+                class_assignment(assignment, bytes, &mut found);
+            }
+            // `class Config: env_prefix = "APP_"`: its literals are the outer class's settings.
+            "class_definition" => found.settings.extend(class(statement, bytes).settings),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
+    let Some(left) = assignment.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
+    let name = text_of(left, bytes).to_string();
+    let right = assignment.child_by_field_name("right");
+    if let Some(annotation) = assignment.child_by_field_name("type") {
+        let default = match right {
+            None => FieldDefault::Missing,
+            Some(value) if value.kind() == "call" => {
+                let callee = value.child_by_field_name("function").map_or("", |f| text_of(f, bytes));
+                FieldDefault::Call(call(value, callee, bytes))
+            }
+            Some(_) => FieldDefault::Value,
+        };
+        found.fields.push(Field {
+            name,
+            annotation: text_of(annotation, bytes).to_string(),
+            default,
+            line: line_of(assignment),
+        });
+        return;
+    }
+    match right {
+        Some(value) if value.kind() == "call" => {
+            found.settings.extend(call(value, "", bytes).keywords);
+        }
+        Some(value) => found.settings.push((name, literal(value, bytes))),
+        None => {}
     }
 }
 
@@ -234,6 +324,7 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
     let text = text_of(node, bytes);
     match node.kind() {
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
+        "ellipsis" => Literal::Ellipsis,
         "string" => {
             let prefix_len = text.find(['"', '\'']).unwrap_or(0);
             let prefix = text[..prefix_len].to_ascii_lowercase();
@@ -275,6 +366,22 @@ mod tests {
         assert_eq!(summary.calls.len(), 1);
         assert_eq!(summary.calls[0].keyword("port"), Some(&Literal::Int(8080)));
         assert_eq!(summary.calls[0].keyword("host").and_then(Literal::as_str), Some("0.0.0.0"));
+    }
+
+    #[test]
+    fn classes_are_summarised() {
+        let text = "class Settings(pydantic_settings.BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='APP_')\n\
+                    \x20   db_url: str\n    debug: bool = False\n    key: SecretStr = Field(alias='KEY')\n    x = 1\n\
+                    \x20   class Config:\n        env_file = '.env'\n";
+        let summary = summarise(text, &|_| false);
+        let class = &summary.classes[0];
+        assert_eq!((class.name.as_str(), class.bases.as_slice()), ("Settings", &["BaseSettings".to_string()][..]));
+        let fields: Vec<(&str, &str)> = class.fields.iter().map(|f| (f.name.as_str(), f.annotation.as_str())).collect();
+        assert_eq!(fields, vec![("db_url", "str"), ("debug", "bool"), ("key", "SecretStr")]);
+        assert!(matches!(class.fields[0].default, FieldDefault::Missing) && matches!(class.fields[1].default, FieldDefault::Value));
+        assert!(matches!(&class.fields[2].default, FieldDefault::Call(c) if c.keyword("alias").is_some()));
+        assert_eq!(class.settings[0], ("env_prefix".to_string(), Literal::Str("APP_".into())));
+        assert!(class.settings.iter().any(|(k, _)| k == "env_file"));
     }
 
     #[test]
