@@ -349,6 +349,7 @@ fn with_filters(mut tera: Tera) -> Tera {
         "image_family",
         checked(|v| images::image_family(as_str(v)?).map(Value::from)),
     );
+    tera.register_filter("distroless_python_debian", checked(distroless_python_debian));
     tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
     tera.register_filter("parent_dir", checked(|v| Ok(Value::from(parent_dir(as_str(v)?)))));
     tera.register_filter(
@@ -446,6 +447,12 @@ fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Re
 }
 
 /// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
+/// The Debian release of the distroless Python image that carries a line (`3.11` → `12`).
+fn distroless_python_debian(value: &Value) -> Result<Value> {
+    let line = as_str(value)?;
+    crate::knowledge::python::distroless_debian(line).map(Value::from).map_err(anyhow::Error::msg)
+}
+
 fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let folder = named_arg(args, "folder", "in_folder needs folder=\"/app\"")?;
     let path = value

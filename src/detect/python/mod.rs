@@ -50,6 +50,7 @@ pub(super) static STACK: Stack = Stack {
         "app_dir",
         "installable",
         "locked",
+        "system_libraries",
     ],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
@@ -68,10 +69,16 @@ pub(super) static STACK: Stack = Stack {
         let command = values.get("start_command")?.as_str()?;
         Some(command.split_whitespace().next()?.rsplit('/').next()?.to_string())
     },
-    examples: &[Example {
-        preset: "python",
-        folder: "python-fastapi",
-    }],
+    examples: &[
+        Example {
+            preset: "python",
+            folder: "python-fastapi",
+        },
+        Example {
+            preset: "python-distroless",
+            folder: "python-fastapi",
+        },
+    ],
     parsers: &[
         Parser {
             name: "pyproject",
@@ -525,6 +532,7 @@ fn runtime_packages(dependencies: &[Dependency], facts: &mut Facts) {
         }
     }
     if let Some(source) = first_source {
+        facts.insert("system_libraries".into(), Fact::new(true, source.clone()));
         facts.insert(
             "runtime_packages".into(),
             Fact::new(json!(packages), source).with_note("system libraries the dependencies load at run time"),

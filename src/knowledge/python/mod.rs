@@ -26,6 +26,7 @@ pub(crate) struct Lines {
 pub(crate) struct Line {
     pub(crate) version: String,
     pub(crate) end_of_support: toml::value::Datetime,
+    pub(crate) distroless_debian: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -133,6 +134,28 @@ pub(crate) fn lines() -> &'static Lines {
 pub(crate) fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| table(FRAMEWORKS_TOML))
+}
+
+/// The Debian release of the distroless Python image that carries `line` (`3.11` → `12`).
+pub(crate) fn distroless_debian(line: &str) -> Result<&'static str, String> {
+    let known = lines();
+    known
+        .line
+        .iter()
+        .find(|l| l.version == line)
+        .and_then(|l| l.distroless_debian.as_deref())
+        .ok_or_else(|| {
+            let carried: Vec<String> = known
+                .line
+                .iter()
+                .filter_map(|l| Some(format!("{} (debian{})", l.version, l.distroless_debian.as_deref()?)))
+                .collect();
+            format!(
+                "gcr.io/distroless/python3 images carry Python {} only, not {line}: pass --set python_version=LINE \
+                 with one of them, or use the python preset",
+                carried.join(" and ")
+            )
+        })
 }
 
 #[derive(Deserialize, Default)]
