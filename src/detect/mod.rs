@@ -257,7 +257,7 @@ pub fn detect(root: &Path) -> Result<Detection> {
             candidates.push(candidate);
         }
     }
-    fold_frontend_into_go(&mut candidates);
+    fold_frontend_into_program(&mut candidates);
     drop_tooling_package_json(&mut candidates);
     let looked_for: Vec<&'static str> = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
     // A marker a registered stack claims is that stack's, whatever the table of unsupported ones still says.
@@ -283,14 +283,17 @@ pub fn detect(root: &Path) -> Result<Detection> {
     })
 }
 
-/// A Go program beside a package.json that runs no server (only build and dev scripts: a front-end the Go
-/// binary embeds or serves) is a Go service, not a second stack to choose between. A Node server beside a
-/// Go program is a genuine tie and stays one.
-fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
-    let has_program = |c: &Candidate| {
-        c.facts.contains_key("main_package") || c.choices.iter().any(|choice| choice.key == "main_package")
+/// A Go program or a Python project beside a package.json that runs no server (only build and dev scripts, or a
+/// `main` it never starts: a front-end the Go binary embeds or serves, the assets a Python web app's templates
+/// load) is that stack's project, not a second stack to choose between. A Node server beside them is a genuine
+/// tie and stays one.
+fn fold_frontend_into_program(candidates: &mut Vec<Candidate>) {
+    let has_program = |c: &Candidate| match c.stack {
+        "go" => c.facts.contains_key("main_package") || c.choices.iter().any(|choice| choice.key == "main_package"),
+        "python" => true,
+        _ => false,
     };
-    let Some(go_at) = candidates.iter().position(|c| c.stack == "go" && has_program(c)) else {
+    let Some(program_at) = candidates.iter().position(has_program) else {
         return;
     };
     let Some(node_at) = candidates.iter().position(|c| c.stack == "node") else {
@@ -298,10 +301,11 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
     };
     let frontend = &candidates[node_at];
     let kind = frontend.facts.get("kind");
-    if kind.is_some_and(|k| k.value == "server") || !frontend.choices.is_empty() {
+    let serves = kind.is_some_and(|k| k.value == "server") && frontend.facts.contains_key("start_command");
+    if serves || !frontend.choices.is_empty() {
         return;
     }
-    let why = match kind {
+    let why = match kind.filter(|k| k.value != "server") {
         Some(kind) => format!(
             "it builds a {} site, {}",
             kind.value.as_str().unwrap_or("static"),
@@ -309,11 +313,23 @@ fn fold_frontend_into_go(candidates: &mut Vec<Candidate>) {
         ),
         None => "it has no start script".to_string(),
     };
-    let note = format!(
-        "package.json runs no server ({why}): this is a Go service and the Node part is its front-end; \
-         pass --preset node-static to build the front-end alone"
-    );
-    candidates[go_at].notes.push(note);
+    let note = if candidates[program_at].stack == "go" {
+        format!(
+            "package.json runs no server ({why}): this is a Go service and the Node part is its front-end; \
+             pass --preset node-static to build the front-end alone"
+        )
+    } else if kind.is_some_and(|k| k.value == "static") {
+        format!(
+            "package.json runs no server ({why}): this is a Python project and the Node part builds its front-end \
+             assets, which the image does not build: commit what it builds, or add its build in your lines of the \
+             build stage; pass --preset node-static to build the front-end alone"
+        )
+    } else {
+        "package.json starts nothing (no start script, and no `main` that exists): it holds tooling or front-end \
+         packages for this Python project, not an app; pass --preset node-server to build it instead"
+            .to_string()
+    };
+    candidates[program_at].notes.push(note);
     candidates.remove(node_at);
 }
 

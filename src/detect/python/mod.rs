@@ -151,7 +151,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
         programs.iter().map(|found| (programs::option(found), found.rank)).unzip()
     } else {
-        candidate.notes.extend(programs::worker_note(&programs));
+        candidate.notes.extend(programs::beside_notes(&programs));
         let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         let mut options: Vec<ChoiceOption> =
             apps.iter().map(|app| option(root, app, &manifests.dependencies, locked)).collect();

@@ -199,15 +199,22 @@ pub(super) fn option(found: &Found) -> ChoiceOption {
     }
 }
 
-/// A worker beside the web app the image serves: the same image runs it with its own command.
-pub(super) fn worker_note(found: &[Found]) -> Option<String> {
-    let worker = found.iter().find(|f| f.is_worker())?;
-    Some(format!(
-        "{}: a {} worker too; run the same image with `{}` for it",
-        worker.source,
-        worker.program.name,
-        worker.command()
-    ))
+/// The programs beside the web app the image serves (a Celery worker, a Streamlit front-end): the same image
+/// runs each with its own command.
+pub(super) fn beside_notes(found: &[Found]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for program in &knowledge().program {
+        let Some(first) = found.iter().find(|f| std::ptr::eq(f.program, program)) else { continue };
+        let what = if first.is_worker() { "worker" } else { "app" };
+        let port = first.port().map_or_else(String::new, |p| format!(" (it listens on {p})"));
+        notes.push(format!(
+            "{}: a {} {what} too; run the same image with `{}` for it{port}",
+            first.source,
+            program.name,
+            first.command()
+        ));
+    }
+    notes
 }
 
 /// What the deployment files' start command runs, when it starts one of the programs: the file
