@@ -66,7 +66,16 @@ BUILD_LEFTOVERS = re.compile(
 # Image tags the toolkit has no stand-in for, and the stand-in that is the same image: the alpine stand-in is one
 # BusyBox image under every 3.x tag it lists (../shared/e2e/README.md). The Dockerfile names its images as build
 # arguments, so the generated file stays unchanged: only the argument is given.
-STAND_INS = {"alpine:3.24": "alpine:3.20"}
+STAND_INS = {
+    "alpine:3.24": "alpine:3.20",
+    "gcr.io/distroless/python3-debian13:nonroot": "localhost/dockgen-e2e/distroless-python3-debian13",
+}
+
+# Stand-ins this repository builds itself (tests/e2e/standins/images/NAME/Containerfile), for images the
+# toolkit has none of: built once per run, before the first case that needs one.
+LOCAL_STAND_INS = {
+    "localhost/dockgen-e2e/distroless-python3-debian13": REPO / "tests/e2e/standins/images/distroless-python3-debian13",
+}
 
 # The app's own TypeScript sources: a leftover of a build, unless the runtime runs them as they are (bun, a
 # case's `runs_sources`).
@@ -125,6 +134,9 @@ class Buildah:
             self.vfs = (state / "storage-driver").read_text().strip() == "vfs"
         except OSError:
             self.vfs = False
+
+    def build_stand_in(self, tag, folder):
+        run([self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag, str(folder)])
 
     def build(self, tag, context, dockerfile, no_cache):
         cmd = [self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag]
@@ -713,6 +725,16 @@ def main(argv):
             else:
                 rebuilds[case["name"]] = provers.get(key, True)
                 provers.setdefault(key, case["name"])
+        needed = {
+            STAND_INS[image]
+            for case in selected
+            if not isinstance(prepared[case["name"]], Failure)
+            for image in re.findall(r"^ARG \w+=(\S+)", prepared[case["name"]][1].read_text(), re.M)
+            if STAND_INS.get(image) in LOCAL_STAND_INS
+        }
+        for tag in sorted(needed) if isinstance(builder, Buildah) else []:
+            print(f"e2e: building the local stand-in {tag}", flush=True)
+            builder.build_stand_in(tag, LOCAL_STAND_INS[tag])
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             # The report keeps the cases' order, whichever finishes first.
             for case, (row, failure) in zip(selected, pool.map(check, selected)):

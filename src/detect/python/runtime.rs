@@ -151,14 +151,14 @@ fn written_path(call: &Call) -> Option<&str> {
         if !mode.contains(['w', 'a', 'x', '+']) {
             return None;
         }
-        return call.args.first()?.as_str();
+        return call.args.first()?.as_path();
     }
     let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
     // `connect` writes only as SQLite's (`sqlite3.connect`); a database driver's connects to a server.
     if last == "connect" && !call.callee.starts_with("sqlite3") {
         return None;
     }
-    let path = call.args.get(*at)?.as_str()?;
+    let path = call.args.get(*at)?.as_path()?;
     (last != "connect" || path != ":memory:").then_some(path)
 }
 

@@ -13,6 +13,8 @@ pub(super) enum Literal {
     Int(i64),
     /// `...`, which pydantic's `Field(...)` takes for "required".
     Ellipsis,
+    /// A path under the project's base folder: `BASE_DIR / "logs"`, `os.path.join(BASE_DIR, "logs")` → `logs`.
+    UnderBase(String),
     Other,
 }
 
@@ -23,7 +25,18 @@ impl Literal {
             _ => None,
         }
     }
+
+    /// A path: a plain string, or one under the project's base folder (relative to it).
+    pub(super) fn as_path(&self) -> Option<&str> {
+        match self {
+            Literal::Str(s) | Literal::UnderBase(s) => Some(s),
+            _ => None,
+        }
+    }
 }
+
+/// Names that hold the project's base folder by convention (Django's `BASE_DIR`), by their last part.
+const BASE_FOLDERS: &[&str] = &["BASE_DIR", "ROOT_DIR", "PROJECT_DIR", "PROJECT_ROOT", "APP_ROOT", "ROOT"];
 
 /// One call: the called name as written (`uvicorn.run`, `os.environ.setdefault`), its positional and keyword
 /// arguments, and its line.
@@ -319,10 +332,12 @@ fn call(node: Node, callee: &str, bytes: &[u8]) -> Call {
     }
 }
 
-/// A string without interpolation or escapes, or a decimal integer; anything else is `Other`.
+/// A string without interpolation or escapes, a decimal integer, `...`, or a path under the base folder;
+/// anything else is `Other`.
 fn literal(node: Node, bytes: &[u8]) -> Literal {
     let text = text_of(node, bytes);
     match node.kind() {
+        "binary_operator" | "call" => under_base(node, bytes, 0).map_or(Literal::Other, Literal::UnderBase),
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
         "string" => {
@@ -346,9 +361,63 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
     }
 }
 
+/// `BASE_DIR / "logs" / "app.log"` or `os.path.join(BASE_DIR, "logs")` → `logs/app.log`; None for anything
+/// else (another base, a part that is not a plain string).
+fn under_base(node: Node, bytes: &[u8], depth: usize) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    let is_base = |node: Node| {
+        let text = text_of(node, bytes);
+        BASE_FOLDERS.contains(&text.rsplit('.').next().unwrap_or(text))
+    };
+    let string = |node: Node| match literal(node, bytes) {
+        Literal::Str(s) if !s.is_empty() => Some(s),
+        _ => None,
+    };
+    match node.kind() {
+        "binary_operator" => {
+            let operator = node.child_by_field_name("operator").map(|o| text_of(o, bytes));
+            let (left, right) = (node.child_by_field_name("left")?, node.child_by_field_name("right")?);
+            if operator != Some("/") {
+                return None;
+            }
+            let base = if is_base(left) { String::new() } else { under_base(left, bytes, depth + 1)? + "/" };
+            Some(base + &string(right)?)
+        }
+        "call" => {
+            let callee = text_of(node.child_by_field_name("function")?, bytes);
+            if !callee.ends_with("path.join") {
+                return None;
+            }
+            let arguments = node.child_by_field_name("arguments")?;
+            let mut cursor = arguments.walk();
+            let mut parts = arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment");
+            if !is_base(parts.next()?) {
+                return None;
+            }
+            let rest: Option<Vec<String>> = parts.map(string).collect();
+            let rest = rest.filter(|r| !r.is_empty())?;
+            Some(rest.join("/"))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_under_the_base_folder_are_read() {
+        let text = "os.makedirs(BASE_DIR / 'logs', exist_ok=True)\nopen(settings.BASE_DIR / 'data' / 'x.db', 'w')\n\
+                    os.makedirs(os.path.join(BASE_DIR, 'media', 'uploads'))\nos.makedirs(other / 'x')\n\
+                    os.makedirs(os.path.join(BASE_DIR, name))\n";
+        let summary = summarise(text, &|name| name == "makedirs" || name == "open");
+        let paths: Vec<Option<&str>> = summary.calls.iter().map(|c| c.args[0].as_path()).collect();
+        assert_eq!(paths, vec![Some("logs"), Some("data/x.db"), Some("media/uploads"), None, None]);
+        assert_eq!(summary.calls[0].args[0].as_str(), None);
+    }
 
     #[test]
     fn a_module_is_summarised() {
