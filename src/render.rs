@@ -450,7 +450,9 @@ fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Re
 /// The Debian release of the distroless Python image that carries a line (`3.11` → `12`).
 fn distroless_python_debian(value: &Value) -> Result<Value> {
     let line = as_str(value)?;
-    crate::knowledge::python::distroless_debian(line).map(Value::from).map_err(anyhow::Error::msg)
+    crate::knowledge::python::distroless_debian(line)
+        .map(Value::from)
+        .map_err(anyhow::Error::msg)
 }
 
 fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
