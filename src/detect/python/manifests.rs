@@ -52,6 +52,8 @@ pub(super) struct Manifests {
     pub(super) dependency_files: Vec<String>,
     /// pip's top requirement file, when pip installs from one.
     pub(super) requirements: Option<String>,
+    /// Where the requirement files pin hashes (`--hash`, `--require-hashes`): pip then checks every download.
+    pub(super) hashed: Option<String>,
     pub(super) dependencies: Vec<Dependency>,
     pub(super) python: Vec<PythonSaid>,
     /// `[project.scripts]`/`[tool.poetry.scripts]`: console scripts (name, `module:function`, source).
@@ -75,6 +77,7 @@ impl Manifests {
             manager_version: None,
             dependency_files: Vec::new(),
             requirements: None,
+            hashed: None,
             dependencies: Vec::new(),
             python: Vec::new(),
             scripts: Vec::new(),
@@ -144,6 +147,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
                 found.dependencies.extend(read.dependencies);
                 found.warnings.extend(read.warnings);
                 found.requirements = Some(top.clone());
+                found.hashed = read.hashed.then(|| top.clone());
                 // The project itself is installed only through its requirement file (`-e .`), if at all.
                 found.installable = read.installs_project;
             } else {

@@ -230,6 +230,12 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
     if let Some(file) = &manifests.requirements {
         facts.insert("requirements_file".into(), Fact::new(file.clone(), file.clone()));
     }
+    if let Some(file) = &manifests.hashed {
+        facts.insert(
+            "require_hashes".into(),
+            Fact::new(true, file.clone()).with_note("the requirement files pin hashes: pip checks every download"),
+        );
+    }
     facts.insert(
         "installable".into(),
         Fact::new(manifests.installable, manifests.manager_source.clone()),

@@ -81,7 +81,7 @@ pub(super) struct Read {
     pub(super) dependencies: Vec<Dependency>,
     /// `-e .` or `.`: the install builds the project itself, so it needs the sources.
     pub(super) installs_project: bool,
-    /// `--require-hashes` or a `--hash`: pip then checks every download.
+    /// `--require-hashes` or a `--hash`: pip then checks every download (said with `--require-hashes`).
     pub(super) hashed: bool,
     pub(super) warnings: Vec<String>,
 }
