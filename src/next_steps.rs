@@ -81,7 +81,10 @@ pub fn next_steps(
     for name in declared {
         build.extend(["--build-arg".into(), name]);
     }
-    let secrets = values.get("build_secrets").or_else(|| values.get("npmrc_secrets"));
+    let secrets = values
+        .get("build_secrets")
+        .or_else(|| values.get("npmrc_secrets"))
+        .or_else(|| values.get("index_secrets"));
     for id in secrets
         .and_then(Value::as_array)
         .into_iter()

@@ -74,6 +74,7 @@ const FROM_REPOSITORY: &[&str] = &[
     "runtime_packages",
     "server_options",
     "pipenv_categories",
+    "index_secrets",
     "written_dirs",
 ];
 
@@ -92,6 +93,7 @@ const PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ("tests/fixtures/python-cli-script/repo", &[]),
     ("tests/fixtures/python-dash-script/repo", &[]),
     ("tests/fixtures/python-settings-env/repo", &[]),
+    ("tests/fixtures/python-private-index/repo", &[]),
     ("tests/fixtures/go-work-replace/repo", &[]),
     ("tests/fixtures/vendor/repo", &[]),
     ("tests/fixtures/cgo-import/repo", &[]),

@@ -54,6 +54,8 @@ pub(super) struct Manifests {
     pub(super) requirements: Option<String>,
     /// Where the requirement files pin hashes (`--hash`, `--require-hashes`): pip then checks every download.
     pub(super) hashed: Option<String>,
+    /// The package indexes the requirement files name (`--extra-index-url URL`), with where.
+    pub(super) index_urls: Vec<(String, String)>,
     pub(super) dependencies: Vec<Dependency>,
     pub(super) python: Vec<PythonSaid>,
     /// `[project.scripts]`/`[tool.poetry.scripts]`: console scripts (name, `module:function`, source).
@@ -78,6 +80,7 @@ impl Manifests {
             dependency_files: Vec::new(),
             requirements: None,
             hashed: None,
+            index_urls: Vec::new(),
             dependencies: Vec::new(),
             python: Vec::new(),
             scripts: Vec::new(),
@@ -148,6 +151,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
                 found.warnings.extend(read.warnings);
                 found.requirements = Some(top.clone());
                 found.hashed = read.hashed.then(|| top.clone());
+                found.index_urls = read.index_urls;
                 // The project itself is installed only through its requirement file (`-e .`), if at all.
                 found.installable = read.installs_project;
             } else {

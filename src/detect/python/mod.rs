@@ -4,6 +4,7 @@
 
 mod app;
 mod contract;
+mod indexes;
 mod lock;
 mod manifests;
 mod plan;
@@ -121,6 +122,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         notes: Vec::new(),
     };
     manager_facts(&manifests, &mut candidate);
+    index_secrets(root, &manifests, &mut candidate);
     let lock = manifests
         .dependency_files
         .iter()
@@ -167,6 +169,22 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     choose(&mut candidate, &ranks, options);
     Ok(Some(candidate))
+}
+
+/// The credentials a private package index needs at build time, as build secrets.
+fn index_secrets(root: &Path, manifests: &Manifests, candidate: &mut Candidate) {
+    let indexes = indexes::secrets(root, &manifests.index_urls);
+    candidate.warnings.extend(indexes.warnings);
+    if let Some((_, source)) = indexes.names.first() {
+        let names: Vec<&str> = indexes.names.iter().map(|(n, _)| n.as_str()).collect();
+        candidate.facts.insert(
+            "index_secrets".into(),
+            Fact::new(json!(names), source.clone()).with_note(
+                "credentials of a private package index: build secrets for the install (docker build --secret \
+                 id=NAME,env=NAME), never kept in a layer",
+            ),
+        );
+    }
 }
 
 /// The manager, its version (pinned, or the default with a warning), and the files its install reads.

@@ -83,8 +83,13 @@ pub(super) struct Read {
     pub(super) installs_project: bool,
     /// `--require-hashes` or a `--hash`: pip then checks every download (said with `--require-hashes`).
     pub(super) hashed: bool,
+    /// The package indexes the files name (`--index-url`, `--extra-index-url`, `--find-links`), with where.
+    pub(super) index_urls: Vec<(String, String)>,
     pub(super) warnings: Vec<String>,
 }
+
+/// The options that name a package index, in their `--option=URL` form.
+const INDEX_OPTIONS: &[&str] = &["--index-url", "--extra-index-url", "--find-links"];
 
 /// Reads `top` (relative to the repository) and what it includes.
 pub(super) fn read(root: &Path, top: &str) -> Read {
@@ -123,6 +128,12 @@ pub(super) fn read(root: &Path, top: &str) -> Read {
                     read.installs_project |= words.get(1).is_some_and(|w| is_project_path(w));
                 }
                 Some("--require-hashes") => read.hashed = true,
+                Some("-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links") => {
+                    read.index_urls.extend(words.get(1).map(|url| (url.clone(), source.clone())));
+                }
+                Some(option) if INDEX_OPTIONS.iter().any(|o| option.starts_with(&format!("{o}="))) => {
+                    read.index_urls.extend(option.split_once('=').map(|(_, url)| (url.to_string(), source.clone())));
+                }
                 Some(option) if option.starts_with('-') => {}
                 Some(first) if is_project_path(first) => read.installs_project = true,
                 Some(_) => {
