@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use super::settings;
-use super::source::{summarise, Call};
+use super::source::{summarise, Call, Literal};
 use crate::detect::{read_small_text, walk};
 
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
@@ -87,7 +87,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         };
         for call in &summary.calls {
-            if let Some(path) = written_path(call) {
+            if let Some(path) = written_path(call, &summary.constants) {
                 if let Some(dir) = folder_of(path) {
                     add(dir, call.line);
                 }
@@ -143,22 +143,27 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`.
-fn written_path(call: &Call) -> Option<&str> {
+/// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`;
+/// a path given by a name the module assigned one (`LOGS_DIR = BASE_DIR / "logs"`) is that path.
+fn written_path<'a>(call: &'a Call, constants: &'a [(String, Literal, usize)]) -> Option<&'a str> {
+    let path_of = |literal: &'a Literal| match literal {
+        Literal::Name(name) => constants.iter().rev().find(|(n, _, _)| n == name)?.1.as_path(),
+        other => other.as_path(),
+    };
     let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
     if last == "open" {
         let mode = call.args.get(1).or_else(|| call.keyword("mode"))?.as_str()?;
         if !mode.contains(['w', 'a', 'x', '+']) {
             return None;
         }
-        return call.args.first()?.as_path();
+        return path_of(call.args.first()?);
     }
     let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
     // `connect` writes only as SQLite's (`sqlite3.connect`); a database driver's connects to a server.
     if last == "connect" && !call.callee.starts_with("sqlite3") {
         return None;
     }
-    let path = call.args.get(*at)?.as_path()?;
+    let path = path_of(call.args.get(*at)?)?;
     (last != "connect" || path != ":memory:").then_some(path)
 }
 
@@ -227,11 +232,12 @@ mod tests {
     fn only_writing_calls_count() {
         let summary = summarise(
             "import sqlite3, joblib\nopen('notes.txt')\nopen('out/log.txt', 'a')\nsqlite3.connect('app.db')\n\
-             psycopg2.connect('dbname=x')\njoblib.dump(model, 'models/m.pkl')\n",
+             psycopg2.connect('dbname=x')\njoblib.dump(model, 'models/m.pkl')\n\
+             LOGS_DIR = os.path.join(BASE_DIR, 'logs')\nos.makedirs(LOGS_DIR, exist_ok=True)\nos.makedirs(elsewhere)\n",
             &|name| name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name),
         );
-        let paths: Vec<&str> = summary.calls.iter().filter_map(written_path).collect();
-        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl"]);
+        let paths: Vec<&str> = summary.calls.iter().filter_map(|c| written_path(c, &summary.constants)).collect();
+        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs"]);
     }
 
     #[test]
@@ -245,6 +251,7 @@ B = os.getenv('REDIS_URL', 'x')
 D = env.str('DEBUG_LEVEL')
 E = config('EMAIL_HOST')
 F = d.get('lower')
+os.environ['SET_NOT_READ'] = 'x'
 ",
             &|name| ENV_CALLS.contains(&name),
         );

@@ -68,12 +68,14 @@ pub(super) fn reads(summary: &Summary) -> Vec<SettingsRead> {
     found
 }
 
+/// A literal setting of the class; one that names another of its settings (`env_prefix=_env_prefix`) is that
+/// one's value.
 fn setting(class: &Class, key: &str) -> Option<String> {
-    class
-        .settings
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, value)| value.as_str().map(String::from))
+    let value = |key: &str| class.settings.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
+    match value(key)? {
+        Literal::Name(name) => value(name)?.as_str().map(String::from),
+        other => other.as_str().map(String::from),
+    }
 }
 
 #[cfg(test)]
@@ -84,6 +86,9 @@ mod tests {
     #[test]
     fn settings_fields_are_variables() {
         let text = "from pydantic_settings import BaseSettings\n\
+                    class Pg(BaseSettings):\n    _prefix: ClassVar[str] = 'PG_'\n\
+                    \x20   model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(env_prefix=_prefix)\n\
+                    \x20   port: str\n\
                     class Base(BaseSettings):\n    class Config:\n        env_prefix = 'app_'\n\
                     \x20   postgres_dsn: PostgresDsn\n    salt: str = Field(...)\n    debug: bool = False\n\
                     \x20   token: str = Field(default='x')\n    redis: Optional[str]\n    key: str = Field(alias='SECRET')\n\
@@ -96,6 +101,7 @@ mod tests {
         assert_eq!(
             names,
             vec![
+                ("PG_PORT", true),
                 ("APP_POSTGRES_DSN", true),
                 ("APP_SALT", true),
                 ("APP_DEBUG", false),

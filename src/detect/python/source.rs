@@ -15,6 +15,8 @@ pub(super) enum Literal {
     Ellipsis,
     /// A path under the project's base folder: `BASE_DIR / "logs"`, `os.path.join(BASE_DIR, "logs")` → `logs`.
     UnderBase(String),
+    /// A plain name (`LOGS_DIR`), which the module may have assigned a literal.
+    Name(String),
     Other,
 }
 
@@ -191,6 +193,10 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
             let name = text_of(left, bytes).to_string();
             summary.assigned.push((name.clone(), line_of(statement)));
             if right.kind() == "call" {
+                // `LOGS_DIR = os.path.join(BASE_DIR, "logs")` is a path as well as a call.
+                if let path @ Literal::UnderBase(_) = literal(right, bytes) {
+                    summary.constants.push((name.clone(), path, line_of(statement)));
+                }
                 if let Some(function) = right.child_by_field_name("function") {
                     let callee = text_of(function, bytes);
                     let last = callee.rsplit('.').next().unwrap_or(callee).to_string();
@@ -250,7 +256,11 @@ fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
     let Some(left) = assignment.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
     let name = text_of(left, bytes).to_string();
     let right = assignment.child_by_field_name("right");
-    if let Some(annotation) = assignment.child_by_field_name("type") {
+    let annotation = assignment.child_by_field_name("type");
+    // `model_config: ClassVar[...] = SettingsConfigDict(...)`, `_prefix: ClassVar[str] = "APP_"`: settings of the
+    // class, not fields.
+    let class_level = annotation.is_some_and(|a| text_of(a, bytes).starts_with("ClassVar")) || name == "model_config";
+    if let Some(annotation) = annotation.filter(|_| !class_level) {
         let default = match right {
             None => FieldDefault::Missing,
             Some(value) if value.kind() == "call" => {
@@ -290,9 +300,16 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
             }
         }
         "subscript" => {
-            let on_environ = node
-                .child_by_field_name("value")
-                .is_some_and(|value| text_of(value, bytes).ends_with("environ"));
+            // `os.environ["X"] = ...` sets the variable; only a subscript that is not assigned to reads it.
+            let assigned = node
+                .parent()
+                .filter(|p| p.kind() == "assignment")
+                .and_then(|p| p.child_by_field_name("left"))
+                .is_some_and(|left| left.id() == node.id());
+            let on_environ = !assigned
+                && node
+                    .child_by_field_name("value")
+                    .is_some_and(|value| text_of(value, bytes).ends_with("environ"));
             if let (true, Some(key)) = (on_environ, node.child_by_field_name("subscript")) {
                 if let Literal::Str(name) = literal(key, bytes) {
                     summary.environ_subscripts.push((name, line_of(node)));
@@ -340,6 +357,7 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
         "binary_operator" | "call" => under_base(node, bytes, 0).map_or(Literal::Other, Literal::UnderBase),
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
+        "identifier" => Literal::Name(text.to_string()),
         "string" => {
             let prefix_len = text.find(['"', '\'']).unwrap_or(0);
             let prefix = text[..prefix_len].to_ascii_lowercase();
