@@ -98,10 +98,10 @@ fn objects_in(
     let side = is_side(rel);
     let entry_name = ENTRY_NAMES.contains(&module.rsplit('.').next().unwrap_or(&module));
     let imported = |fw: &Framework| summary.imports.contains(&fw.package);
-    let port = summary.calls.iter().find_map(|call| match call.keyword("port") {
-        Some(Literal::Int(port)) => Some((u16::try_from(*port).ok().filter(|p| *p > 0)?, format!("{rel}:{}", call.line))),
-        _ => None,
-    });
+    let port = summary
+        .calls
+        .iter()
+        .find_map(|call| Some((call.keyword("port")?.as_port()?, format!("{rel}:{}", call.line))));
     let mut found = Vec::new();
     for (name, callee, line) in &summary.assignments {
         let by_constructor = frameworks.iter().find(|fw| fw.constructors.contains(callee) && imported(fw));

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::app::{import_root, is_side, ENTRY_NAMES};
 use super::requirements::Dependency;
-use super::source::{summarise, Call, Literal};
+use super::source::{summarise, Call};
 use super::{ChoiceOption, Fact, Facts};
 use crate::detect::deploy::{self, base_name};
 use crate::detect::{read_small_text, walk};
@@ -113,12 +113,10 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 let name = name.as_deref()?;
                 calls.iter().find_map(|c| Some((c.keyword(name)?, c.line)))
             };
-            let port = keyword(&program.port_keyword).and_then(|(value, line)| match value {
-                Literal::Int(port) => Some((u16::try_from(*port).ok().filter(|p| *p > 0)?, format!("{rel}:{line}"))),
-                _ => None,
-            });
+            let port = keyword(&program.port_keyword)
+                .and_then(|(value, line)| Some((value.as_port()?, format!("{rel}:{line}"))));
             let loopback = keyword(&program.host_keyword).and_then(|(value, line)| {
-                matches!(value.as_str()?, "127.0.0.1" | "localhost" | "::1").then(|| format!("{rel}:{line}"))
+                crate::detect::is_loopback_host(value.as_str()?).then(|| format!("{rel}:{line}"))
             });
             let stem = module.rsplit('.').next().unwrap_or(&module);
             let entry = ENTRY_NAMES.contains(&stem) || PROGRAM_NAMES.contains(&stem);

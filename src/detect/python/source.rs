@@ -28,6 +28,14 @@ impl Literal {
         }
     }
 
+    /// A port number: an integer from 1 to 65535.
+    pub(super) fn as_port(&self) -> Option<u16> {
+        match self {
+            Literal::Int(port) => u16::try_from(*port).ok().filter(|p| *p > 0),
+            _ => None,
+        }
+    }
+
     /// A path: a plain string, or one under the project's base folder (relative to it).
     pub(super) fn as_path(&self) -> Option<&str> {
         match self {
