@@ -4,6 +4,7 @@
 mod deploy;
 mod jvm;
 mod lex;
+mod members;
 mod programs;
 pub(crate) mod services;
 pub mod stack;

@@ -190,6 +190,7 @@ const NEUTRAL_DETECTION: &[&str] = &[
     "stack.rs",
     "lex.rs",
     "walk.rs",
+    "members.rs",
     "toolchains.rs",
     "services.rs",
     "programs.rs",

@@ -280,7 +280,7 @@ fn fuzz_text(text: &str) -> usize {
         .filter(|l| matches!(version::resolve(l), Resolved::Line(..)))
         .count();
     let (patterns, _) = workspace::pnpm_workspace_packages(text);
-    let globs = usize::from(workspace::MemberGlobs::new(&patterns).admits("apps/web"));
+    let globs = usize::from(crate::detect::members::MemberGlobs::new(&patterns).admits("apps/web"));
     let settings = [&["build", "outDir"][..], &["output"], &["compilerOptions", "rootDir"]]
         .iter()
         .filter(|path| {

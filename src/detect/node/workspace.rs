@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Result};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value;
 
 use super::{has_marker, join_rel, read_manifest, Context, JsonDoc};
+use crate::detect::members;
 
 /// How many folders above PATH dockgen looks for the workspace that holds it.
 pub(super) const MAX_WORKSPACE_DEPTH: usize = 6;
@@ -101,111 +101,9 @@ pub(super) fn pnpm_workspace_packages(text: &str) -> (Vec<String>, usize) {
     (patterns, at)
 }
 
-/// How deep below the workspace root members are looked for.
-const MAX_MEMBER_DEPTH: usize = 8;
-/// How many folders one expansion may open: a bound on the walk whatever the patterns.
-const MAX_WALKED_DIRS: usize = 50_000;
-
-/// Workspace globs compiled once (`apps/*`, `packages/**`, `!**/test`): which folders they admit, and which
-/// folders a walk must open to find those. Matching is linear in the path (globset compiles to a regex), so no
-/// pattern can make it backtrack.
-pub(super) struct MemberGlobs {
-    include: GlobSet,
-    exclude: GlobSet,
-    /// Per included pattern: its leading literal segments, and its segment count unless it has `**`.
-    reach: Vec<(Vec<String>, Option<usize>)>,
-}
-
-impl MemberGlobs {
-    /// Patterns that leave the workspace (`/x`, `../x`) or do not parse admit nothing.
-    pub(super) fn new(patterns: &[String]) -> MemberGlobs {
-        let mut include = GlobSetBuilder::new();
-        let mut exclude = GlobSetBuilder::new();
-        let mut reach = Vec::new();
-        for pattern in patterns {
-            let (negated, pattern) = match pattern.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, pattern.as_str()),
-            };
-            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-            if pattern.is_empty() || pattern.starts_with('/') || pattern.split('/').any(|part| part == "..") {
-                continue;
-            }
-            let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build() else {
-                continue;
-            };
-            if negated {
-                exclude.add(glob);
-                continue;
-            }
-            include.add(glob);
-            let segments: Vec<&str> = pattern.split('/').collect();
-            let literal = segments
-                .iter()
-                .take_while(|s| !s.contains(['*', '?', '[', '{', '\\']))
-                .map(|s| (*s).to_string())
-                .collect();
-            let depth = (!segments.contains(&"**")).then_some(segments.len());
-            reach.push((literal, depth));
-        }
-        let build = |set: GlobSetBuilder| set.build().unwrap_or_else(|_| GlobSet::empty());
-        MemberGlobs {
-            include: build(include),
-            exclude: build(exclude),
-            reach,
-        }
-    }
-
-    /// Whether the folder `dir` (relative, `/`-separated) is a member by the patterns.
-    pub(super) fn admits(&self, dir: &str) -> bool {
-        self.include.is_match(dir) && !self.exclude.is_match(dir)
-    }
-
-    /// Whether some pattern can match a folder below `dir`.
-    fn reaches_below(&self, dir: &[&str]) -> bool {
-        self.reach.iter().any(|(literal, depth)| {
-            depth.is_none_or(|depth| dir.len() < depth) && literal.iter().zip(dir).all(|(l, d)| l == d)
-        })
-    }
-}
-
-/// Folders matching the workspace globs that hold a package.json, found in one walk that opens only the
-/// folders a pattern can reach, never follows links and skips `node_modules` and hidden folders.
+/// Folders matching the workspace globs that hold a package.json.
 pub(super) fn expand_members(root: &Path, patterns: &[String]) -> Vec<String> {
-    let globs = MemberGlobs::new(patterns);
-    let mut found = BTreeSet::new();
-    let mut queue = std::collections::VecDeque::from([String::from(".")]);
-    let mut opened = 0;
-    while let Some(dir) = queue.pop_front() {
-        let segments: Vec<&str> = if dir == "." {
-            Vec::new()
-        } else {
-            dir.split('/').collect()
-        };
-        if segments.len() >= MAX_MEMBER_DEPTH || !globs.reaches_below(&segments) || opened >= MAX_WALKED_DIRS {
-            continue;
-        }
-        opened += 1;
-        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            // The entry's own type: a link to a folder is not walked into.
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "node_modules" && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for name in names {
-            let child = join_rel(&dir, &name);
-            if globs.admits(&child) && root.join(&child).join("package.json").is_file() {
-                found.insert(child.clone());
-            }
-            queue.push_back(child);
-        }
-    }
-    found.into_iter().collect()
+    members::expand(root, patterns, "package.json")
 }
 
 /// A workspace above PATH that lists it as a member: the build context must be that workspace's root.
@@ -346,34 +244,6 @@ pub(super) fn member_dependencies(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn workspace_globs() {
-        let globs = MemberGlobs::new(&["apps/*".into(), "packages/**".into(), "pkg-*".into(), "!**/test".into()]);
-        assert!(globs.admits("apps/web"));
-        assert!(!globs.admits("apps/web/x"));
-        assert!(globs.admits("packages/a/b"));
-        assert!(!globs.admits("packages/a/test"));
-        assert!(globs.admits("pkg-ui"));
-        assert!(!globs.admits("lib-ui"));
-        assert!(globs.reaches_below(&["apps"]) && !globs.reaches_below(&["apps", "web"]));
-        assert!(globs.reaches_below(&["packages", "a", "b"]) && !globs.reaches_below(&["docs"]));
-        assert!(!MemberGlobs::new(&["../*".into(), "/abs".into()]).admits("x"));
-    }
-
-    #[test]
-    fn a_backtracking_pattern_costs_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let long = "a".repeat(200);
-        std::fs::create_dir_all(dir.path().join(&long)).unwrap();
-        std::fs::write(dir.path().join(&long).join("package.json"), "{}").unwrap();
-        let patterns = vec!["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b".to_string()];
-        // Before globset this took minutes; a linear matcher answers at once (no timing asserted here: the
-        // hostile table runs it under a time limit).
-        assert!(expand_members(dir.path(), &patterns).is_empty());
-        let pattern = vec![format!("{}*", "a".repeat(100))];
-        assert_eq!(expand_members(dir.path(), &pattern), vec![long]);
-    }
 
     #[test]
     fn a_pnpm_settings_file_declares_no_workspace() {

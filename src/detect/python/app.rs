@@ -139,13 +139,21 @@ fn object(dir: &str, module: &str, name: &str, factory: bool, fw: &Framework, so
 }
 
 /// The importable module of a file and the folder it imports from: `app/main.py` → (`.`, `app.main`);
-/// `src/pkg/api.py` → (`src`, `pkg.api`) when `src/` is a layout folder rather than a package;
-/// `pkg/__init__.py` → `pkg`. None for a file whose path is not a module name (`my-app/x.py`).
+/// `src/pkg/api.py` → (`src`, `pkg.api`) when `src/` is a layout folder rather than a package, also in a
+/// workspace member (`apps/api/src/api/main.py` → (`apps/api/src`, `api.main`)); `pkg/__init__.py` → `pkg`.
+/// None for a file whose path is not a module name (`my-app/x.py`).
 fn module_of(root: &Path, rel: &str) -> Option<(String, String)> {
     let stem = rel.strip_suffix(".py")?;
-    let (dir, stem) = match stem.strip_prefix("src/") {
-        Some(rest) if !root.join("src/__init__.py").is_file() => ("src", rest),
-        _ => (".", stem),
+    let layout = stem
+        .match_indices("src/")
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || stem.as_bytes()[at - 1] == b'/')
+        .map(|at| &stem[..at + 3])
+        .filter(|dir| !root.join(dir).join("__init__.py").is_file())
+        .last();
+    let (dir, stem) = match layout {
+        Some(dir) => (dir, &stem[dir.len() + 1..]),
+        None => (".", stem),
     };
     Some((dir.to_string(), module_name(stem)?))
 }
@@ -338,6 +346,8 @@ mod tests {
         let root = Path::new("/nonexistent");
         assert_eq!(module_of(root, "app/main.py"), Some((".".into(), "app.main".into())));
         assert_eq!(module_of(root, "src/pkg/api.py"), Some(("src".into(), "pkg.api".into())));
+        assert_eq!(module_of(root, "apps/api/src/api/main.py"), Some(("apps/api/src".into(), "api.main".into())));
+        assert_eq!(module_of(root, "apps/resrc/main.py"), Some((".".into(), "apps.resrc.main".into())));
         assert_eq!(module_of(root, "pkg/__init__.py"), Some((".".into(), "pkg".into())));
         assert_eq!(module_of(root, "my-app/x.py"), None);
         assert!(is_side("tests/test_app.py") && is_side("examples/hello/app.py") && !is_side("app/main.py"));

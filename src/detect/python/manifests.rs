@@ -8,6 +8,7 @@ use std::path::Path;
 use toml_edit::{Document, Item, Table};
 
 use super::requirements::{self, pep508, Dependency};
+use super::workspace::{self, Member};
 use crate::detect::{has_marker, read_manifest};
 use crate::knowledge::python::normalise;
 
@@ -67,6 +68,10 @@ pub(super) struct Manifests {
     pub(super) locked: bool,
     /// Pipfile categories besides `[packages]` that the app's install needs (`[deploy]` holding its server).
     pub(super) pipenv_categories: Vec<(String, String)>,
+    /// A uv workspace's member projects (the root first when it is one); empty for a single project.
+    pub(super) workspace: Vec<Member>,
+    /// Where `[tool.uv.workspace]` is declared, for a workspace with members besides the root.
+    pub(super) workspace_source: Option<String>,
     pub(super) warnings: Vec<String>,
 }
 
@@ -87,6 +92,8 @@ impl Manifests {
             installable: false,
             locked,
             pipenv_categories: Vec::new(),
+            workspace: Vec::new(),
+            workspace_source: None,
             warnings: Vec::new(),
         }
     }
@@ -113,23 +120,14 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         }
     }
     let has = |name: &str| present.contains(&name);
-    let pyproject = if has("pyproject.toml") {
-        let text = read_manifest(root, "pyproject.toml")?;
-        let doc = Document::parse(text.clone())
-            .map_err(|e| anyhow::anyhow!("pyproject.toml: {}", crate::files::excerpt(e.message())))?;
-        Some(Pyproject {
-            file: "pyproject.toml",
-            text,
-            doc,
-        })
-    } else {
-        None
-    };
+    let pyproject = if has("pyproject.toml") { Some(Pyproject::read(root, "pyproject.toml")?) } else { None };
     let requirement_files = requirements::top_files(root);
     let project_table = pyproject.as_ref().and_then(|p| p.doc.get("project").and_then(Item::as_table));
     let poetry = pyproject.as_ref().and_then(|p| p.table(&["tool", "poetry"]));
+    let uv_workspace = pyproject.as_ref().and_then(|p| p.table(&["tool", "uv", "workspace"]));
     let describes_app = project_table.is_some()
         || poetry.is_some()
+        || uv_workspace.is_some()
         || !requirement_files.is_empty()
         || ["Pipfile", "setup.py", "uv.lock", "poetry.lock", "pdm.lock"].iter().any(|m| has(m));
     if !describes_app {
@@ -141,6 +139,11 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     python_files(root, &mut found);
     if let Some(p) = &pyproject {
         p.read_into(&mut found);
+        if manager == Manager::Uv {
+            if let Some(workspace) = uv_workspace {
+                read_members(root, p, workspace, &mut found)?;
+            }
+        }
     }
     match manager {
         Manager::Pip => {
@@ -195,6 +198,23 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         }
     }
     Ok(Some(found))
+}
+
+/// A uv workspace's members: each one's dependencies, Python range and scripts are the workspace's, and each
+/// is a package `uv sync --package` can install. The root is a member too when it is a project itself.
+fn read_members(root: &Path, pyproject: &Pyproject, workspace: &Table, found: &mut Manifests) -> anyhow::Result<()> {
+    let mut members: Vec<Member> = pyproject.member(".").into_iter().collect();
+    let dirs = workspace::member_dirs(root, workspace);
+    for dir in &dirs {
+        let file = Pyproject::read(root, &format!("{dir}/pyproject.toml"))?;
+        file.read_into(found);
+        members.extend(file.member(dir));
+    }
+    if !dirs.is_empty() {
+        found.workspace_source = Some(pyproject.source(&["tool", "uv", "workspace"]));
+    }
+    found.workspace = members;
+    Ok(())
 }
 
 /// The manager by its lock file, then pyproject.toml's tables, then requirement files, then pip on the project.
@@ -271,7 +291,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
     let doc = Document::parse(text.clone())
         .map_err(|e| anyhow::anyhow!("Pipfile: {}", crate::files::excerpt(e.message())))?;
     let file = Pyproject {
-        file: "Pipfile",
+        file: "Pipfile".into(),
         text,
         doc,
     };
@@ -299,7 +319,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
                 name: normalise(name),
                 extras: Vec::new(),
                 pinned: version.and_then(|v| exact(v.strip_prefix("==")?)),
-                source: file.key_source("Pipfile", packages, name),
+                source: file.key_source(packages, name),
             });
         }
     }
@@ -308,7 +328,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
             if let Some(version) = requires.get(key).and_then(Item::as_str) {
                 found.python.push(PythonSaid {
                     text: version.to_string(),
-                    source: file.key_source("Pipfile", requires, key),
+                    source: file.key_source(requires, key),
                     range: false,
                 });
                 break;
@@ -329,13 +349,34 @@ fn poetry_lock_version(text: &str) -> Option<(String, String)> {
 
 /// A parsed TOML manifest with its text, for the line of each key.
 struct Pyproject {
-    /// The file's name, for evidence (`pyproject.toml`, `Pipfile`).
-    file: &'static str,
+    /// The file's path in the repository, for evidence (`pyproject.toml`, `Pipfile`, `apps/api/pyproject.toml`).
+    file: String,
     text: String,
     doc: Document<String>,
 }
 
 impl Pyproject {
+    fn read(root: &Path, file: &str) -> anyhow::Result<Pyproject> {
+        let text = read_manifest(root, file)?;
+        let doc = Document::parse(text.clone())
+            .map_err(|e| anyhow::anyhow!("{file}: {}", crate::files::excerpt(e.message())))?;
+        Ok(Pyproject {
+            file: file.to_string(),
+            text,
+            doc,
+        })
+    }
+
+    /// The project a workspace member folder holds, by its `[project] name`.
+    fn member(&self, dir: &str) -> Option<Member> {
+        let project = self.table(&["project"])?;
+        Some(Member {
+            name: normalise(project.get("name")?.as_str()?),
+            dir: dir.to_string(),
+            source: self.key_source(project, "name"),
+        })
+    }
+
     fn table(&self, path: &[&str]) -> Option<&Table> {
         let mut table = self.doc.as_table();
         for key in path {
@@ -353,12 +394,12 @@ impl Pyproject {
         format!("{}:{line}", self.file)
     }
 
-    fn key_source(&self, file: &str, table: &Table, key: &str) -> String {
+    fn key_source(&self, table: &Table, key: &str) -> String {
         let line = table
             .key(key)
             .and_then(toml_edit::Key::span)
             .map_or(1, |span| line_at(&self.text, span.start));
-        format!("{file}:{line}")
+        format!("{}:{line}", self.file)
     }
 
     /// The PEP 621 `[project]` table and Poetry's: dependencies, the Python range, scripts, and whether the
@@ -370,7 +411,7 @@ impl Pyproject {
                 for value in list {
                     let Some(text) = value.as_str() else { continue };
                     let line = value.span().map_or(1, |s| line_at(&self.text, s.start));
-                    if let Some(dependency) = pep508(text, &format!("pyproject.toml:{line}")) {
+                    if let Some(dependency) = pep508(text, &format!("{}:{line}", self.file)) {
                         found.dependencies.push(dependency);
                     }
                 }
@@ -378,7 +419,7 @@ impl Pyproject {
             if let Some(range) = project.get("requires-python").and_then(Item::as_str) {
                 found.python.push(PythonSaid {
                     text: range.to_string(),
-                    source: self.key_source("pyproject.toml", project, "requires-python"),
+                    source: self.key_source(project, "requires-python"),
                     range: true,
                 });
             }
@@ -388,7 +429,7 @@ impl Pyproject {
         if let Some(poetry) = self.table(&["tool", "poetry"]) {
             if let Some(dependencies) = poetry.get("dependencies").and_then(Item::as_table) {
                 for (name, value) in dependencies {
-                    let source = self.key_source("pyproject.toml", dependencies, name);
+                    let source = self.key_source(dependencies, name);
                     if name == "python" {
                         if let Some(range) = value.as_str() {
                             found.python.push(PythonSaid {
@@ -426,7 +467,7 @@ impl Pyproject {
             let exact = required.strip_prefix("==").unwrap_or(required);
             if crate::validate::version(exact).is_ok() && exact.chars().all(|c| c.is_ascii_digit() || c == '.') {
                 let uv = self.table(&["tool", "uv"]).expect("read above");
-                found.manager_version = Some((exact.to_string(), self.key_source("pyproject.toml", uv, "required-version")));
+                found.manager_version = Some((exact.to_string(), self.key_source(uv, "required-version")));
             }
         }
     }
@@ -437,7 +478,7 @@ impl Pyproject {
         };
         for (name, value) in scripts {
             if let Some(target) = value.as_str() {
-                found.scripts.push((name.to_string(), target.to_string(), self.key_source("pyproject.toml", scripts, name)));
+                found.scripts.push((name.to_string(), target.to_string(), self.key_source(scripts, name)));
             }
         }
     }
@@ -458,7 +499,7 @@ pub(super) fn line_at(text: &str, offset: usize) -> usize {
 pub(super) fn fuzz_text(text: &str) -> usize {
     let Ok(doc) = Document::parse(text.to_string()) else { return 0 };
     let file = Pyproject {
-        file: "pyproject.toml",
+        file: "pyproject.toml".into(),
         text: text.to_string(),
         doc,
     };

@@ -15,6 +15,7 @@ mod settings;
 mod source;
 mod version;
 mod wheels;
+mod workspace;
 mod runtime;
 
 use std::path::Path;
@@ -52,6 +53,7 @@ pub(super) static STACK: Stack = Stack {
         "installable",
         "locked",
         "system_libraries",
+        "uv_workspace",
     ],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
@@ -164,6 +166,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     };
     candidate.notes.extend(contract::apply(root, &mut options));
     for option in &mut options {
+        workspace_package(&manifests.workspace, &option.source.clone(), &mut option.facts);
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
         required_env(&run_time.required, &mut option.facts);
     }
@@ -259,6 +262,12 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
         Fact::new(manifests.installable, manifests.manager_source.clone()),
     );
     facts.insert("locked".into(), Fact::new(manifests.locked, manifests.manager_source.clone()));
+    if let Some(source) = &manifests.workspace_source {
+        facts.insert(
+            "uv_workspace".into(),
+            Fact::new(true, source.clone()).with_note("a uv workspace: its members install only with their sources"),
+        );
+    }
     if let Some((_, source)) = manifests.pipenv_categories.first() {
         let mut categories = vec!["packages".to_string()];
         categories.extend(manifests.pipenv_categories.iter().map(|(name, _)| name.clone()));
@@ -442,6 +451,7 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
             "port".into(),
             Fact::new(Value::Null, source.clone()).with_note("a command-line program: no web framework app found"),
         );
+        workspace_package(&manifests.workspace, source, &mut candidate.facts);
         return Ok(candidate);
     }
     let frameworks: Vec<&str> = knowledge()
@@ -460,6 +470,20 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
         "{}: {found}{server}; pass --set app=MODULE:OBJECT (e.g. app.main:app) or --set start_command=...",
         manifests.manager_source
     )
+}
+
+/// In a uv workspace, the member that holds the program is the package the image installs (with the members
+/// it depends on); a program in the root project needs no name.
+fn workspace_package(members: &[workspace::Member], evidence: &str, facts: &mut Facts) {
+    if let Some(member) = workspace::member_of(members, evidence) {
+        facts.insert(
+            "workspace_package".into(),
+            Fact::new(member.name.clone(), member.source.clone()).with_note(format!(
+                "the uv workspace member {}/ holds it: uv sync --package {} installs it and the members it depends on",
+                member.dir, member.name
+            )),
+        );
+    }
 }
 
 /// The backing services the app talks to (its client libraries, the variables its code reads), for compose.yaml.
