@@ -131,7 +131,7 @@ pub fn resolve(
     }
 
     let values = context_values(&facts, &answers);
-    refuse_conflicts(preset, &answers, &values)?;
+    refuse_conflicts(preset, &facts, &answers, &values)?;
     Ok(Resolved {
         answers,
         values,
@@ -154,7 +154,12 @@ impl std::fmt::Display for Conflict {
 impl std::error::Error for Conflict {}
 
 /// A combination the preset says cannot work is an error; a usage error when the user gave one of its answers.
-fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values: &Map<String, Value>) -> Result<()> {
+fn refuse_conflicts(
+    preset: &Preset,
+    facts: &Facts,
+    answers: &IndexMap<String, Answer>,
+    values: &Map<String, Value>,
+) -> Result<()> {
     let Some(conflict) = preset
         .conflicts
         .iter()
@@ -174,11 +179,20 @@ fn refuse_conflicts(preset: &Preset, answers: &IndexMap<String, Answer>, values:
                     .any(|k| preset.answers.get(k).is_some_and(|spec| default_reads(spec, key)))
         })
         .collect();
-    let origins: Vec<String> = involved
-        .iter()
-        .map(|(key, a)| format!("{key} from {}", a.origin))
+    // A detected fact that is not an answer (which packages lack a musl wheel) says why in its note.
+    let detected = conflict
+        .when
+        .keys()
+        .filter(|key| !answers.contains_key(*key))
+        .filter_map(|key| facts.get(key).map(|fact| (key, fact)))
+        .map(|(key, fact)| match &fact.note {
+            Some(note) => format!("{key} from {}: {note}", fact.source),
+            None => format!("{key} from {}", fact.source),
+        });
+    let origins: Vec<String> = detected
+        .chain(involved.iter().map(|(key, a)| format!("{key} from {}", a.origin)))
         .collect();
-    let message = format!("{} ({})", conflict.why, origins.join(", "));
+    let message = format!("{} ({})", conflict.why, origins.join("; "));
     if involved.iter().any(|(_, a)| a.is_given()) {
         bail!(crate::UsageError(message));
     }

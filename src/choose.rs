@@ -129,16 +129,23 @@ fn preset_options(presets: &[Preset], candidate: &Candidate, given: &IndexMap<St
                 .filter(|(key, _)| p.answers.contains_key(*key))
                 .map(|(key, value)| (key.clone(), value.clone()))
                 .collect();
-            let images = answers::resolve(p, Some(candidate), &given, &mut NonInteractive)
-                .ok()
-                .and_then(|resolved| {
-                    let image = |key: &str| resolved.values.get(key)?.as_str().map(str::to_string);
-                    Some(format!(
-                        "built on {}, runs on {}",
-                        image("builder_image")?,
-                        image("runtime_image")?
-                    ))
-                });
+            let resolved = answers::resolve(p, Some(candidate), &given, &mut NonInteractive);
+            if resolved
+                .as_ref()
+                .is_err_and(|e| e.downcast_ref::<answers::Conflict>().is_some())
+            {
+                // A preset whose images cannot run this repository (a musl build of glibc-only wheels).
+                let text = format!("{title}: refused for this repository (--preset {} says why)", p.name);
+                return (p.name.clone(), text);
+            }
+            let images = resolved.ok().and_then(|resolved| {
+                let image = |key: &str| resolved.values.get(key)?.as_str().map(str::to_string);
+                Some(format!(
+                    "built on {}, runs on {}",
+                    image("builder_image")?,
+                    image("runtime_image")?
+                ))
+            });
             // Before a pending choice (which main package) the images are not known yet: what it does in general.
             let text = images.map_or_else(|| p.description.clone(), |images| format!("{title}: {images}"));
             (p.name.clone(), text)

@@ -54,6 +54,7 @@ pub(super) static STACK: Stack = Stack {
         "locked",
         "system_libraries",
         "uv_workspace",
+        "no_musl_wheels",
     ],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
@@ -80,6 +81,10 @@ pub(super) static STACK: Stack = Stack {
         Example {
             preset: "python-distroless",
             folder: "python-fastapi",
+        },
+        Example {
+            preset: "python-alpine",
+            folder: "python-uv-api",
         },
     ],
     parsers: &[
@@ -138,6 +143,11 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         version::say_unsupported(&fact, &mut candidate.warnings);
         candidate.facts.insert("python_version".into(), fact);
     }
+    musl_facts(
+        locked.as_ref().map(|(file, packages)| (*file, packages.as_slice())),
+        &manifests.dependencies,
+        &mut candidate.facts,
+    );
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
     let mut run_time = runtime::scan(root);
     candidate.warnings.extend(run_time.cut.clone());
@@ -585,6 +595,19 @@ fn runtime_packages(dependencies: &[Dependency], facts: &mut Facts) {
             "runtime_packages".into(),
             Fact::new(json!(packages), source).with_note("system libraries the dependencies load at run time"),
         );
+    }
+}
+
+/// Whether the dependencies install on Alpine's musl libc from wheels (the python-alpine preset refuses when
+/// not), checked for the project's line or, when it names none, the default line.
+fn musl_facts(locked: Option<(&str, &[Locked])>, dependencies: &[Dependency], facts: &mut Facts) {
+    let line = facts
+        .get("python_version")
+        .and_then(|f| f.value.as_str().map(String::from))
+        .unwrap_or_else(|| crate::knowledge::python::lines().default_line.clone());
+    let Some(minor) = line.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()) else { return };
+    if let Some((why, source)) = wheels::musl_blockers(locked, dependencies, minor) {
+        facts.insert("no_musl_wheels".into(), Fact::new(true, source).with_note(why));
     }
 }
 

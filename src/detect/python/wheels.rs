@@ -96,6 +96,72 @@ fn pinned(dependencies: &[Dependency]) -> Option<Cap> {
     cap
 }
 
+/// Why the dependencies would not all install on Alpine's musl libc with `CPython` 3.`minor` without a compiler:
+/// the production packages of a lock whose Linux wheels are all built for glibc (`manylinux`), or whose only
+/// source holds native code dockgen knows of; or no lock that lists wheels at all (requirement files and
+/// Pipfile.lock say nothing of them). None when every package has a pure-Python wheel, a musllinux wheel for
+/// the line, or a source to build that holds no native code dockgen knows of. Returns (why, where).
+pub(super) fn musl_blockers(
+    locked: Option<(&str, &[Locked])>,
+    dependencies: &[Dependency],
+    minor: u32,
+) -> Option<(String, String)> {
+    let Some((file, packages)) = locked else {
+        let first = dependencies.first()?;
+        return Some((
+            "no lock that lists each package's wheels (uv.lock, poetry.lock, pdm.lock): whether every dependency has \
+             a musl wheel cannot be told"
+                .to_string(),
+            first.source.clone(),
+        ));
+    };
+    let known_native = |name: &str| {
+        native_releases(name).is_some() || crate::knowledge::python::knowledge().native.iter().any(|n| n.package == name)
+    };
+    let blocked: Vec<String> = packages
+        .iter()
+        .filter(|p| p.main)
+        .filter(|p| {
+            let wheels: Vec<&str> = p.files.iter().filter_map(|f| f.strip_suffix(".whl")).collect();
+            if wheels.is_empty() {
+                // Built from its source at install: only code dockgen knows to be native needs a compiler.
+                return known_native(&p.name);
+            }
+            !wheels.iter().any(|wheel| installs_on_musl(wheel, minor))
+        })
+        .map(|p| format!("{} {}", p.name, p.version))
+        .collect();
+    (!blocked.is_empty()).then(|| {
+        (
+            format!(
+                "{} {} no wheel for musl and CPython 3.{minor} (only glibc's manylinux, or a native source to compile)",
+                blocked.join(", "),
+                if blocked.len() == 1 { "has" } else { "have" }
+            ),
+            file.to_string(),
+        )
+    })
+}
+
+/// Whether a wheel (its file stem) installs on musl with `CPython` 3.`minor`: a pure-Python wheel, or a
+/// musllinux one for that interpreter, for the stable ABI of an older one, or for no particular ABI.
+fn installs_on_musl(stem: &str, minor: u32) -> bool {
+    let tags: Vec<&str> = stem.rsplitn(4, '-').collect();
+    let [platform, abi, python, ..] = tags[..] else { return false };
+    if platform == "any" {
+        return true;
+    }
+    if !platform.split('.').any(|p| p.starts_with("musllinux")) {
+        return false;
+    }
+    let interpreters = || python.split('.').filter_map(|t| t.strip_prefix("cp3")?.parse::<u32>().ok());
+    match abi {
+        "none" => true,
+        "abi3" => interpreters().any(|built| built <= minor),
+        _ => interpreters().any(|built| built == minor),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,23 +179,71 @@ mod tests {
         assert_eq!(newest_interpreter(["pywin32-306-cp311-cp311-win_amd64.whl"].into_iter()), None);
     }
 
-    #[test]
-    fn a_lock_caps_the_line_at_its_most_limited_package() {
-        let lock = r#"
+    /// A lock's pure-Python package, which limits nothing.
+    const PURE: &str = r#"
 [[package]]
 name = "six"
 version = "1.16.0"
 wheels = [{ url = "https://files.example/six-1.16.0-py2.py3-none-any.whl" }]
+"#;
 
+    #[test]
+    fn a_lock_caps_the_line_at_its_most_limited_package() {
+        let lock = PURE.to_string() + r#"
 [[package]]
 name = "psycopg2-binary"
 version = "2.9.5"
 wheels = [{ url = "https://files.example/psycopg2_binary-2.9.5-cp311-cp311-manylinux_2_17_x86_64.whl" }]
 "#;
-        let cap = locked_cap(&super::super::lock::parse(lock).unwrap(), "uv.lock").unwrap();
+        let cap = locked_cap(&super::super::lock::parse(&lock).unwrap(), "uv.lock").unwrap();
         assert_eq!(cap.minor, 11);
         assert_eq!(cap.why, "psycopg2-binary 2.9.5 has wheels up to CPython 3.11 only");
         assert_eq!(cap.source, "uv.lock");
+    }
+
+    #[test]
+    fn musl_needs_a_pure_or_musllinux_wheel_for_the_line() {
+        assert!(installs_on_musl("six-1.16.0-py2.py3-none-any", 13));
+        assert!(installs_on_musl("orjson-3.10.0-cp313-cp313-musllinux_1_2_x86_64", 13));
+        assert!(!installs_on_musl("orjson-3.10.0-cp312-cp312-musllinux_1_2_x86_64", 13));
+        assert!(installs_on_musl("cryptography-44.0.0-cp39-abi3-musllinux_1_2_x86_64", 13));
+        assert!(!installs_on_musl("cryptography-44.0.0-cp314-abi3-musllinux_1_2_x86_64", 13));
+        assert!(installs_on_musl("ruff-0.8.0-py3-none-musllinux_1_2_x86_64", 11));
+        assert!(!installs_on_musl("numpy-1.24.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64", 11));
+    }
+
+    #[test]
+    fn a_lock_names_the_packages_that_would_compile_on_alpine() {
+        let lock = PURE.to_string() + r#"
+[[package]]
+name = "numpy"
+version = "1.24.0"
+wheels = [{ url = "https://files.example/numpy-1.24.0-cp311-cp311-manylinux_2_17_x86_64.whl" }]
+
+[[package]]
+name = "psycopg2"
+version = "2.9.10"
+sdist = { url = "https://files.example/psycopg2-2.9.10.tar.gz" }
+
+[[package]]
+name = "docopt"
+version = "0.6.2"
+sdist = { url = "https://files.example/docopt-0.6.2.tar.gz" }
+"#;
+        let packages = super::super::lock::parse(&lock).unwrap();
+        let (why, source) = musl_blockers(Some(("uv.lock", &packages)), &[], 11).unwrap();
+        assert_eq!(source, "uv.lock");
+        assert!(why.starts_with("numpy 1.24.0, psycopg2 2.9.10 have no wheel for musl"), "{why}");
+        let pure = super::super::lock::parse(PURE).unwrap();
+        assert_eq!(musl_blockers(Some(("uv.lock", &pure)), &[], 11), None);
+        let dependency = Dependency {
+            name: "flask".into(),
+            extras: Vec::new(),
+            pinned: None,
+            source: "requirements.txt:1".into(),
+        };
+        assert!(musl_blockers(None, &[dependency], 13).unwrap().0.starts_with("no lock that lists"));
+        assert_eq!(musl_blockers(None, &[], 13), None);
     }
 
     #[test]
