@@ -39,23 +39,41 @@ enum Extent {
 /// Tokenizes Go (or Java) source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
 pub(crate) fn source(src: &str) -> Lexed {
-    lex_with(src, false, Extent::Whole)
+    lex_with(src, Quotes::Double, Extent::Whole)
 }
 
 /// Like `source`, but stops at the first top-level declaration: enough for the package clause, build
 /// constraints and imports, which is all a package outside the chosen program's import graph needs.
 pub(crate) fn header(src: &str) -> Lexed {
-    lex_with(src, false, Extent::Header)
+    lex_with(src, Quotes::Double, Extent::Header)
 }
 
 /// Tokenizes JavaScript or TypeScript well enough for literal lookups: like Go, except that `'` quotes
 /// strings. Template literals read as raw strings; regular expressions may be misread, which costs at most a
 /// missed literal on that line.
 pub(crate) fn javascript(src: &str) -> Lexed {
-    lex_with(src, true, Extent::Whole)
+    lex_with(src, Quotes::Single, Extent::Whole)
 }
 
-fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
+/// Tokenizes a Gradle build script, Groovy or Kotlin: `'` quotes strings as in JavaScript, and triple-quoted
+/// strings (`"""`, `'''`) span lines, so a script's embedded text is never read as code.
+pub(crate) fn gradle(src: &str) -> Lexed {
+    lex_with(src, Quotes::Groovy, Extent::Whole)
+}
+
+/// Which quotes open a string besides `"` and the backtick.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quotes {
+    /// Go and Java: `'` is a character literal.
+    Double,
+    /// JavaScript and TypeScript: `'` too.
+    Single,
+    /// Groovy and Kotlin: `'` too, and triple-quoted strings.
+    Groovy,
+}
+
+fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
+    let single_quoted_strings = quotes != Quotes::Double;
     let bytes = src.as_bytes();
     // About one token per six bytes of source: sized once instead of grown a dozen times.
     let expected = if extent == Extent::Whole { src.len() / 6 } else { 64 };
@@ -88,6 +106,14 @@ fn lex_with(src: &str, single_quoted_strings: bool, extent: Extent) -> Lexed {
                 let end = memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |p| i + 2 + p + 2);
                 line += memchr::memchr_iter(b'\n', &bytes[i..end]).count();
                 i = end;
+            }
+            b'"' | b'\'' if quotes == Quotes::Groovy && bytes[i..].starts_with(&[c, c, c]) => {
+                let close = [c, c, c];
+                let end = memchr::memmem::find(&bytes[i + 3..], &close).map_or(bytes.len(), |p| i + 3 + p);
+                let raw = &src[i + 3..end];
+                tokens.push((Token::Str(raw.replace('\r', "").into()), line));
+                line += memchr::memchr_iter(b'\n', raw.as_bytes()).count();
+                i = (end + 3).min(bytes.len());
             }
             b'"' => {
                 let (value, end) = interpreted_string(src, i + 1, '"');

@@ -32,7 +32,7 @@ macro_rules! stacks {
     };
 }
 
-stacks!(go, maven, node, python);
+stacks!(go, gradle, maven, node, python);
 
 /// The registered stack of this name (a preset's or candidate's `stack`).
 pub fn stack(name: &str) -> Option<&'static Stack> {

@@ -69,12 +69,14 @@ BUILD_LEFTOVERS = re.compile(
 STAND_INS = {
     "alpine:3.24": "alpine:3.20",
     "gcr.io/distroless/python3-debian13:nonroot": "localhost/dockgen-e2e/distroless-python3-debian13",
+    "gradle:4.4.1-jdk17": "localhost/dockgen-e2e/gradle-4.4-jdk17",
 }
 
 # Stand-ins this repository builds itself (tests/e2e/standins/images/NAME/Containerfile), for images the
 # toolkit has none of: built once per run, before the first case that needs one.
 LOCAL_STAND_INS = {
     "localhost/dockgen-e2e/distroless-python3-debian13": REPO / "tests/e2e/standins/images/distroless-python3-debian13",
+    "localhost/dockgen-e2e/gradle-4.4-jdk17": REPO / "tests/e2e/standins/images/gradle-4.4-jdk17",
 }
 
 # The app's own TypeScript sources: a leftover of a build, unless the runtime runs them as they are (bun, a

@@ -144,7 +144,7 @@ pub(crate) fn assert_safe(name: &str, dockerfile: &str, dockerignore: &str) {
         assert!(patterns.contains(&required), "{name}: .dockerignore lacks {required}");
     }
     // (A Node server that runs a committed dist/ keeps that one in; the other build outputs stay out.)
-    let build_outputs = ["bin/", "dist/", "**/dist/", "**/target/", "**/.next/"];
+    let build_outputs = ["bin/", "dist/", "**/dist/", "**/target/", "**/build/", "**/.next/"];
     assert!(
         patterns.iter().any(|p| build_outputs.contains(p)),
         "{name}: .dockerignore keeps build outputs"

@@ -1,7 +1,61 @@
-//! What every JVM build tool's probe reads besides its build file, shared by them (Maven now, Gradle next):
+//! What every JVM build tool's probe reads besides its build file, shared by them (Maven and Gradle):
 //! the Java and Kotlin sources (main classes, listen calls, framework annotations) and the Spring, Quarkus and
-//! Micronaut configuration files (`application.properties`/`.yml`). The tables behind it are data in
+//! Micronaut configuration files (`application.properties`/`.yml`), the Java line (`line`) and Spring Boot's jar layout. The tables behind it are data in
 //! `src/knowledge/jvm/`.
 
 pub(in crate::detect) mod config;
+pub(in crate::detect) mod line;
 pub(in crate::detect) mod sources;
+
+use crate::knowledge::version_at_least;
+
+/// How a Spring Boot jar of `version` is unpacked into layers and started: `tools` (3.3+: `-Djarmode=tools
+/// extract --layers`, `java -jar`), `launcher` (3.2: layertools, the loader's new package) or `legacy`.
+pub(in crate::detect) fn spring_boot_layout(version: &str) -> &'static str {
+    if version_at_least(version, "3.3") {
+        "tools"
+    } else if version_at_least(version, "3.2") {
+        "launcher"
+    } else {
+        "legacy"
+    }
+}
+
+/// Words in a module's or project's folder that make it a sample, test or tool beside the real application.
+const SAMPLE_WORDS: &[&str] = &[
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "demo",
+    "demos",
+    "test",
+    "tests",
+    "testing",
+    "it",
+    "e2e",
+    "benchmark",
+    "benchmarks",
+    "bench",
+    "jmh",
+    "perf",
+    "docs",
+    "doc",
+    "tools",
+    "archetype",
+    "archetypes",
+    "showcase",
+    "playground",
+    "tutorial",
+    "tutorials",
+];
+
+/// True when a folder of the module's (or project's) path is named like a sample, test or tool (`examples/`, `demo-app/`).
+pub(in crate::detect) fn is_sample(dir: &str) -> bool {
+    dir != "."
+        && dir.split('/').any(|segment| {
+            segment
+                .split(['-', '_', '.'])
+                .any(|word| SAMPLE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+        })
+}

@@ -20,7 +20,7 @@ use serde_json::json;
 use self::artifact::{FrameworkPlugin, Packaging};
 use self::effective::{load_reactor, plugin, resolved, Project};
 use self::pom::Props;
-use super::jvm::{config, sources, sources::Sources};
+use super::jvm::{config, is_sample, line, sources, sources::Sources};
 use super::stack::{Example, Parser, Stack};
 use super::services;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
@@ -71,35 +71,6 @@ pub(super) static STACK: Stack = Stack {
         "mvnw",
     ],
 };
-
-/// Words in a module's folder that make it a sample, test or tool beside the real application.
-const SAMPLE_WORDS: &[&str] = &[
-    "sample",
-    "samples",
-    "example",
-    "examples",
-    "demo",
-    "demos",
-    "test",
-    "tests",
-    "testing",
-    "it",
-    "e2e",
-    "benchmark",
-    "benchmarks",
-    "bench",
-    "jmh",
-    "perf",
-    "docs",
-    "doc",
-    "tools",
-    "archetype",
-    "archetypes",
-    "showcase",
-    "playground",
-    "tutorial",
-    "tutorials",
-];
 
 /// A module that can run, with how strongly it looks like the application.
 struct Runnable {
@@ -270,16 +241,6 @@ fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
     }
 }
 
-/// True when a folder of the module's path is named like a sample, test or tool (`examples/`, `demo-app/`).
-fn is_sample(dir: &str) -> bool {
-    dir != "."
-        && dir.split('/').any(|segment| {
-            segment
-                .split(['-', '_', '.'])
-                .any(|word| SAMPLE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
-        })
-}
-
 /// Why a module is an application, for the ranked list: `a spring-boot application (@SpringBootApplication
 /// at server/src/main/java/…/App.java:6)`.
 fn application_evidence(facts: &Facts) -> String {
@@ -327,8 +288,8 @@ fn analyse(
             packaging_source,
         ),
     );
-    if let Some(fact) = java::java_version(project).or_else(|| java::named_elsewhere(root, &project.dir)) {
-        let (fact, note) = java::build_line(fact);
+    if let Some(fact) = java::java_version(project).or_else(|| line::named_elsewhere(root, &project.dir, "the pom")) {
+        let (fact, note) = line::build_line(fact);
         if let Some(note) = note {
             notes.push(format!("{}: {note}", fact.source));
         }

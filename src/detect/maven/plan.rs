@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::super::jvm::spring_boot_layout;
 use super::super::stack::PlanField;
 use crate::knowledge::version_at_least;
 
@@ -30,9 +31,7 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     let command = if wrapper { "./mvnw" } else { "mvn" };
     let flags = if wrapper && old_maven { "-B" } else { "-B -ntp" };
     let layout = match (text("launch"), text("spring_boot_version")) {
-        (Some("spring-boot"), Some(version)) if version_at_least(version, "3.3") => Some("tools"),
-        (Some("spring-boot"), Some(version)) if version_at_least(version, "3.2") => Some("launcher"),
-        (Some("spring-boot"), Some(_)) => Some("legacy"),
+        (Some("spring-boot"), Some(version)) => Some(spring_boot_layout(version)),
         _ => None,
     };
     values.insert("maven_command".into(), Value::from(command));

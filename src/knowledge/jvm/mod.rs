@@ -11,6 +11,36 @@ use super::{glob_set, table};
 
 const KNOWLEDGE_TOML: &str = include_str!("frameworks.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
+pub(crate) const GRADLE_TOML: &str = include_str!("gradle.toml");
+
+/// What dockgen knows of Gradle (gradle.toml).
+#[derive(Deserialize, Default)]
+pub(crate) struct Gradle {
+    pub(crate) gradle: GradleVersion,
+    pub(crate) plugin: Vec<GradlePlugin>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct GradleVersion {
+    pub(crate) default: String,
+    pub(crate) released: Option<toml::value::Datetime>,
+}
+
+/// A plugin that makes a project a program: the task that builds it and how it starts, or why it is not
+/// supported yet.
+#[derive(Deserialize, Default)]
+pub(crate) struct GradlePlugin {
+    pub(crate) id: String,
+    pub(crate) launch: Option<String>,
+    pub(crate) task: Option<String>,
+    pub(crate) framework: Option<String>,
+    pub(crate) unsupported: Option<String>,
+}
+
+pub(crate) fn gradle() -> &'static Gradle {
+    static GRADLE: OnceLock<Gradle> = OnceLock::new();
+    GRADLE.get_or_init(|| table(GRADLE_TOML))
+}
 
 #[derive(Deserialize, Default)]
 struct JavaLines {

@@ -32,6 +32,6 @@ mod tests {
     #[test]
     fn the_table_parses() {
         let parsed: Markers = toml::from_str(MARKERS_TOML).unwrap();
-        assert!(parsed.marker.iter().any(|m| m.file == "build.gradle.kts"));
+        assert!(parsed.marker.iter().any(|m| m.file == "Cargo.toml"));
     }
 }

@@ -1,0 +1,268 @@
+//! A Gradle build as its files say: the projects the settings script includes (each with its build script), the
+//! version catalog's plugin aliases, the plugins declared once in the root with `apply false`, the wrapper's
+//! Gradle version, and the Java line each project asks for.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::script::{self, Script};
+use crate::detect::jvm::line::java_release;
+use crate::detect::{has_marker, join_rel, read_manifest, read_small_text, Fact};
+
+/// The files whose presence makes this a Gradle build.
+pub(super) const MARKERS: &[&str] = &["settings.gradle.kts", "settings.gradle", "build.gradle.kts", "build.gradle"];
+
+/// How many included projects are read: a bound whatever the settings script says.
+const MAX_PROJECTS: usize = 200;
+
+/// One project of the build.
+#[derive(Debug)]
+pub(super) struct Project {
+    /// Its Gradle path: `:` for the root, `:app`, `:services:api`.
+    pub(super) path: String,
+    /// Its folder, relative to the repository (`.`, `app`, `services/api`).
+    pub(super) dir: String,
+    /// Its build script.
+    pub(super) file: String,
+    /// Its project name: the settings' `rootProject.name` for the root (else the build folder's name, which is
+    /// the image's working folder `src`), the last part of its path for the others.
+    pub(super) name: String,
+    pub(super) script: Script,
+}
+
+impl Project {
+    /// What goes before a task name in its path: nothing for the root, `:app` for `:app`.
+    pub(super) fn path_prefix(&self) -> &str {
+        if self.path == ":" {
+            ""
+        } else {
+            &self.path
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Build {
+    /// The marker found first, for evidence.
+    pub(super) evidence: String,
+    pub(super) projects: Vec<Project>,
+    /// The files the dependency layer is keyed on: settings and build scripts, gradle.properties, the catalog.
+    pub(super) scripts: Vec<String>,
+    /// `gradlew` and `gradle/wrapper/gradle-wrapper.jar` are both committed.
+    pub(super) wrapper_committed: bool,
+    /// The wrapper properties' `distributionUrl` version, with its line.
+    pub(super) gradle_version: Option<(String, String)>,
+    /// `gradle/libs.versions.toml` `[plugins]`: accessor (`libs.plugins.spring.boot`) → (id, version).
+    catalog: Vec<(String, String, Option<String>)>,
+}
+
+/// Reads the build at `root`; None when no Gradle script is there.
+pub(super) fn read(root: &Path) -> Result<Option<Build>> {
+    let mut evidence = None;
+    for marker in MARKERS {
+        if has_marker(root, marker)? {
+            evidence.get_or_insert(*marker);
+        }
+    }
+    let Some(evidence) = evidence else { return Ok(None) };
+    let mut scripts = Vec::new();
+    let settings_file = ["settings.gradle.kts", "settings.gradle"]
+        .into_iter()
+        .find(|f| root.join(f).is_file());
+    let settings = match settings_file {
+        Some(file) => {
+            scripts.push(file.to_string());
+            script::read(&read_manifest(root, file)?)
+        }
+        None => Script::default(),
+    };
+    let root_name = settings
+        .setting(&[], "rootProject.name")
+        .map_or_else(|| "src".to_string(), |s| s.value.clone());
+    let mut paths = vec![":".to_string()];
+    for (include, _) in settings.includes.iter().take(MAX_PROJECTS) {
+        let path = format!(":{}", include.trim_start_matches(':'));
+        if !paths.contains(&path) && path.split(':').skip(1).all(safe_segment) {
+            paths.push(path);
+        }
+    }
+    let mut projects = Vec::new();
+    for path in paths {
+        let dir = if path == ":" { ".".to_string() } else { path[1..].replace(':', "/") };
+        let Some(file) = ["build.gradle.kts", "build.gradle"]
+            .into_iter()
+            .map(|name| join_rel(&dir, name))
+            .find(|file| root.join(file).is_file())
+        else {
+            continue;
+        };
+        let script = script::read(&read_manifest(root, &file)?);
+        scripts.push(file.clone());
+        let name = if path == ":" { root_name.clone() } else { path.rsplit(':').next().unwrap_or_default().to_string() };
+        projects.push(Project { path, dir, file, name, script });
+    }
+    for extra in ["gradle.properties", "gradle/libs.versions.toml"] {
+        if root.join(extra).is_file() {
+            scripts.push(extra.to_string());
+        }
+    }
+    let catalog = read_small_text(&root.join("gradle/libs.versions.toml")).map(|t| catalog_plugins(&t)).unwrap_or_default();
+    let wrapper_committed = root.join("gradlew").is_file() && root.join("gradle/wrapper/gradle-wrapper.jar").is_file();
+    let gradle_version = read_small_text(&root.join("gradle/wrapper/gradle-wrapper.properties")).and_then(|t| wrapper_version(&t));
+    Ok(Some(Build {
+        evidence: evidence.to_string(),
+        projects,
+        scripts,
+        wrapper_committed,
+        gradle_version,
+        catalog,
+    }))
+}
+
+/// A project path segment that is a plain folder name (no `..`, no separator, nothing a shell would read).
+fn safe_segment(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment != "."
+        && segment != ".."
+        && segment.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Build {
+    /// The plugins a project applies, as (id, version, `file:line`): catalog aliases resolved, and the
+    /// version a root `apply false` declaration gives a plugin the project applies without one.
+    pub(super) fn applied_plugins(&self, project: &Project) -> Vec<(String, Option<String>, String)> {
+        let resolve = |plugin: &script::Plugin| -> (String, Option<String>) {
+            match self.catalog.iter().find(|(alias, _, _)| *alias == plugin.id) {
+                Some((_, id, version)) => (id.clone(), plugin.version.clone().or_else(|| version.clone())),
+                None => (plugin.id.clone(), plugin.version.clone()),
+            }
+        };
+        let declared: Vec<(String, Option<String>)> = self
+            .projects
+            .iter()
+            .filter(|p| p.path == ":")
+            .flat_map(|p| p.script.plugins.iter().map(resolve))
+            .collect();
+        project
+            .script
+            .plugins
+            .iter()
+            .filter(|p| p.applied)
+            .map(|p| {
+                let (id, version) = resolve(p);
+                let version = version.or_else(|| declared.iter().find(|(d, _)| *d == id).and_then(|(_, v)| v.clone()));
+                (id, version, format!("{}:{}", project.file, p.line))
+            })
+            .collect()
+    }
+
+    /// The Java release a project's build asks for, strongest first: a toolchain's `languageVersion`,
+    /// Kotlin's `jvmToolchain(N)`, the compiler's `release`, then `targetCompatibility` and
+    /// `sourceCompatibility`; the project's own script, then the root's (`allprojects`/`subprojects` blocks).
+    pub(super) fn java_line(&self, project: &Project) -> Option<Fact> {
+        let root = self.projects.iter().find(|p| p.path == ":");
+        let scripts = std::iter::once(project).chain(root.filter(|r| r.path != project.path));
+        for candidate in scripts {
+            // Kotlin's compiler has a `languageVersion` of its own: only a toolchain's is the Java line.
+            let asks = |s: &&script::Setting, key: &str| match key {
+                "languageVersion" => {
+                    (s.key == key && s.blocks.iter().any(|b| b == "toolchain")) || s.key.ends_with("toolchain.languageVersion")
+                }
+                _ => s.key == key || s.key.ends_with(&format!(".{key}")),
+            };
+            let found = ["languageVersion", "jvmToolchain", "options.release", "targetCompatibility", "sourceCompatibility"]
+                .iter()
+                .find_map(|key| candidate.script.settings.iter().rev().find(|s| asks(s, key)));
+            if let Some(setting) = found {
+                if let Some(release) = java_release(setting.value.trim()) {
+                    return Some(
+                        Fact::new(release, format!("{}:{}", candidate.file, setting.line))
+                            .with_note(format!("{} = {}", setting.key, setting.value)),
+                    );
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `distributionUrl=https\://services.gradle.org/distributions/gradle-8.10.2-bin.zip` → (`8.10.2`, line).
+fn wrapper_version(text: &str) -> Option<(String, String)> {
+    text.lines().enumerate().find_map(|(at, line)| {
+        let url = line.trim().strip_prefix("distributionUrl")?.trim_start().strip_prefix('=')?;
+        let file = url.rsplit('/').next()?;
+        let version = file.strip_prefix("gradle-")?.rsplit_once('-')?.0;
+        crate::validate::version(version)
+            .is_ok()
+            .then(|| (version.to_string(), format!("gradle/wrapper/gradle-wrapper.properties:{}", at + 1)))
+    })
+}
+
+/// The catalog's `[plugins]`: `spring-boot = { id = "org.springframework.boot", version.ref = "boot" }` is the
+/// accessor `libs.plugins.spring.boot` (Gradle reads `-`, `_` and `.` as one separator).
+fn catalog_plugins(text: &str) -> Vec<(String, String, Option<String>)> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else { return Vec::new() };
+    let versions = table.get("versions").and_then(toml::Value::as_table);
+    let Some(plugins) = table.get("plugins").and_then(toml::Value::as_table) else { return Vec::new() };
+    plugins
+        .iter()
+        .filter_map(|(alias, spec)| {
+            let (id, version) = match spec {
+                // `alias = "id:version"`
+                toml::Value::String(notation) => {
+                    let (id, version) = notation.split_once(':').map_or((notation.as_str(), None), |(i, v)| (i, Some(v.to_string())));
+                    (id.to_string(), version)
+                }
+                toml::Value::Table(spec) => {
+                    let id = spec.get("id")?.as_str()?.to_string();
+                    let version = match spec.get("version") {
+                        Some(toml::Value::String(v)) => Some(v.clone()),
+                        Some(toml::Value::Table(v)) => v
+                            .get("ref")
+                            .and_then(toml::Value::as_str)
+                            .and_then(|r| versions?.get(r)?.as_str().map(String::from)),
+                        _ => None,
+                    };
+                    (id, version)
+                }
+                _ => return None,
+            };
+            Some((format!("libs.plugins.{}", alias.replace(['-', '_'], ".")), id, version))
+        })
+        .collect()
+}
+
+/// The build's own text readers, for the fuzz target.
+pub(super) fn fuzz_text(text: &str) -> usize {
+    wrapper_version(text).map_or(0, |_| 1) + catalog_plugins(text).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wrapper_names_its_gradle() {
+        let properties = "distributionBase=GRADLE_USER_HOME\ndistributionUrl=https\\://services.gradle.org/distributions/gradle-8.10.2-bin.zip\n";
+        assert_eq!(
+            wrapper_version(properties),
+            Some(("8.10.2".into(), "gradle/wrapper/gradle-wrapper.properties:2".into()))
+        );
+        assert_eq!(wrapper_version("distributionUrl=https\\://x/gradle-8.0;rm-bin.zip"), None);
+    }
+
+    #[test]
+    fn catalog_aliases_resolve_to_ids_and_versions() {
+        let catalog = "[versions]\nboot = \"3.3.2\"\n[plugins]\nspring-boot = { id = \"org.springframework.boot\", version.ref = \"boot\" }\nktlint = \"org.jlleitschuh.gradle.ktlint:12.1.0\"\n";
+        let plugins = catalog_plugins(catalog);
+        assert!(plugins.contains(&("libs.plugins.spring.boot".into(), "org.springframework.boot".into(), Some("3.3.2".into()))));
+        assert!(plugins.contains(&("libs.plugins.ktlint".into(), "org.jlleitschuh.gradle.ktlint".into(), Some("12.1.0".into()))));
+    }
+
+    #[test]
+    fn project_paths_stay_inside_the_repository() {
+        assert!(safe_segment("app") && safe_segment("web-api"));
+        assert!(!safe_segment("..") && !safe_segment("a/b") && !safe_segment("x;y") && !safe_segment(""));
+    }
+}

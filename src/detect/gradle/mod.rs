@@ -1,0 +1,301 @@
+//! The Gradle probe: the settings script's projects, each project's build script read as tokens (`script`,
+//! never run), the version catalog's plugin aliases and the wrapper (`build`); then, per project, what it builds
+//! and how that starts (a plugin of knowledge/jvm/gradle.toml, or a jar manifest's Main-Class), its Java line
+//! and its port, with what the JVM stacks share (`jvm`: sources, application.properties/.yml, lines).
+
+mod build;
+mod plan;
+mod script;
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use serde_json::Value;
+
+use self::build::Project;
+use super::jvm::{config, is_sample, line, sources};
+use super::stack::{Example, Parser, Stack};
+use super::{services, Candidate, Choice, ChoiceOption, Fact, Facts};
+use crate::knowledge::jvm::{gradle, knowledge};
+
+pub(super) static STACK: Stack = Stack {
+    name: "gradle",
+    markers: build::MARKERS,
+    probe,
+    decisive_facts: &["project", "framework", "launch", "main_class", "java_version", "gradle_version"],
+    internal_facts: &["build_tool", "build_files", "task", "application_name", "entry"],
+    derive: plan::derive,
+    plan_fields: plan::FIELDS,
+    build_inputs: false,
+    program_key: "project",
+    // A project is named after its path's last part; the root after its distribution (rootProject.name),
+    // else after the repository's folder.
+    image_name: |values| {
+        let project = values.get("project")?.as_str()?;
+        match project.rsplit(':').find(|p| !p.is_empty()) {
+            Some(name) => Some(name.to_string()),
+            None => values.get("application_name")?.as_str().map(String::from),
+        }
+    },
+    examples: &[Example {
+        preset: "gradle",
+        folder: "java-gradle",
+    }],
+    parsers: &[Parser {
+        name: "gradle_script",
+        parse: fuzz_script,
+    }],
+    fuzz_paths: &[
+        "settings.gradle.kts",
+        "build.gradle.kts",
+        "build.gradle",
+        "app/build.gradle",
+        "gradle/libs.versions.toml",
+        "gradle/wrapper/gradle-wrapper.properties",
+        "src/main/resources/application.properties",
+    ],
+};
+
+fn probe(root: &Path) -> Result<Option<Candidate>> {
+    let Some(build) = build::read(root)? else {
+        return Ok(None);
+    };
+    let mut candidate = Candidate {
+        stack: "gradle",
+        evidence: build.evidence.clone(),
+        facts: Facts::new(),
+        choices: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    };
+    tool_facts(&build, &mut candidate);
+    let mut runnable = Vec::new();
+    let mut unsupported = Vec::new();
+    for project in &build.projects {
+        match analyse(root, &build, project, &mut candidate.warnings) {
+            Ok(Some(option)) => runnable.push(option),
+            Ok(None) => {}
+            Err(why) => unsupported.push(why),
+        }
+    }
+    if runnable.is_empty() {
+        match unsupported.first() {
+            Some(why) => bail!("{why}"),
+            None => bail!(
+                "{}: no project applies a plugin that makes a program (org.springframework.boot, application, \
+                 io.micronaut.application, io.ktor.plugin) nor names a Main-Class in its jar manifest",
+                build.evidence
+            ),
+        }
+    }
+    for why in unsupported {
+        candidate.warnings.push(format!("not offered: {why}"));
+    }
+    choose(&mut candidate, runnable);
+    Ok(Some(candidate))
+}
+
+/// The Gradle that builds it: the committed wrapper (its jar and script) at the version its properties name,
+/// else a Gradle image at that version, else at dockgen's default with a warning.
+fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
+    let facts = &mut candidate.facts;
+    let tool = if build.wrapper_committed { "gradle-wrapper" } else { "gradle" };
+    facts.insert("build_tool".into(), Fact::new(tool, build.evidence.clone()));
+    facts.insert("build_files".into(), Fact::new(build.scripts.clone(), build.evidence.clone()));
+    if let Some((version, source)) = &build.gradle_version {
+        facts.insert("gradle_version".into(), Fact::new(version.clone(), source.clone()));
+    } else {
+        let known = &gradle().gradle;
+        candidate.warnings.push(format!(
+            "no Gradle version in the repository (gradle/wrapper/gradle-wrapper.properties): Gradle {}{} is used; \
+             pin it with --set gradle_version=VERSION",
+            known.default,
+            known.released.map(|day| format!(" (out by {day})")).unwrap_or_default()
+        ));
+        facts.insert(
+            "gradle_version".into(),
+            Fact::new(known.default.clone(), "src/knowledge/jvm/gradle.toml").with_note("dockgen's default"),
+        );
+    }
+}
+
+/// One project's option: what it builds and how that starts; None for a library, an error for a program of a
+/// kind not supported yet.
+fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut Vec<String>) -> Result<Option<ChoiceOption>, String> {
+    let known = gradle();
+    let applied = build.applied_plugins(project);
+    let plugin = known
+        .plugin
+        .iter()
+        .find_map(|p| applied.iter().find(|(id, _, _)| *id == p.id).map(|found| (p, found)));
+    let mut facts = Facts::new();
+    let sources = sources::scan(root, &project.dir);
+    warnings.extend(sources.cut.iter().cloned());
+    let (launch, task, framework, evidence) = match plugin {
+        Some((p, (_, _, source))) => {
+            if let Some(why) = &p.unsupported {
+                return Err(format!("{source}: {why}"));
+            }
+            (
+                p.launch.clone().unwrap_or_default(),
+                p.task.clone().unwrap_or_default(),
+                p.framework.clone().unwrap_or_else(|| "plain".into()),
+                source.clone(),
+            )
+        }
+        None => match project.script.main_class_attribute() {
+            Some(setting) => ("jar".into(), "jar".into(), "plain".into(), format!("{}:{}", project.file, setting.line)),
+            None => return Ok(None),
+        },
+    };
+    facts.insert("launch".into(), Fact::new(launch.as_str(), evidence.clone()));
+    facts.insert("task".into(), Fact::new(format!("{}:{task}", project.path_prefix()), evidence.clone()));
+    facts.insert("framework".into(), Fact::new(framework.as_str(), evidence.clone()));
+    if let Some(variable) = match framework.as_str() {
+        "spring-boot" => Some("SERVER_PORT"),
+        "micronaut" => Some("MICRONAUT_SERVER_PORT"),
+        _ => None,
+    } {
+        facts.insert(
+            "port_env".into(),
+            Fact::new(variable, evidence.clone()).with_note("the variable the framework reads its port from"),
+        );
+    }
+    if framework == "spring-boot" {
+        match applied.iter().find(|(id, _, _)| id == "org.springframework.boot").and_then(|(_, v, s)| Some((v.clone()?, s.clone()))) {
+            Some((version, source)) => {
+                facts.insert("spring_boot_version".into(), Fact::new(version, source));
+            }
+            None => warnings.push(format!(
+                "{evidence}: the Spring Boot plugin's version is not written in the build (a settings or \
+                 buildSrc plugin management sets it): pass --set spring_boot_version=VERSION"
+            )),
+        }
+    }
+    main_class(project, &launch, &sources, &mut facts);
+    if launch == "application" {
+        let name = project
+            .script
+            .setting(&["application"], "applicationName")
+            .map_or_else(|| project.name.clone(), |s| s.value.clone());
+        facts.insert("application_name".into(), Fact::new(name, project.file.clone()));
+    }
+    if let Some(fact) = build.java_line(project).or_else(|| line::named_elsewhere(root, &project.dir, "the build script")) {
+        let (fact, note) = line::build_line(fact);
+        if let Some(note) = note {
+            warnings.push(format!("{}: {note}", fact.source));
+        }
+        facts.insert("java_version".into(), fact);
+    }
+    port(root, project, &framework, &sources, &mut facts, warnings);
+    if let Some((entry, source)) = sources.app_annotations.first().map(|(a, s)| (format!("@{a}"), s.clone())).or_else(|| sources.mains.first().cloned()) {
+        facts.insert("entry".into(), Fact::new(entry, source));
+    }
+    let clues = project
+        .script
+        .dependencies
+        .iter()
+        .filter(|d| !d.configuration.starts_with("test"))
+        .filter_map(|d| services::Clue::library("maven", &format!("{}:{}", d.group, d.artifact), &format!("{}:{}", project.file, d.line)))
+        .collect();
+    services::record(root, &project.dir, clues, &mut facts);
+    let mut why = vec![format!("applies {} ({evidence})", if launch == "jar" { "a Main-Class manifest".to_string() } else { format!("the {launch} launch") })];
+    if is_sample(&project.dir) {
+        why.push(format!("{}: a sample, test or tool project by its folder name", project.dir));
+    }
+    Ok(Some(ChoiceOption {
+        value: project.path.clone(),
+        source: project.file.clone(),
+        facts,
+        why,
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    }))
+}
+
+/// The class a start script or a classpath launch runs: `application { mainClass }` (or Gradle 6's
+/// `mainClassName`), Spring Boot's `springBoot { mainClass }`, the jar manifest's Main-Class, else the only
+/// `main` in the sources.
+fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts: &mut Facts) {
+    let script = &project.script;
+    let said = script
+        .setting(&["application"], "mainClass")
+        .or_else(|| script.setting(&[], "application.mainClass"))
+        .or_else(|| script.setting(&[], "mainClassName"))
+        .or_else(|| script.setting(&["springBoot"], "mainClass"))
+        .map(|s| (s.value.clone(), format!("{}:{}", project.file, s.line)))
+        .or_else(|| {
+            let s = script.main_class_attribute()?;
+            let at = s.strings.iter().position(|v| v == "Main-Class")?;
+            Some((s.strings.get(at + 1)?.clone(), format!("{}:{}", project.file, s.line)))
+        });
+    match said {
+        Some((class, source)) => {
+            facts.insert("main_class".into(), Fact::new(class, source));
+        }
+        None if launch != "spring-boot" => {
+            if let [(class, source)] = sources.mains.as_slice() {
+                facts.insert("main_class".into(), Fact::new(class.clone(), source.clone()).with_note("the only main in the sources"));
+            }
+        }
+        None => {}
+    }
+}
+
+/// The port: the framework's configured port (application.properties/.yml) or its default when it serves
+/// HTTP; a plain program's listen call; none for a command-line program.
+fn port(root: &Path, project: &Project, framework: &str, sources: &sources::Sources, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let known = knowledge();
+    let server = project
+        .script
+        .dependencies
+        .iter()
+        .filter(|d| !d.configuration.starts_with("test") && d.configuration != "compileOnly")
+        .find(|d| known.is_server(&d.artifact, framework != "plain"))
+        .map(|d| (format!("depends on {}", d.artifact), format!("{}:{}", project.file, d.line)));
+    let keys: &[&str] = match framework {
+        "spring-boot" => &["server.port"],
+        "micronaut" => &["micronaut.server.port"],
+        "ktor" => &["ktor.deployment.port"],
+        _ => &[],
+    };
+    let configured = (!keys.is_empty()).then(|| config::read(root, &project.dir, warnings).port(keys)).flatten();
+    let main = facts.get("main_class").and_then(|m| m.value.as_str()).map(String::from);
+    let (listeners, ports) = sources.listening_from(main.as_deref());
+    let fact = configured
+        .or_else(|| sources::agreed_port(&ports))
+        .or_else(|| server.as_ref().map(|(what, source)| Fact::new(8080, source.clone()).with_note(format!("{what}; 8080, the framework's default"))))
+        .or_else(|| listeners.first().map(|(what, source)| Fact::new(8080, source.clone()).with_note(format!("opens a {what}; no port literal found, 8080 assumed"))));
+    let fact = fact.unwrap_or_else(|| {
+        Fact::new(Value::Null, project.file.clone())
+            .with_note("a command-line program: no server dependency and no listening socket in src/main")
+    });
+    facts.insert("port".into(), fact);
+}
+
+/// One runnable project is taken; several are a choice, with a default when exactly one is not a sample.
+fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
+    if options.len() == 1 {
+        let only = options.remove(0);
+        candidate
+            .facts
+            .insert("project".into(), Fact::new(only.value.clone(), only.source.clone()).sole());
+        candidate.facts.extend(only.facts);
+        return;
+    }
+    options.sort_by_key(|o| is_sample(&o.value.replace(':', "/")));
+    let applications = options.iter().filter(|o| !is_sample(&o.value.replace(':', "/"))).count();
+    let default = (applications == 1).then(|| options[0].value.clone());
+    candidate.choices.push(Choice {
+        alternative: None,
+        key: "project".into(),
+        options,
+        default,
+    });
+}
+
+/// The script reader on arbitrary text, for the fuzz target.
+fn fuzz_script(text: &str) -> usize {
+    let script = script::read(text);
+    script.plugins.len() + script.settings.len() + script.dependencies.len() + script.includes.len() + build::fuzz_text(text)
+}

@@ -1,0 +1,40 @@
+//! Gradle's derive step: the command that runs the build (the committed wrapper or the image's Gradle), and how
+//! a Spring Boot jar is unpacked and started.
+
+use serde_json::{Map, Value};
+
+use super::super::jvm::spring_boot_layout;
+use super::super::stack::PlanField;
+
+pub(super) const FIELDS: &[PlanField] = &[
+    PlanField {
+        name: "gradle_command",
+        holds: "./gradlew when the build uses the committed wrapper, else gradle",
+    },
+    PlanField {
+        name: "artifact",
+        holds: "for a Spring Boot or plain jar: app.jar, the name the build stage copies the task's jar to (its own \
+                name is the project's and version's, found with find, never guessed)",
+    },
+    PlanField {
+        name: "spring_boot_layout",
+        holds: "for a Spring Boot jar: tools (3.3+), launcher (3.2) or legacy, as for Maven",
+    },
+];
+
+pub(super) fn derive(values: &mut Map<String, Value>) {
+    let text = |key: &str| values.get(key).and_then(Value::as_str);
+    let command = if text("build_tool") == Some("gradle-wrapper") { "./gradlew" } else { "gradle" };
+    let layout = match (text("launch"), text("spring_boot_version")) {
+        (Some("spring-boot"), Some(version)) => Some(spring_boot_layout(version)),
+        _ => None,
+    };
+    let copies_jar = matches!(text("launch"), Some("spring-boot" | "jar"));
+    values.insert("gradle_command".into(), Value::from(command));
+    if copies_jar {
+        values.insert("artifact".into(), Value::from("app.jar"));
+    }
+    if let Some(layout) = layout {
+        values.insert("spring_boot_layout".into(), Value::from(layout));
+    }
+}
