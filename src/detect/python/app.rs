@@ -68,6 +68,9 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
+        if is_test(&rel) {
+            continue;
+        }
         let Some(text) = read_small_text(path) else { continue };
         // Only modules that mention a framework's constructor or factory are parsed.
         let mentions = others
@@ -205,11 +208,19 @@ pub(super) fn import_root(root: &Path, rel: &str, imports: &[String], dependenci
 
 pub(super) fn is_side(rel: &str) -> bool {
     let mut folders: Vec<&str> = rel.split('/').collect();
+    folders.pop();
+    is_test(rel) || folders.iter().any(|f| SIDE_WORDS.contains(&f.to_ascii_lowercase().as_str()))
+}
+
+/// A test module (`test_*.py`, `*_test.py`, `conftest.py`, or under a `tests/` folder): the app it builds is a
+/// test's, never one to offer.
+pub(super) fn is_test(rel: &str) -> bool {
+    let mut folders: Vec<&str> = rel.split('/').collect();
     let file = folders.pop().unwrap_or_default();
     file.starts_with("test_")
         || file.ends_with("_test.py")
         || file == "conftest.py"
-        || folders.iter().any(|f| SIDE_WORDS.contains(&f.to_ascii_lowercase().as_str()))
+        || folders.iter().any(|f| matches!(f.to_ascii_lowercase().as_str(), "test" | "tests" | "testing"))
 }
 
 /// Django: the settings module manage.py sets (at the root or one folder down), and the application its
@@ -351,5 +362,6 @@ mod tests {
         assert_eq!(module_of(root, "pkg/__init__.py"), Some((".".into(), "pkg".into())));
         assert_eq!(module_of(root, "my-app/x.py"), None);
         assert!(is_side("tests/test_app.py") && is_side("examples/hello/app.py") && !is_side("app/main.py"));
+        assert!(is_test("packages/api/tests/routes/test_health.py") && is_test("conftest.py") && !is_test("examples/x.py"));
     }
 }
