@@ -69,7 +69,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
             .environ_subscripts
             .iter()
             .cloned()
-            .chain(settings_reads.iter().filter(|r| r.required).map(|r| (r.name.clone(), r.line)));
+            .chain(settings_reads.iter().filter(|r| r.required).map(|r| (r.name.clone(), r.line)))
+            .chain(reads_without_default(&summary));
         for (name, line) in without_default {
             if !required.iter().any(|(n, _)| *n == name) {
                 required.push((name, format!("{rel}:{line}")));
@@ -120,10 +121,6 @@ const ENV_CALLS: &[&str] = &["getenv", "get", "env", "str", "int", "bool", "list
 /// The variables a module reads by name: `os.environ["X"]`, `os.getenv("X")`, `os.environ.get("X")`,
 /// django-environ's `env("X")`/`env.str("X")`, decouple's `config("X")`; only names written like variables.
 fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
-    let is_variable = |name: &str| {
-        name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    };
     let by_call = summary.calls.iter().filter_map(|call| {
         let reads = call.callee == "getenv"
             || call.callee.ends_with(".getenv")
@@ -141,6 +138,30 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
         .chain(by_call)
         .filter(|(name, _)| is_variable(name))
         .collect()
+}
+
+/// Reads with no default that the program needs: django-environ's `env("X")` and decouple's `config("X")`
+/// raise without one, so any name; `os.getenv("X")` and `os.environ.get("X")` return None, so only a
+/// credential's name (`API_KEY`, `SECRET_KEY`: the program cannot do without it, and it is never baked in).
+fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize)> {
+    summary
+        .calls
+        .iter()
+        .filter(|call| call.args.len() == 1 && call.keyword("default").is_none())
+        .filter_map(|call| {
+            let name = call.args.first()?.as_str()?;
+            let raises = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
+            let returns_none = call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get");
+            let needed = raises || (returns_none && crate::validate::looks_secret(name));
+            (needed && is_variable(name)).then(|| (name.to_string(), call.line))
+        })
+        .collect()
+}
+
+/// A name written like an environment variable (`DATABASE_URL`).
+fn is_variable(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`;
