@@ -28,6 +28,8 @@ pub(super) struct Project {
     /// Its project name: the settings' `rootProject.name` for the root (else the build folder's name, which is
     /// the image's working folder `src`), the last part of its path for the others.
     pub(super) name: String,
+    /// Whether the build names it (a subproject, or a root with `rootProject.name`), not the folder it is in.
+    pub(super) named: bool,
     pub(super) script: Script,
 }
 
@@ -47,8 +49,11 @@ pub(super) struct Build {
     /// The marker found first, for evidence.
     pub(super) evidence: String,
     pub(super) projects: Vec<Project>,
-    /// The files the dependency layer is keyed on: settings and build scripts, gradle.properties, the catalog.
+    /// The files the dependency layer is keyed on: settings and build scripts, the script files they apply,
+    /// gradle.properties, the catalog.
     pub(super) scripts: Vec<String>,
+    /// Folders of build logic the scripts need before anything resolves: `buildSrc`, included builds.
+    pub(super) logic_dirs: Vec<String>,
     /// `gradlew` and `gradle/wrapper/gradle-wrapper.jar` are both committed.
     pub(super) wrapper_committed: bool,
     /// The wrapper properties' `distributionUrl` version, with its line.
@@ -77,9 +82,8 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         }
         None => Script::default(),
     };
-    let root_name = settings
-        .setting(&[], "rootProject.name")
-        .map_or_else(|| "src".to_string(), |s| s.value.clone());
+    let root_named = settings.setting(&[], "rootProject.name").map(|s| s.value.clone());
+    let root_name = root_named.clone().unwrap_or_else(|| "src".to_string());
     let mut paths = vec![":".to_string()];
     for (include, _) in settings.includes.iter().take(MAX_PROJECTS) {
         let path = format!(":{}", include.trim_start_matches(':'));
@@ -100,7 +104,25 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         let script = script::read(&read_manifest(root, &file)?);
         scripts.push(file.clone());
         let name = if path == ":" { root_name.clone() } else { path.rsplit(':').next().unwrap_or_default().to_string() };
-        projects.push(Project { path, dir, file, name, script });
+        let named = path != ":" || root_named.is_some();
+        projects.push(Project { path, dir, file, name, named, script });
+    }
+    let mut build_logic: Vec<String> = Vec::new();
+    let included = settings.included_builds.iter();
+    for dir in std::iter::once(&"buildSrc".to_string()).chain(included) {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/').to_string();
+        if dir.split('/').all(safe_segment) && root.join(&dir).is_dir() && !build_logic.contains(&dir) {
+            build_logic.push(dir);
+        }
+    }
+    let applied = settings.applied_files.iter().chain(projects.iter().flat_map(|p| {
+        p.script.applied_files.iter()
+    }));
+    for file in applied {
+        let file = file.trim_start_matches("./").to_string();
+        if file.split('/').all(safe_segment) && root.join(&file).is_file() && !scripts.contains(&file) {
+            scripts.push(file);
+        }
     }
     for extra in ["gradle.properties", "gradle/libs.versions.toml"] {
         if root.join(extra).is_file() {
@@ -114,6 +136,7 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         evidence: evidence.to_string(),
         projects,
         scripts,
+        logic_dirs: build_logic,
         wrapper_committed,
         gradle_version,
         catalog,

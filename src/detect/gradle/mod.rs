@@ -3,6 +3,7 @@
 //! and how that starts (a plugin of knowledge/jvm/gradle.toml, or a jar manifest's Main-Class), its Java line
 //! and its port, with what the JVM stacks share (`jvm`: sources, application.properties/.yml, lines).
 
+mod boot;
 mod build;
 mod plan;
 mod script;
@@ -17,26 +18,21 @@ use super::jvm::{config, is_sample, line, sources};
 use super::stack::{Example, Parser, Stack};
 use super::{services, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::jvm::{gradle, knowledge};
+use crate::knowledge::version_at_least;
 
 pub(super) static STACK: Stack = Stack {
     name: "gradle",
     markers: build::MARKERS,
     probe,
     decisive_facts: &["project", "framework", "launch", "main_class", "java_version", "gradle_version"],
-    internal_facts: &["build_tool", "build_files", "task", "application_name", "entry"],
+    internal_facts: &["build_tool", "build_files", "build_logic", "task", "application_name", "project_name", "entry"],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
     build_inputs: false,
     program_key: "project",
-    // A project is named after its path's last part; the root after its distribution (rootProject.name),
-    // else after the repository's folder.
-    image_name: |values| {
-        let project = values.get("project")?.as_str()?;
-        match project.rsplit(':').find(|p| !p.is_empty()) {
-            Some(name) => Some(name.to_string()),
-            None => values.get("application_name")?.as_str().map(String::from),
-        }
-    },
+    // A project is named as the build names it (a subproject's path, rootProject.name), else after the
+    // repository's folder.
+    image_name: |values| values.get("project_name")?.as_str().map(String::from),
     examples: &[Example {
         preset: "gradle",
         folder: "java-gradle",
@@ -102,10 +98,17 @@ fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
     let tool = if build.wrapper_committed { "gradle-wrapper" } else { "gradle" };
     facts.insert("build_tool".into(), Fact::new(tool, build.evidence.clone()));
     facts.insert("build_files".into(), Fact::new(build.scripts.clone(), build.evidence.clone()));
+    if !build.logic_dirs.is_empty() {
+        facts.insert(
+            "build_logic".into(),
+            Fact::new(build.logic_dirs.clone(), build.evidence.clone())
+                .with_note("build logic the scripts apply, copied before the dependencies resolve"),
+        );
+    }
     if let Some((version, source)) = &build.gradle_version {
         facts.insert("gradle_version".into(), Fact::new(version.clone(), source.clone()));
     } else {
-        let known = &gradle().gradle;
+        let known = &gradle().version;
         candidate.warnings.push(format!(
             "no Gradle version in the repository (gradle/wrapper/gradle-wrapper.properties): Gradle {}{} is used; \
              pin it with --set gradle_version=VERSION",
@@ -122,32 +125,16 @@ fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
 /// One project's option: what it builds and how that starts; None for a library, an error for a program of a
 /// kind not supported yet.
 fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut Vec<String>) -> Result<Option<ChoiceOption>, String> {
-    let known = gradle();
     let applied = build.applied_plugins(project);
-    let plugin = known
-        .plugin
-        .iter()
-        .find_map(|p| applied.iter().find(|(id, _, _)| *id == p.id).map(|found| (p, found)));
+    let Some((launch, task, framework, evidence)) = launch_of(project, &applied)? else {
+        return Ok(None);
+    };
     let mut facts = Facts::new();
     let sources = sources::scan(root, &project.dir);
     warnings.extend(sources.cut.iter().cloned());
-    let (launch, task, framework, evidence) = match plugin {
-        Some((p, (_, _, source))) => {
-            if let Some(why) = &p.unsupported {
-                return Err(format!("{source}: {why}"));
-            }
-            (
-                p.launch.clone().unwrap_or_default(),
-                p.task.clone().unwrap_or_default(),
-                p.framework.clone().unwrap_or_else(|| "plain".into()),
-                source.clone(),
-            )
-        }
-        None => match project.script.main_class_attribute() {
-            Some(setting) => ("jar".into(), "jar".into(), "plain".into(), format!("{}:{}", project.file, setting.line)),
-            None => return Ok(None),
-        },
-    };
+    if project.named {
+        facts.insert("project_name".into(), Fact::new(project.name.clone(), project.file.clone()));
+    }
     facts.insert("launch".into(), Fact::new(launch.as_str(), evidence.clone()));
     facts.insert("task".into(), Fact::new(format!("{}:{task}", project.path_prefix()), evidence.clone()));
     facts.insert("framework".into(), Fact::new(framework.as_str(), evidence.clone()));
@@ -162,15 +149,11 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         );
     }
     if framework == "spring-boot" {
-        match applied.iter().find(|(id, _, _)| id == "org.springframework.boot").and_then(|(_, v, s)| Some((v.clone()?, s.clone()))) {
-            Some((version, source)) => {
-                facts.insert("spring_boot_version".into(), Fact::new(version, source));
-            }
-            None => warnings.push(format!(
-                "{evidence}: the Spring Boot plugin's version is not written in the build (a settings or \
-                 buildSrc plugin management sets it): pass --set spring_boot_version=VERSION"
-            )),
-        }
+        let version = applied
+            .iter()
+            .find(|(id, _, _)| id == "org.springframework.boot")
+            .and_then(|(_, v, s)| Some((v.clone()?, s.clone())));
+        boot::facts(project, version, &evidence, &mut facts, warnings)?;
     }
     main_class(project, &launch, &sources, &mut facts);
     if launch == "application" {
@@ -180,7 +163,11 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
             .map_or_else(|| project.name.clone(), |s| s.value.clone());
         facts.insert("application_name".into(), Fact::new(name, project.file.clone()));
     }
-    if let Some(fact) = build.java_line(project).or_else(|| line::named_elsewhere(root, &project.dir, "the build script")) {
+    let java = build
+        .java_line(project)
+        .or_else(|| line::named_elsewhere(root, &project.dir, "the build script"))
+        .or_else(|| gradle_runs_on(build));
+    if let Some(fact) = java {
         let (fact, note) = line::build_line(fact);
         if let Some(note) = note {
             warnings.push(format!("{}: {note}", fact.source));
@@ -211,6 +198,55 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         warnings: Vec::new(),
         notes: Vec::new(),
     }))
+}
+
+/// How a project is a program: (launch, task, framework, evidence) from the first plugin of gradle.toml it
+/// applies, an `application { mainClass }` block, or a jar manifest's Main-Class; None for a library, an error
+/// for a plugin not supported yet.
+fn launch_of(project: &Project, applied: &[(String, Option<String>, String)]) -> Result<Option<(String, String, String, String)>, String> {
+    let known = gradle();
+    let plugin = known
+        .plugin
+        .iter()
+        .find_map(|p| applied.iter().find(|(id, _, _)| *id == p.id).map(|found| (p, found)));
+    if let Some((p, (_, _, source))) = plugin {
+        if let Some(why) = &p.unsupported {
+            return Err(format!("{source}: {why}"));
+        }
+        return Ok(Some((
+            p.launch.clone().unwrap_or_default(),
+            p.task.clone().unwrap_or_default(),
+            p.framework.clone().unwrap_or_else(|| "plain".into()),
+            source.clone(),
+        )));
+    }
+    // An `application { mainClass }` block compiles only where the application plugin is applied: here through a
+    // convention plugin (buildSrc, an included build, a company plugin) the script does not name.
+    let configured = project
+        .script
+        .setting(&["application"], "mainClass")
+        .or_else(|| project.script.setting(&[], "mainClassName"));
+    let found = match (configured, project.script.main_class_attribute()) {
+        (Some(setting), _) => ("application", "installDist", setting),
+        (None, Some(setting)) => ("jar", "jar", setting),
+        (None, None) => return Ok(None),
+    };
+    let (launch, task, setting) = found;
+    let found = (launch.to_string(), task.to_string(), "plain".to_string(), format!("{}:{}", project.file, setting.line));
+    Ok(Some(found))
+}
+
+/// A build that names no Java line: the newest LTS line its Gradle runs on (the wrapper's, else the default).
+fn gradle_runs_on(build: &build::Build) -> Option<Fact> {
+    let known = gradle();
+    let (version, source) = build
+        .gradle_version
+        .clone()
+        .unwrap_or_else(|| (known.version.default.clone(), "src/knowledge/jvm/gradle.toml".into()));
+    let line = known.runs_on.iter().find(|r| version_at_least(&version, &r.gradle))?;
+    Some(Fact::new(line.java.to_string(), source).with_note(format!(
+        "the build names no Java line: the newest LTS Gradle {version} runs on; --set java_version=N for another"
+    )))
 }
 
 /// The class a start script or a classpath launch runs: `application { mainClass }` (or Gradle 6's
@@ -252,7 +288,14 @@ fn port(root: &Path, project: &Project, framework: &str, sources: &sources::Sour
         .iter()
         .filter(|d| !d.configuration.starts_with("test") && d.configuration != "compileOnly")
         .find(|d| known.is_server(&d.artifact, framework != "plain"))
-        .map(|d| (format!("depends on {}", d.artifact), format!("{}:{}", project.file, d.line)));
+        .map(|d| (format!("depends on {}", d.artifact), format!("{}:{}", project.file, d.line)))
+        .or_else(|| {
+            // Micronaut's plugin adds the HTTP server its `runtime` names.
+            let runtime = project.script.setting(&["micronaut"], "runtime")?;
+            ["netty", "jetty", "tomcat", "undertow"].contains(&runtime.value.to_ascii_lowercase().as_str()).then(|| {
+                (format!("Micronaut's {} runtime", runtime.value), format!("{}:{}", project.file, runtime.line))
+            })
+        });
     let keys: &[&str] = match framework {
         "spring-boot" => &["server.port"],
         "micronaut" => &["micronaut.server.port"],

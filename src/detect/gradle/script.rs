@@ -49,6 +49,10 @@ pub(super) struct Script {
     pub(super) dependencies: Vec<Dependency>,
     /// `include("app", ":lib:core")` in a settings script: project paths as written, with the line.
     pub(super) includes: Vec<(String, usize)>,
+    /// `includeBuild("build-logic")`: builds whose plugins the scripts apply.
+    pub(super) included_builds: Vec<String>,
+    /// `apply(from = "gradle/x.gradle.kts")`, `apply from: 'x.gradle'`: script files the build runs.
+    pub(super) applied_files: Vec<String>,
 }
 
 impl Script {
@@ -155,10 +159,19 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
     }
     let key = dotted_key(&words);
     if key == "apply" {
-        // `apply plugin: 'x'` (Groovy) and `apply(plugin = "x")` (Kotlin).
-        if let Some(id) = first_string(&words) {
-            script.plugins.push(Plugin { id, version: None, applied: true, line });
+        // `apply plugin: 'x'` (Groovy) and `apply(plugin = "x")` (Kotlin); `apply from:` runs a script file.
+        let from = words.iter().any(|t| matches!(t, Token::Ident(w) if w == "from"));
+        if let Some(value) = first_string(&words) {
+            if from {
+                script.applied_files.push(value);
+            } else {
+                script.plugins.push(Plugin { id: value, version: None, applied: true, line });
+            }
         }
+        return;
+    }
+    if key == "includeBuild" {
+        script.included_builds.extend(first_string(&words));
         return;
     }
     if in_block("dependencies") {
@@ -354,7 +367,12 @@ dependencies {
         assert_eq!(script.setting(&[], "mainClassName").unwrap().value, "demo.Main");
         assert_eq!(script.setting(&[], "sourceCompatibility").unwrap().value, "8");
         assert_eq!(script.setting(&["jar", "manifest"], "attributes").unwrap().value, "Main-Class");
-        let settings = read("rootProject.name = 'shop'\ninclude 'app', ':lib:core'\ninclude(\"web\")\n");
+        let settings = read(
+            "pluginManagement {\n  includeBuild(\"build-logic\")\n}\nrootProject.name = 'shop'\ninclude 'app', ':lib:core'\n\
+             include(\"web\")\napply from: 'gradle/versions.gradle'\n",
+        );
+        assert_eq!(settings.included_builds, ["build-logic"]);
+        assert_eq!(settings.applied_files, ["gradle/versions.gradle"]);
         assert_eq!(settings.setting(&[], "rootProject.name").unwrap().value, "shop");
         let includes: Vec<&str> = settings.includes.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(includes, ["app", ":lib:core", "web"]);

@@ -59,3 +59,9 @@ pub(in crate::detect) fn is_sample(dir: &str) -> bool {
                 .any(|word| SAMPLE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
         })
 }
+
+/// A release's leading numbers: `2.3.2.RELEASE` and `3.4.0-M1` are 2.3.2 and 3.4.0 (a qualifier does not change
+/// how the jar is laid out).
+pub(in crate::detect) fn release_numbers(version: &str) -> Vec<u32> {
+    version.split(['.', '-']).map_while(|part| part.parse().ok()).collect()
+}

@@ -3,6 +3,7 @@
 //! launch style and the main class.
 
 use crate::detect::jvm::config::Settings;
+use crate::detect::jvm::release_numbers;
 use super::pom::Plugin;
 use crate::knowledge::jvm::knowledge;
 use std::path::Path;
@@ -182,7 +183,7 @@ pub(super) fn spring_boot(
     let numbers = version
         .as_ref()
         .and_then(|v| v.value.as_str())
-        .map(version_numbers)
+        .map(release_numbers)
         .unwrap_or_default();
     if let Some(version) = version {
         facts.insert("spring_boot_version".into(), version);
@@ -233,16 +234,12 @@ fn main_class_value(project: &Project, written: &str) -> Option<String> {
     project.props.resolve(written).ok().filter(|main| !main.trim().is_empty())
 }
 
-fn version_numbers(version: &str) -> Vec<u32> {
-    version.split(['.', '-']).map_while(|part| part.parse().ok()).collect()
-}
-
 /// Spring Boot's version as digits and dots: `2.2.13.RELEASE` and `3.4.0-M1` name releases of 2.2.13 and 3.4.0
 /// (the qualifier does not change how the jar is laid out).
 fn boot_version(project: &Project, spring: Option<&Plugin>, warnings: &mut Vec<String>) -> Option<Fact> {
     let fact = declared_boot_version(project, spring, warnings)?;
     let written = fact.value.as_str().unwrap_or_default().to_string();
-    let numbers = version_numbers(&written);
+    let numbers = release_numbers(&written);
     if numbers.is_empty() {
         return Some(fact);
     }

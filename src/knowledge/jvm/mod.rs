@@ -16,8 +16,17 @@ pub(crate) const GRADLE_TOML: &str = include_str!("gradle.toml");
 /// What dockgen knows of Gradle (gradle.toml).
 #[derive(Deserialize, Default)]
 pub(crate) struct Gradle {
-    pub(crate) gradle: GradleVersion,
+    #[serde(rename = "gradle")]
+    pub(crate) version: GradleVersion,
+    pub(crate) runs_on: Vec<GradleRunsOn>,
     pub(crate) plugin: Vec<GradlePlugin>,
+}
+
+/// From which Gradle version on it runs on an LTS Java line.
+#[derive(Deserialize, Default)]
+pub(crate) struct GradleRunsOn {
+    pub(crate) gradle: String,
+    pub(crate) java: u32,
 }
 
 #[derive(Deserialize, Default)]
