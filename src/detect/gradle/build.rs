@@ -60,7 +60,13 @@ pub(super) struct Build {
     pub(super) gradle_version: Option<(String, String)>,
     /// `gradle/libs.versions.toml` `[plugins]`: accessor (`libs.plugins.spring.boot`) → (id, version).
     catalog: Vec<(String, String, Option<String>)>,
+    /// The catalog's `[libraries]` (accessor → `group:artifact`) and `[bundles]` (accessor → libraries).
+    libraries: Vec<(String, String)>,
+    bundles: Vec<Bundle>,
 }
+
+/// A catalog bundle: its accessor and its libraries' accessors.
+type Bundle = (String, Vec<String>);
 
 /// Reads the build at `root`; None when no Gradle script is there.
 pub(super) fn read(root: &Path) -> Result<Option<Build>> {
@@ -129,7 +135,9 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
             scripts.push(extra.to_string());
         }
     }
-    let catalog = read_small_text(&root.join("gradle/libs.versions.toml")).map(|t| catalog_plugins(&t)).unwrap_or_default();
+    let catalog_text = read_small_text(&root.join("gradle/libs.versions.toml")).unwrap_or_default();
+    let catalog = catalog_plugins(&catalog_text);
+    let (libraries, bundles) = catalog_libraries(&catalog_text);
     let wrapper_committed = root.join("gradlew").is_file() && root.join("gradle/wrapper/gradle-wrapper.jar").is_file();
     let gradle_version = read_small_text(&root.join("gradle/wrapper/gradle-wrapper.properties")).and_then(|t| wrapper_version(&t));
     Ok(Some(Build {
@@ -140,6 +148,8 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         wrapper_committed,
         gradle_version,
         catalog,
+        libraries,
+        bundles,
     }))
 }
 
@@ -178,6 +188,33 @@ impl Build {
                 (id, version, format!("{}:{}", project.file, p.line))
             })
             .collect()
+    }
+
+    /// A project's dependencies with catalog accessors resolved to their modules (a bundle to each of its
+    /// libraries); an accessor the catalog does not hold is left out.
+    pub(super) fn dependencies(&self, project: &Project) -> Vec<script::Dependency> {
+        let module = |accessor: &str| self.libraries.iter().find(|(a, _)| a == accessor).map(|(_, m)| m.clone());
+        let mut resolved = Vec::new();
+        for dependency in &project.script.dependencies {
+            let Some(alias) = &dependency.alias else {
+                resolved.push(dependency.clone());
+                continue;
+            };
+            let modules: Vec<String> = match self.bundles.iter().find(|(a, _)| a == alias) {
+                Some((_, members)) => members.iter().filter_map(|m| module(m)).collect(),
+                None => module(alias).into_iter().collect(),
+            };
+            for notation in modules {
+                if let Some((group, artifact)) = notation.split_once(':') {
+                    resolved.push(script::Dependency {
+                        group: group.to_string(),
+                        artifact: artifact.split(':').next().unwrap_or_default().to_string(),
+                        ..dependency.clone()
+                    });
+                }
+            }
+        }
+        resolved
     }
 
     /// The Java release a project's build asks for, strongest first: a toolchain's `languageVersion`,
@@ -256,9 +293,50 @@ fn catalog_plugins(text: &str) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
+/// The catalog's `[libraries]` as accessors to `group:artifact` (`spring-boot-web = { module = "g:a" }`,
+/// `{ group = "g", name = "a" }` or `"g:a:v"`), and its `[bundles]` as accessors to library accessors.
+fn catalog_libraries(text: &str) -> (Vec<(String, String)>, Vec<Bundle>) {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else { return (Vec::new(), Vec::new()) };
+    let accessor = |prefix: &str, key: &str| format!("libs.{prefix}{}", key.replace(['-', '_'], "."));
+    let libraries = table
+        .get("libraries")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, spec)| {
+            let module = match spec {
+                toml::Value::String(notation) => notation.clone(),
+                toml::Value::Table(spec) => match spec.get("module").and_then(toml::Value::as_str) {
+                    Some(module) => module.to_string(),
+                    None => format!("{}:{}", spec.get("group")?.as_str()?, spec.get("name")?.as_str()?),
+                },
+                _ => return None,
+            };
+            Some((accessor("", key), module))
+        })
+        .collect();
+    let bundles = table
+        .get("bundles")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .map(|(key, members)| {
+            let members = members
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| Some(accessor("", m.as_str()?)))
+                .collect();
+            (accessor("bundles.", key), members)
+        })
+        .collect();
+    (libraries, bundles)
+}
+
 /// The build's own text readers, for the fuzz target.
 pub(super) fn fuzz_text(text: &str) -> usize {
-    wrapper_version(text).map_or(0, |_| 1) + catalog_plugins(text).len()
+    let (libraries, bundles) = catalog_libraries(text);
+    wrapper_version(text).map_or(0, |_| 1) + catalog_plugins(text).len() + libraries.len() + bundles.len()
 }
 
 #[cfg(test)]
@@ -281,6 +359,17 @@ mod tests {
         let plugins = catalog_plugins(catalog);
         assert!(plugins.contains(&("libs.plugins.spring.boot".into(), "org.springframework.boot".into(), Some("3.3.2".into()))));
         assert!(plugins.contains(&("libs.plugins.ktlint".into(), "org.jlleitschuh.gradle.ktlint".into(), Some("12.1.0".into()))));
+    }
+
+    #[test]
+    fn catalog_libraries_and_bundles_resolve_to_modules() {
+        let catalog = "[libraries]\nspring-boot-web = { module = \"org.springframework.boot:spring-boot-starter-web\" }\n\
+                       ktor-server = { group = \"io.ktor\", name = \"ktor-server-netty\", version = \"3.0.0\" }\n\
+                       pg = \"org.postgresql:postgresql:42.7.4\"\n[bundles]\nweb = [\"ktor-server\", \"pg\"]\n";
+        let (libraries, bundles) = catalog_libraries(catalog);
+        assert!(libraries.contains(&("libs.spring.boot.web".into(), "org.springframework.boot:spring-boot-starter-web".into())));
+        assert!(libraries.contains(&("libs.ktor.server".into(), "io.ktor:ktor-server-netty".into())));
+        assert_eq!(bundles, vec![("libs.bundles.web".to_string(), vec!["libs.ktor.server".to_string(), "libs.pg".to_string()])]);
     }
 
     #[test]

@@ -174,13 +174,12 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         }
         facts.insert("java_version".into(), fact);
     }
-    port(root, project, &framework, &sources, &mut facts, warnings);
+    let dependencies = build.dependencies(project);
+    port(root, project, &dependencies, &framework, &sources, &mut facts, warnings);
     if let Some((entry, source)) = sources.app_annotations.first().map(|(a, s)| (format!("@{a}"), s.clone())).or_else(|| sources.mains.first().cloned()) {
         facts.insert("entry".into(), Fact::new(entry, source));
     }
-    let clues = project
-        .script
-        .dependencies
+    let clues = dependencies
         .iter()
         .filter(|d| !d.configuration.starts_with("test"))
         .filter_map(|d| services::Clue::library("maven", &format!("{}:{}", d.group, d.artifact), &format!("{}:{}", project.file, d.line)))
@@ -280,11 +279,17 @@ fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts
 
 /// The port: the framework's configured port (application.properties/.yml) or its default when it serves
 /// HTTP; a plain program's listen call; none for a command-line program.
-fn port(root: &Path, project: &Project, framework: &str, sources: &sources::Sources, facts: &mut Facts, warnings: &mut Vec<String>) {
+fn port(
+    root: &Path,
+    project: &Project,
+    dependencies: &[script::Dependency],
+    framework: &str,
+    sources: &sources::Sources,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
     let known = knowledge();
-    let server = project
-        .script
-        .dependencies
+    let server = dependencies
         .iter()
         .filter(|d| !d.configuration.starts_with("test") && d.configuration != "compileOnly")
         .find(|d| known.is_server(&d.artifact, framework != "plain"))

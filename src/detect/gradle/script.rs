@@ -33,12 +33,16 @@ pub(super) struct Setting {
     pub(super) line: usize,
 }
 
-/// A dependency notation in a `dependencies {}` block: `implementation("g:a:v")`, `runtimeOnly 'g:a'`.
+/// A dependency notation in a `dependencies {}` block: `implementation("g:a:v")`, `runtimeOnly 'g:a'`, or a
+/// version-catalog accessor (`implementation(libs.spring.boot.web)`), whose group and artifact are empty until
+/// the catalog resolves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Dependency {
     pub(super) configuration: String,
     pub(super) group: String,
     pub(super) artifact: String,
+    /// The catalog accessor (`libs.spring.boot.web`, `libs.bundles.web`), for a dependency written as one.
+    pub(super) alias: Option<String>,
     pub(super) line: usize,
 }
 
@@ -175,16 +179,28 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
         return;
     }
     if in_block("dependencies") {
-        if let (Some(notation), Some(Token::Ident(configuration))) = (first_string(&words), words.first()) {
+        let Some(Token::Ident(configuration)) = words.first() else { return };
+        let configuration = configuration.to_string();
+        if let Some(notation) = first_string(&words) {
             let mut parts = notation.split(':');
             if let (Some(group), Some(artifact)) = (parts.next(), parts.next()) {
                 script.dependencies.push(Dependency {
-                    configuration: configuration.to_string(),
+                    configuration,
                     group: group.to_string(),
                     artifact: artifact.to_string(),
+                    alias: None,
                     line,
                 });
             }
+        } else if let Some(at) = words.iter().position(|t| matches!(t, Token::Ident(w) if w == "libs")) {
+            let alias = dotted_key(&words[at..]);
+            script.dependencies.push(Dependency {
+                configuration,
+                group: String::new(),
+                artifact: String::new(),
+                alias: Some(alias),
+                line,
+            });
         }
         return;
     }
@@ -353,6 +369,9 @@ dependencies {
         assert_eq!(script.setting(&["bootJar"], "archiveFileName").unwrap().value, "app.jar");
         assert_eq!(script.dependencies[0].artifact, "spring-boot-starter-web");
         assert_eq!(script.dependencies[1].configuration, "testImplementation");
+        let aliased = read("dependencies {\n    implementation(libs.spring.boot.web)\n    implementation(libs.bundles.ktor)\n}\n");
+        assert_eq!(aliased.dependencies[0].alias.as_deref(), Some("libs.spring.boot.web"));
+        assert_eq!(aliased.dependencies[1].alias.as_deref(), Some("libs.bundles.ktor"));
     }
 
     #[test]
