@@ -566,7 +566,9 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     up_to = project.parent / f"{project.name}.up-to-dependencies.Dockerfile"
     up_to.write_text(up_to_step(dockerfile, case["dependency_step"]))
     timed = time.time()
-    second = builder.build(tag, project, up_to, no_cache=False)
+    # Its own tag, kept: the image is the dependency step's cached layer, which the whole Dockerfile's later
+    # steps build on; removing it with the case's image would drop their cache for the next run.
+    second = builder.build(f"{tag}-to-dependencies", project, up_to, no_cache=False)
     row["rebuild_s"] = round(time.time() - timed, 1)
     if second.returncode != 0:
         raise Failure(f"rebuild failed:\n{tail(second.stdout + second.stderr)}")
