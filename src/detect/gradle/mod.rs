@@ -331,8 +331,10 @@ fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
         candidate.facts.extend(only.facts);
         return;
     }
-    options.sort_by_key(|o| is_sample(&o.value.replace(':', "/")));
-    let applications = options.iter().filter(|o| !is_sample(&o.value.replace(':', "/"))).count();
+    // A project's path names its folders (`:samples:demo` is samples/demo).
+    let sample = |o: &ChoiceOption| is_sample(&o.value.trim_start_matches(':').replace(':', "/"));
+    options.sort_by_key(|o| sample(o));
+    let applications = options.iter().filter(|o| !sample(o)).count();
     let default = (applications == 1).then(|| options[0].value.clone());
     candidate.choices.push(Choice {
         alternative: None,

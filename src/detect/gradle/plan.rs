@@ -12,6 +12,11 @@ pub(super) const FIELDS: &[PlanField] = &[
         holds: "./gradlew when the build uses the committed wrapper, else gradle",
     },
     PlanField {
+        name: "build_dir",
+        holds: "the project's build output folder in the build stage, relative to /src: build for the root, \
+                app/build for :app (a project path's `:` are folders)",
+    },
+    PlanField {
         name: "artifact",
         holds: "for a Spring Boot or plain jar: app.jar, the name the build stage copies the task's jar to (its own \
                 name is the project's and version's, found with find, never guessed)",
@@ -30,7 +35,12 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
         _ => None,
     };
     let copies_jar = matches!(text("launch"), Some("spring-boot" | "jar"));
+    let build_dir = match text("project").map(|p| p.trim_start_matches(':')) {
+        Some(path) if !path.is_empty() => format!("{}/build", path.replace(':', "/")),
+        _ => "build".to_string(),
+    };
     values.insert("gradle_command".into(), Value::from(command));
+    values.insert("build_dir".into(), Value::from(build_dir));
     if copies_jar {
         values.insert("artifact".into(), Value::from("app.jar"));
     }
