@@ -29,6 +29,7 @@ pub fn choose_preset<'a>(
         let candidate = detection
             .candidates
             .iter()
+            .chain(&detection.set_aside)
             .find(|c| c.stack == preset.stack)
             .with_context(|| {
                 format!(
@@ -250,6 +251,7 @@ mod tests {
             looked_for: vec!["go.mod"],
             unsupported: Vec::new(),
             nested: Vec::new(),
+            set_aside: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         let message = format!("{err:#}");
@@ -271,6 +273,7 @@ mod tests {
             looked_for: vec!["go.mod", "go.work"],
             unsupported: Vec::new(),
             nested: Vec::new(),
+            set_aside: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         assert!(err.to_string().ends_with("(looked for go.mod, go.work)"), "{err}");

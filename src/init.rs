@@ -193,8 +193,22 @@ fn settle<'a>(
 ) -> Result<Settled<'a>> {
     let preset_name = args.preset.clone().or_else(|| saved.and_then(|s| s.preset.clone()));
     // Said before a preset is chosen: they often explain why none fits.
+    // A preset asked for by name speaks only for its stack's candidate (a set-aside build included).
     if !args.json {
-        for candidate in &detection.candidates {
+        let asked_stack = preset_name
+            .as_deref()
+            .and_then(|name| preset::find(presets, name).ok())
+            .map(|p| p.stack.as_str());
+        let spoken = match asked_stack {
+            Some(stack) => detection
+                .candidates
+                .iter()
+                .chain(&detection.set_aside)
+                .filter(|c| c.stack == stack)
+                .collect(),
+            None => detection.candidates.iter().collect::<Vec<_>>(),
+        };
+        for candidate in spoken {
             say(&candidate.notes, &candidate.warnings);
         }
     }

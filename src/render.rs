@@ -291,10 +291,11 @@ fn with_filters(mut tera: Tera) -> Tera {
     // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
     tera.autoescape_on(vec![]);
     // Filters that only validate: the value passes through unchanged or the render fails naming it.
-    let validators: [(&str, Validator); 10] = [
+    let validators: [(&str, Validator); 11] = [
         ("image", validate::image_reference),
         ("path", validate::context_path),
         ("file_name", validate::file_name),
+        ("file_glob", validate::file_glob),
         ("container_path", validate::container_path),
         ("healthcheck_option", validate::healthcheck_option),
         ("env_name", validate::env_name),

@@ -148,6 +148,16 @@ pub fn file_name(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A file name pattern for `find -name`: a file name whose `*` match any characters (`*-all.jar`).
+pub fn file_glob(value: &str) -> Result<()> {
+    file_name(&value.replace('*', "x")).map_err(|_| {
+        anyhow::anyhow!(
+            "`{}` is not a safe file name pattern (letters, digits, ._- and * only)",
+            value.escape_debug()
+        )
+    })
+}
+
 /// A fully qualified Java class name: identifiers separated by dots (`com.example.Main`, `a.B$Inner`).
 pub fn class_name(value: &str) -> Result<()> {
     let safe = !value.is_empty()

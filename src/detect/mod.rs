@@ -182,6 +182,10 @@ pub struct Detection {
     pub unsupported: Vec<Unsupported>,
     /// When the folder holds no project: the subfolders that do (`src`, `go.mod`), up to two levels down.
     pub nested: Vec<(String, String)>,
+    /// Candidates a stronger build of the same program outranked (Maven beside the Gradle build CI runs):
+    /// never the default, still built when their preset is asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<Candidate>,
 }
 
 /// A file at the top of the folder that marks a stack dockgen does not build yet.
@@ -252,11 +256,12 @@ pub fn detect(root: &Path) -> Result<Detection> {
         };
         anyhow::anyhow!("{prefix}{err:#}")
     };
+    let mut probed: Vec<(&'static str, Result<Option<Candidate>>)> =
+        STACKS.iter().map(|stack| (stack.name, (stack.probe)(root))).collect();
+    let set_aside = one_jvm_build(root, &mut probed);
     let mut candidates = Vec::new();
-    for stack in STACKS {
-        if let Some(candidate) = (stack.probe)(root).map_err(in_root)? {
-            candidates.push(candidate);
-        }
+    for (_, result) in probed {
+        candidates.extend(result.map_err(in_root)?);
     }
     fold_frontend_into_program(&mut candidates);
     drop_tooling_package_json(&mut candidates);
@@ -281,7 +286,55 @@ pub fn detect(root: &Path) -> Result<Detection> {
         looked_for,
         unsupported,
         nested,
+        set_aside,
     })
+}
+
+/// A repository with both a Gradle and a Maven build of one program is built with the tool its own files use
+/// (`jvm::build_tool`): the other is set aside with a note (or dropped when it cannot be built). On a tie both
+/// stay, a question; one that cannot be built then leaves the other, with a warning saying why.
+fn one_jvm_build(root: &Path, probed: &mut Vec<(&'static str, Result<Option<Candidate>>)>) -> Vec<Candidate> {
+    let found = |stack: &str| {
+        probed
+            .iter()
+            .position(|(name, result)| *name == stack && !matches!(result, Ok(None)))
+    };
+    let (Some(gradle), Some(maven)) = (found("gradle"), found("maven")) else {
+        return Vec::new();
+    };
+    let (keep, drop, why) = match jvm::build_tool::preferred(root) {
+        Some((tool, source, place)) => {
+            let (keep, drop) = if tool == "gradle" {
+                (gradle, maven)
+            } else {
+                (maven, gradle)
+            };
+            (keep, drop, format!("{place} builds with {tool} ({source})"))
+        }
+        None => match (&probed[gradle].1, &probed[maven].1) {
+            (Ok(_), Err(_)) => (gradle, maven, "the Maven build cannot be built".to_string()),
+            (Err(_), Ok(_)) => (maven, gradle, "the Gradle build cannot be built".to_string()),
+            _ => return Vec::new(),
+        },
+    };
+    let other = probed[drop].0;
+    let (_, dropped) = probed.remove(drop);
+    let keep = if drop < keep { keep - 1 } else { keep };
+    let mut set_aside = Vec::new();
+    let said = match dropped {
+        Ok(Some(candidate)) => {
+            set_aside.push(candidate);
+            format!("pass --preset {other} to build with {other} instead")
+        }
+        Ok(None) => String::new(),
+        Err(error) => format!("the {other} build is not offered: {error:#}"),
+    };
+    if let (name, Ok(Some(candidate))) = &mut probed[keep] {
+        candidate.notes.push(format!(
+            "built with {name}: {why}; the repository also has a {other} build: {said}"
+        ));
+    }
+    set_aside
 }
 
 /// A Go program or a Python project beside a package.json that runs no server (only build and dev scripts, or a

@@ -149,11 +149,9 @@ fn tool_version(written: &str, tool: Tool) -> String {
         .to_string()
 }
 
-/// The setup steps (`actions/setup-node` `node-version`, also through `${{ matrix.KEY }}`) and job containers
-/// of `.github/workflows/*.yml`, files in name order.
-fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
-    let dir = root.join(".github/workflows");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+/// The GitHub Actions workflow files, `.github/workflows/*.yml` relative to `root`, in name order.
+pub(crate) fn workflow_files(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(".github/workflows")) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -166,9 +164,17 @@ fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
         })
         .collect();
     names.sort();
+    names
+        .into_iter()
+        .map(|name| format!(".github/workflows/{name}"))
+        .collect()
+}
+
+/// The setup steps (`actions/setup-node` `node-version`, also through `${{ matrix.KEY }}`) and job containers
+/// of `.github/workflows/*.yml`, files in name order.
+fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
     let mut found = Vec::new();
-    for name in names {
-        let rel = format!(".github/workflows/{name}");
+    for rel in workflow_files(root) {
         let Some(text) = read_small_text(&root.join(&rel)) else {
             continue;
         };

@@ -124,6 +124,58 @@ const CASES: &[(&str, Setup, &str)] = &[
     ),
     ("pom.xml entity bomb", |d| write(d, "pom.xml", ENTITY_BOMB), "pom.xml:"),
     (
+        "binary build.gradle",
+        |d| write(d, "build.gradle", BINARY),
+        "build.gradle is not UTF-8 text (invalid byte at offset 8)",
+    ),
+    (
+        "huge build.gradle.kts",
+        |d| huge(d, "build.gradle.kts"),
+        "build.gradle.kts is 104857600 bytes",
+    ),
+    (
+        "settings.gradle linked to itself",
+        |d| {
+            write(d, "build.gradle", b"plugins { id 'application' }\n");
+            symlink_loop(d, "settings.gradle");
+        },
+        "settings.gradle: cannot read",
+    ),
+    (
+        "an application named like a path",
+        |d| {
+            write(
+                d,
+                "build.gradle",
+                b"plugins { id 'application' }\napplication {\n  mainClass = 'app.Main'\n  applicationName = '../../bin/sh'\n}\n",
+            );
+        },
+        "build.gradle:4: the application's name `../../bin/sh` is not a file name",
+    ),
+    (
+        "a Gradle root project named with a shell command",
+        |d| {
+            write(d, "settings.gradle", b"rootProject.name = 'x$(reboot)'\n");
+            write(
+                d,
+                "build.gradle",
+                b"plugins { id 'application' }\napplication { mainClass = 'app.Main' }\n",
+            );
+        },
+        "settings.gradle:1: the application's name `x$(reboot)` is not a file name",
+    ),
+    (
+        "a shadow jar named with quotes",
+        |d| {
+            write(
+                d,
+                "build.gradle",
+                b"plugins {\n  id 'com.gradleup.shadow'\n  id 'application'\n}\napplication { mainClass = 'app.Main' }\nshadowJar { archiveFileName = \"x'; reboot; '.jar\" }\n",
+            );
+        },
+        "build.gradle:6: the shadowJar jar's name",
+    ),
+    (
         "empty package.json",
         |d| write(d, "package.json", b""),
         "package.json is empty: it needs at least `{}`",
@@ -744,6 +796,58 @@ const BOUNDED_CASES: &[BoundedCase] = &[
         &["init", "--yes", "--stdout", "."],
         0,
         "main.go:5: the program listens on localhost:8080, a loopback address",
+    ),
+    (
+        "a Gradle main class with a shell command",
+        |d| {
+            write(
+                d,
+                "build.gradle",
+                b"plugins { id 'application' }\napplication { mainClass = 'a.B; rm -rf /' }\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "main_class detected at build.gradle:2",
+    ),
+    (
+        "a build.gradle of 100,000 opening braces",
+        |d| write(d, "build.gradle", "{".repeat(100_000).as_bytes()),
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "build.gradle: no project applies a plugin that makes a program",
+    ),
+    (
+        "a settings.gradle including 100,000 projects",
+        |d| {
+            let includes: Vec<String> = (0..100_000).map(|i| format!("'p{i}'")).collect();
+            write(
+                d,
+                "settings.gradle",
+                format!("include {}\n", includes.join(", ")).as_bytes(),
+            );
+            write(
+                d,
+                "build.gradle",
+                b"plugins { id 'application' }\napplication { mainClass = 'app.Main' }\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        0,
+        "ENTRYPOINT",
+    ),
+    (
+        "Gradle plugins only in comments and strings",
+        |d| {
+            write(
+                d,
+                "build.gradle",
+                b"/* plugins { id 'application' } */\n// application { mainClass = 'a.B' }\ndef s = '''\nplugins { id 'org.springframework.boot' }\n'''\n",
+            );
+        },
+        &["init", "--yes", "--stdout", "."],
+        1,
+        "build.gradle: no project applies a plugin that makes a program",
     ),
     (
         "an engines range no Node satisfies",

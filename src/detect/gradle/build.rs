@@ -30,6 +30,9 @@ pub(super) struct Project {
     pub(super) name: String,
     /// Whether the build names it (a subproject, or a root with `rootProject.name`), not the folder it is in.
     pub(super) named: bool,
+    /// Where its name is written: the settings script's line (`include`, `rootProject.name`), else its build
+    /// script.
+    pub(super) name_source: String,
     pub(super) script: Script,
 }
 
@@ -89,16 +92,18 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         None => Script::default(),
     };
     let root_named = settings.setting(&[], "rootProject.name").map(|s| s.value.clone());
+    let settings_line = |line: usize| settings_file.map(|file| format!("{file}:{line}"));
+    let root_name_source = settings.setting(&[], "rootProject.name").and_then(|s| settings_line(s.line));
     let root_name = root_named.clone().unwrap_or_else(|| "src".to_string());
-    let mut paths = vec![":".to_string()];
-    for (include, _) in settings.includes.iter().take(MAX_PROJECTS) {
+    let mut paths = vec![(":".to_string(), root_name_source)];
+    for (include, line) in settings.includes.iter().take(MAX_PROJECTS) {
         let path = format!(":{}", include.trim_start_matches(':'));
-        if !paths.contains(&path) && path.split(':').skip(1).all(safe_segment) {
-            paths.push(path);
+        if !paths.iter().any(|(p, _)| *p == path) && path.split(':').skip(1).all(safe_segment) {
+            paths.push((path, settings_line(*line)));
         }
     }
     let mut projects = Vec::new();
-    for path in paths {
+    for (path, name_source) in paths {
         let dir = if path == ":" { ".".to_string() } else { path[1..].replace(':', "/") };
         let Some(file) = ["build.gradle.kts", "build.gradle"]
             .into_iter()
@@ -111,7 +116,8 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         scripts.push(file.clone());
         let name = if path == ":" { root_name.clone() } else { path.rsplit(':').next().unwrap_or_default().to_string() };
         let named = path != ":" || root_named.is_some();
-        projects.push(Project { path, dir, file, name, named, script });
+        let name_source = name_source.unwrap_or_else(|| file.clone());
+        projects.push(Project { path, dir, file, name, named, name_source, script });
     }
     let mut build_logic: Vec<String> = Vec::new();
     let included = settings.included_builds.iter();

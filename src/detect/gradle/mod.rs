@@ -5,6 +5,7 @@
 
 mod boot;
 mod build;
+mod launch;
 mod plan;
 mod script;
 
@@ -14,7 +15,7 @@ use anyhow::{bail, Result};
 use serde_json::Value;
 
 use self::build::Project;
-use super::jvm::{config, is_sample, line, sources};
+use super::jvm::{self, config, is_sample, line, sources};
 use super::stack::{Example, Parser, Stack};
 use super::{services, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::jvm::{gradle, knowledge};
@@ -25,7 +26,7 @@ pub(super) static STACK: Stack = Stack {
     markers: build::MARKERS,
     probe,
     decisive_facts: &["project", "framework", "launch", "main_class", "java_version", "gradle_version"],
-    internal_facts: &["build_tool", "build_files", "build_logic", "task", "application_name", "project_name", "entry"],
+    internal_facts: &["build_tool", "build_files", "build_logic", "task", "jar_name", "application_name", "project_name", "entry"],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
     build_inputs: false,
@@ -75,14 +76,16 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
     }
     if runnable.is_empty() {
-        match unsupported.first() {
-            Some(why) => bail!("{why}"),
-            None => bail!(
-                "{}: no project applies a plugin that makes a program (org.springframework.boot, application, \
-                 io.micronaut.application, io.ktor.plugin) nor names a Main-Class in its jar manifest",
-                build.evidence
-            ),
+        if let Some(why) = unsupported.first() {
+            bail!("{why}");
         }
+        let plugins: Vec<&str> = gradle().plugin.iter().map(|p| p.id.as_str()).collect();
+        bail!(
+            "{}: no project applies a plugin that makes a program ({}) nor names a main class (application \
+             {{ mainClass }}, a jar manifest's Main-Class)",
+            build.evidence,
+            plugins.join(", ")
+        );
     }
     for why in unsupported {
         candidate.warnings.push(format!("not offered: {why}"));
@@ -126,27 +129,23 @@ fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
 /// kind not supported yet.
 fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut Vec<String>) -> Result<Option<ChoiceOption>, String> {
     let applied = build.applied_plugins(project);
-    let Some((launch, task, framework, evidence)) = launch_of(project, &applied)? else {
+    let Some(mut found) = launch::of(project, &applied)? else {
         return Ok(None);
     };
     let mut facts = Facts::new();
     let sources = sources::scan(root, &project.dir);
     warnings.extend(sources.cut.iter().cloned());
-    if project.named {
-        facts.insert("project_name".into(), Fact::new(project.name.clone(), project.file.clone()));
+    let settings = config::read(root, &project.dir, warnings);
+    if found.framework == "quarkus" {
+        launch::quarkus(&settings, &mut found);
     }
-    facts.insert("launch".into(), Fact::new(launch.as_str(), evidence.clone()));
-    facts.insert("task".into(), Fact::new(format!("{}:{task}", project.path_prefix()), evidence.clone()));
-    facts.insert("framework".into(), Fact::new(framework.as_str(), evidence.clone()));
-    if let Some(variable) = match framework.as_str() {
-        "spring-boot" => Some("SERVER_PORT"),
-        "micronaut" => Some("MICRONAUT_SERVER_PORT"),
-        _ => None,
-    } {
-        facts.insert(
-            "port_env".into(),
-            Fact::new(variable, evidence.clone()).with_note("the variable the framework reads its port from"),
-        );
+    if project.named {
+        facts.insert("project_name".into(), Fact::new(project.name.clone(), project.name_source.clone()));
+    }
+    launch::record(project, &found, &mut facts);
+    let launch::Program { launch, task, framework, evidence, .. } = found;
+    if let Some(fact) = jvm::port_env(&framework, &evidence) {
+        facts.insert("port_env".into(), fact);
     }
     if framework == "spring-boot" {
         let version = applied
@@ -157,11 +156,19 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
     }
     main_class(project, &launch, &sources, &mut facts);
     if launch == "application" {
-        let name = project
+        let (name, source) = project
             .script
             .setting(&["application"], "applicationName")
-            .map_or_else(|| project.name.clone(), |s| s.value.clone());
-        facts.insert("application_name".into(), Fact::new(name, project.file.clone()));
+            .map_or_else(|| (project.name.clone(), project.name_source.clone()), |s| (s.value.clone(), format!("{}:{}", project.file, s.line)));
+        // The start script is build/install/NAME/bin/NAME: a name that is not a file name is no program to run.
+        if crate::validate::file_name(&name).is_err() {
+            return Err(format!(
+                "{source}: the application's name `{}` is not a file name (letters, digits and ._-), and its start script is \
+                 named after it",
+                name.escape_debug()
+            ));
+        }
+        facts.insert("application_name".into(), Fact::new(name, source));
     }
     let java = build
         .java_line(project)
@@ -175,7 +182,7 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         facts.insert("java_version".into(), fact);
     }
     let dependencies = build.dependencies(project);
-    port(root, project, &dependencies, &framework, &sources, &mut facts, warnings);
+    port(project, &dependencies, &framework, &settings, &sources, &mut facts);
     if let Some((entry, source)) = sources.app_annotations.first().map(|(a, s)| (format!("@{a}"), s.clone())).or_else(|| sources.mains.first().cloned()) {
         facts.insert("entry".into(), Fact::new(entry, source));
     }
@@ -185,7 +192,7 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         .filter_map(|d| services::Clue::library("maven", &format!("{}:{}", d.group, d.artifact), &format!("{}:{}", project.file, d.line)))
         .collect();
     services::record(root, &project.dir, clues, &mut facts);
-    let mut why = vec![format!("applies {} ({evidence})", if launch == "jar" { "a Main-Class manifest".to_string() } else { format!("the {launch} launch") })];
+    let mut why = vec![format!("built with {task}: {evidence}")];
     if is_sample(&project.dir) {
         why.push(format!("{}: a sample, test or tool project by its folder name", project.dir));
     }
@@ -197,42 +204,6 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         warnings: Vec::new(),
         notes: Vec::new(),
     }))
-}
-
-/// How a project is a program: (launch, task, framework, evidence) from the first plugin of gradle.toml it
-/// applies, an `application { mainClass }` block, or a jar manifest's Main-Class; None for a library, an error
-/// for a plugin not supported yet.
-fn launch_of(project: &Project, applied: &[(String, Option<String>, String)]) -> Result<Option<(String, String, String, String)>, String> {
-    let known = gradle();
-    let plugin = known
-        .plugin
-        .iter()
-        .find_map(|p| applied.iter().find(|(id, _, _)| *id == p.id).map(|found| (p, found)));
-    if let Some((p, (_, _, source))) = plugin {
-        if let Some(why) = &p.unsupported {
-            return Err(format!("{source}: {why}"));
-        }
-        return Ok(Some((
-            p.launch.clone().unwrap_or_default(),
-            p.task.clone().unwrap_or_default(),
-            p.framework.clone().unwrap_or_else(|| "plain".into()),
-            source.clone(),
-        )));
-    }
-    // An `application { mainClass }` block compiles only where the application plugin is applied: here through a
-    // convention plugin (buildSrc, an included build, a company plugin) the script does not name.
-    let configured = project
-        .script
-        .setting(&["application"], "mainClass")
-        .or_else(|| project.script.setting(&[], "mainClassName"));
-    let found = match (configured, project.script.main_class_attribute()) {
-        (Some(setting), _) => ("application", "installDist", setting),
-        (None, Some(setting)) => ("jar", "jar", setting),
-        (None, None) => return Ok(None),
-    };
-    let (launch, task, setting) = found;
-    let found = (launch.to_string(), task.to_string(), "plain".to_string(), format!("{}:{}", project.file, setting.line));
-    Ok(Some(found))
 }
 
 /// A build that names no Java line: the newest LTS line its Gradle runs on (the wrapper's, else the default).
@@ -253,10 +224,7 @@ fn gradle_runs_on(build: &build::Build) -> Option<Fact> {
 /// `main` in the sources.
 fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts: &mut Facts) {
     let script = &project.script;
-    let said = script
-        .setting(&["application"], "mainClass")
-        .or_else(|| script.setting(&[], "application.mainClass"))
-        .or_else(|| script.setting(&[], "mainClassName"))
+    let said = launch::main_class_setting(project)
         .or_else(|| script.setting(&["springBoot"], "mainClass"))
         .map(|s| (s.value.clone(), format!("{}:{}", project.file, s.line)))
         .or_else(|| {
@@ -268,7 +236,7 @@ fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts
         Some((class, source)) => {
             facts.insert("main_class".into(), Fact::new(class, source));
         }
-        None if launch != "spring-boot" => {
+        None if matches!(launch, "application" | "jar") => {
             if let [(class, source)] = sources.mains.as_slice() {
                 facts.insert("main_class".into(), Fact::new(class.clone(), source.clone()).with_note("the only main in the sources"));
             }
@@ -280,13 +248,12 @@ fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts
 /// The port: the framework's configured port (application.properties/.yml) or its default when it serves
 /// HTTP; a plain program's listen call; none for a command-line program.
 fn port(
-    root: &Path,
     project: &Project,
     dependencies: &[script::Dependency],
     framework: &str,
+    settings: &config::Settings,
     sources: &sources::Sources,
     facts: &mut Facts,
-    warnings: &mut Vec<String>,
 ) {
     let known = knowledge();
     let server = dependencies
@@ -301,13 +268,7 @@ fn port(
                 (format!("Micronaut's {} runtime", runtime.value), format!("{}:{}", project.file, runtime.line))
             })
         });
-    let keys: &[&str] = match framework {
-        "spring-boot" => &["server.port"],
-        "micronaut" => &["micronaut.server.port"],
-        "ktor" => &["ktor.deployment.port"],
-        _ => &[],
-    };
-    let configured = (!keys.is_empty()).then(|| config::read(root, &project.dir, warnings).port(keys)).flatten();
+    let configured = jvm::configured_port(settings, framework);
     let main = facts.get("main_class").and_then(|m| m.value.as_str()).map(String::from);
     let (listeners, ports) = sources.listening_from(main.as_deref());
     let fact = configured
@@ -347,5 +308,10 @@ fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
 /// The script reader on arbitrary text, for the fuzz target.
 fn fuzz_script(text: &str) -> usize {
     let script = script::read(text);
-    script.plugins.len() + script.settings.len() + script.dependencies.len() + script.includes.len() + build::fuzz_text(text)
+    script.plugins.len()
+        + script.settings.len()
+        + script.dependencies.len()
+        + script.includes.len()
+        + build::fuzz_text(text)
+        + jvm::build_tool::fuzz_text(text)
 }

@@ -22,6 +22,16 @@ pub(super) const FIELDS: &[PlanField] = &[
                 name is the project's and version's, found with find, never guessed)",
     },
     PlanField {
+        name: "jar_dir",
+        holds: "for a jar launch: the folder the task writes its jar to, relative to /src (app/build/libs; a Quarkus \
+                uber-jar's is app/build)",
+    },
+    PlanField {
+        name: "jar_name",
+        holds: "for a jar launch: the name the jar is found by in jar_dir, `*.jar` for the project's own jar (its \
+                plain, sources and javadoc jars left out), else the task's (`*-all.jar`, `*-runner.jar`)",
+    },
+    PlanField {
         name: "spring_boot_layout",
         holds: "for a Spring Boot jar: tools (3.3+), launcher (3.2) or legacy, as for Maven",
     },
@@ -35,15 +45,22 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
         _ => None,
     };
     let copies_jar = matches!(text("launch"), Some("spring-boot" | "jar"));
+    let quarkus = text("framework") == Some("quarkus");
     let build_dir = match text("project").map(|p| p.trim_start_matches(':')) {
         Some(path) if !path.is_empty() => format!("{}/build", path.replace(':', "/")),
         _ => "build".to_string(),
     };
-    values.insert("gradle_command".into(), Value::from(command));
-    values.insert("build_dir".into(), Value::from(build_dir));
     if copies_jar {
         values.insert("artifact".into(), Value::from("app.jar"));
+        // Quarkus writes its runner jar beside quarkus-app/, every other task to libs/.
+        let jar_dir = if quarkus { build_dir.clone() } else { format!("{build_dir}/libs") };
+        values.insert("jar_dir".into(), Value::from(jar_dir));
+        if !values.contains_key("jar_name") {
+            values.insert("jar_name".into(), Value::from("*.jar"));
+        }
     }
+    values.insert("gradle_command".into(), Value::from(command));
+    values.insert("build_dir".into(), Value::from(build_dir));
     if let Some(layout) = layout {
         values.insert("spring_boot_layout".into(), Value::from(layout));
     }

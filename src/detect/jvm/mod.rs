@@ -3,11 +3,31 @@
 //! Micronaut configuration files (`application.properties`/`.yml`), the Java line (`line`) and Spring Boot's jar layout. The tables behind it are data in
 //! `src/knowledge/jvm/`.
 
+pub(in crate::detect) mod build_tool;
 pub(in crate::detect) mod config;
 pub(in crate::detect) mod line;
 pub(in crate::detect) mod sources;
 
+use super::Fact;
+use crate::knowledge::jvm::knowledge;
 use crate::knowledge::version_at_least;
+
+/// The variable a framework reads its HTTP port from (frameworks.toml), as a fact at the framework's evidence.
+pub(in crate::detect) fn port_env(framework: &str, evidence: &str) -> Option<Fact> {
+    let variable = knowledge().framework(framework)?.port_env.clone()?;
+    Some(Fact::new(variable, evidence).with_note("the variable the framework reads its port from"))
+}
+
+/// The port a framework's settings (application.properties/.yml) configure, by its keys in frameworks.toml.
+pub(in crate::detect) fn configured_port(settings: &config::Settings, framework: &str) -> Option<Fact> {
+    let keys: Vec<&str> = knowledge()
+        .framework(framework)?
+        .port_keys
+        .iter()
+        .map(String::as_str)
+        .collect();
+    settings.port(&keys)
+}
 
 /// How a Spring Boot jar of `version` is unpacked into layers and started: `tools` (3.3+: `-Djarmode=tools
 /// extract --layers`, `java -jar`), `launcher` (3.2: layertools, the loader's new package) or `legacy`.

@@ -20,7 +20,7 @@ use serde_json::json;
 use self::artifact::{FrameworkPlugin, Packaging};
 use self::effective::{load_reactor, plugin, resolved, Project};
 use self::pom::Props;
-use super::jvm::{config, is_sample, line, sources, sources::Sources};
+use super::jvm::{self, config, is_sample, line, sources, sources::Sources};
 use super::stack::{Example, Parser, Stack};
 use super::services;
 use super::{has_marker, join_rel, read_manifest, Candidate, Choice, ChoiceOption, Fact, Facts};
@@ -341,13 +341,6 @@ struct Module<'a> {
     final_name: &'a (String, String),
 }
 
-/// The environment variable each framework reads its HTTP port from (relaxed binding of its port setting).
-const PORT_VARIABLES: &[(&str, &str)] = &[
-    ("spring-boot", "SERVER_PORT"),
-    ("quarkus", "QUARKUS_HTTP_PORT"),
-    ("micronaut", "MICRONAUT_SERVER_PORT"),
-];
-
 /// A Spring Boot, Quarkus or Micronaut module: its artifact and launch, and the port its settings give (the
 /// framework's default for a server, none for a command-line program).
 fn framework_facts(
@@ -364,28 +357,16 @@ fn framework_facts(
     let server_evidence = server_evidence(project, module.projects, &module.sources.listeners, true);
     let server_evidence = server_evidence.as_ref();
     facts.insert("framework".into(), Fact::new(fw.name, fw.evidence.clone()));
-    if let Some((_, variable)) = PORT_VARIABLES.iter().find(|(name, _)| *name == fw.name) {
-        facts.insert(
-            "port_env".into(),
-            Fact::new(*variable, fw.evidence.clone()).with_note("the variable the framework reads its port from"),
-        );
+    if let Some(fact) = jvm::port_env(fw.name, &fw.evidence) {
+        facts.insert("port_env".into(), fact);
     }
-    let port_keys: &[&str] = match fw.name {
-        "spring-boot" => {
-            artifact::spring_boot(project, fw, final_name, facts, warnings);
-            &["server.port"]
-        }
-        "quarkus" => {
-            artifact::quarkus(project, fw, settings, final_name, facts);
-            &["%prod.quarkus.http.port", "quarkus.http.port"]
-        }
-        _ => {
-            artifact::micronaut(project, fw, final_name, facts);
-            &["micronaut.server.port"]
-        }
-    };
+    match fw.name {
+        "spring-boot" => artifact::spring_boot(project, fw, final_name, facts, warnings),
+        "quarkus" => artifact::quarkus(project, fw, settings, final_name, facts),
+        _ => artifact::micronaut(project, fw, final_name, facts),
+    }
     // All three listen on 8080 unless configured.
-    let port = settings.port(port_keys).or_else(|| {
+    let port = jvm::configured_port(settings, fw.name).or_else(|| {
         server_evidence.map(|(what, source)| {
             Fact::new(8080, source.clone()).with_note(format!("{what}; {}'s default port", fw.name))
         })

@@ -40,10 +40,25 @@ pub(crate) struct GradleVersion {
 #[derive(Deserialize, Default)]
 pub(crate) struct GradlePlugin {
     pub(crate) id: String,
+    /// Other ids the same plugin is published under (a fork, a new owner).
+    #[serde(default)]
+    pub(crate) aliases: Vec<String>,
     pub(crate) launch: Option<String>,
+    /// For a jar launch: the name the task's jar is found by in the build's libs folder (`*-all.jar`).
+    pub(crate) jar_name: Option<String>,
+    /// Applying it makes a program only where a main class is named (a shadow jar of a library is a library).
+    #[serde(default)]
+    pub(crate) needs_main_class: bool,
     pub(crate) task: Option<String>,
     pub(crate) framework: Option<String>,
     pub(crate) unsupported: Option<String>,
+}
+
+impl GradlePlugin {
+    /// Whether `id` is this plugin's.
+    pub(crate) fn is(&self, id: &str) -> bool {
+        self.id == id || self.aliases.iter().any(|alias| alias == id)
+    }
 }
 
 pub(crate) fn gradle() -> &'static Gradle {
@@ -69,6 +84,16 @@ struct Raw {
     listen: RawListen,
     jdk_only: JdkOnly,
     packaging: BTreeMap<String, Packaging>,
+    framework: BTreeMap<String, Framework>,
+}
+
+/// A framework's HTTP port settings.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct Framework {
+    /// The settings keys that set the port, strongest first.
+    pub(crate) port_keys: Vec<String>,
+    /// The environment variable that overrides them.
+    pub(crate) port_env: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -102,9 +127,15 @@ pub(crate) struct Knowledge {
     pub(crate) source_types: Vec<String>,
     pub(crate) jdk_only: JdkOnly,
     pub(crate) packaging: BTreeMap<String, Packaging>,
+    framework: BTreeMap<String, Framework>,
 }
 
 impl Knowledge {
+    /// A framework's port settings; none for a plain program.
+    pub(crate) fn framework(&self, name: &str) -> Option<&Framework> {
+        self.framework.get(name)
+    }
+
     /// True when a dependency with this artifactId makes the program listen: any server dependency under a
     /// framework (which starts what it finds), only the self-starting ones for a plain program.
     pub(crate) fn is_server(&self, artifact_id: &str, framework: bool) -> bool {
@@ -124,6 +155,7 @@ pub(crate) fn knowledge() -> &'static Knowledge {
             source_types: raw.listen.source_types,
             jdk_only: raw.jdk_only,
             packaging: raw.packaging,
+            framework: raw.framework,
         }
     })
 }
