@@ -380,6 +380,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             .and_then(|m| m.parse::<u64>().ok());
         Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
     });
+    tera.register_filter("gradle_jdk_line", gradle_jdk_line_filter);
     tera.register_filter("in_folder", in_folder_filter);
     tera.register_filter("packages_for", packages_for_filter);
     tera.register_filter("version_at_least", |value: &Value, args: &HashMap<String, Value>| {
@@ -393,6 +394,20 @@ fn with_filters(mut tera: Tera) -> Tera {
         Ok(Value::Bool(knowledge::version_at_least(version, minimum)))
     });
     tera
+}
+
+/// `java_version | gradle_jdk_line(gradle=VERSION)`: the JDK line that runs that Gradle for the build's line.
+fn gradle_jdk_line_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let gradle = args
+        .get("gradle")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("gradle_jdk_line needs gradle=\"X.Y\""))?;
+    let java = value.as_str().unwrap_or_default();
+    // A line that is not a number (a user's `--set java_version=`) is left as written for the image check.
+    Ok(java.parse::<u32>().map_or_else(
+        |_| value.clone(),
+        |line| Value::from(jvm::gradle_jdk_line(gradle, line).to_string()),
+    ))
 }
 
 type FilterFn = fn(&Value) -> Result<Value>;

@@ -69,7 +69,7 @@ BUILD_LEFTOVERS = re.compile(
 STAND_INS = {
     "alpine:3.24": "alpine:3.20",
     "gcr.io/distroless/python3-debian13:nonroot": "localhost/dockgen-e2e/distroless-python3-debian13",
-    "gradle:4.4.1-jdk17": "localhost/dockgen-e2e/gradle-4.4-jdk17",
+    "gradle:7.6.1-jdk17": "localhost/dockgen-e2e/gradle-4.4-jdk17",
 }
 
 # Stand-ins this repository builds itself (tests/e2e/standins/images/NAME/Containerfile), for images the
@@ -663,9 +663,10 @@ def write_report(rows, failures, skipped, builder_name, no_cache):
         "(tests/e2e/standins/images/distroless-python3-debian13: Debian trixie's python3 at /usr/bin/python3, no",
         "shell), as the toolkit has no distroless Python image; the real one is smaller.",
         "`fixture-gradle-application-groovy` builds with a Gradle stand-in of this repository's own",
-        "(tests/e2e/standins/images/gradle-4.4-jdk17: Debian bookworm's Gradle 4.4.1 on the toolkit's JDK 17),",
-        "as this machine reaches neither Gradle's distribution server nor its plugin portal: it proves the",
-        "Dockerfile's shape (build scripts first, installDist, the start script on the JRE), not a current Gradle.",
+        "(tests/e2e/standins/images/gradle-4.4-jdk17: Debian bookworm's Gradle 4.4.1 on the toolkit's JDK 17,",
+        "standing in for the gradle:7.6.1-jdk17 its wrapper's version names), as this machine reaches neither",
+        "Gradle's distribution server nor its plugin portal: it proves the Dockerfile's shape (build scripts first,",
+        "installDist, the start script on the JRE), not a current Gradle.",
         "",
         "Spring Boot, Quarkus and Micronaut are not reachable from this machine (Maven Central is out of reach;",
         "only Debian's Maven repository is). The `e2e-spring-boot-layers` and `e2e-quarkus-fast-jar-layout` cases",

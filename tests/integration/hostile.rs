@@ -33,6 +33,7 @@ fn fifo(dir: &Path, rel: &str) {
 }
 
 const MAIN_GO: &[u8] = b"package main\n\nfunc main() {}\n";
+const MAIN_JAVA: &[u8] = b"package app;\n\npublic class Main {\n    public static void main(String[] args) {}\n}\n";
 const GO_MOD: &[u8] = b"module example.com/x\n\ngo 1.22\n";
 const ESCAPING_MODULE: &[u8] = b"<project><artifactId>a</artifactId><version>1</version>\
     <packaging>pom</packaging><modules><module>../x</module></modules></project>";
@@ -144,6 +145,7 @@ const CASES: &[(&str, Setup, &str)] = &[
     (
         "an application named like a path",
         |d| {
+            write(d, "src/main/java/app/Main.java", MAIN_JAVA);
             write(
                 d,
                 "build.gradle",
@@ -155,6 +157,7 @@ const CASES: &[(&str, Setup, &str)] = &[
     (
         "a Gradle root project named with a shell command",
         |d| {
+            write(d, "src/main/java/app/Main.java", MAIN_JAVA);
             write(d, "settings.gradle", b"rootProject.name = 'x$(reboot)'\n");
             write(
                 d,
@@ -167,6 +170,7 @@ const CASES: &[(&str, Setup, &str)] = &[
     (
         "a shadow jar named with quotes",
         |d| {
+            write(d, "src/main/java/app/Main.java", MAIN_JAVA);
             write(
                 d,
                 "build.gradle",
@@ -800,6 +804,7 @@ const BOUNDED_CASES: &[BoundedCase] = &[
     (
         "a Gradle main class with a shell command",
         |d| {
+            write(d, "src/main/java/app/Main.java", MAIN_JAVA);
             write(
                 d,
                 "build.gradle",
@@ -820,6 +825,7 @@ const BOUNDED_CASES: &[BoundedCase] = &[
     (
         "a settings.gradle including 100,000 projects",
         |d| {
+            write(d, "src/main/java/app/Main.java", MAIN_JAVA);
             let includes: Vec<String> = (0..100_000).map(|i| format!("'p{i}'")).collect();
             write(
                 d,

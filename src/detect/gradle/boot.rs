@@ -17,8 +17,9 @@ pub(super) fn facts(
 ) -> Result<(), String> {
     let Some((written, source)) = version else {
         warnings.push(format!(
-            "{evidence}: the Spring Boot plugin's version is not written in the build (a settings or buildSrc \
-             plugin management sets it): pass --set spring_boot_version=VERSION"
+            "{evidence}: the Spring Boot plugin's version is written neither on its plugins line nor in the settings' \
+             plugin management, a buildscript classpath or a spring-boot-dependencies BOM (a convention plugin may set \
+             it): pass --set spring_boot_version=VERSION"
         ));
         return Ok(());
     };

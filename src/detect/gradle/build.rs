@@ -7,7 +7,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::script::{self, Script};
+use crate::detect::jvm::config::properties_entries;
 use crate::detect::jvm::line::java_release;
+use crate::knowledge::jvm::GradlePlugin;
 use crate::detect::{has_marker, join_rel, read_manifest, read_small_text, Fact};
 
 /// The files whose presence makes this a Gradle build.
@@ -66,6 +68,10 @@ pub(super) struct Build {
     /// The catalog's `[libraries]` (accessor → `group:artifact`) and `[bundles]` (accessor → libraries).
     libraries: Vec<(String, String)>,
     bundles: Vec<Bundle>,
+    /// The settings script's `pluginManagement { plugins {} }` declarations (ids and versions).
+    settings_plugins: Vec<script::Plugin>,
+    /// gradle.properties: (key, value, `file:line`).
+    properties: Vec<(String, String, String)>,
 }
 
 /// A catalog bundle: its accessor and its libraries' accessors.
@@ -144,6 +150,9 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
     let catalog_text = read_small_text(&root.join("gradle/libs.versions.toml")).unwrap_or_default();
     let catalog = catalog_plugins(&catalog_text);
     let (libraries, bundles) = catalog_libraries(&catalog_text);
+    let properties = read_small_text(&root.join("gradle.properties"))
+        .map(|text| properties_entries(&text, "gradle.properties"))
+        .unwrap_or_default();
     let wrapper_committed = root.join("gradlew").is_file() && root.join("gradle/wrapper/gradle-wrapper.jar").is_file();
     let gradle_version = read_small_text(&root.join("gradle/wrapper/gradle-wrapper.properties")).and_then(|t| wrapper_version(&t));
     Ok(Some(Build {
@@ -156,6 +165,8 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         catalog,
         libraries,
         bundles,
+        settings_plugins: settings.plugins.clone(),
+        properties,
     }))
 }
 
@@ -177,11 +188,14 @@ impl Build {
                 None => (plugin.id.clone(), plugin.version.clone()),
             }
         };
+        // Versions declared once for the build: the root's `apply false` lines, the settings' plugin management.
         let declared: Vec<(String, Option<String>)> = self
             .projects
             .iter()
             .filter(|p| p.path == ":")
-            .flat_map(|p| p.script.plugins.iter().map(resolve))
+            .flat_map(|p| p.script.plugins.iter())
+            .chain(&self.settings_plugins)
+            .map(resolve)
             .collect();
         project
             .script
@@ -190,10 +204,59 @@ impl Build {
             .filter(|p| p.applied)
             .map(|p| {
                 let (id, version) = resolve(p);
-                let version = version.or_else(|| declared.iter().find(|(d, _)| *d == id).and_then(|(_, v)| v.clone()));
+                let version = version.or_else(|| declared.iter().filter(|(d, _)| *d == id).find_map(|(_, v)| v.clone()));
                 (id, version, format!("{}:{}", project.file, p.line))
             })
             .collect()
+    }
+
+    /// A plugin's version where a `plugins {}` line gives none: its jar on a `buildscript` classpath
+    /// (`classpath "org.springframework.boot:spring-boot-gradle-plugin:${springBootVersion}"`), else the BOM that
+    /// carries it (`platform(...)`, `mavenBom ...`), in the project's script or the root's; a `${name}` in it is
+    /// read from the scripts' properties (`ext { name = ... }`) and gradle.properties. As (version, `file:line`).
+    pub(super) fn plugin_version_elsewhere(&self, project: &Project, plugin: &GradlePlugin) -> Option<(String, String)> {
+        let root = self.projects.iter().find(|p| p.path == ":");
+        let scripts: Vec<&Project> = std::iter::once(project).chain(root.filter(|r| r.path != project.path)).collect();
+        let modules = [plugin.classpath.as_deref(), plugin.bom.as_deref()];
+        for module in modules.into_iter().flatten() {
+            for candidate in &scripts {
+                let script = &candidate.script;
+                let from_dependency = script.dependencies.iter().find_map(|d| {
+                    (format!("{}:{}", d.group, d.artifact) == module).then(|| Some((d.version.clone()?, d.line))).flatten()
+                });
+                let prefix = format!("{module}:");
+                let from_setting = || {
+                    script.settings.iter().find_map(|s| {
+                        let notation = s.strings.iter().find(|v| v.starts_with(&prefix))?;
+                        Some((notation[prefix.len()..].split(':').next()?.to_string(), s.line))
+                    })
+                };
+                if let Some((written, line)) = from_dependency.or_else(from_setting) {
+                    let source = format!("{}:{line}", candidate.file);
+                    return self.property_value(&scripts, &written).map(|(v, s)| (v, s.unwrap_or(source)));
+                }
+            }
+        }
+        None
+    }
+
+    /// A version as written, with `${name}` (or `$name`) read from the scripts' settings or gradle.properties;
+    /// with where the property was found. None when the property is defined nowhere.
+    fn property_value(&self, scripts: &[&Project], written: &str) -> Option<(String, Option<String>)> {
+        let Some(name) = written.strip_prefix("${").and_then(|n| n.strip_suffix('}')).or_else(|| written.strip_prefix('$')) else {
+            return Some((written.to_string(), None));
+        };
+        let name = name.trim_start_matches("project.").trim_start_matches("rootProject.");
+        scripts
+            .iter()
+            .find_map(|p| {
+                let s = p.script.settings.iter().rev().find(|s| s.key == name || s.key.ends_with(&format!(".{name}")))?;
+                Some((s.value.clone(), Some(format!("{}:{}", p.file, s.line))))
+            })
+            .or_else(|| {
+                let (_, value, source) = self.properties.iter().find(|(key, _, _)| key == name)?;
+                Some((value.clone(), Some(source.clone())))
+            })
     }
 
     /// A project's dependencies with catalog accessors resolved to their modules (a bundle to each of its
@@ -223,34 +286,60 @@ impl Build {
         resolved
     }
 
-    /// The Java release a project's build asks for, strongest first: a toolchain's `languageVersion`,
-    /// Kotlin's `jvmToolchain(N)`, the compiler's `release`, then `targetCompatibility` and
-    /// `sourceCompatibility`; the project's own script, then the root's (`allprojects`/`subprojects` blocks).
+    /// The Java release a project's build asks for: in each script, strongest first, a toolchain's
+    /// `languageVersion`, Kotlin's `jvmToolchain(N)`, the compiler's `release`, Kotlin's `jvmTarget`, then
+    /// `targetCompatibility` and `sourceCompatibility`; across the project's own script, those of the projects it
+    /// depends on (`project(":core")`, followed through) and the root's (`allprojects`/`subprojects` blocks), the
+    /// newest, which the program's classes need to run.
     pub(super) fn java_line(&self, project: &Project) -> Option<Fact> {
-        let root = self.projects.iter().find(|p| p.path == ":");
-        let scripts = std::iter::once(project).chain(root.filter(|r| r.path != project.path));
-        for candidate in scripts {
-            // Kotlin's compiler has a `languageVersion` of its own: only a toolchain's is the Java line.
-            let asks = |s: &&script::Setting, key: &str| match key {
-                "languageVersion" => {
-                    (s.key == key && s.blocks.iter().any(|b| b == "toolchain")) || s.key.ends_with("toolchain.languageVersion")
-                }
-                _ => s.key == key || s.key.ends_with(&format!(".{key}")),
-            };
-            let found = ["languageVersion", "jvmToolchain", "options.release", "targetCompatibility", "sourceCompatibility"]
-                .iter()
-                .find_map(|key| candidate.script.settings.iter().rev().find(|s| asks(s, key)));
-            if let Some(setting) = found {
-                if let Some(release) = java_release(setting.value.trim()) {
-                    return Some(
-                        Fact::new(release, format!("{}:{}", candidate.file, setting.line))
-                            .with_note(format!("{} = {}", setting.key, setting.value)),
-                    );
+        let mut scripts: Vec<&Project> = vec![project];
+        let mut at = 0;
+        while let Some(current) = scripts.get(at) {
+            for path in &current.script.project_dependencies {
+                let path = format!(":{}", path.trim_start_matches(':'));
+                if let Some(dependency) = self.projects.iter().find(|p| p.path == path) {
+                    if !scripts.iter().any(|p| p.path == dependency.path) {
+                        scripts.push(dependency);
+                    }
                 }
             }
+            at += 1;
         }
-        None
+        if let Some(root) = self.projects.iter().find(|p| p.path == ":") {
+            if !scripts.iter().any(|p| p.path == ":") {
+                scripts.push(root);
+            }
+        }
+        let mut newest: Option<(u32, Fact)> = None;
+        for candidate in scripts {
+            let Some((release, fact)) = script_line(candidate) else { continue };
+            if newest.as_ref().is_none_or(|(best, _)| release > *best) {
+                newest = Some((release, fact));
+            }
+        }
+        newest.map(|(_, fact)| fact)
     }
+}
+
+/// The Java release one project's script asks for, by the strongest setting it has.
+fn script_line(project: &Project) -> Option<(u32, Fact)> {
+    // Kotlin's compiler has a `languageVersion` of its own: only a toolchain's is the Java line.
+    let asks = |s: &&script::Setting, key: &str| match key {
+        "languageVersion" => {
+            (s.key == key && s.blocks.iter().any(|b| b == "toolchain")) || s.key.ends_with("toolchain.languageVersion")
+        }
+        _ => s.key == key || s.key.ends_with(&format!(".{key}")),
+    };
+    ["languageVersion", "jvmToolchain", "options.release", "jvmTarget", "targetCompatibility", "sourceCompatibility"]
+        .iter()
+        .find_map(|key| {
+            let setting = project.script.settings.iter().rev().find(|s| asks(s, key))?;
+            let release = java_release(setting.value.trim())?;
+            let number = release.parse().ok()?;
+            let fact = Fact::new(release, format!("{}:{}", project.file, setting.line))
+                .with_note(format!("{} = {}", setting.key, setting.value));
+            Some((number, fact))
+        })
 }
 
 /// `distributionUrl=https\://services.gradle.org/distributions/gradle-8.10.2-bin.zip` → (`8.10.2`, line).

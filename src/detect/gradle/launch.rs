@@ -62,6 +62,25 @@ pub(super) fn of(project: &Project, applied: &[(String, Option<String>, String)]
     }))
 }
 
+/// Why a project that applies a program's plugin is no program: its packaging task is switched off
+/// (`bootJar { enabled = false }`: a library of a Boot build), or it has no sources (`src/main`, and no
+/// `srcDirs` of its own: a root that only pins plugin versions for its subprojects).
+pub(super) fn not_a_program(root: &std::path::Path, project: &Project, task: &str) -> Option<String> {
+    let script = &project.script;
+    let disabled = script.settings.iter().find(|s| {
+        s.value == "false"
+            && ((s.key == "enabled" && s.blocks.last().is_some_and(|b| b == task))
+                || s.key == format!("{task}.enabled")
+                || s.key == format!("tasks.{task}.enabled"))
+    });
+    if let Some(setting) = disabled {
+        return Some(format!("{}:{}: its {task} task is disabled", project.file, setting.line));
+    }
+    let own_sources = script.settings.iter().any(|s| s.key.contains("srcDir") || s.blocks.iter().any(|b| b == "sourceSets"));
+    let folder = crate::detect::join_rel(&project.dir, "src/main");
+    (!own_sources && !root.join(&folder).is_dir()).then(|| format!("{}: no {folder} folder, so nothing of its own to run", project.file))
+}
+
 /// The application plugin's main class: `application { mainClass }`, or Gradle 6's `mainClassName`.
 pub(super) fn main_class_setting(project: &Project) -> Option<&Setting> {
     let script = &project.script;

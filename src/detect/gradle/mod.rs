@@ -7,6 +7,7 @@ mod boot;
 mod build;
 mod launch;
 mod plan;
+mod runs;
 mod script;
 
 use std::path::Path;
@@ -68,8 +69,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     tool_facts(&build, &mut candidate);
     let mut runnable = Vec::new();
     let mut unsupported = Vec::new();
+    let mut skipped = Vec::new();
     for project in &build.projects {
-        match analyse(root, &build, project, &mut candidate.warnings) {
+        match analyse(root, &build, project, &mut skipped) {
             Ok(Some(option)) => runnable.push(option),
             Ok(None) => {}
             Err(why) => unsupported.push(why),
@@ -79,7 +81,10 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         if let Some(why) = unsupported.first() {
             bail!("{why}");
         }
-        let plugins: Vec<&str> = gradle().plugin.iter().map(|p| p.id.as_str()).collect();
+        if !skipped.is_empty() {
+            bail!("{}: no project is a program: {}", build.evidence, skipped.join("; "));
+        }
+        let plugins: Vec<&str> = gradle().plugin.iter().flat_map(|p| std::iter::once(&p.id).chain(&p.aliases)).map(String::as_str).collect();
         bail!(
             "{}: no project applies a plugin that makes a program ({}) nor names a main class (application \
              {{ mainClass }}, a jar manifest's Main-Class)",
@@ -94,8 +99,8 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     Ok(Some(candidate))
 }
 
-/// The Gradle that builds it: the committed wrapper (its jar and script) at the version its properties name,
-/// else a Gradle image at that version, else at dockgen's default with a warning.
+/// How the build is run: the committed wrapper (its jar and script), else a Gradle image (of the version each
+/// project's option records: `runs`), and the files keyed before the dependencies resolve.
 fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
     let facts = &mut candidate.facts;
     let tool = if build.wrapper_committed { "gradle-wrapper" } else { "gradle" };
@@ -108,30 +113,27 @@ fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
                 .with_note("build logic the scripts apply, copied before the dependencies resolve"),
         );
     }
-    if let Some((version, source)) = &build.gradle_version {
-        facts.insert("gradle_version".into(), Fact::new(version.clone(), source.clone()));
-    } else {
-        let known = &gradle().version;
-        candidate.warnings.push(format!(
-            "no Gradle version in the repository (gradle/wrapper/gradle-wrapper.properties): Gradle {}{} is used; \
-             pin it with --set gradle_version=VERSION",
-            known.default,
-            known.released.map(|day| format!(" (out by {day})")).unwrap_or_default()
-        ));
-        facts.insert(
-            "gradle_version".into(),
-            Fact::new(known.default.clone(), "src/knowledge/jvm/gradle.toml").with_note("dockgen's default"),
-        );
-    }
 }
 
 /// One project's option: what it builds and how that starts; None for a library, an error for a program of a
 /// kind not supported yet.
-fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut Vec<String>) -> Result<Option<ChoiceOption>, String> {
+fn analyse(
+    root: &Path,
+    build: &build::Build,
+    project: &Project,
+    skipped: &mut Vec<String>,
+) -> Result<Option<ChoiceOption>, String> {
+    // Said only when this project is the one built.
+    let mut warnings = Vec::new();
+    let warnings = &mut warnings;
     let applied = build.applied_plugins(project);
     let Some(mut found) = launch::of(project, &applied)? else {
         return Ok(None);
     };
+    if let Some(why) = launch::not_a_program(root, project, &found.task) {
+        skipped.push(format!("{} ({why})", project.path));
+        return Ok(None);
+    }
     let mut facts = Facts::new();
     let sources = sources::scan(root, &project.dir);
     warnings.extend(sources.cut.iter().cloned());
@@ -151,7 +153,11 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         let version = applied
             .iter()
             .find(|(id, _, _)| id == "org.springframework.boot")
-            .and_then(|(_, v, s)| Some((v.clone()?, s.clone())));
+            .and_then(|(_, v, s)| Some((v.clone()?, s.clone())))
+            .or_else(|| {
+                let plugin = gradle().plugin.iter().find(|p| p.id == "org.springframework.boot")?;
+                build.plugin_version_elsewhere(project, plugin)
+            });
         boot::facts(project, version, &evidence, &mut facts, warnings)?;
     }
     main_class(project, &launch, &sources, &mut facts);
@@ -181,6 +187,7 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         }
         facts.insert("java_version".into(), fact);
     }
+    gradle_facts(build, &mut facts, warnings);
     let dependencies = build.dependencies(project);
     port(project, &dependencies, &framework, &settings, &sources, &mut facts);
     if let Some((entry, source)) = sources.app_annotations.first().map(|(a, s)| (format!("@{a}"), s.clone())).or_else(|| sources.mains.first().cloned()) {
@@ -201,9 +208,32 @@ fn analyse(root: &Path, build: &build::Build, project: &Project, warnings: &mut 
         source: project.file.clone(),
         facts,
         why,
-        warnings: Vec::new(),
+        warnings: std::mem::take(warnings),
         notes: Vec::new(),
     }))
+}
+
+/// The Gradle version (the wrapper's, else a default for the Java line) and, when the builder's JDK cannot be the
+/// build's Java line, why (a warning; the preset's builder image moves the line the same way).
+fn gradle_facts(build: &build::Build, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let java = facts.get("java_version");
+    let line = java.and_then(|f| f.value.as_str()).and_then(|v| v.parse::<u32>().ok());
+    let toolchain = java.and_then(|f| f.note.as_deref()).is_some_and(|n| n.starts_with("languageVersion") || n.starts_with("jvmToolchain"));
+    let (version, warning) = runs::gradle_version(build, line);
+    let said = |warnings: &mut Vec<String>, warning: String| {
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    };
+    if let Some(warning) = warning {
+        said(warnings, warning);
+    }
+    if let (Some(line), Some(written)) = (line, version.value.as_str()) {
+        if let Some((_, why)) = runs::builder_line(written, line, toolchain) {
+            said(warnings, format!("{}: {why}", version.source));
+        }
+    }
+    facts.insert("gradle_version".into(), version);
 }
 
 /// A build that names no Java line: the newest LTS line its Gradle runs on (the wrapper's, else the default).
@@ -229,7 +259,7 @@ fn main_class(project: &Project, launch: &str, sources: &sources::Sources, facts
         .map(|s| (s.value.clone(), format!("{}:{}", project.file, s.line)))
         .or_else(|| {
             let s = script.main_class_attribute()?;
-            let at = s.strings.iter().position(|v| v == "Main-Class")?;
+            let at = s.strings.iter().position(|v| v.eq_ignore_ascii_case("Main-Class"))?;
             Some((s.strings.get(at + 1)?.clone(), format!("{}:{}", project.file, s.line)))
         });
     match said {
@@ -290,6 +320,7 @@ fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
             .facts
             .insert("project".into(), Fact::new(only.value.clone(), only.source.clone()).sole());
         candidate.facts.extend(only.facts);
+        candidate.warnings.extend(only.warnings);
         return;
     }
     // A project's path names its folders (`:samples:demo` is samples/demo).

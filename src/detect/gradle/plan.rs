@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::jvm::spring_boot_layout;
+use super::super::jvm::{release_numbers, spring_boot_layout};
 use super::super::stack::PlanField;
 
 pub(super) const FIELDS: &[PlanField] = &[
@@ -40,6 +40,17 @@ pub(super) const FIELDS: &[PlanField] = &[
 pub(super) fn derive(values: &mut Map<String, Value>) {
     let text = |key: &str| values.get(key).and_then(Value::as_str);
     let command = if text("build_tool") == Some("gradle-wrapper") { "./gradlew" } else { "gradle" };
+    // A Spring Boot before 2.4 (as detected or as given) builds no layer index: its fat jar runs with java -jar.
+    let before_layers = |version: &str| {
+        let numbers = release_numbers(version);
+        !numbers.is_empty() && numbers < vec![2, 4]
+    };
+    if let (Some("spring-boot"), Some(version)) = (text("launch"), text("spring_boot_version")) {
+        if before_layers(version) {
+            values.insert("launch".into(), Value::from("jar"));
+        }
+    }
+    let text = |key: &str| values.get(key).and_then(Value::as_str);
     let layout = match (text("launch"), text("spring_boot_version")) {
         (Some("spring-boot"), Some(version)) => Some(spring_boot_layout(version)),
         _ => None,

@@ -41,6 +41,8 @@ pub(super) struct Dependency {
     pub(super) configuration: String,
     pub(super) group: String,
     pub(super) artifact: String,
+    /// The version the notation names (`g:a:v`), as written (`${springBootVersion}` too).
+    pub(super) version: Option<String>,
     /// The catalog accessor (`libs.spring.boot.web`, `libs.bundles.web`), for a dependency written as one.
     pub(super) alias: Option<String>,
     pub(super) line: usize,
@@ -57,6 +59,8 @@ pub(super) struct Script {
     pub(super) included_builds: Vec<String>,
     /// `apply(from = "gradle/x.gradle.kts")`, `apply from: 'x.gradle'`: script files the build runs.
     pub(super) applied_files: Vec<String>,
+    /// `implementation(project(":core"))`: the paths of the projects it depends on.
+    pub(super) project_dependencies: Vec<String>,
 }
 
 impl Script {
@@ -68,12 +72,13 @@ impl Script {
             .find(|s| s.key == key && s.blocks.len() == blocks.len() && s.blocks.iter().zip(blocks).all(|(a, b)| a == b))
     }
 
-    /// The jar manifest's `attributes` naming a `Main-Class` (the class is the string after it).
+    /// The jar manifest's `attributes` naming a `Main-Class`, in any case as manifests read it (the class is the
+    /// string after it).
     pub(super) fn main_class_attribute(&self) -> Option<&Setting> {
         self.settings.iter().rev().find(|s| {
             s.key == "attributes"
                 && s.blocks.last().is_some_and(|b| b == "manifest")
-                && s.strings.iter().any(|v| v == "Main-Class")
+                && s.strings.iter().any(|v| v.eq_ignore_ascii_case("Main-Class"))
         })
     }
 }
@@ -181,6 +186,11 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
     if in_block("dependencies") {
         let Some(Token::Ident(configuration)) = words.first() else { return };
         let configuration = configuration.to_string();
+        let on_project = words.iter().any(|t| matches!(t, Token::Ident(w) if w == "project"));
+        if let Some(path) = first_string(&words).filter(|p| on_project && p.starts_with(':')) {
+            script.project_dependencies.push(path);
+            return;
+        }
         if let Some(notation) = first_string(&words) {
             let mut parts = notation.split(':');
             if let (Some(group), Some(artifact)) = (parts.next(), parts.next()) {
@@ -188,6 +198,7 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
                     configuration,
                     group: group.to_string(),
                     artifact: artifact.to_string(),
+                    version: parts.next().map(String::from),
                     alias: None,
                     line,
                 });
@@ -198,6 +209,7 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
                 configuration,
                 group: String::new(),
                 artifact: String::new(),
+                version: None,
                 alias: Some(alias),
                 line,
             });
@@ -285,17 +297,19 @@ fn dotted_key(words: &[&Token]) -> String {
     key.trim_end_matches('.').to_string()
 }
 
-/// The value a statement gives its key: its first string or number, else a `VERSION_17`-style constant's
-/// release (`VERSION_1_8` is 8).
+/// The value a statement gives its key: its first string or number, else `true`/`false`, else a
+/// `VERSION_17`-style constant's release (`VERSION_1_8` is 8, Kotlin's `JVM_17` is 17).
 fn value_of(words: &[&Token]) -> Option<String> {
     let literal = words.iter().skip(1).find_map(|t| match t {
         Token::Str(s) | Token::Number(s) => Some(s.to_string()),
         _ => None,
     });
     literal.or_else(|| {
-        words.iter().find_map(|t| match t {
+        words.iter().skip(1).find_map(|t| match t {
+            Token::Ident(w) if w == "true" || w == "false" => Some(w.to_string()),
+            // `JavaVersion.VERSION_1_8`, Kotlin's `JvmTarget.JVM_17`.
             Token::Ident(w) => {
-                let release = w.strip_prefix("VERSION_")?;
+                let release = w.strip_prefix("VERSION_").or_else(|| w.strip_prefix("JVM_"))?;
                 let release = release.strip_prefix("1_").unwrap_or(release);
                 Some(release.replace('_', "."))
             }

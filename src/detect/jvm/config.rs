@@ -57,7 +57,7 @@ pub(in crate::detect) fn read(root: &Path, module_dir: &str, warnings: &mut Vec<
 }
 
 /// `key=value` (or `key: value`) lines of a .properties file.
-fn properties_entries(text: &str, rel: &str) -> Vec<(String, String, String)> {
+pub(in crate::detect) fn properties_entries(text: &str, rel: &str) -> Vec<(String, String, String)> {
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use globset::GlobSet;
 use serde::Deserialize;
 
-use super::{glob_set, table};
+use super::{glob_set, table, version_at_least};
 
 const KNOWLEDGE_TOML: &str = include_str!("frameworks.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
@@ -19,10 +19,11 @@ pub(crate) struct Gradle {
     #[serde(rename = "gradle")]
     pub(crate) version: GradleVersion,
     pub(crate) runs_on: Vec<GradleRunsOn>,
+    pub(crate) starts_from: Vec<GradleRunsOn>,
     pub(crate) plugin: Vec<GradlePlugin>,
 }
 
-/// From which Gradle version on it runs on an LTS Java line.
+/// From which Gradle version on it runs on (or starts from) a Java line.
 #[derive(Deserialize, Default)]
 pub(crate) struct GradleRunsOn {
     pub(crate) gradle: String,
@@ -33,6 +34,14 @@ pub(crate) struct GradleRunsOn {
 pub(crate) struct GradleVersion {
     pub(crate) default: String,
     pub(crate) released: Option<toml::value::Datetime>,
+    /// The default for a build that targets a Java line older than the default Gradle starts on.
+    pub(crate) legacy: Option<LegacyGradle>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct LegacyGradle {
+    pub(crate) version: String,
+    pub(crate) below_java: u32,
 }
 
 /// A plugin that makes a project a program: the task that builds it and how it starts, or why it is not
@@ -46,6 +55,10 @@ pub(crate) struct GradlePlugin {
     pub(crate) launch: Option<String>,
     /// For a jar launch: the name the task's jar is found by in the build's libs folder (`*-all.jar`).
     pub(crate) jar_name: Option<String>,
+    /// `group:artifact` of the plugin's jar on a `buildscript` classpath (the way before `plugins {}`), and of
+    /// the BOM that carries its version: where its version is read when the `plugins {}` line has none.
+    pub(crate) classpath: Option<String>,
+    pub(crate) bom: Option<String>,
     /// Applying it makes a program only where a main class is named (a shadow jar of a library is a library).
     #[serde(default)]
     pub(crate) needs_main_class: bool,
@@ -59,6 +72,21 @@ impl GradlePlugin {
     pub(crate) fn is(&self, id: &str) -> bool {
         self.id == id || self.aliases.iter().any(|alias| alias == id)
     }
+}
+
+/// The oldest Java line `version` of Gradle starts on, and the newest LTS line it runs on.
+pub(crate) fn gradle_lines(version: &str) -> (Option<u32>, Option<u32>) {
+    let known = gradle();
+    let line = |table: &[GradleRunsOn]| table.iter().find(|r| version_at_least(version, &r.gradle)).map(|r| r.java);
+    (line(&known.starts_from), line(&known.runs_on))
+}
+
+/// The JDK line that runs Gradle `version` for a build targeting Java `java`: `java` itself, or the nearest line
+/// that Gradle starts and runs on (`release` and the compatibility settings still compile for `java`).
+pub(crate) fn gradle_jdk_line(version: &str, java: u32) -> u32 {
+    let (oldest, newest) = gradle_lines(version);
+    let java = oldest.map_or(java, |oldest| java.max(oldest));
+    newest.map_or(java, |newest| java.min(newest))
 }
 
 pub(crate) fn gradle() -> &'static Gradle {
@@ -230,6 +258,16 @@ mod tests {
         // A library with "server" in its name does nothing in a plain program unless the code starts it.
         assert!(!k.is_server("vaadin-server", false));
         assert!(k.is_server("javalin", false));
+    }
+
+    #[test]
+    fn gradle_runs_on_a_jdk_inside_its_range() {
+        // Gradle 9 starts on 17 at the oldest; 7.6 runs on 17 at the newest LTS; 8.10 takes 11 and 21 as they are.
+        assert_eq!(gradle_jdk_line("9.5.1", 11), 17);
+        assert_eq!(gradle_jdk_line("9.5.1", 25), 25);
+        assert_eq!(gradle_jdk_line("7.6", 21), 17);
+        assert_eq!(gradle_jdk_line("8.10.2", 11), 11);
+        assert_eq!(gradle_jdk_line("8.10.2", 21), 21);
     }
 
     #[test]
