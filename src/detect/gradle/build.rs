@@ -6,7 +6,10 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::script::{self, Script};
+use super::catalog::{catalog_libraries, catalog_plugins, Bundle};
+use super::logic::{container_gradle, conventions, logic_scripts, MAX_CONVENTIONS};
+pub(super) use super::project::Project;
+use super::script::{self, Scope, Script};
 use crate::detect::jvm::config::properties_entries;
 use crate::detect::jvm::line::java_release;
 use crate::knowledge::jvm::GradlePlugin;
@@ -18,36 +21,6 @@ pub(super) const MARKERS: &[&str] = &["settings.gradle.kts", "settings.gradle", 
 /// How many included projects are read: a bound whatever the settings script says.
 const MAX_PROJECTS: usize = 200;
 
-/// One project of the build.
-#[derive(Debug)]
-pub(super) struct Project {
-    /// Its Gradle path: `:` for the root, `:app`, `:services:api`.
-    pub(super) path: String,
-    /// Its folder, relative to the repository (`.`, `app`, `services/api`).
-    pub(super) dir: String,
-    /// Its build script.
-    pub(super) file: String,
-    /// Its project name: the settings' `rootProject.name` for the root (else the build folder's name, which is
-    /// the image's working folder `src`), the last part of its path for the others.
-    pub(super) name: String,
-    /// Whether the build names it (a subproject, or a root with `rootProject.name`), not the folder it is in.
-    pub(super) named: bool,
-    /// Where its name is written: the settings script's line (`include`, `rootProject.name`), else its build
-    /// script.
-    pub(super) name_source: String,
-    pub(super) script: Script,
-}
-
-impl Project {
-    /// What goes before a task name in its path: nothing for the root, `:app` for `:app`.
-    pub(super) fn path_prefix(&self) -> &str {
-        if self.path == ":" {
-            ""
-        } else {
-            &self.path
-        }
-    }
-}
 
 #[derive(Debug)]
 pub(super) struct Build {
@@ -61,21 +34,26 @@ pub(super) struct Build {
     pub(super) logic_dirs: Vec<String>,
     /// `gradlew` and `gradle/wrapper/gradle-wrapper.jar` are both committed.
     pub(super) wrapper_committed: bool,
-    /// The wrapper properties' `distributionUrl` version, with its line.
+    /// The wrapper properties' `distributionUrl` version, else a `FROM gradle:VERSION` of the project's own
+    /// Dockerfile, with its line.
     pub(super) gradle_version: Option<(String, String)>,
     /// `gradle/libs.versions.toml` `[plugins]`: accessor (`libs.plugins.spring.boot`) → (id, version).
     catalog: Vec<(String, String, Option<String>)>,
     /// The catalog's `[libraries]` (accessor → `group:artifact`) and `[bundles]` (accessor → libraries).
     libraries: Vec<(String, String)>,
     bundles: Vec<Bundle>,
+    /// The build scripts of the build logic folders (`buildSrc/build.gradle.kts`), whose dependencies put the
+    /// plugins its convention plugins apply on their classpath, with their versions.
+    logic_scripts: Vec<Project>,
+    /// The precompiled script plugins of the build logic (`buildSrc/src/main/kotlin/spring-conventions.gradle.kts`
+    /// is the plugin `spring-conventions`), each read as a project whose path is its plugin id.
+    conventions: Vec<Project>,
     /// The settings script's `pluginManagement { plugins {} }` declarations (ids and versions).
     settings_plugins: Vec<script::Plugin>,
     /// gradle.properties: (key, value, `file:line`).
     properties: Vec<(String, String, String)>,
 }
 
-/// A catalog bundle: its accessor and its libraries' accessors.
-type Bundle = (String, Vec<String>);
 
 /// Reads the build at `root`; None when no Gradle script is there.
 pub(super) fn read(root: &Path) -> Result<Option<Build>> {
@@ -154,7 +132,11 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         .map(|text| properties_entries(&text, "gradle.properties"))
         .unwrap_or_default();
     let wrapper_committed = root.join("gradlew").is_file() && root.join("gradle/wrapper/gradle-wrapper.jar").is_file();
-    let gradle_version = read_small_text(&root.join("gradle/wrapper/gradle-wrapper.properties")).and_then(|t| wrapper_version(&t));
+    let gradle_version = read_small_text(&root.join("gradle/wrapper/gradle-wrapper.properties"))
+        .and_then(|t| wrapper_version(&t))
+        .or_else(|| container_gradle(root));
+    let conventions = conventions(root, &build_logic)?;
+    let logic_scripts = logic_scripts(root, &build_logic)?;
     Ok(Some(Build {
         evidence: evidence.to_string(),
         projects,
@@ -165,6 +147,8 @@ pub(super) fn read(root: &Path) -> Result<Option<Build>> {
         catalog,
         libraries,
         bundles,
+        conventions,
+        logic_scripts,
         settings_plugins: settings.plugins.clone(),
         properties,
     }))
@@ -197,31 +181,69 @@ impl Build {
             .chain(&self.settings_plugins)
             .map(resolve)
             .collect();
-        project
-            .script
-            .plugins
-            .iter()
-            .filter(|p| p.applied)
-            .map(|p| {
-                let (id, version) = resolve(p);
-                let version = version.or_else(|| declared.iter().filter(|(d, _)| *d == id).find_map(|(_, v)| v.clone()));
-                (id, version, format!("{}:{}", project.file, p.line))
-            })
-            .collect()
+        // The project's own plugins, the root's `subprojects {}`/`allprojects {}` ones, then those of the convention
+        // plugins it applies (buildSrc, included builds), followed through.
+        let root = self.projects.iter().find(|p| p.path == ":");
+        let inherited = root.filter(|r| r.path != project.path).into_iter().flat_map(|r| {
+            r.script.plugins.iter().filter(|p| p.scope != Scope::Own).map(move |p| (r, p))
+        });
+        let own = project.script.plugins.iter().filter(|p| p.scope != Scope::Subprojects).map(|p| (project, p));
+        let conventions = self.conventions_of(project);
+        let from_conventions = conventions.iter().flat_map(|c| c.script.plugins.iter().map(move |p| (*c, p)));
+        let mut applied: Vec<(String, Option<String>, String)> = Vec::new();
+        for (owner, plugin) in own.chain(inherited).chain(from_conventions).filter(|(_, p)| p.applied) {
+            let (id, version) = resolve(plugin);
+            let version = version.or_else(|| declared.iter().filter(|(d, _)| *d == id).find_map(|(_, v)| v.clone()));
+            if !applied.iter().any(|(a, _, _)| *a == id) {
+                applied.push((id, version, format!("{}:{}", owner.file, plugin.line)));
+            }
+        }
+        applied
+    }
+
+    /// The convention plugins (precompiled script plugins of buildSrc and included builds) a project applies,
+    /// and those they apply, by their ids.
+    pub(super) fn conventions_of(&self, project: &Project) -> Vec<&Project> {
+        let mut found: Vec<&Project> = Vec::new();
+        let mut ids: Vec<&str> = project.script.plugins.iter().map(|p| p.id.as_str()).collect();
+        while let Some(id) = ids.pop() {
+            if let Some(convention) = self.conventions.iter().find(|c| c.path == id) {
+                if !found.iter().any(|f| f.path == convention.path) && found.len() < MAX_CONVENTIONS {
+                    found.push(convention);
+                    ids.extend(convention.script.plugins.iter().map(|p| p.id.as_str()));
+                }
+            }
+        }
+        found
+    }
+
+    /// The settings that configure a project in Gradle's order: the root's `allprojects {}`/`subprojects {}`
+    /// blocks first (for a subproject), then the project's own script (its own such blocks left out).
+    pub(super) fn settings_for<'a>(&'a self, project: &'a Project) -> Vec<(&'a Project, &'a script::Setting)> {
+        let root = self.projects.iter().find(|p| p.path == ":").filter(|r| r.path != project.path);
+        let inherited = root.into_iter().flat_map(|r| {
+            r.script.settings.iter().filter(|s| Scope::of(&s.blocks) != Scope::Own).map(move |s| (r, s))
+        });
+        let own = project.script.settings.iter().filter(|s| Scope::of(&s.blocks) != Scope::Subprojects).map(move |s| (project, s));
+        inherited.chain(own).collect()
     }
 
     /// A plugin's version where a `plugins {}` line gives none: its jar on a `buildscript` classpath
-    /// (`classpath "org.springframework.boot:spring-boot-gradle-plugin:${springBootVersion}"`), else the BOM that
+    /// (`classpath "org.springframework.boot:spring-boot-gradle-plugin:${springBootVersion}"`) or on the build
+    /// logic's (`buildSrc/build.gradle.kts` `implementation(libs.spring.boot.gradle.plugin)`), else the BOM that
     /// carries it (`platform(...)`, `mavenBom ...`), in the project's script or the root's; a `${name}` in it is
     /// read from the scripts' properties (`ext { name = ... }`) and gradle.properties. As (version, `file:line`).
     pub(super) fn plugin_version_elsewhere(&self, project: &Project, plugin: &GradlePlugin) -> Option<(String, String)> {
         let root = self.projects.iter().find(|p| p.path == ":");
-        let scripts: Vec<&Project> = std::iter::once(project).chain(root.filter(|r| r.path != project.path)).collect();
+        let scripts: Vec<&Project> = std::iter::once(project)
+            .chain(root.filter(|r| r.path != project.path))
+            .chain(&self.logic_scripts)
+            .collect();
         let modules = [plugin.classpath.as_deref(), plugin.bom.as_deref()];
         for module in modules.into_iter().flatten() {
             for candidate in &scripts {
                 let script = &candidate.script;
-                let from_dependency = script.dependencies.iter().find_map(|d| {
+                let from_dependency = self.dependencies(candidate).into_iter().find_map(|d| {
                     (format!("{}:{}", d.group, d.artifact) == module).then(|| Some((d.version.clone()?, d.line))).flatten()
                 });
                 let prefix = format!("{module}:");
@@ -274,10 +296,12 @@ impl Build {
                 None => module(alias).into_iter().collect(),
             };
             for notation in modules {
-                if let Some((group, artifact)) = notation.split_once(':') {
+                let mut parts = notation.split(':');
+                if let (Some(group), Some(artifact)) = (parts.next(), parts.next()) {
                     resolved.push(script::Dependency {
                         group: group.to_string(),
-                        artifact: artifact.split(':').next().unwrap_or_default().to_string(),
+                        artifact: artifact.to_string(),
+                        version: parts.next().map(String::from),
                         ..dependency.clone()
                     });
                 }
@@ -288,11 +312,12 @@ impl Build {
 
     /// The Java release a project's build asks for: in each script, strongest first, a toolchain's
     /// `languageVersion`, Kotlin's `jvmToolchain(N)`, the compiler's `release`, Kotlin's `jvmTarget`, then
-    /// `targetCompatibility` and `sourceCompatibility`; across the project's own script, those of the projects it
+    /// `targetCompatibility` and `sourceCompatibility`; across the project's own script, its convention plugins, those of the projects it
     /// depends on (`project(":core")`, followed through) and the root's (`allprojects`/`subprojects` blocks), the
     /// newest, which the program's classes need to run.
     pub(super) fn java_line(&self, project: &Project) -> Option<Fact> {
         let mut scripts: Vec<&Project> = vec![project];
+        scripts.extend(self.conventions_of(project));
         let mut at = 0;
         while let Some(current) = scripts.get(at) {
             for path in &current.script.project_dependencies {
@@ -354,80 +379,6 @@ fn wrapper_version(text: &str) -> Option<(String, String)> {
     })
 }
 
-/// The catalog's `[plugins]`: `spring-boot = { id = "org.springframework.boot", version.ref = "boot" }` is the
-/// accessor `libs.plugins.spring.boot` (Gradle reads `-`, `_` and `.` as one separator).
-fn catalog_plugins(text: &str) -> Vec<(String, String, Option<String>)> {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else { return Vec::new() };
-    let versions = table.get("versions").and_then(toml::Value::as_table);
-    let Some(plugins) = table.get("plugins").and_then(toml::Value::as_table) else { return Vec::new() };
-    plugins
-        .iter()
-        .filter_map(|(alias, spec)| {
-            let (id, version) = match spec {
-                // `alias = "id:version"`
-                toml::Value::String(notation) => {
-                    let (id, version) = notation.split_once(':').map_or((notation.as_str(), None), |(i, v)| (i, Some(v.to_string())));
-                    (id.to_string(), version)
-                }
-                toml::Value::Table(spec) => {
-                    let id = spec.get("id")?.as_str()?.to_string();
-                    let version = match spec.get("version") {
-                        Some(toml::Value::String(v)) => Some(v.clone()),
-                        Some(toml::Value::Table(v)) => v
-                            .get("ref")
-                            .and_then(toml::Value::as_str)
-                            .and_then(|r| versions?.get(r)?.as_str().map(String::from)),
-                        _ => None,
-                    };
-                    (id, version)
-                }
-                _ => return None,
-            };
-            Some((format!("libs.plugins.{}", alias.replace(['-', '_'], ".")), id, version))
-        })
-        .collect()
-}
-
-/// The catalog's `[libraries]` as accessors to `group:artifact` (`spring-boot-web = { module = "g:a" }`,
-/// `{ group = "g", name = "a" }` or `"g:a:v"`), and its `[bundles]` as accessors to library accessors.
-fn catalog_libraries(text: &str) -> (Vec<(String, String)>, Vec<Bundle>) {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else { return (Vec::new(), Vec::new()) };
-    let accessor = |prefix: &str, key: &str| format!("libs.{prefix}{}", key.replace(['-', '_'], "."));
-    let libraries = table
-        .get("libraries")
-        .and_then(toml::Value::as_table)
-        .into_iter()
-        .flatten()
-        .filter_map(|(key, spec)| {
-            let module = match spec {
-                toml::Value::String(notation) => notation.clone(),
-                toml::Value::Table(spec) => match spec.get("module").and_then(toml::Value::as_str) {
-                    Some(module) => module.to_string(),
-                    None => format!("{}:{}", spec.get("group")?.as_str()?, spec.get("name")?.as_str()?),
-                },
-                _ => return None,
-            };
-            Some((accessor("", key), module))
-        })
-        .collect();
-    let bundles = table
-        .get("bundles")
-        .and_then(toml::Value::as_table)
-        .into_iter()
-        .flatten()
-        .map(|(key, members)| {
-            let members = members
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|m| Some(accessor("", m.as_str()?)))
-                .collect();
-            (accessor("bundles.", key), members)
-        })
-        .collect();
-    (libraries, bundles)
-}
-
 /// The build's own text readers, for the fuzz target.
 pub(super) fn fuzz_text(text: &str) -> usize {
     let (libraries, bundles) = catalog_libraries(text);
@@ -446,25 +397,6 @@ mod tests {
             Some(("8.10.2".into(), "gradle/wrapper/gradle-wrapper.properties:2".into()))
         );
         assert_eq!(wrapper_version("distributionUrl=https\\://x/gradle-8.0;rm-bin.zip"), None);
-    }
-
-    #[test]
-    fn catalog_aliases_resolve_to_ids_and_versions() {
-        let catalog = "[versions]\nboot = \"3.3.2\"\n[plugins]\nspring-boot = { id = \"org.springframework.boot\", version.ref = \"boot\" }\nktlint = \"org.jlleitschuh.gradle.ktlint:12.1.0\"\n";
-        let plugins = catalog_plugins(catalog);
-        assert!(plugins.contains(&("libs.plugins.spring.boot".into(), "org.springframework.boot".into(), Some("3.3.2".into()))));
-        assert!(plugins.contains(&("libs.plugins.ktlint".into(), "org.jlleitschuh.gradle.ktlint".into(), Some("12.1.0".into()))));
-    }
-
-    #[test]
-    fn catalog_libraries_and_bundles_resolve_to_modules() {
-        let catalog = "[libraries]\nspring-boot-web = { module = \"org.springframework.boot:spring-boot-starter-web\" }\n\
-                       ktor-server = { group = \"io.ktor\", name = \"ktor-server-netty\", version = \"3.0.0\" }\n\
-                       pg = \"org.postgresql:postgresql:42.7.4\"\n[bundles]\nweb = [\"ktor-server\", \"pg\"]\n";
-        let (libraries, bundles) = catalog_libraries(catalog);
-        assert!(libraries.contains(&("libs.spring.boot.web".into(), "org.springframework.boot:spring-boot-starter-web".into())));
-        assert!(libraries.contains(&("libs.ktor.server".into(), "io.ktor:ktor-server-netty".into())));
-        assert_eq!(bundles, vec![("libs.bundles.web".to_string(), vec!["libs.ktor.server".to_string(), "libs.pg".to_string()])]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Micronaut, Ktor, shadow, application), else an `application { mainClass }` block or a jar manifest's
 //! Main-Class; with the task that builds it and, for a jar, the name the jar is found by.
 
-use super::build::Project;
+use super::build::{Build, Project};
 use super::script::Setting;
 use crate::detect::jvm::config::Settings;
 use crate::detect::{Fact, Facts};
@@ -65,16 +65,16 @@ pub(super) fn of(project: &Project, applied: &[(String, Option<String>, String)]
 /// Why a project that applies a program's plugin is no program: its packaging task is switched off
 /// (`bootJar { enabled = false }`: a library of a Boot build), or it has no sources (`src/main`, and no
 /// `srcDirs` of its own: a root that only pins plugin versions for its subprojects).
-pub(super) fn not_a_program(root: &std::path::Path, project: &Project, task: &str) -> Option<String> {
+pub(super) fn not_a_program(root: &std::path::Path, build: &Build, project: &Project, task: &str) -> Option<String> {
     let script = &project.script;
-    let disabled = script.settings.iter().find(|s| {
-        s.value == "false"
-            && ((s.key == "enabled" && s.blocks.last().is_some_and(|b| b == task))
-                || s.key == format!("{task}.enabled")
-                || s.key == format!("tasks.{task}.enabled"))
+    // The last word wins: a subproject's own `bootJar { enabled = true }` undoes the root's `subprojects {}`.
+    let switched = build.settings_for(project).into_iter().rev().find(|(_, s)| {
+        (s.key == "enabled" && s.blocks.last().is_some_and(|b| b.eq_ignore_ascii_case(task)))
+            || s.key == format!("{task}.enabled")
+            || s.key == format!("tasks.{task}.enabled")
     });
-    if let Some(setting) = disabled {
-        return Some(format!("{}:{}: its {task} task is disabled", project.file, setting.line));
+    if let Some((owner, setting)) = switched.filter(|(_, s)| s.value == "false") {
+        return Some(format!("{}:{}: its {task} task is disabled", owner.file, setting.line));
     }
     let own_sources = script.settings.iter().any(|s| s.key.contains("srcDir") || s.blocks.iter().any(|b| b == "sourceSets"));
     let folder = crate::detect::join_rel(&project.dir, "src/main");

@@ -5,8 +5,11 @@
 
 mod boot;
 mod build;
+mod catalog;
 mod launch;
+mod logic;
 mod plan;
+mod project;
 mod runs;
 mod script;
 
@@ -95,7 +98,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     for why in unsupported {
         candidate.warnings.push(format!("not offered: {why}"));
     }
-    choose(&mut candidate, runnable);
+    choose(root, &mut candidate, runnable);
     Ok(Some(candidate))
 }
 
@@ -130,7 +133,7 @@ fn analyse(
     let Some(mut found) = launch::of(project, &applied)? else {
         return Ok(None);
     };
-    if let Some(why) = launch::not_a_program(root, project, &found.task) {
+    if let Some(why) = launch::not_a_program(root, build, project, &found.task) {
         skipped.push(format!("{} ({why})", project.path));
         return Ok(None);
     }
@@ -312,8 +315,9 @@ fn port(
     facts.insert("port".into(), fact);
 }
 
-/// One runnable project is taken; several are a choice, with a default when exactly one is not a sample.
-fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
+/// One runnable project is taken; several are a choice, with a default when exactly one is not a sample, or
+/// exactly one is what the project's own Dockerfile or CI builds (its task path `:api:`, its `api/build/`).
+fn choose(root: &Path, candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
     if options.len() == 1 {
         let only = options.remove(0);
         candidate
@@ -325,9 +329,21 @@ fn choose(candidate: &mut Candidate, mut options: Vec<ChoiceOption>) {
     }
     // A project's path names its folders (`:samples:demo` is samples/demo).
     let sample = |o: &ChoiceOption| is_sample(&o.value.trim_start_matches(':').replace(':', "/"));
-    options.sort_by_key(|o| sample(o));
+    let mut shipped = Vec::new();
+    for option in &mut options {
+        let dir = option.value.trim_start_matches(':').replace(':', "/");
+        let needles = [format!("{}:", option.value), format!("{dir}/build/")];
+        if let Some(source) = jvm::build_tool::deployment_naming(root, &needles) {
+            option.why.push(format!("built by {source}"));
+            shipped.push(option.value.clone());
+        }
+    }
+    options.sort_by_key(|o| (!shipped.contains(&o.value), sample(o)));
     let applications = options.iter().filter(|o| !sample(o)).count();
-    let default = (applications == 1).then(|| options[0].value.clone());
+    let default = match shipped.as_slice() {
+        [only] => Some(only.clone()),
+        _ => (applications == 1).then(|| options[0].value.clone()),
+    };
     candidate.choices.push(Choice {
         alternative: None,
         key: "project".into(),

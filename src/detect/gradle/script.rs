@@ -17,7 +17,31 @@ pub(super) struct Plugin {
     pub(super) version: Option<String>,
     /// Declared with `apply false` (a root script declaring a version for its subprojects).
     pub(super) applied: bool,
+    /// Applied inside `subprojects {}` (to the other projects only) or `allprojects {}` (to every project).
+    pub(super) scope: Scope,
     pub(super) line: usize,
+}
+
+/// Which projects a root script's plugin applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Scope {
+    #[default]
+    Own,
+    Subprojects,
+    AllProjects,
+}
+
+impl Scope {
+    /// The scope of a statement inside `blocks`.
+    pub(super) fn of(blocks: &[String]) -> Self {
+        if blocks.iter().any(|b| b == "subprojects") {
+            Scope::Subprojects
+        } else if blocks.iter().any(|b| b == "allprojects") {
+            Scope::AllProjects
+        } else {
+            Scope::Own
+        }
+    }
 }
 
 /// A value assigned or passed inside blocks: `application { mainClass.set("x") }` is block path
@@ -139,9 +163,27 @@ fn continues(statement: &[&(Token, usize)], next: &Token) -> bool {
     ends_open || matches!(next, Token::Punct('.' | '?'))
 }
 
-/// The name a block is known by: the task a `tasks.named("bootJar")` names, else the statement's last word
-/// (`java`, `tasks.bootJar`, `tasks.withType<Jar>` → `Jar`).
+/// The name a block is known by: the type `tasks.withType` names (`Jar`), the task a `tasks.named("bootJar")`
+/// names, else the statement's last word (`java`, `tasks.bootJar`).
 fn block_name(statement: &[&(Token, usize)]) -> String {
+    // `tasks.withType<ShadowJar>`, `tasks.withType(ShadowJar::class.java)`, `withType<a.b.BootJar>`: the type.
+    let typed = statement
+        .iter()
+        .position(|(t, _)| matches!(t, Token::Ident(w) if w == "withType"))
+        .and_then(|at| {
+            // The type's simple name: the last word before `::class` or the end (`a.b.BootJar` is `BootJar`).
+            statement[at + 1..]
+                .iter()
+                .take_while(|(t, _)| !matches!(t, Token::Punct(':')))
+                .filter_map(|(t, _)| match t {
+                    Token::Ident(word) => Some(word.to_string()),
+                    _ => None,
+                })
+                .last()
+        });
+    if let Some(typed) = typed {
+        return typed;
+    }
     let string = statement.iter().find_map(|(t, _)| match t {
         Token::Str(s) => Some(s.to_string()),
         _ => None,
@@ -163,7 +205,7 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
     let words: Vec<&Token> = statement.iter().map(|(t, _)| t).collect();
     let in_block = |name: &str| blocks.last().is_some_and(|b| b == name);
     if in_block("plugins") {
-        script.plugins.extend(plugin(&words, line));
+        script.plugins.extend(plugin(&words, line).map(|p| Plugin { scope: Scope::of(blocks), ..p }));
         return;
     }
     let key = dotted_key(&words);
@@ -174,7 +216,7 @@ fn finish(statement: &[&(Token, usize)], blocks: &[String], script: &mut Script)
             if from {
                 script.applied_files.push(value);
             } else {
-                script.plugins.push(Plugin { id: value, version: None, applied: true, line });
+                script.plugins.push(Plugin { id: value, version: None, applied: true, scope: Scope::of(blocks), line });
             }
         }
         return;
@@ -242,7 +284,7 @@ fn plugin(words: &[&Token], line: usize) -> Option<Plugin> {
         Token::Ident(word) => word.as_str(),
         // Kotlin's backticked core plugin names (`java-library`) lex as strings.
         Token::Str(name) if words.len() == 1 => {
-            return Some(Plugin { id: name.to_string(), version: None, applied: true, line });
+            return Some(Plugin { id: name.to_string(), version: None, applied: true, scope: Scope::Own, line });
         }
         _ => return None,
     };
@@ -273,7 +315,7 @@ fn plugin(words: &[&Token], line: usize) -> Option<Plugin> {
         core if words.len() == 1 => core.to_string(),
         _ => return None,
     };
-    Some(Plugin { id, version, applied, line })
+    Some(Plugin { id, version, applied, scope: Scope::Own, line })
 }
 
 /// The statement's leading `a.b.c` name (`mainClass.set` for `mainClass.set("x")`); empty when it starts with
@@ -304,7 +346,19 @@ fn value_of(words: &[&Token]) -> Option<String> {
         Token::Str(s) | Token::Number(s) => Some(s.to_string()),
         _ => None,
     });
-    literal.or_else(|| {
+    // `runtime(NETTY)`, `runtime(MicronautRuntime.NETTY)`: a call whose one argument is a (qualified) name.
+    let named_argument = || match words {
+        [_, Token::Punct('('), inner @ .., Token::Punct(')')]
+            if !inner.is_empty() && inner.iter().all(|t| matches!(t, Token::Ident(_) | Token::Punct('.'))) =>
+        {
+            match inner.last() {
+                Some(Token::Ident(name)) => Some(name.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    literal.or_else(named_argument).or_else(|| {
         words.iter().skip(1).find_map(|t| match t {
             Token::Ident(w) if w == "true" || w == "false" => Some(w.to_string()),
             // `JavaVersion.VERSION_1_8`, Kotlin's `JvmTarget.JVM_17`.

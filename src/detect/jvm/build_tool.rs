@@ -48,6 +48,33 @@ pub(in crate::detect) fn preferred(root: &Path) -> Option<(&'static str, String,
     }
 }
 
+/// The first `file:line` of the project's own Dockerfiles, then its CI files, whose text holds one of `needles`
+/// (a Gradle task path `:api:`, a build output folder `api/build/`): which of several programs ships.
+pub(in crate::detect) fn deployment_naming(root: &Path, needles: &[String]) -> Option<String> {
+    let mut files = deploy::container_files(root);
+    files.extend(toolchains::workflow_files(root));
+    files.extend(CI_FILES.iter().map(|f| (*f).to_string()));
+    files.iter().find_map(|file| {
+        let text = read_small_text(&root.join(file)).filter(|t| !deploy::is_dockgens_own(t))?;
+        logical_lines(&text).into_iter().find_map(|(line, logical)| {
+            let code = logical.trim_start();
+            let comment = code.starts_with('#') || code.starts_with("//");
+            (!comment && needles.iter().any(|n| starts_a_word(code, n))).then(|| format!("{file}:{line}"))
+        })
+    })
+}
+
+/// Whether `needle` occurs in `text` not glued to a word before it (`:api:` is not in `:services:api:`, nor
+/// `api/build/` in `myapi/build/`).
+fn starts_a_word(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
+}
+
 /// Each tool the files' lines name, with the first `file:line` that names it.
 fn named_in(root: &Path, files: &[String]) -> Vec<(&'static str, String)> {
     let mut found: Vec<(&'static str, String)> = Vec::new();
@@ -121,5 +148,16 @@ mod tests {
         assert_eq!(tools_in(dockerfile), [(1, "gradle"), (3, "gradle"), (4, "gradle")]);
         assert_eq!(tools_in("- uses: gradle/actions/setup-gradle@v4\n"), [(1, "gradle")]);
         assert!(tools_in("implementation 'org.apache.maven:maven-core'\nrepositories { mavenCentral() }\n").is_empty());
+    }
+
+    #[test]
+    fn a_project_is_named_only_as_a_whole_word() {
+        assert!(starts_a_word("RUN ./gradlew :api:bootJar", ":api:"));
+        assert!(!starts_a_word("RUN ./gradlew :services:api:bootJar", ":api:"));
+        assert!(starts_a_word(
+            "COPY --from=build /src/api/build/libs/app.jar .",
+            "api/build/"
+        ));
+        assert!(!starts_a_word("COPY myapi/build/libs/app.jar .", "api/build/"));
     }
 }
