@@ -3,7 +3,7 @@
 //! Spring Boot 1.x (no `bootJar`: `bootRepackage`) refused.
 
 use super::build::Project;
-use crate::detect::jvm::release_numbers;
+use crate::detect::jvm::{boot_layers_by_default, release_numbers};
 use crate::detect::{Fact, Facts};
 
 /// Records `spring_boot_version` (digits and dots: `2.3.2.RELEASE` is 2.3.2) and how the jar starts; an error
@@ -41,7 +41,7 @@ pub(super) fn facts(
         .settings
         .iter()
         .find(|s| s.key.ends_with("enabled") && s.blocks.iter().any(|b| b == "layered") && s.value == "false");
-    let old = matches!(numbers.as_slice(), [2, minor, ..] if *minor < 4);
+    let old = !boot_layers_by_default(&written);
     let why = match (disabled, old) {
         (Some(setting), _) => Some((
             format!("{}:{}", project.file, setting.line),

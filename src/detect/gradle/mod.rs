@@ -22,8 +22,7 @@ use self::build::Project;
 use super::jvm::{self, config, is_sample, line, sources};
 use super::stack::{Example, Parser, Stack};
 use super::{services, Candidate, Choice, ChoiceOption, Fact, Facts};
-use crate::knowledge::jvm::{gradle, knowledge};
-use crate::knowledge::version_at_least;
+use crate::knowledge::jvm::{gradle, gradle_lines, knowledge};
 
 pub(super) static STACK: Stack = Stack {
     name: "gradle",
@@ -246,8 +245,8 @@ fn gradle_runs_on(build: &build::Build) -> Option<Fact> {
         .gradle_version
         .clone()
         .unwrap_or_else(|| (known.version.default.clone(), "src/knowledge/jvm/gradle.toml".into()));
-    let line = known.runs_on.iter().find(|r| version_at_least(&version, &r.gradle))?;
-    Some(Fact::new(line.java.to_string(), source).with_note(format!(
+    let line = gradle_lines(&version).1?;
+    Some(Fact::new(line.to_string(), source).with_note(format!(
         "the build names no Java line: the newest LTS Gradle {version} runs on; --set java_version=N for another"
     )))
 }

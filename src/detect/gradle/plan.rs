@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::jvm::{release_numbers, spring_boot_layout};
+use super::super::jvm::{boot_layers_by_default, spring_boot_layout};
 use super::super::stack::PlanField;
 
 pub(super) const FIELDS: &[PlanField] = &[
@@ -41,26 +41,25 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     let text = |key: &str| values.get(key).and_then(Value::as_str);
     let command = if text("build_tool") == Some("gradle-wrapper") { "./gradlew" } else { "gradle" };
     // A Spring Boot before 2.4 (as detected or as given) builds no layer index: its fat jar runs with java -jar.
-    let before_layers = |version: &str| {
-        let numbers = release_numbers(version);
-        !numbers.is_empty() && numbers < vec![2, 4]
+    let boot_version = text("spring_boot_version");
+    let launch = match text("launch") {
+        Some("spring-boot") if !boot_version.is_none_or(boot_layers_by_default) => Some("jar"),
+        other => other,
     };
-    if let (Some("spring-boot"), Some(version)) = (text("launch"), text("spring_boot_version")) {
-        if before_layers(version) {
-            values.insert("launch".into(), Value::from("jar"));
-        }
-    }
-    let text = |key: &str| values.get(key).and_then(Value::as_str);
-    let layout = match (text("launch"), text("spring_boot_version")) {
+    let layout = match (launch, boot_version) {
         (Some("spring-boot"), Some(version)) => Some(spring_boot_layout(version)),
         _ => None,
     };
-    let copies_jar = matches!(text("launch"), Some("spring-boot" | "jar"));
+    let copies_jar = matches!(launch, Some("spring-boot" | "jar"));
     let quarkus = text("framework") == Some("quarkus");
     let build_dir = match text("project").map(|p| p.trim_start_matches(':')) {
         Some(path) if !path.is_empty() => format!("{}/build", path.replace(':', "/")),
         _ => "build".to_string(),
     };
+    let launch = launch.map(String::from);
+    if let Some(launch) = launch {
+        values.insert("launch".into(), Value::from(launch));
+    }
     if copies_jar {
         values.insert("artifact".into(), Value::from("app.jar"));
         // Quarkus writes its runner jar beside quarkus-app/, every other task to libs/.

@@ -7,9 +7,6 @@ use std::path::Path;
 use super::super::deploy::{self, logical_lines};
 use super::super::{read_small_text, toolchains};
 
-/// The JVM build tools dockgen builds with, by stack name.
-const TOOLS: [&str; 2] = ["gradle", "maven"];
-
 /// CI configuration files whose commands name the build tool.
 const CI_FILES: &[&str] = &[
     ".gitlab-ci.yml",
@@ -111,6 +108,7 @@ fn tools_in(text: &str) -> Vec<(usize, &'static str)> {
     found
 }
 
+/// The stack a word names, by its file name (`./gradlew`, `maven:3.9-...`, `pom.xml`).
 fn tool_of(word: &str) -> Option<&'static str> {
     if word.starts_with("gradle/actions") || word.starts_with("gradle/gradle-build-action") {
         return Some("gradle");
@@ -124,8 +122,8 @@ fn tool_of(word: &str) -> Option<&'static str> {
         | "build.gradle"
         | "build.gradle.kts"
         | "settings.gradle"
-        | "settings.gradle.kts" => Some(TOOLS[0]),
-        "maven" | "mvn" | "mvnw" | "mvnw.cmd" | "mvnd" | "pom.xml" => Some(TOOLS[1]),
+        | "settings.gradle.kts" => Some("gradle"),
+        "maven" | "mvn" | "mvnw" | "mvnw.cmd" | "mvnd" | "pom.xml" => Some("maven"),
         _ => None,
     }
 }

@@ -80,6 +80,13 @@ pub(in crate::detect) fn is_sample(dir: &str) -> bool {
         })
 }
 
+/// Whether a Spring Boot jar of `version` carries a layer index unless told otherwise (2.4 on; 1.x and 2.0-2.3
+/// build a fat jar with no index, which runs with java -jar). A version with no leading number is taken to.
+pub(in crate::detect) fn boot_layers_by_default(version: &str) -> bool {
+    let numbers = release_numbers(version);
+    numbers.is_empty() || numbers >= vec![2, 4]
+}
+
 /// A release's leading numbers: `2.3.2.RELEASE` and `3.4.0-M1` are 2.3.2 and 3.4.0 (a qualifier does not change
 /// how the jar is laid out).
 pub(in crate::detect) fn release_numbers(version: &str) -> Vec<u32> {

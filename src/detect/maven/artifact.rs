@@ -3,7 +3,7 @@
 //! launch style and the main class.
 
 use crate::detect::jvm::config::Settings;
-use crate::detect::jvm::release_numbers;
+use crate::detect::jvm::{self, release_numbers};
 use super::pom::Plugin;
 use crate::knowledge::jvm::knowledge;
 use std::path::Path;
@@ -180,11 +180,10 @@ pub(super) fn spring_boot(
     warnings: &mut Vec<String>,
 ) {
     let version = boot_version(project, fw.plugin, warnings);
-    let numbers = version
+    let layers_by_default = version
         .as_ref()
         .and_then(|v| v.value.as_str())
-        .map(release_numbers)
-        .unwrap_or_default();
+        .is_none_or(jvm::boot_layers_by_default);
     if let Some(version) = version {
         facts.insert("spring_boot_version".into(), version);
     }
@@ -196,12 +195,7 @@ pub(super) fn spring_boot(
         .plugin
         .and_then(|p| p.value("layers/enabled"))
         .map(|(v, l)| (v == "true", l));
-    let layered = match (numbers.as_slice(), layers) {
-        (_, Some((enabled, _))) => enabled,
-        ([major, ..], None) if *major < 2 => false,
-        ([2, minor, ..], None) => *minor >= 4,
-        _ => true,
-    };
+    let layered = layers.map_or(layers_by_default, |(enabled, _)| enabled);
     if layered {
         facts.insert(
             "launch".into(),
