@@ -462,7 +462,6 @@ fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Re
     Ok(Value::from(packages))
 }
 
-/// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
 /// The Debian release of the distroless Python image that carries a line (`3.11` → `12`).
 fn distroless_python_debian(value: &Value) -> Result<Value> {
     let line = as_str(value)?;
@@ -471,14 +470,25 @@ fn distroless_python_debian(value: &Value) -> Result<Value> {
         .map_err(anyhow::Error::msg)
 }
 
+/// `path | in_folder(folder="/app")`, or a list of paths each placed in the folder.
 fn in_folder_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let folder = named_arg(args, "folder", "in_folder needs folder=\"/app\"")?;
-    let path = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a path")))?;
-    Ok(Value::from(in_folder(folder, path)))
+    let placed = |path: &Value| {
+        path.as_str()
+            .map(|p| Value::from(in_folder(folder, p)))
+            .ok_or_else(|| tera::Error::msg(format!("`{path}` is not a path")))
+    };
+    match value.as_array() {
+        Some(paths) => paths
+            .iter()
+            .map(placed)
+            .collect::<tera::Result<Vec<_>>>()
+            .map(Value::from),
+        None => placed(value),
+    }
 }
 
+/// A path relative to a folder of the image (`data` in `/app` → `/app/data`); an absolute one as it is.
 fn in_folder(folder: &str, path: &str) -> String {
     let mut parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
@@ -505,7 +515,6 @@ fn parent_dir(path: &str) -> String {
     }
 }
 
-/// Numeric parts of a version for comparison: `3.3.2` → [3, 3, 2]; a non-numeric part counts as 0.
 /// The last element of a package path: `./cmd/api` → `api`.
 fn base_name(path: &str) -> Result<String> {
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();

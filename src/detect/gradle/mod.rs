@@ -140,6 +140,9 @@ fn analyse(
     let sources = sources::scan(root, &project.dir);
     warnings.extend(sources.cut.iter().cloned());
     let settings = config::read(root, &project.dir, warnings);
+    if let Some(fact) = jvm::written_dirs(root, &project.dir, &sources, Some(&settings)) {
+        facts.insert("written_dirs".into(), fact);
+    }
     if found.framework == "quarkus" {
         launch::quarkus(&settings, &mut found);
     }

@@ -20,6 +20,13 @@ impl Settings {
             .map(|(_, v, s)| (v.as_str(), s.as_str()))
     }
 
+    /// Every setting: key, value, `file:line`.
+    pub(in crate::detect) fn entries(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.entries
+            .iter()
+            .map(|(k, v, s)| (k.as_str(), v.as_str(), s.as_str()))
+    }
+
     /// Every setting whose value is a connection URL (`spring.datasource.url=jdbc:postgresql://…`): key,
     /// value, `file:line`.
     pub(in crate::detect) fn urls(&self) -> impl Iterator<Item = (&str, &str, &str)> {

@@ -7,6 +7,7 @@ pub(in crate::detect) mod build_tool;
 pub(in crate::detect) mod config;
 pub(in crate::detect) mod line;
 pub(in crate::detect) mod sources;
+pub(in crate::detect) mod writes;
 
 use super::Fact;
 use crate::knowledge::jvm::knowledge;
@@ -39,6 +40,22 @@ pub(in crate::detect) fn spring_boot_layout(version: &str) -> &'static str {
     } else {
         "legacy"
     }
+}
+
+/// The folders a module's program writes (`written_dirs`): what its code makes and writes, the file databases,
+/// log files and data folders its settings and logging configuration name.
+pub(in crate::detect) fn written_dirs(
+    root: &std::path::Path,
+    module_dir: &str,
+    sources: &sources::Sources,
+    settings: Option<&config::Settings>,
+) -> Option<Fact> {
+    let mut found = sources.writes.clone();
+    if let Some(settings) = settings {
+        found.extend(writes::settings_writes(settings));
+    }
+    found.extend(writes::logging_writes(root, module_dir));
+    writes::fact(&found)
 }
 
 /// Words in a module's or project's folder that make it a sample, test or tool beside the real application.

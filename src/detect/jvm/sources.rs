@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::config::port_value;
+use super::writes::{self, Write};
 use crate::detect::lex::{self, Token};
 use crate::detect::{join_rel, read_small_text, walk, Fact};
 use crate::knowledge::jvm::knowledge;
@@ -23,6 +24,8 @@ pub(in crate::detect) struct Sources {
     pub(in crate::detect) ports: Vec<Fact>,
     /// JDK-only modules the code uses: `(module, file:line)`.
     pub(in crate::detect) jdk_modules: Vec<(String, String)>,
+    /// The folders the code makes and the files it writes, with `file:line`.
+    pub(in crate::detect) writes: Vec<Write>,
     /// Per file: its path, its class (the file's name) and the capitalised names it mentions, so what a
     /// program's main class reaches can be told from the rest (a tool beside the program).
     files: Vec<FileRefs>,
@@ -67,6 +70,9 @@ impl Sources {
         )
     }
 }
+
+/// Words without which a file cannot write a place `writes` finds.
+const WRITE_TRIGGERS: &[&str] = &["File", "jdbc:", "Value", "transferTo"];
 
 /// How many distinct names one file's references keep: far more than a real class mentions.
 const MAX_NAMES_PER_FILE: usize = 4096;
@@ -127,6 +133,10 @@ fn dotted(tokens: &[(Token, usize)], i: usize) -> (String, usize) {
 fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources) {
     // Java's and Kotlin's comments, strings and identifiers lex like Go's, which is all this needs.
     let tokens = lex::source(text).tokens;
+    // Only a file that names a file, a database or a setting's default can write one.
+    if WRITE_TRIGGERS.iter().any(|t| text.contains(t)) {
+        out.writes.extend(writes::file_writes(&tokens, rel));
+    }
     let known = knowledge();
     let mut package = String::new();
     // Kotlin's top-level functions live in the class `<File>Kt`.

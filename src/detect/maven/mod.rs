@@ -309,13 +309,16 @@ fn analyse(
         sources: &sources,
         final_name: &final_name,
     };
-    let entry = if let Some(fw) = &framework {
-        let settings = config::read(root, &project.dir, warnings);
-        framework_facts(&module, fw, &settings, &mut facts, warnings);
+    let settings = framework.is_some().then(|| config::read(root, &project.dir, warnings));
+    let entry = if let (Some(fw), Some(settings)) = (&framework, &settings) {
+        framework_facts(&module, fw, settings, &mut facts, warnings);
         true
     } else {
         plain_facts(&module, &mut facts, warnings)
     };
+    if let Some(fact) = jvm::written_dirs(root, &project.dir, &sources, settings.as_ref()) {
+        facts.insert("written_dirs".into(), fact);
+    }
     // In a reactor, a jar with no way to start it is a library, not an app to offer.
     if is_reactor && !entry {
         return Ok(None);
