@@ -91,6 +91,7 @@ pub(crate) fn init_app(
         .then(|| compose_file(&args.path, &[&run], services, preset, args.json))
         .transpose()?;
     let mut written = Vec::new();
+    let from_replaced = replaced_evidence(args, &resolved);
     if args.stdout {
         warnings.extend(print_dockerfile(args, &context_dir, rendered)?);
     } else {
@@ -121,6 +122,7 @@ pub(crate) fn init_app(
                 eprintln!("wrote nothing; the files are as they were");
                 return Ok(Some(run));
             };
+            say_replaced_evidence(args, &from_replaced, &paths);
             written.extend(paths);
         }
     }
@@ -128,7 +130,7 @@ pub(crate) fn init_app(
     let asked_changed = settled.asked_changed || asked_compose && args.compose;
     if wants_saving(args, asked_changed, prompter.as_mut())? {
         let saving = with_compose_services(args, compose_file.is_some(), &resolved);
-        written.extend(save_answers(&saving, preset, candidate, &resolved)?);
+        written.extend(save_answers(&saving, preset, candidate, &resolved, &from_replaced)?);
     }
     let steps = (!args.stdout).then(|| {
         let mut steps = steps_for(args, preset, &context_dir, &resolved);
@@ -281,6 +283,48 @@ fn settle<'a>(
         asked_changed,
         warnings,
     })
+}
+
+/// When the Dockerfile about to be replaced is the project's own, the answers this run took from it and where:
+/// the evidence goes with it, so later runs (`--check`) would settle them differently unless they are saved.
+fn replaced_evidence(args: &InitArgs, resolved: &answers::Resolved) -> Vec<(String, String)> {
+    if args.stdout || args.check {
+        return Vec::new();
+    }
+    // Read as every project file is (a regular file, bounded): a FIFO or a huge file is no evidence.
+    let path = args.path.join(&args.file);
+    let Ok(text) = files::read_text_within(&path, Some(&files::boundary(&args.path)), files::MANIFEST_CAP) else {
+        return Vec::new();
+    };
+    if crate::detect::is_dockgens_own(&text) {
+        return Vec::new();
+    }
+    let prefix = format!("{}:", args.file);
+    resolved
+        .answers
+        .iter()
+        .filter_map(|(key, answer)| match &answer.origin {
+            Origin::Detected(source) if source.starts_with(&prefix) => {
+                Some((key.clone(), source.split(" (").next().unwrap_or(source).to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Said once the project's own Dockerfile was replaced (`written`) without `--save`: the answers it gave.
+fn say_replaced_evidence(args: &InitArgs, from_replaced: &[(String, String)], written: &[std::path::PathBuf]) {
+    if from_replaced.is_empty() || args.save || !written.contains(&args.path.join(&args.file)) {
+        return;
+    }
+    let answers: Vec<String> = from_replaced.iter().map(|(key, at)| format!("{key} ({at})")).collect();
+    eprintln!(
+        "note: the replaced {} was the evidence for {}; later runs cannot read it: `dockgen init --yes --save` \
+         records these answers in {} so `--check` reproduces this Dockerfile",
+        args.file,
+        answers.join(", "),
+        answers_file::FILE_NAME
+    );
 }
 
 /// `--save`, `--no-save`, or — when the terminal settled something `--yes` would not — the user's answer to
@@ -639,6 +683,7 @@ fn save_answers(
     preset: &Preset,
     candidate: Option<&detect::Candidate>,
     resolved: &answers::Resolved,
+    from_replaced: &[(String, String)],
 ) -> Result<Option<std::path::PathBuf>> {
     if args.stdout {
         eprintln!(
@@ -651,6 +696,7 @@ fn save_answers(
         .iter()
         .flat_map(|c| &c.choices)
         .map(|c| c.key.clone())
+        .chain(from_replaced.iter().map(|(key, _)| key.clone()))
         .collect();
     let inside = files::boundary(&args.path);
     let path = args.path.join(answers_file::FILE_NAME);

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::files;
+pub(crate) use deploy::is_dockgens_own;
 pub(crate) use programs::runtime_programs;
 pub use stack::Stack;
 

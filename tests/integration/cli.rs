@@ -1522,3 +1522,68 @@ fn the_pre_commit_hook_runs_init_check() {
         .code(1)
         .stdout(predicate::str::contains("FROM scratch"));
 }
+
+/// A project's own Dockerfile that was the evidence for the answers is gone once replaced: init says which
+/// answers came from it, and `--save` records them, so `--check` reproduces the new Dockerfile without it.
+#[test]
+fn answers_from_a_replaced_dockerfile_are_said_and_saved() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python-bot-started-as-module/repo");
+    let project = project_copy(&fixture);
+    dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(project.path())
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("the replaced Dockerfile was the evidence for")
+                .and(predicate::str::contains("start_command (Dockerfile:8)"))
+                .and(predicate::str::contains("--save")),
+        );
+    // Without the old Dockerfile and without saved answers, nothing starts the program any more.
+    dockgen()
+        .args(["init", "--check"])
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no value for start_command"));
+
+    let project = project_copy(&fixture);
+    dockgen()
+        .args(["init", "--yes", "--force", "--save"])
+        .arg(project.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("the replaced Dockerfile was the evidence").not());
+    let saved = std::fs::read_to_string(project.path().join("dockgen.toml")).unwrap();
+    assert!(saved.contains("start_command = \"python -m src.bot\""), "{saved}");
+    dockgen()
+        .args(["init", "--check"])
+        .arg(project.path())
+        .assert()
+        .success();
+}
+
+/// A Python project with no app object and nothing that starts it: `--yes` refuses naming the answer, and that
+/// answer (`--set start_command=…`) settles it.
+#[test]
+fn a_python_program_nothing_starts_takes_its_start_command_from_the_user() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python-bot-started-as-module/repo");
+    let project = project_copy(&fixture);
+    std::fs::remove_file(project.path().join("Dockerfile")).unwrap();
+    dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("nothing in the repository starts the program")
+                .and(predicate::str::contains("no value for start_command")),
+        );
+    let printed = stdout_of(
+        dockgen()
+            .args(["init", "--yes", "--stdout", "--set", "start_command=python -m src.bot"])
+            .arg(project.path()),
+    );
+    assert!(printed.contains("CMD [\"python\", \"-m\", \"src.bot\"]"), "{printed}");
+    assert!(!printed.contains("EXPOSE"), "nothing says it listens: {printed}");
+}

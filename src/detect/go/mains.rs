@@ -97,10 +97,16 @@ pub(super) fn ranked(
                 .filter(|b| names_package(b, &package.dir, modules))
                 .collect();
             let folder = package.dir.rsplit('/').next().unwrap_or(&package.dir).to_string();
-            let default_binary = if package.dir == module.dir {
+            // A folder named for what it holds (`src/`, `cmd/`) does not name the program: the module does.
+            let generic = package.dir != module.dir && GENERIC_FOLDERS.contains(&folder.as_str());
+            let default_binary = if package.dir == module.dir || generic {
                 module_binary_name(&module.path)
             } else {
                 folder.clone()
+            };
+            let default_source = match &module.gomod.module {
+                Some((_, line)) if generic => format!("{}:{line}", super::super::join_rel(&module.dir, "go.mod")),
+                _ => package.clause.clone(),
             };
             let procfile = builds
                 .procfile_web
@@ -131,7 +137,7 @@ pub(super) fn ranked(
             let binary_name = naming
                 .iter()
                 .find_map(|b| Some(Fact::new(b.binary.clone()?, b.source.clone())))
-                .unwrap_or_else(|| Fact::new(default_binary, package.clause.clone()));
+                .unwrap_or_else(|| Fact::new(default_binary, default_source));
             let Tags {
                 fact: build_tags,
                 warnings,
@@ -301,6 +307,9 @@ fn names_package(build: &GoBuild, dir: &str, modules: &[Module]) -> bool {
         inside.is_some_and(|inside| super::super::join_rel(&module.dir, &as_dir(inside)) == dir)
     })
 }
+
+/// Folder names that say what a folder holds, not which program it is.
+const GENERIC_FOLDERS: &[&str] = &["src", "cmd", "main", "source", "go", "golang"];
 
 /// The last element of a module path, skipping a major-version suffix: `example.com/tool/v2` → `tool`.
 pub(super) fn module_binary_name(module_path: &str) -> String {

@@ -277,9 +277,38 @@ impl FileScan {
 /// The first listen variable the file reads (`os.Getenv("PORT")`, `os.LookupEnv("APP_ADDR")`) and where.
 fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<(String, String)> {
     tokens.iter().enumerate().find_map(|(i, (token, line))| match token {
-        Token::Ident(name) => listen_env_read(tokens, i, name).map(|variable| (variable, format!("{rel}:{line}"))),
+        Token::Ident(name) => listen_env_read(tokens, i, name)
+            .or_else(|| env_helper_default(tokens, i, name).map(|(variable, ..)| variable))
+            .map(|variable| (variable, format!("{rel}:{line}"))),
         _ => None,
     })
+}
+
+/// A lookup helper of the project's own called with a listen variable and its default, `getEnvAsInt("PORT",
+/// 5000)` or `envOr("HTTP_ADDR", ":8080")`: the variable, the port, whether the default is an address, its line.
+/// Only an upper-case variable name counts (a flag's `String("port", …)` is not one).
+fn env_helper_default(tokens: &[(Token, usize)], i: usize, name: &str) -> Option<(String, u16, bool, usize)> {
+    if FLAG_CALLS.contains(&name) || name == "Getenv" || name == "LookupEnv" {
+        return None;
+    }
+    let [(Token::Punct('('), _), (Token::Str(variable), _), (Token::Punct(','), _), (default, line), (Token::Punct(')'), _)] =
+        tokens.get(i + 1..i + 6)?
+    else {
+        return None;
+    };
+    let upper = variable.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let listens = variable == "PORT" || is_listen_flag_name(&variable.to_ascii_lowercase());
+    if !upper || !listens || crate::validate::env_name(variable).is_err() {
+        return None;
+    }
+    let (port, address) = match default {
+        Token::Str(s) => port_of_default(s)
+            .map(|p| (p, s.starts_with(':')))
+            .or_else(|| port_of_address(s).map(|p| (p, true)))?,
+        Token::Number(n) => (n.parse().ok().filter(|p| *p > 0)?, false),
+        _ => return None,
+    };
+    Some((variable.to_string(), port, address, *line))
 }
 
 /// The variable of `os.Getenv("X")` / `os.LookupEnv("X")` at `i` when it names where the program listens:
@@ -695,7 +724,9 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
             Token::Str(addr) => {
                 // A wildcard listen address passed along (`webflag.AddFlags(app, ":9093")`, `New(":8080")`).
                 if matches!(previous, Some(Token::Punct('(' | ','))) {
-                    if let Some(port) = port_of_wildcard_address(addr) {
+                    // Unless it is the default an environment lookup on this line was already found with.
+                    let found = |port| hits.last().is_some_and(|h: &PortHit| h.line == *line && h.port == port && h.env.is_some());
+                    if let Some(port) = port_of_wildcard_address(addr).filter(|p| !found(*p)) {
                         hits.push(hit(port, *line, "listen address literal"));
                     }
                 }
@@ -734,6 +765,12 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
                     ..hit(port, default_line, "default of a listen environment variable")
                 });
             }
+        } else if let Some((variable, port, address, line)) = env_helper_default(tokens, i, name) {
+            // `getEnvAsInt("PORT", 5000)`, `env("APP_ADDR", ":8080")`: the project's own lookup with a default.
+            hits.push(PortHit {
+                env: Some((variable, address)),
+                ..hit(port, line, "default of a listen environment variable")
+            });
         } else if FLAG_CALLS.contains(&name.as_str()) && next == Some(&Token::Punct('(')) {
             hits.extend(flag_default_port(tokens, i + 1).map(|(port, l, flag)| PortHit {
                 flag: Some(flag),
@@ -1039,6 +1076,8 @@ mod tests {
             ("package main\nl, _ := net.Listen(\"tcp\", \"localhost:7000\")", 7000, 2),
             ("package main\nport := os.Getenv(\"PORT\")\nif port == \"\" {\n\tport = \"8081\"\n}", 8081, 4),
             ("package main\naddr := cmp.Or(os.Getenv(\"PORT\"), \"8082\")", 8082, 2),
+            ("package main\nc := Config{DBPort: getEnvAsInt(\"DB_PORT\", 5432),\n\tPort: getEnvAsInt(\"PORT\", 5000)}", 5000, 3),
+            ("package main\nvar addr = envOr(\"HTTP_ADDR\", \":8086\")", 8086, 2),
             ("package main\nvar p = flag.Int(\"port\", 8083, \"port\")", 8083, 2),
             ("package main\nflag.StringVar(&a, \"listen-addr\", \"localhost:8084\", \"\")", 8084, 2),
             (

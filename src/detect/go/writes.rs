@@ -30,6 +30,11 @@ pub(super) const READ_WORDS: &[&str] = &[
     "web", "ui", "public", "views", "plugin", "plugins", "migration", "migrations", "schema", "frontend", "dist",
     "www", "root", "html", "theme", "themes", "locale", "locales", "i18n", "url", "host", "addr", "dsn", "driver",
 ];
+/// Words that say a data setting holds something other than a place (`DB_PORT`, `DB_USER`, `DATA_TTL`).
+const NOT_PLACE_WORDS: &[&str] = &[
+    "port", "user", "username", "name", "password", "pass", "secret", "token", "timeout", "ttl", "size", "max",
+    "min", "limit", "count", "mode", "type", "level", "ssl", "sslmode",
+];
 /// Extensions of the files programs keep data in: their folder is what must be writable.
 const DATA_FILE_EXTENSIONS: &[&str] = &["db", "sqlite", "sqlite3", "db3", "bolt", "json", "log"];
 
@@ -129,8 +134,9 @@ fn data_default<'a>(name: Option<&str>, default: Option<&'a str>) -> (Option<&'a
     let Some(name) = name else { return (None, false, String::new()) };
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(['-', '_', '.']).collect();
-    let data = words.iter().any(|w| DATA_WORDS.contains(w)) && !words.iter().any(|w| READ_WORDS.contains(w));
-    let Some(default) = default.filter(|_| data) else {
+    let data = words.iter().any(|w| DATA_WORDS.contains(w))
+        && !words.iter().any(|w| READ_WORDS.contains(w) || NOT_PLACE_WORDS.contains(w));
+    let Some(default) = default.filter(|d| data && looks_like_path(d)) else {
         return (None, false, String::new());
     };
     let is_file = default
@@ -139,6 +145,14 @@ fn data_default<'a>(name: Option<&str>, default: Option<&'a str>) -> (Option<&'a
         .and_then(|last| last.rsplit_once('.'))
         .is_some_and(|(stem, ext)| !stem.is_empty() && DATA_FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
     (Some(default), is_file, format!("`{name}` defaults to"))
+}
+
+/// A default that can be a folder or file: not a number, a duration, a boolean or a URL (`5432`, `30s`, `true`).
+fn looks_like_path(value: &str) -> bool {
+    !value.is_empty()
+        && !value.contains("://")
+        && !value.starts_with(|c: char| c.is_ascii_digit())
+        && !matches!(value, "true" | "false")
 }
 
 fn is_variable_name(name: &str) -> bool {
@@ -289,6 +303,13 @@ mod tests {
             found(source)[1].1,
             "main.go:4 opens the SQLite database data/app.db"
         );
+    }
+
+    #[test]
+    fn settings_of_a_database_that_are_not_places_are_not_folders() {
+        let source = "package main\nfunc load() {\n\tport := getEnv(\"DB_PORT\", \"5432\")\n\
+                      \tuser := getEnv(\"DB_USER\", \"postgres\")\n\tdir := getEnv(\"DATA_DIR\", \"30s\")\n}\n";
+        assert_eq!(found(source), []);
     }
 
     #[test]

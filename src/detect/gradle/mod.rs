@@ -151,7 +151,7 @@ fn analyse(
     }
     launch::record(project, &found, &mut facts);
     let launch::Program { launch, task, framework, evidence, .. } = found;
-    if let Some(fact) = jvm::port_env(&framework, &evidence) {
+    if let Some(fact) = jvm::port_env(&settings, &framework, &evidence) {
         facts.insert("port_env".into(), fact);
     }
     if framework == "spring-boot" {

@@ -13,10 +13,25 @@ use super::Fact;
 use crate::knowledge::jvm::knowledge;
 use crate::knowledge::version_at_least;
 
-/// The variable a framework reads its HTTP port from (frameworks.toml), as a fact at the framework's evidence.
-pub(in crate::detect) fn port_env(framework: &str, evidence: &str) -> Option<Fact> {
-    let variable = knowledge().framework(framework)?.port_env.clone()?;
-    Some(Fact::new(variable, evidence).with_note("the variable the framework reads its port from"))
+/// The variable the program's port is read from: the one its port setting names (`server.port=${PORT:8080}`:
+/// `PORT`, which the framework's own variable would outrank), else the framework's (frameworks.toml), as a fact.
+pub(in crate::detect) fn port_env(settings: &config::Settings, framework: &str, evidence: &str) -> Option<Fact> {
+    let known = knowledge().framework(framework)?;
+    let named = known.port_keys.iter().find_map(|key| {
+        let (value, source) = settings.get(key)?;
+        let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+        let variable = inner.split_once(':').map_or(inner, |(name, _)| name);
+        let is_env = !variable.is_empty()
+            && variable
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && crate::validate::env_name(variable).is_ok();
+        is_env.then(|| Fact::new(variable, source).with_note(format!("the variable {key} reads ({value})")))
+    });
+    named.or_else(|| {
+        let variable = known.port_env.clone()?;
+        Some(Fact::new(variable, evidence).with_note("the variable the framework reads its port from"))
+    })
 }
 
 /// The port a framework's settings (application.properties/.yml) configure, by its keys in frameworks.toml.

@@ -360,7 +360,7 @@ fn framework_facts(
     let server_evidence = server_evidence(project, module.projects, &module.sources.listeners, true);
     let server_evidence = server_evidence.as_ref();
     facts.insert("framework".into(), Fact::new(fw.name, fw.evidence.clone()));
-    if let Some(fact) = jvm::port_env(fw.name, &fw.evidence) {
+    if let Some(fact) = jvm::port_env(settings, fw.name, &fw.evidence) {
         facts.insert("port_env".into(), fact);
     }
     match fw.name {

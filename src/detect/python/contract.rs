@@ -7,7 +7,7 @@ use std::path::Path;
 use super::app::AppObject;
 use super::server::{self, Started};
 use super::{ChoiceOption, Fact};
-use crate::detect::deploy::{self, Program, Start};
+use crate::detect::deploy::{self, base_name, Program, Start};
 use crate::knowledge::python::knowledge;
 
 /// The start command of the project's deployment files when it runs a known server, with its source.
@@ -15,6 +15,47 @@ pub(super) fn started(root: &Path) -> Option<(Started, String)> {
     let runtime = deploy::read(root, ".", &[], &|words| server::started(words).is_some());
     let (words, source) = runtime.command?;
     Some((server::started(&words)?, source))
+}
+
+/// The project's deployment files start the program itself with Python (`python -m src.bot`, `python3 app.py`,
+/// an old Dockerfile's CMD, Procfile, compose): the words as the image runs them (`python` of its environment) and
+/// what they run, with the source. Only a file or module the repository holds counts.
+pub(super) fn started_script(root: &Path) -> Option<(Vec<String>, String, String)> {
+    let runtime = deploy::read(root, ".", &[], &|words| script_target(root, words).is_some());
+    let (words, source) = runtime.command?;
+    // Its words are joined into the command the plan splits again: a word with a space would not survive.
+    if words.iter().any(|w| w.contains(char::is_whitespace)) {
+        return None;
+    }
+    let target = script_target(root, &words)?;
+    let mut command = vec!["python".to_string()];
+    command.extend(words.into_iter().skip(1));
+    Some((command, target, source))
+}
+
+/// What `python [-u] FILE.py …` or `python -m MODULE …` runs, when the repository has it.
+fn script_target(root: &Path, words: &[String]) -> Option<String> {
+    let interpreter = base_name(words.first()?);
+    let is_python = interpreter == "python"
+        || interpreter
+            .strip_prefix("python")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if !is_python {
+        return None;
+    }
+    let mut rest = words[1..].iter().skip_while(|w| matches!(w.as_str(), "-u" | "-O" | "-OO" | "-B"));
+    let first = rest.next()?;
+    let safe = |s: &str| !s.is_empty() && !s.starts_with(['-', '/', '.']) && !s.contains("..");
+    if first == "-m" {
+        let module = rest.next()?;
+        let path = module.replace('.', "/");
+        let exists = safe(module)
+            && (root.join(format!("{path}.py")).is_file() || root.join(&path).join("__main__.py").is_file());
+        return exists.then(|| module.clone());
+    }
+    let file = first.strip_prefix("./").unwrap_or(first);
+    let is_python_file = Path::new(file).extension().is_some_and(|e| e.eq_ignore_ascii_case("py"));
+    (safe(file) && is_python_file && root.join(file).is_file()).then(|| file.to_string())
 }
 
 /// Whether a command's app (`mysite.wsgi`, `app.main:app`, `pkg:create_app()`) is this app object. gunicorn

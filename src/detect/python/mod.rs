@@ -159,11 +159,20 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     written_dirs(&run_time, &mut candidate);
     let programs = programs::find(root, &manifests.dependencies);
-    let (mut options, ranks): (Vec<ChoiceOption>, Vec<u8>) = if apps.is_empty() {
+    // The project starts the program itself (`python -m src.bot`): taken where dockgen has no server to run it with.
+    let script = if started.is_none() { contract::started_script(root) } else { None };
+    let (mut options, mut ranks): (Vec<ChoiceOption>, Vec<u8>) = if apps.is_empty() {
         if programs.is_empty() {
-            return no_app(&manifests, started.map(|(s, _)| s.server), candidate).map(Some);
+            let Some(script) = &script else {
+                let mut candidate = no_app(&manifests, started.map(|(s, _)| s.server), candidate);
+                record_services(root, &manifests.dependencies, &run_time, &mut candidate.facts);
+                required_env(&run_time.required, &mut candidate.facts);
+                return Ok(Some(candidate));
+            };
+            (vec![script_option(script)], vec![0])
+        } else {
+            programs.iter().map(|found| (programs::option(found), found.rank)).unzip()
         }
-        programs.iter().map(|found| (programs::option(found), found.rank)).unzip()
     } else {
         candidate.notes.extend(programs::beside_notes(&programs));
         let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
@@ -174,6 +183,10 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
         (options, apps.iter().map(|app| app.rank).collect())
     };
+    if let Some(script) = script.as_ref().filter(|_| !apps.is_empty() && !options.iter().any(|o| o.facts.contains_key("server"))) {
+        options.insert(0, script_option(script));
+        ranks = std::iter::once(0).chain(ranks.iter().map(|r| r + 1)).collect();
+    }
     candidate.notes.extend(contract::apply(root, &mut options));
     for option in &mut options {
         workspace_package(&manifests.workspace, &option.source.clone(), &mut option.facts);
@@ -449,9 +462,32 @@ fn choose(candidate: &mut Candidate, ranks: &[u8], mut options: Vec<ChoiceOption
     });
 }
 
+/// The program as the project's deployment files start it (`python -m src.bot`): its command, and no port
+/// unless those files publish one.
+fn script_option((command, target, source): &(Vec<String>, String, String)) -> ChoiceOption {
+    let mut facts = Facts::new();
+    facts.insert("app_dir".into(), Fact::new(".", source.clone()));
+    facts.insert(
+        "start_command".into(),
+        Fact::new(command.join(" "), source.clone()).with_note("the project's own start command runs the program itself"),
+    );
+    facts.insert(
+        "port".into(),
+        Fact::new(Value::Null, source.clone()).with_note("the start command serves no port the deployment files name"),
+    );
+    ChoiceOption {
+        value: target.clone(),
+        source: source.clone(),
+        facts,
+        why: vec![format!("started by {source}")],
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
 /// No app object: a console script is a command-line program (no port); anything else is refused with what
 /// would settle it.
-fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidate) -> Result<Candidate> {
+fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidate) -> Candidate {
     if let Some((name, target, source)) = manifests.scripts.first() {
         candidate.facts.insert(
             "start_command".into(),
@@ -462,7 +498,7 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
             Fact::new(Value::Null, source.clone()).with_note("a command-line program: no web framework app found"),
         );
         workspace_package(&manifests.workspace, source, &mut candidate.facts);
-        return Ok(candidate);
+        return candidate;
     }
     let frameworks: Vec<&str> = knowledge()
         .framework
@@ -476,10 +512,22 @@ fn no_app(manifests: &Manifests, server: Option<String>, mut candidate: Candidat
         format!("depends on {} but no application object was found", frameworks.join(", "))
     };
     let server = server.map_or(String::new(), |s| format!(" (its start command runs {s})"));
-    anyhow::bail!(
-        "{}: {found}{server}; pass --set app=MODULE:OBJECT (e.g. app.main:app) or --set start_command=...",
+    // The start command is then the answer the image needs: asked at a terminal, refused under --yes unless given.
+    candidate.warnings.push(format!(
+        "{}: {found}{server}, and nothing in the repository starts the program: pass --set start_command=\"python \
+         -m PACKAGE\" (or the server's command, e.g. \"gunicorn --bind 0.0.0.0:8000 app.main:app\")",
         manifests.manager_source
-    )
+    ));
+    candidate.facts.insert(
+        "needs_start".into(),
+        Fact::new(true, manifests.manager_source.clone()).with_note(found),
+    );
+    candidate.facts.insert(
+        "port".into(),
+        Fact::new(Value::Null, manifests.manager_source.clone())
+            .with_note("nothing says the program listens: pass --port N with a start command that serves"),
+    );
+    candidate
 }
 
 /// In a uv workspace, the member that holds the program is the package the image installs (with the members
