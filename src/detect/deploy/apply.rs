@@ -189,6 +189,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
     carried.env.retain(|((name, value), _)| {
         !(program.own_env.contains(&name.as_str()) || name == "PORT" && Some(value) == port.as_ref())
     });
+    loopback_services_at_run_time(&mut carried, &ports, facts);
     let env = &carried.env;
     let mut list = |key: &str, values: Vec<Value>, sources: Vec<&str>, note: &str| {
         if !values.is_empty() {
@@ -211,10 +212,10 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
     );
     list(
         "service_env",
-        runtime.service_env.iter().map(|(n, _)| json!(n)).collect(),
-        runtime.service_env.iter().map(|(_, s)| s.as_str()).collect(),
-        "values that name another compose service, whose host name resolves only inside that project: given at \
-         run time, never written into the image",
+        carried.service_env.iter().map(|(n, _)| json!(n)).collect(),
+        carried.service_env.iter().map(|(_, s)| s.as_str()).collect(),
+        "values that name another service's host (a compose service's, which resolves only inside that project, or \
+         localhost, the container itself once in one): given at run time, never written into the image",
     );
     list(
         "volumes",
@@ -315,6 +316,49 @@ fn contract_files(files: &[(String, String, String)], facts: &mut Facts) {
     );
 }
 
+/// `http://localhost:8080` for a service beside the developer's program: in a container, localhost is the
+/// container itself, so such a value is given at run time (`service_env`) like a compose service's address.
+fn loopback_services_at_run_time(carried: &mut Runtime, ports: &[Sourced<u16>], facts: &Facts) {
+    let mut own_ports: Vec<u16> = ports.iter().map(|(p, _)| *p).collect();
+    own_ports.extend(
+        facts
+            .get("port")
+            .and_then(|f| f.value.as_u64())
+            .and_then(|p| u16::try_from(p).ok()),
+    );
+    let (elsewhere, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut carried.env)
+        .into_iter()
+        .partition(|((_, value), _)| names_loopback_service(value, &own_ports));
+    carried.env = kept;
+    for ((name, _), source) in elsewhere {
+        if !carried.service_env.iter().any(|(known, _)| *known == name) {
+            carried.service_env.push((name, source));
+        }
+    }
+}
+
+/// Whether a value addresses another service on the developer's own machine: a loopback host with a port the
+/// program does not serve, or with a scheme other than HTTP's (`redis://localhost`).
+fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
+    let Some(host) = super::compose::host_of(value) else {
+        return false;
+    };
+    if !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+        return false;
+    }
+    let scheme = value.split_once("://").map(|(scheme, _)| scheme);
+    let after_host = value.split_once(host).map_or("", |(_, rest)| rest);
+    let port = after_host
+        .strip_prefix(':')
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse::<u16>().ok());
+    match (scheme, port) {
+        (_, Some(port)) => !own_ports.contains(&port),
+        (Some(scheme), None) => !matches!(scheme, "http" | "https"),
+        (None, None) => false,
+    }
+}
+
 /// The ports as facts: the first is `port`, the others `extra_ports`.
 fn apply_ports(ports: &[Sourced<u16>], facts: &mut Facts) {
     let Some(((first, source), rest)) = ports.split_first() else {
@@ -372,4 +416,30 @@ fn plain_args(words: Vec<String>, source: &str, warnings: &mut Vec<String>) -> V
         ));
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_addresses_of_other_services_are_not_baked_in() {
+        for value in [
+            "http://localhost:8080/api",
+            "redis://127.0.0.1",
+            "localhost:5432",
+            "mongodb://localhost/app",
+        ] {
+            assert!(names_loopback_service(value, &[3000]), "{value}");
+        }
+        for value in [
+            "http://localhost:3000",
+            "http://localhost",
+            "0.0.0.0",
+            "https://api.example.com:8080",
+            "production",
+        ] {
+            assert!(!names_loopback_service(value, &[3000]), "{value}");
+        }
+    }
 }

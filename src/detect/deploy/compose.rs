@@ -172,7 +172,7 @@ fn add_service_env(found: &mut Runtime, name: String, value: Option<String>, sou
 
 /// The host a value names: `mongodb://user:pw@mongodb:27017/app` → `mongodb`, `redis:6379` → `redis`, `db`
 /// → `db`.
-fn host_of(value: &str) -> Option<&str> {
+pub(super) fn host_of(value: &str) -> Option<&str> {
     let rest = value.split_once("://").map_or(value, |(_, rest)| rest);
     let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     let host = rest.split([':', '/', '?', '#', ',']).next()?;

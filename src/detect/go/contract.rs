@@ -17,7 +17,8 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption], candidate: &mut C
             facts: &mut option.facts,
             warnings: &mut option.warnings,
             takes_workdir: true,
-            own_env: &[],
+            // The toolchain's settings: they change how the binary is built, nothing at run time.
+            own_env: &["CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GOPROXY", "GOPRIVATE", "GO111MODULE", "GOPATH", "GOCACHE"],
         })
         .collect();
     let notes = deploy::apply_to_programs(root, &mut programs, &runs_binary, &|s| s.to_string());

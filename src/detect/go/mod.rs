@@ -345,12 +345,14 @@ struct RunTime {
 
 impl RunTime {
     fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
+        // Paths and programs are often named once in a constant or a variable and used by that name.
+        let named = writes::with_local_strings(&lexed.tokens);
         RunTime {
             ports: ports::FileScan::of(lexed, rel),
             embeds: embed::file_embeds(root, rel, lexed),
-            writes: writes::file_writes(&lexed.tokens, rel),
-            programs: execs::file_programs(&lexed.tokens),
-            reads: runfiles::file_reads(&lexed.tokens),
+            writes: writes::file_writes(&named, rel),
+            programs: execs::file_programs(&named),
+            reads: runfiles::file_reads(&named),
             env: env::file_env(&lexed.tokens),
             health: env::file_health_routes(&lexed.tokens),
         }

@@ -58,6 +58,9 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
             }
         }
     }
+    // A path inside a folder that is shipped whole is shipped with it.
+    let folders: Vec<String> = found.keys().map(|p| format!("{p}/")).collect();
+    found.retain(|path, _| !folders.iter().any(|folder| path.starts_with(folder.as_str())));
     found
 }
 

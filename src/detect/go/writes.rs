@@ -3,6 +3,9 @@
 //! data-folder flags and variables (`flag.String("data-dir", "./data", …)`, `getEnv("DB_PATH", "app.db")`) —
 //! read only in the program's own import graph. The image makes those folders and hands them to the app user.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use super::super::lex::Token;
 use super::packages::Tree;
 
@@ -82,7 +85,11 @@ pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
         let prefixes = leading_strings(tokens, i + 1);
         let written_under = |n: usize| prefixes.get(n).and_then(Option::as_deref);
         let (path, is_file, what) = match (receiver, name.as_str()) {
-            (Some("os" | "ioutil"), call) if FOLDER_CALLS.contains(&call) => (arg(0), false, "makes".into()),
+            // `os.MkdirAll("uploads/" + user, …)`: folders made under the literal's.
+            (Some("os" | "ioutil"), call) if FOLDER_CALLS.contains(&call) => match arg(0) {
+                Some(path) => (Some(path), false, "makes".into()),
+                None => (written_under(0), true, "makes folders under".into()),
+            },
             (Some("os" | "ioutil"), call) if FILE_CALLS.contains(&call) => (written_under(0), true, "writes".into()),
             // gin's `c.SaveUploadedFile(file, "uploads/" + name)`.
             (Some(_), "SaveUploadedFile") => (written_under(1), true, "saves uploads to".into()),
@@ -223,10 +230,72 @@ fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>
     argument_tokens(tokens, open)
         .iter()
         .map(|arg| match arg.as_slice() {
-            [Token::Str(s), Token::Punct('+'), ..] => Some(s.to_string()),
+            [Token::Str(_), Token::Punct('+'), ..] => {
+                // The literals in front joined: `"uploads" + "/avatars/" + id` → `uploads/avatars/`.
+                let mut joined = String::new();
+                for pair in arg.chunks(2) {
+                    match pair {
+                        [Token::Str(s), Token::Punct('+')] => joined.push_str(s),
+                        _ => break,
+                    }
+                }
+                Some(joined)
+            }
             other => single_string(other),
         })
         .collect()
+}
+
+/// The file's tokens with each name bound to one string literal in it (`const dbPath = "/data/db.json"`,
+/// `envPath := ".env"`) replaced by that literal where it is used as a value, so a call given the name
+/// (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name bound to
+/// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound.
+pub(super) fn with_local_strings(tokens: &[(Token, usize)]) -> Cow<'_, [(Token, usize)]> {
+    let mut bound: HashMap<&str, Option<&Token>> = HashMap::new();
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(name) = token else { continue };
+        let after = |n: usize| tokens.get(i + n).map(|t| &t.0);
+        let value_at = match (after(1), after(2)) {
+            (Some(Token::Punct('=')), Some(Token::Punct('='))) => continue,
+            (Some(Token::Punct('=')), _) => 2,
+            (Some(Token::Punct(':')), Some(Token::Punct('='))) => 3,
+            _ => continue,
+        };
+        if i > 0 && matches!(tokens[i - 1].0, Token::Punct('.')) {
+            continue;
+        }
+        let literal = match (after(value_at), after(value_at + 1)) {
+            (Some(value @ Token::Str(_)), next) if !matches!(next, Some(Token::Punct('+' | '.' | '['))) => Some(value),
+            _ => None,
+        };
+        bound
+            .entry(name.as_str())
+            .and_modify(|known| {
+                if *known != literal {
+                    *known = None;
+                }
+            })
+            .or_insert(literal);
+    }
+    bound.retain(|_, literal| literal.is_some());
+    if bound.is_empty() {
+        return Cow::Borrowed(tokens);
+    }
+    Cow::Owned(
+        tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (token, line))| match token {
+                Token::Ident(name) if i == 0 || !matches!(tokens[i - 1].0, Token::Punct('.')) => {
+                    match bound.get(name.as_str()) {
+                        Some(Some(literal)) => ((*literal).clone(), *line),
+                        _ => (token.clone(), *line),
+                    }
+                }
+                _ => (token.clone(), *line),
+            })
+            .collect(),
+    )
 }
 
 /// The tokens of each top-level argument of the call whose `(` is at `open` (at most nine arguments).
@@ -296,9 +365,10 @@ mod tests {
         let folders: Vec<String> = found(source).into_iter().map(|(f, _)| f).collect();
         assert_eq!(folders, ["uploads", "data", "..", "/var/lib/ledger", "store"]);
         let uploads = "package main\nfunc save(c *gin.Context) {\n\tc.SaveUploadedFile(file, \"file/save/\"+name)\n\
-                       \tos.Create(\"reports/r-\" + id + \".csv\")\n\tos.Create(dir + \"/x\")\n}\n";
+                       \tos.Create(\"reports/r-\" + id + \".csv\")\n\tos.Create(dir + \"/x\")\n\
+                       \tos.MkdirAll(\"./uploads/users/\"+id, 0o755)\n\tos.MkdirAll(\"media\" + \"/avatars/\" + id, 0o755)\n}\n";
         let folders: Vec<String> = found(uploads).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(folders, ["file/save", "reports"]);
+        assert_eq!(folders, ["file/save", "reports", "uploads/users", "media/avatars"]);
         assert_eq!(
             found(source)[1].1,
             "main.go:4 opens the SQLite database data/app.db"
@@ -310,6 +380,19 @@ mod tests {
         let source = "package main\nfunc load() {\n\tport := getEnv(\"DB_PORT\", \"5432\")\n\
                       \tuser := getEnv(\"DB_USER\", \"postgres\")\n\tdir := getEnv(\"DATA_DIR\", \"30s\")\n}\n";
         assert_eq!(found(source), []);
+    }
+
+    #[test]
+    fn names_bound_to_one_literal_stand_for_it() {
+        let source = "package main\nconst DB_PATH = \"/data/db.json\"\nvar mode = \"a\"\nfunc save() {\n\
+                      \tf, _ := os.OpenFile(DB_PATH, os.O_APPEND|os.O_WRONLY, 0o644)\n\tdir := \"x\"\n\tdir = \"y\"\n\
+                      \tos.MkdirAll(dir, 0o755)\n\tif mode == \"b\" {}\n}\n";
+        let tokens = crate::detect::lex::source(source).tokens;
+        let named = with_local_strings(&tokens);
+        let folders: Vec<String> = file_writes(&named, "main.go").into_iter().map(|w| w.folder).collect();
+        assert_eq!(folders, ["/data"], "dir is bound to two literals: not a folder");
+        let plain = crate::detect::lex::source("package main\nfunc f() { os.MkdirAll(d, 0) }\n").tokens;
+        assert!(matches!(with_local_strings(&plain), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -94,9 +94,15 @@ pub(super) fn scan(root: &Path) -> RunTime {
                 }
             }
         }
-        for (_, value, line) in &summary.constants {
+        // A SQLite URL in a module constant or as a settings class's field default (`database_url: str =
+        // "sqlite:///./app.db"` in a pydantic BaseSettings).
+        let fields = summary.classes.iter().flat_map(|c| &c.fields).filter_map(|f| match &f.default {
+            super::source::FieldDefault::Value(value) => Some((value, f.line)),
+            _ => None,
+        });
+        for (value, line) in summary.constants.iter().map(|(_, v, l)| (v, *l)).chain(fields) {
             if let Some(dir) = value.as_str().and_then(sqlite_url_file).and_then(folder_of) {
-                add(dir, *line);
+                add(dir, line);
             }
         }
         // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
@@ -259,6 +265,19 @@ mod tests {
         );
         let paths: Vec<&str> = summary.calls.iter().filter_map(|c| written_path(c, &summary.constants)).collect();
         assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs"]);
+    }
+
+    #[test]
+    fn a_settings_class_default_names_the_sqlite_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/core")).unwrap();
+        std::fs::write(
+            dir.path().join("src/core/settings.py"),
+            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    api_key: str\n    \
+             database_url: str = \"sqlite:///./data/test.db\"\n",
+        )
+        .unwrap();
+        assert_eq!(scan(dir.path()).written, [("data".to_string(), "src/core/settings.py:5".to_string())]);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub(super) fn reads(summary: &Summary) -> Vec<SettingsRead> {
             }
             let (alias, required) = match &field.default {
                 FieldDefault::Missing => (None, true),
-                FieldDefault::Value => (None, false),
+                FieldDefault::Value(_) => (None, false),
                 FieldDefault::Call(call) => {
                     let alias = ["validation_alias", "alias", "env"]
                         .iter()

@@ -108,7 +108,8 @@ pub(super) struct Field {
 pub(super) enum FieldDefault {
     Missing,
     Call(Call),
-    Value,
+    /// Anything else, as a literal where it is one (`"sqlite:///./app.db"`).
+    Value(Literal),
 }
 
 /// The most a module may be nested (calls inside calls inside blocks) before the rest of it is not read: a
@@ -275,7 +276,7 @@ fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
                 let callee = value.child_by_field_name("function").map_or("", |f| text_of(f, bytes));
                 FieldDefault::Call(call(value, callee, bytes))
             }
-            Some(_) => FieldDefault::Value,
+            Some(value) => FieldDefault::Value(literal(value, bytes)),
         };
         found.fields.push(Field {
             name,
@@ -473,7 +474,7 @@ mod tests {
         assert_eq!((class.name.as_str(), class.bases.as_slice()), ("Settings", &["BaseSettings".to_string()][..]));
         let fields: Vec<(&str, &str)> = class.fields.iter().map(|f| (f.name.as_str(), f.annotation.as_str())).collect();
         assert_eq!(fields, vec![("db_url", "str"), ("debug", "bool"), ("key", "SecretStr")]);
-        assert!(matches!(class.fields[0].default, FieldDefault::Missing) && matches!(class.fields[1].default, FieldDefault::Value));
+        assert!(matches!(class.fields[0].default, FieldDefault::Missing) && matches!(class.fields[1].default, FieldDefault::Value(_)));
         assert!(matches!(&class.fields[2].default, FieldDefault::Call(c) if c.keyword("alias").is_some()));
         assert_eq!(class.settings[0], ("env_prefix".to_string(), Literal::Str("APP_".into())));
         assert!(class.settings.iter().any(|(k, _)| k == "env_file"));
