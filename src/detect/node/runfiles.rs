@@ -357,6 +357,9 @@ fn conventional(app: &App, outputs: &[String], found: &mut RunFiles) {
     for folder in &knowledge.folders {
         if app.path(folder).is_dir() {
             found.ship(folder, || "a folder servers read by convention".to_string());
+        } else if outputs.iter().any(|o| o == folder || under(o, folder)) {
+            // Not committed: the build writes it (a stylesheet compiled into public/).
+            found.ship(folder, || "a folder servers read by convention, written by the build".to_string());
         }
     }
     for (dependency, paths) in &knowledge.dependencies {

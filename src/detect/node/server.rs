@@ -174,6 +174,8 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         if scripts::runs(app, "build", "nx", "build") {
             outputs.extend(super::nx::build(app).map(|build| build.output));
         }
+        // What the build's other tools write (`tailwindcss … -o ./public/styles.css`): the folder of the file.
+        outputs.extend(scripts::commands(app, "build").iter().filter_map(|words| written_file_folder(words)));
     }
     outputs.extend(tsconfig_option(app, "outDir"));
     let mut folders: Vec<String> = Vec::new();
@@ -183,6 +185,14 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         }
     }
     folders
+}
+
+/// The folder a build tool's output option names (`-o ./public/styles.css` → `public`, `--output dist/app.css`).
+fn written_file_folder(words: &[String]) -> Option<String> {
+    let at = words.iter().position(|w| matches!(w.as_str(), "-o" | "--output" | "--outfile" | "--out-file"))?;
+    let path = join("", words.get(at + 1)?);
+    let (folder, file) = path.rsplit_once('/')?;
+    (file.contains('.') && !folder.is_empty()).then(|| folder.to_string())
 }
 
 /// Why the compiled folder ships.
