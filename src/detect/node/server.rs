@@ -34,7 +34,12 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     };
     facts.insert("framework".into(), Fact::new(name, source.clone()));
     facts.insert("kind".into(), Fact::new("server", source.clone()));
-    let has_build = facts.contains_key("build_script");
+    if !facts.contains_key("build_script") {
+        if let Some(fact) = typescript_compile(app) {
+            facts.insert("compile_command".into(), fact);
+        }
+    }
+    let has_build = facts.contains_key("build_script") || facts.contains_key("compile_command");
     let node_line = facts
         .get("node_version")
         .and_then(|f| f.value.as_str())
@@ -104,6 +109,22 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
     }
     Ok(())
+}
+
+/// A TypeScript server with no build script whose start runs its sources through a dev runner (`tsx
+/// src/server.ts`) or whose `main` is TypeScript, while its tsconfig names an outDir and the project depends on
+/// TypeScript: the image compiles it with the project's `tsc` and runs the output (`dist/server.js`) with node.
+fn typescript_compile(app: &App) -> Option<Fact> {
+    let typescript = app.dependency("typescript")?;
+    let out_dir = tsconfig_option(app, "outDir")?;
+    let start = app.script("start").map(|(text, _)| text).unwrap_or_default();
+    let main = app.package.str("main").unwrap_or_default();
+    let runs_typescript = start.split_whitespace().any(is_typescript) || is_typescript(main);
+    runs_typescript.then(|| {
+        Fact::new("tsc", typescript.source).with_note(format!(
+            "no build script: the project's TypeScript compiles the sources into {out_dir}/ (tsconfig), which node runs"
+        ))
+    })
 }
 
 /// The env assignments of the start script as the image's ENV, and the port when it sets PORT: `NODE_ENV` is
