@@ -144,7 +144,8 @@ fn own_dockerfiles(root: &Path, dir: &str) -> Vec<(String, Runtime)> {
 }
 
 /// Where the repository's own deployment files build the app in `dir` (below the root): the root compose
-/// service whose build context it is, or a container file of its own folder that dockgen did not write.
+/// service whose build context it is, a container file of its own folder that dockgen did not write, or a root
+/// one whose final stage works in that folder.
 pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
     for name in compose::COMPOSE_FILES {
         if let Some(text) = read_small_text(&root.join(name)).filter(|t| !is_dockgens_own(t)) {
@@ -159,6 +160,14 @@ pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
         .into_iter()
         .next()
         .map(|(rel, _)| rel)
+        .or_else(|| {
+            // A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) builds it.
+            let suffix = format!("/{}", dir.trim_end_matches('/'));
+            own_dockerfiles(root, ".").into_iter().find_map(|(_, runtime)| {
+                let (workdir, source) = runtime.workdir?;
+                workdir.trim_end_matches('/').ends_with(&suffix).then_some(source)
+            })
+        })
 }
 
 /// Every reader on arbitrary text, for the fuzz target.

@@ -160,7 +160,13 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
     }
     // In a workspace, `main` alone marks a library other packages import, not a server.
     let in_workspace = app.dir != "." || app.context.down != ".";
-    let has_server_entry = app.script("start").is_some() || (app.package.str("main").is_some() && !in_workspace);
+    // A server framework with no start script, whose dev script runs its TypeScript entry and whose build
+    // compiles it, is a server too (`node` on the compiled entry).
+    let compiled_dev_server = SERVER_FRAMEWORKS.iter().any(|name| app.dependency(name).is_some() && !app.is_dev_only(name))
+        && super::server::dev_entry_script(app, build.is_some()).is_some();
+    let has_server_entry = app.script("start").is_some()
+        || (app.package.str("main").is_some() && !in_workspace)
+        || compiled_dev_server;
     if has_server_entry || app.dependency("@nestjs/core").is_some() {
         server(app, facts, warnings)?;
         return Ok(true);

@@ -127,6 +127,15 @@ fn typescript_compile(app: &App) -> Option<Fact> {
     })
 }
 
+/// The dev script when it runs an entry through a dev runner (`tsx --watch src/index.ts`) and a build compiles
+/// it: the server's entry when no start script names one.
+pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Resolved> {
+    let found = scripts::resolve(app, "dev")?;
+    let runner = found.words.first()?;
+    let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
+    (has_build && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
+}
+
 /// The env assignments of the start script as the image's ENV, and the port when it sets PORT: `NODE_ENV` is
 /// production in the image whatever the script says; values that are not plain text are said, not copied.
 fn start_env(
@@ -524,7 +533,9 @@ pub(super) fn start_entry(
         }
     }
     let node = |entry: &str, source: String| Fact::new(format!("node {entry}"), source);
-    for found in &resolved {
+    // With no start script, a compiled server's dev script (`tsx --watch src/index.ts`) still names its entry.
+    let dev = resolved.is_empty().then(|| dev_entry_script(app, has_build)).flatten();
+    for found in resolved.iter().chain(dev.iter()) {
         let words = &found.words;
         let text = words.join(" ");
         let source = found.source();
