@@ -94,6 +94,17 @@ pub(super) fn scan(root: &Path) -> RunTime {
                 }
             }
         }
+        // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
+        // "uploads"`): a folder the program keeps data in, made whatever code makes it (a loop over several).
+        for (at, (name, value, line)) in summary.constants.iter().enumerate() {
+            // The name's last assignment is the one in force.
+            let reassigned = summary.constants[at + 1..].iter().any(|(later, _, _)| later == name);
+            if let Some(path) = value.as_path().filter(|_| names_data_folder(name) && !reassigned) {
+                if let Some(dir) = folder_of_dir(path) {
+                    add(dir, *line);
+                }
+            }
+        }
         // A SQLite URL in a module constant or as a settings class's field default (`database_url: str =
         // "sqlite:///./app.db"` in a pydantic BaseSettings).
         let fields = summary.classes.iter().flat_map(|c| &c.fields).filter_map(|f| match &f.default {
@@ -118,6 +129,27 @@ pub(super) fn scan(root: &Path) -> RunTime {
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// Words of a constant's name that say it names a data folder, and words that say it is read, not written.
+const DATA_FOLDER_WORDS: &[&str] = &["DATA", "UPLOAD", "UPLOADS", "DOWNLOAD", "DOWNLOADS", "MEDIA", "STORAGE"];
+const READ_FOLDER_WORDS: &[&str] = &["STATIC", "TEMPLATE", "TEMPLATES", "FRONTEND", "DIST", "MODEL", "MODELS", "CONFIG"];
+
+/// `DATA_DIR`, `UPLOAD_FOLDER`, `MEDIA_ROOT`: a name with a data word and a folder word, no read word.
+fn names_data_folder(name: &str) -> bool {
+    let words: Vec<&str> = name.split('_').collect();
+    words.iter().any(|w| DATA_FOLDER_WORDS.contains(w))
+        && words.last().is_some_and(|w| matches!(*w, "DIR" | "FOLDER" | "PATH" | "ROOT"))
+        && !words.iter().any(|w| READ_FOLDER_WORDS.contains(w))
+}
+
+/// The folder a constant names as a folder (`data`, `downloads/`); none for a file (`data/app.db`).
+fn folder_of_dir(path: &str) -> Option<String> {
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    if last.contains('.') && last != "." && last != ".." {
+        return None;
+    }
+    folder_of(path)
 }
 
 /// Calls that read a variable by name, by the callee's last name (`os.getenv`, `os.environ.get`, `env.str`,
@@ -178,6 +210,12 @@ fn written_path<'a>(call: &'a Call, constants: &'a [(String, Literal, usize)]) -
         other => other.as_path(),
     };
     let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+    // pathlib's `DOWNLOADS.mkdir(exist_ok=True)`: the folder is the name it is called on.
+    if let Some(receiver) = call.callee.strip_suffix(".mkdir").filter(|r| !r.contains(['.', '('])) {
+        if let Some(path) = constants.iter().rev().find(|(n, _, _)| n == receiver).and_then(|(_, v, _)| v.as_path()) {
+            return Some(path);
+        }
+    }
     if last == "open" {
         let mode = call.args.get(1).or_else(|| call.keyword("mode"))?.as_str()?;
         if !mode.contains(['w', 'a', 'x', '+']) {
@@ -265,6 +303,20 @@ mod tests {
         );
         let paths: Vec<&str> = summary.calls.iter().filter_map(|c| written_path(c, &summary.constants)).collect();
         assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs"]);
+    }
+
+    #[test]
+    fn pathlib_folders_env_defaults_and_data_folder_names_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bot.py"),
+            "import os\nfrom pathlib import Path\nDOWNLOADS = Path(\"downloads\")\nDOWNLOADS.mkdir(exist_ok=True)\n\
+             DATA_DIR = Path(os.environ.get(\"BOT_DATA_DIR\", BASE_DIR / \"data\"))\nfor d in [DATA_DIR]:\n    os.makedirs(d)\n\
+             MEDIA_ROOT = '/media/'\nMEDIA_ROOT = os.path.join(BASE_DIR, 'media')\nSTATIC_DIR = 'static'\nDATA_FILE = 'data/x.csv'\n",
+        )
+        .unwrap();
+        let written: Vec<String> = scan(dir.path()).written.into_iter().map(|(d, _)| d).collect();
+        assert_eq!(written, ["downloads", "data", "media"]);
     }
 
     #[test]

@@ -202,8 +202,9 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
             let name = text_of(left, bytes).to_string();
             summary.assigned.push((name.clone(), line_of(statement)));
             if right.kind() == "call" {
-                // `LOGS_DIR = os.path.join(BASE_DIR, "logs")` is a path as well as a call.
-                if let path @ Literal::UnderBase(_) = literal(right, bytes) {
+                // `LOGS_DIR = os.path.join(BASE_DIR, "logs")`, `DOWNLOADS = Path("downloads")` and
+                // `DATA = os.environ.get("DATA_DIR", "data")` are paths as well as calls.
+                if let path @ (Literal::UnderBase(_) | Literal::Str(_)) = literal(right, bytes) {
                     summary.constants.push((name.clone(), path, line_of(statement)));
                 }
                 if let Some(function) = right.child_by_field_name("function") {
@@ -363,7 +364,10 @@ fn call(node: Node, callee: &str, bytes: &[u8]) -> Call {
 fn literal(node: Node, bytes: &[u8]) -> Literal {
     let text = text_of(node, bytes);
     match node.kind() {
-        "binary_operator" | "call" => under_base(node, bytes, 0).map_or(Literal::Other, Literal::UnderBase),
+        "call" => path_call(node, bytes)
+            .or_else(|| under_base(node, bytes, 0).map(Literal::UnderBase))
+            .unwrap_or(Literal::Other),
+        "binary_operator" => under_base(node, bytes, 0).map_or(Literal::Other, Literal::UnderBase),
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
         "identifier" => Literal::Name(text.to_string()),
@@ -385,6 +389,25 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
             Literal::Str(inner.to_string())
         }
         _ => Literal::Other,
+    }
+}
+
+/// The path a call stands for: `Path("downloads")` is its argument; `os.environ.get("DATA_DIR", "data")` and
+/// `os.getenv(…, default)` are their default, the path the program uses when the variable is unset.
+fn path_call(node: Node, bytes: &[u8]) -> Option<Literal> {
+    let callee = text_of(node.child_by_field_name("function")?, bytes);
+    let arguments = node.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let mut positional = arguments.named_children(&mut cursor).filter(|a| a.kind() != "keyword_argument");
+    let at = match callee {
+        "Path" | "pathlib.Path" | "PurePath" => 0,
+        "os.environ.get" | "os.getenv" | "environ.get" | "getenv" => 1,
+        _ => return None,
+    };
+    let argument = positional.nth(at)?;
+    match literal(argument, bytes) {
+        path @ (Literal::Str(_) | Literal::UnderBase(_)) => Some(path),
+        _ => None,
     }
 }
 
