@@ -257,6 +257,16 @@ pub fn env_name(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A name written the way programs name their environment variables, `DATABASE_URL` or `PORT`: an upper-case
+/// letter first, then upper-case letters, digits and `_` (what tells a variable read from a setting's key).
+pub fn is_upper_env_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// An environment value written unquoted in ENV: characters the Dockerfile parser takes literally (no
 /// spaces, quotes, `$` or backslashes).
 pub fn env_value(value: &str) -> Result<()> {

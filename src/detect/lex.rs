@@ -36,6 +36,46 @@ enum Extent {
     Header,
 }
 
+/// The top-level arguments of the call whose `(` is at `open`: where each starts (an empty call has none) and the
+/// index of the `)` that closes it (None when the tokens end first). Brackets of every kind nest.
+pub(crate) struct CallArgs {
+    pub(crate) starts: Vec<usize>,
+    pub(crate) close: Option<usize>,
+}
+
+pub(crate) fn call_args(tokens: &[(Token, usize)], open: usize) -> CallArgs {
+    let mut starts = Vec::new();
+    let mut next = None;
+    let mut depth = 0usize;
+    for (j, (token, _)) in tokens.iter().enumerate().skip(open) {
+        match token {
+            Token::Punct('(' | '[' | '{') => {
+                depth += 1;
+                if depth == 1 {
+                    next = Some(j + 1);
+                    continue;
+                }
+            }
+            Token::Punct(')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return CallArgs { starts, close: Some(j) };
+                }
+            }
+            Token::Punct(',') if depth == 1 => {
+                next = Some(j + 1);
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            break;
+        }
+        starts.extend(next.take());
+    }
+    CallArgs { starts, close: None }
+}
+
 /// Tokenizes Go (or Java) source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
 pub(crate) fn source(src: &str) -> Lexed {
@@ -259,6 +299,16 @@ impl Lexed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_arguments_start_where_their_tokens_do() {
+        let tokens = source("f(a, g(b, c), [d, e],)").tokens;
+        let args = call_args(&tokens, 1);
+        assert_eq!(args.starts, [2, 4, 11]);
+        assert_eq!(args.close, Some(tokens.len() - 1));
+        assert!(call_args(&source("f()").tokens, 1).starts.is_empty());
+        assert_eq!(call_args(&source("f(a, b").tokens, 1).close, None);
+    }
 
     #[test]
     fn reads_package_imports_and_ignores_comments() {

@@ -296,9 +296,8 @@ fn env_helper_default(tokens: &[(Token, usize)], i: usize, name: &str) -> Option
     else {
         return None;
     };
-    let upper = variable.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     let listens = variable == "PORT" || is_listen_flag_name(&variable.to_ascii_lowercase());
-    if !upper || !listens || crate::validate::env_name(variable).is_err() {
+    if !crate::validate::is_upper_env_name(variable) || !listens {
         return None;
     }
     let (port, address) = match default {

@@ -163,9 +163,7 @@ fn looks_like_path(value: &str) -> bool {
 }
 
 fn is_variable_name(name: &str) -> bool {
-    name.len() > 1
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && name.starts_with(|c: char| c.is_ascii_uppercase())
+    name.len() > 1 && crate::validate::is_upper_env_name(name)
 }
 
 /// The file of an `SQLite` DSN (`file:data/app.db?cache=shared` → `data/app.db`); none for an in-memory one.
@@ -298,40 +296,19 @@ pub(super) fn with_local_strings(tokens: &[(Token, usize)]) -> Cow<'_, [(Token, 
     )
 }
 
-/// The tokens of each top-level argument of the call whose `(` is at `open` (at most nine arguments).
+/// The tokens of each top-level argument of the call whose `(` is at `open`.
 fn argument_tokens(tokens: &[(Token, usize)], open: usize) -> Vec<Vec<&Token>> {
-    let mut args = Vec::new();
-    let mut current: Vec<&Token> = Vec::new();
-    let mut depth = 0usize;
-    for (token, _) in &tokens[open..] {
-        match token {
-            Token::Punct('(' | '[' | '{') => {
-                depth += 1;
-                if depth == 1 {
-                    continue;
-                }
-            }
-            Token::Punct(')' | ']' | '}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    break;
-                }
-            }
-            Token::Punct(',') if depth == 1 => {
-                args.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(token);
-        if args.len() > 8 {
-            break;
-        }
-    }
-    if !current.is_empty() {
-        args.push(current);
-    }
-    args
+    let args = super::super::lex::call_args(tokens, open);
+    let end = args.close.unwrap_or(tokens.len());
+    args.starts
+        .iter()
+        .enumerate()
+        .map(|(k, &start)| {
+            // Up to the comma before the next argument, or the closing parenthesis.
+            let stop = args.starts.get(k + 1).map_or(end, |next| next - 1);
+            tokens[start..stop].iter().map(|(token, _)| token).collect()
+        })
+        .collect()
 }
 
 fn single_string(tokens: &[&Token]) -> Option<String> {

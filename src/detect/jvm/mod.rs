@@ -21,12 +21,8 @@ pub(in crate::detect) fn port_env(settings: &config::Settings, framework: &str, 
         let (value, source) = settings.get(key)?;
         let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
         let variable = inner.split_once(':').map_or(inner, |(name, _)| name);
-        let is_env = !variable.is_empty()
-            && variable
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-            && crate::validate::env_name(variable).is_ok();
-        is_env.then(|| Fact::new(variable, source).with_note(format!("the variable {key} reads ({value})")))
+        crate::validate::is_upper_env_name(variable)
+            .then(|| Fact::new(variable, source).with_note(format!("the variable {key} reads ({value})")))
     });
     named.or_else(|| {
         let variable = known.port_env.clone()?;

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::config::Settings;
-use crate::detect::lex::Token;
+use crate::detect::lex::{self, Token};
 use crate::detect::{join_rel, read_small_text, Fact};
 
 /// A place the program writes, as found.
@@ -529,54 +529,17 @@ fn receiver(tokens: &[(Token, usize)], i: usize) -> Option<&str> {
 
 /// The index of the `)` that closes the `(` at `open`.
 fn closing(tokens: &[(Token, usize)], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, (token, _)) in tokens.iter().enumerate().skip(open) {
-        match token {
-            Token::Punct('(') => depth += 1,
-            Token::Punct(')') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    lex::call_args(tokens, open).close
 }
 
 /// The index where argument `n` of the call whose `(` is at `open` starts; None when it has fewer.
 fn argument(tokens: &[(Token, usize)], open: usize, n: usize) -> Option<usize> {
-    if n == 0 {
-        return (!matches!(tokens.get(open + 1), Some((Token::Punct(')'), _)))).then_some(open + 1);
-    }
-    let mut depth = 0usize;
-    let mut seen = 0;
-    for (j, (token, _)) in tokens.iter().enumerate().skip(open) {
-        match token {
-            Token::Punct('(' | '[' | '{') => depth += 1,
-            Token::Punct(')' | ']' | '}') => {
-                depth -= 1;
-                if depth == 0 {
-                    return None;
-                }
-            }
-            Token::Punct(',') if depth == 1 => {
-                seen += 1;
-                if seen == n {
-                    return Some(j + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    lex::call_args(tokens, open).starts.get(n).copied()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::lex;
 
     fn folders(code: &str) -> Vec<String> {
         file_writes(&lex::source(code).tokens, "src/main/java/A.java")

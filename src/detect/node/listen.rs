@@ -266,9 +266,7 @@ fn config_service_reads(text: &str) -> Vec<(String, usize)> {
         let (Some((Token::Punct('('), _)), Some((Token::Str(name), line))) = (tokens.get(k), tokens.get(k + 1)) else {
             continue;
         };
-        let variable_like = name.len() > 1
-            && name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        let variable_like = name.len() > 1 && crate::validate::is_upper_env_name(name);
         if variable_like {
             found.push((name.to_string(), *line));
         }

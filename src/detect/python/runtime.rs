@@ -13,6 +13,7 @@ use std::path::Path;
 use super::settings;
 use super::source::{summarise, Call, Literal};
 use crate::detect::{read_small_text, walk};
+use crate::validate::is_upper_env_name;
 
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
@@ -167,14 +168,14 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
             || call.callee.starts_with("env.")
             || call.callee == "config";
         let name = call.args.first()?.as_str()?;
-        (reads && is_variable(name)).then(|| (name.to_string(), call.line))
+        (reads && is_upper_env_name(name)).then(|| (name.to_string(), call.line))
     });
     summary
         .environ_subscripts
         .iter()
         .cloned()
         .chain(by_call)
-        .filter(|(name, _)| is_variable(name))
+        .filter(|(name, _)| is_upper_env_name(name))
         .collect()
 }
 
@@ -191,15 +192,9 @@ fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize
             let raises = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
             let returns_none = call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get");
             let needed = raises || (returns_none && crate::validate::looks_secret(name));
-            (needed && is_variable(name)).then(|| (name.to_string(), call.line))
+            (needed && is_upper_env_name(name)).then(|| (name.to_string(), call.line))
         })
         .collect()
-}
-
-/// A name written like an environment variable (`DATABASE_URL`).
-fn is_variable(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`;
