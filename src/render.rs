@@ -351,6 +351,7 @@ fn with_filters(mut tera: Tera) -> Tera {
         checked(|v| images::image_family(as_str(v)?).map(Value::from)),
     );
     tera.register_filter("distroless_python_debian", checked(distroless_python_debian));
+    tera.register_filter("carried_packages", carried_packages_filter);
     tera.register_filter("base_name", checked(|v| base_name(as_str(v)?).map(Value::from)));
     tera.register_filter("parent_dir", checked(|v| Ok(Value::from(parent_dir(as_str(v)?)))));
     tera.register_filter(
@@ -460,6 +461,29 @@ fn packages_for_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Re
     packages.sort_unstable();
     packages.dedup();
     Ok(Value::from(packages))
+}
+
+/// The system packages a project's Dockerfile installed (`system_packages`: name, family, the program it
+/// provides when dockgen knows it) for an image family: `install`, those that family's manager installs (a
+/// known program by its package there, another package of the same family as named), and `foreign`, those
+/// named for another family, which cannot be carried over.
+fn carried_packages_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let family = named_arg(args, "family", "carried_packages needs family=\"debian\"")?;
+    let packages = value
+        .as_array()
+        .ok_or_else(|| tera::Error::msg(format!("`{value}` is not a list of packages")))?;
+    let (mut install, mut foreign): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    for package in packages {
+        let field = |key: &str| package.get(key).and_then(Value::as_str).unwrap_or_default();
+        let translated = crate::knowledge::programs::package_for(field("program"), family);
+        match translated {
+            Some(name) => install.push(name),
+            None if field("family") == family => install.push(field("name")),
+            None => foreign.push(field("name")),
+        }
+    }
+    install.dedup();
+    Ok(serde_json::json!({ "install": install, "foreign": foreign }))
 }
 
 /// The Debian release of the distroless Python image that carries a line (`3.11` → `12`).
@@ -604,13 +628,13 @@ mod tests {
         assert!(
             !without
                 .iter()
-                .any(|n| n == "go/frontend.tera" || n == "node/macros.tera"),
+                .any(|n| n == "partials/frontend.tera" || n == "node/macros.tera"),
             "{without:?}"
         );
         let mut with_frontend = Map::new();
         with_frontend.insert("frontend".into(), serde_json::json!({"dir": "web"}));
         let with = names(&with_frontend);
-        assert!(with.iter().any(|n| n == "go/frontend.tera") && with.iter().any(|n| n == "node/macros.tera"));
+        assert!(with.iter().any(|n| n == "partials/frontend.tera") && with.iter().any(|n| n == "node/macros.tera"));
         // Every template the preset reaches at all, whatever the plan, is ejected.
         let ejected: Vec<String> = template_files(go).into_iter().map(|(name, _)| name).collect();
         assert!(

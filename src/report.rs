@@ -380,6 +380,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "shipped_paths",
     "empty_files",
     "runtime_programs",
+    "system_packages",
     "workdir",
     "healthcheck",
 ];
@@ -406,6 +407,10 @@ fn fact_value_text(value: &serde_json::Value) -> String {
                     fact_value_text(&map["default"]),
                     if loopback { ", loopback only" } else { "" }
                 )
+            }
+            // A system package by its name and its image family.
+            (Some(name), None, None) if map.contains_key("family") => {
+                format!("{} ({})", fact_value_text(name), fact_value_text(&map["family"]))
             }
             // A workspace package by its folder; a Prisma schema by its file.
             _ if map.contains_key("dir") => fact_value_text(&map["dir"]),

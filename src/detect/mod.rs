@@ -2,6 +2,7 @@
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
 mod deploy;
+mod frontend;
 mod jvm;
 mod lex;
 mod members;

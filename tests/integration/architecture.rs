@@ -194,6 +194,7 @@ const NEUTRAL_DETECTION: &[&str] = &[
     "toolchains.rs",
     "services.rs",
     "programs.rs",
+    "frontend.rs",
     "deploy",
     "jvm",
 ];

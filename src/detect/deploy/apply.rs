@@ -7,8 +7,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use super::build_steps::BuiltFrontend;
 use super::record::{Runtime, Sourced};
-use crate::detect::{Fact, Facts};
+use crate::detect::{frontend, join_rel, Fact, Facts};
 
 /// The last part of a path (`/usr/local/bin/api` → `api`): how a command names its program.
 pub(crate) fn base_name(word: &str) -> &str {
@@ -29,6 +30,8 @@ pub(crate) struct Program<'a> {
     pub(crate) takes_workdir: bool,
     /// Variables the image sets itself (`NODE_ENV`), whatever the deployment files say.
     pub(crate) own_env: &'static [&'static str],
+    /// Whether the stack's image builds a front-end stage (`frontend`) that copies into the app.
+    pub(crate) builds_frontend: bool,
 }
 
 /// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
@@ -248,7 +251,64 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
             ));
         }
     }
+    system_packages(&runtime.packages, program.facts);
+    if let Some((built, source)) = &runtime.frontend {
+        if !apply_frontend(root, built, source, program) {
+            carried.frontend = None;
+        }
+    }
     carried
+}
+
+/// `system_packages`: the packages the old image installed for run time, each with its family and the program
+/// it provides when dockgen knows it (the templates translate those for another image family).
+fn system_packages(packages: &[Sourced<(String, &'static str)>], facts: &mut Facts) {
+    let Some((_, first)) = packages.first() else { return };
+    let values: Vec<Value> = packages
+        .iter()
+        .map(|((name, family), _)| {
+            let program = crate::knowledge::programs::provided_by(name, family).unwrap_or_default();
+            json!({ "name": name, "family": family, "program": program })
+        })
+        .collect();
+    facts.insert(
+        "system_packages".into(),
+        Fact::new(json!(values), first.clone())
+            .with_note("the project's Dockerfile installs them in its image for run time; the new one does too"),
+    );
+}
+
+/// The front-end the old image built in a stage of its own, as the program's front-end stage (`frontend`)
+/// where its stack's image builds one; said where it cannot. False when not carried over.
+fn apply_frontend(root: &Path, built: &BuiltFrontend, source: &str, program: &mut Program) -> bool {
+    // The code's own evidence (the front-end a Go binary embeds) already made the stage.
+    if program.facts.contains_key("frontend") {
+        return false;
+    }
+    let why = if program.builds_frontend {
+        match frontend::node_facts(root, &join_rel(&program.dir, &built.dir)) {
+            Ok(mut node) => {
+                if let (false, Some((major, at))) = (node.contains_key("node_version"), &built.node_major) {
+                    node.insert("node_version".into(), Fact::new(major.clone(), at.clone()));
+                }
+                let why = "served by the app, as the project's Dockerfile does, and";
+                let script = built.script.as_deref();
+                for (key, fact) in frontend::stage_facts(&built.dir, &node, script, &built.copies, source, why) {
+                    program.facts.insert(key.into(), fact);
+                }
+                return true;
+            }
+            Err(why) => why,
+        }
+    } else {
+        "this stack's image has no front-end stage yet".to_string()
+    };
+    program.warnings.push(format!(
+        "{source}: the project's Dockerfile builds the front-end in {}/ and copies its output into the image, \
+         which the new Dockerfile does not ({why}): add that stage in your lines",
+        built.dir
+    ));
+    false
 }
 
 /// The runtime's options and the program's arguments in the command that starts it, as `runtime_options` and

@@ -5,7 +5,8 @@ use super::record::{add_env, Copied, Runtime};
 use super::syntax::{command_words, exec_form, first_word, logical_lines};
 
 /// The final stage of a Dockerfile: what the image it builds runs and how.
-pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
+/// `is_dir` tells whether a path of the build context is a folder.
+pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) -> Runtime {
     let lines = logical_lines(text);
     let last_from = lines
         .iter()
@@ -51,6 +52,11 @@ pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
                 cmd = command_words(rest);
                 command_line = *line;
             }
+            "RUN" => {
+                for package in super::build_steps::installed_packages(rest) {
+                    found.packages.push((package, source.clone()));
+                }
+            }
             "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
             "COPY" | "ADD" if !rest.contains("--from") => {
                 let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
@@ -74,6 +80,7 @@ pub(super) fn dockerfile(text: &str, file: &str) -> Runtime {
     if !words.is_empty() {
         found.command = Some((words, format!("{file}:{command_line}")));
     }
+    found.frontend = super::build_steps::built_frontend(text, file, is_dir);
     found
 }
 
@@ -135,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_dockerfiles_final_stage_is_its_contract() {
-        let found = dockerfile(OLD, "Dockerfile");
+        let found = dockerfile(OLD, "Dockerfile", &|_| false);
         assert_eq!(
             found.ports,
             vec![(3592, "Dockerfile:10".into()), (3593, "Dockerfile:10".into())]
@@ -163,7 +170,11 @@ mod tests {
 
     #[test]
     fn shell_commands_and_references_are_not_taken() {
-        let found = dockerfile("FROM a\nENV A=$HOME\nCMD ./x | tee log\nVOLUME $DATA\n", "Dockerfile");
+        let found = dockerfile(
+            "FROM a\nENV A=$HOME\nCMD ./x | tee log\nVOLUME $DATA\n",
+            "Dockerfile",
+            &|_| false,
+        );
         assert_eq!(found, Runtime::default());
     }
 
@@ -172,6 +183,7 @@ mod tests {
         let found = dockerfile(
             "FROM a\nCOPY conf/app.yml /etc/app/app.yml\nENTRYPOINT [\"/bin/app\"]\nCMD [\"--config=/etc/app/app.yml\", \"--v\"]\n",
             "Dockerfile",
+            &|_| false,
         );
         let args = found.args(1).unwrap().0;
         let (files, said) = found.named_files(&args, &|_| false);
@@ -193,12 +205,14 @@ mod tests {
         let into_folder = dockerfile(
             "FROM a\nCOPY docker/app.docker.yaml /app/\nCMD [\"/app/run\", \"-c\", \"/app/app.docker.yaml\"]\n",
             "D",
+            &|_| false,
         );
         let args = into_folder.args(1).unwrap().0;
         assert_eq!(into_folder.named_files(&args, &|_| true).0[0].1, "/app/app.docker.yaml");
         let secret = dockerfile(
             "FROM a\nCOPY .env /app/.env\nCMD [\"/app/run\", \"--env\", \"/app/.env\"]\n",
             "D",
+            &|_| false,
         );
         let args = secret.args(1).unwrap().0;
         assert_eq!(secret.named_files(&args, &|_| true).1.len(), 1);
@@ -206,13 +220,13 @@ mod tests {
 
     #[test]
     fn udp_ports_are_kept_apart() {
-        let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile");
+        let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile", &|_| false);
         assert_eq!(found.ports, vec![(53, "Dockerfile:2".into())]);
         assert_eq!(found.udp_ports, vec![(53, "Dockerfile:2".into())]);
     }
 
     #[test]
     fn only_an_apps_own_folder_is_a_workdir() {
-        assert_eq!(dockerfile("FROM a\nWORKDIR /\n", "D").workdir, None);
+        assert_eq!(dockerfile("FROM a\nWORKDIR /\n", "D", &|_| false,).workdir, None);
     }
 }

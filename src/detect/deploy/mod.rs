@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::detect::{join_rel, read_small_text};
 
 mod apply;
+mod build_steps;
 mod compose;
 mod dockerfile;
 mod fly;
@@ -137,7 +138,7 @@ fn own_dockerfiles(root: &Path, dir: &str) -> Vec<(String, Runtime)> {
                 return None;
             }
             let shown = join_rel(dir, &rel);
-            let runtime = dockerfile::dockerfile(&text, &shown);
+            let runtime = dockerfile::dockerfile(&text, &shown, &|path| root.join(path).is_dir());
             Some((shown, runtime))
         })
         .collect()
@@ -172,7 +173,7 @@ pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
 
 /// Every reader on arbitrary text, for the fuzz target.
 pub(crate) fn fuzz_text(text: &str) -> usize {
-    let file = dockerfile::dockerfile(text, "Dockerfile");
+    let file = dockerfile::dockerfile(text, "Dockerfile", &|_| true);
     let compose = compose::compose_service(text, "compose.yaml", ".").map_or(0, |r| r.ports.len() + r.env.len());
     let web = procfile::web(text, "Procfile").map_or(0, |r| r.env.len());
     let fly = fly::fly_port(text, "fly.toml").map_or(0, |(p, _)| usize::from(p));

@@ -2,6 +2,7 @@
 //! command, environment, volumes, WORKDIR and health check, each value with its `file:line`; how a
 //! lower-ranked file fills what a higher one left out, and the note that says what was carried over.
 
+use super::build_steps::BuiltFrontend;
 use crate::validate;
 
 /// A value with the `file:line` it came from.
@@ -40,6 +41,10 @@ pub(crate) struct Runtime {
     /// The other compose services the app's service talks to (by `depends_on` or a variable whose value names
     /// one), by image: the backing services a generated compose.yaml runs beside it.
     pub(crate) links: Vec<Sourced<Link>>,
+    /// A Node front-end built in a stage of its own, whose output the final stage copies into the app.
+    pub(crate) frontend: Option<Sourced<BuiltFrontend>>,
+    /// System packages the final stage installs for run time, with their image family (`debian`, `alpine`).
+    pub(crate) packages: Vec<Sourced<(String, &'static str)>>,
 }
 
 /// A file that holds secrets (a dotenv file, keys; the table the `.dockerignore` keeps out): never copied into
@@ -180,14 +185,27 @@ impl Runtime {
             self.volumes.iter().map(|(v, _)| v.as_str()).collect(),
             self.volumes.first().map(|(_, s)| s),
         );
+        named(
+            "system packages",
+            self.packages.iter().map(|((name, _), _)| name.as_str()).collect(),
+            self.packages.first().map(|(_, s)| s),
+        );
         if let Some((dir, source)) = &self.workdir {
             parts.push(format!("WORKDIR {dir} ({source})"));
         }
         if let Some((_, source)) = &self.healthcheck {
             parts.push(format!("the health check ({source})"));
         }
+
+        let kept = match &self.frontend {
+            Some((built, source)) => {
+                parts.push(format!("the front-end build of {}/ ({source})", built.dir));
+                "that (not their other build steps)"
+            }
+            None => "that (not their build steps)",
+        };
         format!(
-            "the project's deployment files say how it runs: {}; the new Dockerfile keeps that (not their build steps)",
+            "the project's deployment files say how it runs: {}; the new Dockerfile keeps {kept}",
             parts.join(", ")
         )
     }
@@ -262,7 +280,9 @@ impl Runtime {
             .chain(self.workdir.iter_mut().map(|(_, s)| s))
             .chain(self.healthcheck.iter_mut().map(|(_, s)| s))
             .chain(self.copied_in.iter_mut().map(|(_, s)| s))
-            .chain(self.links.iter_mut().map(|(_, s)| s));
+            .chain(self.links.iter_mut().map(|(_, s)| s))
+            .chain(self.frontend.iter_mut().map(|(_, s)| s))
+            .chain(self.packages.iter_mut().map(|(_, s)| s));
         for source in sources {
             *source = shown(source);
         }

@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
 
 use super::super::lex::Lexed;
-use super::super::{join_rel, Fact, Facts};
+use super::super::{frontend, join_rel, Fact, Facts};
 use super::packages::Tree;
 use crate::detect::walk;
 
@@ -16,9 +15,8 @@ use crate::detect::walk;
 pub(super) struct Embeds {
     /// Embedded paths present in the repository, which the .dockerignore must not exclude.
     pub(super) present: Vec<String>,
-    /// The front-end stage, when an embedded folder is a package.json build's output.
-    pub(super) frontend: Option<Fact>,
-    pub(super) frontend_node_version: Option<Fact>,
+    /// The front-end stage's facts, when an embedded folder is a package.json build's output.
+    pub(super) frontend: Vec<(&'static str, Fact)>,
     pub(super) warnings: Vec<String>,
 }
 
@@ -83,7 +81,7 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
                 }
                 continue;
             }
-            match (&mut stage, builder_of(root, &target)) {
+            match (&mut stage, frontend::builder_of(root, &target)) {
                 (Some(stage), Some(builder)) if stage.dir == builder => {
                     if !stage.copies.contains(&target) {
                         stage.copies.push(target);
@@ -95,7 +93,7 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
                      a stage for {other} by hand",
                     stage.dir
                 )),
-                (None, Some(builder)) => match frontend_facts(root, &builder) {
+                (None, Some(builder)) => match frontend::node_facts(root, &builder) {
                     Ok(facts) => {
                         stage = Some(Stage {
                             dir: builder,
@@ -123,29 +121,14 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
         source,
     }) = stage
     {
-        // The Node facts a front-end stage needs, under the names the Node templates use; absent ones stay
-        // absent so the templates' defaults apply.
-        let mut stage = serde_json::Map::new();
-        stage.insert("dir".into(), json!(dir));
-        for key in [
-            "package_manager",
-            "package_manager_version",
-            "corepack",
-            "yarn_path",
-            "lockfile",
-            "install_files",
-            "build_script",
-        ] {
-            if let Some(fact) = facts.get(key) {
-                stage.insert(key.into(), fact.value.clone());
-            }
-        }
-        stage.insert("copies".into(), json!(copies));
-        found.frontend_node_version = facts.get("node_version").cloned();
-        found.frontend = Some(
-            Fact::new(Value::Object(stage), source)
-                .with_note(format!("embedded, and built by {}", join_rel(&dir, "package.json"))),
-        );
+        let copies: Vec<frontend::Copy> = copies
+            .into_iter()
+            .map(|path| frontend::Copy {
+                from: path.clone(),
+                to: path,
+            })
+            .collect();
+        found.frontend = frontend::stage_facts(&dir, &facts, None, &copies, &source, "embedded, and");
     }
     found
 }
@@ -173,22 +156,6 @@ fn static_prefix(package_dir: &str, pattern: &str) -> Option<String> {
     Some(join_rel(package_dir, &fixed.join("/")))
 }
 
-/// The folder whose package.json builds `target`: the nearest one at or above it, up to the repository root.
-fn builder_of(root: &Path, target: &str) -> Option<String> {
-    let mut dir = target.to_string();
-    loop {
-        if root.join(&dir).join("package.json").is_file() {
-            return Some(dir);
-        }
-        if dir == "." {
-            return None;
-        }
-        dir = dir
-            .rsplit_once('/')
-            .map_or_else(|| ".".to_string(), |(parent, _)| parent.to_string());
-    }
-}
-
 /// A folder kept in git only for its place (empty, or `.gitkeep` and other dotfiles alone): its content is
 /// a build's output.
 fn is_placeholder(path: &Path) -> bool {
@@ -198,30 +165,6 @@ fn is_placeholder(path: &Path) -> bool {
     entries
         .filter_map(Result::ok)
         .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
-}
-
-/// The Node probe's facts for the front-end folder (through the registry: a Go service's front-end is a Node
-/// project, read as Node reads it), or why it cannot be built here.
-fn frontend_facts(root: &Path, dir: &str) -> Result<Facts, String> {
-    let node = crate::detect::stack("node").ok_or_else(|| "no Node stack is registered".to_string())?;
-    let candidate = (node.probe)(&root.join(dir))
-        .map_err(|e| format!("{e:#}"))?
-        .ok_or_else(|| "it has no package.json".to_string())?;
-    if candidate.facts.contains_key("workspace_root") || !candidate.choices.is_empty() {
-        return Err("it is part of a Node workspace, which a front-end stage does not build yet".into());
-    }
-    if !candidate.facts.contains_key("build_script") {
-        return Err("its package.json has no build script".into());
-    }
-    let needs_version = candidate
-        .facts
-        .get("package_manager")
-        .and_then(|f| f.value.as_str())
-        .is_some_and(|pm| ["pnpm", "yarn-berry", "bun"].contains(&pm));
-    if needs_version && !candidate.facts.contains_key("package_manager_version") {
-        return Err("its package manager's version is not pinned (packageManager in package.json)".into());
-    }
-    Ok(candidate.facts)
 }
 
 #[cfg(test)]

@@ -503,12 +503,8 @@ fn program_option(
                 .with_note("embedded by //go:embed, so kept in the build context"),
         );
     }
-    if let Some(frontend) = embeds.frontend {
-        insert(&mut facts, "frontend", frontend);
-        insert(&mut facts, "has_frontend", Fact::new(true, main.evidence.clone()));
-    }
-    if let Some(version) = embeds.frontend_node_version {
-        insert(&mut facts, "frontend_node_version", version);
+    for (key, fact) in embeds.frontend {
+        insert(&mut facts, key, fact);
     }
     warnings.extend(embeds.warnings);
     ChoiceOption {

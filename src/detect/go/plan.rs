@@ -23,7 +23,7 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     if let Some(arg) = port_flag_arg(values) {
         values.insert("port_flag_arg".into(), Value::from(arg));
     }
-    derive_frontend(values);
+    crate::detect::frontend::derive(values);
 }
 
 /// The argument that tells the program its port: needed when the image's port is not the flag's default (the
@@ -46,25 +46,4 @@ fn port_flag_arg(values: &Map<String, Value>) -> Option<String> {
     let name = flag.get("name").and_then(Value::as_str)?;
     let address = flag.get("address").and_then(Value::as_bool).unwrap_or(false);
     Some(format!("--{name}={}{text}", if address { ":" } else { "" }))
-}
-
-fn derive_frontend(values: &mut Map<String, Value>) {
-    let Some(Value::Object(frontend)) = values.get("frontend") else {
-        return;
-    };
-    let Some(node) = crate::detect::stack("node") else {
-        return;
-    };
-    let mut as_node = frontend.clone();
-    if let Some(version) = values.get("frontend_node_version") {
-        as_node.insert("node_version".into(), version.clone());
-    }
-    (node.derive)(&mut as_node);
-    if let Some(Value::Object(frontend)) = values.get_mut("frontend") {
-        for field in ["package_manager_setup", "node_ships_yarn"] {
-            if let Some(value) = as_node.remove(field) {
-                frontend.insert(field.into(), value);
-            }
-        }
-    }
 }

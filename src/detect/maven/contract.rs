@@ -18,6 +18,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             dir: module.value.clone(),
             facts: &mut module.facts,
             warnings: &mut module.warnings,
+            builds_frontend: false,
             takes_workdir: false,
             own_env: &["JAVA_TOOL_OPTIONS"],
         })

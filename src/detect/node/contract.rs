@@ -18,6 +18,7 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         dir: dir.to_string(),
         facts,
         warnings,
+        builds_frontend: false,
         takes_workdir: false,
         // The image runs in production, on the port it exposes.
         own_env: &["NODE_ENV", "PORT"],

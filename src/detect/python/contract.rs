@@ -145,6 +145,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
             dir: ".".to_string(),
             facts: &mut option.facts,
             warnings: &mut option.warnings,
+            builds_frontend: true,
             takes_workdir: false,
             // The image's own, and the development switches an old image may have set (FLASK_ENV=development).
             own_env: &[
@@ -163,8 +164,13 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
     deploy::apply_to_programs(
         root,
         &mut programs,
-        &|_, words| {
-            (server::started(words).is_some() || super::programs::named_by(words).is_some())
+        &|facts, words| {
+            // The project's own start command, taken as the program's (`python -m bot`), runs it too.
+            let own = facts
+                .get("start_command")
+                .and_then(|f| f.value.as_str())
+                .is_some_and(|command| command == words.join(" "));
+            (own || server::started(words).is_some() || super::programs::named_by(words).is_some())
                 .then(|| Start::words(words.len()))
         },
         &|s| s.to_string(),

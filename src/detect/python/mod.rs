@@ -55,6 +55,8 @@ pub(super) static STACK: Stack = Stack {
         "system_libraries",
         "uv_workspace",
         "no_musl_wheels",
+        "has_frontend",
+        "frontend",
     ],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
@@ -158,6 +160,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     written_dirs(&run_time, &mut candidate);
+    started_programs(&manifests.dependencies, &run_time, &mut candidate.facts);
     let programs = programs::find(root, &manifests.dependencies);
     // The project starts the program itself (`python -m src.bot`): taken where dockgen has no server to run it with.
     let script = if started.is_none() { contract::started_script(root) } else { None };
@@ -617,6 +620,22 @@ fn written_dirs(run_time: &runtime::RunTime, candidate: &mut Candidate) {
         "written_dirs".into(),
         Fact::new(json!(dirs), first.clone()).with_note(format!("the program writes there: {}", sources.join(", "))),
     );
+}
+
+/// The programs the code starts, and those its dependencies start (pydub runs ffmpeg), as `runtime_programs`.
+fn started_programs(dependencies: &[Dependency], run_time: &runtime::RunTime, facts: &mut Facts) {
+    let mut found = run_time.programs.clone();
+    for starts in &knowledge().starts {
+        let Some(dependency) = dependencies.iter().find(|d| d.name == starts.package) else {
+            continue;
+        };
+        for program in &starts.programs {
+            if !found.iter().any(|(known, _)| known == program) {
+                found.push((program.clone(), format!("{} ({})", dependency.source, dependency.name)));
+            }
+        }
+    }
+    crate::detect::runtime_programs(found.iter().map(|(program, at)| (program, at)), facts);
 }
 
 /// The Debian packages the slim runtime needs for dependencies that load a system library.

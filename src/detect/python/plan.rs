@@ -28,12 +28,18 @@ pub(super) const FIELDS: &[PlanField] = &[
         holds: "the uv that installs the package manager with the dependencies of its release day",
     },
     PlanField {
+        name: "frontend.package_manager_setup, frontend.node_ships_yarn",
+        holds: "the front-end stage's package-manager setup and whether its Node image has yarn, as Node derives \
+                them",
+    },
+    PlanField {
         name: "python_path",
         holds: "the folder the app's modules import from, when it is not the working directory (a src layout)",
     },
 ];
 
 pub(super) fn derive(values: &mut Map<String, Value>) {
+    crate::detect::frontend::derive(values);
     let text = |values: &Map<String, Value>, key: &str| values.get(key).and_then(Value::as_str).map(String::from);
     if let Some(words) = start_words(values) {
         values.insert("start_words".into(), Value::from(words));

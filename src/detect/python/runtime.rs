@@ -18,10 +18,25 @@ use crate::validate::is_upper_env_name;
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
 
+/// Calls that start a program, by the module they are called through (or imported from) and their name: the
+/// program is their first argument, a command line or a list of words.
+const STARTING_CALLS: &[(&str, &str)] = &[
+    ("subprocess", "run"),
+    ("subprocess", "call"),
+    ("subprocess", "check_call"),
+    ("subprocess", "check_output"),
+    ("subprocess", "Popen"),
+    ("os", "system"),
+    ("os", "popen"),
+    ("asyncio", "create_subprocess_exec"),
+    ("asyncio", "create_subprocess_shell"),
+    ("shutil", "which"),
+];
+
 /// Texts a module must contain to be parsed at all.
 const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
-    "BaseSettings",
+    "BaseSettings", "subprocess", "system(", "popen(", "which(",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -34,6 +49,8 @@ pub(super) struct RunTime {
     /// Those of them read with no default (`os.environ["X"]`, a settings field without one): the program
     /// stops without them.
     pub(super) required: Vec<(String, String)>,
+    /// Programs the code starts that dockgen knows how to install (knowledge/programs), each once.
+    pub(super) programs: Vec<(String, String)>,
     /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
     pub(super) instance_folder: Option<String>,
     /// The warning of a walk cut short.
@@ -47,6 +64,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut required: Vec<(String, String)> = Vec::new();
     let mut instance_folder = None;
     let mut found: Vec<(String, String)> = Vec::new();
+    let mut programs: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -63,8 +81,18 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         }
         let summary = summarise(&text, &|name| {
-            name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name) || ENV_CALLS.contains(&name)
+            name == "open"
+                || WRITING_CALLS.iter().any(|(n, _)| *n == name)
+                || ENV_CALLS.contains(&name)
+                || STARTING_CALLS.iter().any(|(_, n)| *n == name)
         });
+        for call in &summary.calls {
+            if let Some(program) = started_program(call, &summary.imports) {
+                if !programs.iter().any(|(p, _)| *p == program) {
+                    programs.push((program, format!("{rel}:{}", call.line)));
+                }
+            }
+        }
         let settings_reads = settings::reads(&summary);
         let without_default = summary
             .environ_subscripts
@@ -127,9 +155,28 @@ pub(super) fn scan(root: &Path) -> RunTime {
         written: found,
         env_reads,
         required,
+        programs,
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// The known program a call starts (`subprocess.run(["ffmpeg", ...])`, `os.system("git pull")`,
+/// `shutil.which("tesseract")`, or `run` imported from subprocess), by its base name.
+fn started_program(call: &Call, imports: &[String]) -> Option<String> {
+    let (module, name) = call.callee.rsplit_once('.').unwrap_or(("", &call.callee));
+    let module = module.rsplit('.').next().unwrap_or(module);
+    let through = |wanted: &str| module == wanted || module.is_empty() && imports.iter().any(|i| i == wanted);
+    if !STARTING_CALLS.iter().any(|(m, n)| *n == name && through(m)) {
+        return None;
+    }
+    let words = match call.args.first()? {
+        Literal::Str(line) => line.split_whitespace().next()?.to_string(),
+        Literal::List(words) => words.first()?.as_str()?.to_string(),
+        _ => return None,
+    };
+    let program = words.rsplit('/').next().unwrap_or(&words);
+    crate::knowledge::programs::is_known(program).then(|| program.to_string())
 }
 
 /// Words of a constant's name that say it names a data folder, and words that say it is read, not written.

@@ -17,6 +17,8 @@ pub(super) enum Literal {
     UnderBase(String),
     /// A plain name (`LOGS_DIR`), which the module may have assigned a literal.
     Name(String),
+    /// A list or tuple of literals (`["ffmpeg", "-i", path]`); one nested in it is `Other`.
+    List(Vec<Literal>),
     Other,
 }
 
@@ -371,6 +373,18 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
         "identifier" => Literal::Name(text.to_string()),
+        "list" | "tuple" => {
+            let mut cursor = node.walk();
+            let items = node.named_children(&mut cursor).filter(|item| item.kind() != "comment");
+            Literal::List(
+                items
+                    .map(|item| match item.kind() {
+                        "list" | "tuple" => Literal::Other,
+                        _ => literal(item, bytes),
+                    })
+                    .collect(),
+            )
+        }
         "string" => {
             let prefix_len = text.find(['"', '\'']).unwrap_or(0);
             let prefix = text[..prefix_len].to_ascii_lowercase();

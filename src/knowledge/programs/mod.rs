@@ -30,6 +30,15 @@ pub(crate) fn package_for(program: &str, family: &str) -> Option<&'static str> {
     packages().programs.get(program)?.get(family).map(String::as_str)
 }
 
+/// The program a package of an image family installs, when dockgen knows it (`imagemagick` → `convert`).
+pub(crate) fn provided_by(package: &str, family: &str) -> Option<&'static str> {
+    packages()
+        .programs
+        .iter()
+        .find(|(_, families)| families.get(family).is_some_and(|p| p == package))
+        .map(|(program, _)| program.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +53,7 @@ mod tests {
             }
         }
         assert_eq!(package_for("sqlite3", "alpine"), Some("sqlite"));
+        assert_eq!(provided_by("sqlite3", "debian"), Some("sqlite3"));
+        assert_eq!(provided_by("libgl1", "debian"), None);
     }
 }

@@ -35,6 +35,14 @@ pub(crate) struct Knowledge {
     pub(crate) server: Vec<Server>,
     pub(crate) program: Vec<Program>,
     pub(crate) native: Vec<Native>,
+    pub(crate) starts: Vec<Starts>,
+}
+
+/// A package whose code starts programs the runtime image lacks (knowledge/programs installs them).
+#[derive(Deserialize)]
+pub(crate) struct Starts {
+    pub(crate) package: String,
+    pub(crate) programs: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +210,12 @@ mod tests {
             // A script serves on a port; a worker serves none.
             assert_eq!(program.port.is_some(), program.kind == ProgramKind::Script, "{}", program.name);
             assert!(program.calls.len() + program.constructors.len() > 0 || program.name == "streamlit");
+        }
+        for starts in &known.starts {
+            for program in &starts.programs {
+                assert!(crate::knowledge::programs::is_known(program), "{}: {program}", starts.package);
+            }
+            assert_eq!(starts.package, normalise(&starts.package), "package names are normalised");
         }
         let lines: Lines = toml::from_str(LINES_TOML).unwrap();
         assert!(lines.line.iter().any(|l| l.version == lines.default_line));
