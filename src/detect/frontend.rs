@@ -33,6 +33,24 @@ pub(crate) fn builder_of(root: &Path, target: &str) -> Option<String> {
     }
 }
 
+/// Whether the repository lacks `rel` as a build would make it: absent, a placeholder kept only for its place,
+/// or gitignored.
+pub(crate) fn needs_building(root: &Path, rel: &str) -> bool {
+    let path = root.join(rel);
+    !path.exists() || is_placeholder(&path) || crate::detect::walk::is_gitignored(root, rel)
+}
+
+/// A folder kept in git only for its place (empty, or `.gitkeep` and other dotfiles alone): its content is
+/// a build's output.
+fn is_placeholder(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    entries
+        .filter_map(Result::ok)
+        .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
+}
+
 /// The Node probe's facts for the front-end folder `dir` (a front-end is a Node project, read as Node reads
 /// it), or why it cannot be built in a stage.
 pub(crate) fn node_facts(root: &Path, dir: &str) -> Result<Facts, String> {

@@ -374,6 +374,11 @@ fn fold_frontend_into_program(candidates: &mut Vec<Candidate>) {
             "package.json runs no server ({why}): this is a Go service and the Node part is its front-end; \
              pass --preset node-static to build the front-end alone"
         )
+    } else if candidates[program_at].facts.contains_key("frontend") {
+        format!(
+            "package.json runs no server ({why}): this is a Python project and the Node part builds the front-end it \
+             serves, built in a stage of its own; pass --preset node-static to build the front-end alone"
+        )
     } else if kind.is_some_and(|k| k.value == "static") {
         format!(
             "package.json runs no server ({why}): this is a Python project and the Node part builds its front-end \
@@ -424,6 +429,29 @@ fn join_rel(dir: &str, file: &str) -> String {
     } else {
         format!("{dir}/{file}")
     }
+}
+
+/// `path` relative to the repository folder `dir`, with `.` and `..` resolved (`backend`, `../ui/dist` →
+/// `ui/dist`; `.` for the folder itself); None for an absolute path or one that leaves the repository.
+fn normalised_rel(dir: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
 }
 
 /// Reads a manifest as UTF-8 text; every error names the file relative to the repository. Only regular

@@ -140,7 +140,7 @@ fn no_two_modules_import_each_other() {
     for (from, to) in [
         ("render", "knowledge::images"),
         ("init", "detect"),
-        ("detect::go::embed", "detect::walk"),
+        ("detect::frontend", "detect::walk"),
     ] {
         assert!(
             edges.contains(&(from.to_string(), to.to_string())),

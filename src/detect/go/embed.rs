@@ -8,7 +8,6 @@ use std::path::Path;
 use super::super::lex::Lexed;
 use super::super::{frontend, join_rel, Fact, Facts};
 use super::packages::Tree;
-use crate::detect::walk;
 
 /// What the embeds of a program need.
 #[derive(Default)]
@@ -49,8 +48,7 @@ pub(super) fn file_embeds(root: &Path, rel: &str, lexed: &Lexed) -> Vec<Embedded
             let Some(target) = static_prefix(package_dir, &pattern) else {
                 continue;
             };
-            let path = root.join(&target);
-            let present = path.exists() && !is_placeholder(&path) && !walk::is_gitignored(root, &target);
+            let present = !frontend::needs_building(root, &target);
             found.push(Embedded {
                 pattern,
                 line: *line,
@@ -154,17 +152,6 @@ fn static_prefix(package_dir: &str, pattern: &str) -> Option<String> {
         return None;
     }
     Some(join_rel(package_dir, &fixed.join("/")))
-}
-
-/// A folder kept in git only for its place (empty, or `.gitkeep` and other dotfiles alone): its content is
-/// a build's output.
-fn is_placeholder(path: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return false;
-    };
-    entries
-        .filter_map(Result::ok)
-        .all(|e| e.file_name().to_string_lossy().starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()))
 }
 
 #[cfg(test)]

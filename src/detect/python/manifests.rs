@@ -173,9 +173,17 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
             pipfile(root, &mut found)?;
         }
         Manager::Uv | Manager::Poetry | Manager::Pdm => {
-            if manager == Manager::Poetry && found.installable && !poetry_package_present(root, poetry) {
-                // Poetry 2 refuses to install a root package whose folder is missing; 1.x only warned.
-                found.installable = false;
+            if manager == Manager::Poetry && found.installable {
+                // Poetry 2 refuses to install a root package whose folder or readme is missing; 1.x only warned.
+                if let Some(why) = poetry_root_missing(root, poetry) {
+                    found.installable = false;
+                    if !why.is_empty() {
+                        found.warnings.push(format!(
+                            "pyproject.toml: {why}, so the project itself cannot be installed: only its dependencies \
+                             are (poetry install --no-root)"
+                        ));
+                    }
+                }
             }
             if pyproject.is_none() {
                 anyhow::bail!("{}: no pyproject.toml beside it", found.manager_source);
@@ -251,16 +259,34 @@ fn choose_manager(
 
 /// Whether the package Poetry would install as the project exists: `packages = [...]` names it, or a module
 /// named after the project (`my-app` → `my_app/`, `src/my_app/`, `my_app.py`) is there.
-fn poetry_package_present(root: &Path, poetry: Option<&Table>) -> bool {
-    let Some(poetry) = poetry else { return false };
-    if poetry.contains_key("packages") {
-        return true;
+fn poetry_root_missing(root: &Path, poetry: Option<&Table>) -> Option<String> {
+    let Some(poetry) = poetry else { return Some(String::new()) };
+    // Building the root package reads its readme.
+    if let Some(readme) = poetry.get("readme").and_then(Item::as_str) {
+        if !root.join(readme).is_file() {
+            return Some(format!("[tool.poetry] readme names {readme}, which is not there"));
+        }
     }
-    let Some(name) = poetry.get("name").and_then(Item::as_str) else { return false };
+    if let Some(packages) = poetry.get("packages").and_then(Item::as_array) {
+        // Every package listed must be there (`include` under its `from` folder); a glob is taken on trust.
+        let missing = packages.iter().find_map(|package| {
+            let table = package.as_inline_table()?;
+            let include = table.get("include").and_then(|v| v.as_str())?;
+            let from = table.get("from").and_then(|v| v.as_str()).unwrap_or(".");
+            let present = include.contains(['*', '?', '[']) || root.join(from).join(include).exists();
+            (!present).then(|| include.to_string())
+        });
+        return missing.map(|include| format!("[tool.poetry] packages names {include}, which is not there"));
+    }
+    if poetry.contains_key("packages") {
+        return None;
+    }
+    let Some(name) = poetry.get("name").and_then(Item::as_str) else { return Some(String::new()) };
     let module = name.to_ascii_lowercase().replace(['-', '.'], "_");
-    [module.clone(), format!("src/{module}"), format!("{module}.py")]
+    let present = [module.clone(), format!("src/{module}"), format!("{module}.py")]
         .iter()
-        .any(|path| root.join(path).exists())
+        .any(|path| root.join(path).exists());
+    (!present).then(String::new)
 }
 
 /// `.python-version` and `runtime.txt`: the line the developers and the platform run.
@@ -506,4 +532,39 @@ pub(super) fn fuzz_text(text: &str) -> usize {
     let mut found = Manifests::new(Manager::Pip, String::new(), false);
     file.read_into(&mut found);
     found.dependencies.len() + found.python.len() + found.scripts.len() + poetry_lock_version(text).map_or(0, |_| 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(files: &[&str], pyproject: &str) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let doc: Document<String> = pyproject.parse().unwrap();
+        let poetry = doc.get("tool").and_then(|t| t.get("poetry")).and_then(Item::as_table);
+        poetry_root_missing(dir.path(), poetry)
+    }
+
+    #[test]
+    fn a_root_package_poetry_cannot_build_is_not_installed() {
+        let project = "[tool.poetry]\nname = \"shop-api\"\nreadme = \"README.md\"\n";
+        assert_eq!(missing(&["README.md", "shop_api/__init__.py"], project), None);
+        assert_eq!(
+            missing(&["readme.md", "shop_api/__init__.py"], project).as_deref(),
+            Some("[tool.poetry] readme names README.md, which is not there")
+        );
+        let listed = "[tool.poetry]\nname = \"x\"\npackages = [{include = \"shop\", from = \"src\"}]\n";
+        assert_eq!(missing(&["src/shop/__init__.py"], listed), None);
+        assert_eq!(
+            missing(&["Shop/__init__.py"], listed).as_deref(),
+            Some("[tool.poetry] packages names shop, which is not there")
+        );
+        // No module of its name: not installed, as Poetry 2 would refuse it, with nothing to say.
+        assert_eq!(missing(&[], "[tool.poetry]\nname = \"x\"\n").as_deref(), Some(""));
+    }
 }

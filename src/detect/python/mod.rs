@@ -29,7 +29,7 @@ use self::manifests::{Manager, Manifests};
 use self::requirements::Dependency;
 use self::source::{summarise, Literal};
 use super::stack::{Example, Parser, Stack};
-use super::{read_small_text, services, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{frontend, join_rel, read_small_text, services, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::python::{knowledge, tool};
 use crate::knowledge::version_at_least;
 
@@ -161,6 +161,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     written_dirs(&run_time, &mut candidate);
     started_programs(&manifests.dependencies, &run_time, &mut candidate.facts);
+    served_frontend(root, &run_time, &mut candidate);
     let programs = programs::find(root, &manifests.dependencies);
     // The project starts the program itself (`python -m src.bot`): taken where dockgen has no server to run it with.
     let script = if started.is_none() { contract::started_script(root) } else { None };
@@ -620,6 +621,48 @@ fn written_dirs(run_time: &runtime::RunTime, candidate: &mut Candidate) {
         "written_dirs".into(),
         Fact::new(json!(dirs), first.clone()).with_note(format!("the program writes there: {}", sources.join(", "))),
     );
+}
+
+/// The front-end the app serves: a folder it serves (`StaticFiles(directory=…)`, `static_folder`) that a
+/// package.json of the repository builds (its output folder) and the repository does not hold (a gitignored
+/// `frontend/dist`), built in a stage of its own and copied where the app reads it.
+fn served_frontend(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candidate) {
+    for (folder, source) in &run_time.served {
+        if !frontend::needs_building(root, folder) {
+            continue;
+        }
+        let Some(builder) = frontend::builder_of(root, folder) else { continue };
+        let node = match frontend::node_facts(root, &builder) {
+            Ok(node) => node,
+            Err(why) => {
+                candidate.warnings.push(format!(
+                    "{source}: the app serves {folder}/, which {} builds, but {why}: the image does not build it; \
+                     add that build in your lines",
+                    join_rel(&builder, "package.json")
+                ));
+                return;
+            }
+        };
+        let Some(output) = node.get("output_dir").and_then(|f| f.value.as_str()).map(|o| join_rel(&builder, o)) else {
+            continue;
+        };
+        if *folder != output && !folder.starts_with(&format!("{output}/")) {
+            continue;
+        }
+        let copies = [frontend::Copy {
+            from: output.clone(),
+            to: output,
+        }];
+        for (key, fact) in frontend::stage_facts(&builder, &node, None, &copies, source, "served by the app, and") {
+            candidate.facts.insert(key.into(), fact);
+        }
+        candidate.notes.push(format!(
+            "{source}: the app serves {folder}/, which {}'s build writes and the repository does not hold: the \
+             image builds it in a stage of its own",
+            join_rel(&builder, "package.json")
+        ));
+        return;
+    }
 }
 
 /// The programs the code starts, and those its dependencies start (pydub runs ffmpeg), as `runtime_programs`.

@@ -33,10 +33,24 @@ const STARTING_CALLS: &[(&str, &str)] = &[
     ("shutil", "which"),
 ];
 
+/// Calls that serve files from a folder, by name, with the keyword or position of the folder, whether it is
+/// relative to the module's folder (Flask's root path) rather than the working directory, and whether the
+/// argument is a file in the folder (`FileResponse("ui/dist/index.html")`).
+const SERVING_CALLS: &[(&str, &str, usize, bool, bool)] = &[
+    ("StaticFiles", "directory", 0, false, false),
+    ("Jinja2Templates", "directory", 0, false, false),
+    ("FileResponse", "path", 0, false, true),
+    ("Flask", "static_folder", usize::MAX, true, false),
+    ("Flask", "template_folder", usize::MAX, true, false),
+    ("send_from_directory", "directory", 0, true, false),
+    ("send_file", "path_or_file", 0, true, true),
+];
+
 /// Texts a module must contain to be parsed at all.
 const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
-    "BaseSettings", "subprocess", "system(", "popen(", "which(",
+    "BaseSettings", "subprocess", "system(", "popen(", "which(", "StaticFiles", "Templates", "FileResponse",
+    "static_folder", "template_folder", "send_", "STATICFILES_DIRS",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -49,6 +63,9 @@ pub(super) struct RunTime {
     /// Those of them read with no default (`os.environ["X"]`, a settings field without one): the program
     /// stops without them.
     pub(super) required: Vec<(String, String)>,
+    /// Folders the app serves files from (static folders, templates, a file's folder), relative to the
+    /// repository, each once.
+    pub(super) served: Vec<(String, String)>,
     /// Programs the code starts that dockgen knows how to install (knowledge/programs), each once.
     pub(super) programs: Vec<(String, String)>,
     /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
@@ -65,6 +82,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut instance_folder = None;
     let mut found: Vec<(String, String)> = Vec::new();
     let mut programs: Vec<(String, String)> = Vec::new();
+    let mut served: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -85,12 +103,14 @@ pub(super) fn scan(root: &Path) -> RunTime {
                 || WRITING_CALLS.iter().any(|(n, _)| *n == name)
                 || ENV_CALLS.contains(&name)
                 || STARTING_CALLS.iter().any(|(_, n)| *n == name)
+                || SERVING_CALLS.iter().any(|(n, ..)| *n == name)
         });
+        for (folder, line) in served_folders(&summary, &rel) {
+            add_once(&mut served, folder, format!("{rel}:{line}"));
+        }
         for call in &summary.calls {
             if let Some(program) = started_program(call, &summary.imports) {
-                if !programs.iter().any(|(p, _)| *p == program) {
-                    programs.push((program, format!("{rel}:{}", call.line)));
-                }
+                add_once(&mut programs, program, format!("{rel}:{}", call.line));
             }
         }
         let settings_reads = settings::reads(&summary);
@@ -101,15 +121,11 @@ pub(super) fn scan(root: &Path) -> RunTime {
             .chain(settings_reads.iter().filter(|r| r.required).map(|r| (r.name.clone(), r.line)))
             .chain(reads_without_default(&summary));
         for (name, line) in without_default {
-            if !required.iter().any(|(n, _)| *n == name) {
-                required.push((name, format!("{rel}:{line}")));
-            }
+            add_once(&mut required, name, format!("{rel}:{line}"));
         }
         let read = env_names(&summary).into_iter().chain(settings_reads.into_iter().map(|r| (r.name, r.line)));
         for (name, line) in read {
-            if !env_reads.iter().any(|(n, _)| *n == name) {
-                env_reads.push((name, format!("{rel}:{line}")));
-            }
+            add_once(&mut env_reads, name, format!("{rel}:{line}"));
         }
         let mut add = |dir: String, line: usize| {
             if !found.iter().any(|(d, _)| *d == dir) {
@@ -156,9 +172,61 @@ pub(super) fn scan(root: &Path) -> RunTime {
         env_reads,
         required,
         programs,
+        served,
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// Adds `item` with where it was found, unless the list has it already.
+fn add_once(list: &mut Vec<(String, String)>, item: String, source: String) {
+    if !list.iter().any(|(known, _)| *known == item) {
+        list.push((item, source));
+    }
+}
+
+/// The folders a module serves files from, relative to the repository (`StaticFiles(directory="ui/dist")`,
+/// `Flask(__name__, static_folder="../frontend/build")` beside the module, Django's `STATICFILES_DIRS`), with
+/// their lines.
+fn served_folders(summary: &super::source::Summary, rel: &str) -> Vec<(String, usize)> {
+    let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
+    let constant = |name: &str| summary.constants.iter().rev().find(|(n, _, _)| n == name).map(|(_, v, _)| v);
+    // A plain path, or a constant holding one; `BASE_DIR / "x"` is relative to the project, not the module.
+    let path_of = |literal: &Literal| -> Option<(String, bool)> {
+        let literal = match literal {
+            Literal::Name(name) => constant(name)?,
+            other => other,
+        };
+        match literal {
+            Literal::Str(path) => Some((path.clone(), true)),
+            Literal::UnderBase(path) => Some((path.clone(), false)),
+            _ => None,
+        }
+    };
+    let mut found = Vec::new();
+    for call in &summary.calls {
+        let name = call.callee.rsplit('.').next().unwrap_or(&call.callee);
+        for (_, keyword, at, beside_module, is_file) in SERVING_CALLS.iter().filter(|(n, ..)| *n == name) {
+            let Some((path, as_written)) = call.keyword(keyword).or_else(|| call.args.get(*at)).and_then(path_of) else {
+                continue;
+            };
+            let path = if *is_file { path.rsplit_once('/').map_or(".", |(dir, _)| dir).to_string() } else { path };
+            let base = if *beside_module && as_written { module_dir } else { "." };
+            if let Some(folder) = crate::detect::normalised_rel(base, &path) {
+                found.push((folder, call.line));
+            }
+        }
+    }
+    for (name, value, line) in &summary.constants {
+        if let (true, Literal::List(items)) = (name == "STATICFILES_DIRS", value) {
+            for item in items {
+                if let Some(folder) = path_of(item).and_then(|(path, _)| crate::detect::normalised_rel(".", &path)) {
+                    found.push((folder, *line));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The known program a call starts (`subprocess.run(["ffmpeg", ...])`, `os.system("git pull")`,

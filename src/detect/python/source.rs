@@ -406,21 +406,24 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
     }
 }
 
-/// The path a call stands for: `Path("downloads")` is its argument; `os.environ.get("DATA_DIR", "data")` and
+/// The path a call stands for: `Path("downloads")` and `str(UI_DIR)` are their argument; `os.environ.get("DATA_DIR", "data")` and
 /// `os.getenv(…, default)` are their default, the path the program uses when the variable is unset.
 fn path_call(node: Node, bytes: &[u8]) -> Option<Literal> {
     let callee = text_of(node.child_by_field_name("function")?, bytes);
     let arguments = node.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
     let mut positional = arguments.named_children(&mut cursor).filter(|a| a.kind() != "keyword_argument");
-    let at = match callee {
-        "Path" | "pathlib.Path" | "PurePath" => 0,
-        "os.environ.get" | "os.getenv" | "environ.get" | "getenv" => 1,
+    // `str(UI_DIR)` is the path its argument names, a constant's name included.
+    let (at, names) = match callee {
+        "Path" | "pathlib.Path" | "PurePath" => (0, false),
+        "str" | "os.fspath" => (0, true),
+        "os.environ.get" | "os.getenv" | "environ.get" | "getenv" => (1, false),
         _ => return None,
     };
     let argument = positional.nth(at)?;
     match literal(argument, bytes) {
         path @ (Literal::Str(_) | Literal::UnderBase(_)) => Some(path),
+        name @ Literal::Name(_) if names => Some(name),
         _ => None,
     }
 }
