@@ -1539,13 +1539,13 @@ fn answers_from_a_replaced_dockerfile_are_said_and_saved() {
                 .and(predicate::str::contains("start_command (Dockerfile:8)"))
                 .and(predicate::str::contains("--save")),
         );
-    // Without the old Dockerfile and without saved answers, nothing starts the program any more.
+    // Without the old Dockerfile and without saved answers, the Python line it named is gone.
     dockgen()
         .args(["init", "--check"])
         .arg(project.path())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("no value for start_command"));
+        .stderr(predicate::str::contains("out of date").and(predicate::str::contains("python:3.13")));
 
     let project = project_copy(&fixture);
     dockgen()
@@ -1563,13 +1563,27 @@ fn answers_from_a_replaced_dockerfile_are_said_and_saved() {
         .success();
 }
 
-/// A Python project with no app object and nothing that starts it: `--yes` refuses naming the answer, and that
-/// answer (`--set start_command=…`) settles it.
+/// A Python project with no app object and nothing that starts it: its only module that runs as a program is
+/// taken; with two, `--yes` refuses naming the answer, and that answer (`--set start_command=…`) settles it.
 #[test]
 fn a_python_program_nothing_starts_takes_its_start_command_from_the_user() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python-bot-started-as-module/repo");
     let project = project_copy(&fixture);
     std::fs::remove_file(project.path().join("Dockerfile")).unwrap();
+    // The only module that runs as a program is the one candidate: taken, as a module of its package.
+    let alone = dockgen()
+        .args(["init", "--yes", "--stdout"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&alone.stdout).contains("CMD [\"python\", \"-m\", \"src.bot\"]"));
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("src/bot.py is the only module that runs as a program"));
+    // A second one is a tie nothing in the repository settles.
+    std::fs::write(
+        project.path().join("src/seed.py"),
+        "def seed():\n    pass\n\n\nif __name__ == \"__main__\":\n    seed()\n",
+    )
+    .unwrap();
     dockgen()
         .args(["init", "--yes", "--stdout"])
         .arg(project.path())

@@ -1,11 +1,31 @@
-//! Procfile's `web:` process: the command a platform runs, with the variables set before it.
+//! Procfile's `web:` process (or its only process): the command a platform runs, with the variables set before
+//! it.
 
 use super::record::{add_env, Runtime};
 
-/// Procfile's `web:` process: its command words; `$PORT` in them is the port the platform gives.
+/// Procfile's `web:` process, or its only process when it has no web one (a bot's `worker: python bot.py`;
+/// `release:` is a one-off step, not a process): its command words; `$PORT` in them is the port the platform
+/// gives.
 pub(crate) fn web(text: &str, file: &str) -> Option<Runtime> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let command = line.strip_prefix("web:")?.trim();
+    let processes: Vec<(usize, &str, &str)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let (name, command) = line.split_once(':')?;
+            let plain = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            (plain && name != "release").then_some((index, name, command))
+        })
+        .collect();
+    let chosen = match processes.iter().find(|(_, name, _)| *name == "web") {
+        Some(web) => vec![*web],
+        None if processes.len() == 1 => processes,
+        None => Vec::new(),
+    };
+    chosen.into_iter().find_map(|(index, _, command)| {
+        let command = command.trim();
         let mut words = shlex::split(command)?;
         let source = format!("{file}:{}", index + 1);
         let mut found = Runtime::default();
@@ -44,5 +64,13 @@ mod tests {
             )
         );
         assert_eq!(web.env[0].0 .0, "NODE_OPTIONS");
+        // The only process, when none is web; several others are a tie nothing here settles.
+        let only = super::web(
+            "release: python manage.py migrate\nworker: python3 bot.py\n",
+            "Procfile",
+        )
+        .unwrap();
+        assert_eq!(only.command.unwrap().0, ["python3", "bot.py"]);
+        assert!(super::web("worker: a\nclock: b\n", "Procfile").is_none());
     }
 }

@@ -331,36 +331,37 @@ fn placeholder_default(value: &str) -> &str {
 }
 
 /// The folder a JDBC URL's file database lives in: `jdbc:sqlite:data/app.db` → `data`, `jdbc:h2:file:./db/x` → `db`,
-/// `jdbc:derby:appdb;create=true` → `appdb` (Derby's database is a folder). In-memory and server URLs are None.
+/// `jdbc:derby:data/appdb;create=true` → `data`: Derby's database is a folder Derby makes itself, and it refuses
+/// one that exists, so the folder it is made in is the one written. In-memory and server URLs are None.
 fn jdbc_folder(url: &str) -> Option<String> {
     let rest = url.trim().strip_prefix("jdbc:")?;
     let (driver, path) = rest.split_once(':')?;
-    let (path, is_folder) = match driver {
+    let path = match driver {
         "sqlite" => {
             let path = path.strip_prefix("file:").unwrap_or(path);
-            (path.split('?').next()?, false)
+            path.split('?').next()?
         }
         "h2" => {
             let path = path.strip_prefix("file:").unwrap_or(path);
             if ["mem:", "tcp:", "ssl:", "zip:"].iter().any(|p| path.starts_with(p)) {
                 return None;
             }
-            (path.split(';').next()?, false)
+            path.split(';').next()?
         }
-        "hsqldb" => (path.strip_prefix("file:")?.split(';').next()?, false),
+        "hsqldb" => path.strip_prefix("file:")?.split(';').next()?,
         "derby" => {
             let path = path.strip_prefix("directory:").unwrap_or(path);
             if path.starts_with("memory:") || path.starts_with("//") || path.starts_with("classpath:") {
                 return None;
             }
-            (path.split(';').next()?, true)
+            path.split(';').next()?
         }
         _ => return None,
     };
     if path.is_empty() || path.starts_with(':') {
         return None;
     }
-    Place::Path(path.to_string()).folder(is_folder)
+    Place::Path(path.to_string()).folder(false)
 }
 
 /// A path the code names: whole (`"uploads"`, `"bot.json"`) or only its start (`"uploads/" + name`).
@@ -601,7 +602,11 @@ mod tests {
         );
         assert_eq!(jdbc_folder("jdbc:sqlite::memory:"), None);
         assert_eq!(jdbc_folder("jdbc:hsqldb:file:db/app").as_deref(), Some("db"));
-        assert_eq!(jdbc_folder("jdbc:derby:appdb;create=true").as_deref(), Some("appdb"));
+        assert_eq!(jdbc_folder("jdbc:derby:appdb;create=true").as_deref(), Some("."));
+        assert_eq!(
+            jdbc_folder("jdbc:derby:data/appdb;create=true").as_deref(),
+            Some("data")
+        );
         assert_eq!(jdbc_folder("jdbc:postgresql://db:5432/app"), None);
     }
 

@@ -57,6 +57,7 @@ pub(super) static STACK: Stack = Stack {
         "no_musl_wheels",
         "has_frontend",
         "frontend",
+        "written_code_dirs",
     ],
     derive: plan::derive,
     plan_fields: plan::FIELDS,
@@ -159,12 +160,14 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         apps = contract::rank_by_command(apps, started, source);
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
-    written_dirs(&run_time, &mut candidate);
+    written_dirs(root, &run_time, &mut candidate);
     started_programs(&manifests.dependencies, &run_time, &mut candidate.facts);
     served_frontend(root, &run_time, &mut candidate);
     let programs = programs::find(root, &manifests.dependencies);
     // The project starts the program itself (`python -m src.bot`): taken where dockgen has no server to run it with.
     let script = if started.is_none() { contract::started_script(root) } else { None };
+    // With nothing else to run, the one module that runs as a program is the program.
+    let script = script.or_else(|| only_program_module(root, &run_time, &apps, &programs, &mut candidate));
     let (mut options, mut ranks): (Vec<ChoiceOption>, Vec<u8>) = if apps.is_empty() {
         if programs.is_empty() {
             let Some(script) = &script else {
@@ -611,8 +614,9 @@ fn flask_instance_folder(apps: &[AppObject], dependencies: &[Dependency], run_ti
     }
 }
 
-/// The folders the program writes, handed to the app user by the image.
-fn written_dirs(run_time: &runtime::RunTime, candidate: &mut Candidate) {
+/// The folders the program writes, handed to the app user by the image: those that hold the project's modules
+/// (a `SQLite` file beside the code) only as folders (`written_code_dirs`), so the code stays root's.
+fn written_dirs(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candidate) {
     let written = &run_time.written;
     let Some((_, first)) = written.first() else { return };
     let dirs: Vec<&str> = written.iter().map(|(dir, _)| dir.as_str()).collect();
@@ -621,6 +625,59 @@ fn written_dirs(run_time: &runtime::RunTime, candidate: &mut Candidate) {
         "written_dirs".into(),
         Fact::new(json!(dirs), first.clone()).with_note(format!("the program writes there: {}", sources.join(", "))),
     );
+    let holds_code = |dir: &str| {
+        std::fs::read_dir(root.join(dir)).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("py")))
+        })
+    };
+    let code_dirs: Vec<&str> = dirs.iter().copied().filter(|dir| *dir != "." && !dir.starts_with('/') && holds_code(dir)).collect();
+    if !code_dirs.is_empty() {
+        candidate.facts.insert(
+            "written_code_dirs".into(),
+            Fact::new(json!(code_dirs), first.clone()).with_note("they hold the program's modules: handed over as folders only"),
+        );
+    }
+}
+
+/// The only module with a `__main__` guard, when the project has no app object, no program its framework runs
+/// and nothing that starts it: the one candidate there is, run as it imports (`python bot.py` at the root,
+/// `python -m src.bot` inside a package), said with its evidence. A module in a folder that is no package is
+/// left to the user: run as a file or as a module, its imports resolve differently.
+fn only_program_module(
+    root: &Path,
+    run_time: &runtime::RunTime,
+    apps: &[AppObject],
+    programs: &[programs::Found],
+    candidate: &mut Candidate,
+) -> Option<(Vec<String>, String, String)> {
+    let [(module, line)] = run_time.main_guards.as_slice() else { return None };
+    if !apps.is_empty() || !programs.is_empty() || module.contains(char::is_whitespace) {
+        return None;
+    }
+    let command = match module.rsplit_once('/') {
+        None => vec!["python".to_string(), module.clone()],
+        Some((folder, _)) => {
+            let mut dir = Some(folder);
+            while let Some(here) = dir {
+                if !root.join(here).join("__init__.py").is_file() {
+                    return None;
+                }
+                dir = here.rsplit_once('/').map(|(parent, _)| parent);
+            }
+            let dotted = module.strip_suffix(".py")?.replace('/', ".");
+            vec!["python".to_string(), "-m".to_string(), dotted]
+        }
+    };
+    let source = format!("{module}:{line}");
+    candidate.notes.push(format!(
+        "{source}: {module} is the only module that runs as a program (`if __name__ == \"__main__\":`), and \
+         nothing else starts one: the image runs `{}`; --set start_command=COMMAND runs another",
+        command.join(" ")
+    ));
+    let target = command.last().cloned().unwrap_or_default();
+    Some((command, target, source))
 }
 
 /// The front-end the app serves: a folder it serves (`StaticFiles(directory=…)`, `static_folder`) that a

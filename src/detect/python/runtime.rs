@@ -66,6 +66,8 @@ pub(super) struct RunTime {
     /// Folders the app serves files from (static folders, templates, a file's folder), relative to the
     /// repository, each once.
     pub(super) served: Vec<(String, String)>,
+    /// Modules that run as a program (`if __name__ == "__main__":`), with the guard's line.
+    pub(super) main_guards: Vec<(String, usize)>,
     /// Programs the code starts that dockgen knows how to install (knowledge/programs), each once.
     pub(super) programs: Vec<(String, String)>,
     /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
@@ -83,13 +85,18 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut found: Vec<(String, String)> = Vec::new();
     let mut programs: Vec<(String, String)> = Vec::new();
     let mut served: Vec<(String, String)> = Vec::new();
+    let mut main_guards = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if is_test(&rel) {
             continue;
         }
+        let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
+        if let Some(line) = main_guard(&text).filter(|_| !NOT_PROGRAMS.contains(&rel.as_str())) {
+            main_guards.push((rel.clone(), line));
+        }
         if !TRIGGERS.iter().any(|t| text.contains(t)) {
             continue;
         }
@@ -133,8 +140,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         };
         for call in &summary.calls {
-            if let Some(path) = written_path(call, &summary.constants) {
-                if let Some(dir) = folder_of(path) {
+            if let Some(path) = written_path(call, &summary, module_dir) {
+                if let Some(dir) = folder_of(&path) {
                     add(dir, call.line);
                 }
             }
@@ -144,8 +151,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
         for (at, (name, value, line)) in summary.constants.iter().enumerate() {
             // The name's last assignment is the one in force.
             let reassigned = summary.constants[at + 1..].iter().any(|(later, _, _)| later == name);
-            if let Some(path) = value.as_path().filter(|_| names_data_folder(name) && !reassigned) {
-                if let Some(dir) = folder_of_dir(path) {
+            if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
+                if let Some(dir) = folder_of_dir(&path) {
                     add(dir, *line);
                 }
             }
@@ -173,9 +180,25 @@ pub(super) fn scan(root: &Path) -> RunTime {
         required,
         programs,
         served,
+        main_guards,
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// Modules with a `__main__` guard that are tooling, not the program.
+const NOT_PROGRAMS: &[&str] = &["setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py"];
+
+/// The line of a module's `if __name__ == "__main__":`, either quote.
+fn main_guard(text: &str) -> Option<usize> {
+    if !text.contains("__main__") {
+        return None;
+    }
+    text.lines().position(|line| {
+        let line: String = line.split_whitespace().collect();
+        line.starts_with("if__name__==") && (line.contains("\"__main__\"") || line.contains("'__main__'"))
+    })
+    .map(|at| at + 1)
 }
 
 /// Adds `item` with where it was found, unless the list has it already.
@@ -200,6 +223,7 @@ fn served_folders(summary: &super::source::Summary, rel: &str) -> Vec<(String, u
         match literal {
             Literal::Str(path) => Some((path.clone(), true)),
             Literal::UnderBase(path) => Some((path.clone(), false)),
+            beside @ Literal::BesideModule(..) => Some((beside.path_in(module_dir)?, false)),
             _ => None,
         }
     };
@@ -314,15 +338,19 @@ fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize
 
 /// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`;
 /// a path given by a name the module assigned one (`LOGS_DIR = BASE_DIR / "logs"`) is that path.
-fn written_path<'a>(call: &'a Call, constants: &'a [(String, Literal, usize)]) -> Option<&'a str> {
-    let path_of = |literal: &'a Literal| match literal {
-        Literal::Name(name) => constants.iter().rev().find(|(n, _, _)| n == name)?.1.as_path(),
-        other => other.as_path(),
+fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str) -> Option<String> {
+    let constants = &summary.constants;
+    let path_of = |literal: &Literal| match literal {
+        Literal::Name(name) => match constants.iter().rev().find(|(n, _, _)| n == name) {
+            Some((_, value, _)) => value.path_in(module_dir),
+            None => summary.bound_string(name).map(str::to_string),
+        },
+        other => other.path_in(module_dir),
     };
     let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
     // pathlib's `DOWNLOADS.mkdir(exist_ok=True)`: the folder is the name it is called on.
     if let Some(receiver) = call.callee.strip_suffix(".mkdir").filter(|r| !r.contains(['.', '('])) {
-        if let Some(path) = constants.iter().rev().find(|(n, _, _)| n == receiver).and_then(|(_, v, _)| v.as_path()) {
+        if let Some(path) = constants.iter().rev().find(|(n, _, _)| n == receiver).and_then(|(_, v, _)| v.path_in(module_dir)) {
             return Some(path);
         }
     }
@@ -408,11 +436,13 @@ mod tests {
         let summary = summarise(
             "import sqlite3, joblib\nopen('notes.txt')\nopen('out/log.txt', 'a')\nsqlite3.connect('app.db')\n\
              psycopg2.connect('dbname=x')\njoblib.dump(model, 'models/m.pkl')\n\
-             LOGS_DIR = os.path.join(BASE_DIR, 'logs')\nos.makedirs(LOGS_DIR, exist_ok=True)\nos.makedirs(elsewhere)\n",
+             LOGS_DIR = os.path.join(BASE_DIR, 'logs')\nos.makedirs(LOGS_DIR, exist_ok=True)\nos.makedirs(elsewhere)\n\
+             def save(f):\n    path = 'txtfile'\n    with open(path, 'w+b') as out:\n        out.write(f)\n\
+             def twice():\n    out = 'a.txt'\n    out = other\n    open(out, 'w')\n",
             &|name| name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name),
         );
-        let paths: Vec<&str> = summary.calls.iter().filter_map(|c| written_path(c, &summary.constants)).collect();
-        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs"]);
+        let paths: Vec<String> = summary.calls.iter().filter_map(|c| written_path(c, &summary, ".")).collect();
+        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs", "txtfile"]);
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub(super) enum Literal {
     Ellipsis,
     /// A path under the project's base folder: `BASE_DIR / "logs"`, `os.path.join(BASE_DIR, "logs")` → `logs`.
     UnderBase(String),
+    /// A path beside the module, `up` folders above its own: `Path(__file__).parent / "app.db"` → (0,
+    /// `app.db`), `os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")` → (1, `data`).
+    BesideModule(usize, String),
     /// A plain name (`LOGS_DIR`), which the module may have assigned a literal.
     Name(String),
     /// A list or tuple of literals (`["ffmpeg", "-i", path]`); one nested in it is `Other`.
@@ -38,13 +41,21 @@ impl Literal {
         }
     }
 
-    /// A path: a plain string, or one under the project's base folder (relative to it).
-    pub(super) fn as_path(&self) -> Option<&str> {
+    /// A path relative to the repository, for a module in the folder `module_dir`: a plain string (from the
+    /// working directory, the repository's root in the image), one under the project's base folder, or one
+    /// beside the module.
+    pub(super) fn path_in(&self, module_dir: &str) -> Option<String> {
         match self {
-            Literal::Str(s) | Literal::UnderBase(s) => Some(s),
+            Literal::Str(s) | Literal::UnderBase(s) => Some(s.clone()),
+            Literal::BesideModule(up, path) => {
+                let parents = vec![".."; *up].join("/");
+                let folder = crate::detect::normalised_rel(module_dir, &parents)?;
+                crate::detect::normalised_rel(&folder, path)
+            }
             _ => None,
         }
     }
+
 }
 
 /// Names that hold the project's base folder by convention (Django's `BASE_DIR`), by their last part.
@@ -84,6 +95,21 @@ pub(super) struct Summary {
     pub(super) environ_subscripts: Vec<(String, usize)>,
     /// Classes defined at the top level.
     pub(super) classes: Vec<Class>,
+    /// Every assignment to a plain name anywhere in the module, with the string it assigns when it is one
+    /// (`filepath = "txtfile"` in a function): a name assigned once, to a string, stands for it.
+    pub(super) bindings: Vec<(String, Option<String>)>,
+}
+
+impl Summary {
+    /// The string a name stands for anywhere in the module: assigned exactly once, to a plain string.
+    pub(super) fn bound_string(&self, name: &str) -> Option<&str> {
+        let mut assigned = self.bindings.iter().filter(|(n, _)| n == name);
+        let (_, value) = assigned.next()?;
+        if assigned.next().is_some() {
+            return None;
+        }
+        value.as_deref()
+    }
 }
 
 /// A class at the top level: its bases (by last name), its annotated fields, and the literal settings of its
@@ -206,7 +232,7 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
             if right.kind() == "call" {
                 // `LOGS_DIR = os.path.join(BASE_DIR, "logs")`, `DOWNLOADS = Path("downloads")` and
                 // `DATA = os.environ.get("DATA_DIR", "data")` are paths as well as calls.
-                if let path @ (Literal::UnderBase(_) | Literal::Str(_)) = literal(right, bytes) {
+                if let path @ (Literal::UnderBase(_) | Literal::Str(_) | Literal::BesideModule(..)) = literal(right, bytes) {
                     summary.constants.push((name.clone(), path, line_of(statement)));
                 }
                 if let Some(function) = right.child_by_field_name("function") {
@@ -311,6 +337,15 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
                 }
             }
         }
+        "assignment" => {
+            if let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) {
+                if left.kind() == "identifier" {
+                    let value = (right.kind() == "string").then(|| literal(right, bytes));
+                    let value = value.and_then(|v| v.as_str().map(str::to_string));
+                    summary.bindings.push((text_of(left, bytes).to_string(), value));
+                }
+            }
+        }
         "subscript" => {
             // `os.environ["X"] = ...` sets the variable; only a subscript that is not assigned to reads it.
             let assigned = node
@@ -367,9 +402,9 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
     let text = text_of(node, bytes);
     match node.kind() {
         "call" => path_call(node, bytes)
-            .or_else(|| under_base(node, bytes, 0).map(Literal::UnderBase))
+            .or_else(|| based_path(node, bytes, 0))
             .unwrap_or(Literal::Other),
-        "binary_operator" => under_base(node, bytes, 0).map_or(Literal::Other, Literal::UnderBase),
+        "binary_operator" => based_path(node, bytes, 0).unwrap_or(Literal::Other),
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
         "identifier" => Literal::Name(text.to_string()),
@@ -422,24 +457,33 @@ fn path_call(node: Node, bytes: &[u8]) -> Option<Literal> {
     };
     let argument = positional.nth(at)?;
     match literal(argument, bytes) {
-        path @ (Literal::Str(_) | Literal::UnderBase(_)) => Some(path),
+        path @ (Literal::Str(_) | Literal::UnderBase(_) | Literal::BesideModule(..)) => Some(path),
         name @ Literal::Name(_) if names => Some(name),
         _ => None,
     }
 }
 
-/// `BASE_DIR / "logs" / "app.log"` or `os.path.join(BASE_DIR, "logs")` → `logs/app.log`; None for anything
-/// else (another base, a part that is not a plain string).
-fn under_base(node: Node, bytes: &[u8], depth: usize) -> Option<String> {
+/// `BASE_DIR / "logs" / "app.log"` or `os.path.join(BASE_DIR, "logs")` → `logs/app.log` under the project's
+/// base folder; the same from the module's folder (`Path(__file__).parent`, `os.path.dirname(__file__)`) is a
+/// path beside the module. None for anything else (another base, a part that is not a plain string).
+fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
     if depth > 16 {
         return None;
     }
-    let is_base = |node: Node| {
+    let base = |node: Node| {
         let text = text_of(node, bytes);
-        BASE_FOLDERS.contains(&text.rsplit('.').next().unwrap_or(text))
+        if BASE_FOLDERS.contains(&text.rsplit('.').next().unwrap_or(text)) {
+            return Some(Literal::UnderBase(String::new()));
+        }
+        module_folder(node, bytes, 0).map(|up| Literal::BesideModule(up, String::new()))
     };
     let string = |node: Node| match literal(node, bytes) {
         Literal::Str(s) if !s.is_empty() => Some(s),
+        _ => None,
+    };
+    let joined = |base: Literal, rest: &str| match base {
+        Literal::UnderBase(s) => Some(Literal::UnderBase(join_path(&s, rest))),
+        Literal::BesideModule(up, s) => Some(Literal::BesideModule(up, join_path(&s, rest))),
         _ => None,
     };
     match node.kind() {
@@ -449,8 +493,8 @@ fn under_base(node: Node, bytes: &[u8], depth: usize) -> Option<String> {
             if operator != Some("/") {
                 return None;
             }
-            let base = if is_base(left) { String::new() } else { under_base(left, bytes, depth + 1)? + "/" };
-            Some(base + &string(right)?)
+            let left = base(left).or_else(|| based_path(left, bytes, depth + 1))?;
+            joined(left, &string(right)?)
         }
         "call" => {
             let callee = text_of(node.child_by_field_name("function")?, bytes);
@@ -460,12 +504,66 @@ fn under_base(node: Node, bytes: &[u8], depth: usize) -> Option<String> {
             let arguments = node.child_by_field_name("arguments")?;
             let mut cursor = arguments.walk();
             let mut parts = arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment");
-            if !is_base(parts.next()?) {
-                return None;
-            }
+            let first = base(parts.next()?)?;
             let rest: Option<Vec<String>> = parts.map(string).collect();
             let rest = rest.filter(|r| !r.is_empty())?;
-            Some(rest.join("/"))
+            joined(first, &rest.join("/"))
+        }
+        _ => None,
+    }
+}
+
+fn join_path(base: &str, rest: &str) -> String {
+    if base.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{base}/{rest}")
+    }
+}
+
+/// How many folders above the module's own an expression names: `Path(__file__).parent`,
+/// `Path(__file__).resolve().parent`, `os.path.dirname(__file__)` and `os.path.dirname(os.path.abspath(__file__))`
+/// are 0, each further `.parent` or `dirname` one more. None for anything else.
+fn module_folder(node: Node, bytes: &[u8], depth: usize) -> Option<usize> {
+    if depth > 16 {
+        return None;
+    }
+    let is_file = |node: Node| {
+        let text: String = text_of(node, bytes).split_whitespace().collect();
+        matches!(
+            text.as_str(),
+            "__file__"
+                | "Path(__file__)"
+                | "pathlib.Path(__file__)"
+                | "Path(__file__).resolve()"
+                | "Path(__file__).absolute()"
+                | "pathlib.Path(__file__).resolve()"
+                | "os.path.abspath(__file__)"
+                | "os.path.realpath(__file__)"
+        )
+    };
+    match node.kind() {
+        "attribute" => {
+            let object = node.child_by_field_name("object")?;
+            if text_of(node.child_by_field_name("attribute")?, bytes) != "parent" {
+                return None;
+            }
+            if is_file(object) {
+                return Some(0);
+            }
+            module_folder(object, bytes, depth + 1).map(|up| up + 1)
+        }
+        "call" => {
+            let callee = text_of(node.child_by_field_name("function")?, bytes);
+            if callee != "os.path.dirname" && callee != "path.dirname" {
+                return None;
+            }
+            let arguments = node.child_by_field_name("arguments")?;
+            let argument = arguments.named_child(0)?;
+            if is_file(argument) {
+                return Some(0);
+            }
+            module_folder(argument, bytes, depth + 1).map(|up| up + 1)
         }
         _ => None,
     }
@@ -481,9 +579,30 @@ mod tests {
                     os.makedirs(os.path.join(BASE_DIR, 'media', 'uploads'))\nos.makedirs(other / 'x')\n\
                     os.makedirs(os.path.join(BASE_DIR, name))\n";
         let summary = summarise(text, &|name| name == "makedirs" || name == "open");
-        let paths: Vec<Option<&str>> = summary.calls.iter().map(|c| c.args[0].as_path()).collect();
+        let paths: Vec<Option<String>> = summary.calls.iter().map(|c| c.args[0].path_in(".")).collect();
+        let paths: Vec<Option<&str>> = paths.iter().map(Option::as_deref).collect();
         assert_eq!(paths, vec![Some("logs"), Some("data/x.db"), Some("media/uploads"), None, None]);
         assert_eq!(summary.calls[0].args[0].as_str(), None);
+    }
+
+    #[test]
+    fn paths_beside_the_module_are_read_from_its_folder() {
+        let text = "DB_PATH = Path(__file__).parent / 'sage.db'\nDATA = os.path.join(os.path.dirname(os.path.dirname(\
+                    os.path.abspath(__file__))), 'data')\nUP = Path(__file__).resolve().parent.parent / 'uploads'\n\
+                    NOT = Path(other).parent / 'x'\n";
+        let summary = summarise(text, &|_| false);
+        let paths: Vec<(String, Option<String>)> =
+            summary.constants.iter().map(|(n, v, _)| (n.clone(), v.path_in("api/db"))).collect();
+        assert_eq!(
+            paths,
+            [
+                ("DB_PATH".to_string(), Some("api/db/sage.db".to_string())),
+                ("DATA".to_string(), Some("api/data".to_string())),
+                ("UP".to_string(), Some("api/uploads".to_string())),
+            ]
+        );
+        // Above the repository: no path.
+        assert_eq!(summary.constants[1].1.path_in("."), None);
     }
 
     #[test]
