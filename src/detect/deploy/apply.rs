@@ -171,6 +171,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
     if ports.is_empty() {
         ports.extend(port_variable.clone());
     }
+    keep_listening_nowhere(&mut ports, facts, program.warnings);
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
 
@@ -417,6 +418,23 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
         (Some(scheme), None) => !matches!(scheme, "http" | "https"),
         (None, None) => false,
     }
+}
+
+/// fly.toml's port is what `fly launch` writes for any app: it does not make a program that the code shows
+/// listening nowhere (a bot) serve one. Said, and dropped.
+fn keep_listening_nowhere(ports: &mut Vec<Sourced<u16>>, facts: &Facts, warnings: &mut Vec<String>) {
+    let never_listens = facts.get("never_listens").is_some_and(|f| f.value == true);
+    let Some((first, source)) = ports.first() else { return };
+    if !never_listens || !ports.iter().all(|(_, source)| source.starts_with("fly.toml")) {
+        return;
+    }
+    let numbers: Vec<String> = ports.iter().map(|(p, _)| p.to_string()).collect();
+    warnings.push(format!(
+        "{source}: publishes port {}, but nothing in the program listens: no EXPOSE (pass --port {first} if it \
+         serves)",
+        numbers.join(" ")
+    ));
+    ports.clear();
 }
 
 /// The ports as facts: the first is `port`, the others `extra_ports`.

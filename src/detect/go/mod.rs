@@ -49,6 +49,7 @@ pub(super) static STACK: Stack = Stack {
         "cgo",
     ],
     internal_facts: &[
+        "never_listens",
         "install_files",
         "module_files",
         "download_step",

@@ -570,14 +570,17 @@ pub(super) fn port_facts(
                 facts.extend(address.then(|| address_form(read)));
             }
         }
-        None => facts.push((
-            "port",
-            Fact::new(serde_json::Value::Null, super::package_arg(main_dir)).with_note(format!(
-                "nothing in this program ({} packages with what it imports) listens: no EXPOSE (pass --port N \
-                 if it serves)",
-                listening.packages
-            )),
-        )),
+        None => {
+            facts.push((
+                "port",
+                Fact::new(serde_json::Value::Null, super::package_arg(main_dir)).with_note(format!(
+                    "nothing in this program ({} packages with what it imports) listens: no EXPOSE (pass --port N \
+                     if it serves)",
+                    listening.packages
+                )),
+            ));
+            facts.push(("never_listens", Fact::new(true, super::package_arg(main_dir))));
+        }
     }
     facts
 }

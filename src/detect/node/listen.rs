@@ -68,7 +68,21 @@ pub(super) struct Listen {
     pub(super) env_names: Vec<(String, usize)>,
     /// The health routes the file registers (`app.get('/healthz', …)`), with their line.
     pub(super) health_routes: Vec<(String, usize)>,
+    /// Whether the file names anything that serves (`listen`, `createServer`, `serve(`, a `Server(`).
+    pub(super) serves: bool,
 }
+
+/// Texts of a module that may serve: one without any of them listens nowhere.
+const SERVING_WORDS: &[&str] = &["listen", "createServer", "serve(", "Server(", "server("];
+
+/// Packages that serve however they are called (`server.start()`, an exported `fetch` handler, a framework's own
+/// command): an app depending on one is never taken for one that listens nowhere.
+const SERVING_PACKAGES: &[&str] = &[
+    "express", "fastify", "koa", "@hapi/hapi", "hapi", "restify", "polka", "micro", "socket.io", "ws", "hono",
+    "@hono/node-server", "elysia", "h3", "nitropack", "next", "nuxt", "@nestjs/core", "sails", "@feathersjs/feathers",
+    "@strapi/strapi", "loopback", "@loopback/core", "json-server", "http-server", "serve", "connect", "@adonisjs/core",
+    "meteor-node-stubs", "@remix-run/serve", "@sveltejs/kit", "astro", "vite",
+];
 
 /// Records the port (the start script's, else the one found in the sources — the start entry's own file
 /// (`entry`, as the start command names it) decides between several —, else the framework's default) and how
@@ -84,9 +98,28 @@ pub(super) fn insert_port(
     warnings: &mut Vec<String>,
 ) {
     let found = followed.unwrap_or_else(|| scan(app, entry, warnings));
+    // Nothing the program runs serves (its import graph, else every source of the app), and no server package
+    // or script port says otherwise: it listens nowhere (a chat bot, a worker).
+    let never_listens = entry.is_some()
+        && script_port.is_none()
+        && default.is_none()
+        && !SERVING_PACKAGES.iter().any(|name| app.dependency(name).is_some())
+        && !found.iter().any(|(listen, _)| listen.serves);
+    if never_listens {
+        let source = entry.map_or_else(|| app.file("package.json"), |entry| app.file(entry.trim_start_matches("./")));
+        facts.insert(
+            "port".into(),
+            Fact::new(serde_json::Value::Null, source.clone()).with_note(
+                "nothing in the program serves (no listen call, no server, no server package): no EXPOSE (pass \
+                 --port N if it serves)",
+            ),
+        );
+        facts.insert("never_listens".into(), Fact::new(true, source));
+    }
     let port = script_port
         .or_else(|| source_port(app, &found, entry, warnings))
-        .or(default);
+        .or(default)
+        .filter(|_| !never_listens);
     if let Some(port) = port {
         // How the port can be changed: through the variable it defaults (other than PORT, which the template
         // writes), or not at all when the code writes it (a different --port is then said, init.rs).
@@ -328,6 +361,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
     let mut found = Listen {
         env_names: env_names(text),
         health_routes: health_routes(text),
+        serves: SERVING_WORDS.iter().any(|word| text.contains(word)),
         ..Listen::default()
     };
     // Every probe starts at one of these names: a file without any is not lexed.

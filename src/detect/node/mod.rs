@@ -51,6 +51,7 @@ pub(super) static STACK: Stack = Stack {
         "package_manager_version",
     ],
     internal_facts: &[
+        "never_listens",
         "install_files",
         "yarn_focus",
         "port_fixed",
