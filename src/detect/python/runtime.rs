@@ -157,14 +157,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
                 }
             }
         }
-        // A SQLite URL in a module constant or as a settings class's field default (`database_url: str =
-        // "sqlite:///./app.db"` in a pydantic BaseSettings).
-        let fields = summary.classes.iter().flat_map(|c| &c.fields).filter_map(|f| match &f.default {
-            super::source::FieldDefault::Value(value) => Some((value, f.line)),
-            _ => None,
-        });
-        for (value, line) in summary.constants.iter().map(|(_, v, l)| (v, *l)).chain(fields) {
-            if let Some(dir) = value.as_str().and_then(sqlite_url_file).and_then(folder_of) {
+        for (file, line) in sqlite_files(&summary, module_dir) {
+            if let Some(dir) = folder_of(&file) {
                 add(dir, line);
             }
         }
@@ -199,6 +193,28 @@ fn main_guard(text: &str) -> Option<usize> {
         line.starts_with("if__name__==") && (line.contains("\"__main__\"") || line.contains("'__main__'"))
     })
     .map(|at| at + 1)
+}
+
+/// The `SQLite` files a module's URLs name, relative to the repository, with their lines: in a module
+/// constant, a settings class's field default (`database_url: str = "sqlite:///./app.db"` in a pydantic
+/// `BaseSettings`) or a config class's value (Flask's `SQLALCHEMY_DATABASE_URI = "sqlite:///" +
+/// os.path.join(basedir, "app.db")`).
+fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(String, usize)> {
+    let fields = summary.classes.iter().flat_map(|c| &c.fields).filter_map(|f| match &f.default {
+        super::source::FieldDefault::Value(value) => Some((value, f.line)),
+        _ => None,
+    });
+    let class_values = summary.classes.iter().flat_map(|c| c.values.iter().map(|(v, l)| (v, *l)));
+    let values = summary.constants.iter().map(|(_, v, l)| (v, *l)).chain(fields).chain(class_values);
+    values
+        .filter_map(|(value, line)| {
+            let file = match value {
+                Literal::SqliteUrl(path) => path.path_in(module_dir),
+                other => other.as_str().and_then(sqlite_url_file).map(str::to_string),
+            };
+            Some((file?, line))
+        })
+        .collect()
 }
 
 /// Adds `item` with where it was found, unless the list has it already.
@@ -470,6 +486,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(scan(dir.path()).written, [("data".to_string(), "src/core/settings.py:5".to_string())]);
+    }
+
+    #[test]
+    fn a_flask_config_names_its_sqlite_file_beside_the_module() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("blog")).unwrap();
+        std::fs::write(
+            dir.path().join("blog/config.py"),
+            "import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\n\nclass Config:\n    \
+             SECRET_KEY = os.environ.get('SECRET_KEY') or 'dev'\n    \
+             SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or \\\n        \
+             'sqlite:///' + os.path.join(basedir, 'db', 'app.db')\n",
+        )
+        .unwrap();
+        assert_eq!(scan(dir.path()).written, [("blog/db".to_string(), "blog/config.py:6".to_string())]);
+        // An absolute URL is not built on a base folder.
+        std::fs::write(dir.path().join("blog/config.py"), "X = 'sqlite:////' + os.path.join(basedir, 'a.db')\n").unwrap();
+        assert!(scan(dir.path()).written.is_empty());
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub(super) enum Literal {
     Name(String),
     /// A list or tuple of literals (`["ffmpeg", "-i", path]`); one nested in it is `Other`.
     List(Vec<Literal>),
+    /// A `SQLite` URL built on a path: `"sqlite:///" + os.path.join(basedir, "app.db")` holds that path.
+    SqliteUrl(Box<Literal>),
     Other,
 }
 
@@ -120,6 +122,9 @@ pub(super) struct Class {
     pub(super) bases: Vec<String>,
     pub(super) fields: Vec<Field>,
     pub(super) settings: Vec<(String, Literal)>,
+    /// The values of plain assignments in the body (`SQLALCHEMY_DATABASE_URI = ...` of a Flask config class),
+    /// with their lines.
+    pub(super) values: Vec<(Literal, usize)>,
 }
 
 /// `name: annotation = default` in a class body.
@@ -144,9 +149,17 @@ pub(super) enum FieldDefault {
 /// generated file cannot make the walk unbounded.
 const MAX_DEPTH: usize = 200;
 
+thread_local! {
+    /// The names the module being read binds at its top level to its own folder or one above it
+    /// (`basedir = os.path.abspath(os.path.dirname(__file__))`, `HERE = Path(__file__).parent`), with how
+    /// many folders up: later paths built on them are beside the module.
+    static MODULE_FOLDERS: RefCell<Vec<(String, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Reads `text`; `wanted` tells which calls to keep by the callee's last name (`run`, `setdefault`).
 pub(super) fn summarise(text: &str, wanted: &dyn Fn(&str) -> bool) -> Summary {
     let mut summary = Summary::default();
+    MODULE_FOLDERS.with(|names| names.borrow_mut().clear());
     let Some(tree) = parse(text) else { return summary };
     let bytes = text.as_bytes();
     let root = tree.root_node();
@@ -229,6 +242,9 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
             }
             let name = text_of(left, bytes).to_string();
             summary.assigned.push((name.clone(), line_of(statement)));
+            if let Some(up) = module_folder(right, bytes, 0) {
+                MODULE_FOLDERS.with(|names| names.borrow_mut().push((name.clone(), up)));
+            }
             if right.kind() == "call" {
                 // `LOGS_DIR = os.path.join(BASE_DIR, "logs")`, `DOWNLOADS = Path("downloads")` and
                 // `DATA = os.environ.get("DATA_DIR", "data")` are paths as well as calls.
@@ -319,7 +335,11 @@ fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
         Some(value) if value.kind() == "call" => {
             found.settings.extend(call(value, "", bytes).keywords);
         }
-        Some(value) => found.settings.push((name, literal(value, bytes))),
+        Some(value) => {
+            let value = literal(value, bytes);
+            found.values.push((value.clone(), line_of(assignment)));
+            found.settings.push((name, value));
+        }
         None => {}
     }
 }
@@ -404,7 +424,14 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
         "call" => path_call(node, bytes)
             .or_else(|| based_path(node, bytes, 0))
             .unwrap_or(Literal::Other),
-        "binary_operator" => based_path(node, bytes, 0).unwrap_or(Literal::Other),
+        "binary_operator" => based_path(node, bytes, 0)
+            .or_else(|| sqlite_url(node, bytes))
+            .unwrap_or(Literal::Other),
+        // `os.environ.get("DATABASE_URL") or "sqlite:///app.db"`: the value when the variable is unset.
+        "boolean_operator" => match node.child_by_field_name("operator").map(|o| text_of(o, bytes)) {
+            Some("or") => node.child_by_field_name("right").map_or(Literal::Other, |right| literal(right, bytes)),
+            _ => Literal::Other,
+        },
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
         "identifier" => Literal::Name(text.to_string()),
@@ -513,6 +540,19 @@ fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
     }
 }
 
+/// `"sqlite:///" + os.path.join(basedir, "app.db")`: a `SQLite` URL on a path built from a base folder.
+fn sqlite_url(node: Node, bytes: &[u8]) -> Option<Literal> {
+    let operator = node.child_by_field_name("operator").map(|o| text_of(o, bytes));
+    let (left, right) = (node.child_by_field_name("left")?, node.child_by_field_name("right")?);
+    let Literal::Str(prefix) = literal(left, bytes) else { return None };
+    // Three slashes and a relative path; four would be an absolute one, which a base folder cannot follow.
+    if operator != Some("+") || !prefix.starts_with("sqlite") || !prefix.ends_with(":///") {
+        return None;
+    }
+    let path = based_path(right, bytes, 0)?;
+    Some(Literal::SqliteUrl(Box::new(path)))
+}
+
 fn join_path(base: &str, rest: &str) -> String {
     if base.is_empty() {
         rest.to_string()
@@ -543,6 +583,10 @@ fn module_folder(node: Node, bytes: &[u8], depth: usize) -> Option<usize> {
         )
     };
     match node.kind() {
+        "identifier" => {
+            let name = text_of(node, bytes);
+            MODULE_FOLDERS.with(|names| names.borrow().iter().rev().find(|(n, _)| n == name).map(|(_, up)| *up))
+        }
         "attribute" => {
             let object = node.child_by_field_name("object")?;
             if text_of(node.child_by_field_name("attribute")?, bytes) != "parent" {
@@ -554,11 +598,22 @@ fn module_folder(node: Node, bytes: &[u8], depth: usize) -> Option<usize> {
             module_folder(object, bytes, depth + 1).map(|up| up + 1)
         }
         "call" => {
-            let callee = text_of(node.child_by_field_name("function")?, bytes);
+            let function = node.child_by_field_name("function")?;
+            let callee = text_of(function, bytes);
+            let arguments = node.child_by_field_name("arguments")?;
+            // The same folder, made absolute: `os.path.abspath(os.path.dirname(__file__))`, `HERE.resolve()`.
+            if matches!(callee, "os.path.abspath" | "os.path.realpath" | "Path" | "pathlib.Path") {
+                return module_folder(arguments.named_child(0)?, bytes, depth + 1);
+            }
+            if function.kind() == "attribute" && arguments.named_child_count() == 0 {
+                let method = function.child_by_field_name("attribute").map(|m| text_of(m, bytes));
+                if matches!(method, Some("resolve" | "absolute")) {
+                    return module_folder(function.child_by_field_name("object")?, bytes, depth + 1);
+                }
+            }
             if callee != "os.path.dirname" && callee != "path.dirname" {
                 return None;
             }
-            let arguments = node.child_by_field_name("arguments")?;
             let argument = arguments.named_child(0)?;
             if is_file(argument) {
                 return Some(0);
