@@ -282,8 +282,9 @@ fn system_packages(packages: &[Sourced<(String, &'static str)>], facts: &mut Fac
 /// The front-end the old image built in a stage of its own, as the program's front-end stage (`frontend`)
 /// where its stack's image builds one; said where it cannot. False when not carried over.
 fn apply_frontend(root: &Path, built: &BuiltFrontend, source: &str, program: &mut Program) -> bool {
-    // The code's own evidence (the front-end a Go binary embeds) already made the stage.
-    if program.facts.contains_key("frontend") {
+    // The code's own evidence (the front-end a Go binary embeds) already made the stage; a package build of the
+    // app's own folder is the app's build (a Node project's), which its image runs anyway.
+    if program.facts.contains_key("frontend") || !program.builds_frontend && built.dir == "." {
         return false;
     }
     let why = if program.builds_frontend {

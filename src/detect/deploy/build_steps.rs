@@ -113,7 +113,8 @@ pub(super) fn built_frontend(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bo
 }
 
 /// Packages a final stage may install only to build (compilers, headers, fetchers, repository setup, a Node
-/// toolchain for a front-end build): the new image builds in stages of its own and does not carry them.
+/// toolchain for a front-end build) or to work inside the container by hand (editors, pagers): the new image
+/// builds in stages of its own and does not carry them.
 const BUILD_ONLY_PACKAGES: &[&str] = &[
     "build-essential",
     "build-base",
@@ -143,6 +144,11 @@ const BUILD_ONLY_PACKAGES: &[&str] = &[
     "python3-pip",
     "python3-venv",
     "unzip",
+    "nano",
+    "vim",
+    "vim-tiny",
+    "less",
+    "htop",
 ];
 
 /// The system packages one RUN of a final stage installs, with the image family their manager serves

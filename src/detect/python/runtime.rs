@@ -89,12 +89,13 @@ pub(super) fn scan(root: &Path) -> RunTime {
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if is_test(&rel) {
+        // Tests, and tooling modules (setup.py's wizard, nox sessions) that the image never runs.
+        if is_test(&rel) || NOT_PROGRAMS.contains(&rel.as_str()) && rel != "manage.py" {
             continue;
         }
         let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
-        if let Some(line) = main_guard(&text).filter(|_| !NOT_PROGRAMS.contains(&rel.as_str())) {
+        if let Some(line) = main_guard(&text).filter(|_| rel != "manage.py") {
             main_guards.push((rel.clone(), line));
         }
         if !TRIGGERS.iter().any(|t| text.contains(t)) {
@@ -140,10 +141,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         };
         for call in &summary.calls {
-            if let Some(path) = written_path(call, &summary, module_dir) {
-                if let Some(dir) = folder_of(&path) {
-                    add(dir, call.line);
-                }
+            if let Some(dir) = written_path(call, &summary, module_dir).and_then(|p| folder_written(&p, writes_file(call))) {
+                add(dir, call.line);
             }
         }
         // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
@@ -397,6 +396,22 @@ fn sqlite_url_file(url: &str) -> Option<&str> {
 /// The folder a written path lies in, as the image names it: `.` for the working directory, a relative folder,
 /// or an absolute one; None for a path outside the working directory (`../x`), a template or a URL.
 fn folder_of(path: &str) -> Option<String> {
+    folder_written(path, None)
+}
+
+/// Whether a writing call writes a file (`open`, `SQLite`'s `connect`, `dump`: whatever the name) or makes a
+/// folder (`makedirs`, `mkdir`).
+fn writes_file(call: &Call) -> Option<bool> {
+    match call.callee.rsplit('.').next().unwrap_or(&call.callee) {
+        "open" | "connect" | "dump" => Some(true),
+        "makedirs" | "mkdir" => Some(false),
+        _ => None,
+    }
+}
+
+/// The folder a write at `path` needs: its parent for a file (`is_file`: what the call writes says so;
+/// None: the path's extension does), the path itself for a folder.
+fn folder_written(path: &str, is_file: Option<bool>) -> Option<String> {
     if path.contains(['{', '%', '$']) || path.contains("://") || path.is_empty() {
         return None;
     }
@@ -409,9 +424,9 @@ fn folder_of(path: &str) -> Option<String> {
             other => parts.push(other),
         }
     }
-    // A path that names a file (it has an extension) writes into its folder; one without names the folder
-    // a makedirs creates.
-    if parts.last().is_some_and(|last| last.contains('.')) {
+    // A path that names a file (what the call writes, else an extension) writes into its folder; one without
+    // names the folder a makedirs creates.
+    if is_file.unwrap_or_else(|| parts.last().is_some_and(|last| last.contains('.'))) {
         parts.pop();
     }
     match (absolute, parts.is_empty()) {
@@ -442,6 +457,9 @@ mod tests {
         assert_eq!(folder_of("/var/lib/app/app.db").as_deref(), Some("/var/lib/app"));
         assert_eq!(folder_of("../outside.txt"), None);
         assert_eq!(folder_of("{name}.txt"), None);
+        // A file without an extension that `open` writes is a file: its folder is written.
+        assert_eq!(folder_written("txtfile", Some(true)).as_deref(), Some("."));
+        assert_eq!(folder_written("cache", Some(false)).as_deref(), Some("cache"));
         assert_eq!(sqlite_url_file("sqlite:///./sql_app.db"), Some("./sql_app.db"));
         assert_eq!(sqlite_url_file("sqlite+aiosqlite:////data/app.db"), Some("/data/app.db"));
         assert_eq!(sqlite_url_file("postgresql://db/app"), None);
