@@ -153,10 +153,12 @@ fn record_links(runtime: &Runtime, facts: &mut Facts) {
 /// only when its arguments or options were, no variable the image sets itself.
 fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
     // The linked services are compose.yaml's, not the Dockerfile's: recorded, not said in the note.
+    // The steps run before the program are said, not carried.
     let mut carried = Runtime {
         copied_in: Vec::new(),
         links: Vec::new(),
         service_name: None,
+        steps_before: Vec::new(),
         ..runtime.clone()
     };
     let facts = &mut *program.facts;
@@ -252,13 +254,23 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
             ));
         }
     }
-    system_packages(&runtime.packages, program.facts);
-    if let Some((built, source)) = &runtime.frontend {
-        if !apply_frontend(root, built, source, program) {
-            carried.frontend = None;
-        }
+    if !build_steps(root, runtime, start, program) {
+        carried.frontend = None;
     }
     carried
+}
+
+/// What the old image did besides starting the program: the steps its command runs first (said), its system
+/// packages and its front-end stage (carried over; false when the front-end is not).
+fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program) -> bool {
+    if start.is_some() {
+        say_steps_before(runtime, program.warnings);
+    }
+    system_packages(&runtime.packages, program.facts);
+    runtime
+        .frontend
+        .as_ref()
+        .is_none_or(|(built, source)| apply_frontend(root, built, source, program))
 }
 
 /// `system_packages`: the packages the old image installed for run time, each with its family and the program
@@ -419,6 +431,24 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
         (Some(scheme), None) => !matches!(scheme, "http" | "https"),
         (None, None) => false,
     }
+}
+
+/// The steps a shell command runs before the program (`python manage.py migrate && gunicorn …`), said: the new
+/// image's exec-form CMD starts the program alone.
+fn say_steps_before(runtime: &Runtime, warnings: &mut Vec<String>) {
+    let (Some((_, source)), false) = (&runtime.command, runtime.steps_before.is_empty()) else {
+        return;
+    };
+    let steps: Vec<String> = runtime
+        .steps_before
+        .iter()
+        .map(|s| format!("`{}`", crate::files::excerpt(s)))
+        .collect();
+    warnings.push(format!(
+        "{source}: the command runs {} before the program, which the new image's exec-form CMD does not: run them \
+         where the project deploys (a release command, an init container, a job), or in your lines",
+        steps.join(", ")
+    ));
 }
 
 /// fly.toml's port is what `fly launch` writes for any app: it does not make a program that the code shows

@@ -2,7 +2,7 @@
 //! environment, named volumes), and which service builds a folder at all.
 
 use super::record::{add_env, Link, Runtime};
-use super::syntax::{command_words_of, line_of};
+use super::syntax::{command_words_of, line_of, through_shell};
 use crate::validate;
 
 /// Compose files, in the order Compose itself prefers them.
@@ -51,7 +51,11 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         }
     }
     if let Some(node) = service.get_node("command") {
-        found.command = command_words_of(node).map(|w| (w, at(node)));
+        found.command = command_words_of(node).map(|words| {
+            let (words, steps) = through_shell(words);
+            found.steps_before = steps;
+            (words, at(node))
+        });
     }
     match service.get_node("environment") {
         Some(marked_yaml::Node::Mapping(map)) => {

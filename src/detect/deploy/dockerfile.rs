@@ -2,7 +2,7 @@
 //! ENTRYPOINT/CMD, ENV, VOLUME, WORKDIR, HEALTHCHECK, and the files it copies in from the context).
 
 use super::record::{add_env, Copied, Runtime};
-use super::syntax::{command_words, exec_form, first_word, logical_lines};
+use super::syntax::{chained_command, command_words, exec_form, first_word, logical_lines, through_shell};
 
 /// The final stage of a Dockerfile: what the image it builds runs and how.
 /// `is_dir` tells whether a path of the build context is a folder.
@@ -43,13 +43,13 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
                 found.workdir = crate::validate::is_app_dir(dir).then(|| (dir.to_string(), source.clone()));
             }
             "ENTRYPOINT" => {
-                entrypoint = command_words(rest);
+                entrypoint = with_steps(rest, &mut found.steps_before);
                 // An ENTRYPOINT resets the CMD inherited so far.
                 cmd = None;
                 command_line = *line;
             }
             "CMD" => {
-                cmd = command_words(rest);
+                cmd = with_steps(rest, &mut found.steps_before);
                 command_line = *line;
             }
             "RUN" => {
@@ -82,6 +82,17 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
     }
     found.frontend = super::build_steps::built_frontend(text, file, is_dir);
     found
+}
+
+/// A command's words; for a shell chain (`migrate && node app.js`, also handed to `sh -c`), its last step's,
+/// with the steps before it kept in `steps`.
+fn with_steps(text: &str, steps: &mut Vec<String>) -> Option<Vec<String>> {
+    let (words, before) = match command_words(text) {
+        Some(words) => through_shell(words),
+        None => chained_command(text)?,
+    };
+    *steps = before;
+    Some(words)
 }
 
 /// A plain relative file path copied to `dest` (a folder when it ends in `/`): the file and where it lands;

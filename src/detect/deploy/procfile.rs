@@ -25,10 +25,18 @@ pub(crate) fn web(text: &str, file: &str) -> Option<Runtime> {
         None => Vec::new(),
     };
     chosen.into_iter().find_map(|(index, _, command)| {
-        let command = command.trim();
+        let mut found = Runtime::default();
+        let mut command = command.trim();
+        // `release: migrate && gunicorn …` in one line: the last step starts the program.
+        if let Some((before, last)) = command
+            .rsplit_once("&&")
+            .filter(|_| super::syntax::chained_command(command).is_some())
+        {
+            found.steps_before = before.split("&&").map(|s| s.trim().to_string()).collect();
+            command = last.trim();
+        }
         let mut words = shlex::split(command)?;
         let source = format!("{file}:{}", index + 1);
-        let mut found = Runtime::default();
         // `VAR=value` prefixes are env for the program.
         while words.first().is_some_and(|w| w.contains('=') && !w.starts_with('-')) {
             let word = words.remove(0);

@@ -17,6 +17,9 @@ pub(crate) struct Runtime {
     pub(crate) udp_ports: Vec<Sourced<u16>>,
     /// The command that starts the program, as words (`ENTRYPOINT` + `CMD`, compose `command`, Procfile `web:`).
     pub(crate) command: Option<Sourced<Vec<String>>>,
+    /// The steps a shell command runs before it (`python manage.py migrate && gunicorn …`), which the new
+    /// image's exec-form command does not run.
+    pub(crate) steps_before: Vec<String>,
     /// Arguments given to the image's own command without naming the program (a Kubernetes container's
     /// `args` without `command`).
     pub(crate) entry_args: Option<Sourced<Vec<String>>>,
@@ -76,6 +79,7 @@ pub(crate) struct Link {
 pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&Runtime) -> bool) {
     if found.command.is_none() && runs_program(&other) {
         found.command = other.command;
+        found.steps_before = other.steps_before;
     }
     if found.command.is_none() && found.entry_args.is_none() {
         found.entry_args = other.entry_args;

@@ -45,6 +45,32 @@ pub(super) fn command_words(text: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
+/// A shell command whose last `&&` step is plain words (`python manage.py migrate && gunicorn app:app`): that
+/// step's words, and the steps before it, which only a shell runs (an exec-form CMD does not).
+pub(super) fn chained_command(text: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let (before, last) = text.rsplit_once("&&")?;
+    let words = command_words(last.trim()).filter(|w| !w.is_empty())?;
+    let steps: Vec<String> = before.split("&&").map(|s| s.trim().to_string()).collect();
+    (!steps.iter().any(String::is_empty)).then_some((words, steps))
+}
+
+/// A command that hands a script to a shell (`["sh", "-c", "migrate && exec node app.js"]`): the script's
+/// command, with the steps a chain runs before it; other words as they are.
+pub(super) fn through_shell(words: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let shell = words.first().map(|w| w.rsplit('/').next().unwrap_or(w));
+    if let ([_, flag, script], Some("sh" | "bash" | "ash" | "dash")) = (words.as_slice(), shell) {
+        if flag == "-c" {
+            if let Some(inner) = command_words(script) {
+                return (inner, Vec::new());
+            }
+            if let Some(chained) = chained_command(script) {
+                return chained;
+            }
+        }
+    }
+    (words, Vec::new())
+}
+
 /// A YAML command: a list of words, or a string of plain words.
 pub(super) fn command_words_of(node: &marked_yaml::Node) -> Option<Vec<String>> {
     match node {
@@ -65,6 +91,32 @@ pub(crate) fn line_of(node: &marked_yaml::Node) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chain_of_steps_ends_in_its_command() {
+        let (words, steps) = chained_command(
+            "python manage.py migrate && python manage.py collectstatic --noinput && gunicorn app:app -b 0.0.0.0:8000",
+        )
+        .unwrap();
+        assert_eq!(words, ["gunicorn", "app:app", "-b", "0.0.0.0:8000"]);
+        assert_eq!(
+            steps,
+            ["python manage.py migrate", "python manage.py collectstatic --noinput"]
+        );
+        assert_eq!(chained_command("a && b | tee log"), None);
+        assert_eq!(chained_command("&& node x.js"), None);
+        assert_eq!(chained_command("node x.js"), None);
+        let shell = |w: &[&str]| through_shell(w.iter().map(ToString::to_string).collect());
+        let (words, steps) = shell(&["/bin/sh", "-c", "npx prisma migrate deploy && exec node dist/main.js"]);
+        assert_eq!(
+            (words, steps),
+            (
+                vec!["node".to_string(), "dist/main.js".to_string()],
+                vec!["npx prisma migrate deploy".to_string()]
+            )
+        );
+        assert_eq!(shell(&["node", "-c", "x"]).0, ["node", "-c", "x"]);
+    }
 
     #[test]
     fn continuation_lines_join_in_linear_time() {
