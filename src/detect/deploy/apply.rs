@@ -174,6 +174,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
         ports.extend(port_variable.clone());
     }
     keep_listening_nowhere(&mut ports, facts, program.warnings);
+    keep_fixed_port(&mut ports, facts, program.warnings);
     apply_ports(&ports, facts);
     carried.ports.clone_from(&ports);
 
@@ -449,6 +450,32 @@ fn say_steps_before(runtime: &Runtime, warnings: &mut Vec<String>) {
          where the project deploys (a release command, an init container, a job), or in your lines",
         steps.join(", ")
     ));
+}
+
+/// A port the code fixes (`app.listen(5000)`, a literal the image cannot change) that the deployment files do not
+/// publish: theirs belong to something else the old image ran (a proxy in front, `service nginx start && node
+/// app.js`), so the program's own port is exposed and theirs are said.
+fn keep_fixed_port(ports: &mut Vec<Sourced<u16>>, facts: &Facts, warnings: &mut Vec<String>) {
+    let Some(fixed) = facts.get("port_fixed") else { return };
+    let Some(port) = facts
+        .get("port")
+        .and_then(|f| f.value.as_u64())
+        .and_then(|p| u16::try_from(p).ok())
+    else {
+        return;
+    };
+    let Some((_, source)) = ports.first() else { return };
+    if ports.iter().any(|(p, _)| *p == port) {
+        return;
+    }
+    let numbers: Vec<String> = ports.iter().map(|(p, _)| p.to_string()).collect();
+    warnings.push(format!(
+        "{source}: publishes port {}, but the program listens on {port} ({}), which the image cannot change: \
+         EXPOSE {port}",
+        numbers.join(" "),
+        fixed.source
+    ));
+    ports.clear();
 }
 
 /// fly.toml's port is what `fly launch` writes for any app: it does not make a program that the code shows

@@ -113,9 +113,10 @@ pub(super) fn built_frontend(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bo
 }
 
 /// Packages a final stage may install only to build (compilers, headers, fetchers, repository setup, a Node
-/// toolchain for a front-end build) or to work inside the container by hand (editors, pagers): the new image
-/// builds in stages of its own and does not carry them.
-const BUILD_ONLY_PACKAGES: &[&str] = &[
+/// toolchain for a front-end build), to work inside the container by hand (editors, pagers) or to run other
+/// services beside the program (a proxy, a process supervisor, cron): the new image builds in stages of its own
+/// and runs the program alone, so it does not carry them.
+const NOT_CARRIED: &[&str] = &[
     "build-essential",
     "build-base",
     "gcc",
@@ -149,6 +150,11 @@ const BUILD_ONLY_PACKAGES: &[&str] = &[
     "vim-tiny",
     "less",
     "htop",
+    "nginx",
+    "apache2",
+    "supervisor",
+    "openssh-server",
+    "cron",
 ];
 
 /// The system packages one RUN of a final stage installs, with the image family their manager serves
@@ -173,7 +179,7 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
             if word.starts_with('-') || !plain || name.is_empty() {
                 continue;
             }
-            if name.ends_with("-dev") || BUILD_ONLY_PACKAGES.contains(&name) {
+            if name.ends_with("-dev") || NOT_CARRIED.contains(&name) {
                 continue;
             }
             if !found.iter().any(|(known, _)| known == name) {

@@ -595,6 +595,26 @@ pub(super) fn start_entry(
     main_entry(app, has_build, warnings)
 }
 
+/// The file the project's deployment files run with node (a Dockerfile's `CMD node app.js`, also at the end of
+/// a shell chain; a Procfile; compose), when the package names none that exists: the server's entry, from them.
+fn deployed_entry(app: &App) -> Option<Start> {
+    let runs = |words: &[String]| {
+        let file = words.get(1).map(|f| f.trim_start_matches("./"));
+        words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "node")
+            && file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains("..") && app.path(f).is_file())
+    };
+    let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
+    let (words, source) = runtime.command?;
+    if words.iter().any(|w| w.contains(char::is_whitespace)) {
+        return None;
+    }
+    Some(Start {
+        command: Fact::new(words.join(" "), source).with_note("the project's deployment files run it"),
+        env: Vec::new(),
+        cli: None,
+    })
+}
+
 /// The package's `main` as the server's entry (compiled when it is TypeScript and there is a build); None
 /// when it names nothing node could load and nothing builds it.
 fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
@@ -605,6 +625,9 @@ fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<
         .iter()
         .any(|candidate| app.path(candidate).is_file());
     if !resolvable && !has_build {
+        if let Some(deployed) = deployed_entry(app) {
+            return Some(deployed);
+        }
         warnings.push(format!(
             "{}: main names {main}, which is not in the repository and which no build makes: it is not the \
              server's entry; pass --set start_command=\"node FILE\"",
