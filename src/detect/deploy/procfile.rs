@@ -28,12 +28,9 @@ pub(crate) fn web(text: &str, file: &str) -> Option<Runtime> {
         let mut found = Runtime::default();
         let mut command = command.trim();
         // `release: migrate && gunicorn …` in one line: the last step starts the program.
-        if let Some((before, last)) = command
-            .rsplit_once("&&")
-            .filter(|_| super::syntax::chained_command(command).is_some())
-        {
-            found.steps_before = before.split("&&").map(|s| s.trim().to_string()).collect();
-            command = last.trim();
+        if let Some((last, steps)) = super::syntax::chain(command) {
+            found.steps_before = steps;
+            command = last;
         }
         let mut words = shlex::split(command)?;
         let source = format!("{file}:{}", index + 1);

@@ -48,10 +48,17 @@ pub(super) fn command_words(text: &str) -> Option<Vec<String>> {
 /// A shell command whose last `&&` step is plain words (`python manage.py migrate && gunicorn app:app`): that
 /// step's words, and the steps before it, which only a shell runs (an exec-form CMD does not).
 pub(super) fn chained_command(text: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let (last, steps) = chain(text)?;
+    Some((command_words(last)?, steps))
+}
+
+/// The text of a chain's last `&&` step when it is plain words, and the steps before it.
+pub(super) fn chain(text: &str) -> Option<(&str, Vec<String>)> {
     let (before, last) = text.rsplit_once("&&")?;
-    let words = command_words(last.trim()).filter(|w| !w.is_empty())?;
+    let last = last.trim();
+    command_words(last).filter(|w| !w.is_empty())?;
     let steps: Vec<String> = before.split("&&").map(|s| s.trim().to_string()).collect();
-    (!steps.iter().any(String::is_empty)).then_some((words, steps))
+    (!steps.iter().any(String::is_empty)).then_some((last, steps))
 }
 
 /// A command that hands a script to a shell (`["sh", "-c", "migrate && exec node app.js"]`): the script's
