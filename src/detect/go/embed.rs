@@ -64,7 +64,7 @@ pub(super) fn embeds(root: &Path, tree: &Tree, graph: &[usize]) -> Embeds {
     let mut found = Embeds::default();
     let mut stage: Option<Stage> = None;
     for file in tree.graph_files(graph) {
-        for embedded in &file.run_time.embeds {
+        for embedded in &file.run_time().embeds {
             let Embedded {
                 pattern,
                 line,

@@ -11,7 +11,7 @@ use super::writes::string_arguments;
 pub(super) fn programs(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
-        for (program, line) in &file.run_time.programs {
+        for (program, line) in &file.run_time().programs {
             found.entry(program.clone()).or_insert_with(|| format!("{}:{line}", file.rel));
         }
     }

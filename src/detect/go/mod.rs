@@ -235,7 +235,7 @@ fn insert(facts: &mut Facts, key: &str, fact: Fact) {
 fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candidate: &mut Candidate) -> Result<()> {
     let workspace = candidate.evidence == "go.work";
     let build_files = buildfiles::read(root);
-    let mut tree = Tree::read(root, modules, &[])?;
+    let tree = Tree::read(root, modules, &[])?;
     candidate.warnings.extend(tree.cut.iter().cloned());
     candidate
         .warnings
@@ -282,7 +282,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
         project_names.push(folder);
     }
     let (ranked, clear) = mains::ranked(&tree, modules, &build_files, &project_names);
-    let (mut options, clues) = every_program(root, &mut tree, modules, &ranked, workspace)?;
+    let (mut options, clues) = every_program(root, &tree, modules, &ranked, workspace);
     contract::apply(root, &mut options, candidate);
     for (option, clues) in options.iter_mut().zip(clues) {
         services::record(root, ".", clues, &mut option.facts);
@@ -366,11 +366,11 @@ impl RunTime {
 /// repositories have none.
 fn every_program(
     root: &Path,
-    tree: &mut Tree,
+    tree: &Tree,
     modules: &[Module],
     ranked: &[mains::MainCandidate],
     workspace: bool,
-) -> Result<(Vec<ChoiceOption>, Vec<Vec<services::Clue>>)> {
+) -> (Vec<ChoiceOption>, Vec<Vec<services::Clue>>) {
     let mut options: Vec<(usize, ChoiceOption, Vec<services::Clue>)> = Vec::new();
     let mut tag_sets: Vec<Vec<&str>> = ranked.iter().map(mains::MainCandidate::tags).collect();
     tag_sets.sort_unstable();
@@ -382,19 +382,19 @@ fn every_program(
             options.extend(program_options(root, tree, modules, &built, workspace));
         } else {
             let tags: Vec<String> = tags.iter().map(|tag| (*tag).to_string()).collect();
-            let mut tagged = Tree::read(root, modules, &tags)?;
-            options.extend(program_options(root, &mut tagged, modules, &built, workspace));
+            let tagged = tree.with_tags(modules, &tags);
+            options.extend(program_options(root, &tagged, modules, &built, workspace));
         }
     }
     options.sort_by_key(|(rank, _, _)| *rank);
-    Ok(options.into_iter().map(|(_, option, clues)| (option, clues)).unzip())
+    options.into_iter().map(|(_, option, clues)| (option, clues)).unzip()
 }
 
 /// The options of these programs (with their ranks and the service clients they import), read from `tree`:
 /// each file of their import graphs is lexed once, and scanned for ports once however many of them import it.
 fn program_options(
     root: &Path,
-    tree: &mut Tree,
+    tree: &Tree,
     modules: &[Module],
     built: &[(usize, &mains::MainCandidate)],
     workspace: bool,
@@ -476,7 +476,7 @@ fn program_option(
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
     let mut env_reads: Vec<(String, String)> = Vec::new();
     for file in tree.graph_files(graph) {
-        for (name, line) in &file.run_time.env {
+        for (name, line) in &file.run_time().env {
             if !env_reads.iter().any(|(known, _)| known == name) {
                 env_reads.push((name.clone(), format!("{}:{line}", file.rel)));
             }
@@ -485,7 +485,7 @@ fn program_option(
     services::env_reads(env_reads, &mut facts);
     let health = tree
         .graph_files(graph)
-        .find_map(|file| file.run_time.health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
+        .find_map(|file| file.run_time().health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
     services::health_route(health, &mut facts);
     let mut warnings = listening.loopback.clone();
     warnings.extend(main.warnings.iter().cloned());

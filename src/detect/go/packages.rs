@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{bail, Result};
 
@@ -16,17 +17,24 @@ use super::{Module, RunTime};
 /// rest is read only when the header goes on past it.
 const HEADER_BYTES: u64 = 4 * 1024;
 
-/// One non-test Go file that takes part in builds.
+/// One non-test Go file that a Linux build may compile (with some set of tags).
+#[derive(Clone)]
 pub(super) struct GoFile {
     /// Relative to the repository root.
     pub(super) rel: String,
     path: PathBuf,
     pub(super) header: Lexed,
-    /// What the file does at run time, read with the whole file: once however many programs import it.
-    pub(super) run_time: RunTime,
+    /// What the file does at run time, read with the whole file once however many programs import it: shared
+    /// by the trees of every set of tags.
+    run_time: Arc<OnceLock<RunTime>>,
 }
 
 impl GoFile {
+    /// What `Tree::lex_whole` read of the file (nothing before, or when it cannot be read).
+    pub(super) fn run_time(&self) -> &RunTime {
+        self.run_time.get_or_init(RunTime::default)
+    }
+
     /// The whole file lexed (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
     /// lexes it again); None when it cannot be read.
     pub(super) fn lex(&self) -> Option<Lexed> {
@@ -95,6 +103,16 @@ pub(super) struct Tree {
     pub(super) nested_modules: Vec<String>,
     /// Said when a module had more Go files than one walk reads (`walk::MAX_FILES`).
     pub(super) cut: Vec<String>,
+    /// Every file read, in walk order, with its folder and module, whether this tree's tags compile it or not:
+    /// the tree of another set of tags is assembled from them without reading or lexing any file again.
+    sources: Vec<Source>,
+}
+
+#[derive(Clone)]
+struct Source {
+    module: usize,
+    dir: String,
+    file: GoFile,
 }
 
 impl Tree {
@@ -102,9 +120,7 @@ impl Tree {
     /// stopping at nested modules. A folder that cannot be read is an error: the build context would not hold
     /// it either.
     pub(super) fn read(root: &Path, modules: &[Module], tags: &[String]) -> Result<Tree> {
-        let mut packages: Vec<Package> = Vec::new();
-        let mut by_dir: HashMap<String, usize> = HashMap::new();
-        let mut file_count = 0;
+        let mut sources = Vec::new();
         let mut buffer = Vec::new();
         let mut nested_modules = Vec::new();
         let mut cut = Vec::new();
@@ -137,60 +153,84 @@ impl Tree {
                     .filter_map(|dir| dir.strip_prefix(root).ok())
                     .map(|dir| dir.to_string_lossy().replace('\\', "/")),
             );
-            let sources = walked
+            let paths = walked
                 .files
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "go") && !nested.iter().any(|dir| p.starts_with(dir)));
-            for path in sources {
-                let Some((dir, file)) = read_file(root, path, &mut buffer, tags) else {
-                    continue;
-                };
-                let Some((name, line)) = file.header.package().map(|(n, l)| (n.to_string(), l)) else {
-                    continue;
-                };
-                file_count += 1;
-                if let Some(&at) = by_dir.get(&dir) {
-                    packages[at].files.push(file);
-                    continue;
-                }
-                // The folder inside its module: `cmd/api` of module folder `svc` for `svc/cmd/api`.
-                let inside = if module.dir == "." || dir == module.dir {
-                    if dir == module.dir {
-                        "."
-                    } else {
-                        dir.as_str()
-                    }
-                } else {
-                    dir.strip_prefix(&format!("{}/", module.dir)).unwrap_or(&dir)
-                };
-                let import_path = if inside == "." {
-                    module.path.clone()
-                } else {
-                    format!("{}/{inside}", module.path)
-                };
-                by_dir.insert(dir.clone(), packages.len());
-                packages.push(Package {
-                    dir,
-                    name,
-                    clause: format!("{}:{line}", file.rel),
-                    import_path,
-                    module: index,
-                    files: vec![file],
-                });
+            sources.extend(
+                paths
+                    .filter_map(|path| read_file(root, path, &mut buffer))
+                    .map(|(dir, file)| Source { module: index, dir, file }),
+            );
+        }
+        Ok(Tree::assemble(sources, modules, tags, nested_modules, cut))
+    }
+
+    /// The same files as a build with other `tags` compiles them: nothing is read again, and a file this tree
+    /// lexed whole is not lexed again.
+    pub(super) fn with_tags(&self, modules: &[Module], tags: &[String]) -> Tree {
+        Tree::assemble(self.sources.clone(), modules, tags, self.nested_modules.clone(), self.cut.clone())
+    }
+
+    /// The packages of the files a Linux build with `tags` compiles, in walk order.
+    fn assemble(sources: Vec<Source>, modules: &[Module], tags: &[String], nested_modules: Vec<String>, cut: Vec<String>) -> Tree {
+        let mut packages: Vec<Package> = Vec::new();
+        let mut by_dir: HashMap<&str, usize> = HashMap::new();
+        let mut file_count = 0;
+        for source in &sources {
+            let file = &source.file;
+            let file_name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+            if !super::constraints::compiled_on_linux(file_name, &file.header.build_constraints, tags) {
+                continue;
             }
+            let Some((name, line)) = file.header.package() else {
+                continue;
+            };
+            file_count += 1;
+            if let Some(&at) = by_dir.get(source.dir.as_str()) {
+                packages[at].files.push(file.clone());
+                continue;
+            }
+            let module = &modules[source.module];
+            let dir = &source.dir;
+            // The folder inside its module: `cmd/api` of module folder `svc` for `svc/cmd/api`.
+            let inside = if module.dir == "." || *dir == module.dir {
+                if *dir == module.dir {
+                    "."
+                } else {
+                    dir.as_str()
+                }
+            } else {
+                dir.strip_prefix(&format!("{}/", module.dir)).unwrap_or(dir)
+            };
+            let import_path = if inside == "." {
+                module.path.clone()
+            } else {
+                format!("{}/{inside}", module.path)
+            };
+            by_dir.insert(dir, packages.len());
+            packages.push(Package {
+                dir: dir.clone(),
+                name: name.to_string(),
+                clause: format!("{}:{line}", file.rel),
+                import_path,
+                module: source.module,
+                files: vec![file.clone()],
+            });
         }
         let by_import = packages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.import_path.clone(), i))
             .collect();
-        Ok(Tree {
+        Tree {
             packages,
             by_import,
             file_count,
             nested_modules,
             cut,
-        })
+            sources,
+        }
     }
 
     /// The package in folder `dir` (relative to the repository root).
@@ -231,29 +271,29 @@ impl Tree {
     /// Lexes the files of these packages whole (once each, split between threads: the result does not depend
     /// on how many) and keeps what `run_time` reads of each, not the tokens: a big program's tokens are many
     /// times its source.
-    pub(super) fn lex_whole(&mut self, packages: &[usize], run_time: impl Fn(&Lexed, &str) -> RunTime + Sync) {
+    pub(super) fn lex_whole(&self, packages: &[usize], run_time: impl Fn(&Lexed, &str) -> RunTime + Sync) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
         wanted.dedup();
-        let mut files: Vec<&mut GoFile> = self
+        let mut files: Vec<&GoFile> = self
             .packages
-            .iter_mut()
+            .iter()
             .enumerate()
             .filter(|(index, _)| wanted.binary_search(index).is_ok())
-            .flat_map(|(_, package)| package.files.iter_mut())
+            .flat_map(|(_, package)| package.files.iter())
+            .filter(|file| file.run_time.get().is_none())
             .collect();
         super::super::each_in_parallel(&mut files, |file| {
-            if let Some(whole) = file.lex() {
-                file.run_time = run_time(&whole, &file.rel);
-            }
+            file.run_time
+                .get_or_init(|| file.lex().map(|whole| run_time(&whole, &file.rel)).unwrap_or_default());
         });
     }
 }
 
-/// One file with its folder, or None for tests, files a Linux build does not compile, and files that are not
+/// One file with its folder, or None for tests and files that are not
 /// UTF-8 regular files of a sane size (go build reports those itself). `buffer` is reused between files: a
 /// big module's files are read once each, and only up to their imports when those fit in `HEADER_BYTES`.
-fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>, tags: &[String]) -> Option<(String, GoFile)> {
+fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, GoFile)> {
     let rel_path = path.strip_prefix(root).ok()?;
     let rel = rel_path.to_string_lossy().replace('\\', "/");
     if rel.ends_with("_test.go") {
@@ -271,10 +311,6 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>, tags: &[String]) ->
         file.read_to_end(buffer).ok()?;
         header = lex_prefix(buffer)?;
     }
-    let file_name = rel.rsplit('/').next().unwrap_or(&rel);
-    if !super::constraints::compiled_on_linux(file_name, &header.build_constraints, tags) {
-        return None;
-    }
     let dir = match rel.rsplit_once('/') {
         Some((dir, _)) => dir.to_string(),
         None => ".".to_string(),
@@ -285,7 +321,7 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>, tags: &[String]) ->
             rel,
             path: path.to_path_buf(),
             header,
-            run_time: RunTime::default(),
+            run_time: Arc::default(),
         },
     ))
 }

@@ -140,13 +140,13 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
             .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file)))
     };
     let names: FxHashSet<&str> = files()
-        .flat_map(|(package, file)| tree.packages[package].files[file].run_time.ports.constants.iter())
+        .flat_map(|(package, file)| tree.packages[package].files[file].run_time().ports.constants.iter())
         .map(|(name, _)| name.as_str())
         .collect();
     let hashes: Vec<u64> = names.iter().map(|name| name_hash(name)).collect();
     let mut candidates: Vec<(FileAt, Vec<(usize, Hits)>)> = files()
         .filter(|&(package, file)| {
-            let used = &tree.packages[package].files[file].run_time.ports.name_hashes;
+            let used = &tree.packages[package].files[file].run_time().ports.name_hashes;
             hashes.iter().any(|hash| used.binary_search(hash).is_ok())
         })
         .map(|at| (at, Vec::new()))
@@ -354,7 +354,7 @@ pub(super) fn listening(tree: &Tree, graph: &[usize], folded: &Folded) -> Listen
     for &index in graph {
         let package = &tree.packages[index];
         for (file_index, file) in package.files.iter().enumerate() {
-            let scanned = &file.run_time.ports;
+            let scanned = &file.run_time().ports;
             if port_env_read.is_none() {
                 port_env_read.clone_from(&scanned.port_env_read);
             }
@@ -483,7 +483,7 @@ fn server_command(tokens: &[(Token, usize)]) -> Option<(String, usize)> {
 
 /// `r.Run()` with no address: the framework's default port.
 fn uses_default_run(tree: &Tree, index: usize) -> bool {
-    tree.packages[index].files.iter().any(|file| file.run_time.ports.default_run)
+    tree.packages[index].files.iter().any(|file| file.run_time().ports.default_run)
 }
 
 fn listener_call(lexed: &Lexed, rel: &str) -> Option<String> {
@@ -635,7 +635,7 @@ fn constants<'a>(tree: &'a Tree, graph: &[usize]) -> Constants<'a> {
     let mut found = Constants::default();
     for &index in graph {
         for file in &tree.packages[index].files {
-            for (name, value) in &file.run_time.ports.constants {
+            for (name, value) in &file.run_time().ports.constants {
                 found.entry(name.as_str()).or_insert(value);
             }
         }

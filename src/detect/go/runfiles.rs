@@ -50,7 +50,7 @@ const DEFAULT_DOTENV: &str = ".env";
 pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
-        for (path, line) in &file.run_time.reads {
+        for (path, line) in &file.run_time().reads {
             // (A dotenv file is hidden: `static_part` leaves it out, and `dotenv_loads` stands in for it.)
             let Some(part) = static_part(path) else { continue };
             if root.join(&part).exists() {
@@ -68,7 +68,7 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
 pub(super) fn dotenv_loads(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for file in tree.graph_files(graph) {
-        for (path, line) in &file.run_time.reads {
+        for (path, line) in &file.run_time().reads {
             let name = path.trim_start_matches("./");
             if is_dotenv(name) && !name.contains('/') {
                 found.entry(name.to_string()).or_insert_with(|| format!("{}:{line} loads {path}", file.rel));

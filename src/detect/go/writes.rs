@@ -56,7 +56,7 @@ pub(super) struct Write {
 pub(super) fn writes(tree: &Tree, graph: &[usize]) -> Vec<Write> {
     let mut found: Vec<Write> = Vec::new();
     for file in tree.graph_files(graph) {
-        for write in &file.run_time.writes {
+        for write in &file.run_time().writes {
             if !found.iter().any(|w| w.folder == write.folder) {
                 found.push(write.clone());
             }
