@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
-use super::super::lex::{Lexed, Token};
+use super::super::lex::{self, Lexed, Token};
 use super::super::Fact;
 use super::packages::{is_in_module, Tree};
 
@@ -105,10 +105,12 @@ pub(super) struct Listening {
 #[derive(Default)]
 pub(crate) struct FileScan {
     constants: Vec<(String, Token)>,
-    /// The hashes of the names the file uses as values, sorted and each once: whether a constant defined
-    /// elsewhere can stand in the file is known without its tokens.
-    name_hashes: Vec<u64>,
+    /// The names the file uses where a literal can be a port: whether a constant defined elsewhere can change
+    /// the file's hits is known without its tokens.
+    read_names: ReadNames,
     hits: Vec<PortHit>,
+    /// The file's hits with each set of constants folded in so far (their names and values, in name order).
+    folds: std::sync::Mutex<Vec<Fold>>,
     listener: Option<String>,
     default_run: bool,
     /// A server subcommand the file defines (cobra's `Use: "serve …"`, kingpin's `Command("serve", …)`,
@@ -126,10 +128,15 @@ pub(super) type Folded = FxHashMap<FileAt, Hits>;
 /// A file of the tree: (package, file).
 type FileAt = (usize, usize);
 type Hits = Arc<Vec<PortHit>>;
+/// A file's hits with a set of constants folded in (their names and values, in name order).
+type Fold = (Vec<(String, Token)>, Hits);
+/// A candidate file, the names of the constants that can change its hits, and each program's folded hits.
+type Candidate<'t> = (FileAt, Vec<&'t str>, Vec<(usize, Hits)>);
 
 /// What each program's constants change (in the order of `graphs`, each program's packages, whose files
-/// `Tree::lex_whole` scanned): every file where one of them may stand is lexed again (its tokens were not
-/// kept), folded once per distinct set of the constants that stand in it, and dropped.
+/// `Tree::lex_whole` scanned): every file where one of them stands is folded once per distinct set of the
+/// constants that stand in it, whichever tree (set of build tags) asks; a file is lexed again (its tokens were
+/// not kept) only for a set not folded before.
 pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
     let mut wanted: Vec<usize> = graphs.iter().flatten().copied().collect();
     wanted.sort_unstable();
@@ -139,22 +146,27 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
             .iter()
             .flat_map(|&package| (0..tree.packages[package].files.len()).map(move |file| (package, file)))
     };
-    let names: FxHashSet<&str> = files()
+    let mut names: Vec<(&str, u64, &Token)> = files()
         .flat_map(|(package, file)| tree.packages[package].files[file].run_time().ports.constants.iter())
-        .map(|(name, _)| name.as_str())
+        .map(|(name, value)| (name.as_str(), name_hash(name), value))
         .collect();
-    let hashes: Vec<u64> = names.iter().map(|name| name_hash(name)).collect();
-    let mut candidates: Vec<(FileAt, Vec<(usize, Hits)>)> = files()
-        .filter(|&(package, file)| {
-            let used = &tree.packages[package].files[file].run_time().ports.name_hashes;
-            hashes.iter().any(|hash| used.binary_search(hash).is_ok())
+    names.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Each candidate file with the names of the constants that can change its hits, in name order.
+    let mut candidates: Vec<Candidate> = files()
+        .filter_map(|(package, file)| {
+            let read = &tree.packages[package].files[file].run_time().ports.read_names;
+            let mut standing: Vec<&str> = names
+                .iter()
+                .filter(|(_, hash, value)| read.can_change(*hash, value))
+                .map(|(name, ..)| *name)
+                .collect();
+            standing.dedup();
+            (!standing.is_empty()).then(|| ((package, file), standing, Vec::new()))
         })
-        .map(|at| (at, Vec::new()))
         .collect();
     let constants: Vec<Constants> = graphs.iter().map(|graph| constants(tree, graph)).collect();
-    super::super::each_in_parallel(&mut candidates, |((package, file), found)| {
+    super::super::each_in_parallel(&mut candidates, |((package, file), used, found)| {
         let go_file = &tree.packages[*package].files[*file];
-        let Some(lexed) = go_file.lex() else { return };
         // Only the programs that compile the file.
         let programs = graphs
             .iter()
@@ -162,10 +174,10 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
             .enumerate()
             .filter(|(_, (graph, _))| graph.contains(package))
             .map(|(program, (_, constants))| (program, constants));
-        *found = fold_file(&lexed.tokens, &go_file.rel, &names, programs);
+        *found = fold_file(&go_file.run_time().ports, &go_file.rel, || go_file.lex(), used, programs);
     });
     let mut folded = vec![Folded::default(); graphs.len()];
-    for (at, found) in candidates {
+    for (at, _, found) in candidates {
         for (program, hits) in found {
             folded[program].insert(at, hits);
         }
@@ -174,32 +186,41 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
 }
 
 /// One file's hits for each program (index, its constants) where one of the program's constants stands in
-/// it: worked out once per distinct set of standing constants, shared by the programs that have the same.
+/// it (`used`: the names of constants it uses, in order): worked out once per distinct set of standing
+/// constants, shared by the programs (and trees) that have the same.
 fn fold_file<'c>(
-    tokens: &[(Token, usize)],
+    scan: &FileScan,
     rel: &str,
-    names: &FxHashSet<&str>,
+    lex: impl FnOnce() -> Option<Lexed>,
+    used: &[&str],
     programs: impl Iterator<Item = (usize, &'c Constants<'c>)>,
 ) -> Vec<(usize, Hits)> {
-    let used = used_names(tokens, names);
-    let mut made: Vec<(Vec<(&str, &Token)>, Hits)> = Vec::new();
+    let mut lex = Some(lex);
+    let mut made = scan.folds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut lexed = None;
     let mut found = Vec::new();
     for (program, constants) in programs {
         let standing: Vec<(&str, &Token)> = used
             .iter()
-            .filter_map(|&i| match &tokens[i].0 {
-                Token::Ident(name) => constants.get_key_value(name.as_str()).map(|(k, v)| (*k, *v)),
-                _ => None,
-            })
+            .filter_map(|name| constants.get_key_value(name).map(|(k, v)| (*k, *v)))
+            .filter(|(name, value)| scan.read_names.can_change(name_hash(name), value))
             .collect();
         if standing.is_empty() {
             continue;
         }
-        let hits = if let Some((_, hits)) = made.iter().find(|(known, _)| *known == standing) {
+        let known = made.iter().find(|(known, _)| {
+            known.len() == standing.len()
+                && known.iter().zip(&standing).all(|((name, value), (n, v))| name == n && value == *v)
+        });
+        let hits = if let Some((_, hits)) = known {
             Arc::clone(hits)
         } else {
-            let hits = Arc::new(port_hits(&fold_constants(tokens, constants), rel));
-            made.push((standing, Arc::clone(&hits)));
+            let Some(whole) = lexed.get_or_insert_with(|| lex.take().and_then(|lex| lex())) else {
+                return Vec::new();
+            };
+            let hits = Arc::new(port_hits(&fold_constants(&whole.tokens, constants), rel));
+            let key = standing.iter().map(|(name, value)| ((*name).to_string(), (*value).clone())).collect();
+            made.push((key, Arc::clone(&hits)));
             hits
         };
         found.push((program, hits));
@@ -210,22 +231,6 @@ fn fold_file<'c>(
 fn name_hash(name: &str) -> u64 {
     use std::hash::BuildHasher as _;
     rustc_hash::FxBuildHasher.hash_one(name)
-}
-
-/// Where each of `names` is first used as a value in the file (token indices), in order.
-fn used_names(tokens: &[(Token, usize)], names: &FxHashSet<&str>) -> Vec<usize> {
-    let mut seen: Vec<&str> = Vec::new();
-    (0..tokens.len())
-        .filter(|&i| match &tokens[i].0 {
-            Token::Ident(name) => {
-                names.contains(name.as_str()) && !defines_at(tokens, i) && !seen.contains(&name.as_str()) && {
-                    seen.push(name);
-                    true
-                }
-            }
-            _ => false,
-        })
-        .collect()
 }
 
 impl FileScan {
@@ -248,14 +253,7 @@ impl FileScan {
             };
             collect_constants(specs, block, &mut constants);
         }
-        let mut name_hashes: Vec<u64> = (0..tokens.len())
-            .filter_map(|i| match &tokens[i].0 {
-                Token::Ident(name) if !defines_at(tokens, i) => Some(name_hash(name)),
-                _ => None,
-            })
-            .collect();
-        name_hashes.sort_unstable();
-        name_hashes.dedup();
+        let read_names = ReadNames::of(tokens);
         let default_run = tokens.windows(4).any(|w| {
             matches!(
                 (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
@@ -264,13 +262,78 @@ impl FileScan {
         });
         FileScan {
             constants,
-            name_hashes,
+            read_names,
             hits: port_hits(tokens, rel),
+            folds: std::sync::Mutex::default(),
             listener: listener_call(lexed, rel),
             default_run,
             server_command: server_command(tokens),
             port_env_read: port_env_read(tokens, rel),
         }
+    }
+}
+
+/// Where a file uses names where `port_hits` reads a literal: the hashes of each kind, sorted and each once.
+/// A constant used only elsewhere (`i < maxRetries`, `case KindA:`, `Effect: EffectAllow`) cannot change a
+/// port, so its file is not folded.
+#[derive(Default)]
+struct ReadNames {
+    /// Where a port number or a string is read: a listen setting's value (`Port: n`, `cfg.Addr = a`,
+    /// urfave's `Value:`), a lookup helper's default (`envOr("PORT", n)`), a listen or flag call's arguments.
+    literal: Vec<u64>,
+    /// Where only a string is read: an argument (a wildcard address passed along, a variable's name, kingpin's
+    /// `Default(…)`, urfave's `Name:`) and the window after an environment lookup where its default is looked for.
+    string: Vec<u64>,
+}
+
+impl ReadNames {
+    fn of(tokens: &[(Token, usize)]) -> Self {
+        let mut read = ReadNames::default();
+        let mut call_until = 0;
+        let mut lookup_until = 0;
+        for (i, (token, _)) in tokens.iter().enumerate() {
+            let Token::Ident(name) = token else { continue };
+            let next = tokens.get(i + 1).map(|t| &t.0);
+            if next == Some(&Token::Punct('('))
+                && (LISTEN_CALLS.contains(&name.as_str()) || FLAG_CALLS.contains(&name.as_str()))
+            {
+                let close = lex::call_args(tokens, i + 1).close.unwrap_or(tokens.len());
+                call_until = call_until.max(close);
+            } else if name == "Getenv" || name == "LookupEnv" {
+                // `port_hits` looks for the default up to 28 tokens after the lookup.
+                lookup_until = lookup_until.max(i + 28);
+            }
+            if defines_at(tokens, i) {
+                continue;
+            }
+            // `pkg.Name` is read where `pkg` stands.
+            let qualified = i >= 2 && tokens[i - 1].0 == Token::Punct('.') && matches!(tokens[i - 2].0, Token::Ident(_));
+            let start = if qualified { i - 2 } else { i };
+            let back = |n: usize| start.checked_sub(n).map(|at| &tokens[at].0);
+            let setting_value = matches!(back(1), Some(Token::Punct(':' | '=')))
+                && matches!(back(2), Some(Token::Ident(key)) if is_listen_setting(key) || key == "Value");
+            let helper_default = back(1) == Some(&Token::Punct(','))
+                && matches!(back(2), Some(Token::Str(_)))
+                && back(3) == Some(&Token::Punct('('));
+            let argument = matches!(back(1), Some(Token::Punct('(' | ',')))
+                || matches!((back(1), back(2)), (Some(Token::Punct(':')), Some(Token::Ident(key))) if key == "Name");
+            if i < call_until || setting_value || helper_default {
+                read.literal.push(name_hash(name));
+            } else if i < lookup_until || argument {
+                read.string.push(name_hash(name));
+            }
+        }
+        for hashes in [&mut read.literal, &mut read.string] {
+            hashes.sort_unstable();
+            hashes.dedup();
+        }
+        read
+    }
+
+    /// Whether a constant of this name and value can change what `port_hits` finds in the file.
+    fn can_change(&self, hash: u64, value: &Token) -> bool {
+        self.literal.binary_search(&hash).is_ok()
+            || (matches!(value, Token::Str(_)) && self.string.binary_search(&hash).is_ok())
     }
 }
 
@@ -1130,11 +1193,19 @@ mod tests {
             "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n",
         );
         let scanned = FileScan::of(&lexed, "main.go");
-        let names: FxHashSet<&str> = scanned.constants.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(used_names(&lexed.tokens, &names).len(), 2, "the two constants used, each once");
-        // Without its tokens, the file still says it uses them.
-        assert!(names.iter().all(|name| scanned.name_hashes.binary_search(&name_hash(name)).is_ok()));
-        assert!(scanned.name_hashes.binary_search(&name_hash("unusedName")).is_err());
+        let names: Vec<&str> = scanned.constants.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["DefaultListenHTTP", "defaultPort"]);
+        // Without its tokens, the file says it uses them.
+        for (name, value) in &scanned.constants {
+            assert!(scanned.read_names.can_change(name_hash(name), value), "{name}");
+        }
+        assert!(!scanned.read_names.can_change(name_hash("unusedName"), &Token::Number("80".into())));
+        // A constant used where no port is read does not make the file one to fold.
+        let counted = FileScan::of(
+            &lex::source("package main\nconst retries = 3\nfunc f() {\n\tfor i := 0; i < retries; i++ {}\n}\n"),
+            "main.go",
+        );
+        assert!(!counted.read_names.can_change(name_hash("retries"), &Token::Number("3".into())));
         let constants: Constants = scanned.constants.iter().map(|(n, v)| (n.as_str(), v)).collect();
         assert_eq!(constants.get("DefaultListenHTTP"), Some(&&Token::Str(":80".into())));
         assert_eq!(constants.get("defaultPort"), Some(&&Token::Number("8080".into())));
@@ -1146,10 +1217,13 @@ mod tests {
         // The same for each program that compiles the file, worked out once for programs with the same constants.
         let none = Constants::default();
         let programs = [(0, &constants), (1, &none), (2, &constants)];
-        let each = fold_file(&lexed.tokens, "main.go", &names, programs.into_iter());
+        let each = fold_file(&scanned, "main.go", || Some(lexed.clone()), &names, programs.into_iter());
         assert_eq!(each.iter().map(|(program, _)| *program).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(each[0].1.iter().map(|h| h.port).collect::<Vec<_>>(), [80, 8080]);
         assert!(Arc::ptr_eq(&each[0].1, &each[1].1), "worked out once");
+        // Asked again (the tree of another set of tags), the file is not lexed again.
+        let again = fold_file(&scanned, "main.go", || None, &names, [(0, &constants)].into_iter());
+        assert!(Arc::ptr_eq(&again[0].1, &each[0].1));
     }
 
     #[test]
