@@ -97,6 +97,7 @@ pub(crate) struct Confine {
 impl Confine {
     pub(crate) fn to(root: &Path) -> Confine {
         RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
+        crate::detect::walk::forget_gitignores();
         Confine {
             previous: BOUNDARY.with(|b| b.replace(Some(boundary(root)))),
         }
@@ -107,6 +108,7 @@ impl Drop for Confine {
     fn drop(&mut self) {
         BOUNDARY.with(|b| *b.borrow_mut() = self.previous.take());
         RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
+        crate::detect::walk::forget_gitignores();
     }
 }
 

@@ -10,7 +10,7 @@ mod programs;
 pub(crate) mod services;
 pub mod stack;
 mod toolchains;
-mod walk;
+pub(crate) mod walk;
 
 use std::path::Path;
 

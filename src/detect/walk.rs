@@ -1,8 +1,12 @@
 //! The one place detection walks a tree. It never descends into dependency folders, VCS data or ignored
 //! paths, so a repository with 200,000 files under `node_modules/` costs what the same repository costs without.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 /// Folders that hold dependencies, VCS data or build output, never the project's own code to inspect.
@@ -148,15 +152,9 @@ pub(crate) fn is_gitignored(root: &Path, target: &str) -> bool {
     let mut dir = root.to_path_buf();
     let mut parts = target.split('/').peekable();
     loop {
-        let ignore_file = dir.join(".gitignore");
-        if ignore_file.is_file() {
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
-            if builder.add(&ignore_file).is_none() {
-                if let Ok(gitignore) = builder.build() {
-                    if gitignore.matched_path_or_any_parents(&full, is_dir).is_ignore() {
-                        return true;
-                    }
-                }
+        if let Some(gitignore) = gitignore_in(&dir) {
+            if gitignore.matched_path_or_any_parents(&full, is_dir).is_ignore() {
+                return true;
             }
         }
         let Some(part) = parts.next() else { return false };
@@ -167,9 +165,53 @@ pub(crate) fn is_gitignored(root: &Path, target: &str) -> bool {
     }
 }
 
+/// The .gitignore files built so far by folder (None: none there, or unreadable), kept while a detection runs:
+/// every embed, served folder and `.env` asks about the same few files. `forget_gitignores` empties it when a
+/// detection starts and ends, so a file changed between two runs in one process is read again. Folders are
+/// told apart as written (`app/.` is not `app` to a matcher, which strips its own root from the paths asked).
+static GITIGNORES: Mutex<Option<HashMap<OsString, Option<Arc<Gitignore>>>>> = Mutex::new(None);
+
+fn gitignore_in(dir: &Path) -> Option<Arc<Gitignore>> {
+    let lock = || GITIGNORES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = lock().as_ref().and_then(|built| built.get(dir.as_os_str())) {
+        return known.clone();
+    }
+    let ignore_file = dir.join(".gitignore");
+    let gitignore = ignore_file.is_file().then(|| {
+        let mut builder = GitignoreBuilder::new(dir);
+        builder
+            .add(&ignore_file)
+            .is_none()
+            .then(|| builder.build().ok())
+            .flatten()
+            .map(Arc::new)
+    });
+    let gitignore = gitignore.flatten();
+    lock()
+        .get_or_insert_with(HashMap::new)
+        .insert(dir.as_os_str().to_owned(), gitignore.clone());
+    gitignore
+}
+
+/// Forgets the .gitignore files built (see `GITIGNORES`).
+pub(crate) fn forget_gitignores() {
+    *GITIGNORES.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+}
+
 #[cfg(test)]
 mod tests {
-    use super::walk_at_most;
+    use super::{is_gitignored, walk_at_most};
+
+    #[test]
+    fn one_folder_written_two_ways_is_matched_by_its_own_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "dist/\n").unwrap();
+        std::fs::create_dir(dir.path().join("dist")).unwrap();
+        let _confined = crate::files::Confine::to(dir.path());
+        assert!(is_gitignored(&dir.path().join("."), "dist"));
+        assert!(is_gitignored(dir.path(), "dist"));
+        assert!(!is_gitignored(dir.path(), "src"));
+    }
 
     #[test]
     fn a_walk_stops_at_its_budget_and_says_so() {

@@ -32,6 +32,14 @@ pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usiz
         _ => None,
     };
     let punct = |k: usize, c: char| matches!(tokens.get(k), Some((Token::Punct(p), _)) if *p == c);
+    let health_path_at = |k: usize| match (tokens.get(k), tokens.get(k + 1)) {
+        (Some((Token::Punct('('), _)), Some((Token::Str(route), line))) if is_health_path(route) => Some((route, *line)),
+        _ => None,
+    };
+    // Most files register no health route: the route groups below matter only where one is.
+    if !(0..tokens.len()).any(|k| health_path_at(k).is_some()) {
+        return Vec::new();
+    }
     // Names that hold a route group: assigned from a group call on their line (`v1 := r.Group("/api")`), or
     // declared with a group's type (`rg *gin.RouterGroup`, `r fiber.Router`).
     let mut groups: Vec<&str> = Vec::new();
@@ -59,12 +67,9 @@ pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usiz
     }
     let mut found = Vec::new();
     for k in 0..tokens.len() {
-        let (Some((Token::Punct('('), _)), Some((Token::Str(route), line))) = (tokens.get(k), tokens.get(k + 1)) else {
+        let Some((route, line)) = health_path_at(k) else {
             continue;
         };
-        if !is_health_path(route) {
-            continue;
-        }
         // `recv.Method("/health"`: not a group's registration, nor a call that makes a group.
         let method = k.checked_sub(1).and_then(ident);
         let receiver = k.checked_sub(3).filter(|r| punct(r + 1, '.')).and_then(ident);
@@ -72,7 +77,7 @@ pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usiz
             continue;
         }
         let path = route.strip_prefix("GET ").unwrap_or(route).trim();
-        found.push((path.to_string(), *line));
+        found.push((path.to_string(), line));
     }
     found
 }

@@ -340,7 +340,8 @@ impl ReadNames {
 /// The first listen variable the file reads (`os.Getenv("PORT")`, `os.LookupEnv("APP_ADDR")`) and where.
 fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<(String, String)> {
     tokens.iter().enumerate().find_map(|(i, (token, line))| match token {
-        Token::Ident(name) => listen_env_read(tokens, i, name)
+        // Both shapes are calls.
+        Token::Ident(name) if tokens.get(i + 1).is_some_and(|(next, _)| *next == Token::Punct('(')) => listen_env_read(tokens, i, name)
             .or_else(|| env_helper_default(tokens, i, name).map(|(variable, ..)| variable))
             .map(|variable| (variable, format!("{rel}:{line}"))),
         _ => None,
@@ -351,14 +352,14 @@ fn port_env_read(tokens: &[(Token, usize)], rel: &str) -> Option<(String, String
 /// 5000)` or `envOr("HTTP_ADDR", ":8080")`: the variable, the port, whether the default is an address, its line.
 /// Only an upper-case variable name counts (a flag's `String("port", …)` is not one).
 fn env_helper_default(tokens: &[(Token, usize)], i: usize, name: &str) -> Option<(String, u16, bool, usize)> {
-    if FLAG_CALLS.contains(&name) || name == "Getenv" || name == "LookupEnv" {
-        return None;
-    }
     let [(Token::Punct('('), _), (Token::Str(variable), _), (Token::Punct(','), _), (default, line), (Token::Punct(')'), _)] =
         tokens.get(i + 1..i + 6)?
     else {
         return None;
     };
+    if FLAG_CALLS.contains(&name) || name == "Getenv" || name == "LookupEnv" {
+        return None;
+    }
     let listens = variable == "PORT" || is_listen_flag_name(&variable.to_ascii_lowercase());
     if !crate::validate::is_upper_env_name(variable) || !listens {
         return None;

@@ -4,7 +4,7 @@
 //! read only in the program's own import graph. The image makes those folders and hands them to the app user.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::super::lex::Token;
 use super::packages::Tree;
@@ -249,7 +249,7 @@ fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>
 /// (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name bound to
 /// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound.
 pub(super) fn with_local_strings(tokens: &[(Token, usize)]) -> Cow<'_, [(Token, usize)]> {
-    let mut bound: HashMap<&str, Option<&Token>> = HashMap::new();
+    let mut bound: FxHashMap<&str, Option<&Token>> = FxHashMap::default();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
         let after = |n: usize| tokens.get(i + n).map(|t| &t.0);
