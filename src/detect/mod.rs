@@ -480,14 +480,14 @@ fn read_small_text(path: &Path) -> Option<String> {
 /// From how many items work is shared between threads (below, starting them costs more than it saves).
 const PARALLEL_FROM: usize = 64;
 
-/// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
-/// are independent, so the result does not depend on how many threads there are.
 /// Whether a listen host is a loopback address (`localhost`, `127.0.0.1`, `::1`, `[::1]`), which a published
 /// port cannot reach.
 pub(crate) fn is_loopback_host(host: &str) -> bool {
     matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
 }
 
+/// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
+/// are independent, so the result does not depend on how many threads there are.
 pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) + Sync) {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
     if threads < 2 || items.len() < PARALLEL_FROM {
