@@ -18,6 +18,7 @@ mod runfiles;
 mod writes;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::path::{Component, Path};
 
 use anyhow::{bail, Result};
@@ -345,20 +346,55 @@ struct RunTime {
 }
 
 impl RunTime {
-    fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
+    fn of(root: &Path, text: &str, lexed: &lex::Lexed, rel: &str) -> Self {
+        let mentions = Mentions(text.as_bytes());
         // Paths and programs are often named once in a constant or a variable and used by that name.
         let named = writes::with_local_strings(&lexed.tokens);
         RunTime {
-            ports: ports::FileScan::of(lexed, rel),
+            ports: ports::FileScan::of(lexed, rel, mentions),
             embeds: embed::file_embeds(root, rel, lexed),
             writes: writes::file_writes(&named, rel),
-            programs: execs::file_programs(&named),
+            programs: if mentions.any(&EXEC) { execs::file_programs(&named) } else { Vec::new() },
             reads: runfiles::file_reads(&named),
-            env: env::file_env(&lexed.tokens),
-            health: env::file_health_routes(&lexed.tokens),
+            env: if mentions.any(&ENV_LOOKUP) { env::file_env(&lexed.tokens) } else { Vec::new() },
+            health: if mentions.any(&HEALTH_PATHS) { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
         }
     }
 }
+
+/// A file's text, asked whether it holds a word at all. A probe whose every shape needs a name or literal the
+/// text lacks is not run over the file's tokens: a search costs far less than a walk over them.
+#[derive(Clone, Copy)]
+pub(super) struct Mentions<'a>(pub(super) &'a [u8]);
+
+impl Mentions<'_> {
+    pub(super) fn any(self, words: &AnyOf) -> bool {
+        words.0.iter().any(|finder| finder.find(self.0).is_some())
+    }
+}
+
+/// Words a text is searched for, any of them: a word that holds another of the set is left out (where it
+/// stands, so does the other).
+pub(super) struct AnyOf(Vec<memchr::memmem::Finder<'static>>);
+
+impl AnyOf {
+    pub(super) fn new<W: AsRef<str>>(words: impl IntoIterator<Item = W>) -> Self {
+        let mut words: Vec<String> = words.into_iter().map(|word| word.as_ref().to_string()).collect();
+        words.sort_unstable();
+        words.dedup();
+        let shortest = words
+            .iter()
+            .filter(|word| !words.iter().any(|other| other != *word && word.contains(other.as_str())))
+            .map(|word| memchr::memmem::Finder::new(word.as_bytes()).into_owned())
+            .collect();
+        AnyOf(shortest)
+    }
+}
+
+/// The words of the run-time probes that `RunTime::of` runs only where they appear.
+static EXEC: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["exec"]));
+static ENV_LOOKUP: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Getenv", "LookupEnv"]));
+static HEALTH_PATHS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(crate::knowledge::services::health_paths()));
 
 /// Every ranked program's option, in rank order, with the service clients it imports. A program built with
 /// custom tags is read as that build compiles it: the files its tags enable, without those they exclude
@@ -411,7 +447,7 @@ fn program_options(
         .collect();
     let graphs: Vec<Vec<usize>> = mains.iter().map(|(_, main)| tree.graph(main.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
-    tree.lex_whole(&every_graph_package, |lexed, rel| RunTime::of(root, lexed, rel));
+    tree.lex_whole(&every_graph_package, |text, lexed, rel| RunTime::of(root, text, lexed, rel));
     let folded = ports::folded(tree, &graphs);
     mains
         .iter()
@@ -732,6 +768,15 @@ fn service_clues(tree: &Tree, graph: &[usize]) -> Vec<services::Clue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_asked_for_any_of_its_words_once() {
+        let words = AnyOf::new(["/health", "/healthz", "/api/health", "/ping", "/ping"]);
+        assert_eq!(words.0.len(), 2, "a word that holds another is left out, and a repeated one");
+        assert!(Mentions(b"r.GET(\"/api/healthz\", ok)").any(&words));
+        assert!(Mentions(b"mux.Handle(\"/ping\", h)").any(&words));
+        assert!(!Mentions(b"mux.Handle(\"/users\", h)").any(&words));
+    }
 
     #[test]
     fn use_dirs_stay_inside_the_root() {

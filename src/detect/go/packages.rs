@@ -271,7 +271,7 @@ impl Tree {
     /// Lexes the files of these packages whole (once each, split between threads: the result does not depend
     /// on how many) and keeps what `run_time` reads of each, not the tokens: a big program's tokens are many
     /// times its source.
-    pub(super) fn lex_whole(&self, packages: &[usize], run_time: impl Fn(&Lexed, &str) -> RunTime + Sync) {
+    pub(super) fn lex_whole(&self, packages: &[usize], run_time: impl Fn(&str, &Lexed, &str) -> RunTime + Sync) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
         wanted.dedup();
@@ -284,8 +284,11 @@ impl Tree {
             .filter(|file| file.run_time.get().is_none())
             .collect();
         super::super::each_in_parallel(&mut files, |file| {
-            file.run_time
-                .get_or_init(|| file.lex().map(|whole| run_time(&whole, &file.rel)).unwrap_or_default());
+            file.run_time.get_or_init(|| {
+                read_small_text(&file.path)
+                    .map(|text| run_time(&text, &lex::source(&text), &file.rel))
+                    .unwrap_or_default()
+            });
         });
     }
 }
