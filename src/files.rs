@@ -113,8 +113,14 @@ impl Drop for Confine {
 }
 
 /// The boundary of the current detection, if one is running on this thread.
-fn current_boundary() -> Option<PathBuf> {
+pub(crate) fn current_boundary() -> Option<PathBuf> {
     BOUNDARY.with(|b| b.borrow().clone())
+}
+
+/// Confines this thread's reads as another's are (`current_boundary` there): a helper thread of a detection
+/// reads inside the same repository.
+pub(crate) fn confine_thread(boundary: Option<PathBuf>) {
+    BOUNDARY.with(|b| *b.borrow_mut() = boundary);
 }
 
 /// Where `path` leads once links are resolved, refused when that is outside `boundary`.

@@ -502,9 +502,15 @@ pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) +
         let Some(part) = part else { break };
         part.iter_mut().for_each(&each);
     };
+    // Helpers read inside the same repository as this thread (`files::Confine`).
+    let boundary = files::current_boundary();
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+            let boundary = boundary.clone();
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
+                files::confine_thread(boundary);
+                work();
+            });
         }
         work();
     });
@@ -521,5 +527,16 @@ mod tests {
             each_in_parallel(&mut items, |(i, done)| *done += *i + 1);
             assert!(items.iter().all(|(i, done)| *done == i + 1), "{count} items");
         }
+    }
+
+    #[test]
+    fn helper_threads_read_inside_the_same_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let _confined = crate::files::Confine::to(dir.path());
+        let expected = crate::files::current_boundary();
+        assert!(expected.is_some());
+        let mut items: Vec<Option<std::path::PathBuf>> = vec![None; PARALLEL_FROM * 4];
+        each_in_parallel(&mut items, |boundary| *boundary = crate::files::current_boundary());
+        assert!(items.iter().all(|boundary| *boundary == expected));
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use super::js::eval::{join, Static};
-use super::js::imports::{references, Written};
+use super::js::imports::{references, References, Written};
 use super::listen::{is_fastify_app, is_test_or_tooling, listen_in_source, Found, Listen, SCANNED};
 use super::{read_small_text, App};
 use crate::knowledge::node;
@@ -155,39 +155,107 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         .collect();
     let mut seen: HashSet<String> = HashSet::new();
     let top = |path: &str| top_of(walk, path);
-    while let Some((file, why, eager)) = queue.pop_front() {
-        if !seen.insert(file.clone()) {
-            continue;
+    let fastify = is_fastify_app(app);
+    // The graph is followed a level at a time: the files of a level are read and parsed on every core, then
+    // taken in queue order, which is the order one file at a time would take them in.
+    let mut level: Vec<(String, String, bool)> = Vec::new();
+    let mut parsed: Vec<(std::path::PathBuf, String, Parsed)> = Vec::new();
+    let mut cut = false;
+    while !queue.is_empty() && !cut {
+        level.clear();
+        for (file, why, eager) in queue.drain(..) {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            if seen.len() > MAX_MODULES {
+                cut = true;
+                break;
+            }
+            level.push((file, why, eager));
         }
-        if seen.len() > MAX_MODULES {
-            found.unfollowed.push(format!("more than {MAX_MODULES} modules"));
-            break;
+        // Read apart from `app`, which keeps caches of its own.
+        parsed.extend(level.iter().map(|(file, ..)| (app.path(file), file.clone(), Parsed::NotRead)));
+        crate::detect::each_in_parallel(&mut parsed, |(path, file, read)| *read = Parsed::of(path, file, fastify));
+        for (module, (_, _, read)) in level.drain(..).zip(parsed.drain(..)) {
+            follow(app, walk, &top, module, read, &mut queue, &mut found);
         }
-        if walk.ships != Ships::NamedPaths {
-            found.ship(&top(&file), || why);
-        }
-        let shown = app.file(&file);
+    }
+    if cut {
+        found.unfollowed.push(format!("more than {MAX_MODULES} modules"));
+    }
+    if walk.ships != Ships::Files {
+        conventional(app, walk.outputs, &mut found);
+    }
+    found
+}
+
+/// What reading one module of the graph gives, worked out apart from the others.
+enum Parsed {
+    NotRead,
+    /// Not a source node parses (a JSON file, an image).
+    NotSource,
+    Unreadable,
+    Unparsable,
+    Read {
+        refs: Box<References>,
+        listen: Option<Listen>,
+    },
+}
+
+impl Parsed {
+    fn of(path: &std::path::Path, file: &str, fastify: bool) -> Parsed {
         // A file without an extension (a package's `bin/` script) is CommonJS to node.
-        let extension = std::path::Path::new(&file).extension();
+        let extension = std::path::Path::new(file).extension();
         let parses = extension.is_none_or(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)));
         if !parses {
-            continue;
+            return Parsed::NotSource;
         }
-        let Some(text) = read_small_text(&app.path(&file)) else {
-            continue;
+        let Some(text) = read_small_text(path) else {
+            return Parsed::Unreadable;
         };
-        let Some(refs) = references(&text, &file) else {
-            found.unfollowed.push(format!("{shown} (does not parse)"));
-            continue;
+        let Some(refs) = references(&text, file) else {
+            return Parsed::Unparsable;
         };
-        found.parsed += 1;
         let scanned = extension.is_none_or(|e| SCANNED.iter().any(|s| e == *s));
-        if scanned && !is_test_or_tooling(&file) {
-            let listen = listen_in_source(&text, is_fastify_app(app));
-            if listen != Listen::default() {
+        let listen = (scanned && !is_test_or_tooling(file))
+            .then(|| listen_in_source(&text, fastify))
+            .filter(|listen| *listen != Listen::default());
+        Parsed::Read {
+            refs: Box::new(refs),
+            listen,
+        }
+    }
+}
+
+/// One module of the graph taken in: what it ships, loads, reads, runs and writes, and the modules it loads
+/// queued.
+fn follow(
+    app: &App,
+    walk: &Walk,
+    top: &impl Fn(&str) -> String,
+    (file, why, eager): (String, String, bool),
+    parsed: Parsed,
+    queue: &mut VecDeque<(String, String, bool)>,
+    found: &mut RunFiles,
+) {
+    if walk.ships != Ships::NamedPaths {
+        found.ship(&top(&file), || why);
+    }
+    let shown = app.file(&file);
+    let refs = match parsed {
+        Parsed::NotRead | Parsed::NotSource | Parsed::Unreadable => return,
+        Parsed::Unparsable => {
+            found.unfollowed.push(format!("{shown} (does not parse)"));
+            return;
+        }
+        Parsed::Read { refs, listen } => {
+            found.parsed += 1;
+            if let Some(listen) = listen {
                 found.listening.push((listen, file.clone()));
             }
+            refs
         }
+    };
         let folder = file.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
         let run_folder = match &walk.layout {
             Some((root, out)) => {
@@ -237,18 +305,13 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
         }
-        ship_named_paths(app, walk, &mut found, refs.paths, &run_folder, &shown);
+        ship_named_paths(app, walk, found, refs.paths, &run_folder, &shown);
         for (program, line) in refs.runs {
             found.programs.entry(program).or_insert_with(|| format!("{shown}:{line}"));
         }
         for (written, line) in refs.writes {
-            note_written(&mut found, written, &run_folder, &format!("{shown}:{line}"));
+            note_written(found, written, &run_folder, &format!("{shown}:{line}"));
         }
-    }
-    if walk.ships != Ships::Files {
-        conventional(app, walk.outputs, &mut found);
-    }
-    found
 }
 
 /// The package a bare specifier loads (`@scope/name/sub` → `@scope/name`, `name/register` → `name`); None for
