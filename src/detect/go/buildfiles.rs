@@ -21,6 +21,23 @@ pub(crate) struct GoBuild {
     pub(crate) tags: BuildTags,
     /// Whether a Dockerfile or Containerfile runs it: how the project already builds its image.
     pub(crate) in_container_file: bool,
+    /// The `CGO_ENABLED` the build sets (`CGO_ENABLED=0 go build`, goreleaser's `env:`), when it sets one
+    /// literally.
+    pub(crate) cgo: Option<bool>,
+}
+
+/// `CGO_ENABLED=0` or `=1` among environment assignments, the last one winning as in a shell.
+fn cgo_setting<'w>(assignments: impl IntoIterator<Item = &'w str>, variables: &[(String, String)]) -> Option<bool> {
+    assignments
+        .into_iter()
+        .filter_map(|word| word.strip_prefix("CGO_ENABLED="))
+        .filter_map(|value| expand(value, variables, 0))
+        .filter_map(|value| match value.as_str() {
+            "0" => Some(false),
+            "1" => Some(true),
+            _ => None,
+        })
+        .last()
 }
 
 /// The `-tags` of one build.
@@ -282,6 +299,7 @@ fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -
             None => arguments.push(word.clone()),
         }
     }
+    let cgo = cgo_setting(words[..at].iter().map(String::as_str), variables);
     let mut output = None;
     let mut tags = BuildTags::None;
     let mut packages = Vec::new();
@@ -326,6 +344,7 @@ fn parse_go_build(command: &str, variables: &[(String, String)], source: &str) -
                 source: source.to_string(),
                 tags: tags.clone(),
                 in_container_file: false,
+                cgo,
             })
             .collect(),
     )
@@ -457,9 +476,16 @@ fn goreleaser_builds(text: &str, file: &str) -> Result<Vec<GoBuild>, String> {
             source: format!("{file}:{line}"),
             tags: goreleaser_tags(entry, &variables),
             in_container_file: false,
+            cgo: goreleaser_cgo(entry, &variables),
         });
     }
     Ok(found)
+}
+
+/// A goreleaser build's `CGO_ENABLED`, from its `env:` list.
+fn goreleaser_cgo(entry: &marked_yaml::types::MarkedMappingNode, variables: &[(String, String)]) -> Option<bool> {
+    let env = entry.get_sequence("env")?;
+    cgo_setting(env.iter().filter_map(|item| Some(item.as_scalar()?.as_str())), variables)
 }
 
 /// A goreleaser build's tags: its `tags:` list, else a `-tags` among its `flags:`. Template values
@@ -693,6 +719,17 @@ mod tests {
         let found = script_builds(dockerfile, "Dockerfile", Syntax::Dockerfile);
         assert!(found[0].in_container_file);
         assert_eq!(found[0].tags, listed(&["netgo"]));
+    }
+
+    #[test]
+    fn a_build_says_whether_it_turns_cgo_off() {
+        let make = "CGO := 0\nbuild:\n\tCGO_ENABLED=$(CGO) go build -o bin/relay ./cmd/relay\n\tgo build ./cmd/tool\n\tCGO_ENABLED=1 go build ./cmd/db\n";
+        let found: Vec<Option<bool>> = script_builds(make, "Makefile", Syntax::Make).into_iter().map(|b| b.cgo).collect();
+        assert_eq!(found, [Some(false), None, Some(true)]);
+        let release = "builds:\n  - main: ./cmd/a\n    env:\n      - CGO_ENABLED=0\n      - GOFLAGS=-trimpath\n  - main: ./cmd/b\n";
+        let found: Vec<Option<bool>> =
+            goreleaser_builds(release, ".goreleaser.yaml").unwrap().into_iter().map(|b| b.cgo).collect();
+        assert_eq!(found, [Some(false), None]);
     }
 
     #[test]

@@ -7,7 +7,14 @@ use super::super::Fact;
 use super::packages::{is_in_module, Tree};
 
 /// `requires`: the modules the program's go.mod requires, with their `go.mod:line`.
-pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String)]) -> Fact {
+/// `built_with`: the `CGO_ENABLED` the project's own build of the program sets, with its `file:line`; it settles
+/// what the code alone only guesses (a cgo module go.mod requires for some dependency).
+pub(super) fn cgo_fact(
+    tree: &Tree,
+    graph: &[usize],
+    requires: &[(String, String)],
+    built_with: Option<&(bool, String)>,
+) -> Fact {
     for &index in graph {
         for (path, at) in tree.packages[index].imports() {
             if path == "C" {
@@ -53,6 +60,12 @@ pub(super) fn cgo_fact(tree: &Tree, graph: &[usize], requires: &[(String, String
     let topic = topic.split(['-', '.']).find(|w| w.len() > 2).unwrap_or(topic);
     let topic = topic.trim_end_matches(|c: char| c.is_ascii_digit());
     let example = external.iter().find(|path| path.contains(topic)).unwrap_or(&external[0]);
+    if let Some((false, build)) = built_with {
+        return Fact::new(false, build.clone()).with_note(format!(
+            "the project builds it with CGO_ENABLED=0 ({build}), though go.mod requires {module}, which needs cgo, \
+             for a dependency (perhaps {example}): built as the project builds it (--set cgo=true if the image needs it)"
+        ));
+    }
     Fact::new(true, source.clone()).with_note(format!(
         "go.mod requires {module}, which needs cgo, and nothing here imports it: a dependency the program \
          imports does (perhaps {example}), so the build keeps cgo on (--set cgo=false if the program never loads it)"

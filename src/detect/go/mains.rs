@@ -67,6 +67,8 @@ pub(super) struct MainCandidate {
     /// The custom build tags (`sqlite,fs_embed`) its strongest build passes, when that build or another one
     /// that builds it passes any.
     pub(super) build_tags: Option<Fact>,
+    /// The `CGO_ENABLED` its strongest build that sets one sets, with that build's `file:line`.
+    pub(super) cgo: Option<(bool, String)>,
     /// Said when it is built: tags a build passes that dockgen cannot read.
     pub(super) warnings: Vec<String>,
     /// Said when it is built: the other builds' tags when they differ from those taken.
@@ -143,12 +145,19 @@ pub(super) fn ranked(
                 warnings,
                 notes,
             } = build_tags(&naming, &package.dir);
+            // The project's image build first, as for the tags.
+            let cgo = naming
+                .iter()
+                .filter(|b| b.in_container_file)
+                .chain(naming.iter().filter(|b| !b.in_container_file))
+                .find_map(|b| Some((b.cgo?, b.source.clone())));
             MainCandidate {
                 package: index,
                 dir: package.dir.clone(),
                 evidence: package.clause.clone(),
                 binary_name,
                 build_tags,
+                cgo,
                 warnings,
                 notes,
                 why,
@@ -342,6 +351,7 @@ mod tests {
             source: source.into(),
             tags,
             in_container_file,
+            cgo: None,
         }
     }
 

@@ -309,7 +309,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
             ));
             let every_package: Vec<usize> = (0..tree.packages.len()).collect();
             let requires = required_modules(modules);
-            insert(&mut candidate.facts, "cgo", cgo::cgo_fact(&tree, &every_package, &requires));
+            insert(&mut candidate.facts, "cgo", cgo::cgo_fact(&tree, &every_package, &requires, None));
         }
         1 => {
             let only = options.remove(0);
@@ -529,7 +529,7 @@ fn program_option(
     insert(
         &mut facts,
         "cgo",
-        cgo::cgo_fact(tree, graph, &required_modules(std::slice::from_ref(module))),
+        cgo::cgo_fact(tree, graph, &required_modules(std::slice::from_ref(module)), main.cgo.as_ref()),
     );
     let embeds = embed::embeds(root, tree, graph);
     if !embeds.present.is_empty() {
