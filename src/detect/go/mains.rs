@@ -145,11 +145,8 @@ pub(super) fn ranked(
                 warnings,
                 notes,
             } = build_tags(&naming, &package.dir);
-            // The project's image build first, as for the tags.
-            let cgo = naming
-                .iter()
-                .filter(|b| b.in_container_file)
-                .chain(naming.iter().filter(|b| !b.in_container_file))
+            let cgo = strongest_first(&naming)
+                .into_iter()
                 .find_map(|b| Some((b.cgo?, b.source.clone())));
             MainCandidate {
                 package: index,
@@ -191,6 +188,14 @@ impl MainCandidate {
 /// The tag the image's build always passes (time zones compiled in), so never a project tag to add.
 const ALWAYS_PASSED_TAG: &str = "timetzdata";
 
+/// The builds of a program, the one the project's own Dockerfile runs (how it already builds its image) first,
+/// the others in build-file order: what a build sets (tags, `CGO_ENABLED`) is taken from the first that sets it.
+fn strongest_first<'b>(naming: &[&'b GoBuild]) -> Vec<&'b GoBuild> {
+    let mut ordered = naming.to_vec();
+    ordered.sort_by_key(|build| !build.in_container_file);
+    ordered
+}
+
 /// The custom tags a program is built with, and what is said about them.
 #[derive(Default)]
 struct Tags {
@@ -205,8 +210,7 @@ struct Tags {
 /// "${BUILD_TAGS}"` set by a script) leave the next build that lists its tags to decide; when none does, a
 /// warning says the image is built without them.
 fn build_tags(naming: &[&GoBuild], dir: &str) -> Tags {
-    let mut ordered: Vec<&GoBuild> = naming.to_vec();
-    ordered.sort_by_key(|build| !build.in_container_file);
+    let ordered = strongest_first(naming);
     let package = super::package_arg(dir);
     let spelled = |build: &GoBuild| -> String {
         let tags: Vec<&str> = build

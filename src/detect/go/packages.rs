@@ -38,7 +38,12 @@ impl GoFile {
     /// The whole file lexed (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
     /// lexes it again); None when it cannot be read.
     pub(super) fn lex(&self) -> Option<Lexed> {
-        read_small_text(&self.path).map(|text| lex::source(&text))
+        self.text().map(|text| lex::source(&text))
+    }
+
+    /// The whole file's text; None when it cannot be read.
+    fn text(&self) -> Option<String> {
+        read_small_text(&self.path)
     }
 }
 
@@ -285,7 +290,7 @@ impl Tree {
             .collect();
         super::super::each_in_parallel(&mut files, |file| {
             file.run_time.get_or_init(|| {
-                read_small_text(&file.path)
+                file.text()
                     .map(|text| run_time(&text, &lex::source(&text), &file.rel))
                     .unwrap_or_default()
             });
