@@ -66,6 +66,7 @@ pub fn parse(spec: &AnswerSpec, text: &str) -> Result<Value> {
         }
         Kind::Tags if text == "none" => Value::Null,
         Kind::Tags => Value::from(validate::build_tags(text)?),
+        Kind::UrlPath => Value::from(validate::url_path(text)?),
         Kind::Choice => {
             if !spec.choices.iter().any(|c| c == text) {
                 bail!("`{text}` is not one of {}", spec.choices.join(", "));
@@ -127,5 +128,10 @@ mod tests {
         assert!(parse(&spec(Kind::Path), "../etc").is_err());
         assert!(parse(&spec(Kind::Choice), "b").is_err());
         assert!(parse(&spec(Kind::Image), "alpine:3.20\nRUN x").is_err());
+        assert_eq!(parse(&spec(Kind::UrlPath), "/docs").unwrap(), Value::from("/docs/"));
+        assert_eq!(parse(&spec(Kind::UrlPath), "//").unwrap(), Value::from("/"));
+        assert!(parse(&spec(Kind::UrlPath), "/a/../b").is_err());
+        assert!(parse(&spec(Kind::UrlPath), "docs").is_err());
+        assert!(parse(&spec(Kind::UrlPath), "/a b/").is_err());
     }
 }

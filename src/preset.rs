@@ -41,6 +41,8 @@ pub enum Kind {
     Command,
     /// Go build tags, comma-separated (`sqlite,fs_embed`); `none` for no tags.
     Tags,
+    /// The URL path a site is served under (`/docs/`); `/` for the root.
+    UrlPath,
 }
 
 /// One value the templates need, with how to obtain it when neither the user nor detection provides it.

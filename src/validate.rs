@@ -112,6 +112,30 @@ pub fn port(value: i64) -> Result<u16> {
     }
 }
 
+/// The URL path a site is served under (`/docs/`), in one spelling: a leading and a trailing slash, `/` for the
+/// root; letters, digits and `._~-` between the slashes, no `.` or `..` segment.
+pub fn url_path(value: &str) -> Result<String> {
+    let segments: Vec<&str> = value.split('/').filter(|s| !s.is_empty()).collect();
+    let safe = value.starts_with('/')
+        && segments.iter().all(|segment| {
+            segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-'))
+                && !matches!(*segment, "." | "..")
+        });
+    if !safe {
+        bail!(
+            "`{}` is not a URL path such as /docs/ (a leading slash; letters, digits and ._~- between slashes)",
+            value.escape_debug()
+        );
+    }
+    Ok(if segments.is_empty() {
+        "/".into()
+    } else {
+        format!("/{}/", segments.join("/"))
+    })
+}
+
 /// A relative path inside the build context, safe to write unquoted in a Dockerfile or shell command:
 /// letters, digits and `._-/+@`, no `..` component, not absolute.
 pub fn context_path(value: &str) -> Result<()> {

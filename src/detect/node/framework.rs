@@ -96,6 +96,7 @@ fn other_platform(app: &App) -> Option<String> {
 pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
     let is_app = framework_of(app, facts, warnings)?;
     if facts.get("kind").is_some_and(|kind| kind.value == "static") {
+        super::base_path::site_base(app, facts, warnings);
         say_dev_proxy(app, warnings);
         say_server_beside(app, warnings);
     }

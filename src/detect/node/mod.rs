@@ -2,6 +2,7 @@
 //! version, then per app the framework, whether it is a static site or a server, what the build leaves and how
 //! the server starts. Framework configs are parsed (`js`) for the few settings that matter.
 
+mod base_path;
 mod buildenv;
 mod contract;
 mod engines;
@@ -45,6 +46,7 @@ pub(super) static STACK: Stack = Stack {
         "module",
         "build_script",
         "output_dir",
+        "base_path",
         "next_output",
         "node_version",
         "package_manager",
