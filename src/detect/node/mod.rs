@@ -9,6 +9,7 @@ mod engines;
 mod framework;
 mod js;
 mod listen;
+mod lockstate;
 mod manager;
 mod nx;
 mod outputs;
@@ -59,6 +60,7 @@ pub(super) static STACK: Stack = Stack {
         "port_fixed",
         "dockerfile_dir",
         "lockfile",
+        "lockfile_stale",
         "app_dir",
         "app_name",
         "workspace_root",
@@ -220,13 +222,20 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         context.manager.replace(manager.to_string());
     }
     let mut install_files = install_files(&context, lockfile)?;
+    let names = match &members {
+        Some(members) => workspace::member_names(&context, members)?,
+        None => Vec::new(),
+    };
+    if let Some(lockfile) = lockfile {
+        let manifests = (&root_package, &package);
+        say_stale_lockfile(&context, lockfile, manifests, &names, &mut candidate.facts, &mut warnings);
+    }
     if let Some(members) = members {
         candidate.facts.insert(
             "workspace_root".into(),
             Fact::new(context.up.clone(), context.shown(&members_source)),
         );
         install_files.extend(members.iter().map(|member| join_rel(member, "package.json")));
-        let names = workspace::member_names(&context, &members)?;
         if context.down == "." {
             workspace_apps(
                 &context,
@@ -307,6 +316,41 @@ fn fuzz_text(text: &str) -> usize {
 /// Workspace member expansion, for the fuzz target: the members the patterns find under `root`.
 pub(super) fn fuzz_workspace(root: &Path, patterns: &[String]) -> usize {
     workspace::expand_members(root, patterns).len()
+}
+
+/// A lockfile package.json has moved away from: the install resolves anew (a frozen one would stop), said with
+/// the first dependency that differs.
+fn say_stale_lockfile(
+    context: &Context,
+    lockfile: &str,
+    (root_package, package): (&JsonDoc, &JsonDoc),
+    members: &[(String, String)],
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
+    let manager = facts.get("package_manager").and_then(|f| f.value.as_str()).unwrap_or_default().to_string();
+    let mut manifests = vec![lockstate::Manifest { dir: ".", doc: root_package }];
+    if context.down != "." {
+        manifests.push(lockstate::Manifest { dir: &context.down, doc: package });
+    }
+    let members: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
+    let Some(stale) = lockstate::stale(context, &manager, lockfile, &manifests, &members) else {
+        return;
+    };
+    let (frozen, loose) = match manager.as_str() {
+        "npm" => ("npm ci", "npm install"),
+        "pnpm" => ("pnpm install --frozen-lockfile", "pnpm install"),
+        _ => ("yarn install --frozen-lockfile", "yarn install"),
+    };
+    warnings.push(format!(
+        "{}: {} out of date with package.json ({}): `{frozen}` would stop, so the image runs `{loose}`, which \
+         resolves the difference on every build; run `{loose}` and commit {}",
+        stale.source,
+        context.shown(lockfile),
+        stale.note.as_deref().unwrap_or_default(),
+        context.shown(lockfile),
+    ));
+    facts.insert("lockfile_stale".into(), stale);
 }
 
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.

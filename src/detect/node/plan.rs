@@ -13,6 +13,10 @@ pub(super) const FIELDS: &[PlanField] = &[
                 yarn-path-launcher, yarn-berry-corepack, yarn-berry-npm or none (the image's own npm)",
     },
     PlanField {
+        name: "frozen_install",
+        holds: "whether the install is frozen to the lockfile: there is one and package.json has not moved away from it",
+    },
+    PlanField {
         name: "node_ships_yarn",
         holds: "whether the Node line's official image has yarn 1",
     },
@@ -22,6 +26,9 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     let (setup, ships_yarn) = package_manager_setup(values);
     values.insert("package_manager_setup".into(), Value::from(setup));
     values.insert("node_ships_yarn".into(), Value::from(ships_yarn));
+    let stale = values.get("lockfile_stale").and_then(Value::as_bool).unwrap_or(false);
+    let frozen = values.contains_key("lockfile") && !stale;
+    values.insert("frozen_install".into(), Value::from(frozen));
 }
 
 /// The setup shape for the package manager in `values` (`package_manager`, `package_manager_version`,

@@ -1,0 +1,215 @@
+//! Whether the lockfile still matches package.json: a frozen install (`npm ci`, `yarn install
+//! --frozen-lockfile`, `pnpm install --frozen-lockfile`) stops on a lockfile nobody updated after a dependency
+//! was added or changed, though the project's own `npm install` works. Read with each manager's rule: npm
+//! needs a locked version inside every declared range, yarn 1 the exact `name@range` entry, pnpm the exact
+//! specifier per importer.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+
+use super::pkgjson::JsonDoc;
+use super::{join_rel, read_small_text, Context, Fact};
+
+/// The dependency sections a frozen install checks.
+const SECTIONS: &[&str] = &["dependencies", "devDependencies", "optionalDependencies"];
+
+/// What is wrong with a declared dependency (folder, name, range) for a lockfile; None when it matches.
+type Check<'a> = dyn Fn(&str, &str, &str) -> Option<String> + 'a;
+
+/// One package.json the install covers: its folder in the context and its parsed document.
+pub(super) struct Manifest<'a> {
+    pub(super) dir: &'a str,
+    pub(super) doc: &'a JsonDoc,
+}
+
+/// The first dependency of `manifests` the lockfile does not match, as a fact on its package.json line with a
+/// note saying what the lockfile has; None when every one matches or the lockfile is one dockgen does not check
+/// (yarn berry, bun) or cannot read (left to the install to report). `members` are the workspace's package
+/// names, which yarn 1 links without an entry.
+pub(super) fn stale(
+    context: &Context,
+    manager: &str,
+    lockfile: &str,
+    manifests: &[Manifest],
+    members: &[&str],
+) -> Option<Fact> {
+    let text = read_small_text(&context.dir.join(lockfile))?;
+    let check: Box<Check> = match manager {
+        "npm" => Box::new(npm_lock(&text)?),
+        "yarn" => {
+            let patterns = yarn_patterns(&text);
+            let shown = context.shown(lockfile);
+            Box::new(move |_: &str, name: &str, range: &str| {
+                let recorded =
+                    is_linked(range) || members.contains(&name) || patterns.contains(&format!("{name}@{range}"));
+                (!recorded).then(|| format!("{shown} has no `{name}@{range}` entry"))
+            })
+        }
+        "pnpm" => {
+            let specifiers = pnpm_specifiers(&text)?;
+            let shown = context.shown(lockfile);
+            Box::new(move |dir: &str, name: &str, range: &str| match specifiers.get(&(dir.to_string(), name.to_string())) {
+                Some(locked) if locked == range => None,
+                Some(locked) => Some(format!("{shown} records the specifier `{locked}`")),
+                None => Some(format!("{shown} does not list it")),
+            })
+        }
+        _ => return None,
+    };
+    manifests.iter().find_map(|manifest| {
+        SECTIONS.iter().find_map(|section| {
+            manifest.doc.object(section)?.iter().find_map(|(name, range)| {
+                let range = range.as_str()?;
+                let why = check(manifest.dir, name, range)?;
+                let file = context.shown(&join_rel(manifest.dir, "package.json"));
+                let source = format!("{file}:{}", manifest.doc.line(&format!("{section}.{name}")));
+                Some(Fact::new(true, source).with_note(format!("{name}@{range}: {why}")))
+            })
+        })
+    })
+}
+
+/// A dependency yarn 1 links without a lockfile entry (a folder by `link:`, a workspace sibling); `file:` copies
+/// are locked like any other.
+fn is_linked(range: &str) -> bool {
+    ["workspace:", "link:", "portal:"].iter().any(|p| range.starts_with(p))
+}
+
+/// An npm lockfile's check: for a declared `name@range` in folder `dir`, what is wrong (not locked, or locked at a
+/// version outside the range); ranges that are not semver (git, tags, aliases) are not judged.
+fn npm_lock(text: &str) -> Option<impl Fn(&str, &str, &str) -> Option<String>> {
+    #[derive(Deserialize)]
+    struct Entry {
+        version: Option<String>,
+        #[serde(default)]
+        link: bool,
+    }
+    #[derive(Deserialize)]
+    struct Lock {
+        packages: Option<BTreeMap<String, Entry>>,
+        /// lockfileVersion 1: the tree by name.
+        dependencies: Option<BTreeMap<String, Entry>>,
+    }
+    let lock: Lock = serde_json::from_str(text).ok()?;
+    let (packages, legacy) = (lock.packages.unwrap_or_default(), lock.dependencies.unwrap_or_default());
+    Some(move |dir: &str, name: &str, range: &str| {
+        let Ok(wanted) = nodejs_semver::Range::parse(range) else {
+            return None;
+        };
+        let nested = join_rel(dir, &format!("node_modules/{name}"));
+        let entry = packages
+            .get(&nested)
+            .or_else(|| packages.get(&format!("node_modules/{name}")))
+            .or_else(|| legacy.get(name));
+        match entry {
+            None if packages.is_empty() && legacy.is_empty() => None,
+            None => Some("the lockfile does not list it".into()),
+            Some(entry) if entry.link => None,
+            Some(entry) => {
+                let version = entry.version.as_deref()?;
+                let locked = nodejs_semver::Version::parse(version).ok()?;
+                (!wanted.satisfies(&locked)).then(|| format!("the lockfile locks {version}"))
+            }
+        }
+    })
+}
+
+/// The `name@range` patterns a yarn 1 lockfile resolves: its entry keys (`"a@^1", a@^1.2:`).
+fn yarn_patterns(text: &str) -> HashSet<String> {
+    text.lines()
+        .filter(|line| !line.starts_with([' ', '#']) && line.ends_with(':'))
+        .flat_map(|line| line.trim_end_matches(':').split(", "))
+        .map(|pattern| pattern.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// A pnpm lockfile's specifiers by (importer folder, dependency name): `importers.<dir>.<section>.<name>
+/// .specifier` (lockfile 6 and later), top-level sections for a single project (6), or `specifiers:` (5).
+fn pnpm_specifiers(text: &str) -> Option<BTreeMap<(String, String), String>> {
+    let doc = marked_yaml::parse_yaml(0, importers_outline(text)).ok()?;
+    let top = doc.as_mapping()?;
+    let mut found = BTreeMap::new();
+    let mut read_importer = |dir: &str, importer: &marked_yaml::types::MarkedMappingNode| {
+        if let Some(specifiers) = importer.get_mapping("specifiers") {
+            for (name, specifier) in specifiers.iter() {
+                if let Some(specifier) = specifier.as_scalar() {
+                    found.insert((dir.to_string(), name.as_str().to_string()), specifier.as_str().to_string());
+                }
+            }
+        }
+        for section in SECTIONS {
+            for (name, entry) in importer.get_mapping(section).map(|m| m.iter()).into_iter().flatten() {
+                if let Some(specifier) = entry.as_mapping().and_then(|e| e.get_scalar("specifier")) {
+                    found.insert((dir.to_string(), name.as_str().to_string()), specifier.as_str().to_string());
+                }
+            }
+        }
+    };
+    match top.get_mapping("importers") {
+        Some(importers) => {
+            for (dir, importer) in importers.iter() {
+                if let Some(importer) = importer.as_mapping() {
+                    read_importer(dir.as_str(), importer);
+                }
+            }
+        }
+        None => read_importer(".", top),
+    }
+    Some(found)
+}
+
+/// The lockfile with only its top-level `importers`, `specifiers` and dependency sections kept (other lines
+/// blank): the resolutions and snapshots, most of a lockfile, are never built into YAML nodes.
+fn importers_outline(text: &str) -> String {
+    let mut keep = false;
+    let mut out = String::with_capacity(text.len() / 4);
+    for line in text.lines() {
+        if !line.starts_with([' ', '\t']) && !line.is_empty() {
+            let key = line.split(':').next().unwrap_or_default().trim_matches(['\'', '"']);
+            keep = key == "importers" || key == "specifiers" || SECTIONS.contains(&key);
+        }
+        if keep {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yarn_patterns_are_the_entry_keys() {
+        let lock = "# yarn lockfile v1\n\n\"@babel/core@^7.0.0\", \"@babel/core@^7.1.0\":\n  version \"7.2.0\"\n\nexpress@^4.17.1:\n  version \"4.18.2\"\n";
+        let patterns = yarn_patterns(lock);
+        assert!(patterns.contains("@babel/core@^7.1.0"));
+        assert!(patterns.contains("express@^4.17.1"));
+        assert!(!patterns.contains("express@^4.18.0"));
+        assert!(is_linked("link:../shared") && !is_linked("file:"));
+    }
+
+    #[test]
+    fn npm_ranges_are_checked_against_the_locked_version() {
+        let lock = r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/express": {"version": "4.18.2"},
+            "node_modules/lib": {"resolved": "packages/lib", "link": true}}}"#;
+        let check = npm_lock(lock).unwrap();
+        assert_eq!(check(".", "express", "^4.17.1"), None);
+        assert_eq!(check(".", "express", "^5.0.0").as_deref(), Some("the lockfile locks 4.18.2"));
+        assert_eq!(check(".", "zod", "^3.0.0").as_deref(), Some("the lockfile does not list it"));
+        assert_eq!(check(".", "lib", "^1.0.0"), None);
+        assert_eq!(check(".", "express", "github:expressjs/express"), None);
+    }
+
+    #[test]
+    fn pnpm_specifiers_per_importer_and_single_project() {
+        let nine = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      express:\n        specifier: ^4.18.0\n        version: 4.18.2\n\npackages:\n\n  express@4.18.2:\n    resolution: {integrity: x}\n";
+        let found = pnpm_specifiers(nine).unwrap();
+        assert_eq!(found.get(&(".".into(), "express".into())).map(String::as_str), Some("^4.18.0"));
+        let five = "lockfileVersion: 5.4\n\nspecifiers:\n  express: ^4.17.0\n\ndependencies:\n  express: 4.18.2\n";
+        let found = pnpm_specifiers(five).unwrap();
+        assert_eq!(found.get(&(".".into(), "express".into())).map(String::as_str), Some("^4.17.0"));
+    }
+}
