@@ -167,7 +167,8 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
         && super::server::dev_entry_script(app, build.is_some()).is_some();
     let has_server_entry = app.script("start").is_some()
         || (app.package.str("main").is_some() && !in_workspace)
-        || compiled_dev_server;
+        || compiled_dev_server
+        || (super::server::bun_entry(app).is_some() && !in_workspace);
     if has_server_entry || app.dependency("@nestjs/core").is_some() {
         server(app, facts, warnings)?;
         return Ok(true);
@@ -550,16 +551,18 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
     let framework = Fact::new("sveltekit", kit.source.clone());
     if let Some(adapter) = app.dependency("@sveltejs/adapter-node") {
         facts.insert("framework".into(), framework);
-        let start = Fact::new("node build/index.js", adapter.source.clone()).with_note("adapter-node");
+        // adapter({ out: 'node_build' }) in svelte.config.js: the folder the server is built into.
+        let default = Fact::new("build", adapter.source.clone()).with_note("adapter-node's default out");
+        let remedy = "pass --set start_command=\"node DIR/index.js\" with the folder adapter-node builds into";
+        let Some(out) = config_setting(app, "svelte", &["kit", "adapter", "out"], remedy, warnings).or_default(default)
+        else {
+            facts.insert("kind".into(), Fact::new("server", adapter.source));
+            return Ok(true);
+        };
+        let dir = super::js::eval::join("", out.value.as_str().unwrap_or("build"));
+        let start = Fact::new(format!("node {dir}/index.js"), out.source).with_note("adapter-node");
         let port = Fact::new(3000, adapter.source).with_note("adapter-node default");
-        server_facts(
-            app,
-            facts,
-            &["build".to_string(), "package.json".to_string()],
-            start,
-            port,
-            warnings,
-        );
+        server_facts(app, facts, &[dir, "package.json".to_string()], start, port, warnings);
         return Ok(true);
     }
     if let Some(adapter) = app.dependency("@sveltejs/adapter-static") {
@@ -591,7 +594,7 @@ fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<Stri
     .filter(|f| f.value == "server" || f.value == "hybrid");
     let framework = Fact::new("astro", astro.source.clone());
     match (server_output, app.dependency("@astrojs/node")) {
-        (Some(output), Some(_)) => {
+        (Some(output), Some(adapter)) => {
             let dir = dist
                 .as_ref()
                 .and_then(|d| d.value.as_str())
@@ -602,12 +605,32 @@ fn astro_app(app: &App, astro: &Fact, facts: &mut Facts, warnings: &mut Vec<Stri
             facts.insert("framework".into(), framework);
             let start =
                 Fact::new(format!("node {dir}/server/entry.mjs"), output.source).with_note("@astrojs/node standalone");
-            let port = Fact::new(4321, astro.source.clone()).with_note("Astro default");
+            let port = astro_port(app).unwrap_or_else(|| Fact::new(4321, astro.source.clone()).with_note("Astro default"));
             server_facts(app, facts, &[dir, "package.json".to_string()], start, port, warnings);
+            // The standalone server binds `server.host`, localhost unless set; HOST overrides it.
+            facts.entry("bind_env".into()).or_insert_with(|| {
+                Fact::new("HOST", adapter.source.clone()).with_note(
+                    "@astrojs/node's standalone server binds localhost unless HOST is set: set to 0.0.0.0 so a \
+                     published port reaches it",
+                )
+            });
         }
         _ => static_site(facts, framework, dist, &["_astro"], false, warnings),
     }
     Ok(())
+}
+
+/// `server.port` of astro.config when it is a literal: where the standalone server listens without PORT.
+fn astro_port(app: &App) -> Option<Fact> {
+    let (file, text) = framework_config(app, "astro")?;
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    match exported_setting(&text, name, &["server", "port"]) {
+        Setting::Value { value, line } => {
+            let port: u16 = value.parse().ok().filter(|port| *port > 0)?;
+            Some(Fact::new(port, format!("{file}:{line}")).with_note("server.port of the Astro config"))
+        }
+        Setting::Unset | Setting::Unknown { .. } => None,
+    }
 }
 
 /// Angular with server-side rendering (`@angular/ssr`): node runs the build's `server/server.mjs` (the

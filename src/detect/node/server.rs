@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::js::config::{json_setting, Setting};
+use super::js::config::{exported_setting, json_setting, Setting};
 use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
 use super::listen::Found;
@@ -90,13 +90,20 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     };
     let outputs = build_outputs(app, warnings);
     let followed = shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
-    let default = match &cli {
-        Some(cli) if !cli.port_fixed => Some(cli.port.clone()),
-        Some(cli) => {
+    let bun_export = command.as_deref().filter(|c| c.starts_with("bun ")).and(entry);
+    let default = match (&cli, bun_export.and_then(|entry| bun_export_port(app, entry))) {
+        (_, Some((port, true))) => {
+            facts.insert("port_fixed".into(), Fact::new(port.source.clone(), port.source.clone()));
+            script_port = Some(port);
+            None
+        }
+        (_, Some((port, false))) => Some(port),
+        (Some(cli), None) if !cli.port_fixed => Some(cli.port.clone()),
+        (Some(cli), None) => {
             script_port = Some(cli.port.clone());
             None
         }
-        None => matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
+        (None, None) => matches!(name, "nestjs" | "express" | "koa" | "hono" | "fastify")
             .then(|| Fact::new(3000, source).with_note(format!("{name}'s usual port; no listen() literal found"))),
     };
     super::listen::insert_port(facts, app, (entry, followed), (script_port, default), warnings);
@@ -592,7 +599,62 @@ pub(super) fn start_entry(
             cli: None,
         });
     }
-    main_entry(app, has_build, warnings)
+    main_entry(app, has_build, warnings).or_else(|| bun_entry(app))
+}
+
+/// Bun serves an entry whose default export has `fetch` (`export default { port, fetch: app.fetch }`): on its
+/// `port` when that is a number (fixed: true), else on PORT, 3000 by default.
+fn bun_export_port(app: &App, entry: &str) -> Option<(Fact, bool)> {
+    let entry = entry.trim_start_matches("./");
+    let text = app.text(entry)?;
+    let name = entry.rsplit('/').next().unwrap_or(entry);
+    let shown = app.file(entry);
+    if matches!(exported_setting(&text, name, &["fetch"]), Setting::Unset) {
+        return None;
+    }
+    match exported_setting(&text, name, &["port"]) {
+        Setting::Value { value, line } => {
+            let port: u16 = value.parse().ok().filter(|port| *port > 0)?;
+            let note = "the port of the default export Bun serves";
+            Some((Fact::new(port, format!("{shown}:{line}")).with_note(note), true))
+        }
+        Setting::Unset | Setting::Unknown { .. } => Some((
+            Fact::new(3000, shown).with_note("Bun serves the default export ({ fetch }) on PORT, 3000 by default"),
+            false,
+        )),
+    }
+}
+
+/// A bun project without a start script: bun runs TypeScript as it is, so its entry is the file its `module`
+/// field names (what `bun init` writes; its README says `bun run index.ts`), else the file its dev script runs
+/// under bun (`bun run --hot src/index.ts`), without the watch flags.
+pub(super) fn bun_entry(app: &App) -> Option<Start> {
+    if app.context.manager() != "bun" {
+        return None;
+    }
+    let module = app
+        .package
+        .str("module")
+        .map(|file| file.trim_start_matches("./"))
+        .filter(|file| scripts::is_script_file(file) && app.path(file).is_file())
+        .map(|file| (file.to_string(), app.at("module"), "the package's module field (bun's entry)".to_string()));
+    let dev = || {
+        let found = scripts::resolve(app, "dev")?;
+        if found.words.first().map(String::as_str) != Some("bun") {
+            return None;
+        }
+        let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
+        let file = file.trim_start_matches("./");
+        app.path(file)
+            .is_file()
+            .then(|| (file.to_string(), found.source(), format!("`{}` without its watch flags", found.words.join(" "))))
+    };
+    let (file, source, why) = module.or_else(dev)?;
+    Some(Start {
+        command: Fact::new(format!("bun {file}"), source).with_note(format!("no start script: {why}")),
+        env: Vec::new(),
+        cli: None,
+    })
 }
 
 /// The file the project's deployment files run with node (a Dockerfile's `CMD node app.js`, also at the end of

@@ -82,6 +82,13 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
         let Some((key, rest)) = path.split_first() else {
             return self.value(expr);
         };
+        // An imported function called without options (`adapter()`): the package's defaults, nothing set.
+        if let Expression::CallExpression(call) = expr.get_inner_expression() {
+            let imported = matches!(&call.callee, Expression::Identifier(id) if self.scope.is_imported(id.name.as_str()));
+            if imported && call.arguments.is_empty() {
+                return Setting::Unset;
+            }
+        }
         let object = match self.object(expr, depth) {
             Ok(object) => object,
             Err(line) => return Setting::Unknown { line },
@@ -93,12 +100,22 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
         }
     }
 
-    /// The setting's value: a string or a path known statically; `undefined` and `null` are not set.
+    /// The setting's value: a string, a path or a whole number known statically; `undefined` and `null` are not
+    /// set.
     fn value(&self, expr: &Expression<'a>) -> Setting {
         let line = self.line(expr);
         let inner = expr.get_inner_expression();
         if inner.is_null() || inner.is_undefined() {
             return Setting::Unset;
+        }
+        // A whole number (a port) as its digits.
+        if let Expression::NumericLiteral(number) = inner {
+            if number.value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number.value) {
+                return Setting::Value {
+                    value: format!("{}", number.value),
+                    line,
+                };
+            }
         }
         match self.scope.eval(expr) {
             Some(Static::Text(value) | Static::Here(value) | Static::Cwd(value)) => Setting::Value { value, line },

@@ -43,6 +43,8 @@ pub(crate) struct Scope<'s, 'a> {
     functions: HashMap<&'s str, &'s str>,
     /// Constants inside functions, learned as a walk meets them (None: declared with different values).
     learned: RefCell<HashMap<String, Option<Static>>>,
+    /// Every name an `import` binds, whatever the module: another package's code, never evaluated here.
+    imported: Vec<&'s str>,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -53,6 +55,9 @@ impl<'s, 'a> Scope<'s, 'a> {
             match statement {
                 Statement::ImportDeclaration(import) => {
                     let module = import.source.value.as_str();
+                    scope
+                        .imported
+                        .extend(import.specifiers.iter().flatten().map(|s| s.local().name.as_str()));
                     let known = PATH_MODULES.contains(&module) || URL_MODULES.contains(&module);
                     for specifier in import.specifiers.iter().flatten().filter(|_| known) {
                         match specifier {
@@ -138,6 +143,11 @@ impl<'s, 'a> Scope<'s, 'a> {
     }
 
     /// The expression a top-level constant is bound to.
+    /// Whether an `import` binds `name`.
+    pub(crate) fn is_imported(&self, name: &str) -> bool {
+        self.imported.contains(&name)
+    }
+
     pub(crate) fn constant(&self, name: &str) -> Option<&'s Expression<'a>> {
         if self.redeclared.contains(&name) {
             return None;
