@@ -184,6 +184,7 @@ fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
         let Some(jobs) = doc.as_mapping().and_then(|d| d.get_mapping("jobs")) else {
             continue;
         };
+        let workflow_env = doc.as_mapping().and_then(|d| d.get_mapping("env"));
         for (_, job) in jobs.iter() {
             let Some(job) = job.as_mapping() else { continue };
             if let Some(image) = job_image(job.get_node("container")) {
@@ -206,7 +207,9 @@ fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
                 let Some(value) = step.get_mapping("with").and_then(|w| w.get_node(input)) else {
                     continue;
                 };
-                for (version, line) in step_versions(value, matrix) {
+                // `${{ env.KEY }}`: the step's env, else the job's, else the workflow's.
+                let envs = [step.get_mapping("env"), job.get_mapping("env"), workflow_env];
+                for (version, line) in step_versions(value, matrix, &envs) {
                     found.push(Mention {
                         version,
                         source: format!("{rel}:{line}"),
@@ -219,9 +222,13 @@ fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
     found
 }
 
-/// A setup input's versions: a literal, a list, or `${{ matrix.KEY }}` expanded from the job's matrix; an
-/// expression of anything else names no version.
-fn step_versions(value: &Node, matrix: Option<&MarkedMappingNode>) -> Vec<(String, usize)> {
+/// A setup input's versions: a literal, a list, `${{ matrix.KEY }}` expanded from the job's matrix, or
+/// `${{ env.KEY }}` from the first of `envs` that sets it; an expression of anything else names no version.
+fn step_versions(
+    value: &Node,
+    matrix: Option<&MarkedMappingNode>,
+    envs: &[Option<&MarkedMappingNode>],
+) -> Vec<(String, usize)> {
     let scalars: Vec<&MarkedScalarNode> = match value {
         Node::Scalar(s) => vec![s],
         Node::Sequence(list) => list.iter().filter_map(Node::as_scalar).collect(),
@@ -231,10 +238,13 @@ fn step_versions(value: &Node, matrix: Option<&MarkedMappingNode>) -> Vec<(Strin
     for scalar in scalars {
         let text = scalar.as_str().trim();
         if let Some(expression) = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
-            let Some(key) = expression.trim().strip_prefix("matrix.") else {
-                continue;
+            let expression = expression.trim();
+            let set = match (expression.strip_prefix("matrix."), expression.strip_prefix("env.")) {
+                (Some(key), _) => matrix.and_then(|m| m.get_node(key)),
+                (None, Some(key)) => envs.iter().flatten().find_map(|env| env.get_node(key)),
+                (None, None) => None,
             };
-            match matrix.and_then(|m| m.get_node(key)) {
+            match set {
                 Some(Node::Sequence(list)) => versions.extend(
                     list.iter()
                         .filter_map(Node::as_scalar)
@@ -432,7 +442,9 @@ mod tests {
              - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          \
              node-version: ${{ matrix.node }}\n  lint:\n    container: node:22-alpine\n    steps:\n      \
              - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ env.NODE }}\n      \
-             - uses: actions/setup-java@v4\n        with:\n          java-version: '17'\n",
+             - uses: actions/setup-java@v4\n        with:\n          java-version: '17'\n  deploy:\n    env:\n      \
+             NODE_VERSION: '20.x'\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          \
+             node-version: ${{ env.NODE_VERSION }}\n",
         )
         .unwrap();
         let node: Vec<(String, String)> = mentions(dir.path(), &["."], Tool::Node)
@@ -445,6 +457,7 @@ mod tests {
                 ("18".into(), ".github/workflows/ci.yml:6".into()),
                 ("20.x".into(), ".github/workflows/ci.yml:6".into()),
                 ("22".into(), ".github/workflows/ci.yml:13".into()),
+                ("20.x".into(), ".github/workflows/ci.yml:23".into()),
             ]
         );
         let java: Vec<String> = mentions(dir.path(), &["."], Tool::Java)

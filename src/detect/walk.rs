@@ -45,7 +45,17 @@ pub(crate) fn files_with_extensions(
     exts: &'static [&'static str],
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
 ) -> Walked {
-    walk_at_most(dir, exts, is_boundary, MAX_FILES)
+    walk_at_most(dir, exts, is_boundary, MAX_FILES, true)
+}
+
+/// `files_with_extensions` for sources the build compiles whatever .gitignore says: the build context is not
+/// filtered by it, and a line meant for a built binary (`agent`) also matches the committed `cmd/agent/`.
+pub(crate) fn compiled_files(
+    dir: &Path,
+    exts: &'static [&'static str],
+    is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> Walked {
+    walk_at_most(dir, exts, is_boundary, MAX_FILES, false)
 }
 
 fn walk_at_most(
@@ -53,6 +63,7 @@ fn walk_at_most(
     exts: &'static [&'static str],
     is_boundary: impl Fn(&Path) -> bool + Send + Sync + 'static,
     max_files: usize,
+    gitignore: bool,
 ) -> Walked {
     let root = dir.to_path_buf();
     let prefix = format!("{}/", dir.display());
@@ -64,6 +75,7 @@ fn walk_at_most(
         .hidden(true)
         .parents(false)
         .require_git(false)
+        .git_ignore(gitignore)
         .follow_links(false)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -200,7 +212,7 @@ pub(crate) fn forget_gitignores() {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_gitignored, walk_at_most};
+    use super::{compiled_files, files_with_extensions, is_gitignored, walk_at_most};
 
     #[test]
     fn one_folder_written_two_ways_is_matched_by_its_own_gitignore() {
@@ -219,14 +231,24 @@ mod tests {
         for name in ["a.go", "b.go", "c.go", "d.go", "e.txt"] {
             std::fs::write(dir.path().join(name), "package main\n").unwrap();
         }
-        let all = walk_at_most(dir.path(), &["go"], |_| false, 10);
+        let all = walk_at_most(dir.path(), &["go"], |_| false, 10, true);
         assert_eq!((all.files.len(), all.cut), (4, None));
         assert_eq!(all.cut_warning("svc", "Go", "pass X"), None);
-        let cut = walk_at_most(dir.path(), &["go"], |_| false, 3);
+        let cut = walk_at_most(dir.path(), &["go"], |_| false, 3, true);
         assert_eq!((cut.files.len(), cut.cut), (3, Some(3)));
         assert_eq!(
             cut.cut_warning("svc", "Go", "pass X").unwrap(),
             "svc: more than 3 Go files; dockgen read the first 3 and what it found may be incomplete: pass X"
         );
+    }
+
+    #[test]
+    fn compiled_sources_are_walked_whatever_gitignore_says() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("cmd/agent")).unwrap();
+        std::fs::write(dir.path().join("cmd/agent/main.go"), "package main\n").unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "agent\n").unwrap();
+        assert!(files_with_extensions(dir.path(), &["go"], |_| false).files.is_empty());
+        assert_eq!(compiled_files(dir.path(), &["go"], |_| false).files.len(), 1);
     }
 }

@@ -133,7 +133,7 @@ impl Tree {
             let module_root = root.join(&module.dir);
             // Nested modules are found among the walked files (their go.mod) rather than by a look-up in
             // every folder: a big module has hundreds of folders and few nested modules.
-            let walked = walk::files_with_extensions(&module_root, &["go", "mod"], |_| false);
+            let walked = walk::compiled_files(&module_root, &["go", "mod"], |_| false);
             cut.extend(walked.cut_warning(
                 &module.dir,
                 "Go",
