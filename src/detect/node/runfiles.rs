@@ -62,6 +62,8 @@ pub(super) struct RunFiles {
     /// Folders the code writes to, relative to the working directory (`.` for itself) or absolute, with why
     /// (`server.js:5 writes data/app.db`).
     pub(super) written: BTreeMap<String, String>,
+    /// Files the code writes, relative to the working directory or absolute (`data/app.db`).
+    pub(super) written_files: std::collections::BTreeSet<String>,
     /// Programs the code starts that runtime images lack, with where (`server.js:4`).
     pub(super) programs: BTreeMap<String, String>,
     /// Packages the code loads that only devDependencies declare (the image installs production ones), with
@@ -352,6 +354,9 @@ fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &s
         return;
     }
     let folder = if folder.is_empty() { ".".to_string() } else { folder };
+    if is_file {
+        found.written_files.insert(path.clone());
+    }
     let shown = if is_file || path.is_empty() { path } else { format!("{path}/") };
     found
         .written

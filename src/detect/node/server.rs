@@ -343,13 +343,14 @@ fn shipped_files(
 }
 
 /// The folders the code writes to (`written_dirs`): made in the image and handed to the app user, who owns
-/// nothing else.
+/// nothing else; with the shipped files it writes (a committed `SQLite` database), copied as the app user's.
 fn written_dirs(found: &RunFiles, facts: &mut Facts) {
     let Some((_, first)) = found.written.iter().next() else {
         return;
     };
     let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
-    let dirs: Vec<&String> = found.written.keys().collect();
+    let shipped_files = found.written_files.iter().filter(|file| found.shipped.contains_key(*file));
+    let dirs: Vec<&String> = found.written.keys().chain(shipped_files).collect();
     let evidence: Vec<&str> = found.written.values().map(String::as_str).collect();
     facts.insert(
         "written_dirs".into(),

@@ -196,12 +196,16 @@ fn main_guard(text: &str) -> Option<usize> {
 
 /// The `SQLite` files a module's URLs name, relative to the repository, with their lines: in a module
 /// constant, a settings class's field default (`database_url: str = "sqlite:///./app.db"` in a pydantic
-/// `BaseSettings`) or a config class's value (Flask's `SQLALCHEMY_DATABASE_URI = "sqlite:///" +
+/// `BaseSettings`, also through `Field(default=...)`) or a config class's value (Flask's `SQLALCHEMY_DATABASE_URI = "sqlite:///" +
 /// os.path.join(basedir, "app.db")`).
 fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(String, usize)> {
     let fields = summary.classes.iter().flat_map(|c| &c.fields).filter_map(|f| match &f.default {
         super::source::FieldDefault::Value(value) => Some((value, f.line)),
-        _ => None,
+        // pydantic's `Field(default="sqlite:///db.sqlite", alias="DB_URL")`, or the default as its first argument.
+        super::source::FieldDefault::Call(call) if call.callee.rsplit('.').next() == Some("Field") => {
+            call.keyword("default").or(call.args.first()).map(|value| (value, f.line))
+        }
+        super::source::FieldDefault::Missing | super::source::FieldDefault::Call(_) => None,
     });
     let class_values = summary.classes.iter().flat_map(|c| c.values.iter().map(|(v, l)| (v, *l)));
     let values = summary.constants.iter().map(|(_, v, l)| (v, *l)).chain(fields).chain(class_values);
@@ -504,6 +508,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(scan(dir.path()).written, [("data".to_string(), "src/core/settings.py:5".to_string())]);
+        std::fs::write(
+            dir.path().join("src/core/settings.py"),
+            "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\nclass Db(BaseSettings):\n    \
+             db_url: str = Field(default=\"sqlite+aiosqlite:///db.sqlite\", alias=\"DB_URL\")\n",
+        )
+        .unwrap();
+        assert_eq!(scan(dir.path()).written, [(".".to_string(), "src/core/settings.py:5".to_string())]);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! run time, and the paths it builds or passes around (`path.join(__dirname, '../views')`,
 //! `express.static('public')`), each with its line.
 
+use std::collections::HashMap;
+
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
@@ -59,6 +61,7 @@ pub(crate) fn references(text: &str, name: &str) -> Option<References> {
             scope: &scope,
             found: References::default(),
             strings_are_paths: false,
+            folders_of: HashMap::new(),
         };
         collector.visit_program(program);
         collector.found
@@ -71,6 +74,9 @@ struct Collector<'c, 's, 'a> {
     found: References,
     /// Whether the expression visited next sits where a path can go (an argument, a property value).
     strings_are_paths: bool,
+    /// Names bound to a path only partly known, with the folder it is under (`const filepath =
+    /// path.join(__dirname, 'files', name)` → `files`): a write to them writes in that folder.
+    folders_of: HashMap<String, Static>,
 }
 
 impl<'a> Collector<'_, '_, 'a> {
@@ -123,9 +129,17 @@ impl<'a> Collector<'_, '_, 'a> {
             listed(&writes.file_calls).then_some(Written::File as fn(Static) -> Written)
         };
         if let Some(written) = written {
+            let line = self.line(offset);
             if let Some(path) = self.written_path(arguments) {
-                let line = self.line(offset);
                 self.found.writes.push((written(path), line));
+            } else if let Some(folder) = arguments.first().and_then(Argument::as_expression).and_then(|first| {
+                match first.get_inner_expression() {
+                    Expression::Identifier(id) => self.folders_of.get(id.name.as_str()).cloned(),
+                    other => self.known_prefix(other),
+                }
+            }) {
+                // `file.mv(path.join(__dirname, 'files', name))`: a file of that folder, named at run time.
+                self.found.writes.push((Written::Folder(folder), line));
             }
         }
     }
@@ -282,7 +296,13 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             // `const handler = path.join(__dirname, 'dist', 'entry.mjs')` inside a function, used below it.
-            self.scope.learn(id.name.as_str(), self.scope.eval(init));
+            let value = self.scope.eval(init);
+            if value.is_none() {
+                if let Some(folder) = self.known_prefix(init) {
+                    self.folders_of.insert(id.name.to_string(), folder);
+                }
+            }
+            self.scope.learn(id.name.as_str(), value);
         }
         if let Some(init) = &it.init {
             self.strings_are_paths = true;
