@@ -159,6 +159,45 @@ fn pnpm_specifiers(text: &str) -> Option<BTreeMap<(String, String), String>> {
     Some(found)
 }
 
+/// pnpm settings a lockfile records (its `settings:` block) that differ from pnpm's defaults: a frozen install
+/// stops (`ERR_PNPM_LOCKFILE_CONFIG_MISMATCH`) unless pnpm runs with them, as the developer's did. Each as
+/// pnpm's config name, the value and its line.
+pub(super) fn pnpm_lock_settings(text: &str) -> Vec<(&'static str, String, usize)> {
+    const DEFAULTS: &[(&str, &str, &str)] = &[
+        ("autoInstallPeers", "auto-install-peers", "true"),
+        ("excludeLinksFromLockfile", "exclude-links-from-lockfile", "false"),
+    ];
+    let outline: String = {
+        let mut keep = false;
+        text.lines()
+            .map(|line| {
+                if !line.starts_with([' ', '\t']) && !line.is_empty() {
+                    keep = line.starts_with("settings:");
+                }
+                if keep {
+                    format!("{line}\n")
+                } else {
+                    "\n".to_string()
+                }
+            })
+            .collect()
+    };
+    let Ok(doc) = marked_yaml::parse_yaml(0, &outline) else {
+        return Vec::new();
+    };
+    let Some(settings) = doc.as_mapping().and_then(|d| d.get_mapping("settings")) else {
+        return Vec::new();
+    };
+    DEFAULTS
+        .iter()
+        .filter_map(|(key, name, default)| {
+            let value = settings.get_scalar(key)?;
+            let line = value.span().start().map_or(1, marked_yaml::Marker::line);
+            (value.as_str() != *default).then(|| (*name, value.as_str().to_string(), line))
+        })
+        .collect()
+}
+
 /// The lockfile with only its top-level `importers`, `specifiers` and dependency sections kept (other lines
 /// blank): the resolutions and snapshots, most of a lockfile, are never built into YAML nodes.
 fn importers_outline(text: &str) -> String {
@@ -201,6 +240,13 @@ mod tests {
         assert_eq!(check(".", "zod", "^3.0.0").as_deref(), Some("the lockfile does not list it"));
         assert_eq!(check(".", "lib", "^1.0.0"), None);
         assert_eq!(check(".", "express", "github:expressjs/express"), None);
+    }
+
+    #[test]
+    fn pnpm_settings_other_than_the_defaults() {
+        let lock = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: false\n  excludeLinksFromLockfile: false\n\nimporters: {}\n";
+        assert_eq!(pnpm_lock_settings(lock), vec![("auto-install-peers", "false".to_string(), 4)]);
+        assert!(pnpm_lock_settings("lockfileVersion: '9.0'\nsettings:\n  autoInstallPeers: true\n").is_empty());
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub(super) static STACK: Stack = Stack {
         "dockerfile_dir",
         "lockfile",
         "lockfile_stale",
+        "pnpm_lock_settings",
         "app_dir",
         "app_name",
         "workspace_root",
@@ -229,6 +230,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     if let Some(lockfile) = lockfile {
         let manifests = (&root_package, &package);
         say_stale_lockfile(&context, lockfile, manifests, &names, &mut candidate.facts, &mut warnings);
+        pnpm_settings(&context, lockfile, &mut candidate.facts);
     }
     if let Some(members) = members {
         candidate.facts.insert(
@@ -351,6 +353,45 @@ fn say_stale_lockfile(
         context.shown(lockfile),
     ));
     facts.insert("lockfile_stale".into(), stale);
+}
+
+/// pnpm settings the lockfile was written with that differ from pnpm's defaults and that no committed file
+/// (.npmrc, pnpm-workspace.yaml) sets: the builder sets them, or the frozen install stops on the mismatch.
+fn pnpm_settings(context: &Context, lockfile: &str, facts: &mut Facts) {
+    if lockfile != "pnpm-lock.yaml" {
+        return;
+    }
+    let Some(text) = read_small_text(&context.dir.join(lockfile)) else {
+        return;
+    };
+    let committed = |file: &str| read_small_text(&context.dir.join(file)).unwrap_or_default();
+    let (npmrc, workspace) = (committed(".npmrc"), committed("pnpm-workspace.yaml"));
+    let missing: Vec<_> = lockstate::pnpm_lock_settings(&text)
+        .into_iter()
+        .filter(|(name, _, _)| {
+            let camel = name.split('-').enumerate().fold(String::new(), |mut out, (i, word)| {
+                let mut chars = word.chars();
+                if i > 0 {
+                    out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+                }
+                out.extend(chars);
+                out
+            });
+            !npmrc.lines().any(|l| l.trim_start().starts_with(name)) && !workspace.contains(&format!("{camel}:"))
+        })
+        .collect();
+    let Some((_, _, line)) = missing.first() else {
+        return;
+    };
+    let shown = context.shown(&format!("{lockfile}:{line}"));
+    let settings: Vec<_> = missing.iter().map(|(name, value, _)| json!({"name": name, "value": value})).collect();
+    facts.insert(
+        "pnpm_lock_settings".into(),
+        Fact::new(json!(settings), shown).with_note(
+            "the lockfile was written with these pnpm settings, which no committed file sets: the builder sets them \
+             (a frozen install stops on a mismatch)",
+        ),
+    );
 }
 
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.

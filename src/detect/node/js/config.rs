@@ -3,8 +3,8 @@
 //! exports and evaluated statically.
 
 use oxc_ast::ast::{
-    ArrowFunctionExpression, AssignmentTarget, Expression, FunctionBody, ObjectExpression, ObjectPropertyKind,
-    Statement,
+    ArrowFunctionExpression, AssignmentTarget, Expression, FunctionBody, LogicalOperator, ObjectExpression,
+    ObjectPropertyKind, Statement,
 };
 use oxc_span::GetSpan;
 
@@ -181,6 +181,31 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
         self.object(only, depth + 1).ok()
     }
 
+    /// Whether a spread of `expr` can never set `key`: every object it may stand for is known and lacks it
+    /// (`...(flag && { basePath })`, `...(dev ? {} : { compiler })`); the condition of `&&` spreads nothing.
+    fn never_sets(&self, expr: &Expression<'a>, key: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match expr.get_inner_expression() {
+            Expression::LogicalExpression(logical) if logical.operator == LogicalOperator::And => {
+                self.never_sets(&logical.right, key, depth + 1)
+            }
+            Expression::LogicalExpression(logical) => {
+                self.never_sets(&logical.left, key, depth + 1) && self.never_sets(&logical.right, key, depth + 1)
+            }
+            Expression::ConditionalExpression(choice) => {
+                self.never_sets(&choice.consequent, key, depth + 1)
+                    && self.never_sets(&choice.alternate, key, depth + 1)
+            }
+            other if other.is_null() || other.is_undefined() => true,
+            Expression::BooleanLiteral(_) => true,
+            other => self
+                .object(other, depth + 1)
+                .is_ok_and(|object| matches!(self.property(object, key, depth + 1), Found::Unset)),
+        }
+    }
+
     /// Property `key` of an object literal, the last one written winning as in JavaScript; a spread of an
     /// object that cannot be known, or a computed key, may set it.
     fn property<'e>(&self, object: &'e ObjectExpression<'a>, key: &str, depth: usize) -> Found<'e, 'a>
@@ -205,6 +230,7 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
                         Found::Unset => {}
                         other => found = other,
                     },
+                    Err(_) if self.never_sets(&spread.argument, key, depth + 1) => {}
                     Err(line) => found = Found::Unknown(line),
                 },
             }
@@ -256,6 +282,24 @@ mod tests {
         assert_eq!(
             exported_setting(env, "vite.config.js", &["build", "outDir"]),
             Setting::Unknown { line: 2 }
+        );
+    }
+
+    #[test]
+    fn conditional_spreads_that_cannot_set_the_key() {
+        let config = "const c = {\n  output: 'standalone',\n  ...(process.env.BASE && { basePath: process.env.BASE }),\n  \
+                      ...(dev ? {} : { compiler: {} }),\n}\nexport default c\n";
+        assert_eq!(exported_setting(config, "next.config.ts", &["output"]), value("standalone", 2));
+        let overridden = "export default {\n  output: 'standalone',\n  ...(flag && { output: 'export' }),\n}\n";
+        assert_eq!(
+            exported_setting(overridden, "next.config.ts", &["output"]),
+            Setting::Unknown { line: 3 }
+        );
+        let unknown = "export default { output: 'standalone', ...extra }\n";
+        assert_eq!(exported_setting(unknown, "next.config.ts", &["output"]), Setting::Unknown { line: 1 });
+        assert_eq!(
+            exported_setting("import adapter from 'x'\nexport default { kit: { adapter: adapter() } }", "s.js", &["kit", "adapter", "out"]),
+            Setting::Unset
         );
     }
 
