@@ -127,7 +127,8 @@ fn yarn_patterns(text: &str) -> HashSet<String> {
 /// A pnpm lockfile's specifiers by (importer folder, dependency name): `importers.<dir>.<section>.<name>
 /// .specifier` (lockfile 6 and later), top-level sections for a single project (6), or `specifiers:` (5).
 fn pnpm_specifiers(text: &str) -> Option<BTreeMap<(String, String), String>> {
-    let doc = marked_yaml::parse_yaml(0, importers_outline(text)).ok()?;
+    let outline = top_level_outline(text, |key| key == "importers" || key == "specifiers" || SECTIONS.contains(&key));
+    let doc = marked_yaml::parse_yaml(0, outline).ok()?;
     let top = doc.as_mapping()?;
     let mut found = BTreeMap::new();
     let mut read_importer = |dir: &str, importer: &marked_yaml::types::MarkedMappingNode| {
@@ -159,30 +160,24 @@ fn pnpm_specifiers(text: &str) -> Option<BTreeMap<(String, String), String>> {
     Some(found)
 }
 
+/// A pnpm setting a lockfile records that differs from pnpm's default.
+pub(super) struct LockSetting {
+    /// As the lockfile and pnpm-workspace.yaml write it (`autoInstallPeers`).
+    pub(super) key: &'static str,
+    /// As `pnpm config set` and .npmrc take it (`auto-install-peers`).
+    pub(super) name: &'static str,
+    pub(super) value: String,
+    pub(super) line: usize,
+}
+
 /// pnpm settings a lockfile records (its `settings:` block) that differ from pnpm's defaults: a frozen install
-/// stops (`ERR_PNPM_LOCKFILE_CONFIG_MISMATCH`) unless pnpm runs with them, as the developer's did. Each as
-/// pnpm's config name, the value and its line.
-pub(super) fn pnpm_lock_settings(text: &str) -> Vec<(&'static str, String, usize)> {
+/// stops (`ERR_PNPM_LOCKFILE_CONFIG_MISMATCH`) unless pnpm runs with them, as the developer's did.
+pub(super) fn pnpm_lock_settings(text: &str) -> Vec<LockSetting> {
     const DEFAULTS: &[(&str, &str, &str)] = &[
         ("autoInstallPeers", "auto-install-peers", "true"),
         ("excludeLinksFromLockfile", "exclude-links-from-lockfile", "false"),
     ];
-    let outline: String = {
-        let mut keep = false;
-        text.lines()
-            .map(|line| {
-                if !line.starts_with([' ', '\t']) && !line.is_empty() {
-                    keep = line.starts_with("settings:");
-                }
-                if keep {
-                    format!("{line}\n")
-                } else {
-                    "\n".to_string()
-                }
-            })
-            .collect()
-    };
-    let Ok(doc) = marked_yaml::parse_yaml(0, &outline) else {
+    let Ok(doc) = marked_yaml::parse_yaml(0, top_level_outline(text, |key| key == "settings")) else {
         return Vec::new();
     };
     let Some(settings) = doc.as_mapping().and_then(|d| d.get_mapping("settings")) else {
@@ -192,23 +187,26 @@ pub(super) fn pnpm_lock_settings(text: &str) -> Vec<(&'static str, String, usize
         .iter()
         .filter_map(|(key, name, default)| {
             let value = settings.get_scalar(key)?;
-            let line = value.span().start().map_or(1, marked_yaml::Marker::line);
-            (value.as_str() != *default).then(|| (*name, value.as_str().to_string(), line))
+            (value.as_str() != *default).then(|| LockSetting {
+                key,
+                name,
+                value: value.as_str().to_string(),
+                line: value.span().start().map_or(1, marked_yaml::Marker::line),
+            })
         })
         .collect()
 }
 
-/// The lockfile with only its top-level `importers`, `specifiers` and dependency sections kept (other lines
-/// blank): the resolutions and snapshots, most of a lockfile, are never built into YAML nodes.
-fn importers_outline(text: &str) -> String {
-    let mut keep = false;
+/// The lockfile with only the top-level blocks whose key `keep` accepts (other lines blank, so every kept line
+/// stays at its line number): the resolutions and snapshots, most of a lockfile, are never built into YAML nodes.
+fn top_level_outline(text: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut kept = false;
     let mut out = String::with_capacity(text.len() / 4);
     for line in text.lines() {
         if !line.starts_with([' ', '\t']) && !line.is_empty() {
-            let key = line.split(':').next().unwrap_or_default().trim_matches(['\'', '"']);
-            keep = key == "importers" || key == "specifiers" || SECTIONS.contains(&key);
+            kept = keep(line.split(':').next().unwrap_or_default().trim_matches(['\'', '"']));
         }
-        if keep {
+        if kept {
             out.push_str(line);
         }
         out.push('\n');
@@ -245,7 +243,8 @@ mod tests {
     #[test]
     fn pnpm_settings_other_than_the_defaults() {
         let lock = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: false\n  excludeLinksFromLockfile: false\n\nimporters: {}\n";
-        assert_eq!(pnpm_lock_settings(lock), vec![("auto-install-peers", "false".to_string(), 4)]);
+        let found: Vec<_> = pnpm_lock_settings(lock).into_iter().map(|s| (s.key, s.name, s.value, s.line)).collect();
+        assert_eq!(found, vec![("autoInstallPeers", "auto-install-peers", "false".to_string(), 4)]);
         assert!(pnpm_lock_settings("lockfileVersion: '9.0'\nsettings:\n  autoInstallPeers: true\n").is_empty());
     }
 

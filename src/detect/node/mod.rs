@@ -368,23 +368,16 @@ fn pnpm_settings(context: &Context, lockfile: &str, facts: &mut Facts) {
     let (npmrc, workspace) = (committed(".npmrc"), committed("pnpm-workspace.yaml"));
     let missing: Vec<_> = lockstate::pnpm_lock_settings(&text)
         .into_iter()
-        .filter(|(name, _, _)| {
-            let camel = name.split('-').enumerate().fold(String::new(), |mut out, (i, word)| {
-                let mut chars = word.chars();
-                if i > 0 {
-                    out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-                }
-                out.extend(chars);
-                out
-            });
-            !npmrc.lines().any(|l| l.trim_start().starts_with(name)) && !workspace.contains(&format!("{camel}:"))
+        .filter(|setting| {
+            !npmrc.lines().any(|l| l.trim_start().starts_with(setting.name))
+                && !workspace.contains(&format!("{}:", setting.key))
         })
         .collect();
-    let Some((_, _, line)) = missing.first() else {
+    let Some(first) = missing.first() else {
         return;
     };
-    let shown = context.shown(&format!("{lockfile}:{line}"));
-    let settings: Vec<_> = missing.iter().map(|(name, value, _)| json!({"name": name, "value": value})).collect();
+    let shown = context.shown(&format!("{lockfile}:{}", first.line));
+    let settings: Vec<_> = missing.iter().map(|s| json!({"name": s.name, "value": s.value})).collect();
     facts.insert(
         "pnpm_lock_settings".into(),
         Fact::new(json!(settings), shown).with_note(
