@@ -356,6 +356,19 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
     None
 }
 
+/// The line of the first method call `.listen(` in a JavaScript source (`app.listen(3000)`,
+/// `server.listen({ port })`), if any.
+pub(super) fn listen_call_line(text: &str) -> Option<usize> {
+    if !text.contains("listen") {
+        return None;
+    }
+    let tokens = lex::javascript(text).tokens;
+    tokens.windows(3).find_map(|w| match (&w[0].0, &w[1].0, &w[2].0) {
+        (Token::Punct('.'), Token::Ident(name), Token::Punct('(')) if name == "listen" => Some(w[1].1),
+        _ => None,
+    })
+}
+
 /// Port, host variables and loopback binds in JS/TS source.
 pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
     let mut found = Listen {

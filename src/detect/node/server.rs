@@ -531,6 +531,15 @@ pub(super) fn start_entry(
             ));
         }
         if let Some(command) = node_command(&found.words, strips_types) {
+            if let Some(missing) = entry_file(&command).filter(|file| made_by_nothing(app, found, file, has_build)) {
+                warnings.push(format!(
+                    "{}: `{}` runs {missing}, which is not in the repository and which nothing builds (no build \
+                     script, no compile, no pre-script or install hook): not taken as the server's command",
+                    found.source(),
+                    found.words.join(" ")
+                ));
+                continue;
+            }
             say_skipped_steps(found, &command, warnings);
             let fact = Fact::new(command, found.source()).with_note(found.describe());
             return Some(Start {
@@ -600,7 +609,55 @@ pub(super) fn start_entry(
             cli: None,
         });
     }
-    main_entry(app, has_build, warnings).or_else(|| bun_entry(app))
+    main_entry(app, has_build, warnings)
+        .or_else(|| bun_entry(app))
+        .or_else(|| listening_file(app))
+}
+
+/// Whether the file a start command runs can be missing when it starts: node finds nothing to load in the
+/// repository and no step of the build or of the install could make it.
+fn made_by_nothing(app: &App, found: &scripts::Resolved, file: &str, has_build: bool) -> bool {
+    let pre_scripts = found.chain.iter().any(|(name, _)| app.script(&format!("pre{name}")).is_some());
+    let install_hooks = ["preinstall", "install", "postinstall", "prepare"]
+        .iter()
+        .any(|hook| app.script(hook).is_some());
+    !loadable(app, file) && !has_build && found.before.is_empty() && !pre_scripts && !install_hooks
+}
+
+/// Whether node finds a file to load for this path: the file, with `.js` added, or a folder's index.js.
+fn loadable(app: &App, file: &str) -> bool {
+    let file = file.trim_start_matches("./");
+    [file.to_string(), format!("{file}.js"), join(file, "index.js")]
+        .iter()
+        .any(|candidate| app.path(candidate).is_file())
+}
+
+/// The one JavaScript file at the top of the app that calls `listen(`, when neither the scripts nor `main`
+/// name an entry that exists (`npm init`'s `main: index.js` beside a `server.js`): the server's entry.
+fn listening_file(app: &App) -> Option<Start> {
+    let entries = std::fs::read_dir(app.path(".")).ok()?;
+    let mut listening: Vec<(String, usize)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| [".js", ".mjs", ".cjs"].iter().any(|ext| name.ends_with(ext)) && app.path(name).is_file())
+        .filter_map(|name| {
+            let text = app.text(&name)?;
+            let line = super::listen::listen_call_line(&text)?;
+            Some((name, line))
+        })
+        .collect();
+    listening.sort();
+    let [(file, line)] = listening.as_slice() else {
+        return None;
+    };
+    Some(Start {
+        command: Fact::new(format!("node {file}"), format!("{}:{line}", app.file(file))).with_note(
+            "no script or main names an entry that exists; the only file at the app's top level that calls listen() \
+             (--set start_command=\"node FILE\" picks another)",
+        ),
+        env: Vec::new(),
+        cli: None,
+    })
 }
 
 /// Bun serves an entry whose default export has `fetch` (`export default { port, fetch: app.fetch }`): on its
@@ -683,11 +740,7 @@ fn deployed_entry(app: &App) -> Option<Start> {
 fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
     let main = app.package.str("main")?;
     let main = main.trim_start_matches("./");
-    // Node resolves `main` as a file, with `.js` added, or a folder's index.js; nothing builds it here.
-    let resolvable = [main.to_string(), format!("{main}.js"), join(main, "index.js")]
-        .iter()
-        .any(|candidate| app.path(candidate).is_file());
-    if !resolvable && !has_build {
+    if !loadable(app, main) && !has_build {
         if let Some(deployed) = deployed_entry(app) {
             return Some(deployed);
         }
