@@ -1,12 +1,12 @@
 //! What the program does at run time, from one pass over its modules: the variables it reads by name
 //! (`os.environ["DATABASE_URL"]`, `os.getenv`, `os.environ.get`, django-environ's `env("…")`, decouple's
 //! `config("…")`, a pydantic-settings class's fields), for compose.yaml's wiring and for the variables the image
-//! names, and the folders it writes into, relative to its working directory
-//! or absolute: files opened for
+//! names, and the folders it writes into, relative to its working directory or absolute: files opened for
 //! writing (`open("model.pkl", "wb")`), `SQLite` databases (`sqlite3.connect("app.db")`, a `sqlite:///./app.db`
-//! URL, Django's sqlite3 backend beside manage.py), folders it creates (`os.makedirs("uploads")`) and objects
-//! dumped to a path (`joblib.dump(model, "model.pkl")`). The image hands them to the app user: the code stays
-//! root's, and a program that writes beside it would fail with a permission error.
+//! URL, Django's sqlite3 backend beside manage.py), folders it creates (`os.makedirs("uploads")`), objects
+//! dumped to a path (`joblib.dump(model, "model.pkl")`) and log files (`logging.basicConfig(filename=
+//! "logs/app.log")`). The image makes them and hands them to the app user: the code stays root's, and a
+//! program that writes beside it would fail with a permission error.
 
 use std::path::Path;
 
@@ -17,6 +17,16 @@ use crate::validate::is_upper_env_name;
 
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
+
+/// The logging module's calls that open a log file, by name: the file is their `filename` keyword or, for
+/// the handlers, their first argument. A log file in a folder the image lacks stops the program at start.
+const LOG_FILE_CALLS: &[&str] = &[
+    "basicConfig",
+    "FileHandler",
+    "RotatingFileHandler",
+    "TimedRotatingFileHandler",
+    "WatchedFileHandler",
+];
 
 /// Calls that start a program, by the module they are called through (or imported from) and their name: the
 /// program is their first argument, a command line or a list of words.
@@ -50,7 +60,7 @@ const SERVING_CALLS: &[(&str, &str, usize, bool, bool)] = &[
 const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
     "BaseSettings", "subprocess", "system(", "popen(", "which(", "StaticFiles", "Templates", "FileResponse",
-    "static_folder", "template_folder", "send_", "STATICFILES_DIRS",
+    "static_folder", "template_folder", "send_", "STATICFILES_DIRS", "basicConfig", "FileHandler",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -109,6 +119,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         let summary = summarise(&text, &|name| {
             name == "open"
                 || WRITING_CALLS.iter().any(|(n, _)| *n == name)
+                || LOG_FILE_CALLS.contains(&name)
                 || ENV_CALLS.contains(&name)
                 || STARTING_CALLS.iter().any(|(_, n)| *n == name)
                 || SERVING_CALLS.iter().any(|(n, ..)| *n == name)
@@ -355,7 +366,8 @@ fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize
         .collect()
 }
 
-/// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`;
+/// The path a call writes at: `open(path, "w"/"a"/"x"...)`, `connect(path)`, `makedirs(path)`, `dump(obj, path)`,
+/// a log file (`logging.basicConfig(filename=path)`, `RotatingFileHandler(path)`);
 /// a path given by a name the module assigned one (`LOGS_DIR = BASE_DIR / "logs"`) is that path.
 fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str) -> Option<String> {
     let constants = &summary.constants;
@@ -379,6 +391,10 @@ fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str)
             return None;
         }
         return path_of(call.args.first()?);
+    }
+    if LOG_FILE_CALLS.contains(&last) {
+        let file = call.keyword("filename").or_else(|| (last != "basicConfig").then(|| call.args.first()).flatten())?;
+        return path_of(file);
     }
     let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
     // `connect` writes only as SQLite's (`sqlite3.connect`); a database driver's connects to a server.
@@ -408,6 +424,7 @@ fn folder_of(path: &str) -> Option<String> {
 fn writes_file(call: &Call) -> Option<bool> {
     match call.callee.rsplit('.').next().unwrap_or(&call.callee) {
         "open" | "connect" | "dump" => Some(true),
+        last if LOG_FILE_CALLS.contains(&last) => Some(true),
         "makedirs" | "mkdir" => Some(false),
         _ => None,
     }
