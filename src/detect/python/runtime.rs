@@ -60,7 +60,8 @@ const SERVING_CALLS: &[(&str, &str, usize, bool, bool)] = &[
 const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
     "BaseSettings", "subprocess", "system(", "popen(", "which(", "StaticFiles", "Templates", "FileResponse",
-    "static_folder", "template_folder", "send_", "STATICFILES_DIRS", "basicConfig", "FileHandler",
+    "static_folder", "template_folder", "send_", "STATICFILES_DIRS", "basicConfig", "FileHandler", "_DIR", "_FOLDER",
+    "_ROOT", "_PATH",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -158,12 +159,16 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
         // "uploads"`): a folder the program keeps data in, made whatever code makes it (a loop over several).
-        for (at, (name, value, line)) in summary.constants.iter().enumerate() {
-            // The name's last assignment is the one in force.
-            let reassigned = summary.constants[at + 1..].iter().any(|(later, _, _)| later == name);
-            if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
-                if let Some(dir) = folder_of_dir(&path) {
-                    add(dir, *line);
+        // So is an attribute of a config class (`class Config: UPLOAD_FOLDER = "uploads"`), read through it.
+        let class_values = summary.classes.iter().map(|class| class.values.as_slice());
+        for assignments in std::iter::once(summary.constants.as_slice()).chain(class_values) {
+            for (at, (name, value, line)) in assignments.iter().enumerate() {
+                // The name's last assignment is the one in force.
+                let reassigned = assignments[at + 1..].iter().any(|(later, _, _)| later == name);
+                if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
+                    if let Some(dir) = folder_of_dir(&path) {
+                        add(dir, *line);
+                    }
                 }
             }
         }
@@ -218,7 +223,7 @@ fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(Stri
         }
         super::source::FieldDefault::Missing | super::source::FieldDefault::Call(_) => None,
     });
-    let class_values = summary.classes.iter().flat_map(|c| c.values.iter().map(|(v, l)| (v, *l)));
+    let class_values = summary.classes.iter().flat_map(|c| c.values.iter().map(|(_, v, l)| (v, *l)));
     let values = summary.constants.iter().map(|(_, v, l)| (v, *l)).chain(fields).chain(class_values);
     values
         .filter_map(|(value, line)| {
@@ -302,7 +307,9 @@ fn started_program(call: &Call, imports: &[String]) -> Option<String> {
 }
 
 /// Words of a constant's name that say it names a data folder, and words that say it is read, not written.
-const DATA_FOLDER_WORDS: &[&str] = &["DATA", "UPLOAD", "UPLOADS", "DOWNLOAD", "DOWNLOADS", "MEDIA", "STORAGE"];
+const DATA_FOLDER_WORDS: &[&str] = &[
+    "DATA", "UPLOAD", "UPLOADS", "DOWNLOAD", "DOWNLOADS", "MEDIA", "STORAGE", "CACHE", "LOG", "LOGS",
+];
 const READ_FOLDER_WORDS: &[&str] = &["STATIC", "TEMPLATE", "TEMPLATES", "FRONTEND", "DIST", "MODEL", "MODELS", "CONFIG"];
 
 /// `DATA_DIR`, `UPLOAD_FOLDER`, `MEDIA_ROOT`: a name with a data word and a folder word, no read word.
@@ -313,13 +320,15 @@ fn names_data_folder(name: &str) -> bool {
         && !words.iter().any(|w| READ_FOLDER_WORDS.contains(w))
 }
 
-/// The folder a constant names as a folder (`data`, `downloads/`); none for a file (`data/app.db`).
+/// The folder a constant names as a folder (`data`, `downloads/`, `./.cache/`); none for a file (`data/app.db`).
 fn folder_of_dir(path: &str) -> Option<String> {
     let last = path.trim_end_matches('/').rsplit('/').next()?;
-    if last.contains('.') && last != "." && last != ".." {
+    // An extension names a file; a leading dot alone (`.cache`) or a closing slash a folder.
+    let extension = last.get(1..).is_some_and(|rest| rest.contains('.'));
+    if extension && !path.ends_with('/') {
         return None;
     }
-    folder_of(path)
+    folder_written(path, Some(false))
 }
 
 /// Calls that read a variable by name, by the callee's last name (`os.getenv`, `os.environ.get`, `env.str`,
@@ -481,6 +490,10 @@ mod tests {
         // A file without an extension that `open` writes is a file: its folder is written.
         assert_eq!(folder_written("txtfile", Some(true)).as_deref(), Some("."));
         assert_eq!(folder_written("cache", Some(false)).as_deref(), Some("cache"));
+        assert_eq!(folder_of_dir("./.cache/").as_deref(), Some(".cache"));
+        assert_eq!(folder_of_dir(".venv").as_deref(), Some(".venv"));
+        assert_eq!(folder_of_dir("data/app.db"), None);
+        assert_eq!(folder_of_dir("exports.v2/").as_deref(), Some("exports.v2"));
         assert_eq!(sqlite_url_file("sqlite:///./sql_app.db"), Some("./sql_app.db"));
         assert_eq!(sqlite_url_file("sqlite+aiosqlite:////data/app.db"), Some("/data/app.db"));
         assert_eq!(sqlite_url_file("postgresql://db/app"), None);

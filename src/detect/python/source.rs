@@ -122,9 +122,9 @@ pub(super) struct Class {
     pub(super) bases: Vec<String>,
     pub(super) fields: Vec<Field>,
     pub(super) settings: Vec<(String, Literal)>,
-    /// The values of plain assignments in the body (`SQLALCHEMY_DATABASE_URI = ...` of a Flask config class),
-    /// with their lines.
-    pub(super) values: Vec<(Literal, usize)>,
+    /// The plain assignments of the body (`SQLALCHEMY_DATABASE_URI = ...` of a Flask config class): name,
+    /// value and line.
+    pub(super) values: Vec<(String, Literal, usize)>,
 }
 
 /// `name: annotation = default` in a class body.
@@ -333,11 +333,16 @@ fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
     }
     match right {
         Some(value) if value.kind() == "call" => {
+            // A path built by a call (`os.path.join(basedir, "uploads")`) is a value like a string.
+            let path = literal(value, bytes);
+            if path.path_in(".").is_some() {
+                found.values.push((name.clone(), path, line_of(assignment)));
+            }
             found.settings.extend(call(value, "", bytes).keywords);
         }
         Some(value) => {
             let value = literal(value, bytes);
-            found.values.push((value.clone(), line_of(assignment)));
+            found.values.push((name.clone(), value.clone(), line_of(assignment)));
             found.settings.push((name, value));
         }
         None => {}
