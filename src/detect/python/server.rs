@@ -74,15 +74,6 @@ const SET_BY_IMAGE: &[&str] = &[
     "--interface", "-u", "--user", "-g", "--group",
 ];
 
-/// Options of the servers that take a value as the next word (so that word is not the app).
-const VALUED: &[&str] = &[
-    "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "-c", "--config", "--host", "--port", "-p", "--chdir",
-    "--threads", "-t", "--timeout", "--log-level", "--access-logfile", "--error-logfile", "--log-file", "--env", "-e",
-    "--pythonpath", "--app-dir", "--interface", "--root-path", "--workers-kill-timeout", "--listen", "-u", "--user",
-    "-g", "--group", "--forwarded-allow-ips", "--proxy-headers-ip", "--max-requests", "--graceful-timeout",
-    "--keep-alive", "--name", "-n", "--loop", "--http", "--ws", "--lifespan", "--env-file", "--log-config",
-];
-
 /// Reads a command that starts one of the known servers; None for anything else (a dev server, a script).
 pub(super) fn started(words: &[String]) -> Option<Started> {
     let (server, at) = match base_name(words.first()?) {
@@ -90,9 +81,10 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         "waitress-serve" => ("waitress", 1),
         first => (first, 1),
     };
-    if !knowledge().server.iter().any(|s| s.name == server) {
-        return None;
-    }
+    let known = knowledge().server.iter().find(|s| s.name == server)?;
+    // Every option takes a value but the server's flags: a list of valued options misses some (gunicorn's
+    // `--max-requests-jitter 100`) and abbreviations (`--thread 50`), and a lost value breaks the command.
+    let takes_value = |option: &str| !option.starts_with("--no-") && !known.flags.iter().any(|flag| flag == option);
     let mut found = Started {
         server: server.to_string(),
         app: None,
@@ -112,7 +104,9 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
             continue;
         }
         if option.starts_with('-') {
-            let separate = VALUED.contains(&option) && inline.is_none();
+            // `-w4` carries its value as `--workers=4` does.
+            let attached = !option.starts_with("--") && option.len() > 2;
+            let separate = takes_value(option) && inline.is_none() && !attached;
             let value = if separate { rest.next().cloned() } else { inline };
             if let Some(value) = &value {
                 if matches!(option, "-b" | "--bind" | "--listen" | "--port" | "-p") {
@@ -195,5 +189,19 @@ mod tests {
         assert_eq!(started.options, words("--timeout 60"));
         assert_eq!(super::started(&words("python manage.py runserver")), None);
         assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
+        // Options missing from any list of valued ones, and argparse's abbreviations, keep their values.
+        let started = super::started(&words(
+            "gunicorn --workers 9 --thread 50 --worker-class gevent --max-requests-jitter 100 --preload app.wsgi:application",
+        ))
+        .unwrap();
+        assert_eq!(started.app.as_deref(), Some("app.wsgi:application"));
+        assert_eq!(
+            started.options,
+            words("--workers 9 --thread 50 --worker-class gevent --max-requests-jitter 100 --preload")
+        );
+        let started = super::started(&words("uvicorn main:app --proxy-headers --no-access-log --timeout-keep-alive 5")).unwrap();
+        assert_eq!(started.app.as_deref(), Some("main:app"));
+        assert_eq!(started.options, words("--proxy-headers --no-access-log --timeout-keep-alive 5"));
+        assert_eq!(super::started(&words("gunicorn -w4 app:app")).unwrap().app.as_deref(), Some("app:app"));
     }
 }

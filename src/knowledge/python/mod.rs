@@ -64,6 +64,8 @@ pub(crate) struct Server {
     pub(crate) package: String,
     pub(crate) interfaces: Vec<String>,
     pub(crate) port: u16,
+    /// Its options that take no value; every other option takes one.
+    pub(crate) flags: Vec<String>,
 }
 
 /// An app that runs as a program of its own: a script its framework's command runs, or a worker.
