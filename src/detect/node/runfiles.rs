@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use super::js::eval::{join, Static};
 use super::js::imports::{references, References, Written};
-use super::listen::{is_fastify_app, is_test_or_tooling, listen_in_source, Found, Listen, SCANNED};
+use super::listen::{is_fastify_app, is_test_or_tooling, listen_in_source, Found, Listen};
 use super::{read_small_text, App};
 use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
@@ -218,8 +218,9 @@ impl Parsed {
         let Some(refs) = references(&text, file) else {
             return Parsed::Unparsable;
         };
-        let scanned = extension.is_none_or(|e| SCANNED.iter().any(|s| e == *s));
-        let listen = (scanned && !is_test_or_tooling(file))
+        // Whatever the program imports runs in it (bun runs TSX, a Hono server renders JSX): every source is
+        // read for listening, not only the extensions the whole-app scan reads.
+        let listen = (!is_test_or_tooling(file))
             .then(|| listen_in_source(&text, fastify))
             .filter(|listen| *listen != Listen::default());
         Parsed::Read {

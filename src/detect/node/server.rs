@@ -515,6 +515,7 @@ pub(super) fn start_entry(
     let resolved: Vec<scripts::Resolved> = START_SCRIPTS
         .iter()
         .filter_map(|name| scripts::resolve(app, name))
+        .map(|found| package_itself(app, found))
         .collect();
     // Node 22 and later run a TypeScript entry as it is (type stripping); the current LTS when nothing pins.
     let strips_types = node_line.is_none_or(|major| major >= STRIPS_TYPES_FROM);
@@ -658,6 +659,28 @@ fn listening_file(app: &App) -> Option<Start> {
         env: Vec::new(),
         cli: None,
     })
+}
+
+/// `bun .` and `node .` run the package itself: its entry file (bun's `module`, then `main`; node's `main`) is
+/// named instead, when it exists.
+fn package_itself(app: &App, mut found: scripts::Resolved) -> scripts::Resolved {
+    let fields: &[&str] = match found.words.first().map(String::as_str) {
+        Some("bun") => &["module", "main"],
+        Some("node") => &["main"],
+        _ => return found,
+    };
+    let Some(at) = found.words.iter().position(|word| word == "." || word == "./") else {
+        return found;
+    };
+    let entry = fields
+        .iter()
+        .filter_map(|field| app.package.str(field))
+        .map(|entry| entry.trim_start_matches("./"))
+        .find(|entry| app.path(entry).is_file());
+    if let Some(entry) = entry {
+        found.words[at] = entry.to_string();
+    }
+    found
 }
 
 /// Bun serves an entry whose default export has `fetch` (`export default { port, fetch: app.fetch }`): on its
@@ -891,7 +914,8 @@ fn node_command(words: &[String], strips_types: bool) -> Option<String> {
         )
         .collect();
     let file = node_file(&kept)?;
-    if runtime == "bun" && !scripts::is_script_file(file) {
+    // Bun also runs JSX and TSX as they are.
+    if runtime == "bun" && !scripts::is_script_file(file) && !file.ends_with(".tsx") && !file.ends_with(".jsx") {
         return None;
     }
     if runtime == "node" && is_typescript(file) && !strips_types {

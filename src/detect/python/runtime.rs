@@ -528,6 +528,22 @@ mod tests {
     }
 
     #[test]
+    fn a_config_class_names_its_folders_beside_its_module() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        // BASE_DIR bound to the module's own folder in a package below the project: the uploads are in app/.
+        std::fs::write(
+            dir.path().join("app/config.py"),
+            "import os\n\nclass Config:\n    BASE_DIR = os.path.dirname(os.path.abspath(__file__))\n    \
+             UPLOAD_FOLDER = os.path.join(BASE_DIR, 'static', 'uploads')\n    CACHE_DIR = './.cache/'\n    \
+             TEMPLATE_DIR = 'templates'\n",
+        )
+        .unwrap();
+        let written: Vec<String> = scan(dir.path()).written.into_iter().map(|(d, _)| d).collect();
+        assert_eq!(written, ["app/static/uploads", ".cache"]);
+    }
+
+    #[test]
     fn a_settings_class_default_names_the_sqlite_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src/core")).unwrap();

@@ -310,6 +310,11 @@ fn class_assignment(assignment: Node, bytes: &[u8], found: &mut Class) {
     let Some(left) = assignment.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
     let name = text_of(left, bytes).to_string();
     let right = assignment.child_by_field_name("right");
+    // `BASE_DIR = os.path.dirname(os.path.abspath(__file__))` in a config class: the later attributes built on
+    // it are beside the module, as at the top level.
+    if let Some(up) = right.and_then(|value| module_folder(value, bytes, 0)) {
+        MODULE_FOLDERS.with(|names| names.borrow_mut().push((name.clone(), up)));
+    }
     let annotation = assignment.child_by_field_name("type");
     // `model_config: ClassVar[...] = SettingsConfigDict(...)`, `_prefix: ClassVar[str] = "APP_"`: settings of the
     // class, not fields.
@@ -502,12 +507,19 @@ fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
     if depth > 16 {
         return None;
     }
+    // A name bound to the module's own folder is that folder, whatever it is called (`BASE_DIR =
+    // os.path.dirname(__file__)` in a package below the project); otherwise the conventional names are the
+    // project's base folder (Django's `BASE_DIR = Path(__file__).resolve().parent.parent`).
     let base = |node: Node| {
+        let folder = module_folder(node, bytes, 0);
+        if folder == Some(0) {
+            return Some(Literal::BesideModule(0, String::new()));
+        }
         let text = text_of(node, bytes);
         if BASE_FOLDERS.contains(&text.rsplit('.').next().unwrap_or(text)) {
             return Some(Literal::UnderBase(String::new()));
         }
-        module_folder(node, bytes, 0).map(|up| Literal::BesideModule(up, String::new()))
+        folder.map(|up| Literal::BesideModule(up, String::new()))
     };
     let string = |node: Node| match literal(node, bytes) {
         Literal::Str(s) if !s.is_empty() => Some(s),
