@@ -915,7 +915,10 @@ fn node_command(words: &[String], strips_types: bool) -> Option<String> {
         .collect();
     let file = node_file(&kept)?;
     // Bun also runs JSX and TSX as they are.
-    if runtime == "bun" && !scripts::is_script_file(file) && !file.ends_with(".tsx") && !file.ends_with(".jsx") {
+    let jsx = std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsx") || e.eq_ignore_ascii_case("jsx"));
+    if runtime == "bun" && !scripts::is_script_file(file) && !jsx {
         return None;
     }
     if runtime == "node" && is_typescript(file) && !strips_types {
