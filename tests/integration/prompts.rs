@@ -158,21 +158,24 @@ fn every_confirmed_value_can_be_overridden() {
 
 #[test]
 fn an_invalid_answer_is_explained_and_asked_again() {
+    // A library with no main package: the package to build is asked, and a path outside the context refused.
     let mut prompter = Scripted::new(&[
         Some(""),
-        Some("one point twenty"),
-        Some("1.23"),
+        Some("../elsewhere"),
+        Some("."),
+        Some("mylib"),
+        Some(""),
         Some(""),
         Some(""),
         Some(""),
         Some(""),
     ]);
-    let (_, resolved) = run(&repo("no-go-directive"), &mut prompter).unwrap();
-    assert_eq!(prompter.asked[1].key, "go_version");
-    assert_eq!(prompter.asked[2].key, "go_version");
+    let (_, resolved) = run(&repo("library-no-main"), &mut prompter).unwrap();
+    assert_eq!(prompter.asked[1].key, "main_package");
+    assert_eq!(prompter.asked[2].key, "main_package");
     let problem = prompter.asked[2].problem.clone().unwrap_or_default();
-    assert!(problem.contains("not a version"), "{problem}");
-    assert_eq!(resolved.values["builder_image"], "golang:1.23-alpine");
+    assert!(problem.contains(".."), "{problem}");
+    assert_eq!(resolved.values["main_package"], ".");
 }
 
 /// A value that cannot work with the others (scratch for a cgo binary) is asked again with the reason, not

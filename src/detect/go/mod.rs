@@ -100,6 +100,9 @@ pub(super) static STACK: Stack = Stack {
     ],
 };
 
+/// The language version go assumes for a module whose go.mod has no `go` directive.
+const ASSUMED_WITHOUT_DIRECTIVE: &str = "1.16";
+
 /// One Go module of the build: the root module, or one `use` entry of a workspace.
 struct Module {
     /// Directory relative to the build root, "." for the root.
@@ -122,13 +125,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
 fn probe_module(root: &Path) -> Result<Candidate> {
     let module = read_module(root, ".")?;
     let mut candidate = new_candidate("go.mod");
-    match version_fact(&module.gomod, "go.mod", &mut candidate.warnings) {
-        Some(fact) => insert(&mut candidate.facts, "go_version", fact),
-        None => candidate.warnings.push(
-            "go.mod has no go directive: pass --set go_version=1.N (or --builder-image) to choose the Go toolchain"
-                .into(),
-        ),
-    }
+    let go_version =
+        version_fact(&module.gomod, "go.mod", &mut candidate.warnings).unwrap_or_else(|| without_directive("go.mod"));
+    insert(&mut candidate.facts, "go_version", go_version);
     let module_line = module.gomod.module.as_ref().map_or(1, |m| m.1);
     insert(
         &mut candidate.facts,
@@ -180,12 +179,10 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
         .iter()
         .filter_map(|m| version_fact(&m.gomod, &join_rel(&m.dir, "go.mod"), &mut candidate.warnings))
         .max_by_key(|fact| go_minor(fact.value.as_str().unwrap_or_default()));
-    match workspace_version.or(newest_module_version) {
-        Some(fact) => insert(&mut candidate.facts, "go_version", fact),
-        None => candidate
-            .warnings
-            .push("neither go.work nor its modules have a go directive: pass --set go_version=1.N".into()),
-    }
+    let go_version = workspace_version
+        .or(newest_module_version)
+        .unwrap_or_else(|| without_directive("go.work"));
+    insert(&mut candidate.facts, "go_version", go_version);
     let uses: Vec<&str> = modules.iter().map(|m| m.dir.as_str()).collect();
     let first_use = work.uses.first().map_or(1, |u| u.1);
     insert(
@@ -195,6 +192,16 @@ fn probe_workspace(root: &Path) -> Result<Candidate> {
     );
     finish(root, &modules, &work.replaced, &mut candidate)?;
     Ok(candidate)
+}
+
+/// The line for a build whose files have no `go` directive: go reads them as `go 1.16`, which every maintained
+/// toolchain builds, so the oldest maintained line.
+fn without_directive(file: &str) -> Fact {
+    let (line, _) = lines::build_line(ASSUMED_WITHOUT_DIRECTIVE);
+    Fact::new(line.clone(), file).with_note(format!(
+        "no go directive, which go reads as go {ASSUMED_WITHOUT_DIRECTIVE}: built with the oldest maintained line \
+         {line}; --set go_version=1.N picks another"
+    ))
 }
 
 /// A go.work in a folder above the module, which go would use locally but a build of this folder cannot see.
