@@ -325,6 +325,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             Ok(Value::from(exec_word(s)))
         }),
     );
+    tera.register_filter("node_debian", checked(|v| Ok(node_debian(v))));
     tera.register_filter(
         "app_dirs",
         checked(|v| {
@@ -414,6 +415,13 @@ fn gradle_jdk_line_filter(value: &Value, args: &HashMap<String, Value>) -> tera:
 type FilterFn = fn(&Value) -> Result<Value>;
 
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.
+/// The Debian release of a Node line's glibc images (`node:8-buster`, `node:22-bookworm`); bookworm for a line
+/// dockgen does not know.
+fn node_debian(version: &Value) -> Value {
+    let text = version.as_str().map_or_else(|| version.to_string(), str::to_string);
+    Value::from(node::line_of(&text).map_or("bookworm", |line| line.debian.as_str()))
+}
+
 fn checked(f: FilterFn) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
 }

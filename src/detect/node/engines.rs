@@ -34,6 +34,9 @@ impl Limit {
 struct PackageLock {
     #[serde(default)]
     packages: BTreeMap<String, LockedPackage>,
+    /// lockfileVersion 1 (npm 5 and 6): the installed tree, nested.
+    #[serde(default)]
+    dependencies: BTreeMap<String, TreeDependency>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +45,18 @@ struct LockedPackage {
     version: Option<String>,
     #[serde(default)]
     engines: Option<serde_json::Value>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Deserialize)]
+struct TreeDependency {
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    dependencies: BTreeMap<String, TreeDependency>,
 }
 
 /// The limits the lockfile in `dir` (shown as `shown(name)`) records, in the lockfile's order.
@@ -93,7 +108,53 @@ fn package_lock(text: &str, file: &str) -> Vec<Limit> {
             break;
         }
     }
-    found.into_iter().map(|(_, limit)| limit).collect()
+    let mut limits: Vec<Limit> = found.into_iter().map(|(_, limit)| limit).collect();
+    limits.extend(nan_limit(&lock, text, file));
+    limits
+}
+
+/// The line the lockfile's nan allows (knowledge/node/native.toml), the oldest nan installed deciding: the
+/// native addons built through it compile on no later Node. An optional package's (fsevents, macOS only) is
+/// never built on Linux and does not count.
+fn nan_limit(lock: &PackageLock, text: &str, file: &str) -> Option<Limit> {
+    let mut installed: Vec<(String, &str)> = lock
+        .packages
+        .iter()
+        .filter(|(key, package)| (*key == "node_modules/nan" || key.ends_with("/node_modules/nan")) && !package.optional)
+        .filter_map(|(key, package)| Some((format!("\"{key}\": {{"), package.version.as_deref()?)))
+        .collect();
+    if lock.packages.is_empty() {
+        let mut pending: Vec<&BTreeMap<String, TreeDependency>> = vec![&lock.dependencies];
+        while let Some(dependencies) = pending.pop() {
+            for (name, dependency) in dependencies {
+                if dependency.optional {
+                    continue;
+                }
+                if let (true, Some(version)) = (name == "nan", dependency.version.as_deref()) {
+                    installed.push(("\"nan\": {".to_string(), version));
+                }
+                pending.push(&dependency.dependencies);
+            }
+        }
+    }
+    let nan = node::nan();
+    let (key, version, newest) = installed
+        .into_iter()
+        .filter_map(|(key, version)| Some((key, version, nan.newest_node(version)?)))
+        .min_by_key(|(_, _, newest)| *newest)?;
+    // npm writes `"version"` right after the key: the entry of this version, not another nan's.
+    let lines: Vec<&str> = text.lines().collect();
+    let version_line = format!("\"version\": \"{version}\"");
+    let line = lines
+        .windows(2)
+        .position(|pair| pair[0].trim() == key && pair[1].contains(&version_line))
+        .map_or(1, |at| at + 1);
+    Some(Limit {
+        package: format!("nan@{version} (native addons compile through it)"),
+        range: format!("up to {newest}"),
+        source: format!("{file}:{line}"),
+        sets: comparator_sets(&format!("<{}", newest + 1))?,
+    })
 }
 
 fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
@@ -262,6 +323,35 @@ mod tests {
         assert_eq!(found[0].package, "better-sqlite3@12.4.1");
         assert_eq!(found[0].source, "package-lock.json:5");
         assert!(found[0].allows(24) && !found[0].allows(26));
+    }
+
+    #[test]
+    fn the_oldest_nan_a_build_compiles_limits_the_line() {
+        let lock = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "x" },
+    "node_modules/sqlite3/node_modules/nan": {
+      "version": "2.10.0"
+    },
+    "node_modules/nan": {
+      "version": "2.14.2"
+    },
+    "node_modules/fsevents/node_modules/nan": {
+      "version": "2.3.0",
+      "optional": true
+    },
+    "node_modules/new-addon/node_modules/nan": {
+      "version": "2.23.0"
+    }
+  }
+}"#;
+        let found = package_lock(lock, "package-lock.json");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].package, "nan@2.10.0 (native addons compile through it)");
+        assert_eq!(found[0].source, "package-lock.json:5");
+        assert!(found[0].allows(10) && !found[0].allows(12));
+        assert!(package_lock(r#"{"lockfileVersion": 3, "packages": {"node_modules/nan": {"version": "2.22.0"}}}"#, "l").is_empty());
     }
 
     #[test]

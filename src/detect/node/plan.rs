@@ -20,6 +20,10 @@ pub(super) const FIELDS: &[PlanField] = &[
         name: "node_ships_yarn",
         holds: "whether the Node line's official image has yarn 1",
     },
+    PlanField {
+        name: "npm_omits_dev",
+        holds: "whether the Node line's npm takes --omit=dev (npm 7 and later; older ones say --production)",
+    },
 ];
 
 pub(super) fn derive(values: &mut Map<String, Value>) {
@@ -27,25 +31,33 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     values.insert("package_manager_setup".into(), Value::from(setup));
     values.insert("node_ships_yarn".into(), Value::from(ships_yarn));
     let stale = values.get("lockfile_stale").and_then(Value::as_bool).unwrap_or(false);
-    let frozen = values.contains_key("lockfile") && !stale;
+    // `npm ci` came with npm 6 here (the images of Node 8 on); older lines install from the lockfile anew.
+    let npm = line(values).map_or(u64::MAX, |line| line.npm);
+    let frozen = values.contains_key("lockfile") && !stale && (npm >= 6 || text(values, "package_manager") != "npm");
     values.insert("frozen_install".into(), Value::from(frozen));
+    values.insert("npm_omits_dev".into(), Value::from(npm >= 7));
+}
+
+/// The record of the Node line `node_version` names, when known.
+fn line(values: &Map<String, Value>) -> Option<&'static node::NodeLine> {
+    let version = values.get("node_version")?;
+    let text = version.as_str().map_or_else(|| version.to_string(), str::to_string);
+    node::line_of(&text)
+}
+
+fn text<'a>(values: &'a Map<String, Value>, key: &str) -> &'a str {
+    values.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// The setup shape for the package manager in `values` (`package_manager`, `package_manager_version`,
 /// `corepack`, `yarn_path`) on the Node line `node_version`, and whether that line's image has yarn. A Go
 /// service's front-end stage takes the same through the registry (go/plan.rs).
 fn package_manager_setup(values: &Map<String, Value>) -> (&'static str, bool) {
-    let text = |key: &str| values.get(key).and_then(Value::as_str).unwrap_or_default();
-    let pm = text("package_manager");
-    let pinned = !text("package_manager_version").is_empty();
+    let pm = text(values, "package_manager");
+    let pinned = !text(values, "package_manager_version").is_empty();
     let corepack = values.get("corepack").and_then(Value::as_bool).unwrap_or(false);
-    let yarn_path = !text("yarn_path").is_empty();
-    let major = values.get("node_version").and_then(|node| {
-        node.as_str()
-            .map(|v| v.split('.').next().unwrap_or_default().to_string())
-            .or_else(|| node.as_u64().map(|n| n.to_string()))
-            .and_then(|m| m.parse::<u64>().ok())
-    });
+    let yarn_path = !text(values, "yarn_path").is_empty();
+    let major = line(values).map(|line| line.version);
     let ships = |tool: &str| major.is_some_and(|m| node::node_image_has(m, tool));
     let (has_corepack, has_yarn) = (ships("corepack"), ships("yarn"));
     let setup = match pm {

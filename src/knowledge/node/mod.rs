@@ -34,6 +34,8 @@ pub(crate) struct NodeLine {
     pub(crate) corepack: bool,
     pub(crate) yarn: bool,
     pub(crate) end_of_support: toml::value::Datetime,
+    pub(crate) debian: String,
+    pub(crate) npm: u64,
 }
 
 
@@ -110,12 +112,52 @@ pub(crate) fn platforms() -> &'static Platforms {
 #[derive(Deserialize, Default)]
 struct Native {
     modules: Vec<String>,
+    nan: Nan,
+}
+
+/// The newest Node line each release of nan compiles against (native.toml).
+#[derive(Deserialize, Default)]
+pub(crate) struct Nan {
+    unbounded_from: String,
+    release: Vec<NanRelease>,
+}
+
+#[derive(Deserialize)]
+struct NanRelease {
+    from: String,
+    newest_node: u64,
+}
+
+impl Nan {
+    /// The newest Node major an addon compiled through this nan `version` builds on; None when not limited
+    /// (a release from `unbounded_from` on, or a version that does not parse).
+    pub(crate) fn newest_node(&self, version: &str) -> Option<u64> {
+        let parse = |v: &str| nodejs_semver::Version::parse(v).ok();
+        let version = parse(version)?;
+        if parse(&self.unbounded_from).is_some_and(|from| version >= from) {
+            return None;
+        }
+        // The releases are in order: the last one at or below the version.
+        self.release
+            .iter()
+            .rev()
+            .find(|release| parse(&release.from).is_some_and(|from| version >= from))
+            .map(|release| release.newest_node)
+    }
+}
+
+fn native() -> &'static Native {
+    static NATIVE: OnceLock<Native> = OnceLock::new();
+    NATIVE.get_or_init(|| table(NATIVE_TOML))
 }
 
 /// Dependencies with native code, in the order they are looked for.
 pub(crate) fn native_modules() -> &'static [String] {
-    static NATIVE: OnceLock<Native> = OnceLock::new();
-    &NATIVE.get_or_init(|| table(NATIVE_TOML)).modules
+    &native().modules
+}
+
+pub(crate) fn nan() -> &'static Nan {
+    &native().nan
 }
 
 #[derive(Deserialize, Default)]
@@ -182,6 +224,12 @@ pub(crate) fn node_image_has(major: u64, tool: &str) -> bool {
         })
 }
 
+/// The line's record, when dockgen knows it (`22`, `22.11.0`: the major decides).
+pub(crate) fn line_of(version: &str) -> Option<&'static NodeLine> {
+    let major: u64 = version.trim_start_matches('v').split('.').next()?.parse().ok()?;
+    lines().line.iter().find(|l| l.version == major)
+}
+
 #[cfg(test)]
 mod tests {
     use globset::Glob;
@@ -231,6 +279,13 @@ mod tests {
     fn the_native_table_parses() {
         let parsed: Native = toml::from_str(NATIVE_TOML).unwrap();
         assert!(parsed.modules.iter().any(|m| m == "bcrypt"));
+        assert_eq!(parsed.nan.newest_node("2.7.0"), Some(8));
+        assert_eq!(parsed.nan.newest_node("2.13.2"), Some(11));
+        assert_eq!(parsed.nan.newest_node("2.14.0"), Some(13));
+        assert_eq!(parsed.nan.newest_node("2.3.5"), Some(7));
+        assert_eq!(parsed.nan.newest_node("2.22.2"), None);
+        assert_eq!(parsed.nan.newest_node("not a version"), None);
+        assert!(parsed.nan.release.windows(2).all(|w| w[0].newest_node < w[1].newest_node));
     }
 
     #[test]
