@@ -8,10 +8,16 @@ use super::js::eval::join;
 use super::{read_small_text, App, Fact, Facts};
 
 /// Adds the `prisma` fact (schema, whether dockgen generates the client, where the client is written) when the
-/// app uses `@prisma/client`; the schema folder joins the runtime files of a server that ships only some.
+/// app uses `@prisma/client`, or has the prisma CLI and a schema (Prisma 7's `prisma-client` generator writes
+/// the whole client into its `output`, with no `@prisma/client` dependency); the schema folder joins the
+/// runtime files of a server that ships only some.
 pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
-    let Some(client) = app.dependency("@prisma/client") else {
-        return;
+    let client = match app.dependency("@prisma/client") {
+        Some(client) => client,
+        None => match app.dependency("prisma") {
+            Some(cli) if schema_path(app).is_some() => cli,
+            _ => return,
+        },
     };
     let Some(schema) = schema_path(app) else {
         warnings.push(format!(
