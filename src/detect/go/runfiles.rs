@@ -3,7 +3,8 @@
 //! parses (`template.ParseGlob("templates/*.html")`, gin's `LoadHTMLGlob`), files it opens by a literal
 //! relative path (`os.ReadFile("config.yml")`) and folders it builds paths in (`filepath.Join("public", name)`),
 //! config files its loaders read (`ini.Load("conf/app.ini")`,
-//! `viper.SetConfigFile`) or a config flag defaults to, and the files its command's arguments name — read in
+//! `viper.SetConfigFile`, the name `viper.SetConfigName` gets in each folder `AddConfigPath` adds) or a config flag
+//! defaults to, and the files its command's arguments name — read in
 //! its own import graph, and shipped only when the repository has them (a path the program writes or that users
 //! mount is not there). A dotenv file it loads at start (`godotenv.Load()`) is never shipped (it holds the
 //! developer's secrets): the image gets an empty one, and the values come from the environment.
@@ -116,8 +117,56 @@ pub(super) fn ship_named_arguments(root: &Path, facts: &mut Facts) {
     shipped.note = Some(format!("{why}; {note}"));
 }
 
-pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+/// The extensions viper tries after a config name (`SetConfigName("config")` reads `config.yaml`, …).
+const VIPER_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
+
+/// The files viper may read in a file that names its config: every name `SetConfigName` is given, as a literal
+/// or, when it takes a variable, as any plain string of the file that could be its value (`GetConfigPath`
+/// returning `"config/config_local"`), in every folder `AddConfigPath` adds (the working directory when none),
+/// with each extension viper tries. Only those the repository has are shipped (`read_paths`).
+fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let calls = |name: &str| -> Vec<(usize, Option<String>)> {
+        (1..tokens.len())
+            .filter(|&i| {
+                matches!(&tokens[i].0, Token::Ident(call) if call == name)
+                    && tokens[i - 1].0 == Token::Punct('.')
+                    && tokens.get(i + 1).map(|t| &t.0) == Some(&Token::Punct('('))
+            })
+            .map(|i| (tokens[i].1, string_arguments(tokens, i + 1).into_iter().next().flatten()))
+            .collect()
+    };
+    let names = calls("SetConfigName");
+    let Some(&(line, _)) = names.first() else {
+        return Vec::new();
+    };
+    let mut candidates: Vec<String> = names.iter().filter_map(|(_, name)| name.clone()).collect();
+    if names.iter().any(|(_, name)| name.is_none()) {
+        let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'));
+        candidates.extend(tokens.iter().filter_map(|(token, _)| match token {
+            Token::Str(s) if plain(s) => Some(s.to_string()),
+            _ => None,
+        }));
+    }
+    let mut folders: Vec<String> = calls("AddConfigPath").into_iter().filter_map(|(_, dir)| dir).collect();
+    if folders.is_empty() {
+        folders.push(".".to_string());
+    }
     let mut found = Vec::new();
+    for folder in &folders {
+        for name in &candidates {
+            for extension in VIPER_EXTENSIONS {
+                let path = format!("{}/{name}.{extension}", folder.trim_end_matches('/'));
+                if !found.iter().any(|(known, _)| *known == path) {
+                    found.push((path, line));
+                }
+            }
+        }
+    }
+    found
+}
+
+pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let mut found = viper_config_reads(tokens);
     for i in 2..tokens.len() {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         if tokens[i - 1].0 != Token::Punct('.') || tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
@@ -253,5 +302,22 @@ mod tests {
         assert_eq!(reads("package main\nd, _ := filepath.Abs(\"file/give\")\n"), ["file/give"]);
         assert!(reads("package main\nf := filepath.Join(dir, \"x\")\n").is_empty());
         assert!(reads("package main\nf := strings.Join(parts, \"/\")\n").is_empty());
+    }
+
+    #[test]
+    fn viper_reads_its_config_name_with_each_extension_in_each_folder() {
+        let reads = |src: &str| -> Vec<String> {
+            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+        };
+        let named = reads("package c\nfunc f() {\n\tv.SetConfigName(\"app\")\n\tv.AddConfigPath(\"./configs/\")\n}\n");
+        assert_eq!(named, ["./configs/app.yaml", "./configs/app.yml", "./configs/app.json", "./configs/app.toml"]);
+        // The name is a parameter: the file's plain strings are what it can be.
+        let passed = reads(
+            "package c\nfunc load(name string) {\n\tv.SetConfigName(name)\n}\n\
+             func path(env string) string {\n\tif env == \"docker\" {\n\t\treturn \"config/config_docker\"\n\t}\n\treturn \"config/config_local\"\n}\n",
+        );
+        assert!(passed.contains(&"./config/config_local.yml".to_string()), "{passed:?}");
+        assert!(passed.contains(&"./config/config_docker.yml".to_string()), "{passed:?}");
+        assert!(reads("package c\nfunc f() {\n\tx := \"config/a\"\n}\n").is_empty());
     }
 }
