@@ -89,11 +89,15 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     if !facts.contains_key("build_script") {
         return;
     }
-    let prefixes: Vec<(Access, &str)> = INLINED
+    let mut prefixes: Vec<(Access, &str)> = INLINED
         .iter()
         .filter(|(dependency, _, _)| app.dependency(dependency).is_some())
         .map(|(_, access, prefix)| (*access, *prefix))
         .collect();
+    // `define: { 'process.env': process.env }` in the Vite config inlines every variable the code reads.
+    if app.dependency("vite").is_some() && vite_defines_process_env(app) {
+        prefixes.push((Access::Process, ""));
+    }
     let schema_library = ENV_SCHEMAS.iter().find_map(|name| app.dependency(name));
     if prefixes.is_empty() && schema_library.is_none() {
         return;
@@ -109,7 +113,9 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
             }
         }
     }
-    let committed = committed_values(app, &prefixes, warnings);
+    // Only prefixed names are public by convention: a committed `.env` may hold secrets besides them.
+    let public: Vec<(Access, &str)> = prefixes.iter().copied().filter(|(_, prefix)| !prefix.is_empty()).collect();
+    let committed = committed_values(app, &public, warnings);
     // A committed value makes the name a default-bearing ARG of its own.
     reads.inlined.0.retain(|(name, _)| !committed.contains_key(name));
     if let Some(fact) = reads
@@ -137,6 +143,19 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
         );
     }
     schema_checks(app, &reads, &committed, facts, warnings);
+}
+
+/// Whether the Vite config defines `process.env` whole (`define: { 'process.env': process.env }`), which
+/// bakes every `process.env.NAME` the client code reads into the bundle.
+fn vite_defines_process_env(app: &App) -> bool {
+    let Some((file, text)) = super::outputs::framework_config(app, "vite") else {
+        return false;
+    };
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    !matches!(
+        super::js::config::exported_setting(&text, name, &["define", "process.env"]),
+        super::js::config::Setting::Unset
+    )
 }
 
 /// Parses the app's sources for the names the bundler inlines and the env schemas they declare.
