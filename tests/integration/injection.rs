@@ -273,7 +273,13 @@ fn poison(value: &Value, hostile: &str, index: usize) -> Value {
 /// vary here.
 fn same_shape(original: &str, hostile: &str) -> String {
     let mut value = if original.contains('/') {
-        format!("x/{hostile}")
+        // A nested entry stays nested: an empty or all-slash value would otherwise leave `x`, a root entry.
+        let nested = if hostile.trim_matches('/').is_empty() {
+            "_"
+        } else {
+            hostile
+        };
+        format!("x/{nested}")
     } else {
         hostile.replace('/', "")
     };

@@ -3,6 +3,7 @@
 
 mod buildfiles;
 mod cgo;
+mod configport;
 mod constraints;
 mod contract;
 mod embed;
@@ -532,6 +533,13 @@ fn program_option(
     services::health_route(health, &mut facts);
     let mut warnings = listening.loopback.clone();
     warnings.extend(main.warnings.iter().cloned());
+    // A listen call whose port nothing in the code says may take it from the config file the program reads.
+    if !facts.contains_key("port") && listening.listener.is_some() {
+        if let Some(port) = configport::config_port(root, &read, &mut warnings) {
+            insert(&mut facts, "port_fixed", Fact::new(port.source.clone(), port.source.clone()));
+            insert(&mut facts, "port", port);
+        }
+    }
     let module = &modules[tree.packages[main.package].module];
     insert(
         &mut facts,

@@ -1135,7 +1135,7 @@ fn port_of_wildcard_address(addr: &str) -> Option<u16> {
 }
 
 /// A port written as a default value: `8080` or `:8080`.
-fn port_of_default(value: &str) -> Option<u16> {
+pub(super) fn port_of_default(value: &str) -> Option<u16> {
     let digits = value.strip_prefix(':').unwrap_or(value);
     if digits.is_empty() || digits.len() > 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
