@@ -23,7 +23,9 @@ const CLIENT_SECTIONS: &[&str] = &[
 pub(super) fn config_port(root: &Path, read: &BTreeMap<String, String>, warnings: &mut Vec<String>) -> Option<Fact> {
     let mut found: Vec<(u16, String)> = Vec::new();
     for path in read.keys() {
-        let yaml = path.ends_with(".yml") || path.ends_with(".yaml");
+        let yaml = Path::new(path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
         if !yaml {
             continue;
         }
