@@ -109,7 +109,10 @@ pub(super) fn scan(root: &Path) -> RunTime {
         if let Some(line) = main_guard(&text).filter(|_| rel != "manage.py") {
             main_guards.push((rel.clone(), line));
         }
-        if !TRIGGERS.iter().any(|t| text.contains(t)) {
+        // A log file's path handed to any call (`get_logger(__name__, "logs/app.log")`, a helper that makes its
+        // folder and opens it): its folder is written, whatever the helper is called.
+        let names_log_file = text.contains(".log\"") || text.contains(".log'");
+        if !names_log_file && !TRIGGERS.iter().any(|t| text.contains(t)) {
             continue;
         }
         if instance_folder.is_none() {
@@ -118,7 +121,8 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         }
         let summary = summarise(&text, &|name| {
-            name == "open"
+            names_log_file
+                || name == "open"
                 || WRITING_CALLS.iter().any(|(n, _)| *n == name)
                 || LOG_FILE_CALLS.contains(&name)
                 || ENV_CALLS.contains(&name)
@@ -155,6 +159,12 @@ pub(super) fn scan(root: &Path) -> RunTime {
         for call in &summary.calls {
             if let Some(dir) = written_path(call, &summary, module_dir).and_then(|p| folder_written(&p, writes_file(call))) {
                 add(dir, call.line);
+            }
+            let arguments = call.args.iter().chain(call.keywords.iter().map(|(_, value)| value));
+            for log_file in arguments.filter_map(Literal::as_str).filter(|path| path.ends_with(".log")) {
+                if let Some(dir) = folder_written(log_file, Some(true)) {
+                    add(dir, call.line);
+                }
             }
         }
         // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
