@@ -151,11 +151,15 @@ fn vite_defines_process_env(app: &App) -> bool {
     let Some((file, text)) = super::outputs::framework_config(app, "vite") else {
         return false;
     };
+    // The key is written quoted; a config dockgen cannot parse says Unknown for every path, so the text
+    // must name the key too.
+    let quoted = ["'process.env'", "\"process.env\"", "`process.env`"].iter().any(|key| text.contains(key));
     let name = file.rsplit('/').next().unwrap_or(&file);
-    !matches!(
-        super::js::config::exported_setting(&text, name, &["define", "process.env"]),
-        super::js::config::Setting::Unset
-    )
+    quoted
+        && !matches!(
+            super::js::config::exported_setting(&text, name, &["define", "process.env"]),
+            super::js::config::Setting::Unset
+        )
 }
 
 /// Parses the app's sources for the names the bundler inlines and the env schemas they declare.

@@ -10,11 +10,29 @@ use super::{ChoiceOption, Fact};
 use crate::detect::deploy::{self, base_name, Program, Start};
 use crate::knowledge::python::knowledge;
 
-/// The start command of the project's deployment files when it runs a known server, with its source.
+/// The start command of the project's deployment files when it runs a known server on an app the repository
+/// has, with its source: a command naming a module that is not there (an old Dockerfile's `main:app` after the
+/// app moved to `app/main.py`) gives way to the next file's (compose's `app.main:app`).
 pub(super) fn started(root: &Path) -> Option<(Started, String)> {
-    let runtime = deploy::read(root, ".", &[], &|words| server::started(words).is_some());
+    let runs_an_app_here =
+        |words: &[String]| server::started(words).is_some_and(|started| app_is_here(root, &started, words));
+    let runtime = deploy::read(root, ".", &[], &runs_an_app_here);
     let (words, source) = runtime.command?;
     Some((server::started(&words)?, source))
+}
+
+/// Whether the module of the command's app is in the repository (`app.main` → app/main.py or app/main/), as
+/// the server imports it from the working directory or from the installed src layout (src/app/main.py); a
+/// command that moves that directory (`--chdir`, `--app-dir`, `--pythonpath`) or names no app is taken as it is.
+fn app_is_here(root: &Path, started: &Started, words: &[String]) -> bool {
+    let Some(spec) = &started.app else { return true };
+    let moved = words.iter().any(|option| {
+        ["--chdir", "--app-dir", "--pythonpath"].iter().any(|flag| option == flag || option.starts_with(&format!("{flag}=")))
+    });
+    let module = spec.split_once(':').map_or(spec.as_str(), |(module, _)| module).replace('.', "/");
+    // The src layout's package is installed (`pip install .`) and imported from anywhere.
+    let here = |base: &Path| base.join(format!("{module}.py")).is_file() || base.join(&module).is_dir();
+    moved || here(root) || here(&root.join("src"))
 }
 
 /// The project's deployment files start the program itself with Python (`python -m src.bot`, `python3 app.py`,

@@ -151,46 +151,10 @@ pub(super) fn scan(root: &Path) -> RunTime {
         for (name, line) in read {
             add_once(&mut env_reads, name, format!("{rel}:{line}"));
         }
-        let mut add = |dir: String, line: usize| {
+        for (dir, line) in module_writes(&summary, &text, module_dir) {
             if !found.iter().any(|(d, _)| *d == dir) {
                 found.push((dir, format!("{rel}:{line}")));
             }
-        };
-        for call in &summary.calls {
-            if let Some(dir) = written_path(call, &summary, module_dir).and_then(|p| folder_written(&p, writes_file(call))) {
-                add(dir, call.line);
-            }
-            let arguments = call.args.iter().chain(call.keywords.iter().map(|(_, value)| value));
-            for log_file in arguments.filter_map(Literal::as_str).filter(|path| path.ends_with(".log")) {
-                if let Some(dir) = folder_written(log_file, Some(true)) {
-                    add(dir, call.line);
-                }
-            }
-        }
-        // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
-        // "uploads"`): a folder the program keeps data in, made whatever code makes it (a loop over several).
-        // So is an attribute of a config class (`class Config: UPLOAD_FOLDER = "uploads"`), read through it.
-        let class_values = summary.classes.iter().map(|class| class.values.as_slice());
-        for assignments in std::iter::once(summary.constants.as_slice()).chain(class_values) {
-            for (at, (name, value, line)) in assignments.iter().enumerate() {
-                // The name's last assignment is the one in force.
-                let reassigned = assignments[at + 1..].iter().any(|(later, _, _)| later == name);
-                if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
-                    if let Some(dir) = folder_of_dir(&path) {
-                        add(dir, *line);
-                    }
-                }
-            }
-        }
-        for (file, line) in sqlite_files(&summary, module_dir) {
-            if let Some(dir) = folder_of(&file) {
-                add(dir, line);
-            }
-        }
-        // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
-        if text.contains("django.db.backends.sqlite3") {
-            let line = text.lines().position(|l| l.contains("django.db.backends.sqlite3")).map_or(1, |at| at + 1);
-            add(".".to_string(), line);
         }
     }
     RunTime {
@@ -203,6 +167,52 @@ pub(super) fn scan(root: &Path) -> RunTime {
         instance_folder,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// The folders one module writes, each with its line: paths its writing calls name, log files handed to any
+/// call, constants and config attributes named for data, `SQLite` files and Django's sqlite3 database.
+fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for call in &summary.calls {
+        if let Some(dir) = written_path(call, summary, module_dir).and_then(|p| folder_written(&p, writes_file(call))) {
+            found.push((dir, call.line));
+        }
+        // (A path join's `.log` part is only the file's name, in a folder the other parts name.)
+        let joins = call.callee.rsplit('.').next() == Some("join");
+        let arguments = call.args.iter().chain(call.keywords.iter().map(|(_, value)| value));
+        let is_log = |path: &&str| Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("log"));
+        for log_file in arguments.filter_map(Literal::as_str).filter(|path| !joins && is_log(path)) {
+            if let Some(dir) = folder_written(log_file, Some(true)) {
+                found.push((dir, call.line));
+            }
+        }
+    }
+    // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
+    // "uploads"`): a folder the program keeps data in, made whatever code makes it (a loop over several).
+    // So is an attribute of a config class (`class Config: UPLOAD_FOLDER = "uploads"`), read through it.
+    let class_values = summary.classes.iter().map(|class| class.values.as_slice());
+    for assignments in std::iter::once(summary.constants.as_slice()).chain(class_values) {
+        for (at, (name, value, line)) in assignments.iter().enumerate() {
+            // The name's last assignment is the one in force.
+            let reassigned = assignments[at + 1..].iter().any(|(later, _, _)| later == name);
+            if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
+                if let Some(dir) = folder_of_dir(&path) {
+                    found.push((dir, *line));
+                }
+            }
+        }
+    }
+    for (file, line) in sqlite_files(summary, module_dir) {
+        if let Some(dir) = folder_of(&file) {
+            found.push((dir, line));
+        }
+    }
+    // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
+    if text.contains("django.db.backends.sqlite3") {
+        let line = text.lines().position(|l| l.contains("django.db.backends.sqlite3")).map_or(1, |at| at + 1);
+        found.push((".".to_string(), line));
+    }
+    found
 }
 
 /// Modules with a `__main__` guard that are tooling, not the program.
