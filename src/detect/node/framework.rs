@@ -121,6 +121,7 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
             server(app, facts, warnings)?;
             return Ok(true);
         }
+        super::server::say_unrunnable_start(app, warnings);
     }
     if let Some(next) = app.dependency("next") {
         nextjs(app, &next, facts, warnings)?;

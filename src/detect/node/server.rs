@@ -863,10 +863,37 @@ fn served_by_cli(app: &App, cli: &ServerCli, found: &scripts::Resolved, warnings
 
 /// Whether one of the start scripts ends, through its chain, in `node FILE`: the app runs a server of its own.
 pub(super) fn starts_a_node_server(app: &App) -> bool {
+    node_starts(app).iter().any(|(_, _, runnable)| *runnable)
+}
+
+/// The start scripts that end in `node FILE`: their source, the file, and whether it can be run — there, or
+/// in a folder a build writes (`dist/server/entry.mjs`); `node run dist/…` runs a file named `run`, which
+/// neither the repository nor a build has.
+fn node_starts(app: &App) -> Vec<(String, String, bool)> {
     START_SCRIPTS
         .iter()
         .filter_map(|name| scripts::resolve(app, name))
-        .any(|found| node_command(&found.words, true).is_some())
+        .filter_map(|found| Some((found.source(), node_command(&found.words, true)?)))
+        .filter_map(|(source, command)| {
+            let file = entry_file(&command)?.to_string();
+            let runnable = file.contains('/') || loadable(app, &file);
+            Some((source, file, runnable))
+        })
+        .collect()
+}
+
+/// A warning for a start script whose `node FILE` names a file nobody has, when no start script can run.
+pub(super) fn say_unrunnable_start(app: &App, warnings: &mut Vec<String>) {
+    let starts = node_starts(app);
+    if starts.iter().any(|(_, _, runnable)| *runnable) {
+        return;
+    }
+    if let Some((source, file, _)) = starts.first() {
+        warnings.push(format!(
+            "{source}: the start script runs `{file}`, which neither the repository nor a build has: not taken as \
+             a server of the project's own"
+        ));
+    }
 }
 
 /// Steps an `&&` start script runs before the server: the build stage already builds, anything else
