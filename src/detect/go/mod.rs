@@ -363,7 +363,13 @@ impl RunTime {
             embeds: embed::file_embeds(root, rel, lexed),
             writes: writes::file_writes(&named, rel),
             programs: if mentions.any(&EXEC) { execs::file_programs(&named) } else { Vec::new() },
-            reads: runfiles::file_reads(&named),
+            reads: {
+                let mut reads = runfiles::file_reads(&named);
+                if mentions.any(&VIPER_NAMES) {
+                    reads.extend(runfiles::viper_config_reads(&named));
+                }
+                reads
+            },
             env: if mentions.any(&ENV_LOOKUP) { env::file_env(&lexed.tokens) } else { Vec::new() },
             health: if mentions.any(&HEALTH_PATHS) { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
         }
@@ -401,6 +407,7 @@ impl AnyOf {
 
 /// The words of the run-time probes that `RunTime::of` runs only where they appear.
 static EXEC: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["exec"]));
+static VIPER_NAMES: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["SetConfigName"]));
 static ENV_LOOKUP: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Getenv", "LookupEnv"]));
 static HEALTH_PATHS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(crate::knowledge::services::health_paths()));
 

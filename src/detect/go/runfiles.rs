@@ -124,7 +124,7 @@ const VIPER_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
 /// or, when it takes a variable, as any plain string of the file that could be its value (`GetConfigPath`
 /// returning `"config/config_local"`), in every folder `AddConfigPath` adds (the working directory when none),
 /// with each extension viper tries. Only those the repository has are shipped (`read_paths`).
-fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let calls = |name: &str| -> Vec<(usize, Option<String>)> {
         (1..tokens.len())
             .filter(|&i| {
@@ -166,7 +166,7 @@ fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 }
 
 pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
-    let mut found = viper_config_reads(tokens);
+    let mut found = Vec::new();
     for i in 2..tokens.len() {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         if tokens[i - 1].0 != Token::Punct('.') || tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn viper_reads_its_config_name_with_each_extension_in_each_folder() {
         let reads = |src: &str| -> Vec<String> {
-            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+            viper_config_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
         };
         let named = reads("package c\nfunc f() {\n\tv.SetConfigName(\"app\")\n\tv.AddConfigPath(\"./configs/\")\n}\n");
         assert_eq!(named, ["./configs/app.yaml", "./configs/app.yml", "./configs/app.json", "./configs/app.toml"]);
