@@ -535,31 +535,33 @@ mod tests {
 
     #[test]
     fn pathlib_folders_env_defaults_and_data_folder_names_are_written() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("bot.py"),
+        let written = written_by(
+            "bot.py",
             "import os\nfrom pathlib import Path\nDOWNLOADS = Path(\"downloads\")\nDOWNLOADS.mkdir(exist_ok=True)\n\
              DATA_DIR = Path(os.environ.get(\"BOT_DATA_DIR\", BASE_DIR / \"data\"))\nfor d in [DATA_DIR]:\n    os.makedirs(d)\n\
              MEDIA_ROOT = '/media/'\nMEDIA_ROOT = os.path.join(BASE_DIR, 'media')\nSTATIC_DIR = 'static'\nDATA_FILE = 'data/x.csv'\n",
-        )
-        .unwrap();
-        let written: Vec<String> = scan(dir.path()).written.into_iter().map(|(d, _)| d).collect();
+        );
         assert_eq!(written, ["downloads", "data", "media"]);
+    }
+
+    /// The folders `scan` finds in a project of one module at `rel` holding `text`.
+    fn written_by(rel: &str, text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        scan(dir.path()).written.into_iter().map(|(d, _)| d).collect()
     }
 
     #[test]
     fn a_config_class_names_its_folders_beside_its_module() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("app")).unwrap();
         // BASE_DIR bound to the module's own folder in a package below the project: the uploads are in app/.
-        std::fs::write(
-            dir.path().join("app/config.py"),
+        let written = written_by(
+            "app/config.py",
             "import os\n\nclass Config:\n    BASE_DIR = os.path.dirname(os.path.abspath(__file__))\n    \
              UPLOAD_FOLDER = os.path.join(BASE_DIR, 'static', 'uploads')\n    CACHE_DIR = './.cache/'\n    \
              TEMPLATE_DIR = 'templates'\n",
-        )
-        .unwrap();
-        let written: Vec<String> = scan(dir.path()).written.into_iter().map(|(d, _)| d).collect();
+        );
         assert_eq!(written, ["app/static/uploads", ".cache"]);
     }
 
