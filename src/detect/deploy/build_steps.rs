@@ -301,6 +301,64 @@ fn frontend_copy(builder: &Stage, source: &str, dest: &str, workdir: &str) -> Op
     })
 }
 
+/// The requirement file a RUN of the Dockerfile hands to pip (`pip install -r req.txt`, `python -m pip install
+/// --requirement=deps/prod.txt`), as a path of the build context, with its line: the first one that `exists`
+/// there. A path inside the stage's working directory (`/app/req.txt` under `WORKDIR /app`) is taken relative to
+/// it, as the `COPY . .` before it put it there.
+pub(super) fn pip_requirement_file(text: &str, file: &str, exists: &dyn Fn(&str) -> bool) -> Option<(String, String)> {
+    let mut workdir = String::from("/");
+    for (line, logical) in logical_lines(text) {
+        let instruction = first_word(&logical).to_ascii_uppercase();
+        let rest = logical.trim_start()[instruction.len()..].trim();
+        match instruction.as_str() {
+            "FROM" => workdir = String::from("/"),
+            "WORKDIR" => workdir = absolute(&workdir, rest),
+            "RUN" => {
+                let command = exec_form(rest).map_or_else(|| rest.to_string(), |words| words.join(" "));
+                for part in command.split("&&").flat_map(|p| p.split([';', '|'])) {
+                    let Some(path) = requirement_argument(part) else {
+                        continue;
+                    };
+                    let in_context = match path.strip_prefix(&format!("{}/", workdir.trim_end_matches('/'))) {
+                        Some(inside) if path.starts_with('/') => inside.to_string(),
+                        _ => path.trim_start_matches("./").to_string(),
+                    };
+                    let leaves = in_context.starts_with('/') || in_context.split('/').any(|part| part == "..");
+                    if !leaves && exists(&in_context) {
+                        return Some((in_context, format!("{file}:{line}")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The file of `-r FILE`, `-rFILE`, `--requirement FILE` or `--requirement=FILE` in a pip install command.
+fn requirement_argument(command: &str) -> Option<String> {
+    let words = shlex::split(command)?;
+    let install = words.iter().position(|w| w == "install")?;
+    let runs_pip = words[..install]
+        .iter()
+        .any(|w| matches!(w.rsplit('/').next(), Some("pip" | "pip3")) || w == "pip");
+    if !runs_pip {
+        return None;
+    }
+    let mut rest = words[install + 1..].iter();
+    while let Some(word) = rest.next() {
+        if word == "-r" || word == "--requirement" {
+            return rest.next().cloned();
+        }
+        if let Some(path) = word.strip_prefix("--requirement=").or_else(|| word.strip_prefix("-r")) {
+            if !path.is_empty() && !path.starts_with('-') {
+                return Some(path.to_string());
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +368,41 @@ mod tests {
             ["frontend", ".", "web", "backend"].contains(&path)
         })
         .map(|(b, _)| b)
+    }
+
+    fn requirement_file(text: &str) -> Option<(String, String)> {
+        pip_requirement_file(text, "Dockerfile", &|path| ["req.txt", "deps/prod.txt"].contains(&path))
+    }
+
+    #[test]
+    fn the_requirement_file_pip_is_handed() {
+        let found = |text: &str| requirement_file(text).map(|(file, at)| format!("{file} {at}"));
+        assert_eq!(
+            found("FROM python:3.13\nRUN pip install -r req.txt\n").as_deref(),
+            Some("req.txt Dockerfile:2")
+        );
+        assert_eq!(
+            found("FROM python\nRUN pip3 install -rreq.txt").as_deref(),
+            Some("req.txt Dockerfile:2")
+        );
+        assert_eq!(
+            found("FROM python\nWORKDIR /app\nRUN apt-get update && \\\n python -m pip install --requirement=/app/deps/prod.txt")
+                .as_deref(),
+            Some("deps/prod.txt Dockerfile:3")
+        );
+        assert_eq!(
+            found("FROM python\nRUN [\"uv\", \"pip\", \"install\", \"-r\", \"./req.txt\"]").as_deref(),
+            Some("req.txt Dockerfile:2")
+        );
+        // Not pip's, not in the build context, or not there at all.
+        assert_eq!(found("FROM python\nRUN npm install -r req.txt"), None);
+        assert_eq!(
+            found("FROM python\nWORKDIR /app\nRUN pip install -r /tmp/req.txt"),
+            None
+        );
+        assert_eq!(found("FROM python\nRUN pip install -r ../req.txt"), None);
+        assert_eq!(found("FROM python\nRUN pip install -r requirements.txt"), None);
+        assert_eq!(found("FROM python\nRUN pip install -r"), None);
     }
 
     #[test]

@@ -171,11 +171,23 @@ pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
         })
 }
 
+/// The requirement file the repository's own container files install with pip, with where: the evidence for a
+/// project whose dependency list has no conventional name (`pip install -r req.txt`).
+pub(crate) fn pip_requirement_file(root: &Path) -> Option<(String, String)> {
+    container_files(root).into_iter().find_map(|rel| {
+        let text = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t))?;
+        build_steps::pip_requirement_file(&text, &rel, &|path| {
+            crate::files::kind(&root.join(path)).is_ok_and(|kind| kind == crate::files::Kind::File)
+        })
+    })
+}
+
 /// Every reader on arbitrary text, for the fuzz target.
 pub(crate) fn fuzz_text(text: &str) -> usize {
     let file = dockerfile::dockerfile(text, "Dockerfile", &|_| true);
     let compose = compose::compose_service(text, "compose.yaml", ".").map_or(0, |r| r.ports.len() + r.env.len());
     let web = procfile::web(text, "Procfile").map_or(0, |r| r.env.len());
     let fly = fly::fly_port(text, "fly.toml").map_or(0, |(p, _)| usize::from(p));
-    file.ports.len() + file.env.len() + compose + web + fly + kube::fuzz_text(text)
+    let pip = build_steps::pip_requirement_file(text, "Dockerfile", &|_| true).map_or(0, |(f, _)| f.len());
+    pip + file.ports.len() + file.env.len() + compose + web + fly + kube::fuzz_text(text)
 }

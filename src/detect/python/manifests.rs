@@ -121,7 +121,13 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     }
     let has = |name: &str| present.contains(&name);
     let pyproject = if has("pyproject.toml") { Some(Pyproject::read(root, "pyproject.toml")?) } else { None };
-    let requirement_files = requirements::top_files(root);
+    let mut requirement_files = requirements::top_files(root);
+    // The file the project's own Dockerfile installs outranks the conventional names (`pip install -r req.txt`).
+    let installed_by_dockerfile = crate::detect::deploy::pip_requirement_file(root);
+    if let Some((file, _)) = &installed_by_dockerfile {
+        requirement_files.retain(|f| f != file);
+        requirement_files.insert(0, file.clone());
+    }
     let project_table = pyproject.as_ref().and_then(|p| p.doc.get("project").and_then(Item::as_table));
     let poetry = pyproject.as_ref().and_then(|p| p.table(&["tool", "poetry"]));
     let uv_workspace = pyproject.as_ref().and_then(|p| p.table(&["tool", "uv", "workspace"]));
@@ -133,7 +139,12 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     if !describes_app {
         return Ok(None);
     }
-    let (manager, manager_source) = choose_manager(&has, pyproject.as_ref(), &requirement_files, project_table.is_some());
+    let (manager, mut manager_source) =
+        choose_manager(&has, pyproject.as_ref(), &requirement_files, project_table.is_some());
+    if let Some((_, at)) = installed_by_dockerfile.filter(|(file, _)| *file == manager_source) {
+        // pip installs it because that line does.
+        manager_source = at;
+    }
     let locked = ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m));
     let mut found = Manifests::new(manager, manager_source, locked);
     python_files(root, &mut found);

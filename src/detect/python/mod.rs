@@ -279,7 +279,16 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
         Fact::new(json!(manifests.dependency_files), manifests.manager_source.clone()),
     );
     if let Some(file) = &manifests.requirements {
-        facts.insert("requirements_file".into(), Fact::new(file.clone(), file.clone()));
+        let fact = Fact::new(file.clone(), manifests.manager_source.clone());
+        let named_elsewhere = manifests.manager_source != *file;
+        facts.insert(
+            "requirements_file".into(),
+            if named_elsewhere {
+                fact.with_note(format!("pip installs {file}, as {} does", manifests.manager_source))
+            } else {
+                fact
+            },
+        );
     }
     if let Some(file) = &manifests.hashed {
         facts.insert(
