@@ -137,10 +137,12 @@ fn typescript_compile(app: &App) -> Option<Fact> {
 /// The dev script when it runs an entry through a dev runner (`tsx --watch src/index.ts`) and a build compiles
 /// it: the server's entry when no start script names one.
 pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Resolved> {
-    let found = scripts::resolve(app, "dev")?;
-    let runner = found.words.first()?;
-    let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
-    (has_build && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
+    DEV_SCRIPTS.iter().find_map(|name| {
+        let found = scripts::resolve(app, name)?;
+        let runner = found.words.first()?;
+        let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
+        (has_build && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
+    })
 }
 
 /// The env assignments of the start script as the image's ENV, and the port when it sets PORT: `NODE_ENV` is
@@ -481,8 +483,12 @@ fn say_unfollowable_scripts(app: &App, warnings: &mut Vec<String>) {
 /// 22.18 and 23.6, and a line's image tag (`node:22-alpine`) is its newest release, past 22.18.
 const STRIPS_TYPES_FROM: u64 = 22;
 
-/// Scripts that start a server in production, most specific first; dev servers are never among them.
-pub(super) const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "serve"];
+/// Scripts that start a server in production, most specific first; dev servers are never among them. A
+/// package that runs on several runtimes names its Node start `start:node` (beside `start:bun`, `start:deno`).
+pub(super) const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "start:node", "serve"];
+
+/// Dev scripts whose TypeScript entry a compiled server starts from (`dev:node` beside `dev:bun`).
+const DEV_SCRIPTS: &[&str] = &["dev", "dev:node"];
 
 /// How the server starts: the command, and the env assignments its script puts in front of it.
 pub(super) struct Start {

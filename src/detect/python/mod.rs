@@ -382,10 +382,16 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Opt
 /// settings read without a default get placeholders for that step only and are named for run time.
 fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
     let mut static_root = None;
+    let mut sqlite = None;
+    let mut server_database = false;
     let mut required: Vec<String> = Vec::new();
     let mut first_read = None;
     for file in django_settings_files(root, app) {
         let Some(text) = read_small_text(&root.join(&file)) else { continue };
+        if sqlite.is_none() {
+            sqlite = sqlite_database_line(&text).map(|line| format!("{file}:{line}"));
+        }
+        server_database |= SERVER_BACKENDS.iter().any(|backend| text.contains(backend));
         let summary = summarise(&text, &|name| matches!(name, "get" | "getenv" | "env" | "config"));
         if static_root.is_none() {
             static_root = summary
@@ -419,18 +425,55 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
             Fact::new(true, source.clone()).with_note("STATIC_ROOT is set: collectstatic runs in the build"),
         );
     }
+    // A database server named anywhere (production's, beside a SQLite fallback for tests) may be the one in
+    // force, and migrating it needs the server: only a SQLite-only project is migrated in the image.
+    if let Some(source) = sqlite.as_ref().filter(|_| !server_database) {
+        facts.insert(
+            "migrate_sqlite".into(),
+            Fact::new(true, source.clone()).with_note(
+                "the database is a SQLite file in the image: `manage.py migrate` makes its tables at build, as the \
+                 app user",
+            ),
+        );
+    }
     let Some(settings) = first_read else { return };
     // The running app is given them (`docker run -e`); the image names them, never holds them.
     facts.entry("secret_env".into()).or_insert_with(|| {
         Fact::new(json!(required), settings.clone()).with_note("secrets the settings read without a default")
     });
-    if static_root.is_some() {
+    if static_root.is_some() || facts.contains_key("migrate_sqlite") {
         facts.insert(
             "build_only_env".into(),
             Fact::new(json!(required), settings)
-                .with_note("read by the settings without a default: given a placeholder for collectstatic only"),
+                .with_note("read by the settings without a default: given a placeholder for the build's manage.py steps only"),
         );
     }
+}
+
+/// Django database backends that talk to a server.
+const SERVER_BACKENDS: &[&str] = &[
+    "backends.postgresql",
+    "backends.mysql",
+    "backends.oracle",
+    "gis.db.backends.postgis",
+    "gis.db.backends.mysql",
+    "mssql",
+    "django_cockroachdb",
+    "djongo",
+    "postgres://",
+    "postgresql://",
+    "mysql://",
+];
+
+/// The line where Django settings keep the database in a `SQLite` file: the `sqlite3` backend, or a
+/// `sqlite:///` URL a database-URL helper falls back to (`dj_database_url.config(default=...)`).
+fn sqlite_database_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let code = line.split('#').next().unwrap_or_default();
+            code.contains("django.db.backends.sqlite3") || code.contains("\"sqlite:///") || code.contains("'sqlite:///")
+        })
+        .map(|at| at + 1)
 }
 
 /// The settings modules of a Django project, from its application's package (`mysite.wsgi` → `mysite/`):
