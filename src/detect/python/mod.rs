@@ -684,6 +684,19 @@ fn written_dirs(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candid
                 .any(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("py")))
         })
     };
+    // A file the repository holds and the program writes (a committed `SQLite` database) ships root-owned with
+    // the code: it is handed over too.
+    let held: Vec<&(String, String)> =
+        run_time.written_files.iter().filter(|(file, _)| root.join(file).is_file()).collect();
+    if let Some((_, source)) = held.first() {
+        let files: Vec<&str> = held.iter().map(|(file, _)| file.as_str()).collect();
+        let sources: Vec<String> = held.iter().map(|(file, source)| format!("{file} ({source})")).collect();
+        candidate.facts.insert(
+            "written_files".into(),
+            Fact::new(json!(files), source.clone())
+                .with_note(format!("files of the repository the program writes: {}", sources.join(", "))),
+        );
+    }
     let code_dirs: Vec<&str> = dirs.iter().copied().filter(|dir| *dir != "." && !dir.starts_with('/') && holds_code(dir)).collect();
     if !code_dirs.is_empty() {
         candidate.facts.insert(

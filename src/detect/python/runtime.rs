@@ -69,6 +69,8 @@ const TRIGGERS: &[&str] = &[
 pub(super) struct RunTime {
     /// Folders written, each once.
     pub(super) written: Vec<(String, String)>,
+    /// Files written at a path named whole, relative to the working directory, each once.
+    pub(super) written_files: Vec<(String, String)>,
     /// Variables read by name, each once.
     pub(super) env_reads: Vec<(String, String)>,
     /// Those of them read with no default (`os.environ["X"]`, a settings field without one): the program
@@ -97,6 +99,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut programs: Vec<(String, String)> = Vec::new();
     let mut served: Vec<(String, String)> = Vec::new();
     let mut main_guards = Vec::new();
+    let mut written_files: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -109,9 +112,11 @@ pub(super) fn scan(root: &Path) -> RunTime {
         if let Some(line) = main_guard(&text).filter(|_| rel != "manage.py") {
             main_guards.push((rel.clone(), line));
         }
-        // A log file's path handed to any call (`get_logger(__name__, "logs/app.log")`, a helper that makes its
-        // folder and opens it): its folder is written, whatever the helper is called.
-        let names_log_file = text.contains(".log\"") || text.contains(".log'");
+        // A log or database file's path handed to any call (`get_logger(__name__, "logs/app.log")`, a helper
+        // that makes its folder and opens it): its folder is written, whatever the helper is called.
+        let names_log_file = WRITTEN_EXTENSIONS
+            .iter()
+            .any(|extension| text.contains(&format!(".{extension}\"")) || text.contains(&format!(".{extension}'")));
         if !names_log_file && !TRIGGERS.iter().any(|t| text.contains(t)) {
             continue;
         }
@@ -151,7 +156,10 @@ pub(super) fn scan(root: &Path) -> RunTime {
         for (name, line) in read {
             add_once(&mut env_reads, name, format!("{rel}:{line}"));
         }
-        for (dir, line) in module_writes(&summary, &text, module_dir) {
+        for (dir, line, file) in module_writes(&summary, &text, module_dir) {
+            if let Some(file) = file {
+                add_once(&mut written_files, file, format!("{rel}:{line}"));
+            }
             if !found.iter().any(|(d, _)| *d == dir) {
                 found.push((dir, format!("{rel}:{line}")));
             }
@@ -159,6 +167,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     }
     RunTime {
         written: found,
+        written_files,
         env_reads,
         required,
         programs,
@@ -171,19 +180,34 @@ pub(super) fn scan(root: &Path) -> RunTime {
 
 /// The folders one module writes, each with its line: paths its writing calls name, log files handed to any
 /// call, constants and config attributes named for data, `SQLite` files and Django's sqlite3 database.
-fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str) -> Vec<(String, usize)> {
+fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str) -> Vec<(String, usize, Option<String>)> {
     let mut found = Vec::new();
     for call in &summary.calls {
-        if let Some(dir) = written_path(call, summary, module_dir).and_then(|p| folder_written(&p, writes_file(call))) {
-            found.push((dir, call.line));
+        if let Some(path) = written_path(call, summary, module_dir) {
+            if let Some(dir) = folder_written(&path, writes_file(call)) {
+                let file = (writes_file(call) == Some(true)).then(|| file_named(&path)).flatten();
+                found.push((dir, call.line, file));
+            }
         }
-        // (A path join's `.log` part is only the file's name, in a folder the other parts name.)
+        // A log or SQLite file handed to any call is written (a logging helper given `"logs/app.log"`, a
+        // database class given `"app.db"`). A path join's last part is only the file's name, in a folder the
+        // other parts name.
         let joins = call.callee.rsplit('.').next() == Some("join");
         let arguments = call.args.iter().chain(call.keywords.iter().map(|(_, value)| value));
-        let is_log = |path: &&str| Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("log"));
-        for log_file in arguments.filter_map(Literal::as_str).filter(|path| !joins && is_log(path)) {
-            if let Some(dir) = folder_written(log_file, Some(true)) {
-                found.push((dir, call.line));
+        // (A message that ends in a file name, `"saved to app.db"`, is no path.)
+        let written_kind = |path: &&str| {
+            !path.contains(char::is_whitespace)
+                && Path::new(path)
+                .extension()
+                .is_some_and(|e| WRITTEN_EXTENSIONS.iter().any(|known| e.eq_ignore_ascii_case(known)))
+        };
+        let texts = arguments.filter_map(|argument| match argument {
+            Literal::Str(text) | Literal::Formatted(text) => Some(text.as_str()),
+            _ => None,
+        });
+        for file in texts.filter(|path| !joins && written_kind(path)) {
+            if let Some(dir) = folder_written(file, Some(true)) {
+                found.push((dir, call.line, file_named(file)));
             }
         }
     }
@@ -197,23 +221,36 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             let reassigned = assignments[at + 1..].iter().any(|(later, _, _)| later == name);
             if let Some(path) = value.path_in(module_dir).filter(|_| names_data_folder(name) && !reassigned) {
                 if let Some(dir) = folder_of_dir(&path) {
-                    found.push((dir, *line));
+                    found.push((dir, *line, None));
                 }
             }
         }
     }
     for (file, line) in sqlite_files(summary, module_dir) {
         if let Some(dir) = folder_of(&file) {
-            found.push((dir, line));
+            found.push((dir, line, file_named(&file)));
         }
     }
     // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
     if text.contains("django.db.backends.sqlite3") {
         let line = text.lines().position(|l| l.contains("django.db.backends.sqlite3")).map_or(1, |at| at + 1);
-        found.push((".".to_string(), line));
+        found.push((".".to_string(), line, None));
     }
     found
 }
+
+/// A file written at a path the image holds: relative to the working directory and named whole
+/// (`./database.db` → `database.db`), not at run time.
+fn file_named(path: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains(['{', '%', '$']) {
+        return None;
+    }
+    let parts: Vec<&str> = path.split('/').filter(|part| !part.is_empty() && *part != ".").collect();
+    (!parts.is_empty() && !parts.contains(&"..")).then(|| parts.join("/"))
+}
+
+/// Extensions of files a program writes whatever call it hands them to: logs and `SQLite` databases.
+const WRITTEN_EXTENSIONS: &[&str] = &["log", "db", "sqlite", "sqlite3"];
 
 /// Modules with a `__main__` guard that are tooling, not the program.
 const NOT_PROGRAMS: &[&str] = &["setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py"];
@@ -405,6 +442,8 @@ fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str)
             Some((_, value, _)) => value.path_in(module_dir),
             None => summary.bound_string(name).map(str::to_string),
         },
+        // `f"exports/{name}.csv"`: a file named at run time, in a folder named here.
+        Literal::Formatted(text) => Some(text.clone()),
         other => other.path_in(module_dir),
     };
     let last = call.callee.rsplit('.').next().unwrap_or(&call.callee);
@@ -462,7 +501,7 @@ fn writes_file(call: &Call) -> Option<bool> {
 /// The folder a write at `path` needs: its parent for a file (`is_file`: what the call writes says so;
 /// None: the path's extension does), the path itself for a folder.
 fn folder_written(path: &str, is_file: Option<bool>) -> Option<String> {
-    if path.contains(['{', '%', '$']) || path.contains("://") || path.is_empty() {
+    if path.contains("://") || path.is_empty() {
         return None;
     }
     let absolute = path.starts_with('/');
@@ -478,6 +517,10 @@ fn folder_written(path: &str, is_file: Option<bool>) -> Option<String> {
     // names the folder a makedirs creates.
     if is_file.unwrap_or_else(|| parts.last().is_some_and(|last| last.contains('.'))) {
         parts.pop();
+    }
+    // A folder named at run time (`{user}/`, `%s`, `$HOME`) is not known here; a file's name may be.
+    if parts.iter().any(|part| part.contains(['{', '%', '$'])) {
+        return None;
     }
     match (absolute, parts.is_empty()) {
         (true, true) => None,
@@ -506,7 +549,10 @@ mod tests {
         assert_eq!(folder_of("uploads").as_deref(), Some("uploads"));
         assert_eq!(folder_of("/var/lib/app/app.db").as_deref(), Some("/var/lib/app"));
         assert_eq!(folder_of("../outside.txt"), None);
-        assert_eq!(folder_of("{name}.txt"), None);
+        // A file named at run time is in a known folder; a folder named at run time is not known.
+        assert_eq!(folder_of("{name}.txt").as_deref(), Some("."));
+        assert_eq!(folder_of("exports/{}.csv").as_deref(), Some("exports"));
+        assert_eq!(folder_of("{user}/notes.txt"), None);
         // A file without an extension that `open` writes is a file: its folder is written.
         assert_eq!(folder_written("txtfile", Some(true)).as_deref(), Some("."));
         assert_eq!(folder_written("cache", Some(false)).as_deref(), Some("cache"));
@@ -551,6 +597,21 @@ mod tests {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
         scan(dir.path()).written.into_iter().map(|(d, _)| d).collect()
+    }
+
+    #[test]
+    fn log_and_database_files_handed_to_any_call_are_written() {
+        let text = "import logging\nday = '2026'\nlogging.basicConfig(filename=f'./logs/app-{day}.log')\n\
+                    counter = Counter('visits.db')\nreport(f'{day}/x.log')\nnote('saved to notes.db')\n\
+                    keep(os.path.join(base, 'cache.db'))\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.py"), text).unwrap();
+        let found = scan(dir.path());
+        let written: Vec<&str> = found.written.iter().map(|(d, _)| d.as_str()).collect();
+        // Not a folder named at run time, a message or a path join's last part.
+        assert_eq!(written, ["logs", "."]);
+        let files: Vec<&str> = found.written_files.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(files, ["visits.db"]);
     }
 
     #[test]

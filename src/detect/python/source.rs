@@ -24,6 +24,8 @@ pub(super) enum Literal {
     List(Vec<Literal>),
     /// A `SQLite` URL built on a path: `"sqlite:///" + os.path.join(basedir, "app.db")` holds that path.
     SqliteUrl(Box<Literal>),
+    /// An f-string, each substitution written `{}`: `f"./logs/{day}.log"` → `./logs/{}.log`.
+    Formatted(String),
     Other,
 }
 
@@ -460,8 +462,11 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
         "string" => {
             let prefix_len = text.find(['"', '\'']).unwrap_or(0);
             let prefix = text[..prefix_len].to_ascii_lowercase();
-            if prefix.contains('f') || prefix.contains('b') {
+            if prefix.contains('b') {
                 return Literal::Other;
+            }
+            if prefix.contains('f') {
+                return formatted(node, bytes).map_or(Literal::Other, Literal::Formatted);
             }
             let body = &text[prefix_len..];
             let quote = if body.starts_with("\"\"\"") || body.starts_with("'''") { 3 } else { 1 };
@@ -476,6 +481,26 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
         }
         _ => Literal::Other,
     }
+}
+
+/// An f-string's text with each substitution written `{}`; None when it holds escapes.
+fn formatted(node: Node, bytes: &[u8]) -> Option<String> {
+    let mut text = String::new();
+    let mut cursor = node.walk();
+    for part in node.named_children(&mut cursor) {
+        match part.kind() {
+            "string_start" | "string_end" => {}
+            "string_content" => {
+                if text_of(part, bytes).contains('\\') {
+                    return None;
+                }
+                text.push_str(text_of(part, bytes));
+            }
+            "interpolation" => text.push_str("{}"),
+            _ => return None,
+        }
+    }
+    Some(text)
 }
 
 /// The path a call stands for: `Path("downloads")` and `str(UI_DIR)` are their argument; `os.environ.get("DATA_DIR", "data")` and
