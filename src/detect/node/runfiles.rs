@@ -73,6 +73,9 @@ pub(super) struct RunFiles {
     listening: Found,
     /// Modules loaded from a folder by a computed name (`autoload({ dir: … })`): shipped, not followed.
     loads_folders: bool,
+    /// Where a static file server is given the app's own folder (`express.static('./')`): any file of it may
+    /// be asked for, so the whole folder ships.
+    serves_app: Option<String>,
     /// How many modules were parsed.
     parsed: usize,
 }
@@ -92,11 +95,14 @@ impl RunFiles {
         self.shipped.insert(path.to_string(), why());
     }
 
-    /// Why the walk's list cannot be used as it is: loads named only at run time, or names a COPY line cannot
-    /// hold (spaces, quotes, `$`); then the whole folder ships.
+    /// Why the walk's list cannot be used as it is: loads named only at run time, a static file server of the
+    /// app's own folder, or names a COPY line cannot hold (spaces, quotes, `$`); then the whole folder ships.
     pub(super) fn unusable(&self) -> Option<String> {
         if !self.unfollowed.is_empty() {
             return Some(format!("loads named only at run time ({})", self.unfollowed.join(", ")));
+        }
+        if let Some(at) = &self.serves_app {
+            return Some(format!("{at} serves the files of the app's own folder"));
         }
         self.odd_names()
     }
@@ -313,7 +319,24 @@ fn follow(
             found.programs.entry(program).or_insert_with(|| format!("{shown}:{line}"));
         }
         for (written, line) in refs.writes {
-            note_written(found, written, &run_folder, &format!("{shown}:{line}"));
+            let at = format!("{shown}:{line}");
+            if let Some(file) = note_written(found, written, &run_folder, &at) {
+                // A file it writes that the repository holds (a seeded database) is the program's data: it ships.
+                if app.path(&file).is_file() {
+                    found.ship(&top(&file), || format!("{at} writes {file}, which the repository holds"));
+                }
+            }
+        }
+        for (served, line) in refs.serves_folder {
+            let folder = match served {
+                Static::Here(_) => run_folder.clone(),
+                _ => String::new(),
+            };
+            if folder.is_empty() {
+                found.serves_app.get_or_insert_with(|| format!("{shown}:{line}"));
+            } else {
+                found.ship(&top(&folder), || format!("{shown}:{line} serves the files of {folder}"));
+            }
         }
 }
 
@@ -334,8 +357,8 @@ pub(super) fn package_name(specifier: &str) -> Option<&str> {
 }
 
 /// The folder a write lands in, relative to the working directory (the app's folder, where the server starts)
-/// or absolute; a path outside the app (`../data`) is left to the user.
-fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &str) {
+/// or absolute; a path outside the app (`../data`) is left to the user. Returns the file written, if a file.
+fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &str) -> Option<String> {
     let (value, is_file) = match written {
         Written::Folder(value) => (value, false),
         Written::File(value) => (value, true),
@@ -344,7 +367,7 @@ fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &s
         Static::Text(text) if text.starts_with('/') => text.trim_end_matches('/').to_string(),
         Static::Text(rel) | Static::Cwd(rel) => join("", rel),
         Static::Here(rel) => join(run_folder, rel),
-        Static::ThisFile => return,
+        Static::ThisFile => return None,
     };
     let folder = if is_file {
         path.rsplit_once('/').map_or("", |(folder, _)| folder).to_string()
@@ -352,17 +375,19 @@ fn note_written(found: &mut RunFiles, written: Written, run_folder: &str, at: &s
         path.clone()
     };
     if folder.starts_with("..") || folder.starts_with("node_modules") {
-        return;
+        return None;
     }
     let folder = if folder.is_empty() { ".".to_string() } else { folder };
     if is_file {
         found.written_files.insert(path.clone());
     }
+    let file = (is_file && !path.starts_with('/')).then(|| path.clone());
     let shown = if is_file || path.is_empty() { path } else { format!("{path}/") };
     found
         .written
         .entry(folder)
         .or_insert_with(|| format!("{at} writes {}", if shown.is_empty() { "." } else { &shown }));
+    file
 }
 
 /// What ships for a path: the path itself for an exact walk, else its top-level file or folder.

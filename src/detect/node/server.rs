@@ -274,7 +274,7 @@ fn shipped_files(
         );
         say_secrets(&found, warnings);
         say_dev_only(&found.dev_only, warnings);
-        written_dirs(&found, facts);
+        written_dirs(app, &found, facts);
         runtime_programs(found.programs.iter(), facts);
         let listening = found.take_listening();
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
@@ -328,7 +328,7 @@ fn shipped_files(
     );
     say_secrets(&found, warnings);
     say_dev_only(&found.dev_only, warnings);
-    written_dirs(&found, facts);
+    written_dirs(app, &found, facts);
     runtime_programs(found.programs.iter(), facts);
     let listening = found.take_listening();
     if let Some(why) = found.unusable() {
@@ -345,19 +345,35 @@ fn shipped_files(
 }
 
 /// The folders the code writes to (`written_dirs`): made in the image and handed to the app user, who owns
-/// nothing else; with the shipped files it writes (a committed `SQLite` database), copied as the app user's.
-fn written_dirs(found: &RunFiles, facts: &mut Facts) {
+/// nothing else; and the files it writes that the repository holds (`written_files`, a committed `SQLite`
+/// database), shipped as the app user's.
+fn written_dirs(app: &App, found: &RunFiles, facts: &mut Facts) {
     let Some((_, first)) = found.written.iter().next() else {
         return;
     };
     let source = first.split_once(' ').map_or(first.as_str(), |(at, _)| at);
-    let shipped_files = found.written_files.iter().filter(|file| found.shipped.contains_key(*file));
-    let dirs: Vec<&String> = found.written.keys().chain(shipped_files).collect();
+    let dirs: Vec<&String> = found.written.keys().collect();
     let evidence: Vec<&str> = found.written.values().map(String::as_str).collect();
     facts.insert(
         "written_dirs".into(),
         Fact::new(json!(dirs), source).with_note(evidence.join("; ")),
     );
+    // (One in a written folder other than the working directory is the app user's with that folder.)
+    let handed_with_folder = |file: &str| {
+        let folder = file.rsplit_once('/').map_or(".", |(folder, _)| folder);
+        folder != "." && found.written.contains_key(folder)
+    };
+    let held: Vec<&String> = found
+        .written_files
+        .iter()
+        .filter(|file| app.path(file).is_file() && !handed_with_folder(file))
+        .collect();
+    if !held.is_empty() {
+        facts.insert(
+            "written_files".into(),
+            Fact::new(json!(held), source).with_note("files of the repository the program writes"),
+        );
+    }
 }
 
 /// Packages the server loads that only devDependencies declare: the production install leaves them out, so it
@@ -427,6 +443,14 @@ fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
             out_dir: nx.output,
         });
     }
+    // `node dist/main` runs dist/main.js, as node resolves a name without an extension.
+    let with_extension;
+    let entry = if Path::new(entry).extension().is_none() {
+        with_extension = format!("{entry}.js");
+        with_extension.as_str()
+    } else {
+        entry
+    };
     let (top, inner) = entry.split_once('/')?;
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
     let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);

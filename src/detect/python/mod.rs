@@ -686,8 +686,16 @@ fn written_dirs(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candid
     };
     // A file the repository holds and the program writes (a committed `SQLite` database) ships root-owned with
     // the code: it is handed over too.
-    let held: Vec<&(String, String)> =
-        run_time.written_files.iter().filter(|(file, _)| root.join(file).is_file()).collect();
+    // (One in a written folder is the app user's with it, unless the folder holds code: handed over alone.)
+    let handed_with_folder = |file: &str| {
+        let folder = file.rsplit_once('/').map_or(".", |(folder, _)| folder);
+        folder != "." && dirs.contains(&folder) && !holds_code(folder)
+    };
+    let held: Vec<&(String, String)> = run_time
+        .written_files
+        .iter()
+        .filter(|(file, _)| root.join(file).is_file() && !handed_with_folder(file))
+        .collect();
     if let Some((_, source)) = held.first() {
         let files: Vec<&str> = held.iter().map(|(file, _)| file.as_str()).collect();
         let sources: Vec<String> = held.iter().map(|(file, source)| format!("{file} ({source})")).collect();

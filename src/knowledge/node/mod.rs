@@ -59,6 +59,7 @@ pub(crate) struct Writes {
     pub(crate) folder_calls: Vec<String>,
     pub(crate) file_calls: Vec<String>,
     pub(crate) file_constructors: Vec<String>,
+    pub(crate) constructor_packages: Vec<String>,
     pub(crate) folder_keys: Vec<String>,
     pub(crate) file_keys: Vec<String>,
     pub(crate) file_extensions: Vec<String>,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use oxc_ast::ast::{
     Argument, BinaryOperator, BindingPattern, CallExpression, Declaration, Expression, ImportDeclarationSpecifier,
-    Program, Statement, VariableDeclaration,
+    LogicalOperator, Program, Statement, VariableDeclaration,
 };
 
 /// How deep constants may refer to constants before evaluation gives up.
@@ -211,6 +211,13 @@ impl<'s, 'a> Scope<'s, 'a> {
                 }
             }
             Expression::CallExpression(call) => self.call(call, call.arguments.len(), depth),
+            // `process.env.DB_FILE || 'app.db'`: the value the program uses when the variable is unset.
+            Expression::LogicalExpression(either)
+                if matches!(either.operator, LogicalOperator::Or | LogicalOperator::Coalesce)
+                    && reads_environment(&either.left) =>
+            {
+                self.eval_at(&either.right, depth)
+            }
             Expression::NewExpression(new) if new.callee.is_specific_id("URL") => {
                 if let [only] = new.arguments.as_slice() {
                     let only = self.eval_at(only.as_expression()?, depth)?;
@@ -363,6 +370,16 @@ pub(crate) fn join(base: &str, rel: &str) -> String {
     parts.join("/")
 }
 
+/// Whether an expression reads a variable of the environment: `process.env.NAME`, `process.env['NAME']`.
+fn reads_environment(expr: &Expression) -> bool {
+    let object = match expr.get_inner_expression() {
+        Expression::StaticMemberExpression(member) => &member.object,
+        Expression::ComputedMemberExpression(member) => &member.object,
+        _ => return false,
+    };
+    object.get_inner_expression().is_specific_member_access("process", "env")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,7 +404,10 @@ mod tests {
         assert_eq!(eval_last("'we' + 'b'"), Some(Static::Text("web".into())));
         assert_eq!(eval_last("const d = 'b'; `we${d}`"), Some(Static::Text("web".into())));
         assert_eq!(eval_last("`we${process.env.X}`"), None);
-        assert_eq!(eval_last("process.env.OUT || 'dist'"), None);
+        // The image sets no such variable: the default is the value in force.
+        assert_eq!(eval_last("process.env.OUT || 'dist'"), Some(Static::Text("dist".into())));
+        assert_eq!(eval_last("process.env['OUT'] ?? 'dist'"), Some(Static::Text("dist".into())));
+        assert_eq!(eval_last("options.out || 'dist'"), None);
         assert_eq!(eval_last("var d = 'a'; var d = 'b'; d"), None);
     }
 

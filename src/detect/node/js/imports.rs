@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
-    ImportDeclaration, ImportExpression, ImportOrExportKind, NewExpression, ObjectProperty, VariableDeclarator,
+    ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, NewExpression, ObjectProperty,
+    VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
@@ -36,7 +37,18 @@ pub(crate) struct References {
     /// Programs the code starts that runtime images lack (`spawn('ffmpeg', …)`, `execSync('git rev-parse
     /// HEAD')`; knowledge/programs), with their line.
     pub(crate) runs: Vec<(String, usize)>,
+    /// Static file servers given the module's own folder or the working directory (`express.static('./')`,
+    /// `express.static(__dirname)`): every file there may be asked for. The folder, with its line.
+    pub(crate) serves_folder: Vec<(Static, usize)>,
 }
+
+/// Whether a package's default export constructs a database on the file it is given (knowledge/node/runtime.toml).
+fn is_constructor_package(specifier: &str) -> bool {
+    node::runtime().files.writes.constructor_packages.iter().any(|p| p == specifier)
+}
+
+/// Calls that serve the files of the folder they are given (`express.static`, serve-static, koa-static).
+const STATIC_SERVING_CALLS: &[&str] = &["static", "serveStatic", "koaStatic"];
 
 /// `child_process` and execa calls whose first argument is the program.
 const RUN_CALLS: &[&str] = &["spawn", "spawnSync", "execFile", "execFileSync", "execa", "execaSync"];
@@ -62,6 +74,7 @@ pub(crate) fn references(text: &str, name: &str) -> Option<References> {
             found: References::default(),
             strings_are_paths: false,
             folders_of: HashMap::new(),
+            constructors: Vec::new(),
         };
         collector.visit_program(program);
         collector.found
@@ -77,6 +90,9 @@ struct Collector<'c, 's, 'a> {
     /// Names bound to a path only partly known, with the folder it is under (`const filepath =
     /// path.join(__dirname, 'files', name)` → `files`): a write to them writes in that folder.
     folders_of: HashMap<String, Static>,
+    /// Names bound to a database constructor package's default export (`const sqlite =
+    /// require('better-sqlite3')`, `import Db from 'better-sqlite3'`): `new sqlite(file)` writes the file.
+    constructors: Vec<String>,
 }
 
 impl<'a> Collector<'_, '_, 'a> {
@@ -122,7 +138,8 @@ impl<'a> Collector<'_, '_, 'a> {
         let writes = &node::runtime().files.writes;
         let listed = |names: &[String]| names.iter().any(|n| n == name);
         let written = if constructs {
-            listed(&writes.file_constructors).then_some(Written::File as fn(Static) -> Written)
+            (listed(&writes.file_constructors) || self.constructors.iter().any(|c| c == name))
+                .then_some(Written::File as fn(Static) -> Written)
         } else if listed(&writes.folder_calls) {
             Some(Written::Folder as fn(Static) -> Written)
         } else {
@@ -177,6 +194,31 @@ impl<'a> Collector<'_, '_, 'a> {
         }
     }
 
+    /// A static file server given its module's folder or the working directory itself: `express.static('./')`,
+    /// `express.static(__dirname)`, `serveStatic(process.cwd())`. Named subfolders are paths like any other.
+    fn note_served_folder(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
+        let name = match callee.get_inner_expression() {
+            Expression::Identifier(id) => id.name.as_str(),
+            Expression::StaticMemberExpression(member) => member.property.name.as_str(),
+            _ => return,
+        };
+        if !STATIC_SERVING_CALLS.contains(&name) {
+            return;
+        }
+        let Some(value) = arguments.first().and_then(Argument::as_expression).and_then(|e| self.scope.eval(e)) else {
+            return;
+        };
+        let own = match &value {
+            Static::Text(text) => matches!(text.as_str(), "." | "./" | ""),
+            Static::Here(rel) | Static::Cwd(rel) => matches!(rel.as_str(), "" | "." | "./"),
+            Static::ThisFile => false,
+        };
+        if own {
+            let line = self.line(offset);
+            self.found.serves_folder.push((value, line));
+        }
+    }
+
     /// A setting naming a path written to: `{ dest: 'uploads/' }`, `{ filename: './data/app.db' }`.
     fn note_written_setting(&mut self, it: &ObjectProperty<'a>) {
         let Some(key) = it.key.static_name() else { return };
@@ -227,6 +269,13 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         if it.import_kind != ImportOrExportKind::Type {
             let line = self.line(it.span.start);
             self.found.modules.push((it.source.value.to_string(), line));
+            if is_constructor_package(it.source.value.as_str()) {
+                for specifier in it.specifiers.iter().flatten() {
+                    if let ImportDeclarationSpecifier::ImportDefaultSpecifier(default) = specifier {
+                        self.constructors.push(default.local.name.to_string());
+                    }
+                }
+            }
         }
     }
 
@@ -264,6 +313,7 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         }
         self.note_write(&it.callee, &it.arguments, it.span.start, false);
         self.note_run(&it.callee, &it.arguments, it.span.start);
+        self.note_served_folder(&it.callee, &it.arguments, it.span.start);
         walk::walk_call_expression(self, it);
     }
 
@@ -295,6 +345,14 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            if let Expression::CallExpression(call) = init.get_inner_expression() {
+                let loaded = call.callee.is_specific_id("require").then(|| call.arguments.first()).flatten();
+                if let Some(Argument::StringLiteral(package)) = loaded {
+                    if is_constructor_package(package.value.as_str()) {
+                        self.constructors.push(id.name.to_string());
+                    }
+                }
+            }
             // `const handler = path.join(__dirname, 'dist', 'entry.mjs')` inside a function, used below it.
             let value = self.scope.eval(init);
             if value.is_none() {
@@ -406,6 +464,34 @@ mod tests {
                 (Written::File(Static::Text("logs/error.log".into())), 11),
             ]
         );
+    }
+
+    #[test]
+    fn database_files_under_any_name_and_as_defaults() {
+        let found = refs(
+            "const sqlite = require('better-sqlite3')\nconst file = process.env.DB_FILE || 'pictures.db'\n\
+             const db = new sqlite(file)\nTypeOrmModule.forRoot({ type: 'sqlite', database: 'db.sqlite' })\n\
+             TypeOrmModule.forRoot({ type: 'postgres', database: 'shop' })\nnew Other('x.db')\n",
+        );
+        assert_eq!(
+            found.writes,
+            [
+                (Written::File(Static::Text("pictures.db".into())), 3),
+                (Written::File(Static::Text("db.sqlite".into())), 4),
+            ]
+        );
+        let imported = refs("import Db from 'better-sqlite3'\nconst db = new Db('data/app.db')\n");
+        assert_eq!(imported.writes, [(Written::File(Static::Text("data/app.db".into())), 2)]);
+    }
+
+    #[test]
+    fn static_servers_of_the_own_folder() {
+        let found = refs(
+            "app.use(express.static('./'))\napp.use(express.static(__dirname))\napp.use(express.static('public'))\n\
+             app.use(serveStatic(process.cwd()))\n",
+        );
+        let lines: Vec<usize> = found.serves_folder.iter().map(|(_, line)| *line).collect();
+        assert_eq!(lines, [1, 2, 4]);
     }
 
     #[test]
