@@ -121,13 +121,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     }
     let has = |name: &str| present.contains(&name);
     let pyproject = if has("pyproject.toml") { Some(Pyproject::read(root, "pyproject.toml")?) } else { None };
-    let mut requirement_files = requirements::top_files(root);
-    // The file the project's own Dockerfile installs outranks the conventional names (`pip install -r req.txt`).
-    let installed_by_dockerfile = crate::detect::deploy::pip_requirement_file(root);
-    if let Some((file, _)) = &installed_by_dockerfile {
-        requirement_files.retain(|f| f != file);
-        requirement_files.insert(0, file.clone());
-    }
+    let (requirement_files, installed_by_dockerfile) = requirement_files(root);
     let project_table = pyproject.as_ref().and_then(|p| p.doc.get("project").and_then(Item::as_table));
     let poetry = pyproject.as_ref().and_then(|p| p.table(&["tool", "poetry"]));
     let uv_workspace = pyproject.as_ref().and_then(|p| p.table(&["tool", "uv", "workspace"]));
@@ -217,6 +211,29 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         }
     }
     Ok(Some(found))
+}
+
+/// The top requirement files, most telling first, and the one the project's own Dockerfile installs with its
+/// line when that outranks the conventional names (`pip install -r req.txt`). It is news only when it is not
+/// the conventional file pip would be given anyway; a development set the Dockerfile happens to install
+/// (`requirements/dev.txt`) does not outrank a production one.
+fn requirement_files(root: &Path) -> (Vec<String>, Option<(String, String)>) {
+    let mut files = requirements::top_files(root);
+    let installed_by_dockerfile = crate::detect::deploy::pip_requirement_file(root)
+        .filter(|(file, _)| files.first() != Some(file) && (files.is_empty() || !names_development_set(file)));
+    if let Some((file, _)) = &installed_by_dockerfile {
+        files.retain(|f| f != file);
+        files.insert(0, file.clone());
+    }
+    (files, installed_by_dockerfile)
+}
+
+/// Whether a requirement file's name says it holds a development set (`requirements-dev.txt`, `dev.txt`,
+/// `requirements/test.txt`).
+fn names_development_set(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| matches!(word, "dev" | "develop" | "development" | "test" | "tests" | "testing" | "lint" | "docs" | "ci"))
 }
 
 /// A uv workspace's members: each one's dependencies, Python range and scripts are the workspace's, and each
@@ -559,6 +576,15 @@ mod tests {
         let doc: Document<String> = pyproject.parse().unwrap();
         let poetry = doc.get("tool").and_then(|t| t.get("poetry")).and_then(Item::as_table);
         poetry_root_missing(dir.path(), poetry)
+    }
+
+    #[test]
+    fn development_sets_are_named_so() {
+        assert!(names_development_set("requirements/dev.txt"));
+        assert!(names_development_set("requirements-test.txt"));
+        assert!(!names_development_set("req.txt"));
+        assert!(!names_development_set("requirements/prod.txt"));
+        assert!(!names_development_set("deps/server.txt"));
     }
 
     #[test]

@@ -501,7 +501,8 @@ fn writes_file(call: &Call) -> Option<bool> {
 /// The folder a write at `path` needs: its parent for a file (`is_file`: what the call writes says so;
 /// None: the path's extension does), the path itself for a folder.
 fn folder_written(path: &str, is_file: Option<bool>) -> Option<String> {
-    if path.contains("://") || path.is_empty() {
+    // A path that starts at run time (`f"{path}"`, `"%s/x"`) may be anywhere, absolute too.
+    if path.contains("://") || path.is_empty() || path.starts_with(['{', '%', '$']) {
         return None;
     }
     let absolute = path.starts_with('/');
@@ -550,7 +551,8 @@ mod tests {
         assert_eq!(folder_of("/var/lib/app/app.db").as_deref(), Some("/var/lib/app"));
         assert_eq!(folder_of("../outside.txt"), None);
         // A file named at run time is in a known folder; a folder named at run time is not known.
-        assert_eq!(folder_of("{name}.txt").as_deref(), Some("."));
+        assert_eq!(folder_of("{name}.txt"), None);
+        assert_eq!(folder_of("./{name}.txt").as_deref(), Some("."));
         assert_eq!(folder_of("exports/{}.csv").as_deref(), Some("exports"));
         assert_eq!(folder_of("{user}/notes.txt"), None);
         // A file without an extension that `open` writes is a file: its folder is written.
