@@ -956,20 +956,17 @@ fn say_skipped_steps(found: &scripts::Resolved, command: &str, warnings: &mut Ve
 /// src/index.ts`, `bun index.ts`: `bun src/index.ts`, which runs TypeScript as it is); None for anything else
 /// (another program, `node -e`, a TypeScript entry on a Node line that cannot strip types).
 fn node_command(words: &[String], strips_types: bool) -> Option<String> {
-    let runtime = words.first().map(String::as_str)?;
-    let rest: &[String] = match runtime {
-        // `bun run FILE` and `bun FILE` are the same; `bun run NAME` of a script never gets here.
-        "bun" if words.get(1).is_some_and(|w| w == "run") => &words[2..],
-        "node" | "bun" => &words[1..],
-        _ => return None,
-    };
-    let kept: Vec<&str> = std::iter::once(runtime)
-        .chain(
-            rest.iter()
-                .map(String::as_str)
-                .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect") && *w != "--hot"),
-        )
+    let runtime = words.first().map(String::as_str).filter(|r| matches!(*r, "node" | "bun"))?;
+    let mut rest: Vec<&str> = words[1..]
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with("--watch") && !w.starts_with("--inspect") && *w != "--hot")
         .collect();
+    // `bun run FILE`, `bun --hot run FILE` and `bun FILE` are the same; `bun run NAME` of a script never gets here.
+    if runtime == "bun" && rest.first() == Some(&"run") {
+        rest.remove(0);
+    }
+    let kept: Vec<&str> = std::iter::once(runtime).chain(rest).collect();
     let file = node_file(&kept)?;
     // Bun also runs JSX and TSX as they are.
     let jsx = std::path::Path::new(file)
@@ -1142,6 +1139,7 @@ mod tests {
         assert_eq!(start_from_script("node src/index.ts"), None);
         assert_eq!(start_from_script("bun run src/index.ts").as_deref(), Some("bun src/index.ts"));
         assert_eq!(start_from_script("bun --hot index.ts").as_deref(), Some("bun index.ts"));
+        assert_eq!(start_from_script("bun --hot run src/index.ts").as_deref(), Some("bun src/index.ts"));
         assert_eq!(start_from_script("bun run start"), None);
     }
 }
