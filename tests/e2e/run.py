@@ -350,7 +350,14 @@ def artifact_of(command, workdir):
         if flag in command:
             return command[command.index(flag) + 1].split(":")[0]
     if command[0] in ("node", "bun") and len(command) > 1:
-        script = next((a for a in command[1:] if not a.startswith("-")), None)
+        # The value of a preload flag (`-r dotenv/config`, `--import ./x.mjs`) is not the script.
+        words, script = iter(command[1:]), None
+        for word in words:
+            if word in ("-r", "--require", "--import", "--loader"):
+                next(words, None)
+            elif not word.startswith("-"):
+                script = word
+                break
         if script and not script.startswith("/"):
             return os.path.normpath(os.path.join(workdir or "/", script))
         return script
@@ -522,9 +529,12 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     # files include Go sources under /usr/share/doc): neither the artifact nor a build's leftovers.
     installed = lambda p: any(p.startswith(d) for d in case.get("system_packages", []))
     runs_sources = lambda p: case.get("runs_sources", False) and APP_TYPESCRIPT.match(p)
+    # A server that loads devDependencies at run time gets every dependency installed (`keeps_dev_dependencies`).
+    dev_installed = lambda p: case.get("keeps_dev_dependencies", False) and "/node_modules/" in p
     leftovers = [
         p for p in image_files
         if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p) and not runs_sources(p)
+        and not dev_installed(p)
     ]
     payload_dirs = [d for d in (facts["app_dir"], facts.get("venv")) if d] + case.get("payload", [])
     in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)

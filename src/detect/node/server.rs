@@ -80,8 +80,8 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         }
         facts.insert("start_command".into(), start.command);
     }
-    if let Some(start) = facts.get("start_command") {
-        say_dev_preloads(app, start, warnings);
+    if let Some(start) = facts.get("start_command").cloned() {
+        dev_preloads(app, &start, facts, warnings);
     }
     // The app file node runs, or the one a server CLI loads.
     let entry = match &cli {
@@ -327,7 +327,7 @@ fn shipped_files(
         },
     );
     say_secrets(&found, warnings);
-    say_dev_only(&found.dev_only, warnings);
+    install_dev_loads(&found.dev_only, facts, warnings);
     written_dirs(app, &found, facts);
     runtime_programs(found.programs.iter(), facts);
     let listening = found.take_listening();
@@ -390,15 +390,40 @@ fn say_dev_only<P: std::fmt::Display, A: std::fmt::Display>(
     }
 }
 
-/// The same for packages the start command preloads (`node -r source-map-support/register dist/index.js`).
-fn say_dev_preloads(app: &App, start: &Fact, warnings: &mut Vec<String>) {
-    let command = start.value.as_str().unwrap_or_default();
-    let dev_only = preloaded(command)
+/// Packages a server run from its sources loads (or its start command preloads, `node -r dotenv/config`) that
+/// only devDependencies declare: nothing bundles them, so the image installs every dependency
+/// (`dev_dependencies_loaded`) and the server starts; a warning names each load and the fix.
+fn install_dev_loads<P: std::fmt::Display, A: std::fmt::Display>(
+    loads: impl IntoIterator<Item = (P, A)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
+    for (package, at) in loads {
+        warnings.push(format!(
+            "{at} loads {package}, which only devDependencies declare: the image installs every dependency, \
+             devDependencies too, so that the server starts; move it to dependencies for a production-only install"
+        ));
+        let package = package.to_string();
+        let fact = facts.entry("dev_dependencies_loaded".into()).or_insert_with(|| {
+            Fact::new(json!([]), at.to_string()).with_note("loaded at run time, declared only as devDependencies")
+        });
+        if let Some(list) = fact.value.as_array_mut().filter(|list| !list.iter().any(|p| p == package.as_str())) {
+            list.push(json!(package));
+        }
+    }
+}
+
+/// The packages the start command preloads (`node -r source-map-support/register dist/index.js`) that only
+/// devDependencies declare.
+fn dev_preloads(app: &App, start: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let command = start.value.as_str().unwrap_or_default().to_string();
+    let source = start.source.clone();
+    let dev_only: Vec<&str> = preloaded(&command)
         .into_iter()
         .filter_map(super::runfiles::package_name)
         .filter(|package| app.is_dev_only(package))
-        .map(|package| (package, &start.source));
-    say_dev_only(dev_only, warnings);
+        .collect();
+    install_dev_loads(dev_only.into_iter().map(|package| (package, &source)), facts, warnings);
 }
 
 /// Secret files the code names: never shipped, so the user must give their values at run time.
