@@ -230,6 +230,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
         runtime.volumes.iter().map(|(_, s)| s.as_str()).collect(),
         "data the program keeps",
     );
+    owned_dirs(&runtime.owned_dirs, facts);
     if let Some((dir, source)) = &runtime.workdir {
         facts.insert(
             "workdir".into(),
@@ -272,6 +273,32 @@ fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &
         .frontend
         .as_ref()
         .is_none_or(|(built, source)| apply_frontend(root, built, source, program))
+}
+
+/// The folders the old image made its program's user own (`written_dirs`, absolute): made and handed to the app
+/// user in the new image too, beside those the code shows it writes.
+fn owned_dirs(owned: &[Sourced<String>], facts: &mut Facts) {
+    let Some((_, first)) = owned.first() else { return };
+    let fact = facts
+        .entry("written_dirs".into())
+        .or_insert_with(|| Fact::new(json!([]), first.clone()));
+    let Some(list) = fact.value.as_array_mut() else { return };
+    let mut added = Vec::new();
+    for (dir, source) in owned {
+        if !list.iter().any(|known| known == dir.as_str()) {
+            list.push(json!(dir));
+            added.push(format!(
+                "{dir} ({source}: the project's image hands it to the program's user)"
+            ));
+        }
+    }
+    if !added.is_empty() {
+        let note = fact
+            .note
+            .take()
+            .map_or_else(|| added.join(", "), |note| format!("{note}; {}", added.join(", ")));
+        fact.note = Some(note);
+    }
 }
 
 /// `system_packages`: the packages the old image installed for run time, each with its family and the program

@@ -114,8 +114,8 @@ pub(super) fn built_frontend(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bo
 
 /// Packages a final stage may install only to build (compilers, headers, fetchers, repository setup, a Node
 /// toolchain for a front-end build), to work inside the container by hand (editors, pagers) or to run other
-/// services beside the program (a proxy, a process supervisor, cron): the new image builds in stages of its own
-/// and runs the program alone, so it does not carry them.
+/// services beside the program (a proxy, a process supervisor, cron) or to run it under an init process (tini):
+/// the new image builds in stages of its own and runs the program alone, so it does not carry them.
 const NOT_CARRIED: &[&str] = &[
     "build-essential",
     "build-base",
@@ -153,6 +153,8 @@ const NOT_CARRIED: &[&str] = &[
     "nginx",
     "apache2",
     "supervisor",
+    "tini",
+    "dumb-init",
     "openssh-server",
     "cron",
 ];
@@ -185,6 +187,39 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
             if !found.iter().any(|(known, _)| known == name) {
                 found.push((name.to_string(), family));
             }
+        }
+    }
+    found
+}
+
+/// The absolute folders one RUN of a final stage makes and hands to a user (`mkdir -p /data && chown -R
+/// node:node /data`): folders the program writes, which the new image makes its user's too. System folders
+/// and variables are left out.
+pub(super) fn owned_folders(command: &str) -> Vec<String> {
+    let mut made: Vec<&str> = Vec::new();
+    let mut owned: Vec<&str> = Vec::new();
+    for part in command.split("&&").flat_map(|p| p.split(';')) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        match words.as_slice() {
+            ["mkdir", rest @ ..] => made.extend(rest.iter().filter(|w| !w.starts_with('-'))),
+            ["chown", rest @ ..] => {
+                // The owner is the first word that is not an option; the paths follow it.
+                let mut operands = rest.iter().filter(|w| !w.starts_with('-'));
+                operands.next();
+                owned.extend(operands);
+            }
+            _ => {}
+        }
+    }
+    let system = [
+        "/", "/tmp", "/var", "/usr", "/etc", "/home", "/root", "/opt", "/app", "/srv",
+    ];
+    let mut found: Vec<String> = Vec::new();
+    for dir in made {
+        let dir = dir.trim_end_matches('/');
+        let plain = dir.starts_with('/') && !dir.contains(['$', '*', '{']) && !system.contains(&dir);
+        if plain && owned.iter().any(|o| o.trim_end_matches('/') == dir) && !found.iter().any(|f| f == dir) {
+            found.push(dir.to_string());
         }
     }
     found
@@ -368,6 +403,22 @@ mod tests {
             ["frontend", ".", "web", "backend"].contains(&path)
         })
         .map(|(b, _)| b)
+    }
+
+    #[test]
+    fn folders_a_run_makes_and_hands_over() {
+        assert_eq!(
+            owned_folders("apk add tini && mkdir -p /data /cache && chown -R node:node /data"),
+            ["/data"]
+        );
+        assert_eq!(
+            owned_folders("mkdir -p /srv/app/uploads/; chown app /srv/app/uploads"),
+            ["/srv/app/uploads"]
+        );
+        // Not handed over, a variable, or a system folder.
+        assert!(owned_folders("mkdir -p /data").is_empty());
+        assert!(owned_folders("mkdir -p $HOME/x && chown node $HOME/x").is_empty());
+        assert!(owned_folders("mkdir -p /tmp && chown node /tmp").is_empty());
     }
 
     fn requirement_file(text: &str) -> Option<(String, String)> {

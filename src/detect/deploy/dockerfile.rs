@@ -56,6 +56,11 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
                 for package in super::build_steps::installed_packages(rest) {
                     found.packages.push((package, source.clone()));
                 }
+                for dir in super::build_steps::owned_folders(rest) {
+                    if !found.owned_dirs.iter().any(|(known, _)| *known == dir) {
+                        found.owned_dirs.push((dir, source.clone()));
+                    }
+                }
             }
             "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
             "COPY" | "ADD" if !rest.contains("--from") => {
@@ -77,11 +82,35 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
         .flatten()
         .chain(cmd.into_iter().flatten())
         .collect();
+    let words = without_init(words);
     if !words.is_empty() {
         found.command = Some((words, format!("{file}:{command_line}")));
     }
     found.frontend = super::build_steps::built_frontend(text, file, is_dir);
     found
+}
+
+/// Init processes an image runs its program under (`ENTRYPOINT ["tini", "--"]`), which reap zombies and pass
+/// signals on: the program is what follows them and their options.
+const INIT_PROCESSES: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit"];
+
+/// The command without an init process in front of it (`tini -g -- node app.js` → `node app.js`).
+fn without_init(words: Vec<String>) -> Vec<String> {
+    let Some(first) = words.first() else { return words };
+    if !INIT_PROCESSES.contains(&super::base_name(first)) {
+        return words;
+    }
+    let mut rest = words.into_iter().skip(1).peekable();
+    while let Some(word) = rest.next_if(|w| w.starts_with('-')) {
+        if word == "--" {
+            break;
+        }
+        // dumb-init's `--rewrite 15:2` and tini's `-e 143` take a value.
+        if matches!(word.as_str(), "-r" | "--rewrite" | "-e" | "-p") {
+            rest.next();
+        }
+    }
+    rest.collect()
 }
 
 /// A command's words; for a shell chain (`migrate && node app.js`, also handed to `sh -c`), its last step's,
@@ -144,6 +173,24 @@ fn healthcheck(text: &str) -> Option<(Vec<String>, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_init_process_is_looked_through() {
+        let words = |text: &str| text.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            without_init(words("/sbin/tini -- node server.js")),
+            words("node server.js")
+        );
+        assert_eq!(
+            without_init(words("tini -g -e 143 -- node server.js")),
+            words("node server.js")
+        );
+        assert_eq!(
+            without_init(words("dumb-init --rewrite 15:2 node app.js")),
+            words("node app.js")
+        );
+        assert_eq!(without_init(words("node app.js")), words("node app.js"));
+    }
+
     use super::*;
 
     const OLD: &str = "FROM golang:1.22 AS build\nEXPOSE 1\nRUN go build -o /server .\n\nFROM alpine:3.20\n\

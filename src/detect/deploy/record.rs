@@ -48,6 +48,9 @@ pub(crate) struct Runtime {
     pub(crate) frontend: Option<Sourced<BuiltFrontend>>,
     /// System packages the final stage installs for run time, with their image family (`debian`, `alpine`).
     pub(crate) packages: Vec<Sourced<(String, &'static str)>>,
+    /// Absolute folders the final stage makes and hands to a user (`mkdir -p /data && chown node /data`): the
+    /// program writes there.
+    pub(crate) owned_dirs: Vec<Sourced<String>>,
 }
 
 /// A file that holds secrets (a dotenv file, keys; the table the `.dockerignore` keeps out): never copied into
@@ -194,6 +197,11 @@ impl Runtime {
             self.packages.iter().map(|((name, _), _)| name.as_str()).collect(),
             self.packages.first().map(|(_, s)| s),
         );
+        named(
+            "folders the program writes",
+            self.owned_dirs.iter().map(|(dir, _)| dir.as_str()).collect(),
+            self.owned_dirs.first().map(|(_, s)| s),
+        );
         if let Some((dir, source)) = &self.workdir {
             parts.push(format!("WORKDIR {dir} ({source})"));
         }
@@ -286,7 +294,8 @@ impl Runtime {
             .chain(self.copied_in.iter_mut().map(|(_, s)| s))
             .chain(self.links.iter_mut().map(|(_, s)| s))
             .chain(self.frontend.iter_mut().map(|(_, s)| s))
-            .chain(self.packages.iter_mut().map(|(_, s)| s));
+            .chain(self.packages.iter_mut().map(|(_, s)| s))
+            .chain(self.owned_dirs.iter_mut().map(|(_, s)| s));
         for source in sources {
             *source = shown(source);
         }
