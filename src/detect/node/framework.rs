@@ -162,28 +162,28 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
     }
     // In a workspace, `main` alone marks a library other packages import, not a server.
     let in_workspace = app.dir != "." || app.context.down != ".";
+    let server_framework = SERVER_FRAMEWORKS.iter().any(|name| app.dependency(name).is_some() && !app.is_dev_only(name));
     // A server framework with no start script, whose dev script runs its TypeScript entry and whose build
     // compiles it, is a server too (`node` on the compiled entry).
-    let compiled_dev_server = SERVER_FRAMEWORKS.iter().any(|name| app.dependency(name).is_some() && !app.is_dev_only(name))
-        && super::server::dev_entry_script(app, build.is_some()).is_some();
+    let compiled_dev_server = server_framework && super::server::dev_entry_script(app, build.is_some()).is_some();
+    // With no build, a server framework's package whose one top-level file calls listen() is that server
+    // (`index.js` beside `"dependencies": {"express": …}` and nothing else).
+    let listening_file = build.is_none() && server_framework && super::server::listening_file(app).is_some();
     let has_server_entry = app.script("start").is_some()
         || (app.package.str("main").is_some() && !in_workspace)
         || compiled_dev_server
+        || listening_file
         || (super::server::bun_entry(app).is_some() && !in_workspace);
     if has_server_entry || app.dependency("@nestjs/core").is_some() {
         server(app, facts, warnings)?;
         return Ok(true);
     }
     if let Some((script, source)) = &build {
-        if let Some(output) = static_output(script) {
-            static_site(
-                facts,
-                Fact::new("static", source.clone()),
-                Some(Fact::new(output, source.clone()).with_note("the build script's output folder")),
-                &[],
-                true,
-                warnings,
-            );
+        let output = static_output(script)
+            .map(|output| Fact::new(output, source.clone()).with_note("the build script's output folder"))
+            .or_else(|| super::outputs::hosting_output(app));
+        if let Some(output) = output {
+            static_site(facts, Fact::new("static", source.clone()), Some(output), &[], true, warnings);
         } else {
             warnings.push(format!(
                 "{source}: cannot tell which folder `{script}` writes: pass --set output_dir=DIR"

@@ -231,6 +231,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         let manifests = (&root_package, &package);
         say_stale_lockfile(&context, lockfile, manifests, &names, &mut candidate.facts, &mut warnings);
         pnpm_settings(&context, lockfile, &mut candidate.facts);
+        if lockfile == "package-lock.json" {
+            npm_peer_config(&context, &mut candidate.facts);
+        }
     }
     if let Some(members) = members {
         candidate.facts.insert(
@@ -385,6 +388,45 @@ fn pnpm_settings(context: &Context, lockfile: &str, facts: &mut Facts) {
              (a frozen install stops on a mismatch)",
         ),
     );
+}
+
+/// npm options for peer dependencies that the project's own builds install with (`npm ci --legacy-peer-deps`
+/// in its Dockerfile, `npm ci --force` in a CI workflow) and no committed .npmrc sets: a lockfile written
+/// that way does not install without them. The builder sets the same through npm's environment
+/// (`NPM_CONFIG_LEGACY_PEER_DEPS=true`).
+fn npm_peer_config(context: &Context, facts: &mut Facts) {
+    let npmrc = read_small_text(&context.dir.join(".npmrc")).unwrap_or_default();
+    if npmrc.lines().any(|l| l.trim_start().starts_with("legacy-peer-deps") || l.trim_start().starts_with("force")) {
+        return;
+    }
+    let files = crate::detect::deploy::container_files(&context.dir)
+        .into_iter()
+        .chain(crate::detect::toolchains::workflow_files(&context.dir));
+    for file in files {
+        let Some(text) = read_small_text(&context.dir.join(&file)) else { continue };
+        for (at, line) in text.lines().enumerate() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let Some(npm) = words.windows(2).position(|w| w[0] == "npm" && matches!(w[1], "ci" | "install" | "i")) else {
+                continue;
+            };
+            let option = words[npm + 2..].iter().find_map(|word| match *word {
+                "--legacy-peer-deps" => Some("NPM_CONFIG_LEGACY_PEER_DEPS"),
+                "--force" | "-f" => Some("NPM_CONFIG_FORCE"),
+                _ => None,
+            });
+            if let Some(name) = option {
+                let source = context.shown(&format!("{file}:{}", at + 1));
+                facts.insert(
+                    "npm_config".into(),
+                    Fact::new(json!([{ "name": name, "value": "true" }]), source).with_note(
+                        "the project's own build installs with this npm option (its lockfile needs it for peer \
+                         dependencies); no committed .npmrc sets it",
+                    ),
+                );
+                return;
+            }
+        }
+    }
 }
 
 /// What the install step needs before the sources: the manifest, the lockfile and package-manager settings.

@@ -113,6 +113,46 @@ pub(super) fn static_output(script: &str) -> Option<String> {
     matches!(*tool, "parcel" | "webpack" | "rspack").then(|| "dist".to_string())
 }
 
+/// The static hosts' configs and the key of each that names the folder they publish.
+const HOSTING_CONFIGS: &[(&str, &str)] =
+    &[("vercel.json", "outputDirectory"), ("netlify.toml", "publish"), ("firebase.json", "\"public\"")];
+
+/// The output folder the project's static hosting config publishes: vercel.json's `outputDirectory`,
+/// netlify.toml's `[build] publish` (without a `base` folder), firebase.json's `hosting.public`. Each host serves
+/// the folder the build writes, so it names that folder.
+pub(super) fn hosting_output(app: &App) -> Option<Fact> {
+    HOSTING_CONFIGS.iter().find_map(|(file, key)| {
+        let text = app.text(file)?;
+        let value = published_folder(file, &text)?;
+        let line = text.lines().position(|l| l.contains(key)).map_or(1, |at| at + 1);
+        Some(Fact::new(value, format!("{}:{line}", app.file(file))).with_note("the folder the project's static host publishes"))
+    })
+}
+
+/// The folder one hosting config (`file`, with its `text`) publishes, relative to the app; None when it names
+/// none, the app itself, or one below another base folder.
+fn published_folder(file: &str, text: &str) -> Option<String> {
+    let value = match file {
+        "vercel.json" => serde_json::from_str::<serde_json::Value>(text).ok()?["outputDirectory"].as_str()?.to_string(),
+        "netlify.toml" => {
+            let netlify = text.parse::<toml::Table>().ok()?;
+            let build = netlify.get("build")?.as_table()?;
+            let base = build.get("base").and_then(toml::Value::as_str).unwrap_or(".");
+            if !matches!(base.trim_matches('/'), "" | ".") {
+                return None;
+            }
+            build.get("publish")?.as_str()?.to_string()
+        }
+        _ => {
+            let firebase: serde_json::Value = serde_json::from_str(text).ok()?;
+            let hosting = &firebase["hosting"];
+            hosting["public"].as_str().or_else(|| hosting[0]["public"].as_str())?.to_string()
+        }
+    };
+    let value = value.trim_start_matches("./").trim_end_matches('/');
+    (!value.is_empty() && value != ".").then(|| value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +165,17 @@ mod tests {
             Some("public/js")
         );
         assert_eq!(static_output("tsc && cp -r x y"), None);
+    }
+
+    #[test]
+    fn folders_static_hosts_publish() {
+        assert_eq!(published_folder("vercel.json", r#"{"outputDirectory": "./site/"}"#).as_deref(), Some("site"));
+        assert_eq!(published_folder("netlify.toml", "[build]\npublish = \"public\"\n").as_deref(), Some("public"));
+        // Below another base folder, the publish path is that folder's.
+        assert_eq!(published_folder("netlify.toml", "[build]\nbase = \"web\"\npublish = \"dist\"\n"), None);
+        assert_eq!(published_folder("firebase.json", r#"{"hosting": {"public": "build"}}"#).as_deref(), Some("build"));
+        assert_eq!(published_folder("firebase.json", r#"{"hosting": [{"public": "www"}]}"#).as_deref(), Some("www"));
+        assert_eq!(published_folder("vercel.json", r#"{"outputDirectory": "."}"#), None);
+        assert_eq!(published_folder("vercel.json", "not json"), None);
     }
 }

@@ -533,8 +533,9 @@ fn say_unfollowable_scripts(app: &App, warnings: &mut Vec<String>) {
 const STRIPS_TYPES_FROM: u64 = 22;
 
 /// Scripts that start a server in production, most specific first; dev servers are never among them. A
-/// package that runs on several runtimes names its Node start `start:node` (beside `start:bun`, `start:deno`).
-pub(super) const START_SCRIPTS: &[&str] = &["start:prod", "start:production", "prod", "start", "start:node", "serve"];
+/// package that runs on several runtimes names its Node start `start:node` or `node:start` (beside `start:bun`).
+pub(super) const START_SCRIPTS: &[&str] =
+    &["start:prod", "start:production", "prod", "start", "start:node", "node:start", "serve"];
 
 /// Dev scripts whose TypeScript entry a compiled server starts from (`dev:node` beside `dev:bun`).
 const DEV_SCRIPTS: &[&str] = &["dev", "dev:node"];
@@ -690,7 +691,7 @@ fn loadable(app: &App, file: &str) -> bool {
 
 /// The one JavaScript file at the top of the app that calls `listen(`, when neither the scripts nor `main`
 /// name an entry that exists (`npm init`'s `main: index.js` beside a `server.js`): the server's entry.
-fn listening_file(app: &App) -> Option<Start> {
+pub(super) fn listening_file(app: &App) -> Option<Start> {
     let entries = std::fs::read_dir(app.path(".")).ok()?;
     let mut listening: Vec<(String, usize)> = entries
         .filter_map(Result::ok)

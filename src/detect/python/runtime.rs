@@ -205,7 +205,16 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             Literal::Str(text) | Literal::Formatted(text) => Some(text.as_str()),
             _ => None,
         });
-        for file in texts.filter(|path| !joins && written_kind(path)) {
+        for text in texts.filter(|_| !joins) {
+            // A SQLite URL handed to a call (`dj_database_url.config(default="sqlite:////data/app.db")`) names
+            // its file when absolute; a relative one is relative to a folder the library picks (Flask-SQLAlchemy's
+            // instance folder), which the framework rules know.
+            let file = match sqlite_url_file(text) {
+                Some(file) if file.starts_with('/') => file,
+                Some(_) => continue,
+                None if written_kind(&text) => text,
+                None => continue,
+            };
             if let Some(dir) = folder_written(file, Some(true)) {
                 found.push((dir, call.line, file_named(file)));
             }
@@ -231,10 +240,11 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             found.push((dir, line, file_named(&file)));
         }
     }
-    // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
-    if text.contains("django.db.backends.sqlite3") {
-        let line = text.lines().position(|l| l.contains("django.db.backends.sqlite3")).map_or(1, |at| at + 1);
-        found.push((".".to_string(), line, None));
+    // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from (a commented-out block is not
+    // the one in force).
+    let engine = text.lines().position(|l| l.split('#').next().unwrap_or_default().contains("django.db.backends.sqlite3"));
+    if let Some(at) = engine {
+        found.push((".".to_string(), at + 1, None));
     }
     found
 }
@@ -614,6 +624,13 @@ mod tests {
         assert_eq!(written, ["logs", "."]);
         let files: Vec<&str> = found.written_files.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(files, ["visits.db"]);
+    }
+
+    #[test]
+    fn a_database_url_handed_to_a_call_and_only_the_django_engine_in_force() {
+        let text = "import dj_database_url\n#DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n\
+                    DATABASES = {'default': dj_database_url.config(default='sqlite:////data/db.sqlite3')}\n";
+        assert_eq!(written_by("myapp/settings.py", text), ["/data"]);
     }
 
     #[test]
