@@ -13,6 +13,7 @@ mod lockstate;
 mod manager;
 mod nx;
 mod outputs;
+mod peers;
 pub(crate) mod pkgjson;
 mod plan;
 mod prisma;
@@ -391,8 +392,9 @@ fn pnpm_settings(context: &Context, lockfile: &str, facts: &mut Facts) {
 }
 
 /// npm options for peer dependencies that the project's own builds install with (`npm ci --legacy-peer-deps`
-/// in its Dockerfile, `npm ci --force` in a CI workflow) and no committed .npmrc sets: a lockfile written
-/// that way does not install without them. The builder sets the same through npm's environment
+/// in its Dockerfile, `npm ci --force` in a CI workflow), else that its lockfile shows it was written with (a
+/// peer installed at a version its range refuses), and no committed .npmrc sets: a lockfile written that way
+/// does not install without them. The builder sets the same through npm's environment
 /// (`NPM_CONFIG_LEGACY_PEER_DEPS=true`).
 fn npm_peer_config(context: &Context, facts: &mut Facts) {
     let npmrc = read_small_text(&context.dir.join(".npmrc")).unwrap_or_default();
@@ -426,6 +428,19 @@ fn npm_peer_config(context: &Context, facts: &mut Facts) {
                 return;
             }
         }
+    }
+    // Else the lockfile itself: a peer installed at a version its range refuses was written with the option.
+    let lock = read_small_text(&context.dir.join("package-lock.json")).unwrap_or_default();
+    if let Some(found) = peers::conflict(&lock, &context.shown("package-lock.json")) {
+        let note = format!(
+            "{} asks for {} and the lockfile installs {}: it was written with --legacy-peer-deps, without which \
+             `npm ci` stops (ERESOLVE)",
+            found.package, found.wants, found.installed
+        );
+        facts.insert(
+            "npm_config".into(),
+            Fact::new(json!([{ "name": "NPM_CONFIG_LEGACY_PEER_DEPS", "value": "true" }]), found.source).with_note(note),
+        );
     }
 }
 
