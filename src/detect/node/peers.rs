@@ -60,7 +60,7 @@ pub(super) fn conflict(text: &str, file: &str) -> Option<Conflict> {
     })
 }
 
-/// The version of `name` that the package installed at `key` loads: node looks in its own node_modules, then in
+/// The version of `name` that the package installed at `key` loads: node looks in its own `node_modules`, then in
 /// each folder above it.
 fn resolved(packages: &BTreeMap<String, Locked>, key: &str, name: &str) -> Option<String> {
     let mut at = key;

@@ -211,9 +211,8 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             // instance folder), which the framework rules know.
             let file = match sqlite_url_file(text) {
                 Some(file) if file.starts_with('/') => file,
-                Some(_) => continue,
                 None if written_kind(&text) => text,
-                None => continue,
+                Some(_) | None => continue,
             };
             if let Some(dir) = folder_written(file, Some(true)) {
                 found.push((dir, call.line, file_named(file)));
