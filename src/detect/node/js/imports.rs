@@ -42,6 +42,54 @@ pub(crate) struct References {
     pub(crate) serves_folder: Vec<(Static, usize)>,
 }
 
+/// What a function given as a setting hands its callback, its last parameter (`(req, file, cb) => cb(null,
+/// 'uploads')`): each known second argument of a call to it, with where.
+fn callback_values<'a>(value: &Expression<'a>, scope: &Scope<'_, 'a>) -> Vec<(Static, u32)> {
+    let params = match value.get_inner_expression() {
+        Expression::ArrowFunctionExpression(arrow) => &arrow.params,
+        Expression::FunctionExpression(function) => &function.params,
+        _ => return Vec::new(),
+    };
+    let Some(BindingPattern::BindingIdentifier(callback)) = params.items.last().map(|p| &p.pattern) else {
+        return Vec::new();
+    };
+    let mut calls = CallbackCalls {
+        callback: callback.name.as_str(),
+        scope,
+        found: Vec::new(),
+    };
+    match value.get_inner_expression() {
+        Expression::ArrowFunctionExpression(arrow) => calls.visit_arrow_function_body(&arrow.body),
+        Expression::FunctionExpression(function) => {
+            if let Some(body) = &function.body {
+                calls.visit_function_body(body);
+            }
+        }
+        _ => {}
+    }
+    calls.found
+}
+
+/// The calls of one callback inside a function body, with their known second argument.
+struct CallbackCalls<'c, 's, 'a> {
+    callback: &'c str,
+    scope: &'c Scope<'s, 'a>,
+    found: Vec<(Static, u32)>,
+}
+
+impl<'a> Visit<'a> for CallbackCalls<'_, '_, 'a> {
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        if it.callee.is_specific_id(self.callback) {
+            if let Some(value) = it.arguments.get(1).and_then(Argument::as_expression).and_then(|e| self.scope.eval(e)) {
+                if !matches!(value, Static::ThisFile) {
+                    self.found.push((value, it.span.start));
+                }
+            }
+        }
+        walk::walk_call_expression(self, it);
+    }
+}
+
 /// Whether a package's default export constructs a database on the file it is given (knowledge/node/runtime.toml).
 fn is_constructor_package(specifier: &str) -> bool {
     node::runtime().files.writes.constructor_packages.iter().any(|p| p == specifier)
@@ -227,6 +275,13 @@ impl<'a> Collector<'_, '_, 'a> {
         let file = writes.file_keys.iter().any(|k| *k == key);
         if !(folder || file) {
             return;
+        }
+        // multer's `destination: (req, file, cb) => cb(null, 'uploads')`: the folder the callback is given.
+        if folder {
+            for (value, offset) in callback_values(&it.value, self.scope) {
+                let line = self.line(offset);
+                self.found.writes.push((Written::Folder(value), line));
+            }
         }
         let Some(value) = self.scope.eval(&it.value) else { return };
         let text = match &value {
@@ -482,6 +537,22 @@ mod tests {
         );
         let imported = refs("import Db from 'better-sqlite3'\nconst db = new Db('data/app.db')\n");
         assert_eq!(imported.writes, [(Written::File(Static::Text("data/app.db".into())), 2)]);
+    }
+
+    #[test]
+    fn a_destination_handed_to_a_callback() {
+        let found = refs(
+            "const path = require('path')\nconst storage = multer.diskStorage({\n  destination: function (req, file, cb) {\n    cb(null, 'uploads/')\n  },\n\
+             filename: (req, file, cb) => cb(null, file.originalname),\n})\n\
+             const other = multer.diskStorage({ destination: (req, file, done) => done(null, path.join(__dirname, 'files')) })\n",
+        );
+        assert_eq!(
+            found.writes,
+            [
+                (Written::Folder(Static::Text("uploads/".into())), 4),
+                (Written::Folder(Static::Here("files".into())), 8),
+            ]
+        );
     }
 
     #[test]
