@@ -32,6 +32,8 @@ pub(crate) struct Program<'a> {
     pub(crate) own_env: &'static [&'static str],
     /// Whether the stack's image builds a front-end stage (`frontend`) that copies into the app.
     pub(crate) builds_frontend: bool,
+    /// Whether the stack's image can run the project's Python scripts the old Dockerfile ran (`build_scripts`).
+    pub(crate) runs_python_scripts: bool,
 }
 
 /// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
@@ -269,10 +271,44 @@ fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &
         say_steps_before(runtime, program.warnings);
     }
     system_packages(&runtime.packages, program.facts);
+    if program.runs_python_scripts {
+        build_scripts(root, &runtime.script_runs, program);
+    }
     runtime
         .frontend
         .as_ref()
         .is_none_or(|(built, source)| apply_frontend(root, built, source, program))
+}
+
+/// `build_scripts`: the project's scripts the old final stage ran once its code was in (`RUN python db.py`, the
+/// tables a `SQLite` app reads), run in the new image too, as the app user, each said with its line.
+fn build_scripts(root: &Path, runs: &[Sourced<Vec<String>>], program: &mut Program) {
+    // Each a command of plain words, written as one line (`python db.py --seed`).
+    let here: Vec<(String, &String)> = runs
+        .iter()
+        .filter(|(words, _)| {
+            let script = crate::detect::join_rel(&program.dir, &words[1]);
+            let plain = words.iter().all(|w| !w.is_empty() && !w.contains(char::is_whitespace));
+            plain && crate::validate::context_path(&script).is_ok() && root.join(&script).is_file()
+        })
+        .map(|(words, source)| (words.join(" "), source))
+        .collect();
+    let Some((_, first)) = here.first() else { return };
+    let sources: Vec<String> = here
+        .iter()
+        .map(|(command, source)| format!("`{command}` ({source})"))
+        .collect();
+    program.facts.insert(
+        "build_scripts".into(),
+        Fact::new(
+            json!(here.iter().map(|(command, _)| command).collect::<Vec<_>>()),
+            (*first).clone(),
+        )
+        .with_note(format!(
+            "the project's Dockerfile runs {} once its code is in: the new image does too, as the app user",
+            sources.join(", ")
+        )),
+    );
 }
 
 /// The folders the old image made its program's user own (`written_dirs`, absolute): made and handed to the app

@@ -3,6 +3,8 @@
 //! final stage installs (`apt-get install -y ffmpeg`). Read with where each step is, so the new image can do
 //! the same and say where that came from.
 
+use std::path::Path;
+
 use super::syntax::{exec_form, first_word, logical_lines};
 use crate::detect::frontend::Copy;
 use crate::detect::join_rel;
@@ -187,6 +189,37 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
             if !found.iter().any(|(known, _)| known == name) {
                 found.push((name.to_string(), family));
             }
+        }
+    }
+    found
+}
+
+/// The project's Python scripts one RUN runs (`python db.py`, `python3 scripts/init_db.py --seed`), as plain
+/// words: not manage.py or setup.py (dockgen runs Django's steps itself), nothing a shell expands.
+pub(super) fn script_runs(command: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    for part in command.split("&&").flat_map(|p| p.split(';')) {
+        if part.contains(['$', '|', '>', '<', '`']) {
+            continue;
+        }
+        let Some(words) = shlex::split(part.trim()) else {
+            continue;
+        };
+        let python = words.first().map(|w| w.rsplit('/').next().unwrap_or(w));
+        let is_python = python.is_some_and(|p| {
+            p == "python"
+                || p.strip_prefix("python3")
+                    .is_some_and(|v| v.is_empty() || v.starts_with('.'))
+        });
+        let script = words.get(1).filter(|s| {
+            Path::new(s.as_str())
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+                && !s.starts_with('-')
+                && !matches!(s.rsplit('/').next(), Some("manage.py" | "setup.py"))
+        });
+        if is_python && script.is_some() {
+            found.push(words);
         }
     }
     found
@@ -403,6 +436,24 @@ mod tests {
             ["frontend", ".", "web", "backend"].contains(&path)
         })
         .map(|(b, _)| b)
+    }
+
+    #[test]
+    fn the_project_scripts_a_run_runs() {
+        let words = |text: &str| text.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(script_runs("python db.py"), [words("python db.py")]);
+        assert_eq!(
+            script_runs("pip install -r r.txt && python3 scripts/seed.py --fresh; /usr/local/bin/python3.12 x.py"),
+            [
+                words("python3 scripts/seed.py --fresh"),
+                words("/usr/local/bin/python3.12 x.py")
+            ]
+        );
+        // Django's steps, setup.py, a module, flags and shell expansions are not such scripts.
+        assert!(script_runs("python manage.py collectstatic --noinput").is_empty());
+        assert!(script_runs("python setup.py install && python -m pip install x").is_empty());
+        assert!(script_runs("python db.py > /tmp/log").is_empty());
+        assert!(script_runs("pythonista db.py").is_empty());
     }
 
     #[test]

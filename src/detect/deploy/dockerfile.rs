@@ -16,6 +16,7 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
     let mut entrypoint: Option<Vec<String>> = None;
     let mut cmd: Option<Vec<String>> = None;
     let mut command_line = 0;
+    let mut sources_in = false;
     for (line, logical) in &lines[last_from..] {
         let source = format!("{file}:{line}");
         let instruction = first_word(logical).to_ascii_uppercase();
@@ -56,6 +57,11 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
                 for package in super::build_steps::installed_packages(rest) {
                     found.packages.push((package, source.clone()));
                 }
+                if sources_in {
+                    for words in super::build_steps::script_runs(rest) {
+                        found.script_runs.push((words, source.clone()));
+                    }
+                }
                 for dir in super::build_steps::owned_folders(rest) {
                     if !found.owned_dirs.iter().any(|(known, _)| *known == dir) {
                         found.owned_dirs.push((dir, source.clone()));
@@ -66,6 +72,11 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
             "COPY" | "ADD" if !rest.contains("--from") => {
                 let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
                 let paths: Vec<&String> = words.iter().filter(|w| !w.starts_with("--")).collect();
+                // The whole context copied in (`COPY . /app`): the project's scripts are there from now on.
+                sources_in |= paths.len() >= 2
+                    && paths[..paths.len() - 1]
+                        .iter()
+                        .any(|p| matches!(p.as_str(), "." | "./"));
                 if let (true, Some(dest)) = (paths.len() >= 2, paths.last()) {
                     if dest.starts_with('/') {
                         let file = (paths.len() == 2).then(|| copied_file(paths[0], dest)).flatten();

@@ -51,6 +51,9 @@ pub(crate) struct Runtime {
     /// Absolute folders the final stage makes and hands to a user (`mkdir -p /data && chown node /data`): the
     /// program writes there.
     pub(crate) owned_dirs: Vec<Sourced<String>>,
+    /// Python scripts of the project the final stage runs once its sources are in (`RUN python db.py`): a step
+    /// the image needs (tables made, data prepared), carried over with where it came from.
+    pub(crate) script_runs: Vec<Sourced<Vec<String>>>,
 }
 
 /// A file that holds secrets (a dotenv file, keys; the table the `.dockerignore` keeps out): never copied into
@@ -198,6 +201,14 @@ impl Runtime {
             self.packages.first().map(|(_, s)| s),
         );
         named(
+            "the scripts its build runs once the code is in,",
+            self.script_runs
+                .iter()
+                .filter_map(|(words, _)| words.get(1).map(String::as_str))
+                .collect(),
+            self.script_runs.first().map(|(_, s)| s),
+        );
+        named(
             "folders the program writes",
             self.owned_dirs.iter().map(|(dir, _)| dir.as_str()).collect(),
             self.owned_dirs.first().map(|(_, s)| s),
@@ -209,12 +220,13 @@ impl Runtime {
             parts.push(format!("the health check ({source})"));
         }
 
-        let kept = match &self.frontend {
-            Some((built, source)) => {
-                parts.push(format!("the front-end build of {}/ ({source})", built.dir));
-                "that (not their other build steps)"
-            }
-            None => "that (not their build steps)",
+        if let Some((built, source)) = &self.frontend {
+            parts.push(format!("the front-end build of {}/ ({source})", built.dir));
+        }
+        let kept = if self.frontend.is_some() || !self.script_runs.is_empty() {
+            "that (not their other build steps)"
+        } else {
+            "that (not their build steps)"
         };
         format!(
             "the project's deployment files say how it runs: {}; the new Dockerfile keeps {kept}",
@@ -295,7 +307,8 @@ impl Runtime {
             .chain(self.links.iter_mut().map(|(_, s)| s))
             .chain(self.frontend.iter_mut().map(|(_, s)| s))
             .chain(self.packages.iter_mut().map(|(_, s)| s))
-            .chain(self.owned_dirs.iter_mut().map(|(_, s)| s));
+            .chain(self.owned_dirs.iter_mut().map(|(_, s)| s))
+            .chain(self.script_runs.iter_mut().map(|(_, s)| s));
         for source in sources {
             *source = shown(source);
         }

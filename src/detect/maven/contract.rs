@@ -19,6 +19,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             facts: &mut module.facts,
             warnings: &mut module.warnings,
             builds_frontend: false,
+            runs_python_scripts: false,
             takes_workdir: false,
             own_env: &["JAVA_TOOL_OPTIONS"],
         })

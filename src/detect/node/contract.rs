@@ -19,6 +19,7 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         facts,
         warnings,
         builds_frontend: false,
+        runs_python_scripts: false,
         takes_workdir: false,
         // The image runs in production, on the port it exposes.
         own_env: &["NODE_ENV", "PORT"],

@@ -164,6 +164,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
             facts: &mut option.facts,
             warnings: &mut option.warnings,
             builds_frontend: true,
+            runs_python_scripts: true,
             takes_workdir: false,
             // The image's own, and the development switches an old image may have set (FLASK_ENV=development).
             own_env: &[
