@@ -431,6 +431,13 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                 }
             }
             found.loopback.extend(listen_host(&tokens, i + 1, fastify));
+        } else if let Some((port, line)) = schema_default(&tokens, i).filter(|_| PORT_VARIABLES.contains(&name.as_str())) {
+            found.ports.push(PortHit {
+                port,
+                line,
+                variable: Some(name.to_string()),
+                literal: "",
+            });
         } else if PORT_VARIABLES.contains(&name.as_str()) || HOST_VARIABLES.contains(&name.as_str()) {
             let Some((op, k)) = default_operator(&tokens, i + 1).or_else(|| last_in_list(&tokens, i + 1)) else {
                 continue;
@@ -454,6 +461,34 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         }
     }
     found
+}
+
+/// The default an environment schema gives the variable whose key is at `i`: zod's `PORT:
+/// z.coerce.number().default(3010)`, envalid's `PORT: port({ default: 3000 })`; the port and its line. Read within
+/// the key's own value (to the `,` or `}` that ends it, a bounded number of tokens).
+fn schema_default(tokens: &[(Token, usize)], i: usize) -> Option<(u16, usize)> {
+    if tokens.get(i + 1).map(|(t, _)| t) != Some(&Token::Punct(':')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for k in i + 2..tokens.len().min(i + 48) {
+        match &tokens[k].0 {
+            Token::Punct('(' | '{' | '[') => depth += 1,
+            // The key's value ends: its own closing bracket, or the comma before the next key.
+            Token::Punct(')' | '}' | ']' | ',') if depth == 0 => return None,
+            Token::Punct(')' | '}' | ']') => depth -= 1,
+            Token::Ident(word) if word == "default" => {
+                let after = tokens.get(k + 1).map(|(t, _)| t);
+                if matches!(after, Some(Token::Punct('(' | ':'))) {
+                    if let Some((Token::Number(value), line)) = tokens.get(k + 2) {
+                        return value.parse::<u16>().ok().filter(|p| *p > 0).map(|port| (port, *line));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Names assigned from an environment variable of any name with a numeric default (`const PORT =
@@ -628,6 +663,27 @@ mod tests {
                 literal: ""
             }]
         );
+    }
+
+    #[test]
+    fn an_env_schema_default() {
+        let zod = "const schema = z.object({\n  PORT: z.coerce.number().int().positive().default(3010),\n  HOST: z.string().default('0.0.0.0'),\n  DB_PORT: z.coerce.number().default(5432),\n})\n";
+        let hits = listen_in_source(zod, false).ports;
+        assert_eq!(
+            hits,
+            vec![PortHit {
+                port: 3010,
+                line: 2,
+                variable: Some("PORT".into()),
+                literal: ""
+            }]
+        );
+        let envalid = "cleanEnv(process.env, { PORT: port({ default: 3000 }), NODE_ENV: str() })";
+        assert_eq!(listen_in_source(envalid, false).ports[0].port, 3000);
+        // A default of another key of the same object is not this one's.
+        assert!(listen_in_source("z.object({ PORT: z.coerce.number(), TIMEOUT: z.number().default(30) })", false)
+            .ports
+            .is_empty());
     }
 
     #[test]
