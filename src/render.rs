@@ -414,7 +414,6 @@ fn gradle_jdk_line_filter(value: &Value, args: &HashMap<String, Value>) -> tera:
 
 type FilterFn = fn(&Value) -> Result<Value>;
 
-/// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 /// The Debian release of a Node line's glibc images (`node:8-buster`, `node:22-bookworm`); bookworm for a line
 /// dockgen does not know.
 fn node_debian(version: &Value) -> Value {
@@ -422,6 +421,7 @@ fn node_debian(version: &Value) -> Value {
     Value::from(node::line_of(&text).map_or("bookworm", |line| line.debian.as_str()))
 }
 
+/// Adapts a validator to Tera's filter signature; its error message becomes the render error.
 fn checked(f: FilterFn) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| f(value).map_err(|e| tera::Error::msg(format!("{e:#}")))
 }

@@ -166,7 +166,7 @@ const NOT_CARRIED: &[&str] = &[
 /// pins. An `apk add --virtual` group is a build-time set (deleted again), and build tools are left out.
 pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
     let mut found = Vec::new();
-    for part in command.split("&&").flat_map(|p| p.split([';', '|'])) {
+    for part in commands(command, true) {
         let words: Vec<&str> = part.split_whitespace().collect();
         let (family, verb) = match words.as_slice() {
             ["apt-get" | "apt", rest @ ..] if rest.contains(&"install") => ("debian", "install"),
@@ -198,7 +198,7 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
 /// words: not manage.py or setup.py (dockgen runs Django's steps itself), nothing a shell expands.
 pub(super) fn script_runs(command: &str) -> Vec<Vec<String>> {
     let mut found = Vec::new();
-    for part in command.split("&&").flat_map(|p| p.split(';')) {
+    for part in commands(command, false) {
         if part.contains(['$', '|', '>', '<', '`']) {
             continue;
         }
@@ -231,7 +231,7 @@ pub(super) fn script_runs(command: &str) -> Vec<Vec<String>> {
 pub(super) fn owned_folders(command: &str) -> Vec<String> {
     let mut made: Vec<&str> = Vec::new();
     let mut owned: Vec<&str> = Vec::new();
-    for part in command.split("&&").flat_map(|p| p.split(';')) {
+    for part in commands(command, false) {
         let words: Vec<&str> = part.split_whitespace().collect();
         match words.as_slice() {
             ["mkdir", rest @ ..] => made.extend(rest.iter().filter(|w| !w.starts_with('-'))),
@@ -297,10 +297,16 @@ enum PackageBuild {
     Tool,
 }
 
+/// The commands one RUN runs one after another (`a && b; c`); with `pipes`, each side of a pipe too.
+fn commands(run: &str, pipes: bool) -> impl Iterator<Item = &str> {
+    let separators: &'static [char] = if pipes { &[';', '|'] } else { &[';'] };
+    run.split("&&").flat_map(move |part| part.split(separators))
+}
+
 /// The package build a RUN runs: `npm run build`, `yarn build`, `pnpm run build:prod`, `bun run build`, `npx
 /// vite build`. None for installs, tests, anything else.
 fn package_build(command: &str) -> Option<PackageBuild> {
-    for part in command.split("&&").flat_map(|p| p.split(';')) {
+    for part in commands(command, false) {
         let words: Vec<&str> = part.split_whitespace().collect();
         let Some((manager, rest)) = words.split_first() else {
             continue;
@@ -383,7 +389,7 @@ pub(super) fn pip_requirement_file(text: &str, file: &str, exists: &dyn Fn(&str)
             "WORKDIR" => workdir = absolute(&workdir, rest),
             "RUN" => {
                 let command = exec_form(rest).map_or_else(|| rest.to_string(), |words| words.join(" "));
-                for part in command.split("&&").flat_map(|p| p.split([';', '|'])) {
+                for part in commands(&command, true) {
                     let Some(path) = requirement_argument(part) else {
                         continue;
                     };

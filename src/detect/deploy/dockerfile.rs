@@ -184,6 +184,8 @@ fn healthcheck(text: &str) -> Option<(Vec<String>, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn an_init_process_is_looked_through() {
         let words = |text: &str| text.split_whitespace().map(String::from).collect::<Vec<_>>();
@@ -201,8 +203,6 @@ mod tests {
         );
         assert_eq!(without_init(words("node app.js")), words("node app.js"));
     }
-
-    use super::*;
 
     const OLD: &str = "FROM golang:1.22 AS build\nEXPOSE 1\nRUN go build -o /server .\n\nFROM alpine:3.20\n\
         ENV APP_MODE=production DB_PASSWORD=hunter2 \\\n    GREETING=\"two words\"\nVOLUME [\"/data\"]\n\

@@ -416,14 +416,12 @@ fn install_dev_loads<P: std::fmt::Display, A: std::fmt::Display>(
 /// The packages the start command preloads (`node -r source-map-support/register dist/index.js`) that only
 /// devDependencies declare.
 fn dev_preloads(app: &App, start: &Fact, facts: &mut Facts, warnings: &mut Vec<String>) {
-    let command = start.value.as_str().unwrap_or_default().to_string();
-    let source = start.source.clone();
-    let dev_only: Vec<&str> = preloaded(&command)
+    let dev_only = preloaded(start.value.as_str().unwrap_or_default())
         .into_iter()
         .filter_map(super::runfiles::package_name)
         .filter(|package| app.is_dev_only(package))
-        .collect();
-    install_dev_loads(dev_only.into_iter().map(|package| (package, &source)), facts, warnings);
+        .map(|package| (package, &start.source));
+    install_dev_loads(dev_only, facts, warnings);
 }
 
 /// Secret files the code names: never shipped, so the user must give their values at run time.
@@ -469,13 +467,8 @@ fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
         });
     }
     // `node dist/main` runs dist/main.js, as node resolves a name without an extension.
-    let with_extension;
-    let entry = if Path::new(entry).extension().is_none() {
-        with_extension = format!("{entry}.js");
-        with_extension.as_str()
-    } else {
-        entry
-    };
+    let entry = if Path::new(entry).extension().is_none() { format!("{entry}.js") } else { entry.to_string() };
+    let entry = entry.as_str();
     let (top, inner) = entry.split_once('/')?;
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
     let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);

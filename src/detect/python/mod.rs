@@ -468,12 +468,9 @@ const SERVER_BACKENDS: &[&str] = &[
 /// The line where Django settings keep the database in a `SQLite` file: the `sqlite3` backend, or a
 /// `sqlite:///` URL a database-URL helper falls back to (`dj_database_url.config(default=...)`).
 fn sqlite_database_line(text: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let code = line.split('#').next().unwrap_or_default();
-            code.contains("django.db.backends.sqlite3") || code.contains("\"sqlite:///") || code.contains("'sqlite:///")
-        })
-        .map(|at| at + 1)
+    runtime::code_line(text, &|code| {
+        code.contains(runtime::DJANGO_SQLITE_ENGINE) || code.contains("\"sqlite:///") || code.contains("'sqlite:///")
+    })
 }
 
 /// The settings modules of a Django project, from its application's package (`mysite.wsgi` → `mysite/`):

@@ -114,10 +114,10 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         // A log or database file's path handed to any call (`get_logger(__name__, "logs/app.log")`, a helper
         // that makes its folder and opens it): its folder is written, whatever the helper is called.
-        let names_log_file = WRITTEN_EXTENSIONS
+        let names_written_file = WRITTEN_EXTENSIONS
             .iter()
             .any(|extension| text.contains(&format!(".{extension}\"")) || text.contains(&format!(".{extension}'")));
-        if !names_log_file && !TRIGGERS.iter().any(|t| text.contains(t)) {
+        if !names_written_file && !TRIGGERS.iter().any(|t| text.contains(t)) {
             continue;
         }
         if instance_folder.is_none() {
@@ -126,7 +126,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
             }
         }
         let summary = summarise(&text, &|name| {
-            names_log_file
+            names_written_file
                 || name == "open"
                 || WRITING_CALLS.iter().any(|(n, _)| *n == name)
                 || LOG_FILE_CALLS.contains(&name)
@@ -184,8 +184,9 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
     let mut found = Vec::new();
     for call in &summary.calls {
         if let Some(path) = written_path(call, summary, module_dir) {
-            if let Some(dir) = folder_written(&path, writes_file(call)) {
-                let file = (writes_file(call) == Some(true)).then(|| file_named(&path)).flatten();
+            let writes = writes_file(call);
+            if let Some(dir) = folder_written(&path, writes) {
+                let file = (writes == Some(true)).then(|| file_named(&path)).flatten();
                 found.push((dir, call.line, file));
             }
         }
@@ -239,23 +240,31 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             found.push((dir, line, file_named(&file)));
         }
     }
-    // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from (a commented-out block is not
-    // the one in force).
-    let engine = text.lines().position(|l| l.split('#').next().unwrap_or_default().contains("django.db.backends.sqlite3"));
-    if let Some(at) = engine {
-        found.push((".".to_string(), at + 1, None));
+    // Django's SQLite database lives in BASE_DIR, the folder manage.py runs from.
+    if let Some(line) = code_line(text, &|code| code.contains(DJANGO_SQLITE_ENGINE)) {
+        found.push((".".to_string(), line, None));
     }
     found
+}
+
+/// Django's `SQLite` database backend.
+pub(super) const DJANGO_SQLITE_ENGINE: &str = "django.db.backends.sqlite3";
+
+/// The first line (1-based) whose code, its comment left out, `matches`: a commented-out block is not the one in
+/// force.
+pub(super) fn code_line(text: &str, matches: &dyn Fn(&str) -> bool) -> Option<usize> {
+    text.lines()
+        .position(|line| matches(line.split('#').next().unwrap_or_default()))
+        .map(|at| at + 1)
 }
 
 /// A file written at a path the image holds: relative to the working directory and named whole
 /// (`./database.db` → `database.db`), not at run time.
 fn file_named(path: &str) -> Option<String> {
-    if path.starts_with('/') || path.contains(['{', '%', '$']) {
+    if path.contains(['{', '%', '$']) {
         return None;
     }
-    let parts: Vec<&str> = path.split('/').filter(|part| !part.is_empty() && *part != ".").collect();
-    (!parts.is_empty() && !parts.contains(&"..")).then(|| parts.join("/"))
+    crate::detect::normalised_rel(".", path).filter(|file| file != ".")
 }
 
 /// Extensions of files a program writes whatever call it hands them to: logs and `SQLite` databases.

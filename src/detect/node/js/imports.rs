@@ -90,6 +90,15 @@ impl<'a> Visit<'a> for CallbackCalls<'_, '_, 'a> {
     }
 }
 
+/// The name a call is made by: the function's (`writeFile(…)`) or the method's (`fs.writeFile(…)`).
+fn called_name<'e>(callee: &'e Expression) -> Option<&'e str> {
+    match callee.get_inner_expression() {
+        Expression::Identifier(id) => Some(id.name.as_str()),
+        Expression::StaticMemberExpression(member) => Some(member.property.name.as_str()),
+        _ => None,
+    }
+}
+
 /// Whether a package's default export constructs a database on the file it is given (knowledge/node/runtime.toml).
 fn is_constructor_package(specifier: &str) -> bool {
     node::runtime().files.writes.constructor_packages.iter().any(|p| p == specifier)
@@ -178,11 +187,7 @@ impl<'a> Collector<'_, '_, 'a> {
 
     /// A call or constructor that writes: `fs.mkdirSync(dir)`, `writeFile(file)`, `new Database(file)`.
     fn note_write(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32, constructs: bool) {
-        let name = match callee.get_inner_expression() {
-            Expression::Identifier(id) => id.name.as_str(),
-            Expression::StaticMemberExpression(member) => member.property.name.as_str(),
-            _ => return,
-        };
+        let Some(name) = called_name(callee) else { return };
         let writes = &node::runtime().files.writes;
         let listed = |names: &[String]| names.iter().any(|n| n == name);
         let written = if constructs {
@@ -211,14 +216,10 @@ impl<'a> Collector<'_, '_, 'a> {
 
     /// A call that starts a program runtime images lack: `spawn('ffmpeg', args)`, `execSync('git pull')`.
     fn note_run(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
-        let name = match callee.get_inner_expression() {
-            Expression::Identifier(id) => id.name.as_str(),
-            // `/re/.exec(text)` matches a pattern, it runs nothing.
-            Expression::StaticMemberExpression(member) if !matches!(member.object, Expression::RegExpLiteral(_)) => {
-                member.property.name.as_str()
-            }
-            _ => return,
-        };
+        // `/re/.exec(text)` matches a pattern, it runs nothing.
+        let pattern = matches!(callee.get_inner_expression(), Expression::StaticMemberExpression(member)
+            if matches!(member.object, Expression::RegExpLiteral(_)));
+        let Some(name) = called_name(callee).filter(|_| !pattern) else { return };
         let whole_command = RUN_COMMAND_CALLS.contains(&name);
         if !(whole_command || RUN_CALLS.contains(&name)) {
             return;
@@ -245,12 +246,7 @@ impl<'a> Collector<'_, '_, 'a> {
     /// A static file server given its module's folder or the working directory itself: `express.static('./')`,
     /// `express.static(__dirname)`, `serveStatic(process.cwd())`. Named subfolders are paths like any other.
     fn note_served_folder(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
-        let name = match callee.get_inner_expression() {
-            Expression::Identifier(id) => id.name.as_str(),
-            Expression::StaticMemberExpression(member) => member.property.name.as_str(),
-            _ => return,
-        };
-        if !STATIC_SERVING_CALLS.contains(&name) {
+        if !called_name(callee).is_some_and(|name| STATIC_SERVING_CALLS.contains(&name)) {
             return;
         }
         let Some(value) = arguments.first().and_then(Argument::as_expression).and_then(|e| self.scope.eval(e)) else {
