@@ -77,9 +77,11 @@ fn script_target(root: &Path, words: &[String]) -> Option<String> {
 }
 
 /// Whether a command's app (`mysite.wsgi`, `app.main:app`, `pkg:create_app()`) is this app object. gunicorn
-/// and waitress take `application` when no object is named.
-fn names(app: &AppObject, spec: &str) -> bool {
-    let (module, object) = spec.split_once(':').unwrap_or((spec, "application"));
+/// and waitress take `application` when no object is named; Flask's own server finds the module's app itself.
+fn names(app: &AppObject, spec: &str, server: &str) -> bool {
+    let Some((module, object)) = spec.split_once(':') else {
+        return app.module == spec && (server::is_development(server) || app.object == "application");
+    };
     let object = object.strip_suffix("()").unwrap_or(object);
     app.module == module && app.object == object
 }
@@ -88,14 +90,15 @@ fn names(app: &AppObject, spec: &str) -> bool {
 /// that parsing did not find is taken as the command says.
 pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, source: &str) -> Vec<AppObject> {
     let Some(spec) = &started.app else { return apps };
-    if let Some(at) = apps.iter().position(|a| names(a, spec)) {
+    if let Some(at) = apps.iter().position(|a| names(a, spec, &started.server)) {
         let mut named = apps.remove(at);
         named.rank = 0;
         named.source = format!("{source} (defined at {})", named.source);
         apps.insert(0, named);
         return apps;
     }
-    let (module, object) = spec.split_once(':').unwrap_or((spec.as_str(), "application"));
+    let unnamed = if server::is_development(&started.server) { "app" } else { "application" };
+    let (module, object) = spec.split_once(':').unwrap_or((spec.as_str(), unnamed));
     let factory = started.factory || object.ends_with("()");
     let interface = match started.server.as_str() {
         "uvicorn" | "daphne" => "asgi",
@@ -176,6 +179,10 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
                 "PORT",
                 "FLASK_ENV",
                 "FLASK_DEBUG",
+                // `flask run`'s app and bind, which the image sets when Flask's server runs the app.
+                "FLASK_APP",
+                "FLASK_RUN_HOST",
+                "FLASK_RUN_PORT",
             ],
         })
         .collect();

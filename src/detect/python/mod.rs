@@ -190,7 +190,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
         (options, apps.iter().map(|app| app.rank).collect())
     };
-    if let Some(script) = script.as_ref().filter(|_| !apps.is_empty() && !options.iter().any(|o| o.facts.contains_key("server"))) {
+    // A script the project starts itself outranks a framework's development server, never a production one.
+    let production = |o: &ChoiceOption| o.facts.get("server").and_then(|s| s.value.as_str()).is_some_and(|s| !server::is_development(s));
+    if let Some(script) = script.as_ref().filter(|_| !apps.is_empty() && !options.iter().any(production)) {
         options.insert(0, script_option(script));
         ranks = std::iter::once(0).chain(ranks.iter().map(|r| r + 1)).collect();
     }
@@ -332,10 +334,22 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Opt
     facts.insert("app_factory".into(), Fact::new(app.factory, app.source.clone()));
     facts.insert("app_dir".into(), Fact::new(app.dir.clone(), app.source.clone()));
     let mut warnings = Vec::new();
-    match server::depended_on(dependencies, locked, &app.interface) {
+    match server::depended_on(dependencies, locked, &app.interface, &app.framework) {
         Some((name, source, note)) => {
-            let port = knowledge().server.iter().find(|s| s.name == name).map_or(8000, |s| s.port);
+            let known = knowledge().server.iter().find(|s| s.name == name);
+            let port = known.map_or(8000, |s| s.port);
             let fact = Fact::new(name.clone(), source.clone());
+            let note = note.or_else(|| {
+                let subcommand = known.filter(|s| s.is_development())?.subcommand.as_deref().unwrap_or_default();
+                warnings.push(format!(
+                    "{}: the project depends on no production server, so the image runs {}'s own development \
+                     server (`{name} {subcommand}`, which the app's `app.run()` starts too) on all interfaces: add \
+                     gunicorn or waitress to the dependencies and pass --set server=NAME for production",
+                    app.spec(),
+                    app.framework
+                ));
+                Some(format!("{}'s own development server: the project depends on no production server", app.framework))
+            });
             facts.insert("server".into(), note.map_or(fact.clone(), |n| fact.with_note(n)));
             let configured = (name == "gunicorn").then(|| server::gunicorn_config_port(root, &[])).flatten();
             let port = match (&configured, &app.port) {

@@ -11,8 +11,9 @@ pub(super) const FIELDS: &[PlanField] = &[
     PlanField {
         name: "start_words",
         holds: "the CMD's words: start_command when given, else the server running the app on 0.0.0.0 and the port \
-                (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory), with the \
-                server's options from the project's start command (server_options)",
+                (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory; Flask's own \
+                `flask run --host --port`, the app in FLASK_APP, added to start_env), with the server's options from \
+                the project's start command (server_options)",
     },
     PlanField {
         name: "poetry_main_only",
@@ -44,6 +45,7 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     if let Some(words) = start_words(values) {
         values.insert("start_words".into(), Value::from(words));
     }
+    app_env(values);
     if text(values, "package_manager").as_deref() == Some("poetry") {
         let version = text(values, "package_manager_version").unwrap_or_default();
         let flag = if version.is_empty() || version_at_least(&version, "1.2") { "--only main" } else { "--no-dev" };
@@ -102,6 +104,8 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
             words
         }
         "daphne" => vec!["daphne".into(), "--bind".into(), "0.0.0.0".into(), "--port".into(), port, app.to_string()],
+        // The app is named by its variable (`app_env`, set with the start environment).
+        "flask" => vec!["flask".into(), "run".into(), "--host".into(), "0.0.0.0".into(), "--port".into(), port],
         "waitress" => {
             let mut words = vec!["waitress-serve".to_string(), format!("--listen={bind}")];
             if factory {
@@ -119,8 +123,33 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
         .map(|list| list.iter().filter_map(|w| w.as_str().map(String::from)).collect())
         .unwrap_or_default();
     let mut words = words;
-    words.splice(1..1, options);
+    // After the subcommand that starts the server (`flask run`), whose options they are.
+    let at = 1 + usize::from(server_knowledge(server).is_some_and(|s| s.subcommand.is_some()));
+    words.splice(at..at, options);
     Some(words)
+}
+
+fn server_knowledge(name: &str) -> Option<&'static crate::knowledge::python::Server> {
+    crate::knowledge::python::knowledge().server.iter().find(|s| s.name == name)
+}
+
+/// The app's variable for a server that takes it so (Flask's `FLASK_APP`), added to the start environment.
+fn app_env(values: &mut Map<String, Value>) {
+    let text = |key: &str| values.get(key).and_then(Value::as_str);
+    if text("start_command").is_some() {
+        return;
+    }
+    let (Some(app), Some(server)) = (text("app"), text("server")) else { return };
+    let Some(name) = server_knowledge(server).and_then(|s| s.app_env.clone()) else { return };
+    let factory = values.get("app_factory").and_then(Value::as_bool).unwrap_or(false);
+    let called = if factory && !app.ends_with(')') { format!("{app}()") } else { app.to_string() };
+    let pair = serde_json::json!({ "name": name, "value": called });
+    match values.get_mut("start_env") {
+        Some(Value::Array(env)) => env.push(pair),
+        _ => {
+            values.insert("start_env".into(), Value::Array(vec![pair]));
+        }
+    }
 }
 
 #[cfg(test)]

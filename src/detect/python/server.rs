@@ -1,6 +1,6 @@
-//! The production server: the one the project depends on for its app's interface, and how a start command of
-//! the project's own deployment files runs one (`gunicorn -b 0.0.0.0:8000 mysite.wsgi`), read into the app it
-//! names and the port it binds.
+//! The server: the production server the project depends on for its app's interface (else its framework's own
+//! development server), and how a start command of the project's own deployment files runs one (`gunicorn -b
+//! 0.0.0.0:8000 mysite.wsgi`, `flask run --host=0.0.0.0`), read into the app it names and the port it binds.
 
 use std::path::Path;
 
@@ -14,7 +14,29 @@ use crate::knowledge::python::knowledge;
 /// The server the project depends on for `interface` (the first of knowledge's servers that serves it), with
 /// the dependency that names it and a note when it comes another way: with a framework's extra
 /// (`fastapi[standard]`), or through another dependency, as the lock shows (`uvicorn-worker` brings gunicorn).
+/// With no production server, the framework's own development server (`flask run`), which its `app.run()`
+/// starts too.
 pub(super) fn depended_on(
+    dependencies: &[Dependency],
+    locked: Option<(&str, &[Locked])>,
+    interface: &str,
+    framework: &str,
+) -> Option<(String, String, Option<String>)> {
+    production(dependencies, locked, interface).or_else(|| {
+        let own = knowledge().server.iter().find(|s| s.frameworks.iter().any(|f| f == framework))?;
+        let dependency = dependencies.iter().find(|d| d.name == own.package)?;
+        Some((own.name.clone(), dependency.source.clone(), None))
+    })
+}
+
+/// Whether the server named is a framework's development server (`flask`).
+pub(super) fn is_development(name: &str) -> bool {
+    knowledge().server.iter().any(|s| s.name == name && s.is_development())
+}
+
+/// The production server the project depends on for an app of this interface: directly, through a framework's
+/// extra (`fastapi[standard]`), or installed by another dependency (the lock holds it).
+fn production(
     dependencies: &[Dependency],
     locked: Option<(&str, &[Locked])>,
     interface: &str,
@@ -22,7 +44,7 @@ pub(super) fn depended_on(
     let servers: Vec<_> = knowledge()
         .server
         .iter()
-        .filter(|s| s.interfaces.iter().any(|i| i == interface))
+        .filter(|s| !s.is_development() && s.interfaces.iter().any(|i| i == interface))
         .collect();
     for server in &servers {
         if let Some(dependency) = dependencies.iter().find(|d| d.name == server.package) {
@@ -66,12 +88,12 @@ pub(super) struct Started {
     pub(super) options: Vec<String>,
 }
 
-/// Options the image sets itself (the bind, the app's folder, the factory flag) or that only suit development
-/// (`--reload`): not carried into the image's command.
+/// Options the image sets itself (the bind, the app's folder, the factory flag, Flask's `--app` and `-h` host) or
+/// that only suit development (`--reload`, `--debug`): not carried into the image's command.
 const SET_BY_IMAGE: &[&str] = &[
     "-b", "--bind", "--listen", "--host", "--port", "-p", "--chdir", "--app-dir", "--pythonpath", "--factory",
     "--call", "--reload", "--reload-dir", "--reload-include", "--reload-exclude", "--env-file", "-D", "--daemon",
-    "--interface", "-u", "--user", "-g", "--group",
+    "--interface", "-u", "--user", "-g", "--group", "--app", "-A", "-h", "--debug", "--debugger",
 ];
 
 /// Reads a command that starts one of the known servers; None for anything else (a dev server, a script).
@@ -93,8 +115,14 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         words: at,
         options: Vec::new(),
     };
+    // `flask run`: the subcommand is read past; a command without it (`flask db upgrade`) starts no server.
+    let mut subcommand = known.subcommand.as_deref();
     let mut rest = words[at..].iter();
     while let Some(word) = rest.next() {
+        if subcommand == Some(word.as_str()) {
+            subcommand = None;
+            continue;
+        }
         let (option, inline) = match word.split_once('=') {
             Some((option, value)) if option.starts_with('-') => (option, Some(value.to_string())),
             _ => (word.as_str(), None),
@@ -112,6 +140,9 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
                 if matches!(option, "-b" | "--bind" | "--listen" | "--port" | "-p") {
                     found.port = found.port.or_else(|| port_in(value));
                 }
+                if matches!(option, "--app" | "-A") {
+                    found.app = found.app.take().or_else(|| app_of_target(value));
+                }
             }
             // A value the old command's shell expanded (`${WORKERS:-4}`) means nothing in an exec-form CMD.
             let expanded = word.contains('$') || value.as_ref().is_some_and(|v| v.contains('$'));
@@ -127,7 +158,16 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
             found.app = Some(word.clone());
         }
     }
-    Some(found)
+    subcommand.is_none().then_some(found)
+}
+
+/// The app a Flask target names (`--app`, FLASK_APP): `app.py`, `src/app.py`, `app:create_app()` as the
+/// `module:object` spec the other servers take (the object left out when the target names none).
+fn app_of_target(target: &str) -> Option<String> {
+    let (module, object) = target.split_once(':').map_or((target, None), |(m, o)| (m, Some(o)));
+    let module = module.strip_suffix(".py").unwrap_or(module).trim_start_matches("./").replace('/', ".");
+    let spec = object.map_or_else(|| module.clone(), |object| format!("{module}:{object}"));
+    is_app_spec(&spec).then_some(spec)
 }
 
 /// The port gunicorn's configuration file binds (`bind = "0.0.0.0:8080"`): the file the start command's `-c`
@@ -188,6 +228,18 @@ mod tests {
         let started = super::started(&words("gunicorn -w ${WORKERS_COUNT:-4} --timeout 60 app:app")).unwrap();
         assert_eq!(started.options, words("--timeout 60"));
         assert_eq!(super::started(&words("python manage.py runserver")), None);
+        // Flask's own server: its subcommand read past, the app its --app target names, its development switches
+        // and the bind left to the image; a command without the subcommand starts no server.
+        let started = super::started(&words(
+            "flask --app web/server.py --debug run --host=0.0.0.0 --port=8080 --with-threads",
+        ))
+        .unwrap();
+        assert_eq!((started.app.as_deref(), started.port), (Some("web.server"), Some(8080)));
+        assert_eq!(started.options, words("--with-threads"));
+        let started = super::started(&words("python -m flask run -h 0.0.0.0 -p 5001")).unwrap();
+        assert_eq!((started.server.as_str(), started.port, started.options.len()), ("flask", Some(5001), 0));
+        assert_eq!(super::started(&words("flask --app app:create_app() run")).unwrap().app.as_deref(), Some("app:create_app()"));
+        assert_eq!(super::started(&words("flask db upgrade")), None);
         assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
         // Options missing from any list of valued ones, and argparse's abbreviations, keep their values.
         let started = super::started(&words(

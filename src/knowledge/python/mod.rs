@@ -66,6 +66,22 @@ pub(crate) struct Server {
     pub(crate) port: u16,
     /// Its options that take no value; every other option takes one.
     pub(crate) flags: Vec<String>,
+    /// For a framework's own development server, the frameworks whose apps it runs: taken only when the project
+    /// depends on no production server. Empty for a production server.
+    #[serde(default)]
+    pub(crate) frameworks: Vec<String>,
+    /// The subcommand that starts it (`flask run`), read past in a start command and written after the name.
+    #[serde(default)]
+    pub(crate) subcommand: Option<String>,
+    /// The variable that names the app to it (`FLASK_APP`), where it takes no argument for it.
+    #[serde(default)]
+    pub(crate) app_env: Option<String>,
+}
+
+impl Server {
+    pub(crate) fn is_development(&self) -> bool {
+        !self.frameworks.is_empty()
+    }
 }
 
 /// An app that runs as a program of its own: a script its framework's command runs, or a worker.
