@@ -81,32 +81,67 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
         add_service_env(&mut found, name, value, &source, &others);
     }
     if let Some(volumes) = service.get_sequence("volumes") {
+        // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a development
+        // convenience, not part of how the image runs, and so is an anonymous volume inside one or any volume on
+        // node_modules (`/app/node_modules`: it keeps the mounted sources from hiding the container's packages).
+        let binds: Vec<String> = volumes
+            .iter()
+            .filter_map(volume_mount)
+            .filter_map(|mount| mount.bind.then_some(mount.target))
+            .collect();
+        let under_bind = |path: &str| {
+            binds.iter().any(|bind| {
+                path.strip_prefix(bind.trim_end_matches('/'))
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
         for entry in volumes.iter() {
-            // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a
-            // development convenience, not part of how the image runs.
-            let target = match entry {
-                marked_yaml::Node::Scalar(s) => {
-                    let parts: Vec<&str> = s.as_str().split(':').collect();
-                    match parts.as_slice() {
-                        [only] => Some((*only).to_string()),
-                        [source, target, ..] if !source.starts_with(['.', '/', '~', '$']) => {
-                            Some((*target).to_string())
-                        }
-                        _ => None,
-                    }
-                }
-                marked_yaml::Node::Mapping(m) if m.get_scalar("type").is_none_or(|t| t.as_str() == "volume") => {
-                    m.get_scalar("target").map(|t| t.as_str().to_string())
-                }
-                _ => None,
+            let Some(mount) = volume_mount(entry).filter(|m| !m.bind) else {
+                continue;
             };
-            if let Some(path) = target.filter(|p| p.starts_with('/') && !p.contains('$')) {
-                found.volumes.push((path, at(entry)));
+            let packages = mount.target.rsplit('/').next() == Some("node_modules");
+            let trick = packages || (mount.anonymous && under_bind(&mount.target));
+            if mount.target.starts_with('/') && !mount.target.contains('$') && !trick {
+                found.volumes.push((mount.target, at(entry)));
             }
         }
     }
     // `working_dir` is left out: in a compose file it goes with a bind mount of the sources, for development.
     Some(found)
+}
+
+/// A service's volume entry: where it is mounted in the container, and whether it binds a host folder or is an
+/// anonymous volume (no source).
+struct Mount {
+    target: String,
+    bind: bool,
+    anonymous: bool,
+}
+
+fn volume_mount(entry: &marked_yaml::Node) -> Option<Mount> {
+    let mount = |target: &str, bind, anonymous| {
+        Some(Mount {
+            target: target.to_string(),
+            bind,
+            anonymous,
+        })
+    };
+    match entry {
+        marked_yaml::Node::Scalar(s) => match s.as_str().split(':').collect::<Vec<_>>().as_slice() {
+            [only] => mount(only, false, true),
+            [source, target, ..] => mount(target, source.starts_with(['.', '/', '~', '$']), false),
+            [] => None,
+        },
+        marked_yaml::Node::Mapping(m) => {
+            let target = m.get_scalar("target")?.as_str();
+            match m.get_scalar("type").map_or("volume", |t| t.as_str()) {
+                "volume" => mount(target, false, m.get_scalar("source").is_none()),
+                "bind" => mount(target, true, false),
+                _ => None,
+            }
+        }
+        marked_yaml::Node::Sequence(_) => None,
+    }
 }
 
 /// The other services of the file the app's service talks to, by image: those it `depends_on`, and those a
@@ -295,7 +330,8 @@ mod tests {
     fn the_compose_service_built_here() {
         let text = "services:\n  db:\n    image: postgres\n    ports: [\"5432:5432\"]\n  api:\n    build: .\n    \
             ports:\n      - \"8081:8080\"\n      - target: 9090\n    command: [\"serve\", \"--debug\"]\n    environment:\n      \
-            LOG_LEVEL: info\n      API_TOKEN: x\n      COMPOSE_PROFILES: prod\n    volumes:\n      - data:/var/lib/app\n      - ./conf:/etc/app:ro\n";
+            LOG_LEVEL: info\n      API_TOKEN: x\n      COMPOSE_PROFILES: prod\n    volumes:\n      - data:/var/lib/app\n      - ./conf:/etc/app:ro\n      - .:/srv\n      - /srv/node_modules\n      - \
+            type: volume\n        target: /srv/.next\n      - uploads:/srv/uploads\n      - modules:/opt/node_modules\n";
         let found = compose_service(text, "compose.yaml", ".").unwrap();
         assert_eq!(
             found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
@@ -311,8 +347,8 @@ mod tests {
         let volumes: Vec<&str> = found.volumes.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(
             volumes,
-            vec!["/var/lib/app"],
-            "a bind mount of a host folder is not a volume"
+            vec!["/var/lib/app", "/srv/uploads"],
+            "a bind mount of a host folder is not a volume, nor an anonymous volume inside one or one on node_modules"
         );
     }
 

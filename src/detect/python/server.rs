@@ -161,7 +161,7 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
     subcommand.is_none().then_some(found)
 }
 
-/// The app a Flask target names (`--app`, FLASK_APP): `app.py`, `src/app.py`, `app:create_app()` as the
+/// The app a Flask target names (`--app`, `FLASK_APP`): `app.py`, `src/app.py`, `app:create_app()` as the
 /// `module:object` spec the other servers take (the object left out when the target names none).
 fn app_of_target(target: &str) -> Option<String> {
     let (module, object) = target.split_once(':').map_or((target, None), |(m, o)| (m, Some(o)));
