@@ -11,6 +11,9 @@ use super::build_steps::BuiltFrontend;
 use super::record::{Runtime, Sourced};
 use crate::detect::{frontend, join_rel, Fact, Facts};
 
+/// Where the images of the stacks that do not take the old WORKDIR put the app (their templates' `WORKDIR /app`).
+const APP_ROOT: &str = "/app";
+
 /// The last part of a path (`/usr/local/bin/api` → `api`): how a command names its program.
 pub(crate) fn base_name(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
@@ -87,6 +90,9 @@ pub(crate) fn apply_to_programs(
         }
         runtime.relabel(shown);
         if !programs.iter().any(|p| p.dir == dir && p.takes_workdir) {
+            if dir == "." {
+                runtime.reroot_workdir(APP_ROOT);
+            }
             runtime.workdir = None;
         }
         let single = programs.iter().filter(|p| p.dir == dir).count() == 1;

@@ -42,6 +42,7 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
             "WORKDIR" => {
                 let dir = rest.trim_end_matches('/');
                 found.workdir = crate::validate::is_app_dir(dir).then(|| (dir.to_string(), source.clone()));
+                found.old_workdir = (dir.starts_with('/') && !dir.contains('$')).then(|| dir.to_string());
             }
             "ENTRYPOINT" => {
                 entrypoint = with_steps(rest, &mut found.steps_before);

@@ -33,6 +33,9 @@ pub(crate) struct Runtime {
     /// Container paths declared as volumes.
     pub(crate) volumes: Vec<Sourced<String>>,
     pub(crate) workdir: Option<Sourced<String>>,
+    /// The old final stage's WORKDIR as written, also one the new image would not take (`/usr/src/app`): where
+    /// its paths relative to the program were.
+    pub(crate) old_workdir: Option<String>,
     /// The health check command in exec form, with its options (`--interval=30s`).
     pub(crate) healthcheck: Option<Sourced<(Vec<String>, Vec<String>)>>,
     /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
@@ -113,6 +116,9 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
         if !found.volumes.iter().any(|(path, _)| *path == volume.0) {
             found.volumes.push(volume);
         }
+    }
+    if found.old_workdir.is_none() {
+        found.old_workdir = other.old_workdir;
     }
     if found.workdir.is_none() {
         found.workdir = other.workdir;
@@ -289,6 +295,24 @@ impl Runtime {
     }
 
     /// Names every source as the user sees it.
+    /// Moves the folders the old image kept under its WORKDIR (`VOLUME /usr/src/app/data`, a `chown`ed
+    /// `/usr/src/app/uploads`) to the same place under the new image's app folder, where the program, started
+    /// from there, looks for them.
+    pub(super) fn reroot_workdir(&mut self, app_root: &str) {
+        let Some(old) = &self.old_workdir else { return };
+        let old = old.trim_end_matches('/');
+        if old == app_root || old.is_empty() {
+            return;
+        }
+        let moved = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(old).filter(|rest| rest.starts_with('/')) {
+                *path = format!("{app_root}{rest}");
+            }
+        };
+        self.volumes.iter_mut().for_each(|(path, _)| moved(path));
+        self.owned_dirs.iter_mut().for_each(|(path, _)| moved(path));
+    }
+
     pub(super) fn relabel(&mut self, shown: &dyn Fn(&str) -> String) {
         let sources = self
             .ports
@@ -316,6 +340,11 @@ impl Runtime {
 
     /// Whether the contract says anything at all.
     pub(crate) fn is_empty(&self) -> bool {
-        *self == Runtime::default()
+        // The old WORKDIR says where the other paths were, nothing by itself.
+        *self
+            == Runtime {
+                old_workdir: self.old_workdir.clone(),
+                ..Runtime::default()
+            }
     }
 }
