@@ -16,6 +16,7 @@ mod fly;
 mod kube;
 mod procfile;
 mod record;
+mod script;
 mod syntax;
 
 pub(crate) use apply::{apply_to_programs, base_name, Program, Start};
@@ -100,7 +101,8 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
         for name in compose::COMPOSE_FILES {
             let rel = join_rel(at, name);
             if let Some(text) = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t)) {
-                if let Some(service) = compose::compose_service(&text, &rel, context) {
+                if let Some(mut service) = compose::compose_service(&text, &rel, context) {
+                    script::follow(&own, dir, &mut service);
                     record::merge(&mut found, service, &runs);
                 }
                 break;
@@ -109,7 +111,8 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     }
     let procfile_rel = join_rel(dir, "Procfile");
     if let Some(text) = read_small_text(&root.join(&procfile_rel)) {
-        if let Some(web) = procfile::web(&text, &procfile_rel) {
+        if let Some(mut web) = procfile::web(&text, &procfile_rel) {
+            script::follow(&own, dir, &mut web);
             record::merge(&mut found, web, &runs);
         }
     }
@@ -138,7 +141,8 @@ fn own_dockerfiles(root: &Path, dir: &str) -> Vec<(String, Runtime)> {
                 return None;
             }
             let shown = join_rel(dir, &rel);
-            let runtime = dockerfile::dockerfile(&text, &shown, &|path| root.join(path).is_dir());
+            let mut runtime = dockerfile::dockerfile(&text, &shown, &|path| root.join(path).is_dir());
+            script::follow(root, dir, &mut runtime);
             Some((shown, runtime))
         })
         .collect()

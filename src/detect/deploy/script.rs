@@ -1,0 +1,177 @@
+//! A start command that hands the program to a shell script of the repository (`sh start.sh`,
+//! `./docker/run.sh`, `bash /usr/src/app/run.sh` under the old WORKDIR, `/start.sh` that the old image copied
+//! there): the script's last command is the program's, read like the last step of a chain, and the commands
+//! before it are steps the new image's exec-form command does not run. A script that is more than a list of
+//! commands (conditions, loops, a `cd`, or a wrapper's `exec "$@"`) is left as the command it is.
+
+use std::path::Path;
+
+use super::record::Runtime;
+use super::syntax::{chain, command_words, first_word, logical_lines};
+use crate::detect::{join_rel, read_small_text};
+
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash"];
+
+/// Words that make a script more than a list of commands.
+const CONTROL: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function", "{", "}",
+    "cd", "pushd", "popd", "trap", "wait",
+];
+
+/// Replaces a command that runs a script of `base` (the deployment file's folder, `dir` as the user sees it)
+/// with the script's last command, its line as the evidence; the commands before it join `steps_before`.
+pub(super) fn follow(base: &Path, dir: &str, runtime: &mut Runtime) {
+    let Some((words, _)) = &runtime.command else { return };
+    let Some(script) = script_path(words) else { return };
+    let Some(rel) = in_repository(script, runtime) else {
+        return;
+    };
+    let Some(text) = read_small_text(&base.join(&rel)) else {
+        return;
+    };
+    let Some((line, command, steps)) = last_command(&text) else {
+        return;
+    };
+    runtime.steps_before.extend(steps);
+    runtime.command = Some((command, format!("{}:{line}", join_rel(dir, &rel))));
+}
+
+/// The script a command runs: `sh [-e] start.sh` or `./start.sh` itself.
+fn script_path(words: &[String]) -> Option<&str> {
+    let first = words.first()?;
+    let name = first.rsplit('/').next().unwrap_or(first);
+    let script = if SHELLS.contains(&name) {
+        // `sh -c "…"` hands the shell a command, not a file (read as a chain elsewhere).
+        words[1..].iter().find(|w| !w.starts_with('-') || *w == "-c")?
+    } else {
+        first
+    };
+    Path::new(script.as_str())
+        .extension()
+        .is_some_and(|e| e == "sh")
+        .then_some(script.as_str())
+}
+
+/// The repository path of a script the old image ran: relative to its working directory (the folder its
+/// files came from), under its WORKDIR, or a file it copied where the command names it.
+fn in_repository(script: &str, runtime: &Runtime) -> Option<String> {
+    let rel = if script.starts_with('/') {
+        let under_workdir = runtime
+            .old_workdir
+            .as_deref()
+            .and_then(|w| script.strip_prefix(w.trim_end_matches('/'))?.strip_prefix('/'));
+        let copied = || {
+            runtime.copied_in.iter().find_map(|(copied, _)| {
+                let (from, to) = copied.file.as_ref()?;
+                (to == script).then_some(from.as_str())
+            })
+        };
+        under_workdir.or_else(copied)?.to_string()
+    } else {
+        script.trim_start_matches("./").to_string()
+    };
+    let plain = !rel.is_empty() && !rel.starts_with('/') && rel.split('/').all(|part| !part.is_empty() && part != "..");
+    plain.then_some(rel)
+}
+
+/// The script's last command (its line and words) and the commands before it, when the script is a plain list
+/// of commands that ends in one the new image can run itself.
+fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
+    let lines: Vec<(usize, String)> = logical_lines(text)
+        .into_iter()
+        .map(|(line, text)| (line, text.trim().trim_end_matches(';').trim_end().to_string()))
+        .filter(|(_, text)| !text.is_empty() && !text.starts_with('#'))
+        .collect();
+    if lines
+        .iter()
+        .any(|(_, text)| CONTROL.contains(&first_word(text)) || text.ends_with('{'))
+    {
+        return None;
+    }
+    let ((line, last), before) = lines.split_last()?;
+    let (last, mut steps) = chain(last).map_or((last.as_str(), Vec::new()), |(step, steps)| (step, steps));
+    let words = command_words(last)?;
+    // A wrapper (`exec "$@"`), a variable's program or an environment prefix: not a command of its own.
+    if words.first().is_none_or(|w| w.contains(['$', '='])) {
+        return None;
+    }
+    let mut before: Vec<String> = before
+        .iter()
+        .filter(|(_, text)| first_word(text) != "set")
+        .map(|(_, text)| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    before.append(&mut steps);
+    Some((*line, words, before))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn the_script_a_command_runs() {
+        assert_eq!(script_path(&words("sh start.sh")), Some("start.sh"));
+        assert_eq!(
+            script_path(&words("/bin/bash -e ./docker/run.sh prod")),
+            Some("./docker/run.sh")
+        );
+        assert_eq!(script_path(&words("./entrypoint.sh")), Some("./entrypoint.sh"));
+        assert_eq!(script_path(&words("sh -c start.sh")), None);
+        assert_eq!(script_path(&words("node server.js")), None);
+    }
+
+    #[test]
+    fn a_scripts_last_command_with_the_steps_before_it() {
+        let script = "#!/bin/sh\nset -e\n\n# migrate first\npython manage.py migrate --noinput\npython manage.py \\\n  collectstatic --noinput\nexec gunicorn core.wsgi:application -c ./gunicorn.conf.py\n";
+        let (line, command, steps) = last_command(script).unwrap();
+        assert_eq!(
+            (line, command),
+            (8, words("gunicorn core.wsgi:application -c ./gunicorn.conf.py"))
+        );
+        assert_eq!(
+            steps,
+            [
+                "python manage.py migrate --noinput",
+                "python manage.py collectstatic --noinput"
+            ]
+        );
+        let chained = last_command("npm run migrate && node dist/index.js\n").unwrap();
+        assert_eq!(
+            (chained.1, chained.2),
+            (words("node dist/index.js"), vec!["npm run migrate".to_string()])
+        );
+        // Wrappers, conditions and a changed folder are more than a list of commands.
+        assert!(last_command("#!/bin/sh\nset -e\nexec \"$@\"\n").is_none());
+        assert!(last_command("if [ -n \"$X\" ]; then\n  migrate\nfi\nnode app.js\n").is_none());
+        assert!(last_command("cd server\nnode app.js\n").is_none());
+        assert!(last_command("PORT=80 node app.js\n").is_none());
+        assert!(last_command("# nothing\n").is_none());
+    }
+
+    #[test]
+    fn scripts_are_found_where_the_old_image_had_them() {
+        let runtime = Runtime {
+            old_workdir: Some("/usr/src/app".into()),
+            copied_in: vec![(
+                super::super::record::Copied {
+                    dest: "/start.sh".into(),
+                    file: Some(("docker/start.sh".into(), "/start.sh".into())),
+                },
+                "Dockerfile:4".into(),
+            )],
+            ..Runtime::default()
+        };
+        assert_eq!(
+            in_repository("/usr/src/app/bin/run.sh", &runtime).as_deref(),
+            Some("bin/run.sh")
+        );
+        assert_eq!(in_repository("/start.sh", &runtime).as_deref(), Some("docker/start.sh"));
+        assert_eq!(in_repository("./run.sh", &runtime).as_deref(), Some("run.sh"));
+        assert_eq!(in_repository("/opt/other.sh", &runtime), None);
+        assert_eq!(in_repository("../outside.sh", &runtime), None);
+    }
+}
