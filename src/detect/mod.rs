@@ -516,6 +516,12 @@ pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) +
     });
 }
 
+/// A command's words as a test writes them, split at spaces.
+#[cfg(test)]
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(String::from).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{each_in_parallel, PARALLEL_FROM};

@@ -107,10 +107,7 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
+    use crate::detect::words;
 
     #[test]
     fn the_script_a_command_runs() {

@@ -121,6 +121,7 @@ fn java_start(facts: &Facts, words: &[String], stems: &[String]) -> Option<Start
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::words;
     use crate::detect::Fact;
 
     fn facts(artifact: &str, main: Option<&str>) -> Facts {
@@ -130,10 +131,6 @@ mod tests {
             facts.insert("main_class".into(), Fact::new(main, "pom.xml"));
         }
         facts
-    }
-
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
     }
 
     #[test]

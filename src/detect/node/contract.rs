@@ -89,11 +89,8 @@ fn node_start(facts: &Facts, words: &[String]) -> Option<Start> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::words;
     use crate::detect::Fact;
-
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
 
     #[test]
     fn commands_that_start_the_server() {

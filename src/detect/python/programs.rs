@@ -246,10 +246,7 @@ fn last_name(callee: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
+    use crate::detect::words;
 
     #[test]
     fn start_commands_name_their_program() {

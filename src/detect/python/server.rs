@@ -207,10 +207,7 @@ fn is_app_spec(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
+    use crate::detect::words;
 
     #[test]
     fn start_commands_are_read() {
