@@ -52,6 +52,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
     }
     if let Some(node) = service.get_node("command") {
         found.command = command_words_of(node).map(|words| {
+            let words = words.iter().map(|word| with_defaults(word)).collect();
             let (words, steps) = through_shell(words);
             found.steps_before = steps;
             (words, at(node))
@@ -255,6 +256,20 @@ pub(super) fn built_service<'a>(
         .map(|(_, name, service, build)| (name, service, build))
 }
 
+/// The stage of its Dockerfile that the service built from `wanted` builds (`build: {target: production}`),
+/// with that Dockerfile's file name when the service names one.
+pub(super) fn build_target(text: &str, wanted: &str) -> Option<(Option<String>, String)> {
+    let doc = marked_yaml::parse_yaml(0, text).ok()?;
+    let (_, _, marked_yaml::Node::Mapping(build)) = built_service(&doc, wanted)? else {
+        return None;
+    };
+    let target = build.get_scalar("target")?.as_str().to_string();
+    let file = build
+        .get_scalar("dockerfile")
+        .map(|f| f.as_str().rsplit('/').next().unwrap_or_default().to_string());
+    Some((file, target))
+}
+
 /// How surely a service building the app's folder builds the app itself: the folder's own Dockerfile first
 /// (none named, `Dockerfile`, `Containerfile`), a variant next (`Dockerfile.prod`), and last one named after
 /// the service (`maildev.Dockerfile` for `maildev`): a helper image built from the same folder.
@@ -292,6 +307,33 @@ fn same_folder(a: &str, b: &str) -> bool {
 
 /// The container port of a compose `ports` entry and its protocol: `"8080"`, `"80:8080"`,
 /// `"127.0.0.1:80:8080/tcp"`, `"53:53/udp"`.
+/// A word with compose's interpolation of the variables that have a default (`${CONFIG-gunicorn.conf.py}`,
+/// `${WORKERS:-4}`) done as compose does it where they are unset; other variables are left as written.
+fn with_defaults(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else {
+            break;
+        };
+        let inner = &rest[start + 2..end];
+        let (name, default) = inner
+            .split_once(":-")
+            .or_else(|| inner.split_once('-'))
+            .unwrap_or((inner, ""));
+        let plain = crate::validate::env_name(name).is_ok() && !default.contains(['$', '{']);
+        out.push_str(&rest[..start]);
+        if plain && inner.len() > name.len() {
+            out.push_str(default);
+        } else {
+            out.push_str(&rest[start..=end]);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn compose_port(entry: &str) -> Option<(u16, String)> {
     let (ports, protocol) = entry.split_once('/').unwrap_or((entry, "tcp"));
     Some((ports.rsplit(':').next()?.parse().ok()?, protocol.to_string()))
@@ -350,6 +392,18 @@ mod tests {
             vec!["/var/lib/app", "/srv/uploads"],
             "a bind mount of a host folder is not a volume, nor an anonymous volume inside one or one on node_modules"
         );
+    }
+
+    #[test]
+    fn variables_with_defaults_are_interpolated_as_compose_does() {
+        assert_eq!(
+            with_defaults("--config=${CONFIG-gunicorn.conf.py}"),
+            "--config=gunicorn.conf.py"
+        );
+        assert_eq!(with_defaults("${WORKERS:-4}x${HOST}"), "4x${HOST}");
+        assert_eq!(with_defaults("${PORT}"), "${PORT}");
+        assert_eq!(with_defaults("${A-${B}}"), "${A-${B}}");
+        assert_eq!(with_defaults("${unclosed"), "${unclosed");
     }
 
     #[test]

@@ -4,20 +4,25 @@
 use super::record::{add_env, Copied, Runtime};
 use super::syntax::{chained_command, command_words, exec_form, first_word, logical_lines, through_shell};
 
-/// The final stage of a Dockerfile: what the image it builds runs and how.
-/// `is_dir` tells whether a path of the build context is a folder.
+/// The image a Dockerfile builds by default (its final stage): what it runs and how. `is_dir` tells whether a
+/// path of the build context is a folder.
 pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) -> Runtime {
+    image(text, file, is_dir, None)
+}
+
+/// The image a Dockerfile builds: its final stage, or the stage `target` names (compose's `build.target`), read
+/// with the stages it is built on (`FROM base AS production` inherits base's ENV, WORKDIR and CMD).
+pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, target: Option<&str>) -> Runtime {
     let lines = logical_lines(text);
-    let last_from = lines
-        .iter()
-        .rposition(|(_, l)| first_word(l).eq_ignore_ascii_case("FROM"))
-        .unwrap_or(0);
     let mut found = Runtime::default();
     let mut entrypoint: Option<Vec<String>> = None;
     let mut cmd: Option<Vec<String>> = None;
     let mut command_line = 0;
     let mut sources_in = false;
-    for (line, logical) in &lines[last_from..] {
+    let image_lines = stages_of_image(&lines, target)
+        .into_iter()
+        .flat_map(|range| &lines[range]);
+    for (line, logical) in image_lines {
         let source = format!("{file}:{line}");
         let instruction = first_word(logical).to_ascii_uppercase();
         let rest = logical.trim_start()[instruction.len()..].trim();
@@ -100,6 +105,60 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
     }
     found.frontend = super::build_steps::built_frontend(text, file, is_dir);
     found
+}
+
+/// The name of a Dockerfile's final stage, and those of the stages before it (`FROM node:22 AS production`), in
+/// order: each is an image `docker build --target` can build.
+pub(super) fn stage_names(text: &str) -> (Option<String>, Vec<String>) {
+    let lines = logical_lines(text);
+    let mut heads = stage_heads(&lines);
+    let last = heads.pop().and_then(|(_, name, _)| name);
+    (last, heads.into_iter().filter_map(|(_, name, _)| name).collect())
+}
+
+/// Each stage's first line, its name (`AS x`, lower case) and the image it starts from.
+fn stage_heads(lines: &[(usize, String)]) -> Vec<(usize, Option<String>, String)> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, l))| first_word(l).eq_ignore_ascii_case("FROM"))
+        .map(|(at, (_, l))| {
+            let words: Vec<&str> = l.split_whitespace().skip(1).filter(|w| !w.starts_with("--")).collect();
+            let name = match words.as_slice() {
+                [_, as_word, name, ..] if as_word.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                _ => None,
+            };
+            (
+                at,
+                name,
+                words.first().map_or_else(String::new, |w| w.to_ascii_lowercase()),
+            )
+        })
+        .collect()
+}
+
+/// The line ranges of the stages the image is made of, the first one it is built on first: the final stage (or
+/// the one named `target`), and each earlier stage its `FROM` names.
+fn stages_of_image(lines: &[(usize, String)], target: Option<&str>) -> Vec<std::ops::Range<usize>> {
+    let stages = stage_heads(lines);
+    let end_of = |index: usize| stages.get(index + 1).map_or(lines.len(), |(at, ..)| *at);
+    // The last stage of that name above `before` (a stage can only start from one defined above it).
+    let named = |name: &str, before: usize| {
+        stages[..before]
+            .iter()
+            .rposition(|(_, n, _)| n.as_deref() == Some(name))
+    };
+    let targeted = target.and_then(|t| named(&t.to_ascii_lowercase(), stages.len()));
+    let Some(mut index) = targeted.or(stages.len().checked_sub(1)) else {
+        return std::iter::once(0..lines.len()).collect();
+    };
+    let mut chain: Vec<std::ops::Range<usize>> = std::iter::once(stages[index].0..end_of(index)).collect();
+    // Each parent comes before its child.
+    while let Some(parent) = named(&stages[index].2, index) {
+        index = parent;
+        chain.insert(0, stages[index].0..end_of(index));
+    }
+    chain
 }
 
 /// Init processes an image runs its program under (`ENTRYPOINT ["tini", "--"]`), which reap zombies and pass
@@ -293,6 +352,40 @@ mod tests {
         let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile", &|_| false);
         assert_eq!(found.ports, vec![(53, "Dockerfile:2".into())]);
         assert_eq!(found.udp_ports, vec![(53, "Dockerfile:2".into())]);
+    }
+
+    #[test]
+    fn a_stage_is_read_with_the_stages_it_is_built_on() {
+        let text = "FROM python:3.11 AS base\nENV A=1\nWORKDIR /srv\nCMD [\"python\", \"a.py\"]\n\
+                    FROM base AS production\nEXPOSE 7000\n\
+                    FROM node:22 AS assets\nRUN npm ci\n\
+                    FROM production AS tests\nCMD [\"pytest\"]\n";
+        let last = dockerfile(text, "Dockerfile", &|_| false);
+        assert_eq!(last.command.unwrap().0, ["pytest"]);
+        assert_eq!(
+            (last.env.len(), last.ports.len()),
+            (1, 1),
+            "base's ENV and production's EXPOSE are inherited"
+        );
+        let production = image(text, "Dockerfile", &|_| false, Some("Production"));
+        assert_eq!(
+            production.command.unwrap(),
+            (vec!["python".into(), "a.py".into()], "Dockerfile:4".into())
+        );
+        assert_eq!(production.workdir.unwrap().0, "/srv");
+        // A target that names no stage builds the final one; an unrelated stage in between is not inherited.
+        assert_eq!(
+            image(text, "Dockerfile", &|_| false, Some("nope")).command.unwrap().0,
+            ["pytest"]
+        );
+        assert!(image(text, "Dockerfile", &|_| false, Some("assets")).env.is_empty());
+        assert_eq!(
+            stage_names(text),
+            (
+                Some("tests".into()),
+                vec!["base".into(), "production".into(), "assets".into()]
+            )
+        );
     }
 
     #[test]

@@ -74,11 +74,30 @@ pub(crate) fn container_files(root: &Path) -> Vec<String> {
 pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn Fn(&[String]) -> bool) -> Runtime {
     let mut found = Runtime::default();
     let own = root.join(dir);
-    let mut dockerfiles = own_dockerfiles(&own, dir);
+    // The compose file at the root names the service by its build context; one in the app's folder builds `.`.
+    let mut compose_places = vec![(".", dir)];
+    if dir != "." {
+        compose_places.push((dir, "."));
+    }
+    let compose_files: Vec<(String, String, &str)> = compose_places
+        .iter()
+        .filter_map(|(at, context)| {
+            compose::COMPOSE_FILES.iter().find_map(|name| {
+                let rel = join_rel(at, name);
+                let text = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t))?;
+                Some((rel, text, *context))
+            })
+        })
+        .collect();
+    // The stage the compose service builds, when it names one (`target: production`).
+    let target = compose_files
+        .iter()
+        .find_map(|(_, text, context)| compose::build_target(text, context));
+    let mut dockerfiles = own_dockerfiles(&own, dir, target.as_ref());
     if dir != "." {
         // The root's files hold several apps' images: only one that runs this program speaks for it.
         dockerfiles.extend(
-            own_dockerfiles(root, ".")
+            own_dockerfiles(root, ".", None)
                 .into_iter()
                 .filter(|(_, r)| r.command.as_ref().is_some_and(|(w, _)| runs_program(w))),
         );
@@ -92,21 +111,10 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     if let Some((_, runtime)) = chosen {
         found = runtime.clone();
     }
-    // The compose file at the root names the service by its build context; one in the app's folder builds `.`.
-    let mut compose_places = vec![(".", dir)];
-    if dir != "." {
-        compose_places.push((dir, "."));
-    }
-    for (at, context) in compose_places {
-        for name in compose::COMPOSE_FILES {
-            let rel = join_rel(at, name);
-            if let Some(text) = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t)) {
-                if let Some(mut service) = compose::compose_service(&text, &rel, context) {
-                    script::follow(&own, dir, &mut service);
-                    record::merge(&mut found, service, &runs);
-                }
-                break;
-            }
+    for (rel, text, context) in &compose_files {
+        if let Some(mut service) = compose::compose_service(text, rel, context) {
+            script::follow(&own, dir, &mut service);
+            record::merge(&mut found, service, &runs);
         }
     }
     let procfile_rel = join_rel(dir, "Procfile");
@@ -132,20 +140,52 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
 }
 
 /// The container files of `root/dir` that dockgen did not write, each with its final stage read.
-fn own_dockerfiles(root: &Path, dir: &str) -> Vec<(String, Runtime)> {
-    container_files(root)
-        .into_iter()
-        .filter_map(|rel| {
-            let text = read_small_text(&root.join(&rel))?;
-            if is_dockgens_own(&text) {
-                return None;
-            }
-            let shown = join_rel(dir, &rel);
-            let mut runtime = dockerfile::dockerfile(&text, &shown, &|path| root.join(path).is_dir());
+/// Stage names that say an image is for development or tests.
+const NOT_DEPLOYED_STAGES: &[&str] = &[
+    "dev",
+    "development",
+    "develop",
+    "debug",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+];
+
+/// Each image the container files of `root` build, the one each builds by default first: its final stage, or
+/// the stage a compose service builds (`target`, of the Dockerfile it names, the folder's own when none); then
+/// its other named stages (a `production` target above a final `test` one), which speak for the program only
+/// where their command runs it.
+fn own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>, String)>) -> Vec<(String, Runtime)> {
+    let mut images = Vec::new();
+    for rel in container_files(root) {
+        let Some(text) = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t)) else {
+            continue;
+        };
+        let shown = join_rel(dir, &rel);
+        let targeted = target.and_then(|(file, stage)| {
+            let default = matches!(rel.as_str(), "Dockerfile" | "Containerfile");
+            file.as_ref()
+                .map_or(default, |file| *file == rel)
+                .then_some(stage.as_str())
+        });
+        let (last, earlier) = dockerfile::stage_names(&text);
+        let mut stages: Vec<Option<String>> = vec![targeted.map(String::from)];
+        stages.extend(earlier.into_iter().filter(|s| Some(s.as_str()) != targeted).map(Some));
+        // A final stage named for development or tests is not the image the project deploys: the others first.
+        if targeted.is_none() && last.as_deref().is_some_and(|name| NOT_DEPLOYED_STAGES.contains(&name)) {
+            stages.rotate_left(1);
+        }
+        for stage in stages {
+            let mut runtime = dockerfile::image(&text, &shown, &|path| root.join(path).is_dir(), stage.as_deref());
             script::follow(root, dir, &mut runtime);
-            Some((shown, runtime))
-        })
-        .collect()
+            if stage.is_none() || stage.as_deref() == targeted || runtime.command.is_some() {
+                images.push((shown.clone(), runtime));
+            }
+        }
+    }
+    images
 }
 
 /// Where the repository's own deployment files build the app in `dir` (below the root): the root compose
@@ -161,14 +201,14 @@ pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
             break;
         }
     }
-    own_dockerfiles(&root.join(dir), dir)
+    own_dockerfiles(&root.join(dir), dir, None)
         .into_iter()
         .next()
         .map(|(rel, _)| rel)
         .or_else(|| {
             // A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) builds it.
             let suffix = format!("/{}", dir.trim_end_matches('/'));
-            own_dockerfiles(root, ".").into_iter().find_map(|(_, runtime)| {
+            own_dockerfiles(root, ".", None).into_iter().find_map(|(_, runtime)| {
                 let (workdir, source) = runtime.workdir?;
                 workdir.trim_end_matches('/').ends_with(&suffix).then_some(source)
             })

@@ -127,14 +127,19 @@ pub(super) fn apply_started(root: &Path, options: &mut [ChoiceOption], started: 
     let Some(option) = options.iter_mut().find(|o| started.app.as_ref().is_none_or(|spec| o.value == *spec || o.source.starts_with(source))) else {
         return;
     };
-    if knowledge().server.iter().any(|s| s.name == started.server) {
+    // A development server the command names (`flask run`) does not replace a production one the project
+    // depends on: the image runs that one, on the command's port.
+    let has_production =
+        option.facts.get("server").and_then(|s| s.value.as_str()).is_some_and(|s| !server::is_development(s));
+    let takes_server = !(server::is_development(&started.server) && has_production);
+    if knowledge().server.iter().any(|s| s.name == started.server) && takes_server {
         option.facts.insert(
             "server".into(),
             Fact::new(started.server.clone(), source.to_string()).with_note("the server the project's start command runs"),
         );
         option.warnings.clear();
     }
-    if !started.options.is_empty() {
+    if !started.options.is_empty() && takes_server {
         option.facts.insert(
             "server_options".into(),
             Fact::new(serde_json::json!(started.options), source.to_string())
