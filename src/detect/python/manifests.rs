@@ -68,6 +68,9 @@ pub(super) struct Manifests {
     pub(super) locked: bool,
     /// Pipfile categories besides `[packages]` that the app's install needs (`[deploy]` holding its server).
     pub(super) pipenv_categories: Vec<(String, String)>,
+    /// Poetry dependency groups besides main that are not for development (`[tool.poetry.group.prod]` holding
+    /// its server): the image installs them too.
+    pub(super) poetry_groups: Vec<(String, String)>,
     /// A uv workspace's member projects (the root first when it is one); empty for a single project.
     pub(super) workspace: Vec<Member>,
     /// Where `[tool.uv.workspace]` is declared, for a workspace with members besides the root.
@@ -92,6 +95,7 @@ impl Manifests {
             installable: false,
             locked,
             pipenv_categories: Vec::new(),
+            poetry_groups: Vec::new(),
             workspace: Vec::new(),
             workspace_source: None,
             warnings: Vec::new(),
@@ -287,6 +291,12 @@ fn choose_manager(
 
 /// Whether the package Poetry would install as the project exists: `packages = [...]` names it, or a module
 /// named after the project (`my-app` → `my_app/`, `src/my_app/`, `my_app.py`) is there.
+/// A Pipfile category's or Poetry group's name that says it is for development (`dev-packages`, `test`,
+/// `lint`, `docs`, `typing`, `formatting`).
+fn is_development_group(name: &str) -> bool {
+    ["dev", "test", "lint", "doc", "typ", "format"].iter().any(|word| name.contains(word))
+}
+
 fn poetry_root_missing(root: &Path, poetry: Option<&Table>) -> Option<String> {
     let Some(poetry) = poetry else { return Some(String::new()) };
     // Building the root package reads its readme.
@@ -357,7 +367,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
         .iter()
         .filter(|(name, _)| {
             !matches!(*name, "source" | "requires" | "scripts" | "pipenv" | "dev-packages")
-                && !["dev", "test", "lint", "doc", "type", "format"].iter().any(|w| name.contains(w))
+                && !is_development_group(name)
         })
         .filter_map(|(name, item)| Some((name, item.as_table()?)))
         .collect();
@@ -482,31 +492,17 @@ impl Pyproject {
         }
         if let Some(poetry) = self.table(&["tool", "poetry"]) {
             if let Some(dependencies) = poetry.get("dependencies").and_then(Item::as_table) {
-                for (name, value) in dependencies {
-                    let source = self.key_source(dependencies, name);
-                    if name == "python" {
-                        if let Some(range) = value.as_str() {
-                            found.python.push(PythonSaid {
-                                text: range.to_string(),
-                                source,
-                                range: true,
-                            });
-                        }
-                        continue;
-                    }
-                    let extras = value
-                        .get("extras")
-                        .and_then(Item::as_array)
-                        .map(|a| a.iter().filter_map(|v| v.as_str().map(normalise)).collect())
-                        .unwrap_or_default();
-                    let version = value.as_str().or_else(|| value.get("version")?.as_str());
-                    found.dependencies.push(Dependency {
-                        name: normalise(name),
-                        extras,
-                        pinned: version.and_then(|v| exact(v.strip_prefix("==").unwrap_or(v))),
-                        source,
-                    });
+                self.poetry_dependencies(dependencies, found);
+            }
+            // Groups a deployment installs: not the development ones, nor those Poetry leaves out unless asked.
+            for (group, item) in poetry.get("group").and_then(Item::as_table).into_iter().flatten() {
+                let optional = item.get("optional").and_then(Item::as_bool).unwrap_or(false);
+                let Some(dependencies) = item.get("dependencies").and_then(Item::as_table) else { continue };
+                if optional || is_development_group(group) || group == "main" {
+                    continue;
                 }
+                found.poetry_groups.push((group.to_string(), self.source(&["tool", "poetry", "group", group])));
+                self.poetry_dependencies(dependencies, found);
             }
             self.scripts(poetry, found);
             // Poetry 1.8+'s `package-mode = false`: dependencies only, no package of its own.
@@ -523,6 +519,35 @@ impl Pyproject {
                 let uv = self.table(&["tool", "uv"]).expect("read above");
                 found.manager_version = Some((exact.to_string(), self.key_source(uv, "required-version")));
             }
+        }
+    }
+
+    /// A Poetry dependency table's packages (`python` is the interpreter's range, read as such).
+    fn poetry_dependencies(&self, dependencies: &Table, found: &mut Manifests) {
+        for (name, value) in dependencies {
+            let source = self.key_source(dependencies, name);
+            if name == "python" {
+                if let Some(range) = value.as_str() {
+                    found.python.push(PythonSaid {
+                        text: range.to_string(),
+                        source,
+                        range: true,
+                    });
+                }
+                continue;
+            }
+            let extras = value
+                .get("extras")
+                .and_then(Item::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(normalise)).collect())
+                .unwrap_or_default();
+            let version = value.as_str().or_else(|| value.get("version")?.as_str());
+            found.dependencies.push(Dependency {
+                name: normalise(name),
+                extras,
+                pinned: version.and_then(|v| exact(v.strip_prefix("==").unwrap_or(v))),
+                source,
+            });
         }
     }
 

@@ -54,6 +54,7 @@ pub(super) static STACK: Stack = Stack {
         "locked",
         "system_libraries",
         "uv_workspace",
+        "poetry_groups",
         "no_musl_wheels",
         "has_frontend",
         "frontend",
@@ -307,6 +308,13 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
         facts.insert(
             "uv_workspace".into(),
             Fact::new(true, source.clone()).with_note("a uv workspace: its members install only with their sources"),
+        );
+    }
+    if let Some((_, source)) = manifests.poetry_groups.first() {
+        let groups: Vec<&str> = manifests.poetry_groups.iter().map(|(name, _)| name.as_str()).collect();
+        facts.insert(
+            "poetry_groups".into(),
+            Fact::new(json!(groups), source.clone()).with_note("Poetry groups installed besides main"),
         );
     }
     if let Some((_, source)) = manifests.pipenv_categories.first() {

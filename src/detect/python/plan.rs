@@ -17,7 +17,8 @@ pub(super) const FIELDS: &[PlanField] = &[
     },
     PlanField {
         name: "poetry_main_only",
-        holds: "for Poetry: the flag that leaves out development dependencies (--only main since 1.2, --no-dev before)",
+        holds: "for Poetry: the flag that leaves out development dependencies (--only main since 1.2, with the groups \
+                a deployment installs too, poetry_groups; --no-dev before)",
     },
     PlanField {
         name: "tool_released",
@@ -48,7 +49,17 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     app_env(values);
     if text(values, "package_manager").as_deref() == Some("poetry") {
         let version = text(values, "package_manager_version").unwrap_or_default();
-        let flag = if version.is_empty() || version_at_least(&version, "1.2") { "--only main" } else { "--no-dev" };
+        let groups: Vec<&str> = values
+            .get("poetry_groups")
+            .and_then(Value::as_array)
+            .map(|groups| groups.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        // Groups came with 1.2; before it there is only development or not.
+        let flag = if !version.is_empty() && !version_at_least(&version, "1.2") {
+            "--no-dev".to_string()
+        } else {
+            std::iter::once("--only main").chain(groups).collect::<Vec<_>>().join(",")
+        };
         values.insert("poetry_main_only".into(), Value::from(flag));
     }
     let manager = text(values, "package_manager").unwrap_or_default();
