@@ -310,6 +310,19 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
             Fact::new(true, source.clone()).with_note("a uv workspace: its members install only with their sources"),
         );
     }
+    installed_sets(manifests, facts);
+    if !manifests.locked && manager != Manager::Pip {
+        candidate.warnings.push(format!(
+            "{}: no lock file, so the image resolves the dependencies when it is built: commit the lock for \
+             reproducible images",
+            manifests.manager_source
+        ));
+    }
+}
+
+/// The dependency sets the image installs besides the main one: Poetry groups and Pipfile categories that are
+/// not for development.
+fn installed_sets(manifests: &Manifests, facts: &mut Facts) {
     if let Some((_, source)) = manifests.poetry_groups.first() {
         let groups: Vec<&str> = manifests.poetry_groups.iter().map(|(name, _)| name.as_str()).collect();
         facts.insert(
@@ -324,13 +337,6 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
             "pipenv_categories".into(),
             Fact::new(json!(categories), source.clone()).with_note("Pipfile categories installed besides [packages]"),
         );
-    }
-    if !manifests.locked && manager != Manager::Pip {
-        candidate.warnings.push(format!(
-            "{}: no lock file, so the image resolves the dependencies when it is built: commit the lock for \
-             reproducible images",
-            manifests.manager_source
-        ));
     }
 }
 
