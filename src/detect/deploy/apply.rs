@@ -238,7 +238,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
         runtime.volumes.iter().map(|(_, s)| s.as_str()).collect(),
         "data the program keeps",
     );
-    owned_dirs(&runtime.owned_dirs, facts);
+    owned_dirs(&runtime.owned_dirs, &carried.env, facts);
     if let Some((dir, source)) = &runtime.workdir {
         facts.insert(
             "workdir".into(),
@@ -319,14 +319,34 @@ fn build_scripts(root: &Path, runs: &[Sourced<Vec<String>>], program: &mut Progr
 
 /// The folders the old image made its program's user own (`written_dirs`, absolute): made and handed to the app
 /// user in the new image too, beside those the code shows it writes.
-fn owned_dirs(owned: &[Sourced<String>], facts: &mut Facts) {
+/// The folder of a `SQLite` database file a URL names by its absolute path: `file:/data/app.db` (Prisma),
+/// `sqlite:////data/app.db` (`SQLAlchemy`, also with a driver: `sqlite+aiosqlite:`); None for a relative one, a
+/// server's URL or a system folder.
+fn database_folder(url: &str) -> Option<String> {
+    let path = match url.split_once(':')? {
+        ("file", path) => path,
+        (scheme, rest) if scheme == "sqlite" || scheme.starts_with("sqlite+") => rest.strip_prefix("///")?,
+        _ => return None,
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let (folder, file) = path.rsplit_once('/')?;
+    (path.starts_with('/') && !file.is_empty() && crate::validate::is_app_dir(folder)).then(|| folder.to_string())
+}
+
+/// `written_dirs`: the folders the old final stage handed to a user, and the folder of a `SQLite` database a
+/// variable names by its absolute path (`DATABASE_URL=file:/data/app.db`), where the program makes the file.
+fn owned_dirs(owned: &[Sourced<String>], env: &[Sourced<(String, String)>], facts: &mut Facts) {
+    let databases = env
+        .iter()
+        .filter_map(|((_, value), source)| Some((database_folder(value)?, source.clone())));
+    let owned: Vec<Sourced<String>> = owned.iter().cloned().chain(databases).collect();
     let Some((_, first)) = owned.first() else { return };
     let fact = facts
         .entry("written_dirs".into())
         .or_insert_with(|| Fact::new(json!([]), first.clone()));
     let Some(list) = fact.value.as_array_mut() else { return };
     let mut added = Vec::new();
-    for (dir, source) in owned {
+    for (dir, source) in &owned {
         if !list.iter().any(|known| known == dir.as_str()) {
             list.push(json!(dir));
             added.push(format!(
@@ -626,6 +646,24 @@ fn plain_args(words: Vec<String>, source: &str, warnings: &mut Vec<String>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_folder_of_a_sqlite_database_a_variable_names() {
+        assert_eq!(database_folder("file:/data/sqlite.db").as_deref(), Some("/data"));
+        assert_eq!(
+            database_folder("sqlite+aiosqlite:////var/lib/app/db.sqlite3?mode=rwc").as_deref(),
+            Some("/var/lib/app")
+        );
+        for relative_or_server in [
+            "file:./dev.db",
+            "sqlite:///app.db",
+            "postgres://u@db/x",
+            "file:/tmp.db",
+            "/data/x.db",
+        ] {
+            assert_eq!(database_folder(relative_or_server), None, "{relative_or_server}");
+        }
+    }
 
     #[test]
     fn loopback_addresses_of_other_services_are_not_baked_in() {
