@@ -173,7 +173,9 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
         || (app.package.str("main").is_some() && !in_workspace)
         || compiled_dev_server
         || listening_file
-        || (super::server::bun_entry(app).is_some() && !in_workspace);
+        || (super::server::bun_entry(app).is_some() && !in_workspace)
+        // The project's own Dockerfile, compose file or Procfile runs a file of the package with node.
+        || super::server::deployed_entry(app).is_some();
     if has_server_entry || app.dependency("@nestjs/core").is_some() {
         server(app, facts, warnings)?;
         return Ok(true);

@@ -661,6 +661,7 @@ pub(super) fn start_entry(
     }
     main_entry(app, has_build, warnings)
         .or_else(|| bun_entry(app))
+        .or_else(|| deployed_entry(app))
         .or_else(|| listening_file(app))
 }
 
@@ -789,7 +790,7 @@ pub(super) fn bun_entry(app: &App) -> Option<Start> {
 
 /// The file the project's deployment files run with node (a Dockerfile's `CMD node app.js`, also at the end of
 /// a shell chain; a Procfile; compose), when the package names none that exists: the server's entry, from them.
-fn deployed_entry(app: &App) -> Option<Start> {
+pub(super) fn deployed_entry(app: &App) -> Option<Start> {
     let runs = |words: &[String]| {
         let file = words.get(1).map(|f| f.trim_start_matches("./"));
         words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "node")
