@@ -398,7 +398,13 @@ pub(super) fn pip_requirement_file(text: &str, file: &str, exists: &dyn Fn(&str)
                         _ => path.trim_start_matches("./").to_string(),
                     };
                     let leaves = in_context.starts_with('/') || in_context.split('/').any(|part| part == "..");
-                    if !leaves && exists(&in_context) {
+                    // uv and pip-tools also take a project's manifest (`uv pip install -r pyproject.toml`); pip
+                    // reads only a requirements file, and the manifest is read as such already.
+                    let manifest = matches!(
+                        in_context.rsplit('/').next(),
+                        Some("pyproject.toml" | "setup.py" | "setup.cfg")
+                    );
+                    if !leaves && !manifest && exists(&in_context) {
                         return Some((in_context, format!("{file}:{line}")));
                     }
                 }
@@ -479,12 +485,19 @@ mod tests {
     }
 
     fn requirement_file(text: &str) -> Option<(String, String)> {
-        pip_requirement_file(text, "Dockerfile", &|path| ["req.txt", "deps/prod.txt"].contains(&path))
+        pip_requirement_file(text, "Dockerfile", &|path| {
+            ["req.txt", "deps/prod.txt", "pyproject.toml"].contains(&path)
+        })
     }
 
     #[test]
     fn the_requirement_file_pip_is_handed() {
         let found = |text: &str| requirement_file(text).map(|(file, at)| format!("{file} {at}"));
+        // A manifest uv reads as one is not a requirements file pip could.
+        assert_eq!(
+            found("FROM python\nRUN uv venv && uv pip install -r pyproject.toml\n"),
+            None
+        );
         assert_eq!(
             found("FROM python:3.13\nRUN pip install -r req.txt\n").as_deref(),
             Some("req.txt Dockerfile:2")

@@ -187,7 +187,10 @@ fn without_init(words: Vec<String>) -> Vec<String> {
 /// A command's words; for a shell chain (`migrate && node app.js`, also handed to `sh -c`), its last step's,
 /// with the steps before it kept in `steps`.
 fn with_steps(text: &str, steps: &mut Vec<String>) -> Option<Vec<String>> {
-    let (words, before) = match command_words(text) {
+    // `CMD sh -c "migrate && serve"` in shell form: the quoted script is one word, read by `through_shell`.
+    let handed_to_shell =
+        || shlex::split(text).filter(|words| matches!(words.as_slice(), [_, flag, _] if flag == "-c"));
+    let (words, before) = match command_words(text).or_else(handed_to_shell) {
         Some(words) => through_shell(words),
         None => chained_command(text)?,
     };
@@ -245,6 +248,7 @@ fn healthcheck(text: &str) -> Option<(Vec<String>, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::words;
 
     #[test]
     fn an_init_process_is_looked_through() {
@@ -352,6 +356,20 @@ mod tests {
         let found = dockerfile("FROM a\nEXPOSE 53 53/udp 8053/sctp\n", "Dockerfile", &|_| false);
         assert_eq!(found.ports, vec![(53, "Dockerfile:2".into())]);
         assert_eq!(found.udp_ports, vec![(53, "Dockerfile:2".into())]);
+    }
+
+    #[test]
+    fn a_shell_form_command_handing_a_chain_to_a_shell() {
+        let found = dockerfile(
+            "FROM python\nCMD sh -c \".venv/bin/alembic upgrade head && .venv/bin/uvicorn app.main:app --port 8000\"\n",
+            "Dockerfile",
+            &|_| false,
+        );
+        assert_eq!(
+            found.command.unwrap().0,
+            words(".venv/bin/uvicorn app.main:app --port 8000")
+        );
+        assert_eq!(found.steps_before, [".venv/bin/alembic upgrade head"]);
     }
 
     #[test]

@@ -284,19 +284,27 @@ fn choose_manager(
         (Manager::Uv, source)
     } else if let Some(file) = requirement_files.first() {
         (Manager::Pip, file.clone())
+    } else if let Some(source) = declared(&["project"], Some("dependencies")).filter(|_| !has_build_system(pyproject)) {
+        // A dependency list that builds no package (no [build-system]): pip would build the folder as one
+        // (`pip install .`, which fails on several top-level modules); uv installs the list alone.
+        (Manager::Uv, source)
     } else {
         (Manager::Pip, if has_project { "pyproject.toml" } else { "setup.py" }.to_string())
     }
 }
 
-/// Whether the package Poetry would install as the project exists: `packages = [...]` names it, or a module
-/// named after the project (`my-app` → `my_app/`, `src/my_app/`, `my_app.py`) is there.
+fn has_build_system(pyproject: Option<&Pyproject>) -> bool {
+    pyproject.is_some_and(|p| p.doc.contains_key("build-system"))
+}
+
 /// A Pipfile category's or Poetry group's name that says it is for development (`dev-packages`, `test`,
 /// `lint`, `docs`, `typing`, `formatting`).
 fn is_development_group(name: &str) -> bool {
     ["dev", "test", "lint", "doc", "typ", "format"].iter().any(|word| name.contains(word))
 }
 
+/// Whether the package Poetry would install as the project exists: `packages = [...]` names it, or a module
+/// named after the project (`my-app` → `my_app/`, `src/my_app/`, `my_app.py`) is there.
 fn poetry_root_missing(root: &Path, poetry: Option<&Table>) -> Option<String> {
     let Some(poetry) = poetry else { return Some(String::new()) };
     // Building the root package reads its readme.
