@@ -354,13 +354,18 @@ fn option(root: &Path, app: &AppObject, dependencies: &[Dependency], locked: Opt
             let port = known.map_or(8000, |s| s.port);
             let fact = Fact::new(name.clone(), source.clone());
             let note = note.or_else(|| {
-                let subcommand = known.filter(|s| s.is_development())?.subcommand.as_deref().unwrap_or_default();
+                let own = known.filter(|s| s.is_development())?;
+                let command = match &own.script {
+                    Some(script) => format!("python {script}"),
+                    None => name.clone(),
+                };
                 warnings.push(format!(
                     "{}: the project depends on no production server, so the image runs {}'s own development \
-                     server (`{name} {subcommand}`, which the app's `app.run()` starts too) on all interfaces: add \
-                     gunicorn or waitress to the dependencies and pass --set server=NAME for production",
+                     server (`{command} {}`) on all interfaces: add gunicorn or waitress to the dependencies and pass \
+                     --set server=NAME for production",
                     app.spec(),
-                    app.framework
+                    app.framework,
+                    own.subcommand.as_deref().unwrap_or_default()
                 ));
                 Some(format!("{}'s own development server: the project depends on no production server", app.framework))
             });

@@ -12,8 +12,8 @@ pub(super) const FIELDS: &[PlanField] = &[
         name: "start_words",
         holds: "the CMD's words: start_command when given, else the server running the app on 0.0.0.0 and the port \
                 (gunicorn --bind, uvicorn --host/--port, --factory or `module:factory()` for a factory; Flask's own \
-                `flask run --host --port`, the app in FLASK_APP, added to start_env), with the server's options from \
-                the project's start command (server_options)",
+                `flask run --host --port`, the app in FLASK_APP, added to start_env; Django's `manage.py runserver`), \
+                with the server's options from the project's start command (server_options)",
     },
     PlanField {
         name: "poetry_main_only",
@@ -117,6 +117,7 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
         "daphne" => vec!["daphne".into(), "--bind".into(), "0.0.0.0".into(), "--port".into(), port, app.to_string()],
         // The app is named by its variable (`app_env`, set with the start environment).
         "flask" => vec!["flask".into(), "run".into(), "--host".into(), "0.0.0.0".into(), "--port".into(), port],
+        "django" => vec!["python".into(), "manage.py".into(), "runserver".into(), "--noreload".into(), format!("0.0.0.0:{port}")],
         "waitress" => {
             let mut words = vec!["waitress-serve".to_string(), format!("--listen={bind}")];
             if factory {
@@ -134,8 +135,9 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
         .map(|list| list.iter().filter_map(|w| w.as_str().map(String::from)).collect())
         .unwrap_or_default();
     let mut words = words;
-    // After the subcommand that starts the server (`flask run`), whose options they are.
-    let at = 1 + usize::from(server_knowledge(server).is_some_and(|s| s.subcommand.is_some()));
+    // After the subcommand that starts the server (`flask run`, `manage.py runserver`), whose options they are.
+    let subcommand = server_knowledge(server).and_then(|s| s.subcommand.as_deref());
+    let at = words.iter().position(|w| Some(w.as_str()) == subcommand).map_or(1, |i| i + 1);
     words.splice(at..at, options);
     Some(words)
 }

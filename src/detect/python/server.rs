@@ -93,13 +93,19 @@ pub(super) struct Started {
 const SET_BY_IMAGE: &[&str] = &[
     "-b", "--bind", "--listen", "--host", "--port", "-p", "--chdir", "--app-dir", "--pythonpath", "--factory",
     "--call", "--reload", "--reload-dir", "--reload-include", "--reload-exclude", "--env-file", "-D", "--daemon",
-    "--interface", "-u", "--user", "-g", "--group", "--app", "-A", "-h", "--debug", "--debugger",
+    "--interface", "-u", "--user", "-g", "--group", "--app", "-A", "-h", "--debug", "--debugger", "--noreload",
 ];
 
 /// Reads a command that starts one of the known servers; None for anything else (a dev server, a script).
 pub(super) fn started(words: &[String]) -> Option<Started> {
+    // A server run from a script of the project (`python manage.py runserver`).
+    let scripted = || {
+        let script = base_name(words.get(1)?);
+        knowledge().server.iter().find(|s| s.script.as_deref() == Some(script)).map(|s| (s.name.as_str(), 2))
+    };
     let (server, at) = match base_name(words.first()?) {
         first if first.starts_with("python") && words.get(1).is_some_and(|w| w == "-m") => (words.get(2)?.as_str(), 3),
+        first if first.starts_with("python") => scripted()?,
         "waitress-serve" => ("waitress", 1),
         first => (first, 1),
     };
@@ -153,6 +159,13 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
                 }
             }
             continue;
+        }
+        if known.is_development() && found.port.is_none() {
+            // Django's `runserver 0.0.0.0:8000`: the address is an argument.
+            found.port = port_in(word);
+            if found.port.is_some() {
+                continue;
+            }
         }
         if found.app.is_none() && is_app_spec(word) {
             found.app = Some(word.clone());
@@ -224,7 +237,6 @@ mod tests {
         assert_eq!(started.options, words("--workers=2"));
         let started = super::started(&words("gunicorn -w ${WORKERS_COUNT:-4} --timeout 60 app:app")).unwrap();
         assert_eq!(started.options, words("--timeout 60"));
-        assert_eq!(super::started(&words("python manage.py runserver")), None);
         // Flask's own server: its subcommand read past, the app its --app target names, its development switches
         // and the bind left to the image; a command without the subcommand starts no server.
         let started = super::started(&words(
@@ -237,6 +249,9 @@ mod tests {
         assert_eq!((started.server.as_str(), started.port, started.options.len()), ("flask", Some(5001), 0));
         assert_eq!(super::started(&words("flask --app app:create_app() run")).unwrap().app.as_deref(), Some("app:create_app()"));
         assert_eq!(super::started(&words("flask db upgrade")), None);
+        let started = super::started(&words("python3 manage.py runserver 0.0.0.0:8001 --noreload")).unwrap();
+        assert_eq!((started.server.as_str(), started.port, started.options.len()), ("django", Some(8001), 0));
+        assert_eq!(super::started(&words("python manage.py migrate")), None);
         assert_eq!(super::started(&words("gunicorn -b $HOST:$PORT app:app")).unwrap().port, None);
         // Options missing from any list of valued ones, and argparse's abbreviations, keep their values.
         let started = super::started(&words(

@@ -70,6 +70,9 @@ pub(crate) struct Server {
     /// depends on no production server. Empty for a production server.
     #[serde(default)]
     pub(crate) frameworks: Vec<String>,
+    /// The script Python runs it from (`python manage.py runserver`), for a server that has no command of its own.
+    #[serde(default)]
+    pub(crate) script: Option<String>,
     /// The subcommand that starts it (`flask run`), read past in a start command and written after the name.
     #[serde(default)]
     pub(crate) subcommand: Option<String>,
