@@ -65,7 +65,7 @@ pub(super) fn site_base(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
 
 /// `vite build --base=/docs/` or `--base /docs/` in the build script.
 fn script_flag(app: &App, flag: &str) -> Option<Fact> {
-    let (script, source) = app.script("build")?;
+    let (script, source) = app.build_script()?;
     let words: Vec<&str> = script.split_whitespace().collect();
     let prefix = format!("{flag}=");
     words.iter().enumerate().find_map(|(i, word)| {

@@ -104,7 +104,7 @@ pub(super) fn framework(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
 }
 
 fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Result<bool> {
-    let build = app.script("build");
+    let build = app.build_script();
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
     }

@@ -938,6 +938,17 @@ impl<'a> App<'a> {
             .map(|s| (s.to_string(), self.at(&format!("scripts.{name}"))))
     }
 
+    /// The build script, unless it does nothing (`"build": "echo No build needed"`, `true`, `exit 0`): a no-op
+    /// makes no file a start command could run.
+    pub(super) fn build_script(&self) -> Option<(String, String)> {
+        let (text, source) = self.script("build")?;
+        let no_op = text.split("&&").all(|step| {
+            let word = step.split_whitespace().next().unwrap_or_default();
+            matches!(word, "echo" | "true" | ":" | "exit" | "") && !step.contains(['>', '|', ';', '$', '`'])
+        });
+        (!no_op).then_some((text, source))
+    }
+
     /// The first config file of these names that exists, with its text.
     pub(super) fn config(&self, names: &[&str]) -> Option<(String, String)> {
         names

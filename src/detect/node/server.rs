@@ -196,7 +196,7 @@ fn bun_runtime(app: &App, command: &Fact, facts: &mut Facts, warnings: &mut Vec<
 /// script, tsconfig's outDir.
 fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
     let mut outputs = Vec::new();
-    if let Some((script, _)) = app.script("build") {
+    if let Some((script, _)) = app.build_script() {
         if let (true, Some(vite)) = (scripts::runs(app, "build", "vite", "build"), app.dependency("vite")) {
             outputs.extend(vite_output(app, &vite, warnings).and_then(|f| f.value.as_str().map(String::from)));
         }
