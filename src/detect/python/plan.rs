@@ -154,9 +154,8 @@ fn app_env(values: &mut Map<String, Value>) {
     }
     let (Some(app), Some(server)) = (text("app"), text("server")) else { return };
     let Some(name) = server_knowledge(server).and_then(|s| s.app_env.clone()) else { return };
-    let factory = values.get("app_factory").and_then(Value::as_bool).unwrap_or(false);
-    let called = if factory && !app.ends_with(')') { format!("{app}()") } else { app.to_string() };
-    let pair = serde_json::json!({ "name": name, "value": called });
+    // Flask calls a factory the variable names by itself (`module:create_app`); its arguments would need a shell.
+    let pair = serde_json::json!({ "name": name, "value": app.trim_end_matches("()") });
     match values.get_mut("start_env") {
         Some(Value::Array(env)) => env.push(pair),
         _ => {
