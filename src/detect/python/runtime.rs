@@ -222,9 +222,11 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
     }
     // A module constant named for the data it holds (`DATA_DIR = BASE_DIR / "data"`, `UPLOAD_FOLDER =
     // "uploads"`): a folder the program keeps data in, made whatever code makes it (a loop over several).
-    // So is an attribute of a config class (`class Config: UPLOAD_FOLDER = "uploads"`), read through it.
+    // So is an attribute of a config class (`class Config: UPLOAD_FOLDER = "uploads"`), read through it, and a
+    // setting a factory assigns (`app.config["UPLOAD_FOLDER"] = os.path.join("app", "static", "uploads")`).
     let class_values = summary.classes.iter().map(|class| class.values.as_slice());
-    for assignments in std::iter::once(summary.constants.as_slice()).chain(class_values) {
+    let settings = std::iter::once(summary.config_settings.as_slice());
+    for assignments in std::iter::once(summary.constants.as_slice()).chain(class_values).chain(settings) {
         for (at, (name, value, line)) in assignments.iter().enumerate() {
             // The name's last assignment is the one in force.
             let reassigned = assignments[at + 1..].iter().any(|(later, _, _)| later == name);

@@ -99,6 +99,8 @@ pub(super) struct Summary {
     pub(super) environ_subscripts: Vec<(String, usize)>,
     /// Classes defined at the top level.
     pub(super) classes: Vec<Class>,
+    /// `app.config["UPLOAD_FOLDER"] = value` anywhere (Flask's settings set in a factory): (key, value, line).
+    pub(super) config_settings: Vec<(String, Literal, usize)>,
     /// Every assignment to a plain name anywhere in the module, with the string it assigns when it is one
     /// (`filepath = "txtfile"` in a function): a name assigned once, to a string, stands for it.
     pub(super) bindings: Vec<(String, Option<String>)>,
@@ -376,6 +378,13 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
                     let value = value.and_then(|v| v.as_str().map(str::to_string));
                     summary.bindings.push((text_of(left, bytes).to_string(), value));
                 }
+                let on_config = left.kind() == "subscript"
+                    && left.child_by_field_name("value").is_some_and(|v| text_of(v, bytes).ends_with("config"));
+                if let (true, Some(key)) = (on_config, left.child_by_field_name("subscript")) {
+                    if let Literal::Str(key) = literal(key, bytes) {
+                        summary.config_settings.push((key, literal(right, bytes), line_of(node)));
+                    }
+                }
             }
         }
         "subscript" => {
@@ -572,11 +581,15 @@ fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
             }
             let arguments = node.child_by_field_name("arguments")?;
             let mut cursor = arguments.walk();
-            let mut parts = arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment");
-            let first = base(parts.next()?)?;
-            let rest: Option<Vec<String>> = parts.map(string).collect();
+            let parts: Vec<Node> = arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment").collect();
+            let (first, rest) = parts.split_first()?;
+            let rest: Option<Vec<String>> = rest.iter().map(|part| string(*part)).collect();
             let rest = rest.filter(|r| !r.is_empty())?;
-            joined(first, &rest.join("/"))
+            match base(*first) {
+                Some(first) => joined(first, &rest.join("/")),
+                // `os.path.join('app', 'static', 'uploads')`: a path as its strings joined would be.
+                None => Some(Literal::Str(join_path(&string(*first)?, &rest.join("/")))),
+            }
         }
         _ => None,
     }
