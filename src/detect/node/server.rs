@@ -141,8 +141,22 @@ pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Re
         let found = scripts::resolve(app, name)?;
         let runner = found.words.first()?;
         let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
-        (has_build && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
+        let compiled_or_loaded = has_build || (runner == "tsx" && tsx_loads_sources(app));
+        (compiled_or_loaded && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
     })
+}
+
+/// Whether the project's tsx is one node can load as a module loader (`node --import tsx`, tsx 4 and later):
+/// a TypeScript server nothing compiles then runs from its sources, as its scripts run it.
+fn tsx_loads_sources(app: &App) -> bool {
+    let declared = ["dependencies", "devDependencies"]
+        .iter()
+        .find_map(|section| app.package.str(&format!("{section}.tsx")).map(String::from));
+    let major = declared.as_deref().and_then(|range| {
+        let digits: String = range.trim_start_matches(|c: char| !c.is_ascii_digit()).chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    major.is_some_and(|major| major >= 4)
 }
 
 /// The env assignments of the start script as the image's ENV, and the port when it sets PORT: `NODE_ENV` is
@@ -637,6 +651,18 @@ pub(super) fn start_entry(
                 continue;
             };
             let entry = if is_typescript(file) {
+                if !has_build && runner == "tsx" && tsx_loads_sources(app) {
+                    let file = file.trim_start_matches("./");
+                    warnings.push(format!(
+                        "{source}: `{text}` runs the TypeScript sources through tsx and no build compiles them: the \
+                         image runs them the same way (`node --import tsx {file}`); add a build (tsc) for an image \
+                         without tsx"
+                    ));
+                    return start(
+                        Fact::new(format!("node --import tsx {file}"), source)
+                            .with_note(format!("`{text}` without its watch mode: tsx loads the sources")),
+                    );
+                }
                 if !has_build {
                     warnings.push(format!(
                         "{source}: `{text}` runs TypeScript through {runner} and there is no build script to compile it: \
