@@ -146,6 +146,23 @@ pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Re
     })
 }
 
+/// The start of a TypeScript server that only tsx runs, from its sources (`node --import tsx src/index.ts`), said.
+fn tsx_start(found: &scripts::Resolved, file: &str, warnings: &mut Vec<String>) -> Start {
+    let text = found.words.join(" ");
+    let source = found.source();
+    let file = file.trim_start_matches("./");
+    warnings.push(format!(
+        "{source}: `{text}` runs the TypeScript sources through tsx and no build compiles them: the image runs them \
+         the same way (`node --import tsx {file}`); add a build (tsc) for an image without tsx"
+    ));
+    Start {
+        command: Fact::new(format!("node --import tsx {file}"), source)
+            .with_note(format!("`{text}` without its watch mode: tsx loads the sources")),
+        env: found.env.clone(),
+        cli: None,
+    }
+}
+
 /// Whether the project's tsx is one node can load as a module loader (`node --import tsx`, tsx 4 and later):
 /// a TypeScript server nothing compiles then runs from its sources, as its scripts run it.
 fn tsx_loads_sources(app: &App) -> bool {
@@ -580,38 +597,8 @@ pub(super) fn start_entry(
         .filter_map(|name| scripts::resolve(app, name))
         .map(|found| package_itself(app, found))
         .collect();
-    // Node 22 and later run a TypeScript entry as it is (type stripping); the current LTS when nothing pins.
-    let strips_types = node_line.is_none_or(|major| major >= STRIPS_TYPES_FROM);
-    for found in &resolved {
-        let typescript_entry =
-            node_command(&found.words, true).is_some() && node_command(&found.words, false).is_none();
-        if typescript_entry && !strips_types {
-            warnings.push(format!(
-                "{}: `{}` runs TypeScript, which node runs as it is only from Node {STRIPS_TYPES_FROM} (type \
-                 stripping); the Node line here is {}: raise engines.node or compile it",
-                found.source(),
-                found.words.join(" "),
-                node_line.unwrap_or_default()
-            ));
-        }
-        if let Some(command) = node_command(&found.words, strips_types) {
-            if let Some(missing) = entry_file(&command).filter(|file| made_by_nothing(app, found, file, has_build)) {
-                warnings.push(format!(
-                    "{}: `{}` runs {missing}, which is not in the repository and which nothing builds (no build \
-                     script, no compile, no pre-script or install hook): not taken as the server's command",
-                    found.source(),
-                    found.words.join(" ")
-                ));
-                continue;
-            }
-            say_skipped_steps(found, &command, warnings);
-            let fact = Fact::new(command, found.source()).with_note(found.describe());
-            return Some(Start {
-                command: fact,
-                env: found.env.clone(),
-                cli: None,
-            });
-        }
+    if let Some(start) = run_by_node(app, &resolved, has_build, node_line, warnings) {
+        return Some(start);
     }
     let node = |entry: &str, source: String| Fact::new(format!("node {entry}"), source);
     // With no start script, a compiled server's dev script (`tsx --watch src/index.ts`) still names its entry.
@@ -652,16 +639,7 @@ pub(super) fn start_entry(
             };
             let entry = if is_typescript(file) {
                 if !has_build && runner == "tsx" && tsx_loads_sources(app) {
-                    let file = file.trim_start_matches("./");
-                    warnings.push(format!(
-                        "{source}: `{text}` runs the TypeScript sources through tsx and no build compiles them: the \
-                         image runs them the same way (`node --import tsx {file}`); add a build (tsc) for an image \
-                         without tsx"
-                    ));
-                    return start(
-                        Fact::new(format!("node --import tsx {file}"), source)
-                            .with_note(format!("`{text}` without its watch mode: tsx loads the sources")),
-                    );
+                    return Some(tsx_start(found, file, warnings));
                 }
                 if !has_build {
                     warnings.push(format!(
@@ -689,6 +667,51 @@ pub(super) fn start_entry(
         .or_else(|| bun_entry(app))
         .or_else(|| deployed_entry(app))
         .or_else(|| listening_file(app))
+}
+
+/// The first start script that runs a file with node (a TypeScript one where node strips types), unless nothing
+/// makes the file it runs.
+fn run_by_node(
+    app: &App,
+    resolved: &[scripts::Resolved],
+    has_build: bool,
+    node_line: Option<u64>,
+    warnings: &mut Vec<String>,
+) -> Option<Start> {
+    // Node 22 and later run a TypeScript entry as it is (type stripping); the current LTS when nothing pins.
+    let strips_types = node_line.is_none_or(|major| major >= STRIPS_TYPES_FROM);
+    for found in resolved {
+        let typescript_entry =
+            node_command(&found.words, true).is_some() && node_command(&found.words, false).is_none();
+        if typescript_entry && !strips_types {
+            warnings.push(format!(
+                "{}: `{}` runs TypeScript, which node runs as it is only from Node {STRIPS_TYPES_FROM} (type \
+                 stripping); the Node line here is {}: raise engines.node or compile it",
+                found.source(),
+                found.words.join(" "),
+                node_line.unwrap_or_default()
+            ));
+        }
+        if let Some(command) = node_command(&found.words, strips_types) {
+            if let Some(missing) = entry_file(&command).filter(|file| made_by_nothing(app, found, file, has_build)) {
+                warnings.push(format!(
+                    "{}: `{}` runs {missing}, which is not in the repository and which nothing builds (no build \
+                     script, no compile, no pre-script or install hook): not taken as the server's command",
+                    found.source(),
+                    found.words.join(" ")
+                ));
+                continue;
+            }
+            say_skipped_steps(found, &command, warnings);
+            let fact = Fact::new(command, found.source()).with_note(found.describe());
+            return Some(Start {
+                command: fact,
+                env: found.env.clone(),
+                cli: None,
+            });
+        }
+    }
+    None
 }
 
 /// Whether the file a start command runs can be missing when it starts: node finds nothing to load in the
