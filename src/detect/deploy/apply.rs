@@ -160,15 +160,7 @@ fn record_links(runtime: &Runtime, facts: &mut Facts) {
 /// `healthcheck` (when it runs the program itself). Returns what was carried over, for the note: the command
 /// only when its arguments or options were, no variable the image sets itself.
 fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program, starts: Starts) -> Runtime {
-    // The linked services are compose.yaml's, not the Dockerfile's: recorded, not said in the note.
-    // The steps run before the program are said, not carried.
-    let mut carried = Runtime {
-        copied_in: Vec::new(),
-        links: Vec::new(),
-        service_name: None,
-        steps_before: Vec::new(),
-        ..runtime.clone()
-    };
+    let mut carried = carried_part(runtime);
     let facts = &mut *program.facts;
     let mut ports = runtime.ports.clone();
     // `PORT=8080` in the environment is the port when nothing publishes one (a Procfile, a compose service
@@ -331,6 +323,20 @@ fn database_folder(url: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or_default();
     let (folder, file) = path.rsplit_once('/')?;
     (path.starts_with('/') && !file.is_empty() && crate::validate::is_app_dir(folder)).then(|| folder.to_string())
+}
+
+/// What of the contract the note can say was carried over: not the linked services (compose.yaml's, recorded),
+/// the steps run before the program (said apart) nor where the old image kept its files.
+fn carried_part(runtime: &Runtime) -> Runtime {
+    Runtime {
+        copied_in: Vec::new(),
+        folder_copies: Vec::new(),
+        old_workdir: None,
+        links: Vec::new(),
+        service_name: None,
+        steps_before: Vec::new(),
+        ..runtime.clone()
+    }
 }
 
 /// `written_dirs`: the folders the old final stage handed to a user, and the folder of a `SQLite` database a

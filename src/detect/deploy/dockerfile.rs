@@ -83,6 +83,15 @@ pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, targe
                     && paths[..paths.len() - 1]
                         .iter()
                         .any(|p| matches!(p.as_str(), "." | "./"));
+                if let [from, dest] = paths.as_slice() {
+                    folder_copy(
+                        from,
+                        dest,
+                        found.old_workdir.as_deref(),
+                        is_dir,
+                        &mut found.folder_copies,
+                    );
+                }
                 if let (true, Some(dest)) = (paths.len() >= 2, paths.last()) {
                     if dest.starts_with('/') {
                         let file = (paths.len() == 2).then(|| copied_file(paths[0], dest)).flatten();
@@ -196,6 +205,39 @@ fn with_steps(text: &str, steps: &mut Vec<String>) -> Option<Vec<String>> {
     };
     *steps = before;
     Some(words)
+}
+
+/// `COPY src ./`: a folder of the context copied whole, with where its files land (`dest` resolved against the
+/// WORKDIR in force), recorded in `copies`.
+fn folder_copy(
+    from: &str,
+    dest: &str,
+    workdir: Option<&str>,
+    is_dir: &dyn Fn(&str) -> bool,
+    copies: &mut Vec<(String, String)>,
+) {
+    let folder = from
+        .trim_start_matches('/')
+        .trim_start_matches("./")
+        .trim_end_matches('/');
+    let folder = if folder == "." { "" } else { folder };
+    let plain = folder.is_empty() || crate::validate::context_path(folder).is_ok() && is_dir(folder);
+    if !plain || dest.contains('$') {
+        return;
+    }
+    let dest = if dest.starts_with('/') {
+        dest.trim_end_matches('/').to_string()
+    } else {
+        let Some(workdir) = workdir else { return };
+        let relative = dest
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .trim_end_matches('.');
+        format!("{}/{}", workdir.trim_end_matches('/'), relative)
+            .trim_end_matches('/')
+            .to_string()
+    };
+    copies.push((folder.to_string(), dest));
 }
 
 /// A plain relative file path copied to `dest` (a folder when it ends in `/`): the file and where it lands;
@@ -370,6 +412,21 @@ mod tests {
             words(".venv/bin/uvicorn app.main:app --port 8000")
         );
         assert_eq!(found.steps_before, [".venv/bin/alembic upgrade head"]);
+    }
+
+    #[test]
+    fn a_file_of_the_old_image_is_found_through_the_folder_it_copied() {
+        let text = "FROM node\nWORKDIR /usr/src/app\nCOPY package.json ./\nCOPY /src ./\nCOPY conf/ /etc/app/\n";
+        let found = dockerfile(text, "Dockerfile", &|path| ["src", "conf"].contains(&path));
+        assert_eq!(found.repository_file("index.js").as_deref(), Some("src/index.js"));
+        assert_eq!(found.repository_file("./lib/a.js").as_deref(), Some("src/lib/a.js"));
+        assert_eq!(
+            found.repository_file("/etc/app/app.yml").as_deref(),
+            Some("conf/app.yml")
+        );
+        assert_eq!(found.repository_file("/opt/other.js"), None);
+        let whole = dockerfile("FROM node\nWORKDIR /app\nCOPY . .\n", "Dockerfile", &|_| true);
+        assert_eq!(whole.repository_file("server.js").as_deref(), Some("server.js"));
     }
 
     #[test]

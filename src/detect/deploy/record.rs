@@ -41,6 +41,9 @@ pub(crate) struct Runtime {
     /// Where the old final stage copied files from the build context (`COPY conf/app.yml /etc/app/`): the
     /// program's arguments may name them, and the new image holds only the program.
     pub(crate) copied_in: Vec<Sourced<Copied>>,
+    /// Each folder of the context the old final stage copied whole (`COPY src ./` under WORKDIR /app): the
+    /// folder and where its files landed, an absolute path; for finding the repository file an image path is.
+    pub(crate) folder_copies: Vec<(String, String)>,
     /// The name of the compose service that builds the app, with its compose file (a rewrite of that file keeps
     /// the name: override files extend it).
     pub(crate) service_name: Option<Sourced<String>>,
@@ -295,6 +298,29 @@ impl Runtime {
     }
 
     /// Names every source as the user sees it.
+    /// The repository file the old image had at `path` (relative to its WORKDIR, or absolute): through the
+    /// folder it copied there whole (`COPY src ./` puts src/index.js at ./index.js), the last such copy winning.
+    pub(crate) fn repository_file(&self, path: &str) -> Option<String> {
+        let absolute = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!(
+                "{}/{}",
+                self.old_workdir.as_deref()?.trim_end_matches('/'),
+                path.trim_start_matches("./")
+            )
+        };
+        self.folder_copies.iter().rev().find_map(|(folder, dest)| {
+            let rest = absolute.strip_prefix(dest.trim_end_matches('/'))?.strip_prefix('/')?;
+            let file = if folder.is_empty() {
+                rest.to_string()
+            } else {
+                format!("{folder}/{rest}")
+            };
+            crate::validate::context_path(&file).is_ok().then_some(file)
+        })
+    }
+
     /// Moves the folders the old image kept under its WORKDIR (`VOLUME /usr/src/app/data`, a `chown`ed
     /// `/usr/src/app/uploads`) to the same place under the new image's app folder, where the program, started
     /// from there, looks for them.
@@ -340,10 +366,11 @@ impl Runtime {
 
     /// Whether the contract says anything at all.
     pub(crate) fn is_empty(&self) -> bool {
-        // The old WORKDIR says where the other paths were, nothing by itself.
+        // The old WORKDIR and the folders copied there say where the other paths were, nothing by themselves.
         *self
             == Runtime {
                 old_workdir: self.old_workdir.clone(),
+                folder_copies: self.folder_copies.clone(),
                 ..Runtime::default()
             }
     }

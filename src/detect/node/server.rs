@@ -839,14 +839,22 @@ pub(super) fn bun_entry(app: &App) -> Option<Start> {
 
 /// The file the project's deployment files run with node (a Dockerfile's `CMD node app.js`, also at the end of
 /// a shell chain; a Procfile; compose), when the package names none that exists: the server's entry, from them.
+/// A file the old image had where it copied a folder whole (`COPY src ./` then `node index.js`) is that folder's.
 pub(super) fn deployed_entry(app: &App) -> Option<Start> {
     let runs = |words: &[String]| {
         let file = words.get(1).map(|f| f.trim_start_matches("./"));
         words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "node")
-            && file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains("..") && app.path(f).is_file())
+            && file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."))
     };
     let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
-    let (words, source) = runtime.command?;
+    let (mut words, source) = runtime.command.clone()?;
+    let named = words.get(1)?.trim_start_matches("./").to_string();
+    let file = if app.path(&named).is_file() {
+        named
+    } else {
+        runtime.repository_file(&named).filter(|file| app.path(file).is_file())?
+    };
+    words[1] = file;
     if words.iter().any(|w| w.contains(char::is_whitespace)) {
         return None;
     }
