@@ -90,12 +90,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
             .filter_map(volume_mount)
             .filter_map(|mount| mount.bind.then_some(mount.target))
             .collect();
-        let under_bind = |path: &str| {
-            binds.iter().any(|bind| {
-                path.strip_prefix(bind.trim_end_matches('/'))
-                    .is_some_and(|rest| rest.starts_with('/'))
-            })
-        };
+        let under_bind = |path: &str| binds.iter().any(|bind| crate::detect::inside(path, bind).is_some());
         for entry in volumes.iter() {
             let Some(mount) = volume_mount(entry).filter(|m| !m.bind) else {
                 continue;

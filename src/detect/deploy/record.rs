@@ -297,7 +297,6 @@ impl Runtime {
         }
     }
 
-    /// Names every source as the user sees it.
     /// The repository file the old image had at `path` (relative to its WORKDIR, or absolute): through the
     /// folder it copied there whole (`COPY src ./` puts src/index.js at ./index.js), the last such copy winning.
     pub(crate) fn repository_file(&self, path: &str) -> Option<String> {
@@ -311,7 +310,7 @@ impl Runtime {
             )
         };
         self.folder_copies.iter().rev().find_map(|(folder, dest)| {
-            let rest = absolute.strip_prefix(dest.trim_end_matches('/'))?.strip_prefix('/')?;
+            let rest = crate::detect::inside(&absolute, dest)?;
             let file = if folder.is_empty() {
                 rest.to_string()
             } else {
@@ -331,14 +330,15 @@ impl Runtime {
             return;
         }
         let moved = |path: &mut String| {
-            if let Some(rest) = path.strip_prefix(old).filter(|rest| rest.starts_with('/')) {
-                *path = format!("{app_root}{rest}");
+            if let Some(rest) = crate::detect::inside(path, old) {
+                *path = format!("{app_root}/{rest}");
             }
         };
         self.volumes.iter_mut().for_each(|(path, _)| moved(path));
         self.owned_dirs.iter_mut().for_each(|(path, _)| moved(path));
     }
 
+    /// Names every source as the user sees it.
     pub(super) fn relabel(&mut self, shown: &dyn Fn(&str) -> String) {
         let sources = self
             .ports

@@ -59,7 +59,7 @@ fn in_repository(script: &str, runtime: &Runtime) -> Option<String> {
         let under_workdir = runtime
             .old_workdir
             .as_deref()
-            .and_then(|w| script.strip_prefix(w.trim_end_matches('/'))?.strip_prefix('/'));
+            .and_then(|w| crate::detect::inside(script, w));
         let copied = || {
             runtime.copied_in.iter().find_map(|(copied, _)| {
                 let (from, to) = copied.file.as_ref()?;

@@ -477,7 +477,7 @@ fn under_root<'f>(folder: &'f str, root: &str) -> Option<&'f str> {
     if folder == root {
         Some("")
     } else {
-        folder.strip_prefix(root)?.strip_prefix('/')
+        crate::detect::inside(folder, root)
     }
 }
 
