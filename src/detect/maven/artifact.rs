@@ -14,6 +14,8 @@ use crate::detect::{join_rel, read_small_text, Fact, Facts};
 /// The packaging a module's build really produces.
 pub(super) enum Packaging {
     Jar,
+    /// A web archive: runnable only when Spring Boot repackages it (`java -jar` starts its embedded server).
+    War,
     Quarkus,
     /// An aggregator or parent: nothing to run.
     Pom,
@@ -31,12 +33,7 @@ pub(super) fn packaging(project: &Project) -> Result<(Packaging, String), String
     match name.as_str() {
         "jar" => return Ok((Packaging::Jar, source)),
         "pom" => return Ok((Packaging::Pom, source)),
-        "war" => {
-            return Err(format!(
-                "{source}: packaging war is not supported yet: dockgen builds runnable jars (Spring Boot, \
-                 Quarkus, or a jar with a Main-Class); a war needs a servlet container such as Tomcat or Jetty"
-            ))
-        }
+        "war" => return Ok((Packaging::War, source)),
         _ => {}
     }
     let known = knowledge().packaging.get(&name);
@@ -141,6 +138,18 @@ pub(super) fn framework<'a>(project: &'a Project, packaging: &Packaging) -> Opti
     })
 }
 
+/// A war runs only as Spring Boot repackages it (with the servlet container inside, started by `java -jar`); any
+/// other war needs a servlet container's image, which dockgen does not write.
+pub(super) fn war_runs(fw: Option<&FrameworkPlugin>, source: &str) -> Result<(), String> {
+    if fw.is_some_and(|fw| fw.name == "spring-boot" && fw.plugin.is_some()) {
+        return Ok(());
+    }
+    Err(format!(
+        "{source}: packaging war without spring-boot-maven-plugin is not supported: such a war needs a servlet \
+         container (Tomcat, Jetty); dockgen builds runnable jars and Spring Boot's executable wars"
+    ))
+}
+
 /// `finalName`, else `artifactId-version`, resolved. A name that cannot be resolved (an undefined or circular
 /// property, an expansion that explodes) is an error naming the property and pom.xml:line.
 pub(super) fn final_name(project: &Project) -> Result<(String, String), String> {
@@ -176,6 +185,7 @@ pub(super) fn spring_boot(
     project: &Project,
     fw: &FrameworkPlugin,
     final_name: &(String, String),
+    packaging: &Packaging,
     facts: &mut Facts,
     warnings: &mut Vec<String>,
 ) {
@@ -186,6 +196,18 @@ pub(super) fn spring_boot(
         .is_none_or(jvm::boot_layers_by_default);
     if let Some(version) = version {
         facts.insert("spring_boot_version".into(), version);
+    }
+    if matches!(packaging, Packaging::War) {
+        facts.insert(
+            "artifact".into(),
+            Fact::new(target(project, &format!("{}.war", final_name.0)), final_name.1.clone()),
+        );
+        facts.insert(
+            "launch".into(),
+            Fact::new("jar", fw.evidence.clone())
+                .with_note("an executable war: spring-boot-maven-plugin repackages it with its server, run with java -jar"),
+        );
+        return;
     }
     facts.insert(
         "artifact".into(),

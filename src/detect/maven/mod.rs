@@ -280,12 +280,12 @@ fn analyse(
     facts.insert(
         "packaging".into(),
         Fact::new(
-            if matches!(packaging, Packaging::Quarkus) {
-                "quarkus"
-            } else {
-                "jar"
+            match packaging {
+                Packaging::Quarkus => "quarkus",
+                Packaging::War => "war",
+                _ => "jar",
             },
-            packaging_source,
+            packaging_source.clone(),
         ),
     );
     if let Some(fact) = java::java_version(project).or_else(|| line::named_elsewhere(root, &project.dir, "the pom")) {
@@ -298,6 +298,9 @@ fn analyse(
     let sources = sources::scan(root, &project.dir);
     warnings.extend(sources.cut.iter().cloned());
     let framework = artifact::framework(project, &packaging);
+    if matches!(packaging, Packaging::War) {
+        artifact::war_runs(framework.as_ref(), &packaging_source)?;
+    }
     if is_reactor && framework.as_ref().is_some_and(|fw| is_library(fw, &sources)) {
         return Ok(None);
     }
@@ -308,6 +311,7 @@ fn analyse(
         projects,
         sources: &sources,
         final_name: &final_name,
+        packaging: &packaging,
     };
     let settings = framework.is_some().then(|| config::read(root, &project.dir, warnings));
     let entry = if let (Some(fw), Some(settings)) = (&framework, &settings) {
@@ -342,6 +346,7 @@ struct Module<'a> {
     projects: &'a [Project],
     sources: &'a Sources,
     final_name: &'a (String, String),
+    packaging: &'a Packaging,
 }
 
 /// A Spring Boot, Quarkus or Micronaut module: its artifact and launch, and the port its settings give (the
@@ -354,7 +359,10 @@ fn framework_facts(
     warnings: &mut Vec<String>,
 ) {
     let Module {
-        project, final_name, ..
+        project,
+        final_name,
+        packaging,
+        ..
     } = *module;
     // A framework starts the server it finds among the dependencies, whatever the code mentions.
     let server_evidence = server_evidence(project, module.projects, &module.sources.listeners, true);
@@ -364,7 +372,7 @@ fn framework_facts(
         facts.insert("port_env".into(), fact);
     }
     match fw.name {
-        "spring-boot" => artifact::spring_boot(project, fw, final_name, facts, warnings),
+        "spring-boot" => artifact::spring_boot(project, fw, final_name, packaging, facts, warnings),
         "quarkus" => artifact::quarkus(project, fw, settings, final_name, facts),
         _ => artifact::micronaut(project, fw, final_name, facts),
     }
