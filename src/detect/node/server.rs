@@ -881,6 +881,14 @@ fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<
         ));
         return None;
     }
+    if let Some(builds) = builds_assets(app, main) {
+        warnings.push(format!(
+            "{}: main names {main}, a build script ({builds}, and no server package): it is not the server's \
+             entry; pass --set start_command=\"node FILE\"",
+            app.at("main")
+        ));
+        return None;
+    }
     let entry = if is_typescript(main) && has_build {
         compiled_entry(app, main)
     } else {
@@ -891,6 +899,26 @@ fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<
         env: Vec::new(),
         cli: None,
     })
+}
+
+/// Where a file loads a bundler's API (`esbuild.js:2 loads esbuild`, knowledge/node/runtime.toml `build_apis`)
+/// while it loads no server package: it builds the front-end's assets, it serves nothing.
+fn builds_assets(app: &App, file: &str) -> Option<String> {
+    let text = app.text(file)?;
+    let references = super::js::imports::references(&text, file)?;
+    let knowledge = &node::runtime().files;
+    let package = |specifier: &str| super::runfiles::package_name(specifier).unwrap_or(specifier).to_string();
+    let loads = |names: &[String]| {
+        references
+            .modules
+            .iter()
+            .find(|(specifier, _)| names.contains(&package(specifier)))
+            .map(|(specifier, line)| format!("{}:{line} loads {specifier}", app.file(file)))
+    };
+    if loads(&knowledge.servers).is_some() {
+        return None;
+    }
+    loads(&knowledge.build_apis)
 }
 
 /// `fastify start -l info app.js` (knowledge/node/clis.toml): the same command through `node_modules/.bin`, without

@@ -50,6 +50,10 @@ pub(crate) struct RuntimeFiles {
     env_templates: Vec<String>,
     /// Dependency → the paths it reads at run time.
     pub(crate) dependencies: BTreeMap<String, Vec<String>>,
+    /// Packages whose API builds front-end assets.
+    pub(crate) build_apis: Vec<String>,
+    /// Packages that make a file a server.
+    pub(crate) servers: Vec<String>,
     pub(crate) writes: Writes,
 }
 
