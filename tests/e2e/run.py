@@ -383,6 +383,7 @@ def dockerfile_facts(text):
         "builder_image": builder_arg.group(1) if builder_arg else None,
         "port": int(expose.group(1)) if expose else None,
         "artifact": artifact,
+        "command": command,
         "venv": venv.group(1).rstrip("/") + "/" if venv else None,
         # What the final stage copies into its own WORKDIR (dependency jars, Spring Boot layers, node_modules)
         # is payload.
@@ -548,6 +549,10 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     absent = [p for p in case.get("absent", []) if any(f == p or f.startswith(p.rstrip("/") + "/") for f in image_files)]
     if absent:
         raise Failure(f"the image holds what does not run: {', '.join(absent)}")
+    # `node server` loads server.js: node's own lookup (the file, with an extension, a folder's index.js).
+    if facts["command"] and facts["command"][0] in ("node", "bun") and facts["artifact"] not in image_files:
+        loaded = [facts["artifact"] + ext for ext in (".js", ".mjs", ".cjs", "/index.js")]
+        facts["artifact"] = next((p for p in loaded if p in image_files), facts["artifact"])
     if facts["artifact"] not in image_files:
         raise Failure(f"the artifact {facts['artifact']} is not in the image")
     row["files_s"] = round(time.time() - timed, 1)

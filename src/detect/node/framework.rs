@@ -170,6 +170,7 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
     // (`index.js` beside `"dependencies": {"express": …}` and nothing else).
     let listening_file = build.is_none() && server_framework && super::server::listening_file(app).is_some();
     let has_server_entry = app.script("start").is_some()
+        || starts_a_node_server(app)
         || (app.package.str("main").is_some() && !in_workspace)
         || compiled_dev_server
         || listening_file

@@ -561,6 +561,18 @@ const STRIPS_TYPES_FROM: u64 = 22;
 pub(super) const START_SCRIPTS: &[&str] =
     &["start:prod", "start:production", "prod", "start", "start:node", "node:start", "serve"];
 
+/// The start scripts that exist, in `START_SCRIPTS` order, then a `preview` that runs node on a file: Vite's SSR
+/// templates start their production server so (`"preview": "NODE_ENV=production node dist/server.js"`), while a
+/// `vite preview` serves a static build for a look, never in production.
+fn production_scripts(app: &App) -> Vec<scripts::Resolved> {
+    let preview = scripts::resolve(app, "preview").filter(|found| node_command(&found.words, true).is_some());
+    START_SCRIPTS
+        .iter()
+        .filter_map(|name| scripts::resolve(app, name))
+        .chain(preview)
+        .collect()
+}
+
 /// Dev scripts whose TypeScript entry a compiled server starts from (`dev:node` beside `dev:bun`).
 const DEV_SCRIPTS: &[&str] = &["dev", "dev:node"];
 
@@ -592,9 +604,8 @@ pub(super) fn start_entry(
     node_line: Option<u64>,
     warnings: &mut Vec<String>,
 ) -> Option<Start> {
-    let resolved: Vec<scripts::Resolved> = START_SCRIPTS
-        .iter()
-        .filter_map(|name| scripts::resolve(app, name))
+    let resolved: Vec<scripts::Resolved> = production_scripts(app)
+        .into_iter()
         .map(|found| package_itself(app, found))
         .collect();
     if let Some(start) = run_by_node(app, &resolved, has_build, node_line, warnings) {
@@ -1005,9 +1016,8 @@ pub(super) fn starts_a_node_server(app: &App) -> bool {
 /// in a folder a build writes (`dist/server/entry.mjs`); `node run dist/…` runs a file named `run`, which
 /// neither the repository nor a build has.
 fn node_starts(app: &App) -> Vec<(String, String, bool)> {
-    START_SCRIPTS
-        .iter()
-        .filter_map(|name| scripts::resolve(app, name))
+    production_scripts(app)
+        .into_iter()
         .filter_map(|found| Some((found.source(), node_command(&found.words, true)?)))
         .filter_map(|(source, command)| {
             let file = entry_file(&command)?.to_string();
