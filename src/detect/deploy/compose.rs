@@ -13,6 +13,23 @@ pub(super) const COMPOSE_FILES: &[&str] = &[
     "docker-compose.yml",
 ];
 
+/// Whether a file name is a production compose file: `docker-compose.prod.yml`, `compose-production.yaml`,
+/// `docker-compose_prod.yml`.
+pub(super) fn is_production_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml")) else {
+        return false;
+    };
+    let Some(rest) = stem
+        .strip_prefix("docker-compose")
+        .or_else(|| stem.strip_prefix("compose"))
+    else {
+        return false;
+    };
+    rest.strip_prefix(['.', '-', '_'])
+        .is_some_and(|env| matches!(env, "prod" | "production"))
+}
+
 /// The compose service built from the folder `wanted` (relative to the compose file: `build: .`,
 /// `build: {context: ./api}`).
 pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Runtime> {

@@ -35,6 +35,9 @@ const CONTAINER_DIRS: &[&str] = &[
     "deployments",
 ];
 
+/// Folders that conventionally hold only a project's compose files, besides `CONTAINER_DIRS`.
+const COMPOSE_DIRS: &[&str] = &["compose", "docker-compose", "docker_compose"];
+
 /// Whether a container or compose file is dockgen's own output: not the project's evidence, or a guess would confirm
 /// itself.
 pub(crate) fn is_dockgens_own(text: &str) -> bool {
@@ -79,15 +82,9 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     if dir != "." {
         compose_places.push((dir, "."));
     }
-    let compose_files: Vec<(String, String, &str)> = compose_places
+    let compose_files: Vec<(String, String, String)> = compose_places
         .iter()
-        .filter_map(|(at, context)| {
-            compose::COMPOSE_FILES.iter().find_map(|name| {
-                let rel = join_rel(at, name);
-                let text = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t))?;
-                Some((rel, text, *context))
-            })
-        })
+        .flat_map(|(at, context)| compose_files(root, at, context))
         .collect();
     // The stage the compose service builds, when it names one (`target: production`).
     let target = compose_files
@@ -137,6 +134,58 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
         found.command = None;
     }
     found
+}
+
+/// The project's compose files that may build the app whose folder is `context` (relative to `at`), most telling
+/// first, each with its text and that folder as seen from the file's own: production files
+/// (`docker-compose.prod.yml`, how the project deploys) before the first of Compose's own names, in `at` and in
+/// the usual container folders (`docker/docker-compose.yml` building `..`).
+fn compose_files(root: &Path, at: &str, context: &str) -> Vec<(String, String, String)> {
+    let mut production = Vec::new();
+    let mut standard = Vec::new();
+    for folder in CONTAINER_DIRS.iter().chain(COMPOSE_DIRS) {
+        let place = join_rel(at, folder);
+        let Ok(entries) = std::fs::read_dir(root.join(&place)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        let wanted = seen_from(folder, context);
+        for name in names.iter().filter(|name| compose::is_production_file(name)) {
+            production.push((join_rel(&place, name), wanted.clone()));
+        }
+        if let Some(name) = compose::COMPOSE_FILES
+            .iter()
+            .find(|name| names.iter().any(|n| n == *name))
+        {
+            standard.push((join_rel(&place, name), wanted));
+        }
+    }
+    production
+        .into_iter()
+        .chain(standard)
+        .filter_map(|(rel, wanted)| {
+            let text = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t))?;
+            Some((rel, text, wanted))
+        })
+        .collect()
+}
+
+/// The folder `target` (relative to a place) as a file in `folder` of that place names it: `..` for the place
+/// itself from `docker/`.
+fn seen_from(folder: &str, target: &str) -> String {
+    if folder == "." {
+        return target.to_string();
+    }
+    let up = vec![".."; folder.split('/').count()].join("/");
+    match target.trim_start_matches("./") {
+        "." | "" => up,
+        below => format!("{up}/{below}"),
+    }
 }
 
 /// The container files of `root/dir` that dockgen did not write, each with its final stage read.
@@ -192,13 +241,10 @@ fn own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>, Stri
 /// service whose build context it is, a container file of its own folder that dockgen did not write, or a root
 /// one whose final stage works in that folder.
 pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
-    for name in compose::COMPOSE_FILES {
-        if let Some(text) = read_small_text(&root.join(name)).filter(|t| !is_dockgens_own(t)) {
-            let doc = marked_yaml::parse_yaml(0, &text).ok();
-            if let Some((_, _, build)) = doc.as_ref().and_then(|doc| compose::built_service(doc, dir)) {
-                return Some(format!("{name}:{}", line_of(build)));
-            }
-            break;
+    for (name, text, wanted) in compose_files(root, ".", dir) {
+        let doc = marked_yaml::parse_yaml(0, &text).ok();
+        if let Some((_, _, build)) = doc.as_ref().and_then(|doc| compose::built_service(doc, &wanted)) {
+            return Some(format!("{name}:{}", line_of(build)));
         }
     }
     own_dockerfiles(&root.join(dir), dir, None)
