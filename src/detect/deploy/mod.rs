@@ -49,22 +49,13 @@ pub(crate) fn is_dockgens_own(text: &str) -> bool {
 pub(crate) fn container_files(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for dir in CONTAINER_DIRS {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|name| {
-                let lower = name.to_ascii_lowercase();
-                ["dockerfile", "containerfile"].iter().any(|base| {
-                    lower == *base || lower.starts_with(&format!("{base}.")) || lower.ends_with(&format!(".{base}"))
-                })
+        let names = file_names(&root.join(dir)).into_iter().filter(|name| {
+            let lower = name.to_ascii_lowercase();
+            ["dockerfile", "containerfile"].iter().any(|base| {
+                lower == *base || lower.starts_with(&format!("{base}.")) || lower.ends_with(&format!(".{base}"))
             })
-            .collect();
-        names.sort();
-        found.extend(names.into_iter().map(|name| super::join_rel(dir, &name)));
+        });
+        found.extend(names.map(|name| super::join_rel(dir, &name)));
     }
     found
 }
@@ -145,15 +136,7 @@ fn compose_files(root: &Path, at: &str, context: &str) -> Vec<(String, String, S
     let mut standard = Vec::new();
     for folder in CONTAINER_DIRS.iter().chain(COMPOSE_DIRS) {
         let place = join_rel(at, folder);
-        let Ok(entries) = std::fs::read_dir(root.join(&place)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
+        let names = file_names(&root.join(&place));
         let wanted = seen_from(folder, context);
         for name in names.iter().filter(|name| compose::is_production_file(name)) {
             production.push((join_rel(&place, name), wanted.clone()));
@@ -173,6 +156,20 @@ fn compose_files(root: &Path, at: &str, context: &str) -> Vec<(String, String, S
             Some((rel, text, wanted))
         })
         .collect()
+}
+
+/// The names of the regular files in a folder, sorted; none when it cannot be read.
+fn file_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
 }
 
 /// The folder `target` (relative to a place) as a file in `folder` of that place names it: `..` for the place
