@@ -1,5 +1,5 @@
 //! Environment a build reads: what a bundler inlines (Vite's `import.meta.env.VITE_*`, Next's
-//! `process.env.NEXT_PUBLIC_*`, the same names in `.env.example`), the public values the repository commits
+//! `process.env.NEXT_PUBLIC_*`, Create React App's `REACT_APP_*` and the like, the same names in `.env.example`), the public values the repository commits
 //! for them (`.env`, `.env.production`), and what an env schema checks while the build imports it
 //! (`@t3-oss/env-*`'s `createEnv`), with the switch that skips the check. Each becomes a build ARG (or an ENV
 //! of the build stage), declared before the build step.
@@ -16,7 +16,16 @@ use crate::detect::walk;
 const INLINED: &[(&str, Access, &str)] = &[
     ("vite", Access::ImportMeta, "VITE_"),
     ("next", Access::Process, "NEXT_PUBLIC_"),
+    ("react-scripts", Access::Process, "REACT_APP_"),
+    ("@vue/cli-service", Access::Process, "VUE_APP_"),
+    ("gatsby", Access::Process, "GATSBY_"),
+    ("astro", Access::ImportMeta, "PUBLIC_"),
+    ("expo", Access::Process, "EXPO_PUBLIC_"),
 ];
+
+/// Pages whose `%NAME%` placeholders a bundler fills with those variables: Vite's index.html, Create React App's
+/// public/index.html.
+const HTML_PLACEHOLDERS: &[(&str, &str)] = &[("VITE_", "index.html"), ("REACT_APP_", "public/index.html")];
 
 /// Files that document a project's variables without holding values.
 const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample", ".env.template", ".env.dist"];
@@ -241,17 +250,17 @@ fn access_text(access: Access) -> &'static str {
     }
 }
 
-/// Vite also replaces `%VITE_NAME%` in index.html.
+/// The `%VITE_NAME%` placeholders of Vite's index.html, and the like (`HTML_PLACEHOLDERS`).
 fn html_placeholders(app: &App, prefixes: &[(Access, &str)], inlined: &mut Names) {
-    if !prefixes.iter().any(|(_, p)| *p == "VITE_") {
-        return;
-    }
-    let Some(text) = app.text("index.html") else { return };
-    for (index, line) in text.lines().enumerate() {
-        for name in names_after(line, "%VITE_") {
-            inlined.add(format!("VITE_{name}"), || {
-                format!("{}:{}", app.file("index.html"), index + 1)
-            });
+    for (prefix, page) in HTML_PLACEHOLDERS {
+        if !prefixes.iter().any(|(_, p)| p == prefix) {
+            continue;
+        }
+        let Some(text) = app.text(page) else { continue };
+        for (index, line) in text.lines().enumerate() {
+            for name in names_after(line, &format!("%{prefix}")) {
+                inlined.add(format!("{prefix}{name}"), || format!("{}:{}", app.file(page), index + 1));
+            }
         }
     }
 }
