@@ -85,6 +85,8 @@ struct Reads {
     inlined: Names,
     /// The env schemas, each with its file.
     schemas: Vec<(String, Schema)>,
+    /// SvelteKit's `$env/static/private` imports: inlined into the server by the build, which fails without them.
+    private_static: Names,
     /// A read of `SKIP_ENV_VALIDATION` (a hand-written schema's switch).
     skip_read: Option<String>,
     /// Said when the app had more sources than one walk reads.
@@ -98,6 +100,7 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     if !facts.contains_key("build_script") {
         return;
     }
+    let svelte_prefix = app.dependency("@sveltejs/kit").map(|_| sveltekit_public_prefix(app));
     let mut prefixes: Vec<(Access, &str)> = INLINED
         .iter()
         .filter(|(dependency, _, _)| app.dependency(dependency).is_some())
@@ -106,6 +109,9 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     // `define: { 'process.env': process.env }` in the Vite config inlines every variable the code reads.
     if app.dependency("vite").is_some() && vite_defines_process_env(app) {
         prefixes.push((Access::Process, ""));
+    }
+    if let Some(prefix) = &svelte_prefix {
+        prefixes.push((Access::SvelteKitPublic, prefix.as_str()));
     }
     let schema_library = ENV_SCHEMAS.iter().find_map(|name| app.dependency(name));
     if prefixes.is_empty() && schema_library.is_none() {
@@ -127,6 +133,18 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     let committed = committed_values(app, &public, warnings);
     // A committed value makes the name a default-bearing ARG of its own.
     reads.inlined.0.retain(|(name, _)| !committed.contains_key(name));
+    if let Some((_, first)) = reads.private_static.0.first() {
+        let names: Vec<&str> = reads.private_static.0.iter().map(|(name, _)| name.as_str()).collect();
+        warnings.push(format!(
+            "{first}: the build inlines what the code imports from $env/static/private into the server and \
+             fails without it ({}): pass the values with --build-arg NAME=VALUE (they then sit in the image), or \
+             read them from $env/dynamic/private at run time",
+            names.join(", ")
+        ));
+        for (name, at) in std::mem::take(&mut reads.private_static.0) {
+            reads.inlined.add(name, || at);
+        }
+    }
     if let Some(fact) = reads
         .inlined
         .fact("read by the build and baked into its output; pass values with --build-arg")
@@ -196,7 +214,16 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         let shown = app.file(&rel);
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if COMPONENTS.contains(&extension) {
-            // (A component's scripts sit inside markup the JavaScript parser does not take.)
+            // (A component's scripts sit inside markup the JavaScript parser does not take: SvelteKit's imports
+            // are read from its script blocks, the rest by their markers.)
+            if text.contains("$env/static/") {
+                for (offset, script) in component_scripts(&text) {
+                    let Some(found) = env_reads(script, &format!("{rel}.ts")) else { continue };
+                    for (access, name, line) in found.names {
+                        take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{}", line + offset));
+                    }
+                }
+            }
             if !markers.iter().any(|(marker, _)| text.contains(marker.as_str())) {
                 continue;
             }
@@ -217,6 +244,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         // Every name kept below is written out in the module (an inlined prefix, the skip variable) or goes
         // with a `createEnv` call: a module with none of them is not parsed.
         let may_matter = prefixes.iter().any(|(_, prefix)| text.contains(prefix))
+            || text.contains("$env/static/")
             || text.contains(SKIP_VARIABLE)
             || (has_schema_library && text.contains("createEnv"));
         if !may_matter {
@@ -224,14 +252,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         }
         let Some(found) = env_reads(&text, &rel) else { continue };
         for (access, name, line) in found.names {
-            if prefixes
-                .iter()
-                .any(|(a, prefix)| *a == access && name.starts_with(prefix) && name.len() > prefix.len())
-            {
-                reads.inlined.add(name, || format!("{shown}:{line}"));
-            } else if name == SKIP_VARIABLE && reads.skip_read.is_none() {
-                reads.skip_read = Some(format!("{shown}:{line}"));
-            }
+            take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{line}"));
         }
         // (`createEnv` is the schema libraries' only when one of them is a dependency.)
         if has_schema_library {
@@ -243,11 +264,53 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
     reads
 }
 
+/// Keeps one read the build depends on: a name the bundler inlines, a SvelteKit private import, the skip switch.
+fn take_read(reads: &mut Reads, prefixes: &[(Access, &str)], (access, name): (Access, String), at: impl FnOnce() -> String) {
+    if prefixes
+        .iter()
+        .any(|(a, prefix)| *a == access && name.starts_with(prefix) && name.len() > prefix.len())
+    {
+        reads.inlined.add(name, at);
+    } else if access == Access::SvelteKitPrivate && prefixes.iter().any(|(a, _)| *a == Access::SvelteKitPublic) {
+        reads.private_static.add(name, at);
+    } else if name == SKIP_VARIABLE && reads.skip_read.is_none() {
+        reads.skip_read = Some(at());
+    }
+}
+
+/// The text a marker search finds a read by (`process.env.`); SvelteKit's imports are parsed instead.
 fn access_text(access: Access) -> &'static str {
     match access {
         Access::Process => "process.env.",
         Access::ImportMeta => "import.meta.env.",
+        Access::SvelteKitPublic | Access::SvelteKitPrivate => "$env/static/",
     }
+}
+
+/// The `<script>` blocks of a component, each with the number of lines before it.
+fn component_scripts(text: &str) -> Vec<(usize, &str)> {
+    let mut scripts = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find("<script").map(|at| rest + at) {
+        let Some(body) = text[open..].find('>').map(|at| open + at + 1) else { break };
+        let Some(close) = text[body..].find("</script>").map(|at| body + at) else { break };
+        scripts.push((text[..body].matches('\n').count(), &text[body..close]));
+        rest = close;
+    }
+    scripts
+}
+
+/// SvelteKit's prefix of public variables: `kit.env.publicPrefix` in svelte.config.js, `PUBLIC_` by default.
+fn sveltekit_public_prefix(app: &App) -> String {
+    super::outputs::framework_config(app, "svelte")
+        .and_then(|(file, text)| {
+            let name = file.rsplit('/').next().unwrap_or(&file).to_string();
+            match super::js::config::exported_setting(&text, &name, &["kit", "env", "publicPrefix"]) {
+                super::js::config::Setting::Value { value, .. } if !value.is_empty() => Some(value),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| "PUBLIC_".to_string())
 }
 
 /// The `%VITE_NAME%` placeholders of Vite's index.html, and the like (`HTML_PLACEHOLDERS`).

@@ -1,11 +1,12 @@
 //! What a module reads from its environment (`process.env.NAME`, `process.env['NAME']`,
-//! `import.meta.env.NAME`) and the env schemas it declares (`createEnv({ server, client, shared,
+//! `import.meta.env.NAME`, SvelteKit's `import { NAME } from '$env/static/public'`) and the env schemas it declares (`createEnv({ server, client, shared,
 //! skipValidation })`, as the @t3-oss/env-* packages take them), each with its line. Comments and strings are
 //! not reads: the source is parsed.
 
 use oxc_ast::ast::{
-    BinaryOperator, CallExpression, ComputedMemberExpression, Expression, LogicalOperator, ObjectExpression,
-    ObjectPropertyKind, StaticMemberExpression, UnaryOperator,
+    BinaryOperator, CallExpression, ComputedMemberExpression, Expression, ImportDeclaration,
+    ImportDeclarationSpecifier, LogicalOperator, ObjectExpression, ObjectPropertyKind, StaticMemberExpression,
+    UnaryOperator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
@@ -19,6 +20,10 @@ pub(crate) enum Access {
     Process,
     /// `import.meta.env.NAME`
     ImportMeta,
+    /// `import { NAME } from '$env/static/public'`: SvelteKit inlines it at build time.
+    SvelteKitPublic,
+    /// `import { NAME } from '$env/static/private'`: inlined into the server at build time too.
+    SvelteKitPrivate,
 }
 
 /// The environment one module reads.
@@ -123,6 +128,20 @@ impl Collector {
 }
 
 impl<'a> Visit<'a> for Collector {
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        let access = match it.source.value.as_str() {
+            "$env/static/public" => Access::SvelteKitPublic,
+            "$env/static/private" => Access::SvelteKitPrivate,
+            _ => return,
+        };
+        for specifier in it.specifiers.iter().flatten() {
+            if let ImportDeclarationSpecifier::ImportSpecifier(named) = specifier {
+                let line = self.line(named.span.start);
+                self.found.names.push((access, named.imported.name().to_string(), line));
+            }
+        }
+    }
+
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         if let Some(access) = env_object(&it.object) {
             let line = self.line(it.span.start);
