@@ -85,7 +85,7 @@ struct Reads {
     inlined: Names,
     /// The env schemas, each with its file.
     schemas: Vec<(String, Schema)>,
-    /// SvelteKit's `$env/static/private` imports: inlined into the server by the build, which fails without them.
+    /// `SvelteKit`'s `$env/static/private` imports: inlined into the server by the build, which fails without them.
     private_static: Names,
     /// A read of `SKIP_ENV_VALIDATION` (a hand-written schema's switch).
     skip_read: Option<String>,
@@ -264,7 +264,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
     reads
 }
 
-/// Keeps one read the build depends on: a name the bundler inlines, a SvelteKit private import, the skip switch.
+/// Keeps one read the build depends on: a name the bundler inlines, a `SvelteKit` private import, the skip switch.
 fn take_read(reads: &mut Reads, prefixes: &[(Access, &str)], (access, name): (Access, String), at: impl FnOnce() -> String) {
     if prefixes
         .iter()
@@ -278,7 +278,7 @@ fn take_read(reads: &mut Reads, prefixes: &[(Access, &str)], (access, name): (Ac
     }
 }
 
-/// The text a marker search finds a read by (`process.env.`); SvelteKit's imports are parsed instead.
+/// The text a marker search finds a read by (`process.env.`); `SvelteKit`'s imports are parsed instead.
 fn access_text(access: Access) -> &'static str {
     match access {
         Access::Process => "process.env.",
@@ -300,7 +300,7 @@ fn component_scripts(text: &str) -> Vec<(usize, &str)> {
     scripts
 }
 
-/// SvelteKit's prefix of public variables: `kit.env.publicPrefix` in svelte.config.js, `PUBLIC_` by default.
+/// `SvelteKit`'s prefix of public variables: `kit.env.publicPrefix` in svelte.config.js, `PUBLIC_` by default.
 fn sveltekit_public_prefix(app: &App) -> String {
     super::outputs::framework_config(app, "svelte")
         .and_then(|(file, text)| {

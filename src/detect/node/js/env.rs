@@ -1,7 +1,7 @@
 //! What a module reads from its environment (`process.env.NAME`, `process.env['NAME']`,
-//! `import.meta.env.NAME`, SvelteKit's `import { NAME } from '$env/static/public'`) and the env schemas it declares (`createEnv({ server, client, shared,
-//! skipValidation })`, as the @t3-oss/env-* packages take them), each with its line. Comments and strings are
-//! not reads: the source is parsed.
+//! `import.meta.env.NAME`, `SvelteKit`'s `import { NAME } from '$env/static/public'`) and the env schemas it
+//! declares (`createEnv({ server, client, shared, skipValidation })`, as the @t3-oss/env-* packages take them),
+//! each with its line. Comments and strings are not reads: the source is parsed.
 
 use oxc_ast::ast::{
     BinaryOperator, CallExpression, ComputedMemberExpression, Expression, ImportDeclaration,
@@ -20,7 +20,7 @@ pub(crate) enum Access {
     Process,
     /// `import.meta.env.NAME`
     ImportMeta,
-    /// `import { NAME } from '$env/static/public'`: SvelteKit inlines it at build time.
+    /// `import { NAME } from '$env/static/public'`: `SvelteKit` inlines it at build time.
     SvelteKitPublic,
     /// `import { NAME } from '$env/static/private'`: inlined into the server at build time too.
     SvelteKitPrivate,
