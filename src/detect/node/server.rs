@@ -141,26 +141,54 @@ pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Re
         let found = scripts::resolve(app, name)?;
         let runner = found.words.first()?;
         let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
-        let compiled_or_loaded = has_build || (runner == "tsx" && tsx_loads_sources(app));
+        let compiled_or_loaded = has_build || source_loader(app, runner).is_some();
         (compiled_or_loaded && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
     })
 }
 
-/// The start of a TypeScript server that only tsx runs, from its sources (`node --import tsx src/index.ts`), said.
-fn tsx_start(found: &scripts::Resolved, file: &str, warnings: &mut Vec<String>) -> Start {
+/// The start of a TypeScript server that only its dev runner runs, from its sources through the runner's loader
+/// (`node --import tsx src/index.ts`, `node -r ts-node/register src/index.ts`), said.
+fn loader_start(found: &scripts::Resolved, file: &str, loader: &str, warnings: &mut Vec<String>) -> Start {
     let text = found.words.join(" ");
     let source = found.source();
     let file = file.trim_start_matches("./");
+    let runner = found.words.first().map_or("", String::as_str);
     warnings.push(format!(
-        "{source}: `{text}` runs the TypeScript sources through tsx and no build compiles them: the image runs them \
-         the same way (`node --import tsx {file}`); add a build (tsc) for an image without tsx"
+        "{source}: `{text}` runs the TypeScript sources through {runner} and no build compiles them: the image runs \
+         them the same way (`node {loader} {file}`); add a build (tsc) for an image without {runner}"
     ));
     Start {
-        command: Fact::new(format!("node --import tsx {file}"), source)
-            .with_note(format!("`{text}` without its watch mode: tsx loads the sources")),
+        command: Fact::new(format!("node {loader} {file}"), source)
+            .with_note(format!("`{text}` without its watch mode: {runner} loads the sources")),
         env: found.env.clone(),
         cli: None,
     }
+}
+
+/// The loaders `source_loader` starts node with.
+const SOURCE_LOADERS: &[&str] = &["--import tsx", "-r ts-node/register"];
+
+/// How node loads TypeScript sources through the project's own dev runner, when it can: `--import tsx` (tsx 4 and
+/// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a CommonJS package whose tsconfig emits
+/// CommonJS: its ESM loader is experimental).
+fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
+    match runner {
+        "tsx" => tsx_loads_sources(app).then_some(SOURCE_LOADERS[0]),
+        "ts-node" | "ts-node-dev" => ts_node_loads_sources(app).then_some(SOURCE_LOADERS[1]),
+        _ => None,
+    }
+}
+
+/// Whether ts-node's require hook can run the project: ts-node (or ts-node-dev, which brings it) is declared,
+/// the package is CommonJS and the tsconfig's `module` leaves it so.
+fn ts_node_loads_sources(app: &App) -> bool {
+    let declared = app.dependency("ts-node").is_some() || app.dependency("ts-node-dev").is_some();
+    let common_js = app.package.str("type").is_none_or(|kind| kind == "commonjs");
+    let module = tsconfig_option(app, "module").map(|m| m.to_ascii_lowercase());
+    let emits_common_js = module
+        .as_deref()
+        .is_none_or(|m| matches!(m, "commonjs" | "node16" | "nodenext"));
+    declared && common_js && emits_common_js
 }
 
 /// Whether the project's tsx is one node can load as a module loader (`node --import tsx`, tsx 4 and later):
@@ -367,7 +395,16 @@ fn shipped_files(
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
         return listening;
     }
-    let (files, evidence) = found.listing(&[("package.json", None)]);
+    // A loader that compiles the sources as node loads them (tsx, ts-node) reads their tsconfig too.
+    let loads_sources = command.is_some_and(|c| SOURCE_LOADERS.iter().any(|loader| c.contains(loader)));
+    let configs: Vec<String> = if loads_sources {
+        tsconfig_chain(app, "tsconfig.json").into_iter().map(|(file, _)| file).collect()
+    } else {
+        Vec::new()
+    };
+    let mut leading = vec![("package.json", None)];
+    leading.extend(configs.iter().map(|file| (file.as_str(), Some("the loader compiles the sources with it"))));
+    let (files, evidence) = found.listing(&leading);
     facts.insert(
         "runtime_files".into(),
         Fact::new(json!(files), source).with_note(evidence),
@@ -649,8 +686,8 @@ pub(super) fn start_entry(
                 continue;
             };
             let entry = if is_typescript(file) {
-                if !has_build && runner == "tsx" && tsx_loads_sources(app) {
-                    return Some(tsx_start(found, file, warnings));
+                if let Some(loader) = source_loader(app, runner).filter(|_| !has_build) {
+                    return Some(loader_start(found, file, loader, warnings));
                 }
                 if !has_build {
                     warnings.push(format!(
@@ -1164,13 +1201,10 @@ pub(super) fn is_typescript(file: &str) -> bool {
 /// A `compilerOptions` path of the app's tsconfig (tsconfig.build.json, else tsconfig.json), following
 /// `extends` to relative files; relative to the app's folder.
 pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
-    let mut file = ["tsconfig.build.json", "tsconfig.json"]
+    let first = ["tsconfig.build.json", "tsconfig.json"]
         .into_iter()
-        .find(|name| app.path(name).is_file())?
-        .to_string();
-    // A chain of extends is short; a loop of them is cut.
-    for _ in 0..8 {
-        let text = app.text(&file)?;
+        .find(|name| app.path(name).is_file())?;
+    for (file, text) in tsconfig_chain(app, first) {
         let folder = Path::new(&file)
             .parent()
             .map(|p| p.to_string_lossy().into_owned())
@@ -1180,19 +1214,34 @@ pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
             Setting::Unknown { .. } => return None,
             Setting::Unset => {}
         }
-        let Setting::Value { value: parent, .. } = json_setting(&text, &["extends"]) else {
-            return None;
+    }
+    None
+}
+
+/// A tsconfig file of the app and the files of the app it extends, in order, each with its text; a parent
+/// from a package (`@tsconfig/node20`) ends the chain.
+fn tsconfig_chain(app: &App, first: &str) -> Vec<(String, String)> {
+    let mut chain = Vec::new();
+    let mut file = first.to_string();
+    // A chain of extends is short; a loop of them is cut.
+    for _ in 0..8 {
+        let Some(text) = app.text(&file) else { break };
+        let folder = Path::new(&file)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = match json_setting(&text, &["extends"]) {
+            Setting::Value { value, .. } if value.starts_with('.') => Some(join(&folder, &value)),
+            _ => None,
         };
-        if !parent.starts_with('.') {
-            return None;
-        }
-        let parent = join(&folder, &parent);
+        chain.push((file, text));
+        let Some(parent) = parent else { break };
         let named = Path::new(&parent)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         file = if named { parent } else { format!("{parent}.json") };
     }
-    None
+    chain
 }
 
 /// Where tsc writes `file` (`src/index.ts` → `dist/index.js`), from tsconfig's outDir and rootDir.
