@@ -169,8 +169,8 @@ fn loader_start(found: &scripts::Resolved, file: &str, loader: &str, warnings: &
 const SOURCE_LOADERS: &[&str] = &["--import tsx", "-r ts-node/register"];
 
 /// How node loads TypeScript sources through the project's own dev runner, when it can: `--import tsx` (tsx 4 and
-/// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a CommonJS package whose tsconfig emits
-/// CommonJS: its ESM loader is experimental).
+/// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a `CommonJS` package whose tsconfig emits
+/// `CommonJS`: its ESM loader is experimental).
 fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
     match runner {
         "tsx" => tsx_loads_sources(app).then_some(SOURCE_LOADERS[0]),
@@ -180,7 +180,7 @@ fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
 }
 
 /// Whether ts-node's require hook can run the project: ts-node (or ts-node-dev, which brings it) is declared,
-/// the package is CommonJS and the tsconfig's `module` leaves it so.
+/// the package is `CommonJS` and the tsconfig's `module` leaves it so.
 fn ts_node_loads_sources(app: &App) -> bool {
     let declared = app.dependency("ts-node").is_some() || app.dependency("ts-node-dev").is_some();
     let common_js = app.package.str("type").is_none_or(|kind| kind == "commonjs");
