@@ -266,7 +266,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
 /// packages and its front-end stage (carried over; false when the front-end is not).
 fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program) -> bool {
     if start.is_some() {
-        say_steps_before(runtime, program.warnings);
+        say_steps_before(runtime, program.facts, program.warnings);
     }
     system_packages(&runtime.packages, program.facts);
     if program.runs_python_scripts {
@@ -531,20 +531,40 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
 
 /// The steps a shell command runs before the program (`python manage.py migrate && gunicorn …`), said: the new
 /// image's exec-form CMD starts the program alone.
-fn say_steps_before(runtime: &Runtime, warnings: &mut Vec<String>) {
+/// Django's migrate, which the image itself runs at build when the database is a `SQLite` file in it
+/// (`migrate_sqlite`), is said apart: the image's own database has its tables, one kept in a volume from an older
+/// image does not get the new ones.
+fn say_steps_before(runtime: &Runtime, facts: &Facts, warnings: &mut Vec<String>) {
     let (Some((_, source)), false) = (&runtime.command, runtime.steps_before.is_empty()) else {
         return;
     };
-    let steps: Vec<String> = runtime
+    let migrated_at_build = facts.contains_key("migrate_sqlite");
+    let (migrate, steps): (Vec<&String>, Vec<&String>) = runtime
         .steps_before
         .iter()
-        .map(|s| format!("`{}`", crate::files::excerpt(s)))
-        .collect();
-    warnings.push(format!(
-        "{source}: the command runs {} before the program, which the new image's exec-form CMD does not: run them \
-         where the project deploys (a release command, an init container, a job), or in your lines",
-        steps.join(", ")
-    ));
+        .partition(|step| migrated_at_build && step.contains("manage.py migrate"));
+    let quoted = |steps: &[&String]| -> String {
+        let quoted: Vec<String> = steps
+            .iter()
+            .map(|s| format!("`{}`", crate::files::excerpt(s)))
+            .collect();
+        quoted.join(", ")
+    };
+    if !steps.is_empty() {
+        warnings.push(format!(
+            "{source}: the command runs {} before the program, which the new image's exec-form CMD does not: run \
+             them where the project deploys (a release command, an init container, a job), or in your lines",
+            quoted(&steps)
+        ));
+    }
+    if !migrate.is_empty() {
+        warnings.push(format!(
+            "{source}: the command runs {} at every start; the new image runs it once, at build, for the SQLite \
+             database it holds: a database kept in a volume from an older image does not get new migrations, so \
+             run it where the project deploys when you upgrade",
+            quoted(&migrate)
+        ));
+    }
 }
 
 /// A port the code fixes (`app.listen(5000)`, a literal the image cannot change) that the deployment files do not
