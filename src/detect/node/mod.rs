@@ -20,6 +20,7 @@ mod prisma;
 mod runfiles;
 mod scripts;
 mod server;
+mod typescript;
 mod version;
 mod workspace;
 

@@ -1,0 +1,203 @@
+//! TypeScript servers: the compile a project with no build script still has (its `tsc` and tsconfig `outDir`),
+//! the sources a compiled entry comes from, and the dev runners (tsx, ts-node) whose loaders node runs the sources
+//! through when nothing compiles them; tsconfig settings through their `extends` chain.
+
+use std::path::Path;
+
+use super::js::config::{json_setting, Setting};
+use super::js::eval::join;
+use super::{join_rel, App, Fact};
+
+/// A TypeScript server with no build script whose start runs its sources through a dev runner (`tsx
+/// src/server.ts`) or whose `main` is TypeScript, while its tsconfig names an outDir and the project depends on
+/// TypeScript: the image compiles it with the project's `tsc` and runs the output (`dist/server.js`) with node.
+pub(super) fn typescript_compile(app: &App) -> Option<Fact> {
+    let typescript = app.dependency("typescript")?;
+    let out_dir = tsconfig_option(app, "outDir")?;
+    let start = app.script("start").map(|(text, _)| text).unwrap_or_default();
+    let main = app.package.str("main").unwrap_or_default();
+    let runs_typescript = start.split_whitespace().any(is_typescript) || is_typescript(main);
+    runs_typescript.then(|| {
+        Fact::new("tsc", typescript.source).with_note(format!(
+            "no build script: the project's TypeScript compiles the sources into {out_dir}/ (tsconfig), which node runs"
+        ))
+    })
+}
+
+/// The loaders `source_loader` starts node with.
+pub(super) const SOURCE_LOADERS: &[&str] = &["--import tsx", "-r ts-node/register"];
+
+/// How node loads TypeScript sources through the project's own dev runner, when it can: `--import tsx` (tsx 4 and
+/// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a `CommonJS` package whose tsconfig emits
+/// `CommonJS`: its ESM loader is experimental).
+pub(super) fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
+    match runner {
+        "tsx" => tsx_loads_sources(app).then_some(SOURCE_LOADERS[0]),
+        "ts-node" | "ts-node-dev" => ts_node_loads_sources(app).then_some(SOURCE_LOADERS[1]),
+        _ => None,
+    }
+}
+
+/// Whether ts-node's require hook can run the project: ts-node (or ts-node-dev, which brings it) is declared,
+/// the package is `CommonJS` and the tsconfig's `module` leaves it so.
+fn ts_node_loads_sources(app: &App) -> bool {
+    let declared = app.dependency("ts-node").is_some() || app.dependency("ts-node-dev").is_some();
+    let common_js = app.package.str("type").is_none_or(|kind| kind == "commonjs");
+    let module = tsconfig_option(app, "module").map(|m| m.to_ascii_lowercase());
+    let emits_common_js = module
+        .as_deref()
+        .is_none_or(|m| matches!(m, "commonjs" | "node16" | "nodenext"));
+    declared && common_js && emits_common_js
+}
+
+/// Whether the project's tsx is one node can load as a module loader (`node --import tsx`, tsx 4 and later):
+/// a TypeScript server nothing compiles then runs from its sources, as its scripts run it.
+fn tsx_loads_sources(app: &App) -> bool {
+    let declared = ["dependencies", "devDependencies"]
+        .iter()
+        .find_map(|section| app.package.str(&format!("{section}.tsx")).map(String::from));
+    let major = declared.as_deref().and_then(|range| {
+        let digits: String = range.trim_start_matches(|c: char| !c.is_ascii_digit()).chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    major.is_some_and(|major| major >= 4)
+}
+
+/// The TypeScript source of a file compiled beside it (`src/index.js` from `src/index.ts`).
+pub(super) fn typescript_source(app: &App, compiled: &str) -> Option<String> {
+    let ts = compiled.strip_suffix(".js").map(|s| format!("{s}.ts"));
+    let mts = compiled.strip_suffix(".mjs").map(|s| format!("{s}.mts"));
+    let cts = compiled.strip_suffix(".cjs").map(|s| format!("{s}.cts"));
+    [ts, mts, cts].into_iter().flatten().find(|s| app.path(s).is_file())
+}
+
+/// An entry compiled into an output folder, and where from.
+pub(super) struct Compiled {
+    /// The entry's source (`src/main.ts`).
+    pub(super) source: String,
+    /// The folder the sources are compiled from (`src`; empty for the app's folder).
+    pub(super) root: String,
+    /// The folder they are compiled into (`dist`).
+    pub(super) out_dir: String,
+}
+
+/// The source of an entry compiled into an output folder (`dist/main.js` from `src/main.ts`), from the app's
+/// Nx build, else tsconfig's outDir and rootDir.
+pub(super) fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
+    if let Some(nx) = super::nx::build(app).filter(|nx| nx.entry == entry && app.path(&nx.main).is_file()) {
+        let root = Path::new(&nx.main)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Some(Compiled {
+            source: nx.main,
+            root,
+            out_dir: nx.output,
+        });
+    }
+    // `node dist/main` runs dist/main.js, as node resolves a name without an extension.
+    let entry = if Path::new(entry).extension().is_none() { format!("{entry}.js") } else { entry.to_string() };
+    let entry = entry.as_str();
+    let (top, inner) = entry.split_once('/')?;
+    let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
+    let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);
+    let roots = tsconfig_option(app, "rootDir").map_or_else(|| vec!["src".to_string(), String::new()], |r| vec![r]);
+    roots.into_iter().find_map(|root| {
+        let compiled = join(&root, inner);
+        let source = typescript_source(app, &compiled).or_else(|| app.path(&compiled).is_file().then_some(compiled))?;
+        Some(Compiled {
+            source,
+            root,
+            out_dir: out_dir.clone(),
+        })
+    })
+}
+
+pub(super) fn is_typescript(file: &str) -> bool {
+    [".ts", ".mts", ".cts"].iter().any(|e| file.ends_with(e))
+}
+
+/// A `compilerOptions` path of the app's tsconfig (tsconfig.build.json, else tsconfig.json), following
+/// `extends` to relative files; relative to the app's folder.
+pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
+    let first = ["tsconfig.build.json", "tsconfig.json"]
+        .into_iter()
+        .find(|name| app.path(name).is_file())?;
+    for (file, text) in tsconfig_chain(app, first) {
+        let folder = Path::new(&file)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match json_setting(&text, &["compilerOptions", key]) {
+            Setting::Value { value, .. } => return Some(join(&folder, &value)),
+            Setting::Unknown { .. } => return None,
+            Setting::Unset => {}
+        }
+    }
+    None
+}
+
+/// A tsconfig file of the app and the files of the app it extends, in order, each with its text; a parent
+/// from a package (`@tsconfig/node20`) ends the chain.
+pub(super) fn tsconfig_chain(app: &App, first: &str) -> Vec<(String, String)> {
+    let mut chain = Vec::new();
+    let mut file = first.to_string();
+    // A chain of extends is short; a loop of them is cut.
+    for _ in 0..8 {
+        let Some(text) = app.text(&file) else { break };
+        let folder = Path::new(&file)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = match json_setting(&text, &["extends"]) {
+            Setting::Value { value, .. } if value.starts_with('.') => Some(join(&folder, &value)),
+            _ => None,
+        };
+        chain.push((file, text));
+        let Some(parent) = parent else { break };
+        let named = Path::new(&parent)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        file = if named { parent } else { format!("{parent}.json") };
+    }
+    chain
+}
+
+/// Where tsc writes `file` (`src/index.ts` → `dist/index.js`), from tsconfig's outDir and rootDir.
+pub(super) fn compiled_entry(app: &App, file: &str) -> String {
+    let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| ".".into());
+    let file = file.trim_start_matches("./");
+    let root_dir = tsconfig_option(app, "rootDir").unwrap_or_else(|| {
+        if file.starts_with("src/") {
+            "src".to_string()
+        } else {
+            ".".to_string()
+        }
+    });
+    let out_dir = out_dir.trim_start_matches("./").trim_end_matches('/');
+    let root_dir = root_dir.trim_start_matches("./").trim_end_matches('/');
+    let inner = if root_dir == "." {
+        file
+    } else {
+        file.strip_prefix(&format!("{root_dir}/")).unwrap_or(file)
+    };
+    let js = inner
+        .strip_suffix(".mts")
+        .map(|s| format!("{s}.mjs"))
+        .or_else(|| inner.strip_suffix(".cts").map(|s| format!("{s}.cjs")))
+        .or_else(|| inner.strip_suffix(".ts").map(|s| format!("{s}.js")))
+        .unwrap_or_else(|| inner.to_string());
+    join_rel(if out_dir.is_empty() { "." } else { out_dir }, &js)
+}
+
+/// Nest's compiled entry: tsconfig outDir (dist) + nest-cli.json entryFile (main).
+pub(super) fn nest_entry(app: &App) -> String {
+    let cli = app.config(&["nest-cli.json"]).map(|(_, t)| t).unwrap_or_default();
+    let setting = |key: &str, default: &str| match json_setting(&cli, &[key]) {
+        Setting::Value { value, .. } => value,
+        Setting::Unset | Setting::Unknown { .. } => default.to_string(),
+    };
+    let entry = setting("entryFile", "main");
+    let source_root = setting("sourceRoot", "src");
+    compiled_entry(app, &format!("{source_root}/{entry}.ts"))
+}
