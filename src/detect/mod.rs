@@ -367,6 +367,8 @@ fn fold_frontend_into_program(candidates: &mut Vec<Candidate>) {
             kind.value.as_str().unwrap_or("static"),
             kind.source
         ),
+        // A server framework or a `main` made it look like a server, but nothing of it starts one.
+        None if kind.is_some() => "neither a start script nor its `main` starts one".to_string(),
         None => "it has no start script".to_string(),
     };
     let note = if candidates[program_at].stack == "go" {
