@@ -424,13 +424,13 @@ pub mod fuzzing {
     }
 }
 
-/// `file` inside `dir`, both relative to the repository root ("." is the root).
 /// The part of `path` inside `folder` (`/app/data` inside `/app` is `data`); None for the folder itself or a path
 /// elsewhere. A trailing `/` on the folder is ignored.
 pub(crate) fn inside<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
     path.strip_prefix(folder.trim_end_matches('/'))?.strip_prefix('/')
 }
 
+/// `file` inside `dir`, both relative to the repository root ("." is the root).
 fn join_rel(dir: &str, file: &str) -> String {
     if dir == "." {
         file.to_string()

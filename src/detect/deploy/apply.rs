@@ -531,6 +531,7 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
 
 /// The steps a shell command runs before the program (`python manage.py migrate && gunicorn …`), said: the new
 /// image's exec-form CMD starts the program alone.
+///
 /// Django's migrate, which the image itself runs at build when the database is a `SQLite` file in it
 /// (`migrate_sqlite`), is said apart: the image's own database has its tables, one kept in a volume from an older
 /// image does not get the new ones.

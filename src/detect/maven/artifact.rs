@@ -197,11 +197,13 @@ pub(super) fn spring_boot(
     if let Some(version) = version {
         facts.insert("spring_boot_version".into(), version);
     }
-    if matches!(packaging, Packaging::War) {
-        facts.insert(
-            "artifact".into(),
-            Fact::new(target(project, &format!("{}.war", final_name.0)), final_name.1.clone()),
-        );
+    let war = matches!(packaging, Packaging::War);
+    let extension = if war { "war" } else { "jar" };
+    facts.insert(
+        "artifact".into(),
+        Fact::new(target(project, &format!("{}.{extension}", final_name.0)), final_name.1.clone()),
+    );
+    if war {
         facts.insert(
             "launch".into(),
             Fact::new("jar", fw.evidence.clone())
@@ -209,10 +211,6 @@ pub(super) fn spring_boot(
         );
         return;
     }
-    facts.insert(
-        "artifact".into(),
-        Fact::new(target(project, &format!("{}.jar", final_name.0)), final_name.1.clone()),
-    );
     let layers = fw
         .plugin
         .and_then(|p| p.value("layers/enabled"))

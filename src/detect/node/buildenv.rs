@@ -1,8 +1,9 @@
 //! Environment a build reads: what a bundler inlines (Vite's `import.meta.env.VITE_*`, Next's
-//! `process.env.NEXT_PUBLIC_*`, Create React App's `REACT_APP_*` and the like, the same names in `.env.example`), the public values the repository commits
-//! for them (`.env`, `.env.production`), and what an env schema checks while the build imports it
-//! (`@t3-oss/env-*`'s `createEnv`), with the switch that skips the check. Each becomes a build ARG (or an ENV
-//! of the build stage), declared before the build step.
+//! `process.env.NEXT_PUBLIC_*`, Create React App's `REACT_APP_*` and the like, `SvelteKit`'s `$env/static/*`
+//! imports, the same names in `.env.example`), the public values the repository commits for them (`.env`,
+//! `.env.production`), and what an env schema checks while the build imports it (`@t3-oss/env-*`'s `createEnv`),
+//! with the switch that skips the check. Each becomes a build ARG (or an ENV of the build stage), declared before
+//! the build step.
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,9 @@ const INLINED: &[(&str, Access, &str)] = &[
     ("astro", Access::ImportMeta, "PUBLIC_"),
     ("expo", Access::Process, "EXPO_PUBLIC_"),
 ];
+
+/// The modules `SvelteKit`'s build-time variables are imported from (`$env/static/public`, `$env/static/private`).
+const SVELTEKIT_STATIC_ENV: &str = "$env/static/";
 
 /// Pages whose `%NAME%` placeholders a bundler fills with those variables: Vite's index.html, Create React App's
 /// public/index.html.
@@ -204,7 +208,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
     );
     let markers: Vec<(String, &str)> = prefixes
         .iter()
-        .map(|(access, prefix)| (format!("{}{prefix}", access_text(*access)), *prefix))
+        .filter_map(|(access, prefix)| Some((format!("{}{prefix}", access_text(*access)?), *prefix)))
         .collect();
     for path in walked.files {
         let Some(text) = read_small_text(&path) else { continue };
@@ -216,7 +220,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         if COMPONENTS.contains(&extension) {
             // (A component's scripts sit inside markup the JavaScript parser does not take: SvelteKit's imports
             // are read from its script blocks, the rest by their markers.)
-            if text.contains("$env/static/") {
+            if text.contains(SVELTEKIT_STATIC_ENV) {
                 for (offset, script) in component_scripts(&text) {
                     let Some(found) = env_reads(script, &format!("{rel}.ts")) else { continue };
                     for (access, name, line) in found.names {
@@ -244,7 +248,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         // Every name kept below is written out in the module (an inlined prefix, the skip variable) or goes
         // with a `createEnv` call: a module with none of them is not parsed.
         let may_matter = prefixes.iter().any(|(_, prefix)| text.contains(prefix))
-            || text.contains("$env/static/")
+            || text.contains(SVELTEKIT_STATIC_ENV)
             || text.contains(SKIP_VARIABLE)
             || (has_schema_library && text.contains("createEnv"));
         if !may_matter {
@@ -278,12 +282,12 @@ fn take_read(reads: &mut Reads, prefixes: &[(Access, &str)], (access, name): (Ac
     }
 }
 
-/// The text a marker search finds a read by (`process.env.`); `SvelteKit`'s imports are parsed instead.
-fn access_text(access: Access) -> &'static str {
+/// The text a marker search finds a read by (`process.env.`); None for `SvelteKit`'s imports, which are parsed.
+fn access_text(access: Access) -> Option<&'static str> {
     match access {
-        Access::Process => "process.env.",
-        Access::ImportMeta => "import.meta.env.",
-        Access::SvelteKitPublic | Access::SvelteKitPrivate => "$env/static/",
+        Access::Process => Some("process.env."),
+        Access::ImportMeta => Some("import.meta.env."),
+        Access::SvelteKitPublic | Access::SvelteKitPrivate => None,
     }
 }
 

@@ -852,12 +852,12 @@ fn builds_assets(app: &App, file: &str) -> Option<String> {
     let text = app.text(file)?;
     let references = super::js::imports::references(&text, file)?;
     let knowledge = &node::runtime().files;
-    let package = |specifier: &str| super::runfiles::package_name(specifier).unwrap_or(specifier).to_string();
     let loads = |names: &[String]| {
-        references
-            .modules
-            .iter()
-            .find(|(specifier, _)| names.contains(&package(specifier)))
+        references.modules.iter().find(|(specifier, _)| {
+            // `node:http` is no package name: it is matched as written.
+            let package = super::runfiles::package_name(specifier).unwrap_or(specifier);
+            names.iter().any(|name| name == package)
+        })
             .map(|(specifier, line)| format!("{}:{line} loads {specifier}", app.file(file)))
     };
     if loads(&knowledge.servers).is_some() {

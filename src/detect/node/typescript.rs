@@ -24,16 +24,18 @@ pub(super) fn typescript_compile(app: &App) -> Option<Fact> {
     })
 }
 
-/// The loaders `source_loader` starts node with.
-pub(super) const SOURCE_LOADERS: &[&str] = &["--import tsx", "-r ts-node/register"];
+/// The loaders `source_loader` starts node with: tsx's and ts-node's.
+const TSX_LOADER: &str = "--import tsx";
+const TS_NODE_LOADER: &str = "-r ts-node/register";
+pub(super) const SOURCE_LOADERS: &[&str] = &[TSX_LOADER, TS_NODE_LOADER];
 
 /// How node loads TypeScript sources through the project's own dev runner, when it can: `--import tsx` (tsx 4 and
 /// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a `CommonJS` package whose tsconfig emits
 /// `CommonJS`: its ESM loader is experimental).
 pub(super) fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
     match runner {
-        "tsx" => tsx_loads_sources(app).then_some(SOURCE_LOADERS[0]),
-        "ts-node" | "ts-node-dev" => ts_node_loads_sources(app).then_some(SOURCE_LOADERS[1]),
+        "tsx" => tsx_loads_sources(app).then_some(TSX_LOADER),
+        "ts-node" | "ts-node-dev" => ts_node_loads_sources(app).then_some(TS_NODE_LOADER),
         _ => None,
     }
 }
