@@ -41,11 +41,11 @@ pub(super) fn source_loader(app: &App, runner: &str) -> Option<&'static str> {
 }
 
 /// Whether ts-node's require hook can run the project: ts-node (or ts-node-dev, which brings it) is declared,
-/// the package is `CommonJS` and the tsconfig's `module` leaves it so.
+/// the package is `CommonJS` and the `module` of tsconfig.json (the file ts-node reads) leaves it so.
 fn ts_node_loads_sources(app: &App) -> bool {
     let declared = app.dependency("ts-node").is_some() || app.dependency("ts-node-dev").is_some();
     let common_js = app.package.str("type").is_none_or(|kind| kind == "commonjs");
-    let module = tsconfig_option(app, "module").map(|m| m.to_ascii_lowercase());
+    let module = compiler_option(app, "tsconfig.json", "module").map(|(_, m)| m.to_ascii_lowercase());
     let emits_common_js = module
         .as_deref()
         .is_none_or(|m| matches!(m, "commonjs" | "node16" | "nodenext"));
@@ -125,13 +125,22 @@ pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
     let first = ["tsconfig.build.json", "tsconfig.json"]
         .into_iter()
         .find(|name| app.path(name).is_file())?;
+    let (folder, value) = compiler_option(app, first, key)?;
+    Some(join(&folder, &value))
+}
+
+/// A `compilerOptions` setting as written in the first file of `first`'s `extends` chain that sets it, with
+/// that file's folder; `None` when no file sets it or the one that does is not plain JSON there.
+fn compiler_option(app: &App, first: &str, key: &str) -> Option<(String, String)> {
     for (file, text) in tsconfig_chain(app, first) {
-        let folder = Path::new(&file)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
         match json_setting(&text, &["compilerOptions", key]) {
-            Setting::Value { value, .. } => return Some(join(&folder, &value)),
+            Setting::Value { value, .. } => {
+                let folder = Path::new(&file)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                return Some((folder, value));
+            }
             Setting::Unknown { .. } => return None,
             Setting::Unset => {}
         }
