@@ -75,6 +75,52 @@ pub(crate) fn node_facts(root: &Path, dir: &str) -> Result<Facts, String> {
     Ok(candidate.facts)
 }
 
+/// A front-end stage made for a folder the app serves: its facts and the note that says why.
+pub(crate) struct Served {
+    pub(crate) facts: Vec<(&'static str, Fact)>,
+    pub(crate) note: String,
+}
+
+/// A front-end stage for a folder the app serves at run time (`http.Dir("web/dist")`, `StaticFiles(directory=…)`)
+/// that the repository does not hold and a package.json of it builds (its output folder): the stage's facts,
+/// copying the output where the app reads it, and the note saying so. `Ok(None)` when the folder is not such an
+/// output; `Err` with a warning when it is built by a package.json that a stage cannot build.
+pub(crate) fn served(root: &Path, folder: &str, source: &str) -> Result<Option<Served>, String> {
+    if !needs_building(root, folder) {
+        return Ok(None);
+    }
+    let Some(builder) = builder_of(root, folder) else {
+        return Ok(None);
+    };
+    let manifest = join_rel(&builder, "package.json");
+    let node = node_facts(root, &builder).map_err(|why| {
+        format!(
+            "{source}: the app serves {folder}/, which {manifest} builds, but {why}: the image does not build it; \
+             add that build in your lines"
+        )
+    })?;
+    let Some(output) = node
+        .get("output_dir")
+        .and_then(|f| f.value.as_str())
+        .map(|o| join_rel(&builder, o))
+    else {
+        return Ok(None);
+    };
+    if folder != output && !folder.starts_with(&format!("{output}/")) {
+        return Ok(None);
+    }
+    let copies = [Copy {
+        from: output.clone(),
+        to: output,
+    }];
+    let facts = stage_facts(&builder, &node, None, &copies, source, "served by the app, and");
+    let why = format!(
+        "{source}: the app serves {folder}/, which {manifest}'s build writes and the repository does not hold: the \
+         image builds it in a stage of its own"
+    );
+    Ok(Some(Served { facts, note: why }))
+}
+
 /// The facts a program with a front-end stage gets: `frontend` (the stage's folder, its Node facts under the
 /// names the Node templates use, the copies), `has_frontend`, and `frontend_node_version` when the front-end
 /// names its Node line. `script` replaces the probe's build script when the evidence names another one; `why`

@@ -562,17 +562,44 @@ fn program_option(
                 .with_note("embedded by //go:embed, so kept in the build context"),
         );
     }
+    let embeds_frontend = !embeds.frontend.is_empty();
     for (key, fact) in embeds.frontend {
         insert(&mut facts, key, fact);
     }
     warnings.extend(embeds.warnings);
+    let mut notes = main.notes.clone();
+    if !embeds_frontend {
+        served_frontend(root, tree, graph, &mut facts, &mut notes, &mut warnings);
+    }
     ChoiceOption {
         value: package_arg(&main.dir),
         source: main.evidence.clone(),
         facts,
         why: main.why.clone(),
         warnings,
-        notes: main.notes.clone(),
+        notes,
+    }
+}
+
+/// The front-end the program serves from its working directory (`http.Dir("web/dist")`, gin's `Static`): a
+/// folder the repository does not hold and a package.json builds, made in a stage of its own and copied beside
+/// the binary (`frontend.served`), where an embedded one is copied into the build instead.
+fn served_frontend(root: &Path, tree: &Tree, graph: &[usize], facts: &mut Facts, notes: &mut Vec<String>, warnings: &mut Vec<String>) {
+    for (folder, source) in runfiles::unheld_reads(root, tree, graph) {
+        match crate::detect::frontend::served(root, &folder, &source) {
+            Ok(None) => continue,
+            Ok(Some(served)) => {
+                for (key, mut fact) in served.facts {
+                    if let (true, Some(stage)) = (key == "frontend", fact.value.as_object_mut()) {
+                        stage.insert("served".into(), json!(true));
+                    }
+                    insert(facts, key, fact);
+                }
+                notes.push(served.note);
+            }
+            Err(warning) => warnings.push(warning),
+        }
+        return;
     }
 }
 

@@ -65,6 +65,21 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
     found
 }
 
+/// The paths the program reads that the repository does not hold (a front-end's gitignored `web/dist`), each
+/// with the first `file.go:line` that reads it: a build may make them.
+pub(super) fn unheld_reads(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for file in tree.graph_files(graph) {
+        for (path, line) in &file.run_time().reads {
+            let Some(part) = static_part(path) else { continue };
+            if crate::detect::frontend::needs_building(root, &part) {
+                found.entry(part).or_insert_with(|| format!("{}:{line}", file.rel));
+            }
+        }
+    }
+    found
+}
+
 /// The dotenv files the program loads at start (`.env`, `.env.local`), each with its first `file.go:line`.
 pub(super) fn dotenv_loads(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();

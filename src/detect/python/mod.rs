@@ -29,7 +29,7 @@ use self::manifests::{Manager, Manifests};
 use self::requirements::Dependency;
 use self::source::{summarise, Literal};
 use super::stack::{Example, Parser, Stack};
-use super::{frontend, join_rel, read_small_text, services, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{frontend, read_small_text, services, Candidate, Choice, ChoiceOption, Fact, Facts};
 use crate::knowledge::python::{knowledge, tool};
 use crate::knowledge::version_at_least;
 
@@ -788,39 +788,16 @@ fn only_program_module(
 /// `frontend/dist`), built in a stage of its own and copied where the app reads it.
 fn served_frontend(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candidate) {
     for (folder, source) in &run_time.served {
-        if !frontend::needs_building(root, folder) {
-            continue;
-        }
-        let Some(builder) = frontend::builder_of(root, folder) else { continue };
-        let node = match frontend::node_facts(root, &builder) {
-            Ok(node) => node,
-            Err(why) => {
-                candidate.warnings.push(format!(
-                    "{source}: the app serves {folder}/, which {} builds, but {why}: the image does not build it; \
-                     add that build in your lines",
-                    join_rel(&builder, "package.json")
-                ));
-                return;
+        match frontend::served(root, folder, source) {
+            Ok(None) => continue,
+            Ok(Some(served)) => {
+                for (key, fact) in served.facts {
+                    candidate.facts.insert(key.into(), fact);
+                }
+                candidate.notes.push(served.note);
             }
-        };
-        let Some(output) = node.get("output_dir").and_then(|f| f.value.as_str()).map(|o| join_rel(&builder, o)) else {
-            continue;
-        };
-        if *folder != output && !folder.starts_with(&format!("{output}/")) {
-            continue;
+            Err(warning) => candidate.warnings.push(warning),
         }
-        let copies = [frontend::Copy {
-            from: output.clone(),
-            to: output,
-        }];
-        for (key, fact) in frontend::stage_facts(&builder, &node, None, &copies, source, "served by the app, and") {
-            candidate.facts.insert(key.into(), fact);
-        }
-        candidate.notes.push(format!(
-            "{source}: the app serves {folder}/, which {}'s build writes and the repository does not hold: the \
-             image builds it in a stage of its own",
-            join_rel(&builder, "package.json")
-        ));
         return;
     }
 }
