@@ -154,6 +154,7 @@ fn analyse(
     if let Some(fact) = jvm::port_env(&settings, &framework, &evidence) {
         facts.insert("port_env".into(), fact);
     }
+    jvm::run_time_settings(&settings, &framework, &mut facts);
     if framework == "spring-boot" {
         let version = applied
             .iter()

@@ -10,6 +10,9 @@ use crate::detect::{join_rel, read_small_text, Fact};
 #[derive(Debug, Default)]
 pub(in crate::detect) struct Settings {
     entries: Vec<(String, String, String)>,
+    /// The config files read from the working directory at run time: where the repository has each, and where
+    /// the program looks for it (`config/application.yml`).
+    working_dir_files: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -36,6 +39,12 @@ impl Settings {
             .map(|(k, v, s)| (k.as_str(), v.as_str(), s.as_str()))
     }
 
+    /// The config files the program reads from its working directory: where each is in the repository, and
+    /// where it goes beside the program.
+    pub(in crate::detect) fn working_dir_files(&self) -> &[(String, String)] {
+        &self.working_dir_files
+    }
+
     /// A port setting as a fact; a value that is not a port (`${PORT}` with no default) is None.
     pub(in crate::detect) fn port(&self, keys: &[&str]) -> Option<Fact> {
         let (value, source) = keys.iter().find_map(|key| self.get(key))?;
@@ -43,21 +52,48 @@ impl Settings {
     }
 }
 
-/// application.properties, .yml and .yaml of a module, in that order (a key's first value wins).
+/// The framework config names, in the order a key's first value wins.
+const CONFIG_NAMES: &[&str] = &["application.properties", "application.yml", "application.yaml"];
+
+/// A module's settings: application.properties, .yml and .yaml in its working-directory folders (`config/`, then
+/// the module's own folder: Spring Boot and Quarkus read them from where the program runs, over the packaged
+/// ones), then in src/main/resources (`config/`, then its root); a key's first value wins. Files the repository
+/// ignores are someone's local settings and are left out.
 pub(in crate::detect) fn read(root: &Path, module_dir: &str, warnings: &mut Vec<String>) -> Settings {
     let resources = join_rel(module_dir, "src/main/resources");
     let mut settings = Settings::default();
-    let properties = format!("{resources}/application.properties");
-    if let Some(text) = read_config(root, &properties, warnings) {
-        settings.entries.extend(properties_entries(&text, &properties));
-    }
-    for name in ["application.yml", "application.yaml"] {
-        let rel = format!("{resources}/{name}");
-        if let Some(text) = read_config(root, &rel, warnings) {
-            match yaml_entries(&text, &rel) {
-                Ok(entries) => settings.entries.extend(entries),
-                Err(why) => warnings.push(format!("{rel}: not valid YAML ({why}); its settings are ignored")),
+    let folders = [
+        (join_rel(module_dir, "config"), Some("config/")),
+        (module_dir.to_string(), Some("")),
+        (join_rel(&resources, "config"), None),
+        (resources, None),
+    ];
+    for (folder, working_dir) in folders {
+        for name in CONFIG_NAMES {
+            let rel = join_rel(&folder, name);
+            if working_dir.is_some() && crate::detect::walk::is_gitignored(root, &rel) {
+                continue;
             }
+            let Some(text) = read_config(root, &rel, warnings) else {
+                continue;
+            };
+            let entries = if name.ends_with(".properties") {
+                properties_entries(&text, &rel)
+            } else {
+                match yaml_entries(&text, &rel) {
+                    Ok(entries) => entries,
+                    Err(why) => {
+                        warnings.push(format!("{rel}: not valid YAML ({why}); its settings are ignored"));
+                        continue;
+                    }
+                }
+            };
+            if let Some(prefix) = working_dir {
+                settings
+                    .working_dir_files
+                    .push((rel.clone(), format!("{prefix}{name}")));
+            }
+            settings.entries.extend(entries);
         }
     }
     settings
@@ -177,7 +213,10 @@ mod tests {
     fn yaml_is_flattened_from_the_first_document_only() {
         let text = "# c\nserver:\n  port: 8081\nquarkus.http.port: 9000\n\"%prod\":\n  quarkus:\n    http:\n      port: 7000\n---\nserver:\n  port: 1\n";
         let entries = yaml_entries(text, "a.yml").unwrap();
-        let settings = Settings { entries };
+        let settings = Settings {
+            entries,
+            ..Settings::default()
+        };
         assert_eq!(settings.get("server.port"), Some(("8081", "a.yml:3")));
         assert_eq!(settings.get("quarkus.http.port"), Some(("9000", "a.yml:4")));
         assert_eq!(settings.get("%prod.quarkus.http.port"), Some(("7000", "a.yml:8")));

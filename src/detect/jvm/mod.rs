@@ -41,6 +41,61 @@ pub(in crate::detect) fn configured_port(settings: &config::Settings, framework:
     settings.port(&keys)
 }
 
+/// What the framework's settings ask of the image at run time: the listen address moved off loopback
+/// (`bind_env`) and the config files it reads where it runs (`config_files`).
+pub(in crate::detect) fn run_time_settings(settings: &config::Settings, framework: &str, facts: &mut super::Facts) {
+    if let Some(fact) = loopback_bind(settings, framework) {
+        facts.insert("bind_env".into(), fact);
+    }
+    if let Some(fact) = working_dir_configs(settings, framework) {
+        facts.insert("config_files".into(), fact);
+    }
+}
+
+/// The variable that moves the listen address off loopback, when the framework's settings bind it there
+/// (Spring's `server.address=localhost`): a published port reaches only an address on every interface.
+fn loopback_bind(settings: &config::Settings, framework: &str) -> Option<Fact> {
+    let known = knowledge().framework(framework)?;
+    let variable = known.address_env.clone()?;
+    let (key, value, source) = known
+        .address_keys
+        .iter()
+        .find_map(|key| settings.get(key).map(|(value, source)| (key, value, source)))?;
+    // A placeholder's default is the address when the variable is unset (`${HOST:localhost}`).
+    let value = value.trim().trim_matches(['"', '\'']);
+    let address = value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .map_or(value, |inner| inner.split_once(':').map_or("", |(_, default)| default));
+    crate::detect::is_loopback_host(address).then(|| {
+        Fact::new(variable.as_str(), source).with_note(format!(
+            "{key}={value} listens on loopback only, which a published port cannot reach: the image sets \
+             {variable}=0.0.0.0"
+        ))
+    })
+}
+
+/// The config files the framework reads from its working directory that the module has (`application.yml`
+/// beside pom.xml), as `config_files`: copied into the image's working directory, where the program looks.
+fn working_dir_configs(settings: &config::Settings, framework: &str) -> Option<Fact> {
+    let known = knowledge().framework(framework)?;
+    let files: Vec<_> = settings
+        .working_dir_files()
+        .iter()
+        .filter(|(_, to)| known.working_dir_configs.contains(to))
+        .collect();
+    let (first, _) = files.first()?;
+    let copies: Vec<_> = files
+        .iter()
+        .map(|(from, to)| serde_json::json!({ "from": from, "to": to }))
+        .collect();
+    let named: Vec<&str> = files.iter().map(|(from, _)| from.as_str()).collect();
+    Some(Fact::new(copies, first.as_str()).with_note(format!(
+        "{framework} reads {} from its working directory at run time, over the packaged settings: copied there",
+        named.join(", ")
+    )))
+}
+
 /// How a Spring Boot jar of `version` is unpacked into layers and started: `tools` (3.3+: `-Djarmode=tools
 /// extract --layers`, `java -jar`), `launcher` (3.2: layertools, the loader's new package) or `legacy`.
 pub(in crate::detect) fn spring_boot_layout(version: &str) -> &'static str {

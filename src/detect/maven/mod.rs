@@ -371,6 +371,7 @@ fn framework_facts(
     if let Some(fact) = jvm::port_env(settings, fw.name, &fw.evidence) {
         facts.insert("port_env".into(), fact);
     }
+    jvm::run_time_settings(settings, fw.name, facts);
     match fw.name {
         "spring-boot" => artifact::spring_boot(project, fw, final_name, packaging, facts, warnings),
         "quarkus" => artifact::quarkus(project, fw, settings, final_name, facts),

@@ -115,13 +115,21 @@ struct Raw {
     framework: BTreeMap<String, Framework>,
 }
 
-/// A framework's HTTP port settings.
+/// A framework's HTTP port and address settings, and the config files it reads where it runs.
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct Framework {
     /// The settings keys that set the port, strongest first.
     pub(crate) port_keys: Vec<String>,
     /// The environment variable that overrides them.
     pub(crate) port_env: Option<String>,
+    /// The settings keys that set the listen address, strongest first.
+    #[serde(default)]
+    pub(crate) address_keys: Vec<String>,
+    /// The environment variable that overrides them.
+    pub(crate) address_env: Option<String>,
+    /// The config files it reads from its working directory at run time (`config/application.yml`).
+    #[serde(default)]
+    pub(crate) working_dir_configs: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
