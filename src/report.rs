@@ -381,6 +381,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "empty_files",
     "runtime_programs",
     "system_packages",
+    "pip_packages",
     "workdir",
     "healthcheck",
 ];

@@ -271,6 +271,7 @@ fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &
     system_packages(&runtime.packages, program.facts);
     if program.runs_python_scripts {
         build_scripts(root, &runtime.script_runs, program);
+        pip_packages(&runtime.pip_packages, program.facts);
     }
     runtime
         .frontend
@@ -367,6 +368,18 @@ fn owned_dirs(owned: &[Sourced<String>], env: &[Sourced<(String, String)>], fact
             .map_or_else(|| added.join(", "), |note| format!("{note}; {}", added.join(", ")));
         fact.note = Some(note);
     }
+}
+
+/// `pip_packages`: the Python packages the old image installed by name besides the project's dependencies
+/// (`pip install gunicorn`), installed by the new one too.
+fn pip_packages(packages: &[Sourced<String>], facts: &mut Facts) {
+    let Some((_, first)) = packages.first() else { return };
+    let names: Vec<&str> = packages.iter().map(|(name, _)| name.as_str()).collect();
+    facts.insert(
+        "pip_packages".into(),
+        Fact::new(json!(names), first.clone())
+            .with_note("the project's Dockerfile installs them besides the dependencies; the new one does too"),
+    );
 }
 
 /// `system_packages`: the packages the old image installed for run time, each with its family and the program

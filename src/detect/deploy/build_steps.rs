@@ -194,6 +194,94 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
     found
 }
 
+/// pip's options that take a value (`-r req.txt`, `--index-url URL`): their values are not packages.
+const PIP_VALUED: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--trusted-host",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--src",
+    "--upgrade-strategy",
+    "--progress-bar",
+    "--cache-dir",
+    "--log",
+    "--timeout",
+    "--retries",
+    "--proxy",
+    "--cert",
+    "--client-cert",
+    "--exists-action",
+    "--only-binary",
+    "--no-binary",
+    "--config-settings",
+];
+
+/// What every image builds with, or installs its own way: not a package the app needs.
+const PIP_TOOLS: &[&str] = &[
+    "pip",
+    "setuptools",
+    "wheel",
+    "poetry",
+    "uv",
+    "pipenv",
+    "pdm",
+    "pip-tools",
+    "virtualenv",
+];
+
+/// The packages one RUN names to pip besides a requirements file (`pip install gunicorn==22.0`, `python -m pip
+/// install "uvicorn[standard]"`), as written; not files, folders, URLs, shell expansions or pip's own tools.
+pub(super) fn pip_packages(command: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in commands(command, true) {
+        let Some(words) = shlex::split(part) else { continue };
+        let Some(install) = words.iter().position(|w| w == "install") else {
+            continue;
+        };
+        let runs_pip = words[..install]
+            .iter()
+            .any(|w| matches!(w.rsplit('/').next(), Some("pip" | "pip3")));
+        if !runs_pip {
+            continue;
+        }
+        let mut rest = words[install + 1..].iter();
+        while let Some(word) = rest.next() {
+            if PIP_VALUED.contains(&word.as_str()) {
+                rest.next();
+                continue;
+            }
+            let name = word
+                .split(['=', '<', '>', '~', '!', '[', ';', ' '])
+                .next()
+                .unwrap_or_default();
+            let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+            if word.starts_with('-') || !plain || word.contains(['$', '/', '@']) || name.starts_with('.') {
+                continue;
+            }
+            if !PIP_TOOLS.contains(&name.to_ascii_lowercase().as_str()) && !found.contains(word) {
+                found.push(word.clone());
+            }
+        }
+    }
+    found
+}
+
 /// The project's Python scripts one RUN runs (`python db.py`, `python3 scripts/init_db.py --seed`), as plain
 /// words: not manage.py or setup.py (dockgen runs Django's steps itself), nothing a shell expands.
 pub(super) fn script_runs(command: &str) -> Vec<Vec<String>> {
@@ -488,6 +576,25 @@ mod tests {
         pip_requirement_file(text, "Dockerfile", &|path| {
             ["req.txt", "deps/prod.txt", "pyproject.toml"].contains(&path)
         })
+    }
+
+    #[test]
+    fn packages_named_to_pip() {
+        assert_eq!(
+            pip_packages(
+                "pip install --no-cache-dir -r requirements.txt && pip3 install gunicorn==22.0 'uvicorn[standard]'"
+            ),
+            ["gunicorn==22.0", "uvicorn[standard]"]
+        );
+        assert_eq!(
+            pip_packages("python -m pip install --upgrade pip setuptools wheel"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            pip_packages("pip install -e . && pip install --index-url https://x/simple ./dist/a.whl $EXTRA"),
+            Vec::<String>::new()
+        );
+        assert_eq!(pip_packages("npm install gunicorn"), Vec::<String>::new());
     }
 
     #[test]

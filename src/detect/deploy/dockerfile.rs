@@ -63,6 +63,11 @@ pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, targe
                 for package in super::build_steps::installed_packages(rest) {
                     found.packages.push((package, source.clone()));
                 }
+                for package in super::build_steps::pip_packages(rest) {
+                    if !found.pip_packages.iter().any(|(known, _)| *known == package) {
+                        found.pip_packages.push((package, source.clone()));
+                    }
+                }
                 if sources_in {
                     for words in super::build_steps::script_runs(rest) {
                         found.script_runs.push((words, source.clone()));

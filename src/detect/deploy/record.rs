@@ -54,6 +54,9 @@ pub(crate) struct Runtime {
     pub(crate) frontend: Option<Sourced<BuiltFrontend>>,
     /// System packages the final stage installs for run time, with their image family (`debian`, `alpine`).
     pub(crate) packages: Vec<Sourced<(String, &'static str)>>,
+    /// Python packages the final stage installs by name besides the project's dependencies (`pip install
+    /// gunicorn`), as written.
+    pub(crate) pip_packages: Vec<Sourced<String>>,
     /// Absolute folders the final stage makes and hands to a user (`mkdir -p /data && chown node /data`): the
     /// program writes there.
     pub(crate) owned_dirs: Vec<Sourced<String>>,
@@ -210,6 +213,11 @@ impl Runtime {
             self.packages.first().map(|(_, s)| s),
         );
         named(
+            "Python packages",
+            self.pip_packages.iter().map(|(name, _)| name.as_str()).collect(),
+            self.pip_packages.first().map(|(_, s)| s),
+        );
+        named(
             "the scripts its build runs once the code is in,",
             self.script_runs
                 .iter()
@@ -357,6 +365,7 @@ impl Runtime {
             .chain(self.links.iter_mut().map(|(_, s)| s))
             .chain(self.frontend.iter_mut().map(|(_, s)| s))
             .chain(self.packages.iter_mut().map(|(_, s)| s))
+            .chain(self.pip_packages.iter_mut().map(|(_, s)| s))
             .chain(self.owned_dirs.iter_mut().map(|(_, s)| s))
             .chain(self.script_runs.iter_mut().map(|(_, s)| s));
         for source in sources {

@@ -141,6 +141,13 @@ mod tests {
             (chained.1, chained.2),
             (words("node dist/index.js"), vec!["npm run migrate".to_string()])
         );
+        // A continuation on the file's last line continues into nothing, with or without a final newline.
+        for ending in ["", "\n"] {
+            let dangling = format!("python manage.py migrate\nexec gunicorn app.wsgi \\\n  --workers 4 \\{ending}");
+            let (line, command, steps) = last_command(&dangling).unwrap();
+            assert_eq!((line, command), (2, words("gunicorn app.wsgi --workers 4")));
+            assert_eq!(steps, ["python manage.py migrate"]);
+        }
         // Wrappers, conditions and a changed folder are more than a list of commands.
         assert!(last_command("#!/bin/sh\nset -e\nexec \"$@\"\n").is_none());
         assert!(last_command("if [ -n \"$X\" ]; then\n  migrate\nfi\nnode app.js\n").is_none());

@@ -9,9 +9,10 @@ pub(crate) fn logical_lines(text: &str) -> Vec<(usize, String)> {
         // Appended in place: a file of a million continuation lines stays linear.
         let mut logical = first.to_string();
         while logical.trim_end().ends_with('\\') {
-            let Some((_, next)) = lines.next() else { break };
             let keep = logical.trim_end().len() - 1;
             logical.truncate(keep);
+            // A continuation at the end of the file continues into nothing: the command ends there.
+            let Some((_, next)) = lines.next() else { break };
             logical.push(' ');
             logical.push_str(next.trim_start());
         }

@@ -202,6 +202,11 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         workspace_package(&manifests.workspace, &option.source.clone(), &mut option.facts);
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
         required_env(&run_time.required, &mut option.facts);
+        undeclared_pip_packages(&manifests.dependencies, &mut option.facts);
+        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        if let Some(warning) = uninstalled_server(&manifests.dependencies, locked, &option.facts) {
+            option.warnings.push(warning);
+        }
     }
     choose(&mut candidate, &ranks, options);
     Ok(Some(candidate))
@@ -799,6 +804,42 @@ fn served_frontend(root: &Path, run_time: &runtime::RunTime, candidate: &mut Can
             Err(warning) => candidate.warnings.push(warning),
         }
         return;
+    }
+}
+
+/// A warning when the server the image starts (the project's start command's, `gunicorn`) is installed by
+/// nothing: no dependency, no framework extra, no lock entry, no package the project's Dockerfile named.
+fn uninstalled_server(dependencies: &[Dependency], locked: Option<(&str, &[Locked])>, facts: &Facts) -> Option<String> {
+    let fact = facts.get("server")?;
+    let name = fact.value.as_str()?;
+    let named = facts.get("pip_packages").and_then(|f| f.value.as_array()).is_some_and(|specs| {
+        specs.iter().filter_map(|spec| spec.as_str()).any(|spec| {
+            let name_part = spec.split(['=', '<', '>', '~', '!', '[', ';']).next().unwrap_or_default();
+            server::package_of(name).is_some_and(|package| crate::knowledge::python::normalise(name_part) == package)
+        })
+    });
+    (!named && !server::installed(dependencies, locked, name)).then(|| {
+        format!(
+            "{}: the image starts {name}, which no dependency installs: add it to the dependencies (or pass \
+             --set start_command=COMMAND)",
+            fact.source
+        )
+    })
+}
+
+/// Keeps, of the packages the project's Dockerfile installed by name (`pip_packages`), those its dependencies
+/// do not already install: the server it starts with (`pip install gunicorn`), a driver.
+fn undeclared_pip_packages(dependencies: &[Dependency], facts: &mut Facts) {
+    let Some(fact) = facts.get_mut("pip_packages") else { return };
+    if let Some(names) = fact.value.as_array_mut() {
+        names.retain(|spec| {
+            let name = spec.as_str().unwrap_or_default().split(['=', '<', '>', '~', '!', '[', ';']).next().unwrap_or_default();
+            let name = crate::knowledge::python::normalise(name);
+            !dependencies.iter().any(|d| d.name == name)
+        });
+        if names.is_empty() {
+            facts.shift_remove("pip_packages");
+        }
     }
 }
 

@@ -29,6 +29,25 @@ pub(super) fn depended_on(
     })
 }
 
+/// The distribution a known server comes in (`waitress` for `waitress-serve`'s server).
+pub(super) fn package_of(name: &str) -> Option<&'static str> {
+    knowledge().server.iter().find(|s| s.name == name).map(|s| s.package.as_str())
+}
+
+/// Whether the project installs the server named: as a dependency, through a framework's extra
+/// (`fastapi[standard]` brings uvicorn), or as the lock holds it (another dependency brings it).
+pub(super) fn installed(dependencies: &[Dependency], locked: Option<(&str, &[Locked])>, name: &str) -> bool {
+    let Some(package) = package_of(name) else { return true };
+    let direct = dependencies.iter().any(|d| d.name == package);
+    let by_extra = knowledge().framework.iter().any(|framework| {
+        dependencies
+            .iter()
+            .any(|d| d.name == framework.package && d.extras.iter().any(|e| framework.server_extras.get(e).is_some_and(|s| s == name)))
+    });
+    let by_lock = locked.is_some_and(|(_, packages)| packages.iter().any(|p| p.name == package));
+    direct || by_extra || by_lock
+}
+
 /// Whether the server named is a framework's development server (`flask`).
 pub(super) fn is_development(name: &str) -> bool {
     knowledge().server.iter().any(|s| s.name == name && s.is_development())
