@@ -10,6 +10,29 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
     image(text, file, is_dir, None)
 }
 
+/// What one RUN of the final stage tells: the system and Python packages it installs, the project's scripts it
+/// runs once the sources are in, the folders it hands to a user.
+fn run_step(rest: &str, source: &str, sources_in: bool, found: &mut Runtime) {
+    for package in super::build_steps::installed_packages(rest) {
+        found.packages.push((package, source.to_string()));
+    }
+    for package in super::build_steps::pip_packages(rest) {
+        if !found.pip_packages.iter().any(|(known, _)| *known == package) {
+            found.pip_packages.push((package, source.to_string()));
+        }
+    }
+    if sources_in {
+        for words in super::build_steps::script_runs(rest) {
+            found.script_runs.push((words, source.to_string()));
+        }
+    }
+    for dir in super::build_steps::owned_folders(rest) {
+        if !found.owned_dirs.iter().any(|(known, _)| *known == dir) {
+            found.owned_dirs.push((dir, source.to_string()));
+        }
+    }
+}
+
 /// The image a Dockerfile builds: its final stage, or the stage `target` names (compose's `build.target`), read
 /// with the stages it is built on (`FROM base AS production` inherits base's ENV, WORKDIR and CMD).
 pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, target: Option<&str>) -> Runtime {
@@ -59,26 +82,7 @@ pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, targe
                 cmd = with_steps(rest, &mut found.steps_before);
                 command_line = *line;
             }
-            "RUN" => {
-                for package in super::build_steps::installed_packages(rest) {
-                    found.packages.push((package, source.clone()));
-                }
-                for package in super::build_steps::pip_packages(rest) {
-                    if !found.pip_packages.iter().any(|(known, _)| *known == package) {
-                        found.pip_packages.push((package, source.clone()));
-                    }
-                }
-                if sources_in {
-                    for words in super::build_steps::script_runs(rest) {
-                        found.script_runs.push((words, source.clone()));
-                    }
-                }
-                for dir in super::build_steps::owned_folders(rest) {
-                    if !found.owned_dirs.iter().any(|(known, _)| *known == dir) {
-                        found.owned_dirs.push((dir, source.clone()));
-                    }
-                }
-            }
+            "RUN" => run_step(rest, &source, sources_in, &mut found),
             "HEALTHCHECK" => found.healthcheck = healthcheck(rest).map(|h| (h, source.clone())),
             "COPY" | "ADD" if !rest.contains("--from") => {
                 let words = exec_form(rest).or_else(|| shlex::split(rest)).unwrap_or_default();
