@@ -65,6 +65,8 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
     }
     let walked = walk::files_with_extensions(root, &["py"], |dir| dir.join("pyvenv.cfg").is_file());
     warnings.extend(walked.cut_warning(".", "Python", "pass --set app=MODULE:OBJECT"));
+    // Modules that may attach routes to an app another one makes, read again only if one is made.
+    let mut extending = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -72,6 +74,9 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
             continue;
         }
         let Some(text) = read_small_text(path) else { continue };
+        if may_extend(&text) && !is_side(&rel) {
+            extending.push(path.clone());
+        }
         // Only modules that mention a framework's constructor or factory are parsed.
         let mentions = others
             .iter()
@@ -82,6 +87,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency], warnings: &mut Vec<
         let summary = summarise(&text, &|name| name == "run");
         found.extend(objects_in(root, &rel, &summary, &others, dependencies));
     }
+    served_where_extended(root, &extending, dependencies, &mut found);
     found.sort_by_key(|a| (a.rank, a.source.len()));
     found.dedup_by(|a, b| a.spec() == b.spec() && a.dir == b.dir);
     found
@@ -125,6 +131,103 @@ fn objects_in(
         }
     }
     found
+}
+
+/// Methods that attach routes, routers, blueprints or middleware to an app object (`app.include_router(…)`,
+/// `@app.get("/")`).
+const EXTENDING: &[&str] = &[
+    "include_router", "add_middleware", "middleware", "mount", "register_blueprint", "add_url_rule", "add_api_route",
+    "add_route", "route", "get", "post", "put", "patch", "delete", "websocket", "exception_handler", "on_event",
+];
+
+/// Whether a module's text may import an app and attach routes to it: it imports, and calls one of the
+/// methods that extend an app.
+fn may_extend(text: &str) -> bool {
+    text.contains("import") && EXTENDING.iter().any(|method| text.contains(&format!(".{method}(")))
+}
+
+/// An app object made in one module (`app = FastAPI()` in app/__init__.py) whose routes another module attaches
+/// after importing it (main.py: `from app import app`, `app.include_router(…)`) is served from that module:
+/// importing the first alone never runs the second, and the app would answer nothing. Taken when exactly one
+/// module does so and the first does not import it itself (Flask's `from app import views` at the end of
+/// the package); the first stays the alternative.
+fn served_where_extended(root: &Path, files: &[std::path::PathBuf], dependencies: &[Dependency], found: &mut Vec<AppObject>) {
+    let mut added = Vec::new();
+    for app in found.iter_mut().filter(|app| !app.factory) {
+        let Some((definer, _)) = app.source.split_once(':') else { continue };
+        let mut importers = Vec::new();
+        for path in files {
+            let Ok(rel) = path.strip_prefix(root) else { continue };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel == definer {
+                continue;
+            }
+            let Some(text) = read_small_text(path) else { continue };
+            if !text.contains(app.object.as_str()) {
+                continue;
+            }
+            let summary = summarise(&text, &|name| EXTENDING.contains(&name));
+            let Some((dir, module)) = import_root(root, &rel, &summary.imports, dependencies) else { continue };
+            if dir != app.dir {
+                continue;
+            }
+            let bound = summary.imported_names.iter().find(|(from, name, _, _)| {
+                *name == app.object && absolute_module(from, &module, rel.ends_with("__init__.py")) == app.module
+            });
+            let Some((_, _, bound, _)) = bound else { continue };
+            let extends = summary.calls.iter().find(|call| {
+                call.callee.strip_prefix(bound.as_str()).and_then(|rest| rest.strip_prefix('.')).is_some_and(|m| EXTENDING.contains(&m))
+            });
+            if let Some(call) = extends {
+                importers.push((module, bound.clone(), format!("{rel}:{}", call.line)));
+            }
+        }
+        let [(module, object, source)] = importers.as_slice() else { continue };
+        if imports_module(root, definer, &app.module, module) {
+            continue;
+        }
+        let mut served = app.clone();
+        served.module.clone_from(module);
+        served.object.clone_from(object);
+        served.source = format!("{source} (attaches routes to the app made at {})", app.source);
+        app.rank += 1;
+        added.push(served);
+    }
+    found.extend(added);
+}
+
+/// Whether the module `definer` (a file, whose module is `module`) imports `other`, whole or a name of it.
+fn imports_module(root: &Path, definer: &str, module: &str, other: &str) -> bool {
+    let Some(text) = read_small_text(&root.join(definer)) else { return false };
+    let summary = summarise(&text, &|_| false);
+    let package = definer.ends_with("__init__.py");
+    let whole = summary.imported_modules.iter().map(|m| absolute_module(m, module, package));
+    let names = summary
+        .imported_names
+        .iter()
+        .map(|(from, name, _, _)| format!("{}.{name}", absolute_module(from, module, package)));
+    whole.chain(names).any(|imported| imported == other)
+}
+
+/// A module name as imported from `module` (a package's `__init__` when `package`): `.views` in `app` (a
+/// package) → `app.views`, `..core` in `app.api.main` → `app.core`; an absolute name as it is.
+fn absolute_module(name: &str, module: &str, package: bool) -> String {
+    let dots = name.chars().take_while(|c| *c == '.').count();
+    if dots == 0 {
+        return name.to_string();
+    }
+    let mut base: Vec<&str> = module.split('.').collect();
+    if !package {
+        base.pop();
+    }
+    for _ in 1..dots {
+        base.pop();
+    }
+    let rest = &name[dots..];
+    if !rest.is_empty() {
+        base.push(rest);
+    }
+    base.join(".")
 }
 
 fn object(dir: &str, module: &str, name: &str, factory: bool, fw: &Framework, source: String, rank: u8) -> AppObject {
@@ -350,6 +453,15 @@ mod tests {
         for names in [&["logging"][..], &["redis"], &["lib", "svc"], &["missing"]] {
             assert_eq!(root_of(names), Some((".".into(), "svc.main".into())), "{names:?}");
         }
+    }
+
+    #[test]
+    fn relative_imports_are_made_absolute() {
+        assert_eq!(absolute_module(".views", "app", true), "app.views");
+        assert_eq!(absolute_module(".", "app", true), "app");
+        assert_eq!(absolute_module("..core", "app.api.main", false), "app.core");
+        assert_eq!(absolute_module(".db", "app.main", false), "app.db");
+        assert_eq!(absolute_module("app", "main", false), "app");
     }
 
     #[test]

@@ -86,6 +86,10 @@ impl Call {
 pub(super) struct Summary {
     /// The first part of each module imported at the top level (`from flask import Flask` → `flask`).
     pub(super) imports: Vec<String>,
+    /// Each module the top level imports, whole and as written (`app.views`, `.views` for `from . import
+    /// views`), and each name taken from one: (module, name, the name it is bound to, line).
+    pub(super) imported_modules: Vec<String>,
+    pub(super) imported_names: Vec<(String, String, String, usize)>,
     /// `name = callee(...)` at the top level: (name, the callee's last name, line).
     pub(super) assignments: Vec<(String, String, usize)>,
     /// Functions defined at the top level, with their lines.
@@ -220,10 +224,10 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                 let mut cursor = statement.walk();
                 statement.children_by_field_name("name", &mut cursor).collect()
             };
-            for name in module {
+            for name in &module {
                 let name = match name.kind() {
-                    "aliased_import" => name.child_by_field_name("name").unwrap_or(name),
-                    _ => name,
+                    "aliased_import" => name.child_by_field_name("name").unwrap_or(*name),
+                    _ => *name,
                 };
                 let text = text_of(name, bytes);
                 if !text.starts_with('.') {
@@ -231,6 +235,10 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                         summary.imports.push(first.trim().to_string());
                     }
                 }
+                summary.imported_modules.push(text.trim().to_string());
+            }
+            if let (true, Some(from)) = (statement.kind() == "import_from_statement", module.first()) {
+                imported_names(statement, text_of(*from, bytes).trim(), bytes, summary);
             }
         }
         "expression_statement" => {
@@ -279,6 +287,25 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
         }
         "class_definition" => summary.classes.push(class(statement, bytes)),
         _ => {}
+    }
+}
+
+/// The names `from MODULE import a, b as c` binds, each as (module, name, bound name, line); `from x import *`
+/// binds none that can be named.
+fn imported_names(statement: Node, from: &str, bytes: &[u8], summary: &mut Summary) {
+    let mut cursor = statement.walk();
+    for name in statement.children_by_field_name("name", &mut cursor) {
+        let (original, bound) = match name.kind() {
+            "aliased_import" => (
+                name.child_by_field_name("name").map_or("", |n| text_of(n, bytes)),
+                name.child_by_field_name("alias").map_or("", |n| text_of(n, bytes)),
+            ),
+            _ => (text_of(name, bytes), text_of(name, bytes)),
+        };
+        if !original.is_empty() && !bound.is_empty() {
+            let entry = (from.to_string(), original.to_string(), bound.to_string(), line_of(statement));
+            summary.imported_names.push(entry);
+        }
     }
 }
 
