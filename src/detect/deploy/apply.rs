@@ -554,7 +554,12 @@ fn say_steps_before(runtime: &Runtime, facts: &Facts, warnings: &mut Vec<String>
     };
     let migrated_at_build = facts.contains_key("migrate_sqlite");
     // What only prints or waits (`echo "--- migrate ---"`, `sleep 5`) is no step the program needs.
-    let quiet = |step: &&String| !matches!(step.split_whitespace().next(), Some("echo" | "printf" | "sleep" | "true" | ":"));
+    let quiet = |step: &&String| {
+        !matches!(
+            step.split_whitespace().next(),
+            Some("echo" | "printf" | "sleep" | "true" | ":")
+        )
+    };
     let (migrate, steps): (Vec<&String>, Vec<&String>) = runtime
         .steps_before
         .iter()

@@ -115,11 +115,9 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     if let Some(manifest) = kube::read(root, names) {
         record::merge(&mut found, manifest, &runs);
     }
-    if found.ports.is_empty() {
-        let fly_rel = join_rel(dir, "fly.toml");
-        if let Some(text) = read_small_text(&root.join(&fly_rel)) {
-            found.ports.extend(fly::fly_port(&text, &fly_rel));
-        }
+    let fly_rel = join_rel(dir, "fly.toml");
+    if let Some(text) = read_small_text(&root.join(&fly_rel)) {
+        record::merge(&mut found, fly::fly_runtime(&text, &fly_rel), &runs);
     }
     if found.command.as_ref().is_some_and(|(words, _)| !runs_program(words)) {
         found.command = None;
