@@ -280,6 +280,7 @@ mod tests {
         detection.unsupported.push(crate::detect::Unsupported {
             file: "pyproject.toml".into(),
             stack: "Python".into(),
+            hint: None,
         });
         let err = choose(None, &presets, &detection).unwrap_err();
         assert!(

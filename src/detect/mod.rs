@@ -195,6 +195,9 @@ pub struct Detection {
 pub struct Unsupported {
     pub file: String,
     pub stack: String,
+    /// What to do instead, when there is a way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 impl Detection {
@@ -231,16 +234,19 @@ impl Detection {
     /// The unsupported stacks seen, one phrase each: `pyproject.toml, requirements.txt: Python is not supported
     /// yet`.
     pub fn unsupported_seen(&self) -> Vec<String> {
-        let mut stacks: Vec<(&str, Vec<&str>)> = Vec::new();
+        let mut stacks: Vec<(&str, Option<&str>, Vec<&str>)> = Vec::new();
         for seen in &self.unsupported {
-            match stacks.iter_mut().find(|(stack, _)| *stack == seen.stack) {
-                Some((_, files)) => files.push(&seen.file),
-                None => stacks.push((&seen.stack, vec![&seen.file])),
+            match stacks.iter_mut().find(|(stack, _, _)| *stack == seen.stack) {
+                Some((_, _, files)) => files.push(&seen.file),
+                None => stacks.push((&seen.stack, seen.hint.as_deref(), vec![&seen.file])),
             }
         }
         stacks
             .iter()
-            .map(|(stack, files)| format!("{}: {stack} is not supported yet", files.join(", ")))
+            .map(|(stack, hint, files)| match hint {
+                Some(hint) => format!("{}: {hint}", files.join(", ")),
+                None => format!("{}: {stack} is not supported yet", files.join(", ")),
+            })
             .collect()
     }
 }
@@ -276,6 +282,7 @@ pub fn detect(root: &Path) -> Result<Detection> {
         .map(|marker| Unsupported {
             file: marker.file.clone(),
             stack: marker.stack.clone(),
+            hint: marker.hint.clone(),
         })
         .collect();
     let nested = if candidates.is_empty() {

@@ -18,6 +18,9 @@ struct Markers {
 pub(crate) struct Marker {
     pub(crate) file: String,
     pub(crate) stack: String,
+    /// What to do instead, when there is a way (`run go mod init`): said in place of "not supported yet".
+    #[serde(default)]
+    pub(crate) hint: Option<String>,
 }
 
 pub(crate) fn markers() -> &'static [Marker] {
