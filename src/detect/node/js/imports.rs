@@ -237,9 +237,16 @@ impl<'a> Collector<'_, '_, 'a> {
             text.as_str()
         };
         let program = program.rsplit('/').next().unwrap_or(program);
+        let line = self.line(offset);
         if crate::knowledge::programs::is_known(program) {
-            let line = self.line(offset);
             self.found.runs.push((program.to_string(), line));
+        }
+        // The files a whole command names (`Rscript plots/roster.R data.csv`) are read where it runs: paths of
+        // the working directory, shipped when the repository has them.
+        if whole_command {
+            for word in text.split_whitespace().skip(1).filter(|w| !w.starts_with('-') && w.contains(['/', '.'])) {
+                self.found.paths.push((Static::Text(word.to_string()), line));
+            }
         }
     }
 
@@ -568,6 +575,15 @@ mod tests {
              spawn('/usr/bin/ffmpeg', ['-i', input]);\nexecSync('ls -la');\n/x/.exec('git');\nspawn(tool);\n",
         );
         assert_eq!(found.runs, [("git".to_string(), 2), ("ffmpeg".to_string(), 3)]);
+        // The files a whole command names are paths of the working directory.
+        let found = refs("require('child_process').exec('Rscript rscript/plot.R roster.csv -o out.png --vanilla')
+");
+        assert_eq!(found.runs, [("Rscript".to_string(), 1)]);
+        let named: Vec<&Static> = found.paths.iter().map(|(path, _)| path).collect();
+        for file in ["rscript/plot.R", "roster.csv", "out.png"] {
+            assert!(named.contains(&&Static::Text(file.into())), "{file} in {named:?}");
+        }
+        assert!(!named.contains(&&Static::Text("--vanilla".into())));
     }
 
     #[test]
