@@ -206,12 +206,14 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             Literal::Str(text) | Literal::Formatted(text) => Some(text.as_str()),
             _ => None,
         });
+        // SQLAlchemy's own engine opens a relative SQLite file from the working directory.
+        let engine = matches!(call.callee.rsplit('.').next(), Some("create_engine" | "create_async_engine"));
         for text in texts.filter(|_| !joins) {
             // A SQLite URL handed to a call (`dj_database_url.config(default="sqlite:////data/app.db")`) names
             // its file when absolute; a relative one is relative to a folder the library picks (Flask-SQLAlchemy's
-            // instance folder), which the framework rules know.
+            // instance folder), which the framework rules know, but for SQLAlchemy's engine.
             let file = match sqlite_url_file(text) {
-                Some(file) if file.starts_with('/') => file,
+                Some(file) if file.starts_with('/') || engine => file,
                 None if written_kind(&text) => text,
                 Some(_) | None => continue,
             };
@@ -641,6 +643,13 @@ mod tests {
         let text = "import dj_database_url\n#DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n\
                     DATABASES = {'default': dj_database_url.config(default='sqlite:////data/db.sqlite3')}\n";
         assert_eq!(written_by("myapp/settings.py", text), ["/data"]);
+        // SQLAlchemy's engine opens a relative file from the working directory; Flask-SQLAlchemy's setting, from
+        // its instance folder (the framework rules').
+        let text = "from sqlalchemy import create_engine
+engine = create_engine('sqlite:///./var/app.db')
+                    app.config.update(SQLALCHEMY_DATABASE_URI='sqlite:///site.db')
+";
+        assert_eq!(written_by("db.py", text), ["var"]);
     }
 
     #[test]
