@@ -423,6 +423,7 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
     let mut sqlite = None;
     let mut server_database = false;
     let mut required: Vec<String> = Vec::new();
+    let mut build_only: Vec<(String, &str)> = Vec::new();
     let mut first_read = None;
     for file in django_settings_files(root, app) {
         let Some(text) = read_small_text(&root.join(&file)) else { continue };
@@ -438,6 +439,9 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
                 .find(|(name, _)| name == "STATIC_ROOT")
                 .map(|(_, line)| format!("{file}:{line}"));
         }
+        // Read with no default (`config("DB_NAME")`, `config("DB_PORT", cast=int)`, `os.environ["KEY"]`): importing
+        // the settings fails without them, so the build's manage.py steps get a placeholder, one that survives a
+        // cast where the read casts.
         let without_default = summary
             .calls
             .iter()
@@ -446,15 +450,22 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
                     || call.callee.ends_with("getenv")
                     || call.callee == "env"
                     || call.callee == "config";
-                reads && call.args.len() == 1 && call.keywords.is_empty()
+                reads && call.args.len() == 1 && call.keyword("default").is_none()
             })
-            .filter_map(|call| call.args.first().and_then(Literal::as_str).map(String::from))
-            .chain(summary.environ_subscripts.iter().map(|(name, _)| name.clone()));
-        for name in without_default.filter(|name| crate::validate::looks_secret(name)) {
-            if !required.contains(&name) {
-                first_read.get_or_insert_with(|| file.clone());
-                required.push(name);
+            .filter_map(|call| {
+                let name = call.args.first().and_then(Literal::as_str)?;
+                Some((name.to_string(), call.keyword("cast").is_some()))
+            })
+            .chain(summary.environ_subscripts.iter().map(|(name, _)| (name.clone(), false)));
+        for (name, cast) in without_default {
+            if build_only.iter().any(|(known, _)| *known == name) {
+                continue;
             }
+            first_read.get_or_insert_with(|| file.clone());
+            if crate::validate::looks_secret(&name) {
+                required.push(name.clone());
+            }
+            build_only.push((name, if cast { "1" } else { "build-only" }));
         }
     }
     if let Some(source) = &static_root {
@@ -476,13 +487,16 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
     }
     let Some(settings) = first_read else { return };
     // The running app is given them (`docker run -e`); the image names them, never holds them.
-    facts.entry("secret_env".into()).or_insert_with(|| {
-        Fact::new(json!(required), settings.clone()).with_note("secrets the settings read without a default")
-    });
+    if !required.is_empty() {
+        facts.entry("secret_env".into()).or_insert_with(|| {
+            Fact::new(json!(required), settings.clone()).with_note("secrets the settings read without a default")
+        });
+    }
     if static_root.is_some() || facts.contains_key("migrate_sqlite") {
+        let placeholders: Vec<_> = build_only.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
         facts.insert(
             "build_only_env".into(),
-            Fact::new(json!(required), settings)
+            Fact::new(json!(placeholders), settings)
                 .with_note("read by the settings without a default: given a placeholder for the build's manage.py steps only"),
         );
     }
