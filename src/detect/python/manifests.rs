@@ -76,6 +76,8 @@ pub(super) struct Manifests {
     /// Where `[tool.uv.workspace]` is declared, for a workspace with members besides the root.
     pub(super) workspace_source: Option<String>,
     pub(super) warnings: Vec<String>,
+    /// Choices made on the evidence, said with it (the manager the project's Dockerfile installs with).
+    pub(super) notes: Vec<String>,
 }
 
 impl Manifests {
@@ -99,6 +101,7 @@ impl Manifests {
             workspace: Vec::new(),
             workspace_source: None,
             warnings: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -137,14 +140,31 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     if !describes_app {
         return Ok(None);
     }
-    let (manager, mut manager_source) =
+    let (mut manager, mut manager_source) =
         choose_manager(&has, pyproject.as_ref(), &requirement_files, project_table.is_some());
     if let Some((_, at)) = installed_by_dockerfile.filter(|(file, _)| *file == manager_source) {
         // pip installs it because that line does.
         manager_source = at;
     }
+    // The project's own image installs a requirement file with pip: that is how it deploys, over the manager
+    // another file declares (a Pipfile or a lock kept for development).
+    let deployed = crate::detect::deploy::pip_requirement_file(root)
+        .filter(|(file, _)| requirement_files.first() == Some(file) && !names_development_set(file));
+    let mut over = None;
+    if let (Some((file, at)), false) = (deployed, manager == Manager::Pip) {
+        over = Some(format!(
+            "{at}: the project's Dockerfile installs {file} with pip, so the image does too, over {} ({}'s); \
+             --set package_manager={} installs with that",
+            manager_source,
+            manager.name(),
+            manager.name()
+        ));
+        manager = Manager::Pip;
+        manager_source = at;
+    }
     let locked = ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m));
     let mut found = Manifests::new(manager, manager_source, locked);
+    found.notes.extend(over);
     python_files(root, &mut found);
     if let Some(p) = &pyproject {
         p.read_into(&mut found);

@@ -130,7 +130,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         facts: Facts::new(),
         choices: Vec::new(),
         warnings: manifests.warnings.clone(),
-        notes: Vec::new(),
+        notes: manifests.notes.clone(),
     };
     manager_facts(&manifests, &mut candidate);
     index_secrets(root, &manifests, &mut candidate);
@@ -147,6 +147,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         version::say_unsupported(&fact, &mut candidate.warnings);
         candidate.facts.insert("python_version".into(), fact);
     }
+    tool_for_python_line(&mut candidate);
     musl_facts(
         locked.as_ref().map(|(file, packages)| (*file, packages.as_slice())),
         &manifests.dependencies,
@@ -228,6 +229,44 @@ fn index_secrets(root: &Path, manifests: &Manifests, candidate: &mut Candidate) 
     }
 }
 
+/// Where dockgen's default tool versions come from.
+const TOOLS_TABLE: &str = "src/knowledge/python/tools.toml";
+
+/// The warning that no version of the package manager is pinned, naming the release installed instead.
+fn unpinned_tool(name: &str, version: &str, released: &toml::value::Datetime, line: Option<&str>) -> String {
+    let why = line.map(|line| format!(", the newest that runs on Python {line}")).unwrap_or_default();
+    format!(
+        "no {name} version pinned in the repository: {name} {version} (released {released}{why}) is installed; pin \
+         it with --set package_manager_version=VERSION"
+    )
+}
+
+/// On an older Python line, dockgen's default package manager gives way to its newest release that runs there
+/// (pipenv 2024.4.1 on Python 3.8, where 2026.10.3 needs 3.10): the tool runs on the project's Python.
+fn tool_for_python_line(candidate: &mut Candidate) {
+    let line = candidate.facts.get("python_version").and_then(|f| f.value.as_str()).map(String::from);
+    let Some(manager) = candidate.facts.get("package_manager").and_then(|f| f.value.as_str()).map(String::from) else {
+        return;
+    };
+    let Some(known) = tool(&manager) else { return };
+    let Some(fact) = candidate.facts.get_mut("package_manager_version").filter(|f| f.source == TOOLS_TABLE) else {
+        return;
+    };
+    let (version, released) = known.default_for(line.as_deref());
+    if version == known.default {
+        return;
+    }
+    let line = line.unwrap_or_default();
+    fact.value = json!(version);
+    fact.note = Some(format!("dockgen's default for Python {line}: the newest {manager} that runs there"));
+    let default_warning = unpinned_tool(&manager, &known.default, &known.released, None);
+    for warning in &mut candidate.warnings {
+        if *warning == default_warning {
+            *warning = unpinned_tool(&manager, version, released, Some(&line));
+        }
+    }
+}
+
 /// The manager, its version (pinned, or the default with a warning), and the files its install reads.
 fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
     let facts = &mut candidate.facts;
@@ -266,17 +305,10 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
             }
             None => {
                 if let Some(known) = tool(manager.name()) {
-                    candidate.warnings.push(format!(
-                        "no {} version pinned in the repository: {} {} (released {}) is installed; pin it with \
-                         --set package_manager_version=VERSION",
-                        manager.name(),
-                        manager.name(),
-                        known.default,
-                        known.released
-                    ));
+                    candidate.warnings.push(unpinned_tool(manager.name(), &known.default, &known.released, None));
                     facts.insert(
                         "package_manager_version".into(),
-                        Fact::new(known.default.clone(), "src/knowledge/python/tools.toml").with_note("dockgen's default"),
+                        Fact::new(known.default.clone(), TOOLS_TABLE).with_note("dockgen's default"),
                     );
                 }
             }

@@ -65,8 +65,8 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     let manager = text(values, "package_manager").unwrap_or_default();
     let version = text(values, "package_manager_version").unwrap_or_default();
     if let (Some(known), Some(uv)) = (tool(&manager).filter(|_| manager != "uv"), tool("uv")) {
-        if known.default == version {
-            values.insert("tool_released".into(), Value::from(known.released.to_string()));
+        if let Some(released) = known.released_on(&version) {
+            values.insert("tool_released".into(), Value::from(released.to_string()));
             values.insert("tool_installer_uv".into(), Value::from(uv.default.clone()));
         }
     }

@@ -153,6 +153,36 @@ pub(crate) struct Tool {
     pub(crate) released: toml::value::Datetime,
     /// The oldest release that still installs and runs: a pin below it gets the default instead.
     pub(crate) oldest_installable: Option<String>,
+    /// The newest releases that still run on older Python lines, newest first.
+    #[serde(default)]
+    pub(crate) for_older: Vec<OlderRelease>,
+}
+
+/// The newest release of a tool that runs on Python lines below `below`.
+#[derive(Deserialize)]
+pub(crate) struct OlderRelease {
+    pub(crate) below: String,
+    pub(crate) version: String,
+    pub(crate) released: toml::value::Datetime,
+}
+
+impl Tool {
+    /// The release installed where the repository pins none: the default, or on an older Python line (`3.8`)
+    /// the newest release that runs there.
+    pub(crate) fn default_for(&self, python_line: Option<&str>) -> (&str, &toml::value::Datetime) {
+        let older = python_line.and_then(|line| {
+            self.for_older.iter().rev().find(|older| !crate::knowledge::version_at_least(line, &older.below))
+        });
+        older.map_or((self.default.as_str(), &self.released), |o| (o.version.as_str(), &o.released))
+    }
+
+    /// The day a release dockgen installs by default was uploaded.
+    pub(crate) fn released_on(&self, version: &str) -> Option<&toml::value::Datetime> {
+        if self.default == version {
+            return Some(&self.released);
+        }
+        self.for_older.iter().find(|o| o.version == version).map(|o| &o.released)
+    }
 }
 
 pub(crate) fn lines() -> &'static Lines {
