@@ -146,22 +146,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         // pip installs it because that line does.
         manager_source = at;
     }
-    // The project's own image installs a requirement file with pip: that is how it deploys, over the manager
-    // another file declares (a Pipfile or a lock kept for development).
-    let deployed = crate::detect::deploy::pip_requirement_file(root)
-        .filter(|(file, _)| requirement_files.first() == Some(file) && !names_development_set(file));
-    let mut over = None;
-    if let (Some((file, at)), false) = (deployed, manager == Manager::Pip) {
-        over = Some(format!(
-            "{at}: the project's Dockerfile installs {file} with pip, so the image does too, over {} ({}'s); \
-             --set package_manager={} installs with that",
-            manager_source,
-            manager.name(),
-            manager.name()
-        ));
-        manager = Manager::Pip;
-        manager_source = at;
-    }
+    let over = deployed_with_pip(root, &requirement_files, &mut manager, &mut manager_source);
     let locked = ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m));
     let mut found = Manifests::new(manager, manager_source, locked);
     found.notes.extend(over);
@@ -235,6 +220,22 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         }
     }
     Ok(Some(found))
+}
+
+/// The project's own image installs a requirement file with pip: that is how it deploys, over the manager
+/// another file declares (a Pipfile or a lock kept for development). Returns the note saying so.
+fn deployed_with_pip(root: &Path, requirement_files: &[String], manager: &mut Manager, source: &mut String) -> Option<String> {
+    let (file, at) = crate::detect::deploy::pip_requirement_file(root)
+        .filter(|(file, _)| requirement_files.first() == Some(file) && !names_development_set(file))
+        .filter(|_| *manager != Manager::Pip)?;
+    let name = manager.name();
+    let note = format!(
+        "{at}: the project's Dockerfile installs {file} with pip, so the image does too, over {source} ({name}'s); \
+         --set package_manager={name} installs with that"
+    );
+    *manager = Manager::Pip;
+    *source = at;
+    Some(note)
 }
 
 /// The top requirement files, most telling first, and the one the project's own Dockerfile installs with its
