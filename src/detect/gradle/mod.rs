@@ -117,6 +117,16 @@ fn tool_facts(build: &build::Build, candidate: &mut Candidate) {
     }
 }
 
+/// A plugin pinned to a snapshot (`2.5.6-SNAPSHOT`): only a snapshot repository serves it, and only until its
+/// release, so the build is unlikely to resolve it; said with the release to pin instead.
+fn snapshot_plugin(id: &str, version: &str, source: &str) -> Option<String> {
+    let release = version.strip_suffix("-SNAPSHOT").or_else(|| version.strip_suffix(".BUILD-SNAPSHOT"))?;
+    Some(format!(
+        "{source}: plugin {id} is pinned to {version}, a snapshot that only a snapshot repository serves, and only \
+         until {release} is released: the build is unlikely to resolve it; pin {release} (or a later release)"
+    ))
+}
+
 /// One project's option: what it builds and how that starts; None for a library, an error for a program of a
 /// kind not supported yet.
 fn analyse(
@@ -129,6 +139,7 @@ fn analyse(
     let mut warnings = Vec::new();
     let warnings = &mut warnings;
     let applied = build.applied_plugins(project);
+    warnings.extend(applied.iter().filter_map(|(id, version, source)| snapshot_plugin(id, version.as_deref()?, source)));
     let Some(mut found) = launch::of(project, &applied)? else {
         return Ok(None);
     };
