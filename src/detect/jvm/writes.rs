@@ -432,6 +432,9 @@ fn path_at(tokens: &[(Token, usize)], start: usize, bound: &HashMap<&str, Place>
     }
     let (place, end) = match tokens.get(i)? {
         (Token::Str(text), _) => (Place::Path(text.to_string()), i + 1),
+        (Token::Ident(name), _) if name == "System" && is_user_dir(tokens, i) => {
+            return under_working_dir(tokens, i + 6)
+        }
         (Token::Ident(name), _) if name == "File" && is_call(tokens, i) => maker(tokens, i + 1, bound)?,
         (Token::Ident(name), _)
             if matches!((name.as_str(), tokens.get(i + 2)), ("Paths", Some((Token::Ident(m), _))) if m == "get")
@@ -461,6 +464,26 @@ fn path_at(tokens: &[(Token, usize)], start: usize, bound: &HashMap<&str, Place>
         }
         (place, _) => Some(place),
     }
+}
+
+/// `System.getProperty("user.dir")` at `at`: the working directory.
+fn is_user_dir(tokens: &[(Token, usize)], at: usize) -> bool {
+    matches!(
+        tokens.get(at + 1..at + 6),
+        Some([(Token::Punct('.'), _), (Token::Ident(get), _), (Token::Punct('('), _), (Token::Str(key), _), (Token::Punct(')'), _)])
+            if get == "getProperty" && key == "user.dir"
+    )
+}
+
+/// The path after the working directory, from `end` (after `System.getProperty("user.dir")`): `+ "/uploads/" +
+/// name` is under uploads/, `+ "/data.json"` the file itself, nothing more the directory.
+fn under_working_dir(tokens: &[(Token, usize)], end: usize) -> Option<Place> {
+    let [(Token::Punct('+'), _), (Token::Str(rest), _), ..] = tokens.get(end..end + 2)? else {
+        return Some(Place::Path(".".into()));
+    };
+    let rest = rest.trim_start_matches('/').to_string();
+    let more = matches!(tokens.get(end + 2), Some((Token::Punct('+'), _)));
+    Some(if more { Place::Under(rest) } else { Place::Path(rest) })
 }
 
 /// The arguments of `File(a)`, `File(a, b)`, `Paths.get(a, b…)` from the `(` at `open`: the path, or the folder
@@ -576,6 +599,22 @@ mod tests {
         assert_eq!(
             folders(r#"@Value("${app.upload-dir:./uploads}") String dir;"#),
             ["uploads"]
+        );
+        // Paths from the working directory, `System.getProperty("user.dir")`.
+        assert_eq!(
+            folders(
+                r#"String folderPath = System.getProperty("user.dir") + "/uploads/" + name; new File(folderPath).mkdirs();"#
+            ),
+            ["uploads"]
+        );
+        assert_eq!(
+            folders(
+                r#"ImageIO.write(img, "png", x); new FileOutputStream(System.getProperty("user.dir") + "/avatar.png");"#
+            ),
+            ["."]
+        );
+        assert!(
+            folders(r#"String home = System.getProperty("user.home") + "/.app"; new File(home).mkdirs();"#).is_empty()
         );
     }
 
