@@ -5,6 +5,7 @@
 mod base_path;
 mod buildenv;
 mod contract;
+mod dbconfig;
 mod engines;
 mod framework;
 mod js;

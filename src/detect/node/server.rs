@@ -280,6 +280,7 @@ fn shipped_files(
         );
         say_secrets(&found, warnings);
         say_dev_only(&found.dev_only, warnings);
+        database_writes(app, &mut found, warnings);
         written_dirs(app, &found, facts);
         runtime_programs(found.programs.iter(), facts);
         let listening = found.take_listening();
@@ -334,6 +335,7 @@ fn shipped_files(
     );
     say_secrets(&found, warnings);
     install_dev_loads(&found.dev_only, facts, warnings);
+    database_writes(app, &mut found, warnings);
     written_dirs(app, &found, facts);
     runtime_programs(found.programs.iter(), facts);
     let listening = found.take_listening();
@@ -357,6 +359,24 @@ fn shipped_files(
         Fact::new(json!(files), source).with_note(evidence),
     );
     listening
+}
+
+/// What the server's dependencies write besides what its code names: the `SQLite` file of the database settings
+/// production selects (sequelize-cli's config), a package's default folder (connect-sqlite3's sessions); and what
+/// those settings stop at start, said.
+fn database_writes(app: &App, found: &mut RunFiles, warnings: &mut Vec<String>) {
+    let production = super::dbconfig::production(app);
+    if let Some((file, folder, why)) = production.written {
+        found.written_files.insert(file);
+        found.written.entry(folder).or_insert(why);
+    }
+    warnings.extend(production.warnings);
+    for (package, folder) in &node::runtime().files.writes.package_folders {
+        if let Some(dependency) = app.dependency(package) {
+            let why = format!("{} {package} writes in {folder} by default", dependency.source);
+            found.written.entry(folder.clone()).or_insert(why);
+        }
+    }
 }
 
 /// The folders the code writes to (`written_dirs`): made in the image and handed to the app user, who owns

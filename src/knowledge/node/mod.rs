@@ -67,6 +67,9 @@ pub(crate) struct Writes {
     pub(crate) folder_keys: Vec<String>,
     pub(crate) file_keys: Vec<String>,
     pub(crate) file_extensions: Vec<String>,
+    /// Packages that write in a folder of the working directory by default, by package.
+    #[serde(default)]
+    pub(crate) package_folders: std::collections::BTreeMap<String, String>,
 }
 
 /// The run-time files table, with its secret-file patterns compiled.
