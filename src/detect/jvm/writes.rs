@@ -430,6 +430,20 @@ fn path_at(tokens: &[(Token, usize)], start: usize, bound: &HashMap<&str, Place>
     if matches!(tokens.get(i), Some((Token::Ident(new), _)) if new == "new") {
         i += 1;
     }
+    // A class named with its package (`new java.io.File(…)`, `java.nio.file.Paths.get(…)`), not a name's field.
+    let mut class = i;
+    while let Some([(Token::Ident(package), _), (Token::Punct('.'), _), (Token::Ident(_), _)]) =
+        tokens.get(class..class + 3)
+    {
+        if !package.starts_with(|c: char| c.is_ascii_lowercase()) {
+            break;
+        }
+        class += 2;
+    }
+    if matches!(tokens.get(class), Some((Token::Ident(name), _)) if name.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        i = class;
+    }
     let (place, end) = match tokens.get(i)? {
         (Token::Str(text), _) => (Place::Path(text.to_string()), i + 1),
         (Token::Ident(name), _) if name == "System" && is_user_dir(tokens, i) => {
