@@ -205,6 +205,49 @@ pub(crate) fn env_reads(found: Vec<(String, String)>, facts: &mut Facts) {
     );
 }
 
+/// The variables the program needs and has no default for, which the running container must be given: credentials
+/// join `secret_env`, the rest are `required_env`; those the deployment files give a value, and the port, are
+/// set already.
+pub(crate) fn required_env(required: &[(String, String)], why: &str, facts: &mut Facts) {
+    let listed = |facts: &Facts, key: &str| -> Vec<String> {
+        facts
+            .get(key)
+            .and_then(|f| f.value.as_array())
+            .map_or_else(Vec::new, |list| {
+                list.iter()
+                    .filter_map(|v| v.as_str().or_else(|| v["name"].as_str()).map(String::from))
+                    .collect()
+            })
+    };
+    let mut set = listed(facts, "runtime_env");
+    set.extend(["PORT".to_string()]);
+    set.extend(facts.get("port_env").and_then(|f| f.value.as_str()).map(String::from));
+    let needed: Vec<&(String, String)> = required.iter().filter(|(name, _)| !set.contains(name)).collect();
+    let (secrets, plain): (Vec<_>, Vec<_>) = needed
+        .into_iter()
+        .partition(|(name, _)| crate::validate::looks_secret(name));
+    let mut secret_names = listed(facts, "secret_env");
+    let new_secrets: Vec<&(String, String)> = secrets.into_iter().filter(|(n, _)| !secret_names.contains(n)).collect();
+    if let Some((_, source)) = new_secrets.first() {
+        let source = facts
+            .get("secret_env")
+            .map_or_else(|| source.clone(), |f| f.source.clone());
+        secret_names.extend(new_secrets.iter().map(|(n, _)| n.clone()));
+        facts.insert(
+            "secret_env".into(),
+            Fact::new(json!(secret_names), source).with_note("credentials the program reads with no default"),
+        );
+    }
+    if let Some((_, source)) = plain.first() {
+        let names: Vec<&str> = plain.iter().map(|(n, _)| n.as_str()).collect();
+        let sources: Vec<String> = plain.iter().map(|(n, s)| format!("{n} ({s})")).collect();
+        facts.insert(
+            "required_env".into(),
+            Fact::new(json!(names), source.clone()).with_note(format!("{why}: {}", sources.join(", "))),
+        );
+    }
+}
+
 /// Records `health_path`: the health endpoint the program's code registers, with where; compose.yaml's health
 /// check calls it.
 pub(crate) fn health_route(found: Option<(String, String)>, facts: &mut Facts) {

@@ -24,6 +24,70 @@ pub(super) fn file_env(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     found
 }
 
+/// Calls that stop the program (`log.Fatal`, `os.Exit`, `panic`).
+const STOPS: &[&str] = &["Fatal", "Fatalf", "Fatalln", "Exit", "panic", "Panic", "Panicf", "Panicln"];
+
+/// The variables a file stops the program without: read by name, then tested empty in an `if` whose block stops
+/// it (`if os.Getenv("APP_ENV") == "" { log.Fatal(…) }`, or through the name it is bound to), each with the read's
+/// line. The running container must be given them.
+pub(super) fn file_required_env(tokens: &[(Token, usize)], reads: &[(String, usize)]) -> Vec<(String, usize)> {
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for (name, line) in reads {
+        // The read itself, and the local name it is bound to on its line (`x := os.Getenv("X")`).
+        let at = tokens.iter().position(|(t, l)| *l == *line && matches!(t, Token::Str(s) if s == name));
+        let Some(at) = at else { continue };
+        // `local := os.Getenv(` or `local = os.Getenv(`: the name sits before the assignment and `os . Getenv (`.
+        let before = |back: usize| at.checked_sub(back).and_then(|k| tokens.get(k));
+        let bound = match (before(7), before(6), before(5)) {
+            (Some((Token::Ident(local), l)), Some((Token::Punct(':'), _)), Some((Token::Punct('='), _))) if l == line => {
+                Some(local.as_str())
+            }
+            (_, Some((Token::Ident(local), l)), Some((Token::Punct('='), _))) if l == line => Some(local.as_str()),
+            _ => None,
+        };
+        let tested_here = matches!(tokens.get(at + 2..at + 4), Some([(Token::Punct('='), _), (Token::Punct('='), _)]))
+            && matches!(tokens.get(at + 4), Some((Token::Str(empty), _)) if empty.is_empty());
+        let stops_after = |from: usize| block_stops(tokens, from);
+        let required = (tested_here && stops_after(at + 5))
+            || bound.is_some_and(|local| {
+                (at..tokens.len().saturating_sub(4)).any(|k| {
+                    matches!(&tokens[k].0, Token::Ident(i) if i == "if")
+                        && matches!(&tokens[k + 1].0, Token::Ident(n) if n == local)
+                        && tokens[k + 2].0 == Token::Punct('=')
+                        && tokens[k + 3].0 == Token::Punct('=')
+                        && matches!(&tokens[k + 4].0, Token::Str(empty) if empty.is_empty())
+                        && stops_after(k + 5)
+                })
+            });
+        if required && !found.iter().any(|(known, _)| known == name) {
+            found.push((name.clone(), *line));
+        }
+    }
+    found
+}
+
+/// Whether the block opening at or just after `from` (`{`) calls one of `STOPS` before it closes.
+fn block_stops(tokens: &[(Token, usize)], from: usize) -> bool {
+    let Some(open) = (from..tokens.len().min(from + 3)).find(|&k| tokens[k].0 == Token::Punct('{')) else {
+        return false;
+    };
+    let mut depth = 0usize;
+    for (token, _) in &tokens[open..] {
+        match token {
+            Token::Punct('{') => depth += 1,
+            Token::Punct('}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return false;
+                }
+            }
+            Token::Ident(name) if STOPS.contains(&name.as_str()) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The health routes a file registers (`HandleFunc("/healthz", …)`, `r.GET("/health", …)`), with their line.
 pub(super) fn file_health_routes(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     use crate::knowledge::services::{is_health_path, is_route_group_type, makes_route_group};
@@ -93,6 +157,17 @@ mod tests {
                    _, ok := os.LookupEnv(\"REDIS_ADDR\")\n\tx := cfg.Getenv(\"NOT_OS\")\n\ty := os.Getenv(name)\n}\n";
         let found = file_env(&lex::source(src).tokens);
         assert_eq!(found, [("DATABASE_URL".to_string(), 4), ("REDIS_ADDR".to_string(), 5)]);
+    }
+
+    #[test]
+    fn variables_the_program_stops_without() {
+        let src = "package main\nimport \"os\"\nfunc main() {\n\tif os.Getenv(\"APP_ENV\") == \"\" {\n\t\tlog.Fatal(\"APP_ENV\")\n\t}\n\t\
+                   token := os.Getenv(\"TOKEN\")\n\tif token == \"\" {\n\t\tpanic(\"no token\")\n\t}\n\t\
+                   port := os.Getenv(\"PORT\")\n\tif port == \"\" {\n\t\tport = \"8080\"\n\t}\n}\n";
+        let tokens = lex::source(src).tokens;
+        let reads = file_env(&tokens);
+        let required: Vec<String> = file_required_env(&tokens, &reads).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(required, ["APP_ENV", "TOKEN"]);
     }
 
     #[test]

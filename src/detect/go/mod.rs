@@ -295,6 +295,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
     contract::apply(root, &mut options, candidate);
     for (option, clues) in options.iter_mut().zip(clues) {
         services::record(root, ".", clues, &mut option.facts);
+        settle_required_env(&mut option.facts);
     }
     match options.len() {
         0 => {
@@ -350,6 +351,8 @@ struct RunTime {
     programs: Vec<(String, usize)>,
     reads: Vec<(String, usize)>,
     env: Vec<(String, usize)>,
+    /// The variables the file stops the program without (`if os.Getenv("X") == "" { log.Fatal(…) }`).
+    required_env: Vec<(String, usize)>,
     health: Vec<(String, usize)>,
 }
 
@@ -358,6 +361,7 @@ impl RunTime {
         let mentions = Mentions(text.as_bytes());
         // Paths and programs are often named once in a constant or a variable and used by that name.
         let named = writes::with_local_strings(&lexed.tokens);
+        let env = if mentions.any(&ENV_LOOKUP) { env::file_env(&lexed.tokens) } else { Vec::new() };
         RunTime {
             ports: ports::FileScan::of(lexed, rel, mentions),
             embeds: embed::file_embeds(root, rel, lexed),
@@ -370,7 +374,8 @@ impl RunTime {
                 }
                 reads
             },
-            env: if mentions.any(&ENV_LOOKUP) { env::file_env(&lexed.tokens) } else { Vec::new() },
+            env: env.clone(),
+            required_env: if env.is_empty() { Vec::new() } else { env::file_required_env(&lexed.tokens, &env) },
             health: if mentions.any(&HEALTH_PATHS) { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
         }
     }
@@ -525,15 +530,7 @@ fn program_option(
         insert(&mut facts, "empty_files", fact);
     }
     crate::detect::runtime_programs(execs::programs(tree, graph).iter(), &mut facts);
-    let mut env_reads: Vec<(String, String)> = Vec::new();
-    for file in tree.graph_files(graph) {
-        for (name, line) in &file.run_time().env {
-            if !env_reads.iter().any(|(known, _)| known == name) {
-                env_reads.push((name.clone(), format!("{}:{line}", file.rel)));
-            }
-        }
-    }
-    services::env_reads(env_reads, &mut facts);
+    env_facts(tree, graph, &mut facts);
     let health = tree
         .graph_files(graph)
         .find_map(|file| file.run_time().health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
@@ -579,6 +576,45 @@ fn program_option(
         warnings,
         notes,
     }
+}
+
+/// The variables the program reads by name (`env_reads`), and those it stops without (`required_env`, each
+/// with where, settled against the deployment files' values once they are applied).
+fn env_facts(tree: &Tree, graph: &[usize], facts: &mut Facts) {
+    services::env_reads(first_places(tree, graph, |run_time| &run_time.env), facts);
+    let required = first_places(tree, graph, |run_time| &run_time.required_env);
+    if let Some((_, first)) = required.first() {
+        // Each with where, settled against the deployment files' values once they are applied.
+        let reads: Vec<_> = required.iter().map(|(name, at)| json!({ "name": name, "source": at })).collect();
+        insert(facts, "required_env", Fact::new(json!(reads), first.clone()));
+    }
+}
+
+/// Each name a run-time list of the program's files holds, once, with the first `file.go:line` that holds it.
+fn first_places(tree: &Tree, graph: &[usize], list: impl Fn(&RunTime) -> &Vec<(String, usize)>) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    for file in tree.graph_files(graph) {
+        for (name, line) in list(file.run_time()) {
+            if !found.iter().any(|(known, _)| known == name) {
+                found.push((name.clone(), format!("{}:{line}", file.rel)));
+            }
+        }
+    }
+    found
+}
+
+/// The variables the program stops without, once the deployment files' values are known: those they set, and
+/// the port's, leave the list; credentials join `secret_env`.
+fn settle_required_env(facts: &mut Facts) {
+    let Some(fact) = facts.shift_remove("required_env") else { return };
+    let reads: Vec<(String, String)> = fact
+        .value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|read| Some((read["name"].as_str()?.to_string(), read["source"].as_str()?.to_string())))
+        .collect();
+    services::required_env(&reads, "the program stops without it", facts);
 }
 
 /// The front-end the program serves from its working directory (`http.Dir("web/dist")`, gin's `Static`): a

@@ -175,7 +175,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
             let Some(script) = &script else {
                 let mut candidate = no_app(&manifests, started.map(|(s, _)| s.server), candidate);
                 record_services(root, &manifests.dependencies, &run_time, &mut candidate.facts);
-                required_env(&run_time.required, &mut candidate.facts);
+                services::required_env(&run_time.required, "read with no default", &mut candidate.facts);
                 return Ok(Some(candidate));
             };
             (vec![script_option(script)], vec![0])
@@ -202,7 +202,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     for option in &mut options {
         workspace_package(&manifests.workspace, &option.source.clone(), &mut option.facts);
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
-        required_env(&run_time.required, &mut option.facts);
+        services::required_env(&run_time.required, "read with no default", &mut option.facts);
         undeclared_pip_packages(&manifests.dependencies, &mut option.facts);
         let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         if let Some(warning) = uninstalled_server(&manifests.dependencies, locked, &option.facts) {
@@ -694,43 +694,6 @@ fn record_services(root: &Path, dependencies: &[Dependency], run_time: &runtime:
         .filter_map(|(name, source)| services::Clue::library("pypi", name, source))
         .collect();
     services::record(root, ".", clues, facts);
-}
-
-/// The variables the program reads with no default, which the running container must be given: credentials
-/// join `secret_env`, the rest are `required_env`; those the deployment files give a value, and the port, are
-/// set already.
-fn required_env(required: &[(String, String)], facts: &mut Facts) {
-    let listed = |facts: &Facts, key: &str| -> Vec<String> {
-        facts.get(key).and_then(|f| f.value.as_array()).map_or_else(Vec::new, |list| {
-            list.iter()
-                .filter_map(|v| v.as_str().or_else(|| v["name"].as_str()).map(String::from))
-                .collect()
-        })
-    };
-    let mut set = listed(facts, "runtime_env");
-    set.extend(["PORT".to_string()]);
-    set.extend(facts.get("port_env").and_then(|f| f.value.as_str()).map(String::from));
-    let needed: Vec<&(String, String)> = required.iter().filter(|(name, _)| !set.contains(name)).collect();
-    let (secrets, plain): (Vec<_>, Vec<_>) = needed.into_iter().partition(|(name, _)| crate::validate::looks_secret(name));
-    let mut secret_names = listed(facts, "secret_env");
-    let new_secrets: Vec<&(String, String)> = secrets.into_iter().filter(|(n, _)| !secret_names.contains(n)).collect();
-    if let Some((_, source)) = new_secrets.first() {
-        let source = facts.get("secret_env").map_or_else(|| source.clone(), |f| f.source.clone());
-        secret_names.extend(new_secrets.iter().map(|(n, _)| n.clone()));
-        facts.insert(
-            "secret_env".into(),
-            Fact::new(json!(secret_names), source).with_note("credentials the program reads with no default"),
-        );
-    }
-    if let Some((_, source)) = plain.first() {
-        let names: Vec<&str> = plain.iter().map(|(n, _)| n.as_str()).collect();
-        let sources: Vec<String> = plain.iter().map(|(n, s)| format!("{n} ({s})")).collect();
-        facts.insert(
-            "required_env".into(),
-            Fact::new(json!(names), source.clone())
-                .with_note(format!("read with no default: {}", sources.join(", "))),
-        );
-    }
 }
 
 /// Flask keeps what an app writes at run time in its instance folder, `instance/` beside the app: a database
