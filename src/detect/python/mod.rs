@@ -821,13 +821,9 @@ fn served_frontend(root: &Path, run_time: &runtime::RunTime, candidate: &mut Can
 fn uninstalled_server(dependencies: &[Dependency], locked: Option<(&str, &[Locked])>, facts: &Facts) -> Option<String> {
     let fact = facts.get("server")?;
     let name = fact.value.as_str()?;
-    let named = facts.get("pip_packages").and_then(|f| f.value.as_array()).is_some_and(|specs| {
-        specs.iter().filter_map(|spec| spec.as_str()).any(|spec| {
-            let name_part = spec.split(['=', '<', '>', '~', '!', '[', ';']).next().unwrap_or_default();
-            server::package_of(name).is_some_and(|package| crate::knowledge::python::normalise(name_part) == package)
-        })
-    });
-    (!named && !server::installed(dependencies, locked, name)).then(|| {
+    let mut installed = dependencies.to_vec();
+    installed.extend(pip_packages(facts));
+    (!server::installed(&installed, locked, name)).then(|| {
         format!(
             "{}: the image starts {name}, which no dependency installs: add it to the dependencies (or pass \
              --set start_command=COMMAND)",
@@ -836,17 +832,23 @@ fn uninstalled_server(dependencies: &[Dependency], locked: Option<(&str, &[Locke
     })
 }
 
+/// The packages the project's Dockerfile installed by name (`pip_packages`), read as requirements.
+fn pip_packages(facts: &Facts) -> Vec<Dependency> {
+    let Some(fact) = facts.get("pip_packages") else { return Vec::new() };
+    let specs = fact.value.as_array().into_iter().flatten().filter_map(serde_json::Value::as_str);
+    specs.filter_map(|spec| requirements::pep508(spec, &fact.source)).collect()
+}
+
 /// Keeps, of the packages the project's Dockerfile installed by name (`pip_packages`), those its dependencies
 /// do not already install: the server it starts with (`pip install gunicorn`), a driver.
 fn undeclared_pip_packages(dependencies: &[Dependency], facts: &mut Facts) {
     let Some(fact) = facts.get_mut("pip_packages") else { return };
-    if let Some(names) = fact.value.as_array_mut() {
-        names.retain(|spec| {
-            let name = spec.as_str().unwrap_or_default().split(['=', '<', '>', '~', '!', '[', ';']).next().unwrap_or_default();
-            let name = crate::knowledge::python::normalise(name);
-            !dependencies.iter().any(|d| d.name == name)
+    if let Some(specs) = fact.value.as_array_mut() {
+        specs.retain(|spec| {
+            let declared = spec.as_str().and_then(|spec| requirements::pep508(spec, "")).map(|d| d.name);
+            declared.is_none_or(|name| !dependencies.iter().any(|d| d.name == name))
         });
-        if names.is_empty() {
+        if specs.is_empty() {
             facts.shift_remove("pip_packages");
         }
     }
