@@ -60,6 +60,9 @@ impl PortHit {
 pub(super) struct Listen {
     /// Ports with their line and how they were found.
     pub(super) ports: Vec<PortHit>,
+    /// Variables a listen call takes its port from with no default (`listen(process.env.API_PORT)`), with
+    /// their line: the image sets them to the port it exposes.
+    pub(super) port_reads: Vec<(String, usize)>,
     /// Host variables with a loopback default, with their line.
     pub(super) host_variables: Vec<(String, usize)>,
     /// Loopback binds nothing in the image can change, with their line and what binds.
@@ -116,28 +119,53 @@ pub(super) fn insert_port(
         );
         facts.insert("never_listens".into(), Fact::new(true, source));
     }
+    // A variable the listen call reads with no default: the repository's env file may give its value.
+    let read = found.iter().find_map(|(listen, rel)| {
+        let (name, line) = listen.port_reads.first()?;
+        Some((name.clone(), format!("{}:{line}", app.file(rel))))
+    });
+    let env_file_port = || {
+        let (name, at) = read.as_ref()?;
+        let (value, source) = services::committed_env_value(&app.path("."), name)?;
+        let port = value.parse::<u16>().ok().filter(|p| *p > 0)?;
+        Some(Fact::new(port, source).with_note(format!("{name}'s value there; the program reads it with no default ({at})")))
+    };
     let port = script_port
         .or_else(|| source_port(app, &found, entry, warnings))
+        .or_else(env_file_port)
         .or(default)
         .filter(|_| !never_listens);
-    if let Some(port) = port {
-        // How the port can be changed: through the variable it defaults (other than PORT, which the template
-        // writes), or not at all when the code writes it (a different --port is then said, init.rs).
-        let hit = found.iter().find_map(|(listen, rel)| {
+    // How the port can be changed: through the variable it defaults (other than PORT, which the template
+    // writes), or not at all when the code writes it (a different --port is then said, init.rs).
+    let hit = port.as_ref().and_then(|port| {
+        found.iter().find_map(|(listen, rel)| {
             listen
                 .ports
                 .iter()
                 .find(|hit| port.source == format!("{}:{}", app.file(rel), hit.line) && port.value == hit.port)
-        });
-        match hit.map(|hit| &hit.variable) {
-            Some(Some(name)) if name != "PORT" => {
-                facts.insert("port_env".into(), Fact::new(name.clone(), port.source.clone()));
-            }
-            Some(None) => {
-                facts.insert("port_fixed".into(), Fact::new(port.source.clone(), port.source.clone()));
-            }
-            _ => {}
+        })
+    });
+    match (hit.map(|hit| &hit.variable), port.as_ref()) {
+        (Some(Some(name)), Some(port)) if name != "PORT" => {
+            facts.insert("port_env".into(), Fact::new(name.clone(), port.source.clone()));
         }
+        (Some(None), Some(port)) => {
+            facts.insert("port_fixed".into(), Fact::new(port.source.clone(), port.source.clone()));
+        }
+        // No variable's default nor a literal gave the port (the env file, a framework's usual port, the
+        // preset's): the variable the program reads with no default is the one the image sets.
+        (None, _) if !never_listens => {
+            if let Some((name, at)) = read.filter(|(name, _)| name != "PORT") {
+                facts.insert(
+                    "port_env".into(),
+                    Fact::new(name, at)
+                        .with_note("read with no default in the code: the image sets it to the port it exposes"),
+                );
+            }
+        }
+        _ => {}
+    }
+    if let Some(port) = port {
         facts.insert("port".into(), port);
     }
     let mut variables = found
@@ -382,31 +410,15 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         return found;
     }
     let tokens = lex::javascript(text).tokens;
-    let number = |t: &Token| match t {
-        Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
-        _ => None,
-    };
     // The Fastify instance is often made in another module (`const app = build()`): the app's dependency says.
     let fastify = fastify_app || text.contains("fastify");
     let assigned = port_assignments(&tokens);
-    // `listen(port` / `listen({ port: port` with a name assigned from a variable with a default above.
-    let assigned_hit = |t: &Token| match t {
-        Token::Ident(ident) => assigned.iter().find(|(name, ..)| name == ident).map(|(_, variable, port, line)| {
-            PortHit {
-                port: *port,
-                line: *line,
-                variable: variable.clone(),
-                literal: if variable.is_some() { "" } else { "listen() constant" },
-            }
-        }),
-        _ => None,
-    };
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
         let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
         let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
         if name == "listen" && window.first() == Some(&&Token::Punct('(')) {
-            if let Some(port) = window.get(1).and_then(|t| number(t)) {
+            if let Some(port) = window.get(1).and_then(|t| port_number(t)) {
                 found.ports.push(PortHit {
                     port,
                     line: line_of(1),
@@ -414,11 +426,11 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                     literal: "listen() literal",
                 });
             }
-            found.ports.extend(window.get(1).and_then(|t| assigned_hit(t)));
+            port_argument(&tokens, i + 2, &assigned, &mut found);
             if window.get(1) == Some(&&Token::Punct('{')) {
                 if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
                     if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
-                        if let Some(port) = number(t) {
+                        if let Some(port) = port_number(t) {
                             found.ports.push(PortHit {
                                 port,
                                 line: line_of(k + 2),
@@ -426,7 +438,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                                 literal: "listen({ port }) literal",
                             });
                         }
-                        found.ports.extend(assigned_hit(t));
+                        port_argument(&tokens, i + 1 + k + 2, &assigned, &mut found);
                     }
                 }
             }
@@ -445,7 +457,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
             let default = tokens.get(k).map(|(t, _)| t);
             let line = tokens.get(k).map_or(0, |(_, l)| *l);
             if PORT_VARIABLES.contains(&name.as_str()) && op {
-                if let Some(port) = default.and_then(number) {
+                if let Some(port) = default.and_then(port_number) {
                     found.ports.push(PortHit {
                         port,
                         line,
@@ -461,6 +473,50 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         }
     }
     found
+}
+
+/// What a listen call's port argument at `at` says: a name assigned above (`listen(port`: its default, or the
+/// variable it is read from with none), or an environment read in place (`listen(process.env.X || 3000`), with
+/// its default if any.
+fn port_argument(tokens: &[(Token, usize)], at: usize, assigned: &[Assigned], found: &mut Listen) {
+    if let Some((Token::Ident(ident), _)) = tokens.get(at) {
+        if let Some(named) = assigned.iter().find(|named| named.name == *ident) {
+            match (named.port, &named.variable) {
+                (Some(port), variable) => found.ports.push(PortHit {
+                    port,
+                    line: named.line,
+                    variable: variable.clone(),
+                    literal: if variable.is_some() { "" } else { "listen() constant" },
+                }),
+                (None, Some(variable)) => found.port_reads.push((variable.clone(), named.line)),
+                (None, None) => {}
+            }
+        }
+    }
+    let Some((variable, k)) = env_read(tokens, at) else { return };
+    match default_operator(tokens, k + 1) {
+        Some((_, d)) => {
+            let default = tokens.get(d).and_then(|(t, line)| Some((port_number(t)?, *line)));
+            // A conventional port variable's default is read where the variable is met.
+            if let Some((port, line)) = default.filter(|_| !PORT_VARIABLES.contains(&variable.as_str())) {
+                found.ports.push(PortHit {
+                    port,
+                    line,
+                    variable: Some(variable),
+                    literal: "",
+                });
+            }
+        }
+        None => found.port_reads.push((variable, tokens[k].1)),
+    }
+}
+
+/// A port written as a number or a string of one.
+fn port_number(t: &Token) -> Option<u16> {
+    match t {
+        Token::Number(n) | Token::Str(n) => n.parse::<u16>().ok().filter(|p| *p > 0),
+        _ => None,
+    }
 }
 
 /// The default an environment schema gives the variable whose key is at `i`: zod's `PORT:
@@ -491,11 +547,21 @@ fn schema_default(tokens: &[(Token, usize)], i: usize) -> Option<(u16, usize)> {
     None
 }
 
+/// A name assigned a port or the variable that holds one; whether it is the listen port is for the `listen(`
+/// that takes the name to say.
+struct Assigned {
+    name: String,
+    /// The environment variable it is read from; None for a number alone.
+    variable: Option<String>,
+    /// The variable's numeric default, or the number; None for a variable read with no default.
+    port: Option<u16>,
+    line: usize,
+}
+
 /// Names assigned from an environment variable of any name with a numeric default (`const PORT =
-/// process.env.NODE_DOCKER_PORT || 8080`, `Number(process.env.X) ?? 80`), or a number alone (`const PORT =
-/// 8080;`, variable None): the name, the variable, the port and its line. Whether it is the listen port is for
-/// the `listen(` that takes the name to say.
-fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, Option<String>, u16, usize)> {
+/// process.env.NODE_DOCKER_PORT || 8080`, `Number(process.env.X) ?? 80`), with none (`const port =
+/// process.env.API_PORT;`), or a number alone (`const PORT = 8080;`).
+fn port_assignments(tokens: &[(Token, usize)]) -> Vec<Assigned> {
     let mut assigned = Vec::new();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(variable) = token else { continue };
@@ -509,12 +575,23 @@ fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, Option<String>, u
             [(Token::Ident(process), _), (Token::Punct('.'), _), (Token::Ident(env), _), (Token::Punct('.'), _)]
                 if process == "process" && env == "env"
         );
-        if !env_read || PORT_VARIABLES.contains(&variable.as_str()) {
+        if !env_read {
             continue;
         }
-        let Some((true, k)) = default_operator(tokens, i + 1) else { continue };
-        let Some((Token::Number(default), line)) = tokens.get(k) else { continue };
-        let Some(port) = default.parse::<u16>().ok().filter(|p| *p > 0) else { continue };
+        let default = match default_operator(tokens, i + 1) {
+            // A conventional port variable's default is read where the variable is met.
+            Some(_) if PORT_VARIABLES.contains(&variable.as_str()) => continue,
+            Some((_, k)) => match tokens.get(k) {
+                Some((Token::Number(default), line)) => match default.parse::<u16>().ok().filter(|p| *p > 0) {
+                    Some(port) => Some((port, *line)),
+                    None => continue,
+                },
+                _ => continue,
+            },
+            // No default: only where the statement ends with the read (not `process.env.X + 1`).
+            None if statement_ends(tokens, i + 1, tokens[i].1) => None,
+            None => continue,
+        };
         // Back past `Number(` / `parseInt(` to the `=` and the name before it.
         let mut j = start;
         while j > 0
@@ -529,15 +606,56 @@ fn port_assignments(tokens: &[(Token, usize)]) -> Vec<(String, Option<String>, u
         if let (Some(Token::Punct('=')), Some(Token::Ident(name))) =
             (j.checked_sub(1).map(|e| &tokens[e].0), j.checked_sub(2).map(|n| &tokens[n].0))
         {
-            assigned.push((name.to_string(), Some(variable.to_string()), port, *line));
+            assigned.push(Assigned {
+                name: name.to_string(),
+                variable: Some(variable.to_string()),
+                port: default.map(|(port, _)| port),
+                line: default.map_or(tokens[i].1, |(_, line)| line),
+            });
         }
     }
     assigned
 }
 
+/// Whether a statement ends at `at` (past closing parentheses): a `;`, the end of the file, or a token on a
+/// later line than `line`.
+fn statement_ends(tokens: &[(Token, usize)], at: usize, line: usize) -> bool {
+    let mut k = at;
+    while matches!(tokens.get(k), Some((Token::Punct(')'), _))) {
+        k += 1;
+    }
+    match tokens.get(k) {
+        None | Some((Token::Punct(';'), _)) => true,
+        Some((_, next_line)) => *next_line > line,
+    }
+}
+
+/// An environment read at `at`, past `Number(` / `parseInt(` / `+`: `process.env.NAME` or
+/// `process.env['NAME']`; the name and the index of its token.
+fn env_read(tokens: &[(Token, usize)], at: usize) -> Option<(String, usize)> {
+    let mut k = at;
+    while match tokens.get(k).map(|(t, _)| t) {
+        Some(Token::Punct('(' | '+')) => true,
+        Some(Token::Ident(call)) => call == "Number" || call == "parseInt",
+        _ => false,
+    } {
+        k += 1;
+    }
+    let is = |k: usize, word: &str| matches!(tokens.get(k), Some((Token::Ident(w), _)) if w == word);
+    if !(is(k, "process") && matches!(tokens.get(k + 1), Some((Token::Punct('.'), _))) && is(k + 2, "env")) {
+        return None;
+    }
+    match (tokens.get(k + 3).map(|(t, _)| t), tokens.get(k + 4).map(|(t, _)| t), tokens.get(k + 5).map(|(t, _)| t)) {
+        (Some(Token::Punct('.')), Some(Token::Ident(name)), _) => Some((name.to_string(), k + 4)),
+        (Some(Token::Punct('[')), Some(Token::Str(name)), Some(Token::Punct(']'))) => Some((name.to_string(), k + 5)),
+        _ => None,
+    }
+    .filter(|(name, _)| crate::validate::env_name(name).is_ok())
+}
+
 /// `const PORT = 8080;` at `at` (the declaring keyword): the name and the number, when the statement ends
 /// there (a `;`, the end of the line or of the file), so `const PORT = 8080 + offset` is not one.
-fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<(String, Option<String>, u16, usize)> {
+fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<Assigned> {
     let declares = matches!(&tokens[at].0, Token::Ident(keyword) if matches!(keyword.as_str(), "const" | "let" | "var"));
     if !declares {
         return None;
@@ -552,7 +670,12 @@ fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<(String, Opt
         Some((_, next_line)) => next_line > line,
     };
     let port = number.parse::<u16>().ok().filter(|p| *p > 0)?;
-    ends.then(|| (name.to_string(), None, port, *line))
+    ends.then(|| Assigned {
+        name: name.to_string(),
+        variable: None,
+        port: Some(port),
+        line: *line,
+    })
 }
 
 /// After a variable at `at` (past closing parentheses: `Number(process.env.PORT) || 3000`): whether `||`
@@ -701,6 +824,20 @@ mod tests {
         // A name that never reaches listen() is not the port; nor a comparison.
         assert!(listen_in_source("const db = process.env.DB_PORT || 3306\napp.listen(3000)\n", false).ports.iter().all(|p| p.port == 3000));
         assert!(listen_in_source("if (a == process.env.X || 80) {}\napp.listen(a)\n", false).ports.is_empty());
+    }
+
+    #[test]
+    fn a_variable_read_with_no_default_is_the_port_variable() {
+        let reads = |src: &str| listen_in_source(src, false).port_reads;
+        assert_eq!(reads("app.listen(process.env.API_PORT, () => {})\n"), [("API_PORT".to_string(), 1)]);
+        assert_eq!(reads("server.listen({ port: Number(process.env['WEB_PORT']) })"), [("WEB_PORT".to_string(), 1)]);
+        assert_eq!(reads("const port = process.env.APP_PORT;\nhttp.createServer(h).listen(port)\n"), [("APP_PORT".to_string(), 1)]);
+        // Read with a default, or assigned more than the read: not a read with no default.
+        assert!(reads("app.listen(process.env.API_PORT || 3000)").is_empty());
+        assert!(reads("const port = process.env.OFFSET + 1\napp.listen(port)\n").is_empty());
+        // Any variable's numeric default inside the call is the port, with the variable that changes it.
+        let hit = &listen_in_source("app.listen(process.env.NODE_PORT ?? 4100)", false).ports[0];
+        assert_eq!((hit.port, hit.variable.as_deref()), (4100, Some("NODE_PORT")));
     }
 
     #[test]
