@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::super::lex::Token;
 use super::packages::Tree;
-use super::writes::{string_arguments, FLAG_SETTERS, READ_WORDS};
+use super::writes::{leading_strings, string_arguments, FLAG_SETTERS, READ_WORDS};
 use crate::detect::{Fact, Facts};
 
 /// Calls whose string arguments are paths read at run time, and which argument: `None` for every one.
@@ -206,7 +206,7 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         if matches!(call.as_str(), "Open" | "ReadFile") && !matches!(receiver, "os" | "ioutil") {
             continue;
         }
-        let args = string_arguments(tokens, i + 1);
+        let args = read_arguments(tokens, i + 1);
         let paths: Vec<String> = match which {
             Some(n) => args.into_iter().nth(*n).flatten().into_iter().collect(),
             None => args.into_iter().flatten().collect(),
@@ -214,6 +214,22 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         found.extend(paths.into_iter().map(|p| (p, *line)));
     }
     found
+}
+
+/// Each argument of a read call as a path: a literal, or for a name made at run time (`"./templates/" + name`)
+/// the folder its literal start names (`./templates/`; `"page_" + name` names none).
+fn read_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+    string_arguments(tokens, open)
+        .into_iter()
+        .zip(leading_strings(tokens, open))
+        .map(|(literal, leading)| {
+            literal.or_else(|| {
+                let leading = leading?;
+                let folder = &leading[..=leading.rfind('/')?];
+                Some(folder.to_string())
+            })
+        })
+        .collect()
 }
 
 /// The folder a path is built on (`filepath.Join("public", name)` → `public`, `filepath.Join("file", "give",
@@ -317,6 +333,11 @@ mod tests {
         assert_eq!(reads("package main\nd, _ := filepath.Abs(\"file/give\")\n"), ["file/give"]);
         assert!(reads("package main\nf := filepath.Join(dir, \"x\")\n").is_empty());
         assert!(reads("package main\nf := strings.Join(parts, \"/\")\n").is_empty());
+        // A name made at run time: the folder its literal start names, if any.
+        let by_name = "package render\nt, _ := template.ParseFiles(\"./templates/\"+name, \"./templates/base.tmpl\")\n";
+        assert_eq!(reads(by_name), ["./templates/", "./templates/base.tmpl"]);
+        assert_eq!(reads("package main\nb, _ := os.ReadFile(\"data/\" + \"seed_\" + n)\n"), ["data/"]);
+        assert!(reads("package main\nb, _ := os.ReadFile(\"page_\" + n)\n").is_empty());
     }
 
     #[test]

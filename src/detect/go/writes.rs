@@ -224,7 +224,7 @@ pub(super) fn string_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Op
 
 /// Each top-level argument: the literal it starts with when it is a concatenation (`"uploads/" + name` →
 /// `uploads/`), else its value when it is one string literal.
-fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
+pub(super) fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
     argument_tokens(tokens, open)
         .iter()
         .map(|arg| match arg.as_slice() {
