@@ -84,6 +84,7 @@ pub fn check_text(kind: Kind, text: &str) -> Result<(), String> {
         default: None,
         choices: Vec::new(),
         needed_when: IndexMap::new(),
+        needed_unless: Vec::new(),
         optional: false,
         refuse_none: None,
     };
@@ -113,6 +114,7 @@ mod tests {
             choices: vec!["a".into()],
             optional: false,
             needed_when: IndexMap::new(),
+            needed_unless: Vec::new(),
             refuse_none: None,
         }
     }

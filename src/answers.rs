@@ -263,10 +263,7 @@ fn fill_defaults(
         let values = context_values(facts, answers);
         for (key, spec) in &preset.answers {
             // An answer the facts say is not needed (a front-end image without a front-end) stays unset.
-            if answers.contains_key(key)
-                || undecided.contains_key(key)
-                || !crate::preset::conditions_hold(&spec.needed_when, &values)
-            {
+            if answers.contains_key(key) || undecided.contains_key(key) || !applies(spec, &values) {
                 continue;
             }
             let Some(default) = default_for(preset, key, spec, answers) else {
@@ -341,7 +338,13 @@ fn default_reads(spec: &AnswerSpec, key: &str) -> bool {
 
 /// True when the answer's `needed_when` conditions all hold (or it has none).
 fn is_needed(spec: &AnswerSpec, values: &Map<String, Value>) -> bool {
-    !spec.optional && crate::preset::conditions_hold(&spec.needed_when, values)
+    !spec.optional && applies(spec, values)
+}
+
+/// Whether the facts and answers so far call for the answer at all (`needed_when`, `needed_unless`).
+fn applies(spec: &AnswerSpec, values: &Map<String, Value>) -> bool {
+    crate::preset::conditions_hold(&spec.needed_when, values)
+        && !spec.needed_unless.iter().any(|key| values.contains_key(key))
 }
 
 /// The next thing to ask: an answer with no default first, since the others' defaults may wait for it.

@@ -60,6 +60,10 @@ pub struct AnswerSpec {
     /// any of them); otherwise the answer may stay unset and the templates test `is defined`.
     #[serde(default)]
     pub needed_when: IndexMap<String, toml::Value>,
+    /// Not needed when any of these answers or facts is set (a build script, where the framework's own build
+    /// command stands in for it).
+    #[serde(default)]
+    pub needed_unless: Vec<String>,
     /// Never asked for: set by detection or by the user when it applies, and tested with `is defined` in the
     /// templates (a build script a plain JavaScript server does not have).
     #[serde(default)]

@@ -325,7 +325,7 @@ fn with_filters(mut tera: Tera) -> Tera {
             Ok(Value::from(exec_word(s)))
         }),
     );
-    tera.register_filter("node_debian", checked(|v| Ok(node_debian(v))));
+    with_node_filters(&mut tera);
     tera.register_filter(
         "app_dirs",
         checked(|v| {
@@ -369,19 +369,6 @@ fn with_filters(mut tera: Tera) -> Tera {
                 .map_or_else(|| v.clone(), |line| Value::from(line.to_string())))
         }),
     );
-    tera.register_filter("node_image_has", |value: &Value, args: &HashMap<String, Value>| {
-        // Whether the official image of this Node line ships a tool (`corepack`, `yarn`), from the lines data.
-        let tool = args
-            .get("tool")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("node_image_has needs tool=\"corepack\" or tool=\"yarn\""))?;
-        let major = value
-            .as_str()
-            .map(|v| v.split('.').next().unwrap_or_default().to_string())
-            .or_else(|| value.as_u64().map(|n| n.to_string()))
-            .and_then(|m| m.parse::<u64>().ok());
-        Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
-    });
     tera.register_filter("gradle_jdk_line", gradle_jdk_line_filter);
     tera.register_filter("in_folder", in_folder_filter);
     tera.register_filter("packages_for", packages_for_filter);
@@ -419,6 +406,36 @@ type FilterFn = fn(&Value) -> Result<Value>;
 fn node_debian(version: &Value) -> Value {
     let text = version.as_str().map_or_else(|| version.to_string(), str::to_string);
     Value::from(node::line_of(&text).map_or("bookworm", |line| line.debian.as_str()))
+}
+
+/// The filters of the Node templates: the image's Debian release and tools, the package manager's exec.
+fn with_node_filters(tera: &mut Tera) {
+    tera.register_filter("node_debian", checked(|v| Ok(node_debian(v))));
+    tera.register_filter("node_exec", checked(|v| node_exec(as_str(v)?).map(Value::from)));
+    tera.register_filter("node_image_has", |value: &Value, args: &HashMap<String, Value>| {
+        // Whether the official image of this Node line ships a tool (`corepack`, `yarn`), from the lines data.
+        let tool = args
+            .get("tool")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("node_image_has needs tool=\"corepack\" or tool=\"yarn\""))?;
+        let major = value
+            .as_str()
+            .map(|v| v.split('.').next().unwrap_or_default().to_string())
+            .or_else(|| value.as_u64().map(|n| n.to_string()))
+            .and_then(|m| m.parse::<u64>().ok());
+        Ok(Value::Bool(major.is_some_and(|m| node::node_image_has(m, tool))))
+    });
+}
+
+/// How a package manager runs a command of the project's `node_modules` (`npx --no-install vite build`).
+fn node_exec(package_manager: &str) -> Result<&'static str> {
+    Ok(match package_manager {
+        "npm" => "npx --no-install",
+        "pnpm" => "pnpm exec",
+        "bun" => "bunx",
+        "yarn" | "yarn-berry" => "yarn",
+        other => anyhow::bail!("`{other}` is not a package manager dockgen knows"),
+    })
 }
 
 /// Adapts a validator to Tera's filter signature; its error message becomes the render error.

@@ -258,7 +258,13 @@ fn static_framework(
     let vite = app
         .dependency("vite")
         .or_else(|| build.map(|(_, source)| Fact::new("vite", source.clone())));
-    if let Some(vite) = vite.filter(|_| vite_build && !node_start) {
+    // A Vite app (its index.html at the root) whose package has no build script is built by `vite build`.
+    let unscripted_vite = build.is_none()
+        && app.dependency("vite").is_some()
+        && app.path("index.html").is_file()
+        && !SERVER_FRAMEWORKS.iter().any(|name| app.dependency(name).is_some() && !app.is_dev_only(name));
+    if let Some(vite) = vite.filter(|_| (vite_build || unscripted_vite) && !node_start) {
+        own_build(app, facts, "Vite", "vite build")?;
         let output = vite_output(app, &vite, warnings);
         static_site(
             facts,
@@ -373,6 +379,21 @@ fn server_facts(
     facts.insert("runtime_files".into(), Fact::new(json!(files), start.source.clone()));
     facts.insert("start_command".into(), start);
     insert_port(facts, app, (None, None), (None, Some(default_port)), warnings);
+}
+
+/// A front-end whose package has no build script is built by its framework's own command (`vite build`), run
+/// from the project's `node_modules`; in a workspace, whose tools run the app's scripts, a script is needed.
+fn own_build(app: &App, facts: &mut Facts, what: &str, command: &str) -> Result<()> {
+    let in_workspace = app.dir != "." || app.context.down != ".";
+    if facts.contains_key("build_script") || in_workspace {
+        return need_build(app, facts, what);
+    }
+    facts.insert(
+        "build_command".into(),
+        Fact::new(command, app.file("package.json"))
+            .with_note(format!("no build script: {what}'s own build command, from the project's node_modules")),
+    );
+    Ok(())
 }
 
 fn need_build(app: &App, facts: &Facts, what: &str) -> Result<()> {
