@@ -110,50 +110,87 @@ fn package_lock(text: &str, file: &str) -> Vec<Limit> {
     }
     let mut limits: Vec<Limit> = found.into_iter().map(|(_, limit)| limit).collect();
     limits.extend(nan_limit(&lock, text, file));
+    limits.extend(removed_limits(&lock, text, file));
     limits
 }
 
-/// The line the lockfile's nan allows (knowledge/node/native.toml), the oldest nan installed deciding: the
-/// native addons built through it compile on no later Node. An optional package's (fsevents, macOS only) is
-/// never built on Linux and does not count.
-fn nan_limit(lock: &PackageLock, text: &str, file: &str) -> Option<Limit> {
-    let mut installed: Vec<(String, &str)> = lock
+/// The installed releases of a package in a package-lock.json (v2/v3 `packages`, else v1's nested
+/// `dependencies`), each with the key npm writes on the line that opens its entry; an optional package's
+/// (fsevents, macOS only) is never installed on Linux and does not count.
+fn installed<'a>(lock: &'a PackageLock, name: &str) -> Vec<(String, &'a str)> {
+    let nested = format!("/node_modules/{name}");
+    let mut found: Vec<(String, &str)> = lock
         .packages
         .iter()
-        .filter(|(key, package)| (*key == "node_modules/nan" || key.ends_with("/node_modules/nan")) && !package.optional)
+        .filter(|(key, package)| (key.strip_prefix("node_modules/") == Some(name) || key.ends_with(&nested)) && !package.optional)
         .filter_map(|(key, package)| Some((format!("\"{key}\": {{"), package.version.as_deref()?)))
         .collect();
     if lock.packages.is_empty() {
         let mut pending: Vec<&BTreeMap<String, TreeDependency>> = vec![&lock.dependencies];
         while let Some(dependencies) = pending.pop() {
-            for (name, dependency) in dependencies {
+            for (key, dependency) in dependencies {
                 if dependency.optional {
                     continue;
                 }
-                if let (true, Some(version)) = (name == "nan", dependency.version.as_deref()) {
-                    installed.push(("\"nan\": {".to_string(), version));
+                if let (true, Some(version)) = (key == name, dependency.version.as_deref()) {
+                    found.push((format!("\"{name}\": {{"), version));
                 }
                 pending.push(&dependency.dependencies);
             }
         }
     }
+    found
+}
+
+/// The line of the entry `key` that records `version` (npm writes `"version"` right after the key), 1 when
+/// not found.
+fn entry_line(text: &str, key: &str, version: &str) -> usize {
+    let version_line = format!("\"version\": \"{version}\"");
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .position(|pair| pair[0].trim() == key && pair[1].contains(&version_line))
+        .map_or(1, |at| at + 1)
+}
+
+/// The line the lockfile's nan allows (knowledge/node/native.toml), the oldest nan installed deciding: the
+/// native addons built through it compile on no later Node.
+fn nan_limit(lock: &PackageLock, text: &str, file: &str) -> Option<Limit> {
     let nan = node::nan();
-    let (key, version, newest) = installed
+    let (key, version, newest) = installed(lock, "nan")
         .into_iter()
         .filter_map(|(key, version)| Some((key, version, nan.newest_node(version)?)))
         .min_by_key(|(_, _, newest)| *newest)?;
-    // npm writes `"version"` right after the key: the entry of this version, not another nan's.
-    let lines: Vec<&str> = text.lines().collect();
-    let version_line = format!("\"version\": \"{version}\"");
-    let line = lines
-        .windows(2)
-        .position(|pair| pair[0].trim() == key && pair[1].contains(&version_line))
-        .map_or(1, |at| at + 1);
     Some(Limit {
         package: format!("nan@{version} (native addons compile through it)"),
         range: format!("up to {newest}"),
-        source: format!("{file}:{line}"),
+        source: format!("{file}:{}", entry_line(text, &key, version)),
         sets: comparator_sets(&format!("<{}", newest + 1))?,
+    })
+}
+
+/// The lines the locked packages that call what a later Node removed allow (knowledge/node/removed.toml):
+/// jwa before 1.4.2 loads `buffer-equal-constant-time`, which reads `SlowBuffer`, gone from Node 25.
+fn removed_limits(lock: &PackageLock, text: &str, file: &str) -> Vec<Limit> {
+    let mut limits = Vec::new();
+    for removed in node::removed_for() {
+        let Some((key, version)) = installed(lock, &removed.name)
+            .into_iter()
+            .find(|(_, version)| removed.affects(version))
+        else {
+            continue;
+        };
+        limits.extend(removed_limit(removed, version, format!("{file}:{}", entry_line(text, &key, version))));
+    }
+    limits
+}
+
+fn removed_limit(removed: &node::RemovedFor, version: &str, source: String) -> Option<Limit> {
+    Some(Limit {
+        package: format!("{}@{version}, which {}", removed.name, removed.why),
+        range: format!("up to {}", removed.newest_node),
+        source,
+        sets: comparator_sets(&format!("<{}", removed.newest_node + 1))?,
     })
 }
 
@@ -166,6 +203,15 @@ fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
     };
     let mut found = Vec::new();
     for (key, package) in packages.iter() {
+        // `/jwa@1.4.1` (lockfile v6), `jwa@1.4.1` (v9), `/@scope/name@1.0.0(peer@2.0.0)`.
+        let entry = key.as_str().trim_start_matches('/');
+        let entry = entry.split_once('(').map_or(entry, |(entry, _)| entry);
+        if let Some((name, version)) = entry.rsplit_once('@').filter(|(name, _)| !name.is_empty()) {
+            for removed in node::removed_for().iter().filter(|r| r.name == name && r.affects(version)) {
+                let line = key.span().start().map_or(1, marked_yaml::Marker::line);
+                found.extend(removed_limit(removed, version, format!("{file}:{line}")));
+            }
+        }
         let Some(range) = package
             .as_mapping()
             .and_then(|p| p.get_mapping("engines"))
@@ -374,5 +420,16 @@ mod tests {
             (found[0].package.as_str(), found[0].source.as_str()),
             ("better-sqlite3@12.4.1", "pnpm-lock.yaml:10")
         );
+        // A release that calls what a later Node removed (knowledge/node/removed.toml), v6 and v9 keys.
+        for (lock, line) in [
+            ("lockfileVersion: '6.0'\npackages:\n\n  /jwa@1.4.1:\n    resolution: {integrity: x}\n", 4),
+            ("lockfileVersion: '9.0'\npackages:\n  jws@3.2.2:\n    resolution: {integrity: x}\n  jwa@2.0.0:\n    x: y\n", 5),
+        ] {
+            let found = pnpm_lock(lock, "pnpm-lock.yaml");
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].source, format!("pnpm-lock.yaml:{line}"));
+            assert!(found[0].package.starts_with("jwa@") && !found[0].allows(26) && found[0].allows(24));
+        }
+        assert!(pnpm_lock("packages:\n  /jwa@1.4.2:\n    x: y\n", "pnpm-lock.yaml").is_empty());
     }
 }

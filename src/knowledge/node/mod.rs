@@ -13,6 +13,7 @@ use super::{glob_set, table};
 const RUNTIME_TOML: &str = include_str!("runtime.toml");
 const PLATFORMS_TOML: &str = include_str!("platforms.toml");
 const NATIVE_TOML: &str = include_str!("native.toml");
+const REMOVED_TOML: &str = include_str!("removed.toml");
 const CLIS_TOML: &str = include_str!("clis.toml");
 const OPENSSL_TOML: &str = include_str!("openssl.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
@@ -168,6 +169,37 @@ pub(crate) fn nan() -> &'static Nan {
     &native().nan
 }
 
+/// Packages whose releases fail from some Node line on, as it removed what they call (removed.toml).
+#[derive(Deserialize, Default)]
+struct Removed {
+    package: Vec<RemovedFor>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RemovedFor {
+    pub(crate) name: String,
+    /// The releases affected, an npm range.
+    pub(crate) versions: String,
+    /// The newest Node line they run on.
+    pub(crate) newest_node: u64,
+    pub(crate) why: String,
+}
+
+impl RemovedFor {
+    /// Whether this release of the package is one of those affected.
+    pub(crate) fn affects(&self, version: &str) -> bool {
+        let range = nodejs_semver::Range::parse(&self.versions).ok();
+        let version = nodejs_semver::Version::parse(version).ok();
+        matches!((range, version), (Some(range), Some(version)) if range.satisfies(&version))
+    }
+}
+
+/// Packages whose releases fail from some Node line on, in the order they are looked for.
+pub(crate) fn removed_for() -> &'static [RemovedFor] {
+    static REMOVED: OnceLock<Removed> = OnceLock::new();
+    &REMOVED.get_or_init(|| table(REMOVED_TOML)).package
+}
+
 #[derive(Deserialize, Default)]
 struct Md4Tools {
     tool: Vec<Md4Tool>,
@@ -256,6 +288,18 @@ mod tests {
         assert!(runtime().is_secret(".env.production"));
         assert!(!runtime().is_secret("environment.js"));
         assert!(!runtime().is_secret(".env.example"), "a committed template");
+    }
+
+    #[test]
+    fn the_removed_api_table_parses_and_names_known_lines() {
+        let table: Removed = toml::from_str(REMOVED_TOML).expect("node/removed.toml parses");
+        for entry in &table.package {
+            assert!(nodejs_semver::Range::parse(&entry.versions).is_ok(), "{}", entry.versions);
+            assert!(lines().line.iter().any(|l| l.version == entry.newest_node && l.lts), "{}", entry.name);
+        }
+        let jwa = removed_for().iter().find(|e| e.name == "jwa").expect("jwa");
+        assert!(jwa.affects("1.4.1") && jwa.affects("2.0.0"));
+        assert!(!jwa.affects("1.4.2") && !jwa.affects("2.0.1") && !jwa.affects("not a version"));
     }
 
     #[test]
