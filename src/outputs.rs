@@ -73,8 +73,9 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
     } else {
         Vec::new()
     };
-    let dockerfile = with_your_lines(project, file_name, rendered.dockerfile)?;
-    let mut files = vec![(project.join(file_name), dockerfile), (ignore, merged.text)];
+    let file_name = existing_spelling(project, file_name);
+    let dockerfile = with_your_lines(project, &file_name, rendered.dockerfile)?;
+    let mut files = vec![(project.join(&file_name), dockerfile), (ignore, merged.text)];
     files.extend(
         rendered
             .extra
@@ -87,6 +88,20 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
         warnings: merged.warnings,
         owned,
     })
+}
+
+/// The project's own Dockerfile under another case (`dockerfile`, which `docker build` also reads when there is
+/// no `Dockerfile`): the file written, so it is replaced (with `--force`) rather than joined by a second one that
+/// differs only in case (two such names cannot both be checked out on macOS or Windows).
+fn existing_spelling(project: &Path, file_name: &str) -> String {
+    if file_name != DEFAULT_DOCKERFILE || project.join(file_name).exists() {
+        return file_name.to_string();
+    }
+    let entries = std::fs::read_dir(project).into_iter().flatten().flatten();
+    entries
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .find(|name| name.eq_ignore_ascii_case(DEFAULT_DOCKERFILE) && project.join(name).is_file())
+        .unwrap_or_else(|| file_name.to_string())
 }
 
 /// The rendered Dockerfile with the user's lines of the one at `project/file_name` kept in their blocks. A file

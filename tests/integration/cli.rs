@@ -128,6 +128,35 @@ fn an_existing_dockerfile_is_never_overwritten_without_force() {
     assert!(std::fs::read_to_string(&dockerfile).unwrap().contains("ENTRYPOINT"));
 }
 
+/// The project's Dockerfile spelled `dockerfile` (which `docker build` reads when there is no `Dockerfile`) is the
+/// one dockgen would replace: refused without --force, then rewritten in place, never joined by a second file
+/// whose name differs only in case.
+#[test]
+fn a_dockerfile_spelled_in_lower_case_is_the_existing_one() {
+    let project = project_copy(&example());
+    let lower = project.path().join("dockerfile");
+    std::fs::write(&lower, "FROM scratch\n").unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("dockerfile already exists").and(predicate::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&lower).unwrap(), "FROM scratch\n");
+    dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(project.path())
+        .assert()
+        .success();
+    let names: Vec<String> = std::fs::read_dir(project.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.eq_ignore_ascii_case("Dockerfile"))
+        .collect();
+    assert_eq!(names, ["dockerfile"]);
+    assert!(std::fs::read_to_string(&lower).unwrap().contains("ENTRYPOINT"));
+}
+
 /// The user's .dockerignore is merged, not replaced: dockgen owns one marked block, every other line stays
 /// where it was, and rewriting only the block needs no --force.
 #[test]
