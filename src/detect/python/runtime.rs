@@ -425,15 +425,22 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
             || call.callee.starts_with("env.")
             || call.callee == "config";
         let name = call.args.first()?.as_str()?;
-        (reads && is_upper_env_name(name)).then(|| (name.to_string(), call.line))
+        (reads && read_name(call, name)).then(|| (name.to_string(), call.line))
     });
     summary
         .environ_subscripts
         .iter()
+        .filter(|(name, _)| is_upper_env_name(name))
         .cloned()
         .chain(by_call)
-        .filter(|(name, _)| is_upper_env_name(name))
         .collect()
+}
+
+/// Whether a name a call reads is a variable's: written like one (`DATABASE_URL`), or any name django-environ's
+/// `env` or decouple's `config` is given (`config('cloud_name')` reads that variable, whatever its case).
+fn read_name(call: &Call, name: &str) -> bool {
+    let by_key = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
+    is_upper_env_name(name) || (by_key && crate::validate::env_name(name).is_ok())
 }
 
 /// Reads with no default that the program needs: django-environ's `env("X")` and decouple's `config("X")`
@@ -449,7 +456,7 @@ fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize
             let raises = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
             let returns_none = call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get");
             let needed = raises || (returns_none && crate::validate::looks_secret(name));
-            (needed && is_upper_env_name(name)).then(|| (name.to_string(), call.line))
+            (needed && read_name(call, name)).then(|| (name.to_string(), call.line))
         })
         .collect()
 }
@@ -719,5 +726,24 @@ os.environ['SET_NOT_READ'] = 'x'
         );
         let names: Vec<String> = env_names(&summary).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, vec!["DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG_LEVEL", "EMAIL_HOST"]);
+    }
+
+    #[test]
+    fn a_key_decouple_or_environ_reads_is_a_variable_whatever_its_case() {
+        let summary = summarise(
+            "from decouple import config
+import os
+CLOUD = config('cloud_name')
+KEY = config('api_secret')
+DEBUG = config('debug', default=False, cast=bool)
+HOME = os.getenv('home')
+LOOKUP = settings.get('cache_key')
+",
+            &|name| ENV_CALLS.contains(&name),
+        );
+        let read: Vec<String> = env_names(&summary).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(read, ["cloud_name", "api_secret", "debug"]);
+        let needed: Vec<String> = reads_without_default(&summary).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(needed, ["cloud_name", "api_secret"]);
     }
 }
