@@ -1,7 +1,7 @@
 //! Compose files: the service built from the app's folder, as a runtime contract (ports, command,
 //! environment, named volumes), and which service builds a folder at all.
 
-use super::record::{add_env, Link, Runtime};
+use super::record::{add_env, add_service_env, Link, Runtime};
 use super::syntax::{command_words_of, line_of, through_shell};
 use crate::validate;
 
@@ -96,7 +96,7 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
     }
     found.links = linked_services(&doc, service, &variables, &others, file);
     for (name, value, source) in variables {
-        add_service_env(&mut found, name, value, &source, &others);
+        add_variable(&mut found, name, value, &source, &others);
     }
     if let Some(volumes) = service.get_sequence("volumes") {
         // Named and anonymous volumes hold data; a bind mount of a host folder (`./src:/app`) is a development
@@ -208,18 +208,33 @@ fn linked_services(
 /// A variable of the service: one whose value names another service of the file (as a URL's host or
 /// `host:port`) is kept by name only, for run time; the others as `add_env` keeps them, credentials (by name or
 /// a password in the URL) among them.
-fn add_service_env(found: &mut Runtime, name: String, value: Option<String>, source: &str, others: &[&str]) {
+fn add_variable(found: &mut Runtime, name: String, value: Option<String>, source: &str, others: &[&str]) {
     let credential = validate::looks_secret(&name) || value.as_deref().is_some_and(validate::holds_password);
-    if !credential
-        && value
-            .as_deref()
-            .and_then(|v| host_of(v))
-            .is_some_and(|host| others.contains(&host))
-    {
-        found.service_env.push((name, source.to_string()));
+    let elsewhere = value
+        .as_deref()
+        .is_some_and(|v| host_of(v).is_some_and(|host| others.contains(&host)) || network_only_host(&name, v));
+    if !credential && elsewhere {
+        add_service_env(found, name, source);
         return;
     }
     add_env(found, name, value, source);
+}
+
+/// Whether a value addresses a host by a bare name that only a container network resolves (`redis`, `mongo`: a
+/// service of another compose file or of the cluster): a URL's host or `host:port` without a dot, or the whole
+/// value of a `…HOST` variable. `localhost` is the container itself (`names_loopback_service`).
+fn network_only_host(name: &str, value: &str) -> bool {
+    let Some(host) = host_of(value) else { return false };
+    let bare = host != "localhost"
+        && host.starts_with(|c: char| c.is_ascii_alphabetic())
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let addressed = value.contains("://")
+        || value
+            .strip_prefix(host)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|port| !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
+        || (value == host && name.to_ascii_uppercase().ends_with("HOST"));
+    bare && addressed
 }
 
 /// The host a value names: `mongodb://user:pw@mongodb:27017/app` → `mongodb`, `redis:6379` → `redis`, `db`
@@ -378,6 +393,26 @@ mod tests {
         assert_eq!(secret, vec!["DB"], "a password in the URL keeps it a credential");
         assert_eq!(host_of("postgres://u:p@db:5432/x"), Some("db"));
         assert_eq!(host_of("db"), Some("db"));
+    }
+
+    #[test]
+    fn values_naming_a_host_only_a_container_network_resolves_are_kept_for_run_time() {
+        // The services are not in this file (another compose file, a cluster): the bare host names say so.
+        let text = "services:\n  app:\n    build: .\n    environment:\n      - REDIS_QUEUE_HOST=redis\n      \
+                    - MONGOOSE_URL=mongodb://mongo:27017/app\n      - SEARCH=search-node:9200\n      - NODE_ENV=production\n      \
+                    - HOST=0.0.0.0\n      - API_URL=https://api.example.com\n      - SELF=http://localhost:3000\n      \
+                    - MODE=cluster\n      - database.host=quarkus-postgres\n";
+        let found = compose_service(text, "compose.yaml", ".").unwrap();
+        let wired: Vec<&str> = found.service_env.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(wired, vec!["REDIS_QUEUE_HOST", "MONGOOSE_URL", "SEARCH"]);
+        let plain: Vec<&str> = found.env.iter().map(|((n, _), _)| n.as_str()).collect();
+        assert_eq!(plain, vec!["NODE_ENV", "HOST", "API_URL", "SELF", "MODE"]);
+        // A name no shell can export (a Java property) is no variable, wherever its value points.
+        assert!(!found
+            .service_env
+            .iter()
+            .chain(&found.secret_env)
+            .any(|(n, _)| n.contains('.')));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! fly.toml: the port the platform routes to, the environment it gives the program (`[env]`) and the volumes it
 //! mounts (`[mounts]`).
 
-use super::record::{add_env, Runtime, Sourced};
+use super::record::{add_env, add_service_env, Runtime, Sourced};
 
 /// fly.toml's `internal_port` (under `[http_service]` or `[[services]]`), with its line.
 pub(super) fn fly_port(text: &str, file: &str) -> Option<Sourced<u16>> {
@@ -32,7 +32,7 @@ pub(super) fn fly_runtime(text: &str, file: &str) -> Runtime {
             };
             let source = format!("{file}:{}", line_of(text, Some("env"), name));
             if value.contains(".internal") || value.contains(".flycast") {
-                found.service_env.push((name.clone(), source));
+                add_service_env(&mut found, name.clone(), &source);
             } else {
                 add_env(&mut found, name.clone(), Some(value), &source);
             }

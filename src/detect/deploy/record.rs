@@ -142,8 +142,7 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
 /// A variable for the runtime contract: a secret by its name or a password in its value (a URL's user part)
 /// keeps only its name; a value that is not plain text (a `$` reference, quotes, spaces) is not taken.
 pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, source: &str) {
-    // COMPOSE_* variables configure Compose itself (`COMPOSE_PROFILES`), not the program.
-    if validate::env_name(&name).is_err() || name.starts_with("COMPOSE_") {
+    if !is_program_variable(&name) {
         return;
     }
     let password_in_value = value.as_deref().is_some_and(validate::holds_password);
@@ -155,6 +154,19 @@ pub(super) fn add_env(found: &mut Runtime, name: String, value: Option<String>, 
         return;
     };
     found.env.push(((name, value), source.to_string()));
+}
+
+/// A variable that addresses another service (`REDIS_URL=redis://redis:6379`): kept by name, for run time.
+pub(super) fn add_service_env(found: &mut Runtime, name: String, source: &str) {
+    if is_program_variable(&name) && !found.service_env.iter().any(|(known, _)| *known == name) {
+        found.service_env.push((name, source.to_string()));
+    }
+}
+
+/// A name the program can be given as a variable: a valid one (not `database.host`, which a shell cannot
+/// export), and not `COMPOSE_*`, which configures Compose itself (`COMPOSE_PROFILES`).
+fn is_program_variable(name: &str) -> bool {
+    validate::env_name(name).is_ok() && !name.starts_with("COMPOSE_")
 }
 
 impl Runtime {
