@@ -37,33 +37,7 @@ pub(super) fn package_manager(
     let pinned_family = pinned
         .as_ref()
         .map(|(field, _)| family(field.split_once('@').map_or(field.as_str(), |(name, _)| name)));
-    // Several lockfiles: the one of the pinned manager, else the first in the order above, said either way.
-    let lockfile = present
-        .iter()
-        .find(|(_, manager)| pinned_family.as_deref() == Some(*manager))
-        .or(present.first())
-        .copied();
-    if let (Some((chosen, _)), [_, _, ..]) = (lockfile, present.as_slice()) {
-        let names: Vec<String> = present.iter().map(|(file, _)| context.shown(file)).collect();
-        let why = match &pinned {
-            Some((field, source)) if pinned_family.as_deref() == lockfile.map(|(_, m)| m) => {
-                format!(
-                    "{source} names {}",
-                    field.chars().take(40).collect::<String>().escape_debug()
-                )
-            }
-            _ => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
-        };
-        let listed = match names.split_last() {
-            Some((last, [only])) => format!("{only} and {last} are both"),
-            Some((last, rest)) => format!("{} and {last} are all", rest.join(", ")),
-            None => String::new(),
-        };
-        warnings.push(format!(
-            "{listed} committed: the install follows {} ({why}); delete the lockfile no one updates",
-            context.shown(chosen)
-        ));
-    }
+    let lockfile = chosen_lockfile(context, &present, pinned.as_ref(), pinned_family.as_deref(), warnings);
     let mut lock_version = None;
     if let Some((file, _)) = lockfile {
         lock_version = check_lockfile(context, file)?;
@@ -116,6 +90,86 @@ pub(super) fn package_manager(
     }
     yarn_focus(context, facts, warnings)?;
     Ok(lockfile.map(|(file, _)| file))
+}
+
+/// The lockfile the install follows: with several, the one of the pinned manager, else of the manager the
+/// project's own Dockerfile installs with, else the first in the order of `present`, said either way.
+fn chosen_lockfile<'a>(
+    context: &Context,
+    present: &[(&'a str, &'a str)],
+    pinned: Option<&(String, String)>,
+    pinned_family: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Option<(&'a str, &'a str)> {
+    let installed_by = match present {
+        [_, _, ..] if pinned.is_none() => installing_manager(context),
+        _ => None,
+    };
+    let wanted = pinned_family.or(installed_by.as_ref().map(|(manager, _)| *manager));
+    let lockfile = present
+        .iter()
+        .find(|(_, manager)| wanted == Some(*manager))
+        .or(present.first())
+        .copied();
+    if let (Some((chosen, _)), [_, _, ..]) = (lockfile, present) {
+        let names: Vec<String> = present.iter().map(|(file, _)| context.shown(file)).collect();
+        let why = match pinned {
+            Some((field, source)) if pinned_family == lockfile.map(|(_, m)| m) => {
+                format!(
+                    "{source} names {}",
+                    field.chars().take(40).collect::<String>().escape_debug()
+                )
+            }
+            _ => match &installed_by {
+                Some((manager, source)) if lockfile.is_some_and(|(_, m)| m == *manager) => {
+                    format!("{source} installs with {manager}")
+                }
+                _ => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
+            },
+        };
+        let listed = match names.split_last() {
+            Some((last, [only])) => format!("{only} and {last} are both"),
+            Some((last, rest)) => format!("{} and {last} are all", rest.join(", ")),
+            None => String::new(),
+        };
+        warnings.push(format!(
+            "{listed} committed: the install follows {} ({why}); delete the lockfile no one updates",
+            context.shown(chosen)
+        ));
+    }
+    lockfile
+}
+
+/// The manager the project's own Dockerfile installs the packages with (`RUN npm ci`, `yarn install
+/// --frozen-lockfile`, `pnpm i`), with its `file:line`: the lockfile that install follows is the one kept up to date.
+fn installing_manager(context: &Context) -> Option<(&'static str, String)> {
+    for rel in crate::detect::deploy::container_files(&context.dir) {
+        let Some(text) = crate::detect::read_small_text(&context.dir.join(&rel)).filter(|t| !crate::detect::deploy::is_dockgens_own(t)) else {
+            continue;
+        };
+        for (line, logical) in crate::detect::deploy::logical_lines(&text) {
+            let Some(run) = logical.trim_start().strip_prefix("RUN ") else { continue };
+            let manager = run.split(['&', ';', '|']).find_map(|step| {
+                let words: Vec<&str> = step.split_whitespace().collect();
+                // The project's packages from its lockfile: options only (`npm install -g pnpm` installs a tool).
+                let lockfile_install = words.iter().skip(2).all(|w| w.starts_with('-') && !matches!(*w, "-g" | "--global"));
+                if !lockfile_install {
+                    return None;
+                }
+                match words.as_slice() {
+                    ["npm", "ci" | "install" | "i", ..] => Some("npm"),
+                    ["yarn"] | ["yarn", "install" | "--frozen-lockfile" | "--immutable", ..] => Some("yarn"),
+                    ["pnpm", "install" | "i", ..] => Some("pnpm"),
+                    ["bun", "install" | "i", ..] => Some("bun"),
+                    _ => None,
+                }
+            });
+            if let Some(manager) = manager {
+                return Some((manager, context.shown(&format!("{rel}:{line}"))));
+            }
+        }
+    }
+    None
 }
 
 /// Yarn berry installs production dependencies alone with `yarn workspaces focus --production`, built into
