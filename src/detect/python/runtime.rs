@@ -445,17 +445,23 @@ fn read_name(call: &Call, name: &str) -> bool {
 
 /// Reads with no default that the program needs: django-environ's `env("X")` and decouple's `config("X")`
 /// raise without one, so any name; `os.getenv("X")` and `os.environ.get("X")` return None, so only a
-/// credential's name (`API_KEY`, `SECRET_KEY`: the program cannot do without it, and it is never baked in).
+/// credential's name (`API_KEY`, `SECRET_KEY`: the program cannot do without it, and it is never baked in). A
+/// credential whose default is empty (`os.getenv("BOT_TOKEN", "")`) is as needed: an empty token signs nothing.
 fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize)> {
     summary
         .calls
         .iter()
-        .filter(|call| call.args.len() == 1 && call.keyword("default").is_none())
+        .filter(|call| call.keyword("default").is_none())
         .filter_map(|call| {
             let name = call.args.first()?.as_str()?;
+            let empty_default = match call.args.get(1) {
+                None => true,
+                Some(default) => default.as_str() == Some("") && call.args.len() == 2,
+            };
             let raises = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
             let returns_none = call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get");
-            let needed = raises || (returns_none && crate::validate::looks_secret(name));
+            let needed = (raises && call.args.len() == 1)
+                || (returns_none && empty_default && crate::validate::looks_secret(name));
             (needed && read_name(call, name)).then(|| (name.to_string(), call.line))
         })
         .collect()
@@ -745,5 +751,13 @@ LOOKUP = settings.get('cache_key')
         assert_eq!(read, ["cloud_name", "api_secret", "debug"]);
         let needed: Vec<String> = reads_without_default(&summary).into_iter().map(|(n, _)| n).collect();
         assert_eq!(needed, ["cloud_name", "api_secret"]);
+        // A credential with an empty default is needed too; one with a real default, or a plain setting, is not.
+        let summary = summarise(
+            "import os\nTOKEN = os.getenv('API_TOKEN', '')\nKEY = os.environ.get('STRIPE_KEY', 'sk_test')\n\
+             NAME = os.getenv('SITE_NAME', '')\n",
+            &|name| ENV_CALLS.contains(&name),
+        );
+        let needed: Vec<String> = reads_without_default(&summary).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(needed, ["API_TOKEN"]);
     }
 }
