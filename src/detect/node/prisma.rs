@@ -45,16 +45,14 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     }
     let output = generator_output(app, &schema);
     let pnpm = app.context.manager() == "pnpm";
-    if output.is_none() && pnpm {
-        warnings.push(format!(
-            "{schema}: with pnpm the default client (node_modules/.prisma) sits in pnpm's store, out of the \
-             runtime's reach: give the schema's generator an `output` inside the app (Prisma's advice for pnpm)"
-        ));
-    }
+    // With pnpm's own layout the default client (node_modules/.prisma) is generated inside pnpm's store, out of
+    // the runtime's reach: both installs use the hoisted layout, where it lands in node_modules/.prisma as with npm.
+    let hoisted = output.is_none() && pnpm;
     let mut fact = json!({
         "schema": schema,
         "generate": !scripts_generate && has_cli,
         "default_output": output.is_none(),
+        "hoisted": hoisted,
     });
     if let Some(output) = &output {
         fact["output"] = json!(output);
