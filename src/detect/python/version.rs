@@ -57,6 +57,16 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
         }
     }
     pins.retain(|(line, _)| allowed(line));
+    // Nothing pins a line: the interpreter the repository's own bytecode or virtualenv was made by, when the
+    // manifests allow it.
+    if pins.is_empty() {
+        if let Some((line, source)) = committed_interpreter(root).filter(|(line, _)| allowed(line)) {
+            return Some(Fact::new(line.clone(), source).with_note(format!(
+                "the repository holds what Python {line} made (nothing pins a line); pass --set python_version=LINE \
+                 for another"
+            )));
+        }
+    }
     if let Some((line, source)) = pins.first() {
         if let Some(cap) = cap.filter(|cap| minor(line) > cap.minor) {
             notes.push(format!(
@@ -98,6 +108,66 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
         return None; // the preset's default line, which the range allows
     }
     Some(Fact::new(chosen, range.source.clone()).with_note(format!("the newest line {} allows", range.text)))
+}
+
+/// Folders looked through for bytecode and virtualenvs, at most: the root and three levels below it.
+const INTERPRETER_SCAN_DIRS: usize = 400;
+
+/// The newest Python line whose files the repository holds, with one of them: bytecode in `__pycache__`
+/// (`courses.cpython-313.pyc`) and a virtualenv's `pyvenv.cfg` (`version = 3.11.4`). A gitignored folder is
+/// the machine's, not the repository's. Bounded: the root and three levels below, dependency folders skipped.
+fn committed_interpreter(root: &Path) -> Option<(String, String)> {
+    let mut found: Option<(u32, String, String)> = None;
+    let mut note = |line: String, source: String| {
+        if found.as_ref().is_none_or(|(minor_seen, ..)| minor(&line) > *minor_seen) {
+            found = Some((minor(&line), line, source));
+        }
+    };
+    let mut pending = vec![(String::new(), 0usize)];
+    let mut visited = 0;
+    while let Some((rel, depth)) = pending.pop() {
+        visited += 1;
+        if visited > INTERPRETER_SCAN_DIRS {
+            break;
+        }
+        let Ok(entries) = std::fs::read_dir(root.join(&rel)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if name == "pyvenv.cfg" && !crate::detect::walk::is_gitignored(root, &child) {
+                    let text = crate::detect::read_small_text(&entry.path()).unwrap_or_default();
+                    let version = text.lines().find_map(|l| {
+                        let (key, value) = l.split_once('=')?;
+                        matches!(key.trim(), "version" | "version_info").then(|| value.trim().to_string())
+                    });
+                    if let Some(line) = version.as_deref().and_then(line_of) {
+                        note(line, child);
+                    }
+                }
+                continue;
+            }
+            if matches!(name.as_str(), ".git" | "node_modules" | "site-packages" | "dist-packages")
+                || crate::detect::walk::is_gitignored(root, &child)
+            {
+                continue;
+            }
+            if name == "__pycache__" {
+                let files = std::fs::read_dir(entry.path()).into_iter().flatten().flatten();
+                for file in files.take(50) {
+                    let file_name = file.file_name().to_string_lossy().into_owned();
+                    let tag = file_name.strip_suffix(".pyc").and_then(|f| f.rsplit_once(".cpython-")).map(|(_, t)| t.to_string());
+                    let line = tag.filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_digit())).map(|t| format!("{}.{}", &t[..1], &t[1..]));
+                    if let Some(line) = line {
+                        note(line, format!("{child}/{file_name}"));
+                    }
+                }
+            } else if depth < 3 {
+                pending.push((child, depth + 1));
+            }
+        }
+    }
+    found.map(|(_, line, source)| (line, source))
 }
 
 /// A pinned line older than the oldest supported one gets no security fixes: said, with where it came from.
