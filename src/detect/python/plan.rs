@@ -146,20 +146,26 @@ fn server_knowledge(name: &str) -> Option<&'static crate::knowledge::python::Ser
     crate::knowledge::python::knowledge().server.iter().find(|s| s.name == name)
 }
 
-/// The app's variable for a server that takes it so (Flask's `FLASK_APP`), added to the start environment.
+/// The app's variable for a server that takes it so (Flask's `FLASK_APP`) and the variables that keep it out of
+/// its debug mode (`FLASK_DEBUG=0`), added to the start environment.
 fn app_env(values: &mut Map<String, Value>) {
     let text = |key: &str| values.get(key).and_then(Value::as_str);
     if text("start_command").is_some() {
         return;
     }
     let (Some(app), Some(server)) = (text("app"), text("server")) else { return };
-    let Some(name) = server_knowledge(server).and_then(|s| s.app_env.clone()) else { return };
+    let Some(knowledge) = server_knowledge(server) else { return };
+    let Some(name) = knowledge.app_env.clone() else { return };
     // Flask calls a factory the variable names by itself (`module:create_app`); its arguments would need a shell.
-    let pair = serde_json::json!({ "name": name, "value": app.trim_end_matches("()") });
+    let mut pairs = vec![serde_json::json!({ "name": name, "value": app.trim_end_matches("()") })];
+    pairs.extend(knowledge.production_env.iter().map(|(name, value)| serde_json::json!({ "name": name, "value": value })));
     match values.get_mut("start_env") {
-        Some(Value::Array(env)) => env.push(pair),
+        Some(Value::Array(env)) => {
+            env.retain(|pair| !pairs.iter().any(|new| new["name"] == pair["name"]));
+            env.extend(pairs);
+        }
         _ => {
-            values.insert("start_env".into(), Value::Array(vec![pair]));
+            values.insert("start_env".into(), Value::Array(pairs));
         }
     }
 }

@@ -79,6 +79,10 @@ pub(crate) struct Server {
     /// The variable that names the app to it (`FLASK_APP`), where it takes no argument for it.
     #[serde(default)]
     pub(crate) app_env: Option<String>,
+    /// Variables that keep it out of its debug mode (`FLASK_DEBUG=0`), which a committed env file it loads at
+    /// start (`.flaskenv`) may turn on: the environment wins over such a file.
+    #[serde(default)]
+    pub(crate) production_env: std::collections::BTreeMap<String, String>,
 }
 
 impl Server {
