@@ -360,6 +360,7 @@ const NEUTRAL_INTERNAL: &[&str] = &[
 /// The facts that say how the image runs the program (the runtime contract), shown as one block.
 const RUNTIME_FACTS: &[&str] = &[
     "start_command",
+    "start_steps",
     "start_env",
     "port",
     "extra_ports",

@@ -266,7 +266,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
 /// packages and its front-end stage (carried over; false when the front-end is not).
 fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program) -> bool {
     if start.is_some() {
-        say_steps_before(runtime, program.facts, program.warnings);
+        say_steps_before(runtime, program.runs_python_scripts, program.facts, program.warnings);
     }
     system_packages(&runtime.packages, program.facts);
     if program.runs_python_scripts {
@@ -548,11 +548,30 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
 /// Django's migrate, which the image itself runs at build when the database is a `SQLite` file in it
 /// (`migrate_sqlite`), is said apart: the image's own database has its tables, one kept in a volume from an older
 /// image does not get the new ones.
-fn say_steps_before(runtime: &Runtime, facts: &Facts, warnings: &mut Vec<String>) {
+///
+/// A Python image keeps the migrations the start ran (`flask db upgrade`, `alembic upgrade head`) at its start,
+/// before the server (`start_steps`): a database in a file of the container has no other place to be migrated.
+fn say_steps_before(runtime: &Runtime, keeps_migrations: bool, facts: &mut Facts, warnings: &mut Vec<String>) {
     let (Some((_, source)), false) = (&runtime.command, runtime.steps_before.is_empty()) else {
         return;
     };
     let migrated_at_build = facts.contains_key("migrate_sqlite");
+    let python = crate::knowledge::python::knowledge();
+    let kept: Vec<String> = runtime
+        .steps_before
+        .iter()
+        .filter(|step| keeps_migrations && python.is_migration(step))
+        .filter(|step| !(migrated_at_build && step.contains("manage.py migrate")))
+        .filter(|step| crate::validate::command(step).is_ok())
+        .map(|step| step.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    if !kept.is_empty() {
+        facts.insert(
+            "start_steps".into(),
+            Fact::new(json!(kept), source.clone())
+                .with_note("the project's start migrates before the server: the image does too"),
+        );
+    }
     // What only prints or waits (`echo "--- migrate ---"`, `sleep 5`) is no step the program needs.
     let quiet = |step: &&String| {
         !matches!(
@@ -564,6 +583,7 @@ fn say_steps_before(runtime: &Runtime, facts: &Facts, warnings: &mut Vec<String>
         .steps_before
         .iter()
         .filter(quiet)
+        .filter(|step| !kept.contains(&step.split_whitespace().collect::<Vec<_>>().join(" ")))
         .partition(|step| migrated_at_build && step.contains("manage.py migrate"));
     let quoted = |steps: &[&String]| -> String {
         let quoted: Vec<String> = steps

@@ -36,6 +36,22 @@ pub(crate) struct Knowledge {
     pub(crate) program: Vec<Program>,
     pub(crate) native: Vec<Native>,
     pub(crate) starts: Vec<Starts>,
+    /// Migration commands a start runs before the server, by their first words.
+    pub(crate) migrations: Vec<String>,
+}
+
+impl Knowledge {
+    /// Whether a step a start runs first is a migration (`.venv/bin/alembic upgrade head`), its program's folder
+    /// taken off.
+    pub(crate) fn is_migration(&self, step: &str) -> bool {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        let Some((program, rest)) = words.split_first() else { return false };
+        let program = program.rsplit('/').next().unwrap_or(program);
+        self.migrations.iter().any(|migration| {
+            let wanted: Vec<&str> = migration.split_whitespace().collect();
+            wanted.first() == Some(&program) && rest.starts_with(&wanted[1..])
+        })
+    }
 }
 
 /// A package whose code starts programs the runtime image lacks (knowledge/programs installs them).
@@ -272,6 +288,8 @@ mod tests {
             }
             assert_eq!(starts.package, normalise(&starts.package), "package names are normalised");
         }
+        assert!(known.is_migration(".venv/bin/alembic upgrade head") && known.is_migration("flask db upgrade"));
+        assert!(!known.is_migration("flask db migrate") && !known.is_migration("python seed.py"));
         let lines: Lines = toml::from_str(LINES_TOML).unwrap();
         assert!(lines.line.iter().any(|l| l.version == lines.default_line));
         let wheels: Wheels = toml::from_str(WHEELS_TOML).unwrap();
