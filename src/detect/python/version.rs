@@ -27,11 +27,13 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
             .filter(|s| s.range)
             .filter_map(|s| Some((exact_line(&s.text)?, s.source.clone()))),
     );
-    pins.extend(
-        toolchains::mentions(root, &["."], Tool::Python)
-            .into_iter()
-            .filter_map(|m| Some((line_of(&m.version)?, format!("{} ({})", m.source, m.place.said())))),
-    );
+    // A CI matrix tests several lines (`["3.9", "3.10", "3.11"]`): the newest is the one to run on.
+    let mut mentions: Vec<(String, String, toolchains::Place)> = toolchains::mentions(root, &["."], Tool::Python)
+        .into_iter()
+        .filter_map(|m| Some((line_of(&m.version)?, format!("{} ({})", m.source, m.place.said()), m.place)))
+        .collect();
+    mentions.sort_by_key(|(line, _, place)| (*place, std::cmp::Reverse(minor(line))));
+    pins.extend(mentions.into_iter().map(|(line, source, _)| (line, source)));
     let ranges: Vec<(VersionSpecifiers, &PythonSaid)> = said
         .iter()
         .filter(|s| s.range)
