@@ -433,6 +433,10 @@ fn ship_named_paths(
             }
         }
         if built || app.path(&path).exists() {
+            // A secret inside a shipped folder (`ssl/private.key`) stays out of it: said, like one named alone.
+            if node::runtime().is_secret(path.rsplit('/').next().unwrap_or(&path)) {
+                found.ship(&path, || format!("{shown}:{line} names {path}"));
+            }
             found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
         }
     }

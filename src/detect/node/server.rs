@@ -462,9 +462,14 @@ fn dev_preloads(app: &App, start: &Fact, facts: &mut Facts, warnings: &mut Vec<S
 /// Secret files the code names: never shipped, so the user must give their values at run time.
 fn say_secrets(found: &RunFiles, warnings: &mut Vec<String>) {
     for (path, why) in &found.secrets {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let instead = if name.starts_with(".env") {
+            format!("pass its variables at run time (`{path}`)")
+        } else {
+            format!("mount it at run time (`-v \"$PWD/{path}:/app/{path}:ro\"`)")
+        };
         warnings.push(format!(
-            "{why}, a secrets file the image never holds (the .dockerignore keeps it out of the build too): pass \
-             its variables at run time (`{path}`)"
+            "{why}, a secrets file the image never holds (the .dockerignore keeps it out of the build too): {instead}"
         ));
     }
 }
