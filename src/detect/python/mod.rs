@@ -162,7 +162,10 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         apps = contract::rank_by_command(apps, started, source);
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
-    written_dirs(root, &run_time, &mut candidate);
+    // Written paths are the working directory's: the repository's root, or the app's folder (a nested Django
+    // project's `mysite/`, where the image's WORKDIR is).
+    let app_dir = apps.first().map_or(".", |app| app.dir.as_str());
+    written_dirs(root, app_dir, &run_time, &mut candidate);
     started_programs(&manifests.dependencies, &run_time, &mut candidate.facts);
     served_frontend(root, &run_time, &mut candidate);
     let programs = programs::find(root, &manifests.dependencies);
@@ -712,7 +715,7 @@ fn flask_instance_folder(apps: &[AppObject], dependencies: &[Dependency], run_ti
 
 /// The folders the program writes, handed to the app user by the image: those that hold the project's modules
 /// (a `SQLite` file beside the code) only as folders (`written_code_dirs`), so the code stays root's.
-fn written_dirs(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candidate) {
+fn written_dirs(root: &Path, app_dir: &str, run_time: &runtime::RunTime, candidate: &mut Candidate) {
     let written = &run_time.written;
     let Some((_, first)) = written.first() else { return };
     let dirs: Vec<&str> = written.iter().map(|(dir, _)| dir.as_str()).collect();
@@ -738,7 +741,7 @@ fn written_dirs(root: &Path, run_time: &runtime::RunTime, candidate: &mut Candid
     let held: Vec<&(String, String)> = run_time
         .written_files
         .iter()
-        .filter(|(file, _)| root.join(file).is_file() && !handed_with_folder(file))
+        .filter(|(file, _)| (root.join(app_dir).join(file).is_file() || root.join(file).is_file()) && !handed_with_folder(file))
         .collect();
     if let Some((_, source)) = held.first() {
         let files: Vec<&str> = held.iter().map(|(file, _)| file.as_str()).collect();

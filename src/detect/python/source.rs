@@ -398,6 +398,11 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
                 }
             }
         }
+        "dictionary" => {
+            if let Some(handler) = dict_handler(node, bytes).filter(|h| wanted(h.callee.rsplit('.').next().unwrap_or(&h.callee))) {
+                summary.calls.push(handler);
+            }
+        }
         "assignment" => {
             if let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) {
                 if left.kind() == "identifier" {
@@ -437,6 +442,31 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
     for child in node.named_children(&mut cursor) {
         collect_calls(child, bytes, wanted, summary, depth + 1);
     }
+}
+
+/// A logging handler configured as a dictionary (`dictConfig`, Django's `LOGGING`: `{"class":
+/// "logging.handlers.RotatingFileHandler", "filename": LOG_FILE}`), read as the call that makes it: the class
+/// is the callee, the other string keys its keywords.
+fn dict_handler(node: Node, bytes: &[u8]) -> Option<Call> {
+    let mut class = None;
+    let mut keywords = Vec::new();
+    let mut cursor = node.walk();
+    for pair in node.named_children(&mut cursor).filter(|c| c.kind() == "pair") {
+        let (Some(key), Some(value)) = (pair.child_by_field_name("key"), pair.child_by_field_name("value")) else {
+            continue;
+        };
+        let Literal::Str(key) = literal(key, bytes) else { continue };
+        match (key.as_str(), literal(value, bytes)) {
+            ("class", Literal::Str(name)) => class = Some(name),
+            (_, value) => keywords.push((key, value)),
+        }
+    }
+    Some(Call {
+        callee: class.filter(|c| c.contains("Handler"))?,
+        args: Vec::new(),
+        keywords,
+        line: line_of(node),
+    })
 }
 
 fn call(node: Node, callee: &str, bytes: &[u8]) -> Call {
