@@ -37,6 +37,9 @@ pub(crate) struct Program<'a> {
     pub(crate) builds_frontend: bool,
     /// Whether the stack's image can run the project's Python scripts the old Dockerfile ran (`build_scripts`).
     pub(crate) runs_python_scripts: bool,
+    /// Which steps a start runs before the program the image keeps at its own start (`start_steps`: a Python
+    /// image's migrations); the others are said.
+    pub(crate) kept_at_start: fn(&str) -> bool,
 }
 
 /// How a command starts a program: how many of its words do (`["/usr/local/bin/api"]` → 1, `["java",
@@ -266,7 +269,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
 /// packages and its front-end stage (carried over; false when the front-end is not).
 fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Program) -> bool {
     if start.is_some() {
-        say_steps_before(runtime, program.runs_python_scripts, program.facts, program.warnings);
+        say_steps_before(runtime, program.kept_at_start, program.facts, program.warnings);
     }
     system_packages(&runtime.packages, program.facts);
     if program.runs_python_scripts {
@@ -549,18 +552,17 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
 /// (`migrate_sqlite`), is said apart: the image's own database has its tables, one kept in a volume from an older
 /// image does not get the new ones.
 ///
-/// A Python image keeps the migrations the start ran (`flask db upgrade`, `alembic upgrade head`) at its start,
-/// before the server (`start_steps`): a database in a file of the container has no other place to be migrated.
-fn say_steps_before(runtime: &Runtime, keeps_migrations: bool, facts: &mut Facts, warnings: &mut Vec<String>) {
+/// The steps the stack keeps (`kept_at_start`: a Python image's migrations, `flask db upgrade`) run at the image's
+/// start, before the server (`start_steps`): a database in a file of the container has no other place to be migrated.
+fn say_steps_before(runtime: &Runtime, kept_at_start: fn(&str) -> bool, facts: &mut Facts, warnings: &mut Vec<String>) {
     let (Some((_, source)), false) = (&runtime.command, runtime.steps_before.is_empty()) else {
         return;
     };
     let migrated_at_build = facts.contains_key("migrate_sqlite");
-    let python = crate::knowledge::python::knowledge();
     let kept: Vec<String> = runtime
         .steps_before
         .iter()
-        .filter(|step| keeps_migrations && python.is_migration(step))
+        .filter(|step| kept_at_start(step))
         .filter(|step| !(migrated_at_build && step.contains("manage.py migrate")))
         .filter(|step| crate::validate::command(step).is_ok())
         .map(|step| step.split_whitespace().collect::<Vec<_>>().join(" "))

@@ -18,6 +18,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption], candidate: &mut C
             warnings: &mut option.warnings,
             builds_frontend: false,
             runs_python_scripts: false,
+            kept_at_start: |_| false,
             takes_workdir: true,
             // The toolchain's settings: they change how the binary is built, nothing at run time.
             own_env: &["CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GOPROXY", "GOPRIVATE", "GO111MODULE", "GOPATH", "GOCACHE"],

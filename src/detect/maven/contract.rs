@@ -20,6 +20,7 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             warnings: &mut module.warnings,
             builds_frontend: false,
             runs_python_scripts: false,
+            kept_at_start: |_| false,
             takes_workdir: false,
             own_env: &["JAVA_TOOL_OPTIONS"],
         })

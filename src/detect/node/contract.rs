@@ -20,6 +20,7 @@ pub(super) fn apply(context: &Context, dir: &str, facts: &mut Facts, warnings: &
         warnings,
         builds_frontend: false,
         runs_python_scripts: false,
+        kept_at_start: |_| false,
         takes_workdir: false,
         // The image runs in production, on the port it exposes.
         own_env: &["NODE_ENV", "PORT"],

@@ -173,6 +173,7 @@ pub(super) fn apply(root: &Path, options: &mut [ChoiceOption]) -> Vec<String> {
             warnings: &mut option.warnings,
             builds_frontend: true,
             runs_python_scripts: true,
+            kept_at_start: |step| crate::knowledge::python::knowledge().is_migration(step),
             takes_workdir: false,
             // The image's own, and the development switches an old image may have set (FLASK_ENV=development).
             own_env: &[

@@ -418,13 +418,8 @@ const ENV_CALLS: &[&str] = &["getenv", "get", "env", "str", "int", "bool", "list
 /// django-environ's `env("X")`/`env.str("X")`, decouple's `config("X")`; only names written like variables.
 fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
     let by_call = summary.calls.iter().filter_map(|call| {
-        let reads = call.callee == "getenv"
-            || call.callee.ends_with(".getenv")
-            || call.callee.ends_with("environ.get")
-            || call.callee == "env"
-            || call.callee.starts_with("env.")
-            || call.callee == "config";
         let name = call.args.first()?.as_str()?;
+        let reads = returns_none(call) || raises_without_default(call);
         (reads && read_name(call, name)).then(|| (name.to_string(), call.line))
     });
     summary
@@ -439,8 +434,18 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
 /// Whether a name a call reads is a variable's: written like one (`DATABASE_URL`), or any name django-environ's
 /// `env` or decouple's `config` is given (`config('cloud_name')` reads that variable, whatever its case).
 fn read_name(call: &Call, name: &str) -> bool {
-    let by_key = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
-    is_upper_env_name(name) || (by_key && crate::validate::env_name(name).is_ok())
+    is_upper_env_name(name) || (raises_without_default(call) && crate::validate::env_name(name).is_ok())
+}
+
+/// django-environ's `env("X")`/`env.str("X")` and decouple's `config("X")`: they raise when the variable is
+/// unset and no default is given.
+fn raises_without_default(call: &Call) -> bool {
+    call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config"
+}
+
+/// `os.getenv("X")` and `os.environ.get("X")`: None when the variable is unset and no default is given.
+fn returns_none(call: &Call) -> bool {
+    call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get")
 }
 
 /// Reads with no default that the program needs: django-environ's `env("X")` and decouple's `config("X")`
@@ -458,10 +463,8 @@ fn reads_without_default(summary: &super::source::Summary) -> Vec<(String, usize
                 None => true,
                 Some(default) => default.as_str() == Some("") && call.args.len() == 2,
             };
-            let raises = call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config";
-            let returns_none = call.callee == "getenv" || call.callee.ends_with(".getenv") || call.callee.ends_with("environ.get");
-            let needed = (raises && call.args.len() == 1)
-                || (returns_none && empty_default && crate::validate::looks_secret(name));
+            let needed = (raises_without_default(call) && call.args.len() == 1)
+                || (returns_none(call) && empty_default && crate::validate::looks_secret(name));
             (needed && read_name(call, name)).then(|| (name.to_string(), call.line))
         })
         .collect()

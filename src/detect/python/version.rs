@@ -139,11 +139,7 @@ fn committed_interpreter(root: &Path) -> Option<(String, String)> {
             if !entry.file_type().is_ok_and(|t| t.is_dir()) {
                 if name == "pyvenv.cfg" && !crate::detect::walk::is_gitignored(root, &child) {
                     let text = crate::detect::read_small_text(&entry.path()).unwrap_or_default();
-                    let version = text.lines().find_map(|l| {
-                        let (key, value) = l.split_once('=')?;
-                        matches!(key.trim(), "version" | "version_info").then(|| value.trim().to_string())
-                    });
-                    if let Some(line) = version.as_deref().and_then(line_of) {
+                    if let Some(line) = pyvenv_line(&text) {
                         note(line, child);
                     }
                 }
@@ -156,11 +152,8 @@ fn committed_interpreter(root: &Path) -> Option<(String, String)> {
             }
             if name == "__pycache__" {
                 let files = std::fs::read_dir(entry.path()).into_iter().flatten().flatten();
-                for file in files.take(50) {
-                    let file_name = file.file_name().to_string_lossy().into_owned();
-                    let tag = file_name.strip_suffix(".pyc").and_then(|f| f.rsplit_once(".cpython-")).map(|(_, t)| t.to_string());
-                    let line = tag.filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_digit())).map(|t| format!("{}.{}", &t[..1], &t[1..]));
-                    if let Some(line) = line {
+                for file_name in files.take(50).map(|f| f.file_name().to_string_lossy().into_owned()) {
+                    if let Some(line) = bytecode_line(&file_name) {
                         note(line, format!("{child}/{file_name}"));
                     }
                 }
@@ -170,6 +163,21 @@ fn committed_interpreter(root: &Path) -> Option<(String, String)> {
         }
     }
     found.map(|(_, line, source)| (line, source))
+}
+
+/// The line of a virtualenv's `pyvenv.cfg` (`version = 3.11.4`, uv's `version_info = 3.12.1`).
+fn pyvenv_line(text: &str) -> Option<String> {
+    let version = text.lines().find_map(|l| {
+        let (key, value) = l.split_once('=')?;
+        matches!(key.trim(), "version" | "version_info").then(|| value.trim())
+    })?;
+    line_of(version)
+}
+
+/// The line a bytecode file was compiled by, from its tag (`courses.cpython-313.pyc` → `3.13`).
+fn bytecode_line(file_name: &str) -> Option<String> {
+    let (_, tag) = file_name.strip_suffix(".pyc")?.rsplit_once(".cpython-")?;
+    (tag.len() >= 2 && tag.chars().all(|c| c.is_ascii_digit())).then(|| format!("{}.{}", &tag[..1], &tag[1..]))
 }
 
 /// A pinned line older than the oldest supported one gets no security fixes: said, with where it came from.
@@ -251,6 +259,15 @@ fn specifiers(text: &str) -> Option<VersionSpecifiers> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytecode_and_virtualenvs_name_their_line() {
+        assert_eq!(bytecode_line("courses.cpython-313.pyc").as_deref(), Some("3.13"));
+        assert_eq!(bytecode_line("views.cpython-39.opt-1.pyc"), None);
+        assert_eq!(bytecode_line("notes.txt"), None);
+        assert_eq!(pyvenv_line("home = /usr/bin\nversion = 3.11.4\n").as_deref(), Some("3.11"));
+        assert_eq!(pyvenv_line("home = /usr/bin\n"), None);
+    }
 
     #[test]
     fn lines_past_their_support_are_said() {
