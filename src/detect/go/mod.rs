@@ -467,7 +467,8 @@ fn program_options(
         .collect();
     let graphs: Vec<Vec<usize>> = mains.iter().map(|(_, main)| tree.graph(main.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
-    tree.lex_whole(&every_graph_package, |text, lexed, rel| RunTime::of(root, text, lexed, rel));
+    let module_paths: Vec<&str> = modules.iter().map(|module| module.path.as_str()).collect();
+    tree.lex_whole(&every_graph_package, &module_paths, |text, lexed, rel| RunTime::of(root, text, lexed, rel));
     let folded = ports::folded(tree, &graphs);
     mains
         .iter()

@@ -275,8 +275,14 @@ impl Tree {
 
     /// Lexes the files of these packages whole (once each, split between threads: the result does not depend
     /// on how many) and keeps what `run_time` reads of each, not the tokens: a big program's tokens are many
-    /// times its source.
-    pub(super) fn lex_whole(&self, packages: &[usize], run_time: impl Fn(&str, &Lexed, &str) -> RunTime + Sync) {
+    /// times its source. Generated schema code (`knowledge::go::generated_is_schema_code`; `module_paths`: the
+    /// build's modules) is not read: it holds nothing `run_time` looks for, and is most of some modules.
+    pub(super) fn lex_whole(
+        &self,
+        packages: &[usize],
+        module_paths: &[&str],
+        run_time: impl Fn(&str, &Lexed, &str) -> RunTime + Sync,
+    ) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
         wanted.dedup();
@@ -287,6 +293,11 @@ impl Tree {
             .filter(|(index, _)| wanted.binary_search(index).is_ok())
             .flat_map(|(_, package)| package.files.iter())
             .filter(|file| file.run_time.get().is_none())
+            .filter(|file| {
+                let in_build = |path: &str| module_paths.iter().any(|module| is_in_module(path, module));
+                let imports = file.header.imports().into_iter().map(|(path, _)| path);
+                !(file.header.generated && crate::knowledge::go::generated_is_schema_code(imports, in_build))
+            })
             .collect();
         super::super::each_in_parallel(&mut files, |file| {
             file.run_time.get_or_init(|| {

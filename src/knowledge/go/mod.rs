@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::table;
 
 const CGO_TOML: &str = include_str!("cgo.toml");
+const GENERATED_TOML: &str = include_str!("generated.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
 /// Go's lines: the oldest one still maintained, and every line dockgen knows.
@@ -36,6 +37,34 @@ pub(crate) fn cgo_modules() -> &'static [String] {
     &GO.get_or_init(|| table(CGO_TOML)).cgo_modules
 }
 
+/// Which generated files are read for what a program does at run time (generated.toml).
+#[derive(Deserialize, Default)]
+struct Generated {
+    reaching_standard: Vec<String>,
+    schema_runtimes: Vec<String>,
+}
+
+/// Whether a generated file importing these packages is left out of the run-time probes: each import is a
+/// standard package that reaches nothing outside the process, a schema runtime, or a package of the build
+/// (`in_build`).
+pub(crate) fn generated_is_schema_code<'a>(
+    mut imports: impl Iterator<Item = &'a str>,
+    in_build: impl Fn(&str) -> bool,
+) -> bool {
+    static GENERATED: OnceLock<Generated> = OnceLock::new();
+    let table = GENERATED.get_or_init(|| table(GENERATED_TOML));
+    let under = |path: &str, roots: &[String]| {
+        roots.iter().any(|root| {
+            path.strip_prefix(root.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    };
+    imports.all(|path| {
+        let standard = !path.split('/').next().unwrap_or_default().contains('.');
+        (standard && !under(path, &table.reaching_standard)) || under(path, &table.schema_runtimes) || in_build(path)
+    })
+}
+
 /// Go's release lines (lines.toml).
 pub(crate) fn lines() -> &'static GoLines {
     static LINES: OnceLock<GoLines> = OnceLock::new();
@@ -50,6 +79,19 @@ pub(crate) fn go_minor(line: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generated_file_is_schema_code_only_when_every_import_is() {
+        let parsed: Generated = toml::from_str(GENERATED_TOML).unwrap();
+        assert!(parsed.reaching_standard.iter().any(|p| p == "net"));
+        let in_build = |path: &str| path.starts_with("example.com/app/");
+        let pb = ["context", "sync", "google.golang.org/protobuf/reflect/protoreflect", "example.com/app/api"];
+        assert!(generated_is_schema_code(pb.into_iter(), in_build));
+        // A generated server (go-swagger) listens and reads flags; os/exec, net/url and a driver are read too.
+        for reaching in ["net/http", "os", "os/exec", "net/url", "github.com/jackc/pgx/v5", "google.golang.org/protobufx"] {
+            assert!(!generated_is_schema_code(["context", reaching].into_iter(), in_build), "{reaching}");
+        }
+    }
 
     #[test]
     fn the_cgo_table_parses() {
