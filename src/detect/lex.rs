@@ -3,23 +3,107 @@
 //! package clause, imports, build constraints and embeds) without being fooled by comments or strings that
 //! mention them.
 
-use compact_str::CompactString;
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
 
-/// One token of Go source with the 1-based line it starts on. Words up to 24 bytes are kept inline (nearly
-/// every identifier and most literals): a token costs no allocation of its own.
+/// One token of Go source with the 1-based line it starts on. Its text borrows the source: a token costs no
+/// allocation of its own, and a file's tokens go with one free.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Token {
-    Ident(CompactString),
+pub(crate) enum Token<'a> {
+    Ident(Text<'a>),
     /// The decoded value of an interpreted or raw string literal.
-    Str(CompactString),
+    Str(Text<'a>),
     /// An integer or float literal, as written.
-    Number(CompactString),
+    Number(Text<'a>),
     Punct(char),
 }
 
+impl Token<'_> {
+    /// The same token holding its own text, to be kept after the source is gone (a constant's value).
+    pub(crate) fn into_owned(self) -> Token<'static> {
+        match self {
+            Token::Ident(text) => Token::Ident(text.into_owned()),
+            Token::Str(text) => Token::Str(text.into_owned()),
+            Token::Number(text) => Token::Number(text.into_owned()),
+            Token::Punct(c) => Token::Punct(c),
+        }
+    }
+}
+
+/// A token's text: a slice of the source where it is written as is (nearly always), owned where it was
+/// decoded (a string with escapes) or must outlive the source.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub(crate) struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(text: &'a str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text<'_> {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text<'_>> for &str {
+    fn eq(&self, other: &Text<'_>) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text<'_>> for String {
+    fn eq(&self, other: &Text<'_>) -> bool {
+        **self == *other.0
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[derive(Debug, Clone)]
-pub(crate) struct Lexed {
-    pub(crate) tokens: Vec<(Token, usize)>,
+pub(crate) struct Lexed<'a> {
+    pub(crate) tokens: Vec<(Token<'a>, usize)>,
     /// `//go:build` or `// +build` lines before the package clause.
     pub(crate) build_constraints: Vec<String>,
     /// The patterns of each `//go:embed` directive, with its line.
@@ -28,6 +112,24 @@ pub(crate) struct Lexed {
     pub(crate) reached_declarations: bool,
     /// Go's mark of a generated file before the package clause: a line `// Code generated … DO NOT EDIT.`
     pub(crate) generated: bool,
+}
+
+/// What a Go file's header says, kept after its text is gone: the package clause, imports, build
+/// constraints and generated mark.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GoHeader {
+    pub(crate) package: Option<(String, usize)>,
+    pub(crate) imports: Vec<(String, usize)>,
+    pub(crate) build_constraints: Vec<String>,
+    pub(crate) reached_declarations: bool,
+    pub(crate) generated: bool,
+}
+
+impl GoHeader {
+    /// Import paths with their lines.
+    pub(crate) fn imports(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.imports.iter().map(|(path, line)| (path.as_str(), *line))
+    }
 }
 
 /// How much of a file to read.
@@ -45,7 +147,7 @@ pub(crate) struct CallArgs {
     pub(crate) close: Option<usize>,
 }
 
-pub(crate) fn call_args(tokens: &[(Token, usize)], open: usize) -> CallArgs {
+pub(crate) fn call_args(tokens: &[(Token<'_>, usize)], open: usize) -> CallArgs {
     let mut starts = Vec::new();
     let mut next = None;
     let mut depth = 0usize;
@@ -80,26 +182,26 @@ pub(crate) fn call_args(tokens: &[(Token, usize)], open: usize) -> CallArgs {
 
 /// Tokenizes Go (or Java) source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
-pub(crate) fn source(src: &str) -> Lexed {
+pub(crate) fn source(src: &str) -> Lexed<'_> {
     lex_with(src, Quotes::Double, Extent::Whole)
 }
 
 /// Like `source`, but stops at the first top-level declaration: enough for the package clause, build
 /// constraints and imports, which is all a package outside the chosen program's import graph needs.
-pub(crate) fn header(src: &str) -> Lexed {
+pub(crate) fn header(src: &str) -> Lexed<'_> {
     lex_with(src, Quotes::Double, Extent::Header)
 }
 
 /// Tokenizes JavaScript or TypeScript well enough for literal lookups: like Go, except that `'` quotes
 /// strings. Template literals read as raw strings; regular expressions may be misread, which costs at most a
 /// missed literal on that line.
-pub(crate) fn javascript(src: &str) -> Lexed {
+pub(crate) fn javascript(src: &str) -> Lexed<'_> {
     lex_with(src, Quotes::Single, Extent::Whole)
 }
 
 /// Tokenizes a Gradle build script, Groovy or Kotlin: `'` quotes strings as in JavaScript, and triple-quoted
 /// strings (`"""`, `'''`) span lines, so a script's embedded text is never read as code.
-pub(crate) fn gradle(src: &str) -> Lexed {
+pub(crate) fn gradle(src: &str) -> Lexed<'_> {
     lex_with(src, Quotes::Groovy, Extent::Whole)
 }
 
@@ -114,12 +216,12 @@ enum Quotes {
     Groovy,
 }
 
-fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
+fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed<'_> {
     let single_quoted_strings = quotes != Quotes::Double;
     let bytes = src.as_bytes();
     // About one token per six bytes of source: sized once instead of grown a dozen times.
     let expected = if extent == Extent::Whole { src.len() / 6 } else { 64 };
-    let mut tokens: Vec<(Token, usize)> = Vec::with_capacity(expected);
+    let mut tokens: Vec<(Token<'_>, usize)> = Vec::with_capacity(expected);
     let mut build_constraints = Vec::new();
     let mut embeds = Vec::new();
     let mut reached_declarations = false;
@@ -130,7 +232,7 @@ fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
         let c = bytes[i];
         match c {
             // Indentation and spacing first: they are most of the bytes.
-            b' ' | b'\t' | b'\r' | b'\x0c' => i += 1,
+            b' ' | b'\t' | b'\r' | b'\x0c' => i = class_end(bytes, i + 1, SPACE),
             b'\n' => {
                 line += 1;
                 i += 1;
@@ -156,7 +258,7 @@ fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
                 let close = [c, c, c];
                 let end = memchr::memmem::find(&bytes[i + 3..], &close).map_or(bytes.len(), |p| i + 3 + p);
                 let raw = &src[i + 3..end];
-                tokens.push((Token::Str(raw.replace('\r', "").into()), line));
+                tokens.push((Token::Str(raw_string(raw)), line));
                 line += memchr::memchr_iter(b'\n', raw.as_bytes()).count();
                 i = (end + 3).min(bytes.len());
             }
@@ -168,7 +270,7 @@ fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
             b'`' => {
                 let end = find_byte(bytes, i + 1, b'`');
                 let raw = &src[i + 1..end];
-                tokens.push((Token::Str(raw.replace('\r', "").into()), line));
+                tokens.push((Token::Str(raw_string(raw)), line));
                 line += memchr::memchr_iter(b'\n', raw.as_bytes()).count();
                 i = (end + 1).min(bytes.len());
             }
@@ -191,7 +293,7 @@ fn lex_with(src: &str, quotes: Quotes, extent: Extent) -> Lexed {
                 i = end;
             }
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
-                let end = scan_while(bytes, i, |b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80);
+                let end = class_end(bytes, i + 1, WORD);
                 // Slicing on byte offsets is safe: identifiers stop only at ASCII bytes.
                 let word = &src[i..end];
                 // Imports come before every declaration, so the first one ends the header.
@@ -226,6 +328,43 @@ fn is_generated_mark(comment: &str) -> bool {
         .is_some_and(|rest| rest.ends_with(" DO NOT EDIT."))
 }
 
+/// What each byte is to the scanning loops: a table look-up instead of a chain of comparisons per byte.
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        #[allow(clippy::cast_possible_truncation)] // below 256
+        let b = byte as u8;
+        if b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80 {
+            classes[byte] = WORD;
+        } else if matches!(b, b' ' | b'\t' | b'\r' | b'\x0c') {
+            classes[byte] = SPACE;
+        }
+        byte += 1;
+    }
+    classes
+};
+
+/// Where the run of bytes of `class` that goes on at `from` ends.
+fn class_end(bytes: &[u8], from: usize, class: u8) -> usize {
+    let mut end = from;
+    while end < bytes.len() && CLASS[usize::from(bytes[end])] == class {
+        end += 1;
+    }
+    end
+}
+
+/// A raw string's value: its text without carriage returns (Go drops them), borrowed when it has none.
+fn raw_string(raw: &str) -> Text<'_> {
+    if memchr::memchr(b'\r', raw.as_bytes()).is_some() {
+        Text::from(raw.replace('\r', ""))
+    } else {
+        Text::from(raw)
+    }
+}
+
 fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
     memchr::memchr(wanted, &bytes[from.min(bytes.len())..]).map_or(bytes.len(), |p| from + p)
 }
@@ -239,7 +378,7 @@ fn scan_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 
 /// Decodes an interpreted string starting after its opening quote; returns the value and the index after the
 /// closing quote (or the end of the line when it is unterminated).
-fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, usize) {
+fn interpreted_string(src: &str, start: usize, quote: char) -> (Text<'_>, usize) {
     // Most strings have no escape: their value is the text up to the quote (or the line's end).
     let rest = &src.as_bytes()[start..];
     let quote_byte = quote as u8;
@@ -249,12 +388,12 @@ fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, u
         None => return (src[start..].into(), src.len()),
         Some(_) => {}
     }
-    let mut value = CompactString::default();
+    let mut value = String::new();
     let mut chars = src[start..].char_indices();
     while let Some((offset, c)) = chars.next() {
         match c {
-            c if c == quote => return (value, start + offset + 1),
-            '\n' => return (value, start + offset),
+            c if c == quote => return (value.into(), start + offset + 1),
+            '\n' => return (value.into(), start + offset),
             '\\' => match chars.next() {
                 Some((_, 'n')) => value.push('\n'),
                 Some((_, 't')) => value.push('\t'),
@@ -264,10 +403,25 @@ fn interpreted_string(src: &str, start: usize, quote: char) -> (CompactString, u
             _ => value.push(c),
         }
     }
-    (value, src.len())
+    (value.into(), src.len())
 }
 
-impl Lexed {
+impl Lexed<'_> {
+    /// The header's facts, owned.
+    pub(crate) fn go_header(self) -> GoHeader {
+        GoHeader {
+            package: self.package().map(|(name, line)| (name.to_string(), line)),
+            imports: self
+                .imports()
+                .into_iter()
+                .map(|(path, line)| (path.to_string(), line))
+                .collect(),
+            build_constraints: self.build_constraints,
+            reached_declarations: self.reached_declarations,
+            generated: self.generated,
+        }
+    }
+
     /// The package clause's name and line, if the file has one.
     pub(crate) fn package(&self) -> Option<(&str, usize)> {
         match self.tokens.as_slice() {
@@ -282,7 +436,7 @@ impl Lexed {
         let mut i = 0;
         let tokens = &self.tokens;
         while i < tokens.len() {
-            if tokens[i].0 == Token::Ident("import".into()) {
+            if matches!(&tokens[i].0, Token::Ident(word) if word == "import") {
                 i += 1;
                 if tokens.get(i).map(|t| &t.0) == Some(&Token::Punct('(')) {
                     while i < tokens.len() && tokens[i].0 != Token::Punct(')') {

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use anyhow::{bail, Result};
 
-use super::super::lex::{self, Lexed};
+use super::super::lex::{self, GoHeader, Lexed};
 use super::super::{join_rel, read_small_text, walk};
 use super::{Module, RunTime};
 
@@ -23,7 +23,7 @@ pub(super) struct GoFile {
     /// Relative to the repository root.
     pub(super) rel: String,
     path: PathBuf,
-    pub(super) header: Lexed,
+    pub(super) header: GoHeader,
     /// What the file does at run time, read with the whole file once however many programs import it: shared
     /// by the trees of every set of tags.
     run_time: Arc<OnceLock<RunTime>>,
@@ -35,14 +35,9 @@ impl GoFile {
         self.run_time.get_or_init(RunTime::default)
     }
 
-    /// The whole file lexed (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
+    /// The whole file's text (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
     /// lexes it again); None when it cannot be read.
-    pub(super) fn lex(&self) -> Option<Lexed> {
-        self.text().map(|text| lex::source(&text))
-    }
-
-    /// The whole file's text; None when it cannot be read.
-    fn text(&self) -> Option<String> {
+    pub(super) fn text(&self) -> Option<String> {
         read_small_text(&self.path)
     }
 }
@@ -91,7 +86,6 @@ impl Package {
         self.files.iter().flat_map(|file| {
             file.header
                 .imports()
-                .into_iter()
                 .map(move |(path, line)| (path, Import { rel: &file.rel, line }))
         })
     }
@@ -188,7 +182,7 @@ impl Tree {
             if !super::constraints::compiled_on_linux(file_name, &file.header.build_constraints, tags) {
                 continue;
             }
-            let Some((name, line)) = file.header.package() else {
+            let Some((name, line)) = file.header.package.as_ref() else {
                 continue;
             };
             file_count += 1;
@@ -216,7 +210,7 @@ impl Tree {
             by_dir.insert(dir, packages.len());
             packages.push(Package {
                 dir: dir.clone(),
-                name: name.to_string(),
+                name: name.clone(),
                 clause: format!("{}:{line}", file.rel),
                 import_path,
                 module: source.module,
@@ -281,7 +275,7 @@ impl Tree {
         &self,
         packages: &[usize],
         module_paths: &[&str],
-        run_time: impl Fn(&str, &Lexed, &str) -> RunTime + Sync,
+        run_time: impl Fn(&str, &Lexed<'_>, &str) -> RunTime + Sync,
     ) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
@@ -295,7 +289,7 @@ impl Tree {
             .filter(|file| file.run_time.get().is_none())
             .filter(|file| {
                 let in_build = |path: &str| module_paths.iter().any(|module| is_in_module(path, module));
-                let imports = file.header.imports().into_iter().map(|(path, _)| path);
+                let imports = file.header.imports().map(|(path, _)| path);
                 !(file.header.generated && crate::knowledge::go::generated_is_schema_code(imports, in_build))
             })
             .collect();
@@ -347,12 +341,12 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
 
 /// The header of text that may end mid-character (a cut read): lexed up to the last whole character. A
 /// file that is not UTF-8 before that point is not Go source.
-fn lex_prefix(bytes: &[u8]) -> Option<Lexed> {
+fn lex_prefix(bytes: &[u8]) -> Option<GoHeader> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         // Only an incomplete character at the very end is a cut; anything else is not UTF-8.
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
         Err(_) => return None,
     };
-    Some(lex::header(text))
+    Some(lex::header(text).go_header())
 }

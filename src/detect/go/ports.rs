@@ -117,7 +117,7 @@ pub(super) struct Listening {
 /// its tokens are not kept.
 #[derive(Default)]
 pub(crate) struct FileScan {
-    constants: Vec<(String, Token)>,
+    constants: Vec<(String, Token<'static>)>,
     /// The names the file uses where a literal can be a port: whether a constant defined elsewhere can change
     /// the file's hits is known without its tokens.
     read_names: ReadNames,
@@ -142,7 +142,7 @@ pub(super) type Folded = FxHashMap<FileAt, Hits>;
 type FileAt = (usize, usize);
 type Hits = Arc<Vec<PortHit>>;
 /// A file's hits with a set of constants folded in (their names and values, in name order).
-type Fold = (Vec<(String, Token)>, Hits);
+type Fold = (Vec<(String, Token<'static>)>, Hits);
 /// A candidate file, the names of the constants that can change its hits, and each program's folded hits.
 type Candidate<'t> = (FileAt, Vec<&'t str>, Vec<(usize, Hits)>);
 
@@ -187,7 +187,7 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
             .enumerate()
             .filter(|(_, (graph, _))| graph.contains(package))
             .map(|(program, (_, constants))| (program, constants));
-        *found = fold_file(&go_file.run_time().ports, &go_file.rel, || go_file.lex(), used, programs);
+        *found = fold_file(&go_file.run_time().ports, &go_file.rel, || go_file.text(), used, programs);
     });
     let mut folded = vec![Folded::default(); graphs.len()];
     for (at, _, found) in candidates {
@@ -204,13 +204,14 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
 fn fold_file<'c>(
     scan: &FileScan,
     rel: &str,
-    lex: impl FnOnce() -> Option<Lexed>,
+    text: impl FnOnce() -> Option<String>,
     used: &[&str],
     programs: impl Iterator<Item = (usize, &'c Constants<'c>)>,
 ) -> Vec<(usize, Hits)> {
-    let mut lex = Some(lex);
+    let mut text = Some(text);
     let mut made = scan.folds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut lexed = None;
+    let read = std::cell::OnceCell::new();
+    let lexed = std::cell::OnceCell::new();
     let mut found = Vec::new();
     for (program, constants) in programs {
         let standing: Vec<(&str, &Token)> = used
@@ -228,11 +229,15 @@ fn fold_file<'c>(
         let hits = if let Some((_, hits)) = known {
             Arc::clone(hits)
         } else {
-            let Some(whole) = lexed.get_or_insert_with(|| lex.take().and_then(|lex| lex())) else {
+            let Some(source) = read.get_or_init(|| text.take().and_then(|text| text())) else {
                 return Vec::new();
             };
+            let whole = lexed.get_or_init(|| lex::source(source));
             let hits = Arc::new(port_hits(&fold_constants(&whole.tokens, constants), rel));
-            let key = standing.iter().map(|(name, value)| ((*name).to_string(), (*value).clone())).collect();
+            let key = standing
+                .iter()
+                .map(|(name, value)| ((*name).to_string(), (*value).clone().into_owned()))
+                .collect();
             made.push((key, Arc::clone(&hits)));
             hits
         };
@@ -715,7 +720,7 @@ pub(super) struct ListenFlag {
 
 /// Literal constants of the program's packages by name (`DefaultListenHTTP = ":80"`, `defaultPort = 8080`),
 /// the nearest package's first.
-type Constants<'a> = FxHashMap<&'a str, &'a Token>;
+type Constants<'a> = FxHashMap<&'a str, &'a Token<'static>>;
 
 fn constants<'a>(tree: &'a Tree, graph: &[usize]) -> Constants<'a> {
     let mut found = Constants::default();
@@ -732,7 +737,7 @@ fn constants<'a>(tree: &'a Tree, graph: &[usize]) -> Constants<'a> {
 /// `Name [Type] = literal` specs (the first one only outside a block), each kept when nothing follows its
 /// literal on the line: `computed = base + 1` is not a literal constant. A file's first definition of a
 /// name wins, as the first file's does in the program.
-fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Vec<(String, Token)>) {
+fn collect_constants(specs: &[(Token<'_>, usize)], block: bool, found: &mut Vec<(String, Token<'static>)>) {
     for (i, (token, line)) in specs.iter().enumerate() {
         let starts_spec = i == 0 || specs[i - 1].1 < *line || specs[i - 1].0 == Token::Punct(';');
         let Token::Ident(name) = token else { continue };
@@ -751,7 +756,7 @@ fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Vec<(Str
                 .get(equals + 2)
                 .is_none_or(|(t, next)| next > literal_line || *t == Token::Punct(';'));
             if ends && can_matter(literal) && !found.iter().any(|(known, _)| known == name) {
-                found.push((name.to_string(), literal.clone()));
+                found.push((name.to_string(), literal.clone().into_owned()));
             }
         }
         if !block {
@@ -762,7 +767,7 @@ fn collect_constants(specs: &[(Token, usize)], block: bool, found: &mut Vec<(Str
 
 /// The tokens with every use of a literal constant (`defaultPort`, `server.DefaultListenHTTP`) replaced by
 /// its value, so the probes below see `Value: ":80"` where the code says `Value: server.DefaultListenHTTP`.
-fn fold_constants(tokens: &[(Token, usize)], constants: &Constants) -> Vec<(Token, usize)> {
+fn fold_constants<'a>(tokens: &[(Token<'a>, usize)], constants: &Constants<'_>) -> Vec<(Token<'a>, usize)> {
     let mut out: Vec<(Token, usize)> = Vec::with_capacity(tokens.len());
     for (i, (token, line)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else {
@@ -1074,7 +1079,7 @@ fn is_listen_flag_name(name: &str) -> bool {
 }
 
 /// The tokens between the parenthesis at `open` and its match.
-fn call_arguments(tokens: &[(Token, usize)], open: usize) -> impl Iterator<Item = &(Token, usize)> {
+fn call_arguments<'t, 'a>(tokens: &'t [(Token<'a>, usize)], open: usize) -> impl Iterator<Item = &'t (Token<'a>, usize)> {
     let mut depth = 0usize;
     tokens[open..].iter().take_while(move |(t, _)| {
         match t {
@@ -1237,7 +1242,7 @@ mod tests {
         // The same for each program that compiles the file, worked out once for programs with the same constants.
         let none = Constants::default();
         let programs = [(0, &constants), (1, &none), (2, &constants)];
-        let each = fold_file(&scanned, "main.go", || Some(lexed.clone()), &names, programs.into_iter());
+        let each = fold_file(&scanned, "main.go", || Some(src.to_string()), &names, programs.into_iter());
         assert_eq!(each.iter().map(|(program, _)| *program).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(each[0].1.iter().map(|h| h.port).collect::<Vec<_>>(), [80, 8080]);
         assert!(Arc::ptr_eq(&each[0].1, &each[1].1), "worked out once");

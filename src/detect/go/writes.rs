@@ -248,7 +248,7 @@ pub(super) fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Opt
 /// `envPath := ".env"`) replaced by that literal where it is used as a value, so a call given the name
 /// (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name bound to
 /// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound.
-pub(super) fn with_local_strings(tokens: &[(Token, usize)]) -> Cow<'_, [(Token, usize)]> {
+pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Cow<'t, [(Token<'a>, usize)]> {
     let mut bound: FxHashMap<&str, Option<&Token>> = FxHashMap::default();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
@@ -297,7 +297,7 @@ pub(super) fn with_local_strings(tokens: &[(Token, usize)]) -> Cow<'_, [(Token, 
 }
 
 /// The tokens of each top-level argument of the call whose `(` is at `open`.
-fn argument_tokens(tokens: &[(Token, usize)], open: usize) -> Vec<Vec<&Token>> {
+fn argument_tokens<'t, 'a>(tokens: &'t [(Token<'a>, usize)], open: usize) -> Vec<Vec<&'t Token<'a>>> {
     let args = super::super::lex::call_args(tokens, open);
     let end = args.close.unwrap_or(tokens.len());
     args.starts

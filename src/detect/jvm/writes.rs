@@ -407,7 +407,7 @@ impl Place {
 
 /// Names bound to a literal path in this file: `String DIR = "uploads";`, `File dir = new File("data");`,
 /// `val store = Path.of("store")`.
-fn bindings(tokens: &[(Token, usize)]) -> HashMap<&str, Place> {
+fn bindings<'a>(tokens: &'a [(Token<'a>, usize)]) -> HashMap<&'a str, Place> {
     let mut bound = HashMap::new();
     for (i, window) in tokens.windows(2).enumerate() {
         if let [(Token::Ident(name), _), (Token::Punct('='), _)] = window {
@@ -558,7 +558,7 @@ fn is_call(tokens: &[(Token, usize)], i: usize) -> bool {
 }
 
 /// The name before `.name(`: `Files` in `Files.write(`.
-fn receiver(tokens: &[(Token, usize)], i: usize) -> Option<&str> {
+fn receiver<'a>(tokens: &'a [(Token<'a>, usize)], i: usize) -> Option<&'a str> {
     match (tokens.get(i.checked_sub(2)?), tokens.get(i - 1)) {
         (Some((Token::Ident(r), _)), Some((Token::Punct('.'), _))) => Some(r.as_str()),
         _ => None,
