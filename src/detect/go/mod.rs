@@ -19,7 +19,6 @@ mod runfiles;
 mod writes;
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 use std::path::{Component, Path};
 
 use anyhow::{bail, Result};
@@ -357,64 +356,83 @@ struct RunTime {
 }
 
 impl RunTime {
-    fn of(root: &Path, text: &str, lexed: &lex::Lexed, rel: &str) -> Self {
-        let mentions = Mentions(text.as_bytes());
+    fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
+        let words = Words::of(&lexed.tokens);
         // Paths and programs are often named once in a constant or a variable and used by that name.
         let named = writes::with_local_strings(&lexed.tokens);
-        let env = if mentions.any(&ENV_LOOKUP) { env::file_env(&lexed.tokens) } else { Vec::new() };
+        let env = if words.env_lookup { env::file_env(&lexed.tokens) } else { Vec::new() };
         RunTime {
-            ports: ports::FileScan::of(lexed, rel, mentions),
+            ports: ports::FileScan::of(lexed, rel, &words),
             embeds: embed::file_embeds(root, rel, lexed),
             writes: writes::file_writes(&named, rel),
-            programs: if mentions.any(&EXEC) { execs::file_programs(&named) } else { Vec::new() },
+            programs: if words.exec { execs::file_programs(&named) } else { Vec::new() },
             reads: {
                 let mut reads = runfiles::file_reads(&named);
-                if mentions.any(&VIPER_NAMES) {
+                if words.viper_config_name {
                     reads.extend(runfiles::viper_config_reads(&named));
                 }
                 reads
             },
             env: env.clone(),
             required_env: if env.is_empty() { Vec::new() } else { env::file_required_env(&lexed.tokens, &env) },
-            health: if mentions.any(&HEALTH_PATHS) { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
+            health: if words.health_path { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
         }
     }
 }
 
-/// A file's text, asked whether it holds a word at all. A probe whose every shape needs a name or literal the
-/// text lacks is not run over the file's tokens: a search costs far less than a walk over them.
-#[derive(Clone, Copy)]
-pub(super) struct Mentions<'a>(pub(super) &'a [u8]);
-
-impl Mentions<'_> {
-    pub(super) fn any(self, words: &AnyOf) -> bool {
-        words.0.iter().any(|finder| finder.find(self.0).is_some())
-    }
+/// The words a file's tokens hold that some run-time probe needs: a probe whose every shape needs a word the
+/// file lacks is not run over its tokens. One pass over the tokens, each word matched whole, sets them all
+/// (a text search per word read the file again for each absent one).
+#[derive(Default)]
+#[allow(clippy::struct_excessive_bools)] // one flag per probe, set together
+pub(super) struct Words {
+    /// `const`: the file declares constants.
+    pub(super) constant: bool,
+    /// `Run`: `.Run()` with no address.
+    pub(super) run: bool,
+    /// A listener call (`ports::LISTENER_CALLS`).
+    pub(super) listener: bool,
+    /// cobra's `Use:`, kingpin's `.Command(`, urfave's `cli.Command{`.
+    pub(super) command: bool,
+    /// `os.Getenv` or `os.LookupEnv`.
+    pub(super) env_lookup: bool,
+    /// A string that may name a listen variable: every upper-case one holds `PORT`, `ADDR`, `LISTEN` or
+    /// `BIND` (`ports::is_listen_flag_name`).
+    pub(super) listen_variable: bool,
+    /// `exec`, the package of `exec.Command`.
+    pub(super) exec: bool,
+    /// viper's `SetConfigName`.
+    pub(super) viper_config_name: bool,
+    /// A string that is a health route.
+    pub(super) health_path: bool,
 }
 
-/// Words a text is searched for, any of them: a word that holds another of the set is left out (where it
-/// stands, so does the other).
-pub(super) struct AnyOf(Vec<memchr::memmem::Finder<'static>>);
-
-impl AnyOf {
-    pub(super) fn new<W: AsRef<str>>(words: impl IntoIterator<Item = W>) -> Self {
-        let mut words: Vec<String> = words.into_iter().map(|word| word.as_ref().to_string()).collect();
-        words.sort_unstable();
-        words.dedup();
-        let shortest = words
-            .iter()
-            .filter(|word| !words.iter().any(|other| other != *word && word.contains(other.as_str())))
-            .map(|word| memchr::memmem::Finder::new(word.as_bytes()).into_owned())
-            .collect();
-        AnyOf(shortest)
+impl Words {
+    fn of(tokens: &[(lex::Token<'_>, usize)]) -> Self {
+        let mut words = Words::default();
+        for (token, _) in tokens {
+            match token {
+                lex::Token::Ident(name) => match name.as_str() {
+                    "const" => words.constant = true,
+                    "Run" => words.run = true,
+                    "Use" | "Command" => words.command = true,
+                    "Getenv" | "LookupEnv" => words.env_lookup = true,
+                    "exec" => words.exec = true,
+                    "SetConfigName" => words.viper_config_name = true,
+                    name if ports::LISTENER_CALLS.contains(&name) => words.listener = true,
+                    _ => {}
+                },
+                lex::Token::Str(text) => {
+                    words.health_path |= crate::knowledge::services::is_health_path(text);
+                    words.listen_variable |= text.bytes().any(|b| b.is_ascii_uppercase())
+                        && ["PORT", "ADDR", "LISTEN", "BIND"].iter().any(|word| text.contains(word));
+                }
+                _ => {}
+            }
+        }
+        words
     }
 }
-
-/// The words of the run-time probes that `RunTime::of` runs only where they appear.
-static EXEC: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["exec"]));
-static VIPER_NAMES: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["SetConfigName"]));
-static ENV_LOOKUP: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Getenv", "LookupEnv"]));
-static HEALTH_PATHS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(crate::knowledge::services::health_paths()));
 
 /// Every ranked program's option, in rank order, with the service clients it imports. A program built with
 /// custom tags is read as that build compiles it: the files its tags enable, without those they exclude
@@ -468,7 +486,7 @@ fn program_options(
     let graphs: Vec<Vec<usize>> = mains.iter().map(|(_, main)| tree.graph(main.package)).collect();
     let every_graph_package: Vec<usize> = graphs.iter().flatten().copied().collect();
     let module_paths: Vec<&str> = modules.iter().map(|module| module.path.as_str()).collect();
-    tree.lex_whole(&every_graph_package, &module_paths, |text, lexed, rel| RunTime::of(root, text, lexed, rel));
+    tree.lex_whole(&every_graph_package, &module_paths, |lexed, rel| RunTime::of(root, lexed, rel));
     let folded = ports::folded(tree, &graphs);
     mains
         .iter()
@@ -856,12 +874,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_text_is_asked_for_any_of_its_words_once() {
-        let words = AnyOf::new(["/health", "/healthz", "/api/health", "/ping", "/ping"]);
-        assert_eq!(words.0.len(), 2, "a word that holds another is left out, and a repeated one");
-        assert!(Mentions(b"r.GET(\"/api/healthz\", ok)").any(&words));
-        assert!(Mentions(b"mux.Handle(\"/ping\", h)").any(&words));
-        assert!(!Mentions(b"mux.Handle(\"/users\", h)").any(&words));
+    fn a_file_holds_the_words_its_probes_need_as_whole_tokens() {
+        let words = Words::of(&lex::source("package p\n// const Run exec\nvar s = \"Use\"\nfunc f() { r.GET(\"/healthz\", ok); os.Getenv(\"HTTP_ADDR\") }\n").tokens);
+        assert!(!words.constant && !words.run && !words.exec && !words.command, "comments and strings hold no names");
+        assert!(words.health_path && words.env_lookup && words.listen_variable);
+        assert!(!words.listener && !words.viper_config_name);
+        let words = Words::of(&lex::source("package p\nconst a = 1\nfunc f() { http.ListenAndServe(a, nil); x.Run(); s := \"report\" }\n").tokens);
+        assert!(words.constant && words.run && words.listener);
+        assert!(!words.listen_variable, "lower-case text is no variable name");
     }
 
     #[test]

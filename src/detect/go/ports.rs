@@ -4,7 +4,7 @@
 //! port never leaks in.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde_json::json;
@@ -12,7 +12,7 @@ use serde_json::json;
 use super::super::lex::{self, Lexed, Token};
 use super::super::Fact;
 use super::packages::{is_in_module, Tree};
-use super::{AnyOf, Mentions};
+use super::Words;
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
 const LISTEN_CALLS: &[&str] = &[
@@ -25,7 +25,7 @@ const LISTEN_CALLS: &[&str] = &[
 ];
 
 /// Calls that make a program a server even when the address is not a literal.
-const LISTENER_CALLS: &[&str] = &[
+pub(super) const LISTENER_CALLS: &[&str] = &[
     "ListenAndServe",
     "ListenAndServeTLS",
     "Serve",
@@ -68,18 +68,6 @@ const FLAG_CALLS: &[&str] = &[
     "Int64Var",
     "SetDefault",
 ];
-
-/// What the text of a file must hold for each shape `FileScan::of` looks for (`Mentions`).
-static CONST: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["const"]));
-static RUN: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Run"]));
-/// Every name of `LISTENER_CALLS` holds one of these.
-static LISTENER_WORDS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Listen", "Serve"]));
-/// cobra's `Use:`, kingpin's `.Command(`, urfave's `cli.Command{`.
-static COMMAND_WORDS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(["Use", "Command"]));
-/// An environment lookup, or a helper given an upper-case listen variable (`env("HTTP_ADDR", …)`): every such
-/// name holds one of these (`is_listen_flag_name`).
-static PORT_VARIABLE_WORDS: LazyLock<AnyOf> =
-    LazyLock::new(|| AnyOf::new(["Getenv", "LookupEnv", "PORT", "ADDR", "LISTEN", "BIND"]));
 
 /// Subcommand names a CLI starts its server with (`app serve`): when the command that defines the listener is
 /// one of them, the image starts the program with it instead of printing the root command's help.
@@ -252,11 +240,11 @@ fn name_hash(name: &str) -> u64 {
 }
 
 impl FileScan {
-    /// `mentions`: the file's text, so that a shape whose every name it lacks is not looked for.
-    pub(super) fn of(lexed: &Lexed, rel: &str, mentions: Mentions) -> Self {
+    /// `words`: what the file holds, so that a shape whose every name it lacks is not looked for.
+    pub(super) fn of(lexed: &Lexed, rel: &str, words: &Words) -> Self {
         let tokens = &lexed.tokens;
         let mut constants = Vec::new();
-        let const_tokens = if mentions.any(&CONST) { tokens.as_slice() } else { &[] };
+        let const_tokens = if words.constant { tokens.as_slice() } else { &[] };
         for (at, (token, _)) in const_tokens.iter().enumerate() {
             if !matches!(token, Token::Ident(word) if word == "const") {
                 continue;
@@ -274,7 +262,7 @@ impl FileScan {
             collect_constants(specs, block, &mut constants);
         }
         let read_names = ReadNames::of(tokens);
-        let default_run = mentions.any(&RUN)
+        let default_run = words.run
             && tokens.windows(4).any(|w| {
             matches!(
                 (&w[0].0, &w[1].0, &w[2].0, &w[3].0),
@@ -286,14 +274,10 @@ impl FileScan {
             read_names,
             hits: port_hits(tokens, rel),
             folds: std::sync::Mutex::default(),
-            listener: mentions
-                .any(&LISTENER_WORDS)
-                .then(|| listener_call(lexed, rel))
-                .flatten(),
+            listener: words.listener.then(|| listener_call(lexed, rel)).flatten(),
             default_run,
-            server_command: mentions.any(&COMMAND_WORDS).then(|| server_command(tokens)).flatten(),
-            port_env_read: mentions
-                .any(&PORT_VARIABLE_WORDS)
+            server_command: words.command.then(|| server_command(tokens)).flatten(),
+            port_env_read: (words.env_lookup || words.listen_variable)
                 .then(|| port_env_read(tokens, rel))
                 .flatten(),
         }
@@ -1219,7 +1203,7 @@ mod tests {
     fn named_constants_are_folded_into_their_uses() {
         let src = "package main\nconst (\n\tDefaultListenHTTP = \":80\"\n\tdefaultPort int = 8080\n\tcomputed = base + 1\n)\nvar f = &cli.StringFlag{Name: \"listen-http\", Value: server.DefaultListenHTTP}\nvar p = fs.Int(\"port\", defaultPort, \"\")\n";
         let lexed = lex::source(src);
-        let scanned = FileScan::of(&lexed, "main.go", Mentions(src.as_bytes()));
+        let scanned = FileScan::of(&lexed, "main.go", &Words::of(&lexed.tokens));
         let names: Vec<&str> = scanned.constants.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["DefaultListenHTTP", "defaultPort"]);
         // Without its tokens, the file says it uses them.
@@ -1229,7 +1213,8 @@ mod tests {
         assert!(!scanned.read_names.can_change(name_hash("unusedName"), &Token::Number("80".into())));
         // A constant used where no port is read does not make the file one to fold.
         let retries = "package main\nconst retries = 3\nfunc f() {\n\tfor i := 0; i < retries; i++ {}\n}\n";
-        let counted = FileScan::of(&lex::source(retries), "main.go", Mentions(retries.as_bytes()));
+        let retries = lex::source(retries);
+        let counted = FileScan::of(&retries, "main.go", &Words::of(&retries.tokens));
         assert!(!counted.read_names.can_change(name_hash("retries"), &Token::Number("3".into())));
         let constants: Constants = scanned.constants.iter().map(|(n, v)| (n.as_str(), v)).collect();
         assert_eq!(constants.get("DefaultListenHTTP"), Some(&&Token::Str(":80".into())));

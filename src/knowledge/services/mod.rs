@@ -40,10 +40,6 @@ pub(crate) fn is_route_group_type(name: &str) -> bool {
 
 /// Whether a route path is a health endpoint's (`/healthz`), also with its method (`GET /healthz`).
 /// The routes a health check is served on (`/healthz`, `/ping`, ...).
-pub(crate) fn health_paths() -> &'static [String] {
-    &services_table().health_paths
-}
-
 pub(crate) fn is_health_path(route: &str) -> bool {
     let path = route.strip_prefix("GET ").unwrap_or(route).trim();
     services_table().health_paths.iter().any(|known| known == path)
