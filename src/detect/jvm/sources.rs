@@ -172,17 +172,16 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         .filter_map(|p| p.split('.').next())
         .collect();
     jdk_roots.dedup();
-    let mut names = BTreeSet::new();
+    // Gathered by reference, then copied once each: a class names the same types over and over.
+    let mut mentioned: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for (token, _) in &tokens {
         if let Token::Ident(name) = token {
-            if names.len() < MAX_NAMES_PER_FILE
-                && name.starts_with(|c: char| c.is_ascii_uppercase())
-                && !names.contains(name.as_str())
-            {
-                names.insert(name.to_string());
+            if mentioned.len() < MAX_NAMES_PER_FILE && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                mentioned.insert(name.as_str());
             }
         }
     }
+    let names: BTreeSet<String> = mentioned.into_iter().map(str::to_string).collect();
     let mut i = 0;
     while i < tokens.len() {
         let (token, line) = &tokens[i];
@@ -213,7 +212,8 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         if is_main {
             out.mains.push((qualified(&package, &class), at()));
         }
-        if known.source_types.iter().any(|t| t == word) {
+        // Every such type is capitalised (checked by the table's test): most names are not.
+        if word.starts_with(|c: char| c.is_ascii_uppercase()) && known.source_types.iter().any(|t| t == word) {
             out.listeners.push((word.to_string(), at()));
         }
         let literal = match (word.as_str(), window) {

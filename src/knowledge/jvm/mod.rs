@@ -241,6 +241,10 @@ mod tests {
         for module in raw.jdk_only.packages.values() {
             assert!(raw.jdk_only.modules.contains(module), "{module}");
         }
+        // The source scan looks for them only among capitalised names.
+        for source_type in &listen.source_types {
+            assert!(source_type.starts_with(|c: char| c.is_ascii_uppercase()), "{source_type}");
+        }
     }
 
     #[test]
