@@ -16,8 +16,8 @@ use crate::detect::Candidate;
 use crate::preset::{self, Preset};
 use crate::prompt::{NonInteractive, Prompter, Terminal};
 use crate::{
-    answers, answers_file, check_project_dir, compose, detect, drift, files, next_steps, outputs, paint, plan, print,
-    render, report, say, write, ProjectConfig, UsageError,
+    answers, answers_file, compose, detect, drift, files, next_steps, outputs, paint, plan, print, render, report, say,
+    write, ProjectConfig, UsageError,
 };
 
 /// One app's run, as `--all` assembles them: its resolved values, stack, Dockerfile and build context.
@@ -36,10 +36,9 @@ pub(crate) fn init_app(
     args: &InitArgs,
     presets: &[Preset],
     config: &ProjectConfig,
+    detection: &detect::Detection,
     matches: &ArgMatches,
 ) -> Result<Option<AppRun>> {
-    check_project_dir(&args.path)?;
-    let detection = detect::detect(&args.path)?;
     let saved = if config.read_answers_file {
         answers_file::load(&args.path)?
     } else {
@@ -53,7 +52,7 @@ pub(crate) fn init_app(
     let settled = settle(
         args,
         presets,
-        &detection,
+        detection,
         saved.as_ref(),
         matches,
         interactive,

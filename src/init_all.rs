@@ -14,7 +14,7 @@ use crate::cli::InitArgs;
 use crate::init::{compose_file, init_app, AppRun};
 use crate::preset::Preset;
 use crate::prompt::NonInteractive;
-use crate::{check_project_dir, detect, next_steps, outputs, render, write, ProjectConfig, UsageError};
+use crate::{detect, next_steps, outputs, render, write, ProjectConfig, UsageError};
 
 /// The bake file beside the Dockerfiles.
 const BAKE_FILE: &str = "docker-bake.hcl";
@@ -23,11 +23,10 @@ pub(crate) fn init_all(
     args: &InitArgs,
     presets: &[Preset],
     config: &ProjectConfig,
+    detection: &detect::Detection,
     matches: &ArgMatches,
 ) -> Result<()> {
-    check_project_dir(&args.path)?;
-    let detection = detect::detect(&args.path)?;
-    let candidate = one_stack(args, presets, &detection)?;
+    let candidate = one_stack(args, presets, detection)?;
     let Some(stack) = detect::stack(candidate.stack) else {
         bail!("no stack {}", candidate.stack);
     };
@@ -61,7 +60,7 @@ pub(crate) fn init_all(
             one.file = file;
             one.set.push((stack.program_key.to_string(), value.to_string()));
         }
-        init_app(&one, presets, config, matches)
+        init_app(&one, presets, config, detection, matches)
     };
     if apps.is_empty() {
         match one_app(None) {

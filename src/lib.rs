@@ -66,18 +66,18 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     match cli.command {
         Command::Init(args) => {
             let matches = sub(&["init"]);
-            let presets = load_presets(&args.source, &args.path, matches)?;
+            let (presets, detection) = presets_and_detection(&args.source, &args.path, matches)?;
             let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
             if args.all {
-                init_all::init_all(&args, &presets, &config, matches)
+                init_all::init_all(&args, &presets, &config, &detection, matches)
             } else {
-                init::init_app(&args, &presets, &config, matches).map(|_| ())
+                init::init_app(&args, &presets, &config, &detection, matches).map(|_| ())
             }
         }
         Command::Detect(args) => {
-            let presets = load_presets(&args.source, &args.path, sub(&["detect"]))?;
+            let (presets, detection) = presets_and_detection(&args.source, &args.path, sub(&["detect"]))?;
             let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
-            detect_command(&args, &presets, &config)
+            detect_command(&args, &presets, &config, &detection)
         }
         Command::Presets(PresetsCommand::List { scope }) => {
             let presets = load_presets(&scope.source, &scope.project, sub(&["presets", "list"]))?;
@@ -125,6 +125,24 @@ fn load_presets(source: &cli::PresetSource, project: &Path, matches: &ArgMatches
         trusted.then_some(project),
         source.presets_dir.as_deref(),
     ))
+}
+
+/// The presets and the detection of the project at `path`, read side by side (neither needs the other, and
+/// parsing the presets costs about as much as detecting a small project). A presets error is said first, as
+/// when they were read before the project.
+fn presets_and_detection(
+    source: &cli::PresetSource,
+    path: &Path,
+    matches: &ArgMatches,
+) -> Result<(Vec<Preset>, detect::Detection)> {
+    std::thread::scope(|scope| {
+        let detection = scope.spawn(|| check_project_dir(path).and_then(|()| detect::detect(path)));
+        let presets = load_presets(source, path, matches);
+        let detection = detection
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("detection of {} stopped unexpectedly", path.display())));
+        Ok((presets?, detection?))
+    })
 }
 
 /// Writes a preset and the templates it uses under `to`, for editing.
@@ -218,10 +236,13 @@ impl ProjectConfig {
     }
 }
 
-fn detect_command(args: &DetectArgs, presets: &[Preset], config: &ProjectConfig) -> Result<()> {
-    check_project_dir(&args.path)?;
-    let detection = detect::detect(&args.path)?;
-    let mut report = report::Report::new(&detection, presets);
+fn detect_command(
+    args: &DetectArgs,
+    presets: &[Preset],
+    config: &ProjectConfig,
+    detection: &detect::Detection,
+) -> Result<()> {
+    let mut report = report::Report::new(detection, presets);
     report.custom_files.clone_from(&config.custom_files);
     if args.json {
         print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
