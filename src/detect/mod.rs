@@ -501,6 +501,12 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
     matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
 }
 
+/// Whether `text` holds `word` anywhere: a vectorised search (`str::contains` reads a file about four times slower,
+/// which shows where a probe asks a whole source for several absent words).
+pub(crate) fn holds(text: &str, word: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some()
+}
+
 /// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
 /// are independent, so the result does not depend on how many threads there are.
 pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) + Sync) {

@@ -469,14 +469,16 @@ fn schema_checks(
 /// The identifier tails after each `marker` in `line` (`import.meta.env.VITE_` + `API_URL`).
 pub(super) fn names_after<'a>(line: &'a str, marker: &str) -> Vec<&'a str> {
     line.match_indices(marker)
-        .filter_map(|(at, _)| {
-            let rest = &line[at + marker.len()..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (end > 0).then(|| &rest[..end])
-        })
+        .filter_map(|(at, _)| name_at(&line[at + marker.len()..]))
         .collect()
+}
+
+/// The variable name `text` starts with (letters, digits, `_`), if any.
+pub(super) fn name_at(text: &str) -> Option<&str> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    (end > 0).then(|| &text[..end])
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{read_small_text, App, Fact, Facts};
 use crate::detect::lex::{self, Token};
-use crate::detect::{is_loopback_host, services, walk};
+use crate::detect::{holds, is_loopback_host, services, walk};
 
 /// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
 const HOST_VARIABLES: &[&str] = &[
@@ -246,7 +246,7 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
 /// The health routes a source registers: a quoted health path as a call's first argument (`app.get('/healthz',
 /// …)`, `router.get("/health", …)`, `fastify.route({ url: '/health' })` is not read), with its line.
 fn health_routes(text: &str) -> Vec<(String, usize)> {
-    if !text.contains("/health") && !text.contains("/livez") && !text.contains("/readyz") && !text.contains("/ping") {
+    if !holds(text, "/health") && !holds(text, "/livez") && !holds(text, "/readyz") && !holds(text, "/ping") {
         return Vec::new();
     }
     // Names assigned a router that is mounted under a prefix elsewhere (`const router = express.Router()`).
@@ -287,13 +287,17 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
 /// once, with its line.
 fn env_names(text: &str) -> Vec<(String, usize)> {
     let mut found: Vec<(String, usize)> = Vec::new();
-    if text.contains("process.env.") {
-        for (index, line) in text.lines().enumerate() {
-            let names = super::buildenv::names_after(line, "process.env.");
-            found.extend(names.into_iter().map(|name| (name.to_string(), index + 1)));
+    // One search of the whole text, lines counted between the reads.
+    let marker = "process.env.";
+    let (mut line, mut counted) = (1, 0);
+    for at in memchr::memmem::find_iter(text.as_bytes(), marker) {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..at]).count();
+        counted = at;
+        if let Some(name) = super::buildenv::name_at(&text[at + marker.len()..]) {
+            found.push((name.to_string(), line));
         }
     }
-    if text.contains("ConfigService") {
+    if holds(text, "ConfigService") {
         found.extend(config_service_reads(text));
     }
     let mut names: Vec<(String, usize)> = Vec::new();
@@ -387,7 +391,7 @@ fn source_port(app: &App, found: &[(Listen, String)], entry: Option<&str>, warni
 /// The line of the first method call `.listen(` in a JavaScript source (`app.listen(3000)`,
 /// `server.listen({ port })`), if any.
 pub(super) fn listen_call_line(text: &str) -> Option<usize> {
-    if !text.contains("listen") {
+    if !holds(text, "listen") {
         return None;
     }
     let tokens = lex::javascript(text).tokens;
@@ -402,22 +406,22 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
     let mut found = Listen {
         env_names: env_names(text),
         health_routes: health_routes(text),
-        serves: SERVING_WORDS.iter().any(|word| text.contains(word)),
+        serves: SERVING_WORDS.iter().any(|word| holds(text, word)),
         ..Listen::default()
     };
     // Every probe starts at one of these names: a file without any is not lexed.
-    if !["listen", "PORT", "HOST", "ADDR", "BIND"].iter().any(|n| text.contains(n)) {
+    if !["listen", "PORT", "HOST", "ADDR", "BIND"].iter().any(|n| holds(text, n)) {
         return found;
     }
     let tokens = lex::javascript(text).tokens;
     // The Fastify instance is often made in another module (`const app = build()`): the app's dependency says.
-    let fastify = fastify_app || text.contains("fastify");
+    let fastify = fastify_app || holds(text, "fastify");
     let assigned = port_assignments(&tokens);
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
-        let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
-        let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
-        if name == "listen" && window.first() == Some(&&Token::Punct('(')) {
+        if name == "listen" && matches!(tokens.get(i + 1), Some((Token::Punct('('), _))) {
+            let window: Vec<&Token> = tokens.iter().skip(i + 1).take(8).map(|(t, _)| t).collect();
+            let line_of = |k: usize| tokens.get(i + 1 + k).map_or(0, |(_, l)| *l);
             if let Some(port) = window.get(1).and_then(|t| port_number(t)) {
                 found.ports.push(PortHit {
                     port,
@@ -443,7 +447,11 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                 }
             }
             found.loopback.extend(listen_host(&tokens, i + 1, fastify));
-        } else if let Some((port, line)) = schema_default(&tokens, i).filter(|_| PORT_VARIABLES.contains(&name.as_str())) {
+        } else if let Some((port, line)) = PORT_VARIABLES
+            .contains(&name.as_str())
+            .then(|| schema_default(&tokens, i))
+            .flatten()
+        {
             found.ports.push(PortHit {
                 port,
                 line,
