@@ -24,6 +24,9 @@ pub(super) struct GoFile {
     pub(super) rel: String,
     path: PathBuf,
     pub(super) header: GoHeader,
+    /// The whole text when the first read reached the file's end (most files are shorter than `HEADER_BYTES`),
+    /// so that lexing it whole does not open it again.
+    whole: Option<Arc<str>>,
     /// What the file does at run time, read with the whole file once however many programs import it: shared
     /// by the trees of every set of tags.
     run_time: Arc<OnceLock<RunTime>>,
@@ -37,8 +40,8 @@ impl GoFile {
 
     /// The whole file's text (`Tree::lex_whole` keeps none of its tokens, so a probe that needs them later
     /// lexes it again); None when it cannot be read.
-    pub(super) fn text(&self) -> Option<String> {
-        read_small_text(&self.path)
+    pub(super) fn text(&self) -> Option<Arc<str>> {
+        self.whole.clone().or_else(|| read_small_text(&self.path).map(Arc::from))
     }
 }
 
@@ -320,10 +323,14 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
     buffer.clear();
     (&mut file).take(HEADER_BYTES).read_to_end(buffer).ok()?;
     let mut header = lex_prefix(buffer)?;
-    if !header.reached_declarations && buffer.len() as u64 == HEADER_BYTES {
+    let mut at_end = (buffer.len() as u64) < HEADER_BYTES;
+    if !header.reached_declarations && !at_end {
         file.read_to_end(buffer).ok()?;
         header = lex_prefix(buffer)?;
+        at_end = true;
     }
+    // Read as `read_small_text` would: the walk yields regular files inside the root, never links.
+    let whole = at_end.then(|| std::str::from_utf8(buffer).ok().map(Arc::from)).flatten();
     let dir = match rel.rsplit_once('/') {
         Some((dir, _)) => dir.to_string(),
         None => ".".to_string(),
@@ -334,6 +341,7 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
             rel,
             path: path.to_path_buf(),
             header,
+            whole,
             run_time: Arc::default(),
         },
     ))

@@ -192,7 +192,7 @@ pub(super) fn folded(tree: &Tree, graphs: &[Vec<usize>]) -> Vec<Folded> {
 fn fold_file<'c>(
     scan: &FileScan,
     rel: &str,
-    text: impl FnOnce() -> Option<String>,
+    text: impl FnOnce() -> Option<Arc<str>>,
     used: &[&str],
     programs: impl Iterator<Item = (usize, &'c Constants<'c>)>,
 ) -> Vec<(usize, Hits)> {
@@ -1227,7 +1227,7 @@ mod tests {
         // The same for each program that compiles the file, worked out once for programs with the same constants.
         let none = Constants::default();
         let programs = [(0, &constants), (1, &none), (2, &constants)];
-        let each = fold_file(&scanned, "main.go", || Some(src.to_string()), &names, programs.into_iter());
+        let each = fold_file(&scanned, "main.go", || Some(Arc::from(src)), &names, programs.into_iter());
         assert_eq!(each.iter().map(|(program, _)| *program).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(each[0].1.iter().map(|h| h.port).collect::<Vec<_>>(), [80, 8080]);
         assert!(Arc::ptr_eq(&each[0].1, &each[1].1), "worked out once");
