@@ -17,6 +17,9 @@ use super::{Module, RunTime};
 /// rest is read only when the header goes on past it.
 const HEADER_BYTES: u64 = 4 * 1024;
 
+/// How much of the files' text a tree keeps from their first read (`GoFile::whole`).
+const KEPT_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// One non-test Go file that a Linux build may compile (with some set of tags).
 #[derive(Clone)]
 pub(super) struct GoFile {
@@ -124,6 +127,7 @@ impl Tree {
     pub(super) fn read(root: &Path, modules: &[Module], tags: &[String]) -> Result<Tree> {
         let mut sources = Vec::new();
         let mut buffer = Vec::new();
+        let mut kept = 0;
         let mut nested_modules = Vec::new();
         let mut cut = Vec::new();
         for (index, module) in modules.iter().enumerate() {
@@ -161,7 +165,7 @@ impl Tree {
                 .filter(|p| p.extension().is_some_and(|e| e == "go") && !nested.iter().any(|dir| p.starts_with(dir)));
             sources.extend(
                 paths
-                    .filter_map(|path| read_file(root, path, &mut buffer))
+                    .filter_map(|path| read_file(root, path, &mut buffer, &mut kept))
                     .map(|(dir, file)| Source { module: index, dir, file }),
             );
         }
@@ -309,7 +313,7 @@ impl Tree {
 /// One file with its folder, or None for tests and files that are not
 /// UTF-8 regular files of a sane size (go build reports those itself). `buffer` is reused between files: a
 /// big module's files are read once each, and only up to their imports when those fit in `HEADER_BYTES`.
-fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, GoFile)> {
+fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>, kept: &mut u64) -> Option<(String, GoFile)> {
     let rel_path = path.strip_prefix(root).ok()?;
     let rel = rel_path.to_string_lossy().replace('\\', "/");
     if rel.ends_with("_test.go") {
@@ -330,7 +334,12 @@ fn read_file(root: &Path, path: &Path, buffer: &mut Vec<u8>) -> Option<(String, 
         at_end = true;
     }
     // Read as `read_small_text` would: the walk yields regular files inside the root, never links.
-    let whole = at_end.then(|| std::str::from_utf8(buffer).ok().map(Arc::from)).flatten();
+    // Kept within a budget: a huge module's texts are read again instead of held.
+    let keep = at_end && *kept + buffer.len() as u64 <= KEPT_TEXT_BYTES;
+    let whole = keep.then(|| std::str::from_utf8(buffer).ok().map(Arc::from)).flatten();
+    if whole.is_some() {
+        *kept += buffer.len() as u64;
+    }
     let dir = match rel.rsplit_once('/') {
         Some((dir, _)) => dir.to_string(),
         None => ".".to_string(),
