@@ -62,11 +62,7 @@ impl Import<'_> {
     }
 }
 
-/// Whether an import path is the module's root package or one of its packages.
-pub(super) fn is_in_module(path: &str, module: &str) -> bool {
-    path.strip_prefix(module)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
+pub(super) use crate::knowledge::go::is_in_module;
 
 /// A folder of Go files with one package clause.
 pub(super) struct Package {

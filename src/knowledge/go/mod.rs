@@ -53,16 +53,18 @@ pub(crate) fn generated_is_schema_code<'a>(
 ) -> bool {
     static GENERATED: OnceLock<Generated> = OnceLock::new();
     let table = GENERATED.get_or_init(|| table(GENERATED_TOML));
-    let under = |path: &str, roots: &[String]| {
-        roots.iter().any(|root| {
-            path.strip_prefix(root.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
-    };
+    let under = |path: &str, roots: &[String]| roots.iter().any(|root| is_in_module(path, root));
     imports.all(|path| {
         let standard = !path.split('/').next().unwrap_or_default().contains('.');
         (standard && !under(path, &table.reaching_standard)) || under(path, &table.schema_runtimes) || in_build(path)
     })
+}
+
+/// Whether an import path is the module's root package or one of its packages (`net` holds `net/http`, not
+/// `netx`).
+pub(crate) fn is_in_module(path: &str, module: &str) -> bool {
+    path.strip_prefix(module)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Go's release lines (lines.toml).
