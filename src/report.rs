@@ -415,6 +415,10 @@ fn fact_value_text(value: &serde_json::Value) -> String {
                 format!("{} ({})", fact_value_text(name), fact_value_text(&map["family"]))
             }
             // A workspace package by its folder; a Prisma schema by its file.
+            // A file copied into the image from elsewhere.
+            (_, _, _) if map.contains_key("from") && map.contains_key("to") => {
+                format!("{} → {}", fact_value_text(&map["from"]), fact_value_text(&map["to"]))
+            }
             _ if map.contains_key("dir") => fact_value_text(&map["dir"]),
             _ if map.contains_key("schema") => fact_value_text(&map["schema"]),
             _ => map.get("files").map_or_else(|| value.to_string(), fact_value_text),

@@ -2,6 +2,7 @@
 //! version, then per app the framework, whether it is a static site or a server, what the build leaves and how
 //! the server starts. Framework configs are parsed (`js`) for the few settings that matter.
 
+mod assets;
 mod base_path;
 mod buildenv;
 mod contract;

@@ -78,6 +78,21 @@ pub(super) struct RunFiles {
     serves_app: Option<String>,
     /// How many modules were parsed.
     parsed: usize,
+    /// Files and folders of the sources a compiled program reads from the output folder (a JSON file it imports,
+    /// a folder it reads by `__dirname`), by where it reads them (`dist/data`): the compiler may not write them
+    /// there (see `assets`).
+    pub(super) assets: BTreeMap<String, Asset>,
+}
+
+/// A source file or folder a compiled program reads from its output folder.
+#[derive(Debug)]
+pub(super) struct Asset {
+    /// Where it is in the sources (`src/data`).
+    pub(super) source: String,
+    /// Loaded as a module (`import seed from './data.json'`) rather than read by path.
+    pub(super) imported: bool,
+    /// Where the code reads it (`src/index.ts:5 names dist/data`).
+    pub(super) why: String,
 }
 
 impl RunFiles {
@@ -294,7 +309,12 @@ fn follow(
             }
             let why = || format!("{shown}:{line} loads {specifier}");
             match resolve(app, &target) {
-                Some(resolved) => queue.push_back((resolved, why(), eager)),
+                Some(resolved) => {
+                    if !is_source(&resolved) {
+                        note_asset(walk, found, &resolved, true, why);
+                    }
+                    queue.push_back((resolved, why(), eager));
+                }
                 None if walk.outputs.iter().any(|o| under(&target, o)) => found.ship(&top(&target), why),
                 None => {}
             }
@@ -314,7 +334,7 @@ fn follow(
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
         }
-        ship_named_paths(app, walk, found, refs.paths, &run_folder, &shown);
+        ship_named_paths(app, walk, found, refs.paths, (&folder, &run_folder), &shown);
         for (program, line) in refs.runs {
             found.programs.entry(program).or_insert_with(|| format!("{shown}:{line}"));
         }
@@ -406,10 +426,17 @@ fn ship_named_paths(
     walk: &Walk,
     found: &mut RunFiles,
     paths: Vec<(Static, usize)>,
-    run_folder: &str,
+    (folder, run_folder): (&str, &str),
     shown: &str,
 ) {
     for (value, line) in paths {
+        if let Static::Here(rel) = &value {
+            // Read beside the compiled file: what the sources hold there unless the output has it already.
+            let (source, path) = (join(folder, rel), join(run_folder, rel));
+            if walk.layout.is_some() && source != path && !app.path(&path).exists() && holds_no_sources(app, &source) {
+                note_asset(walk, found, &source, false, || format!("{shown}:{line} names {path}"));
+            }
+        }
         let (path, bare) = match value {
             Static::Here(rel) => (join(run_folder, &rel), false),
             Static::Cwd(rel) => (join("", &rel), false),
@@ -440,6 +467,64 @@ fn ship_named_paths(
             found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
         }
     }
+}
+
+/// Notes a file or folder of the sources (`src/data`) that a compiled program reads from its output folder.
+fn note_asset(walk: &Walk, found: &mut RunFiles, source: &str, imported: bool, why: impl FnOnce() -> String) {
+    let Some((root, out)) = &walk.layout else {
+        return;
+    };
+    let inner = if root.is_empty() { Some(source) } else { under_root(source, root) };
+    let Some(inner) = inner.filter(|inner| !inner.is_empty() && !under(source, out)) else {
+        return;
+    };
+    found.assets.entry(join(out, inner)).or_insert_with(|| Asset {
+        source: source.to_string(),
+        imported,
+        why: why(),
+    });
+}
+
+/// Whether `path` is a file other than a source, or a folder without one (at most a few hundred entries
+/// looked at): a compiler writes into the output folder what it compiles, and nothing else.
+fn holds_no_sources(app: &App, path: &str) -> bool {
+    const MAX_ENTRIES: usize = 500;
+    let full = app.path(path);
+    if full.is_file() {
+        return !is_source(path);
+    }
+    if !full.is_dir() {
+        return false;
+    }
+    let mut pending = vec![full];
+    let mut looked = 0;
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return false;
+        };
+        for entry in entries.flatten() {
+            looked += 1;
+            if looked > MAX_ENTRIES {
+                return false;
+            }
+            let Ok(kind) = entry.file_type() else {
+                return false;
+            };
+            if kind.is_dir() {
+                pending.push(entry.path());
+            } else if is_source(&entry.file_name().to_string_lossy()) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether node or a compiler reads `path` as code (by its extension).
+fn is_source(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)))
 }
 
 fn is_compiled_source(path: &str) -> bool {
@@ -486,7 +571,7 @@ fn under_root<'f>(folder: &'f str, root: &str) -> Option<&'f str> {
 }
 
 /// Whether `path` is `folder` or inside it.
-fn under(path: &str, folder: &str) -> bool {
+pub(super) fn under(path: &str, folder: &str) -> bool {
     let folder = join("", folder);
     !folder.is_empty() && (path == folder || path.starts_with(&format!("{folder}/")))
 }

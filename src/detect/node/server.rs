@@ -268,21 +268,19 @@ fn shipped_files(
         .filter(|top| has_build && !committed && (!app.path(top).is_dir() || out_dir.as_deref() == Some(top)));
     if let Some(top) = compiled_dir {
         let compiled = compiled_source(app, &entry);
-        let layout = compiled.as_ref().map(|c| (c.root.clone(), c.out_dir.clone()));
-        let mut found = run_files(
-            app,
-            &Walk {
-                entries: compiled.map(|c| c.source).into_iter().collect(),
-                outputs,
-                ships: Ships::NamedPaths,
-                layout,
-            },
-        );
+        let walk = Walk {
+            entries: compiled.as_ref().map(|c| c.source.clone()).into_iter().collect(),
+            outputs,
+            ships: Ships::NamedPaths,
+            layout: compiled.map(|c| (c.root, c.out_dir)),
+        };
+        let mut found = run_files(app, &walk);
         say_secrets(&found, warnings);
         say_dev_only(&found.dev_only, warnings);
-        database_writes(app, &mut found, warnings);
-        written_dirs(app, &found, facts);
-        runtime_programs(found.programs.iter(), facts);
+        run_time_needs(app, &mut found, facts, warnings);
+        if let Some((_, out_dir)) = &walk.layout {
+            super::assets::compiled_assets(app, &found.assets, out_dir, facts);
+        }
         let listening = found.take_listening();
         // (Loads the sources make at run time are compiled into the output folder: only odd names matter.)
         if let Some(why) = found.odd_names() {
@@ -335,9 +333,7 @@ fn shipped_files(
     );
     say_secrets(&found, warnings);
     install_dev_loads(&found.dev_only, facts, warnings);
-    database_writes(app, &mut found, warnings);
-    written_dirs(app, &found, facts);
-    runtime_programs(found.programs.iter(), facts);
+    run_time_needs(app, &mut found, facts, warnings);
     let listening = found.take_listening();
     if let Some(why) = found.unusable() {
         let note = format!("{why}, so the whole folder ships");
@@ -359,6 +355,14 @@ fn shipped_files(
         Fact::new(json!(files), source).with_note(evidence),
     );
     listening
+}
+
+/// What the walk found the program needs at run time besides its files: the folders and files it writes, the
+/// programs it starts.
+fn run_time_needs(app: &App, found: &mut RunFiles, facts: &mut Facts, warnings: &mut Vec<String>) {
+    database_writes(app, found, warnings);
+    written_dirs(app, found, facts);
+    runtime_programs(found.programs.iter(), facts);
 }
 
 /// What the server's dependencies write besides what its code names: the `SQLite` file of the database settings

@@ -129,6 +129,16 @@ pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
     Some(join(&folder, &value))
 }
 
+/// Whether a `compilerOptions` switch is on in the app's tsconfig (tsconfig.build.json, else tsconfig.json) or a
+/// file it extends.
+pub(super) fn tsconfig_switch(app: &App, key: &str) -> bool {
+    ["tsconfig.build.json", "tsconfig.json"]
+        .into_iter()
+        .find(|name| app.path(name).is_file())
+        .and_then(|first| compiler_option(app, first, key))
+        .is_some_and(|(_, value)| value == "true")
+}
+
 /// A `compilerOptions` setting as written in the first file of `first`'s `extends` chain that sets it, with
 /// that file's folder; `None` when no file sets it or the one that does is not plain JSON there.
 fn compiler_option(app: &App, first: &str, key: &str) -> Option<(String, String)> {

@@ -56,6 +56,16 @@ pub(crate) struct RuntimeFiles {
     /// Packages that make a file a server.
     pub(crate) servers: Vec<String>,
     pub(crate) writes: Writes,
+    pub(crate) compile: Compile,
+}
+
+/// What compilers and build steps write into a server's output folder besides compiled code.
+#[derive(Deserialize, Default)]
+pub(crate) struct Compile {
+    /// Compiler program → the flags that make it copy the sources' other files.
+    pub(crate) transpilers: BTreeMap<String, Vec<String>>,
+    pub(crate) bundlers: Vec<String>,
+    pub(crate) copy_programs: Vec<String>,
 }
 
 /// The calls and settings that name what a server writes.

@@ -117,6 +117,13 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
                 };
             }
         }
+        // A switch (`resolveJsonModule: true`) as its word.
+        if let Expression::BooleanLiteral(switch) = inner {
+            return Setting::Value {
+                value: switch.value.to_string(),
+                line,
+            };
+        }
         match self.scope.eval(expr) {
             Some(Static::Text(value) | Static::Here(value) | Static::Cwd(value)) => Setting::Value { value, line },
             _ => Setting::Unknown { line },

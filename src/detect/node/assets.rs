@@ -1,0 +1,138 @@
+//! What a server compiled file by file reads from its output folder that the build does not write there: a JSON
+//! file `babel src -d dist` leaves behind, a data folder tsc never copies. The image copies each from the
+//! sources into the output folder (`compiled_assets`), with the line that reads it as evidence.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::js::eval::join;
+use super::runfiles::{under, Asset};
+use super::typescript::tsconfig_switch;
+use super::{scripts, App, Fact, Facts};
+use crate::knowledge::node;
+
+/// The build's compile step, as far as it decides what lands in the output folder.
+struct Compile {
+    /// The compiler's program (`tsc`, `babel`).
+    program: String,
+    /// Its command's words.
+    words: Vec<String>,
+}
+
+/// Inserts `compiled_assets`: the sources' files and folders the program reads from `out_dir` that neither the
+/// compiler nor a copy step of the build writes there. Nothing when the build is not a known file-by-file
+/// compile (a bundler, a task runner, a script dockgen cannot follow): what lands in the output is then not
+/// known.
+pub(super) fn compiled_assets(app: &App, assets: &BTreeMap<String, Asset>, out_dir: &str, facts: &mut Facts) {
+    if assets.is_empty() {
+        return;
+    }
+    let known = &node::runtime().files.compile;
+    let (commands, source) = match app.build_script() {
+        Some((_, source)) => (scripts::commands(app, "build"), source),
+        None => match facts.get("compile_command") {
+            Some(fact) => (vec![vec!["tsc".to_string()]], fact.source.clone()),
+            None => return,
+        },
+    };
+    let program = |words: &Vec<String>| words.first().cloned().unwrap_or_default();
+    if commands.iter().any(|words| known.bundlers.contains(&program(words))) {
+        return;
+    }
+    let Some(compile) = commands
+        .iter()
+        .find(|words| known.transpilers.contains_key(&program(words)))
+        .map(|words| Compile {
+            program: program(words),
+            words: words.clone(),
+        })
+    else {
+        return;
+    };
+    let copy_flags = &known.transpilers[&compile.program];
+    if compile.words.iter().any(|word| copy_flags.contains(word)) || !nest_compiles_file_by_file(app, &compile) {
+        return;
+    }
+    // tsc writes the JSON modules the code imports when it resolves them.
+    let json_written = matches!(compile.program.as_str(), "tsc" | "nest") && tsconfig_switch(app, "resolveJsonModule");
+    let copy_sources: Vec<String> = commands
+        .iter()
+        .filter(|words| known.copy_programs.contains(&program(words)))
+        .flat_map(|words| words.iter().skip(1).filter(|w| !w.starts_with('-')).map(|w| copied_prefix(w)))
+        .collect();
+    let written_by_build = |asset: &Asset| {
+        (asset.imported && json_written && has_extension(&asset.source, "json"))
+            || copy_sources.iter().any(|prefix| prefix.is_empty() || under(&asset.source, prefix))
+    };
+    let missing: Vec<(&String, &Asset)> = assets.iter().filter(|(_, asset)| !written_by_build(asset)).collect();
+    // A file inside a folder that is copied whole goes with it.
+    let copies: Vec<&(&String, &Asset)> = missing
+        .iter()
+        .filter(|(_, asset)| {
+            !missing
+                .iter()
+                .any(|(_, other)| other.source != asset.source && under(&asset.source, &other.source))
+        })
+        .collect();
+    let Some((_, first)) = copies.first() else {
+        return;
+    };
+    let at = first.why.split_once(' ').map_or(first.why.as_str(), |(at, _)| at).to_string();
+    let value: Vec<serde_json::Value> = copies.iter().map(|(to, asset)| json!({ "from": asset.source, "to": to })).collect();
+    let evidence: Vec<&str> = copies.iter().map(|(_, asset)| asset.why.as_str()).collect();
+    let note = format!(
+        "{} ({source}) writes only compiled code into {out_dir}/: {}",
+        compile.words.join(" "),
+        evidence.join("; ")
+    );
+    facts.insert("compiled_assets".into(), Fact::new(json!(value), at).with_note(note));
+}
+
+/// Whether `nest build` compiles file by file as tsc does: not with webpack (its default in a monorepo), and
+/// not when nest-cli.json lists the assets to copy itself.
+fn nest_compiles_file_by_file(app: &App, compile: &Compile) -> bool {
+    if compile.program != "nest" {
+        return true;
+    }
+    let Some(text) = app.text("nest-cli.json") else {
+        return true;
+    };
+    let Ok(cli) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
+    let options = &cli["compilerOptions"];
+    let builder = options["builder"].as_str().or_else(|| options["builder"]["type"].as_str());
+    options["assets"].is_null()
+        && options["webpack"].as_bool() != Some(true)
+        && cli["monorepo"].as_bool() != Some(true)
+        && builder.is_none_or(|b| matches!(b, "tsc" | "swc"))
+}
+
+/// The part of a copy argument before its first glob (`src/**/*.json` → `src`), relative to the app.
+fn copied_prefix(argument: &str) -> String {
+    let fixed = argument.split(['*', '?', '{', '[']).next().unwrap_or_default();
+    let folder = if fixed.len() < argument.len() {
+        fixed.rsplit_once('/').map_or("", |(folder, _)| folder)
+    } else {
+        fixed
+    };
+    join("", folder)
+}
+
+fn has_extension(path: &str, extension: &str) -> bool {
+    std::path::Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_arguments_cover_what_precedes_their_globs() {
+        assert_eq!(copied_prefix("src/**/*.json"), "src");
+        assert_eq!(copied_prefix("./src/data/"), "src/data");
+        assert_eq!(copied_prefix("src/views/*.hbs"), "src/views");
+        assert_eq!(copied_prefix("*.json"), "");
+    }
+}
