@@ -113,8 +113,7 @@ pub(crate) fn apply_to_programs(
                 }
             }
         }
-        if let Some(carried) = applied {
-            let summary = carried.summary();
+        if let Some(summary) = applied.as_ref().and_then(Runtime::summary) {
             // The root's files often run every module alike: one note names them all.
             match summaries.iter_mut().find(|(_, s)| *s == summary) {
                 Some((dirs, _)) => dirs.push(dir),

@@ -177,8 +177,9 @@ impl Runtime {
         (!args.is_empty()).then(|| (args, source.clone()))
     }
 
-    /// What is carried over, with where each part came from, for a note.
-    pub(crate) fn summary(&self) -> String {
+    /// What is carried over, with where each part came from, for a note; None when nothing it carries is
+    /// worth one (links to other services, said where they are used).
+    pub(crate) fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
         if !self.ports.is_empty() {
             let numbers: Vec<String> = self.ports.iter().map(|(p, _)| p.to_string()).collect();
@@ -208,6 +209,11 @@ impl Runtime {
             "env",
             self.env.iter().map(|((n, _), _)| n.as_str()).collect(),
             self.env.first().map(|(_, s)| s),
+        );
+        named(
+            "credentials given at run time",
+            self.secret_env.iter().map(|(n, _)| n.as_str()).collect(),
+            self.secret_env.first().map(|(_, s)| s),
         );
         named(
             "addresses of other services for run time",
@@ -257,10 +263,12 @@ impl Runtime {
         } else {
             "that (not their build steps)"
         };
-        format!(
-            "the project's deployment files say how it runs: {}; the new Dockerfile keeps {kept}",
-            parts.join(", ")
-        )
+        (!parts.is_empty()).then(|| {
+            format!(
+                "the project's deployment files say how it runs: {}; the new Dockerfile keeps {kept}",
+                parts.join(", ")
+            )
+        })
     }
 
     /// The files the arguments name that the old image copied in from the repository (`--config=/etc/app/app.yml`

@@ -738,10 +738,14 @@ fn written_dirs(root: &Path, app_dir: &str, run_time: &runtime::RunTime, candida
         let folder = file.rsplit_once('/').map_or(".", |(folder, _)| folder);
         folder != "." && dirs.contains(&folder) && !holds_code(folder)
     };
+    // A SQLite database the repository holds in a folder the program writes (Django's committed db.sqlite3) is
+    // the one it opens there.
+    let databases = committed_databases(&root.join(app_dir), written);
     let held: Vec<&(String, String)> = run_time
         .written_files
         .iter()
         .filter(|(file, _)| (root.join(app_dir).join(file).is_file() || root.join(file).is_file()) && !handed_with_folder(file))
+        .chain(databases.iter().filter(|(file, _)| !handed_with_folder(file) && !run_time.written_files.iter().any(|(f, _)| f == file)))
         .collect();
     if let Some((_, source)) = held.first() {
         let files: Vec<&str> = held.iter().map(|(file, _)| file.as_str()).collect();
@@ -759,6 +763,28 @@ fn written_dirs(root: &Path, app_dir: &str, run_time: &runtime::RunTime, candida
             Fact::new(json!(code_dirs), first.clone()).with_note("they hold the program's modules: handed over as folders only"),
         );
     }
+}
+
+/// The `SQLite` files the repository holds directly in the folders the program writes (relative to `app`), each
+/// with the line that writes its folder.
+fn committed_databases(app: &Path, written: &[(String, String)]) -> Vec<(String, String)> {
+    const EXTENSIONS: &[&str] = &["sqlite3", "sqlite", "db"];
+    let mut found = Vec::new();
+    for (dir, source) in written.iter().filter(|(dir, _)| !dir.starts_with('/')) {
+        let Ok(entries) = std::fs::read_dir(app.join(dir)) else { continue };
+        let mut files: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| std::path::Path::new(name).extension().is_some_and(|x| EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e))))
+            .collect();
+        files.sort();
+        for name in files {
+            let file = if dir == "." { name } else { format!("{dir}/{name}") };
+            found.push((file, source.clone()));
+        }
+    }
+    found
 }
 
 /// The only module with a `__main__` guard, when the project has no app object, no program its framework runs

@@ -16,6 +16,10 @@ use crate::detect::{read_small_text, walk};
 use crate::validate::is_upper_env_name;
 
 /// Calls that write at a path literal, by the callee's last name, with the argument that holds the path.
+/// Modules whose `connect(path)` opens a `SQLite` file: the standard library's, its asyncio wrapper, and the
+/// drop-in builds of it.
+const SQLITE_MODULES: &[&str] = &["sqlite3", "aiosqlite", "pysqlite3", "sqlean", "sqlcipher3"];
+
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
 
 /// The logging module's calls that open a log file, by name: the file is their `filename` keyword or, for
@@ -503,8 +507,10 @@ fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str)
         return path_of(file);
     }
     let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
-    // `connect` writes only as SQLite's (`sqlite3.connect`); a database driver's connects to a server.
-    if last == "connect" && !call.callee.starts_with("sqlite3") {
+    // `connect` writes only as SQLite's (`sqlite3.connect`, `aiosqlite.connect`); a database driver's connects
+    // to a server.
+    let module = call.callee.split('.').next().unwrap_or_default();
+    if last == "connect" && !SQLITE_MODULES.contains(&module) {
         return None;
     }
     let path = path_of(call.args.get(*at)?)?;
@@ -609,14 +615,14 @@ mod tests {
     fn only_writing_calls_count() {
         let summary = summarise(
             "import sqlite3, joblib\nopen('notes.txt')\nopen('out/log.txt', 'a')\nsqlite3.connect('app.db')\n\
-             psycopg2.connect('dbname=x')\njoblib.dump(model, 'models/m.pkl')\n\
+             psycopg2.connect('dbname=x')\naiosqlite.connect(DB_NAME)\nDB_NAME = 'chat.db'\njoblib.dump(model, 'models/m.pkl')\n\
              LOGS_DIR = os.path.join(BASE_DIR, 'logs')\nos.makedirs(LOGS_DIR, exist_ok=True)\nos.makedirs(elsewhere)\n\
              def save(f):\n    path = 'txtfile'\n    with open(path, 'w+b') as out:\n        out.write(f)\n\
              def twice():\n    out = 'a.txt'\n    out = other\n    open(out, 'w')\n",
             &|name| name == "open" || WRITING_CALLS.iter().any(|(n, _)| *n == name),
         );
         let paths: Vec<String> = summary.calls.iter().filter_map(|c| written_path(c, &summary, ".")).collect();
-        assert_eq!(paths, vec!["out/log.txt", "app.db", "models/m.pkl", "logs", "txtfile"]);
+        assert_eq!(paths, vec!["out/log.txt", "app.db", "chat.db", "models/m.pkl", "logs", "txtfile"]);
     }
 
     #[test]
