@@ -19,13 +19,19 @@ pub(super) struct Resolved {
     /// Commands an `&&` sequence runs before it (`prisma migrate deploy`), which a CMD does not run, each with
     /// the `package.json:line` of its script.
     pub before: Vec<(String, String)>,
+    /// The log formatter the last script pipes the program's output into (`pino-pretty`), left out of the
+    /// command: a terminal's convenience, while an image keeps the program's own log lines.
+    pub piped_to: Option<String>,
 }
 
 impl Resolved {
     /// `scripts.start → scripts.serve: node dist/server.js`, for notes.
     pub(super) fn describe(&self) -> String {
         let names: Vec<String> = self.chain.iter().map(|(name, _)| format!("scripts.{name}")).collect();
-        format!("{}: {}", names.join(" → "), self.words.join(" "))
+        let piped = self.piped_to.as_ref().map_or_else(String::new, |formatter| {
+            format!(" (its logs piped to {formatter} there, for a terminal: the image keeps the program's own)")
+        });
+        format!("{}: {}{piped}", names.join(" → "), self.words.join(" "))
     }
 
     /// Where the last script of the chain is written.
@@ -43,13 +49,16 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
     let mut current = name.to_string();
     // Arguments the previous script passed on (`npm run with:env -- node x.js`): they end this one's command.
     let mut passed: Vec<String> = Vec::new();
+    let mut piped_to = None;
     loop {
         if chain.len() >= MAX_DEPTH || chain.iter().any(|(seen, _)| *seen == current) {
             return None;
         }
         let (text, source) = app.script(&current)?;
         chain.push((current.clone(), source.clone()));
-        let mut segments = segments(&text)?;
+        let (program, formatter) = without_log_formatter(&text);
+        piped_to = formatter.or(piped_to);
+        let mut segments = segments(program)?;
         let mut last = segments.pop()?;
         last.append(&mut passed);
         before.extend(segments.into_iter().map(|words| (words.join(" "), source.clone())));
@@ -66,6 +75,7 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
                     env,
                     chain,
                     before,
+                    piped_to,
                 })
             }
         }
@@ -105,6 +115,21 @@ pub(super) fn runs(app: &App, name: &str, program: &str, sub: &str) -> bool {
     commands(app, name)
         .iter()
         .any(|words| words.first().is_some_and(|w| w == program) && words.get(1).is_some_and(|w| w == sub))
+}
+
+/// A script that pipes its program's output into a log formatter (`node src/server.js | pino-colada`), as the
+/// program's part and the formatter; any other script as it is.
+fn without_log_formatter(text: &str) -> (&str, Option<String>) {
+    let Some((program, formatter)) = text.rsplit_once('|') else {
+        return (text, None);
+    };
+    let name = formatter.split_whitespace().next().unwrap_or_default();
+    let formatters = &crate::knowledge::node::runtime().files.log_formatters;
+    // (`||` is a fallback, not a pipe.)
+    if program.ends_with('|') || program.contains('|') || !formatters.iter().any(|f| f == name) {
+        return (text, None);
+    }
+    (program.trim_end(), Some(name.to_string()))
 }
 
 /// The `&&`/`;`-separated commands of a script, as words; None for anything else the shell would interpret.
@@ -355,6 +380,20 @@ mod tests {
             let app = App::new(&context, ".", &doc);
             assert_eq!(delegated_member(&app, "start").as_deref(), member, "{script}");
         }
+    }
+
+    #[test]
+    fn a_log_formatter_piped_to_is_left_to_the_terminal() {
+        let (_dir, context, doc) = app_with(
+            r#"{"start": "npm run serve | pino-pretty -c", "serve": "node src/server.js", "other": "node a.js | tee out.log", "or": "node a.js || pino-pretty"}"#,
+        );
+        let app = App::new(&context, ".", &doc);
+        let found = resolve(&app, "start").unwrap();
+        assert_eq!(found.words, ["node", "src/server.js"]);
+        assert_eq!(found.piped_to.as_deref(), Some("pino-pretty"));
+        assert!(found.describe().contains("piped to pino-pretty"));
+        assert!(resolve(&app, "other").is_none());
+        assert!(resolve(&app, "or").is_none());
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub(crate) struct RuntimeFiles {
     env_templates: Vec<String>,
     /// Dependency → the paths it reads at run time.
     pub(crate) dependencies: BTreeMap<String, Vec<String>>,
+    /// Programs a start script pipes the server's logs into for a terminal.
+    pub(crate) log_formatters: Vec<String>,
     /// Packages whose API builds front-end assets.
     pub(crate) build_apis: Vec<String>,
     /// Packages that make a file a server.
