@@ -1,7 +1,8 @@
 //! The toolchain lines a repository names besides its manifests: the setup steps and job containers of its
-//! GitHub Actions workflows, the images of its GitLab CI jobs, tool-version files (`.tool-versions`,
-//! `.sdkmanrc`) and the base images of its own container files. Each stack weighs these against its own pins
-//! (engines.node, the pom's release); here they are only found, each with its `file:line`.
+//! GitHub Actions workflows, the images of its GitLab CI, `.circleci` and Bitbucket Pipelines jobs, Travis CI's
+//! language versions, tool-version files (`.tool-versions`, `.sdkmanrc`) and the base images of its own
+//! container files. Each stack weighs these against its own pins (engines.node, the pom's release); here they
+//! are only found, each with its `file:line`.
 
 use std::path::Path;
 
@@ -85,6 +86,10 @@ pub(crate) fn mentions(root: &Path, dirs: &[&str], tool: Tool) -> Vec<Mention> {
     }
     found.extend(github_workflows(root, tool));
     found.extend(gitlab_ci(root, tool));
+    for rel in IMAGE_KEYED_CI {
+        found.extend(images_anywhere(root, rel, tool));
+    }
+    found.extend(travis(root, tool));
     for dir in dirs {
         let folder = root.join(dir);
         for rel in deploy::container_files(&folder) {
@@ -299,6 +304,88 @@ fn gitlab_ci(root: &Path, tool: Tool) -> Vec<Mention> {
         .collect()
 }
 
+/// CI configs that name their jobs' container images under `image` keys at any depth: `.circleci/config.yml`'s
+/// `docker: - image: cimg/node:14.17` of jobs and executors, Bitbucket Pipelines' `image:` at the top and in steps.
+const IMAGE_KEYED_CI: &[&str] = &[".circleci/config.yml", "bitbucket-pipelines.yml"];
+
+/// Nodes a CI config is read to at most: a config is small, an endless one is cut.
+const MAX_CI_NODES: usize = 20_000;
+
+/// Every `image` of the CI config `rel` that names a version of `tool`, in file order.
+fn images_anywhere(root: &Path, rel: &str, tool: Tool) -> Vec<Mention> {
+    let Some(doc) = read_small_text(&root.join(rel)).and_then(|text| marked_yaml::parse_yaml(0, &text).ok()) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut pending: Vec<&Node> = vec![&doc];
+    let mut visited = 0;
+    while let Some(node) = pending.pop() {
+        visited += 1;
+        if visited > MAX_CI_NODES {
+            break;
+        }
+        match node {
+            Node::Mapping(map) => {
+                if let Some(image) = job_image(map.get_node("image")) {
+                    found.extend(image_mention(image.as_str(), tool).map(|version| Mention {
+                        version,
+                        source: format!("{rel}:{}", scalar_line(image)),
+                        place: Place::Ci,
+                    }));
+                }
+                pending.extend(map.values());
+            }
+            Node::Sequence(list) => pending.extend(list.iter()),
+            Node::Scalar(_) => {}
+        }
+    }
+    found.sort_by_key(|mention| line_of(&mention.source));
+    found
+}
+
+fn line_of(source: &str) -> usize {
+    source
+        .rsplit(':')
+        .next()
+        .and_then(|line| line.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `.travis.yml`'s language versions: `node_js`, `python` (a version or a list of them) and `jdk`
+/// (`openjdk11`).
+fn travis(root: &Path, tool: Tool) -> Vec<Mention> {
+    let rel = ".travis.yml";
+    let key = match tool {
+        Tool::Node => "node_js",
+        Tool::Python => "python",
+        Tool::Java => "jdk",
+    };
+    let Some(doc) = read_small_text(&root.join(rel)).and_then(|text| marked_yaml::parse_yaml(0, &text).ok()) else {
+        return Vec::new();
+    };
+    let scalars: Vec<&MarkedScalarNode> = match doc.as_mapping().and_then(|top| top.get_node(key)) {
+        Some(Node::Scalar(one)) => vec![one],
+        Some(Node::Sequence(list)) => list.iter().filter_map(Node::as_scalar).collect(),
+        _ => Vec::new(),
+    };
+    scalars
+        .into_iter()
+        .filter_map(|scalar| {
+            let written = scalar.as_str().trim();
+            let version = if tool == Tool::Java {
+                written.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            } else {
+                written
+            };
+            version.starts_with(|c: char| c.is_ascii_digit()).then(|| Mention {
+                version: version.to_string(),
+                source: format!("{rel}:{}", scalar_line(scalar)),
+                place: Place::Ci,
+            })
+        })
+        .collect()
+}
+
 /// The base image of every stage (`FROM [--platform=…] IMAGE [AS name]`), with the file's `ARG` defaults
 /// declared before it filled in (`FROM node:${NODE_VERSION}-alpine`).
 fn container_file(text: &str, file: &str, tool: Tool) -> Vec<Mention> {
@@ -502,5 +589,49 @@ mod tests {
                 ("17".into(), ".gitlab-ci.yml:4".into(), Place::Ci),
             ]
         );
+    }
+
+    #[test]
+    fn circleci_bitbucket_and_travis_name_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".circleci")).unwrap();
+        std::fs::write(
+            dir.path().join(".circleci/config.yml"),
+            concat!(
+                "version: 2.1\nexecutors:\n  node:\n    docker:\n      - image: cimg/node:14.17.1\n        auth: {}\n",
+                "jobs:\n  build:\n    docker:\n      - image: cimg/node:16.20\n      - image: cimg/postgres:14.1\n",
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bitbucket-pipelines.yml"),
+            "image: python:3.11\npipelines:\n  default:\n    - step:\n        image: node:20\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(".travis.yml"),
+            "language: node_js\nnode_js:\n  - '12'\n  - lts/*\njdk: openjdk11\n",
+        )
+        .unwrap();
+        let all = |tool| -> Vec<(String, String)> {
+            mentions(dir.path(), &["."], tool)
+                .into_iter()
+                .map(|m| (m.version, m.source))
+                .collect()
+        };
+        assert_eq!(
+            all(Tool::Node),
+            vec![
+                ("14.17.1".into(), ".circleci/config.yml:5".into()),
+                ("16.20".into(), ".circleci/config.yml:10".into()),
+                ("20".into(), "bitbucket-pipelines.yml:5".into()),
+                ("12".into(), ".travis.yml:3".into()),
+            ]
+        );
+        assert_eq!(
+            all(Tool::Python),
+            vec![("3.11".into(), "bitbucket-pipelines.yml:1".into())]
+        );
+        assert_eq!(all(Tool::Java), vec![("11".into(), ".travis.yml:5".into())]);
     }
 }
