@@ -185,6 +185,15 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         } else {
             programs.iter().map(|found| (programs::option(found), found.rank)).unzip()
         }
+    } else if started.is_none() && programs.first().is_some_and(|found| found.rank == 0) {
+        // The deployment files start one of the programs (`streamlit run app.py`) and no web app: that program
+        // is what the image runs, the web apps are the other choices.
+        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        let (mut options, mut ranks): (Vec<ChoiceOption>, Vec<u8>) =
+            programs.iter().map(|found| (programs::option(found), found.rank)).unzip();
+        options.extend(apps.iter().map(|app| option(root, app, &manifests.dependencies, locked)));
+        ranks.extend(apps.iter().map(|app| app.rank.saturating_add(1)));
+        (options, ranks)
     } else {
         candidate.notes.extend(programs::beside_notes(&programs));
         let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));

@@ -32,6 +32,8 @@ pub(super) struct Found {
     pub(super) source: String,
     /// How strongly it looks like the entry point: lower is stronger.
     pub(super) rank: u8,
+    /// Where the project's deployment files start it (`Dockerfile:9`).
+    started_by: Option<String>,
     /// The port (and the host) the code passes itself, with where.
     port: Option<(u16, String)>,
     loopback: Option<String>,
@@ -126,7 +128,11 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
             // A project's web scripts come before its workers: the image serves, a worker is the same image
             // run again.
             let worker = program.kind == ProgramKind::Worker;
-            let rank = if named.as_ref().is_some_and(|n| *n == rel || *n == value || *n == module) {
+            let started_by = named
+                .as_ref()
+                .filter(|(n, _)| *n == rel || *n == value || *n == module)
+                .map(|(_, source)| source.clone());
+            let rank = if started_by.is_some() {
                 0
             } else {
                 1 + u8::from(worker) * 8 + u8::from(side) * 4 + u8::from(!entry) + u8::from(rel.contains('/'))
@@ -141,6 +147,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 dir,
                 source: format!("{rel}:{line}"),
                 rank,
+                started_by,
                 port,
                 loopback,
             });
@@ -191,7 +198,7 @@ pub(super) fn option(found: &Found) -> ChoiceOption {
         value: found.value.clone(),
         source: found.source.clone(),
         facts,
-        why: Vec::new(),
+        why: found.started_by.iter().map(|source| format!("started by {source}")).collect(),
         warnings,
         notes: Vec::new(),
     }
@@ -234,9 +241,11 @@ pub(super) fn named_by(words: &[String]) -> Option<String> {
     Some(named.trim_start_matches("--app=").trim_start_matches("./").to_string())
 }
 
-fn started(root: &Path) -> Option<String> {
+/// What the deployment files' start command runs, with where that command is.
+fn started(root: &Path) -> Option<(String, String)> {
     let runtime = deploy::read(root, ".", &[], &|words| named_by(words).is_some());
-    named_by(&runtime.command?.0)
+    let (words, source) = runtime.command?;
+    Some((named_by(&words)?, source))
 }
 
 fn last_name(callee: &str) -> &str {
