@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use nodejs_semver::Range;
-use serde::Deserialize;
+use super::npmlock::{LockFile, NpmLock, TreeDependency};
 
 use crate::detect::read_small_text;
 use crate::knowledge::node;
@@ -30,39 +30,15 @@ impl Limit {
     }
 }
 
-#[derive(Deserialize)]
-struct PackageLock {
-    #[serde(default)]
-    packages: BTreeMap<String, LockedPackage>,
-    /// lockfileVersion 1 (npm 5 and 6): the installed tree, nested.
-    #[serde(default)]
-    dependencies: BTreeMap<String, TreeDependency>,
-}
-
-#[derive(Deserialize)]
-struct LockedPackage {
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    engines: Option<serde_json::Value>,
-    #[serde(default)]
-    optional: bool,
-}
-
-#[derive(Deserialize)]
-struct TreeDependency {
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    optional: bool,
-    #[serde(default)]
-    dependencies: BTreeMap<String, TreeDependency>,
-}
-
-/// The limits the lockfile in `dir` (shown as `shown(name)`) records, in the lockfile's order.
-pub(super) fn limits(dir: &Path, shown: &dyn Fn(&str) -> String) -> Vec<Limit> {
-    if let Some(text) = read_small_text(&dir.join("package-lock.json")) {
-        return package_lock(&text, &shown("package-lock.json"));
+/// The limits the lockfile in `dir` (shown as `shown(name)`) records, in the lockfile's order: its
+/// package-lock.json (`npm`, read by the caller) or else its pnpm-lock.yaml.
+pub(super) fn limits(npm: Option<&LockFile>, dir: &Path, shown: &dyn Fn(&str) -> String) -> Vec<Limit> {
+    if let Some(file) = npm {
+        return file
+            .lock
+            .as_ref()
+            .map(|lock| package_lock(&file.text, lock, &shown("package-lock.json")))
+            .unwrap_or_default();
     }
     if let Some(text) = read_small_text(&dir.join("pnpm-lock.yaml")) {
         return pnpm_lock(&text, &shown("pnpm-lock.yaml"));
@@ -70,10 +46,7 @@ pub(super) fn limits(dir: &Path, shown: &dyn Fn(&str) -> String) -> Vec<Limit> {
     Vec::new()
 }
 
-fn package_lock(text: &str, file: &str) -> Vec<Limit> {
-    let Ok(lock) = serde_json::from_str::<PackageLock>(text) else {
-        return Vec::new();
-    };
+fn package_lock(text: &str, lock: &NpmLock, file: &str) -> Vec<Limit> {
     // Hundreds of packages share a few dozen ranges: each is read once.
     let mut ranges: HashMap<&str, Option<Vec<Range>>> = HashMap::new();
     let mut found: Vec<(&str, Limit)> = Vec::new();
@@ -109,15 +82,15 @@ fn package_lock(text: &str, file: &str) -> Vec<Limit> {
         }
     }
     let mut limits: Vec<Limit> = found.into_iter().map(|(_, limit)| limit).collect();
-    limits.extend(nan_limit(&lock, text, file));
-    limits.extend(removed_limits(&lock, text, file));
+    limits.extend(nan_limit(lock, text, file));
+    limits.extend(removed_limits(lock, text, file));
     limits
 }
 
 /// The installed releases of a package in a package-lock.json (v2/v3 `packages`, else v1's nested
 /// `dependencies`), each with the key npm writes on the line that opens its entry; an optional package's
 /// (fsevents, macOS only) is never installed on Linux and does not count.
-fn installed<'a>(lock: &'a PackageLock, name: &str) -> Vec<(String, &'a str)> {
+fn installed<'a>(lock: &'a NpmLock, name: &str) -> Vec<(String, &'a str)> {
     let nested = format!("/node_modules/{name}");
     let mut found: Vec<(String, &str)> = lock
         .packages
@@ -155,7 +128,7 @@ fn entry_line(text: &str, key: &str, version: &str) -> usize {
 
 /// The line the lockfile's nan allows (knowledge/node/native.toml), the oldest nan installed deciding: the
 /// native addons built through it compile on no later Node.
-fn nan_limit(lock: &PackageLock, text: &str, file: &str) -> Option<Limit> {
+fn nan_limit(lock: &NpmLock, text: &str, file: &str) -> Option<Limit> {
     let nan = node::nan();
     let (key, version, newest) = installed(lock, "nan")
         .into_iter()
@@ -171,7 +144,7 @@ fn nan_limit(lock: &PackageLock, text: &str, file: &str) -> Option<Limit> {
 
 /// The lines the locked packages that call what a later Node removed allow (knowledge/node/removed.toml):
 /// jwa before 1.4.2 loads `buffer-equal-constant-time`, which reads `SlowBuffer`, gone from Node 25.
-fn removed_limits(lock: &PackageLock, text: &str, file: &str) -> Vec<Limit> {
+fn removed_limits(lock: &NpmLock, text: &str, file: &str) -> Vec<Limit> {
     let mut limits = Vec::new();
     for removed in node::removed_for() {
         let Some((key, version)) = installed(lock, &removed.name)
@@ -342,7 +315,12 @@ pub(super) fn comparator_sets(text: &str) -> Option<Vec<Range>> {
 
 /// Every reader on arbitrary text, for the fuzz target.
 pub(super) fn fuzz_text(text: &str) -> usize {
-    package_lock(text, "package-lock.json").len() + pnpm_lock(text, "pnpm-lock.yaml").len()
+    npm_limits(text).len() + pnpm_lock(text, "pnpm-lock.yaml").len()
+}
+
+/// The limits a package-lock.json's text records (none when it does not parse).
+fn npm_limits(text: &str) -> Vec<Limit> {
+    limits(Some(&LockFile::new(text.to_string())), Path::new(""), &str::to_string)
 }
 
 #[cfg(test)]
@@ -364,7 +342,7 @@ mod tests {
     "node_modules/legacy": { "version": "0.1.0", "engines": ["node >= 0.4"] }
   }
 }"#;
-        let found = package_lock(lock, "package-lock.json");
+        let found = npm_limits(lock);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].package, "better-sqlite3@12.4.1");
         assert_eq!(found[0].source, "package-lock.json:5");
@@ -392,12 +370,12 @@ mod tests {
     }
   }
 }"#;
-        let found = package_lock(lock, "package-lock.json");
+        let found = npm_limits(lock);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].package, "nan@2.10.0 (native addons compile through it)");
         assert_eq!(found[0].source, "package-lock.json:5");
         assert!(found[0].allows(10) && !found[0].allows(12));
-        assert!(package_lock(r#"{"lockfileVersion": 3, "packages": {"node_modules/nan": {"version": "2.22.0"}}}"#, "l").is_empty());
+        assert!(npm_limits(r#"{"lockfileVersion": 3, "packages": {"node_modules/nan": {"version": "2.22.0"}}}"#).is_empty());
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Deserialize;
 
+use super::npmlock::NpmLock;
 use super::pkgjson::JsonDoc;
 use super::{join_rel, read_small_text, Context, Fact};
 
@@ -34,9 +34,13 @@ pub(super) fn stale(
     manifests: &[Manifest],
     members: &[&str],
 ) -> Option<Fact> {
-    let text = read_small_text(&context.dir.join(lockfile))?;
+    let npm = (manager == "npm").then(|| context.npm_lock(lockfile)).flatten();
+    let text = match manager {
+        "yarn" | "pnpm" => read_small_text(&context.dir.join(lockfile))?,
+        _ => String::new(),
+    };
     let check: Box<Check> = match manager {
-        "npm" => Box::new(npm_lock(&text)?),
+        "npm" => Box::new(npm_lock(npm.as_deref()?.lock.as_ref()?)),
         "yarn" => {
             let patterns = yarn_patterns(&text);
             let shown = context.shown(lockfile);
@@ -78,41 +82,30 @@ fn is_linked(range: &str) -> bool {
 
 /// An npm lockfile's check: for a declared `name@range` in folder `dir`, what is wrong (not locked, or locked at a
 /// version outside the range); ranges that are not semver (git, tags, aliases) are not judged.
-fn npm_lock(text: &str) -> Option<impl Fn(&str, &str, &str) -> Option<String>> {
-    #[derive(Deserialize)]
-    struct Entry {
-        version: Option<String>,
-        #[serde(default)]
-        link: bool,
-    }
-    #[derive(Deserialize)]
-    struct Lock {
-        packages: Option<BTreeMap<String, Entry>>,
-        /// lockfileVersion 1: the tree by name.
-        dependencies: Option<BTreeMap<String, Entry>>,
-    }
-    let lock: Lock = serde_json::from_str(text).ok()?;
-    let (packages, legacy) = (lock.packages.unwrap_or_default(), lock.dependencies.unwrap_or_default());
-    Some(move |dir: &str, name: &str, range: &str| {
+fn npm_lock(lock: &NpmLock) -> impl Fn(&str, &str, &str) -> Option<String> + '_ {
+    let (packages, legacy) = (&lock.packages, &lock.dependencies);
+    move |dir: &str, name: &str, range: &str| {
         let Ok(wanted) = nodejs_semver::Range::parse(range) else {
             return None;
         };
         let nested = join_rel(dir, &format!("node_modules/{name}"));
+        // (version, linked) of the entry npm installs for it.
         let entry = packages
             .get(&nested)
             .or_else(|| packages.get(&format!("node_modules/{name}")))
-            .or_else(|| legacy.get(name));
+            .map(|p| (p.version.as_deref(), p.link))
+            .or_else(|| legacy.get(name).map(|d| (d.version.as_deref(), d.link)));
         match entry {
             None if packages.is_empty() && legacy.is_empty() => None,
             None => Some("the lockfile does not list it".into()),
-            Some(entry) if entry.link => None,
-            Some(entry) => {
-                let version = entry.version.as_deref()?;
+            Some((_, true)) => None,
+            Some((version, false)) => {
+                let version = version?;
                 let locked = nodejs_semver::Version::parse(version).ok()?;
                 (!wanted.satisfies(&locked)).then(|| format!("the lockfile locks {version}"))
             }
         }
-    })
+    }
 }
 
 /// The `name@range` patterns a yarn 1 lockfile resolves: its entry keys (`"a@^1", a@^1.2:`).
@@ -232,7 +225,8 @@ mod tests {
     fn npm_ranges_are_checked_against_the_locked_version() {
         let lock = r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/express": {"version": "4.18.2"},
             "node_modules/lib": {"resolved": "packages/lib", "link": true}}}"#;
-        let check = npm_lock(lock).unwrap();
+        let lock: NpmLock = serde_json::from_str(lock).unwrap();
+        let check = npm_lock(&lock);
         assert_eq!(check(".", "express", "^4.17.1"), None);
         assert_eq!(check(".", "express", "^5.0.0").as_deref(), Some("the lockfile locks 4.18.2"));
         assert_eq!(check(".", "zod", "^3.0.0").as_deref(), Some("the lockfile does not list it"));

@@ -13,6 +13,7 @@ mod js;
 mod listen;
 mod lockstate;
 mod manager;
+mod npmlock;
 mod nx;
 mod outputs;
 mod peers;
@@ -135,6 +136,9 @@ pub(super) struct Context {
     /// The engines limits of the lockfile in each folder (relative to the context) read so far: every app of
     /// a workspace shares the root's, and a big lockfile is parsed once.
     lock_limits: RefCell<HashMap<String, Rc<Vec<engines::Limit>>>>,
+    /// The package-lock.json files (by path relative to the context) read so far, parsed: the engines limits,
+    /// the frozen-install check and the peer check each read the same one.
+    npm_locks: RefCell<HashMap<String, Option<Rc<npmlock::LockFile>>>>,
     /// The workspace's package manager (`pnpm`), once detected: every app of it installs with that one.
     manager: RefCell<String>,
 }
@@ -146,6 +150,7 @@ impl Context {
             up,
             down,
             lock_limits: RefCell::default(),
+            npm_locks: RefCell::default(),
             manager: RefCell::default(),
         }
     }
@@ -160,8 +165,19 @@ impl Context {
         if let Some(known) = self.lock_limits.borrow().get(dir) {
             return Rc::clone(known);
         }
-        let read = Rc::new(engines::limits(&self.dir.join(dir), &|name| self.shown(&join_rel(dir, name))));
+        let npm = self.npm_lock(&join_rel(dir, "package-lock.json"));
+        let read = Rc::new(engines::limits(npm.as_deref(), &self.dir.join(dir), &|name| self.shown(&join_rel(dir, name))));
         self.lock_limits.borrow_mut().insert(dir.to_string(), Rc::clone(&read));
+        read
+    }
+
+    /// The npm lockfile at `rel` (relative to the context), read and parsed once; None when it cannot be read.
+    fn npm_lock(&self, rel: &str) -> Option<Rc<npmlock::LockFile>> {
+        if let Some(known) = self.npm_locks.borrow().get(rel) {
+            return known.clone();
+        }
+        let read = read_small_text(&self.dir.join(rel)).map(|text| Rc::new(npmlock::LockFile::new(text)));
+        self.npm_locks.borrow_mut().insert(rel.to_string(), read.clone());
         read
     }
 
@@ -433,8 +449,9 @@ fn npm_peer_config(context: &Context, facts: &mut Facts) {
         }
     }
     // Else the lockfile itself: a peer installed at a version its range refuses was written with the option.
-    let lock = read_small_text(&context.dir.join("package-lock.json")).unwrap_or_default();
-    if let Some(found) = peers::conflict(&lock, &context.shown("package-lock.json")) {
+    let lock = context.npm_lock("package-lock.json");
+    let conflict = lock.as_deref().and_then(|file| peers::conflict(file, &context.shown("package-lock.json")));
+    if let Some(found) = conflict {
         let note = format!(
             "{} asks for {} and the lockfile installs {}: it was written with --legacy-peer-deps, without which \
              `npm ci` stops (ERESOLVE)",

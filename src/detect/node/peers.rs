@@ -5,23 +5,7 @@
 use std::collections::BTreeMap;
 
 use nodejs_semver::{Range, Version};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct PackageLock {
-    #[serde(default)]
-    packages: BTreeMap<String, Locked>,
-}
-
-#[derive(Deserialize)]
-struct Locked {
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default, rename = "peerDependencies")]
-    peers: BTreeMap<String, String>,
-    #[serde(default, rename = "peerDependenciesMeta")]
-    peers_meta: BTreeMap<String, serde_json::Value>,
-}
+use super::npmlock::{LockFile, Package};
 
 /// A peer dependency the lockfile installs at a version its range does not allow.
 #[derive(Debug, PartialEq, Eq)]
@@ -38,10 +22,11 @@ pub(super) struct Conflict {
 
 /// The first peer dependency of the lockfile `text` (package-lock.json v2/v3, shown as `file`) that resolves to
 /// a version its range does not allow; None when every one fits, is optional, or the lockfile does not parse.
-pub(super) fn conflict(text: &str, file: &str) -> Option<Conflict> {
-    let lock: PackageLock = serde_json::from_str(text).ok()?;
+pub(super) fn conflict(lock_file: &LockFile, file: &str) -> Option<Conflict> {
+    let (text, lock) = (&lock_file.text, lock_file.lock.as_ref()?);
     let (key, package, name, range, installed) = lock.packages.iter().find_map(|(key, package)| {
         package.peers.iter().find_map(|(name, range)| {
+            let range = range.as_str()?;
             let optional = package.peers_meta.get(name).is_some_and(|meta| meta["optional"] == true);
             let installed = resolved(&lock.packages, key, name)?;
             let allowed = Range::parse(range).ok()?;
@@ -62,7 +47,7 @@ pub(super) fn conflict(text: &str, file: &str) -> Option<Conflict> {
 
 /// The version of `name` that the package installed at `key` loads: node looks in its own `node_modules`, then in
 /// each folder above it.
-fn resolved(packages: &BTreeMap<String, Locked>, key: &str, name: &str) -> Option<String> {
+fn resolved(packages: &BTreeMap<String, Package>, key: &str, name: &str) -> Option<String> {
     let mut at = key;
     loop {
         let candidate = if at.is_empty() { format!("node_modules/{name}") } else { format!("{at}/node_modules/{name}") };
@@ -102,7 +87,7 @@ mod tests {
   }
 }"#;
         assert_eq!(
-            conflict(lock, "package-lock.json"),
+            conflict(&LockFile::new(lock.to_string()), "package-lock.json"),
             Some(Conflict {
                 package: "tree-sitter-kotlin@0.3.8".into(),
                 wants: "tree-sitter@^0.21.0".into(),
@@ -111,8 +96,8 @@ mod tests {
             })
         );
         let fitting = lock.replace("^0.21.0", ">=0.21.0");
-        assert_eq!(conflict(&fitting, "package-lock.json"), None);
-        assert_eq!(conflict("not json", "package-lock.json"), None);
+        assert_eq!(conflict(&LockFile::new(fitting), "package-lock.json"), None);
+        assert_eq!(conflict(&LockFile::new("not json".to_string()), "package-lock.json"), None);
     }
 
     #[test]
@@ -122,6 +107,6 @@ mod tests {
     "node_modules/plugin/node_modules/core": { "version": "1.4.0" },
     "node_modules/core": { "version": "2.0.0" }
 }}"#;
-        assert_eq!(conflict(lock, "package-lock.json"), None);
+        assert_eq!(conflict(&LockFile::new(lock.to_string()), "package-lock.json"), None);
     }
 }
