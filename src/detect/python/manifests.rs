@@ -126,9 +126,10 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
             present.push(*marker);
         }
     }
-    let has = |name: &str| present.contains(&name);
-    let pyproject = if has("pyproject.toml") { Some(Pyproject::read(root, "pyproject.toml")?) } else { None };
+    let pyproject = if present.contains(&"pyproject.toml") { Some(Pyproject::read(root, "pyproject.toml")?) } else { None };
     let (requirement_files, installed_by_dockerfile) = requirement_files(root);
+    let orphan_lock = orphan_lock(&present, pyproject.is_some(), &requirement_files);
+    let has = |name: &str| present.contains(&name) && orphan_lock.as_ref().is_none_or(|(lock, _)| *lock != name);
     let project_table = pyproject.as_ref().and_then(|p| p.doc.get("project").and_then(Item::as_table));
     let poetry = pyproject.as_ref().and_then(|p| p.table(&["tool", "poetry"]));
     let uv_workspace = pyproject.as_ref().and_then(|p| p.table(&["tool", "uv", "workspace"]));
@@ -150,6 +151,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
     let locked = ["uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].iter().any(|m| has(m));
     let mut found = Manifests::new(manager, manager_source, locked);
     found.notes.extend(over);
+    found.warnings.extend(orphan_lock.as_ref().map(|(_, warning)| warning.clone()));
     python_files(root, &mut found);
     if let Some(p) = &pyproject {
         p.read_into(&mut found);
@@ -279,6 +281,17 @@ fn read_members(root: &Path, pyproject: &Pyproject, workspace: &Table, found: &m
 }
 
 /// The manager by its lock file, then pyproject.toml's tables, then requirement files, then pip on the project.
+/// A tool's lockfile without the pyproject.toml it locks (renamed, moved away), beside a requirement file: no
+/// tool installs from it, so the requirement file is what installs; with the warning that says so.
+fn orphan_lock(present: &[&str], has_pyproject: bool, requirement_files: &[String]) -> Option<(&'static str, String)> {
+    let file = requirement_files.first().filter(|_| !has_pyproject)?;
+    let lock = ["uv.lock", "poetry.lock", "pdm.lock"].into_iter().find(|lock| present.contains(lock))?;
+    Some((
+        lock,
+        format!("{lock}: no pyproject.toml beside it, so its tool cannot install from it: {file} is installed instead"),
+    ))
+}
+
 fn choose_manager(
     has: &dyn Fn(&str) -> bool,
     pyproject: Option<&Pyproject>,
@@ -358,7 +371,7 @@ fn poetry_root_missing(root: &Path, poetry: Option<&Table>) -> Option<String> {
 
 /// `.python-version` and `runtime.txt`: the line the developers and the platform run.
 fn python_files(root: &Path, found: &mut Manifests) {
-    for (file, prefix) in [(".python-version", ""), ("runtime.txt", "python-")] {
+    for file in [".python-version", "runtime.txt"] {
         let Ok(text) = read_manifest(root, file) else { continue };
         let Some((at, line)) = text
             .lines()
@@ -368,7 +381,8 @@ fn python_files(root: &Path, found: &mut Manifests) {
         else {
             continue;
         };
-        if let Some(version) = line.strip_prefix(prefix) {
+        let version = if file == "runtime.txt" { runtime_txt_version(line) } else { Some(line) };
+        if let Some(version) = version {
             found.python.push(PythonSaid {
                 text: version.to_string(),
                 source: format!("{file}:{}", at + 1),
@@ -376,6 +390,15 @@ fn python_files(root: &Path, found: &mut Manifests) {
             });
         }
     }
+}
+
+/// The version a runtime.txt line names: Heroku's `python-3.11.9`, also `Python: 3.11.13 (main, …)` or
+/// `python 3.11` as a version dump writes it.
+fn runtime_txt_version(line: &str) -> Option<&str> {
+    let rest = line.get(..6).filter(|word| word.eq_ignore_ascii_case("python")).map(|_| &line[6..])?;
+    let rest = rest.trim_start_matches([' ', '-', ':', '=']);
+    let end = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|version| version.contains('.') && version.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Pipfile: `[packages]` (not `[dev-packages]`) and `[requires] python_version`.
@@ -630,6 +653,29 @@ mod tests {
         let doc: Document<String> = pyproject.parse().unwrap();
         let poetry = doc.get("tool").and_then(|t| t.get("poetry")).and_then(Item::as_table);
         poetry_root_missing(dir.path(), poetry)
+    }
+
+    #[test]
+    fn runtime_txt_names_its_line_in_the_forms_written() {
+        assert_eq!(runtime_txt_version("python-3.11.9"), Some("3.11.9"));
+        assert_eq!(runtime_txt_version("Python: 3.11.13 (main, Jun  4 2025, 08:57:29) [GCC 11.4.0]"), Some("3.11.13"));
+        assert_eq!(runtime_txt_version("python 3.12"), Some("3.12"));
+        assert_eq!(runtime_txt_version("sklearn: 1.6.1"), None);
+        assert_eq!(runtime_txt_version("python-3"), None);
+        assert_eq!(runtime_txt_version("pythö"), None);
+    }
+
+    #[test]
+    fn a_lock_without_its_pyproject_leaves_the_requirement_file_to_pip() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("uv.lock"), "version = 1\n").unwrap();
+        std::fs::write(dir.path().join("requirements.txt"), "fastapi==0.115.0\n").unwrap();
+        let found = read(dir.path()).unwrap().unwrap();
+        assert_eq!(found.manager, Manager::Pip);
+        assert_eq!(found.requirements.as_deref(), Some("requirements.txt"));
+        assert!(found.warnings[0].starts_with("uv.lock: no pyproject.toml beside it"), "{:?}", found.warnings);
+        std::fs::remove_file(dir.path().join("requirements.txt")).unwrap();
+        assert!(read(dir.path()).is_err());
     }
 
     #[test]
