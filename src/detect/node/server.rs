@@ -120,15 +120,23 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     Ok(())
 }
 
-/// The dev script when it runs an entry through a dev runner (`tsx --watch src/index.ts`) and a build compiles
-/// it: the server's entry when no start script names one.
+/// Dev runners that run a JavaScript file as node does, restarting it on changes (`nodemon src/app.js`).
+const RESTARTING_RUNNERS: &[&str] = &["nodemon", "node-dev"];
+
+/// The dev script when it runs an entry through a dev runner and the image can run that entry with node: a
+/// TypeScript one a build compiles or a loader runs (`tsx --watch src/index.ts`), a JavaScript one a restarting
+/// runner runs as it is (`nodemon src/app.js`). The server's entry when no start script names one.
 pub(super) fn dev_entry_script(app: &App, has_build: bool) -> Option<scripts::Resolved> {
     DEV_SCRIPTS.iter().find_map(|name| {
         let found = scripts::resolve(app, name)?;
         let runner = found.words.first()?;
         let file = found.words.iter().skip(1).find(|w| scripts::is_script_file(w))?;
-        let compiled_or_loaded = has_build || source_loader(app, runner).is_some();
-        (compiled_or_loaded && DEV_RUNNERS.contains(&runner.as_str()) && is_typescript(file)).then_some(found)
+        let runs = if is_typescript(file) {
+            has_build || source_loader(app, runner).is_some()
+        } else {
+            RESTARTING_RUNNERS.contains(&runner.as_str())
+        };
+        (runs && DEV_RUNNERS.contains(&runner.as_str())).then_some(found)
     })
 }
 
