@@ -72,6 +72,9 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
         None => "client generated into node_modules/.prisma, copied into the runtime".to_string(),
     };
     facts.insert("prisma".into(), Fact::new(fact, client.source).with_note(note));
+    if let Some((folder, why)) = sqlite_folder(app, &schema) {
+        written_folder(facts, &folder, &why);
+    }
     // The schema folder (with its migrations) runs with the server: `prisma migrate deploy` reads it; a client
     // generated into the app's folders must ship where the code imports it from.
     let mut shipped = vec![schema.split('/').next().unwrap_or(&schema).to_string()];
@@ -100,6 +103,55 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
                 files.push(json!(path));
             }
         }
+    }
+}
+
+/// The folder of the schema's `SQLite` database, which the server writes (the file and its journal), with why:
+/// the datasource's `file:` URL, written in the schema or given its variable by the repository's env files
+/// (`DATABASE_URL=file:/data/app.db` in .env.example; Prisma 7 reads `DATABASE_URL` in its config). A relative
+/// path is the schema folder's when the schema names the URL, else the app's. None for other databases, or a
+/// folder outside the app.
+fn sqlite_folder(app: &App, schema: &str) -> Option<(String, String)> {
+    let text = read_small_text(&app.path(schema))?;
+    let (provider, _) = block_value(&text, "datasource ", "provider", "\"")?;
+    if provider != "sqlite" {
+        return None;
+    }
+    let at = |line: usize| format!("{}:{line}", app.file(schema));
+    let schema_dir = schema.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (url, source, base) = if let Some((url, line)) = block_value(&text, "datasource ", "url", "\"") {
+        (url, at(line), schema_dir)
+    } else {
+        let named = block_value(&text, "datasource ", "url", "env(\"");
+        let base = if named.is_some() { schema_dir } else { "" };
+        let name = named.map_or_else(|| "DATABASE_URL".to_string(), |(name, _)| name);
+        let (url, source) = crate::detect::services::committed_env_value(&app.path(""), &name)?;
+        (url, app.file(&source), base)
+    };
+    // (An env file's value may run on into a comment: `file:/data/app.db   # on the volume`.)
+    let file = url.strip_prefix("file:")?.split_whitespace().next()?.split('?').next()?.to_string();
+    let path = if file.starts_with('/') { file } else { join(base, &file) };
+    let folder = match path.rsplit_once('/') {
+        Some(("", _)) => "/".to_string(),
+        Some((folder, _)) => folder.to_string(),
+        None => ".".to_string(),
+    };
+    let inside = folder.starts_with('/') || !(folder.starts_with("..") || folder.starts_with("node_modules"));
+    (inside && folder != "/").then(|| (folder, format!("{source} puts the SQLite database at {path}")))
+}
+
+/// Adds `folder` to the folders the program writes (`written_dirs`), with why.
+fn written_folder(facts: &mut Facts, folder: &str, why: &str) {
+    if let Some(fact) = facts.get_mut("written_dirs") {
+        let Some(dirs) = fact.value.as_array_mut() else { return };
+        if !dirs.iter().any(|dir| dir == folder) {
+            dirs.push(json!(folder));
+            let note = fact.note.take().map_or_else(|| why.to_string(), |note| format!("{note}; {why}"));
+            fact.note = Some(note);
+        }
+    } else {
+        let source = why.split_once(' ').map_or(why, |(at, _)| at).to_string();
+        facts.insert("written_dirs".into(), Fact::new(json!([folder]), source).with_note(why));
     }
 }
 
