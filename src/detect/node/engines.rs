@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use nodejs_semver::Range;
-use super::npmlock::{LockFile, NpmLock, TreeDependency};
+use super::npmlock::{LockFile, NpmLock, Package, TreeDependency};
 
 use crate::detect::read_small_text;
 use crate::knowledge::node;
@@ -313,6 +313,46 @@ pub(super) fn comparator_sets(text: &str) -> Option<Vec<Range>> {
     Some(sets)
 }
 
+/// The newest lower bound the packages a package-lock.json installs put on Node: the package whose `engines.node`
+/// allows no line below the highest first line, that line, and the package's range and entry. None when every
+/// range allows the oldest line known (or none known at all: a range of lines long gone says nothing).
+pub(super) fn floor(file: &LockFile, shown: &str) -> Option<(u64, Limit)> {
+    let lock = file.lock.as_ref()?;
+    let table = node::lines();
+    let oldest = table.line.first()?.version;
+    let mut ranges: HashMap<&str, Option<(u64, Vec<Range>)>> = HashMap::new();
+    let mut found: Option<(u64, &str, &str, &Package)> = None;
+    for (key, package) in lock.packages.iter().filter(|(key, package)| !key.is_empty() && !package.optional) {
+        let Some(range) = package.engines.as_ref().and_then(|e| e.get("node")).and_then(|r| r.as_str()) else {
+            continue;
+        };
+        let first = ranges.entry(range).or_insert_with(|| {
+            let sets = comparator_sets(range.trim())?;
+            let first = table.line.iter().map(|l| l.version).find(|major| allows_line(&sets, *major, false))?;
+            Some((first, sets))
+        });
+        if let Some((first, _)) = first.as_ref().filter(|(first, _)| *first > oldest) {
+            if found.is_none_or(|(highest, ..)| *first > highest) {
+                found = Some((*first, key, range, package));
+            }
+        }
+    }
+    let (first, key, range, package) = found?;
+    let sets = ranges.get(range)?.as_ref()?.1.clone();
+    let name = key.rsplit_once("node_modules/").map_or(key, |(_, name)| name);
+    let entry = format!("\"{key}\": {{");
+    let line = file.text.lines().position(|l| l.trim() == entry).map_or(1, |at| at + 1);
+    Some((
+        first,
+        Limit {
+            package: format!("{name}@{}", package.version.as_deref().unwrap_or("?")),
+            range: range.to_string(),
+            source: format!("{shown}:{line}"),
+            sets,
+        },
+    ))
+}
+
 /// Every reader on arbitrary text, for the fuzz target.
 pub(super) fn fuzz_text(text: &str) -> usize {
     npm_limits(text).len() + pnpm_lock(text, "pnpm-lock.yaml").len()
@@ -347,6 +387,27 @@ mod tests {
         assert_eq!(found[0].package, "better-sqlite3@12.4.1");
         assert_eq!(found[0].source, "package-lock.json:5");
         assert!(found[0].allows(24) && !found[0].allows(26));
+    }
+
+    #[test]
+    fn the_highest_first_line_of_the_locked_packages_is_the_floor() {
+        let lock = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "engines": { "node": ">=20" } },
+    "node_modules/express": { "version": "4.21.2", "engines": { "node": ">= 0.10.0" } },
+    "node_modules/undici": {
+      "version": "5.28.4",
+      "engines": { "node": ">=14.0" }
+    },
+    "node_modules/fsevents": { "version": "2.3.3", "optional": true, "engines": { "node": ">=22" } }
+  }
+}"#;
+        let (first, package) = floor(&LockFile::new(lock.to_string()), "package-lock.json").unwrap();
+        assert_eq!(first, 14);
+        assert_eq!(package.package, "undici@5.28.4");
+        assert_eq!(package.source, "package-lock.json:6");
+        assert!(floor(&LockFile::new(r#"{"packages": {"node_modules/a": {"engines": {"node": "*"}}}}"#.into()), "l").is_none());
     }
 
     #[test]

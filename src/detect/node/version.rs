@@ -6,9 +6,9 @@
 use anyhow::{bail, Result};
 use nodejs_semver::Range;
 
-use super::engines::{allows_line, comparator_sets, Limit};
+use super::engines::{self, allows_line, comparator_sets, Limit};
 use super::pkgjson::JsonDoc;
-use super::{App, Context};
+use super::{join_rel, App, Context};
 use crate::detect::toolchains::{self, Place, Tool};
 use crate::detect::Fact;
 use crate::knowledge::node::{self, NodeLine};
@@ -167,6 +167,14 @@ pub(super) fn node_version(
         .find(|found| !found.is_empty())
         .unwrap_or_default();
     let within = within_limits(chosen, &limits, &allowed, warnings);
+    let floor = [app.dir.as_str(), "."].iter().find_map(|dir| {
+        let file = context.npm_lock(&join_rel(dir, "package-lock.json"))?;
+        engines::floor(&file, &context.shown(&join_rel(dir, "package-lock.json")))
+    });
+    let within = match (within, floor) {
+        (Some(fact), Some((first, package))) => Some(above_floor(fact, first, &package, &limits, &allowed)),
+        (within, _) => within,
+    };
     match &within {
         Some(fact) => say_unsupported(fact, warnings),
         None => warnings.push(format!(
@@ -269,6 +277,24 @@ fn within_limits(
         "{} supports Node {}, which rules out {was}: the newest LTS line every locked package allows",
         first.package, first.range
     )))
+}
+
+/// A line named without a pin (a CI job's, the old Dockerfile's) that a locked package's engines rule out from
+/// below (react-scripts 5 needs Node 14, the Dockerfile says 12): the oldest LTS line from the package's first one
+/// that every locked package and `allowed` allow; the line as it was when none does.
+fn above_floor(fact: Fact, first: u64, package: &Limit, limits: &[Limit], allowed: &dyn Fn(u64) -> bool) -> Fact {
+    let Some(major) = fact.value.as_str().and_then(|v| v.parse::<u64>().ok()).filter(|major| *major < first) else {
+        return fact;
+    };
+    let fits = node::lines()
+        .line
+        .iter()
+        .find(|l| l.lts && l.version >= first && allowed(l.version) && limits.iter().all(|limit| limit.allows(l.version)));
+    let Some(line) = fits else { return fact };
+    Fact::new(line.version.to_string(), package.source.clone()).with_note(format!(
+        "{} supports Node {}, which rules out Node {major} ({}): the oldest LTS line it allows",
+        package.package, package.range, fact.source
+    ))
 }
 
 /// A pinned line is kept; one past its support is said.
