@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::js::eval::join;
-use super::runfiles::{under, Asset};
+use super::runfiles::{has_extension_in, under, Asset};
 use super::typescript::tsconfig_switch;
 use super::{scripts, App, Fact, Facts};
 use crate::knowledge::node;
@@ -62,7 +62,7 @@ pub(super) fn compiled_assets(app: &App, assets: &BTreeMap<String, Asset>, out_d
         .flat_map(|words| words.iter().skip(1).filter(|w| !w.starts_with('-')).map(|w| copied_prefix(w)))
         .collect();
     let written_by_build = |asset: &Asset| {
-        (asset.imported && json_written && has_extension(&asset.source, "json"))
+        (asset.imported && json_written && has_extension_in(&asset.source, &["json"]))
             || copy_sources.iter().any(|prefix| prefix.is_empty() || under(&asset.source, prefix))
     };
     let missing: Vec<(&String, &Asset)> = assets.iter().filter(|(_, asset)| !written_by_build(asset)).collect();
@@ -120,9 +120,6 @@ fn copied_prefix(argument: &str) -> String {
     join("", folder)
 }
 
-fn has_extension(path: &str, extension: &str) -> bool {
-    std::path::Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case(extension))
-}
 
 #[cfg(test)]
 mod tests {

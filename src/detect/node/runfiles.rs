@@ -522,15 +522,18 @@ fn holds_no_sources(app: &App, path: &str) -> bool {
 
 /// Whether node or a compiler reads `path` as code (by its extension).
 fn is_source(path: &str) -> bool {
-    std::path::Path::new(path)
-        .extension()
-        .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|s| e.eq_ignore_ascii_case(s)))
+    has_extension_in(path, SOURCE_EXTENSIONS)
 }
 
 fn is_compiled_source(path: &str) -> bool {
+    has_extension_in(path, COMPILED_EXTENSIONS)
+}
+
+/// Whether `path` ends in one of `extensions` (without the dot, in any case).
+pub(super) fn has_extension_in(path: &str, extensions: &[&str]) -> bool {
     std::path::Path::new(path)
         .extension()
-        .is_some_and(|e| COMPILED_EXTENSIONS.iter().any(|c| e.eq_ignore_ascii_case(c)))
+        .is_some_and(|e| extensions.iter().any(|known| e.eq_ignore_ascii_case(known)))
 }
 
 /// Folders servers read by convention, and what the app's dependencies read, when they exist (or the build
