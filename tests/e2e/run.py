@@ -17,6 +17,7 @@ Env:   DOCKGEN_E2E_BUILDER, DOCKGEN_E2E_TOOLKIT (default ../shared/e2e), DOCKGEN
 """
 
 import io
+import ipaddress
 import json
 import os
 import re
@@ -192,7 +193,15 @@ class Buildah:
         env = {"EXPECT_STATUS": str(status)} if status else {}
         if run_env:
             env["RUN_ENV"] = backing.as_run_env(run_env)
-        proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
+        # Containers here share the host's network, where a loopback bind answers too: the listening sockets
+        # are watched while the check runs, and a server that binds only loopback fails it (a published port
+        # would reach nothing).
+        watch = BindWatch(port)
+        watch.start()
+        try:
+            proc = run([str(TOOLKIT / "run-image.sh"), image, str(port), path] + ([expect] if expect else []), env=env, check=False)
+        finally:
+            watch.stop()
         # Once, an nginx worker outlived run-image.sh's stop (re-parented to init) and held its port, failing
         # every later case on that port: whatever still listens there is stopped and said.
         leftovers = listeners(port)
@@ -201,6 +210,9 @@ class Buildah:
         note = f"\ne2e: killed pid(s) {leftovers} still listening on port {port} after the check" if leftovers else ""
         if leftovers:
             print(note.strip(), flush=True)
+        if proc.returncode == 0 and watch.loopback_only():
+            note += f"\ne2e: the server listens on port {port} on loopback only ({', '.join(sorted(watch.seen))}): a published port would reach nothing"
+            return False, proc.stdout + proc.stderr + note
         return proc.returncode == 0, proc.stdout + proc.stderr + note
 
     def exit_check(self, image, expect):
@@ -311,9 +323,9 @@ class Docker:
         run(["docker", "image", "rm", "-f", image], check=False)
 
 
-def listeners(port):
-    """PIDs of processes with a TCP socket listening on `port` (from /proc, so no ss or fuser is needed)."""
-    inodes = set()
+def listening_sockets(port):
+    """The rows of /proc/net/tcp{,6} of the sockets listening on `port`, split into fields (local_address is
+    HEXIP:HEXPORT; state 0A is LISTEN), so no ss or fuser is needed."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             rows = Path(table).read_text().splitlines()[1:]
@@ -321,9 +333,45 @@ def listeners(port):
             continue
         for row in rows:
             fields = row.split()
-            # local_address is HEXIP:HEXPORT; state 0A is LISTEN.
             if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
-                inodes.add(fields[9])
+                yield fields
+
+
+def listening_addresses(port):
+    """The local addresses `port` is listened on (`127.0.0.1`, `::`, `0.0.0.0`)."""
+    found = set()
+    for fields in listening_sockets(port):
+        raw = bytes.fromhex(fields[1].rsplit(":", 1)[0])
+        # /proc writes each 32-bit word in host (little-endian) order.
+        words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+        found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
+class BindWatch(threading.Thread):
+    """Records the addresses a port is listened on while a check runs."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.seen = set()
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            self.seen |= listening_addresses(self.port)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+    def loopback_only(self):
+        return bool(self.seen) and all(ipaddress.ip_address(a).is_loopback for a in self.seen)
+
+
+def listeners(port):
+    """PIDs of processes with a TCP socket listening on `port`."""
+    inodes = {fields[9] for fields in listening_sockets(port)}
     pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
