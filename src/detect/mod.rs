@@ -495,6 +495,22 @@ fn read_small_text(path: &Path) -> Option<String> {
 /// From how many items work is shared between threads (below, starting them costs more than it saves).
 const PARALLEL_FROM: usize = 64;
 
+/// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
+pub(crate) const HOST_VARIABLES: &[&str] = &[
+    "HOST",
+    "HOSTNAME",
+    "BIND",
+    "BIND_ADDRESS",
+    "BIND_HOST",
+    "LISTEN_ADDRESS",
+    "LISTEN_HOST",
+    "ADDRESS",
+    "SERVER_HOST",
+    "APP_HOST",
+    "HTTP_HOST",
+    "FASTIFY_ADDRESS",
+];
+
 /// Whether a listen host is a loopback address (`localhost`, `127.0.0.1`, `::1`, `[::1]`), which a published
 /// port cannot reach.
 pub(crate) fn is_loopback_host(host: &str) -> bool {

@@ -5,25 +5,11 @@
 
 use std::path::Path;
 
+use super::calls::walk_arguments;
+use super::config_module::{self, ConfigRead, Resolved};
 use super::{read_small_text, App, Fact, Facts};
 use crate::detect::lex::{self, Token};
-use crate::detect::{holds, is_loopback_host, services, walk};
-
-/// Variables programs conventionally read their listen host from (a database's `DB_HOST` is not one).
-const HOST_VARIABLES: &[&str] = &[
-    "HOST",
-    "HOSTNAME",
-    "BIND",
-    "BIND_ADDRESS",
-    "BIND_HOST",
-    "LISTEN_ADDRESS",
-    "LISTEN_HOST",
-    "ADDRESS",
-    "SERVER_HOST",
-    "APP_HOST",
-    "HTTP_HOST",
-    "FASTIFY_ADDRESS",
-];
+use crate::detect::{holds, is_loopback_host, services, walk, HOST_VARIABLES};
 
 /// Variables programs read their listen port from, `PORT` first (a database's `DB_PORT` is not one).
 const PORT_VARIABLES: &[&str] = &["PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "API_PORT", "LISTEN_PORT", "WEB_PORT"];
@@ -73,6 +59,8 @@ pub(super) struct Listen {
     pub(super) health_routes: Vec<(String, usize)>,
     /// Whether the file names anything that serves (`listen`, `createServer`, `serve(`, a `Server(`).
     pub(super) serves: bool,
+    /// Listen arguments read from a config module (`listen(CONFIG.app.port)`), resolved with the app's files.
+    pub(super) config_reads: Vec<ConfigRead>,
 }
 
 /// Texts of a module that may serve: one without any of them listens nowhere.
@@ -100,7 +88,8 @@ pub(super) fn insert_port(
     (script_port, default): (Option<Fact>, Option<Fact>),
     warnings: &mut Vec<String>,
 ) {
-    let found = followed.unwrap_or_else(|| scan(app, entry, warnings));
+    let mut found = followed.unwrap_or_else(|| scan(app, entry, warnings));
+    found.extend(from_config_modules(app, &found));
     // Nothing the program runs serves (its import graph, else every source of the app), and no server package
     // or script port says otherwise: it listens nowhere (a chat bot, a worker).
     let never_listens = entry.is_some()
@@ -203,6 +192,28 @@ pub(super) fn insert_port(
             ));
         }
     }
+}
+
+/// What the listen calls' config reads resolve to, as the config files' own findings.
+fn from_config_modules(app: &App, found: &Found) -> Found {
+    let mut from_config = Found::new();
+    for (listen, rel) in found {
+        for (resolved, config_rel, line) in config_module::resolve(app, rel, &listen.config_reads) {
+            let mut said = Listen::default();
+            match resolved {
+                Resolved::Port { port, variable } => said.ports.push(PortHit {
+                    port,
+                    line,
+                    variable,
+                    literal: "the config value the listen call reads",
+                }),
+                Resolved::HostVariable(name) => said.host_variables.push((name, line)),
+                Resolved::Loopback(what) => said.loopback.push((line, what)),
+            }
+            from_config.push((said, config_rel));
+        }
+    }
+    from_config
 }
 
 /// Whether the app's server is Fastify's (a production dependency, and no Express beside it), whose
@@ -447,6 +458,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                 }
             }
             found.loopback.extend(listen_host(&tokens, i + 1, fastify));
+            found.config_reads.extend(config_module::reads_at_listen(&tokens, i + 1));
         } else if let Some((port, line)) = PORT_VARIABLES
             .contains(&name.as_str())
             .then(|| schema_default(&tokens, i))
@@ -728,45 +740,32 @@ fn last_in_list(tokens: &[(Token, usize)], at: usize) -> Option<(bool, usize)> {
 /// The loopback host a `listen(` call at `open` binds: its second argument (`listen(3000, 'localhost')`) or
 /// its options' `host` (`listen({ port, host: '127.0.0.1' })`); for Fastify, options without a host.
 fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool) -> Option<(usize, String)> {
-    let mut depth = 0usize;
-    let mut argument = 0;
     let mut options = false;
     let mut has_host = false;
-    for (k, (token, line)) in tokens.iter().enumerate().skip(open) {
-        match token {
-            Token::Punct('(' | '[' | '{') => {
-                if depth == 1 && argument == 0 && *token == Token::Punct('{') && k == open + 1 {
-                    options = true;
-                }
-                depth += 1;
-            }
-            Token::Punct(')' | ']' | '}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    break;
-                }
-            }
-            Token::Punct(',') if depth == 1 => argument += 1,
-            Token::Ident(key) if options && depth == 2 && key == "host" => {
+    let mut loopback = None;
+    walk_arguments(tokens, open, |k, at| {
+        options = at.options;
+        match &tokens[k] {
+            (Token::Ident(key), _) if at.options && at.depth == 2 && key == "host" => {
                 has_host = true;
-                if let (Some((Token::Punct(':'), _)), Some((Token::Str(s), at))) = (tokens.get(k + 1), tokens.get(k + 2)) {
+                if let (Some((Token::Punct(':'), _)), Some((Token::Str(s), line))) = (tokens.get(k + 1), tokens.get(k + 2)) {
                     if is_loopback_host(s) {
-                        return Some((*at, format!("listen() binds host '{s}'")));
+                        loopback = Some((*line, format!("listen() binds host '{s}'")));
                     }
                 }
             }
-            Token::Str(s) if depth == 1 && argument == 1 && is_loopback_host(s) => {
-                return Some((*line, format!("listen() binds host '{s}'")));
+            (Token::Str(s), line) if at.depth == 1 && at.argument == 1 && is_loopback_host(s) => {
+                loopback = Some((*line, format!("listen() binds host '{s}'")));
             }
             _ => {}
         }
-        if k > open + 400 {
-            break;
-        }
-    }
-    (fastify && options && !has_host).then(|| {
-        let line = tokens.get(open).map_or(0, |(_, l)| *l);
-        (line, "Fastify's listen() without a host binds localhost".to_string())
+        loopback.is_none()
+    });
+    loopback.or_else(|| {
+        (fastify && options && !has_host).then(|| {
+            let line = tokens.get(open).map_or(0, |(_, l)| *l);
+            (line, "Fastify's listen() without a host binds localhost".to_string())
+        })
     })
 }
 

@@ -5,6 +5,8 @@
 mod assets;
 mod base_path;
 mod buildenv;
+mod calls;
+mod config_module;
 mod contract;
 mod dbconfig;
 mod engines;
@@ -766,6 +768,7 @@ fn analyse(
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
     services::record(&context.dir, dir, service_clues(&app), &mut facts);
+    ship_whole_app_for_odd_names(&mut facts);
     warnings.extend(app.warnings());
     // A workspace member that is neither is a library, skipped without a word at the workspace's root.
     let is_the_target = members.is_empty() || context.down == dir;
@@ -779,6 +782,28 @@ fn analyse(
         ));
     }
     Ok(facts)
+}
+
+/// Run-time files whose names a COPY line cannot hold unquoted (a Next.js route group `app/(auth)/…`, a
+/// dynamic segment `[id]`, which COPY would read as a pattern): the whole folder ships instead, as when the
+/// walk meets such a name itself.
+fn ship_whole_app_for_odd_names(facts: &mut Facts) {
+    let Some(files) = facts.get("runtime_files") else { return };
+    let odd: Vec<&str> = files
+        .value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .filter(|path| crate::validate::context_path(path).is_err())
+        .collect();
+    if odd.is_empty() {
+        return;
+    }
+    let note = format!("names dockgen does not write into a COPY line ({}), so the whole folder ships", odd.join(", "));
+    let source = files.source.clone();
+    facts.shift_remove("runtime_files");
+    facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
 }
 
 /// What the app's code talks to: the service clients among its run-time dependencies, and its Prisma datasource.
@@ -1005,7 +1030,23 @@ impl<'a> App<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::hashes_with_md4;
+    use super::{hashes_with_md4, ship_whole_app_for_odd_names, Fact, Facts};
+
+    #[test]
+    fn run_time_files_with_odd_names_ship_the_whole_folder() {
+        let mut facts = Facts::new();
+        let files = serde_json::json!(["package.json", "server.js", "src/app/(app)/lib/loader.ts"]);
+        facts.insert("runtime_files".into(), Fact::new(files, "package.json:5"));
+        ship_whole_app_for_odd_names(&mut facts);
+        assert!(!facts.contains_key("runtime_files"));
+        let whole = &facts["whole_app"];
+        assert_eq!(whole.value, serde_json::json!(true));
+        assert!(whole.note.as_deref().is_some_and(|note| note.contains("src/app/(app)/lib/loader.ts")));
+        let mut plain = Facts::new();
+        plain.insert("runtime_files".into(), Fact::new(serde_json::json!(["server.js", "src"]), "package.json:5"));
+        ship_whole_app_for_odd_names(&mut plain);
+        assert!(plain.contains_key("runtime_files") && !plain.contains_key("whole_app"));
+    }
 
     #[test]
     fn the_lowest_release_a_range_allows_is_compared() {

@@ -1,0 +1,343 @@
+//! A listen call that takes its port or host from a config module: `listen(CONFIG.app.port, CONFIG.app.ip)`
+//! with `const CONFIG = require('./config/config')`, `const port = config.server.port` then `listen(port)`, or
+//! node-config's `config.get('server.port')` (the `config` package: `config/production.*` over
+//! `config/default.*`, a variable mapped in `config/custom-environment-variables.*`). The module's object is
+//! evaluated statically with the JS parser; its value is the port (said as fixed: the code writes it) or a
+//! loopback host (said, since no published port reaches it).
+
+use std::path::{Component, Path, PathBuf};
+
+use super::calls::walk_arguments;
+use super::js::config::{exported_setting, json_setting, Setting};
+use super::runfiles::has_extension_in;
+use super::{read_small_text, App};
+use crate::detect::is_loopback_host;
+use crate::detect::lex::{self, Token};
+
+/// What a listen argument reads from a config module.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct ConfigRead {
+    /// The module as the source names it (`./config/config`, `config`).
+    module: String,
+    /// The key path in what the module exports (`["app", "port"]`).
+    path: Vec<String>,
+    /// The listen call's line.
+    line: usize,
+    /// Whether it is the host argument (else the port).
+    host: bool,
+}
+
+/// The extensions a relative `require`/`import` may leave out, in node's order (TypeScript sources last).
+const MODULE_EXTENSIONS: &[&str] = &["", ".js", ".cjs", ".mjs", ".json", ".ts", ".mts", "/index.js", "/index.ts"];
+
+/// node-config's files, the production one first (the image runs with `NODE_ENV=production`).
+const NODE_CONFIG_FILES: &[&str] = &["production", "default"];
+const NODE_CONFIG_EXTENSIONS: &[&str] = &["json", "js", "cjs", "ts", "yaml", "yml"];
+
+/// The config reads of the `listen(` call whose `(` is at `open`: its first two arguments, or its options'
+/// `port` and `host`/`hostname`, when each is a member chain of a name bound to a module.
+pub(super) fn reads_at_listen(tokens: &[(Token, usize)], open: usize) -> Vec<ConfigRead> {
+    let mut reads = Vec::new();
+    let line = tokens.get(open).map_or(0, |(_, l)| *l);
+    walk_arguments(tokens, open, |k, at| {
+        match &tokens[k].0 {
+            Token::Ident(key)
+                if at.options && at.depth == 2 && matches!(tokens.get(k + 1), Some((Token::Punct(':'), _))) =>
+            {
+                let host = matches!(key.as_str(), "host" | "hostname");
+                if host || key.as_str() == "port" {
+                    reads.extend(read_at(tokens, k + 2, line, host));
+                }
+            }
+            // An argument starts after the call's `(` or a `,` of its list.
+            Token::Punct('(' | ',') if !at.options && at.depth == 1 && at.argument < 2 => {
+                reads.extend(read_at(tokens, k + 1, line, at.argument == 1));
+            }
+            _ => {}
+        }
+        true
+    });
+    reads
+}
+
+/// The config read an argument at `at` makes: a member chain (`CONFIG.app.port`), node-config's
+/// `config.get('server.port')`, or a name assigned one of them (`const port = config.port;`).
+fn read_at(tokens: &[(Token, usize)], at: usize, line: usize, host: bool) -> Option<ConfigRead> {
+    let (root, path) = if let Some(chain) = chain_at(tokens, at) {
+        chain
+    } else {
+        let Some((Token::Ident(name), _)) = tokens.get(at) else { return None };
+        assigned_chain(tokens, name)?
+    };
+    Some(ConfigRead {
+        module: module_of(tokens, &root)?,
+        path,
+        line,
+        host,
+    })
+}
+
+/// `root.a.b` or `root.get('a.b')` at `at`, ending the argument (a `,`, `)` or `}` follows): the root name and
+/// the key path.
+fn chain_at(tokens: &[(Token, usize)], at: usize) -> Option<(String, Vec<String>)> {
+    let Some((Token::Ident(root), _)) = tokens.get(at) else { return None };
+    let mut path = Vec::new();
+    let mut k = at + 1;
+    while let (Some((Token::Punct('.'), _)), Some((Token::Ident(key), _))) = (tokens.get(k), tokens.get(k + 1)) {
+        path.push(key.to_string());
+        k += 2;
+    }
+    if path.len() == 1 && path[0] == "get" {
+        if let (Some((Token::Punct('('), _)), Some((Token::Str(dotted), _)), Some((Token::Punct(')'), _))) =
+            (tokens.get(k), tokens.get(k + 1), tokens.get(k + 2))
+        {
+            path = dotted.split('.').map(str::to_string).collect();
+            k += 3;
+        }
+    }
+    let ends = matches!(tokens.get(k), Some((Token::Punct(',' | ')' | '}' | ';'), _)) | None);
+    (!path.is_empty() && ends && path.iter().all(|key| !key.is_empty())).then(|| (root.to_string(), path))
+}
+
+/// The chain a name is assigned, alone in its statement (`const port = config.server.port;`).
+fn assigned_chain(tokens: &[(Token, usize)], name: &str) -> Option<(String, Vec<String>)> {
+    tokens.windows(2).enumerate().find_map(|(i, pair)| match pair {
+        [(Token::Ident(assigned), _), (Token::Punct('='), _)] if assigned.as_str() == name => {
+            let declared = matches!(i.checked_sub(1).map(|p| &tokens[p].0), Some(Token::Ident(word)) if matches!(word.as_str(), "const" | "let" | "var"));
+            let not_comparison = !matches!(tokens.get(i + 2), Some((Token::Punct('='), _)));
+            (declared && not_comparison).then(|| chain_at(tokens, i + 2)).flatten()
+        }
+        _ => None,
+    })
+}
+
+/// The module a name is bound to: `const NAME = require('SPEC')`, `import NAME from 'SPEC'`, `import * as NAME
+/// from 'SPEC'`.
+fn module_of(tokens: &[(Token, usize)], name: &str) -> Option<String> {
+    tokens.iter().enumerate().find_map(|(i, (token, _))| {
+        let Token::Ident(bound) = token else { return None };
+        if bound.as_str() != name {
+            return None;
+        }
+        let after = |k: usize| tokens.get(i + k).map(|(t, _)| t);
+        let before = i.checked_sub(1).map(|p| &tokens[p].0);
+        match (after(1), after(2), after(3), after(4)) {
+            (Some(Token::Punct('=')), Some(Token::Ident(require)), Some(Token::Punct('(')), Some(Token::Str(spec)))
+                if require.as_str() == "require" =>
+            {
+                Some(spec.to_string())
+            }
+            (Some(Token::Ident(from)), Some(Token::Str(spec)), ..)
+                if from.as_str() == "from"
+                    && matches!(before, Some(Token::Ident(word)) if matches!(word.as_str(), "import" | "as")) =>
+            {
+                Some(spec.to_string())
+            }
+            _ => None,
+        }
+    })
+}
+
+/// What a config read resolves to, in the config file that holds the value.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Resolved {
+    /// The listen port, with the variable that overrides it (node-config's mapping, `process.env.X || 8081`).
+    Port { port: u16, variable: Option<String> },
+    /// A host variable whose default is loopback: the image sets it to every interface.
+    HostVariable(String),
+    /// A loopback host nothing in the image can change, said.
+    Loopback(String),
+}
+
+/// What the config reads of a source's listen calls resolve to: each with the config file (relative to the
+/// app) and line that hold the value, so the evidence names them. `rel`: the source, relative to the app.
+pub(super) fn resolve(app: &App, rel: &str, reads: &[ConfigRead]) -> Vec<(Resolved, String, usize)> {
+    let mut resolved = Vec::new();
+    for read in reads {
+        let Some((value, config_rel, line, variable)) = value_of(app, rel, read) else { continue };
+        // `host: process.env.HOST || '127.0.0.1'`: the variable the value defaults is the one to set.
+        let variable = variable.or_else(|| {
+            let text = read_small_text(&app.path(&config_rel))?;
+            environment_read_on(&text, line)
+        });
+        let found = if read.host {
+            if !is_loopback_host(&value) {
+                continue;
+            }
+            match variable {
+                Some(name) => Resolved::HostVariable(name),
+                None => Resolved::Loopback(format!(
+                    "the listen host {} ({}:{}) is '{value}'",
+                    read.path.join("."),
+                    app.file(rel),
+                    read.line
+                )),
+            }
+        } else {
+            let Some(port) = value.parse::<u16>().ok().filter(|p| *p > 0) else { continue };
+            Resolved::Port { port, variable }
+        };
+        resolved.push((found, config_rel, line));
+    }
+    resolved
+}
+
+/// The environment variable a JS config reads on `line` (`process.env.NAME`), if one.
+fn environment_read_on(text: &str, line: usize) -> Option<String> {
+    let tokens = lex::javascript(text).tokens;
+    tokens.windows(5).find_map(|w| match w {
+        [(Token::Ident(process), at), (Token::Punct('.'), _), (Token::Ident(env), _), (Token::Punct('.'), _), (Token::Ident(name), _)]
+            if *at == line && process == "process" && env == "env" =>
+        {
+            Some(name.to_string())
+        }
+        _ => None,
+    })
+}
+
+/// The value a read resolves to: the value, the file that holds it (relative to the app), its line, and the
+/// environment variable that overrides it (node-config's custom-environment-variables).
+fn value_of(app: &App, rel: &str, read: &ConfigRead) -> Option<(String, String, usize, Option<String>)> {
+    let path: Vec<&str> = read.path.iter().map(String::as_str).collect();
+    if read.module.starts_with('.') {
+        let base = normalized(&Path::new(rel).parent().unwrap_or(Path::new("")).join(&read.module))?;
+        return MODULE_EXTENSIONS.iter().find_map(|extension| {
+            let module_rel = format!("{}{extension}", base.display());
+            let text = read_small_text(&app.path(&module_rel))?;
+            let (value, line) = setting_value(&text, &module_rel, &path)?;
+            Some((value, module_rel, line, None))
+        });
+    }
+    if read.module != "config" || app.dependency("config").is_none() {
+        return None;
+    }
+    let variable = NODE_CONFIG_EXTENSIONS.iter().find_map(|extension| {
+        let mapping_rel = format!("config/custom-environment-variables.{extension}");
+        let text = read_small_text(&app.path(&mapping_rel))?;
+        let (name, _) = setting_value(&text, &mapping_rel, &path)
+            .or_else(|| setting_value(&text, &mapping_rel, &[path.as_slice(), &["__name"]].concat()))?;
+        Some(name)
+    });
+    // node-config parses YAML only with a YAML package installed, TypeScript only with ts-node.
+    let readable = |extension: &&&str| match **extension {
+        "yaml" | "yml" => app.dependency("js-yaml").is_some() || app.dependency("yaml").is_some(),
+        "ts" => app.dependency("ts-node").is_some(),
+        _ => true,
+    };
+    NODE_CONFIG_FILES.iter().find_map(|stem| {
+        NODE_CONFIG_EXTENSIONS.iter().filter(readable).find_map(|extension| {
+            let config_rel = format!("config/{stem}.{extension}");
+            let text = read_small_text(&app.path(&config_rel))?;
+            let (value, line) = setting_value(&text, &config_rel, &path)?;
+            Some((value, config_rel, line, variable.clone()))
+        })
+    })
+}
+
+/// The value at `path` in a config file (JSON, YAML, or a JS/TS module's export) and its line.
+fn setting_value(text: &str, name: &str, path: &[&str]) -> Option<(String, usize)> {
+    let setting = if has_extension_in(name, &["json"]) {
+        json_setting(text, path)
+    } else if has_extension_in(name, &["yaml", "yml"]) {
+        return yaml_value(text, path);
+    } else {
+        exported_setting(text, name, path)
+    };
+    match setting {
+        Setting::Value { value, line } => Some((value, line)),
+        Setting::Unset | Setting::Unknown { .. } => None,
+    }
+}
+
+/// A scalar at `path` in a YAML file, with its line.
+fn yaml_value(text: &str, path: &[&str]) -> Option<(String, usize)> {
+    let mut node = marked_yaml::parse_yaml(0, text).ok()?;
+    for key in path {
+        node = node.as_mapping()?.get_node(key)?.clone();
+    }
+    let scalar = node.as_scalar()?;
+    let line = node.span().start().map_or(1, marked_yaml::Marker::line);
+    Some((scalar.as_str().to_string(), line))
+}
+
+/// A relative path with `.` and `..` resolved, None when it leaves the app.
+fn normalized(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(src: &str) -> Vec<ConfigRead> {
+        let tokens = lex::javascript(src).tokens;
+        let open = tokens
+            .windows(2)
+            .position(|w| matches!(&w[0].0, Token::Ident(n) if n.as_str() == "listen") && w[1].0 == Token::Punct('('))
+            .map(|i| i + 1)
+            .unwrap();
+        reads_at_listen(&tokens, open)
+    }
+
+    fn read(module: &str, path: &[&str], line: usize, host: bool) -> ConfigRead {
+        ConfigRead {
+            module: module.into(),
+            path: path.iter().map(|s| (*s).to_string()).collect(),
+            line,
+            host,
+        }
+    }
+
+    #[test]
+    fn arguments_read_from_a_config_module() {
+        let positional = "const CONFIG = require('./config/config')\napp.listen(CONFIG.app.port, CONFIG.app.ip, () => {})\n";
+        assert_eq!(
+            reads(positional),
+            [read("./config/config", &["app", "port"], 2, false), read("./config/config", &["app", "ip"], 2, true)]
+        );
+        let node_config = "import config from 'config'\nserver.listen({ port: config.get('server.port'), host: config.host })\n";
+        assert_eq!(
+            reads(node_config),
+            [read("config", &["server", "port"], 2, false), read("config", &["host"], 2, true)]
+        );
+        let assigned = "const settings = require('../settings');\nconst port = settings.http.port;\napp.listen(port);\n";
+        assert_eq!(reads(assigned), [read("../settings", &["http", "port"], 3, false)]);
+    }
+
+    #[test]
+    fn other_arguments_are_not_config_reads() {
+        // Not bound to a module, a call on the value, a comparison, a callback as second argument.
+        assert!(reads("app.listen(options.port)").is_empty());
+        assert!(reads("const c = require('./c')\napp.listen(c.port + 1)").is_empty());
+        assert!(reads("const c = require('./c')\nconst port = c.port == 1\napp.listen(port)").is_empty());
+        assert!(reads("const c = require('./c')\napp.listen(c.port, () => c.log())")
+            .iter()
+            .all(|read| !read.host));
+    }
+
+    #[test]
+    fn yaml_values_and_their_lines() {
+        let text = "server:\n  host: 127.0.0.1\n  port: 8181\n";
+        assert_eq!(yaml_value(text, &["server", "port"]), Some(("8181".into(), 3)));
+        assert_eq!(yaml_value(text, &["server", "missing"]), None);
+    }
+
+    #[test]
+    fn module_paths_stay_in_the_app() {
+        assert_eq!(normalized(Path::new("src/./../config/app")), Some(PathBuf::from("config/app")));
+        assert_eq!(normalized(Path::new("../outside")), None);
+    }
+}
