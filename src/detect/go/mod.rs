@@ -1,6 +1,7 @@
 //! The Go probe: go.mod or go.work, the programs it can build ranked by evidence, and for the chosen one its
 //! binary name, ports, cgo and embedded front-end — each question in its own module.
 
+mod bind;
 mod buildfiles;
 mod cgo;
 mod configport;
@@ -345,6 +346,7 @@ fn finish(root: &Path, modules: &[Module], workspace_replaced: &[String], candid
 #[derive(Default)]
 struct RunTime {
     ports: ports::FileScan,
+    binds: bind::Binds,
     embeds: Vec<embed::Embedded>,
     writes: Vec<writes::Write>,
     programs: Vec<(String, usize)>,
@@ -363,6 +365,7 @@ impl RunTime {
         let env = if words.env_lookup { env::file_env(&lexed.tokens) } else { Vec::new() };
         RunTime {
             ports: ports::FileScan::of(lexed, rel, &words),
+            binds: bind::file_binds(&lexed.tokens),
             embeds: embed::file_embeds(root, rel, lexed),
             writes: writes::file_writes(&named, rel),
             programs: if words.exec { execs::file_programs(&named) } else { Vec::new() },
@@ -555,6 +558,7 @@ fn program_option(
         .find_map(|file| file.run_time().health.first().map(|(path, line)| (path.clone(), format!("{}:{line}", file.rel))));
     services::health_route(health, &mut facts);
     let mut warnings = listening.loopback.clone();
+    bind_facts(tree, graph, &mut facts, &mut warnings);
     warnings.extend(main.warnings.iter().cloned());
     // A listen call whose port nothing in the code says may take it from the config file the program reads.
     if !facts.contains_key("port") && listening.listener.is_some() {
@@ -594,6 +598,29 @@ fn program_option(
         why: main.why.clone(),
         warnings,
         notes,
+    }
+}
+
+/// How the program binds beyond its port's own address: a host variable whose default is loopback
+/// (`bind_env`, set to every interface by the image), and listen addresses built from a loopback host (said).
+fn bind_facts(tree: &Tree, graph: &[usize], facts: &mut Facts, warnings: &mut Vec<String>) {
+    for file in tree.graph_files(graph) {
+        let binds = &file.run_time().binds;
+        for (address, line) in &binds.loopback {
+            warnings.push(format!(
+                "{}:{line}: the program listens on {address}, a loopback address that a published port cannot \
+                 reach; make it listen on every interface (\":PORT\") in the container",
+                file.rel
+            ));
+        }
+        if let Some((name, line)) = binds.host_variables.first() {
+            facts.entry("bind_env".into()).or_insert_with(|| {
+                Fact::new(name.clone(), format!("{}:{line}", file.rel)).with_note(
+                    "the listen host's variable, whose default is loopback: set to 0.0.0.0 so a published port \
+                     reaches the server",
+                )
+            });
+        }
     }
 }
 
