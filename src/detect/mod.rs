@@ -511,6 +511,15 @@ pub(crate) const HOST_VARIABLES: &[&str] = &[
     "FASTIFY_ADDRESS",
 ];
 
+/// The note of a `bind_env` fact: the host variable the image sets to every interface.
+pub(crate) const BIND_ENV_NOTE: &str =
+    "the listen host's variable, whose default is loopback: set to 0.0.0.0 so a published port reaches the server";
+
+/// Whether `name` is a listen host's variable (`HOST`, `BIND_ADDRESS`; any case: `os.getenv("host")`).
+pub(crate) fn is_host_variable(name: &str) -> bool {
+    HOST_VARIABLES.iter().any(|known| known.eq_ignore_ascii_case(name))
+}
+
 /// Whether a listen host is a loopback address (`localhost`, `127.0.0.1`, `::1`, `[::1]`), which a published
 /// port cannot reach.
 pub(crate) fn is_loopback_host(host: &str) -> bool {

@@ -6,7 +6,7 @@
 
 use super::ports::LISTENER_CALLS;
 use crate::detect::lex::Token;
-use crate::detect::{is_loopback_host, HOST_VARIABLES};
+use crate::detect::{is_host_variable, is_loopback_host};
 
 /// Calls that start a server on an address besides the standard library's (gin's `Run`, echo's `Start`).
 const FRAMEWORK_LISTEN_CALLS: &[&str] = &["Run", "RunTLS", "Start", "StartTLS"];
@@ -18,11 +18,6 @@ pub(super) struct Binds {
     pub(super) loopback: Vec<(String, usize)>,
     /// Host variables whose default is loopback, with their line.
     pub(super) host_variables: Vec<(String, usize)>,
-}
-
-/// Whether `name` is a listen host's variable (`HOST`, `BIND_ADDRESS`; any case: `os.Getenv("host")`).
-pub(crate) fn is_host_variable(name: &str) -> bool {
-    HOST_VARIABLES.iter().any(|known| known.eq_ignore_ascii_case(name))
 }
 
 /// The binds of one file's tokens.

@@ -615,10 +615,7 @@ fn bind_facts(tree: &Tree, graph: &[usize], facts: &mut Facts, warnings: &mut Ve
         }
         if let Some((name, line)) = binds.host_variables.first() {
             facts.entry("bind_env".into()).or_insert_with(|| {
-                Fact::new(name.clone(), format!("{}:{line}", file.rel)).with_note(
-                    "the listen host's variable, whose default is loopback: set to 0.0.0.0 so a published port \
-                     reaches the server",
-                )
+                Fact::new(name.clone(), format!("{}:{line}", file.rel)).with_note(crate::detect::BIND_ENV_NOTE)
             });
         }
     }

@@ -163,10 +163,7 @@ pub(super) fn insert_port(
     if let Some((name, line, rel)) = variables.next() {
         facts.insert(
             "bind_env".into(),
-            Fact::new(name.clone(), format!("{}:{line}", app.file(rel))).with_note(
-                "the listen host's variable, whose default is loopback: set to 0.0.0.0 so a published port reaches \
-                 the server",
-            ),
+            Fact::new(name.clone(), format!("{}:{line}", app.file(rel))).with_note(crate::detect::BIND_ENV_NOTE),
         );
     }
     let mut reads: Vec<(String, String)> = Vec::new();

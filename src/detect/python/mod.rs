@@ -179,6 +179,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
                 let mut candidate = no_app(&manifests, started.map(|(s, _)| s.server), candidate);
                 record_services(root, &manifests.dependencies, &run_time, &mut candidate.facts);
                 services::required_env(&run_time.required, "read with no default", &mut candidate.facts);
+                bind_variable(&run_time, &mut candidate.facts);
                 return Ok(Some(candidate));
             };
             (vec![script_option(script)], vec![0])
@@ -215,6 +216,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         workspace_package(&manifests.workspace, &option.source.clone(), &mut option.facts);
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
         services::required_env(&run_time.required, "read with no default", &mut option.facts);
+        bind_variable(&run_time, &mut option.facts);
         undeclared_pip_packages(&manifests.dependencies, &mut option.facts);
         let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         if let Some(warning) = uninstalled_server(&manifests.dependencies, locked, &option.facts) {
@@ -693,6 +695,16 @@ fn workspace_package(members: &[workspace::Member], evidence: &str, facts: &mut 
                 member.dir, member.name
             )),
         );
+    }
+}
+
+/// The listen host's variable the code reads with a loopback default: the image sets it to every interface
+/// (a server the program starts itself binds what the variable says).
+fn bind_variable(run_time: &runtime::RunTime, facts: &mut Facts) {
+    if let Some((name, at)) = run_time.host_variables.first() {
+        facts.entry("bind_env".into()).or_insert_with(|| {
+            Fact::new(name.clone(), at.clone()).with_note(crate::detect::BIND_ENV_NOTE)
+        });
     }
 }
 

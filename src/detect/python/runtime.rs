@@ -89,6 +89,8 @@ pub(super) struct RunTime {
     pub(super) programs: Vec<(String, String)>,
     /// Where a module uses Flask's instance folder (`app.instance_path`, `instance_relative_config=True`).
     pub(super) instance_folder: Option<String>,
+    /// Host variables read with a loopback default (`os.getenv("HOST", "127.0.0.1")`), each once.
+    pub(super) host_variables: Vec<(String, String)>,
     /// The warning of a walk cut short.
     pub(super) cut: Option<String>,
 }
@@ -104,6 +106,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut served: Vec<(String, String)> = Vec::new();
     let mut main_guards = Vec::new();
     let mut written_files: Vec<(String, String)> = Vec::new();
+    let mut host_variables: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -145,6 +148,9 @@ pub(super) fn scan(root: &Path) -> RunTime {
             if let Some(program) = started_program(call, &summary.imports) {
                 add_once(&mut programs, program, format!("{rel}:{}", call.line));
             }
+            if let Some(name) = loopback_host_variable(call) {
+                add_once(&mut host_variables, name.to_string(), format!("{rel}:{}", call.line));
+            }
         }
         let settings_reads = settings::reads(&summary);
         let without_default = summary
@@ -178,6 +184,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         served,
         main_guards,
         instance_folder,
+        host_variables,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
 }
@@ -445,6 +452,14 @@ fn read_name(call: &Call, name: &str) -> bool {
 /// unset and no default is given.
 fn raises_without_default(call: &Call) -> bool {
     call.callee == "env" || call.callee.starts_with("env.") || call.callee == "config"
+}
+
+/// The listen host's variable a call reads with a loopback default: `os.getenv("HOST", "127.0.0.1")`,
+/// `os.environ.get("host", default="localhost")`.
+fn loopback_host_variable(call: &Call) -> Option<&str> {
+    let name = call.args.first()?.as_str()?;
+    let default = call.args.get(1).or_else(|| call.keyword("default"))?.as_str()?;
+    (returns_none(call) && crate::detect::is_host_variable(name) && crate::detect::is_loopback_host(default)).then_some(name)
 }
 
 /// `os.getenv("X")` and `os.environ.get("X")`: None when the variable is unset and no default is given.
