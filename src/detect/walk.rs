@@ -76,6 +76,8 @@ fn walk_at_most(
         .parents(false)
         .require_git(false)
         .git_ignore(gitignore)
+        // The user's global excludes file (git's core.excludesFile) is this machine's, not the repository's.
+        .git_global(false)
         .follow_links(false)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());

@@ -1630,3 +1630,23 @@ fn a_python_program_nothing_starts_takes_its_start_command_from_the_user() {
     assert!(printed.contains("CMD [\"python\", \"-m\", \"src.bot\"]"), "{printed}");
     assert!(!printed.contains("EXPOSE"), "nothing says it listens: {printed}");
 }
+
+#[test]
+fn the_machines_global_git_excludes_do_not_change_detection() {
+    let project = project_copy(&example());
+    let detect = || {
+        let mut cmd = dockgen();
+        cmd.args(["detect", "--json"]).arg(project.path());
+        cmd
+    };
+    let plain = stdout_of(&mut detect());
+    // git's core.excludesFile default ($XDG_CONFIG_HOME/git/ignore) hiding every Go source on this machine.
+    let config = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(config.path().join("git")).unwrap();
+    std::fs::write(config.path().join("git/ignore"), "*.go\n").unwrap();
+    let mut excluded = detect();
+    excluded
+        .env("XDG_CONFIG_HOME", config.path())
+        .env("HOME", config.path());
+    assert_eq!(stdout_of(&mut excluded), plain);
+}
