@@ -8,9 +8,37 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "build/template_ast.rs"]
+mod template_ast;
+
 fn main() {
     knowledge_areas();
     fixture_tests();
+    template_trees();
+}
+
+/// `$OUT_DIR/template_ast.bin`: the built-in templates' syntax trees, parsed once here (`build/template_ast.rs`).
+fn template_trees() {
+    println!("cargo::rerun-if-changed=templates");
+    println!("cargo::rerun-if-changed=build/template_ast.rs");
+    let mut templates = Vec::new();
+    collect_templates(Path::new("templates"), Path::new("templates"), &mut templates);
+    templates.sort();
+    let target = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("template_ast.bin");
+    std::fs::write(target, template_ast::encode_all(&templates)).expect("OUT_DIR is writable");
+}
+
+/// Every `.tera` file below `dir`, named by its path from `root` with `/` (as the presets name them).
+fn collect_templates(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).expect("templates/ is readable") {
+        let path = entry.expect("templates/ is readable").path();
+        if path.is_dir() {
+            collect_templates(root, &path, out);
+        } else if path.extension().is_some_and(|e| e == "tera") {
+            let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            out.push((name, std::fs::read_to_string(&path).expect("a template is UTF-8")));
+        }
+    }
 }
 
 fn knowledge_areas() {

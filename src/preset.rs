@@ -396,6 +396,19 @@ pub fn conditions_hold(conditions: &IndexMap<String, toml::Value>, values: &Map<
     })
 }
 
+/// The text of the built-in template `name` (`go/Dockerfile.tera`).
+pub(crate) fn builtin_template(name: &str) -> Option<&'static str> {
+    BUILTIN_TEMPLATES.get_file(name)?.contents_utf8()
+}
+
+/// The names of every built-in template.
+#[cfg(test)]
+pub(crate) fn builtin_template_names() -> Vec<String> {
+    let mut templates = Templates::new();
+    collect_templates(&BUILTIN_TEMPLATES, &mut templates);
+    templates.into_keys().collect()
+}
+
 fn collect_templates(dir: &'static Dir<'static>, out: &mut Templates) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {

@@ -14,6 +14,8 @@ use crate::plan::Plan;
 use crate::preset::Preset;
 use crate::validate;
 
+mod compiled;
+
 /// The files a preset produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -84,12 +86,52 @@ pub fn render_named(preset: &Preset, name: &str, context: &Value) -> Result<Stri
 
 /// Renders a preset default such as `golang:{{ go_version }}-alpine` against the answers known so far.
 pub fn render_default(expression: &str, values: &Map<String, Value>) -> Result<String> {
-    // Defaults need the filters, not the templates: parsing every template for each default would dominate.
-    let mut tera = with_filters(Tera::default());
+    // Defaults need the filters, not the templates: one engine with the filters serves every default of a run,
+    // each expression added to it once under its own text.
+    static DEFAULTS: OnceLock<Mutex<Tera>> = OnceLock::new();
+    if let Some(text) = substituted(expression, values) {
+        return Ok(text);
+    }
+    let engine = DEFAULTS.get_or_init(|| Mutex::new(with_filters(Tera::default())));
+    let mut tera = engine
+        .lock()
+        .map_err(|_| anyhow::anyhow!("the defaults' template engine is unusable"))?;
+    // Named so that no name ends like an HTML file's, which Tera would escape; the template has no useful
+    // name for errors, so the innermost cause is the message.
+    let name = format!("{expression} (a default)");
+    if !tera.get_template_names().any(|known| known == name) {
+        tera.add_raw_template(&name, expression)
+            .map_err(|e| anyhow::anyhow!("{}", root_cause(&e)))?;
+    }
     let context = tera::Context::from_value(Value::Object(values.clone())).context("building the default's context")?;
-    // The one-off template has no useful name; the innermost cause is the message.
-    tera.render_str(expression, &context)
+    tera.render(&name, &context)
         .map_err(|e| anyhow::anyhow!("{}", root_cause(&e)))
+}
+
+/// A default whose only tags are plain names (`golang:{{ go_version }}-alpine`) with a text or a whole number
+/// known, filled in without the template engine (which renders them the same).
+fn substituted(expression: &str, values: &Map<String, Value>) -> Option<String> {
+    if expression.contains("{%") || expression.contains("{#") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = expression;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}")? + start;
+        let name = rest[start + 2..end].trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        match values.get(name)? {
+            Value::String(text) => out.push_str(text),
+            Value::Number(number) if number.is_i64() || number.is_u64() => out.push_str(&number.to_string()),
+            _ => return None,
+        }
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 fn root_cause(error: &tera::Error) -> String {
@@ -198,10 +240,13 @@ fn parsed(name: &str, text: &str) -> Result<Arc<tera::Template>, tera::Error> {
     if let Some(template) = cache.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
         return Ok(template);
     }
-    let template = Arc::new(
-        tera::Template::new(name, None, text)
-            .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))?,
-    );
+    let template = match compiled::builtin(name, text) {
+        Some(template) => Arc::new(template),
+        None => Arc::new(
+            tera::Template::new(name, None, text)
+                .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))?,
+        ),
+    };
     if let Ok(mut cache) = cache.lock() {
         if cache.len() >= 256 {
             cache.clear();
@@ -603,6 +648,38 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_render_the_same_with_or_without_the_engine() {
+        let values = serde_json::json!({ "go_version": "1.26", "major": 21, "path": "./cmd/api", "flag": true });
+        let values = values.as_object().unwrap();
+        assert_eq!(
+            substituted("golang:{{ go_version }}-alpine", values).as_deref(),
+            Some("golang:1.26-alpine")
+        );
+        assert_eq!(
+            substituted("eclipse-temurin:{{major}}-jre", values).as_deref(),
+            Some("eclipse-temurin:21-jre")
+        );
+        // Filters, other values, missing names and statements are the engine's.
+        assert_eq!(substituted("{{ path | base_name }}", values), None);
+        assert_eq!(substituted("{{ flag }}", values), None);
+        assert_eq!(substituted("{{ missing }}", values), None);
+        assert_eq!(substituted("{% if flag %}x{% endif %}", values), None);
+        for expression in [
+            "golang:{{ go_version }}-alpine",
+            "eclipse-temurin:{{major}}-jre",
+            "{{ path | base_name }}",
+            "{{ flag }}",
+        ] {
+            let mut tera = with_filters(Tera::default());
+            let context = tera::Context::from_value(Value::Object(values.clone())).unwrap();
+            let expected = tera.render_str(expression, &context).unwrap();
+            assert_eq!(render_default(expression, values).unwrap(), expected, "{expression}");
+        }
+        assert!(render_default("{{ missing }}", values).is_err());
+        assert!(render_default("{{ path | no_such_filter }}", values).is_err());
+    }
 
     #[test]
     fn paths_in_a_folder() {
