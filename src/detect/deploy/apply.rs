@@ -175,6 +175,7 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
     if ports.is_empty() {
         ports.extend(port_variable.clone());
     }
+    prefer_the_agreeing_port(&mut ports, &runtime.other_ports, facts, program.warnings);
     keep_listening_nowhere(&mut ports, facts, program.warnings);
     keep_fixed_port(&mut ports, facts, program.warnings);
     apply_ports(&ports, facts);
@@ -651,6 +652,37 @@ fn keep_listening_nowhere(ports: &mut Vec<Sourced<u16>>, facts: &Facts, warnings
         numbers.join(" ")
     ));
     ports.clear();
+}
+
+/// When the deployment files disagree on the port (an old Dockerfile's `EXPOSE 500`, compose's `5000:5000`) and
+/// the code's port is one a lower-ranked file publishes, that port wins: two sources against one, and EXPOSE
+/// only documents a port while compose maps the one the program answers on. Said, with the `--port` that
+/// picks the other.
+fn prefer_the_agreeing_port(
+    ports: &mut Vec<Sourced<u16>>,
+    others: &[Sourced<u16>],
+    facts: &Facts,
+    warnings: &mut Vec<String>,
+) {
+    let Some(code) = facts
+        .get("port")
+        .and_then(|f| Some((u16::try_from(f.value.as_u64()?).ok()?, f.source.clone())))
+    else {
+        return;
+    };
+    if ports.is_empty() || ports.iter().any(|(port, _)| *port == code.0) {
+        return;
+    }
+    let Some(agreeing) = others.iter().find(|(port, _)| *port == code.0) else {
+        return;
+    };
+    let (first, first_source) = &ports[0];
+    warnings.push(format!(
+        "{first_source}: the deployment files disagree on the port: this says {first}, {} publishes {}, where the \
+         code listens ({}): took {}; pass --port {first} for the other",
+        agreeing.1, agreeing.0, code.1, agreeing.0
+    ));
+    *ports = vec![agreeing.clone()];
 }
 
 /// The ports as facts: the first is `port`, the others `extra_ports`.

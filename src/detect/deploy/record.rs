@@ -15,6 +15,9 @@ pub(crate) struct Runtime {
     pub(crate) ports: Vec<Sourced<u16>>,
     /// The UDP ports it serves (`EXPOSE 53/udp`, compose `53:53/udp`, a container port with `protocol: UDP`).
     pub(crate) udp_ports: Vec<Sourced<u16>>,
+    /// TCP ports a lower-ranked file publishes that `ports` (a higher-ranked file's) lack: compose's `5000:5000`
+    /// beside an old Dockerfile's `EXPOSE 500`. The code's port settles such a disagreement.
+    pub(crate) other_ports: Vec<Sourced<u16>>,
     /// The command that starts the program, as words (`ENTRYPOINT` + `CMD`, compose `command`, Procfile `web:`).
     pub(crate) command: Option<Sourced<Vec<String>>>,
     /// The steps a shell command runs before it (`python manage.py migrate && gunicorn …`), which the new
@@ -102,6 +105,17 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
     if found.ports.is_empty() && found.udp_ports.is_empty() {
         found.ports = other.ports;
         found.udp_ports = other.udp_ports;
+    } else {
+        for (port, source) in other.ports {
+            if !found
+                .ports
+                .iter()
+                .chain(&found.other_ports)
+                .any(|(known, _)| *known == port)
+            {
+                found.other_ports.push((port, source));
+            }
+        }
     }
     for pair in other.env {
         if !found.env.iter().any(|((name, _), _)| *name == pair.0 .0) {
