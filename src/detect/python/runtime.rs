@@ -22,6 +22,27 @@ const SQLITE_MODULES: &[&str] = &["sqlite3", "aiosqlite", "pysqlite3", "sqlean",
 
 const WRITING_CALLS: &[(&str, usize)] = &[("connect", 0), ("makedirs", 0), ("mkdir", 0), ("dump", 1)];
 
+/// Calls that save data to a file named at a path, by the callee's last name, with the argument that holds it:
+/// pandas' `df.to_csv("output/results.csv")`, matplotlib's `savefig`, opencv's `imwrite`, `np.save(path, …)`,
+/// `torch.save(obj, path)`, a model's or an image's `save(path)`, `TinyDB("storage/db.json")`. Their names
+/// are common words, so only an argument written like a file path (a folder or an extension in it) counts.
+const SAVING_CALLS: &[(&str, usize)] = &[
+    ("to_csv", 0),
+    ("to_excel", 0),
+    ("to_json", 0),
+    ("to_parquet", 0),
+    ("to_pickle", 0),
+    ("to_feather", 0),
+    ("savefig", 0),
+    ("imwrite", 0),
+    ("save", 0),
+    ("save", 1),
+    ("TinyDB", 0),
+];
+
+/// Modules whose `open(path)` creates its files whatever the mode (`shelve.open("state/shelf")`).
+const CREATING_OPENS: &[&str] = &["shelve", "dbm"];
+
 /// The logging module's calls that open a log file, by name: the file is their `filename` keyword or, for
 /// the handlers, their first argument. A log file in a folder the image lacks stops the program at start.
 const LOG_FILE_CALLS: &[&str] = &[
@@ -65,7 +86,8 @@ const TRIGGERS: &[&str] = &[
     "open(", "connect(", "makedirs(", "mkdir(", "dump(", "sqlite", "environ", "getenv", "env(", "config(", "instance_",
     "BaseSettings", "subprocess", "system(", "popen(", "which(", "StaticFiles", "Templates", "FileResponse",
     "static_folder", "template_folder", "send_", "STATICFILES_DIRS", "basicConfig", "FileHandler", "_DIR", "_FOLDER",
-    "_ROOT", "_PATH",
+    "_ROOT", "_PATH", "to_csv(", "to_excel(", "to_json(", "to_parquet(", "to_pickle(", "to_feather(", "savefig(",
+    "imwrite(", "save(", "TinyDB(", "shelve", "dbm",
 ];
 
 /// What the program does at run time: each with the `file:line` that does it, in the order found.
@@ -135,7 +157,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         let summary = summarise(&text, &|name| {
             names_written_file
                 || name == "open"
-                || WRITING_CALLS.iter().any(|(n, _)| *n == name)
+                || WRITING_CALLS.iter().chain(SAVING_CALLS).any(|(n, _)| *n == name)
                 || LOG_FILE_CALLS.contains(&name)
                 || ENV_CALLS.contains(&name)
                 || STARTING_CALLS.iter().any(|(_, n)| *n == name)
@@ -510,6 +532,10 @@ fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str)
             return Some(path);
         }
     }
+    let module = call.callee.split('.').next().unwrap_or_default();
+    if last == "open" && CREATING_OPENS.contains(&module) {
+        return path_of(call.args.first()?);
+    }
     if last == "open" {
         let mode = call.args.get(1).or_else(|| call.keyword("mode"))?.as_str()?;
         if !mode.contains(['w', 'a', 'x', '+']) {
@@ -521,10 +547,17 @@ fn written_path(call: &Call, summary: &super::source::Summary, module_dir: &str)
         let file = call.keyword("filename").or_else(|| (last != "basicConfig").then(|| call.args.first()).flatten())?;
         return path_of(file);
     }
+    let saved = SAVING_CALLS.iter().filter(|(name, _)| *name == last).find_map(|(_, at)| {
+        let path = path_of(call.args.get(*at)?)?;
+        let file_name = path.rsplit('/').next().unwrap_or_default();
+        (path.contains('/') || Path::new(file_name).extension().is_some()).then_some(path)
+    });
+    if saved.is_some() {
+        return saved;
+    }
     let (_, at) = WRITING_CALLS.iter().find(|(name, _)| *name == last)?;
     // `connect` writes only as SQLite's (`sqlite3.connect`, `aiosqlite.connect`); a database driver's connects
     // to a server.
-    let module = call.callee.split('.').next().unwrap_or_default();
     if last == "connect" && !SQLITE_MODULES.contains(&module) {
         return None;
     }
@@ -551,6 +584,7 @@ fn folder_of(path: &str) -> Option<String> {
 fn writes_file(call: &Call) -> Option<bool> {
     match call.callee.rsplit('.').next().unwrap_or(&call.callee) {
         "open" | "connect" | "dump" => Some(true),
+        last if SAVING_CALLS.iter().any(|(name, _)| *name == last) => Some(true),
         last if LOG_FILE_CALLS.contains(&last) => Some(true),
         "makedirs" | "mkdir" => Some(false),
         _ => None,
@@ -638,6 +672,19 @@ mod tests {
         );
         let paths: Vec<String> = summary.calls.iter().filter_map(|c| written_path(c, &summary, ".")).collect();
         assert_eq!(paths, vec!["out/log.txt", "app.db", "chat.db", "models/m.pkl", "logs", "txtfile"]);
+    }
+
+    #[test]
+    fn saved_data_files_name_their_folders() {
+        let written = written_by(
+            "report.py",
+            "import shelve\nimport pandas as pd\nfrom tinydb import TinyDB\ndb = TinyDB(\"storage/db.json\")\n\
+             def run(df, fig, model):\n    df.to_csv(\"output/results.csv\")\n    fig.savefig(\"plots/chart.png\")\n\
+             \x20   torch.save(model.state_dict(), \"weights/model.pt\")\n    with shelve.open(\"state/shelf\") as shelf:\n\
+             \x20       shelf[\"n\"] = 1\n    session.save(\"user\")\n    df.to_json()\n",
+        );
+        // A bare word given to `save` is no path; `to_json()` without one returns text.
+        assert_eq!(written, ["storage", "output", "plots", "weights", "state"]);
     }
 
     #[test]
