@@ -598,6 +598,10 @@ fn folder_written(path: &str, is_file: Option<bool>) -> Option<String> {
     if path.contains("://") || path.is_empty() || path.starts_with(['{', '%', '$']) {
         return None;
     }
+    // The system's temporary folders are everyone's to write already.
+    if ["/tmp", "/var/tmp", "/dev/shm"].iter().any(|temp| path == *temp || path.starts_with(&format!("{temp}/"))) {
+        return None;
+    }
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
@@ -642,6 +646,7 @@ mod tests {
         assert_eq!(folder_of("./data/app.db").as_deref(), Some("data"));
         assert_eq!(folder_of("uploads").as_deref(), Some("uploads"));
         assert_eq!(folder_of("/var/lib/app/app.db").as_deref(), Some("/var/lib/app"));
+        assert_eq!(folder_of("/tmp/edges.png"), None);
         assert_eq!(folder_of("../outside.txt"), None);
         // A file named at run time is in a known folder; a folder named at run time is not known.
         assert_eq!(folder_of("{name}.txt"), None);
