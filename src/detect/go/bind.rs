@@ -4,7 +4,7 @@
 //! os.Getenv("HOST")` then `if host == "" { host = "localhost" }`, `getEnv("HOST", "127.0.0.1")`, a struct tag
 //! `env:"HOST" envDefault:"localhost"`), which the image sets to every interface.
 
-use super::ports::LISTENER_CALLS;
+use super::ports::{tag_value, LISTENER_CALLS};
 use crate::detect::lex::Token;
 use crate::detect::{is_host_variable, is_loopback_host};
 
@@ -91,17 +91,10 @@ fn loopback_default(tokens: &[(Token, usize)], i: usize) -> Option<usize> {
 
 /// A struct tag naming a host variable with a loopback default (`env:"HOST" envDefault:"localhost"`).
 fn tag_host_default(tag: &str) -> Option<(String, String)> {
-    if !tag.contains("env:\"") {
-        return None;
-    }
-    let field = |key: &str| {
-        let start = tag.find(&format!("{key}:\""))? + key.len() + 2;
-        let end = tag[start..].find('"')? + start;
-        Some(&tag[start..end])
-    };
-    let name = field("env")?.split(',').next()?;
-    let default = field("envDefault").or_else(|| field("default"))?;
-    (is_host_variable(name) && is_loopback_host(default)).then(|| (name.to_string(), default.to_string()))
+    let name = tag_value(tag, "env")?;
+    let name = name.split(',').next()?;
+    let default = tag_value(tag, "envDefault").or_else(|| tag_value(tag, "default"))?;
+    (is_host_variable(name) && is_loopback_host(&default)).then(|| (name.to_string(), default))
 }
 
 #[cfg(test)]

@@ -947,7 +947,7 @@ fn struct_tag_default(tokens: &[(Token, usize)], tag_at: usize) -> Option<(u16, 
 }
 
 /// A value from a Go struct tag (`key:"value" other:"x"`), as reflect.StructTag.Get reads it.
-fn tag_value(tag: &str, key: &str) -> Option<String> {
+pub(super) fn tag_value(tag: &str, key: &str) -> Option<String> {
     let mut rest = tag.trim();
     while !rest.is_empty() {
         let (name, after) = rest.split_once(":\"")?;

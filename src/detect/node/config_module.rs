@@ -5,14 +5,14 @@
 //! evaluated statically with the JS parser; its value is the port (said as fixed: the code writes it) or a
 //! loopback host (said, since no published port reaches it).
 
-use std::path::{Component, Path, PathBuf};
-
 use super::calls::walk_arguments;
+use super::js::env::{env_reads, Access};
+use super::js::eval::join;
 use super::js::config::{exported_setting, json_setting, Setting};
 use super::runfiles::has_extension_in;
 use super::{read_small_text, App};
 use crate::detect::is_loopback_host;
-use crate::detect::lex::{self, Token};
+use crate::detect::lex::Token;
 
 /// What a listen argument reads from a config module.
 #[derive(Debug, PartialEq, Eq)]
@@ -158,7 +158,7 @@ pub(super) fn resolve(app: &App, rel: &str, reads: &[ConfigRead]) -> Vec<(Resolv
         // `host: process.env.HOST || '127.0.0.1'`: the variable the value defaults is the one to set.
         let variable = variable.or_else(|| {
             let text = read_small_text(&app.path(&config_rel))?;
-            environment_read_on(&text, line)
+            environment_read_on(&text, &config_rel, line)
         });
         let found = if read.host {
             if !is_loopback_host(&value) {
@@ -182,17 +182,14 @@ pub(super) fn resolve(app: &App, rel: &str, reads: &[ConfigRead]) -> Vec<(Resolv
     resolved
 }
 
-/// The environment variable a JS config reads on `line` (`process.env.NAME`), if one.
-fn environment_read_on(text: &str, line: usize) -> Option<String> {
-    let tokens = lex::javascript(text).tokens;
-    tokens.windows(5).find_map(|w| match w {
-        [(Token::Ident(process), at), (Token::Punct('.'), _), (Token::Ident(env), _), (Token::Punct('.'), _), (Token::Ident(name), _)]
-            if *at == line && process == "process" && env == "env" =>
-        {
-            Some(name.to_string())
-        }
-        _ => None,
-    })
+/// The environment variable a JS config (the file `name`) reads on `line` (`process.env.NAME`), if one.
+fn environment_read_on(text: &str, name: &str, line: usize) -> Option<String> {
+    let reads = env_reads(text, name)?;
+    reads
+        .names
+        .into_iter()
+        .find(|(access, _, at)| *at == line && *access == Access::Process)
+        .map(|(_, variable, _)| variable)
 }
 
 /// The value a read resolves to: the value, the file that holds it (relative to the app), its line, and the
@@ -200,9 +197,9 @@ fn environment_read_on(text: &str, line: usize) -> Option<String> {
 fn value_of(app: &App, rel: &str, read: &ConfigRead) -> Option<(String, String, usize, Option<String>)> {
     let path: Vec<&str> = read.path.iter().map(String::as_str).collect();
     if read.module.starts_with('.') {
-        let base = normalized(&Path::new(rel).parent().unwrap_or(Path::new("")).join(&read.module))?;
+        let base = module_base(rel, &read.module)?;
         return MODULE_EXTENSIONS.iter().find_map(|extension| {
-            let module_rel = format!("{}{extension}", base.display());
+            let module_rel = format!("{base}{extension}");
             let text = read_small_text(&app.path(&module_rel))?;
             let (value, line) = setting_value(&text, &module_rel, &path)?;
             Some((value, module_rel, line, None))
@@ -260,27 +257,18 @@ fn yaml_value(text: &str, path: &[&str]) -> Option<(String, usize)> {
     Some((scalar.as_str().to_string(), line))
 }
 
-/// A relative path with `.` and `..` resolved, None when it leaves the app.
-fn normalized(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(part) => out.push(part),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
+/// The module a relative `require`/`import` in the source `rel` names, as a path from the app's folder
+/// without an extension; None when it leaves the app.
+fn module_base(rel: &str, module: &str) -> Option<String> {
+    let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let base = join(dir, module);
+    (!base.is_empty() && base != ".." && !base.starts_with("../")).then_some(base)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::lex;
 
     fn reads(src: &str) -> Vec<ConfigRead> {
         let tokens = lex::javascript(src).tokens;
@@ -337,7 +325,7 @@ mod tests {
 
     #[test]
     fn module_paths_stay_in_the_app() {
-        assert_eq!(normalized(Path::new("src/./../config/app")), Some(PathBuf::from("config/app")));
-        assert_eq!(normalized(Path::new("../outside")), None);
+        assert_eq!(module_base("src/server.js", "./../config/app").as_deref(), Some("config/app"));
+        assert_eq!(module_base("server.js", "../outside"), None);
     }
 }
