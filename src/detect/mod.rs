@@ -438,7 +438,7 @@ pub(crate) fn inside<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
 }
 
 /// `file` inside `dir`, both relative to the repository root ("." is the root).
-fn join_rel(dir: &str, file: &str) -> String {
+pub(crate) fn join_rel(dir: &str, file: &str) -> String {
     if dir == "." {
         file.to_string()
     } else {
@@ -490,6 +490,13 @@ fn has_marker(root: &Path, rel: &str) -> Result<bool> {
 /// repository, larger than a manifest may be, or not UTF-8. Detection then simply learns nothing from it.
 fn read_small_text(path: &Path) -> Option<String> {
     files::read_text(path, files::MANIFEST_CAP).ok()
+}
+
+/// Whether the repository's own `.dockerignore` keeps `path` (relative to the build context `root`) out of the
+/// build: the image never holds such a file, so no instruction may name it (a `chown` of it fails the build).
+pub(crate) fn kept_out_of_build(root: &Path, path: &str) -> bool {
+    read_small_text(&root.join(".dockerignore"))
+        .is_some_and(|text| !crate::dockerignore::hidden(&text, &[path.to_string()]).is_empty())
 }
 
 /// From how many items work is shared between threads (below, starting them costs more than it saves).

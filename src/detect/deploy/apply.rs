@@ -272,6 +272,7 @@ fn build_steps(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &
         say_steps_before(runtime, program.kept_at_start, program.facts, program.warnings);
     }
     system_packages(&runtime.packages, program.facts);
+    say_foreign_packages(runtime, program.warnings);
     if program.runs_python_scripts {
         build_scripts(root, &runtime.script_runs, program);
         pip_packages(&runtime.pip_packages, program.facts);
@@ -401,6 +402,21 @@ fn system_packages(packages: &[Sourced<(String, &'static str)>], facts: &mut Fac
         Fact::new(json!(values), first.clone())
             .with_note("the project's Dockerfile installs them in its image for run time; the new one does too"),
     );
+}
+
+/// The packages the old image installed from a source it added itself: not carried over (the new image has no such
+/// source, so its install would fail the build), said with where they came from.
+fn say_foreign_packages(runtime: &Runtime, warnings: &mut Vec<String>) {
+    let (Some(added), Some((_, first))) = (&runtime.package_source, runtime.foreign_packages.first()) else {
+        return;
+    };
+    let names: Vec<&str> = runtime.foreign_packages.iter().map(|(name, _)| name.as_str()).collect();
+    warnings.push(format!(
+        "{first} installs {} from the package source {added} adds: not carried over, since the new image has no \
+         such source; add the source and the install to the runtime stage if the program needs {}",
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" }
+    ));
 }
 
 /// The front-end the old image built in a stage of its own, as the program's front-end stage (`frontend`)

@@ -161,12 +161,29 @@ const NOT_CARRIED: &[&str] = &[
     "cron",
 ];
 
+/// What adds a package source the base image lacks: an apt list or PPA, an apk repository.
+const PACKAGE_SOURCE_MARKS: &[&str] = &[
+    "sources.list",
+    "add-apt-repository",
+    "/etc/apk/repositories",
+    "--repository",
+];
+
 /// The system packages one RUN of a final stage installs, with the image family their manager serves
 /// (`apt-get install` → debian, `apk add` → alpine): those the program may need at run time, without version
 /// pins. An `apk add --virtual` group is a build-time set (deleted again), and build tools are left out.
-pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
-    let mut found = Vec::new();
+/// Each is marked with whether a package source was added before it (in this RUN or an earlier one:
+/// `source_added` carries that between the RUNs of a stage): such a package may exist only there (Google's
+/// `google-chrome-stable`), so an image without that source cannot install it.
+pub(super) fn installed_packages_by_source(
+    command: &str,
+    source_added: &mut bool,
+) -> Vec<((String, &'static str), bool)> {
+    let mut found: Vec<((String, &'static str), bool)> = Vec::new();
     for part in commands(command, true) {
+        if PACKAGE_SOURCE_MARKS.iter().any(|mark| part.contains(mark)) {
+            *source_added = true;
+        }
         let words: Vec<&str> = part.split_whitespace().collect();
         let (family, verb) = match words.as_slice() {
             ["apt-get" | "apt", rest @ ..] if rest.contains(&"install") => ("debian", "install"),
@@ -186,8 +203,8 @@ pub(super) fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
             if name.ends_with("-dev") || NOT_CARRIED.contains(&name) {
                 continue;
             }
-            if !found.iter().any(|(known, _)| known == name) {
-                found.push((name.to_string(), family));
+            if !found.iter().any(|((known, _), _)| known == name) {
+                found.push(((name.to_string(), family), *source_added));
             }
         }
     }
@@ -684,6 +701,36 @@ mod tests {
         ] {
             assert_eq!(read(text), None, "{text}");
         }
+    }
+
+    fn installed_packages(command: &str) -> Vec<(String, &'static str)> {
+        let mut source_added = false;
+        installed_packages_by_source(command, &mut source_added)
+            .into_iter()
+            .map(|(package, _)| package)
+            .collect()
+    }
+
+    #[test]
+    fn packages_after_an_added_source_are_marked() {
+        let mut source_added = false;
+        let installed = installed_packages_by_source(
+            "apt-get install -y wget gnupg && echo \"deb http://dl.google.com/linux/chrome/deb/ stable main\" > \
+             /etc/apt/sources.list.d/google.list && apt-get update && apt-get install -y google-chrome-stable",
+            &mut source_added,
+        );
+        let marked: Vec<(&str, bool)> = installed
+            .iter()
+            .map(|((name, _), after)| (name.as_str(), *after))
+            .collect();
+        assert_eq!(
+            marked,
+            [("wget", false), ("gnupg", false), ("google-chrome-stable", true)]
+        );
+        // The next RUN of the stage is after the source too.
+        assert!(installed_packages_by_source("apt-get install -y fonts-noto", &mut source_added)[0].1);
+        let mut apk = false;
+        assert!(installed_packages_by_source("apk add --repository http://dl-cdn/edge/testing pkg", &mut apk)[0].1);
     }
 
     #[test]

@@ -13,8 +13,16 @@ pub(super) fn dockerfile(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool) 
 /// What one RUN of the final stage tells: the system and Python packages it installs, the project's scripts it
 /// runs once the sources are in, the folders it hands to a user.
 fn run_step(rest: &str, source: &str, sources_in: bool, found: &mut Runtime) {
-    for package in super::build_steps::installed_packages(rest) {
-        found.packages.push((package, source.to_string()));
+    let mut source_added = found.package_source.is_some();
+    for (package, after_source) in super::build_steps::installed_packages_by_source(rest, &mut source_added) {
+        if after_source {
+            found.foreign_packages.push((package.0, source.to_string()));
+        } else {
+            found.packages.push((package, source.to_string()));
+        }
+    }
+    if source_added && found.package_source.is_none() {
+        found.package_source = Some(source.to_string());
     }
     for package in super::build_steps::pip_packages(rest) {
         if !found.pip_packages.iter().any(|(known, _)| *known == package) {

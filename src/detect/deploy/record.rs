@@ -57,6 +57,11 @@ pub(crate) struct Runtime {
     pub(crate) frontend: Option<Sourced<BuiltFrontend>>,
     /// System packages the final stage installs for run time, with their image family (`debian`, `alpine`).
     pub(crate) packages: Vec<Sourced<(String, &'static str)>>,
+    /// The line where the final stage adds a package source of its own (an apt list, a PPA, an apk repository).
+    pub(crate) package_source: Option<String>,
+    /// Packages the final stage installs after adding that source: they may exist only there, so they are said,
+    /// not carried over.
+    pub(crate) foreign_packages: Vec<Sourced<String>>,
     /// Python packages the final stage installs by name besides the project's dependencies (`pip install
     /// gunicorn`), as written.
     pub(crate) pip_packages: Vec<Sourced<String>>,

@@ -29,15 +29,8 @@ pub(super) fn compiled_assets(app: &App, assets: &BTreeMap<String, Asset>, out_d
         return;
     }
     let known = &node::runtime().files.compile;
-    let (commands, source) = match app.build_script() {
-        Some((_, source)) => (scripts::commands(app, "build"), source),
-        None => match facts.get("compile_command") {
-            Some(fact) => (vec![vec!["tsc".to_string()]], fact.source.clone()),
-            None => return,
-        },
-    };
-    let program = |words: &Vec<String>| words.first().cloned().unwrap_or_default();
-    if commands.iter().any(|words| known.bundlers.contains(&program(words))) {
+    let Some((commands, source)) = build_commands(app, facts) else { return };
+    if bundles(&commands) {
         return;
     }
     let Some(compile) = commands
@@ -87,6 +80,30 @@ pub(super) fn compiled_assets(app: &App, assets: &BTreeMap<String, Asset>, out_d
         evidence.join("; ")
     );
     facts.insert("compiled_assets".into(), Fact::new(json!(value), at).with_note(note));
+}
+
+/// The commands of the app's build (its build script, else the `tsc` dockgen runs for it), with their source.
+fn build_commands(app: &App, facts: &Facts) -> Option<(Vec<Vec<String>>, String)> {
+    match app.build_script() {
+        Some((_, source)) => Some((scripts::commands(app, "build"), source)),
+        None => facts.get("compile_command").map(|fact| (vec![vec!["tsc".to_string()]], fact.source.clone())),
+    }
+}
+
+fn program(words: &[String]) -> String {
+    words.first().cloned().unwrap_or_default()
+}
+
+/// Whether one of the commands is a bundler, which may put the packages the code imports into its output.
+fn bundles(commands: &[Vec<String>]) -> bool {
+    let known = &node::runtime().files.compile;
+    commands.iter().any(|words| known.bundlers.contains(&program(words)))
+}
+
+/// Whether the app's build may bundle what its code imports; without a bundler (tsc, babel) the compiled
+/// output imports every package as the sources do.
+pub(super) fn build_may_bundle(app: &App, facts: &Facts) -> bool {
+    build_commands(app, facts).is_none_or(|(commands, _)| bundles(&commands))
 }
 
 /// Whether `nest build` compiles file by file as tsc does: not with webpack (its default in a monorepo), and

@@ -284,7 +284,11 @@ fn shipped_files(
         };
         let mut found = run_files(app, &walk);
         say_secrets(&found, warnings);
-        say_dev_only(&found.dev_only, warnings);
+        if super::assets::build_may_bundle(app, facts) {
+            say_dev_only(&found.dev_only, warnings);
+        } else {
+            install_dev_loads(&found.dev_only, facts, warnings);
+        }
         run_time_needs(app, &mut found, facts, warnings);
         if let Some((_, out_dir)) = &walk.layout {
             super::assets::compiled_assets(app, &found.assets, out_dir, facts);
@@ -414,6 +418,7 @@ fn written_dirs(app: &App, found: &RunFiles, facts: &mut Facts) {
         .written_files
         .iter()
         .filter(|file| app.path(file).is_file() && !handed_with_folder(file))
+        .filter(|file| !crate::detect::kept_out_of_build(&app.context.dir, &crate::detect::join_rel(&app.dir, file)))
         .collect();
     if !held.is_empty() {
         facts.insert(

@@ -9,19 +9,27 @@ use super::js::eval::join;
 use super::{join_rel, App, Fact};
 
 /// A TypeScript server with no build script whose start runs its sources through a dev runner (`tsx
-/// src/server.ts`) or whose `main` is TypeScript, while its tsconfig names an outDir and the project depends on
-/// TypeScript: the image compiles it with the project's `tsc` and runs the output (`dist/server.js`) with node.
+/// src/server.ts`), compiles them first (`tsc && node dist/server.js`) or whose `main` is TypeScript, while
+/// its tsconfig names an outDir and the project depends on TypeScript: the image compiles it with the
+/// project's `tsc` and runs the output (`dist/server.js`) with node.
 pub(super) fn typescript_compile(app: &App) -> Option<Fact> {
     let typescript = app.dependency("typescript")?;
     let out_dir = tsconfig_option(app, "outDir")?;
     let start = app.script("start").map(|(text, _)| text).unwrap_or_default();
     let main = app.package.str("main").unwrap_or_default();
     let runs_typescript = start.split_whitespace().any(is_typescript) || is_typescript(main);
-    runs_typescript.then(|| {
-        Fact::new("tsc", typescript.source).with_note(format!(
+    if runs_typescript {
+        return Some(Fact::new("tsc", typescript.source).with_note(format!(
             "no build script: the project's TypeScript compiles the sources into {out_dir}/ (tsconfig), which node runs"
-        ))
-    })
+        )));
+    }
+    // `"start": "tsc && node dist/server.js"`: the start compiles first; the image compiles in its build stage.
+    let started = super::scripts::resolve(app, "start")?;
+    let (_, at) = started.before.iter().find(|(step, _)| matches!(step.as_str(), "tsc" | "npx tsc"))?;
+    Some(Fact::new("tsc", at.clone()).with_note(format!(
+        "no build script: the start script compiles with tsc before it starts the server; the image compiles into \
+         {out_dir}/ (tsconfig) in its build stage"
+    )))
 }
 
 /// The loaders `source_loader` starts node with: tsx's and ts-node's.

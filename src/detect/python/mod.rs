@@ -767,6 +767,8 @@ fn written_dirs(root: &Path, app_dir: &str, run_time: &runtime::RunTime, candida
         .iter()
         .filter(|(file, _)| (root.join(app_dir).join(file).is_file() || root.join(file).is_file()) && !handed_with_folder(file))
         .chain(databases.iter().filter(|(file, _)| !handed_with_folder(file) && !run_time.written_files.iter().any(|(f, _)| f == file)))
+        // One the project's .dockerignore keeps out is not in the image: the program makes it in its folder.
+        .filter(|(file, _)| !crate::detect::kept_out_of_build(root, &crate::detect::join_rel(app_dir, file)))
         .collect();
     if let Some((_, source)) = held.first() {
         let files: Vec<&str> = held.iter().map(|(file, _)| file.as_str()).collect();
