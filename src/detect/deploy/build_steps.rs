@@ -715,7 +715,7 @@ mod tests {
     fn packages_after_an_added_source_are_marked() {
         let mut source_added = false;
         let installed = installed_packages_by_source(
-            "apt-get install -y wget gnupg && echo \"deb http://dl.google.com/linux/chrome/deb/ stable main\" > \
+            "apt-get install -y fonts-liberation libnss3 && echo \"deb http://dl.google.com/linux/chrome/deb/ stable main\" > \
              /etc/apt/sources.list.d/google.list && apt-get update && apt-get install -y google-chrome-stable",
             &mut source_added,
         );
@@ -725,7 +725,11 @@ mod tests {
             .collect();
         assert_eq!(
             marked,
-            [("wget", false), ("gnupg", false), ("google-chrome-stable", true)]
+            [
+                ("fonts-liberation", false),
+                ("libnss3", false),
+                ("google-chrome-stable", true)
+            ]
         );
         // The next RUN of the stage is after the source too.
         assert!(installed_packages_by_source("apt-get install -y fonts-noto", &mut source_added)[0].1);

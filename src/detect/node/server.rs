@@ -650,10 +650,48 @@ pub(super) fn start_entry(
             cli: None,
         });
     }
-    main_entry(app, has_build, warnings)
+    // Why `main` is not the entry matters only when nothing else names one.
+    let mut main_warnings = Vec::new();
+    let found = main_entry(app, has_build, &mut main_warnings)
         .or_else(|| bun_entry(app))
         .or_else(|| deployed_entry(app))
-        .or_else(|| listening_file(app))
+        .or_else(|| listening_script_file(app))
+        .or_else(|| listening_file(app));
+    if found.is_none() {
+        warnings.extend(main_warnings);
+    }
+    found
+}
+
+/// With no start script nor entry, a script of another name that runs a file calling `listen()` (`"start-api":
+/// "node src/api/index.js"`, `"serve:api": "nodemon server.js"`): when exactly one such file exists, it is the
+/// server's entry, said with the script that names it.
+fn listening_script_file(app: &App) -> Option<Start> {
+    let names: Vec<String> = app.package.get("scripts")?.as_object()?.keys().cloned().collect();
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    for name in names.iter().filter(|name| !name.starts_with("test") && !name.starts_with("lint")) {
+        let Some(resolved) = scripts::resolve(app, name) else { continue };
+        let runner = resolved.words.first().map(String::as_str).unwrap_or_default();
+        if runner != "node" && !DEV_RUNNERS.contains(&runner) {
+            continue;
+        }
+        let Some(file) = resolved.words.iter().skip(1).rev().find(|w| scripts::is_script_file(w)) else { continue };
+        let file = join("", file);
+        if is_typescript(&file) || !app.path(&file).is_file() || found.iter().any(|(known, ..)| *known == file) {
+            continue;
+        }
+        let Some(line) = app.text(&file).and_then(|text| super::listen::listen_call_line(&text)) else { continue };
+        found.push((file.clone(), format!("{}:{line}", app.file(&file)), resolved.describe()));
+    }
+    let [(file, listens_at, how)] = found.as_slice() else { return None };
+    Some(Start {
+        command: Fact::new(format!("node {file}"), listens_at.clone()).with_note(format!(
+            "no start script names the server: {how} runs {file}, the only file a script runs that calls listen() \
+             (--set start_command=\"node FILE\" picks another)"
+        )),
+        env: Vec::new(),
+        cli: None,
+    })
 }
 
 /// The first start script that runs a file with node (a TypeScript one where node strips types), unless nothing
@@ -855,7 +893,7 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
 /// The package's `main` as the server's entry (compiled when it is TypeScript and there is a build); None
 /// when it names nothing node could load and nothing builds it.
 fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
-    let main = app.package.str("main")?;
+    let main = app.package.str("main").filter(|main| !main.trim().is_empty())?;
     let main = main.trim_start_matches("./");
     if !loadable(app, main) && !has_build {
         if let Some(deployed) = deployed_entry(app) {

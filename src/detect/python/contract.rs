@@ -88,7 +88,12 @@ fn names(app: &AppObject, spec: &str, server: &str) -> bool {
 
 /// Puts the app the start command names first (rank 0, its source the command's); an app the command names
 /// that parsing did not find is taken as the command says.
-pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, source: &str) -> Vec<AppObject> {
+pub(super) fn rank_by_command(
+    mut apps: Vec<AppObject>,
+    started: &Started,
+    source: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<AppObject> {
     let Some(spec) = &started.app else { return apps };
     if let Some(at) = apps.iter().position(|a| names(a, spec, &started.server)) {
         let mut named = apps.remove(at);
@@ -99,6 +104,16 @@ pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, sourc
     }
     let unnamed = if server::is_development(&started.server) { "app" } else { "application" };
     let (module, object) = spec.split_once(':').unwrap_or((spec.as_str(), unnamed));
+    // A stale command (`gunicorn app:runserver.py` after a rename) names no Python object: the code decides.
+    let callee = object.split_once('(').map_or(object, |(name, _)| name);
+    if !module.split('.').all(is_identifier) || !is_identifier(callee) {
+        warnings.push(format!(
+            "{source}: the start command names `{}`, which is not a Python module and object (MODULE:OBJECT): \
+             not taken; the app is chosen from the code (--set app=MODULE:OBJECT picks another)",
+            crate::files::excerpt(spec)
+        ));
+        return apps;
+    }
     let factory = started.factory || object.ends_with("()");
     let interface = match started.server.as_str() {
         "uvicorn" | "daphne" => "asgi",
@@ -120,6 +135,12 @@ pub(super) fn rank_by_command(mut apps: Vec<AppObject>, started: &Started, sourc
         },
     );
     apps
+}
+
+/// Whether `name` is a Python identifier (`create_app`, not `runserver.py`).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// The server and port the start command gives, on the app it runs.

@@ -159,7 +159,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
     if let Some((started, source)) = &started {
-        apps = contract::rank_by_command(apps, started, source);
+        apps = contract::rank_by_command(apps, started, source, &mut candidate.warnings);
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     // Written paths are the working directory's: the repository's root, or the app's folder (a nested Django
@@ -841,8 +841,8 @@ fn only_program_module(
     };
     let source = format!("{module}:{line}");
     candidate.notes.push(format!(
-        "{source}: {module} is the only module that runs as a program (`if __name__ == \"__main__\":`), and \
-         nothing else starts one: the image runs `{}`; --set start_command=COMMAND runs another",
+        "{source}: {module} is the only module that runs as a program (`if __name__ == \"__main__\":`, or a \
+         top-level `asyncio.run(main())`), and nothing else starts one: the image runs `{}`; --set start_command=COMMAND runs another",
         command.join(" ")
     ));
     let target = command.last().cloned().unwrap_or_default();

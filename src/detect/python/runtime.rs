@@ -138,7 +138,9 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
-        if let Some(line) = main_guard(&text).filter(|_| rel != "manage.py") {
+        // A module at the top that runs itself unguarded (`asyncio.run(main())` as its last line) is a script too.
+        let runs_itself = || top_level_run(&text).filter(|_| !rel.contains('/'));
+        if let Some(line) = main_guard(&text).or_else(runs_itself).filter(|_| rel != "manage.py") {
             main_guards.push((rel.clone(), line));
         }
         // A log or database file's path handed to any call (`get_logger(__name__, "logs/app.log")`, a helper
@@ -320,6 +322,17 @@ fn main_guard(text: &str) -> Option<usize> {
         line.starts_with("if__name__==") && (line.contains("\"__main__\"") || line.contains("'__main__'"))
     })
     .map(|at| at + 1)
+}
+
+/// Calls that run a program's main coroutine or function.
+const RUN_CALLS: &[&str] = &["asyncio.run(", "uvloop.run(", "trio.run(", "anyio.run(", "main()"];
+
+/// The line of an unindented statement that runs the program when the module is executed or imported
+/// (`asyncio.run(main())`, `main()`), outside any guard.
+fn top_level_run(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| RUN_CALLS.iter().any(|call| line.starts_with(call)))
+        .map(|at| at + 1)
 }
 
 /// The `SQLite` files a module's URLs name, relative to the repository, with their lines: in a module
