@@ -73,6 +73,24 @@ pub(super) fn package_manager(
         (None, Some((file, manager))) => {
             locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
         }
+        (None, None) if started_with_bun(package) => {
+            let source = context.shown(&format!("package.json:{}", package.line("scripts.start")));
+            facts.insert(
+                "package_manager".into(),
+                Fact::new("bun", source.clone())
+                    .with_note("no lockfile; the start script runs bun, so the project installs and runs with it"),
+            );
+            facts.insert(
+                "package_manager_version".into(),
+                Fact::new("1", source).with_note("the newest bun 1.x: nothing pins one"),
+            );
+            warnings.push(format!(
+                "no lockfile next to {}: the image runs `bun install` with the newest bun 1.x, which resolves \
+                 versions anew on every build; commit bun.lock (bun install) and pin bun (\"packageManager\": \
+                 \"bun@1.x.y\") for reproducible images",
+                context.shown("package.json")
+            ));
+        }
         (None, None) => {
             facts.insert(
                 "package_manager".into(),
@@ -90,6 +108,14 @@ pub(super) fn package_manager(
     }
     yarn_focus(context, facts, warnings)?;
     Ok(lockfile.map(|(file, _)| file))
+}
+
+/// Whether the start script runs bun (`bun src/server.ts`, `bun run index.ts`): with nothing else naming a
+/// manager, the project is one bun installs and runs (the Node image has no bun).
+fn started_with_bun(package: &JsonDoc) -> bool {
+    package
+        .str("scripts.start")
+        .is_some_and(|start| matches!(start.split_whitespace().next(), Some("bun" | "bunx")))
 }
 
 /// The lockfile the install follows: with several, the one of the pinned manager, else of the manager the
