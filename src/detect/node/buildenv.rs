@@ -32,7 +32,7 @@ const SVELTEKIT_STATIC_ENV: &str = "$env/static/";
 const HTML_PLACEHOLDERS: &[(&str, &str)] = &[("VITE_", "index.html"), ("REACT_APP_", "public/index.html")];
 
 /// Files that document a project's variables without holding values.
-const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample", ".env.template", ".env.dist"];
+pub(super) const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample", ".env.template", ".env.dist"];
 
 /// Files the bundlers load for a production build, later ones winning (the `.local` ones are a developer's
 /// own, never the repository's).

@@ -69,8 +69,11 @@ fn read_at(tokens: &[(Token, usize)], at: usize, line: usize, host: bool) -> Opt
         let Some((Token::Ident(name), _)) = tokens.get(at) else { return None };
         assigned_chain(tokens, name)?
     };
+    let (module, named) = module_of(tokens, &root)?;
+    // A named import (`import { env } from './config/env'`) reads inside the export of that name.
+    let path = if named { std::iter::once(root).chain(path).collect() } else { path };
     Some(ConfigRead {
-        module: module_of(tokens, &root)?,
+        module,
         path,
         line,
         host,
@@ -112,8 +115,39 @@ fn assigned_chain(tokens: &[(Token, usize)], name: &str) -> Option<(String, Vec<
 }
 
 /// The module a name is bound to: `const NAME = require('SPEC')`, `import NAME from 'SPEC'`, `import * as NAME
-/// from 'SPEC'`.
-fn module_of(tokens: &[(Token, usize)], name: &str) -> Option<String> {
+/// from 'SPEC'`, or `import { NAME } from 'SPEC'` (then true: the name is one of the module's exports).
+fn module_of(tokens: &[(Token, usize)], name: &str) -> Option<(String, bool)> {
+    bound_module(tokens, name)
+        .map(|spec| (spec, false))
+        .or_else(|| named_import(tokens, name).map(|spec| (spec, true)))
+}
+
+/// The module of `import { …, NAME, … } from 'SPEC'`.
+fn named_import(tokens: &[(Token, usize)], name: &str) -> Option<String> {
+    tokens.iter().enumerate().find_map(|(i, (token, _))| {
+        let Token::Ident(bound) = token else { return None };
+        if bound.as_str() != name || !matches!(tokens.get(i + 1), Some((Token::Punct(',' | '}'), _))) {
+            return None;
+        }
+        // Back to the list's `{`, after `import`; on to its `}`, then `from 'SPEC'`.
+        let in_list = |t: &Token| matches!(t, Token::Ident(_) | Token::Punct(','));
+        let open = tokens[..i].iter().rposition(|(t, _)| !in_list(t))?;
+        let imported = matches!(tokens.get(open), Some((Token::Punct('{'), _)))
+            && matches!(open.checked_sub(1).map(|p| &tokens[p].0), Some(Token::Ident(word)) if word.as_str() == "import" || word.as_str() == "type")
+            || matches!(open.checked_sub(2).map(|p| &tokens[p].0), Some(Token::Ident(word)) if word.as_str() == "import");
+        let close = i + 1 + tokens[i + 1..].iter().position(|(t, _)| !in_list(t))?;
+        match (imported, tokens.get(close), tokens.get(close + 1), tokens.get(close + 2)) {
+            (true, Some((Token::Punct('}'), _)), Some((Token::Ident(from), _)), Some((Token::Str(spec), _)))
+                if from.as_str() == "from" =>
+            {
+                Some(spec.to_string())
+            }
+            _ => None,
+        }
+    })
+}
+
+fn bound_module(tokens: &[(Token, usize)], name: &str) -> Option<String> {
     tokens.iter().enumerate().find_map(|(i, (token, _))| {
         let Token::Ident(bound) = token else { return None };
         if bound.as_str() != name {
@@ -201,8 +235,10 @@ fn value_of(app: &App, rel: &str, read: &ConfigRead) -> Option<(String, String, 
         return MODULE_EXTENSIONS.iter().find_map(|extension| {
             let module_rel = format!("{base}{extension}");
             let text = read_small_text(&app.path(&module_rel))?;
-            let (value, line) = setting_value(&text, &module_rel, &path)?;
-            Some((value, module_rel, line, None))
+            match setting_value(&text, &module_rel, &path) {
+                Some((value, line)) => Some((value, module_rel, line, None)),
+                None => schema_env_value(app, &text, &module_rel, &path),
+            }
         });
     }
     if read.module != "config" || app.dependency("config").is_none() {
@@ -229,6 +265,42 @@ fn value_of(app: &App, rel: &str, read: &ConfigRead) -> Option<(String, String, 
             Some((value, config_rel, line, variable.clone()))
         })
     })
+}
+
+/// How a module validates the environment into the object it exports (zod's `schema.parse(process.env)`,
+/// envalid's `cleanEnv(process.env, …)`, t3-env's `runtimeEnv: process.env`): a key of that object is the
+/// variable of the same name.
+const ENV_SCHEMA_PARSES: &[&str] =
+    &[".parse(process.env", ".safeParse(process.env", "cleanEnv(process.env", "runtimeEnv: process.env"];
+
+/// The value of a variable an env schema module exports (`env.API_PORT`): the schema's default for it
+/// (`API_PORT: z.coerce.number().default(5000)`), else the value the app's env template gives it
+/// (`.env.example`'s `API_PORT=5000`); with the variable, which the image then sets.
+fn schema_env_value(app: &App, text: &str, module_rel: &str, path: &[&str]) -> Option<(String, String, usize, Option<String>)> {
+    let variable = *path.last()?;
+    if !ENV_SCHEMA_PARSES.iter().any(|parse| text.contains(parse)) {
+        return None;
+    }
+    let variable_line = |line: &str| {
+        line.trim_start().strip_prefix(variable).is_some_and(|rest| rest.trim_start().starts_with(':'))
+    };
+    let schema_default = text.lines().enumerate().find_map(|(at, line)| {
+        let rest = line.split_once(".default(").filter(|_| variable_line(line))?.1;
+        let number: String = rest.trim_start().chars().take_while(char::is_ascii_digit).collect();
+        (!number.is_empty()).then(|| (number, module_rel.to_string(), at + 1))
+    });
+    let template_value = || {
+        super::buildenv::ENV_TEMPLATES.iter().find_map(|template| {
+            let text = read_small_text(&app.path(template))?;
+            text.lines().enumerate().find_map(|(at, line)| {
+                let value = line.trim().strip_prefix(variable)?.strip_prefix('=')?;
+                let value = value.trim().trim_matches(['"', '\'']);
+                value.parse::<u16>().is_ok().then(|| (value.to_string(), (*template).to_string(), at + 1))
+            })
+        })
+    };
+    let (value, file, line) = schema_default.or_else(template_value)?;
+    Some((value, file, line, Some(variable.to_string())))
 }
 
 /// The value at `path` in a config file (JSON, YAML, or a JS/TS module's export) and its line.
@@ -303,6 +375,14 @@ mod tests {
         );
         let assigned = "const settings = require('../settings');\nconst port = settings.http.port;\napp.listen(port);\n";
         assert_eq!(reads(assigned), [read("../settings", &["http", "port"], 3, false)]);
+    }
+
+    #[test]
+    fn a_named_import_reads_inside_its_export() {
+        let named = "import { logger, env } from './config/env.js'\napp.listen(env.API_PORT, () => {})\n";
+        assert_eq!(reads(named), [read("./config/env.js", &["env", "API_PORT"], 2, false)]);
+        // A name that is not in an import list is no config read.
+        assert!(reads("const list = { env }\napp.listen(env.PORT)").is_empty());
     }
 
     #[test]
