@@ -182,6 +182,14 @@ pub(super) fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usiz
 
 pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
+    // A `file://` URL names a local path (golang-migrate's `migrate.New("file://./migrations", …)`).
+    for (token, line) in tokens {
+        if let Token::Str(text) = token {
+            if let Some(path) = text.strip_prefix("file://").filter(|p| !p.is_empty() && !p.starts_with('/')) {
+                found.push((path.to_string(), *line));
+            }
+        }
+    }
     for i in 2..tokens.len() {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         if tokens[i - 1].0 != Token::Punct('.') || tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
@@ -197,6 +205,12 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         }
         if let Some(path) = joined_path(tokens, i, receiver, call) {
             found.push((path, *line));
+            continue;
+        }
+        // goose runs the migrations of a folder: `goose.Up(db, "migrations")`, `goose.UpContext(ctx, db, dir)`.
+        if receiver == "goose" {
+            let which = if call.ends_with("Context") { 2 } else { 1 };
+            found.extend(read_arguments(tokens, i + 1).into_iter().nth(which).flatten().map(|p| (p, *line)));
             continue;
         }
         let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
@@ -308,6 +322,13 @@ mod tests {
             paths,
             ["./assets/", "templates/*.html", "./public", "config.yml", "views/a.html", "views/b.html"]
         );
+        let migrations = crate::detect::lex::source(
+            "package db\nfunc Up() {\n\tm, _ := migrate.New(\"file://./migrations/\", url)\n\t\
+             goose.UpContext(ctx, db, \"sql/schema\")\n\tgoose.Up(db, \"./seeds\")\n\tmigrate.New(\"file:///etc/x\", u)\n}\n",
+        )
+        .tokens;
+        let paths: Vec<String> = file_reads(&migrations).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["./migrations/", "sql/schema", "./seeds"]);
         assert_eq!(static_part("./templates/*.html").as_deref(), Some("templates"));
         assert_eq!(static_part("web/dist/").as_deref(), Some("web/dist"));
         assert_eq!(static_part("../x"), None);
