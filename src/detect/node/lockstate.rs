@@ -34,13 +34,29 @@ pub(super) fn stale(
     manifests: &[Manifest],
     members: &[&str],
 ) -> Option<Fact> {
+    let check = checker(context, manager, lockfile, members)?;
+    first_mismatch(context, manifests, &check)
+}
+
+/// Whether the lockfile matches every dependency of `manifests`: None when it is one dockgen cannot check.
+pub(super) fn agrees(context: &Context, manager: &str, lockfile: &str, manifests: &[Manifest]) -> Option<bool> {
+    let check = checker(context, manager, lockfile, &[])?;
+    Some(first_mismatch(context, manifests, &check).is_none())
+}
+
+/// The check of each declared dependency against the lockfile, by its manager's rule.
+fn checker<'a>(context: &'a Context, manager: &str, lockfile: &str, members: &'a [&'a str]) -> Option<Box<Check<'a>>> {
     let npm = (manager == "npm").then(|| context.npm_lock(lockfile)).flatten();
     let text = match manager {
         "yarn" | "pnpm" => read_small_text(&context.dir.join(lockfile))?,
         _ => String::new(),
     };
     let check: Box<Check> = match manager {
-        "npm" => Box::new(npm_lock(npm.as_deref()?.lock.as_ref()?)),
+        "npm" => {
+            let lock = npm?;
+            Box::new(move |dir: &str, name: &str, range: &str| npm_lock(lock.lock.as_ref()?)(dir, name, range))
+        }
+        "bun" => bun_lock(context, lockfile)?,
         "yarn" => {
             let patterns = yarn_patterns(&text);
             let shown = context.shown(lockfile);
@@ -61,6 +77,33 @@ pub(super) fn stale(
         }
         _ => return None,
     };
+    Some(check)
+}
+
+/// bun's lockfile records each declared `name` with its range: the text bun.lock as `"name": "range"`, the
+/// binary bun.lockb both as strings. One without them was not updated after package.json changed.
+fn bun_lock<'a>(context: &Context, lockfile: &str) -> Option<Box<Check<'a>>> {
+    let bytes = crate::files::read_bytes(&context.dir.join(lockfile), None, crate::files::MANIFEST_CAP * 8).ok()?;
+    let shown = context.shown(lockfile);
+    let text = lockfile == "bun.lock";
+    Some(Box::new(move |_: &str, name: &str, range: &str| {
+        (!bun_records(&bytes, text, name, range) && !is_linked(range))
+            .then(|| format!("{shown} does not record `{name}@{range}`"))
+    }))
+}
+
+/// Whether a bun lockfile's bytes record `name` declared with `range`.
+fn bun_records(bytes: &[u8], text: bool, name: &str, range: &str) -> bool {
+    let holds = |needle: &str| bytes.windows(needle.len().max(1)).any(|window| window == needle.as_bytes());
+    if text {
+        holds(&format!("\"{name}\": \"{range}\""))
+    } else {
+        holds(name) && holds(range)
+    }
+}
+
+/// The first declared dependency of `manifests` the check finds unmatched, as a fact on its package.json line.
+fn first_mismatch(context: &Context, manifests: &[Manifest], check: &Check) -> Option<Fact> {
     manifests.iter().find_map(|manifest| {
         SECTIONS.iter().find_map(|section| {
             manifest.doc.object(section)?.iter().find_map(|(name, range)| {
@@ -232,6 +275,17 @@ mod tests {
         assert_eq!(check(".", "zod", "^3.0.0").as_deref(), Some("the lockfile does not list it"));
         assert_eq!(check(".", "lib", "^1.0.0"), None);
         assert_eq!(check(".", "express", "github:expressjs/express"), None);
+    }
+
+    #[test]
+    fn bun_lockfiles_record_each_declared_range() {
+        let text = b"{\n  \"workspaces\": {\n    \"\": {\n      \"dependencies\": {\n        \"ms\": \"2.1.2\",\n      },\n    },\n  },\n}\n";
+        assert!(bun_records(text, true, "ms", "2.1.2"));
+        assert!(!bun_records(text, true, "ms", "2.1.3"));
+        assert!(!bun_records(text, true, "bytes", "3.1.2"));
+        let binary = b"\x00\x07express\x00\x07^4.18.2\x00";
+        assert!(bun_records(binary, false, "express", "^4.18.2"));
+        assert!(!bun_records(binary, false, "zod", "^3.0.0"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use serde_json::Value;
 
-use super::{has_marker, read_manifest, Context, Fact, Facts, JsonDoc};
+use super::{has_marker, lockstate, read_manifest, Context, Fact, Facts, JsonDoc};
 
 /// `packageManager` (pinned through corepack), else the lockfile, else npm without a lockfile. Returns the
 /// lockfile's name in the context root, if there is one.
@@ -37,7 +37,7 @@ pub(super) fn package_manager(
     let pinned_family = pinned
         .as_ref()
         .map(|(field, _)| family(field.split_once('@').map_or(field.as_str(), |(name, _)| name)));
-    let lockfile = chosen_lockfile(context, &present, pinned.as_ref(), pinned_family.as_deref(), warnings);
+    let lockfile = chosen_lockfile(context, package, &present, (pinned.as_ref(), pinned_family.as_deref()), warnings);
     let mut lock_version = None;
     if let Some((file, _)) = lockfile {
         lock_version = check_lockfile(context, file)?;
@@ -122,9 +122,9 @@ fn started_with_bun(package: &JsonDoc) -> bool {
 /// project's own Dockerfile installs with, else the first in the order of `present`, said either way.
 fn chosen_lockfile<'a>(
     context: &Context,
+    package: &JsonDoc,
     present: &[(&'a str, &'a str)],
-    pinned: Option<&(String, String)>,
-    pinned_family: Option<&str>,
+    (pinned, pinned_family): (Option<&(String, String)>, Option<&str>),
     warnings: &mut Vec<String>,
 ) -> Option<(&'a str, &'a str)> {
     let installed_by = match present {
@@ -132,9 +132,19 @@ fn chosen_lockfile<'a>(
         _ => None,
     };
     let wanted = pinned_family.or(installed_by.as_ref().map(|(manager, _)| *manager));
+    // With nothing naming a manager, a lockfile package.json has moved away from is the one no one updates.
+    let manifests = [lockstate::Manifest { dir: ".", doc: package }];
+    let agrees = |(file, manager): &&(&str, &str)| lockstate::agrees(context, manager, file, &manifests);
+    let up_to_date = match present {
+        [first, rest @ ..] if wanted.is_none() && agrees(&first) == Some(false) => {
+            rest.iter().find(|candidate| agrees(candidate) == Some(true)).map(|fresh| (*first, *fresh))
+        }
+        _ => None,
+    };
     let lockfile = present
         .iter()
         .find(|(_, manager)| wanted == Some(*manager))
+        .or(up_to_date.as_ref().map(|(_, fresh)| fresh))
         .or(present.first())
         .copied();
     if let (Some((chosen, _)), [_, _, ..]) = (lockfile, present) {
@@ -150,7 +160,13 @@ fn chosen_lockfile<'a>(
                 Some((manager, source)) if lockfile.is_some_and(|(_, m)| m == *manager) => {
                     format!("{source} installs with {manager}")
                 }
-                _ => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
+                _ => match up_to_date {
+                    Some((stale, _)) => format!(
+                        "nothing pins a manager, and {} is out of date with package.json",
+                        context.shown(stale.0)
+                    ),
+                    None => "nothing pins a manager; the first of pnpm, yarn, bun, npm".to_string(),
+                },
             },
         };
         let listed = match names.split_last() {

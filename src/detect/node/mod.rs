@@ -367,6 +367,7 @@ fn say_stale_lockfile(
     let (frozen, loose) = match manager.as_str() {
         "npm" => ("npm ci", "npm install"),
         "pnpm" => ("pnpm install --frozen-lockfile", "pnpm install"),
+        "bun" => ("bun install --frozen-lockfile", "bun install"),
         _ => ("yarn install --frozen-lockfile", "yarn install"),
     };
     warnings.push(format!(
