@@ -511,7 +511,8 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
             if crate::validate::looks_secret(&name) {
                 required.push(name.clone());
             }
-            build_only.push((name, if cast { "1" } else { "build-only" }));
+            let value = build_placeholder(&name, cast);
+            build_only.push((name, value));
         }
     }
     if let Some(source) = &static_root {
@@ -545,6 +546,27 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
             Fact::new(json!(placeholders), settings)
                 .with_note("read by the settings without a default: given a placeholder for the build's manage.py steps only"),
         );
+    }
+}
+
+/// A value for a setting read with no default, given only to the build's manage.py steps: one the settings can
+/// parse as they import (a cast read, a port or count read through `int()`, a database URL parsed by
+/// dj-database-url, a service URL), never used to reach anything.
+fn build_placeholder(name: &str, cast: bool) -> &'static str {
+    let upper = name.to_ascii_uppercase();
+    let numeric = ["PORT", "TIMEOUT", "WORKERS", "SIZE", "LIMIT", "TTL"];
+    if cast || numeric.iter().any(|word| upper.ends_with(word)) {
+        "1"
+    } else if upper.contains("DATABASE_URL") || upper.ends_with("DB_URL") {
+        "sqlite:////tmp/build-only.sqlite3"
+    } else if upper.contains("REDIS") && (upper.ends_with("_URL") || upper.ends_with("_URI")) {
+        "redis://localhost:6379/0"
+    } else if upper.ends_with("_URL") || upper.ends_with("_URI") {
+        "http://localhost/"
+    } else if upper.contains("DEBUG") {
+        "False"
+    } else {
+        "build-only"
     }
 }
 
