@@ -32,7 +32,7 @@ pub mod write;
 mod your_lines;
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::parser::ValueSource;
@@ -64,9 +64,9 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             .unwrap_or(matches)
     };
     match cli.command {
-        Command::Init(args) => {
+        Command::Init(mut args) => {
             let matches = sub(&["init"]);
-            let (presets, detection) = presets_and_detection(&args.source, &args.path, matches)?;
+            let (presets, detection) = lone_project(&args.source, &mut args.path, matches, !args.all)?;
             let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
             if args.all {
                 init_all::init_all(&args, &presets, &config, &detection, matches)
@@ -74,8 +74,8 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
                 init::init_app(&args, &presets, &config, &detection, matches).map(|_| ())
             }
         }
-        Command::Detect(args) => {
-            let (presets, detection) = presets_and_detection(&args.source, &args.path, sub(&["detect"]))?;
+        Command::Detect(mut args) => {
+            let (presets, detection) = lone_project(&args.source, &mut args.path, sub(&["detect"]), true)?;
             let config = ProjectConfig::new(&args.path, &presets, !args.source.no_project_config);
             detect_command(&args, &presets, &config, &detection)
         }
@@ -143,6 +143,29 @@ fn presets_and_detection(
             .unwrap_or_else(|_| Err(anyhow::anyhow!("detection of {} stopped unexpectedly", path.display())));
         Ok((presets?, detection?))
     })
+}
+
+/// `presets_and_detection`, moved into the one project below a folder that holds none (`follow`), said: that
+/// project is what the command at the folder means, and `path` becomes its folder.
+fn lone_project(
+    source: &cli::PresetSource,
+    path: &mut PathBuf,
+    matches: &ArgMatches,
+    follow: bool,
+) -> Result<(Vec<Preset>, detect::Detection)> {
+    let (presets, detection) = presets_and_detection(source, path, matches)?;
+    let Some(folder) = detection.lone_nested_project().filter(|_| follow) else {
+        return Ok((presets, detection));
+    };
+    let below = path.join(folder);
+    paint::note(&files::message(&format!(
+        "no project in {} itself; {folder}/ holds the only one below it, so dockgen works there (as `dockgen \
+         init {}`)",
+        path.display(),
+        below.display()
+    )));
+    *path = below;
+    presets_and_detection(source, path, matches)
 }
 
 /// Writes a preset and the templates it uses under `to`, for editing.

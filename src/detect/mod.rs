@@ -231,6 +231,36 @@ impl Detection {
         )
     }
 
+    /// The one project below a root that holds none (`backend/` with its pom.xml, the repository's only app),
+    /// which is what `init` at the root means; None when the root holds a stack dockgen does not build, when
+    /// several folders hold projects, or when the one is an example, a test or documentation.
+    pub fn lone_nested_project(&self) -> Option<&str> {
+        const NOT_THE_APP: &[&str] = &[
+            "example",
+            "examples",
+            "demo",
+            "demos",
+            "sample",
+            "samples",
+            "docs",
+            "doc",
+            "test",
+            "tests",
+            "fixtures",
+            "e2e",
+            "benchmarks",
+            "scripts",
+            "tools",
+        ];
+        let [(folder, _)] = self.nested.as_slice() else {
+            return None;
+        };
+        let not_the_app = folder
+            .split('/')
+            .any(|part| NOT_THE_APP.contains(&part.to_ascii_lowercase().as_str()));
+        (self.candidates.is_empty() && self.unsupported.is_empty() && !not_the_app).then_some(folder.as_str())
+    }
+
     /// The unsupported stacks seen, one phrase each: `pyproject.toml, requirements.txt: Python is not supported
     /// yet`.
     pub fn unsupported_seen(&self) -> Vec<String> {

@@ -1650,3 +1650,56 @@ fn the_machines_global_git_excludes_do_not_change_detection() {
         .env("HOME", config.path());
     assert_eq!(stdout_of(&mut excluded), plain);
 }
+
+#[test]
+fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
+    let root = tempfile::tempdir().unwrap();
+    let backend = root.path().join("backend");
+    std::fs::create_dir(&backend).unwrap();
+    for entry in std::fs::read_dir(example()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), backend.join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        root.path().join("compose.yaml"),
+        "services:\n  api:\n    build: ./backend\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(root.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "backend/ holds the only one below it, so dockgen works there",
+        ));
+    assert!(backend.join("Dockerfile").is_file());
+    assert!(!root.path().join("Dockerfile").exists());
+
+    // Two projects below, or the only one an example: the root still names them and writes nothing.
+    for second in ["web", "examples"] {
+        let other = if second == "examples" {
+            root.path().join("examples/demo")
+        } else {
+            root.path().join(second)
+        };
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(
+            other.join("package.json"),
+            "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
+        )
+        .unwrap();
+        if second == "examples" {
+            std::fs::remove_dir_all(&backend).unwrap();
+            std::fs::remove_dir_all(root.path().join("web")).unwrap();
+        }
+        dockgen()
+            .args(["init", "--yes"])
+            .arg(root.path())
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("projects below it"));
+    }
+}
