@@ -201,9 +201,45 @@ const NOT_DEPLOYED_STAGES: &[&str] = &[
 /// the stage a compose service builds (`target`, of the Dockerfile it names, the folder's own when none); then
 /// its other named stages (a `production` target above a final `test` one), which speak for the program only
 /// where their command runs it.
+/// How surely a container file is the one the project deploys, first to last: one a CI workflow builds by name
+/// (`file: Dockerfile.prod`, `-f Dockerfile.prod`), one named for production, the others, one named for
+/// development or tests.
+fn deployment_rank(rel: &str, workflows: &[String]) -> u8 {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    let named_by_workflow = !matches!(lower.as_str(), "dockerfile" | "containerfile")
+        && workflows.iter().any(|text| {
+            ["file: ", "file: ./", "-f ", "-f ./", "--file ", "--file ./"]
+                .iter()
+                .any(|before| text.contains(&format!("{before}{rel}")))
+        });
+    let parts: Vec<&str> = lower.split(['.', '-', '_']).collect();
+    let has = |words: &[&str]| parts.iter().any(|part| words.contains(part));
+    if named_by_workflow {
+        0
+    } else if has(&["prod", "production", "release"]) {
+        1
+    } else if has(&["dev", "development", "local", "test", "debug", "ci"]) {
+        3
+    } else {
+        2
+    }
+}
+
+/// The texts of the project's GitHub Actions workflows.
+fn workflow_texts(root: &Path) -> Vec<String> {
+    file_names(&root.join(".github/workflows"))
+        .into_iter()
+        .filter_map(|name| read_small_text(&root.join(".github/workflows").join(name)))
+        .collect()
+}
+
 fn own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>, String)>) -> Vec<(String, Runtime)> {
     let mut images = Vec::new();
-    for rel in container_files(root) {
+    let mut files = container_files(root);
+    let workflows = workflow_texts(root);
+    files.sort_by_key(|rel| deployment_rank(rel, &workflows));
+    for rel in files {
         let Some(text) = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t)) else {
             continue;
         };
