@@ -132,9 +132,16 @@ fn named_import(tokens: &[(Token, usize)], name: &str) -> Option<String> {
         // Back to the list's `{`, after `import`; on to its `}`, then `from 'SPEC'`.
         let in_list = |t: &Token| matches!(t, Token::Ident(_) | Token::Punct(','));
         let open = tokens[..i].iter().rposition(|(t, _)| !in_list(t))?;
+        let word = |back: usize| match open.checked_sub(back).map(|p| &tokens[p].0) {
+            Some(Token::Ident(word)) => Some(word.as_str()),
+            _ => None,
+        };
+        let comma_before = matches!(open.checked_sub(1).map(|p| &tokens[p].0), Some(Token::Punct(',')));
+        // `import {`, `import type {`, `import Default, {`.
         let imported = matches!(tokens.get(open), Some((Token::Punct('{'), _)))
-            && matches!(open.checked_sub(1).map(|p| &tokens[p].0), Some(Token::Ident(word)) if word.as_str() == "import" || word.as_str() == "type")
-            || matches!(open.checked_sub(2).map(|p| &tokens[p].0), Some(Token::Ident(word)) if word.as_str() == "import");
+            && (word(1) == Some("import")
+                || word(1) == Some("type") && word(2) == Some("import")
+                || comma_before && word(3) == Some("import"));
         let close = i + 1 + tokens[i + 1..].iter().position(|(t, _)| !in_list(t))?;
         match (imported, tokens.get(close), tokens.get(close + 1), tokens.get(close + 2)) {
             (true, Some((Token::Punct('}'), _)), Some((Token::Ident(from), _)), Some((Token::Str(spec), _)))
@@ -381,6 +388,8 @@ mod tests {
     fn a_named_import_reads_inside_its_export() {
         let named = "import { logger, env } from './config/env.js'\napp.listen(env.API_PORT, () => {})\n";
         assert_eq!(reads(named), [read("./config/env.js", &["env", "API_PORT"], 2, false)]);
+        let beside_default = "import app, { env } from './app'\napp.listen(env.PORT)\n";
+        assert_eq!(reads(beside_default), [read("./app", &["env", "PORT"], 2, false)]);
         // A name that is not in an import list is no config read.
         assert!(reads("const list = { env }\napp.listen(env.PORT)").is_empty());
     }

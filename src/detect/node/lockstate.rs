@@ -94,7 +94,7 @@ fn bun_lock<'a>(context: &Context, lockfile: &str) -> Option<Box<Check<'a>>> {
 
 /// Whether a bun lockfile's bytes record `name` declared with `range`.
 fn bun_records(bytes: &[u8], text: bool, name: &str, range: &str) -> bool {
-    let holds = |needle: &str| bytes.windows(needle.len().max(1)).any(|window| window == needle.as_bytes());
+    let holds = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
     if text {
         holds(&format!("\"{name}\": \"{range}\""))
     } else {
