@@ -117,9 +117,16 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
             };
             let port = keyword(&program.port_keyword)
                 .and_then(|(value, line)| Some((value.as_port()?, format!("{rel}:{line}"))));
-            let loopback = keyword(&program.host_keyword).and_then(|(value, line)| {
-                crate::detect::is_loopback_host(value.as_str()?).then(|| format!("{rel}:{line}"))
-            });
+            let host = keyword(&program.host_keyword);
+            let loopback = match (host, &program.host_default, calls.first()) {
+                (Some((value, line)), _, _) => {
+                    value.as_str().filter(|h| crate::detect::is_loopback_host(h)).map(|_| format!("{rel}:{line}"))
+                }
+                (None, Some(default), Some(call)) => {
+                    crate::detect::is_loopback_host(default).then(|| format!("{rel}:{}", call.line))
+                }
+                (None, _, _) => None,
+            };
             let stem = module.rsplit('.').next().unwrap_or(&module);
             let entry = ENTRY_NAMES.contains(&stem) || PROGRAM_NAMES.contains(&stem);
             // A Streamlit app's pages/ are pages of the app beside them, never its entry.

@@ -124,6 +124,8 @@ pub(crate) struct Program {
     pub(crate) port_env: Option<String>,
     pub(crate) port_keyword: Option<String>,
     pub(crate) host_keyword: Option<String>,
+    /// The address the call binds when the code passes none (Sanic's `app.run()`: 127.0.0.1).
+    pub(crate) host_default: Option<String>,
     pub(crate) port: Option<u16>,
 }
 
