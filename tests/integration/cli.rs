@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::common::{assert_safe, dockgen, hadolint_findings, project_copy};
+use crate::common::{assert_safe, copy_tree, dockgen, hadolint_findings, project_copy};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/go-http")
@@ -1656,12 +1656,7 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     let root = tempfile::tempdir().unwrap();
     let backend = root.path().join("backend");
     std::fs::create_dir(&backend).unwrap();
-    for entry in std::fs::read_dir(example()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), backend.join(entry.file_name())).unwrap();
-        }
-    }
+    copy_tree(&example(), &backend);
     std::fs::write(
         root.path().join("compose.yaml"),
         "services:\n  api:\n    build: ./backend\n",

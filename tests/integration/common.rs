@@ -41,7 +41,7 @@ pub(crate) fn project_copy(repo: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("fixture entry");
         let target = to.join(entry.file_name());
