@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::js::eval::join;
 use super::runfiles::{has_extension_in, under, Asset};
-use super::typescript::tsconfig_switch;
+use super::tsc_root::nest_compiler;
+use super::tsconfig::tsconfig_switch;
 use super::{scripts, App, Fact, Facts};
 use crate::knowledge::node;
 
@@ -106,24 +107,17 @@ pub(super) fn build_may_bundle(app: &App, facts: &Facts) -> bool {
     build_commands(app, facts).is_none_or(|(commands, _)| bundles(&commands))
 }
 
-/// Whether `nest build` compiles file by file as tsc does: not with webpack (its default in a monorepo), and
-/// not when nest-cli.json lists the assets to copy itself.
+/// Whether `nest build` compiles file by file as tsc does: with tsc or swc, not webpack, and not when
+/// nest-cli.json lists the assets to copy itself.
 fn nest_compiles_file_by_file(app: &App, compile: &Compile) -> bool {
     if compile.program != "nest" {
         return true;
     }
-    let Some(text) = app.text("nest-cli.json") else {
-        return true;
-    };
-    let Ok(cli) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return false;
-    };
-    let options = &cli["compilerOptions"];
-    let builder = options["builder"].as_str().or_else(|| options["builder"]["type"].as_str());
-    options["assets"].is_null()
-        && options["webpack"].as_bool() != Some(true)
-        && cli["monorepo"].as_bool() != Some(true)
-        && builder.is_none_or(|b| matches!(b, "tsc" | "swc"))
+    let assets_listed = app
+        .text("nest-cli.json")
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|cli| !cli["compilerOptions"]["assets"].is_null());
+    nest_compiler(app).is_some_and(|compiler| matches!(compiler.as_str(), "tsc" | "swc")) && !assets_listed
 }
 
 /// The part of a copy argument before its first glob (`src/**/*.json` → `src`), relative to the app.

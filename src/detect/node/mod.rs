@@ -25,6 +25,8 @@ mod prisma;
 mod runfiles;
 mod scripts;
 mod server;
+mod tsc_root;
+mod tsconfig;
 mod typescript;
 mod version;
 mod workspace;
@@ -936,6 +938,8 @@ pub(super) struct App<'a> {
     pub(super) package: &'a JsonDoc,
     /// Optional files (configs, version files) that exist but could not be read as text: said, then ignored.
     unreadable: std::cell::RefCell<Vec<String>>,
+    /// The folder tsc compiles from when tsconfig sets none, once computed (it walks the app).
+    tsc_root: std::cell::OnceCell<Option<tsc_root::TscRoot>>,
 }
 
 impl<'a> App<'a> {
@@ -945,6 +949,7 @@ impl<'a> App<'a> {
             dir: dir.to_string(),
             package,
             unreadable: std::cell::RefCell::default(),
+            tsc_root: std::cell::OnceCell::new(),
         }
     }
 

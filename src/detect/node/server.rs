@@ -8,9 +8,11 @@ use super::outputs::{astro_output, static_output, vite_output};
 use super::listen::Found;
 use super::runfiles::{resolve, run_files, RunFiles, Ships, Walk};
 use crate::detect::runtime_programs;
+use super::tsc_root::tsc_root;
+use super::tsconfig::{tsconfig_chain, tsconfig_option};
 use super::typescript::{
-    compiled_entry, compiled_source, is_typescript, nest_entry, source_loader, tsconfig_chain,
-    tsconfig_option, typescript_compile, typescript_source, SOURCE_LOADERS,
+    compiled_entry, compiled_source, is_typescript, nest_entry, source_loader, typescript_compile, typescript_source,
+    SOURCE_LOADERS,
 };
 use super::{scripts, App, Fact, Facts};
 use crate::knowledge::node::{self, ServerCli};
@@ -728,6 +730,7 @@ fn run_by_node(
                 continue;
             }
             say_skipped_steps(found, &command, warnings);
+            let command = where_tsc_writes(app, found, command, has_build, warnings);
             let fact = Fact::new(command, found.source()).with_note(found.describe());
             return Some(Start {
                 command: fact,
@@ -737,6 +740,61 @@ fn run_by_node(
         }
     }
     None
+}
+
+/// A start command naming a compiled entry where tsc does not write it: `node dist/main` while an input outside
+/// src/ (a top-level `data-source.ts`) makes tsc's root the app's folder, so `src/main.ts` compiles to
+/// `dist/src/main.js`. The command runs the file tsc writes, said with the input that moved it.
+fn where_tsc_writes(
+    app: &App,
+    found: &scripts::Resolved,
+    command: String,
+    has_build: bool,
+    warnings: &mut Vec<String>,
+) -> String {
+    let Some(file) = entry_file(&command).filter(|file| has_build && !loadable(app, file)) else {
+        return command;
+    };
+    let Some(root) = tsc_root(app).filter(|_| tsconfig_option(app, "rootDir").is_none() && compiles_with_tsc(app))
+    else {
+        return command;
+    };
+    let Some(compiled) = compiled_source(app, file) else {
+        return command;
+    };
+    let written = compiled_entry(app, &compiled.source);
+    let named = file.trim_start_matches("./");
+    let named = if std::path::Path::new(named).extension().is_none() { format!("{named}.js") } else { named.to_string() };
+    if written == named {
+        return command;
+    }
+    let why = root.widened_by.map_or_else(
+        || "tsc's root is the common folder of its inputs".to_string(),
+        |input| format!("{} is among tsc's inputs (tsconfig has no rootDir), so its root is the app's folder", app.file(&input)),
+    );
+    warnings.push(format!(
+        "{}: `{}` runs {file}, but tsc compiles {} to {written}: {why}; the image runs {written} (pass --set \
+         start_command=... to run another)",
+        found.source(),
+        found.words.join(" "),
+        app.file(&compiled.source),
+    ));
+    command
+        .split_whitespace()
+        .map(|word| if word == file { written.as_str() } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether the app's build compiles with tsc, file by file (`tsc`, `nest build` with its default compiler).
+fn compiles_with_tsc(app: &App) -> bool {
+    let commands = scripts::commands(app, "build");
+    let tsc = |words: &Vec<String>| match words.first().map(String::as_str) {
+        Some("tsc") => true,
+        Some("nest") => words.get(1).is_some_and(|w| w == "build"),
+        _ => false,
+    };
+    commands.iter().any(tsc) || (commands.is_empty() && typescript_compile(app).is_some())
 }
 
 /// Whether the file a start command runs can be missing when it starts: node finds nothing to load in the

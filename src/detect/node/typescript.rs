@@ -6,6 +6,8 @@ use std::path::Path;
 
 use super::js::config::{json_setting, Setting};
 use super::js::eval::join;
+use super::tsc_root::tsc_root;
+use super::tsconfig::{compiler_option, tsconfig_option};
 use super::{join_rel, App, Fact};
 
 /// A TypeScript server with no build script whose start runs its sources through a dev runner (`tsx
@@ -111,13 +113,17 @@ pub(super) fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
     let (top, inner) = entry.split_once('/')?;
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| top.to_string());
     let inner = entry.strip_prefix(&format!("{out_dir}/")).unwrap_or(inner);
-    let roots = tsconfig_option(app, "rootDir").map_or_else(|| vec!["src".to_string(), String::new()], |r| vec![r]);
+    let set_root = tsconfig_option(app, "rootDir");
+    let computed = set_root.is_none().then(|| tsc_root(app)).flatten();
+    // A start script may name the output as if the root were src/ while tsc's computed root is wider: the
+    // source is still found, and the layout is tsc's (`start_entry` then names the file tsc writes).
+    let roots = set_root.map_or_else(|| vec!["src".to_string(), String::new()], |r| vec![r]);
     roots.into_iter().find_map(|root| {
         let compiled = join(&root, inner);
         let source = typescript_source(app, &compiled).or_else(|| app.path(&compiled).is_file().then_some(compiled))?;
         Some(Compiled {
             source,
-            root,
+            root: computed.as_ref().map_or(root, |c| c.dir.clone()),
             out_dir: out_dir.clone(),
         })
     })
@@ -127,82 +133,19 @@ pub(super) fn is_typescript(file: &str) -> bool {
     [".ts", ".mts", ".cts"].iter().any(|e| file.ends_with(e))
 }
 
-/// A `compilerOptions` path of the app's tsconfig (tsconfig.build.json, else tsconfig.json), following
-/// `extends` to relative files; relative to the app's folder.
-pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
-    let first = ["tsconfig.build.json", "tsconfig.json"]
-        .into_iter()
-        .find(|name| app.path(name).is_file())?;
-    let (folder, value) = compiler_option(app, first, key)?;
-    Some(join(&folder, &value))
-}
-
-/// Whether a `compilerOptions` switch is on in the app's tsconfig (tsconfig.build.json, else tsconfig.json) or a
-/// file it extends.
-pub(super) fn tsconfig_switch(app: &App, key: &str) -> bool {
-    ["tsconfig.build.json", "tsconfig.json"]
-        .into_iter()
-        .find(|name| app.path(name).is_file())
-        .and_then(|first| compiler_option(app, first, key))
-        .is_some_and(|(_, value)| value == "true")
-}
-
-/// A `compilerOptions` setting as written in the first file of `first`'s `extends` chain that sets it, with
-/// that file's folder; `None` when no file sets it or the one that does is not plain JSON there.
-fn compiler_option(app: &App, first: &str, key: &str) -> Option<(String, String)> {
-    for (file, text) in tsconfig_chain(app, first) {
-        match json_setting(&text, &["compilerOptions", key]) {
-            Setting::Value { value, .. } => {
-                let folder = Path::new(&file)
-                    .parent()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                return Some((folder, value));
-            }
-            Setting::Unknown { .. } => return None,
-            Setting::Unset => {}
-        }
-    }
-    None
-}
-
-/// A tsconfig file of the app and the files of the app it extends, in order, each with its text; a parent
-/// from a package (`@tsconfig/node20`) ends the chain.
-pub(super) fn tsconfig_chain(app: &App, first: &str) -> Vec<(String, String)> {
-    let mut chain = Vec::new();
-    let mut file = first.to_string();
-    // A chain of extends is short; a loop of them is cut.
-    for _ in 0..8 {
-        let Some(text) = app.text(&file) else { break };
-        let folder = Path::new(&file)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let parent = match json_setting(&text, &["extends"]) {
-            Setting::Value { value, .. } if value.starts_with('.') => Some(join(&folder, &value)),
-            _ => None,
-        };
-        chain.push((file, text));
-        let Some(parent) = parent else { break };
-        let named = Path::new(&parent)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        file = if named { parent } else { format!("{parent}.json") };
-    }
-    chain
-}
-
 /// Where tsc writes `file` (`src/index.ts` → `dist/index.js`), from tsconfig's outDir and rootDir.
 pub(super) fn compiled_entry(app: &App, file: &str) -> String {
     let out_dir = tsconfig_option(app, "outDir").unwrap_or_else(|| ".".into());
     let file = file.trim_start_matches("./");
-    let root_dir = tsconfig_option(app, "rootDir").unwrap_or_else(|| {
-        if file.starts_with("src/") {
-            "src".to_string()
-        } else {
-            ".".to_string()
-        }
-    });
+    let root_dir = tsconfig_option(app, "rootDir")
+        .or_else(|| tsc_root(app).map(|root| root.dir))
+        .unwrap_or_else(|| {
+            if file.starts_with("src/") {
+                "src".to_string()
+            } else {
+                ".".to_string()
+            }
+        });
     let out_dir = out_dir.trim_start_matches("./").trim_end_matches('/');
     let root_dir = root_dir.trim_start_matches("./").trim_end_matches('/');
     let inner = if root_dir == "." {

@@ -49,6 +49,22 @@ pub(crate) fn json_setting(text: &str, path: &[&str]) -> Setting {
     .unwrap_or(Setting::Unknown { line: 1 })
 }
 
+/// A list setting: its strings, or not set (the default applies).
+pub(crate) enum Strings {
+    Set(Vec<String>),
+    Unset,
+}
+
+/// The strings of a list setting in a JSON file that may have comments (tsconfig's `include`); `None` when it
+/// is not a list of strings known as written.
+pub(crate) fn json_strings(text: &str, path: &[&str]) -> Option<Strings> {
+    with_expression(text, |root| {
+        let scope = Scope::default();
+        Lookup { text, scope: &scope }.strings(root, path)
+    })
+    .flatten()
+}
+
 /// What the file exports as its config: the last `export default` or `module.exports =`.
 fn exported<'s, 'a>(body: &'s [Statement<'a>]) -> Option<&'s Expression<'a>> {
     body.iter().rev().find_map(|statement| match statement {
@@ -98,6 +114,27 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
             Found::Unset => Setting::Unset,
             Found::Unknown(line) => Setting::Unknown { line },
         }
+    }
+
+    fn strings(&self, expr: &Expression<'a>, path: &[&str]) -> Option<Strings> {
+        let (key, rest) = path.split_first()?;
+        let object = self.object(expr, 0).ok()?;
+        let value = match self.property(object, key, 0) {
+            Found::Value(value) => value,
+            Found::Unset => return Some(Strings::Unset),
+            Found::Unknown(_) => return None,
+        };
+        if !rest.is_empty() {
+            return self.strings(value, rest);
+        }
+        let Expression::ArrayExpression(array) = value.get_inner_expression() else {
+            return None;
+        };
+        let strings = array.elements.iter().map(|element| match element.as_expression()?.get_inner_expression() {
+            Expression::StringLiteral(string) => Some(string.value.to_string()),
+            _ => None,
+        });
+        strings.collect::<Option<Vec<_>>>().map(Strings::Set)
     }
 
     /// The setting's value: a string, a path or a whole number known statically; `undefined` and `null` are not
