@@ -101,7 +101,17 @@ struct Reads {
 /// values in the committed env files), `build_env_checked` (names an env schema requires while building) and
 /// `skip_env_validation` (the variable and value that skip the schema).
 pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
-    if !facts.contains_key("build_script") {
+    let Some(script) = facts.get("build_script").and_then(|f| f.value.as_str()) else {
+        return;
+    };
+    // A build that only compiles (`build:server`: tsc) runs no bundler to inline anything.
+    let transpilers = &crate::knowledge::node::runtime().files.compile.transpilers;
+    let commands = super::scripts::commands(app, script);
+    if !commands.is_empty()
+        && commands
+            .iter()
+            .all(|words| words.first().is_some_and(|program| transpilers.contains_key(program)))
+    {
         return;
     }
     let svelte_prefix = app.dependency("@sveltejs/kit").map(|_| sveltekit_public_prefix(app));

@@ -157,6 +157,12 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
         astro_app(app, &astro, facts, warnings)?;
         return Ok(true);
     }
+    // The project deploys a node server from a package script (Procfile's `web: npm run server`): that is the
+    // app, whatever front-end the package also builds.
+    if super::server::deploys_a_server(app) {
+        server(app, facts, warnings)?;
+        return Ok(true);
+    }
     if static_framework(app, build.as_ref(), facts, warnings)? {
         return Ok(true);
     }

@@ -22,6 +22,8 @@ pub(super) struct Resolved {
     /// The log formatter the last script pipes the program's output into (`pino-pretty`), left out of the
     /// command: a terminal's convenience, while an image keeps the program's own log lines.
     pub piped_to: Option<String>,
+    /// The deployment file that runs the script (`Procfile:1`), when one does.
+    pub deployed_by: Option<String>,
 }
 
 impl Resolved {
@@ -31,7 +33,11 @@ impl Resolved {
         let piped = self.piped_to.as_ref().map_or_else(String::new, |formatter| {
             format!(" (its logs piped to {formatter} there, for a terminal: the image keeps the program's own)")
         });
-        format!("{}: {}{piped}", names.join(" → "), self.words.join(" "))
+        let deployed = self
+            .deployed_by
+            .as_ref()
+            .map_or_else(String::new, |at| format!(" (run by {at}, the project's deployment)"));
+        format!("{}: {}{piped}{deployed}", names.join(" → "), self.words.join(" "))
     }
 
     /// Where the last script of the chain is written.
@@ -76,6 +82,7 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
                     chain,
                     before,
                     piped_to,
+                    deployed_by: None,
                 })
             }
         }
@@ -190,7 +197,7 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
 /// The script a package-manager command runs (`npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`,
 /// `bun run serve`) and the arguments it passes on (after `--`, or after the name). None when the words are not
 /// such a command.
-fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
+pub(super) fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
     let word = |i: usize| words.get(i).map(String::as_str);
     let script = match (word(0)?, word(1)) {
         ("npm", Some("run" | "run-script")) | ("pnpm" | "yarn" | "bun", Some("run")) => word(2)?,
@@ -210,6 +217,42 @@ fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
         arguments.remove(0);
     }
     Some((script.to_string(), arguments))
+}
+
+/// Flags by which compilers and bundlers name the folder (or file) they write: tsc, babel, swc, esbuild, ncc.
+const OUTPUT_FLAGS: &[&str] = &["--outDir", "--outdir", "--out-dir", "-d", "--outfile", "--out-file", "-o"];
+
+/// The build script (`build`, `build:server`, `server:build`, `build-api`) whose commands write `file` (a start
+/// command's `dist-server/index.js`): an output flag naming its folder or the file, or `tsc -p` with a tsconfig
+/// whose outDir holds it. `build` first, then the others by name.
+pub(super) fn writing(app: &App, file: &str) -> Option<(String, String)> {
+    let file = file.trim_start_matches("./");
+    let scripts = app.package.object("scripts")?;
+    let mut names: Vec<&String> = scripts
+        .keys()
+        .filter(|name| name.split([':', '-', '_']).any(|part| part == "build"))
+        .collect();
+    names.sort_by_key(|name| (name.as_str() != "build", name.as_str()));
+    let holds = |out: &str| {
+        let out = super::js::eval::join("", out);
+        !out.is_empty() && (file == out || file.starts_with(&format!("{out}/")))
+    };
+    names.into_iter().find_map(|name| {
+        let writes = commands(app, name).iter().any(|words| {
+            let flagged = words.windows(2).any(|pair| OUTPUT_FLAGS.contains(&pair[0].as_str()) && holds(&pair[1]))
+                || words.iter().any(|word| {
+                    word.split_once('=')
+                        .is_some_and(|(flag, value)| OUTPUT_FLAGS.contains(&flag) && holds(value))
+                });
+            let project = words.first().is_some_and(|w| w == "tsc")
+                && words.windows(2).any(|pair| {
+                    matches!(pair[0].as_str(), "-p" | "--project")
+                        && super::tsconfig::tsconfig_option_in(app, &pair[1], "outDir").is_some_and(|out| holds(&out))
+                });
+            flagged || project
+        });
+        writes.then(|| app.script(name).map(|(_, source)| (name.clone(), source))).flatten()
+    })
 }
 
 /// The workspace member a root script runs its own script in: `npm run start --prefix backend`, `npm start

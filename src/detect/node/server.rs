@@ -92,6 +92,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         Some(cli) => cli.entry.as_deref(),
         None => command.as_deref().and_then(entry_file),
     };
+    let has_build = server_build(app, entry, facts) || has_build;
     let outputs = build_outputs(app, warnings);
     let followed = shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
     let bun_export = command.as_deref().filter(|c| c.starts_with("bun ")).and(entry);
@@ -544,11 +545,31 @@ pub(super) const START_SCRIPTS: &[&str] =
 /// `vite preview` serves a static build for a look, never in production.
 fn production_scripts(app: &App) -> Vec<scripts::Resolved> {
     let preview = scripts::resolve(app, "preview").filter(|found| node_command(&found.words, true).is_some());
-    START_SCRIPTS
+    let deployed = deployed_script(app);
+    let deployed_name = deployed.as_ref().and_then(|found| found.chain.first()).map(|(name, _)| name.clone());
+    let named = START_SCRIPTS
         .iter()
-        .filter_map(|name| scripts::resolve(app, name))
-        .chain(preview)
-        .collect()
+        .filter(|name| deployed_name.as_deref() != Some(**name))
+        .filter_map(|name| scripts::resolve(app, name));
+    deployed.into_iter().chain(named).chain(preview).collect()
+}
+
+/// The package script the project's deployment files run (Procfile's `web: npm run server`, a Dockerfile's
+/// `CMD ["npm", "run", "serve"]`, compose's command), followed to its command: it comes before the scripts
+/// named like a start, being what the project runs in production.
+pub(super) fn deployed_script(app: &App) -> Option<scripts::Resolved> {
+    let script = |words: &[String]| scripts::run_target(words).map(|(name, _)| name).filter(|name| app.script(name).is_some());
+    let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &|words| script(words).is_some());
+    let (words, source) = runtime.command.as_ref()?;
+    let mut found = scripts::resolve(app, &script(words)?)?;
+    found.deployed_by = Some(source.clone());
+    Some(found)
+}
+
+/// Whether the project's deployment files run a package script that starts node on a file: a server, whatever
+/// front-end the package also builds.
+pub(super) fn deploys_a_server(app: &App) -> bool {
+    deployed_script(app).is_some_and(|found| node_command(&found.words, true).is_some())
 }
 
 /// Dev scripts whose TypeScript entry a compiled server starts from (`dev:node` beside `dev:bun`).
@@ -742,6 +763,27 @@ fn run_by_node(
     None
 }
 
+/// The build script that writes the server's entry, when `build` does not (`"build": "vite build"` for the
+/// front-end, `"build:server": "tsc … --outDir dist-server"` for the server the start runs): the image builds
+/// with it. True when the server has a build of its own so.
+fn server_build(app: &App, entry: Option<&str>, facts: &mut Facts) -> bool {
+    let Some(entry) = entry.filter(|entry| !loadable(app, entry)) else {
+        return false;
+    };
+    let Some((script, source)) = scripts::writing(app, entry) else {
+        return false;
+    };
+    if script == "build" {
+        return false;
+    }
+    let note = match app.build_script() {
+        Some((text, _)) => format!("writes {entry}, which the start runs; `build` ({text}) does not"),
+        None => format!("writes {entry}, which the start runs"),
+    };
+    facts.insert("build_script".into(), Fact::new(script, source).with_note(note));
+    true
+}
+
 /// A start command naming a compiled entry where tsc does not write it: `node dist/main` while an input outside
 /// src/ (a top-level `data-source.ts`) makes tsc's root the app's folder, so `src/main.ts` compiles to
 /// `dist/src/main.js`. The command runs the file tsc writes, said with the input that moved it.
@@ -804,7 +846,12 @@ fn made_by_nothing(app: &App, found: &scripts::Resolved, file: &str, has_build: 
     let install_hooks = ["preinstall", "install", "postinstall", "prepare"]
         .iter()
         .any(|hook| app.script(hook).is_some());
-    !loadable(app, file) && !has_build && found.before.is_empty() && !pre_scripts && !install_hooks
+    !loadable(app, file)
+        && !has_build
+        && found.before.is_empty()
+        && !pre_scripts
+        && !install_hooks
+        && scripts::writing(app, file).is_none()
 }
 
 /// Whether node finds a file to load for this path: the file, with `.js` added, or a folder's index.js.

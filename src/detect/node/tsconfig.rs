@@ -13,6 +13,15 @@ pub(super) fn tsconfig_option(app: &App, key: &str) -> Option<String> {
     Some(join(&folder, &value))
 }
 
+/// A `compilerOptions` path of a tsconfig the build names (`tsc -p tsconfig.server.json`), through its
+/// `extends` chain; relative to the app's folder. A folder named instead holds its tsconfig.json.
+pub(super) fn tsconfig_option_in(app: &App, project: &str, key: &str) -> Option<String> {
+    let project = join("", project);
+    let file = if app.path(&project).is_dir() { join(&project, "tsconfig.json") } else { project };
+    let (folder, value) = compiler_option(app, &file, key)?;
+    Some(join(&folder, &value))
+}
+
 /// The tsconfig the app's compile reads: tsconfig.build.json (Nest's and many servers' build config), else
 /// tsconfig.json.
 pub(super) fn tsconfig_file(app: &App) -> Option<&'static str> {
