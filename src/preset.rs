@@ -35,7 +35,7 @@ pub enum Kind {
     ClassName,
     /// One of `choices`.
     Choice,
-    /// A package or script name (`build`, `@acme/web`): letters, digits and `@/._:~-`.
+    /// A package or script name (`build`, `@acme/web`): letters, digits and `@/._:~+-`.
     Name,
     /// A command run in exec form (`node dist/main.js`): words separated by spaces, each quoted on output.
     Command,

@@ -201,8 +201,6 @@ pub fn class_name(value: &str) -> Result<()> {
     Ok(())
 }
 
-/// A package or script name as npm allows them (`build`, `build:prod`, `@acme/web`), safe unquoted in a
-/// shell command: letters, digits and `@/._:~-`, not starting with `-` or `.`.
 /// Longest build tag accepted: longer words are not tag names.
 const MAX_TAG_LEN: usize = 100;
 
@@ -232,16 +230,18 @@ pub fn build_tags(value: &str) -> Result<String> {
     Ok(tags.join(","))
 }
 
+/// A package or script name as npm, Debian and Alpine allow them (`build:prod`, `@acme/web`, `libstdc++6`), safe
+/// unquoted in a shell command: letters, digits and `@/._:~+-`, not starting with `-` or `.`.
 pub fn package_name(value: &str) -> Result<()> {
     let safe = !value.is_empty()
         && value.len() <= 214
         && value
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '/' | '.' | '_' | ':' | '~' | '-'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '/' | '.' | '_' | ':' | '~' | '+' | '-'))
         && !value.starts_with(['-', '.']);
     if !safe {
         bail!(
-            "`{}` is not a package or script name (letters, digits and @/._:~- only)",
+            "`{}` is not a package or script name (letters, digits and @/._:~+- only)",
             value.escape_debug()
         );
     }
@@ -469,6 +469,12 @@ mod tests {
         }
         assert!(file_name("api-server_2").is_ok());
         assert!(file_name("a/b").is_err() && file_name(".hidden").is_err() && file_name("").is_err());
+        for name in ["build:prod", "@acme/web", "libstdc++6", "g++", "libglib2.0-0"] {
+            assert!(package_name(name).is_ok(), "{name:?}");
+        }
+        for bad in ["-rf", ".x", "a b", "a;b", "$(x)", "a|b", ""] {
+            assert!(package_name(bad).is_err(), "{bad:?}");
+        }
         assert!(version("1.23").is_ok() && version("1.23;x").is_err() && version("1..2").is_err());
         assert_eq!(port(8080).unwrap(), 8080);
         assert!(port(0).is_err() && port(65536).is_err() && port(-1).is_err());
