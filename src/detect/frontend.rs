@@ -144,6 +144,7 @@ pub(crate) fn stage_facts(
         "lockfile",
         "install_files",
         "build_script",
+        "legacy_openssl",
     ] {
         if let Some(fact) = node.get(key) {
             stage.insert(key.into(), fact.value.clone());
