@@ -3,6 +3,7 @@
 //! or the package manager running a start script.
 
 use super::super::Facts;
+use super::scripts::is_script_file;
 use super::server::START_SCRIPTS;
 use super::Context;
 use crate::detect::deploy::{self, base_name, Program, Start};
@@ -53,6 +54,18 @@ fn same_file(word: &str, expected: &str) -> bool {
 /// with Node's own options before the entry (`--enable-source-maps`).
 fn node_start(facts: &Facts, words: &[String]) -> Option<Start> {
     let program = base_name(words.first()?);
+    // `bun src/app.ts` and `bun run src/app.ts` run a file, as node does; `bun run start` a script.
+    if program == "bun" {
+        let skipped = usize::from(words.get(1).is_some_and(|w| w == "run"));
+        if words.get(1 + skipped).is_some_and(|w| is_script_file(w)) {
+            let mut file_words = vec![words[0].clone()];
+            file_words.extend_from_slice(&words[1 + skipped..]);
+            return file_start(facts, program, &file_words).map(|start| Start {
+                words: start.words + skipped,
+                options: start.options,
+            });
+        }
+    }
     if matches!(program, "npm" | "yarn" | "pnpm" | "bun") {
         let mut at = 1;
         if matches!(words.get(1).map(String::as_str), Some("run" | "run-script")) {
@@ -67,6 +80,11 @@ fn node_start(facts: &Facts, words: &[String]) -> Option<Start> {
         }
         return Some(Start::words(at));
     }
+    file_start(facts, program, words)
+}
+
+/// How `words` start the start command's file by the same runtime, with Node's own options before it.
+fn file_start(facts: &Facts, program: &str, words: &[String]) -> Option<Start> {
     let start = facts.get("start_command")?.value.as_str()?;
     let expected: Vec<&str> = start.split_whitespace().collect();
     if program != base_name(expected.first()?) {
@@ -115,5 +133,9 @@ mod tests {
         assert_eq!(node_start(&facts, &words("npm run dev")), None);
         assert_eq!(node_start(&facts, &words("node scripts/migrate.js")), None);
         assert_eq!(node_start(&facts, &words("nginx -g daemon")), None);
+        facts.insert("start_command".into(), Fact::new("bun src/app.ts", "Dockerfile:16"));
+        assert_eq!(node_start(&facts, &words("bun src/app.ts")).map(|s| s.words), Some(2));
+        assert_eq!(node_start(&facts, &words("bun run ./src/app.ts")).map(|s| s.words), Some(3));
+        assert_eq!(node_start(&facts, &words("bun src/worker.ts")), None);
     }
 }

@@ -73,12 +73,11 @@ pub(super) fn package_manager(
         (None, Some((file, manager))) => {
             locked_manager(context, file, manager, lock_version.as_deref(), facts, warnings)?;
         }
-        (None, None) if started_with_bun(package) => {
-            let source = context.shown(&format!("package.json:{}", package.line("scripts.start")));
+        (None, None) if let Some((source, why)) = bun_without_lockfile(context, package) => {
             facts.insert(
                 "package_manager".into(),
                 Fact::new("bun", source.clone())
-                    .with_note("no lockfile; the start script runs bun, so the project installs and runs with it"),
+                    .with_note(format!("no lockfile; {why}, so the project installs and runs with it")),
             );
             facts.insert(
                 "package_manager_version".into(),
@@ -110,12 +109,20 @@ pub(super) fn package_manager(
     Ok(lockfile.map(|(file, _)| file))
 }
 
-/// Whether the start script runs bun (`bun src/server.ts`, `bun run index.ts`): with nothing else naming a
-/// manager, the project is one bun installs and runs (the Node image has no bun).
-fn started_with_bun(package: &JsonDoc) -> bool {
-    package
+/// Where a project with no lockfile and no packageManager says it is bun's, and how: its start script runs bun
+/// (`bun src/server.ts`), or its own Dockerfile installs with bun. The project is then one bun installs and runs
+/// (the Node image has no bun).
+fn bun_without_lockfile(context: &Context, package: &JsonDoc) -> Option<(String, &'static str)> {
+    let started = package
         .str("scripts.start")
-        .is_some_and(|start| matches!(start.split_whitespace().next(), Some("bun" | "bunx")))
+        .is_some_and(|start| matches!(start.split_whitespace().next(), Some("bun" | "bunx")));
+    if started {
+        let source = context.shown(&format!("package.json:{}", package.line("scripts.start")));
+        return Some((source, "the start script runs bun"));
+    }
+    installing_manager(context)
+        .filter(|(manager, _)| *manager == "bun")
+        .map(|(_, source)| (source, "the project's Dockerfile installs with bun"))
 }
 
 /// The lockfile the install follows: with several, the one of the pinned manager, else of the manager the

@@ -973,10 +973,28 @@ pub(super) fn bun_entry(app: &App) -> Option<Start> {
 pub(super) fn deployed_entry(app: &App) -> Option<Start> {
     let runs = |words: &[String]| {
         let file = words.get(1).map(|f| f.trim_start_matches("./"));
-        words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "node")
-            && file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."))
+        let runtime = words.first().map(|w| crate::detect::deploy::base_name(w));
+        let runs_file = file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."));
+        match runtime {
+            Some("node") => runs_file,
+            // bun runs a script file as node does (`bun src/app.ts`); a word that is no file is a package script.
+            Some("bun") => runs_file && file.is_some_and(scripts::is_script_file),
+            _ => false,
+        }
     };
-    let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
+    let mut runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
+    // `bun run src/app.ts` runs the file too.
+    if runtime.command.is_none() {
+        let runs_with_bun_run = |words: &[String]| {
+            words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "bun")
+                && words.get(1).is_some_and(|w| w == "run")
+                && runs(&[words[0].clone(), words.get(2).cloned().unwrap_or_default()])
+        };
+        runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs_with_bun_run);
+        if let Some((words, _)) = runtime.command.as_mut() {
+            words.remove(1);
+        }
+    }
     let (mut words, source) = runtime.command.clone()?;
     let named = words.get(1)?.trim_start_matches("./").to_string();
     let file = if app.path(&named).is_file() {
