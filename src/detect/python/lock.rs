@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::detect::read_manifest;
+use super::requirements::Dependency;
 use crate::knowledge::python::normalise;
 
 /// One locked package: its normalised name, version and the file names of its wheels and sources.
@@ -67,6 +68,31 @@ pub(super) fn parse(text: &str) -> Option<Vec<Locked>> {
         mark_reached_by_project(packages, &mut locked);
         locked
     })
+}
+
+/// The dependencies pyproject.toml declares that uv.lock's project does not record (`[package.metadata]
+/// requires-dist`, what the lock was made from): a lock out of date, which `uv sync --frozen` would install as it
+/// is, without them. None when the lock records nothing to compare (no metadata, several projects).
+pub(super) fn uv_unlocked<'d>(text: &str, declared: &'d [Dependency]) -> Option<Vec<&'d Dependency>> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let packages = table.get("package")?.as_array()?;
+    let mut projects = packages.iter().filter(|p| {
+        p.get("source")
+            .is_some_and(|s| s.get("editable").or_else(|| s.get("virtual")).and_then(toml::Value::as_str) == Some("."))
+    });
+    let project = projects.next()?;
+    if projects.next().is_some() {
+        return None;
+    }
+    let recorded: Vec<String> = project
+        .get("metadata")?
+        .get("requires-dist")?
+        .as_array()?
+        .iter()
+        .filter_map(|d| Some(normalise(d.get("name")?.as_str()?)))
+        .collect();
+    let missing: Vec<&Dependency> = declared.iter().filter(|d| !recorded.contains(&normalise(&d.name))).collect();
+    (!missing.is_empty()).then_some(missing)
 }
 
 /// uv.lock: only what the project's own packages (`source = { editable = "." }` or `virtual`) reach through

@@ -106,6 +106,24 @@ impl Manifests {
     }
 }
 
+/// A uv.lock made before dependencies were added to pyproject.toml: `uv sync --frozen` would install it as it
+/// is, without them, and the program stops at their import. The image resolves anew instead (`uv sync`,
+/// which updates the lock in the build), said.
+fn stale_uv_lock(root: &Path, found: &mut Manifests) {
+    let Some(text) = crate::detect::read_small_text(&root.join("uv.lock")) else { return };
+    let Some(missing) = super::lock::uv_unlocked(&text, &found.dependencies) else { return };
+    let names: Vec<&str> = missing.iter().map(|d| d.name.as_str()).collect();
+    found.warnings.push(format!(
+        "uv.lock does not record {} that {} declares: it is out of date, and `uv sync --frozen` would leave \
+         {} out; the image resolves the dependencies anew (`uv sync`) — run `uv lock` and commit uv.lock for \
+         reproducible images",
+        crate::files::excerpt(&names.join(", ")),
+        missing[0].source,
+        if names.len() == 1 { "it" } else { "them" }
+    ));
+    found.locked = false;
+}
+
 /// The files whose presence makes this a Python project.
 pub(super) const MARKERS: &[&str] = &[
     "pyproject.toml",
@@ -158,6 +176,9 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
         if manager == Manager::Uv {
             if let Some(workspace) = uv_workspace {
                 read_members(root, p, workspace, &mut found)?;
+            }
+            if has("uv.lock") && found.workspace.is_empty() {
+                stale_uv_lock(root, &mut found);
             }
         }
     }
