@@ -109,7 +109,10 @@ impl Manifests {
 /// A uv.lock made before dependencies were added to pyproject.toml: `uv sync --frozen` would install it as it
 /// is, without them, and the program stops at their import. The image resolves anew instead (`uv sync`,
 /// which updates the lock in the build), said.
-fn stale_uv_lock(root: &Path, found: &mut Manifests) {
+fn stale_uv_lock(root: &Path, has_lock: bool, found: &mut Manifests) {
+    if !has_lock || !found.workspace.is_empty() {
+        return;
+    }
     let Some(text) = crate::detect::read_small_text(&root.join("uv.lock")) else { return };
     let Some(missing) = super::lock::uv_unlocked(&text, &found.dependencies) else { return };
     let names: Vec<&str> = missing.iter().map(|d| d.name.as_str()).collect();
@@ -177,9 +180,7 @@ pub(super) fn read(root: &Path) -> anyhow::Result<Option<Manifests>> {
             if let Some(workspace) = uv_workspace {
                 read_members(root, p, workspace, &mut found)?;
             }
-            if has("uv.lock") && found.workspace.is_empty() {
-                stale_uv_lock(root, &mut found);
-            }
+            stale_uv_lock(root, has("uv.lock"), &mut found);
         }
     }
     match manager {
