@@ -363,7 +363,10 @@ fn manager_facts(manifests: &Manifests, candidate: &mut Candidate) {
     }
     installed_sets(manifests, facts);
     // A lock that is there but out of date is said where it is found (`stale_uv_lock`).
-    let lock_present = manifests.dependency_files.iter().any(|f| f.ends_with(".lock"));
+    let lock_present = manifests
+        .dependency_files
+        .iter()
+        .any(|f| std::path::Path::new(f).extension().is_some_and(|e| e == "lock"));
     if !manifests.locked && manager != Manager::Pip && !lock_present {
         candidate.warnings.push(format!(
             "{}: no lock file, so the image resolves the dependencies when it is built: commit the lock for \
