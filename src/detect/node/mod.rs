@@ -301,6 +301,15 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     if let Some(secrets) = npmrc_secrets(&context)? {
         candidate.facts.insert("npmrc_secrets".into(), secrets);
     }
+    let root_app = App::new(&context, ".", &root_package);
+    for (input, source) in scripts::hook_inputs(&root_app) {
+        if !install_files.contains(&input) {
+            candidate.notes.push(format!(
+                "{source}: the install runs {input} (an install hook), so it is copied in before the install"
+            ));
+            install_files.push(input);
+        }
+    }
     candidate
         .facts
         .insert("install_files".into(), Fact::new(json!(install_files), "package.json"));

@@ -341,6 +341,42 @@ const INSTALL_HOOKS: &[&str] = &[
     "postprepare",
 ];
 
+/// Programs an install hook runs a file of the repository with (`"preinstall": "node scripts/build.js"`).
+const HOOK_RUNNERS: &[&str] = &["node", "tsx", "ts-node", "bun", "sh", "bash"];
+
+/// The files of the repository the app's install hooks run, with the hook's `package.json:LINE`: the install runs
+/// them before the sources are copied, so they go in with the manifests. A file in a folder brings its folder
+/// (`scripts/`: a script loads its neighbours), except the sources' own folder, which would make every change of
+/// the code reinstall the dependencies.
+pub(super) fn hook_inputs(app: &App) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    for hook in INSTALL_HOOKS {
+        let Some((_, source)) = app.script(hook) else { continue };
+        for words in commands(app, hook) {
+            if !words.first().is_some_and(|w| HOOK_RUNNERS.contains(&w.as_str())) {
+                continue;
+            }
+            let Some(file) = words
+                .iter()
+                .skip(1)
+                .find(|w| !w.starts_with('-'))
+                .map(|w| super::js::eval::join("", w))
+                .filter(|f| !f.is_empty() && !f.starts_with("..") && app.path(f).is_file())
+            else {
+                continue;
+            };
+            let input = match file.split_once('/') {
+                Some((folder, _)) if !matches!(folder, "src" | "app" | "lib" | "server") => format!("{folder}/"),
+                _ => file,
+            };
+            if !found.iter().any(|(known, _)| *known == input) {
+                found.push((input, source.clone()));
+            }
+        }
+    }
+    found
+}
+
 /// A lifecycle script that calls a tool only `devDependencies` provide (`"prepare": "husky install"`): a
 /// production install does not have the tool, so the script fails it.
 #[derive(Debug, Clone, PartialEq, Eq)]
