@@ -301,15 +301,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     if let Some(secrets) = npmrc_secrets(&context)? {
         candidate.facts.insert("npmrc_secrets".into(), secrets);
     }
-    let root_app = App::new(&context, ".", &root_package);
-    for (input, source) in scripts::hook_inputs(&root_app) {
-        if !install_files.contains(&input) {
-            candidate.notes.push(format!(
-                "{source}: the install runs {input} (an install hook), so it is copied in before the install"
-            ));
-            install_files.push(input);
-        }
-    }
+    hook_inputs(&context, &root_package, &mut install_files, &mut candidate.notes);
     candidate
         .facts
         .insert("install_files".into(), Fact::new(json!(install_files), "package.json"));
@@ -500,6 +492,18 @@ fn install_files(context: &Context, lockfile: Option<&str>) -> Result<Vec<String
         }
     }
     Ok(files)
+}
+
+/// The files the root package's install hooks run, added to what the install step needs first, said.
+fn hook_inputs(context: &Context, root_package: &JsonDoc, install_files: &mut Vec<String>, notes: &mut Vec<String>) {
+    for (input, source) in scripts::hook_inputs(&App::new(context, ".", root_package)) {
+        if !install_files.contains(&input) {
+            notes.push(format!(
+                "{source}: the install runs {input} (an install hook), so it is copied in before the install"
+            ));
+            install_files.push(input);
+        }
+    }
 }
 
 /// Variables `.npmrc` reads (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`): the install needs them, and
