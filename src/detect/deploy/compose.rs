@@ -13,6 +13,28 @@ pub(super) const COMPOSE_FILES: &[&str] = &[
     "docker-compose.yml",
 ];
 
+/// The commands of the services of a compose file that publish ports (`command: ["/server"]` beside `ports:
+/// ["8080:8080"]`), each with its line: the programs it serves, where one image holds several. Whether a command
+/// is one of the repository's programs is for the caller to match.
+pub(super) fn served_commands(text: &str, file: &str) -> Vec<(Vec<String>, String)> {
+    let Ok(doc) = marked_yaml::parse_yaml(0, text) else {
+        return Vec::new();
+    };
+    let Some(services) = doc.as_mapping().and_then(|d| d.get_mapping("services")) else {
+        return Vec::new();
+    };
+    services
+        .iter()
+        .filter_map(|(_, service)| service.as_mapping())
+        .filter(|service| service.get_sequence("ports").is_some_and(|ports| !ports.is_empty()))
+        .filter_map(|service| {
+            let node = service.get_node("command").or_else(|| service.get_node("entrypoint"))?;
+            let (words, _) = through_shell(command_words_of(node)?);
+            (!words.is_empty()).then(|| (words, format!("{file}:{}", line_of(node))))
+        })
+        .collect()
+}
+
 /// Whether a file name is a production compose file: `docker-compose.prod.yml`, `compose-production.yaml`,
 /// `docker-compose_prod.yml`.
 pub(super) fn is_production_file(name: &str) -> bool {

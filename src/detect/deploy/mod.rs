@@ -303,6 +303,15 @@ pub(crate) fn pip_requirement_file(root: &Path) -> Option<(String, String)> {
     })
 }
 
+/// The commands of the compose services that publish ports, in the repository's compose files (production ones
+/// first), each with its line.
+pub(crate) fn served_commands(root: &Path) -> Vec<(Vec<String>, String)> {
+    compose_files(root, ".", ".")
+        .iter()
+        .flat_map(|(rel, text, _)| compose::served_commands(text, rel))
+        .collect()
+}
+
 /// Every reader on arbitrary text, for the fuzz target.
 pub(crate) fn fuzz_text(text: &str) -> usize {
     let file = dockerfile::dockerfile(text, "Dockerfile", &|_| true);

@@ -89,6 +89,9 @@ pub(crate) struct BuildFiles {
     pub(crate) go_builds: Vec<GoBuild>,
     /// The program of Procfile's `web:` process (`bin/server --port $PORT` → `server`) and its line.
     pub(crate) procfile_web: Option<(String, String)>,
+    /// The programs compose services serve (`command: ["/server"]` with published ports → `server`), each with
+    /// its line.
+    pub(crate) compose_served: Vec<(String, String)>,
     /// Build files that exist but could not be understood; said as warnings, never fatal.
     pub(crate) unreadable: Vec<String>,
 }
@@ -149,6 +152,10 @@ pub(crate) fn read(root: &Path) -> BuildFiles {
     if let Some(text) = read_small_text(&root.join("Procfile")) {
         found.procfile_web = procfile_web(&text);
     }
+    found.compose_served = deploy::served_commands(root)
+        .into_iter()
+        .filter_map(|(words, source)| Some((binary_name_of_output(words.first()?)?, source)))
+        .collect();
     found
 }
 

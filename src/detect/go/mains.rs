@@ -49,6 +49,8 @@ const AUXILIARY_FOLDERS: &[&str] = &[
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Strength {
+    /// A deployment file runs it as the service (Procfile's `web:`, a compose service publishing ports).
+    served: bool,
     named_by_build_file: bool,
     not_auxiliary: bool,
     named_after_project: bool,
@@ -110,13 +112,14 @@ pub(super) fn ranked(
                 Some((_, line)) if generic => format!("{}:{line}", super::super::join_rel(&module.dir, "go.mod")),
                 _ => package.clause.clone(),
             };
-            let procfile = builds
-                .procfile_web
-                .as_ref()
-                .filter(|(program, _)| *program == default_binary);
+            let built_binaries: Vec<&str> = naming.iter().filter_map(|b| b.binary.as_deref()).collect();
+            let runs_it = |program: &String| *program == default_binary || built_binaries.contains(&program.as_str());
+            let procfile = builds.procfile_web.as_ref().filter(|(program, _)| runs_it(program));
+            let served = builds.compose_served.iter().find(|(program, _)| runs_it(program));
             let auxiliary = package.dir.split('/').find(|part| AUXILIARY_FOLDERS.contains(part));
             let parent_is_cmd = package.dir.rsplit('/').nth(1) == Some("cmd");
             let strength = Strength {
+                served: procfile.is_some() || served.is_some(),
                 named_by_build_file: !naming.is_empty() || procfile.is_some(),
                 not_auxiliary: auxiliary.is_none(),
                 named_after_project: parent_is_cmd && project_names.contains(&folder),
@@ -126,6 +129,9 @@ pub(super) fn ranked(
             let mut why: Vec<String> = naming.iter().map(|b| format!("built by {}", b.source)).collect();
             if let Some((_, source)) = procfile {
                 why.push(format!("run by {source}"));
+            }
+            if let Some((_, source)) = served {
+                why.push(format!("served by {source}"));
             }
             if let Some(folder) = auxiliary {
                 why.push(format!("under {folder}/: a helper program"));
@@ -390,6 +396,7 @@ mod tests {
     #[test]
     fn strength_orders_evidence_before_convention() {
         let s = |named, not_aux, project, root, cmd| Strength {
+            served: false,
             named_by_build_file: named,
             not_auxiliary: not_aux,
             named_after_project: project,
@@ -401,5 +408,8 @@ mod tests {
         // cmd/<project> beats the root package, which beats another cmd/ program.
         assert!(s(false, true, true, false, true) > s(false, true, false, true, false));
         assert!(s(false, true, false, true, false) > s(false, true, false, false, true));
+        // Of two programs the build files name, the one a deployment file serves.
+        let served = Strength { served: true, ..s(true, true, false, false, true) };
+        assert!(served > s(true, true, false, false, true));
     }
 }
