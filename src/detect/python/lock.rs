@@ -24,6 +24,25 @@ pub(super) fn read(root: &Path, file: &str) -> Option<Vec<Locked>> {
     parse(&read_manifest(root, file).ok()?)
 }
 
+/// Pipfile.lock's `default` section: the packages `pipenv install --deploy` installs, direct or brought by
+/// another (it lists hashes, not file names). None when it cannot be read or parsed.
+pub(super) fn read_pipfile(root: &Path) -> Option<Vec<Locked>> {
+    let doc: serde_json::Value = serde_json::from_str(&read_manifest(root, "Pipfile.lock").ok()?).ok()?;
+    let default = doc.get("default")?.as_object()?;
+    let locked = default.iter().map(|(name, entry)| Locked {
+        name: normalise(name),
+        version: entry
+            .get("version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .trim_start_matches("==")
+            .to_string(),
+        files: Vec::new(),
+        main: true,
+    });
+    Some(locked.collect())
+}
+
 pub(super) fn parse(text: &str) -> Option<Vec<Locked>> {
     let table: toml::Table = toml::from_str(text).ok()?;
     let old_files = table

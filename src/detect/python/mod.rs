@@ -139,6 +139,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         .iter()
         .find(|f| matches!(f.as_str(), "uv.lock" | "poetry.lock" | "pdm.lock"));
     let locked = lock.and_then(|file| Some((file.as_str(), lock::read(root, file)?)));
+    let installed = locked.clone().or_else(|| pipfile_lock(root, &manifests));
     let cap = wheels::newest_line(
         locked.as_ref().map(|(file, packages)| (*file, packages.as_slice())),
         &manifests.dependencies,
@@ -189,7 +190,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     } else if started.is_none() && programs.first().is_some_and(|found| found.rank == 0) {
         // The deployment files start one of the programs (`streamlit run app.py`) and no web app: that program
         // is what the image runs, the web apps are the other choices.
-        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        let locked = installed.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         let (mut options, mut ranks): (Vec<ChoiceOption>, Vec<u8>) =
             programs.iter().map(|found| (programs::option(found), found.rank)).unzip();
         options.extend(apps.iter().map(|app| option(root, app, &manifests.dependencies, locked)));
@@ -197,7 +198,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         (options, ranks)
     } else {
         candidate.notes.extend(programs::beside_notes(&programs));
-        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        let locked = installed.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         let mut options: Vec<ChoiceOption> =
             apps.iter().map(|app| option(root, app, &manifests.dependencies, locked)).collect();
         if let Some((started, source)) = &started {
@@ -218,13 +219,20 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         services::required_env(&run_time.required, "read with no default", &mut option.facts);
         bind_variable(&run_time, &mut option.facts);
         undeclared_pip_packages(&manifests.dependencies, &mut option.facts);
-        let locked = locked.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
+        let locked = installed.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         if let Some(warning) = uninstalled_server(&manifests.dependencies, locked, &option.facts) {
             option.warnings.push(warning);
         }
     }
     choose(&mut candidate, &ranks, options);
     Ok(Some(candidate))
+}
+
+/// Pipfile.lock's installed packages, when the install follows it: what the install holds, for the servers it
+/// brings (it names no wheel files, so the line and image checks read only the other locks).
+fn pipfile_lock<'m>(root: &Path, manifests: &'m Manifests) -> Option<(&'m str, Vec<Locked>)> {
+    let pipfile = manifests.dependency_files.iter().find(|f| *f == "Pipfile.lock")?;
+    Some((pipfile.as_str(), lock::read_pipfile(root)?))
 }
 
 /// The credentials a private package index needs at build time, as build secrets.
