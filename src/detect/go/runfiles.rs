@@ -32,8 +32,8 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
     ("Open", Some(0)),
 ];
 
-/// Config loaders whose string arguments are files read at start (receiver, call, which argument: `None` for
-/// every one); `godotenv.Load()` without one reads `.env`.
+/// Config loaders and template engines whose string arguments are files or folders read at start (receiver,
+/// call, which argument: `None` for every one); `godotenv.Load()` without one reads `.env`.
 const LOADER_CALLS: &[(&str, &str, Option<usize>)] = &[
     ("ini", "Load", None),
     ("toml", "DecodeFile", Some(0)),
@@ -41,6 +41,16 @@ const LOADER_CALLS: &[(&str, &str, Option<usize>)] = &[
     ("viper", "SetConfigFile", Some(0)),
     ("godotenv", "Load", None),
     ("godotenv", "Overload", None),
+    // Fiber's template engines read their folder at start: `html.New("./views", ".html")`.
+    ("html", "New", Some(0)),
+    ("django", "New", Some(0)),
+    ("handlebars", "New", Some(0)),
+    ("pug", "New", Some(0)),
+    ("mustache", "New", Some(0)),
+    ("jet", "New", Some(0)),
+    ("ace", "New", Some(0)),
+    ("amber", "New", Some(0)),
+    ("slim", "New", Some(0)),
 ];
 
 /// The dotenv file `godotenv.Load()` reads when it is given none.
@@ -329,6 +339,13 @@ mod tests {
         .tokens;
         let paths: Vec<String> = file_reads(&migrations).into_iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["./migrations/", "sql/schema", "./seeds"]);
+        let engines = crate::detect::lex::source(
+            "package main\nfunc main() {\n\tengine := html.New(\"./src/views\", \".html\")\n\t\
+             d := django.New(\"./templates\", \".django\")\n\ts := html.EscapeString(\"<b>\")\n}\n",
+        )
+        .tokens;
+        let paths: Vec<String> = file_reads(&engines).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["./src/views", "./templates"]);
         assert_eq!(static_part("./templates/*.html").as_deref(), Some("templates"));
         assert_eq!(static_part("web/dist/").as_deref(), Some("web/dist"));
         assert_eq!(static_part("../x"), None);
