@@ -129,6 +129,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut main_guards = Vec::new();
     let mut written_files: Vec<(String, String)> = Vec::new();
     let mut host_variables: Vec<(String, String)> = Vec::new();
+    let mut made_elsewhere: Vec<MadeElsewhere> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -190,6 +191,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         for (name, line) in read {
             add_once(&mut env_reads, name, format!("{rel}:{line}"));
         }
+        made_elsewhere.extend(folders_of_other_modules(&summary, &rel, module_dir));
         for (dir, line, file) in module_writes(&summary, &text, module_dir) {
             if let Some(file) = file {
                 add_once(&mut written_files, file, format!("{rel}:{line}"));
@@ -197,6 +199,11 @@ pub(super) fn scan(root: &Path) -> RunTime {
             if !found.iter().any(|(d, _)| *d == dir) {
                 found.push((dir, format!("{rel}:{line}")));
             }
+        }
+    }
+    for (dir, source) in resolve_made_elsewhere(root, &made_elsewhere) {
+        if !found.iter().any(|(d, _)| *d == dir) {
+            found.push((dir, source));
         }
     }
     RunTime {
@@ -211,6 +218,61 @@ pub(super) fn scan(root: &Path) -> RunTime {
         host_variables,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
+}
+
+/// A folder made through a name another module of the project holds (`config.STORE_PATH.mkdir()` with
+/// `STORE_PATH = CWD / "store"` in config.py): the module as imported, the name, and where it is made.
+struct MadeElsewhere {
+    module: String,
+    name: String,
+    importer_dir: String,
+    source: String,
+}
+
+/// The `module.NAME.mkdir(...)` calls of a module whose `module` it imports whole.
+fn folders_of_other_modules(summary: &super::source::Summary, rel: &str, module_dir: &str) -> Vec<MadeElsewhere> {
+    summary
+        .calls
+        .iter()
+        .filter_map(|call| {
+            let (module, name) = call.callee.strip_suffix(".mkdir")?.split_once('.')?;
+            let imported = summary.imported_modules.iter().any(|m| m == module);
+            (imported && !name.contains(['.', '('])).then(|| MadeElsewhere {
+                module: module.to_string(),
+                name: name.to_string(),
+                importer_dir: module_dir.to_string(),
+                source: format!("{rel}:{}", call.line),
+            })
+        })
+        .collect()
+}
+
+/// The folders `folders_of_other_modules` found, from the named modules' constants: each module read once,
+/// beside its importer or at the root.
+fn resolve_made_elsewhere(root: &Path, made: &[MadeElsewhere]) -> Vec<(String, String)> {
+    let mut read: Vec<(String, Option<super::source::Summary>)> = Vec::new();
+    let mut found = Vec::new();
+    for folder in made {
+        let file = format!("{}.py", folder.module.replace('.', "/"));
+        let candidates = [crate::detect::join_rel(&folder.importer_dir, &file), file];
+        let Some(rel) = candidates.into_iter().find(|rel| root.join(rel).is_file()) else { continue };
+        if !read.iter().any(|(known, _)| *known == rel) {
+            let summary = read_small_text(&root.join(&rel)).map(|text| summarise(&text, &|_| false));
+            read.push((rel.clone(), summary));
+        }
+        let Some((_, Some(summary))) = read.iter().find(|(known, _)| *known == rel) else { continue };
+        let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let path = summary
+            .constants
+            .iter()
+            .rev()
+            .find(|(n, _, _)| *n == folder.name)
+            .and_then(|(_, value, _)| value.path_in(module_dir));
+        if let Some(dir) = path.and_then(|p| folder_written(&p, Some(false))) {
+            found.push((dir, folder.source.clone()));
+        }
+    }
+    found
 }
 
 /// The folders one module writes, each with its line: paths its writing calls name, log files handed to any
