@@ -513,6 +513,10 @@ fn nuxt_app(
 ) -> Result<()> {
     need_build(app, facts, "Nuxt")?;
     let framework = Fact::new("nuxt", nuxt.source.clone());
+    if declared_major(app, "nuxt").is_some_and(|major| major < 3) {
+        nuxt2_app(app, framework, build, facts, warnings);
+        return Ok(());
+    }
     if let Some((_, source)) = build.filter(|(script, _)| script.contains("nuxt generate")) {
         let output = Fact::new(".output/public", source.clone()).with_note("nuxt generate");
         static_site(facts, framework, Some(output), &["_nuxt"], false, warnings);
@@ -520,6 +524,66 @@ fn nuxt_app(
         nitro_server(app, framework, facts, warnings);
     }
     Ok(())
+}
+
+/// The major release the lowest version a dependency's declared range allows (`^2.15.8` → 2).
+fn declared_major(app: &App, package: &str) -> Option<u64> {
+    let declared = ["dependencies", "devDependencies"]
+        .iter()
+        .find_map(|section| app.package.object(section)?.get(package)?.as_str())?;
+    let range = nodejs_semver::Range::parse(declared).ok()?;
+    range.min_version().map(|version| version.major()).filter(|major| *major > 0)
+}
+
+/// Nuxt 1 and 2 (before Nitro): `nuxt build` writes `.nuxt/`, which `nuxt start` serves with the nuxt package,
+/// nuxt.config and `static/`, binding localhost unless HOST says otherwise; `nuxt generate` writes a static
+/// site into `dist/`. Their webpack 4 hashes with MD4.
+fn nuxt2_app(
+    app: &App,
+    framework: Fact,
+    build: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) {
+    let source = framework.source.clone();
+    facts.insert(
+        "legacy_openssl".into(),
+        Fact::new(true, source.clone()).with_note(
+            "Nuxt before 3 builds with webpack 4, which hashes with MD4: Node 17 and later allow it only with \
+             OpenSSL's legacy provider",
+        ),
+    );
+    if let Some((_, at)) = build.filter(|(script, _)| script.contains("nuxt generate")) {
+        let output = Fact::new("dist", at.clone()).with_note("nuxt generate (Nuxt 2's generate.dir)");
+        static_site(facts, framework, Some(output), &["_nuxt"], false, warnings);
+        return;
+    }
+    facts.insert("framework".into(), framework);
+    let config = ["nuxt.config.js", "nuxt.config.mjs", "nuxt.config.ts"]
+        .into_iter()
+        .filter(|name| app.path(name).is_file());
+    let static_dir = app.path("static").is_dir().then(|| "static".to_string());
+    // (nuxt.config often reads package.json: `const pkg = require('./package')` for the page head.)
+    let files: Vec<String> = [".nuxt", "package.json"]
+        .into_iter()
+        .chain(config)
+        .map(String::from)
+        .chain(static_dir)
+        .collect();
+    if app.is_dev_only("nuxt") {
+        facts.insert(
+            "prod_dependencies".into(),
+            Fact::new(false, source.clone())
+                .with_note("`nuxt start` needs the nuxt package, which only devDependencies declare"),
+        );
+    }
+    facts.insert(
+        "bind_env".into(),
+        Fact::new("HOST", source.clone()).with_note("`nuxt start` (Nuxt 2) binds localhost unless HOST is set"),
+    );
+    let start = Fact::new("node_modules/.bin/nuxt start", source.clone()).with_note("Nuxt 2 serves .nuxt/ with nuxt start");
+    let port = Fact::new(3000, source).with_note("nuxt start's default PORT");
+    server_facts(app, facts, &files, start, port, warnings);
 }
 
 /// A Nitro server build (Nuxt, Vinxi, `TanStack` Start on Nitro): node runs `.output/server/index.mjs`, which
