@@ -537,7 +537,7 @@ fn declared_major(app: &App, package: &str) -> Option<u64> {
 
 /// Nuxt 1 and 2 (before Nitro): `nuxt build` writes `.nuxt/`, which `nuxt start` serves with the nuxt package,
 /// nuxt.config and `static/`, binding localhost unless HOST says otherwise; `nuxt generate` writes a static
-/// site into `dist/`. Their webpack 4 hashes with MD4.
+/// site into `dist/`. (Their webpack 4 hashes with MD4: knowledge/node/openssl.toml says so.)
 fn nuxt2_app(
     app: &App,
     framework: Fact,
@@ -546,13 +546,6 @@ fn nuxt2_app(
     warnings: &mut Vec<String>,
 ) {
     let source = framework.source.clone();
-    facts.insert(
-        "legacy_openssl".into(),
-        Fact::new(true, source.clone()).with_note(
-            "Nuxt before 3 builds with webpack 4, which hashes with MD4: Node 17 and later allow it only with \
-             OpenSSL's legacy provider",
-        ),
-    );
     if let Some((_, at)) = build.filter(|(script, _)| script.contains("nuxt generate")) {
         let output = Fact::new("dist", at.clone()).with_note("nuxt generate (Nuxt 2's generate.dir)");
         static_site(facts, framework, Some(output), &["_nuxt"], false, warnings);
