@@ -119,10 +119,40 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     if let Some(text) = read_small_text(&root.join(&fly_rel)) {
         record::merge(&mut found, fly::fly_runtime(&text, &fly_rel), &runs);
     }
+    if found.command.is_none() {
+        if let Some(started) = start_script(&own, dir) {
+            record::merge(&mut found, started, &runs);
+        }
+    }
     if found.command.as_ref().is_some_and(|(words, _)| !runs_program(words)) {
         found.command = None;
     }
     found
+}
+
+/// Shell scripts at an app's top that start it on a plain host, as their names say.
+const START_SCRIPTS: &[&str] = &["start.sh", "run.sh", "boot.sh", "serve.sh"];
+
+/// The last command of the app's start script (`start.sh`: `gunicorn --bind 0.0.0.0:5000 app:app`), when
+/// nothing else says how the program starts: how the project runs it outside a container.
+fn start_script(own: &Path, dir: &str) -> Option<Runtime> {
+    START_SCRIPTS.iter().find_map(|name| {
+        let rel = join_rel(dir, name);
+        if !own.join(name).is_file() {
+            return None;
+        }
+        let named = vec![format!("./{name}")];
+        let mut runtime = Runtime {
+            command: Some((named.clone(), rel)),
+            ..Runtime::default()
+        };
+        script::follow(own, dir, &mut runtime);
+        runtime
+            .command
+            .as_ref()
+            .is_some_and(|(words, _)| *words != named)
+            .then_some(runtime)
+    })
 }
 
 /// The project's compose files that may build the app whose folder is `context` (relative to `at`), most telling

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::record::Runtime;
+use super::record::{add_env, Runtime};
 use super::syntax::{chain, command_words, first_word, logical_lines};
 use crate::detect::{join_rel, read_small_text};
 
@@ -32,8 +32,26 @@ pub(super) fn follow(base: &Path, dir: &str, runtime: &mut Runtime) {
     let Some((line, command, steps)) = last_command(&text) else {
         return;
     };
+    // `export NAME=value` sets the program's environment: not a step of its own.
+    let (exports, steps): (Vec<String>, Vec<String>) = steps.into_iter().partition(|step| exported(step).is_some());
+    for (name, value) in exports.iter().filter_map(|step| exported(step)) {
+        add_env(
+            runtime,
+            name.to_string(),
+            Some(value.to_string()),
+            &format!("{}:{line}", join_rel(dir, &rel)),
+        );
+    }
     runtime.steps_before.extend(steps);
     runtime.command = Some((command, format!("{}:{line}", join_rel(dir, &rel))));
+}
+
+/// `export NAME=value` with a plain value: the name and the value.
+fn exported(step: &str) -> Option<(&str, &str)> {
+    let (name, value) = step.strip_prefix("export ")?.trim().split_once('=')?;
+    let value = value.trim_matches(['"', '\'']);
+    let plain = crate::validate::is_upper_env_name(name) && !value.contains(['$', '`', ' ', ';', '&', '|']);
+    plain.then_some((name, value))
 }
 
 /// The script a command runs: `sh [-e] start.sh` or `./start.sh` itself.
@@ -108,6 +126,17 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
 mod tests {
     use super::*;
     use crate::detect::words;
+
+    #[test]
+    fn exports_with_plain_values_are_environment() {
+        assert_eq!(
+            exported("export FLASK_ENV=production"),
+            Some(("FLASK_ENV", "production"))
+        );
+        assert_eq!(exported("export PORT='5000'"), Some(("PORT", "5000")));
+        assert_eq!(exported("export PATH=$PATH:/x"), None);
+        assert_eq!(exported("pip install -r requirements.txt"), None);
+    }
 
     #[test]
     fn the_script_a_command_runs() {

@@ -115,6 +115,10 @@ const SET_BY_IMAGE: &[&str] = &[
     "--interface", "-u", "--user", "-g", "--group", "--app", "-A", "-h", "--debug", "--debugger", "--noreload",
 ];
 
+/// Options naming a file the server logs to (`--access-logfile access.log`): a container logs to its output
+/// (`-`), and a file in the image's root-owned app folder cannot be opened by its user.
+const LOG_FILE_OPTIONS: &[&str] = &["--access-logfile", "--error-logfile", "--log-file"];
+
 /// Reads a command that starts one of the known servers; None for anything else (a dev server, a script).
 pub(super) fn started(words: &[String]) -> Option<Started> {
     // A server run from a script of the project (`python manage.py runserver`).
@@ -171,7 +175,8 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
             }
             // A value the old command's shell expanded (`${WORKERS:-4}`) means nothing in an exec-form CMD.
             let expanded = word.contains('$') || value.as_ref().is_some_and(|v| v.contains('$'));
-            if !SET_BY_IMAGE.contains(&option) && !expanded {
+            let logs_to_file = LOG_FILE_OPTIONS.contains(&option) && value.as_deref() != Some("-");
+            if !SET_BY_IMAGE.contains(&option) && !expanded && !logs_to_file {
                 found.options.push(word.clone());
                 if let (true, Some(value)) = (separate, value) {
                     found.options.push(value);
