@@ -219,6 +219,25 @@ pub(super) fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
     Some((script.to_string(), arguments))
 }
 
+/// The folders the package's scripts change into (`"server": "cd server && yarn dev"`) that hold a package.json
+/// of their own, in the order the scripts name them: apps of their own, which a wrapper package only runs.
+pub(super) fn entered_packages(app: &App) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let Some(scripts) = app.package.object("scripts") else { return found };
+    for text in scripts.values().filter_map(|v| v.as_str()) {
+        let Some(segments) = segments(text) else { continue };
+        for words in segments {
+            let [cd, folder] = words.as_slice() else { continue };
+            let folder = super::js::eval::join("", folder);
+            let is_package = !folder.is_empty() && !folder.starts_with("..") && app.path(&super::join_rel(&folder, "package.json")).is_file();
+            if cd == "cd" && is_package && !found.contains(&folder) {
+                found.push(folder);
+            }
+        }
+    }
+    found
+}
+
 /// Flags by which compilers and bundlers name the folder (or file) they write: tsc, babel, swc, esbuild, ncc.
 const OUTPUT_FLAGS: &[&str] = &["--outDir", "--outdir", "--out-dir", "-d", "--outfile", "--out-file", "-o"];
 

@@ -65,6 +65,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     }
     if start.is_none() {
         say_unfollowable_scripts(app, warnings);
+        say_entered_packages(app, warnings);
     }
     let mut script_port = None;
     let mut cli = None;
@@ -529,6 +530,21 @@ fn say_unfollowable_scripts(app: &App, warnings: &mut Vec<String>) {
             ));
         }
     }
+}
+
+/// A package with nothing to start whose scripts run apps in folders of their own (`cd server && yarn dev`):
+/// those are what to build, said with the folders.
+fn say_entered_packages(app: &App, warnings: &mut Vec<String>) {
+    let folders = scripts::entered_packages(app);
+    let Some(first) = folders.first() else { return };
+    let listed: Vec<String> = folders.iter().map(|f| format!("{f}/")).collect();
+    warnings.push(format!(
+        "{}: its scripts run the apps in {}, each with a package.json of its own: this package starts none of them; \
+         run dockgen in the one to build (dockgen init {})",
+        app.file("package.json"),
+        listed.join(", "),
+        app.file(first)
+    ));
 }
 
 /// The first Node line whose images run `node file.ts` without flags: type stripping is on by default from
