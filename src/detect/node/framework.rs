@@ -316,14 +316,15 @@ fn say_server_beside(app: &App, warnings: &mut Vec<String>) {
     if let Some(name) = server {
         warnings.push(format!(
             "{}: the package also depends on {name}, a server, but no start script runs one: the image serves the \
-             built site alone; to ship the server, give it a start script (`node FILE`) and pass --preset node-server",
+             built site alone; to ship the server, give it a start script (`node FILE`, `bun FILE`) and pass --preset \
+             node-server",
             app.at(&format!("dependencies.{name}"))
         ));
     }
 }
 
 /// Server frameworks whose presence as a production dependency says the package holds a server.
-const SERVER_FRAMEWORKS: &[&str] = &["express", "fastify", "koa", "@hapi/hapi", "hono", "@nestjs/core"];
+const SERVER_FRAMEWORKS: &[&str] = &["express", "fastify", "koa", "@hapi/hapi", "hono", "@nestjs/core", "elysia"];
 
 /// Records a static site: its framework, output folder, the folders of content-hashed assets nginx may cache
 /// for long, and whether unknown paths fall back to index.html (a single-page app) or are 404s (pre-rendered).
