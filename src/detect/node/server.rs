@@ -987,27 +987,25 @@ pub(super) fn bun_entry(app: &App) -> Option<Start> {
 /// a shell chain; a Procfile; compose), when the package names none that exists: the server's entry, from them.
 /// A file the old image had where it copied a folder whole (`COPY src ./` then `node index.js`) is that folder's.
 pub(super) fn deployed_entry(app: &App) -> Option<Start> {
+    // `bun run src/app.ts` runs the file as `bun src/app.ts` does: the word `run` is read past.
+    let file_at = |words: &[String]| {
+        let bun_run = words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "bun")
+            && words.get(1).is_some_and(|w| w == "run");
+        if bun_run { 2 } else { 1 }
+    };
     let runs = |words: &[String]| {
-        let file = words.get(1).map(|f| f.trim_start_matches("./"));
-        let runtime = words.first().map(|w| crate::detect::deploy::base_name(w));
+        let file = words.get(file_at(words)).map(|f| f.trim_start_matches("./"));
         let runs_file = file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."));
-        match runtime {
+        match words.first().map(|w| crate::detect::deploy::base_name(w)) {
             Some("node") => runs_file,
-            // bun runs a script file as node does (`bun src/app.ts`); a word that is no file is a package script.
+            // bun runs a script file as node does; a word that is no file is a package script.
             Some("bun") => runs_file && file.is_some_and(scripts::is_script_file),
             _ => false,
         }
     };
     let mut runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
-    // `bun run src/app.ts` runs the file too.
-    if runtime.command.is_none() {
-        let runs_with_bun_run = |words: &[String]| {
-            words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "bun")
-                && words.get(1).is_some_and(|w| w == "run")
-                && runs(&[words[0].clone(), words.get(2).cloned().unwrap_or_default()])
-        };
-        runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs_with_bun_run);
-        if let Some((words, _)) = runtime.command.as_mut() {
+    if let Some((words, _)) = runtime.command.as_mut() {
+        if file_at(words) == 2 {
             words.remove(1);
         }
     }
