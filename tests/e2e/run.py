@@ -13,9 +13,10 @@ Usage: tests/e2e/run.py [--no-cache] [CASE ...]      (default: every case)
                without it the first build may reuse layers an earlier run left for the same inputs
 Env:   DOCKGEN_E2E_BUILDER, DOCKGEN_E2E_TOOLKIT (default ../shared/e2e), DOCKGEN_BIN (default: cargo build),
        DOCKGEN_E2E_REPORT (default docs/e2e.md; empty to skip writing it),
-       DOCKGEN_E2E_JOBS (cases checked at once, default 2: builds overlap, images run one at a time)
+       DOCKGEN_E2E_JOBS (cases checked at once, default 3; images that expose a port in common run one at a time)
 """
 
+import hashlib
 import io
 import ipaddress
 import json
@@ -31,6 +32,7 @@ import time
 import tomllib
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,10 +45,24 @@ FIXTURES = REPO / "tests" / "fixtures"
 BUILDER = os.environ.get("DOCKGEN_E2E_BUILDER", "buildah")
 TOOLKIT = Path(os.environ.get("DOCKGEN_E2E_TOOLKIT", REPO.parent / "shared" / "e2e"))
 LOG_TAIL = 40
-JOBS = max(1, int(os.environ.get("DOCKGEN_E2E_JOBS", "2")))
-# Builds, file listings and rebuilds of several cases overlap; a started image listens on a host port (no
-# network namespaces here), so images run one at a time.
-RUN_LOCK = threading.Lock()
+# Free space under the state dir below which a run first drops the images earlier runs kept (Buildah.make_room).
+KEEP_FREE = 8 << 30
+JOBS = max(1, int(os.environ.get("DOCKGEN_E2E_JOBS", "3")))
+# Builds, file listings and rebuilds of several cases overlap, and so do runs: a started image listens on host
+# ports (no network namespaces here), so two images that expose a port in common never run at once.
+PORT_LOCKS = {}
+PORT_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def ports_held(ports):
+    """Holds the run lock of every port, taken in one order so two cases never wait on each other."""
+    with PORT_LOCKS_GUARD:
+        locks = [PORT_LOCKS.setdefault(port, threading.Lock()) for port in sorted(set(ports))]
+    with ExitStack() as stack:
+        for lock in locks:
+            stack.enter_context(lock)
+        yield
 
 # Files a runtime stage may add or change besides the artifact: the user it creates, and the CA bundle the
 # Debian runtime copies from the builder.
@@ -83,6 +99,70 @@ LOCAL_STAND_INS = {
 # The app's own TypeScript sources: a leftover of a build, unless the runtime runs them as they are (bun, a
 # case's `runs_sources`).
 APP_TYPESCRIPT = re.compile(r"^/app/(?!(.*/)?node_modules/)(.*/)?src/.*\.tsx?$")
+
+
+def logical_lines(text):
+    """The Dockerfile's instructions, continuation lines joined, comments left out."""
+    joined = re.sub(r"\\\n", " ", "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#")))
+    return [line.strip() for line in joined.splitlines() if line.strip()]
+
+
+def qualified(image):
+    """An image reference as the storage names it: `golang:1.26` is docker.io/library/golang:1.26."""
+    name = image if re.search(r":[^/]+$", image) or "@" in image else image + ":latest"
+    first = name.split("/")[0]
+    if "/" not in name:
+        return "docker.io/library/" + name
+    if "." not in first and ":" not in first and first != "localhost":
+        return "docker.io/" + name
+    return name
+
+
+def base_images(dockerfile, build_args):
+    """The images a Dockerfile builds from (FROM, COPY --from, RUN --mount from=), ARGs resolved with the build
+    arguments given; None when one stays unresolved (a variable with no value)."""
+    args, stages, images, first_from = {}, set(), [], True
+    given = dict(a.split("=", 1) for a in build_args[1::2])
+    resolve = lambda word: re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: args.get(m.group(1) or m.group(2), "$"), word)
+    for line in logical_lines(dockerfile):
+        words = line.split()
+        instruction = words[0].upper()
+        if instruction == "ARG" and first_from and len(words) > 1:
+            name, _, default = words[1].partition("=")
+            args[name] = given.get(name, default)
+        elif instruction == "FROM":
+            first_from = False
+            rest = [w for w in words[1:] if not w.startswith("--")]
+            image = resolve(rest[0])
+            if image.lower() not in stages and image != "scratch":
+                images.append(image)
+            if len(rest) >= 3 and rest[1].upper() == "AS":
+                stages.add(rest[2].lower())
+        else:
+            for found in re.findall(r"(?:--from=|\bfrom=)([^\s,]+)", line):
+                image = resolve(found)
+                if image.lower() not in stages and not image.isdigit():
+                    images.append(image)
+    return None if any("$" in image for image in images) else [qualified(image) for image in images]
+
+
+def build_inputs(project, dockerfile, build_args, named):
+    """A digest of everything a build reads: the Dockerfile, the build arguments, the ID of each image it builds
+    from, and every file of the context (names, modes, contents). None when an image is not in the storage."""
+    bases = base_images(dockerfile.read_text(), build_args)
+    if bases is None or any(image not in named for image in bases):
+        return None
+    digest = hashlib.sha256()
+    for part in [dockerfile.read_text(), *build_args, *(f"{image} {named[image]}" for image in bases)]:
+        digest.update(part.encode() + b"\0")
+    for folder, dirs, names in os.walk(project):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            info = path.lstat()
+            digest.update(f"{path.relative_to(project)}\0{info.st_mode}\0".encode())
+            digest.update(os.readlink(path).encode() if path.is_symlink() else path.read_bytes())
+    return digest.hexdigest()
 
 
 def stand_in_build_args(dockerfile):
@@ -132,11 +212,61 @@ class Buildah:
             raise SystemExit("e2e: buildah builds here need root")
         self.name = "buildah " + run([self.rb, "--version"]).stdout.split()[2]
         # The storage driver rb chose for its state dir (../shared/e2e/rb): vfs copies the whole tree per layer.
-        state = Path(os.environ.get("DOCKGEN_E2E_HOME", "/var/tmp/dockgen-e2e"))
+        self.state = Path(os.environ.get("DOCKGEN_E2E_HOME", "/var/tmp/dockgen-e2e"))
         try:
-            self.vfs = (state / "storage-driver").read_text().strip() == "vfs"
+            self.vfs = (self.state / "storage-driver").read_text().strip() == "vfs"
         except OSError:
             self.vfs = False
+        # On overlay the case images stay after a run: their layers are the next run's cache, so a case whose
+        # Dockerfile and context did not change builds in a second or two (its image is still run, listed and
+        # rebuilt after a source change with a fresh nonce). vfs copies the whole tree per layer: nothing stays.
+        self.keeps_images = not self.vfs
+        self.built_file = self.state / "e2e-built.json"
+        try:
+            self.built = json.loads(self.built_file.read_text()) if self.keeps_images else {}
+        except (OSError, ValueError):
+            self.built = {}
+        self.named = self.named_images()
+
+    def inputs(self, tag, project, dockerfile):
+        """The build's inputs digest (build_inputs), and whether the image under `tag` was built from the same
+        inputs by an earlier run that passed: then that image is this build's result, and building is skipped
+        (buildah would take every layer from its cache, in seconds, to the same image)."""
+        key = build_inputs(project, dockerfile, stand_in_build_args(dockerfile), self.named)
+        earlier = self.built.get(tag)
+        same = key is not None and earlier is not None and earlier["inputs"] == key
+        return key, same and self.named.get(tag) == earlier["image"][:12]
+
+    def remember(self, tags_inputs):
+        """Records the image ID and inputs of each passing case's build for the next run."""
+        if not self.keeps_images:
+            return
+        for tag, key in tags_inputs:
+            image = self.image_id(tag) if key else None
+            if image:
+                self.built[tag] = {"inputs": key, "image": image}
+        self.built_file.write_text(json.dumps(self.built, indent=1, sort_keys=True) + "\n")
+
+    def named_images(self):
+        """{registry/name:tag: image ID} of every named image in the storage."""
+        out = run([self.rb, "images", "--format", "{{.Name}}:{{.Tag}} {{.ID}}"]).stdout
+        return dict(line.split() for line in out.splitlines() if line.strip() and "<none>" not in line)
+
+    def image_id(self, image):
+        proc = run([self.rb, "inspect", "--type", "image", "--format", "{{.FromImageID}}", image], check=False)
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    def make_room(self, cases):
+        """Removes every case image and the layer cache when the state dir's disk has less than KEEP_FREE left
+        (each changed Dockerfile leaves its old layers behind): that run builds from scratch."""
+        if not self.keeps_images or shutil.disk_usage(self.state).free >= KEEP_FREE:
+            return
+        print(f"e2e: under {KEEP_FREE >> 30} GB free in {self.state}: removing the cases' images and layer cache", flush=True)
+        for case in cases:
+            for tag in (image_tag(case), f"{image_tag(case)}-to-dependencies"):
+                run([self.rb, "rmi", "-f", tag], check=False)
+        run([self.rb, "rmi", "--prune"], check=False)
+        self.built, self.named = {}, self.named_images()
 
     def build_stand_in(self, tag, folder):
         run([self.rb, "bud", "--pull=never", "--layers", "--network", "host", "-t", tag, str(folder)])
@@ -237,6 +367,21 @@ class Buildah:
 
 class Docker:
     """Builds with BuildKit (`docker buildx build --load`) and runs with `docker run` on a Docker engine."""
+
+    # A developer's engine is not a CI cache: the cases' images go at the end (BuildKit keeps its own cache).
+    keeps_images = False
+
+    @staticmethod
+    def make_room(_cases):
+        pass
+
+    @staticmethod
+    def inputs(_tag, _project, _dockerfile):
+        return None, False
+
+    @staticmethod
+    def remember(_tags_inputs):
+        pass
 
     def __init__(self):
         if not shutil.which("docker"):
@@ -533,10 +678,14 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     # By default the first build may reuse layers an earlier run left for the same inputs (buildah keys them by
     # content, so only an unchanged Dockerfile and context hit them); --no-cache measures a build from scratch.
     started = time.time()
-    first = builder.build(tag, project, dockerfile_path, no_cache=no_cache)
-    row["build_s"] = round(time.time() - started, 1)
-    if first.returncode != 0:
-        raise Failure(f"build failed:\n{tail(first.stdout + first.stderr)}")
+    row["inputs"], unchanged = builder.inputs(tag, project, dockerfile_path)
+    if unchanged and not no_cache:
+        row["build_s"] = "unchanged"
+    else:
+        first = builder.build(tag, project, dockerfile_path, no_cache=no_cache)
+        row["build_s"] = round(time.time() - started, 1)
+        if first.returncode != 0:
+            raise Failure(f"build failed:\n{tail(first.stdout + first.stderr)}")
 
     timed = time.time()
     config = builder.config(tag)
@@ -544,7 +693,9 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     if user.split(":")[0] in ("", "0", "root"):
         raise Failure(f"the image runs as root (USER `{user}`)")
 
-    with RUN_LOCK:
+    # A job that runs to completion listens on nothing; a server holds every port its Dockerfile exposes.
+    exposed = [int(port) for line in re.findall(r"^EXPOSE (.+)$", dockerfile, re.M) for port in re.findall(r"\d+", line)]
+    with ports_held(exposed + ([int(facts["port"])] if case["check"] == "http" else [])):
         if case["check"] == "http" and case.get("services"):
             # The services compose.yaml runs beside the app, here on this machine, wired as that file says.
             compose = next((dockerfile_path.parent / n for n in COMPOSE_FILES if (dockerfile_path.parent / n).is_file()), None)
@@ -720,8 +871,11 @@ def write_report(rows, failures, skipped, builder_name, no_cache):
             if no_cache
             else [
                 "Build seconds are for the first build of this run, which may reuse the layers an earlier run on this",
-                "machine left for the same Dockerfile and context (buildah keys layers by content); `run.py",
-                "--no-cache` measures builds from scratch.",
+                "machine left for the same Dockerfile and context (buildah keys layers by content); a case whose",
+                "Dockerfile, build arguments, base image IDs and context files are all those of its last passing run",
+                "is not built again (its build column says `unchanged`): that run's image, still in the storage, is what the",
+                "build would give, and it is run, listed and rebuilt after a source change as every image is.",
+                "`run.py --no-cache` builds every case from scratch.",
             ]
         ),
         "",
@@ -779,6 +933,7 @@ def main(argv):
     problems = check_coverage(cases, skipped, dockgen)
     selected = [case for case in cases if not wanted or case["name"] in wanted]
     bases = BaseListings(builder)
+    builder.make_room(cases)
 
     # On vfs storage each case prunes the layer cache (Buildah.remove), which would pull layers from under a
     # build running beside it: one case at a time there, each removed at once (a run's layers fill the disk).
@@ -806,7 +961,7 @@ def main(argv):
         )
         return row, None
 
-    rows, failures = [], []
+    rows, failures, passed = [], [], []
     with tempfile.TemporaryDirectory(prefix="dockgen-e2e-") as work:
         # Every case's Dockerfile first (milliseconds each), so the cases that share their dependency layer's
         # inputs are known before any builds: the first of them in the list rebuilds, the others point to it.
@@ -835,18 +990,21 @@ def main(argv):
         for tag in sorted(needed) if isinstance(builder, Buildah) else []:
             print(f"e2e: building the local stand-in {tag}", flush=True)
             builder.build_stand_in(tag, LOCAL_STAND_INS[tag])
+            builder.named = builder.named_images()
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             # The report keeps the cases' order, whichever finishes first.
             for case, (row, failure) in zip(selected, pool.map(check, selected)):
                 if failure is None:
                     rows.append(row)
+                    passed.append(case)
                 else:
                     failures.append((case["name"], failure))
     # With cases side by side, images go once every build is done: removing one while another build looks up
     # its cached layers fails that build ("layer not known").
-    if jobs > 1:
+    if jobs > 1 and not builder.keeps_images:
         for case in selected:
             builder.remove(image_tag(case))
+    builder.remember([(image_tag(case), row["inputs"]) for case, row in zip(passed, rows)])
     if not wanted:
         write_report(rows, failures, skipped, builder.name, no_cache)
     for problem in problems:
