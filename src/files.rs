@@ -98,6 +98,7 @@ impl Confine {
     pub(crate) fn to(root: &Path) -> Confine {
         RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
         crate::detect::walk::forget_gitignores();
+        GENERATION.with(|g| g.set(g.get() + 1));
         Confine {
             previous: BOUNDARY.with(|b| b.replace(Some(boundary(root)))),
         }
@@ -109,7 +110,22 @@ impl Drop for Confine {
         BOUNDARY.with(|b| *b.borrow_mut() = self.previous.take());
         RESOLVED_DIRS.with(|dirs| dirs.borrow_mut().clear());
         crate::detect::walk::forget_gitignores();
+        GENERATION.with(|g| g.set(g.get() + 1));
     }
+}
+
+thread_local! {
+    /// Counts the confinements begun and ended on this thread: what a detection keeps while it runs is valid
+    /// only as long as this number stays the same (see `confinement`).
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Which confinement this thread's reads are in, None outside a detection: a cache keyed on it is dropped when
+/// a detection starts or ends, so a file changed between two detections in one process is read again.
+pub(crate) fn confinement() -> Option<u64> {
+    BOUNDARY
+        .with(|b| b.borrow().is_some())
+        .then(|| GENERATION.with(std::cell::Cell::get))
 }
 
 /// The boundary of the current detection, if one is running on this thread.

@@ -183,6 +183,15 @@ fn github_workflows(root: &Path, tool: Tool) -> Vec<Mention> {
         let Some(text) = read_small_text(&root.join(&rel)) else {
             continue;
         };
+        // Only a job container or the tool's setup action names a version: a workflow with neither word is not
+        // parsed (most of a repository's workflows lint, release or label).
+        let names_one = super::holds(&text, "container")
+            || SETUP_ACTIONS
+                .iter()
+                .any(|(action, t, _)| *t == tool && super::holds(&text, action));
+        if !names_one {
+            continue;
+        }
         let Ok(doc) = marked_yaml::parse_yaml(0, &text) else {
             continue;
         };

@@ -4,7 +4,9 @@
 //! values are taken, each with its `file:line`; none of the old files' build steps is ever copied. Build files
 //! that name one stack's things (Go builds, Maven modules) are read by that stack with the helpers here.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::detect::{join_rel, read_small_text};
 
@@ -264,7 +266,41 @@ fn workflow_texts(root: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Which container files `own_dockerfiles` read: their folder, the app's folder and the stage compose targets.
+type DockerfilesKey = (PathBuf, String, Option<(Option<String>, String)>);
+
+/// The container files read in one confinement (`files::confinement`), by what was asked.
+type ReadDockerfiles = (Option<u64>, HashMap<DockerfilesKey, Vec<(String, Runtime)>>);
+
+thread_local! {
+    /// The container files read so far in this thread's confinement (`files::confinement`): the stacks' probes
+    /// read an app's deployment files several times (its entry, its scripts, its contract), and reading every
+    /// stage of every Dockerfile is most of that cost.
+    static READ_DOCKERFILES: RefCell<ReadDockerfiles> = RefCell::new((None, HashMap::new()));
+}
+
+/// `read_own_dockerfiles`, looked up once per detection (outside one, files may change between calls).
 fn own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>, String)>) -> Vec<(String, Runtime)> {
+    let Some(confinement) = crate::files::confinement() else {
+        return read_own_dockerfiles(root, dir, target);
+    };
+    let key = (root.to_path_buf(), dir.to_string(), target.cloned());
+    let known = READ_DOCKERFILES.with(|read| {
+        let mut read = read.borrow_mut();
+        if read.0 != Some(confinement) {
+            *read = (Some(confinement), HashMap::new());
+        }
+        read.1.get(&key).cloned()
+    });
+    if let Some(known) = known {
+        return known;
+    }
+    let images = read_own_dockerfiles(root, dir, target);
+    READ_DOCKERFILES.with(|read| read.borrow_mut().1.insert(key, images.clone()));
+    images
+}
+
+fn read_own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>, String)>) -> Vec<(String, Runtime)> {
     let mut images = Vec::new();
     let mut files = container_files(root);
     let workflows = workflow_texts(root);
