@@ -84,8 +84,9 @@ pub(crate) fn apply_to_programs(
         let mut runtime = {
             let here: Vec<&Program> = programs.iter().filter(|p| p.dir == dir).collect();
             let names: Vec<String> = here.iter().flat_map(|p| p.names.clone()).collect();
-            super::read(root, &dir, &names, &|words| {
-                here.iter().any(|p| starts(p.facts, words).is_some())
+            // A command run from another folder names its files from there: not this folder's program.
+            super::read(root, &dir, &names, &|words, run_dir| {
+                run_dir.is_none() && here.iter().any(|p| starts(p.facts, words).is_some())
             })
         };
         if runtime.is_empty() {

@@ -62,12 +62,16 @@ pub(crate) fn container_files(root: &Path) -> Vec<String> {
     found
 }
 
+/// Whether a command's words, run in a folder of the app (`Runtime::run_dir`; None: its own), start the program
+/// being containerised.
+pub(crate) type RunsProgram<'a> = &'a dyn Fn(&[String], Option<&str>) -> bool;
+
 /// Reads the runtime contract of the app in `dir` (relative to the repository `root`; "." for the root): the
 /// container files of its folder — below the root, also the root's ones whose command runs the program — the
 /// compose service built from `dir`, and the folder's Procfile and fly.toml. `runs_program` tells whether a
 /// command's words run the program being containerised (its binary, its jar, its entry file): among several
 /// Dockerfiles, the one that runs it wins; a command that runs something else is not taken.
-pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn Fn(&[String]) -> bool) -> Runtime {
+pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: RunsProgram) -> Runtime {
     let mut found = Runtime::default();
     let own = root.join(dir);
     // The compose file at the root names the service by its build context; one in the app's folder builds `.`.
@@ -86,13 +90,17 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
     let mut dockerfiles = own_dockerfiles(&own, dir, target.as_ref());
     if dir != "." {
         // The root's files hold several apps' images: only one that runs this program speaks for it.
-        dockerfiles.extend(
-            own_dockerfiles(root, ".", None)
-                .into_iter()
-                .filter(|(_, r)| r.command.as_ref().is_some_and(|(w, _)| runs_program(w))),
-        );
+        dockerfiles.extend(own_dockerfiles(root, ".", None).into_iter().filter(|(_, r)| {
+            r.command
+                .as_ref()
+                .is_some_and(|(w, _)| runs_program(w, r.run_dir.as_deref()))
+        }));
     }
-    let runs = |r: &Runtime| r.command.as_ref().is_some_and(|(words, _)| runs_program(words));
+    let runs = |r: &Runtime| {
+        r.command
+            .as_ref()
+            .is_some_and(|(words, _)| runs_program(words, r.run_dir.as_deref()))
+    };
     let chosen = dockerfiles.iter().find(|(_, r)| runs(r)).or_else(|| {
         dockerfiles
             .iter()
@@ -126,8 +134,9 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: &dyn 
             record::merge(&mut found, started, &runs);
         }
     }
-    if found.command.as_ref().is_some_and(|(words, _)| !runs_program(words)) {
+    if !runs(&found) {
         found.command = None;
+        found.run_dir = None;
     }
     found
 }

@@ -23,6 +23,9 @@ pub(crate) struct Runtime {
     /// The steps a shell command runs before it (`python manage.py migrate && gunicorn …`), which the new
     /// image's exec-form command does not run.
     pub(crate) steps_before: Vec<String>,
+    /// The folder the command runs in, relative to the app's, when the start script or chain moves there first
+    /// (`cd src && gunicorn …`); None: the app's own folder.
+    pub(crate) run_dir: Option<String>,
     /// Arguments given to the image's own command without naming the program (a Kubernetes container's
     /// `args` without `command`).
     pub(crate) entry_args: Option<Sourced<Vec<String>>>,
@@ -103,6 +106,7 @@ pub(super) fn merge(found: &mut Runtime, other: Runtime, runs_program: &dyn Fn(&
     if found.command.is_none() && runs_program(&other) {
         found.command = other.command;
         found.steps_before = other.steps_before;
+        found.run_dir = other.run_dir;
     }
     if found.command.is_none() && found.entry_args.is_none() {
         found.entry_args = other.entry_args;

@@ -1,8 +1,9 @@
 //! A start command that hands the program to a shell script of the repository (`sh start.sh`,
 //! `./docker/run.sh`, `bash /usr/src/app/run.sh` under the old WORKDIR, `/start.sh` that the old image copied
 //! there): the script's last command is the program's, read like the last step of a chain, and the commands
-//! before it are steps the new image's exec-form command does not run. A script that is more than a list of
-//! commands (conditions, loops, a `cd`, or a wrapper's `exec "$@"`) is left as the command it is.
+//! before it are steps the new image's exec-form command does not run, but for a `cd` into a folder of the app,
+//! which says where the command runs (`Runtime::run_dir`). A script that is more than a list of commands
+//! (conditions, loops, a `cd` elsewhere, or a wrapper's `exec "$@"`) is left as the command it is.
 
 use std::path::Path;
 
@@ -15,12 +16,58 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash"];
 /// Words that make a script more than a list of commands.
 const CONTROL: &[&str] = &[
     "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function", "{", "}",
-    "cd", "pushd", "popd", "trap", "wait",
+    "pushd", "popd", "trap", "wait",
 ];
 
 /// Replaces a command that runs a script of `base` (the deployment file's folder, `dir` as the user sees it)
 /// with the script's last command, its line as the evidence; the commands before it join `steps_before`.
 pub(super) fn follow(base: &Path, dir: &str, runtime: &mut Runtime) {
+    follow_script(base, dir, runtime);
+    take_run_dir(runtime);
+}
+
+/// A `cd DIR` the command's steps run before it (`cd src && gunicorn …`, a script's `cd /usr/src/app/api` under
+/// the old WORKDIR): the folder the command runs in, relative to the app's, instead of a step. Left as a step
+/// when there are several, or the folder is not plainly one of the app's.
+fn take_run_dir(runtime: &mut Runtime) {
+    let cds: Vec<usize> = (0..runtime.steps_before.len())
+        .filter(|&at| first_word(&runtime.steps_before[at]) == "cd")
+        .collect();
+    let [at] = cds[..] else { return };
+    let Some(rel) = run_dir_of(&runtime.steps_before[at], runtime.old_workdir.as_deref()) else {
+        return;
+    };
+    runtime.steps_before.remove(at);
+    runtime.run_dir = (rel != ".").then_some(rel);
+}
+
+/// The folder of the app a `cd` step moves to ("." for its own), relative to it.
+fn run_dir_of(step: &str, old_workdir: Option<&str>) -> Option<String> {
+    let words: Vec<&str> = step.split_whitespace().collect();
+    let [_, target] = words[..] else { return None };
+    let target = target.trim_matches(['"', '\'']);
+    let rel = if target.starts_with('/') {
+        let old = old_workdir?.trim_end_matches('/');
+        if target.trim_end_matches('/') == old {
+            "."
+        } else {
+            crate::detect::inside(target, old)?
+        }
+    } else {
+        target
+    };
+    let rel = rel.trim_start_matches("./").trim_end_matches('/');
+    let plain = rel
+        .split('/')
+        .all(|part| !part.is_empty() && part != ".." && !part.contains(['$', '~', '`', '*']));
+    match rel {
+        "" | "." => Some(".".to_string()),
+        _ if plain && !rel.starts_with('-') => Some(rel.to_string()),
+        _ => None,
+    }
+}
+
+fn follow_script(base: &Path, dir: &str, runtime: &mut Runtime) {
     let Some((words, _)) = &runtime.command else { return };
     let Some(script) = script_path(words) else { return };
     let Some(rel) = in_repository(script, runtime) else {
@@ -100,10 +147,14 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
         .map(|(line, text)| (line, text.trim().trim_end_matches(';').trim_end().to_string()))
         .filter(|(_, text)| !text.is_empty() && !text.starts_with('#'))
         .collect();
-    if lines
-        .iter()
-        .any(|(_, text)| CONTROL.contains(&first_word(text)) || text.ends_with('{'))
-    {
+    let control = |text: &str| {
+        let cd_somewhere = first_word(text) == "cd" && {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            words.len() != 2 || words[1].contains(['$', '~', '`', '*']) || words[1].split('/').any(|part| part == "..")
+        };
+        CONTROL.contains(&first_word(text)) || text.ends_with('{') || cd_somewhere
+    };
+    if lines.iter().any(|(_, text)| control(text)) {
         return None;
     }
     let ((line, last), before) = lines.split_last()?;
@@ -126,6 +177,39 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
 mod tests {
     use super::*;
     use crate::detect::words;
+
+    #[test]
+    fn a_cd_into_a_folder_of_the_app_is_where_the_command_runs() {
+        let mut runtime = Runtime {
+            command: Some((words("gunicorn app:app"), "start.sh:3".into())),
+            steps_before: vec!["cd src".into(), "python migrate.py".into()],
+            ..Runtime::default()
+        };
+        take_run_dir(&mut runtime);
+        assert_eq!(runtime.run_dir.as_deref(), Some("src"));
+        assert_eq!(runtime.steps_before, ["python migrate.py"]);
+        // Under the old WORKDIR, relative to it; the WORKDIR itself is the app's own folder.
+        assert_eq!(
+            run_dir_of("cd /usr/src/app/api/", Some("/usr/src/app")).as_deref(),
+            Some("api")
+        );
+        assert_eq!(
+            run_dir_of("cd /usr/src/app", Some("/usr/src/app/")).as_deref(),
+            Some(".")
+        );
+        assert_eq!(run_dir_of("cd ./web", None).as_deref(), Some("web"));
+        // Elsewhere, or not one plain folder: left as a step.
+        for step in ["cd /opt/app", "cd ../x", "cd $HOME", "cd", "cd a b", "cd -"] {
+            assert_eq!(run_dir_of(step, Some("/usr/src/app")), None, "{step}");
+        }
+        let mut twice = Runtime {
+            command: Some((words("node x.js"), "Procfile:1".into())),
+            steps_before: vec!["cd a".into(), "cd b".into()],
+            ..Runtime::default()
+        };
+        take_run_dir(&mut twice);
+        assert_eq!((twice.run_dir, twice.steps_before.len()), (None, 2));
+    }
 
     #[test]
     fn exports_with_plain_values_are_environment() {
@@ -180,7 +264,8 @@ mod tests {
         // Wrappers, conditions and a changed folder are more than a list of commands.
         assert!(last_command("#!/bin/sh\nset -e\nexec \"$@\"\n").is_none());
         assert!(last_command("if [ -n \"$X\" ]; then\n  migrate\nfi\nnode app.js\n").is_none());
-        assert!(last_command("cd server\nnode app.js\n").is_none());
+        assert!(last_command("cd \"$APP_HOME\"\nnode app.js\n").is_none());
+        assert!(last_command("cd ../other\nnode app.js\n").is_none());
         assert!(last_command("PORT=80 node app.js\n").is_none());
         assert!(last_command("# nothing\n").is_none());
     }

@@ -575,7 +575,9 @@ fn production_scripts(app: &App) -> Vec<scripts::Resolved> {
 /// named like a start, being what the project runs in production.
 pub(super) fn deployed_script(app: &App) -> Option<scripts::Resolved> {
     let script = |words: &[String]| scripts::run_target(words).map(|(name, _)| name).filter(|name| app.script(name).is_some());
-    let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &|words| script(words).is_some());
+    // A command run in another folder (`cd web && npm start`) is that folder's package's.
+    let runs = |words: &[String], run_dir: Option<&str>| run_dir.is_none() && script(words).is_some();
+    let runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
     let (words, source) = runtime.command.as_ref()?;
     let mut found = scripts::resolve(app, &script(words)?)?;
     found.deployed_by = Some(source.clone());
@@ -993,7 +995,11 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
             && words.get(1).is_some_and(|w| w == "run");
         if bun_run { 2 } else { 1 }
     };
-    let runs = |words: &[String]| {
+    // A file run from another folder (`cd server && node index.js`) is read relative to that folder.
+    let runs = |words: &[String], run_dir: Option<&str>| {
+        if run_dir.is_some() {
+            return false;
+        }
         let file = words.get(file_at(words)).map(|f| f.trim_start_matches("./"));
         let runs_file = file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."));
         match words.first().map(|w| crate::detect::deploy::base_name(w)) {

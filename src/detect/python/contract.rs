@@ -8,21 +8,25 @@ use super::app::AppObject;
 use super::server::{self, Started};
 use super::{ChoiceOption, Fact};
 use crate::detect::deploy::{self, base_name, Program, Start};
+use crate::detect::join_rel;
 use crate::knowledge::python::knowledge;
 
 /// The start command of the project's deployment files when it runs a known server on an app the repository
 /// has, with its source: a command naming a module that is not there (an old Dockerfile's `main:app` after the
 /// app moved to `app/main.py`) gives way to the next file's (compose's `app.main:app`).
 pub(super) fn started(root: &Path) -> Option<(Started, String)> {
-    let runs_an_app_here =
-        |words: &[String]| server::started(words).is_some_and(|started| app_is_here(root, &started, words));
+    let runs_an_app_here = |words: &[String], run_dir: Option<&str>| {
+        server::started(words).is_some_and(|started| app_is_here(&root.join(run_dir.unwrap_or(".")), &started, words))
+    };
     let runtime = deploy::read(root, ".", &[], &runs_an_app_here);
     let (words, source) = runtime.command?;
-    Some((server::started(&words)?, source))
+    let mut started = server::started(&words)?;
+    started.dir = runtime.run_dir;
+    Some((started, source))
 }
 
-/// Whether the module of the command's app is in the repository (`app.main` → app/main.py or app/main/), as
-/// the server imports it from the working directory or from the installed src layout (src/app/main.py); a
+/// Whether the module of the command's app is in the folder it runs in (`app.main` → app/main.py or app/main/),
+/// as the server imports it from the working directory or from the installed src layout (src/app/main.py); a
 /// command that moves that directory (`--chdir`, `--app-dir`, `--pythonpath`) or names no app is taken as it is.
 fn app_is_here(root: &Path, started: &Started, words: &[String]) -> bool {
     let Some(spec) = &started.app else { return true };
@@ -39,7 +43,8 @@ fn app_is_here(root: &Path, started: &Started, words: &[String]) -> bool {
 /// an old Dockerfile's CMD, Procfile, compose): the words as the image runs them (`python` of its environment) and
 /// what they run, with the source. Only a file or module the repository holds counts.
 pub(super) fn started_script(root: &Path) -> Option<(Vec<String>, String, String)> {
-    let runtime = deploy::read(root, ".", &[], &|words| script_target(root, words).is_some());
+    let runs = |words: &[String], run_dir: Option<&str>| run_dir.is_none() && script_target(root, words).is_some();
+    let runtime = deploy::read(root, ".", &[], &runs);
     let (words, source) = runtime.command?;
     // Its words are joined into the command the plan splits again: a word with a space would not survive.
     if words.iter().any(|w| w.contains(char::is_whitespace)) {
@@ -78,12 +83,18 @@ fn script_target(root: &Path, words: &[String]) -> Option<String> {
 
 /// Whether a command's app (`mysite.wsgi`, `app.main:app`, `pkg:create_app()`) is this app object. gunicorn
 /// and waitress take `application` when no object is named; Flask's own server finds the module's app itself.
-fn names(app: &AppObject, spec: &str, server: &str) -> bool {
+fn names(app: &AppObject, spec: &str, started: &Started) -> bool {
+    // Run from a folder (`cd src && gunicorn web.app:app`), the module is that folder's: the same file as the app's
+    // module in the folder it imports from.
+    let same_module = |module: &str| match &started.dir {
+        None => app.module == module,
+        Some(dir) => join_rel(&app.dir, &app.module.replace('.', "/")) == join_rel(dir, &module.replace('.', "/")),
+    };
     let Some((module, object)) = spec.split_once(':') else {
-        return app.module == spec && (server::is_development(server) || app.object == "application");
+        return same_module(spec) && (server::is_development(&started.server) || app.object == "application");
     };
     let object = object.strip_suffix("()").unwrap_or(object);
-    app.module == module && app.object == object
+    same_module(module) && app.object == object
 }
 
 /// Puts the app the start command names first (rank 0, its source the command's); an app the command names
@@ -95,7 +106,7 @@ pub(super) fn rank_by_command(
     warnings: &mut Vec<String>,
 ) -> Vec<AppObject> {
     let Some(spec) = &started.app else { return apps };
-    if let Some(at) = apps.iter().position(|a| names(a, spec, &started.server)) {
+    if let Some(at) = apps.iter().position(|a| names(a, spec, started)) {
         let mut named = apps.remove(at);
         named.rank = 0;
         named.source = format!("{source} (defined at {})", named.source);
@@ -129,7 +140,7 @@ pub(super) fn rank_by_command(
             framework,
             interface: interface.to_string(),
             source: source.to_string(),
-            dir: ".".to_string(),
+            dir: started.dir.clone().unwrap_or_else(|| ".".to_string()),
             rank: 0,
             port: None,
         },

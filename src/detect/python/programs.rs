@@ -250,7 +250,7 @@ pub(super) fn named_by(words: &[String]) -> Option<String> {
 
 /// What the deployment files' start command runs, with where that command is.
 fn started(root: &Path) -> Option<(String, String)> {
-    let runtime = deploy::read(root, ".", &[], &|words| named_by(words).is_some());
+    let runtime = deploy::read(root, ".", &[], &|words, run_dir| run_dir.is_none() && named_by(words).is_some());
     let (words, source) = runtime.command?;
     Some((named_by(&words)?, source))
 }

@@ -105,6 +105,9 @@ pub(super) struct Started {
     pub(super) words: usize,
     /// The server's other options, kept as written (`--workers 2`, `--timeout=120`, `-c gunicorn.conf.py`).
     pub(super) options: Vec<String>,
+    /// The folder of the repository it runs in when the command moves there first (`cd src && gunicorn …`):
+    /// where its app's module is imported from.
+    pub(super) dir: Option<String>,
 }
 
 /// Options the image sets itself (the bind, the app's folder, the factory flag, Flask's `--app` and `-h` host) or
@@ -143,6 +146,7 @@ pub(super) fn started(words: &[String]) -> Option<Started> {
         port: None,
         words: at,
         options: Vec::new(),
+        dir: None,
     };
     // `flask run`: the subcommand is read past; a command without it (`flask db upgrade`) starts no server.
     let mut subcommand = known.subcommand.as_deref();
