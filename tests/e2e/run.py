@@ -729,6 +729,11 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
             )
         else:
             ok, output = builder.exit_check(tag, case.get("expect", ""))
+            if not ok and "exited with code 0 " in output:
+                # buildah 1.28's `run` copies the process's output through its own pipes and once, under load,
+                # returned before they were drained (a Java job's println lost after a clean exit): run again.
+                print(f"e2e: {case['name']}: the job exited 0 without the expected output, running it again", flush=True)
+                ok, output = builder.exit_check(tag, case.get("expect", ""))
         uid = builder.process_uid(output)
     row["run_s"] = round(time.time() - timed, 1)
     if not ok:
