@@ -251,6 +251,7 @@ mod tests {
             looked_for: vec!["go.mod"],
             unsupported: Vec::new(),
             nested: Vec::new(),
+            deployed_nested: None,
             set_aside: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
@@ -273,6 +274,7 @@ mod tests {
             looked_for: vec!["go.mod", "go.work"],
             unsupported: Vec::new(),
             nested: Vec::new(),
+            deployed_nested: None,
             set_aside: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();

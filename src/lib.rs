@@ -154,13 +154,27 @@ fn lone_project(
     follow: bool,
 ) -> Result<(Vec<Preset>, detect::Detection)> {
     let (presets, detection) = presets_and_detection(source, path, matches)?;
-    let Some(folder) = detection.lone_nested_project().filter(|_| follow) else {
+    if !follow {
+        return Ok((presets, detection));
+    }
+    let (folder, why) = if let Some(folder) = detection.lone_nested_project() {
+        (folder.to_string(), format!("{folder}/ holds the only one below it"))
+    } else if let Some((folder, evidence, others)) = detection.deployed_nested_project() {
+        let others: Vec<String> = others
+            .iter()
+            .map(|dir| format!("`dockgen init {}`", path.join(dir).display()))
+            .collect();
+        let why = format!(
+            "of the projects below it, {folder}/ is the one {evidence} builds ({} for another)",
+            others.join(", ")
+        );
+        (folder.to_string(), why)
+    } else {
         return Ok((presets, detection));
     };
-    let below = path.join(folder);
+    let below = path.join(&folder);
     paint::note(&files::message(&format!(
-        "no project in {} itself; {folder}/ holds the only one below it, so dockgen works there (as `dockgen \
-         init {}`)",
+        "no project in {} itself; {why}, so dockgen works there (as `dockgen init {}`)",
         path.display(),
         below.display()
     )));

@@ -184,6 +184,10 @@ pub struct Detection {
     pub unsupported: Vec<Unsupported>,
     /// When the folder holds no project: the subfolders that do (`src`, `go.mod`), up to two levels down.
     pub nested: Vec<(String, String)>,
+    /// Of several such subfolders, the one the folder's own deployment files build (a compose service's build
+    /// context, a Dockerfile working there), when they build exactly one: the folder and the evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed_nested: Option<(String, String)>,
     /// Candidates a stronger build of the same program outranked (Maven beside the Gradle build CI runs):
     /// never the default, still built when their preset is asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -261,6 +265,24 @@ impl Detection {
         (self.candidates.is_empty() && self.unsupported.is_empty() && !not_the_app).then_some(folder.as_str())
     }
 
+    /// The project below a root that holds none which the root's deployment files build, of several there
+    /// (`deployed_nested`), with that evidence and the other folders; None when the root holds a stack dockgen
+    /// does not build.
+    pub fn deployed_nested_project(&self) -> Option<(&str, &str, Vec<&str>)> {
+        let (folder, evidence) = self.deployed_nested.as_ref()?;
+        let others = self
+            .nested
+            .iter()
+            .map(|(dir, _)| dir.as_str())
+            .filter(|dir| dir != folder)
+            .collect();
+        (self.candidates.is_empty() && self.unsupported.is_empty()).then_some((
+            folder.as_str(),
+            evidence.as_str(),
+            others,
+        ))
+    }
+
     /// The unsupported stacks seen, one phrase each: `pyproject.toml, requirements.txt: Python is not supported
     /// yet`.
     pub fn unsupported_seen(&self) -> Vec<String> {
@@ -320,13 +342,28 @@ pub fn detect(root: &Path) -> Result<Detection> {
     } else {
         Vec::new()
     };
+    let deployed_nested = deployed_nested(root, &nested);
     Ok(Detection {
         candidates,
         looked_for,
         unsupported,
         nested,
+        deployed_nested,
         set_aside,
     })
+}
+
+/// Of several project folders below a root with none, the one the root's deployment files build, when they
+/// build exactly one (`docker-compose.yml` builds `./api`, not `./web`).
+fn deployed_nested(root: &Path, nested: &[(String, String)]) -> Option<(String, String)> {
+    if nested.len() < 2 {
+        return None;
+    }
+    let mut built = nested
+        .iter()
+        .filter_map(|(dir, _)| Some((dir.clone(), deploy::built_from_root(root, dir)?)));
+    let first = built.next()?;
+    built.next().is_none().then_some(first)
 }
 
 /// A repository with both a Gradle and a Maven build of one program is built with the tool its own files use

@@ -1673,28 +1673,51 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     assert!(backend.join("Dockerfile").is_file());
     assert!(!root.path().join("Dockerfile").exists());
 
-    // Two projects below, or the only one an example: the root still names them and writes nothing.
-    for second in ["web", "examples"] {
-        let other = if second == "examples" {
-            root.path().join("examples/demo")
-        } else {
-            root.path().join(second)
-        };
-        std::fs::create_dir_all(&other).unwrap();
-        std::fs::write(
-            other.join("package.json"),
-            "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
-        )
-        .unwrap();
-        if second == "examples" {
-            std::fs::remove_dir_all(&backend).unwrap();
-            std::fs::remove_dir_all(root.path().join("web")).unwrap();
-        }
+    // A second project the compose file does not build: the one it builds is still the one, said with the other.
+    std::fs::remove_file(backend.join("Dockerfile")).unwrap();
+    std::fs::remove_file(backend.join(".dockerignore")).unwrap();
+    let web = root.path().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(
+        web.join("package.json"),
+        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(root.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "of the projects below it, backend/ is the one compose.yaml:3 builds (`dockgen init ",
+        ))
+        .stderr(predicate::str::contains("web` for another), so dockgen works there"));
+    assert!(backend.join("Dockerfile").is_file());
+    assert!(!web.join("Dockerfile").exists());
+
+    // Both built by the compose file, or the only one an example: the root names them and writes nothing.
+    std::fs::write(
+        root.path().join("compose.yaml"),
+        "services:\n  api:\n    build: ./backend\n  web:\n    build: ./web\n",
+    )
+    .unwrap();
+    let refused = || {
         dockgen()
             .args(["init", "--yes"])
             .arg(root.path())
             .assert()
             .failure()
             .stderr(predicate::str::contains("projects below it"));
-    }
+    };
+    refused();
+    std::fs::remove_dir_all(&backend).unwrap();
+    std::fs::remove_dir_all(&web).unwrap();
+    let demo = root.path().join("examples/demo");
+    std::fs::create_dir_all(&demo).unwrap();
+    std::fs::write(
+        demo.join("package.json"),
+        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
+    )
+    .unwrap();
+    refused();
 }

@@ -347,24 +347,40 @@ fn read_own_dockerfiles(root: &Path, dir: &str, target: Option<&(Option<String>,
 /// service whose build context it is, a container file of its own folder that dockgen did not write, or a root
 /// one whose final stage works in that folder.
 pub(crate) fn built_by(root: &Path, dir: &str) -> Option<String> {
-    for (name, text, wanted) in compose_files(root, ".", dir) {
-        let doc = marked_yaml::parse_yaml(0, &text).ok();
-        if let Some((_, _, build)) = doc.as_ref().and_then(|doc| compose::built_service(doc, &wanted)) {
-            return Some(format!("{name}:{}", line_of(build)));
-        }
-    }
-    own_dockerfiles(&root.join(dir), dir, None)
-        .into_iter()
-        .next()
-        .map(|(rel, _)| rel)
+    root_compose_builds(root, dir)
         .or_else(|| {
-            // A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) builds it.
-            let suffix = format!("/{}", dir.trim_end_matches('/'));
-            own_dockerfiles(root, ".", None).into_iter().find_map(|(_, runtime)| {
-                let (workdir, source) = runtime.workdir?;
-                workdir.trim_end_matches('/').ends_with(&suffix).then_some(source)
-            })
+            own_dockerfiles(&root.join(dir), dir, None)
+                .into_iter()
+                .next()
+                .map(|(rel, _)| rel)
         })
+        .or_else(|| root_dockerfile_works_in(root, dir))
+}
+
+/// Where the root's own deployment files build the app in `dir`: a root compose service whose build context
+/// it is, or a root container file whose final stage works in that folder. Of several projects below a root,
+/// the one these name is the one the repository deploys.
+pub(crate) fn built_from_root(root: &Path, dir: &str) -> Option<String> {
+    root_compose_builds(root, dir).or_else(|| root_dockerfile_works_in(root, dir))
+}
+
+fn root_compose_builds(root: &Path, dir: &str) -> Option<String> {
+    compose_files(root, ".", dir)
+        .into_iter()
+        .find_map(|(name, text, wanted)| {
+            let doc = marked_yaml::parse_yaml(0, &text).ok()?;
+            let (_, _, build) = compose::built_service(&doc, &wanted)?;
+            Some(format!("{name}:{}", line_of(build)))
+        })
+}
+
+/// A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) builds it.
+fn root_dockerfile_works_in(root: &Path, dir: &str) -> Option<String> {
+    let suffix = format!("/{}", dir.trim_end_matches('/'));
+    own_dockerfiles(root, ".", None).into_iter().find_map(|(_, runtime)| {
+        let (workdir, source) = runtime.workdir?;
+        workdir.trim_end_matches('/').ends_with(&suffix).then_some(source)
+    })
 }
 
 /// The requirement file the repository's own container files install with pip, with where: the evidence for a
