@@ -1662,14 +1662,10 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
         "services:\n  api:\n    build: ./backend\n",
     )
     .unwrap();
-    dockgen()
-        .args(["init", "--yes"])
-        .arg(root.path())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "backend/ holds the only one below it, so dockgen works there",
-        ));
+    let init = || dockgen().args(["init", "--yes"]).arg(root.path()).assert();
+    init().success().stderr(predicate::str::contains(
+        "backend/ holds the only one below it, so dockgen works there",
+    ));
     assert!(backend.join("Dockerfile").is_file());
     assert!(!root.path().join("Dockerfile").exists());
 
@@ -1683,10 +1679,7 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
         "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
     )
     .unwrap();
-    dockgen()
-        .args(["init", "--yes"])
-        .arg(root.path())
-        .assert()
+    init()
         .success()
         .stderr(predicate::str::contains(
             "of the projects below it, backend/ is the one compose.yaml:3 builds (`dockgen init ",
@@ -1702,12 +1695,7 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     )
     .unwrap();
     let refused = || {
-        dockgen()
-            .args(["init", "--yes"])
-            .arg(root.path())
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("projects below it"));
+        init().failure().stderr(predicate::str::contains("projects below it"));
     };
     refused();
     std::fs::remove_dir_all(&backend).unwrap();
