@@ -33,10 +33,15 @@ fn app_is_here(root: &Path, started: &Started, words: &[String]) -> bool {
     let moved = words.iter().any(|option| {
         ["--chdir", "--app-dir", "--pythonpath"].iter().any(|flag| option == flag || option.starts_with(&format!("{flag}=")))
     });
-    let module = spec.split_once(':').map_or(spec.as_str(), |(module, _)| module).replace('.', "/");
+    let module = spec.split_once(':').map_or(spec.as_str(), |(module, _)| module);
     // The src layout's package is installed (`pip install .`) and imported from anywhere.
-    let here = |base: &Path| base.join(format!("{module}.py")).is_file() || base.join(&module).is_dir();
-    moved || here(root) || here(&root.join("src"))
+    moved || module_in(root, module) || module_in(&root.join("src"), module)
+}
+
+/// Whether `module` (`app.main`) is a module or package of the folder `base`.
+fn module_in(base: &Path, module: &str) -> bool {
+    let path = module.replace('.', "/");
+    base.join(format!("{path}.py")).is_file() || base.join(&path).is_dir()
 }
 
 /// The project's deployment files start the program itself with Python (`python -m src.bot`, `python3 app.py`,
@@ -100,6 +105,7 @@ fn names(app: &AppObject, spec: &str, started: &Started) -> bool {
 /// Puts the app the start command names first (rank 0, its source the command's); an app the command names
 /// that parsing did not find is taken as the command says.
 pub(super) fn rank_by_command(
+    root: &Path,
     mut apps: Vec<AppObject>,
     started: &Started,
     source: &str,
@@ -140,7 +146,12 @@ pub(super) fn rank_by_command(
             framework,
             interface: interface.to_string(),
             source: source.to_string(),
-            dir: started.dir.clone().unwrap_or_else(|| ".".to_string()),
+            // Where the server imports it from: the folder the command runs in, else the working directory, else
+            // the src layout (as `app_is_here` found it).
+            dir: started.dir.clone().unwrap_or_else(|| {
+                let in_src = !module_in(root, module) && module_in(&root.join("src"), module);
+                if in_src { "src" } else { "." }.to_string()
+            }),
             rank: 0,
             port: None,
         },

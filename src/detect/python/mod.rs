@@ -160,7 +160,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
     if let Some((started, source)) = &started {
-        apps = contract::rank_by_command(apps, started, source, &mut candidate.warnings);
+        apps = contract::rank_by_command(root, apps, started, source, &mut candidate.warnings);
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
     // Written paths are the working directory's: the repository's root, or the app's folder (a nested Django
