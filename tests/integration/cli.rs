@@ -1652,6 +1652,37 @@ fn the_machines_global_git_excludes_do_not_change_detection() {
 }
 
 #[test]
+fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
+    let root = tempfile::tempdir().unwrap();
+    let backend = root.path().join("backend");
+    std::fs::create_dir(&backend).unwrap();
+    copy_tree(&example(), &backend);
+    let web = root.path().join("web");
+    std::fs::create_dir(&web).unwrap();
+    std::fs::write(
+        web.join("package.json"),
+        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
+    )
+    .unwrap();
+    // The old image copies backend/ whole into its WORKDIR: that folder is what the repository deploys.
+    std::fs::write(
+        root.path().join("Dockerfile"),
+        "FROM golang:1.22\nWORKDIR /src\nCOPY backend/ ./\nRUN go build -o /server .\nCMD [\"/server\"]\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(root.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "of the projects below it, backend/ is the one Dockerfile builds",
+        ));
+    assert!(backend.join("Dockerfile").is_file());
+    assert!(!web.join("Dockerfile").exists());
+}
+
+#[test]
 fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     let root = tempfile::tempdir().unwrap();
     let backend = root.path().join("backend");

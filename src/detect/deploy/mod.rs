@@ -374,12 +374,25 @@ fn root_compose_builds(root: &Path, dir: &str) -> Option<String> {
         })
 }
 
-/// A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) builds it.
+/// A root Dockerfile whose final stage runs in the app's folder (`WORKDIR /app/server`) or copies that folder
+/// whole into its image (`COPY backend/ ./`) builds it.
 fn root_dockerfile_works_in(root: &Path, dir: &str) -> Option<String> {
-    let suffix = format!("/{}", dir.trim_end_matches('/'));
-    own_dockerfiles(root, ".", None).into_iter().find_map(|(_, runtime)| {
-        let (workdir, source) = runtime.workdir?;
-        workdir.trim_end_matches('/').ends_with(&suffix).then_some(source)
+    let dir = dir.trim_end_matches('/');
+    let suffix = format!("/{dir}");
+    own_dockerfiles(root, ".", None).into_iter().find_map(|(rel, runtime)| {
+        let works_there = runtime
+            .workdir
+            .as_ref()
+            .filter(|(workdir, _)| workdir.trim_end_matches('/').ends_with(&suffix))
+            .map(|(_, source)| source.clone());
+        let copies_it = || {
+            runtime
+                .folder_copies
+                .iter()
+                .any(|(folder, _)| folder == dir)
+                .then(|| rel.clone())
+        };
+        works_there.or_else(copies_it)
     })
 }
 
