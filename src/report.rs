@@ -384,6 +384,7 @@ const RUNTIME_FACTS: &[&str] = &[
     "system_packages",
     "pip_packages",
     "workdir",
+    "run_dir",
     "healthcheck",
 ];
 

@@ -189,6 +189,13 @@ pub(super) fn apply_started(root: &Path, options: &mut [ChoiceOption], started: 
                 .with_note("the server's options in the project's start command, kept"),
         );
     }
+    if let Some(dir) = &started.dir {
+        option.facts.insert(
+            "run_dir".into(),
+            Fact::new(dir.clone(), source.to_string())
+                .with_note("the project's start command runs there (a `cd` before it): the image's WORKDIR"),
+        );
+    }
     if let Some(port) = started.port {
         option.facts.insert(
             "port".into(),
