@@ -1651,6 +1651,16 @@ fn the_machines_global_git_excludes_do_not_change_detection() {
     assert_eq!(stdout_of(&mut excluded), plain);
 }
 
+/// A Vite front-end package in `dir` (made if missing): a second project beside the one a root builds.
+fn vite_package(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
+    )
+    .unwrap();
+}
+
 #[test]
 fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
     let root = tempfile::tempdir().unwrap();
@@ -1658,12 +1668,7 @@ fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
     std::fs::create_dir(&backend).unwrap();
     copy_tree(&example(), &backend);
     let web = root.path().join("web");
-    std::fs::create_dir(&web).unwrap();
-    std::fs::write(
-        web.join("package.json"),
-        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
-    )
-    .unwrap();
+    vite_package(&web);
     // The old image copies backend/ whole into its WORKDIR: that folder is what the repository deploys.
     std::fs::write(
         root.path().join("Dockerfile"),
@@ -1704,12 +1709,7 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     std::fs::remove_file(backend.join("Dockerfile")).unwrap();
     std::fs::remove_file(backend.join(".dockerignore")).unwrap();
     let web = root.path().join("web");
-    std::fs::create_dir_all(&web).unwrap();
-    std::fs::write(
-        web.join("package.json"),
-        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
-    )
-    .unwrap();
+    vite_package(&web);
     init()
         .success()
         .stderr(predicate::str::contains(
@@ -1732,11 +1732,6 @@ fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     std::fs::remove_dir_all(&backend).unwrap();
     std::fs::remove_dir_all(&web).unwrap();
     let demo = root.path().join("examples/demo");
-    std::fs::create_dir_all(&demo).unwrap();
-    std::fs::write(
-        demo.join("package.json"),
-        "{\"name\": \"x\", \"scripts\": {\"build\": \"vite build\"}}",
-    )
-    .unwrap();
+    vite_package(&demo);
     refused();
 }

@@ -41,11 +41,18 @@ fn take_run_dir(runtime: &mut Runtime) {
     runtime.run_dir = (rel != ".").then_some(rel);
 }
 
+/// The one folder a `cd` step names, when it is written out plainly (no variable, home, glob or `..`).
+fn plain_cd_target(step: &str) -> Option<&str> {
+    let words: Vec<&str> = step.split_whitespace().collect();
+    let ["cd", target] = words[..] else { return None };
+    let target = target.trim_matches(['"', '\'']);
+    let plain = !target.contains(['$', '~', '`', '*']) && target.split('/').all(|part| part != "..");
+    plain.then_some(target)
+}
+
 /// The folder of the app a `cd` step moves to ("." for its own), relative to it.
 fn run_dir_of(step: &str, old_workdir: Option<&str>) -> Option<String> {
-    let words: Vec<&str> = step.split_whitespace().collect();
-    let [_, target] = words[..] else { return None };
-    let target = target.trim_matches(['"', '\'']);
+    let target = plain_cd_target(step)?;
     let rel = if target.starts_with('/') {
         let old = old_workdir?.trim_end_matches('/');
         if target.trim_end_matches('/') == old {
@@ -57,12 +64,9 @@ fn run_dir_of(step: &str, old_workdir: Option<&str>) -> Option<String> {
         target
     };
     let rel = rel.trim_start_matches("./").trim_end_matches('/');
-    let plain = rel
-        .split('/')
-        .all(|part| !part.is_empty() && part != ".." && !part.contains(['$', '~', '`', '*']));
     match rel {
         "" | "." => Some(".".to_string()),
-        _ if plain && !rel.starts_with('-') => Some(rel.to_string()),
+        _ if !rel.starts_with('-') && rel.split('/').all(|part| !part.is_empty()) => Some(rel.to_string()),
         _ => None,
     }
 }
@@ -147,11 +151,9 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
         .map(|(line, text)| (line, text.trim().trim_end_matches(';').trim_end().to_string()))
         .filter(|(_, text)| !text.is_empty() && !text.starts_with('#'))
         .collect();
+    // A `cd` to a plainly written folder is read past here; `take_run_dir` decides whether it is one of the app's.
     let control = |text: &str| {
-        let cd_somewhere = first_word(text) == "cd" && {
-            let words: Vec<&str> = text.split_whitespace().collect();
-            words.len() != 2 || words[1].contains(['$', '~', '`', '*']) || words[1].split('/').any(|part| part == "..")
-        };
+        let cd_somewhere = first_word(text) == "cd" && plain_cd_target(text).is_none();
         CONTROL.contains(&first_word(text)) || text.ends_with('{') || cd_somewhere
     };
     if lines.iter().any(|(_, text)| control(text)) {
