@@ -253,6 +253,7 @@ mod tests {
             nested: Vec::new(),
             deployed_nested: None,
             set_aside: Vec::new(),
+            idle_markers: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         let message = format!("{err:#}");
@@ -276,9 +277,19 @@ mod tests {
             nested: Vec::new(),
             deployed_nested: None,
             set_aside: Vec::new(),
+            idle_markers: Vec::new(),
         };
         let err = choose(None, &presets, &detection).unwrap_err();
         assert!(err.to_string().ends_with("(looked for go.mod, go.work)"), "{err}");
+        // A marker that is there but holds no project (a go.work with no modules) is said, not left to look absent.
+        detection.idle_markers = vec!["go.work".into()];
+        let err = choose(None, &presets, &detection).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("(looked for go.mod, go.work; go.work is there but declares no project or dependencies)"),
+            "{err}"
+        );
+        detection.idle_markers.clear();
         detection.unsupported.push(crate::detect::Unsupported {
             file: "pyproject.toml".into(),
             stack: "Python".into(),

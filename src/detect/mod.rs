@@ -192,6 +192,10 @@ pub struct Detection {
     /// never the default, still built when their preset is asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<Candidate>,
+    /// When no project was found: marker files that are there all the same (a pyproject.toml holding only tool
+    /// settings), so the refusal does not read as if they were missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub idle_markers: Vec<String>,
 }
 
 /// A file at the top of the folder that marks a stack dockgen does not build yet.
@@ -228,8 +232,13 @@ impl Detection {
                 example.display()
             )
         };
+        let idle = match self.idle_markers.as_slice() {
+            [] => String::new(),
+            [one] => format!("; {one} is there but declares no project or dependencies"),
+            many => format!("; {} are there but declare no project or dependencies", many.join(", ")),
+        };
         format!(
-            "no supported project found in {} (looked for {}{seen}){nested}",
+            "no supported project found in {} (looked for {}{seen}{idle}){nested}",
             path.display(),
             self.looked_for.join(", ")
         )
@@ -343,6 +352,16 @@ pub fn detect(root: &Path) -> Result<Detection> {
         Vec::new()
     };
     let deployed_nested = deployed_nested(root, &nested);
+    let idle_markers = if candidates.is_empty() {
+        let is_file = |marker: &str| files::kind(&root.join(marker)).is_ok_and(|kind| kind == files::Kind::File);
+        looked_for
+            .iter()
+            .filter(|marker| is_file(marker))
+            .map(|marker| (*marker).to_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Detection {
         candidates,
         looked_for,
@@ -350,6 +369,7 @@ pub fn detect(root: &Path) -> Result<Detection> {
         nested,
         deployed_nested,
         set_aside,
+        idle_markers,
     })
 }
 

@@ -248,13 +248,15 @@ pub(crate) fn required_env(required: &[(String, String)], why: &str, facts: &mut
     }
 }
 
-/// Records `health_path`: the health endpoint the program's code registers, with where; compose.yaml's health
-/// check calls it.
+/// Records `health_path`: the health endpoint the program's code registers, with where; the service's health
+/// check calls it when `--compose` writes a compose.yaml.
 pub(crate) fn health_route(found: Option<(String, String)>, facts: &mut Facts) {
     if let Some((path, source)) = found {
         facts.insert(
             "health_path".into(),
-            Fact::new(path, source).with_note("the program's health endpoint: compose.yaml's health check calls it"),
+            Fact::new(path, source).with_note(
+                "the program's health endpoint: the health check of the compose.yaml that `--compose` writes calls it",
+            ),
         );
     }
 }
