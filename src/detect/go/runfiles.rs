@@ -30,6 +30,8 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
     ("StaticFile", Some(1)),
     ("ReadFile", Some(0)),
     ("Open", Some(0)),
+    // net/http's `http.ServeFile(w, r, "templates/index.html")`: the file it answers with.
+    ("ServeFile", Some(2)),
 ];
 
 /// Config loaders and template engines whose string arguments are files or folders read at start (receiver,
@@ -48,6 +50,8 @@ const LOADER_CALLS: &[(&str, &str, Option<usize>)] = &[
     ("pug", "New", Some(0)),
     ("mustache", "New", Some(0)),
     ("jet", "New", Some(0)),
+    // Jet's loader of a template folder: `jet.NewSet(jet.NewOSFileSystemLoader("./views"))`.
+    ("jet", "NewOSFileSystemLoader", Some(0)),
     ("ace", "New", Some(0)),
     ("amber", "New", Some(0)),
     ("slim", "New", Some(0)),
@@ -317,6 +321,17 @@ fn static_part(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_served_and_template_folders_loaded() {
+        let tokens = crate::detect::lex::source(
+            "package main\nfunc index(w http.ResponseWriter, r *http.Request) {\n\thttp.ServeFile(w, r, \"templates/index.html\")\n}\n\
+             func views() {\n\tset := jet.NewSet(jet.NewOSFileSystemLoader(\"./views\"), jet.InDevelopmentMode())\n}\n",
+        )
+        .tokens;
+        let paths: Vec<(String, usize)> = file_reads(&tokens);
+        assert_eq!(paths, [("templates/index.html".to_string(), 3), ("./views".to_string(), 6)]);
+    }
 
     #[test]
     fn paths_the_program_reads() {
