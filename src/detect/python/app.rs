@@ -446,7 +446,7 @@ mod tests {
             std::fs::write(path, "").unwrap();
         }
         let imports = |names: &[&str]| names.iter().map(|n| (*n).to_string()).collect::<Vec<_>>();
-        let redis = Dependency { name: "redis".into(), extras: Vec::new(), pinned: None, source: "r:1".into() };
+        let redis = Dependency { name: "redis".into(), extras: Vec::new(), pinned: None, below: None, source: "r:1".into() };
         let root_of = |names: &[&str]| import_root(dir.path(), "svc/main.py", &imports(names), std::slice::from_ref(&redis));
         assert_eq!(root_of(&["core", "fastapi"]), Some(("svc".into(), "main".into())));
         // The standard library's and the dependencies' names, and modules found from the root, say nothing.

@@ -457,6 +457,7 @@ fn pipfile(root: &Path, found: &mut Manifests) -> anyhow::Result<()> {
                 name: normalise(name),
                 extras: Vec::new(),
                 pinned: version.and_then(|v| exact(v.strip_prefix("==")?)),
+                below: version.and_then(|v| super::requirements::upper_bound(&v.parse().ok()?)),
                 source: file.key_source(packages, name),
             });
         }
@@ -620,6 +621,7 @@ impl Pyproject {
                 name: normalise(name),
                 extras,
                 pinned: version.and_then(|v| exact(v.strip_prefix("==").unwrap_or(v))),
+                below: version.and_then(super::requirements::poetry_upper_bound),
                 source,
             });
         }

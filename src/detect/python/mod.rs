@@ -140,11 +140,13 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         .find(|f| matches!(f.as_str(), "uv.lock" | "poetry.lock" | "pdm.lock"));
     let locked = lock.and_then(|file| Some((file.as_str(), lock::read(root, file)?)));
     let installed = locked.clone().or_else(|| pipfile_lock(root, &manifests));
-    let cap = wheels::newest_line(
+    let mut run_time = runtime::scan(root);
+    let mut caps = wheels::newest_lines(
         locked.as_ref().map(|(file, packages)| (*file, packages.as_slice())),
         &manifests.dependencies,
     );
-    if let Some(fact) = version::python_line(root, &manifests.python, cap.as_ref(), &mut candidate.notes) {
+    caps.extend(version::removed_modules_caps(&run_time.removed_imports, &manifests.dependencies));
+    if let Some(fact) = version::python_line(root, &manifests.python, &caps, &mut candidate.notes) {
         version::say_unsupported(&fact, &mut candidate.warnings);
         candidate.facts.insert("python_version".into(), fact);
     }
@@ -155,7 +157,6 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         &mut candidate.facts,
     );
     runtime_packages(&manifests.dependencies, &mut candidate.facts);
-    let mut run_time = runtime::scan(root);
     candidate.warnings.extend(run_time.cut.clone());
     let mut apps = app::find(root, &manifests.dependencies, &mut candidate.warnings);
     let started = contract::started(root);
@@ -218,6 +219,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         record_services(root, &manifests.dependencies, &run_time, &mut option.facts);
         services::required_env(&run_time.required, "read with no default", &mut option.facts);
         bind_variable(&run_time, &mut option.facts);
+        sqlite_in_workdir(&candidate.facts, &mut option.facts);
         undeclared_pip_packages(&manifests.dependencies, &mut option.facts);
         let locked = installed.as_ref().map(|(file, packages)| (*file, packages.as_slice()));
         if let Some(warning) = uninstalled_server(&manifests.dependencies, locked, &option.facts) {
@@ -226,6 +228,30 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     }
     choose(&mut candidate, &ranks, options);
     Ok(Some(candidate))
+}
+
+/// Django keeps a `SQLite` database in the project's folder (`BASE_DIR / "db.sqlite3"`), the image's working
+/// directory: when the image makes its tables (`migrate_sqlite`) and the code search found no write there (a URL
+/// default such as dj-database-url's `sqlite:///db.sqlite3`), that folder is the app user's too, or the build's
+/// migrate, run as that user, cannot create the file.
+fn sqlite_in_workdir(candidate: &Facts, facts: &mut Facts) {
+    let Some(migrate) = facts.get("migrate_sqlite") else { return };
+    let found = facts.get("written_dirs").or_else(|| candidate.get("written_dirs"));
+    let mut dirs: Vec<serde_json::Value> = found.and_then(|f| f.value.as_array().cloned()).unwrap_or_default();
+    if dirs.iter().any(|dir| dir == ".") {
+        return;
+    }
+    dirs.push(json!("."));
+    let why = format!(
+        "the SQLite database of the settings ({}), which Django keeps in the project's folder, the working directory",
+        migrate.source
+    );
+    let note = match found.and_then(|f| f.note.as_deref()) {
+        Some(note) => format!("{note}; {why}"),
+        None => format!("the program writes there: {why}"),
+    };
+    let source = found.map_or_else(|| migrate.source.clone(), |f| f.source.clone());
+    facts.insert("written_dirs".into(), Fact::new(json!(dirs), source).with_note(note));
 }
 
 /// Pipfile.lock's installed packages, when the install follows it: what the install holds, for the servers it

@@ -18,7 +18,56 @@ pub(super) struct Dependency {
     pub(super) extras: Vec<String>,
     /// The exact version an `==` pin names (`psycopg2==2.9.5` → `2.9.5`).
     pub(super) pinned: Option<String>,
+    /// The version every release the requirement allows is below (`Django>=2.0,<3.0`, `~=3.2`, Poetry's `^2.2`:
+    /// `3.0`), and whether that version itself is allowed (`<=2.2.28`).
+    pub(super) below: Option<(String, bool)>,
     pub(super) source: String,
+}
+
+/// The version every release `specifiers` allow is below, and whether that one is allowed too: `<3.0`,
+/// `<=2.2.28`, `~=3.2` (below 4.0), `==3.2.*` (below 3.3). None when nothing bounds it from above.
+pub(super) fn upper_bound(specifiers: &pep440_rs::VersionSpecifiers) -> Option<(String, bool)> {
+    let bumped = |release: &[u64], keep: usize| -> Option<String> {
+        let mut parts: Vec<u64> = release.get(..keep)?.to_vec();
+        *parts.last_mut()? += 1;
+        Some(parts.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
+    };
+    let bounds = specifiers.iter().filter_map(|spec| {
+        let release = spec.version().release();
+        match spec.operator() {
+            Operator::LessThan => Some((spec.version().to_string(), false)),
+            Operator::LessThanEqual => Some((spec.version().to_string(), true)),
+            Operator::TildeEqual => Some((bumped(release, release.len().checked_sub(1)?)?, false)),
+            Operator::EqualStar => Some((bumped(release, release.len())?, false)),
+            _ => None,
+        }
+    });
+    bounds.min_by(|(a, _), (b, _)| {
+        let version = |v: &str| pep440_rs::Version::from_str(v).ok();
+        version(a).cmp(&version(b))
+    })
+}
+
+/// Poetry's constraint (`^2.2`, `~2.2`, `>=2.0,<3.0`) as [`upper_bound`] reads it: a caret keeps the first
+/// non-zero part, a tilde the minor.
+pub(super) fn poetry_upper_bound(constraint: &str) -> Option<(String, bool)> {
+    let constraint = constraint.trim();
+    let release = |v: &str| -> Option<Vec<u64>> { v.trim().split('.').map(|p| p.parse().ok()).collect() };
+    let bump = |mut parts: Vec<u64>, at: usize| -> Option<(String, bool)> {
+        parts.truncate(at + 1);
+        *parts.get_mut(at)? += 1;
+        Some((parts.iter().map(u64::to_string).collect::<Vec<_>>().join("."), false))
+    };
+    if let Some(version) = constraint.strip_prefix('^') {
+        let parts = release(version)?;
+        let first_non_zero = parts.iter().position(|p| *p != 0).unwrap_or(parts.len().saturating_sub(1));
+        return bump(parts, first_non_zero);
+    }
+    if let Some(version) = constraint.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+        let parts = release(version)?;
+        return bump(parts.clone(), usize::from(parts.len() > 1));
+    }
+    upper_bound(&pep440_rs::VersionSpecifiers::from_str(constraint).ok()?)
 }
 
 /// A PEP 508 requirement string as a dependency; None for one that does not parse.
@@ -33,17 +82,18 @@ pub(super) fn pep508(text: &str, source: &str) -> Option<Dependency> {
         return None;
     }
     let requirement = Requirement::<VerbatimUrl>::from_str(text).ok()?;
-    let pinned = match &requirement.version_or_url {
+    let (pinned, below) = match &requirement.version_or_url {
         Some(VersionOrUrl::VersionSpecifier(specifiers)) => match &specifiers[..] {
-            [only] if *only.operator() == Operator::Equal => Some(only.version().to_string()),
-            _ => None,
+            [only] if *only.operator() == Operator::Equal => (Some(only.version().to_string()), None),
+            _ => (None, upper_bound(specifiers)),
         },
-        _ => None,
+        _ => (None, None),
     };
     Some(Dependency {
         name: normalise(requirement.name.as_ref()),
         extras: requirement.extras.iter().map(|e| normalise(e.as_ref())).collect(),
         pinned,
+        below,
         source: source.to_string(),
     })
 }
@@ -241,6 +291,24 @@ pub(super) fn fuzz_text(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upper_bounds_of_requirements() {
+        let below = |text: &str| pep508(text, "r:1").and_then(|d| d.below);
+        let bound = |v: &str, inclusive: bool| Some((v.to_string(), inclusive));
+        assert_eq!(below("Django>=2.0,<3.0"), bound("3.0", false));
+        assert_eq!(below("django<=2.2.28"), bound("2.2.28", true));
+        assert_eq!(below("django~=3.2"), bound("4", false));
+        assert_eq!(below("django~=3.2.1"), bound("3.3", false));
+        assert_eq!(below("django==3.2.*"), bound("3.3", false));
+        assert_eq!(below("django>=3.2"), None);
+        assert_eq!(below("django==3.2.4"), None);
+        assert_eq!(poetry_upper_bound("^2.2"), bound("3", false));
+        assert_eq!(poetry_upper_bound("^0.5.1"), bound("0.6", false));
+        assert_eq!(poetry_upper_bound("~2.2"), bound("2.3", false));
+        assert_eq!(poetry_upper_bound(">=2.0,<3.0"), bound("3.0", false));
+        assert_eq!(poetry_upper_bound("*"), None);
+    }
 
     #[test]
     fn lines_are_read_as_pip_reads_them() {

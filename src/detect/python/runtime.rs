@@ -113,6 +113,8 @@ pub(super) struct RunTime {
     pub(super) instance_folder: Option<String>,
     /// Host variables read with a loopback default (`os.getenv("HOST", "127.0.0.1")`), each once.
     pub(super) host_variables: Vec<(String, String)>,
+    /// Standard modules the code imports that a newer Python line removed (`distutils`), each once.
+    pub(super) removed_imports: Vec<(String, String)>,
     /// The warning of a walk cut short.
     pub(super) cut: Option<String>,
 }
@@ -130,6 +132,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut written_files: Vec<(String, String)> = Vec::new();
     let mut host_variables: Vec<(String, String)> = Vec::new();
     let mut made_elsewhere: Vec<MadeElsewhere> = Vec::new();
+    let mut removed_imports: Vec<(String, String)> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -139,6 +142,9 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
+        for (module, line) in removed_modules(&text) {
+            add_once(&mut removed_imports, module.to_string(), format!("{rel}:{line}"));
+        }
         // A module at the top that runs itself unguarded (`asyncio.run(main())` as its last line) is a script too.
         let runs_itself = || top_level_run(&text).filter(|_| !rel.contains('/'));
         if let Some(line) = main_guard(&text).or_else(runs_itself).filter(|_| rel != "manage.py") {
@@ -216,6 +222,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         main_guards,
         instance_folder,
         host_variables,
+        removed_imports,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
 }
@@ -424,6 +431,29 @@ fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(Stri
 }
 
 /// Adds `item` with where it was found, unless the list has it already.
+/// The standard modules a newer Python line removed that a module imports unconditionally, with their lines: an
+/// import at the module's top (`import imp`, `from distutils.version import LooseVersion`); one inside a
+/// `try:` or a function is indented, and left out (the code has a fallback, or may never run it).
+fn removed_modules(text: &str) -> Vec<(&str, usize)> {
+    let mut found = Vec::new();
+    for (at, line) in text.lines().enumerate() {
+        let imported = if let Some(names) = line.strip_prefix("import ") {
+            names.split(',').collect::<Vec<_>>()
+        } else if let Some(from) = line.strip_prefix("from ") {
+            from.split(" import").next().into_iter().collect()
+        } else {
+            continue;
+        };
+        for name in imported {
+            let module = name.trim().split([' ', '.']).next().unwrap_or_default();
+            if crate::knowledge::python::removed_in(module).is_some() {
+                found.push((module, at + 1));
+            }
+        }
+    }
+    found
+}
+
 fn add_once(list: &mut Vec<(String, String)>, item: String, source: String) {
     if !list.iter().any(|(known, _)| *known == item) {
         list.push((item, source));
@@ -910,5 +940,11 @@ LOOKUP = settings.get('cache_key')
         );
         let needed: Vec<String> = reads_without_default(&summary).into_iter().map(|(n, _)| n).collect();
         assert_eq!(needed, ["API_TOKEN"]);
+    }
+
+    #[test]
+    fn removed_modules_imported_at_the_top_only() {
+        let text = "import os, imp\nfrom distutils.util import strtobool\nfrom distutilsx import y\ntry:\n    import cgi\nexcept ImportError:\n    cgi = None\ndef f():\n    import telnetlib\n";
+        assert_eq!(removed_modules(text), vec![("imp", 1), ("distutils", 2)]);
     }
 }

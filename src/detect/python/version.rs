@@ -9,13 +9,14 @@ use std::str::FromStr;
 use pep440_rs::{Version, VersionSpecifiers};
 
 use super::manifests::PythonSaid;
+use super::requirements::Dependency;
 use super::wheels::Cap;
 use crate::detect::toolchains::{self, Tool};
 use crate::detect::Fact;
 use crate::knowledge::python::lines;
 
 /// The line (`3.12`) and the fact saying where it comes from; notes go to `notes`.
-pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, notes: &mut Vec<String>) -> Option<Fact> {
+pub(super) fn python_line(root: &Path, said: &[PythonSaid], caps: &[Cap], notes: &mut Vec<String>) -> Option<Fact> {
     let mut pins: Vec<(String, String)> = said
         .iter()
         .filter(|s| !s.range)
@@ -48,6 +49,13 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
                     .any(|patch| Version::from_str(&format!("{line}.{patch}")).is_ok_and(|v| range.contains(&v)))
         })
     };
+    // The lowest cap that leaves a line the ranges allow: one below them (a lock made on 3.11 holding a package
+    // whose wheels stop at 3.9) was installed from its source on the project's own lines.
+    let known = lines();
+    let cap = caps
+        .iter()
+        .filter(|cap| known.line.iter().any(|l| minor(&l.version) <= cap.minor && allowed(&l.version)))
+        .min_by_key(|cap| cap.minor);
     // A pin outside what the manifests allow (an old Dockerfile's `FROM python:3.10` below `>=3.11`) is not the
     // code's line: the next pin, or the ranges, decide.
     if let Some((line, source)) = pins.iter().find(|(line, _)| !allowed(line)) {
@@ -72,7 +80,7 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
     if let Some((line, source)) = pins.first() {
         if let Some(cap) = cap.filter(|cap| minor(line) > cap.minor) {
             notes.push(format!(
-                "{source} pins Python {line}, but {} ({}): the pin is used, and the dependency install may fail on it",
+                "{source} pins Python {line}, but {} ({}): the pin is used, and the build or the start may fail on it",
                 cap.why, cap.source
             ));
         }
@@ -84,7 +92,6 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
             fact.with_note(format!("also named: {}; pass --set python_version=LINE for another", others.join(", ")))
         });
     }
-    let known = lines();
     let range = ranges.first().map(|(_, said)| *said);
     let chosen = if allowed(&known.default_line) {
         known.default_line.as_str()
@@ -110,6 +117,25 @@ pub(super) fn python_line(root: &Path, said: &[PythonSaid], cap: Option<&Cap>, n
         return None; // the preset's default line, which the range allows
     }
     Some(Fact::new(chosen, range.source.clone()).with_note(format!("the newest line {} allows", range.text)))
+}
+
+/// The caps the code's own imports set: a standard module the next line removed (`import imp`: 3.11). distutils
+/// stays importable where setuptools is installed (its copy stands in), so a project depending on setuptools is
+/// not held back by it.
+pub(super) fn removed_modules_caps(imports: &[(String, String)], dependencies: &[Dependency]) -> Vec<Cap> {
+    let setuptools = dependencies.iter().any(|d| d.name == "setuptools");
+    imports
+        .iter()
+        .filter(|(module, _)| !(setuptools && module == "distutils"))
+        .filter_map(|(module, source)| {
+            let line = crate::knowledge::python::removed_in(module)?;
+            Some(Cap {
+                minor: minor(line).checked_sub(1)?,
+                why: format!("the code imports {module}, which Python {line} removed"),
+                source: source.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Folders looked through for bytecode and virtualenvs, at most: the root and three levels below it.

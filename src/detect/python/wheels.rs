@@ -20,28 +20,87 @@ pub(super) struct Cap {
     pub(super) source: String,
 }
 
-/// The newest line every locked (or pinned) native package installs on; None when nothing limits it.
-pub(super) fn newest_line(locked: Option<(&str, &[Locked])>, dependencies: &[Dependency]) -> Option<Cap> {
+/// What each locked (or pinned) package that stops at some line says about it: the newest line it installs and
+/// runs on. Empty when nothing limits the line. (`version::python_line` takes the lowest that the project's own
+/// range leaves a line for: a lock made on 3.11 holding a package whose wheels stop at 3.9 installed it from its
+/// source.)
+pub(super) fn newest_lines(locked: Option<(&str, &[Locked])>, dependencies: &[Dependency]) -> Vec<Cap> {
     match locked {
-        Some((file, packages)) => locked_cap(packages, file),
-        None => pinned(dependencies),
+        // A pure package's wheel fits every line: the known releases say where it stops running.
+        Some((file, packages)) => {
+            let main = || packages.iter().filter(|p| p.main);
+            let wheels = main().filter_map(|package| {
+                let minor = newest_interpreter(package.files.iter().map(String::as_str))?;
+                Some(Cap {
+                    minor,
+                    why: format!("{} {} has wheels up to CPython 3.{minor} only", package.name, package.version),
+                    source: file.to_string(),
+                })
+            });
+            let known = known_releases(main().map(|p| (p.name.as_str(), Allowed::Exactly(&p.version), file)));
+            wheels.chain(known).collect()
+        }
+        None => known_releases(dependencies.iter().filter_map(|d| {
+            let allowed = match (&d.pinned, &d.below) {
+                (Some(pin), _) => Allowed::Exactly(pin),
+                (None, Some((bound, inclusive))) => Allowed::Below(bound, *inclusive),
+                (None, None) => return None,
+            };
+            Some((d.name.as_str(), allowed, d.source.as_str()))
+        })),
     }
 }
 
-/// The cap a lock's wheels set (None: the lock limits nothing).
-fn locked_cap(packages: &[Locked], file: &str) -> Option<Cap> {
-    let mut cap: Option<Cap> = None;
-    for package in packages.iter().filter(|p| p.main) {
-        let Some(minor) = newest_interpreter(package.files.iter().map(String::as_str)) else { continue };
-        if cap.as_ref().is_none_or(|c| minor < c.minor) {
-            cap = Some(Cap {
-                minor,
-                why: format!("{} {} has wheels up to CPython 3.{minor} only", package.name, package.version),
-                source: file.to_string(),
-            });
+/// The releases a requirement allows: one (`==2.9.5`, a lock's version), or those below a bound (`<3.0`; with
+/// `true`, the bound too: `<=2.2.28`).
+enum Allowed<'a> {
+    Exactly(&'a str),
+    Below(&'a str, bool),
+}
+
+impl Allowed<'_> {
+    /// Whether every release allowed is older than `first`.
+    fn all_before(&self, first: &Version) -> bool {
+        match self {
+            Allowed::Exactly(version) => Version::from_str(version).is_ok_and(|v| v < *first),
+            Allowed::Below(bound, inclusive) => {
+                Version::from_str(bound).is_ok_and(|b| if *inclusive { b < *first } else { b <= *first })
+            }
         }
     }
-    cap
+
+    fn describe(&self, name: &str) -> String {
+        match self {
+            Allowed::Exactly(version) => format!("{name} {version}"),
+            Allowed::Below(bound, true) => format!("{name} up to {bound}"),
+            Allowed::Below(bound, false) => format!("{name} below {bound}"),
+        }
+    }
+}
+
+/// The caps requirements set (`==` pins, upper bounds, a lock's versions: name, what is allowed, where), by the
+/// first release of each known package that installs and runs on each line.
+fn known_releases<'a>(versions: impl Iterator<Item = (&'a str, Allowed<'a>, &'a str)>) -> Vec<Cap> {
+    let mut caps = Vec::new();
+    for (name, allowed, source) in versions {
+        let Some(known) = native_releases(name) else {
+            continue;
+        };
+        // The oldest line no allowed release installs on; the cap is the line before it.
+        let blocked = known
+            .first
+            .iter()
+            .filter(|(_, first)| Version::from_str(first).is_ok_and(|first| allowed.all_before(&first)))
+            .filter_map(|(line, _)| line.strip_prefix("3.")?.parse::<u32>().ok())
+            .min();
+        let Some(blocked) = blocked else { continue };
+        caps.push(Cap {
+            minor: blocked - 1,
+            why: format!("{} does not install on Python 3.{blocked} or newer", allowed.describe(name)),
+            source: source.to_string(),
+        });
+    }
+    caps
 }
 
 /// The newest `CPython` minor a package's Linux wheels are built for, when every one of them is built for
@@ -66,34 +125,6 @@ fn newest_interpreter<'a>(files: impl Iterator<Item = &'a str>) -> Option<u32> {
         }
     }
     newest
-}
-
-/// The cap `==` pins set, by the first release of each known package that installs on each line.
-fn pinned(dependencies: &[Dependency]) -> Option<Cap> {
-    let mut cap: Option<Cap> = None;
-    for dependency in dependencies {
-        let (Some(pin), Some(known)) = (&dependency.pinned, native_releases(&dependency.name)) else {
-            continue;
-        };
-        let Ok(pin_version) = Version::from_str(pin) else { continue };
-        // The oldest line this release does not install on; the cap is the line before it.
-        let blocked = known
-            .first
-            .iter()
-            .filter(|(_, first)| Version::from_str(first).is_ok_and(|first| pin_version < first))
-            .filter_map(|(line, _)| line.strip_prefix("3.")?.parse::<u32>().ok())
-            .min();
-        let Some(blocked) = blocked else { continue };
-        let minor = blocked - 1;
-        if cap.as_ref().is_none_or(|c| minor < c.minor) {
-            cap = Some(Cap {
-                minor,
-                why: format!("{} {pin} does not install on Python 3.{blocked} or newer", dependency.name),
-                source: dependency.source.clone(),
-            });
-        }
-    }
-    cap
 }
 
 /// Why the dependencies would not all install on Alpine's musl libc with `CPython` 3.`minor` without a compiler:
@@ -166,6 +197,10 @@ fn installs_on_musl(stem: &str, minor: u32) -> bool {
 mod tests {
     use super::*;
 
+    fn lowest(caps: Vec<Cap>) -> Option<Cap> {
+        caps.into_iter().min_by_key(|cap| cap.minor)
+    }
+
     #[test]
     fn wheels_name_their_interpreters() {
         let old = [
@@ -195,7 +230,7 @@ name = "psycopg2-binary"
 version = "2.9.5"
 wheels = [{ url = "https://files.example/psycopg2_binary-2.9.5-cp311-cp311-manylinux_2_17_x86_64.whl" }]
 "#;
-        let cap = locked_cap(&super::super::lock::parse(&lock).unwrap(), "uv.lock").unwrap();
+        let cap = lowest(newest_lines(Some(("uv.lock", &super::super::lock::parse(&lock).unwrap())), &[])).unwrap();
         assert_eq!(cap.minor, 11);
         assert_eq!(cap.why, "psycopg2-binary 2.9.5 has wheels up to CPython 3.11 only");
         assert_eq!(cap.source, "uv.lock");
@@ -240,6 +275,7 @@ sdist = { url = "https://files.example/docopt-0.6.2.tar.gz" }
             name: "flask".into(),
             extras: Vec::new(),
             pinned: None,
+            below: None,
             source: "requirements.txt:1".into(),
         };
         assert!(musl_blockers(None, &[dependency], 13).unwrap().0.starts_with("no lock that lists"));
@@ -252,11 +288,38 @@ sdist = { url = "https://files.example/docopt-0.6.2.tar.gz" }
             name: name.into(),
             extras: Vec::new(),
             pinned: Some(pin.into()),
+            below: None,
             source: "requirements.txt:3".into(),
         };
+        let pinned = |dependencies: &[Dependency]| lowest(newest_lines(None, dependencies));
         let cap = pinned(&[dependency("psycopg2", "2.9.5"), dependency("flask", "3.0.0")]).unwrap();
         assert_eq!(cap.minor, 11);
         assert_eq!(pinned(&[dependency("psycopg2", "2.9.10")]).map(|c| c.minor), Some(13));
         assert_eq!(pinned(&[dependency("psycopg2", "2.9.11")]), None);
+        // Pure Python, stopped by what a line removed: Django 3.2 imports distutils.
+        let django = pinned(&[dependency("django", "3.2.25")]).unwrap();
+        assert_eq!((django.minor, django.why.as_str()), (11, "django 3.2.25 does not install on Python 3.12 or newer"));
+        let below = |bound: &str, inclusive: bool| Dependency {
+            pinned: None,
+            below: Some((bound.into(), inclusive)),
+            ..dependency("django", "0")
+        };
+        let capped = |d: Dependency| lowest(newest_lines(None, &[d])).map(|c| (c.minor, c.why));
+        assert_eq!(capped(below("3.0", false)), Some((11, "django below 3.0 does not install on Python 3.12 or newer".into())));
+        assert_eq!(capped(below("5.1.3", false)).map(|c| c.0), Some(12));
+        assert_eq!(capped(below("5.1.3", true)).map(|c| c.0), Some(13));
+    }
+
+    #[test]
+    fn a_lock_of_pure_packages_is_capped_by_their_known_releases() {
+        let lock = PURE.to_string() + r#"
+[[package]]
+name = "django"
+version = "4.2.7"
+wheels = [{ url = "https://files.example/Django-4.2.7-py3-none-any.whl" }]
+"#;
+        let packages = super::super::lock::parse(&lock).unwrap();
+        let cap = lowest(newest_lines(Some(("uv.lock", &packages)), &[])).unwrap();
+        assert_eq!((cap.minor, cap.source.as_str()), (11, "uv.lock"));
     }
 }

@@ -242,12 +242,28 @@ pub(crate) fn distroless_debian(line: &str) -> Result<&'static str, String> {
 #[derive(Deserialize, Default)]
 struct Stdlib {
     names: Vec<String>,
+    /// The line that removed each module, by line (`"3.12" = ["distutils", …]`).
+    #[serde(default)]
+    removed: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+fn stdlib() -> &'static Stdlib {
+    static STDLIB: OnceLock<Stdlib> = OnceLock::new();
+    STDLIB.get_or_init(|| table(STDLIB_TOML))
 }
 
 /// Whether a top-level module name is the standard library's (stdlib.toml).
 pub(crate) fn is_stdlib(name: &str) -> bool {
-    static STDLIB: OnceLock<Stdlib> = OnceLock::new();
-    STDLIB.get_or_init(|| table(STDLIB_TOML)).names.iter().any(|n| n == name)
+    stdlib().names.iter().any(|n| n == name)
+}
+
+/// The line (`3.12`) that removed a standard module (`distutils`), when one did (stdlib.toml).
+pub(crate) fn removed_in(module: &str) -> Option<&'static str> {
+    stdlib()
+        .removed
+        .iter()
+        .find(|(_, modules)| modules.iter().any(|m| m == module))
+        .map(|(line, _)| line.as_str())
 }
 
 /// The default version of a package manager dockgen installs (`uv`, `poetry`, `pipenv`, `pdm`).
