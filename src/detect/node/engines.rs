@@ -185,11 +185,7 @@ fn pnpm_lock(text: &str, file: &str) -> Vec<Limit> {
                 found.extend(removed_limit(removed, version, format!("{file}:{line}")));
             }
         }
-        let Some(range) = package
-            .as_mapping()
-            .and_then(|p| p.get_mapping("engines"))
-            .and_then(|e| e.get_scalar("node"))
-        else {
+        let Some(range) = engines_node(package) else {
             continue;
         };
         let line = range.span().start().map_or(1, marked_yaml::Marker::line);
@@ -326,11 +322,7 @@ pub(super) fn floor(file: &LockFile, shown: &str) -> Option<(u64, Limit)> {
         let Some(range) = package.engines.as_ref().and_then(|e| e.get("node")).and_then(|r| r.as_str()) else {
             continue;
         };
-        let first = ranges.entry(range).or_insert_with(|| {
-            let sets = comparator_sets(range.trim())?;
-            let first = table.line.iter().map(|l| l.version).find(|major| allows_line(&sets, *major, false))?;
-            Some((first, sets))
-        });
+        let first = ranges.entry(range).or_insert_with(|| first_line(range));
         if let Some((first, _)) = first.as_ref().filter(|(first, _)| *first > oldest) {
             if found.is_none_or(|(highest, ..)| *first > highest) {
                 found = Some((*first, key, range, package));
@@ -353,9 +345,48 @@ pub(super) fn floor(file: &LockFile, shown: &str) -> Option<(u64, Limit)> {
     ))
 }
 
+/// A pnpm-lock.yaml package's `engines.node`, with its place.
+fn engines_node(package: &marked_yaml::Node) -> Option<&marked_yaml::types::MarkedScalarNode> {
+    package.as_mapping()?.get_mapping("engines")?.get_scalar("node")
+}
+
+/// A package's engines range as a floor: the oldest known line it allows, and the package as a limit.
+pub(super) fn floor_limit(package: String, range: &str, source: String) -> Option<(u64, Limit)> {
+    let (first, sets) = first_line(range)?;
+    Some((first, Limit { package, range: range.to_string(), source, sets }))
+}
+
+/// The oldest known line a range allows, with the range's sets.
+fn first_line(range: &str) -> Option<(u64, Vec<Range>)> {
+    let sets = comparator_sets(range.trim())?;
+    let first = node::lines().line.iter().map(|l| l.version).find(|major| allows_line(&sets, *major, false))?;
+    Some((first, sets))
+}
+
+/// [`floor`] for a pnpm-lock.yaml (its text, shown as `file`): the package whose `engines.node` allows no line
+/// below the highest first line among them.
+pub(super) fn pnpm_floor(text: &str, file: &str) -> Option<(u64, Limit)> {
+    let doc = marked_yaml::parse_yaml(0, engines_outline(text)).ok()?;
+    let packages = doc.as_mapping()?.get_mapping("packages")?;
+    let oldest = node::lines().line.first()?.version;
+    let mut found: Option<(u64, Limit)> = None;
+    for (key, package) in packages.iter() {
+        let Some(range) = engines_node(package) else {
+            continue;
+        };
+        let line = range.span().start().map_or(1, marked_yaml::Marker::line);
+        let package = key.as_str().trim_start_matches('/').to_string();
+        let Some((first, limit)) = floor_limit(package, range.as_str(), format!("{file}:{line}")) else { continue };
+        if first > oldest && found.as_ref().is_none_or(|(highest, _)| first > *highest) {
+            found = Some((first, limit));
+        }
+    }
+    found
+}
+
 /// Every reader on arbitrary text, for the fuzz target.
 pub(super) fn fuzz_text(text: &str) -> usize {
-    npm_limits(text).len() + pnpm_lock(text, "pnpm-lock.yaml").len()
+    npm_limits(text).len() + pnpm_lock(text, "pnpm-lock.yaml").len() + usize::from(pnpm_floor(text, "pnpm-lock.yaml").is_some())
 }
 
 /// The limits a package-lock.json's text records (none when it does not parse).

@@ -655,8 +655,23 @@ fn sveltekit(app: &App, kit: &Fact, facts: &mut Facts, warnings: &mut Vec<String
         return Ok(true);
     }
     if let Some(adapter) = app.dependency("@sveltejs/adapter-static") {
-        let output = Fact::new("build", adapter.source).with_note("adapter-static default");
-        static_site(facts, framework, Some(output), &["_app/immutable"], false, warnings);
+        let default = Fact::new("build", adapter.source).with_note("adapter-static default");
+        let output = config_setting(app, "svelte", &["kit", "adapter", "pages"], OUTPUT_DIR_REMEDY, warnings)
+            .or_default(default)
+            .map(|mut pages| {
+                pages.value = json!(super::js::eval::join("", pages.value.as_str().unwrap_or("build")));
+                pages
+            });
+        static_site(facts, framework, output, &["_app/immutable"], false, warnings);
+        // adapter({ fallback: '200.html' }): the page for every path nothing was prerendered for (an app rendered
+        // in the browser, `ssr = false`), which the server must answer instead of a 404.
+        let remedy = "write the fallback page's name as a literal in svelte.config.js";
+        if let Some(fallback) = config_setting(app, "svelte", &["kit", "adapter", "fallback"], remedy, warnings).set() {
+            facts.insert(
+                "fallback_page".into(),
+                fallback.with_note("adapter-static's fallback: a path with no prerendered page gets it, and the app routes it in the browser"),
+            );
+        }
         return Ok(true);
     }
     warnings.push(format!(

@@ -418,7 +418,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         ..Listen::default()
     };
     // Every probe starts at one of these names: a file without any is not lexed.
-    if !["listen", "PORT", "HOST", "ADDR", "BIND"].iter().any(|n| holds(text, n)) {
+    if !["listen", "PORT", "HOST", "ADDR", "BIND", "Bun.serve"].iter().any(|n| holds(text, n)) {
         return found;
     }
     let tokens = lex::javascript(text).tokens;
@@ -454,8 +454,16 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                     }
                 }
             }
-            found.loopback.extend(listen_host(&tokens, i + 1, fastify));
+            found.loopback.extend(listen_host(&tokens, i + 1, fastify, "host"));
             found.config_reads.extend(config_module::reads_at_listen(&tokens, i + 1));
+        } else if name == "serve"
+            && i >= 2
+            && matches!(&tokens[i - 2].0, Token::Ident(bun) if bun == "Bun")
+            && tokens[i - 1].0 == Token::Punct('.')
+            && matches!(tokens.get(i + 1), Some((Token::Punct('('), _)))
+        {
+            // `Bun.serve({ hostname: '127.0.0.1', … })`: bun's own server binds what `hostname` says.
+            found.loopback.extend(listen_host(&tokens, i + 1, false, "hostname"));
         } else if let Some((port, line)) = PORT_VARIABLES
             .contains(&name.as_str())
             .then(|| schema_default(&tokens, i))
@@ -735,19 +743,20 @@ fn last_in_list(tokens: &[(Token, usize)], at: usize) -> Option<(bool, usize)> {
 }
 
 /// The loopback host a `listen(` call at `open` binds: its second argument (`listen(3000, 'localhost')`) or
-/// its options' `host` (`listen({ port, host: '127.0.0.1' })`); for Fastify, options without a host.
-fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool) -> Option<(usize, String)> {
+/// its options' `host_key` (`listen({ port, host: '127.0.0.1' })`, `Bun.serve({ hostname })`); for Fastify,
+/// options without a host.
+fn listen_host(tokens: &[(Token, usize)], open: usize, fastify: bool, host_key: &str) -> Option<(usize, String)> {
     let mut options = false;
     let mut has_host = false;
     let mut loopback = None;
     walk_arguments(tokens, open, |k, at| {
         options = at.options;
         match &tokens[k] {
-            (Token::Ident(key), _) if at.options && at.depth == 2 && key == "host" => {
+            (Token::Ident(key), _) if at.options && at.depth == 2 && key == host_key => {
                 has_host = true;
                 if let (Some((Token::Punct(':'), _)), Some((Token::Str(s), line))) = (tokens.get(k + 1), tokens.get(k + 2)) {
                     if is_loopback_host(s) {
-                        loopback = Some((*line, format!("listen() binds host '{s}'")));
+                        loopback = Some((*line, format!("the server binds {host_key} '{s}'")));
                     }
                 }
             }
@@ -875,6 +884,10 @@ mod tests {
         let lines: Vec<usize> = found.loopback.iter().map(|(line, _)| *line).collect();
         assert_eq!(lines, vec![4, 5]);
         assert!(listen_in_source("app.listen(3000, '0.0.0.0')", false).loopback.is_empty());
+        let bun = listen_in_source("Bun.serve({\n  port: 3000,\n  hostname: '127.0.0.1',\n  fetch: app.fetch,\n});\n", false);
+        assert_eq!(bun.loopback, vec![(3, "the server binds hostname '127.0.0.1'".to_string())]);
+        assert!(listen_in_source("Bun.serve({ port: 3000, hostname: '0.0.0.0', fetch })", false).loopback.is_empty());
+        assert!(listen_in_source("other.serve({ hostname: 'localhost' })", false).loopback.is_empty());
         assert!(listen_in_source("app.listen(port, process.env.HOST ?? '0.0.0.0')", false).host_variables.is_empty());
     }
 

@@ -63,6 +63,9 @@ pub(super) fn package_manager(
         }
         (Some((field, source)), lockfile) => {
             pinned_manager(&field, &source, facts)?;
+            if let Some(("bun.lock", _)) = lockfile {
+                reads_text_bun_lock(context, facts, warnings);
+            }
             if lockfile.is_none() {
                 warnings.push(format!(
                     "{source} names {field} but there is no lockfile: the image installs without one, resolving \
@@ -262,6 +265,31 @@ fn yarn_focus(context: &Context, facts: &mut Facts, warnings: &mut Vec<String>) 
         version.source
     ));
     Ok(())
+}
+
+/// The text bun.lock is written and read by bun 1.2 and later: an older pinned bun does not know it and resolves
+/// every version anew (or stops on a frozen install), so the image installs the newest bun 1.x, said.
+fn reads_text_bun_lock(context: &Context, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let Some(pinned) = facts.get("package_manager_version").cloned() else { return };
+    let version = pinned.value.as_str().and_then(|v| nodejs_semver::Version::parse(v).ok());
+    if version.is_none_or(|v| (v.major(), v.minor()) >= (1, 2)) {
+        return;
+    }
+    let written = pinned.value.as_str().unwrap_or_default().to_string();
+    let shown = context.shown("bun.lock");
+    facts.insert(
+        "package_manager_version".into(),
+        Fact::new("1", shown.clone()).with_note(format!(
+            "the newest bun 1.x: {shown} is the text lockfile bun 1.2 and later write, which bun {written} ({}) cannot read",
+            pinned.source
+        )),
+    );
+    warnings.push(format!(
+        "{}: packageManager pins bun {written}, which cannot read {shown} (the text lockfile of bun 1.2 and later) \
+         and would resolve every version anew: the image installs the newest bun 1.x; update the pin \
+         (\"packageManager\": \"bun@1.x.y\")",
+        pinned.source
+    ));
 }
 
 /// `packageManager: "pnpm@9.12.0+sha512..."`: the manager and exact version corepack installs.

@@ -19,6 +19,7 @@ mod npmlock;
 mod nx;
 mod outputs;
 mod peers;
+mod pm2;
 pub(crate) mod pkgjson;
 mod plan;
 mod prisma;
@@ -63,6 +64,7 @@ pub(super) static STACK: Stack = Stack {
         "package_manager_version",
     ],
     internal_facts: &[
+        "fallback_page",
         "never_listens",
         "install_files",
         "yarn_focus",

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::js::config::{exported_setting, Setting};
+use super::js::config::{exported_setting, json_setting, Setting};
 use super::js::eval::join;
 use super::outputs::{astro_output, static_output, vite_output};
 use super::listen::Found;
@@ -180,7 +180,7 @@ fn start_env(
                     .parse::<u16>()
                     .ok()
                     .filter(|p| *p > 0)
-                    .map(|p| Fact::new(p, source).with_note("PORT set by the start script"));
+                    .map(|p| Fact::new(p, source).with_note("PORT given to the server where it is started"));
             }
             _ if crate::validate::env_value(&value).is_ok() => env.push(json!({ "name": name, "value": value })),
             _ => warnings.push(format!(
@@ -356,15 +356,17 @@ fn shipped_files(
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
         return listening;
     }
-    // A loader that compiles the sources as node loads them (tsx, ts-node) reads their tsconfig too.
+    // A loader that compiles the sources as node loads them (tsx, ts-node) reads their tsconfig too, and bun
+    // resolves the path aliases a tsconfig declares (`@routes/*`) when it runs the sources.
     let loads_sources = command.is_some_and(|c| SOURCE_LOADERS.iter().any(|loader| c.contains(loader)));
-    let configs: Vec<String> = if loads_sources {
-        tsconfig_chain(app, "tsconfig.json").into_iter().map(|(file, _)| file).collect()
-    } else {
-        Vec::new()
-    };
+    let chain = tsconfig_chain(app, "tsconfig.json");
+    let aliases = command.is_some_and(|c| c.starts_with("bun "))
+        && chain.iter().any(|(_, text)| !matches!(json_setting(text, &["compilerOptions", "paths"]), Setting::Unset));
+    let why = if loads_sources { "the loader compiles the sources with it" } else { "bun resolves its path aliases" };
+    let configs: Vec<String> =
+        if loads_sources || aliases { chain.into_iter().map(|(file, _)| file).collect() } else { Vec::new() };
     let mut leading = vec![("package.json", None)];
-    leading.extend(configs.iter().map(|file| (file.as_str(), Some("the loader compiles the sources with it"))));
+    leading.extend(configs.iter().map(|file| (file.as_str(), Some(why))));
     let (files, evidence) = found.listing(&leading);
     facts.insert(
         "runtime_files".into(),
@@ -643,6 +645,16 @@ pub(super) fn start_entry(
                 cli: None,
             })
         };
+        if super::pm2::is_runner(words) {
+            if let Some((command, env)) = super::pm2::started(app, words, &source, &found.describe()) {
+                return Some(Start {
+                    command,
+                    env: [found.env.clone(), env].concat(),
+                    cli: None,
+                });
+            }
+            continue;
+        }
         let cli = node::server_clis()
             .iter()
             .find(|cli| cli.bin == runner && words.get(1) == Some(&cli.subcommand));
@@ -1002,6 +1014,9 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
         }
         let file = words.get(file_at(words)).map(|f| f.trim_start_matches("./"));
         let runs_file = file.is_some_and(|f| !f.starts_with(['-', '/']) && !f.contains(".."));
+        if super::pm2::is_runner(words) {
+            return super::pm2::started(app, words, "", "").is_some();
+        }
         match words.first().map(|w| crate::detect::deploy::base_name(w)) {
             Some("node") => runs_file,
             // bun runs a script file as node does; a word that is no file is a package script.
@@ -1016,8 +1031,14 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
         }
     }
     let (mut words, source) = runtime.command.clone()?;
+    if super::pm2::is_runner(&words) {
+        let how = format!("the project's deployment file ({source})");
+        let (command, env) = super::pm2::started(app, &words, &source, &how)?;
+        return Some(Start { command, env, cli: None });
+    }
     let named = words.get(1)?.trim_start_matches("./").to_string();
-    let file = if app.path(&named).is_file() {
+    let built = !app.path(&named).is_file() && built_by_the_package(app, &named);
+    let file = if app.path(&named).is_file() || built {
         named
     } else {
         runtime.repository_file(&named).filter(|file| app.path(file).is_file())?
@@ -1027,10 +1048,21 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
         return None;
     }
     Some(Start {
-        command: Fact::new(words.join(" "), source).with_note("the project's deployment files run it"),
+        command: Fact::new(words.join(" "), source).with_note(if built {
+            "the project's deployment files run it; the package's build writes it"
+        } else {
+            "the project's deployment files run it"
+        }),
         env: Vec::new(),
         cli: None,
     })
+}
+
+/// Whether the package's build writes `file` (`node dist/index.js` in the old image, after its `npm run build`):
+/// a script names it as its output, or tsc compiles a source of the repository to it.
+fn built_by_the_package(app: &App, file: &str) -> bool {
+    let compiles = app.build_script().is_some() || typescript_compile(app).is_some();
+    scripts::writing(app, file).is_some() || compiles && compiled_source(app, file).is_some()
 }
 
 /// The package's `main` as the server's entry (compiled when it is TypeScript and there is a build); None

@@ -10,7 +10,7 @@ use super::engines::{self, allows_line, comparator_sets, Limit};
 use super::pkgjson::JsonDoc;
 use super::{join_rel, App, Context};
 use crate::detect::toolchains::{self, Place, Tool};
-use crate::detect::Fact;
+use crate::detect::{read_small_text, Fact};
 use crate::knowledge::node::{self, NodeLine};
 
 /// The newest LTS line: what `lts/*`, a range with no upper bound and a repository that names no version get.
@@ -168,9 +168,16 @@ pub(super) fn node_version(
         .unwrap_or_default();
     let within = within_limits(chosen, &limits, &allowed, warnings);
     let floor = [app.dir.as_str(), "."].iter().find_map(|dir| {
-        let file = context.npm_lock(&join_rel(dir, "package-lock.json"))?;
-        engines::floor(&file, &context.shown(&join_rel(dir, "package-lock.json")))
+        let npm = join_rel(dir, "package-lock.json");
+        if let Some(file) = context.npm_lock(&npm) {
+            return engines::floor(&file, &context.shown(&npm));
+        }
+        let pnpm = join_rel(dir, "pnpm-lock.yaml");
+        let text = read_small_text(&context.dir.join(&pnpm))?;
+        engines::pnpm_floor(&text, &context.shown(&pnpm))
     });
+    // A lockfile that records no engines (yarn v1, none at all): what the declared framework's releases need.
+    let floor = floor.or_else(|| declared_floor(&apps));
     let within = match (within, floor) {
         (Some(fact), Some((first, package))) => Some(above_floor(fact, first, &package, &limits, &allowed)),
         (within, _) => within,
@@ -185,6 +192,29 @@ pub(super) fn node_version(
         )),
     }
     Ok(within)
+}
+
+/// The highest Node floor the app's declared frameworks and build tools set (`"next": "^14.2.4"` needs 18.17), from
+/// floors.toml: the first line it allows, and the package as a limit with its package.json entry.
+fn declared_floor(apps: &[&App]) -> Option<(u64, Limit)> {
+    let mut found: Option<(u64, Limit)> = None;
+    for app in apps {
+        for section in ["dependencies", "devDependencies"] {
+            let Some(declared) = app.package.get(section).and_then(serde_json::Value::as_object) else { continue };
+            for (name, range) in declared {
+                let Some(range) = range.as_str() else { continue };
+                let Some(floor) = node::floor_for(name, range) else { continue };
+                let source = app.at(&format!("{section}.{name}"));
+                let Some((first, limit)) = engines::floor_limit(format!("{name}@{range}"), &floor.node, source) else {
+                    continue;
+                };
+                if found.as_ref().is_none_or(|(highest, _)| first > *highest) {
+                    found = Some((first, limit));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Without a pin: the newest LTS line the CI workflows test on, else the project's Dockerfile's, else the major

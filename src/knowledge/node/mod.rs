@@ -14,6 +14,7 @@ const RUNTIME_TOML: &str = include_str!("runtime.toml");
 const PLATFORMS_TOML: &str = include_str!("platforms.toml");
 const NATIVE_TOML: &str = include_str!("native.toml");
 const REMOVED_TOML: &str = include_str!("removed.toml");
+const FLOORS_TOML: &str = include_str!("floors.toml");
 const CLIS_TOML: &str = include_str!("clis.toml");
 const OPENSSL_TOML: &str = include_str!("openssl.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
@@ -213,6 +214,28 @@ pub(crate) fn removed_for() -> &'static [RemovedFor] {
 }
 
 #[derive(Deserialize, Default)]
+struct Floors {
+    package: Vec<Floor>,
+}
+
+/// The Node range (`>=18.17.0`) releases of a package (`next` `>=14.0.0 <15.0.0`) need (floors.toml).
+#[derive(Deserialize)]
+pub(crate) struct Floor {
+    pub(crate) name: String,
+    pub(crate) versions: String,
+    pub(crate) node: String,
+}
+
+/// The Node range the oldest release a declared range (`^14.2.4`) allows needs, when floors.toml knows it.
+pub(crate) fn floor_for(name: &str, declared: &str) -> Option<&'static Floor> {
+    static FLOORS: OnceLock<Floors> = OnceLock::new();
+    let oldest = nodejs_semver::Range::parse(declared).ok()?.min_version()?;
+    FLOORS.get_or_init(|| table(FLOORS_TOML)).package.iter().find(|floor| {
+        floor.name == name && nodejs_semver::Range::parse(&floor.versions).is_ok_and(|range| range.satisfies(&oldest))
+    })
+}
+
+#[derive(Deserialize, Default)]
 struct Md4Tools {
     tool: Vec<Md4Tool>,
 }
@@ -287,6 +310,18 @@ mod tests {
     use globset::Glob;
 
     use super::*;
+
+    #[test]
+    fn framework_floors_by_the_oldest_release_a_range_allows() {
+        let node = |name: &str, declared: &str| floor_for(name, declared).map(|f| f.node.as_str());
+        assert_eq!(node("next", "^14.2.4"), Some(">=18.17.0"));
+        assert_eq!(node("next", "14.x"), Some(">=18.17.0"));
+        assert_eq!(node("next", "^13.5.0"), None);
+        assert_eq!(node("next", ">=13 <15"), None);
+        assert_eq!(node("vite", "^7.0.0"), Some("^20.19.0 || >=22.12.0"));
+        assert_eq!(node("react", "^18.3.1"), None);
+        assert_eq!(node("next", "latest"), None);
+    }
 
     #[test]
     fn the_runtime_table_parses() {

@@ -105,6 +105,16 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
                 return Setting::Unset;
             }
         }
+        // An index into a list written out (`apps[0]` of a pm2 ecosystem file); past its end, not set.
+        if let (Ok(index), Expression::ArrayExpression(array)) = (key.parse::<usize>(), expr.get_inner_expression()) {
+            return match array.elements.get(index) {
+                None => Setting::Unset,
+                Some(element) => match element.as_expression() {
+                    Some(value) => self.setting(value, rest, depth + 1),
+                    None => Setting::Unknown { line: line_at(self.text, element.span().start) },
+                },
+            };
+        }
         let object = match self.object(expr, depth) {
             Ok(object) => object,
             Err(line) => return Setting::Unknown { line },
@@ -308,6 +318,17 @@ mod tests {
             value("web-dist", 6)
         );
         assert_eq!(exported_setting(config, "vite.config.ts", &["root"]), Setting::Unset);
+    }
+
+    #[test]
+    fn list_elements_by_index() {
+        let config = "module.exports = {\n  apps: [{\n    name: 'api',\n    script: './src/server.js',\n  }],\n};\n";
+        let name = "ecosystem.config.js";
+        assert_eq!(exported_setting(config, name, &["apps", "0", "script"]), value("./src/server.js", 4));
+        assert_eq!(exported_setting(config, name, &["apps", "1"]), Setting::Unset);
+        assert_eq!(exported_setting(config, name, &["apps", "0", "cwd"]), Setting::Unset);
+        let spread = "const more = [];\nmodule.exports = { apps: [...more] };\n";
+        assert_eq!(exported_setting(spread, name, &["apps", "0"]), Setting::Unknown { line: 2 });
     }
 
     #[test]
