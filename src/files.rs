@@ -238,6 +238,19 @@ pub(crate) fn read_text_within(path: &Path, boundary: Option<&Path>, cap: u64) -
     })
 }
 
+/// A source file's text as the language's tools read it: a stray byte that is not UTF-8 (a Latin-1 letter in a
+/// comment or string) becomes U+FFFD instead of hiding the whole file; a file with a NUL byte is binary, refused.
+pub(crate) fn read_source_text(path: &Path, cap: u64) -> Result<String, Refusal> {
+    let bytes = read_bytes(path, current_boundary().as_deref(), cap)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) if err.as_bytes().contains(&0) => Err(Refusal::NotUtf8 {
+            offset: err.utf8_error().valid_up_to(),
+        }),
+        Err(err) => Ok(String::from_utf8_lossy(err.as_bytes()).into_owned()),
+    }
+}
+
 /// A file's text as tools that honour a byte-order mark read it (pip does): UTF-8 with or without its BOM, or
 /// UTF-16 (little or big endian) after its BOM, as Windows shells write `pip freeze > requirements.txt`.
 pub(crate) fn read_text_with_bom(path: &Path, cap: u64) -> Result<String, Refusal> {

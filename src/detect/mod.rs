@@ -579,6 +579,12 @@ fn read_small_text(path: &Path) -> Option<String> {
     files::read_text(path, files::MANIFEST_CAP).ok()
 }
 
+/// A source file's text (JavaScript, TypeScript, Go, Python…), stray non-UTF-8 bytes replaced: None when absent,
+/// not a regular file inside the repository, larger than a manifest may be, or binary.
+pub(crate) fn read_source(path: &Path) -> Option<String> {
+    files::read_source_text(path, files::MANIFEST_CAP).ok()
+}
+
 /// Whether the repository's own `.dockerignore` keeps `path` (relative to the build context `root`) out of the
 /// build: the image never holds such a file, so no instruction may name it (a `chown` of it fails the build).
 pub(crate) fn kept_out_of_build(root: &Path, path: &str) -> bool {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::js::env::{env_reads, Access, Schema, Skip};
-use super::{read_small_text, App, Fact, Facts};
+use super::{read_source, App, Fact, Facts};
 use crate::detect::walk;
 
 /// Prefixes a bundler inlines at build time, by the dependency that does it and how the code reads them.
@@ -221,7 +221,7 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         .filter_map(|(access, prefix)| Some((format!("{}{prefix}", access_text(*access)?), *prefix)))
         .collect();
     for path in walked.files {
-        let Some(text) = read_small_text(&path) else { continue };
+        let Some(text) = read_source(&path) else { continue };
         let rel = path
             .strip_prefix(&root)
             .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::calls::walk_arguments;
 use super::config_module::{self, ConfigRead, Resolved};
-use super::{read_small_text, App, Fact, Facts};
+use super::{read_source, App, Fact, Facts};
 use crate::detect::lex::{self, Token};
 use crate::detect::{holds, is_loopback_host, services, walk, HOST_VARIABLES};
 
@@ -244,7 +244,7 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
             if is_test_or_tooling(&rel) {
                 return None; // a test's server or a script's proxy is not the app's
             }
-            let text = read_small_text(path)?;
+            let text = read_source(path)?;
             let listen = listen_in_source(&text, is_fastify_app(app));
             (listen != Listen::default()).then_some((listen, rel))
         })
@@ -439,21 +439,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                 });
             }
             port_argument(&tokens, i + 2, &assigned, &mut found);
-            if window.get(1) == Some(&&Token::Punct('{')) {
-                if let Some(k) = window.iter().position(|t| matches!(t, Token::Ident(p) if p == "port")) {
-                    if let (Some(Token::Punct(':')), Some(t)) = (window.get(k + 1), window.get(k + 2)) {
-                        if let Some(port) = port_number(t) {
-                            found.ports.push(PortHit {
-                                port,
-                                line: line_of(k + 2),
-                                variable: None,
-                                literal: "listen({ port }) literal",
-                            });
-                        }
-                        port_argument(&tokens, i + 1 + k + 2, &assigned, &mut found);
-                    }
-                }
-            }
+            port_option(&tokens, i + 1, &assigned, "listen({ port }) literal", &mut found);
             found.loopback.extend(listen_host(&tokens, i + 1, fastify, "host"));
             found.config_reads.extend(config_module::reads_at_listen(&tokens, i + 1));
         } else if name == "serve"
@@ -462,7 +448,18 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
             && tokens[i - 1].0 == Token::Punct('.')
             && matches!(tokens.get(i + 1), Some((Token::Punct('('), _)))
         {
-            // `Bun.serve({ hostname: '127.0.0.1', … })`: bun's own server binds what `hostname` says.
+            // `Bun.serve({ port, hostname: '127.0.0.1', … })`: bun's own server binds what they say.
+            let reads = found.port_reads.len();
+            let given = port_option(&tokens, i + 1, &assigned, "Bun.serve({ port }) literal", &mut found);
+            if !given || found.port_reads.len() > reads {
+                // No port, or one read with no default: bun then reads PORT itself, else serves on 3000.
+                found.ports.push(PortHit {
+                    port: 3000,
+                    line: tokens[i].1,
+                    variable: Some("PORT".into()),
+                    literal: "",
+                });
+            }
             found.loopback.extend(listen_host(&tokens, i + 1, false, "hostname"));
         } else if let Some((port, line)) = PORT_VARIABLES
             .contains(&name.as_str())
@@ -498,6 +495,68 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         }
     }
     found
+}
+
+/// The `port` option of the object a call at `open` (its parenthesis) is given: `listen({ port: 3000 })`,
+/// `Bun.serve({ port: process.env.PORT })`. Whether the object gives one.
+fn port_option(
+    tokens: &[(Token, usize)],
+    open: usize,
+    assigned: &[Assigned],
+    literal: &'static str,
+    found: &mut Listen,
+) -> bool {
+    if tokens.get(open + 1).map(|(t, _)| t) != Some(&Token::Punct('{')) {
+        return false;
+    }
+    let Some(key) = object_key(tokens, open + 1, "port") else {
+        return false;
+    };
+    match tokens.get(key + 1).map(|(t, _)| t) {
+        // `{ port: 3000 }`, `{ port: process.env.PORT || 3000 }`
+        Some(Token::Punct(':')) => {
+            if let Some((port, line)) = tokens.get(key + 2).and_then(|(t, line)| Some((port_number(t)?, *line))) {
+                found.ports.push(PortHit {
+                    port,
+                    line,
+                    variable: None,
+                    literal,
+                });
+            }
+            port_argument(tokens, key + 2, assigned, found);
+        }
+        // `{ port, fetch }`: the variable of that name.
+        _ => port_argument(tokens, key, assigned, found),
+    }
+    true
+}
+
+/// Where the object whose `{` is at `open` names `key` among its own properties (`key:` or the shorthand `key,`),
+/// not inside a nested object, call or function.
+fn object_key(tokens: &[(Token, usize)], open: usize, key: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, (token, _)) in tokens.iter().enumerate().skip(open) {
+        match token {
+            Token::Punct('{' | '(' | '[') => depth += 1,
+            Token::Punct('}' | ')' | ']') => {
+                depth -= 1;
+                if depth == 0 {
+                    return None;
+                }
+            }
+            Token::Ident(name) if depth == 1 && name == key => {
+                let before = tokens.get(at - 1).map(|(t, _)| t);
+                let after = tokens.get(at + 1).map(|(t, _)| t);
+                let property = matches!(before, Some(Token::Punct('{' | ',')))
+                    && matches!(after, Some(Token::Punct(':' | ',' | '}')));
+                if property {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What a listen call's port argument at `at` says: a name assigned above (`listen(port`: its default, or the
@@ -887,6 +946,11 @@ mod tests {
         let bun = listen_in_source("Bun.serve({\n  port: 3000,\n  hostname: '127.0.0.1',\n  fetch: app.fetch,\n});\n", false);
         assert_eq!(bun.loopback, vec![(3, "the server binds hostname '127.0.0.1'".to_string())]);
         assert!(listen_in_source("Bun.serve({ port: 3000, hostname: '0.0.0.0', fetch })", false).loopback.is_empty());
+        let port_of = |src: &str| listen_in_source(src, false).ports.iter().map(|hit| (hit.port, hit.variable.clone())).collect::<Vec<_>>();
+        assert_eq!(port_of("Bun.serve({ port: 8081, fetch })"), [(8081, None)]);
+        assert_eq!(port_of("Bun.serve({\n  port: process.env.PORT,\n  fetch })"), [(3000, Some("PORT".into()))]);
+        assert_eq!(port_of("Bun.serve({ fetch })"), [(3000, Some("PORT".into()))]);
+        assert_eq!(port_of("Bun.serve({ port: process.env.PORT || 4000, fetch })"), [(4000, Some("PORT".into()))]);
         assert!(listen_in_source("other.serve({ hostname: 'localhost' })", false).loopback.is_empty());
         assert!(listen_in_source("app.listen(port, process.env.HOST ?? '0.0.0.0')", false).host_variables.is_empty());
     }

@@ -42,7 +42,7 @@ use serde_json::json;
 
 use super::stack::{Example, Parser, Stack};
 use super::services;
-use super::{has_marker, join_rel, read_manifest, read_small_text, Candidate, Choice, ChoiceOption, Fact, Facts};
+use super::{has_marker, join_rel, read_manifest, read_small_text, read_source, Candidate, Choice, ChoiceOption, Fact, Facts};
 use pkgjson::JsonDoc;
 use version::Resolved;
 
@@ -1027,7 +1027,11 @@ impl<'a> App<'a> {
     pub(super) fn text(&self, name: &str) -> Option<String> {
         let path = self.path(name);
         std::fs::symlink_metadata(&path).ok()?;
-        let text = read_small_text(&path);
+        let text = if runfiles::is_source(name) {
+            read_source(&path)
+        } else {
+            read_small_text(&path)
+        };
         if text.is_none() {
             let file = self.file(name);
             let mut unreadable = self.unreadable.borrow_mut();

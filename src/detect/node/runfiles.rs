@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use super::js::eval::{join, Static};
 use super::js::imports::{references, References, Written};
 use super::listen::{is_fastify_app, is_test_or_tooling, listen_in_source, Found, Listen};
-use super::{read_small_text, App};
+use super::{read_source, App};
 use crate::knowledge::node;
 /// A module graph larger than this is not followed to its end: the whole folder ships.
 const MAX_MODULES: usize = 2000;
@@ -233,7 +233,7 @@ impl Parsed {
         if !parses {
             return Parsed::NotSource;
         }
-        let Some(text) = read_small_text(path) else {
+        let Some(text) = read_source(path) else {
             return Parsed::Unreadable;
         };
         let Some(refs) = references(&text, file) else {
@@ -521,7 +521,7 @@ fn holds_no_sources(app: &App, path: &str) -> bool {
 }
 
 /// Whether node or a compiler reads `path` as code (by its extension).
-fn is_source(path: &str) -> bool {
+pub(super) fn is_source(path: &str) -> bool {
     has_extension_in(path, SOURCE_EXTENSIONS)
 }
 

@@ -189,7 +189,20 @@ impl<'a> Collector<'_, '_, 'a> {
     fn note_write(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32, constructs: bool) {
         let Some(name) = called_name(callee) else { return };
         let writes = &node::runtime().files.writes;
-        let listed = |names: &[String]| names.iter().any(|n| n == name);
+        // `Bun.write(path, data)`: listed with its object, as a bare `write` is every stream's.
+        let qualified = match callee.get_inner_expression() {
+            Expression::StaticMemberExpression(member) => match &member.object {
+                Expression::Identifier(object) => Some((object.name.as_str(), name)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let listed = |names: &[String]| {
+            names.iter().any(|n| match n.split_once('.') {
+                Some(call) => qualified == Some(call),
+                None => n == name,
+            })
+        };
         let written = if constructs {
             (listed(&writes.file_constructors) || self.constructors.iter().any(|c| c == name))
                 .then_some(Written::File as fn(Static) -> Written)
@@ -205,6 +218,16 @@ impl<'a> Collector<'_, '_, 'a> {
             } else if let Some(folder) = arguments.first().and_then(Argument::as_expression).and_then(|first| {
                 match first.get_inner_expression() {
                     Expression::Identifier(id) => self.folders_of.get(id.name.as_str()).cloned(),
+                    // A write's template path is a path whatever its start (`public/${board}/points.csv`), where
+                    // a load's or a URL's is not.
+                    Expression::TemplateLiteral(template) => {
+                        let head = template.quasis.first()?.value.cooked?.as_str();
+                        let folder = head.rsplit_once('/')?.0;
+                        (!folder.is_empty() && !head.contains("://")).then(|| match folder.strip_prefix('/') {
+                            Some(_) => Static::Text(folder.to_string()),
+                            None => Static::Text(format!("./{}", join("", folder))),
+                        })
+                    }
                     other => self.known_prefix(other),
                 }
             }) {
@@ -520,6 +543,20 @@ mod tests {
                 (Written::File(Static::Text("data/app.db".into())), 6),
                 (Written::Folder(Static::Text("tmp/uploads/".into())), 7),
                 (Written::File(Static::Text("logs/error.log".into())), 11),
+            ]
+        );
+    }
+
+    #[test]
+    fn bun_write_is_a_write_and_a_stream_write_is_not() {
+        let found = refs(
+            "await Bun.write(`public/${board}/points.csv`, rows)\nres.write('chunk')\nawait Bun.write('data/out.json', '{}')\n",
+        );
+        assert_eq!(
+            found.writes,
+            [
+                (Written::Folder(Static::Text("./public".into())), 1),
+                (Written::File(Static::Text("data/out.json".into())), 3),
             ]
         );
     }
