@@ -496,6 +496,7 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
                 files = found.listing(&leading).0;
             }
             facts.insert("framework".into(), framework);
+            super::next_loads::next_server_loads(app, facts, warnings);
             let start =
                 Fact::new("node node_modules/next/dist/bin/next start", next.source.clone()).with_note("next start");
             server_facts(app, facts, &files, start, port, warnings);

@@ -15,6 +15,7 @@ mod js;
 mod listen;
 mod lockstate;
 mod manager;
+mod next_loads;
 mod npmlock;
 mod nx;
 mod outputs;

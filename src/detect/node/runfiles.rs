@@ -23,7 +23,7 @@ const EXTENSIONS: &[&str] = &[
 const COMPILED_EXTENSIONS: &[&str] = &["ts", "mts", "cts", "tsx", "jsx"];
 
 /// Files the walk parses for more loads.
-const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
+pub(super) const SOURCE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
 
 /// Where a walk starts and what it ships.
 pub(super) struct Walk<'w> {

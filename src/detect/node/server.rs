@@ -451,7 +451,7 @@ fn say_dev_only<P: std::fmt::Display, A: std::fmt::Display>(
 /// Packages a server run from its sources loads (or its start command preloads, `node -r dotenv/config`) that
 /// only devDependencies declare: nothing bundles them, so the image installs every dependency
 /// (`dev_dependencies_loaded`) and the server starts; a warning names each load and the fix.
-fn install_dev_loads<P: std::fmt::Display, A: std::fmt::Display>(
+pub(super) fn install_dev_loads<P: std::fmt::Display, A: std::fmt::Display>(
     loads: impl IntoIterator<Item = (P, A)>,
     facts: &mut Facts,
     warnings: &mut Vec<String>,

@@ -60,6 +60,14 @@ pub(crate) struct RuntimeFiles {
     pub(crate) servers: Vec<String>,
     pub(crate) writes: Writes,
     pub(crate) compile: Compile,
+    pub(crate) next: NextServer,
+}
+
+/// What Next.js's server requires from `node_modules` at run time.
+#[derive(Deserialize, Default)]
+pub(crate) struct NextServer {
+    /// Packages the app router's server code loads from `node_modules` instead of bundling them.
+    pub(crate) external_packages: Vec<String>,
 }
 
 /// What compilers and build steps write into a server's output folder besides compiled code.
