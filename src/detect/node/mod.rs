@@ -65,6 +65,8 @@ pub(super) static STACK: Stack = Stack {
         "package_manager_version",
     ],
     internal_facts: &[
+        "has_frontend",
+        "frontend",
         "fallback_page",
         "never_listens",
         "install_files",
@@ -786,6 +788,8 @@ fn analyse(
     buildenv::build_env(&app, &mut facts, warnings);
     dev_hooks(context, &app, root_package, &mut facts);
     notes.extend(contract::apply(context, dir, &mut facts, warnings));
+    // The front-end stage says why it is there (the folder the server serves, which package.json builds it).
+    notes.extend(facts.get("frontend").and_then(|stage| stage.note.clone()));
     services::record(&context.dir, dir, service_clues(&app), &mut facts);
     ship_whole_app_for_odd_names(&mut facts);
     warnings.extend(app.warnings());

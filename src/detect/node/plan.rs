@@ -21,12 +21,17 @@ pub(super) const FIELDS: &[PlanField] = &[
         holds: "whether the Node line's official image has yarn 1",
     },
     PlanField {
+        name: "frontend.package_manager_setup, frontend.node_ships_yarn",
+        holds: "the front-end stage's package-manager setup and whether its Node image has yarn, as for the app",
+    },
+    PlanField {
         name: "npm_omits_dev",
         holds: "whether the Node line's npm takes --omit=dev (npm 7 and later; older ones say --production)",
     },
 ];
 
 pub(super) fn derive(values: &mut Map<String, Value>) {
+    crate::detect::frontend::derive(values);
     let (setup, ships_yarn) = package_manager_setup(values);
     values.insert("package_manager_setup".into(), Value::from(setup));
     values.insert("node_ships_yarn".into(), Value::from(ships_yarn));

@@ -69,6 +69,9 @@ pub(super) struct RunFiles {
     /// Packages the code loads that only devDependencies declare (the image installs production ones), with
     /// where (`src/index.js:1`).
     pub(super) dev_only: BTreeMap<String, String>,
+    /// Paths the code names that neither the repository nor the app's build makes (`client/build`, which another
+    /// package.json builds), with where (`server.js:12`).
+    pub(super) absent: BTreeMap<String, String>,
     /// What the modules followed say about listening (those that say something), with their paths.
     listening: Found,
     /// Modules loaded from a folder by a computed name (`autoload({ dir: … })`): shipped, not followed.
@@ -465,6 +468,8 @@ fn ship_named_paths(
                 found.ship(&path, || format!("{shown}:{line} names {path}"));
             }
             found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
+        } else if !bare {
+            found.absent.entry(path).or_insert_with(|| format!("{shown}:{line}"));
         }
     }
 }

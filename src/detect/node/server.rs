@@ -381,6 +381,38 @@ fn run_time_needs(app: &App, found: &mut RunFiles, facts: &mut Facts, warnings: 
     database_writes(app, found, warnings);
     written_dirs(app, found, facts);
     runtime_programs(found.programs.iter(), facts);
+    served_frontend(app, found, facts, warnings);
+}
+
+/// The front-end the server serves from a folder another package.json of the repository builds (`express.static`
+/// of `client/build`, which client/package.json's build writes): built in a stage of its own and copied where the
+/// server reads it (was: neither built nor shipped, so every page answered 404).
+fn served_frontend(app: &App, found: &RunFiles, facts: &mut Facts, warnings: &mut Vec<String>) {
+    // (A workspace's packages are built by the workspace; only a lone app's folders are looked at.)
+    if app.dir != "." {
+        return;
+    }
+    let root = app.path(".");
+    for (path, source) in &found.absent {
+        if crate::detect::frontend::builder_of(&root, path).is_none_or(|builder| builder == ".") {
+            continue;
+        }
+        match crate::detect::frontend::served(&root, path, source) {
+            Ok(None) => continue,
+            Ok(Some(served)) => {
+                for (key, fact) in served.facts {
+                    let fact = if key == "frontend" {
+                        fact.with_note(served.note.clone())
+                    } else {
+                        fact
+                    };
+                    facts.insert(key.into(), fact);
+                }
+            }
+            Err(warning) => warnings.push(warning),
+        }
+        return;
+    }
 }
 
 /// What the server's dependencies write besides what its code names: the `SQLite` file of the database settings
