@@ -57,6 +57,15 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
     if let Some(output) = &output {
         fact["output"] = json!(output);
     }
+    if let Some((config, required)) = config_env(app, &schema) {
+        let names: Vec<&str> = required.iter().map(|pair| pair["name"].as_str().unwrap_or_default()).collect();
+        warnings.push(format!(
+            "{config}: the Prisma config reads {} with env(), which stops `prisma generate` when unset: the build \
+             stages get placeholders (the image's runtime does not); the server needs the real values at run time",
+            names.join(", ")
+        ));
+        fact["config_env"] = json!(required);
+    }
     if install_generates {
         // An install hook generates the client: the schema must be there before the install, with the manifests.
         let is_dir = app.path(&schema).is_dir();
@@ -104,6 +113,44 @@ pub(super) fn prisma(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// Prisma's config files, as the CLI looks for them at the app's top.
+const CONFIG_FILES: &[&str] = &[
+    "prisma.config.ts",
+    "prisma.config.mts",
+    "prisma.config.cts",
+    "prisma.config.js",
+    "prisma.config.mjs",
+    "prisma.config.cjs",
+];
+
+/// The variables the Prisma config requires through prisma/config's `env("NAME")` (Prisma 7 reads the
+/// datasource URL there), each with a placeholder of the schema's database kind: `prisma generate` loads the
+/// config and stops on an unset one, though it never connects. With the config as the user sees it.
+fn config_env(app: &App, schema: &str) -> Option<(String, Vec<serde_json::Value>)> {
+    let file = CONFIG_FILES.iter().find(|name| app.path(name).is_file())?;
+    let text = app.text(file)?;
+    let reads = super::js::env::env_reads(&text, file)?;
+    if reads.required_by_prisma_config.is_empty() {
+        return None;
+    }
+    let provider = read_small_text(&app.path(schema))
+        .and_then(|text| block_value(&text, "datasource ", "provider", "\"").map(|(provider, _)| provider));
+    let placeholder = match provider.as_deref() {
+        Some("mysql") => "mysql://build:build@localhost:3306/build",
+        Some("sqlite") => "file:./build.db",
+        Some("sqlserver") => "sqlserver://localhost:1433;database=build",
+        Some("mongodb") => "mongodb://localhost:27017/build",
+        _ => "postgresql://build:build@localhost:5432/build",
+    };
+    let mut required: Vec<serde_json::Value> = Vec::new();
+    for (name, _) in reads.required_by_prisma_config {
+        if !required.iter().any(|pair| pair["name"] == name.as_str()) {
+            required.push(json!({ "name": name, "value": placeholder }));
+        }
+    }
+    Some((app.file(file), required))
 }
 
 /// The folder of the schema's `SQLite` database, which the server writes (the file and its journal), with why:

@@ -31,6 +31,8 @@ pub(crate) enum Access {
 pub(crate) struct EnvReads {
     pub(crate) names: Vec<(Access, String, usize)>,
     pub(crate) schemas: Vec<Schema>,
+    /// Names read with prisma/config's `env("NAME")`, which throws when the variable is unset, with their lines.
+    pub(crate) required_by_prisma_config: Vec<(String, usize)>,
 }
 
 /// A `createEnv({...})` call: what it requires and how it is skipped.
@@ -72,6 +74,7 @@ pub(crate) fn env_reads(text: &str, name: &str) -> Option<EnvReads> {
         let mut collector = Collector {
             lines: Lines::new(text),
             found: EnvReads::default(),
+            prisma_env: Vec::new(),
         };
         collector.visit_program(program);
         collector.found
@@ -81,6 +84,8 @@ pub(crate) fn env_reads(text: &str, name: &str) -> Option<EnvReads> {
 struct Collector {
     lines: Lines,
     found: EnvReads,
+    /// The local names of prisma/config's `env` (`import { env } from "prisma/config"`).
+    prisma_env: Vec<String>,
 }
 
 impl Collector {
@@ -132,6 +137,16 @@ impl<'a> Visit<'a> for Collector {
         let access = match it.source.value.as_str() {
             "$env/static/public" => Access::SvelteKitPublic,
             "$env/static/private" => Access::SvelteKitPrivate,
+            "prisma/config" => {
+                for specifier in it.specifiers.iter().flatten() {
+                    if let ImportDeclarationSpecifier::ImportSpecifier(named) = specifier {
+                        if named.imported.name() == "env" {
+                            self.prisma_env.push(named.local.name.to_string());
+                        }
+                    }
+                }
+                return;
+            }
             _ => return,
         };
         for specifier in it.specifiers.iter().flatten() {
@@ -162,6 +177,15 @@ impl<'a> Visit<'a> for Collector {
         if it.callee.is_specific_id("createEnv") {
             let schema = self.schema(it);
             self.found.schemas.push(schema);
+        }
+        if let (Expression::Identifier(callee), Some(Expression::StringLiteral(name))) = (
+            it.callee.get_inner_expression(),
+            it.arguments.first().and_then(|a| a.as_expression()).map(Expression::get_inner_expression),
+        ) {
+            if self.prisma_env.iter().any(|local| local == callee.name.as_str()) {
+                let line = self.line(it.span.start);
+                self.found.required_by_prisma_config.push((name.value.to_string(), line));
+            }
         }
         walk::walk_call_expression(self, it);
     }
@@ -276,6 +300,14 @@ fn settable(expr: &Expression) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prisma_config_env_calls_are_required_names() {
+        let text = "import { defineConfig, env as read } from 'prisma/config'\nimport { env } from './other'\n\
+                    export default defineConfig({\n  datasource: { url: read('DATABASE_URL') },\n  x: env('NOT_PRISMA'),\n})\n";
+        let reads = env_reads(text, "prisma.config.ts").unwrap();
+        assert_eq!(reads.required_by_prisma_config, [("DATABASE_URL".to_string(), 4)]);
+    }
 
     #[test]
     fn reads_of_both_kinds_without_comments() {
