@@ -61,7 +61,7 @@ pub(super) fn secrets(root: &Path, urls: &[(String, String)]) -> IndexSecrets {
         for (tool_name, key, prefix) in [("uv", "index", "UV_INDEX_"), ("poetry", "source", "POETRY_HTTP_BASIC_")] {
             for index in list(tool_name, key) {
                 let (Some(name), Some(url)) = (text(&index, "name"), text(&index, "url")) else { continue };
-                if is_public(url) {
+                if crate::knowledge::python::is_public_index(url) {
                     continue;
                 }
                 let source = format!("pyproject.toml ([tool.{tool_name}] {key} {name})");
@@ -95,11 +95,6 @@ fn text<'a>(table: &'a toml::Table, key: &str) -> Option<&'a str> {
     table.get(key).and_then(toml::Value::as_str)
 }
 
-/// `PyPI` itself and its file host need no credentials.
-fn is_public(url: &str) -> bool {
-    url.contains("pypi.org/") || url.contains("files.pythonhosted.org")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +105,8 @@ mod tests {
         std::fs::write(
             dir.path().join("pyproject.toml"),
             "[[tool.uv.index]]\nname = \"acme-internal\"\nurl = \"https://pkgs.acme.dev/simple\"\n\
-             [[tool.uv.index]]\nname = \"pypi\"\nurl = \"https://pypi.org/simple\"\n",
+             [[tool.uv.index]]\nname = \"pypi\"\nurl = \"https://pypi.org/simple\"\n\
+             [[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n",
         )
         .unwrap();
         let urls = vec![

@@ -430,7 +430,6 @@ fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(Stri
         .collect()
 }
 
-/// Adds `item` with where it was found, unless the list has it already.
 /// The standard modules a newer Python line removed that a module imports unconditionally, with their lines: an
 /// import at the module's top (`import imp`, `from distutils.version import LooseVersion`); one inside a
 /// `try:` or a function is indented, and left out (the code has a fallback, or may never run it).
@@ -454,6 +453,7 @@ fn removed_modules(text: &str) -> Vec<(&str, usize)> {
     found
 }
 
+/// Adds `item` with where it was found, unless the list has it already.
 fn add_once(list: &mut Vec<(String, String)>, item: String, source: String) {
     if !list.iter().any(|(known, _)| *known == item) {
         list.push((item, source));

@@ -165,6 +165,7 @@ pub(crate) fn native_releases(name: &str) -> Option<&'static NativeReleases> {
 #[derive(Deserialize, Default)]
 struct Tools {
     tool: Vec<Tool>,
+    public_indexes: Vec<String>,
 }
 
 /// A package manager's default version and the day it was uploaded.
@@ -266,10 +267,26 @@ pub(crate) fn removed_in(module: &str) -> Option<&'static str> {
         .map(|(line, _)| line.as_str())
 }
 
+fn tools() -> &'static Tools {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| table(TOOLS_TOML))
+}
+
 /// The default version of a package manager dockgen installs (`uv`, `poetry`, `pipenv`, `pdm`).
 pub(crate) fn tool(name: &str) -> Option<&'static Tool> {
-    static TOOLS: OnceLock<Tools> = OnceLock::new();
-    TOOLS.get_or_init(|| table(TOOLS_TOML)).tool.iter().find(|t| t.name == name)
+    tools().tool.iter().find(|t| t.name == name)
+}
+
+/// Whether an index URL is on a host anyone can read (tools.toml `public_indexes`): no credentials.
+pub(crate) fn is_public_index(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    tools()
+        .public_indexes
+        .iter()
+        .any(|public| host == *public || host.ends_with(&format!(".{public}")))
 }
 
 /// A distribution name as PEP 503 compares them: lower case, each run of `-`, `_` and `.` one `-`.
