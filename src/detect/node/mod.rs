@@ -15,6 +15,7 @@ mod js;
 mod listen;
 mod lockstate;
 mod manager;
+mod nest;
 mod next_loads;
 mod npmlock;
 mod nx;

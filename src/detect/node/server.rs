@@ -94,6 +94,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         None => command.as_deref().and_then(entry_file),
     };
     let has_build = server_build(app, entry, facts) || has_build;
+    super::nest::build_project(app, entry, facts);
     let outputs = build_outputs(app, warnings);
     let followed = shipped_files(app, facts, (entry, command.as_deref()), &source, has_build, &outputs, warnings);
     let bun_export = command.as_deref().filter(|c| c.starts_with("bun ")).and(entry);

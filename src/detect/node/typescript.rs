@@ -107,6 +107,13 @@ pub(super) fn compiled_source(app: &App, entry: &str) -> Option<Compiled> {
             out_dir: nx.output,
         });
     }
+    if let Some(project) = super::nest::project_of(app, entry).filter(|p| app.path(&p.main).is_file()) {
+        return Some(Compiled {
+            source: project.main,
+            root: project.source_root,
+            out_dir: project.out_dir,
+        });
+    }
     // `node dist/main` runs dist/main.js, as node resolves a name without an extension.
     let entry = if Path::new(entry).extension().is_none() { format!("{entry}.js") } else { entry.to_string() };
     let entry = entry.as_str();
