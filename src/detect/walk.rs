@@ -115,10 +115,10 @@ fn walk_at_most(
 }
 
 /// How deep below the root `marker_folders` looks, and how many folders it names at most.
-const MARKER_DEPTH: usize = 2;
+const MARKER_DEPTH: usize = 3;
 const MAX_MARKER_FOLDERS: usize = 8;
 
-/// Folders up to two levels below `dir` (skipping hidden, `_`-prefixed and dependency folders) holding one of
+/// Folders up to three levels below `dir` (skipping hidden, `_`-prefixed and dependency folders) holding one of
 /// the `markers` files, with the first marker each holds: `src (go.mod)`. Read only when the root holds none, so
 /// a refusal can name where the projects are.
 pub(crate) fn marker_folders(dir: &Path, markers: &[&str]) -> Vec<(String, String)> {
@@ -214,7 +214,7 @@ pub(crate) fn forget_gitignores() {
 
 #[cfg(test)]
 mod tests {
-    use super::{compiled_files, files_with_extensions, is_gitignored, walk_at_most};
+    use super::{compiled_files, files_with_extensions, is_gitignored, marker_folders, walk_at_most};
 
     #[test]
     fn one_folder_written_two_ways_is_matched_by_its_own_gitignore() {
@@ -241,6 +241,27 @@ mod tests {
         assert_eq!(
             cut.cut_warning("svc", "Go", "pass X").unwrap(),
             "svc: more than 3 Go files; dockgen read the first 3 and what it found may be incomplete: pass X"
+        );
+    }
+
+    #[test]
+    fn projects_three_levels_down_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for (folder, marker) in [
+            ("go/src/catan", "go.mod"),
+            ("next/src/catan", "package.json"),
+            ("a/b/c/d", "go.mod"),
+        ] {
+            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+            std::fs::write(dir.path().join(folder).join(marker), "").unwrap();
+        }
+        let found = marker_folders(dir.path(), &["go.mod", "package.json"]);
+        assert_eq!(
+            found,
+            [
+                ("go/src/catan".to_string(), "go.mod".to_string()),
+                ("next/src/catan".into(), "package.json".into())
+            ]
         );
     }
 
