@@ -796,7 +796,9 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     # A fresh nonce, so a rebuild can never find this exact change in the cache of an earlier run.
     nonce = os.urandom(8).hex()
     comment = "#" if touched.suffix in (".py", ".toml", ".txt", ".cfg") else "//"
-    touched.write_text(touched.read_text() + f"\n{comment} e2e {nonce}: a source change that must not invalidate the dependency layer\n")
+    # (Appended as bytes: a source need not be UTF-8.)
+    line = f"\n{comment} e2e {nonce}: a source change that must not invalidate the dependency layer\n"
+    touched.write_bytes(touched.read_bytes() + line.encode())
     # Built again only up to the dependency step: the layers to that step are the whole Dockerfile's, and the
     # steps after it (compiling the project) prove nothing about the cache. Kept outside the build context.
     up_to = project.parent / f"{project.name}.up-to-dependencies.Dockerfile"
