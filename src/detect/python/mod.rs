@@ -974,6 +974,14 @@ fn started_programs(dependencies: &[Dependency], run_time: &runtime::RunTime, fa
         let Some(dependency) = dependencies.iter().find(|d| d.name == starts.package) else {
             continue;
         };
+        // A package the code neither imports nor runs (one more line of a frozen environment) starts nothing;
+        // a scan cut short cannot tell.
+        let used = run_time.cut.is_some()
+            || run_time.imported.iter().any(|module| *module == starts.module)
+            || run_time.programs.iter().any(|(program, _)| *program == starts.package);
+        if !used {
+            continue;
+        }
         for program in &starts.programs {
             if !found.iter().any(|(known, _)| known == program) {
                 found.push((program.clone(), format!("{} ({})", dependency.source, dependency.name)));

@@ -115,6 +115,9 @@ pub(super) struct RunTime {
     pub(super) host_variables: Vec<(String, String)>,
     /// Standard modules the code imports that a newer Python line removed (`distutils`), each once.
     pub(super) removed_imports: Vec<(String, String)>,
+    /// The top-level name of every module the code imports, anywhere in a file (`git` for `from git import
+    /// Repo`), each once.
+    pub(super) imported: Vec<String>,
     /// The warning of a walk cut short.
     pub(super) cut: Option<String>,
 }
@@ -133,6 +136,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
     let mut host_variables: Vec<(String, String)> = Vec::new();
     let mut made_elsewhere: Vec<MadeElsewhere> = Vec::new();
     let mut removed_imports: Vec<(String, String)> = Vec::new();
+    let mut imported: Vec<String> = Vec::new();
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -142,8 +146,13 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
-        for (module, line) in removed_modules(&text) {
-            add_once(&mut removed_imports, module.to_string(), format!("{rel}:{line}"));
+        for (module, line, top) in imported_modules(&text) {
+            if top && crate::knowledge::python::removed_in(module).is_some() {
+                add_once(&mut removed_imports, module.to_string(), format!("{rel}:{line}"));
+            }
+            if !imported.iter().any(|known| known == module) {
+                imported.push(module.to_string());
+            }
         }
         // A module at the top that runs itself unguarded (`asyncio.run(main())` as its last line) is a script too.
         let runs_itself = || top_level_run(&text).filter(|_| !rel.contains('/'));
@@ -223,6 +232,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         instance_folder,
         host_variables,
         removed_imports,
+        imported,
         cut: walked.cut_warning(".", "Python", "the folders it writes may be missing from the image's list"),
     }
 }
@@ -430,23 +440,25 @@ fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(Stri
         .collect()
 }
 
-/// The standard modules a newer Python line removed that a module imports unconditionally, with their lines: an
-/// import at the module's top (`import imp`, `from distutils.version import LooseVersion`); one inside a
-/// `try:` or a function is indented, and left out (the code has a fallback, or may never run it).
-fn removed_modules(text: &str) -> Vec<(&str, usize)> {
+/// The top-level name of each module an import line names (`import imp`, `from distutils.version import
+/// LooseVersion` → `distutils`), with its line and whether the import is at the module's top: one inside a `try:`
+/// or a function is indented (the code has a fallback, or may never run it). Relative imports are not modules.
+fn imported_modules(text: &str) -> Vec<(&str, usize, bool)> {
     let mut found = Vec::new();
     for (at, line) in text.lines().enumerate() {
-        let imported = if let Some(names) = line.strip_prefix("import ") {
+        let trimmed = line.trim_start();
+        let top = trimmed.len() == line.len();
+        let imported = if let Some(names) = trimmed.strip_prefix("import ") {
             names.split(',').collect::<Vec<_>>()
-        } else if let Some(from) = line.strip_prefix("from ") {
+        } else if let Some(from) = trimmed.strip_prefix("from ") {
             from.split(" import").next().into_iter().collect()
         } else {
             continue;
         };
         for name in imported {
             let module = name.trim().split([' ', '.']).next().unwrap_or_default();
-            if crate::knowledge::python::removed_in(module).is_some() {
-                found.push((module, at + 1));
+            if !module.is_empty() {
+                found.push((module, at + 1, top));
             }
         }
     }
@@ -943,8 +955,11 @@ LOOKUP = settings.get('cache_key')
     }
 
     #[test]
-    fn removed_modules_imported_at_the_top_only() {
-        let text = "import os, imp\nfrom distutils.util import strtobool\nfrom distutilsx import y\ntry:\n    import cgi\nexcept ImportError:\n    cgi = None\ndef f():\n    import telnetlib\n";
-        assert_eq!(removed_modules(text), vec![("imp", 1), ("distutils", 2)]);
+    fn imported_modules_with_their_lines_and_whether_at_the_top() {
+        let text = "import os, imp\nfrom distutils.util import strtobool\nfrom . import views\ntry:\n    import cgi\nexcept ImportError:\n    cgi = None\ndef f():\n    from git import Repo\n";
+        assert_eq!(
+            imported_modules(text),
+            vec![("os", 1, true), ("imp", 1, true), ("distutils", 2, true), ("cgi", 5, false), ("git", 9, false)]
+        );
     }
 }

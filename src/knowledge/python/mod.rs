@@ -58,6 +58,8 @@ impl Knowledge {
 #[derive(Deserialize)]
 pub(crate) struct Starts {
     pub(crate) package: String,
+    /// The name the code imports it by (`git` for gitpython).
+    pub(crate) module: String,
     pub(crate) programs: Vec<String>,
 }
 
