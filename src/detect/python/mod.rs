@@ -977,7 +977,7 @@ fn started_programs(dependencies: &[Dependency], run_time: &runtime::RunTime, fa
         // A package the code neither imports nor runs (one more line of a frozen environment) starts nothing;
         // a scan cut short cannot tell.
         let used = run_time.cut.is_some()
-            || run_time.imported.iter().any(|module| *module == starts.module)
+            || run_time.imported.contains(&starts.module)
             || run_time.programs.iter().any(|(program, _)| *program == starts.package);
         if !used {
             continue;

@@ -146,14 +146,7 @@ pub(super) fn scan(root: &Path) -> RunTime {
         }
         let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
         let Some(text) = read_small_text(path) else { continue };
-        for (module, line, top) in imported_modules(&text) {
-            if top && crate::knowledge::python::removed_in(module).is_some() {
-                add_once(&mut removed_imports, module.to_string(), format!("{rel}:{line}"));
-            }
-            if !imported.iter().any(|known| known == module) {
-                imported.push(module.to_string());
-            }
-        }
+        note_imports(&text, &rel, &mut removed_imports, &mut imported);
         // A module at the top that runs itself unguarded (`asyncio.run(main())` as its last line) is a script too.
         let runs_itself = || top_level_run(&text).filter(|_| !rel.contains('/'));
         if let Some(line) = main_guard(&text).or_else(runs_itself).filter(|_| rel != "manage.py") {
@@ -438,6 +431,19 @@ fn sqlite_files(summary: &super::source::Summary, module_dir: &str) -> Vec<(Stri
             Some((file?, line))
         })
         .collect()
+}
+
+/// Notes the modules a file imports (`imported`, each once) and those of them a newer Python line removed that it
+/// imports at its top (`removed`, with where).
+fn note_imports(text: &str, rel: &str, removed: &mut Vec<(String, String)>, imported: &mut Vec<String>) {
+    for (module, line, top) in imported_modules(text) {
+        if top && crate::knowledge::python::removed_in(module).is_some() {
+            add_once(removed, module.to_string(), format!("{rel}:{line}"));
+        }
+        if !imported.iter().any(|known| known == module) {
+            imported.push(module.to_string());
+        }
+    }
 }
 
 /// The top-level name of each module an import line names (`import imp`, `from distutils.version import
