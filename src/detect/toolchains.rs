@@ -27,6 +27,8 @@ pub(crate) enum Place {
     ToolFile,
     /// A CI workflow's setup step or job image: the line the project is tested on.
     Ci,
+    /// A static host's build settings (netlify.toml's `NODE_VERSION`): the line its deployed build runs on.
+    Hosting,
     /// The base image of a stage of the project's own Dockerfile.
     ContainerFile,
 }
@@ -37,6 +39,7 @@ impl Place {
         match self {
             Place::ToolFile => "tool-version file",
             Place::Ci => "CI workflow",
+            Place::Hosting => "the hosting config",
             Place::ContainerFile => "the project's Dockerfile",
         }
     }
@@ -83,6 +86,7 @@ pub(crate) fn mentions(root: &Path, dirs: &[&str], tool: Tool) -> Vec<Mention> {
     let mut found = Vec::new();
     for dir in dirs {
         found.extend(tool_files(root, dir, tool));
+        found.extend(netlify(root, dir, tool));
     }
     found.extend(github_workflows(root, tool));
     found.extend(gitlab_ci(root, tool));
@@ -139,6 +143,35 @@ fn tool_files(root: &Path, dir: &str, tool: Tool) -> Vec<Mention> {
         }
     }
     found
+}
+
+/// Netlify's build image line: `NODE_VERSION` / `PYTHON_VERSION` in netlify.toml's `[build.environment]`, the line
+/// the project's deployed build runs on.
+fn netlify(root: &Path, dir: &str, tool: Tool) -> Option<Mention> {
+    let name = match tool {
+        Tool::Node => "NODE_VERSION",
+        Tool::Python => "PYTHON_VERSION",
+        Tool::Java => return None,
+    };
+    let rel = join_rel(dir, "netlify.toml");
+    let text = read_small_text(&root.join(&rel))?;
+    let table: toml::Table = text.parse().ok()?;
+    let version = table
+        .get("build")?
+        .get("environment")?
+        .get(name)?
+        .as_str()?
+        .trim()
+        .to_string();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(name))
+        .map_or(1, |at| at + 1);
+    Some(Mention {
+        version,
+        source: format!("{rel}:{line}"),
+        place: Place::Hosting,
+    })
 }
 
 /// A Java version as version managers write it (`temurin-17.0.9+9`, `17.0.9-tem`, `openjdk-21`) reduced to

@@ -205,13 +205,17 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
     Ok(false)
 }
 
-/// Angular, Vue CLI, Create React App and Vite: front-ends whose build is a folder of static files.
+/// Angular, Vue CLI, Create React App, Vite and the static-site generators: front-ends whose build is a folder
+/// of static files.
 fn static_framework(
     app: &App,
     build: Option<&(String, String)>,
     facts: &mut Facts,
     warnings: &mut Vec<String>,
 ) -> Result<bool> {
+    if generated_site(app, build, facts, warnings) {
+        return Ok(true);
+    }
     if let Some(angular) = app.dependency("@angular/core") {
         need_build(app, facts, "Angular")?;
         let output = angular_output(app)?;
@@ -283,6 +287,59 @@ fn static_framework(
         return Ok(true);
     }
     Ok(false)
+}
+
+/// A static-site generator's site (Docusaurus, Gatsby, Eleventy, Hexo: knowledge/node/generators.toml) whose
+/// build script runs its build: its pages, in the folder the build's flag, the generator's config or its default
+/// names, served as a site of many pages (their own 404 page), whatever dev server `start` runs.
+fn generated_site(
+    app: &App,
+    build: Option<&(String, String)>,
+    facts: &mut Facts,
+    warnings: &mut Vec<String>,
+) -> bool {
+    let Some((_, source)) = build else { return false };
+    let commands = super::scripts::commands(app, "build");
+    for generator in node::generators() {
+        let Some(declared) = app.dependency(&generator.package) else { continue };
+        let builds = |words: &Vec<String>| {
+            words.first().is_some_and(|w| generator.programs.contains(w))
+                && generator.subcommand.as_ref().is_none_or(|sub| words.get(1) == Some(sub))
+        };
+        let Some(words) = commands.iter().find(|words| builds(words)) else { continue };
+        let flagged = generator.output_flag.as_ref().and_then(|flag| {
+            let at = words.iter().position(|w| w == flag || w.starts_with(&format!("{flag}=")))?;
+            let value = words[at].strip_prefix(&format!("{flag}=")).or_else(|| words.get(at + 1).map(String::as_str))?;
+            let value = value.trim_start_matches("./").trim_end_matches('/');
+            Some(Fact::new(value, source.clone()).with_note(format!("the build's {flag}")))
+        });
+        let configured = || {
+            let stem = generator.config_stem.as_deref()?;
+            let path: Vec<&str> = generator.config_path.iter().map(String::as_str).collect();
+            let legacy = generator.legacy_config.as_deref().filter(|name| app.path(name).is_file());
+            let setting = match legacy {
+                Some(name) if framework_config(app, stem).is_none() => {
+                    let text = app.text(name)?;
+                    match exported_setting(&text, name, &path) {
+                        Setting::Value { value, line } => Some(Fact::new(value, format!("{}:{line}", app.file(name)))),
+                        Setting::Unset | Setting::Unknown { .. } => None,
+                    }
+                }
+                _ => config_setting(app, stem, &path, OUTPUT_DIR_REMEDY, warnings).set(),
+            };
+            setting.map(|fact| {
+                let value = fact.value.as_str().unwrap_or_default().trim_start_matches("./").trim_end_matches('/').to_string();
+                Fact { value: json!(value), ..fact }
+            })
+        };
+        let output = flagged.or_else(configured).unwrap_or_else(|| {
+            Fact::new(generator.output.as_str(), declared.source.clone())
+                .with_note(format!("{}'s default output folder", generator.name))
+        });
+        static_site(facts, Fact::new(generator.name.as_str(), declared.source), Some(output), &[], false, warnings);
+        return true;
+    }
+    false
 }
 
 /// A dev server that forwards paths to a back end (Vite's `server.proxy`, Create React App's `proxy` in

@@ -217,10 +217,11 @@ fn declared_floor(apps: &[&App]) -> Option<(u64, Limit)> {
     found
 }
 
-/// Without a pin: the newest LTS line the CI workflows test on, else the project's Dockerfile's, else the major
+/// Without a pin: the newest LTS line the CI workflows test on, else the one its static host builds on
+/// (netlify.toml), else the project's Dockerfile's, else the major
 /// of `@types/node` — each only when `allowed` (an open engines range) allows it.
 fn named_elsewhere(apps: &[&App], mentions: &[toolchains::Mention], allowed: &dyn Fn(u64) -> bool) -> Option<Fact> {
-    for place in [Place::Ci, Place::ContainerFile] {
+    for place in [Place::Ci, Place::Hosting, Place::ContainerFile] {
         let lines: Vec<(u64, &toolchains::Mention)> = mentions
             .iter()
             .filter(|m| m.place == place)

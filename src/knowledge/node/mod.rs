@@ -16,6 +16,7 @@ const NATIVE_TOML: &str = include_str!("native.toml");
 const REMOVED_TOML: &str = include_str!("removed.toml");
 const FLOORS_TOML: &str = include_str!("floors.toml");
 const CLIS_TOML: &str = include_str!("clis.toml");
+const GENERATORS_TOML: &str = include_str!("generators.toml");
 const OPENSSL_TOML: &str = include_str!("openssl.toml");
 pub(crate) const LINES_TOML: &str = include_str!("lines.toml");
 
@@ -285,6 +286,32 @@ pub(crate) struct ServerCli {
 pub(crate) fn server_clis() -> &'static [ServerCli] {
     static CLIS: OnceLock<Clis> = OnceLock::new();
     &CLIS.get_or_init(|| table(CLIS_TOML)).cli
+}
+
+#[derive(Deserialize, Default)]
+struct Generators {
+    generator: Vec<Generator>,
+}
+
+/// A static-site generator (generators.toml).
+#[derive(Deserialize)]
+pub(crate) struct Generator {
+    pub(crate) name: String,
+    pub(crate) package: String,
+    pub(crate) programs: Vec<String>,
+    pub(crate) subcommand: Option<String>,
+    pub(crate) output: String,
+    pub(crate) output_flag: Option<String>,
+    pub(crate) config_stem: Option<String>,
+    pub(crate) legacy_config: Option<String>,
+    #[serde(default)]
+    pub(crate) config_path: Vec<String>,
+}
+
+/// The static-site generators, in the order they are looked for.
+pub(crate) fn generators() -> &'static [Generator] {
+    static GENERATORS: OnceLock<Generators> = OnceLock::new();
+    &GENERATORS.get_or_init(|| table(GENERATORS_TOML)).generator
 }
 
 /// Node's release lines (lines.toml).
