@@ -744,7 +744,8 @@ fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<Assigned> {
     if !declares {
         return None;
     }
-    let (Some((Token::Ident(name), _)), Some((Token::Punct('='), _)), Some((Token::Number(number), line))) =
+    // (`const PORT = 8007` or `const PORT = '8007'`: node's listen takes a string of digits as well.)
+    let (Some((Token::Ident(name), _)), Some((Token::Punct('='), _)), Some((value @ (Token::Number(_) | Token::Str(_)), line))) =
         (tokens.get(at + 1), tokens.get(at + 2), tokens.get(at + 3))
     else {
         return None;
@@ -753,7 +754,7 @@ fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<Assigned> {
         None | Some((Token::Punct(';'), _)) => true,
         Some((_, next_line)) => next_line > line,
     };
-    let port = number.parse::<u16>().ok().filter(|p| *p > 0)?;
+    let port = port_number(value)?;
     ends.then(|| Assigned {
         name: name.to_string(),
         variable: None,

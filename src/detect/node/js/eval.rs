@@ -164,16 +164,26 @@ impl<'s, 'a> Scope<'s, 'a> {
             Expression::StringLiteral(s) => Some(Static::Text(s.value.to_string())),
             Expression::TemplateLiteral(template) => {
                 let mut text = String::new();
+                // `${__dirname}/assets`: a folder's path as the template's start, then text.
+                let mut base = None;
                 for (i, quasi) in template.quasis.iter().enumerate() {
                     text.push_str(quasi.value.cooked?.as_str());
                     if let Some(part) = template.expressions.get(i) {
-                        let Static::Text(part) = self.eval_at(part, depth)? else {
-                            return None;
-                        };
-                        text.push_str(&part);
+                        match self.eval_at(part, depth)? {
+                            Static::Text(part) => text.push_str(&part),
+                            folder @ (Static::Here(_) | Static::Cwd(_)) if i == 0 && text.is_empty() => {
+                                base = Some(folder);
+                            }
+                            _ => return None,
+                        }
                     }
                 }
-                Some(Static::Text(text))
+                match base {
+                    None => Some(Static::Text(text)),
+                    Some(Static::Here(base)) => under(&text).map(|rest| Static::Here(join(&base, rest))),
+                    Some(Static::Cwd(base)) => under(&text).map(|rest| Static::Cwd(join(&base, rest))),
+                    Some(_) => None,
+                }
             }
             Expression::BinaryExpression(sum) if sum.operator == BinaryOperator::Addition => {
                 let left = self.eval_at(&sum.left, depth)?;
@@ -356,6 +366,15 @@ fn resolve_all(args: &[Static]) -> Option<Static> {
 
 /// `base` and `rel` joined and normalised: no `.` parts, `..` folded where it can be, no leading `./`;
 /// `..` kept at the front when the path leaves `base`'s root.
+/// What follows a folder in a template (`/assets` → `assets`; nothing: the folder itself).
+fn under(text: &str) -> Option<&str> {
+    if text.is_empty() {
+        Some("")
+    } else {
+        text.strip_prefix('/')
+    }
+}
+
 pub(crate) fn join(base: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in base.split('/').chain(rel.split('/')) {
@@ -440,6 +459,10 @@ mod tests {
             here("dist")
         );
         assert_eq!(eval_last("__dirname + '/views'"), here("views"));
+        assert_eq!(eval_last("`${__dirname}/assets`"), here("assets"));
+        assert_eq!(eval_last("`${__dirname}`"), here(""));
+        assert_eq!(eval_last("`${__dirname}assets`"), None);
+        assert_eq!(eval_last("`x/${__dirname}`"), None);
         assert_eq!(
             eval_last("const { join } = require('path'); join(__filename, '..', 'a')"),
             here("a")
