@@ -295,6 +295,9 @@ fn follow(
             }
             None => folder.clone(),
         };
+        let loads_folders = refs.modules.iter().any(|(specifier, _)| {
+            package_name(specifier).is_some_and(|p| node::runtime().files.folder_loaders.iter().any(|l| l == p))
+        });
         for (index, (specifier, line)) in refs.modules.into_iter().enumerate() {
             let eager = eager && !refs.lazy.contains(&index);
             if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
@@ -333,9 +336,13 @@ fn follow(
                 Some(path) => {
                     found.loads_folders = true;
                     found.ship(&top(&path), || format!("{shown}:{line} loads modules from {path}"));
+                    queue_folder_modules(app, &path, &format!("{shown}:{line} loads modules from {path}"), eager, queue);
                 }
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
+        }
+        if loads_folders {
+            queue_named_folders(app, &refs.paths, (&run_folder, &shown), eager, queue);
         }
         ship_named_paths(app, walk, found, refs.paths, (&folder, &run_folder), &shown);
         for (program, line) in refs.runs {
@@ -470,6 +477,38 @@ fn ship_named_paths(
             found.ship(&top_of(walk, &path), || format!("{shown}:{line} names {path}"));
         } else if !bare {
             found.absent.entry(path).or_insert_with(|| format!("{shown}:{line}"));
+        }
+    }
+}
+
+/// A module that loads the modules of a folder it names (`autoload({ dir: path.join(__dirname, 'routes') })`) runs
+/// them too: each named folder's modules are followed like imports.
+fn queue_named_folders(
+    app: &App,
+    paths: &[(Static, usize)],
+    (run_folder, shown): (&str, &str),
+    eager: bool,
+    queue: &mut VecDeque<(String, String, bool)>,
+) {
+    for (value, line) in paths {
+        let path = match value {
+            Static::Here(rel) => join(run_folder, rel),
+            Static::Cwd(rel) => join("", rel),
+            _ => continue,
+        };
+        if !path.is_empty() && !path.starts_with("..") && app.path(&path).is_dir() {
+            queue_folder_modules(app, &path, &format!("{shown}:{line} loads the modules of {path}"), eager, queue);
+        }
+    }
+}
+
+/// Queues the source files under `folder` (a folder whose modules the code loads by their place), each as loaded
+/// for `why`.
+fn queue_folder_modules(app: &App, folder: &str, why: &str, eager: bool, queue: &mut VecDeque<(String, String, bool)>) {
+    let dir = app.path(folder);
+    for module in crate::detect::walk::files_with_extensions(&dir, SOURCE_EXTENSIONS, |_| false).files {
+        if let Some(rel) = module.strip_prefix(&dir).ok().and_then(|rel| rel.to_str()) {
+            queue.push_back((join(folder, rel), why.to_string(), eager));
         }
     }
 }

@@ -55,6 +55,8 @@ pub(crate) struct RuntimeFiles {
     pub(crate) dependencies: BTreeMap<String, Vec<String>>,
     /// Programs a start script pipes the server's logs into for a terminal.
     pub(crate) log_formatters: Vec<String>,
+    /// Packages that load every module of a folder the code names (`@fastify/autoload`).
+    pub(crate) folder_loaders: Vec<String>,
     /// Packages whose API builds front-end assets.
     pub(crate) build_apis: Vec<String>,
     /// Packages that make a file a server.
