@@ -293,6 +293,21 @@ impl<'a> Collector<'_, '_, 'a> {
         }
     }
 
+    /// A template a view engine renders by a path from its root (`reply.view('/index.ejs')`: @fastify/view's root
+    /// is the working directory unless given): a file of the working directory, where an absolute-looking name
+    /// would otherwise be taken for a path outside the app.
+    fn note_template(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
+        if called_name(callee) != Some("view") {
+            return;
+        }
+        if let Some(Argument::StringLiteral(name)) = arguments.first() {
+            if let Some(rel) = name.value.strip_prefix('/').filter(|rel| !rel.is_empty() && !rel.starts_with('/')) {
+                let line = self.line(offset);
+                self.found.paths.push((Static::Cwd(rel.to_string()), line));
+            }
+        }
+    }
+
     /// A setting naming a path written to: `{ dest: 'uploads/' }`, `{ filename: './data/app.db' }`.
     fn note_written_setting(&mut self, it: &ObjectProperty<'a>) {
         let Some(key) = it.key.static_name() else { return };
@@ -395,6 +410,7 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         self.note_write(&it.callee, &it.arguments, it.span.start, false);
         self.note_run(&it.callee, &it.arguments, it.span.start);
         self.note_served_folder(&it.callee, &it.arguments, it.span.start);
+        self.note_template(&it.callee, &it.arguments, it.span.start);
         walk::walk_call_expression(self, it);
     }
 
