@@ -208,7 +208,7 @@ pub(super) fn run_target(words: &[String]) -> Option<(String, Vec<String>)> {
     };
     // Flags between `run` and the name (`npm run --silent serve`) are not followed; `bun run index.ts` runs a
     // file, not a script.
-    if script.starts_with('-') || word(0) == Some("bun") && is_script_file(script) {
+    if script.starts_with('-') || word(0) == Some("bun") && is_bun_file(script) {
         return None;
     }
     let at = words.iter().position(|w| w == script)?;
@@ -323,6 +323,11 @@ pub(super) fn is_script_file(word: &str) -> bool {
         .iter()
         .any(|e| word.ends_with(e))
         && !word.starts_with('-')
+}
+
+/// A file bun runs as it is: a script file as node's, and JSX or TSX too (`bun run index.tsx`).
+pub(super) fn is_bun_file(word: &str) -> bool {
+    is_script_file(word) || ([".tsx", ".jsx"].iter().any(|e| word.ends_with(e)) && !word.starts_with('-'))
 }
 
 /// Built-in commands of yarn and pnpm that are not script names.

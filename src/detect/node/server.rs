@@ -1053,7 +1053,7 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
         match words.first().map(|w| crate::detect::deploy::base_name(w)) {
             Some("node") => runs_file,
             // bun runs a script file as node does; a word that is no file is a package script.
-            Some("bun") => runs_file && file.is_some_and(scripts::is_script_file),
+            Some("bun") => runs_file && file.is_some_and(scripts::is_bun_file),
             _ => false,
         }
     };
@@ -1305,11 +1305,7 @@ fn node_command(words: &[String], strips_types: bool) -> Option<String> {
     }
     let kept: Vec<&str> = std::iter::once(runtime).chain(rest).collect();
     let file = node_file(&kept)?;
-    // Bun also runs JSX and TSX as they are.
-    let jsx = std::path::Path::new(file)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tsx") || e.eq_ignore_ascii_case("jsx"));
-    if runtime == "bun" && !scripts::is_script_file(file) && !jsx {
+    if runtime == "bun" && !scripts::is_bun_file(file) {
         return None;
     }
     if runtime == "node" && is_typescript(file) && !strips_types {
