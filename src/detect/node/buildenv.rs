@@ -91,6 +91,8 @@ struct Reads {
     schemas: Vec<(String, Schema)>,
     /// `SvelteKit`'s `$env/static/private` imports: inlined into the server by the build, which fails without them.
     private_static: Names,
+    /// Every name imported from `SvelteKit`'s `$env/static/*`: the build stops on one that is not set at all.
+    static_imports: Vec<String>,
     /// A read of `SKIP_ENV_VALIDATION` (a hand-written schema's switch).
     skip_read: Option<String>,
     /// Said when the app had more sources than one walk reads.
@@ -158,6 +160,22 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
         for (name, at) in std::mem::take(&mut reads.private_static.0) {
             reads.inlined.add(name, || at);
         }
+    }
+    // SvelteKit stops on a `$env/static/*` import of a variable that is not set at all: declared with an empty
+    // value, the build passes and `--build-arg NAME=VALUE` gives the real one.
+    let must_exist: Vec<&str> = reads
+        .inlined
+        .0
+        .iter()
+        .filter(|(name, _)| reads.static_imports.contains(name))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if let Some((_, first)) = reads.inlined.0.iter().find(|(name, _)| must_exist.contains(&name.as_str())) {
+        facts.insert(
+            "build_env_empty".into(),
+            Fact::new(json!(must_exist), first.clone())
+                .with_note("imported from $env/static/*, which stops the build when unset: empty unless given"),
+        );
     }
     if let Some(fact) = reads
         .inlined
@@ -280,6 +298,9 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
 
 /// Keeps one read the build depends on: a name the bundler inlines, a `SvelteKit` private import, the skip switch.
 fn take_read(reads: &mut Reads, prefixes: &[(Access, &str)], (access, name): (Access, String), at: impl FnOnce() -> String) {
+    if matches!(access, Access::SvelteKitPublic | Access::SvelteKitPrivate) && !reads.static_imports.contains(&name) {
+        reads.static_imports.push(name.clone());
+    }
     if prefixes
         .iter()
         .any(|(a, prefix)| *a == access && name.starts_with(prefix) && name.len() > prefix.len())
