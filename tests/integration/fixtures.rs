@@ -54,6 +54,29 @@ fn every_fixture_folder_is_a_generated_test() {
     );
 }
 
+/// git keeps no empty folder, so a fixture's empty folder exists here and not in a clean clone, where its
+/// snapshots would differ.
+#[test]
+fn no_fixture_holds_an_empty_folder() {
+    fn empty_folders(dir: &std::path::Path, found: &mut Vec<String>) {
+        let entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(Result::unwrap).collect();
+        if entries.is_empty() {
+            found.push(dir.display().to_string());
+        }
+        for entry in entries {
+            if entry.file_type().unwrap().is_dir() {
+                empty_folders(&entry.path(), found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    empty_folders(&fixtures_dir(), &mut found);
+    assert!(
+        found.is_empty(),
+        "empty folders under tests/fixtures (add a file or remove them): {found:?}"
+    );
+}
+
 /// `dockgen init` and `dockgen detect --json` on one fixture: both snapshotted, the Dockerfile checked and linted.
 fn render_case(name: &str) {
     let fixture = fixtures_dir().join(name);
