@@ -163,17 +163,13 @@ pub(super) fn build_env(app: &App, facts: &mut Facts, warnings: &mut Vec<String>
     }
     // SvelteKit stops on a `$env/static/*` import of a variable that is not set at all: declared with an empty
     // value, the build passes and `--build-arg NAME=VALUE` gives the real one.
-    let must_exist: Vec<&str> = reads
-        .inlined
-        .0
-        .iter()
-        .filter(|(name, _)| reads.static_imports.contains(name))
-        .map(|(name, _)| name.as_str())
-        .collect();
-    if let Some((_, first)) = reads.inlined.0.iter().find(|(name, _)| must_exist.contains(&name.as_str())) {
+    let must_exist: Vec<&(String, String)> =
+        reads.inlined.0.iter().filter(|(name, _)| reads.static_imports.contains(name)).collect();
+    if let Some((_, first)) = must_exist.first() {
+        let names: Vec<&str> = must_exist.iter().map(|(name, _)| name.as_str()).collect();
         facts.insert(
             "build_env_empty".into(),
-            Fact::new(json!(must_exist), first.clone())
+            Fact::new(json!(names), first.clone())
                 .with_note("imported from $env/static/*, which stops the build when unset: empty unless given"),
         );
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use nodejs_semver::Range;
-use super::npmlock::{LockFile, NpmLock, Package, TreeDependency};
+use super::npmlock::{LockFile, NpmLock, TreeDependency};
 
 use crate::detect::read_small_text;
 use crate::knowledge::node;
@@ -314,24 +314,16 @@ pub(super) fn comparator_sets(text: &str) -> Option<Vec<Range>> {
 /// range allows the oldest line known (or none known at all: a range of lines long gone says nothing).
 pub(super) fn floor(file: &LockFile, shown: &str) -> Option<(u64, Limit)> {
     let lock = file.lock.as_ref()?;
-    let table = node::lines();
-    let oldest = table.line.first()?.version;
-    let mut ranges: HashMap<&str, Option<(u64, Vec<Range>)>> = HashMap::new();
-    let mut found: Option<(u64, &str, &str, &Package)> = None;
-    for (key, package) in lock.packages.iter().filter(|(key, package)| !key.is_empty() && !package.optional) {
-        let Some(range) = package.engines.as_ref().and_then(|e| e.get("node")).and_then(|r| r.as_str()) else {
-            continue;
-        };
-        let first = ranges.entry(range).or_insert_with(|| first_line(range));
-        if let Some((first, _)) = first.as_ref().filter(|(first, _)| *first > oldest) {
-            if found.is_none_or(|(highest, ..)| *first > highest) {
-                found = Some((*first, key, range, package));
-            }
-        }
-    }
-    let (first, key, range, package) = found?;
-    let sets = ranges.get(range)?.as_ref()?.1.clone();
-    let name = key.rsplit_once("node_modules/").map_or(key, |(_, name)| name);
+    let ranges = lock
+        .packages
+        .iter()
+        .filter(|(key, package)| !key.is_empty() && !package.optional)
+        .filter_map(|(key, package)| {
+            let range = package.engines.as_ref()?.get("node")?.as_str()?;
+            Some((range, (key, package)))
+        });
+    let (first, range, sets, (key, package)) = highest_first_line(ranges)?;
+    let name = key.rsplit_once("node_modules/").map_or(key.as_str(), |(_, name)| name);
     let entry = format!("\"{key}\": {{");
     let line = file.text.lines().position(|l| l.trim() == entry).map_or(1, |at| at + 1);
     Some((
@@ -368,20 +360,34 @@ fn first_line(range: &str) -> Option<(u64, Vec<Range>)> {
 pub(super) fn pnpm_floor(text: &str, file: &str) -> Option<(u64, Limit)> {
     let doc = marked_yaml::parse_yaml(0, engines_outline(text)).ok()?;
     let packages = doc.as_mapping()?.get_mapping("packages")?;
+    let ranges = packages.iter().filter_map(|(key, package)| {
+        let range = engines_node(package)?;
+        Some((range.as_str(), (key, range)))
+    });
+    let (first, range, sets, (key, node)) = highest_first_line(ranges)?;
+    let line = node.span().start().map_or(1, marked_yaml::Marker::line);
+    let package = key.as_str().trim_start_matches('/').to_string();
+    Some((first, Limit { package, range: range.to_string(), source: format!("{file}:{line}"), sets }))
+}
+
+/// Of packages with their `engines.node` ranges, the one whose range's oldest allowed line is the highest above
+/// the oldest line known, with that line, its range and the range's sets; each distinct range is read once.
+/// None when every range allows the oldest line known.
+fn highest_first_line<'r, T>(ranges: impl Iterator<Item = (&'r str, T)>) -> Option<(u64, &'r str, Vec<Range>, T)> {
     let oldest = node::lines().line.first()?.version;
-    let mut found: Option<(u64, Limit)> = None;
-    for (key, package) in packages.iter() {
-        let Some(range) = engines_node(package) else {
-            continue;
-        };
-        let line = range.span().start().map_or(1, marked_yaml::Marker::line);
-        let package = key.as_str().trim_start_matches('/').to_string();
-        let Some((first, limit)) = floor_limit(package, range.as_str(), format!("{file}:{line}")) else { continue };
-        if first > oldest && found.as_ref().is_none_or(|(highest, _)| first > *highest) {
-            found = Some((first, limit));
+    let mut read: HashMap<&str, Option<(u64, Vec<Range>)>> = HashMap::new();
+    let mut found: Option<(u64, &str, T)> = None;
+    for (range, item) in ranges {
+        let first = read.entry(range).or_insert_with(|| first_line(range));
+        if let Some((first, _)) = first.as_ref().filter(|(first, _)| *first > oldest) {
+            if found.as_ref().is_none_or(|(highest, ..)| *first > *highest) {
+                found = Some((*first, range, item));
+            }
         }
     }
-    found
+    let (first, range, item) = found?;
+    let sets = read.remove(range)??.1;
+    Some((first, range, sets, item))
 }
 
 /// Every reader on arbitrary text, for the fuzz target.

@@ -5,7 +5,10 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
 use super::js::config::{exported_setting, Setting};
-use super::outputs::{astro_output, config_setting, framework_config, static_output, vite_output, OUTPUT_DIR_REMEDY};
+use super::outputs::{
+    astro_output, config_setting, flag_folder, framework_config, setting_in, static_output, vite_output,
+    OUTPUT_DIR_REMEDY,
+};
 use super::runfiles::{run_files, Ships, Walk};
 use super::listen::insert_port;
 use super::server::{server, start_from_script, starts_a_node_server};
@@ -308,29 +311,16 @@ fn generated_site(
         };
         let Some(words) = commands.iter().find(|words| builds(words)) else { continue };
         let flagged = generator.output_flag.as_ref().and_then(|flag| {
-            let at = words.iter().position(|w| w == flag || w.starts_with(&format!("{flag}=")))?;
-            let value = words[at].strip_prefix(&format!("{flag}=")).or_else(|| words.get(at + 1).map(String::as_str))?;
-            let value = value.trim_start_matches("./").trim_end_matches('/');
-            Some(Fact::new(value, source.clone()).with_note(format!("the build's {flag}")))
+            let folder = (0..words.len()).find_map(|at| flag_folder(words, at, flag))?;
+            Some(Fact::new(folder, source.clone()).with_note(format!("the build's {flag}")))
         });
         let configured = || {
             let stem = generator.config_stem.as_deref()?;
+            let config = framework_config(app, stem).or_else(|| app.config(&[generator.legacy_config.as_deref()?]))?;
             let path: Vec<&str> = generator.config_path.iter().map(String::as_str).collect();
-            let legacy = generator.legacy_config.as_deref().filter(|name| app.path(name).is_file());
-            let setting = match legacy {
-                Some(name) if framework_config(app, stem).is_none() => {
-                    let text = app.text(name)?;
-                    match exported_setting(&text, name, &path) {
-                        Setting::Value { value, line } => Some(Fact::new(value, format!("{}:{line}", app.file(name)))),
-                        Setting::Unset | Setting::Unknown { .. } => None,
-                    }
-                }
-                _ => config_setting(app, stem, &path, OUTPUT_DIR_REMEDY, warnings).set(),
-            };
-            setting.map(|fact| {
-                let value = fact.value.as_str().unwrap_or_default().trim_start_matches("./").trim_end_matches('/').to_string();
-                Fact { value: json!(value), ..fact }
-            })
+            let mut fact = setting_in(config, &path, OUTPUT_DIR_REMEDY, warnings).set()?;
+            fact.value = json!(super::js::eval::join("", fact.value.as_str().unwrap_or_default()));
+            Some(fact)
         };
         let output = flagged.or_else(configured).unwrap_or_else(|| {
             Fact::new(generator.output.as_str(), declared.source.clone())

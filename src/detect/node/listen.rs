@@ -506,10 +506,7 @@ fn port_option(
     literal: &'static str,
     found: &mut Listen,
 ) -> bool {
-    if tokens.get(open + 1).map(|(t, _)| t) != Some(&Token::Punct('{')) {
-        return false;
-    }
-    let Some(key) = object_key(tokens, open + 1, "port") else {
+    let Some(key) = option_key(tokens, open, "port") else {
         return false;
     };
     match tokens.get(key + 1).map(|(t, _)| t) {
@@ -531,32 +528,23 @@ fn port_option(
     true
 }
 
-/// Where the object whose `{` is at `open` names `key` among its own properties (`key:` or the shorthand `key,`),
-/// not inside a nested object, call or function.
-fn object_key(tokens: &[(Token, usize)], open: usize, key: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (at, (token, _)) in tokens.iter().enumerate().skip(open) {
-        match token {
-            Token::Punct('{' | '(' | '[') => depth += 1,
-            Token::Punct('}' | ')' | ']') => {
-                depth -= 1;
-                if depth == 0 {
-                    return None;
-                }
-            }
-            Token::Ident(name) if depth == 1 && name == key => {
-                let before = tokens.get(at - 1).map(|(t, _)| t);
-                let after = tokens.get(at + 1).map(|(t, _)| t);
-                let property = matches!(before, Some(Token::Punct('{' | ',')))
-                    && matches!(after, Some(Token::Punct(':' | ',' | '}')));
-                if property {
-                    return Some(at);
-                }
-            }
-            _ => {}
+/// Where the options object a call at `open` is given first names `key` among its own properties (`key:` or the
+/// shorthand `key,`), not inside a nested object, call or function.
+fn option_key(tokens: &[(Token, usize)], open: usize, key: &str) -> Option<usize> {
+    let mut found = None;
+    walk_arguments(tokens, open, |k, at| {
+        let property = at.options
+            && at.depth == 2
+            && at.argument == 0
+            && matches!(&tokens[k].0, Token::Ident(name) if name == key)
+            && matches!(tokens.get(k - 1), Some((Token::Punct('{' | ','), _)))
+            && matches!(tokens.get(k + 1), Some((Token::Punct(':' | ',' | '}'), _)));
+        if property {
+            found = Some(k);
         }
-    }
-    None
+        found.is_none()
+    });
+    found
 }
 
 /// What a listen call's port argument at `at` says: a name assigned above (`listen(port`: its default, or the

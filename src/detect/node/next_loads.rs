@@ -22,14 +22,14 @@ pub(super) fn next_server_loads(app: &App, facts: &mut Facts, warnings: &mut Vec
         .object("devDependencies")
         .map(|deps| deps.keys().filter(|name| !name.starts_with("@types/") && app.is_dev_only(name)).cloned().collect())
         .unwrap_or_default();
-    let externals = &node::runtime().files.next.external_packages;
-    let candidates = |every: bool| dev_only.iter().filter(move |name| every || externals.contains(name));
-    if ROUTERS.iter().all(|(_, every)| candidates(*every).next().is_none()) {
+    // (The pages router's candidates are all of them: none, nothing to look for.)
+    if dev_only.is_empty() {
         return;
     }
+    let externals = &node::runtime().files.next.external_packages;
+    let candidates = |every: bool| dev_only.iter().filter(move |name| every || externals.contains(name));
     // Sources are parsed only when one of them names a candidate at all (a quoted specifier's start).
     let mentioned = mentioned_packages(app, &dev_only);
-
     let mut loads = BTreeMap::new();
     for (folders, every) in ROUTERS {
         let wanted: Vec<&String> = candidates(*every).filter(|name| mentioned.contains(*name)).collect();

@@ -52,9 +52,19 @@ pub(super) fn config_setting(
     remedy: &str,
     warnings: &mut Vec<String>,
 ) -> ConfigValue {
-    let Some((file, text)) = framework_config(app, stem) else {
-        return ConfigValue::Unset;
-    };
+    match framework_config(app, stem) {
+        Some(config) => setting_in(config, path, remedy, warnings),
+        None => ConfigValue::Unset,
+    }
+}
+
+/// [`config_setting`] in a config file already found (as the user sees it, with its text).
+pub(super) fn setting_in(
+    (file, text): (String, String),
+    path: &[&str],
+    remedy: &str,
+    warnings: &mut Vec<String>,
+) -> ConfigValue {
     let name = file.rsplit('/').next().unwrap_or(&file);
     match exported_setting(&text, name, path) {
         Setting::Value { value, line } => ConfigValue::Set(Fact::new(value, format!("{file}:{line}"))),
@@ -97,20 +107,22 @@ pub(super) fn vite_output(app: &App, vite: &Fact, warnings: &mut Vec<String>) ->
 /// A folder the build script names with a common output flag, or the default of a known bundler.
 pub(super) fn static_output(script: &str) -> Option<String> {
     let words: Vec<&str> = script.split_whitespace().collect();
-    for (i, word) in words.iter().enumerate() {
-        for flag in ["--out-dir", "--outdir", "--dist-dir", "--output-path", "--outDir"] {
-            if let Some(value) = word.strip_prefix(&format!("{flag}=")) {
-                return Some(value.trim_start_matches("./").trim_end_matches('/').to_string());
-            }
-            if *word == flag {
-                return words
-                    .get(i + 1)
-                    .map(|v| v.trim_start_matches("./").trim_end_matches('/').to_string());
-            }
-        }
+    let flags = ["--out-dir", "--outdir", "--dist-dir", "--output-path", "--outDir"];
+    if let Some(folder) = (0..words.len()).find_map(|i| flags.iter().find_map(|flag| flag_folder(&words, i, flag))) {
+        return Some(folder);
     }
     let tool = words.first()?;
     matches!(*tool, "parcel" | "webpack" | "rspack").then(|| "dist".to_string())
+}
+
+/// The folder the word at `at` gives when it is `flag` (`--out-dir site`, `--out-dir=./site/`): `site`.
+pub(super) fn flag_folder<S: AsRef<str>>(words: &[S], at: usize, flag: &str) -> Option<String> {
+    let word = words.get(at)?.as_ref();
+    let value = match word.strip_prefix(flag)? {
+        "" => words.get(at + 1)?.as_ref(),
+        rest => rest.strip_prefix('=')?,
+    };
+    Some(value.trim_start_matches("./").trim_end_matches('/').to_string())
 }
 
 /// The static hosts' configs and the key of each that names the folder they publish.

@@ -18,7 +18,6 @@ const VALUE_OPTIONS: &[&str] = &[
     "--listen-timeout", "--kill-timeout", "--restart-delay", "--max-restarts", "--exp-backoff-restart-delay",
 ];
 
-
 /// Whether the command's program is pm2.
 pub(super) fn is_runner(words: &[String]) -> bool {
     words

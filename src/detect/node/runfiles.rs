@@ -74,7 +74,8 @@ pub(super) struct RunFiles {
     pub(super) absent: BTreeMap<String, String>,
     /// What the modules followed say about listening (those that say something), with their paths.
     listening: Found,
-    /// Modules loaded from a folder by a computed name (`autoload({ dir: … })`): shipped, not followed.
+    /// Modules loaded from a folder by a computed name (`autoload({ dir: … })`): shipped and followed, but which of
+    /// them run is only known at run time, so what they say about listening is not taken.
     loads_folders: bool,
     /// Where a static file server is given the app's own folder (`express.static('./')`): any file of it may
     /// be asked for, so the whole folder ships.
@@ -295,7 +296,7 @@ fn follow(
             }
             None => folder.clone(),
         };
-        let loads_folders = refs.modules.iter().any(|(specifier, _)| {
+        let imports_folder_loader = refs.modules.iter().any(|(specifier, _)| {
             package_name(specifier).is_some_and(|p| node::runtime().files.folder_loaders.iter().any(|l| l == p))
         });
         for (index, (specifier, line)) in refs.modules.into_iter().enumerate() {
@@ -341,7 +342,7 @@ fn follow(
                 None => found.unfollowed.push(format!("{shown}:{line}")),
             }
         }
-        if loads_folders {
+        if imports_folder_loader {
             queue_named_folders(app, &refs.paths, (&run_folder, &shown), eager, queue);
         }
         ship_named_paths(app, walk, found, refs.paths, (&folder, &run_folder), &shown);

@@ -27,11 +27,6 @@ pub(super) struct Dependency {
 /// The version every release `specifiers` allow is below, and whether that one is allowed too: `<3.0`,
 /// `<=2.2.28`, `~=3.2` (below 4.0), `==3.2.*` (below 3.3). None when nothing bounds it from above.
 pub(super) fn upper_bound(specifiers: &pep440_rs::VersionSpecifiers) -> Option<(String, bool)> {
-    let bumped = |release: &[u64], keep: usize| -> Option<String> {
-        let mut parts: Vec<u64> = release.get(..keep)?.to_vec();
-        *parts.last_mut()? += 1;
-        Some(parts.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
-    };
     let bounds = specifiers.iter().filter_map(|spec| {
         let release = spec.version().release();
         match spec.operator() {
@@ -48,24 +43,27 @@ pub(super) fn upper_bound(specifiers: &pep440_rs::VersionSpecifiers) -> Option<(
     })
 }
 
+/// The first `keep` parts of a release with the last of them one higher (`3.2.1`, 2 → `3.3`): the version every
+/// release sharing that prefix is below.
+fn bumped(release: &[u64], keep: usize) -> Option<String> {
+    let mut parts: Vec<u64> = release.get(..keep)?.to_vec();
+    *parts.last_mut()? += 1;
+    Some(parts.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
+}
+
 /// Poetry's constraint (`^2.2`, `~2.2`, `>=2.0,<3.0`) as [`upper_bound`] reads it: a caret keeps the first
 /// non-zero part, a tilde the minor.
 pub(super) fn poetry_upper_bound(constraint: &str) -> Option<(String, bool)> {
     let constraint = constraint.trim();
     let release = |v: &str| -> Option<Vec<u64>> { v.trim().split('.').map(|p| p.parse().ok()).collect() };
-    let bump = |mut parts: Vec<u64>, at: usize| -> Option<(String, bool)> {
-        parts.truncate(at + 1);
-        *parts.get_mut(at)? += 1;
-        Some((parts.iter().map(u64::to_string).collect::<Vec<_>>().join("."), false))
-    };
     if let Some(version) = constraint.strip_prefix('^') {
         let parts = release(version)?;
         let first_non_zero = parts.iter().position(|p| *p != 0).unwrap_or(parts.len().saturating_sub(1));
-        return bump(parts, first_non_zero);
+        return Some((bumped(&parts, first_non_zero + 1)?, false));
     }
     if let Some(version) = constraint.strip_prefix('~').filter(|v| !v.starts_with('=')) {
         let parts = release(version)?;
-        return bump(parts.clone(), usize::from(parts.len() > 1));
+        return Some((bumped(&parts, usize::from(parts.len() > 1) + 1)?, false));
     }
     upper_bound(&pep440_rs::VersionSpecifiers::from_str(constraint).ok()?)
 }

@@ -364,8 +364,6 @@ fn resolve_all(args: &[Static]) -> Option<Static> {
     }
 }
 
-/// `base` and `rel` joined and normalised: no `.` parts, `..` folded where it can be, no leading `./`;
-/// `..` kept at the front when the path leaves `base`'s root.
 /// What follows a folder in a template (`/assets` → `assets`; nothing: the folder itself).
 fn under(text: &str) -> Option<&str> {
     if text.is_empty() {
@@ -375,6 +373,8 @@ fn under(text: &str) -> Option<&str> {
     }
 }
 
+/// `base` and `rel` joined and normalised: no `.` parts, `..` folded where it can be, no leading `./`;
+/// `..` kept at the front when the path leaves `base`'s root.
 pub(crate) fn join(base: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in base.split('/').chain(rel.split('/')) {

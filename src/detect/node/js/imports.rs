@@ -8,7 +8,7 @@ use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
     ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, NewExpression, ObjectProperty,
-    VariableDeclarator,
+    TemplateLiteral, VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::GetSpan;
@@ -96,6 +96,21 @@ fn called_name<'e>(callee: &'e Expression) -> Option<&'e str> {
         Expression::Identifier(id) => Some(id.name.as_str()),
         Expression::StaticMemberExpression(member) => Some(member.property.name.as_str()),
         _ => None,
+    }
+}
+
+/// The folder a template's literal start names (`./uploads/${name}` → `./uploads`): only one written as relative
+/// (`./`, `../`) when `relative_only`; an absolute one as it is; None for a URL or no folder at all.
+fn template_folder(template: &TemplateLiteral, relative_only: bool) -> Option<Static> {
+    let head = template.quasis.first()?.value.cooked?.as_str();
+    let folder = head.rsplit_once('/')?.0;
+    if head.contains("://") || (relative_only && !folder.starts_with('.')) {
+        return None;
+    }
+    match folder {
+        "" => None,
+        absolute if absolute.starts_with('/') => Some(Static::Text(absolute.to_string())),
+        relative => Some(Static::Text(format!("./{}", join("", relative)))),
     }
 }
 
@@ -220,14 +235,7 @@ impl<'a> Collector<'_, '_, 'a> {
                     Expression::Identifier(id) => self.folders_of.get(id.name.as_str()).cloned(),
                     // A write's template path is a path whatever its start (`public/${board}/points.csv`), where
                     // a load's or a URL's is not.
-                    Expression::TemplateLiteral(template) => {
-                        let head = template.quasis.first()?.value.cooked?.as_str();
-                        let folder = head.rsplit_once('/')?.0;
-                        (!folder.is_empty() && !head.contains("://")).then(|| match folder.strip_prefix('/') {
-                            Some(_) => Static::Text(folder.to_string()),
-                            None => Static::Text(format!("./{}", join("", folder))),
-                        })
-                    }
+                    Expression::TemplateLiteral(template) => template_folder(template, false),
                     other => self.known_prefix(other),
                 }
             }) {
@@ -345,11 +353,7 @@ impl<'a> Collector<'_, '_, 'a> {
     /// `path.join(__dirname, 'routes', name)` → `routes` beside the file.
     fn known_prefix(&self, expr: &Expression<'a>) -> Option<Static> {
         match expr.get_inner_expression() {
-            Expression::TemplateLiteral(template) => {
-                let head = template.quasis.first()?.value.cooked?.as_str();
-                let folder = head.rsplit_once('/')?.0;
-                (folder.starts_with('.')).then(|| Static::Text(format!("./{}", join("", folder))))
-            }
+            Expression::TemplateLiteral(template) => template_folder(template, true),
             // Only a prefix of the arguments is known: the longest one that evaluates.
             Expression::CallExpression(call) => (1..call.arguments.len())
                 .rev()
