@@ -15,6 +15,7 @@ mod build_steps;
 mod compose;
 mod dockerfile;
 mod fly;
+mod hosting;
 mod kube;
 mod procfile;
 mod record;
@@ -121,6 +122,13 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: RunsP
             script::follow(&own, dir, &mut web);
             record::merge(&mut found, web, &runs);
         }
+    }
+    let hosted = hosting::render(root, dir)
+        .into_iter()
+        .chain(hosting::railway(&own, dir));
+    for mut service in hosted {
+        script::follow(&own, dir, &mut service);
+        record::merge(&mut found, service, &runs);
     }
     if let Some(manifest) = kube::read(root, names) {
         record::merge(&mut found, manifest, &runs);

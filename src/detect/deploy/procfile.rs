@@ -24,29 +24,34 @@ pub(crate) fn web(text: &str, file: &str) -> Option<Runtime> {
         None if processes.len() == 1 => processes,
         None => Vec::new(),
     };
-    chosen.into_iter().find_map(|(index, _, command)| {
-        let mut found = Runtime::default();
-        let mut command = command.trim();
-        // `release: migrate && gunicorn …` in one line: the last step starts the program.
-        if let Some((last, steps)) = super::syntax::chain(command) {
-            found.steps_before = steps;
-            command = last;
-        }
-        let mut words = shlex::split(command)?;
-        let source = format!("{file}:{}", index + 1);
-        // `VAR=value` prefixes are env for the program.
-        while words.first().is_some_and(|w| w.contains('=') && !w.starts_with('-')) {
-            let word = words.remove(0);
-            let (name, value) = word.split_once('=').unwrap_or_default();
-            add_env(&mut found, name.to_string(), Some(value.to_string()), &source);
-        }
-        if words.first().is_some_and(|w| w == "exec") {
-            words.remove(0);
-        }
-        (!words.is_empty()).then(|| {
-            found.command = Some((words, source));
-            found
-        })
+    chosen
+        .into_iter()
+        .find_map(|(index, _, command)| shell_command(command, &format!("{file}:{}", index + 1)))
+}
+
+/// A platform's start command as one line of shell (a Procfile process, render.yaml's `startCommand`): its last
+/// `&&` step's words, the steps before it, and the `VAR=value` prefixes as the program's environment.
+pub(super) fn shell_command(command: &str, source: &str) -> Option<Runtime> {
+    let mut found = Runtime::default();
+    let mut command = command.trim();
+    // `release: migrate && gunicorn …` in one line: the last step starts the program.
+    if let Some((last, steps)) = super::syntax::chain(command) {
+        found.steps_before = steps;
+        command = last;
+    }
+    let mut words = shlex::split(command)?;
+    // `VAR=value` prefixes are env for the program.
+    while words.first().is_some_and(|w| w.contains('=') && !w.starts_with('-')) {
+        let word = words.remove(0);
+        let (name, value) = word.split_once('=').unwrap_or_default();
+        add_env(&mut found, name.to_string(), Some(value.to_string()), source);
+    }
+    if words.first().is_some_and(|w| w == "exec") {
+        words.remove(0);
+    }
+    (!words.is_empty()).then(|| {
+        found.command = Some((words, source.to_string()));
+        found
     })
 }
 
