@@ -122,8 +122,10 @@ fn objects_in(
         app.port.clone_from(&port);
         found.push(app);
     }
-    for (name, line) in &summary.functions {
-        if let Some(fw) = frameworks.iter().find(|fw| fw.factories.contains(name) && imported(fw)) {
+    for (name, returns, line) in &summary.functions {
+        // A factory by its conventional name (`create_app`), or by the app it says it returns (`-> Litestar`).
+        let makes = |fw: &Framework| fw.factories.contains(name) || returns.as_ref().is_some_and(|r| fw.constructors.contains(r));
+        if let Some(fw) = frameworks.iter().find(|fw| makes(fw) && imported(fw)) {
             let rank = u8::from(side) * 4 + 2 + u8::from(!entry_name);
             let mut app = object(&dir, &module, name, true, fw, format!("{rel}:{line}"), rank);
             app.port.clone_from(&port);

@@ -92,8 +92,9 @@ pub(super) struct Summary {
     pub(super) imported_names: Vec<(String, String, String, usize)>,
     /// `name = callee(...)` at the top level: (name, the callee's last name, line).
     pub(super) assignments: Vec<(String, String, usize)>,
-    /// Functions defined at the top level, with their lines.
-    pub(super) functions: Vec<(String, usize)>,
+    /// Functions defined at the top level: name, the last name of its return annotation (`-> Litestar`) if
+    /// any, line.
+    pub(super) functions: Vec<(String, Option<String>, usize)>,
     /// `NAME = "text"` at the top level (Django's `WSGI_APPLICATION`), with their lines.
     pub(super) constants: Vec<(String, Literal, usize)>,
     /// Every name assigned at the top level, whatever the value (`STATIC_ROOT = BASE_DIR / "static"`).
@@ -277,7 +278,11 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
         }
         "function_definition" => {
             if let Some(name) = statement.child_by_field_name("name") {
-                summary.functions.push((text_of(name, bytes).to_string(), line_of(statement)));
+                let returns = statement.child_by_field_name("return_type").map(|annotation| {
+                    let annotation = text_of(annotation, bytes);
+                    annotation.rsplit('.').next().unwrap_or(annotation).to_string()
+                });
+                summary.functions.push((text_of(name, bytes).to_string(), returns, line_of(statement)));
             }
         }
         "decorated_definition" => {
@@ -780,7 +785,7 @@ mod tests {
         let summary = summarise(text, &|name| name == "run");
         assert_eq!(summary.imports, vec!["os", "fastapi"]);
         assert_eq!(summary.assignments, vec![("app".into(), "FastAPI".into(), 5)]);
-        assert_eq!(summary.functions, vec![("create_app".into(), 10)]);
+        assert_eq!(summary.functions, vec![("create_app".into(), None, 10)]);
         assert_eq!(
             summary.constants,
             vec![("WSGI_APPLICATION".into(), Literal::Str("mysite.wsgi.application".into()), 7)]
