@@ -78,6 +78,8 @@ struct Runnable {
     /// A container file of the project builds it or copies its jar.
     named: bool,
     sample: bool,
+    /// Another runnable module depends on it: a library of that application, whatever main it has.
+    library: bool,
 }
 
 fn probe(root: &Path) -> Result<Option<Candidate>> {
@@ -122,39 +124,12 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
                         candidate.notes.push(note);
                     }
                 }
-                let source = project
-                    .pom
-                    .artifact_id
-                    .as_ref()
-                    .map_or_else(|| project.file.clone(), |(_, l)| format!("{}:{l}", project.file));
-                let sample = is_sample(&project.dir);
-                let named = named_by.iter().find(|(m, _)| *m == project.dir);
-                let mut why = vec![application_evidence(&facts)];
-                if let Some((_, source)) = named {
-                    why.insert(0, format!("built by {source}"));
-                }
-                if sample {
-                    why.push(format!(
-                        "{}: a sample, test or tool module by its folder name",
-                        project.dir
-                    ));
-                }
-                runnable.push(Runnable {
-                    option: ChoiceOption {
-                        value: project.dir.clone(),
-                        source,
-                        facts,
-                        why,
-                        warnings: Vec::new(),
-                        notes: Vec::new(),
-                    },
-                    named: named.is_some(),
-                    sample,
-                });
+                runnable.push(runnable_module(project, facts, &named_by));
             }
             Err(why) => not_runnable.push((project, why)),
         }
     }
+    mark_libraries(&projects, &mut runnable);
     let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
     candidate.notes.extend(contract::apply(root, &mut modules));
     record_services(root, &projects, &mut runnable);
@@ -215,14 +190,87 @@ fn offer_main_classes(root: &Path, candidate: &mut Candidate, runnable: &[Runnab
     }
 }
 
+/// A module that builds something runnable, with the evidence that ranks it.
+fn runnable_module(project: &Project, facts: Facts, named_by: &[(String, String)]) -> Runnable {
+    let source = project
+        .pom
+        .artifact_id
+        .as_ref()
+        .map_or_else(|| project.file.clone(), |(_, l)| format!("{}:{l}", project.file));
+    let sample = is_sample(&project.dir);
+    let named = named_by.iter().find(|(m, _)| *m == project.dir);
+    let mut why = vec![application_evidence(&facts)];
+    if let Some((_, source)) = named {
+        why.insert(0, format!("built by {source}"));
+    }
+    if sample {
+        why.push(format!(
+            "{}: a sample, test or tool module by its folder name",
+            project.dir
+        ));
+    }
+    Runnable {
+        option: ChoiceOption {
+            value: project.dir.clone(),
+            source,
+            facts,
+            why,
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        },
+        named: named.is_some(),
+        sample,
+        library: false,
+    }
+}
+
+/// Marks each runnable module another runnable module depends on (`<dependency>` on its artifactId, in its
+/// group or one written as a property), with the dependency's line: it is a library of that application
+/// (a migrations or entity module with a main of its own), not a second program.
+fn mark_libraries(projects: &[Project], runnable: &mut [Runnable]) {
+    let project_of = |dir: &str| projects.iter().find(|p| p.dir == dir);
+    let dirs: Vec<String> = runnable.iter().map(|r| r.option.value.clone()).collect();
+    // (library, the module that depends on it, where)
+    let mut dependents = Vec::new();
+    for project in dirs.iter().filter_map(|dir| project_of(dir)) {
+        let Some((artifact, _)) = project.pom.artifact_id.as_ref() else { continue };
+        let group = project
+            .pom
+            .group_id
+            .as_ref()
+            .map(|(g, _)| g.as_str())
+            .or_else(|| project.pom.parent.as_ref().map(|p| p.group_id.as_str()));
+        let users = dirs.iter().filter(|dir| **dir != project.dir).filter_map(|dir| project_of(dir));
+        for user in users {
+            let dependency = user.pom.dependencies.iter().find(|d| {
+                d.artifact_id == *artifact && (d.group_id.contains("${") || Some(d.group_id.as_str()) == group)
+            });
+            if let Some(dependency) = dependency {
+                dependents.push((project.dir.clone(), user.dir.clone(), format!("{}:{}", user.file, dependency.line)));
+            }
+        }
+    }
+    for (library, user, source) in dependents {
+        for module in runnable.iter_mut() {
+            if module.option.value == library {
+                module.library = true;
+                module.option.why.push(format!("a library of module {user} ({source})"));
+            } else if module.option.value == user {
+                module.option.why.push(format!("depends on module {library} ({source})"));
+            }
+        }
+    }
+}
+
 /// One runnable module is the module; several are a choice, with a default when exactly one of them is
-/// built by the project's own container files, else when exactly one is an application rather than a sample.
+/// built by the project's own container files, else when exactly one is an application rather than a sample
+/// or a library of another.
 fn choose_module(candidate: &mut Candidate, mut runnable: Vec<Runnable>) {
-    // Modules the project's container files build first, then applications, then samples, each in reactor
-    // order; a sample is the default only when a container file names it.
-    runnable.sort_by_key(|r| (!r.named, r.sample));
+    // Modules the project's container files build first, then applications, then samples and libraries, each
+    // in reactor order; a sample is the default only when a container file names it.
+    runnable.sort_by_key(|r| (!r.named, r.sample || r.library));
     let named = runnable.iter().filter(|r| r.named).count();
-    let applications = runnable.iter().filter(|r| !r.sample).count();
+    let applications = runnable.iter().filter(|r| !r.sample && !r.library).count();
     if runnable.len() == 1 {
         let only = runnable.remove(0).option;
         candidate
