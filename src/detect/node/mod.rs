@@ -674,10 +674,12 @@ fn say_once(said: &mut Vec<String>, more: Vec<String>) {
 }
 
 /// The workspace member a root's start script runs its own script in (`npm run start --prefix backend`,
-/// `yarn workspace api start`), with that script's name and line.
+/// `yarn workspace api start`), or the root's deployment files' command does (Procfile `web: yarn workspace
+/// api start`), with what says so and its line.
 struct Started {
     dir: String,
-    script: &'static str,
+    /// `the root's scripts.start`, `the root's deployment command`.
+    by: String,
     source: String,
 }
 
@@ -685,18 +687,18 @@ impl Started {
     /// Why the member is the app (its option's first reason), and that the root is not one.
     fn say(&self, options: &mut [ChoiceOption], candidate: &mut Candidate) {
         if let Some(option) = options.iter_mut().find(|option| option.value == self.dir) {
-            let why = format!("started by the root's scripts.{} ({})", self.script, self.source);
+            let why = format!("started by {} ({})", self.by, self.source);
             option.why.insert(0, why);
         }
         candidate.notes.push(format!(
-            "{}: the root's scripts.{} starts {}, so the root package is not an app of its own",
-            self.source, self.script, self.dir
+            "{}: {} starts {}, so the root package is not an app of its own",
+            self.source, self.by, self.dir
         ));
     }
 }
 
-/// The member the root's start script starts, when it names one of the workspace's members (by folder or by
-/// package name).
+/// The member the root's start script starts, else the one the root's deployment files' command starts, when
+/// it names one of the workspace's members (by folder or by package name).
 fn started_member(
     context: &Context,
     root_package: &JsonDoc,
@@ -704,18 +706,21 @@ fn started_member(
     names: &[(String, String)],
 ) -> Option<Started> {
     let root = App::new(context, ".", root_package);
-    let (member, script) = server::START_SCRIPTS
-        .iter()
-        .find_map(|name| Some((scripts::delegated_member(&root, name)?, *name)))?;
+    let by_script = server::START_SCRIPTS.iter().find_map(|name| {
+        let member = scripts::delegated_member(&root, name)?;
+        Some((member, format!("the root's scripts.{name}"), root.at(&format!("scripts.{name}"))))
+    });
+    let (member, by, source) = by_script.or_else(|| {
+        let runtime = crate::detect::deploy::read(&context.dir, ".", &[], &|_, _| true);
+        let (words, source) = runtime.command?;
+        let member = scripts::member_of_command(&shlex::try_join(words.iter().map(String::as_str)).ok()?)?;
+        Some((member, "the root's deployment command".to_string(), context.shown(&source)))
+    })?;
     let dir = names
         .iter()
         .find(|(name, _)| *name == member)
         .map_or(member.clone(), |(_, dir)| dir.clone());
-    members.contains(&dir).then(|| Started {
-        dir,
-        script,
-        source: root.at(&format!("scripts.{script}")),
-    })
+    members.contains(&dir).then_some(Started { dir, by, source })
 }
 
 fn run_in_app_folder(options: &[ChoiceOption]) -> String {

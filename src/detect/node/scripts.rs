@@ -278,8 +278,13 @@ pub(super) fn writing(app: &App, file: &str) -> Option<(String, String)> {
 /// -w apps/api`, `yarn workspace @acme/api start`, `yarn --cwd api start`, `pnpm --filter api start`, `cd api &&
 /// npm start`. A folder (`backend`) or a package name (`@acme/api`), as written; None for anything else.
 pub(super) fn delegated_member(app: &App, name: &str) -> Option<String> {
-    let (text, _) = app.script(name)?;
-    let segments = segments(&text)?;
+    member_of_command(&app.script(name)?.0)
+}
+
+/// The workspace member a command runs a script in (`yarn workspace @acme/api start`), as `delegated_member`
+/// reads a script: for a deployment file's command (Procfile `web:`, a Dockerfile's `CMD`).
+pub(super) fn member_of_command(text: &str) -> Option<String> {
+    let segments = segments(text)?;
     let last = segments.last()?;
     let (_, words) = strip_env(last.clone());
     let word = |i: usize| words.get(i).map(String::as_str);
