@@ -371,6 +371,7 @@ impl RunTime {
             programs: if words.exec { execs::file_programs(&named) } else { Vec::new() },
             reads: {
                 let mut reads = runfiles::file_reads(&named);
+                reads.extend(runfiles::bound_files(root, &lexed.tokens));
                 if words.viper_config_name {
                     reads.extend(runfiles::viper_config_reads(&named));
                 }

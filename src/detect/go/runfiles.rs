@@ -244,6 +244,31 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     found
 }
 
+/// The repository files a name is bound to (`const matrixFile = "data/azure/latency.csv"`, `var seed =
+/// "db/seed.sql"`), each with its line: a path kept in a constant is opened where the name is passed on
+/// (`load(matrixFile)` → `os.Open(path)`), which the call patterns cannot follow. Only data files the
+/// repository has count (not Go sources, not folders: a folder a name holds is a package path as often as one
+/// that is read).
+pub(super) fn bound_files(root: &Path, tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for window in tokens.windows(4) {
+        let [(Token::Ident(_), _), (Token::Punct('='), _), (Token::Str(path), line), (next, _)] = window else {
+            continue;
+        };
+        if matches!(next, Token::Punct('=' | '+' | '.' | '[')) {
+            continue;
+        }
+        let path_like = path.contains('/') || path.rsplit_once('.').is_some_and(|(stem, _)| !stem.is_empty());
+        let Some(part) = static_part(path).filter(|part| path_like && part.len() == path.trim_start_matches("./").len()) else {
+            continue;
+        };
+        if Path::new(&part).extension().is_none_or(|e| e != "go") && root.join(&part).is_file() {
+            found.push((part, *line));
+        }
+    }
+    found
+}
+
 /// Each argument of a read call as a path: a literal, or for a name made at run time (`"./templates/" + name`)
 /// the folder its literal start names (`./templates/`; `"page_" + name` names none).
 fn read_arguments(tokens: &[(Token, usize)], open: usize) -> Vec<Option<String>> {
@@ -331,6 +356,23 @@ mod tests {
         .tokens;
         let paths: Vec<(String, usize)> = file_reads(&tokens);
         assert_eq!(paths, [("templates/index.html".to_string(), 3), ("./views".to_string(), 6)]);
+    }
+
+    #[test]
+    fn names_bound_to_repository_data_files() {
+        let root = tempfile::tempdir().unwrap();
+        for file in ["data/a.csv", "seed.sql", "cmd/tool/main.go"] {
+            std::fs::create_dir_all(root.path().join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.path().join(file), "").unwrap();
+        }
+        let tokens = crate::detect::lex::source(
+            "package main\nconst (\n\tmatrix = \"./data/a.csv\"\n\tmissing = \"data/b.csv\"\n\tdir = \"data\"\n)\n\
+             var seed string = \"seed.sql\"\nvar tool = \"cmd/tool/main.go\"\nvar glob = \"data/*.csv\"\n\
+             func f() { if x == \"seed.sql\" {} ; y = \"data/a.csv\" + z }\n",
+        )
+        .tokens;
+        let found = bound_files(root.path(), &tokens);
+        assert_eq!(found, [("data/a.csv".to_string(), 3), ("seed.sql".to_string(), 7)]);
     }
 
     #[test]
