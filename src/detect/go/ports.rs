@@ -680,6 +680,9 @@ pub(super) struct PortHit {
     /// The variable whose default this port is (`PORT`, `ADDRESS`), and whether its value is an address
     /// (`:3000`) rather than a bare port.
     env: Option<(String, bool)>,
+    /// The host the code writes before the variable's bare value (`":" + port`, `"localhost:" + port`): where
+    /// it listens once the image sets the variable, whatever its default.
+    env_host: Option<String>,
 }
 
 /// How a program's port is set from outside.
@@ -785,6 +788,7 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         flag: None,
         loopback: None,
         env: None,
+        env_host: None,
     };
     for (i, (token, line)) in tokens.iter().enumerate() {
         let previous = i.checked_sub(1).map(|p| &tokens[p].0);
@@ -829,8 +833,13 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
             }
         } else if let Some(variable) = listen_env_read(tokens, i, name) {
             // `port := os.Getenv("PORT"); if port == "" { port = "8080" }`, `cmp.Or(os.Getenv("ADDRESS"), ":3000")`
-            let mut window = tokens.iter().skip(i + 4).take(24);
-            if let Some((port, address, default_line)) = window.find_map(|(t, l)| match t {
+            let window: Vec<&(Token, usize)> = tokens.iter().skip(i + 4).take(24).collect();
+            // `return ":" + p`: the value is a bare port the code makes an address of.
+            let env_host = window.windows(2).find_map(|pair| match (&pair[0].0, &pair[1].0) {
+                (Token::Str(s), Token::Punct('+')) => s.strip_suffix(':').map(str::to_string),
+                _ => None,
+            });
+            if let Some((port, address, default_line)) = window.iter().find_map(|(t, l)| match t {
                 Token::Str(s) => port_of_default(s)
                     .map(|p| (p, s.starts_with(':'), *l))
                     .or_else(|| port_of_address(s).map(|p| (p, true, *l))),
@@ -838,7 +847,8 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
             }) {
                 // The note names the variable (`listening`).
                 hits.push(PortHit {
-                    env: Some((variable, address)),
+                    env: Some((variable, address && env_host.is_none())),
+                    env_host,
                     ..hit(port, default_line, "default of a listen environment variable")
                 });
             }
@@ -870,7 +880,12 @@ pub(super) fn port_hits(tokens: &[(Token, usize)], rel: &str) -> Vec<PortHit> {
         }
     }
     for hit in &mut hits {
-        hit.loopback = loopback_address(tokens, hit.line, hit.port);
+        hit.loopback = match (&hit.env, &hit.env_host) {
+            (Some(_), Some(host)) => crate::detect::is_loopback_host(host).then(|| format!("{host}:{}", hit.port)),
+            // The image sets the variable to an address on every interface: the default is only a fallback.
+            (Some((_, true)), None) => None,
+            _ => loopback_address(tokens, hit.line, hit.port),
+        };
     }
     hits
 }
@@ -1271,6 +1286,15 @@ mod tests {
         assert_eq!((hits[0].port, hits[0].env.clone()), (8081, Some(("APP_PORT".to_string(), false))));
         let client = "package main\nh := os.Getenv(\"DB_ADDR\")\nif h == \"\" {\n\th = \"db:5432\"\n}\n";
         assert!(port_hits(&lex::source(client).tokens, "main.go").is_empty());
+        // The code makes the address of a bare port: where it listens once the variable is set is the host in
+        // front, not the default's.
+        let prefixed = |host: &str| {
+            let src = format!("package web\nfunc A() string {{\n\tp := os.Getenv(\"PORT\")\n\tif p != \"\" {{\n\t\treturn \"{host}:\" + p\n\t}}\n\treturn \"localhost:8080\"\n}}\n");
+            let hit = port_hits(&lex::source(&src).tokens, "a.go").remove(0);
+            (hit.port, hit.env, hit.loopback)
+        };
+        assert_eq!(prefixed(""), (8080, Some(("PORT".to_string(), false)), None));
+        assert_eq!(prefixed("127.0.0.1"), (8080, Some(("PORT".to_string(), false)), Some("127.0.0.1:8080".to_string())));
     }
 
     #[test]
