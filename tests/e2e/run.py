@@ -753,10 +753,13 @@ def check_case(case, prepared, builder, bases, no_cache, rebuild):
     runs_sources = lambda p: case.get("runs_sources", False) and APP_TYPESCRIPT.match(p)
     # A server that loads devDependencies at run time gets every dependency installed (`keeps_dev_dependencies`).
     dev_installed = lambda p: case.get("keeps_dev_dependencies", False) and "/node_modules/" in p
+    # A production dependency's own dependency that looks like a build-only package (winston's logform needs
+    # `@types/triple-beam`): named by the case, each path prefix with the package that brings it.
+    needed = lambda p: any(p.startswith(prefix) for prefix in case.get("production_packages", {}))
     leftovers = [
         p for p in image_files
         if BUILD_LEFTOVERS.search(p) and p not in base_files and not installed(p) and not runs_sources(p)
-        and not dev_installed(p)
+        and not dev_installed(p) and not needed(p)
     ]
     payload_dirs = [d for d in (facts["app_dir"], facts.get("venv")) if d] + case.get("payload", [])
     in_app_dir = lambda p: any(p.startswith(d) for d in payload_dirs)

@@ -332,7 +332,19 @@ impl<'a> Collector<'_, '_, 'a> {
                 self.found.writes.push((Written::Folder(value), line));
             }
         }
-        let Some(value) = self.scope.eval(&it.value) else { return };
+        let Some(value) = self.scope.eval(&it.value) else {
+            // `` filename: `./logs/${day}/server.log` ``: a file made at run time in a folder the text starts with.
+            if let Expression::TemplateLiteral(template) = it.value.get_inner_expression() {
+                let last = template.quasis.last().and_then(|q| q.value.cooked.as_ref()).map(oxc_ast::ast::Str::as_str);
+                let extension = last.and_then(|t| t.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+                let folder = template_folder(template, false).filter(|_| file && template.quasis.len() > 1);
+                if let Some(folder) = folder.filter(|_| extension.is_some_and(|e| writes.file_extensions.contains(&e))) {
+                    let line = self.line(it.span.start);
+                    self.found.writes.push((Written::Folder(folder), line));
+                }
+            }
+            return;
+        };
         let text = match &value {
             Static::Text(t) | Static::Here(t) | Static::Cwd(t) => t,
             Static::ThisFile => return,
