@@ -1,6 +1,7 @@
 //! Detection: a repository path in, facts with evidence out. Nothing here prints, prompts or looks at the
 //! machine dockgen runs on; every fact names the file (and line) it came from.
 
+mod configport;
 mod deploy;
 mod frontend;
 mod jvm;

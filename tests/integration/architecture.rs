@@ -195,6 +195,7 @@ const NEUTRAL_DETECTION: &[&str] = &[
     "services.rs",
     "programs.rs",
     "frontend.rs",
+    "configport.rs",
     "deploy",
     "jvm",
 ];

@@ -110,6 +110,8 @@ pub(super) fn image(text: &str, file: &str, is_dir: &dyn Fn(&str) -> bool, targe
                     );
                 }
                 if let (true, Some(dest)) = (paths.len() >= 2, paths.last()) {
+                    // A relative destination is under the WORKDIR (the root when there is none).
+                    let dest = &under_workdir(dest, found.old_workdir.as_deref());
                     if dest.starts_with('/') {
                         let file = (paths.len() == 2).then(|| copied_file(paths[0], dest)).flatten();
                         let dest = dest.trim_end_matches('/').to_string();
@@ -259,6 +261,19 @@ fn folder_copy(
 
 /// A plain relative file path copied to `dest` (a folder when it ends in `/`): the file and where it lands;
 /// None for globs, folders named as such, paths above the context or with odd characters.
+/// A `COPY` destination as an absolute path: a relative one under the WORKDIR, `/` when the stage sets none
+/// (`COPY app.yml .` → `/app/app.yml` under `WORKDIR /app`); one with a variable stays as written.
+fn under_workdir(dest: &str, workdir: Option<&str>) -> String {
+    if dest.starts_with('/') || dest.contains('$') {
+        return dest.to_string();
+    }
+    let base = workdir.unwrap_or("/").trim_end_matches('/');
+    match dest.trim_start_matches("./") {
+        "" | "." => format!("{base}/"),
+        rest => format!("{base}/{rest}"),
+    }
+}
+
 fn copied_file(from: &str, dest: &str) -> Option<(String, String)> {
     let from = from.trim_start_matches("./");
     if from.ends_with('/') || crate::validate::context_path(from).is_err() {
@@ -368,6 +383,37 @@ mod tests {
             &|_| false,
         );
         assert_eq!(found, Runtime::default());
+    }
+
+    #[test]
+    fn relative_arguments_name_what_was_copied_under_the_workdir() {
+        // No WORKDIR: the root; the new image opens the file where its own program runs.
+        let found = dockerfile(
+            "FROM a\nCOPY ./conf-docker.yml conf.yml\nCMD java -jar app.jar server conf.yml\n",
+            "Dockerfile",
+            &|_| false,
+        );
+        let args = found.args(3).unwrap().0;
+        let (files, said) = found.named_files(&args, &|path| path == "conf-docker.yml");
+        assert!(said.is_empty(), "{said:?}");
+        assert_eq!(
+            files,
+            [(
+                "conf-docker.yml".to_string(),
+                "conf.yml".to_string(),
+                "Dockerfile:2".to_string()
+            )]
+        );
+        let under = dockerfile(
+            "FROM a\nWORKDIR /srv\nCOPY settings/prod.yml config/\nCMD [\"/srv/app\", \"--config=config/prod.yml\"]\n",
+            "Dockerfile",
+            &|_| false,
+        );
+        let args = under.args(1).unwrap().0;
+        let (files, _) = under.named_files(&args, &|_| true);
+        assert_eq!(files[0].1, "config/prod.yml");
+        assert_eq!(under_workdir(".", Some("/app")), "/app/");
+        assert_eq!(under_workdir("$HOME/x", None), "$HOME/x");
     }
 
     #[test]

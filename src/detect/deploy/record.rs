@@ -307,7 +307,18 @@ impl Runtime {
             return (Vec::new(), Vec::new());
         };
         let (mut files, mut missing) = (Vec::new(), Vec::new());
-        for arg in args {
+        for written in args {
+            // A relative path (`server confg.yml`, `--config=conf/app.yml`) is opened in the old WORKDIR.
+            let value = written.rsplit_once('=').map_or(written.as_str(), |(_, value)| value);
+            let relative =
+                (!value.starts_with(['/', '-', '$']) && !value.is_empty()).then(|| value.trim_start_matches("./"));
+            let resolved = relative.map(|rel| {
+                format!(
+                    "{}/{rel}",
+                    self.old_workdir.as_deref().unwrap_or("").trim_end_matches('/')
+                )
+            });
+            let arg = resolved.as_ref().unwrap_or(written);
             let named = self.copied_in.iter().find(|(copied, _)| {
                 let dest = copied.dest.as_str();
                 !dest.is_empty()
@@ -322,11 +333,18 @@ impl Runtime {
                 .as_ref()
                 .filter(|(from, to)| arg.contains(to.as_str()) && exists(from) && !holds_secrets(from));
             match shippable {
-                Some((from, to)) => files.push((from.clone(), to.clone(), copied_at.clone())),
+                // Where the new image's program opens it: a relative path under its own WORKDIR.
+                Some((from, to)) => {
+                    let to = match relative {
+                        Some(rel) if resolved.as_deref() == Some(to.as_str()) => rel.to_string(),
+                        _ => to.clone(),
+                    };
+                    files.push((from.clone(), to, copied_at.clone()));
+                }
                 None => missing.push(format!(
                     "{command_source}: the argument `{}` names {}, which the old Dockerfile copied in ({copied_at}) \
                      and the new image does not hold: mount it at run time (docker run -v FILE:{})",
-                    crate::files::excerpt(arg),
+                    crate::files::excerpt(written),
                     copied.dest,
                     copied.dest
                 )),

@@ -159,8 +159,20 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
     if lines.iter().any(|(_, text)| control(text)) {
         return None;
     }
+    // A script that starts the program in the background (`nohup java -jar app.jar > log 2>&1 &`) and then
+    // only says so (`echo $! > pid`): that one command is the program's.
+    let backgrounded: Vec<usize> = (0..lines.len())
+        .filter(|&at| in_background(&lines[at].1).is_some())
+        .collect();
+    let (lines, foreground) = match backgrounded[..] {
+        [at] => (&lines[..=at], in_background(&lines[at].1)),
+        _ => (&lines[..], None),
+    };
     let ((line, last), before) = lines.split_last()?;
-    let (last, mut steps) = chain(last).map_or((last.as_str(), Vec::new()), |(step, steps)| (step, steps));
+    let (last, mut steps) = match &foreground {
+        Some(command) => (command.as_str(), Vec::new()),
+        None => chain(last).map_or((last.as_str(), Vec::new()), |(step, steps)| (step, steps)),
+    };
     let words = command_words(last)?;
     // A wrapper (`exec "$@"`), a variable's program or an environment prefix: not a command of its own.
     if words.first().is_none_or(|w| w.contains(['$', '='])) {
@@ -169,10 +181,59 @@ fn last_command(text: &str) -> Option<(usize, Vec<String>, Vec<String>)> {
     let mut before: Vec<String> = before
         .iter()
         .filter(|(_, text)| first_word(text) != "set")
+        // A background launch's process keeping on the host (`sh stop.sh`, `kill`, `rm -f app.pid`): a container
+        // is its program's only process.
+        .filter(|(_, text)| foreground.is_none() || !manages_processes(text))
         .map(|(_, text)| text.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
     before.append(&mut steps);
     Some((*line, words, before))
+}
+
+/// A step that stops an earlier run of the program or clears its pid file (`sh stop.sh`, `./stop.sh`, `kill
+/// $(cat app.pid)`, `pkill -f app.jar`, `rm -f tpid`).
+fn manages_processes(step: &str) -> bool {
+    let words: Vec<&str> = step.split_whitespace().collect();
+    let script = words.iter().find(|w| !SHELLS.contains(w) && !w.starts_with('-'));
+    let stops = script.is_some_and(|w| {
+        let name = w.rsplit('/').next().unwrap_or(w);
+        Path::new(name).extension().is_some_and(|e| e == "sh") && (name.starts_with("stop") || name.starts_with("kill"))
+    });
+    let kills = matches!(words.first(), Some(&("kill" | "pkill" | "killall")));
+    let clears_pid =
+        words.first() == Some(&"rm") && words.iter().skip(1).any(|w| !w.starts_with('-') && w.contains("pid"));
+    stops || kills || clears_pid
+}
+
+/// A command a script runs in the background, as it would run in the foreground: `nohup` and the trailing `&`
+/// dropped, and its output redirections (`> app.log 2>&1`, `< /dev/null`), which a container's log replaces.
+fn in_background(text: &str) -> Option<String> {
+    let nohup = first_word(text) == "nohup";
+    let body = text.strip_suffix('&').filter(|rest| !rest.ends_with('&'));
+    if !nohup && body.is_none() {
+        return None;
+    }
+    let words = shlex::split(body.unwrap_or(text))?;
+    let mut kept = Vec::new();
+    let mut words = words.into_iter().skip(usize::from(nohup)).peekable();
+    while let Some(word) = words.next() {
+        let redirect = word.trim_start_matches(|c: char| c.is_ascii_digit());
+        if let Some(target) = redirect
+            .strip_prefix(">>")
+            .or_else(|| redirect.strip_prefix('>'))
+            .or_else(|| redirect.strip_prefix('<'))
+        {
+            // `>file` carries its target; `> file` takes the next word; `2>&1` is whole.
+            if target.is_empty() {
+                words.next();
+            }
+            continue;
+        }
+        kept.push(word);
+    }
+    (!kept.is_empty())
+        .then(|| shlex::try_join(kept.iter().map(String::as_str)).ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -293,5 +354,29 @@ mod tests {
         assert_eq!(in_repository("./run.sh", &runtime).as_deref(), Some("run.sh"));
         assert_eq!(in_repository("/opt/other.sh", &runtime), None);
         assert_eq!(in_repository("../outside.sh", &runtime), None);
+    }
+
+    #[test]
+    fn a_background_launch_is_the_programs_command() {
+        let script = "#!/bin/sh\nsh stop.sh\nrm -f tpid\nexport APP_ENV=prod\nnohup  java -jar target/app-1.0.jar server conf/dev.yml > /dev/null 2>&1 &\necho $! > tpid\necho Started\n";
+        let (line, command, steps) = last_command(script).unwrap();
+        assert_eq!(line, 5);
+        assert_eq!(
+            command,
+            ["java", "-jar", "target/app-1.0.jar", "server", "conf/dev.yml"]
+        );
+        // The process keeping around it is the host's, not a step of the program.
+        assert_eq!(steps, ["export APP_ENV=prod"]);
+        assert_eq!(
+            in_background("./server --port 80 >>server.log 2>&1 &").as_deref(),
+            Some("./server --port 80")
+        );
+        assert_eq!(
+            in_background("nohup bin/worker </dev/null").as_deref(),
+            Some("bin/worker")
+        );
+        assert_eq!(in_background("make && ./app"), None);
+        // Two programs started in the background: neither is the one command.
+        assert!(last_command("nohup ./a &\nnohup ./b &\n").is_none_or(|(_, words, _)| words != ["./a"]));
     }
 }

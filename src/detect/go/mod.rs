@@ -4,7 +4,6 @@
 mod bind;
 mod buildfiles;
 mod cgo;
-mod configport;
 mod constraints;
 mod contract;
 mod embed;
@@ -563,7 +562,7 @@ fn program_option(
     warnings.extend(main.warnings.iter().cloned());
     // A listen call whose port nothing in the code says may take it from the config file the program reads.
     if !facts.contains_key("port") && listening.listener.is_some() {
-        if let Some(port) = configport::config_port(root, &read, &mut warnings) {
+        if let Some(port) = crate::detect::configport::config_port(root, read.keys(), &mut warnings) {
             insert(&mut facts, "port_fixed", Fact::new(port.source.clone(), port.source.clone()));
             insert(&mut facts, "port", port);
         }

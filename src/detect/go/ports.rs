@@ -13,6 +13,7 @@ use super::super::lex::{self, Lexed, Token};
 use super::super::Fact;
 use super::packages::{is_in_module, Tree};
 use super::Words;
+use crate::detect::configport::{port_of_address, port_of_default};
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
 const LISTEN_CALLS: &[&str] = &[
@@ -1117,17 +1118,6 @@ fn flag_default_port(tokens: &[(Token, usize)], open: usize) -> Option<(u16, usi
     Some((port, line, flag))
 }
 
-/// The port of a listen address literal such as `:8080`, `0.0.0.0:8080` or `localhost:8080`.
-pub(super) fn port_of_address(addr: &str) -> Option<u16> {
-    let (host, port) = addr.rsplit_once(':')?;
-    let host_ok = host
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
-    if !host_ok || port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    port.parse().ok().filter(|p| *p > 0)
-}
 
 /// The port of an address only a server uses: every interface (`:9093`, `0.0.0.0:80`, `[::]:443`).
 fn port_of_wildcard_address(addr: &str) -> Option<u16> {
@@ -1138,14 +1128,6 @@ fn port_of_wildcard_address(addr: &str) -> Option<u16> {
     port_of_address(addr)
 }
 
-/// A port written as a default value: `8080` or `:8080`.
-pub(super) fn port_of_default(value: &str) -> Option<u16> {
-    let digits = value.strip_prefix(':').unwrap_or(value);
-    if digits.is_empty() || digits.len() > 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|p| *p > 0)
-}
 
 #[cfg(test)]
 mod tests {

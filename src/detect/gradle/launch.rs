@@ -97,7 +97,8 @@ fn classified_jar(project: &Project, task: &str) -> Result<Option<Fact>, String>
     let configures = |s: &&Setting| s.blocks.last().is_some_and(|b| b.eq_ignore_ascii_case(task));
     let settings: Vec<&Setting> = project.script.settings.iter().filter(configures).collect();
     let last = |key: &str| settings.iter().rev().find(|s| s.key == key).copied();
-    let (name, setting) = if let Some(s) = last("archiveFileName") {
+    // `archiveName` is the name Gradle before 8 took (`archiveName 'app.jar'`).
+    let (name, setting) = if let Some(s) = last("archiveFileName").or_else(|| last("archiveName")) {
         (s.value.clone(), s)
     } else {
         let Some(s) = last("archiveClassifier").or_else(|| last("classifier")) else { return Ok(None) };

@@ -97,6 +97,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
     for why in unsupported {
         candidate.warnings.push(format!("not offered: {why}"));
     }
+    let folder = |path: &str| build.projects.iter().find(|p| p.path == path).map_or_else(|| ".".to_string(), |p| p.dir.clone());
+    let mut projects: Vec<(String, &mut ChoiceOption)> = runnable.iter_mut().map(|o| (folder(&o.value), o)).collect();
+    candidate.notes.extend(jvm::contract::apply(root, &mut projects));
     choose(root, &mut candidate, runnable);
     Ok(Some(candidate))
 }
@@ -320,8 +323,14 @@ fn port(
     let (listeners, ports) = sources.listening_from(main.as_deref());
     let fact = configured
         .or_else(|| sources::agreed_port(&ports))
-        .or_else(|| server.as_ref().map(|(what, source)| Fact::new(8080, source.clone()).with_note(format!("{what}; 8080, the framework's default"))))
-        .or_else(|| listeners.first().map(|(what, source)| Fact::new(8080, source.clone()).with_note(format!("opens a {what}; no port literal found, 8080 assumed"))));
+        .or_else(|| {
+            // A framework listens on 8080 unless configured; a plain server library's port is only assumed.
+            server.as_ref().map(|(what, source)| match framework {
+                "plain" => jvm::assumed_port(what, source),
+                _ => Fact::new(8080, source.clone()).with_note(format!("{what}; 8080, the framework's default")),
+            })
+        })
+        .or_else(|| listeners.first().map(|(what, source)| jvm::assumed_port(&format!("opens a {what}"), source)));
     let fact = fact.unwrap_or_else(|| {
         Fact::new(Value::Null, project.file.clone())
             .with_note("a command-line program: no server dependency and no listening socket in src/main")

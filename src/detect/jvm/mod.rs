@@ -5,6 +5,7 @@
 
 pub(in crate::detect) mod build_tool;
 pub(in crate::detect) mod config;
+pub(in crate::detect) mod contract;
 pub(in crate::detect) mod line;
 pub(in crate::detect) mod sources;
 pub(in crate::detect) mod writes;
@@ -28,6 +29,20 @@ pub(in crate::detect) fn port_env(settings: &config::Settings, framework: &str, 
         let variable = known.port_env.clone()?;
         Some(Fact::new(variable, evidence).with_note("the variable the framework reads its port from"))
     })
+}
+
+/// What the port note of a server says when nothing in its code or settings names the port: 8080 is taken.
+const ASSUMED_PORT: &str = "no port literal found, 8080 assumed";
+
+/// The port of a server whose code and settings name none (`what`: the evidence it serves, `depends on
+/// dropwizard-core`): 8080, said to be an assumption.
+pub(in crate::detect) fn assumed_port(what: &str, source: &str) -> Fact {
+    Fact::new(8080, source).with_note(format!("{what}; {ASSUMED_PORT}"))
+}
+
+/// Whether a port fact is that assumption (the deployment files and the program's own config file outrank it).
+pub(in crate::detect) fn is_assumed_port(fact: &Fact) -> bool {
+    fact.note.as_deref().is_some_and(|note| note.ends_with(ASSUMED_PORT))
 }
 
 /// The port a framework's settings (application.properties/.yml) configure, by its keys in frameworks.toml.

@@ -5,7 +5,6 @@
 
 mod artifact;
 mod container_files;
-mod contract;
 mod effective;
 mod java;
 mod plan;
@@ -45,7 +44,7 @@ pub(super) static STACK: Stack = Stack {
     plan_fields: plan::FIELDS,
     build_inputs: false,
     program_key: "module",
-    image_name: |values| values.get("artifact").and_then(|v| v.as_str()).map(contract::artifact_name),
+    image_name: |values| values.get("artifact").and_then(|v| v.as_str()).map(jvm::contract::artifact_name),
     examples: &[Example {
         preset: "maven",
         folder: "java-maven",
@@ -130,8 +129,9 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
     }
     mark_libraries(&projects, &mut runnable);
-    let mut modules: Vec<&mut ChoiceOption> = runnable.iter_mut().map(|r| &mut r.option).collect();
-    candidate.notes.extend(contract::apply(root, &mut modules));
+    let mut modules: Vec<(String, &mut ChoiceOption)> =
+        runnable.iter_mut().map(|r| (r.option.value.clone(), &mut r.option)).collect();
+    candidate.notes.extend(jvm::contract::apply(root, &mut modules));
     record_services(root, &projects, &mut runnable);
     if !is_reactor {
         if let Some((_, why)) = not_runnable.first() {
@@ -456,7 +456,7 @@ fn plain_facts(module: &Module, facts: &mut Facts, warnings: &mut Vec<String>) -
     let server_evidence = server_evidence.as_ref();
     let port = sources::agreed_port(&ports).or_else(|| {
         server_evidence.map(|(what, source)| {
-            Fact::new(8080, source.clone()).with_note(format!("{what}; no port literal found, 8080 assumed"))
+            jvm::assumed_port(what, source)
         })
     });
     insert_port(facts, port, server_evidence.is_some(), &project.file);

@@ -1,5 +1,6 @@
-//! How the project already runs its Java program (a hand-written Dockerfile, compose, Procfile), applied to
-//! the runnable modules: `java [options] -jar JAR [args]` or `java [options] [-cp PATH] MAIN [args]`.
+//! How the project already runs its Java program (a hand-written Dockerfile, compose, Procfile, a start script),
+//! applied to the runnable modules of either build tool: `java [options] -jar JAR [args]` or `java [options]
+//! [-cp PATH] MAIN [args]`.
 
 use std::path::Path;
 
@@ -8,14 +9,14 @@ use super::super::Facts;
 use crate::detect::deploy::{self, Program, Start};
 
 /// Applies the deployment files of each module's folder (and the root's, when they run its program) to the
-/// module's facts; returns the notes saying what was carried over.
-pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<String> {
-    let stems: Vec<String> = modules.iter().filter_map(|m| artifact_stem(&m.facts)).collect();
+/// module's facts; each module comes with its folder; returns the notes saying what was carried over.
+pub(in crate::detect) fn apply(root: &Path, modules: &mut [(String, &mut ChoiceOption)]) -> Vec<String> {
+    let stems: Vec<String> = modules.iter().filter_map(|(_, m)| artifact_stem(&m.facts)).collect();
     let mut programs: Vec<Program> = modules
         .iter_mut()
-        .map(|module| Program {
-            names: published_names(module),
-            dir: module.value.clone(),
+        .map(|(dir, module)| Program {
+            names: published_names(dir, module),
+            dir: dir.clone(),
             facts: &mut module.facts,
             warnings: &mut module.warnings,
             builds_frontend: false,
@@ -25,19 +26,97 @@ pub(super) fn apply(root: &Path, modules: &mut [&mut ChoiceOption]) -> Vec<Strin
             own_env: &["JAVA_TOOL_OPTIONS"],
         })
         .collect();
-    deploy::apply_to_programs(
+    let notes = deploy::apply_to_programs(
         root,
         &mut programs,
         &|facts, words| java_start(facts, words, &stems),
         &|s| s.to_string(),
-    )
+    );
+    for (dir, module) in modules.iter_mut() {
+        ship_named_files(root, dir, &mut module.facts);
+    }
+    notes
+}
+
+/// Where the build puts a module's resources (Maven's `target/classes/`, Gradle's `build/resources/main/`): a
+/// file there that the command names (`server target/classes/config/dev.yml`) is a resource of the sources.
+const RESOURCE_OUTPUTS: &[&str] = &["target/classes/", "build/resources/main/"];
+
+/// The repository files the program's arguments name by a path relative to where it runs (`server
+/// config.yml`, Dropwizard's configuration; `--config=conf/app.yml`), added to `config_files`: copied to that
+/// path under the image's working directory. A path into the build's resource output is the resource's source
+/// file; one the old Dockerfile copied in is already a contract file.
+fn ship_named_files(root: &Path, dir: &str, facts: &mut Facts) {
+    let Some(args) = facts.get("args") else { return };
+    let source = args.source.clone();
+    let shipped: Vec<String> = facts
+        .get("contract_files")
+        .and_then(|f| f.value.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|copy| copy["to"].as_str().map(str::to_string))
+        .collect();
+    let mut copies = Vec::new();
+    for arg in args
+        .value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+    {
+        let value = arg.rsplit_once('=').map_or(arg, |(_, value)| value);
+        let rel = value.trim_start_matches("./");
+        let plain = !value.starts_with(['/', '-', '$']) && crate::validate::context_path(rel).is_ok();
+        if !plain || shipped.iter().any(|to| to == rel) {
+            continue;
+        }
+        let resource = RESOURCE_OUTPUTS
+            .iter()
+            .find_map(|output| Some(format!("src/main/resources/{}", rel.strip_prefix(output)?)));
+        let from = std::iter::once(rel.to_string())
+            .chain(resource)
+            .map(|candidate| crate::detect::join_rel(dir, &candidate))
+            .find(|from| {
+                root.join(from).is_file()
+                    && !crate::knowledge::node::runtime().is_secret(from.rsplit('/').next().unwrap_or(from))
+            });
+        if let Some(from) = from {
+            copies.push(serde_json::json!({ "from": from, "to": rel }));
+        }
+    }
+    if copies.is_empty() {
+        return;
+    }
+    let named: Vec<String> = copies
+        .iter()
+        .filter_map(|c| c["from"].as_str().map(str::to_string))
+        .collect();
+    // A server whose code and settings say no port listens where the config file it is given says.
+    if facts.get("port").is_some_and(super::is_assumed_port) {
+        let mut warnings = Vec::new();
+        if let Some(port) = crate::detect::configport::config_port(root, &named, &mut warnings) {
+            facts.insert("port".into(), port);
+        }
+    }
+    let note = format!(
+        "the program's arguments name {} where it runs: copied there",
+        named.join(", ")
+    );
+    match facts.get_mut("config_files").and_then(|f| f.value.as_array_mut()) {
+        Some(existing) => existing.extend(copies),
+        None => {
+            facts.insert(
+                "config_files".into(),
+                crate::detect::Fact::new(copies, source).with_note(note),
+            );
+        }
+    }
 }
 
 /// The names a module's image may be published under: its folder and its artifact without the version
 /// (`api/target/orders-api-2.1.jar` → `api`, `orders-api`).
-fn published_names(module: &ChoiceOption) -> Vec<String> {
-    let mut names: Vec<String> = module
-        .value
+fn published_names(dir: &str, module: &ChoiceOption) -> Vec<String> {
+    let mut names: Vec<String> = dir
         .rsplit('/')
         .next()
         .filter(|n| *n != ".")
@@ -51,7 +130,7 @@ fn published_names(module: &ChoiceOption) -> Vec<String> {
 }
 
 /// An artifact's name without folders, `.jar` and version (`api/target/orders-api-2.1.jar` → `orders-api`).
-pub(crate) fn artifact_name(path: &str) -> String {
+pub(in crate::detect) fn artifact_name(path: &str) -> String {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.strip_suffix(".jar").unwrap_or(file);
     let version_at = stem
@@ -61,9 +140,14 @@ pub(crate) fn artifact_name(path: &str) -> String {
     stem[..version_at].to_string()
 }
 
-/// The module's artifact without folders and `.jar` (`server/target/api-1.0.jar` → `api-1.0`).
+/// The module's artifact without folders and `.jar` (`server/target/api-1.0.jar` → `api-1.0`): Maven's
+/// `artifact`, or the name a Gradle task gives its jar (`archiveFileName`), when it is not a pattern.
 fn artifact_stem(facts: &Facts) -> Option<String> {
-    let artifact = facts.get("artifact")?.value.as_str()?;
+    let named = facts
+        .get("jar_name")
+        .and_then(|f| f.value.as_str())
+        .filter(|name| !name.contains('*'));
+    let artifact = facts.get("artifact").and_then(|f| f.value.as_str()).or(named)?;
     let name = artifact.rsplit('/').next().unwrap_or(artifact);
     Some(name.strip_suffix(".jar").unwrap_or(name).to_string())
 }
@@ -100,6 +184,8 @@ fn java_start(facts: &Facts, words: &[String], stems: &[String]) -> Option<Start
             }
             // The class path is the new image's own.
             "-cp" | "-classpath" | "--class-path" => at += 2,
+            // `java $JAVA_OPTS -jar …`: options the old image's environment gave, none of them written here.
+            variable if variable.starts_with('$') => at += 1,
             option if option.starts_with('-') => {
                 // Properties and memory settings are the program's configuration; other options (modules,
                 // agents) name files of the old image.
