@@ -63,8 +63,9 @@ pub(super) struct Listen {
     pub(super) config_reads: Vec<ConfigRead>,
 }
 
-/// Texts of a module that may serve: one without any of them listens nowhere.
-const SERVING_WORDS: &[&str] = &["listen", "createServer", "serve(", "Server(", "server("];
+/// Texts of a module that may serve: one without any of them listens nowhere. A call, not the word: a bot's
+/// "event listener" comment or `setBotListener` serves nothing.
+const SERVING_WORDS: &[&str] = &["listen(", "createServer", "serve(", "Server(", "server("];
 
 /// Packages that serve however they are called (`server.start()`, an exported `fetch` handler, a framework's own
 /// command): an app depending on one is never taken for one that listens nowhere.
