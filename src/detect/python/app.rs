@@ -112,8 +112,13 @@ fn objects_in(
         .iter()
         .find_map(|call| Some((call.keyword("port")?.as_port()?, format!("{rel}:{}", call.line))));
     let mut found = Vec::new();
+    // A subclass of the framework's app the module defines (`class Api(Flask): …`) constructs one too.
+    let constructs = |fw: &Framework, callee: &String| {
+        fw.constructors.contains(callee)
+            || summary.classes.iter().any(|c| c.name == *callee && c.bases.iter().any(|b| fw.constructors.contains(b)))
+    };
     for (name, callee, line) in &summary.assignments {
-        let by_constructor = frameworks.iter().find(|fw| fw.constructors.contains(callee) && imported(fw));
+        let by_constructor = frameworks.iter().find(|fw| constructs(fw, callee) && imported(fw));
         let by_factory = frameworks.iter().find(|fw| fw.factories.contains(callee));
         let Some(fw) = by_constructor.or(by_factory) else { continue };
         // An app made by calling a factory is the module a server is pointed at (wsgi.py: app = create_app()).
