@@ -53,13 +53,42 @@ pub(super) fn chained_command(text: &str) -> Option<(Vec<String>, Vec<String>)> 
     Some((command_words(last)?, steps))
 }
 
-/// The text of a chain's last `&&` step when it is plain words, and the steps before it.
+/// The text of a chain's last step when it is plain words, and the steps before it: steps joined by `&&` or run
+/// one after the other with `;` (`flask db upgrade; gunicorn app:app`), split outside quotes.
 pub(super) fn chain(text: &str) -> Option<(&str, Vec<String>)> {
-    let (before, last) = text.rsplit_once("&&")?;
+    let steps = chain_steps(text);
+    let (last, before) = steps.split_last().filter(|(_, before)| !before.is_empty())?;
     let last = last.trim();
     command_words(last).filter(|w| !w.is_empty())?;
-    let steps: Vec<String> = before.split("&&").map(|s| s.trim().to_string()).collect();
+    let steps: Vec<String> = before.iter().map(|s| s.trim().to_string()).collect();
     (!steps.iter().any(String::is_empty)).then_some((last, steps))
+}
+
+/// A command line's steps, split at `&&` and `;` outside quotes (a `\`-escaped character is never a separator).
+fn chain_steps(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let (mut steps, mut start, mut at) = (Vec::new(), 0, 0);
+    let mut quote = None;
+    while at < bytes.len() {
+        match (quote, bytes[at]) {
+            (_, b'\\') if quote != Some(b'\'') => at += 1,
+            (None, b'\'' | b'"') => quote = Some(bytes[at]),
+            (Some(open), c) if c == open => quote = None,
+            (None, b';') => {
+                steps.push(&text[start..at]);
+                start = at + 1;
+            }
+            (None, b'&') if bytes.get(at + 1) == Some(&b'&') => {
+                steps.push(&text[start..at]);
+                start = at + 2;
+                at += 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    steps.push(&text[start.min(text.len())..]);
+    steps
 }
 
 /// A command that hands a script to a shell (`["sh", "-c", "migrate && exec node app.js"]`): the script's
@@ -124,6 +153,25 @@ mod tests {
             )
         );
         assert_eq!(shell(&["node", "-c", "x"]).0, ["node", "-c", "x"]);
+        // Steps run one after the other with `;`, split outside quotes.
+        let (words, steps) =
+            chained_command("flask db upgrade; flask translate compile; gunicorn microblog:app").unwrap();
+        assert_eq!(
+            (words, steps),
+            (
+                vec!["gunicorn".to_string(), "microblog:app".to_string()],
+                vec!["flask db upgrade".to_string(), "flask translate compile".to_string()]
+            )
+        );
+        assert_eq!(
+            chain("echo 'a; b' && run"),
+            Some(("run", vec!["echo 'a; b'".to_string()]))
+        );
+        assert_eq!(
+            chain_steps("find . -exec rm {} \\; && run"),
+            ["find . -exec rm {} \\; ", " run"]
+        );
+        assert_eq!(chained_command("a; b;"), None);
     }
 
     #[test]
