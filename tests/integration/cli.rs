@@ -1688,6 +1688,35 @@ fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
 }
 
 #[test]
+fn the_project_a_root_dockerfiles_build_stage_makes_the_program_of_is_the_one_init_builds() {
+    // The root's multi-stage Dockerfile builds server/ in a stage (`WORKDIR /app/server`) and runs what it made;
+    // the client/ it also builds is only copied in as files.
+    let root = tempfile::tempdir().unwrap();
+    let server = root.path().join("server");
+    std::fs::create_dir(&server).unwrap();
+    copy_tree(&example(), &server);
+    vite_package(&root.path().join("client"));
+    std::fs::write(
+        root.path().join("Dockerfile"),
+        "FROM golang:1.22 AS builder\nADD . /app\nWORKDIR /app/server\nRUN go build -o /main .\n\n\
+         FROM node:20-alpine AS web\nCOPY --from=builder /app/client/ ./\nRUN npm install && npm run build\n\n\
+         FROM alpine:3.20\nCOPY --from=builder /main ./\nCOPY --from=web /dist ./web\nEXPOSE 8080\nCMD ./main\n",
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(root.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "of the projects below it, server/ is the one Dockerfile:11 builds (`dockgen init ",
+        ))
+        .stderr(predicate::str::contains("client` for another), so dockgen works there"));
+    assert!(server.join("Dockerfile").is_file());
+    assert!(!root.path().join("client/Dockerfile").exists());
+}
+
+#[test]
 fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     let root = tempfile::tempdir().unwrap();
     let backend = root.path().join("backend");

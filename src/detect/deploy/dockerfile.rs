@@ -165,6 +165,58 @@ fn stage_heads(lines: &[(usize, String)]) -> Vec<(usize, Option<String>, String)
         .collect()
 }
 
+/// Where a multi-stage Dockerfile builds the program its final stage runs in the folder `dir` of the context: an
+/// earlier stage whose WORKDIR is that folder (`WORKDIR /app/server`, then `go build -o /main .`) and whose file
+/// the final stage copies (`COPY --from=builder /main ./`) and starts (`CMD ./main`). The line of that COPY.
+pub(super) fn final_program_built_in(text: &str, dir: &str) -> Option<usize> {
+    let lines = logical_lines(text);
+    let stages = stage_heads(&lines);
+    let (final_at, ..) = stages.last()?;
+    let suffix = format!("/{}", dir.trim_matches('/'));
+    let end_of = |index: usize| stages.get(index + 1).map_or(lines.len(), |(at, ..)| *at);
+    // Each earlier stage (by name and by index) whose last WORKDIR is the folder.
+    let in_folder = |stage: &str| {
+        let index = stages
+            .iter()
+            .position(|(_, name, _)| name.as_deref() == Some(stage))
+            .or_else(|| stage.parse().ok())?;
+        let (at, ..) = stages.get(index)?;
+        let workdir = lines[*at..end_of(index)]
+            .iter()
+            .rev()
+            .find(|(_, l)| first_word(l).eq_ignore_ascii_case("WORKDIR"))?;
+        let folder = workdir.1.split_whitespace().nth(1)?.trim_end_matches('/').to_string();
+        (index + 1 < stages.len() && folder.ends_with(&suffix)).then_some(())
+    };
+    let final_lines = &lines[*final_at..];
+    let program = final_lines.iter().rev().find_map(|(_, l)| {
+        let instruction = first_word(l).to_ascii_uppercase();
+        if instruction != "CMD" && instruction != "ENTRYPOINT" {
+            return None;
+        }
+        let rest = l.trim_start()[instruction.len()..].trim();
+        let words = exec_form(rest).or_else(|| shlex::split(rest))?;
+        Some(words.first()?.rsplit('/').next()?.to_string())
+    })?;
+    final_lines.iter().find_map(|(line, l)| {
+        if !first_word(l).eq_ignore_ascii_case("COPY") {
+            return None;
+        }
+        let words: Vec<&str> = l.split_whitespace().skip(1).collect();
+        let stage = words
+            .iter()
+            .find_map(|w| w.strip_prefix("--from="))?
+            .to_ascii_lowercase();
+        let paths: Vec<&&str> = words.iter().filter(|w| !w.starts_with("--")).collect();
+        let (dest, sources) = paths.split_last()?;
+        let names_program = sources
+            .iter()
+            .chain(std::iter::once(dest))
+            .any(|p| p.trim_end_matches('/').rsplit('/').next() == Some(program.as_str()));
+        (names_program && in_folder(&stage).is_some()).then_some(*line)
+    })
+}
+
 /// The line ranges of the stages the image is made of, the first one it is built on first: the final stage (or
 /// the one named `target`), and each earlier stage its `FROM` names.
 fn stages_of_image(lines: &[(usize, String)], target: Option<&str>) -> Vec<std::ops::Range<usize>> {
@@ -383,6 +435,22 @@ mod tests {
             &|_| false,
         );
         assert_eq!(found, Runtime::default());
+    }
+
+    #[test]
+    fn the_folder_a_build_stage_makes_the_final_program_in() {
+        let text = "FROM golang AS builder\nADD . /app\nWORKDIR /app/server\nRUN go build -o /main .\n\
+                    FROM node AS web\nWORKDIR /app/client\nRUN npm run build\n\
+                    FROM alpine\nCOPY --from=web /app/client/dist ./web\nCOPY --from=builder /main ./\nCMD ./main\n";
+        assert_eq!(final_program_built_in(text, "server"), Some(10));
+        // The front-end's stage is copied too, but the final stage does not run what it made.
+        assert_eq!(final_program_built_in(text, "client"), None);
+        let by_index = "FROM golang\nWORKDIR /src/api/\nRUN go build -o app\nFROM alpine\nCOPY --from=0 /src/api/app /usr/bin/app\nENTRYPOINT [\"app\"]\n";
+        assert_eq!(final_program_built_in(by_index, "api"), Some(5));
+        assert_eq!(
+            final_program_built_in("FROM alpine\nWORKDIR /app/api\nCMD ./api\n", "api"),
+            None
+        );
     }
 
     #[test]

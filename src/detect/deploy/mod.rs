@@ -387,21 +387,31 @@ fn root_compose_builds(root: &Path, dir: &str) -> Option<String> {
 fn root_dockerfile_works_in(root: &Path, dir: &str) -> Option<String> {
     let dir = dir.trim_end_matches('/');
     let suffix = format!("/{dir}");
-    own_dockerfiles(root, ".", None).into_iter().find_map(|(rel, runtime)| {
-        let works_there = runtime
-            .workdir
-            .as_ref()
-            .filter(|(workdir, _)| workdir.trim_end_matches('/').ends_with(&suffix))
-            .map(|(_, source)| source.clone());
-        let copies_it = || {
-            runtime
-                .folder_copies
-                .iter()
-                .any(|(folder, _)| folder == dir)
-                .then(|| rel.clone())
-        };
-        works_there.or_else(copies_it)
-    })
+    own_dockerfiles(root, ".", None)
+        .into_iter()
+        .find_map(|(rel, runtime)| {
+            let works_there = runtime
+                .workdir
+                .as_ref()
+                .filter(|(workdir, _)| workdir.trim_end_matches('/').ends_with(&suffix))
+                .map(|(_, source)| source.clone());
+            let copies_it = || {
+                runtime
+                    .folder_copies
+                    .iter()
+                    .any(|(folder, _)| folder == dir)
+                    .then(|| rel.clone())
+            };
+            works_there.or_else(copies_it)
+        })
+        .or_else(|| {
+            // A build stage works in the folder and the final stage runs what it built.
+            container_files(root).into_iter().find_map(|rel| {
+                let text = read_small_text(&root.join(&rel)).filter(|t| !is_dockgens_own(t))?;
+                let line = dockerfile::final_program_built_in(&text, dir)?;
+                Some(format!("{rel}:{line}"))
+            })
+        })
 }
 
 /// The requirement file the repository's own container files install with pip, with where: the evidence for a
