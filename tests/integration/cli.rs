@@ -1661,59 +1661,44 @@ fn vite_package(dir: &Path) {
     .unwrap();
 }
 
-#[test]
-fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
+/// A root with no project of its own: the Go example in `go_folder`, a Vite site in `site_folder` and the root
+/// `Dockerfile`; `init` at the root builds the Go one and says what chose it.
+fn init_below_a_root_dockerfile(go_folder: &str, site_folder: &str, dockerfile: &str, said: &str) {
     let root = tempfile::tempdir().unwrap();
-    let backend = root.path().join("backend");
-    std::fs::create_dir(&backend).unwrap();
-    copy_tree(&example(), &backend);
-    let web = root.path().join("web");
-    vite_package(&web);
-    // The old image copies backend/ whole into its WORKDIR: that folder is what the repository deploys.
-    std::fs::write(
-        root.path().join("Dockerfile"),
-        "FROM golang:1.22\nWORKDIR /src\nCOPY backend/ ./\nRUN go build -o /server .\nCMD [\"/server\"]\n",
-    )
-    .unwrap();
+    let go = root.path().join(go_folder);
+    std::fs::create_dir(&go).unwrap();
+    copy_tree(&example(), &go);
+    vite_package(&root.path().join(site_folder));
+    std::fs::write(root.path().join("Dockerfile"), dockerfile).unwrap();
     dockgen()
         .args(["init", "--yes"])
         .arg(root.path())
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "of the projects below it, backend/ is the one Dockerfile builds",
-        ));
-    assert!(backend.join("Dockerfile").is_file());
-    assert!(!web.join("Dockerfile").exists());
+        .stderr(predicate::str::contains(said));
+    assert!(go.join("Dockerfile").is_file());
+    assert!(!root.path().join(site_folder).join("Dockerfile").exists());
 }
 
 #[test]
-fn the_project_a_root_dockerfiles_build_stage_makes_the_program_of_is_the_one_init_builds() {
-    // The root's multi-stage Dockerfile builds server/ in a stage (`WORKDIR /app/server`) and runs what it made;
-    // the client/ it also builds is only copied in as files.
-    let root = tempfile::tempdir().unwrap();
-    let server = root.path().join("server");
-    std::fs::create_dir(&server).unwrap();
-    copy_tree(&example(), &server);
-    vite_package(&root.path().join("client"));
-    std::fs::write(
-        root.path().join("Dockerfile"),
+fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
+    // The old image copies backend/ whole into its WORKDIR: that folder is what the repository deploys.
+    init_below_a_root_dockerfile(
+        "backend",
+        "web",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY backend/ ./\nRUN go build -o /server .\nCMD [\"/server\"]\n",
+        "of the projects below it, backend/ is the one Dockerfile builds",
+    );
+    // A multi-stage one builds server/ in a stage (`WORKDIR /app/server`) and runs what it made; the client/ it
+    // also builds is only copied in as files.
+    init_below_a_root_dockerfile(
+        "server",
+        "client",
         "FROM golang:1.22 AS builder\nADD . /app\nWORKDIR /app/server\nRUN go build -o /main .\n\n\
          FROM node:20-alpine AS web\nCOPY --from=builder /app/client/ ./\nRUN npm install && npm run build\n\n\
          FROM alpine:3.20\nCOPY --from=builder /main ./\nCOPY --from=web /dist ./web\nEXPOSE 8080\nCMD ./main\n",
-    )
-    .unwrap();
-    dockgen()
-        .args(["init", "--yes"])
-        .arg(root.path())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "of the projects below it, server/ is the one Dockerfile:11 builds (`dockgen init ",
-        ))
-        .stderr(predicate::str::contains("client` for another), so dockgen works there"));
-    assert!(server.join("Dockerfile").is_file());
-    assert!(!root.path().join("client/Dockerfile").exists());
+        "of the projects below it, server/ is the one Dockerfile:11 builds",
+    );
 }
 
 #[test]
