@@ -87,6 +87,7 @@ pub(crate) fn mentions(root: &Path, dirs: &[&str], tool: Tool) -> Vec<Mention> {
     for dir in dirs {
         found.extend(tool_files(root, dir, tool));
         found.extend(netlify(root, dir, tool));
+        found.extend(render(root, dir, tool));
     }
     found.extend(github_workflows(root, tool));
     found.extend(gitlab_ci(root, tool));
@@ -170,6 +171,22 @@ fn netlify(root: &Path, dir: &str, tool: Tool) -> Option<Mention> {
     Some(Mention {
         version,
         source: format!("{rel}:{line}"),
+        place: Place::Hosting,
+    })
+}
+
+/// Render's build line: a `NODE_VERSION` / `PYTHON_VERSION` value among the `envVars` of render.yaml's services
+/// built from the folder (its `rootDir`), the line the deployed build runs on.
+fn render(root: &Path, dir: &str, tool: Tool) -> Option<Mention> {
+    let name = match tool {
+        Tool::Node => "NODE_VERSION",
+        Tool::Python => "PYTHON_VERSION",
+        Tool::Java => return None,
+    };
+    let (version, line) = deploy::render_variable_value(root, dir, name)?;
+    Some(Mention {
+        version,
+        source: format!("render.yaml:{line}"),
         place: Place::Hosting,
     })
 }

@@ -8,66 +8,108 @@ use super::procfile::shell_command;
 use super::record::{add_env, add_service_env, Runtime};
 use super::syntax::line_of;
 use crate::detect::read_small_text;
+use marked_yaml::types::MarkedMappingNode;
 
 /// render.yaml's services built from `dir` (relative to the repository root: its `rootDir`, the root when none
 /// is given), web services first, then a background worker or private service when there is no web one.
 pub(super) fn render(root: &Path, dir: &str) -> Vec<Runtime> {
-    let Some(text) = read_small_text(&root.join("render.yaml")) else {
-        return Vec::new();
-    };
-    let Ok(doc) = marked_yaml::parse_yaml(0, &text) else {
-        return Vec::new();
-    };
-    let Some(services) = doc.as_mapping().and_then(|d| d.get_sequence("services")) else {
-        return Vec::new();
-    };
+    with_render_services(root, dir, |services| {
+        services
+            .iter()
+            .map(|service| {
+                let mut found = service
+                    .get_node("startCommand")
+                    .and_then(|node| {
+                        let command = node
+                            .as_scalar()?
+                            .as_str()
+                            .lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty());
+                        let command = command.collect::<Vec<_>>().join(" && ");
+                        shell_command(&command, &format!("render.yaml:{}", line_of(node)))
+                    })
+                    .unwrap_or_default();
+                for variable in service.get_sequence("envVars").into_iter().flat_map(|s| s.iter()) {
+                    render_variable(&mut found, variable);
+                }
+                found
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The value render.yaml gives a variable (`PYTHON_VERSION: 3.11.0`) in a service built from `dir`, with its line.
+pub(crate) fn render_variable_value(root: &Path, dir: &str, name: &str) -> Option<(String, usize)> {
+    with_render_services(root, dir, |services| {
+        services.iter().find_map(|service| {
+            service.get_sequence("envVars")?.iter().find_map(|variable| {
+                let variable = variable.as_mapping()?;
+                (variable.get_scalar("key")?.as_str() == name).then_some(())?;
+                let value = variable.get_scalar("value")?;
+                Some((value.as_str().trim().to_string(), line_of(variable.get_node("value")?)))
+            })
+        })
+    })
+    .flatten()
+}
+
+/// `each` on the services of render.yaml built from `dir`: its web services, else its workers and private
+/// services. None without a render.yaml that parses.
+fn with_render_services<T>(root: &Path, dir: &str, each: impl FnOnce(&[&MarkedMappingNode]) -> T) -> Option<T> {
+    let text = read_small_text(&root.join("render.yaml"))?;
+    let doc = marked_yaml::parse_yaml(0, &text).ok()?;
+    let services = doc.as_mapping()?.get_sequence("services")?;
     let wanted = normal_dir(dir);
-    let ours: Vec<_> = services
+    let ours: Vec<&MarkedMappingNode> = services
         .iter()
         .filter_map(|s| s.as_mapping())
         .filter(|s| normal_dir(s.get_scalar("rootDir").map_or(".", |d| d.as_str())) == wanted)
         .collect();
-    let kind = |s: &&marked_yaml::types::MarkedMappingNode| s.get_scalar("type").map(|t| t.as_str().to_string());
-    let web: Vec<_> = ours.iter().filter(|s| kind(s).as_deref() == Some("web")).collect();
-    let chosen: Vec<_> = if web.is_empty() {
+    let kind = |s: &&&MarkedMappingNode| s.get_scalar("type").map(|t| t.as_str().to_string());
+    let web: Vec<&MarkedMappingNode> = ours
+        .iter()
+        .filter(|s| kind(s).as_deref() == Some("web"))
+        .copied()
+        .collect();
+    let chosen: Vec<&MarkedMappingNode> = if web.is_empty() {
         ours.iter()
             .filter(|s| matches!(kind(s).as_deref(), Some("worker" | "pserv")))
+            .copied()
             .collect()
     } else {
         web
     };
-    chosen
-        .into_iter()
-        .map(|service| {
-            let mut found = service
-                .get_node("startCommand")
-                .and_then(|node| {
-                    let command = node
-                        .as_scalar()?
-                        .as_str()
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty());
-                    let command = command.collect::<Vec<_>>().join(" && ");
-                    shell_command(&command, &format!("render.yaml:{}", line_of(node)))
-                })
-                .unwrap_or_default();
-            for variable in service.get_sequence("envVars").into_iter().flat_map(|s| s.iter()) {
-                render_variable(&mut found, variable);
-            }
-            found
-        })
-        .collect()
+    Some(each(&chosen))
 }
 
+/// Variables that configure the platform's build, not the program (`PYTHON_VERSION` picks Render's Python: a
+/// line, read by `toolchains`).
+const PLATFORM_SETTINGS: &[&str] = &[
+    "PYTHON_VERSION",
+    "NODE_VERSION",
+    "BUN_VERSION",
+    "POETRY_VERSION",
+    "UV_VERSION",
+    "GO_VERSION",
+    "RUBY_VERSION",
+    "ELIXIR_VERSION",
+    "RUST_VERSION",
+];
+
 /// One of render.yaml's `envVars`: a value is the program's environment (`PORT` also its port); one taken from
-/// another service (`fromDatabase`, `fromService`) or kept on the platform (`sync: false`, `generateValue`)
-/// is named, for run time.
+/// another service (`fromDatabase`, `fromService`) is named for run time, and so is a secret kept on the platform
+/// (`sync: false`, `generateValue`); the platform's own build settings (and the PORT it gives) are not the
+/// program's.
 fn render_variable(found: &mut Runtime, variable: &marked_yaml::Node) {
     let Some(variable) = variable.as_mapping() else { return };
     let Some(name) = variable.get_scalar("key").map(|k| k.as_str().to_string()) else {
         return;
     };
+    if PLATFORM_SETTINGS.contains(&name.as_str()) {
+        return;
+    }
     let line = variable.get_node("key").map_or(1, line_of);
     let source = format!("render.yaml:{line}");
     match variable.get_scalar("value").map(|v| v.as_str().to_string()) {
@@ -82,6 +124,8 @@ fn render_variable(found: &mut Runtime, variable: &marked_yaml::Node) {
         None if variable.get_node("fromDatabase").is_some() || variable.get_node("fromService").is_some() => {
             add_service_env(found, name, &source);
         }
+        // The platform gives PORT itself.
+        None if name == "PORT" => {}
         None => found.secret_env.push((name, source)),
     }
 }
@@ -141,7 +185,7 @@ mod tests {
     fn render_services_of_the_folder() {
         let dir = repo(&[(
             "render.yaml",
-            "services:\n  - type: web\n    rootDir: ./api/\n    startCommand: npm run migrate && node dist/main.js\n    envVars:\n      - key: DATABASE_URL\n        fromDatabase:\n          name: db\n          property: connectionString\n      - key: LOG_LEVEL\n        value: info\n  - type: web\n    startCommand: bin/site\n  - type: cron\n    rootDir: api\n    startCommand: node dist/jobs.js\n",
+            "services:\n  - type: web\n    rootDir: ./api/\n    startCommand: npm run migrate && node dist/main.js\n    envVars:\n      - key: DATABASE_URL\n        fromDatabase:\n          name: db\n          property: connectionString\n      - key: LOG_LEVEL\n        value: info\n      - key: NODE_VERSION\n        value: 22.11.0\n      - key: PORT\n        generateValue: true\n  - type: web\n    startCommand: bin/site\n  - type: cron\n    rootDir: api\n    startCommand: node dist/jobs.js\n",
         )]);
         let api = render(dir.path(), "api");
         assert_eq!(api.len(), 1);
@@ -152,7 +196,20 @@ mod tests {
         );
         assert_eq!(api[0].steps_before, ["npm run migrate"]);
         assert_eq!(api[0].service_env[0].0, "DATABASE_URL");
-        assert_eq!(api[0].env[0].0, ("LOG_LEVEL".to_string(), "info".to_string()));
+        // The platform's build setting is a line, not the program's environment; PORT is the platform's to give.
+        assert_eq!(
+            api[0].env,
+            [(
+                ("LOG_LEVEL".to_string(), "info".to_string()),
+                "render.yaml:10".to_string()
+            )]
+        );
+        assert!(api[0].secret_env.is_empty());
+        assert_eq!(
+            render_variable_value(dir.path(), "api", "NODE_VERSION"),
+            Some(("22.11.0".to_string(), 13))
+        );
+        assert_eq!(render_variable_value(dir.path(), ".", "NODE_VERSION"), None);
         let site = render(dir.path(), ".");
         assert_eq!(site[0].command.as_ref().unwrap().0, ["bin/site"]);
         // Only a web service, or a worker when there is none: a cron job is not how the program serves.

@@ -23,6 +23,7 @@ mod script;
 mod syntax;
 
 pub(crate) use apply::{apply_to_programs, base_name, Program, Start};
+pub(crate) use hosting::render_variable_value;
 pub(crate) use procfile::web as procfile_web;
 pub(crate) use record::Runtime;
 pub(crate) use syntax::{line_of, logical_lines};
