@@ -360,7 +360,7 @@ impl RunTime {
     fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
         let words = Words::of(&lexed.tokens);
         // Paths and programs are often named once in a constant or a variable and used by that name.
-        let named = writes::with_local_strings(&lexed.tokens);
+        let (named, assigned) = writes::with_local_strings(&lexed.tokens);
         let env = if words.env_lookup { env::file_env(&lexed.tokens) } else { Vec::new() };
         RunTime {
             ports: ports::FileScan::of(lexed, rel, &words),
@@ -370,7 +370,7 @@ impl RunTime {
             programs: if words.exec { execs::file_programs(&named) } else { Vec::new() },
             reads: {
                 let mut reads = runfiles::file_reads(&named);
-                reads.extend(runfiles::bound_files(root, &lexed.tokens));
+                reads.extend(runfiles::bound_files(root, &assigned));
                 if words.viper_config_name {
                     reads.extend(runfiles::viper_config_reads(&named));
                 }

@@ -249,15 +249,9 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 /// (`load(matrixFile)` → `os.Open(path)`), which the call patterns cannot follow. Only data files the
 /// repository has count (not Go sources, not folders: a folder a name holds is a package path as often as one
 /// that is read).
-pub(super) fn bound_files(root: &Path, tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn bound_files(root: &Path, assigned: &[(&str, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
-    for window in tokens.windows(4) {
-        let [(Token::Ident(_), _), (Token::Punct('='), _), (Token::Str(path), line), (next, _)] = window else {
-            continue;
-        };
-        if matches!(next, Token::Punct('=' | '+' | '.' | '[')) {
-            continue;
-        }
+    for (path, line) in assigned {
         let path_like = path.contains('/') || path.rsplit_once('.').is_some_and(|(stem, _)| !stem.is_empty());
         let Some(part) = static_part(path).filter(|part| path_like && part.len() == path.trim_start_matches("./").len()) else {
             continue;
@@ -371,7 +365,7 @@ mod tests {
              func f() { if x == \"seed.sql\" {} ; y = \"data/a.csv\" + z }\n",
         )
         .tokens;
-        let found = bound_files(root.path(), &tokens);
+        let found = bound_files(root.path(), &crate::detect::go::writes::with_local_strings(&tokens).1);
         assert_eq!(found, [("data/a.csv".to_string(), 3), ("seed.sql".to_string(), 7)]);
     }
 

@@ -244,12 +244,18 @@ pub(super) fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Opt
         .collect()
 }
 
+/// A file's tokens with its local string names replaced (`with_local_strings`), and the literals names are
+/// assigned with their lines.
+pub(super) type LocalStrings<'t, 'a> = (Cow<'t, [(Token<'a>, usize)]>, Vec<(&'t str, usize)>);
+
 /// The file's tokens with each name bound to one string literal in it (`const dbPath = "/data/db.json"`,
 /// `envPath := ".env"`) replaced by that literal where it is used as a value, so a call given the name
 /// (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name bound to
-/// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound.
-pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Cow<'t, [(Token<'a>, usize)]> {
+/// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound. Also every
+/// literal a name is assigned with `=` (a constant, a variable: `const f = "data/x.csv"`), with its line.
+pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> LocalStrings<'t, 'a> {
     let mut bound: FxHashMap<&str, Option<&Token>> = FxHashMap::default();
+    let mut assigned = Vec::new();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
         let after = |n: usize| tokens.get(i + n).map(|t| &t.0);
@@ -266,6 +272,9 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Co
             (Some(value @ Token::Str(_)), next) if !matches!(next, Some(Token::Punct('+' | '.' | '['))) => Some(value),
             _ => None,
         };
+        if let (Some(Token::Str(text)), 2) = (literal, value_at) {
+            assigned.push((text.as_str(), tokens[i + 2].1));
+        }
         bound
             .entry(name.as_str())
             .and_modify(|known| {
@@ -277,9 +286,9 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Co
     }
     bound.retain(|_, literal| literal.is_some());
     if bound.is_empty() {
-        return Cow::Borrowed(tokens);
+        return (Cow::Borrowed(tokens), assigned);
     }
-    Cow::Owned(
+    let named = Cow::Owned(
         tokens
             .iter()
             .enumerate()
@@ -293,7 +302,8 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Co
                 _ => (token.clone(), *line),
             })
             .collect(),
-    )
+    );
+    (named, assigned)
 }
 
 /// The tokens of each top-level argument of the call whose `(` is at `open`.
@@ -365,11 +375,11 @@ mod tests {
                       \tf, _ := os.OpenFile(DB_PATH, os.O_APPEND|os.O_WRONLY, 0o644)\n\tdir := \"x\"\n\tdir = \"y\"\n\
                       \tos.MkdirAll(dir, 0o755)\n\tif mode == \"b\" {}\n}\n";
         let tokens = crate::detect::lex::source(source).tokens;
-        let named = with_local_strings(&tokens);
+        let (named, _) = with_local_strings(&tokens);
         let folders: Vec<String> = file_writes(&named, "main.go").into_iter().map(|w| w.folder).collect();
         assert_eq!(folders, ["/data"], "dir is bound to two literals: not a folder");
         let plain = crate::detect::lex::source("package main\nfunc f() { os.MkdirAll(d, 0) }\n").tokens;
-        assert!(matches!(with_local_strings(&plain), Cow::Borrowed(_)));
+        assert!(matches!(with_local_strings(&plain).0, Cow::Borrowed(_)));
     }
 
     #[test]
