@@ -11,7 +11,7 @@ const BEGIN: &str = "# >>> dockgen >>>";
 const BEGIN_LINE: &str = "# >>> dockgen >>> this block is rewritten by `dockgen init`; keep your own lines outside it";
 const END: &str = "# <<< dockgen <<<";
 const SECTION: &str = "# --- for ";
-const REINCLUDED: &str = "# --- copied by a Dockerfile above, so kept in the build context";
+const REINCLUDED: &str = "# --- copied, or built from, by a Dockerfile above, so kept in the build context";
 const REOPENED: &str =
     "# --- copied whole by a Dockerfile above: the context a catch-all line hides, then the narrower exclusions again";
 /// The first line of the whole-file `.dockerignore` dockgen wrote before it had a block.
@@ -135,6 +135,8 @@ pub struct Copies {
     pub paths: Vec<String>,
     /// The context's top-level entries, when it copies the whole context; empty otherwise.
     pub context_entries: Vec<String>,
+    /// What its build reads from a whole-context copy (`tsconfig.json`, `src`): hidden, the build fails.
+    pub reads: Vec<String>,
 }
 
 /// Which of `paths` the ignore file hides from the build context.
@@ -158,7 +160,20 @@ fn hiding_warnings(
     name: &str,
     text: &str,
     label: &str,
-    sources: &[String],
+    copied: &Copies,
+    shown: &dyn Fn(usize) -> usize,
+) -> Vec<String> {
+    let mut found = hiding(name, text, label, (&copied.paths, "copies"), shown);
+    found.extend(hiding(name, text, label, (&copied.reads, "builds from"), shown));
+    found
+}
+
+/// The warnings for the lines of `text` that hide `sources`, which the Dockerfile `label` uses as `how` says.
+fn hiding(
+    name: &str,
+    text: &str,
+    label: &str,
+    (sources, how): (&[String], &str),
     shown: &dyn Fn(usize) -> usize,
 ) -> Vec<String> {
     // One warning per hiding line, naming every path it hides.
@@ -176,7 +191,7 @@ fn hiding_warnings(
         .into_iter()
         .map(|(line, pattern, paths)| {
             format!(
-                "{name}:{line} `{}` hides {}, which {label} copies: the build fails with this line; remove it or \
+                "{name}:{line} `{}` hides {}, which {label} {how}: the build fails with this line; remove it or \
                  re-include the path{} after it (`!{}`)",
                 pattern.escape_debug(),
                 paths.join(", "),
@@ -303,7 +318,7 @@ fn literal_pattern(entry: &str) -> Option<String> {
 /// `copied` from the context.
 pub fn problems(name: &str, text: &str, label: &str, copied: &Copies) -> Vec<String> {
     let as_is = |line| line;
-    let mut found = hiding_warnings(name, text, label, &copied.paths, &as_is);
+    let mut found = hiding_warnings(name, text, label, copied, &as_is);
     found.extend(whole_context_hidden(
         name,
         text,
@@ -469,7 +484,7 @@ pub fn merge(
         }
     };
     for (k, copied) in &served {
-        let mut found = hiding_warnings(name, &merged.text, k, &copied.paths, &shown);
+        let mut found = hiding_warnings(name, &merged.text, k, copied, &shown);
         found.extend(whole_context_hidden(
             name,
             &merged.text,
@@ -538,11 +553,17 @@ fn reincluded_paths(
     let above_text = above.join("\n");
     let mut reincluded: Vec<String> = Vec::new();
     for (k, copied) in served {
-        for found in hidden(&above_text, &copied.paths) {
+        let copies = hidden(&above_text, &copied.paths)
+            .into_iter()
+            .map(|found| (found, "copies"));
+        let reads = hidden(&above_text, &copied.reads)
+            .into_iter()
+            .map(|found| (found, "builds from"));
+        for (found, how) in copies.chain(reads) {
             let line = format!("!{}", found.path);
             if found.line <= before.len() {
                 notes.push(format!(
-                    "{name}:{} `{}` hides {}, which {k} copies: dockgen's block re-includes it",
+                    "{name}:{} `{}` hides {}, which {k} {how}: dockgen's block re-includes it",
                     found.line,
                     found.pattern.chars().take(60).collect::<String>().escape_debug(),
                     found.path.escape_debug()
@@ -608,6 +629,7 @@ mod tests {
         Copies {
             paths: paths.iter().map(|p| (*p).to_string()).collect(),
             context_entries: Vec::new(),
+            reads: Vec::new(),
         }
     }
 
@@ -707,7 +729,35 @@ mod tests {
         Copies {
             paths: paths.iter().map(|p| (*p).to_string()).collect(),
             context_entries: entries.iter().map(|p| (*p).to_string()).collect(),
+            reads: Vec::new(),
         }
+    }
+
+    #[test]
+    fn what_the_build_reads_is_let_back_in_or_said() {
+        // A project's ignore file written for a Dockerfile that copied a prebuilt dist/: it hides the sources.
+        let user = "node_modules\nsrc\ntsconfig.json\n";
+        let ours = Copies {
+            reads: vec!["tsconfig.json".into(), "src".into()],
+            ..whole(&["package.json"], &["package.json", "src", "tsconfig.json"])
+        };
+        let merged = merge(Some(user), ".dockerignore", "Dockerfile", "**/dist/\n", &|_| {
+            Some(ours.clone())
+        })
+        .unwrap();
+        assert!(merged.text.contains("!tsconfig.json\n!src\n"), "{}", merged.text);
+        assert!(
+            merged.notes.iter().any(|n| n
+                == ".dockerignore:2 `src` hides src, which Dockerfile builds from: dockgen's block re-includes it"),
+            "{:?}",
+            merged.notes
+        );
+        // As the file is (--stdout writes nothing): said as a line that breaks the build.
+        let said = problems(".dockerignore", user, "the generated Dockerfile", &ours);
+        assert_eq!(said.len(), 2);
+        assert!(said[1].starts_with(
+            ".dockerignore:2 `src` hides src, which the generated Dockerfile builds from: the build fails"
+        ));
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn ignore_file(text: &str) -> usize {
         Some(crate::dockerignore::Copies {
             paths: crate::dockerignore::copied_sources(text),
             context_entries: vec!["src".into(), "pom.xml".into()],
+            reads: vec!["tsconfig.json".into()],
         })
     };
     crate::dockerignore::merge(Some(text), ".dockerignore", "Dockerfile", text, &copies)

@@ -143,7 +143,7 @@ pub(crate) fn init_app(
 /// `--stdout`: the Dockerfile as the file would become (the user's lines in the one there stay), and notes on
 /// what it does not write; the warnings said about the ignore file already there.
 fn print_dockerfile(args: &InitArgs, context_dir: &Path, rendered: render::Rendered) -> Result<Vec<String>> {
-    let hides = outputs::existing_ignore_hides(&args.path, context_dir, &args.file, &rendered.dockerfile);
+    let hides = outputs::existing_ignore_hides(&args.path, context_dir, &args.file, &rendered);
     say(&[], &hides);
     print(&outputs::with_your_lines(&args.path, &args.file, rendered.dockerfile)?)?;
     for (name, _) in &rendered.extra {

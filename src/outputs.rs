@@ -59,7 +59,10 @@ pub(crate) fn plan(project: &Path, context: &Path, file_name: &str, rendered: Re
         // The template leaves out `Dockerfile` and `.dockerignore`; a named pair must stay out too.
         generated.push_str(&["**/", file_name, "\n**/", file_name, ".dockerignore\n"].concat());
     }
-    let ours = copies_of(&rendered.dockerfile, context);
+    let ours = dockerignore::Copies {
+        reads: rendered.reads,
+        ..copies_of(&rendered.dockerfile, context)
+    };
     let copies = |k: &str| -> Option<dockerignore::Copies> {
         if k == key.escape_debug().to_string() {
             return Some(ours.clone());
@@ -115,7 +118,12 @@ pub(crate) fn with_your_lines(project: &Path, file_name: &str, rendered: String)
 }
 
 /// With `--stdout` the ignore file is not merged: the one already there is what the printed Dockerfile meets.
-pub(crate) fn existing_ignore_hides(project: &Path, context: &Path, file_name: &str, dockerfile: &str) -> Vec<String> {
+pub(crate) fn existing_ignore_hides(
+    project: &Path,
+    context: &Path,
+    file_name: &str,
+    rendered: &Rendered,
+) -> Vec<String> {
     let ignore = ignore_path(project, context, file_name);
     let Ok(Some(text)) = read_small_text(&ignore) else {
         return Vec::new();
@@ -124,7 +132,10 @@ pub(crate) fn existing_ignore_hides(project: &Path, context: &Path, file_name: &
         &ignore.display().to_string(),
         &text,
         "the generated Dockerfile",
-        &copies_of(dockerfile, context),
+        &dockerignore::Copies {
+            reads: rendered.reads.clone(),
+            ..copies_of(&rendered.dockerfile, context)
+        },
     )
 }
 
@@ -186,6 +197,7 @@ fn copies_of(dockerfile: &str, context: &Path) -> dockerignore::Copies {
     dockerignore::Copies {
         paths: dockerignore::copied_sources(dockerfile),
         context_entries,
+        reads: Vec::new(),
     }
 }
 

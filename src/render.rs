@@ -23,6 +23,9 @@ pub struct Rendered {
     pub dockerignore: String,
     /// The preset's other files (`nginx.conf`), by name.
     pub extra: Vec<(String, String)>,
+    /// What the Dockerfile's build reads from a whole-context copy (the plan's `build_reads`: a tsconfig, the
+    /// sources' folder), which an ignore file must not hide.
+    pub reads: Vec<String>,
 }
 
 /// Renders the preset's Dockerfile and .dockerignore from its `plan` (answers, facts and derived values by name).
@@ -53,6 +56,14 @@ pub fn render(preset: &Preset, plan: &Plan) -> Result<Rendered> {
         dockerfile: tidy(&render(&preset.dockerfile_template)?),
         dockerignore: tidy(&render(&preset.dockerignore_template)?),
         extra,
+        reads: plan
+            .values()
+            .get("build_reads")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|read| read.as_str().map(String::from))
+            .collect(),
     })
 }
 

@@ -81,6 +81,7 @@ pub(super) static STACK: Stack = Stack {
         "app_name",
         "workspace_root",
         "whole_app",
+        "build_reads",
         "corepack",
         "compiled_dir",
         "prod_dependencies",

@@ -253,6 +253,28 @@ fn written_file_folder(words: &[String]) -> Option<String> {
     (file.contains('.') && !folder.is_empty()).then(|| folder.to_string())
 }
 
+/// What the compile in the image reads from the build context besides the manifests: the tsconfig it is given and
+/// the folder of the entry's sources, as `build_reads` (a project's own ignore file written for a Dockerfile that
+/// copied a prebuilt dist/ may hide them: dockgen's block lets them back in). Hands the compiled entry back.
+fn recording_build_reads(
+    app: &App,
+    compiled: Option<super::typescript::Compiled>,
+    facts: &mut Facts,
+) -> Option<super::typescript::Compiled> {
+    let sources = compiled.as_ref().and_then(|c| c.source.split_once('/')).map(|(top, _)| top);
+    let reads: Vec<String> = super::tsconfig::tsconfig_file(app)
+        .into_iter()
+        .chain(sources)
+        .filter(|path| app.path(path).exists())
+        .map(|path| app.file(path))
+        .collect();
+    if let Some(first) = reads.first() {
+        let note = "what the compile reads: kept in the build context";
+        facts.insert("build_reads".into(), Fact::new(json!(reads), first.clone()).with_note(note));
+    }
+    compiled
+}
+
 /// Why the compiled folder ships.
 const RUNS_FROM: &str = "the folder the start command runs from";
 
@@ -280,7 +302,7 @@ fn shipped_files(
         .map(|(top, _)| top.to_string())
         .filter(|top| has_build && !committed && (!app.path(top).is_dir() || out_dir.as_deref() == Some(top)));
     if let Some(top) = compiled_dir {
-        let compiled = compiled_source(app, &entry);
+        let compiled = recording_build_reads(app, compiled_source(app, &entry), facts);
         let walk = Walk {
             entries: compiled.as_ref().map(|c| c.source.clone()).into_iter().collect(),
             outputs,
