@@ -1702,6 +1702,32 @@ fn of_two_projects_below_the_one_the_root_dockerfile_copies_is_built() {
 }
 
 #[test]
+fn the_presets_a_refusal_names_render_without_the_facts_it_lacked() {
+    // Astro built for Netlify functions: detection names no framework and asks for a preset; the advice it gives
+    // (`--preset node-static --set output_dir=...`) writes a working pair, nginx.conf included.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("package.json"),
+        r#"{"name": "site", "private": true, "scripts": {"build": "astro build"},
+            "dependencies": {"astro": "^4.0.0", "@astrojs/netlify": "^5.0.0"}}"#,
+    )
+    .unwrap();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(root.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--preset node-static with --set output_dir="));
+    dockgen()
+        .args(["init", "--yes", "--preset", "node-static", "--set", "output_dir=dist"])
+        .arg(root.path())
+        .assert()
+        .success();
+    let nginx = std::fs::read_to_string(root.path().join("nginx.conf")).unwrap();
+    assert!(nginx.contains("nginx serving the static build"), "{nginx}");
+}
+
+#[test]
 fn the_one_project_below_an_empty_root_is_the_one_init_builds() {
     let root = tempfile::tempdir().unwrap();
     let backend = root.path().join("backend");
