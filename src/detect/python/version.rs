@@ -303,7 +303,9 @@ mod tests {
             warnings
         };
         assert!(said("3.10")[0].starts_with("runtime.txt:1: Python 3.10 reached its end of support on 2026-10-31"));
-        assert!(said("3.7")[0].contains("Python 3.7 is past its end of support"));
+        assert!(said("3.7")[0].starts_with("runtime.txt:1: Python 3.7 reached its end of support on 2023-06-27"));
+        // A line older than the table: past its support all the same.
+        assert!(said("3.6")[0].contains("Python 3.6 is past its end of support"));
         assert!(said(&lines().oldest_maintained).is_empty() && said("3.14").is_empty());
     }
 
