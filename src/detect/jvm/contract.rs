@@ -91,6 +91,7 @@ fn ship_named_files(root: &Path, dir: &str, facts: &mut Facts) {
         .iter()
         .filter_map(|c| c["from"].as_str().map(str::to_string))
         .collect();
+    log_folders(root, &named, facts);
     // A server whose code and settings say no port listens where the config file it is given says.
     if facts.get("port").is_some_and(super::is_assumed_port) {
         let mut warnings = Vec::new();
@@ -159,6 +160,28 @@ fn names_artifact(jar: &str, stem: &str) -> bool {
     match jar_stem.split_once('*') {
         Some((prefix, _)) => !prefix.is_empty() && stem.starts_with(prefix),
         None => stem == jar_stem || stem.starts_with(&format!("{jar_stem}-")),
+    }
+}
+
+/// The folders the file appenders of the config files the arguments name write to (Dropwizard's
+/// `currentLogFilename: logs/app.log`), added to `written_dirs`: made and handed to the app user.
+fn log_folders(root: &Path, configs: &[String], facts: &mut Facts) {
+    let logs: Vec<super::writes::Write> = configs
+        .iter()
+        .flat_map(|from| super::writes::yaml_log_writes(root, from))
+        .collect();
+    let Some(fact) = super::writes::fact(&logs) else { return };
+    match facts.get_mut("written_dirs").and_then(|f| f.value.as_array_mut()) {
+        Some(folders) => {
+            for folder in fact.value.as_array().into_iter().flatten() {
+                if !folders.contains(folder) {
+                    folders.push(folder.clone());
+                }
+            }
+        }
+        None => {
+            facts.insert("written_dirs".into(), fact);
+        }
     }
 }
 

@@ -255,6 +255,49 @@ pub(in crate::detect) fn logging_writes(root: &Path, module_dir: &str) -> Vec<Wr
     found
 }
 
+/// Keys of a YAML configuration naming a log file written at run time: Dropwizard's file appenders
+/// (`logging.appenders[].currentLogFilename`, its `archivedLogFilenamePattern`).
+const YAML_LOG_KEYS: &[&str] = &["currentLogFilename", "archivedLogFilenamePattern"];
+
+/// The folders the file appenders of a YAML configuration the program is given write to (`rel`, relative to the
+/// repository), anywhere in the document.
+pub(in crate::detect) fn yaml_log_writes(root: &Path, rel: &str) -> Vec<Write> {
+    let Some(text) = read_small_text(&root.join(rel)) else {
+        return Vec::new();
+    };
+    let Ok(document) = marked_yaml::parse_yaml(0, &text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut pending = vec![&document];
+    while let Some(node) = pending.pop() {
+        match node {
+            marked_yaml::Node::Mapping(pairs) => {
+                for (key, value) in pairs.iter() {
+                    if let (true, Some(path)) = (YAML_LOG_KEYS.contains(&key.as_str()), value.as_scalar()) {
+                        let line = path.span().start().map_or(1, marked_yaml::Marker::line);
+                        // The file's name may be a pattern (`app-%d.log.gz`); its folder is what is made.
+                        let text = path.as_str().trim();
+                        let parent = text
+                            .rsplit_once('/')
+                            .map_or(".", |(parent, _)| if parent.is_empty() { "/" } else { parent });
+                        if let Some(folder) = Place::Path(parent.to_string()).folder(true) {
+                            found.push(Write {
+                                folder,
+                                why: format!("{rel}:{line} a log file"),
+                            });
+                        }
+                    }
+                    pending.push(value);
+                }
+            }
+            marked_yaml::Node::Sequence(items) => pending.extend(items.iter()),
+            marked_yaml::Node::Scalar(_) => {}
+        }
+    }
+    found
+}
+
 /// `${LOG_PATH:-logs}/app.log` with the configuration's own properties and the placeholders' defaults; None
 /// when a placeholder has neither (the folder is chosen at run time).
 fn substituted(text: &str, properties: &HashMap<String, String>) -> Option<String> {
@@ -680,6 +723,23 @@ mod tests {
         );
         assert_eq!(write("app.name", "uploads"), None);
         assert_eq!(placeholder_default("${DB:jdbc:sqlite:x.db}"), "jdbc:sqlite:x.db");
+    }
+
+    #[test]
+    fn a_yaml_configs_file_appenders_write_their_folders() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(
+            root.path().join("config.yml"),
+            "logging:\n  appenders:\n    - type: console\n    - type: file\n      currentLogFilename: ./var/log/app.log\n      archivedLogFilenamePattern: /var/log/app/app-%d.log\nserver:\n  requestLog:\n    appenders:\n      - type: file\n        currentLogFilename: access.log\n",
+        )
+        .unwrap();
+        let folders: Vec<String> = yaml_log_writes(root.path(), "config.yml")
+            .into_iter()
+            .map(|w| w.folder)
+            .collect();
+        assert_eq!(folders.len(), 3, "{folders:?}");
+        assert!(folders.contains(&"var/log".to_string()) && folders.contains(&"/var/log/app".to_string()));
+        assert!(folders.contains(&".".to_string()), "{folders:?}");
     }
 
     #[test]
