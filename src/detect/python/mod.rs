@@ -508,8 +508,13 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
     let mut sqlite = None;
     let mut server_database = false;
     let mut required: Vec<String> = Vec::new();
-    let mut build_only: Vec<(String, &str)> = Vec::new();
+    let mut build_only: Vec<(String, String)> = Vec::new();
     let mut first_read = None;
+    // The build's manage.py steps load the settings the served app loads, not manage.py's development default.
+    let served = served_settings(root, app);
+    if let Some((settings, _)) = &served {
+        build_only.push(("DJANGO_SETTINGS_MODULE".to_string(), settings.clone()));
+    }
     for file in django_settings_files(root, app) {
         let Some(text) = read_small_text(&root.join(&file)) else { continue };
         if sqlite.is_none() {
@@ -551,7 +556,7 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
                 required.push(name.clone());
             }
             let value = build_placeholder(&name, cast);
-            build_only.push((name, value));
+            build_only.push((name, value.to_string()));
         }
     }
     if let Some(source) = &static_root {
@@ -571,7 +576,8 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
             ),
         );
     }
-    let Some(settings) = first_read else { return };
+    let served_at = served.map(|(_, at)| at);
+    let Some(settings) = first_read.or(served_at.clone()) else { return };
     // The running app is given them (`docker run -e`); the image names them, never holds them.
     if !required.is_empty() {
         facts.entry("secret_env".into()).or_insert_with(|| {
@@ -580,12 +586,31 @@ fn django_facts(root: &Path, app: &AppObject, facts: &mut Facts) {
     }
     if static_root.is_some() || facts.contains_key("migrate_sqlite") {
         let placeholders: Vec<_> = build_only.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
-        facts.insert(
-            "build_only_env".into(),
-            Fact::new(json!(placeholders), settings)
-                .with_note("read by the settings without a default: given a placeholder for the build's manage.py steps only"),
-        );
+        let placeholder = "read by the settings without a default: given a placeholder for the build's manage.py steps only";
+        let note = match served_at {
+            Some(at) => format!("{placeholder}; DJANGO_SETTINGS_MODULE is the served app's ({at}), which manage.py's default is not"),
+            None => placeholder.to_string(),
+        };
+        facts.insert("build_only_env".into(), Fact::new(json!(placeholders), settings).with_note(note));
     }
+}
+
+/// The settings module the served app's own module sets (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+/// "core.settings.production")` in core/wsgi.py) when manage.py defaults to another (`core.settings.development`,
+/// whose apps may be development dependencies the image does not install), with that line.
+fn served_settings(root: &Path, app: &AppObject) -> Option<(String, String)> {
+    let setting = |rel: &str| {
+        let text = read_small_text(&root.join(rel))?;
+        let summary = summarise(&text, &|name| name == "setdefault");
+        summary.calls.iter().find_map(|call| {
+            (call.args.first().and_then(Literal::as_str) == Some("DJANGO_SETTINGS_MODULE"))
+                .then(|| Some((call.args.get(1)?.as_str()?.to_string(), format!("{rel}:{}", call.line))))?
+        })
+    };
+    let served_file = crate::detect::join_rel(&app.dir, &format!("{}.py", app.module.replace('.', "/")));
+    let (served, at) = setting(&served_file)?;
+    let (managed, _) = setting(&crate::detect::join_rel(&app.dir, "manage.py"))?;
+    (served != managed).then_some((served, at))
 }
 
 /// A value for a setting read with no default, given only to the build's manage.py steps: one the settings can
