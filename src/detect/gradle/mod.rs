@@ -157,6 +157,7 @@ fn analyse(
     if let Some(fact) = jvm::written_dirs(root, &project.dir, &sources, Some(&settings)) {
         facts.insert("written_dirs".into(), fact);
     }
+    jvm::opened_files(root, &project.dir, &sources, &mut facts);
     if found.framework == "quarkus" {
         launch::quarkus(&settings, &mut found);
     }

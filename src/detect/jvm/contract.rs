@@ -103,15 +103,11 @@ fn ship_named_files(root: &Path, dir: &str, facts: &mut Facts) {
         "the program's arguments name {} where it runs: copied there",
         named.join(", ")
     );
-    match facts.get_mut("config_files").and_then(|f| f.value.as_array_mut()) {
-        Some(existing) => existing.extend(copies),
-        None => {
-            facts.insert(
-                "config_files".into(),
-                crate::detect::Fact::new(copies, source).with_note(note),
-            );
-        }
-    }
+    super::extend_list_fact(
+        facts,
+        "config_files",
+        crate::detect::Fact::new(copies, source).with_note(note),
+    );
 }
 
 /// The names a module's image may be published under: its folder and its artifact without the version
@@ -170,18 +166,8 @@ fn log_folders(root: &Path, configs: &[String], facts: &mut Facts) {
         .iter()
         .flat_map(|from| super::writes::yaml_log_writes(root, from))
         .collect();
-    let Some(fact) = super::writes::fact(&logs) else { return };
-    match facts.get_mut("written_dirs").and_then(|f| f.value.as_array_mut()) {
-        Some(folders) => {
-            for folder in fact.value.as_array().into_iter().flatten() {
-                if !folders.contains(folder) {
-                    folders.push(folder.clone());
-                }
-            }
-        }
-        None => {
-            facts.insert("written_dirs".into(), fact);
-        }
+    if let Some(fact) = super::writes::fact(&logs) {
+        super::extend_list_fact(facts, "written_dirs", fact);
     }
 }
 

@@ -63,7 +63,62 @@ pub(in crate::detect) fn run_time_settings(settings: &config::Settings, framewor
         facts.insert("bind_env".into(), fact);
     }
     if let Some(fact) = working_dir_configs(settings, framework) {
-        facts.insert("config_files".into(), fact);
+        extend_list_fact(facts, "config_files", fact);
+    }
+}
+
+/// The repository files the code opens by a relative literal (`new File("40E")`, `Path.of("data/routes.csv")`),
+/// added to `config_files`: copied to that path under the image's working directory, where the program opens them
+/// (sources and dotfiles never).
+pub(in crate::detect) fn opened_files(
+    root: &std::path::Path,
+    module_dir: &str,
+    sources: &sources::Sources,
+    facts: &mut super::Facts,
+) {
+    let mut copies: Vec<serde_json::Value> = Vec::new();
+    let mut evidence = Vec::new();
+    for (path, at) in &sources.reads {
+        let from = super::join_rel(module_dir, path);
+        let source_code = std::path::Path::new(path)
+            .extension()
+            .is_some_and(|e| e == "java" || e == "kt" || e == "class");
+        let file_name = path.rsplit('/').next().unwrap_or(path);
+        let secret = crate::knowledge::node::runtime().is_secret(file_name);
+        let copy = serde_json::json!({ "from": from, "to": path });
+        if source_code || secret || !root.join(&from).is_file() || copies.contains(&copy) {
+            continue;
+        }
+        copies.push(copy);
+        evidence.push(format!("{path} ({at})"));
+    }
+    let Some(first) = sources.reads.first().map(|(_, at)| at.clone()) else {
+        return;
+    };
+    if copies.is_empty() {
+        return;
+    }
+    let note = format!(
+        "the code opens them from its working directory: {}",
+        evidence.join(", ")
+    );
+    extend_list_fact(facts, "config_files", Fact::new(copies, first).with_note(note));
+}
+
+/// A list fact (`config_files`, `written_dirs`) with more items: the fact as given, or its items added to the
+/// ones already there, each once.
+fn extend_list_fact(facts: &mut super::Facts, key: &str, more: Fact) {
+    match facts.get_mut(key).and_then(|f| f.value.as_array_mut()) {
+        Some(existing) => {
+            for item in more.value.as_array().into_iter().flatten() {
+                if !existing.contains(item) {
+                    existing.push(item.clone());
+                }
+            }
+        }
+        None => {
+            facts.insert(key.into(), more);
+        }
     }
 }
 

@@ -26,6 +26,8 @@ pub(in crate::detect) struct Sources {
     pub(in crate::detect) jdk_modules: Vec<(String, String)>,
     /// The folders the code makes and the files it writes, with `file:line`.
     pub(in crate::detect) writes: Vec<Write>,
+    /// The relative paths the code opens by a literal (`new File("routes.csv")`), with `file:line`.
+    pub(in crate::detect) reads: Vec<(String, String)>,
     /// Per file: its path, its class (the file's name) and the capitalised names it mentions, so what a
     /// program's main class reaches can be told from the rest (a tool beside the program).
     files: Vec<FileRefs>,
@@ -52,6 +54,7 @@ impl Sources {
             }
         }
         self.writes.extend(file.writes);
+        self.reads.extend(file.reads);
         self.files.extend(file.files);
     }
 
@@ -160,6 +163,7 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
     // Only a file that names a file, a database or a setting's default can write one.
     if WRITE_TRIGGERS.iter().any(|t| text.contains(t)) {
         out.writes.extend(writes::file_writes(&tokens, rel));
+        out.reads.extend(writes::file_reads(&tokens, rel));
     }
     let known = knowledge();
     let mut package = String::new();

@@ -122,6 +122,40 @@ pub(in crate::detect) fn fact(found: &[Write]) -> Option<Fact> {
     Some(Fact::new(json!(folders), source).with_note(format!("the program writes there: {}", sources.join(", "))))
 }
 
+/// Constructors and factories whose first argument is a file the program opens (`new File("routes.csv")`,
+/// `new FileReader(...)`, `Path.of(...)`, `Paths.get(...)`, Kotlin's `File("x")`).
+const OPENED_BY: &[&str] = &["File", "FileReader", "FileInputStream", "RandomAccessFile", "of", "get"];
+
+/// The relative paths one source file's code opens by a literal (`new File("40E")`), each with `file:line`: a
+/// file the repository has there is read from the working directory at run time. `Path.of`/`Paths.get` only on
+/// `Path`/`Paths`.
+pub(in crate::detect) fn file_reads(tokens: &[(Token, usize)], rel: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for i in 0..tokens.len() {
+        let [(Token::Ident(name), _), (Token::Punct('('), _), (Token::Str(path), line), ..] = &tokens[i..] else {
+            continue;
+        };
+        if !OPENED_BY.contains(&name.as_str()) {
+            continue;
+        }
+        let receiver = i
+            .checked_sub(2)
+            .and_then(|at| match (&tokens[at].0, &tokens[at + 1].0) {
+                (Token::Ident(r), Token::Punct('.')) => Some(r.as_str()),
+                _ => None,
+            });
+        let factory = matches!(name.as_str(), "of" | "get");
+        if factory && !matches!(receiver, Some("Path" | "Paths")) {
+            continue;
+        }
+        let plain = !path.is_empty() && !path.starts_with(['/', '~', '.']) || path.starts_with("./");
+        if plain && !path.contains(['$', '{', '%', '\\', '*', ':']) {
+            found.push((path.trim_start_matches("./").to_string(), format!("{rel}:{line}")));
+        }
+    }
+    found
+}
+
 /// The places one source file's code writes.
 pub(in crate::detect) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
     let bound = bindings(tokens);
@@ -723,6 +757,22 @@ mod tests {
         );
         assert_eq!(write("app.name", "uploads"), None);
         assert_eq!(placeholder_default("${DB:jdbc:sqlite:x.db}"), "jdbc:sqlite:x.db");
+    }
+
+    #[test]
+    fn files_opened_by_a_relative_literal() {
+        let code = "class A {\n void f() throws Exception {\n  new Scanner(new File(\"40E\"));\n  Files.readAllLines(Path.of(\"./data/stops.csv\"));\n  Paths.get(\"/etc/app.conf\");\n  Map.of(\"a\", 1);\n  System.getProperty(\"user.home\");\n  new FileReader(\"../up.txt\");\n  new File(\".env\");\n }\n}\n";
+        let reads: Vec<String> = file_reads(&lex::source(code).tokens, "A.java")
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(reads, ["40E", "data/stops.csv"]);
+        // Kotlin constructs without `new`.
+        let kotlin = file_reads(
+            &lex::source("fun f() = File(\"routes.txt\").readText()\n").tokens,
+            "A.kt",
+        );
+        assert_eq!(kotlin, [("routes.txt".to_string(), "A.kt:1".to_string())]);
     }
 
     #[test]

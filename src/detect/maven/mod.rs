@@ -371,6 +371,7 @@ fn analyse(
     if let Some(fact) = jvm::written_dirs(root, &project.dir, &sources, settings.as_ref()) {
         facts.insert("written_dirs".into(), fact);
     }
+    jvm::opened_files(root, &project.dir, &sources, &mut facts);
     // In a reactor, a jar with no way to start it is a library, not an app to offer.
     if is_reactor && !entry {
         return Ok(None);
