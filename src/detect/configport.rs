@@ -106,15 +106,15 @@ fn served_port(node: &Node) -> Option<(u16, usize)> {
                     return Some((port, line));
                 }
             }
-            Node::Mapping(_) if !CLIENT_SECTIONS.iter().any(|section| name.contains(section)) => {
-                if let Some(found) = served_port(value) {
-                    return Some(found);
-                }
-            }
-            // A list of listeners (Dropwizard's `applicationConnectors: [{ type: http, port: 9008 }]`): the first.
-            Node::Sequence(items) if !CLIENT_SECTIONS.iter().any(|section| name.contains(section)) => {
-                if let Some(found) = items.iter().find_map(served_port) {
-                    return Some(found);
+            // A section, or a list of listeners (Dropwizard's `applicationConnectors: [{ type: http, port: 9008 }]`:
+            // the first), unless it is another service's.
+            Node::Mapping(_) | Node::Sequence(_) if !CLIENT_SECTIONS.iter().any(|section| name.contains(section)) => {
+                let found = match value {
+                    Node::Sequence(items) => items.iter().find_map(served_port),
+                    section => served_port(section),
+                };
+                if found.is_some() {
+                    return found;
                 }
             }
             _ => {}
