@@ -727,7 +727,9 @@ fn env_read(tokens: &[(Token, usize)], at: usize) -> Option<(String, usize)> {
 }
 
 /// `const PORT = 8080;` at `at` (the declaring keyword): the name and the number, when the statement ends
-/// there (a `;`, the end of the line or of the file), so `const PORT = 8080 + offset` is not one.
+/// there (a `;`, the end of the line or of the file), so `const PORT = 8080 + offset` is not one. A number
+/// first in `||` or `??` is the value too (`const PORT = 5000 || process.env.PORT`: a port is never falsy, so
+/// the variable after it is never read).
 fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<Assigned> {
     let declares = matches!(&tokens[at].0, Token::Ident(keyword) if matches!(keyword.as_str(), "const" | "let" | "var"));
     if !declares {
@@ -741,7 +743,7 @@ fn literal_constant(tokens: &[(Token, usize)], at: usize) -> Option<Assigned> {
     };
     let ends = match tokens.get(at + 4) {
         None | Some((Token::Punct(';'), _)) => true,
-        Some((_, next_line)) => next_line > line,
+        Some((_, next_line)) => next_line > line || default_operator(tokens, at + 4).is_some(),
     };
     let port = port_number(value)?;
     ends.then(|| Assigned {
@@ -954,6 +956,9 @@ mod tests {
         // Not a whole statement, or not a declaration: not a constant.
         assert!(listen_in_source("const PORT = 8080 + offset\napp.listen(PORT)\n", false).ports.is_empty());
         assert!(listen_in_source("PORT = 8080\napp.listen(PORT)\n", false).ports.is_empty());
+        // A port before `||` is always the value: the environment is never read.
+        let first = listen_in_source("const PORT = 5000 || process.env.PORT;\napp.listen(PORT, () => {});\n", false).ports;
+        assert_eq!((first.len(), first[0].port, first[0].variable.as_deref()), (1, 5000, None));
         let unterminated = "let port = 4000\nserver.listen({ port: port })\n";
         assert_eq!(listen_in_source(unterminated, false).ports[0].port, 4000);
     }
