@@ -27,7 +27,8 @@ pub(super) const FIELDS: &[PlanField] = &[
     },
     PlanField {
         name: "tool_installer_uv",
-        holds: "the uv that installs the package manager with the dependencies of its release day",
+        holds: "the uv that installs the package manager with the dependencies of its release day (none on a Python \
+                line uv does not install on: the tool is installed with pip alone there)",
     },
     PlanField {
         name: "frontend.package_manager_setup, frontend.node_ships_yarn",
@@ -64,9 +65,12 @@ pub(super) fn derive(values: &mut Map<String, Value>) {
     }
     let manager = text(values, "package_manager").unwrap_or_default();
     let version = text(values, "package_manager_version").unwrap_or_default();
-    if let (Some(known), Some(uv)) = (tool(&manager).filter(|_| manager != "uv"), tool("uv")) {
-        if let Some(released) = known.released_on(&version) {
-            values.insert("tool_released".into(), Value::from(released.to_string()));
+    // uv runs on none of the oldest lines: there the tool is installed with pip alone.
+    let line = text(values, "python_version");
+    let uv = tool("uv").filter(|uv| uv.installs_on(line.as_deref()));
+    if let Some(released) = tool(&manager).filter(|_| manager != "uv").and_then(|known| known.released_on(&version)) {
+        values.insert("tool_released".into(), Value::from(released.to_string()));
+        if let Some(uv) = uv {
             values.insert("tool_installer_uv".into(), Value::from(uv.default.clone()));
         }
     }

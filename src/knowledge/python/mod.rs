@@ -181,6 +181,8 @@ pub(crate) struct Tool {
     /// The newest releases that still run on older Python lines, newest first.
     #[serde(default)]
     pub(crate) for_older: Vec<OlderRelease>,
+    /// The oldest Python line any release installs on (its Requires-Python).
+    pub(crate) requires_python: Option<String>,
 }
 
 /// The newest release of a tool that runs on Python lines below `below`.
@@ -199,6 +201,14 @@ impl Tool {
             self.for_older.iter().rev().find(|older| !crate::knowledge::version_at_least(line, &older.below))
         });
         older.map_or((self.default.as_str(), &self.released), |o| (o.version.as_str(), &o.released))
+    }
+
+    /// Whether it installs on a Python line (`3.7`); an unknown line is taken to be a current one.
+    pub(crate) fn installs_on(&self, python_line: Option<&str>) -> bool {
+        match (python_line, &self.requires_python) {
+            (Some(line), Some(floor)) => crate::knowledge::version_at_least(line, floor),
+            _ => true,
+        }
     }
 
     /// The day a release dockgen installs by default was uploaded.
