@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::app::{import_root, is_side, ENTRY_NAMES};
 use super::requirements::Dependency;
-use super::source::{summarise, Call};
+use super::source::{summarise, Call, Literal, Summary};
 use super::{ChoiceOption, Fact, Facts};
 use crate::detect::deploy::{self, base_name};
 use crate::detect::{read_small_text, walk};
@@ -34,8 +34,12 @@ pub(super) struct Found {
     pub(super) rank: u8,
     /// Where the project's deployment files start it (`Dockerfile:9`).
     started_by: Option<String>,
-    /// The port (and the host) the code passes itself, with where.
+    /// The port the code passes itself, with where.
     port: Option<(u16, String)>,
+    /// The variable that port is read from, when the code reads one (`int(os.getenv("PORT", 8080))`).
+    port_variable: Option<String>,
+    /// The port argument as written, when it is none of the shapes a port is read from (`port=settings.port()`).
+    unread_port: Option<String>,
     loopback: Option<String>,
 }
 
@@ -115,8 +119,15 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 let name = name.as_deref()?;
                 calls.iter().find_map(|c| Some((c.keyword(name)?, c.line)))
             };
-            let port = keyword(&program.port_keyword)
-                .and_then(|(value, line)| Some((value.as_port()?, format!("{rel}:{line}"))));
+            let given = keyword(&program.port_keyword);
+            let passed = given.and_then(|(value, line)| {
+                let place = ModulePlace { root, rel: &rel, module_dir: &module_dir };
+                passed_port(value, format!("{rel}:{line}"), &summary, &place)
+            });
+            let unread_port = match (&passed, given) {
+                (None, Some((value, line))) => Some(format!("{rel}:{line}: {}", written(value))),
+                _ => None,
+            };
             let host = keyword(&program.host_keyword);
             let loopback = match (host, &program.host_default, calls.first()) {
                 (Some((value, line)), _, _) => {
@@ -155,7 +166,9 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 source: format!("{rel}:{line}"),
                 rank,
                 started_by,
-                port,
+                port: passed.as_ref().map(|p| (p.port, p.at.clone())),
+                port_variable: passed.and_then(|p| p.variable),
+                unread_port,
                 loopback,
             });
         }
@@ -184,8 +197,22 @@ pub(super) fn option(found: &Found) -> ChoiceOption {
         (false, None, None) => Fact::new(Value::Null, found.source.clone()),
     };
     facts.insert("port".into(), port);
-    if let (Some(name), None) = (&program.port_env, &found.port) {
-        facts.insert("port_env".into(), Fact::new(name.clone(), found.source.clone()));
+    match (&found.port_variable, &program.port_env, &found.port) {
+        (Some(variable), _, Some((_, at))) => {
+            let fact = Fact::new(variable.clone(), at.clone()).with_note("the code reads its port from it");
+            facts.insert("port_env".into(), fact);
+        }
+        (None, Some(name), None) => {
+            facts.insert("port_env".into(), Fact::new(name.clone(), found.source.clone()));
+        }
+        _ => {}
+    }
+    if let (Some(unread), false, Some(port)) = (&found.unread_port, found.is_worker(), program.port) {
+        warnings.push(format!(
+            "{unread}: the code passes {} a port dockgen cannot read; {port} ({}'s default) is assumed: pass --set \
+             port=N for the one it listens on",
+            program.name, program.name
+        ));
     }
     let env: Vec<Value> = program.env.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
     if !env.is_empty() {
@@ -255,6 +282,80 @@ fn started(root: &Path) -> Option<(String, String)> {
     Some((named_by(&words)?, source))
 }
 
+/// A port a program's call is given, read to its number.
+struct Passed {
+    port: u16,
+    /// The variable it is read from, whose default the number is.
+    variable: Option<String>,
+    at: String,
+}
+
+/// Where a module is: the repository, its path in it, and the folder its imports are resolved from.
+struct ModulePlace<'a> {
+    root: &'a Path,
+    rel: &'a str,
+    module_dir: &'a str,
+}
+
+/// The port a call passes: a number, a variable read with a numeric default (`int(os.getenv("PORT", "8080"))`),
+/// or a name standing for either, assigned in the module itself or in the module it comes from (`from config
+/// import PORT`, `cfg.PORT` after `import config as cfg`). Names are followed one module deep.
+fn passed_port(value: &Literal, at: String, summary: &Summary, place: &ModulePlace) -> Option<Passed> {
+    let direct = |value: &Literal, at: String| match value {
+        Literal::Int(_) => Some(Passed { port: value.as_port()?, variable: None, at }),
+        Literal::EnvNumber(variable, _) => Some(Passed { port: value.as_port()?, variable: Some(variable.clone()), at }),
+        _ => None,
+    };
+    let Literal::Name(name) = value else { return direct(value, at) };
+    let constant = |summary: &Summary, name: &str| summary.constants.iter().rev().find(|(n, _, _)| n == name).cloned();
+    if let Some((_, value, line)) = constant(summary, name) {
+        return direct(&value, format!("{}:{line}", place.rel));
+    }
+    // The module that defines it: one imported whole (`cfg.PORT`) or the one a name is taken from (`PORT`).
+    let (module, attribute) = if let Some((bound, attribute)) = name.rsplit_once('.') {
+        let whole = summary.imported_as.iter().find(|(_, b)| b == bound).map(|(m, _)| m.clone());
+        let taken = summary
+            .imported_names
+            .iter()
+            .find(|(_, _, b, _)| b == bound)
+            .map(|(from, original, _, _)| format!("{from}.{original}"));
+        (whole.or(taken)?, attribute.to_string())
+    } else {
+        let (from, original, _, _) = summary.imported_names.iter().find(|(_, _, b, _)| b == name)?;
+        (from.clone(), original.clone())
+    };
+    let file = module_file(place, &module)?;
+    let text = read_small_text(&place.root.join(&file))?;
+    let (_, value, line) = constant(&summarise(&text, &|_| false), &attribute)?;
+    direct(&value, format!("{file}:{line}"))
+}
+
+/// The repository path of the module an import names: from the importing module's folder for a relative one
+/// (`.config`), else from the folder its imports resolve from.
+fn module_file(place: &ModulePlace, module: &str) -> Option<String> {
+    let dots = module.chars().take_while(|c| *c == '.').count();
+    let base = if dots > 0 {
+        let own = place.rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let up = vec![".."; dots - 1].join("/");
+        crate::detect::normalised_rel(own, if up.is_empty() { "." } else { &up })?
+    } else {
+        place.module_dir.to_string()
+    };
+    let path = module[dots..].replace('.', "/");
+    [format!("{path}.py"), format!("{path}/__init__.py")]
+        .into_iter()
+        .map(|file| crate::detect::join_rel(&base, &file))
+        .find(|file| place.root.join(file).is_file())
+}
+
+/// A port argument as the code writes it, for a warning.
+fn written(value: &Literal) -> String {
+    match value {
+        Literal::Name(name) => format!("port={name}"),
+        _ => "its port argument".to_string(),
+    }
+}
+
 fn last_name(callee: &str) -> &str {
     callee.rsplit('.').next().unwrap_or(callee)
 }
@@ -272,5 +373,26 @@ mod tests {
         assert_eq!(named_by(&words("python3 dash_app.py")).as_deref(), Some("dash_app.py"));
         assert_eq!(named_by(&words("python -m flask run")), None);
         assert_eq!(named_by(&words("gunicorn app:app")), None);
+    }
+
+    #[test]
+    fn a_port_named_by_a_constant_is_read_where_it_is_assigned() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("bot")).unwrap();
+        std::fs::write(root.join("bot/settings.py"), "import os\nPORT = int(os.getenv('BOT_PORT', 8443))\n").unwrap();
+        let place = ModulePlace { root, rel: "bot/main.py", module_dir: "." };
+        let port = |text: &str| {
+            let summary = summarise(text, &|name| name == "run_app");
+            let value = summary.calls[0].keyword("port").unwrap().clone();
+            passed_port(&value, "bot/main.py:9".into(), &summary, &place).map(|p| (p.port, p.variable, p.at))
+        };
+        let from_settings = Some((8443, Some("BOT_PORT".to_string()), "bot/settings.py:2".to_string()));
+        assert_eq!(port("from .settings import PORT\nweb.run_app(app, port=PORT)\n"), from_settings);
+        assert_eq!(port("from bot import settings\nweb.run_app(app, port=settings.PORT)\n"), from_settings);
+        assert_eq!(port("import bot.settings as s\nweb.run_app(app, port=s.PORT)\n"), from_settings);
+        assert_eq!(port("P = 9000\nweb.run_app(app, port=P)\n"), Some((9000, None, "bot/main.py:1".to_string())));
+        assert_eq!(port("web.run_app(app, port=args.port)\n"), None);
+        assert_eq!(port("from .settings import HOST\nweb.run_app(app, port=HOST)\n"), None);
     }
 }

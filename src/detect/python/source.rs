@@ -26,6 +26,9 @@ pub(super) enum Literal {
     SqliteUrl(Box<Literal>),
     /// An f-string, each substitution written `{}`: `f"./logs/{day}.log"` → `./logs/{}.log`.
     Formatted(String),
+    /// A variable read with a number for its default: `int(os.getenv("PORT", "8080"))`,
+    /// `os.environ.get("PORT") or 8080` → (`PORT`, 8080).
+    EnvNumber(String, i64),
     Other,
 }
 
@@ -37,10 +40,10 @@ impl Literal {
         }
     }
 
-    /// A port number: an integer from 1 to 65535.
+    /// A port number: an integer from 1 to 65535, or a variable's default that is one.
     pub(super) fn as_port(&self) -> Option<u16> {
         match self {
-            Literal::Int(port) => u16::try_from(*port).ok().filter(|p| *p > 0),
+            Literal::Int(port) | Literal::EnvNumber(_, port) => u16::try_from(*port).ok().filter(|p| *p > 0),
             _ => None,
         }
     }
@@ -89,6 +92,9 @@ pub(super) struct Summary {
     /// Each module the top level imports, whole and as written (`app.views`, `.views` for `from . import
     /// views`), and each name taken from one: (module, name, the name it is bound to, line).
     pub(super) imported_modules: Vec<String>,
+    /// Each module an `import` statement binds, with the name it is bound to (`import config as cfg` →
+    /// (`config`, `cfg`); `import config` → (`config`, `config`)).
+    pub(super) imported_as: Vec<(String, String)>,
     pub(super) imported_names: Vec<(String, String, String, usize)>,
     /// `name = callee(...)` at the top level: (name, the callee's last name, line).
     pub(super) assignments: Vec<(String, String, usize)>,
@@ -226,11 +232,19 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
                 statement.children_by_field_name("name", &mut cursor).collect()
             };
             for name in &module {
+                let alias = (name.kind() == "aliased_import")
+                    .then(|| name.child_by_field_name("alias"))
+                    .flatten()
+                    .map(|alias| text_of(alias, bytes).to_string());
                 let name = match name.kind() {
                     "aliased_import" => name.child_by_field_name("name").unwrap_or(*name),
                     _ => *name,
                 };
                 let text = text_of(name, bytes);
+                if statement.kind() == "import_statement" {
+                    let bound = alias.unwrap_or_else(|| text.trim().to_string());
+                    summary.imported_as.push((text.trim().to_string(), bound));
+                }
                 if !text.starts_with('.') {
                     if let Some(first) = text.split('.').next() {
                         summary.imports.push(first.trim().to_string());
@@ -261,7 +275,9 @@ fn top_level(statement: Node, bytes: &[u8], summary: &mut Summary) {
             if right.kind() == "call" {
                 // `LOGS_DIR = os.path.join(BASE_DIR, "logs")`, `DOWNLOADS = Path("downloads")` and
                 // `DATA = os.environ.get("DATA_DIR", "data")` are paths as well as calls.
-                if let path @ (Literal::UnderBase(_) | Literal::Str(_) | Literal::BesideModule(..)) = literal(right, bytes) {
+                if let path @ (Literal::UnderBase(_) | Literal::Str(_) | Literal::BesideModule(..) | Literal::EnvNumber(..)) =
+                    literal(right, bytes)
+                {
                     summary.constants.push((name.clone(), path, line_of(statement)));
                 }
                 if let Some(function) = right.child_by_field_name("function") {
@@ -504,7 +520,8 @@ fn call(node: Node, callee: &str, bytes: &[u8]) -> Call {
 fn literal(node: Node, bytes: &[u8]) -> Literal {
     let text = text_of(node, bytes);
     match node.kind() {
-        "call" => path_call(node, bytes)
+        "call" => env_number(node, bytes)
+            .or_else(|| path_call(node, bytes))
             .or_else(|| based_path(node, bytes, 0))
             .unwrap_or(Literal::Other),
         "binary_operator" => based_path(node, bytes, 0)
@@ -512,12 +529,21 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
             .unwrap_or(Literal::Other),
         // `os.environ.get("DATABASE_URL") or "sqlite:///app.db"`: the value when the variable is unset.
         "boolean_operator" => match node.child_by_field_name("operator").map(|o| text_of(o, bytes)) {
-            Some("or") => node.child_by_field_name("right").map_or(Literal::Other, |right| literal(right, bytes)),
+            Some("or") => {
+                let right = node.child_by_field_name("right").map_or(Literal::Other, |right| literal(right, bytes));
+                // `os.environ.get("PORT") or 8080`: the variable, with the number when it is unset.
+                let read = node.child_by_field_name("left").and_then(|left| env_read(left, bytes));
+                match (read, right) {
+                    (Some((name, None)), Literal::Int(default)) => Literal::EnvNumber(name, default),
+                    (_, right) => right,
+                }
+            }
             _ => Literal::Other,
         },
         "integer" => text.replace('_', "").parse().map_or(Literal::Other, Literal::Int),
         "ellipsis" => Literal::Ellipsis,
-        "identifier" => Literal::Name(text.to_string()),
+        // `cfg.PORT` as a dotted name: an attribute of an imported module.
+        "identifier" | "attribute" => Literal::Name(text.to_string()),
         "list" | "tuple" => {
             let mut cursor = node.walk();
             let items = node.named_children(&mut cursor).filter(|item| item.kind() != "comment");
@@ -572,6 +598,45 @@ fn formatted(node: Node, bytes: &[u8]) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// A variable read whose default is a number (`os.getenv("PORT", "8080")`, `os.environ.get("PORT", 8080)`), also
+/// under `int(…)`: the variable and the number.
+fn env_number(node: Node, bytes: &[u8]) -> Option<Literal> {
+    match env_read(node, bytes)? {
+        (name, Some(default)) => Some(Literal::EnvNumber(name, default)),
+        (_, None) => None,
+    }
+}
+
+/// `os.getenv("NAME")`, `os.environ.get("NAME", default)` (also under `int(…)`): the variable's name and its
+/// default when that is a number or a string of digits.
+fn env_read(node: Node, bytes: &[u8]) -> Option<(String, Option<i64>)> {
+    if node.kind() != "call" {
+        return None;
+    }
+    let callee = text_of(node.child_by_field_name("function")?, bytes);
+    let arguments = node.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let positional: Vec<Node> = arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment").collect();
+    match callee {
+        "int" => env_read(*positional.first()?, bytes),
+        "os.environ.get" | "os.getenv" | "environ.get" | "getenv" => {
+            let Literal::Str(name) = literal(*positional.first()?, bytes) else { return None };
+            let default = positional.get(1).map(|d| match d.kind() {
+                "keyword_argument" => d.child_by_field_name("value").map_or(Literal::Other, |v| literal(v, bytes)),
+                _ => literal(*d, bytes),
+            });
+            let number = match default {
+                None => None,
+                Some(Literal::Int(n)) => Some(n),
+                Some(Literal::Str(digits)) => Some(digits.parse().ok()?),
+                Some(_) => return None,
+            };
+            Some((name, number))
+        }
+        _ => None,
+    }
 }
 
 /// The path a call stands for: `Path("downloads")` and `str(UI_DIR)` are their argument; `os.environ.get("DATA_DIR", "data")` and
@@ -793,6 +858,28 @@ mod tests {
         assert_eq!(summary.calls.len(), 1);
         assert_eq!(summary.calls[0].keyword("port"), Some(&Literal::Int(8080)));
         assert_eq!(summary.calls[0].keyword("host").and_then(Literal::as_str), Some("0.0.0.0"));
+    }
+
+    #[test]
+    fn variables_read_with_a_number_are_ports_that_name_their_variable() {
+        let text = "A = os.getenv('PORT', '53110')\nB = int(os.environ.get(\"API_PORT\", 8080))\n\
+                    C = os.environ.get('PORT') or 5000\nD = os.getenv('DATA_DIR', 'data')\nE = os.getenv('X', 'abc')\n\
+                    import config as cfg\nimport settings\n";
+        let summary = summarise(text, &|_| false);
+        let values: Vec<(&str, &Literal)> = summary.constants.iter().map(|(n, v, _)| (n.as_str(), v)).collect();
+        assert_eq!(
+            values,
+            [
+                ("A", &Literal::EnvNumber("PORT".into(), 53110)),
+                ("B", &Literal::EnvNumber("API_PORT".into(), 8080)),
+                ("C", &Literal::EnvNumber("PORT".into(), 5000)),
+                ("D", &Literal::Str("data".into())),
+                ("E", &Literal::Str("abc".into())),
+            ]
+        );
+        assert_eq!(values[0].1.as_port(), Some(53110));
+        let bound = [("config".to_string(), "cfg".to_string()), ("settings".to_string(), "settings".to_string())];
+        assert_eq!(summary.imported_as, bound);
     }
 
     #[test]
