@@ -543,6 +543,19 @@ fn npmrc_secrets(context: &Context) -> Result<Option<Fact>> {
     }))
 }
 
+const ROOT_STARTS_NOTHING: &str =
+    "package.json: the workspace root starts nothing of its own (no start script, no entry file): its members are the apps";
+
+/// Whether the workspace root is a server with no start command of its own (a stray dependency, a `main` that
+/// names nothing) beside members that have one: not an app, only where the workspace's tools live.
+fn root_starts_nothing(analysed: &[(String, Facts, Vec<String>, Vec<String>)]) -> bool {
+    let starts = |facts: &Facts| facts.contains_key("start_command");
+    let root_server = analysed.iter().any(|(dir, facts, _, _)| {
+        dir == "." && facts.get("kind").and_then(|k| k.value.as_str()) == Some("server") && !starts(facts)
+    });
+    root_server && analysed.iter().any(|(dir, facts, _, _)| dir != "." && starts(facts))
+}
+
 /// At a workspace's root: its apps (the root package when it is an app itself, members that are a site or a
 /// server); one is taken, several are a choice whose default is the root app (the project's own package,
 /// members beside it are helpers).
@@ -577,6 +590,7 @@ fn workspace_apps(
     }
     // The members other packages use: with no start command and no framework of their own, they are libraries.
     let used = used_members(analysed.iter().map(|(_, facts, _, _)| facts));
+    let root_starts_nothing = root_starts_nothing(&analysed);
     for (dir, facts, app_warnings, app_notes) in analysed {
         // An app is a static site or a server; anything else is a library the apps use. The root counts only
         // with a framework of its own or a start command: its bare `build` usually runs the members' builds.
@@ -587,6 +601,8 @@ fn workspace_apps(
         let generic = framework == "static" || (framework == "node" && !facts.contains_key("start_command"));
         if used.contains(&dir) && generic {
             libraries.push(dir);
+        } else if dir == "." && root_starts_nothing {
+            candidate.notes.push(ROOT_STARTS_NOTHING.to_string());
         } else if let Some(why) = unselectable(&candidate.facts, &dir, &facts).filter(|_| facts.contains_key("kind")) {
             candidate
                 .warnings
