@@ -115,15 +115,18 @@ pub(super) fn uv_unlocked<'d>(text: &str, declared: &'d [Dependency]) -> Option<
 }
 
 /// uv.lock: only what the project's own packages (`source = { editable = "." }` or `virtual`) reach through
-/// their `dependencies` (not their `dev-dependencies`) is installed by `uv sync --no-dev`.
+/// their `dependencies` (not their `dev-dependencies`) is installed by `uv sync --no-dev`, with the extras each
+/// edge asks for (`{ name = "litestar", extra = ["full"] }` reaches what litestar's `full` lists).
 fn mark_reached_by_project(packages: &[toml::Value], locked: &mut [Locked]) {
-    let dependencies_of = |package: &toml::Value| -> Vec<String> {
-        package
-            .get("dependencies")
-            .and_then(toml::Value::as_array)
+    // Each edge: the package's name and the extras it is asked for.
+    let edges = |list: Option<&toml::Value>| -> Vec<(String, Vec<String>)> {
+        list.and_then(toml::Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|d| Some(normalise(d.get("name")?.as_str()?)))
+            .filter_map(|d| {
+                let extras = d.get("extra").and_then(toml::Value::as_array).into_iter().flatten();
+                Some((normalise(d.get("name")?.as_str()?), extras.filter_map(|e| Some(normalise(e.as_str()?))).collect()))
+            })
             .collect()
     };
     let is_project = |package: &toml::Value| {
@@ -131,7 +134,8 @@ fn mark_reached_by_project(packages: &[toml::Value], locked: &mut [Locked]) {
             .get("source")
             .is_some_and(|s| s.get("editable").is_some() || s.get("virtual").is_some())
     };
-    let mut queue: Vec<String> = packages.iter().filter(|p| is_project(p)).flat_map(dependencies_of).collect();
+    let mut queue: Vec<(String, Vec<String>)> =
+        packages.iter().filter(|p| is_project(p)).flat_map(|p| edges(p.get("dependencies"))).collect();
     if queue.is_empty() {
         return; // not a uv lock, or a project uv does not describe: the per-package markers stand
     }
@@ -140,14 +144,27 @@ fn mark_reached_by_project(packages: &[toml::Value], locked: &mut [Locked]) {
         .filter(|p| is_project(p))
         .filter_map(|p| Some(normalise(p.get("name")?.as_str()?)))
         .collect();
-    while let Some(name) = queue.pop() {
-        if reached.contains(&name) {
-            continue;
+    // Each extra is followed once, whichever edge asks for it first.
+    let mut followed_extras: Vec<(String, String)> = Vec::new();
+    while let Some((name, extras)) = queue.pop() {
+        let package = packages
+            .iter()
+            .find(|p| p.get("name").and_then(toml::Value::as_str).map(normalise).as_deref() == Some(name.as_str()));
+        if let Some(package) = package {
+            for extra in extras {
+                if followed_extras.iter().any(|(n, e)| *n == name && *e == extra) {
+                    continue;
+                }
+                queue.extend(edges(package.get("optional-dependencies").and_then(|o| o.get(&extra))));
+                followed_extras.push((name.clone(), extra));
+            }
+            if !reached.contains(&name) {
+                queue.extend(edges(package.get("dependencies")));
+            }
         }
-        if let Some(package) = packages.iter().find(|p| p.get("name").and_then(toml::Value::as_str).map(normalise).as_deref() == Some(name.as_str())) {
-            queue.extend(dependencies_of(package));
+        if !reached.contains(&name) {
+            reached.push(name);
         }
-        reached.push(name);
     }
     for package in locked {
         package.main = reached.contains(&package.name);
@@ -175,5 +192,20 @@ mod tests {
         let packages = parse(lock).unwrap();
         let main: Vec<&str> = packages.iter().filter(|p| p.main).map(|p| p.name.as_str()).collect();
         assert_eq!(main, vec!["app", "uvicorn-worker", "gunicorn"]);
+    }
+
+    #[test]
+    fn uv_locks_follow_the_extras_the_project_asks_for() {
+        let lock = "[[package]]\nname = \"app\"\nversion = \"0\"\nsource = { editable = \".\" }\n\
+                    dependencies = [{ name = \"litestar\", extra = [\"full\"] }]\n\n\
+                    [[package]]\nname = \"litestar\"\nversion = \"2\"\ndependencies = [{ name = \"anyio\" }]\n\
+                    [package.optional-dependencies]\nfull = [{ name = \"uvicorn\", extra = [\"standard\"] }]\n\
+                    redis = [{ name = \"redis\" }]\n\n\
+                    [[package]]\nname = \"uvicorn\"\nversion = \"0.34\"\n[package.optional-dependencies]\n\
+                    standard = [{ name = \"uvloop\" }]\n\n[[package]]\nname = \"anyio\"\nversion = \"4\"\n\n\
+                    [[package]]\nname = \"uvloop\"\nversion = \"0.21\"\n\n[[package]]\nname = \"redis\"\nversion = \"5\"\n";
+        let packages = parse(lock).unwrap();
+        let main: Vec<&str> = packages.iter().filter(|p| p.main).map(|p| p.name.as_str()).collect();
+        assert_eq!(main, vec!["app", "litestar", "uvicorn", "anyio", "uvloop"]);
     }
 }
