@@ -562,6 +562,35 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
     }
 }
 
+/// Whether a command before the program is none the image needs at start: one that only prints or waits (`echo
+/// "--- migrate ---"`, `sleep 5`), a shell variable set for the script's own later words (`PORT=${PORT:-8000}`,
+/// not exported), or the install of the manifests' dependencies, which the image's build already ran (`pip install
+/// -r requirements.txt`, `npm ci`).
+fn is_no_step(step: &str) -> bool {
+    let words: Vec<&str> = step.split_whitespace().collect();
+    let assignment = |word: &str| {
+        word.split_once('=').is_some_and(|(name, _)| {
+            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    // Only the install of what the manifests list: a package named besides (`pip install gunicorn`) may be one
+    // the image lacks.
+    let only_flags = |rest: &[&str]| rest.iter().all(|w| w.starts_with('-'));
+    let installs = match words.as_slice() {
+        ["pip" | "pip3", "install", rest @ ..] | ["python" | "python3", "-m", "pip", "install", rest @ ..] => {
+            matches!(rest, ["-r", "requirements.txt"] | ["."] | ["-e", "."])
+        }
+        ["npm", "install" | "i" | "ci", rest @ ..] | ["yarn" | "pnpm" | "bun", "install", rest @ ..] => {
+            only_flags(rest)
+        }
+        ["yarn"] | ["go", "mod", "download"] => true,
+        _ => false,
+    };
+    let quiet = matches!(words.first(), Some(&("echo" | "printf" | "sleep" | "true" | ":")));
+    quiet || installs || (words.len() == 1 && assignment(words[0]))
+}
+
 /// The steps a shell command runs before the program (`python manage.py migrate && gunicorn …`), said: the new
 /// image's exec-form CMD starts the program alone.
 ///
@@ -591,17 +620,10 @@ fn say_steps_before(runtime: &Runtime, kept_at_start: fn(&str) -> bool, facts: &
                 .with_note("the project's start migrates before the server: the image does too"),
         );
     }
-    // What only prints or waits (`echo "--- migrate ---"`, `sleep 5`) is no step the program needs.
-    let quiet = |step: &&String| {
-        !matches!(
-            step.split_whitespace().next(),
-            Some("echo" | "printf" | "sleep" | "true" | ":")
-        )
-    };
     let (migrate, steps): (Vec<&String>, Vec<&String>) = runtime
         .steps_before
         .iter()
-        .filter(quiet)
+        .filter(|step| !is_no_step(step))
         .filter(|step| !kept.contains(&step.split_whitespace().collect::<Vec<_>>().join(" ")))
         .partition(|step| migrated_at_build && step.contains("manage.py migrate"));
     let quoted = |steps: &[&String]| -> String {
@@ -764,6 +786,27 @@ fn plain_args(words: Vec<String>, source: &str, warnings: &mut Vec<String>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_the_image_needs_at_start() {
+        for none in [
+            "echo start",
+            "PORT=${PORT:-8000}",
+            "pip install -r requirements.txt",
+            "npm ci --omit=dev",
+            "yarn",
+        ] {
+            assert!(is_no_step(none), "{none}");
+        }
+        for step in [
+            "pip install gunicorn",
+            "npm install pm2",
+            "export PORT=8000",
+            "python manage.py migrate",
+        ] {
+            assert!(!is_no_step(step), "{step}");
+        }
+    }
 
     #[test]
     fn the_folder_of_a_sqlite_database_a_variable_names() {

@@ -150,8 +150,9 @@ pub(crate) fn read(root: &Path, dir: &str, names: &[String], runs_program: RunsP
     found
 }
 
-/// Shell scripts at an app's top that start it on a plain host, as their names say.
-const START_SCRIPTS: &[&str] = &["start.sh", "run.sh", "boot.sh", "serve.sh"];
+/// Shell scripts at an app's top that start it on a plain host, as their names say (`startup.sh`: Azure App
+/// Service's startup file).
+const START_SCRIPTS: &[&str] = &["start.sh", "startup.sh", "run.sh", "boot.sh", "serve.sh"];
 
 /// The last command of the app's start script (`start.sh`: `gunicorn --bind 0.0.0.0:5000 app:app`), when
 /// nothing else says how the program starts: how the project runs it outside a container.

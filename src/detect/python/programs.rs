@@ -86,8 +86,10 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
     for path in &walked.files {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        // The image runs the command without a shell: a path it cannot write as a plain word is not offered.
-        if crate::validate::command(&rel).is_err() || rel.contains(' ') {
+        // The image runs the command without a shell: a path it cannot write as a plain word is not offered; a
+        // multipage app's pages/ (Streamlit's, Dash's) are pages of the app beside them, never an entry.
+        let page = rel.split('/').rev().nth(1) == Some("pages");
+        if crate::validate::command(&rel).is_err() || rel.contains(' ') || page {
             continue;
         }
         let Some(text) = read_small_text(path) else { continue };
@@ -99,7 +101,8 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
             if !summary.imports.contains(&program.imports) {
                 continue;
             }
-            let Some((module_dir, module)) = import_root(root, &rel, &summary.imports, dependencies) else { continue };
+            let resolved = import_root(root, &rel, &summary.imports, dependencies).or_else(|| run_as_file(program, &rel));
+            let Some((module_dir, module)) = resolved else { continue };
             let calls: Vec<&Call> = summary
                 .calls
                 .iter()
@@ -119,15 +122,13 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 let name = name.as_deref()?;
                 calls.iter().find_map(|c| Some((c.keyword(name)?, c.line)))
             };
-            let given = keyword(&program.port_keyword);
-            let passed = given.and_then(|(value, line)| {
-                let place = ModulePlace { root, rel: &rel, module_dir: &module_dir };
-                passed_port(value, format!("{rel}:{line}"), &summary, &place)
+            let place = ModulePlace { root, rel: &rel, module_dir: &module_dir };
+            let (passed, unread_port) = keyword(&program.port_keyword).map_or((None, None), |(value, line)| {
+                match passed_port(value, format!("{rel}:{line}"), &summary, &place) {
+                    Some(passed) => (Some(passed), None),
+                    None => (None, Some(format!("{rel}:{line}: {}", written(value)))),
+                }
             });
-            let unread_port = match (&passed, given) {
-                (None, Some((value, line))) => Some(format!("{rel}:{line}: {}", written(value))),
-                _ => None,
-            };
             let host = keyword(&program.host_keyword);
             let loopback = match (host, &program.host_default, calls.first()) {
                 (Some((value, line)), _, _) => {
@@ -141,7 +142,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
             let stem = module.rsplit('.').next().unwrap_or(&module);
             let entry = ENTRY_NAMES.contains(&stem) || PROGRAM_NAMES.contains(&stem);
             // A Streamlit app's pages/ are pages of the app beside them, never its entry.
-            let side = is_side(&rel) || rel.split('/').rev().nth(1) == Some("pages");
+            let side = is_side(&rel);
             let value = if object.is_empty() { rel.clone() } else { format!("{module}:{object}") };
             // A project's web scripts come before its workers: the image serves, a worker is the same image
             // run again.
@@ -280,6 +281,14 @@ fn started(root: &Path) -> Option<(String, String)> {
     let runtime = deploy::read(root, ".", &[], &|words, run_dir| run_dir.is_none() && named_by(words).is_some());
     let (words, source) = runtime.command?;
     Some((named_by(&words)?, source))
+}
+
+/// A script its command runs as a file needs no module name (`streamlit run gemini-bot.py`): the folder it runs
+/// in and its file's stem.
+fn run_as_file(program: &Program, rel: &str) -> Option<(String, String)> {
+    let runs_file = program.command.iter().all(|w| !w.contains("{module}") && !w.contains("{object}"));
+    let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".py").to_string();
+    runs_file.then(|| (".".to_string(), stem))
 }
 
 /// A port a program's call is given, read to its number.
