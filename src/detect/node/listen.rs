@@ -419,7 +419,7 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
         ..Listen::default()
     };
     // Every probe starts at one of these names: a file without any is not lexed.
-    if !["listen", "PORT", "HOST", "ADDR", "BIND", "Bun.serve"].iter().any(|n| holds(text, n)) {
+    if !["listen", "PORT", "HOST", "ADDR", "BIND", "serve("].iter().any(|n| holds(text, n)) {
         return found;
     }
     let tokens = lex::javascript(text).tokens;
@@ -462,6 +462,9 @@ pub(super) fn listen_in_source(text: &str, fastify_app: bool) -> Listen {
                 });
             }
             found.loopback.extend(listen_host(&tokens, i + 1, false, "hostname"));
+        } else if name == "serve" && matches!(tokens.get(i + 1), Some((Token::Punct('('), _))) {
+            // `serve({ fetch: app.fetch, port })` (@hono/node-server, Deno.serve): the port its options give.
+            port_option(&tokens, i + 1, &assigned, "serve({ port }) literal", &mut found);
         } else if let Some((port, line)) = PORT_VARIABLES
             .contains(&name.as_str())
             .then(|| schema_default(&tokens, i))
@@ -961,6 +964,15 @@ mod tests {
         assert_eq!((first.len(), first[0].port, first[0].variable.as_deref()), (1, 5000, None));
         let unterminated = "let port = 4000\nserver.listen({ port: port })\n";
         assert_eq!(listen_in_source(unterminated, false).ports[0].port, 4000);
+    }
+
+    #[test]
+    fn a_serve_call_gives_its_port_in_its_options() {
+        let hono = "import { serve } from '@hono/node-server'\nconst port = 3000\nserve({ fetch: app.fetch, port })\n";
+        assert_eq!(listen_in_source(hono, false).ports[0].port, 3000);
+        let env = "serve({ fetch: app.fetch, port: Number(process.env.API_PORT) || 8787 })\n";
+        assert_eq!(listen_in_source(env, false).ports[0].variable.as_deref(), Some("API_PORT"));
+        assert!(listen_in_source("serve(app)\n", false).ports.is_empty());
     }
 
     #[test]

@@ -183,6 +183,11 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
     let mut seen: HashSet<String> = HashSet::new();
     let top = |path: &str| top_of(walk, path);
     let fastify = is_fastify_app(app);
+    let graph = Graph {
+        app,
+        walk,
+        aliases: super::tsconfig::path_aliases(app),
+    };
     // The graph is followed a level at a time: the files of a level are read and parsed on every core, then
     // taken in queue order, which is the order one file at a time would take them in.
     let mut level: Vec<(String, String, bool)> = Vec::new();
@@ -204,7 +209,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         parsed.extend(level.iter().map(|(file, ..)| (app.path(file), file.clone(), Parsed::NotRead)));
         crate::detect::each_in_parallel(&mut parsed, |(path, file, read)| *read = Parsed::of(path, file, fastify));
         for (module, (_, _, read)) in level.drain(..).zip(parsed.drain(..)) {
-            follow(app, walk, &top, module, read, &mut queue, &mut found);
+            follow(&graph, &top, module, read, &mut queue, &mut found);
         }
     }
     if cut {
@@ -255,17 +260,24 @@ impl Parsed {
     }
 }
 
+/// What a walk reads the graph with: the app, the walk, and the tsconfig's import aliases (`@/*`).
+struct Graph<'g> {
+    app: &'g App<'g>,
+    walk: &'g Walk<'g>,
+    aliases: Vec<(String, Vec<String>)>,
+}
+
 /// One module of the graph taken in: what it ships, loads, reads, runs and writes, and the modules it loads
 /// queued.
 fn follow(
-    app: &App,
-    walk: &Walk,
+    graph: &Graph,
     top: &impl Fn(&str) -> String,
     (file, why, eager): (String, String, bool),
     parsed: Parsed,
     queue: &mut VecDeque<(String, String, bool)>,
     found: &mut RunFiles,
 ) {
+    let (app, walk) = (graph.app, graph.walk);
     if walk.ships != Ships::NamedPaths {
         found.ship(&top(&file), || why);
     }
@@ -285,36 +297,31 @@ fn follow(
         }
     };
         let folder = file.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
-        let run_folder = match &walk.layout {
-            Some((root, out)) => {
-                let inner = if root.is_empty() {
-                    Some(folder.as_str())
-                } else {
-                    under_root(&folder, root)
-                };
-                inner.map_or_else(|| folder.clone(), |inner| join(out, inner))
-            }
-            None => folder.clone(),
-        };
+        let run_folder = run_folder_of(walk, &folder);
         let imports_folder_loader = refs.modules.iter().any(|(specifier, _)| {
             package_name(specifier).is_some_and(|p| node::runtime().files.folder_loaders.iter().any(|l| l == p))
         });
         for (index, (specifier, line)) in refs.modules.into_iter().enumerate() {
             let eager = eager && !refs.lazy.contains(&index);
-            if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
-                // A package, a built-in, an absolute path: not the app's files. A package only devDependencies
-                // declare is not in the image: said when every load on the way is eager (an `import()` is often
-                // on a development path: a dev server, test mocks).
-                if let Some(package) = package_name(&specifier).filter(|p| eager && app.is_dev_only(p)) {
-                    found.dev_only.entry(package.to_string()).or_insert_with(|| format!("{shown}:{line}"));
+            let why = || format!("{shown}:{line} loads {specifier}");
+            let relative = specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..";
+            // An alias of the tsconfig (`@/db/index`) is the file it maps to, which tsx and bundlers load.
+            let target = match super::tsconfig::aliased(&graph.aliases, &specifier).find(|t| resolve(app, t).is_some()) {
+                Some(aliased) => aliased,
+                None if relative => join(&folder, &specifier),
+                None => {
+                    // A package, a built-in, an absolute path: not the app's files. A package only
+                    // devDependencies declare is not in the image: said when every load on the way is eager (an
+                    // `import()` is often on a development path: a dev server, test mocks).
+                    if let Some(package) = package_name(&specifier).filter(|p| eager && app.is_dev_only(p)) {
+                        found.dev_only.entry(package.to_string()).or_insert_with(|| format!("{shown}:{line}"));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let target = join(&folder, &specifier);
+            };
             if target.starts_with("..") {
                 continue; // outside the app: a workspace package (shipped as one) or nothing the image holds
             }
-            let why = || format!("{shown}:{line} loads {specifier}");
             match resolve(app, &target) {
                 Some(resolved) => {
                     if !is_source(&resolved) {
@@ -369,6 +376,14 @@ fn follow(
                 found.ship(&top(&folder), || format!("{shown}:{line} serves the files of {folder}"));
             }
         }
+}
+
+/// Where a module of `folder` runs: the folder itself, or for a source compiled into an output folder, its
+/// compiled file's folder (`src/routes` → `dist/routes`).
+fn run_folder_of(walk: &Walk, folder: &str) -> String {
+    let Some((root, out)) = &walk.layout else { return folder.to_string() };
+    let inner = if root.is_empty() { Some(folder) } else { under_root(folder, root) };
+    inner.map_or_else(|| folder.to_string(), |inner| join(out, inner))
 }
 
 /// The package a bare specifier loads (`@scope/name/sub` → `@scope/name`, `name/register` → `name`); None for

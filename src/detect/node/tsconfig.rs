@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::js::config::{json_setting, Setting};
+use super::js::config::{json_setting, json_string_lists, Setting};
 use super::js::eval::join;
 use super::App;
 
@@ -28,6 +28,40 @@ pub(super) fn tsconfig_file(app: &App) -> Option<&'static str> {
     ["tsconfig.build.json", "tsconfig.json"]
         .into_iter()
         .find(|name| app.path(name).is_file())
+}
+
+/// The import aliases of the app's tsconfig (`compilerOptions.paths`, from the first file of the `extends` chain
+/// that sets them): each pattern (`@/*`) with its targets relative to the app's folder, from `baseUrl` when
+/// it is set, else from that file's folder.
+pub(super) fn path_aliases(app: &App) -> Vec<(String, Vec<String>)> {
+    let Some(first) = tsconfig_file(app) else { return Vec::new() };
+    let base = compiler_option(app, first, "baseUrl").map(|(folder, value)| join(&folder, &value));
+    for (file, text) in tsconfig_chain(app, first) {
+        let Some(paths) = json_string_lists(&text, &["compilerOptions", "paths"]) else { continue };
+        let folder = Path::new(&file).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = base.clone().unwrap_or(folder);
+        return paths
+            .into_iter()
+            .map(|(pattern, targets)| (pattern, targets.iter().map(|t| join(&base, t)).collect()))
+            .collect();
+    }
+    Vec::new()
+}
+
+/// The files an aliased specifier stands for (`@/db/index` under `"@/*": ["./src/*"]` → `src/db/index`), as
+/// TypeScript maps it: a pattern with one `*` takes what it matches into each target's `*`, a pattern without
+/// one matches the whole specifier.
+pub(super) fn aliased<'a>(aliases: &'a [(String, Vec<String>)], specifier: &'a str) -> impl Iterator<Item = String> + 'a {
+    aliases.iter().flat_map(move |(pattern, targets)| {
+        let matched = match pattern.split_once('*') {
+            Some((prefix, suffix)) => specifier
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .filter(|_| specifier.len() >= prefix.len() + suffix.len()),
+            None => (pattern == specifier).then_some(""),
+        };
+        targets.iter().filter_map(move |target| matched.map(|star| target.replacen('*', star, 1)))
+    })
 }
 
 /// Whether a `compilerOptions` switch is on in the app's tsconfig (tsconfig.build.json, else tsconfig.json) or a
@@ -81,4 +115,23 @@ pub(super) fn tsconfig_chain(app: &App, first: &str) -> Vec<(String, String)> {
         file = if named { parent } else { format!("{parent}.json") };
     }
     chain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliased_specifiers_map_to_their_targets() {
+        let aliases = vec![
+            ("@/*".to_string(), vec!["src/*".to_string()]),
+            ("~config".to_string(), vec!["config/index".to_string()]),
+            ("#lib/*.js".to_string(), vec!["lib/*.ts".to_string(), "vendor/*.ts".to_string()]),
+        ];
+        let all = |specifier: &str| aliased(&aliases, specifier).collect::<Vec<_>>();
+        assert_eq!(all("@/db/index"), ["src/db/index"]);
+        assert_eq!(all("~config"), ["config/index"]);
+        assert_eq!(all("#lib/a.js"), ["lib/a.ts", "vendor/a.ts"]);
+        assert!(all("express").is_empty() && all("~config/x").is_empty());
+    }
 }

@@ -65,6 +65,43 @@ pub(crate) fn json_strings(text: &str, path: &[&str]) -> Option<Strings> {
     .flatten()
 }
 
+/// The entries of an object whose values are lists of strings, in a JSON file that may have comments
+/// (tsconfig's `compilerOptions.paths`: `"@/*": ["./src/*"]`); entries of any other shape are left out. `None`
+/// when the object is not there as written.
+pub(crate) fn json_string_lists(text: &str, path: &[&str]) -> Option<Vec<(String, Vec<String>)>> {
+    with_expression(text, |root| {
+        let scope = Scope::default();
+        let lookup = Lookup { text, scope: &scope };
+        let mut value = root;
+        for key in path {
+            match lookup.property(lookup.object(value, 0).ok()?, key, 0) {
+                Found::Value(inner) => value = inner,
+                Found::Unset | Found::Unknown(_) => return None,
+            }
+        }
+        let object = lookup.object(value, 0).ok()?;
+        let entries = object.properties.iter().filter_map(|property| {
+            let ObjectPropertyKind::ObjectProperty(p) = property else { return None };
+            let key = p.key.static_name().filter(|_| !p.computed)?.to_string();
+            Some((key, string_list(&p.value)?))
+        });
+        Some(entries.collect())
+    })
+    .flatten()
+}
+
+/// A list of string literals as written.
+fn string_list(value: &Expression) -> Option<Vec<String>> {
+    let Expression::ArrayExpression(array) = value.get_inner_expression() else {
+        return None;
+    };
+    let strings = array.elements.iter().map(|element| match element.as_expression()?.get_inner_expression() {
+        Expression::StringLiteral(string) => Some(string.value.to_string()),
+        _ => None,
+    });
+    strings.collect()
+}
+
 /// What the file exports as its config: the last `export default` or `module.exports =`.
 fn exported<'s, 'a>(body: &'s [Statement<'a>]) -> Option<&'s Expression<'a>> {
     body.iter().rev().find_map(|statement| match statement {
@@ -137,14 +174,7 @@ impl<'s, 'a> Lookup<'_, 's, 'a> {
         if !rest.is_empty() {
             return self.strings(value, rest);
         }
-        let Expression::ArrayExpression(array) = value.get_inner_expression() else {
-            return None;
-        };
-        let strings = array.elements.iter().map(|element| match element.as_expression()?.get_inner_expression() {
-            Expression::StringLiteral(string) => Some(string.value.to_string()),
-            _ => None,
-        });
-        strings.collect::<Option<Vec<_>>>().map(Strings::Set)
+        string_list(value).map(Strings::Set)
     }
 
     /// The setting's value: a string, a path or a whole number known statically; `undefined` and `null` are not
