@@ -123,6 +123,50 @@ fn served_port(node: &Node) -> Option<(u16, usize)> {
     None
 }
 
+/// A flag or setting name for where the program listens: it says listen, bind or addr(ess), or it is a port
+/// qualified only by what is served (`port`, `http-port`, `web.port`); `collector.ntp.server-port` and
+/// `db-port` name ports the program connects to.
+pub(in crate::detect) fn is_listen_flag_name(name: &str) -> bool {
+    const CLIENTS: &[&str] = &[
+        "db", "database", "redis", "smtp", "mysql", "postgres", "pg", "upstream", "remote", "target", "backend",
+        "proxy", "peer", "client", "ntp", "dns", "ldap", "mail", "kafka", "nats", "mongo", "elastic",
+    ];
+    const SERVED: &[&str] = &[
+        "port",
+        "http",
+        "https",
+        "web",
+        "grpc",
+        "metrics",
+        "admin",
+        "api",
+        "app",
+        "server",
+        "service",
+        "health",
+        "telemetry",
+        "debug",
+        "pprof",
+        "ui",
+        "listen",
+        "bind",
+        "addr",
+        "address",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| CLIENTS.contains(w)) {
+        return false;
+    }
+    let says_listen = words
+        .iter()
+        .any(|w| ["listen", "bind", "addr", "address", "listenaddr", "listenaddress"].contains(w));
+    let served_port = words.last() == Some(&"port") && words.iter().all(|w| SERVED.contains(w));
+    says_listen || served_port
+}
+
 /// The port of a listen address literal such as `:8080`, `0.0.0.0:8080` or `localhost:8080`.
 pub(in crate::detect) fn port_of_address(addr: &str) -> Option<u16> {
     let (host, port) = addr.rsplit_once(':')?;

@@ -194,6 +194,9 @@ fn apply(root: &Path, runtime: &Runtime, start: Option<&Start>, program: &mut Pr
         carried.command = None;
         carried.entry_args = None;
     }
+    if let Some(passed) = port_from_args(facts) {
+        ports.insert(0, passed);
+    }
     let port = ports.first().map(|(p, _)| p.to_string());
     // The template writes PORT itself where the program reads it (the same value again would be a twin), and
     // the variables the image sets itself win.
@@ -724,6 +727,45 @@ fn prefer_the_agreeing_port(
     *ports = vec![agreeing.clone()];
 }
 
+/// A listen flag the program's arguments pass (`-port=3000`, `--addr :8080`) is where it listens, whatever the
+/// code's default, a sample env file or an EXPOSE says: the port becomes that (the code's suggestion kept in the
+/// note), and a flag of the code's is not passed again. Returns the port with where the arguments are, when it
+/// changed.
+fn port_from_args(facts: &mut Facts) -> Option<Sourced<u16>> {
+    let args = facts.get("args")?;
+    let source = args.source.clone();
+    let words: Vec<&str> = args.value.as_array()?.iter().filter_map(Value::as_str).collect();
+    let (word, port) = words.iter().enumerate().find_map(|(at, word)| {
+        let flag = word.strip_prefix("--").or_else(|| word.strip_prefix('-'))?;
+        let (name, value) = match flag.split_once('=') {
+            Some((name, value)) => (name, value),
+            None => (flag, *words.get(at + 1)?),
+        };
+        if !crate::detect::configport::is_listen_flag_name(&name.to_ascii_lowercase()) {
+            return None;
+        }
+        let port = crate::detect::configport::port_of_address(value)
+            .or_else(|| crate::detect::configport::port_of_default(value))?;
+        Some((word.to_string(), port))
+    })?;
+    // Where the deployment files already publish it, their evidence stands.
+    if facts
+        .get("port")
+        .is_some_and(|f| f.value.as_u64() == Some(u64::from(port)))
+    {
+        return None;
+    }
+    let code = facts.get("port").filter(|f| !f.value.is_null());
+    let mut note = format!("the port its arguments pass (`{word}`)");
+    if let Some(code) = code {
+        use std::fmt::Write as _;
+        let _ = write!(note, "; the code suggests {} ({})", code.value, code.source);
+    }
+    facts.insert("port".into(), Fact::new(port, source.clone()).with_note(note));
+    facts.shift_remove("port_flag");
+    Some((port, source))
+}
+
 /// The ports as facts: the first is `port`, the others `extra_ports`.
 fn apply_ports(ports: &[Sourced<u16>], facts: &mut Facts) {
     let Some(((first, source), rest)) = ports.split_first() else {
@@ -786,6 +828,21 @@ fn plain_args(words: Vec<String>, source: &str, warnings: &mut Vec<String>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listen_flag_in_the_arguments_is_the_port() {
+        let port_of = |args: &[&str]| {
+            let mut facts = Facts::new();
+            facts.insert("port".into(), Fact::new(8000, "main.go:9"));
+            facts.insert("port_flag".into(), Fact::new(json!({ "name": "addr" }), "main.go:9"));
+            facts.insert("args".into(), Fact::new(json!(args), "Dockerfile:9"));
+            port_from_args(&mut facts).map(|(port, _)| (port, facts.contains_key("port_flag")))
+        };
+        assert_eq!(port_of(&["-port=3000"]), Some((3000, false)));
+        assert_eq!(port_of(&["serve", "--addr", "0.0.0.0:9090"]), Some((9090, false)));
+        assert_eq!(port_of(&["--db-port=5432", "--config", "x.yml"]), None);
+        assert_eq!(port_of(&["--workers", "4"]), None);
+    }
 
     #[test]
     fn steps_the_image_needs_at_start() {

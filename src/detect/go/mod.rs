@@ -400,7 +400,7 @@ pub(super) struct Words {
     /// `os.Getenv` or `os.LookupEnv`.
     pub(super) env_lookup: bool,
     /// A string that may name a listen variable: every upper-case one holds `PORT`, `ADDR`, `LISTEN` or
-    /// `BIND` (`ports::is_listen_flag_name`).
+    /// `BIND` (`configport::is_listen_flag_name`).
     pub(super) listen_variable: bool,
     /// `exec`, the package of `exec.Command`.
     pub(super) exec: bool,

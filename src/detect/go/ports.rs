@@ -13,7 +13,7 @@ use super::super::lex::{self, Lexed, Token};
 use super::super::Fact;
 use super::packages::{is_in_module, Tree};
 use super::Words;
-use crate::detect::configport::{port_of_address, port_of_default};
+use crate::detect::configport::{is_listen_flag_name, port_of_address, port_of_default};
 
 /// Calls whose string arguments are listen addresses: net/http, net, gin, echo, fiber.
 const LISTEN_CALLS: &[&str] = &[
@@ -1032,50 +1032,6 @@ fn urfave_default(tokens: &[(Token, usize)], value_at: usize) -> Option<(u16, us
             _ => None,
         })?;
     is_listen_flag_name(&named).then_some((port, line))
-}
-
-/// A flag or setting name for where the program listens: it says listen, bind or addr(ess), or it is a port
-/// qualified only by what is served (`port`, `http-port`, `web.port`); `collector.ntp.server-port` and
-/// `db-port` name ports the program connects to.
-fn is_listen_flag_name(name: &str) -> bool {
-    const CLIENTS: &[&str] = &[
-        "db", "database", "redis", "smtp", "mysql", "postgres", "pg", "upstream", "remote", "target", "backend",
-        "proxy", "peer", "client", "ntp", "dns", "ldap", "mail", "kafka", "nats", "mongo", "elastic",
-    ];
-    const SERVED: &[&str] = &[
-        "port",
-        "http",
-        "https",
-        "web",
-        "grpc",
-        "metrics",
-        "admin",
-        "api",
-        "app",
-        "server",
-        "service",
-        "health",
-        "telemetry",
-        "debug",
-        "pprof",
-        "ui",
-        "listen",
-        "bind",
-        "addr",
-        "address",
-    ];
-    let words: Vec<&str> = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.iter().any(|w| CLIENTS.contains(w)) {
-        return false;
-    }
-    let says_listen = words
-        .iter()
-        .any(|w| ["listen", "bind", "addr", "address", "listenaddr", "listenaddress"].contains(w));
-    let served_port = words.last() == Some(&"port") && words.iter().all(|w| SERVED.contains(w));
-    says_listen || served_port
 }
 
 /// The tokens between the parenthesis at `open` and its match.
