@@ -335,6 +335,7 @@ pub fn detect(root: &Path) -> Result<Detection> {
     }
     fold_frontend_into_program(&mut candidates);
     drop_tooling_package_json(&mut candidates);
+    drop_python_that_starts_nothing(&mut candidates);
     let looked_for: Vec<&'static str> = STACKS.iter().flat_map(|stack| stack.markers.iter().copied()).collect();
     // A marker a registered stack claims is that stack's, whatever the table of unsupported ones still says.
     let unsupported = crate::knowledge::unsupported::markers()
@@ -507,6 +508,38 @@ fn drop_tooling_package_json(candidates: &mut Vec<Candidate>) {
         "package.json has neither a build nor a start script (nor `main`): it holds tooling for this {} project, \
          not an app; pass --preset node-server or node-static to build it instead",
         other.stack
+    ));
+}
+
+/// A Python project with no web framework and nothing that starts it (`needs_start`: the requirements of a helper
+/// the program runs, a notebook's) beside a server whose start the repository says (a start script, the project's
+/// Dockerfile running it) is not the app: the server is.
+fn drop_python_that_starts_nothing(candidates: &mut Vec<Candidate>) {
+    let Some(python_at) = candidates
+        .iter()
+        .position(|c| c.stack == "python" && c.facts.get("needs_start").is_some_and(|f| f.value == true))
+    else {
+        return;
+    };
+    let started = |c: &Candidate| c.stack != "python" && c.facts.contains_key("start_command");
+    if candidates.len() != 2 || !candidates.iter().any(started) {
+        return;
+    }
+    let python = candidates.remove(python_at);
+    let server = &mut candidates[0];
+    let start = server
+        .facts
+        .get("start_command")
+        .map(|f| f.source.clone())
+        .unwrap_or_default();
+    let dependencies = python
+        .facts
+        .get("requirements_file")
+        .map_or("the Python project", |f| f.source.as_str());
+    server.notes.push(format!(
+        "{dependencies}: no web framework and nothing starts it, while {start} starts the {} server: built as that \
+         server; pass --preset python to build the Python part instead",
+        server.stack
     ));
 }
 

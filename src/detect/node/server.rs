@@ -75,10 +75,7 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
         let (env, port) = start_env(start.env, &source, warnings);
         script_port = port;
         if !env.is_empty() {
-            facts.insert(
-                "start_env".into(),
-                Fact::new(json!(env), source).with_note("set by the start script"),
-            );
+            facts.insert("start_env".into(), Fact::new(json!(env), source).with_note(start_env_note(&start.command)));
         }
         if command.as_deref().is_some_and(|c| c.starts_with("bun ")) {
             bun_runtime(app, &start.command, facts, warnings);
@@ -125,6 +122,15 @@ pub(super) fn server(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -
     Ok(())
 }
 
+/// Where the start's variables come from: the start script, and the loader it runs the sources through.
+fn start_env_note(command: &Fact) -> String {
+    let loader = SOURCE_LOADERS.iter().find(|l| command.value.as_str().is_some_and(|c| c.contains(*l)));
+    match loader.filter(|l| !super::typescript::loader_env(l).is_empty()) {
+        Some(loader) => format!("set by the start script, and for `node {loader}`, which runs the sources"),
+        None => "set by the start script".to_string(),
+    }
+}
+
 /// Dev runners that run a JavaScript file as node does, restarting it on changes (`nodemon src/app.js`).
 const RESTARTING_RUNNERS: &[&str] = &["nodemon", "node-dev"];
 
@@ -156,10 +162,12 @@ fn loader_start(found: &scripts::Resolved, file: &str, loader: &str, warnings: &
         "{source}: `{text}` runs the TypeScript sources through {runner} and no build compiles them: the image runs \
          them the same way (`node {loader} {file}`); add a build (tsc) for an image without {runner}"
     ));
+    let mut env = found.env.clone();
+    env.extend(super::typescript::loader_env(loader));
     Start {
         command: Fact::new(format!("node {loader} {file}"), source)
             .with_note(format!("`{text}` without its watch mode: {runner} loads the sources")),
-        env: found.env.clone(),
+        env,
         cli: None,
     }
 }
@@ -1056,11 +1064,20 @@ pub(super) fn bun_entry(app: &App) -> Option<Start> {
 /// a shell chain; a Procfile; compose), when the package names none that exists: the server's entry, from them.
 /// A file the old image had where it copied a folder whole (`COPY src ./` then `node index.js`) is that folder's.
 pub(super) fn deployed_entry(app: &App) -> Option<Start> {
-    // `bun run src/app.ts` runs the file as `bun src/app.ts` does: the word `run` is read past.
+    // `bun run src/app.ts` runs the file as `bun src/app.ts` does, and `npx ts-node src/server.ts` as
+    // `ts-node src/server.ts`: the word `run` or `npx` is read past.
     let file_at = |words: &[String]| {
-        let bun_run = words.first().is_some_and(|w| crate::detect::deploy::base_name(w) == "bun")
-            && words.get(1).is_some_and(|w| w == "run");
-        if bun_run { 2 } else { 1 }
+        let first = words.first().map(|w| crate::detect::deploy::base_name(w));
+        let second = words.get(1).map(String::as_str);
+        let bun_run = first == Some("bun") && second == Some("run");
+        let npx_runner = first == Some("npx") && second.is_some_and(|w| DEV_RUNNERS.contains(&w));
+        if bun_run || npx_runner { 2 } else { 1 }
+    };
+    // A TypeScript file run through a runner whose loader node can use (`ts-node src/server.ts`).
+    let loader = |words: &[String]| {
+        let runner = words.get(file_at(words) - 1).map(|w| crate::detect::deploy::base_name(w))?;
+        let file = words.get(file_at(words))?;
+        is_typescript(file).then(|| super::typescript::source_loader(app, runner)).flatten()
     };
     // A file run from another folder (`cd server && node index.js`) is read relative to that folder.
     let runs = |words: &[String], run_dir: Option<&str>| {
@@ -1076,39 +1093,49 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
             Some("node") => runs_file,
             // bun runs a script file as node does; a word that is no file is a package script.
             Some("bun") => runs_file && file.is_some_and(scripts::is_bun_file),
-            _ => false,
+            _ => runs_file && loader(words).is_some(),
         }
     };
     let mut runtime = crate::detect::deploy::read(&app.path("."), ".", &[], &runs);
     if let Some((words, _)) = runtime.command.as_mut() {
-        if file_at(words) == 2 {
+        if file_at(words) == 2 && words[0] != "npx" {
             words.remove(1);
         }
     }
     let (mut words, source) = runtime.command.clone()?;
+    // Through the runner's loader, as a start script running it would (`node -r ts-node/register FILE`).
+    let through = loader(&words).map(|loader| (loader, words[..file_at(&words)].join(" ")));
+    if let Some((loader, _)) = &through {
+        let file = words[file_at(&words)].clone();
+        words = std::iter::once("node").chain(loader.split_whitespace()).map(String::from).collect();
+        words.push(file);
+    }
     if super::pm2::is_runner(&words) {
         let how = format!("the project's deployment file ({source})");
         let (command, env) = super::pm2::started(app, &words, &source, &how)?;
         return Some(Start { command, env, cli: None });
     }
-    let named = words.get(1)?.trim_start_matches("./").to_string();
+    // The file: after node, or after node and the loader's words.
+    let at = if through.is_some() { words.len() - 1 } else { 1 };
+    let named = words.get(at)?.trim_start_matches("./").to_string();
     let built = !app.path(&named).is_file() && built_by_the_package(app, &named);
     let file = if app.path(&named).is_file() || built {
         named
     } else {
         runtime.repository_file(&named).filter(|file| app.path(file).is_file())?
     };
-    words[1] = file;
+    words[at] = file;
     if words.iter().any(|w| w.contains(char::is_whitespace)) {
         return None;
     }
+    let note = match (&through, built) {
+        (Some((_, runner)), _) => format!("the project's deployment files run it with `{runner}`, whose loader node takes"),
+        (None, true) => "the project's deployment files run it; the package's build writes it".to_string(),
+        (None, false) => "the project's deployment files run it".to_string(),
+    };
     Some(Start {
-        command: Fact::new(words.join(" "), source).with_note(if built {
-            "the project's deployment files run it; the package's build writes it"
-        } else {
-            "the project's deployment files run it"
-        }),
-        env: Vec::new(),
+        command: Fact::new(words.join(" "), source).with_note(note),
+        env: through.map(|(loader, _)| super::typescript::loader_env(loader)).unwrap_or_default(),
         cli: None,
     })
 }

@@ -39,6 +39,16 @@ const TSX_LOADER: &str = "--import tsx";
 const TS_NODE_LOADER: &str = "-r ts-node/register";
 pub(super) const SOURCE_LOADERS: &[&str] = &[TSX_LOADER, TS_NODE_LOADER];
 
+/// The variables a loader runs with in the image: ts-node type-checks every file it loads unless told to only
+/// transpile, and a production install holds no devDependencies' `@types`, so the check would stop the server
+/// (TS7016) over types that do not matter at run time; the project's own type-check is its build's or its CI's.
+pub(super) fn loader_env(loader: &str) -> Vec<(String, String)> {
+    match loader {
+        TS_NODE_LOADER => vec![("TS_NODE_TRANSPILE_ONLY".to_string(), "true".to_string())],
+        _ => Vec::new(),
+    }
+}
+
 /// How node loads TypeScript sources through the project's own dev runner, when it can: `--import tsx` (tsx 4 and
 /// later), `-r ts-node/register` (ts-node, also under ts-node-dev, for a `CommonJS` package whose tsconfig emits
 /// `CommonJS`: its ESM loader is experimental).
