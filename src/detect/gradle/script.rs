@@ -339,8 +339,8 @@ fn dotted_key(words: &[&Token]) -> String {
     key.trim_end_matches('.').to_string()
 }
 
-/// The value a statement gives its key: its first string or number, else `true`/`false`, else a
-/// `VERSION_17`-style constant's release (`VERSION_1_8` is 8, Kotlin's `JVM_17` is 17).
+/// The value a statement gives its key: its first string or number, else `true`/`false` (`null` as an empty
+/// string), else a `VERSION_17`-style constant's release (`VERSION_1_8` is 8, Kotlin's `JVM_17` is 17).
 fn value_of(words: &[&Token]) -> Option<String> {
     let literal = words.iter().skip(1).find_map(|t| match t {
         Token::Str(s) | Token::Number(s) => Some(s.to_string()),
@@ -361,6 +361,8 @@ fn value_of(words: &[&Token]) -> Option<String> {
     literal.or_else(named_argument).or_else(|| {
         words.iter().skip(1).find_map(|t| match t {
             Token::Ident(w) if w == "true" || w == "false" => Some(w.to_string()),
+            // `classifier = null` unsets it, as an empty string does.
+            Token::Ident(w) if w == "null" => Some(String::new()),
             // `JavaVersion.VERSION_1_8`, Kotlin's `JvmTarget.JVM_17`.
             Token::Ident(w) => {
                 let release = w.strip_prefix("VERSION_").or_else(|| w.strip_prefix("JVM_"))?;

@@ -220,18 +220,9 @@ fn scan_file(text: &str, rel: &str, stem: &str, kotlin: bool, out: &mut Sources)
         if word.starts_with(|c: char| c.is_ascii_uppercase()) && known.source_types.iter().any(|t| t == word) {
             out.listeners.push((word.to_string(), at()));
         }
-        let literal = match (word.as_str(), window) {
-            ("InetSocketAddress", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..]) => {
-                Some((n.clone(), *line, "InetSocketAddress literal"))
-            }
-            (
-                "getOrDefault",
-                [(Token::Punct('('), _), (Token::Str(key), _), (Token::Punct(','), _), (Token::Str(value), line), ..],
-            ) if key == "PORT" => Some((value.clone(), *line, "default of the PORT environment variable")),
-            _ => None,
-        };
+        let literal = port_literal(word, window);
         if let Some((text, line, how)) = literal {
-            if let Some(port) = port_value(&text) {
+            if let Some(port) = port_value(text) {
                 out.ports.push(Fact::new(port, format!("{rel}:{line}")).with_note(how));
             }
         }
@@ -275,6 +266,37 @@ fn qualified(package: &str, class: &str) -> String {
     }
 }
 
+/// A port literal at a word and the tokens after it, with its line and how it is written.
+fn port_literal<'t>(word: &str, window: &'t [(Token<'t>, usize)]) -> Option<(&'t lex::Text<'t>, usize, &'static str)> {
+    match (word, window) {
+        ("InetSocketAddress", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..]) => {
+            Some((n, *line, "InetSocketAddress literal"))
+        }
+        (
+            "getOrDefault",
+            [(Token::Punct('('), _), (Token::Str(key), _), (Token::Punct(','), _), (Token::Str(value), line), ..],
+        ) if key == "PORT" => Some((value, *line, "default of the PORT environment variable")),
+        // `JavalinAPI(port = 7000)`, `int port = 8080;`, `val port = 8080`: a number given to a name that is the
+        // port itself (a database's or a broker's well-known port is another service's).
+        ("port", [(Token::Punct('='), _), (Token::Number(n), line), ..]) if !is_client_port(n) => {
+            Some((n, *line, "a port literal assigned to `port`"))
+        }
+        // Javalin 2's `.port(7000)`, Spark's `port(4567)`.
+        ("port", [(Token::Punct('('), _), (Token::Number(n), line), (Token::Punct(')'), _), ..])
+            if !is_client_port(n) =>
+        {
+            Some((n, *line, "port() literal"))
+        }
+        _ => None,
+    }
+}
+
+/// The well-known ports of the services a program connects to (the usual databases, caches, brokers and search
+/// engines): a `port` set to one is a client's setting.
+fn is_client_port(number: &str) -> bool {
+    ["5432", "3306", "6379", "27017", "9092", "5672", "11211", "9200"].contains(&number)
+}
+
 /// The one port the literals agree on.
 pub(in crate::detect) fn agreed_port(ports: &[Fact]) -> Option<Fact> {
     let first = ports.first()?;
@@ -297,6 +319,23 @@ mod tests {
         let mut out = Sources::default();
         scan_file(text, "src/main/java/a/App.java", "App", kotlin, &mut out);
         out
+    }
+
+    #[test]
+    fn ports_given_to_a_name_or_a_call_called_port() {
+        let ports = |text: &str, kotlin: bool| -> Vec<u64> {
+            scanned(text, kotlin)
+                .ports
+                .iter()
+                .filter_map(|p| p.value.as_u64())
+                .collect()
+        };
+        assert_eq!(ports("fun main() { JavalinApi(port = 7000).init() }", true), [7000]);
+        assert_eq!(ports("class A { void m() { int port = 8080; } }", false), [8080]);
+        assert_eq!(ports("class A { void m() { port(4567); } }", false), [4567]);
+        // A database's or a broker's port is another service's.
+        assert!(ports("class Db { int port = 5432; }", false).is_empty());
+        assert!(ports("val dbPort = 9000", true).is_empty());
     }
 
     #[test]
