@@ -289,6 +289,10 @@ fn resolve_made_elsewhere(root: &Path, made: &[MadeElsewhere]) -> Vec<(String, S
 /// call, constants and config attributes named for data, `SQLite` files and Django's sqlite3 database.
 fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str) -> Vec<(String, usize, Option<String>)> {
     let mut found = Vec::new();
+    // (Flask-SQLAlchemy's setting, `SQLALCHEMY_DATABASE_URI`, is relative to its instance folder.)
+    let module_engine = ["create_engine(", "create_async_engine("].iter().any(|c| text.contains(c))
+        && !text.contains("SQLALCHEMY_DATABASE_URI")
+        && !summary.imports.iter().any(|i| i == "flask_sqlalchemy");
     for call in &summary.calls {
         if let Some(path) = written_path(call, summary, module_dir) {
             let writes = writes_file(call);
@@ -313,8 +317,11 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
             Literal::Str(text) | Literal::Formatted(text) => Some(text.as_str()),
             _ => None,
         });
-        // SQLAlchemy's own engine opens a relative SQLite file from the working directory.
-        let engine = matches!(call.callee.rsplit('.').next(), Some("create_engine" | "create_async_engine"));
+        // SQLAlchemy's own engine opens a relative SQLite file from the working directory: the URL handed to it,
+        // or one a module that makes the engine passes around first (`db_url = config.get("database_url",
+        // "sqlite:///app.db")`), unless Flask-SQLAlchemy makes it.
+        let engine = matches!(call.callee.rsplit('.').next(), Some("create_engine" | "create_async_engine"))
+            || module_engine;
         for text in texts.filter(|_| !joins) {
             // A SQLite URL handed to a call (`dj_database_url.config(default="sqlite:////data/app.db")`) names
             // its file when absolute; a relative one is relative to a folder the library picks (Flask-SQLAlchemy's
@@ -862,6 +869,10 @@ engine = create_engine('sqlite:///./var/app.db')
                     app.config.update(SQLALCHEMY_DATABASE_URI='sqlite:///site.db')
 ";
         assert_eq!(written_by("db.py", text), ["var"]);
+        // A URL a module that makes the engine passes around first is the engine's too.
+        let text = "from sqlalchemy import create_engine\nurl = config.get('database_url', 'sqlite:///data/portal.db')\n\
+                    engine = create_engine(url)\n";
+        assert_eq!(written_by("db.py", text), ["data"]);
     }
 
     #[test]
