@@ -34,6 +34,8 @@ pub(super) struct Found {
     pub(super) rank: u8,
     /// Where the project's deployment files start it (`Dockerfile:9`).
     started_by: Option<String>,
+    /// Whether the module runs it itself (one of the program's `calls`), rather than only making it.
+    called: bool,
     /// The port the code passes itself, with where.
     port: Option<(u16, String)>,
     /// The variable that port is read from, when the code reads one (`int(os.getenv("PORT", 8080))`).
@@ -51,9 +53,9 @@ impl Found {
     /// The words that start it, as its framework's command takes them.
     pub(super) fn command(&self) -> String {
         let port = self.port().map_or_else(String::new, |p| p.to_string());
-        let words: Vec<String> = self
-            .program
-            .command
+        let own_command = !self.called && !self.program.cli_command.is_empty() && !self.object.is_empty();
+        let template = if own_command { &self.program.cli_command } else { &self.program.command };
+        let words: Vec<String> = template
             .iter()
             .map(|w| {
                 w.replace("{file}", &self.file)
@@ -112,12 +114,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 .assignments
                 .iter()
                 .find(|(_, callee, _)| program.constructors.contains(callee));
-            let (object, line) = match (constructed, calls.first()) {
-                (Some((name, _, line)), _) => (name.clone(), *line),
-                (None, Some(call)) if program.constructors.is_empty() => (String::new(), call.line),
-                (None, None) if program.constructors.is_empty() && program.calls.is_empty() => (String::new(), 1),
-                _ => continue,
-            };
+            let Some((object, line)) = object_and_line(program, constructed, &calls) else { continue };
             let keyword = |name: &Option<String>| {
                 let name = name.as_deref()?;
                 calls.iter().find_map(|c| Some((c.keyword(name)?, c.line)))
@@ -167,6 +164,7 @@ pub(super) fn find(root: &Path, dependencies: &[Dependency]) -> Vec<Found> {
                 source: format!("{rel}:{line}"),
                 rank,
                 started_by,
+                called: !calls.is_empty(),
                 port: passed.as_ref().map(|p| (p.port, p.at.clone())),
                 port_variable: passed.and_then(|p| p.variable),
                 unread_port,
@@ -271,6 +269,8 @@ pub(super) fn named_by(words: &[String]) -> Option<String> {
             .or_else(|| rest.iter().find(|w| w.starts_with("--app="))),
         _ if first.starts_with("python") => rest.first().filter(|w| Path::new(w.as_str()).extension().is_some_and(|e| e == "py")),
         "rq" => return (rest.first().map(String::as_str) == Some("worker")).then(String::new),
+        // `sanic server:app --host=0.0.0.0`: the app it serves.
+        "sanic" => rest.iter().find(|w| !w.starts_with('-')),
         _ => None,
     }?;
     Some(named.trim_start_matches("--app=").trim_start_matches("./").to_string())
@@ -281,6 +281,24 @@ fn started(root: &Path) -> Option<(String, String)> {
     let runtime = deploy::read(root, ".", &[], &|words, run_dir| run_dir.is_none() && named_by(words).is_some());
     let (words, source) = runtime.command?;
     Some((named_by(&words)?, source))
+}
+
+/// The object a module makes (`app = Celery(...)`), empty for a module that runs the program itself (started as
+/// a file, `python server.py`, whatever it makes) or imports it only, with the line that says so; None when the
+/// module neither makes nor runs what the program needs.
+fn object_and_line(
+    program: &Program,
+    constructed: Option<&(String, String, usize)>,
+    calls: &[&Call],
+) -> Option<(String, usize)> {
+    let runs_as_file = !program.calls.is_empty() && program.command.iter().any(|w| w.contains("{file}"));
+    match (constructed, calls.first()) {
+        (_, Some(call)) if runs_as_file => Some((String::new(), call.line)),
+        (Some((name, _, line)), _) => Some((name.clone(), *line)),
+        (None, Some(call)) => Some((String::new(), call.line)),
+        (None, None) if program.constructors.is_empty() && program.calls.is_empty() => Some((String::new(), 1)),
+        _ => None,
+    }
 }
 
 /// A script its command runs as a file needs no module name (`streamlit run gemini-bot.py`): the folder it runs
@@ -382,6 +400,7 @@ mod tests {
         assert_eq!(named_by(&words("python3 dash_app.py")).as_deref(), Some("dash_app.py"));
         assert_eq!(named_by(&words("python -m flask run")), None);
         assert_eq!(named_by(&words("gunicorn app:app")), None);
+        assert_eq!(named_by(&words("sanic server:app --host=0.0.0.0 --workers=4")).as_deref(), Some("server:app"));
     }
 
     #[test]

@@ -121,6 +121,9 @@ pub(crate) struct Program {
     #[serde(default)]
     pub(crate) constructors: Vec<String>,
     pub(crate) command: Vec<String>,
+    /// The framework's own command for a module that makes the app but never runs it (`sanic server:app`).
+    #[serde(default)]
+    pub(crate) cli_command: Vec<String>,
     #[serde(default)]
     pub(crate) env: std::collections::BTreeMap<String, String>,
     pub(crate) port_env: Option<String>,
