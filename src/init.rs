@@ -414,17 +414,24 @@ fn steps_for(
     next_steps::next_steps(&args.path, context_dir, &dockerfile, program, &resolved.values)
 }
 
-/// A port other than the program's, when the program's is written in its code: EXPOSE says what was asked,
-/// and the warning says the program still listens where its code says.
+/// A port other than the program's, when the program's is written in its code or in the arguments the image
+/// passes (`-port=3000`): EXPOSE says what was asked, and the warning says the program still listens where those
+/// say.
 fn fixed_port_moved(candidate: Option<&Candidate>, resolved: &answers::Resolved) -> Option<String> {
     let facts = &candidate?.facts;
     let fixed = facts.get("port_fixed")?;
     let detected = &facts.get("port")?.value;
     let asked = resolved.values.get("port")?;
+    let by_args = facts.get("args").is_some_and(|args| args.source == fixed.source);
+    let (place, change) = if by_args {
+        ("in the arguments the image passes", "edit the CMD's arguments")
+    } else {
+        ("in its code", "change the code")
+    };
     (asked != detected && !asked.is_null()).then(|| {
         format!(
-            "{}: the program's port {detected} is written in its code, so it still listens there; the Dockerfile \
-             exposes {asked} as asked: change the code or publish {asked}:{detected}",
+            "{}: the program's port {detected} is written {place}, so it still listens there; the Dockerfile exposes \
+             {asked} as asked: {change} or publish {asked}:{detected}",
             fixed.source
         )
     })

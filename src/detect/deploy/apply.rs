@@ -762,6 +762,11 @@ fn port_from_args(facts: &mut Facts) -> Option<Sourced<u16>> {
         let _ = write!(note, "; the code suggests {} ({})", code.value, code.source);
     }
     facts.insert("port".into(), Fact::new(port, source.clone()).with_note(note));
+    // Another port asked for with these arguments kept is one the program never hears (said at init).
+    facts.insert(
+        "port_fixed".into(),
+        Fact::new(source.clone(), source.clone()).with_note("the arguments the image passes set it"),
+    );
     facts.shift_remove("port_flag");
     Some((port, source))
 }
