@@ -728,7 +728,7 @@ fn prefer_the_agreeing_port(
 }
 
 /// A listen flag the program's arguments pass (`-port=3000`, `--addr :8080`) is where it listens, whatever the
-/// code's default, a sample env file or an EXPOSE says: the port becomes that (the code's suggestion kept in the
+/// code's default, a sample env file or an EXPOSE says: the port becomes that (what said otherwise kept in the
 /// note), and a flag of the code's is not passed again. Returns the port with where the arguments are, when it
 /// changed.
 fn port_from_args(facts: &mut Facts) -> Option<Sourced<u16>> {
@@ -755,11 +755,11 @@ fn port_from_args(facts: &mut Facts) -> Option<Sourced<u16>> {
     {
         return None;
     }
-    let code = facts.get("port").filter(|f| !f.value.is_null());
+    let before = facts.get("port").filter(|f| !f.value.is_null());
     let mut note = format!("the port its arguments pass (`{word}`)");
-    if let Some(code) = code {
+    if let Some(before) = before {
         use std::fmt::Write as _;
-        let _ = write!(note, "; the code suggests {} ({})", code.value, code.source);
+        let _ = write!(note, "; {} says {}", before.source, before.value);
     }
     facts.insert("port".into(), Fact::new(port, source.clone()).with_note(note));
     // Another port asked for with these arguments kept is one the program never hears (said at init).
