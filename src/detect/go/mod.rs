@@ -234,6 +234,26 @@ fn paths_fact(paths: &BTreeMap<String, String>, why: &str) -> Option<Fact> {
     Some(Fact::new(json!(paths.keys().collect::<Vec<_>>()), source).with_note(format!("{}: {why}", evidence.join("; "))))
 }
 
+/// A dotenv file the program loads that git tracks and the project's own image shipped (`ADD .env .env`) holds
+/// the project's settings, not a developer's secrets: it ships as it is (moved from `dotenv` to `read`), where
+/// an empty stand-in would drop settings nothing else gives (a timeout the code defaults to zero).
+fn shipped_dotenv(root: &Path, dotenv: &mut BTreeMap<String, String>, read: &mut BTreeMap<String, String>) {
+    if dotenv.is_empty() {
+        return;
+    }
+    let runtime = crate::detect::deploy::read(root, ".", &[], &|_, _| true);
+    for (copied, source) in &runtime.copied_in {
+        let Some((from, _)) = &copied.file else { continue };
+        let file = from.trim_start_matches("./");
+        if !dotenv.contains_key(file) || crate::detect::walk::is_gitignored(root, file) {
+            continue;
+        }
+        if let Some(why) = dotenv.remove(file) {
+            read.insert(file.to_string(), format!("{why}; the project's image shipped it ({source}) and git tracks it"));
+        }
+    }
+}
+
 fn insert(facts: &mut Facts, key: &str, fact: Fact) {
     facts.insert(key.to_string(), fact);
 }
@@ -541,11 +561,12 @@ fn program_option(
         );
     }
     written_facts(&mut facts, &writes::writes(tree, graph));
-    let read = runfiles::read_paths(root, tree, graph);
+    let mut read = runfiles::read_paths(root, tree, graph);
+    let mut dotenv = runfiles::dotenv_loads(tree, graph);
+    shipped_dotenv(root, &mut dotenv, &mut read);
     if let Some(fact) = paths_fact(&read, "shipped beside the binary, in its working directory") {
         insert(&mut facts, "shipped_paths", fact);
     }
-    let dotenv = runfiles::dotenv_loads(tree, graph);
     let stand_in = "empty in the image (the project's own holds secrets), so the load succeeds and the values come \
                     from the environment";
     if let Some(fact) = paths_fact(&dotenv, stand_in) {
