@@ -1105,8 +1105,12 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
     let (mut words, source) = runtime.command.clone()?;
     // Through the runner's loader, as a start script running it would (`node -r ts-node/register FILE`).
     let through = loader(&words).map(|loader| (loader, words[..file_at(&words)].join(" ")));
+    // (The file's own arguments follow it as they did.)
+    let mut after_file = Vec::new();
     if let Some((loader, _)) = &through {
-        let file = words[file_at(&words)].clone();
+        let at = file_at(&words);
+        after_file = words.split_off(at + 1);
+        let file = words[at].clone();
         words = std::iter::once("node").chain(loader.split_whitespace()).map(String::from).collect();
         words.push(file);
     }
@@ -1125,6 +1129,7 @@ pub(super) fn deployed_entry(app: &App) -> Option<Start> {
         runtime.repository_file(&named).filter(|file| app.path(file).is_file())?
     };
     words[at] = file;
+    words.extend(after_file);
     if words.iter().any(|w| w.contains(char::is_whitespace)) {
         return None;
     }
