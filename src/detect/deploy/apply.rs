@@ -572,10 +572,8 @@ fn names_loopback_service(value: &str, own_ports: &[u16]) -> bool {
 fn is_no_step(step: &str) -> bool {
     let words: Vec<&str> = step.split_whitespace().collect();
     let assignment = |word: &str| {
-        word.split_once('=').is_some_and(|(name, _)| {
-            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
+        word.split_once('=')
+            .is_some_and(|(name, _)| crate::validate::env_name(name).is_ok())
     };
     // Only the install of what the manifests list: a package named besides (`pip install gunicorn`) may be one
     // the image lacks.
