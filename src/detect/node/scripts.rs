@@ -68,8 +68,12 @@ pub(super) fn resolve(app: &App, name: &str) -> Option<Resolved> {
         let mut last = segments.pop()?;
         last.append(&mut passed);
         before.extend(segments.into_iter().map(|words| (words.join(" "), source.clone())));
-        let (assigned, words) = strip_env(last);
+        let (assigned, mut words) = strip_env(last);
         env.extend(assigned);
+        // `npx ts-node src/app.ts` runs the installed ts-node: the command is the package's own bin.
+        if words.len() > 1 && matches!(words[0].as_str(), "npx" | "pnpx" | "bunx") && !words[1].starts_with('-') {
+            words.remove(0);
+        }
         match run_target(&words) {
             Some((next, arguments)) => {
                 current = next;
