@@ -92,6 +92,9 @@ pub(crate) struct Writes {
     pub(crate) folder_keys: Vec<String>,
     pub(crate) file_keys: Vec<String>,
     pub(crate) file_extensions: Vec<String>,
+    /// The keys a settings object names its database driver under, and the `SQLite` drivers.
+    pub(crate) sqlite_driver_keys: Vec<String>,
+    pub(crate) sqlite_drivers: Vec<String>,
     /// Packages that write in a folder of the working directory by default, by package.
     #[serde(default)]
     pub(crate) package_folders: std::collections::BTreeMap<String, String>,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
-    ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, NewExpression, ObjectProperty,
+    ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, NewExpression, ObjectExpression, ObjectProperty, ObjectPropertyKind,
     TemplateLiteral, VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
@@ -361,6 +361,35 @@ impl<'a> Collector<'_, '_, 'a> {
         self.found.writes.push((written, line));
     }
 
+    /// The file a `SQLite` settings object names, when no extension told it apart (`{ type: 'sqlite', database:
+    /// 'db' }`, Knex's `{ client: 'sqlite3', connection: { filename: './data/app' } }`).
+    fn note_sqlite_settings(&mut self, it: &ObjectExpression<'a>) {
+        let writes = &node::runtime().files.writes;
+        let sqlite = property_named(it, &writes.sqlite_driver_keys).is_some_and(|property| {
+            matches!(&property.value, Expression::StringLiteral(driver) if writes.sqlite_drivers.iter().any(|d| *d == driver.value.as_str()))
+        });
+        if !sqlite {
+            return;
+        }
+        let connection = property_named(it, &["connection".to_string()]).and_then(|property| match &property.value {
+            Expression::ObjectExpression(inner) => property_named(inner, &writes.file_keys),
+            _ => None,
+        });
+        let Some(property) = property_named(it, &writes.file_keys).or(connection) else { return };
+        let Some(value) = self.scope.eval(&property.value) else { return };
+        let text = match &value {
+            Static::Text(t) | Static::Here(t) | Static::Cwd(t) => t,
+            Static::ThisFile => return,
+        };
+        // (A name with a known extension is noted with every other setting; `:memory:` is no file.)
+        let extension = text.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if text.is_empty() || text.starts_with(':') || extension.is_some_and(|e| writes.file_extensions.contains(&e)) {
+            return;
+        }
+        let line = self.line(property.span.start);
+        self.found.writes.push((Written::File(value), line));
+    }
+
     /// The folder a partly known path is under: `` `./routes/${name}` `` → `routes`,
     /// `path.join(__dirname, 'routes', name)` → `routes` beside the file.
     fn known_prefix(&self, expr: &Expression<'a>) -> Option<Static> {
@@ -448,6 +477,11 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         }
     }
 
+    fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
+        self.note_sqlite_settings(it);
+        walk::walk_object_expression(self, it);
+    }
+
     fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
         self.note_written_setting(it);
         self.visit_property_key(&it.key);
@@ -504,6 +538,15 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         }
         walk::walk_expression(self, it);
     }
+}
+
+/// The property of `object` named one of `keys`, the first written.
+fn property_named<'o, 'a>(object: &'o ObjectExpression<'a>, keys: &[String]) -> Option<&'o ObjectProperty<'a>> {
+    object.properties.iter().find_map(|property| {
+        let ObjectPropertyKind::ObjectProperty(property) = property else { return None };
+        let key = property.key.static_name()?;
+        keys.iter().any(|k| *k == key).then_some(&**property)
+    })
 }
 
 #[cfg(test)]
@@ -598,13 +641,18 @@ mod tests {
         let found = refs(
             "const sqlite = require('better-sqlite3')\nconst file = process.env.DB_FILE || 'pictures.db'\n\
              const db = new sqlite(file)\nTypeOrmModule.forRoot({ type: 'sqlite', database: 'db.sqlite' })\n\
-             TypeOrmModule.forRoot({ type: 'postgres', database: 'shop' })\nnew Other('x.db')\n",
+             TypeOrmModule.forRoot({ type: 'postgres', database: 'shop' })\nnew Other('x.db')\n\
+             TypeOrmModule.forRoot({ type: 'sqlite', database: 'db', synchronize: true })\n\
+             knex({ client: 'sqlite3', connection: { filename: './data/app' } })\n\
+             new DataSource({ type: 'better-sqlite3', database: ':memory:' })\n",
         );
         assert_eq!(
             found.writes,
             [
                 (Written::File(Static::Text("pictures.db".into())), 3),
                 (Written::File(Static::Text("db.sqlite".into())), 4),
+                (Written::File(Static::Text("db".into())), 7),
+                (Written::File(Static::Text("./data/app".into())), 8),
             ]
         );
         let imported = refs("import Db from 'better-sqlite3'\nconst db = new Db('data/app.db')\n");
