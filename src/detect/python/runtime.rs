@@ -313,16 +313,14 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
                 .extension()
                 .is_some_and(|e| WRITTEN_EXTENSIONS.iter().any(|known| e.eq_ignore_ascii_case(known)))
         };
-        let texts = arguments.filter_map(|argument| match argument {
-            Literal::Str(text) | Literal::Formatted(text) => Some(text.as_str()),
-            _ => None,
-        });
+        let texts = arguments.filter_map(|argument| module_text(argument, summary));
         // SQLAlchemy's own engine opens a relative SQLite file from the working directory: the URL handed to it,
         // or one a module that makes the engine passes around first (`db_url = config.get("database_url",
         // "sqlite:///app.db")`), unless Flask-SQLAlchemy makes it.
         let engine = matches!(call.callee.rsplit('.').next(), Some("create_engine" | "create_async_engine"))
             || module_engine;
         for text in texts.filter(|_| !joins) {
+            let text = text.as_str();
             // A SQLite URL handed to a call (`dj_database_url.config(default="sqlite:////data/app.db")`) names
             // its file when absolute; a relative one is relative to a folder the library picks (Flask-SQLAlchemy's
             // instance folder), which the framework rules know, but for SQLAlchemy's engine.
@@ -363,6 +361,40 @@ fn module_writes(summary: &super::source::Summary, text: &str, module_dir: &str)
         found.push((".".to_string(), line, None));
     }
     found
+}
+
+/// The text an argument stands for in its module: a string, an f-string with the names the module assigned a
+/// string filled in (`f"sqlite:///{db_file}"` after `db_file = "app.db"`), or a name the module assigned one of
+/// those (`create_engine(sqlite_url)`).
+fn module_text(argument: &Literal, summary: &super::source::Summary) -> Option<String> {
+    let fill = |text: &str| {
+        let mut filled = String::new();
+        let mut rest = text;
+        while let Some((before, after)) = rest.split_once('{') {
+            filled.push_str(before);
+            let (name, tail) = after.split_once('}')?;
+            if let Some(value) = summary.bound_string(name).filter(|value| !value.contains('{')) {
+                filled.push_str(value);
+            } else {
+                filled.push('{');
+                filled.push_str(name);
+                filled.push('}');
+            }
+            rest = tail;
+        }
+        filled.push_str(rest);
+        Some(filled)
+    };
+    match argument {
+        Literal::Str(text) => Some(text.clone()),
+        Literal::Formatted(text) => fill(text),
+        Literal::Name(name) => match summary.constants.iter().rev().find(|(n, _, _)| n == name)?.1 {
+            Literal::Str(ref text) => Some(text.clone()),
+            Literal::Formatted(ref text) => fill(text),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Django's `SQLite` database backend.
@@ -844,7 +876,7 @@ mod tests {
 
     #[test]
     fn log_and_database_files_handed_to_any_call_are_written() {
-        let text = "import logging\nday = '2026'\nlogging.basicConfig(filename=f'./logs/app-{day}.log')\n\
+        let text = "import logging\nday = date.today().isoformat()\nlogging.basicConfig(filename=f'./logs/app-{day}.log')\n\
                     counter = Counter('visits.db')\nreport(f'{day}/x.log')\nnote('saved to notes.db')\n\
                     keep(os.path.join(base, 'cache.db'))\n";
         let dir = tempfile::tempdir().unwrap();

@@ -24,7 +24,8 @@ pub(super) enum Literal {
     List(Vec<Literal>),
     /// A `SQLite` URL built on a path: `"sqlite:///" + os.path.join(basedir, "app.db")` holds that path.
     SqliteUrl(Box<Literal>),
-    /// An f-string, each substitution written `{}`: `f"./logs/{day}.log"` → `./logs/{}.log`.
+    /// An f-string, each substitution written `{}`, a plain name's as `{name}`: `f"./logs/{day}.log"` →
+    /// `./logs/{day}.log`, `f"{base}/{len(x)}"` → `{base}/{}`.
     Formatted(String),
     /// A variable read with a number for its default: `int(os.getenv("PORT", "8080"))`,
     /// `os.environ.get("PORT") or 8080` → (`PORT`, 8080).
@@ -580,7 +581,7 @@ fn literal(node: Node, bytes: &[u8]) -> Literal {
     }
 }
 
-/// An f-string's text with each substitution written `{}`; None when it holds escapes.
+/// An f-string's text with each substitution written `{}` (a plain name's `{name}`); None when it holds escapes.
 fn formatted(node: Node, bytes: &[u8]) -> Option<String> {
     let mut text = String::new();
     let mut cursor = node.walk();
@@ -593,7 +594,19 @@ fn formatted(node: Node, bytes: &[u8]) -> Option<String> {
                 }
                 text.push_str(text_of(part, bytes));
             }
-            "interpolation" => text.push_str("{}"),
+            // A plain name is kept (`{db_file}`), for a module that assigned it a string to fill in.
+            "interpolation" => {
+                let mut inner = part.walk();
+                let name = part.named_children(&mut inner).find(|child| child.kind() != "comment");
+                match name.filter(|child| child.kind() == "identifier" && child.next_named_sibling().is_none()) {
+                    Some(name) => {
+                        text.push('{');
+                        text.push_str(text_of(name, bytes));
+                        text.push('}');
+                    }
+                    None => text.push_str("{}"),
+                }
+            }
             _ => return None,
         }
     }
