@@ -234,6 +234,11 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         if matches!(call.as_str(), "Open" | "ReadFile") && !matches!(receiver, "os" | "ioutil") {
             continue;
         }
+        // `template.ParseFiles(files...)`: the strings of the `[]string{…}` the file gave that name.
+        if let Some(listed) = spread_slice(tokens, i + 1) {
+            found.extend(listed.into_iter().map(|p| (p, *line)));
+            continue;
+        }
         let args = read_arguments(tokens, i + 1);
         let paths: Vec<String> = match which {
             Some(n) => args.into_iter().nth(*n).flatten().into_iter().collect(),
@@ -242,6 +247,37 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         found.extend(paths.into_iter().map(|p| (p, *line)));
     }
     found
+}
+
+/// The strings of the slice a call spreads as its only argument (`(files...)`), when the file assigns that name
+/// a `[]string{…}` of literals (`files := []string{"./ui/html/base.tmpl", …}`).
+fn spread_slice(tokens: &[(Token, usize)], open: usize) -> Option<Vec<String>> {
+    let at = |n: usize| tokens.get(open + n).map(|t| &t.0);
+    let (Some(Token::Ident(name)), [Some(Token::Punct('.')), Some(Token::Punct('.')), Some(Token::Punct('.'))]) =
+        (at(1), [at(2), at(3), at(4)])
+    else {
+        return None;
+    };
+    let slice_start = (1..tokens.len()).find_map(|i| {
+        let is = |n: usize, expected: &Token| tokens.get(i + n).is_some_and(|t| t.0 == *expected);
+        let assigned = matches!(&tokens[i - 1].0, Token::Ident(n) if n == name)
+            && (tokens[i].0 == Token::Punct('=') && !is(1, &Token::Punct('='))
+                || tokens[i].0 == Token::Punct(':') && is(1, &Token::Punct('=')));
+        let value = if tokens[i].0 == Token::Punct(':') { i + 2 } else { i + 1 };
+        let slice = [Token::Punct('['), Token::Punct(']'), Token::Ident("string".into()), Token::Punct('{')];
+        (assigned && slice.iter().enumerate().all(|(k, t)| tokens.get(value + k).is_some_and(|found| found.0 == *t)))
+            .then_some(value + slice.len())
+    })?;
+    let mut listed = Vec::new();
+    for (token, _) in &tokens[slice_start..] {
+        match token {
+            Token::Str(text) => listed.push(text.to_string()),
+            Token::Punct(',') => {}
+            Token::Punct('}') => return Some(listed),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The repository files a name is bound to (`const matrixFile = "data/azure/latency.csv"`, `var seed =
@@ -367,6 +403,20 @@ mod tests {
         .tokens;
         let found = bound_files(root.path(), &crate::detect::go::writes::with_local_strings(&tokens).1);
         assert_eq!(found, [("data/a.csv".to_string(), 3), ("seed.sql".to_string(), 7)]);
+    }
+
+    #[test]
+    fn templates_listed_in_a_spread_slice() {
+        let tokens = crate::detect::lex::source(
+            "package main\nfunc home() {\n\tfiles := []string{\n\t\t\"./ui/html/base.tmpl\",\n\t\t\"./ui/html/home.tmpl\",\n\t}\n\
+             \tts, _ := template.ParseFiles(files...)\n\tothers := []string{name, \"x.tmpl\"}\n\ttemplate.ParseFiles(others...)\n}\n",
+        )
+        .tokens;
+        assert_eq!(
+            file_reads(&tokens),
+            [("./ui/html/base.tmpl".to_string(), 7), ("./ui/html/home.tmpl".to_string(), 7)],
+            "a slice with a name in it is not read as its literals"
+        );
     }
 
     #[test]
