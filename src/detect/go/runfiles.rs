@@ -29,6 +29,7 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
     ("Static", Some(1)),
     ("StaticFile", Some(1)),
     ("ReadFile", Some(0)),
+    ("ReadDir", Some(0)),
     ("Open", Some(0)),
     // net/http's `http.ServeFile(w, r, "templates/index.html")`: the file it answers with.
     ("ServeFile", Some(2)),
@@ -230,8 +231,8 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
             continue;
         };
-        // `os.Open` and `os.ReadFile` read files; `Open` of anything else (a database, a zip) is not a path.
-        if matches!(call.as_str(), "Open" | "ReadFile") && !matches!(receiver, "os" | "ioutil") {
+        // `os.Open`, `os.ReadFile` and `os.ReadDir` read files; `Open` of anything else (a database, a zip) is not a path.
+        if matches!(call.as_str(), "Open" | "ReadFile" | "ReadDir") && !matches!(receiver, "os" | "ioutil") {
             continue;
         }
         // `template.ParseFiles(files...)`: the strings of the `[]string{…}` the file gave that name.

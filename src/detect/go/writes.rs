@@ -254,7 +254,7 @@ pub(super) type LocalStrings<'t, 'a> = (Cow<'t, [(Token<'a>, usize)]>, Vec<(&'t 
 /// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound. Also every
 /// literal a name is assigned with `=` (a constant, a variable: `const f = "data/x.csv"`), with its line.
 pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> LocalStrings<'t, 'a> {
-    let mut bound: FxHashMap<&str, Option<&Token>> = FxHashMap::default();
+    let mut bound: FxHashMap<&str, Option<Token<'a>>> = FxHashMap::default();
     let mut assigned = Vec::new();
     for (i, (token, _)) in tokens.iter().enumerate() {
         let Token::Ident(name) = token else { continue };
@@ -268,12 +268,27 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Lo
         if i > 0 && matches!(tokens[i - 1].0, Token::Punct('.')) {
             continue;
         }
-        let literal = match (after(value_at), after(value_at + 1)) {
-            (Some(value @ Token::Str(_)), next) if !matches!(next, Some(Token::Punct('+' | '.' | '['))) => Some(value),
+        // (A name bound above to a literal stands for it here too: `baseNotesPath + title`.)
+        let value = match after(value_at) {
+            Some(Token::Ident(earlier)) => match bound.get(earlier.as_str()) {
+                Some(Some(literal)) => Some(literal),
+                _ => after(value_at),
+            },
+            value => value,
+        };
+        let literal = match (value, after(value_at + 1)) {
+            (Some(value @ Token::Str(_)), next) if !matches!(next, Some(Token::Punct('+' | '.' | '['))) => Some(value.clone()),
+            // A path made at run time in a folder named here (`filename := "notes/" + title + ".txt"`, Go's wiki
+            // tutorial) stands for that folder: what is written or read through the name lands there.
+            (Some(Token::Str(text)), Some(Token::Punct('+'))) if !text.contains("://") => {
+                text.rfind('/').map(|end| Token::Str(text[..=end].to_string().into()))
+            }
             _ => None,
         };
-        if let (Some(Token::Str(text)), 2) = (literal, value_at) {
-            assigned.push((text.as_str(), tokens[i + 2].1));
+        if let (Some(Token::Str(text)), 2) = (after(value_at), value_at) {
+            if literal.is_some() && !matches!(after(value_at + 1), Some(Token::Punct('+'))) {
+                assigned.push((text.as_str(), tokens[i + 2].1));
+            }
         }
         bound
             .entry(name.as_str())
@@ -295,7 +310,7 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Lo
             .map(|(i, (token, line))| match token {
                 Token::Ident(name) if i == 0 || !matches!(tokens[i - 1].0, Token::Punct('.')) => {
                     match bound.get(name.as_str()) {
-                        Some(Some(literal)) => ((*literal).clone(), *line),
+                        Some(Some(literal)) => (literal.clone(), *line),
                         _ => (token.clone(), *line),
                     }
                 }
