@@ -347,7 +347,7 @@ fn with_filters(mut tera: Tera) -> Tera {
     // Dockerfiles are not HTML: escaping would corrupt them; the filters below do the quoting that matters.
     tera.autoescape_on(vec![]);
     // Filters that only validate: the value passes through unchanged or the render fails naming it.
-    let validators: [(&str, Validator); 11] = [
+    let validators: [(&str, Validator); 12] = [
         ("image", validate::image_reference),
         ("path", validate::context_path),
         ("file_name", validate::file_name),
@@ -358,6 +358,7 @@ fn with_filters(mut tera: Tera) -> Tera {
         ("env_value", validate::env_value),
         ("version", validate::version),
         ("name", validate::package_name),
+        ("shell_word", validate::shell_word),
         ("class_name", validate::class_name),
     ];
     for (name, validator) in validators {

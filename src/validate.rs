@@ -269,6 +269,23 @@ pub fn command(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A word a shell reads as itself, unquoted (`--no-input`, `--settings=app.prod`): letters, digits and
+/// `@%+=:,./_-`, as shlex leaves words unquoted; also plain inside a JSON string.
+pub fn shell_word(value: &str) -> Result<()> {
+    let plain = !value.is_empty()
+        && value.len() <= 1024
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '@' | '%' | '+' | '=' | ':' | ',' | '.' | '/' | '_' | '-')
+        });
+    if !plain {
+        bail!(
+            "`{}` is not a plain shell word (letters, digits and @%+=:,./_- only)",
+            value.escape_debug()
+        );
+    }
+    Ok(())
+}
+
 /// An environment variable's name for ENV: a letter or underscore, then letters, digits and underscores.
 pub fn env_name(value: &str) -> Result<()> {
     let mut chars = value.chars();
@@ -403,6 +420,16 @@ mod tests {
         }
         for dir in ["/", "/usr/src/app", "/etc", "/tmp/x", "relative", "/a/$X"] {
             assert!(!is_app_dir(dir), "{dir}");
+        }
+    }
+
+    #[test]
+    fn flags_are_plain_shell_words_and_shell_syntax_is_not() {
+        for word in ["--no-input", "--settings=app.prod", "manage.py", "-v", "a,b", "50%"] {
+            assert!(shell_word(word).is_ok(), "{word}");
+        }
+        for word in ["", "$HOME", "~/x", "a b", "[ab]", "#x", "{a,b}", "!x", "\"x\""] {
+            assert!(shell_word(word).is_err(), "{word}");
         }
     }
 

@@ -612,6 +612,11 @@ fn say_steps_before(runtime: &Runtime, kept_at_start: fn(&str) -> bool, facts: &
         .filter(|step| kept_at_start(step))
         .filter(|step| !(migrated_at_build && step.contains("manage.py migrate")))
         .filter(|step| crate::validate::command(step).is_ok())
+        // (The image's shell reads them unquoted.)
+        .filter(|step| {
+            step.split_whitespace()
+                .all(|word| crate::validate::shell_word(word).is_ok())
+        })
         .map(|step| step.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
     if !kept.is_empty() {
