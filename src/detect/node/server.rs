@@ -237,6 +237,7 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         if scripts::runs(app, "build", "next", "build") {
             outputs.push(".next".to_string());
         }
+        outputs.extend(framework_build_folders(app, warnings));
         if scripts::runs(app, "build", "nx", "build") {
             outputs.extend(super::nx::build(app).map(|build| build.output));
         }
@@ -249,6 +250,28 @@ fn build_outputs(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
         if !folders.contains(&folder) {
             folders.push(folder);
         }
+    }
+    folders
+}
+
+/// The folders framework builds the build script runs write (`react-router build` → build/, or its config's
+/// `buildDirectory`), knowledge/node/runtime.toml `framework_builds`.
+fn framework_build_folders(app: &App, warnings: &mut Vec<String>) -> Vec<String> {
+    let mut folders = Vec::new();
+    for build in &node::runtime().files.compile.framework_builds {
+        let Some((program, subcommand)) = build.command.split_once(' ') else { continue };
+        if !scripts::runs(app, "build", program, subcommand) {
+            continue;
+        }
+        let default = Fact::new(build.folder.as_str(), app.at("scripts.build"));
+        let folder = match &build.config {
+            Some((stem, setting)) => {
+                super::outputs::config_setting(app, stem, &[setting], super::outputs::OUTPUT_DIR_REMEDY, warnings)
+                    .or_default(default)
+            }
+            None => Some(default),
+        };
+        folders.extend(folder.and_then(|fact| fact.value.as_str().map(String::from)));
     }
     folders
 }

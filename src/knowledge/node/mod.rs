@@ -80,6 +80,17 @@ pub(crate) struct Compile {
     pub(crate) transpilers: BTreeMap<String, Vec<String>>,
     pub(crate) bundlers: Vec<String>,
     pub(crate) copy_programs: Vec<String>,
+    pub(crate) framework_builds: Vec<FrameworkBuild>,
+}
+
+/// A framework's build command and the folder it writes: its default, and the config (stem) and its top-level
+/// setting that moves it, when one does.
+#[derive(Deserialize)]
+pub(crate) struct FrameworkBuild {
+    pub(crate) command: String,
+    pub(crate) folder: String,
+    #[serde(default)]
+    pub(crate) config: Option<(String, String)>,
 }
 
 /// The calls and settings that name what a server writes.
