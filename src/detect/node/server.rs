@@ -410,15 +410,7 @@ fn shipped_files(
         facts.insert("whole_app".into(), Fact::new(true, source).with_note(note));
         return listening;
     }
-    // A loader that compiles the sources as node loads them (tsx, ts-node) reads their tsconfig too, and bun
-    // resolves the path aliases a tsconfig declares (`@routes/*`) when it runs the sources.
-    let loads_sources = command.is_some_and(|c| SOURCE_LOADERS.iter().any(|loader| c.contains(loader)));
-    let chain = tsconfig_chain(app, "tsconfig.json");
-    let aliases = command.is_some_and(|c| c.starts_with("bun "))
-        && chain.iter().any(|(_, text)| !matches!(json_setting(text, &["compilerOptions", "paths"]), Setting::Unset));
-    let why = if loads_sources { "the loader compiles the sources with it" } else { "bun resolves its path aliases" };
-    let configs: Vec<String> =
-        if loads_sources || aliases { chain.into_iter().map(|(file, _)| file).collect() } else { Vec::new() };
+    let (configs, why) = run_time_tsconfigs(app, command);
     let mut leading = vec![("package.json", None)];
     leading.extend(configs.iter().map(|file| (file.as_str(), Some(why))));
     let (files, evidence) = found.listing(&leading);
@@ -427,6 +419,21 @@ fn shipped_files(
         Fact::new(json!(files), source).with_note(evidence),
     );
     listening
+}
+
+/// The tsconfig files the start reads at run time, and why: a loader that compiles the sources as node loads
+/// them (tsx, ts-node) reads their tsconfig, and bun resolves the path aliases a tsconfig declares
+/// (`@routes/*`, or bare names under `baseUrl`) when it runs the sources.
+fn run_time_tsconfigs(app: &App, command: Option<&str>) -> (Vec<String>, &'static str) {
+    let loads_sources = command.is_some_and(|c| SOURCE_LOADERS.iter().any(|loader| c.contains(loader)));
+    let chain = tsconfig_chain(app, "tsconfig.json");
+    let aliases = command.is_some_and(|c| c.starts_with("bun "))
+        && chain.iter().any(|(_, text)| {
+            ["paths", "baseUrl"].iter().any(|key| !matches!(json_setting(text, &["compilerOptions", key]), Setting::Unset))
+        });
+    let why = if loads_sources { "the loader compiles the sources with it" } else { "bun resolves its path aliases" };
+    let configs = if loads_sources || aliases { chain.into_iter().map(|(file, _)| file).collect() } else { Vec::new() };
+    (configs, why)
 }
 
 /// What the walk found the program needs at run time besides its files: the folders and files it writes, the

@@ -32,20 +32,26 @@ pub(super) fn tsconfig_file(app: &App) -> Option<&'static str> {
 
 /// The import aliases of the app's tsconfig (`compilerOptions.paths`, from the first file of the `extends` chain
 /// that sets them): each pattern (`@/*`) with its targets relative to the app's folder, from `baseUrl` when
-/// it is set, else from that file's folder.
+/// it is set, else from that file's folder. With `baseUrl`, any other bare specifier is looked up under it
+/// too (`import db from "components/db"` with `baseUrl: "./src"`), after the aliases: a last `*` alias.
 pub(super) fn path_aliases(app: &App) -> Vec<(String, Vec<String>)> {
     let Some(first) = tsconfig_file(app) else { return Vec::new() };
     let base = compiler_option(app, first, "baseUrl").map(|(folder, value)| join(&folder, &value));
+    let mut aliases = Vec::new();
     for (file, text) in tsconfig_chain(app, first) {
         let Some(paths) = json_string_lists(&text, &["compilerOptions", "paths"]) else { continue };
         let folder = Path::new(&file).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
         let base = base.clone().unwrap_or(folder);
-        return paths
+        aliases = paths
             .into_iter()
             .map(|(pattern, targets)| (pattern, targets.iter().map(|t| join(&base, t)).collect()))
             .collect();
+        break;
     }
-    Vec::new()
+    if let Some(base) = base {
+        aliases.push(("*".to_string(), vec![join(&base, "*")]));
+    }
+    aliases
 }
 
 /// The files an aliased specifier stands for (`@/db/index` under `"@/*": ["./src/*"]` → `src/db/index`), as
