@@ -179,7 +179,7 @@ pub(in crate::detect) fn spring_boot_layout(version: &str) -> &'static str {
 }
 
 /// The folders a module's program writes (`written_dirs`): what its code makes and writes, the file databases,
-/// log files and data folders its settings and logging configuration name.
+/// log files and data folders its settings, logging and HOCON configurations name.
 pub(in crate::detect) fn written_dirs(
     root: &std::path::Path,
     module_dir: &str,
@@ -191,6 +191,7 @@ pub(in crate::detect) fn written_dirs(
         found.extend(writes::settings_writes(settings));
     }
     found.extend(writes::logging_writes(root, module_dir));
+    found.extend(writes::hocon_writes(root, module_dir));
     writes::fact(&found)
 }
 

@@ -289,6 +289,41 @@ pub(in crate::detect) fn logging_writes(root: &Path, module_dir: &str) -> Vec<Wr
     found
 }
 
+/// HOCON configurations a program loads from its resources (Typesafe Config's `application.conf`: Ktor, Play,
+/// Akka): where no parser of theirs is at hand, the JDBC URLs they hold are what matters here.
+const HOCON_CONFIGS: &[&str] = &["application.conf"];
+
+/// The file databases the HOCON configuration names (`url = "jdbc:h2:./db/ktorwebapi"`): their folders, in the
+/// working directory the program runs in.
+pub(in crate::detect) fn hocon_writes(root: &Path, module_dir: &str) -> Vec<Write> {
+    let mut found = Vec::new();
+    for name in HOCON_CONFIGS {
+        let rel = join_rel(module_dir, &format!("src/main/resources/{name}"));
+        let Some(text) = read_small_text(&root.join(&rel)) else {
+            continue;
+        };
+        for (at, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            for (start, _) in code.match_indices("jdbc:") {
+                let url = code[start..]
+                    .split(['"', '\'', ' ', '\t', ',', '}'])
+                    .next()
+                    .unwrap_or_default();
+                if let Some(folder) = jdbc_folder(url) {
+                    found.push(Write {
+                        folder,
+                        why: format!("{rel}:{} a file database", at + 1),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Keys of a YAML configuration naming a log file written at run time: Dropwizard's file appenders
 /// (`logging.appenders[].currentLogFilename`, its `archivedLogFilenamePattern`).
 const YAML_LOG_KEYS: &[&str] = &["currentLogFilename", "archivedLogFilenamePattern"];
