@@ -249,14 +249,22 @@ pub(in crate::detect) fn settings_writes(settings: &Settings) -> Vec<Write> {
     found
 }
 
+/// The module's resources of these names that exist, each with its path from the repository and its text.
+fn resources<'n>(
+    root: &'n Path,
+    module_dir: &'n str,
+    names: &'n [&str],
+) -> impl Iterator<Item = (String, String)> + 'n {
+    names.iter().filter_map(move |name| {
+        let rel = join_rel(module_dir, &format!("src/main/resources/{name}"));
+        read_small_text(&root.join(&rel)).map(|text| (rel, text))
+    })
+}
+
 /// The folders the logging configuration's file appenders write to (logback, log4j2).
 pub(in crate::detect) fn logging_writes(root: &Path, module_dir: &str) -> Vec<Write> {
     let mut found = Vec::new();
-    for name in LOG_CONFIGS {
-        let rel = join_rel(module_dir, &format!("src/main/resources/{name}"));
-        let Some(text) = read_small_text(&root.join(&rel)) else {
-            continue;
-        };
+    for (rel, text) in resources(root, module_dir, LOG_CONFIGS) {
         let Ok(document) = roxmltree::Document::parse(&text) else {
             continue;
         };
@@ -297,11 +305,7 @@ const HOCON_CONFIGS: &[&str] = &["application.conf"];
 /// working directory the program runs in.
 pub(in crate::detect) fn hocon_writes(root: &Path, module_dir: &str) -> Vec<Write> {
     let mut found = Vec::new();
-    for name in HOCON_CONFIGS {
-        let rel = join_rel(module_dir, &format!("src/main/resources/{name}"));
-        let Some(text) = read_small_text(&root.join(&rel)) else {
-            continue;
-        };
+    for (rel, text) in resources(root, module_dir, HOCON_CONFIGS) {
         for (at, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
             if code.trim_start().starts_with('#') {
