@@ -207,11 +207,8 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         }
         (options, apps.iter().map(|app| app.rank).collect())
     };
-    // A script the project starts itself outranks a framework's development server, never a production one.
-    let production = |o: &ChoiceOption| o.facts.get("server").and_then(|s| s.value.as_str()).is_some_and(|s| !server::is_development(s));
-    if let Some(script) = script.as_ref().filter(|_| !apps.is_empty() && !options.iter().any(production)) {
-        options.insert(0, script_option(script));
-        ranks = std::iter::once(0).chain(ranks.iter().map(|r| r + 1)).collect();
+    if !apps.is_empty() {
+        script_over_apps(root, script.as_ref(), &mut options, &mut ranks);
     }
     candidate.notes.extend(contract::apply(root, &mut options));
     for option in &mut options {
@@ -704,6 +701,40 @@ fn choose(candidate: &mut Candidate, ranks: &[u8], mut options: Vec<ChoiceOption
 
 /// The program as the project's deployment files start it (`python -m src.bot`): its command, and no port
 /// unless those files publish one.
+/// A script the project starts itself outranks a framework's development server, never a production one unless
+/// the script runs a production server itself (`uvicorn.run(app, …)` after its own setup: what it does before
+/// serving is the program's): put first, ranked 0.
+fn script_over_apps(
+    root: &Path,
+    script: Option<&(Vec<String>, String, String)>,
+    options: &mut Vec<ChoiceOption>,
+    ranks: &mut Vec<u8>,
+) {
+    let Some(script) = script else { return };
+    let production = |o: &ChoiceOption| o.facts.get("server").and_then(|s| s.value.as_str()).is_some_and(|s| !server::is_development(s));
+    if runs_a_production_server(root, &script.1) || !options.iter().any(production) {
+        options.insert(0, script_option(script));
+        *ranks = std::iter::once(0).chain(ranks.iter().map(|r| r + 1)).collect();
+    }
+}
+
+/// Whether the file or module a script command runs (`web.py`, `app.main`) starts a production server itself:
+/// a call of one's own run function (`uvicorn.run(app, …)`, `waitress.serve(app, …)`).
+fn runs_a_production_server(root: &Path, target: &str) -> bool {
+    let file = if Path::new(target).extension().is_some_and(|e| e.eq_ignore_ascii_case("py")) {
+        target.to_string()
+    } else {
+        format!("{}.py", target.replace('.', "/"))
+    };
+    let Some(text) = crate::detect::read_small_text(&root.join(&file)) else { return false };
+    let summary = source::summarise(&text, &|name| matches!(name, "run" | "serve"));
+    summary.calls.iter().any(|call| {
+        call.callee.split_once('.').is_some_and(|(module, _)| {
+            knowledge().server.iter().any(|known| known.name == module && !known.is_development())
+        })
+    })
+}
+
 fn script_option((command, target, source): &(Vec<String>, String, String)) -> ChoiceOption {
     let mut facts = Facts::new();
     facts.insert("app_dir".into(), Fact::new(".", source.clone()));
