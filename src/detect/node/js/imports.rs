@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
-    Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
+    Argument, BindingPattern, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression, FormalParameter,
     ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, NewExpression, ObjectExpression, ObjectProperty, ObjectPropertyKind,
     TemplateLiteral, VariableDeclarator,
 };
@@ -490,6 +490,28 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         self.strings_are_paths = false;
     }
 
+    fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
+        // A parameter's default (`logFile = "logs/combined.log"`) is what the function uses unless given another:
+        // the path it writes when called as the code calls it.
+        let default = it.initializer.as_deref().or(match &it.pattern {
+            BindingPattern::AssignmentPattern(assigned) => Some(&assigned.right),
+            _ => None,
+        });
+        let name = match &it.pattern {
+            BindingPattern::BindingIdentifier(id) => Some(id),
+            BindingPattern::AssignmentPattern(assigned) => match &assigned.left {
+                BindingPattern::BindingIdentifier(id) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(id), Some(default)) = (name, default) {
+            let value = self.scope.eval(default);
+            self.scope.learn(id.name.as_str(), value);
+        }
+        walk::walk_formal_parameter(self, it);
+    }
+
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             if let Expression::CallExpression(call) = init.get_inner_expression() {
@@ -620,6 +642,15 @@ mod tests {
                 (Written::File(Static::Text("logs/error.log".into())), 11),
             ]
         );
+    }
+
+    #[test]
+    fn a_parameter_default_is_the_path_written() {
+        let found = refs(
+            "export class Logger {\n  static configure(level = 'debug', logFile = 'logs/combined.log') {\n\
+             log4js.configure({ appenders: { file: { type: 'file', filename: logFile } } })\n  }\n}\n",
+        );
+        assert_eq!(found.writes, [(Written::File(Static::Text("logs/combined.log".into())), 3)]);
     }
 
     #[test]
