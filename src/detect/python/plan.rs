@@ -122,6 +122,11 @@ fn start_words(values: &Map<String, Value>) -> Option<Vec<String>> {
         // The app is named by its variable (`app_env`, set with the start environment).
         "flask" => vec!["flask".into(), "run".into(), "--host".into(), "0.0.0.0".into(), "--port".into(), port],
         "django" => vec!["python".into(), "manage.py".into(), "runserver".into(), "--noreload".into(), format!("0.0.0.0:{port}")],
+        // uWSGI's `--module` names the callable; a factory it cannot call from the command line.
+        "uwsgi" if !factory => ["uwsgi", "--http-socket", &bind, "--master", "--module", app]
+            .into_iter()
+            .map(String::from)
+            .collect(),
         "waitress" => {
             let mut words = vec!["waitress-serve".to_string(), format!("--listen={bind}")];
             if factory {
