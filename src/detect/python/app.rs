@@ -104,6 +104,9 @@ fn objects_in(
     dependencies: &[Dependency],
 ) -> Vec<AppObject> {
     let Some((dir, module)) = import_root(root, rel, &summary.imports, dependencies) else { return Vec::new() };
+    if !rel.ends_with("__init__.py") && shadowed_by_package(root, &dir, &module) {
+        return Vec::new();
+    }
     let side = is_side(rel);
     let entry_name = ENTRY_NAMES.contains(&module.rsplit('.').next().unwrap_or(&module));
     let imported = |fw: &Framework| summary.imports.contains(&fw.package);
@@ -314,6 +317,13 @@ pub(super) fn import_root(root: &Path, rel: &str, imports: &[String], dependenci
             Some((folder, module_name(below)?))
         })
         .or(Some((dir, module)))
+}
+
+/// Whether a package of the same name stands beside the module (`app.py` beside `app/__init__.py`): Python
+/// imports the package, so no server can load the module's objects by that name.
+fn shadowed_by_package(root: &Path, dir: &str, module: &str) -> bool {
+    let path = root.join(dir).join(module.replace('.', "/"));
+    path.join("__init__.py").is_file() && path.with_extension("py").is_file()
 }
 
 pub(super) fn is_side(rel: &str) -> bool {
