@@ -712,27 +712,42 @@ fn script_over_apps(
 ) {
     let Some(script) = script else { return };
     let production = |o: &ChoiceOption| o.facts.get("server").and_then(|s| s.value.as_str()).is_some_and(|s| !server::is_development(s));
-    if runs_a_production_server(root, &script.1) || !options.iter().any(production) {
-        options.insert(0, script_option(script));
+    let serving = runs_a_production_server(root, &script.1);
+    if serving.is_some() || !options.iter().any(production) {
+        let mut option = script_option(script);
+        // Its run call's port, when the code says it (`port = os.environ.get('PORT') or 4000`). The variable is
+        // left unset: a value read from the environment is text, which a run call given it as it is (no `int()`)
+        // cannot bind.
+        if let Some((port, at)) = serving.and_then(|serves| serves.port) {
+            option.facts.insert("port".into(), Fact::new(port, at).with_note("the port its run call passes"));
+        }
+        options.insert(0, option);
         *ranks = std::iter::once(0).chain(ranks.iter().map(|r| r + 1)).collect();
     }
 }
 
 /// Whether the file or module a script command runs (`web.py`, `app.main`) starts a production server itself:
-/// a call of one's own run function (`uvicorn.run(app, …)`, `waitress.serve(app, …)`).
-fn runs_a_production_server(root: &Path, target: &str) -> bool {
+/// a call of one's own run function (`uvicorn.run(app, …)`, `waitress.serve(app, …)`); with the port that call
+/// passes, when it can be read.
+fn runs_a_production_server(root: &Path, target: &str) -> Option<ServesItself> {
     let file = if Path::new(target).extension().is_some_and(|e| e.eq_ignore_ascii_case("py")) {
         target.to_string()
     } else {
         format!("{}.py", target.replace('.', "/"))
     };
-    let Some(text) = crate::detect::read_small_text(&root.join(&file)) else { return false };
+    let text = crate::detect::read_small_text(&root.join(&file))?;
     let summary = source::summarise(&text, &|name| matches!(name, "run" | "serve"));
-    summary.calls.iter().any(|call| {
+    let serves = summary.calls.iter().any(|call| {
         call.callee.split_once('.').is_some_and(|(module, _)| {
             knowledge().server.iter().any(|known| known.name == module && !known.is_development())
         })
-    })
+    });
+    serves.then(|| ServesItself { port: programs::run_call_port(root, &file, &summary) })
+}
+
+/// A script that runs a production server itself, and the port its run call passes with where, when readable.
+struct ServesItself {
+    port: Option<(u16, String)>,
 }
 
 fn script_option((command, target, source): &(Vec<String>, String, String)) -> ChoiceOption {

@@ -357,6 +357,16 @@ fn passed_port(value: &Literal, at: String, summary: &Summary, place: &ModulePla
     direct(&value, format!("{file}:{line}"))
 }
 
+/// The port a module's call of a server's run function passes (`uvicorn.run(app, port=port)` with `port =
+/// os.environ.get('PORT') or 4000`): the port and where.
+pub(super) fn run_call_port(root: &Path, rel: &str, summary: &Summary) -> Option<(u16, String)> {
+    let call = summary.calls.iter().find(|c| matches!(last_name(&c.callee), "run" | "serve") && c.keyword("port").is_some())?;
+    let module_dir = rel.rsplit_once('/').map_or(".", |(dir, _)| dir);
+    let place = ModulePlace { root, rel, module_dir };
+    let passed = passed_port(call.keyword("port")?, format!("{rel}:{}", call.line), summary, &place)?;
+    Some((passed.port, passed.at))
+}
+
 /// The repository path of the module an import names: from the importing module's folder for a relative one
 /// (`.config`), else from the folder its imports resolve from.
 fn module_file(place: &ModulePlace, module: &str) -> Option<String> {
