@@ -798,7 +798,8 @@ pub(super) fn start_entry(
     }
     // Why `main` is not the entry matters only when nothing else names one.
     let mut main_warnings = Vec::new();
-    let found = main_entry(app, has_build, &mut main_warnings)
+    let found = npm_default_start(app)
+        .or_else(|| main_entry(app, has_build, &mut main_warnings))
         .or_else(|| bun_entry(app))
         .or_else(|| deployed_entry(app))
         .or_else(|| listening_script_file(app))
@@ -807,6 +808,25 @@ pub(super) fn start_entry(
         warnings.extend(main_warnings);
     }
     found
+}
+
+/// npm's own start with no start script: `node server.js` when the package holds server.js (npm's documented
+/// default for `npm start`), whatever `main` names (what `require` of the package loads).
+fn npm_default_start(app: &App) -> Option<Start> {
+    let main = app.package.str("main").map(|m| m.trim_start_matches("./"));
+    // (`main` naming server.js says the same, with its own line.)
+    if app.script("start").is_some() || !app.path("server.js").is_file() || main == Some("server.js") {
+        return None;
+    }
+    let note = match main {
+        Some(main) => format!("no start script: `npm start` runs server.js (npm's default), not main ({main})"),
+        None => "no start script: `npm start` runs server.js (npm's default)".to_string(),
+    };
+    Some(Start {
+        command: Fact::new("node server.js", app.file("server.js")).with_note(note),
+        env: Vec::new(),
+        cli: None,
+    })
 }
 
 /// With no start script nor entry, a script of another name that runs a file calling `listen()` (`"start-api":
