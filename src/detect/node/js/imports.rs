@@ -282,7 +282,8 @@ impl<'a> Collector<'_, '_, 'a> {
     }
 
     /// A static file server given its module's folder or the working directory itself: `express.static('./')`,
-    /// `express.static(__dirname)`, `serveStatic(process.cwd())`. Named subfolders are paths like any other.
+    /// `express.static(__dirname)`, `serveStatic(process.cwd())`; a subfolder it names is a path of the working
+    /// directory, a bare word (`build`) too.
     fn note_served_folder(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32) {
         if !called_name(callee).is_some_and(|name| STATIC_SERVING_CALLS.contains(&name)) {
             return;
@@ -295,9 +296,13 @@ impl<'a> Collector<'_, '_, 'a> {
             Static::Here(rel) | Static::Cwd(rel) => matches!(rel.as_str(), "" | "." | "./"),
             Static::ThisFile => false,
         };
+        let line = self.line(offset);
         if own {
-            let line = self.line(offset);
             self.found.serves_folder.push((value, line));
+        } else if let Static::Text(folder) = value {
+            // A plain name it serves (`express.static('build')`) is a folder of the working directory, however
+            // short: the server resolves it from there.
+            self.found.paths.push((Static::Cwd(folder), line));
         }
     }
 
