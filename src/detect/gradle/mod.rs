@@ -211,6 +211,13 @@ fn analyse(
     gradle_facts(build, &mut facts, warnings);
     let dependencies = build.dependencies(project);
     port(project, &dependencies, &framework, &settings, &sources, &mut facts);
+    let runtime_dependencies = dependencies
+        .iter()
+        .filter(|d| !d.configuration.starts_with("test"))
+        .map(|d| (d.artifact.as_str(), format!("{}:{}", project.file, d.line)));
+    if let Some(args) = jvm::server_command_args(root, &project.dir, runtime_dependencies) {
+        facts.insert("args".into(), args);
+    }
     if let Some((entry, source)) = sources.app_annotations.first().map(|(a, s)| (format!("@{a}"), s.clone())).or_else(|| sources.mains.first().cloned()) {
         facts.insert("entry".into(), Fact::new(entry, source));
     }

@@ -195,6 +195,57 @@ pub(in crate::detect) fn written_dirs(
     writes::fact(&found)
 }
 
+/// The arguments a server library's jar needs to serve (`server config.yml` for Dropwizard, knowledge
+/// `[[command]]`), when the module depends on one (`dependencies`: artifactId and `file:line`): its command, and the
+/// module's YAML configuration when exactly one file at the module's root holds one of its keys at the top level
+/// (`server:`, `logging:`). The deployment files' own arguments replace them (deploy/apply.rs).
+pub(in crate::detect) fn server_command_args<'d>(
+    root: &std::path::Path,
+    module_dir: &str,
+    mut dependencies: impl Iterator<Item = (&'d str, String)>,
+) -> Option<Fact> {
+    let known = &knowledge().command;
+    let (command, source) =
+        dependencies.find_map(|(artifact, at)| known.iter().find(|c| c.dependency == artifact).map(|c| (c, at)))?;
+    let folder = root.join(module_dir);
+    let mut configs: Vec<String> = std::fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| {
+            let extension = std::path::Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            let yaml = extension.eq_ignore_ascii_case("yml") || extension.eq_ignore_ascii_case("yaml");
+            yaml && !name.starts_with('.') && !name.contains("compose")
+        })
+        .filter(|name| {
+            crate::detect::read_small_text(&folder.join(name)).is_some_and(|text| {
+                text.lines().any(|line| {
+                    line.split_once(':')
+                        .is_some_and(|(key, _)| command.config_keys.iter().any(|k| k == key))
+                })
+            })
+        })
+        .collect();
+    configs.sort();
+    let mut args = command.args.clone();
+    let note = match configs.as_slice() {
+        [config] => {
+            args.push(config.clone());
+            format!(
+                "{} serves when given `{}`; {config} is the module's configuration",
+                command.dependency,
+                args.join(" ")
+            )
+        }
+        _ => format!("{} serves when given `{}`", command.dependency, args.join(" ")),
+    };
+    Some(Fact::new(serde_json::json!(args), source).with_note(note))
+}
+
 /// Words in a module's or project's folder that make it a sample, test or tool beside the real application.
 const SAMPLE_WORDS: &[&str] = &[
     "sample",

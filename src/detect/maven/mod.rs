@@ -461,6 +461,10 @@ fn plain_facts(module: &Module, facts: &mut Facts, warnings: &mut Vec<String>) -
         })
     });
     insert_port(facts, port, server_evidence.is_some(), &project.file);
+    let dependencies = project.dependencies.iter().map(|d| (d.artifact_id.as_str(), format!("{}:{}", project.file, d.line)));
+    if let Some(args) = jvm::server_command_args(root, &project.dir, dependencies) {
+        facts.insert("args".into(), args);
+    }
     let without_main = facts.get("launch").is_some_and(|l| l.value == "classpath") && !facts.contains_key("main_class");
     !without_main
 }

@@ -113,6 +113,16 @@ struct Raw {
     jdk_only: JdkOnly,
     packaging: BTreeMap<String, Packaging>,
     framework: BTreeMap<String, Framework>,
+    #[serde(default)]
+    command: Vec<ServerCommand>,
+}
+
+/// A server library's command-line arguments that start its server, and the keys of its YAML configuration.
+#[derive(Deserialize, Clone)]
+pub(crate) struct ServerCommand {
+    pub(crate) dependency: String,
+    pub(crate) args: Vec<String>,
+    pub(crate) config_keys: Vec<String>,
 }
 
 /// A framework's HTTP port and address settings, and the config files it reads where it runs.
@@ -164,6 +174,7 @@ pub(crate) struct Knowledge {
     pub(crate) jdk_only: JdkOnly,
     pub(crate) packaging: BTreeMap<String, Packaging>,
     framework: BTreeMap<String, Framework>,
+    pub(crate) command: Vec<ServerCommand>,
 }
 
 impl Knowledge {
@@ -192,6 +203,7 @@ pub(crate) fn knowledge() -> &'static Knowledge {
             jdk_only: raw.jdk_only,
             packaging: raw.packaging,
             framework: raw.framework,
+            command: raw.command,
         }
     })
 }
