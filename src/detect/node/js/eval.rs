@@ -27,6 +27,16 @@ pub(crate) enum Static {
     Cwd(String),
 }
 
+impl Static {
+    /// The path as written, whatever it is relative to; None for the file read itself.
+    pub(crate) fn path(&self) -> Option<&str> {
+        match self {
+            Static::Text(path) | Static::Here(path) | Static::Cwd(path) => Some(path),
+            Static::ThisFile => None,
+        }
+    }
+}
+
 const PATH_MODULES: &[&str] = &["path", "node:path", "path/posix", "node:path/posix"];
 const URL_MODULES: &[&str] = &["url", "node:url"];
 

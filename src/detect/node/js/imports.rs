@@ -341,23 +341,18 @@ impl<'a> Collector<'_, '_, 'a> {
             // `` filename: `./logs/${day}/server.log` ``: a file made at run time in a folder the text starts with.
             if let Expression::TemplateLiteral(template) = it.value.get_inner_expression() {
                 let last = template.quasis.last().and_then(|q| q.value.cooked.as_ref()).map(oxc_ast::ast::Str::as_str);
-                let extension = last.and_then(|t| t.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
                 let folder = template_folder(template, false).filter(|_| file && template.quasis.len() > 1);
-                if let Some(folder) = folder.filter(|_| extension.is_some_and(|e| writes.file_extensions.contains(&e))) {
+                if let Some(folder) = folder.filter(|_| last.is_some_and(has_written_extension)) {
                     let line = self.line(it.span.start);
                     self.found.writes.push((Written::Folder(folder), line));
                 }
             }
             return;
         };
-        let text = match &value {
-            Static::Text(t) | Static::Here(t) | Static::Cwd(t) => t,
-            Static::ThisFile => return,
-        };
-        let extension = text.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let Some(text) = value.path() else { return };
         let written = if folder {
             Written::Folder(value)
-        } else if extension.is_some_and(|e| writes.file_extensions.contains(&e)) && !text.contains("://") {
+        } else if has_written_extension(text) && !text.contains("://") {
             Written::File(value)
         } else {
             return;
@@ -382,13 +377,9 @@ impl<'a> Collector<'_, '_, 'a> {
         });
         let Some(property) = property_named(it, &writes.file_keys).or(connection) else { return };
         let Some(value) = self.scope.eval(&property.value) else { return };
-        let text = match &value {
-            Static::Text(t) | Static::Here(t) | Static::Cwd(t) => t,
-            Static::ThisFile => return,
-        };
+        let Some(text) = value.path() else { return };
         // (A name with a known extension is noted with every other setting; `:memory:` is no file.)
-        let extension = text.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        if text.is_empty() || text.starts_with(':') || extension.is_some_and(|e| writes.file_extensions.contains(&e)) {
+        if text.is_empty() || text.starts_with(':') || has_written_extension(text) {
             return;
         }
         let line = self.line(property.span.start);
@@ -498,19 +489,8 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
     fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
         // A parameter's default (`logFile = "logs/combined.log"`) is what the function uses unless given another:
         // the path it writes when called as the code calls it.
-        let default = it.initializer.as_deref().or(match &it.pattern {
-            BindingPattern::AssignmentPattern(assigned) => Some(&assigned.right),
-            _ => None,
-        });
-        let name = match &it.pattern {
-            BindingPattern::BindingIdentifier(id) => Some(id),
-            BindingPattern::AssignmentPattern(assigned) => match &assigned.left {
-                BindingPattern::BindingIdentifier(id) => Some(id),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let (Some(id), Some(default)) = (name, default) {
+        // (oxc keeps a parameter's default in `initializer`, beside a plain binding.)
+        if let (BindingPattern::BindingIdentifier(id), Some(default)) = (&it.pattern, it.initializer.as_deref()) {
             let value = self.scope.eval(default);
             self.scope.learn(id.name.as_str(), value);
         }
@@ -565,6 +545,12 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         }
         walk::walk_expression(self, it);
     }
+}
+
+/// Whether a path ends in an extension of the files settings name to be written (knowledge `file_extensions`).
+fn has_written_extension(path: &str) -> bool {
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    extension.is_some_and(|e| node::runtime().files.writes.file_extensions.contains(&e))
 }
 
 /// The property of `object` named one of `keys`, the first written.
