@@ -53,8 +53,9 @@ fn start_scripts(app: &App) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// Why the app builds for a runtime other than Node (knowledge/node/platforms.toml), when it does.
-fn other_platform(app: &App) -> Option<String> {
+/// Why the app builds for a runtime other than Node (knowledge/node/platforms.toml), when it does: the reason,
+/// and the platform with the line that says so.
+fn other_platform(app: &App) -> Option<(String, Fact)> {
     let table = node::platforms();
     // The start scripts' own words outrank a Node adapter among the dependencies (a Remix app on Cloudflare
     // Pages that also lists @remix-run/serve still starts with `wrangler pages dev`).
@@ -72,26 +73,28 @@ fn other_platform(app: &App) -> Option<String> {
         })
     });
     if let Some((platform, tool, name, source)) = platform_start {
-        return Some(format!(
+        let why = format!(
             "{source}: scripts.{name} runs {tool}, which serves the app on {}, not on Node, so \
              dockgen cannot tell what the image would run: pass --preset node-server with --set \
              start_command=... or --preset node-static with --set output_dir=... if it also builds for Node",
             platform.name
-        ));
+        );
+        return Some((why, Fact::new(platform.name.as_str(), source.as_str())));
     }
     if table.node_adapters.iter().any(|name| app.dependency(name).is_some()) {
         return None;
     }
     table.platform.iter().find_map(|platform| {
         let found = platform.packages.iter().find_map(|name| app.dependency(name))?;
-        Some(format!(
+        let why = format!(
             "{}: {} builds the app for {}, not for a Node server or a folder of static files, so dockgen \
              cannot tell what the image would run: pass --preset node-server with --set start_command=... or \
              --preset node-static with --set output_dir=... if it also builds for Node",
             found.source,
             found.value.as_str().unwrap_or_default(),
             platform.name
-        ))
+        );
+        Some((why, Fact::new(platform.name.as_str(), found.source)))
     })
 }
 
@@ -111,8 +114,9 @@ fn framework_of(app: &App, facts: &mut Facts, warnings: &mut Vec<String>) -> Res
     if let Some((_, source)) = &build {
         facts.insert("build_script".into(), Fact::new("build", source.clone()));
     }
-    if let Some(why) = other_platform(app) {
+    if let Some((why, platform)) = other_platform(app) {
         warnings.push(why);
+        facts.insert("other_platform".into(), platform);
         return Ok(false);
     }
     if let Some((_, name)) = SERVED_BY_OWN_SERVER
@@ -544,6 +548,9 @@ fn nextjs(app: &App, next: &Fact, facts: &mut Facts, warnings: &mut Vec<String>)
             }
             facts.insert("framework".into(), framework);
             super::next_loads::next_server_loads(app, facts, warnings);
+            if let Some((file, _)) = &config {
+                super::next_loads::typescript_config_loader(app, file, facts, warnings);
+            }
             let start =
                 Fact::new("node node_modules/next/dist/bin/next start", next.source.clone()).with_note("next start");
             server_facts(app, facts, &files, start, port, warnings);

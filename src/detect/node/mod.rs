@@ -568,7 +568,7 @@ fn workspace_apps(
     candidate: &mut Candidate,
 ) -> Result<()> {
     let mut options = Vec::new();
-    let (mut skipped, mut libraries) = (Vec::new(), Vec::new());
+    let (mut skipped, mut libraries, mut elsewhere) = (Vec::new(), Vec::new(), Vec::new());
     let started = started_member(context, root_package, members, names);
     // A root whose start script starts a member is not an app besides it: it is not read as one.
     let root = started.is_none().then(|| (".".to_string(), root_package.clone()));
@@ -624,6 +624,12 @@ fn workspace_apps(
                 warnings: Vec::new(),
                 notes: Vec::new(),
             });
+        } else if let Some(platform) = facts.get("other_platform").filter(|_| dir != ".") {
+            elsewhere.push(format!(
+                "{dir} builds for {} ({})",
+                platform.value.as_str().unwrap_or_default(),
+                platform.source
+            ));
         } else if dir != "." {
             skipped.push(dir);
         }
@@ -632,14 +638,10 @@ fn workspace_apps(
         started.say(&mut options, candidate);
     }
     match options.len() {
-        0 => bail!(
-            "{members_source}: no workspace package is an app (a static site or a server); run dockgen on one of \
-             them: {}",
-            skipped.iter().chain(&libraries).cloned().collect::<Vec<_>>().join(", ")
-        ),
+        0 => return Err(no_app(members_source, &skipped, &libraries, &elsewhere)),
         1 => {
             let only = options.remove(0);
-            candidate.notes.extend(only_app_note(&only, &libraries, &skipped));
+            candidate.notes.extend(only_app_note(&only, &libraries, &skipped, &elsewhere));
             candidate
                 .facts
                 .insert("app".into(), Fact::new(only.value.clone(), only.source.clone()));
@@ -867,8 +869,19 @@ fn service_clues(app: &App) -> Vec<services::Clue> {
     clues
 }
 
+/// A workspace with no app: the members to run dockgen on, and those that build for another platform.
+fn no_app(members_source: &str, skipped: &[String], libraries: &[String], elsewhere: &[String]) -> anyhow::Error {
+    let members: Vec<&str> = skipped.iter().chain(libraries).map(String::as_str).collect();
+    let run_on = (!members.is_empty()).then(|| format!("run dockgen on one of them: {}", members.join(", ")));
+    let parts: Vec<String> = std::iter::once("no workspace package is an app (a static site or a server)".to_string())
+        .chain(run_on)
+        .chain(elsewhere.iter().map(|member| format!("{member}, not for Node")))
+        .collect();
+    anyhow::anyhow!("{members_source}: {}", parts.join("; "))
+}
+
 /// Why the one app of a workspace is the only one: the other members are libraries or have nothing to run.
-fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String]) -> Option<String> {
+fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String], elsewhere: &[String]) -> Option<String> {
     // The word that agrees with how many folders are named.
     let agree = |dirs: &[String], one: &'static str, many: &'static str| if dirs.len() == 1 { one } else { many };
     let mut others = Vec::new();
@@ -888,6 +901,7 @@ fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String]) 
             agree(skipped, "its", "their")
         ));
     }
+    others.extend(elsewhere.iter().map(|member| format!("{member}, not for Node")));
     (!others.is_empty()).then(|| {
         format!(
             "app {} ({}): the only app of the workspace; {}",

@@ -58,6 +58,16 @@ pub(super) fn next_server_loads(app: &App, facts: &mut Facts, warnings: &mut Vec
     super::server::install_dev_loads(loads, facts, warnings);
 }
 
+/// A TypeScript config (`next.config.ts`) that `next start` compiles at every start needs its loader installed:
+/// recorded as a dev-only load when only devDependencies declare it.
+pub(super) fn typescript_config_loader(app: &App, config: &str, facts: &mut Facts, warnings: &mut Vec<String>) {
+    let loader = &node::runtime().files.next.typescript_config_loader;
+    let typescript = [".ts", ".mts", ".cts"].iter().any(|extension| config.ends_with(extension));
+    if typescript && app.is_dev_only(loader) {
+        super::server::install_dev_loads([(loader, format!("{config}:1"))], facts, warnings);
+    }
+}
+
 /// The candidates some source file of the app names in quotes (`from '@prisma/client'`, `require("pg")`).
 fn mentioned_packages(app: &App, candidates: &[String]) -> Vec<String> {
     let root = app.path(".");

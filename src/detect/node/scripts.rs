@@ -245,15 +245,16 @@ pub(super) fn entered_packages(app: &App) -> Vec<String> {
 /// Flags by which compilers and bundlers name the folder (or file) they write: tsc, babel, swc, esbuild, ncc.
 const OUTPUT_FLAGS: &[&str] = &["--outDir", "--outdir", "--out-dir", "-d", "--outfile", "--out-file", "-o"];
 
-/// The build script (`build`, `build:server`, `server:build`, `build-api`) whose commands write `file` (a start
-/// command's `dist-server/index.js`): an output flag naming its folder or the file, or `tsc -p` with a tsconfig
-/// whose outDir holds it. `build` first, then the others by name.
+/// The build script (`build`, `build:server`, `server:build`, `build-api`, `prod-build`, `compile`, `tsc`) whose
+/// commands write `file` (a start command's `dist-server/index.js`): an output flag naming its folder or the file,
+/// or tsc with a tsconfig whose outDir holds it (`tsc -p FILE`, else the app's own). `build` first, then the others
+/// by name.
 pub(super) fn writing(app: &App, file: &str) -> Option<(String, String)> {
     let file = file.trim_start_matches("./");
     let scripts = app.package.object("scripts")?;
     let mut names: Vec<&String> = scripts
         .keys()
-        .filter(|name| name.split([':', '-', '_']).any(|part| part == "build"))
+        .filter(|name| name.split([':', '-', '_']).any(|part| matches!(part, "build" | "compile" | "tsc")))
         .collect();
     names.sort_by_key(|name| (name.as_str() != "build", name.as_str()));
     let holds = |out: &str| {
@@ -267,11 +268,16 @@ pub(super) fn writing(app: &App, file: &str) -> Option<(String, String)> {
                     word.split_once('=')
                         .is_some_and(|(flag, value)| OUTPUT_FLAGS.contains(&flag) && holds(value))
                 });
-            let project = words.first().is_some_and(|w| w == "tsc")
-                && words.windows(2).any(|pair| {
-                    matches!(pair[0].as_str(), "-p" | "--project")
-                        && super::tsconfig::tsconfig_option_in(app, &pair[1], "outDir").is_some_and(|out| holds(&out))
-                });
+            let named_project = words.windows(2).find_map(|pair| {
+                matches!(pair[0].as_str(), "-p" | "--project" | "-b" | "--build")
+                    .then(|| pair[1].clone())
+                    .filter(|project| !project.starts_with('-'))
+            });
+            let out_dir = match &named_project {
+                Some(project) => super::tsconfig::tsconfig_option_in(app, project, "outDir"),
+                None => super::tsconfig::tsconfig_option_in(app, "tsconfig.json", "outDir"),
+            };
+            let project = words.first().is_some_and(|w| w == "tsc") && out_dir.is_some_and(|out| holds(&out));
             flagged || project
         });
         writes.then(|| app.script(name).map(|(_, source)| (name.clone(), source))).flatten()

@@ -71,6 +71,8 @@ pub(crate) struct RuntimeFiles {
 pub(crate) struct NextServer {
     /// Packages the app router's server code loads from `node_modules` instead of bundling them.
     pub(crate) external_packages: Vec<String>,
+    /// The package `next start` needs to load a TypeScript config (`next.config.ts`).
+    pub(crate) typescript_config_loader: String,
 }
 
 /// What compilers and build steps write into a server's output folder besides compiled code.
