@@ -164,6 +164,7 @@ fn probe(root: &Path) -> Result<Option<Candidate>> {
         apps = contract::rank_by_command(root, apps, started, source, &mut candidate.warnings);
     }
     flask_instance_folder(&apps, &manifests.dependencies, &mut run_time);
+    gunicorn_log_folders(root, started.as_ref(), &manifests.dependencies, &mut run_time);
     // Written paths are the working directory's: the repository's root, or the app's folder (a nested Django
     // project's `mysite/`, where the image's WORKDIR is).
     let app_dir = apps.first().map_or(".", |app| app.dir.as_str());
@@ -863,6 +864,27 @@ fn flask_instance_folder(apps: &[AppObject], dependencies: &[Dependency], run_ti
     // Relative SQLite files are the instance folder's under Flask-SQLAlchemy, not the working directory's.
     if !run_time.written.iter().any(|(dir, _)| dir == "instance") {
         run_time.written.push(("instance".to_string(), source));
+    }
+}
+
+/// The folders gunicorn writes its log files into (`accesslog = "logs/access.log"`): the project's start command's,
+/// or the configuration gunicorn reads by itself when the project depends on it and starts no other server.
+fn gunicorn_log_folders(
+    root: &Path,
+    started: Option<&(server::Started, String)>,
+    dependencies: &[Dependency],
+    run_time: &mut runtime::RunTime,
+) {
+    let files = match started {
+        Some((started, source)) if started.server == "gunicorn" => server::gunicorn_log_files(root, &started.options, source),
+        None if dependencies.iter().any(|d| d.name == "gunicorn") => server::gunicorn_log_files(root, &[], ""),
+        _ => return,
+    };
+    for (file, source) in files {
+        let Some(folder) = runtime::folder_of(&file) else { continue };
+        if !run_time.written.iter().any(|(dir, _)| *dir == folder) {
+            run_time.written.push((folder, source));
+        }
     }
 }
 

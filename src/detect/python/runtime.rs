@@ -737,7 +737,7 @@ fn sqlite_url_file(url: &str) -> Option<&str> {
 
 /// The folder a written path lies in, as the image names it: `.` for the working directory, a relative folder,
 /// or an absolute one; None for a path outside the working directory (`../x`), a template or a URL.
-fn folder_of(path: &str) -> Option<String> {
+pub(super) fn folder_of(path: &str) -> Option<String> {
     folder_written(path, None)
 }
 
@@ -863,6 +863,17 @@ mod tests {
              MEDIA_ROOT = '/media/'\nMEDIA_ROOT = os.path.join(BASE_DIR, 'media')\nSTATIC_DIR = 'static'\nDATA_FILE = 'data/x.csv'\n",
         );
         assert_eq!(written, ["downloads", "data", "media"]);
+    }
+
+    #[test]
+    fn paths_from_the_working_directory_are_relative() {
+        let written = written_by(
+            "app/main.py",
+            "import os\nfrom pathlib import Path\nSTATE = os.getenv(\"STATE_FILE\", os.path.join(os.getcwd(), \"var\", \"state.json\"))\n\
+             EXPORTS = Path.cwd() / \"exports\"\nEXPORTS.mkdir()\ndef save(c):\n    config_path = os.path.join(os.getcwd(), \"config.json\")\n\
+             \x20   with open(config_path, \"w\") as f:\n        f.write(c)\n    with open(STATE, \"w\") as f:\n        f.write(c)\n",
+        );
+        assert_eq!(written, ["exports", ".", "var"]);
     }
 
     /// The folders `scan` finds in a project of one module at `rel` holding `text`.

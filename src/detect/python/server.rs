@@ -214,18 +214,50 @@ fn app_of_target(target: &str) -> Option<String> {
 /// The port gunicorn's configuration file binds (`bind = "0.0.0.0:8080"`): the file the start command's `-c`
 /// names, else `gunicorn.conf.py`, which gunicorn reads from its working directory by itself.
 pub(super) fn gunicorn_config_port(root: &Path, options: &[String]) -> Option<(u16, String)> {
+    gunicorn_settings(root, options, &["bind"]).into_iter().find_map(|(value, at)| Some((port_in(&value)?, at)))
+}
+
+/// The files gunicorn writes its logs to, with where each is named: the start command's `--access-logfile`,
+/// `--error-logfile` and `--log-file`, else its configuration's `accesslog` and `errorlog`. `-` (the standard
+/// streams) is none.
+pub(super) fn gunicorn_log_files(root: &Path, options: &[String], source: &str) -> Vec<(String, String)> {
+    const FLAGS: [&str; 3] = ["--access-logfile", "--error-logfile", "--log-file"];
+    let mut files: Vec<(String, String)> = options
+        .iter()
+        .enumerate()
+        .filter_map(|(at, option)| {
+            let value = FLAGS.iter().find_map(|flag| {
+                if option == flag {
+                    options.get(at + 1).cloned()
+                } else {
+                    option.strip_prefix(flag)?.strip_prefix('=').map(String::from)
+                }
+            })?;
+            Some((value, source.to_string()))
+        })
+        .collect();
+    files.extend(gunicorn_settings(root, options, &["accesslog", "errorlog"]));
+    files.retain(|(file, _)| file != "-" && !file.is_empty());
+    files
+}
+
+/// The string settings of these names in gunicorn's configuration file (the one the start command's `-c` names,
+/// else `gunicorn.conf.py`, which gunicorn reads from its working directory by itself), with their lines.
+fn gunicorn_settings(root: &Path, options: &[String], settings: &[&str]) -> Vec<(String, String)> {
     let named = options
         .iter()
         .position(|o| o == "-c" || o == "--config")
         .and_then(|at| options.get(at + 1).cloned())
         .or_else(|| options.iter().find_map(|o| o.strip_prefix("--config=").map(String::from)));
     let file = named.map_or_else(|| "gunicorn.conf.py".to_string(), |f| f.trim_start_matches("./").to_string());
-    let text = read_small_text(&root.join(&file))?;
+    let Some(text) = read_small_text(&root.join(&file)) else { return Vec::new() };
     let summary = summarise(&text, &|_| false);
-    summary.constants.iter().find_map(|(name, value, line)| {
-        let port = (name == "bind").then(|| port_in(value.as_str()?))??;
-        Some((port, format!("{file}:{line}")))
-    })
+    summary
+        .constants
+        .iter()
+        .filter(|(name, _, _)| settings.contains(&name.as_str()))
+        .filter_map(|(_, value, line)| Some((value.as_str()?.to_string(), format!("{file}:{line}"))))
+        .collect()
 }
 
 /// `0.0.0.0:8000`, `:8000`, `[::]:8000`, `8000` → 8000; a variable or a socket path → None.
@@ -249,6 +281,22 @@ fn is_app_spec(word: &str) -> bool {
 mod tests {
     use super::*;
     use crate::detect::words;
+
+    #[test]
+    fn gunicorn_log_files_come_from_options_and_the_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gunicorn.conf.py"), "accesslog = \"logs/access.log\"\nerrorlog = \"-\"\n").unwrap();
+        std::fs::write(dir.path().join("prod.py"), "errorlog = \"/var/log/app/error.log\"\n").unwrap();
+        let files = |options: &str| -> Vec<(String, String)> { gunicorn_log_files(dir.path(), &words(options), "Procfile:1") };
+        assert_eq!(files(""), [("logs/access.log".to_string(), "gunicorn.conf.py:1".to_string())]);
+        assert_eq!(
+            files("-c prod.py --access-logfile=requests.log --log-file -"),
+            [
+                ("requests.log".to_string(), "Procfile:1".to_string()),
+                ("/var/log/app/error.log".to_string(), "prod.py:1".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn start_commands_are_read() {

@@ -66,6 +66,9 @@ impl Literal {
 
 }
 
+/// Calls that return the working directory (`os.path.join(os.getcwd(), "state.json")` is `state.json`).
+const WORKING_DIRECTORY: &[&str] = &["os.getcwd()", "getcwd()", "Path.cwd()", "pathlib.Path.cwd()"];
+
 /// Names that hold the project's base folder by convention (Django's `BASE_DIR`), by their last part.
 const BASE_FOLDERS: &[&str] = &["BASE_DIR", "ROOT_DIR", "PROJECT_DIR", "PROJECT_ROOT", "APP_ROOT", "ROOT"];
 
@@ -114,7 +117,8 @@ pub(super) struct Summary {
     /// `app.config["UPLOAD_FOLDER"] = value` anywhere (Flask's settings set in a factory): (key, value, line).
     pub(super) config_settings: Vec<(String, Literal, usize)>,
     /// Every assignment to a plain name anywhere in the module, with the string it assigns when it is one
-    /// (`filepath = "txtfile"` in a function): a name assigned once, to a string, stands for it.
+    /// (`filepath = "txtfile"` in a function, a path from the working directory, a variable's default): a name
+    /// assigned once, to a string, stands for it.
     pub(super) bindings: Vec<(String, Option<String>)>,
 }
 
@@ -428,7 +432,9 @@ fn collect_calls(node: Node, bytes: &[u8], wanted: &dyn Fn(&str) -> bool, summar
         "assignment" => {
             if let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) {
                 if left.kind() == "identifier" {
-                    let value = (right.kind() == "string").then(|| literal(right, bytes));
+                    // A string, or a path a call builds from the working directory (`os.path.join(os.getcwd(),
+                    // "config.json")`), or a variable's default.
+                    let value = matches!(right.kind(), "string" | "call" | "binary_operator").then(|| literal(right, bytes));
                     let value = value.and_then(|v| v.as_str().map(str::to_string));
                     summary.bindings.push((text_of(left, bytes).to_string(), value));
                 }
@@ -685,6 +691,10 @@ fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
     // os.path.dirname(__file__)` in a package below the project); otherwise the conventional names are the
     // project's base folder (Django's `BASE_DIR = Path(__file__).resolve().parent.parent`).
     let base = |node: Node| {
+        // The working directory: a path from it is relative, as a plain string's is.
+        if WORKING_DIRECTORY.contains(&text_of(node, bytes)) {
+            return Some(Literal::Str(String::new()));
+        }
         let folder = module_folder(node, bytes, 0);
         if folder == Some(0) {
             return Some(Literal::BesideModule(0, String::new()));
@@ -700,6 +710,7 @@ fn based_path(node: Node, bytes: &[u8], depth: usize) -> Option<Literal> {
         _ => None,
     };
     let joined = |base: Literal, rest: &str| match base {
+        Literal::Str(s) => Some(Literal::Str(join_path(&s, rest))),
         Literal::UnderBase(s) => Some(Literal::UnderBase(join_path(&s, rest))),
         Literal::BesideModule(up, s) => Some(Literal::BesideModule(up, join_path(&s, rest))),
         _ => None,
