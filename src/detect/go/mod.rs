@@ -370,6 +370,10 @@ struct RunTime {
     writes: Vec<writes::Write>,
     programs: Vec<(String, usize)>,
     reads: Vec<(String, usize)>,
+    /// The fields whose value a read call is given (`http.Dir(config.Env().StaticDir)`), with their lines, and
+    /// the strings the file sets fields to (`StaticDir: "./static"`): the graph's settings resolve them.
+    field_reads: Vec<(String, usize)>,
+    field_strings: Vec<(String, String)>,
     env: Vec<(String, usize)>,
     /// The variables the file stops the program without (`if os.Getenv("X") == "" { log.Fatal(…) }`).
     required_env: Vec<(String, usize)>,
@@ -396,6 +400,8 @@ impl RunTime {
                 }
                 reads
             },
+            field_reads: runfiles::field_reads(&named),
+            field_strings: runfiles::field_strings(&named),
             env: env.clone(),
             required_env: if env.is_empty() { Vec::new() } else { env::file_required_env(&lexed.tokens, &env) },
             health: if words.health_path { env::file_health_routes(&lexed.tokens) } else { Vec::new() },

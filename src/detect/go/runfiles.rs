@@ -31,6 +31,8 @@ const READ_CALLS: &[(&str, Option<usize>)] = &[
     ("ReadFile", Some(0)),
     ("ReadDir", Some(0)),
     ("Open", Some(0)),
+    // `filepath.Glob("views/*.html")`: the files it lists are read.
+    ("Glob", Some(0)),
     // net/http's `http.ServeFile(w, r, "templates/index.html")`: the file it answers with.
     ("ServeFile", Some(2)),
 ];
@@ -71,6 +73,21 @@ pub(super) fn read_paths(root: &Path, tree: &Tree, graph: &[usize]) -> BTreeMap<
             let Some(part) = static_part(path) else { continue };
             if root.join(&part).exists() {
                 found.entry(part).or_insert_with(|| format!("{}:{line} reads {path}", file.rel));
+            }
+        }
+    }
+    // A field given to a read call stands for every string the graph sets it to (`StaticDir: "./static"`).
+    let settings: Vec<(&str, &str)> = tree
+        .graph_files(graph)
+        .flat_map(|file| file.run_time().field_strings.iter().map(|(field, value)| (field.as_str(), value.as_str())))
+        .collect();
+    for file in tree.graph_files(graph) {
+        for (field, line) in &file.run_time().field_reads {
+            for (_, value) in settings.iter().filter(|(set, _)| set == field) {
+                let Some(part) = static_part(value) else { continue };
+                if root.join(&part).exists() {
+                    found.entry(part).or_insert_with(|| format!("{}:{line} reads {field} ({value})", file.rel));
+                }
             }
         }
     }
@@ -228,13 +245,9 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
             found.extend(read_arguments(tokens, i + 1).into_iter().nth(which).flatten().map(|p| (p, *line)));
             continue;
         }
-        let Some((_, which)) = READ_CALLS.iter().find(|(name, _)| name == call) else {
+        let Some(&(_, which)) = read_call(receiver, call) else {
             continue;
         };
-        // `os.Open`, `os.ReadFile` and `os.ReadDir` read files; `Open` of anything else (a database, a zip) is not a path.
-        if matches!(call.as_str(), "Open" | "ReadFile" | "ReadDir") && !matches!(receiver, "os" | "ioutil") {
-            continue;
-        }
         // `template.ParseFiles(files...)`: the strings of the `[]string{…}` the file gave that name.
         if let Some(listed) = spread_slice(tokens, i + 1) {
             found.extend(listed.into_iter().map(|p| (p, *line)));
@@ -242,10 +255,144 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         }
         let args = read_arguments(tokens, i + 1);
         let paths: Vec<String> = match which {
-            Some(n) => args.into_iter().nth(*n).flatten().into_iter().collect(),
+            Some(n) => args.into_iter().nth(n).flatten().into_iter().collect(),
             None => args.into_iter().flatten().collect(),
         };
         found.extend(paths.into_iter().map(|p| (p, *line)));
+    }
+    found.extend(passed_to_readers(tokens));
+    found
+}
+
+/// The fields a read call is given as its path (`http.Dir(config.Env().StaticDir)` → `StaticDir`), with the
+/// call's line: the value is set elsewhere (`field_strings`).
+pub(super) fn field_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for i in 2..tokens.len() {
+        let (Token::Ident(call), Token::Punct('.'), Some(Token::Punct('('))) =
+            (&tokens[i].0, &tokens[i - 1].0, tokens.get(i + 1).map(|t| &t.0))
+        else {
+            continue;
+        };
+        let receiver = match &tokens[i - 2].0 {
+            Token::Ident(r) => r.as_str(),
+            _ => "",
+        };
+        let Some(&(_, which)) = read_call(receiver, call) else { continue };
+        for (n, argument) in super::writes::argument_tokens(tokens, i + 1).iter().enumerate() {
+            if which.is_some_and(|w| w != n) {
+                continue;
+            }
+            // A selector's last name: `cfg.StaticDir`, `config.Env().StaticDir`.
+            if let [.., Token::Punct('.'), Token::Ident(field)] = argument.as_slice() {
+                found.push((field.to_string(), tokens[i].1));
+            }
+        }
+    }
+    found
+}
+
+/// The strings the file sets fields to: keyed in a composite literal (`StaticDir: "./static",`) or assigned to
+/// a selector (`cfg.StaticDir = "./static"`).
+pub(super) fn field_strings(tokens: &[(Token, usize)]) -> Vec<(String, String)> {
+    let token = |k: usize| tokens.get(k).map(|t| &t.0);
+    let mut found = Vec::new();
+    for i in 1..tokens.len() {
+        let Token::Ident(field) = &tokens[i].0 else { continue };
+        let keyed = matches!(tokens[i - 1].0, Token::Punct('{' | ',')) && token(i + 1) == Some(&Token::Punct(':'));
+        let assigned = tokens[i - 1].0 == Token::Punct('.')
+            && token(i + 1) == Some(&Token::Punct('='))
+            && token(i + 2) != Some(&Token::Punct('='));
+        if !keyed && !assigned {
+            continue;
+        }
+        // The string whole: not the start of a concatenation or a call on it.
+        let whole = !matches!(token(i + 3), Some(Token::Punct('+' | '.' | '[' | '(')));
+        if let (Some(Token::Str(value)), true) = (token(i + 2), whole) {
+            found.push((field.to_string(), value.to_string()));
+        }
+    }
+    found
+}
+
+/// The read call `receiver.call` is, with which argument it reads as a path (`None`: every one).
+fn read_call(receiver: &str, call: &str) -> Option<&'static (&'static str, Option<usize>)> {
+    let entry = READ_CALLS.iter().find(|(name, _)| *name == call)?;
+    // `os.Open`, `os.ReadFile` and `os.ReadDir` read files; `Open` of anything else (a database, a zip) is not a path.
+    if matches!(call, "Open" | "ReadFile" | "ReadDir") && !matches!(receiver, "os" | "ioutil") {
+        return None;
+    }
+    // `filepath.Glob` lists the files of a folder on disk; `fs.Glob` an embedded file system's.
+    if call == "Glob" && receiver != "filepath" {
+        return None;
+    }
+    Some(entry)
+}
+
+/// The paths given to the file's own functions that hand a parameter to a read call (`readLines("data/quotes.txt")`
+/// where `func readLines(path string)` opens `path`), each with the call's line.
+fn passed_to_readers(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let readers = reading_parameters(tokens);
+    if readers.is_empty() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for i in 0..tokens.len() {
+        let Token::Ident(name) = &tokens[i].0 else { continue };
+        if tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
+            continue;
+        }
+        for (_, position) in readers.iter().filter(|(reader, _)| reader == name.as_str()) {
+            let path = read_arguments(tokens, i + 1).into_iter().nth(*position).flatten();
+            found.extend(path.map(|path| (path, tokens[i].1)));
+        }
+    }
+    found
+}
+
+/// The file's functions that hand one of their parameters, as it is, to a read call in their body, by name with
+/// the parameter's position (`func readLines(path string)` whose body calls `os.Open(path)` → (`readLines`, 0)).
+fn reading_parameters(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+    let token = |k: usize| tokens.get(k).map(|t| &t.0);
+    let mut found = Vec::new();
+    for i in 0..tokens.len() {
+        if !matches!(&tokens[i].0, Token::Ident(word) if word == "func") {
+            continue;
+        }
+        // A method's receiver comes first: `func (s *Store) load(path string)`.
+        let mut at = i + 1;
+        if token(at) == Some(&Token::Punct('(')) {
+            let Some(close) = crate::detect::lex::call_args(tokens, at).close else { continue };
+            at = close + 1;
+        }
+        let (Some(Token::Ident(name)), Some(Token::Punct('('))) = (token(at), token(at + 1)) else { continue };
+        let parameters: Vec<&str> = super::writes::argument_tokens(tokens, at + 1)
+            .iter()
+            .filter_map(|parameter| match parameter.first() {
+                Some(Token::Ident(p)) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect();
+        let Some(close) = crate::detect::lex::call_args(tokens, at + 1).close else { continue };
+        let Some(open) = (close + 1..tokens.len()).find(|&k| tokens[k].0 == Token::Punct('{')) else { continue };
+        let end = crate::detect::lex::call_args(tokens, open).close.unwrap_or(tokens.len());
+        for k in open + 2..end {
+            let (Token::Ident(call), Token::Punct('.'), Some(Token::Punct('('))) = (&tokens[k].0, &tokens[k - 1].0, token(k + 1)) else {
+                continue;
+            };
+            let receiver = match &tokens[k - 2].0 {
+                Token::Ident(r) => r.as_str(),
+                _ => "",
+            };
+            let Some(&(_, which)) = read_call(receiver, call) else { continue };
+            for (n, argument) in super::writes::argument_tokens(tokens, k + 1).iter().enumerate() {
+                let [Token::Ident(given)] = argument.as_slice() else { continue };
+                let position = parameters.iter().position(|p| p == given);
+                if let Some(position) = position.filter(|_| which.is_none_or(|w| w == n)) {
+                    found.push((name.to_string(), position));
+                }
+            }
+        }
     }
     found
 }
@@ -478,6 +625,36 @@ mod tests {
         assert_eq!(reads(by_name), ["./templates/", "./templates/base.tmpl"]);
         assert_eq!(reads("package main\nb, _ := os.ReadFile(\"data/\" + \"seed_\" + n)\n"), ["data/"]);
         assert!(reads("package main\nb, _ := os.ReadFile(\"page_\" + n)\n").is_empty());
+    }
+
+    #[test]
+    fn paths_given_to_the_files_own_readers_and_globs_are_read() {
+        let reads = |src: &str| -> Vec<String> {
+            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+        };
+        let helper = "package main\nfunc quote() {\n\ta, _ := readLines(\"data/authors.txt\")\n\tq, _ := s.load(2, \"data/q.txt\")\n}\n\
+                      func readLines(path string) ([]string, error) {\n\tfile, err := os.Open(path)\n\treturn nil, err\n}\n\
+                      func (s *Store) load(n int, name string) error {\n\t_, err := os.ReadFile(name)\n\treturn err\n}\n\
+                      func show(title string) {\n\tfmt.Println(title)\n}\nfunc main() {\n\tshow(\"hello.txt\")\n}\n";
+        assert_eq!(reads(helper), ["data/authors.txt", "data/q.txt"]);
+        let globs = "package helpers\nfunc Include(path string) []string {\n\tfiles, _ := filepath.Glob(\"admin/views/templates/*.html\")\n\t\
+                     more, _ := filepath.Glob(\"admin/views/\" + path + \"/*.html\")\n\tembedded, _ := fs.Glob(content, \"*.css\")\n\treturn files\n}\n";
+        assert_eq!(reads(globs), ["admin/views/templates/*.html", "admin/views/"]);
+    }
+
+    #[test]
+    fn fields_given_to_read_calls_and_the_strings_fields_are_set_to() {
+        let tokens = crate::detect::lex::source(
+            "package main\nfunc main() {\n\thttp.Handle(\"/\", http.FileServer(http.Dir(config.Env().StaticDir)))\n\t\
+             b, _ := os.ReadFile(cfg.Seed)\n\tos.ReadFile(name)\n}\nfunc Env() *env {\n\treturn &env{\n\t\tPort: 8080,\n\t\t\
+             StaticDir: \"./static\",\n\t\tImagesDir: \"./images\"}\n}\nfunc init() {\n\tcfg.Seed = \"db/seed.sql\"\n\tlabel := \"x\"\n}\n",
+        )
+        .tokens;
+        let fields: Vec<String> = field_reads(&tokens).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["StaticDir", "Seed"]);
+        let set = field_strings(&tokens);
+        let set: Vec<(&str, &str)> = set.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect();
+        assert_eq!(set, [("StaticDir", "./static"), ("ImagesDir", "./images"), ("Seed", "db/seed.sql")]);
     }
 
     #[test]

@@ -322,7 +322,7 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Lo
 }
 
 /// The tokens of each top-level argument of the call whose `(` is at `open`.
-fn argument_tokens<'t, 'a>(tokens: &'t [(Token<'a>, usize)], open: usize) -> Vec<Vec<&'t Token<'a>>> {
+pub(super) fn argument_tokens<'t, 'a>(tokens: &'t [(Token<'a>, usize)], open: usize) -> Vec<Vec<&'t Token<'a>>> {
     let args = super::super::lex::call_args(tokens, open);
     let end = args.close.unwrap_or(tokens.len());
     args.starts
