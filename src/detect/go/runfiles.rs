@@ -269,20 +269,7 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 pub(super) fn field_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     for i in 2..tokens.len() {
-        let (Token::Ident(call), Token::Punct('.'), Some(Token::Punct('('))) =
-            (&tokens[i].0, &tokens[i - 1].0, tokens.get(i + 1).map(|t| &t.0))
-        else {
-            continue;
-        };
-        let receiver = match &tokens[i - 2].0 {
-            Token::Ident(r) => r.as_str(),
-            _ => "",
-        };
-        let Some(&(_, which)) = read_call(receiver, call) else { continue };
-        for (n, argument) in super::writes::argument_tokens(tokens, i + 1).iter().enumerate() {
-            if which.is_some_and(|w| w != n) {
-                continue;
-            }
+        for argument in read_call_arguments(tokens, i) {
             // A selector's last name: `cfg.StaticDir`, `config.Env().StaticDir`.
             if let [.., Token::Punct('.'), Token::Ident(field)] = argument.as_slice() {
                 found.push((field.to_string(), tokens[i].1));
@@ -290,6 +277,26 @@ pub(super) fn field_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         }
     }
     found
+}
+
+/// The arguments a read call at `i` (`os.Open(…)`, the name of the call) reads as paths; none when there is
+/// no read call there.
+fn read_call_arguments<'t, 'a>(tokens: &'t [(Token<'a>, usize)], i: usize) -> Vec<Vec<&'t Token<'a>>> {
+    let (Token::Ident(call), Some(Token::Punct('.')), Some(Token::Punct('('))) =
+        (&tokens[i].0, i.checked_sub(1).map(|k| &tokens[k].0), tokens.get(i + 1).map(|t| &t.0))
+    else {
+        return Vec::new();
+    };
+    let receiver = match i.checked_sub(2).map(|k| &tokens[k].0) {
+        Some(Token::Ident(r)) => r.as_str(),
+        _ => "",
+    };
+    let Some(&(_, which)) = read_call(receiver, call) else { return Vec::new() };
+    let mut arguments = super::writes::argument_tokens(tokens, i + 1);
+    if let Some(which) = which {
+        arguments = arguments.into_iter().nth(which).into_iter().collect();
+    }
+    arguments
 }
 
 /// The strings the file sets fields to: keyed in a composite literal (`StaticDir: "./static",`) or assigned to
@@ -377,18 +384,9 @@ fn reading_parameters(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         let Some(open) = (close + 1..tokens.len()).find(|&k| tokens[k].0 == Token::Punct('{')) else { continue };
         let end = crate::detect::lex::call_args(tokens, open).close.unwrap_or(tokens.len());
         for k in open + 2..end {
-            let (Token::Ident(call), Token::Punct('.'), Some(Token::Punct('('))) = (&tokens[k].0, &tokens[k - 1].0, token(k + 1)) else {
-                continue;
-            };
-            let receiver = match &tokens[k - 2].0 {
-                Token::Ident(r) => r.as_str(),
-                _ => "",
-            };
-            let Some(&(_, which)) = read_call(receiver, call) else { continue };
-            for (n, argument) in super::writes::argument_tokens(tokens, k + 1).iter().enumerate() {
+            for argument in read_call_arguments(tokens, k) {
                 let [Token::Ident(given)] = argument.as_slice() else { continue };
-                let position = parameters.iter().position(|p| p == given);
-                if let Some(position) = position.filter(|_| which.is_none_or(|w| w == n)) {
+                if let Some(position) = parameters.iter().position(|p| p == given) {
                     found.push((name.to_string(), position));
                 }
             }
