@@ -84,7 +84,10 @@ pub(super) fn compose_service(text: &str, file: &str, wanted: &str) -> Option<Ru
                 }),
                 marked_yaml::Node::Sequence(_) => None,
             };
-            if let Some((port, protocol)) = target {
+            // A development tool's port (Vite's HMR websocket) is never where the built app answers.
+            if let Some((port, protocol)) =
+                target.filter(|(port, _)| !crate::knowledge::services::is_dev_tool_port(*port))
+            {
                 found.add_port(port, &protocol, &at(entry));
             }
         }
@@ -399,6 +402,14 @@ mod tests {
                     ports: [\"3001:3001\"]\n";
         let found = compose_service(text, "compose.yaml", ".").unwrap();
         assert_eq!(found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [3001]);
+    }
+
+    #[test]
+    fn a_development_tools_port_is_not_the_apps() {
+        let text = "services:\n  app:\n    build: .\n    ports:\n      - \"3000:3000\"\n      - \"24678:24678\" # for Vite HMR\n      \
+                    - \"9229:9229\"\n";
+        let found = compose_service(text, "docker-compose.yml", ".").unwrap();
+        assert_eq!(found.ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [3000]);
     }
 
     #[test]

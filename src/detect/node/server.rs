@@ -1207,6 +1207,10 @@ fn built_by_the_package(app: &App, file: &str) -> bool {
 fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<Start> {
     let main = app.package.str("main").filter(|main| !main.trim().is_empty())?;
     let main = main.trim_start_matches("./");
+    // A declaration file (`index.d.ts`) holds the package's types, never code node runs.
+    if [".d.ts", ".d.mts", ".d.cts"].iter().any(|declaration| main.ends_with(declaration)) {
+        return None;
+    }
     // A build writes into its output folder: a missing file at the top (npm init's `index.js`) is made only
     // where a script or the compiler says so.
     let built = has_build && (main.contains('/') || built_by_the_package(app, main));

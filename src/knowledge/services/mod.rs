@@ -12,6 +12,7 @@ const SERVICES_TOML: &str = include_str!("services.toml");
 
 #[derive(Deserialize, Default)]
 struct Table {
+    dev_tool_ports: Vec<u16>,
     route_groups: RouteGroups,
     health_paths: Vec<String>,
     service: Vec<Service>,
@@ -26,6 +27,11 @@ fn services_table() -> &'static Table {
 struct RouteGroups {
     calls: Vec<String>,
     types: Vec<String>,
+}
+
+/// Whether a port is a development tool's (Vite's HMR websocket, Node's inspector), never the built app's.
+pub(crate) fn is_dev_tool_port(port: u16) -> bool {
+    services_table().dev_tool_ports.contains(&port)
 }
 
 /// Whether a call makes a route group (`r.Group("/api")`, `express.Router()`).
