@@ -49,14 +49,18 @@ pub(crate) fn is_dockgens_own(text: &str) -> bool {
 }
 
 /// Dockerfiles and Containerfiles in the root and the usual container folders: `Dockerfile`,
-/// `Dockerfile.api`, `api.Dockerfile`, `Containerfile`, in a stable order.
+/// `Dockerfile.api`, `Dockerfile-api`, `api.Dockerfile`, `Containerfile`, in a stable order.
 pub(crate) fn container_files(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for dir in CONTAINER_DIRS {
         let names = file_names(&root.join(dir)).into_iter().filter(|name| {
             let lower = name.to_ascii_lowercase();
             ["dockerfile", "containerfile"].iter().any(|base| {
-                lower == *base || lower.starts_with(&format!("{base}.")) || lower.ends_with(&format!(".{base}"))
+                lower == *base
+                    || [".", "-", "_"]
+                        .iter()
+                        .any(|separator| lower.starts_with(&format!("{base}{separator}")))
+                    || lower.ends_with(&format!(".{base}"))
             })
         });
         found.extend(names.map(|name| super::join_rel(dir, &name)));

@@ -178,25 +178,31 @@ fn served_where_extended(root: &Path, files: &[std::path::PathBuf], dependencies
             }
             let summary = summarise(&text, &|name| EXTENDING.contains(&name));
             let Some((dir, module)) = import_root(root, &rel, &summary.imports, dependencies) else { continue };
-            if dir != app.dir {
-                continue;
-            }
-            let bound = summary.imported_names.iter().find(|(from, name, _, _)| {
-                *name == app.object && absolute_module(from, &module, rel.ends_with("__init__.py")) == app.module
-            });
+            // The app's module as this module imports it: the same file, whichever folder each imports from
+            // (`from application import application` beside it, run with its folder on the path).
+            let imports_the_app = |from: &str| {
+                let imported = absolute_module(from, &module, rel.ends_with("__init__.py"));
+                if dir == app.dir {
+                    return imported == app.module;
+                }
+                let file = crate::detect::normalised_rel(&dir, &imported.replace('.', "/"));
+                file.is_some_and(|file| format!("{file}.py") == definer || format!("{file}/__init__.py") == definer)
+            };
+            let bound = summary.imported_names.iter().find(|(from, name, _, _)| *name == app.object && imports_the_app(from));
             let Some((_, _, bound, _)) = bound else { continue };
             let extends = summary.calls.iter().find(|call| {
                 call.callee.strip_prefix(bound.as_str()).and_then(|rest| rest.strip_prefix('.')).is_some_and(|m| EXTENDING.contains(&m))
             });
             if let Some(call) = extends {
-                importers.push((module, bound.clone(), format!("{rel}:{}", call.line)));
+                importers.push((dir, module, bound.clone(), format!("{rel}:{}", call.line)));
             }
         }
-        let [(module, object, source)] = importers.as_slice() else { continue };
+        let [(dir, module, object, source)] = importers.as_slice() else { continue };
         if imports_module(root, definer, &app.module, module) {
             continue;
         }
         let mut served = app.clone();
+        served.dir.clone_from(dir);
         served.module.clone_from(module);
         served.object.clone_from(object);
         served.source = format!("{source} (attaches routes to the app made at {})", app.source);
