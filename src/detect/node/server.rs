@@ -1212,8 +1212,8 @@ fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<
         return None;
     }
     // A build writes into its output folder: a missing file at the top (npm init's `index.js`) is made only
-    // where a script or the compiler says so.
-    let built = has_build && (main.contains('/') || built_by_the_package(app, main));
+    // where a script or the compiler says so. A TypeScript source is what a build reads, never what it writes.
+    let built = has_build && !is_typescript(main) && (main.contains('/') || built_by_the_package(app, main));
     if !loadable(app, main) && !built {
         if let Some(deployed) = deployed_entry(app) {
             return Some(deployed);
