@@ -403,8 +403,11 @@ fn system_packages(packages: &[Sourced<(String, &'static str)>], facts: &mut Fac
         .collect();
     facts.insert(
         "system_packages".into(),
-        Fact::new(json!(values), first.clone())
-            .with_note("the project's Dockerfile installs them in its image for run time; the new one does too"),
+        Fact::new(json!(values), first.clone()).with_note(
+            "the project's Dockerfile installs them in its image for run time; the new one does too on an image \
+                 of the same family (or the package of another family for a program dockgen knows), else names them \
+                 in a comment",
+        ),
     );
 }
 
