@@ -626,7 +626,7 @@ fn workspace_apps(
             });
         } else if let Some(platform) = facts.get("other_platform").filter(|_| dir != ".") {
             elsewhere.push(format!(
-                "{dir} builds for {} ({})",
+                "{dir} builds for {} ({}), not for Node",
                 platform.value.as_str().unwrap_or_default(),
                 platform.source
             ));
@@ -875,7 +875,7 @@ fn no_app(members_source: &str, skipped: &[String], libraries: &[String], elsewh
     let run_on = (!members.is_empty()).then(|| format!("run dockgen on one of them: {}", members.join(", ")));
     let parts: Vec<String> = std::iter::once("no workspace package is an app (a static site or a server)".to_string())
         .chain(run_on)
-        .chain(elsewhere.iter().map(|member| format!("{member}, not for Node")))
+        .chain(elsewhere.iter().cloned())
         .collect();
     anyhow::anyhow!("{members_source}: {}", parts.join("; "))
 }
@@ -901,7 +901,7 @@ fn only_app_note(only: &ChoiceOption, libraries: &[String], skipped: &[String], 
             agree(skipped, "its", "their")
         ));
     }
-    others.extend(elsewhere.iter().map(|member| format!("{member}, not for Node")));
+    others.extend(elsewhere.iter().cloned());
     (!others.is_empty()).then(|| {
         format!(
             "app {} ({}): the only app of the workspace; {}",

@@ -62,8 +62,7 @@ pub(super) fn next_server_loads(app: &App, facts: &mut Facts, warnings: &mut Vec
 /// recorded as a dev-only load when only devDependencies declare it.
 pub(super) fn typescript_config_loader(app: &App, config: &str, facts: &mut Facts, warnings: &mut Vec<String>) {
     let loader = &node::runtime().files.next.typescript_config_loader;
-    let typescript = [".ts", ".mts", ".cts"].iter().any(|extension| config.ends_with(extension));
-    if typescript && app.is_dev_only(loader) {
+    if super::typescript::is_typescript(config) && app.is_dev_only(loader) {
         super::server::install_dev_loads([(loader, format!("{config}:1"))], facts, warnings);
     }
 }

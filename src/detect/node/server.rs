@@ -1208,7 +1208,7 @@ fn main_entry(app: &App, has_build: bool, warnings: &mut Vec<String>) -> Option<
     let main = app.package.str("main").filter(|main| !main.trim().is_empty())?;
     let main = main.trim_start_matches("./");
     // A declaration file (`index.d.ts`) holds the package's types, never code node runs.
-    if [".d.ts", ".d.mts", ".d.cts"].iter().any(|declaration| main.ends_with(declaration)) {
+    if super::tsc_root::is_declaration(main) {
         return None;
     }
     // A build writes into its output folder: a missing file at the top (npm init's `index.js`) is made only

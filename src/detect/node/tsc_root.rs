@@ -112,7 +112,8 @@ fn folder_of(file: &str) -> String {
         .unwrap_or_default()
 }
 
-fn is_declaration(file: &str) -> bool {
+/// A declaration file (`index.d.ts`): the types of a package, never code that is compiled or run.
+pub(super) fn is_declaration(file: &str) -> bool {
     [".d.ts", ".d.mts", ".d.cts"].iter().any(|ext| file.ends_with(ext))
 }
 

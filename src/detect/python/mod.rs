@@ -867,8 +867,9 @@ fn flask_instance_folder(apps: &[AppObject], dependencies: &[Dependency], run_ti
     }
 }
 
-/// The folders gunicorn writes its log files into (`accesslog = "logs/access.log"`): the project's start command's,
-/// or the configuration gunicorn reads by itself when the project depends on it and starts no other server.
+/// The folders gunicorn's configuration writes its log files into (`accesslog = "logs/access.log"`): the one the
+/// project's start command names, or the one gunicorn reads by itself when the project depends on it and starts no
+/// other server.
 fn gunicorn_log_folders(
     root: &Path,
     started: Option<&(server::Started, String)>,
@@ -876,8 +877,8 @@ fn gunicorn_log_folders(
     run_time: &mut runtime::RunTime,
 ) {
     let files = match started {
-        Some((started, source)) if started.server == "gunicorn" => server::gunicorn_log_files(root, &started.options, source),
-        None if dependencies.iter().any(|d| d.name == "gunicorn") => server::gunicorn_log_files(root, &[], ""),
+        Some((started, _)) if started.server == "gunicorn" => server::gunicorn_log_files(root, &started.options),
+        None if dependencies.iter().any(|d| d.name == "gunicorn") => server::gunicorn_log_files(root, &[]),
         _ => return,
     };
     for (file, source) in files {

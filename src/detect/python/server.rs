@@ -217,26 +217,11 @@ pub(super) fn gunicorn_config_port(root: &Path, options: &[String]) -> Option<(u
     gunicorn_settings(root, options, &["bind"]).into_iter().find_map(|(value, at)| Some((port_in(&value)?, at)))
 }
 
-/// The files gunicorn writes its logs to, with where each is named: the start command's `--access-logfile`,
-/// `--error-logfile` and `--log-file`, else its configuration's `accesslog` and `errorlog`. `-` (the standard
-/// streams) is none.
-pub(super) fn gunicorn_log_files(root: &Path, options: &[String], source: &str) -> Vec<(String, String)> {
-    const FLAGS: [&str; 3] = ["--access-logfile", "--error-logfile", "--log-file"];
-    let mut files: Vec<(String, String)> = options
-        .iter()
-        .enumerate()
-        .filter_map(|(at, option)| {
-            let value = FLAGS.iter().find_map(|flag| {
-                if option == flag {
-                    options.get(at + 1).cloned()
-                } else {
-                    option.strip_prefix(flag)?.strip_prefix('=').map(String::from)
-                }
-            })?;
-            Some((value, source.to_string()))
-        })
-        .collect();
-    files.extend(gunicorn_settings(root, options, &["accesslog", "errorlog"]));
+/// The files gunicorn's configuration logs to (`accesslog`, `errorlog`), with their lines; `-` (the standard
+/// streams) is none. (The start command's own log options are not carried into the image's command, which logs
+/// to its output: `LOG_FILE_OPTIONS`.)
+pub(super) fn gunicorn_log_files(root: &Path, options: &[String]) -> Vec<(String, String)> {
+    let mut files = gunicorn_settings(root, options, &["accesslog", "errorlog"]);
     files.retain(|(file, _)| file != "-" && !file.is_empty());
     files
 }
@@ -283,18 +268,19 @@ mod tests {
     use crate::detect::words;
 
     #[test]
-    fn gunicorn_log_files_come_from_options_and_the_configuration() {
+    fn gunicorn_log_files_come_from_the_configuration() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("gunicorn.conf.py"), "accesslog = \"logs/access.log\"\nerrorlog = \"-\"\n").unwrap();
         std::fs::write(dir.path().join("prod.py"), "errorlog = \"/var/log/app/error.log\"\n").unwrap();
-        let files = |options: &str| -> Vec<(String, String)> { gunicorn_log_files(dir.path(), &words(options), "Procfile:1") };
-        assert_eq!(files(""), [("logs/access.log".to_string(), "gunicorn.conf.py:1".to_string())]);
+        let files = |command: &str| -> Vec<(String, String)> {
+            let options = started(&words(command)).map(|s| s.options).unwrap_or_default();
+            gunicorn_log_files(dir.path(), &options)
+        };
+        assert_eq!(files("gunicorn app:app"), [("logs/access.log".to_string(), "gunicorn.conf.py:1".to_string())]);
+        // The command's own log files are not the image's: it logs to its output.
         assert_eq!(
-            files("-c prod.py --access-logfile=requests.log --log-file -"),
-            [
-                ("requests.log".to_string(), "Procfile:1".to_string()),
-                ("/var/log/app/error.log".to_string(), "prod.py:1".to_string())
-            ]
+            files("gunicorn -c prod.py --access-logfile=requests.log --log-file - app:app"),
+            [("/var/log/app/error.log".to_string(), "prod.py:1".to_string())]
         );
     }
 
