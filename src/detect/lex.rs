@@ -180,6 +180,17 @@ pub(crate) fn call_args(tokens: &[(Token<'_>, usize)], open: usize) -> CallArgs 
     CallArgs { starts, close: None }
 }
 
+/// Where a file's calls are: the index of each name followed by `(`, in order. The probes that read only calls
+/// walk these instead of every token (a file holds about one call per ten tokens).
+pub(crate) fn call_positions(tokens: &[(Token<'_>, usize)]) -> Vec<usize> {
+    tokens
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| matches!((&pair[0].0, &pair[1].0), (Token::Ident(_), Token::Punct('('))))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Tokenizes Go (or Java) source. Malformed input (an unterminated string, a stray byte) never fails: the lexer skips
 /// what it cannot read, because a probe only needs the well-formed parts that `go build` would also accept.
 pub(crate) fn source(src: &str) -> Lexed<'_> {

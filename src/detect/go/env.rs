@@ -5,9 +5,9 @@
 use crate::detect::lex::Token;
 
 /// The names `os.Getenv` and `os.LookupEnv` read in a file, each with its line.
-pub(super) fn file_env(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn file_env(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
-    for i in 2..tokens.len() {
+    for &i in calls.iter().filter(|&&i| i >= 2) {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         if !matches!(call.as_str(), "Getenv" | "LookupEnv")
             || tokens[i - 1].0 != Token::Punct('.')
@@ -151,11 +151,15 @@ mod tests {
     use super::*;
     use crate::detect::lex;
 
+    fn env_of(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+        file_env(tokens, &lex::call_positions(tokens))
+    }
+
     #[test]
     fn getenv_and_lookupenv_names() {
         let src = "package main\nimport \"os\"\nfunc main() {\n\turl := os.Getenv(\"DATABASE_URL\")\n\t\
                    _, ok := os.LookupEnv(\"REDIS_ADDR\")\n\tx := cfg.Getenv(\"NOT_OS\")\n\ty := os.Getenv(name)\n}\n";
-        let found = file_env(&lex::source(src).tokens);
+        let found = env_of(&lex::source(src).tokens);
         assert_eq!(found, [("DATABASE_URL".to_string(), 4), ("REDIS_ADDR".to_string(), 5)]);
     }
 
@@ -165,7 +169,7 @@ mod tests {
                    token := os.Getenv(\"TOKEN\")\n\tif token == \"\" {\n\t\tpanic(\"no token\")\n\t}\n\t\
                    port := os.Getenv(\"PORT\")\n\tif port == \"\" {\n\t\tport = \"8080\"\n\t}\n}\n";
         let tokens = lex::source(src).tokens;
-        let reads = file_env(&tokens);
+        let reads = env_of(&tokens);
         let required: Vec<String> = file_required_env(&tokens, &reads).into_iter().map(|(name, _)| name).collect();
         assert_eq!(required, ["APP_ENV", "TOKEN"]);
     }

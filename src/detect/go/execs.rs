@@ -18,9 +18,9 @@ pub(super) fn programs(tree: &Tree, graph: &[usize]) -> BTreeMap<String, String>
     found
 }
 
-pub(super) fn file_programs(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn file_programs(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
-    for i in 2..tokens.len() {
+    for &i in calls.iter().filter(|&&i| i >= 2) {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         let from_exec = matches!(
             (&tokens[i - 2].0, &tokens[i - 1].0),
@@ -56,6 +56,6 @@ mod tests {
              \texec.CommandContext(ctx, \"/usr/bin/ffmpeg\", args...)\n\texec.Command(\"ls\")\n\texec.Command(tool)\n}\n",
         )
         .tokens;
-        assert_eq!(file_programs(&tokens), [("git".to_string(), 3), ("ffmpeg".to_string(), 4)]);
+        assert_eq!(file_programs(&tokens, &crate::detect::lex::call_positions(&tokens)), [("git".to_string(), 3), ("ffmpeg".to_string(), 4)]);
     }
 }

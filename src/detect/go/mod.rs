@@ -381,31 +381,39 @@ struct RunTime {
 }
 
 impl RunTime {
-    fn of(root: &Path, lexed: &lex::Lexed, rel: &str) -> Self {
-        let words = Words::of(&lexed.tokens);
-        // Paths and programs are often named once in a constant or a variable and used by that name.
-        let (named, assigned) = writes::with_local_strings(&lexed.tokens);
-        let env = if words.env_lookup { env::file_env(&lexed.tokens) } else { Vec::new() };
-        RunTime {
-            ports: ports::FileScan::of(lexed, rel, &words),
-            binds: bind::file_binds(&lexed.tokens),
-            embeds: embed::file_embeds(root, rel, lexed),
-            writes: writes::file_writes(&named, rel),
-            programs: if words.exec { execs::file_programs(&named) } else { Vec::new() },
-            reads: {
-                let mut reads = runfiles::file_reads(&named);
-                reads.extend(runfiles::bound_files(root, &assigned));
-                if words.viper_config_name {
-                    reads.extend(runfiles::viper_config_reads(&named));
-                }
-                reads
-            },
-            field_reads: runfiles::field_reads(&named),
-            field_strings: runfiles::field_strings(&named),
-            env: env.clone(),
-            required_env: if env.is_empty() { Vec::new() } else { env::file_required_env(&lexed.tokens, &env) },
-            health: if words.health_path { env::file_health_routes(&lexed.tokens) } else { Vec::new() },
+    fn of(root: &Path, mut lexed: lex::Lexed, rel: &str) -> Self {
+        let tokens = &lexed.tokens;
+        let words = Words::of(tokens);
+        // The probes of calls walk these; putting the local strings in keeps every token's place.
+        let calls = lex::call_positions(tokens);
+        let env = if words.env_lookup { env::file_env(tokens, &calls) } else { Vec::new() };
+        let mut run_time = RunTime {
+            ports: ports::FileScan::of(&lexed, rel, &words),
+            binds: bind::file_binds(tokens),
+            embeds: embed::file_embeds(root, rel, &lexed),
+            required_env: if env.is_empty() { Vec::new() } else { env::file_required_env(tokens, &env) },
+            health: if words.health_path { env::file_health_routes(tokens) } else { Vec::new() },
+            env,
+            ..RunTime::default()
+        };
+        // Paths and programs are often named once in a constant or a variable and used by that name: the probes
+        // below read the tokens with each such name replaced by its literal.
+        let writes::LocalStrings { uses, assigned } = writes::local_strings(tokens);
+        let mut reads = runfiles::bound_files(root, &assigned);
+        writes::put_local_strings(&mut lexed.tokens, uses);
+        let named = &lexed.tokens;
+        run_time.writes = writes::file_writes(named, &calls, rel);
+        if words.exec {
+            run_time.programs = execs::file_programs(named, &calls);
         }
+        reads.splice(0..0, runfiles::file_reads(named, &calls));
+        if words.viper_config_name {
+            reads.extend(runfiles::viper_config_reads(named, &calls));
+        }
+        run_time.reads = reads;
+        run_time.field_reads = runfiles::field_reads(named, &calls);
+        run_time.field_strings = runfiles::field_strings(named);
+        run_time
     }
 }
 

@@ -278,7 +278,7 @@ impl Tree {
         &self,
         packages: &[usize],
         module_paths: &[&str],
-        run_time: impl Fn(&Lexed<'_>, &str) -> RunTime + Sync,
+        run_time: impl Fn(Lexed<'_>, &str) -> RunTime + Sync,
     ) {
         let mut wanted = packages.to_vec();
         wanted.sort_unstable();
@@ -299,7 +299,7 @@ impl Tree {
         super::super::each_in_parallel(&mut files, |file| {
             file.run_time.get_or_init(|| {
                 file.text()
-                    .map(|text| run_time(&lex::source(&text), &file.rel))
+                    .map(|text| run_time(lex::source(&text), &file.rel))
                     .unwrap_or_default()
             });
         });

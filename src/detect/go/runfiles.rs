@@ -171,10 +171,13 @@ const VIPER_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
 /// or, when it takes a variable, as any plain string of the file that could be its value (`GetConfigPath`
 /// returning `"config/config_local"`), in every folder `AddConfigPath` adds (the working directory when none),
 /// with each extension viper tries. Only those the repository has are shipped (`read_paths`).
-pub(super) fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn viper_config_reads(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
     let calls = |name: &str| -> Vec<(usize, Option<String>)> {
-        (1..tokens.len())
+        calls
+            .iter()
+            .copied()
             .filter(|&i| {
+                i >= 1 &&
                 matches!(&tokens[i].0, Token::Ident(call) if call == name)
                     && tokens[i - 1].0 == Token::Punct('.')
                     && tokens.get(i + 1).map(|t| &t.0) == Some(&Token::Punct('('))
@@ -212,7 +215,7 @@ pub(super) fn viper_config_reads(tokens: &[(Token, usize)]) -> Vec<(String, usiz
     found
 }
 
-pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn file_reads(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     // A `file://` URL names a local path (golang-migrate's `migrate.New("file://./migrations", …)`).
     for (token, line) in tokens {
@@ -222,7 +225,7 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
             }
         }
     }
-    for i in 2..tokens.len() {
+    for &i in calls.iter().filter(|&&i| i >= 2) {
         let (Token::Ident(call), line) = &tokens[i] else { continue };
         if tokens[i - 1].0 != Token::Punct('.') || tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
             continue;
@@ -260,15 +263,15 @@ pub(super) fn file_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         };
         found.extend(paths.into_iter().map(|p| (p, *line)));
     }
-    found.extend(passed_to_readers(tokens));
+    found.extend(passed_to_readers(tokens, calls));
     found
 }
 
 /// The fields a read call is given as its path (`http.Dir(config.Env().StaticDir)` → `StaticDir`), with the
 /// call's line: the value is set elsewhere (`field_strings`).
-pub(super) fn field_reads(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+pub(super) fn field_reads(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
-    for i in 2..tokens.len() {
+    for &i in calls.iter().filter(|&&i| i >= 2) {
         for argument in read_call_arguments(tokens, i) {
             // A selector's last name: `cfg.StaticDir`, `config.Env().StaticDir`.
             if let [.., Token::Punct('.'), Token::Ident(field)] = argument.as_slice() {
@@ -338,13 +341,13 @@ fn read_call(receiver: &str, call: &str) -> Option<&'static (&'static str, Optio
 
 /// The paths given to the file's own functions that hand a parameter to a read call (`readLines("data/quotes.txt")`
 /// where `func readLines(path string)` opens `path`), each with the call's line.
-fn passed_to_readers(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
-    let readers = reading_parameters(tokens);
+fn passed_to_readers(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
+    let readers = reading_parameters(tokens, calls);
     if readers.is_empty() {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for i in 0..tokens.len() {
+    for &i in calls {
         let Token::Ident(name) = &tokens[i].0 else { continue };
         if tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
             continue;
@@ -359,7 +362,21 @@ fn passed_to_readers(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
 
 /// The file's functions that hand one of their parameters, as it is, to a read call in their body, by name with
 /// the parameter's position (`func readLines(path string)` whose body calls `os.Open(path)` → (`readLines`, 0)).
-fn reading_parameters(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+fn reading_parameters(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(String, usize)> {
+    // The read calls given a bare name, which a function may have as its parameter; most files have none, and
+    // then no function's body need be looked at.
+    let reads_of_names: Vec<(usize, &str)> = calls
+        .iter()
+        .flat_map(|&k| {
+            read_call_arguments(tokens, k).into_iter().filter_map(move |argument| match argument.as_slice() {
+                [Token::Ident(given)] => Some((k, given.as_str())),
+                _ => None,
+            })
+        })
+        .collect();
+    if reads_of_names.is_empty() {
+        return Vec::new();
+    }
     let token = |k: usize| tokens.get(k).map(|t| &t.0);
     let mut found = Vec::new();
     for i in 0..tokens.len() {
@@ -383,12 +400,9 @@ fn reading_parameters(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
         let Some(close) = crate::detect::lex::call_args(tokens, at + 1).close else { continue };
         let Some(open) = (close + 1..tokens.len()).find(|&k| tokens[k].0 == Token::Punct('{')) else { continue };
         let end = crate::detect::lex::call_args(tokens, open).close.unwrap_or(tokens.len());
-        for k in open + 2..end {
-            for argument in read_call_arguments(tokens, k) {
-                let [Token::Ident(given)] = argument.as_slice() else { continue };
-                if let Some(position) = parameters.iter().position(|p| p == given) {
-                    found.push((name.to_string(), position));
-                }
+        for (_, given) in reads_of_names.iter().filter(|(k, _)| (open + 2..end).contains(k)) {
+            if let Some(position) = parameters.iter().position(|p| p == given) {
+                found.push((name.to_string(), position));
             }
         }
     }
@@ -523,6 +537,18 @@ fn static_part(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn reads_of(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+        file_reads(tokens, &crate::detect::lex::call_positions(tokens))
+    }
+
+    fn fields_of(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+        field_reads(tokens, &crate::detect::lex::call_positions(tokens))
+    }
+
+    fn viper_of(tokens: &[(Token, usize)]) -> Vec<(String, usize)> {
+        viper_config_reads(tokens, &crate::detect::lex::call_positions(tokens))
+    }
+
     #[test]
     fn pages_served_and_template_folders_loaded() {
         let tokens = crate::detect::lex::source(
@@ -530,7 +556,7 @@ mod tests {
              func views() {\n\tset := jet.NewSet(jet.NewOSFileSystemLoader(\"./views\"), jet.InDevelopmentMode())\n}\n",
         )
         .tokens;
-        let paths: Vec<(String, usize)> = file_reads(&tokens);
+        let paths: Vec<(String, usize)> = reads_of(&tokens);
         assert_eq!(paths, [("templates/index.html".to_string(), 3), ("./views".to_string(), 6)]);
     }
 
@@ -547,7 +573,7 @@ mod tests {
              func f() { if x == \"seed.sql\" {} ; y = \"data/a.csv\" + z }\n",
         )
         .tokens;
-        let found = bound_files(root.path(), &crate::detect::go::writes::with_local_strings(&tokens).1);
+        let found = bound_files(root.path(), &crate::detect::go::writes::local_strings(&tokens).assigned);
         assert_eq!(found, [("data/a.csv".to_string(), 3), ("seed.sql".to_string(), 7)]);
     }
 
@@ -559,7 +585,7 @@ mod tests {
         )
         .tokens;
         assert_eq!(
-            file_reads(&tokens),
+            reads_of(&tokens),
             [("./ui/html/base.tmpl".to_string(), 7), ("./ui/html/home.tmpl".to_string(), 7)],
             "a slice with a name in it is not read as its literals"
         );
@@ -574,7 +600,7 @@ mod tests {
              \ttemplate.ParseFiles(\"views/a.html\", \"views/b.html\")\n}\n",
         )
         .tokens;
-        let paths: Vec<String> = file_reads(&tokens).into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = reads_of(&tokens).into_iter().map(|(p, _)| p).collect();
         assert_eq!(
             paths,
             ["./assets/", "templates/*.html", "./public", "config.yml", "views/a.html", "views/b.html"]
@@ -584,14 +610,14 @@ mod tests {
              goose.UpContext(ctx, db, \"sql/schema\")\n\tgoose.Up(db, \"./seeds\")\n\tmigrate.New(\"file:///etc/x\", u)\n}\n",
         )
         .tokens;
-        let paths: Vec<String> = file_reads(&migrations).into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = reads_of(&migrations).into_iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["./migrations/", "sql/schema", "./seeds"]);
         let engines = crate::detect::lex::source(
             "package main\nfunc main() {\n\tengine := html.New(\"./src/views\", \".html\")\n\t\
              d := django.New(\"./templates\", \".django\")\n\ts := html.EscapeString(\"<b>\")\n}\n",
         )
         .tokens;
-        let paths: Vec<String> = file_reads(&engines).into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = reads_of(&engines).into_iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["./src/views", "./templates"]);
         assert_eq!(static_part("./templates/*.html").as_deref(), Some("templates"));
         assert_eq!(static_part("web/dist/").as_deref(), Some("web/dist"));
@@ -602,7 +628,7 @@ mod tests {
              flag.StringVar(&x, \"log-level\", \"info.txt\", \"\")\n\tflag.String(\"conf\", \"prod\", \"\")\n}\n",
         )
         .tokens;
-        let paths: Vec<String> = file_reads(&loaders).into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = reads_of(&loaders).into_iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["conf/app.ini", ".env", "config/app.yaml", "./config/local.yml"]);
         assert!(is_dotenv(".env") && is_dotenv("./.env.local") && !is_dotenv("app.env"));
         assert_eq!(static_part("/etc/app.yml"), None);
@@ -611,7 +637,7 @@ mod tests {
     #[test]
     fn paths_built_on_literal_folders_are_read() {
         let reads = |src: &str| -> Vec<String> {
-            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+            reads_of(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
         };
         assert_eq!(reads("package main\nf := filepath.Join(\"public\", name)\n"), ["public"]);
         assert_eq!(reads("package main\nf := filepath.Join(\"file\", \"give\", name)\n"), ["file/give"]);
@@ -628,7 +654,7 @@ mod tests {
     #[test]
     fn paths_given_to_the_files_own_readers_and_globs_are_read() {
         let reads = |src: &str| -> Vec<String> {
-            file_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+            reads_of(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
         };
         let helper = "package main\nfunc quote() {\n\ta, _ := readLines(\"data/authors.txt\")\n\tq, _ := s.load(2, \"data/q.txt\")\n}\n\
                       func readLines(path string) ([]string, error) {\n\tfile, err := os.Open(path)\n\treturn nil, err\n}\n\
@@ -648,7 +674,7 @@ mod tests {
              StaticDir: \"./static\",\n\t\tImagesDir: \"./images\"}\n}\nfunc init() {\n\tcfg.Seed = \"db/seed.sql\"\n\tlabel := \"x\"\n}\n",
         )
         .tokens;
-        let fields: Vec<String> = field_reads(&tokens).into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<String> = fields_of(&tokens).into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["StaticDir", "Seed"]);
         let set = field_strings(&tokens);
         let set: Vec<(&str, &str)> = set.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect();
@@ -658,7 +684,7 @@ mod tests {
     #[test]
     fn viper_reads_its_config_name_with_each_extension_in_each_folder() {
         let reads = |src: &str| -> Vec<String> {
-            viper_config_reads(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
+            viper_of(&crate::detect::lex::source(src).tokens).into_iter().map(|(p, _)| p).collect()
         };
         let named = reads("package c\nfunc f() {\n\tv.SetConfigName(\"app\")\n\tv.AddConfigPath(\"./configs/\")\n}\n");
         assert_eq!(named, ["./configs/app.yaml", "./configs/app.yml", "./configs/app.json", "./configs/app.toml"]);

@@ -3,7 +3,6 @@
 //! data-folder flags and variables (`flag.String("data-dir", "./data", …)`, `getEnv("DB_PATH", "app.db")`) —
 //! read only in the program's own import graph. The image makes those folders and hands them to the app user.
 
-use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use super::super::lex::Token;
@@ -65,9 +64,9 @@ pub(super) fn writes(tree: &Tree, graph: &[usize]) -> Vec<Write> {
     found
 }
 
-pub(super) fn file_writes(tokens: &[(Token, usize)], rel: &str) -> Vec<Write> {
+pub(super) fn file_writes(tokens: &[(Token, usize)], calls: &[usize], rel: &str) -> Vec<Write> {
     let mut found = Vec::new();
-    for i in 0..tokens.len() {
+    for &i in calls {
         let (Token::Ident(name), line) = &tokens[i] else { continue };
         if tokens.get(i + 1).map(|t| &t.0) != Some(&Token::Punct('(')) {
             continue;
@@ -244,16 +243,19 @@ pub(super) fn leading_strings(tokens: &[(Token, usize)], open: usize) -> Vec<Opt
         .collect()
 }
 
-/// A file's tokens with its local string names replaced (`with_local_strings`), and the literals names are
-/// assigned with their lines.
-pub(super) type LocalStrings<'t, 'a> = (Cow<'t, [(Token<'a>, usize)]>, Vec<(&'t str, usize)>);
+/// A file's names bound to one string literal (`local_strings`): where each is used, with the literal it stands
+/// for, and the literals names are assigned with their lines.
+pub(super) struct LocalStrings<'t, 'a> {
+    pub(super) uses: Vec<(usize, Token<'a>)>,
+    pub(super) assigned: Vec<(&'t str, usize)>,
+}
 
-/// The file's tokens with each name bound to one string literal in it (`const dbPath = "/data/db.json"`,
-/// `envPath := ".env"`) replaced by that literal where it is used as a value, so a call given the name
-/// (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name bound to
-/// different literals, or to more than a literal, is left alone. Borrowed when nothing is bound. Also every
-/// literal a name is assigned with `=` (a constant, a variable: `const f = "data/x.csv"`), with its line.
-pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> LocalStrings<'t, 'a> {
+/// Each name of the file bound to one string literal in it (`const dbPath = "/data/db.json"`, `envPath :=
+/// ".env"`) where it is used as a value, with that literal: `put_local_strings` puts them in place, so a call
+/// given the name (`os.OpenFile(dbPath, …)`, `godotenv.Load(envPath)`) is read as given the literal. A name
+/// bound to different literals, or to more than a literal, is left alone. Also every literal a name is assigned
+/// with `=` (a constant, a variable: `const f = "data/x.csv"`), with its line.
+pub(super) fn local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> LocalStrings<'t, 'a> {
     let mut bound: FxHashMap<&str, Option<Token<'a>>> = FxHashMap::default();
     let mut assigned = Vec::new();
     for (i, (token, _)) in tokens.iter().enumerate() {
@@ -301,24 +303,34 @@ pub(super) fn with_local_strings<'t, 'a>(tokens: &'t [(Token<'a>, usize)]) -> Lo
     }
     bound.retain(|_, literal| literal.is_some());
     if bound.is_empty() {
-        return (Cow::Borrowed(tokens), assigned);
+        return LocalStrings { uses: Vec::new(), assigned };
     }
-    let named = Cow::Owned(
-        tokens
-            .iter()
-            .enumerate()
-            .map(|(i, (token, line))| match token {
-                Token::Ident(name) if i == 0 || !matches!(tokens[i - 1].0, Token::Punct('.')) => {
-                    match bound.get(name.as_str()) {
-                        Some(Some(literal)) => (literal.clone(), *line),
-                        _ => (token.clone(), *line),
-                    }
-                }
-                _ => (token.clone(), *line),
-            })
-            .collect(),
-    );
-    (named, assigned)
+    // A name is looked up only when its length and ends may be a bound name's: most names of a file are not.
+    let sketch = |name: &str| -> u64 {
+        let (first, last) = (name.bytes().next().unwrap_or(0), name.bytes().last().unwrap_or(0));
+        let mix = name.len() ^ usize::from(first) << 2 ^ usize::from(last) << 4;
+        1 << (mix % 64)
+    };
+    let sketches = bound.keys().fold(0, |all, name| all | sketch(name));
+    let mut uses = Vec::new();
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let Token::Ident(name) = token else { continue };
+        if sketches & sketch(name) == 0 || i > 0 && matches!(tokens[i - 1].0, Token::Punct('.')) {
+            continue;
+        }
+        if let Some(Some(literal)) = bound.get(name.as_str()) {
+            uses.push((i, literal.clone()));
+        }
+    }
+    LocalStrings { uses, assigned }
+}
+
+/// The tokens with each use of a local string name replaced by its literal (`LocalStrings::uses`), in place: a
+/// copy of a big file's tokens costs more than every probe that reads them.
+pub(super) fn put_local_strings<'a>(tokens: &mut [(Token<'a>, usize)], uses: Vec<(usize, Token<'a>)>) {
+    for (i, literal) in uses {
+        tokens[i].0 = literal;
+    }
 }
 
 /// The tokens of each top-level argument of the call whose `(` is at `open`.
@@ -348,7 +360,8 @@ mod tests {
     use super::*;
 
     fn found(source: &str) -> Vec<(String, String)> {
-        file_writes(&crate::detect::lex::source(source).tokens, "main.go")
+        let tokens = crate::detect::lex::source(source).tokens;
+        file_writes(&tokens, &crate::detect::lex::call_positions(&tokens), "main.go")
             .into_iter()
             .map(|w| (w.folder, w.why))
             .collect()
@@ -389,12 +402,14 @@ mod tests {
         let source = "package main\nconst DB_PATH = \"/data/db.json\"\nvar mode = \"a\"\nfunc save() {\n\
                       \tf, _ := os.OpenFile(DB_PATH, os.O_APPEND|os.O_WRONLY, 0o644)\n\tdir := \"x\"\n\tdir = \"y\"\n\
                       \tos.MkdirAll(dir, 0o755)\n\tif mode == \"b\" {}\n}\n";
-        let tokens = crate::detect::lex::source(source).tokens;
-        let (named, _) = with_local_strings(&tokens);
-        let folders: Vec<String> = file_writes(&named, "main.go").into_iter().map(|w| w.folder).collect();
+        let mut named = crate::detect::lex::source(source).tokens;
+        let uses = local_strings(&named).uses;
+        put_local_strings(&mut named, uses);
+        let calls = crate::detect::lex::call_positions(&named);
+        let folders: Vec<String> = file_writes(&named, &calls, "main.go").into_iter().map(|w| w.folder).collect();
         assert_eq!(folders, ["/data"], "dir is bound to two literals: not a folder");
         let plain = crate::detect::lex::source("package main\nfunc f() { os.MkdirAll(d, 0) }\n").tokens;
-        assert!(matches!(with_local_strings(&plain).0, Cow::Borrowed(_)));
+        assert!(local_strings(&plain).uses.is_empty());
     }
 
     #[test]

@@ -269,10 +269,10 @@ fn health_routes(text: &str) -> Vec<(String, usize)> {
         .collect();
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        for quote in ['\'', '"', '`'] {
+        for (quote, opening) in [('\'', "('/"), ('"', "(\"/"), ('`', "(`/")] {
             let mut rest = line;
             let mut offset = 0;
-            while let Some(at) = rest.find(&format!("({quote}/")) {
+            while let Some(at) = rest.find(opening) {
                 let before = &line[..offset + at];
                 let after = &rest[at + 2..];
                 let Some(end) = after.find(quote) else { break };

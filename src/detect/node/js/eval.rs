@@ -3,7 +3,7 @@
 //! `import.meta` and `process.cwd()`. Anything else is unknown.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use oxc_ast::ast::{
     Argument, BinaryOperator, BindingPattern, CallExpression, Declaration, Expression, ImportDeclarationSpecifier,

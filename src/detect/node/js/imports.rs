@@ -2,7 +2,7 @@
 //! run time, and the paths it builds or passes around (`path.join(__dirname, '../views')`,
 //! `express.static('public')`), each with its line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
@@ -145,7 +145,7 @@ pub(crate) fn references(text: &str, name: &str) -> Option<References> {
             scope: &scope,
             found: References::default(),
             strings_are_paths: false,
-            folders_of: HashMap::new(),
+            folders_of: HashMap::default(),
             constructors: Vec::new(),
         };
         collector.visit_program(program);
@@ -212,8 +212,9 @@ impl<'a> Collector<'_, '_, 'a> {
             },
             _ => None,
         };
+        // (Every entry that can match ends with the name: most calls are ruled out without splitting one.)
         let listed = |names: &[String]| {
-            names.iter().any(|n| match n.split_once('.') {
+            names.iter().filter(|n| n.ends_with(name)).any(|n| match n.split_once('.') {
                 Some(call) => qualified == Some(call),
                 None => n == name,
             })
@@ -525,6 +526,10 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
 
     fn visit_expression(&mut self, it: &Expression<'a>) {
         let strings_are_paths = std::mem::take(&mut self.strings_are_paths);
+        // A string where no path goes is kept by nothing below and holds nothing to walk.
+        if !strings_are_paths && matches!(it.get_inner_expression(), Expression::StringLiteral(_)) {
+            return;
+        }
         // Only the outermost known value counts: `path.join(__dirname, 'views')` is `views`, not also the
         // file's own folder and the word.
         let is_load = matches!(it, Expression::CallExpression(c) if c.callee.is_specific_id("require"))
