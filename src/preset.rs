@@ -230,6 +230,7 @@ pub fn load(layers: &[Layer]) -> Result<Vec<Preset>> {
         read_layer(layer, &mut sources, &mut templates)?;
     }
     let templates = Arc::new(templates);
+    let tables = Sources::new(&sources);
     let mut presets = sources
         .keys()
         .map(|name| {
@@ -239,7 +240,7 @@ pub fn load(layers: &[Layer]) -> Result<Vec<Preset>> {
             } else {
                 origin.clone()
             };
-            let mut preset = parse(name, &sources).with_context(|| shown)?;
+            let mut preset = parse(name, &tables).with_context(|| shown)?;
             preset.templates = Arc::clone(&templates);
             Ok(preset)
         })
@@ -306,16 +307,41 @@ fn read_templates(root: &Path, dir: &Path, inside: &Path, depth: usize, template
     Ok(())
 }
 
+/// The presets' sources with the TOML table of each, parsed once however many presets extend it.
+struct Sources<'s> {
+    sources: &'s IndexMap<String, Source>,
+    tables: std::cell::RefCell<std::collections::HashMap<String, toml::Table>>,
+}
+
+impl<'s> Sources<'s> {
+    fn new(sources: &'s IndexMap<String, Source>) -> Self {
+        Sources {
+            sources,
+            tables: std::cell::RefCell::default(),
+        }
+    }
+
+    fn table(&self, name: &str, source: &Source) -> Result<toml::Table> {
+        if let Some(table) = self.tables.borrow().get(name) {
+            return Ok(table.clone());
+        }
+        let table: toml::Table =
+            toml::from_str(&source.text).map_err(|e| anyhow::anyhow!(files::toml_error(&e, &source.text)))?;
+        self.tables.borrow_mut().insert(name.to_string(), table.clone());
+        Ok(table)
+    }
+}
+
 /// Reads the TOML table of preset `name`, with the table of the preset it `extends` merged underneath.
-fn merged_table(name: &str, sources: &IndexMap<String, Source>, depth: usize) -> Result<toml::Table> {
+fn merged_table(name: &str, sources: &Sources, depth: usize) -> Result<toml::Table> {
     if depth > 8 {
         bail!("`extends` chain is too long or circular at `{name}`");
     }
     let source = sources
+        .sources
         .get(name)
         .with_context(|| format!("extends unknown preset `{name}`"))?;
-    let mut table: toml::Table =
-        toml::from_str(&source.text).map_err(|e| anyhow::anyhow!(files::toml_error(&e, &source.text)))?;
+    let mut table = sources.table(name, source)?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
@@ -341,8 +367,9 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
     }
 }
 
-fn parse(name: &str, sources: &IndexMap<String, Source>) -> Result<Preset> {
+fn parse(name: &str, sources: &Sources) -> Result<Preset> {
     let table = merged_table(name, sources, 0)?;
+    let sources = sources.sources;
     let mut preset: Preset = table
         .try_into()
         .map_err(|e: toml::de::Error| anyhow::anyhow!(files::excerpt(&e.to_string().trim_end().replace('\n', " "))))?;
@@ -483,7 +510,7 @@ mod tests {
             "x",
             "description = 'd'\nstack = 'go'\ndockerfile_template = 'a'\ndockerignore_template = 'b'\nbogus = 1\n[answers]\n",
         )]);
-        let err = parse("x", &sources).unwrap_err().to_string();
+        let err = parse("x", &Sources::new(&sources)).unwrap_err().to_string();
         assert!(err.contains("bogus"), "{err}");
     }
 
@@ -496,7 +523,7 @@ mod tests {
             ),
             ("child", "extends = 'base'\ndescription = 'c'\n[answers.port]\ndefault = 2\n"),
         ]);
-        let child = parse("child", &sources).unwrap();
+        let child = parse("child", &Sources::new(&sources)).unwrap();
         assert!(!child.default_for_stack);
         assert_eq!(child.description, "c");
         assert_eq!(child.answers["port"].help, "h");

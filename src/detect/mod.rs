@@ -666,11 +666,17 @@ pub(crate) fn holds(text: &str, word: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some()
 }
 
+/// How many threads `each_in_parallel` shares work between (at most 8). Asked of the system once per run: on Linux
+/// each answer reads the process's cgroup files.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from).min(8))
+}
+
 /// `each` on every item, shared between threads when there are enough items to pay for starting them. Items
 /// are independent, so the result does not depend on how many threads there are.
 pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
-    if threads < 2 || items.len() < PARALLEL_FROM {
+    if items.len() < PARALLEL_FROM || threads() < 2 {
         items.iter_mut().for_each(each);
         return;
     }
@@ -685,7 +691,7 @@ pub(crate) fn each_in_parallel<T: Send>(items: &mut [T], each: impl Fn(&mut T) +
     // Helpers read inside the same repository as this thread (`files::Confine`).
     let boundary = files::current_boundary();
     std::thread::scope(|scope| {
-        for _ in 1..threads {
+        for _ in 1..threads() {
             let boundary = boundary.clone();
             let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
                 files::confine_thread(boundary);
