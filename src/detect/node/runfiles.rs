@@ -187,6 +187,7 @@ pub(super) fn run_files(app: &App, walk: &Walk) -> RunFiles {
         app,
         walk,
         aliases: super::tsconfig::path_aliases(app),
+        folders: Folders::of(app.path("")),
     };
     // The graph is followed a level at a time: the files of a level are read and parsed on every core, then
     // taken in queue order, which is the order one file at a time would take them in.
@@ -265,6 +266,82 @@ struct Graph<'g> {
     app: &'g App<'g>,
     walk: &'g Walk<'g>,
     aliases: Vec<(String, Vec<String>)>,
+    folders: Folders,
+}
+
+impl Graph<'_> {
+    /// `resolve`, with each folder's files listed once for the whole walk.
+    fn resolve(&self, target: &str) -> Option<String> {
+        resolve_with(target, |rel| self.folders.has_file(rel))
+    }
+}
+
+/// Folders of the app with their files, each listed once: resolving one load tries up to a dozen names (each
+/// extension, a TypeScript source, a folder's `index`), and every package an alias could map asks too.
+struct Folders {
+    /// The app's folder.
+    root: std::path::PathBuf,
+    listed: std::cell::RefCell<rustc_hash::FxHashMap<String, Listing>>,
+}
+
+enum Listing {
+    /// The names of the folder's files (links to files too, as `Path::is_file` follows links).
+    Files(rustc_hash::FxHashSet<String>),
+    /// No such folder, or not one that can be read.
+    Missing,
+    /// Too many entries to list for a few names: each is asked of the file system.
+    Large,
+}
+
+/// A folder with more entries than this is not listed (`Listing::Large`).
+const MAX_LISTED: usize = 4096;
+
+impl Folders {
+    fn of(root: std::path::PathBuf) -> Self {
+        Folders {
+            root,
+            listed: std::cell::RefCell::default(),
+        }
+    }
+
+    /// Whether the app has a file at `rel`, as `is_file` of its path says.
+    fn has_file(&self, rel: &str) -> bool {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        // A path not in its plain form is asked as it is.
+        let plain = |part: &str| !matches!(part, "" | "." | "..");
+        if !plain(name) || (!folder.is_empty() && !folder.split('/').all(plain)) {
+            return self.root.join(rel).is_file();
+        }
+        let mut folders = self.listed.borrow_mut();
+        if !folders.contains_key(folder) {
+            folders.insert(folder.to_string(), list(&self.root.join(folder)));
+        }
+        match &folders[folder] {
+            Listing::Files(names) => names.contains(name),
+            Listing::Missing => false,
+            Listing::Large => self.root.join(rel).is_file(),
+        }
+    }
+}
+
+fn list(dir: &std::path::Path) -> Listing {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Listing::Missing;
+    };
+    let mut names = rustc_hash::FxHashSet::default();
+    for (count, entry) in entries.enumerate() {
+        if count >= MAX_LISTED {
+            return Listing::Large;
+        }
+        let Ok(entry) = entry else { continue };
+        let is_file = entry.file_type().is_ok_and(|kind| {
+            kind.is_file() || kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file())
+        });
+        if let (true, Ok(name)) = (is_file, entry.file_name().into_string()) {
+            names.insert(name);
+        }
+    }
+    Listing::Files(names)
 }
 
 /// One module of the graph taken in: what it ships, loads, reads, runs and writes, and the modules it loads
@@ -306,7 +383,7 @@ fn follow(
             let why = || format!("{shown}:{line} loads {specifier}");
             let relative = specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..";
             // An alias of the tsconfig (`@/db/index`) is the file it maps to, which tsx and bundlers load.
-            let target = match super::tsconfig::aliased(&graph.aliases, &specifier).find(|t| resolve(app, t).is_some()) {
+            let target = match super::tsconfig::aliased(&graph.aliases, &specifier).find(|t| graph.resolve(t).is_some()) {
                 Some(aliased) => aliased,
                 None if relative => join(&folder, &specifier),
                 None => {
@@ -322,7 +399,7 @@ fn follow(
             if target.starts_with("..") {
                 continue; // outside the app: a workspace package (shipped as one) or nothing the image holds
             }
-            match resolve(app, &target) {
+            match graph.resolve(&target) {
                 Some(resolved) => {
                     if !is_source(&resolved) {
                         note_asset(walk, found, &resolved, true, why);
@@ -642,10 +719,22 @@ pub(super) fn under(path: &str, folder: &str) -> bool {
 /// The file node loads for `target` (relative to the app): as written, with an extension, a TypeScript
 /// source for its compiled name, or a folder's index.
 pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
-    let is_file = |rel: &str| app.path(rel).is_file();
+    resolve_with(target, |rel| app.path(rel).is_file())
+}
+
+fn resolve_with(target: &str, is_file: impl Fn(&str) -> bool) -> Option<String> {
     if is_file(target) {
         return Some(target.to_string());
     }
+    // Each name tried is built in one buffer: a load tries up to two dozen.
+    let mut candidate = String::with_capacity(target.len() + 16);
+    let mut tried = |parts: &[&str]| {
+        candidate.clear();
+        for part in parts {
+            candidate.push_str(part);
+        }
+        is_file(&candidate).then(|| candidate.clone())
+    };
     for (compiled, sources) in [
         (".js", &[".ts", ".tsx"][..]),
         (".mjs", &[".mts"]),
@@ -653,18 +742,18 @@ pub(super) fn resolve(app: &App, target: &str) -> Option<String> {
         (".jsx", &[".tsx"]),
     ] {
         if let Some(stem) = target.strip_suffix(compiled) {
-            if let Some(source) = sources.iter().map(|s| format!("{stem}{s}")).find(|s| is_file(s)) {
+            if let Some(source) = sources.iter().find_map(|s| tried(&[stem, s])) {
                 return Some(source);
             }
         }
     }
-    if let Some(with_extension) = EXTENSIONS.iter().map(|e| format!("{target}{e}")).find(|p| is_file(p)) {
+    if let Some(with_extension) = EXTENSIONS.iter().find_map(|e| tried(&[target, e])) {
         return Some(with_extension);
     }
-    EXTENSIONS
-        .iter()
-        .map(|e| join(target, &format!("index{e}")))
-        .find(|p| is_file(p))
+    // `join(target, "index.js")`: the folder as its parts resolve, then the file.
+    let folder = join(target, "");
+    let separator = if folder.is_empty() { "" } else { "/" };
+    EXTENSIONS.iter().find_map(|e| tried(&[&folder, separator, "index", e]))
 }
 
 #[cfg(test)]
@@ -681,6 +770,30 @@ mod tests {
         }
     }
 
+
+    #[test]
+    fn listed_folders_resolve_as_the_file_system_does() {
+        let root = tempfile::tempdir().unwrap();
+        for file in ["server.ts", "lib/db.js", "lib/index.ts", "routes/api/index.js", "Cased.js", "data.json"] {
+            let path = root.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::create_dir(root.path().join("folder.js")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.path().join("lib/db.js"), root.path().join("linked.js")).unwrap();
+        let folders = Folders::of(root.path().to_path_buf());
+        let by_stat = |rel: &str| root.path().join(rel).is_file();
+        for target in [
+            "server", "server.js", "lib/db", "lib", "lib/", "./lib/db", "routes/api", "routes/../lib/db", "cased",
+            "Cased", "data", "folder", "linked", "missing/x", "lib/db.js/x", "", ".",
+        ] {
+            let listed = resolve_with(target, |rel| folders.has_file(rel));
+            assert_eq!(listed, resolve_with(target, by_stat), "{target}");
+        }
+        assert_eq!(resolve_with("server.js", |rel| folders.has_file(rel)).as_deref(), Some("server.ts"));
+        assert_eq!(resolve_with("lib", |rel| folders.has_file(rel)).as_deref(), Some("lib/index.ts"));
+    }
 
     #[test]
     fn paths_under_folders() {

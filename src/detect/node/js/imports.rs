@@ -2,7 +2,7 @@
 //! run time, and the paths it builds or passes around (`path.join(__dirname, '../views')`,
 //! `express.static('public')`), each with its line.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_allocator::Vec as ArenaVec;
 use oxc_ast::ast::{
@@ -203,6 +203,10 @@ impl<'a> Collector<'_, '_, 'a> {
     /// A call or constructor that writes: `fs.mkdirSync(dir)`, `writeFile(file)`, `new Database(file)`.
     fn note_write(&mut self, callee: &Expression<'a>, arguments: &[Argument<'a>], offset: u32, constructs: bool) {
         let Some(name) = called_name(callee) else { return };
+        // Most calls write nothing: their name is no listed call's, nor a database constructor's.
+        if !(write_call_names().contains(name) || constructs && self.constructors.iter().any(|c| c == name)) {
+            return;
+        }
         let writes = &node::runtime().files.writes;
         // `Bun.write(path, data)`: listed with its object, as a bare `write` is every stream's.
         let qualified = match callee.get_inner_expression() {
@@ -212,9 +216,8 @@ impl<'a> Collector<'_, '_, 'a> {
             },
             _ => None,
         };
-        // (Every entry that can match ends with the name: most calls are ruled out without splitting one.)
         let listed = |names: &[String]| {
-            names.iter().filter(|n| n.ends_with(name)).any(|n| match n.split_once('.') {
+            names.iter().any(|n| match n.split_once('.') {
                 Some(call) => qualified == Some(call),
                 None => n == name,
             })
@@ -550,6 +553,19 @@ impl<'a> Visit<'a> for Collector<'_, '_, 'a> {
         }
         walk::walk_expression(self, it);
     }
+}
+
+/// The names of every listed write call and file constructor (`Bun.write` by its `write`).
+fn write_call_names() -> &'static HashSet<&'static str> {
+    static NAMES: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let writes = &node::runtime().files.writes;
+        [&writes.folder_calls, &writes.file_calls, &writes.file_constructors]
+            .into_iter()
+            .flatten()
+            .map(|entry| entry.rsplit_once('.').map_or(entry.as_str(), |(_, call)| call))
+            .collect()
+    })
 }
 
 /// Whether a path ends in an extension of the files settings name to be written (knowledge `file_extensions`).
