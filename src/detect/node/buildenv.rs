@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::js::env::{env_reads, Access, Schema, Skip};
+use super::js::env::{env_reads, Access, EnvReads, Schema, Skip};
 use super::{read_source, App, Fact, Facts};
-use crate::detect::walk;
+use crate::detect::{holds, walk};
 
 /// Prefixes a bundler inlines at build time, by the dependency that does it and how the code reads them.
 const INLINED: &[(&str, Access, &str)] = &[
@@ -234,62 +234,103 @@ fn read_sources(app: &App, prefixes: &[(Access, &str)], has_schema_library: bool
         .iter()
         .filter_map(|(access, prefix)| Some((format!("{}{prefix}", access_text(*access)?), *prefix)))
         .collect();
-    for path in walked.files {
-        let Some(text) = read_source(&path) else { continue };
+    // Each source read and parsed on every core, its reads taken in walk order.
+    let mut read: Vec<(std::path::PathBuf, SourceReads)> =
+        walked.files.into_iter().map(|path| (path, SourceReads::Nothing)).collect();
+    crate::detect::each_in_parallel(&mut read, |(path, found)| {
+        *found = source_reads(path, &root, &markers, prefixes, has_schema_library);
+    });
+    for (path, found) in read {
         let rel = path
             .strip_prefix(&root)
             .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
         let shown = app.file(&rel);
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        if COMPONENTS.contains(&extension) {
-            // (A component's scripts sit inside markup the JavaScript parser does not take: SvelteKit's imports
-            // are read from its script blocks, the rest by their markers.)
-            if text.contains(SVELTEKIT_STATIC_ENV) {
-                for (offset, script) in component_scripts(&text) {
-                    let Some(found) = env_reads(script, &format!("{rel}.ts")) else { continue };
-                    for (access, name, line) in found.names {
-                        take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{}", line + offset));
-                    }
+        match found {
+            SourceReads::Nothing => {}
+            SourceReads::Component { scripts, marked } => {
+                for (access, name, line) in scripts {
+                    take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{line}"));
+                }
+                for (name, line) in marked {
+                    reads.inlined.add(name, || format!("{shown}:{line}"));
                 }
             }
-            if !markers.iter().any(|(marker, _)| text.contains(marker.as_str())) {
-                continue;
-            }
-            for (index, line) in text.lines().enumerate() {
-                for (marker, prefix) in &markers {
-                    for name in names_after(line, marker) {
-                        reads
-                            .inlined
-                            .add(format!("{prefix}{name}"), || format!("{shown}:{}", index + 1));
-                    }
+            SourceReads::Module(found) => {
+                for (access, name, line) in found.names {
+                    take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{line}"));
+                }
+                // (`createEnv` is the schema libraries' only when one of them is a dependency.)
+                if has_schema_library {
+                    reads
+                        .schemas
+                        .extend(found.schemas.into_iter().map(|schema| (shown.clone(), schema)));
                 }
             }
-            continue;
-        }
-        if !PARSED.contains(&extension) {
-            continue;
-        }
-        // Every name kept below is written out in the module (an inlined prefix, the skip variable) or goes
-        // with a `createEnv` call: a module with none of them is not parsed.
-        let may_matter = prefixes.iter().any(|(_, prefix)| text.contains(prefix))
-            || text.contains(SVELTEKIT_STATIC_ENV)
-            || text.contains(SKIP_VARIABLE)
-            || (has_schema_library && text.contains("createEnv"));
-        if !may_matter {
-            continue;
-        }
-        let Some(found) = env_reads(&text, &rel) else { continue };
-        for (access, name, line) in found.names {
-            take_read(&mut reads, prefixes, (access, name), || format!("{shown}:{line}"));
-        }
-        // (`createEnv` is the schema libraries' only when one of them is a dependency.)
-        if has_schema_library {
-            reads
-                .schemas
-                .extend(found.schemas.into_iter().map(|schema| (shown.clone(), schema)));
         }
     }
     reads
+}
+
+/// What one source says the build reads, worked out apart from the others.
+enum SourceReads {
+    Nothing,
+    /// A component: the reads of its scripts, then each name after a marker (`import.meta.env.VITE_X`, the
+    /// prefix and the name), each with its line.
+    Component {
+        scripts: Vec<(Access, String, usize)>,
+        marked: Vec<(String, usize)>,
+    },
+    /// A module's reads and schemas.
+    Module(EnvReads),
+}
+
+fn source_reads(
+    path: &std::path::Path,
+    root: &std::path::Path,
+    markers: &[(String, &str)],
+    prefixes: &[(Access, &str)],
+    has_schema_library: bool,
+) -> SourceReads {
+    let Some(text) = read_source(path) else {
+        return SourceReads::Nothing;
+    };
+    let rel = path
+        .strip_prefix(root)
+        .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if COMPONENTS.contains(&extension) {
+        // (A component's scripts sit inside markup the JavaScript parser does not take: SvelteKit's imports
+        // are read from its script blocks, the rest by their markers.)
+        let mut scripts = Vec::new();
+        if holds(&text, SVELTEKIT_STATIC_ENV) {
+            for (offset, script) in component_scripts(&text) {
+                let Some(found) = env_reads(script, &format!("{rel}.ts")) else { continue };
+                scripts.extend(found.names.into_iter().map(|(access, name, line)| (access, name, line + offset)));
+            }
+        }
+        let mut marked = Vec::new();
+        if markers.iter().any(|(marker, _)| holds(&text, marker)) {
+            for (index, line) in text.lines().enumerate() {
+                for (marker, prefix) in markers {
+                    marked.extend(names_after(line, marker).into_iter().map(|name| (format!("{prefix}{name}"), index + 1)));
+                }
+            }
+        }
+        return SourceReads::Component { scripts, marked };
+    }
+    if !PARSED.contains(&extension) {
+        return SourceReads::Nothing;
+    }
+    // Every name kept is written out in the module (an inlined prefix, the skip variable) or goes with a
+    // `createEnv` call: a module with none of them is not parsed.
+    let may_matter = prefixes.iter().any(|(_, prefix)| holds(&text, prefix))
+        || holds(&text, SVELTEKIT_STATIC_ENV)
+        || holds(&text, SKIP_VARIABLE)
+        || (has_schema_library && holds(&text, "createEnv"));
+    if !may_matter {
+        return SourceReads::Nothing;
+    }
+    env_reads(&text, &rel).map_or(SourceReads::Nothing, SourceReads::Module)
 }
 
 /// Keeps one read the build depends on: a name the bundler inlines, a `SvelteKit` private import, the skip switch.

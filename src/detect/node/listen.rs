@@ -234,22 +234,22 @@ fn scan(app: &App, entry: Option<&str>, warnings: &mut Vec<String>) -> Found {
     let bare_entry = entry
         .map(|e| app.path(e.trim_start_matches("./")))
         .filter(|p| p.extension().is_none() && p.is_file());
-    walked
-        .files
-        .iter()
-        .chain(bare_entry.as_ref())
-        .filter_map(|path| {
-            let rel = path
-                .strip_prefix(&root)
-                .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
-            if is_test_or_tooling(&rel) {
-                return None; // a test's server or a script's proxy is not the app's
-            }
-            let text = read_source(path)?;
-            let listen = listen_in_source(&text, is_fastify_app(app));
-            (listen != Listen::default()).then_some((listen, rel))
-        })
-        .collect()
+    let fastify = is_fastify_app(app);
+    // Each file read and scanned on every core, taken in walk order.
+    let mut scanned: Vec<(&std::path::Path, Option<(Listen, String)>)> =
+        walked.files.iter().chain(bare_entry.as_ref()).map(|path| (path.as_path(), None)).collect();
+    crate::detect::each_in_parallel(&mut scanned, |(path, found)| {
+        let rel = path
+            .strip_prefix(&root)
+            .map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().into_owned());
+        if is_test_or_tooling(&rel) {
+            return; // a test's server or a script's proxy is not the app's
+        }
+        let Some(text) = read_source(path) else { return };
+        let listen = listen_in_source(&text, fastify);
+        *found = (listen != Listen::default()).then_some((listen, rel));
+    });
+    scanned.into_iter().filter_map(|(_, found)| found).collect()
 }
 
 /// The health routes a source registers: a quoted health path as a call's first argument (`app.get('/healthz',
