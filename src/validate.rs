@@ -288,14 +288,20 @@ pub fn shell_word(value: &str) -> Result<()> {
 
 /// An environment variable's name for ENV: a letter or underscore, then letters, digits and underscores.
 pub fn env_name(value: &str) -> Result<()> {
-    let mut chars = value.chars();
-    let ok = value.len() <= 128
-        && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !ok {
+    if !is_env_name(value) {
         bail!("`{}` is not an environment variable name", value.escape_debug());
     }
     Ok(())
+}
+
+/// Whether `value` is an environment variable's name (`env_name` without its error: detection asks it of every
+/// line of a dotenv file and every string a program reads, where building an error for each no costs more than
+/// the rest of the scan).
+pub fn is_env_name(value: &str) -> bool {
+    let mut chars = value.chars();
+    value.len() <= 128
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A name written the way programs name their environment variables, `DATABASE_URL` or `PORT`: an upper-case

@@ -181,7 +181,7 @@ pub(crate) fn dotenv_pairs(text: &str) -> Vec<(String, String, usize)> {
             let line = line.strip_prefix("export ").unwrap_or(line);
             let (key, value) = line.split_once('=')?;
             let key = key.trim();
-            crate::validate::env_name(key).ok()?;
+            crate::validate::is_env_name(key).then_some(())?;
             let value = value.trim();
             let value = value.trim_matches(|c| c == '"' || c == '\'');
             Some((key.to_string(), value.to_string(), index + 1))

@@ -576,7 +576,7 @@ fn is_no_step(step: &str) -> bool {
     let words: Vec<&str> = step.split_whitespace().collect();
     let assignment = |word: &str| {
         word.split_once('=')
-            .is_some_and(|(name, _)| crate::validate::env_name(name).is_ok())
+            .is_some_and(|(name, _)| crate::validate::is_env_name(name))
     };
     // Only the install of what the manifests list: a package named besides (`pip install gunicorn`) may be one
     // the image lacks.

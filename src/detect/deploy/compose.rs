@@ -373,7 +373,7 @@ fn with_defaults(word: &str) -> String {
             .split_once(":-")
             .or_else(|| inner.split_once('-'))
             .unwrap_or((inner, ""));
-        let plain = crate::validate::env_name(name).is_ok() && !default.contains(['$', '{']);
+        let plain = crate::validate::is_env_name(name) && !default.contains(['$', '{']);
         out.push_str(&rest[..start]);
         if plain && inner.len() > name.len() {
             out.push_str(default);

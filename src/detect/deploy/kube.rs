@@ -214,7 +214,7 @@ fn container(node: &MarkedMappingNode, claims: &[String], at: &dyn Fn(&Node) -> 
             .get_mapping("valueFrom")
             .is_some_and(|from| from.get_node("secretKeyRef").is_some());
         if secret {
-            if crate::validate::env_name(&name).is_ok() {
+            if crate::validate::is_env_name(&name) {
                 runtime.secret_env.push((name, at(entry)));
             }
         } else if let Some(value) = pair.get_scalar("value") {

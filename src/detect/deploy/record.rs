@@ -189,7 +189,7 @@ pub(super) fn add_service_env(found: &mut Runtime, name: String, source: &str) {
 /// A name the program can be given as a variable: a valid one (not `database.host`, which a shell cannot
 /// export), and not `COMPOSE_*`, which configures Compose itself (`COMPOSE_PROFILES`).
 fn is_program_variable(name: &str) -> bool {
-    validate::env_name(name).is_ok() && !name.starts_with("COMPOSE_")
+    validate::is_env_name(name) && !name.starts_with("COMPOSE_")
 }
 
 impl Runtime {

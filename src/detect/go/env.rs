@@ -16,7 +16,7 @@ pub(super) fn file_env(tokens: &[(Token, usize)], calls: &[usize]) -> Vec<(Strin
             continue;
         }
         if let (Some((Token::Punct('('), _)), Some((Token::Str(name), _))) = (tokens.get(i + 1), tokens.get(i + 2)) {
-            if crate::validate::env_name(name).is_ok() {
+            if crate::validate::is_env_name(name) {
                 found.push((name.to_string(), *line));
             }
         }

@@ -398,7 +398,7 @@ fn listen_env_read(tokens: &[(Token, usize)], i: usize, name: &str) -> Option<St
         return None;
     };
     let listens = variable == "PORT" || is_listen_flag_name(&variable.to_ascii_lowercase());
-    (listens && crate::validate::env_name(variable).is_ok()).then(|| variable.to_string())
+    (listens && crate::validate::is_env_name(variable)).then(|| variable.to_string())
 }
 
 /// Whether a constant's value can change what the probes find where it is used: a port, an address, a listen

@@ -726,7 +726,7 @@ fn env_read(tokens: &[(Token, usize)], at: usize) -> Option<(String, usize)> {
         (Some(Token::Punct('[')), Some(Token::Str(name)), Some(Token::Punct(']'))) => Some((name.to_string(), k + 5)),
         _ => None,
     }
-    .filter(|(name, _)| crate::validate::env_name(name).is_ok())
+    .filter(|(name, _)| crate::validate::is_env_name(name))
 }
 
 /// `const PORT = 8080;` at `at` (the declaring keyword): the name and the number, when the statement ends

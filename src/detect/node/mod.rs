@@ -527,7 +527,7 @@ fn npmrc_secrets(context: &Context) -> Result<Option<Fact>> {
             let rest = &line[at + 2..];
             let Some(end) = rest.find('}') else { continue };
             let name = &rest[..end];
-            if crate::validate::env_name(name).is_ok() && !names.iter().any(|n| n == name) && names.len() < 16 {
+            if crate::validate::is_env_name(name) && !names.iter().any(|n| n == name) && names.len() < 16 {
                 names.push(name.to_string());
                 first.get_or_insert(i + 1);
             }

@@ -188,7 +188,7 @@ fn strip_env(words: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
             };
         }
         match word.split_once('=') {
-            Some((name, value)) if crate::validate::env_name(name).is_ok() => {
+            Some((name, value)) if crate::validate::is_env_name(name) => {
                 env.push((name.to_string(), value.to_string()));
                 rest.next();
             }

@@ -18,7 +18,7 @@ pub(super) struct IndexSecrets {
 
 impl IndexSecrets {
     fn add(&mut self, name: String, source: &str) {
-        if crate::validate::env_name(&name).is_ok() && !self.names.iter().any(|(n, _)| *n == name) {
+        if crate::validate::is_env_name(&name) && !self.names.iter().any(|(n, _)| *n == name) {
             self.names.push((name, source.to_string()));
         }
     }

@@ -629,7 +629,7 @@ fn env_names(summary: &super::source::Summary) -> Vec<(String, usize)> {
 /// Whether a name a call reads is a variable's: written like one (`DATABASE_URL`), or any name django-environ's
 /// `env` or decouple's `config` is given (`config('cloud_name')` reads that variable, whatever its case).
 fn read_name(call: &Call, name: &str) -> bool {
-    is_upper_env_name(name) || (raises_without_default(call) && crate::validate::env_name(name).is_ok())
+    is_upper_env_name(name) || (raises_without_default(call) && crate::validate::is_env_name(name))
 }
 
 /// django-environ's `env("X")`/`env.str("X")` and decouple's `config("X")`: they raise when the variable is
