@@ -70,7 +70,7 @@ def main():
     for line in open(repos):
         if not line.strip() or line.startswith("#"):
             continue
-        repo, commit = line.split("\t")[:2]
+        repo, commit = line.rstrip("\n").split("\t")[:2]
         gitdir = git_dir(mirrors, repo)
         if gitdir is None:
             print(f"| {repo} | no mirror | | | | | |")
