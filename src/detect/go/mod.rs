@@ -399,14 +399,15 @@ impl RunTime {
         // Paths and programs are often named once in a constant or a variable and used by that name: the probes
         // below read the tokens with each such name replaced by its literal.
         let writes::LocalStrings { uses, assigned } = writes::local_strings(tokens);
-        let mut reads = runfiles::bound_files(root, &assigned);
+        let bound_files = runfiles::bound_files(root, &assigned);
         writes::put_local_strings(&mut lexed.tokens, uses);
         let named = &lexed.tokens;
         run_time.writes = writes::file_writes(named, &calls, rel);
         if words.exec {
             run_time.programs = execs::file_programs(named, &calls);
         }
-        reads.splice(0..0, runfiles::file_reads(named, &calls));
+        let mut reads = runfiles::file_reads(named, &calls);
+        reads.extend(bound_files);
         if words.viper_config_name {
             reads.extend(runfiles::viper_config_reads(named, &calls));
         }
